@@ -1,0 +1,162 @@
+"""The JSON API at /api/v1/: one NinjaAPI, a router per module, errors mapped here only."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from carecircle.core import plugins, selectors, services
+from carecircle.core.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = services.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.session.get("needs_second_factor"):
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="CareCircle API",
+    version="1",
+    description="一老一小服务平台接口",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    problems = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        problems.append({"field": ".".join(loc), "message": err.get("msg", "")})
+    fields = "、".join(p["field"] for p in problems if p["field"]) or _("请求")
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("输入有误：%(f)s") % {"f": fields}, "errors": problems},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(request, {"code": "unauthenticated", "message": _("请先登录或提供有效令牌")}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": _("未找到，或不在您的管辖范围内")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+
+
+# ------------------------------------------------------------------ core endpoints
+
+core_router = Router(tags=["core"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str = ""
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str | None
+
+
+@core_router.post("/auth/token", auth=None, response=TokenOut)
+def token_obtain(request, payload: TokenIn):
+    user = services.sign_in_check(username=payload.username, password=payload.password, request=request)
+    if not services.totp_verify(user, payload.otp):
+        raise services.LoginRefused(_("动态口令不正确"))
+    token, plain = services.token_create(user=user, name=payload.name, request=request)
+    return {"token": plain, "expires_at": token.expires_at.isoformat() if token.expires_at else None}
+
+
+class GrantOut(Schema):
+    role: str
+    role_name: str
+    region_code: str
+    region_name: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    grants: list[GrantOut]
+
+
+@core_router.get("/me", response=MeOut)
+def me(request):
+    return selectors.me(user=request.user)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    parent_code: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+@core_router.get("/regions", response=list[RegionOut])
+def region_list(request, parent: str = "", level: int | None = None):
+    return selectors.region_list(user=request.user, parent=parent, level=level)
+
+
+@core_router.get("/regions/{code}", response=RegionOut)
+def region_detail(request, code: str):
+    return selectors.region_get(user=request.user, code=code)
+
+
+class AuditOut(Schema):
+    id: int
+    at: str
+    username: str
+    action: str
+    object_type: str
+    object_id: str
+    region_code: str
+    purpose: str
+    ip: str | None
+    detail: dict
+
+
+@core_router.get("/audit", response=list[AuditOut])
+def audit_search(request, action: str = "", object_id: str = "", username: str = "", limit: int = 100):
+    rows = selectors.audit_search(user=request.user, action=action, object_id=object_id, username=username)
+    return [selectors.audit_row(e) for e in rows[: max(1, min(limit, 1000))]]
+
+
+api.add_router("/", core_router)
+for module in plugins.optional_submodules("api"):
+    if module.__name__ != __name__ and hasattr(module, "router"):
+        api.add_router("/", module.router)

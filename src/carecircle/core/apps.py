@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "carecircle.core"
+    label = "core"
+    verbose_name = _("平台基础")
+
+    def ready(self):
+        from carecircle.core import plugins, tasks
+
+        plugins.optional_submodules("tasks")  # registers every module's tasks
+        tasks.configure_beat()

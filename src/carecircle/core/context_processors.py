@@ -1,0 +1,11 @@
+from carecircle.core import navigation, scope
+
+
+def console(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_items": navigation.items_for(user),
+        "user_roles": sorted(scope.roles_of(user)),
+    }

@@ -1,0 +1,34 @@
+import io
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from carecircle.core import demo
+from carecircle.core.datadir import data_home
+from carecircle.core.management.commands.generate import CITY_CODE, DEMO_ACCOUNTS
+from carecircle.core.models import Region
+
+
+class Command(BaseCommand):
+    help = "演示：迁移内置数据库，没有城市时生成模拟城市，启动服务并打印登录账号。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--scale", type=float, default=0.002)
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+
+    def handle(self, *args, port, host, scale, no_serve, **options):
+        self.stdout.write(f"数据文件夹：{data_home()}")
+        self.stdout.write("迁移数据库…")
+        call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
+        if not Region.objects.filter(code=CITY_CODE).exists():
+            call_command("generate", scale=scale, stdout=self.stdout)
+        else:
+            self.stdout.write("已有模拟城市，跳过生成。")
+        self.stdout.write("\n登录账号（密码均为 %s）：" % demo.DEMO_PASSWORD)
+        for username, role, _where, label in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<10} {label}（{role.label}）")
+        self.stdout.write(f"\n打开 http://{host}:{port}/ 登录。\n")
+        if not no_serve:
+            call_command("serve", host=host, port=port)

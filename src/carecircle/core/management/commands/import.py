@@ -1,0 +1,61 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from carecircle.core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "导入数据：carecircle import regions 文件 | carecircle import people 文件 --user 账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("what", choices=["regions", "people"])
+        parser.add_argument("file")
+        parser.add_argument("--user", help="以哪个账号的权限导入人员（决定可导入的区域）")
+        parser.add_argument("--report", help="把被拒绝的行写入这个 CSV 文件")
+
+    def handle(self, *args, what, file, user, report, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{path}")
+        try:
+            if what == "regions":
+                from carecircle.core.region_import import region_import
+
+                result = region_import(path)
+                self.stdout.write(f"区划：新增 {result['created']}，更新 {result['updated']}，拒绝 {len(result['rejected'])}")
+                for r in result["rejected"][:50]:
+                    self.stdout.write(f"  第{r['row']}行 {r['field']}：{r['reason']}")
+                return
+            self._people(path, user, report)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+
+    def _people(self, path, username, report):
+        from carecircle.core.models import User
+        from carecircle.registry.imports import import_run, inspect_file, rejections_csv
+        from carecircle.registry.models import ImportJob
+
+        actor = User.objects.filter(username=username or "").first()
+        if actor is None:
+            raise CommandError("请用 --user 指定一个有导入权限的账号（它的管辖区域决定能导入哪些社区）")
+        total = inspect_file(path)
+        job = ImportJob.objects.create(file_name=path.name, stored_path=str(path.resolve()), created_by=actor,
+                                       total_rows=total)
+        started = time.monotonic()
+
+        def progress(done, total):
+            rate = done / max(time.monotonic() - started, 1e-6)
+            self.stdout.write(f"  {done:,}/{total:,} 行 ({100 * done / max(total, 1):.0f}%) {rate:,.0f} 行/秒")
+
+        job = import_run(job, actor, progress)
+        self.stdout.write(
+            f"完成：新增 {job.created_count}，更新 {job.updated_count}，无变化 {job.unchanged_count}，"
+            f"拒绝 {job.rejected_count}（任务 {job.pk}）"
+        )
+        if job.error:
+            raise CommandError(job.error)
+        if report and job.rejected_count:
+            Path(report).write_bytes(rejections_csv(job))
+            self.stdout.write(f"被拒绝的行已写入 {report}")

@@ -1,0 +1,63 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class IdleTimeoutMiddleware:
+    """End a session after CARECIRCLE_IDLE_TIMEOUT_SECONDS without a request (等保: 会话超时)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen", now)
+            if now - last > settings.CARECIRCLE_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    return redirect(f"{reverse('core:login')}?timeout=1&next={request.path}")
+            elif now - last > 30 or "last_seen" not in request.session:
+                request.session["last_seen"] = now  # written at most every 30 s
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A user who passed the password but not yet the TOTP code can reach only the code page."""
+
+    allowed = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.session.get("needs_second_factor")
+            and not request.path.startswith(self.allowed)
+            and not request.path.startswith("/api/")
+        ):
+            return redirect("core:otp")
+        return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Pages: a domain error becomes a page in the user's language, never a stack trace."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from carecircle.core.errors import DomainError
+
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            return render(request, "core/error.html", {"error": exception}, status=exception.status)
+        return None

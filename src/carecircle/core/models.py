@@ -1,0 +1,137 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core import regions
+from carecircle.core.roles import Role
+
+
+class Region(models.Model):
+    """A node of the division hierarchy, keyed by its 12-digit code."""
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=list(regions.LEVEL_NAMES.items()))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+    )
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    boundary = models.JSONField(_("边界 GeoJSON"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return regions.prefix_of(self.code)
+
+
+class User(AbstractUser):
+    """A staff member, provider, caregiver, operator, inspector or resident.
+
+    Lockout and second-factor state live here (等保 2.0: 登录失败处理, 双因素认证)."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
+    preferred_language = models.CharField(max_length=10, blank=True)
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class RoleGrant(models.Model):
+    """A role a user holds over a region (and everything below it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
+    # A provider admin or caregiver acts for one organisation; filled when homecare/facilities exist.
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="rolegrant_unique"),
+        ]
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of writes and of every view of unmasked personal data.
+
+    The application never updates or deletes a row (save/delete refuse it, the admin is
+    read-only); on PostgreSQL a trigger refuses it in the database as well."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: an account with a trail is deactivated, never deleted (the trail must stay whole).
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象"), max_length=64, blank=True, db_index=True)
+    region_code = models.CharField(max_length=12, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    purpose = models.CharField(_("事由"), max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("审计记录不可修改"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("审计记录不可删除"))
+
+
+class TaskRun(models.Model):
+    """One run of a periodic task for one due slot: the unique key makes sure that two
+    schedulers (or a restart) never run the same slot twice."""
+
+    name = models.CharField(max_length=120)
+    slot = models.CharField(max_length=40)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="taskrun_unique_slot")]

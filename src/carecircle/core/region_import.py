@@ -1,0 +1,71 @@
+"""Import of a region table (CSV or .xlsx): 区划代码, 名称, optional 纬度, 经度, 边界 (GeoJSON).
+
+Rows are applied parents first (sorted by level), so a file may list them in any order. Every bad
+row is reported with its number and reason; the good ones are kept. Re-importing updates in place."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carecircle.core import regions
+from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core.services import region_upsert
+from carecircle.core.tables import FileRejected, open_table
+
+COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary"}
+
+
+def _float(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("不是数字：%(v)s") % {"v": value}, field=field) from None
+
+
+def _boundary(value):
+    if value in (None, ""):
+        return None
+    try:
+        geo = json.loads(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("边界不是有效的 GeoJSON"), field="边界") from None
+    if not isinstance(geo, dict) or geo.get("type") not in ("Polygon", "MultiPolygon", "Feature"):
+        raise InvalidInput(_("边界应为 Polygon 或 MultiPolygon"), field="边界")
+    return geo
+
+
+def region_import(path: Path) -> dict:
+    headers, rows, _total = open_table(path)
+    missing = [c for c in ("区划代码", "名称") if c not in headers]
+    if missing:
+        raise FileRejected(_("缺少必填列：%(c)s") % {"c": "、".join(missing)})
+    fields = [COLUMNS.get(h, "") for h in headers]
+    parsed, rejected = [], []
+    for number, values in rows:
+        rec = {f: values[i] if i < len(values) else None for i, f in enumerate(fields) if f}
+        code = str(rec.get("code") or "").strip()
+        if code.isdigit() and len(code) < 12:
+            code = code.ljust(12, "0")  # "330106" is read as the district's full code
+        if not regions.is_valid_code(code):
+            rejected.append({"row": number, "field": "区划代码", "reason": _("区划代码应为12位数字：%(c)s") % {"c": code}})
+            continue
+        parsed.append((regions.level_of(code), number, code, rec))
+    created = updated = 0
+    for _level, number, code, rec in sorted(parsed):
+        try:
+            with transaction.atomic():
+                _region, was_created = region_upsert(
+                    code=code, name=str(rec.get("name") or ""),
+                    latitude=_float(rec.get("latitude"), "纬度"), longitude=_float(rec.get("longitude"), "经度"),
+                    boundary=_boundary(rec.get("boundary")),
+                )
+        except DomainError as exc:
+            rejected.append({"row": number, "field": exc.field or "", "reason": str(exc.message)})
+            continue
+        created += was_created
+        updated += not was_created
+    return {"created": created, "updated": updated, "rejected": sorted(rejected, key=lambda r: r["row"])}

@@ -1,0 +1,50 @@
+"""The 12-digit statistical division code: 省2 市2 县2 乡镇3 村居3.
+
+An ancestor's significant prefix is a prefix of its descendants' codes, so "everything in this
+street" is `region_code LIKE '330106005%'` on an indexed column.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PROVINCE, CITY, DISTRICT, STREET, COMMUNITY = 1, 2, 3, 4, 5
+LEVEL_NAMES = {
+    PROVINCE: _("省"),
+    CITY: _("市"),
+    DISTRICT: _("区县"),
+    STREET: _("街道乡镇"),
+    COMMUNITY: _("社区村"),
+}
+# Length of the significant prefix at each level.
+PREFIX_LENGTH = {PROVINCE: 2, CITY: 4, DISTRICT: 6, STREET: 9, COMMUNITY: 12}
+
+
+def is_valid_code(code: str) -> bool:
+    return isinstance(code, str) and len(code) == 12 and code.isdigit() and code[:2] != "00"
+
+
+def level_of(code: str) -> int:
+    if code[2:] == "0" * 10:
+        return PROVINCE
+    if code[4:] == "0" * 8:
+        return CITY
+    if code[6:] == "0" * 6:
+        return DISTRICT
+    if code[9:] == "000":
+        return STREET
+    return COMMUNITY
+
+
+def prefix_of(code: str) -> str:
+    return code[: PREFIX_LENGTH[level_of(code)]]
+
+
+def parent_code_of(code: str) -> str | None:
+    level = level_of(code)
+    if level == PROVINCE:
+        return None
+    keep = PREFIX_LENGTH[level - 1]
+    return code[:keep] + "0" * (12 - keep)
+
+
+def contains(ancestor: str, code: str) -> bool:
+    return code.startswith(prefix_of(ancestor))

@@ -1,0 +1,53 @@
+"""Roles and what each may do. A role is granted over a region (RoleGrant); a permission
+counts only inside the regions of the grants that carry it (core/scope.py).
+
+Permissions are plain strings "<module>.<action>" so that later modules add their own by
+extending ROLE_PERMISSIONS here, in one place.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    DISTRICT_OFFICIAL = "district_official", _("区县民政/卫健干部")
+    STREET_WORKER = "street_worker", _("街道工作人员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作人员")
+    PROVIDER_ADMIN = "provider_admin", _("服务机构管理员")
+    CAREGIVER = "caregiver", _("护理员")
+    OPERATOR = "operator", _("呼叫中心坐席")
+    INSPECTOR = "inspector", _("监管人员")
+    RESIDENT = "resident", _("居民/家属")
+
+
+STAFF_ROLES = {
+    Role.CITY_ADMIN,
+    Role.DISTRICT_OFFICIAL,
+    Role.STREET_WORKER,
+    Role.COMMUNITY_WORKER,
+    Role.PROVIDER_ADMIN,
+    Role.CAREGIVER,
+    Role.OPERATOR,
+    Role.INSPECTOR,
+}
+
+_REGISTRY_READ = {"registry.view", "region.view"}
+_REGISTRY_WRITE = {"registry.edit", "registry.import", "pii.unmask"}
+_OFFICIAL = {"audit.view", "region.manage", "registry.export"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.CITY_ADMIN: _REGISTRY_READ | _REGISTRY_WRITE | _OFFICIAL | {"user.manage"},
+    Role.DISTRICT_OFFICIAL: _REGISTRY_READ | _REGISTRY_WRITE | _OFFICIAL,
+    Role.STREET_WORKER: _REGISTRY_READ | _REGISTRY_WRITE | {"registry.export"},
+    Role.COMMUNITY_WORKER: _REGISTRY_READ | _REGISTRY_WRITE,
+    Role.PROVIDER_ADMIN: {"region.view"},
+    Role.CAREGIVER: set(),
+    Role.OPERATOR: _REGISTRY_READ | {"pii.unmask"},
+    Role.INSPECTOR: {"region.view", "audit.view"},
+    Role.RESIDENT: set(),
+}
+
+
+def permissions_of(role: str) -> set[str]:
+    return ROLE_PERMISSIONS.get(role, set())

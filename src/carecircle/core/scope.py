@@ -1,0 +1,79 @@
+"""Scope: the one place that decides what a user may see and change.
+
+Selectors filter querysets with `in_scope`; services and views call `require` before acting on
+one object. Out-of-scope objects are reported as not found (404) so that their existence does not
+leak; a missing permission inside one's own region is 403.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from carecircle.core import regions
+from carecircle.core.errors import Forbidden, NotFound
+from carecircle.core.roles import STAFF_ROLES, permissions_of
+
+
+def _grants(user):
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_carecircle_grants", None)
+    if cached is None:
+        cached = [(g.role, g.region_id, g.organisation_id) for g in user.grants.all()]
+        user._carecircle_grants = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _, _ in _grants(user)}
+
+
+def is_staff_user(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def prefixes(user, perm: str) -> list[str]:
+    """The region prefixes where `user` holds `perm`, with nested ones folded away."""
+    found = sorted(
+        {regions.prefix_of(region) for role, region, _ in _grants(user) if perm in permissions_of(role)}
+    )
+    folded: list[str] = []
+    for p in found:
+        if not any(p.startswith(q) for q in folded):
+            folded.append(p)
+    return folded
+
+
+def region_codes(user, perm: str) -> list[str]:
+    """The region codes of the user's grants carrying `perm` (for pickers and defaults)."""
+    return sorted({region for role, region, _ in _grants(user) if perm in permissions_of(role)})
+
+
+def has_perm(user, perm: str, region_code: str | None = None) -> bool:
+    ps = prefixes(user, perm)
+    if region_code is None:
+        return bool(ps)
+    return any(region_code.startswith(p) for p in ps)
+
+
+def in_scope(qs: QuerySet, user, perm: str, field: str = "region_code") -> QuerySet:
+    ps = prefixes(user, perm)
+    if not ps:
+        return qs.none()
+    return qs.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in ps)))
+
+
+def require(user, perm: str, region_code: str) -> None:
+    """Raise unless `user` holds `perm` over `region_code`."""
+    if has_perm(user, perm, region_code):
+        return
+    # Visible but not permitted -> 403; not visible at all -> 404.
+    if any(region_code.startswith(p) for g in ("registry.view", "region.view") for p in prefixes(user, g)):
+        raise Forbidden()
+    raise NotFound()
+
+
+def require_perm(user, perm: str) -> None:
+    if not has_perm(user, perm):
+        raise Forbidden()

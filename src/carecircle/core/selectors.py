@@ -1,0 +1,83 @@
+"""Reads of the core, scoped."""
+
+from django.db.models import QuerySet
+
+from carecircle.core import regions as codes
+from carecircle.core import scope
+from carecircle.core.errors import NotFound
+from carecircle.core.models import AuditEvent, Region
+
+
+def me(*, user) -> dict:
+    grants = user.grants.select_related("region")
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "grants": [
+            {"role": g.role, "role_name": str(g.get_role_display()), "region_code": g.region_id, "region_name": g.region.name}
+            for g in grants
+        ],
+    }
+
+
+def visible_regions(user, perm: str = "region.view") -> QuerySet[Region]:
+    """Regions inside the user's grants, plus the ancestors of those grants (for breadcrumbs)."""
+    return scope.in_scope(Region.objects.all(), user, perm, field="code")
+
+
+def region_list(*, user, parent: str = "", level: int | None = None) -> list[dict]:
+    qs = visible_regions(user)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if level:
+        qs = qs.filter(level=level)
+    return [region_row(r) for r in qs[:5000]]
+
+
+def region_get(*, user, code: str) -> dict:
+    region = visible_regions(user).filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region_row(region)
+
+
+def region_row(r: Region) -> dict:
+    return {
+        "code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_id,
+        "latitude": r.latitude, "longitude": r.longitude,
+    }
+
+
+def region_path(code: str) -> list[Region]:
+    """The chain of regions from the top down to `code` (for breadcrumbs and labels)."""
+    chain = []
+    c = code
+    while c:
+        chain.append(c)
+        c = codes.parent_code_of(c)
+    found = {r.code: r for r in Region.objects.filter(code__in=chain)}
+    return [found[c] for c in reversed(chain) if c in found]
+
+
+def region_label(code: str) -> str:
+    return " / ".join(r.name for r in region_path(code)[-3:])
+
+
+def audit_search(*, user, action: str = "", object_id: str = "", username: str = "") -> QuerySet[AuditEvent]:
+    scope.require_perm(user, "audit.view")
+    qs = scope.in_scope(AuditEvent.objects.all(), user, "audit.view")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if username:
+        qs = qs.filter(username=username)
+    return qs
+
+
+def audit_row(e: AuditEvent) -> dict:
+    return {
+        "id": e.pk, "at": e.at.isoformat(), "username": e.username, "action": e.action,
+        "object_type": e.object_type, "object_id": e.object_id, "region_code": e.region_code,
+        "purpose": e.purpose, "ip": e.ip, "detail": e.detail,
+    }

@@ -1,0 +1,178 @@
+"""Writes of the core: sign-in with lockout and second factor, tokens, regions, users."""
+
+import datetime
+import hashlib
+import secrets
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit, regions, scope
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from carecircle.core.models import ApiToken, Region, RoleGrant, User
+from carecircle.core.roles import Role
+
+
+class LoginRefused(Unauthenticated):
+    code = "login_refused"
+
+
+def sign_in_check(*, username: str, password: str, request=None) -> User:
+    """Check a password with the 等保 lockout rule; return the user or raise LoginRefused."""
+    user = User.objects.filter(username=username).first()
+    now = timezone.now()
+    if user is not None and user.is_locked(now):
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginRefused(_("账号已锁定，请%(m)d分钟后再试，或联系管理员解锁") % {"m": minutes})
+    authed = authenticate(request, username=username, password=password)
+    if authed is None:
+        if user is not None:
+            _count_failure(user, request)
+        raise LoginRefused(_("用户名或密码错误"))
+    if user.failed_logins:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    return authed
+
+
+def _count_failure(user: User, request) -> None:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.failed_logins += 1
+        if user.failed_logins >= settings.CARECIRCLE_LOGIN_MAX_FAILURES:
+            user.locked_until = timezone.now() + datetime.timedelta(minutes=settings.CARECIRCLE_LOCKOUT_MINUTES)
+            user.failed_logins = 0
+            audit.record(actor=None, action="user.locked", obj=user, request=request, system=user.username)
+        user.save(update_fields=["failed_logins", "locked_until"])
+
+
+def totp_verify(user: User, code: str) -> bool:
+    if not user.totp_enabled or not user.totp_secret:
+        return True
+    return pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1)
+
+
+def totp_begin(*, user: User) -> str:
+    """Start enrolling a second factor; returns the provisioning URI for an authenticator app."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled = False
+    user.save(update_fields=["totp_secret", "totp_enabled"])
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="CareCircle")
+
+
+def totp_confirm(*, user: User, code: str, request=None) -> None:
+    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        raise InvalidInput(_("动态口令不正确"), field="code")
+    user.totp_enabled = True
+    user.save(update_fields=["totp_enabled"])
+    audit.record(actor=user, action="user.totp_enabled", obj=user, request=request)
+
+
+def token_create(*, user: User, name: str, days: int | None = 365, request=None) -> tuple[ApiToken, str]:
+    """Create an API token; the plain token is returned once and only its hash is stored."""
+    if not (name or "").strip():
+        raise InvalidInput(_("请填写令牌用途"), field="name")
+    plain = "cc_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100],
+        prefix=plain[:8],
+        key_hash=hashlib.sha256(plain.encode()).hexdigest(),
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+    )
+    audit.record(actor=user, action="token.create", obj=token, request=request, name=token.name)
+    return token, plain
+
+
+def token_user(plain: str) -> User | None:
+    digest = hashlib.sha256((plain or "").encode()).hexdigest()
+    token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+    now = timezone.now()
+    if token is None or (token.expires_at and token.expires_at < now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, user: User, token_id: int, request=None) -> None:
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
+    if token is None:
+        raise InvalidInput(_("令牌不存在"), field="token")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(actor=user, action="token.revoke", obj=token, request=request)
+
+
+@transaction.atomic
+def region_upsert(*, code: str, name: str, latitude=None, longitude=None, boundary=None) -> tuple[Region, bool]:
+    """Create or update one region; its parent must already exist (except a province)."""
+    if not regions.is_valid_code(code):
+        raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field="code")
+    if not (name or "").strip():
+        raise InvalidInput(_("名称不能为空"), field="name")
+    parent_code = regions.parent_code_of(code)
+    # Codes may skip a level (a city-less county): climb until an existing ancestor is found.
+    parent = None
+    while parent_code is not None:
+        parent = Region.objects.filter(code=parent_code).first()
+        if parent is not None:
+            break
+        parent_code = regions.parent_code_of(parent_code)
+    if parent is None and regions.level_of(code) != regions.PROVINCE:
+        raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": regions.parent_code_of(code)}, field="code")
+    region, created = Region.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name.strip(),
+            "level": regions.level_of(code),
+            "parent": parent,
+            "latitude": latitude,
+            "longitude": longitude,
+            "boundary": boundary,
+        },
+    )
+    return region, created
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, password: str, display_name: str = "", role: str, region_code: str, request=None
+) -> User:
+    if role not in Role.values:
+        raise InvalidInput(_("未知的角色：%(r)s") % {"r": role}, field="role")
+    if actor is not None:
+        scope.require(actor, "user.manage", region_code)
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("用户名已存在"), field="username")
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise InvalidInput(_("未知的区划代码：%(c)s") % {"c": region_code}, field="region_code")
+    user = User(username=username, display_name=display_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput("；".join(exc.messages), field="password") from None
+    user.set_password(password)
+    user.save()
+    RoleGrant.objects.create(user=user, role=role, region=region)
+    audit.record(actor=actor, action="user.create", obj=user, request=request, role=role, region=region_code)
+    return user
+
+
+def role_grant(*, actor, user: User, role: str, region_code: str, organisation_id=None, request=None) -> RoleGrant:
+    if role not in Role.values:
+        raise InvalidInput(_("未知的角色：%(r)s") % {"r": role}, field="role")
+    if actor is not None and not scope.has_perm(actor, "user.manage", region_code):
+        raise Forbidden()
+    grant, _created = RoleGrant.objects.get_or_create(
+        user=user, role=role, region_id=region_code, defaults={"organisation_id": organisation_id}
+    )
+    audit.record(actor=actor, action="role.grant", obj=user, request=request, role=role, region=region_code)
+    user.__dict__.pop("_carecircle_grants", None)
+    return grant

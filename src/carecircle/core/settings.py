@@ -1,0 +1,176 @@
+"""Django settings. Everything a deployment changes comes from the environment:
+
+CARECIRCLE_HOME       data folder (default ~/.carecircle): embedded database, keys, uploads
+DATABASE_URL          e.g. postgres://user@host/db (default: SQLite file in the data folder)
+CELERY_BROKER_URL     e.g. redis://127.0.0.1:6379/0 (default: tasks run in-process, no broker)
+CARECIRCLE_SECRET_KEY, CARECIRCLE_VAULT_KEY   keys (default: generated once in the data folder)
+CARECIRCLE_DEBUG      "1" for development
+CARECIRCLE_ALLOWED_HOSTS  comma-separated
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from carecircle.core.datadir import data_home, key_from_env_or_file
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HOME = data_home()
+
+SECRET_KEY = key_from_env_or_file("CARECIRCLE_SECRET_KEY", "secret.key", 48)
+VAULT_KEY = key_from_env_or_file("CARECIRCLE_VAULT_KEY", "vault.key", 32)
+DEBUG = os.environ.get("CARECIRCLE_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("CARECIRCLE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# Every domain module of DESIGN.md's layout; each may provide urls.py, api.py (a ninja `router`),
+# tasks.py and demo.py, which the core discovers (see core/plugins.py).
+_KNOWN_MODULES = [
+    "registry",
+    "assessment",
+    "carevisits",
+    "benefits",
+    "homecare",
+    "alarms",
+    "facilities",
+    "childcare",
+    "oversight",
+    "planning",
+    "workforce",
+    "portal",
+]
+CARECIRCLE_MODULES = [m for m in _KNOWN_MODULES if (BASE_DIR / m / "apps.py").exists()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "carecircle.core",
+    *[f"carecircle.{name}" for name in CARECIRCLE_MODULES],
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carecircle.core.middleware.IdleTimeoutMiddleware",
+    "carecircle.core.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "carecircle.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "carecircle.core.urls"
+WSGI_APPLICATION = "carecircle.core.wsgi.application"
+ASGI_APPLICATION = "carecircle.core.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "carecircle.core.context_processors.console",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{HOME / 'carecircle.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers (pages, progress polls) go on while an import or payroll writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "carecircle.core.validators.ComplexityValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# 等保 2.0 level 3: lock an account after repeated failures; end idle sessions.
+CARECIRCLE_LOGIN_MAX_FAILURES = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES", "5"))
+CARECIRCLE_LOCKOUT_MINUTES = int(os.environ.get("CARECIRCLE_LOCKOUT_MINUTES", "15"))
+CARECIRCLE_IDLE_TIMEOUT_SECONDS = int(os.environ.get("CARECIRCLE_IDLE_TIMEOUT_SECONDS", "1800"))
+
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = HOME / "uploads"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+]
+
+
+def _registry_static_dirs():
+    # Front-end libraries come from registry packages at install time, never from the repository.
+    import xstatic.pkg.leaflet
+
+    return [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+
+
+STATICFILES_DIRS = _registry_static_dirs()
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"carecircle": {"handlers": ["console"], "level": os.environ.get("CARECIRCLE_LOG", "INFO")}},
+}

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from carecircle.core import plugins, views
+from carecircle.core.api import api
+
+app_name = "core"
+
+core_patterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/otp/", views.otp_view, name="otp"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/totp/", views.totp_setup, name="totp_setup"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("regions/", views.regions, name="regions"),
+    path("audit/", views.audit_list, name="audit"),
+    path("healthz", views.healthz, name="healthz"),
+    path("lang/<str:code>/", views.set_language, name="set_language"),
+]
+
+urlpatterns = [
+    path("", include((core_patterns, "core"))),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+for module in plugins.optional_submodules("urls"):
+    if module.__name__ != __name__:
+        name = module.__name__.split(".")[1]
+        urlpatterns.append(path(f"{getattr(module, 'prefix', name)}/", include((module.urlpatterns, name))))

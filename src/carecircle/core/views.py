@@ -1,0 +1,165 @@
+"""Pages of the core: sign-in, home, account security, regions, audit, health."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecircle.core import plugins, scope, selectors, services
+from carecircle.core.errors import DomainError
+from carecircle.core.models import Region
+
+
+def _safe_next(request, default="core:home"):
+    nxt = request.POST.get("next") or request.GET.get("next")
+    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}):
+        return nxt
+    return redirect(default).url
+
+
+def login_view(request):
+    error = None
+    if request.GET.get("timeout"):
+        error = _("长时间未操作，已自动退出，请重新登录")
+    if request.method == "POST":
+        try:
+            user = services.sign_in_check(
+                username=request.POST.get("username", ""), password=request.POST.get("password", ""), request=request
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            login(request, user)
+            if user.preferred_language:
+                request.session["_language"] = user.preferred_language
+            if user.totp_enabled:
+                request.session["needs_second_factor"] = True
+                return redirect(f"{redirect('core:otp').url}?next={_safe_next(request)}")
+            return HttpResponseRedirect(_safe_next(request))
+    return render(request, "core/login.html", {"error": error, "next": request.GET.get("next", "")})
+
+
+@login_required
+def otp_view(request):
+    error = None
+    if request.method == "POST":
+        if services.totp_verify(request.user, request.POST.get("code", "")):
+            request.session.pop("needs_second_factor", None)
+            return HttpResponseRedirect(_safe_next(request))
+        error = _("动态口令不正确")
+    return render(request, "core/otp.html", {"error": error, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+def home(request):
+    cards = []
+    for module in plugins.optional_submodules("home"):
+        cards.extend(module.cards(request.user))
+    grants = request.user.grants.select_related("region")
+    return render(request, "core/home.html", {"cards": cards, "grants": grants})
+
+
+@login_required
+def account(request):
+    new_token = None
+    if request.method == "POST" and request.POST.get("action") == "token":
+        try:
+            _token, new_token = services.token_create(user=request.user, name=request.POST.get("name", ""), request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "core/account.html", {"tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    services.token_revoke(user=request.user, token_id=token_id, request=request)
+    messages.success(request, _("令牌已作废"))
+    return redirect("core:account")
+
+
+@login_required
+def totp_setup(request):
+    uri = None
+    if request.method == "POST" and request.POST.get("action") == "begin":
+        uri = services.totp_begin(user=request.user)
+    elif request.method == "POST" and request.POST.get("action") == "confirm":
+        try:
+            services.totp_confirm(user=request.user, code=request.POST.get("code", ""), request=request)
+            messages.success(request, _("动态口令已启用，下次登录时需要输入"))
+            return redirect("core:account")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    secret = request.user.totp_secret if uri or request.method == "POST" else ""
+    return render(request, "core/totp.html", {"uri": uri, "secret": secret})
+
+
+@login_required
+def regions(request):
+    scope.require_perm(request.user, "region.view")
+    parent = request.GET.get("parent", "")
+    qs = selectors.visible_regions(request.user)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+        path = selectors.region_path(parent)
+    else:
+        tops = scope.region_codes(request.user, "region.view")
+        qs = qs.filter(code__in=tops)
+        path = []
+    return render(request, "core/regions.html", {"regions": qs.order_by("code")[:500], "path": path})
+
+
+@login_required
+def audit_list(request):
+    rows = selectors.audit_search(
+        user=request.user,
+        action=request.GET.get("action", "").strip(),
+        object_id=request.GET.get("object_id", "").strip(),
+        username=request.GET.get("username", "").strip(),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page})
+
+
+def set_language(request, code: str):
+    if code in dict(settings.LANGUAGES):
+        request.session["_language"] = code
+        translation.activate(code)
+        if request.user.is_authenticated:
+            type(request.user).objects.filter(pk=request.user.pk).update(preferred_language=code)
+    response = HttpResponseRedirect(_safe_next(request))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
+    return response
+
+
+def healthz(request):
+    try:
+        executor = MigrationExecutor(connection)
+        pending = [f"{m.app_label}.{m.name}" for m, _b in executor.migration_plan(executor.loader.graph.leaf_nodes())]
+        db_ok = True
+    except Exception as exc:  # the database is down or unreachable
+        return JsonResponse({"status": "error", "database": {"engine": connection.vendor, "error": str(exc)}}, status=503)
+    body = {
+        "status": "ok" if db_ok and not pending else "migrations_pending",
+        "database": {"engine": connection.vendor, "name": str(connection.settings_dict.get("NAME"))[-60:]},
+        "migrations": {"up_to_date": not pending, "pending": pending},
+        "regions": Region.objects.count(),
+        "tasks": "celery" if settings.CELERY_BROKER_URL else "in-process",
+    }
+    return JsonResponse(body, status=200 if not pending else 503)

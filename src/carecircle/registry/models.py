@@ -1,0 +1,166 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.vault import EncryptedTextField
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class StatusKind(models.TextChoices):
+    """Facts about a person that hold for a period (DESIGN.md: statuses change over time)."""
+
+    TEKUN = "tekun", _("特困")
+    DIBAO = "dibao", _("低保")
+    DIBAO_EDGE = "dibao_edge", _("低保边缘")
+    LIVING_ALONE = "living_alone", _("独居")
+    EMPTY_NEST = "empty_nest", _("空巢")
+    LEFT_BEHIND = "left_behind", _("留守")
+    SHIDU = "shidu", _("失独/计生特殊家庭")
+    YOUFU = "youfu", _("优抚对象")
+    SEVERE_DISABILITY = "severe_disability", _("重度残疾")
+    CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
+    DECEASED = "deceased", _("死亡")
+    MOVED_AWAY = "moved_away", _("迁出")
+
+
+# A person with one of these open statuses is no longer served here.
+EXIT_STATUSES = {StatusKind.DECEASED, StatusKind.MOVED_AWAY}
+
+
+class Household(models.Model):
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    address = EncryptedTextField(_("地址"), blank=True)
+    address_masked = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("家庭户")
+        verbose_name_plural = _("家庭户")
+
+
+class Person(models.Model):
+    """An older person (60+) or infant (0–3) of the area. Age groups are derived from
+    birth_date, never stored; the ID number is held encrypted with a blind index."""
+
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"), db_index=True)
+    id_number = EncryptedTextField(_("身份证号"))
+    id_hash = models.CharField(max_length=64, unique=True)
+    id_masked = models.CharField(_("身份证号"), max_length=18)
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = EncryptedTextField(_("居住地址"), blank=True)
+    address_masked = models.CharField(_("居住地址"), max_length=40, blank=True)
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    # The person's own account, when they use the resident pages (长辈模式).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [models.Index(fields=["region_code", "birth_date"], name="person_region_birth")]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonStatus(models.Model):
+    """A status that holds from valid_from to valid_to (inclusive; open-ended when null)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statuses")
+    region_code = models.CharField(max_length=12, db_index=True)
+    kind = models.CharField(_("状况"), max_length=32, choices=StatusKind.choices)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=200)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-valid_from"]
+        verbose_name = _("人员状况")
+        verbose_name_plural = _("人员状况")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "valid_from"], name="status_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="status_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "valid_from", "valid_to"], name="status_kind_period")]
+
+
+class FamilyContact(models.Model):
+    """A family member or other contact; `user` links a 子女 account to the older person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
+    region_code = models.CharField(max_length=12, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("关系"), max_length=20)
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_emergency = models.BooleanField(_("紧急联系人"), default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="family_of"
+    )
+
+    class Meta:
+        verbose_name = _("家属联系人")
+        verbose_name_plural = _("家属联系人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"], condition=Q(user__isnull=False), name="contact_unique_account"
+            )
+        ]
+
+
+class ImportJob(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    file_name = models.CharField(_("文件"), max_length=255)
+    stored_path = models.CharField(max_length=500)
+    region_code = models.CharField(_("导入范围"), max_length=12, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
+    rejected_count = models.PositiveIntegerField(_("拒绝"), default=0)
+    rejections = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.navigation import NavItem
+
+NAV = [
+    NavItem(_("人员信息"), "registry:person_list", "registry.view", 10),
+    NavItem(_("批量导入"), "registry:import_list", "registry.import", 11),
+]

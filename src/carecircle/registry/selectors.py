@@ -1,0 +1,139 @@
+"""Reads of the registry, always through the user's scope."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from carecircle.core import scope
+from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.models import AuditEvent
+from carecircle.core.vault import blind_index
+from carecircle.registry.identity import age_on
+from carecircle.registry.models import EXIT_STATUSES, FamilyContact, Person, PersonStatus
+
+GROUPS = {
+    "elder": (60, None),
+    "senior80": (80, None),  # 高龄
+    "centenarian": (100, None),  # 百岁
+    "infant": (0, 3),  # 0–3 岁 (under 3)
+}
+
+
+def birth_date_bounds(group: str, day: datetime.date) -> Q:
+    """A filter on birth_date for an age group on `day` (derived groups are never stored)."""
+    low, high = GROUPS[group]
+    q = Q(birth_date__lte=_years_before(day, low))
+    if high is not None:
+        q &= Q(birth_date__gt=_years_before(day, high))
+    return q
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def status_on(kind: str, day: datetime.date) -> Q:
+    """Persons holding status `kind` on `day`."""
+    return Q(
+        Exists(
+            PersonStatus.objects.filter(person=OuterRef("pk"), kind=kind, valid_from__lte=day).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+            )
+        )
+    )
+
+
+def active_on(day: datetime.date) -> Q:
+    """Persons neither dead nor moved away on `day`."""
+    q = Q()
+    for kind in EXIT_STATUSES:
+        q &= ~status_on(kind, day)
+    return q
+
+
+def person_search(
+    *,
+    user,
+    text: str = "",
+    region_code: str = "",
+    status: str = "",
+    group: str = "",
+    include_inactive: bool = False,
+    day: datetime.date | None = None,
+) -> QuerySet[Person]:
+    day = day or datetime.date.today()
+    qs = scope.in_scope(Person.objects.all(), user, "registry.view")
+    if region_code:
+        qs = qs.filter(region_code__startswith=_region_prefix(region_code))
+    text = (text or "").strip()
+    if text:
+        if len(text) == 18 and text[:17].isdigit():
+            qs = qs.filter(id_hash=blind_index(text.upper()))
+        elif text.isdigit() and len(text) == 4:
+            qs = qs.filter(id_masked__endswith=text)  # last four digits, as printed on masks
+        else:
+            qs = qs.filter(name__contains=text)
+    if status:
+        qs = qs.filter(status_on(status, day))
+    if group:
+        if group not in GROUPS:
+            raise InvalidInput(field="group")
+        qs = qs.filter(birth_date_bounds(group, day))
+    if not include_inactive:
+        qs = qs.filter(active_on(day))
+    return qs.defer("id_number", "phone", "address").order_by("region_code", "name", "id")
+
+
+def _region_prefix(code: str) -> str:
+    from carecircle.core.regions import is_valid_code, prefix_of
+
+    if not is_valid_code(code):
+        raise InvalidInput(field="region")
+    return prefix_of(code)
+
+
+def person_get(*, user, person_id: int, perm: str = "registry.view") -> Person:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    scope.require(user, perm, person.region_code)
+    return person
+
+
+def statuses_on(person: Person, day: datetime.date) -> list[PersonStatus]:
+    return [
+        s for s in person.statuses.all() if s.valid_from <= day and (s.valid_to is None or s.valid_to >= day)
+    ]
+
+
+def person_age(person: Person, day: datetime.date | None = None) -> int:
+    return age_on(person.birth_date, day or datetime.date.today())
+
+
+def derived_groups(person: Person, day: datetime.date | None = None) -> list[str]:
+    age = person_age(person, day)
+    labels = []
+    if age >= 100:
+        labels.append("百岁老人")
+    if age >= 80:
+        labels.append("高龄")
+    if age >= 60:
+        labels.append("老年人")
+    if age < 3:
+        labels.append("婴幼儿")
+    return labels
+
+
+def person_history(person: Person) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
+
+
+def family_persons(user) -> QuerySet[Person]:
+    """The persons a resident account may see: themself and those they are linked to as family."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    linked = FamilyContact.objects.filter(user=user).values("person_id")
+    return Person.objects.filter(Q(user=user) | Q(pk__in=linked))

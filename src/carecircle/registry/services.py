@@ -1,0 +1,282 @@
+"""Writes to the registry. Each checks scope, validates, writes and records the audit row."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit, scope
+from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.models import Region
+from carecircle.core.regions import COMMUNITY
+from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
+from carecircle.registry.identity import age_on, parse_id_number
+from carecircle.registry.models import FamilyContact, Person, PersonStatus, StatusKind
+
+PHONE_DIGITS = set("0123456789-+ ")
+
+
+def district_places() -> frozenset[str]:
+    """District codes of our own region table, accepted as ID-number place codes."""
+    return frozenset(c[:6] for c in Region.objects.filter(level=3).values_list("code", flat=True))
+
+
+def clean_phone(value: str, field: str = "phone") -> str:
+    value = (value or "").strip()
+    if value and (not set(value) <= PHONE_DIGITS or sum(ch.isdigit() for ch in value) < 7):
+        raise InvalidInput(_("电话号码格式不正确：%(v)s") % {"v": value}, field=field)
+    return value.replace(" ", "")
+
+
+def check_community(region_code: str, field: str = "region_code") -> Region:
+    region = Region.objects.filter(code=str(region_code or "").strip()).first()
+    if region is None:
+        raise InvalidInput(_("未知的区划代码：%(c)s") % {"c": region_code}, field=field)
+    if region.level != COMMUNITY:
+        raise InvalidInput(_("人员应登记到社区（村）一级：%(c)s") % {"c": region_code}, field=field)
+    return region
+
+
+def check_registrable_age(birth_date: datetime.date, day: datetime.date | None = None) -> None:
+    age = age_on(birth_date, day or datetime.date.today())
+    if 3 <= age < 60:
+        raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="id_number")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    name: str,
+    id_number: str,
+    region_code: str,
+    phone: str = "",
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    source: str = "",
+    request=None,
+) -> Person:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("姓名不能为空"), field="name")
+    region = check_community(region_code)
+    scope.require(actor, "registry.edit", region.code)
+    identity = parse_id_number(id_number, extra_places=district_places())
+    check_registrable_age(identity.birth_date)
+    id_hash = blind_index(identity.number)
+    existing = Person.objects.filter(id_hash=id_hash).only("id", "name", "region_code").first()
+    if existing:
+        raise Conflict(
+            _("该身份证号已登记（%(name)s，编号%(id)s）") % {"name": existing.name, "id": existing.pk},
+            field="id_number",
+        )
+    phone = clean_phone(phone)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                name=name,
+                sex=identity.sex,
+                birth_date=identity.birth_date,
+                id_number=identity.number,
+                id_hash=id_hash,
+                id_masked=mask_id_number(identity.number),
+                phone=phone,
+                phone_masked=mask_phone(phone),
+                address=(address or "").strip(),
+                address_masked=mask_address((address or "").strip()),
+                region_code=region.code,
+                latitude=latitude,
+                longitude=longitude,
+                source=source or _("人工录入"),
+            )
+    except IntegrityError:  # a concurrent registration of the same number won the race
+        raise Conflict(_("该身份证号已登记"), field="id_number") from None
+    audit.record(actor=actor, action="person.create", obj=person, request=request)
+    return person
+
+
+EDITABLE_FIELDS = {"name", "phone", "address", "region_code", "latitude", "longitude"}
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, request=None, **changes) -> Person:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
+    scope.require(actor, "registry.edit", person.region_code)
+    changed = []
+    if "name" in changes:
+        name = (changes["name"] or "").strip()
+        if not name:
+            raise InvalidInput(_("姓名不能为空"), field="name")
+        if name != person.name:
+            person.name = name
+            changed.append("name")
+    if "region_code" in changes and changes["region_code"] != person.region_code:
+        region = check_community(changes["region_code"])
+        scope.require(actor, "registry.edit", region.code)  # moving a person needs both ends in scope
+        person.region_code = region.code
+        changed.append("region_code")
+    if "phone" in changes:
+        phone = clean_phone(changes["phone"])
+        if phone != person.phone:
+            person.phone, person.phone_masked = phone, mask_phone(phone)
+            changed.append("phone")
+    if "address" in changes:
+        address = (changes["address"] or "").strip()
+        if address != person.address:
+            person.address, person.address_masked = address, mask_address(address)
+            changed.append("address")
+    for coord in ("latitude", "longitude"):
+        if coord in changes and changes[coord] != getattr(person, coord):
+            setattr(person, coord, changes[coord])
+            changed.append(coord)
+    if changed:
+        person.save()
+        PersonStatus.objects.filter(person=person).update(region_code=person.region_code)
+        FamilyContact.objects.filter(person=person).update(region_code=person.region_code)
+        # Which fields changed is recorded; personal values themselves are never copied into the trail.
+        audit.record(actor=actor, action="person.update", obj=person, request=request, fields=changed)
+    return person
+
+
+def _overlapping(person, kind, start, end):
+    q = PersonStatus.objects.filter(person=person, kind=kind)
+    q = q.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        q = q.filter(valid_from__lte=end)
+    return q.first()
+
+
+@transaction.atomic
+def status_add(
+    *,
+    actor,
+    person: Person,
+    kind: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    source: str,
+    note: str = "",
+    request=None,
+) -> PersonStatus:
+    if kind not in StatusKind.values:
+        raise InvalidInput(_("未知的状况类别：%(k)s") % {"k": kind}, field="kind")
+    if not (source or "").strip():
+        raise InvalidInput(_("请注明信息来源"), field="source")
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput(_("终止日期不能早于起始日期"), field="valid_to")
+    scope.require(actor, "registry.edit", person.region_code)
+    clash = _overlapping(person, kind, valid_from, valid_to)
+    if clash:
+        raise Conflict(
+            _("%(kind)s 与已有记录（%(start)s 起）时间重叠，请先终止原记录")
+            % {"kind": StatusKind(kind).label, "start": clash.valid_from},
+            field="valid_from",
+        )
+    status = PersonStatus.objects.create(
+        person=person,
+        region_code=person.region_code,
+        kind=kind,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source.strip(),
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor, action="status.add", obj=person, request=request,
+        kind=kind, valid_from=str(valid_from), valid_to=str(valid_to or ""), source=source,
+    )
+    return status
+
+
+@transaction.atomic
+def status_end(*, actor, status: PersonStatus, valid_to: datetime.date, request=None) -> PersonStatus:
+    scope.require(actor, "registry.edit", status.region_code)
+    if valid_to < status.valid_from:
+        raise InvalidInput(_("终止日期不能早于起始日期"), field="valid_to")
+    status.valid_to = valid_to
+    status.save(update_fields=["valid_to"])
+    audit.record(
+        actor=actor, action="status.end", obj=status.person, request=request,
+        kind=status.kind, valid_to=str(valid_to),
+    )
+    return status
+
+
+def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
+    """The plain personal data of `person`, for a stated purpose; every call is audited."""
+    purpose = (purpose or "").strip()
+    if len(purpose) < 2:
+        raise InvalidInput(_("查看完整信息须填写事由"), field="purpose")
+    scope.require(actor, "pii.unmask", person.region_code)
+    audit.record(actor=actor, action="pii.unmask", obj=person, purpose=purpose, request=request)
+    return {"id_number": person.id_number, "phone": person.phone, "address": person.address}
+
+
+@transaction.atomic
+def family_contact_add(
+    *, actor, person: Person, name: str, relation: str, phone: str = "", user=None, request=None
+) -> FamilyContact:
+    scope.require(actor, "registry.edit", person.region_code)
+    if not (name or "").strip():
+        raise InvalidInput(_("姓名不能为空"), field="name")
+    if not (relation or "").strip():
+        raise InvalidInput(_("请填写与老人的关系"), field="relation")
+    phone = clean_phone(phone)
+    if user is not None and FamilyContact.objects.filter(person=person, user=user).exists():
+        raise Conflict(_("该账号已关联此人"), field="user")
+    contact = FamilyContact.objects.create(
+        person=person,
+        region_code=person.region_code,
+        name=name.strip(),
+        relation=relation.strip(),
+        phone=phone,
+        phone_masked=mask_phone(phone),
+        user=user,
+    )
+    audit.record(
+        actor=actor, action="contact.add", obj=person, request=request,
+        relation=contact.relation, linked_account=bool(user),
+    )
+    return contact
+
+
+def import_start(*, actor, uploaded_file, request=None):
+    """Check an uploaded file's structure, keep it, and start the import in the background.
+    A file that is not ours is refused here and nothing is created."""
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from carecircle.registry import imports, tasks
+    from carecircle.registry.models import ImportJob
+
+    scope.require_perm(actor, "registry.import")
+    name = Path(uploaded_file.name or "upload").name[:200]
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}_{name}"
+    with stored.open("wb") as out:
+        for chunk in uploaded_file.chunks():
+            out.write(chunk)
+    try:
+        total = imports.inspect_file(stored)
+    except imports.FileRejected:
+        stored.unlink(missing_ok=True)
+        raise
+    codes = scope.region_codes(actor, "registry.import")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            file_name=name, stored_path=str(stored), region_code=codes[0] if len(codes) == 1 else "",
+            created_by=actor, total_rows=total,
+        )
+        audit.record(actor=actor, action="import.start", obj=job, request=request, file=name)
+        from carecircle.core.tasks import enqueue
+
+        enqueue(tasks.import_people, job_id=job.pk)
+    return job

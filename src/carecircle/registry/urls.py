@@ -1,0 +1,18 @@
+from django.urls import path
+
+from carecircle.registry import views
+
+prefix = "people"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("new/", views.person_create, name="person_create"),
+    path("<int:person_id>/", views.person_detail, name="person_detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/unmask/", views.person_unmask, name="person_unmask"),
+    path("<int:person_id>/statuses/", views.status_add, name="status_add"),
+    path("<int:person_id>/statuses/<int:status_id>/end/", views.status_end, name="status_end"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/rejections.csv", views.import_rejections, name="import_rejections"),
+    path("imports/template.<str:fmt>", views.import_template, name="import_template"),
+]

@@ -1,0 +1,170 @@
+"""Shared fixtures: a small hand-made city of two districts, users of every role, people.
+
+    浙江省 330000000000
+      示范市 339900000000
+        东湖区 339901000000 ─ 文新街道 339901001000 ─ 桂花社区 339901001001, 丹枫社区 339901001002
+                            └ 古荡街道 339901002000 ─ 星洲社区 339901002001
+        西山区 339902000000 ─ 蒋村街道 339902001000 ─ 和睦社区 339902001001
+
+Tests that need PostgreSQL, Redis or a browser skip with the reason when none is available;
+CI sets CARECIRCLE_REQUIRE_SERVICES=1, which turns those skips into failures.
+"""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from carecircle.core.models import Region, RoleGrant, User
+from carecircle.core.roles import Role
+from carecircle.registry.identity import with_check_digit
+
+PASSWORD = "Test#Passw0rd"
+REGIONS = [
+    ("330000000000", "浙江省", 30.27, 120.15),
+    ("339900000000", "示范市", 30.27, 120.15),
+    ("339901000000", "东湖区", 30.28, 120.13),
+    ("339901001000", "文新街道", 30.29, 120.12),
+    ("339901001001", "桂花社区", 30.291, 120.121),
+    ("339901001002", "丹枫社区", 30.295, 120.125),
+    ("339901002000", "古荡街道", 30.27, 120.14),
+    ("339901002001", "星洲社区", 30.271, 120.141),
+    ("339902000000", "西山区", 30.20, 120.05),
+    ("339902001000", "蒋村街道", 30.21, 120.06),
+    ("339902001001", "和睦社区", 30.211, 120.061),
+]
+COMMUNITY_A = "339901001001"  # 桂花社区, 文新街道, 东湖区
+COMMUNITY_A2 = "339901001002"
+COMMUNITY_B = "339902001001"  # 和睦社区, 西山区
+
+
+def require_services() -> bool:
+    return os.environ.get("CARECIRCLE_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str):
+    if require_services():
+        pytest.fail(f"required by CI but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def city(db):
+    from carecircle.core.services import region_upsert
+
+    for code, name, lat, lng in REGIONS:
+        region_upsert(code=code, name=name, latitude=lat, longitude=lng)
+    return {r.code: r for r in Region.objects.all()}
+
+
+def make_user(username: str, role: str, region_code: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username, **extra)
+    RoleGrant.objects.create(user=user, role=role, region_id=region_code)
+    return user
+
+
+@pytest.fixture
+def users(city):
+    """One user per role; the '_b' users hold the same roles over 西山区 (the other region)."""
+    return {
+        "admin": make_user("admin", Role.CITY_ADMIN, "339900000000"),
+        "district": make_user("district", Role.DISTRICT_OFFICIAL, "339901000000"),
+        "street": make_user("street", Role.STREET_WORKER, "339901001000"),
+        "community": make_user("community", Role.COMMUNITY_WORKER, COMMUNITY_A),
+        "operator": make_user("operator", Role.OPERATOR, "339901000000"),
+        "inspector": make_user("inspector", Role.INSPECTOR, "339901000000"),
+        "provider": make_user("provider", Role.PROVIDER_ADMIN, "339901000000"),
+        "caregiver": make_user("caregiver", Role.CAREGIVER, "339901000000"),
+        "resident": make_user("resident", Role.RESIDENT, COMMUNITY_A),
+        "district_b": make_user("district_b", Role.DISTRICT_OFFICIAL, "339902000000"),
+        "street_b": make_user("street_b", Role.STREET_WORKER, "339902001000"),
+        "community_b": make_user("community_b", Role.COMMUNITY_WORKER, COMMUNITY_B),
+    }
+
+
+def id_number(birth: datetime.date, seq: int = 1, place: str = "330106") -> str:
+    return with_check_digit(f"{place}{birth:%Y%m%d}{seq:03d}")
+
+
+@pytest.fixture
+def make_person(users):
+    from carecircle.registry.services import person_create
+
+    counter = {"n": 0}
+
+    def make(region_code=COMMUNITY_A, age=75, name=None, birth=None, sex="F", **kw):
+        counter["n"] += 1
+        today = datetime.date.today()
+        birth = birth or today.replace(year=today.year - age) - datetime.timedelta(days=10)
+        seq = counter["n"] * 2 + (1 if sex == "M" else 0)
+        return person_create(
+            actor=users["admin"], name=name or f"测试{counter['n']}", id_number=id_number(birth, seq),
+            region_code=region_code, phone=kw.pop("phone", "13800001234"),
+            address=kw.pop("address", "桂花苑3幢2单元501室"), **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a Django test client signed in as `user`."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001
+        skip_or_fail(f"needs a Redis server at {url}: {exc}")
+    return url
+
+
+BROWSER_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright (it cannot download its own browser here)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        skip_or_fail("needs Debian's chromium package (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("needs the playwright Python package")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
+        yield b
+        b.close()
+
+
+def browser_login(page, live_server_url: str, username: str, password: str = PASSWORD):
+    page.goto(f"{live_server_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
