@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions, scope
-from carecircle.core.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from carecircle.core.models import ApiToken, Region, RoleGrant, User
 from carecircle.core.roles import Role
 
@@ -103,7 +103,7 @@ def token_user(plain: str) -> User | None:
 def token_revoke(*, user: User, token_id: int, request=None) -> None:
     token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
     if token is None:
-        raise InvalidInput(_("令牌不存在"), field="token")
+        raise NotFound(_("令牌不存在"))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(actor=user, action="token.revoke", obj=token, request=request)
