@@ -49,5 +49,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# homecare and workforce (issue 5): provider admins and caregivers act through their organisation
+# (RoleGrant.organisation_id), so they get no region-wide homecare permission here.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"homecare.view", "homecare.order", "homecare.manage", "homecare.review",
+                      "workforce.view", "workforce.manage"},
+    Role.DISTRICT_OFFICIAL: {"homecare.view", "homecare.order", "homecare.manage", "homecare.review",
+                             "workforce.view", "workforce.manage"},
+    Role.STREET_WORKER: {"homecare.view", "homecare.order", "homecare.review", "workforce.view"},
+    Role.COMMUNITY_WORKER: {"homecare.view", "homecare.order"},
+    Role.INSPECTOR: {"homecare.view", "workforce.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
 def permissions_of(role: str) -> set[str]:
     return ROLE_PERMISSIONS.get(role, set())

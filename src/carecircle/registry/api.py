@@ -1,7 +1,7 @@
 import datetime
 
 from django.http import HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from carecircle.core import scope
@@ -50,12 +50,13 @@ def person_out(p, with_statuses=False) -> dict:
         "region_code": p.region_code, "latitude": p.latitude, "longitude": p.longitude,
     }
     if with_statuses:
-        row["statuses"] = [
-            {"id": s.pk, "kind": s.kind, "kind_name": str(s.get_kind_display()), "valid_from": s.valid_from,
-             "valid_to": s.valid_to, "source": s.source}
-            for s in p.statuses.all()
-        ]
+        row["statuses"] = [status_out(s) for s in p.statuses.all()]
     return row
+
+
+def status_out(s) -> dict:
+    return {"id": s.pk, "kind": s.kind, "kind_name": str(s.get_kind_display()), "valid_from": s.valid_from,
+            "valid_to": s.valid_to, "source": s.source}
 
 
 class PersonPage(Schema):
@@ -83,7 +84,7 @@ class PersonIn(Schema):
 @router.post("/persons", response={201: PersonDetailOut})
 def person_create(request, payload: PersonIn):
     person = services.person_create(actor=request.user, request=request, **payload.dict())
-    return 201, person_out(person, with_statuses=True)
+    return Status(201, person_out(person, with_statuses=True))
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut)
@@ -119,8 +120,7 @@ class StatusIn(Schema):
 def status_add(request, person_id: int, payload: StatusIn):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     s = services.status_add(actor=request.user, person=person, request=request, **payload.dict())
-    return 201, {"id": s.pk, "kind": s.kind, "kind_name": str(s.get_kind_display()), "valid_from": s.valid_from,
-                 "valid_to": s.valid_to, "source": s.source}
+    return Status(201, status_out(s))
 
 
 class StatusEndIn(Schema):
@@ -134,8 +134,7 @@ def status_end(request, person_id: int, status_id: int, payload: StatusEndIn):
     if status is None:
         raise NotFound()
     s = services.status_end(actor=request.user, status=status, valid_to=payload.valid_to, request=request)
-    return {"id": s.pk, "kind": s.kind, "kind_name": str(s.get_kind_display()), "valid_from": s.valid_from,
-            "valid_to": s.valid_to, "source": s.source}
+    return status_out(s)
 
 
 class UnmaskIn(Schema):
@@ -189,7 +188,7 @@ def import_out(job: ImportJob) -> dict:
 def import_create(request, file: UploadedFile = File(...)):
     job = services.import_start(actor=request.user, uploaded_file=file, request=request)
     job.refresh_from_db()
-    return 202, import_out(job)
+    return Status(202, import_out(job))
 
 
 @router.get("/imports/{job_id}", response=ImportOut)
