@@ -1,0 +1,234 @@
+"""Reads of facilities. Public reads (map, GeoJSON, planning's capacity figures) show only facilities
+in operation; staff reads go through the user's scope, and a provider admin sees only the
+facilities of the operator their grant names (RoleGrant.organisation_id)."""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from carecircle.core import regions, scope
+from carecircle.core.errors import Forbidden, InvalidInput, NotFound
+from carecircle.core.roles import Role
+from carecircle.facilities.models import (
+    CHILDCARE_KINDS,
+    Evaluation,
+    Facility,
+    FacilityKind,
+    Filing,
+    FilingState,
+    FilingStatus,
+    Stay,
+)
+
+# Roles that act for one organisation: their grants reach only that operator's facilities.
+ORGANISATION_ROLES = {Role.PROVIDER_ADMIN, Role.CAREGIVER}
+
+
+def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
+    """Facilities in operation (filed and not closed) today, or on `day` from the filing history."""
+    if day is None:
+        return Q(**{f"{prefix}status": FilingStatus.FILED})
+    return (
+        Q(**{f"{prefix}status__in": [FilingStatus.FILED, FilingStatus.CLOSED]})
+        & Q(**{f"{prefix}filed_on__lte": day})
+        & (Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day}))
+    )
+
+
+# ------------------------------------------------------------------ contract for planning
+
+
+def facility_points(*, kind: str | None = None, day: datetime.date | None = None, filed_only: bool = True) -> QuerySet:
+    """Facilities with their coordinates: those in operation (on `day`, else now) unless
+    filed_only=False, which returns every facility whatever its filing status."""
+    qs = Facility.objects.all()
+    if filed_only:
+        qs = qs.filter(operating_q(day))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.only(
+        "id", "kind", "name", "latitude", "longitude", "region_code", "status", "beds_general", "beds_nursing",
+        "beds_cognitive", "childcare_places", "childcare_places_puhui",
+    ).order_by("id")
+
+
+def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> dict:
+    """Beds and 托位 of the facilities in operation under `region_prefix` (a region code or its
+    prefix). beds_total counts general + nursing-type + cognitive-care beds (disjoint)."""
+    prefix = regions.prefix_of(region_prefix) if len(region_prefix) == 12 else region_prefix
+    agg = Facility.objects.filter(operating_q(day), region_code__startswith=prefix).aggregate(
+        general=Coalesce(Sum("beds_general"), 0),
+        nursing=Coalesce(Sum("beds_nursing"), 0),
+        cognitive=Coalesce(Sum("beds_cognitive"), 0),
+        places=Coalesce(Sum("childcare_places"), 0),
+        puhui=Coalesce(Sum("childcare_places_puhui"), 0),
+    )
+    return {
+        "beds_total": agg["general"] + agg["nursing"] + agg["cognitive"],
+        "beds_nursing": agg["nursing"],
+        "beds_cognitive": agg["cognitive"],
+        "childcare_places": agg["places"],
+        "childcare_places_puhui": agg["puhui"],
+    }
+
+
+# ------------------------------------------------------------------ staff scope
+
+
+def _grants(user):
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.grants.all().values_list("role", "region_id", "organisation_id"))
+
+
+def scope_q(user, perm: str, field: str = "") -> Q | None:
+    """The filter of facilities (through `field`, e.g. "facility__") that `user` reaches with
+    `perm`: the region prefixes of their grants, narrowed to one operator for organisation roles.
+    None when the user has no such grant."""
+    from carecircle.core.roles import permissions_of
+
+    parts = []
+    for role, region, organisation in _grants(user):
+        if perm not in permissions_of(role):
+            continue
+        q = Q(**{f"{field}region_code__startswith": regions.prefix_of(region)})
+        if role in ORGANISATION_ROLES:
+            if organisation is None:
+                continue
+            q &= Q(**{f"{field}operator_id": organisation})
+        parts.append(q)
+    return reduce(or_, parts) if parts else None
+
+
+def in_facility_scope(qs: QuerySet, user, perm: str, field: str = "") -> QuerySet:
+    q = scope_q(user, perm, field)
+    return qs.none() if q is None else qs.filter(q)
+
+
+def require_facility(user, perm: str, facility: Facility) -> None:
+    """Raise unless `user` holds `perm` over this facility (region, and operator for provider roles)."""
+    q = scope_q(user, perm)
+    if q is not None and Facility.objects.filter(q, pk=facility.pk).exists():
+        return
+    if scope_q(user, "facilities.view") is not None and Facility.objects.filter(
+        scope_q(user, "facilities.view"), pk=facility.pk
+    ).exists():
+        raise Forbidden()
+    raise NotFound()
+
+
+def facility_get(*, user, facility_id: int, perm: str = "facilities.view") -> Facility:
+    facility = Facility.objects.select_related("operator").filter(pk=facility_id).first()
+    if facility is None:
+        raise NotFound()
+    require_facility(user, perm, facility)
+    return facility
+
+
+def facility_search(*, user, kind: str = "", region_code: str = "", status: str = "", text: str = "") -> QuerySet:
+    qs = in_facility_scope(Facility.objects.select_related("operator"), user, "facilities.view")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region_code and regions.is_valid_code(region_code):
+        qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
+    if status:
+        qs = qs.filter(status=status)
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(address__contains=text) | Q(operator__name__contains=text))
+    return qs.order_by("region_code", "kind", "name", "id")
+
+
+def filing_queue(*, user, state: str = FilingState.PENDING) -> QuerySet:
+    qs = in_facility_scope(Filing.objects.select_related("facility", "facility__operator"), user, "facilities.view", "facility__")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("submitted_at", "id")
+
+
+def filing_get(*, user, filing_id: int, perm: str = "facilities.view") -> Filing:
+    filing = Filing.objects.select_related("facility").filter(pk=filing_id).first()
+    if filing is None:
+        raise NotFound()
+    require_facility(user, perm, filing.facility)
+    return filing
+
+
+# ------------------------------------------------------------------ figures per facility
+
+
+def current_grades(facility_ids, day: datetime.date | None = None) -> dict[int, Evaluation]:
+    """The grade in force on `day` for each facility (the latest evaluation valid then)."""
+    day = day or datetime.date.today()
+    found: dict[int, Evaluation] = {}
+    rows = (
+        Evaluation.objects.filter(facility_id__in=list(facility_ids), valid_from__lte=day, valid_to__gte=day, grade__isnull=False)
+        .select_related("grade")
+        .order_by("facility_id", "-evaluated_on", "-id")
+    )
+    for e in rows:
+        found.setdefault(e.facility_id, e)
+    return found
+
+
+def occupied_beds(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
+    day = day or datetime.date.today()
+    rows = (
+        Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=day)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["facility_id"]: r["n"] for r in rows}
+
+
+def enrolled_children(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
+    """Children enrolled on `day` per facility (from the childcare module when it is installed)."""
+    try:
+        from carecircle.childcare.selectors import enrolled_by_facility
+    except ImportError:
+        return {}
+    return enrolled_by_facility(facility_ids, day)
+
+
+def free_places(facilities, day: datetime.date | None = None) -> dict[int, dict]:
+    """Per facility: free beds (declared beds minus residents) or free 托位 (places minus enrolled)."""
+    ids = [f.pk for f in facilities]
+    beds = occupied_beds(ids, day)
+    kids = enrolled_children([f.pk for f in facilities if f.kind in CHILDCARE_KINDS], day)
+    out = {}
+    for f in facilities:
+        out[f.pk] = {
+            "beds": f.beds_total,
+            "beds_free": max(0, f.beds_total - beds.get(f.pk, 0)) if f.beds_total else None,
+            "places": f.childcare_places,
+            "places_free": max(0, f.childcare_places - kids.get(f.pk, 0)) if f.childcare_places else None,
+        }
+    return out
+
+
+def public_facilities(*, user=None, kind: str = "", region_code: str = "") -> QuerySet:
+    """What the public map shows: facilities in operation. A signed-in staff user additionally sees
+    the unfiled and closed facilities within their scope."""
+    q = operating_q()
+    if user is not None:
+        staff = scope_q(user, "facilities.view")
+        if staff is not None:
+            q |= staff
+    qs = Facility.objects.filter(q)
+    if kind:
+        if kind not in FacilityKind.values:
+            raise InvalidInput(_("未知的设施类型：%(k)s") % {"k": kind}, field="kind")
+        qs = qs.filter(kind=kind)
+    if region_code:
+        if not regions.is_valid_code(region_code):
+            raise InvalidInput(_("区划代码不正确：%(c)s") % {"c": region_code}, field="region")
+        qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
+    return qs.order_by("id")
+
+
+def visible_to_staff(user) -> bool:
+    return scope.has_perm(user, "facilities.view")
