@@ -63,5 +63,23 @@ for _role, _perms in {
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 
+# facilities and childcare (issue 7). A provider admin's facility permissions reach only the
+# facilities of the operator named by their grant's organisation_id (facilities/selectors.scope_q).
+for _role, _perms in {
+    Role.CITY_ADMIN: {"facilities.view", "facilities.apply", "facilities.review", "facilities.grade",
+                      "facilities.beds", "facilities.waiting", "childcare.view", "childcare.manage",
+                      "childcare.voucher"},
+    Role.DISTRICT_OFFICIAL: {"facilities.view", "facilities.apply", "facilities.review", "facilities.grade",
+                             "facilities.beds", "facilities.waiting", "childcare.view", "childcare.manage",
+                             "childcare.voucher"},
+    Role.STREET_WORKER: {"facilities.view", "facilities.waiting", "childcare.view"},
+    Role.COMMUNITY_WORKER: {"facilities.view", "facilities.waiting", "childcare.view"},
+    Role.PROVIDER_ADMIN: {"facilities.view", "facilities.apply", "facilities.beds", "facilities.waiting",
+                          "childcare.view", "childcare.manage"},
+    Role.INSPECTOR: {"facilities.view", "childcare.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
 def permissions_of(role: str) -> set[str]:
     return ROLE_PERMISSIONS.get(role, set())
