@@ -6,7 +6,6 @@ from django.db import connection
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.registry import selectors, services
-from carecircle.registry.models import Person
 from tests.conftest import COMMUNITY_A, COMMUNITY_B, id_number
 
 

@@ -83,3 +83,18 @@ for _role, _perms in {
 
 def permissions_of(role: str) -> set[str]:
     return ROLE_PERMISSIONS.get(role, set())
+
+
+# assessment and carevisits (issue 3): assessors are street and community workers; visit rules and
+# plan generation are managed from the street up; exports of vulnerable-person lists likewise.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
+                      "carevisits.manage", "carevisits.export"},
+    Role.DISTRICT_OFFICIAL: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
+                             "carevisits.manage", "carevisits.export"},
+    Role.STREET_WORKER: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
+                         "carevisits.manage", "carevisits.export"},
+    Role.COMMUNITY_WORKER: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit"},
+    Role.OPERATOR: {"assessment.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

@@ -117,15 +117,12 @@ def region_upsert(*, code: str, name: str, latitude=None, longitude=None, bounda
     if not (name or "").strip():
         raise InvalidInput(_("名称不能为空"), field="name")
     parent_code = regions.parent_code_of(code)
-    # Codes may skip a level (a city-less county): climb until an existing ancestor is found.
-    parent = None
-    while parent_code is not None:
-        parent = Region.objects.filter(code=parent_code).first()
-        if parent is not None:
-            break
-        parent_code = regions.parent_code_of(parent_code)
+    parent = Region.objects.filter(code=parent_code).first() if parent_code else None
+    if parent is None and regions.level_of(code) == regions.DISTRICT:
+        # 省直辖县级 (e.g. 仙桃市 429004) hang from the province: their "city" code does not exist.
+        parent = Region.objects.filter(code=code[:2] + "0" * 10).first()
     if parent is None and regions.level_of(code) != regions.PROVINCE:
-        raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": regions.parent_code_of(code)}, field="code")
+        raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": parent_code}, field="code")
     region, created = Region.objects.update_or_create(
         code=code,
         defaults={

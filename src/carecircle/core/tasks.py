@@ -180,9 +180,10 @@ def configure_beat() -> None:
 class InProcessScheduler(threading.Thread):
     """Runs periodic tasks in the web process when there is no broker."""
 
-    def __init__(self, tick_seconds: float = 5.0):
+    def __init__(self, tick_seconds: float = 5.0, only: set[str] | None = None):
         super().__init__(name="carecircle-scheduler", daemon=True)
         self.tick_seconds = tick_seconds
+        self.only = only
         self.stopped = threading.Event()
         self.last_run: dict[str, object] = {}
 
@@ -194,6 +195,8 @@ class InProcessScheduler(threading.Thread):
     def tick(self, now=None):
         now = now or timezone.now()
         for name, p in _periodic.items():
+            if self.only is not None and name not in self.only:
+                continue
             last = self.last_run.get(name)
             due = last is None or p.every.is_due(last).is_due
             if not due:

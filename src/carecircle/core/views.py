@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.core import plugins, scope, selectors, services
 from carecircle.core.errors import DomainError
-from carecircle.core.models import Region
+from carecircle.core.models import Region, User
 
 
 def _safe_next(request, default="core:home"):
@@ -142,7 +142,7 @@ def set_language(request, code: str):
         request.session["_language"] = code
         translation.activate(code)
         if request.user.is_authenticated:
-            type(request.user).objects.filter(pk=request.user.pk).update(preferred_language=code)
+            User.objects.filter(pk=request.user.pk).update(preferred_language=code)
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response

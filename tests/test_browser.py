@@ -1,0 +1,45 @@
+"""As a person would: a street worker signs in, searches a person, opens them, sees masked values,
+and reveals the full ID number with a stated purpose (which lands in the audit trail)."""
+
+import pytest
+
+from carecircle.core.models import AuditEvent
+from tests.conftest import browser_login
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_street_worker_finds_a_person_and_sees_masked_values(browser, live_server, users, make_person):
+    person = make_person(name="周桂芳", phone="13912345678")
+    page = browser.new_page()
+    try:
+        browser_login(page, live_server.url, "street")
+        assert page.locator("h1").first.inner_text() == "工作台"
+        page.click("text=人员信息")
+        page.fill("input[name=q]", "桂芳")
+        page.click("button:has-text('查询')")
+        page.click("a:has-text('周桂芳')")
+        masked = page.locator("#id-number").inner_text()
+        assert masked == person.id_masked and person.id_number not in page.content()
+        assert "139****5678" in page.locator("#phone").inner_text()
+        assert "13912345678" not in page.content()
+        page.fill("input[name=purpose]", "上门走访核实身份")
+        page.click("button:has-text('查看完整信息')")
+        assert page.locator("#id-number-plain").inner_text() == person.id_number
+        event = AuditEvent.objects.get(action="pii.unmask")
+        assert event.username == "street" and event.purpose == "上门走访核实身份"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_phone_width_menu(browser, live_server, users):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        browser_login(page, live_server.url, "street")
+        assert not page.locator(".mainnav").is_visible()
+        page.click(".navbutton")
+        assert page.locator(".mainnav a:has-text('人员信息')").is_visible()
+    finally:
+        page.close()
