@@ -98,3 +98,27 @@ for _role, _perms in {
     Role.OPERATOR: {"assessment.view"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# planning (issue 8): indicators and dashboards; hand entry of figures; coverage and siting runs.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"planning.view", "planning.enter", "planning.manage"},
+    Role.DISTRICT_OFFICIAL: {"planning.view", "planning.enter", "planning.manage"},
+    Role.STREET_WORKER: {"planning.view", "planning.enter"},
+    Role.COMMUNITY_WORKER: {"planning.view"},
+    Role.INSPECTOR: {"planning.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# alarms (issue 6): operators take and handle incidents in the regions they serve; officials
+# supervise (service levels, monthly reports) and may take over; community and street workers see
+# incidents of their area, register devices and confirm as responders.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"alarms.view", "alarms.operate", "alarms.supervise", "alarms.devices"},
+    Role.DISTRICT_OFFICIAL: {"alarms.view", "alarms.operate", "alarms.supervise", "alarms.devices"},
+    Role.STREET_WORKER: {"alarms.view", "alarms.devices"},
+    Role.COMMUNITY_WORKER: {"alarms.view", "alarms.devices"},
+    Role.OPERATOR: {"alarms.view", "alarms.operate", "alarms.devices"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
