@@ -2,10 +2,13 @@
 community, statuses at plausible rates (with history), family contacts and households."""
 
 import datetime
+import itertools
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.utils import timezone
 
 from carecircle.core import names
+from carecircle.core.bulk import allocate_ids, insert_rows, reset_sequences
 from carecircle.core.demo import City, Progress
 from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import with_check_digit
@@ -31,6 +34,8 @@ BIRTH_PLACES = ["330102", "330103", "330104", "330105", "330106", "330122", "330
                 "330402", "330502", "330602", "330702", "340102", "360102", "420102", "510104", "410102"]
 # Age shares of the 60+ population by five-year band (China 2020 census, roughly).
 ELDER_AGE_BANDS = [(60, 0.29), (65, 0.25), (70, 0.19), (75, 0.12), (80, 0.08), (85, 0.045), (90, 0.02), (95, 0.005)]
+AGE_BAND_STARTS = [b for b, _ in ELDER_AGE_BANDS]
+AGE_BAND_CUM = list(itertools.accumulate(w for _, w in ELDER_AGE_BANDS))
 BATCH = 5000
 
 
@@ -50,7 +55,7 @@ class IdNumbers:
 
 
 def _name(rng, given_pool: str, surnames, weights) -> str:
-    surname = rng.choices(surnames, weights)[0]
+    surname = rng.choices(surnames, cum_weights=weights)[0]
     k = 1 if rng.random() < 0.25 else 2
     return surname + "".join(rng.choice(given_pool) for _ in range(k))
 
@@ -60,7 +65,7 @@ def _phone(rng) -> str:
 
 
 def _elder_birth(rng, today: datetime.date) -> datetime.date:
-    start = rng.choices([b for b, _ in ELDER_AGE_BANDS], [w for _, w in ELDER_AGE_BANDS])[0]
+    start = rng.choices(AGE_BAND_STARTS, cum_weights=AGE_BAND_CUM)[0]
     age = start + rng.randrange(5) if start < 95 else 95 + int(rng.expovariate(0.35))
     age = min(age, 108)
     return today - datetime.timedelta(days=age * 365 + rng.randrange(365) + age // 4)
@@ -69,12 +74,13 @@ def _elder_birth(rng, today: datetime.date) -> datetime.date:
 def generate(city: City) -> None:
     rng = city.rng_for("registry")
     surnames = [s for s, _ in names.SURNAMES]
-    weights = [w for _, w in names.SURNAMES]
+    # Cumulative weights, computed once: random.choices would otherwise re-add them on every draw.
+    weights = list(itertools.accumulate(w for _, w in names.SURNAMES))
     ids = IdNumbers()
     total = city.elders + city.infants
     progress = Progress(city, "人员", total)
     communities = city.communities
-    shares = [rng.uniform(0.6, 1.4) for _ in communities]
+    shares = list(itertools.accumulate(rng.uniform(0.6, 1.4) for _ in communities))
     kinds = ["elder"] * city.elders + ["infant"] * city.infants
     done = 0
     status_counts = {}
@@ -100,11 +106,19 @@ def _address(rng, community) -> str:
     return f"{estate}{rng.randrange(1, 40)}幢{rng.randrange(1, 6)}单元{rng.randrange(1, 25)}{rng.randrange(1, 5):02d}室"
 
 
+PERSON_FIELDS = ["id", "name", "sex", "birth_date", "id_number", "id_hash", "id_masked", "phone", "phone_masked",
+                 "address", "address_masked", "region_code", "latitude", "longitude", "source", "household_id",
+                 "created_at", "updated_at"]
+
+
 def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, status_counts):
     today = city.today
+    now = timezone.now()
     households, people, statuses, contacts = [], [], [], []
-    for kind in chunk:
-        community = rng.choices(communities, shares)[0]
+    person_ids = allocate_ids(Person, len(chunk))
+    household_ids = allocate_ids(Household, len(chunk))
+    for kind, pid, hid in zip(chunk, person_ids, household_ids, strict=True):
+        community = rng.choices(communities, cum_weights=shares)[0]
         sex = "M" if rng.random() < (0.47 if kind == "elder" else 0.52) else "F"
         if kind == "elder":
             birth = _elder_birth(rng, today)
@@ -116,39 +130,25 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
         address = _address(rng, community)
         phone = _phone(rng) if kind == "elder" and rng.random() < 0.85 else ""
         lat, lng = _home(rng, community)
-        household = Household(region_code=community.code, address=encrypt(address), address_masked=mask_address(address))
-        households.append(household)
-        people.append(Person(
-            name=_name(rng, pool, surnames, weights), sex=sex, birth_date=birth,
-            id_number=encrypt(number), id_hash=blind_index(number), id_masked=mask_id_number(number),
-            phone=encrypt(phone), phone_masked=mask_phone(phone), address=encrypt(address),
-            address_masked=mask_address(address), region_code=community.code,
-            latitude=round(lat, 6), longitude=round(lng, 6), source="模拟数据", household=household,
+        households.append((hid, community.code, encrypt(address), mask_address(address), now))
+        people.append((
+            pid, _name(rng, pool, surnames, weights), sex, birth, encrypt(number), blind_index(number),
+            mask_id_number(number), encrypt(phone), mask_phone(phone), encrypt(address), mask_address(address),
+            community.code, round(lat, 6), round(lng, 6), "模拟数据", hid, now, now,
         ))
-        statuses.append(_statuses_for(rng, kind, today))
-        contacts.append(_contacts_for(rng, kind, surnames, weights))
+        for status, start, end in _statuses_for(rng, kind, today):
+            status_counts[status] = status_counts.get(status, 0) + (1 if end is None else 0)
+            statuses.append((pid, community.code, status, start, end, "模拟数据", "", now))
+        for name, relation, contact_phone in _contacts_for(rng, kind, surnames, weights):
+            contacts.append((pid, community.code, name, relation, encrypt(contact_phone), mask_phone(contact_phone), True))
     with transaction.atomic():
-        Household.objects.bulk_create(households, batch_size=BATCH)
-        for p in people:
-            p.household_id = p.household.pk
-        created = Person.objects.bulk_create(people, batch_size=BATCH)
-        if created and created[0].pk is None:
-            raise RuntimeError(f"{connection.vendor} did not return ids from bulk_create")
-        status_rows, contact_rows = [], []
-        for person, facts, cs in zip(created, statuses, contacts, strict=True):
-            for kind, start, end in facts:
-                status_counts[kind] = status_counts.get(kind, 0) + (1 if end is None else 0)
-                status_rows.append(PersonStatus(
-                    person_id=person.pk, region_code=person.region_code, kind=kind, valid_from=start,
-                    valid_to=end, source="模拟数据",
-                ))
-            for name, relation, phone in cs:
-                contact_rows.append(FamilyContact(
-                    person_id=person.pk, region_code=person.region_code, name=name, relation=relation,
-                    phone=encrypt(phone), phone_masked=mask_phone(phone),
-                ))
-        PersonStatus.objects.bulk_create(status_rows, batch_size=BATCH)
-        FamilyContact.objects.bulk_create(contact_rows, batch_size=BATCH)
+        insert_rows(Household, ["id", "region_code", "address", "address_masked", "created_at"], households)
+        insert_rows(Person, PERSON_FIELDS, people)
+        insert_rows(PersonStatus, ["person_id", "region_code", "kind", "valid_from", "valid_to", "source", "note",
+                                   "created_at"], statuses)
+        insert_rows(FamilyContact, ["person_id", "region_code", "name", "relation", "phone", "phone_masked",
+                                    "is_emergency"], contacts)
+        reset_sequences(Household, Person)
 
 
 def _start(rng, today, years=6) -> datetime.date:

@@ -1,0 +1,30 @@
+"""Shared set-up for benchmarks: a throw-away data folder and database, Django ready."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+
+def django_ready(database_url: str | None = None) -> Path:
+    home = Path(tempfile.mkdtemp(prefix="carecircle-bench-"))
+    os.environ["CARECIRCLE_HOME"] = str(home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    if database_url and database_url.startswith("postgres"):
+        call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    call_command("migrate", interactive=False, verbosity=0)
+    return home
+
+
+def _has_tables() -> bool:
+    from django.db import connection
+
+    return "core_region" in connection.introspection.table_names()
