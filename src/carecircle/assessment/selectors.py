@@ -1,0 +1,90 @@
+"""Reads of the assessment module. `current_level` and `level_subquery` are what benefits,
+dispatch and care visits read: the final level (0 能力完好 … 4 完全失能) of the newest assessment
+valid on a day."""
+
+import datetime
+
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from carecircle.assessment.models import CapabilityAssessment, ChildCheck, ReferralStatus
+from carecircle.core import regions, scope
+from carecircle.core.errors import InvalidInput, NotFound
+
+
+def region_prefix(code: str) -> str:
+    """The significant prefix of a 12-digit region code typed into a filter."""
+    code = (code or "").strip()
+    if not regions.is_valid_code(code):
+        raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field="region")
+    return regions.prefix_of(code)
+
+
+def _valid_on(day: datetime.date):
+    return CapabilityAssessment.objects.filter(valid_from__lte=day, valid_to__gte=day).order_by("-valid_from", "-id")
+
+
+def current_assessment(person, day: datetime.date | None = None) -> CapabilityAssessment | None:
+    return _valid_on(day or datetime.date.today()).filter(person=person).first()
+
+
+def current_level(person, day: datetime.date | None = None) -> int | None:
+    """final_level (0–4) of the newest assessment of `person` valid on `day`, or None."""
+    return _valid_on(day or datetime.date.today()).filter(person=person).values_list("final_level", flat=True).first()
+
+
+def level_subquery(day: datetime.date | None = None) -> Subquery:
+    """For Person.objects.annotate(capability_level=level_subquery(day)); NULL when none is valid."""
+    rows = _valid_on(day or datetime.date.today()).filter(person=OuterRef("pk")).values("final_level")[:1]
+    return Subquery(rows, output_field=IntegerField())
+
+
+def assessment_list(*, user, region_code: str = "", level: int | None = None, current_only: bool = True,
+                    day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:
+    qs = scope.in_scope(CapabilityAssessment.objects.select_related("person"), user, "assessment.view")
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_prefix(region_code))
+    if current_only:
+        day = day or datetime.date.today()
+        qs = qs.filter(valid_from__lte=day, valid_to__gte=day)
+    if level is not None:
+        qs = qs.filter(final_level=level)
+    return qs.order_by("-assessed_on", "-id")
+
+
+def assessment_get(*, user, assessment_id: int) -> CapabilityAssessment:
+    a = CapabilityAssessment.objects.select_related("person").filter(pk=assessment_id).first()
+    if a is None:
+        raise NotFound()
+    scope.require(user, "assessment.view", a.region_code)
+    return a
+
+
+def person_assessments(person) -> QuerySet[CapabilityAssessment]:
+    return CapabilityAssessment.objects.filter(person=person).order_by("-assessed_on", "-id")
+
+
+def person_checks(person) -> QuerySet[ChildCheck]:
+    return ChildCheck.objects.filter(person=person).order_by("-checked_on", "-id")
+
+
+def check_get(*, user, check_id: int, perm: str = "assessment.view") -> ChildCheck:
+    c = ChildCheck.objects.select_related("person").filter(pk=check_id).first()
+    if c is None:
+        raise NotFound()
+    scope.require(user, perm, c.region_code)
+    return c
+
+
+def referral_list(*, user, include_referred: bool = True) -> QuerySet[ChildCheck]:
+    """Children whose checks need follow-up: pending, and (by default) referred but not closed."""
+    states = [ReferralStatus.PENDING] + ([ReferralStatus.REFERRED] if include_referred else [])
+    qs = scope.in_scope(ChildCheck.objects.select_related("person"), user, "assessment.view")
+    return qs.filter(referral__in=states).order_by("checked_on", "id")
+
+
+def level_counts(*, user, day: datetime.date | None = None) -> dict[int, int]:
+    from django.db.models import Count
+
+    rows = assessment_list(user=user, day=day).values("final_level").annotate(n=Count("id"))
+    return {r["final_level"]: r["n"] for r in rows}
