@@ -1,0 +1,237 @@
+"""The named computations that indicators' numerators and denominators refer to.
+
+A computation is written `name` or `name:argument` (e.g. `elders`, `facilities:growth_station`,
+`manual:POP_TOTAL`). Each takes a list of region prefixes and a day and returns a figure per prefix,
+or None where the platform holds no data for it (the module that owns the records is not installed
+yet, or nothing was entered). Registry counts are done in one grouped query and rolled up; figures
+owned by other modules come through those modules' selectors (their published contracts) and are
+imported lazily, so this module works whichever modules are present.
+"""
+
+import datetime
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core import regions
+
+Figures = dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Computation:
+    label: object
+    func: Callable[[list[str], datetime.date, str], Figures]
+    needs: str = ""  # the module whose records it reads
+
+
+def module_selectors(module: str):
+    """`carecircle.<module>.selectors`, or None when the module is not installed (no data)."""
+    if module not in getattr(settings, "CARECIRCLE_MODULES", []):
+        return None
+    try:
+        return importlib.import_module(f"carecircle.{module}.selectors")
+    except ImportError:
+        return None
+
+
+def common_prefix(prefixes: list[str]) -> str:
+    if not prefixes:
+        return ""
+    lo, hi = min(prefixes), max(prefixes)
+    n = 0
+    while n < min(len(lo), len(hi)) and lo[n] == hi[n]:
+        n += 1
+    return lo[:n]
+
+
+def roll_up(counts: dict[str, float], prefixes: list[str]) -> Figures:
+    """Sum per-community figures into each requested prefix."""
+    out: Figures = {p: 0 for p in prefixes}
+    for code, n in counts.items():
+        for p in prefixes:
+            if code.startswith(p):
+                out[p] += n
+    return out
+
+
+# ------------------------------------------------------------------ registry (always present)
+
+
+def _people(group: str):
+    def count(prefixes, day, _arg):
+        from carecircle.registry.models import Person
+        from carecircle.registry.selectors import active_on, birth_date_bounds
+
+        rows = (
+            Person.objects.filter(region_code__startswith=common_prefix(prefixes))
+            .filter(birth_date_bounds(group, day), active_on(day))
+            .values("region_code")
+            .annotate(n=Count("id"))
+        )
+        return roll_up({r["region_code"]: r["n"] for r in rows}, prefixes)
+
+    return count
+
+
+# ------------------------------------------------------------------ other modules, via their contracts
+
+
+def _capacity(field: str):
+    def get(prefixes, day, _arg):
+        sel = module_selectors("facilities")
+        if sel is None:
+            return {p: None for p in prefixes}
+        return {p: float(sel.capacity_totals(region_prefix=p, day=day)[field]) for p in prefixes}
+
+    return get
+
+
+def _facility_count(prefixes, day, kind):
+    sel = module_selectors("facilities")
+    if sel is None:
+        return {p: None for p in prefixes}
+    rows = (
+        sel.facility_points(kind=kind or None, day=day)
+        .filter(region_code__startswith=common_prefix(prefixes))
+        .values("region_code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return roll_up({r["region_code"]: r["n"] for r in rows}, prefixes)
+
+
+def _units_with(level: int):
+    """Regions of `level` (streets or communities) under each prefix holding at least one
+    facility of the kind named by the argument (`puhui_childcare` = with 普惠托位)."""
+
+    def get(prefixes, day, arg):
+        sel = module_selectors("facilities")
+        if sel is None:
+            return {p: None for p in prefixes}
+        qs = sel.facility_points(day=day).filter(region_code__startswith=common_prefix(prefixes))
+        if arg == "puhui_childcare":
+            qs = qs.filter(childcare_places_puhui__gt=0)
+        elif arg:
+            qs = qs.filter(kind=arg)
+        keep = regions.PREFIX_LENGTH[level]
+        units = {code[:keep] for code in qs.values_list("region_code", flat=True)}
+        return {p: float(sum(1 for u in units if u.startswith(p))) for p in prefixes}
+
+    return get
+
+
+def _regions_at(level: int):
+    def get(prefixes, day, _arg):
+        from carecircle.core.models import Region
+
+        codes = list(
+            Region.objects.filter(level=level, code__startswith=common_prefix(prefixes)).values_list("code", flat=True)
+        )
+        return {p: float(sum(1 for c in codes if c.startswith(p))) for p in prefixes}
+
+    return get
+
+
+def _caregivers(prefixes, day, _arg):
+    sel = module_selectors("workforce")
+    if sel is None or not hasattr(sel, "certified_caregiver_count"):
+        return {p: None for p in prefixes}
+    return {p: float(sel.certified_caregiver_count(region_prefix=p, day=day)) for p in prefixes}
+
+
+def _visits(index: int):
+    def get(prefixes, day, _arg):
+        sel = module_selectors("carevisits")
+        if sel is None or not hasattr(sel, "visit_coverage"):
+            return {p: None for p in prefixes}
+        return {p: float(sel.visit_coverage(region_prefix=p, year=day.year, month=day.month)[index]) for p in prefixes}
+
+    return get
+
+
+def _coverage(field: str):
+    """The latest 15-minute coverage run of a facility kind for a group (`elder:community_centre`)
+    on or before the day: population or covered count per region."""
+
+    def get(prefixes, day, arg):
+        from carecircle.planning.models import CoverageArea, CoverageRun
+
+        group, _sep, kind = arg.partition(":")
+        out: Figures = {}
+        for p in prefixes:
+            code = p.ljust(12, "0")
+            run = (
+                CoverageRun.objects.filter(group=group, kind=kind, day__lte=day, areas__region_code=code)
+                .order_by("-day", "-id")
+                .first()
+            )
+            area = run and CoverageArea.objects.filter(run=run, region_code=code).first()
+            out[p] = float(getattr(area, field)) if area else None
+        return out
+
+    return get
+
+
+def _manual(prefixes, day, code):
+    """The latest value entered by hand for indicator `code` in exactly this region."""
+    from carecircle.planning.models import IndicatorValue
+
+    out: Figures = {}
+    for p in prefixes:
+        row = (
+            IndicatorValue.objects.filter(indicator__code=code, region_code=p.ljust(12, "0"), day__lte=day)
+            .exclude(value__isnull=True)
+            .order_by("-day")
+            .first()
+        )
+        out[p] = row.value if row else None
+    return out
+
+
+COMPUTATIONS: dict[str, Computation] = {
+    "elders": Computation(_("60岁及以上老年人数"), _people("elder")),
+    "seniors80": Computation(_("80岁及以上高龄老年人数"), _people("senior80")),
+    "infants": Computation(_("3岁以下婴幼儿数"), _people("infant")),
+    "beds_total": Computation(_("养老机构床位数"), _capacity("beds_total"), "facilities"),
+    "beds_nursing": Computation(_("护理型床位数"), _capacity("beds_nursing"), "facilities"),
+    "beds_cognitive": Computation(_("认知障碍床位数"), _capacity("beds_cognitive"), "facilities"),
+    "childcare_places": Computation(_("托位数"), _capacity("childcare_places"), "facilities"),
+    "childcare_places_puhui": Computation(_("普惠性托位数"), _capacity("childcare_places_puhui"), "facilities"),
+    "facilities": Computation(_("运营中的设施数"), _facility_count, "facilities"),
+    "streets_with": Computation(_("有该类设施的街道(乡镇)数"), _units_with(regions.STREET), "facilities"),
+    "communities_with": Computation(_("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"),
+    "streets": Computation(_("街道(乡镇)数"), _regions_at(regions.STREET)),
+    "communities": Computation(_("社区(村)数"), _regions_at(regions.COMMUNITY)),
+    "caregivers_certified": Computation(_("持证养老护理员数"), _caregivers, "workforce"),
+    "visits_done": Computation(_("当月已探访的特殊困难老年人数"), _visits(0), "carevisits"),
+    "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),
+    "covered": Computation(_("15分钟内可达的人数"), _coverage("covered")),
+    "covered_population": Computation(_("参与覆盖测算的人数"), _coverage("population")),
+    "manual": Computation(_("人工填报值"), _manual),
+}
+
+
+def parse(spec: str) -> tuple[str, str]:
+    name, _sep, arg = spec.partition(":")
+    return name, arg
+
+
+def is_known(spec: str) -> bool:
+    return parse(spec)[0] in COMPUTATIONS
+
+
+def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
+    name, arg = parse(spec)
+    return COMPUTATIONS[name].func(prefixes, day, arg)
+
+
+def label(spec: str) -> str:
+    name, arg = parse(spec)
+    comp = COMPUTATIONS.get(name)
+    text = str(comp.label) if comp else spec
+    return f"{text}（{arg}）" if arg else text
