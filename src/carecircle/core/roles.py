@@ -122,14 +122,3 @@ for _role, _perms in {
     Role.OPERATOR: {"alarms.view", "alarms.operate", "alarms.devices"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
-
-
-# planning (issue 8): indicators and dashboards; hand entry of figures; coverage and siting runs.
-for _role, _perms in {
-    Role.CITY_ADMIN: {"planning.view", "planning.enter", "planning.manage"},
-    Role.DISTRICT_OFFICIAL: {"planning.view", "planning.enter", "planning.manage"},
-    Role.STREET_WORKER: {"planning.view", "planning.enter"},
-    Role.COMMUNITY_WORKER: {"planning.view"},
-    Role.INSPECTOR: {"planning.view"},
-}.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
