@@ -1,0 +1,296 @@
+"""Admission waiting lists of public institutions (Jiaxing 9: 入住轮候制度; Hangzhou 三(一)1: 特困、
+失能、高龄 first). The order comes from the published WaitingRule (data): a list of criteria applied
+in turn. Each applicant can see their place and why; offers go out in that order; declines are kept."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit, scope
+from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.facilities.models import (
+    PUBLIC_KINDS,
+    BedKind,
+    Facility,
+    FilingStatus,
+    Offer,
+    OfferResponse,
+    WaitingEntry,
+    WaitingRule,
+    WaitingState,
+)
+from carecircle.facilities.selectors import in_facility_scope, require_facility
+from carecircle.registry.identity import age_on
+from carecircle.registry.models import EXIT_STATUSES, PersonStatus, StatusKind
+
+LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}
+CRITERIA = {
+    "tekun": _("特困供养人员"),
+    "disabled": _("失能老年人"),
+    "capability_level": _("能力等级（失能程度）"),
+    "age": _("年龄"),
+    "applied_at": _("登记时间"),
+    "severe_disability": _("重度残疾"),
+}
+
+
+def capability_level(person, day: datetime.date) -> int | None:
+    """The person's capability level (0 能力完好 … 4 完全失能) from the assessment module, or None
+    when it is not installed or the person has no assessment in force."""
+    try:
+        from carecircle.assessment.selectors import current_level
+    except ImportError:
+        return None
+    value = current_level(person, day)
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    for attr in ("final_level", "level"):
+        if getattr(value, attr, None) is not None:
+            return int(getattr(value, attr))
+    return None
+
+
+def rule_for(facility: Facility, day: datetime.date) -> WaitingRule:
+    in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    rule = (WaitingRule.objects.filter(in_force, facility=facility).first()
+            or WaitingRule.objects.filter(in_force, facility__isnull=True).first())
+    if rule is None:
+        raise Conflict(_("尚未发布轮候规则"))
+    for c in rule.criteria:
+        if c.get("key") not in CRITERIA or c.get("order", "desc") not in ("asc", "desc"):
+            raise Conflict(_("轮候规则“%(n)s”中有无法识别的条件：%(c)s") % {"n": rule.name, "c": c})
+    return rule
+
+
+@dataclass
+class Place:
+    rank: int
+    entry: WaitingEntry
+    facts: dict
+    reason: str
+
+
+def _facts(entries, day) -> dict[int, dict]:
+    person_ids = [e.person_id for e in entries]
+    held = set(
+        PersonStatus.objects.filter(person_id__in=person_ids, kind__in=[StatusKind.TEKUN, StatusKind.SEVERE_DISABILITY],
+                                    valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values_list("person_id", "kind")
+    )
+    out = {}
+    for e in entries:
+        level = capability_level(e.person, day)
+        out[e.pk] = {
+            "tekun": (e.person_id, StatusKind.TEKUN) in held,
+            "severe_disability": (e.person_id, StatusKind.SEVERE_DISABILITY) in held,
+            "capability_level": level,
+            "age": age_on(e.person.birth_date, day),
+            "applied_at": e.applied_at,
+        }
+    return out
+
+
+def _key(criteria, facts, entry):
+    key = []
+    for c in criteria:
+        name, desc = c["key"], c.get("order", "desc") == "desc"
+        if name == "disabled":
+            level = facts["capability_level"]
+            value = 1 if level is not None and level >= int(c.get("min_level", 1)) else 0
+        elif name == "applied_at":
+            value = facts["applied_at"].timestamp()
+        elif name == "capability_level":
+            # An unknown level ranks after every known one, whichever the direction.
+            level = facts["capability_level"]
+            key.append((0 if level is not None else 1, -(level or 0) if desc else (level or 0)))
+            continue
+        else:
+            value = int(facts[name]) if isinstance(facts[name], bool) else facts[name]
+        key.append(-value if desc else value)
+    key.append(entry.applied_at.timestamp())
+    key.append(entry.pk)
+    return key
+
+
+def describe(facts: dict) -> str:
+    level = facts["capability_level"]
+    parts = [
+        _("特困：%(v)s") % {"v": _("是") if facts["tekun"] else _("否")},
+        _("能力等级：%(v)s") % {"v": LEVEL_NAMES.get(level, level) if level is not None else _("未评估")},
+        _("年龄：%(v)d岁") % {"v": facts["age"]},
+        _("登记：%(v)s") % {"v": timezone.localtime(facts["applied_at"]).strftime("%Y-%m-%d %H:%M")},
+    ]
+    return "；".join(str(p) for p in parts)
+
+
+def ranked(facility: Facility, day: datetime.date | None = None) -> list[Place]:
+    """The open entries (waiting or offered) of a facility in the order of its rule on `day`."""
+    day = day or timezone.localdate()
+    rule = rule_for(facility, day)
+    entries = list(WaitingEntry.objects.filter(facility=facility, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
+                   .select_related("person"))
+    facts = _facts(entries, day)
+    entries.sort(key=lambda e: _key(rule.criteria, facts[e.pk], e))
+    places = []
+    for i, e in enumerate(entries, start=1):
+        f = facts[e.pk]
+        ahead = entries[: i - 1]
+        why = describe(f)
+        if ahead:
+            tekun_ahead = sum(1 for a in ahead if facts[a.pk]["tekun"])
+            why += "。" + _("排在前面的 %(n)d 人中，特困 %(t)d 人") % {"n": len(ahead), "t": tekun_ahead}
+        places.append(Place(i, e, f, why))
+    return places
+
+
+# ------------------------------------------------------------------ writes
+
+
+@transaction.atomic
+def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.GENERAL, note: str = "",
+                  applied_at=None, request=None) -> WaitingEntry:
+    """Register an older person on a public institution's waiting list; the person's street or
+    community worker (or the institution) does it."""
+    if facility.kind not in PUBLIC_KINDS:
+        raise InvalidInput(_("只有公办（公建民营）养老机构实行轮候登记"), field="facility")
+    if facility.status != FilingStatus.FILED:
+        raise Conflict(_("设施未备案运营，不能登记轮候"), field="facility")
+    if not (scope.has_perm(actor, "facilities.waiting", person.region_code)):
+        require_facility(actor, "facilities.waiting", facility)
+    if bed_kind not in BedKind.values:
+        raise InvalidInput(_("未知的床位类型：%(k)s") % {"k": bed_kind}, field="bed_kind")
+    day = timezone.localdate()
+    if age_on(person.birth_date, day) < 60:
+        raise InvalidInput(_("轮候人员应为60周岁及以上老年人"), field="person")
+    if PersonStatus.objects.filter(person=person, kind__in=EXIT_STATUSES, valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)).exists():
+        raise InvalidInput(_("此人已去世或迁出，不能登记轮候"), field="person")
+    try:
+        with transaction.atomic():
+            entry = WaitingEntry.objects.create(
+                facility=facility, person=person, region_code=facility.region_code,
+                person_region_code=person.region_code, applied_at=applied_at or timezone.now(), bed_kind=bed_kind,
+                note=note[:200], created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        raise Conflict(_("此人已在该机构轮候名单中"), field="person") from None
+    audit.record(actor=actor, action="waiting.apply", obj=facility, request=request, entry=entry.pk, person=person.pk)
+    return entry
+
+
+@transaction.atomic
+def waiting_withdraw(*, actor, entry: WaitingEntry, reason: str, request=None) -> WaitingEntry:
+    entry = WaitingEntry.objects.select_for_update().select_related("facility").get(pk=entry.pk)
+    if not scope.has_perm(actor, "facilities.waiting", entry.person_region_code):
+        require_facility(actor, "facilities.waiting", entry.facility)
+    if entry.state not in (WaitingState.WAITING, WaitingState.OFFERED):
+        raise Conflict(_("该登记已结束（%(s)s）") % {"s": entry.get_state_display()})
+    Offer.objects.filter(entry=entry, response=OfferResponse.OPEN).update(
+        response=OfferResponse.DECLINED, responded_at=timezone.now(), decline_reason=_("撤销轮候"))
+    entry.state, entry.closed_at = WaitingState.WITHDRAWN, timezone.now()
+    entry.note = (reason or "")[:200] or entry.note
+    entry.save(update_fields=["state", "closed_at", "note"])
+    audit.record(actor=actor, action="waiting.withdraw", obj=entry.facility, request=request, entry=entry.pk, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def offer_next(*, actor, facility: Facility, day: datetime.date | None = None, request=None) -> Offer:
+    """Offer a free bed to the first waiting applicant (in rule order) whose bed kind is free."""
+    from carecircle.facilities.services import free_bed
+
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    require_facility(actor, "facilities.beds", facility)
+    day = day or timezone.localdate()
+    skipped = []
+    for place in ranked(facility, day):
+        if place.entry.state != WaitingState.WAITING:
+            continue
+        bed = free_bed(facility, place.entry.bed_kind)
+        if bed is None:
+            skipped.append(place.rank)
+            continue
+        reason = place.reason
+        if skipped:
+            reason += "。" + _("第 %(r)s 位所需类型床位暂无空余，依次通知") % {"r": "、".join(map(str, skipped))}
+        offer = Offer.objects.create(entry=place.entry, region_code=facility.region_code, bed=bed, rank=place.rank,
+                                     reason=reason, offered_at=timezone.now(),
+                                     offered_by=actor if getattr(actor, "is_authenticated", False) else None)
+        WaitingEntry.objects.filter(pk=place.entry.pk).update(state=WaitingState.OFFERED)
+        audit.record(actor=actor, action="waiting.offer", obj=facility, request=request, entry=place.entry.pk,
+                     bed=bed.code, rank=place.rank)
+        return offer
+    raise Conflict(_("没有可通知的轮候人员，或没有所需类型的空余床位"))
+
+
+@transaction.atomic
+def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: datetime.date | None = None,
+                  request=None) -> Offer:
+    """Record the applicant's answer. Accepting admits them to the offered bed; declining is
+    recorded with its reason and they keep their place on the list."""
+    from carecircle.facilities.services import stay_admit
+
+    offer = Offer.objects.select_for_update().select_related("entry", "entry__facility", "entry__person", "bed").get(pk=offer.pk)
+    entry = offer.entry
+    require_facility(actor, "facilities.beds", entry.facility)
+    if offer.response != OfferResponse.OPEN:
+        raise Conflict(_("该通知已答复（%(s)s）") % {"s": offer.get_response_display()})
+    now = timezone.now()
+    if accept:
+        stay_admit(actor=actor, facility=entry.facility, person=entry.person, bed=offer.bed,
+                   day=day or timezone.localdate(), request=request, _checked=True)
+        offer.response = OfferResponse.ACCEPTED
+        entry.state, entry.closed_at = WaitingState.ADMITTED, now
+    else:
+        if not (reason or "").strip():
+            raise InvalidInput(_("请记录放弃原因"), field="reason")
+        offer.response, offer.decline_reason = OfferResponse.DECLINED, reason.strip()[:200]
+        entry.state = WaitingState.WAITING
+    offer.responded_at = now
+    offer.save(update_fields=["response", "responded_at", "decline_reason"])
+    entry.save(update_fields=["state", "closed_at"])
+    audit.record(actor=actor, action="waiting.respond", obj=entry.facility, request=request, offer=offer.pk,
+                 accepted=accept, reason=reason)
+    return offer
+
+
+# ------------------------------------------------------------------ reads
+
+
+def entries_for(*, user) -> list[WaitingEntry]:
+    """Waiting entries a staff user may see: of facilities in scope, or of persons in their region."""
+    by_facility = in_facility_scope(WaitingEntry.objects.all(), user, "facilities.waiting", "facility__")
+    by_person = scope.in_scope(WaitingEntry.objects.all(), user, "facilities.waiting", "person_region_code")
+    return (by_facility | by_person).select_related("facility", "person").order_by("facility_id", "applied_at", "id")
+
+
+def entry_get(*, user, entry_id: int) -> WaitingEntry:
+    entry = WaitingEntry.objects.select_related("facility", "person").filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    if not scope.has_perm(user, "facilities.waiting", entry.person_region_code):
+        require_facility(user, "facilities.waiting", entry.facility)
+    return entry
+
+
+def my_places(user, day: datetime.date | None = None) -> list[dict]:
+    """The applicant's (or their family's) own open entries with place, total and reason."""
+    from carecircle.registry.selectors import family_persons
+
+    persons = family_persons(user).values("pk")
+    out = []
+    entries = WaitingEntry.objects.filter(person__in=persons, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
+    for facility in Facility.objects.filter(pk__in=entries.values("facility_id")):
+        places = ranked(facility, day)
+        for p in places:
+            if p.entry.person_id in {x["pk"] for x in persons}:
+                out.append({"facility": facility, "person": p.entry.person, "rank": p.rank, "total": len(places),
+                            "reason": p.reason, "state": p.entry.get_state_display(),
+                            "rule": rule_for(facility, day or timezone.localdate()).published_text})
+    return out
