@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.facilities import services, waiting
 from carecircle.facilities.models import OfferResponse, Stay, WaitingRule, WaitingState
 from carecircle.registry.services import status_add
@@ -120,7 +120,7 @@ def test_apply_checks(users, make_person, make_facility, home):
     with pytest.raises(InvalidInput):
         waiting.waiting_apply(actor=users["community"], facility=home, person=baby)
     outsider = make_person(region_code=COMMUNITY_A2, age=80)
-    with pytest.raises(Exception):  # community worker of 桂花 cannot register a 丹枫 resident at a home outside scope
+    with pytest.raises(NotFound):  # a worker of 西山区 reaches neither this person nor this home
         waiting.waiting_apply(actor=users["community_b"], facility=home, person=outsider)
 
 
