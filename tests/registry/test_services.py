@@ -134,3 +134,14 @@ def test_family_account_sees_their_parent(users, make_person):
     with pytest.raises(Conflict):
         services.family_contact_add(actor=users["community"], person=parent, name="女儿", relation="女儿",
                                     user=users["resident"])
+
+
+def test_contact_page_links_a_family_account(users, make_person, client_for):
+    parent = make_person()
+    client = client_for(users["community"])
+    client.post(f"/people/{parent.pk}/contacts/", {"name": "王女儿", "relation": "女儿", "phone": "13600000001",
+                                                  "username": "resident"})
+    assert list(selectors.family_persons(users["resident"])) == [parent]
+    response = client.post(f"/people/{parent.pk}/contacts/", {"name": "某人", "relation": "儿子", "username": "street"},
+                           follow=True)
+    assert "没有这个居民/家属账号" in response.content.decode()

@@ -122,3 +122,17 @@ for _role, _perms in {
     Role.OPERATOR: {"alarms.view", "alarms.operate", "alarms.devices"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# benefits (issue 4): programmes, payroll (four-eyes: prepare and approve are separate people,
+# enforced per batch), funds ledger, appeals routed to the district.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"benefits.view", "benefits.manage", "benefits.prepare", "benefits.approve",
+                      "benefits.appeal", "benefits.decide"},
+    Role.DISTRICT_OFFICIAL: {"benefits.view", "benefits.manage", "benefits.prepare", "benefits.approve",
+                             "benefits.appeal", "benefits.decide"},
+    Role.STREET_WORKER: {"benefits.view", "benefits.prepare", "benefits.appeal"},
+    Role.COMMUNITY_WORKER: {"benefits.view", "benefits.appeal"},
+    Role.INSPECTOR: {"benefits.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

@@ -202,3 +202,28 @@ def import_rejections(request, job_id: int):
     response = HttpResponse(rejections_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
     return response
+
+
+class ContactIn(Schema):
+    name: str
+    relation: str
+    phone: str = ""
+    username: str = ""
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    relation: str
+    phone: str  # masked
+    linked_account: bool
+
+
+@router.post("/persons/{person_id}/contacts", response={201: ContactOut})
+def contact_add(request, person_id: int, payload: ContactIn):
+    person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
+    account = services.resident_account_for(payload.username) if payload.username else None
+    c = services.family_contact_add(actor=request.user, person=person, name=payload.name, relation=payload.relation,
+                                    phone=payload.phone, user=account, request=request)
+    return Status(201, {"id": c.pk, "name": c.name, "relation": c.relation, "phone": c.phone_masked,
+                        "linked_account": c.user_id is not None})

@@ -28,3 +28,10 @@ class StatusForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    relation = forms.CharField(label=_("关系"), max_length=20)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    username = forms.CharField(label=_("关联账号（可选，子女的登录名）"), max_length=150, required=False)

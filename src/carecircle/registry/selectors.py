@@ -137,3 +137,9 @@ def family_persons(user) -> QuerySet[Person]:
         return Person.objects.none()
     linked = FamilyContact.objects.filter(user=user).values("person_id")
     return Person.objects.filter(Q(user=user) | Q(pk__in=linked))
+
+
+def household_members(person: Person) -> list[Person]:
+    if not person.household_id:
+        return []
+    return list(Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).only("id", "name", "birth_date"))

@@ -217,6 +217,17 @@ def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
     return {"id_number": person.id_number, "phone": person.phone, "address": person.address}
 
 
+def resident_account_for(username: str):
+    """The resident (居民/家属) account a family contact links to."""
+    from carecircle.core.models import User
+    from carecircle.core.roles import Role
+
+    user = User.objects.filter(username=(username or "").strip(), grants__role=Role.RESIDENT).first()
+    if user is None:
+        raise InvalidInput(_("没有这个居民/家属账号：%(u)s") % {"u": username}, field="username")
+    return user
+
+
 @transaction.atomic
 def family_contact_add(
     *, actor, person: Person, name: str, relation: str, phone: str = "", user=None, request=None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<int:person_id>/unmask/", views.person_unmask, name="person_unmask"),
     path("<int:person_id>/statuses/", views.status_add, name="status_add"),
+    path("<int:person_id>/contacts/", views.contact_add, name="contact_add"),
     path("<int:person_id>/statuses/<int:status_id>/end/", views.status_end, name="status_end"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),

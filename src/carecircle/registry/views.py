@@ -13,7 +13,7 @@ from carecircle.core.errors import DomainError, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.registry import imports, selectors, services
-from carecircle.registry.forms import PersonEditForm, PersonForm, StatusForm, UploadForm
+from carecircle.registry.forms import ContactForm, PersonEditForm, PersonForm, StatusForm, UploadForm
 from carecircle.registry.models import ImportJob, PersonStatus, StatusKind
 
 
@@ -56,6 +56,8 @@ def person_detail(request, person_id: int):
         "history": selectors.person_history(person)[:50],
         "region": region_label(person.region_code),
         "status_form": StatusForm(initial={"valid_from": today}),
+        "contact_form": ContactForm(),
+        "household": selectors.household_members(person),
         "can_edit": scope.has_perm(request.user, "registry.edit", person.region_code),
         "can_unmask": scope.has_perm(request.user, "pii.unmask", person.region_code),
         "unmasked": None,
@@ -195,3 +197,22 @@ def import_template(request, fmt: str):
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="people-template.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def contact_add(request, person_id: int):
+    person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label}：{'；'.join(e)}" for f, e in form.errors.items()))
+        return redirect("registry:person_detail", person_id=person.pk)
+    data = form.cleaned_data
+    try:
+        account = services.resident_account_for(data["username"]) if data["username"] else None
+        services.family_contact_add(actor=request.user, person=person, name=data["name"], relation=data["relation"],
+                                    phone=data["phone"], user=account, request=request)
+        messages.success(request, _("已添加联系人"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:person_detail", person_id=person.pk)

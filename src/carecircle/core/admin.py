@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from carecircle.core import audit
+from carecircle.core.models import ApiToken, AuditEvent, Region, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    autocomplete_fields = ["region"]
+
+
+@admin.register(User)
+class CareCircleUserAdmin(UserAdmin):
+    inlines = [RoleGrantInline]
+    list_display = ["username", "display_name", "is_active", "totp_enabled", "locked_until"]
+    fieldsets = UserAdmin.fieldsets + (("CareCircle", {"fields": ("display_name", "totp_enabled", "locked_until")}),)
+    readonly_fields = ["totp_enabled"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action="user.change" if change else "user.create", obj=obj,
+                     request=request, fields=sorted(form.changed_data))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            audit.record(actor=request.user, action="role.change", obj=form.instance, request=request,
+                         grants=[f"{g.role}@{g.region_id}" for g in form.instance.grants.all()])
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    search_fields = ["code", "name"]
+    list_filter = ["level"]
+    raw_id_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action="region.change" if change else "region.create", obj=obj,
+                     object_id=obj.code, region_code=obj.code, request=request)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail can be searched, never changed."""
+
+    list_display = ["at", "username", "action", "object_type", "object_id", "purpose", "ip"]
+    list_filter = ["action"]
+    search_fields = ["username", "object_id", "purpose"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["key_hash", "prefix"]

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from carecircle.registry.models import ImportJob, Person, PersonStatus
+
+
+class StatusInline(admin.TabularInline):
+    model = PersonStatus
+    extra = 0
+    can_delete = False
+    fields = ["kind", "valid_from", "valid_to", "source"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """View only, masked values only: changes go through the staff pages, which check scope and
+    write the audit trail; unmasking too."""
+
+    list_display = ["name", "sex", "birth_date", "id_masked", "phone_masked", "region_code"]
+    search_fields = ["name", "id_masked", "region_code"]
+    fields = ["name", "sex", "birth_date", "id_masked", "phone_masked", "address_masked", "region_code",
+              "latitude", "longitude", "source"]
+    readonly_fields = ["sex", "birth_date", "id_masked", "phone_masked", "address_masked"]
+    inlines = [StatusInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "created_by", "created_at", "state", "created_count", "rejected_count"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields]
