@@ -1,0 +1,187 @@
+"""Delivering stored alarms: from the outbox (alarms whose `delivered_at` is empty) into incidents
+and onto the consoles.
+
+The intake only stores; this worker delivers. It is woken right after an alarm commits (in the
+same process), polls the outbox every few seconds for alarms stored by other processes or while it
+was stopped, and the periodic task `alarms.tasks.deliver_outbox` sweeps it as well. A crash between
+storing and delivering therefore loses nothing: the alarm stays in the outbox until delivered.
+With a Celery broker, the wake-up goes to a Celery task instead of an in-process thread.
+"""
+
+import datetime
+import logging
+import threading
+
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.alarms import events
+from carecircle.alarms.models import (
+    ACTIVITY_KINDS,
+    Alarm,
+    AlarmKind,
+    Incident,
+    IncidentState,
+    Source,
+    TimelineKind,
+)
+from carecircle.alarms.policy import policy_for, priority_of
+from carecircle.alarms.services import incident_create, timeline_add
+
+log = logging.getLogger("carecircle.alarms")
+BATCH = 200
+POLL_SECONDS = 2.0
+
+
+def pending():
+    return Alarm.objects.filter(delivered_at__isnull=True)
+
+
+def deliver_pending(*, now=None, limit: int = 10_000) -> int:
+    """Deliver waiting alarms in batches, oldest first; returns how many were delivered."""
+    done = 0
+    while done < limit:
+        n = _deliver_batch(now=now, size=min(BATCH, limit - done))
+        done += n
+        if n == 0:
+            break
+    return done
+
+
+def _deliver_batch(*, now, size: int) -> int:
+    with transaction.atomic():
+        qs = pending().order_by("id").select_related("person", "device")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        batch = list(qs[:size])
+        for alarm in batch:
+            deliver_one(alarm, now=now)
+    return len(batch)
+
+
+def deliver_one(alarm: Alarm, *, now=None) -> Incident | None:
+    """Group one alarm into an incident (a new one, or the person's open one within the window)."""
+    now = now or timezone.now()
+    incident = None
+    if alarm.kind in ACTIVITY_KINDS:
+        _activity_seen(alarm, now)
+    else:
+        incident = _group(alarm, now)
+    Alarm.objects.filter(pk=alarm.pk).update(
+        delivered_at=now, incident=incident, delivery_attempts=alarm.delivery_attempts + 1)
+    if incident is not None:
+        events.incident_changed(incident, alarm=alarm)
+    return incident
+
+
+def _group(alarm: Alarm, now) -> Incident:
+    policy = policy_for(alarm.region_code)
+    since = alarm.received_at - datetime.timedelta(seconds=policy.group_window_seconds)
+    incident = (
+        Incident.objects.select_for_update()
+        .filter(person_id=alarm.person_id, source=Source.DEVICE, last_alarm_at__gte=since)
+        .exclude(state=IncidentState.RESOLVED)
+        .order_by("-last_alarm_at")
+        .first()
+    )
+    label = AlarmKind(alarm.kind).label
+    where = f"（{alarm.device.location}）" if alarm.device.location else ""
+    if incident is None:
+        incident = incident_create(
+            person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
+            now=now, device=alarm.device,
+        )
+    else:
+        priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now))
+        if priority > incident.priority:
+            incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
+            incident.title = f"{label}{where}：{alarm.person.name}"[:200]
+            timeline_add(incident, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}, now=now)
+    incident.alarm_count += 1
+    incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
+    incident.save()
+    timeline_add(incident, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}", now=alarm.received_at,
+                 alarm=alarm.pk, event_id=alarm.event_id, device_time=alarm.device_time.isoformat())
+    return incident
+
+
+def _activity_seen(alarm: Alarm, now) -> None:
+    """Movement ends an open inactivity watch for the person (noted on its timeline)."""
+    for incident in Incident.objects.filter(person_id=alarm.person_id, source=Source.INACTIVITY).exclude(
+            state=IncidentState.RESOLVED):
+        timeline_add(incident, TimelineKind.NOTE, _("检测到活动：%(k)s") % {"k": AlarmKind(alarm.kind).label}, now=now)
+        events.incident_changed(incident)
+
+
+# ------------------------------------------------------------------ the worker
+
+
+class DeliveryWorker(threading.Thread):
+    def __init__(self, poll_seconds: float = POLL_SECONDS):
+        super().__init__(name="alarms-delivery", daemon=True)
+        self.poll_seconds = poll_seconds
+        self.wake = threading.Event()
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            self.wake.clear()
+            try:
+                close_old_connections()
+                deliver_pending()
+            except Exception:  # noqa: BLE001 - the alarms stay in the outbox; retry on the next wake
+                log.exception("alarm delivery failed; will retry")
+                self.stopped.wait(0.5)
+            finally:
+                close_old_connections()
+            self.wake.wait(self.poll_seconds)
+        connection.close()
+
+    def stop(self, timeout: float = 5.0):
+        self.stopped.set()
+        self.wake.set()
+        self.join(timeout)
+
+
+_lock = threading.Lock()
+_worker: DeliveryWorker | None = None
+_held = False  # stop_worker() holds it stopped until start_worker()
+
+
+def start_worker(poll_seconds: float = POLL_SECONDS) -> DeliveryWorker:
+    global _worker, _held
+    with _lock:
+        _held = False
+        if _worker is None or not _worker.is_alive():
+            _worker = DeliveryWorker(poll_seconds)
+            _worker.start()
+        return _worker
+
+
+def stop_worker() -> None:
+    global _worker, _held
+    with _lock:
+        _held = True
+        worker, _worker = _worker, None
+    if worker is not None:
+        worker.stop()
+
+
+def worker_running() -> bool:
+    return _worker is not None and _worker.is_alive()
+
+
+def notify() -> None:
+    """An alarm was stored: deliver it now (Celery task with a broker, else this process's worker)."""
+    from carecircle.core import tasks
+
+    if tasks.broker_configured():
+        from carecircle.alarms.tasks import deliver_outbox_now
+
+        deliver_outbox_now.celery_task.apply_async()
+        return
+    if _held:
+        return
+    worker = _worker if worker_running() else start_worker()
+    worker.wake.set()

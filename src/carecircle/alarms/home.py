@@ -1,0 +1,23 @@
+"""The call platform's card on the staff home page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from carecircle.alarms import selectors
+from carecircle.alarms.models import OPEN_STATES, IncidentState
+from carecircle.core import scope
+
+
+def cards(user) -> list[dict]:
+    if not scope.has_perm(user, "alarms.view"):
+        return []
+    qs = selectors.incidents(user=user).filter(state__in=OPEN_STATES)
+    waiting = qs.filter(state=IncidentState.NEW).count()
+    card = {
+        "title": _("呼叫平台"),
+        "figures": [(_("待接警"), waiting), (_("处置中"), qs.count() - waiting)],
+        "urgent": waiting > 0,
+    }
+    if scope.has_perm(user, "alarms.operate"):
+        card["link"] = (_("打开接警台"), reverse("alarms:console"))
+    return [card]

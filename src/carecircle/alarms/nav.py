@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.navigation import NavItem
+
+NAV = [
+    NavItem(_("接警台"), "alarms:console", "alarms.operate", 40),
+    NavItem(_("报警设备"), "alarms:devices", "alarms.devices", 41),
+    NavItem(_("呼叫服务水平"), "alarms:supervisor", "alarms.supervise", 42),
+]

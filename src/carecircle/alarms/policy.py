@@ -1,0 +1,83 @@
+"""The call centre's rules as data: which Policy row applies to a region, and an incident's priority
+from the alarm type and the person's situation (registry statuses, capability level)."""
+
+import datetime
+import logging
+
+from django.utils.translation import gettext as _
+
+from carecircle.alarms.models import Policy
+from carecircle.registry import selectors as registry_selectors
+from carecircle.registry.models import Person, StatusKind
+
+log = logging.getLogger("carecircle.alarms")
+
+# Defaults used where a Policy row leaves a key out. Scores 0–100, higher is more urgent.
+DEFAULT_KIND_PRIORITY = {
+    "fall": 75, "sos": 70, "smoke": 80, "gas": 80, "heart_rate": 65, "bed_exit": 50, "water": 40,
+    "tamper": 30, "door": 20, "motion": 10, "low_battery": 15,
+    "phone": 60, "offline": 30, "inactivity": 55,
+}
+DEFAULT_PERSON_BONUS = {"disabled": 15, "living_alone": 10, "severe_disability": 10, "age80": 5, "tekun": 5}
+
+
+def policy_for(region_code: str) -> Policy:
+    """The Policy whose prefix is the longest one matching `region_code` (an unsaved default if none)."""
+    candidates = [region_code[:n] for n in range(len(region_code), -1, -1)]
+    rows = {p.region_prefix: p for p in Policy.objects.filter(region_prefix__in=candidates)}
+    for c in candidates:
+        if c in rows:
+            return rows[c]
+    return Policy(region_prefix="")
+
+
+def capability_level(person: Person, day: datetime.date):
+    """The person's current capability level from the assessment module, if that module exists.
+    Returns (level number or None, label)."""
+    try:
+        from carecircle.assessment import selectors as assessment_selectors
+    except ImportError:
+        return None, ""
+    current_level = getattr(assessment_selectors, "current_level", None)
+    if current_level is None:
+        return None, ""
+    result = current_level(person, day)
+    if result is None:
+        return None, ""
+    level = getattr(result, "level", result)
+    label = str(getattr(result, "label", "") or getattr(result, "get_level_display", lambda: "")() or "")
+    try:
+        return int(level), label
+    except (TypeError, ValueError):
+        return None, label
+
+
+def person_factors(person: Person, day: datetime.date) -> dict:
+    """What about the person raises an incident's priority, with labels for the operator."""
+    kinds = {s.kind for s in registry_selectors.statuses_on(person, day)}
+    level, level_label = capability_level(person, day)
+    factors = {}
+    if StatusKind.LIVING_ALONE in kinds:
+        factors["living_alone"] = _("独居")
+    if StatusKind.SEVERE_DISABILITY in kinds:
+        factors["severe_disability"] = _("重度残疾")
+    if StatusKind.TEKUN in kinds:
+        factors["tekun"] = _("特困")
+    if level is not None and level >= 1:
+        factors["disabled"] = level_label or _("失能（等级%(n)s）") % {"n": level}
+    if registry_selectors.person_age(person, day) >= 80:
+        factors["age80"] = _("高龄")
+    return factors
+
+
+def priority_of(kind: str, person: Person, policy: Policy, day: datetime.date) -> tuple[int, list[str]]:
+    kind_scores = DEFAULT_KIND_PRIORITY | (policy.kind_priority or {})
+    bonus = DEFAULT_PERSON_BONUS | (policy.person_bonus or {})
+    score = int(kind_scores.get(kind, 50))
+    reasons = [f"{kind}:{score}"]
+    for key, label in person_factors(person, day).items():
+        add = int(bonus.get(key, 0))
+        if add:
+            score += add
+            reasons.append(f"{label}+{add}")
+    return max(0, min(100, score)), reasons

@@ -1,0 +1,166 @@
+"""Reads of the call platform, always through the user's scope."""
+
+import datetime
+import statistics
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.alarms.models import OPEN_STATES, Device, Incident, IncidentState, Outcome, Source
+from carecircle.alarms.policy import capability_level, person_factors, policy_for
+from carecircle.core import scope
+from carecircle.core.errors import NotFound
+from carecircle.core.selectors import region_label
+from carecircle.registry import selectors as registry_selectors
+
+# TEC Services Association: 97.5% of calls answered within 60 s, 99% within 180 s.
+TEC_TARGETS = ((60, 97.5), (180, 99.0))
+
+
+def incidents(*, user, perm: str = "alarms.view") -> QuerySet[Incident]:
+    return scope.in_scope(Incident.objects.all(), user, perm)
+
+
+def queue(*, user, limit: int = 200) -> list[Incident]:
+    """Open incidents ordered by priority, then age (oldest first)."""
+    qs = (incidents(user=user, perm="alarms.operate").filter(state__in=OPEN_STATES)
+          .select_related("person", "operator").order_by("-priority", "opened_at"))
+    return list(qs[:limit])
+
+
+def incident_get(*, user, incident_id: int, perm: str = "alarms.view") -> Incident:
+    incident = Incident.objects.select_related("person", "operator", "device").filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFound()
+    scope.require(user, perm, incident.region_code)
+    return incident
+
+
+def person_card(incident: Incident, day: datetime.date | None = None) -> dict:
+    """What the operator needs on one screen about the person (masked values only)."""
+    person = incident.person
+    day = day or timezone.localdate()
+    level, level_label = capability_level(person, day)
+    return {
+        "person": person,
+        "age": registry_selectors.person_age(person, day),
+        "statuses": [s.get_kind_display() for s in registry_selectors.statuses_on(person, day)],
+        "factors": list(person_factors(person, day).values()),
+        "level": level,
+        "level_label": level_label or (str(level) if level is not None else ""),
+        "contacts": list(person.contacts.all()),
+        "region": region_label(person.region_code),
+        "devices": list(Device.objects.filter(person=person).order_by("kind")),
+        "recent": list(Incident.objects.filter(person=person).exclude(pk=incident.pk).order_by("-opened_at")[:5]),
+        "latitude": person.latitude,
+        "longitude": person.longitude,
+    }
+
+
+def devices(*, user) -> QuerySet[Device]:
+    return scope.in_scope(Device.objects.all(), user, "alarms.devices").select_related("person").order_by("-id")
+
+
+def device_online(device: Device, now=None) -> bool:
+    now = now or timezone.now()
+    if device.last_heartbeat_at is None:
+        return False
+    policy = policy_for(device.region_code)
+    return (now - device.last_heartbeat_at).total_seconds() <= device.heartbeat_seconds * policy.offline_grace_factor
+
+
+# ------------------------------------------------------------------ service levels
+
+
+def _answer_seconds(i: Incident) -> float | None:
+    if i.acknowledged_at is None:
+        return None
+    return (i.acknowledged_at - i.opened_at).total_seconds()
+
+
+def _level_row(rows: list[Incident], now) -> dict:
+    """Calls answered within 60 s / 180 s. A call still unanswered counts against the share once its
+    limit has passed (it can no longer be answered in time); before that it is left out."""
+    out = {"calls": len(rows)}
+    for limit, target in TEC_TARGETS:
+        met = sum(1 for i in rows if (s := _answer_seconds(i)) is not None and s <= limit)
+        decided = sum(1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit)
+        share = round(100 * met / decided, 1) if decided else None
+        out[f"within_{limit}"] = met
+        out[f"share_{limit}"] = share
+        out[f"ok_{limit}"] = share is None or share >= target
+    answered = [s for i in rows if (s := _answer_seconds(i)) is not None]
+    out["median_seconds"] = round(statistics.median(answered), 1) if answered else None
+    return out
+
+
+def service_levels(*, user, day: datetime.date, now=None) -> dict:
+    """Share of calls answered within 60 s and 180 s on `day`, per hour and per operator. Calls are
+    the incidents that wait for an operator: device alarms and silence alarms (phone calls are
+    answered by the person who opens them)."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(), tz)
+    rows = list(
+        incidents(user=user, perm="alarms.supervise")
+        .filter(opened_at__gte=start, opened_at__lt=start + datetime.timedelta(days=1))
+        .exclude(source=Source.PHONE).select_related("operator")
+    )
+    by_hour = defaultdict(list)
+    by_operator = defaultdict(list)
+    for i in rows:
+        by_hour[timezone.localtime(i.opened_at, tz).hour].append(i)
+        if i.operator_id:
+            by_operator[i.operator.display_name or i.operator.username].append(i)
+    return {
+        "day": day,
+        "total": _level_row(rows, now),
+        "hours": [(h, _level_row(by_hour[h], now)) for h in sorted(by_hour)],
+        "operators": [(name, _level_row(by_operator[name], now)) for name in sorted(by_operator)],
+        "targets": TEC_TARGETS,
+    }
+
+
+# ------------------------------------------------------------------ monthly report
+
+
+def monthly_report(*, user, month: datetime.date, level_digits: int = 9) -> list[dict]:
+    """Per region (street by default: the first 9 digits), the month's incidents by source and
+    outcome, answer times and time to reach the person."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(month.replace(day=1), datetime.time(), tz)
+    nxt = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    end = datetime.datetime.combine(nxt, datetime.time(), tz)
+    qs = incidents(user=user, perm="alarms.supervise").filter(opened_at__gte=start, opened_at__lt=end)
+    groups = defaultdict(list)
+    for i in qs.only("region_code", "source", "outcome", "state", "opened_at", "acknowledged_at", "on_site_at"):
+        groups[i.region_code[:level_digits].ljust(12, "0")].append(i)
+    out = []
+    for code in sorted(groups):
+        rows = groups[code]
+        answered = [s for i in rows if i.source != Source.PHONE and (s := _answer_seconds(i)) is not None]
+        reach = [(i.on_site_at - i.opened_at).total_seconds() / 60 for i in rows if i.on_site_at]
+        out.append({
+            "region_code": code,
+            "region": region_label(code),
+            "total": len(rows),
+            "by_source": {s.label: sum(1 for i in rows if i.source == s) for s in Source},
+            "by_outcome": {o.label: sum(1 for i in rows if i.outcome == o) for o in Outcome},
+            "open": sum(1 for i in rows if i.state != IncidentState.RESOLVED),
+            "share_60": round(100 * sum(1 for s in answered if s <= 60) / len(answered), 1) if answered else None,
+            "median_answer_seconds": round(statistics.median(answered), 1) if answered else None,
+            "median_on_site_minutes": round(statistics.median(reach), 1) if reach else None,
+        })
+    return out
+
+
+def timeline_rows(incident: Incident) -> list[dict]:
+    tz = timezone.get_current_timezone()
+    return [
+        {"at": timezone.localtime(e.at, tz).strftime("%Y-%m-%d %H:%M:%S"), "kind": e.get_kind_display(),
+         "actor": e.actor_name, "text": e.text,
+         "seconds": int((e.at - incident.opened_at).total_seconds())}
+        for e in incident.timeline.all()
+    ] or [{"at": "", "kind": "", "actor": "", "text": _("无记录"), "seconds": 0}]

@@ -1,0 +1,426 @@
+"""Writes of the call platform: devices, alarm and heartbeat intake, incident handling.
+
+Every function takes `now` so that tests drive time with a fake clock; `None` means the real one.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.alarms import events
+from carecircle.alarms.models import Alarm as AlarmRow
+from carecircle.alarms.models import (
+    AlarmKind,
+    CallOutcome,
+    CallTarget,
+    Device,
+    DeviceKind,
+    Heartbeat,
+    Incident,
+    IncidentState,
+    Outcome,
+    Responder,
+    ResponderState,
+    Source,
+    TimelineEntry,
+    TimelineKind,
+)
+from carecircle.alarms.policy import policy_for, priority_of
+from carecircle.core import audit, scope
+from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.registry.models import FamilyContact, Person
+
+STATE_ORDER = [
+    IncidentState.NEW, IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS,
+    IncidentState.DISPATCHED, IncidentState.ON_SITE, IncidentState.RESOLVED,
+]
+STAMP = {
+    IncidentState.ACKNOWLEDGED: "acknowledged_at", IncidentState.IN_PROGRESS: "in_progress_at",
+    IncidentState.DISPATCHED: "dispatched_at", IncidentState.ON_SITE: "on_site_at",
+    IncidentState.RESOLVED: "resolved_at",
+}
+MAX_CLOCK_SKEW = datetime.timedelta(days=1)
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def token_hash(token: str) -> str:
+    # Device tokens are 32 random bytes: a plain SHA-256 is enough (no dictionary to guess from).
+    return hashlib.sha256(token.strip().encode()).hexdigest()
+
+
+# ------------------------------------------------------------------ devices
+
+
+@transaction.atomic
+def device_register(
+    *, actor, person: Person, kind: str, serial: str, heartbeat_seconds: int = 3600, location: str = "",
+    latitude: float | None = None, longitude: float | None = None, request=None,
+) -> tuple[Device, str]:
+    """Register a device for `person`; returns the device and its token (shown once, stored hashed)."""
+    scope.require(actor, "alarms.devices", person.region_code)
+    if kind not in DeviceKind.values:
+        raise InvalidInput(_("未知的设备类型：%(k)s") % {"k": kind}, field="kind")
+    serial = (serial or "").strip()
+    if not serial:
+        raise InvalidInput(_("设备编号不能为空"), field="serial")
+    if not 30 <= int(heartbeat_seconds) <= 7 * 86400:
+        raise InvalidInput(_("心跳间隔应在30秒到7天之间"), field="heartbeat_seconds")
+    if Device.objects.filter(serial=serial).exists():
+        raise Conflict(_("设备编号已登记：%(s)s") % {"s": serial}, field="serial")
+    token = secrets.token_urlsafe(32)
+    device = Device.objects.create(
+        person=person, region_code=person.region_code, kind=kind, serial=serial, token_hash=token_hash(token),
+        heartbeat_seconds=int(heartbeat_seconds), location=(location or "").strip()[:100],
+        latitude=latitude if latitude is not None else person.latitude,
+        longitude=longitude if longitude is not None else person.longitude,
+    )
+    audit.record(actor=actor, action="alarms.device_register", obj=device, request=request, serial=serial, kind=kind)
+    return device, token
+
+
+def device_for_token(token: str) -> Device | None:
+    if not token:
+        return None
+    return Device.objects.filter(token_hash=token_hash(token), active=True).select_related("person").first()
+
+
+# ------------------------------------------------------------------ intake (device-authenticated)
+
+
+def _check_device_time(device_time: datetime.datetime, now) -> None:
+    if timezone.is_naive(device_time):
+        raise InvalidInput(_("设备时间须带时区，如 2026-01-01T08:00:00+08:00"), field="device_time")
+    if device_time - now > MAX_CLOCK_SKEW:
+        raise InvalidInput(_("设备时间晚于当前时间超过一天，请校准设备时钟"), field="device_time")
+
+
+def alarm_receive(
+    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict | None = None, now=None
+) -> tuple[AlarmRow, bool]:
+    """Store an alarm durably (it waits in the outbox until delivered). The same event id again
+    returns the stored alarm and False: acknowledged, never duplicated."""
+    now = _now(now)
+    event_id = (event_id or "").strip()
+    if not event_id or len(event_id) > 64:
+        raise InvalidInput(_("事件编号不能为空且不超过64个字符"), field="event_id")
+    if kind not in AlarmKind.values:
+        raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
+    _check_device_time(device_time, now)
+    existing = AlarmRow.objects.filter(device=device, event_id=event_id).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            alarm = AlarmRow.objects.create(
+                device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
+                kind=kind, device_time=device_time, received_at=now, detail=detail or {},
+            )
+    except IntegrityError:  # the same event raced in on another connection
+        return AlarmRow.objects.get(device=device, event_id=event_id), False
+    transaction.on_commit(events.wake_delivery)
+    return alarm, True
+
+
+def heartbeat_receive(
+    *, device: Device, beat_id: str, device_time: datetime.datetime, battery: int | None = None, now=None
+) -> bool:
+    now = _now(now)
+    beat_id = (beat_id or "").strip()
+    if not beat_id or len(beat_id) > 64:
+        raise InvalidInput(_("心跳编号不能为空且不超过64个字符"), field="beat_id")
+    if battery is not None and not 0 <= battery <= 100:
+        raise InvalidInput(_("电量应在0到100之间"), field="battery")
+    _check_device_time(device_time, now)
+    try:
+        with transaction.atomic():
+            Heartbeat.objects.create(device=device, region_code=device.region_code, beat_id=beat_id,
+                                     device_time=device_time, received_at=now, battery=battery)
+            Device.objects.filter(pk=device.pk).update(last_heartbeat_at=now, battery=battery)
+            _device_back_online(device, now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _device_back_online(device: Device, now) -> None:
+    incident = Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(
+        state=IncidentState.RESOLVED).select_for_update().first()
+    if incident is None:
+        return
+    timeline_add(incident, TimelineKind.NOTE, _("设备已恢复心跳"), now=now)
+    if incident.state == IncidentState.NEW:  # nobody has taken it up: close it as a device fault
+        _set_state(incident, IncidentState.RESOLVED, now, actor=None)
+        incident.outcome = Outcome.DEVICE_FAULT
+        incident.save()
+    events.incident_changed(incident)
+
+
+# ------------------------------------------------------------------ incidents
+
+
+def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        incident=incident, region_code=incident.region_code, at=_now(now), kind=kind, text=str(text)[:500],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else _("系统"),
+        detail=detail,
+    )
+
+
+def incident_create(
+    *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
+) -> Incident:
+    """Open an incident (no scope check: the callers are the delivery worker, the periodic checks,
+    and `incident_open_by_phone`, which checks)."""
+    now = _now(now)
+    policy = policy_for(person.region_code)
+    priority, reasons = priority_of(kind, person, policy, timezone.localdate(now))
+    incident = Incident.objects.create(
+        person=person, region_code=person.region_code, source=source, kind=kind, title=title[:200],
+        priority=priority, priority_reasons=reasons, device=device, opened_at=now,
+    )
+    timeline_add(incident, TimelineKind.OPENED, title, now=now, actor=actor, priority=priority, reasons=reasons)
+    return incident
+
+
+@transaction.atomic
+def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: str = "", now=None, request=None) -> Incident:
+    scope.require(actor, "alarms.operate", person.region_code)
+    if kind != "phone" and kind not in AlarmKind.values:
+        raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
+    now = _now(now)
+    label = _("电话呼入") if kind == "phone" else AlarmKind(kind).label
+    incident = incident_create(person=person, source=Source.PHONE, kind=kind, title=f"{label}：{person.name}",
+                               now=now, actor=actor)
+    # The operator who took the call has it in hand already.
+    _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
+    incident.operator = actor
+    incident.save()
+    if note.strip():
+        timeline_add(incident, TimelineKind.NOTE, note.strip(), now=now, actor=actor)
+    audit.record(actor=actor, action="alarms.incident_open", obj=incident, request=request, kind=kind)
+    events.incident_changed(incident)
+    return incident
+
+
+def _set_state(incident: Incident, state: str, now, *, actor) -> None:
+    incident.state = state
+    for s in STATE_ORDER[1: STATE_ORDER.index(state) + 1]:  # a skipped step takes the same time
+        field = STAMP[s]
+        if getattr(incident, field) is None:
+            setattr(incident, field, now)
+    timeline_add(incident, TimelineKind.STATE, IncidentState(state).label, now=now, actor=actor, state=state)
+
+
+def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
+    incident = Incident.objects.select_for_update().select_related("person").filter(pk=incident_id).first()
+    if incident is None:
+        from carecircle.core.errors import NotFound
+
+        raise NotFound()
+    scope.require(actor, perm, incident.region_code)
+    return incident
+
+
+@transaction.atomic
+def incident_acknowledge(*, actor, incident_id: int, now=None, request=None) -> Incident:
+    now = _now(now)
+    incident = _locked(incident_id, actor)
+    if incident.state != IncidentState.NEW:
+        if incident.operator_id == actor.pk:
+            return incident
+        raise Conflict(_("该警情已由%(u)s接警") % {"u": incident.operator or _("他人")}, field="state")
+    incident.operator = actor
+    _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
+    incident.save()
+    audit.record(actor=actor, action="alarms.incident_acknowledge", obj=incident, request=request,
+                 seconds=int((now - incident.opened_at).total_seconds()))
+    events.incident_changed(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_advance(*, actor, incident_id: int, state: str, now=None, request=None) -> Incident:
+    """Move an incident forward (in progress, on site); never backwards."""
+    now = _now(now)
+    incident = _locked(incident_id, actor)
+    if state not in (IncidentState.IN_PROGRESS, IncidentState.ON_SITE):
+        raise InvalidInput(_("不能直接设为此状态"), field="state")
+    _require_claimed(incident, actor)
+    if STATE_ORDER.index(state) <= STATE_ORDER.index(incident.state):
+        raise Conflict(_("警情已处于%(s)s") % {"s": incident.get_state_display()}, field="state")
+    _set_state(incident, state, now, actor=actor)
+    incident.save()
+    if state == IncidentState.ON_SITE:
+        incident.responders.filter(state__in=[ResponderState.ASKED, ResponderState.CONFIRMED]).update(
+            state=ResponderState.ARRIVED)
+    audit.record(actor=actor, action="alarms.incident_advance", obj=incident, request=request, state=state)
+    events.incident_changed(incident)
+    return incident
+
+
+def _require_claimed(incident: Incident, actor) -> None:
+    if incident.state == IncidentState.NEW:
+        raise Conflict(_("请先接警"), field="state")
+    if incident.state == IncidentState.RESOLVED:
+        raise Conflict(_("警情已结案"), field="state")
+
+
+@transaction.atomic
+def incident_resolve(*, actor, incident_id: int, outcome: str, note: str = "", now=None, request=None) -> Incident:
+    now = _now(now)
+    incident = _locked(incident_id, actor)
+    if outcome not in Outcome.values:
+        raise InvalidInput(_("请选择处置结果"), field="outcome")
+    if incident.state == IncidentState.RESOLVED:
+        raise Conflict(_("警情已结案"), field="state")
+    if incident.state == IncidentState.NEW:
+        incident.operator = actor
+    incident.outcome = outcome
+    _set_state(incident, IncidentState.RESOLVED, now, actor=actor)
+    incident.save()
+    timeline_add(incident, TimelineKind.NOTE, f"{Outcome(outcome).label}{('：' + note.strip()) if note.strip() else ''}",
+                 now=now, actor=actor, outcome=outcome)
+    audit.record(actor=actor, action="alarms.incident_resolve", obj=incident, request=request, outcome=outcome)
+    events.incident_changed(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_note(*, actor, incident_id: int, text: str, now=None, request=None) -> TimelineEntry:
+    incident = _locked(incident_id, actor)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("备注不能为空"), field="text")
+    entry = timeline_add(incident, TimelineKind.NOTE, text, now=now, actor=actor)
+    audit.record(actor=actor, action="alarms.incident_note", obj=incident, request=request)
+    return entry
+
+
+@transaction.atomic
+def incident_call(
+    *, actor, incident_id: int, target: str, outcome: str, note: str = "", now=None, request=None,
+) -> TimelineEntry:
+    """Record a call (to the person, family, community worker, 120) and its outcome; the first call
+    puts an acknowledged incident in progress."""
+    now = _now(now)
+    incident = _locked(incident_id, actor)
+    if target not in CallTarget.values:
+        raise InvalidInput(_("请选择呼叫对象"), field="target")
+    if outcome not in CallOutcome.values:
+        raise InvalidInput(_("请选择通话结果"), field="outcome")
+    _require_claimed(incident, actor)
+    if incident.state == IncidentState.ACKNOWLEDGED:
+        _set_state(incident, IncidentState.IN_PROGRESS, now, actor=actor)
+        incident.save()
+    text = f"{CallTarget(target).label} · {CallOutcome(outcome).label}" + (f"：{note.strip()}" if note.strip() else "")
+    entry = timeline_add(incident, TimelineKind.CALL, text, now=now, actor=actor, target=target, outcome=outcome)
+    audit.record(actor=actor, action="alarms.incident_call", obj=incident, request=request, target=target, outcome=outcome)
+    events.incident_changed(incident)
+    return entry
+
+
+def responder_candidates(incident: Incident) -> list[dict]:
+    """Who can be sent, in order: emergency family contacts, then community and street workers
+    whose grants cover the person's community."""
+    from carecircle.core.models import RoleGrant
+    from carecircle.core.regions import prefix_of
+    from carecircle.core.roles import Role
+
+    out = [
+        {"key": f"contact:{c.pk}", "name": c.name, "role": c.relation or _("家属"), "phone_masked": c.phone_masked,
+         "contact": c, "user": c.user}
+        for c in FamilyContact.objects.filter(person_id=incident.person_id, is_emergency=True).order_by("id")
+    ]
+    grants = RoleGrant.objects.filter(role__in=[Role.COMMUNITY_WORKER, Role.STREET_WORKER]).select_related("user")
+    workers = [g for g in grants if incident.region_code.startswith(prefix_of(g.region_id))]
+    workers.sort(key=lambda g: (g.role != Role.COMMUNITY_WORKER, g.user_id))
+    for g in workers:
+        out.append({"key": f"user:{g.user_id}", "name": g.user.display_name or g.user.username,
+                    "role": str(Role(g.role).label), "phone_masked": "", "contact": None, "user": g.user})
+    return out
+
+
+def _tried_keys(incident: Incident) -> set[str]:
+    keys = set()
+    for r in incident.responders.all():
+        keys.add(f"contact:{r.contact_id}" if r.contact_id else f"user:{r.user_id}" if r.user_id else f"name:{r.name}")
+    return keys
+
+
+def _ask(incident: Incident, cand: dict, now, actor) -> Responder:
+    policy = policy_for(incident.region_code)
+    responder = Responder.objects.create(
+        incident=incident, region_code=incident.region_code, name=cand["name"], role=cand["role"],
+        phone_masked=cand.get("phone_masked", ""), user=cand.get("user"), contact=cand.get("contact"),
+        asked_at=now, confirm_by=now + datetime.timedelta(seconds=policy.responder_confirm_seconds),
+    )
+    timeline_add(incident, TimelineKind.RESPONDER, _("派出 %(n)s（%(r)s）") % {"n": cand["name"], "r": cand["role"]},
+                 now=now, actor=actor, responder=responder.pk)
+    return responder
+
+
+@transaction.atomic
+def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, request=None) -> Responder:
+    """Send a responder: the candidate with `key`, or the first one not yet asked."""
+    now = _now(now)
+    incident = _locked(incident_id, actor)
+    _require_claimed(incident, actor)
+    tried = _tried_keys(incident)
+    candidates = [c for c in responder_candidates(incident) if c["key"] not in tried]
+    if key:
+        candidates = [c for c in candidates if c["key"] == key]
+    if not candidates:
+        raise InvalidInput(_("没有可派的响应人（家属紧急联系人或社区、街道工作人员）"), field="key")
+    responder = _ask(incident, candidates[0], now, actor)
+    if STATE_ORDER.index(incident.state) < STATE_ORDER.index(IncidentState.DISPATCHED):
+        _set_state(incident, IncidentState.DISPATCHED, now, actor=actor)
+        incident.save()
+    audit.record(actor=actor, action="alarms.responder_dispatch", obj=incident, request=request, responder=responder.pk)
+    events.incident_changed(incident)
+    return responder
+
+
+@transaction.atomic
+def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Responder:
+    """The responder (or the operator on their behalf, after a call) confirms they are going."""
+    now = _now(now)
+    responder = Responder.objects.select_for_update().select_related("incident").filter(pk=responder_id).first()
+    if responder is None:
+        from carecircle.core.errors import NotFound
+
+        raise NotFound()
+    if responder.user_id != getattr(actor, "pk", None):
+        scope.require(actor, "alarms.operate", responder.region_code)
+    if responder.state != ResponderState.ASKED:
+        raise Conflict(_("该响应人已%(s)s") % {"s": responder.get_state_display()}, field="state")
+    responder.state, responder.confirmed_at = ResponderState.CONFIRMED, now
+    responder.save()
+    timeline_add(responder.incident, TimelineKind.RESPONDER_CONFIRMED, _("%(n)s 已确认前往") % {"n": responder.name},
+                 now=now, actor=actor, responder=responder.pk)
+    audit.record(actor=actor, action="alarms.responder_confirm", obj=responder.incident, request=request)
+    events.incident_changed(responder.incident)
+    return responder
+
+
+def replace_responder(responder: Responder, now) -> Responder | None:
+    """Mark an unconfirmed responder replaced and ask the next candidate (None when none is left)."""
+    incident = responder.incident
+    responder.state, responder.replaced_at = ResponderState.REPLACED, now
+    responder.save()
+    waited = int((now - responder.asked_at).total_seconds())
+    timeline_add(incident, TimelineKind.RESPONDER_REPLACED,
+                 _("%(n)s %(s)s秒未确认，已更换") % {"n": responder.name, "s": waited}, now=now, seconds=waited)
+    tried = _tried_keys(incident)
+    nxt = next((c for c in responder_candidates(incident) if c["key"] not in tried), None)
+    if nxt is None:
+        timeline_add(incident, TimelineKind.NOTE, _("已无其他可派响应人，请坐席处理"), now=now)
+        return None
+    return _ask(incident, nxt, now, None)

@@ -1,0 +1,33 @@
+"""Periodic work of the call platform (carecircle.core.tasks: Celery beat or the in-process scheduler)."""
+
+from datetime import timedelta
+
+from carecircle.alarms import delivery, watch
+from carecircle.core.tasks import periodic, task
+
+
+@periodic(timedelta(seconds=10), name="alarms.deliver_outbox")
+def deliver_outbox():
+    """Sweep the outbox: alarms stored while no worker ran are delivered here at the latest."""
+    delivery.deliver_pending()
+
+
+@task(name="alarms.deliver_outbox_now")
+def deliver_outbox_now():
+    delivery.deliver_pending()
+
+
+@periodic(timedelta(seconds=10), name="alarms.escalate")
+def escalate():
+    watch.escalate_due()
+    watch.replace_unconfirmed()
+
+
+@periodic(timedelta(minutes=1), name="alarms.offline_check")
+def offline_check():
+    watch.offline_check()
+
+
+@periodic(timedelta(minutes=5), name="alarms.inactivity_check")
+def inactivity_check():
+    watch.inactivity_check()

@@ -1,0 +1,293 @@
+"""Pages of the call platform: the operator console (live queue over server-sent events), the
+incident card and its one-click actions, hand-opened incidents for phone calls, devices, the
+supervisor's service levels, timeline export and the monthly report."""
+
+import asyncio
+import csv
+import datetime
+import json
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecircle.alarms import events, selectors, services
+from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
+from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
+from carecircle.core import audit, scope
+from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.registry import selectors as registry_selectors
+
+PING_SECONDS_ASGI = 15
+PING_SECONDS_WSGI = 2  # a WSGI thread notices a closed connection only when it writes
+WSGI_STREAM_SECONDS = 300  # then the browser's EventSource reconnects by itself
+
+
+@login_required
+def console(request):
+    scope.require_perm(request.user, "alarms.operate")
+    return render(request, "alarms/console.html", {
+        "rows": selectors.queue(user=request.user),
+        "high": _high_threshold(),
+    })
+
+
+def _high_threshold() -> int:
+    from carecircle.alarms.policy import policy_for
+
+    return policy_for("").high_priority
+
+
+@login_required
+def console_queue(request):
+    scope.require_perm(request.user, "alarms.operate")
+    return render(request, "alarms/_queue.html", {"rows": selectors.queue(user=request.user),
+                                                  "high": _high_threshold(), "now": timezone.now()})
+
+
+def _sse(data: str, event: str = "") -> str:
+    return (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
+
+
+@login_required
+def console_stream(request):
+    """Server-sent events of incident changes in the user's regions. Streams under ASGI (async
+    generator) and under WSGI (a thread per connection); a client that does not ask for
+    text/event-stream gets a one-off snapshot of the queue instead of a stream."""
+    scope.require_perm(request.user, "alarms.operate")
+    prefixes = scope.prefixes(request.user, "alarms.operate")
+    if "text/event-stream" not in request.headers.get("Accept", ""):
+        body = "".join(_sse(json.dumps(events.incident_event(i), ensure_ascii=False), "snapshot")
+                       for i in selectors.queue(user=request.user))
+        return HttpResponse(body, content_type="text/event-stream; charset=utf-8")
+    stream = _async_stream(prefixes) if isinstance(request, ASGIRequest) else _sync_stream(prefixes)
+    response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _hello() -> str:
+    return "retry: 2000\n" + _sse(json.dumps({"subscribers": hub.count(), "at": time.time()}), "hello")
+
+
+async def _async_stream(prefixes):
+    sub = hub.subscribe(AsyncSubscriber(prefixes, asyncio.get_running_loop()))
+    try:
+        yield _hello()
+        while not sub.dropped:
+            try:
+                data = await asyncio.wait_for(sub.queue.get(), PING_SECONDS_ASGI)
+            except TimeoutError:
+                yield ": ping\n\n"
+                continue
+            yield _sse(data)
+    finally:
+        hub.unsubscribe(sub)
+
+
+def _sync_stream(prefixes):
+    sub = hub.subscribe(ThreadSubscriber(prefixes))
+    try:
+        yield _hello()
+        end = time.monotonic() + WSGI_STREAM_SECONDS
+        last = time.monotonic()
+        while time.monotonic() < end and not sub.dropped:
+            data = sub.get(timeout=0.5)
+            if data is None:
+                if time.monotonic() - last >= PING_SECONDS_WSGI:
+                    last = time.monotonic()
+                    yield ": ping\n\n"
+                continue
+            last = time.monotonic()
+            yield _sse(data)
+    finally:
+        hub.unsubscribe(sub)
+
+
+def _card_context(request, incident) -> dict:
+    return {
+        "i": incident,
+        "card": selectors.person_card(incident),
+        "timeline": incident.timeline.all(),
+        "responders": incident.responders.all(),
+        "candidates": [c for c in services.responder_candidates(incident)
+                       if c["key"] not in services._tried_keys(incident)][:6],
+        "can_operate": scope.has_perm(request.user, "alarms.operate", incident.region_code),
+        "call_targets": CallTarget.choices,
+        "call_outcomes": CallOutcome.choices,
+        "outcomes": Outcome.choices,
+        "States": IncidentState,
+    }
+
+
+@login_required
+def incident_card(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    return render(request, "alarms/_card.html", _card_context(request, incident))
+
+
+@login_required
+def incident_detail(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    return render(request, "alarms/incident_detail.html", _card_context(request, incident))
+
+
+@login_required
+@require_POST
+def incident_act(request, incident_id: int):
+    """One-click actions: acknowledge, call (with outcome), dispatch, on site, resolve, note."""
+    action = request.POST.get("action", "")
+    p = request.POST
+    try:
+        if action == "acknowledge":
+            services.incident_acknowledge(actor=request.user, incident_id=incident_id, request=request)
+        elif action == "call":
+            services.incident_call(actor=request.user, incident_id=incident_id, target=p.get("target", ""),
+                                   outcome=p.get("outcome", ""), note=p.get("note", ""), request=request)
+        elif action == "dispatch":
+            services.responder_dispatch(actor=request.user, incident_id=incident_id, key=p.get("key", ""),
+                                        request=request)
+        elif action == "on_site":
+            services.incident_advance(actor=request.user, incident_id=incident_id, state=IncidentState.ON_SITE,
+                                      request=request)
+        elif action == "resolve":
+            services.incident_resolve(actor=request.user, incident_id=incident_id, outcome=p.get("outcome", ""),
+                                      note=p.get("note", ""), request=request)
+        elif action == "note":
+            services.incident_note(actor=request.user, incident_id=incident_id, text=p.get("text", ""),
+                                   request=request)
+        else:
+            raise InvalidInput(_("未知的操作"), field="action")
+        error = None
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        error = exc.message
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    if request.htmx:
+        ctx = _card_context(request, incident) | {"error": error}
+        return render(request, "alarms/_card.html", ctx, status=200 if error is None else 422)
+    if error:
+        messages.error(request, error)
+    return redirect("alarms:incident_detail", incident_id=incident_id)
+
+
+@login_required
+@require_POST
+def responder_confirm(request, responder_id: int):
+    responder = services.responder_confirm(actor=request.user, responder_id=responder_id, request=request)
+    return redirect("alarms:incident_detail", incident_id=responder.incident_id)
+
+
+@login_required
+def incident_timeline_csv(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    audit.record(actor=request.user, action="alarms.timeline_export", obj=incident, request=request,
+                 purpose=_("导出警情时间线"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-timeline.csv"'
+    response.write("\ufeff")
+    w = csv.writer(response)
+    w.writerow([_("警情"), incident.pk, incident.title, incident.get_state_display(), incident.get_outcome_display()])
+    w.writerow([_("时间"), _("距发生（秒）"), _("类别"), _("操作人"), _("内容")])
+    for row in selectors.timeline_rows(incident):
+        w.writerow([row["at"], row["seconds"], row["kind"], row["actor"], row["text"]])
+    return response
+
+
+@login_required
+def phone_open(request):
+    """An operator opens an incident by hand for someone who phoned the hotline."""
+    scope.require_perm(request.user, "alarms.operate")
+    q = request.GET.get("q", "").strip()
+    people = []
+    if q:
+        found = registry_selectors.person_search(user=request.user, text=q)[:50]
+        people = [p for p in found if scope.has_perm(request.user, "alarms.operate", p.region_code)][:20]
+    error = None
+    if request.method == "POST":
+        try:
+            person = registry_selectors.person_get(user=request.user, person_id=int(request.POST.get("person_id") or 0),
+                                                   perm="alarms.operate")
+            incident = services.incident_open_by_phone(actor=request.user, person=person,
+                                                       kind=request.POST.get("kind", "phone"),
+                                                       note=request.POST.get("note", ""), request=request)
+            return redirect("alarms:incident_detail", incident_id=incident.pk)
+        except (DomainError, ValueError) as exc:
+            if getattr(exc, "status", 400) == 404 and request.POST.get("person_id"):
+                raise
+            error = getattr(exc, "message", _("请选择人员"))
+    return render(request, "alarms/phone_open.html", {
+        "q": q, "people": people, "error": error, "kinds": [("phone", _("电话呼入"))] + list(AlarmKind.choices),
+    })
+
+
+@login_required
+def devices(request):
+    scope.require_perm(request.user, "alarms.devices")
+    token = None
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            person = registry_selectors.person_get(user=request.user, person_id=int(p.get("person_id") or 0),
+                                                   perm="alarms.devices")
+            device, token = services.device_register(
+                actor=request.user, person=person, kind=p.get("kind", ""), serial=p.get("serial", ""),
+                heartbeat_seconds=int(p.get("heartbeat_seconds") or 3600), location=p.get("location", ""),
+                request=request)
+            messages.success(request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial})
+        except ValueError:
+            error = _("人员编号和心跳间隔须为数字")
+        except DomainError as exc:
+            error = exc.message
+    now = timezone.now()
+    rows = [(d, selectors.device_online(d, now)) for d in selectors.devices(user=request.user)[:200]]
+    return render(request, "alarms/devices.html", {"rows": rows, "token": token, "error": error,
+                                                   "kinds": DeviceKind.choices, "post": request.POST})
+
+
+@login_required
+def supervisor(request):
+    scope.require_perm(request.user, "alarms.supervise")
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
+    except ValueError:
+        raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
+    levels = selectors.service_levels(user=request.user, day=day)
+    waiting = selectors.incidents(user=request.user, perm="alarms.supervise").filter(state=IncidentState.NEW).count()
+    return render(request, "alarms/supervisor.html", {"levels": levels, "day": day, "waiting": waiting})
+
+
+@login_required
+def monthly_report(request):
+    scope.require_perm(request.user, "alarms.supervise")
+    raw = request.GET.get("month", "") or timezone.localdate().strftime("%Y-%m")
+    try:
+        month = datetime.date.fromisoformat(raw + "-01")
+    except ValueError:
+        raise InvalidInput(_("月份格式应为 YYYY-MM"), field="month") from None
+    rows = selectors.monthly_report(user=request.user, month=month)
+    if request.GET.get("format") == "csv":
+        audit.record(actor=request.user, action="alarms.report_export", request=request, month=raw,
+                     purpose=_("导出月度报表"))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="alarms-{raw}.csv"'
+        response.write("\ufeff")
+        w = csv.writer(response)
+        sources = list(rows[0]["by_source"]) if rows else []
+        outcomes = list(rows[0]["by_outcome"]) if rows else []
+        w.writerow([_("区划代码"), _("区划"), _("警情数"), *sources, *outcomes, _("未结案"), _("60秒接警率%"),
+                    _("接警中位秒数"), _("到场中位分钟")])
+        for r in rows:
+            w.writerow([r["region_code"], r["region"], r["total"], *r["by_source"].values(), *r["by_outcome"].values(),
+                        r["open"], r["share_60"], r["median_answer_seconds"], r["median_on_site_minutes"]])
+        return response
+    return render(request, "alarms/monthly.html", {"rows": rows, "month": raw})
