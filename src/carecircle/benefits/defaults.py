@@ -1,0 +1,102 @@
+"""The default programme set, from the seed documents. Every amount and tier here is data that
+an official edits on the programme page; where a seed names no amount, the figure is a default
+marked as such ("默认值，由主管部门核定").
+
+Seeds: Hechuan 二(十) 高龄津贴全覆盖、免申即享; Jiaxing 25 百岁老人长寿保健金每人每月600元;
+Qujing 三(四)5 经济困难老年人养老服务补贴、生活不能自理的经济困难老年人和计划生育特殊家庭老年人护理补贴、
+80岁以上高龄津贴; Hangzhou 三(一)9 为特困、低保低边、特殊困难、优抚、失独、80岁以上老年人购买团体意外伤害统筹保险,
+Hangzhou 一(一)3 市区两级财政每年投入2900余万元为101.9万名老年人购买 (≈28.46元/人/年);
+Hechuan 三(二) 向3岁以下婴幼儿家庭发放托育服务体验券; Jiaxing 三(二) / Qujing 三(四)1 福彩公益金55%/60%以上用于养老服务.
+"""
+
+import datetime
+from decimal import Decimal
+
+from carecircle.benefits.models import Fund, PaymentMethod, Period, TierMode
+
+DEFAULT_NOTE = "默认值，由主管部门核定"
+POOR = '"tekun" in statuses || "dibao" in statuses || "dibao_edge" in statuses'
+
+FUNDS = [
+    ("CITY_ELDER", "市级财政养老服务专项资金", "专款专用（Yizhou 五(二)）"),
+    ("WELFARE_LOTTERY", "福利彩票公益金（养老服务）", "福彩公益金55%/60%以上用于养老服务（Jiaxing 三(二)，Qujing 三(四)1）"),
+    ("CHILDCARE", "托育服务专项资金", "托育服务体验券（Hechuan 三(二)）"),
+]
+
+
+def programme_specs() -> list[dict]:
+    return [
+        {
+            "code": "GAOLING", "name": "高龄津贴", "fund": "CITY_ELDER", "period": Period.MONTHLY,
+            "payment_method": PaymentMethod.CASH, "tier_mode": TierMode.FIRST,
+            "target_rule": "age >= 80 && age < 100",
+            "tiers": [
+                {"label": "90-99周岁", "condition": "age >= 90", "amount": Decimal("100.00")},
+                {"label": "80-89周岁", "condition": "", "amount": Decimal("50.00")},
+            ],
+            "basis": f"Hechuan 二(十)、Qujing 三(四)5：80岁以上高龄津贴，免申即享。金额为{DEFAULT_NOTE}。",
+        },
+        {
+            "code": "CENTENARIAN", "name": "百岁老人长寿保健金", "fund": "CITY_ELDER", "period": Period.MONTHLY,
+            "payment_method": PaymentMethod.CASH, "tier_mode": TierMode.FIRST,
+            "target_rule": "age >= 100",
+            "tiers": [{"label": "百岁及以上", "condition": "", "amount": Decimal("600.00")}],
+            "basis": "Jiaxing 25：百岁老人长寿保健金提高到每人每月600元。",
+        },
+        {
+            "code": "CARE_SUBSIDY", "name": "养老服务补贴", "fund": "WELFARE_LOTTERY", "period": Period.MONTHLY,
+            "payment_method": PaymentMethod.VOUCHER, "tier_mode": TierMode.FIRST,
+            "target_rule": f"age >= 60 && ({POOR})",
+            "tiers": [
+                {"label": "特困", "condition": '"tekun" in statuses', "amount": Decimal("300.00")},
+                {"label": "低保", "condition": '"dibao" in statuses', "amount": Decimal("200.00")},
+                {"label": "低保边缘", "condition": "", "amount": Decimal("100.00")},
+            ],
+            "basis": f"Qujing 三(四)5：经济困难的老年人提供养老服务补贴；Jiaxing 23 补需方，以服务券发放。金额为{DEFAULT_NOTE}。",
+        },
+        {
+            "code": "NURSING_SUBSIDY", "name": "护理补贴", "fund": "WELFARE_LOTTERY", "period": Period.MONTHLY,
+            "payment_method": PaymentMethod.CASH, "tier_mode": TierMode.FIRST,
+            "target_rule": f'age >= 60 && capability_level >= 2 && ({POOR} || "shidu" in statuses)',
+            "tiers": [
+                {"label": "完全失能（4级）", "condition": "capability_level >= 4", "amount": Decimal("400.00")},
+                {"label": "重度失能（3级）", "condition": "capability_level == 3", "amount": Decimal("300.00")},
+                {"label": "中度失能（2级）", "condition": "", "amount": Decimal("200.00")},
+            ],
+            "basis": "Qujing 三(四)5：认定为生活不能自理的经济困难老年人、计划生育特殊家庭老年人提供护理补贴"
+                     f"（能力等级取自能力评估，2级及以上）。金额为{DEFAULT_NOTE}。",
+        },
+        {
+            "code": "ACCIDENT_INSURANCE", "name": "老年人团体意外伤害统筹保险", "fund": "CITY_ELDER",
+            "period": Period.YEARLY, "payment_method": PaymentMethod.IN_KIND, "tier_mode": TierMode.FIRST,
+            "target_rule": f'age >= 60 && (age >= 80 || {POOR} || "youfu" in statuses || "shidu" in statuses)',
+            "tiers": [{"label": "每人每年保费", "condition": "", "amount": Decimal("28.46")}],
+            "basis": "Hangzhou 三(一)9：为特困、低保低边、优抚对象、失独人员、80岁以上老年人购买团体意外伤害统筹保险；"
+                     "保费按 Hangzhou 一(一)3（2900余万元/101.9万人≈28.46元）。“特殊困难老年人”在人员信息库中尚无对应状况，"
+                     "由主管部门在条件中补充。",
+        },
+        {
+            "code": "CHILDCARE_VOUCHER", "name": "托育服务体验券", "fund": "CHILDCARE", "period": Period.ONCE,
+            "payment_method": PaymentMethod.VOUCHER, "tier_mode": TierMode.FIRST,
+            "target_rule": "age < 3",
+            "tiers": [{"label": "每名婴幼儿一次", "condition": "", "amount": Decimal("500.00")}],
+            "basis": f"Hechuan 三(二)：鼓励向3岁以下婴幼儿家庭发放托育服务体验券。面额为{DEFAULT_NOTE}。",
+        },
+    ]
+
+
+def install(*, actor, region_code: str, valid_from: datetime.date = datetime.date(2025, 1, 1)) -> list:
+    """Create (or reset to the defaults) the funds and programmes for `region_code` (a city)."""
+    from carecircle.benefits.services import programme_save
+
+    funds = {}
+    for code, name, description in FUNDS:
+        funds[code], _ = Fund.objects.get_or_create(
+            code=code, defaults={"name": name, "region_code": region_code, "description": description}
+        )
+    out = []
+    for spec in programme_specs():
+        spec = dict(spec)
+        spec["fund"] = funds[spec["fund"]]
+        out.append(programme_save(actor=actor, region_code=region_code, valid_from=valid_from, **spec))
+    return out

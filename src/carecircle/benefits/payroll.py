@@ -1,0 +1,134 @@
+"""The monthly payroll, set-based: one INSERT … SELECT per programme and period writes every
+payment line for the whole population at once (the CEL rule compiled to SQL), never row by row.
+
+Exactly once: the lines already in prepared/approved/paid batches are "committed"; a run writes
+only the difference between what is due now and what is committed (the first time: the regular
+payment; later: arrears or recoveries). A partial unique index allows one regular line per
+person, programme and period, and one line per batch; runs of a programme are serialised by a
+row lock on the programme. Everything of one run happens in one transaction.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Substr
+
+from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
+from carecircle.benefits.models import Appeal, Batch, Payment, Period, Programme
+from carecircle.core import regions
+from carecircle.registry.models import Person
+
+ZERO = Decimal("0.00")
+
+
+def committed_subquery(programme: Programme, period: str):
+    lines = (
+        Payment.objects.filter(programme_id=programme.pk, period=period, person_id=OuterRef("pk"))
+        .order_by()
+        .values("person_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return Subquery(lines, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, region_code: str,
+                 person_ids: list[int] | None = None) -> int:
+    """Write the differences for one period into `batch`; returns the number of lines written."""
+    compiled = Compiled(programme, day)
+    period = period_key(programme, day)
+    prior = Payment.objects.filter(programme_id=programme.pk, period=period).values("person_id")
+    from carecircle.benefits.engine import granted_appeals
+
+    appealed = granted_appeals(programme, day).values("person_id")
+    qs = compiled.annotate(Person.objects.all())
+    qs = qs.filter(compiled.target_q | Q(pk__in=prior) | Q(pk__in=appealed))
+    scope_prefix = regions.prefix_of(programme.region_code)
+    qs = qs.filter(region_code__startswith=scope_prefix)
+    if region_code:
+        qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
+    if person_ids is not None:
+        qs = qs.filter(pk__in=person_ids)
+    qs = qs.annotate(
+        c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents(),
+        c_committed=committed_subquery(programme, period),
+    ).values("c_pid", "c_region", "c_due", "c_committed")
+    inner, params = qs.query.sql_with_params()
+    delta = "(sub.c_due / 100.0 - COALESCE(sub.c_committed, 0))"
+    keep = f"ABS({delta}) >= 0.005"
+    if programme.period != Period.MONTHLY:
+        # A yearly or one-off allowance, once given, is not taken back by a later month's run.
+        keep += f" AND (sub.c_committed IS NULL OR {delta} > 0)"
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (batch_id, programme_id, person_id, period, kind, amount, region_code, recovered) "
+        f"SELECT %s, %s, sub.c_pid, %s, "
+        f"CASE WHEN sub.c_committed IS NULL THEN 'regular' WHEN {delta} > 0 THEN 'arrears' ELSE 'recovery' END, "
+        f"ROUND({delta}, 2), sub.c_region, %s FROM ({inner}) sub WHERE {keep}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch.pk, programme.pk, period, False, *params])
+        return max(cursor.rowcount, 0)
+
+
+def periods_for(programme: Programme, month: str, lookback: int) -> list[tuple[datetime.date, list[int] | None]]:
+    """(as-of day, persons or None for everyone) to evaluate: the month, `lookback` months before it,
+    and the earlier months of granted appeals whose arrears are not yet paid out."""
+    days = [month_start(add_months(month, -k)) for k in range(lookback, -1, -1)]
+    if programme.period != Period.MONTHLY:
+        days = [month_start(month)]
+    out: list[tuple[datetime.date, list[int] | None]] = [(d, None) for d in days]
+    first = days[0]
+    pending = Appeal.objects.filter(
+        programme=programme, state=Appeal.State.GRANTED, arrears_batch__isnull=True, grant_from__lt=first
+    )
+    extra: dict[datetime.date, set[int]] = {}
+    for a in pending:
+        d = month_start(f"{a.grant_from:%Y-%m}")
+        while d < first and (a.grant_to is None or d <= a.grant_to):
+            if programme.period == Period.MONTHLY:
+                extra.setdefault(d, set()).add(a.person_id)
+            d = month_start(add_months(f"{d:%Y-%m}", 1))
+    out = [(d, sorted(ids)) for d, ids in sorted(extra.items())] + out
+    return out
+
+
+def summarise(batch: Batch) -> None:
+    lines = Payment.objects.filter(batch=batch)
+    money = DecimalField(max_digits=14, decimal_places=2)
+    pos = Sum(Case(When(amount__gt=0, then=F("amount")), default=Value(ZERO), output_field=money))
+    neg = Sum(Case(When(amount__lt=0, then=F("amount")), default=Value(ZERO), output_field=money))
+    totals = lines.aggregate(n=Sum(Value(1)), pos=pos, neg=neg)
+    by_kind = {r["kind"]: [r["n"], str(r["s"])] for r in lines.values("kind").annotate(n=Sum(Value(1)), s=Sum("amount"))}
+    by_district = [
+        {"region": r["d"] + "000000", "count": r["n"], "payable": str(r["pos"] or ZERO), "recovery": str(r["neg"] or ZERO)}
+        for r in lines.annotate(d=Substr("region_code", 1, 6)).values("d").order_by("d").annotate(n=Sum(Value(1)), pos=pos, neg=neg)
+    ]
+    by_period = {r["period"]: r["n"] for r in lines.values("period").order_by("period").annotate(n=Sum(Value(1)))}
+    batch.line_count = totals["n"] or 0
+    batch.total_payable = (totals["pos"] or ZERO).quantize(Decimal("0.01"))
+    batch.total_recovery = (-(totals["neg"] or ZERO)).quantize(Decimal("0.01"))
+    batch.summary = {"by_kind": by_kind, "by_district": by_district, "by_period": by_period}
+    batch.save(update_fields=["line_count", "total_payable", "total_recovery", "summary"])
+
+
+def district_totals(batch: Batch) -> list[dict]:
+    """Payable and recovery sums per district and period (the ledger's dimensions)."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (
+        Payment.objects.filter(batch=batch)
+        .annotate(d=Substr("region_code", 1, 6))
+        .values("d", "period")
+        .order_by("d", "period")
+        .annotate(
+            pos=Sum(Case(When(amount__gt=0, then=F("amount")), default=Value(ZERO), output_field=money)),
+            neg=Sum(Case(When(amount__lt=0, then=F("amount")), default=Value(ZERO), output_field=money)),
+        )
+    )
+    return [
+        {"region": r["d"] + "000000", "period": r["period"], "payable": (r["pos"] or ZERO).quantize(Decimal("0.01")),
+         "recovery": (-(r["neg"] or ZERO)).quantize(Decimal("0.01"))}
+        for r in rows
+    ]

@@ -1,0 +1,466 @@
+"""Writes of the benefits module: programmes, payroll runs and their approval, the funds ledger,
+appeals. Each checks scope, validates, writes in one transaction and records the audit row."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.benefits import payroll, rules
+from carecircle.benefits.engine import in_force, month_start
+from carecircle.benefits.models import (
+    Account,
+    Appeal,
+    Batch,
+    Fund,
+    LedgerEntry,
+    LedgerLine,
+    PayeeAccount,
+    Payment,
+    PaymentMethod,
+    Period,
+    Programme,
+    Tier,
+    TierMode,
+)
+from carecircle.core import audit, regions, scope
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.vault import mask_phone
+
+CENT = Decimal("0.01")
+
+
+def _actor_ok(actor, perm: str, region_code: str) -> None:
+    """System runs (actor None: the command line, periodic tasks) act for the whole city."""
+    if actor is not None:
+        scope.require(actor, perm, region_code)
+
+
+def _money(value, field: str, *, allow_zero=True) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidInput(_("金额格式不正确：%(v)s") % {"v": value}, field=field) from None
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise InvalidInput(_("金额须大于零") if not allow_zero else _("金额不能为负"), field=field)
+    return amount
+
+
+def _region(code: str, field: str = "region_code") -> str:
+    code = (code or "").strip()
+    if not regions.is_valid_code(code):
+        raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field=field)
+    return code
+
+
+# ---------------------------------------------------------------- programmes
+
+
+@transaction.atomic
+def programme_save(
+    *,
+    actor,
+    code: str,
+    name: str,
+    fund: Fund,
+    region_code: str,
+    target_rule: str,
+    tiers: list[dict],
+    period: str = Period.MONTHLY,
+    payment_method: str = PaymentMethod.CASH,
+    tier_mode: str = TierMode.FIRST,
+    cap=None,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    active: bool = True,
+    basis: str = "",
+    request=None,
+) -> Programme:
+    """Create or replace a programme (by code) with its tiers. Every rule is parsed first; a rule
+    that does not parse or names an unknown fact is refused with its position and nothing is saved."""
+    code = (code or "").strip()
+    if not code or not code.replace("_", "").isalnum():
+        raise InvalidInput(_("项目代码只能用字母、数字和下划线"), field="code")
+    if not (name or "").strip():
+        raise InvalidInput(_("项目名称不能为空"), field="name")
+    region_code = _region(region_code)
+    _actor_ok(actor, "benefits.manage", region_code)
+    if period not in Period.values:
+        raise InvalidInput(_("未知的发放周期：%(p)s") % {"p": period}, field="period")
+    if payment_method not in PaymentMethod.values:
+        raise InvalidInput(_("未知的发放方式：%(p)s") % {"p": payment_method}, field="payment_method")
+    if tier_mode not in TierMode.values:
+        raise InvalidInput(_("未知的档位方式：%(p)s") % {"p": tier_mode}, field="tier_mode")
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput(_("失效日期不能早于生效日期"), field="valid_to")
+    rules.parse(target_rule, rule_field="target_rule")
+    if not tiers:
+        raise InvalidInput(_("至少需要一个金额档位"), field="tiers")
+    clean_tiers = []
+    for i, t in enumerate(tiers):
+        label = (t.get("label") or "").strip() or _("档位%(n)d") % {"n": i + 1}
+        condition = (t.get("condition") or "").strip()
+        if condition:
+            try:
+                rules.parse(condition, rule_field=f"tiers.{i}.condition")
+            except rules.RuleError as exc:
+                raise rules.RuleError(_("档位“%(l)s”：%(m)s") % {"l": label, "m": exc.message},
+                                      field=exc.field, **exc.details) from None
+        clean_tiers.append({"label": label, "condition": condition, "order": i,
+                            "amount": _money(t.get("amount"), f"tiers.{i}.amount")})
+    cap = None if cap in (None, "") else _money(cap, "cap")
+    programme, created = Programme.objects.select_for_update().get_or_create(
+        code=code,
+        defaults=dict(name=name.strip(), fund=fund, region_code=region_code, target_rule=target_rule.strip(),
+                      period=period, payment_method=payment_method, tier_mode=tier_mode, cap=cap,
+                      valid_from=valid_from, valid_to=valid_to, active=active, basis=basis),
+    )
+    if not created:
+        _actor_ok(actor, "benefits.manage", programme.region_code)
+        for attr, value in dict(name=name.strip(), fund=fund, region_code=region_code,
+                                target_rule=target_rule.strip(), period=period, payment_method=payment_method,
+                                tier_mode=tier_mode, cap=cap, valid_from=valid_from, valid_to=valid_to,
+                                active=active, basis=basis).items():
+            setattr(programme, attr, value)
+        programme.save()
+        programme.tiers.all().delete()
+    Tier.objects.bulk_create([Tier(programme=programme, **t) for t in clean_tiers])
+    audit.record(actor=actor, action="programme.save", obj=programme, request=request, code=code,
+                 target_rule=programme.target_rule, tiers=[{**t, "amount": str(t["amount"])} for t in clean_tiers],
+                 created=created, system="benefits")
+    return programme
+
+
+@transaction.atomic
+def fund_create(*, actor, code: str, name: str, region_code: str, description: str = "", request=None) -> Fund:
+    region_code = _region(region_code)
+    _actor_ok(actor, "benefits.manage", region_code)
+    code = (code or "").strip()
+    if not code or not (name or "").strip():
+        raise InvalidInput(_("资金代码和名称不能为空"), field="code" if not code else "name")
+    if Fund.objects.filter(code=code).exists():
+        raise Conflict(_("资金代码已存在：%(c)s") % {"c": code}, field="code")
+    fund = Fund.objects.create(code=code, name=name.strip(), region_code=region_code, description=description)
+    audit.record(actor=actor, action="fund.create", obj=fund, request=request, system="benefits")
+    return fund
+
+
+# ---------------------------------------------------------------- ledger
+
+
+def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tuple], batch=None) -> LedgerEntry | None:
+    """Post a balanced entry once: lines are (account, amount, programme, region_code, month)."""
+    lines = [ln for ln in lines if ln[1] != 0]
+    if not lines:
+        return None
+    total = sum((ln[1] for ln in lines), Decimal("0"))
+    if total != 0:
+        raise Conflict(_("记账凭证借贷不平：差额 %(d)s") % {"d": total})
+    if LedgerEntry.objects.filter(key=key).exists():
+        return None
+    entry = LedgerEntry.objects.create(
+        key=key, kind=kind, fund=fund, batch=batch, memo=memo[:200],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    LedgerLine.objects.bulk_create([
+        LedgerLine(entry=entry, fund=fund, account=acc, amount=amt.quantize(CENT), programme=prog,
+                   region_code=reg or "", month=month or "")
+        for acc, amt, prog, reg, month in lines
+    ])
+    return entry
+
+
+def fund_available(fund: Fund) -> Decimal:
+    value = LedgerLine.objects.filter(fund=fund, account=Account.AVAILABLE).aggregate(s=Sum("amount"))["s"]
+    return (value or Decimal("0")).quantize(CENT)
+
+
+@transaction.atomic
+def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = "", key: str = "", request=None):
+    _actor_ok(actor, "benefits.manage", fund.region_code)
+    amount = _money(amount, "amount", allow_zero=False)
+    if month:
+        month_start(month)
+    key = key or f"appropriation:{fund.pk}:{timezone.now().timestamp()}"
+    entry = _post(key=key, kind=LedgerEntry.Kind.APPROPRIATION, fund=fund, actor=actor,
+                  memo=memo or _("预算拨入"), lines=[
+                      (Account.AVAILABLE, amount, None, fund.region_code, month),
+                      (Account.APPROPRIATION, -amount, None, fund.region_code, month),
+                  ])
+    audit.record(actor=actor, action="fund.appropriate", obj=fund, request=request, amount=str(amount),
+                 memo=memo, system="benefits")
+    return entry
+
+
+# ---------------------------------------------------------------- payroll
+
+
+def _run_region(actor, region_code: str) -> str:
+    if region_code:
+        return _region(region_code, "region")
+    if actor is None:
+        return ""
+    codes = scope.region_codes(actor, "benefits.prepare")
+    if len(codes) != 1:
+        raise InvalidInput(_("请选择发放范围（区划）"), field="region")
+    return codes[0]
+
+
+def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str = "", lookback: int = 0,
+                request=None) -> list[Batch]:
+    """Compute the month's payments of every programme in force (or of one), each into a batch for
+    review. Only differences against what is already committed are written. Returns the batches
+    created (none when nothing changed)."""
+    day = month_start(month)
+    region_code = _run_region(actor, region_code)
+    if actor is not None:
+        scope.require(actor, "benefits.prepare", region_code)
+    if not 0 <= int(lookback) <= 24:
+        raise InvalidInput(_("回溯月数应在0到24之间"), field="lookback")
+    qs = Programme.objects.filter(active=True).order_by("code")
+    if programme_code:
+        qs = qs.filter(code=programme_code)
+        if not qs.exists():
+            raise InvalidInput(_("未知的项目代码：%(c)s") % {"c": programme_code}, field="programme")
+    programmes = [p for p in qs if in_force(p, day)]
+    if programme_code and not programmes:
+        raise InvalidInput(_("项目 %(c)s 在 %(m)s 不在有效期内") % {"c": programme_code, "m": month}, field="programme")
+    batches = []
+    for p in programmes:
+        if region_code and not (regions.contains(p.region_code, region_code) or regions.contains(region_code, p.region_code)):
+            continue
+        batch = _run_one(actor=actor, programme=p, month=month, region_code=region_code, lookback=int(lookback),
+                         request=request)
+        if batch is not None:
+            batches.append(batch)
+    return batches
+
+
+@transaction.atomic
+def _run_one(*, actor, programme: Programme, month: str, region_code: str, lookback: int, request=None):
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one run per programme at a time
+    batch_region = region_code or programme.region_code
+    batch = Batch.objects.create(
+        programme=programme, month=month, region_code=batch_region,
+        prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    written = 0
+    for day, persons in payroll.periods_for(programme, month, lookback):
+        written += payroll.insert_lines(batch=batch, programme=programme, day=day, region_code=region_code,
+                                        person_ids=persons)
+    if not written:
+        batch.delete()
+        return None
+    payroll.summarise(batch)
+    Appeal.objects.filter(
+        programme=programme, state=Appeal.State.GRANTED, arrears_batch__isnull=True,
+        person_id__in=Payment.objects.filter(batch=batch).values("person_id"),
+    ).update(arrears_batch=batch)
+    audit.record(actor=actor, action="payroll.run", obj=batch, request=request, programme=programme.code,
+                 month=month, lines=batch.line_count, payable=str(batch.total_payable),
+                 recovery=str(batch.total_recovery), system="payroll")
+    return batch
+
+
+def _batch_for(actor, batch_id: int, perm: str) -> Batch:
+    batch = Batch.objects.select_for_update().select_related("programme__fund").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    _actor_ok(actor, perm, batch.region_code)
+    return batch
+
+
+@transaction.atomic
+def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Batch:
+    """Second pair of eyes: commit the batch's money in the ledger. Refused to the preparer, and
+    refused when the fund's available balance is short (the shortfall is named)."""
+    batch = _batch_for(actor, batch_id, "benefits.approve")
+    if batch.state != Batch.State.PREPARED:
+        raise Conflict(_("批次状态为“%(s)s”，不能审批") % {"s": batch.get_state_display()})
+    if actor is None or (batch.prepared_by_id is not None and batch.prepared_by_id == actor.pk):
+        raise Forbidden(_("制单人不能审批自己制作的批次（双人复核）"))
+    fund = batch.programme.fund
+    available = fund_available(fund)
+    if batch.total_payable > available:
+        raise Conflict(
+            _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元")
+            % {"f": fund.name, "a": available, "n": batch.total_payable, "s": batch.total_payable - available},
+            field="fund", shortfall=str(batch.total_payable - available),
+        )
+    lines = []
+    for row in payroll.district_totals(batch):
+        lines += [(Account.COMMITTED, row["payable"], batch.programme, row["region"], row["period"]),
+                  (Account.AVAILABLE, -row["payable"], batch.programme, row["region"], row["period"])]
+    _post(key=f"commit:batch:{batch.pk}", kind=LedgerEntry.Kind.COMMITMENT, fund=fund, actor=actor, batch=batch,
+          memo=_("批次#%(b)d 审批（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month},
+          lines=lines)
+    batch.state, batch.approved_by, batch.approved_at = Batch.State.APPROVED, actor, timezone.now()
+    batch.decision_note = (note or "")[:300]
+    batch.save(update_fields=["state", "approved_by", "approved_at", "decision_note"])
+    audit.record(actor=actor, action="payroll.approve", obj=batch, request=request, payable=str(batch.total_payable))
+    return batch
+
+
+@transaction.atomic
+def payroll_reject(*, actor, batch_id: int, note: str, request=None) -> Batch:
+    """Send a prepared batch back: its lines are removed so that a corrected run can write them."""
+    batch = _batch_for(actor, batch_id, "benefits.approve")
+    if batch.state != Batch.State.PREPARED:
+        raise Conflict(_("只有待审核的批次可以退回"))
+    if not (note or "").strip():
+        raise InvalidInput(_("请填写退回理由"), field="note")
+    count = Payment.objects.filter(batch=batch).delete()[0]
+    Appeal.objects.filter(arrears_batch=batch).update(arrears_batch=None)
+    batch.state, batch.decision_note = Batch.State.REJECTED, note.strip()[:300]
+    batch.summary = {**batch.summary, "removed_lines": count}
+    batch.save(update_fields=["state", "decision_note", "summary"])
+    audit.record(actor=actor, action="payroll.reject", obj=batch, request=request, note=note, lines=count)
+    return batch
+
+
+@transaction.atomic
+def payroll_mark_paid(*, actor, batch_id: int, request=None) -> Batch:
+    """The bank has paid: committed money becomes disbursed; recoveries become receivables."""
+    batch = _batch_for(actor, batch_id, "benefits.approve")
+    if batch.state != Batch.State.APPROVED:
+        raise Conflict(_("只有已审批的批次可以登记发放"))
+    lines = []
+    for row in payroll.district_totals(batch):
+        lines += [(Account.DISBURSED, row["payable"], batch.programme, row["region"], row["period"]),
+                  (Account.COMMITTED, -row["payable"], batch.programme, row["region"], row["period"]),
+                  (Account.RECEIVABLE, row["recovery"], batch.programme, row["region"], row["period"]),
+                  (Account.DISBURSED, -row["recovery"], batch.programme, row["region"], row["period"])]
+    _post(key=f"disburse:batch:{batch.pk}", kind=LedgerEntry.Kind.DISBURSEMENT, fund=batch.programme.fund,
+          actor=actor, batch=batch, lines=lines,
+          memo=_("批次#%(b)d 已发放（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month})
+    batch.state, batch.paid_at = Batch.State.PAID, timezone.now()
+    batch.save(update_fields=["state", "paid_at"])
+    audit.record(actor=actor, action="payroll.paid", obj=batch, request=request)
+    return batch
+
+
+@transaction.atomic
+def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
+    """An overpayment has come back: the receivable is settled into the fund's available balance."""
+    line = Payment.objects.select_for_update().select_related("batch", "programme__fund").filter(pk=payment_id).first()
+    if line is None:
+        raise NotFound()
+    _actor_ok(actor, "benefits.approve", line.region_code)
+    if line.kind != Payment.Kind.RECOVERY or line.batch.state != Batch.State.PAID:
+        raise Conflict(_("只有已发放批次中的追回款可以登记收回"))
+    if line.recovered:
+        raise Conflict(_("此笔追回款已登记收回"))
+    amount = -line.amount
+    district = line.region_code[:6] + "000000"
+    _post(key=f"recover:payment:{line.pk}", kind=LedgerEntry.Kind.RECOVERY, fund=line.programme.fund, actor=actor,
+          batch=line.batch, memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk}, lines=[
+              (Account.AVAILABLE, amount, line.programme, district, line.period),
+              (Account.RECEIVABLE, -amount, line.programme, district, line.period),
+          ])
+    line.recovered = True
+    line.save(update_fields=["recovered"])
+    audit.record(actor=actor, action="payroll.recovered", object_type="benefits.payment", object_id=str(line.pk),
+                 region_code=line.region_code, request=request, amount=str(amount))
+    return line
+
+
+def payroll_export(*, actor, batch_id: int, fmt: str = "csv", purpose: str = "", request=None) -> tuple[bytes, str]:
+    """The bank payment file of an approved batch (CSV or .xlsx): one row per person with the sum
+    of their positive lines, with full ID and account numbers (an audited export)."""
+    from carecircle.benefits import exports
+
+    batch = Batch.objects.select_related("programme").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    _actor_ok(actor, "benefits.approve", batch.region_code)
+    if batch.state not in (Batch.State.APPROVED, Batch.State.PAID):
+        raise Conflict(_("批次审批后才能导出发放文件"))
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(_("导出格式只能是 csv 或 xlsx"), field="fmt")
+    body, count = exports.bank_file(batch, fmt)
+    audit.record(actor=actor, action="payroll.export", obj=batch, request=request, purpose=purpose or _("银行代发"),
+                 rows=count, fmt=fmt, system="payroll")
+    return body, f"payroll-{batch.programme.code}-{batch.month}-{batch.pk}.{fmt}"
+
+
+@transaction.atomic
+def payee_account_set(*, actor, person, bank: str, account_number: str, request=None) -> PayeeAccount:
+    scope.require(actor, "registry.edit", person.region_code)
+    digits = (account_number or "").replace(" ", "")
+    if not digits.isdigit() or not 12 <= len(digits) <= 30:
+        raise InvalidInput(_("银行账号应为12至30位数字"), field="account_number")
+    if not (bank or "").strip():
+        raise InvalidInput(_("请填写开户行"), field="bank")
+    account, _created = PayeeAccount.objects.update_or_create(
+        person=person,
+        defaults={"region_code": person.region_code, "bank": bank.strip(), "account_number": digits,
+                  "account_masked": mask_phone(digits) if len(digits) < 12 else f"{digits[:4]}****{digits[-4:]}"},
+    )
+    audit.record(actor=actor, action="payee.set", obj=person, request=request, bank=bank.strip())
+    return account
+
+
+# ---------------------------------------------------------------- appeals
+
+
+def _district_of(code: str) -> str:
+    return code[:6] + "000000"
+
+
+@transaction.atomic
+def appeal_file(*, actor, person, programme: Programme, month: str, reason: str, request=None) -> Appeal:
+    """A person (through a linked resident account) or a worker for them contests a decision."""
+    from carecircle.registry.selectors import family_persons
+
+    month_start(month)
+    if not (reason or "").strip() or len(reason.strip()) < 4:
+        raise InvalidInput(_("请写明申诉理由（至少4个字）"), field="reason")
+    own = family_persons(actor).filter(pk=person.pk).exists()
+    if not own:
+        scope.require(actor, "benefits.appeal", person.region_code)
+    if Appeal.objects.filter(person=person, programme=programme, month=month, state=Appeal.State.OPEN).exists():
+        raise Conflict(_("该月份的同一项目已有待处理的申诉"), field="month")
+    appeal = Appeal.objects.create(
+        person=person, programme=programme, region_code=person.region_code,
+        route_region=_district_of(person.region_code), month=month, reason=reason.strip(), filed_by=actor,
+    )
+    audit.record(actor=actor, action="appeal.file", obj=appeal, request=request, programme=programme.code, month=month)
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal_id: int, grant: bool, reason: str, amount=None,
+                  grant_from: datetime.date | None = None, grant_to: datetime.date | None = None,
+                  request=None) -> Appeal:
+    appeal = Appeal.objects.select_for_update().select_related("programme").filter(pk=appeal_id).first()
+    if appeal is None:
+        raise NotFound()
+    scope.require(actor, "benefits.decide", appeal.route_region)
+    if appeal.state != Appeal.State.OPEN:
+        raise Conflict(_("该申诉已处理"))
+    if appeal.filed_by_id == actor.pk:
+        raise Forbidden(_("不能处理自己提交的申诉"))
+    if not (reason or "").strip():
+        raise InvalidInput(_("请填写处理理由"), field="reason")
+    if grant:
+        appeal.grant_amount = _money(amount, "amount", allow_zero=False)
+        appeal.grant_from = grant_from or month_start(appeal.month)
+        appeal.grant_to = grant_to
+        if appeal.grant_to is not None and appeal.grant_to < appeal.grant_from:
+            raise InvalidInput(_("核定终止不能早于核定起始"), field="grant_to")
+        overlap = Appeal.objects.filter(person=appeal.person, programme=appeal.programme, state=Appeal.State.GRANTED)
+        overlap = overlap.filter(Q(grant_to__isnull=True) | Q(grant_to__gte=appeal.grant_from))
+        if appeal.grant_to is not None:
+            overlap = overlap.filter(grant_from__lte=appeal.grant_to)
+        if overlap.exists():
+            raise Conflict(_("与已准予的申诉期间重叠"), field="grant_from")
+    appeal.state = Appeal.State.GRANTED if grant else Appeal.State.REJECTED
+    appeal.decision_reason = reason.strip()
+    appeal.decided_by, appeal.decided_at = actor, timezone.now()
+    appeal.save()
+    audit.record(actor=actor, action="appeal.decide", obj=appeal, request=request, granted=grant, reason=reason,
+                 amount=str(appeal.grant_amount or ""))
+    return appeal
