@@ -1,0 +1,228 @@
+"""Electronic visit verification: check-in and check-out from the caregiver's phone, the checks
+that flag a visit (too far, too short, overlapping, check-out without check-in) for a supervisor,
+and the caregiver's time-boxed view of the address.
+
+A flagged visit is kept as it was sent and waits for review; it is never dropped and never paid
+before a supervisor accepts it (settlement.py holds it back)."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit, scope
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.homecare import selectors
+from carecircle.homecare.dispatch import DETOUR, travel_minutes
+from carecircle.homecare.models import ExceptionKind, Order, OrderStatus, Visit, VisitCheck, VisitException
+from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+
+ADDRESS_BEFORE = datetime.timedelta(hours=2)  # the address opens this long before the window
+ADDRESS_AFTER = datetime.timedelta(hours=1)  # and closes this long after it
+CLOCK_SKEW = datetime.timedelta(minutes=10)
+OPEN_VISIT_LIMIT = datetime.timedelta(hours=12)  # a visit never checked out stops counting after this
+
+
+def distance_m(lat1, lng1, lat2, lng2) -> float | None:
+    if None in (lat1, lng1, lat2, lng2):
+        return None
+    # travel_minutes at 60 km/h is kilometres × DETOUR; undo the detour for the straight line.
+    return float(travel_minutes(lat1, lng1, lat2, lng2, 60.0)) / DETOUR * 1000
+
+
+def _own_visit(actor, order: Order) -> Visit:
+    caregiver = caregiver_for_user(actor)
+    if caregiver is None or order.caregiver_id != caregiver.pk:
+        raise NotFound()
+    visit = Visit.objects.select_for_update().filter(order=order).first()
+    if visit is None:
+        raise Conflict(_("订单尚未接单，不能签到签退"), field="status")
+    return visit
+
+
+def _check_position(latitude, longitude, accuracy_m) -> tuple[float, float, float]:
+    try:
+        lat, lng, acc = float(latitude), float(longitude), float(accuracy_m or 0)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("定位数据格式不正确"), field="latitude") from exc
+    if not (-90 <= lat <= 90):
+        raise InvalidInput(_("纬度超出范围"), field="latitude")
+    if not (-180 <= lng <= 180):
+        raise InvalidInput(_("经度超出范围"), field="longitude")
+    if acc < 0:
+        raise InvalidInput(_("定位精度不能为负"), field="accuracy_m")
+    return lat, lng, acc
+
+
+def _check_time(at, now) -> datetime.datetime:
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise InvalidInput(_("时间须带时区"), field="at")
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput(_("签到签退时间不能晚于当前时间"), field="at")
+    if at < now - datetime.timedelta(days=2):
+        raise InvalidInput(_("签到签退须在服务后两天内补录"), field="at")
+    return at
+
+
+def _flag(visit: Visit, kind: str, **detail) -> VisitException:
+    exc, created = VisitException.objects.get_or_create(
+        visit=visit, kind=kind, defaults={"region_code": visit.region_code, "detail": detail})
+    if not created and exc.status == VisitException.Status.OPEN:
+        exc.detail = {**exc.detail, **detail}
+        exc.save(update_fields=["detail"])
+    return exc
+
+
+def _existing(key: str, order: Order, kind: str) -> VisitCheck | None:
+    found = VisitCheck.objects.filter(idempotency_key=key).select_related("visit").first()
+    if found is None:
+        return None
+    if found.visit.order_id != order.pk or found.kind != kind:
+        raise Conflict(_("该幂等键已用于另一次签到签退"), field="idempotency_key")
+    return found
+
+
+def _overlaps(visit: Visit) -> None:
+    """Flag this visit and every visit of the same caregiver whose verified time overlaps it."""
+    if visit.check_in_at is None:
+        return  # a check-out without check-in has no verified interval (flagged on its own)
+    start = visit.check_in_at
+    end = visit.check_out_at or start + datetime.timedelta(minutes=1)
+    others = Visit.objects.filter(caregiver_id=visit.caregiver_id).exclude(pk=visit.pk).filter(
+        Q(check_in_at__lt=end)
+        & (Q(check_out_at__gt=start) | Q(check_out_at__isnull=True, check_in_at__gt=start - OPEN_VISIT_LIMIT))
+    )
+    for other in others:
+        _flag(visit, ExceptionKind.OVERLAP, other_visit=other.pk, other_order=other.order_id)
+        _flag(other, ExceptionKind.OVERLAP, other_visit=visit.pk, other_order=visit.order_id)
+
+
+def _far(visit: Visit, order: Order, which: str, dist: float | None, accuracy: float) -> None:
+    policy = selectors.policy_for(order.region_code)
+    # The reported accuracy is given the benefit of the doubt: GPS noise must not punish the carer.
+    if dist is not None and dist - accuracy > policy.evv_max_distance_m:
+        _flag(visit, ExceptionKind.FAR, **{f"{which}_distance_m": round(dist), f"{which}_accuracy_m": accuracy,
+                                           "limit_m": policy.evv_max_distance_m})
+
+
+def _record(visit, kind, at, lat, lng, acc, dist, key) -> VisitCheck:
+    try:
+        with transaction.atomic():
+            return VisitCheck.objects.create(visit=visit, kind=kind, at=at, latitude=lat, longitude=lng,
+                                             accuracy_m=acc, distance_m=dist if dist is not None else -1,
+                                             idempotency_key=key)
+    except IntegrityError as exc:
+        raise Conflict(_("本次服务已签到") if kind == VisitCheck.Kind.IN else _("本次服务已签退"),
+                       field="kind") from exc
+
+
+@transaction.atomic
+def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key: str, accuracy_m=0, at=None,
+                   now=None, request=None) -> VisitCheck:
+    key = (idempotency_key or "").strip()[:80]
+    if not key:
+        raise InvalidInput(_("缺少幂等键"), field="idempotency_key")
+    found = _existing(key, order, VisitCheck.Kind.IN)
+    if found is not None:
+        return found  # the same submission again: nothing new
+    visit = _own_visit(actor, order)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+        raise Conflict(_("订单当前状态不能签到"), field="status")
+    now = now or timezone.now()
+    at = _check_time(at, now)
+    lat, lng, acc = _check_position(latitude, longitude, accuracy_m)
+    dist = distance_m(lat, lng, order.latitude, order.longitude)
+    check = _record(visit, VisitCheck.Kind.IN, at, lat, lng, acc, dist, key)
+    visit.check_in_at, visit.check_in_lat, visit.check_in_lng, visit.check_in_distance_m = at, lat, lng, dist
+    visit.save(update_fields=["check_in_at", "check_in_lat", "check_in_lng", "check_in_distance_m"])
+    order.status = OrderStatus.IN_SERVICE
+    order.save(update_fields=["status"])
+    _far(visit, order, "check_in", dist, acc)
+    _overlaps(visit)
+    audit.record(actor=actor, action="visit.check_in", obj=visit, request=request, order_id=order.pk,
+                 distance_m=round(dist) if dist is not None else None)
+    return check
+
+
+@transaction.atomic
+def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key: str, accuracy_m=0, at=None,
+                    now=None, request=None) -> VisitCheck:
+    key = (idempotency_key or "").strip()[:80]
+    if not key:
+        raise InvalidInput(_("缺少幂等键"), field="idempotency_key")
+    found = _existing(key, order, VisitCheck.Kind.OUT)
+    if found is not None:
+        return found
+    visit = _own_visit(actor, order)
+    order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+        raise Conflict(_("订单当前状态不能签退"), field="status")
+    now = now or timezone.now()
+    at = _check_time(at, now)
+    if visit.check_in_at and at < visit.check_in_at:
+        raise InvalidInput(_("签退时间不能早于签到时间"), field="at")
+    lat, lng, acc = _check_position(latitude, longitude, accuracy_m)
+    dist = distance_m(lat, lng, order.latitude, order.longitude)
+    check = _record(visit, VisitCheck.Kind.OUT, at, lat, lng, acc, dist, key)
+    visit.check_out_at, visit.check_out_lat, visit.check_out_lng, visit.check_out_distance_m = at, lat, lng, dist
+    visit.save(update_fields=["check_out_at", "check_out_lat", "check_out_lng", "check_out_distance_m"])
+    order.status = OrderStatus.SERVED
+    order.save(update_fields=["status"])
+    if visit.check_in_at is None:
+        _flag(visit, ExceptionKind.NO_CHECK_IN, check_out_at=at.isoformat())
+    else:
+        policy = selectors.policy_for(order.region_code)
+        needed = float(order.item.duration_minutes) * float(policy.evv_min_duration_ratio)
+        if visit.minutes < needed:
+            _flag(visit, ExceptionKind.SHORT, minutes=round(visit.minutes, 1), needed=round(needed, 1))
+    _far(visit, order, "check_out", dist, acc)
+    _overlaps(visit)
+    audit.record(actor=actor, action="visit.check_out", obj=visit, request=request, order_id=order.pk,
+                 minutes=round(visit.minutes, 1) if visit.minutes is not None else None)
+    return check
+
+
+@transaction.atomic
+def exception_review(*, actor, exception: VisitException, accept: bool, reason: str, request=None) -> VisitException:
+    """A supervisor (the provider's admin, or street/district staff) accepts or rejects with a reason."""
+    exception = VisitException.objects.select_for_update().select_related("visit__order").get(pk=exception.pk)
+    order = exception.visit.order
+    if order.provider_id not in organisations_of(actor, "provider_admin"):
+        scope.require(actor, "homecare.review", order.region_code)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写审核意见"), field="reason")
+    if exception.status != VisitException.Status.OPEN:
+        raise Conflict(_("该异常已审核"), field="status")
+    exception.status = VisitException.Status.ACCEPTED if accept else VisitException.Status.REJECTED
+    exception.reason, exception.reviewed_by, exception.reviewed_at = reason[:200], actor, timezone.now()
+    exception.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    audit.record(actor=actor, action="visit.exception_review", obj=exception, request=request,
+                 accept=accept, kind=exception.kind, order_id=order.pk)
+    return exception
+
+
+def address_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
+    return order.window_start - ADDRESS_BEFORE, order.window_end + ADDRESS_AFTER
+
+
+def order_address_reveal(*, actor, order: Order, now=None, request=None) -> str:
+    """The full address for the caregiver dispatched to the order, only around the visit window;
+    every reveal is audited."""
+    order = Order.objects.get(pk=order.pk)  # the current status and the address, decrypted by the field
+    caregiver = caregiver_for_user(actor)
+    if caregiver is None or order.caregiver_id != caregiver.pk:
+        raise NotFound()
+    now = now or timezone.now()
+    opens, closes = address_window(order)
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE) or not (opens <= now <= closes):
+        raise Forbidden(_("仅在已接单服务的时段内可查看地址"))
+    plain = order.address
+    audit.record(actor=actor, action="pii.unmask", obj=order, request=request, purpose=_("上门服务"),
+                 field="address")
+    return plain

@@ -1,0 +1,238 @@
+"""Reads of home services, always scoped: staff by region (homecare.view), provider admins by
+their organisation, caregivers by their own visits, residents by themselves and the parents they
+are linked to as family (registry FamilyContact.user)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from carecircle.core import scope
+from carecircle.core.errors import NotFound
+from carecircle.homecare.models import (
+    Complaint,
+    CostShareRule,
+    GuidePrice,
+    Order,
+    Provider,
+    ProviderArea,
+    ProviderPrice,
+    Rating,
+    ServiceCategory,
+    ServiceItem,
+    ServicePolicy,
+    Statement,
+    VisitException,
+)
+from carecircle.registry.selectors import family_persons
+from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+
+
+def _valid_on(day) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def local_day(dt: datetime.datetime) -> datetime.date:
+    return timezone.localtime(dt).date()
+
+
+def region_chain(region_code: str) -> list[str]:
+    """The code and all its ancestors' codes, most specific first."""
+    from carecircle.core.regions import parent_code_of
+
+    out, code = [], region_code
+    while code:
+        out.append(code)
+        code = parent_code_of(code)
+    return out
+
+
+# ------------------------------------------------------------------ catalogue, prices, policy
+
+
+def catalogue() -> list[ServiceCategory]:
+    cats = list(ServiceCategory.objects.all())
+    items = ServiceItem.objects.filter(active=True).order_by("code")
+    by_cat: dict[int, list] = {}
+    for item in items:
+        by_cat.setdefault(item.category_id, []).append(item)
+    for cat in cats:
+        cat.active_items = by_cat.get(cat.pk, [])
+    return cats
+
+
+def provider_price(provider: Provider, item: ServiceItem, day: datetime.date) -> Decimal | None:
+    row = ProviderPrice.objects.filter(_valid_on(day), provider=provider, item=item).order_by("-valid_from").first()
+    return row.price if row else None
+
+
+def guide_price(region_code: str, item: ServiceItem, day: datetime.date) -> Decimal | None:
+    rows = GuidePrice.objects.filter(_valid_on(day), item=item, region_code__in=region_chain(region_code))
+    best = sorted(rows, key=lambda r: (-len(r.region_code.rstrip("0")), -r.valid_from.toordinal()))
+    return best[0].price if best else None
+
+
+def serves(provider: Provider, region_code: str) -> bool:
+    from carecircle.core.regions import prefix_of
+
+    return any(region_code.startswith(prefix_of(a)) for a in provider.areas.values_list("region_code", flat=True))
+
+
+def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> list[tuple[Provider, Decimal]]:
+    """Active providers serving `region_code` that price `item` on `day`, cheapest first."""
+    area_codes = region_chain(region_code)
+    ids = ProviderArea.objects.filter(region_code__in=area_codes).values("provider_id")
+    out = []
+    for provider in Provider.objects.filter(pk__in=ids, active=True):
+        price = provider_price(provider, item, day)
+        if price is not None:
+            out.append((provider, price))
+    return sorted(out, key=lambda pair: (pair[1], pair[0].name))
+
+
+def cost_share_rule(region_code: str, category, day: datetime.date) -> CostShareRule | None:
+    rows = CostShareRule.objects.filter(_valid_on(day), category=category, region_code__in=region_chain(region_code))
+    best = sorted(rows, key=lambda r: (-len(r.region_code.rstrip("0")), -r.valid_from.toordinal()))
+    return best[0] if best else None
+
+
+def policy_for(region_code: str) -> ServicePolicy:
+    rows = {p.region_code: p for p in ServicePolicy.objects.filter(region_code__in=region_chain(region_code))}
+    for code in region_chain(region_code):
+        if code in rows:
+            return rows[code]
+    return ServicePolicy(region_code="")  # the model's defaults
+
+
+# ------------------------------------------------------------------ orders
+
+
+def visible_orders(user, perm: str = "homecare.view") -> QuerySet[Order]:
+    """Orders the user may see: region scope, own organisation, own visits, own family."""
+    if not getattr(user, "is_authenticated", False):
+        return Order.objects.none()
+    q = Q(pk__in=scope.in_scope(Order.objects.all(), user, perm).values("pk"))
+    orgs = organisations_of(user, "provider_admin")
+    if orgs:
+        q |= Q(provider_id__in=orgs)
+    caregiver = caregiver_for_user(user)
+    if caregiver is not None:
+        q |= Q(caregiver=caregiver)
+    q |= Q(person__in=family_persons(user))
+    return Order.objects.filter(q)
+
+
+def order_search(*, user, status: str = "", day: datetime.date | None = None, provider_id: int | None = None,
+                 region_code: str = "") -> QuerySet[Order]:
+    qs = visible_orders(user).select_related("item", "provider", "person", "caregiver").defer(
+        "address", "person__id_number", "person__phone", "person__address")
+    if status:
+        qs = qs.filter(status=status)
+    if day:
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        qs = qs.filter(window_start__gte=start, window_start__lt=start + datetime.timedelta(days=1))
+    if provider_id:
+        qs = qs.filter(provider_id=provider_id)
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_code.rstrip("0") or region_code)
+    return qs.order_by("window_start", "id")
+
+
+def order_get(*, user, order_id: int) -> Order:
+    order = visible_orders(user).select_related("item", "provider", "person", "caregiver").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def is_family_of(user, person) -> bool:
+    return family_persons(user).filter(pk=person.pk).exists()
+
+
+def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
+    """The caregiver's visits of the day in visit order, with the estimated travel from the last place."""
+    from carecircle.homecare.dispatch import travel_minutes
+    from carecircle.homecare.models import BUSY_STATUSES, OrderStatus
+
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    orders = Order.objects.filter(
+        caregiver=caregiver, window_start__gte=start, window_start__lt=start + datetime.timedelta(days=1),
+        status__in=[*BUSY_STATUSES, OrderStatus.SERVED, OrderStatus.COMPLETED],
+    ).select_related("item", "person").defer("address").order_by("window_start")
+    speed = float(policy_for(caregiver.region_code).travel_speed_kmh)
+    lat, lng = caregiver.latitude, caregiver.longitude
+    out = []
+    for order in orders:
+        travel = None
+        if None not in (lat, lng, order.latitude, order.longitude):
+            travel = round(float(travel_minutes(lat, lng, order.latitude, order.longitude, speed)), 1)
+        out.append({"order": order, "travel_minutes": travel})
+        lat, lng = order.latitude, order.longitude
+    return out
+
+
+# ------------------------------------------------------------------ exceptions, complaints, satisfaction
+
+
+def exceptions_for(*, user, status: str = VisitException.Status.OPEN) -> QuerySet[VisitException]:
+    orders = visible_orders(user, "homecare.review")
+    orgs = organisations_of(user, "provider_admin")
+    staff = scope.in_scope(Order.objects.all(), user, "homecare.review")
+    reviewable = orders.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk")))
+    qs = VisitException.objects.filter(visit__order__in=reviewable).select_related(
+        "visit__order__item", "visit__order__person", "visit__caregiver")
+    return qs.filter(status=status) if status else qs
+
+
+def complaints_for(*, user) -> QuerySet[Complaint]:
+    orders = visible_orders(user)
+    return Complaint.objects.filter(order__in=orders).select_related("provider", "order__item")
+
+
+def satisfaction(*, user, by: str = "provider") -> list[dict]:
+    """Ratings grouped by provider or by street: count, mean score, share of 4–5 (满意率)."""
+    ratings = Rating.objects.filter(order__in=visible_orders(user))
+    if by == "provider":
+        rows = ratings.values("provider_id", "provider__name").annotate(
+            n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4)))
+        return [{"key": r["provider_id"], "name": r["provider__name"], "n": r["n"], "mean": round(r["mean"], 2),
+                 "rate": round(100 * r["satisfied"] / r["n"], 1)} for r in rows.order_by("provider__name")]
+    from django.db.models.functions import Substr
+
+    from carecircle.core.models import Region
+
+    rows = ratings.annotate(street=Substr("region_code", 1, 9)).values("street").annotate(
+        n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4))).order_by("street")
+    names = dict(Region.objects.filter(code__in=[r["street"] + "000" for r in rows]).values_list("code", "name"))
+    return [{"key": r["street"] + "000", "name": names.get(r["street"] + "000", r["street"]), "n": r["n"],
+             "mean": round(r["mean"], 2), "rate": round(100 * r["satisfied"] / r["n"], 1)} for r in rows]
+
+
+def statements_for(*, user) -> QuerySet[Statement]:
+    orgs = organisations_of(user, "provider_admin")
+    staff = scope.in_scope(Statement.objects.all(), user, "homecare.manage")
+    return Statement.objects.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk"))).select_related("provider")
+
+
+def statement_get(*, user, statement_id: int) -> Statement:
+    st = statements_for(user=user).filter(pk=statement_id).first()
+    if st is None:
+        raise NotFound()
+    return st
+
+
+def provider_get(*, user, provider_id: int) -> Provider:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise NotFound()
+    if provider.pk in organisations_of(user, "provider_admin"):
+        return provider
+    scope.require(user, "homecare.view", provider.region_code)
+    return provider
+
+
+def providers_visible(*, user) -> QuerySet[Provider]:
+    orgs = organisations_of(user, "provider_admin")
+    staff = scope.in_scope(Provider.objects.all(), user, "homecare.view")
+    return Provider.objects.filter(Q(pk__in=orgs) | Q(pk__in=staff.values("pk")))

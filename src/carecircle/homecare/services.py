@@ -1,0 +1,352 @@
+"""Writes for home services: catalogue and providers, quotes and orders, cancel and reschedule,
+care plans. Dispatch is in services_dispatch.py, visit verification in evv.py, ratings,
+complaints and statements in settlement.py."""
+
+import datetime
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit, scope
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.models import Region
+from carecircle.homecare import selectors
+from carecircle.homecare.models import (
+    SHARE_SOURCES,
+    Channel,
+    DispatchEvent,
+    FundingSource,
+    Order,
+    OrderStatus,
+    PaymentLine,
+    Provider,
+    ProviderArea,
+    ProviderPrice,
+    ServiceItem,
+)
+from carecircle.registry.models import FamilyContact, Person
+from carecircle.workforce.selectors import organisations_of
+
+log = logging.getLogger("carecircle.homecare")
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ------------------------------------------------------------------ providers
+
+
+@transaction.atomic
+def provider_create(*, actor, name: str, licence_no: str, region_code: str, areas: list[str],
+                    latitude: float | None = None, longitude: float | None = None, request=None) -> Provider:
+    name, licence_no = (name or "").strip(), (licence_no or "").strip()
+    if not name:
+        raise InvalidInput(_("机构名称不能为空"), field="name")
+    if not licence_no:
+        raise InvalidInput(_("请填写统一社会信用代码或许可证号"), field="licence_no")
+    if not Region.objects.filter(code=region_code).exists():
+        raise InvalidInput(_("未知的区划代码：%(c)s") % {"c": region_code}, field="region_code")
+    scope.require(actor, "homecare.manage", region_code)
+    if not areas:
+        raise InvalidInput(_("请至少选择一个服务区域"), field="areas")
+    known = set(Region.objects.filter(code__in=areas).values_list("code", flat=True))
+    for code in areas:
+        if code not in known:
+            raise InvalidInput(_("未知的服务区域：%(c)s") % {"c": code}, field="areas")
+        scope.require(actor, "homecare.manage", code)
+    try:
+        with transaction.atomic():
+            provider = Provider.objects.create(name=name, licence_no=licence_no, region_code=region_code,
+                                               latitude=latitude, longitude=longitude)
+    except IntegrityError as exc:
+        raise Conflict(_("该许可证号已登记"), field="licence_no") from exc
+    ProviderArea.objects.bulk_create([ProviderArea(provider=provider, region_code=c) for c in sorted(set(areas))])
+    audit.record(actor=actor, action="provider.create", obj=provider, request=request, areas=sorted(set(areas)))
+    return provider
+
+
+def require_provider_admin(actor, provider: Provider) -> None:
+    """The provider's own admin, or an official managing its region."""
+    if provider.pk in organisations_of(actor, "provider_admin"):
+        return
+    scope.require(actor, "homecare.manage", provider.region_code)
+
+
+@transaction.atomic
+def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from: datetime.date,
+              request=None) -> ProviderPrice:
+    require_provider_admin(actor, provider)
+    try:
+        price = money(price)
+    except Exception as exc:  # noqa: BLE001 - any unparsable amount
+        raise InvalidInput(_("价格格式不正确"), field="price") from exc
+    if price < 0:
+        raise InvalidInput(_("价格不能为负"), field="price")
+    ProviderPrice.objects.filter(provider=provider, item=item, valid_to__isnull=True,
+                                 valid_from__lt=valid_from).update(valid_to=valid_from - datetime.timedelta(days=1))
+    row, _created = ProviderPrice.objects.update_or_create(
+        provider=provider, item=item, valid_from=valid_from, defaults={"price": price, "valid_to": None})
+    audit.record(actor=actor, action="provider.price", obj=provider, request=request, item=item.code,
+                 price=str(price), valid_from=valid_from.isoformat())
+    return row
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def _entitlements(person: Person, day: datetime.date) -> list[dict]:
+    """The person's entitlements from the benefits module, when that module exists."""
+    try:
+        from carecircle.benefits.selectors import entitlements_for
+    except ImportError:
+        return []
+    try:
+        return list(entitlements_for(person=person, day=day))
+    except Exception:  # the benefits module is built separately; never block an order on it
+        log.exception("entitlements_for failed for person %s", person.pk)
+        return []
+
+
+def _period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    if str(period).lower() in ("year", "annual", "yearly", "年"):
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    first = day.replace(day=1)
+    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def _voucher_used(person: Person, code: str, period: str, day: datetime.date, exclude_order=None) -> Decimal:
+    from django.db.models import Sum
+
+    start, end = _period_bounds(period, day)
+    qs = PaymentLine.objects.filter(
+        order__person=person, source=FundingSource.VOUCHER, programme_code=code,
+        order__window_start__date__gte=start, order__window_start__date__lte=end,
+    ).exclude(order__status=OrderStatus.CANCELLED)
+    if exclude_order is not None:
+        qs = qs.exclude(order=exclude_order)
+    return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+
+def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start: datetime.datetime,
+          exclude_order=None) -> dict:
+    """Price and payment lines for an order, before anything is saved: the person sees this and
+    their own share before confirming.
+
+    Order of the split: meal-help shares of the region's rule (enterprise, government, collective,
+    social) come off the price; the person's vouchers (benefits module, basic-list items) pay what
+    is left up to their unused balance for the period; the rest is self-pay (个人出一点)."""
+    day = selectors.local_day(window_start)
+    price = selectors.provider_price(provider, item, day)
+    if price is None:
+        raise InvalidInput(_("该机构在%(d)s未提供“%(i)s”的价格") % {"d": day, "i": item.name}, field="item")
+    lines: list[dict] = []
+    left = money(price)
+    if item.category.meal_help:
+        rule = selectors.cost_share_rule(person.region_code, item.category, day)
+        if rule is not None:
+            by_source = {line.source: line for line in rule.lines.all()}
+            for source in SHARE_SOURCES:
+                line = by_source.get(source)
+                if line is None:
+                    continue
+                amount = money(line.amount if line.amount is not None else price * line.percent / 100)
+                amount = min(amount, left)
+                if amount > 0:
+                    lines.append({"source": source, "programme_code": f"share:{rule.pk}",
+                                  "label": str(FundingSource(source).label), "amount": amount})
+                    left -= amount
+    if item.basic_list and left > 0:
+        for ent in _entitlements(person, day):
+            if ent.get("payment_method") != "voucher" or left <= 0:
+                continue
+            code = str(ent.get("programme_code") or "")[:40]
+            balance = money(ent.get("amount") or 0) - _voucher_used(person, code, ent.get("period", "month"), day,
+                                                                   exclude_order)
+            amount = min(balance, left)
+            if amount > 0:
+                lines.append({"source": FundingSource.VOUCHER, "programme_code": code,
+                              "label": str(ent.get("name") or code), "amount": amount})
+                left -= amount
+    if left > 0:
+        lines.append({"source": FundingSource.SELF_PAY, "programme_code": "", "label": _("个人自付"), "amount": left})
+    guide = selectors.guide_price(person.region_code, item, day)
+    return {
+        "price": money(price), "guide_price": guide, "lines": lines, "own_share": left,
+        "window_start": window_start, "window_end": window_start + datetime.timedelta(minutes=item.duration_minutes),
+    }
+
+
+# ------------------------------------------------------------------ orders
+
+
+def channel_for(actor, person: Person) -> str:
+    """How `actor` may order for `person`: themself, as linked family, or as staff of the region."""
+    if getattr(actor, "is_authenticated", False):
+        if person.user_id == actor.pk:
+            return Channel.SELF
+        if FamilyContact.objects.filter(person=person, user=actor).exists():
+            return Channel.FAMILY
+    scope.require(actor, "homecare.order", person.region_code)
+    return Channel.COMMUNITY
+
+
+def _check_window(item: ServiceItem, window_start, now) -> None:
+    if window_start is None or timezone.is_naive(window_start):
+        raise InvalidInput(_("请填写服务开始时间"), field="window_start")
+    if window_start < now:
+        raise InvalidInput(_("服务时间不能早于当前时间"), field="window_start")
+    if window_start > now + datetime.timedelta(days=60):
+        raise InvalidInput(_("只能预约60天内的服务"), field="window_start")
+
+
+@transaction.atomic
+def order_create(
+    *,
+    actor,
+    person: Person,
+    item: ServiceItem,
+    provider: Provider,
+    window_start: datetime.datetime,
+    idempotency_key: str,
+    notes: str = "",
+    care_plan=None,
+    now: datetime.datetime | None = None,
+    request=None,
+) -> Order:
+    """Place a confirmed order. Re-sending the same idempotency key returns the first order."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 80:
+        raise InvalidInput(_("缺少或过长的幂等键"), field="idempotency_key")
+    existing = Order.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.person_id != person.pk or existing.item_id != item.pk:
+            raise Conflict(_("该幂等键已用于另一订单"), field="idempotency_key")
+        return existing
+    channel = Channel.CARE_PLAN if care_plan is not None else channel_for(actor, person)
+    now = now or timezone.now()
+    if not item.active:
+        raise InvalidInput(_("该服务项目已下架"), field="item")
+    _check_window(item, window_start, now)
+    if not provider.active or not selectors.serves(provider, person.region_code):
+        raise InvalidInput(_("该机构不在此社区提供服务"), field="provider")
+    q = quote(person=person, item=item, provider=provider, window_start=window_start)
+    if person.latitude is None or person.longitude is None:
+        log.info("order for person %s without coordinates", person.pk)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                region_code=person.region_code, person=person, item=item, provider=provider,
+                window_start=window_start, window_end=q["window_end"], address=person.address,
+                address_masked=person.address_masked, latitude=person.latitude, longitude=person.longitude,
+                notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q["price"],
+                placed_by=actor if getattr(actor, "is_authenticated", False) else None, idempotency_key=key,
+            )
+    except IntegrityError:
+        existing = Order.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
+    audit.record(actor=actor, action="order.create", obj=order, request=request, channel=channel,
+                 item=item.code, price=str(q["price"]), own_share=str(q["own_share"]), system="care_plan")
+    return order
+
+
+def _require_order_party(actor, order: Order) -> None:
+    """The person, their linked family, staff ordering in the region, or the provider."""
+    if getattr(actor, "is_authenticated", False):
+        if order.person.user_id == actor.pk or FamilyContact.objects.filter(person=order.person, user=actor).exists():
+            return
+        if order.provider_id in organisations_of(actor, "provider_admin"):
+            return
+    scope.require(actor, "homecare.order", order.region_code)
+
+
+@transaction.atomic
+def order_cancel(*, actor, order: Order, reason: str, now: datetime.datetime | None = None, request=None) -> Order:
+    """Cancel before the service starts. Inside the item's notice period the order is marked as a
+    late cancellation (the provider may then charge by its terms)."""
+    order = Order.objects.select_for_update().select_related("person", "item").get(pk=order.pk)
+    _require_order_party(actor, order)
+    now = now or timezone.now()
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+        raise Conflict(_("服务已开始或已结束，不能取消"), field="status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写取消原因"), field="reason")
+    order.late_cancel = now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours)
+    order.status, order.cancel_reason = OrderStatus.CANCELLED, reason[:200]
+    order.save(update_fields=["status", "cancel_reason", "late_cancel"])
+    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.CANCEL,
+                                 caregiver=order.caregiver, actor=_user(actor), reason=reason[:200])
+    audit.record(actor=actor, action="order.cancel", obj=order, request=request, late=order.late_cancel)
+    return order
+
+
+@transaction.atomic
+def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, now: datetime.datetime | None = None,
+                     request=None) -> Order:
+    """Move an order that has not started, no later than the item's notice period before its
+    start; the dispatch starts again and the payment split is recomputed for the new day."""
+    order = Order.objects.select_for_update().select_related("person", "item", "provider").get(pk=order.pk)
+    _require_order_party(actor, order)
+    now = now or timezone.now()
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+        raise Conflict(_("服务已开始或已结束，不能改期"), field="status")
+    if now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours):
+        raise Conflict(_("距服务开始不足%(h)d小时，不能改期，请联系服务机构") % {"h": order.item.cancel_notice_hours},
+                       field="window_start")
+    _check_window(order.item, window_start, now)
+    q = quote(person=order.person, item=order.item, provider=order.provider, window_start=window_start,
+              exclude_order=order)
+    old = order.window_start
+    if hasattr(order, "visit"):
+        order.visit.delete()
+    order.window_start, order.window_end, order.price = window_start, q["window_end"], q["price"]
+    order.status, order.caregiver = OrderStatus.CONFIRMED, None
+    order.save(update_fields=["window_start", "window_end", "price", "status", "caregiver"])
+    order.payment_lines.all().delete()
+    PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
+    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.RESCHEDULE,
+                                 actor=_user(actor), reason=f"{old.isoformat()} → {window_start.isoformat()}")
+    audit.record(actor=actor, action="order.reschedule", obj=order, request=request, old=old.isoformat(),
+                 new=window_start.isoformat())
+    return order
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def item_get(code_or_id) -> ServiceItem:
+    qs = ServiceItem.objects.select_related("category")
+    item = qs.filter(pk=code_or_id).first() if str(code_or_id).isdigit() else qs.filter(code=code_or_id).first()
+    if item is None:
+        raise InvalidInput(_("未知的服务项目：%(i)s") % {"i": code_or_id}, field="item")
+    return item
+
+
+def provider_for_order(provider_id) -> Provider:
+    provider = Provider.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise InvalidInput(_("未知的服务机构"), field="provider")
+    return provider
+
+
+def person_for_order(*, actor, person_id: int) -> Person:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    channel_for(actor, person)  # raises NotFound/Forbidden for strangers
+    return person
+
+
+def forbid_unless(condition: bool) -> None:
+    if not condition:
+        raise Forbidden()

@@ -1,0 +1,220 @@
+"""Dispatch: offering orders to caregivers (automatically for a day, or by hand), the provider's
+accept / reassign / decline with reason, escalation of orders nobody has taken."""
+
+import datetime
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.homecare import dispatch as engine
+from carecircle.homecare import selectors
+from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
+from carecircle.homecare.services import _user, require_provider_admin
+from carecircle.workforce.models import Caregiver
+from carecircle.workforce.selectors import (
+    caregiver_for_user,
+    employed_on,
+    organisations_of,
+    qualifications_on,
+)
+
+CHINA_LAT, CHINA_LNG = 30.27, 120.15  # used only when neither a caregiver nor an order has coordinates
+
+
+def _day_bounds(day: datetime.date):
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def _minutes(dt, day_start) -> float:
+    return (dt - day_start).total_seconds() / 60
+
+
+def build_problem(orders: list[Order], caregivers: list[Caregiver], fixed: list[Order], day: datetime.date,
+                  speed_kmh: float) -> engine.Problem:
+    start, _end = _day_bounds(day)
+    quals = qualifications_on([c.pk for c in caregivers], day)
+    cg_index = {c.pk: k for k, c in enumerate(caregivers)}
+
+    def coord(value, default):
+        return default if value is None else value
+
+    return engine.Problem(
+        order_start=np.array([_minutes(o.window_start, start) for o in orders], dtype=float),
+        order_end=np.array([_minutes(o.window_end, start) for o in orders], dtype=float),
+        order_lat=np.array([coord(o.latitude, CHINA_LAT) for o in orders], dtype=float),
+        order_lng=np.array([coord(o.longitude, CHINA_LNG) for o in orders], dtype=float),
+        order_provider=np.array([o.provider_id for o in orders], dtype=np.int64),
+        order_level=np.array([o.item.min_level or 0 for o in orders], dtype=int),
+        order_health=np.array([o.item.needs_health_certificate for o in orders], dtype=bool),
+        cg_provider=np.array([c.organisation_id for c in caregivers], dtype=np.int64),
+        cg_lat=np.array([coord(c.latitude, CHINA_LAT) for c in caregivers], dtype=float),
+        cg_lng=np.array([coord(c.longitude, CHINA_LNG) for c in caregivers], dtype=float),
+        cg_level=np.array([quals[c.pk]["level"] for c in caregivers], dtype=int),
+        cg_health=np.array([quals[c.pk]["health"] for c in caregivers], dtype=bool),
+        fixed=[(cg_index[f.caregiver_id], _minutes(f.window_start, start), _minutes(f.window_end, start),
+                coord(f.latitude, CHINA_LAT), coord(f.longitude, CHINA_LNG))
+               for f in fixed if f.caregiver_id in cg_index],
+        speed_kmh=speed_kmh,
+    )
+
+
+@transaction.atomic
+def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None, order_ids=None,
+                 request=None) -> dict:
+    """Offer the day's waiting orders (of one provider, or all) to caregivers. Returns counts."""
+    if provider is not None and actor is not None:
+        require_provider_admin(actor, provider)
+    start, end = _day_bounds(day)
+    waiting = Order.objects.select_for_update().filter(
+        status=OrderStatus.CONFIRMED, window_start__gte=start, window_start__lt=end)
+    if provider is not None:
+        waiting = waiting.filter(provider=provider)
+    if order_ids is not None:
+        waiting = waiting.filter(pk__in=order_ids)
+    orders = list(waiting.select_related("item").defer("address").order_by("window_start", "id"))
+    if not orders:
+        return {"orders": 0, "offered": 0, "unassigned": 0, "travel_minutes": 0.0}
+    provider_ids = {o.provider_id for o in orders}
+    caregivers = list(Caregiver.objects.filter(employed_on(day), organisation_id__in=provider_ids).order_by("pk"))
+    fixed = list(Order.objects.filter(caregiver__in=caregivers, status__in=BUSY_STATUSES, window_start__gte=start,
+                                      window_start__lt=end).defer("address"))
+    speed = float(selectors.policy_for(orders[0].region_code).travel_speed_kmh)
+    problem = build_problem(orders, caregivers, fixed, day, speed)
+    cg_index = {c.pk: k for k, c in enumerate(caregivers)}
+    declines = DispatchEvent.objects.filter(order__in=orders, kind=DispatchEvent.Kind.DECLINE)
+    by_order = {o.pk: k for k, o in enumerate(orders)}
+    for order_id, cg_id in declines.values_list("order_id", "caregiver_id"):
+        if cg_id in cg_index:  # who declined an order is not offered it again
+            problem.excluded.setdefault(by_order[order_id], set()).add(cg_index[cg_id])
+    result = engine.assign(problem)
+    offered = 0
+    for k, order in enumerate(orders):
+        cg = int(result.caregiver[k])
+        if cg < 0:
+            continue
+        order.caregiver, order.status = caregivers[cg], OrderStatus.OFFERED
+        order.save(update_fields=["caregiver", "status"])
+        DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.OFFER,
+                                     caregiver=caregivers[cg], actor=_user(actor),
+                                     travel_minutes=round(float(result.travel[k]), 1))
+        offered += 1
+    summary = {"orders": len(orders), "offered": offered, "unassigned": len(orders) - offered,
+               "travel_minutes": round(result.total_travel, 1)}
+    audit.record(actor=actor, action="order.dispatch", object_type="homecare.provider",
+                 object_id=str(provider.pk if provider else ""), region_code=provider.region_code if provider else "",
+                 request=request, day=day.isoformat(), **summary)
+    return summary
+
+
+def _require_caregiver_or_provider(actor, order: Order) -> str:
+    caregiver = caregiver_for_user(actor)
+    if caregiver is not None and order.caregiver_id == caregiver.pk:
+        return "caregiver"
+    if order.provider_id in organisations_of(actor, "provider_admin"):
+        return "provider"
+    raise Forbidden()
+
+
+@transaction.atomic
+def order_accept(*, actor, order: Order, request=None) -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _require_caregiver_or_provider(actor, order)
+    if order.status != OrderStatus.OFFERED or order.caregiver_id is None:
+        raise Conflict(_("订单当前不是待接单状态"), field="status")
+    order.status = OrderStatus.ACCEPTED
+    order.save(update_fields=["status"])
+    Visit.objects.update_or_create(order=order, defaults={"caregiver_id": order.caregiver_id,
+                                                          "region_code": order.region_code})
+    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.ACCEPT,
+                                 caregiver_id=order.caregiver_id, actor=_user(actor))
+    audit.record(actor=actor, action="order.accept", obj=order, request=request, caregiver_id=order.caregiver_id)
+    return order
+
+
+@transaction.atomic
+def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
+    """The caregiver or provider declines the offer with a reason; the order waits for dispatch again."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _require_caregiver_or_provider(actor, order)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写拒单原因"), field="reason")
+    if order.status not in (OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+        raise Conflict(_("订单当前不能拒单"), field="status")
+    declined = order.caregiver_id
+    Visit.objects.filter(order=order, check_in_at__isnull=True, check_out_at__isnull=True).delete()
+    order.status, order.caregiver = OrderStatus.CONFIRMED, None
+    order.save(update_fields=["status", "caregiver"])
+    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.DECLINE,
+                                 caregiver_id=declined, actor=_user(actor), reason=reason[:200])
+    audit.record(actor=actor, action="order.decline", obj=order, request=request, caregiver_id=declined,
+                 reason=reason[:200])
+    return order
+
+
+@transaction.atomic
+def order_reassign(*, actor, order: Order, caregiver: Caregiver, reason: str = "", request=None) -> Order:
+    """The provider hands the order to another of its caregivers (who must be qualified and free)."""
+    order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
+    if order.provider_id not in organisations_of(actor, "provider_admin"):
+        require_provider_admin(actor, order.provider)
+    if caregiver.organisation_id != order.provider_id:
+        raise InvalidInput(_("该护理员不属于本机构"), field="caregiver")
+    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+        raise Conflict(_("服务已开始或已结束，不能改派"), field="status")
+    day = selectors.local_day(order.window_start)
+    q = qualifications_on([caregiver.pk], day)[caregiver.pk]
+    if order.item.min_level and q["level"] < order.item.min_level:
+        raise InvalidInput(_("该护理员的养老护理员等级不足"), field="caregiver")
+    if order.item.needs_health_certificate and not q["health"]:
+        raise InvalidInput(_("该护理员没有有效的健康证"), field="caregiver")
+    clash = Order.objects.filter(caregiver=caregiver, status__in=BUSY_STATUSES, window_start__lt=order.window_end,
+                                 window_end__gt=order.window_start).exclude(pk=order.pk)
+    if clash.exists():
+        raise Conflict(_("该护理员在此时段已有服务"), field="caregiver")
+    previous = order.caregiver_id
+    Visit.objects.filter(order=order, check_in_at__isnull=True, check_out_at__isnull=True).delete()
+    order.caregiver, order.status = caregiver, OrderStatus.OFFERED
+    order.save(update_fields=["caregiver", "status"])
+    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.REASSIGN,
+                                 caregiver=caregiver, actor=_user(actor), reason=(reason or "").strip()[:200])
+    audit.record(actor=actor, action="order.reassign", obj=order, request=request, caregiver_id=caregiver.pk,
+                 previous=previous)
+    return order
+
+
+def escalate_unassigned(*, now: datetime.datetime | None = None) -> dict:
+    """Periodic: orders still waiting close to their start are escalated (one event per level,
+    an audit row for the street) and dispatched again."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(hours=24)
+    waiting = list(Order.objects.filter(status=OrderStatus.CONFIRMED, window_start__gt=now,
+                                        window_start__lte=horizon).defer("address"))
+    escalated = 0
+    days: set[datetime.date] = set()
+    for order in waiting:
+        policy = selectors.policy_for(order.region_code)
+        if order.window_start - now > datetime.timedelta(minutes=policy.escalate_before_minutes):
+            continue
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if locked.status != OrderStatus.CONFIRMED:
+                continue
+            locked.escalation_level += 1
+            locked.save(update_fields=["escalation_level"])
+            DispatchEvent.objects.create(order=locked, region_code=locked.region_code,
+                                         kind=DispatchEvent.Kind.ESCALATE,
+                                         reason=_("开始前%(m)d分钟仍未派单") % {"m": policy.escalate_before_minutes})
+            audit.record(actor=None, action="order.escalate", obj=locked, system="escalation",
+                         level=locked.escalation_level)
+        escalated += 1
+        days.add(selectors.local_day(order.window_start))
+    offered = 0
+    for day in sorted(days):
+        offered += dispatch_day(actor=None, day=day, order_ids=[o.pk for o in waiting])["offered"]
+    return {"escalated": escalated, "offered": offered}

@@ -1,0 +1,172 @@
+"""Completion, ratings, complaints and the month-end provider statement."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import audit
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.homecare import selectors
+from carecircle.homecare.models import (
+    Complaint,
+    Order,
+    OrderStatus,
+    PaymentLine,
+    Provider,
+    Rating,
+    Statement,
+    StatementEntry,
+    StatementLine,
+    VisitException,
+)
+from carecircle.homecare.services import require_provider_admin
+from carecircle.registry.models import FamilyContact
+from carecircle.workforce.selectors import organisations_of
+
+
+def _require_recipient_side(actor, order: Order) -> None:
+    """The person themself or a linked family member."""
+    if getattr(actor, "is_authenticated", False) and (
+        order.person.user_id == actor.pk or FamilyContact.objects.filter(person=order.person, user=actor).exists()
+    ):
+        return
+    raise Forbidden(_("只有服务对象本人或其家属可以确认和评价"))
+
+
+@transaction.atomic
+def order_rate(*, actor, order: Order, score: int, comment: str = "", request=None) -> Rating:
+    """The person or family confirms the service and rates it 1–5."""
+    order = Order.objects.select_for_update().select_related("person").get(pk=order.pk)
+    _require_recipient_side(actor, order)
+    try:
+        score = int(score)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("评分应为1-5的整数"), field="score") from exc
+    if not 1 <= score <= 5:
+        raise InvalidInput(_("评分应为1-5的整数"), field="score")
+    if order.status not in (OrderStatus.SERVED, OrderStatus.COMPLETED):
+        raise Conflict(_("服务完成后才能评价"), field="status")
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(order=order, region_code=order.region_code, provider_id=order.provider_id,
+                                           score=score, comment=(comment or "").strip()[:300], by=actor)
+    except IntegrityError as exc:
+        raise Conflict(_("该订单已评价"), field="score") from exc
+    order.status = OrderStatus.COMPLETED
+    order.save(update_fields=["status"])
+    audit.record(actor=actor, action="order.rate", obj=order, request=request, score=score)
+    return rating
+
+
+def street_of(region_code: str) -> str:
+    return region_code[:9] + "000"
+
+
+@transaction.atomic
+def complaint_create(*, actor, order: Order, text: str, now=None, request=None) -> Complaint:
+    """A complaint goes to the provider and to the street, with the region's deadline."""
+    _require_recipient_side(actor, order)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("请填写投诉内容"), field="text")
+    now = now or timezone.now()
+    hours = selectors.policy_for(order.region_code).complaint_deadline_hours
+    complaint = Complaint.objects.create(
+        order=order, region_code=order.region_code, provider_id=order.provider_id,
+        street_code=street_of(order.region_code), text=text[:500], deadline=now + datetime.timedelta(hours=hours),
+        by=actor,
+    )
+    audit.record(actor=actor, action="complaint.create", obj=complaint, request=request, order_id=order.pk)
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(*, actor, complaint: Complaint, response: str, request=None) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.provider_id not in organisations_of(actor, "provider_admin"):
+        from carecircle.core import scope
+
+        scope.require(actor, "homecare.review", complaint.region_code)
+    response = (response or "").strip()
+    if not response:
+        raise InvalidInput(_("请填写答复内容"), field="response")
+    if complaint.status != Complaint.Status.OPEN:
+        raise Conflict(_("该投诉已答复"), field="status")
+    complaint.status, complaint.response, complaint.answered_at = Complaint.Status.ANSWERED, response[:500], timezone.now()
+    complaint.save(update_fields=["status", "response", "answered_at"])
+    audit.record(actor=actor, action="complaint.answer", obj=complaint, request=request)
+    return complaint
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    first = month.replace(day=1)
+    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
+            timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz))
+
+
+def _entry_state(order: Order, exceptions: dict, complaints: set) -> tuple[str, str]:
+    kinds = exceptions.get(order.pk, [])
+    if any(status == VisitException.Status.REJECTED for _k, status in kinds):
+        return StatementEntry.State.REFUSED, _("核验异常未通过审核")
+    if any(status == VisitException.Status.OPEN for _k, status in kinds):
+        return StatementEntry.State.HELD, _("核验异常待审核")
+    if order.pk in complaints:
+        return StatementEntry.State.HELD, _("投诉处理中")
+    return StatementEntry.State.PAID, ""
+
+
+@transaction.atomic
+def statement_generate(*, actor, provider: Provider, month: datetime.date, request=None) -> Statement:
+    """Build (or rebuild) the provider's statement for `month`: verified visits by funding source;
+    visits with an open exception or complaint are held back, rejected ones are refused. Rebuilding
+    replaces the month's lines, so nothing is counted twice."""
+    if actor is not None:
+        require_provider_admin(actor, provider)
+    start, end = month_bounds(month)
+    orders = list(Order.objects.filter(provider=provider, status__in=[OrderStatus.SERVED, OrderStatus.COMPLETED],
+                                       window_start__gte=start, window_start__lt=end).defer("address"))
+    ids = [o.pk for o in orders]
+    exceptions: dict[int, list] = defaultdict(list)
+    for order_id, kind, status in VisitException.objects.filter(visit__order_id__in=ids).values_list(
+            "visit__order_id", "kind", "status"):
+        exceptions[order_id].append((kind, status))
+    complaints = set(Complaint.objects.filter(order_id__in=ids, status=Complaint.Status.OPEN)
+                     .values_list("order_id", flat=True))
+    statement, _created = Statement.objects.select_for_update().get_or_create(
+        provider=provider, month=month.replace(day=1), defaults={"region_code": provider.region_code})
+    statement.entries.all().delete()
+    statement.lines.all().delete()
+    entries, paid_ids = [], []
+    held_count, held_total = 0, Decimal("0")
+    for order in orders:
+        state, reason = _entry_state(order, exceptions, complaints)
+        entries.append(StatementEntry(statement=statement, order=order, state=state, reason=reason, amount=order.price))
+        if state == StatementEntry.State.PAID:
+            paid_ids.append(order.pk)
+        elif state == StatementEntry.State.HELD:
+            held_count += 1
+            held_total += order.price
+    StatementEntry.objects.bulk_create(entries)
+    sums: dict[tuple[str, str], list] = defaultdict(lambda: [set(), Decimal("0")])
+    for order_id, source, code, amount in PaymentLine.objects.filter(order_id__in=paid_ids).values_list(
+            "order_id", "source", "programme_code", "amount"):
+        sums[(source, code)][0].add(order_id)
+        sums[(source, code)][1] += amount
+    StatementLine.objects.bulk_create([
+        StatementLine(statement=statement, source=source, programme_code=code, visits=len(v[0]), amount=v[1])
+        for (source, code), v in sorted(sums.items())
+    ])
+    statement.visit_count = len(paid_ids)
+    statement.total = sum((o.price for o in orders if o.pk in set(paid_ids)), Decimal("0"))
+    statement.held_count, statement.held_total = held_count, held_total
+    statement.save()
+    audit.record(actor=actor, action="statement.generate", obj=statement, request=request,
+                 month=month.strftime("%Y-%m"), visits=statement.visit_count, total=str(statement.total),
+                 held=held_count, system="settlement")
+    return statement

@@ -1,0 +1,99 @@
+"""Reads of the workforce. Staff see caregivers inside their regions; a provider admin sees the
+caregivers of their own organisation."""
+
+import datetime
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from carecircle.core import scope
+from carecircle.core.errors import NotFound
+from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
+
+
+def valid_on(day: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def employed_on(day: datetime.date) -> Q:
+    return Q(employed_from__lte=day) & (Q(employed_to__isnull=True) | Q(employed_to__gte=day))
+
+
+def certified_on(day: datetime.date, kind: str = CertificateKind.ELDER_CARE, min_level: int | None = None) -> Q:
+    certs = Certificate.objects.filter(valid_on(day), caregiver=OuterRef("pk"), kind=kind)
+    if min_level:
+        certs = certs.filter(level__gte=min_level)
+    return Q(Exists(certs))
+
+
+def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
+    """Caregivers employed on `day` in regions under `region_prefix` who hold a 养老护理员 certificate
+    valid on that day (the planning module's indicator of 持证护理员)."""
+    return (
+        Caregiver.objects.filter(region_code__startswith=region_prefix)
+        .filter(employed_on(day))
+        .filter(certified_on(day))
+        .count()
+    )
+
+
+def organisations_of(user, role: str) -> set[int]:
+    """Organisation ids the user acts for in `role` (core RoleGrant.organisation_id)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        user.grants.filter(role=role, organisation_id__isnull=False).values_list("organisation_id", flat=True)
+    )
+
+
+def caregiver_search(*, user, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
+    staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
+    orgs = organisations_of(user, "provider_admin")
+    own = Caregiver.objects.filter(organisation_id__in=orgs) if orgs else Caregiver.objects.none()
+    qs = Caregiver.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=own.values("pk")))
+    if text:
+        qs = qs.filter(name__contains=text.strip())
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.defer("phone").order_by("name", "id")
+
+
+def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
+    caregiver = Caregiver.objects.filter(pk=caregiver_id).first()
+    if caregiver is None:
+        raise NotFound()
+    if caregiver.organisation_id in organisations_of(user, "provider_admin"):
+        return caregiver
+    if getattr(user, "is_authenticated", False) and caregiver.user_id == user.pk:
+        return caregiver
+    scope.require(user, "workforce.view", caregiver.region_code)
+    return caregiver
+
+
+def caregiver_for_user(user) -> Caregiver | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Caregiver.objects.filter(user=user).first()
+
+
+def qualifications_on(caregiver_ids, day: datetime.date) -> dict[int, dict]:
+    """{caregiver_id: {"level": best valid 养老护理员 level or 0, "health": bool}} for dispatch."""
+    out = {cid: {"level": 0, "health": False} for cid in caregiver_ids}
+    rows = (
+        Certificate.objects.filter(valid_on(day), caregiver_id__in=list(out), kind=CertificateKind.ELDER_CARE)
+        .values("caregiver_id").annotate(best=Max("level"))
+    )
+    for row in rows:
+        out[row["caregiver_id"]]["level"] = row["best"] or 0
+    health = Certificate.objects.filter(valid_on(day), caregiver_id__in=list(out), kind=CertificateKind.HEALTH)
+    for cid in health.values_list("caregiver_id", flat=True):
+        out[cid]["health"] = True
+    return out
+
+
+def expiring_certificates(*, user, day: datetime.date, within_days: int = 30) -> QuerySet[Certificate]:
+    visible = caregiver_search(user=user)
+    return Certificate.objects.filter(
+        caregiver__in=visible, valid_to__gte=day, valid_to__lte=day + datetime.timedelta(days=within_days)
+    ).select_related("caregiver")
