@@ -43,3 +43,13 @@ def post_alarm(client, token, **body):
     payload = {"event_id": "e1", "kind": "sos", "device_time": "2026-03-10T10:00:00+08:00"} | body
     return client.post("/api/v1/alarms", data=payload, content_type="application/json",
                        HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_left_running():
+    """A test that commits may start the in-process delivery worker; stop it afterwards."""
+    from carecircle.alarms import delivery
+
+    yield
+    delivery.stop_worker()
+    delivery.release()

@@ -168,6 +168,13 @@ def stop_worker() -> None:
         worker.stop()
 
 
+def release() -> None:
+    """Let `notify` start a worker again after `stop_worker` (without starting one now)."""
+    global _held
+    with _lock:
+        _held = False
+
+
 def worker_running() -> bool:
     return _worker is not None and _worker.is_alive()
 

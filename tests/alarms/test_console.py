@@ -1,0 +1,137 @@
+"""The console's live stream, pages and their scope."""
+
+import json
+
+import pytest
+
+from carecircle.alarms import delivery, services
+from carecircle.alarms.events import incident_event
+from carecircle.alarms.hub import hub
+from carecircle.alarms.models import Incident, IncidentState
+from tests.conftest import COMMUNITY_B
+
+pytestmark = pytest.mark.django_db
+
+
+def test_stream_delivers_only_events_of_the_users_regions(client_for, users, make_person, t0):
+    a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
+    b = services.incident_open_by_phone(actor=users["admin"], person=make_person(region_code=COMMUNITY_B), now=t0)
+    response = client_for(users["operator"]).get("/alarms/stream/", HTTP_ACCEPT="text/event-stream")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/event-stream")
+    chunks = iter(response.streaming_content)
+    hello = next(chunks).decode()
+    assert "event: hello" in hello
+    hub.publish(incident_event(b))  # 西山区: not for this operator
+    hub.publish(incident_event(a))
+    data = next(chunks).decode()
+    assert data.startswith("data: ")
+    assert json.loads(data[6:])["id"] == a.pk
+    response.close()
+    assert hub.count() == 0
+
+
+def test_stream_without_event_stream_accept_is_a_snapshot(client_for, users, make_person, t0):
+    a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
+    services.incident_open_by_phone(actor=users["admin"], person=make_person(region_code=COMMUNITY_B), now=t0)
+    body = client_for(users["operator"]).get("/alarms/stream/").content.decode()
+    ids = [json.loads(line[6:])["id"] for line in body.splitlines() if line.startswith("data: ")]
+    assert ids == [a.pk]
+
+
+def test_console_queue_ordered_by_priority_then_age(client_for, users, make_person, make_device, t0):
+    import datetime
+
+    low, _ = make_device(make_person(name="低优先", age=65), kind="water")
+    high, _ = make_device(make_person(name="高优先", age=85), kind="fall")
+    services.alarm_receive(device=low, event_id="1", kind="water", device_time=t0, now=t0)
+    services.alarm_receive(device=high, event_id="1", kind="fall", device_time=t0, now=t0 + datetime.timedelta(seconds=5))
+    delivery.deliver_pending()
+    html = client_for(users["operator"]).get("/alarms/").content.decode()
+    assert html.index("高优先") < html.index("低优先")
+    assert "EventSource" in html and "createOscillator" in html
+    west = client_for(users["district_b"]).get("/alarms/queue/").content.decode()
+    assert "高优先" not in west
+
+
+def test_card_and_one_click_actions(client_for, users, make_person, make_device):
+    person = make_person(name="卡片人")
+    d, _ = make_device(person, kind="fall")
+    services.alarm_receive(device=d, event_id="1", kind="fall", device_time=__import__("django.utils.timezone").utils.timezone.now())
+    delivery.deliver_pending()
+    i = Incident.objects.get()
+    c = client_for(users["operator"])
+    card = c.get(f"/alarms/incidents/{i.pk}/card/").content.decode()
+    assert "卡片人" in card and person.id_masked in card and person.id_number not in card
+    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "acknowledge"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "call", "target": "person", "outcome": "reached"},
+               HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "resolve", "outcome": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 422 and "请选择处置结果" in r.content.decode()
+    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "resolve", "outcome": "false_alarm"})
+    assert r.status_code == 302
+    i.refresh_from_db()
+    assert i.state == IncidentState.RESOLVED and i.in_progress_at is not None
+    csv = c.get(f"/alarms/incidents/{i.pk}/timeline.csv").content.decode("utf-8-sig")
+    assert "接警" in csv and "误报" in csv and csv.count("\n") >= 6
+    assert client_for(users["district_b"]).get(f"/alarms/incidents/{i.pk}/card/").status_code == 404
+
+
+def test_phone_open_page(client_for, users, make_person):
+    person = make_person(name="来电人")
+    c = client_for(users["operator"])
+    assert "来电人" in c.get("/alarms/incidents/new/?q=来电人").content.decode()
+    r = c.post("/alarms/incidents/new/", {"person_id": person.pk, "kind": "phone", "note": "摔倒后自己起来了"})
+    assert r.status_code == 302
+    assert Incident.objects.get().operator == users["operator"]
+
+
+def test_supervisor_service_levels(client_for, users, make_person, t0):
+    import datetime
+
+    from carecircle.alarms import selectors
+
+    person = make_person()
+    s = datetime.timedelta(seconds=1)
+    answers = [10, 30, 59, 61, 200]
+    for n, secs in enumerate(answers):
+        i = services.incident_create(person=person, source="device", kind="sos", title=f"t{n}", now=t0 + n * s)
+        services.incident_acknowledge(actor=users["operator"], incident_id=i.pk, now=t0 + n * s + secs * s)
+    services.incident_create(person=person, source="device", kind="sos", title="waiting", now=t0 + 600 * s)
+    levels = selectors.service_levels(user=users["district"], day=t0.date(), now=t0 + 700 * s)
+    total = levels["total"]
+    # 6 calls; the unanswered one waited 100 s: counts against 60 s, not yet decided for 180 s.
+    assert total["calls"] == 6
+    assert total["within_60"] == 3 and total["share_60"] == 50.0 and not total["ok_60"]
+    assert total["within_180"] == 4 and total["share_180"] == 80.0
+    assert levels["operators"][0][0] == "operator" and levels["operators"][0][1]["calls"] == 5
+    html = client_for(users["district"]).get(f"/alarms/supervisor/?day={t0.date()}").content.decode()
+    assert "97.5%" in html
+    assert client_for(users["operator"]).get("/alarms/supervisor/").status_code == 403
+
+
+def test_monthly_report(client_for, users, make_person, t0):
+    person = make_person()
+    i = services.incident_create(person=person, source="device", kind="fall", title="x", now=t0)
+    services.incident_resolve(actor=users["operator"], incident_id=i.pk, outcome="emergency", now=t0)
+    c = client_for(users["district"])
+    html = c.get("/alarms/reports/monthly/?month=2026-03").content.decode()
+    assert "文新街道" in html
+    csv = c.get("/alarms/reports/monthly/?month=2026-03&format=csv").content.decode("utf-8-sig")
+    assert "339901001000" in csv
+    assert c.get("/alarms/reports/monthly/?month=March").status_code == 422
+    west = client_for(users["district_b"]).get("/alarms/reports/monthly/?month=2026-03&format=csv")
+    assert "339901001000" not in west.content.decode("utf-8-sig")
+
+
+def test_devices_page_registers_and_shows_token_once(client_for, users, make_person):
+    person = make_person()
+    c = client_for(users["community"])
+    r = c.post("/alarms/devices/", {"person_id": person.pk, "kind": "smoke", "serial": "S-9",
+                                    "heartbeat_seconds": "600", "location": "厨房"})
+    assert r.status_code == 200 and 'id="device-token"' in r.content.decode()
+    r = c.post("/alarms/devices/", {"person_id": person.pk, "kind": "smoke", "serial": "S-9"})
+    assert "设备编号已登记" in r.content.decode()
+    assert "S-9" in c.get("/alarms/devices/").content.decode()
+    assert "S-9" not in client_for(users["community_b"]).get("/alarms/devices/").content.decode()
