@@ -1,0 +1,85 @@
+"""Reads of childcare, through the facility scope (a provider admin sees only their operator's
+classes) or, for vouchers, the region of the child."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from carecircle.childcare import standards
+from carecircle.childcare.models import ChildClass, Enrolment, Voucher
+from carecircle.core import scope
+from carecircle.core.errors import NotFound
+from carecircle.facilities.selectors import in_facility_scope, require_facility
+
+
+def _open(day):
+    return Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
+def enrolled_by_facility(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
+    """Children enrolled on `day` (today when None) per facility."""
+    day = day or timezone.localdate()
+    rows = (Enrolment.objects.filter(_open(day), facility_id__in=list(facility_ids))
+            .values("facility_id").annotate(n=Count("id")))
+    return {r["facility_id"]: r["n"] for r in rows}
+
+
+def classes_for(*, user, facility=None) -> QuerySet:
+    qs = in_facility_scope(ChildClass.objects.select_related("facility"), user, "childcare.view", "facility__")
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    return qs.order_by("facility__name", "band", "name")
+
+
+def class_get(*, user, class_id: int, perm: str = "childcare.view") -> ChildClass:
+    cls = ChildClass.objects.select_related("facility").filter(pk=class_id).first()
+    if cls is None:
+        raise NotFound()
+    require_facility(user, perm, cls.facility)
+    return cls
+
+
+def roster(child_class: ChildClass, day: datetime.date | None = None) -> list[dict]:
+    """The class on `day`: each child with age in months, own band and whether they have outgrown the class."""
+    day = day or timezone.localdate()
+    rule = standards.BANDS[child_class.band]
+    out = []
+    for e in Enrolment.objects.filter(_open(day), child_class=child_class).select_related("child").order_by("child__birth_date"):
+        months = standards.months_old(e.child.birth_date, day)
+        out.append({"enrolment": e, "child": e.child, "months": months, "band": standards.own_band(months),
+                    "outgrown": months >= rule.months_to})
+    return out
+
+
+def outgrowing(*, user, day: datetime.date | None = None, within_days: int = 0) -> list[dict]:
+    """Enrolled children who have reached (or reach within `within_days`) the upper age of their class."""
+    day = day or timezone.localdate()
+    horizon = day + datetime.timedelta(days=within_days)
+    qs = in_facility_scope(Enrolment.objects.filter(_open(day)), user, "childcare.view", "facility__")
+    out = []
+    for e in qs.select_related("child", "child_class", "facility"):
+        months = standards.months_old(e.child.birth_date, horizon)
+        if months >= standards.BANDS[e.child_class.band].months_to:
+            out.append({"enrolment": e, "months": months, "next_band": standards.own_band(months)})
+    return out
+
+
+def class_figures(child_class: ChildClass, day: datetime.date | None = None) -> dict:
+    rows = roster(child_class, day)
+    months = [r["months"] for r in rows]
+    youngest = min(months) if months else standards.BANDS[child_class.band].months_from
+    per = standards.children_per_caregiver(child_class.band, youngest)
+    return {"enrolled": len(rows), "capacity": child_class.capacity, "free": max(0, child_class.capacity - len(rows)),
+            "ratio": per, "caregivers": child_class.caregivers, "max_by_ratio": child_class.caregivers * per}
+
+
+def vouchers_for(*, user, batch: str = "", state: str = "") -> QuerySet:
+    qs = scope.in_scope(Voucher.objects.select_related("child", "redeemed_facility"), user, "childcare.view")
+    if batch:
+        qs = qs.filter(batch=batch)
+    if state == "redeemed":
+        qs = qs.filter(redeemed_at__isnull=False)
+    elif state == "open":
+        qs = qs.filter(redeemed_at__isnull=True)
+    return qs.order_by("-issued_on", "code")

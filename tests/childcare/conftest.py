@@ -1,0 +1,24 @@
+import datetime
+
+import pytest
+
+from tests.facilities.conftest import make_facility, operator  # noqa: F401  (shared fixtures)
+
+
+def months_ago(months: int, day: datetime.date | None = None, extra_days: int = 3) -> datetime.date:
+    day = day or datetime.date.today()
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return datetime.date(y, m + 1, min(day.day, 28)) - datetime.timedelta(days=extra_days)
+
+
+@pytest.fixture
+def nursery(make_facility):
+    return make_facility("childcare_centre", childcare_places=120, childcare_places_puhui=100)
+
+
+@pytest.fixture
+def make_child(make_person):
+    def make(months, extra_days=3, **kw):
+        return make_person(birth=months_ago(months, extra_days=extra_days), **kw)
+
+    return make
