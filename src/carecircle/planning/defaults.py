@@ -43,7 +43,7 @@ INDICATORS = [
      "嘉兴 一“十五分钟养老服务圈”；曲靖 三(六)1“十五分钟”服务圈", "步行15分钟内可达社区(村)照料中心的老年人占比（最近一次覆盖测算）"),
     ("E14", "老年人健康管理率", "%", "elder", "", "", 1, "up", regions.DISTRICT, QJ + "（养老方面）", ""),
     ("E15", "康养联合体数", "家", "elder", "", "", 1, "up", regions.CITY, JX + "（综合照护）", ""),
-    ("C01", "每千人拥有3岁以下婴幼儿托位数", "个", "infant", "childcare_places", "manual:POP_TOTAL", 1000, "up",
+    ("C01", "每千人拥有3岁以下婴幼儿托位数", "个", "infant", "childcare_places", "manual:B01", 1000, "up",
      regions.STREET, HZ_CHILD + " 第1行", "托位数/常住人口×1000；常住人口由统计部门填报(指标 B01)"),
     ("C02", "每千名3岁以下婴幼儿拥有成长驿站数", "家", "infant", "facilities:growth_station", "infants", 1000, "up",
      regions.STREET, HZ_CHILD + " 第2行", ""),

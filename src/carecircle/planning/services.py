@@ -110,6 +110,9 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
         raise InvalidInput(_("没有代码为 %(c)s 的指标") % {"c": indicator_code}, field="indicator")
     if indicator.computed:
         raise InvalidInput(_("“%(n)s”由平台按记录计算，不能人工填报") % {"n": indicator.name}, field="indicator")
+    if regions.level_of(region_code) > indicator.lowest_level:
+        raise InvalidInput(_("“%(n)s”只统计到%(l)s一级") % {
+            "n": indicator.name, "l": regions.LEVEL_NAMES[indicator.lowest_level]}, field="region")
     if value is None or not math.isfinite(value):
         raise InvalidInput(_("请填写数值"), field="value")
     if value < 0:

@@ -1,0 +1,184 @@
+"""Reads of the planning module, always through the user's scope."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from carecircle.core import regions, scope
+from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.models import Region
+from carecircle.core.selectors import region_path
+from carecircle.planning import computations
+from carecircle.planning.indicators import compute, gap_of, status_of, target_for
+from carecircle.planning.models import (
+    CoverageArea,
+    CoverageCell,
+    CoverageRun,
+    Indicator,
+    IndicatorValue,
+    RoadNetwork,
+    SitingRun,
+)
+
+TREND_POINTS = 36
+
+
+def parse_day(text: str | None) -> datetime.date:
+    if not text:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="date") from exc
+
+
+def default_region(user) -> str:
+    codes = scope.region_codes(user, "planning.view")
+    if not codes:
+        raise NotFound()
+    return min(codes, key=lambda c: (regions.level_of(c), c))
+
+
+def region_for(user, code: str, perm: str = "planning.view") -> Region:
+    if not regions.is_valid_code(code or ""):
+        raise InvalidInput(_("区划代码应为12位数字"), field="region")
+    scope.require(user, perm, code)
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def indicators(domain: str = "") -> list[Indicator]:
+    qs = Indicator.objects.filter(active=True).prefetch_related("targets")
+    if domain:
+        qs = qs.filter(domain=domain)
+    return list(qs)
+
+
+def _target_dict(t) -> dict | None:
+    if t is None:
+        return None
+    return {"year": t.year, "op": t.op, "value": t.value, "text": t.text or (f"{t.get_op_display()}{t.value:g}" if t.value is not None else ""),
+            "source": t.source, "region_code": t.region_code}
+
+
+def dashboard(*, user, region_code: str, day: datetime.date, domain: str = "") -> dict:
+    """Every indicator for the region on `day`: value, target, gap, status, trend, and the same
+    figures for each child region (drill-down). Values are computed live; trends come from the
+    stored snapshots."""
+    region = region_for(user, region_code)
+    inds = indicators(domain)
+    children = list(Region.objects.filter(parent_id=region.code).order_by("code"))
+    codes = [region.code] + [c.code for c in children]
+    results = compute(inds, codes, day)
+    history: dict[tuple[int, str], list] = {}
+    for v in (IndicatorValue.objects.filter(indicator__in=inds, region_code=region.code, day__lte=day)
+              .exclude(value__isnull=True).order_by("day")):
+        history.setdefault((v.indicator_id, v.region_code), []).append(v)
+    rows = []
+    for ind in inds:
+        res = results[ind.code][region.code]
+        target = target_for(ind, region.code, day, list(ind.targets.all()))
+        trend = [(v.day, v.value) for v in history.get((ind.pk, region.code), [])][-TREND_POINTS:]
+        previous = next((v for d, v in reversed(trend) if d < day), None)
+        value = res.value
+        if value is not None:
+            trend = [p for p in trend if p[0] != day] + [(day, value)]
+        kids = []
+        for child in children:
+            r = results[ind.code][child.code]
+            t = target_for(ind, child.code, day, list(ind.targets.all()))
+            kids.append({"code": child.code, "name": child.name, "value": r.value, "applicable": r.applicable,
+                         "numerator": r.numerator, "denominator": r.denominator,
+                         "status": status_of(ind, r.value, t), "gap": gap_of(ind, r.value, t),
+                         "latitude": child.latitude, "longitude": child.longitude})
+        rows.append({
+            "code": ind.code, "name": ind.name, "unit": ind.unit, "domain": ind.domain,
+            "computed": ind.computed, "applicable": res.applicable,
+            "formula": _formula(ind), "source": ind.source, "note": ind.note,
+            "value": value, "numerator": res.numerator, "denominator": res.denominator,
+            "value_source": res.source, "missing": [computations.label(m) for m in res.missing],
+            "target": _target_dict(target), "gap": gap_of(ind, value, target),
+            "status": status_of(ind, value, target, previous),
+            "trend": [{"day": d, "value": v} for d, v in trend],
+            "children": kids,
+        })
+    return {
+        "region": {"code": region.code, "name": region.name, "level": region.level,
+                   "latitude": region.latitude, "longitude": region.longitude},
+        "path": [{"code": r.code, "name": r.name} for r in region_path(region.code)
+                 if scope.has_perm(user, "planning.view", r.code)],
+        "day": day, "indicators": rows,
+    }
+
+
+def _formula(ind: Indicator) -> str:
+    if not ind.computed:
+        return _("人工填报")
+    text = computations.label(ind.numerator)
+    if ind.denominator:
+        text += " ÷ " + computations.label(ind.denominator)
+    if ind.scale != 1:
+        text += f" × {ind.scale:g}"
+    return text
+
+
+def trend(*, user, region_code: str, indicator_code: str) -> list[IndicatorValue]:
+    region_for(user, region_code)
+    return list(IndicatorValue.objects.filter(indicator__code=indicator_code, region_code=region_code).order_by("day"))
+
+
+def networks(*, user) -> QuerySet[RoadNetwork]:
+    scope.require_perm(user, "planning.view")
+    mine = scope.prefixes(user, "planning.view")
+    ids = [n.pk for n in RoadNetwork.objects.all()
+           if any(n.region_code.startswith(p) or p.startswith(regions.prefix_of(n.region_code)) for p in mine)]
+    return RoadNetwork.objects.filter(pk__in=ids)
+
+
+def coverage_runs(*, user) -> QuerySet[CoverageRun]:
+    return scope.in_scope(CoverageRun.objects.all(), user, "planning.view").select_related("network")
+
+
+def coverage_get(*, user, run_id: int) -> CoverageRun:
+    run = CoverageRun.objects.filter(pk=run_id).select_related("network").first()
+    if run is None:
+        raise NotFound()
+    scope.require(user, "planning.view", run.region_code)
+    return run
+
+
+def coverage_areas(*, user, run: CoverageRun, parent: str = "") -> list[dict]:
+    """The run's figures for the regions the user may see (children of `parent`, or the run's region and its children)."""
+    qs = scope.in_scope(CoverageArea.objects.filter(run=run), user, "planning.view")
+    parent = parent or run.region_code
+    wanted = {parent} | set(Region.objects.filter(parent_id=parent).values_list("code", flat=True))
+    names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
+    out = []
+    for a in qs.filter(region_code__in=wanted).order_by("region_code"):
+        out.append({"code": a.region_code, "name": names.get(a.region_code, a.region_code),
+                    "population": a.population, "covered": a.covered,
+                    "share": a.covered / a.population if a.population else None})
+    return out
+
+
+def coverage_cells(*, user, run: CoverageRun) -> list[dict]:
+    """Uncovered homes per H3 cell, summed over the communities the user may see."""
+    cells: dict[str, int] = {}
+    for h, n in scope.in_scope(CoverageCell.objects.filter(run=run), user, "planning.view").values_list("h3", "uncovered"):
+        cells[h] = cells.get(h, 0) + n
+    return [{"h3": h, "uncovered": n} for h, n in sorted(cells.items(), key=lambda kv: -kv[1])]
+
+
+def sitings(*, user) -> QuerySet[SitingRun]:
+    return scope.in_scope(SitingRun.objects.all(), user, "planning.view").select_related("coverage")
+
+
+def siting_get(*, user, siting_id: int) -> SitingRun:
+    row = SitingRun.objects.filter(pk=siting_id).select_related("coverage").first()
+    if row is None:
+        raise NotFound()
+    scope.require(user, "planning.view", row.region_code)
+    return row
