@@ -12,7 +12,7 @@ def months_ago(months: int, day: datetime.date | None = None, extra_days: int = 
 
 
 @pytest.fixture
-def nursery(make_facility):
+def nursery(make_facility):  # noqa: F811
     return make_facility("childcare_centre", childcare_places=120, childcare_places_puhui=100)
 
 
