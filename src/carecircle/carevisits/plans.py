@@ -1,0 +1,147 @@
+"""Generating a month's visit plans from the visit rules, set-based.
+
+Each group is one indexed query (registry statuses via PersonStatus.region_code, age 80+ via
+Person.birth_date, disability via the current capability assessments); people who have died or
+moved away on the month's first day are left out. A person in several groups gets the most frequent
+of their groups' rules (the rule of the most specific region wins per group) and one plan per slot
+of the month. Plans are inserted with ON CONFLICT DO NOTHING against the unique (person,
+period_start) constraint, so generating the same month again creates nothing twice.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+
+from carecircle.carevisits.models import FREQUENCY_RANK, Frequency, VisitGroup, VisitPlan, VisitRule
+from carecircle.core.models import RoleGrant
+from carecircle.core.roles import Role
+from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
+
+BATCH = 5000
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def slots(frequency: str, year: int, month: int) -> list[tuple[datetime.date, datetime.date]]:
+    first, last = month_bounds(year, month)
+    if frequency == Frequency.MONTHLY:
+        return [(first, last)]
+    if frequency == Frequency.BIWEEKLY:
+        return [(first, first.replace(day=15)), (first.replace(day=16), last)]
+    starts = [1, 8, 15, 22]
+    ends = [7, 14, 21, last.day]
+    return [(first.replace(day=s), first.replace(day=e)) for s, e in zip(starts, ends, strict=True)]
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def group_members(group: str, prefix: str, day: datetime.date):
+    """(person id, region code) of the members of `group` under `prefix` on `day`."""
+    if group == VisitGroup.SENIOR80:
+        return Person.objects.filter(region_code__startswith=prefix, birth_date__lte=_years_before(day, 80)) \
+            .values_list("id", "region_code").iterator(chunk_size=20000)
+    if group == VisitGroup.DISABLED:
+        from carecircle.assessment.models import CapabilityAssessment
+
+        return CapabilityAssessment.objects.filter(
+            region_code__startswith=prefix, valid_from__lte=day, valid_to__gte=day, final_level__gte=2,
+        ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+    return PersonStatus.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind=group, region_code__startswith=prefix,
+        valid_from__lte=day,
+    ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+
+
+def exited(prefix: str, day: datetime.date) -> set[int]:
+    return set(PersonStatus.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind__in=list(EXIT_STATUSES),
+        region_code__startswith=prefix, valid_from__lte=day,
+    ).values_list("person_id", flat=True))
+
+
+def rules_for(prefix: str) -> dict[str, list[tuple[str, VisitRule]]]:
+    """Per group, the rules touching `prefix` (enclosing or inside it), most specific first."""
+    from carecircle.core.regions import prefix_of
+
+    out = defaultdict(list)
+    for rule in VisitRule.objects.all():
+        rp = prefix_of(rule.region_code)
+        if prefix.startswith(rp) or rp.startswith(prefix):
+            out[rule.group].append((rp, rule))
+    for rules in out.values():
+        rules.sort(key=lambda r: -len(r[0]))
+    return out
+
+
+@dataclass
+class Generated:
+    people: int
+    plans: int
+    created: int
+
+
+def workers_by_community(prefix: str) -> dict[str, list[int]]:
+    out = defaultdict(list)
+    for region, user in RoleGrant.objects.filter(role=Role.COMMUNITY_WORKER, region__code__startswith=prefix,
+                                                 user__is_active=True).order_by("user_id").values_list("region_id", "user_id"):
+        out[region].append(user)
+    return out
+
+
+def generate(prefix: str, year: int, month: int) -> Generated:
+    first, last = month_bounds(year, month)
+    rules = rules_for(prefix)
+    gone = exited(prefix, first)
+    best: dict[int, tuple[int, str]] = {}  # person -> (rank, frequency)
+    reasons: dict[int, list[str]] = defaultdict(list)
+    where: dict[int, str] = {}
+    for group, group_rules in rules.items():
+        label = str(VisitGroup(group).label)
+        for pid, region in group_members(group, prefix, first):
+            if pid in gone:
+                continue
+            rule = next((r for rp, r in group_rules if region.startswith(rp)), None)
+            if rule is None or not rule.active:
+                continue
+            rank = FREQUENCY_RANK[rule.frequency]
+            if pid not in best or rank > best[pid][0]:
+                best[pid] = (rank, rule.frequency)
+            reasons[pid].append(label)
+            where[pid] = region
+    workers = workers_by_community(prefix)
+    turn: dict[str, int] = defaultdict(int)
+    slot_cache = {f: slots(f, year, month) for f in Frequency.values}
+    before = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)).count()
+    rows, total = [], 0
+    with transaction.atomic():
+        for pid, (_rank, frequency) in best.items():
+            region = where[pid]
+            pool = workers.get(region)
+            assignee = None
+            if pool:
+                assignee = pool[turn[region] % len(pool)]
+                turn[region] += 1
+            why = "、".join(reasons[pid])[:200]
+            for start, end in slot_cache[frequency]:
+                rows.append(VisitPlan(person_id=pid, region_code=region, period_start=start, period_end=end,
+                                      frequency=frequency, reasons=why, assignee_id=assignee))
+            if len(rows) >= BATCH:
+                total += len(rows)
+                VisitPlan.objects.bulk_create(rows, ignore_conflicts=True)
+                rows = []
+        if rows:
+            total += len(rows)
+            VisitPlan.objects.bulk_create(rows, ignore_conflicts=True)
+        after = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)).count()
+    return Generated(people=len(best), plans=total, created=after - before)

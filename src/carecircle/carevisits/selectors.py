@@ -1,0 +1,184 @@
+"""Reads of the care-visit module. `visit_coverage` is the indicator 特殊困难老年人月探访率:
+of the people due a visit in a month (who have a plan that month), how many were visited (at least
+one of their plans that month completed)."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.carevisits.models import CareVisit, PlanStatus, VisitGroup, VisitPlan, VisitRule
+from carecircle.carevisits.plans import _years_before as years_before
+from carecircle.carevisits.plans import month_bounds
+from carecircle.core import regions, scope
+from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.models import Region
+from carecircle.registry.models import Person, PersonStatus
+from carecircle.registry.selectors import active_on, birth_date_bounds, status_on
+
+
+def region_prefix(code: str, field: str = "region") -> str:
+    code = (code or "").strip()
+    if not regions.is_valid_code(code):
+        raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field=field)
+    return regions.prefix_of(code)
+
+
+def visit_coverage(*, region_prefix: str, year: int, month: int) -> tuple[int, int]:
+    """(people due a visit that month who were visited, people due a visit that month)."""
+    first, last = month_bounds(year, month)
+    plans = VisitPlan.objects.filter(region_code__startswith=region_prefix, period_start__range=(first, last)) \
+        .exclude(status=PlanStatus.CANCELLED)
+    due = plans.values("person_id").distinct().count()
+    visited = plans.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
+    return visited, due
+
+
+def coverage_by_region(*, user, region_code: str, year: int, month: int) -> list[dict]:
+    """Coverage of `region_code` and of each of its child regions."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise NotFound()
+    scope.require(user, "carevisits.view", region.code)
+    first, last = month_bounds(year, month)
+    out = []
+    for r in [region, *region.children.order_by("code")]:
+        prefix = regions.prefix_of(r.code)
+        visited, due = visit_coverage(region_prefix=prefix, year=year, month=month)
+        counts = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)) \
+            .exclude(status=PlanStatus.CANCELLED).aggregate(
+                plans=Count("id"), done=Count("id", filter=Q(status=PlanStatus.DONE)),
+                overdue=Count("id", filter=Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())))
+        out.append({"code": r.code, "name": r.name, "is_total": r.code == region.code, "due": due,
+                    "visited": visited, "rate": round(100 * visited / due, 1) if due else None, **counts})
+    return out
+
+
+def plans_in_scope(user, perm: str = "carevisits.view") -> QuerySet[VisitPlan]:
+    return scope.in_scope(VisitPlan.objects.select_related("person", "assignee"), user, perm)
+
+
+def worklist(*, user, year: int, month: int, mine: bool = True, status: str = "", region_code: str = "") \
+        -> QuerySet[VisitPlan]:
+    first, last = month_bounds(year, month)
+    qs = plans_in_scope(user, "carevisits.visit" if mine else "carevisits.view") \
+        .filter(period_start__range=(first, last))
+    if mine:
+        qs = qs.filter(assignee=user)
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_prefix(region_code))
+    if status == "overdue":
+        qs = qs.filter(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.order_by("period_end", "region_code", "person__name", "id")
+
+
+def overdue(*, user, day: datetime.date | None = None) -> QuerySet[VisitPlan]:
+    """Plans whose period has ended without a completed visit: the supervisor's list."""
+    day = day or timezone.localdate()
+    return plans_in_scope(user).filter(status=PlanStatus.PLANNED, period_end__lt=day).order_by("period_end", "id")
+
+
+def follow_ups(*, user) -> QuerySet[CareVisit]:
+    return scope.in_scope(CareVisit.objects.select_related("person"), user, "carevisits.view") \
+        .filter(follow_up=True, follow_up_done=False).order_by("-visited_at")
+
+
+def plan_get(*, user, plan_id: int, perm: str = "carevisits.view") -> VisitPlan:
+    plan = VisitPlan.objects.select_related("person", "assignee").filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound()
+    scope.require(user, perm, plan.region_code)
+    return plan
+
+
+def visit_get(*, user, visit_id: int, perm: str = "carevisits.view") -> CareVisit:
+    visit = CareVisit.objects.select_related("person").filter(pk=visit_id).first()
+    if visit is None:
+        raise NotFound()
+    scope.require(user, perm, visit.region_code)
+    return visit
+
+
+def rules_visible(*, user) -> QuerySet[VisitRule]:
+    """Rules of the user's regions and of the regions above them (which apply to them too)."""
+    codes = scope.region_codes(user, "carevisits.view")
+    if not codes:
+        return VisitRule.objects.none()
+    q = Q()
+    for code in codes:
+        q |= Q(region_code__startswith=regions.prefix_of(code))
+        c = code
+        while (c := regions.parent_code_of(c)) is not None:
+            q |= Q(region_code=c)
+    return VisitRule.objects.filter(q).order_by("region_code", "group")
+
+
+# ------------------------------------------------------------------ vulnerable-person lists
+
+ELDER_GROUPS = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, VisitGroup.EMPTY_NEST,
+                VisitGroup.LEFT_BEHIND, VisitGroup.SHIDU, VisitGroup.SEVERE_DISABILITY, VisitGroup.DISABLED,
+                VisitGroup.SENIOR80]
+CHILD_GROUPS = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.LEFT_BEHIND]
+
+
+def _disabled_on(day: datetime.date) -> Q:
+    from carecircle.assessment.models import CapabilityAssessment
+
+    return Q(Exists(CapabilityAssessment.objects.filter(
+        person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=2)))
+
+
+def group_q(group: str, day: datetime.date) -> Q:
+    if group == VisitGroup.SENIOR80:
+        return birth_date_bounds("senior80", day)
+    if group == VisitGroup.DISABLED:
+        return _disabled_on(day)
+    return status_on(group, day)
+
+
+def vulnerable_people(*, user, population: str = "elder", group: str = "", region_code: str = "",
+                      day: datetime.date | None = None) -> QuerySet[Person]:
+    day = day or timezone.localdate()
+    if population not in ("elder", "child"):
+        raise InvalidInput(_("人群应为老年人或儿童"), field="population")
+    groups = ELDER_GROUPS if population == "elder" else CHILD_GROUPS
+    if group:
+        if group not in groups:
+            raise InvalidInput(_("未知的对象类别：%(g)s") % {"g": group}, field="group")
+        groups = [group]
+    qs = scope.in_scope(Person.objects.all(), user, "carevisits.view")
+    if region_code:
+        qs = qs.filter(region_code__startswith=region_prefix(region_code))
+    qs = qs.filter(birth_date_bounds("elder" if population == "elder" else "infant", day)).filter(active_on(day))
+    q = Q()
+    for g in groups:
+        q |= group_q(g, day)
+    return qs.filter(q).defer("id_number", "phone", "address").order_by("region_code", "name", "id")
+
+
+def reasons_for(people: list[Person], day: datetime.date | None = None, population: str = "elder") -> dict[int, list[str]]:
+    """Why each person is on the list, in words (statuses held on `day`, age 80+, assessed level)."""
+    from carecircle.assessment.capability import level_name
+    from carecircle.assessment.selectors import level_subquery
+
+    day = day or timezone.localdate()
+    ids = [p.pk for p in people]
+    out: dict[int, list[str]] = defaultdict(list)
+    kinds = set(ELDER_GROUPS if population == "elder" else CHILD_GROUPS) - {VisitGroup.SENIOR80, VisitGroup.DISABLED}
+    for pid, kind in PersonStatus.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), person_id__in=ids, kind__in=kinds, valid_from__lte=day,
+    ).order_by("kind").values_list("person_id", "kind"):
+        out[pid].append(str(VisitGroup(kind).label))
+    if population == "elder":
+        levels = dict(Person.objects.filter(pk__in=ids).annotate(lv=level_subquery(day)).values_list("pk", "lv"))
+        cut = years_before(day, 80)
+        for p in people:
+            if p.birth_date <= cut:
+                out[p.pk].append(_("高龄(80+)"))
+            if levels.get(p.pk) is not None and levels[p.pk] >= 2:
+                out[p.pk].append(_("失能：%(l)s") % {"l": level_name(levels[p.pk])})
+    return out

@@ -1,0 +1,225 @@
+import csv
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecircle.carevisits import selectors, services
+from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
+from carecircle.core import scope
+from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core.models import Region
+from carecircle.registry.selectors import person_age
+
+
+def _month(request) -> tuple[int, int]:
+    text = (request.GET.get("month") or request.POST.get("month") or "").strip()
+    if text:
+        try:
+            d = datetime.datetime.strptime(text, "%Y-%m")
+            return d.year, d.month
+        except ValueError:
+            pass
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+def _region_names(codes) -> dict:
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+@login_required
+def worklist(request):
+    scope.require_perm(request.user, "carevisits.view")
+    year, month = _month(request)
+    mine = request.GET.get("all") != "1" and scope.has_perm(request.user, "carevisits.visit")
+    status = request.GET.get("status", "")
+    if status not in ("", "overdue", *PlanStatus.values):
+        status = ""
+    qs = selectors.worklist(user=request.user, year=year, month=month, mine=mine, status=status)
+    page = Paginator(qs, 40).get_page(request.GET.get("page"))
+    names = _region_names(p.region_code for p in page)
+    today = timezone.localdate()
+    rows = [{"p": p, "region": names.get(p.region_code, p.region_code),
+             "overdue": p.status == PlanStatus.PLANNED and p.period_end < today} for p in page]
+    return render(request, "carevisits/worklist.html", {
+        "page": page, "rows": rows, "month": f"{year}-{month:02d}", "mine": mine, "status": status,
+        "statuses": PlanStatus.choices, "can_manage": scope.has_perm(request.user, "carevisits.manage"),
+    })
+
+
+@login_required
+def overdue(request):
+    scope.require_perm(request.user, "carevisits.view")
+    page = Paginator(selectors.overdue(user=request.user), 40).get_page(request.GET.get("page"))
+    names = _region_names(p.region_code for p in page)
+    follow = selectors.follow_ups(user=request.user)[:50]
+    return render(request, "carevisits/overdue.html", {
+        "page": page, "rows": [{"p": p, "region": names.get(p.region_code, p.region_code)} for p in page],
+        "follow": follow, "today": timezone.localdate(),
+    })
+
+
+@login_required
+def visit_new(request, plan_id: int):
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.visit")
+    error, error_field = "", ""
+    now = timezone.localtime()
+    post = request.POST
+    if request.method == "POST":
+        try:
+            try:
+                visited_at = timezone.make_aware(datetime.datetime.fromisoformat(post.get("visited_at", "")))
+            except ValueError:
+                raise InvalidInput(_("请填写探访时间"), field="visited_at") from None
+            services.visit_record(
+                actor=request.user, plan=plan, visited_at=visited_at, place=post.get("place", ""),
+                seen=post.get("seen", ""), condition=post.get("condition", ""), needs=post.getlist("needs"),
+                notes=post.get("notes", ""), follow_up=post.get("follow_up") == "on",
+                idempotency_key=post.get("idempotency_key", ""), request=request,
+            )
+        except DomainError as exc:
+            error, error_field = exc.message, exc.field or ""
+        else:
+            messages.success(request, _("已记录对%(n)s的探访") % {"n": plan.person.name})
+            return redirect("carevisits:worklist")
+    import uuid
+
+    return render(request, "carevisits/visit_form.html", {
+        "plan": plan, "person": plan.person, "age": person_age(plan.person), "error": error,
+        "error_field": error_field, "post": post, "now": now.strftime("%Y-%m-%dT%H:%M"),
+        "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
+        "conditions": Condition.choices, "needs": Need.choices, "chosen_needs": post.getlist("needs"),
+        "history": plan.person.care_visits.all()[:10],
+    })
+
+
+@login_required
+@require_POST
+def follow_up_close(request, visit_id: int):
+    visit = selectors.visit_get(user=request.user, visit_id=visit_id, perm="carevisits.visit")
+    try:
+        services.follow_up_close(actor=request.user, visit=visit, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("carevisits:overdue")
+
+
+@login_required
+def coverage(request):
+    scope.require_perm(request.user, "carevisits.view")
+    year, month = _month(request)
+    codes = scope.region_codes(request.user, "carevisits.view")
+    region_code = request.GET.get("region") or (codes[0] if codes else "")
+    rows = selectors.coverage_by_region(user=request.user, region_code=region_code, year=year, month=month)
+    return render(request, "carevisits/coverage.html", {
+        "rows": rows, "month": f"{year}-{month:02d}", "region": region_code, "codes": _region_names(codes),
+    })
+
+
+@login_required
+def rules(request):
+    scope.require_perm(request.user, "carevisits.view")
+    can_manage = scope.has_perm(request.user, "carevisits.manage")
+    error = ""
+    post = request.POST
+    if request.method == "POST":
+        try:
+            if post.get("action") == "generate":
+                year, month = _month(request)
+                result = services.plans_generate(actor=request.user, region_code=post.get("region_code", ""),
+                                                 year=year, month=month, request=request)
+                messages.success(request, _("已生成%(y)d年%(m)d月探访计划：对象%(p)d人，新增计划%(c)d条（已存在的不重复生成）")
+                                 % {"y": year, "m": month, "p": result.people, "c": result.created})
+            else:
+                services.rule_set(actor=request.user, region_code=post.get("region_code", ""),
+                                  group=post.get("group", ""), frequency=post.get("frequency", ""),
+                                  active=post.get("active") == "on", note=post.get("note", ""), request=request)
+                messages.success(request, _("规则已保存"))
+            return redirect("carevisits:rules")
+        except DomainError as exc:
+            error = exc.message
+    rule_rows = list(selectors.rules_visible(user=request.user))
+    names = _region_names(r.region_code for r in rule_rows)
+    codes = scope.region_codes(request.user, "carevisits.manage")
+    today = timezone.localdate()
+    return render(request, "carevisits/rules.html", {
+        "rules": [{"r": r, "region": names.get(r.region_code, r.region_code)} for r in rule_rows],
+        "can_manage": can_manage, "error": error, "groups": VisitGroup.choices, "frequencies": Frequency.choices,
+        "codes": _region_names(codes), "post": post, "month": f"{today.year}-{today.month:02d}",
+    })
+
+
+def _vulnerable_params(request) -> dict:
+    population = request.GET.get("population", "elder")
+    return {"population": population if population in ("elder", "child") else "elder",
+            "group": request.GET.get("group", ""), "region_code": request.GET.get("region", "").strip()}
+
+
+@login_required
+def vulnerable(request):
+    scope.require_perm(request.user, "carevisits.view")
+    params = _vulnerable_params(request)
+    error = ""
+    try:
+        qs = selectors.vulnerable_people(user=request.user, **params)
+        page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    except InvalidInput as exc:
+        error = exc.message
+        page = Paginator([], 30).get_page(1)
+    people = list(page)
+    why = selectors.reasons_for(people, population=params["population"])
+    names = _region_names(p.region_code for p in people)
+    groups = selectors.ELDER_GROUPS if params["population"] == "elder" else selectors.CHILD_GROUPS
+    return render(request, "carevisits/vulnerable.html", {
+        "page": page, "error": error, "params": params,
+        "rows": [{"p": p, "age": person_age(p), "why": why.get(p.pk, []), "region": names.get(p.region_code, "")}
+                 for p in people],
+        "groups": [(g, VisitGroup(g).label) for g in groups],
+        "can_export": scope.has_perm(request.user, "carevisits.export"),
+    })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def vulnerable_export(request):
+    scope.require_perm(request.user, "carevisits.export")
+    params = _vulnerable_params(request)
+    qs = selectors.vulnerable_people(user=request.user, **params)
+    # Only rows in the user's export scope (view scope may be wider than export scope).
+    qs = scope.in_scope(qs, request.user, "carevisits.export")
+    count = qs.count()
+    services.vulnerable_export_audit(actor=request.user, rows=count, filters=params, request=request)
+    writer = csv.writer(_Echo())
+    names = dict(Region.objects.values_list("code", "name"))
+
+    def rows():
+        yield "\ufeff" + writer.writerow([_("姓名"), _("性别"), _("出生日期"), _("身份证号（脱敏）"), _("联系电话（脱敏）"),
+                                          _("居住地址（脱敏）"), _("所属社区"), _("列入原因")])
+        chunk = []
+        for p in qs.iterator(chunk_size=2000):
+            chunk.append(p)
+            if len(chunk) == 2000:
+                yield from _lines(chunk)
+                chunk = []
+        yield from _lines(chunk)
+
+    def _lines(people):
+        why = selectors.reasons_for(people, population=params["population"])
+        for p in people:
+            yield writer.writerow([p.name, p.get_sex_display(), p.birth_date.isoformat(), p.id_masked, p.phone_masked,
+                                   p.address_masked, names.get(p.region_code, p.region_code), "、".join(why.get(p.pk, []))])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vulnerable-{params["population"]}.csv"'
+    return response
