@@ -81,12 +81,26 @@ def _people(group: str):
 # ------------------------------------------------------------------ other modules, via their contracts
 
 
+_capacity_memo: dict[tuple[str, datetime.date], dict] = {}
+
+
+def clear_memo() -> None:
+    """Forget figures memoised during one evaluation (compute() calls this first)."""
+    _capacity_memo.clear()
+
+
 def _capacity(field: str):
     def get(prefixes, day, _arg):
         sel = module_selectors("facilities")
         if sel is None:
             return {p: None for p in prefixes}
-        return {p: float(sel.capacity_totals(region_prefix=p, day=day)[field]) for p in prefixes}
+        out: Figures = {}
+        for p in prefixes:
+            totals = _capacity_memo.get((p, day))
+            if totals is None:
+                totals = _capacity_memo[(p, day)] = sel.capacity_totals(region_prefix=p, day=day)
+            out[p] = float(totals[field])
+        return out
 
     return get
 

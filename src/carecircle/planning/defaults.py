@@ -111,10 +111,10 @@ HZ_2021 = {
 
 # Published gaps to show beside the platform's own projection (planning/projection.py).
 PUBLISHED_GAPS = [
-    {"region": HANGZHOU, "what": "托位", "year": 2025, "rate": "每千人4.6个", "gap": 29000,
+    {"region": HANGZHOU, "city": "杭州市", "what": "托位", "year": 2025, "rate": "每千人4.6个", "gap": 29000,
      "source": "杭州市“一老一小”整体解决方案(2022) 一(二)1：按照每千人托位4.6个计算，缺口达2.9万个左右"},
-    {"region": QUJING, "what": "托位", "year": 2025, "rate": "每千人4.5个", "gap": 24700,
+    {"region": QUJING, "city": "曲靖市", "what": "托位", "year": 2025, "rate": "每千人4.5个", "gap": 24700,
      "source": QJ + "：新增托位24700个以上"},
-    {"region": QUJING, "what": "养老床位", "year": 2025, "rate": "", "gap": 20000,
+    {"region": QUJING, "city": "曲靖市", "what": "养老床位", "year": 2025, "rate": "", "gap": 20000,
      "source": QJ + "：新增养老床位20000张以上"},
 ]

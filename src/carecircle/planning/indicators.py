@@ -22,6 +22,7 @@ class Result:
 def compute(indicators: list[Indicator], codes: list[str], day: datetime.date) -> dict[str, dict[str, Result]]:
     """{indicator code: {region code: Result}} for every indicator and region, computed live.
     Each named computation is evaluated once for all regions."""
+    computations.clear_memo()
     prefixes = {code: regions.prefix_of(code) for code in codes}
     wanted: dict[str, set[str]] = {}
     for ind in indicators:
@@ -31,6 +32,7 @@ def compute(indicators: list[Indicator], codes: list[str], day: datetime.date) -
                     prefixes[c] for c in codes if regions.level_of(c) <= ind.lowest_level
                 )
     figures = {spec: computations.evaluate(spec, sorted(ps), day) for spec, ps in wanted.items() if ps}
+    computations.clear_memo()
     manual = _manual_values([i for i in indicators if not i.computed], codes, day)
     out: dict[str, dict[str, Result]] = {}
     for ind in indicators:

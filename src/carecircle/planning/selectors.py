@@ -50,6 +50,12 @@ def region_for(user, code: str, perm: str = "planning.view") -> Region:
     return region
 
 
+def visible_planning_regions(user, perm: str = "planning.manage") -> QuerySet[Region]:
+    """Regions down to streets where the user may run coverage and siting."""
+    qs = Region.objects.filter(level__lte=regions.STREET).order_by("code")
+    return scope.in_scope(qs, user, perm, field="code")[:500]
+
+
 def indicators(domain: str = "") -> list[Indicator]:
     qs = Indicator.objects.filter(active=True).prefetch_related("targets")
     if domain:

@@ -103,7 +103,8 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
                 source: str) -> IndicatorValue:
     """Enter by hand the value of an indicator the platform cannot compute (e.g. 人均预期寿命).
     Entering the same indicator, region and day again replaces the earlier figure."""
-    scope.require(actor, "planning.enter", region_code)
+    if actor is not None:
+        scope.require(actor, "planning.enter", region_code)
     _region(region_code)
     indicator = Indicator.objects.filter(code=indicator_code).first()
     if indicator is None:
@@ -125,11 +126,17 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
         raise InvalidInput(_("请注明数据来源"), field="source")
     row, _c = IndicatorValue.objects.update_or_create(
         indicator=indicator, region_code=region_code, day=day,
-        defaults={"value": value, "manual": True, "source": source.strip()[:300], "entered_by": actor},
+        defaults={"value": value, "manual": True, "source": source.strip()[:300],
+                  "entered_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
     audit.record(actor=actor, action="planning.value_enter", obj=row, region_code=region_code,
-                 indicator=indicator_code, day=day.isoformat(), value=value)
+                 indicator=indicator_code, day=day.isoformat(), value=value, system="planning")
     return row
+
+
+def value_enter_system(**kwargs) -> IndicatorValue:
+    """The same, written by the platform itself (imports, the synthetic city): no user, no scope."""
+    return value_enter(actor=None, **kwargs)
 
 
 @transaction.atomic

@@ -1,0 +1,18 @@
+"""Nightly snapshots of every indicator for every region, so that trends can be drawn."""
+
+import datetime
+
+from celery.schedules import crontab
+
+from carecircle.core import regions
+from carecircle.core.tasks import periodic
+
+
+@periodic(crontab(hour=2, minute=30))
+def snapshot_nightly():
+    from carecircle.core.models import Region
+    from carecircle.planning.services import snapshot_take
+
+    day = datetime.date.today()
+    for code in Region.objects.filter(level=regions.CITY).values_list("code", flat=True):
+        snapshot_take(actor=None, day=day, region_code=code)

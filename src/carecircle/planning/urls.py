@@ -1,0 +1,19 @@
+from django.urls import path
+
+from carecircle.planning import views
+
+prefix = "planning"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("region/<str:code>/", views.region_dashboard, name="region"),
+    path("region/<str:code>/indicator/<str:indicator_code>/", views.indicator_detail, name="indicator"),
+    path("region/<str:code>/values/", views.value_enter, name="value_enter"),
+    path("region/<str:code>/snapshot/", views.snapshot, name="snapshot"),
+    path("region/<str:code>/export.xlsx", views.export, name="export"),
+    path("region/<str:code>/projection/", views.projection_page, name="projection"),
+    path("coverage/", views.coverage_list, name="coverage_list"),
+    path("coverage/run/", views.coverage_create, name="coverage_create"),
+    path("coverage/<int:coverage_run_id>/", views.coverage_detail, name="coverage_detail"),
+    path("coverage/<int:coverage_run_id>/siting/", views.siting_create, name="siting_create"),
+    path("siting/<int:siting_id>/", views.siting_detail, name="siting_detail"),
+]

@@ -1,0 +1,242 @@
+import datetime
+import io
+import json
+
+import h3
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecircle.core import audit, regions, scope
+from carecircle.core.errors import DomainError, InvalidInput, NotFound
+from carecircle.core.models import Region
+from carecircle.planning import charts, coverage_services, defaults, projection, selectors, services
+from carecircle.planning.models import Indicator
+
+
+def _day(request) -> datetime.date:
+    return selectors.parse_day(request.GET.get("date"))
+
+
+@login_required
+def index(request):
+    scope.require_perm(request.user, "planning.view")
+    return redirect("planning:region", code=selectors.default_region(request.user))
+
+
+def _annotate(row):
+    row["spark"] = mark_safe(charts.sparkline([(p["day"], p["value"]) for p in row["trend"]]))  # noqa: S308 - built from numbers
+    return row
+
+
+@login_required
+def region_dashboard(request, code: str):
+    day = _day(request)
+    board = selectors.dashboard(user=request.user, region_code=code, day=day)
+    for row in board["indicators"]:
+        _annotate(row)
+    groups = [
+        (_("养老服务主要指标"), [r for r in board["indicators"] if r["domain"] == "elder"]),
+        (_("托育服务主要指标"), [r for r in board["indicators"] if r["domain"] == "infant"]),
+        (_("基础数据"), [r for r in board["indicators"] if r["domain"] == "base"]),
+    ]
+    manual = [r for r in board["indicators"] if not r["computed"] and r["applicable"]]
+    return render(request, "planning/dashboard.html", {
+        "board": board, "groups": groups, "day": day, "manual": manual,
+        "children": board["indicators"][0]["children"] if board["indicators"] else [],
+        "can_enter": scope.has_perm(request.user, "planning.enter", code),
+        "can_manage": scope.has_perm(request.user, "planning.manage", code),
+        "level_name": regions.LEVEL_NAMES[board["region"]["level"]],
+    })
+
+
+@login_required
+def indicator_detail(request, code: str, indicator_code: str):
+    day = _day(request)
+    region = selectors.region_for(request.user, code)
+    if not Indicator.objects.filter(code=indicator_code, active=True).exists():
+        raise NotFound()
+    board = selectors.dashboard(user=request.user, region_code=region.code, day=day)
+    row = next(r for r in board["indicators"] if r["code"] == indicator_code)
+    target = row["target"]["value"] if row["target"] else None
+    chart = charts.line_chart([(p["day"], p["value"]) for p in row["trend"]], target=target, unit=row["unit"])
+    points = [{"code": c["code"], "name": c["name"], "lat": c["latitude"], "lng": c["longitude"],
+               "value": c["value"], "status": c["status"]} for c in row["children"] if c["latitude"] is not None]
+    return render(request, "planning/indicator.html", {
+        "board": board, "row": row, "day": day, "chart": mark_safe(chart),  # noqa: S308 - numbers only, labels escaped
+        "points_json": json.dumps(points, ensure_ascii=False), "colours": charts.COLOURS,
+        "centre": json.dumps([region.latitude or 30.27, region.longitude or 120.15]),
+    })
+
+
+@login_required
+@require_POST
+def value_enter(request, code: str):
+    selectors.region_for(request.user, code)
+    try:
+        value = float(request.POST.get("value", ""))
+    except ValueError:
+        messages.error(request, _("数值应为数字"))
+        return redirect("planning:region", code=code)
+    try:
+        services.value_enter(actor=request.user, indicator_code=request.POST.get("indicator", ""), region_code=code,
+                             day=selectors.parse_day(request.POST.get("day")), value=value,
+                             source=request.POST.get("source", ""))
+        messages.success(request, _("已保存"))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    return redirect("planning:region", code=code)
+
+
+@login_required
+@require_POST
+def snapshot(request, code: str):
+    selectors.region_for(request.user, code)
+    day = selectors.parse_day(request.POST.get("day"))
+    n = services.snapshot_take(actor=request.user, day=day, region_code=code)
+    messages.success(request, _("已生成 %(d)s 的快照，共 %(n)d 项") % {"d": day, "n": n})
+    return redirect(reverse("planning:region", args=[code]) + f"?date={day}")
+
+
+@login_required
+def export(request, code: str):
+    """The dashboard of a region and its children as an Excel workbook (the export is audited)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    day = _day(request)
+    board = selectors.dashboard(user=request.user, region_code=code, day=day)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("指标")
+    ws.append([_("区域"), board["region"]["name"], board["region"]["code"], _("日期"), day.isoformat()])
+    header = [_("代码"), _("指标"), _("单位"), _("数值"), _("目标年份"), _("目标"), _("差距"), _("状态"), _("计算方法"), _("出处")]
+    ws.append(header)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    fills = {k: PatternFill("solid", fgColor=v.lstrip("#")) for k, v in charts.COLOURS.items()}
+    for r in board["indicators"]:
+        t = r["target"] or {}
+        ws.append([r["code"], r["name"], r["unit"], r["value"], t.get("year"), t.get("text"), r["gap"],
+                   r["status"], r["formula"], r["source"]])
+        ws.cell(row=ws.max_row, column=8).fill = fills[r["status"]]
+    kids = wb.create_sheet(_("下级区域"))
+    children = board["indicators"][0]["children"] if board["indicators"] else []
+    kids.append([_("代码"), _("指标")] + [c["name"] for c in children])
+    for r in board["indicators"]:
+        kids.append([r["code"], r["name"]] + [c["value"] for c in r["children"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    audit.record(actor=request.user, action="planning.export", object_type="planning.indicatorvalue",
+                 region_code=code, request=request, day=day.isoformat())
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{code}-{day}.xlsx"'
+    return response
+
+
+@login_required
+def projection_page(request, code: str):
+    region = selectors.region_for(request.user, code)
+    day = _day(request)
+    main = projection.requirements(region.code, day)
+    children = []
+    for child in Region.objects.filter(parent_id=region.code).order_by("code"):
+        p = projection.requirements(child.code, day)
+        children.append({"region": child, "p": p})
+    published = [g for g in defaults.PUBLISHED_GAPS]
+    return render(request, "planning/projection.html", {
+        "region": region, "day": day, "main": main, "children": children, "published": published,
+        "assumptions": projection.__doc__,
+    })
+
+
+@login_required
+def coverage_list(request):
+    scope.require_perm(request.user, "planning.view")
+    runs = selectors.coverage_runs(user=request.user)[:50]
+    regions_ = selectors.visible_planning_regions(request.user)
+    return render(request, "planning/coverage_list.html", {
+        "runs": runs, "kinds": coverage_services.KIND_SETS, "groups": coverage_services.GROUPS,
+        "regions": regions_, "can_manage": scope.has_perm(request.user, "planning.manage"),
+        "networks": selectors.networks(user=request.user)[:10],
+    })
+
+
+@login_required
+@require_POST
+def coverage_create(request):
+    try:
+        run = coverage_services.coverage_run(
+            actor=request.user, region_code=request.POST.get("region", ""), group=request.POST.get("group", ""),
+            kind=request.POST.get("kind", ""), day=selectors.parse_day(request.POST.get("day")),
+            minutes=int(request.POST.get("minutes") or 15),
+        )
+    except (InvalidInput, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("步行时间应为整数")))
+        return redirect("planning:coverage_list")
+    return redirect("planning:coverage_detail", coverage_run_id=run.pk)
+
+
+def _hexes(cells):
+    out = []
+    for c in cells[:3000]:
+        boundary = [list(p) for p in h3.cell_to_boundary(c["h3"])]
+        out.append({"h3": c["h3"], "n": c["uncovered"], "b": boundary})
+    return out
+
+
+@login_required
+def coverage_detail(request, coverage_run_id: int):
+    run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
+    parent = request.GET.get("parent", "")
+    if parent:
+        selectors.region_for(request.user, parent)
+    areas = selectors.coverage_areas(user=request.user, run=run, parent=parent)
+    cells = selectors.coverage_cells(user=request.user, run=run)
+    region = Region.objects.filter(code=run.region_code).first()
+    return render(request, "planning/coverage_detail.html", {
+        "run": run, "areas": areas, "cells_json": json.dumps(_hexes(cells)),
+        "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
+        "group_label": coverage_services.GROUPS.get(run.group, run.group),
+        "uncovered": sum(c["uncovered"] for c in cells),
+        "centre": json.dumps([getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]),
+        "sitings": run.sitings.all()[:10],
+        "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code),
+    })
+
+
+@login_required
+@require_POST
+def siting_create(request, coverage_run_id: int):
+    run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
+    try:
+        row = coverage_services.siting_run(actor=request.user, coverage_run_id=run.pk,
+                                           new_sites=int(request.POST.get("new_sites") or 0),
+                                           candidates=request.POST.get("candidates", "communities"))
+    except (DomainError, ValueError) as exc:
+        if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
+            raise
+        messages.error(request, getattr(exc, "message", _("新增站点数应为整数")))
+        return redirect("planning:coverage_detail", coverage_run_id=run.pk)
+    return redirect("planning:siting_detail", siting_id=row.pk)
+
+
+@login_required
+def siting_detail(request, siting_id: int):
+    row = selectors.siting_get(user=request.user, siting_id=siting_id)
+    r = row.result
+    visible = [x for x in r.get("regions", []) if scope.has_perm(request.user, "planning.view", x["code"])]
+    exact, greedy = r.get("exact", {}), r.get("greedy", {})
+    ratio = (greedy.get("value", 0) / exact["value"]) if exact.get("value") else None
+    region = Region.objects.filter(code=row.region_code).first()
+    return render(request, "planning/siting_detail.html", {
+        "siting": row, "r": r, "regions": visible, "ratio": ratio,
+        "sites_json": json.dumps(r.get("sites", []), ensure_ascii=False),
+        "centre": json.dumps([getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]),
+    })
