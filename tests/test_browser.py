@@ -43,3 +43,34 @@ def test_phone_width_menu(browser, live_server, users):
         assert page.locator(".mainnav a:has-text('人员信息')").is_visible()
     finally:
         page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_import_shows_progress_and_the_rejected_rows(browser, live_server, users, tmp_path, settings):
+    import datetime
+
+    from tests.conftest import COMMUNITY_A, id_number
+
+    settings.CARECIRCLE_TASKS_INLINE = False  # the real background thread, as in the demo
+    path = tmp_path / "人员.csv"
+    lines = ["姓名,身份证号,社区代码,状况"]
+    for i in range(1, 301):
+        lines.append(f"老人{i},{id_number(datetime.date(1940, 1, 1) + datetime.timedelta(days=i), i)},{COMMUNITY_A},独居")
+    lines.append(f"坏行,123,{COMMUNITY_A},")
+    path.write_text("\n".join(lines), encoding="gbk")
+    page = browser.new_page()
+    try:
+        browser_login(page, live_server.url, "street")
+        page.goto(f"{live_server.url}/people/imports/")
+        page.set_input_files("input[type=file]", str(path))
+        page.click("button:has-text('上传并导入')")
+        page.wait_for_selector(".state:has-text('已完成')", timeout=30000)  # htmx polls until done
+        assert page.locator("#created").inner_text() == "300"
+        assert page.locator("#rejected").inner_text() == "1"
+        assert "身份证号应为18位" in page.content()
+    finally:
+        page.close()
+        from carecircle.core.tasks import wait_for_pool
+
+        wait_for_pool()

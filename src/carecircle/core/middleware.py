@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 
 class IdleTimeoutMiddleware:
@@ -61,3 +62,21 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class LanguageMiddleware:
+    """Simplified Chinese unless the user chose another language (session or cookie); the
+    browser's Accept-Language is deliberately not consulted: the platform's default is Chinese."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        choice = request.session.get("_language") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if choice not in dict(settings.LANGUAGES):
+            choice = settings.LANGUAGE_CODE
+        translation.activate(choice)
+        request.LANGUAGE_CODE = choice
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", choice)
+        return response
