@@ -20,8 +20,8 @@ class PersonEditForm(PersonForm):
 
 class StatusForm(forms.Form):
     kind = forms.ChoiceField(label=_("状况"), choices=StatusKind.choices)
-    valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_to = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     source = forms.CharField(label=_("来源"), max_length=200)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
