@@ -1,0 +1,55 @@
+"""The facility map's data: one GeoJSON Feature per facility with address, hours, grade and free
+places. Shared by the public page and the open GeoJSON endpoint."""
+
+import datetime
+
+from django.utils import timezone
+
+from carecircle.facilities import selectors
+from carecircle.facilities.models import CHILDCARE_KINDS, FacilityKind
+
+ELDER_GROUP = "elder"
+CHILD_GROUP = "child"
+
+
+def group_of(kind: str) -> str:
+    return CHILD_GROUP if kind in CHILDCARE_KINDS else ELDER_GROUP
+
+
+def feature_collection(facilities, day: datetime.date | None = None) -> dict:
+    facilities = list(facilities)
+    day = day or timezone.localdate()
+    grades = selectors.current_grades([f.pk for f in facilities], day)
+    free = selectors.free_places(facilities, day)
+    features = []
+    for f in facilities:
+        g = grades.get(f.pk)
+        room = free[f.pk]
+        features.append({
+            "type": "Feature",
+            "id": f.pk,
+            "geometry": {"type": "Point", "coordinates": [round(f.longitude, 6), round(f.latitude, 6)]},
+            "properties": {
+                "id": f.pk,
+                "name": f.name,
+                "kind": f.kind,
+                "kind_label": str(FacilityKind(f.kind).label),
+                "group": group_of(f.kind),
+                "status": f.status,
+                "status_label": f.get_status_display(),
+                "filing_number": f.filing_number,
+                "address": f.address,
+                "opening_hours": f.opening_hours,
+                "phone": f.phone,
+                "services": f.services,
+                "region_code": f.region_code,
+                "grade": g.grade.label if g else None,
+                "grade_valid_to": g.valid_to.isoformat() if g else None,
+                "beds": room["beds"],
+                "beds_free": room["beds_free"],
+                "childcare_places": room["places"],
+                "childcare_places_puhui": f.childcare_places_puhui,
+                "childcare_places_free": room["places_free"],
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}

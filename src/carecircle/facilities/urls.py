@@ -1,0 +1,19 @@
+from django.urls import path
+
+from carecircle.facilities import views
+
+# /map/ is the public facility map (no login); the staff pages of facilities live below it.
+prefix = "map"
+urlpatterns = [
+    path("", views.public_map, name="map"),
+    path("my-waiting/", views.my_waiting, name="my_waiting"),
+    path("facilities/", views.facility_list, name="list"),
+    path("facilities/new/", views.facility_apply, name="apply"),
+    path("facilities/<int:facility_id>/", views.facility_detail, name="detail"),
+    path("facilities/<int:facility_id>/change/", views.facility_change, name="change"),
+    path("facilities/<int:facility_id>/evaluate/", views.facility_evaluate, name="evaluate"),
+    path("facilities/<int:facility_id>/offer/", views.offer_next, name="offer_next"),
+    path("offers/<int:offer_id>/respond/", views.offer_respond, name="offer_respond"),
+    path("filings/", views.filing_queue, name="filings"),
+    path("filings/<int:filing_id>/", views.filing_detail, name="filing"),
+]
