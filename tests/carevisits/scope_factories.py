@@ -7,6 +7,9 @@ def _plan(ctx):
     from carecircle.registry.services import status_add
 
     today = datetime.date.today()
+    existing = VisitPlan.objects.filter(person=ctx.person).first()
+    if existing is not None:  # the same person serves plan_id and visit_id
+        return existing
     status_add(actor=ctx.users["admin"], person=ctx.person, kind="living_alone", valid_from=datetime.date(2020, 1, 1),
                source="测试")
     services.rule_set(actor=ctx.users["admin"], region_code="339900000000", group="living_alone", frequency="monthly")

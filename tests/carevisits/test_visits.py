@@ -105,7 +105,7 @@ def test_vulnerable_list_reasons_and_masked_export(users, make_person, with_stat
     assert [p.name for p in selectors.vulnerable_people(user=users["street"], population="child")] == ["困境儿童甲"]
     assert [p.name for p in selectors.vulnerable_people(user=users["street"], group="dibao")] == ["低保老人"]
     r = client_for(users["street"]).get("/carevisits/vulnerable/export.csv")
-    body = b"".join(r.streaming_content).decode("utf-8-sig")
+    body = r.content.decode("utf-8-sig")
     assert "高龄独居" in body and a.id_masked in body and a.id_number not in body and "他区老人" not in body
     assert AuditEvent.objects.filter(action="carevisits.vulnerable_export", detail__rows=2).exists()
     assert client_for(users["community"]).get("/carevisits/vulnerable/export.csv").status_code == 403

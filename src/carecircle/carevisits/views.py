@@ -4,7 +4,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,6 +220,8 @@ def vulnerable_export(request):
             yield writer.writerow([p.name, p.get_sex_display(), p.birth_date.isoformat(), p.id_masked, p.phone_masked,
                                    p.address_masked, names.get(p.region_code, p.region_code), "、".join(why.get(p.pk, []))])
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    # Built whole (not streamed) so that the response can be inspected like any page; a district's
+    # list is a few megabytes at most.
+    response = HttpResponse("".join(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vulnerable-{params["population"]}.csv"'
     return response
