@@ -70,11 +70,19 @@ def person_factors(person: Person, day: datetime.date) -> dict:
     return factors
 
 
+def kind_label(kind: str) -> str:
+    from carecircle.alarms.models import AlarmKind, Source
+
+    if kind in AlarmKind.values:
+        return str(AlarmKind(kind).label)
+    return str(Source(kind).label) if kind in Source.values else kind
+
+
 def priority_of(kind: str, person: Person, policy: Policy, day: datetime.date) -> tuple[int, list[str]]:
     kind_scores = DEFAULT_KIND_PRIORITY | (policy.kind_priority or {})
     bonus = DEFAULT_PERSON_BONUS | (policy.person_bonus or {})
     score = int(kind_scores.get(kind, 50))
-    reasons = [f"{kind}:{score}"]
+    reasons = [f"{kind_label(kind)} {score}"]
     for key, label in person_factors(person, day).items():
         add = int(bonus.get(key, 0))
         if add:
