@@ -1,0 +1,14 @@
+from django.urls import path
+
+from carecircle.childcare import views
+
+urlpatterns = [
+    path("", views.class_list, name="classes"),
+    path("classes/new/", views.class_create, name="class_create"),
+    path("classes/<int:class_id>/", views.class_detail, name="class_detail"),
+    path("classes/<int:class_id>/enrol/", views.enrol, name="enrol"),
+    path("classes/<int:class_id>/attendance/", views.attendance, name="attendance"),
+    path("enrolments/<int:enrolment_id>/move/", views.move, name="move"),
+    path("enrolments/<int:enrolment_id>/end/", views.end, name="end"),
+    path("vouchers/", views.vouchers, name="vouchers"),
+]
