@@ -202,12 +202,12 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
     existing = {
         p.id_hash: p for p in Person.objects.filter(id_hash__in=[r["id_hash"] for r in rows])
     }
-    open_status = set()
+    status_ends: dict[tuple[int, str], list] = {}  # (person, kind) -> the valid_to of each period
     if existing:
-        for pid, kind, vfrom, vto in PersonStatus.objects.filter(
+        for pid, kind, vto in PersonStatus.objects.filter(
             person_id__in=[p.pk for p in existing.values()]
-        ).values_list("person_id", "kind", "valid_from", "valid_to"):
-            open_status.add((pid, kind, vfrom, vto))
+        ).values_list("person_id", "kind", "valid_to"):
+            status_ends.setdefault((pid, kind), []).append(vto)
     new_people, updated, unchanged = [], 0, 0
     statuses: list[tuple[dict, str]] = []
     for r in rows:
@@ -220,12 +220,10 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             rejections.append({"row": r["row"], "field": "身份证号", "reason": _("该身份证号已在其他地区登记"), "name": r["name"]})
             continue
         changed = _apply_changes(person, r)
+        # A status is new unless a period of that kind is still open on the row's start date.
         new_kinds = [
             k for k in r["kinds"]
-            if not any(
-                pid == person.pk and kind == k and (vto is None or vto >= r["status_from"])
-                for pid, kind, _vf, vto in open_status
-            )
+            if not any(vto is None or vto >= r["status_from"] for vto in status_ends.get((person.pk, k), []))
         ]
         for k in new_kinds:
             statuses.append(({**r, "person": person}, k))
@@ -273,10 +271,9 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
         job.created_count += len(created)
         job.updated_count += updated
         job.unchanged_count += unchanged
-        job.rejected_count = len(rejections)
-        job.rejections = rejections
+        job.rejected_count = len(rejections)  # the list itself is saved once, at the end
         job.save(update_fields=[
-            "processed_rows", "created_count", "updated_count", "unchanged_count", "rejected_count", "rejections",
+            "processed_rows", "created_count", "updated_count", "unchanged_count", "rejected_count",
         ])
         if created or updated:
             audit.record(
@@ -311,12 +308,12 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
     path = Path(job.stored_path)
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
+    rejections: list[dict] = []
     try:
         headers, rows, total = open_table(path, job.file_name)
         fields = check_headers(headers)
         job.total_rows = total
         job.save(update_fields=["total_rows"])
-        rejections = list(job.rejections or [])
         batch: list[dict] = []
         processed = 0
         for number, values in rows:
@@ -329,10 +326,11 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
                     "row": number, "field": exc.field or "", "reason": str(exc.message),
                     "name": _cell(record.get("name")),
                 })
-                continue
-            parsed["row"] = number
-            batch.append(parsed)
-            if len(batch) >= BATCH:
+                parsed = None
+            if parsed is not None:
+                parsed["row"] = number
+                batch.append(parsed)
+            if processed % BATCH == 0:  # every BATCH rows read, good or bad: write and report progress
                 _write_batch(ctx, batch, rejections, processed)
                 batch = []
                 if progress:
@@ -349,6 +347,7 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
         job.error = _("导入中断：%(e)s。已导入的行已保存，重新导入同一文件即可继续。") % {"e": exc}
         raise
     finally:
+        job.rejections, job.rejected_count = rejections, len(rejections)
         job.finished_at = timezone.now()
         job.save(update_fields=[
             "state", "error", "finished_at", "total_rows", "processed_rows", "rejected_count", "rejections",
