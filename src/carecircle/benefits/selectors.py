@@ -1,0 +1,171 @@
+"""Reads of the benefits module, always through the user's scope.
+
+Contract for other modules: `entitlements_for(*, person, day)`."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+
+from carecircle.benefits import engine
+from carecircle.benefits.models import (
+    Account,
+    Appeal,
+    Batch,
+    Fund,
+    LedgerEntry,
+    LedgerLine,
+    Payment,
+    Programme,
+)
+from carecircle.core import regions, scope
+from carecircle.core.errors import NotFound
+
+
+def entitlements_for(*, person, day: datetime.date) -> list[dict]:
+    """What `person` is entitled to on `day`: one dict per programme they qualify for, with keys
+    programme_code, name, amount (Decimal, per period), period, payment_method
+    ("cash" | "voucher" | "in_kind"). No scope check: callers have already checked the person."""
+    return [
+        {k: e[k] for k in ("programme_code", "name", "amount", "period", "payment_method")}
+        for e in engine.person_eligibility(person, day)
+        if e["eligible"]
+    ]
+
+
+def person_eligibility(*, user, person, day: datetime.date) -> list[dict]:
+    """Every programme for a person, eligible or not, with the trace of why (staff or own family)."""
+    if not own_person(user, person):
+        scope.require(user, "benefits.view", person.region_code)
+    return engine.person_eligibility(person, day)
+
+
+def own_person(user, person) -> bool:
+    from carecircle.registry.selectors import family_persons
+
+    return family_persons(user).filter(pk=person.pk).exists()
+
+
+def my_persons(user) -> QuerySet:
+    from carecircle.registry.selectors import family_persons
+
+    return family_persons(user).order_by("birth_date")
+
+
+def payments_of(person, limit: int = 60) -> QuerySet[Payment]:
+    return (
+        Payment.objects.filter(person=person)
+        .exclude(batch__state=Batch.State.REJECTED)
+        .select_related("programme", "batch")
+        .order_by("-period", "-id")[:limit]
+    )
+
+
+def programme_list(*, user) -> list[Programme]:
+    """Programmes applying in or above the user's regions (a city programme is visible to a street)."""
+    ps = scope.prefixes(user, "benefits.view")
+    if not ps:
+        return []
+    out = []
+    for p in Programme.objects.select_related("fund").prefetch_related("tiers").order_by("code"):
+        prefix = regions.prefix_of(p.region_code)
+        if any(q.startswith(prefix) or prefix.startswith(q) for q in ps):
+            out.append(p)
+    return out
+
+
+def programme_get(*, user, programme_id: int, perm: str = "benefits.view") -> Programme:
+    p = Programme.objects.select_related("fund").prefetch_related("tiers").filter(pk=programme_id).first()
+    if p is None:
+        raise NotFound()
+    if perm == "benefits.view":
+        prefix = regions.prefix_of(p.region_code)
+        if not any(q.startswith(prefix) or prefix.startswith(q) for q in scope.prefixes(user, perm)):
+            raise NotFound()
+    else:
+        scope.require(user, perm, p.region_code)
+    return p
+
+
+def batch_list(*, user, state: str = "") -> QuerySet[Batch]:
+    qs = scope.in_scope(Batch.objects.select_related("programme", "prepared_by", "approved_by"), user, "benefits.view")
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def batch_get(*, user, batch_id: int) -> Batch:
+    batch = Batch.objects.select_related("programme__fund", "prepared_by", "approved_by").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    scope.require(user, "benefits.view", batch.region_code)
+    return batch
+
+
+def batch_lines(batch: Batch, limit: int = 200) -> QuerySet[Payment]:
+    return Payment.objects.filter(batch=batch).select_related("person").order_by("region_code", "person_id")[:limit]
+
+
+def fund_list(*, user) -> QuerySet[Fund]:
+    return scope.in_scope(Fund.objects.all(), user, "benefits.view")
+
+
+def fund_balances(*, user) -> list[dict]:
+    out = []
+    for fund in fund_list(user=user):
+        sums = dict(
+            LedgerLine.objects.filter(fund=fund).values_list("account").annotate(s=Sum("amount")).order_by()
+        )
+        out.append({"fund": fund, **{a: (sums.get(a) or Decimal("0")) for a in Account.values}})
+    return out
+
+
+def balances(*, user, fund_id: int | None = None, group: tuple[str, ...] = ("programme__name", "region_code", "month")) -> list[dict]:
+    """Balances by account per fund, programme, region and month (the ledger's dimensions)."""
+    funds = fund_list(user=user)
+    lines = LedgerLine.objects.filter(fund__in=funds)
+    if fund_id:
+        lines = lines.filter(fund_id=fund_id)
+    return list(lines.values("fund__name", *group, "account").annotate(total=Sum("amount")).order_by(
+        "fund__name", *group, "account"))
+
+
+def ledger_check() -> dict:
+    """The auditor's check: every entry balances and the whole ledger sums to zero."""
+    unbalanced = list(
+        LedgerLine.objects.values("entry_id").annotate(s=Sum("amount")).exclude(s=0).values_list("entry_id", "s")
+    )
+    total = LedgerLine.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    empty = LedgerEntry.objects.annotate(n=Count("lines")).filter(n=0).count()
+    return {"entries": LedgerEntry.objects.count(), "lines": LedgerLine.objects.count(), "total": total,
+            "unbalanced": unbalanced, "empty_entries": empty, "ok": total == 0 and not unbalanced}
+
+
+def appeal_inbox(*, user, state: str = "") -> QuerySet[Appeal]:
+    """Appeals routed to the user's districts (deciders) or in their area (workers who file)."""
+    qs = Appeal.objects.select_related("person", "programme", "filed_by", "decided_by")
+    decide = scope.in_scope(qs, user, "benefits.decide", field="route_region")
+    view = scope.in_scope(qs, user, "benefits.view")
+    qs = (decide | view).distinct()
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def appeal_get(*, user, appeal_id: int) -> Appeal:
+    appeal = Appeal.objects.select_related("person", "programme").filter(pk=appeal_id).first()
+    if appeal is None:
+        raise NotFound()
+    if not (scope.has_perm(user, "benefits.decide", appeal.route_region)
+            or scope.has_perm(user, "benefits.view", appeal.region_code) or own_person(user, appeal.person)):
+        raise NotFound()
+    return appeal
+
+
+def payroll_counts(*, user) -> dict:
+    qs = batch_list(user=user)
+    return {s: qs.filter(state=s).count() for s in Batch.State.values} | {
+        "open_appeals": appeal_inbox(user=user, state=Appeal.State.OPEN).count()}
+
+
+

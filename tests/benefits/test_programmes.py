@@ -1,0 +1,139 @@
+"""Each default programme's tiers and edges, checked per person (with reasons) and by the
+set-based payroll (the same rules compiled to SQL), which must agree."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from carecircle.benefits import engine, services
+from carecircle.benefits.models import Payment
+from carecircle.registry.services import status_add
+from tests.benefits.conftest import born
+
+NOV = datetime.date(2026, 11, 1)
+STREET = "339901001000"
+
+
+def entitlement(person, code, day=NOV):
+    return next(e for e in engine.person_eligibility(person, day) if e["programme_code"] == code)
+
+
+def paid(users, person, code, month="2026-11"):
+    services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code=code)
+    return sum((p.amount for p in Payment.objects.filter(person=person, programme__code=code,
+                                                         period=engine.period_key(p_of(code), engine.month_start(month)))),
+               Decimal("0"))
+
+
+def p_of(code):
+    from carecircle.benefits.models import Programme
+
+    return Programme.objects.get(code=code)
+
+
+@pytest.mark.parametrize("age, days, gaoling, centenarian", [
+    (79, 364, Decimal("0"), Decimal("0")),  # 79 and 364 days on the 1st: not yet
+    (80, 0, Decimal("50.00"), Decimal("0")),  # 80th birthday on the 1st: this month
+    (89, 364, Decimal("50.00"), Decimal("0")),
+    (90, 0, Decimal("100.00"), Decimal("0")),
+    (99, 364, Decimal("100.00"), Decimal("0")),
+    (100, 0, Decimal("0"), Decimal("600.00")),  # Jiaxing 25: 600 yuan a month from 100
+    (104, 10, Decimal("0"), Decimal("600.00")),
+])
+def test_age_edges(funded, make_person, users, age, days, gaoling, centenarian):
+    person = make_person(birth=born(age, NOV, days))
+    for code, expected in (("GAOLING", gaoling), ("CENTENARIAN", centenarian)):
+        e = entitlement(person, code)
+        assert e["amount"] == expected and e["eligible"] == (expected > 0), e
+        assert paid(users, person, code) == expected
+
+
+def test_birthday_mid_month_starts_next_month(funded, make_person, users):
+    person = make_person(birth=born(80, datetime.date(2026, 11, 15)))
+    assert not entitlement(person, "GAOLING")["eligible"]
+    assert entitlement(person, "GAOLING", datetime.date(2026, 12, 1))["amount"] == Decimal("50.00")
+    assert paid(users, person, "GAOLING") == 0
+    assert paid(users, person, "GAOLING", "2026-12") == Decimal("50.00")
+
+
+def test_status_start_and_end_mid_month(funded, make_person, users):
+    starts = make_person(age=70)
+    ends = make_person(age=70)
+    status_add(actor=users["admin"], person=starts, kind="dibao", valid_from=datetime.date(2026, 11, 15), source="民政救助系统")
+    status_add(actor=users["admin"], person=ends, kind="tekun", valid_from=datetime.date(2024, 1, 1),
+               valid_to=datetime.date(2026, 11, 15), source="民政救助系统")
+    assert not entitlement(starts, "CARE_SUBSIDY")["eligible"]
+    assert entitlement(ends, "CARE_SUBSIDY")["amount"] == Decimal("300.00")
+    dec = datetime.date(2026, 12, 1)
+    assert entitlement(starts, "CARE_SUBSIDY", dec)["amount"] == Decimal("200.00")
+    assert not entitlement(ends, "CARE_SUBSIDY", dec)["eligible"]
+    assert paid(users, starts, "CARE_SUBSIDY") == 0 and paid(users, ends, "CARE_SUBSIDY") == Decimal("300.00")
+    assert paid(users, starts, "CARE_SUBSIDY", "2026-12") == Decimal("200.00")
+    assert paid(users, ends, "CARE_SUBSIDY", "2026-12") == 0
+
+
+def test_nursing_subsidy_tiers_by_capability_level(funded, make_person, users, monkeypatch):
+    from carecircle.benefits import facts as facts_mod
+    from tests.benefits.test_property import _fake_assessment
+
+    people = [make_person(age=75) for _ in range(5)]
+    for p in people:
+        status_add(actor=users["admin"], person=p, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政")
+    levels = {people[0].pk: None, people[1].pk: 1, people[2].pk: 2, people[3].pk: 3, people[4].pk: 4}
+    monkeypatch.setattr(facts_mod, "_assessment", lambda: _fake_assessment(levels))
+    expected = [Decimal("0"), Decimal("0"), Decimal("200.00"), Decimal("300.00"), Decimal("400.00")]
+    for p, amount in zip(people, expected, strict=True):
+        assert entitlement(p, "NURSING_SUBSIDY")["amount"] == amount
+    services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET, programme_code="NURSING_SUBSIDY")
+    got = {x.person_id: x.amount for x in Payment.objects.filter(programme__code="NURSING_SUBSIDY")}
+    assert [got.get(p.pk, Decimal("0")) for p in people] == expected
+
+
+def test_insurance_groups_and_yearly_once(funded, make_person, users):
+    young_poor = make_person(age=65)
+    status_add(actor=users["admin"], person=young_poor, kind="youfu", valid_from=datetime.date(2020, 1, 1), source="退役军人事务局")
+    young = make_person(age=65)
+    old = make_person(age=81)
+    for p, amount in ((young_poor, Decimal("28.46")), (young, Decimal("0")), (old, Decimal("28.46"))):
+        assert entitlement(p, "ACCIDENT_INSURANCE")["amount"] == amount
+    services.payroll_run(actor=users["street"], month="2026-03", region_code=STREET, programme_code="ACCIDENT_INSURANCE")
+    services.payroll_run(actor=users["street"], month="2026-04", region_code=STREET, programme_code="ACCIDENT_INSURANCE")
+    lines = Payment.objects.filter(programme__code="ACCIDENT_INSURANCE")
+    assert sorted(lines.values_list("person_id", flat=True)) == sorted([young_poor.pk, old.pk])
+    assert set(lines.values_list("period", flat=True)) == {"2026"}
+    assert all(x.kind == "regular" for x in lines)
+
+
+def test_childcare_voucher_once_per_infant(funded, make_person, users):
+    infant = make_person(birth=NOV - datetime.timedelta(days=200))
+    assert entitlement(infant, "CHILDCARE_VOUCHER")["payment_method"] == "voucher"
+    for month in ("2026-11", "2026-12", "2027-01"):
+        services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code="CHILDCARE_VOUCHER")
+    assert list(Payment.objects.filter(person=infant).values_list("period", "amount")) == [("once", Decimal("500.00"))]
+
+
+def test_reasons_name_conditions_and_sources(funded, make_person, users):
+    person = make_person(age=70)
+    status_add(actor=users["admin"], person=person, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政救助系统")
+    e = entitlement(person, "CARE_SUBSIDY")
+    assert e["eligible"] and e["tier"] == "低保"
+    assert any(t["condition"] == '"dibao" in statuses' and t["result"] for t in e["trace"])
+    assert "民政救助系统" in e["facts"]["statuses"]["source"]
+    no = entitlement(person, "GAOLING")
+    assert not no["eligible"] and no["reasons"] == ["不符合对象条件"]
+    age = engine.age_on(person.birth_date, NOV)
+    assert no["trace"][0] == {"condition": "age >= 80", "result": False, "facts": {"age": age}, "part": "对象条件"}
+    assert no["facts"]["age"]["source"].startswith("出生日期")
+
+
+def test_entitlements_for_contract(funded, make_person):
+    from carecircle.benefits.selectors import entitlements_for
+
+    person = make_person(age=101)
+    rows = entitlements_for(person=person, day=NOV)
+    codes = {r["programme_code"]: r for r in rows}
+    assert set(codes) == {"CENTENARIAN", "ACCIDENT_INSURANCE"}
+    assert codes["CENTENARIAN"] == {"programme_code": "CENTENARIAN", "name": "百岁老人长寿保健金",
+                                    "amount": Decimal("600.00"), "period": "monthly", "payment_method": "cash"}
+    assert codes["ACCIDENT_INSURANCE"]["payment_method"] == "in_kind"
