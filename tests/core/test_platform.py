@@ -82,3 +82,14 @@ def test_language_switch_to_english(users, client_for):
     client.get("/lang/en/?next=/")
     body = client.get("/").content.decode()
     assert "People" in body and "Sign out" in body
+
+
+def test_region_table_upload_page(users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("r.csv", "区划代码,名称\n339901001003,新建社区\n339909001001,无上级\n".encode("gbk"))
+    body = client_for(users["admin"]).post("/regions/", {"file": upload}).content.decode()
+    assert "新增 1" in body and "上级区划不存在" in body
+    assert Region.objects.filter(code="339901001003", parent_id="339901001000").exists()
+    upload = SimpleUploadedFile("r.csv", "区划代码,名称\n339901001004,x\n".encode())
+    assert client_for(users["street"]).post("/regions/", {"file": upload}).status_code == 403

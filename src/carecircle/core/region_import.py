@@ -9,8 +9,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from carecircle.core import regions
-from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core import audit, regions, scope
+from carecircle.core.errors import DomainError, Forbidden, InvalidInput
 from carecircle.core.services import region_upsert
 from carecircle.core.tables import FileRejected, open_table
 
@@ -38,8 +38,10 @@ def _boundary(value):
     return geo
 
 
-def region_import(path: Path) -> dict:
+def region_import(path: Path, actor=None) -> dict:
     headers, rows, _total = open_table(path)
+    if actor is not None and not scope.has_perm(actor, "region.manage"):
+        raise Forbidden()
     missing = [c for c in ("区划代码", "名称") if c not in headers]
     if missing:
         raise FileRejected(_("缺少必填列：%(c)s") % {"c": "、".join(missing)})
@@ -68,4 +70,7 @@ def region_import(path: Path) -> dict:
             continue
         created += was_created
         updated += not was_created
+    if created or updated:
+        audit.record(actor=actor, action="region.import", object_type="core.region", object_id=path.name[:64],
+                     created=created, updated=updated, rejected=len(rejected))
     return {"created": created, "updated": updated, "rejected": sorted(rejected, key=lambda r: r["row"])}

@@ -113,6 +113,9 @@ def totp_setup(request):
 @login_required
 def regions(request):
     scope.require_perm(request.user, "region.view")
+    result = None
+    if request.method == "POST":
+        result = _region_upload(request)
     parent = request.GET.get("parent", "")
     qs = selectors.visible_regions(request.user)
     if parent:
@@ -122,7 +125,34 @@ def regions(request):
         tops = scope.region_codes(request.user, "region.view")
         qs = qs.filter(code__in=tops)
         path = []
-    return render(request, "core/regions.html", {"regions": qs.order_by("code")[:500], "path": path})
+    return render(request, "core/regions.html", {
+        "regions": qs.order_by("code")[:500], "path": path, "result": result,
+        "can_manage": scope.has_perm(request.user, "region.manage"),
+    })
+
+
+def _region_upload(request) -> dict | None:
+    """Officials with region.manage load a region table; every bad row comes back with its reason."""
+    import tempfile
+    from pathlib import Path
+
+    from carecircle.core.region_import import region_import
+
+    scope.require_perm(request.user, "region.manage")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件"))
+        return None
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            result = region_import(Path(tmp.name), actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return None
+    return result
 
 
 @login_required
