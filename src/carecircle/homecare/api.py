@@ -1,0 +1,371 @@
+"""JSON API of home services, mounted at /api/v1/homecare/…"""
+
+import datetime
+from decimal import Decimal
+
+from ninja import Router, Schema
+
+from carecircle.core.errors import NotFound
+from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
+from carecircle.homecare.models import Order
+from carecircle.workforce.models import Caregiver
+from carecircle.workforce.selectors import caregiver_for_user
+
+router = Router(tags=["homecare"])
+
+
+class HcItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    duration_minutes: int
+    standard: str
+    basic_list: bool
+    min_level: int | None
+
+
+class HcCategoryOut(Schema):
+    code: str
+    name: str
+    items: list[HcItemOut]
+
+
+@router.get("/homecare/catalogue", response=list[HcCategoryOut])
+def catalogue(request):
+    return [{"code": c.code, "name": c.name, "items": c.active_items} for c in selectors.catalogue()]
+
+
+class HcQuoteIn(Schema):
+    person_id: int
+    item: str
+    provider_id: int
+    window_start: datetime.datetime
+
+
+class HcLineOut(Schema):
+    source: str
+    programme_code: str
+    label: str
+    amount: Decimal
+
+
+class HcQuoteOut(Schema):
+    price: Decimal
+    guide_price: Decimal | None
+    own_share: Decimal
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    lines: list[HcLineOut]
+
+
+@router.post("/homecare/quote", response=HcQuoteOut)
+def quote(request, payload: HcQuoteIn):
+    person = services.person_for_order(actor=request.user, person_id=payload.person_id)
+    return services.quote(person=person, item=services.item_get(payload.item),
+                          provider=services.provider_for_order(payload.provider_id),
+                          window_start=payload.window_start)
+
+
+class HcOrderIn(HcQuoteIn):
+    idempotency_key: str
+    notes: str = ""
+
+
+class HcOrderOut(Schema):
+    id: int
+    region_code: str
+    person_id: int
+    person_name: str
+    item: str
+    item_name: str
+    provider_id: int
+    provider_name: str
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    address: str  # masked
+    channel: str
+    status: str
+    price: Decimal
+    caregiver_id: int | None
+    caregiver_name: str | None
+    lines: list[HcLineOut]
+
+
+def order_out(o: Order) -> dict:
+    return {
+        "id": o.pk, "region_code": o.region_code, "person_id": o.person_id, "person_name": o.person.name,
+        "item": o.item.code, "item_name": o.item.name, "provider_id": o.provider_id, "provider_name": o.provider.name,
+        "window_start": o.window_start, "window_end": o.window_end, "address": o.address_masked,
+        "channel": o.channel, "status": o.status, "price": o.price, "caregiver_id": o.caregiver_id,
+        "caregiver_name": o.caregiver.name if o.caregiver_id else None, "lines": list(o.payment_lines.all()),
+    }
+
+
+def _order(request, order_id: int) -> Order:
+    return selectors.order_get(user=request.user, order_id=order_id)
+
+
+@router.post("/homecare/orders", response={201: HcOrderOut})
+def order_create(request, payload: HcOrderIn):
+    person = services.person_for_order(actor=request.user, person_id=payload.person_id)
+    order = services.order_create(
+        actor=request.user, person=person, item=services.item_get(payload.item),
+        provider=services.provider_for_order(payload.provider_id), window_start=payload.window_start,
+        idempotency_key=payload.idempotency_key, notes=payload.notes, request=request)
+    return 201, order_out(selectors.order_get(user=request.user, order_id=order.pk))
+
+
+@router.get("/homecare/orders", response=list[HcOrderOut])
+def order_list(request, status: str = "", day: datetime.date | None = None, limit: int = 200):
+    qs = selectors.order_search(user=request.user, status=status, day=day).prefetch_related("payment_lines")
+    return [order_out(o) for o in qs[: max(1, min(limit, 1000))]]
+
+
+@router.get("/homecare/orders/{order_id}", response=HcOrderOut)
+def order_detail(request, order_id: int):
+    return order_out(_order(request, order_id))
+
+
+class HcReasonIn(Schema):
+    reason: str
+
+
+class HcRescheduleIn(Schema):
+    window_start: datetime.datetime
+
+
+@router.post("/homecare/orders/{order_id}/cancel", response=HcOrderOut)
+def order_cancel(request, order_id: int, payload: HcReasonIn):
+    services.order_cancel(actor=request.user, order=_order(request, order_id), reason=payload.reason, request=request)
+    return order_out(_order(request, order_id))
+
+
+@router.post("/homecare/orders/{order_id}/reschedule", response=HcOrderOut)
+def order_reschedule(request, order_id: int, payload: HcRescheduleIn):
+    services.order_reschedule(actor=request.user, order=_order(request, order_id), window_start=payload.window_start,
+                              request=request)
+    return order_out(_order(request, order_id))
+
+
+@router.post("/homecare/orders/{order_id}/accept", response=HcOrderOut)
+def order_accept(request, order_id: int):
+    services_dispatch.order_accept(actor=request.user, order=_order(request, order_id), request=request)
+    return order_out(_order(request, order_id))
+
+
+@router.post("/homecare/orders/{order_id}/decline", response=HcOrderOut)
+def order_decline(request, order_id: int, payload: HcReasonIn):
+    services_dispatch.order_decline(actor=request.user, order=_order(request, order_id), reason=payload.reason,
+                                    request=request)
+    return order_out(_order(request, order_id))
+
+
+class HcReassignIn(Schema):
+    caregiver_id: int
+    reason: str = ""
+
+
+@router.post("/homecare/orders/{order_id}/reassign", response=HcOrderOut)
+def order_reassign(request, order_id: int, payload: HcReassignIn):
+    order = _order(request, order_id)
+    caregiver = Caregiver.objects.filter(pk=payload.caregiver_id, organisation_id=order.provider_id).first()
+    if caregiver is None:
+        raise NotFound()
+    services_dispatch.order_reassign(actor=request.user, order=order, caregiver=caregiver, reason=payload.reason,
+                                     request=request)
+    return order_out(_order(request, order_id))
+
+
+class HcCheckIn(Schema):
+    latitude: float
+    longitude: float
+    accuracy_m: float = 0
+    at: datetime.datetime | None = None
+    idempotency_key: str
+
+
+class HcCheckOut(Schema):
+    id: int
+    kind: str
+    at: datetime.datetime
+    distance_m: float
+
+
+@router.post("/homecare/orders/{order_id}/check-in", response=HcCheckOut)
+def check_in(request, order_id: int, payload: HcCheckIn):
+    c = evv.visit_check_in(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
+    return {"id": c.pk, "kind": c.kind, "at": c.at, "distance_m": c.distance_m}
+
+
+@router.post("/homecare/orders/{order_id}/check-out", response=HcCheckOut)
+def check_out(request, order_id: int, payload: HcCheckIn):
+    c = evv.visit_check_out(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
+    return {"id": c.pk, "kind": c.kind, "at": c.at, "distance_m": c.distance_m}
+
+
+class HcAddressOut(Schema):
+    address: str
+
+
+@router.get("/homecare/orders/{order_id}/address", response=HcAddressOut)
+def order_address(request, order_id: int):
+    return {"address": evv.order_address_reveal(actor=request.user, order=_order(request, order_id), request=request)}
+
+
+class HcRatingIn(Schema):
+    score: int
+    comment: str = ""
+
+
+@router.post("/homecare/orders/{order_id}/rating", response=HcOrderOut)
+def order_rate(request, order_id: int, payload: HcRatingIn):
+    settlement.order_rate(actor=request.user, order=_order(request, order_id), score=payload.score,
+                          comment=payload.comment, request=request)
+    return order_out(_order(request, order_id))
+
+
+class HcComplaintIn(Schema):
+    text: str
+
+
+class HcComplaintOut(Schema):
+    id: int
+    order_id: int
+    status: str
+    deadline: datetime.datetime
+
+
+@router.post("/homecare/orders/{order_id}/complaints", response={201: HcComplaintOut})
+def complaint_create(request, order_id: int, payload: HcComplaintIn):
+    c = settlement.complaint_create(actor=request.user, order=_order(request, order_id), text=payload.text,
+                                    request=request)
+    return 201, {"id": c.pk, "order_id": c.order_id, "status": c.status, "deadline": c.deadline}
+
+
+class HcDispatchIn(Schema):
+    day: datetime.date
+    provider_id: int
+
+
+class HcDispatchOut(Schema):
+    orders: int
+    offered: int
+    unassigned: int
+    travel_minutes: float
+
+
+@router.post("/homecare/dispatch", response=HcDispatchOut)
+def dispatch(request, payload: HcDispatchIn):
+    provider = selectors.provider_get(user=request.user, provider_id=payload.provider_id)
+    return services_dispatch.dispatch_day(actor=request.user, day=payload.day, provider=provider, request=request)
+
+
+class HcRouteStop(Schema):
+    order_id: int
+    item_name: str
+    person_name: str
+    window_start: datetime.datetime
+    window_end: datetime.datetime
+    status: str
+    travel_minutes: float | None
+
+
+@router.get("/homecare/route", response=list[HcRouteStop])
+def route(request, day: datetime.date | None = None):
+    caregiver = caregiver_for_user(request.user)
+    if caregiver is None:
+        return []
+    from django.utils import timezone
+
+    rows = selectors.caregiver_route(caregiver=caregiver, day=day or timezone.localdate())
+    return [{"order_id": r["order"].pk, "item_name": r["order"].item.name, "person_name": r["order"].person.name,
+             "window_start": r["order"].window_start, "window_end": r["order"].window_end,
+             "status": r["order"].status, "travel_minutes": r["travel_minutes"]} for r in rows]
+
+
+class HcExceptionOut(Schema):
+    id: int
+    order_id: int
+    kind: str
+    status: str
+    detail: dict
+    reason: str
+
+
+class HcReviewIn(Schema):
+    accept: bool
+    reason: str
+
+
+def exception_out(e) -> dict:
+    return {"id": e.pk, "order_id": e.visit.order_id, "kind": e.kind, "status": e.status, "detail": e.detail,
+            "reason": e.reason}
+
+
+@router.get("/homecare/exceptions", response=list[HcExceptionOut])
+def exception_list(request, status: str = "open"):
+    return [exception_out(e) for e in selectors.exceptions_for(user=request.user, status=status)[:500]]
+
+
+@router.post("/homecare/exceptions/{exception_id}/review", response=HcExceptionOut)
+def exception_review(request, exception_id: int, payload: HcReviewIn):
+    exc = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
+    if exc is None:
+        raise NotFound()
+    exc = evv.exception_review(actor=request.user, exception=exc, accept=payload.accept, reason=payload.reason,
+                               request=request)
+    return exception_out(exc)
+
+
+class HcSatisfactionOut(Schema):
+    key: int | str
+    name: str
+    n: int
+    mean: float
+    rate: float
+
+
+@router.get("/homecare/satisfaction", response=list[HcSatisfactionOut])
+def satisfaction(request, by: str = "provider"):
+    return selectors.satisfaction(user=request.user, by="street" if by == "street" else "provider")
+
+
+class HcStatementIn(Schema):
+    provider_id: int
+    month: datetime.date
+
+
+class HcStatementLineOut(Schema):
+    source: str
+    programme_code: str
+    visits: int
+    amount: Decimal
+
+
+class HcStatementOut(Schema):
+    id: int
+    provider_id: int
+    month: datetime.date
+    visit_count: int
+    total: Decimal
+    held_count: int
+    held_total: Decimal
+    lines: list[HcStatementLineOut]
+
+
+def statement_out(st) -> dict:
+    return {"id": st.pk, "provider_id": st.provider_id, "month": st.month, "visit_count": st.visit_count,
+            "total": st.total, "held_count": st.held_count, "held_total": st.held_total, "lines": list(st.lines.all())}
+
+
+@router.post("/homecare/statements", response=HcStatementOut)
+def statement_generate(request, payload: HcStatementIn):
+    provider = selectors.provider_get(user=request.user, provider_id=payload.provider_id)
+    return statement_out(settlement.statement_generate(actor=request.user, provider=provider, month=payload.month,
+                                                       request=request))
+
+
+@router.get("/homecare/statements/{statement_id}", response=HcStatementOut)
+def statement_detail(request, statement_id: int):
+    return statement_out(selectors.statement_get(user=request.user, statement_id=statement_id))

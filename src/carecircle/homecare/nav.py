@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.navigation import NavItem
+
+# The order list is scoped to each user (region, organisation, own visits, own family), so it is
+# offered to every signed-in user; the page links on to what the user's roles allow.
+NAV = [
+    NavItem(_("居家服务"), "homecare:order_list", None, 30),
+]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from carecircle.homecare import views
+
+prefix = "homecare"
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("new/", views.order_new, name="order_new"),
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    *[path(f"orders/<int:order_id>/{action.replace('_', '-')}/", views.order_action, {"action": action},
+           name=f"order_{action}")
+      for action in ("cancel", "reschedule", "accept", "decline", "reassign", "rate", "complain", "check_in",
+                     "check_out", "address")],
+    path("visits/", views.my_visits, name="my_visits"),
+    path("exceptions/", views.exception_list, name="exception_list"),
+    path("exceptions/<int:exception_id>/review/", views.exception_review, name="exception_review"),
+    path("dispatch/", views.dispatch_board, name="dispatch"),
+    path("statements/", views.statement_list, name="statement_list"),
+    path("statements/<int:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("providers/<int:provider_id>/", views.provider_detail, name="provider_detail"),
+]

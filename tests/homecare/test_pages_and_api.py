@@ -1,0 +1,82 @@
+"""Pages and the JSON API as each kind of user sees them."""
+
+import datetime
+
+from carecircle.homecare.models import Order, OrderStatus, VisitCheck
+from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
+
+
+def test_son_orders_through_the_page_seeing_the_split_first(world, voucher, client_for):
+    w = world
+    c = client_for(w["son"])
+    start = tomorrow_at(9).strftime("%Y-%m-%dT%H:%M")
+    page = c.get("/homecare/new/", {"person_id": w["mother"].pk, "item": "bath.home", "window_start": start})
+    body = page.content.decode()
+    assert page.status_code == 200 and "居家养老服务补贴" in body and "¥30.00" in body
+    assert not Order.objects.exists()  # the preview saves nothing
+    key = page.context["key"]
+    form = {"person_id": w["mother"].pk, "item": "bath.home", "provider_id": w["provider"].pk,
+            "window_start": tomorrow_at(9).isoformat(), "idempotency_key": key, "confirm": "1"}
+    r1 = c.post("/homecare/new/", form)
+    r2 = c.post("/homecare/new/", form)  # a double tap
+    assert r1.status_code == 302 and r2.status_code == 302 and Order.objects.count() == 1
+    order = Order.objects.get()
+    detail = c.get(f"/homecare/orders/{order.pk}/").content.decode()
+    assert "子女/家属代下单" in detail and "张桂英" in detail
+    # a stranger resident gets 404 for the order and for ordering for the mother
+    stranger = client_for(w["carer2_user"])
+    assert stranger.get(f"/homecare/orders/{order.pk}/").status_code == 404
+    assert stranger.get("/homecare/new/", {"person_id": w["mother"].pk, "item": "bath.home",
+                                           "window_start": start}).status_code == 404
+
+
+def test_provider_and_caregiver_pages(world, no_entitlements, client_for):
+    w = world
+    from carecircle.homecare import services
+
+    order = services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
+                                  window_start=tomorrow_at(9), idempotency_key="p1")
+    admin = client_for(w["admin_p"])
+    day = order.window_start.date().isoformat()
+    r = admin.post("/homecare/dispatch/", {"provider": w["provider"].pk, "day": day})
+    assert r.status_code == 200 and "已派 1 单" in r.content.decode()
+    carer = client_for(w["carer_user"])
+    page = carer.get("/homecare/visits/", {"day": day}).content.decode()
+    assert "上门助浴" in page and "接单" in page and "桂花苑3幢" not in page  # masked until opened
+    assert carer.post(f"/homecare/orders/{order.pk}/accept/").status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ACCEPTED
+    # the other caregiver sees nothing of it
+    other = client_for(w["carer2_user"])
+    assert "上门助浴" not in other.get("/homecare/visits/", {"day": day}).content.decode()
+    assert other.get(f"/homecare/orders/{order.pk}/").status_code == 404
+    for url in ("/homecare/", "/homecare/exceptions/", "/homecare/statements/", "/homecare/satisfaction/",
+                "/homecare/catalogue/", f"/homecare/providers/{w['provider'].pk}/", "/workforce/",
+                f"/workforce/{w['carer'].pk}/"):
+        assert admin.get(url).status_code == 200, url
+
+
+def test_api_check_in_twice_is_one_check_in(world, no_entitlements, client_for):
+    w = world
+    from carecircle.homecare import services, services_dispatch
+
+    start = datetime.datetime.now(datetime.UTC).replace(microsecond=0) + datetime.timedelta(minutes=30)
+    order = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=w["provider"],
+                                  window_start=start, idempotency_key="api1")
+    services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
+    carer = client_for(w["carer_user"])
+    assert carer.post(f"/api/v1/homecare/orders/{order.pk}/accept").status_code == 200
+    body = {"latitude": MOTHER_LAT, "longitude": MOTHER_LNG, "accuracy_m": 12, "idempotency_key": "tap-1"}
+    r1 = carer.post(f"/api/v1/homecare/orders/{order.pk}/check-in", body, content_type="application/json")
+    r2 = carer.post(f"/api/v1/homecare/orders/{order.pk}/check-in", body, content_type="application/json")
+    assert r1.status_code == r2.status_code == 200 and r1.json()["id"] == r2.json()["id"]
+    assert VisitCheck.objects.count() == 1
+    r = carer.get(f"/api/v1/homecare/orders/{order.pk}/address")
+    assert r.status_code == 200 and r.json() == {"address": "桂花苑3幢2单元501室"}
+    bad = carer.post(f"/api/v1/homecare/orders/{order.pk}/check-out", {**body, "latitude": 120,
+                                                                       "idempotency_key": "x"},
+                     content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "latitude"
+    son = client_for(w["son"])
+    assert son.get(f"/api/v1/homecare/orders/{order.pk}").json()["status"] == "in_service"
+    assert son.get(f"/api/v1/homecare/orders/{order.pk}/address").status_code == 404
