@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from carecircle.core import scope
 from carecircle.planning import coverage_services, projection, selectors, services
@@ -91,8 +91,8 @@ class StoredOut(Schema):
 def indicator_value_enter(request, payload: ValueIn):
     row = services.value_enter(actor=request.user, indicator_code=payload.indicator, region_code=payload.region,
                                day=payload.date, value=payload.value, source=payload.source)
-    return 201, {"id": row.pk, "indicator": row.indicator.code, "region_code": row.region_code, "day": row.day,
-                 "value": row.value, "source": row.source}
+    return Status(201, {"id": row.pk, "indicator": row.indicator.code, "region_code": row.region_code, "day": row.day,
+                 "value": row.value, "source": row.source})
 
 
 class SnapshotIn(Schema):
@@ -147,7 +147,7 @@ class RunIn(Schema):
 def coverage_create(request, payload: RunIn):
     run = coverage_services.coverage_run(actor=request.user, region_code=payload.region, group=payload.group,
                                          kind=payload.kind, day=payload.date, minutes=payload.minutes)
-    return 201, run_out(run)
+    return Status(201, run_out(run))
 
 
 class AreaOut(Schema):
@@ -202,7 +202,7 @@ def siting_create(request, payload: SitingIn):
     run = selectors.coverage_get(user=request.user, run_id=payload.coverage_run_id)
     row = coverage_services.siting_run(actor=request.user, coverage_run_id=run.pk, new_sites=payload.new_sites,
                                        candidates=payload.candidates)
-    return 201, siting_out(row)
+    return Status(201, siting_out(row))
 
 
 @router.get("/siting/{siting_id}", response=SitingOut)
