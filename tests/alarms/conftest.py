@@ -48,8 +48,9 @@ def post_alarm(client, token, **body):
 @pytest.fixture(autouse=True)
 def _no_worker_left_running():
     """A test that commits may start the in-process delivery worker; stop it afterwards."""
-    from carecircle.alarms import delivery
+    from carecircle.alarms import delivery, policy
 
+    policy.clear_cache()
     yield
     delivery.stop_worker()
     delivery.release()

@@ -92,7 +92,7 @@ def _group(alarm: Alarm, now) -> Incident:
             person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
             now=now, device=alarm.device,
         )
-    else:
+    elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority
         priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now))
         if priority > incident.priority:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind

@@ -3,6 +3,7 @@ from the alarm type and the person's situation (registry statuses, capability le
 
 import datetime
 import logging
+import time
 
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,27 @@ DEFAULT_KIND_PRIORITY = {
 DEFAULT_PERSON_BONUS = {"disabled": 15, "living_alone": 10, "severe_disability": 10, "age80": 5, "tekun": 5}
 
 
+_cache: dict[str, tuple[float, Policy]] = {}
+CACHE_SECONDS = 5.0
+
+
 def policy_for(region_code: str) -> Policy:
-    """The Policy whose prefix is the longest one matching `region_code` (an unsaved default if none)."""
+    """The Policy whose prefix is the longest one matching `region_code` (an unsaved default if none).
+    Cached for a few seconds per region: the delivery worker asks for every alarm."""
+    hit = _cache.get(region_code)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    policy = _policy_lookup(region_code)
+    _cache[region_code] = (now, policy)
+    return policy
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def _policy_lookup(region_code: str) -> Policy:
     candidates = [region_code[:n] for n in range(len(region_code), -1, -1)]
     rows = {p.region_prefix: p for p in Policy.objects.filter(region_prefix__in=candidates)}
     for c in candidates:

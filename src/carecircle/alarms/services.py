@@ -113,17 +113,18 @@ def alarm_receive(
     if kind not in AlarmKind.values:
         raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
     _check_device_time(device_time, now)
-    existing = AlarmRow.objects.filter(device=device, event_id=event_id).first()
-    if existing:
-        return existing, False
+    # Insert first (one round trip on the common path); the unique constraint catches repeats.
     try:
         with transaction.atomic():
             alarm = AlarmRow.objects.create(
                 device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
                 kind=kind, device_time=device_time, received_at=now, detail=detail or {},
             )
-    except IntegrityError:  # the same event raced in on another connection
-        return AlarmRow.objects.get(device=device, event_id=event_id), False
+    except IntegrityError:  # sent before (a retry after a lost acknowledgement): acknowledge again
+        existing = AlarmRow.objects.filter(device=device, event_id=event_id).first()
+        if existing is None:
+            raise
+        return existing, False
     transaction.on_commit(events.wake_delivery)
     return alarm, True
 

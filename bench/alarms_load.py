@@ -1,0 +1,243 @@
+"""Load benchmark of the call platform: alarms from devices to a connected operator console.
+
+    python bench/alarms_load.py [--scale S] [--rate R] [--devices N]
+
+Starts the real server (uvicorn, ASGI, the layout `carecircle serve` uses) on loopback against a
+throw-away database, connects one operator console over server-sent events, and from this second
+process sends alarms at R per second (default 200) for 60 × S seconds (default S = 0.1: 6 s) with
+device tokens over keep-alive connections. It reports how many alarms were sent, acknowledged,
+stored and shown on the console (all must be equal), and the p50/p99 time from the device's
+request to the console receiving the incident event, against the floor: the round trip of a bare
+HTTP request (/healthz) to the same server, measured in the same run. The last line is JSON.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_city(devices: int):
+    """Regions, an operator, people with one SOS pendant each; returns (session cookie, tokens)."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from carecircle.alarms.services import device_register
+    from carecircle.core.models import RoleGrant, User
+    from carecircle.core.services import region_upsert
+    from carecircle.registry.identity import with_check_digit
+    from carecircle.registry.services import person_create
+
+    call_command("migrate", verbosity=0)
+    for code, name in [("330000000000", "浙江省"), ("339900000000", "示范市"), ("339901000000", "东湖区"),
+                       ("339901001000", "文新街道"), ("339901001001", "桂花社区")]:
+        region_upsert(code=code, name=name, latitude=30.29, longitude=120.12)
+    admin = User.objects.create_user(username="bench_admin", password="Bench#Passw0rd1", display_name="admin")
+    RoleGrant.objects.create(user=admin, role="city_admin", region_id="339900000000")
+    operator = User.objects.create_user(username="bench_op", password="Bench#Passw0rd1", display_name="坐席")
+    RoleGrant.objects.create(user=operator, role="operator", region_id="339901000000")
+    tokens = []
+    birth = datetime.date(1950, 5, 1)
+    for n in range(devices):
+        person = person_create(actor=admin, name=f"压测{n}", region_code="339901001001",
+                               id_number=with_check_digit(f"330106{birth:%Y%m%d}{n % 1000:03d}")
+                               if n < 1000 else with_check_digit(f"330106{birth.replace(day=2):%Y%m%d}{n % 1000:03d}"))
+        _device, token = device_register(actor=admin, person=person, kind="sos", serial=f"BENCH-{n:05d}",
+                                         heartbeat_seconds=3600)
+        tokens.append(token)
+    client = Client()
+    client.force_login(operator)
+    return client.cookies["sessionid"].value, tokens
+
+
+class Console(threading.Thread):
+    """An operator console: one SSE connection, recording when each alarm's event arrives."""
+
+    def __init__(self, port, session):
+        super().__init__(daemon=True)
+        self.port, self.session = port, session
+        self.received: dict[str, float] = {}
+        self.connected = threading.Event()
+        self.events = 0
+
+    def run(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        conn.request("GET", "/alarms/stream/", headers={"Accept": "text/event-stream",
+                                                       "Cookie": f"sessionid={self.session}"})
+        response = conn.getresponse()
+        if response.status != 200:
+            raise SystemExit(f"console stream answered {response.status}")
+        for raw in response:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: hello"):
+                self.connected.set()
+            elif line.startswith("data: ") and self.connected.is_set():
+                now = time.time()
+                event = json.loads(line[6:])
+                self.events += 1
+                alarm = event.get("alarm")
+                if alarm:
+                    self.received.setdefault(alarm["event_id"], now)
+
+
+def baseline(port, n=300):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        conn.request("GET", "/healthz")
+        r = conn.getresponse()
+        r.read()
+        times.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    return times
+
+
+def send_alarms(port, tokens, rate, seconds, threads=4):
+    """Send `rate` alarms per second for `seconds`, spread over `threads` keep-alive connections."""
+    total = int(rate * seconds)
+    sent_at: dict[str, float] = {}
+    acked = []
+    errors = []
+    start = time.time() + 0.2
+
+    def worker(k):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(k, total, threads):
+            due = start + i / rate
+            delay = due - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            event_id = f"bench-{i}"
+            body = json.dumps({"event_id": event_id, "kind": "sos",
+                               "device_time": datetime.datetime.now(datetime.UTC).isoformat()})
+            sent_at[event_id] = time.time()
+            try:
+                conn.request("POST", "/api/v1/alarms", body=body, headers={
+                    "Content-Type": "application/json", "Authorization": f"Bearer {tokens[i % len(tokens)]}"})
+                r = conn.getresponse()
+                r.read()
+                if r.status in (200, 201):
+                    acked.append(event_id)
+                else:
+                    errors.append(r.status)
+            except OSError as exc:
+                errors.append(repr(exc))
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    pool = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return sent_at, acked, errors, time.time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 60 seconds")
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--devices", type=int, default=200)
+    args = parser.parse_args()
+    seconds = 60 * args.scale
+
+    home = tempfile.mkdtemp(prefix="cc-bench-alarms-")
+    os.environ["CARECIRCLE_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL", "")
+    import django
+
+    django.setup()
+    print(f"setting up {args.devices} devices in {home} …", flush=True)
+    session, tokens = setup_city(args.devices)
+    from django.db import connection
+
+    connection.close()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--lifespan", "off"],
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, cwd=str(ROOT),
+    )
+    try:
+        for _ in range(200):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        base = baseline(port)
+        console = Console(port, session)
+        console.start()
+        if not console.connected.wait(10):
+            raise SystemExit("console did not connect")
+        print(f"sending {int(args.rate * seconds)} alarms at {args.rate:.0f}/s …", flush=True)
+        sent_at, acked, errors, took = send_alarms(port, tokens, args.rate, seconds)
+        deadline = time.time() + 30
+        while len(console.received) < len(acked) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        from carecircle.alarms.models import Alarm
+
+        stored = Alarm.objects.filter(event_id__startswith="bench-").count()
+        delivered = Alarm.objects.filter(event_id__startswith="bench-", delivered_at__isnull=False).count()
+        latencies = [(console.received[e] - sent_at[e]) * 1000 for e in acked if e in console.received]
+        result = {
+            "benchmark": "alarms_load",
+            "server": "uvicorn (ASGI), 1 process, SQLite" if connection.vendor == "sqlite" else
+                      f"uvicorn (ASGI), 1 process, {connection.vendor}",
+            "rate_per_s": args.rate,
+            "seconds": round(seconds, 1),
+            "achieved_rate_per_s": round(len(sent_at) / took, 1),
+            "sent": len(sent_at),
+            "acknowledged": len(acked),
+            "stored": stored,
+            "delivered": delivered,
+            "shown_on_console": len(latencies),
+            "all_equal": len(sent_at) == len(acked) == stored == len(latencies),
+            "errors": len(errors),
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "bare_http_p50_ms": round(statistics.median(base), 2),
+            "bare_http_p99_ms": round(percentile(base, 99), 2),
+        }
+        result["p99_over_bare_p99"] = round(result["p99_ms"] / result["bare_http_p99_ms"], 1) if latencies else None
+        print(json.dumps(result, ensure_ascii=False))
+    finally:
+        server.terminate()
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:  # uvicorn waits for the open event stream
+            server.kill()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
