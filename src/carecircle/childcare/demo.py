@@ -1,0 +1,110 @@
+"""The synthetic city's childcare: classes in every filed childcare facility by the national
+setting standard, infants of the registry enrolled by age, a week of attendance, and a batch of
+childcare vouchers (托育券) in the first district, some already redeemed."""
+
+import datetime
+import math
+
+from carecircle.childcare import services, standards
+from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
+from carecircle.core.demo import City
+from carecircle.core.models import User
+from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
+from carecircle.facilities.models import FacilityKind as K
+from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
+
+ORDER = 45
+FILL = 0.75
+CLASS_NAMES = ["苗苗班", "星星班", "月亮班", "太阳班", "彩虹班", "贝贝班", "果果班", "豆豆班"]
+
+
+def _classes_for(facility: Facility) -> list[tuple[str, int]]:
+    """(band, capacity) classes filling the facility's places; kindergartens take 2–3 year olds only."""
+    left, out = facility.childcare_places, []
+    order = [Band.BIG] if facility.kind == K.KINDERGARTEN_CLASS else [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG]
+    i = 0
+    while left >= 6:
+        band = order[i % len(order)]
+        size = min(standards.BANDS[band].max_children, left)
+        out.append((band, size))
+        left -= size
+        i += 1
+    return out
+
+
+def generate(city: City) -> None:
+    rng = city.rng_for("childcare")
+    admin = User.objects.get(username="admin")
+    today = city.today
+    facilities = list(Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED, childcare_places__gt=0)
+                      .order_by("id"))
+    classes = []
+    for f in facilities:
+        puhui_left = f.childcare_places_puhui
+        for n, (band, size) in enumerate(_classes_for(f)):
+            puhui = puhui_left >= size
+            puhui_left -= size if puhui else 0
+            ratio = standards.BANDS[band].children_per_caregiver
+            classes.append(ChildClass(
+                facility=f, region_code=f.region_code, name=CLASS_NAMES[n % len(CLASS_NAMES)] + (str(n // 8 + 1) if n >= 8 else ""),
+                band=band, capacity=size, caregivers=math.ceil(size / ratio), puhui=puhui,
+                monthly_fee=f.childcare_fee_monthly if puhui and f.childcare_fee_monthly else round(rng.uniform(2600, 4200), -1)))
+    ChildClass.objects.bulk_create(classes, batch_size=2000)
+    enrolments = _enrol(city, rng, classes)
+    _attendance(rng, enrolments, today)
+    vouchers, redeemed = _vouchers(city, rng, admin, facilities)
+    city.say(f"  托育班级 {len(classes):,} 个，在托婴幼儿 {len(enrolments):,} 名；托育券 {vouchers:,} 张，已使用 {redeemed}")
+
+
+def _enrol(city, rng, classes) -> list[Enrolment]:
+    today = city.today
+    exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES).values("person_id")
+    youngest = today - datetime.timedelta(days=183)
+    infants = list(Person.objects.filter(birth_date__gt=today.replace(year=today.year - 3), birth_date__lte=youngest)
+                   .exclude(pk__in=exits).values_list("pk", "region_code", "birth_date"))
+    rng.shuffle(infants)
+    by_district_band: dict[tuple[str, str], list] = {}
+    for pk, rc, birth in infants:
+        band = standards.own_band(standards.months_old(birth, today))
+        if band:
+            by_district_band.setdefault((rc[:6], band), []).append((pk, rc, birth))
+    rows = []
+    for c in classes:
+        want = round(c.capacity * rng.uniform(FILL - 0.2, min(1.0, FILL + 0.2)))
+        ratio_cap = c.caregivers * standards.BANDS[c.band].children_per_caregiver
+        pool = by_district_band.get((c.region_code[:6], c.band), [])
+        for _ in range(min(want, ratio_cap)):
+            if not pool:
+                break
+            pk, rc, birth = pool.pop()
+            months = standards.months_old(birth, today)
+            start = max(birth + datetime.timedelta(days=200), today - datetime.timedelta(days=rng.randrange(7, 200)))
+            # the start must fall inside the band too: move it forward to the band's first month if needed
+            start_months = standards.months_old(birth, start)
+            if start_months < standards.BANDS[c.band].months_from:
+                start = today - datetime.timedelta(days=rng.randrange(0, 7 + max(0, (months - standards.BANDS[c.band].months_from)) * 28))
+            rows.append(Enrolment(child_class=c, facility_id=c.facility_id, child_id=pk, region_code=c.region_code,
+                                  child_region_code=rc, start_on=min(start, today)))
+    Enrolment.objects.bulk_create(rows, batch_size=5000)
+    return rows
+
+
+def _attendance(rng, enrolments, today) -> None:
+    days = [today - datetime.timedelta(days=d) for d in range(1, 10)]
+    days = [d for d in days if d.weekday() < 5][:5]
+    rows = [Attendance(enrolment=e, region_code=e.region_code, day=d, present=rng.random() < 0.9)
+            for e in enrolments for d in days if d >= e.start_on]
+    Attendance.objects.bulk_create(rows, batch_size=5000)
+
+
+def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
+    district = city.districts[0]
+    issued = services.voucher_issue(actor=admin, region_code=district.code, batch=f"{city.today.year}年托育体验券",
+                                    amount="500", valid_to=city.today + datetime.timedelta(days=180), day=city.today)
+    local = [f for f in facilities if f.region_code.startswith(district.code[:6])]
+    redeemed = 0
+    if local:
+        for v in Voucher.objects.filter(region_code__startswith=district.code[:6]).order_by("id")[: min(200, issued // 4)]:
+            services.voucher_redeem(actor=admin, code=v.code, facility=rng.choice(local))
+            redeemed += 1
+    return issued, redeemed
