@@ -189,3 +189,21 @@ def test_mchat_record_and_age_window(users, make_person, client_for):
     r = client_for(users["community"]).post(f"/assessment/checks/new/{toddler.pk}/", {
         "kind": "growth", "checked_on": str(TODAY), "weight_kg": "11", "length_cm": "82"})
     assert r.status_code == 302
+
+
+def test_people_to_assess_and_level_counts(users, make_person, client_for):
+    done = make_person(age=85, name="已评估老人")
+    make_person(age=86, name="待评估老人")
+    make_person(age=70, name="年轻老人")
+    make_person(age=85, name="他区老人", region_code=COMMUNITY_B)
+    record(users, done, 3, 60)
+    names = [p.name for p in selectors.people_to_assess(user=users["community"])]
+    assert names == ["待评估老人"]
+    assert len(selectors.people_to_assess(user=users["community"], group="elder", unassessed_only=False)) == 3
+    assert selectors.level_counts(user=users["street"]) == {2: 1}
+    page = client_for(users["community"]).get("/assessment/people/").content.decode()
+    assert "待评估老人" in page and "已评估老人" not in page
+    from carecircle.assessment.home import cards
+
+    assert cards(users["street"])[0]["figures"][2] == ("中度失能", 1)
+    assert cards(users["resident"]) == []

@@ -153,3 +153,14 @@ def test_api_worklist_and_visit(users, planned, client_for):
     assert cov.json()[0]["visited"] == 1
     assert client_for(users["community_b"]).post(f"/api/v1/carevisits/plans/{pid}/visits", body,
                                                  content_type="application/json").status_code == 404
+
+
+def test_periodic_generation_and_home_card(users, planned):
+    from carecircle.carevisits.home import cards
+    from carecircle.carevisits.tasks import generate_month_plans
+
+    generate_month_plans()  # the month exists already: nothing new
+    assert VisitPlan.objects.count() == 3
+    card = cards(users["community"])[0]
+    assert dict(card["figures"])["应探访对象"] == 3 and dict(card["figures"])["我的待访"] == 3
+    assert cards(users["resident"]) == []

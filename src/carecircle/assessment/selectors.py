@@ -86,5 +86,27 @@ def referral_list(*, user, include_referred: bool = True) -> QuerySet[ChildCheck
 def level_counts(*, user, day: datetime.date | None = None) -> dict[int, int]:
     from django.db.models import Count
 
-    rows = assessment_list(user=user, day=day).values("final_level").annotate(n=Count("id"))
+    rows = assessment_list(user=user, day=day).order_by().values("final_level").annotate(n=Count("id"))
     return {r["final_level"]: r["n"] for r in rows}
+
+
+def people_to_assess(*, user, group: str = "senior80", text: str = "", unassessed_only: bool = True,
+                     day: datetime.date | None = None) -> QuerySet:
+    """Older people (80+ by default) or infants in the user's scope, to start an assessment or a
+    check from; for elders, by default those without a valid assessment (Hechuan 二(十一))."""
+    from django.db.models import Exists
+
+    from carecircle.registry.models import Person
+    from carecircle.registry.selectors import active_on, birth_date_bounds
+
+    day = day or datetime.date.today()
+    if group not in ("senior80", "elder", "infant"):
+        raise InvalidInput(_("未知的人群：%(g)s") % {"g": group}, field="group")
+    qs = scope.in_scope(Person.objects.all(), user, "assessment.record").filter(
+        birth_date_bounds(group, day)).filter(active_on(day))
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(name__contains=text)
+    if group != "infant" and unassessed_only:
+        qs = qs.filter(~Exists(_valid_on(day).filter(person=OuterRef("pk"))))
+    return qs.defer("id_number", "phone", "address").order_by("region_code", "name", "id")

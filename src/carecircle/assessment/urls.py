@@ -5,6 +5,7 @@ from carecircle.assessment import views
 prefix = "assessment"
 urlpatterns = [
     path("", views.assessment_list, name="list"),
+    path("people/", views.people, name="people"),
     path("new/<int:person_id>/", views.assessment_new, name="new"),
     path("<int:assessment_id>/", views.assessment_detail, name="detail"),
     path("checks/new/<int:person_id>/", views.check_new, name="check_new"),

@@ -11,6 +11,7 @@ from carecircle.assessment import capability, checks, selectors, services
 from carecircle.assessment.models import AssessmentReason, CheckKind, ReferralStatus
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.registry.selectors import person_age, person_get
 
@@ -31,6 +32,23 @@ def assessment_list(request):
     levels = [(i, str(n), counts.get(i, 0)) for i, n in enumerate(capability.LEVEL_NAMES)]
     return render(request, "assessment/list.html", {
         "page": page, "levels": levels, "level": level, "region": region, "error": error,
+    })
+
+
+@login_required
+def people(request):
+    scope.require_perm(request.user, "assessment.record")
+    group = request.GET.get("group", "senior80")
+    if group not in ("senior80", "elder", "infant"):
+        group = "senior80"
+    text = request.GET.get("q", "")
+    unassessed = request.GET.get("all") != "1"
+    qs = selectors.people_to_assess(user=request.user, group=group, text=text, unassessed_only=unassessed)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
+    rows = [{"p": p, "age": person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page]
+    return render(request, "assessment/people.html", {
+        "page": page, "rows": rows, "group": group, "q": text, "unassessed": unassessed,
     })
 
 

@@ -1,18 +1,22 @@
-"""Monthly plan generation: on the first of each month, every region's plans for the month."""
+"""Plan generation for the current month, for every region. It runs every six hours: generation is
+idempotent (unique person + period), so the first run of a month creates the month's plans and later
+runs create nothing, and a missed run at the turn of the month is caught up within hours."""
 
-from celery.schedules import crontab
+from datetime import timedelta
+
 from django.utils import timezone
 
 from carecircle.core.tasks import periodic
 
 
-@periodic(crontab(day_of_month="1", hour="1", minute="10"))
+@periodic(timedelta(hours=6))
 def generate_month_plans():
     from carecircle.carevisits import plans
     from carecircle.core import audit
 
     today = timezone.localdate()
     result = plans.generate("", today.year, today.month)
-    audit.record(actor=None, action="carevisits.plans_generate", object_type="carevisits.visitplan",
-                 object_id=f"all:{today.year}-{today.month:02d}", system="scheduler",
-                 people=result.people, created=result.created)
+    if result.created:
+        audit.record(actor=None, action="carevisits.plans_generate", object_type="carevisits.visitplan",
+                     object_id=f"all:{today.year}-{today.month:02d}", system="scheduler",
+                     people=result.people, created=result.created)
