@@ -180,6 +180,11 @@ def _create(city, rng, plans, operators) -> list[Facility]:
         r = rng.random()
         status = FilingStatus.FILED if r < 0.9 else FilingStatus.PENDING if r < 0.96 else FilingStatus.RETURNED if r < 0.98 \
             else FilingStatus.CLOSED
+        if kind in (K.CANTEEN, K.GROWTH_STATION, K.ACTIVITY_CENTRE) and seq[kind] <= 3:
+            # a few are always under review, returned or closed, so the review queue and the map show them
+            status = [FilingStatus.PENDING, FilingStatus.RETURNED, FilingStatus.CLOSED][
+                [K.CANTEEN, K.GROWTH_STATION, K.ACTIVITY_CENTRE].index(kind)] if seq[kind] == 1 else \
+                (FilingStatus.PENDING if kind == K.CANTEEN else status)
         filed_on = today - datetime.timedelta(days=rng.randrange(60, 365 * 6)) if status in (FilingStatus.FILED, FilingStatus.CLOSED) else None
         beds_total = sum(p.get(k, 0) for k in ("beds_general", "beds_nursing", "beds_cognitive"))
         staff = max(2, round(beds_total / 4 + p.get("childcare_places", 0) / 5)) if beds_total or p.get("childcare_places") \
@@ -232,7 +237,7 @@ def _grades(city, rng, filed, admin) -> None:
             continue
         if rng.random() < 0.25:
             continue
-        quality = rng.betavariate(5, 2)
+        quality = rng.betavariate(6, 1.5)
         scores = {key: round(maximum * min(1.0, max(0.2, rng.gauss(quality, 0.06))), 1)
                   for key, _label, maximum in standards.FORMS[scheme]}
         grade, total, reasons = services.grade_for(scheme, scores)
