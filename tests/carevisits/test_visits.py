@@ -70,7 +70,7 @@ def test_visit_validation_and_scope(users, planned):
     assert not CareVisit.objects.exists()
 
 
-def test_coverage_and_overdue(users, planned, make_person, with_status):
+def test_coverage_and_overdue(users, planned, make_person, with_status, client_for):
     plans = list(VisitPlan.objects.order_by("person_id"))
     visit(users, plan=plans[0])
     assert selectors.visit_coverage(region_prefix="339901", year=Y, month=M) == (1, 3)
@@ -82,6 +82,8 @@ def test_coverage_and_overdue(users, planned, make_person, with_status):
     # A month whose periods have ended: its open plans are overdue.
     last = TODAY.replace(day=1) - datetime.timedelta(days=1)
     services.plans_generate(actor=users["district"], region_code="339901000000", year=last.year, month=last.month)
+    VisitPlan.objects.filter(period_end=last).update(assignee=None)  # the list shows unassigned ones too
+    assert "未分配" in client_for(users["street"]).get("/carevisits/overdue/").content.decode()
     late = selectors.overdue(user=users["street"])
     assert late.count() == 3 and all(p.period_end == last for p in late)
     assert not selectors.overdue(user=users["street_b"]).exists()
