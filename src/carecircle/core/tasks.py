@@ -189,6 +189,7 @@ class InProcessScheduler(threading.Thread):
 
     def run(self):
         while not self.stopped.is_set():
+            close_old_connections()  # this thread's own connection, between ticks
             self.tick()
             self.stopped.wait(self.tick_seconds)
 
@@ -202,13 +203,10 @@ class InProcessScheduler(threading.Thread):
             if not due:
                 continue
             self.last_run[name] = now
-            close_old_connections()
             try:
                 run_periodic(name, now)
             except Exception:
                 log.exception("periodic task %s failed", name)
-            finally:
-                close_old_connections()
 
     def stop(self):
         self.stopped.set()
