@@ -42,6 +42,8 @@ def test_alarm_while_worker_stopped_is_delivered_when_it_starts(client, make_per
     incident = Incident.objects.get()
     assert incident.alarm_count == 5
     assert set(Alarm.objects.values_list("incident_id", flat=True)) == {incident.pk}
+    first = Alarm.objects.order_by("id").first()
+    assert incident.opened_at == first.received_at < first.delivered_at  # the wait counts from receipt
     # Once the worker runs, a new alarm is delivered without waiting for a poll.
     assert post_alarm(client, token, event_id="running").status_code == 201
     assert wait_for(lambda: Incident.objects.get().alarm_count == 6, timeout=5)

@@ -88,9 +88,10 @@ def _group(alarm: Alarm, now) -> Incident:
     label = AlarmKind(alarm.kind).label
     where = f"（{alarm.device.location}）" if alarm.device.location else ""
     if incident is None:
+        # The call waits from the moment the alarm was received, however late the delivery.
         incident = incident_create(
             person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
-            now=now, device=alarm.device,
+            now=alarm.received_at, device=alarm.device,
         )
     elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority
         priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now))
