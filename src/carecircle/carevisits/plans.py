@@ -4,8 +4,9 @@ Each group is one indexed query (registry statuses via PersonStatus.region_code,
 Person.birth_date, disability via the current capability assessments); people who have died or
 moved away on the month's first day are left out. A person in several groups gets the most frequent
 of their groups' rules (the rule of the most specific region wins per group) and one plan per slot
-of the month. Plans are inserted with ON CONFLICT DO NOTHING against the unique (person,
-period_start) constraint, so generating the same month again creates nothing twice.
+of the month. Plans already there are skipped, and the rest are inserted with ON CONFLICT DO NOTHING
+against the unique (person, period_start) constraint, so generating the same month again (or two
+runs at once) creates nothing twice.
 """
 
 import calendar
@@ -13,10 +14,18 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from carecircle.carevisits.models import FREQUENCY_RANK, Frequency, VisitGroup, VisitPlan, VisitRule
+from carecircle.carevisits.models import (
+    FREQUENCY_RANK,
+    Frequency,
+    PlanStatus,
+    VisitGroup,
+    VisitPlan,
+    VisitRule,
+)
 from carecircle.core.models import RoleGrant
 from carecircle.core.roles import Role
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
@@ -122,9 +131,13 @@ def generate(prefix: str, year: int, month: int) -> Generated:
     workers = workers_by_community(prefix)
     turn: dict[str, int] = defaultdict(int)
     slot_cache = {f: slots(f, year, month) for f in Frequency.values}
-    before = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)).count()
-    rows, total = [], 0
+    month_plans = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last))
     with transaction.atomic():
+        # Skip what exists already (the unique constraint still guards against a concurrent run).
+        existing = set(month_plans.values_list("person_id", "period_start").iterator(chunk_size=20000))
+        before = len(existing)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows, total = [], 0
         for pid, (_rank, frequency) in best.items():
             region = where[pid]
             pool = workers.get(region)
@@ -134,14 +147,37 @@ def generate(prefix: str, year: int, month: int) -> Generated:
                 turn[region] += 1
             why = "、".join(reasons[pid])[:200]
             for start, end in slot_cache[frequency]:
-                rows.append(VisitPlan(person_id=pid, region_code=region, period_start=start, period_end=end,
-                                      frequency=frequency, reasons=why, assignee_id=assignee))
+                total += 1
+                if (pid, start) not in existing:
+                    rows.append((pid, region, start, end, frequency, why, assignee, PlanStatus.PLANNED, now))
             if len(rows) >= BATCH:
-                total += len(rows)
-                VisitPlan.objects.bulk_create(rows, ignore_conflicts=True)
+                _insert(rows)
                 rows = []
         if rows:
-            total += len(rows)
-            VisitPlan.objects.bulk_create(rows, ignore_conflicts=True)
-        after = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)).count()
+            _insert(rows)
+        after = month_plans.count()
     return Generated(people=len(best), plans=total, created=after - before)
+
+
+COLUMNS = ("person_id", "region_code", "period_start", "period_end", "frequency", "reasons", "assignee_id",
+           "status", "created_at")
+
+
+def _insert(rows: list[tuple]) -> None:
+    """Insert plan rows, skipping any that exist (ON CONFLICT on the unique person + period_start).
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT; others: executemany."""
+    table = VisitPlan._meta.db_table
+    cols = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS _plan_rows (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+            cursor.execute("TRUNCATE _plan_rows")
+            with cursor.cursor.copy(f"COPY _plan_rows ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _plan_rows "
+                           "ON CONFLICT (person_id, period_start) DO NOTHING")
+        else:
+            marks = ", ".join(["%s"] * len(COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
+                               "ON CONFLICT (person_id, period_start) DO NOTHING", rows)
