@@ -163,13 +163,17 @@ def main():
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 60 seconds")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn processes; more than 1 fans events out through Redis (CARECIRCLE_REDIS_URL)")
     args = parser.parse_args()
     seconds = 60 * args.scale
 
     home = tempfile.mkdtemp(prefix="cc-bench-alarms-")
     os.environ["CARECIRCLE_HOME"] = home
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
-    os.environ["CELERY_BROKER_URL"] = os.environ.get("CELERY_BROKER_URL", "")
+    os.environ["CELERY_BROKER_URL"] = ""  # deliveries by each web process's own worker thread
+    if args.workers > 1:
+        os.environ.setdefault("CARECIRCLE_REDIS_URL", "redis://127.0.0.1:6379/14")
     import django
 
     django.setup()
@@ -182,7 +186,7 @@ def main():
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--lifespan", "off"],
+         "--port", str(port), "--log-level", "warning", "--lifespan", "off", "--workers", str(args.workers)],
         env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, cwd=str(ROOT),
     )
     try:
@@ -210,8 +214,8 @@ def main():
         latencies = [(console.received[e] - sent_at[e]) * 1000 for e in acked if e in console.received]
         result = {
             "benchmark": "alarms_load",
-            "server": "uvicorn (ASGI), 1 process, SQLite" if connection.vendor == "sqlite" else
-                      f"uvicorn (ASGI), 1 process, {connection.vendor}",
+            "server": f"uvicorn (ASGI), {args.workers} process(es), {connection.vendor}"
+                      + (", Redis fan-out" if args.workers > 1 else ""),
             "rate_per_s": args.rate,
             "seconds": round(seconds, 1),
             "achieved_rate_per_s": round(len(sent_at) / took, 1),

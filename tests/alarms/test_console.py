@@ -135,3 +135,23 @@ def test_devices_page_registers_and_shows_token_once(client_for, users, make_per
     assert "设备编号已登记" in r.content.decode()
     assert "S-9" in c.get("/alarms/devices/").content.decode()
     assert "S-9" not in client_for(users["community_b"]).get("/alarms/devices/").content.decode()
+
+
+def test_events_fan_out_through_redis_between_processes(redis_url, monkeypatch, users, make_person, t0):
+    """With several web processes the hub publishes to Redis and every process's listener feeds its
+    own consoles; here the publisher and the listener share a process but meet only in Redis."""
+    from carecircle.alarms.hub import ThreadSubscriber
+
+    monkeypatch.setenv("CARECIRCLE_REDIS_URL", redis_url)
+    a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
+    sub = hub.subscribe(ThreadSubscriber(["339901"]))
+    try:
+        assert hub.listening.wait(5)
+        hub.publish(incident_event(a))
+        data = sub.get(timeout=5)
+        assert data is not None and json.loads(data)["id"] == a.pk
+        import redis
+
+        assert redis.Redis.from_url(redis_url).publish("carecircle:alarms:console", "{}") >= 1  # really via Redis
+    finally:
+        hub.unsubscribe(sub)

@@ -11,6 +11,7 @@ import abc
 import asyncio
 import json
 import logging
+import os
 import queue
 import threading
 
@@ -77,6 +78,7 @@ class Hub:
         self.subscribers: set[Subscriber] = set()
         self._listener: threading.Thread | None = None
         self._redis = None
+        self.listening = threading.Event()  # set while the Redis listener is subscribed
 
     # -- subscribers
     def subscribe(self, sub: Subscriber) -> Subscriber:
@@ -118,11 +120,11 @@ class Hub:
 
     # -- Redis
     def _client(self, url):
-        if self._redis is None:
+        if self._redis is None or self._redis[0] != url:
             import redis
 
-            self._redis = redis.Redis.from_url(url, socket_connect_timeout=2)
-        return self._redis
+            self._redis = (url, redis.Redis.from_url(url, socket_connect_timeout=2))
+        return self._redis[1]
 
     def _ensure_listener(self):
         with self.lock:
@@ -140,18 +142,25 @@ class Hub:
             try:
                 pubsub = redis.Redis.from_url(redis_url()).pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
+                pubsub.get_message(timeout=5)  # the subscribe confirmation
+                self.listening.set()
                 for message in pubsub.listen():
                     if message.get("type") == "message":
                         raw = message["data"]
                         self.fan_out(raw.decode() if isinstance(raw, bytes) else raw)
             except Exception:  # noqa: BLE001 - reconnect; consoles reload the queue on reconnect
+                self.listening.clear()
                 log.exception("Redis listener lost its connection; retrying")
                 time.sleep(1)
 
 
 def redis_url() -> str:
+    """The Redis to fan out through: the Celery broker when it is Redis, else CARECIRCLE_REDIS_URL
+    (several web processes without Celery); empty for the in-process hub."""
     url = getattr(settings, "CELERY_BROKER_URL", "") or ""
-    return url if url.startswith(("redis://", "rediss://")) else ""
+    if url.startswith(("redis://", "rediss://")):
+        return url
+    return os.environ.get("CARECIRCLE_REDIS_URL", "")
 
 
 hub = Hub()
