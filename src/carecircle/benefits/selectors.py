@@ -21,6 +21,8 @@ from carecircle.benefits.models import (
 from carecircle.core import regions, scope
 from carecircle.core.errors import NotFound
 
+CENT = Decimal("0.01")
+
 
 def entitlements_for(*, person, day: datetime.date) -> list[dict]:
     """What `person` is entitled to on `day`: one dict per programme they qualify for, with keys
@@ -116,7 +118,7 @@ def fund_balances(*, user) -> list[dict]:
         sums = dict(
             LedgerLine.objects.filter(fund=fund).values_list("account").annotate(s=Sum("amount")).order_by()
         )
-        out.append({"fund": fund, **{a: (sums.get(a) or Decimal("0")) for a in Account.values}})
+        out.append({"fund": fund, **{a: (sums.get(a) or Decimal("0")).quantize(CENT) for a in Account.values}})
     return out
 
 
@@ -126,8 +128,12 @@ def balances(*, user, fund_id: int | None = None, group: tuple[str, ...] = ("pro
     lines = LedgerLine.objects.filter(fund__in=funds)
     if fund_id:
         lines = lines.filter(fund_id=fund_id)
-    return list(lines.values("fund__name", *group, "account").annotate(total=Sum("amount")).order_by(
+    rows = list(lines.values("fund__name", *group, "account").annotate(total=Sum("amount")).order_by(
         "fund__name", *group, "account"))
+    for r in rows:
+        r["total"] = (r["total"] or Decimal("0")).quantize(CENT)
+        r["account_label"] = str(Account(r["account"]).label)
+    return rows
 
 
 def ledger_check() -> dict:
