@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from carecircle.core import demo, names
+from carecircle.core import demo, names, plugins
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.roles import Role
 
@@ -28,6 +28,10 @@ class Command(BaseCommand):
             raise CommandError("--scale 应在 0 到 2 之间（1 = 260万老年人）")
         if fresh:
             call_command("flush", interactive=False, verbosity=0)
+            # flush also empties the reference data that migrations load (catalogues, standards…):
+            # each module that has some loads it again through its idempotent reference.ensure().
+            for module in plugins.optional_submodules("reference"):
+                module.ensure()
         if Region.objects.filter(code=CITY_CODE).exists():
             raise CommandError("模拟城市已存在。要重新生成，请加 --fresh（会清空全部数据），或换一个 CARECIRCLE_HOME。")
         city = demo.City(seed=seed, scale=scale, today=today or datetime.date.today(), rng=random.Random(seed),
