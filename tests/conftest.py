@@ -168,3 +168,21 @@ def browser_login(page, live_server_url: str, username: str, password: str = PAS
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _reload_reference_data_after_flush(request, django_db_blocker):
+    """A transactional test (live server, browser, Celery worker) ends with a flush of the whole
+    database, which also empties the reference data that migrations load. Load it again, so the
+    tests after it see the database as migrations left it."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from carecircle.core import plugins
+
+        with django_db_blocker.unblock():
+            for module in plugins.optional_submodules("reference"):
+                module.ensure()
