@@ -16,6 +16,7 @@ import datetime
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -241,6 +242,7 @@ def main():
         except subprocess.TimeoutExpired:  # uvicorn waits for the open event stream
             server.kill()
             server.wait()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

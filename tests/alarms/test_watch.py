@@ -115,3 +115,13 @@ def test_inactivity_for_person_living_alone_in_daytime(alone, make_person, make_
     services.alarm_receive(device=motion, event_id="m2", kind="motion", device_time=later, now=later + S)
     delivery.deliver_pending(now=later + S)
     assert i.timeline.filter(text__contains="检测到活动").exists()
+
+
+def test_device_that_never_sent_a_heartbeat_goes_offline(make_person, make_device):
+    from django.utils import timezone
+
+    device, _ = make_device(make_person(), heartbeat_seconds=600)
+    now = timezone.now()
+    assert watch.offline_check(now=now + 1100 * S) == 0
+    assert watch.offline_check(now=now + 1300 * S) == 1
+    assert Incident.objects.get(source=Source.OFFLINE).device == device

@@ -51,7 +51,8 @@ def deliver_pending(*, now=None, limit: int = 10_000) -> int:
 
 def _deliver_batch(*, now, size: int) -> int:
     with transaction.atomic():
-        qs = pending().order_by("id").select_related("person", "device")
+        qs = (pending().order_by("id").select_related("person", "device")
+              .defer("person__id_number", "person__phone", "person__address"))  # no decryption needed
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
         batch = list(qs[:size])

@@ -88,7 +88,9 @@ def device_register(
 def device_for_token(token: str) -> Device | None:
     if not token:
         return None
-    return Device.objects.filter(token_hash=token_hash(token), active=True).select_related("person").first()
+    # Only the device's own columns: loading the person would decrypt their ID number, phone and address.
+    return (Device.objects.filter(token_hash=token_hash(token), active=True)
+            .only("id", "person_id", "region_code", "heartbeat_seconds", "kind").first())
 
 
 # ------------------------------------------------------------------ intake (device-authenticated)

@@ -5,7 +5,7 @@ function takes `now` so that tests drive it with a fake clock."""
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from carecircle.alarms.models import (
     DeviceKind,
     Incident,
     IncidentState,
+    Policy,
     Responder,
     ResponderState,
     Source,
@@ -96,7 +97,18 @@ def offline_check(*, now=None) -> int:
     opened = 0
     open_ids = set(Incident.objects.filter(source=Source.OFFLINE).exclude(state=IncidentState.RESOLVED)
                    .values_list("device_id", flat=True))
-    devices = Device.objects.filter(active=True).select_related("person").order_by("id")
+    # Set-based first pass: per heartbeat interval (a handful of distinct values) the devices silent
+    # for longer than the smallest grace factor of any policy; then each device against its own policy.
+    min_factor = min([p.offline_grace_factor for p in Policy.objects.all()] + [Policy().offline_grace_factor])
+    silent_q = Q()
+    for hb in Device.objects.filter(active=True).values_list("heartbeat_seconds", flat=True).distinct():
+        cutoff = now - datetime.timedelta(seconds=hb * min_factor)
+        silent_q |= Q(heartbeat_seconds=hb) & (Q(last_heartbeat_at__lt=cutoff)
+                                               | Q(last_heartbeat_at__isnull=True, created_at__lt=cutoff))
+    if not silent_q:
+        return 0
+    devices = (Device.objects.filter(active=True).filter(silent_q).select_related("person")
+               .defer("person__id_number", "person__phone", "person__address").order_by("id"))
     for device in devices.iterator(chunk_size=2000):
         if device.pk in open_ids:
             continue
