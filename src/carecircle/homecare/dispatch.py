@@ -44,7 +44,7 @@ class Problem:
     speed_kmh: float = 15.0
     fair_minutes: float = 4.0  # cost of one more visit for a caregiver (fair share)
     max_visits: int = 12
-    slice_minutes: float = 30.0
+    slice_minutes: float = 15.0
 
 
 @dataclass
