@@ -170,8 +170,8 @@ def _insert(rows: list[tuple]) -> None:
     cols = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS _plan_rows (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-            cursor.execute("TRUNCATE _plan_rows")
+            cursor.execute("DROP TABLE IF EXISTS _plan_rows")
+            cursor.execute(f"CREATE TEMP TABLE _plan_rows ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
             with cursor.cursor.copy(f"COPY _plan_rows ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
