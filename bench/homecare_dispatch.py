@@ -37,8 +37,11 @@ def build(scale: float, seed: int) -> engine.Problem:
     # people cluster around 120 community centres
     centres = np.column_stack([LAT0 + rng.random(120) * HEIGHT_DEG, LNG0 + rng.random(120) * WIDTH_DEG])
     home = centres[rng.integers(0, 120, n_orders)] + rng.normal(0, 0.004, (n_orders, 2))
-    cell = lambda lat, lng: (np.clip(((lat - LAT0) / HEIGHT_DEG * GRID[0]).astype(int), 0, GRID[0] - 1) * GRID[1]
-                             + np.clip(((lng - LNG0) / WIDTH_DEG * GRID[1]).astype(int), 0, GRID[1] - 1))  # noqa: E731
+
+    def cell(lat, lng):  # the provider area a point falls in
+        row = np.clip(((lat - LAT0) / HEIGHT_DEG * GRID[0]).astype(int), 0, GRID[0] - 1)
+        return row * GRID[1] + np.clip(((lng - LNG0) / WIDTH_DEG * GRID[1]).astype(int), 0, GRID[1] - 1)
+
     kinds = rng.choice(len(ITEMS), n_orders, p=[i[3] for i in ITEMS])
     minutes = np.array([ITEMS[k][0] for k in kinds], dtype=float)
     # meals delivered 10:30–12:30 and 16:30–18:00, the rest 8:00–17:30, on the quarter hour
