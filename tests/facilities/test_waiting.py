@@ -14,7 +14,7 @@ from tests.conftest import COMMUNITY_A2
 def levels(monkeypatch):
     """Capability levels by person id, standing in for the assessment module's current_level."""
     known = {}
-    monkeypatch.setattr(waiting, "capability_level", lambda person, day: known.get(person.pk))
+    monkeypatch.setattr(waiting, "capability_levels", lambda persons, day: {p.pk: known.get(p.pk) for p in persons})
     return known
 
 
@@ -135,3 +135,18 @@ def test_applicant_sees_place_and_reason(users, make_person, home, levels, clien
     assert "年龄：80岁" in places[0]["reason"] and "特困" in places[0]["rule"]
     page = client_for(users["resident"]).get("/map/my-waiting/")
     assert page.status_code == 200 and "第 2 位" in page.content.decode()
+
+
+def test_levels_come_from_the_assessment_module(users, make_person, home):
+    """Without stand-ins: a real GB/T 42195 assessment (when that module is installed) moves an applicant up."""
+    assessment = pytest.importorskip("carecircle.assessment.services")
+    from carecircle.assessment.capability import ITEMS
+
+    younger, older = make_person(age=70, name="评估后失能"), make_person(age=90, name="未评估者")
+    apply(users, home, older, 0)
+    apply(users, home, younger, 1)
+    assert names(home) == ["未评估者", "评估后失能"]
+    worst = {code: min(item.scores) for code, item in ITEMS.items()}
+    assessment.assessment_record(actor=users["admin"], person=younger, assessed_on=datetime.date.today(), answers=worst)
+    place = waiting.ranked(home)[0]
+    assert place.entry.person.name == "评估后失能" and "完全失能" in place.reason

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from carecircle.facilities import selectors
-from carecircle.facilities.models import CHILDCARE_KINDS, FacilityKind
+from carecircle.facilities.models import CHILDCARE_KINDS, FacilityKind, FilingStatus
 
 ELDER_GROUP = "elder"
 CHILD_GROUP = "child"
@@ -21,6 +21,8 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
     day = day or timezone.localdate()
     grades = selectors.current_grades([f.pk for f in facilities], day)
     free = selectors.free_places(facilities, day)
+    kind_labels = {value: str(label) for value, label in FacilityKind.choices}  # translated once, not per row
+    status_labels = {value: str(label) for value, label in FilingStatus.choices}
     features = []
     for f in facilities:
         g = grades.get(f.pk)
@@ -33,10 +35,10 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
                 "id": f.pk,
                 "name": f.name,
                 "kind": f.kind,
-                "kind_label": str(FacilityKind(f.kind).label),
+                "kind_label": kind_labels[f.kind],
                 "group": group_of(f.kind),
                 "status": f.status,
-                "status_label": f.get_status_display(),
+                "status_label": status_labels[f.status],
                 "filing_number": f.filing_number,
                 "address": f.address,
                 "opening_hours": f.opening_hours,

@@ -25,7 +25,7 @@ from carecircle.facilities.models import (
 )
 from carecircle.facilities.selectors import in_facility_scope, require_facility
 from carecircle.registry.identity import age_on
-from carecircle.registry.models import EXIT_STATUSES, PersonStatus, StatusKind
+from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
 
 LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}
 CRITERIA = {
@@ -38,22 +38,20 @@ CRITERIA = {
 }
 
 
-def capability_level(person, day: datetime.date) -> int | None:
-    """The person's capability level (0 能力完好 … 4 完全失能) from the assessment module, or None
-    when it is not installed or the person has no assessment in force."""
+def capability_levels(persons, day: datetime.date) -> dict[int, int | None]:
+    """Capability level (0 能力完好 … 4 完全失能) per person id from the assessment module, in one
+    query; None for a person without an assessment in force, or when the module is not installed."""
+    ids = [p.pk for p in persons]
     try:
-        from carecircle.assessment.selectors import current_level
+        from carecircle.assessment.selectors import level_subquery
     except ImportError:
-        return None
-    value = current_level(person, day)
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    for attr in ("final_level", "level"):
-        if getattr(value, attr, None) is not None:
-            return int(getattr(value, attr))
-    return None
+        try:
+            from carecircle.assessment.selectors import current_level
+        except ImportError:
+            return dict.fromkeys(ids)
+        return {p.pk: current_level(p, day) for p in persons}
+    rows = Person.objects.filter(pk__in=ids).annotate(level=level_subquery(day)).values_list("pk", "level")
+    return {pk: level for pk, level in rows}
 
 
 def rule_for(facility: Facility, day: datetime.date) -> WaitingRule:
@@ -83,9 +81,10 @@ def _facts(entries, day) -> dict[int, dict]:
                                     valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values_list("person_id", "kind")
     )
+    levels = capability_levels([e.person for e in entries], day)
     out = {}
     for e in entries:
-        level = capability_level(e.person, day)
+        level = levels.get(e.person_id)
         out[e.pk] = {
             "tekun": (e.person_id, StatusKind.TEKUN) in held,
             "severe_disability": (e.person_id, StatusKind.SEVERE_DISABILITY) in held,
