@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -188,7 +189,7 @@ def main():
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--lifespan", "off", "--workers", str(args.workers)],
-        env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, cwd=str(ROOT),
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, cwd=str(ROOT), start_new_session=True,
     )
     try:
         for _ in range(200):
@@ -236,11 +237,11 @@ def main():
         result["p99_over_bare_p99"] = round(result["p99_ms"] / result["bare_http_p99_ms"], 1) if latencies else None
         print(json.dumps(result, ensure_ascii=False))
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the server and its worker processes
         try:
             server.wait(5)
         except subprocess.TimeoutExpired:  # uvicorn waits for the open event stream
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
         shutil.rmtree(home, ignore_errors=True)
 
