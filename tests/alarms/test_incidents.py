@@ -151,3 +151,16 @@ def test_phone_call_opens_acknowledged_incident(make_person, users, t0):
     assert i.timeline.filter(kind="note", text="老人来电说头晕").exists()
     with pytest.raises(InvalidInput):
         services.incident_open_by_phone(actor=users["operator"], person=person, kind="nonsense", now=t0)
+
+
+def test_capability_level_read_from_the_assessment_module(make_person, make_device, t0, monkeypatch):
+    """The real assessment selectors (when installed) give 0–4; 重度失能 raises the priority."""
+    import datetime as dt
+
+    assessment = pytest.importorskip("carecircle.assessment.selectors")
+    from carecircle.alarms.policy import capability_level
+
+    person = make_person(age=70)
+    monkeypatch.setattr(assessment, "current_level", lambda p, day: 3 if p.pk == person.pk else None)
+    assert capability_level(person, dt.date(2026, 3, 10)) == (3, "重度失能")
+    assert capability_level(make_person(), dt.date(2026, 3, 10)) == (None, "")

@@ -6,6 +6,7 @@ import logging
 import time
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from carecircle.alarms.models import Policy
 from carecircle.registry import selectors as registry_selectors
@@ -19,6 +20,8 @@ DEFAULT_KIND_PRIORITY = {
     "tamper": 30, "door": 20, "motion": 10, "low_battery": 15,
     "phone": 60, "offline": 30, "inactivity": 55,
 }
+# Capability levels of GB/T 42195-2022, 0–4.
+LEVEL_NAMES = (_l("能力完好"), _l("轻度失能"), _l("中度失能"), _l("重度失能"), _l("完全失能"))
 DEFAULT_PERSON_BONUS = {"disabled": 15, "living_alone": 10, "severe_disability": 10, "age80": 5, "tekun": 5}
 
 
@@ -67,9 +70,12 @@ def capability_level(person: Person, day: datetime.date):
     level = getattr(result, "level", result)
     label = str(getattr(result, "label", "") or getattr(result, "get_level_display", lambda: "")() or "")
     try:
-        return int(level), label
+        level = int(level)
     except (TypeError, ValueError):
         return None, label
+    if not label and 0 <= level < len(LEVEL_NAMES):
+        label = str(LEVEL_NAMES[level])
+    return level, label
 
 
 def person_factors(person: Person, day: datetime.date) -> dict:
