@@ -220,7 +220,7 @@ def fill(force: bool = False) -> int:
     po = load_po()
     table = load_table()
     nplurals = nplurals_of(po)
-    filled = kept = overwritten = 0
+    filled = kept = overwritten = differ = 0
     missing: list[str] = []
     errors: list[str] = []
     for entry in active(po):
@@ -246,6 +246,7 @@ def fill(force: bool = False) -> int:
                 continue
             if not force:
                 kept += 1
+                differ += 1
                 continue
             overwritten += 1
         else:
@@ -261,7 +262,8 @@ def fill(force: bool = False) -> int:
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.metadata_is_fuzzy = False
     po.save(str(PO_PATH))
-    print(f"fill: {filled} filled from {rel(TABLE_PATH)}, {overwritten} overwritten, {kept} kept")
+    note = f" ({differ} differ from the table: --force to overwrite them)" if differ else ""
+    print(f"fill: {filled} filled from {rel(TABLE_PATH)}, {overwritten} overwritten, {kept} kept{note}")
     if missing:
         print(f"fill: {len(missing)} msgids have no translation in {rel(TABLE_PATH)}:")
         for key in missing:
