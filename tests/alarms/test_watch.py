@@ -125,3 +125,13 @@ def test_device_that_never_sent_a_heartbeat_goes_offline(make_person, make_devic
     assert watch.offline_check(now=now + 1100 * S) == 0
     assert watch.offline_check(now=now + 1300 * S) == 1
     assert Incident.objects.get(source=Source.OFFLINE).device == device
+
+
+def test_old_heartbeats_are_pruned(make_person, make_device, t0):
+    from carecircle.alarms.models import Heartbeat
+
+    device, _ = make_device(make_person())
+    services.heartbeat_receive(device=device, beat_id="old", device_time=t0, now=t0)
+    services.heartbeat_receive(device=device, beat_id="new", device_time=t0 + 6 * 86400 * S, now=t0 + 6 * 86400 * S)
+    assert watch.prune_heartbeats(now=t0 + 8 * 86400 * S) == 1
+    assert list(Heartbeat.objects.values_list("beat_id", flat=True)) == ["new"]

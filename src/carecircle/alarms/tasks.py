@@ -31,3 +31,9 @@ def offline_check():
 @periodic(timedelta(minutes=5), name="alarms.inactivity_check")
 def inactivity_check():
     watch.inactivity_check()
+
+
+@periodic(timedelta(hours=1), name="alarms.prune_heartbeats")
+def prune_heartbeats():
+    """Heartbeats are kept a week (the device keeps its last one on `last_heartbeat_at`)."""
+    watch.prune_heartbeats()

@@ -172,3 +172,11 @@ def inactivity_check(*, now=None) -> int:
         opened += 1
     return opened
 
+
+
+def prune_heartbeats(*, now=None, keep_days: int = 7) -> int:
+    from carecircle.alarms.models import Heartbeat
+
+    now = now or timezone.now()
+    deleted, _ = Heartbeat.objects.filter(received_at__lt=now - datetime.timedelta(days=keep_days)).delete()
+    return deleted
