@@ -250,11 +250,16 @@ def _family_order(city, rng, providers, items) -> None:
     start = timezone.make_aware(datetime.datetime.combine(city.today + datetime.timedelta(days=1),
                                                           datetime.time(9, 30)))
     try:
-        services.order_create(actor=family, person=person, item=items["bath.home"], provider=offers[0],
-                              window_start=start, idempotency_key="demo:family:bath",
-                              now=start - datetime.timedelta(days=1), notes="老人怕冷，请提前开暖风")
+        order = services.order_create(actor=family, person=person, item=items["bath.home"], provider=offers[0],
+                                      window_start=start, idempotency_key="demo:family:bath",
+                                      now=start - datetime.timedelta(days=1), notes="老人怕冷，请提前开暖风")
     except Exception:  # noqa: BLE001 - the first provider may not price 助浴
         return
+    # offered to the demo caregiver account, who finds it on the phone page to accept
+    admin = User.objects.filter(username="provider").first()
+    carer = Caregiver.objects.filter(user__username="caregiver", organisation_id=order.provider_id).first()
+    if admin is not None and carer is not None:
+        services_dispatch.order_reassign(actor=admin, order=order, caregiver=carer, reason="指定熟悉老人的护理员")
 
 
 def _plans(city, rng, providers, items, elders, admin) -> None:

@@ -18,7 +18,7 @@ def cards(user) -> list[dict]:
         route = selectors.caregiver_route(caregiver=caregiver, day=today)
         out.append({
             "title": _("我今天的服务"),
-            "entries": [(f"{r['order'].window_start:%H:%M} {r['order'].item.name} · {r['order'].person.name}",
+            "entries": [(f"{timezone.localtime(r['order'].window_start):%H:%M} {r['order'].item.name} · {r['order'].person.name}",
                          reverse("homecare:order_detail", args=[r["order"].pk])) for r in route[:8]],
             "figures": [(_("服务单数"), len(route))],
             "link": (_("打开手机签到页"), reverse("homecare:my_visits")),

@@ -1,8 +1,9 @@
-"""Periodic work of home services."""
+"""Periodic work of home services. Every run is idempotent (idempotency keys, unique constraints,
+rebuildable statements), so hourly and daily timers are safe where a clock time would be nicer.
+(Timedelta schedules: core.tasks.slot_for does not yet handle a Celery crontab.)"""
 
 import datetime
 
-from celery.schedules import crontab
 from django.utils import timezone
 
 from carecircle.core.tasks import periodic
@@ -15,26 +16,32 @@ def escalate_unassigned_orders():
     return escalate_unassigned()
 
 
-@periodic(crontab(hour=18, minute=0))
+@periodic(datetime.timedelta(hours=1))
 def generate_care_plan_orders():
-    """Tomorrow's orders from recurring plans, in the evening so that dispatch can run overnight."""
+    """Tomorrow's orders from recurring plans (keys plan:<id>:<day> make repeats no-ops)."""
     from carecircle.homecare.careplans import careplans_generate
 
     return careplans_generate(day=timezone.localdate() + datetime.timedelta(days=1))
 
 
-@periodic(crontab(hour=20, minute=0))
+@periodic(datetime.timedelta(hours=1))
 def dispatch_tomorrow():
+    """Offer tomorrow's waiting orders; only orders nobody holds are touched."""
     from carecircle.homecare.services_dispatch import dispatch_day
 
     return dispatch_day(actor=None, day=timezone.localdate() + datetime.timedelta(days=1))
 
 
-@periodic(crontab(day_of_month=1, hour=2, minute=0))
+@periodic(datetime.timedelta(days=1))
 def month_end_statements():
+    """In the first days of a month, (re)build last month's statements, so that late check-outs and
+    reviews of held visits are taken in; from the 6th the statement stands."""
     from carecircle.homecare.models import Provider
     from carecircle.homecare.settlement import statement_generate
 
-    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    today = timezone.localdate()
+    if today.day > 5:
+        return
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     for provider in Provider.objects.filter(active=True):
         statement_generate(actor=None, provider=provider, month=last_month)
