@@ -59,7 +59,7 @@ def main():
     ], batch_size=2000)
     beds, stays, evals = [], [], []
     grade = GradeLevel.objects.get(scheme="star", code="3")
-    for n, f in enumerate(rows[::10]):
+    for f in rows[::10]:
         if f.beds_general:
             b = Bed(facility=f, region_code=f.region_code, code="A0001", kind="general")
             beds.append(b)

@@ -136,7 +136,8 @@ def test_review_through_the_page(client_for, users, facilities):
 
 STAFF_ROUTES = [
     "/map/facilities/{facility}/", "/map/facilities/{facility}/change/", "/map/facilities/{facility}/evaluate/",
-    "/map/facilities/{facility}/offer/", "/map/filings/{filing}/", "/api/v1/facilities/{facility}",
+    "/map/facilities/{facility}/offer/", "/map/filings/{filing}/", "/map/facilities/{facility}/beds/",
+    "/map/facilities/{facility}/admit/", "/map/facilities/{facility}/waiting/", "/map/stays/{stay}/discharge/", "/api/v1/facilities/{facility}",
     "/api/v1/facilities/{facility}/waiting",
 ]
 
@@ -147,7 +148,7 @@ def test_staff_routes_refuse_other_region(client_for, users, facilities, outside
     c = client_for(users[outsider])
     filing = facilities["home"].filings.first()
     for route in STAFF_ROUTES:
-        url = route.format(facility=facilities["home"].pk, filing=filing.pk)
+        url = route.format(facility=facilities["home"].pk, filing=filing.pk, stay=facilities["home"].stays.first().pk)
         r = c.get(url)
         if r.status_code == 405:
             r = c.post(url, {})
@@ -155,3 +156,25 @@ def test_staff_routes_refuse_other_region(client_for, users, facilities, outside
     assert "东湖福利院" not in c.get("/map/facilities/").content.decode()
     r = c.post(f"/api/v1/filings/{filing.pk}/review", {"approve": True}, content_type="application/json")
     assert r.status_code in (403, 404)
+
+
+def test_bed_register_admission_and_waiting_through_pages(client_for, users, make_facility, make_person):
+    from carecircle.facilities.models import Stay, WaitingEntry
+
+    private = make_facility("nursing_private", beds_general=3)
+    c = client_for(users["district"])
+    c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": 2})
+    assert private.beds.count() == 2
+    r = c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": 2}, follow=True)
+    assert "超过备案" in r.content.decode()
+    elder = make_person(age=81)
+    c.post(f"/map/facilities/{private.pk}/admit/", {"person_id": elder.pk, "bed_kind": "general"})
+    stay = Stay.objects.get(person=elder)
+    c.post(f"/map/stays/{stay.pk}/discharge/", {"reason": "回家养老"})
+    stay.refresh_from_db()
+    assert stay.discharged_on is not None
+    public = make_facility("nursing_public", beds_general=3)
+    client_for(users["community"]).post(f"/map/facilities/{public.pk}/waiting/", {"person_id": elder.pk, "bed_kind": "general"})
+    assert WaitingEntry.objects.filter(facility=public, person=elder).exists()
+    page = c.get(f"/map/facilities/{public.pk}/").content.decode()
+    assert elder.name in page and "轮候" in page

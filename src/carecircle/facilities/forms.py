@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.facilities import standards
-from carecircle.facilities.models import FacilityKind, FilingKind
+from carecircle.facilities.models import BedKind, Facility, FacilityKind, FilingKind
 
 
 class FacilityForm(forms.Form):
@@ -42,7 +42,7 @@ class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("申报类别"), choices=[(FilingKind.CHANGE, FilingKind.CHANGE.label),
                                                        (FilingKind.CLOSURE, FilingKind.CLOSURE.label)])
     field = forms.ChoiceField(label=_("变更项目"), required=False, choices=[("", "—")] + [
-        (f, f) for f in sorted(standards.EDITABLE)])
+        (f, Facility._meta.get_field(f).verbose_name) for f in sorted(standards.EDITABLE)])
     value = forms.CharField(label=_("变更后内容"), required=False)
     note = forms.CharField(label=_("说明（关闭时写明原因）"), required=False, max_length=300)
     documents = forms.CharField(label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -67,3 +67,13 @@ class EvaluationForm(forms.Form):
 
     def scores(self) -> dict:
         return {k[6:]: v for k, v in self.cleaned_data.items() if k.startswith("score_")}
+
+
+class BedsForm(forms.Form):
+    kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)
+    count = forms.IntegerField(label=_("张数"), min_value=1, max_value=2000)
+
+
+class PersonPickForm(forms.Form):
+    person_id = forms.IntegerField(label=_("人员编号"), min_value=1)
+    bed_kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)

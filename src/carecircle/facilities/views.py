@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
-from carecircle.core.errors import DomainError, NotFound
+from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.facilities import selectors, services, standards, waiting
-from carecircle.facilities.forms import ChangeForm, EvaluationForm, FacilityForm
+from carecircle.facilities.forms import BedsForm, ChangeForm, EvaluationForm, FacilityForm, PersonPickForm
 from carecircle.facilities.models import (
     BED_KINDS,
     PUBLIC_KINDS,
     Bed,
+    Facility,
     FacilityKind,
     FilingKind,
     FilingStatus,
@@ -130,7 +131,8 @@ def facility_detail(request, facility_id: int):
         "open_offers": Offer.objects.filter(entry__facility=facility, response="open").select_related("entry__person", "bed"),
         "rule": waiting.rule_for(facility, today) if places or facility.kind in PUBLIC_KINDS else None,
         "change_form": ChangeForm(), "eval_form": EvaluationForm(scheme=scheme) if scheme else None,
-        "documents": standards.DOCUMENTS,
+        "documents": standards.DOCUMENTS, "beds_form": BedsForm(), "pick_form": PersonPickForm(),
+        "can_wait": scope.has_perm(user, "facilities.waiting"),
     })
 
 
@@ -231,3 +233,85 @@ def filing_detail(request, filing_id: int):
         "extra_docs": {c: v for c, v in filing.documents.items() if c not in required},
         "can_review": scope.has_perm(request.user, "facilities.review", filing.region_code),
     })
+
+
+def _person(request, form):
+    from carecircle.registry.selectors import person_get
+
+    return person_get(user=request.user, person_id=form.cleaned_data["person_id"])
+
+
+@login_required
+@require_POST
+def beds_add(request, facility_id: int):
+    facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.beds")
+    form = BedsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("请填写床位类型和张数"), field="count")
+        beds = services.beds_add(actor=request.user, facility=facility, kind=form.cleaned_data["kind"],
+                                 count=form.cleaned_data["count"], request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记 %(n)d 张床位") % {"n": len(beds)})
+    return redirect("facilities:detail", facility_id=facility.pk)
+
+
+@login_required
+@require_POST
+def admit(request, facility_id: int):
+    """Direct admission (private institutions; public ones admit through the waiting list's offers)."""
+    facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.beds")
+    form = PersonPickForm(request.POST)
+    try:
+        if facility.kind in PUBLIC_KINDS:
+            raise InvalidInput(_("公办（公建民营）机构须按轮候顺序通知入住"), field="person_id")
+        if not form.is_valid():
+            raise InvalidInput(_("请填写人员编号"), field="person_id")
+        stay = services.stay_admit(actor=request.user, facility=facility, person=_person(request, form),
+                                   kind=form.cleaned_data["bed_kind"], day=timezone.localdate(), request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已入住：床位 %(b)s") % {"b": stay.bed.code})
+    return redirect("facilities:detail", facility_id=facility.pk)
+
+
+@login_required
+@require_POST
+def discharge(request, stay_id: int):
+    stay = Stay.objects.select_related("facility").filter(pk=stay_id).first()
+    if stay is None:
+        raise NotFound()
+    selectors.require_facility(request.user, "facilities.beds", stay.facility)
+    try:
+        services.stay_discharge(actor=request.user, stay=stay, day=timezone.localdate(),
+                                reason=request.POST.get("reason", ""), request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已办理离院"))
+    return redirect("facilities:detail", facility_id=stay.facility_id)
+
+
+@login_required
+@require_POST
+def waiting_add(request, facility_id: int):
+    # Public institutions are public knowledge (the map): a community worker may register one of
+    # their elders at any of them; the service checks the worker's reach over the person.
+    scope.require_perm(request.user, "facilities.waiting")
+    facility = Facility.objects.filter(pk=facility_id, kind__in=PUBLIC_KINDS, status=FilingStatus.FILED).first()
+    if facility is None:
+        raise NotFound()
+    form = PersonPickForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("请填写人员编号"), field="person_id")
+        entry = waiting.waiting_apply(actor=request.user, facility=facility, person=_person(request, form),
+                                      bed_kind=form.cleaned_data["bed_kind"], request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记轮候：%(n)s") % {"n": entry.person.name})
+    return redirect("facilities:detail", facility_id=facility.pk)
