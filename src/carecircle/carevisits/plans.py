@@ -137,24 +137,20 @@ def generate(prefix: str, year: int, month: int) -> Generated:
         existing = set(month_plans.values_list("person_id", "period_start").iterator(chunk_size=20000))
         before = len(existing)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        rows, total = [], 0
-        for pid, (_rank, frequency) in best.items():
-            region = where[pid]
-            pool = workers.get(region)
-            assignee = None
-            if pool:
-                assignee = pool[turn[region] % len(pool)]
-                turn[region] += 1
-            why = "、".join(reasons[pid])[:200]
-            for start, end in slot_cache[frequency]:
-                total += 1
-                if (pid, start) not in existing:
-                    rows.append((pid, region, start, end, frequency, why, assignee, PlanStatus.PLANNED, now))
-            if len(rows) >= BATCH:
-                _insert(rows)
-                rows = []
-        if rows:
-            _insert(rows)
+        total = 0
+        with _Writer() as writer:
+            for pid, (_rank, frequency) in best.items():
+                region = where[pid]
+                pool = workers.get(region)
+                assignee = None
+                if pool:
+                    assignee = pool[turn[region] % len(pool)]
+                    turn[region] += 1
+                why = "、".join(reasons[pid])[:200]
+                for start, end in slot_cache[frequency]:
+                    total += 1
+                    if (pid, start) not in existing:
+                        writer.add((pid, region, start, end, frequency, why, assignee, PlanStatus.PLANNED, now))
         after = month_plans.count()
     return Generated(people=len(best), plans=total, created=after - before)
 
@@ -163,21 +159,51 @@ COLUMNS = ("person_id", "region_code", "period_start", "period_end", "frequency"
            "status", "created_at")
 
 
-def _insert(rows: list[tuple]) -> None:
-    """Insert plan rows, skipping any that exist (ON CONFLICT on the unique person + period_start).
-    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT; others: executemany."""
-    table = VisitPlan._meta.db_table
-    cols = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TABLE IF EXISTS _plan_rows")
-            cursor.execute(f"CREATE TEMP TABLE _plan_rows ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
-            with cursor.cursor.copy(f"COPY _plan_rows ({cols}) FROM STDIN") as copy:
-                for row in rows:
+class _Writer:
+    """Inserts plan rows, skipping any that exist (ON CONFLICT on the unique person + period_start).
+    PostgreSQL: COPY into a temporary table, then one INSERT … SELECT at the end; others:
+    executemany per batch."""
+
+    def __init__(self):
+        self.table = VisitPlan._meta.db_table
+        self.cols = ", ".join(COLUMNS)
+        self.rows: list[tuple] = []
+        self.pg = connection.vendor == "postgresql"
+
+    def __enter__(self):
+        self.cursor = connection.cursor().__enter__()
+        if self.pg:
+            self.cursor.execute("DROP TABLE IF EXISTS _plan_rows")
+            self.cursor.execute(f"CREATE TEMP TABLE _plan_rows ON COMMIT DROP AS SELECT {self.cols} "
+                                f"FROM {self.table} WITH NO DATA")
+        return self
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.rows:
+            return
+        if self.pg:
+            with self.cursor.cursor.copy(f"COPY _plan_rows ({self.cols}) FROM STDIN") as copy:
+                for row in self.rows:
                     copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _plan_rows "
-                           "ON CONFLICT (person_id, period_start) DO NOTHING")
         else:
             marks = ", ".join(["%s"] * len(COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
-                               "ON CONFLICT (person_id, period_start) DO NOTHING", rows)
+            self.cursor.executemany(f"INSERT INTO {self.table} ({self.cols}) VALUES ({marks}) "
+                                    "ON CONFLICT (person_id, period_start) DO NOTHING", self.rows)
+        self.rows = []
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self._flush()
+                if self.pg:
+                    self.cursor.execute(f"INSERT INTO {self.table} ({self.cols}) SELECT {self.cols} FROM _plan_rows "
+                                        "ON CONFLICT (person_id, period_start) DO NOTHING")
+                    self.cursor.execute("DROP TABLE _plan_rows")
+        finally:
+            self.cursor.__exit__(exc_type, exc, tb)
+        return False
