@@ -109,7 +109,7 @@ class Rollback(Exception):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(people=st.lists(person_st, min_size=4, max_size=12), texts=st.lists(rule_st(), min_size=3, max_size=3))
 def test_sql_and_per_person_evaluation_agree(people, texts, monkeypatch):

@@ -153,12 +153,14 @@ class Payment(models.Model):
         RECOVERY = "recovery", _("追回")
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="payments")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique (programme, period, person, batch) key below, which also serves the
+    # "what is already committed" lookups of every run.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefit_payments")
     period = models.CharField(_("所属期"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("金额"), **MONEY)
-    region_code = models.CharField(max_length=12, db_index=True)
+    region_code = models.CharField(max_length=12)
     recovered = models.BooleanField(_("已追回"), default=False)
 
     class Meta:
@@ -168,9 +170,10 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "period", "person"], condition=Q(kind="regular"), name="payment_once_regular"
             ),
-            models.UniqueConstraint(fields=["batch", "programme", "period", "person"], name="payment_once_per_batch"),
+            models.UniqueConstraint(fields=["programme", "period", "person", "batch"], name="payment_once_per_batch"),
         ]
-        indexes = [models.Index(fields=["programme", "period", "person"], name="payment_prog_period_person")]
+        # One plain b-tree (PostgreSQL would add a second, pattern-ops index for db_index=True).
+        indexes = [models.Index(fields=["region_code"], name="payment_region")]
 
 
 class Account(models.TextChoices):
