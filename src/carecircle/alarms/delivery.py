@@ -28,6 +28,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import policy_for, priority_of
 from carecircle.alarms.services import incident_create, timeline_add
+from carecircle.registry.models import Person
 
 log = logging.getLogger("carecircle.alarms")
 BATCH = 200
@@ -78,6 +79,8 @@ def deliver_one(alarm: Alarm, *, now=None) -> Incident | None:
 
 def _group(alarm: Alarm, now) -> Incident:
     policy = policy_for(alarm.region_code)
+    # Two workers delivering alarms of the same person must not both open an incident: take turns.
+    Person.objects.select_for_update().filter(pk=alarm.person_id).values_list("pk", flat=True).first()
     since = alarm.received_at - datetime.timedelta(seconds=policy.group_window_seconds)
     incident = (
         Incident.objects.select_for_update()
