@@ -166,3 +166,21 @@ def test_periodic_generation_and_home_card(users, planned):
     card = cards(users["community"])[0]
     assert dict(card["figures"])["应探访对象"] == 3 and dict(card["figures"])["我的待访"] == 3
     assert cards(users["resident"]) == []
+
+
+def test_critical_visit_raises_alarm_incident_and_offers_an_order(users, planned, client_for):
+    plan = VisitPlan.objects.get(person=planned[0])
+    with pytest.raises(InvalidInput) as exc:
+        visit(users, plan=plan, condition="poor", raise_alarm=True)
+    assert exc.value.field == "raise_alarm"
+    if not services.alarms_available():
+        pytest.skip("the alarms module is not part of this platform")
+    from carecircle.alarms.models import Incident
+
+    v = visit(users, plan=plan, condition="critical", needs=["medical"], raise_alarm=True, notes="跌倒在地")
+    incident = Incident.objects.get(pk=v.alarm_incident_id)
+    assert incident.person_id == planned[0].pk and incident.region_code == planned[0].region_code
+    page = client_for(users["community"]).get("/carevisits/overdue/").content.decode()
+    assert f"#{incident.pk}" in page and "助医" in page
+    if "homecare" in __import__("django.conf").conf.settings.CARECIRCLE_MODULES:
+        assert f"?person_id={planned[0].pk}" in page

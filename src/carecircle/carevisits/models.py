@@ -136,6 +136,8 @@ class CareVisit(models.Model):
     notes = models.CharField(_("情况记录"), max_length=1000, blank=True)
     follow_up = models.BooleanField(_("需跟进"), default=False)
     follow_up_done = models.BooleanField(_("已跟进"), default=False)
+    # The alarm incident raised from this visit (alarms module), by id: no hard dependency.
+    alarm_incident_id = models.PositiveBigIntegerField(_("紧急事件编号"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -144,3 +146,7 @@ class CareVisit(models.Model):
         verbose_name = _("探访记录")
         verbose_name_plural = _("探访记录")
         indexes = [models.Index(fields=["region_code", "visited_at"], name="care_visit_region_time")]
+
+    @property
+    def need_labels(self) -> list[str]:
+        return [str(Need(n).label) for n in self.needs if n in Need.values]

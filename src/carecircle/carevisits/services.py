@@ -26,6 +26,13 @@ from carecircle.core.models import Region, User
 from carecircle.registry.models import Person
 
 
+def alarms_available() -> bool:
+    """Whether the alarm module (incidents, the operator console) is part of this platform."""
+    from django.conf import settings
+
+    return "alarms" in settings.CARECIRCLE_MODULES
+
+
 def _display(user) -> str:
     return getattr(user, "display_name", "") or getattr(user, "username", "") or "system"
 
@@ -103,6 +110,7 @@ def visit_record(
     needs: list[str] | None = None,
     notes: str = "",
     follow_up: bool = False,
+    raise_alarm: bool = False,
     idempotency_key: str = "",
     request=None,
 ) -> CareVisit:
@@ -139,6 +147,11 @@ def visit_record(
     for n in needs:
         if n not in Need.values:
             raise InvalidInput(_("未知的需求类别：%(n)s") % {"n": n}, field="needs")
+    if raise_alarm:
+        if seen == Seen.NOBODY or condition != Condition.CRITICAL:
+            raise InvalidInput(_("仅在见到对象且状况危急时可发起紧急事件"), field="raise_alarm")
+        if not alarms_available():
+            raise InvalidInput(_("本平台未启用报警处置模块，请直接拨打急救电话"), field="raise_alarm")
     day = timezone.localdate(visited_at)
     if plan is None:
         plan = VisitPlan.objects.select_for_update().filter(
@@ -156,11 +169,19 @@ def visit_record(
             )
     except IntegrityError:  # the same key won a race
         return CareVisit.objects.get(idempotency_key=key)
+    if raise_alarm:
+        from carecircle.alarms import services as alarms
+
+        incident = alarms.incident_create(person=person, source="phone", kind="sos", actor=actor,
+                                          title=_("探访发现危急情况：%(n)s") % {"n": person.name})
+        visit.alarm_incident_id = incident.pk
+        visit.save(update_fields=["alarm_incident_id"])
     if plan is not None and seen != Seen.NOBODY and plan.status == PlanStatus.PLANNED:
         plan.status, plan.done_at = PlanStatus.DONE, visited_at
         plan.save(update_fields=["status", "done_at"])
     audit.record(actor=actor, action="carevisits.visit", obj=visit, request=request, person_id=person.pk,
-                 plan_id=plan.pk if plan else None, seen=seen, condition=visit.condition, follow_up=follow_up)
+                 plan_id=plan.pk if plan else None, seen=seen, condition=visit.condition, follow_up=follow_up,
+                 alarm_incident_id=visit.alarm_incident_id)
     return visit
 
 

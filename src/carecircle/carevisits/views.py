@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,9 +61,13 @@ def overdue(request):
     page = Paginator(selectors.overdue(user=request.user), 40).get_page(request.GET.get("page"))
     names = _region_names(p.region_code for p in page)
     follow = selectors.follow_ups(user=request.user)[:50]
+    try:  # homecare's order form, prefilled with the person, when that module is part of the platform
+        order_url = reverse("homecare:order_new")
+    except NoReverseMatch:
+        order_url = ""
     return render(request, "carevisits/overdue.html", {
         "page": page, "rows": [{"p": p, "region": names.get(p.region_code, p.region_code)} for p in page],
-        "follow": follow, "today": timezone.localdate(),
+        "follow": follow, "today": timezone.localdate(), "order_url": order_url,
     })
 
 
@@ -82,6 +87,7 @@ def visit_new(request, plan_id: int):
                 actor=request.user, plan=plan, visited_at=visited_at, place=post.get("place", ""),
                 seen=post.get("seen", ""), condition=post.get("condition", ""), needs=post.getlist("needs"),
                 notes=post.get("notes", ""), follow_up=post.get("follow_up") == "on",
+                raise_alarm=post.get("raise_alarm") == "on",
                 idempotency_key=post.get("idempotency_key", ""), request=request,
             )
         except DomainError as exc:
@@ -96,7 +102,7 @@ def visit_new(request, plan_id: int):
         "error_field": error_field, "post": post, "now": now.strftime("%Y-%m-%dT%H:%M"),
         "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
         "conditions": Condition.choices, "needs": Need.choices, "chosen_needs": post.getlist("needs"),
-        "history": plan.person.care_visits.all()[:10],
+        "history": plan.person.care_visits.all()[:10], "alarms": services.alarms_available(),
     })
 
 
