@@ -17,7 +17,8 @@ def make_filing(ctx, kind="nursing_public", approve=True):
     filing = services.facility_apply(actor=ctx.users["admin"], operator=_operator(ctx), kind=kind, name="范围测试设施",
                                      address="桂花路1号", region_code="339901001001", latitude=30.29, longitude=120.12,
                                      documents=DOCS, beds_general=5 if kind == "nursing_public" else 0,
-                                     childcare_places=20 if kind == "childcare_centre" else 0)
+                                     childcare_places=20 if kind == "childcare_centre" else 0,
+                                     childcare_places_puhui=20 if kind == "childcare_centre" else 0)
     if approve:
         services.filing_review(actor=ctx.users["admin"], filing=filing, approve=True)
     return filing
