@@ -18,9 +18,11 @@ MOTHER_LAT, MOTHER_LNG = 30.2912, 120.1213
 
 @pytest.fixture
 def world(users, make_person):
+    from carecircle.homecare.catalogue import catalogue_sync
     from carecircle.homecare.services import price_set, provider_create
     from carecircle.workforce.services import caregiver_create, certificate_add
 
+    catalogue_sync(ServiceCategory, ServiceItem)  # in case a transactional test flushed the migration's rows
     admin = users["admin"]
     provider = provider_create(actor=admin, name="安康居家养老服务中心", licence_no="91330100MA0000001X",
                                region_code="339901000000", areas=["339901000000"], latitude=30.29, longitude=120.12)

@@ -18,9 +18,11 @@ def _provider(ctx):
 
 
 def _order(ctx):
-    from carecircle.homecare.models import ServiceItem
+    from carecircle.homecare.catalogue import catalogue_sync
+    from carecircle.homecare.models import ServiceCategory, ServiceItem
     from carecircle.homecare.services import order_create, price_set
 
+    catalogue_sync(ServiceCategory, ServiceItem)
     provider = _provider(ctx)
     item = ServiceItem.objects.get(code="clean.home")
     price_set(actor=ctx.users["admin"], provider=provider, item=item, price=Decimal("40"),

@@ -129,8 +129,8 @@ def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key:
     found = _existing(key, order, VisitCheck.Kind.IN)
     if found is not None:
         return found  # the same submission again: nothing new
+    order = Order.objects.select_for_update().get(pk=order.pk)  # the current state, whatever the caller holds
     visit = _own_visit(actor, order)
-    order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
         raise Conflict(_("订单当前状态不能签到"), field="status")
     now = now or timezone.now()
@@ -158,8 +158,8 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     found = _existing(key, order, VisitCheck.Kind.OUT)
     if found is not None:
         return found
-    visit = _own_visit(actor, order)
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
+    visit = _own_visit(actor, order)
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
         raise Conflict(_("订单当前状态不能签退"), field="status")
     now = now or timezone.now()

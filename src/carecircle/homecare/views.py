@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
@@ -121,6 +122,15 @@ def order_detail(request, order_id: int):
     })
 
 
+DONE = {
+    "cancel": gettext_lazy("订单已取消"), "reschedule": gettext_lazy("已改期，将重新派单"),
+    "accept": gettext_lazy("已接单"), "decline": gettext_lazy("已拒单，订单将重新派单"),
+    "reassign": gettext_lazy("已改派"), "rate": gettext_lazy("感谢您的评价"),
+    "complain": gettext_lazy("投诉已提交，服务机构和街道将在时限内答复"),
+    "check_in": gettext_lazy("已签到"), "check_out": gettext_lazy("已签退"),
+}
+
+
 @login_required
 @require_POST
 def order_action(request, order_id: int, action: str):
@@ -160,7 +170,7 @@ def order_action(request, order_id: int, action: str):
             return render(request, "homecare/address.html", {"order": order, "address": address})
         else:
             raise NotFound()
-        messages.success(request, _("已保存"))
+        messages.success(request, DONE.get(action, _("已保存")))
     except NotFound:
         raise
     except DomainError as exc:
