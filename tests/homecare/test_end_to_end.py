@@ -106,3 +106,22 @@ def test_voucher_balance_is_used_up_over_the_month(world, voucher):
     services.order_cancel(actor=w["son"], order=first, reason="住院")
     q = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=at(16))
     assert q["lines"][0]["source"] == "voucher" and q["lines"][0]["amount"] == Decimal("40.00")
+
+
+def test_government_bought_service_pays_basic_items_and_cash_does_not(world, monkeypatch):
+    w = world
+    monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [
+        {"programme_code": "GOV_BUY", "name": "政府购买居家服务", "amount": Decimal("100"), "period": "yearly",
+         "payment_method": "in_kind"},
+        {"programme_code": "ALLOWANCE_80", "name": "高龄津贴", "amount": Decimal("100"), "period": "monthly",
+         "payment_method": "cash"}])
+    q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(9))
+    assert [(line["source"], line["programme_code"], line["amount"]) for line in q["lines"]] == [
+        ("allowance", "GOV_BUY", Decimal("80.00"))]
+    services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
+                          window_start=tomorrow_at(9), idempotency_key="gov-1")
+    q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(15))
+    assert [(line["source"], line["amount"]) for line in q["lines"]] == [
+        ("allowance", Decimal("20.00")), ("self_pay", Decimal("60.00"))]
+    walk = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
+    assert walk["lines"][0]["source"] == "allowance" and walk["lines"][0]["amount"] == Decimal("20.00")

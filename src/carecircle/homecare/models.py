@@ -127,7 +127,7 @@ class GuidePrice(models.Model):
 
 
 class FundingSource(models.TextChoices):
-    ALLOWANCE = "allowance", _("补贴（现金）")
+    ALLOWANCE = "allowance", _("政府购买服务补贴")
     VOUCHER = "voucher", _("服务券/补贴抵扣")
     ENTERPRISE = "enterprise", _("企业让一点")
     GOVERNMENT = "government", _("政府补一点")

@@ -32,6 +32,8 @@ from carecircle.workforce.selectors import organisations_of
 
 log = logging.getLogger("carecircle.homecare")
 CENT = Decimal("0.01")
+# benefits payment_method -> funding line; vouchers and government-bought service pay orders
+ENTITLEMENT_SOURCES = {"voucher": FundingSource.VOUCHER, "in_kind": FundingSource.ALLOWANCE}
 
 
 def money(value) -> Decimal:
@@ -113,6 +115,8 @@ def _entitlements(person: Person, day: datetime.date) -> list[dict]:
 
 
 def _period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    if str(period).lower() == "once":
+        return datetime.date.min, datetime.date.max
     if str(period).lower() in ("year", "annual", "yearly", "年"):
         return day.replace(month=1, day=1), day.replace(month=12, day=31)
     first = day.replace(day=1)
@@ -120,12 +124,14 @@ def _period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, date
     return first, nxt - datetime.timedelta(days=1)
 
 
-def _voucher_used(person: Person, code: str, period: str, day: datetime.date, exclude_order=None) -> Decimal:
+def _voucher_used(person: Person, source: str, code: str, period: str, day: datetime.date,
+                  exclude_order=None) -> Decimal:
+    """What of a programme's balance the person's other live orders in the period already use."""
     from django.db.models import Sum
 
     start, end = _period_bounds(period, day)
     qs = PaymentLine.objects.filter(
-        order__person=person, source=FundingSource.VOUCHER, programme_code=code,
+        order__person=person, source=source, programme_code=code,
         order__window_start__date__gte=start, order__window_start__date__lte=end,
     ).exclude(order__status=OrderStatus.CANCELLED)
     if exclude_order is not None:
@@ -163,14 +169,15 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
                     left -= amount
     if item.basic_list and left > 0:
         for ent in _entitlements(person, day):
-            if ent.get("payment_method") != "voucher" or left <= 0:
-                continue
+            source = ENTITLEMENT_SOURCES.get(ent.get("payment_method"))
+            if source is None or left <= 0:
+                continue  # cash allowances are paid to the person, not applied to orders
             code = str(ent.get("programme_code") or "")[:40]
-            balance = money(ent.get("amount") or 0) - _voucher_used(person, code, ent.get("period", "month"), day,
-                                                                   exclude_order)
+            balance = money(ent.get("amount") or 0) - _voucher_used(
+                person, source, code, ent.get("period", "monthly"), day, exclude_order)
             amount = min(balance, left)
             if amount > 0:
-                lines.append({"source": FundingSource.VOUCHER, "programme_code": code,
+                lines.append({"source": source, "programme_code": code,
                               "label": str(ent.get("name") or code), "amount": amount})
                 left -= amount
     if left > 0:

@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
             name='StatementLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('allowance', '补贴（现金）'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12)),
+                ('source', models.CharField(choices=[('allowance', '政府购买服务补贴'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12)),
                 ('programme_code', models.CharField(blank=True, max_length=40)),
                 ('visits', models.PositiveIntegerField()),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=10)),
@@ -308,7 +308,7 @@ class Migration(migrations.Migration):
             name='CostShareLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('allowance', '补贴（现金）'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12)),
+                ('source', models.CharField(choices=[('allowance', '政府购买服务补贴'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='定额（元）')),
                 ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='比例（%）')),
                 ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='homecare.costsharerule')),
@@ -321,7 +321,7 @@ class Migration(migrations.Migration):
             name='PaymentLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('allowance', '补贴（现金）'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12, verbose_name='资金来源')),
+                ('source', models.CharField(choices=[('allowance', '政府购买服务补贴'), ('voucher', '服务券/补贴抵扣'), ('enterprise', '企业让一点'), ('government', '政府补一点'), ('collective', '集体添一点'), ('social', '社会捐一点'), ('self_pay', '个人自付')], max_length=12, verbose_name='资金来源')),
                 ('programme_code', models.CharField(blank=True, max_length=40, verbose_name='项目')),
                 ('label', models.CharField(max_length=80, verbose_name='说明')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='金额（元）')),
