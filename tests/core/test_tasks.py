@@ -69,6 +69,22 @@ def test_in_process_scheduler_tick_runs_due_tasks(db):
     assert "tick" not in calls
 
 
+def test_crontab_tasks_slot_by_minute_and_wait_for_their_time(db):
+    from celery.schedules import crontab
+
+    @tasks.periodic(crontab(minute=0, hour=2), name="tests.nightly")
+    def nightly():
+        calls.append("night")
+
+    at_two = datetime.datetime(2026, 11, 23, 18, 0, 3, tzinfo=datetime.UTC)  # 02:00:03 in Shanghai
+    assert tasks.slot_for(tasks.periodic_tasks()["tests.nightly"], at_two) == "2026-11-24T02:00"
+    assert tasks.run_periodic("tests.nightly", at_two) is True
+    assert tasks.run_periodic("tests.nightly", at_two + datetime.timedelta(seconds=20)) is False
+    scheduler = tasks.InProcessScheduler(only={"tests.nightly"})
+    scheduler.tick()  # start-up is not two o'clock: nothing runs
+    assert calls == ["night"]
+
+
 def test_beat_schedule_declares_every_periodic_task():
     tasks.configure_beat()
     schedule = tasks.celery_app.conf.beat_schedule

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import Celery
-from celery.schedules import crontab, schedule
+from celery.schedules import BaseSchedule, crontab, schedule
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
@@ -47,7 +47,7 @@ _pool_lock = threading.Lock()
 class Periodic:
     name: str
     func: Callable
-    every: schedule  # a Celery schedule (crontab or timedelta), the same object in both modes
+    every: BaseSchedule  # a Celery schedule (crontab or interval), the same object in both modes
 
 
 def broker_configured() -> bool:
@@ -72,7 +72,7 @@ def periodic(every: timedelta | crontab, *, name: str | None = None):
 
     def wrap(f):
         f = task(f, name=name)
-        sched = every if isinstance(every, schedule) else schedule(every)
+        sched = every if isinstance(every, BaseSchedule) else schedule(every)
         _periodic[f.task_name] = Periodic(f.task_name, f, sched)
         return f
 
@@ -199,6 +199,9 @@ class InProcessScheduler(threading.Thread):
             if self.only is not None and name not in self.only:
                 continue
             last = self.last_run.get(name)
+            if last is None and isinstance(p.every, crontab):
+                self.last_run[name] = now  # a crontab task waits for its time, not for start-up
+                continue
             due = last is None or p.every.is_due(last).is_due
             if not due:
                 continue
