@@ -55,5 +55,23 @@ def test_issue_checks(users):
         services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="0", valid_to=TODAY)
     with pytest.raises(InvalidInput):
         services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="abc", valid_to=TODAY)
+    with pytest.raises(InvalidInput):
+        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", valid_to=TODAY)
     with pytest.raises(NotFound):
         services.voucher_issue(actor=users["district"], region_code="339902000000", batch="x", amount="1", valid_to=TODAY)
+
+
+def test_eligibility_and_amount_from_the_benefits_programme(users, make_child, make_person):
+    pytest.importorskip("carecircle.benefits.defaults")
+    from carecircle.benefits import defaults
+
+    defaults.install(actor=users["admin"], region_code="339900000000")
+    kid = make_child(14)
+    make_person(age=80)
+    n = services.voucher_issue(actor=users["district"], region_code="339901000000", batch="项目券",
+                               programme_code="CHILDCARE_VOUCHER", valid_to=TODAY)
+    assert n == 1
+    v = Voucher.objects.get()
+    assert v.child == kid and v.amount == Decimal("500.00")
+    assert services.voucher_issue(actor=users["district"], region_code="339901000000", batch="项目券",
+                                  programme_code="NO_SUCH_PROGRAMME", valid_to=TODAY) == 0

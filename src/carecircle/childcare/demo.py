@@ -8,6 +8,7 @@ import math
 from carecircle.childcare import services, standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core.demo import City
+from carecircle.core.errors import InvalidInput
 from carecircle.core.models import User
 from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
 from carecircle.facilities.models import FacilityKind as K
@@ -99,8 +100,15 @@ def _attendance(rng, enrolments, today) -> None:
 
 def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
     district = city.districts[0]
-    issued = services.voucher_issue(actor=admin, region_code=district.code, batch=f"{city.today.year}年托育体验券",
-                                    amount="500", valid_to=city.today + datetime.timedelta(days=180), day=city.today)
+    batch, valid_to = f"{city.today.year}年托育体验券", city.today + datetime.timedelta(days=180)
+    try:  # eligibility and amount from the benefits module's voucher programme when it is there
+        issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, valid_to=valid_to,
+                                        programme_code="CHILDCARE_VOUCHER", day=city.today)
+    except InvalidInput:
+        issued = 0
+    if not issued:
+        issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, amount="500",
+                                        valid_to=valid_to, day=city.today)
     local = [f for f in facilities if f.region_code.startswith(district.code[:6])]
     redeemed = 0
     if local:

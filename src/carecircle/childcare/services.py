@@ -220,11 +220,27 @@ def _code() -> str:
     return "TY" + "".join(secrets.choice(alphabet) for _ in range(12))
 
 
+def _entitled(children, programme_code: str, day: datetime.date) -> dict[int, Decimal]:
+    """Children entitled to a voucher programme of the benefits module on `day`, with the amount."""
+    try:
+        from carecircle.benefits.selectors import entitlements_for
+    except ImportError:
+        raise InvalidInput(_("未安装津贴补贴模块，不能按项目发放"), field="programme_code") from None
+    out = {}
+    for child in children:
+        for e in entitlements_for(person=child, day=day):
+            if e["programme_code"] == programme_code and e["payment_method"] == "voucher":
+                out[child.pk] = Decimal(e["amount"]).quantize(Decimal("0.01"))
+    return out
+
+
 @transaction.atomic
-def voucher_issue(*, actor, region_code: str, batch: str, amount, valid_to: datetime.date,
-                  day: datetime.date | None = None, request=None) -> int:
+def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.date, amount=None,
+                  programme_code: str = "", day: datetime.date | None = None, request=None) -> int:
     """Issue a voucher of `batch` to every child under 3 living in the region on `day` who has none
-    of that batch yet (re-running a batch issues nothing twice). Returns how many were issued."""
+    of that batch yet (re-running a batch issues nothing twice). With `programme_code`, only the
+    children the benefits module finds entitled to that voucher programme, at its amount.
+    Returns how many were issued."""
     day = day or timezone.localdate()
     if not regions.is_valid_code(region_code):
         raise InvalidInput(_("区划代码不正确：%(c)s") % {"c": region_code}, field="region_code")
@@ -232,20 +248,31 @@ def voucher_issue(*, actor, region_code: str, batch: str, amount, valid_to: date
     batch = (batch or "").strip()
     if not batch or len(batch) > 40:
         raise InvalidInput(_("请填写发放批次（40字以内）"), field="batch")
-    amount = _money(amount, "amount")
-    if amount <= 0:
-        raise InvalidInput(_("面额应大于0"), field="amount")
+    programme_code = (programme_code or "").strip()
+    if not programme_code:
+        if amount in (None, ""):
+            raise InvalidInput(_("请填写面额，或选择津贴补贴项目"), field="amount")
+        amount = _money(amount, "amount")
+        if amount <= 0:
+            raise InvalidInput(_("面额应大于0"), field="amount")
     if valid_to < day:
         raise InvalidInput(_("有效期不能早于发放日期"), field="valid_to")
     exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES, valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values("person_id")
     children = (Person.objects.filter(birth_date_bounds("infant", day), region_code__startswith=regions.prefix_of(region_code))
-                .exclude(pk__in=exits).exclude(childcare_vouchers__batch=batch).values_list("pk", "region_code"))
-    rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=amount, issued_on=day,
-                    valid_to=valid_to, issued_by=_user(actor)) for pk, rc in children]
-    Voucher.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=False)
+                .exclude(pk__in=exits).exclude(childcare_vouchers__batch=batch).order_by("pk"))
+    if programme_code:
+        children = list(children.only("pk", "region_code", "birth_date"))
+        amounts = _entitled(children, programme_code, day)
+        chosen = [(c.pk, c.region_code, amounts[c.pk]) for c in children if c.pk in amounts]
+    else:
+        chosen = [(pk, rc, amount) for pk, rc in children.values_list("pk", "region_code")]
+    rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=value, issued_on=day,
+                    valid_to=valid_to, issued_by=_user(actor)) for pk, rc, value in chosen]
+    Voucher.objects.bulk_create(rows, batch_size=2000)
     audit.record(actor=actor, action="voucher.issue", object_type="childcare.voucher", object_id=batch,
-                 region_code=region_code, request=request, count=len(rows), amount=str(amount))
+                 region_code=region_code, request=request, count=len(rows), programme=programme_code,
+                 amount=str(amount or ""))
     return len(rows)
 
 

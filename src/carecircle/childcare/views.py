@@ -33,7 +33,9 @@ class ClassForm(forms.Form):
 class VoucherForm(forms.Form):
     region_code = forms.CharField(label=_l("发放区域代码"), max_length=12)
     batch = forms.CharField(label=_l("批次"), max_length=40)
-    amount = forms.DecimalField(label=_l("面额(元)"), min_value=0, decimal_places=2)
+    programme_code = forms.CharField(label=_l("津贴补贴项目代码（按项目资格和面额发放，如 CHILDCARE_VOUCHER）"), required=False,
+                                     max_length=40)
+    amount = forms.DecimalField(label=_l("面额(元)（不按项目发放时填写）"), min_value=0, decimal_places=2, required=False)
     valid_to = forms.DateField(label=_l("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
