@@ -184,3 +184,22 @@ def test_critical_visit_raises_alarm_incident_and_offers_an_order(users, planned
     assert f"#{incident.pk}" in page and "助医" in page
     if "homecare" in __import__("django.conf").conf.settings.CARECIRCLE_MODULES:
         assert f"?person_id={planned[0].pk}" in page
+
+
+def test_reassign(users, planned, client_for):
+    from carecircle.core.errors import Forbidden
+    from tests.conftest import make_user
+
+    plan = VisitPlan.objects.get(person=planned[0])
+    volunteer = make_user("volunteer1", "community_worker", plan.region_code)
+    r = client_for(users["street"]).post(f"/api/v1/carevisits/plans/{plan.pk}/assign", {"username": "volunteer1"},
+                                         content_type="application/json")
+    assert r.status_code == 200 and r.json()["assignee"] == "volunteer1"
+    assert selectors.worklist(user=volunteer, year=Y, month=M).count() == 1
+    with pytest.raises(InvalidInput):  # a worker of another region may not take it
+        services.plan_assign(actor=users["street"], plan=plan, assignee=users["community_b"])
+    with pytest.raises((Forbidden, NotFound)):
+        services.plan_assign(actor=users["community"], plan=plan, assignee=None)
+    r = client_for(users["street"]).post(f"/carevisits/plans/{plan.pk}/assign/", {"username": ""})
+    assert r.status_code == 302 and VisitPlan.objects.get(pk=plan.pk).assignee_id is None
+    assert client_for(users["street_b"]).post(f"/carevisits/plans/{plan.pk}/assign/", {"username": ""}).status_code == 404

@@ -100,6 +100,18 @@ def worklist(request, year: int, month: int, mine: bool = True, status: str = ""
     return {"count": qs.count(), "results": [plan_out(p, today) for p in qs[offset: offset + limit]]}
 
 
+class AssignIn(Schema):
+    username: str | None = None  # None or "" unassigns
+
+
+@router.post("/carevisits/plans/{plan_id}/assign", response=PlanOut)
+def plan_assign(request, plan_id: int, payload: AssignIn):
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.manage")
+    assignee = services.assignee_by_username(payload.username or "")
+    plan = services.plan_assign(actor=request.user, plan=plan, assignee=assignee, request=request)
+    return plan_out(plan, timezone.localdate())
+
+
 class VisitIn(Schema):
     visited_at: datetime.datetime
     place: str

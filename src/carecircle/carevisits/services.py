@@ -85,6 +85,16 @@ def plans_generate(*, actor, region_code: str, year: int, month: int, request=No
     return result
 
 
+def assignee_by_username(username: str) -> User | None:
+    username = (username or "").strip()
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput(_("没有这个账号：%(u)s") % {"u": username}, field="assignee")
+    return user
+
+
 @transaction.atomic
 def plan_assign(*, actor, plan: VisitPlan, assignee: User | None, request=None) -> VisitPlan:
     scope.require(actor, "carevisits.manage", plan.region_code)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("overdue/", views.overdue, name="overdue"),
     path("plans/<int:plan_id>/visit/", views.visit_new, name="visit_new"),
+    path("plans/<int:plan_id>/assign/", views.plan_assign, name="plan_assign"),
     path("visits/<int:visit_id>/follow-up-done/", views.follow_up_close, name="follow_up_close"),
     path("coverage/", views.coverage, name="coverage"),
     path("rules/", views.rules, name="rules"),

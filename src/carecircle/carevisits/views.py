@@ -108,6 +108,20 @@ def visit_new(request, plan_id: int):
 
 @login_required
 @require_POST
+def plan_assign(request, plan_id: int):
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.manage")
+    try:
+        assignee = services.assignee_by_username(request.POST.get("username", ""))
+        services.plan_assign(actor=request.user, plan=plan, assignee=assignee, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已改派：%(n)s") % {"n": plan.person.name})
+    return redirect(request.POST.get("next") or "carevisits:worklist")
+
+
+@login_required
+@require_POST
 def follow_up_close(request, visit_id: int):
     visit = selectors.visit_get(user=request.user, visit_id=visit_id, perm="carevisits.visit")
     try:
