@@ -252,3 +252,13 @@ def test_command_line_run(elders, users):
     batch.refresh_from_db()
     assert batch.state == "approved"
     assert Appeal.objects.count() == 0
+
+
+def test_monthly_task_runs_the_payroll_without_anyone_applying(elders):
+    from carecircle.benefits.tasks import monthly_payroll
+    from carecircle.core.tasks import periodic_tasks
+
+    assert "benefits.monthly_payroll" in periodic_tasks()
+    monthly_payroll()
+    batches = Batch.objects.filter(state="prepared")
+    assert batches.filter(programme__code="GAOLING").exists() and batches.first().prepared_by is None

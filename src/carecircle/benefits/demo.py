@@ -49,7 +49,7 @@ def generate(city: City) -> None:
     pending = services.payroll_run(actor=district_user, month=this_month, region_code=district.code) if district_user else []
     pending += services.payroll_run(actor=None, month=this_month)
     appeals = _appeals(city, rng, community_user, district_user, last_month) if community_user and district_user else 0
-    paid = Batch.objects.filter(state=Batch.State.PAID).aggregate(s=Sum("total_payable"))["s"] or 0
+    paid = (Batch.objects.filter(state=Batch.State.PAID).aggregate(s=Sum("total_payable"))["s"] or Decimal("0")).quantize(Decimal("0.01"))
     city.facts["benefit_batches"] = Batch.objects.count()
     city.say(f"  津贴：{Programme.objects.count()} 个项目；{last_month} 发放 {len(last)} 批（已发放 {paid} 元），"
              f"{this_month} 待审核 {len(pending)} 批，{Payment.objects.count():,} 笔明细，申诉 {appeals} 件")

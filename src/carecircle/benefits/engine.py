@@ -206,6 +206,5 @@ def programmes_in_force(day: datetime.date, region_code: str = ""):
 def person_eligibility(person, day: datetime.date) -> list[dict]:
     """Every programme in force for the person's region on `day`, with amount and reasons."""
     facts, sources = facts_mod.person_facts(person, day)
-    return [
-        evaluate_person(p, person, day, facts, sources) for p in programmes_in_force(day, person.region_code)
-    ]
+    rows = [evaluate_person(p, person, day, facts, sources) for p in programmes_in_force(day, person.region_code)]
+    return sorted(rows, key=lambda r: not r["eligible"])  # what they get first

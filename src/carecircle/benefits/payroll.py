@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Substr
 
 from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
@@ -21,17 +21,6 @@ from carecircle.core import regions
 from carecircle.registry.models import Person
 
 ZERO = Decimal("0.00")
-
-
-def committed_subquery(programme: Programme, period: str):
-    lines = (
-        Payment.objects.filter(programme_id=programme.pk, period=period, person_id=OuterRef("pk"))
-        .order_by()
-        .values("person_id")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
-    return Subquery(lines, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, region_code: str,
@@ -63,27 +52,29 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
         qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
     if person_ids is not None:
         qs = qs.filter(pk__in=person_ids)
-    qs = qs.annotate(
-        c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents(),
-        c_committed=committed_subquery(programme, period),
-    ).values("c_pid", "c_region", "c_due", "c_committed")
+    qs = qs.annotate(c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents()).values(
+        "c_pid", "c_region", "c_due")
     inner, params = qs.query.sql_with_params()
     # An optimisation fence: without it the planners inline the inner columns into the outer WHERE
-    # and evaluate each subquery (committed sums, statuses) three times per person.
+    # and evaluate the rule's sub-selects several times per person.
     inner += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
-    delta = "(sub.c_due / 100.0 - COALESCE(sub.c_committed, 0))"
+    # What is already committed for this programme and period, summed once and hash-joined.
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    committed = (f"SELECT person_id, SUM(amount) AS total FROM {table} "
+                 f"WHERE programme_id = %s AND period = %s GROUP BY person_id")
+    delta = "(sub.c_due / 100.0 - COALESCE(c.total, 0))"
     keep = f"ABS({delta}) >= 0.005"
     if programme.period != Period.MONTHLY:
         # A yearly or one-off allowance, once given, is not taken back by a later month's run.
-        keep += f" AND (sub.c_committed IS NULL OR {delta} > 0)"
-    table = connection.ops.quote_name(Payment._meta.db_table)
+        keep += f" AND (c.total IS NULL OR {delta} > 0)"
     sql = (
         f"INSERT INTO {table} (batch_id, programme_id, person_id, period, kind, amount, region_code, recovered) "
         f"SELECT %s, %s, sub.c_pid, %s, "
-        f"CASE WHEN sub.c_committed IS NULL THEN 'regular' WHEN {delta} > 0 THEN 'arrears' ELSE 'recovery' END, "
-        f"ROUND({delta}, 2), sub.c_region, %s FROM ({inner}) sub WHERE {keep}"
+        f"CASE WHEN c.person_id IS NULL THEN 'regular' WHEN {delta} > 0 THEN 'arrears' ELSE 'recovery' END, "
+        f"ROUND({delta}, 2), sub.c_region, %s FROM ({inner}) sub "
+        f"LEFT JOIN ({committed}) c ON c.person_id = sub.c_pid WHERE {keep}"
     )
-    return sql, [batch_id, programme.pk, period, False, *params]
+    return sql, [batch_id, programme.pk, period, False, *params, programme.pk, period]
 
 
 def periods_for(programme: Programme, month: str, lookback: int) -> list[tuple[datetime.date, list[int] | None]]:
@@ -114,7 +105,8 @@ def summarise(batch: Batch) -> None:
     pos = Sum(Case(When(amount__gt=0, then=F("amount")), default=Value(ZERO), output_field=money))
     neg = Sum(Case(When(amount__lt=0, then=F("amount")), default=Value(ZERO), output_field=money))
     totals = lines.aggregate(n=Sum(Value(1)), pos=pos, neg=neg)
-    by_kind = {r["kind"]: [r["n"], str(r["s"])] for r in lines.values("kind").annotate(n=Sum(Value(1)), s=Sum("amount"))}
+    by_kind = {str(Payment.Kind(r["kind"]).label): [r["n"], str((r["s"] or ZERO).quantize(Decimal("0.01")))]
+               for r in lines.values("kind").order_by("kind").annotate(n=Sum(Value(1)), s=Sum("amount"))}
     by_district = [
         {"region": r["d"] + "000000", "count": r["n"], "payable": str(r["pos"] or ZERO), "recovery": str(r["neg"] or ZERO)}
         for r in lines.annotate(d=Substr("region_code", 1, 6)).values("d").order_by("d").annotate(n=Sum(Value(1)), pos=pos, neg=neg)
