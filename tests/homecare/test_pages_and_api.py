@@ -80,3 +80,20 @@ def test_api_check_in_twice_is_one_check_in(world, no_entitlements, client_for):
     son = client_for(w["son"])
     assert son.get(f"/api/v1/homecare/orders/{order.pk}").json()["status"] == "in_service"
     assert son.get(f"/api/v1/homecare/orders/{order.pk}/address").status_code == 404
+
+
+def test_home_card_counts_what_needs_attention(world, no_entitlements, users):
+    from carecircle.homecare import services
+    from carecircle.homecare.home import cards
+    from carecircle.homecare.services_dispatch import escalate_unassigned
+    from carecircle.workforce.models import Certificate
+
+    w = world
+    Certificate.objects.filter(kind="health").delete()  # nobody may bathe her now
+    start = tomorrow_at(9)
+    services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
+                          window_start=start, idempotency_key="h1")
+    assert escalate_unassigned(now=start - datetime.timedelta(minutes=60)) == {"escalated": 1, "offered": 0}
+    assert dict(cards(users["street"])[0]["figures"])["升级督办"] == 1
+    assert dict(cards(users["street_b"])[0]["figures"])["升级督办"] == 0
+    assert cards(w["son"]) == []

@@ -31,11 +31,15 @@ def cards(user) -> list[dict]:
     sat = selectors.satisfaction(user=user, by="provider")
     n = sum(r["n"] for r in sat)
     rate = round(sum(r["rate"] * r["n"] for r in sat) / n, 1) if n else None
+    escalated = selectors.order_search(user=user).filter(status=OrderStatus.CONFIRMED, escalation_level__gt=0,
+                                                         window_start__gte=timezone.now()).count()
+    overdue = selectors.complaints_for(user=user).filter(status="open", deadline__lt=timezone.now()).count()
     out.append({
         "title": _("今日居家服务"),
-        "urgent": bool(waiting or flagged),
-        "figures": [(_("今日订单"), orders.count()), (_("待派单"), waiting),
-                    (_("待审核异常"), flagged), (_("满意率"), f"{rate}%" if rate is not None else "—")],
+        "urgent": bool(waiting or flagged or escalated or overdue),
+        "figures": [(_("今日订单"), orders.count()), (_("待派单"), waiting), (_("升级督办"), escalated),
+                    (_("待审核异常"), flagged), (_("逾期投诉"), overdue),
+                    (_("满意率"), f"{rate}%" if rate is not None else "—")],
         "link": (_("查看订单"), reverse("homecare:order_list") + f"?day={today.isoformat()}"),
     })
     return out
