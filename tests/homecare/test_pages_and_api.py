@@ -97,3 +97,35 @@ def test_home_card_counts_what_needs_attention(world, no_entitlements, users):
     assert dict(cards(users["street"])[0]["figures"])["升级督办"] == 1
     assert dict(cards(users["street_b"])[0]["figures"])["升级督办"] == 0
     assert cards(w["son"]) == []
+
+
+def test_api_registers_provider_prices_and_caregivers(users, client_for):
+    official = client_for(users["district"])
+    r = official.post("/api/v1/homecare/providers", {"name": "新机构", "licence_no": "NEW001",
+                                                      "region_code": "339901000000", "areas": ["339901001000"]},
+                      content_type="application/json")
+    assert r.status_code == 201 and r.json()["areas"] == ["339901001000"]
+    pid = r.json()["id"]
+    again = official.post("/api/v1/homecare/providers", {"name": "重复", "licence_no": "NEW001",
+                                                          "region_code": "339901000000", "areas": ["339901000000"]},
+                          content_type="application/json")
+    assert again.status_code == 409 and again.json()["field"] == "licence_no"
+    outside = client_for(users["district_b"]).post(
+        "/api/v1/homecare/providers", {"name": "越界", "licence_no": "X1", "region_code": "339901000000",
+                                       "areas": ["339901000000"]}, content_type="application/json")
+    assert outside.status_code == 404
+    r = official.post(f"/api/v1/homecare/providers/{pid}/prices", {"item": "bath.home", "price": "75.5",
+                                                                    "valid_from": "2026-01-01"},
+                      content_type="application/json")
+    assert r.status_code == 201 and r.json()["price"] == "75.50"
+    r = official.post("/api/v1/workforce/caregivers", {"organisation_id": pid, "region_code": "339901001001",
+                                                        "name": "赵护理", "employed_from": "2025-05-01",
+                                                        "phone": "13700001111"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["phone"] == "137****1111"
+    cid = r.json()["id"]
+    r = official.post(f"/api/v1/workforce/caregivers/{cid}/certificates", {"kind": "elder_care",
+                                                                           "valid_from": "2025-01-01"},
+                      content_type="application/json")
+    assert r.status_code == 422 and r.json()["field"] == "level"
+    r = official.get("/api/v1/workforce/certified-count", {"region": "339901000000"})
+    assert r.json()["certified"] == 0

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from carecircle.core.errors import NotFound
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
@@ -34,6 +34,62 @@ class HcCategoryOut(Schema):
 @router.get("/homecare/catalogue", response=list[HcCategoryOut])
 def catalogue(request):
     return [{"code": c.code, "name": c.name, "items": c.active_items} for c in selectors.catalogue()]
+
+
+class HcProviderOut(Schema):
+    id: int
+    name: str
+    licence_no: str
+    region_code: str
+    credit_grade: str
+    active: bool
+    areas: list[str]
+
+
+def provider_out(p) -> dict:
+    return {"id": p.pk, "name": p.name, "licence_no": p.licence_no, "region_code": p.region_code,
+            "credit_grade": p.credit_grade, "active": p.active,
+            "areas": list(p.areas.values_list("region_code", flat=True))}
+
+
+@router.get("/homecare/providers", response=list[HcProviderOut])
+def provider_list(request):
+    return [provider_out(p) for p in selectors.providers_visible(user=request.user).order_by("name")[:500]]
+
+
+class HcProviderIn(Schema):
+    name: str
+    licence_no: str
+    region_code: str
+    areas: list[str]
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@router.post("/homecare/providers", response={201: HcProviderOut})
+def provider_create(request, payload: HcProviderIn):
+    return Status(201, provider_out(services.provider_create(actor=request.user, request=request, **payload.dict())))
+
+
+class HcPriceIn(Schema):
+    item: str
+    price: Decimal
+    valid_from: datetime.date
+
+
+class HcPriceOut(Schema):
+    item: str
+    price: Decimal
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+
+@router.post("/homecare/providers/{provider_id}/prices", response={201: HcPriceOut})
+def price_set(request, provider_id: int, payload: HcPriceIn):
+    provider = selectors.provider_get(user=request.user, provider_id=provider_id)
+    row = services.price_set(actor=request.user, provider=provider, item=services.item_get(payload.item),
+                             price=payload.price, valid_from=payload.valid_from, request=request)
+    return Status(201, {"item": payload.item, "price": row.price, "valid_from": row.valid_from, "valid_to": row.valid_to})
 
 
 class HcQuoteIn(Schema):
@@ -113,7 +169,7 @@ def order_create(request, payload: HcOrderIn):
         actor=request.user, person=person, item=services.item_get(payload.item),
         provider=services.provider_for_order(payload.provider_id), window_start=payload.window_start,
         idempotency_key=payload.idempotency_key, notes=payload.notes, request=request)
-    return 201, order_out(selectors.order_get(user=request.user, order_id=order.pk))
+    return Status(201, order_out(selectors.order_get(user=request.user, order_id=order.pk)))
 
 
 @router.get("/homecare/orders", response=list[HcOrderOut])
@@ -240,7 +296,7 @@ class HcComplaintOut(Schema):
 def complaint_create(request, order_id: int, payload: HcComplaintIn):
     c = settlement.complaint_create(actor=request.user, order=_order(request, order_id), text=payload.text,
                                     request=request)
-    return 201, {"id": c.pk, "order_id": c.order_id, "status": c.status, "deadline": c.deadline}
+    return Status(201, {"id": c.pk, "order_id": c.order_id, "status": c.status, "deadline": c.deadline})
 
 
 class HcDispatchIn(Schema):

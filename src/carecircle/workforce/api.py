@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from carecircle.workforce import selectors, services
 
@@ -41,6 +41,21 @@ def caregiver_list(request, q: str = "", limit: int = 200):
     return [caregiver_out(c) for c in qs[: max(1, min(limit, 1000))]]
 
 
+class WfCaregiverIn(Schema):
+    organisation_id: int
+    region_code: str
+    name: str
+    employed_from: datetime.date
+    phone: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@router.post("/workforce/caregivers", response={201: WfCaregiverOut})
+def caregiver_create(request, payload: WfCaregiverIn):
+    return Status(201, caregiver_out(services.caregiver_create(actor=request.user, request=request, **payload.dict())))
+
+
 @router.get("/workforce/caregivers/{caregiver_id}", response=WfCaregiverOut)
 def caregiver_detail(request, caregiver_id: int):
     return caregiver_out(selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id))
@@ -58,7 +73,7 @@ class WfCertificateIn(Schema):
 @router.post("/workforce/caregivers/{caregiver_id}/certificates", response={201: WfCertificateOut})
 def certificate_add(request, caregiver_id: int, payload: WfCertificateIn):
     caregiver = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
-    return 201, services.certificate_add(actor=request.user, caregiver=caregiver, request=request, **payload.dict())
+    return Status(201, services.certificate_add(actor=request.user, caregiver=caregiver, request=request, **payload.dict()))
 
 
 class WfCountOut(Schema):
