@@ -15,6 +15,7 @@ from carecircle.facilities.models import FacilityKind as K
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
 
 ORDER = 45
+PER_CHILD_LIMIT = 1500
 FILL = 0.75
 CLASS_NAMES = ["苗苗班", "星星班", "月亮班", "太阳班", "彩虹班", "贝贝班", "果果班", "豆豆班"]
 
@@ -101,11 +102,17 @@ def _attendance(rng, enrolments, today) -> None:
 def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
     district = city.districts[0]
     batch, valid_to = f"{city.today.year}年托育体验券", city.today + datetime.timedelta(days=180)
-    try:  # eligibility and amount from the benefits module's voucher programme when it is there
-        issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, valid_to=valid_to,
-                                        programme_code="CHILDCARE_VOUCHER", day=city.today)
-    except InvalidInput:
-        issued = 0
+    issued = 0
+    # Eligibility and amount from the benefits module's voucher programme when it is there; that
+    # path evaluates each child with its trace, so a large city issues its demo batch set-based.
+    infants = Person.objects.filter(region_code__startswith=district.code[:6],
+                                    birth_date__gt=city.today.replace(year=city.today.year - 3)).count()
+    if infants <= PER_CHILD_LIMIT:
+        try:
+            issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, valid_to=valid_to,
+                                            programme_code="CHILDCARE_VOUCHER", day=city.today)
+        except InvalidInput:
+            issued = 0
     if not issued:
         issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, amount="500",
                                         valid_to=valid_to, day=city.today)
