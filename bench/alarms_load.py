@@ -84,6 +84,7 @@ class Console(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.session = port, session
         self.received: dict[str, float] = {}
+        self.stages: dict[str, tuple[float, float]] = {}  # server clock: stored at, published at
         self.connected = threading.Event()
         self.events = 0
 
@@ -103,8 +104,9 @@ class Console(threading.Thread):
                 event = json.loads(line[6:])
                 self.events += 1
                 alarm = event.get("alarm")
-                if alarm:
-                    self.received.setdefault(alarm["event_id"], now)
+                if alarm and alarm["event_id"] not in self.received:
+                    self.received[alarm["event_id"]] = now
+                    self.stages[alarm["event_id"]] = (alarm["received"], event["sent"])
 
 
 def baseline(port, n=300):
@@ -214,6 +216,18 @@ def main():
         stored = Alarm.objects.filter(event_id__startswith="bench-").count()
         delivered = Alarm.objects.filter(event_id__startswith="bench-", delivered_at__isnull=False).count()
         latencies = [(console.received[e] - sent_at[e]) * 1000 for e in acked if e in console.received]
+        shown = [e for e in acked if e in console.received]
+
+        def p50(values):
+            return round(statistics.median(values), 1) if values else None
+
+        stages = {
+            # request sent -> alarm stored (intake), stored -> incident published (delivery worker),
+            # published -> console received (fan-out and the event stream)
+            "intake_p50_ms": p50([(console.stages[e][0] - sent_at[e]) * 1000 for e in shown]),
+            "delivery_p50_ms": p50([(console.stages[e][1] - console.stages[e][0]) * 1000 for e in shown]),
+            "push_p50_ms": p50([(console.received[e] - console.stages[e][1]) * 1000 for e in shown]),
+        }
         result = {
             "benchmark": "alarms_load",
             "server": f"uvicorn (ASGI), {args.workers} process(es), {connection.vendor}"
@@ -231,6 +245,7 @@ def main():
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
+            **stages,
             "bare_http_p50_ms": round(statistics.median(base), 2),
             "bare_http_p99_ms": round(percentile(base, 99), 2),
         }
