@@ -47,6 +47,7 @@ def test_far_check_in_is_kept_flagged_and_held_until_accepted(world, no_entitlem
     st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
     assert st.visit_count == 0 and st.held_count == 1 and st.entries.get().state == StatementEntry.State.HELD
     exc = VisitException.objects.get(visit__order=order)
+    assert exc.summary().startswith("签到距地址1") and exc.summary().endswith("上限300米")
     with pytest.raises(InvalidInput):
         evv.exception_review(actor=w["admin_p"], exception=exc, accept=True, reason="")
     evv.exception_review(actor=w["admin_p"], exception=exc, accept=True, reason="老人临时在社区活动室接受服务")
@@ -70,6 +71,7 @@ def test_short_visit_flagged_and_rejected_visit_not_paid(world, no_entitlements)
     assert kinds(order) == ["short"]
     exc = VisitException.objects.get(visit__order=order)
     assert exc.detail == {"minutes": 20.0, "needed": 40.2}
+    assert exc.summary() == "实际服务20.0分钟，应不少于40.2分钟"
     evv.exception_review(actor=w["admin_p"], exception=exc, accept=False, reason="未按标准完成助浴")
     st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
     assert st.visit_count == 0 and st.held_count == 0

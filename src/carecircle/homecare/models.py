@@ -383,6 +383,24 @@ class VisitException(models.Model):
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["visit", "kind"], name="visit_exception_unique")]
 
+    def summary(self) -> str:
+        """The facts behind the flag, for the supervisor."""
+        from django.utils.translation import gettext as _
+
+        d = self.detail or {}
+        if self.kind == ExceptionKind.FAR:
+            parts = []
+            for which, label in (("check_in", _("签到")), ("check_out", _("签退"))):
+                if f"{which}_distance_m" in d:
+                    parts.append(_("%(w)s距地址%(m)s米（定位精度%(a)s米）") % {
+                        "w": label, "m": d[f"{which}_distance_m"], "a": d.get(f"{which}_accuracy_m", 0)})
+            return "；".join(parts) + _("，上限%(l)s米") % {"l": d.get("limit_m", "")}
+        if self.kind == ExceptionKind.SHORT:
+            return _("实际服务%(m)s分钟，应不少于%(n)s分钟") % {"m": d.get("minutes"), "n": d.get("needed")}
+        if self.kind == ExceptionKind.OVERLAP:
+            return _("与订单%(o)s的服务时间重叠") % {"o": d.get("other_order")}
+        return _("签退时间%(t)s，无签到记录") % {"t": str(d.get("check_out_at", ""))[11:16]}
+
 
 # ------------------------------------------------------------------ ratings, complaints, settlement
 

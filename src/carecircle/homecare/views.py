@@ -203,7 +203,7 @@ def exception_list(request):
         raise NotFound()
     status = request.GET.get("status", "open")
     rows = selectors.exceptions_for(user=request.user, status=status)[:200]
-    return render(request, "homecare/exceptions.html", {"rows": rows, "status": status,
+    return render(request, "homecare/exceptions.html", {"rows": rows, "status": status, "roles": roles,
                                                         "statuses": VisitException.Status.choices})
 
 
@@ -244,7 +244,7 @@ def dispatch_board(request):
             routes.setdefault(o.caregiver, []).append(o)
     waiting = [o for o in orders if o.status == OrderStatus.CONFIRMED]
     return render(request, "homecare/dispatch.html", {
-        "providers": providers, "provider": provider, "day": day, "summary": summary,
+        "roles": _roles(request.user), "providers": providers, "provider": provider, "day": day, "summary": summary,
         "routes": sorted(routes.items(), key=lambda kv: kv[0].name), "waiting": waiting})
 
 
