@@ -1,5 +1,7 @@
 """The facilities card on the staff home page."""
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,8 +15,9 @@ def cards(user) -> list[dict]:
         return []
     qs = selectors.facility_search(user=user)
     operating = qs.filter(status=FilingStatus.FILED)
-    beds = sum(f.beds_total for f in operating.only("beds_general", "beds_nursing", "beds_cognitive"))
-    places = sum(operating.values_list("childcare_places", flat=True))
+    agg = operating.aggregate(g=Coalesce(Sum("beds_general"), 0), n=Coalesce(Sum("beds_nursing"), 0),
+                              c=Coalesce(Sum("beds_cognitive"), 0), p=Coalesce(Sum("childcare_places"), 0))
+    beds, places = agg["g"] + agg["n"] + agg["c"], agg["p"]
     return [{
         "title": _("养老托育设施"),
         "figures": [

@@ -320,7 +320,6 @@ class OfferResponse(models.TextChoices):
     OPEN = "open", _("待答复")
     ACCEPTED = "accepted", _("接受")
     DECLINED = "declined", _("放弃")
-    EXPIRED = "expired", _("逾期未答复")
 
 
 class Offer(models.Model):
