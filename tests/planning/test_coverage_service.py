@@ -139,3 +139,18 @@ def test_pbf_import_service(city, users, tmp_path):
     with pytest.raises(InvalidInput) as err:
         coverage_services.network_import_pbf(actor=users["admin"], path=junk, region_code="339900000000")
     assert err.value.field == "file"
+
+
+def test_a_city_wide_run_shows_each_district_its_part(network, homes, centre, users):
+    run = coverage_services.coverage_run(actor=users["admin"], region_code="339900000000", group="elder",
+                                         kind="community_centre", day=TODAY, extra_sites=centre)
+    assert selectors.coverage_runs(user=users["district"]).filter(pk=run.pk).exists()
+    top = selectors.coverage_top(user=users["street"], run=run)
+    assert top["code"] == "339901001000" and top["population"] == 13  # 桂花 8 + 丹枫 5
+    assert {a["code"] for a in selectors.coverage_areas(user=users["street"], run=run)} == {
+        "339901001000", COMMUNITY_A, COMMUNITY_A2}
+    # 西山区 has no homes in this run: it sees the run, with nothing of 东湖区 in it
+    other = selectors.coverage_top(user=users["district_b"], run=run)
+    assert other["code"] == "339902000000" and other["population"] == 0
+    assert selectors.coverage_cells(user=users["district_b"], run=run) == []
+    assert selectors.coverage_areas(user=users["district_b"], run=run) == []

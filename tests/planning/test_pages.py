@@ -124,6 +124,8 @@ def test_projection_page_and_api(board, client_for, users):
     assert needs["托位"]["rate"] == 10 and needs["托位"]["required"] == 200
     r = c.get(f"/planning/region/{DISTRICT}/projection/")
     assert r.status_code == 200 and "29000" in r.content.decode() and "Gompertz" in r.content.decode()
+    # 2035's 认知障碍床位 target is qualitative: the 2025 figure (20 per 10,000) is held
+    assert needs["认知障碍床位"]["rate"] == 20 and "按2025年数值保持" in needs["认知障碍床位"]["source"]
     assert client_for(users["street_b"]).get(f"/api/v1/projection?region={DISTRICT}").status_code == 404
 
 

@@ -124,15 +124,19 @@ class RunOut(Schema):
     seconds: float
 
 
-def run_out(r) -> dict:
-    return {"id": r.pk, "region_code": r.region_code, "kind": r.kind, "group": r.group, "day": r.day,
-            "minutes": r.minutes, "facilities": r.facilities, "population": r.population, "covered": r.covered,
-            "share": r.share, "seconds": r.seconds}
+def run_out(r, top: dict | None = None) -> dict:
+    """A run as seen by the user: figures for the largest region of it they may see."""
+    top = top or {"code": r.region_code, "population": r.population, "covered": r.covered}
+    return {"id": r.pk, "region_code": top["code"], "kind": r.kind, "group": r.group, "day": r.day,
+            "minutes": r.minutes, "facilities": r.facilities, "population": top["population"],
+            "covered": top["covered"], "share": top["covered"] / top["population"] if top["population"] else None,
+            "seconds": r.seconds}
 
 
 @router.get("/coverage/runs", response=list[RunOut])
 def coverage_list(request):
-    return [run_out(r) for r in selectors.coverage_runs(user=request.user)[:100]]
+    return [run_out(r, selectors.coverage_top(user=request.user, run=r))
+            for r in selectors.coverage_runs(user=request.user)[:100]]
 
 
 class RunIn(Schema):
@@ -173,7 +177,7 @@ def coverage_detail(request, coverage_run_id: int, parent: str = ""):
     run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
     if parent:
         selectors.region_for(request.user, parent)
-    return run_out(run) | {"areas": selectors.coverage_areas(user=request.user, run=run, parent=parent),
+    return run_out(run, selectors.coverage_top(user=request.user, run=run)) | {"areas": selectors.coverage_areas(user=request.user, run=run, parent=parent),
                            "cells": selectors.coverage_cells(user=request.user, run=run)}
 
 

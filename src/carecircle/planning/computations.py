@@ -81,7 +81,7 @@ def _people(group: str):
 # ------------------------------------------------------------------ other modules, via their contracts
 
 
-_capacity_memo: dict[tuple[str, datetime.date], dict] = {}
+_capacity_memo: dict[tuple, object] = {}  # figures fetched once per evaluation
 
 
 def clear_memo() -> None:
@@ -163,7 +163,14 @@ def _visits(index: int):
         sel = module_selectors("carevisits")
         if sel is None or not hasattr(sel, "visit_coverage"):
             return {p: None for p in prefixes}
-        return {p: float(sel.visit_coverage(region_prefix=p, year=day.year, month=day.month)[index]) for p in prefixes}
+        out: Figures = {}
+        for p in prefixes:
+            key = ("visits", p, day.year, day.month)
+            pair = _capacity_memo.get(key)
+            if pair is None:
+                pair = _capacity_memo[key] = sel.visit_coverage(region_prefix=p, year=day.year, month=day.month)
+            out[p] = float(pair[index])
+        return out
 
     return get
 

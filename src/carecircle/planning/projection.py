@@ -16,12 +16,23 @@ import datetime
 import math
 from collections import Counter
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from carecircle.core import regions
 from carecircle.planning import computations
 from carecircle.planning.indicators import target_for
 from carecircle.planning.models import Indicator
 
 Q60, GOMPERTZ = 0.0055, 0.095
+ASSUMPTIONS = [
+    gettext_lazy("老年人按单岁年龄组逐年递进，年死亡概率 q(a)=0.0055·e^(0.095·(a−60))（Gompertz曲线，"
+                 "接近2020年全国生命表：60岁约0.6%、70岁1.4%、80岁3.7%、90岁9.5%）。"),
+    gettext_lazy("人员库不含55—59岁人口，每年新进入60岁的人数按当前60岁人数计（年增长率默认0）。"),
+    gettext_lazy("每年出生人数按当前0、1、2岁婴幼儿的平均数计（年增长率默认0）；婴幼儿为最近三个出生队列，不计婴幼儿死亡。"),
+    gettext_lazy("常住人口（每千人托位数的分母）取最近一次填报的指标B01，年增长率默认0。"),
+    gettext_lazy("不考虑人口迁入迁出。需求按目标年份适用的数值目标测算，与当前已备案运营的容量比较。"),
+]
 MAX_AGE = 110
 
 
@@ -70,13 +81,17 @@ def project(elders: Counter, infants: Counter, years: int = 5, entry_growth: flo
 
 
 def _rate(code: str, region_code: str, year: int, fallback: float | None) -> tuple[float | None, str]:
+    """The numeric target that applies in `year`; when that year's target is qualitative
+    (“持续提升”), the last numeric one before it is held."""
     ind = Indicator.objects.filter(code=code).first()
     if ind is None:
         return fallback, ""
-    t = target_for(ind, region_code, datetime.date(year, 12, 31))
-    if t is None or t.value is None:
-        return fallback, "current"
-    return t.value, f"{t.year} {t.source}"
+    numeric = [t for t in ind.targets.all() if t.value is not None and t.op != "up"]
+    t = target_for(ind, region_code, datetime.date(year, 12, 31), numeric)
+    if t is None:
+        return fallback, ""
+    note = "" if t.year >= year else _("（%(y)d年后的目标为定性表述，按%(y)d年数值保持）") % {"y": t.year}
+    return t.value, f"{t.year} {t.source}{note}"
 
 
 def requirements(region_code: str, day: datetime.date, years: int = 5, entry_growth: float = 0.0,

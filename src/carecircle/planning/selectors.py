@@ -144,22 +144,53 @@ def networks(*, user) -> QuerySet[RoadNetwork]:
     return RoadNetwork.objects.filter(pk__in=ids)
 
 
+def _reaches_into(user, region_code: str) -> bool:
+    """The user may view `region_code` or some region inside it (a city-wide run shows a district its part)."""
+    prefix = regions.prefix_of(region_code)
+    return any(p.startswith(prefix) or prefix.startswith(p) for p in scope.prefixes(user, "planning.view"))
+
+
+def _ancestors_of_grants(user) -> set[str]:
+    out = set()
+    for code in scope.region_codes(user, "planning.view"):
+        c = regions.parent_code_of(code)
+        while c:
+            out.add(c)
+            c = regions.parent_code_of(c)
+    return out
+
+
 def coverage_runs(*, user) -> QuerySet[CoverageRun]:
-    return scope.in_scope(CoverageRun.objects.all(), user, "planning.view").select_related("network")
+    """Runs inside the user's regions, and runs over a larger area that contains them."""
+    inside = scope.in_scope(CoverageRun.objects.all(), user, "planning.view").values("pk")
+    return (CoverageRun.objects.filter(pk__in=inside) | CoverageRun.objects.filter(
+        region_code__in=_ancestors_of_grants(user))).select_related("network").order_by("-created_at")
 
 
 def coverage_get(*, user, run_id: int) -> CoverageRun:
     run = CoverageRun.objects.filter(pk=run_id).select_related("network").first()
-    if run is None:
+    if run is None or not _reaches_into(user, run.region_code):
         raise NotFound()
-    scope.require(user, "planning.view", run.region_code)
     return run
 
 
+def coverage_top(*, user, run: CoverageRun) -> dict:
+    """The run's headline for this user: the run's own region when they may see all of it,
+    else their own region's part of it."""
+    if scope.has_perm(user, "planning.view", run.region_code):
+        code = run.region_code
+    else:
+        code = next((c for c in sorted(scope.region_codes(user, "planning.view"), key=regions.level_of)
+                     if c.startswith(regions.prefix_of(run.region_code))), run.region_code)
+    area = CoverageArea.objects.filter(run=run, region_code=code).first()
+    return {"code": code, "population": area.population if area else 0, "covered": area.covered if area else 0}
+
+
 def coverage_areas(*, user, run: CoverageRun, parent: str = "") -> list[dict]:
-    """The run's figures for the regions the user may see (children of `parent`, or the run's region and its children)."""
+    """The run's figures for the regions the user may see: `parent` and its children (default:
+    the top region of the run the user may see)."""
     qs = scope.in_scope(CoverageArea.objects.filter(run=run), user, "planning.view")
-    parent = parent or run.region_code
+    parent = parent or coverage_top(user=user, run=run)["code"]
     wanted = {parent} | set(Region.objects.filter(parent_id=parent).values_list("code", flat=True))
     names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
     out = []

@@ -152,17 +152,22 @@ def projection_page(request, code: str):
     published = [g for g in defaults.PUBLISHED_GAPS]
     return render(request, "planning/projection.html", {
         "region": region, "day": day, "main": main, "children": children, "published": published,
-        "assumptions": projection.__doc__,
+        "assumptions": projection.ASSUMPTIONS,
     })
 
 
 @login_required
 def coverage_list(request):
     scope.require_perm(request.user, "planning.view")
-    runs = selectors.coverage_runs(user=request.user)[:50]
+    runs = list(selectors.coverage_runs(user=request.user)[:50])
+    tops = [selectors.coverage_top(user=request.user, run=r) for r in runs]
+    names = dict(Region.objects.filter(code__in={t["code"] for t in tops}).values_list("code", "name"))
+    rows = [{"run": r, "top": t, "name": names.get(t["code"], t["code"]),
+             "group": coverage_services.GROUPS.get(r.group, r.group),
+             "kind": coverage_services.KIND_SETS.get(r.kind, (r.kind,))[0]} for r, t in zip(runs, tops, strict=True)]
     regions_ = selectors.visible_planning_regions(request.user)
     return render(request, "planning/coverage_list.html", {
-        "runs": runs, "kinds": coverage_services.KIND_SETS, "groups": coverage_services.GROUPS,
+        "rows": rows, "kinds": coverage_services.KIND_SETS, "groups": coverage_services.GROUPS,
         "regions": regions_, "can_manage": scope.has_perm(request.user, "planning.manage"),
         "networks": selectors.networks(user=request.user)[:10],
     })
@@ -199,9 +204,10 @@ def coverage_detail(request, coverage_run_id: int):
         selectors.region_for(request.user, parent)
     areas = selectors.coverage_areas(user=request.user, run=run, parent=parent)
     cells = selectors.coverage_cells(user=request.user, run=run)
-    region = Region.objects.filter(code=run.region_code).first()
+    top = selectors.coverage_top(user=request.user, run=run)
+    region = Region.objects.filter(code=top["code"]).first()
     return render(request, "planning/coverage_detail.html", {
-        "run": run, "areas": areas, "cells_json": json.dumps(_hexes(cells)),
+        "run": run, "areas": areas, "top": top, "region": region, "cells_json": json.dumps(_hexes(cells)),
         "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
         "group_label": coverage_services.GROUPS.get(run.group, run.group),
         "uncovered": sum(c["uncovered"] for c in cells),
