@@ -183,16 +183,17 @@ def _coverage(field: str):
         from carecircle.planning.models import CoverageArea, CoverageRun
 
         group, _sep, kind = arg.partition(":")
+        codes = {p: p.ljust(12, "0") for p in prefixes}
+        runs = list(CoverageRun.objects.filter(group=group, kind=kind, day__lte=day)
+                    .order_by("-day", "-id").values_list("pk", flat=True)[:50])
+        areas: dict[str, dict[int, CoverageArea]] = {}
+        for a in CoverageArea.objects.filter(run_id__in=runs, region_code__in=list(codes.values())):
+            areas.setdefault(a.region_code, {})[a.run_id] = a
         out: Figures = {}
-        for p in prefixes:
-            code = p.ljust(12, "0")
-            run = (
-                CoverageRun.objects.filter(group=group, kind=kind, day__lte=day, areas__region_code=code)
-                .order_by("-day", "-id")
-                .first()
-            )
-            area = run and CoverageArea.objects.filter(run=run, region_code=code).first()
-            out[p] = float(getattr(area, field)) if area else None
+        for p, code in codes.items():
+            mine = areas.get(code, {})
+            newest = next((mine[r] for r in runs if r in mine), None)  # the newest run covering the region
+            out[p] = float(getattr(newest, field)) if newest else None
         return out
 
     return get
@@ -202,16 +203,13 @@ def _manual(prefixes, day, code):
     """The latest value entered by hand for indicator `code` in exactly this region."""
     from carecircle.planning.models import IndicatorValue
 
-    out: Figures = {}
-    for p in prefixes:
-        row = (
-            IndicatorValue.objects.filter(indicator__code=code, region_code=p.ljust(12, "0"), day__lte=day)
-            .exclude(value__isnull=True)
-            .order_by("-day")
-            .first()
-        )
-        out[p] = row.value if row else None
-    return out
+    codes = {p: p.ljust(12, "0") for p in prefixes}
+    latest: dict[str, float] = {}
+    rows = (IndicatorValue.objects.filter(indicator__code=code, region_code__in=list(codes.values()), day__lte=day)
+            .exclude(value__isnull=True).order_by("day", "id").values_list("region_code", "value"))
+    for region_code, value in rows:
+        latest[region_code] = value  # ordered by day: the last one wins
+    return {p: latest.get(c) for p, c in codes.items()}
 
 
 COMPUTATIONS: dict[str, Computation] = {
