@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from carecircle.core.models import RoleGrant
 from carecircle.core.roles import Role
-from carecircle.homecare.models import CostShareLine, CostShareRule, ServiceCategory, ServiceItem
+from carecircle.homecare.models import CostShareLine, CostShareRule, FundingRule, ServiceCategory, ServiceItem
 from carecircle.registry.models import FamilyContact
 from tests.conftest import COMMUNITY_A, make_user
 
@@ -50,6 +50,8 @@ def world(users, make_person):
     CostShareLine.objects.create(rule=rule, source="government", percent=Decimal("30"))
     CostShareLine.objects.create(rule=rule, source="collective", amount=Decimal("1.00"))
     CostShareLine.objects.create(rule=rule, source="social", amount=Decimal("1.00"))
+    FundingRule.objects.create(programme_code="HC_VOUCHER", source="voucher")
+    FundingRule.objects.create(programme_code="GOV_BUY", source="allowance")
     mother = make_person(age=82, name="张桂英", latitude=MOTHER_LAT, longitude=MOTHER_LNG,
                          address="桂花苑3幢2单元501室")
     mother_user = make_user("mother", Role.RESIDENT, COMMUNITY_A)

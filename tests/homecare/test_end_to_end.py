@@ -10,7 +10,13 @@ from django.utils import timezone
 from carecircle.core.errors import Forbidden, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
-from carecircle.homecare.models import OrderStatus, StatementEntry, VisitException
+from carecircle.homecare.models import (
+    FundingRule,
+    OrderStatus,
+    ServiceCategory,
+    StatementEntry,
+    VisitException,
+)
 from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
 
@@ -108,9 +114,12 @@ def test_voucher_balance_is_used_up_over_the_month(world, voucher):
     assert q["lines"][0]["source"] == "voucher" and q["lines"][0]["amount"] == Decimal("40.00")
 
 
-def test_government_bought_service_pays_basic_items_and_cash_does_not(world, monkeypatch):
+def test_only_listed_programmes_pay_orders(world, monkeypatch):
+    """GOV_BUY is listed in FundingRule; an insurance (in kind) and a cash allowance are not."""
     w = world
     monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [
+        {"programme_code": "ACCIDENT_INSURANCE", "name": "老年人团体意外伤害统筹保险", "amount": Decimal("100"),
+         "period": "yearly", "payment_method": "in_kind"},
         {"programme_code": "GOV_BUY", "name": "政府购买居家服务", "amount": Decimal("100"), "period": "yearly",
          "payment_method": "in_kind"},
         {"programme_code": "ALLOWANCE_80", "name": "高龄津贴", "amount": Decimal("100"), "period": "monthly",
@@ -123,5 +132,9 @@ def test_government_bought_service_pays_basic_items_and_cash_does_not(world, mon
     q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(15))
     assert [(line["source"], line["amount"]) for line in q["lines"]] == [
         ("allowance", Decimal("20.00")), ("self_pay", Decimal("60.00"))]
-    walk = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
-    assert walk["lines"][0]["source"] == "allowance" and walk["lines"][0]["amount"] == Decimal("20.00")
+    clean = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
+    assert clean["lines"][0]["source"] == "allowance" and clean["lines"][0]["amount"] == Decimal("20.00")
+    # a rule for one category only: once GOV_BUY pays 助浴 alone, 居家保洁 is self-pay
+    FundingRule.objects.filter(programme_code="GOV_BUY").update(category=ServiceCategory.objects.get(code="bath"))
+    clean = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
+    assert [line["source"] for line in clean["lines"]] == ["self_pay"]

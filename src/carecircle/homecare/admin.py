@@ -7,6 +7,7 @@ from django.contrib import admin
 from carecircle.homecare.models import (
     CostShareLine,
     CostShareRule,
+    FundingRule,
     GuidePrice,
     Provider,
     ProviderArea,
@@ -73,3 +74,8 @@ class CostShareRuleAdmin(admin.ModelAdmin):
 class PolicyAdmin(admin.ModelAdmin):
     list_display = ["region_code", "evv_max_distance_m", "evv_min_duration_ratio", "complaint_deadline_hours",
                     "escalate_before_minutes", "travel_speed_kmh"]
+
+
+@admin.register(FundingRule)
+class FundingRuleAdmin(admin.ModelAdmin):
+    list_display = ["programme_code", "category", "basic_list_only", "source"]

@@ -16,6 +16,7 @@ from carecircle.homecare.careplans import careplan_create
 from carecircle.homecare.models import (
     CostShareLine,
     CostShareRule,
+    FundingRule,
     GuidePrice,
     OrderStatus,
     Provider,
@@ -183,6 +184,8 @@ def _rules(city) -> None:
         GuidePrice(region_code=city.city.code, item=i, price=Decimal(BASE_PRICES[i.code]), valid_from=start)
         for i in ServiceItem.objects.all() if i.code in BASE_PRICES])
     ServicePolicy.objects.create(region_code=city.city.code, evv_max_distance_m=300)
+    # the benefits demo's 养老服务补贴 (a monthly voucher) pays basic-list services
+    FundingRule.objects.create(programme_code="CARE_SUBSIDY", source="voucher")
 
 
 def _serve(city, rng, orders, *, until, rate: bool) -> None:

@@ -176,6 +176,29 @@ class CostShareLine(models.Model):
         ]
 
 
+class FundingRule(models.Model):
+    """Which benefits programmes pay for home services, and for what: an entitlement of programme
+    `programme_code` (benefits module) pays orders of `category` (every category when empty), of
+    basic-list items only unless said otherwise, as a `source` line. Entitlements of programmes
+    not listed here (cash allowances, insurance, childcare vouchers …) never pay an order."""
+
+    programme_code = models.CharField(_("补贴项目编码"), max_length=40)
+    category = models.ForeignKey(ServiceCategory, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("服务类别"))
+    basic_list_only = models.BooleanField(_("仅限基本清单项目"), default=True)
+    source = models.CharField(_("资金来源"), max_length=12, choices=[
+        (FundingSource.VOUCHER, FundingSource.VOUCHER.label), (FundingSource.ALLOWANCE, FundingSource.ALLOWANCE.label)])
+
+    class Meta:
+        verbose_name = _("补贴支付规则")
+        verbose_name_plural = _("补贴支付规则")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_code", "category"], name="funding_rule_unique"),
+            models.UniqueConstraint(fields=["programme_code"], condition=Q(category__isnull=True),
+                                    name="funding_rule_unique_all"),
+        ]
+
+
 class ServicePolicy(models.Model):
     """Per-region thresholds (the most specific region wins): EVV distance and duration checks,
     complaint deadline, escalation of unassigned orders."""

@@ -7,6 +7,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from carecircle.homecare.models import (
     SHARE_SOURCES,
     Channel,
     DispatchEvent,
+    FundingRule,
     FundingSource,
     Order,
     OrderStatus,
@@ -32,8 +34,7 @@ from carecircle.workforce.selectors import organisations_of
 
 log = logging.getLogger("carecircle.homecare")
 CENT = Decimal("0.01")
-# benefits payment_method -> funding line; vouchers and government-bought service pay orders
-ENTITLEMENT_SOURCES = {"voucher": FundingSource.VOUCHER, "in_kind": FundingSource.ALLOWANCE}
+
 
 
 def money(value) -> Decimal:
@@ -99,6 +100,17 @@ def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from
 
 
 # ------------------------------------------------------------------ quotes
+
+
+def _funding_rules(item: ServiceItem) -> dict[str, str]:
+    """{programme_code: source} of the programmes that may pay for `item` (FundingRule rows)."""
+    rules = FundingRule.objects.filter(Q(category__isnull=True) | Q(category_id=item.category_id))
+    if not item.basic_list:
+        rules = rules.filter(basic_list_only=False)
+    rows = list(rules)
+    out = {r.programme_code: r.source for r in rows if r.category_id is None}
+    out.update({r.programme_code: r.source for r in rows if r.category_id is not None})  # specific wins
+    return out
 
 
 def _entitlements(person: Person, day: datetime.date) -> list[dict]:
@@ -167,12 +179,13 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
                     lines.append({"source": source, "programme_code": f"share:{rule.pk}",
                                   "label": str(FundingSource(source).label), "amount": amount})
                     left -= amount
-    if item.basic_list and left > 0:
+    rules = _funding_rules(item) if left > 0 else {}
+    if rules:
         for ent in _entitlements(person, day):
-            source = ENTITLEMENT_SOURCES.get(ent.get("payment_method"))
-            if source is None or left <= 0:
-                continue  # cash allowances are paid to the person, not applied to orders
             code = str(ent.get("programme_code") or "")[:40]
+            source = rules.get(code)
+            if source is None or ent.get("payment_method") == "cash" or left <= 0:
+                continue  # cash is paid to the person; unlisted programmes never pay an order
             balance = money(ent.get("amount") or 0) - _voucher_used(
                 person, source, code, ent.get("period", "monthly"), day, exclude_order)
             amount = min(balance, left)
