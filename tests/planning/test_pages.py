@@ -150,3 +150,23 @@ def test_coverage_pages(board, client_for, users):
     assert r.status_code == 302
     page = c.get(r.url)
     assert page.status_code == 200 and "建设前后对比" in page.content.decode()
+
+
+def test_target_form_and_api(board, client_for):
+    c = client_for(board["district"])
+    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"indicator": "E01", "year": "2027", "op": ">=", "value": "70",
+                                                       "source": "东湖区规划"}, follow=True)
+    assert "目标已保存" in r.content.decode()
+    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"indicator": "E01", "year": "x", "op": ">=", "value": "70",
+                                                       "source": "东湖区规划"}, follow=True)
+    assert "目标值和年份应为数字" in r.content.decode()
+    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"adopt": "qujing"}, follow=True)
+    assert "已采用" in r.content.decode()
+    from carecircle.planning.models import IndicatorTarget
+
+    assert IndicatorTarget.objects.get(indicator__code="E01", region_code=DISTRICT, year=2025).value == 55
+    r = c.post("/api/v1/indicators/targets", data={"indicator": "C01", "region": DISTRICT, "year": 2026, "op": ">=",
+                                                   "value": 5.0, "source": "区卫健局"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["value"] == 5.0
+    street = client_for(board["street"])  # street workers do not set targets
+    assert street.post(f"/planning/region/{STREET}/targets/", {"adopt": "qujing"}).status_code == 403

@@ -95,6 +95,23 @@ def indicator_value_enter(request, payload: ValueIn):
                  "value": row.value, "source": row.source})
 
 
+class TargetIn(Schema):
+    indicator: str
+    region: str
+    year: int
+    op: str = ">="
+    value: float | None = None
+    source: str
+
+
+@router.post("/indicators/targets", response={201: TargetOut})
+def indicator_target_set(request, payload: TargetIn):
+    t = services.target_set(actor=request.user, indicator_code=payload.indicator, region_code=payload.region,
+                            year=payload.year, op=payload.op, value=payload.value, source=payload.source)
+    return Status(201, {"year": t.year, "op": t.op, "value": t.value, "text": t.text, "source": t.source,
+                        "region_code": t.region_code})
+
+
 class SnapshotIn(Schema):
     region: str
     date: datetime.date | None = None

@@ -16,7 +16,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import charts, coverage_services, defaults, projection, selectors, services
-from carecircle.planning.models import Indicator
+from carecircle.planning.models import Indicator, IndicatorTarget
 
 
 def _day(request) -> datetime.date:
@@ -50,6 +50,7 @@ def region_dashboard(request, code: str):
         "board": board, "groups": groups, "day": day, "manual": manual,
         "children": board["indicators"][0]["children"] if board["indicators"] else [],
         "can_enter": scope.has_perm(request.user, "planning.enter", code),
+        "all_indicators": Indicator.objects.filter(active=True), "ops": IndicatorTarget.Op.choices,
         "can_manage": scope.has_perm(request.user, "planning.manage", code),
         "level_name": regions.LEVEL_NAMES[board["region"]["level"]],
     })
@@ -88,6 +89,33 @@ def value_enter(request, code: str):
                              day=selectors.parse_day(request.POST.get("day")), value=value,
                              source=request.POST.get("source", ""))
         messages.success(request, _("已保存"))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    return redirect("planning:region", code=code)
+
+
+@login_required
+@require_POST
+def target_set(request, code: str):
+    selectors.region_for(request.user, code)
+    try:
+        if request.POST.get("adopt"):
+            cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING}
+            if request.POST["adopt"] not in cities:
+                raise InvalidInput(_("未知的目标来源"), field="adopt")
+            n = services.targets_adopt(actor=request.user, from_region=cities[request.POST["adopt"]], to_region=code)
+            messages.success(request, _("已采用 %(n)d 项目标") % {"n": n})
+        else:
+            raw = request.POST.get("value", "").strip()
+            try:
+                value = float(raw) if raw else None
+                year = int(request.POST.get("year", ""))
+            except ValueError:
+                raise InvalidInput(_("目标值和年份应为数字"), field="value") from None
+            services.target_set(actor=request.user, indicator_code=request.POST.get("indicator", ""), region_code=code,
+                                year=year, op=request.POST.get("op", ">="), value=value,
+                                source=request.POST.get("source", ""))
+            messages.success(request, _("目标已保存"))
     except InvalidInput as exc:
         messages.error(request, exc.message)
     return redirect("planning:region", code=code)
