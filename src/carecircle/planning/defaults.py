@@ -36,7 +36,7 @@ INDICATORS = [
      regions.STREET, HZ_ELDER + " 第10行", ""),
     ("E11", "高级护理员、技师级护理员在护理员队伍中的比例", "%", "elder", "", "", 1, "up", regions.DISTRICT,
      HZ_ELDER + " 第11行", ""),
-    ("E12", "特殊困难老年人月探访率", "%", "elder", "visits_done", "visits_due", 100, "up", regions.COMMUNITY,
+    ("E12", "特殊困难老年人月探访率", "%", "elder", "visits_done", "visits_due", 100, "up", regions.STREET,
      QJ + "（养老方面）", "当月已探访人数/当月应探访人数"),
     ("E13", "老年人15分钟社区照料服务圈覆盖率", "%", "elder", "covered:elder:community_centre",
      "covered_population:elder:community_centre", 100, "up", regions.COMMUNITY,

@@ -37,11 +37,15 @@ def generate(city: City) -> None:
         runs.append(run)
         share = f"{100 * run.covered / run.population:.1f}%" if run.population else "—"
         city.say(f"  15分钟覆盖 {group}/{kind}：{share}（{run.facilities} 处设施，{run.seconds:.2f} 秒）")
-    if runs[0].population > runs[0].covered:
-        plan = coverage_services.siting_run(actor=None, coverage_run_id=runs[0].pk, new_sites=3, time_limit=10)
+    # a district plans its next three 社区照料中心
+    district = city.districts[0]
+    local = coverage_services.coverage_run(actor=None, region_code=district.code, group="elder",
+                                           kind="community_centre", day=today, network=row)
+    if local.population > local.covered:
+        plan = coverage_services.siting_run(actor=None, coverage_run_id=local.pk, new_sites=3, time_limit=10)
         r = plan.result
-        city.say(f"  选址：新增3处社区照料中心，15分钟可达 {r['covered_before']:,} → {r['covered_after']:,} 人"
-                 f"（贪心 {r['greedy']['value']:,.0f}，精确 {r['exact']['value']:,.0f}）")
+        city.say(f"  选址（{district.name}）：新增3处社区照料中心，15分钟可达 {r['covered_before']:,} → "
+                 f"{r['covered_after']:,} 人（贪心 {r['greedy']['value']:,.0f}，精确 {r['exact']['value']:,.0f}）")
     stored = 0
     for months_back in (12, 9, 6, 3, 1, 0):
         day = _months_before(today, months_back)
