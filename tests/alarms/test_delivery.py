@@ -66,7 +66,7 @@ def test_failed_delivery_leaves_alarm_in_outbox(make_person, make_device, t0, mo
     services.alarm_receive(device=device, event_id="boom", kind="fall", device_time=t0, now=t0)
     original = delivery._group
 
-    def broken(alarm, now):
+    def broken(*args):
         raise RuntimeError("database hiccup")
 
     monkeypatch.setattr(delivery, "_group", broken)

@@ -11,8 +11,10 @@ With a Celery broker, the wake-up goes to a Celery task instead of an in-process
 import datetime
 import logging
 import threading
+from collections import defaultdict
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from carecircle.alarms.models import (
     Incident,
     IncidentState,
     Source,
+    TimelineEntry,
     TimelineKind,
 )
 from carecircle.alarms.policy import policy_for, priority_of
@@ -51,45 +54,65 @@ def deliver_pending(*, now=None, limit: int = 10_000) -> int:
     return done
 
 
+class _Batch:
+    """What one delivery transaction has learnt and will write: the open device incident of each
+    person of the batch (locked), the incidents touched, timeline rows and alarm updates. Writing
+    them per batch instead of per alarm keeps a backlog short: a few queries for 200 alarms."""
+
+    def __init__(self, person_ids):
+        # Two workers delivering alarms of the same person must not both open an incident: take turns.
+        list(Person.objects.select_for_update().filter(pk__in=person_ids).values_list("pk", flat=True))
+        self.open: dict[int, Incident] = {}
+        for incident in (Incident.objects.select_for_update().filter(person_id__in=person_ids, source=Source.DEVICE)
+                         .exclude(state=IncidentState.RESOLVED).order_by("last_alarm_at", "id")):
+            self.open[incident.person_id] = incident  # the latest one per person
+        self.touched: dict[int, Incident] = {}
+        self.entries: list[TimelineEntry] = []
+        self.delivered: dict[int | None, list[int]] = defaultdict(list)
+        self.published: list[tuple[Incident, Alarm]] = []
+
+    def write(self, now) -> None:
+        for incident in self.touched.values():
+            incident.save(update_fields=["priority", "priority_reasons", "kind", "title", "alarm_count",
+                                         "last_alarm_at"])
+        TimelineEntry.objects.bulk_create(self.entries)
+        for incident_id, alarm_ids in self.delivered.items():
+            Alarm.objects.filter(pk__in=alarm_ids).update(
+                delivered_at=now, incident_id=incident_id, delivery_attempts=F("delivery_attempts") + 1)
+        for incident, alarm in self.published:
+            events.incident_changed(incident, alarm=alarm)
+
+
 def _deliver_batch(*, now, size: int) -> int:
+    now = now or timezone.now()
     with transaction.atomic():
         qs = (pending().order_by("id").select_related("person", "device")
               .defer("person__id_number", "person__phone", "person__address"))  # no decryption needed
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        batch = list(qs[:size])
-        for alarm in batch:
-            deliver_one(alarm, now=now)
-    return len(batch)
+        alarms = list(qs[:size])
+        if not alarms:
+            return 0
+        batch = _Batch({a.person_id for a in alarms})
+        for alarm in alarms:
+            if alarm.kind in ACTIVITY_KINDS:
+                _activity_seen(alarm, now)
+                batch.delivered[None].append(alarm.pk)
+            else:
+                incident = _group(alarm, now, batch)
+                batch.delivered[incident.pk].append(alarm.pk)
+                batch.published.append((incident, alarm))
+        batch.write(now)
+    return len(alarms)
 
 
-def deliver_one(alarm: Alarm, *, now=None) -> Incident | None:
-    """Group one alarm into an incident (a new one, or the person's open one within the window)."""
-    now = now or timezone.now()
-    incident = None
-    if alarm.kind in ACTIVITY_KINDS:
-        _activity_seen(alarm, now)
-    else:
-        incident = _group(alarm, now)
-    Alarm.objects.filter(pk=alarm.pk).update(
-        delivered_at=now, incident=incident, delivery_attempts=alarm.delivery_attempts + 1)
-    if incident is not None:
-        events.incident_changed(incident, alarm=alarm)
-    return incident
-
-
-def _group(alarm: Alarm, now) -> Incident:
+def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
+    """Put one alarm into the person's open incident within the window, or open a new one."""
     policy = policy_for(alarm.region_code)
-    # Two workers delivering alarms of the same person must not both open an incident: take turns.
-    Person.objects.select_for_update().filter(pk=alarm.person_id).values_list("pk", flat=True).first()
     since = alarm.received_at - datetime.timedelta(seconds=policy.group_window_seconds)
-    incident = (
-        Incident.objects.select_for_update()
-        .filter(person_id=alarm.person_id, source=Source.DEVICE, last_alarm_at__gte=since)
-        .exclude(state=IncidentState.RESOLVED)
-        .order_by("-last_alarm_at")
-        .first()
-    )
+    incident = batch.open.get(alarm.person_id)
+    if incident is not None and (incident.last_alarm_at or incident.opened_at) < since:
+        incident = None
     label = AlarmKind(alarm.kind).label
     where = f"（{alarm.device.location}）" if alarm.device.location else ""
     if incident is None:
@@ -98,18 +121,24 @@ def _group(alarm: Alarm, now) -> Incident:
             person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
             now=alarm.received_at, device=alarm.device,
         )
+        batch.open[alarm.person_id] = incident
     elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority
         priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now))
         if priority > incident.priority:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
             incident.title = f"{label}{where}：{alarm.person.name}"[:200]
-            timeline_add(incident, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}, now=now)
+            batch.entries.append(_entry(incident, now, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}))
     incident.alarm_count += 1
     incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
-    incident.save()
-    timeline_add(incident, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}", now=alarm.received_at,
-                 alarm=alarm.pk, event_id=alarm.event_id, device_time=alarm.device_time.isoformat())
+    batch.touched[incident.pk] = incident
+    batch.entries.append(_entry(incident, alarm.received_at, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}",
+                                alarm=alarm.pk, event_id=alarm.event_id, device_time=alarm.device_time.isoformat()))
     return incident
+
+
+def _entry(incident, at, kind, text, **detail) -> TimelineEntry:
+    return TimelineEntry(incident=incident, region_code=incident.region_code, at=at, kind=kind, text=str(text)[:500],
+                         actor_name=_("系统"), detail=detail)
 
 
 def _activity_seen(alarm: Alarm, now) -> None:
