@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.core import scope
-from carecircle.core.errors import NotFound
+from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.homecare.models import (
     Complaint,
     CostShareRule,
@@ -135,7 +135,11 @@ def order_search(*, user, status: str = "", day: datetime.date | None = None, pr
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     if region_code:
-        qs = qs.filter(region_code__startswith=region_code.rstrip("0") or region_code)
+        from carecircle.core.regions import is_valid_code, prefix_of
+
+        if not is_valid_code(region_code):
+            raise InvalidInput(field="region")
+        qs = qs.filter(region_code__startswith=prefix_of(region_code))
     return qs.order_by("window_start", "id")
 
 

@@ -274,7 +274,8 @@ def order_create(
         return existing
     PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
     audit.record(actor=actor, action="order.create", obj=order, request=request, channel=channel,
-                 item=item.code, price=str(q["price"]), own_share=str(q["own_share"]), system="care_plan")
+                 item=item.code, price=str(q["price"]), own_share=str(q["own_share"]),
+                 **({"system": "care_plan"} if care_plan is not None else {}))
     return order
 
 

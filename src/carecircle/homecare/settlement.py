@@ -168,5 +168,5 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     statement.save()
     audit.record(actor=actor, action="statement.generate", obj=statement, request=request,
                  month=month.strftime("%Y-%m"), visits=statement.visit_count, total=str(statement.total),
-                 held=held_count, system="settlement")
+                 held=held_count, **({} if actor is not None else {"system": "settlement"}))
     return statement
