@@ -137,23 +137,29 @@ def test_review_through_the_page(client_for, users, facilities):
 STAFF_ROUTES = [
     "/map/facilities/{facility}/", "/map/facilities/{facility}/change/", "/map/facilities/{facility}/evaluate/",
     "/map/facilities/{facility}/offer/", "/map/filings/{filing}/", "/map/facilities/{facility}/beds/",
-    "/map/facilities/{facility}/admit/", "/map/facilities/{facility}/waiting/", "/map/stays/{stay}/discharge/", "/api/v1/facilities/{facility}",
+    "/map/facilities/{facility}/admit/", "/map/facilities/{facility}/waiting/", "/map/stays/{stay}/discharge/",
+    "/map/waiting/{entry}/withdraw/", "/api/v1/facilities/{facility}",
     "/api/v1/facilities/{facility}/waiting",
 ]
 
 
 @pytest.mark.parametrize("outsider", ["district_b", "street_b", "community_b"])
-def test_staff_routes_refuse_other_region(client_for, users, facilities, outsider):
+def test_staff_routes_refuse_other_region(client_for, users, facilities, outsider, make_person):
     """The project scope walk skips /map/ (the public map); this walks our staff pages below it."""
     c = client_for(users[outsider])
     filing = facilities["home"].filings.first()
+    from carecircle.facilities import waiting as w
+
+    entry = w.waiting_apply(actor=users["community"], facility=facilities["home"], person=make_person(age=85, name="轮候者"))
     for route in STAFF_ROUTES:
-        url = route.format(facility=facilities["home"].pk, filing=filing.pk, stay=facilities["home"].stays.first().pk)
+        url = route.format(facility=facilities["home"].pk, filing=filing.pk, stay=facilities["home"].stays.first().pk,
+                           entry=entry.pk)
         r = c.get(url)
         if r.status_code == 405:
             r = c.post(url, {})
         assert r.status_code in (403, 404), f"{url}: {r.status_code}"
     assert "东湖福利院" not in c.get("/map/facilities/").content.decode()
+    assert "轮候者" not in c.get("/map/waiting/").content.decode()
     r = c.post(f"/api/v1/filings/{filing.pk}/review", {"approve": True}, content_type="application/json")
     assert r.status_code in (403, 404)
 
@@ -178,3 +184,9 @@ def test_bed_register_admission_and_waiting_through_pages(client_for, users, mak
     assert WaitingEntry.objects.filter(facility=public, person=elder).exists()
     page = c.get(f"/map/facilities/{public.pk}/").content.decode()
     assert elder.name in page and "轮候" in page
+    worker = client_for(users["community"])
+    assert elder.name in worker.get("/map/waiting/").content.decode()
+    entry = WaitingEntry.objects.get(facility=public, person=elder)
+    worker.post(f"/map/waiting/{entry.pk}/withdraw/", {"reason": "已在家养老"})
+    entry.refresh_from_db()
+    assert entry.state == "withdrawn"

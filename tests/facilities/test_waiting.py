@@ -150,3 +150,19 @@ def test_levels_come_from_the_assessment_module(users, make_person, home):
     assessment.assessment_record(actor=users["admin"], person=younger, assessed_on=datetime.date.today(), answers=worst)
     place = waiting.ranked(home)[0]
     assert place.entry.person.name == "评估后失能" and "完全失能" in place.reason
+
+
+def test_provider_admin_acts_only_for_own_institution(users, make_person, home, make_facility):
+    from carecircle.core.models import RoleGrant
+    from carecircle.facilities.services import operator_create
+    from tests.conftest import make_user
+
+    other_op = operator_create(actor=users["admin"], name="他家", credit_code="91330100MA2DDDDD3Q", region_code=COMMUNITY_A2)
+    prov = make_user("prov5", "provider_admin", "339901000000")
+    RoleGrant.objects.filter(user=prov).update(organisation_id=other_op.pk)
+    elder = make_person(age=80, name="辖区老人")
+    with pytest.raises(NotFound):  # not their institution, and residents of the district are not theirs
+        waiting.waiting_apply(actor=prov, facility=home, person=elder)
+    waiting.waiting_apply(actor=users["community"], facility=home, person=elder)
+    assert not waiting.entries_for(user=prov).exists()
+    assert waiting.entries_for(user=users["community"]).count() == 1

@@ -18,6 +18,8 @@ urlpatterns = [
     path("facilities/<int:facility_id>/waiting/", views.waiting_add, name="waiting_add"),
     path("stays/<int:stay_id>/discharge/", views.discharge, name="discharge"),
     path("offers/<int:offer_id>/respond/", views.offer_respond, name="offer_respond"),
+    path("waiting/", views.waiting_list, name="waiting"),
+    path("waiting/<int:entry_id>/withdraw/", views.waiting_withdraw, name="waiting_withdraw"),
     path("filings/", views.filing_queue, name="filings"),
     path("filings/<int:filing_id>/", views.filing_detail, name="filing"),
 ]

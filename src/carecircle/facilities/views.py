@@ -315,3 +315,29 @@ def waiting_add(request, facility_id: int):
     else:
         messages.success(request, _("已登记轮候：%(n)s") % {"n": entry.person.name})
     return redirect("facilities:detail", facility_id=facility.pk)
+
+
+@login_required
+def waiting_list(request):
+    """The waiting entries a worker may see (their elders, or their institutions') with current places."""
+    scope.require_perm(request.user, "facilities.waiting")
+    entries = list(waiting.entries_for(user=request.user).filter(state__in=["waiting", "offered"])[:200])
+    ranks = {}
+    for facility in {e.facility for e in entries}:
+        for p in waiting.ranked(facility):
+            ranks[p.entry.pk] = (p.rank, p.reason)
+    rows = [{"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]} for e in entries]
+    return render(request, "facilities/waiting.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def waiting_withdraw(request, entry_id: int):
+    entry = waiting.entry_get(user=request.user, entry_id=entry_id)
+    try:
+        waiting.waiting_withdraw(actor=request.user, entry=entry, reason=request.POST.get("reason", ""), request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销轮候：%(n)s") % {"n": entry.person.name})
+    return redirect("facilities:waiting")

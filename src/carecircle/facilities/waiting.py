@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit, regions
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.core.roles import permissions_of
 from carecircle.facilities.models import (
     PUBLIC_KINDS,
     BedKind,
@@ -23,7 +24,7 @@ from carecircle.facilities.models import (
     WaitingRule,
     WaitingState,
 )
-from carecircle.facilities.selectors import in_facility_scope, require_facility
+from carecircle.facilities.selectors import ORGANISATION_ROLES, require_facility, scope_q
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
 
@@ -160,7 +161,7 @@ def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.
         raise InvalidInput(_("只有公办（公建民营）养老机构实行轮候登记"), field="facility")
     if facility.status != FilingStatus.FILED:
         raise Conflict(_("设施未备案运营，不能登记轮候"), field="facility")
-    if not (scope.has_perm(actor, "facilities.waiting", person.region_code)):
+    if not _reaches_person(actor, person.region_code):
         require_facility(actor, "facilities.waiting", facility)
     if bed_kind not in BedKind.values:
         raise InvalidInput(_("未知的床位类型：%(k)s") % {"k": bed_kind}, field="bed_kind")
@@ -186,7 +187,7 @@ def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.
 @transaction.atomic
 def waiting_withdraw(*, actor, entry: WaitingEntry, reason: str, request=None) -> WaitingEntry:
     entry = WaitingEntry.objects.select_for_update().select_related("facility").get(pk=entry.pk)
-    if not scope.has_perm(actor, "facilities.waiting", entry.person_region_code):
+    if not _reaches_person(actor, entry.person_region_code):
         require_facility(actor, "facilities.waiting", entry.facility)
     if entry.state not in (WaitingState.WAITING, WaitingState.OFFERED):
         raise Conflict(_("该登记已结束（%(s)s）") % {"s": entry.get_state_display()})
@@ -262,18 +263,36 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
 # ------------------------------------------------------------------ reads
 
 
-def entries_for(*, user) -> list[WaitingEntry]:
+def _person_prefixes(user) -> list[str]:
+    """Region prefixes over which `user` registers elders on waiting lists: staff grants only (a
+    provider admin acts for their institution, not for the residents of their region)."""
+    return [regions.prefix_of(region) for role, region, _org in user.grants.values_list("role", "region_id", "organisation_id")
+            if "facilities.waiting" in permissions_of(role) and role not in ORGANISATION_ROLES]
+
+
+def _reaches_person(user, region_code: str) -> bool:
+    return any(region_code.startswith(p) for p in _person_prefixes(user))
+
+
+def entries_for(*, user):
     """Waiting entries a staff user may see: of facilities in scope, or of persons in their region."""
-    by_facility = in_facility_scope(WaitingEntry.objects.all(), user, "facilities.waiting", "facility__")
-    by_person = scope.in_scope(WaitingEntry.objects.all(), user, "facilities.waiting", "person_region_code")
-    return (by_facility | by_person).select_related("facility", "person").order_by("facility_id", "applied_at", "id")
+    parts = [Q(person_region_code__startswith=p) for p in _person_prefixes(user)]
+    by_facility = scope_q(user, "facilities.waiting", "facility__")
+    if by_facility is not None:
+        parts.append(by_facility)
+    if not parts:
+        return WaitingEntry.objects.none()
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return WaitingEntry.objects.filter(q).select_related("facility", "person").order_by("facility_id", "applied_at", "id")
 
 
 def entry_get(*, user, entry_id: int) -> WaitingEntry:
     entry = WaitingEntry.objects.select_related("facility", "person").filter(pk=entry_id).first()
     if entry is None:
         raise NotFound()
-    if not scope.has_perm(user, "facilities.waiting", entry.person_region_code):
+    if not _reaches_person(user, entry.person_region_code):
         require_facility(user, "facilities.waiting", entry.facility)
     return entry
 
