@@ -32,6 +32,14 @@ def test_voucher_issued_once_and_redeemed_once(users, make_facility, make_child,
         services.voucher_redeem(actor=users["admin"], code="TYNOSUCHCODE00", facility=nursery)
     assert selectors.vouchers_for(user=users["district"], state="redeemed").count() == 1
     assert selectors.vouchers_for(user=users["district_b"]).count() == 0
+    # a provider admin sees only the vouchers redeemed at their own operator's facilities
+    from carecircle.core.models import RoleGrant
+    from tests.conftest import make_user
+
+    prov = make_user("prov9", "provider_admin", "339901000000")
+    assert selectors.vouchers_for(user=prov).count() == 0
+    RoleGrant.objects.filter(user=prov).update(organisation_id=nursery.operator_id)
+    assert [x.code for x in selectors.vouchers_for(user=prov)] == [voucher.code]
 
 
 def test_redeem_only_at_filed_childcare(users, make_facility, make_child):

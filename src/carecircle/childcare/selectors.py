@@ -2,15 +2,18 @@
 classes) or, for vouchers, the region of the child."""
 
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.childcare import standards
 from carecircle.childcare.models import ChildClass, Enrolment, Voucher
-from carecircle.core import scope
+from carecircle.core import regions
 from carecircle.core.errors import NotFound
-from carecircle.facilities.selectors import in_facility_scope, require_facility
+from carecircle.core.roles import permissions_of
+from carecircle.facilities.selectors import ORGANISATION_ROLES, in_facility_scope, require_facility
 
 
 def _open(day):
@@ -75,7 +78,21 @@ def class_figures(child_class: ChildClass, day: datetime.date | None = None) -> 
 
 
 def vouchers_for(*, user, batch: str = "", state: str = "") -> QuerySet:
-    qs = scope.in_scope(Voucher.objects.select_related("child", "redeemed_facility"), user, "childcare.view")
+    """Officials see the vouchers of the children of their region; a provider admin only those
+    redeemed at their own operator's facilities."""
+    parts = []
+    for role, region, organisation in user.grants.values_list("role", "region_id", "organisation_id"):
+        if "childcare.view" not in permissions_of(role):
+            continue
+        if role in ORGANISATION_ROLES:
+            if organisation is not None:
+                parts.append(Q(redeemed_facility__operator_id=organisation,
+                               redeemed_facility__region_code__startswith=regions.prefix_of(region)))
+        else:
+            parts.append(Q(region_code__startswith=regions.prefix_of(region)))
+    if not parts:
+        return Voucher.objects.none()
+    qs = Voucher.objects.select_related("child", "redeemed_facility").filter(reduce(or_, parts))
     if batch:
         qs = qs.filter(batch=batch)
     if state == "redeemed":
