@@ -161,3 +161,24 @@ def test_engine_respects_constraints_on_a_day():
             spans = sorted(zip(p.order_start[mine], p.order_end[mine], strict=True))
             assert all(b[0] >= a[1] for a, b in itertools.pairwise(spans))
             assert len(mine) <= p.max_visits
+
+
+def test_impaired_person_gets_a_skilled_caregiver(world, no_entitlements):
+    CapabilityAssessment = pytest.importorskip("carecircle.assessment.models").CapabilityAssessment  # noqa: N806
+
+    w = world
+    Certificate.objects.filter(caregiver=w["carer"], kind="elder_care").update(level=1)  # 初级 only
+    day = tomorrow_at(9).date()
+    o = order(w, 9, "imp", item="clean")  # 居家保洁 itself needs no level
+    services_dispatch.dispatch_day(actor=w["admin_p"], day=day, provider=w["provider"])
+    o.refresh_from_db()
+    assert o.caregiver == w["carer"]  # the nearest
+    services_dispatch.order_decline(actor=w["admin_p"], order=o, reason="重新评估后改派")
+    CapabilityAssessment.objects.create(
+        person=w["mother"], region_code=w["mother"].region_code, assessor_name="评估员", assessed_on=day,
+        answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=3, final_level=3,
+        valid_from=day - datetime.timedelta(days=30), valid_to=day + datetime.timedelta(days=300))
+    o2 = order(w, 14, "imp2", item="clean")
+    services_dispatch.dispatch_day(actor=w["admin_p"], day=day, provider=w["provider"])
+    o2.refresh_from_db()
+    assert o2.caregiver == w["carer2"]  # 重度失能: 中级工 or better

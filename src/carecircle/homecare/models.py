@@ -209,6 +209,10 @@ class ServicePolicy(models.Model):
     complaint_deadline_hours = models.PositiveIntegerField(_("投诉办结时限（小时）"), default=72)
     escalate_before_minutes = models.PositiveIntegerField(_("开始前多少分钟未派单即升级"), default=120)
     travel_speed_kmh = models.PositiveSmallIntegerField(_("路程估算速度（公里/小时）"), default=15)
+    # A person assessed at this capability level or worse (GB/T 42195: 3 重度失能, 4 完全失能) is
+    # served only by caregivers of at least `impaired_min_caregiver_level` (2: 四级/中级工).
+    impaired_capability_level = models.PositiveSmallIntegerField(_("失能等级阈值"), default=3)
+    impaired_min_caregiver_level = models.PositiveSmallIntegerField(_("失能老人护理员最低等级"), default=2)
 
 
 # ------------------------------------------------------------------ orders

@@ -25,6 +25,18 @@ from carecircle.workforce.selectors import (
 CHINA_LAT, CHINA_LNG = 30.27, 120.15  # used only when neither a caregiver nor an order has coordinates
 
 
+def capability_levels(person_ids, day: datetime.date) -> dict[int, int]:
+    """Current capability levels (0–4) from the assessment module, when it exists."""
+    try:
+        from carecircle.assessment.selectors import level_subquery
+    except ImportError:
+        return {}
+    from carecircle.registry.models import Person
+
+    rows = Person.objects.filter(pk__in=list(person_ids)).annotate(cap=level_subquery(day)).values_list("pk", "cap")
+    return {pk: cap for pk, cap in rows if cap is not None}
+
+
 def _day_bounds(day: datetime.date):
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     return start, start + datetime.timedelta(days=1)
@@ -83,8 +95,12 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
     caregivers = list(Caregiver.objects.filter(employed_on(day), organisation_id__in=provider_ids).order_by("pk"))
     fixed = list(Order.objects.filter(caregiver__in=caregivers, status__in=BUSY_STATUSES, window_start__gte=start,
                                       window_start__lt=end).defer("address"))
-    speed = float(selectors.policy_for(orders[0].region_code).travel_speed_kmh)
-    problem = build_problem(orders, caregivers, fixed, day, speed)
+    policy = selectors.policy_for(orders[0].region_code)
+    problem = build_problem(orders, caregivers, fixed, day, float(policy.travel_speed_kmh))
+    levels = capability_levels({o.person_id for o in orders}, day)
+    for k, order in enumerate(orders):  # impaired people need a more skilled caregiver
+        if (levels.get(order.person_id) or 0) >= policy.impaired_capability_level:
+            problem.order_level[k] = max(problem.order_level[k], policy.impaired_min_caregiver_level)
     cg_index = {c.pk: k for k, c in enumerate(caregivers)}
     declines = DispatchEvent.objects.filter(order__in=orders, kind=DispatchEvent.Kind.DECLINE)
     by_order = {o.pk: k for k, o in enumerate(orders)}
