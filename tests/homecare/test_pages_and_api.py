@@ -129,3 +129,25 @@ def test_api_registers_provider_prices_and_caregivers(users, client_for):
     assert r.status_code == 422 and r.json()["field"] == "level"
     r = official.get("/api/v1/workforce/certified-count", {"region": "339901000000"})
     assert r.json()["certified"] == 0
+
+
+def test_statement_page_names_the_funding_lines(world, no_entitlements, client_for):
+    from carecircle.homecare import evv, services, services_dispatch, settlement
+    from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG
+
+    w = world
+    order = services.order_create(actor=w["son"], person=w["mother"], item=w["meal"], provider=w["provider"],
+                                  window_start=tomorrow_at(11), idempotency_key="meal-st")
+    services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
+    services_dispatch.order_accept(actor=w["carer_user"], order=order)
+    for kind, minutes in (("in", 0), ("out", 20)):
+        at = order.window_start + datetime.timedelta(minutes=minutes)
+        do = evv.visit_check_in if kind == "in" else evv.visit_check_out
+        do(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=at, now=at,
+           idempotency_key=f"st-{kind}")
+    st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
+    body = client_for(w["admin_p"]).get(f"/homecare/statements/{st.pk}/").content.decode()
+    sources = ["企业让一点", "政府补一点", "集体添一点", "社会捐一点", "个人自付"]
+    assert [body.index(s) for s in sources] == sorted(body.index(s) for s in sources)
+    assert "东湖区老年助餐" in body and "share:" not in body
+    assert client_for(w["carer_user"]).get(f"/homecare/statements/{st.pk}/").status_code == 404

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
-from carecircle.homecare.models import OrderStatus, ServiceItem, VisitException
+from carecircle.homecare.models import CostShareRule, FundingSource, OrderStatus, ServiceItem, VisitException
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import caregiver_for_user, organisations_of
@@ -271,8 +271,16 @@ def statement_list(request):
 @login_required
 def statement_detail(request, statement_id: int):
     st = selectors.statement_get(user=request.user, statement_id=statement_id)
+    order = {source: k for k, source in enumerate(FundingSource.values)}
+    lines = sorted(st.lines.all(), key=lambda line: (order.get(line.source, 99), line.programme_code))
+    rules = dict(CostShareRule.objects.filter(pk__in=[int(line.programme_code[6:]) for line in lines
+                                                      if line.programme_code.startswith("share:")])
+                 .values_list("pk", "name"))
+    for line in lines:
+        line.programme_name = (rules.get(int(line.programme_code[6:]), "") if line.programme_code.startswith("share:")
+                               else line.programme_code)
     return render(request, "homecare/statement_detail.html", {
-        "st": st, "lines": st.lines.all(),
+        "st": st, "lines": lines,
         "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person")})
 
 
