@@ -30,7 +30,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import policy_for, priority_of
-from carecircle.alarms.services import incident_create, timeline_add
+from carecircle.alarms.services import for_update, incident_create, timeline_add
 from carecircle.registry.models import Person
 
 log = logging.getLogger("carecircle.alarms")
@@ -61,9 +61,10 @@ class _Batch:
 
     def __init__(self, person_ids):
         # Two workers delivering alarms of the same person must not both open an incident: take turns.
-        list(Person.objects.select_for_update().filter(pk__in=person_ids).values_list("pk", flat=True))
+        # FOR NO KEY UPDATE (PostgreSQL): does not block the intake's inserts that reference the row.
+        list(for_update(Person.objects.filter(pk__in=person_ids)).values_list("pk", flat=True))
         self.open: dict[int, Incident] = {}
-        for incident in (Incident.objects.select_for_update().filter(person_id__in=person_ids, source=Source.DEVICE)
+        for incident in (for_update(Incident.objects.filter(person_id__in=person_ids, source=Source.DEVICE))
                          .exclude(state=IncidentState.RESOLVED).order_by("last_alarm_at", "id")):
             self.open[incident.person_id] = incident  # the latest one per person
         self.touched: dict[int, Incident] = {}
@@ -89,7 +90,7 @@ def _deliver_batch(*, now, size: int) -> int:
         qs = (pending().order_by("id").select_related("person", "device")
               .defer("person__id_number", "person__phone", "person__address"))  # no decryption needed
         if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
+            qs = for_update(qs, skip_locked=True, of=("self",))
         alarms = list(qs[:size])
         if not alarms:
             return 0

@@ -7,7 +7,7 @@ import datetime
 import hashlib
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,12 @@ STAMP = {
     IncidentState.RESOLVED: "resolved_at",
 }
 MAX_CLOCK_SKEW = datetime.timedelta(days=1)
+
+
+def for_update(qs, **kwargs):
+    """select_for_update, as FOR NO KEY UPDATE where the database has it (PostgreSQL), so that
+    locking an incident or a person does not block inserts of rows that merely reference it."""
+    return qs.select_for_update(no_key=connection.features.has_select_for_no_key_update, **kwargs)
 
 
 def _now(now):
@@ -153,8 +159,8 @@ def heartbeat_receive(
 
 
 def _device_back_online(device: Device, now) -> None:
-    incident = Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(
-        state=IncidentState.RESOLVED).select_for_update().first()
+    incident = for_update(Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(
+        state=IncidentState.RESOLVED)).first()
     if incident is None:
         return
     timeline_add(incident, TimelineKind.NOTE, _("设备已恢复心跳"), now=now)
@@ -223,7 +229,7 @@ def _set_state(incident: Incident, state: str, now, *, actor) -> None:
 
 
 def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
-    incident = Incident.objects.select_for_update().select_related("person").filter(pk=incident_id).first()
+    incident = for_update(Incident.objects.select_related("person").filter(pk=incident_id), of=("self",)).first()
     if incident is None:
         from carecircle.core.errors import NotFound
 
@@ -395,7 +401,7 @@ def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, requ
 def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Responder:
     """The responder (or the operator on their behalf, after a call) confirms they are going."""
     now = _now(now)
-    responder = Responder.objects.select_for_update().select_related("incident").filter(pk=responder_id).first()
+    responder = for_update(Responder.objects.select_related("incident").filter(pk=responder_id), of=("self",)).first()
     if responder is None:
         from carecircle.core.errors import NotFound
 

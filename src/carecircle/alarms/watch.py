@@ -24,7 +24,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import policy_for
-from carecircle.alarms.services import incident_create, replace_responder, timeline_add
+from carecircle.alarms.services import for_update, incident_create, replace_responder, timeline_add
 from carecircle.core.models import RoleGrant
 from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role, permissions_of
@@ -52,7 +52,7 @@ def escalate_due(*, now=None) -> int:
     count = 0
     for incident_id in Incident.objects.filter(state=IncidentState.NEW, escalation_level__lt=2).values_list("id", flat=True):
         with transaction.atomic():
-            incident = Incident.objects.select_for_update().filter(pk=incident_id, state=IncidentState.NEW).first()
+            incident = for_update(Incident.objects.filter(pk=incident_id, state=IncidentState.NEW)).first()
             if incident is None:
                 continue
             policy = policy_for(incident.region_code)
@@ -81,8 +81,8 @@ def replace_unconfirmed(*, now=None) -> int:
         incident__state=IncidentState.RESOLVED).values_list("id", flat=True)
     for responder_id in late:
         with transaction.atomic():
-            responder = Responder.objects.select_for_update().select_related("incident").filter(
-                pk=responder_id, state=ResponderState.ASKED).first()
+            responder = for_update(Responder.objects.select_related("incident").filter(
+                pk=responder_id, state=ResponderState.ASKED), of=("self",)).first()
             if responder is None:
                 continue
             replace_responder(responder, now)
