@@ -83,9 +83,14 @@ def test_indicator_page_has_chart_and_map(board, client_for, users):
     day1 = datetime.date.today() - datetime.timedelta(days=60)
     services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT, day=day1, value=82.0,
                          source="公报")
+    from carecircle.core.models import Region
+
+    square = {"type": "Polygon", "coordinates": [[[120.11, 30.28], [120.13, 30.28], [120.13, 30.30], [120.11, 30.28]]]}
+    Region.objects.filter(code=STREET).update(boundary=square)
     r = client_for(board["district"]).get(f"/planning/region/{DISTRICT}/indicator/E07/")
     html = r.content.decode()
     assert r.status_code == 200 and "<svg" in html and "<path" in html and "leaflet/leaflet.js" in html
+    assert '"boundary": {"type": "Polygon"' in html  # the street's outline goes to the map
     assert client_for(board["district"]).get(f"/planning/region/{DISTRICT}/indicator/NOPE/").status_code == 404
 
 

@@ -66,8 +66,10 @@ def indicator_detail(request, code: str, indicator_code: str):
     row = next(r for r in board["indicators"] if r["code"] == indicator_code)
     target = row["target"]["value"] if row["target"] else None
     chart = charts.line_chart([(p["day"], p["value"]) for p in row["trend"]], target=target, unit=row["unit"])
+    shapes = dict(Region.objects.filter(parent_id=region.code, boundary__isnull=False).values_list("code", "boundary"))
     points = [{"code": c["code"], "name": c["name"], "lat": c["latitude"], "lng": c["longitude"],
-               "value": c["value"], "status": c["status"]} for c in row["children"] if c["latitude"] is not None]
+               "value": c["value"], "status": c["status"], "boundary": shapes.get(c["code"])}
+              for c in row["children"] if c["latitude"] is not None or c["code"] in shapes]
     return render(request, "planning/indicator.html", {
         "board": board, "row": row, "day": day, "chart": mark_safe(chart),  # noqa: S308 - numbers only, labels escaped
         "points_json": json.dumps(points, ensure_ascii=False), "colours": charts.COLOURS,
