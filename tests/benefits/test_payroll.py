@@ -220,6 +220,11 @@ def test_granted_appeal_flows_into_next_payroll_as_arrears(funded, make_person, 
 
     e = next(x for x in engine.person_eligibility(person, NOV) if x["programme_code"] == "GAOLING")
     assert e["eligible"] and "申诉" in e["reasons"][-1]
+    # a granted appeal does not outlive the person
+    status_add(actor=users["admin"], person=person, kind="deceased", valid_from=datetime.date(2026, 12, 5), source="殡葬系统")
+    assert run(users, month="2027-01") == []
+    jan = next(x for x in engine.person_eligibility(person, datetime.date(2027, 1, 1)) if x["programme_code"] == "GAOLING")
+    assert not jan["eligible"]
 
 
 def test_rejected_batch_frees_its_lines_for_a_corrected_run(elders, users):

@@ -110,7 +110,8 @@ class Compiled:
             return rule
         granted = granted_appeals(self.programme, self.day).filter(person_id=OuterRef("pk")).order_by("-decided_at")
         override = Subquery(granted.values("grant_cents")[:1], output_field=CENTS)
-        return Case(When(Q(pk__in=granted_appeals(self.programme, self.day).values("person_id")), then=override),
+        appealed = Q(pk__in=granted_appeals(self.programme, self.day).values("person_id"))
+        return Case(When(appealed & active_q(self.day), then=override), When(appealed, then=Value(0)),
                     default=rule, output_field=CENTS)
 
 
@@ -148,7 +149,7 @@ def evaluate_person(programme: Programme, person, day: datetime.date, facts=None
         granted_appeals(programme, day).filter(person=person).order_by("-decided_at").first()
         if getattr(person, "pk", None) else None
     )
-    if override is not None:
+    if override is not None and not gone:
         eligible, amount = override.grant_amount > 0, override.grant_amount
         reasons.append(_("申诉#%(id)d 已准予：%(r)s") % {"id": override.pk, "r": override.decision_reason})
     if eligible and not reasons:

@@ -25,18 +25,25 @@ ZERO = Decimal("0.00")
 
 def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, region_code: str,
                  person_ids: list[int] | None = None) -> int:
-    """Write the differences for one period into `batch`; returns the number of lines written."""
-    sql, params = build_insert(batch.pk, programme, day, region_code, person_ids)
+    """Write the differences for one period into `batch`; returns the number of lines written.
+
+    Three statements, each person in exactly one: those the rule selects (an index range when the
+    rule bounds the age), those paid before whom it no longer selects (recoveries, driven from the
+    payments), and those with a granted appeal whom it does not select."""
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT-compiling these wide CASE expressions costs more than the query itself saves.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        for part in ("target", "prior", "appealed"):
+            sql, params = build_insert(batch.pk, programme, day, region_code, person_ids, part=part)
+            cursor.execute(sql, params)
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def build_insert(batch_id: int, programme: Programme, day: datetime.date, region_code: str,
-                 person_ids: list[int] | None = None) -> tuple[str, list]:
+                 person_ids: list[int] | None = None, part: str = "target") -> tuple[str, list]:
     """The INSERT … SELECT of one programme and period (the rule compiled to SQL)."""
     compiled = Compiled(programme, day)
     period = period_key(programme, day)
@@ -45,7 +52,12 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
 
     appealed = granted_appeals(programme, day).values("person_id")
     qs = compiled.annotate(Person.objects.all())
-    qs = qs.filter(compiled.target_q | Q(pk__in=prior) | Q(pk__in=appealed))
+    if part == "target":
+        qs = qs.filter(compiled.target_q)
+    elif part == "prior":
+        qs = qs.filter(pk__in=prior).exclude(compiled.target_q)
+    else:
+        qs = qs.filter(pk__in=appealed).exclude(compiled.target_q).exclude(pk__in=prior)
     scope_prefix = regions.prefix_of(programme.region_code)
     qs = qs.filter(region_code__startswith=scope_prefix)
     if region_code:
