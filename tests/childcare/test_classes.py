@@ -116,6 +116,9 @@ def test_classes_fit_filed_places(users, make_facility):
                           monthly_fee="2800")
     with pytest.raises(InvalidInput):
         services.class_create(actor=users["admin"], facility=small, name="托班三", band="big", capacity=1, caregivers=1, puhui=False)
+    with pytest.raises(InvalidInput) as exc:  # kindergartens take 2–3 year olds only
+        services.class_create(actor=users["admin"], facility=small, name="乳儿", band="infant", capacity=1, caregivers=1)
+    assert exc.value.field == "band"
     home = make_facility("nursing_public", beds_general=5)
     with pytest.raises(InvalidInput):
         services.class_create(actor=users["admin"], facility=home, name="x", band="big", capacity=5, caregivers=1)

@@ -53,6 +53,10 @@ def class_create(*, actor, facility: Facility, name: str, band: str, capacity: i
     _check_filed_childcare(facility)
     if band not in Band.values:
         raise InvalidInput(_("未知的班型：%(b)s") % {"b": band}, field="band")
+    allowed = standards.ALLOWED_BANDS.get(facility.kind)
+    if allowed and band not in allowed:
+        raise InvalidInput(_("%(k)s只能开设%(b)s") % {"k": facility.get_kind_display(),
+                                                   "b": "、".join(str(Band(b).label) for b in allowed)}, field="band")
     rule = standards.BANDS[band]
     name = (name or "").strip()
     if not name:

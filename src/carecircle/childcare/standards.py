@@ -21,6 +21,8 @@ BANDS = {
     Band.MIXED: BandRule(18, 36, 18, None),
 }
 AGE_BANDS = [Band.INFANT, Band.SMALL, Band.BIG]
+# Kindergartens turn spare seats into 托位 for 2–3 year olds (Hechuan 三(一)): 托大班 only.
+ALLOWED_BANDS = {"kindergarten_class": [Band.BIG]}
 
 
 def months_old(birth, day) -> int:
