@@ -1,0 +1,10 @@
+"""Reference data of facilities: grade thresholds, grade subsidies and the default waiting-list
+rule, loaded by migration 0002 and again here (idempotent) after the database is emptied."""
+
+from importlib import import_module
+
+
+def ensure() -> None:
+    from django.apps import apps
+
+    import_module("carecircle.facilities.migrations.0002_standards").forwards(apps, None)
