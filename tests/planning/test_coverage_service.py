@@ -110,6 +110,11 @@ def test_siting_brings_uncovered_people_within_reach(network, homes, centre, use
     assert after[STAR]["after"] > after[STAR]["before"]
     expected = oracle(network, [(30.291, 120.121), (30.271, 120.141)], homes)
     assert r["covered_after"] == sum(expected)
+    # every network node as a candidate: at least as good as the best community office
+    nodes = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
+                                         candidates="nodes").result
+    assert nodes["candidates"] > 3 and nodes["exact"]["optimal"]
+    assert nodes["exact"]["value"] >= r["exact"]["value"]
     with pytest.raises(NotFound):
         coverage_services.siting_run(actor=users["district_b"], coverage_run_id=run.pk, new_sites=1)
     with pytest.raises(InvalidInput):
@@ -154,3 +159,17 @@ def test_a_city_wide_run_shows_each_district_its_part(network, homes, centre, us
     assert other["code"] == "339902000000" and other["population"] == 0
     assert selectors.coverage_cells(user=users["district_b"], run=run) == []
     assert selectors.coverage_areas(user=users["district_b"], run=run) == []
+
+
+def test_node_candidates_are_thinned_by_h3_cell(network, homes, centre, users, monkeypatch):
+    if centre:
+        pytest.skip("siting reads existing facilities from the facilities module")
+    run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
+                                         kind="community_centre", day=TODAY)
+    full = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
+                                        candidates="nodes").result
+    monkeypatch.setattr(coverage_services, "MAX_NODE_CANDIDATES", 5)
+    thin = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
+                                        candidates="nodes").result
+    assert 5 < thin["candidates"] < full["candidates"]  # one per H3 cell
+    assert 0 < thin["exact"]["value"] <= full["exact"]["value"]

@@ -20,6 +20,7 @@ from carecircle.planning.models import CoverageArea, CoverageCell, CoverageRun, 
 from carecircle.planning.network import Network, from_pbf, storage_dir
 
 H3_RESOLUTION = 9  # cells of about 0.1 km², a few hundred metres across
+MAX_NODE_CANDIDATES = 3000
 GROUPS = {"elder": gettext_lazy("老年人"), "infant": gettext_lazy("婴幼儿")}
 # What a coverage run may measure: one facility kind, or a family of kinds.
 KIND_SETS = {
@@ -229,9 +230,16 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
         cand_nodes, _cd = loaded.snap(c_lat, c_lon)
         labels = [f"{c[1]}" for c in cands]
     else:
-        # every node within walking reach of an uncovered home
+        # every node within walking reach of an uncovered home; over a large area, thinned to one
+        # node per H3 cell (resolution 9, cells about 350 m across) so the model stays tractable
         d = coverage.node_distance(loaded.graph, home_nodes[uncovered], limit)
         cand_nodes = np.flatnonzero(np.isfinite(d))
+        if len(cand_nodes) > MAX_NODE_CANDIDATES:
+            seen: dict[str, int] = {}
+            for n in cand_nodes.tolist():
+                seen.setdefault(h3.latlng_to_cell(float(loaded.network.lat[n]), float(loaded.network.lon[n]),
+                                                  H3_RESOLUTION), n)
+            cand_nodes = np.array(sorted(seen.values()), dtype=np.int64)
         c_lat, c_lon = loaded.network.lat[cand_nodes], loaded.network.lon[cand_nodes]
         labels = [_("路网节点 %(n)s") % {"n": int(n)} for n in cand_nodes]
     t0 = time.perf_counter()
