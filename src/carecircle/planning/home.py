@@ -13,8 +13,9 @@ def cards(user) -> list[dict]:
     figures = []
     for group, label in (("elder", _("老年人15分钟覆盖率")), ("infant", _("婴幼儿15分钟覆盖率"))):
         run = selectors.coverage_runs(user=user).filter(group=group).first()
-        if run and run.population:
-            figures.append((label, f"{100 * run.covered / run.population:.1f}%"))
+        top = selectors.coverage_top(user=user, run=run) if run else None
+        if top and top["population"]:  # the user's own region's part of the newest run
+            figures.append((label, f"{100 * top['covered'] / top['population']:.1f}%"))
     return [{
         "title": _("规划与指标"),
         "figures": figures,
