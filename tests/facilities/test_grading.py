@@ -80,3 +80,18 @@ def test_centre_grade_brings_its_subsidy_and_validity(users, make_facility):
     with pytest.raises(InvalidInput):
         services.evaluation_record(actor=users["district"], facility=canteen, evaluated_on=datetime.date(2026, 1, 10),
                                    scores={})
+
+
+@pytest.mark.django_db
+def test_reference_data_reloads_idempotently():
+    from carecircle.facilities import reference
+    from carecircle.facilities.models import GradeLevel, GradeSubsidy, WaitingRule
+
+    GradeLevel.objects.all().delete()
+    GradeSubsidy.objects.all().delete()
+    WaitingRule.objects.all().delete()
+    reference.ensure()
+    reference.ensure()
+    assert GradeLevel.objects.filter(scheme="star").count() == 5 and GradeLevel.objects.filter(scheme="centre").count() == 3
+    assert GradeSubsidy.objects.get(kind="community_centre", grade_code="5A").amount == Decimal("160000.00")
+    assert WaitingRule.objects.filter(facility__isnull=True).count() == 1
