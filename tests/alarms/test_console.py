@@ -155,3 +155,30 @@ def test_events_fan_out_through_redis_between_processes(redis_url, monkeypatch, 
         assert redis.Redis.from_url(redis_url).publish("carecircle:alarms:console", "{}") >= 1  # really via Redis
     finally:
         hub.unsubscribe(sub)
+
+
+def test_stream_under_asgi_is_an_async_generator(users, make_person, t0):
+    """Under ASGI (uvicorn, `carecircle serve`) the same view streams from an async generator."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
+    event = incident_event(a)
+
+    async def scenario():
+        client = AsyncClient()
+        await client.aforce_login(users["operator"])
+        response = await client.get("/alarms/stream/", headers={"Accept": "text/event-stream"})
+        assert response.is_async
+        chunks = aiter(response.streaming_content)
+        hello = await anext(chunks)
+        hub.publish(event)
+        data = await anext(chunks)
+        await chunks.aclose()
+        return hello, data
+
+    hello, data = async_to_sync(scenario)()
+    text = data.decode() if isinstance(data, bytes) else data
+    assert "event: hello" in (hello.decode() if isinstance(hello, bytes) else hello)
+    assert json.loads(text.removeprefix("data: "))["id"] == a.pk
+    assert hub.count() == 0
