@@ -182,3 +182,19 @@ def test_stream_under_asgi_is_an_async_generator(users, make_person, t0):
     assert "event: hello" in (hello.decode() if isinstance(hello, bytes) else hello)
     assert json.loads(text.removeprefix("data: "))["id"] == a.pk
     assert hub.count() == 0
+
+
+def test_community_worker_sees_area_incidents_and_confirms_as_responder(client_for, users, make_person, t0):
+    person = make_person(name="求助人")
+    i = services.incident_open_by_phone(actor=users["operator"], person=person, now=t0)
+    r = services.responder_dispatch(actor=users["operator"], incident_id=i.pk, now=t0)
+    assert r.user == users["community"]
+    c = client_for(users["community"])
+    assert "求助人" in c.get("/").content.decode()  # home card lists the area's open incidents
+    page = c.get(f"/alarms/incidents/{i.pk}/").content.decode()
+    assert "确认前往" in page and 'value="acknowledge"' not in page and 'value="resolve"' not in page
+    assert c.post(f"/alarms/responders/{r.pk}/confirm/").status_code == 302
+    r.refresh_from_db()
+    assert r.state == "confirmed"
+    assert c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "note", "text": "x"}).status_code == 403
+    assert client_for(users["community_b"]).post(f"/alarms/responders/{r.pk}/confirm/").status_code == 404

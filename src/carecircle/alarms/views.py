@@ -167,7 +167,7 @@ def incident_act(request, incident_id: int):
             raise InvalidInput(_("未知的操作"), field="action")
         error = None
     except DomainError as exc:
-        if exc.status == 404:
+        if exc.status in (403, 404):
             raise
         error = exc.message
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
