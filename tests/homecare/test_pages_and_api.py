@@ -151,3 +151,11 @@ def test_statement_page_names_the_funding_lines(world, no_entitlements, client_f
     assert [body.index(s) for s in sources] == sorted(body.index(s) for s in sources)
     assert "东湖区老年助餐" in body and "share:" not in body
     assert client_for(w["carer_user"]).get(f"/homecare/statements/{st.pk}/").status_code == 404
+
+
+def test_staff_find_the_person_to_order_for_within_their_region(world, users, client_for):
+    w = world
+    page = client_for(users["community"]).get("/homecare/new/", {"q": "张桂英"}).content.decode()
+    assert f'<option value="{w["mother"].pk}"' in page
+    page = client_for(users["community_b"]).get("/homecare/new/", {"q": "张桂英"}).content.decode()
+    assert f'<option value="{w["mother"].pk}"' not in page and "桂花苑" not in page

@@ -76,3 +76,17 @@ def test_scope_of_caregivers(users, org):
     with pytest.raises(NotFound):
         services.caregiver_create(actor=users["provider"], organisation_id=777, region_code=COMMUNITY_B, name="丙",
                                   employed_from=DAY)
+
+
+def test_provider_admin_registers_own_caregiver_on_the_page(users, org, client_for):
+    from carecircle.workforce.models import Caregiver
+
+    c = client_for(users["provider"])
+    r = c.post("/workforce/new/", {"organisation_id": org, "name": "周护理", "phone": "13600002222",
+                                   "region_code": COMMUNITY_A, "employed_from": "2026-01-05"})
+    caregiver = Caregiver.objects.get(name="周护理")
+    assert r.status_code == 302 and r.url == f"/workforce/{caregiver.pk}/" and caregiver.organisation_id == org
+    r = c.post("/workforce/new/", {"organisation_id": 777, "name": "冒名", "region_code": COMMUNITY_A,
+                                   "employed_from": "2026-01-05"})
+    assert r.status_code == 302 and not Caregiver.objects.filter(name="冒名").exists()
+    assert "周护理" in c.get("/workforce/").content.decode()

@@ -17,7 +17,7 @@ from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import CostShareRule, FundingSource, OrderStatus, ServiceItem, VisitException
-from carecircle.registry.selectors import family_persons
+from carecircle.registry.selectors import family_persons, person_search
 from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import caregiver_for_user, organisations_of
 
@@ -53,16 +53,23 @@ def catalogue(request):
     return render(request, "homecare/catalogue.html", {"categories": selectors.catalogue()})
 
 
-def _orderable_persons(user):
-    """The resident's own record and their parents (staff type the person's number instead)."""
-    return list(family_persons(user).defer("id_number", "phone", "address")[:20])
+def _orderable_persons(user, text: str = ""):
+    """The resident's own record and their parents; staff who order for people search by name,
+    ID number or its last four digits (within their regions)."""
+    own = list(family_persons(user).defer("id_number", "phone", "address")[:20])
+    if text and scope.has_perm(user, "homecare.order") and scope.has_perm(user, "registry.view"):
+        found = [p for p in person_search(user=user, text=text)[:20]
+                 if scope.has_perm(user, "homecare.order", p.region_code)]
+        own += [p for p in found if p not in own]
+    return own
 
 
 @login_required
 def order_new(request):
     """Step 1: choose; step 2 (preview): the price split, before anything is saved; step 3: confirm."""
     data = request.POST if request.method == "POST" else request.GET
-    ctx = {"persons": _orderable_persons(request.user), "items": ServiceItem.objects.filter(active=True)
+    ctx = {"persons": _orderable_persons(request.user, data.get("q", "").strip()), "q": data.get("q", ""),
+           "staff": scope.has_perm(request.user, "homecare.order"), "items": ServiceItem.objects.filter(active=True)
            .select_related("category"), "values": data, "quote": None, "providers": [], "error": None}
     person_id = data.get("person_id", "").strip()
     if not person_id:

@@ -27,6 +27,7 @@ def caregiver_list(request):
                      "health": any(x.kind == CertificateKind.HEALTH for x in valid)})
     return render(request, "workforce/caregiver_list.html", {
         "page": page, "rows": rows, "q": q, "levels": dict(CertificateLevel.choices),
+        "organisations": sorted(selectors.organisations_of(request.user, "provider_admin")),
         "expiring": selectors.expiring_certificates(user=request.user, day=today)[:20]})
 
 
@@ -55,4 +56,27 @@ def certificate_add(request, caregiver_id: int):
         messages.success(request, _("证书已登记"))
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("输入有误")))
+    return redirect("workforce:caregiver_detail", caregiver_id=caregiver.pk)
+
+
+@login_required
+@require_POST
+def caregiver_create(request):
+    """A provider admin registers a caregiver of their own organisation."""
+    orgs = selectors.organisations_of(request.user, "provider_admin")
+    p = request.POST
+    try:
+        org = int(p.get("organisation_id") or 0)
+        if org not in orgs:
+            raise InvalidInput(_("请选择本机构"), field="organisation_id")
+        employed_from = parse_date(p.get("employed_from", ""))
+        if employed_from is None:
+            raise InvalidInput(_("请填写入职日期"), field="employed_from")
+        caregiver = services.caregiver_create(actor=request.user, organisation_id=org,
+                                              region_code=p.get("region_code", "").strip(), name=p.get("name", ""),
+                                              phone=p.get("phone", ""), employed_from=employed_from, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workforce:caregiver_list")
+    messages.success(request, _("护理员已登记，请登记其证书"))
     return redirect("workforce:caregiver_detail", caregiver_id=caregiver.pk)
