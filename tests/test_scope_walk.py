@@ -17,9 +17,10 @@ PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 OPEN_PATHS = {
     "", "accounts/login/", "accounts/otp/", "accounts/logout/", "accounts/", "accounts/totp/",
     "healthz", "api/v1/auth/token", "api/v1/me", "api/v1/openapi.json", "api/v1/docs",
+    "map/",  # the public facility map; the staff pages below /map/ are walked
 }
 NON_DATA_PARAMS = {"fmt"}  # a path parameter that picks a format, not a record
-OPEN_PREFIXES = ("admin/", "lang/", "static/", "map/", "api/v1/public/", "api/v1/docs")
+OPEN_PREFIXES = ("admin/", "lang/", "static/", "api/v1/public/", "api/v1/docs")
 
 
 def factories() -> dict:

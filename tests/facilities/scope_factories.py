@@ -24,7 +24,39 @@ def make_filing(ctx, kind="nursing_public", approve=True):
     return filing
 
 
+def _home(ctx):
+    from carecircle.facilities.models import Facility
+
+    facility = Facility.objects.get(pk=make_filing(ctx).facility_id)
+    services.beds_add(actor=ctx.users["admin"], facility=facility, kind="general", count=2)
+    return facility
+
+
+def make_stay(ctx):
+    import datetime
+
+    return services.stay_admit(actor=ctx.users["admin"], facility=_home(ctx), person=ctx.make_person(age=84),
+                               day=datetime.date.today()).pk
+
+
+def make_entry(ctx):
+    from carecircle.facilities import waiting
+
+    return waiting.waiting_apply(actor=ctx.users["admin"], facility=_home(ctx), person=ctx.make_person(age=86)).pk
+
+
+def make_offer(ctx):
+    from carecircle.facilities import waiting
+
+    facility = _home(ctx)
+    waiting.waiting_apply(actor=ctx.users["admin"], facility=facility, person=ctx.make_person(age=88))
+    return waiting.offer_next(actor=ctx.users["admin"], facility=facility).pk
+
+
 FACTORIES = {
     "facility_id": lambda ctx: make_filing(ctx).facility_id,
     "filing_id": lambda ctx: make_filing(ctx, approve=False).pk,
+    "stay_id": make_stay,
+    "entry_id": make_entry,
+    "offer_id": make_offer,
 }
