@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from carecircle.core.demo import City, Progress
@@ -56,11 +57,9 @@ def _generate(city: City) -> None:
     caregivers = _caregivers(city, rng, providers)
     _rules(city)
     orders_per_day = min(300, max(30, city.elders // 120))
-    elders = list(Person.objects.filter(birth_date__lte=today.replace(year=today.year - 60))
-                  .exclude(latitude__isnull=True).values_list("id", flat=True).order_by("id"))
-    chosen = {pid: None for pid in (rng.choice(elders) for _ in range(2 * orders_per_day))} if elders else {}
-    people = Person.objects.in_bulk(list(chosen))
-    people_ids = sorted(people)
+    people = _sample_elders(rng, today, 2 * orders_per_day)
+    elders = sorted(people)
+    people_ids = elders
     if not elders or admin is None:
         return
     progress = Progress(city, "居家服务订单", 2 * orders_per_day)
@@ -100,6 +99,19 @@ def _generate(city: City) -> None:
     flagged = VisitException.objects.filter(status=VisitException.Status.OPEN).count()
     city.say(f"  居家服务：{len(providers)} 家机构，{len(caregivers)} 名护理员，"
              f"昨日 {len(made[yesterday])} 单、今日 {len(made[today])} 单，待审核异常 {flagged} 条")
+
+
+def _sample_elders(rng, today, n: int) -> dict[int, Person]:
+    """About n older people with a home position, drawn by random id (no full-table list at scale)."""
+    qs = Person.objects.filter(birth_date__lte=today.replace(year=today.year - 60), latitude__isnull=False)
+    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    found: dict[int, Person] = {}
+    for _round in range(20):
+        if len(found) >= n or bounds["lo"] is None:
+            break
+        ids = {rng.randint(bounds["lo"], bounds["hi"]) for _ in range(3 * n)}
+        found.update(qs.in_bulk(list(ids)))
+    return dict(list(sorted(found.items()))[:n])
 
 
 def _providers(city, rng) -> list[Provider]:
