@@ -182,3 +182,18 @@ def test_impaired_person_gets_a_skilled_caregiver(world, no_entitlements):
     services_dispatch.dispatch_day(actor=w["admin_p"], day=day, provider=w["provider"])
     o2.refresh_from_db()
     assert o2.caregiver == w["carer2"]  # 重度失能: 中级工 or better
+
+
+def test_person_without_position_is_placed_at_the_community_centre(world, no_entitlements, make_person):
+    from carecircle.registry.models import FamilyContact
+
+    w = world
+    father = make_person(age=80, sex="M", name="无坐标")
+    FamilyContact.objects.create(person=father, region_code=father.region_code, name="张伟", relation="子女",
+                                 user=w["son"])
+    o = services.order_create(actor=w["son"], person=father, item=w["clean"], provider=w["provider"],
+                              window_start=tomorrow_at(10), idempotency_key="nopos")
+    assert (o.latitude, o.longitude) == (30.291, 120.121)  # 桂花社区's centre
+    services_dispatch.dispatch_day(actor=w["admin_p"], day=o.window_start.date(), provider=w["provider"])
+    o.refresh_from_db()
+    assert o.caregiver == w["carer"]

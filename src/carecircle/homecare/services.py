@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
-from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
@@ -256,14 +256,16 @@ def order_create(
     if not provider.active or not selectors.serves(provider, person.region_code):
         raise InvalidInput(_("该机构不在此社区提供服务"), field="provider")
     q = quote(person=person, item=item, provider=provider, window_start=window_start)
-    if person.latitude is None or person.longitude is None:
-        log.info("order for person %s without coordinates", person.pk)
+    lat, lng = person.latitude, person.longitude
+    if lat is None or lng is None:  # no geocoded home: the community centre stands in for dispatch
+        community = Region.objects.filter(code=person.region_code).values_list("latitude", "longitude").first()
+        lat, lng = community or (None, None)
     try:
         with transaction.atomic():
             order = Order.objects.create(
                 region_code=person.region_code, person=person, item=item, provider=provider,
                 window_start=window_start, window_end=q["window_end"], address=person.address,
-                address_masked=person.address_masked, latitude=person.latitude, longitude=person.longitude,
+                address_masked=person.address_masked, latitude=lat, longitude=lng,
                 notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q["price"],
                 placed_by=actor if getattr(actor, "is_authenticated", False) else None, idempotency_key=key,
             )
@@ -367,7 +369,3 @@ def person_for_order(*, actor, person_id: int) -> Person:
     channel_for(actor, person)  # raises NotFound/Forbidden for strangers
     return person
 
-
-def forbid_unless(condition: bool) -> None:
-    if not condition:
-        raise Forbidden()

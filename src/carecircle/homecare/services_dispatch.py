@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.core.models import Region
 from carecircle.homecare import dispatch as engine
 from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
@@ -21,8 +22,6 @@ from carecircle.workforce.selectors import (
     organisations_of,
     qualifications_on,
 )
-
-CHINA_LAT, CHINA_LNG = 30.27, 120.15  # used only when neither a caregiver nor an order has coordinates
 
 
 def capability_levels(person_ids, day: datetime.date) -> dict[int, int]:
@@ -52,24 +51,35 @@ def build_problem(orders: list[Order], caregivers: list[Caregiver], fixed: list[
     quals = qualifications_on([c.pk for c in caregivers], day)
     cg_index = {c.pk: k for k, c in enumerate(caregivers)}
 
-    def coord(value, default):
-        return default if value is None else value
+    # A caregiver without a base position starts from their community centre; anything still
+    # unknown is put at the middle of the known positions (travel is then only an estimate).
+    centres = dict((code, (la, ln)) for code, la, ln in Region.objects.filter(
+        code__in={c.region_code for c in caregivers}, latitude__isnull=False).values_list("code", "latitude",
+                                                                                         "longitude"))
+    known = [(o.latitude, o.longitude) for o in orders if o.latitude is not None and o.longitude is not None]
+    mid = (float(np.mean([k[0] for k in known])), float(np.mean([k[1] for k in known]))) if known else (0.0, 0.0)
 
+    def place(lat, lng, region_code=""):
+        if lat is not None and lng is not None:
+            return lat, lng
+        return centres.get(region_code, mid)
+
+    order_pos = np.array([place(o.latitude, o.longitude) for o in orders], dtype=float).reshape(-1, 2)
+    cg_pos = np.array([place(c.latitude, c.longitude, c.region_code) for c in caregivers],
+                      dtype=float).reshape(-1, 2)
     return engine.Problem(
         order_start=np.array([_minutes(o.window_start, start) for o in orders], dtype=float),
         order_end=np.array([_minutes(o.window_end, start) for o in orders], dtype=float),
-        order_lat=np.array([coord(o.latitude, CHINA_LAT) for o in orders], dtype=float),
-        order_lng=np.array([coord(o.longitude, CHINA_LNG) for o in orders], dtype=float),
+        order_lat=order_pos[:, 0], order_lng=order_pos[:, 1],
         order_provider=np.array([o.provider_id for o in orders], dtype=np.int64),
         order_level=np.array([o.item.min_level or 0 for o in orders], dtype=int),
         order_health=np.array([o.item.needs_health_certificate for o in orders], dtype=bool),
         cg_provider=np.array([c.organisation_id for c in caregivers], dtype=np.int64),
-        cg_lat=np.array([coord(c.latitude, CHINA_LAT) for c in caregivers], dtype=float),
-        cg_lng=np.array([coord(c.longitude, CHINA_LNG) for c in caregivers], dtype=float),
+        cg_lat=cg_pos[:, 0], cg_lng=cg_pos[:, 1],
         cg_level=np.array([quals[c.pk]["level"] for c in caregivers], dtype=int),
         cg_health=np.array([quals[c.pk]["health"] for c in caregivers], dtype=bool),
         fixed=[(cg_index[f.caregiver_id], _minutes(f.window_start, start), _minutes(f.window_end, start),
-                coord(f.latitude, CHINA_LAT), coord(f.longitude, CHINA_LNG))
+                *place(f.latitude, f.longitude))
                for f in fixed if f.caregiver_id in cg_index],
         speed_kmh=speed_kmh,
     )
