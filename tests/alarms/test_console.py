@@ -198,3 +198,17 @@ def test_community_worker_sees_area_incidents_and_confirms_as_responder(client_f
     assert r.state == "confirmed"
     assert c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "note", "text": "x"}).status_code == 403
     assert client_for(users["community_b"]).post(f"/alarms/responders/{r.pk}/confirm/").status_code == 404
+
+
+def test_incident_opened_by_another_module_reaches_the_consoles(users, make_person, django_capture_on_commit_callbacks):
+    """carevisits opens an incident through services.incident_create: the consoles hear of it."""
+    from carecircle.alarms.hub import ThreadSubscriber
+
+    sub = hub.subscribe(ThreadSubscriber(["339901"]))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            incident = services.incident_create(person=make_person(), source="phone", kind="sos", title="探访发现危急情况")
+        data = sub.get(timeout=2)
+        assert data is not None and json.loads(data)["id"] == incident.pk
+    finally:
+        hub.unsubscribe(sub)

@@ -120,7 +120,7 @@ def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
         # The call waits from the moment the alarm was received, however late the delivery.
         incident = incident_create(
             person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
-            now=alarm.received_at, device=alarm.device,
+            now=alarm.received_at, device=alarm.device, publish=False,  # published with its alarm
         )
         batch.open[alarm.person_id] = incident
     elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority

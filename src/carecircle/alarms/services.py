@@ -185,9 +185,11 @@ def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=No
 
 def incident_create(
     *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
+    publish: bool = True,
 ) -> Incident:
-    """Open an incident (no scope check: the callers are the delivery worker, the periodic checks,
-    and `incident_open_by_phone`, which checks)."""
+    """Open an incident and, once committed, show it on the consoles. No scope check: the callers
+    are the delivery worker, the periodic checks, other modules' services (a care visit that finds
+    an emergency) and `incident_open_by_phone`, which check their own."""
     now = _now(now)
     policy = policy_for(person.region_code)
     priority, reasons = priority_of(kind, person, policy, timezone.localdate(now))
@@ -196,6 +198,8 @@ def incident_create(
         priority=priority, priority_reasons=reasons, device=device, opened_at=now,
     )
     timeline_add(incident, TimelineKind.OPENED, title, now=now, actor=actor, priority=priority, reasons=reasons)
+    if publish:
+        events.incident_changed(incident)
     return incident
 
 
@@ -207,7 +211,7 @@ def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: 
     now = _now(now)
     label = _("电话呼入") if kind == "phone" else AlarmKind(kind).label
     incident = incident_create(person=person, source=Source.PHONE, kind=kind, title=f"{label}：{person.name}",
-                               now=now, actor=actor)
+                               now=now, actor=actor, publish=False)
     # The operator who took the call has it in hand already.
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
     incident.operator = actor

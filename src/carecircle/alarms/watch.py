@@ -127,7 +127,6 @@ def offline_check(*, now=None) -> int:
                 timeline_add(incident, TimelineKind.NOTE,
                              _("%(s)s秒未收到心跳（间隔%(i)s秒）") % {"s": silent, "i": device.heartbeat_seconds},
                              now=now, silent_seconds=silent)
-                events.incident_changed(incident)
         except IntegrityError:  # another run opened it meanwhile (one open per device)
             continue
         opened += 1
@@ -166,7 +165,6 @@ def inactivity_check(*, now=None) -> int:
                     title=_("独居老人长时间无活动：%(p)s") % {"p": person.name},
                 )
                 timeline_add(incident, TimelineKind.NOTE, _("已%(h).1f小时未检测到活动") % {"h": hours}, now=now)
-                events.incident_changed(incident)
         except IntegrityError:
             continue
         opened += 1
