@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Substr
 
 from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
@@ -30,12 +30,19 @@ def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, regi
     Three statements, each person in exactly one: those the rule selects (an index range when the
     rule bounds the age), those paid before whom it no longer selects (recoveries, driven from the
     payments), and those with a granted appeal whom it does not select."""
+    from carecircle.benefits.engine import granted_appeals
+
+    parts = ["target"]
+    if Payment.objects.filter(programme_id=programme.pk, period=period_key(programme, day)).exists():
+        parts.append("prior")  # nothing committed yet (a month's first run): no recoveries to look for
+    if granted_appeals(programme, day).exists():
+        parts.append("appealed")
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT-compiling these wide CASE expressions costs more than the query itself saves.
             cursor.execute("SET LOCAL jit = off")
-        for part in ("target", "prior", "appealed"):
+        for part in parts:
             sql, params = build_insert(batch.pk, programme, day, region_code, person_ids, part=part)
             cursor.execute(sql, params)
             written += max(cursor.rowcount, 0)
