@@ -97,7 +97,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep each thread's connection: opening SQLite per request costs time on the alarm intake path.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     # WAL lets readers (pages, progress polls) go on while an import or payroll writes.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
