@@ -137,3 +137,36 @@ def test_entitlements_for_contract(funded, make_person):
     assert codes["CENTENARIAN"] == {"programme_code": "CENTENARIAN", "name": "百岁老人长寿保健金",
                                     "amount": Decimal("600.00"), "period": "monthly", "payment_method": "cash"}
     assert codes["ACCIDENT_INSURANCE"]["payment_method"] == "in_kind"
+
+
+def test_summed_tiers_with_a_cap_agree_per_person_and_in_sql(funded, make_person, users):
+    from carecircle.benefits.models import Fund
+
+    services.programme_save(
+        actor=users["admin"], code="TOPUP", name="困难高龄叠加补贴", fund=Fund.objects.get(code="CITY_ELDER"),
+        region_code="339900000000", target_rule="age >= 60", tier_mode="sum", cap="250",
+        tiers=[{"label": "基础", "condition": "", "amount": "50"},
+               {"label": "高龄", "condition": "age >= 80", "amount": "100"},
+               {"label": "低保", "condition": '"dibao" in statuses', "amount": "150"}],
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    young, old, old_poor = (make_person(birth=born(a, NOV, 3)) for a in (70, 85, 85))
+    status_add(actor=users["admin"], person=old_poor, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政")
+    expected = {young.pk: Decimal("50.00"), old.pk: Decimal("150.00"), old_poor.pk: Decimal("250.00")}  # 300 capped
+    for p in (young, old, old_poor):
+        e = entitlement(p, "TOPUP")
+        assert e["amount"] == expected[p.pk], e
+    assert "封顶" in entitlement(old_poor, "TOPUP")["tier"]
+    services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET, programme_code="TOPUP")
+    assert {x.person_id: x.amount for x in Payment.objects.filter(programme__code="TOPUP")} == expected
+
+
+def test_lookback_turns_a_late_recorded_death_into_recoveries(funded, make_person, users):
+    person = make_person(birth=born(85, NOV, 3))
+    for month in ("2026-09", "2026-10"):
+        services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code="GAOLING")
+    status_add(actor=users["admin"], person=person, kind="deceased", valid_from=datetime.date(2026, 8, 20), source="殡葬系统")
+    (batch,) = services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET,
+                                    programme_code="GAOLING", lookback=2)
+    assert sorted(batch.payments.values_list("period", "kind", "amount")) == [
+        ("2026-09", "recovery", Decimal("-50.00")), ("2026-10", "recovery", Decimal("-50.00"))]
