@@ -117,10 +117,13 @@ def generate(prefix: str, year: int, month: int) -> Generated:
     where: dict[int, str] = {}
     for group, group_rules in rules.items():
         label = str(VisitGroup(group).label)
+        rule_of: dict[str, VisitRule | None] = {}  # per community: a few thousand, not a million lookups
         for pid, region in group_members(group, prefix, first):
             if pid in gone:
                 continue
-            rule = next((r for rp, r in group_rules if region.startswith(rp)), None)
+            if region not in rule_of:
+                rule_of[region] = next((r for rp, r in group_rules if region.startswith(rp)), None)
+            rule = rule_of[region]
             if rule is None or not rule.active:
                 continue
             rank = FREQUENCY_RANK[rule.frequency]
@@ -201,7 +204,9 @@ class _Writer:
             if exc_type is None:
                 self._flush()
                 if self.pg:
+                    # In key order: the unique index is then filled sequentially (about a third faster).
                     self.cursor.execute(f"INSERT INTO {self.table} ({self.cols}) SELECT {self.cols} FROM _plan_rows "
+                                        "ORDER BY person_id, period_start "
                                         "ON CONFLICT (person_id, period_start) DO NOTHING")
                     self.cursor.execute("DROP TABLE _plan_rows")
         finally:
