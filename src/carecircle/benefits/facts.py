@@ -8,8 +8,8 @@ is null for everyone, so rules on it simply do not match.
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person, PersonStatus, StatusKind
@@ -40,7 +40,10 @@ def annotate(qs, ctx):
     if "age" in needed:
         born = ExtractYear("birth_date") * 10000 + ExtractMonth("birth_date") * 100 + ExtractDay("birth_date")
         today = day.year * 10000 + day.month * 100 + day.day
-        qs = qs.annotate(f_age=(Value(today) - born) / Value(10000, output_field=IntegerField()))
+        # Whole years: floor((YYYYMMDD(day) - YYYYMMDD(birth)) / 10000). PostgreSQL's EXTRACT gives
+        # numeric, so the division is not an integer division there: floor it explicitly.
+        years = (Value(today) - born) / Value(10000.0, output_field=FloatField())
+        qs = qs.annotate(f_age=Cast(Floor(years), output_field=IntegerField()))
     if "capability_level" in needed:
         sel = _assessment()
         if sel is not None:
