@@ -6,6 +6,6 @@ def console(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_items": navigation.items_for(user),
+        "nav_groups": navigation.groups_for(user, request.path),
         "user_roles": sorted(scope.roles_of(user)),
     }

@@ -3,6 +3,7 @@ shows only to users who hold its permission somewhere."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
@@ -17,20 +18,37 @@ class NavItem:
     order: int = 100
 
 
-def all_items() -> list[NavItem]:
+def all_items() -> list[tuple[str, NavItem]]:
+    """(module label, item) for every module's NAV, in order."""
     items = []
     for module in plugins.optional_submodules("nav"):
-        items.extend(getattr(module, "NAV", []))
-    return sorted(items, key=lambda i: i.order)
+        label = module.__name__.split(".")[1]
+        items.extend((label, item) for item in getattr(module, "NAV", []))
+    return sorted(items, key=lambda pair: pair[1].order)
 
 
 def items_for(user) -> list[dict]:
     out = []
-    for item in all_items():
+    for module, item in all_items():
         if item.perm and not scope.has_perm(user, item.perm):
             continue
         try:
-            out.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+            out.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name, "module": module})
         except NoReverseMatch:
             continue
     return out
+
+
+def groups_for(user, path: str = "") -> list[dict]:
+    """The menu: one entry per module, with the module's pages beneath it (a module with one page
+    is a plain link). The core's own pages (home, regions, audit, account) stand on their own."""
+    groups: dict[str, dict] = {}
+    for item in items_for(user):
+        key = item["name"] if item["module"] == "core" else item["module"]
+        if key not in groups:
+            label = item["label"] if item["module"] == "core" else apps.get_app_config(item["module"]).verbose_name
+            groups[key] = {"label": label, "items": []}
+        groups[key]["items"].append(item)
+    for group in groups.values():
+        group["active"] = any(path == i["url"] or (i["url"] != "/" and path.startswith(i["url"])) for i in group["items"])
+    return list(groups.values())
