@@ -145,3 +145,12 @@ def test_contact_page_links_a_family_account(users, make_person, client_for):
     response = client.post(f"/people/{parent.pk}/contacts/", {"name": "某人", "relation": "儿子", "username": "street"},
                            follow=True)
     assert "没有这个居民/家属账号" in response.content.decode()
+
+
+def test_person_page_links_to_other_modules(users, make_person, client_for):
+    elder = make_person(age=82)
+    body = client_for(users["street"]).get(f"/people/{elder.pk}/").content.decode()
+    assert "相关业务" in body
+    assert "能力等级：未评估或已过期" in body and f"/assessment/new/{elder.pk}/" in body
+    assert f"/benefits/people/{elder.pk}/" in body
+    assert f"?person_id={elder.pk}" in body

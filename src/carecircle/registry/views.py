@@ -58,10 +58,18 @@ def person_detail(request, person_id: int):
         "status_form": StatusForm(initial={"valid_from": today}),
         "contact_form": ContactForm(),
         "household": selectors.household_members(person),
+        "related": related_links(request.user, person),
         "can_edit": scope.has_perm(request.user, "registry.edit", person.region_code),
         "can_unmask": scope.has_perm(request.user, "pii.unmask", person.region_code),
         "unmasked": None,
     })
+
+
+def related_links(user, person) -> list[tuple[str, str]]:
+    """What other modules offer for this person (`<module>/person.py`: links(user, person))."""
+    from carecircle.core import plugins
+
+    return [link for module in plugins.optional_submodules("person") for link in module.links(user, person)]
 
 
 @login_required
