@@ -12,6 +12,8 @@ src/carecircle/locale/en/LC_MESSAGES/django.po, filled from the table scripts/i1
     python scripts/i18n.py --check    exit 1 listing msgids without translation, or a .po/.mo out of date
 
 `fill --force` also overwrites non-empty msgstr that differ from the table.
+makemessages runs on a temporary copy of src/, so an app that keeps its own catalogue
+(<app>/locale/en/LC_MESSAGES/django.po, which Django gives that app's strings) is never rewritten.
 """
 
 from __future__ import annotations
@@ -191,26 +193,50 @@ def run_makemessages(src_root: Path) -> None:
             print(f"  makemessages: {line}")
 
 
+def extract_in_copy(work: Path) -> Path:
+    """Run makemessages on a copy of the sources under <work>; return the copy's catalogue.
+
+    makemessages also rewrites the catalogue of any app that keeps its own locale/ folder
+    (Django gives those the app's strings); working on a copy leaves such files, which
+    belong to that app, untouched. Only this catalogue is taken back.
+    """
+    copy = work / "src"
+    shutil.copytree(
+        SRC_ROOT,
+        copy,
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "*.egg-info", "node_modules"),
+    )
+    run_makemessages(copy)
+    return copy / PO_PATH.relative_to(SRC_ROOT)
+
+
+def app_catalogues() -> list[Path]:
+    """Catalogues kept by apps themselves (<app>/locale/en/...): their strings are not in this one."""
+    return sorted(
+        p for p in PACKAGE.glob(f"*/locale/{LOCALE}/LC_MESSAGES/django.po") if p != PO_PATH
+    )
+
+
 def extract() -> None:
     before = {key_of(e) for e in active(load_po())} if PO_PATH.exists() else set()
-    run_makemessages(SRC_ROOT)
+    with tempfile.TemporaryDirectory(prefix="carecircle-i18n-src-") as tmp:
+        fresh = extract_in_copy(Path(tmp))
+        PO_PATH.parent.mkdir(parents=True, exist_ok=True)
+        staged = PO_PATH.with_name(PO_PATH.name + ".tmp")
+        shutil.copyfile(fresh, staged)
+        os.replace(staged, PO_PATH)
     after = {key_of(e) for e in active(load_po())}
     print(f"extract: {rel(PO_PATH)} has {len(after)} msgids "
           f"({len(after - before)} new, {len(before - after)} no longer used)")
+    for other in app_catalogues():
+        print(f"extract: note: {rel(other)} holds that app's strings; it is not managed here")
 
 
 def extract_to_temp() -> set[str]:
     """The msgids the sources hold now, extracted from a copy so the real catalogue is untouched."""
     with tempfile.TemporaryDirectory(prefix="carecircle-i18n-src-") as tmp:
-        copy = Path(tmp) / "src"
-        shutil.copytree(
-            SRC_ROOT,
-            copy,
-            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "*.egg-info", "node_modules"),
-        )
-        po_copy = copy / PO_PATH.relative_to(SRC_ROOT)
-        run_makemessages(copy)
-        return {key_of(e) for e in active(polib.pofile(str(po_copy)))}
+        fresh = extract_in_copy(Path(tmp))
+        return {key_of(e) for e in active(polib.pofile(str(fresh)))}
 
 
 # --------------------------------------------------------------------------- fill
