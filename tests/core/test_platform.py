@@ -93,3 +93,14 @@ def test_region_table_upload_page(users, client_for):
     assert Region.objects.filter(code="339901001003", parent_id="339901001000").exists()
     upload = SimpleUploadedFile("r.csv", "区划代码,名称\n339901001004,x\n".encode())
     assert client_for(users["street"]).post("/regions/", {"file": upload}).status_code == 403
+
+
+def test_error_pages_speak_chinese(users, client_for, settings):
+    settings.DEBUG = False
+    response = client_for(users["street"]).get("/people/999999/")
+    assert response.status_code == 404 and "不在您的管辖范围内" in response.content.decode()
+    response = client_for(users["street"]).get("/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+    from django.template.loader import render_to_string
+
+    assert "系统出错了" in render_to_string("500.html")
