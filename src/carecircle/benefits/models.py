@@ -196,8 +196,10 @@ class LedgerEntry(models.Model):
         COMMITMENT = "commitment", _("审批承诺")
         DISBURSEMENT = "disbursement", _("发放")
         RECOVERY = "recovery", _("追回")
+        SPENDING = "spending", _("服务结算支出")
 
-    key = models.CharField(max_length=80, unique=True)
+    # `spend:<reference>` for service spending recorded by other modules (ledger_spend).
+    key = models.CharField(max_length=160, unique=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
     batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")

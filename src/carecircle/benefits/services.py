@@ -195,6 +195,73 @@ def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = 
     return entry
 
 
+SPEND_PREFIX = "spend:"
+
+
+def spend_key(reference: str) -> str:
+    """The ledger key of a spending posted with `reference` (see ledger_spend)."""
+    return SPEND_PREFIX + (reference or "").strip()
+
+
+@transaction.atomic
+def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, amount, reference: str,
+                 memo: str = "", system: str = "", request=None) -> LedgerEntry:
+    """Public service for other modules: record service spending paid by a programme's fund (for
+    example a home-care provider's month-end statement settling voucher lines).
+
+    Posts one balanced entry of kind `spending`: debit `disbursed`, credit `available`, on the
+    programme's fund, with the programme, `region_code` and `month` (YYYY-MM) as dimensions.
+
+    - Idempotent by `reference` (the entry's unique key is ``spend:<reference>``): posting the same
+      reference again returns the first entry and counts nothing twice; the same reference with a
+      different amount or programme is refused (Conflict), never silently changed.
+    - Refused when the fund's available balance is short, naming the shortfall (the rule of payroll
+      approval); nothing is posted then. The fund row is locked, so two concurrent spendings cannot
+      both pass the check.
+    - `actor` None is the system acting for a settlement rule of the calling module (that module
+      authorises and audits its own user); a user must hold ``benefits.approve`` for `region_code`.
+    - Runs in one transaction: called inside the caller's transaction, a refusal lets the caller
+      roll back all of its postings together.
+    """
+    reference = (reference or "").strip()
+    key = spend_key(reference)
+    if not reference or len(key) > LedgerEntry._meta.get_field("key").max_length:
+        raise InvalidInput(_("记账凭证号为空或过长：%(r)s") % {"r": reference[:60]}, field="reference")
+    region_code = _region(region_code)
+    month_start(month)
+    amount = _money(amount, "amount", allow_zero=False)
+    _actor_ok(actor, "benefits.approve", region_code)
+    programme = Programme.objects.select_related("fund").filter(code=(programme_code or "").strip()).first()
+    if programme is None:
+        raise InvalidInput(_("未知的项目代码：%(c)s") % {"c": programme_code}, field="programme_code")
+    fund = Fund.objects.select_for_update().get(pk=programme.fund_id)
+    existing = LedgerEntry.objects.filter(key=key).first()
+    if existing is not None:
+        posted = (existing.lines.filter(account=Account.DISBURSED).aggregate(s=Sum("amount"))["s"]
+                  or Decimal("0")).quantize(CENT)
+        same_programme = existing.lines.filter(programme=programme).exists()
+        if existing.kind != LedgerEntry.Kind.SPENDING or posted != amount or not same_programme:
+            raise Conflict(_("凭证号 %(r)s 已按 %(a)s 元入账，不能改为 %(p)s %(n)s 元")
+                           % {"r": reference, "a": posted, "p": programme.name, "n": amount}, field="reference")
+        return existing
+    available = fund_available(fund)
+    if amount > available:
+        raise Conflict(
+            _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元")
+            % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
+            field="fund", shortfall=str(amount - available),
+        )
+    entry = _post(key=key, kind=LedgerEntry.Kind.SPENDING, fund=fund, actor=actor,
+                  memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month}, lines=[
+                      (Account.DISBURSED, amount, programme, region_code, month),
+                      (Account.AVAILABLE, -amount, programme, region_code, month),
+                  ])
+    audit.record(actor=actor, action="ledger.spend", obj=entry, region_code=region_code, request=request,
+                 programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,
+                 system=system or "benefits")
+    return entry
+
+
 # ---------------------------------------------------------------- payroll
 
 

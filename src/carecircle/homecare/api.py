@@ -399,6 +399,16 @@ class HcStatementLineOut(Schema):
     amount: Decimal
 
 
+class HcStatementPostingOut(Schema):
+    source: str
+    programme_code: str
+    ledger_programme: str
+    seq: int
+    amount: Decimal
+    reference: str
+    posted_at: datetime.datetime
+
+
 class HcStatementOut(Schema):
     id: int
     provider_id: int
@@ -408,11 +418,14 @@ class HcStatementOut(Schema):
     held_count: int
     held_total: Decimal
     lines: list[HcStatementLineOut]
+    ledger_note: str
+    ledger_postings: list[HcStatementPostingOut]
 
 
 def statement_out(st) -> dict:
     return {"id": st.pk, "provider_id": st.provider_id, "month": st.month, "visit_count": st.visit_count,
-            "total": st.total, "held_count": st.held_count, "held_total": st.held_total, "lines": list(st.lines.all())}
+            "total": st.total, "held_count": st.held_count, "held_total": st.held_total, "lines": list(st.lines.all()),
+            "ledger_note": st.ledger_note, "ledger_postings": list(st.postings.all())}
 
 
 @router.post("/homecare/statements", response=HcStatementOut)

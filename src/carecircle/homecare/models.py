@@ -164,6 +164,9 @@ class CostShareLine(models.Model):
     source = models.CharField(max_length=12, choices=FundingSource.choices)
     amount = models.DecimalField(_("定额（元）"), null=True, blank=True, **MONEY)
     percent = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # The benefits programme whose fund pays this share (政府补一点 from a fund): the month-end
+    # statement posts the share to the funds ledger against it. Empty: not paid from a fund.
+    programme_code = models.CharField(_("出资补贴项目编码"), max_length=40, blank=True)
 
     class Meta:
         constraints = [
@@ -478,10 +481,35 @@ class Statement(models.Model):
     total = models.DecimalField(default=0, **MONEY)
     held_count = models.PositiveIntegerField(default=0)
     held_total = models.DecimalField(default=0, **MONEY)
+    # Why the government-funded lines were not (fully) posted to the funds ledger, if so.
+    ledger_note = models.CharField(_("资金入账说明"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-month", "provider_id"]
         constraints = [models.UniqueConstraint(fields=["provider", "month"], name="statement_unique_month")]
+
+
+class StatementPosting(models.Model):
+    """A government-funded statement line posted to the benefits funds ledger (ledger_spend).
+    Rebuilding the statement posts only what grew since (`seq` 2, 3 …); `reference` is the ledger's
+    idempotency key, so the same posting is never counted twice."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="postings")
+    source = models.CharField(max_length=12, choices=FundingSource.choices)
+    programme_code = models.CharField(max_length=40, blank=True)  # the statement line's code
+    ledger_programme = models.CharField(_("出资补贴项目"), max_length=40)
+    seq = models.PositiveSmallIntegerField(default=1)
+    amount = models.DecimalField(**MONEY)
+    reference = models.CharField(max_length=150, unique=True)
+    posted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["statement_id", "source", "programme_code", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "source", "programme_code", "seq"],
+                                    name="statement_posting_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="statement_posting_positive"),
+        ]
 
 
 class StatementLine(models.Model):

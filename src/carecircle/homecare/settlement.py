@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit
-from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     Complaint,
+    CostShareLine,
+    FundingSource,
     Order,
     OrderStatus,
     PaymentLine,
@@ -21,6 +23,7 @@ from carecircle.homecare.models import (
     Statement,
     StatementEntry,
     StatementLine,
+    StatementPosting,
     VisitException,
 )
 from carecircle.homecare.services import require_provider_admin
@@ -165,8 +168,86 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     statement.visit_count = len(paid_ids)
     statement.total = sum((o.price for o in orders if o.pk in set(paid_ids)), Decimal("0"))
     statement.held_count, statement.held_total = held_count, held_total
+    statement.ledger_note = ""
+    if month_bounds(statement.month)[1] <= timezone.now():
+        statement.ledger_note = _post_to_ledger(actor=actor, statement=statement, request=request)
     statement.save()
     audit.record(actor=actor, action="statement.generate", obj=statement, request=request,
                  month=month.strftime("%Y-%m"), visits=statement.visit_count, total=str(statement.total),
                  held=held_count, **({} if actor is not None else {"system": "settlement"}))
     return statement
+
+
+# Funding sources paid by a government fund: vouchers and purchased-service allowances of benefits
+# programmes, and the 政府补一点 meal-help share when its CostShareLine names a programme.
+LEDGER_SOURCES = (FundingSource.VOUCHER, FundingSource.ALLOWANCE, FundingSource.GOVERNMENT)
+
+
+def ledger_programmes(lines) -> dict[tuple[str, str], str]:
+    """{(source, programme_code) of a statement line: benefits programme whose fund pays it}."""
+    share_ids = {int(line.programme_code[6:]) for line in lines
+                 if line.source == FundingSource.GOVERNMENT and line.programme_code.startswith("share:")
+                 and line.programme_code[6:].isdigit()}
+    shares = dict(CostShareLine.objects.filter(rule_id__in=share_ids, source=FundingSource.GOVERNMENT)
+                  .exclude(programme_code="").values_list("rule_id", "programme_code"))
+    out = {}
+    for line in lines:
+        if line.source in (FundingSource.VOUCHER, FundingSource.ALLOWANCE) and line.programme_code:
+            out[(line.source, line.programme_code)] = line.programme_code
+        elif line.source == FundingSource.GOVERNMENT and line.programme_code[6:].isdigit():
+            code = shares.get(int(line.programme_code[6:]))
+            if code:
+                out[(line.source, line.programme_code)] = code
+    return out
+
+
+def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
+    """Post the government-funded lines of a statement of a closed month to the benefits funds
+    ledger (benefits.services.ledger_spend), each as what grew since the last posting. All or
+    nothing: a refusal (e.g. 资金不足, naming the shortfall) rolls every posting of this build back and
+    is returned as the note to show. Skipped when the benefits module is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("carecircle.benefits"):
+        return ""
+    from carecircle.benefits.services import ledger_spend
+
+    lines = [line for line in statement.lines.all() if line.source in LEDGER_SOURCES]
+    funders = ledger_programmes(lines)
+    posted: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal("0"), 0])
+    for source, code, amount, seq in statement.postings.values_list("source", "programme_code", "amount", "seq"):
+        posted[(source, code)][0] += amount
+        posted[(source, code)][1] = max(posted[(source, code)][1], seq)
+    amounts = {(line.source, line.programme_code): line.amount for line in lines}
+    notes = []
+    month = statement.month.strftime("%Y-%m")
+    try:
+        with transaction.atomic():
+            for key in sorted(set(amounts) | set(posted)):
+                source, code = key
+                delta = amounts.get(key, Decimal("0")) - posted[key][0]
+                if delta < 0:
+                    notes.append(_("%(s)s %(c)s 已入账 %(p)s 元，高于本次结算，多出 %(d)s 元需财务冲正")
+                                 % {"s": FundingSource(source).label, "c": code, "p": posted[key][0], "d": -delta})
+                    continue
+                if delta == 0 or key not in funders:
+                    continue
+                seq = posted[key][1] + 1
+                reference = f"homecare:statement:{statement.pk}:{source}:{code}:{seq}"
+                try:
+                    ledger_spend(actor=None, programme_code=funders[key], region_code=statement.region_code,
+                                 month=month, amount=delta, reference=reference, system="homecare",
+                                 memo=_("%(p)s %(m)s 居家服务结算：%(s)s") % {
+                                     "p": statement.provider.name, "m": month, "s": FundingSource(source).label})
+                except DomainError as exc:
+                    raise DomainError(_("%(s)s（%(c)s）未入账：%(e)s") % {
+                        "s": FundingSource(source).label, "c": funders[key], "e": exc.message}) from exc
+                StatementPosting.objects.create(statement=statement, source=source, programme_code=code,
+                                                ledger_programme=funders[key], seq=seq, amount=delta,
+                                                reference=reference)
+                audit.record(actor=actor, action="statement.ledger_post", obj=statement, request=request,
+                             source=source, programme=funders[key], amount=str(delta), reference=reference,
+                             **({} if actor is not None else {"system": "settlement"}))
+    except DomainError as exc:
+        return (_("政府资金均未入账（全部回滚）。") + str(exc.message))[:300]
+    return "；".join(str(n) for n in notes)[:300]

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -286,8 +287,16 @@ def statement_detail(request, statement_id: int):
     for line in lines:
         line.programme_name = (rules.get(int(line.programme_code[6:]), "") if line.programme_code.startswith("share:")
                                else line.programme_code)
+    funders = settlement.ledger_programmes([line for line in lines if line.source in settlement.LEDGER_SOURCES])
+    posted: dict = {}
+    for p in st.postings.all():
+        posted.setdefault((p.source, p.programme_code), []).append(p)
+    for line in lines:
+        line.funder = funders.get((line.source, line.programme_code), "")
+        line.postings = posted.get((line.source, line.programme_code), [])
+        line.posted = sum((p.amount for p in line.postings), Decimal("0"))
     return render(request, "homecare/statement_detail.html", {
-        "st": st, "lines": lines,
+        "st": st, "lines": lines, "month_closed": settlement.month_bounds(st.month)[1] <= timezone.now(),
         "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person")})
 
 
