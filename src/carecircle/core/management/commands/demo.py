@@ -1,4 +1,5 @@
 import io
+import json
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,6 +11,12 @@ from carecircle.core.models import Region
 
 
 class Command(BaseCommand):
+    def accounts(self) -> list:
+        saved = data_home() / "demo-accounts.json"
+        if saved.exists():
+            return json.loads(saved.read_text())
+        return [(str(role.label), username, demo.DEMO_PASSWORD, "") for username, role, _w, _l in DEMO_ACCOUNTS]
+
     help = "演示：迁移内置数据库，没有城市时生成模拟城市，启动服务并打印登录账号。"
 
     def add_arguments(self, parser):
@@ -26,9 +33,9 @@ class Command(BaseCommand):
             call_command("generate", scale=scale, stdout=self.stdout)
         else:
             self.stdout.write("已有模拟城市，跳过生成。")
-        self.stdout.write("\n登录账号（密码均为 %s）：" % demo.DEMO_PASSWORD)
-        for username, role, _where, label in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {label}（{role.label}）")
+        self.stdout.write(f"\n登录账号（密码均为 {demo.DEMO_PASSWORD}）：")
+        for role, username, _password, where in self.accounts():
+            self.stdout.write(f"  {username:<10} {role} · {where}")
         self.stdout.write(f"\n打开 http://{host}:{port}/ 登录。\n")
         if not no_serve:
             call_command("serve", host=host, port=port)

@@ -1,4 +1,5 @@
 import datetime
+import json
 import random
 import time
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from carecircle.core import demo, names, plugins
+from carecircle.core.datadir import data_home
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.roles import Role
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
             step.generate(city)
         city.facts["total_seconds"] = time.monotonic() - started
         city.say(f"完成，用时 {city.facts['total_seconds']:.1f} 秒。")
+        # The demo prints the sign-in accounts (every module may add its own) from this file.
+        (data_home() / "demo-accounts.json").write_text(json.dumps(city.accounts, ensure_ascii=False))
         self.city = city
 
 
