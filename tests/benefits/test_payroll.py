@@ -32,6 +32,11 @@ def test_first_run_pays_once_and_rerun_writes_nothing(elders, users):
     (batch,) = run(users)
     assert batch.state == Batch.State.PREPARED and batch.line_count == 3
     assert batch.total_payable == Decimal("200.00")
+    assert batch.summary == {
+        "by_kind": {"正常发放": [3, "200.00"]},
+        "by_district": [{"region": "339901000000", "count": 3, "payable": "200.00", "recovery": "0.00"}],
+        "by_period": {"2026-11": 3},
+    }
     assert run(users) == []  # pending lines count as committed: nothing new
     services.payroll_approve(actor=users["district"], batch_id=batch.pk)
     assert run(users) == []
@@ -62,6 +67,9 @@ def test_rerun_after_fixing_data_writes_only_the_difference(elders, users):
     lines = list(Payment.objects.filter(batch=second))
     assert [(x.person_id, x.kind, x.amount) for x in lines] == [(elders[1].pk, "recovery", Decimal("-50.00"))]
     assert second.total_recovery == Decimal("50.00") and second.total_payable == 0
+    assert second.summary["by_kind"] == {"追回": [1, "-50.00"]}
+    assert second.summary["by_district"] == [
+        {"region": "339901000000", "count": 1, "payable": "0.00", "recovery": "-50.00"}]
     assert run(users) == []
 
 
