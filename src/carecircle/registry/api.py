@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from carecircle.core import scope
 from carecircle.core.errors import NotFound
 from carecircle.core.selectors import audit_row
 from carecircle.registry import selectors, services
@@ -173,13 +172,6 @@ class ImportOut(Schema):
     rejections: list[dict]
 
 
-def _import_job(user, job_id: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None or not (job.created_by_id == user.pk or scope.has_perm(user, "audit.view", job.region_code or "x")):
-        raise NotFound()
-    return job
-
-
 def import_out(job: ImportJob) -> dict:
     return {f: getattr(job, f) for f in ImportOut.model_fields} | {"rejections": job.rejections[:1000]}
 
@@ -193,12 +185,12 @@ def import_create(request, file: UploadedFile = File(...)):
 
 @router.get("/imports/{job_id}", response=ImportOut)
 def import_detail(request, job_id: int):
-    return import_out(_import_job(request.user, job_id))
+    return import_out(selectors.import_job_get(user=request.user, job_id=job_id))
 
 
 @router.get("/imports/{job_id}/rejections.csv")
 def import_rejections(request, job_id: int):
-    job = _import_job(request.user, job_id)
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
     response = HttpResponse(rejections_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
     return response

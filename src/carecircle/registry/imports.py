@@ -25,8 +25,9 @@ from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.tables import FileRejected, open_table, parse_date
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
-from carecircle.registry.identity import age_on, parse_id_number
+from carecircle.registry.identity import parse_id_number
 from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
+from carecircle.registry.services import check_registrable_age, clean_phone, district_places
 
 COLUMNS = {  # header in the file -> field
     "姓名": "name",
@@ -149,7 +150,7 @@ class ImportContext:
         self.communities = set(
             Region.objects.filter(level=COMMUNITY).values_list("code", flat=True)
         )
-        self.places = frozenset(c[:6] for c in Region.objects.filter(level=3).values_list("code", flat=True))
+        self.places = district_places()
         self.seen: dict[str, int] = {}  # blind index -> first row number in this file
         self.default_source = _("批量导入：%(f)s") % {"f": job.file_name}
 
@@ -160,11 +161,9 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
         raise InvalidInput(_("姓名不能为空"), field="姓名")
     try:
         identity = parse_id_number(_cell(values.get("id_number")), today=ctx.today, extra_places=ctx.places)
+        check_registrable_age(identity.birth_date, ctx.today)
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="身份证号") from None
-    age = age_on(identity.birth_date, ctx.today)
-    if 3 <= age < 60:
-        raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="身份证号")
     region_code = _cell(values.get("region_code"))
     if region_code not in ctx.communities:
         raise InvalidInput(_("未知的社区代码：%(c)s") % {"c": region_code or "（空）"}, field="社区代码")
@@ -173,9 +172,7 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     id_hash = blind_index(identity.number)
     if id_hash in ctx.seen:
         raise InvalidInput(_("与第%(n)d行身份证号重复") % {"n": ctx.seen[id_hash]}, field="身份证号")
-    phone = _cell(values.get("phone"))
-    if phone and (sum(ch.isdigit() for ch in phone) < 7 or not re.fullmatch(r"[0-9+\- ]+", phone)):
-        raise InvalidInput(_("电话号码格式不正确：%(v)s") % {"v": phone}, field="联系电话")
+    phone = clean_phone(_cell(values.get("phone")), field="联系电话")
     lat = _parse_float(values.get("latitude"), "纬度", 3, 54)
     lng = _parse_float(values.get("longitude"), "经度", 73, 136)
     kinds = []
@@ -191,7 +188,7 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     ctx.seen[id_hash] = number
     return {
         "name": name, "identity": identity, "id_hash": id_hash, "region_code": region_code,
-        "phone": phone.replace(" ", ""), "address": _cell(values.get("address")),
+        "phone": phone, "address": _cell(values.get("address")),
         "latitude": lat, "longitude": lng, "kinds": kinds, "status_from": status_from,
         "source": _cell(values.get("source")) or ctx.default_source,
     }

@@ -143,3 +143,13 @@ def household_members(person: Person) -> list[Person]:
     if not person.household_id:
         return []
     return list(Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).only("id", "name", "birth_date"))
+
+
+def import_job_get(*, user, job_id: int):
+    """An import job, for the account that started it (its report names people by row)."""
+    from carecircle.registry.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id, created_by_id=user.pk).first()
+    if job is None:
+        raise NotFound()
+    return job

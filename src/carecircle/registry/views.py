@@ -173,23 +173,16 @@ def import_list(request):
     return render(request, "registry/import_list.html", {"form": form, "jobs": jobs})
 
 
-def _own_job(request, job_id):
-    job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
-    if job is None:
-        raise NotFound()
-    return job
-
-
 @login_required
 def import_detail(request, job_id: int):
-    job = _own_job(request, job_id)
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
     template = "registry/import_progress.html" if request.htmx else "registry/import_detail.html"
     return render(request, template, {"job": job, "rejections": job.rejections[:200]})
 
 
 @login_required
 def import_rejections(request, job_id: int):
-    job = _own_job(request, job_id)
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
     response = HttpResponse(imports.rejections_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
     return response
