@@ -1,9 +1,10 @@
 """Load benchmark of the call platform: alarms from devices to a connected operator console.
 
-    python bench/alarms_load.py [--scale S] [--rate R] [--devices N]
+    python bench/alarms_load.py [--scale S] [--rate R] [--devices N] [--workers W] [--database-url URL]
 
 Starts the real server (uvicorn, ASGI, the layout `carecircle serve` uses) on loopback against a
-throw-away database, connects one operator console over server-sent events, and from this second
+throw-away database (SQLite, or the PostgreSQL database named by --database-url, dropped and
+created afresh), connects one operator console over server-sent events, and from this second
 process sends alarms at R per second (default 200) for 60 × S seconds (default S = 0.1: 6 s) with
 device tokens over keep-alive connections. It reports how many alarms were sent, acknowledged,
 stored and shown on the console (all must be equal), and the p50/p99 time from the device's
@@ -122,7 +123,7 @@ def baseline(port, n=300):
     return times
 
 
-def send_alarms(port, tokens, rate, seconds, threads=4):
+def send_alarms(port, tokens, rate, seconds, threads):
     """Send `rate` alarms per second for `seconds`, spread over `threads` keep-alive connections."""
     total = int(rate * seconds)
     sent_at: dict[str, float] = {}
@@ -162,6 +163,19 @@ def send_alarms(port, tokens, rate, seconds, threads=4):
     return sent_at, acked, errors, time.time() - start
 
 
+def fresh_postgres(url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 60 seconds")
@@ -169,8 +183,16 @@ def main():
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1,
                         help="uvicorn processes; more than 1 fans events out through Redis (CARECIRCLE_REDIS_URL)")
+    parser.add_argument("--connections", type=int, default=16,
+                        help="keep-alive connections the sender spreads the alarms over (devices send independently: "
+                             "enough that a slow answer does not hold back the next alarm)")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL database to drop and create for the run (default: SQLite in a temp folder)")
     args = parser.parse_args()
     seconds = 60 * args.scale
+    if args.database_url:
+        fresh_postgres(args.database_url)
+        os.environ["DATABASE_URL"] = args.database_url
 
     home = tempfile.mkdtemp(prefix="cc-bench-alarms-")
     os.environ["CARECIRCLE_HOME"] = home
@@ -206,7 +228,7 @@ def main():
         if not console.connected.wait(10):
             raise SystemExit("console did not connect")
         print(f"sending {int(args.rate * seconds)} alarms at {args.rate:.0f}/s …", flush=True)
-        sent_at, acked, errors, took = send_alarms(port, tokens, args.rate, seconds)
+        sent_at, acked, errors, took = send_alarms(port, tokens, args.rate, seconds, args.connections)
         deadline = time.time() + 30
         while len(console.received) < len(acked) and time.time() < deadline:
             time.sleep(0.1)
@@ -233,6 +255,7 @@ def main():
             "server": f"uvicorn (ASGI), {args.workers} process(es), {connection.vendor}"
                       + (", Redis fan-out" if args.workers > 1 else ""),
             "rate_per_s": args.rate,
+            "connections": args.connections,
             "seconds": round(seconds, 1),
             "achieved_rate_per_s": round(len(sent_at) / took, 1),
             "sent": len(sent_at),

@@ -119,3 +119,12 @@ def test_device_register_api_scoped(client_for, users, make_person):
     r = c.post("/api/v1/alarm-devices", data={"person_id": a.pk, "kind": "fall", "serial": "F-1"},
                content_type="application/json")
     assert r.status_code == 409 and r.json()["field"] == "serial"
+
+
+def test_body_that_is_not_json_is_400_with_position(client, make_person, make_device):
+    _, token = make_device(make_person())
+    r = client.post("/api/v1/alarms", data=b'{"event_id": "e1",\n  kind: sos}', content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 400
+    assert r.json() == {"code": "invalid", "field": "body", "message": "请求内容不是有效的 JSON：第2行第3列"}
+    assert Alarm.objects.count() == 0

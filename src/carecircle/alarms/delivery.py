@@ -10,6 +10,7 @@ With a Celery broker, the wake-up goes to a Celery task instead of an in-process
 
 import datetime
 import logging
+import queue
 import threading
 from collections import defaultdict
 
@@ -36,6 +37,7 @@ from carecircle.registry.models import Person
 log = logging.getLogger("carecircle.alarms")
 BATCH = 200
 POLL_SECONDS = 2.0
+INBOX_BATCH = 500  # device events stored in one transaction
 
 
 def pending():
@@ -154,11 +156,26 @@ def _activity_seen(alarm: Alarm, now) -> None:
 
 
 class DeliveryWorker(threading.Thread):
+    """The process's alarm writer: stores the device events handed over by the intake
+    (`carecircle.alarms.asgi`) in batches, then delivers the outbox. One thread writing keeps the
+    intake's inserts and the deliveries from waiting on each other's locks, and a batch of events
+    costs one commit (one fsync on PostgreSQL) instead of one each."""
+
     def __init__(self, poll_seconds: float = POLL_SECONDS):
         super().__init__(name="alarms-delivery", daemon=True)
         self.poll_seconds = poll_seconds
         self.wake = threading.Event()
         self.stopped = threading.Event()
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def submit(self, job) -> bool:
+        """Queue a job (`store()` in this thread's transaction, then `answer(result)` after commit,
+        or `answer(None)` if nothing was stored). False when the worker is stopping."""
+        if self.stopped.is_set():
+            return False
+        self.inbox.put(job)
+        self.wake.set()
+        return True
 
     def run(self):
         # The thread keeps its database connection between wake-ups (a new one per alarm would add
@@ -166,18 +183,48 @@ class DeliveryWorker(threading.Thread):
         while not self.stopped.is_set():
             self.wake.clear()
             try:
+                self._store_inbox()
                 deliver_pending()
             except Exception:  # noqa: BLE001 - the alarms stay in the outbox; retry on the next wake
                 log.exception("alarm delivery failed; will retry")
                 connection.close()
                 self.stopped.wait(0.5)
-            self.wake.wait(self.poll_seconds)
+            if self.inbox.empty():
+                self.wake.wait(self.poll_seconds)
+        self._refuse_inbox()
         connection.close()
+
+    def _store_inbox(self) -> None:
+        jobs = []
+        while len(jobs) < INBOX_BATCH:
+            try:
+                jobs.append(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        if not jobs:
+            return
+        try:
+            with transaction.atomic():
+                results = [job.store() for job in jobs]
+        except BaseException:
+            for job in jobs:  # nothing of the batch was committed: the callers take another way
+                job.answer(None)
+            raise
+        for job, result in zip(jobs, results, strict=True):
+            job.answer(result)
+
+    def _refuse_inbox(self) -> None:
+        while True:
+            try:
+                self.inbox.get_nowait().answer(None)
+            except queue.Empty:
+                return
 
     def stop(self, timeout: float = 5.0):
         self.stopped.set()
         self.wake.set()
         self.join(timeout)
+        self._refuse_inbox()
 
 
 _lock = threading.Lock()
@@ -228,3 +275,12 @@ def notify() -> None:
         return
     worker = _worker if worker_running() else start_worker()
     worker.wake.set()
+
+
+def submit(job) -> bool:
+    """Hand a device event to this process's worker to store (see `DeliveryWorker.submit`).
+    False while the worker is held stopped: the caller stores it another way."""
+    if _held:
+        return False
+    worker = _worker if worker_running() else start_worker()
+    return worker.submit(job)

@@ -109,18 +109,26 @@ def _check_device_time(device_time: datetime.datetime, now) -> None:
         raise InvalidInput(_("设备时间晚于当前时间超过一天，请校准设备时钟"), field="device_time")
 
 
-def alarm_receive(
-    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict | None = None, now=None
-) -> tuple[AlarmRow, bool]:
-    """Store an alarm durably (it waits in the outbox until delivered). The same event id again
-    returns the stored alarm and False: acknowledged, never duplicated."""
-    now = _now(now)
+def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now=None) -> str:
+    """The checks of an alarm that need no database; returns the cleaned event id."""
     event_id = (event_id or "").strip()
     if not event_id or len(event_id) > 64:
         raise InvalidInput(_("事件编号不能为空且不超过64个字符"), field="event_id")
     if kind not in AlarmKind.values:
         raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
-    _check_device_time(device_time, now)
+    _check_device_time(device_time, _now(now))
+    return event_id
+
+
+def alarm_receive(
+    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict | None = None, now=None,
+    wake: bool = True,
+) -> tuple[AlarmRow, bool]:
+    """Store an alarm durably (it waits in the outbox until delivered). The same event id again
+    returns the stored alarm and False: acknowledged, never duplicated. `wake=False`: the caller
+    delivers the outbox itself (the alarm worker storing from the device intake)."""
+    now = _now(now)
+    event_id = alarm_check(event_id=event_id, kind=kind, device_time=device_time, now=now)
     # Insert first (one round trip on the common path); the unique constraint catches repeats.
     try:
         with transaction.atomic():
@@ -133,20 +141,27 @@ def alarm_receive(
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(events.wake_delivery)
+    if wake:
+        transaction.on_commit(events.wake_delivery)
     return alarm, True
+
+
+def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: int | None, now=None) -> str:
+    """The checks of a heartbeat that need no database; returns the cleaned beat id."""
+    beat_id = (beat_id or "").strip()
+    if not beat_id or len(beat_id) > 64:
+        raise InvalidInput(_("心跳编号不能为空且不超过64个字符"), field="beat_id")
+    if battery is not None and not 0 <= battery <= 100:
+        raise InvalidInput(_("电量应在0到100之间"), field="battery")
+    _check_device_time(device_time, _now(now))
+    return beat_id
 
 
 def heartbeat_receive(
     *, device: Device, beat_id: str, device_time: datetime.datetime, battery: int | None = None, now=None
 ) -> bool:
     now = _now(now)
-    beat_id = (beat_id or "").strip()
-    if not beat_id or len(beat_id) > 64:
-        raise InvalidInput(_("心跳编号不能为空且不超过64个字符"), field="beat_id")
-    if battery is not None and not 0 <= battery <= 100:
-        raise InvalidInput(_("电量应在0到100之间"), field="battery")
-    _check_device_time(device_time, now)
+    beat_id = heartbeat_check(beat_id=beat_id, device_time=device_time, battery=battery, now=now)
     try:
         with transaction.atomic():
             Heartbeat.objects.create(device=device, region_code=device.region_code, beat_id=beat_id,

@@ -1,5 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI, a router per module, errors mapped here only."""
 
+import json
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -71,6 +73,10 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, json.JSONDecodeError):  # ninja could not parse the body
+        message = _("请求内容不是有效的 JSON：第%(line)s行第%(col)s列") % {"line": cause.lineno, "col": cause.colno}
+        return api.create_response(request, {"code": "invalid", "field": "body", "message": message}, status=400)
     return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
 
 
