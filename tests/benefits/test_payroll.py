@@ -275,3 +275,37 @@ def test_monthly_task_runs_the_payroll_without_anyone_applying(elders):
     monthly_payroll()
     batches = Batch.objects.filter(state="prepared")
     assert batches.filter(programme__code="GAOLING").exists() and batches.first().prepared_by is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_programmes_in_parallel_give_what_one_after_another_gives(postgres, funded, make_person, users, settings):
+    """PostgreSQL, outside a transaction: the programmes run on parallel connections, each in its
+    own transaction, and the result is the sequential run's, line for line."""
+    from carecircle.registry.models import StatusKind
+
+    people = [make_person(birth=born(age, NOV, 5)) for age in (62, 79, 80, 85, 100, 101)]
+    status_add(actor=users["admin"], person=people[0], kind=StatusKind.DIBAO, valid_from=datetime.date(2020, 1, 1),
+               source="民政低保系统")
+    infant = make_person(birth=datetime.date(2025, 6, 1))
+
+    def lines():
+        return sorted(Payment.objects.values_list("programme__code", "person_id", "kind", "amount"))
+
+    settings.CARECIRCLE_PAYROLL_WORKERS = 3
+    with transaction.atomic():
+        assert payroll.parallel_workers(6) == 1  # other connections could not see this transaction's rows
+    settings.CARECIRCLE_PAYROLL_WORKERS = 1
+    sequential = services.payroll_run(actor=None, month="2026-11")
+    expected = lines()
+    assert {b.programme.code for b in sequential} >= {"GAOLING", "CENTENARIAN", "CHILDCARE_VOUCHER"}
+    assert infant.pk in {person for _code, person, _kind, _amount in expected}
+    Payment.objects.all().delete()
+    Batch.objects.all().delete()
+
+    settings.CARECIRCLE_PAYROLL_WORKERS = 3
+    assert payroll.parallel_workers(6) == 3
+    parallel = services.payroll_run(actor=None, month="2026-11")
+    assert [b.programme.code for b in parallel] == [b.programme.code for b in sequential]
+    assert [(b.line_count, b.total_payable) for b in parallel] == [(b.line_count, b.total_payable) for b in sequential]
+    assert lines() == expected
+    assert services.payroll_run(actor=None, month="2026-11") == []  # exactly once, whichever way it ran

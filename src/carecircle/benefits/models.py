@@ -176,8 +176,8 @@ class Payment(models.Model):
             ),
             models.UniqueConstraint(fields=["programme", "period", "person", "batch"], name="payment_once_per_batch"),
         ]
-        # One plain b-tree (PostgreSQL would add a second, pattern-ops index for db_index=True).
-        indexes = [models.Index(fields=["region_code"], name="payment_region")]
+        # No index on region_code: lines are read by batch, person or (programme, period, person),
+        # and every index costs each of a city-wide run's million lines another write.
 
 
 class Account(models.TextChoices):

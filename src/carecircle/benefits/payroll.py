@@ -9,8 +9,11 @@ row lock on the programme. Everything of one run happens in one transaction.
 """
 
 import datetime
+import os
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Substr
@@ -126,6 +129,43 @@ def periods_for(programme: Programme, month: str, lookback: int) -> list[tuple[d
             d = month_start(add_months(f"{d:%Y-%m}", 1))
     out = [(d, sorted(ids)) for d, ids in sorted(extra.items())] + out
     return out
+
+
+def parallel_workers(programmes: int) -> int:
+    """How many programmes to compute at once, each in its own transaction on its own connection.
+
+    Only on PostgreSQL (SQLite has one writer at a time), and only when the caller holds no
+    transaction: other connections could not see its uncommitted rows, so inside one (a test, a
+    caller's atomic block) the programmes run one after another in it, as they always may."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    limit = getattr(settings, "CARECIRCLE_PAYROLL_WORKERS", None) or os.cpu_count() or 1
+    return max(1, min(programmes, int(limit)))
+
+
+def largest_first(programmes: list[Programme]) -> list[Programme]:
+    """The programmes by the size of their latest batch, largest first, so that with two workers
+    the longest run starts at once instead of last (a month's batches are much like the last's)."""
+    # Later batches overwrite earlier ones in the dict: the latest size per programme.
+    sizes = dict(Batch.objects.filter(programme__in=programmes).order_by("id").values_list("programme_id", "line_count"))
+    return sorted(programmes, key=lambda p: -(sizes.get(p.pk) or 0))
+
+
+def run_parallel(run, programmes: list[Programme], workers: int) -> list:
+    """`run(programme)` for each, `workers` at a time, each thread on its own database connection.
+    Every programme's run is its own transaction, as when they run one after another; a failure
+    is raised once the others have finished (their batches stand, like the earlier ones of a
+    sequential run)."""
+
+    def one(p):
+        try:
+            return run(p)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payroll") as pool:
+        futures = [pool.submit(one, p) for p in programmes]
+    return [f.result() for f in futures]
 
 
 def summarise(batch: Batch) -> None:

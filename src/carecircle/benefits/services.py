@@ -295,15 +295,20 @@ def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str
     programmes = [p for p in qs if in_force(p, day)]
     if programme_code and not programmes:
         raise InvalidInput(_("项目 %(c)s 在 %(m)s 不在有效期内") % {"c": programme_code, "m": month}, field="programme")
-    batches = []
-    for p in programmes:
-        if region_code and not (regions.contains(p.region_code, region_code) or regions.contains(region_code, p.region_code)):
-            continue
-        batch = _run_one(actor=actor, programme=p, month=month, region_code=region_code, lookback=int(lookback),
-                         request=request)
-        if batch is not None:
-            batches.append(batch)
-    return batches
+    todo = [p for p in programmes if not region_code or regions.contains(p.region_code, region_code)
+            or regions.contains(region_code, p.region_code)]
+
+    def run(p):
+        return _run_one(actor=actor, programme=p, month=month, region_code=region_code, lookback=int(lookback),
+                        request=request)
+
+    workers = payroll.parallel_workers(len(todo))
+    if workers <= 1:
+        done = [run(p) for p in todo]
+    else:
+        done = payroll.run_parallel(run, payroll.largest_first(todo), workers)
+        done = sorted(done, key=lambda b: b.programme.code if b else "")
+    return [b for b in done if b is not None]
 
 
 @transaction.atomic
