@@ -67,9 +67,9 @@ def setup_city(devices: int):
     tokens = []
     birth = datetime.date(1950, 5, 1)
     for n in range(devices):
+        day = birth + datetime.timedelta(days=n // 1000)  # 1,000 sequence numbers a birth date
         person = person_create(actor=admin, name=f"压测{n}", region_code="339901001001",
-                               id_number=with_check_digit(f"330106{birth:%Y%m%d}{n % 1000:03d}")
-                               if n < 1000 else with_check_digit(f"330106{birth.replace(day=2):%Y%m%d}{n % 1000:03d}"))
+                               id_number=with_check_digit(f"330106{day:%Y%m%d}{n % 1000:03d}"))
         _device, token = device_register(actor=admin, person=person, kind="sos", serial=f"BENCH-{n:05d}",
                                          heartbeat_seconds=3600)
         tokens.append(token)
@@ -78,36 +78,75 @@ def setup_city(devices: int):
     return client.cookies["sessionid"].value, tokens
 
 
-class Console(threading.Thread):
-    """An operator console: one SSE connection, recording when each alarm's event arrives."""
-
-    def __init__(self, port, session):
-        super().__init__(daemon=True)
-        self.port, self.session = port, session
-        self.received: dict[str, float] = {}
-        self.stages: dict[str, tuple[float, float]] = {}  # server clock: stored at, published at
-        self.connected = threading.Event()
-        self.events = 0
-
-    def run(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        conn.request("GET", "/alarms/stream/", headers={"Accept": "text/event-stream",
-                                                       "Cookie": f"sessionid={self.session}"})
-        response = conn.getresponse()
+def console_main(port, session, out_path):
+    """An operator console in a process of its own (so that the sender's threads do not delay its
+    reading): one SSE connection; writes a line per alarm event as it arrives."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", "/alarms/stream/", headers={"Accept": "text/event-stream",
+                                                   "Cookie": f"sessionid={session}"})
+    response = conn.getresponse()
+    with open(out_path, "w") as out:
         if response.status != 200:
-            raise SystemExit(f"console stream answered {response.status}")
+            out.write(f"error {response.status}\n")
+            return
+        connected = False
         for raw in response:
             line = raw.decode().rstrip("\n")
             if line.startswith("event: hello"):
-                self.connected.set()
-            elif line.startswith("data: ") and self.connected.is_set():
+                connected = True
+                out.write("hello\n")
+                out.flush()
+            elif line.startswith("data: ") and connected:
                 now = time.time()
                 event = json.loads(line[6:])
-                self.events += 1
                 alarm = event.get("alarm")
-                if alarm and alarm["event_id"] not in self.received:
-                    self.received[alarm["event_id"]] = now
-                    self.stages[alarm["event_id"]] = (alarm["received"], event["sent"])
+                if alarm:
+                    out.write(json.dumps([alarm["event_id"], now, alarm["received"], event["sent"]]) + "\n")
+                    out.flush()
+
+
+class Console:
+    """The console process and what it has written: event id → (received by the console, stored
+    at, published at), on the same clock (one machine)."""
+
+    def __init__(self, port, session):
+        import multiprocessing
+
+        self.path = tempfile.mktemp(prefix="cc-bench-console-")
+        Path(self.path).touch()
+        self.process = multiprocessing.get_context("spawn").Process(
+            target=console_main, args=(port, session, self.path), daemon=True)
+        self.process.start()
+
+    def lines(self) -> list[str]:
+        return Path(self.path).read_text().splitlines()
+
+    def wait_connected(self, timeout) -> bool:
+        end = time.time() + timeout
+        while time.time() < end:
+            lines = self.lines()
+            if lines and lines[0].startswith("error"):
+                raise SystemExit(f"console stream answered {lines[0]}")
+            if "hello" in lines:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def received(self) -> dict[str, tuple[float, float, float]]:
+        out = {}
+        for line in self.lines():
+            if line.startswith("["):
+                try:
+                    event_id, at, stored, published = json.loads(line)
+                except ValueError:  # a line being written
+                    continue
+                out.setdefault(event_id, (at, stored, published))
+        return out
+
+    def stop(self):
+        self.process.terminate()
+        self.process.join(5)
+        Path(self.path).unlink(missing_ok=True)
 
 
 def baseline(port, n=300):
@@ -186,6 +225,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16,
                         help="keep-alive connections the sender spreads the alarms over (devices send independently: "
                              "enough that a slow answer does not hold back the next alarm)")
+    parser.add_argument("--trace", default=None,
+                        help="write each alarm's timings (CSV: sent, total, intake, delivery, push in ms) to this file")
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL database to drop and create for the run (default: SQLite in a temp folder)")
     args = parser.parse_args()
@@ -224,21 +265,31 @@ def main():
                 time.sleep(0.1)
         base = baseline(port)
         console = Console(port, session)
-        console.start()
-        if not console.connected.wait(10):
+        if not console.wait_connected(10):
             raise SystemExit("console did not connect")
         print(f"sending {int(args.rate * seconds)} alarms at {args.rate:.0f}/s …", flush=True)
         sent_at, acked, errors, took = send_alarms(port, tokens, args.rate, seconds, args.connections)
         deadline = time.time() + 30
-        while len(console.received) < len(acked) and time.time() < deadline:
-            time.sleep(0.1)
+        while len(console.received()) < len(acked) and time.time() < deadline:
+            time.sleep(0.2)
         time.sleep(0.5)
+        received = console.received()
+        console.stop()
         from carecircle.alarms.models import Alarm
 
         stored = Alarm.objects.filter(event_id__startswith="bench-").count()
         delivered = Alarm.objects.filter(event_id__startswith="bench-", delivered_at__isnull=False).count()
-        latencies = [(console.received[e] - sent_at[e]) * 1000 for e in acked if e in console.received]
-        shown = [e for e in acked if e in console.received]
+        shown = [e for e in acked if e in received]
+        latencies = [(received[e][0] - sent_at[e]) * 1000 for e in shown]
+
+        if args.trace:
+            with open(args.trace, "w") as out:
+                out.write("sent_s,total_ms,intake_ms,delivery_ms,push_ms\n")
+                t0 = min(sent_at.values())
+                for e in sorted(shown, key=sent_at.get):
+                    at, stored_at, published = received[e]
+                    out.write(f"{sent_at[e] - t0:.3f},{(at - sent_at[e]) * 1000:.1f},{(stored_at - sent_at[e]) * 1000:.1f},"
+                              f"{(published - stored_at) * 1000:.1f},{(at - published) * 1000:.1f}\n")
 
         def p50(values):
             return round(statistics.median(values), 1) if values else None
@@ -246,9 +297,9 @@ def main():
         stages = {
             # request sent -> alarm stored (intake), stored -> incident published (delivery worker),
             # published -> console received (fan-out and the event stream)
-            "intake_p50_ms": p50([(console.stages[e][0] - sent_at[e]) * 1000 for e in shown]),
-            "delivery_p50_ms": p50([(console.stages[e][1] - console.stages[e][0]) * 1000 for e in shown]),
-            "push_p50_ms": p50([(console.received[e] - console.stages[e][1]) * 1000 for e in shown]),
+            "intake_p50_ms": p50([(received[e][1] - sent_at[e]) * 1000 for e in shown]),
+            "delivery_p50_ms": p50([(received[e][2] - received[e][1]) * 1000 for e in shown]),
+            "push_p50_ms": p50([(received[e][0] - received[e][2]) * 1000 for e in shown]),
         }
         result = {
             "benchmark": "alarms_load",

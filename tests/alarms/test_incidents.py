@@ -82,16 +82,28 @@ def test_priorities_are_data(make_person, make_device, t0):
     assert Incident.objects.get().priority == 99
 
 
-def test_capability_level_raises_priority_when_assessment_module_exists(make_person, make_device, t0, monkeypatch):
+def test_capability_level_raises_priority_when_assessment_module_exists(make_person, make_device, t0):
+    """The level comes from the assessment module: looked up for the whole delivery batch at once,
+    and one by one for an incident opened by other means; the same answer both ways."""
     from carecircle.alarms import policy
+    from carecircle.assessment.models import CapabilityAssessment
 
-    monkeypatch.setattr(policy, "capability_level", lambda person, day: (3, "重度失能"))
-    d, _ = make_device(make_person(age=70))
-    receive(d, "x", "fall", t0)
+    day = t0.date()
+    assessed, other = make_person(age=70), make_person(age=70)
+    CapabilityAssessment.objects.create(
+        person=assessed, region_code=assessed.region_code, assessor_name="评估员", assessed_on=day,
+        answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=3, final_level=3,
+        valid_from=day - datetime.timedelta(days=30), valid_to=day + datetime.timedelta(days=300))
+    for n, person in enumerate([assessed, other]):
+        d, _ = make_device(person)
+        receive(d, f"x{n}", "fall", t0)
     delivery.deliver_pending(now=t0)
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(person=assessed)
     assert incident.priority == 75 + 15
     assert "重度失能+15" in incident.priority_reasons
+    assert Incident.objects.get(person=other).priority == 75
+    assert policy.capability_level(assessed, day) == (3, "重度失能")
+    assert policy.capability_levels([assessed.pk, other.pk], day) == {assessed.pk: 3}
 
 
 def test_steps_are_timestamped_in_order(make_person, make_device, users, t0):

@@ -1,5 +1,7 @@
 """Alarm and heartbeat intake: device tokens, validation naming the field, duplicates."""
 
+import datetime
+
 import pytest
 
 from carecircle.alarms import delivery
@@ -127,4 +129,65 @@ def test_body_that_is_not_json_is_400_with_position(client, make_person, make_de
                     HTTP_AUTHORIZATION=f"Bearer {token}")
     assert r.status_code == 400
     assert r.json() == {"code": "invalid", "field": "body", "message": "请求内容不是有效的 JSON：第2行第3列"}
+    assert Alarm.objects.count() == 0
+
+
+def _batch_item(device, event_id, kind="sos"):
+    return {"device": device, "event_id": event_id, "kind": kind,
+            "device_time": datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.UTC)}
+
+
+def test_batch_store_is_alarm_receive_for_each_in_turn(make_person, make_device):
+    from carecircle.alarms import services
+
+    d1, _ = make_device(make_person())
+    d2, _ = make_device(make_person())
+    (earlier, _), = [services.alarm_receive(**_batch_item(d1, "old"))]
+    got = services.alarm_receive_batch([
+        _batch_item(d1, "old"), _batch_item(d1, "new"), _batch_item(d2, "new"), _batch_item(d1, "new"),
+    ])
+    assert got[0] == (earlier.pk, False)  # stored before
+    assert got[1][1] is True and got[2][1] is True and got[1][0] != got[2][0]  # same event id, two devices
+    assert got[3] == (got[1][0], False)  # the same event twice in one batch
+    assert Alarm.objects.count() == 3
+    assert Alarm.objects.get(pk=got[2][0]).device_id == d2.pk
+
+
+def test_batch_store_falls_back_when_another_process_stored_meanwhile(make_person, make_device, monkeypatch):
+    from carecircle.alarms import services
+
+    d1, _ = make_device(make_person())
+    real_filter = Alarm.objects.filter
+    raced = []
+
+    class Seen:
+        """What the batch's look-up saw, just before another process stored "raced"."""
+
+        def __init__(self, rows):
+            self.rows = rows
+
+        def values_list(self, *fields):
+            return self.rows
+
+    def racing_filter(*args, **kwargs):
+        if raced:
+            return real_filter(*args, **kwargs)
+        seen = list(real_filter(*args, **kwargs).values_list("device_id", "event_id", "pk"))
+        raced.append(services.alarm_receive(**_batch_item(d1, "raced")))
+        return Seen(seen)
+
+    monkeypatch.setattr(Alarm.objects, "filter", racing_filter)
+    got = services.alarm_receive_batch([_batch_item(d1, "raced"), _batch_item(d1, "mine")])
+    assert got[0] == (raced[0][0].pk, False) and got[1][1] is True
+    assert Alarm.objects.filter(event_id="raced").count() == 1 and Alarm.objects.count() == 2
+
+
+def test_batch_store_checks_every_alarm(make_person, make_device):
+    from carecircle.alarms import services
+    from carecircle.core.errors import InvalidInput
+
+    d1, _ = make_device(make_person())
+    with pytest.raises(InvalidInput) as err:
+        services.alarm_receive_batch([_batch_item(d1, "ok"), _batch_item(d1, "bad", kind="explosion")])
+    assert err.value.field == "kind"
     assert Alarm.objects.count() == 0

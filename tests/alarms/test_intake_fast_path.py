@@ -2,11 +2,12 @@
 `carecircle serve` runs: it answers the common path itself and passes everything else to the API,
 so a device gets the API's answer whichever way its request goes."""
 
+import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.core.asgi import get_asgi_application
 
@@ -52,7 +53,9 @@ def server():
         headers = [(b"content-type", b"application/json"), (b"host", b"testserver")]
         if token is not None:
             headers.append((b"authorization", f"Bearer {token}".encode()))
-        return async_to_sync(_call)(app, path, raw, headers, chunks)
+        # A loop of its own in another thread: the browser tests' Playwright keeps one running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _call(app, path, raw, headers, chunks)).result()
 
     post.spy = spy
     return post
@@ -178,13 +181,13 @@ def test_failed_batch_is_stored_once_by_the_api(server, make_person, make_device
     """A batch that fails after its insert rolls back whole; the API path then stores the event,
     so the device is acknowledged once and the alarm exists once."""
     _, token = make_device(make_person())
-    real_store = intake._AlarmJob.store
+    real_store = intake._AlarmJob.store_many
 
-    def store_then_fail(job):
-        real_store(job)
+    def store_then_fail(jobs):
+        real_store(jobs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(intake._AlarmJob, "store", store_then_fail)
+    monkeypatch.setattr(intake._AlarmJob, "store_many", store_then_fail)
     r = server("/api/v1/alarms", ALARM | {"event_id": "retry-me"}, token)
     assert r.status_code == 201, r.content
     assert server.spy.calls == 1
@@ -207,3 +210,22 @@ def test_api_and_fast_path_share_the_duplicate_check(server, client, make_person
     later = post_alarm(client, token, event_id="fast-first")
     assert (later.status_code, later.json()["alarm_id"]) == (200, fast.json()["alarm_id"])
     assert Alarm.objects.count() == 2
+
+
+def test_failed_delivery_still_acknowledges_the_stored_alarm(server, make_person, make_device, monkeypatch):
+    """The device is acknowledged once its alarm is stored; a delivery that fails leaves it in
+    the outbox, and the worker tries again."""
+    _, token = make_device(make_person())
+    real_group = delivery._group
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("policy table unreadable")
+
+    monkeypatch.setattr(delivery, "_group", broken)
+    r = server("/api/v1/alarms", ALARM | {"event_id": "undeliverable"}, token)
+    assert r.status_code == 201, r.content
+    assert server.spy.calls == 0
+    assert wait_for(lambda: delivery.pending().count() == 1) and not Incident.objects.exists()
+    monkeypatch.setattr(delivery, "_group", real_group)
+    assert wait_for(lambda: Incident.objects.filter(alarm_count=1).exists())
+    assert wait_for(lambda: not delivery.pending().exists())

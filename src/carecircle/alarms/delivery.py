@@ -30,8 +30,8 @@ from carecircle.alarms.models import (
     TimelineEntry,
     TimelineKind,
 )
-from carecircle.alarms.policy import policy_for, priority_of
-from carecircle.alarms.services import for_update, incident_create, timeline_add
+from carecircle.alarms.policy import capability_levels, policy_for, priority_of
+from carecircle.alarms.services import for_update, incident_build, timeline_add
 from carecircle.registry.models import Person
 
 log = logging.getLogger("carecircle.alarms")
@@ -61,7 +61,7 @@ class _Batch:
     person of the batch (locked), the incidents touched, timeline rows and alarm updates. Writing
     them per batch instead of per alarm keeps a backlog short: a few queries for 200 alarms."""
 
-    def __init__(self, person_ids):
+    def __init__(self, person_ids, day):
         # Two workers delivering alarms of the same person must not both open an incident: take turns.
         # FOR NO KEY UPDATE (PostgreSQL): does not block the intake's inserts that reference the row.
         list(for_update(Person.objects.filter(pk__in=person_ids)).values_list("pk", flat=True))
@@ -69,41 +69,62 @@ class _Batch:
         for incident in (for_update(Incident.objects.filter(person_id__in=person_ids, source=Source.DEVICE))
                          .exclude(state=IncidentState.RESOLVED).order_by("last_alarm_at", "id")):
             self.open[incident.person_id] = incident  # the latest one per person
-        self.touched: dict[int, Incident] = {}
+        # Looked up once for the batch: what a new incident's priority needs (statuses come with the alarms).
+        self.levels = capability_levels(person_ids, day)
+        self.new: list[Incident] = []  # opened by this batch, inserted together
+        self.touched: dict[int, Incident] = {}  # existing incidents that changed
         self.entries: list[TimelineEntry] = []
-        self.delivered: dict[int | None, list[int]] = defaultdict(list)
+        self.delivered: list[tuple[int, Incident | None]] = []  # each alarm and its incident (None: activity)
         self.published: list[tuple[Incident, Alarm]] = []
 
     def write(self, now) -> None:
+        # Per incident, not bulk_update: Django builds bulk_update's CASE expressions in Python at a
+        # cost (profiled under load) above that of these small statements.
+        Incident.objects.bulk_create(self.new)  # sets their ids (PostgreSQL, SQLite ≥ 3.35)
         for incident in self.touched.values():
             incident.save(update_fields=["priority", "priority_reasons", "kind", "title", "alarm_count",
                                          "last_alarm_at"])
         TimelineEntry.objects.bulk_create(self.entries)
-        for incident_id, alarm_ids in self.delivered.items():
-            Alarm.objects.filter(pk__in=alarm_ids).update(
-                delivered_at=now, incident_id=incident_id, delivery_attempts=F("delivery_attempts") + 1)
+        _mark_delivered([(alarm_id, i.pk if i else None) for alarm_id, i in self.delivered], now)
         for incident, alarm in self.published:
             events.incident_changed(incident, alarm=alarm)
+
+
+def _mark_delivered(delivered: list[tuple[int, int | None]], now) -> None:
+    """Every alarm of the batch delivered, with its incident, in one statement (the alarms are
+    locked by the delivery transaction)."""
+    Alarm.objects.filter(pk__in=[a for a, i in delivered if i is None]).update(
+        delivered_at=now, incident_id=None, delivery_attempts=F("delivery_attempts") + 1)
+    pairs = [(a, i) for a, i in delivered if i is not None]
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Alarm._meta.db_table)
+    when = " ".join(["WHEN %s THEN %s"] * len(pairs))
+    sql = (f"UPDATE {table} SET incident_id = CASE id {when} END, delivered_at = %s, "
+           f"delivery_attempts = delivery_attempts + 1 WHERE id IN ({', '.join(['%s'] * len(pairs))})")
+    params = [x for pair in pairs for x in pair] + [connection.ops.adapt_datetimefield_value(now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + [alarm_id for alarm_id, _ in pairs])
 
 
 def _deliver_batch(*, now, size: int) -> int:
     now = now or timezone.now()
     with transaction.atomic():
-        qs = (pending().order_by("id").select_related("person", "device")
+        qs = (pending().order_by("id").select_related("person", "device").prefetch_related("person__statuses")
               .defer("person__id_number", "person__phone", "person__address"))  # no decryption needed
         if connection.features.has_select_for_update_skip_locked:
             qs = for_update(qs, skip_locked=True, of=("self",))
         alarms = list(qs[:size])
         if not alarms:
             return 0
-        batch = _Batch({a.person_id for a in alarms})
+        batch = _Batch({a.person_id for a in alarms}, timezone.localdate(now))
         for alarm in alarms:
             if alarm.kind in ACTIVITY_KINDS:
                 _activity_seen(alarm, now)
-                batch.delivered[None].append(alarm.pk)
+                batch.delivered.append((alarm.pk, None))
             else:
                 incident = _group(alarm, now, batch)
-                batch.delivered[incident.pk].append(alarm.pk)
+                batch.delivered.append((alarm.pk, incident))
                 batch.published.append((incident, alarm))
         batch.write(now)
     return len(alarms)
@@ -120,20 +141,23 @@ def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
     where = f"（{alarm.device.location}）" if alarm.device.location else ""
     if incident is None:
         # The call waits from the moment the alarm was received, however late the delivery.
-        incident = incident_create(
+        incident, opened = incident_build(
             person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
-            now=alarm.received_at, device=alarm.device, publish=False,  # published with its alarm
+            now=alarm.received_at, device=alarm.device, levels=batch.levels,
         )
         batch.open[alarm.person_id] = incident
+        batch.new.append(incident)
+        batch.entries.append(opened)
     elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority
-        priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now))
+        priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now), batch.levels)
         if priority > incident.priority:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
             incident.title = f"{label}{where}：{alarm.person.name}"[:200]
             batch.entries.append(_entry(incident, now, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}))
     incident.alarm_count += 1
     incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
-    batch.touched[incident.pk] = incident
+    if incident.pk is not None:
+        batch.touched[incident.pk] = incident
     batch.entries.append(_entry(incident, alarm.received_at, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}",
                                 alarm=alarm.pk, event_id=alarm.event_id, device_time=alarm.device_time.isoformat()))
     return incident
@@ -169,8 +193,9 @@ class DeliveryWorker(threading.Thread):
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
 
     def submit(self, job) -> bool:
-        """Queue a job (`store()` in this thread's transaction, then `answer(result)` after commit,
-        or `answer(None)` if nothing was stored). False when the worker is stopping."""
+        """Queue a job: the waiting jobs of one class are stored together, `type(job).store_many(jobs)`
+        in this thread's transaction, then each gets `answer(result)` after the commit, or
+        `answer(None)` if nothing was stored. False when the worker is stopping."""
         if self.stopped.is_set():
             return False
         self.inbox.put(job)
@@ -203,15 +228,20 @@ class DeliveryWorker(threading.Thread):
                 break
         if not jobs:
             return
+        kinds: dict[type, list] = defaultdict(list)
+        for job in jobs:
+            kinds[type(job)].append(job)
         try:
             with transaction.atomic():
-                results = [job.store() for job in jobs]
+                results = {}
+                for kind, same in kinds.items():
+                    results.update(zip(map(id, same), kind.store_many(same), strict=True))
         except BaseException:
             for job in jobs:  # nothing of the batch was committed: the callers take another way
                 job.answer(None)
             raise
-        for job, result in zip(jobs, results, strict=True):
-            job.answer(result)
+        for job in jobs:
+            job.answer(results[id(job)])
 
     def _refuse_inbox(self) -> None:
         while True:

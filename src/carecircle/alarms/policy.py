@@ -54,9 +54,27 @@ def _policy_lookup(region_code: str) -> Policy:
     return Policy(region_prefix="")
 
 
-def capability_level(person: Person, day: datetime.date):
-    """The person's current capability level from the assessment module, if that module exists.
+def capability_levels(person_ids, day: datetime.date) -> dict[int, int] | None:
+    """The current capability level of many persons in one query (the delivery's batches), for
+    `priority_of(levels=…)`; persons without a valid assessment are left out. None without the
+    assessment module."""
+    try:
+        from carecircle.assessment.selectors import level_subquery
+    except ImportError:
+        return None
+    return dict(Person.objects.filter(pk__in=person_ids).annotate(level=level_subquery(day))
+                .filter(level__isnull=False).values_list("pk", "level"))
+
+
+def capability_level(person: Person, day: datetime.date, levels: dict[int, int] | None = None):
+    """The person's current capability level from the assessment module, if that module exists
+    (from `levels` when the caller looked them up for many persons at once).
     Returns (level number or None, label)."""
+    if levels is not None:
+        level = levels.get(person.pk)
+        if level is None:
+            return None, ""
+        return level, str(LEVEL_NAMES[level]) if 0 <= level < len(LEVEL_NAMES) else ""
     try:
         from carecircle.assessment import selectors as assessment_selectors
     except ImportError:
@@ -78,10 +96,10 @@ def capability_level(person: Person, day: datetime.date):
     return level, label
 
 
-def person_factors(person: Person, day: datetime.date) -> dict:
+def person_factors(person: Person, day: datetime.date, levels: dict[int, int] | None = None) -> dict:
     """What about the person raises an incident's priority, with labels for the operator."""
     kinds = {s.kind for s in registry_selectors.statuses_on(person, day)}
-    level, level_label = capability_level(person, day)
+    level, level_label = capability_level(person, day, levels)
     factors = {}
     if StatusKind.LIVING_ALONE in kinds:
         factors["living_alone"] = _("独居")
@@ -104,12 +122,13 @@ def kind_label(kind: str) -> str:
     return str(Source(kind).label) if kind in Source.values else kind
 
 
-def priority_of(kind: str, person: Person, policy: Policy, day: datetime.date) -> tuple[int, list[str]]:
+def priority_of(kind: str, person: Person, policy: Policy, day: datetime.date,
+                levels: dict[int, int] | None = None) -> tuple[int, list[str]]:
     kind_scores = DEFAULT_KIND_PRIORITY | (policy.kind_priority or {})
     bonus = DEFAULT_PERSON_BONUS | (policy.person_bonus or {})
     score = int(kind_scores.get(kind, 50))
     reasons = [f"{kind_label(kind)} {score}"]
-    for key, label in person_factors(person, day).items():
+    for key, label in person_factors(person, day, levels).items():
         add = int(bonus.get(key, 0))
         if add:
             score += add

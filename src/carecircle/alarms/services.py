@@ -92,11 +92,16 @@ def device_register(
 
 
 def device_for_token(token: str) -> Device | None:
-    if not token:
-        return None
+    return devices_for_tokens([token]).get(token)
+
+
+def devices_for_tokens(tokens: list[str]) -> dict[str, Device | None]:
+    """The active device of each token (None: unknown or deactivated), in one query."""
+    hashes = {t: token_hash(t) for t in tokens if t}
     # Only the device's own columns: loading the person would decrypt their ID number, phone and address.
-    return (Device.objects.filter(token_hash=token_hash(token), active=True)
-            .only("id", "person_id", "region_code", "heartbeat_seconds", "kind").first())
+    found = {d.token_hash: d for d in Device.objects.filter(token_hash__in=set(hashes.values()), active=True)
+             .only("id", "person_id", "region_code", "heartbeat_seconds", "kind", "token_hash")}
+    return {t: found.get(hashes[t]) if t in hashes else None for t in tokens}
 
 
 # ------------------------------------------------------------------ intake (device-authenticated)
@@ -146,6 +151,35 @@ def alarm_receive(
     return alarm, True
 
 
+def alarm_receive_batch(alarms: list[dict], *, now=None) -> list[tuple[int, bool]]:
+    """Store many alarms at once (the device intake's batches; each dict holds alarm_receive's
+    arguments but `now`): one look-up of those already stored and one insert of the rest, with
+    the outcome of alarm_receive for each in turn: (alarm id, created). The caller delivers."""
+    now = _now(now)
+    keys = [(a["device"].pk, alarm_check(event_id=a["event_id"], kind=a["kind"], device_time=a["device_time"],
+                                         now=now)) for a in alarms]
+    stored = {(d, e): pk for d, e, pk in AlarmRow.objects.filter(
+        device_id__in={d for d, _e in keys}, event_id__in={e for _d, e in keys}).values_list("device_id", "event_id", "pk")}
+    new: dict[tuple[int, str], AlarmRow] = {}
+    created = []
+    for a, key in zip(alarms, keys, strict=True):
+        first = key not in stored and key not in new  # the same event twice in one batch is a repeat
+        created.append(first)
+        if first:
+            device = a["device"]
+            new[key] = AlarmRow(device=device, person_id=device.person_id, region_code=device.region_code,
+                                event_id=key[1], kind=a["kind"], device_time=a["device_time"], received_at=now,
+                                detail=a.get("detail") or {})
+    try:
+        with transaction.atomic():
+            AlarmRow.objects.bulk_create(new.values())
+    except IntegrityError:  # stored meanwhile by another process: one at a time, each finds its row
+        return [(alarm.pk, made) for alarm, made in (
+            alarm_receive(now=now, wake=False, **a) for a in alarms)]
+    ids = stored | {key: row.pk for key, row in new.items()}
+    return [(ids[key], made) for key, made in zip(keys, created, strict=True)]
+
+
 def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: int | None, now=None) -> str:
     """The checks of a heartbeat that need no database; returns the cleaned beat id."""
     beat_id = (beat_id or "").strip()
@@ -189,8 +223,9 @@ def _device_back_online(device: Device, now) -> None:
 # ------------------------------------------------------------------ incidents
 
 
-def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+def timeline_entry(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
+    """A timeline row, not yet saved."""
+    return TimelineEntry(
         incident=incident, region_code=incident.region_code, at=_now(now), kind=kind, text=str(text)[:500],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else _("系统"),
@@ -198,21 +233,42 @@ def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=No
     )
 
 
+def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
+    entry = timeline_entry(incident, kind, text, now=now, actor=actor, **detail)
+    entry.save()
+    return entry
+
+
+def incident_build(
+    *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
+    levels: dict[int, int] | None = None,
+) -> tuple[Incident, TimelineEntry]:
+    """A new incident with its priority, and its "opened" timeline row, neither saved yet (the
+    delivery worker inserts a batch's new incidents together)."""
+    now = _now(now)
+    policy = policy_for(person.region_code)
+    priority, reasons = priority_of(kind, person, policy, timezone.localdate(now), levels)
+    incident = Incident(
+        person=person, region_code=person.region_code, source=source, kind=kind, title=title[:200],
+        priority=priority, priority_reasons=reasons, device=device, opened_at=now,
+    )
+    opened = timeline_entry(incident, TimelineKind.OPENED, title, now=now, actor=actor, priority=priority,
+                            reasons=reasons)
+    return incident, opened
+
+
 def incident_create(
     *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
-    publish: bool = True,
+    publish: bool = True, levels: dict[int, int] | None = None,
 ) -> Incident:
     """Open an incident and, once committed, show it on the consoles. No scope check: the callers
     are the delivery worker, the periodic checks, other modules' services (a care visit that finds
     an emergency) and `incident_open_by_phone`, which check their own."""
-    now = _now(now)
-    policy = policy_for(person.region_code)
-    priority, reasons = priority_of(kind, person, policy, timezone.localdate(now))
-    incident = Incident.objects.create(
-        person=person, region_code=person.region_code, source=source, kind=kind, title=title[:200],
-        priority=priority, priority_reasons=reasons, device=device, opened_at=now,
-    )
-    timeline_add(incident, TimelineKind.OPENED, title, now=now, actor=actor, priority=priority, reasons=reasons)
+    incident, opened = incident_build(person=person, source=source, kind=kind, title=title, now=now, device=device,
+                                      actor=actor, levels=levels)
+    incident.save()
+    opened.incident = incident
+    opened.save()
     if publish:
         events.incident_changed(incident)
     return incident
