@@ -6,6 +6,7 @@ CELERY_BROKER_URL     e.g. redis://127.0.0.1:6379/0 (default: tasks run in-proce
 CARECIRCLE_SECRET_KEY, CARECIRCLE_VAULT_KEY   keys (default: generated once in the data folder)
 CARECIRCLE_DEBUG      "1" for development
 CARECIRCLE_ALLOWED_HOSTS  comma-separated
+CARECIRCLE_PAYROLL_WORKERS  programmes of a payroll run computed at once (PostgreSQL; default: cores)
 """
 
 import os
@@ -122,6 +123,8 @@ PASSWORD_HASHERS = [
 CARECIRCLE_LOGIN_MAX_FAILURES = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES", "5"))
 CARECIRCLE_LOCKOUT_MINUTES = int(os.environ.get("CARECIRCLE_LOCKOUT_MINUTES", "15"))
 CARECIRCLE_IDLE_TIMEOUT_SECONDS = int(os.environ.get("CARECIRCLE_IDLE_TIMEOUT_SECONDS", "1800"))
+# Programmes of a payroll run computed at once on PostgreSQL (0: as many as the machine has cores).
+CARECIRCLE_PAYROLL_WORKERS = int(os.environ.get("CARECIRCLE_PAYROLL_WORKERS", "0"))
 
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
