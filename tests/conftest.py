@@ -123,8 +123,10 @@ def client_for(client):
 
 @pytest.fixture
 def postgres():
+    # A plain skip even in CI: the database is the run's choice, not a missing service, and
+    # .ci/run runs the whole suite a second time on PostgreSQL, where this test is required.
     if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+        pytest.skip("PostgreSQL only: runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
 
 
 @pytest.fixture
