@@ -52,6 +52,26 @@ def test_different_people_and_resolved_incidents_do_not_group(make_person, make_
     assert Incident.objects.filter(person=d1.person).count() == 2
 
 
+def test_later_batch_raises_an_open_incidents_priority_and_counts(make_person, make_device, t0):
+    """Alarms delivered in a later batch update the open incident: counts and last alarm time for
+    every one, priority, kind and title when a higher-ranking kind arrives."""
+    person = make_person()
+    pendant, _ = make_device(person)
+    detector, _ = make_device(person, kind="fall", location="卫生间")
+    receive(pendant, "a1", "sos", t0)
+    delivery.deliver_pending(now=t0)
+    opened = Incident.objects.get()
+    receive(pendant, "a2", "sos", t0 + 10 * S)
+    delivery.deliver_pending(now=t0 + 10 * S)
+    receive(detector, "b1", "fall", t0 + 20 * S)
+    delivery.deliver_pending(now=t0 + 20 * S)
+    incident = Incident.objects.get()
+    assert incident.pk == opened.pk
+    assert incident.alarm_count == 3 and incident.last_alarm_at == t0 + 20 * S
+    assert incident.kind == "fall" and incident.priority > opened.priority and "卫生间" in incident.title
+    assert incident.timeline.filter(kind=TimelineKind.PRIORITY).count() == 1
+
+
 def test_priority_by_type_and_person(make_person, make_device, t0):
     frail = make_person(age=85)
     add_status(frail, StatusKind.LIVING_ALONE)

@@ -72,22 +72,37 @@ class _Batch:
         # Looked up once for the batch: what a new incident's priority needs (statuses come with the alarms).
         self.levels = capability_levels(person_ids, day)
         self.new: list[Incident] = []  # opened by this batch, inserted together
-        self.touched: dict[int, Incident] = {}  # existing incidents that changed
+        self.touched: dict[int, Incident] = {}  # existing incidents that got alarms
+        self.raised: set[int] = set()  # … of which the priority went up
         self.entries: list[TimelineEntry] = []
         self.delivered: list[tuple[int, Incident | None]] = []  # each alarm and its incident (None: activity)
         self.published: list[tuple[Incident, Alarm]] = []
 
     def write(self, now) -> None:
-        # Per incident, not bulk_update: Django builds bulk_update's CASE expressions in Python at a
-        # cost (profiled under load) above that of these small statements.
         Incident.objects.bulk_create(self.new)  # sets their ids (PostgreSQL, SQLite ≥ 3.35)
-        for incident in self.touched.values():
-            incident.save(update_fields=["priority", "priority_reasons", "kind", "title", "alarm_count",
-                                         "last_alarm_at"])
+        for pk in self.raised:  # rare: a higher-ranking kind changed priority, kind and title
+            self.touched[pk].save(update_fields=["priority", "priority_reasons", "kind", "title"])
+        _update_counts(list(self.touched.values()))
         TimelineEntry.objects.bulk_create(self.entries)
         _mark_delivered([(alarm_id, i.pk if i else None) for alarm_id, i in self.delivered], now)
         for incident, alarm in self.published:
             events.incident_changed(incident, alarm=alarm)
+
+
+def _update_counts(incidents: list[Incident]) -> None:
+    """The alarm count and last alarm time of the batch's existing incidents, in one statement
+    (not `bulk_update`: Django builds its CASE expressions in Python, slower than the statements
+    it saves)."""
+    if not incidents:
+        return
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    when = " ".join(["WHEN %s THEN %s"] * len(incidents))
+    sql = (f"UPDATE {table} SET alarm_count = CASE id {when} END, last_alarm_at = CASE id {when} END "
+           f"WHERE id IN ({', '.join(['%s'] * len(incidents))})")
+    params = [x for i in incidents for x in (i.pk, i.alarm_count)]
+    params += [x for i in incidents for x in (i.pk, connection.ops.adapt_datetimefield_value(i.last_alarm_at))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + [i.pk for i in incidents])
 
 
 def _mark_delivered(delivered: list[tuple[int, int | None]], now) -> None:
@@ -154,6 +169,8 @@ def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
             incident.title = f"{label}{where}：{alarm.person.name}"[:200]
             batch.entries.append(_entry(incident, now, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}))
+            if incident.pk is not None:
+                batch.raised.add(incident.pk)
     incident.alarm_count += 1
     incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
     if incident.pk is not None:
