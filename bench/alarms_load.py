@@ -112,8 +112,8 @@ class Console:
     def __init__(self, port, session):
         import multiprocessing
 
-        self.path = tempfile.mktemp(prefix="cc-bench-console-")
-        Path(self.path).touch()
+        with tempfile.NamedTemporaryFile(prefix="cc-bench-console-", delete=False) as f:
+            self.path = f.name
         self.process = multiprocessing.get_context("spawn").Process(
             target=console_main, args=(port, session, self.path), daemon=True)
         self.process.start()

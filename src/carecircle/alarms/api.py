@@ -42,13 +42,18 @@ class AckOut(Schema):
     duplicate: bool
 
 
+def alarm_ack(alarm_id: int, created: bool) -> tuple[int, dict]:
+    """(status, body) of an alarm's acknowledgement; also the device intake's fast path (asgi.py)."""
+    return (201 if created else 200), {"ack": True, "alarm_id": alarm_id, "duplicate": not created}
+
+
 @router.post("/alarms", auth=DeviceAuth(), response={200: AckOut, 201: AckOut})
 def alarm_intake(request, payload: AlarmIn):
     alarm, created = services.alarm_receive(
         device=request.device, event_id=payload.event_id, kind=payload.kind, device_time=payload.device_time,
         detail=payload.detail,
     )
-    return Status(201 if created else 200, {"ack": True, "alarm_id": alarm.pk, "duplicate": not created})
+    return Status(*alarm_ack(alarm.pk, created))
 
 
 class HeartbeatIn(Schema):
@@ -63,12 +68,17 @@ class BeatOut(Schema):
     heartbeat_seconds: int
 
 
+def beat_ack(device, created: bool) -> tuple[int, dict]:
+    """(status, body) of a heartbeat's acknowledgement; also the fast path (asgi.py)."""
+    return (201 if created else 200), {"ack": True, "duplicate": not created,
+                                       "heartbeat_seconds": device.heartbeat_seconds}
+
+
 @router.post("/devices/heartbeat", auth=DeviceAuth(), response={200: BeatOut, 201: BeatOut})
 def heartbeat(request, payload: HeartbeatIn):
     created = services.heartbeat_receive(device=request.device, beat_id=payload.beat_id,
                                          device_time=payload.device_time, battery=payload.battery)
-    return Status(201 if created else 200, {"ack": True, "duplicate": not created,
-                                            "heartbeat_seconds": request.device.heartbeat_seconds})
+    return Status(*beat_ack(request.device, created))
 
 
 class DeviceIn(Schema):

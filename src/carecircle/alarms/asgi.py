@@ -23,6 +23,10 @@ import logging
 from django.utils import timezone
 from pydantic import ValidationError
 
+from carecircle.alarms import delivery, services
+from carecircle.alarms.api import AlarmIn, HeartbeatIn, alarm_ack, beat_ack
+from carecircle.core.errors import DomainError
+
 log = logging.getLogger("carecircle.alarms")
 MAX_BODY = 64 * 1024
 ANSWER_SECONDS = 10.0
@@ -43,7 +47,7 @@ class DeviceIntake:
     async def __call__(self, scope, receive, send):
         kind = None
         if scope["type"] == "http" and scope.get("method") == "POST":
-            kind = _PATHS.get(scope.get("path", ""))
+            kind = _KINDS.get(scope.get("path", ""))
         if kind is None:
             return await self.app(scope, receive, send)
         body, complete = await _read_body(receive)
@@ -99,16 +103,14 @@ def _bearer(scope) -> str:
     return ""
 
 
-async def _answer(kind: str, token: str, body: bytes):
+async def _answer(kind, token: str, body: bytes):
     """(status, payload) for the device, or None to let the API answer."""
     if not token:
         return None
-    job = _JOBS[kind].parse(token, body)
-    if job is None:
+    payload = kind.parse(body)
+    if payload is None:
         return None
-    from carecircle.alarms import delivery
-
-    job.bind(asyncio.get_running_loop())
+    job = kind(token, payload, asyncio.get_running_loop())
     if not delivery.submit(job):
         return None
     try:
@@ -122,10 +124,10 @@ class _Job:
     """One device event on its way through the alarm worker (see `DeliveryWorker.submit`); the
     worker stores the waiting jobs of a kind together with `store_many`."""
 
-    def __init__(self, token: str, payload):
-        self.token, self.payload = token, payload
+    schema: type
 
-    def bind(self, loop):
+    def __init__(self, token: str, payload, loop):
+        self.token, self.payload = token, payload
         self.loop, self.future = loop, loop.create_future()
 
     def answer(self, result) -> None:
@@ -139,80 +141,54 @@ class _Job:
             pass
 
     @classmethod
-    def parse(cls, token: str, body: bytes):
-        from carecircle.core.errors import DomainError
-
+    def parse(cls, body: bytes):
+        """The validated payload, or None: the API then names the field."""
         try:
-            payload = cls.schema().model_validate(json.loads(body))
+            payload = cls.schema.model_validate(json.loads(body))
             cls.check(payload)
-        except (ValueError, ValidationError, DomainError):  # the API names the field
+        except (ValueError, ValidationError, DomainError):
             return None
-        return cls(token, payload)
+        return payload
 
     @staticmethod
     def devices(jobs) -> list:
-        from carecircle.alarms import services
-
         found = services.devices_for_tokens([job.token for job in jobs])
         return [found[job.token] for job in jobs]
 
 
 class _AlarmJob(_Job):
-    @staticmethod
-    def schema():
-        from carecircle.alarms.api import AlarmIn
-
-        return AlarmIn
+    schema = AlarmIn
 
     @staticmethod
     def check(p) -> None:
-        from carecircle.alarms import services
-
         services.alarm_check(event_id=p.event_id, kind=p.kind, device_time=p.device_time, now=timezone.now())
 
     @classmethod
     def store_many(cls, jobs) -> list:
-        from carecircle.alarms import services
-
         known = [(job, device) for job, device in zip(jobs, cls.devices(jobs), strict=True) if device is not None]
         stored = services.alarm_receive_batch([
             {"device": device, "event_id": job.payload.event_id, "kind": job.payload.kind,
              "device_time": job.payload.device_time, "detail": job.payload.detail} for job, device in known])
-        answers = {id(job): ((201 if created else 200), {"ack": True, "alarm_id": pk, "duplicate": not created})
-                   for (job, _device), (pk, created) in zip(known, stored, strict=True)}
+        answers = {id(job): alarm_ack(pk, created) for (job, _device), (pk, created) in zip(known, stored, strict=True)}
         # An unknown token, or a staff token: None lets the API say which.
         return [answers.get(id(job)) for job in jobs]
 
 
 class _HeartbeatJob(_Job):
-    @staticmethod
-    def schema():
-        from carecircle.alarms.api import HeartbeatIn
-
-        return HeartbeatIn
+    schema = HeartbeatIn
 
     @staticmethod
     def check(p) -> None:
-        from carecircle.alarms import services
-
         services.heartbeat_check(beat_id=p.beat_id, device_time=p.device_time, battery=p.battery, now=timezone.now())
 
     @classmethod
     def store_many(cls, jobs) -> list:
-        from carecircle.alarms import services
-
         answers = []
         for job, device in zip(jobs, cls.devices(jobs), strict=True):
-            if device is None:
-                answers.append(None)
-                continue
             p = job.payload
-            created = services.heartbeat_receive(device=device, beat_id=p.beat_id, device_time=p.device_time,
-                                                 battery=p.battery)
-            answers.append(((201 if created else 200), {"ack": True, "duplicate": not created,
-                                                        "heartbeat_seconds": device.heartbeat_seconds}))
+            answers.append(None if device is None else beat_ack(device, services.heartbeat_receive(
+                device=device, beat_id=p.beat_id, device_time=p.device_time, battery=p.battery)))
         return answers
 
 
-_PATHS = {"/api/v1/alarms": "alarm", "/api/v1/devices/heartbeat": "heartbeat"}
-_JOBS = {"alarm": _AlarmJob, "heartbeat": _HeartbeatJob}
+_KINDS = {"/api/v1/alarms": _AlarmJob, "/api/v1/devices/heartbeat": _HeartbeatJob}

@@ -31,7 +31,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import capability_levels, policy_for, priority_of
-from carecircle.alarms.services import for_update, incident_build, timeline_add
+from carecircle.alarms.services import for_update, incident_build, timeline_add, timeline_entry
 from carecircle.registry.models import Person
 
 log = logging.getLogger("carecircle.alarms")
@@ -90,19 +90,11 @@ class _Batch:
 
 
 def _update_counts(incidents: list[Incident]) -> None:
-    """The alarm count and last alarm time of the batch's existing incidents, in one statement
-    (not `bulk_update`: Django builds its CASE expressions in Python, slower than the statements
-    it saves)."""
-    if not incidents:
-        return
-    table = connection.ops.quote_name(Incident._meta.db_table)
-    when = " ".join(["WHEN %s THEN %s"] * len(incidents))
-    sql = (f"UPDATE {table} SET alarm_count = CASE id {when} END, last_alarm_at = CASE id {when} END "
-           f"WHERE id IN ({', '.join(['%s'] * len(incidents))})")
-    params = [x for i in incidents for x in (i.pk, i.alarm_count)]
-    params += [x for i in incidents for x in (i.pk, connection.ops.adapt_datetimefield_value(i.last_alarm_at))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + [i.pk for i in incidents])
+    """The alarm count and last alarm time of the batch's existing incidents, in one statement."""
+    adapt = connection.ops.adapt_datetimefield_value
+    _update_rows(Incident, [i.pk for i in incidents], {
+        "alarm_count": [i.alarm_count for i in incidents],
+        "last_alarm_at": [adapt(i.last_alarm_at) for i in incidents]})
 
 
 def _mark_delivered(delivered: list[tuple[int, int | None]], now) -> None:
@@ -111,15 +103,24 @@ def _mark_delivered(delivered: list[tuple[int, int | None]], now) -> None:
     Alarm.objects.filter(pk__in=[a for a, i in delivered if i is None]).update(
         delivered_at=now, incident_id=None, delivery_attempts=F("delivery_attempts") + 1)
     pairs = [(a, i) for a, i in delivered if i is not None]
-    if not pairs:
+    _update_rows(Alarm, [a for a, _i in pairs], {"incident_id": [i for _a, i in pairs]},
+                 also="delivered_at = %s, delivery_attempts = delivery_attempts + 1",
+                 also_params=[connection.ops.adapt_datetimefield_value(now)])
+
+
+def _update_rows(model, ids: list[int], values: dict[str, list], also: str = "", also_params=()) -> None:
+    """UPDATE many rows of `model`, each column set to its own value per row (`values[column][k]`
+    for `ids[k]`), plus `also` for all of them: one statement. Not `bulk_update`: Django builds
+    its CASE expressions in Python, at a cost above that of the statements it saves."""
+    if not ids:
         return
-    table = connection.ops.quote_name(Alarm._meta.db_table)
-    when = " ".join(["WHEN %s THEN %s"] * len(pairs))
-    sql = (f"UPDATE {table} SET incident_id = CASE id {when} END, delivered_at = %s, "
-           f"delivery_attempts = delivery_attempts + 1 WHERE id IN ({', '.join(['%s'] * len(pairs))})")
-    params = [x for pair in pairs for x in pair] + [connection.ops.adapt_datetimefield_value(now)]
+    qn = connection.ops.quote_name
+    when = " ".join(["WHEN %s THEN %s"] * len(ids))
+    sets = [f"{qn(column)} = CASE id {when} END" for column in values] + ([also] if also else [])
+    params = [x for column in values for pair in zip(ids, values[column], strict=True) for x in pair]
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {', '.join(sets)} WHERE id IN ({', '.join(['%s'] * len(ids))})"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [alarm_id for alarm_id, _ in pairs])
+        cursor.execute(sql, [*params, *also_params, *ids])
 
 
 def _deliver_batch(*, now, size: int) -> int:
@@ -168,21 +169,18 @@ def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
         if priority > incident.priority:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
             incident.title = f"{label}{where}：{alarm.person.name}"[:200]
-            batch.entries.append(_entry(incident, now, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}))
+            batch.entries.append(timeline_entry(incident, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority},
+                                                now=now))
             if incident.pk is not None:
                 batch.raised.add(incident.pk)
     incident.alarm_count += 1
     incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
     if incident.pk is not None:
         batch.touched[incident.pk] = incident
-    batch.entries.append(_entry(incident, alarm.received_at, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}",
-                                alarm=alarm.pk, event_id=alarm.event_id, device_time=alarm.device_time.isoformat()))
+    batch.entries.append(timeline_entry(incident, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}",
+                                        now=alarm.received_at, alarm=alarm.pk, event_id=alarm.event_id,
+                                        device_time=alarm.device_time.isoformat()))
     return incident
-
-
-def _entry(incident, at, kind, text, **detail) -> TimelineEntry:
-    return TimelineEntry(incident=incident, region_code=incident.region_code, at=at, kind=kind, text=str(text)[:500],
-                         actor_name=_("系统"), detail=detail)
 
 
 def _activity_seen(alarm: Alarm, now) -> None:
@@ -320,14 +318,14 @@ def notify() -> None:
         return
     if _held:
         return
-    worker = _worker if worker_running() else start_worker()
-    worker.wake.set()
+    _running_worker().wake.set()
 
 
 def submit(job) -> bool:
     """Hand a device event to this process's worker to store (see `DeliveryWorker.submit`).
     False while the worker is held stopped: the caller stores it another way."""
-    if _held:
-        return False
-    worker = _worker if worker_running() else start_worker()
-    return worker.submit(job)
+    return not _held and _running_worker().submit(job)
+
+
+def _running_worker() -> DeliveryWorker:
+    return _worker if worker_running() else start_worker()

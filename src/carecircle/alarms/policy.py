@@ -67,33 +67,18 @@ def capability_levels(person_ids, day: datetime.date) -> dict[int, int] | None:
 
 
 def capability_level(person: Person, day: datetime.date, levels: dict[int, int] | None = None):
-    """The person's current capability level from the assessment module, if that module exists
-    (from `levels` when the caller looked them up for many persons at once).
-    Returns (level number or None, label)."""
-    if levels is not None:
-        level = levels.get(person.pk)
-        if level is None:
+    """(level number or None, label): the person's current capability level from the assessment
+    module, if that module exists; from `levels` when the caller looked them up for many persons."""
+    if levels is None:
+        try:
+            from carecircle.assessment.selectors import current_level
+        except ImportError:
             return None, ""
-        return level, str(LEVEL_NAMES[level]) if 0 <= level < len(LEVEL_NAMES) else ""
-    try:
-        from carecircle.assessment import selectors as assessment_selectors
-    except ImportError:
+        levels = {person.pk: current_level(person, day)}
+    level = levels.get(person.pk)
+    if level is None:
         return None, ""
-    current_level = getattr(assessment_selectors, "current_level", None)
-    if current_level is None:
-        return None, ""
-    result = current_level(person, day)
-    if result is None:
-        return None, ""
-    level = getattr(result, "level", result)
-    label = str(getattr(result, "label", "") or getattr(result, "get_level_display", lambda: "")() or "")
-    try:
-        level = int(level)
-    except (TypeError, ValueError):
-        return None, label
-    if not label and 0 <= level < len(LEVEL_NAMES):
-        label = str(LEVEL_NAMES[level])
-    return level, label
+    return level, str(LEVEL_NAMES[level]) if 0 <= level < len(LEVEL_NAMES) else ""
 
 
 def person_factors(person: Person, day: datetime.date, levels: dict[int, int] | None = None) -> dict:

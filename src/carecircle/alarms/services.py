@@ -137,10 +137,8 @@ def alarm_receive(
     # Insert first (one round trip on the common path); the unique constraint catches repeats.
     try:
         with transaction.atomic():
-            alarm = AlarmRow.objects.create(
-                device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
-                kind=kind, device_time=device_time, received_at=now, detail=detail or {},
-            )
+            alarm = _alarm_row(device, event_id, kind, device_time, detail, now)
+            alarm.save()
     except IntegrityError:  # sent before (a retry after a lost acknowledgement): acknowledge again
         existing = AlarmRow.objects.filter(device=device, event_id=event_id).first()
         if existing is None:
@@ -149,6 +147,11 @@ def alarm_receive(
     if wake:
         transaction.on_commit(events.wake_delivery)
     return alarm, True
+
+
+def _alarm_row(device: Device, event_id: str, kind: str, device_time, detail: dict | None, now) -> AlarmRow:
+    return AlarmRow(device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
+                    kind=kind, device_time=device_time, received_at=now, detail=detail or {})
 
 
 def alarm_receive_batch(alarms: list[dict], *, now=None) -> list[tuple[int, bool]]:
@@ -166,10 +169,7 @@ def alarm_receive_batch(alarms: list[dict], *, now=None) -> list[tuple[int, bool
         first = key not in stored and key not in new  # the same event twice in one batch is a repeat
         created.append(first)
         if first:
-            device = a["device"]
-            new[key] = AlarmRow(device=device, person_id=device.person_id, region_code=device.region_code,
-                                event_id=key[1], kind=a["kind"], device_time=a["device_time"], received_at=now,
-                                detail=a.get("detail") or {})
+            new[key] = _alarm_row(a["device"], key[1], a["kind"], a["device_time"], a.get("detail"), now)
     try:
         with transaction.atomic():
             AlarmRow.objects.bulk_create(new.values())

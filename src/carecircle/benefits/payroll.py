@@ -171,10 +171,10 @@ def largest_first(programmes: list[Programme]) -> list[Programme]:
 
 
 def run_parallel(run, programmes: list[Programme], workers: int) -> list:
-    """`run(programme)` for each, `workers` at a time, each thread on its own database connection.
-    Every programme's run is its own transaction, as when they run one after another; a failure
-    is raised once the others have finished (their batches stand, like the earlier ones of a
-    sequential run)."""
+    """`run(programme)` for each, `workers` at a time (the largest first), each thread on its own
+    database connection; the results in the order of `programmes`. Every programme's run is its
+    own transaction, as when they run one after another; a failure is raised once the others have
+    finished (their batches stand, like the earlier ones of a sequential run)."""
 
     def one(p):
         try:
@@ -183,8 +183,8 @@ def run_parallel(run, programmes: list[Programme], workers: int) -> list:
             connection.close()  # this thread's own connection
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payroll") as pool:
-        futures = [pool.submit(one, p) for p in programmes]
-    return [f.result() for f in futures]
+        futures = {p.pk: pool.submit(one, p) for p in largest_first(programmes)}
+    return [futures[p.pk].result() for p in programmes]
 
 
 def summarise(batch: Batch) -> None:

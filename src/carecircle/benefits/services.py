@@ -203,6 +203,15 @@ def spend_key(reference: str) -> str:
     return SPEND_PREFIX + (reference or "").strip()
 
 
+def _require_available(fund: Fund, amount: Decimal, message: str) -> None:
+    """Refuse an `amount` above the fund's available balance, naming the shortfall in `message`
+    (placeholders f: fund, a: available, n: amount, s: shortfall)."""
+    available = fund_available(fund)
+    if amount > available:
+        raise Conflict(message % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
+                       field="fund", shortfall=str(amount - available))
+
+
 @transaction.atomic
 def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, amount, reference: str,
                  memo: str = "", system: str = "", request=None) -> LedgerEntry:
@@ -244,13 +253,7 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
             raise Conflict(_("凭证号 %(r)s 已按 %(a)s 元入账，不能改为 %(p)s %(n)s 元")
                            % {"r": reference, "a": posted, "p": programme.name, "n": amount}, field="reference")
         return existing
-    available = fund_available(fund)
-    if amount > available:
-        raise Conflict(
-            _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元")
-            % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
-            field="fund", shortfall=str(amount - available),
-        )
+    _require_available(fund, amount, _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元"))
     entry = _post(key=key, kind=LedgerEntry.Kind.SPENDING, fund=fund, actor=actor,
                   memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month}, lines=[
                       (Account.DISBURSED, amount, programme, region_code, month),
@@ -303,11 +306,7 @@ def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str
                         request=request)
 
     workers = payroll.parallel_workers(len(todo))
-    if workers <= 1:
-        done = [run(p) for p in todo]
-    else:
-        done = payroll.run_parallel(run, payroll.largest_first(todo), workers)
-        done = sorted(done, key=lambda b: b.programme.code if b else "")
+    done = [run(p) for p in todo] if workers <= 1 else payroll.run_parallel(run, todo, workers)
     return [b for b in done if b is not None]
 
 
@@ -355,13 +354,8 @@ def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Ba
     if actor is None or (batch.prepared_by_id is not None and batch.prepared_by_id == actor.pk):
         raise Forbidden(_("制单人不能审批自己制作的批次（双人复核）"))
     fund = batch.programme.fund
-    available = fund_available(fund)
-    if batch.total_payable > available:
-        raise Conflict(
-            _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元")
-            % {"f": fund.name, "a": available, "n": batch.total_payable, "s": batch.total_payable - available},
-            field="fund", shortfall=str(batch.total_payable - available),
-        )
+    _require_available(fund, batch.total_payable,
+                       _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元"))
     lines = []
     for row in payroll.district_totals(batch):
         lines += [(Account.COMMITTED, row["payable"], batch.programme, row["region"], row["period"]),
