@@ -14,6 +14,7 @@ from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     Complaint,
     CostShareLine,
+    CostShareRule,
     FundingSource,
     Order,
     OrderStatus,
@@ -183,22 +184,47 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
 LEDGER_SOURCES = (FundingSource.VOUCHER, FundingSource.ALLOWANCE, FundingSource.GOVERNMENT)
 
 
+def share_rule_id(programme_code: str) -> int | None:
+    """The cost-share rule of a statement line's code "share:<rule id>", or None."""
+    rest = programme_code[6:] if programme_code.startswith("share:") else ""
+    return int(rest) if rest.isdigit() else None
+
+
 def ledger_programmes(lines) -> dict[tuple[str, str], str]:
     """{(source, programme_code) of a statement line: benefits programme whose fund pays it}."""
-    share_ids = {int(line.programme_code[6:]) for line in lines
-                 if line.source == FundingSource.GOVERNMENT and line.programme_code.startswith("share:")
-                 and line.programme_code[6:].isdigit()}
-    shares = dict(CostShareLine.objects.filter(rule_id__in=share_ids, source=FundingSource.GOVERNMENT)
+    share_ids = {share_rule_id(line.programme_code) for line in lines if line.source == FundingSource.GOVERNMENT}
+    shares = dict(CostShareLine.objects.filter(rule_id__in=share_ids - {None}, source=FundingSource.GOVERNMENT)
                   .exclude(programme_code="").values_list("rule_id", "programme_code"))
     out = {}
     for line in lines:
         if line.source in (FundingSource.VOUCHER, FundingSource.ALLOWANCE) and line.programme_code:
             out[(line.source, line.programme_code)] = line.programme_code
-        elif line.source == FundingSource.GOVERNMENT and line.programme_code[6:].isdigit():
-            code = shares.get(int(line.programme_code[6:]))
+        elif line.source == FundingSource.GOVERNMENT:
+            code = shares.get(share_rule_id(line.programme_code))
             if code:
                 out[(line.source, line.programme_code)] = code
     return out
+
+
+def statement_lines(statement: Statement) -> list[StatementLine]:
+    """A statement's lines for its page, by funding source: each with `programme_name` (the
+    cost-share rule's name for "share:<id>"), `funder` (the benefits programme whose fund pays
+    it), its ledger `postings` and the `posted` total."""
+    order = {source: k for k, source in enumerate(FundingSource.values)}
+    lines = sorted(statement.lines.all(), key=lambda line: (order.get(line.source, 99), line.programme_code))
+    rules = dict(CostShareRule.objects.filter(pk__in={share_rule_id(line.programme_code) for line in lines} - {None})
+                 .values_list("pk", "name"))
+    funders = ledger_programmes([line for line in lines if line.source in LEDGER_SOURCES])
+    posted: dict = defaultdict(list)
+    for p in statement.postings.all():
+        posted[(p.source, p.programme_code)].append(p)
+    for line in lines:
+        rule_id = share_rule_id(line.programme_code)
+        line.programme_name = rules.get(rule_id, "") if rule_id is not None else line.programme_code
+        line.funder = funders.get((line.source, line.programme_code), "")
+        line.postings = posted[(line.source, line.programme_code)]
+        line.posted = sum((p.amount for p in line.postings), Decimal("0"))
+    return lines
 
 
 def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:

@@ -2,7 +2,6 @@
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
-from carecircle.homecare.models import CostShareRule, FundingSource, OrderStatus, ServiceItem, VisitException
+from carecircle.homecare.models import OrderStatus, ServiceItem, VisitException
 from carecircle.registry.selectors import family_persons, person_search
 from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import caregiver_for_user, organisations_of
@@ -279,22 +278,7 @@ def statement_list(request):
 @login_required
 def statement_detail(request, statement_id: int):
     st = selectors.statement_get(user=request.user, statement_id=statement_id)
-    order = {source: k for k, source in enumerate(FundingSource.values)}
-    lines = sorted(st.lines.all(), key=lambda line: (order.get(line.source, 99), line.programme_code))
-    rules = dict(CostShareRule.objects.filter(pk__in=[int(line.programme_code[6:]) for line in lines
-                                                      if line.programme_code.startswith("share:")])
-                 .values_list("pk", "name"))
-    for line in lines:
-        line.programme_name = (rules.get(int(line.programme_code[6:]), "") if line.programme_code.startswith("share:")
-                               else line.programme_code)
-    funders = settlement.ledger_programmes([line for line in lines if line.source in settlement.LEDGER_SOURCES])
-    posted: dict = {}
-    for p in st.postings.all():
-        posted.setdefault((p.source, p.programme_code), []).append(p)
-    for line in lines:
-        line.funder = funders.get((line.source, line.programme_code), "")
-        line.postings = posted.get((line.source, line.programme_code), [])
-        line.posted = sum((p.amount for p in line.postings), Decimal("0"))
+    lines = settlement.statement_lines(st)
     return render(request, "homecare/statement_detail.html", {
         "st": st, "lines": lines, "month_closed": settlement.month_bounds(st.month)[1] <= timezone.now(),
         "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person")})
