@@ -309,3 +309,18 @@ def test_programmes_in_parallel_give_what_one_after_another_gives(postgres, fund
     assert [(b.line_count, b.total_payable) for b in parallel] == [(b.line_count, b.total_payable) for b in sequential]
     assert lines() == expected
     assert services.payroll_run(actor=None, month="2026-11") == []  # exactly once, whichever way it ran
+
+
+def test_entitled_amounts_for_many_agree_with_entitlements_person_by_person(elders, make_person):
+    """The set-based read other modules use for many persons gives what entitlements_for gives
+    for each (tiers by age, the 79-year-old left out, a programme paid another way refused)."""
+    from carecircle.benefits.selectors import entitled_amounts, entitlements_for
+    from carecircle.registry.models import Person
+
+    everyone = Person.objects.filter(pk__in=[p.pk for p in elders])
+    got = entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV)
+    expected = {p.pk: e["amount"] for p in elders for e in entitlements_for(person=p, day=NOV)
+                if e["programme_code"] == "GAOLING"}
+    assert got == expected and len(got) == 3
+    assert entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV, payment_method="voucher") == {}
+    assert entitled_amounts(programme_code="NO_SUCH", persons=everyone, day=NOV) == {}

@@ -1,6 +1,7 @@
 """Reads of the benefits module, always through the user's scope.
 
-Contract for other modules: `entitlements_for(*, person, day)`."""
+Contract for other modules: `entitlements_for(*, person, day)`, and for many persons at once
+`entitled_amounts(*, programme_code, persons, day)`."""
 
 import datetime
 from decimal import Decimal
@@ -33,6 +34,22 @@ def entitlements_for(*, person, day: datetime.date) -> list[dict]:
         for e in engine.person_eligibility(person, day)
         if e["eligible"]
     ]
+
+
+def entitled_amounts(*, programme_code: str, persons: QuerySet, day: datetime.date,
+                     payment_method: str = "") -> dict[int, Decimal]:
+    """{person id: amount per period} of those among `persons` who qualify for the programme on
+    `day`: the rule compiled to SQL, one query however many persons (what `entitlements_for`
+    says person by person). Empty for an unknown programme, one not in force, or one paid
+    another way than `payment_method`. No scope check: callers have checked the persons."""
+    programme = Programme.objects.filter(code=(programme_code or "").strip(), active=True).first()
+    if programme is None or not engine.in_force(programme, day) or (
+            payment_method and programme.payment_method != payment_method):
+        return {}
+    compiled = engine.Compiled(programme, day)
+    rows = (compiled.annotate(persons.filter(region_code__startswith=regions.prefix_of(programme.region_code)))
+            .annotate(due=compiled.due_cents()).filter(due__gt=0).values_list("pk", "due"))
+    return {pk: (Decimal(due) / 100).quantize(CENT) for pk, due in rows}
 
 
 def person_eligibility(*, user, person, day: datetime.date) -> list[dict]:
