@@ -45,8 +45,16 @@ def main():
     if args.reuse and Person.objects.exists():
         from carecircle.benefits.models import Appeal, LedgerEntry, LedgerLine, PayeeAccount, Tier
 
-        for model in (Payment, Appeal, LedgerLine, LedgerEntry, Batch, Tier, PayeeAccount, Programme, Fund):
-            model.objects.all().delete()
+        models = (Payment, Appeal, LedgerLine, LedgerEntry, Batch, Tier, PayeeAccount, Programme, Fund)
+        if connection.vendor == "postgresql":
+            # TRUNCATE, not DELETE: deleting 1.3 million lines run after run leaves the payment
+            # indexes bloated (2–4 times their size), and every later run then inserts into them.
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+            with connection.cursor() as c:
+                c.execute(f"TRUNCATE {tables} CASCADE")
+        else:
+            for model in models:
+                model.objects.all().delete()
         import datetime
 
         today = datetime.date.today()
