@@ -8,7 +8,7 @@ import types
 import celpy
 import pytest
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -83,7 +83,13 @@ def _fake_assessment(levels: dict[int, int | None]):
         whens = [When(pk=pk, then=Value(v)) for pk, v in levels.items() if v is not None]
         return Case(*whens, default=Value(None), output_field=IntegerField())
 
-    return types.SimpleNamespace(level_subquery=level_subquery, current_level=lambda person, day: levels[person.pk])
+    def current_assessments(day):
+        whens = [When(pk=pk, then=Value(v)) for pk, v in levels.items() if v is not None]
+        level = Case(*whens, default=Value(None), output_field=IntegerField())
+        return Person.objects.annotate(person_id=F("pk"), final_level=level).filter(final_level__isnull=False)
+
+    return types.SimpleNamespace(level_subquery=level_subquery, current_assessments=current_assessments,
+                                 current_level=lambda person, day: levels[person.pk])
 
 
 def _make(people) -> dict[int, int | None]:
@@ -138,3 +144,50 @@ def test_sql_and_per_person_evaluation_agree(people, texts, monkeypatch):
             raise Rollback
     except Rollback:
         pass
+
+
+def _assess(person, level: int, valid_from: datetime.date, valid_to: datetime.date, assessed_on: datetime.date):
+    from carecircle.assessment.models import CapabilityAssessment
+
+    CapabilityAssessment.objects.create(
+        person=person, region_code=person.region_code, assessor_name="评估员", assessed_on=assessed_on, answers={},
+        self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=level, final_level=level,
+        valid_from=valid_from, valid_to=valid_to)
+
+
+@pytest.mark.django_db
+def test_capability_comparisons_agree_with_the_assessment_module():
+    """Every comparison of capability_level with a constant (the SQL side a semi-join with the
+    assessments current on the day) selects whom current_level says, person by person: never
+    assessed, expired, every level, and two overlapping valid assessments (the newer one counts)."""
+    levels = [None, 0, 1, 2, 3, 4]
+    persons = []
+    for i, level in enumerate(levels):
+        p = Person.objects.create(name=f"c{i}", sex="F", birth_date=datetime.date(1940, 1, 1), id_number="x",
+                                  id_hash=f"cap-{i}", id_masked="x", region_code=REGIONS[0])
+        if level is not None:
+            _assess(p, level, DAY - datetime.timedelta(days=30), DAY + datetime.timedelta(days=300),
+                    DAY - datetime.timedelta(days=30))
+        persons.append(p)
+    expired = Person.objects.create(name="expired", sex="M", birth_date=datetime.date(1940, 1, 1), id_number="x",
+                                    id_hash="cap-expired", id_masked="x", region_code=REGIONS[0])
+    _assess(expired, 4, DAY - datetime.timedelta(days=400), DAY - datetime.timedelta(days=1),
+            DAY - datetime.timedelta(days=400))
+    overlapping = Person.objects.create(name="two", sex="M", birth_date=datetime.date(1940, 1, 1), id_number="x",
+                                        id_hash="cap-two", id_masked="x", region_code=REGIONS[0])
+    _assess(overlapping, 1, DAY - datetime.timedelta(days=200), DAY + datetime.timedelta(days=100),
+            DAY - datetime.timedelta(days=200))
+    _assess(overlapping, 3, DAY - datetime.timedelta(days=10), DAY + datetime.timedelta(days=300),
+            DAY - datetime.timedelta(days=10))
+    everyone = [*persons, expired, overlapping]
+    texts = [f"capability_level {op} {n}" for op in ("<", "<=", ">", ">=", "==", "!=") for n in range(-1, 6)]
+    texts += [f"{n} {op} capability_level" for op in ("<", "<=", ">", ">=", "==", "!=") for n in range(0, 5)]
+    texts += ["capability_level in [2, 4]", "capability_level in [0]", "!(capability_level >= 2)",
+              "capability_level >= 2 || capability_level == null"]
+    for text in texts:
+        node = rules.parse(text)
+        ctx = rules.SqlContext(DAY)
+        q = rules.to_q(node, ctx)  # first: it tells `annotate` which facts the rule reads
+        sql = set(facts_mod.annotate(Person.objects.all(), ctx).filter(q).values_list("pk", flat=True))
+        python = {p.pk for p in everyone if rules.evaluate(node, facts_mod.person_facts(p, DAY)[0])}
+        assert sql == python, text

@@ -33,6 +33,16 @@ def current_level(person, day: datetime.date | None = None) -> int | None:
     return _valid_on(day or datetime.date.today()).filter(person=person).values_list("final_level", flat=True).first()
 
 
+def current_assessments(day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:
+    """The assessment `current_level` reads, for every assessed person at once: at most one row per
+    person (the newest valid on `day`). `current_assessments(day).filter(final_level__gte=2)
+    .values("person_id")` is a set that a whole-population query joins once, instead of running
+    `level_subquery` for every person."""
+    day = day or datetime.date.today()
+    newest = _valid_on(day).filter(person=OuterRef("person")).values("pk")[:1]
+    return _valid_on(day).filter(pk=Subquery(newest))
+
+
 def level_subquery(day: datetime.date | None = None) -> Subquery:
     """For Person.objects.annotate(capability_level=level_subquery(day)); NULL when none is valid."""
     rows = _valid_on(day or datetime.date.today()).filter(person=OuterRef("pk")).values("final_level")[:1]

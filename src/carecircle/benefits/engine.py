@@ -100,10 +100,15 @@ class Compiled:
     def annotate(self, qs):
         return facts_mod.annotate(qs, self.ctx)
 
-    def due_cents(self, *, with_appeals: bool = True):
-        """The amount due for the period in fen, as an expression (0 when not eligible)."""
+    def due_cents(self, *, with_appeals: bool = True, targeted: bool = False):
+        """The amount due for the period in fen, as an expression (0 when not eligible).
+
+        `targeted`: the rows are already filtered by the target rule (the payroll's main
+        statement), so it is not evaluated a second time per row. `with_appeals` False: the
+        caller knows there is no granted appeal for the period."""
+        eligible = active_q(self.day) if targeted else self.target_q & active_q(self.day)
         rule = Coalesce(
-            Case(When(self.target_q & active_q(self.day), then=self.amount), default=Value(0), output_field=CENTS),
+            Case(When(eligible, then=self.amount), default=Value(0), output_field=CENTS),
             Value(0), output_field=CENTS,
         )
         if not with_appeals:

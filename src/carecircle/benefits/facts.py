@@ -29,6 +29,15 @@ def capability_available() -> bool:
     return _assessment() is not None
 
 
+def current_levels(day: datetime.date):
+    """The assessment module's current assessments on `day` (fields person_id, final_level; at
+    most one row per person), or None when the module does not offer them."""
+    sel = _assessment()
+    if sel is None or not hasattr(sel, "current_assessments"):
+        return None
+    return sel.current_assessments(day)
+
+
 def _held(day: datetime.date):
     return PersonStatus.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 

@@ -155,9 +155,11 @@ class Payment(models.Model):
     # Payment lines are only ever written by the payroll's INSERT … SELECT, which takes every id from
     # the rows it joins, so the three foreign keys are kept by the ORM (PROTECT/CASCADE) but carry no
     # database trigger: checking 3 keys per line at commit doubled the cost of a city-wide run.
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="payments", db_constraint=False)
-    # Indexed by the unique (programme, period, person, batch) key below, which also serves the
-    # "what is already committed" lookups of every run.
+    # Indexed by the unique (batch, period, person) key below, which serves the batch's pages and
+    # summaries and the "what is already committed" look-ups of every run (a programme's lines are
+    # those of its batches). Every index costs each of a city-wide run's million lines a write.
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="payments", db_constraint=False,
+                              db_index=False)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", db_index=False,
                                   db_constraint=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False)
@@ -174,10 +176,9 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "period", "person"], condition=Q(kind="regular"), name="payment_once_regular"
             ),
-            models.UniqueConstraint(fields=["programme", "period", "person", "batch"], name="payment_once_per_batch"),
+            models.UniqueConstraint(fields=["batch", "period", "person"], name="payment_once_per_batch_period"),
         ]
-        # No index on region_code: lines are read by batch, person or (programme, period, person),
-        # and every index costs each of a city-wide run's million lines another write.
+        # No index on region_code: lines are read by batch, person or (programme, period, person).
 
 
 class Account(models.TextChoices):

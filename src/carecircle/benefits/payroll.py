@@ -40,9 +40,10 @@ def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, regi
     from carecircle.benefits.engine import granted_appeals
 
     parts = ["target"]
-    if Payment.objects.filter(programme_id=programme.pk, period=period_key(programme, day)).exists():
+    if committed_lines(programme, period_key(programme, day)).exists():
         parts.append("prior")  # nothing committed yet (a month's first run): no recoveries to look for
-    if granted_appeals(programme, day).exists():
+    appeals = granted_appeals(programme, day).exists()
+    if appeals:
         parts.append("appealed")
     written = 0
     with connection.cursor() as cursor, _sqlite_cache(cursor):
@@ -54,7 +55,8 @@ def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, regi
             # committed sums. Measured on the full city: see docs/benefits.md, Performance.
             cursor.execute(f"SET LOCAL work_mem = '{PAYROLL_WORK_MEM}'")
         for part in parts:
-            sql, params = build_insert(batch.pk, programme, day, region_code, person_ids, part=part)
+            sql, params = build_insert(batch.pk, programme, day, region_code, person_ids, part=part,
+                                       appeals=appeals)
             cursor.execute(sql, params)
             written += max(cursor.rowcount, 0)
     return written
@@ -78,11 +80,13 @@ def _sqlite_cache(cursor):
 
 
 def build_insert(batch_id: int, programme: Programme, day: datetime.date, region_code: str,
-                 person_ids: list[int] | None = None, part: str = "target") -> tuple[str, list]:
-    """The INSERT … SELECT of one programme and period (the rule compiled to SQL)."""
+                 person_ids: list[int] | None = None, part: str = "target", appeals: bool = True
+                 ) -> tuple[str, list]:
+    """The INSERT … SELECT of one programme and period (the rule compiled to SQL). `appeals`
+    False: there is no granted appeal for the period, so the amount skips the appeal look-ups."""
     compiled = Compiled(programme, day)
     period = period_key(programme, day)
-    prior = Payment.objects.filter(programme_id=programme.pk, period=period).values("person_id")
+    prior = committed_lines(programme, period).values("person_id")
     from carecircle.benefits.engine import granted_appeals
 
     appealed = granted_appeals(programme, day).values("person_id")
@@ -99,16 +103,18 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
         qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
     if person_ids is not None:
         qs = qs.filter(pk__in=person_ids)
-    qs = qs.annotate(c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents()).values(
+    qs = qs.annotate(c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents(
+        with_appeals=appeals, targeted=part == "target")).values(
         "c_pid", "c_region", "c_due")
     inner, params = qs.query.sql_with_params()
     # An optimisation fence: without it the planners inline the inner columns into the outer WHERE
     # and evaluate the rule's sub-selects several times per person.
     inner += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
     # What is already committed for this programme and period, summed once and hash-joined.
+    committed, committed_params = (
+        committed_lines(programme, period).values("person_id").order_by().annotate(total=Sum("amount"))
+        .values("person_id", "total").query.sql_with_params())
     table = connection.ops.quote_name(Payment._meta.db_table)
-    committed = (f"SELECT person_id, SUM(amount) AS total FROM {table} "
-                 f"WHERE programme_id = %s AND period = %s GROUP BY person_id")
     delta = "(sub.c_due / 100.0 - COALESCE(c.total, 0))"
     keep = f"ABS({delta}) >= 0.005"
     if programme.period != Period.MONTHLY:
@@ -125,7 +131,14 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
         f"ROUND({delta}, 2), sub.c_region, %s FROM ({inner}) sub "
         f"LEFT JOIN ({committed}) c ON c.person_id = sub.c_pid WHERE {keep} ORDER BY sub.c_pid"
     )
-    return sql, [batch_id, programme.pk, period, False, *params, programme.pk, period]
+    return sql, [batch_id, programme.pk, period, False, *params, *committed_params]
+
+
+def committed_lines(programme: Programme, period: str):
+    """The lines already written for a programme and period: those of its batches (lines of
+    rejected batches are deleted), found through the (batch, period, person) key."""
+    return Payment.objects.filter(batch__in=Batch.objects.filter(programme_id=programme.pk).values("pk"),
+                                  period=period)
 
 
 def periods_for(programme: Programme, month: str, lookback: int) -> list[tuple[datetime.date, list[int] | None]]:

@@ -36,6 +36,7 @@ from django.db.models.lookups import (
 from django.utils.translation import gettext as _
 from lark import Token
 
+from carecircle.benefits import facts as facts_mod
 from carecircle.core.errors import InvalidInput
 
 INT, STR, BOOL, LIST, NULL = "int", "string", "bool", "list", "null"
@@ -389,20 +390,14 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
     if op == "and":
         return to_q(node.args[0], ctx) & to_q(node.args[1], ctx)
     if op == "or":
-        return to_q(node.args[0], ctx) | to_q(node.args[1], ctx)
+        return _or_q(node, ctx)
     if op == "not":
         return ~to_q(node.args[0], ctx)
     if op == "cond":
         c = to_q(node.args[0], ctx)
         return (c & to_q(node.args[1], ctx)) | (~c & to_q(node.args[2], ctx))
     if op == "has_status":
-        from carecircle.registry.models import PersonStatus
-
-        day = ctx.day
-        held = PersonStatus.objects.filter(kind=node.args[0].value, valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
-        return Q(pk__in=held.values("person_id"))
+        return _held_q([node.args[0].value], ctx)
     if op == "in":
         a = node.args[0]
         values = [x.value for x in node.args[1].args]
@@ -413,6 +408,10 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
             for v in values:
                 q |= _age_q("eq", v, ctx)
             return q
+        if _is_fact(a, "capability_level"):
+            level = _level_q("in", values, ctx)
+            if level is not None:
+                return level
         return _guard(a, ctx) & Q(_In(expr(a, ctx), values))
     if op in ("startsWith", "endsWith", "contains"):
         lookup = {"startsWith": "startswith", "endsWith": "endswith", "contains": "contains"}[op]
@@ -430,12 +429,75 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
             return _age_q(cmp, b.value, ctx)
         if b.op == "fact" and b.value == "age" and a.op == "lit":
             return _age_q(AGE_FLIP[cmp], a.value, ctx)
+        if _is_fact(a, "capability_level") and b.op == "lit":
+            level = _level_q(cmp, [b.value], ctx)
+            if level is not None:
+                return level
+        if _is_fact(b, "capability_level") and a.op == "lit":
+            level = _level_q(AGE_FLIP[cmp], [a.value], ctx)
+            if level is not None:
+                return level
         la, lb = expr(a, ctx), expr(b, ctx)
         guard = _guard(a, ctx) & _guard(b, ctx)
         if cmp == "ne":
             return guard & ~Q(Exact(la, lb))
         return guard & Q(LOOKUPS[cmp](la, lb))
     raise RuleError(_("不支持的写法"))
+
+
+def _or_terms(node: Node) -> list[Node]:
+    if node.op != "or":
+        return [node]
+    return _or_terms(node.args[0]) + _or_terms(node.args[1])
+
+
+def _or_q(node: Node, ctx: SqlContext) -> Q:
+    """`a || b || …`, with every `"kind" in statuses` among the terms folded into ONE look-up of the
+    status table (kind IN (…)): one hash probe per person instead of one per status, and an AND
+    of it with other conditions is a plain semi-join that the planner can drive from the few
+    status rows instead of probing everyone (the poverty programmes' rules)."""
+    terms = _or_terms(node)
+    kinds = [t.args[0].value for t in terms if t.op == "has_status"]
+    # The look-up last: the planners keep the order of OR-ed conditions, and a date comparison
+    # that already holds (age >= 80) spares the hash probe.
+    parts = [to_q(t, ctx) for t in terms if t.op != "has_status"] + ([_held_q(kinds, ctx)] if kinds else [])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def _held_q(kinds: list[str], ctx: SqlContext) -> Q:
+    """Persons holding any of `kinds` on the as-of day."""
+    from carecircle.registry.models import PersonStatus
+
+    day = ctx.day
+    held = PersonStatus.objects.filter(kind__in=sorted(set(kinds)), valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    return Q(pk__in=held.values("person_id"))
+
+
+def _is_fact(node: Node, name: str) -> bool:
+    return node.op == "fact" and node.value == name
+
+
+LEVEL_LOOKUPS = {"lt": "lt", "le": "lte", "gt": "gt", "ge": "gte", "eq": "exact", "in": "in"}
+
+
+def _level_q(cmp: str, values: list, ctx: SqlContext) -> Q | None:
+    """`capability_level <cmp> constant` as membership of the persons whose current assessment
+    satisfies it: one semi-join with the (few) assessments instead of the level sub-select run
+    for every person. A person without a valid assessment is in no such set, as a comparison
+    with null is false. None when the assessment module offers no such set."""
+    levels = facts_mod.current_levels(ctx.day)
+    if levels is None:
+        return None
+    if cmp == "ne":
+        matching = levels.exclude(final_level=values[0])
+    else:
+        matching = levels.filter(**{f"final_level__{LEVEL_LOOKUPS[cmp]}": values if cmp == "in" else values[0]})
+    return Q(pk__in=matching.values("person_id"))
 
 
 def _guard(node: Node, ctx: SqlContext) -> Q:
