@@ -102,13 +102,13 @@ def main():
     started = time.perf_counter()
     written = 0
     with transaction.atomic():
-        batch = Batch.objects.create(programme=programmes[0], month=month, region_code=CITY_CODE)
+        naive_batches = {p.pk: Batch.objects.create(programme=p, month=month, region_code=CITY_CODE) for p in programmes}
         for pid in sample:
             person = Person.objects.defer("id_number", "phone", "address").prefetch_related("statuses").get(pk=pid)
             for p in programmes:
                 e = engine.evaluate_person(p, person, day)
                 if e["eligible"]:
-                    Payment(batch=batch, programme=p, person=person, period=e["period_key"],
+                    Payment(batch=naive_batches[p.pk], programme=p, person=person, period=e["period_key"],
                             kind="arrears", amount=e["amount"], region_code=person.region_code).save()
                     written += 1
         transaction.set_rollback(True)
