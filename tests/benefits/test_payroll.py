@@ -311,6 +311,35 @@ def test_programmes_in_parallel_give_what_one_after_another_gives(postgres, fund
     assert services.payroll_run(actor=None, month="2026-11") == []  # exactly once, whichever way it ran
 
 
+@pytest.mark.django_db
+def test_largest_programmes_start_first(postgres, funded, make_person):
+    """With two workers the longest run must start at once: programmes go largest first, by the
+    lines of their latest month, or by the planner's estimate when they have never run."""
+    from django.db import connection
+
+    for _ in range(40):
+        make_person(birth=born(85, NOV, 5))
+    for _ in range(3):
+        make_person(birth=datetime.date(2025, 6, 1))
+    with connection.cursor() as c:
+        c.execute("ANALYZE registry_person")
+    programmes = list(funded.values())
+    never_run = [p.code for p in payroll.largest_first(programmes, NOV)]
+    assert set(never_run[:2]) == {"GAOLING", "ACCIDENT_INSURANCE"}  # 40 aged 85
+    assert never_run.index("CHILDCARE_VOUCHER") < never_run.index("NURSING_SUBSIDY")  # 3 infants, nobody assessed
+
+    def batch(code, month, lines):
+        Batch.objects.create(programme=funded[code], month=month, region_code=STREET, line_count=lines)
+
+    batch("CHILDCARE_VOUCHER", "2026-10", 500)
+    batch("GAOLING", "2026-09", 900)
+    batch("GAOLING", "2026-10", 400)
+    batch("GAOLING", "2026-10", 3)  # a re-run's arrears add to the month, they do not replace it
+    assert [p.code for p in payroll.largest_first(programmes, NOV)][:2] == ["CHILDCARE_VOUCHER", "GAOLING"]
+    batch("GAOLING", "2026-10", 200)
+    assert [p.code for p in payroll.largest_first(programmes, NOV)][:2] == ["GAOLING", "CHILDCARE_VOUCHER"]
+
+
 def test_entitled_amounts_for_many_agree_with_entitlements_person_by_person(elders, make_person):
     """The set-based read other modules use for many persons gives what entitlements_for gives
     for each (tiers by age, the 79-year-old left out, a programme paid another way refused)."""

@@ -10,13 +10,14 @@ row lock on the programme. Everything of one run happens in one transaction.
 
 import contextlib
 import datetime
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Substr
 
 from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
@@ -175,15 +176,30 @@ def parallel_workers(programmes: int) -> int:
     return max(1, min(programmes, int(limit)))
 
 
-def largest_first(programmes: list[Programme]) -> list[Programme]:
-    """The programmes by the size of their latest batch, largest first, so that with two workers
-    the longest run starts at once instead of last (a month's batches are much like the last's)."""
-    # Later batches overwrite earlier ones in the dict: the latest size per programme.
-    sizes = dict(Batch.objects.filter(programme__in=programmes).order_by("id").values_list("programme_id", "line_count"))
-    return sorted(programmes, key=lambda p: -(sizes.get(p.pk) or 0))
+def largest_first(programmes: list[Programme], day: datetime.date) -> list[Programme]:
+    """The programmes by their expected number of lines, largest first, so that with two workers
+    the longest run starts at once instead of last and the other worker takes the rest: the lines
+    of the programme's latest month (its batches of that month added up: a month is much like the
+    last), or, for a programme never run, the planner's estimate of the lines its rule selects."""
+    months = Batch.objects.filter(programme=OuterRef("programme")).order_by("-month").values("month")[:1]
+    sizes = dict(Batch.objects.filter(programme__in=programmes, month=Subquery(months)).order_by()
+                 .values("programme").annotate(n=Sum("line_count")).values_list("programme", "n"))
+    expected = {p.pk: sizes[p.pk] if p.pk in sizes else estimated_lines(p, day) for p in programmes}
+    return sorted(programmes, key=lambda p: -expected[p.pk])
 
 
-def run_parallel(run, programmes: list[Programme], workers: int) -> list:
+def estimated_lines(programme: Programme, day: datetime.date) -> int:
+    """The planner's estimate of the rows of a first run's INSERT … SELECT (PostgreSQL, where
+    programmes run in parallel); nothing is executed."""
+    sql, params = build_insert(0, programme, day, "", appeals=False)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plans"][0]["Plan Rows"])
+
+
+def run_parallel(run, programmes: list[Programme], workers: int, day: datetime.date) -> list:
     """`run(programme)` for each, `workers` at a time (the largest first), each thread on its own
     database connection; the results in the order of `programmes`. Every programme's run is its
     own transaction, as when they run one after another; a failure is raised once the others have
@@ -196,7 +212,7 @@ def run_parallel(run, programmes: list[Programme], workers: int) -> list:
             connection.close()  # this thread's own connection
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payroll") as pool:
-        futures = {p.pk: pool.submit(one, p) for p in largest_first(programmes)}
+        futures = {p.pk: pool.submit(one, p) for p in largest_first(programmes, day)}
     return [futures[p.pk].result() for p in programmes]
 
 

@@ -306,7 +306,7 @@ def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str
                         request=request)
 
     workers = payroll.parallel_workers(len(todo))
-    done = [run(p) for p in todo] if workers <= 1 else payroll.run_parallel(run, todo, workers)
+    done = [run(p) for p in todo] if workers <= 1 else payroll.run_parallel(run, todo, workers, day)
     return [b for b in done if b is not None]
 
 
