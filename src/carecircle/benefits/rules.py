@@ -380,7 +380,7 @@ FACT_FIELDS = {
 }
 
 LOOKUPS = {"lt": LessThan, "le": LessThanOrEqual, "gt": GreaterThan, "ge": GreaterThanOrEqual, "eq": Exact}
-AGE_FLIP = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
+FLIP = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
 
 
 def to_q(node: Node, ctx: SqlContext) -> Q:
@@ -403,7 +403,7 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
         values = [x.value for x in node.args[1].args]
         if not values:
             return Q(pk__isnull=True)
-        if a.op == "fact" and a.value == "age":
+        if _is_fact(a, "age"):
             q = Q(pk__isnull=True)
             for v in values:
                 q |= _age_q("eq", v, ctx)
@@ -424,17 +424,13 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
     if op == "cmp":
         a, b = node.args
         cmp = node.value
+        if a.op == "lit" and b.op == "fact":  # `80 <= age` is `age >= 80`
+            a, b, cmp = b, a, FLIP[cmp]
         # age compared with a constant becomes a birth_date range: exact, and uses the index.
-        if a.op == "fact" and a.value == "age" and b.op == "lit":
+        if _is_fact(a, "age") and b.op == "lit":
             return _age_q(cmp, b.value, ctx)
-        if b.op == "fact" and b.value == "age" and a.op == "lit":
-            return _age_q(AGE_FLIP[cmp], a.value, ctx)
         if _is_fact(a, "capability_level") and b.op == "lit":
             level = _level_q(cmp, [b.value], ctx)
-            if level is not None:
-                return level
-        if _is_fact(b, "capability_level") and a.op == "lit":
-            level = _level_q(AGE_FLIP[cmp], [a.value], ctx)
             if level is not None:
                 return level
         la, lb = expr(a, ctx), expr(b, ctx)
