@@ -84,9 +84,8 @@ def _fake_assessment(levels: dict[int, int | None]):
         return Case(*whens, default=Value(None), output_field=IntegerField())
 
     def current_assessments(day):
-        whens = [When(pk=pk, then=Value(v)) for pk, v in levels.items() if v is not None]
-        level = Case(*whens, default=Value(None), output_field=IntegerField())
-        return Person.objects.annotate(person_id=F("pk"), final_level=level).filter(final_level__isnull=False)
+        return (Person.objects.annotate(person_id=F("pk"), final_level=level_subquery(day))
+                .filter(final_level__isnull=False))
 
     return types.SimpleNamespace(level_subquery=level_subquery, current_assessments=current_assessments,
                                  current_level=lambda person, day: levels[person.pk])
@@ -160,21 +159,21 @@ def test_capability_comparisons_agree_with_the_assessment_module():
     """Every comparison of capability_level with a constant (the SQL side a semi-join with the
     assessments current on the day) selects whom current_level says, person by person: never
     assessed, expired, every level, and two overlapping valid assessments (the newer one counts)."""
-    levels = [None, 0, 1, 2, 3, 4]
+    def person(name):
+        return Person.objects.create(name=name, sex="F", birth_date=datetime.date(1940, 1, 1), id_number="x",
+                                     id_hash=f"cap-{name}", id_masked="x", region_code=REGIONS[0])
+
     persons = []
-    for i, level in enumerate(levels):
-        p = Person.objects.create(name=f"c{i}", sex="F", birth_date=datetime.date(1940, 1, 1), id_number="x",
-                                  id_hash=f"cap-{i}", id_masked="x", region_code=REGIONS[0])
+    for level in [None, 0, 1, 2, 3, 4]:
+        p = person(f"level-{level}")
         if level is not None:
             _assess(p, level, DAY - datetime.timedelta(days=30), DAY + datetime.timedelta(days=300),
                     DAY - datetime.timedelta(days=30))
         persons.append(p)
-    expired = Person.objects.create(name="expired", sex="M", birth_date=datetime.date(1940, 1, 1), id_number="x",
-                                    id_hash="cap-expired", id_masked="x", region_code=REGIONS[0])
+    expired = person("expired")
     _assess(expired, 4, DAY - datetime.timedelta(days=400), DAY - datetime.timedelta(days=1),
             DAY - datetime.timedelta(days=400))
-    overlapping = Person.objects.create(name="two", sex="M", birth_date=datetime.date(1940, 1, 1), id_number="x",
-                                        id_hash="cap-two", id_masked="x", region_code=REGIONS[0])
+    overlapping = person("two")
     _assess(overlapping, 1, DAY - datetime.timedelta(days=200), DAY + datetime.timedelta(days=100),
             DAY - datetime.timedelta(days=200))
     _assess(overlapping, 3, DAY - datetime.timedelta(days=10), DAY + datetime.timedelta(days=300),

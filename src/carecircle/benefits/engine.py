@@ -13,7 +13,7 @@ from carecircle.benefits import rules
 from carecircle.benefits.models import Appeal, Period, Programme, TierMode
 from carecircle.core import regions
 from carecircle.registry.identity import age_on  # noqa: F401 - re-exported for callers
-from carecircle.registry.models import EXIT_STATUSES, PersonStatus, StatusKind
+from carecircle.registry.models import EXIT_STATUSES, StatusKind
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 CENTS = IntegerField()  # SQL amounts are whole fen: exact on SQLite and PostgreSQL alike
@@ -61,9 +61,7 @@ def in_force(programme: Programme, day: datetime.date) -> bool:
 
 def active_q(day: datetime.date) -> Q:
     """Persons neither dead nor moved away on `day` (payments stop the month after)."""
-    gone = PersonStatus.objects.filter(kind__in=list(EXIT_STATUSES), valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
+    gone = facts_mod.held_on(day).filter(kind__in=list(EXIT_STATUSES))
     return ~Q(pk__in=gone.values("person_id"))
 
 

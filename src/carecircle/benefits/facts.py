@@ -20,7 +20,7 @@ def _assessment():
         from carecircle.assessment import selectors
     except ImportError:
         return None
-    if not (hasattr(selectors, "level_subquery") and hasattr(selectors, "current_level")):
+    if not all(hasattr(selectors, f) for f in ("level_subquery", "current_level", "current_assessments")):
         return None
     return selectors
 
@@ -31,14 +31,13 @@ def capability_available() -> bool:
 
 def current_levels(day: datetime.date):
     """The assessment module's current assessments on `day` (fields person_id, final_level; at
-    most one row per person), or None when the module does not offer them."""
+    most one row per person), or None when the module is absent."""
     sel = _assessment()
-    if sel is None or not hasattr(sel, "current_assessments"):
-        return None
-    return sel.current_assessments(day)
+    return None if sel is None else sel.current_assessments(day)
 
 
-def _held(day: datetime.date):
+def held_on(day: datetime.date):
+    """Status rows in force on `day` (from valid_from to valid_to, both included)."""
     return PersonStatus.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
@@ -70,7 +69,7 @@ def annotate(qs, ctx):
         qs = qs.annotate(f_household_size=Coalesce(Subquery(members, output_field=IntegerField()), Value(1)))
     if "statuses_count" in needed:
         counted = (
-            _held(day).filter(person_id=OuterRef("pk")).order_by().values("person_id")
+            held_on(day).filter(person_id=OuterRef("pk")).order_by().values("person_id")
             .annotate(c=Count("kind", distinct=True)).values("c")
         )
         qs = qs.annotate(f_statuses_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))

@@ -409,9 +409,7 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
                 q |= _age_q("eq", v, ctx)
             return q
         if _is_fact(a, "capability_level"):
-            level = _level_q("in", values, ctx)
-            if level is not None:
-                return level
+            return _level_q("in", values, ctx)
         return _guard(a, ctx) & Q(_In(expr(a, ctx), values))
     if op in ("startsWith", "endsWith", "contains"):
         lookup = {"startsWith": "startswith", "endsWith": "endswith", "contains": "contains"}[op]
@@ -430,9 +428,7 @@ def to_q(node: Node, ctx: SqlContext) -> Q:
         if _is_fact(a, "age") and b.op == "lit":
             return _age_q(cmp, b.value, ctx)
         if _is_fact(a, "capability_level") and b.op == "lit":
-            level = _level_q(cmp, [b.value], ctx)
-            if level is not None:
-                return level
+            return _level_q(cmp, [b.value], ctx)
         la, lb = expr(a, ctx), expr(b, ctx)
         guard = _guard(a, ctx) & _guard(b, ctx)
         if cmp == "ne":
@@ -465,13 +461,7 @@ def _or_q(node: Node, ctx: SqlContext) -> Q:
 
 def _held_q(kinds: list[str], ctx: SqlContext) -> Q:
     """Persons holding any of `kinds` on the as-of day."""
-    from carecircle.registry.models import PersonStatus
-
-    day = ctx.day
-    held = PersonStatus.objects.filter(kind__in=sorted(set(kinds)), valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    return Q(pk__in=held.values("person_id"))
+    return Q(pk__in=facts_mod.held_on(ctx.day).filter(kind__in=sorted(set(kinds))).values("person_id"))
 
 
 def _is_fact(node: Node, name: str) -> bool:
@@ -481,14 +471,14 @@ def _is_fact(node: Node, name: str) -> bool:
 LEVEL_LOOKUPS = {"lt": "lt", "le": "lte", "gt": "gt", "ge": "gte", "eq": "exact", "in": "in"}
 
 
-def _level_q(cmp: str, values: list, ctx: SqlContext) -> Q | None:
+def _level_q(cmp: str, values: list, ctx: SqlContext) -> Q:
     """`capability_level <cmp> constant` as membership of the persons whose current assessment
     satisfies it: one semi-join with the (few) assessments instead of the level sub-select run
     for every person. A person without a valid assessment is in no such set, as a comparison
-    with null is false. None when the assessment module offers no such set."""
+    with null is false; without the assessment module the level is null for everyone."""
     levels = facts_mod.current_levels(ctx.day)
     if levels is None:
-        return None
+        return Q(pk__isnull=True)
     if cmp == "ne":
         matching = levels.exclude(final_level=values[0])
     else:
