@@ -45,6 +45,7 @@ def main():
     for p in template:
         p.pk = None
         p.id_hash = "x" + p.id_hash[1:]  # "x" is not a hex digit: never an existing hash
+        p.user_id = None  # a resident's own account belongs to one person
         p.save()
     per_row_rate = len(template) / (time.perf_counter() - started)
     people_rate = people / city.facts["people_seconds"]
