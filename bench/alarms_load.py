@@ -59,7 +59,7 @@ def setup_city(devices: int):
     call_command("migrate", verbosity=0)
     for code, name in [("330000000000", "浙江省"), ("339900000000", "示范市"), ("339901000000", "东湖区"),
                        ("339901001000", "文新街道"), ("339901001001", "桂花社区")]:
-        region_upsert(code=code, name=name, latitude=30.29, longitude=120.12)
+        region_upsert(actor=None, code=code, name=name, latitude=30.29, longitude=120.12)
     admin = User.objects.create_user(username="bench_admin", password="Bench#Passw0rd1", display_name="admin")
     RoleGrant.objects.create(user=admin, role="city_admin", region_id="339900000000")
     operator = User.objects.create_user(username="bench_op", password="Bench#Passw0rd1", display_name="坐席")

@@ -34,10 +34,10 @@ def main():
 
     for code, name in [("330000000000", "浙江省"), ("339900000000", "示范市"), ("339901000000", "东湖区"),
                        ("339901001000", "文新街道")]:
-        region_upsert(code=code, name=name)
+        region_upsert(actor=None, code=code, name=name)
     communities = [f"339901001{i:03d}" for i in range(1, 21)]
     for code in communities:
-        region_upsert(code=code, name=f"社区{code[-3:]}", latitude=30.29, longitude=120.12)
+        region_upsert(actor=None, code=code, name=f"社区{code[-3:]}", latitude=30.29, longitude=120.12)
     user = User.objects.create_user(username="bench", password="x")
     RoleGrant.objects.create(user=user, role="city_admin", region=Region.objects.get(code="339900000000"))
 

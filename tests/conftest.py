@@ -55,7 +55,7 @@ def city(db):
     from carecircle.core.services import region_upsert
 
     for code, name, lat, lng in REGIONS:
-        region_upsert(code=code, name=name, latitude=lat, longitude=lng)
+        region_upsert(actor=None, code=code, name=name, latitude=lat, longitude=lng)  # the system
     return {r.code: r for r in Region.objects.all()}
 
 

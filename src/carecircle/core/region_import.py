@@ -1,7 +1,9 @@
 """Import of a region table (CSV or .xlsx): 区划代码, 名称, optional 纬度, 经度, 边界 (GeoJSON).
 
 Rows are applied parents first (sorted by level), so a file may list them in any order. Every bad
-row is reported with its number and reason; the good ones are kept. Re-importing updates in place."""
+row is reported with its number and reason; the good ones are kept. Each row is written through
+`core.services.region_upsert`, which checks it against the importer's scope and audits it; re-importing
+rewrites only the rows that differ."""
 
 import json
 from pathlib import Path
@@ -38,7 +40,12 @@ def _boundary(value):
     return geo
 
 
-def region_import(path: Path, actor=None) -> dict:
+FIELD_LABELS = {"code": "区划代码", "name": "名称", "latitude": "纬度", "longitude": "经度", "boundary": "边界"}
+
+
+def region_import(path: Path, *, actor) -> dict:
+    """Apply a region table as `actor` (None: the system, e.g. an operator's CLI run). A user's rows
+    outside their `region.manage` scope are refused one by one with the reason; the others are kept."""
     headers, rows, _total = open_table(path)
     if actor is not None and not scope.has_perm(actor, "region.manage"):
         raise Forbidden()
@@ -56,21 +63,28 @@ def region_import(path: Path, actor=None) -> dict:
             rejected.append({"row": number, "field": "区划代码", "reason": _("区划代码应为12位数字：%(c)s") % {"c": code}})
             continue
         parsed.append((regions.level_of(code), number, code, rec))
-    created = updated = 0
+    created = updated = unchanged = 0
+    written = []
     for _level, number, code, rec in sorted(parsed):
         try:
             with transaction.atomic():
-                _region, was_created = region_upsert(
-                    code=code, name=str(rec.get("name") or ""),
+                write = region_upsert(
+                    actor=actor, code=code, name=str(rec.get("name") or ""),
                     latitude=_float(rec.get("latitude"), "纬度"), longitude=_float(rec.get("longitude"), "经度"),
                     boundary=_boundary(rec.get("boundary")),
                 )
         except DomainError as exc:
-            rejected.append({"row": number, "field": exc.field or "", "reason": str(exc.message)})
+            field = FIELD_LABELS.get(exc.field or "", exc.field or "")
+            rejected.append({"row": number, "field": field, "reason": str(exc.message)})
             continue
-        created += was_created
-        updated += not was_created
-    if created or updated:
+        created += write.created
+        updated += write.changed and not write.created
+        unchanged += not write.changed
+        if write.changed:
+            written.append(code)
+    if written:
         audit.record(actor=actor, action="region.import", object_type="core.region", object_id=path.name[:64],
-                     created=created, updated=updated, rejected=len(rejected))
-    return {"created": created, "updated": updated, "rejected": sorted(rejected, key=lambda r: r["row"])}
+                     region_code=regions.common_ancestor(written), created=created, updated=updated,
+                     rejected=len(rejected))
+    return {"created": created, "updated": updated, "unchanged": unchanged,
+            "rejected": sorted(rejected, key=lambda r: r["row"])}

@@ -48,3 +48,16 @@ def parent_code_of(code: str) -> str | None:
 
 def contains(ancestor: str, code: str) -> bool:
     return code.startswith(prefix_of(ancestor))
+
+
+def common_ancestor(codes) -> str:
+    """The code of the nearest region containing every code of `codes` ("" when there are none)."""
+    codes = list(codes)
+    if not codes:
+        return ""
+    lo, hi = min(codes), max(codes)
+    n = 0
+    while n < 12 and lo[n] == hi[n]:
+        n += 1
+    keep = max((length for length in PREFIX_LENGTH.values() if length <= n), default=0)
+    return lo[:keep] + "0" * (12 - keep) if keep else ""

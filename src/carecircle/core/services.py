@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+from typing import NamedTuple
 
 import pyotp
 from django.conf import settings
@@ -109,32 +110,65 @@ def token_revoke(*, user: User, token_id: int, request=None) -> None:
     audit.record(actor=user, action="token.revoke", obj=token, request=request)
 
 
+class RegionWrite(NamedTuple):
+    region: Region
+    created: bool
+    changed: bool  # False when the row already held these values (nothing written, nothing audited)
+
+
+def _require_region_write(actor, code: str, parent_code: str | None, exists: bool) -> None:
+    """A user writes a region only inside their `region.manage` grants; a new code only under a
+    parent they hold. The system (actor None: an operator's CLI run, migrations, fixtures) may write any."""
+    if actor is None:
+        return
+    if exists and scope.has_perm(actor, "region.manage", code):
+        return
+    if not exists and parent_code and scope.has_perm(actor, "region.manage", parent_code):
+        return
+    if exists:
+        raise Forbidden(_("区划%(c)s不在您的管辖范围内，不能修改") % {"c": code}, field="code")
+    raise Forbidden(_("不能新增区划%(c)s：其上级区划不在您的管辖范围内") % {"c": code}, field="code")
+
+
 @transaction.atomic
-def region_upsert(*, code: str, name: str, latitude=None, longitude=None, boundary=None) -> tuple[Region, bool]:
-    """Create or update one region; its parent must already exist (except a province)."""
+def region_upsert(
+    *, actor, code: str, name: str, latitude=None, longitude=None, boundary=None, request=None
+) -> RegionWrite:
+    """Create or update one region; its parent must already exist (except a province).
+
+    `actor` is who writes (None: the system). Scope is checked before anything else, and every
+    write is audited with the region's code; a row that already holds these values is not rewritten."""
     if not regions.is_valid_code(code):
         raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field="code")
+    existing = Region.objects.select_for_update().filter(code=code).first()
+    parent_code = regions.parent_code_of(code)
+    _require_region_write(actor, code, parent_code, existing is not None)
     if not (name or "").strip():
         raise InvalidInput(_("名称不能为空"), field="name")
-    parent_code = regions.parent_code_of(code)
     parent = Region.objects.filter(code=parent_code).first() if parent_code else None
     if parent is None and regions.level_of(code) == regions.DISTRICT:
         # 省直辖县级 (e.g. 仙桃市 429004) hang from the province: their "city" code does not exist.
         parent = Region.objects.filter(code=code[:2] + "0" * 10).first()
     if parent is None and regions.level_of(code) != regions.PROVINCE:
         raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": parent_code}, field="code")
-    region, created = Region.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name.strip(),
-            "level": regions.level_of(code),
-            "parent": parent,
-            "latitude": latitude,
-            "longitude": longitude,
-            "boundary": boundary,
-        },
-    )
-    return region, created
+    values = {"name": name.strip(), "level": regions.level_of(code), "parent_id": parent.code if parent else None,
+              "latitude": latitude, "longitude": longitude, "boundary": boundary}
+    if existing is None:
+        region = Region.objects.create(code=code, **values)
+        audit.record(actor=actor, action="region.create", obj=region, object_id=code, region_code=code,
+                     request=request, name=region.name)
+        return RegionWrite(region, True, True)
+    before = {k: getattr(existing, k) for k, v in values.items() if getattr(existing, k) != v}
+    if not before:
+        return RegionWrite(existing, False, False)
+    for k, v in values.items():
+        setattr(existing, k, v)
+    existing.save()
+    if "boundary" in before:
+        before["boundary"] = "…" if before["boundary"] else None  # shapes are large: only that it changed
+    audit.record(actor=actor, action="region.update", obj=existing, object_id=code, region_code=code,
+                 request=request, before=before)
+    return RegionWrite(existing, False, True)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["regions", "people"])
         parser.add_argument("file")
-        parser.add_argument("--user", help="以哪个账号的权限导入人员（决定可导入的区域）")
+        parser.add_argument("--user", help="以哪个账号的权限导入（决定可导入的区域）；导入区划时不填则以系统身份导入")
         parser.add_argument("--report", help="把被拒绝的行写入这个 CSV 文件")
 
     def handle(self, *args, what, file, user, report, **options):
@@ -23,8 +23,9 @@ class Command(BaseCommand):
             if what == "regions":
                 from carecircle.core.region_import import region_import
 
-                result = region_import(path)
-                self.stdout.write(f"区划：新增 {result['created']}，更新 {result['updated']}，拒绝 {len(result['rejected'])}")
+                result = region_import(path, actor=self._actor(user) if user else None)
+                self.stdout.write(f"区划：新增 {result['created']}，更新 {result['updated']}，"
+                                  f"无变化 {result['unchanged']}，拒绝 {len(result['rejected'])}")
                 for r in result["rejected"][:50]:
                     self.stdout.write(f"  第{r['row']}行 {r['field']}：{r['reason']}")
                 return
@@ -32,14 +33,21 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
 
-    def _people(self, path, username, report):
+    @staticmethod
+    def _actor(username):
         from carecircle.core.models import User
+
+        actor = User.objects.filter(username=username or "", is_active=True).first()
+        if actor is None:
+            raise CommandError(f"没有这个账号：{username}" if username else
+                               "请用 --user 指定一个有导入权限的账号（它的管辖区域决定能导入哪些社区）")
+        return actor
+
+    def _people(self, path, username, report):
         from carecircle.registry.imports import import_run, inspect_file, rejections_csv
         from carecircle.registry.models import ImportJob
 
-        actor = User.objects.filter(username=username or "").first()
-        if actor is None:
-            raise CommandError("请用 --user 指定一个有导入权限的账号（它的管辖区域决定能导入哪些社区）")
+        actor = self._actor(username)
         total = inspect_file(path)
         job = ImportJob.objects.create(file_name=path.name, stored_path=str(path.resolve()), created_by=actor,
                                        total_rows=total)
