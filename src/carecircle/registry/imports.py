@@ -27,7 +27,12 @@ from carecircle.core.tables import FileRejected, open_table, parse_date
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import parse_id_number
 from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
-from carecircle.registry.services import check_registrable_age, clean_phone, district_places
+from carecircle.registry.services import (
+    check_registrable_age,
+    clean_phone,
+    district_places,
+    registered_elsewhere_message,
+)
 
 COLUMNS = {  # header in the file -> field
     "姓名": "name",
@@ -214,7 +219,8 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             statuses.extend((r, k) for k in r["kinds"])
             continue
         if not any(person.region_code.startswith(p) for p in ctx.prefixes):
-            rejections.append({"row": r["row"], "field": "身份证号", "reason": _("该身份证号已在其他地区登记"), "name": r["name"]})
+            rejections.append({"row": r["row"], "field": "身份证号", "reason": registered_elsewhere_message(),
+                               "name": r["name"]})
             continue
         changed = _apply_changes(person, r)
         # A status is new unless a period of that kind is still open on the row's start date.

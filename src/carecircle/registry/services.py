@@ -4,6 +4,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
@@ -44,6 +45,22 @@ def check_registrable_age(birth_date: datetime.date, day: datetime.date | None =
         raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="id_number")
 
 
+def registered_elsewhere_message() -> str:
+    """What a caller learns about an ID number registered outside their scope: that it is, and whom
+    to ask — never the name, internal number or region of that record (issue 13)."""
+    return _("该身份证号已在其他地区登记（不在您的管辖范围内），请联系市级民政部门核实后办理迁入")
+
+
+def duplicate_id_conflict(actor, existing: Person, field: str = "id_number") -> Conflict:
+    """The 409 for an ID number that is already registered, told by what `actor` may see: inside
+    their scope the existing record with a link (staff need it), outside it nothing about it."""
+    if scope.has_perm(actor, "registry.view", existing.region_code):
+        url = reverse("registry:person_detail", kwargs={"person_id": existing.pk})
+        return Conflict(_("该身份证号已登记（%(name)s，编号%(id)s）") % {"name": existing.name, "id": existing.pk},
+                        field=field, person_id=existing.pk, url=url)
+    return Conflict(registered_elsewhere_message(), field=field)
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -68,10 +85,7 @@ def person_create(
     id_hash = blind_index(identity.number)
     existing = Person.objects.filter(id_hash=id_hash).only("id", "name", "region_code").first()
     if existing:
-        raise Conflict(
-            _("该身份证号已登记（%(name)s，编号%(id)s）") % {"name": existing.name, "id": existing.pk},
-            field="id_number",
-        )
+        raise duplicate_id_conflict(actor, existing)
     phone = clean_phone(phone)
     try:
         with transaction.atomic():
@@ -92,7 +106,8 @@ def person_create(
                 source=source or _("人工录入"),
             )
     except IntegrityError:  # a concurrent registration of the same number won the race
-        raise Conflict(_("该身份证号已登记"), field="id_number") from None
+        existing = Person.objects.filter(id_hash=id_hash).only("id", "name", "region_code").first()
+        raise (duplicate_id_conflict(actor, existing) if existing else Conflict(field="id_number")) from None
     audit.record(actor=actor, action="person.create", obj=person, request=request)
     return person
 

@@ -90,15 +90,18 @@ def person_unmask(request, person_id: int):
 def person_create(request):
     scope.require_perm(request.user, "registry.edit")
     form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    existing_url = None
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, request=request, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
+            existing_url = exc.details.get("url")  # a duplicate inside the caller's scope only
         else:
             messages.success(request, _("已登记：%(n)s") % {"n": person.name})
             return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "title": _("登记人员")})
+    return render(request, "registry/person_form.html",
+                  {"form": form, "title": _("登记人员"), "existing_url": existing_url})
 
 
 @login_required
