@@ -5,12 +5,17 @@ reassessment or a death recorded during the month shows up in that run by itself
 import datetime
 
 from celery.schedules import crontab
+from django.utils import timezone
 
 from carecircle.core.tasks import periodic
 
 
-@periodic(crontab(minute=30, hour=2, day_of_month=1), name="benefits.monthly_payroll")
-def monthly_payroll():
+# The full city's payroll takes under a minute (docs/performance.md); the lease leaves room for a
+# much larger one and is renewed while it runs. Up to three missed months are caught up, each
+# for its own month (`due`), oldest first.
+@periodic(crontab(minute=30, hour=2, day_of_month=1), name="benefits.monthly_payroll",
+          lease=datetime.timedelta(minutes=15), catch_up=3)
+def monthly_payroll(due: datetime.datetime | None = None):
     from carecircle.benefits import engine, services
 
-    services.payroll_run(actor=None, month=engine.month_of(datetime.date.today()))
+    services.payroll_run(actor=None, month=engine.month_of(timezone.localdate(due or timezone.now())))

@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
         from carecircle.core import plugins, tasks
 
         plugins.optional_submodules("tasks")  # registers every module's tasks
-        tasks.configure_beat()
+        tasks.configure_worker()  # beat's schedule and the broker's visibility timeout

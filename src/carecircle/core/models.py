@@ -124,14 +124,32 @@ class AuditEvent(models.Model):
 
 
 class TaskRun(models.Model):
-    """One run of a periodic task for one due slot: the unique key makes sure that two
-    schedulers (or a restart) never run the same slot twice."""
+    """One periodic task's due slot. The unique key makes two schedulers (or a redelivered message)
+    share one row; the row is a lease (owner, lease_until) until the work committed (state done), so
+    a holder that died leaves a slot someone else takes over, never a slot that counts as run."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        RETRY = "retry", _("等待重试")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        SUPERSEDED = "superseded", _("已被后续运行覆盖")
 
     name = models.CharField(max_length=120)
     slot = models.CharField(max_length=40)
+    due_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RUNNING)
+    owner = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "slot"], name="taskrun_unique_slot")]
+        indexes = [
+            models.Index(fields=["state"], name="taskrun_state"),
+            models.Index(fields=["name", "due_at"], name="taskrun_name_due"),
+        ]

@@ -5,24 +5,38 @@
 - Without a broker (the embedded default) tasks run in a thread pool of the web process, and
   the periodic tasks run from a scheduler thread started by `carecircle serve`/`demo`.
 
-Periodic runs are claimed through TaskRun's unique (name, slot) key, so two schedulers, a restart
-or a retried beat message never run the same slot twice.
+A periodic task's due slot is one TaskRun row (unique name + slot). The row is a lease until the
+work committed: a run claims it (owner, lease_until), renews the lease while it works, and marks it
+done only after the work returned. A run that finds a slot held by a live owner does nothing; a slot
+whose owner died (its lease ran out, or its process on this machine is gone) is taken over by the
+next run of that slot: a redelivered Celery message, the restarted scheduler, or the sweep. A run
+that failed is retried with back-off; a slot missed entirely (the machine was off) is caught up by
+the sweep on start. See docs/operations.md, "Periodic work and jobs".
 """
 
+import inspect
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import Celery
 from celery.schedules import BaseSchedule, crontab, schedule
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
+from carecircle.core import leases
+
 log = logging.getLogger("carecircle.tasks")
+
+DEFAULT_LEASE = timedelta(minutes=10)
+SWEEP_EVERY = timedelta(seconds=30)
+CATCH_UP_GRACE = timedelta(minutes=2)  # a slot this late with no row is missed (its message was lost)
+KEEP_RUNS = timedelta(days=30)
 
 celery_app = Celery("carecircle")
 celery_app.conf.update(
@@ -31,9 +45,9 @@ celery_app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     timezone=settings.TIME_ZONE,
-    task_acks_late=True,  # a task whose worker dies is delivered again, not lost
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
+    task_acks_late=True,  # acknowledged after the task returned: a task whose worker dies is delivered again
+    task_reject_on_worker_lost=True,  # ... also when its pool process is killed (requeued, not acked)
+    worker_prefetch_multiplier=1,  # a worker holds no more messages than it runs
     broker_connection_retry_on_startup=True,
 )
 
@@ -41,6 +55,7 @@ _registry: dict[str, Callable] = {}
 _periodic: dict[str, "Periodic"] = {}
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_last_prune: datetime | None = None
 
 
 @dataclass
@@ -48,6 +63,13 @@ class Periodic:
     name: str
     func: Callable
     every: BaseSchedule  # a Celery schedule (crontab or interval), the same object in both modes
+    lease: timedelta = DEFAULT_LEASE  # fits the task's longest run; renewed while it runs
+    retries: int = 6  # failed runs are retried this many times, 30 s, 1, 2, 4 … minutes apart
+    catch_up: int = 0  # how many missed slots the sweep catches up after the machine was off
+    per_slot: bool = False  # the work depends on the slot (the function takes `due`)
+
+    def call(self, due: datetime):
+        return self.func(due=due) if self.per_slot else self.func()
 
 
 def broker_configured() -> bool:
@@ -67,13 +89,22 @@ def task(func: Callable | None = None, *, name: str | None = None):
     return wrap(func) if func else wrap
 
 
-def periodic(every: timedelta | crontab, *, name: str | None = None):
-    """Declare a periodic task; `every` is a timedelta or a Celery crontab."""
+def periodic(every: timedelta | crontab, *, name: str | None = None, lease: timedelta | None = None,
+             retries: int = 6, catch_up: int | None = None):
+    """Declare a periodic task; `every` is a timedelta or a Celery crontab. `lease` is the longest
+    a run may go without renewing its claim; `catch_up` how many missed slots are run after the
+    machine was off (default: one for daily-or-rarer and hourly tasks, none for frequent sweeps).
+    A function with a `due` parameter gets the slot's due time (work that belongs to its slot)."""
 
     def wrap(f):
         f = task(f, name=name)
         sched = every if isinstance(every, BaseSchedule) else schedule(every)
-        _periodic[f.task_name] = Periodic(f.task_name, f, sched)
+        frequent = not isinstance(sched, crontab) and sched.run_every < timedelta(hours=1)
+        _periodic[f.task_name] = Periodic(
+            f.task_name, f, sched, lease=lease or DEFAULT_LEASE, retries=retries,
+            catch_up=(0 if frequent else 1) if catch_up is None else catch_up,
+            per_slot="due" in inspect.signature(f).parameters,
+        )
         return f
 
     return wrap
@@ -127,32 +158,69 @@ def periodic_tasks() -> dict[str, Periodic]:
     return dict(_periodic)
 
 
-def slot_for(p: Periodic, now) -> str:
-    """The due slot a run at `now` belongs to: its start, rounded to the schedule."""
-    every = p.every
-    if isinstance(every, crontab):
-        return timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
-    seconds = max(1, int(every.run_every.total_seconds()))
-    return str(int(now.timestamp()) // seconds * seconds)
+# ---------------------------------------------------------------- slots
 
 
-def run_periodic(name: str, now=None) -> bool:
-    """Run periodic task `name` for the slot of `now` unless that slot already ran. Returns
-    whether it ran. Both the in-process scheduler and Celery beat come through here."""
-    p = _periodic[name]
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            run = TaskRunModel().objects.create(name=name, slot=slot_for(p, now))
-    except IntegrityError:
-        return False
-    try:
-        p.func()
-    except Exception as exc:
-        TaskRunModel().objects.filter(pk=run.pk).update(finished_at=timezone.now(), error=repr(exc)[:2000])
-        raise
-    TaskRunModel().objects.filter(pk=run.pk).update(finished_at=timezone.now())
-    return True
+def due_for(p: Periodic, now: datetime) -> datetime:
+    """The due time of the slot a run at `now` belongs to: the latest crontab time at or before
+    `now`, or the start of the interval `now` falls in."""
+    if isinstance(p.every, crontab):
+        return _fires_before(p.every, now, 1)[0]
+    seconds = max(1, int(p.every.run_every.total_seconds()))
+    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=timezone.get_default_timezone())
+
+
+def slot_key(p: Periodic, due: datetime) -> str:
+    if isinstance(p.every, crontab):
+        return timezone.localtime(due).strftime("%Y-%m-%dT%H:%M")
+    return str(int(due.timestamp()))
+
+
+def slot_for(p: Periodic, now: datetime) -> str:
+    """The key of the slot a run at `now` belongs to."""
+    return slot_key(p, due_for(p, now))
+
+
+def _fires_before(c: crontab, now: datetime, count: int, after: datetime | None = None) -> list[datetime]:
+    """The latest `count` times of crontab `c` at or before `now` (newest first), none at or
+    before `after`. Celery's crontab matches a day by day of month AND day of week."""
+    local = timezone.localtime(now).replace(second=0, microsecond=0)
+    found: list[datetime] = []
+    day = local.date()
+    for _ in range(800):  # two years of days: enough for any monthly or yearly schedule
+        weekday = (day.isoweekday()) % 7  # Celery: 0 is Sunday
+        if day.month in c.month_of_year and day.day in c.day_of_month and weekday in c.day_of_week:
+            for hour in sorted(c.hour, reverse=True):
+                for minute in sorted(c.minute, reverse=True):
+                    at = timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+                    if at > local:
+                        continue
+                    if after is not None and at <= after:
+                        return found
+                    found.append(at)
+                    if len(found) >= count:
+                        return found
+        day -= timedelta(days=1)
+    return found
+
+
+def missed_slots(p: Periodic, now: datetime, after: datetime) -> list[datetime]:
+    """Due times later than `after` and older than the grace period, newest first, at most
+    `p.catch_up` of them."""
+    if p.catch_up <= 0:
+        return []
+    limit = now - CATCH_UP_GRACE
+    if isinstance(p.every, crontab):
+        return _fires_before(p.every, limit, p.catch_up, after=after)
+    step = p.every.run_every
+    due, found = due_for(p, limit), []
+    while due > after and len(found) < p.catch_up:
+        found.append(due)
+        due -= step
+    return found
+
+
+# ---------------------------------------------------------------- claiming and running a slot
 
 
 def TaskRunModel():  # noqa: N802 - imported late: this module loads before the apps are ready
@@ -161,31 +229,212 @@ def TaskRunModel():  # noqa: N802 - imported late: this module loads before the 
     return TaskRun
 
 
+def retry_delay(attempt: int) -> timedelta:
+    """Back-off after the `attempt`-th failure: 30 s, 1, 2, 4, 8, 16, then 30 minutes."""
+    return timedelta(seconds=min(30 * 2 ** max(0, attempt - 1), 1800))
+
+
+def _claim(p: Periodic, due: datetime, now: datetime):
+    """The slot's row, claimed for this process, or None when it is done or someone else holds it."""
+    TaskRun = TaskRunModel()  # noqa: N806
+    slot, owner = slot_key(p, due), leases.owner_token()
+    try:
+        with transaction.atomic():
+            return TaskRun.objects.create(name=p.name, slot=slot, due_at=due, owner=owner,
+                                          lease_until=now + p.lease, attempts=1)
+    except IntegrityError:
+        pass
+    row = TaskRun.objects.filter(name=p.name, slot=slot).first()
+    if row is None or row.state in (TaskRun.State.DONE, TaskRun.State.FAILED, TaskRun.State.SUPERSEDED):
+        return None
+    if row.state == TaskRun.State.RUNNING and not leases.abandoned(row.owner, row.lease_until, now):
+        return None  # a live holder: it finishes the slot (or dies, and then the slot is taken over)
+    if row.state == TaskRun.State.RETRY and row.retry_at and row.retry_at > now:
+        return None  # failed a moment ago: the retry is due later
+    taken = TaskRun.objects.filter(pk=row.pk, state=row.state, owner=row.owner, attempts=row.attempts).update(
+        state=TaskRun.State.RUNNING, owner=owner, lease_until=now + p.lease, attempts=F("attempts") + 1,
+        retry_at=None, due_at=row.due_at or due,
+    )
+    if not taken:
+        return None  # another scheduler took it over first
+    if row.state == TaskRun.State.RUNNING:
+        log.warning("periodic task %s slot %s: taking over from %s", p.name, slot, row.owner or "an earlier run")
+    row.refresh_from_db()
+    return row
+
+
+def run_periodic(name: str, now: datetime | None = None, *, due: datetime | None = None) -> bool:
+    """Run periodic task `name` for the slot of `now` (or the slot due at `due`) unless that slot
+    is done or held by a live run. Returns whether it ran. The in-process scheduler, Celery beat's
+    messages and the sweep all come through here."""
+    TaskRun = TaskRunModel()  # noqa: N806
+    p = _periodic[name]
+    now = now or timezone.now()
+    due = due or due_for(p, now)
+    run = _claim(p, due, now)
+    if run is None:
+        return False
+    owner = run.owner
+
+    def renew() -> bool:
+        return bool(TaskRun.objects.filter(pk=run.pk, owner=owner, state=TaskRun.State.RUNNING).update(
+            lease_until=timezone.now() + p.lease))
+
+    every = min(p.lease.total_seconds() / 5, 60.0)
+    try:
+        with leases.Renewer(renew, every, f"{name}@{run.slot}"):
+            p.call(due)
+    except Exception as exc:
+        attempt = run.attempts
+        gave_up = attempt > p.retries
+        TaskRun.objects.filter(pk=run.pk, owner=owner).update(
+            state=TaskRun.State.FAILED if gave_up else TaskRun.State.RETRY,
+            retry_at=None if gave_up else timezone.now() + retry_delay(attempt),
+            lease_until=None, error=repr(exc)[:2000], finished_at=timezone.now() if gave_up else None,
+        )
+        if gave_up:
+            log.error("periodic task %s slot %s failed %d times: given up", name, run.slot, attempt)
+        raise
+    TaskRun.objects.filter(pk=run.pk).update(state=TaskRun.State.DONE, finished_at=timezone.now(), lease_until=None,
+                                             error="")
+    return True
+
+
+# ---------------------------------------------------------------- the sweep: take-over, retry, catch-up
+
+
+@dataclass
+class SweepResult:
+    recovered: list[tuple[str, datetime]]
+    superseded: int
+    caught_up: list[tuple[str, datetime]]
+
+
+def sweep(now: datetime | None = None, *, only: set[str] | None = None,
+          run: Callable[[str, datetime], object] | None = None) -> SweepResult:
+    """Find the slots that need a run: abandoned (their holder died), failed and due for a retry,
+    or missed entirely (no row although their time has passed: the machine was off, a message was
+    lost). `run(name, due)` runs or dispatches one; by default it runs it here."""
+    TaskRun = TaskRunModel()  # noqa: N806
+    now = now or timezone.now()
+    run = run or (lambda name, due: _run_quietly(name, due, now))
+    names = [n for n in _periodic if only is None or n in only]
+    result = SweepResult([], 0, [])
+    open_rows = TaskRun.objects.filter(name__in=names, state__in=[TaskRun.State.RUNNING, TaskRun.State.RETRY])
+    for row in open_rows.order_by("due_at", "pk"):
+        p = _periodic[row.name]
+        if row.state == TaskRun.State.RUNNING and not leases.abandoned(row.owner, row.lease_until, now):
+            continue
+        if not p.per_slot and TaskRun.objects.filter(name=row.name, state=TaskRun.State.DONE,
+                                                     due_at__gt=row.due_at or now).exists():
+            # A sweep-like task: a later run that succeeded did this slot's work as well.
+            result.superseded += TaskRun.objects.filter(pk=row.pk, state=row.state, owner=row.owner).update(
+                state=TaskRun.State.SUPERSEDED, lease_until=None, finished_at=now)
+            continue
+        if row.state == TaskRun.State.RETRY and row.retry_at and row.retry_at > now:
+            continue
+        due = row.due_at or due_for(p, now)
+        result.recovered.append((row.name, due))
+        run(row.name, due)
+    latest = dict(TaskRun.objects.filter(name__in=names).values_list("name").annotate(m=Max("due_at")))
+    for name in names:
+        if latest.get(name) is None:
+            continue  # never ran here: nothing was missed (a new installation starts at the next slot)
+        for due in reversed(missed_slots(_periodic[name], now, latest[name])):
+            result.caught_up.append((name, due))
+            run(name, due)
+    _prune(now, names)
+    return result
+
+
+def _run_quietly(name: str, due: datetime, now: datetime):
+    try:
+        return run_periodic(name, now, due=due)
+    except Exception:
+        log.exception("periodic task %s (slot due %s) failed", name, due)
+
+
+def _prune(now: datetime, names: list[str]) -> None:
+    """Forget finished runs older than KEEP_RUNS, once an hour; a task's latest row always stays
+    (it tells the sweep what was missed), and so do the rows of per-slot work (a payroll's months)."""
+    global _last_prune
+    if _last_prune is not None and now - _last_prune < timedelta(hours=1):
+        return
+    _last_prune = now
+    TaskRun = TaskRunModel()  # noqa: N806
+    for name in names:
+        if _periodic[name].per_slot:
+            continue
+        newest = TaskRun.objects.filter(name=name).aggregate(m=Max("due_at"))["m"]
+        if newest is None:
+            continue
+        TaskRun.objects.filter(name=name, due_at__lt=min(newest, now - KEEP_RUNS),
+                               state__in=[TaskRun.State.DONE, TaskRun.State.SUPERSEDED]).delete()
+
+
+# ---------------------------------------------------------------- Celery
+
+
 @celery_app.task(name="carecircle.core.tasks.run_periodic_task")
-def run_periodic_task(name: str):
+def run_periodic_task(name: str, due: str | None = None):
+    """Beat's message for a slot (no `due`: the slot of now), or the sweep's for a given slot."""
     close_old_connections()
     try:
-        return run_periodic(name)
+        return run_periodic(name, due=datetime.fromisoformat(due) if due else None)
     finally:
         close_old_connections()
+
+
+@celery_app.task(name="carecircle.core.tasks.sweep_task")
+def sweep_task():
+    """Beat's sweep: abandoned, failed and missed slots are sent to the workers as messages."""
+    close_old_connections()
+    try:
+        found = sweep(run=lambda name, due: run_periodic_task.apply_async(args=(name,), kwargs={"due": due.isoformat()}))
+        return {"recovered": len(found.recovered), "caught_up": len(found.caught_up), "superseded": found.superseded}
+    finally:
+        close_old_connections()
+
+
+def visibility_timeout() -> int:
+    """Seconds the broker waits before it gives an unacknowledged message to another worker: the
+    longest lease of any task plus five minutes (a message redelivered while its task still runs
+    finds the slot held and does nothing, so a shorter value costs nothing but a no-op)."""
+    configured = getattr(settings, "CARECIRCLE_TASK_VISIBILITY_TIMEOUT", None)
+    if configured:
+        return int(configured)
+    longest = max([p.lease for p in _periodic.values()] + [DEFAULT_LEASE])
+    return int(longest.total_seconds()) + 300
 
 
 def configure_beat() -> None:
     celery_app.conf.beat_schedule = {
         name: {"task": "carecircle.core.tasks.run_periodic_task", "schedule": p.every, "args": (name,)}
         for name, p in _periodic.items()
-    }
+    } | {"carecircle.sweep": {"task": "carecircle.core.tasks.sweep_task", "schedule": SWEEP_EVERY}}
+
+
+def configure_worker() -> None:
+    """Broker settings that depend on the declared tasks (called once every module is loaded)."""
+    celery_app.conf.broker_transport_options = {"visibility_timeout": visibility_timeout()}
+    configure_beat()
+
+
+# ---------------------------------------------------------------- in-process
 
 
 class InProcessScheduler(threading.Thread):
-    """Runs periodic tasks in the web process when there is no broker."""
+    """Runs periodic tasks in the web process (or `carecircle worker`) when there is no broker,
+    with the same claims as Celery: a slot runs once whatever the number of schedulers, an
+    abandoned or failed slot is taken over by the sweep, a missed one caught up at start."""
 
     def __init__(self, tick_seconds: float = 5.0, only: set[str] | None = None):
         super().__init__(name="carecircle-scheduler", daemon=True)
         self.tick_seconds = tick_seconds
         self.only = only
         self.stopped = threading.Event()
-        self.last_run: dict[str, object] = {}
+        self.seen: dict[str, datetime] = {}
+        self.last_sweep: datetime | None = None
 
     def run(self):
         while not self.stopped.is_set():
@@ -195,19 +444,24 @@ class InProcessScheduler(threading.Thread):
 
     def tick(self, now=None):
         now = now or timezone.now()
+        if self.last_sweep is None or now - self.last_sweep >= SWEEP_EVERY:
+            self.last_sweep = now
+            try:
+                sweep(now, only=self.only)
+            except Exception:
+                log.exception("periodic task sweep failed")
         for name, p in _periodic.items():
             if self.only is not None and name not in self.only:
                 continue
-            last = self.last_run.get(name)
+            due = due_for(p, now)
+            last = self.seen.get(name)
+            self.seen[name] = due
             if last is None and isinstance(p.every, crontab):
-                self.last_run[name] = now  # a crontab task waits for its time, not for start-up
+                continue  # a crontab task waits for its time, not for start-up (the sweep catches up)
+            if last == due:
                 continue
-            due = last is None or p.every.is_due(last).is_due
-            if not due:
-                continue
-            self.last_run[name] = now
             try:
-                run_periodic(name, now)
+                run_periodic(name, now, due=due)
             except Exception:
                 log.exception("periodic task %s failed", name)
 

@@ -21,7 +21,11 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 scheduler.stop()
             return
-        argv = ["worker", f"--concurrency={concurrency}", "--loglevel=INFO"]
+        from carecircle.core.datadir import data_home
+
+        argv = ["worker", f"--concurrency={concurrency}", "--loglevel=INFO",
+                # beat's schedule file (celerybeat-schedule.*) in the data folder, not the current directory
+                f"--schedule={data_home() / 'celerybeat-schedule'}"]
         if queues:
             argv.append(f"--queues={queues}")
         if not no_beat:
