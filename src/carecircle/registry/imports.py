@@ -8,9 +8,7 @@ nothing new (people are matched on the blind index of their ID number; statuses 
 period), so a run that crashed half-way is finished by running it again.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit, exports, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
@@ -64,22 +62,16 @@ def template_csv() -> bytes:
         "张三", "330106195003071234", "330106001001", "13800001234", "文新街道桂花苑3幢501室",
         "120.1301", "30.2871", "独居、低保", "2026-01-01", "民政低保系统",
     ]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS.keys())
-    writer.writerow(sample)
-    return out.getvalue().encode("utf-8-sig")
+    return exports.csv_bytes([list(COLUMNS.keys()), sample])
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
+    wb = exports.workbook()
     ws = wb.active
     ws.title = "人员"
-    ws.append(list(COLUMNS.keys()))
+    exports.sheet_append(ws, list(COLUMNS.keys()))
     notes = wb.create_sheet("填写说明")
-    notes.append(["列", "说明"])
+    exports.sheet_append(notes, ["列", "说明"])
     for line in [
         ("姓名", "必填"),
         ("身份证号", "必填，18位，校验位须正确；性别和出生日期由身份证号计算"),
@@ -87,10 +79,8 @@ def template_xlsx() -> bytes:
         ("状况", "可填多项，用顿号或逗号分隔：" + "、".join(STATUS_BY_LABEL)),
         ("状况起始日期", "格式 2026-01-01；不填则为导入当日"),
     ]:
-        notes.append(list(line))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        exports.sheet_append(notes, list(line))
+    return exports.xlsx_bytes(wb)
 
 
 def check_headers(headers: list[str]) -> list[str]:
@@ -361,9 +351,5 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
 
 
 def rejections_csv(job: ImportJob) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["行号", "姓名", "字段", "原因"])
-    for r in job.rejections:
-        writer.writerow([r["row"], r.get("name", ""), r.get("field", ""), r["reason"]])
-    return out.getvalue().encode("utf-8-sig")
+    rows = [[r["row"], r.get("name", ""), r.get("field", ""), r["reason"]] for r in job.rejections]
+    return exports.csv_bytes([["行号", "姓名", "字段", "原因"], *rows])
