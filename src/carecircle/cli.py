@@ -1,9 +1,30 @@
 """The `carecircle` command. Every sub-command is a Django management command
 (demo, serve, worker, generate, migrate, import_people, import_regions, …);
-`carecircle manage …` reaches any other Django command."""
+`carecircle manage …` reaches any other Django command.
+
+Before any command that touches data runs, the vault key is checked against the fingerprint the
+database records (core/keyring.py): a missing or different key stops the command with a message
+saying what to do. After `migrate`, a database that has no fingerprint yet gets one."""
 
 import os
 import sys
+
+# Commands that read no personal data, or check the key themselves (backup, restore, vault).
+UNCHECKED = {
+    "help", "--help", "-h", "version", "--version", "makemigrations", "check", "sqlmigrate", "squashmigrations",
+    "optimizemigration", "showmigrations", "makemessages", "compilemessages", "collectstatic", "findstatic",
+    "diffsettings", "backup", "restore", "vault",
+}
+
+
+def _check_key() -> None:
+    from carecircle.core import keyring
+
+    try:
+        keyring.check(out=sys.stdout)
+    except keyring.KeyRefused as exc:
+        sys.stderr.write(f"{exc.message}\n")
+        sys.exit(3)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -15,7 +36,15 @@ def main(argv: list[str] | None = None) -> None:
         argv = [argv[0], *argv[2:]]
     if len(argv) == 1:
         argv.append("help")
+    command = argv[1]
+    if command not in UNCHECKED:
+        import django
+
+        django.setup()
+        _check_key()
     execute_from_command_line(argv)
+    if command == "migrate":
+        _check_key()  # the first migrate records the fingerprint (and creates the key)
 
 
 if __name__ == "__main__":

@@ -153,3 +153,21 @@ class TaskRun(models.Model):
             models.Index(fields=["state"], name="taskrun_state"),
             models.Index(fields=["name", "due_at"], name="taskrun_name_due"),
         ]
+
+
+class VaultKeyState(models.Model):
+    """The fingerprint of the vault key the personal data is encrypted under: one row (id 1).
+
+    A fingerprint identifies the key and reveals nothing about it (vault.fingerprint); every start
+    compares it with the key it was given (core/keyring.py). While `carecircle vault rotate` runs,
+    `next_fingerprint` names the new key and `rotation_progress` holds, per table, the last primary
+    key already re-encrypted under it, so that a rotation killed half-way goes on where it stopped."""
+
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    next_fingerprint = models.CharField(max_length=64, blank=True)
+    rotation_progress = models.JSONField(default=dict, blank=True)
+    rotation_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="vaultkeystate_single_row")]

@@ -3,7 +3,9 @@
 CARECIRCLE_HOME       data folder (default ~/.carecircle): embedded database, keys, uploads
 DATABASE_URL          e.g. postgres://user@host/db (default: SQLite file in the data folder)
 CELERY_BROKER_URL     e.g. redis://127.0.0.1:6379/0 (default: tasks run in-process, no broker)
-CARECIRCLE_SECRET_KEY, CARECIRCLE_VAULT_KEY   keys (default: generated once in the data folder)
+CARECIRCLE_SECRET_KEY, CARECIRCLE_VAULT_KEY   keys (default: files in the keys folder, see below)
+CARECIRCLE_KEYS       keys folder (default: the data folder's name + "-keys", beside it); the vault key
+                      is created only for a database without personal data (core/keyring.py)
 CARECIRCLE_DEBUG      "1" for development
 CARECIRCLE_ALLOWED_HOSTS  comma-separated
 CARECIRCLE_PAYROLL_WORKERS  programmes of a payroll run computed at once (PostgreSQL; default: cores)
@@ -14,13 +16,13 @@ from pathlib import Path
 
 import dj_database_url
 
-from carecircle.core.datadir import data_home, key_from_env_or_file
+from carecircle.core.datadir import data_home, key_from_env_or_file, read_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = data_home()
 
 SECRET_KEY = key_from_env_or_file("CARECIRCLE_SECRET_KEY", "secret.key", 48)
-VAULT_KEY = key_from_env_or_file("CARECIRCLE_VAULT_KEY", "vault.key", 32)
+VAULT_KEY = read_key("CARECIRCLE_VAULT_KEY", "vault.key")  # "" when missing: the start check refuses
 DEBUG = os.environ.get("CARECIRCLE_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("CARECIRCLE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 

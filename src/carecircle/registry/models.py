@@ -47,6 +47,8 @@ class Person(models.Model):
     """An older person (60+) or infant (0–3) of the area. Age groups are derived from
     birth_date, never stored; the ID number is held encrypted with a blind index."""
 
+    VAULT_BLIND_INDEXES = {"id_hash": "id_number"}  # recomputed by a key rotation (core/keyrotation.py)
+
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"), db_index=True)

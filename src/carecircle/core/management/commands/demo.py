@@ -2,9 +2,9 @@ import io
 import json
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from carecircle.core import demo
+from carecircle.core import demo, keyring
 from carecircle.core.datadir import data_home
 from carecircle.core.management.commands.generate import CITY_CODE, DEMO_ACCOUNTS
 from carecircle.core.models import Region
@@ -29,6 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(f"数据文件夹：{data_home()}")
         self.stdout.write("迁移数据库…")
         call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())
+        try:  # a key is created only for a database without personal data
+            keyring.check(out=self.stdout)
+        except keyring.KeyRefused as exc:
+            raise CommandError(exc.message) from None
         if not Region.objects.filter(code=CITY_CODE).exists():
             call_command("generate", scale=scale, stdout=self.stdout)
         else:
