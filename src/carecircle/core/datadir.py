@@ -103,3 +103,29 @@ def key_from_env_or_file(env_name: str, file_name: str, nbytes: int = 32) -> str
     write_key_file(keys_home(create=True) / file_name, new_key(nbytes))
     return (keys_home() / file_name).read_text().strip()
 
+
+
+def restrict_data_home(home: Path) -> None:
+    """Make the data folder readable by its owner only (PIPL; 等保 2.0 level 3).
+
+    New files: the process's umask becomes 077 at start (settings are loaded by every entry point:
+    the command line, the web server, the workers), so everything the process creates is 0600 and
+    every folder 0700 — the SQLite database and its -wal/-shm (SQLite gives them the database's
+    mode), uploads, reports a command writes. Existing installs made before this rule: the folder is
+    set to 0700, the files directly in it and everything under uploads/ to 0600 (folders 0700)."""
+    os.umask(0o077)
+
+    def fix(path: Path, mode: int) -> None:
+        try:
+            if not path.is_symlink() and (path.stat().st_mode & 0o777) != mode:
+                path.chmod(mode)
+        except OSError as exc:
+            sys.stderr.write(f"注意：无法把 {path} 的权限改为 {mode:o}：{exc}\n")
+
+    fix(home, 0o700)
+    for entry in home.iterdir():
+        fix(entry, 0o700 if entry.is_dir() else 0o600)
+    uploads = home / "uploads"
+    if uploads.is_dir():
+        for path in uploads.rglob("*"):
+            fix(path, 0o700 if path.is_dir() else 0o600)

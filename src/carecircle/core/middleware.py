@@ -80,3 +80,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", choice)
         return response
+
+
+class NoStoreMiddleware:
+    """No copy of personal data in a browser's or a proxy's cache: every response to a signed-in
+    user and every API response says `Cache-Control: no-store` (static files are answered by
+    WhiteNoise before this point and stay cacheable). One rule, so no page can forget it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

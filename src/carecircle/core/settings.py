@@ -16,10 +16,11 @@ from pathlib import Path
 
 import dj_database_url
 
-from carecircle.core.datadir import data_home, key_from_env_or_file, read_key
+from carecircle.core.datadir import data_home, key_from_env_or_file, read_key, restrict_data_home
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = data_home()
+restrict_data_home(HOME)  # umask 077; the folder 0700, its files 0600 (core/datadir.py)
 
 SECRET_KEY = key_from_env_or_file("CARECIRCLE_SECRET_KEY", "secret.key", 48)
 VAULT_KEY = read_key("CARECIRCLE_VAULT_KEY", "vault.key")  # "" when missing: the start check refuses
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carecircle.core.middleware.NoStoreMiddleware",
     "carecircle.core.middleware.IdleTimeoutMiddleware",
     "carecircle.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,6 +137,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# CARECIRCLE_HTTPS=1: the deployment runs behind HTTPS (a proxy that ends TLS and sets
+# X-Forwarded-Proto). Cookies travel over HTTPS only, browsers are told to use nothing else (HSTS,
+# CARECIRCLE_HSTS_SECONDS, default one year) and plain-http requests are redirected, except the
+# health probe.
+CARECIRCLE_HTTPS = os.environ.get("CARECIRCLE_HTTPS") == "1"
+if CARECIRCLE_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("CARECIRCLE_HSTS_SECONDS", "31536000"))
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -151,6 +164,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = HOME / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# An uploaded import file (full ID numbers, phones, addresses) is deleted this many hours after
+# its import finished (0: at once); registry.tasks.purge_uploads removes what is due.
+CARECIRCLE_UPLOAD_RETENTION_HOURS = int(os.environ.get("CARECIRCLE_UPLOAD_RETENTION_HOURS", "0"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
