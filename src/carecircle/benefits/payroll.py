@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
 from carecircle.benefits.models import Appeal, Batch, Payment, Period, Programme
@@ -246,7 +247,8 @@ def summarise(batch: Batch) -> None:
     batch.line_count = total_n
     batch.total_payable = total_pos.quantize(Decimal("0.01"))
     batch.total_recovery = (-total_neg).quantize(Decimal("0.01"))
-    batch.summary = {"by_kind": by_kind, "by_district": by_district, "by_period": dict(sorted(periods.items()))}
+    batch.summary = {"by_kind": by_kind, "by_district": by_district, "by_period": dict(sorted(periods.items())),
+                     "seconds": round((timezone.now() - batch.prepared_at).total_seconds(), 3)}
     batch.save(update_fields=["line_count", "total_payable", "total_recovery", "summary"])
 
 

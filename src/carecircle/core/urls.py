@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from carecircle.core import plugins, views
+from carecircle.core import health, metrics, plugins, views
 from carecircle.core.api import api
 
 app_name = "core"
@@ -16,7 +16,8 @@ core_patterns = [
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("regions/", views.regions, name="regions"),
     path("audit/", views.audit_list, name="audit"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("lang/<str:code>/", views.set_language, name="set_language"),
 ]
 
@@ -29,3 +30,9 @@ for module in plugins.optional_submodules("urls"):
     if module.__name__ != __name__:
         name = module.__name__.split(".")[1]
         urlpatterns.append(path(f"{getattr(module, 'prefix', name)}/", include((module.urlpatterns, name))))
+
+# Django's own error answers: JSON under /api/, a 503 when the database is busy or gone.
+handler400 = "carecircle.core.errorpages.bad_request"
+handler403 = "carecircle.core.errorpages.permission_denied"
+handler404 = "carecircle.core.errorpages.page_not_found"
+handler500 = "carecircle.core.errorpages.server_error"

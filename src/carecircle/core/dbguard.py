@@ -1,0 +1,116 @@
+"""Fail fast when the database is slow or gone.
+
+A statement timeout on the server does not help when the network between us and the server is
+cut: the statement never arrives, and the client waits for an answer forever. So web requests
+(and the alarm worker) run their statements under a client-side deadline: when one statement
+takes longer than `CARECIRCLE_DB_STATEMENT_TIMEOUT`, the connection is interrupted (SQLite's
+`interrupt()`; on PostgreSQL the socket is shut down, since a cancel request would travel the
+same cut network). The statement then fails with a database error, which the error pages turn
+into a clear 503, and the broken connection is replaced on the next request.
+"""
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as _DjangoSessionMiddleware
+from django.db import DatabaseError, connection
+
+log = logging.getLogger("carecircle.db")
+
+BUSY_MARKERS = ("database is locked", "database table is locked")
+
+
+def _interrupt(conn) -> None:
+    raw = conn.connection
+    if raw is None:
+        return
+    try:
+        if conn.vendor == "sqlite":
+            raw.interrupt()
+        elif conn.vendor == "postgresql":
+            fd = raw.pgconn.socket
+            # shutdown() acts on the socket itself, so the statement blocked on it wakes with an error.
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+    except Exception:  # noqa: BLE001 - the connection may be closing under us
+        log.debug("could not interrupt a database connection", exc_info=True)
+    log.warning("database statement exceeded %s s; connection interrupted", _seconds())
+
+
+def _seconds() -> float:
+    return float(settings.CARECIRCLE_DB_STATEMENT_TIMEOUT)
+
+
+class _Deadline:
+    """An `execute_wrapper`: each statement gets `seconds`, then its connection is interrupted."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __call__(self, execute, sql, params, many, context):
+        conn = context["connection"]
+        timer = threading.Timer(self.seconds, _interrupt, args=(conn,))
+        timer.daemon = True
+        timer.start()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timer.cancel()
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None = None):
+    """Statements in this block (on this thread's default connection) fail after `seconds`."""
+    seconds = _seconds() if seconds is None else seconds
+    if seconds <= 0:
+        yield
+        return
+    with connection.execute_wrapper(_Deadline(seconds)):
+        yield
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's write lock held by another process beyond the busy timeout."""
+    return isinstance(exc, DatabaseError) and any(m in str(exc).lower() for m in BUSY_MARKERS)
+
+
+def database_cause(exc: BaseException | None) -> DatabaseError | None:
+    """The database error behind `exc` (itself, or one it was raised from or during)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, DatabaseError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+class DeadlineMiddleware:
+    """Every statement of a web request runs under the client-side deadline."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with deadline():
+            return self.get_response(request)
+
+
+class SessionMiddleware(_DjangoSessionMiddleware):
+    """Django's, except that a session that could not be saved because the database was busy or
+    unreachable is that database error (a 503 with a plain message, core/errorpages.py), not
+    Django's "Bad Request" (SessionInterrupted, 400)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as exc:
+            cause = database_cause(exc.__context__)
+            if cause is not None:
+                raise cause from exc
+            raise

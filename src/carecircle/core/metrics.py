@@ -1,0 +1,116 @@
+"""Metrics in the Prometheus text format at `/metrics`, for administrators or an internal address.
+
+Request rates and latencies are counted in this process (each `carecircle serve` process answers
+for itself: scrape each one, as Prometheus does with its targets). Everything kept in the
+database (task queues and slots, jobs, alarm intake and delivery lag, payroll durations) is read
+at scrape time by each module's `metrics.py` (`collect() -> iterable of prometheus metric
+families`), found like the modules' other optional files, so it is the same from any process.
+"""
+
+import ipaddress
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from carecircle.core import plugins, scope
+from carecircle.core.errors import Forbidden
+
+log = logging.getLogger("carecircle.metrics")
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter(
+    "carecircle_http_requests", "HTTP requests answered, by route and status class",
+    ["method", "route", "status"], registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "carecircle_http_request_duration_seconds", "Time to answer an HTTP request, by route",
+    ["route"], registry=REGISTRY,
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+
+
+def _route(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return match.route or match.view_name or "unmatched"
+
+
+def observe_request(request, status: int, seconds: float) -> None:
+    route = _route(request)
+    REQUESTS.labels(request.method, route, f"{status // 100}xx").inc()
+    LATENCY.labels(route).observe(seconds)
+
+
+class _ModuleCollector:
+    """Reads the database-held figures of every module at scrape time."""
+
+    def collect(self):
+        up = GaugeMetricFamily("carecircle_metrics_module_up", "1 when a module's figures could be read",
+                               labels=["module"])
+        for module in plugins.optional_submodules("metrics"):
+            name = module.__name__.split(".")[1]
+            try:
+                yield from module.collect()
+                up.add_metric([name], 1)
+            except Exception:  # noqa: BLE001 - one module's failure must not hide the others
+                log.exception("metrics of %s could not be read", name)
+                up.add_metric([name], 0)
+        yield up
+
+
+REGISTRY.register(_ModuleCollector())
+
+
+def _internal(request) -> bool:
+    try:
+        addr = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(addr in ipaddress.ip_network(net, strict=False) for net in settings.CARECIRCLE_METRICS_ALLOW)
+
+
+def metrics_view(request):
+    if not (_internal(request) or scope.has_perm(request.user, "user.manage")):
+        raise Forbidden()
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+
+
+def collect():
+    """The core's figures: periodic slots not yet finished, and the background task queues."""
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    from carecircle.core import tasks
+    from carecircle.core.models import TaskRun
+
+    now = timezone.now()
+    open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(n=Count("id"), oldest=Min("started_at"))
+    runs = GaugeMetricFamily("carecircle_periodic_unfinished", "Periodic task slots claimed and not finished")
+    runs.add_metric([], open_runs["n"])
+    yield runs
+    age = GaugeMetricFamily("carecircle_periodic_oldest_unfinished_seconds",
+                            "Age of the oldest claimed, unfinished periodic slot")
+    age.add_metric([], (now - open_runs["oldest"]).total_seconds() if open_runs["oldest"] else 0)
+    yield age
+    queue = GaugeMetricFamily("carecircle_task_queue_length", "Background tasks waiting, by queue", labels=["queue"])
+    for name, length in _queue_lengths(tasks).items():
+        queue.add_metric([name], length)
+    yield queue
+
+
+def _queue_lengths(tasks) -> dict[str, int]:
+    """Celery's queues on a Redis broker (a list per queue), or the in-process pool's backlog."""
+    if not settings.CELERY_BROKER_URL:
+        pool = getattr(tasks, "_pool", None)
+        return {"in-process": pool._work_queue.qsize() if pool is not None else 0}
+    if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        return {}
+    import redis
+
+    names = {"celery", *getattr(settings, "CARECIRCLE_TASK_QUEUES", [])}
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1)
+    return {name: int(client.llen(name)) for name in sorted(names)}
