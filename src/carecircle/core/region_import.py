@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import DomainError, Forbidden, InvalidInput
 from carecircle.core.services import region_upsert
-from carecircle.core.tables import FileRejected, open_table
+from carecircle.core.tables import FileRejected, check_row_width, open_table
 
 COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary"}
 
@@ -55,6 +55,11 @@ def region_import(path: Path, *, actor) -> dict:
     fields = [COLUMNS.get(h, "") for h in headers]
     parsed, rejected = [], []
     for number, values in rows:
+        try:
+            check_row_width(headers, values)
+        except InvalidInput as exc:
+            rejected.append({"row": number, "field": str(exc.field), "reason": str(exc.message)})
+            continue
         rec = {f: values[i] if i < len(values) else None for i, f in enumerate(fields) if f}
         code = str(rec.get("code") or "").strip()
         if code.isdigit() and len(code) < 12:

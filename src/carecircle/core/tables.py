@@ -100,3 +100,18 @@ def parse_date(value, field_name: str) -> datetime.date:
     raise InvalidInput(_("日期格式不正确：%(v)s（应为 2026-01-01）") % {"v": text}, field=field_name)
 
 
+def check_row_width(headers: list[str], values: list) -> None:
+    """Refuse a row with content in cells that belong to no column: beyond the header row or under
+    an empty header (a row shifted by an unquoted comma, a note typed beside the table). Such cells
+    were dropped silently before; now the row is rejected with the reason and the cells shown."""
+    extra = [
+        (i, v) for i, v in enumerate(values)
+        if (i >= len(headers) or not headers[i]) and v is not None and str(v).strip()
+    ]
+    if extra:
+        shown = "、".join(f"“{str(v).strip()[:20]}”" for _i, v in extra[:3])
+        raise InvalidInput(
+            _("本行有 %(n)d 个单元格不属于任何列（表头共 %(h)d 列，多出的内容：%(v)s），请检查是否错列或多填")
+            % {"n": len(extra), "h": len([h for h in headers if h]), "v": shown},
+            field=_("多余单元格"),
+        )

@@ -6,9 +6,13 @@ batches, each batch in one transaction together with the job's progress, and eve
 in the report with its row number, the field and the reason. Re-running the same file writes
 nothing new (people are matched on the blind index of their ID number; statuses on kind and
 period), so a run that crashed half-way is finished by running it again.
+
+A job is resumable: each batch commits, in the same transaction, the job's counts, its rejections
+so far and `resume_row` (the file row the batch ended on). A resumed run skips the rows up to
+`resume_row` (reading them only to know the ID numbers seen before) and goes on from there, so
+every row is counted once however often the job was interrupted (registry/importjobs.py).
 """
 
-import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, exports, scope
+from carecircle.core import audit, exports, limits, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
-from carecircle.core.tables import FileRejected, open_table, parse_date
+from carecircle.core.tables import FileRejected, check_row_width, open_table, parse_date
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import parse_id_number
 from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
@@ -140,7 +144,8 @@ class ImportContext:
     def __init__(self, job: ImportJob, actor):
         self.job = job
         self.actor = actor
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()
+        self.owner = job.owner  # set: every batch first checks the job is still this process's
         self.prefixes = scope.prefixes(actor, "registry.import")
         self.communities = set(
             Region.objects.filter(level=COMMUNITY).values_list("code", flat=True)
@@ -168,8 +173,8 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     if id_hash in ctx.seen:
         raise InvalidInput(_("与第%(n)d行身份证号重复") % {"n": ctx.seen[id_hash]}, field="身份证号")
     phone = clean_phone(_cell(values.get("phone")), field="联系电话")
-    lat = _parse_float(values.get("latitude"), "纬度", 3, 54)
-    lng = _parse_float(values.get("longitude"), "经度", 73, 136)
+    lat = _parse_float(values.get("latitude"), "纬度", limits.LATITUDE_MIN, limits.LATITUDE_MAX)
+    lng = _parse_float(values.get("longitude"), "经度", limits.LONGITUDE_MIN, limits.LONGITUDE_MAX)
     kinds = []
     for label in _SPLIT.split(_cell(values.get("statuses"))):
         if not label:
@@ -189,7 +194,12 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     }
 
 
-def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], processed: int) -> None:
+class JobTakenOver(Exception):
+    """Another process took this job over (this one was thought dead): stop without writing."""
+
+
+def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], processed: int,
+                 last_row: int) -> None:
     job = ctx.job
     existing = {
         p.id_hash: p for p in Person.objects.filter(id_hash__in=[r["id_hash"] for r in rows])
@@ -225,6 +235,9 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
         else:
             unchanged += 1
     with transaction.atomic():
+        # Still ours? (Locks the job's row on PostgreSQL; SQLite writes one transaction at a time.)
+        if ctx.owner and not ImportJob.objects.filter(pk=job.pk, owner=ctx.owner).update(heartbeat_at=timezone.now()):
+            raise JobTakenOver()
         created = Person.objects.bulk_create(
             [
                 Person(
@@ -260,13 +273,15 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             person = existing.get(r["id_hash"])
             if person is not None and getattr(person, "_import_changed", False):
                 person.save()
-        job.processed_rows = processed
+        # The batch's outcome and where to resume commit with its rows: counted once per row.
+        job.processed_rows, job.resume_row = processed, last_row
         job.created_count += len(created)
         job.updated_count += updated
         job.unchanged_count += unchanged
-        job.rejected_count = len(rejections)  # the list itself is saved once, at the end
+        job.rejections, job.rejected_count = rejections, len(rejections)
         job.save(update_fields=[
-            "processed_rows", "created_count", "updated_count", "unchanged_count", "rejected_count",
+            "processed_rows", "resume_row", "created_count", "updated_count", "unchanged_count",
+            "rejected_count", "rejections",
         ])
         if created or updated:
             audit.record(
@@ -296,23 +311,34 @@ def _apply_changes(person: Person, r: dict) -> bool:
 
 
 def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
-    """Run an import job to the end. `progress(done, total)` is called after every batch."""
+    """Run an import job to the end, from where its last committed batch ended. `progress(done,
+    total)` is called after every batch. The caller holds the job (registry/importjobs.py)."""
     ctx = ImportContext(job, actor)
     path = Path(job.stored_path)
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
-    rejections: list[dict] = []
+    rejections: list[dict] = list(job.rejections) if job.resume_row else []
+    resume_row, processed = job.resume_row, job.processed_rows if job.resume_row else 0
+    finished = False
     try:
         headers, rows, total = open_table(path, job.file_name)
         fields = check_headers(headers)
         job.total_rows = total
         job.save(update_fields=["total_rows"])
         batch: list[dict] = []
-        processed = 0
+        last_row = resume_row
         for number, values in rows:
-            processed += 1
             record = {f: values[i] if i < len(values) else None for i, f in enumerate(fields) if f}
+            if number <= resume_row:  # committed before: only note the ID numbers seen
+                try:
+                    parse_row(ctx, number, record)
+                except InvalidInput:
+                    pass
+                continue
+            processed += 1
+            last_row = number
             try:
+                check_row_width(headers, values)
                 parsed = parse_row(ctx, number, record)
             except InvalidInput as exc:
                 rejections.append({
@@ -324,27 +350,32 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
                 parsed["row"] = number
                 batch.append(parsed)
             if processed % BATCH == 0:  # every BATCH rows read, good or bad: write and report progress
-                _write_batch(ctx, batch, rejections, processed)
+                _write_batch(ctx, batch, rejections, processed, last_row)
                 batch = []
                 if progress:
                     progress(processed, total)
-        if batch:
-            _write_batch(ctx, batch, rejections, processed)
-        job.processed_rows, job.rejected_count, job.rejections = processed, len(rejections), rejections
+        if batch or last_row > job.resume_row:
+            _write_batch(ctx, batch, rejections, processed, last_row)
         job.total_rows = processed
         job.state = ImportJob.State.DONE
+        finished = True
     except FileRejected as exc:
         job.state, job.error = ImportJob.State.FAILED, str(exc.message)
-    except Exception as exc:  # keep what was written; a re-run finishes the rest
+    except JobTakenOver:
+        return job  # the other process finishes it and writes the outcome
+    except BaseException as exc:  # keep what was committed; a retry goes on after its last batch
         job.state = ImportJob.State.FAILED
-        job.error = _("导入中断：%(e)s。已导入的行已保存，重新导入同一文件即可继续。") % {"e": exc}
+        reason = _("已取消") if isinstance(exc, KeyboardInterrupt) else str(exc)
+        job.error = _("导入中断：%(e)s。已保存前 %(n)d 行的结果，点击“继续导入”即可从中断处继续。") % {
+            "e": reason, "n": job.processed_rows}
         raise
     finally:
-        job.rejections, job.rejected_count = rejections, len(rejections)
+        # Only what committed with the batches counts; a failed run leaves the counts as they were.
+        fields_saved = ["state", "error", "finished_at"]
+        if finished:
+            fields_saved += ["total_rows", "processed_rows", "rejected_count", "rejections"]
         job.finished_at = timezone.now()
-        job.save(update_fields=[
-            "state", "error", "finished_at", "total_rows", "processed_rows", "rejected_count", "rejections",
-        ])
+        ImportJob.objects.filter(pk=job.pk, owner=job.owner).update(**{f: getattr(job, f) for f in fields_saved})
         if progress:
             progress(job.processed_rows, job.total_rows)
     return job

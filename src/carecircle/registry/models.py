@@ -157,6 +157,13 @@ class ImportJob(models.Model):
     rejected_count = models.PositiveIntegerField(_("拒绝"), default=0)
     rejections = models.JSONField(default=list, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # Who runs the job and whether they still do (core/leases.py): a job whose heartbeat stopped is
+    # resumed after `resume_row`, the file row of its last committed batch, or marked failed.
+    origin = models.CharField(max_length=8, choices=[("web", _("网页上传")), ("cli", _("命令行"))], default="web")
+    owner = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    resume_row = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -166,3 +173,14 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def interrupted(self) -> bool:
+        """Queued or running, but nobody works on it any more (its process died)."""
+        from carecircle.registry.importjobs import job_abandoned
+
+        return job_abandoned(self)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == self.State.FAILED or self.interrupted

@@ -306,3 +306,32 @@ def import_start(*, actor, uploaded_file, request=None):
 
         enqueue(tasks.import_people, job_id=job.pk)
     return job
+
+
+@transaction.atomic
+def import_retry(*, actor, job_id: int, request=None):
+    """Resume a failed or interrupted import job from its last committed batch, in the background.
+    Only the account that started the job can (its report names people by row)."""
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from carecircle.core.errors import NotFound
+    from carecircle.core.tasks import enqueue
+    from carecircle.registry import tasks
+    from carecircle.registry.models import ImportJob
+
+    scope.require_perm(actor, "registry.import")
+    job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by_id=actor.pk).first()
+    if job is None:
+        raise NotFound()
+    if not job.can_retry:
+        raise InvalidInput(_("该导入任务正在进行或已完成，无需继续"), field="job")
+    if not Path(job.stored_path).is_file():
+        raise InvalidInput(_("导入文件已不存在，请重新上传"), field="file")
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, owner="", attempts=0, error="",
+                                               heartbeat_at=timezone.now(), finished_at=None)
+    audit.record(actor=actor, action="import.retry", obj=job, request=request, file=job.file_name,
+                 resume_row=job.resume_row)
+    enqueue(tasks.import_people, job_id=job.pk)
+    return job

@@ -1,12 +1,22 @@
-from carecircle.core.tasks import task
+from datetime import timedelta
+
+from carecircle.core.tasks import periodic, task
 
 
 @task
 def import_people(job_id: int) -> None:
-    from carecircle.registry.imports import import_run
-    from carecircle.registry.models import ImportJob
+    """Run (or resume) an import job. A redelivered message for a job that is done or held by a
+    live run does nothing; for a job whose run died it takes over after the last committed batch."""
+    from carecircle.registry import importjobs
 
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state in (ImportJob.State.DONE,):
-        return  # a redelivered message: the job already ran
-    import_run(job, job.created_by)
+    job = importjobs.job_claim(job_id)
+    if job is not None:
+        importjobs.job_run(job)
+
+
+@periodic(timedelta(minutes=1), name="registry.recover_imports", lease=timedelta(minutes=2))
+def recover_imports():
+    """Import jobs whose process died: resumed, or marked failed with a retry button."""
+    from carecircle.registry import importjobs
+
+    importjobs.jobs_recover()

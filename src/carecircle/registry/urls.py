@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:person_id>/statuses/<int:status_id>/end/", views.status_end, name="status_end"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/retry/", views.import_retry, name="import_retry"),
     path("imports/<int:job_id>/rejections.csv", views.import_rejections, name="import_rejections"),
     path("imports/template.<str:fmt>", views.import_template, name="import_template"),
 ]

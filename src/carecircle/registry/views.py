@@ -184,6 +184,17 @@ def import_detail(request, job_id: int):
 
 
 @login_required
+@require_POST
+def import_retry(request, job_id: int):
+    try:
+        services.import_retry(actor=request.user, job_id=job_id, request=request)
+        messages.success(request, _("已从中断处继续导入"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:import_detail", job_id=job_id)
+
+
+@login_required
 def import_rejections(request, job_id: int):
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     response = HttpResponse(imports.rejections_csv(job), content_type="text/csv; charset=utf-8")
