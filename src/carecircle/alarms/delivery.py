@@ -32,6 +32,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import capability_levels, policy_for, priority_of
 from carecircle.alarms.services import for_update, incident_build, timeline_add, timeline_entry
+from carecircle.core import dbguard
 from carecircle.registry.models import Person
 
 log = logging.getLogger("carecircle.alarms")
@@ -223,8 +224,9 @@ class DeliveryWorker(threading.Thread):
         while not self.stopped.is_set():
             self.wake.clear()
             try:
-                self._store_inbox()
-                deliver_pending()
+                with dbguard.deadline():  # a cut network fails the batch instead of hanging the worker
+                    self._store_inbox()
+                    deliver_pending()
             except Exception:  # noqa: BLE001 - the alarms stay in the outbox; retry on the next wake
                 log.exception("alarm delivery failed; will retry")
                 connection.close()
