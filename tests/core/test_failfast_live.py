@@ -188,3 +188,31 @@ def test_sqlite_busy_is_a_clear_page_not_bad_request(tmp_path):
     finally:
         holder.close()
         server.stop()
+
+
+def test_a_killed_command_does_not_leave_its_statement_running(pg_database, tmp_path):
+    """kill -9 of a command (the payroll's long INSERT, say): the server notices the client is gone
+    (client_connection_check_interval) and ends the statement, so a re-run does not wait for it."""
+    import signal
+
+    env = _env(tmp_path, f"postgres://postgres@{PG[0]}:{PG[1]}/{pg_database}")
+    command = "from django.db import connection\nconnection.cursor().execute('SELECT pg_sleep(120)')"
+    proc = subprocess.Popen([sys.executable, "-m", "carecircle.cli", "manage", "shell", "-c", command], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import psycopg
+
+    def running() -> int:
+        with psycopg.connect(host=PG[0], port=PG[1], user="postgres", dbname="postgres", connect_timeout=3) as c:
+            return c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE %s",
+                             (pg_database, "%pg_sleep(120)%")).fetchone()[0]
+
+    deadline = time.monotonic() + 60
+    while running() == 0:
+        assert proc.poll() is None and time.monotonic() < deadline, "the command did not start its statement"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 15
+    while running():
+        assert time.monotonic() < deadline, "the statement went on running after its client was killed"
+        time.sleep(0.5)
