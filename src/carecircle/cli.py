@@ -18,6 +18,8 @@ UNCHECKED = {
 
 
 def _check_key() -> None:
+    from django.db import DatabaseError, connections
+
     from carecircle.core import keyring
 
     try:
@@ -25,6 +27,11 @@ def _check_key() -> None:
     except keyring.KeyRefused as exc:
         sys.stderr.write(f"{exc.message}\n")
         sys.exit(3)
+    except DatabaseError as exc:
+        sys.stderr.write(f"无法连接数据库，未能核对个人信息加密密钥：{exc}\n请检查 DATABASE_URL 和数据库服务后再启动。\n")
+        sys.exit(3)
+    finally:
+        connections.close_all()  # no connection is carried into the command (a worker forks its pool)
 
 
 def main(argv: list[str] | None = None) -> None:
