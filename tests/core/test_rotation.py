@@ -103,6 +103,7 @@ def test_rotation_interrupted_goes_on_where_it_stopped(people, settings, monkeyp
     assert VaultKeyState.objects.get().fingerprint == vault.fingerprint(NEW)
 
 
+@pytest.mark.django_db(transaction=True)  # as the command runs: autocommit, each batch its own transaction
 def test_vault_rotate_command_swaps_the_key_files(people, settings, monkeypatch, tmp_path):
     old = settings.VAULT_KEY
     monkeypatch.setenv("CARECIRCLE_KEYS", str(tmp_path))

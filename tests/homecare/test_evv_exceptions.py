@@ -1,5 +1,6 @@
-"""Exceptions of visit verification: far, short, overlapping, check-out without check-in, and a
-check-in sent twice. Flagged visits are kept, held back from the statement until reviewed."""
+"""Exceptions of visit verification: far, short, overlapping, a check-out without check-in (refused)
+and a check-in sent twice (check-ins outside the window: test_checkin_window.py). Flagged visits are
+kept, held back from the statement until reviewed."""
 
 import datetime
 
@@ -94,15 +95,17 @@ def test_overlapping_visits_of_one_caregiver_are_both_flagged(world, no_entitlem
     assert VisitException.objects.filter(kind="overlap").count() == 2  # not duplicated by the check-out
 
 
-def test_check_out_without_check_in(world, no_entitlements):
+def test_check_out_without_check_in_is_refused(world, no_entitlements):
+    """Check-out only after check-in (issue 13): nothing is recorded, the caregiver checks in first."""
     w = world
     order = accepted_order(w)
-    check_out(w, order)
-    order.refresh_from_db()
-    assert order.status == OrderStatus.SERVED and order.visit.check_in_at is None
-    assert kinds(order) == ["no_check_in"]
     with pytest.raises(Conflict):
-        check_in(w, order)  # too late: the visit is closed
+        check_out(w, order)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ACCEPTED and order.visit.check_out_at is None
+    assert kinds(order) == [] and not VisitCheck.objects.exists()
+    check_in(w, order)
+    check_out(w, order)
 
 
 def test_double_check_in_is_idempotent(world, no_entitlements):

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 from carecircle.alarms import selectors, services
 from carecircle.core import services as core_services
 from carecircle.core.errors import Forbidden
+from carecircle.core.limits import Count, Id, Limit
 from carecircle.registry import selectors as registry_selectors
 
 router = Router(tags=["alarms"])
@@ -42,7 +43,7 @@ class AckOut(Schema):
     duplicate: bool
 
 
-def alarm_ack(alarm_id: int, created: bool) -> tuple[int, dict]:
+def alarm_ack(alarm_id: Id, created: bool) -> tuple[int, dict]:
     """(status, body) of an alarm's acknowledgement; also the device intake's fast path (asgi.py)."""
     return (201 if created else 200), {"ack": True, "alarm_id": alarm_id, "duplicate": not created}
 
@@ -59,7 +60,7 @@ def alarm_intake(request, payload: AlarmIn):
 class HeartbeatIn(Schema):
     beat_id: str
     device_time: datetime.datetime
-    battery: int | None = None
+    battery: Count | None = None
 
 
 class BeatOut(Schema):
@@ -82,10 +83,10 @@ def heartbeat(request, payload: HeartbeatIn):
 
 
 class DeviceIn(Schema):
-    person_id: int
+    person_id: Id
     kind: str
     serial: str
-    heartbeat_seconds: int = 3600
+    heartbeat_seconds: Count = 3600
     location: str = ""
 
 
@@ -147,7 +148,7 @@ def incident_out(i, with_timeline=False) -> dict:
 
 
 @router.get("/alarm-incidents", response=list[IncidentOut])
-def incident_list(request, open_only: bool = True, limit: int = 100):
+def incident_list(request, open_only: bool = True, limit: Limit = 100):
     if open_only:
         rows = selectors.queue(user=request.user, limit=max(1, min(limit, 500)))
     else:
@@ -156,12 +157,12 @@ def incident_list(request, open_only: bool = True, limit: int = 100):
 
 
 @router.get("/alarm-incidents/{incident_id}", response=IncidentDetailOut)
-def incident_detail(request, incident_id: int):
+def incident_detail(request, incident_id: Id):
     return incident_out(selectors.incident_get(user=request.user, incident_id=incident_id), with_timeline=True)
 
 
 @router.post("/alarm-incidents/{incident_id}/acknowledge", response=IncidentOut)
-def incident_acknowledge(request, incident_id: int):
+def incident_acknowledge(request, incident_id: Id):
     return incident_out(services.incident_acknowledge(actor=request.user, incident_id=incident_id, request=request))
 
 
@@ -171,6 +172,6 @@ class ResolveIn(Schema):
 
 
 @router.post("/alarm-incidents/{incident_id}/resolve", response=IncidentOut)
-def incident_resolve(request, incident_id: int, payload: ResolveIn):
+def incident_resolve(request, incident_id: Id, payload: ResolveIn):
     return incident_out(services.incident_resolve(actor=request.user, incident_id=incident_id,
                                                   outcome=payload.outcome, note=payload.note, request=request))

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from carecircle.assessment import capability, mchat, selectors, services
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck
+from carecircle.core.limits import Count, Id, Limit
 from carecircle.registry.selectors import person_get
 
 router = Router(tags=["assessment"])
@@ -13,7 +14,7 @@ class ScoreIn(Schema):
     answers: dict
     coma: bool = False
     dementia_or_mental_disorder: bool = False
-    risk_events_30d: int = 0
+    risk_events_30d: Count = 0
 
 
 class ScoreOut(Schema):
@@ -43,7 +44,7 @@ def capability_form(request):
 
 
 class AssessmentIn(ScoreIn):
-    person_id: int
+    person_id: Id
     assessed_on: datetime.date
     reason: str = "first"
     note: str = ""
@@ -86,18 +87,18 @@ def assessment_create(request, payload: AssessmentIn):
 
 
 @router.get("/assessments/capability/{assessment_id}", response=AssessmentOut)
-def assessment_detail(request, assessment_id: int):
+def assessment_detail(request, assessment_id: Id):
     return assessment_out(selectors.assessment_get(user=request.user, assessment_id=assessment_id))
 
 
 @router.get("/assessments/persons/{person_id}", response=list[AssessmentOut])
-def person_assessment_history(request, person_id: int):
+def person_assessment_history(request, person_id: Id):
     person = person_get(user=request.user, person_id=person_id, perm="assessment.view")
     return [assessment_out(a) for a in selectors.person_assessments(person).select_related("person")]
 
 
 class MchatIn(Schema):
-    age_months: int
+    age_months: Count
     answers: list[bool]
 
 
@@ -116,7 +117,7 @@ def mchat_score(request, payload: MchatIn):
 
 
 class CheckIn(Schema):
-    person_id: int
+    person_id: Id
     kind: str
     checked_on: datetime.date
     data: dict
@@ -156,7 +157,7 @@ def check_create(request, payload: CheckIn):
 
 
 @router.get("/screenings/referrals", response=list[CheckOut])
-def referrals(request, limit: int = 200):
+def referrals(request, limit: Limit = 200):
     return [check_out(c) for c in selectors.referral_list(user=request.user)[: max(1, min(limit, 1000))]]
 
 
@@ -166,7 +167,7 @@ class ReferralIn(Schema):
 
 
 @router.post("/screenings/checks/{check_id}/referral", response=CheckOut)
-def referral_update(request, check_id: int, payload: ReferralIn):
+def referral_update(request, check_id: Id, payload: ReferralIn):
     check = selectors.check_get(user=request.user, check_id=check_id, perm="assessment.record")
     return check_out(services.referral_update(actor=request.user, check=check, status=payload.status,
                                               note=payload.note, request=request))

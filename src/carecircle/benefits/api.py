@@ -1,12 +1,14 @@
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from carecircle.benefits import selectors, services
 from carecircle.benefits.models import Programme
 from carecircle.core.errors import NotFound
+from carecircle.core.limits import Id, Money
 from carecircle.registry.selectors import person_get
 
 router = Router(tags=["benefits"])
@@ -52,14 +54,14 @@ def programme_list(request):
 
 
 @router.get("/benefits/programmes/{programme_id}", response=ProgrammeOut)
-def programme_detail(request, programme_id: int):
+def programme_detail(request, programme_id: Id):
     return programme_out(selectors.programme_get(user=request.user, programme_id=programme_id))
 
 
 class TierIn(Schema):
     label: str = ""
     condition: str = ""
-    amount: Decimal
+    amount: Money
 
 
 class ProgrammeIn(Schema):
@@ -69,7 +71,7 @@ class ProgrammeIn(Schema):
     target_rule: str
     tiers: list[TierIn]
     tier_mode: str = "first"
-    cap: Decimal | None = None
+    cap: Money | None = None
     period: str = "monthly"
     payment_method: str = "cash"
     valid_from: datetime.date
@@ -79,7 +81,7 @@ class ProgrammeIn(Schema):
 
 
 @router.put("/benefits/programmes/{programme_id}", response=ProgrammeOut)
-def programme_update(request, programme_id: int, payload: ProgrammeIn):
+def programme_update(request, programme_id: Id, payload: ProgrammeIn):
     from carecircle.benefits.models import Fund
     from carecircle.core.errors import InvalidInput
 
@@ -113,7 +115,7 @@ class EligibilityOut(Schema):
 
 
 @router.get("/benefits/persons/{person_id}/eligibility", response=list[EligibilityOut])
-def person_eligibility(request, person_id: int, day: datetime.date | None = None):
+def person_eligibility(request, person_id: Id, day: datetime.date | None = None):
     from carecircle.registry.models import Person
 
     person = Person.objects.filter(pk=person_id).first()
@@ -151,22 +153,22 @@ def payroll_list(request, state: str = ""):
     return [batch_out(b) for b in selectors.batch_list(user=request.user, state=state)[:200]]
 
 
-class RunIn(Schema):
+class PayrollRunIn(Schema):
     month: str
     programme: str = ""
     region: str = ""
-    lookback: int = 0
+    lookback: Annotated[int, Field(ge=0, le=24)] = 0
 
 
 @router.post("/benefits/payrolls", response={201: list[BatchOut]})
-def payroll_run(request, payload: RunIn):
+def payroll_run(request, payload: PayrollRunIn):
     batches = services.payroll_run(actor=request.user, month=payload.month, programme_code=payload.programme,
                                    region_code=payload.region, lookback=payload.lookback, request=request)
     return 201, [batch_out(b) for b in batches]
 
 
 @router.get("/benefits/payrolls/{payroll_id}", response=BatchOut)
-def payroll_detail(request, payroll_id: int):
+def payroll_detail(request, payroll_id: Id):
     return batch_out(selectors.batch_get(user=request.user, batch_id=payroll_id))
 
 
@@ -175,25 +177,25 @@ class NoteIn(Schema):
 
 
 @router.post("/benefits/payrolls/{payroll_id}/approve", response=BatchOut)
-def payroll_approve(request, payroll_id: int, payload: NoteIn):
+def payroll_approve(request, payroll_id: Id, payload: NoteIn):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
     return batch_out(services.payroll_approve(actor=request.user, batch_id=payroll_id, note=payload.note, request=request))
 
 
 @router.post("/benefits/payrolls/{payroll_id}/reject", response=BatchOut)
-def payroll_reject(request, payroll_id: int, payload: NoteIn):
+def payroll_reject(request, payroll_id: Id, payload: NoteIn):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
     return batch_out(services.payroll_reject(actor=request.user, batch_id=payroll_id, note=payload.note, request=request))
 
 
 @router.post("/benefits/payrolls/{payroll_id}/paid", response=BatchOut)
-def payroll_paid(request, payroll_id: int):
+def payroll_paid(request, payroll_id: Id):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
     return batch_out(services.payroll_mark_paid(actor=request.user, batch_id=payroll_id, request=request))
 
 
 @router.get("/benefits/payrolls/{payroll_id}/bank-file")
-def payroll_bank_file(request, payroll_id: int, fmt: str = "csv", purpose: str = ""):
+def payroll_bank_file(request, payroll_id: Id, fmt: str = "csv", purpose: str = ""):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
     body, name = services.payroll_export(actor=request.user, batch_id=payroll_id, fmt=fmt, purpose=purpose,
                                          request=request)
@@ -221,7 +223,7 @@ def fund_balances(request):
 
 
 class AppealIn(Schema):
-    person_id: int
+    person_id: Id
     programme: str
     month: str
     reason: str
@@ -266,13 +268,13 @@ def appeal_file(request, payload: AppealIn):
 class DecideIn(Schema):
     grant: bool
     reason: str
-    amount: Decimal | None = None
+    amount: Money | None = None
     grant_from: datetime.date | None = None
     grant_to: datetime.date | None = None
 
 
 @router.post("/benefits/appeals/{appeal_id}/decide", response=AppealOut)
-def appeal_decide(request, appeal_id: int, payload: DecideIn):
+def appeal_decide(request, appeal_id: Id, payload: DecideIn):
     selectors.appeal_get(user=request.user, appeal_id=appeal_id)
     return appeal_out(services.appeal_decide(actor=request.user, appeal_id=appeal_id, request=request, **payload.dict()))
 

@@ -2,7 +2,7 @@
 appeals. Each checks scope, validates, writes in one transaction and records the audit row."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -28,6 +28,7 @@ from carecircle.benefits.models import (
 )
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.limits import check_money
 from carecircle.core.vault import mask_phone
 
 CENT = Decimal("0.01")
@@ -40,12 +41,9 @@ def _actor_ok(actor, perm: str, region_code: str) -> None:
 
 
 def _money(value, field: str, *, allow_zero=True) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(_("金额格式不正确：%(v)s") % {"v": value}, field=field) from None
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise InvalidInput(_("金额须大于零") if not allow_zero else _("金额不能为负"), field=field)
+    amount = check_money(value, field, allow_zero=allow_zero)  # 14-digit columns: the platform maximum
+    if amount is None:
+        raise InvalidInput(_("请填写金额"), field=field)
     return amount
 
 

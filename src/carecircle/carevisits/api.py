@@ -7,6 +7,7 @@ from carecircle.carevisits import selectors, services
 from carecircle.carevisits.models import CareVisit, VisitPlan, VisitRule
 from carecircle.core import scope
 from carecircle.core.errors import InvalidInput
+from carecircle.core.limits import Id, Limit, Month, Offset, Year
 from carecircle.registry.selectors import person_get
 
 router = Router(tags=["carevisits"])
@@ -47,8 +48,8 @@ def rule_set(request, payload: RuleIn):
 
 class GenerateIn(Schema):
     region_code: str
-    year: int
-    month: int
+    year: Year
+    month: Month
 
 
 class GenerateOut(Schema):
@@ -90,8 +91,8 @@ class PlanPage(Schema):
 
 
 @router.get("/carevisits/worklist", response=PlanPage)
-def worklist(request, year: int, month: int, mine: bool = True, status: str = "", region: str = "",
-             offset: int = 0, limit: int = 100):
+def worklist(request, year: Year, month: Month, mine: bool = True, status: str = "", region: str = "",
+             offset: Offset = 0, limit: Limit = 100):
     if not 1 <= month <= 12:
         raise InvalidInput(field="month")
     qs = selectors.worklist(user=request.user, year=year, month=month, mine=mine, status=status, region_code=region)
@@ -105,7 +106,7 @@ class AssignIn(Schema):
 
 
 @router.post("/carevisits/plans/{plan_id}/assign", response=PlanOut)
-def plan_assign(request, plan_id: int, payload: AssignIn):
+def plan_assign(request, plan_id: Id, payload: AssignIn):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.manage")
     assignee = services.assignee_by_username(payload.username or "")
     plan = services.plan_assign(actor=request.user, plan=plan, assignee=assignee, request=request)
@@ -144,7 +145,7 @@ def visit_out(v: CareVisit) -> dict:
 
 
 @router.post("/carevisits/plans/{plan_id}/visits", response={201: VisitOut})
-def plan_visit(request, plan_id: int, payload: VisitIn):
+def plan_visit(request, plan_id: Id, payload: VisitIn):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.visit")
     v = services.visit_record(actor=request.user, plan=plan, request=request, **payload.dict())
     v.refresh_from_db()
@@ -152,7 +153,7 @@ def plan_visit(request, plan_id: int, payload: VisitIn):
 
 
 @router.post("/carevisits/persons/{person_id}/visits", response={201: VisitOut})
-def person_visit(request, person_id: int, payload: VisitIn):
+def person_visit(request, person_id: Id, payload: VisitIn):
     person = person_get(user=request.user, person_id=person_id, perm="carevisits.visit")
     v = services.visit_record(actor=request.user, person=person, request=request, **payload.dict())
     v.refresh_from_db()
@@ -171,7 +172,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/carevisits/coverage", response=list[CoverageOut])
-def coverage(request, region_code: str, year: int, month: int):
+def coverage(request, region_code: str, year: Year, month: Month):
     if not 1 <= month <= 12:
         raise InvalidInput(field="month")
     return selectors.coverage_by_region(user=request.user, region_code=region_code, year=year, month=month)
@@ -195,8 +196,8 @@ class VulnerablePage(Schema):
 
 
 @router.get("/carevisits/vulnerable", response=VulnerablePage)
-def vulnerable(request, population: str = "elder", group: str = "", region: str = "", offset: int = 0,
-               limit: int = 100):
+def vulnerable(request, population: str = "elder", group: str = "", region: str = "", offset: Offset = 0,
+               limit: Limit = 100):
     scope.require_perm(request.user, "carevisits.view")
     qs = selectors.vulnerable_people(user=request.user, population=population, group=group, region_code=region)
     limit, offset = max(1, min(limit, 1000)), max(0, offset)

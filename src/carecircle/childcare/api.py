@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 
 from carecircle.childcare import selectors, services
+from carecircle.core.limits import Id, Limit
 from carecircle.facilities import selectors as facility_selectors
 
 router = Router(tags=["childcare"])
@@ -29,18 +30,18 @@ def _out(c):
 
 
 @router.get("/childcare/classes", response=list[ClassOut])
-def class_list(request, limit: int = 200):
+def class_list(request, limit: Limit = 200):
     return [_out(c) for c in selectors.classes_for(user=request.user)[: max(1, min(limit, 2000))]]
 
 
 @router.get("/childcare/classes/{class_id}", response=ClassOut)
-def class_detail(request, class_id: int):
+def class_detail(request, class_id: Id):
     return _out(selectors.class_get(user=request.user, class_id=class_id))
 
 
 class RedeemIn(Schema):
     code: str
-    facility_id: int
+    facility_id: Id
 
 
 class VoucherOut(Schema):

@@ -4,7 +4,7 @@ ratio would break), moving a child who ages into the next band, attendance, vouc
 import datetime
 import math
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -15,6 +15,7 @@ from carecircle.childcare import standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.core.limits import check_money
 from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
 from carecircle.facilities.selectors import require_facility
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
@@ -26,12 +27,9 @@ def _user(actor):
 
 
 def _money(value, field) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(_("金额格式不正确：%(v)s") % {"v": value}, field=field) from None
-    if amount < 0:
-        raise InvalidInput(_("金额不能为负数"), field=field)
+    amount = check_money(value, field, max_digits=8)  # the childcare money columns hold 8 digits
+    if amount is None:
+        raise InvalidInput(_("请填写金额"), field=field)
     return amount
 
 

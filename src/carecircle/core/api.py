@@ -9,8 +9,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from carecircle.core import plugins, selectors, services
+from carecircle.core import plugins, selectors, services, validation
 from carecircle.core.errors import DomainError
+from carecircle.core.limits import Count, Limit
 
 
 class TokenAuth(HttpBearer):
@@ -49,15 +50,9 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    problems = []
-    for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
-        problems.append({"field": ".".join(loc), "message": err.get("msg", "")})
-    fields = "、".join(p["field"] for p in problems if p["field"]) or _("请求")
+    problems = [validation.problem(err) for err in exc.errors]
     return api.create_response(
-        request,
-        {"code": "invalid", "message": _("输入有误：%(f)s") % {"f": fields}, "errors": problems},
-        status=422,
+        request, {"code": "invalid", "message": validation.summary(problems), "errors": problems}, status=422,
     )
 
 
@@ -134,7 +129,7 @@ class RegionOut(Schema):
 
 
 @core_router.get("/regions", response=list[RegionOut])
-def region_list(request, parent: str = "", level: int | None = None):
+def region_list(request, parent: str = "", level: Count | None = None):
     return selectors.region_list(user=request.user, parent=parent, level=level)
 
 
@@ -157,7 +152,7 @@ class AuditOut(Schema):
 
 
 @core_router.get("/audit", response=list[AuditOut])
-def audit_search(request, action: str = "", object_id: str = "", username: str = "", limit: int = 100):
+def audit_search(request, action: str = "", object_id: str = "", username: str = "", limit: Limit = 100):
     rows = selectors.audit_search(user=request.user, action=action, object_id=object_id, username=username)
     return [selectors.audit_row(e) for e in rows[: max(1, min(limit, 1000))]]
 

@@ -27,10 +27,11 @@ from carecircle.core.keyring import KeyRefused, short, vault_tables
 BATCH = 1000
 
 
-def _state(using: str):
+def _state(using: str, lock: bool = True):
     from carecircle.core.models import VaultKeyState
 
-    return VaultKeyState.objects.using(using).select_for_update().filter(pk=1).first()
+    rows = VaultKeyState.objects.using(using)
+    return (rows.select_for_update() if lock else rows).filter(pk=1).first()
 
 
 def start(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -90,8 +91,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(t.table)}")
             total = cursor.fetchone()[0]
-        state = _state(using)
-        last = state.rotation_progress.get(t.label)
+        last = _state(using, lock=False).rotation_progress.get(t.label)
         with connection.cursor() as cursor:
             if last is None:
                 done = 0

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, regions, scope
+from carecircle.core import audit, limits, regions, scope
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from carecircle.core.models import ApiToken, Region, RoleGrant, User
 from carecircle.core.roles import Role
@@ -145,6 +145,7 @@ def region_upsert(
     _require_region_write(actor, code, parent_code, existing is not None)
     if not (name or "").strip():
         raise InvalidInput(_("名称不能为空"), field="name")
+    latitude, longitude = limits.check_coordinates(latitude, longitude, fields=("纬度", "经度"))
     parent = Region.objects.filter(code=parent_code).first() if parent_code else None
     if parent is None and regions.level_of(code) == regions.DISTRICT:
         # 省直辖县级 (e.g. 仙桃市 429004) hang from the province: their "city" code does not exist.

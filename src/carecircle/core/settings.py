@@ -169,6 +169,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # An uploaded import file (full ID numbers, phones, addresses) is deleted this many hours after
 # its import finished (0: at once); registry.tasks.purge_uploads removes what is due.
 CARECIRCLE_UPLOAD_RETENTION_HOURS = int(os.environ.get("CARECIRCLE_UPLOAD_RETENTION_HOURS", "0"))
+# A caregiver's check-in this many minutes before a booked slot or after it needs no reason; outside
+# it the check-in needs one and the visit is flagged for review (homecare/evv.py).
+CARECIRCLE_CHECKIN_WINDOW_MINUTES = int(os.environ.get("CARECIRCLE_CHECKIN_WINDOW_MINUTES", "60"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -198,3 +201,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"carecircle": {"handlers": ["console"], "level": os.environ.get("CARECIRCLE_LOG", "INFO")}},
 }
+# Uploaded tables (core/tables.py, core/limits.py): the largest file, the most data rows, and for
+# .xlsx (a zip) the most bytes its members may unpack to and the highest packing ratio of a member.
+CARECIRCLE_UPLOAD_MAX_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+CARECIRCLE_UPLOAD_MAX_ROWS = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_ROWS", "100000"))
+CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES",
+                                                          str(100 * 1024 * 1024)))
+CARECIRCLE_UPLOAD_MAX_RATIO = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_RATIO", "100"))

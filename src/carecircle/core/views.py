@@ -143,7 +143,12 @@ def _region_upload(request) -> dict | None:
     if upload is None:
         messages.error(request, _("请选择文件"))
         return None
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as tmp:
+    try:
+        name = check_upload(upload)  # size limit; the name is never used as a path
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    with tempfile.NamedTemporaryFile(suffix=upload_suffix(name)) as tmp:
         for chunk in upload.chunks():
             tmp.write(chunk)
         tmp.flush()
@@ -177,6 +182,7 @@ def set_language(request, code: str):
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response
 
+    from carecircle.core.tables import check_upload, upload_suffix
 
 _migration_state: dict = {}
 

@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from carecircle.core import regions
 from carecircle.core.errors import InvalidInput
+from carecircle.core.limits import Id, Limit
 from carecircle.facilities import mapdata, selectors, services, waiting
 
 router = Router(tags=["facilities"])
@@ -41,12 +42,12 @@ class FacilityOut(Schema):
 
 
 @router.get("/facilities", response=list[FacilityOut])
-def facility_list(request, kind: str = "", region: str = "", status: str = "", limit: int = 200):
+def facility_list(request, kind: str = "", region: str = "", status: str = "", limit: Limit = 200):
     return list(selectors.facility_search(user=request.user, kind=kind, region_code=region, status=status)[: max(1, min(limit, 2000))])
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut)
-def facility_detail(request, facility_id: int):
+def facility_detail(request, facility_id: Id):
     return selectors.facility_get(user=request.user, facility_id=facility_id)
 
 
@@ -59,7 +60,7 @@ class PlaceOut(Schema):
 
 
 @router.get("/facilities/{facility_id}/waiting", response=list[PlaceOut])
-def waiting_list(request, facility_id: int):
+def waiting_list(request, facility_id: Id):
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.waiting")
     return [{"rank": p.rank, "entry_id": p.entry.pk, "person_id": p.entry.person_id, "state": p.entry.state,
              "reason": p.reason} for p in waiting.ranked(facility)]
@@ -79,7 +80,7 @@ class FilingOut(Schema):
 
 
 @router.post("/filings/{filing_id}/review", response=FilingOut)
-def filing_review(request, filing_id: int, payload: ReviewIn):
+def filing_review(request, filing_id: Id, payload: ReviewIn):
     filing = selectors.filing_get(user=request.user, filing_id=filing_id)
     return services.filing_review(actor=request.user, filing=filing, approve=payload.approve, reasons=payload.reasons,
                                   request=request)

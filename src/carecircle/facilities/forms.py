@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core import limits
 from carecircle.facilities import standards
 from carecircle.facilities.models import BedKind, Facility, FacilityKind, FilingKind
 
@@ -11,20 +12,21 @@ class FacilityForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=120)
     address = forms.CharField(label=_("地址"), max_length=200)
     region_code = forms.CharField(label=_("所属社区代码（12位）"), max_length=12)
-    latitude = forms.FloatField(label=_("纬度"))
-    longitude = forms.FloatField(label=_("经度"))
+    latitude = forms.FloatField(label=_("纬度"), min_value=limits.LATITUDE_MIN, max_value=limits.LATITUDE_MAX)
+    longitude = forms.FloatField(label=_("经度"), min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX)
     licence = forms.CharField(label=_("许可/登记证号"), max_length=60, required=False)
     opening_hours = forms.CharField(label=_("开放时间"), max_length=100, required=False)
     services = forms.CharField(label=_("服务项目（以顿号或逗号分隔）"), required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    beds_general = forms.IntegerField(label=_("普通床位"), min_value=0, initial=0)
-    beds_nursing = forms.IntegerField(label=_("护理型床位"), min_value=0, initial=0)
-    beds_cognitive = forms.IntegerField(label=_("认知症照护床位"), min_value=0, initial=0)
-    childcare_places = forms.IntegerField(label=_("托位"), min_value=0, initial=0)
-    childcare_places_puhui = forms.IntegerField(label=_("普惠托位"), min_value=0, initial=0)
-    childcare_fee_monthly = forms.DecimalField(label=_("普惠托位月收费(元)"), min_value=0, decimal_places=2, required=False)
-    staff_count = forms.IntegerField(label=_("工作人员"), min_value=0, initial=0)
-    caregiver_count = forms.IntegerField(label=_("护理/保育人员"), min_value=0, initial=0)
+    beds_general = forms.IntegerField(label=_("普通床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    beds_nursing = forms.IntegerField(label=_("护理型床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    beds_cognitive = forms.IntegerField(label=_("认知症照护床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    childcare_places = forms.IntegerField(label=_("托位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    childcare_places_puhui = forms.IntegerField(label=_("普惠托位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    childcare_fee_monthly = forms.DecimalField(label=_("普惠托位月收费(元)"), min_value=0, max_digits=8,
+                                               decimal_places=2, required=False)
+    staff_count = forms.IntegerField(label=_("工作人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    caregiver_count = forms.IntegerField(label=_("护理/保育人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
 
     def __init__(self, *args, operators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,5 +77,5 @@ class BedsForm(forms.Form):
 
 
 class PersonPickForm(forms.Form):
-    person_id = forms.IntegerField(label=_("人员编号"), min_value=1)
+    person_id = forms.IntegerField(label=_("人员编号"), min_value=1, max_value=limits.ID_MAX)
     bed_kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, regions, scope
+from carecircle.core import audit, limits, regions, scope
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.facilities import standards
@@ -108,24 +108,13 @@ def clean_values(kind: str, values: dict, *, current: Facility | None = None) ->
                 raise InvalidInput(_("%(f)s 应为整数：%(v)s") % {"f": _label(field), "v": value}, field=field) from None
             if value < 0 or value > 100000:
                 raise InvalidInput(_("%(f)s 超出合理范围：%(v)s") % {"f": _label(field), "v": value}, field=field)
-        elif field in standards.FLOAT_FIELDS:
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                raise InvalidInput(_("%(f)s 应为数字：%(v)s") % {"f": _label(field), "v": value}, field=field) from None
-            limit = 90 if field == "latitude" else 180
-            if not -limit <= value <= limit:
-                raise InvalidInput(_("%(f)s 超出范围：%(v)s") % {"f": _label(field), "v": value}, field=field)
+        elif field in standards.FLOAT_FIELDS:  # a facility's position: inside China, required
+            check = limits.check_latitude if field == "latitude" else limits.check_longitude
+            value = check(value, field)
+            if value is None:
+                raise InvalidInput(_("请填写%(f)s") % {"f": _label(field)}, field=field)
         elif field in standards.DECIMAL_FIELDS:
-            if value in (None, ""):
-                value = None
-            else:
-                try:
-                    value = Decimal(str(value)).quantize(Decimal("0.01"))
-                except InvalidOperation:
-                    raise InvalidInput(_("%(f)s 应为金额：%(v)s") % {"f": _label(field), "v": value}, field=field) from None
-                if value < 0:
-                    raise InvalidInput(_("%(f)s 不能为负数") % {"f": _label(field)}, field=field)
+            value = limits.check_money(value, field, max_digits=Facility._meta.get_field(field).max_digits)
         elif field in standards.LIST_FIELDS:
             if isinstance(value, str):
                 value = [s.strip() for s in value.replace("，", ",").replace("、", ",").split(",")]

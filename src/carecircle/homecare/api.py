@@ -2,12 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from carecircle.core.errors import NotFound
+from carecircle.core.limits import Id, Latitude, Limit, Longitude, money_for
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
-from carecircle.homecare.models import Order
+from carecircle.homecare.models import Order, ProviderPrice
 from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import caregiver_for_user
 
@@ -62,8 +64,8 @@ class HcProviderIn(Schema):
     licence_no: str
     region_code: str
     areas: list[str]
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 @router.post("/homecare/providers", response={201: HcProviderOut})
@@ -73,7 +75,7 @@ def provider_create(request, payload: HcProviderIn):
 
 class HcPriceIn(Schema):
     item: str
-    price: Decimal
+    price: money_for(ProviderPrice, "price")
     valid_from: datetime.date
 
 
@@ -85,7 +87,7 @@ class HcPriceOut(Schema):
 
 
 @router.post("/homecare/providers/{provider_id}/prices", response={201: HcPriceOut})
-def price_set(request, provider_id: int, payload: HcPriceIn):
+def price_set(request, provider_id: Id, payload: HcPriceIn):
     provider = selectors.provider_get(user=request.user, provider_id=provider_id)
     row = services.price_set(actor=request.user, provider=provider, item=services.item_get(payload.item),
                              price=payload.price, valid_from=payload.valid_from, request=request)
@@ -93,9 +95,9 @@ def price_set(request, provider_id: int, payload: HcPriceIn):
 
 
 class HcQuoteIn(Schema):
-    person_id: int
+    person_id: Id
     item: str
-    provider_id: int
+    provider_id: Id
     window_start: datetime.datetime
 
 
@@ -158,7 +160,7 @@ def order_out(o: Order) -> dict:
     }
 
 
-def _order(request, order_id: int) -> Order:
+def _order(request, order_id: Id) -> Order:
     return selectors.order_get(user=request.user, order_id=order_id)
 
 
@@ -173,13 +175,13 @@ def order_create(request, payload: HcOrderIn):
 
 
 @router.get("/homecare/orders", response=list[HcOrderOut])
-def order_list(request, status: str = "", day: datetime.date | None = None, limit: int = 200):
+def order_list(request, status: str = "", day: datetime.date | None = None, limit: Limit = 200):
     qs = selectors.order_search(user=request.user, status=status, day=day).prefetch_related("payment_lines")
     return [order_out(o) for o in qs[: max(1, min(limit, 1000))]]
 
 
 @router.get("/homecare/orders/{order_id}", response=HcOrderOut)
-def order_detail(request, order_id: int):
+def order_detail(request, order_id: Id):
     return order_out(_order(request, order_id))
 
 
@@ -192,38 +194,38 @@ class HcRescheduleIn(Schema):
 
 
 @router.post("/homecare/orders/{order_id}/cancel", response=HcOrderOut)
-def order_cancel(request, order_id: int, payload: HcReasonIn):
+def order_cancel(request, order_id: Id, payload: HcReasonIn):
     services.order_cancel(actor=request.user, order=_order(request, order_id), reason=payload.reason, request=request)
     return order_out(_order(request, order_id))
 
 
 @router.post("/homecare/orders/{order_id}/reschedule", response=HcOrderOut)
-def order_reschedule(request, order_id: int, payload: HcRescheduleIn):
+def order_reschedule(request, order_id: Id, payload: HcRescheduleIn):
     services.order_reschedule(actor=request.user, order=_order(request, order_id), window_start=payload.window_start,
                               request=request)
     return order_out(_order(request, order_id))
 
 
 @router.post("/homecare/orders/{order_id}/accept", response=HcOrderOut)
-def order_accept(request, order_id: int):
+def order_accept(request, order_id: Id):
     services_dispatch.order_accept(actor=request.user, order=_order(request, order_id), request=request)
     return order_out(_order(request, order_id))
 
 
 @router.post("/homecare/orders/{order_id}/decline", response=HcOrderOut)
-def order_decline(request, order_id: int, payload: HcReasonIn):
+def order_decline(request, order_id: Id, payload: HcReasonIn):
     services_dispatch.order_decline(actor=request.user, order=_order(request, order_id), reason=payload.reason,
                                     request=request)
     return order_out(_order(request, order_id))
 
 
 class HcReassignIn(Schema):
-    caregiver_id: int
+    caregiver_id: Id
     reason: str = ""
 
 
 @router.post("/homecare/orders/{order_id}/reassign", response=HcOrderOut)
-def order_reassign(request, order_id: int, payload: HcReassignIn):
+def order_reassign(request, order_id: Id, payload: HcReassignIn):
     order = _order(request, order_id)
     caregiver = Caregiver.objects.filter(pk=payload.caregiver_id, organisation_id=order.provider_id).first()
     if caregiver is None:
@@ -234,9 +236,9 @@ def order_reassign(request, order_id: int, payload: HcReassignIn):
 
 
 class HcCheckIn(Schema):
-    latitude: float
-    longitude: float
-    accuracy_m: float = 0
+    latitude: Latitude
+    longitude: Longitude
+    accuracy_m: Annotated[float, Field(ge=0, le=100_000)] = 0
     at: datetime.datetime | None = None
     idempotency_key: str
 
@@ -245,19 +247,24 @@ class HcCheckOut(Schema):
     id: int
     kind: str
     at: datetime.datetime
-    distance_m: float
+    in_range: bool | None  # the position was at the address (None: the order has no coordinates)
+    needs_review: bool  # the visit is flagged and waits for a supervisor
+
+
+class HcCheckInBody(HcCheckIn):
+    reason: str = ""  # needed when checking in outside the booked slot (± CARECIRCLE_CHECKIN_WINDOW_MINUTES)
 
 
 @router.post("/homecare/orders/{order_id}/check-in", response=HcCheckOut)
-def check_in(request, order_id: int, payload: HcCheckIn):
+def check_in(request, order_id: Id, payload: HcCheckInBody):
     c = evv.visit_check_in(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
-    return {"id": c.pk, "kind": c.kind, "at": c.at, "distance_m": c.distance_m}
+    return evv.check_result(c)
 
 
 @router.post("/homecare/orders/{order_id}/check-out", response=HcCheckOut)
-def check_out(request, order_id: int, payload: HcCheckIn):
+def check_out(request, order_id: Id, payload: HcCheckIn):
     c = evv.visit_check_out(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
-    return {"id": c.pk, "kind": c.kind, "at": c.at, "distance_m": c.distance_m}
+    return evv.check_result(c)
 
 
 class HcAddressOut(Schema):
@@ -265,17 +272,17 @@ class HcAddressOut(Schema):
 
 
 @router.get("/homecare/orders/{order_id}/address", response=HcAddressOut)
-def order_address(request, order_id: int):
+def order_address(request, order_id: Id):
     return {"address": evv.order_address_reveal(actor=request.user, order=_order(request, order_id), request=request)}
 
 
 class HcRatingIn(Schema):
-    score: int
+    score: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
 
 
 @router.post("/homecare/orders/{order_id}/rating", response=HcOrderOut)
-def order_rate(request, order_id: int, payload: HcRatingIn):
+def order_rate(request, order_id: Id, payload: HcRatingIn):
     settlement.order_rate(actor=request.user, order=_order(request, order_id), score=payload.score,
                           comment=payload.comment, request=request)
     return order_out(_order(request, order_id))
@@ -293,7 +300,7 @@ class HcComplaintOut(Schema):
 
 
 @router.post("/homecare/orders/{order_id}/complaints", response={201: HcComplaintOut})
-def complaint_create(request, order_id: int, payload: HcComplaintIn):
+def complaint_create(request, order_id: Id, payload: HcComplaintIn):
     c = settlement.complaint_create(actor=request.user, order=_order(request, order_id), text=payload.text,
                                     request=request)
     return Status(201, {"id": c.pk, "order_id": c.order_id, "status": c.status, "deadline": c.deadline})
@@ -301,7 +308,7 @@ def complaint_create(request, order_id: int, payload: HcComplaintIn):
 
 class HcDispatchIn(Schema):
     day: datetime.date
-    provider_id: int
+    provider_id: Id
 
 
 class HcDispatchOut(Schema):
@@ -365,7 +372,7 @@ def exception_list(request, status: str = "open"):
 
 
 @router.post("/homecare/exceptions/{exception_id}/review", response=HcExceptionOut)
-def exception_review(request, exception_id: int, payload: HcReviewIn):
+def exception_review(request, exception_id: Id, payload: HcReviewIn):
     exc = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
     if exc is None:
         raise NotFound()
@@ -388,7 +395,7 @@ def satisfaction(request, by: str = "provider"):
 
 
 class HcStatementIn(Schema):
-    provider_id: int
+    provider_id: Id
     month: datetime.date
 
 
@@ -436,5 +443,5 @@ def statement_generate(request, payload: HcStatementIn):
 
 
 @router.get("/homecare/statements/{statement_id}", response=HcStatementOut)
-def statement_detail(request, statement_id: int):
+def statement_detail(request, statement_id: Id):
     return statement_out(selectors.statement_get(user=request.user, statement_id=statement_id))

@@ -1,12 +1,18 @@
 """Electronic visit verification: check-in and check-out from the caregiver's phone, the checks
-that flag a visit (too far, too short, overlapping, check-out without check-in) for a supervisor,
-and the caregiver's time-boxed view of the address.
+that flag a visit (too far, too short, overlapping, checked in outside the visit window) for a
+supervisor, and the caregiver's time-boxed view of the address.
+
+The caregiver learns only whether a position was in range, never a distance: a distance answered
+for a position the phone can choose would locate the home (issue 13). The distance is stored for
+the supervisors who review the flags. A check-in more than CARECIRCLE_CHECKIN_WINDOW_MINUTES before
+the booked slot or after it needs a reason and flags the visit; a check-out needs a check-in.
 
 A flagged visit is kept as it was sent and waits for review; it is never dropped and never paid
 before a supervisor accepts it (settlement.py holds it back)."""
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -101,10 +107,68 @@ def _overlaps(visit: Visit) -> None:
         _flag(other, ExceptionKind.OVERLAP, other_visit=visit.pk, other_order=visit.order_id)
 
 
+def _within(order: Order, dist: float | None, accuracy: float) -> bool | None:
+    """Whether a position counts as at the address (None: the order has no coordinates). The
+    reported accuracy is given the benefit of the doubt: GPS noise must not punish the carer."""
+    if dist is None or dist < 0:
+        return None
+    return dist - accuracy <= selectors.policy_for(order.region_code).evv_max_distance_m
+
+
+def check_result(check: VisitCheck) -> dict:
+    """What the caregiver is told about a check-in or check-out: in range or not, and whether the
+    visit waits for a supervisor's review. Never the distance."""
+    visit = check.visit
+    return {
+        "id": check.pk, "kind": check.kind, "at": check.at,
+        "in_range": _within(visit.order, check.distance_m, check.accuracy_m),
+        "needs_review": visit.exceptions.filter(status=VisitException.Status.OPEN).exists(),
+    }
+
+
+def check_note(check: VisitCheck) -> str:
+    """The caregiver's one line about a check: in range or not, flagged or not."""
+    result = check_result(check)
+    if result["in_range"] is False:
+        return _("定位不在服务地址范围内，本次服务已转交审核")
+    if result["needs_review"]:
+        return _("本次服务已转交审核")
+    return _("定位在服务范围内") if result["in_range"] else ""
+
+
+def visit_ranges(visit: Visit) -> dict:
+    """{"in": …, "out": …}: whether each check was in range (None: not made, or no coordinates)."""
+    checks = {c.kind: c for c in visit.checks.all()}
+    return {
+        which: _within(visit.order, checks[kind].distance_m, checks[kind].accuracy_m) if kind in checks else None
+        for which, kind in (("in", VisitCheck.Kind.IN), ("out", VisitCheck.Kind.OUT))
+    }
+
+
+def checkin_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
+    """When a check-in needs no reason: the booked slot with CARECIRCLE_CHECKIN_WINDOW_MINUTES
+    either side."""
+    margin = datetime.timedelta(minutes=settings.CARECIRCLE_CHECKIN_WINDOW_MINUTES)
+    return order.window_start - margin, order.window_end + margin
+
+
+def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None:
+    """None when `at` lies in the check-in window; else the flag's detail. Without a reason the
+    check-in is refused, nothing is written."""
+    opens, closes = checkin_window(order)
+    if opens <= at <= closes:
+        return None
+    if not reason:
+        raise InvalidInput(_("签到时间不在预约时段前后%(m)s分钟内，请填写原因") % {
+            "m": settings.CARECIRCLE_CHECKIN_WINDOW_MINUTES}, field="reason")
+    early = at < opens
+    minutes = round(((order.window_start - at) if early else (at - order.window_end)).total_seconds() / 60)
+    return {"at": at.isoformat(), "early_minutes" if early else "late_minutes": minutes, "reason": reason}
+
+
 def _far(visit: Visit, order: Order, which: str, dist: float | None, accuracy: float) -> None:
     policy = selectors.policy_for(order.region_code)
-    # The reported accuracy is given the benefit of the doubt: GPS noise must not punish the carer.
-    if dist is not None and dist - accuracy > policy.evv_max_distance_m:
+    if _within(order, dist, accuracy) is False:
         _flag(visit, ExceptionKind.FAR, **{f"{which}_distance_m": round(dist), f"{which}_accuracy_m": accuracy,
                                            "limit_m": policy.evv_max_distance_m})
 
@@ -122,7 +186,7 @@ def _record(visit, kind, at, lat, lng, acc, dist, key) -> VisitCheck:
 
 @transaction.atomic
 def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key: str, accuracy_m=0, at=None,
-                   now=None, request=None) -> VisitCheck:
+                   now=None, reason: str = "", request=None) -> VisitCheck:
     key = (idempotency_key or "").strip()[:80]
     if not key:
         raise InvalidInput(_("缺少幂等键"), field="idempotency_key")
@@ -136,12 +200,18 @@ def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key:
     now = now or timezone.now()
     at = _check_time(at, now)
     lat, lng, acc = _check_position(latitude, longitude, accuracy_m)
+    reason = (reason or "").strip()[:200]
+    off_window = _off_window(order, at, reason)
     dist = distance_m(lat, lng, order.latitude, order.longitude)
     check = _record(visit, VisitCheck.Kind.IN, at, lat, lng, acc, dist, key)
     visit.check_in_at, visit.check_in_lat, visit.check_in_lng, visit.check_in_distance_m = at, lat, lng, dist
-    visit.save(update_fields=["check_in_at", "check_in_lat", "check_in_lng", "check_in_distance_m"])
+    visit.check_in_reason = reason
+    visit.save(update_fields=["check_in_at", "check_in_lat", "check_in_lng", "check_in_distance_m",
+                              "check_in_reason"])
     order.status = OrderStatus.IN_SERVICE
     order.save(update_fields=["status"])
+    if off_window is not None:
+        _flag(visit, ExceptionKind.OFF_WINDOW, **off_window)
     _far(visit, order, "check_in", dist, acc)
     _overlaps(visit)
     audit.record(actor=actor, action="visit.check_in", obj=visit, request=request, order_id=order.pk,
@@ -162,9 +232,11 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     visit = _own_visit(actor, order)
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
         raise Conflict(_("订单当前状态不能签退"), field="status")
+    if visit.check_in_at is None:
+        raise Conflict(_("尚未签到，不能签退：请先签到"), field="kind")
     now = now or timezone.now()
     at = _check_time(at, now)
-    if visit.check_in_at and at < visit.check_in_at:
+    if at < visit.check_in_at:
         raise InvalidInput(_("签退时间不能早于签到时间"), field="at")
     lat, lng, acc = _check_position(latitude, longitude, accuracy_m)
     dist = distance_m(lat, lng, order.latitude, order.longitude)
@@ -173,13 +245,10 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     visit.save(update_fields=["check_out_at", "check_out_lat", "check_out_lng", "check_out_distance_m"])
     order.status = OrderStatus.SERVED
     order.save(update_fields=["status"])
-    if visit.check_in_at is None:
-        _flag(visit, ExceptionKind.NO_CHECK_IN, check_out_at=at.isoformat())
-    else:
-        policy = selectors.policy_for(order.region_code)
-        needed = float(order.item.duration_minutes) * float(policy.evv_min_duration_ratio)
-        if visit.minutes < needed:
-            _flag(visit, ExceptionKind.SHORT, minutes=round(visit.minutes, 1), needed=round(needed, 1))
+    policy = selectors.policy_for(order.region_code)
+    needed = float(order.item.duration_minutes) * float(policy.evv_min_duration_ratio)
+    if visit.minutes < needed:
+        _flag(visit, ExceptionKind.SHORT, minutes=round(visit.minutes, 1), needed=round(needed, 1))
     _far(visit, order, "check_out", dist, acc)
     _overlaps(visit)
     audit.record(actor=actor, action="visit.check_out", obj=visit, request=request, order_id=order.pk,

@@ -349,6 +349,7 @@ class Visit(models.Model):
     check_in_lat = models.FloatField(null=True, blank=True)
     check_in_lng = models.FloatField(null=True, blank=True)
     check_in_distance_m = models.FloatField(_("签到距离（米）"), null=True, blank=True)
+    check_in_reason = models.CharField(_("时段外签到原因"), max_length=200, blank=True)
     check_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
     check_out_lat = models.FloatField(null=True, blank=True)
     check_out_lng = models.FloatField(null=True, blank=True)
@@ -390,7 +391,8 @@ class ExceptionKind(models.TextChoices):
     FAR = "far", _("签到/签退位置距服务地址过远")
     SHORT = "short", _("服务时长不足")
     OVERLAP = "overlap", _("与同一护理员其他服务时间重叠")
-    NO_CHECK_IN = "no_check_in", _("未签到即签退")
+    NO_CHECK_IN = "no_check_in", _("未签到即签退")  # refused since issue 13; kept for older rows
+    OFF_WINDOW = "off_window", _("签到时间不在预约时段内")
 
 
 class VisitException(models.Model):
@@ -429,6 +431,10 @@ class VisitException(models.Model):
             return _("实际服务%(m)s分钟，应不少于%(n)s分钟") % {"m": d.get("minutes"), "n": d.get("needed")}
         if self.kind == ExceptionKind.OVERLAP:
             return _("与订单%(o)s的服务时间重叠") % {"o": d.get("other_order")}
+        if self.kind == ExceptionKind.OFF_WINDOW:
+            when = (_("提前%(m)s分钟") % {"m": d["early_minutes"]} if "early_minutes" in d
+                    else _("超出时段%(m)s分钟") % {"m": d.get("late_minutes")})
+            return _("签到%(w)s，原因：%(r)s") % {"w": when, "r": d.get("reason", "")}
         return _("签退时间%(t)s，无签到记录") % {"t": str(d.get("check_out_at", ""))[11:16]}
 
 

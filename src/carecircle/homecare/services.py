@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     SHARE_SOURCES,
+    MONEY,
     Channel,
     DispatchEvent,
     FundingRule,
@@ -52,6 +54,7 @@ def provider_create(*, actor, name: str, licence_no: str, region_code: str, area
         raise InvalidInput(_("机构名称不能为空"), field="name")
     if not licence_no:
         raise InvalidInput(_("请填写统一社会信用代码或许可证号"), field="licence_no")
+    latitude, longitude = check_coordinates(latitude, longitude)
     if not Region.objects.filter(code=region_code).exists():
         raise InvalidInput(_("未知的区划代码：%(c)s") % {"c": region_code}, field="region_code")
     scope.require(actor, "homecare.manage", region_code)
@@ -84,12 +87,9 @@ def require_provider_admin(actor, provider: Provider) -> None:
 def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from: datetime.date,
               request=None) -> ProviderPrice:
     require_provider_admin(actor, provider)
-    try:
-        price = money(price)
-    except Exception as exc:  # noqa: BLE001 - any unparsable amount
-        raise InvalidInput(_("价格格式不正确"), field="price") from exc
-    if price < 0:
-        raise InvalidInput(_("价格不能为负"), field="price")
+    price = check_money(price, "price", max_digits=MONEY["max_digits"])
+    if price is None:
+        raise InvalidInput(_("请填写价格"), field="price")
     ProviderPrice.objects.filter(provider=provider, item=item, valid_to__isnull=True,
                                  valid_from__lt=valid_from).update(valid_to=valid_from - datetime.timedelta(days=1))
     row, _created = ProviderPrice.objects.update_or_create(

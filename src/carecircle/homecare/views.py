@@ -117,6 +117,8 @@ def order_detail(request, order_id: int):
         "order": order, "lines": order.payment_lines.all(), "events": order.dispatch_events.select_related(
             "caregiver", "actor"), "visit": visit,
         "exceptions": VisitException.objects.filter(visit__order=order) if visit else [],
+        # Distances only for those who review the flags; everyone else sees in range or not.
+        "sees_distance": roles["can_review"], "ranges": evv.visit_ranges(visit) if visit else {},
         "rating": getattr(order, "rating", None) if hasattr(order, "rating") else None,
         "complaints": order.complaints.all(), "roles": roles,
         "is_provider": order.provider_id in roles["provider_ids"],
@@ -170,8 +172,12 @@ def order_action(request, order_id: int, action: str):
             settlement.complaint_create(actor=user, order=order, text=p.get("text", ""), request=request)
         elif action in ("check_in", "check_out"):
             do = evv.visit_check_in if action == "check_in" else evv.visit_check_out
-            do(actor=user, order=order, latitude=p.get("latitude"), longitude=p.get("longitude"),
-               accuracy_m=p.get("accuracy_m") or 0, idempotency_key=p.get("idempotency_key", ""), request=request)
+            extra = {"reason": p.get("reason", "")} if action == "check_in" else {}
+            check = do(actor=user, order=order, latitude=p.get("latitude"), longitude=p.get("longitude"),
+                       accuracy_m=p.get("accuracy_m") or 0, idempotency_key=p.get("idempotency_key", ""),
+                       request=request, **extra)
+            if note := evv.check_note(check):
+                messages.info(request, note)
         elif action == "address":
             address = evv.order_address_reveal(actor=user, order=order, request=request)
             return render(request, "homecare/address.html", {"order": order, "address": address})
@@ -200,6 +206,8 @@ def my_visits(request):
         stop["key"] = uuid.uuid4().hex
         opens, closes = evv.address_window(stop["order"])
         stop["address_open"] = opens <= timezone.now() <= closes
+        opens, closes = evv.checkin_window(stop["order"])
+        stop["checkin_open"] = opens <= timezone.now() <= closes  # else the form asks for a reason
     return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route})
 
 

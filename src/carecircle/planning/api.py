@@ -3,6 +3,7 @@ import datetime
 from ninja import Router, Schema, Status
 
 from carecircle.core import scope
+from carecircle.core.limits import Count, Id, Quantity, Year
 from carecircle.planning import coverage_services, projection, selectors, services
 
 router = Router(tags=["planning"])
@@ -74,7 +75,7 @@ class ValueIn(Schema):
     indicator: str
     region: str
     date: datetime.date
-    value: float
+    value: Quantity
     source: str
 
 
@@ -98,9 +99,9 @@ def indicator_value_enter(request, payload: ValueIn):
 class TargetIn(Schema):
     indicator: str
     region: str
-    year: int
+    year: Year
     op: str = ">="
-    value: float | None = None
+    value: Quantity | None = None
     source: str
 
 
@@ -156,16 +157,16 @@ def coverage_list(request):
             for r in selectors.coverage_runs(user=request.user)[:100]]
 
 
-class RunIn(Schema):
+class CoverageRunIn(Schema):
     region: str
     group: str = "elder"
     kind: str = "community_centre"
     date: datetime.date | None = None
-    minutes: int = 15
+    minutes: Count = 15
 
 
 @router.post("/coverage/runs", response={201: RunOut})
-def coverage_create(request, payload: RunIn):
+def coverage_create(request, payload: CoverageRunIn):
     run = coverage_services.coverage_run(actor=request.user, region_code=payload.region, group=payload.group,
                                          kind=payload.kind, day=payload.date, minutes=payload.minutes)
     return Status(201, run_out(run))
@@ -190,7 +191,7 @@ class RunDetailOut(RunOut):
 
 
 @router.get("/coverage/runs/{coverage_run_id}", response=RunDetailOut)
-def coverage_detail(request, coverage_run_id: int, parent: str = ""):
+def coverage_detail(request, coverage_run_id: Id, parent: str = ""):
     run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
     if parent:
         selectors.region_for(request.user, parent)
@@ -199,8 +200,8 @@ def coverage_detail(request, coverage_run_id: int, parent: str = ""):
 
 
 class SitingIn(Schema):
-    coverage_run_id: int
-    new_sites: int = 3
+    coverage_run_id: Id
+    new_sites: Count = 3
     candidates: str = "communities"
 
 
@@ -227,7 +228,7 @@ def siting_create(request, payload: SitingIn):
 
 
 @router.get("/siting/{siting_id}", response=SitingOut)
-def siting_detail(request, siting_id: int):
+def siting_detail(request, siting_id: Id):
     return siting_out(selectors.siting_get(user=request.user, siting_id=siting_id))
 
 
@@ -242,7 +243,7 @@ class ProjectionOut(Schema):
 
 
 @router.get("/projection", response=ProjectionOut)
-def projection_get(request, region: str = "", date: str = "", years: int = 5):
+def projection_get(request, region: str = "", date: str = "", years: Count = 5):
     code = region or selectors.default_region(request.user)
     selectors.region_for(request.user, code)
     scope.require(request.user, "planning.view", code)

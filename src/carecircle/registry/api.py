@@ -5,6 +5,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from carecircle.core.errors import NotFound
+from carecircle.core.limits import Id, Latitude, Limit, Longitude, Offset
 from carecircle.core.selectors import audit_row
 from carecircle.registry import selectors, services
 from carecircle.registry.imports import rejections_csv
@@ -64,7 +65,7 @@ class PersonPage(Schema):
 
 
 @router.get("/persons", response=PersonPage)
-def person_list(request, q: str = "", region: str = "", status: str = "", group: str = "", offset: int = 0, limit: int = 50):
+def person_list(request, q: str = "", region: str = "", status: str = "", group: str = "", offset: Offset = 0, limit: Limit = 50):
     qs = selectors.person_search(user=request.user, text=q, region_code=region, status=status, group=group)
     limit = max(1, min(limit, 500))
     return {"count": qs.count(), "results": [person_out(p) for p in qs[max(0, offset) : max(0, offset) + limit]]}
@@ -76,8 +77,8 @@ class PersonIn(Schema):
     region_code: str
     phone: str = ""
     address: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 @router.post("/persons", response={201: PersonDetailOut})
@@ -87,7 +88,7 @@ def person_create(request, payload: PersonIn):
 
 
 @router.get("/persons/{person_id}", response=PersonDetailOut)
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: Id):
     return person_out(selectors.person_get(user=request.user, person_id=person_id), with_statuses=True)
 
 
@@ -96,12 +97,12 @@ class PersonPatch(Schema):
     phone: str | None = None
     address: str | None = None
     region_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 @router.patch("/persons/{person_id}", response=PersonDetailOut)
-def person_update(request, person_id: int, payload: PersonPatch):
+def person_update(request, person_id: Id, payload: PersonPatch):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     person = services.person_update(actor=request.user, person=person, request=request, **payload.dict(exclude_unset=True))
     return person_out(person, with_statuses=True)
@@ -116,7 +117,7 @@ class StatusIn(Schema):
 
 
 @router.post("/persons/{person_id}/statuses", response={201: StatusOut})
-def status_add(request, person_id: int, payload: StatusIn):
+def status_add(request, person_id: Id, payload: StatusIn):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     s = services.status_add(actor=request.user, person=person, request=request, **payload.dict())
     return Status(201, status_out(s))
@@ -127,7 +128,7 @@ class StatusEndIn(Schema):
 
 
 @router.post("/persons/{person_id}/statuses/{status_id}/end", response=StatusOut)
-def status_end(request, person_id: int, status_id: int, payload: StatusEndIn):
+def status_end(request, person_id: Id, status_id: Id, payload: StatusEndIn):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     status = PersonStatus.objects.filter(pk=status_id, person=person).first()
     if status is None:
@@ -147,13 +148,13 @@ class UnmaskOut(Schema):
 
 
 @router.post("/persons/{person_id}/unmask", response=UnmaskOut)
-def person_unmask(request, person_id: int, payload: UnmaskIn):
+def person_unmask(request, person_id: Id, payload: UnmaskIn):
     person = selectors.person_get(user=request.user, person_id=person_id)
     return services.person_unmask(actor=request.user, person=person, purpose=payload.purpose, request=request)
 
 
 @router.get("/persons/{person_id}/history")
-def person_history(request, person_id: int):
+def person_history(request, person_id: Id):
     person = selectors.person_get(user=request.user, person_id=person_id)
     return [audit_row(e) for e in selectors.person_history(person)[:200]]
 
@@ -184,12 +185,12 @@ def import_create(request, file: UploadedFile = File(...)):
 
 
 @router.get("/imports/{job_id}", response=ImportOut)
-def import_detail(request, job_id: int):
+def import_detail(request, job_id: Id):
     return import_out(selectors.import_job_get(user=request.user, job_id=job_id))
 
 
 @router.get("/imports/{job_id}/rejections.csv")
-def import_rejections(request, job_id: int):
+def import_rejections(request, job_id: Id):
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     response = HttpResponse(rejections_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
@@ -212,7 +213,7 @@ class ContactOut(Schema):
 
 
 @router.post("/persons/{person_id}/contacts", response={201: ContactOut})
-def contact_add(request, person_id: int, payload: ContactIn):
+def contact_add(request, person_id: Id, payload: ContactIn):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     account = services.resident_account_for(payload.username) if payload.username else None
     c = services.family_contact_add(actor=request.user, person=person, name=payload.name, relation=payload.relation,

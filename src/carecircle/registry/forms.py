@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core import limits
 from carecircle.registry.models import StatusKind
 
 
@@ -10,8 +11,10 @@ class PersonForm(forms.Form):
     region_code = forms.CharField(label=_("社区代码"), max_length=12)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
-    latitude = forms.FloatField(label=_("纬度"), required=False, min_value=3, max_value=54)
-    longitude = forms.FloatField(label=_("经度"), required=False, min_value=73, max_value=136)
+    latitude = forms.FloatField(label=_("纬度"), required=False, min_value=limits.LATITUDE_MIN,
+                                max_value=limits.LATITUDE_MAX)
+    longitude = forms.FloatField(label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN,
+                                 max_value=limits.LONGITUDE_MAX)
 
 
 class PersonEditForm(PersonForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
@@ -87,6 +88,7 @@ def person_create(
     if existing:
         raise duplicate_id_conflict(actor, existing)
     phone = clean_phone(phone)
+    latitude, longitude = check_coordinates(latitude, longitude)
     try:
         with transaction.atomic():
             person = Person.objects.create(
@@ -144,9 +146,9 @@ def person_update(*, actor, person: Person, request=None, **changes) -> Person:
         if address != person.address:
             person.address, person.address_masked = address, mask_address(address)
             changed.append("address")
-    for coord in ("latitude", "longitude"):
-        if coord in changes and changes[coord] != getattr(person, coord):
-            setattr(person, coord, changes[coord])
+    for coord, check in (("latitude", check_latitude), ("longitude", check_longitude)):
+        if coord in changes and check(changes[coord], coord) != getattr(person, coord):
+            setattr(person, coord, check(changes[coord], coord))
             changed.append(coord)
     if changed:
         person.save()
@@ -280,13 +282,14 @@ def import_start(*, actor, uploaded_file, request=None):
     from django.conf import settings
 
     from carecircle.registry import imports, tasks
+    from carecircle.core.tables import check_upload, upload_suffix
     from carecircle.registry.models import ImportJob
 
     scope.require_perm(actor, "registry.import")
-    name = Path(uploaded_file.name or "upload").name[:200]
+    name = check_upload(uploaded_file)  # size limit; the name is shown, never used as a path
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}_{name}"
+    stored = folder / f"{uuid.uuid4().hex}{upload_suffix(name)}"
     with stored.open("wb") as out:
         for chunk in uploaded_file.chunks():
             out.write(chunk)

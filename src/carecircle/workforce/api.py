@@ -4,6 +4,7 @@ import datetime
 
 from ninja import Router, Schema, Status
 
+from carecircle.core.limits import Count, Id, Latitude, Limit, Longitude
 from carecircle.workforce import selectors, services
 
 router = Router(tags=["workforce"])
@@ -36,19 +37,19 @@ def caregiver_out(c) -> dict:
 
 
 @router.get("/workforce/caregivers", response=list[WfCaregiverOut])
-def caregiver_list(request, q: str = "", limit: int = 200):
+def caregiver_list(request, q: str = "", limit: Limit = 200):
     qs = selectors.caregiver_search(user=request.user, text=q).prefetch_related("certificates")
     return [caregiver_out(c) for c in qs[: max(1, min(limit, 1000))]]
 
 
 class WfCaregiverIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     region_code: str
     name: str
     employed_from: datetime.date
     phone: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 @router.post("/workforce/caregivers", response={201: WfCaregiverOut})
@@ -57,13 +58,13 @@ def caregiver_create(request, payload: WfCaregiverIn):
 
 
 @router.get("/workforce/caregivers/{caregiver_id}", response=WfCaregiverOut)
-def caregiver_detail(request, caregiver_id: int):
+def caregiver_detail(request, caregiver_id: Id):
     return caregiver_out(selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id))
 
 
 class WfCertificateIn(Schema):
     kind: str
-    level: int | None = None
+    level: Count | None = None
     number: str = ""
     issuer: str = ""
     valid_from: datetime.date
@@ -71,7 +72,7 @@ class WfCertificateIn(Schema):
 
 
 @router.post("/workforce/caregivers/{caregiver_id}/certificates", response={201: WfCertificateOut})
-def certificate_add(request, caregiver_id: int, payload: WfCertificateIn):
+def certificate_add(request, caregiver_id: Id, payload: WfCertificateIn):
     caregiver = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
     return Status(201, services.certificate_add(actor=request.user, caregiver=caregiver, request=request, **payload.dict()))
 

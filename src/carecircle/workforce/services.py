@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.limits import check_coordinates
 from carecircle.core.models import Region
 from carecircle.core.vault import mask_phone
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, CertificateLevel
@@ -47,6 +48,7 @@ def caregiver_create(
         raise InvalidInput(_("电话号码格式不正确：%(v)s") % {"v": phone}, field="phone")
     if user is not None and Caregiver.objects.filter(user=user).exists():
         raise Conflict(_("该账号已关联护理员"), field="user")
+    latitude, longitude = check_coordinates(latitude, longitude)
     caregiver = Caregiver.objects.create(
         organisation_id=organisation_id, region_code=region_code, name=name, phone=phone,
         phone_masked=mask_phone(phone), user=user, employed_from=employed_from,
