@@ -13,7 +13,8 @@ from carecircle.childcare.models import ChildClass, Enrolment, Voucher
 from carecircle.core import regions
 from carecircle.core.errors import NotFound
 from carecircle.core.roles import permissions_of
-from carecircle.facilities.selectors import ORGANISATION_ROLES, in_facility_scope, require_facility
+from carecircle.core.vault import shown_age_months
+from carecircle.facilities.selectors import facility_grants, in_facility_scope, require_facility
 
 
 def _open(day):
@@ -81,13 +82,12 @@ def vouchers_for(*, user, batch: str = "", state: str = "") -> QuerySet:
     """Officials see the vouchers of the children of their region; a provider admin only those
     redeemed at their own operator's facilities."""
     parts = []
-    for role, region, organisation in user.grants.values_list("role", "region_id", "organisation_id"):
+    for role, region, operator, _childcare_only in facility_grants(user):  # vouchers are redeemed at childcare facilities
         if "childcare.view" not in permissions_of(role):
             continue
-        if role in ORGANISATION_ROLES:
-            if organisation is not None:
-                parts.append(Q(redeemed_facility__operator_id=organisation,
-                               redeemed_facility__region_code__startswith=regions.prefix_of(region)))
+        if operator is not None:
+            parts.append(Q(redeemed_facility__operator_id=operator,
+                           redeemed_facility__region_code__startswith=regions.prefix_of(region)))
         else:
             parts.append(Q(region_code__startswith=regions.prefix_of(region)))
     if not parts:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import regions
+from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
 
 
@@ -54,18 +55,31 @@ class User(AbstractUser):
 
 
 class RoleGrant(models.Model):
-    """A role a user holds over a region (and everything below it)."""
+    """A role a user holds over a region (and everything below it).
+
+    A provider admin or caregiver acts for one organisation, named by its kind and id together
+    (core/organisations.py): the ids of different kinds overlap, so neither is ever set alone."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
-    # A provider admin or caregiver acts for one organisation; filled when homecare/facilities exist.
-    organisation_id = models.BigIntegerField(null=True, blank=True)
+    organisation_kind = models.CharField(_("机构类别"), max_length=24, choices=OrganisationKind.choices, blank=True,
+                                         default="")
+    organisation_id = models.BigIntegerField(_("机构"), null=True, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="rolegrant_unique"),
+            # One grant per role and region; acting for several organisations takes one grant each.
+            models.UniqueConstraint(fields=["user", "role", "region"], condition=models.Q(organisation_kind=""),
+                                    name="rolegrant_unique_staff"),
+            models.UniqueConstraint(fields=["user", "role", "region", "organisation_kind", "organisation_id"],
+                                    condition=~models.Q(organisation_kind=""), name="rolegrant_unique_organisation"),
+            models.CheckConstraint(
+                condition=models.Q(organisation_kind="", organisation_id__isnull=True)
+                | (~models.Q(organisation_kind="") & models.Q(organisation_id__isnull=False)),
+                name="rolegrant_organisation_named_with_kind",
+            ),
         ]
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")

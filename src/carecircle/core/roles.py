@@ -50,7 +50,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 
 # homecare and workforce (issue 5): provider admins and caregivers act through their organisation
-# (RoleGrant.organisation_id), so they get no region-wide homecare permission here.
+# (a RoleGrant of organisation kind home-care provider, core/organisations.py), so they get no
+# region-wide homecare permission here.
 for _role, _perms in {
     Role.CITY_ADMIN: {"homecare.view", "homecare.order", "homecare.manage", "homecare.review",
                       "workforce.view", "workforce.manage"},
@@ -64,7 +65,8 @@ for _role, _perms in {
 
 
 # facilities and childcare (issue 7). A provider admin's facility permissions reach only the
-# facilities of the operator named by their grant's organisation_id (facilities/selectors.scope_q).
+# facilities of the operator their grant names, of kind facility or childcare operator
+# (facilities/selectors.scope_q).
 for _role, _perms in {
     Role.CITY_ADMIN: {"facilities.view", "facilities.apply", "facilities.review", "facilities.grade",
                       "facilities.beds", "facilities.waiting", "childcare.view", "childcare.manage",

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, limits, regions, scope
-from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from carecircle.core.models import ApiToken, Region, RoleGrant, User
+from carecircle.core import audit, credentials, limits, regions, scope
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.core.models import Region, RoleGrant, User
+from carecircle.core.organisations import ORGANISATION_ROLES, OrganisationKind
 from carecircle.core.roles import Role
 
 
@@ -130,6 +131,13 @@ def _require_region_write(actor, code: str, parent_code: str | None, exists: boo
     raise Forbidden(_("不能新增区划%(c)s：其上级区划不在您的管辖范围内") % {"c": code}, field="code")
 
 
+    organisation_kind = str(organisation_kind or "")
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        raise InvalidInput(_("未知的机构类别：%(k)s") % {"k": organisation_kind}, field="organisation_kind")
+    if bool(organisation_kind) != (organisation_id is not None):
+        raise InvalidInput(_("机构须同时写明类别和编号"), field="organisation_kind" if organisation_id else "organisation_id")
+    if organisation_kind and role not in ORGANISATION_ROLES:
+        raise InvalidInput(_("%(r)s 不代表机构，不能指定所属机构") % {"r": Role(role).label}, field="organisation_id")
 @transaction.atomic
 def region_upsert(
     *, actor, code: str, name: str, latitude=None, longitude=None, boundary=None, request=None
@@ -197,14 +205,21 @@ def user_create(
     return user
 
 
-def role_grant(*, actor, user: User, role: str, region_code: str, organisation_id=None, request=None) -> RoleGrant:
+def role_grant(
+    *, actor, user: User, role: str, region_code: str, organisation_kind: str = "", organisation_id=None,
+    request=None,
+) -> RoleGrant:
+    """Grant `role` over `region_code`; a provider admin or caregiver acts for one organisation, named
+    by its kind and id together (core/organisations.py)."""
     if role not in Role.values:
         raise InvalidInput(_("未知的角色：%(r)s") % {"r": role}, field="role")
     if actor is not None and not scope.has_perm(actor, "user.manage", region_code):
         raise Forbidden()
     grant, _created = RoleGrant.objects.get_or_create(
-        user=user, role=role, region_id=region_code, defaults={"organisation_id": organisation_id}
+        user=user, role=role, region_id=region_code, organisation_kind=organisation_kind,
+        organisation_id=organisation_id,
     )
-    audit.record(actor=actor, action="role.grant", obj=user, request=request, role=role, region=region_code)
+    audit.record(actor=actor, action="role.grant", obj=user, request=request, role=role, region=region_code,
+                 organisation_kind=organisation_kind, organisation_id=organisation_id)
     user.__dict__.pop("_carecircle_grants", None)
     return grant

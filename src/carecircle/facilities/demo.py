@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from carecircle.core.demo import DEMO_PASSWORD, City
 from carecircle.core.models import RoleGrant, User
+from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
 from carecircle.facilities import services, standards, waiting
 from carecircle.facilities.models import (
@@ -325,6 +326,7 @@ def _account(city, operators) -> None:
     user.set_password(DEMO_PASSWORD)
     user.save()
     RoleGrant.objects.create(user=user, role=Role.PROVIDER_ADMIN, region=city.districts[0],
+                             organisation_kind=OrganisationKind.FACILITY_OPERATOR,
                              organisation_id=operators["private"][0].pk)
     city.accounts.append((str(Role.PROVIDER_ADMIN.label) + "（养老托育机构）", "facility", DEMO_PASSWORD, city.districts[0].name))
     city.facts["facility_operator_id"] = operators["private"][0].pk

@@ -45,8 +45,9 @@ class FilingStatus(models.TextChoices):
 
 
 class Operator(models.Model):
-    """The body that runs facilities (运营主体). A provider admin's RoleGrant.organisation_id is an
-    Operator id: they see and file only this operator's facilities."""
+    """The body that runs facilities (运营主体). A provider admin whose grant names an organisation of
+    kind facility operator (or childcare operator) with this id sees and files only this operator's
+    facilities (core/organisations.py)."""
 
     name = models.CharField(_("名称"), max_length=120)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)

@@ -1,6 +1,7 @@
 """Reads of facilities. Public reads (map, GeoJSON, planning's capacity figures) show only facilities
 in operation; staff reads go through the user's scope, and a provider admin sees only the
-facilities of the operator their grant names (RoleGrant.organisation_id)."""
+facilities of the operator their grant names: a grant of kind facility operator or childcare operator
+(core/organisations.py), never one of another kind of organisation."""
 
 import datetime
 from functools import reduce
@@ -12,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import regions, scope
 from carecircle.core.errors import Forbidden, InvalidInput, NotFound
-from carecircle.core.roles import Role
+from carecircle.core.organisations import (
+    OPERATOR_KINDS,
+    ORGANISATION_ROLES,
+    OrganisationKind,
+    organisation_grants,
+)
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
     Evaluation,
@@ -23,9 +29,6 @@ from carecircle.facilities.models import (
     FilingStatus,
     Stay,
 )
-
-# Roles that act for one organisation: their grants reach only that operator's facilities.
-ORGANISATION_ROLES = {Role.PROVIDER_ADMIN, Role.CAREGIVER}
 
 
 def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
@@ -79,27 +82,47 @@ def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> 
 # ------------------------------------------------------------------ staff scope
 
 
-def _grants(user):
+def facility_grants(user) -> list[tuple[str, str, int | None, bool]]:
+    """(role, region code, operator id, childcare only) of each grant through which `user` reaches
+    facilities: staff grants region-wide (operator None); organisation roles only through a grant of a
+    facility operator (all its facilities) or a childcare operator (only its childcare facilities)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(user.grants.all().values_list("role", "region_id", "organisation_id"))
+    found = [(role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]
+    found += [(g.role, g.region_code, g.organisation_id, g.kind == OrganisationKind.CHILDCARE_OPERATOR)
+              for g in organisation_grants(user, OPERATOR_KINDS) if g.role in ORGANISATION_ROLES]
+    return found
+
+
+def _all_grants(user):
+    return list(user.grants.values_list("role", "region_id", "organisation_kind", "organisation_id"))
+
+
+def grant_reaches(grant, region_code: str, operator_id: int, facility_kind: str) -> bool:
+    """Whether one of `facility_grants` covers a facility of `operator_id` and `facility_kind` in `region_code`."""
+    _role, region, operator, childcare_only = grant
+    if not region_code.startswith(regions.prefix_of(region)):
+        return False
+    if operator is None:
+        return True
+    return operator == operator_id and (not childcare_only or facility_kind in CHILDCARE_KINDS)
 
 
 def scope_q(user, perm: str, field: str = "") -> Q | None:
     """The filter of facilities (through `field`, e.g. "facility__") that `user` reaches with
-    `perm`: the region prefixes of their grants, narrowed to one operator for organisation roles.
-    None when the user has no such grant."""
+    `perm`: the region prefixes of their grants, narrowed to one operator (and for a childcare
+    operator to childcare facilities) for organisation roles. None when the user has no such grant."""
     from carecircle.core.roles import permissions_of
 
     parts = []
-    for role, region, organisation in _grants(user):
+    for role, region, operator, childcare_only in facility_grants(user):
         if perm not in permissions_of(role):
             continue
         q = Q(**{f"{field}region_code__startswith": regions.prefix_of(region)})
-        if role in ORGANISATION_ROLES:
-            if organisation is None:
-                continue
-            q &= Q(**{f"{field}operator_id": organisation})
+        if operator is not None:
+            q &= Q(**{f"{field}operator_id": operator})
+            if childcare_only:
+                q &= Q(**{f"{field}kind__in": CHILDCARE_KINDS})
         parts.append(q)
     return reduce(or_, parts) if parts else None
 

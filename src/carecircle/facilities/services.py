@@ -31,22 +31,17 @@ from carecircle.facilities.models import (
     Operator,
     Stay,
 )
-from carecircle.facilities.selectors import ORGANISATION_ROLES, require_facility
+from carecircle.facilities.selectors import facility_grants, grant_reaches, require_facility
 
 # ------------------------------------------------------------------ who may act
 
 
-def reaches(user, perm: str, region_code: str, operator_id: int | None) -> bool:
-    """Whether `user` holds `perm` for a facility of `operator_id` in `region_code`."""
+def reaches(user, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
+    """Whether `user` holds `perm` for a facility of `operator_id` and `facility_kind` in `region_code`."""
     from carecircle.core.roles import permissions_of
 
-    for role, region, organisation in user.grants.values_list("role", "region_id", "organisation_id"):
-        if perm not in permissions_of(role) or not region_code.startswith(regions.prefix_of(region)):
-            continue
-        if role in ORGANISATION_ROLES and (organisation is None or organisation != operator_id):
-            continue
-        return True
-    return False
+    return any(perm in permissions_of(g[0]) and grant_reaches(g, region_code, operator_id, facility_kind)
+               for g in facility_grants(user))
 
 
 def _require_reach(user, perm, region_code, operator_id):
@@ -199,7 +194,7 @@ def filing_submit(
 ) -> Filing:
     """File a change or a closure of a filed facility, or resubmit a returned new filing."""
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
-    _require_reach(actor, "facilities.apply", facility.region_code, facility.operator_id)
+    _require_reach(actor, "facilities.apply", facility.region_code, facility.operator_id, facility.kind)
     changes = changes or {}
     if kind == FilingKind.NEW:
         if facility.status != FilingStatus.RETURNED:

@@ -75,9 +75,9 @@ def facility_list(request):
 
 def _operators_for(user):
     qs = Operator.objects.all()
-    grants = list(user.grants.values_list("role", "organisation_id"))
-    if all(role in selectors.ORGANISATION_ROLES for role, _o in grants):
-        return qs.filter(pk__in=[o for _r, o in grants if o])
+    grants = selectors.facility_grants(user)
+    if all(operator is not None for _r, _g, operator, _c in grants):  # acts only for operators
+        return qs.filter(pk__in=[operator for _r, _g, operator, _c in grants])
     regions_ = scope.prefixes(user, "facilities.apply")
     return qs.filter(reduce(or_, (Q(region_code__startswith=p) for p in regions_))) if regions_ else qs.none()
 
@@ -109,10 +109,10 @@ def facility_detail(request, facility_id: int):
     today = timezone.localdate()
     user = request.user
     can = {
-        "apply": services.reaches(user, "facilities.apply", facility.region_code, facility.operator_id),
+        "apply": services.reaches(user, "facilities.apply", facility.region_code, facility.operator_id, facility.kind),
         "review": scope.has_perm(user, "facilities.review", facility.region_code),
         "grade": scope.has_perm(user, "facilities.grade", facility.region_code),
-        "beds": services.reaches(user, "facilities.beds", facility.region_code, facility.operator_id),
+        "beds": services.reaches(user, "facilities.beds", facility.region_code, facility.operator_id, facility.kind),
     }
     places = waiting.ranked(facility, today) if facility.kind in PUBLIC_KINDS and facility.is_operating else []
     scheme = None

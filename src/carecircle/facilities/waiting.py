@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.core.organisations import ORGANISATION_ROLES
 from carecircle.core.roles import permissions_of
 from carecircle.facilities.models import (
     PUBLIC_KINDS,
@@ -24,7 +25,7 @@ from carecircle.facilities.models import (
     WaitingRule,
     WaitingState,
 )
-from carecircle.facilities.selectors import ORGANISATION_ROLES, require_facility, scope_q
+from carecircle.facilities.selectors import require_facility, scope_q
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
 
@@ -266,7 +267,7 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
 def _person_prefixes(user) -> list[str]:
     """Region prefixes over which `user` registers elders on waiting lists: staff grants only (a
     provider admin acts for their institution, not for the residents of their region)."""
-    return [regions.prefix_of(region) for role, region, _org in user.grants.values_list("role", "region_id", "organisation_id")
+    return [regions.prefix_of(region) for role, region in user.grants.values_list("role", "region_id")
             if "facilities.waiting" in permissions_of(role) and role not in ORGANISATION_ROLES]
 
 

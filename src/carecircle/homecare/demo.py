@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from carecircle.core.demo import City, Progress
 from carecircle.core.models import RoleGrant, User
+from carecircle.core.organisations import OrganisationKind
 from carecircle.homecare import evv, services, services_dispatch, settlement
 from carecircle.homecare.careplans import careplan_create
 from carecircle.homecare.models import (
@@ -135,7 +136,8 @@ def _providers(city, rng) -> list[Provider]:
                 for i in items if i.code in BASE_PRICES and rng.random() < 0.95 or i.code == "meal.delivery"
             ])
     first = providers[0]
-    RoleGrant.objects.filter(user__username__in=["provider", "caregiver"]).update(organisation_id=first.pk)
+    RoleGrant.objects.filter(user__username__in=["provider", "caregiver"]).update(
+        organisation_kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=first.pk)
     return providers
 
 
@@ -234,6 +236,7 @@ def _caregiver_user(caregiver: Caregiver) -> User:
     """Demo caregivers act through an account; most have none, so one is made per caregiver."""
     user = User.objects.create(username=f"cg{caregiver.pk}", display_name=caregiver.name, is_active=False)
     RoleGrant.objects.create(user=user, role="caregiver", region_id=caregiver.region_code[:6] + "000000",
+                             organisation_kind=OrganisationKind.HOMECARE_PROVIDER,
                              organisation_id=caregiver.organisation_id)
     caregiver.user = user
     caregiver.save(update_fields=["user"])

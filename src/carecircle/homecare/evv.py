@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
 from carecircle.homecare.dispatch import DETOUR, travel_minutes
 from carecircle.homecare.models import ExceptionKind, Order, OrderStatus, Visit, VisitCheck, VisitException
-from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+from carecircle.workforce.selectors import caregiver_for_user
 
 ADDRESS_BEFORE = datetime.timedelta(hours=2)  # the address opens this long before the window
 ADDRESS_AFTER = datetime.timedelta(hours=1)  # and closes this long after it
@@ -261,7 +262,7 @@ def exception_review(*, actor, exception: VisitException, accept: bool, reason: 
     """A supervisor (the provider's admin, or street/district staff) accepts or rejects with a reason."""
     exception = VisitException.objects.select_for_update().select_related("visit__order").get(pk=exception.pk)
     order = exception.visit.order
-    if order.provider_id not in organisations_of(actor, "provider_admin"):
+    if order.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         scope.require(actor, "homecare.review", order.region_code)
     reason = (reason or "").strip()
     if not reason:

@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import scope
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
 from carecircle.homecare.models import OrderStatus, VisitException
-from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+from carecircle.workforce.selectors import caregiver_for_user
 
 
 def cards(user) -> list[dict]:
@@ -23,7 +24,7 @@ def cards(user) -> list[dict]:
             "figures": [(_("服务单数"), len(route))],
             "link": (_("打开手机签到页"), reverse("homecare:my_visits")),
         })
-    if not (scope.has_perm(user, "homecare.view") or organisations_of(user, "provider_admin")):
+    if not (scope.has_perm(user, "homecare.view") or organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")):
         return out
     orders = selectors.order_search(user=user, day=today)
     waiting = orders.filter(status=OrderStatus.CONFIRMED).count()

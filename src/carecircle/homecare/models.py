@@ -64,8 +64,8 @@ class ServiceItem(models.Model):
 
 
 class Provider(models.Model):
-    """A home-service organisation (居家服务商). Its id is what RoleGrant.organisation_id and
-    workforce.Caregiver.organisation_id carry."""
+    """A home-service organisation (居家服务商). Its id is what a RoleGrant of organisation kind
+    home-care provider (core/organisations.py) and workforce.Caregiver.organisation_id carry."""
 
     name = models.CharField(_("机构名称"), max_length=100)
     licence_no = models.CharField(_("统一社会信用代码/许可证号"), max_length=40, unique=True)

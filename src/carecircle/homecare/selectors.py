@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from carecircle.core import scope
 from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare.models import (
     Complaint,
     CostShareRule,
@@ -26,7 +27,7 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.registry.selectors import family_persons
-from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+from carecircle.workforce.selectors import caregiver_for_user
 
 
 def _valid_on(day) -> Q:
@@ -113,7 +114,7 @@ def visible_orders(user, perm: str = "homecare.view") -> QuerySet[Order]:
     if not getattr(user, "is_authenticated", False):
         return Order.objects.none()
     q = Q(pk__in=scope.in_scope(Order.objects.all(), user, perm).values("pk"))
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     if orgs:
         q |= Q(provider_id__in=orgs)
     caregiver = caregiver_for_user(user)
@@ -181,7 +182,7 @@ def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
 
 def exceptions_for(*, user, status: str = VisitException.Status.OPEN) -> QuerySet[VisitException]:
     orders = visible_orders(user, "homecare.review")
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Order.objects.all(), user, "homecare.review")
     reviewable = orders.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk")))
     qs = VisitException.objects.filter(visit__order__in=reviewable).select_related(
@@ -214,7 +215,7 @@ def satisfaction(*, user, by: str = "provider") -> list[dict]:
 
 
 def statements_for(*, user) -> QuerySet[Statement]:
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Statement.objects.all(), user, "homecare.manage")
     return Statement.objects.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk"))).select_related("provider")
 
@@ -230,13 +231,13 @@ def provider_get(*, user, provider_id: int) -> Provider:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
         raise NotFound()
-    if provider.pk in organisations_of(user, "provider_admin"):
+    if provider.pk in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return provider
     scope.require(user, "homecare.view", provider.region_code)
     return provider
 
 
 def providers_visible(*, user) -> QuerySet[Provider]:
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Provider.objects.all(), user, "homecare.view")
     return Provider.objects.filter(Q(pk__in=orgs) | Q(pk__in=staff.values("pk")))

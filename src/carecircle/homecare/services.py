@@ -15,6 +15,7 @@ from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     SHARE_SOURCES,
@@ -32,7 +33,6 @@ from carecircle.homecare.models import (
     ServiceItem,
 )
 from carecircle.registry.models import FamilyContact, Person
-from carecircle.workforce.selectors import organisations_of
 
 log = logging.getLogger("carecircle.homecare")
 CENT = Decimal("0.01")
@@ -78,7 +78,7 @@ def provider_create(*, actor, name: str, licence_no: str, region_code: str, area
 
 def require_provider_admin(actor, provider: Provider) -> None:
     """The provider's own admin, or an official managing its region."""
-    if provider.pk in organisations_of(actor, "provider_admin"):
+    if provider.pk in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return
     scope.require(actor, "homecare.manage", provider.region_code)
 
@@ -286,7 +286,7 @@ def _require_order_party(actor, order: Order) -> None:
     if getattr(actor, "is_authenticated", False):
         if order.person.user_id == actor.pk or FamilyContact.objects.filter(person=order.person, user=actor).exists():
             return
-        if order.provider_id in organisations_of(actor, "provider_admin"):
+        if order.provider_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
             return
     scope.require(actor, "homecare.order", order.region_code)
 

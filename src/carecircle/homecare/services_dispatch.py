@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import dispatch as engine
 from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
@@ -19,7 +20,6 @@ from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import (
     caregiver_for_user,
     employed_on,
-    organisations_of,
     qualifications_on,
 )
 
@@ -141,7 +141,7 @@ def _require_caregiver_or_provider(actor, order: Order) -> str:
     caregiver = caregiver_for_user(actor)
     if caregiver is not None and order.caregiver_id == caregiver.pk:
         return "caregiver"
-    if order.provider_id in organisations_of(actor, "provider_admin"):
+    if order.provider_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return "provider"
     raise Forbidden()
 
@@ -187,7 +187,7 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
 def order_reassign(*, actor, order: Order, caregiver: Caregiver, reason: str = "", request=None) -> Order:
     """The provider hands the order to another of its caregivers (who must be qualified and free)."""
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
-    if order.provider_id not in organisations_of(actor, "provider_admin"):
+    if order.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         require_provider_admin(actor, order.provider)
     if caregiver.organisation_id != order.provider_id:
         raise InvalidInput(_("该护理员不属于本机构"), field="caregiver")

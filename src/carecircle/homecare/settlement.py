@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit
 from carecircle.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     Complaint,
@@ -29,7 +30,6 @@ from carecircle.homecare.models import (
 )
 from carecircle.homecare.services import require_provider_admin
 from carecircle.registry.models import FamilyContact
-from carecircle.workforce.selectors import organisations_of
 
 
 def _require_recipient_side(actor, order: Order) -> None:
@@ -91,7 +91,7 @@ def complaint_create(*, actor, order: Order, text: str, now=None, request=None) 
 @transaction.atomic
 def complaint_answer(*, actor, complaint: Complaint, response: str, request=None) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.provider_id not in organisations_of(actor, "provider_admin"):
+    if complaint.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         from carecircle.core import scope
 
         scope.require(actor, "homecare.review", complaint.region_code)

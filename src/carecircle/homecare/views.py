@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import OrderStatus, ServiceItem, VisitException
 from carecircle.registry.selectors import family_persons, person_search
 from carecircle.workforce.models import Caregiver
-from carecircle.workforce.selectors import caregiver_for_user, organisations_of
+from carecircle.workforce.selectors import caregiver_for_user
 
 
 def _day(value) -> datetime.date:
@@ -27,7 +28,7 @@ def _day(value) -> datetime.date:
 
 
 def _roles(user) -> dict:
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     return {
         "is_staff_view": scope.has_perm(user, "homecare.view"),
         "can_order": scope.has_perm(user, "homecare.order") or family_persons(user).exists(),

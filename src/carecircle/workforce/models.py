@@ -1,7 +1,7 @@
 """Caregivers (护理员) and their certificates: 养老护理员 skill levels, 健康证, training.
 
-A caregiver is employed by a provider organisation (`organisation_id`, the same id that core
-RoleGrant.organisation_id carries) and is based in a region. Certificates hold for a period
+A caregiver is employed by a home-care provider (`organisation_id`: a homecare.Provider id, the id a
+core RoleGrant of organisation kind home-care provider carries) and is based in a region. Certificates hold for a period
 (valid_from / valid_to), so "who was qualified on that day" has one answer after the fact."""
 
 from django.conf import settings

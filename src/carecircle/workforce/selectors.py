@@ -7,6 +7,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from carecircle.core import scope
 from carecircle.core.errors import NotFound
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
 
 
@@ -38,18 +39,9 @@ def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
     )
 
 
-def organisations_of(user, role: str) -> set[int]:
-    """Organisation ids the user acts for in `role` (core RoleGrant.organisation_id)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        user.grants.filter(role=role, organisation_id__isnull=False).values_list("organisation_id", flat=True)
-    )
-
-
 def caregiver_search(*, user, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
     staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
-    orgs = organisations_of(user, "provider_admin")
+    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     own = Caregiver.objects.filter(organisation_id__in=orgs) if orgs else Caregiver.objects.none()
     qs = Caregiver.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=own.values("pk")))
     if text:
@@ -63,7 +55,7 @@ def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
     caregiver = Caregiver.objects.filter(pk=caregiver_id).first()
     if caregiver is None:
         raise NotFound()
-    if caregiver.organisation_id in organisations_of(user, "provider_admin"):
+    if caregiver.organisation_id in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return caregiver
     if getattr(user, "is_authenticated", False) and caregiver.user_id == user.pk:
         return caregiver

@@ -10,13 +10,13 @@ from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates
 from carecircle.core.models import Region
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.core.vault import mask_phone
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, CertificateLevel
-from carecircle.workforce.selectors import organisations_of
 
 
 def _require_manage(actor, organisation_id: int, region_code: str) -> None:
-    if organisation_id in organisations_of(actor, "provider_admin"):
+    if organisation_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return
     scope.require(actor, "workforce.manage", region_code)
 

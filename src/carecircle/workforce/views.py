@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.workforce import selectors, services
 from carecircle.workforce.models import CertificateKind, CertificateLevel
 
@@ -27,7 +28,7 @@ def caregiver_list(request):
                      "health": any(x.kind == CertificateKind.HEALTH for x in valid)})
     return render(request, "workforce/caregiver_list.html", {
         "page": page, "rows": rows, "q": q, "levels": dict(CertificateLevel.choices),
-        "organisations": sorted(selectors.organisations_of(request.user, "provider_admin")),
+        "organisations": sorted(organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")),
         "expiring": selectors.expiring_certificates(user=request.user, day=today)[:20]})
 
 
@@ -63,7 +64,7 @@ def certificate_add(request, caregiver_id: int):
 @require_POST
 def caregiver_create(request):
     """A provider admin registers a caregiver of their own organisation."""
-    orgs = selectors.organisations_of(request.user, "provider_admin")
+    orgs = organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     p = request.POST
     try:
         org = int(p.get("organisation_id") or 0)
