@@ -46,11 +46,11 @@ def test_voucher_page_issue_and_redeem(client_for, users, nursery, make_child):
 
 def test_provider_sees_only_own_classes(client_for, users, cls, operator):
     other = make_user("prov3", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=other).update(organisation_id=operator.pk + 1000)
+    RoleGrant.objects.filter(user=other).update(organisation_kind="facility_operator", organisation_id=operator.pk + 1000)
     assert "星星班" not in client_for(other).get("/childcare/").content.decode()
     assert client_for(other).get(f"/childcare/classes/{cls.pk}/").status_code in (403, 404)
     own = make_user("prov4", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=own).update(organisation_id=operator.pk)
+    RoleGrant.objects.filter(user=own).update(organisation_kind="facility_operator", organisation_id=operator.pk)
     assert "星星班" in client_for(own).get("/childcare/").content.decode()
     for outsider in ("district_b", "street_b"):
         assert client_for(users[outsider]).get(f"/childcare/classes/{cls.pk}/").status_code in (403, 404)

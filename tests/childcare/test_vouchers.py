@@ -38,7 +38,7 @@ def test_voucher_issued_once_and_redeemed_once(users, make_facility, make_child,
 
     prov = make_user("prov9", "provider_admin", "339901000000")
     assert selectors.vouchers_for(user=prov).count() == 0
-    RoleGrant.objects.filter(user=prov).update(organisation_id=nursery.operator_id)
+    RoleGrant.objects.filter(user=prov).update(organisation_kind="facility_operator", organisation_id=nursery.operator_id)
     assert [x.code for x in selectors.vouchers_for(user=prov)] == [voucher.code]
 
 

@@ -13,7 +13,7 @@ from tests.facilities.conftest import ALL_DOCS
 @pytest.fixture
 def provider(users, operator):
     user = make_user("prov1", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=user).update(organisation_id=operator.pk)
+    RoleGrant.objects.filter(user=user).update(organisation_kind="facility_operator", organisation_id=operator.pk)
     return user
 
 

@@ -120,7 +120,7 @@ def test_staff_pages_render_and_provider_sees_own(client_for, users, facilities,
     other = services.operator_create(actor=users["admin"], name="别家", credit_code="91330100MA2CCCCC2Z",
                                      region_code="339901001001")
     prov = make_user("prov2", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=prov).update(organisation_id=other.pk)
+    RoleGrant.objects.filter(user=prov).update(organisation_kind="facility_operator", organisation_id=other.pk)
     listing = client_for(prov).get("/map/facilities/").content.decode()
     assert "东湖福利院" not in listing
     assert client_for(prov).get(f"/map/facilities/{facilities['home'].pk}/").status_code in (403, 404)

@@ -159,7 +159,7 @@ def test_provider_admin_acts_only_for_own_institution(users, make_person, home, 
 
     other_op = operator_create(actor=users["admin"], name="他家", credit_code="91330100MA2DDDDD3Q", region_code=COMMUNITY_A2)
     prov = make_user("prov5", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=prov).update(organisation_id=other_op.pk)
+    RoleGrant.objects.filter(user=prov).update(organisation_kind="facility_operator", organisation_id=other_op.pk)
     elder = make_person(age=80, name="辖区老人")
     with pytest.raises(NotFound):  # not their institution, and residents of the district are not theirs
         waiting.waiting_apply(actor=prov, facility=home, person=elder)

@@ -26,7 +26,7 @@ def world(users, make_person):
     admin = users["admin"]
     provider = provider_create(actor=admin, name="安康居家养老服务中心", licence_no="91330100MA0000001X",
                                region_code="339901000000", areas=["339901000000"], latitude=30.29, longitude=120.12)
-    RoleGrant.objects.filter(user__in=[users["provider"], users["caregiver"]]).update(organisation_id=provider.pk)
+    RoleGrant.objects.filter(user__in=[users["provider"], users["caregiver"]]).update(organisation_kind="homecare_provider", organisation_id=provider.pk)
     start = datetime.date(2020, 1, 1)
     carer = caregiver_create(actor=users["provider"], organisation_id=provider.pk, region_code=COMMUNITY_A,
                              name="王护理", user=users["caregiver"], employed_from=start, latitude=30.292,
@@ -34,7 +34,7 @@ def world(users, make_person):
     certificate_add(actor=users["provider"], caregiver=carer, kind="elder_care", level=2, valid_from=start)
     certificate_add(actor=users["provider"], caregiver=carer, kind="health", valid_from=start)
     carer2_user = make_user("carer2", Role.CAREGIVER, "339901000000")
-    RoleGrant.objects.filter(user=carer2_user).update(organisation_id=provider.pk)
+    RoleGrant.objects.filter(user=carer2_user).update(organisation_kind="homecare_provider", organisation_id=provider.pk)
     carer2 = caregiver_create(actor=users["provider"], organisation_id=provider.pk, region_code=COMMUNITY_A,
                               name="李护理", user=carer2_user, employed_from=start, latitude=30.30, longitude=120.13)
     certificate_add(actor=users["provider"], caregiver=carer2, kind="elder_care", level=3, valid_from=start)

@@ -92,7 +92,7 @@ def test_provider_admin_sees_only_own_organisation(world, no_entitlements, users
     services.price_set(actor=users["admin"], provider=rival, item=w["clean"], price="38",
                        valid_from=datetime.date(2020, 1, 1))
     rival_admin = make_user("rival", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=rival_admin).update(organisation_id=rival.pk)
+    RoleGrant.objects.filter(user=rival_admin).update(organisation_kind="homecare_provider", organisation_id=rival.pk)
     mine = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=w["provider"],
                                  window_start=tomorrow_at(9), idempotency_key="m")
     theirs = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=rival,

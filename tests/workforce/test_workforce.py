@@ -12,7 +12,7 @@ DAY = datetime.date(2026, 3, 1)
 
 @pytest.fixture
 def org(users):
-    RoleGrant.objects.filter(user=users["provider"]).update(organisation_id=501)
+    RoleGrant.objects.filter(user=users["provider"]).update(organisation_kind="homecare_provider", organisation_id=501)
     return 501
 
 

@@ -1,0 +1,68 @@
+"""Organisations that users act for, named by kind.
+
+A provider admin or caregiver acts for an organisation: a home-care provider, a facility operator,
+a childcare operator or a contractor. Their records live in different modules (homecare.Provider,
+facilities.Operator), whose ids overlap, so an id alone names nothing: every role grant that acts
+for an organisation carries the pair (kind, id), and every reader asks for the kinds it means through
+`organisations_of` or `organisation_grants` below (issue 13: one id used to be read as a provider by
+homecare and as an operator by facilities).
+
+Which records each kind names:
+- HOMECARE_PROVIDER: homecare.Provider (its caregivers: workforce.Caregiver.organisation_id)
+- FACILITY_OPERATOR: facilities.Operator — all of that operator's facilities (elder care and 托育)
+- CHILDCARE_OPERATOR: facilities.Operator — only that operator's childcare facilities
+- CONTRACTOR: a contractor of commissioned services; no module grants or reads it yet
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.roles import Role
+
+
+class OrganisationKind(models.TextChoices):
+    HOMECARE_PROVIDER = "homecare_provider", _("居家养老服务机构")
+    FACILITY_OPERATOR = "facility_operator", _("养老/托育设施运营主体")
+    CHILDCARE_OPERATOR = "childcare_operator", _("托育机构运营主体")
+    CONTRACTOR = "contractor", _("服务承接单位")
+
+
+# Roles that act for an organisation rather than for everyone of their region.
+ORGANISATION_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.CAREGIVER})
+# The kinds whose ids are facilities.Operator ids (a childcare operator reaches only childcare facilities).
+OPERATOR_KINDS = frozenset({OrganisationKind.FACILITY_OPERATOR, OrganisationKind.CHILDCARE_OPERATOR})
+
+
+@dataclass(frozen=True)
+class OrganisationGrant:
+    role: str
+    region_code: str
+    kind: str
+    organisation_id: int
+
+
+def _kinds(kinds) -> list[str]:
+    found = [str(kinds)] if isinstance(kinds, str) else [str(k) for k in kinds]
+    unknown = set(found) - set(OrganisationKind.values)
+    if unknown or not found:
+        raise ValueError(f"unknown organisation kind(s): {sorted(unknown) or 'none'}")
+    return found
+
+
+def organisation_grants(user, kinds: str | Iterable[str], role: str | None = None) -> list[OrganisationGrant]:
+    """The user's grants that act for an organisation of one of `kinds` (optionally in one role)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = user.grants.filter(organisation_kind__in=_kinds(kinds), organisation_id__isnull=False)
+    if role is not None:
+        qs = qs.filter(role=role)
+    return [OrganisationGrant(*row) for row in
+            qs.order_by("pk").values_list("role", "region_id", "organisation_kind", "organisation_id")]
+
+
+def organisations_of(user, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
+    """Ids of the organisations of `kinds` that `user` acts for (in `role`, when given)."""
+    return {g.organisation_id for g in organisation_grants(user, kinds, role)}
