@@ -131,13 +131,7 @@ def _require_region_write(actor, code: str, parent_code: str | None, exists: boo
     raise Forbidden(_("不能新增区划%(c)s：其上级区划不在您的管辖范围内") % {"c": code}, field="code")
 
 
-    organisation_kind = str(organisation_kind or "")
-    if organisation_kind and organisation_kind not in OrganisationKind.values:
-        raise InvalidInput(_("未知的机构类别：%(k)s") % {"k": organisation_kind}, field="organisation_kind")
-    if bool(organisation_kind) != (organisation_id is not None):
-        raise InvalidInput(_("机构须同时写明类别和编号"), field="organisation_kind" if organisation_id else "organisation_id")
-    if organisation_kind and role not in ORGANISATION_ROLES:
-        raise InvalidInput(_("%(r)s 不代表机构，不能指定所属机构") % {"r": Role(role).label}, field="organisation_id")
+
 @transaction.atomic
 def region_upsert(
     *, actor, code: str, name: str, latitude=None, longitude=None, boundary=None, request=None
@@ -213,6 +207,13 @@ def role_grant(
     by its kind and id together (core/organisations.py)."""
     if role not in Role.values:
         raise InvalidInput(_("未知的角色：%(r)s") % {"r": role}, field="role")
+    organisation_kind = str(organisation_kind or "")
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        raise InvalidInput(_("未知的机构类别：%(k)s") % {"k": organisation_kind}, field="organisation_kind")
+    if bool(organisation_kind) != (organisation_id is not None):
+        raise InvalidInput(_("机构须同时写明类别和编号"), field="organisation_kind" if organisation_id else "organisation_id")
+    if organisation_kind and role not in ORGANISATION_ROLES:
+        raise InvalidInput(_("%(r)s 不代表机构，不能指定所属机构") % {"r": Role(role).label}, field="organisation_id")
     if actor is not None and not scope.has_perm(actor, "user.manage", region_code):
         raise Forbidden()
     grant, _created = RoleGrant.objects.get_or_create(
