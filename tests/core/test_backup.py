@@ -91,6 +91,34 @@ def test_backup_and_restore_round_trip_on_postgres(postgres, users, make_person,
     round_trip(users, make_person, tmp_path, settings)
 
 
+class Killed(BaseException):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_killed_half_way_leaves_the_database_as_it_was(users, make_person, tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's backup API; PostgreSQL's restore is pg_restore --single-transaction")
+    make_person(name="备份之前")
+    keyring.check()
+    backup.backup(tmp_path / "b")
+    late = make_person(name="备份之后")
+    monkeypatch.setattr(backup, "PAGES_PER_STEP", 2)
+
+    def out(line):
+        if "页" in line:
+            raise Killed  # after the first pages were copied
+
+    with pytest.raises(Killed):
+        backup.restore(tmp_path / "b", replace=True, out=out)
+    assert Person.objects.filter(pk=late.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchone()[0] == "ok"
+    backup.restore(tmp_path / "b", replace=True)
+    assert not Person.objects.filter(pk=late.pk).exists() and Person.objects.filter(name="备份之前").exists()
+
+
 def test_restore_refuses_a_backup_that_is_not_whole(db, tmp_path):
     with pytest.raises(backup.BackupError, match="manifest.json"):
         backup.restore(tmp_path)
