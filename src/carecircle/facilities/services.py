@@ -44,8 +44,8 @@ def reaches(user, perm: str, region_code: str, operator_id: int | None, facility
                for g in facility_grants(user))
 
 
-def _require_reach(user, perm, region_code, operator_id):
-    if reaches(user, perm, region_code, operator_id):
+def _require_reach(user, perm, region_code, operator_id, facility_kind):
+    if reaches(user, perm, region_code, operator_id, facility_kind):
         return
     if scope.has_perm(user, "facilities.view", region_code):
         raise Forbidden()
@@ -175,7 +175,7 @@ def facility_apply(
     if kind not in FacilityKind.values:
         raise InvalidInput(_("未知的设施类型：%(k)s") % {"k": kind}, field="kind")
     region = _community(region_code)
-    _require_reach(actor, "facilities.apply", region.code, operator.pk)
+    _require_reach(actor, "facilities.apply", region.code, operator.pk, kind)
     values = clean_values(kind, {"name": name, "address": address, "latitude": latitude, "longitude": longitude, **fields})
     facility = Facility.objects.create(kind=kind, operator=operator, region_code=region.code,
                                        status=FilingStatus.PENDING, **values)

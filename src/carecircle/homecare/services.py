@@ -18,8 +18,8 @@ from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
-    SHARE_SOURCES,
     MONEY,
+    SHARE_SOURCES,
     Channel,
     DispatchEvent,
     FundingRule,
