@@ -162,12 +162,17 @@ def test_stream_under_asgi_is_an_async_generator(users, make_person, t0):
     from asgiref.sync import async_to_sync
     from django.test import AsyncClient
 
+    from carecircle.core import signin
+
     a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
     event = incident_event(a)
 
     async def scenario():
         client = AsyncClient()
         await client.aforce_login(users["operator"])
+        session = await client.asession()  # marked as the sign-in marks it (core/signin.py)
+        signin.mark(session, users["operator"], second_factor=True)
+        await session.asave()
         response = await client.get("/alarms/stream/", headers={"Accept": "text/event-stream"})
         assert response.is_async
         chunks = aiter(response.streaming_content)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import audit
+from carecircle.core import audit, services, views
 from carecircle.core.models import ApiToken, AuditEvent, Region, RoleGrant, User
 
 
@@ -11,12 +13,40 @@ class RoleGrantInline(admin.TabularInline):
     autocomplete_fields = ["region"]
 
 
+# The admin's login is the platform's login view: the same lockout, counting, throttling, second
+# factor and audit as every other way in (core/credentials.py), never Django's own form.
+admin.site.login = views.login_view
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """The admin's "set password" also revokes the account's API tokens."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        services.tokens_revoke_all(user=user, reason="password_set")
+        return user
+
+
 @admin.register(User)
 class CareCircleUserAdmin(UserAdmin):
     inlines = [RoleGrantInline]
-    list_display = ["username", "display_name", "is_active", "totp_enabled", "locked_until"]
-    fieldsets = UserAdmin.fieldsets + (("CareCircle", {"fields": ("display_name", "totp_enabled", "locked_until")}),)
-    readonly_fields = ["totp_enabled"]
+    list_display = ["username", "display_name", "is_active", "totp_enabled"]
+    fieldsets = UserAdmin.fieldsets + (
+        ("CareCircle", {"fields": ("display_name", "totp_enabled", "password_changed_at")}),
+    )
+    readonly_fields = ["totp_enabled", "password_changed_at"]
+    change_password_form = PasswordSetForm
+    actions = ["unlock", "reset_second_factor"]
+
+    @admin.action(description=_("解除登录锁定"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            services.user_unlock(actor=request.user, user=user, request=request)
+
+    @admin.action(description=_("重置动态口令（下次登录时重新启用）"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.totp_reset(actor=request.user, user=user, request=request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -28,9 +28,11 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.session.get("needs_second_factor"):
-            return user
+        from carecircle.core import signin
+
+        # Only a session the sign-in service made, all the way in (password and second factor).
+        if signin.status(request) == signin.OK:
+            return request.user
         return None
 
 
@@ -94,10 +96,9 @@ class TokenOut(Schema):
 
 @core_router.post("/auth/token", auth=None, response=TokenOut)
 def token_obtain(request, payload: TokenIn):
-    user = services.sign_in_check(username=payload.username, password=payload.password, request=request)
-    if not services.totp_verify(user, payload.otp):
-        raise services.LoginRefused(_("动态口令不正确"))
-    token, plain = services.token_create(user=user, name=payload.name, request=request)
+    token, plain = services.token_obtain(
+        username=payload.username, password=payload.password, otp=payload.otp, name=payload.name, request=request
+    )
     return {"token": plain, "expires_at": token.expires_at.isoformat() if token.expires_at else None}
 
 

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -27,21 +28,30 @@ class IdleTimeoutMiddleware:
 
 
 class SecondFactorMiddleware:
-    """A user who passed the password but not yet the TOTP code can reach only the code page."""
+    """How far a session got decides what it reaches (core/signin.py): a session the sign-in service
+    did not make is ended; one that gave the password but not yet the code reaches only the code
+    page; one that must set up a second factor reaches only the set-up page. The API's SessionAuth
+    applies the same rule (it refuses every session that is not all the way in)."""
 
-    allowed = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+    always = ("/accounts/logout/", "/static/", "/lang/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.user.is_authenticated
-            and request.session.get("needs_second_factor")
-            and not request.path.startswith(self.allowed)
-            and not request.path.startswith("/api/")
-        ):
-            return redirect("core:otp")
+        from carecircle.core import signin
+
+        if not request.user.is_authenticated or request.path.startswith(self.always):
+            return self.get_response(request)
+        state = signin.status(request)
+        if state == signin.NONE:
+            logout(request)
+            if not request.path.startswith("/api/"):
+                return redirect(f"{reverse('core:login')}?next={quote(request.get_full_path())}")
+        elif state != signin.OK and not request.path.startswith("/api/"):
+            page = reverse("core:otp" if state == signin.CODE else "core:totp_setup")
+            if request.path != page:
+                return redirect(f"{page}?next={quote(request.get_full_path())}")
         return self.get_response(request)
 
 

@@ -41,17 +41,20 @@ class User(AbstractUser):
     Lockout and second-factor state live here (等保 2.0: 登录失败处理, 双因素认证)."""
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
+    # The time step of the last code accepted: a code is good once (RFC 6238 §5.2).
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    # Tokens issued before this moment no longer work (core.services.token_user).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     preferred_language = models.CharField(max_length=10, blank=True)
 
     def __str__(self):
         return self.display_name or self.username
 
-    def is_locked(self, now=None) -> bool:
-        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class RoleGrant(models.Model):
@@ -103,6 +106,24 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-in attempts, counted in the database so that every server process shares them
+    (core/throttle.py). One row per counter: `account` (a user name, kept as a hash: people type
+    passwords into the name field), `account_ip` (a name from one address), `ip` (one address),
+    `otp` (wrong codes of one account)."""
+
+    kind = models.CharField(max_length=12)
+    key = models.CharField(max_length=128)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="signinthrottle_unique")]
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
 
 
 class AuditEvent(models.Model):

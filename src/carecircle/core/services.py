@@ -1,17 +1,10 @@
-"""Writes of the core: sign-in with lockout and second factor, tokens, regions, users."""
+"""Writes of the core: regions, users; sign-in, second factor and tokens (from core/credentials.py)."""
 
-import datetime
-import hashlib
-import secrets
 from typing import NamedTuple
 
-import pyotp
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, credentials, limits, regions, scope
@@ -20,95 +13,27 @@ from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.organisations import ORGANISATION_ROLES, OrganisationKind
 from carecircle.core.roles import Role
 
-
-class LoginRefused(Unauthenticated):
-    code = "login_refused"
-
-
-def sign_in_check(*, username: str, password: str, request=None) -> User:
-    """Check a password with the 等保 lockout rule; return the user or raise LoginRefused."""
-    user = User.objects.filter(username=username).first()
-    now = timezone.now()
-    if user is not None and user.is_locked(now):
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(_("账号已锁定，请%(m)d分钟后再试，或联系管理员解锁") % {"m": minutes})
-    authed = authenticate(request, username=username, password=password)
-    if authed is None:
-        if user is not None:
-            _count_failure(user, request)
-        raise LoginRefused(_("用户名或密码错误"))
-    if user.failed_logins:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    return authed
-
-
-def _count_failure(user: User, request) -> None:
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        user.failed_logins += 1
-        if user.failed_logins >= settings.CARECIRCLE_LOGIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + datetime.timedelta(minutes=settings.CARECIRCLE_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            audit.record(actor=None, action="user.locked", obj=user, request=request, system=user.username)
-        user.save(update_fields=["failed_logins", "locked_until"])
-
-
-def totp_verify(user: User, code: str) -> bool:
-    if not user.totp_enabled or not user.totp_secret:
-        return True
-    return pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1)
-
-
-def totp_begin(*, user: User) -> str:
-    """Start enrolling a second factor; returns the provisioning URI for an authenticator app."""
-    user.totp_secret = pyotp.random_base32()
-    user.totp_enabled = False
-    user.save(update_fields=["totp_secret", "totp_enabled"])
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="CareCircle")
-
-
-def totp_confirm(*, user: User, code: str, request=None) -> None:
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
-        raise InvalidInput(_("动态口令不正确"), field="code")
-    user.totp_enabled = True
-    user.save(update_fields=["totp_enabled"])
-    audit.record(actor=user, action="user.totp_enabled", obj=user, request=request)
-
-
-def token_create(*, user: User, name: str, days: int | None = 365, request=None) -> tuple[ApiToken, str]:
-    """Create an API token; the plain token is returned once and only its hash is stored."""
-    if not (name or "").strip():
-        raise InvalidInput(_("请填写令牌用途"), field="name")
-    plain = "cc_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name.strip()[:100],
-        prefix=plain[:8],
-        key_hash=hashlib.sha256(plain.encode()).hexdigest(),
-        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
-    )
-    audit.record(actor=user, action="token.create", obj=token, request=request, name=token.name)
-    return token, plain
-
-
-def token_user(plain: str) -> User | None:
-    digest = hashlib.sha256((plain or "").encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
-    now = timezone.now()
-    if token is None or (token.expires_at and token.expires_at < now) or not token.user.is_active:
-        return None
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-def token_revoke(*, user: User, token_id: int, request=None) -> None:
-    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
-    if token is None:
-        raise NotFound(_("令牌不存在"))
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit.record(actor=user, action="token.revoke", obj=token, request=request)
+# Signing in, the second factor and API tokens live in core/credentials.py: one path for every way
+# in (login page, Django admin, token endpoint). They are part of this module's interface.
+LoginRefused = credentials.LoginRefused
+SecondFactorRequired = credentials.SecondFactorRequired
+EnrolmentRequired = credentials.EnrolmentRequired
+SignIn = credentials.SignIn
+totp_required = credentials.totp_required
+second_factor_of = credentials.second_factor_of
+sign_in_check = credentials.sign_in_check
+sign_in_second_factor = credentials.sign_in_second_factor
+sign_in_complete = credentials.sign_in_complete
+token_obtain = credentials.token_obtain
+totp_begin = credentials.totp_begin
+totp_confirm = credentials.totp_confirm
+totp_disable = credentials.totp_disable
+totp_reset = credentials.totp_reset
+user_unlock = credentials.user_unlock
+token_create = credentials.token_create
+token_user = credentials.token_user
+token_revoke = credentials.token_revoke
+tokens_revoke_all = credentials.tokens_revoke_all
 
 
 class RegionWrite(NamedTuple):
@@ -129,7 +54,6 @@ def _require_region_write(actor, code: str, parent_code: str | None, exists: boo
     if exists:
         raise Forbidden(_("区划%(c)s不在您的管辖范围内，不能修改") % {"c": code}, field="code")
     raise Forbidden(_("不能新增区划%(c)s：其上级区划不在您的管辖范围内") % {"c": code}, field="code")
-
 
 
 @transaction.atomic

@@ -118,14 +118,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "carecircle.core.validators.ComplexityValidator"},
+    # zxcvbn's estimate (score 0-4, 3 = about 10^10 guesses); character classes alone let "aaaaaaaaaaA1" in.
+    {"NAME": "carecircle.core.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-# 等保 2.0 level 3: lock an account after repeated failures; end idle sessions.
+# 等保 2.0 level 3: lock after repeated failures; end idle sessions. Every way in (login page, the
+# Django admin's login, POST /api/v1/auth/token) counts in the database (core/throttle.py), within
+# windows of CARECIRCLE_LOCKOUT_MINUTES: a name from one address is locked after
+# CARECIRCLE_LOGIN_MAX_FAILURES, an address after ..._PER_ADDRESS (over any names), a name from every
+# address after ..._PER_ACCOUNT (the ceiling a stranger from one address cannot reach), the second
+# factor of an account after CARECIRCLE_OTP_MAX_FAILURES wrong codes.
 CARECIRCLE_LOGIN_MAX_FAILURES = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES", "5"))
+CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT", "50"))
+CARECIRCLE_OTP_MAX_FAILURES = int(os.environ.get("CARECIRCLE_OTP_MAX_FAILURES", "5"))
 CARECIRCLE_LOCKOUT_MINUTES = int(os.environ.get("CARECIRCLE_LOCKOUT_MINUTES", "15"))
+# The second factor (TOTP) is required of every account holding one of these permissions ("*"
+# wildcards; superusers hold them all); empty: not required of anyone. `carecircle demo` relaxes it
+# for its own demo accounts only (CARECIRCLE_TOTP_EXEMPT_USERNAMES, never read from the environment).
+CARECIRCLE_TOTP_REQUIRED_PERMISSIONS = [
+    p.strip() for p in os.environ.get("CARECIRCLE_TOTP_REQUIRED_PERMISSIONS", "pii.unmask,*.export").split(",")
+    if p.strip()
+]
+CARECIRCLE_TOTP_EXEMPT_USERNAMES: frozenset = frozenset()
+# API tokens expire after this many hours and stop working when the owner's password changes.
+CARECIRCLE_TOKEN_LIFETIME_HOURS = int(os.environ.get("CARECIRCLE_TOKEN_LIFETIME_HOURS", "12"))
 CARECIRCLE_IDLE_TIMEOUT_SECONDS = int(os.environ.get("CARECIRCLE_IDLE_TIMEOUT_SECONDS", "1800"))
 # Programmes of a payroll run computed at once on PostgreSQL (0: as many as the machine has cores).
 CARECIRCLE_PAYROLL_WORKERS = int(os.environ.get("CARECIRCLE_PAYROLL_WORKERS", "0"))

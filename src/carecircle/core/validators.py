@@ -17,3 +17,31 @@ class ComplexityValidator:
 
     def get_help_text(self):
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
+
+
+class StrengthValidator:
+    """A password's strength as zxcvbn estimates it (dictionaries, keyboard walks, repeats, dates,
+    l33t substitutions, the user's own name): at least `min_score` of 0-4. Character classes alone
+    accept "aaaaaaaaaaA1"; this does not."""
+
+    MAX_LENGTH = 72  # zxcvbn's own limit; longer passwords are judged by their first 72 characters
+
+    def __init__(self, min_score: int = 3):
+        self.min_score = min_score
+
+    def validate(self, password, user=None):
+        from zxcvbn import zxcvbn
+
+        inputs = [str(getattr(user, f, "") or "") for f in ("username", "display_name", "first_name",
+                                                            "last_name", "email")] if user else []
+        result = zxcvbn(password[: self.MAX_LENGTH], user_inputs=[i for i in inputs if i])
+        if result["score"] < self.min_score:
+            raise ValidationError(
+                _("密码太容易被猜到（强度%(score)d级，至少需要%(min)d级）：请避免常见单词、键盘顺序、重复字符、"
+                  "年份和自己的名字，可用几个不相关的词加数字和符号")
+                % {"score": result["score"], "min": self.min_score},
+                code="password_too_guessable",
+            )
+
+    def get_help_text(self):
+        return _("密码不能容易被猜到：请避免常见单词、键盘顺序、重复字符、年份和自己的名字")

@@ -1,20 +1,23 @@
 """Pages of the core: sign-in, home, account security, regions, audit, health."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import plugins, scope, selectors, services
+from carecircle.core import plugins, scope, selectors, services, signin
 from carecircle.core.errors import DomainError
 from carecircle.core.models import Region, User
 
@@ -26,36 +29,57 @@ def _safe_next(request, default="core:home"):
     return redirect(default).url
 
 
-def login_view(request):
+def _after_password(request, result, via: str):
+    """Where a session goes once the password was right: the code page, the set-up page, or in."""
+    signin.start(request, result.user, via=via)
+    if result.user.preferred_language:
+        request.session["_language"] = result.user.preferred_language
+    nxt = quote(_safe_next(request))
+    if result.second_factor == services.credentials.CODE:
+        return redirect(f"{reverse('core:otp')}?next={nxt}")
+    if result.second_factor == services.credentials.ENROL:
+        return redirect(f"{reverse('core:totp_setup')}?next={nxt}")
+    signin.second_factor_passed(request)  # none needed: the session is all the way in
+    services.sign_in_complete(user=result.user, request=request, via=via)
+    return HttpResponseRedirect(_safe_next(request))
+
+
+def login_view(request, extra_context=None):
+    """The login page, and the Django admin's login (core/admin.py): one form, one sign-in path."""
+    via = "admin" if request.path.startswith(reverse("admin:index")) else "page"
     error = None
     if request.GET.get("timeout"):
         error = _("长时间未操作，已自动退出，请重新登录")
     if request.method == "POST":
         try:
-            user = services.sign_in_check(
-                username=request.POST.get("username", ""), password=request.POST.get("password", ""), request=request
+            result = services.sign_in_check(
+                username=request.POST.get("username", ""), password=request.POST.get("password", ""),
+                request=request, via=via,
             )
         except DomainError as exc:
             error = exc.message
         else:
-            login(request, user)
-            if user.preferred_language:
-                request.session["_language"] = user.preferred_language
-            if user.totp_enabled:
-                request.session["needs_second_factor"] = True
-                return redirect(f"{redirect('core:otp').url}?next={_safe_next(request)}")
-            return HttpResponseRedirect(_safe_next(request))
+            return _after_password(request, result, via)
     return render(request, "core/login.html", {"error": error, "next": request.GET.get("next", "")})
 
 
 @login_required
 def otp_view(request):
+    if signin.status(request) == signin.OK:
+        return HttpResponseRedirect(_safe_next(request))
     error = None
     if request.method == "POST":
-        if services.totp_verify(request.user, request.POST.get("code", "")):
-            request.session.pop("needs_second_factor", None)
+        via = signin.via_of(request)
+        try:
+            services.sign_in_second_factor(
+                user=request.user, code=request.POST.get("code", ""), request=request, via=via
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            signin.second_factor_passed(request)
+            services.sign_in_complete(user=request.user, request=request, via=via)
             return HttpResponseRedirect(_safe_next(request))
-        error = _("动态口令不正确")
     return render(request, "core/otp.html", {"error": error, "next": request.GET.get("next", "")})
 
 
@@ -96,18 +120,36 @@ def token_revoke(request, token_id: int):
 
 @login_required
 def totp_setup(request):
+    """Set up the second factor (also the page a session must pass when its account requires one),
+    or switch it off with a current code."""
+    enrolling = signin.status(request) == signin.ENROL
     uri = None
-    if request.method == "POST" and request.POST.get("action") == "begin":
-        uri = services.totp_begin(user=request.user)
-    elif request.method == "POST" and request.POST.get("action") == "confirm":
-        try:
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "begin":
+            uri = services.totp_begin(user=request.user)
+        elif action == "confirm":
             services.totp_confirm(user=request.user, code=request.POST.get("code", ""), request=request)
+            signin.second_factor_passed(request)
+            if enrolling:
+                services.sign_in_complete(user=request.user, request=request, via=signin.via_of(request))
+                return HttpResponseRedirect(_safe_next(request))
             messages.success(request, _("动态口令已启用，下次登录时需要输入"))
             return redirect("core:account")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    secret = request.user.totp_secret if uri or request.method == "POST" else ""
-    return render(request, "core/totp.html", {"uri": uri, "secret": secret})
+        elif action == "disable":
+            services.totp_disable(user=request.user, code=request.POST.get("code", ""), request=request)
+            messages.success(request, _("动态口令已停用"))
+            if services.totp_required(request.user):
+                return redirect("core:totp_setup")
+            return redirect("core:account")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    user = request.user
+    secret = user.totp_secret if not user.totp_enabled and (uri or action == "confirm") else ""
+    return render(request, "core/totp.html", {
+        "uri": uri, "secret": secret, "enrolling": enrolling, "required": services.totp_required(user),
+        "next": request.GET.get("next", ""),
+    })
 
 
 @login_required
