@@ -28,7 +28,7 @@ NAMES = [
 ]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-STREET, STREET2, DISTRICT = "339901001000", "339901002000", "339901000000"
+STREET, STREET2, DISTRICT, CITY = "339901001000", "339901002000", "339901000000", "339900000000"
 SRC = Path(__file__).resolve().parents[2] / "src" / "carecircle"
 
 
@@ -125,7 +125,8 @@ def hostile(users, make_person):
     from carecircle.registry.services import status_add
     from tests.benefits.conftest import born
 
-    for code, name in ((STREET, NAMES[0]), (STREET2, NAMES[1]), (COMMUNITY_A, NAMES[2]), (DISTRICT, NAMES[3])):
+    for code, name in ((STREET, NAMES[0]), (STREET2, NAMES[1]), (COMMUNITY_A, NAMES[2]), (DISTRICT, NAMES[3]),
+                       (CITY, NAMES[4])):
         Region.objects.filter(code=code).update(name=name)
     defaults.install(actor=users["admin"], region_code="339900000000", valid_from=datetime.date(2020, 1, 1))
     for fund in Fund.objects.all():
@@ -176,7 +177,7 @@ def test_alarm_timeline_and_monthly_report(hostile, users, client_for):
     check_csv(r.content, must_contain=[NAMES[1], NAMES[3], NAMES[4]])  # title, note, operator's name
     r = client_for(users["district"]).get("/alarms/reports/monthly/?month=2026-03&format=csv")
     assert r.status_code == 200
-    check_csv(r.content, must_contain=[NAMES[0]])  # the street's name
+    check_csv(r.content, must_contain=[f"{NAMES[4]} / {NAMES[3]} / {NAMES[0]}"])  # city / district / street
 
 
 def test_indicator_workbook(hostile, users, client_for):
@@ -194,7 +195,7 @@ def test_import_rejection_report(users, city, client_for, django_capture_on_comm
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["姓名", "身份证号", "社区代码"])
-    for n, name in enumerate(NAMES):
+    for name in NAMES:
         w.writerow([name, "123", COMMUNITY_A])  # refused: the ID number is wrong
     w.writerow(["张三", id_number(datetime.date(1950, 1, 1), 7), "=1+1"])  # refused: the community code
     client = client_for(users["street"])

@@ -32,25 +32,28 @@ def small_demo_city():
 
 @pytest.mark.django_db(transaction=True)
 def test_public_map_shows_demo_facilities(browser, live_server, tmp_path):
+    from playwright.sync_api import expect
+
     from carecircle.facilities.models import Facility
 
     small_demo_city()
     operating = Facility.objects.filter(status=FilingStatus.FILED).count()
     assert operating > 20 and Facility.objects.exclude(status=FilingStatus.FILED).exists()
     page = browser.new_page()
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # no network here
     try:
         page.goto(f"{live_server.url}/map/")
         page.wait_for_selector("path.facility-marker")
-        page.wait_for_function(f"document.querySelectorAll('path.facility-marker').length === {operating}")
+        # locator waits, not wait_for_function: Playwright evaluates a string predicate with eval,
+        # which the page's Content-Security-Policy (script-src 'self') refuses
+        expect(page.locator("path.facility-marker")).to_have_count(operating)
         assert page.locator("#facility-table tbody tr").count() == operating
         page.locator("path.facility-marker").first.click(force=True)
         page.wait_for_selector(".leaflet-popup-content .popup h3")
         assert "开放时间" in page.inner_text(".leaflet-popup-content")
         page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
         page.goto(f"{live_server.url}/map/?kind=nursing_public")
-        page.wait_for_function("document.querySelectorAll('path.facility-marker').length > 0")
         expected = Facility.objects.filter(status=FilingStatus.FILED, kind="nursing_public").count()
-        page.wait_for_function(f"document.querySelectorAll('path.facility-marker').length === {expected}")
+        assert expected > 0
+        expect(page.locator("path.facility-marker")).to_have_count(expected)
     finally:
         page.close()

@@ -12,6 +12,8 @@ from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG
 
 @pytest.mark.django_db(transaction=True)
 def test_caregiver_checks_in_from_the_phone_page(browser, live_server, world, monkeypatch):
+    from playwright.sync_api import expect
+
     from carecircle.homecare import services, services_dispatch
 
     monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [])
@@ -29,7 +31,8 @@ def test_caregiver_checks_in_from_the_phone_page(browser, live_server, world, mo
         browser_login(page, live_server.url, "caregiver")
         day = timezone.localtime(start).date().isoformat()
         page.goto(f"{live_server.url}/homecare/visits/?day={day}")
-        page.wait_for_function("document.querySelector('form.evv input[name=latitude]').value !== ''")
+        # a locator wait: Playwright's string predicates use eval, which the page's CSP refuses
+        expect(page.locator("form.evv input[name=latitude]").first).not_to_have_value("")
         assert "上门助浴" in page.content()
         page.click("form.evv button:has-text('签到')")
         page.wait_for_load_state()

@@ -3,7 +3,6 @@ incident card and its one-click actions, hand-opened incidents for phone calls, 
 supervisor's service levels, timeline export and the monthly report."""
 
 import asyncio
-import csv
 import datetime
 import json
 import time
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from carecircle.alarms import events, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
-from carecircle.core import audit, scope
+from carecircle.core import audit, exports, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.registry import selectors as registry_selectors
 
@@ -194,7 +193,7 @@ def incident_timeline_csv(request, incident_id: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-timeline.csv"'
     response.write("\ufeff")
-    w = csv.writer(response)
+    w = exports.csv_writer(response)
     w.writerow([_("警情"), incident.pk, incident.title, incident.get_state_display(), incident.get_outcome_display()])
     w.writerow([_("时间"), _("距发生（秒）"), _("类别"), _("操作人"), _("内容")])
     for row in selectors.timeline_rows(incident):
@@ -281,7 +280,7 @@ def monthly_report(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="alarms-{raw}.csv"'
         response.write("\ufeff")
-        w = csv.writer(response)
+        w = exports.csv_writer(response)
         sources = list(rows[0]["by_source"]) if rows else []
         outcomes = list(rows[0]["by_outcome"]) if rows else []
         w.writerow([_("区划代码"), _("区划"), _("警情数"), *sources, *outcomes, _("未结案"), _("60秒接警率%"),

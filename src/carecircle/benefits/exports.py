@@ -1,12 +1,13 @@
 """Bank payment files (CSV / .xlsx) for approved batches: one row per payee, full numbers
 (the caller records the export in the audit trail)."""
 
-import csv
 import io
+from decimal import Decimal
 
 from django.db.models import Sum
 
 from carecircle.benefits.models import Batch, PayeeAccount, Payment, PaymentMethod
+from carecircle.core import exports
 from carecircle.registry.models import Person
 
 HEADER = ["序号", "姓名", "身份证号", "开户行", "账号", "金额（元）", "项目", "发放月份", "所属社区", "备注"]
@@ -39,34 +40,36 @@ def _with_people(chunk):
         yield people[r["person_id"]], accounts.get(r["person_id"]), r["total"]
 
 
+def _money(total) -> Decimal:
+    """An amount as a number with its two places (a number cell in .xlsx, 50.00 in CSV)."""
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
 def table(batch: Batch):
     cash = batch.programme.payment_method == PaymentMethod.CASH
     yield HEADER if cash else IN_KIND_HEADER
     for n, (person, account, total) in enumerate(rows(batch), start=1):
         if cash:
             yield [n, person.name, person.id_number, account.bank if account else "",
-                   account.account_number if account else "", f"{total:.2f}", batch.programme.name, batch.month,
+                   account.account_number if account else "", _money(total), batch.programme.name, batch.month,
                    person.region_code, "" if account else "未登记收款账户，请核实后发放至社会保障卡"]
         else:
-            yield [n, person.name, person.id_number, f"{total:.2f}", batch.programme.name, batch.month,
+            yield [n, person.name, person.id_number, _money(total), batch.programme.name, batch.month,
                    person.region_code, batch.programme.get_payment_method_display()]
 
 
 def bank_file(batch: Batch, fmt: str) -> tuple[bytes, int]:
+    """The file's bytes and its number of payees; every cell written through core.exports."""
     count = 0
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
+        wb = exports.workbook(write_only=True)
         ws = wb.create_sheet(title="发放清单")
         for row in table(batch):
-            ws.append(row)
+            exports.sheet_append(ws, row)
             count += 1
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue(), count - 1
+        return exports.xlsx_bytes(wb), count - 1
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = exports.csv_writer(buf)
     for row in table(batch):
         writer.writerow(row)
         count += 1

@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.carevisits import selectors, services
 from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
-from carecircle.core import scope
+from carecircle.core import exports, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.core.models import Region
 from carecircle.registry.selectors import person_age
@@ -220,7 +219,7 @@ def vulnerable_export(request):
     qs = scope.in_scope(qs, request.user, "carevisits.export")
     count = qs.count()
     services.vulnerable_export_audit(actor=request.user, rows=count, filters=params, request=request)
-    writer = csv.writer(_Echo())
+    writer = exports.csv_writer(_Echo())
     names = dict(Region.objects.values_list("code", "name"))
 
     def rows():

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from carecircle.core.csp import content_security_policy
 from carecircle.core.datadir import data_home, key_from_env_or_file, read_key, restrict_data_home
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,12 +55,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page from the server's own static files (otherwise ninja loads them from a CDN)
+    "csp",
     "carecircle.core",
     *[f"carecircle.{name}" for name in CARECIRCLE_MODULES],
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "carecircle.core.middleware.LanguageMiddleware",
@@ -156,6 +160,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Maps: a basemap from a tile service the deployment names (a URL template with {z}/{x}/{y}, on the
+# platform's own server or the intranet's); empty: no basemap, the maps draw on a plain background.
+# Nothing a page needs comes from outside the server unless named here.
+CARECIRCLE_MAP_TILES = os.environ.get("CARECIRCLE_MAP_TILES", "")
+CARECIRCLE_MAP_ATTRIBUTION = os.environ.get("CARECIRCLE_MAP_ATTRIBUTION", "")
+# Content-Security-Policy on every response (django-csp): scripts only from the server's own files
+# (no inline script, no event-handler attributes, no eval), nothing framed, no plug-ins. Styles keep
+# 'unsafe-inline' (style attributes in templates and the server-drawn SVG charts). See docs/security.md.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": content_security_policy(CARECIRCLE_MAP_TILES)}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # CARECIRCLE_HTTPS=1: the deployment runs behind HTTPS (a proxy that ends TLS and sets
 # X-Forwarded-Proto). Cookies travel over HTTPS only, browsers are told to use nothing else (HSTS,

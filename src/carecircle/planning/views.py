@@ -1,6 +1,4 @@
 import datetime
-import io
-import json
 
 import h3
 from django.contrib import messages
@@ -12,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import audit, regions, scope
+from carecircle.core import audit, exports, regions, scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import charts, coverage_services, defaults, projection, selectors, services
@@ -72,8 +70,8 @@ def indicator_detail(request, code: str, indicator_code: str):
               for c in row["children"] if c["latitude"] is not None or c["code"] in shapes]
     return render(request, "planning/indicator.html", {
         "board": board, "row": row, "day": day, "chart": mark_safe(chart),  # noqa: S308 - numbers only, labels escaped
-        "points_json": json.dumps(points, ensure_ascii=False), "colours": charts.COLOURS,
-        "centre": json.dumps([region.latitude or 30.27, region.longitude or 120.15]),
+        "map_data": {"points": points, "colours": charts.COLOURS,
+                     "centre": [region.latitude or 30.27, region.longitude or 120.15]},
     })
 
 
@@ -136,35 +134,32 @@ def snapshot(request, code: str):
 @login_required
 def export(request, code: str):
     """The dashboard of a region and its children as an Excel workbook (the export is audited)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     day = _day(request)
     board = selectors.dashboard(user=request.user, region_code=code, day=day)
-    wb = Workbook()
+    wb = exports.workbook()
     ws = wb.active
     ws.title = _("指标")
-    ws.append([_("区域"), board["region"]["name"], board["region"]["code"], _("日期"), day.isoformat()])
+    exports.sheet_append(ws, [_("区域"), board["region"]["name"], board["region"]["code"], _("日期"), day.isoformat()])
     header = [_("代码"), _("指标"), _("单位"), _("数值"), _("目标年份"), _("目标"), _("差距"), _("状态"), _("计算方法"), _("出处")]
-    ws.append(header)
+    exports.sheet_append(ws, header)
     for c in ws[2]:
         c.font = Font(bold=True)
     fills = {k: PatternFill("solid", fgColor=v.lstrip("#")) for k, v in charts.COLOURS.items()}
     for r in board["indicators"]:
         t = r["target"] or {}
-        ws.append([r["code"], r["name"], r["unit"], r["value"], t.get("year"), t.get("text"), r["gap"],
-                   r["status"], r["formula"], r["source"]])
+        exports.sheet_append(ws, [r["code"], r["name"], r["unit"], r["value"], t.get("year"), t.get("text"),
+                                  r["gap"], r["status"], r["formula"], r["source"]])
         ws.cell(row=ws.max_row, column=8).fill = fills[r["status"]]
     kids = wb.create_sheet(_("下级区域"))
     children = board["indicators"][0]["children"] if board["indicators"] else []
-    kids.append([_("代码"), _("指标")] + [c["name"] for c in children])
+    exports.sheet_append(kids, [_("代码"), _("指标")] + [c["name"] for c in children])
     for r in board["indicators"]:
-        kids.append([r["code"], r["name"]] + [c["value"] for c in r["children"]])
-    buf = io.BytesIO()
-    wb.save(buf)
+        exports.sheet_append(kids, [r["code"], r["name"]] + [c["value"] for c in r["children"]])
     audit.record(actor=request.user, action="planning.export", object_type="planning.indicatorvalue",
                  region_code=code, request=request, day=day.isoformat())
-    response = HttpResponse(buf.getvalue(),
+    response = HttpResponse(exports.xlsx_bytes(wb),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{code}-{day}.xlsx"'
     return response
@@ -226,6 +221,10 @@ def _hexes(cells):
     return out
 
 
+def _centre(region) -> list[float]:
+    return [getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]
+
+
 @login_required
 def coverage_detail(request, coverage_run_id: int):
     run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
@@ -237,11 +236,11 @@ def coverage_detail(request, coverage_run_id: int):
     top = selectors.coverage_top(user=request.user, run=run)
     region = Region.objects.filter(code=top["code"]).first()
     return render(request, "planning/coverage_detail.html", {
-        "run": run, "areas": areas, "top": top, "region": region, "cells_json": json.dumps(_hexes(cells)),
+        "run": run, "areas": areas, "top": top, "region": region,
+        "map_data": {"cells": _hexes(cells), "centre": _centre(region)},
         "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
         "group_label": coverage_services.GROUPS.get(run.group, run.group),
         "uncovered": sum(c["uncovered"] for c in cells),
-        "centre": json.dumps([getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]),
         "sitings": run.sitings.all()[:10],
         "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code),
     })
@@ -273,6 +272,5 @@ def siting_detail(request, siting_id: int):
     region = Region.objects.filter(code=row.region_code).first()
     return render(request, "planning/siting_detail.html", {
         "siting": row, "r": r, "regions": visible, "ratio": ratio,
-        "sites_json": json.dumps(r.get("sites", []), ensure_ascii=False),
-        "centre": json.dumps([getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]),
+        "map_data": {"sites": r.get("sites", []), "centre": _centre(region), "limit_m": r.get("limit_m", 0)},
     })
