@@ -99,6 +99,8 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                 cursor.execute(f"SELECT COUNT(*) FROM {quote(t.table)} WHERE {quote(t.pk)} <= %s", [last])
                 done = cursor.fetchone()[0]
         count = 0
+        if progress:
+            progress(t.label, done, total)  # the table starts (after a resume: where it stopped)
         while True:
             with transaction.atomic(using=using):
                 state = _state(using)
@@ -139,11 +141,14 @@ class Progress:
     """Prints "table done/total (pct) rate/s" at most every half second and at each table's end."""
 
     def __init__(self, write):
-        self.write, self.last, self.start = write, 0.0, time.monotonic()
+        self.write, self.last, self.start, self.label, self.first = write, 0.0, time.monotonic(), "", 0
 
     def __call__(self, label: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if label != self.label:  # each table's rate from its own start
+            self.label, self.start, self.first = label, now, done
+        done_here = done - self.first
         if now - self.last >= 0.5 or done >= total:
             self.last = now
-            rate = done / max(now - self.start, 1e-6)
+            rate = done_here / max(now - self.start, 1e-6)
             self.write(f"  {label} {done:,}/{total:,} ({100 * done / max(total, 1):.0f}%) {rate:,.0f} 行/秒")
