@@ -300,9 +300,10 @@ def discharge(request, stay_id: int):
 def waiting_add(request, facility_id: int):
     # Public institutions are public knowledge (the map): a community worker may register one of
     # their elders at any of them of their district; the service checks the reach over the person.
+    # Organisation roles register no one (they act for their institution, not for residents).
     scope.require_perm(request.user, "facilities.waiting")
     facility = Facility.objects.filter(pk=facility_id, kind__in=PUBLIC_KINDS, status=FilingStatus.FILED).first()
-    if facility is None or not any(facility.region_code.startswith(p[:6]) for p in scope.prefixes(request.user, "facilities.waiting")):
+    if facility is None or not any(facility.region_code.startswith(p[:6]) for p in waiting.registrar_prefixes(request.user)):
         raise NotFound()
     form = PersonPickForm(request.POST)
     try:

@@ -264,7 +264,7 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
 # ------------------------------------------------------------------ reads
 
 
-def _person_prefixes(user) -> list[str]:
+def registrar_prefixes(user) -> list[str]:
     """Region prefixes over which `user` registers elders on waiting lists: staff grants only (a
     provider admin acts for their institution, not for the residents of their region)."""
     return [regions.prefix_of(region) for role, region in user.grants.values_list("role", "region_id")
@@ -272,12 +272,12 @@ def _person_prefixes(user) -> list[str]:
 
 
 def _reaches_person(user, region_code: str) -> bool:
-    return any(region_code.startswith(p) for p in _person_prefixes(user))
+    return any(region_code.startswith(p) for p in registrar_prefixes(user))
 
 
 def entries_for(*, user):
     """Waiting entries a staff user may see: of facilities in scope, or of persons in their region."""
-    parts = [Q(person_region_code__startswith=p) for p in _person_prefixes(user)]
+    parts = [Q(person_region_code__startswith=p) for p in registrar_prefixes(user)]
     by_facility = scope_q(user, "facilities.waiting", "facility__")
     if by_facility is not None:
         parts.append(by_facility)
