@@ -133,7 +133,7 @@ def monthly(due=None):
     monthly_dues.append(timezone.localtime(due).strftime("%Y-%m"))
 
 
-@tasks.periodic(datetime.timedelta(hours=1), name="tests.hourly_flaky")
+@tasks.periodic(datetime.timedelta(hours=1), name="tests.hourly_flaky", catch_up=0)  # retries only, no catch-up
 def hourly_flaky():
     if flaky["failures"] > 0:
         flaky["failures"] -= 1
