@@ -264,6 +264,10 @@ def test_pages_work_under_the_policy(browser, live_server, users):
         page.wait_for_url(re.compile(r"state="))
         page.goto(f"{live_server.url}/admin/core/region/")
         page.wait_for_selector("#result_list, #changelist")
+        page.goto(f"{live_server.url}/admin/core/user/{users['street'].pk}/change/")
+        page.wait_for_selector("#user_form")
+        page.goto(f"{live_server.url}/api/v1/docs")  # Swagger UI from the server's own static files
+        page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
         page.goto(f"{live_server.url}/map/")
         page.wait_for_selector(".leaflet-container")
         assert not blocked, blocked
