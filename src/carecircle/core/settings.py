@@ -9,6 +9,7 @@ CARECIRCLE_KEYS       keys folder (default: the data folder's name + "-keys", be
 CARECIRCLE_DEBUG      "1" for development
 CARECIRCLE_ALLOWED_HOSTS  comma-separated
 CARECIRCLE_PAYROLL_WORKERS  programmes of a payroll run computed at once (PostgreSQL; default: cores)
+CARECIRCLE_MAP_TILES  the basemap's tile URL template ({z}/{x}/{y}), a service inside the network (default: none)
 """
 
 import os
