@@ -1,16 +1,17 @@
 from django.contrib import admin
 
 from carecircle.alarms.models import Device, Incident, Policy
+from carecircle.core.admin_audit import AuditedAdmin
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdmin):
     list_display = ["region_prefix", "group_window_seconds", "supervisor_after_seconds", "street_after_seconds",
                     "responder_confirm_seconds", "inactivity_hours", "high_priority"]
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(AuditedAdmin):
     list_display = ["serial", "kind", "region_code", "heartbeat_seconds", "last_heartbeat_at", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["serial"]
@@ -19,7 +20,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AuditedAdmin):
     list_display = ["id", "title", "priority", "state", "opened_at", "acknowledged_at", "outcome"]
     list_filter = ["state", "source"]
     raw_id_fields = ["person", "device", "operator"]

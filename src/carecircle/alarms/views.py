@@ -188,15 +188,16 @@ def responder_confirm(request, responder_id: int):
 @login_required
 def incident_timeline_csv(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    timeline = list(selectors.timeline_rows(incident))
     audit.record(actor=request.user, action="alarms.timeline_export", obj=incident, request=request,
-                 purpose=_("导出警情时间线"))
+                 purpose=_("导出警情时间线"), rows=len(timeline))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-timeline.csv"'
     response.write("\ufeff")
     w = exports.csv_writer(response)
     w.writerow([_("警情"), incident.pk, incident.title, incident.get_state_display(), incident.get_outcome_display()])
     w.writerow([_("时间"), _("距发生（秒）"), _("类别"), _("操作人"), _("内容")])
-    for row in selectors.timeline_rows(incident):
+    for row in timeline:
         w.writerow([row["at"], row["seconds"], row["kind"], row["actor"], row["text"]])
     return response
 

@@ -1,9 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import audit, services, views
+from carecircle.core import services, views
+from carecircle.core.admin_audit import AuditedAdmin
 from carecircle.core.models import ApiToken, AuditEvent, Region, RoleGrant, User
 
 
@@ -28,7 +30,7 @@ class PasswordSetForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class CareCircleUserAdmin(UserAdmin):
+class CareCircleUserAdmin(AuditedAdmin, UserAdmin):
     inlines = [RoleGrantInline]
     list_display = ["username", "display_name", "is_active", "totp_enabled"]
     fieldsets = UserAdmin.fieldsets + (
@@ -48,33 +50,21 @@ class CareCircleUserAdmin(UserAdmin):
         for user in queryset:
             services.totp_reset(actor=request.user, user=user, request=request)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit.record(actor=request.user, action="user.change" if change else "user.create", obj=obj,
-                     request=request, fields=sorted(form.changed_data))
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.has_changed():
-            audit.record(actor=request.user, action="role.change", obj=form.instance, request=request,
-                         grants=[f"{g.role}@{g.region_id}" for g in form.instance.grants.all()])
+    def audit_detail(self, obj) -> dict:
+        # The account's grants after the write (the admin logs after saving the inline rows).
+        return {"grants": [f"{g.role}@{g.region_id}" for g in obj.grants.all()]} if obj.pk else {}
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
     list_filter = ["level"]
     raw_id_fields = ["parent"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit.record(actor=request.user, action="region.change" if change else "region.create", obj=obj,
-                     object_id=obj.code, region_code=obj.code, request=request)
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdmin):
     """Read-only: the trail can be searched, never changed."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "purpose", "ip"]
@@ -92,6 +82,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["key_hash", "prefix"]
+
+
+# Django's own Group model, registered again so that its writes are audited like every other.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    pass

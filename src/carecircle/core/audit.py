@@ -1,5 +1,7 @@
 """Writing the audit trail. Every service that writes calls `record`; so does every unmasking."""
 
+from contextlib import contextmanager
+
 from carecircle.core.models import AuditEvent
 
 
@@ -37,3 +39,29 @@ def record(
         purpose=purpose[:200],
         detail=detail,
     )
+
+
+@contextmanager
+def purge_allowed(using: str = "default"):
+    """Let this connection empty the audit table while the block runs (migration core/0005): on
+    SQLite by registering the function the DELETE trigger asks for, on PostgreSQL by a session
+    setting the TRUNCATE trigger reads. Only for emptying a whole database on purpose —
+    `carecircle generate --fresh` and the test suite's flush; nothing else in src/ may call it
+    (tests/core/test_audit_complete.py)."""
+    from django.db import connections
+
+    connection = connections[using]
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("carecircle_audit_purge", 0, lambda: 1)
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET carecircle.audit_purge = 'on'")
+    try:
+        yield
+    finally:
+        if connection.vendor == "sqlite" and connection.connection is not None:
+            connection.connection.create_function("carecircle_audit_purge", 0, lambda: 0)
+        elif connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET carecircle.audit_purge")

@@ -4,6 +4,7 @@ rules and per-region policies. Orders, visits and statements change only through
 
 from django.contrib import admin
 
+from carecircle.core.admin_audit import AuditedAdmin
 from carecircle.homecare.models import (
     CostShareLine,
     CostShareRule,
@@ -26,13 +27,13 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(ServiceCategory)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ["code", "name", "order", "meal_help"]
     inlines = [ItemInline]
 
 
 @admin.register(ServiceItem)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(AuditedAdmin):
     list_display = ["code", "name", "category", "unit", "duration_minutes", "basic_list", "min_level", "active"]
     list_filter = ["category", "basic_list", "active"]
 
@@ -48,14 +49,14 @@ class PriceInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedAdmin):
     list_display = ["name", "licence_no", "region_code", "credit_grade", "active"]
     search_fields = ["name", "licence_no"]
     inlines = [AreaInline, PriceInline]
 
 
 @admin.register(GuidePrice)
-class GuidePriceAdmin(admin.ModelAdmin):
+class GuidePriceAdmin(AuditedAdmin):
     list_display = ["region_code", "item", "price", "valid_from", "valid_to"]
 
 
@@ -65,17 +66,17 @@ class ShareLineInline(admin.TabularInline):
 
 
 @admin.register(CostShareRule)
-class CostShareRuleAdmin(admin.ModelAdmin):
+class CostShareRuleAdmin(AuditedAdmin):
     list_display = ["name", "region_code", "category", "valid_from", "valid_to"]
     inlines = [ShareLineInline]
 
 
 @admin.register(ServicePolicy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdmin):
     list_display = ["region_code", "evv_max_distance_m", "evv_min_duration_ratio", "complaint_deadline_hours",
                     "escalate_before_minutes", "travel_speed_kmh"]
 
 
 @admin.register(FundingRule)
-class FundingRuleAdmin(admin.ModelAdmin):
+class FundingRuleAdmin(AuditedAdmin):
     list_display = ["programme_code", "category", "basic_list_only", "source"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from carecircle.core.admin_audit import AuditedAdmin
 from carecircle.registry.models import ImportJob, Person, PersonStatus
 
 
@@ -11,7 +12,7 @@ class StatusInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     """View only, masked values only: changes go through the staff pages, which check scope and
     write the audit trail; unmasking too."""
 
@@ -33,6 +34,6 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedAdmin):
     list_display = ["file_name", "created_by", "created_at", "state", "created_count", "rejected_count"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]

@@ -8,7 +8,6 @@ from carecircle.core.errors import NotFound
 from carecircle.core.limits import Id, Latitude, Limit, Longitude, Offset
 from carecircle.core.selectors import audit_row
 from carecircle.registry import selectors, services
-from carecircle.registry.imports import rejections_csv
 from carecircle.registry.models import ImportJob, PersonStatus
 
 router = Router(tags=["registry"])
@@ -192,7 +191,8 @@ def import_detail(request, job_id: Id):
 @router.get("/imports/{job_id}/rejections.csv")
 def import_rejections(request, job_id: Id):
     job = selectors.import_job_get(user=request.user, job_id=job_id)
-    response = HttpResponse(rejections_csv(job), content_type="text/csv; charset=utf-8")
+    body = services.import_rejections_export(actor=request.user, job=job, request=request)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
     return response
 

@@ -338,3 +338,15 @@ def import_retry(*, actor, job_id: int, request=None):
                  resume_row=job.resume_row)
     enqueue(tasks.import_people, job_id=job.pk)
     return job
+
+
+def import_rejections_export(*, actor, job, request=None) -> bytes:
+    """An import's rejection report (names and reasons of the refused rows) as a CSV download: a
+    file with personal data, so every download is audited with who, which job and how many rows.
+    The caller found the job through selectors.import_job_get (scope)."""
+    from carecircle.registry.imports import rejections_csv
+
+    body = rejections_csv(job)
+    audit.record(actor=actor, action="import.rejections_download", obj=job, request=request,
+                 rows=len(job.rejections or []), file=job.file_name)
+    return body

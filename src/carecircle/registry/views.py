@@ -197,7 +197,8 @@ def import_retry(request, job_id: int):
 @login_required
 def import_rejections(request, job_id: int):
     job = selectors.import_job_get(user=request.user, job_id=job_id)
-    response = HttpResponse(imports.rejections_csv(job), content_type="text/csv; charset=utf-8")
+    body = services.import_rejections_export(actor=request.user, job=job, request=request)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejections.csv"'
     return response
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from carecircle.core import demo, names, plugins
+from carecircle.core import audit, demo, names, plugins
 from carecircle.core.datadir import data_home
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.roles import Role
@@ -29,7 +29,9 @@ class Command(BaseCommand):
         if not 0 < scale <= 2:
             raise CommandError("--scale 应在 0 到 2 之间（1 = 260万老年人）")
         if fresh:
-            call_command("flush", interactive=False, verbosity=0)
+            # Empties everything, the audit trail too: the one command that may (migration core/0005).
+            with audit.purge_allowed():
+                call_command("flush", interactive=False, verbosity=0)
             # flush also empties the reference data that migrations load (catalogues, standards…):
             # each module that has some loads it again through its idempotent reference.ensure().
             for module in plugins.optional_submodules("reference"):
