@@ -75,6 +75,25 @@ def _rotate_value(old_key: str, new_key: str, token: str, where: str) -> tuple[s
     return vault.encrypt_with(new_key, plain), plain
 
 
+def _write(cursor, connection, t, rows: list[list]) -> None:
+    """rows: [new values of the encrypted columns..., of the blind indexes..., pk]. PostgreSQL: one
+    UPDATE ... FROM (VALUES ...) per batch (a statement per row costs a round trip each);
+    SQLite: executemany, which runs in-process."""
+    quote = connection.ops.quote_name
+    targets = [*t.encrypted, *(index for index, _src in t.blind_indexes)]
+    if connection.vendor == "postgresql":
+        row = "(" + ", ".join(["%s"] * (len(targets) + 1)) + ")"
+        names = ", ".join(quote(c) for c in [*targets, "rotated_pk"])
+        cursor.execute(
+            f"UPDATE {quote(t.table)} AS t SET {', '.join(f'{quote(c)} = v.{quote(c)}' for c in targets)} "
+            f"FROM (VALUES {', '.join([row] * len(rows))}) AS v({names}) WHERE t.{quote(t.pk)} = v.rotated_pk",
+            [value for r in rows for value in r],
+        )
+        return
+    assignments = ", ".join(f"{quote(c)} = %s" for c in targets)
+    cursor.executemany(f"UPDATE {quote(t.table)} SET {assignments} WHERE {quote(t.pk)} = %s", rows)
+
+
 def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int = BATCH,
         progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Re-encrypt everything from where the rotation stopped; switch the fingerprint at the end.
@@ -86,8 +105,6 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
     for t in vault_tables():
         columns = list(t.encrypted)
         select = f"SELECT {quote(t.pk)}, {', '.join(quote(c) for c in columns)} FROM {quote(t.table)}"
-        assignments = [f"{quote(c)} = %s" for c in columns] + [f"{quote(i)} = %s" for i, _src in t.blind_indexes]
-        update = f"UPDATE {quote(t.table)} SET {', '.join(assignments)} WHERE {quote(t.pk)} = %s"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(t.table)}")
             total = cursor.fetchone()[0]
@@ -119,7 +136,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                         indexes = [vault.blind_index_with(new_key, plain[src]) if plain[src] else ""
                                    for _i, src in t.blind_indexes]
                         params.append([*(tok for tok, _p in rotated), *indexes, pk])
-                    cursor.executemany(update, params)
+                    _write(cursor, connection, t, params)
                 state.rotation_progress = {**state.rotation_progress, t.label: rows[-1][0]}
                 state.save(update_fields=["rotation_progress"])
             count += len(rows)
