@@ -174,8 +174,8 @@ def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out=None) -> st
             raise KeyRefused(missing_message(""))
         if not decrypts(key, token):
             raise KeyRefused(mismatch_message("", key))
-    elif record and _state_table_exists(using) and not key:
-        key = _create_key(out)
+    elif record and not key:
+        key = _create_key(out)  # before the first migrate too: a data migration may encrypt
     if record and key and _state_table_exists(using):
         _record(vault.fingerprint(key), using)
     return vault.fingerprint(key)
