@@ -181,6 +181,33 @@ def test_celery_pool_process_killed_during_the_monthly_payroll_is_redelivered_an
     assert_paid_once(s, report)
 
 
+@pytest.mark.redis
+def test_celery_worker_killed_whole_during_the_payroll_the_restarted_beat_sweeps_the_slot_up(scratch, redis_url):
+    """The whole worker (main process, pool and beat) killed: its message stays unacknowledged
+    until the visibility timeout, but the restarted worker's beat sweeps the abandoned slot up."""
+    s = scratch
+    env = dict(s["env"], CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
+               HARNESS_QUEUE=f"kill-test-{uuid.uuid4().hex[:8]}")
+    first = start(env, "worker", "--concurrency=1", log=s["log"])
+    try:
+        time.sleep(1)
+        harness(env, "send-payroll")
+        stalled_pid(s)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        stop(first)
+    assert list(Path(s["env"]["CARECIRCLE_HOME"]).glob("celerybeat-schedule*"))  # in the data folder
+    second = start(env, "worker", "--concurrency=1", log=s["log"])
+    try:
+        report = wait_for(lambda: (r := harness(env, "report")) and
+                          (this_months_run(r, s["month"]) or {}).get("state") == "done" and r,
+                          240, "the sweep to finish the payroll", s["log"])
+    finally:
+        stop(second)
+    assert_paid_once(s, report)
+
+
 def test_two_schedulers_and_a_redelivered_run_run_a_slot_once(scratch):
     s = scratch
     out = s["tmp"] / "ran.txt"
