@@ -282,3 +282,28 @@ def test_weak_passwords_are_refused_with_a_chinese_message():
     assert any("太容易被猜到" in m for m in refused.value.messages)
     validate_password("CareCircle#2026")  # the demo's password
     validate_password("Kangyang#2026x")
+
+
+# ---------------------------------------------------------------- the demo
+
+def test_demo_relaxes_the_second_factor_for_its_own_accounts_only_and_says_so(users, monkeypatch):
+    import io
+
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+
+    from carecircle.core.management.commands import demo as demo_command
+
+    monkeypatch.setattr(django_settings, "CARECIRCLE_TOTP_EXEMPT_USERNAMES", frozenset())  # restored after
+    ran = []
+    monkeypatch.setattr(demo_command, "call_command", lambda name, *a, **k: ran.append(name))
+    monkeypatch.setattr(demo_command.keyring, "check", lambda out: None)
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert ran[-1] == "serve"
+    assert "不要求动态口令" in out.getvalue()
+    # The demo's admin signs in with a password; an account that is not one of the demo's does not.
+    client = Client()
+    page_login(client, "admin", PASSWORD)
+    assert works(client)
+    assert "/accounts/totp/" in page_login(Client(), "district_b", PASSWORD)["Location"]

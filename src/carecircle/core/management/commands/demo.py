@@ -1,6 +1,7 @@
 import io
 import json
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -38,8 +39,15 @@ class Command(BaseCommand):
         else:
             self.stdout.write("已有模拟城市，跳过生成。")
         self.stdout.write(f"\n登录账号（密码均为 {demo.DEMO_PASSWORD}）：")
-        for role, username, _password, where in self.accounts():
+        accounts = self.accounts()
+        for role, username, _password, where in accounts:
             self.stdout.write(f"  {username:<10} {role} · {where}")
+        # The second factor that roles able to unmask or export must have is relaxed for these demo
+        # accounts only, and only in this process (the server below runs in it); `carecircle serve`
+        # on the same data asks it of them again.
+        settings.CARECIRCLE_TOTP_EXEMPT_USERNAMES = frozenset(username for _r, username, _p, _w in accounts)
+        self.stdout.write("\n注意：演示模式下，以上演示账号登录时不要求动态口令（双因素认证）。正式部署中，"
+                          "可查看完整个人信息或导出个人信息的账号必须先启用动态口令。")
         self.stdout.write(f"\n打开 http://{host}:{port}/ 登录。\n")
         if not no_serve:
             call_command("serve", host=host, port=port)
