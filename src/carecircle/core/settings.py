@@ -201,8 +201,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # An uploaded import file (full ID numbers, phones, addresses) is deleted this many hours after
-# its import finished (0: at once); registry.tasks.purge_uploads removes what is due.
+# its import finished (0: at once); a failed import's file is kept CARECIRCLE_UPLOAD_RETRY_HOURS for
+# a retry. registry.tasks.purge_uploads removes what is due (registry/uploads.py).
 CARECIRCLE_UPLOAD_RETENTION_HOURS = int(os.environ.get("CARECIRCLE_UPLOAD_RETENTION_HOURS", "0"))
+CARECIRCLE_UPLOAD_RETRY_HOURS = int(os.environ.get("CARECIRCLE_UPLOAD_RETRY_HOURS", "24"))
 # A caregiver's check-in this many minutes before a booked slot or after it needs no reason; outside
 # it the check-in needs one and the visit is flagged for review (homecare/evv.py).
 CARECIRCLE_CHECKIN_WINDOW_MINUTES = int(os.environ.get("CARECIRCLE_CHECKIN_WINDOW_MINUTES", "60"))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import leases
+from carecircle.registry import uploads
 from carecircle.registry.models import ImportJob
 
 log = logging.getLogger("carecircle.tasks")
@@ -78,7 +79,9 @@ def job_run(job: ImportJob, progress=None) -> ImportJob:
             heartbeat_at=timezone.now()))
 
     with leases.Renewer(beat, heartbeat_every(), f"import-{job.pk}"):
-        return import_run(job, job.created_by, progress)
+        job = import_run(job, job.created_by, progress)
+    uploads.after_import(job)  # a finished import's uploaded file is deleted (retention)
+    return job
 
 
 def jobs_recover(now: datetime | None = None) -> dict[str, list[int]]:

@@ -162,6 +162,7 @@ class ImportJob(models.Model):
     origin = models.CharField(max_length=8, choices=[("web", _("网页上传")), ("cli", _("命令行"))], default="web")
     owner = models.CharField(max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)  # registry/uploads.py
     attempts = models.PositiveSmallIntegerField(default=0)
     resume_row = models.PositiveIntegerField(default=0)
 

@@ -276,23 +276,13 @@ def family_contact_add(
 def import_start(*, actor, uploaded_file, request=None):
     """Check an uploaded file's structure, keep it, and start the import in the background.
     A file that is not ours is refused here and nothing is created."""
-    import uuid
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from carecircle.registry import imports, tasks
+    from carecircle.registry import imports, tasks, uploads
     from carecircle.core.tables import check_upload, upload_suffix
     from carecircle.registry.models import ImportJob
 
     scope.require_perm(actor, "registry.import")
     name = check_upload(uploaded_file)  # size limit; the name is shown, never used as a path
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}{upload_suffix(name)}"
-    with stored.open("wb") as out:
-        for chunk in uploaded_file.chunks():
-            out.write(chunk)
+    stored = uploads.store(uploaded_file, suffix=upload_suffix(name))  # owner-only; deleted after the import
     try:
         total = imports.inspect_file(stored)
     except imports.FileRejected:

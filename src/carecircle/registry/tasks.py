@@ -20,3 +20,11 @@ def recover_imports():
     from carecircle.registry import importjobs
 
     importjobs.jobs_recover()
+
+
+@periodic(timedelta(hours=1), name="registry.purge_uploads")
+def purge_uploads():
+    """Uploaded import files whose retention ran out are deleted (registry/uploads.py)."""
+    from carecircle.registry import uploads
+
+    uploads.purge()
