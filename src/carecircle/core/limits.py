@@ -34,7 +34,6 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 ID_MAX = 2**63 - 1  # a bigint primary key
 OFFSET_MAX = 10_000_000  # more than any list holds
 COUNT_MAX = 1_000_000  # beds, places, staff, minutes, seconds…: anything counted in one record
-PERCENT_MAX = Decimal("100")
 
 
 def upload_max_bytes() -> int:
@@ -58,11 +57,10 @@ def upload_max_ratio() -> int:
 def money_for(model, field_name: str):
     """The API type of an amount stored in `model.field_name`: 0 to the field's maximum, 2 places."""
     digits = model._meta.get_field(field_name).max_digits
-    return Annotated[Decimal, Field(ge=0, le=money_max(digits), max_digits=digits, decimal_places=MONEY_PLACES)]
+    return Annotated[Decimal, Field(ge=0, le=money_max(digits), decimal_places=MONEY_PLACES)]
 
 
-Money = Annotated[Decimal, Field(ge=0, le=MONEY_MAX, max_digits=12, decimal_places=MONEY_PLACES)]
-Percent = Annotated[Decimal, Field(ge=0, le=PERCENT_MAX, max_digits=5, decimal_places=2)]
+Money = Annotated[Decimal, Field(ge=0, le=MONEY_MAX, decimal_places=MONEY_PLACES)]
 Latitude = Annotated[float, Field(ge=LATITUDE_MIN, le=LATITUDE_MAX)]
 Longitude = Annotated[float, Field(ge=LONGITUDE_MIN, le=LONGITUDE_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]

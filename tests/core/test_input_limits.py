@@ -1,0 +1,129 @@
+"""Input limits at the API (issue 13): every number the API takes has bounds in its schema, so a
+value out of range is a 422 with a Chinese message naming the field, never a 500 and never a stored
+value that breaks later reads; one schema name means one schema in the OpenAPI document."""
+
+import pytest
+
+from carecircle.core.api import api
+from carecircle.core.errors import InvalidInput
+from carecircle.core.limits import (
+    LATITUDE_MAX,
+    LONGITUDE_MIN,
+    check_coordinates,
+    check_money,
+    money_max,
+)
+
+
+def _openapi() -> dict:
+    return api.get_openapi_schema(path_prefix="/api/v1/")
+
+
+def _unbounded(doc: dict) -> list[str]:
+    components = doc.get("components", {}).get("schemas", {})
+
+    def resolve(s):
+        while isinstance(s, dict) and "$ref" in s:
+            s = components[s["$ref"].split("/")[-1]]
+        return s
+
+    found = []
+
+    def walk(s, where):
+        s = resolve(s)
+        if not isinstance(s, dict):
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in s.get(key, []):
+                walk(sub, where)
+        if s.get("type") in ("integer", "number"):
+            low = "minimum" in s or "exclusiveMinimum" in s
+            high = "maximum" in s or "exclusiveMaximum" in s
+            if not (low and high):
+                found.append(where)
+        for name, sub in s.get("properties", {}).items():
+            walk(sub, f"{where}.{name}")
+        if s.get("type") == "array":
+            walk(s.get("items", {}), f"{where}[]")
+
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            for p in op.get("parameters", []):
+                walk(p.get("schema", {}), f"{method.upper()} {path} {p['in']}:{p['name']}")
+            for content in op.get("requestBody", {}).get("content", {}).values():
+                walk(content.get("schema", {}), f"{method.upper()} {path} body")
+    return found
+
+
+def test_every_number_the_api_takes_is_bounded():
+    assert _unbounded(_openapi()) == []
+
+
+def test_each_schema_name_is_one_schema():
+    """The payroll request body was documented with the coverage run's schema (both were `RunIn`):
+    ninja names components by class name, so two classes of one name share one component."""
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+
+    def visit(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("carecircle."):
+                where = f"{sub.__module__}.{sub.__qualname__}"
+                if seen.setdefault(sub.__name__, where) != where:
+                    clashes.append((seen[sub.__name__], where))
+            visit(sub)
+
+    _openapi()  # every module's api imported
+    visit(Schema)
+    assert clashes == []
+    body = _openapi()["paths"]["/api/v1/benefits/payrolls"]["post"]["requestBody"]["content"]["application/json"]
+    ref = body["schema"]["$ref"].split("/")[-1]
+    fields = _openapi()["components"]["schemas"][ref]["properties"]
+    assert {"month", "programme", "lookback"} <= set(fields) and "minutes" not in fields
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/api/v1/carevisits/coverage?region_code=339901000000&year=117062686&month=1", "year"),
+    ("/api/v1/carevisits/vulnerable?offset=9999999999999999999", "offset"),
+    ("/api/v1/persons?offset=9999999999999999999", "offset"),
+    ("/api/v1/persons/99999999999999999999", "person_id"),
+    ("/api/v1/carevisits/worklist?year=2026&month=13", "month"),
+])
+def test_out_of_range_query_values_are_a_422_naming_the_field(users, client_for, url, field):
+    r = client_for(users["admin"]).get(url)
+    assert r.status_code == 422, r.content[:300]
+    body = r.json()
+    assert body["errors"][0]["field"] == field
+    assert field in body["message"] and body["message"].startswith("输入有误")
+
+
+def test_a_latitude_out_of_china_is_refused_everywhere(users, client_for, tmp_path):
+    from carecircle.core.region_import import region_import
+    from carecircle.core.services import region_upsert
+    from tests.conftest import COMMUNITY_A
+
+    r = client_for(users["admin"]).post("/api/v1/persons", {
+        "name": "张三", "id_number": "330106195003071234", "region_code": COMMUNITY_A, "latitude": 1e300,
+        "longitude": 120.1}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "latitude"
+    path = tmp_path / "regions.csv"
+    path.write_text("区划代码,名称,纬度,经度\n339901001003,新社区,1e300,120.1\n", encoding="utf-8")
+    result = region_import(path, actor=users["admin"])
+    assert result["rejected"][0]["field"] == "纬度" and "纬度" in result["rejected"][0]["reason"]
+    with pytest.raises(InvalidInput):
+        region_upsert(actor=users["admin"], code="339901001003", name="新社区", latitude=30.2, longitude=1e300)
+
+
+def test_the_checks_in_core():
+    assert check_coordinates(None, None) == (None, None)
+    assert check_coordinates(LATITUDE_MAX, LONGITUDE_MIN) == (LATITUDE_MAX, LONGITUDE_MIN)
+    for lat, lng in ((1e300, 120), (30, float("inf")), (float("nan"), 120), (-30, 120)):
+        with pytest.raises(InvalidInput):
+            check_coordinates(lat, lng)
+    assert check_money("12.345", "amount") == check_money("12.35", "amount")
+    assert money_max(8) == check_money("999999.99", "monthly_fee", max_digits=8)
+    for bad in ("1000000", "NaN", "Infinity", "abc", "-1"):
+        with pytest.raises(InvalidInput):
+            check_money(bad, "monthly_fee", max_digits=8)
