@@ -124,7 +124,7 @@ def test_reasons_name_conditions_and_sources(funded, make_person, users):
     assert not no["eligible"] and no["reasons"] == ["不符合对象条件"]
     age = engine.age_on(person.birth_date, NOV)
     assert no["trace"][0] == {"condition": "age >= 80", "result": False, "facts": {"age": age}, "part": "对象条件"}
-    assert no["facts"]["age"]["source"].startswith("出生日期")
+    assert no["facts"]["age"]["source"].startswith("出生年月")
 
 
 def test_entitlements_for_contract(funded, make_person):

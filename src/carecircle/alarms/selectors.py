@@ -45,7 +45,7 @@ def person_card(incident: Incident, day: datetime.date | None = None) -> dict:
     level, level_label = capability_level(person, day)
     return {
         "person": person,
-        "age": registry_selectors.person_age(person, day),
+        "age": registry_selectors.shown_person_age(person, day),
         "statuses": [s.get_kind_display() for s in registry_selectors.statuses_on(person, day)],
         "factors": list(person_factors(person, day).values()),
         "level": level,

@@ -111,14 +111,23 @@ def _sync_stream(prefixes):
 
 
 def _card_context(request, incident) -> dict:
+    can_operate = scope.has_perm(request.user, "alarms.operate", incident.region_code)
+    card = selectors.person_card(incident)
+    if card["latitude"] is not None and can_operate and incident.state != IncidentState.RESOLVED:
+        # The home's location is an unmasking (core/vault.py): shown to whoever handles the open
+        # incident, for that purpose, and audited each time like any other unmasking.
+        audit.record(actor=request.user, action="pii.unmask", obj=incident.person, request=request,
+                     purpose=_("紧急呼叫处置"), incident=incident.pk, fields="location")
+    else:
+        card["latitude"] = card["longitude"] = None
     return {
         "i": incident,
-        "card": selectors.person_card(incident),
+        "card": card,
         "timeline": incident.timeline.all(),
         "responders": incident.responders.all(),
         "candidates": [c for c in services.responder_candidates(incident)
                        if c["key"] not in services._tried_keys(incident)][:6],
-        "can_operate": scope.has_perm(request.user, "alarms.operate", incident.region_code),
+        "can_operate": can_operate,
         "call_targets": CallTarget.choices,
         "call_outcomes": CallOutcome.choices,
         "outcomes": Outcome.choices,

@@ -143,7 +143,7 @@ def check_out(c: ChildCheck) -> dict:
     return {
         "id": c.pk, "person_id": c.person_id, "person_name": c.person.name, "region_code": c.region_code,
         "kind": c.kind, "kind_name": str(c.get_kind_display()), "checked_on": c.checked_on,
-        "age_months": c.age_months, "data": c.data, "result": c.result, "referral": c.referral,
+        "age_months": c.shown_age_months, "data": c.data, "result": c.result, "referral": c.referral,
         "referral_reason": c.referral_reason, "referral_note": c.referral_note,
     }
 

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.assessment.capability import LEVEL_NAMES
+from carecircle.core.vault import shown_age_months
 from carecircle.registry.models import Person
 
 LEVEL_CHOICES = [(i, name) for i, name in enumerate(LEVEL_NAMES)]
@@ -102,3 +103,9 @@ class ChildCheck(models.Model):
             models.UniqueConstraint(fields=["person", "kind", "checked_on"], name="child_check_one_per_day"),
         ]
         indexes = [models.Index(fields=["region_code", "referral"], name="child_check_referral")]
+
+    @property
+    def shown_age_months(self) -> int:
+        """The age at the check as masked views show it: from the birth month (core/vault.py); the
+        exact `age_months` next to the check date would tell the day of birth."""
+        return shown_age_months(self.person.birth_date, self.checked_on)

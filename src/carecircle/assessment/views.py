@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.assessment import capability, checks, selectors, services
+from carecircle.assessment import capability, selectors, services
 from carecircle.assessment.models import AssessmentReason, CheckKind, ReferralStatus
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
-from carecircle.registry.selectors import person_age, person_get
+from carecircle.core.vault import shown_age_months
+from carecircle.registry.selectors import person_get, shown_person_age
 
 
 @login_required
@@ -46,7 +47,7 @@ def people(request):
     qs = selectors.people_to_assess(user=request.user, group=group, text=text, unassessed_only=unassessed)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
-    rows = [{"p": p, "age": person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page]
+    rows = [{"p": p, "age": shown_person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page]
     return render(request, "assessment/people.html", {
         "page": page, "rows": rows, "group": group, "q": text, "unassessed": unassessed,
     })
@@ -97,7 +98,7 @@ def assessment_new(request, person_id: int):
         for d in capability.DIMENSIONS
     ]
     return render(request, "assessment/form.html", {
-        "person": person, "age": person_age(person), "dims": dims, "form": form, "error": error,
+        "person": person, "age": shown_person_age(person), "dims": dims, "form": form, "error": error,
         "error_field": error_field, "reasons": AssessmentReason.choices,
         "history": selectors.person_assessments(person)[:10],
     })
@@ -111,7 +112,7 @@ def assessment_detail(request, assessment_id: int):
         items = [{"i": i, "score": a.answers.get(i.code), "text": i.option_text(a.answers[i.code])} for i in d.items]
         dims.append({"d": d, "items": items, "score": a.dimension_scores[d.code]})
     return render(request, "assessment/report.html", {
-        "a": a, "person": a.person, "age": person_age(a.person, a.assessed_on), "dims": dims,
+        "a": a, "person": a.person, "age": shown_person_age(a.person, a.assessed_on), "dims": dims,
         "region": region_label(a.region_code), "total_max": capability.TOTAL_MAX,
         "preliminary_name": capability.level_name(a.preliminary_level),
         "final_name": capability.level_name(a.final_level),
@@ -160,7 +161,7 @@ def check_new(request, person_id: int):
     return render(request, "assessment/check_form.html", {
         "person": person, "kind": kind, "kinds": CheckKind.choices, "error": error, "error_field": error_field,
         "post": request.POST, "today": today.isoformat(),
-        "months": checks.months_between(person.birth_date, today),
+        "months": shown_age_months(person.birth_date, today),
         "mchat_items": range(1, 21), "history": selectors.person_checks(person)[:20],
     })
 

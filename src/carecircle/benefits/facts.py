@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
+from carecircle.core.vault import shown_birth
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person, PersonStatus, StatusKind
 
@@ -97,7 +98,7 @@ def person_facts(person: Person, day: datetime.date) -> tuple[dict, dict]:
         "household_size": household_size,
     }
     sources = {
-        "age": f"出生日期 {person.birth_date:%Y-%m-%d}（身份证号）",
+        "age": f"出生年月 {shown_birth(person.birth_date)}（身份证号）",  # the day is not shown (core/vault.py)
         "sex": "身份证号",
         "region": "人员信息库·所属社区",
         "statuses": "；".join(

@@ -8,6 +8,7 @@ from carecircle.carevisits.models import CareVisit, VisitPlan, VisitRule
 from carecircle.core import scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.limits import Id, Limit, Month, Offset, Year
+from carecircle.core.vault import shown_birth
 from carecircle.registry.selectors import person_get
 
 router = Router(tags=["carevisits"])
@@ -182,7 +183,7 @@ class VulnerableOut(Schema):
     id: int
     name: str
     sex: str
-    birth_date: datetime.date
+    birth_month: str  # YYYY-MM (masked views show no day of birth: core/vault.py)
     id_number: str  # masked
     phone: str  # masked
     address: str  # masked
@@ -204,6 +205,6 @@ def vulnerable(request, population: str = "elder", group: str = "", region: str 
     page = list(qs[offset: offset + limit])
     why = selectors.reasons_for(page, population=population)
     return {"count": qs.count(), "results": [
-        {"id": p.pk, "name": p.name, "sex": p.sex, "birth_date": p.birth_date, "id_number": p.id_masked,
+        {"id": p.pk, "name": p.name, "sex": p.sex, "birth_month": shown_birth(p.birth_date), "id_number": p.id_masked,
          "phone": p.phone_masked, "address": p.address_masked, "region_code": p.region_code,
          "reasons": why.get(p.pk, [])} for p in page]}

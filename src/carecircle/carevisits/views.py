@@ -15,7 +15,8 @@ from carecircle.carevisits.models import Condition, Frequency, Need, Place, Plan
 from carecircle.core import exports, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.core.models import Region
-from carecircle.registry.selectors import person_age
+from carecircle.core.vault import shown_birth
+from carecircle.registry.selectors import shown_person_age
 
 
 def _month(request) -> tuple[int, int]:
@@ -97,7 +98,7 @@ def visit_new(request, plan_id: int):
     import uuid
 
     return render(request, "carevisits/visit_form.html", {
-        "plan": plan, "person": plan.person, "age": person_age(plan.person), "error": error,
+        "plan": plan, "person": plan.person, "age": shown_person_age(plan.person), "error": error,
         "error_field": error_field, "post": post, "now": now.strftime("%Y-%m-%dT%H:%M"),
         "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
         "conditions": Condition.choices, "needs": Need.choices, "chosen_needs": post.getlist("needs"),
@@ -198,7 +199,7 @@ def vulnerable(request):
     groups = selectors.ELDER_GROUPS if params["population"] == "elder" else selectors.CHILD_GROUPS
     return render(request, "carevisits/vulnerable.html", {
         "page": page, "error": error, "params": params,
-        "rows": [{"p": p, "age": person_age(p), "why": why.get(p.pk, []), "region": names.get(p.region_code, "")}
+        "rows": [{"p": p, "age": shown_person_age(p), "why": why.get(p.pk, []), "region": names.get(p.region_code, "")}
                  for p in people],
         "groups": [(g, VisitGroup(g).label) for g in groups],
         "can_export": scope.has_perm(request.user, "carevisits.export"),
@@ -223,7 +224,7 @@ def vulnerable_export(request):
     names = dict(Region.objects.values_list("code", "name"))
 
     def rows():
-        yield "\ufeff" + writer.writerow([_("姓名"), _("性别"), _("出生日期"), _("身份证号（脱敏）"), _("联系电话（脱敏）"),
+        yield "\ufeff" + writer.writerow([_("姓名"), _("性别"), _("出生年月"), _("身份证号（脱敏）"), _("联系电话（脱敏）"),
                                           _("居住地址（脱敏）"), _("所属社区"), _("列入原因")])
         chunk = []
         for p in qs.iterator(chunk_size=2000):
@@ -236,7 +237,7 @@ def vulnerable_export(request):
     def _lines(people):
         why = selectors.reasons_for(people, population=params["population"])
         for p in people:
-            yield writer.writerow([p.name, p.get_sex_display(), p.birth_date.isoformat(), p.id_masked, p.phone_masked,
+            yield writer.writerow([p.name, p.get_sex_display(), shown_birth(p.birth_date), p.id_masked, p.phone_masked,
                                    p.address_masked, names.get(p.region_code, p.region_code), "、".join(why.get(p.pk, []))])
 
     # Built whole (not streamed) so that the response can be inspected like any page; a district's

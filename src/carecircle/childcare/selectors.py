@@ -14,6 +14,7 @@ from carecircle.core import regions
 from carecircle.core.errors import NotFound
 from carecircle.core.roles import permissions_of
 from carecircle.core.vault import shown_age_months
+from carecircle.core.vault import shown_age_months
 from carecircle.facilities.selectors import facility_grants, in_facility_scope, require_facility
 
 
@@ -52,7 +53,8 @@ def roster(child_class: ChildClass, day: datetime.date | None = None) -> list[di
     for e in Enrolment.objects.filter(_open(day), child_class=child_class).select_related("child").order_by("child__birth_date"):
         months = standards.months_old(e.child.birth_date, day)
         out.append({"enrolment": e, "child": e.child, "months": months, "band": standards.own_band(months),
-                    "outgrown": months >= rule.months_to})
+                    "outgrown": months >= rule.months_to,
+                    "shown_months": shown_age_months(e.child.birth_date, day)})  # what pages show (core/vault.py)
     return out
 
 
@@ -65,7 +67,8 @@ def outgrowing(*, user, day: datetime.date | None = None, within_days: int = 0) 
     for e in qs.select_related("child", "child_class", "facility"):
         months = standards.months_old(e.child.birth_date, horizon)
         if months >= standards.BANDS[e.child_class.band].months_to:
-            out.append({"enrolment": e, "months": months, "next_band": standards.own_band(months)})
+            out.append({"enrolment": e, "months": months, "next_band": standards.own_band(months),
+                        "shown_months": shown_age_months(e.child.birth_date, horizon)})
     return out
 
 

@@ -85,27 +85,87 @@ def blind_index(value: str) -> str:
     return blind_index_with(settings.VAULT_KEY, value)
 
 
+# ---------------------------------------------------------------------------------------------
+# The masking rule (issue 13, High 1). Masked is what every page, API response and export shows,
+# to every user — also to those who hold `pii.unmask`, until they unmask one person with a purpose
+# (`registry.services.person_unmask`, audited). What a masked view may show about a person:
+#
+#   ID number  the first 6 digits (the place of registration) and nothing else: 330106************
+#   birth      the birth year and month (`shown_birth`), and ages counted from them (`shown_age`,
+#              `shown_age_months`): every shown figure is a function of the year and month only, so
+#              no combination of them (ages on different days, at past events) reveals the day
+#   sex, region code (the community): in clear
+#   phone      at least 4 digits hidden, whatever the length (`mask_phone`)
+#   address    no character of the free text (`mask_address`); the community is what locates
+#              the person; coordinates are not shown (`None`)
+#
+# Counting (GB 11643: 6 place + 8 birth date + 3 sequence, the last of which gives the sex, + 1
+# check digit computed from the other 17): an attacker who knows everything above has the place,
+# the sex and the birth month. The candidates are (days in the month, >= 28) x (sequences of the
+# right parity, 500), each with its one check digit: at least 28 x 500 = 14,000 ID numbers, whatever
+# else is shown beside the mask — the old mask (first 6 and last 4) fixed the sequence and check
+# digit, which left 1 number once the birth date was shown beside it, and under 40 even with only
+# the age. A phone keeps >= 4 hidden digits: >= 10,000 candidates. tests/core/test_masking_oracle.py
+# walks every page, API operation and export as every staff role and enumerates the candidates.
+# ---------------------------------------------------------------------------------------------
+ID_SHOWN_DIGITS = 6
+PHONE_HIDDEN_DIGITS = 4
+MASKED_ADDRESS = "****"
+
+
 def mask_id_number(value: str) -> str:
-    if not value:
-        return ""
-    if len(value) < 10:
+    value = (value or "").strip()
+    if len(value) <= ID_SHOWN_DIGITS:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:ID_SHOWN_DIGITS] + "*" * (len(value) - ID_SHOWN_DIGITS)
 
 
 def mask_phone(value: str) -> str:
-    if not value:
+    """Digits only: a mobile number keeps its first 3 and last 4 (138****1234); a shorter number
+    at most its last 4; never fewer than PHONE_HIDDEN_DIGITS hidden."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    if not digits:
         return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "****" + value[-4:]
+    head = 3 if len(digits) >= 11 else 0
+    tail = max(0, min(4, len(digits) - head - PHONE_HIDDEN_DIGITS))
+    return digits[:head] + "*" * (len(digits) - head - tail) + (digits[len(digits) - tail :] if tail else "")
 
 
 def mask_address(value: str) -> str:
-    if not value:
-        return ""
-    keep = min(7, max(1, len(value) // 3))
-    return value[:keep] + "****"
+    """Nothing of the free text: a building or room number next to the community narrows a home to
+    a few dozen; the community (shown beside it as the region) is the finest place a mask shows."""
+    return MASKED_ADDRESS if (value or "").strip() else ""
+
+
+def remask_phones(model, plain: str = "phone", masked: str = "phone_masked", batch: int = 2000) -> int:
+    """For data migrations: recompute a stored masked phone from the encrypted one wherever the
+    rule gives another value; returns how many rows changed."""
+    last, changed = 0, 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", plain, masked)[:batch])
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        fixed = [model(pk=pk, **{masked: mask_phone(value)}) for pk, value, old in rows if mask_phone(value) != old]
+        if fixed:
+            model.objects.bulk_update(fixed, [masked])
+            changed += len(fixed)
+
+
+def shown_birth(birth) -> str:
+    """The birth date as a masked view shows it: year and month."""
+    return f"{birth:%Y-%m}" if birth else ""
+
+
+def shown_age_months(birth, day) -> int:
+    """Whole months from the birth month to the month of `day` (the day of birth is not used)."""
+    return max(0, (day.year - birth.year) * 12 + day.month - birth.month)
+
+
+def shown_age(birth, day) -> int:
+    """Age in years counted from the birth month: a function of the birth year and month and of
+    the month of `day` only (the exact age, which turns on the birthday, would tell the day)."""
+    return shown_age_months(birth, day) // 12
 
 
 class EncryptedTextField(models.TextField):

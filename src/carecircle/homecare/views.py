@@ -55,8 +55,8 @@ def catalogue(request):
 
 
 def _orderable_persons(user, text: str = ""):
-    """The resident's own record and their parents; staff who order for people search by name,
-    ID number or its last four digits (within their regions)."""
+    """The resident's own record and their parents; staff who order for people search by name
+    or whole ID number (within their regions)."""
     own = list(family_persons(user).defer("id_number", "phone", "address")[:20])
     if text and scope.has_perm(user, "homecare.order") and scope.has_perm(user, "registry.view"):
         found = [p for p in person_search(user=user, text=text)[:20]

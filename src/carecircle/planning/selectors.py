@@ -201,12 +201,33 @@ def coverage_areas(*, user, run: CoverageRun, parent: str = "") -> list[dict]:
     return out
 
 
+# A cell drawn on a map with one or two homes in it places those homes within a few hundred metres:
+# a cell with fewer uncovered homes than this is merged into its parent cell (resolution 8, about
+# 0.7 km², then 7, about 5 km²), down to resolution 6 (about 36 km²), shown whatever its count.
+MIN_CELL_HOMES = 10
+COARSEST_RESOLUTION = 6
+
+
 def coverage_cells(*, user, run: CoverageRun) -> list[dict]:
-    """Uncovered homes per H3 cell, summed over the communities the user may see."""
+    """Uncovered homes per H3 cell, summed over the communities the user may see; cells of fewer
+    than MIN_CELL_HOMES homes are merged upwards (the masking rule of core/vault.py)."""
+    import h3
+
     cells: dict[str, int] = {}
     for h, n in scope.in_scope(CoverageCell.objects.filter(run=run), user, "planning.view").values_list("h3", "uncovered"):
         cells[h] = cells.get(h, 0) + n
-    return [{"h3": h, "uncovered": n} for h, n in sorted(cells.items(), key=lambda kv: -kv[1])]
+    shown: dict[str, int] = {}
+    while cells:
+        small: dict[str, int] = {}
+        for h, n in cells.items():
+            res = h3.get_resolution(h)
+            if n >= MIN_CELL_HOMES or res <= COARSEST_RESOLUTION:
+                shown[h] = shown.get(h, 0) + n
+            else:
+                parent = h3.cell_to_parent(h, res - 1)
+                small[parent] = small.get(parent, 0) + n
+        cells = small
+    return [{"h3": h, "uncovered": n} for h, n in sorted(shown.items(), key=lambda kv: -kv[1])]
 
 
 def sitings(*, user) -> QuerySet[SitingRun]:

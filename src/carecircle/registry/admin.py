@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.admin_audit import AuditedAdmin
+from carecircle.core.vault import shown_birth
 from carecircle.registry.models import ImportJob, Person, PersonStatus
 
 
@@ -16,12 +18,15 @@ class PersonAdmin(AuditedAdmin):
     """View only, masked values only: changes go through the staff pages, which check scope and
     write the audit trail; unmasking too."""
 
-    list_display = ["name", "sex", "birth_date", "id_masked", "phone_masked", "region_code"]
-    search_fields = ["name", "id_masked", "region_code"]
-    fields = ["name", "sex", "birth_date", "id_masked", "phone_masked", "address_masked", "region_code",
-              "latitude", "longitude", "source"]
-    readonly_fields = ["sex", "birth_date", "id_masked", "phone_masked", "address_masked"]
+    list_display = ["name", "sex", "birth_month", "id_masked", "phone_masked", "region_code"]
+    search_fields = ["name", "region_code"]
+    fields = ["name", "sex", "birth_month", "id_masked", "phone_masked", "address_masked", "region_code", "source"]
+    readonly_fields = ["sex", "birth_month", "id_masked", "phone_masked", "address_masked"]
     inlines = [StatusInline]
+
+    @admin.display(description=_("出生年月"))
+    def birth_month(self, obj):
+        return shown_birth(obj.birth_date)  # masked like every other view (core/vault.py)
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from ninja.files import UploadedFile
 from carecircle.core.errors import NotFound
 from carecircle.core.limits import Id, Latitude, Limit, Longitude, Offset
 from carecircle.core.selectors import audit_row
+from carecircle.core.vault import shown_birth
 from carecircle.registry import selectors, services
 from carecircle.registry.models import ImportJob, PersonStatus
 
@@ -23,17 +24,20 @@ class StatusOut(Schema):
 
 
 class PersonOut(Schema):
+    """Masked (core/vault.py): the birth year and month, ages counted from them, masked ID number,
+    phone and address, no coordinates. The clear values come from POST …/unmask (audited)."""
+
     id: int
     name: str
     sex: str
-    birth_date: datetime.date
+    birth_month: str  # YYYY-MM
     age: int
     groups: list[str]
     id_number: str  # masked
     phone: str  # masked
     address: str  # masked
     region_code: str
-    latitude: float | None
+    latitude: float | None  # always null in masked views
     longitude: float | None
 
 
@@ -43,10 +47,10 @@ class PersonDetailOut(PersonOut):
 
 def person_out(p, with_statuses=False) -> dict:
     row = {
-        "id": p.pk, "name": p.name, "sex": p.sex, "birth_date": p.birth_date,
-        "age": selectors.person_age(p), "groups": selectors.derived_groups(p),
+        "id": p.pk, "name": p.name, "sex": p.sex, "birth_month": shown_birth(p.birth_date),
+        "age": selectors.shown_person_age(p), "groups": selectors.derived_groups(p),
         "id_number": p.id_masked, "phone": p.phone_masked, "address": p.address_masked,
-        "region_code": p.region_code, "latitude": p.latitude, "longitude": p.longitude,
+        "region_code": p.region_code, "latitude": None, "longitude": None,
     }
     if with_statuses:
         row["statuses"] = [status_out(s) for s in p.statuses.all()]
@@ -144,6 +148,9 @@ class UnmaskOut(Schema):
     id_number: str
     phone: str
     address: str
+    birth_date: datetime.date
+    latitude: float | None
+    longitude: float | None
 
 
 @router.post("/persons/{person_id}/unmask", response=UnmaskOut)

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from carecircle.core import scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
-from carecircle.core.vault import blind_index
+from carecircle.core.vault import blind_index, shown_age
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, Person, PersonStatus
 
@@ -72,8 +72,10 @@ def person_search(
     if text:
         if len(text) == 18 and text[:17].isdigit():
             qs = qs.filter(id_hash=blind_index(text.upper()))
-        elif text.isdigit() and len(text) == 4:
-            qs = qs.filter(id_masked__endswith=text)  # last four digits, as printed on masks
+        elif text.isdigit():
+            # Only a whole ID number finds a person by number (the blind index): a search by a
+            # part of it would tell the hidden digits one query at a time (core/vault.py).
+            return qs.none()
         else:
             qs = qs.filter(name__contains=text)
     if status:
@@ -113,8 +115,14 @@ def person_age(person: Person, day: datetime.date | None = None) -> int:
     return age_on(person.birth_date, day or datetime.date.today())
 
 
+def shown_person_age(person: Person, day: datetime.date | None = None) -> int:
+    """The age a masked view shows: counted from the birth month (core/vault.py)."""
+    return shown_age(person.birth_date, day or datetime.date.today())
+
+
 def derived_groups(person: Person, day: datetime.date | None = None) -> list[str]:
-    age = person_age(person, day)
+    """Labels shown beside a person: from the shown age, so that they tell no more than it."""
+    age = shown_person_age(person, day)
     labels = []
     if age >= 100:
         labels.append("百岁老人")

@@ -231,7 +231,8 @@ def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
         raise InvalidInput(_("查看完整信息须填写事由"), field="purpose")
     scope.require(actor, "pii.unmask", person.region_code)
     audit.record(actor=actor, action="pii.unmask", obj=person, purpose=purpose, request=request)
-    return {"id_number": person.id_number, "phone": person.phone, "address": person.address}
+    return {"id_number": person.id_number, "phone": person.phone, "address": person.address,
+            "birth_date": person.birth_date, "latitude": person.latitude, "longitude": person.longitude}
 
 
 def resident_account_for(username: str):

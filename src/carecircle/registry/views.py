@@ -12,6 +12,7 @@ from carecircle.core import scope
 from carecircle.core.errors import DomainError, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
+from carecircle.core.vault import shown_birth
 from carecircle.registry import imports, selectors, services
 from carecircle.registry.forms import ContactForm, PersonEditForm, PersonForm, StatusForm, UploadForm
 from carecircle.registry.models import ImportJob, PersonStatus, StatusKind
@@ -33,7 +34,7 @@ def person_list(request):
     today = datetime.date.today()
     region_names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
     rows = [
-        {"p": p, "age": selectors.person_age(p, today), "region": region_names.get(p.region_code, p.region_code)}
+        {"p": p, "age": selectors.shown_person_age(p, today), "region": region_names.get(p.region_code, p.region_code)}
         for p in page
     ]
     return render(request, "registry/person_list.html", {
@@ -48,7 +49,8 @@ def person_detail(request, person_id: int):
     today = datetime.date.today()
     return render(request, "registry/person_detail.html", {
         "person": person,
-        "age": selectors.person_age(person, today),
+        "birth_month": shown_birth(person.birth_date),
+        "age": selectors.shown_person_age(person, today),
         "groups": selectors.derived_groups(person, today),
         "current": selectors.statuses_on(person, today),
         "statuses": person.statuses.all().order_by("-valid_from"),
@@ -107,13 +109,11 @@ def person_create(request):
 @login_required
 def person_edit(request, person_id: int):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
-    initial = {
-        "name": person.name, "region_code": person.region_code, "latitude": person.latitude,
-        "longitude": person.longitude,
-    }
+    # Coordinates locate the home like the address does: not pre-filled, blank keeps them.
+    initial = {"name": person.name, "region_code": person.region_code}
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("latitude", "longitude")}
+        changes = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
             services.person_update(actor=request.user, person=person, request=request, **changes)
         except DomainError as exc:
@@ -123,7 +123,7 @@ def person_edit(request, person_id: int):
             return redirect("registry:person_detail", person_id=person.pk)
     return render(request, "registry/person_form.html", {
         "form": form, "title": _("修改：%(n)s") % {"n": person.name}, "person": person,
-        "hint": _("电话和地址留空表示不修改（当前：%(p)s，%(a)s）") % {"p": person.phone_masked or "—", "a": person.address_masked or "—"},
+        "hint": _("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）") % {"p": person.phone_masked or "—", "a": person.address_masked or "—"},
     })
 
 
