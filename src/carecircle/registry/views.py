@@ -186,6 +186,7 @@ def import_detail(request, job_id: int):
 @login_required
 @require_POST
 def import_retry(request, job_id: int):
+    selectors.import_job_get(user=request.user, job_id=job_id)  # someone else's job: 404, like its page
     try:
         services.import_retry(actor=request.user, job_id=job_id, request=request)
         messages.success(request, _("已从中断处继续导入"))
