@@ -254,5 +254,5 @@ def test_the_attacker_finds_what_the_old_mask_gave_away(db):
     assert id_candidates(person, f"{number[:6]}{'*' * 12}") >= ENOUGH
     assert phone_candidates("13912345678", "139****5678") == 10 ** 4
     assert phone_candidates("88123456", "881****3456") == 10  # the old mask of a landline
-    assert address_leaks("翠微里17幢3单元602室", "翠微里1****", []) == ["翠微里", "微里1"]
+    assert set(address_leaks("翠微里17幢3单元602室", "翠微里1****", [])) == {"翠微里", "微里1"}
     assert address_leaks("桂花社区翠微里", "桂花社区****", ["桂花社区"]) == []
