@@ -48,7 +48,11 @@ def test_console_queue_ordered_by_priority_then_age(client_for, users, make_pers
     delivery.deliver_pending()
     html = client_for(users["operator"]).get("/alarms/").content.decode()
     assert html.index("高优先") < html.index("低优先")
-    assert "EventSource" in html and "createOscillator" in html
+    assert 'src="/static/alarms/console.js"' in html and 'data-stream-url="/alarms/stream/"' in html
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("alarms/console.js"), encoding="utf-8").read()
+    assert "EventSource" in script and "createOscillator" in script
     west = client_for(users["district_b"]).get("/alarms/queue/").content.decode()
     assert "高优先" not in west
 
