@@ -307,3 +307,25 @@ def test_demo_relaxes_the_second_factor_for_its_own_accounts_only_and_says_so(us
     page_login(client, "admin", PASSWORD)
     assert works(client)
     assert "/accounts/totp/" in page_login(Client(), "district_b", PASSWORD)["Location"]
+
+
+def test_concurrent_failures_from_several_processes_are_all_counted(postgres, transactional_db, users):
+    """Several server processes (here threads, each with its own database connection) counting at
+    once lose no failure: the counters are rows locked while counted, not a per-process cache."""
+    import threading
+
+    from django.db import connection
+
+    def attempt():
+        try:
+            page_login(Client(REMOTE_ADDR="10.8.0.1"), "inspector", WRONG)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = dict(SignInThrottle.objects.values_list("kind", "failures"))
+    assert counts == {"account": 4, "account_ip": 4, "ip": 4}
