@@ -47,14 +47,20 @@ def community_user(users):
     return users["community"]
 
 
+@pytest.fixture(autouse=True)
+def upload_folder(tmp_path):
+    """The kept files of these jobs live in the test's own folder (not the shared uploads)."""
+    global FOLDER
+    FOLDER = tmp_path
+
+
+FOLDER: pathlib.Path
+
+
 def start_job(user, origin="web") -> ImportJob:
     """Keep an uploaded file and create its job, as import_start does, without running it."""
-    from django.conf import settings
-
     upload = csv_file(file_rows())
-    folder = pathlib.Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"test-{origin}-{user.pk}-{datetime.datetime.now().timestamp()}.csv"
+    path = FOLDER / f"test-{origin}-{user.pk}.csv"
     path.write_bytes(upload.read())
     return ImportJob.objects.create(file_name="people.csv", stored_path=str(path), created_by=user,
                                     origin=origin, total_rows=DATA_ROWS)
@@ -171,8 +177,8 @@ def test_a_killed_command_line_job_is_marked_failed_and_the_retry_button_finishe
 
 def test_only_the_owner_of_a_job_can_retry_it(community_user, users, client_for, small_batches, monkeypatch):
     job = kill_after_batches(monkeypatch, start_job(community_user), batches=1)
-    response = client_for(users["street"]).post(f"/people/imports/{job.pk}/retry/", follow=True)
-    assert response.status_code == 404 or "无需继续" not in response.content.decode()
+    response = client_for(users["street"]).post(f"/people/imports/{job.pk}/retry/")
+    assert response.status_code == 404
     job.refresh_from_db()
     assert job.state == ImportJob.State.RUNNING and job.attempts == 1
 

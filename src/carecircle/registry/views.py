@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
-from carecircle.core.errors import DomainError, NotFound
+from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.core.vault import shown_birth
@@ -190,7 +190,7 @@ def import_retry(request, job_id: int):
     try:
         services.import_retry(actor=request.user, job_id=job_id, request=request)
         messages.success(request, _("已从中断处继续导入"))
-    except DomainError as exc:
+    except InvalidInput as exc:  # nothing to retry, or the file is gone; 403/404 go to the error page
         messages.error(request, exc.message)
     return redirect("registry:import_detail", job_id=job_id)
 
