@@ -163,7 +163,7 @@ def test_events_fan_out_through_redis_between_processes(redis_url, monkeypatch, 
 
 def test_stream_under_asgi_is_an_async_generator(users, make_person, t0):
     """Under ASGI (uvicorn, `carecircle serve`) the same view streams from an async generator."""
-    from asgiref.sync import async_to_sync
+    from asgiref.sync import async_to_sync, sync_to_async
     from django.test import AsyncClient
 
     from carecircle.core import signin
@@ -175,7 +175,7 @@ def test_stream_under_asgi_is_an_async_generator(users, make_person, t0):
         client = AsyncClient()
         await client.aforce_login(users["operator"])
         session = await client.asession()  # marked as the sign-in marks it (core/signin.py)
-        signin.mark(session, users["operator"], second_factor=True)
+        await sync_to_async(signin.mark)(session, users["operator"], second_factor=True)
         await session.asave()
         response = await client.get("/alarms/stream/", headers={"Accept": "text/event-stream"})
         assert response.is_async
