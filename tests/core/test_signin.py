@@ -329,3 +329,23 @@ def test_concurrent_failures_from_several_processes_are_all_counted(postgres, tr
         t.join()
     counts = dict(SignInThrottle.objects.values_list("kind", "failures"))
     assert counts == {"account": 4, "account_ip": 4, "ip": 4}
+
+
+def test_the_admins_actions_unlock_and_reset_the_second_factor(staff_admin, users, client_for):
+    inspector = users["inspector"]
+    enrol(inspector)
+    for n in range(3):
+        attacker = Client(REMOTE_ADDR=f"10.9.0.{n + 1}")
+        for _ in range(settings.CARECIRCLE_LOGIN_MAX_FAILURES):
+            page_login(attacker, "inspector", WRONG)
+    assert SignInThrottle.objects.filter(kind="account_ip", locked_until__isnull=False).count() == 3
+    admin = client_for(staff_admin)
+    for action in ("unlock", "reset_second_factor"):
+        response = admin.post("/admin/core/user/", {"action": action, "_selected_action": [inspector.pk]})
+        assert response.status_code == 302
+    assert not SignInThrottle.objects.filter(kind__in=["account", "account_ip"]).exists()
+    inspector.refresh_from_db()
+    assert not inspector.totp_enabled and not inspector.totp_secret
+    assert AuditEvent.objects.filter(action="user.unlock", user=staff_admin).count() == 1
+    assert AuditEvent.objects.filter(action="user.totp_reset", user=staff_admin).count() == 1
+    assert page_login(Client(REMOTE_ADDR="10.9.0.1"), "inspector", PASSWORD).status_code == 302
