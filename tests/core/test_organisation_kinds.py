@@ -157,3 +157,44 @@ def test_migration_keeps_what_each_grant_meant():
     assert plan["kind"] == {1: "homecare_provider", 2: "facility_operator", 3: "homecare_provider"}
     assert plan["split"] == [3]  # read both ways before: one grant per kind now
     assert plan["cleared"] == [4]  # named no organisation: granted nothing, and still grants nothing
+
+
+class _Quiet:
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
+
+
+def test_demo_accounts_act_for_the_kind_they_were_made_for(db):
+    """The finding as the tester saw it in the demo: the facility operator's account saw another
+    provider's orders and caregivers, and the provider's account another operator's facilities."""
+    import random
+
+    from carecircle.core.demo import City
+    from carecircle.core.management.commands import generate as gen
+    from carecircle.core.models import User
+    from carecircle.facilities import demo as facilities_demo
+    from carecircle.facilities.models import Facility
+    from carecircle.facilities.selectors import in_facility_scope
+    from carecircle.homecare import demo as homecare_demo
+    from carecircle.homecare.catalogue import catalogue_sync
+    from carecircle.homecare.models import ServiceCategory, ServiceItem
+    from carecircle.homecare.selectors import order_search
+    from carecircle.registry import demo as registry_demo
+    from carecircle.workforce.selectors import caregiver_search
+
+    catalogue_sync(ServiceCategory, ServiceItem)
+    city = City(seed=5, scale=0.0001, today=datetime.date.today(), rng=random.Random(5), out=_Quiet())
+    gen.build_regions(city)
+    gen.build_accounts(city)
+    for step in (registry_demo, facilities_demo, homecare_demo):
+        step.generate(city)
+    facility_account, provider_account = User.objects.get(username="facility"), User.objects.get(username="provider")
+    assert set(facility_account.grants.values_list("organisation_kind", flat=True)) == {FACILITY}
+    assert set(provider_account.grants.values_list("organisation_kind", flat=True)) == {HOMECARE}
+    assert not order_search(user=facility_account).exists() and not caregiver_search(user=facility_account).exists()
+    assert not in_facility_scope(Facility.objects.all(), provider_account, "facilities.view").exists()
+    assert order_search(user=provider_account).exists() and caregiver_search(user=provider_account).exists()
+    assert in_facility_scope(Facility.objects.all(), facility_account, "facilities.view").exists()
