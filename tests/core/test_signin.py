@@ -349,3 +349,16 @@ def test_the_admins_actions_unlock_and_reset_the_second_factor(staff_admin, user
     assert AuditEvent.objects.filter(action="user.unlock", user=staff_admin).count() == 1
     assert AuditEvent.objects.filter(action="user.totp_reset", user=staff_admin).count() == 1
     assert page_login(Client(REMOTE_ADDR="10.9.0.1"), "inspector", PASSWORD).status_code == 302
+
+
+def test_a_name_with_a_nul_character_is_a_wrong_name_not_a_server_error(users):
+    client = Client(REMOTE_ADDR="10.10.0.1")
+    api = token(client, "in\x00spector", PASSWORD)
+    assert api.status_code == 401 and api.json()["message"] == "用户名或密码错误"
+    page = page_login(client, "in\x00spector", PASSWORD)
+    assert page.status_code == 200 and "用户名或密码错误" in page.content.decode()
+    assert SignInThrottle.objects.get(kind="ip").failures == 2
+    api = token(client, "inspector", WRONG)  # the address's counter goes on; a bad token name is a 422
+    response = client.post("/api/v1/auth/token", {"username": "provider", "password": PASSWORD, "name": "a\x00b"},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "name"

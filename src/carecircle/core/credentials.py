@@ -100,9 +100,11 @@ def sign_in_check(*, username: str, password: str, request=None, via: str = "pag
     until = throttle.locked_until(counters, now)
     if until is not None:
         raise _locked(until, now)
-    user = authenticate(request, username=username, password=password)
+    # A name no account can have (PostgreSQL refuses NUL in a query) is a wrong name like any other.
+    possible = "\x00" not in username
+    user = authenticate(request, username=username, password=password) if possible else None
     if user is None:
-        known = User.objects.filter(username=username).first()
+        known = User.objects.filter(username=username).first() if possible else None
         _record_failure(counters=counters, now=now, user=known, request=request, via=via, stage="password")
         raise LoginRefused(_("用户名或密码错误"))
     # A right password clears the name's counts; the address's stays (one good account must not
@@ -155,6 +157,7 @@ def sign_in_complete(*, user: User, request=None, via: str = "page") -> None:
 
 def token_obtain(*, username: str, password: str, otp: str, name: str, request=None) -> tuple[ApiToken, str]:
     """`POST /api/v1/auth/token`: the same steps as the login page, then a short-lived token."""
+    _token_name(name)  # a bad name is refused before anything is counted or audited
     result = sign_in_check(username=username, password=password, request=request, via="api")
     if result.second_factor == ENROL:
         raise EnrolmentRequired(_("此账号须先在网页登录并启用动态口令，才能申请接口令牌"))
@@ -228,15 +231,22 @@ def user_unlock(*, actor, user: User, request=None) -> None:
 # ------------------------------------------------------------------ API tokens
 
 
+def _token_name(name: str) -> str:
+    if not (name or "").strip():
+        raise InvalidInput(_("请填写令牌用途"), field="name")
+    if any(ord(c) < 32 for c in name):
+        raise InvalidInput(_("令牌用途不能包含控制字符"), field="name")
+    return name.strip()[:100]
+
+
 def token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
     """Create an API token that lives CARECIRCLE_TOKEN_LIFETIME_HOURS; the plain token is returned
     once and only its hash is stored."""
-    if not (name or "").strip():
-        raise InvalidInput(_("请填写令牌用途"), field="name")
+    name = _token_name(name)
     plain = "cc_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        name=name.strip()[:100],
+        name=name,
         prefix=plain[:8],
         key_hash=hashlib.sha256(plain.encode()).hexdigest(),
         expires_at=timezone.now() + datetime.timedelta(hours=settings.CARECIRCLE_TOKEN_LIFETIME_HOURS),
