@@ -50,12 +50,16 @@ def name_key(username: str) -> str:
 
 
 def password_counters(username: str, ip: str | None) -> list[Counter]:
-    name, address = name_key(username), ip or "-"
+    name, address = name_key(username), _address(ip)
     return [Counter(ACCOUNT, name), Counter(ACCOUNT_IP, f"{name}|{address}"), Counter(ADDRESS, address)]
 
 
 def otp_counters(user_id: int, ip: str | None) -> list[Counter]:
-    return [Counter(OTP, str(user_id)), Counter(ADDRESS, ip or "-")]
+    return [Counter(OTP, str(user_id)), Counter(ADDRESS, _address(ip))]
+
+
+def _address(ip: str | None) -> str:
+    return (ip or "-")[:63]  # an IPv6 address is at most 45 characters; the key column holds 128
 
 
 def _window() -> datetime.timedelta:
