@@ -19,6 +19,7 @@ of the part of the address below the region names are shown, and no coordinate w
 """
 
 import calendar
+import collections
 import datetime
 import html
 import io
@@ -125,10 +126,11 @@ def _text(response) -> str:
     return html.unescape(text)
 
 
-def _seen_by(client, plain: list[str], per_person: list[str], person_ids: list[int]) -> str:
+def _responses(client, plain: list[str], per_person: list[str], person_ids: list[int]) -> dict[str, str]:
+    """url -> what it showed, for every url that answered 200 without unmasking."""
     client.raise_request_exception = False  # a page that fails shows nothing; other tests catch 500s
     urls = plain + [u.replace("{person_id}", str(pid)) for u in per_person for pid in person_ids]
-    parts = []
+    shown = {}
     for url in urls:
         last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         response = client.get(url)
@@ -136,8 +138,12 @@ def _seen_by(client, plain: list[str], per_person: list[str], person_ids: list[i
             continue
         if AuditEvent.objects.filter(pk__gt=last, action__in=UNMASKING).exists():
             continue
-        parts.append(f"\n#### {url}\n" + _text(response))
-    return "".join(parts)
+        shown[url] = _text(response)
+    return shown
+
+
+def _seen_by(client, plain: list[str], per_person: list[str], person_ids: list[int]) -> str:
+    return "".join(f"\n#### {url}\n{text}" for url, text in _responses(client, plain, per_person, person_ids).items())
 
 
 def _masks(tokens: list[str], value: str) -> list[tuple[str, str]]:
@@ -256,3 +262,48 @@ def test_the_attacker_finds_what_the_old_mask_gave_away(db):
     assert phone_candidates("88123456", "881****3456") == 10  # the old mask of a landline
     assert set(address_leaks("翠微里17幢3单元602室", "翠微里1****", [])) == {"翠微里", "微里1"}
     assert address_leaks("桂花社区翠微里", "桂花社区****", ["桂花社区"]) == []
+
+
+# Responses that change between two walks whatever the data: the walk's own audit rows and request
+# counters, clock times, CSRF tokens; and population projections, statistics by single year of age
+# over a whole region (an aggregate, not a view of a person).
+CHANGING_URLS = ("/audit", "/api/v1/audit", "/metrics", "/api/v1/projection", "/planning/region/")
+CHANGING = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?|\b[0-9A-Za-z]{32,}\b")
+
+
+def _tokens(text: str) -> collections.Counter:
+    return collections.Counter(re.split(r"[\s,;:<>\"'=(){}\[\]]+", CHANGING.sub("", text)))
+
+
+def test_nothing_shown_depends_on_the_day_of_birth(walk_ctx, users, client_for):
+    """Every figure a masked view shows about a birth is a function of its year and month
+    (core/vault.py): move a person's birthday to another day of the same month — across today's
+    day of the month, so that the exact age changes — and nothing the city administrator (the role
+    that sees every module) is shown may change. A first walk twice over measures what changes
+    anyway (the walk's own audit rows in a person's history, clock times); only changes beyond it
+    count."""
+    from carecircle.core.vault import blind_index
+
+    plain, per_person = _urls(walk_ctx)
+    people = [p.pk for p in Person.objects.order_by("pk")]
+    plain = [u for u in plain if not u.startswith(CHANGING_URLS)]
+    per_person = [u for u in per_person if not u.endswith("/history")]  # audit rows, numbered
+    client = client_for(users["admin"])
+    first = _responses(client, plain, per_person, people)
+    second = _responses(client, plain, per_person, people)
+    person = walk_ctx.person
+    today = datetime.date.today()
+    other = _birth_in_this_month(73, later=False) if today.day > 1 else person.birth_date.replace(day=28)
+    assert other != person.birth_date and other.strftime("%Y-%m") == person.birth_date.strftime("%Y-%m")
+    number = with_check_digit(f"{person.id_number[:6]}{other:%Y%m%d}{person.id_number[14:17]}")
+    Person.objects.filter(pk=person.pk).update(birth_date=other, id_number=number, id_hash=blind_index(number))
+    moved = _responses(client, plain, per_person, people)
+    assert set(first) == set(second) == set(moved), "a page opened for one birthday and not for the other"
+    assert any(person.name in text for text in moved.values())
+    changed = {}
+    for url in first:
+        a, b, c = _tokens(first[url]), _tokens(second[url]), _tokens(moved[url])
+        gone, new = (b - c) - (a - b), (c - b) - (b - a)
+        if gone or new:
+            changed[url] = {"before": sorted(gone)[:10], "after": sorted(new)[:10]}
+    assert not changed, json.dumps(changed, ensure_ascii=False, indent=1)

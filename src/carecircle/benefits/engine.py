@@ -157,6 +157,7 @@ def evaluate_person(programme: Programme, person, day: datetime.date, facts=None
         reasons.append(_("申诉#%(id)d 已准予：%(r)s") % {"id": override.pk, "r": override.decision_reason})
     if eligible and not reasons:
         reasons.append(_("符合条件，按“%(t)s”档发放") % {"t": tier_label})
+    shown_facts = facts_mod.shown(facts, person, day)
     return {
         "programme_code": programme.code,
         "name": programme.name,
@@ -166,9 +167,9 @@ def evaluate_person(programme: Programme, person, day: datetime.date, facts=None
         "period_key": period_key(programme, day),
         "payment_method": programme.payment_method,
         "tier": tier_label,
-        "trace": trace,
+        "trace": [{**t, "facts": facts_mod.shown(t["facts"], person, day)} for t in trace],
         "reasons": reasons,
-        "facts": {k: {"label": rules.FACT_LABELS[k], "value": facts[k], "source": (sources or {}).get(k, "")}
+        "facts": {k: {"label": rules.FACT_LABELS[k], "value": shown_facts[k], "source": (sources or {}).get(k, "")}
                   for k in sorted(set().union(*(set(t["facts"]) for t in trace)) if trace else [])},
     }
 

@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
-from carecircle.core.vault import shown_birth
+from carecircle.core.vault import shown_age_range, shown_birth
 from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person, PersonStatus, StatusKind
 
@@ -75,6 +75,15 @@ def annotate(qs, ctx):
         )
         qs = qs.annotate(f_statuses_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
     return qs
+
+
+def shown(facts: dict, person, day: datetime.date) -> dict:
+    """Facts as pages and the API show them: the age as a masked view may state it (core/vault.py;
+    the exact age next to the birth month would tell whether the birthday has passed)."""
+    birth = getattr(person, "birth_date", None)
+    if "age" not in facts or birth is None:
+        return facts
+    return {**facts, "age": shown_age_range(birth, day)}
 
 
 def person_facts(person: Person, day: datetime.date) -> tuple[dict, dict]:

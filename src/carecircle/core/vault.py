@@ -137,6 +137,13 @@ def mask_address(value: str) -> str:
     return MASKED_ADDRESS if (value or "").strip() else ""
 
 
+def shown_age_range(birth, day) -> str:
+    """An exact age on `day` as a masked view may state it (an eligibility trace): one number, except
+    in the birth month itself, where the exact age turns on the hidden day: "79～80"."""
+    age = shown_age(birth, day)
+    return f"{age - 1}～{age}" if day.month == birth.month and age > 0 else str(age)
+
+
 def remask_phones(model, plain: str = "phone", masked: str = "phone_masked", batch: int = 2000) -> int:
     """For data migrations: recompute a stored masked phone from the encrypted one wherever the
     rule gives another value; returns how many rows changed."""
