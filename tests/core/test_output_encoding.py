@@ -273,3 +273,16 @@ def test_pages_work_under_the_policy(browser, live_server, users):
         assert not blocked, blocked
     finally:
         page.close()
+
+
+def test_a_named_tile_service_is_the_only_other_image_origin(settings, client, city):
+    from carecircle.core.csp import content_security_policy
+
+    policy = content_security_policy("https://tiles.city.example:8443/osm/{z}/{x}/{y}.png")
+    assert policy["img-src"] == ["'self'", "data:", "https://tiles.city.example:8443"]
+    assert policy["script-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+    assert content_security_policy("/tiles/{z}/{x}/{y}.png")["img-src"] == ["'self'", "data:"]  # on the server itself
+    settings.CARECIRCLE_MAP_TILES = "/tiles/{z}/{x}/{y}.png"
+    html = client.get("/map/").content.decode()
+    assert '<meta name="carecircle-map-tiles" content="/tiles/{z}/{x}/{y}.png">' in html
+    assert "openstreetmap" not in html
