@@ -10,6 +10,7 @@ afterwards creates no one.
 import csv
 import datetime
 import io
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -131,6 +132,16 @@ def test_restore_refuses_a_damaged_database_file_before_writing(users, tmp_path)
     data = next(p for p in (tmp_path / "b").iterdir() if p.name.startswith("database."))
     data.write_bytes(data.read_bytes()[:-10] + b"0123456789")
     with pytest.raises(backup.BackupError, match="校验和"):
+        backup.restore(tmp_path / "b", replace=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_backup_of_a_newer_version(users, tmp_path):
+    keyring.check()
+    manifest = backup.backup(tmp_path / "b")
+    manifest["migrations"]["core"] = "9999_from_the_future"
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(backup.BackupError, match="core.9999_from_the_future"):
         backup.restore(tmp_path / "b", replace=True)
 
 

@@ -156,6 +156,9 @@ def _pg_args(using: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     if sd.get("PASSWORD"):
         env["PGPASSWORD"] = str(sd["PASSWORD"])  # never on the command line (visible in ps)
+    for option in ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout"):
+        if (sd.get("OPTIONS") or {}).get(option) not in (None, ""):
+            env[f"PG{option.replace('_', '').upper()}"] = str(sd["OPTIONS"][option])
     return [*args, "--dbname", sd["NAME"]], env
 
 
@@ -247,6 +250,7 @@ def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
     if _sha256(data) != manifest["database"]["sha256"]:
         raise BackupError(_("数据库文件 %(f)s 的校验和与清单不符：备份已损坏，未写入任何数据。") % {"f": data})
     check_key(manifest, settings.VAULT_KEY)
+    _check_version(manifest)
     if not replace and "django_migrations" in connections[using].introspection.table_names():
         raise BackupError(_("目标数据库已有数据：恢复会整个替换它。确认要替换请加 --replace。"))
     if engine == "sqlite":
@@ -261,6 +265,17 @@ def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
         raise BackupError(_("恢复后的数据库记录的密钥指纹 %(got)s 与清单 %(fp)s 不符：请检查备份来源。") % {
             "got": keyring.short(restored), "fp": keyring.short(manifest["vault_fingerprint"])})
     return manifest
+
+
+def _check_version(manifest: dict) -> None:
+    """Refuse a backup written by a newer version (migrations this code does not know)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = [f"{app}.{name}" for app, name in manifest.get("migrations", {}).items() if (app, name) not in known]
+    if unknown:
+        raise BackupError(_("这份备份来自较新的版本（含本版本没有的迁移 %(m)s）：请先升级 CareCircle 再恢复。未写入任何数据。") % {
+            "m": "、".join(unknown[:5])})
 
 
 def _sqlite_restore(using: str, data: Path, out) -> None:
