@@ -55,13 +55,29 @@ def purge_allowed(using: str = "default"):
     if connection.vendor == "sqlite":
         connection.connection.create_function("carecircle_audit_purge", 0, lambda: 1)
     elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET carecircle.audit_purge = 'on'")
+        with connection.cursor() as cursor:  # inside a transaction: for that transaction only
+            cursor.execute("SELECT set_config('carecircle.audit_purge', 'on', %s)", [connection.in_atomic_block])
     try:
         yield
-    finally:
-        if connection.vendor == "sqlite" and connection.connection is not None:
-            connection.connection.create_function("carecircle_audit_purge", 0, lambda: 0)
-        elif connection.vendor == "postgresql" and connection.connection is not None:
+    except BaseException:
+        _unmark(connection, failing=True)
+        raise
+    _unmark(connection)
+
+
+def _unmark(connection, failing: bool = False) -> None:
+    from django.db import DatabaseError
+
+    if connection.connection is None:
+        return  # closed: the mark went with the connection
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("carecircle_audit_purge", 0, lambda: 0)
+    elif connection.vendor == "postgresql":
+        try:
             with connection.cursor() as cursor:
                 cursor.execute("RESET carecircle.audit_purge")
+        except DatabaseError:
+            # Only a transaction that failed inside the block cannot run RESET; the mark was made
+            # local to that transaction, so its rollback ends it.
+            if not failing:
+                raise
