@@ -7,11 +7,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+# The benchmarks' databases are throw-away (or reused with --reuse across runs): one fixed vault key,
+# as the tests have; a deployment's key is its own (docs/operations.md, "Backup, restore and keys").
+BENCH_VAULT_KEY = "bench-vault-key-not-for-production"
+
 
 def django_ready(database_url: str | None = None) -> Path:
     home = Path(tempfile.mkdtemp(prefix="carecircle-bench-"))
     os.environ["CARECIRCLE_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
+    os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     import django

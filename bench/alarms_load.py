@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _setup import BENCH_VAULT_KEY  # noqa: E402
+
 
 def percentile(values, q):
     if not values:
@@ -241,6 +243,7 @@ def main():
     os.environ["CARECIRCLE_HOME"] = home
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
     os.environ["CELERY_BROKER_URL"] = ""  # deliveries by each web process's own worker thread
+    os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
     if args.workers > 1:
         os.environ.setdefault("CARECIRCLE_REDIS_URL", "redis://127.0.0.1:6379/14")
     import django

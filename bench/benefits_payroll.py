@@ -14,7 +14,7 @@ import json
 import random
 import time
 
-from _setup import django_ready
+from _setup import BENCH_VAULT_KEY, django_ready
 
 
 def main():
@@ -144,6 +144,7 @@ def reuse_ready(database_url):
 
     os.environ["CARECIRCLE_HOME"] = tempfile.mkdtemp(prefix="carecircle-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
+    os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     django.setup()
