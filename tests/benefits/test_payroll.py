@@ -32,6 +32,7 @@ def test_first_run_pays_once_and_rerun_writes_nothing(elders, users):
     (batch,) = run(users)
     assert batch.state == Batch.State.PREPARED and batch.line_count == 3
     assert batch.total_payable == Decimal("200.00")
+    assert batch.summary.pop("seconds") >= 0  # how long the run took (for /metrics)
     assert batch.summary == {
         "by_kind": {"正常发放": [3, "200.00"]},
         "by_district": [{"region": "339901000000", "count": 3, "payable": "200.00", "recovery": "0.00"}],

@@ -18,7 +18,7 @@ import threading
 from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as _DjangoSessionMiddleware
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 
 log = logging.getLogger("carecircle.db")
 
@@ -72,6 +72,15 @@ def deadline(seconds: float | None = None):
         return
     with connection.execute_wrapper(_Deadline(seconds)):
         yield
+
+
+def check_connections() -> None:
+    """Replace this thread's connections that broke or aged (Django does it at the start of a
+    request, but only on the request's own thread). A connection inside a transaction is left
+    alone: closing it would end the transaction."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 def is_busy(exc: BaseException) -> bool:

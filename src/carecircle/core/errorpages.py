@@ -11,7 +11,6 @@
 
 import sys
 
-from django.db import close_old_connections
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -34,21 +33,21 @@ def _json(request, status: int, code: str, message: str) -> JsonResponse:
 
 
 def bad_request(request, exception, template_name="400.html"):
-    close_old_connections()
+    dbguard.check_connections()
     if _is_api(request):
         return _json(request, 400, "bad_request", _("请求无法处理"))
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception, template_name="403.html"):
-    close_old_connections()
+    dbguard.check_connections()
     if _is_api(request):
         return _json(request, 403, "forbidden", _("您没有此项操作的权限"))
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception, template_name="404.html"):
-    close_old_connections()
+    dbguard.check_connections()
     if _is_api(request):
         return _json(request, 404, "not_found", _("未找到，或不在您的管辖范围内"))
     try:
@@ -58,7 +57,7 @@ def page_not_found(request, exception, template_name="404.html"):
 
 
 def server_error(request, template_name="500.html"):
-    close_old_connections()
+    dbguard.check_connections()
     exc = sys.exc_info()[1]
     cause = dbguard.database_cause(exc)
     if cause is not None:

@@ -12,7 +12,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
@@ -34,7 +34,7 @@ def _pending_migrations() -> list[str]:
 
 def _check_once() -> dict:
     try:
-        close_old_connections()  # replaces this thread's connection when it broke or aged
+        dbguard.check_connections()  # replaces this thread's connection when it broke or aged
         with dbguard.deadline(settings.CARECIRCLE_HEALTH_TIMEOUT):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
