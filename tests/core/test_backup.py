@@ -34,7 +34,7 @@ def people_file(path: Path, n: int = PEOPLE) -> Path:
         writer = csv.writer(f)
         writer.writerow(list(COLUMNS))
         for i in range(n):
-            number = id_number(datetime.date(1940 + i % 20, 1 + i % 12, 1 + i % 28), 100 + i)
+            number = id_number(datetime.date(1940 + i % 20, 1 + i % 12, 1 + i % 28), 100 + i % 900)
             writer.writerow([f"测试{i}", number, COMMUNITY_A, "13800001111", "桂花苑1幢101室", "", "", "", "", "测试"])
     return path
 
@@ -151,13 +151,9 @@ def test_backup_refuses_a_folder_in_use(db, tmp_path):
         backup.backup(tmp_path)
 
 
-@pytest.mark.slow
-def test_restore_drill_with_the_commands(tmp_path):
-    """The drill of docs/operations.md on SQLite, with the `carecircle` commands: back up, restore
-    on a new data folder without the key (refused, nothing written), with the key (restored), and
-    import the same people again (nobody new)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the drill's embedded layout; the PostgreSQL round trip is tested above")
+def home_with_people(tmp_path: Path, n: int) -> tuple[dict, Path]:
+    """A data folder made with the commands (tmp_path/data, its keys in tmp_path/data-keys): the
+    regions of tests/conftest.py, an official "admin", n people imported from a file."""
     env = cli_env(tmp_path / "data")
     assert run_cli(env, "migrate", "-v0").returncode == 0
     setup = ("from carecircle.core import regions\n"
@@ -170,9 +166,20 @@ def test_restore_drill_with_the_commands(tmp_path):
     shell_env = {**env, "PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{Path(__file__).resolve().parents[2]}"}
     out = run_cli(shell_env, "shell", "-c", setup)
     assert out.returncode == 0, out.stderr
-    source = people_file(tmp_path / "people.csv", 20)
+    source = people_file(tmp_path / "people.csv", n)
     out = run_cli(env, "import", "people", str(source), "--user", "admin")
-    assert out.returncode == 0 and "新增 20" in out.stdout, out.stdout + out.stderr
+    assert out.returncode == 0 and f"新增 {n}" in out.stdout, out.stdout + out.stderr
+    return env, source
+
+
+@pytest.mark.slow
+def test_restore_drill_with_the_commands(tmp_path):
+    """The drill of docs/operations.md on SQLite, with the `carecircle` commands: back up, restore
+    on a new data folder without the key (refused, nothing written), with the key (restored), and
+    import the same people again (nobody new)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the drill's embedded layout; the PostgreSQL round trip is tested above")
+    env, source = home_with_people(tmp_path, 20)
 
     out = run_cli(env, "backup", str(tmp_path / "backup"))
     assert out.returncode == 0 and "100%" in out.stdout, out.stderr

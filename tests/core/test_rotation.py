@@ -3,6 +3,10 @@ new key, the recorded fingerprint switched at the end, and a rotation interrupte
 finished by running it again, with no value rotated twice or left behind."""
 
 import io
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -12,6 +16,8 @@ from django.db import connection
 from carecircle.core import keyring, keyrotation, vault
 from carecircle.core.models import VaultKeyState
 from carecircle.registry.models import FamilyContact, Person
+from tests.core.test_backup import home_with_people
+from tests.core.test_keys import run_cli
 
 NEW = "the-new-vault-key-for-the-rotation-test"
 
@@ -123,3 +129,39 @@ def test_vault_rotate_command_swaps_the_key_files(people, settings, monkeypatch,
     status = io.StringIO()
     call_command("vault", "status", stdout=status)
     assert "相符" in status.getvalue() and vault.fingerprint(new)[:12] in status.getvalue()
+
+
+@pytest.mark.slow
+def test_vault_rotate_killed_with_sigkill_goes_on_when_run_again(tmp_path):
+    """A real kill -9 of `carecircle vault rotate` half-way through the people: every other command
+    refuses until it is run again; then it finishes, and importing the same people again finds
+    every one of them under the new key (no one created twice)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded layout, with the commands; rotation on PostgreSQL is tested above")
+    env, source = home_with_people(tmp_path, 1500)
+    env = {**env, "PYTHONUNBUFFERED": "1"}
+    old = (tmp_path / "data-keys" / "vault.key").read_text().strip()
+    proc = subprocess.Popen([sys.executable, "-m", "carecircle.cli", "vault", "rotate", "--batch", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            cwd=env["CARECIRCLE_HOME"])
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        parts = line.split()
+        if parts and parts[0] == "registry.person" and 0 < int(parts[1].split("/")[0].replace(",", "")) < 1500:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait(60)
+    assert proc.returncode == -signal.SIGKILL, "".join(seen)
+
+    out = run_cli(env, "import", "people", str(source), "--user", "admin")
+    assert out.returncode == 3 and "轮换尚未完成" in out.stderr, out.stdout + out.stderr
+    out = run_cli(env, "vault", "status")
+    assert "轮换进行中" in out.stdout, out.stdout + out.stderr
+
+    out = run_cli(env, "vault", "rotate")
+    assert out.returncode == 0 and "轮换完成" in out.stdout, out.stdout + out.stderr
+    new = (tmp_path / "data-keys" / "vault.key").read_text().strip()
+    assert new != old and list((tmp_path / "data-keys").glob("vault.key.retired-*"))
+    out = run_cli(env, "import", "people", str(source), "--user", "admin")
+    assert out.returncode == 0 and "新增 0" in out.stdout, out.stdout + out.stderr
