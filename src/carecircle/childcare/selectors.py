@@ -14,7 +14,6 @@ from carecircle.core import regions
 from carecircle.core.errors import NotFound
 from carecircle.core.roles import permissions_of
 from carecircle.core.vault import shown_age_months
-from carecircle.core.vault import shown_age_months
 from carecircle.facilities.selectors import facility_grants, in_facility_scope, require_facility
 
 
