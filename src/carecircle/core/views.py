@@ -179,6 +179,7 @@ def _region_upload(request) -> dict | None:
     from pathlib import Path
 
     from carecircle.core.region_import import region_import
+    from carecircle.core.tables import check_upload, upload_suffix
 
     scope.require_perm(request.user, "region.manage")
     upload = request.FILES.get("file")
@@ -223,8 +224,6 @@ def set_language(request, code: str):
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response
-
-    from carecircle.core.tables import check_upload, upload_suffix
 
 _migration_state: dict = {}
 

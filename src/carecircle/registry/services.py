@@ -277,8 +277,8 @@ def family_contact_add(
 def import_start(*, actor, uploaded_file, request=None):
     """Check an uploaded file's structure, keep it, and start the import in the background.
     A file that is not ours is refused here and nothing is created."""
-    from carecircle.registry import imports, tasks, uploads
     from carecircle.core.tables import check_upload, upload_suffix
+    from carecircle.registry import imports, tasks, uploads
     from carecircle.registry.models import ImportJob
 
     scope.require_perm(actor, "registry.import")
