@@ -127,3 +127,19 @@ def test_the_checks_in_core():
     for bad in ("1000000", "NaN", "Infinity", "abc", "-1"):
         with pytest.raises(InvalidInput):
             check_money(bad, "monthly_fee", max_digits=8)
+
+
+def test_the_region_table_upload_has_the_upload_limits(users, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from carecircle.core.models import Region
+
+    client = client_for(users["district"])
+    table = "区划代码,名称\n339901001003,新社区\n".encode()
+    with override_settings(CARECIRCLE_UPLOAD_MAX_BYTES=len(table) - 1):
+        refused = client.post("/regions/", {"file": SimpleUploadedFile("r.csv", table)}, follow=True)
+    assert "文件过大" in refused.content.decode() and not Region.objects.filter(code="339901001003").exists()
+    name = "长" * 120 + ".csv"  # a long name is no path on disk
+    accepted = client.post("/regions/", {"file": SimpleUploadedFile(name, table)}, follow=True)
+    assert accepted.status_code == 200 and Region.objects.filter(code="339901001003", name="新社区").exists()
