@@ -136,3 +136,14 @@ def test_long_chinese_file_name_is_accepted(users, city, client_for, django_capt
     assert response.status_code == 202, response.content[:300]
     job = ImportJob.objects.get()
     assert job.file_name == name and Person.objects.count() == 3
+
+
+def test_a_rejection_keeps_no_whole_cell(users, city, client_for, django_capture_on_commit_callbacks):
+    """The rejections were one 22 MB value: each entry is bounded, and the row limit bounds their number."""
+    client = client_for(users["street"])
+    rows = [row("张" * 100_000, "1" * 5000)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports", {"file": csv_file(rows)})
+    assert response.status_code == 202
+    (rejection,) = ImportJob.objects.get().rejections
+    assert len(rejection["name"]) <= 50 and len(rejection["reason"]) <= 200

@@ -341,9 +341,9 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
                 check_row_width(headers, values)
                 parsed = parse_row(ctx, number, record)
             except InvalidInput as exc:
-                rejections.append({
-                    "row": number, "field": exc.field or "", "reason": str(exc.message),
-                    "name": _cell(record.get("name")),
+                rejections.append({  # bounded: a row's entry holds no whole cell (the row limit bounds the count)
+                    "row": number, "field": exc.field or "", "reason": str(exc.message)[:200],
+                    "name": _cell(record.get("name"))[:50],
                 })
                 parsed = None
             if parsed is not None:
