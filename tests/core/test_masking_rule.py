@@ -10,6 +10,7 @@ from django.apps import apps
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carecircle.core.ages import age_on
 from carecircle.core.models import AuditEvent
 from carecircle.core.vault import (
     mask_address,
@@ -20,7 +21,7 @@ from carecircle.core.vault import (
     shown_birth,
 )
 from carecircle.registry import selectors
-from carecircle.registry.identity import age_on, with_check_digit
+from carecircle.registry.identity import with_check_digit
 from carecircle.registry.models import Person
 
 DAYS = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31))

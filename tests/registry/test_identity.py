@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
+from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput
-from carecircle.registry.identity import age_on, parse_id_number, with_check_digit
+from carecircle.registry.identity import parse_id_number, with_check_digit
 
 
 def test_valid_number_gives_birth_date_and_sex():

@@ -14,8 +14,8 @@ from carecircle.assessment.models import (
     ReferralStatus,
 )
 from carecircle.core import audit, scope
+from carecircle.core.ages import age_on
 from carecircle.core.errors import Conflict, InvalidInput
-from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person
 
 VALID_MONTHS = 12  # a result holds for a year unless the person's condition changes earlier

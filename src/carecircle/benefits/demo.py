@@ -10,10 +10,10 @@ from django.db.models import Sum
 
 from carecircle.benefits import defaults, engine, services
 from carecircle.benefits.models import Batch, PayeeAccount, Payment, Programme
+from carecircle.core.ages import age_on
 from carecircle.core.demo import City
 from carecircle.core.models import User
 from carecircle.core.vault import encrypt
-from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person, PersonStatus
 
 ORDER = 35  # after the people (10) and assessments (20); homecare (50) reads entitlements

@@ -12,7 +12,6 @@ from carecircle.benefits import facts as facts_mod
 from carecircle.benefits import rules
 from carecircle.benefits.models import Appeal, Period, Programme, TierMode
 from carecircle.core import regions
-from carecircle.registry.identity import age_on  # noqa: F401 - re-exported for callers
 from carecircle.registry.models import EXIT_STATUSES, StatusKind
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)

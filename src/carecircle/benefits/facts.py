@@ -11,8 +11,8 @@ import datetime
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Floor
 
+from carecircle.core.ages import age_on
 from carecircle.core.vault import shown_age_range, shown_birth
-from carecircle.registry.identity import age_on
 from carecircle.registry.models import Person, PersonStatus, StatusKind
 
 

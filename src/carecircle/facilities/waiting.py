@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions
+from carecircle.core.ages import age_on
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.organisations import ORGANISATION_ROLES
 from carecircle.core.roles import permissions_of
@@ -26,7 +27,6 @@ from carecircle.facilities.models import (
     WaitingState,
 )
 from carecircle.facilities.selectors import require_facility, scope_q
-from carecircle.registry.identity import age_on
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
 
 LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}

@@ -56,7 +56,3 @@ def parse_id_number(raw, *, today: datetime.date | None = None, extra_places=fro
 
 def with_check_digit(first17: str) -> str:
     return first17 + ric.calc_check_digit(first17 + "0")  # stdnum expects a placeholder check digit
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -5,10 +5,10 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from carecircle.core import scope
+from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.core.vault import blind_index, shown_age
-from carecircle.registry.identity import age_on
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, Person, PersonStatus
 
 GROUPS = {

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
+from carecircle.core.ages import age_on
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
-from carecircle.registry.identity import age_on, parse_id_number
+from carecircle.registry.identity import parse_id_number
 from carecircle.registry.models import FamilyContact, Person, PersonStatus, StatusKind
 
 PHONE_DIGITS = set("0123456789-+ ")
