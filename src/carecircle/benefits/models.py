@@ -8,10 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core.fields import money_field
 from carecircle.core.vault import EncryptedTextField
 from carecircle.registry.models import Person
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Period(models.TextChoices):
@@ -55,7 +54,7 @@ class Programme(models.Model):
     region_code = models.CharField(_("适用区划"), max_length=12, db_index=True)
     target_rule = models.TextField(_("对象条件（CEL）"))
     tier_mode = models.CharField(_("档位方式"), max_length=8, choices=TierMode.choices, default=TierMode.FIRST)
-    cap = models.DecimalField(_("每期封顶金额"), null=True, blank=True, **MONEY)
+    cap = money_field(_("每期封顶金额"), null=True, blank=True)
     period = models.CharField(_("发放周期"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
     payment_method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
     valid_from = models.DateField(_("生效日期"))
@@ -80,7 +79,7 @@ class Tier(models.Model):
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     label = models.CharField(_("档位名称"), max_length=60)
     condition = models.TextField(_("条件（CEL，可空）"), blank=True)
-    amount = models.DecimalField(_("金额（元/期）"), **MONEY)
+    amount = money_field(_("金额（元/期）"))
 
     class Meta:
         ordering = ["programme", "order", "id"]
@@ -117,8 +116,8 @@ class Batch(models.Model):
     region_code = models.CharField(_("范围"), max_length=12, db_index=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PREPARED)
     line_count = models.PositiveIntegerField(_("笔数"), default=0)
-    total_payable = models.DecimalField(_("应发合计"), default=0, **MONEY)
-    total_recovery = models.DecimalField(_("追回合计"), default=0, **MONEY)
+    total_payable = money_field(_("应发合计"), default=0)
+    total_recovery = money_field(_("追回合计"), default=0)
     summary = models.JSONField(default=dict, blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField(auto_now_add=True)
@@ -165,7 +164,7 @@ class Payment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False)
     period = models.CharField(_("所属期"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(_("金额"), **MONEY)
+    amount = money_field(_("金额"))
     region_code = models.CharField(max_length=12)
     recovered = models.BooleanField(_("已追回"), default=False)
 
@@ -221,7 +220,7 @@ class LedgerLine(models.Model):
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=12, blank=True, db_index=True)
     month = models.CharField(max_length=7, blank=True)
-    amount = models.DecimalField(_("金额（借正贷负）"), **MONEY)
+    amount = money_field(_("金额（借正贷负）"))
 
     class Meta:
         indexes = [models.Index(fields=["fund", "account"], name="ledger_fund_account")]
@@ -249,7 +248,7 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    grant_amount = models.DecimalField(_("核定金额（元/期）"), null=True, blank=True, **MONEY)
+    grant_amount = money_field(_("核定金额（元/期）"), null=True, blank=True)
     grant_from = models.DateField(_("核定起始"), null=True, blank=True)
     grant_to = models.DateField(_("核定终止"), null=True, blank=True)
     arrears_batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -10,8 +10,7 @@ from carecircle.core.errors import NotFound
 from carecircle.core.limits import Id, Latitude, Limit, Longitude, money_for
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import Order, ProviderPrice
-from carecircle.workforce.models import Caregiver
-from carecircle.workforce.selectors import caregiver_for_user
+from carecircle.workforce.selectors import caregiver_for_user, organisation_caregiver
 
 router = Router(tags=["homecare"])
 
@@ -227,7 +226,7 @@ class HcReassignIn(Schema):
 @router.post("/homecare/orders/{order_id}/reassign", response=HcOrderOut)
 def order_reassign(request, order_id: Id, payload: HcReassignIn):
     order = _order(request, order_id)
-    caregiver = Caregiver.objects.filter(pk=payload.caregiver_id, organisation_id=order.provider_id).first()
+    caregiver = organisation_caregiver(organisation_id=order.provider_id, caregiver_id=payload.caregiver_id)
     if caregiver is None:
         raise NotFound()
     services_dispatch.order_reassign(actor=request.user, order=order, caregiver=caregiver, reason=payload.reason,

@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core.fields import money_field
 from carecircle.core.vault import EncryptedTextField
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+MONEY_DIGITS = 10  # the largest sum of an order or a statement fits in 8 digits before the point
+MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": 2}
 
 
 def _period(prefix: str) -> list:
@@ -98,7 +100,7 @@ class ProviderArea(models.Model):
 class ProviderPrice(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="prices")
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
-    price = models.DecimalField(_("价格（元）"), **MONEY)
+    price = money_field(_("价格（元）"), max_digits=MONEY_DIGITS)
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)
 
@@ -115,7 +117,7 @@ class GuidePrice(models.Model):
 
     region_code = models.CharField(max_length=12, db_index=True)
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+")
-    price = models.DecimalField(_("指导价（元）"), **MONEY)
+    price = money_field(_("指导价（元）"), max_digits=MONEY_DIGITS)
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)
 
@@ -162,7 +164,7 @@ class CostShareLine(models.Model):
 
     rule = models.ForeignKey(CostShareRule, on_delete=models.CASCADE, related_name="lines")
     source = models.CharField(max_length=12, choices=FundingSource.choices)
-    amount = models.DecimalField(_("定额（元）"), null=True, blank=True, **MONEY)
+    amount = money_field(_("定额（元）"), null=True, blank=True, max_digits=MONEY_DIGITS)
     percent = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
     # The benefits programme whose fund pays this share (政府补一点 from a fund): the month-end
     # statement posts the share to the funds ledger against it. Empty: not paid from a fund.
@@ -275,7 +277,7 @@ class Order(models.Model):
     channel = models.CharField(_("下单方式"), max_length=12, choices=Channel.choices)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     care_plan = models.ForeignKey(CarePlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
-    price = models.DecimalField(_("价格（元）"), **MONEY)
+    price = money_field(_("价格（元）"), max_digits=MONEY_DIGITS)
     status = models.CharField(_("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.CONFIRMED)
     caregiver = models.ForeignKey(
         "workforce.Caregiver", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -302,7 +304,7 @@ class PaymentLine(models.Model):
     source = models.CharField(_("资金来源"), max_length=12, choices=FundingSource.choices)
     programme_code = models.CharField(_("项目"), max_length=40, blank=True)
     label = models.CharField(_("说明"), max_length=80)
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = money_field(_("金额（元）"), max_digits=MONEY_DIGITS)
 
     class Meta:
         ordering = ["id"]
@@ -484,9 +486,9 @@ class Statement(models.Model):
     month = models.DateField(_("月份"))
     generated_at = models.DateTimeField(auto_now=True)
     visit_count = models.PositiveIntegerField(default=0)
-    total = models.DecimalField(default=0, **MONEY)
+    total = money_field(default=0, max_digits=MONEY_DIGITS)
     held_count = models.PositiveIntegerField(default=0)
-    held_total = models.DecimalField(default=0, **MONEY)
+    held_total = money_field(default=0, max_digits=MONEY_DIGITS)
     # Why the government-funded lines were not (fully) posted to the funds ledger, if so.
     ledger_note = models.CharField(_("资金入账说明"), max_length=300, blank=True)
 
@@ -505,7 +507,7 @@ class StatementPosting(models.Model):
     programme_code = models.CharField(max_length=40, blank=True)  # the statement line's code
     ledger_programme = models.CharField(_("出资补贴项目"), max_length=40)
     seq = models.PositiveSmallIntegerField(default=1)
-    amount = models.DecimalField(**MONEY)
+    amount = money_field(max_digits=MONEY_DIGITS)
     reference = models.CharField(max_length=150, unique=True)
     posted_at = models.DateTimeField(auto_now_add=True)
 
@@ -523,7 +525,7 @@ class StatementLine(models.Model):
     source = models.CharField(max_length=12, choices=FundingSource.choices)
     programme_code = models.CharField(max_length=40, blank=True)
     visits = models.PositiveIntegerField()
-    amount = models.DecimalField(**MONEY)
+    amount = money_field(max_digits=MONEY_DIGITS)
 
     class Meta:
         ordering = ["source", "programme_code"]
@@ -544,7 +546,7 @@ class StatementEntry(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=8, choices=State.choices)
     reason = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = money_field(max_digits=MONEY_DIGITS)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["statement", "order"], name="statement_entry_unique")]

@@ -2,6 +2,7 @@
 accept / reassign / decline with reason, escalation of orders nobody has taken."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
@@ -16,12 +17,14 @@ from carecircle.homecare import dispatch as engine
 from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
 from carecircle.homecare.services import _user, require_provider_admin
-from carecircle.workforce.models import Caregiver
 from carecircle.workforce.selectors import (
     caregiver_for_user,
-    employed_on,
+    caregivers_employed,
     qualifications_on,
 )
+
+if TYPE_CHECKING:  # annotations only: the rows workforce.selectors returns
+    from carecircle.workforce.models import Caregiver
 
 
 def capability_levels(person_ids, day: datetime.date) -> dict[int, int]:
@@ -45,7 +48,7 @@ def _minutes(dt, day_start) -> float:
     return (dt - day_start).total_seconds() / 60
 
 
-def build_problem(orders: list[Order], caregivers: list[Caregiver], fixed: list[Order], day: datetime.date,
+def build_problem(orders: list[Order], caregivers: list["Caregiver"], fixed: list[Order], day: datetime.date,
                   speed_kmh: float) -> engine.Problem:
     start, _end = _day_bounds(day)
     quals = qualifications_on([c.pk for c in caregivers], day)
@@ -102,7 +105,7 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
     if not orders:
         return {"orders": 0, "offered": 0, "unassigned": 0, "travel_minutes": 0.0}
     provider_ids = {o.provider_id for o in orders}
-    caregivers = list(Caregiver.objects.filter(employed_on(day), organisation_id__in=provider_ids).order_by("pk"))
+    caregivers = caregivers_employed(organisation_ids=provider_ids, day=day)
     fixed = list(Order.objects.filter(caregiver__in=caregivers, status__in=BUSY_STATUSES, window_start__gte=start,
                                       window_start__lt=end).defer("address"))
     policy = selectors.policy_for(orders[0].region_code)
@@ -184,7 +187,7 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
 
 
 @transaction.atomic
-def order_reassign(*, actor, order: Order, caregiver: Caregiver, reason: str = "", request=None) -> Order:
+def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str = "", request=None) -> Order:
     """The provider hands the order to another of its caregivers (who must be qualified and free)."""
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
     if order.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):

@@ -19,8 +19,7 @@ from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import OrderStatus, ServiceItem, VisitException
 from carecircle.registry.selectors import family_persons, person_search
-from carecircle.workforce.models import Caregiver
-from carecircle.workforce.selectors import caregiver_for_user
+from carecircle.workforce.selectors import caregiver_for_user, organisation_caregiver, organisation_caregivers
 
 
 def _day(value) -> datetime.date:
@@ -125,7 +124,7 @@ def order_detail(request, order_id: int):
         "is_provider": order.provider_id in roles["provider_ids"],
         "is_caregiver": caregiver is not None and order.caregiver_id == caregiver.pk,
         "is_recipient_side": is_recipient_side,
-        "team": Caregiver.objects.filter(organisation_id=order.provider_id).order_by("name")
+        "team": organisation_caregivers(organisation_id=order.provider_id)
         if order.provider_id in roles["provider_ids"] else [],
         "key": uuid.uuid4().hex,
         "can_cancel": order.status in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED),
@@ -160,8 +159,8 @@ def order_action(request, order_id: int, action: str):
         elif action == "decline":
             services_dispatch.order_decline(actor=user, order=order, reason=p.get("reason", ""), request=request)
         elif action == "reassign":
-            caregiver = Caregiver.objects.filter(pk=p.get("caregiver_id") or 0,
-                                                 organisation_id=order.provider_id).first()
+            caregiver = organisation_caregiver(organisation_id=order.provider_id,
+                                               caregiver_id=p.get("caregiver_id") or 0)
             if caregiver is None:
                 raise InvalidInput(_("请选择本机构的护理员"), field="caregiver_id")
             services_dispatch.order_reassign(actor=user, order=order, caregiver=caregiver,
@@ -308,5 +307,5 @@ def provider_detail(request, provider_id: int):
     prices = [(item, selectors.provider_price(provider, item, day)) for item in ServiceItem.objects.filter(active=True)]
     return render(request, "homecare/provider_detail.html", {
         "provider": provider, "areas": provider.areas.all(), "prices": [(i, p) for i, p in prices if p is not None],
-        "caregivers": Caregiver.objects.filter(organisation_id=provider.pk).count()})
+        "caregivers": organisation_caregivers(organisation_id=provider.pk).count()})
 

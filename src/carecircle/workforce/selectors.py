@@ -69,6 +69,22 @@ def caregiver_for_user(user) -> Caregiver | None:
     return Caregiver.objects.filter(user=user).first()
 
 
+def organisation_caregivers(*, organisation_id: int) -> QuerySet[Caregiver]:
+    """The caregivers of one organisation (a provider's team), by name. For modules that already
+    decided the caller may act for that organisation (homecare's order page and reassignment)."""
+    return Caregiver.objects.filter(organisation_id=organisation_id).order_by("name", "id")
+
+
+def organisation_caregiver(*, organisation_id: int, caregiver_id: int) -> Caregiver | None:
+    """One caregiver if they belong to `organisation_id`, else None (reassigning an order)."""
+    return Caregiver.objects.filter(pk=caregiver_id, organisation_id=organisation_id).first()
+
+
+def caregivers_employed(*, organisation_ids, day: datetime.date) -> list[Caregiver]:
+    """Caregivers of these organisations employed on `day`, in id order (the dispatch problem)."""
+    return list(Caregiver.objects.filter(employed_on(day), organisation_id__in=organisation_ids).order_by("pk"))
+
+
 def qualifications_on(caregiver_ids, day: datetime.date) -> dict[int, dict]:
     """{caregiver_id: {"level": best valid 养老护理员 level or 0, "health": bool}} for dispatch."""
     out = {cid: {"level": 0, "health": False} for cid in caregiver_ids}
