@@ -3,10 +3,12 @@ dispatch and care visits read: the final level (0 能力完好 … 4 完全失�
 valid on a day."""
 
 import datetime
+from collections.abc import Iterator
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from carecircle.assessment.capability import level_name
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck, ReferralStatus
 from carecircle.core import regions, scope
 from carecircle.core.errors import InvalidInput, NotFound
@@ -41,6 +43,28 @@ def current_assessments(day: datetime.date | None = None) -> QuerySet[Capability
     day = day or datetime.date.today()
     newest = _valid_on(day).filter(person=OuterRef("person")).values("pk")[:1]
     return _valid_on(day).filter(pk=Subquery(newest))
+
+
+def disabled_q(day: datetime.date, *, min_level: int = 2) -> Q:
+    """For a Person queryset: holds an assessment valid on `day` with final level >= `min_level`
+    (2 中度失能 and worse: the 失能 group of the care-visit lists)."""
+    return Q(Exists(CapabilityAssessment.objects.filter(
+        person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level)))
+
+
+def disabled_members(prefix: str, day: datetime.date, *, min_level: int = 2) -> Iterator[tuple[int, str]]:
+    """(person id, region code) of every assessment valid on `day` with final level >= `min_level`
+    under the region `prefix`, streamed (care-visit plans build their rounds from it)."""
+    return CapabilityAssessment.objects.filter(
+        region_code__startswith=prefix, valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level,
+    ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+
+
+def level_names(person_ids, day: datetime.date, *, min_level: int = 0) -> dict[int, str]:
+    """{person id: name of the level} of `current_level` for those of `person_ids` assessed at
+    `min_level` or worse on `day` (e.g. "重度失能"), in one query."""
+    rows = current_assessments(day).filter(person_id__in=list(person_ids), final_level__gte=min_level)
+    return {pid: level_name(level) for pid, level in rows.values_list("person_id", "final_level")}
 
 
 def level_subquery(day: datetime.date | None = None) -> Subquery:

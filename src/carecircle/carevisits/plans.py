@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from carecircle.assessment.selectors import disabled_members
 from carecircle.carevisits.models import (
     FREQUENCY_RANK,
     Frequency,
@@ -61,11 +62,7 @@ def group_members(group: str, prefix: str, day: datetime.date):
         return Person.objects.filter(region_code__startswith=prefix, birth_date__lte=_years_before(day, 80)) \
             .values_list("id", "region_code").iterator(chunk_size=20000)
     if group == VisitGroup.DISABLED:
-        from carecircle.assessment.models import CapabilityAssessment
-
-        return CapabilityAssessment.objects.filter(
-            region_code__startswith=prefix, valid_from__lte=day, valid_to__gte=day, final_level__gte=2,
-        ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+        return disabled_members(prefix, day)
     return PersonStatus.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind=group, region_code__startswith=prefix,
         valid_from__lte=day,

@@ -5,10 +5,11 @@ one of their plans that month completed)."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.assessment.selectors import disabled_q, level_names
 from carecircle.carevisits.models import CareVisit, PlanStatus, VisitGroup, VisitPlan, VisitRule
 from carecircle.carevisits.plans import _years_before as years_before
 from carecircle.carevisits.plans import month_bounds
@@ -125,18 +126,11 @@ ELDER_GROUPS = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, Vis
 CHILD_GROUPS = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.LEFT_BEHIND]
 
 
-def _disabled_on(day: datetime.date) -> Q:
-    from carecircle.assessment.models import CapabilityAssessment
-
-    return Q(Exists(CapabilityAssessment.objects.filter(
-        person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=2)))
-
-
 def group_q(group: str, day: datetime.date) -> Q:
     if group == VisitGroup.SENIOR80:
         return birth_date_bounds("senior80", day)
     if group == VisitGroup.DISABLED:
-        return _disabled_on(day)
+        return disabled_q(day)
     return status_on(group, day)
 
 
@@ -162,9 +156,6 @@ def vulnerable_people(*, user, population: str = "elder", group: str = "", regio
 
 def reasons_for(people: list[Person], day: datetime.date | None = None, population: str = "elder") -> dict[int, list[str]]:
     """Why each person is on the list, in words (statuses held on `day`, age 80+, assessed level)."""
-    from carecircle.assessment.capability import level_name
-    from carecircle.assessment.selectors import level_subquery
-
     day = day or timezone.localdate()
     ids = [p.pk for p in people]
     out: dict[int, list[str]] = defaultdict(list)
@@ -174,11 +165,11 @@ def reasons_for(people: list[Person], day: datetime.date | None = None, populati
     ).order_by("kind").values_list("person_id", "kind"):
         out[pid].append(str(VisitGroup(kind).label))
     if population == "elder":
-        levels = dict(Person.objects.filter(pk__in=ids).annotate(lv=level_subquery(day)).values_list("pk", "lv"))
+        disabled = level_names(ids, day, min_level=2)
         cut = years_before(day, 80)
         for p in people:
             if p.birth_date <= cut:
                 out[p.pk].append(_("高龄(80+)"))
-            if levels.get(p.pk) is not None and levels[p.pk] >= 2:
-                out[p.pk].append(_("失能：%(l)s") % {"l": level_name(levels[p.pk])})
+            if p.pk in disabled:
+                out[p.pk].append(_("失能：%(l)s") % {"l": disabled[p.pk]})
     return out
