@@ -349,8 +349,8 @@ def test_entitled_amounts_for_many_agree_with_entitlements_person_by_person(elde
 
     everyone = Person.objects.filter(pk__in=[p.pk for p in elders])
     got = entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV)
-    expected = {p.pk: e["amount"] for p in elders for e in entitlements_for(person=p, day=NOV)
-                if e["programme_code"] == "GAOLING"}
+    expected = {p.pk: e.amount for p in elders for e in entitlements_for(person=p, day=NOV)
+                if e.programme_code == "GAOLING"}
     assert got == expected and len(got) == 3
     assert entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV, payment_method="voucher") == {}
     assert entitled_amounts(programme_code="NO_SUCH", persons=everyone, day=NOV) == {}

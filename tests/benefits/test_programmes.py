@@ -1,6 +1,7 @@
 """Each default programme's tiers and edges, checked per person (with reasons) and by the
 set-based payroll (the same rules compiled to SQL), which must agree."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 
 from carecircle.benefits import engine, services
 from carecircle.benefits.models import Payment
+from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core.vault import shown_age_range
 from carecircle.registry.services import status_add
 from tests.benefits.conftest import born
@@ -133,11 +135,24 @@ def test_entitlements_for_contract(funded, make_person):
 
     person = make_person(age=101)
     rows = entitlements_for(person=person, day=NOV)
-    codes = {r["programme_code"]: r for r in rows}
+    codes = {r.programme_code: r for r in rows}
     assert set(codes) == {"CENTENARIAN", "ACCIDENT_INSURANCE"}
-    assert codes["CENTENARIAN"] == {"programme_code": "CENTENARIAN", "name": "百岁老人长寿保健金",
-                                    "amount": Decimal("600.00"), "period": "monthly", "payment_method": "cash"}
-    assert codes["ACCIDENT_INSURANCE"]["payment_method"] == "in_kind"
+    assert codes["CENTENARIAN"] == Entitlement(programme_code="CENTENARIAN", name="百岁老人长寿保健金",
+                                               amount=Decimal("600.00"), period=Period.MONTHLY,
+                                               payment_method=PaymentMethod.CASH)
+    assert codes["ACCIDENT_INSURANCE"].payment_method is PaymentMethod.IN_KIND
+    assert not codes["CENTENARIAN"].pays_services and codes["ACCIDENT_INSURANCE"].pays_services
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        codes["CENTENARIAN"].amount = Decimal("1")  # a contract, not a record to edit
+
+
+def test_period_bounds():
+    """The period an entitlement's balance is counted over: a calendar month, a calendar year, or all time."""
+    day = datetime.date(2025, 2, 14)
+    assert Period.MONTHLY.bounds(day) == (datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
+    assert Period.MONTHLY.bounds(datetime.date(2024, 12, 31)) == (datetime.date(2024, 12, 1), datetime.date(2024, 12, 31))
+    assert Period.YEARLY.bounds(day) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert Period.ONCE.bounds(day) == (datetime.date.min, datetime.date.max)
 
 
 def test_summed_tiers_with_a_cap_agree_per_person_and_in_sql(funded, make_person, users):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core.models import RoleGrant
 from carecircle.core.roles import Role
 from carecircle.homecare.models import CostShareLine, CostShareRule, FundingRule, ServiceCategory, ServiceItem
@@ -79,9 +80,7 @@ def no_entitlements(monkeypatch):
 @pytest.fixture
 def voucher(monkeypatch):
     def fake(person, day):
-        return [{"programme_code": "HC_VOUCHER", "name": "居家养老服务补贴", "amount": Decimal("50"),
-                 "period": "month", "payment_method": "voucher"},
-                {"programme_code": "ALLOWANCE_80", "name": "高龄津贴", "amount": Decimal("100"),
-                 "period": "month", "payment_method": "cash"}]
+        return [Entitlement("HC_VOUCHER", "居家养老服务补贴", Decimal("50"), Period.MONTHLY, PaymentMethod.VOUCHER),
+                Entitlement("ALLOWANCE_80", "高龄津贴", Decimal("100"), Period.MONTHLY, PaymentMethod.CASH)]
 
     monkeypatch.setattr("carecircle.homecare.services._entitlements", fake)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core.errors import Forbidden, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
@@ -118,12 +119,10 @@ def test_only_listed_programmes_pay_orders(world, monkeypatch):
     """GOV_BUY is listed in FundingRule; an insurance (in kind) and a cash allowance are not."""
     w = world
     monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [
-        {"programme_code": "ACCIDENT_INSURANCE", "name": "老年人团体意外伤害统筹保险", "amount": Decimal("100"),
-         "period": "yearly", "payment_method": "in_kind"},
-        {"programme_code": "GOV_BUY", "name": "政府购买居家服务", "amount": Decimal("100"), "period": "yearly",
-         "payment_method": "in_kind"},
-        {"programme_code": "ALLOWANCE_80", "name": "高龄津贴", "amount": Decimal("100"), "period": "monthly",
-         "payment_method": "cash"}])
+        Entitlement("ACCIDENT_INSURANCE", "老年人团体意外伤害统筹保险", Decimal("100"), Period.YEARLY,
+                    PaymentMethod.IN_KIND),
+        Entitlement("GOV_BUY", "政府购买居家服务", Decimal("100"), Period.YEARLY, PaymentMethod.IN_KIND),
+        Entitlement("ALLOWANCE_80", "高龄津贴", Decimal("100"), Period.MONTHLY, PaymentMethod.CASH)])
     q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(9))
     assert [(line["source"], line["programme_code"], line["amount"]) for line in q["lines"]] == [
         ("allowance", "GOV_BUY", Decimal("80.00"))]

@@ -8,21 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.benefits.types import PaymentMethod, Period
 from carecircle.core.fields import money_field
 from carecircle.core.vault import EncryptedTextField
 from carecircle.registry.models import Person
-
-
-class Period(models.TextChoices):
-    MONTHLY = "monthly", _("按月")
-    YEARLY = "yearly", _("按年")
-    ONCE = "once", _("一次性")
-
-
-class PaymentMethod(models.TextChoices):
-    CASH = "cash", _("打卡发放")
-    VOUCHER = "voucher", _("服务券")
-    IN_KIND = "in_kind", _("实物/代缴（如保险投保）")
 
 
 class TierMode(models.TextChoices):

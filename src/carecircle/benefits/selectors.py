@@ -1,6 +1,7 @@
 """Reads of the benefits module, always through the user's scope.
 
-Contract for other modules: `entitlements_for(*, person, day)`, and for many persons at once
+Contract for other modules: `entitlements_for(*, person, day)` (a list of
+`carecircle.benefits.types.Entitlement`), and for many persons at once
 `entitled_amounts(*, programme_code, persons, day)`."""
 
 import datetime
@@ -19,18 +20,21 @@ from carecircle.benefits.models import (
     Payment,
     Programme,
 )
+from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core import regions, scope
 from carecircle.core.errors import NotFound
+from carecircle.registry.models import Person
 
 CENT = Decimal("0.01")
 
 
-def entitlements_for(*, person, day: datetime.date) -> list[dict]:
-    """What `person` is entitled to on `day`: one dict per programme they qualify for, with keys
-    programme_code, name, amount (Decimal, per period), period, payment_method
-    ("cash" | "voucher" | "in_kind"). No scope check: callers have already checked the person."""
+def entitlements_for(*, person: Person, day: datetime.date) -> list[Entitlement]:
+    """What `person` is entitled to on `day`: one `Entitlement` per programme they qualify for
+    (amount per period, the period and the payment method as enums). No scope check: callers
+    have already checked the person."""
     return [
-        {k: e[k] for k in ("programme_code", "name", "amount", "period", "payment_method")}
+        Entitlement(programme_code=e["programme_code"], name=e["name"], amount=e["amount"],
+                    period=Period(e["period"]), payment_method=PaymentMethod(e["payment_method"]))
         for e in engine.person_eligibility(person, day)
         if e["eligible"]
     ]

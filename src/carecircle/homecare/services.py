@@ -5,7 +5,9 @@ complaints and statements in settlement.py."""
 import datetime
 import logging
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +35,9 @@ from carecircle.homecare.models import (
     ServiceItem,
 )
 from carecircle.registry.models import FamilyContact, Person
+
+if TYPE_CHECKING:
+    from carecircle.benefits.types import Entitlement
 
 log = logging.getLogger("carecircle.homecare")
 CENT = Decimal("0.01")
@@ -113,37 +118,24 @@ def _funding_rules(item: ServiceItem) -> dict[str, str]:
     return out
 
 
-def _entitlements(person: Person, day: datetime.date) -> list[dict]:
-    """The person's entitlements from the benefits module, when that module exists."""
-    try:
-        from carecircle.benefits.selectors import entitlements_for
-    except ImportError:
+def _entitlements(person: Person, day: datetime.date) -> "list[Entitlement]":
+    """The person's entitlements (the benefits module's contract); none in a deployment
+    without the benefits module."""
+    if not apps.is_installed("carecircle.benefits"):
         return []
-    try:
-        return list(entitlements_for(person=person, day=day))
-    except Exception:  # the benefits module is built separately; never block an order on it
-        log.exception("entitlements_for failed for person %s", person.pk)
-        return []
+    from carecircle.benefits.selectors import entitlements_for
+
+    return entitlements_for(person=person, day=day)
 
 
-def _period_bounds(period: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    if str(period).lower() == "once":
-        return datetime.date.min, datetime.date.max
-    if str(period).lower() in ("year", "annual", "yearly", "年"):
-        return day.replace(month=1, day=1), day.replace(month=12, day=31)
-    first = day.replace(day=1)
-    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
-    return first, nxt - datetime.timedelta(days=1)
-
-
-def _voucher_used(person: Person, source: str, code: str, period: str, day: datetime.date,
-                  exclude_order=None) -> Decimal:
-    """What of a programme's balance the person's other live orders in the period already use."""
+def _voucher_used(person: Person, source: str, ent: "Entitlement", day: datetime.date,
+                  exclude_order: Order | None = None) -> Decimal:
+    """What of an entitlement's balance the person's other live orders in its period already use."""
     from django.db.models import Sum
 
-    start, end = _period_bounds(period, day)
+    start, end = ent.period.bounds(day)
     qs = PaymentLine.objects.filter(
-        order__person=person, source=source, programme_code=code,
+        order__person=person, source=source, programme_code=ent.programme_code,
         order__window_start__date__gte=start, order__window_start__date__lte=end,
     ).exclude(order__status=OrderStatus.CANCELLED)
     if exclude_order is not None:
@@ -182,16 +174,14 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
     rules = _funding_rules(item) if left > 0 else {}
     if rules:
         for ent in _entitlements(person, day):
-            code = str(ent.get("programme_code") or "")[:40]
-            source = rules.get(code)
-            if source is None or ent.get("payment_method") == "cash" or left <= 0:
+            source = rules.get(ent.programme_code)
+            if source is None or not ent.pays_services or left <= 0:
                 continue  # cash is paid to the person; unlisted programmes never pay an order
-            balance = money(ent.get("amount") or 0) - _voucher_used(
-                person, source, code, ent.get("period", "monthly"), day, exclude_order)
+            balance = ent.amount - _voucher_used(person, source, ent, day, exclude_order)
             amount = min(balance, left)
             if amount > 0:
-                lines.append({"source": source, "programme_code": code,
-                              "label": str(ent.get("name") or code), "amount": amount})
+                lines.append({"source": source, "programme_code": ent.programme_code,
+                              "label": ent.name, "amount": amount})
                 left -= amount
     if left > 0:
         lines.append({"source": FundingSource.SELF_PAY, "programme_code": "", "label": _("个人自付"), "amount": left})
