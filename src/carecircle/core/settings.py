@@ -10,6 +10,8 @@ CARECIRCLE_DEBUG      "1" for development
 CARECIRCLE_ALLOWED_HOSTS  comma-separated
 CARECIRCLE_PAYROLL_WORKERS  programmes of a payroll run computed at once (PostgreSQL; default: cores)
 CARECIRCLE_MAP_TILES  the basemap's tile URL template ({z}/{x}/{y}), a service inside the network (default: none)
+DATABASE_REPLICA_URL  a streaming replica that serves read-only pages (core/dbrouter.py; default: none)
+CARECIRCLE_REGION_QUEUES  district code = Celery queue, comma-separated (core/taskroutes.py; default: none)
 """
 
 import os
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from carecircle.core import taskroutes
 from carecircle.core.csp import content_security_policy
 from carecircle.core.datadir import data_home, key_from_env_or_file, read_key, restrict_data_home
 
@@ -230,6 +233,26 @@ STATICFILES_DIRS = _registry_static_dirs()
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+# More than one machine (docs/operations.md, "More than one machine"). CARECIRCLE_REGION_QUEUES maps
+# district codes to Celery queues ("339901=east,339902=west"): a background task that belongs to a
+# region inside one of them (an import, a district's payroll) goes to that queue, everything else to
+# the default queue "celery"; `carecircle worker --queues east` consumes one (core/taskroutes.py).
+CARECIRCLE_REGION_QUEUES = taskroutes.parse(os.environ.get("CARECIRCLE_REGION_QUEUES", ""))
+CARECIRCLE_TASK_QUEUES = taskroutes.queues(CARECIRCLE_REGION_QUEUES)  # every queue (metrics, workers)
+# DATABASE_REPLICA_URL: a streaming replica of DATABASE_URL. Read-only pages read from it (GET/HEAD
+# requests that wrote nothing, outside transactions); writes, transactions and whatever a client
+# reads within CARECIRCLE_REPLICA_STICKY_SECONDS after a POST go to the primary (core/dbrouter.py).
+# Unset: one database, no router.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+CARECIRCLE_REPLICA_STICKY_SECONDS = int(os.environ.get("CARECIRCLE_REPLICA_STICKY_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["carecircle.core.dbrouter.ReplicaRouter"]
+    # before the session's middleware: everything a request reads is routed
+    MIDDLEWARE.insert(next(i for i, m in enumerate(MIDDLEWARE) if m.endswith(".SessionMiddleware")),
+                      "carecircle.core.dbrouter.ReplicaMiddleware")
 
 LOGGING = {
     "version": 1,

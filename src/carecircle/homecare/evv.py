@@ -26,8 +26,7 @@ from carecircle.homecare.dispatch import DETOUR, travel_minutes
 from carecircle.homecare.models import ExceptionKind, Order, OrderStatus, Visit, VisitCheck, VisitException
 from carecircle.workforce.selectors import caregiver_for_user
 
-ADDRESS_BEFORE = datetime.timedelta(hours=2)  # the address opens this long before the window
-ADDRESS_AFTER = datetime.timedelta(hours=1)  # and closes this long after it
+ADDRESS_BEFORE, ADDRESS_AFTER = selectors.ADDRESS_BEFORE, selectors.ADDRESS_AFTER  # the window's one definition
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 OPEN_VISIT_LIMIT = datetime.timedelta(hours=12)  # a visit never checked out stops counting after this
 
@@ -196,7 +195,7 @@ def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key:
         return found  # the same submission again: nothing new
     order = Order.objects.select_for_update().get(pk=order.pk)  # the current state, whatever the caller holds
     visit = _own_visit(actor, order)
-    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+    if not selectors.action_open(order, selectors.OrderAction.CHECK_IN):
         raise Conflict(_("订单当前状态不能签到"), field="status")
     now = now or timezone.now()
     at = _check_time(at, now)
@@ -231,7 +230,7 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
         return found
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
     visit = _own_visit(actor, order)
-    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
+    if not selectors.action_open(order, selectors.OrderAction.CHECK_OUT):
         raise Conflict(_("订单当前状态不能签退"), field="status")
     if visit.check_in_at is None:
         raise Conflict(_("尚未签到，不能签退：请先签到"), field="kind")
@@ -277,20 +276,16 @@ def exception_review(*, actor, exception: VisitException, accept: bool, reason: 
     return exception
 
 
-def address_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
-    return order.window_start - ADDRESS_BEFORE, order.window_end + ADDRESS_AFTER
+address_window = selectors.address_window
 
 
 def order_address_reveal(*, actor, order: Order, now=None, request=None) -> str:
     """The full address for the caregiver dispatched to the order, only around the visit window;
     every reveal is audited."""
     order = Order.objects.get(pk=order.pk)  # the current status and the address, decrypted by the field
-    caregiver = caregiver_for_user(actor)
-    if caregiver is None or order.caregiver_id != caregiver.pk:
+    if not selectors.is_order_caregiver(actor, order):
         raise NotFound()
-    now = now or timezone.now()
-    opens, closes = address_window(order)
-    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE) or not (opens <= now <= closes):
+    if selectors.OrderAction.ADDRESS not in selectors.order_actions(actor, order, now=now):
         raise Forbidden(_("仅在已接单服务的时段内可查看地址"))
     plain = order.address
     audit.record(actor=actor, action="pii.unmask", obj=order, request=request, purpose=_("上门服务"),

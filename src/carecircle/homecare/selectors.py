@@ -4,6 +4,7 @@ are linked to as family (registry FamilyContact.user)."""
 
 import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -241,3 +242,92 @@ def providers_visible(*, user) -> QuerySet[Provider]:
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Provider.objects.all(), user, "homecare.view")
     return Provider.objects.filter(Q(pk__in=orgs) | Q(pk__in=staff.values("pk")))
+
+
+# ------------------------------------------------------------------ what a user may do with an order
+
+
+class OrderAction(StrEnum):
+    """The actions on one order; each has its own page URL (`homecare:order_<value>`)."""
+
+    CANCEL = "cancel"
+    RESCHEDULE = "reschedule"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    REASSIGN = "reassign"
+    RATE = "rate"
+    COMPLAIN = "complain"
+    CHECK_IN = "check_in"
+    CHECK_OUT = "check_out"
+    ADDRESS = "address"
+
+
+def _statuses() -> dict[OrderAction, frozenset[str]]:
+    from carecircle.homecare.models import OrderStatus as S
+
+    before_service = frozenset({S.CONFIRMED, S.OFFERED, S.ACCEPTED})
+    on_visit = frozenset({S.ACCEPTED, S.IN_SERVICE})
+    after_service = frozenset({S.SERVED, S.COMPLETED})
+    return {
+        OrderAction.CANCEL: before_service, OrderAction.RESCHEDULE: before_service,
+        OrderAction.REASSIGN: before_service, OrderAction.ACCEPT: frozenset({S.OFFERED}),
+        OrderAction.DECLINE: frozenset({S.OFFERED, S.ACCEPTED}), OrderAction.RATE: after_service,
+        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: on_visit, OrderAction.CHECK_OUT: on_visit,
+        OrderAction.ADDRESS: on_visit,
+    }
+
+
+def action_open(order: Order, action: OrderAction) -> bool:
+    """THE state rule: whether the order's state allows the action at all (whoever asks). The
+    services refuse with a Conflict when it does not; order_actions() adds who may act."""
+    if action == OrderAction.ACCEPT and order.caregiver_id is None:
+        return False
+    return order.status in _statuses()[action]
+
+
+def is_recipient_side(user, order: Order) -> bool:
+    """The person themself or a family member linked to them."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        order.person.user_id == user.pk or is_family_of(user, order.person))
+
+
+def is_order_provider(user, order: Order) -> bool:
+    return order.provider_id in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
+
+
+def is_order_caregiver(user, order: Order) -> bool:
+    caregiver = caregiver_for_user(user)
+    return caregiver is not None and order.caregiver_id == caregiver.pk
+
+
+def is_order_party(user, order: Order) -> bool:
+    """Who may cancel or move the order: the person, their family, its provider, or staff ordering
+    in the order's region."""
+    return (is_recipient_side(user, order) or is_order_provider(user, order)
+            or scope.has_perm(user, "homecare.order", order.region_code))
+
+
+ADDRESS_BEFORE = datetime.timedelta(hours=2)  # the address opens this long before the window
+ADDRESS_AFTER = datetime.timedelta(hours=1)  # and closes this long after it
+
+
+def address_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
+    return order.window_start - ADDRESS_BEFORE, order.window_end + ADDRESS_AFTER
+
+
+def order_actions(user, order: Order, *, now: datetime.datetime | None = None) -> frozenset[OrderAction]:
+    """What `user` may do with `order` now: the order page's buttons, the caregiver's visit page and
+    the services (through action_open and the is_* checks above) all follow this one rule."""
+    provider, caregiver = is_order_provider(user, order), is_order_caregiver(user, order)
+    recipient = is_recipient_side(user, order)
+    who = {
+        OrderAction.CANCEL: recipient or provider or scope.has_perm(user, "homecare.order", order.region_code),
+        OrderAction.ACCEPT: provider or caregiver, OrderAction.DECLINE: provider or caregiver,
+        OrderAction.REASSIGN: provider, OrderAction.RATE: recipient and not Rating.objects.filter(order=order).exists(),
+        OrderAction.COMPLAIN: recipient, OrderAction.CHECK_IN: caregiver, OrderAction.CHECK_OUT: caregiver,
+    }
+    who[OrderAction.RESCHEDULE] = who[OrderAction.CANCEL]
+    if caregiver:
+        opens, closes = address_window(order)
+        who[OrderAction.ADDRESS] = opens <= (now or timezone.now()) <= closes
+    return frozenset(a for a in OrderAction if who.get(a) and action_open(order, a))

@@ -273,11 +273,8 @@ def order_create(
 
 def _require_order_party(actor, order: Order) -> None:
     """The person, their linked family, staff ordering in the region, or the provider."""
-    if getattr(actor, "is_authenticated", False):
-        if order.person.user_id == actor.pk or FamilyContact.objects.filter(person=order.person, user=actor).exists():
-            return
-        if order.provider_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-            return
+    if selectors.is_recipient_side(actor, order) or selectors.is_order_provider(actor, order):
+        return
     scope.require(actor, "homecare.order", order.region_code)
 
 
@@ -288,7 +285,7 @@ def order_cancel(*, actor, order: Order, reason: str, now: datetime.datetime | N
     order = Order.objects.select_for_update().select_related("person", "item").get(pk=order.pk)
     _require_order_party(actor, order)
     now = now or timezone.now()
-    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+    if not selectors.action_open(order, selectors.OrderAction.CANCEL):
         raise Conflict(_("服务已开始或已结束，不能取消"), field="status")
     reason = (reason or "").strip()
     if not reason:
@@ -310,7 +307,7 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
     order = Order.objects.select_for_update().select_related("person", "item", "provider").get(pk=order.pk)
     _require_order_party(actor, order)
     now = now or timezone.now()
-    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+    if not selectors.action_open(order, selectors.OrderAction.RESCHEDULE):
         raise Conflict(_("服务已开始或已结束，不能改期"), field="status")
     if now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours):
         raise Conflict(_("距服务开始不足%(h)d小时，不能改期，请联系服务机构") % {"h": order.item.cancel_notice_hours},

@@ -12,16 +12,11 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region
-from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import dispatch as engine
 from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
 from carecircle.homecare.services import _user, require_provider_admin
-from carecircle.workforce.selectors import (
-    caregiver_for_user,
-    caregivers_employed,
-    qualifications_on,
-)
+from carecircle.workforce.selectors import caregivers_employed, qualifications_on
 
 if TYPE_CHECKING:  # annotations only: the rows workforce.selectors returns
     from carecircle.workforce.models import Caregiver
@@ -141,10 +136,9 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
 
 
 def _require_caregiver_or_provider(actor, order: Order) -> str:
-    caregiver = caregiver_for_user(actor)
-    if caregiver is not None and order.caregiver_id == caregiver.pk:
+    if selectors.is_order_caregiver(actor, order):
         return "caregiver"
-    if order.provider_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
+    if selectors.is_order_provider(actor, order):
         return "provider"
     raise Forbidden()
 
@@ -153,7 +147,7 @@ def _require_caregiver_or_provider(actor, order: Order) -> str:
 def order_accept(*, actor, order: Order, request=None) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     _require_caregiver_or_provider(actor, order)
-    if order.status != OrderStatus.OFFERED or order.caregiver_id is None:
+    if not selectors.action_open(order, selectors.OrderAction.ACCEPT):
         raise Conflict(_("订单当前不是待接单状态"), field="status")
     order.status = OrderStatus.ACCEPTED
     order.save(update_fields=["status"])
@@ -173,7 +167,7 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写拒单原因"), field="reason")
-    if order.status not in (OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+    if not selectors.action_open(order, selectors.OrderAction.DECLINE):
         raise Conflict(_("订单当前不能拒单"), field="status")
     declined = order.caregiver_id
     Visit.objects.filter(order=order, check_in_at__isnull=True, check_out_at__isnull=True).delete()
@@ -190,11 +184,11 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
 def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str = "", request=None) -> Order:
     """The provider hands the order to another of its caregivers (who must be qualified and free)."""
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
-    if order.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
+    if not selectors.is_order_provider(actor, order):
         require_provider_admin(actor, order.provider)
     if caregiver.organisation_id != order.provider_id:
         raise InvalidInput(_("该护理员不属于本机构"), field="caregiver")
-    if order.status not in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED):
+    if not selectors.action_open(order, selectors.OrderAction.REASSIGN):
         raise Conflict(_("服务已开始或已结束，不能改派"), field="status")
     day = selectors.local_day(order.window_start)
     q = qualifications_on([caregiver.pk], day)[caregiver.pk]

@@ -29,14 +29,11 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.homecare.services import require_provider_admin
-from carecircle.registry.models import FamilyContact
 
 
 def _require_recipient_side(actor, order: Order) -> None:
     """The person themself or a linked family member."""
-    if getattr(actor, "is_authenticated", False) and (
-        order.person.user_id == actor.pk or FamilyContact.objects.filter(person=order.person, user=actor).exists()
-    ):
+    if selectors.is_recipient_side(actor, order):
         return
     raise Forbidden(_("只有服务对象本人或其家属可以确认和评价"))
 
@@ -52,7 +49,7 @@ def order_rate(*, actor, order: Order, score: int, comment: str = "", request=No
         raise InvalidInput(_("评分应为1-5的整数"), field="score") from exc
     if not 1 <= score <= 5:
         raise InvalidInput(_("评分应为1-5的整数"), field="score")
-    if order.status not in (OrderStatus.SERVED, OrderStatus.COMPLETED):
+    if not selectors.action_open(order, selectors.OrderAction.RATE):
         raise Conflict(_("服务完成后才能评价"), field="status")
     try:
         with transaction.atomic():
@@ -73,7 +70,10 @@ def street_of(region_code: str) -> str:
 @transaction.atomic
 def complaint_create(*, actor, order: Order, text: str, now=None, request=None) -> Complaint:
     """A complaint goes to the provider and to the street, with the region's deadline."""
+    order = Order.objects.select_related("person").get(pk=order.pk)  # the current state, whatever the caller holds
     _require_recipient_side(actor, order)
+    if not selectors.action_open(order, selectors.OrderAction.COMPLAIN):
+        raise Conflict(_("服务完成后才能投诉"), field="status")
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("请填写投诉内容"), field="text")
