@@ -7,7 +7,7 @@ import datetime
 from celery.schedules import crontab
 from django.utils import timezone
 
-from carecircle.core.tasks import periodic
+from carecircle.core.tasks import periodic, task
 
 
 # The full city's payroll takes under a minute (docs/performance.md); the lease leaves room for a
@@ -19,3 +19,16 @@ def monthly_payroll(due: datetime.datetime | None = None):
     from carecircle.benefits import engine, services
 
     services.payroll_run(actor=None, month=engine.month_of(timezone.localdate(due or timezone.now())))
+
+
+@task
+def region_payroll(month: str, region_code: str, actor_id: int | None = None):
+    """One district's payroll for `month`, in the background: `enqueue(region_payroll, month=…,
+    region_code=…, actor_id=…)` sends it to that district's queue (CARECIRCLE_REGION_QUEUES), so a
+    large district's run does not wait behind, or hold up, the others. Re-running it writes only
+    what changed (benefits/services.py), so a redelivered message pays nothing twice."""
+    from carecircle.benefits import services
+    from carecircle.core.models import User
+
+    actor = User.objects.get(pk=actor_id) if actor_id else None
+    services.payroll_run(actor=actor, month=month, region_code=region_code)

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from carecircle.core import plugins, scope
 from carecircle.core.errors import Forbidden
@@ -100,6 +100,14 @@ def collect():
     for name, length in _queue_lengths(tasks).items():
         queue.add_metric([name], length)
     yield queue
+    if settings.DATABASE_REPLICA_URL:  # core/dbrouter.py: where this process's reads went
+        from carecircle.core import dbrouter
+
+        reads = CounterMetricFamily("carecircle_db_reads", "Reads routed by this process, by database",
+                                    labels=["database"])
+        for alias, count in dbrouter.reads().items():
+            reads.add_metric([alias], count)
+        yield reads
 
 
 def _queue_lengths(tasks) -> dict[str, int]:

@@ -29,7 +29,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from carecircle.core import leases
+from carecircle.core import leases, taskroutes
 
 log = logging.getLogger("carecircle.tasks")
 
@@ -76,12 +76,15 @@ def broker_configured() -> bool:
     return bool(settings.CELERY_BROKER_URL)
 
 
-def task(func: Callable | None = None, *, name: str | None = None):
-    """Declare a background task. Arguments must be JSON-serialisable (ids, not objects)."""
+def task(func: Callable | None = None, *, name: str | None = None, region: Callable[..., str] | None = None):
+    """Declare a background task. Arguments must be JSON-serialisable (ids, not objects).
+    `region(**kwargs)` names the region a call belongs to (an import job's district), which picks
+    its Celery queue (core/taskroutes.py); a task with a `region_code` argument needs none."""
 
     def wrap(f):
         task_name = name or f"{f.__module__}.{f.__name__}"
         _registry[task_name] = f
+        f.region_of = region
         f.celery_task = celery_app.task(name=task_name, bind=False)(_in_worker(f))
         f.task_name = task_name
         return f
@@ -127,9 +130,19 @@ def enqueue(f: Callable, /, **kwargs) -> None:
     transaction.on_commit(lambda: _dispatch(f, kwargs))
 
 
+def queue_for(f: Callable, kwargs: dict) -> str:
+    """The Celery queue of a call: its region's queue (CARECIRCLE_REGION_QUEUES), or the default."""
+    routes = settings.CARECIRCLE_REGION_QUEUES
+    if not routes:
+        return taskroutes.DEFAULT_QUEUE
+    region_of = getattr(f, "region_of", None)
+    region = region_of(**kwargs) if region_of else kwargs.get("region_code")
+    return taskroutes.queue_for(routes, region)
+
+
 def _dispatch(f, kwargs):
     if broker_configured():
-        f.celery_task.apply_async(kwargs=kwargs)
+        f.celery_task.apply_async(kwargs=kwargs, queue=queue_for(f, kwargs))
     elif getattr(settings, "CARECIRCLE_TASKS_INLINE", False):
         f(**kwargs)
     else:

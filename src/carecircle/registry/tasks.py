@@ -3,7 +3,15 @@ from datetime import timedelta
 from carecircle.core.tasks import periodic, task
 
 
-@task
+def _job_region(job_id: int) -> str:
+    """An import job's region picks its Celery queue (CARECIRCLE_REGION_QUEUES): a district's imports
+    run on that district's workers."""
+    from carecircle.registry.models import ImportJob
+
+    return ImportJob.objects.filter(pk=job_id).values_list("region_code", flat=True).first() or ""
+
+
+@task(region=_job_region)
 def import_people(job_id: int) -> None:
     """Run (or resume) an import job. A redelivered message for a job that is done or held by a
     live run does nothing; for a job whose run died it takes over after the last committed batch."""
