@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from carecircle.core import regions, scope
+from carecircle.core import plugins, regions, scope
 from carecircle.core.errors import Forbidden, InvalidInput, NotFound
 from carecircle.core.organisations import (
     OPERATOR_KINDS,
@@ -209,12 +209,15 @@ def occupied_beds(facility_ids, day: datetime.date | None = None) -> dict[int, i
 
 
 def enrolled_children(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
-    """Children enrolled on `day` per facility (from the childcare module when it is installed)."""
-    try:
-        from carecircle.childcare.selectors import enrolled_by_facility
-    except ImportError:
-        return {}
-    return enrolled_by_facility(facility_ids, day)
+    """Children enrolled on `day` (today when None) per facility, as the modules that enrol children
+    count them: each module's `occupancy.places_taken` (childcare/occupancy.py), found through
+    core.plugins so that facilities imports none of the modules built on it. {} without any."""
+    facility_ids = list(facility_ids)
+    taken: dict[int, int] = {}
+    for module in plugins.optional_submodules("occupancy"):
+        for facility_id, count in module.places_taken(facility_ids, day).items():
+            taken[facility_id] = taken.get(facility_id, 0) + count
+    return taken
 
 
 def free_places(facilities, day: datetime.date | None = None) -> dict[int, dict]:

@@ -31,7 +31,12 @@ from carecircle.facilities.models import (
     Operator,
     Stay,
 )
-from carecircle.facilities.selectors import facility_grants, grant_reaches, require_facility
+from carecircle.facilities.selectors import (
+    enrolled_children,
+    facility_grants,
+    grant_reaches,
+    require_facility,
+)
 
 # ------------------------------------------------------------------ who may act
 
@@ -290,11 +295,7 @@ def _apply(filing: Filing, facility: Facility, day: datetime.date) -> None:
 
 
 def _open_enrolments(facility: Facility) -> int:
-    try:
-        from carecircle.childcare.selectors import enrolled_by_facility
-    except ImportError:
-        return 0
-    return enrolled_by_facility([facility.pk], None).get(facility.pk, 0)
+    return enrolled_children([facility.pk], None).get(facility.pk, 0)
 
 
 def _check_capacity_covers(facility: Facility) -> None:
