@@ -50,15 +50,17 @@ def test_static_files_stay_cacheable(db):
 
 def _settings_in_subprocess(tmp_path, **env) -> dict:
     code = (
-        "import json, django; from django.conf import settings; django.setup(); print(json.dumps({k: "
+        "import json, django; from django.conf import settings; django.setup(); print('SETTINGS', json.dumps({k: "
         "getattr(settings, k) for k in ('SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
         "'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT', 'SECURE_REDIRECT_EXEMPT')}))"
     )
     full = {"CARECIRCLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "carecircle.core.settings", **env}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=300)
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    line = next((x for x in out.stdout.splitlines() if x.startswith("SETTINGS ")), None)
+    assert line, (out.stdout, out.stderr)
+    return json.loads(line.removeprefix("SETTINGS "))
 
 
 def test_https_setting_turns_on_hsts_secure_cookies_and_the_proxy_header(tmp_path):
@@ -112,15 +114,15 @@ def test_data_folder_is_0700_and_its_files_0600(tmp_path):
         # The modes are read while the connection is open: SQLite removes -wal and -shm at close.
         code = ("import django, json, os; django.setup(); from django.db import connection;"
                 "connection.cursor().execute('CREATE TABLE t (x)');"
-                "print(json.dumps({n: os.stat(os.path.join(os.environ['CARECIRCLE_HOME'], n)).st_mode & 0o777"
+                "print('MODES', json.dumps({n: os.stat(os.path.join(os.environ['CARECIRCLE_HOME'], n)).st_mode & 0o777"
                 " for n in os.listdir(os.environ['CARECIRCLE_HOME'])}))")
         keys = tmp_path / f"{home.name}-keys"
         env = {"CARECIRCLE_HOME": str(home), "CARECIRCLE_KEYS": str(keys), "PATH": "/usr/bin:/bin",
                "DJANGO_SETTINGS_MODULE": "carecircle.core.settings"}
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
         assert out.returncode == 0, out.stderr
         assert _mode(home) == 0o700
-        modes = json.loads(out.stdout.strip().splitlines()[-1])
+        modes = json.loads(next(x for x in out.stdout.splitlines() if x.startswith("MODES ")).removeprefix("MODES "))
         for name in ("carecircle.sqlite3", "carecircle.sqlite3-wal", "carecircle.sqlite3-shm"):
             assert modes.get(name) == 0o600, (home, name, modes)
         # The session key: in the data folder or in a keys folder of its own, owner-only either way.
