@@ -112,7 +112,8 @@ def restrict_data_home(home: Path) -> None:
     the command line, the web server, the workers), so everything the process creates is 0600 and
     every folder 0700 — the SQLite database and its -wal/-shm (SQLite gives them the database's
     mode), uploads, reports a command writes. Existing installs made before this rule: the folder is
-    set to 0700, the files directly in it and everything under uploads/ to 0600 (folders 0700)."""
+    set to 0700 (which alone shuts everyone else out of all it holds), the files directly in it and
+    everything under uploads/ to 0600 (folders 0700); other folders in it are left as they are."""
     os.umask(0o077)
 
     def fix(path: Path, mode: int) -> None:
@@ -124,8 +125,10 @@ def restrict_data_home(home: Path) -> None:
 
     fix(home, 0o700)
     for entry in home.iterdir():
-        fix(entry, 0o700 if entry.is_dir() else 0o600)
+        if entry.is_file():
+            fix(entry, 0o600)
     uploads = home / "uploads"
     if uploads.is_dir():
+        fix(uploads, 0o700)
         for path in uploads.rglob("*"):
             fix(path, 0o700 if path.is_dir() else 0o600)
