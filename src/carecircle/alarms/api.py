@@ -2,12 +2,14 @@
 intake endpoints; everything else uses the staff token or session of core/api.py."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from carecircle.alarms import selectors, services
+from carecircle.alarms.models import Incident
 from carecircle.core import services as core_services
 from carecircle.core.errors import Forbidden
 from carecircle.core.limits import Count, Id, Limit
@@ -149,6 +151,7 @@ def incident_out(i, with_timeline=False) -> dict:
 
 @router.get("/alarm-incidents", response=list[IncidentOut])
 def incident_list(request, open_only: bool = True, limit: Limit = 100):
+    rows: Iterable[Incident]
     if open_only:
         rows = selectors.queue(user=request.user, limit=max(1, min(limit, 500)))
     else:

@@ -19,9 +19,11 @@ import asyncio
 import gc
 import json
 import logging
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.utils import timezone
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from carecircle.alarms import delivery, services
 from carecircle.alarms.api import AlarmIn, HeartbeatIn, alarm_ack, beat_ack
@@ -68,7 +70,7 @@ class DeviceIntake:
 
 async def _read_body(receive) -> tuple[bytes, bool]:
     """The request body, up to MAX_BODY; `complete` is False if more remains to be read."""
-    chunks, size = [], 0
+    chunks, size = list[bytes](), 0
     while True:
         message = await receive()
         if message["type"] != "http.request":  # the client went away
@@ -124,7 +126,8 @@ class _Job:
     """One device event on its way through the alarm worker (see `DeliveryWorker.submit`); the
     worker stores the waiting jobs of a kind together with `store_many`."""
 
-    schema: type
+    schema: ClassVar[type[BaseModel]]
+    check: ClassVar[Callable[..., None]]  # a domain check of the payload (raises DomainError)
 
     def __init__(self, token: str, payload, loop):
         self.token, self.payload = token, payload

@@ -13,6 +13,7 @@ import logging
 import queue
 import threading
 from collections import defaultdict
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -34,6 +35,15 @@ from carecircle.alarms.policy import capability_levels, policy_for, priority_of
 from carecircle.alarms.services import for_update, incident_build, timeline_add, timeline_entry
 from carecircle.core import dbguard
 from carecircle.registry.models import Person
+
+
+class StoredJob(Protocol):
+    """A device event the worker stores (the jobs of carecircle.alarms.asgi)."""
+
+    def answer(self, result: object) -> None: ...
+
+    @classmethod
+    def store_many(cls, jobs: list[Any]) -> list[Any]: ...
 
 log = logging.getLogger("carecircle.alarms")
 BATCH = 200
@@ -237,7 +247,7 @@ class DeliveryWorker(threading.Thread):
         connection.close()
 
     def _store_inbox(self) -> None:
-        jobs = []
+        jobs: list[StoredJob] = []
         while len(jobs) < INBOX_BATCH:
             try:
                 jobs.append(self.inbox.get_nowait())
@@ -245,12 +255,12 @@ class DeliveryWorker(threading.Thread):
                 break
         if not jobs:
             return
-        kinds: dict[type, list] = defaultdict(list)
+        kinds: dict[type[StoredJob], list[StoredJob]] = defaultdict(list)
         for job in jobs:
             kinds[type(job)].append(job)
         try:
             with transaction.atomic():
-                results = {}
+                results: dict[int, object] = {}
                 for kind, same in kinds.items():
                     results.update(zip(map(id, same), kind.store_many(same), strict=True))
         except BaseException:
@@ -330,4 +340,5 @@ def submit(job) -> bool:
 
 
 def _running_worker() -> DeliveryWorker:
-    return _worker if worker_running() else start_worker()
+    worker = _worker
+    return worker if worker is not None and worker.is_alive() else start_worker()

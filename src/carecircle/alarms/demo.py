@@ -84,6 +84,7 @@ def _devices(city, rng) -> list[Device]:
         progress.add(len(rows[i:i + BATCH]))
     beats = []
     for d in created:
+        assert d.last_heartbeat_at is not None  # every demo device has its last heartbeat (above)
         for k in range(3):
             at = d.last_heartbeat_at - datetime.timedelta(seconds=d.heartbeat_seconds * k)
             beats.append(Heartbeat(device=d, region_code=d.region_code, beat_id=f"hb-{int(at.timestamp())}",
@@ -159,7 +160,7 @@ def _history_chunk(rng, chunk, names, op) -> None:
     alarms, entries = [], []
     op_name = (op.display_name or op.username) if op else ""
     for i in incidents:
-        alarms.append(Alarm(device_id=i.device_id, person_id=i.person_id, region_code=i.region_code,
+        alarms.append(Alarm(device=i.device, person_id=i.person_id, region_code=i.region_code,
                             event_id=f"demo-{int(i.opened_at.timestamp())}-{i.device_id}", kind=i.kind,
                             device_time=i.opened_at - s, received_at=i.opened_at, delivered_at=i.opened_at,
                             delivery_attempts=1, incident=i))
@@ -172,7 +173,7 @@ def _history_chunk(rng, chunk, names, op) -> None:
         steps.append((i.resolved_at, TimelineKind.NOTE, str(Outcome(i.outcome).label), op_name))
         entries += [TimelineEntry(incident=i, region_code=i.region_code, at=at, kind=k, text=text,
                                   actor=op if who else None, actor_name=who or "系统")
-                    for at, k, text, who in steps]
+                    for at, k, text, who in steps if at is not None]
     Alarm.objects.bulk_create(alarms, ignore_conflicts=True)
     TimelineEntry.objects.bulk_create(entries)
 

@@ -4,6 +4,7 @@ from the alarm type and the person's situation (registry statuses, capability le
 import datetime
 import logging
 import time
+from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -66,7 +67,7 @@ def capability_levels(person_ids, day: datetime.date) -> dict[int, int] | None:
                 .filter(level__isnull=False).values_list("pk", "level"))
 
 
-def capability_level(person: Person, day: datetime.date, levels: dict[int, int] | None = None):
+def capability_level(person: Person, day: datetime.date, levels: Mapping[int, int | None] | None = None):
     """(level number or None, label): the person's current capability level from the assessment
     module, if that module exists; from `levels` when the caller looked them up for many persons."""
     if levels is None:

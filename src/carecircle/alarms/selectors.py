@@ -83,7 +83,7 @@ def _answer_seconds(i: Incident) -> float | None:
 def _level_row(rows: list[Incident], now) -> dict:
     """Calls answered within 60 s / 180 s. A call still unanswered counts against the share once its
     limit has passed (it can no longer be answered in time); before that it is left out."""
-    out = {"calls": len(rows)}
+    out: dict[str, float | bool | None] = {"calls": len(rows)}
     for limit, target in TEC_TARGETS:
         met = sum(1 for i in rows if (s := _answer_seconds(i)) is not None and s <= limit)
         decided = sum(1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit)
@@ -112,7 +112,7 @@ def service_levels(*, user, day: datetime.date, now=None) -> dict:
     by_operator = defaultdict(list)
     for i in rows:
         by_hour[timezone.localtime(i.opened_at, tz).hour].append(i)
-        if i.operator_id:
+        if i.operator is not None:
             by_operator[i.operator.display_name or i.operator.username].append(i)
     return {
         "day": day,

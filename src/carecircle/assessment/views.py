@@ -89,7 +89,7 @@ def assessment_new(request, person_id: int):
                 note=form["note"], request=request,
             )
         except DomainError as exc:
-            error, error_field = exc.message, (exc.field or "").removeprefix("answers.")
+            error, error_field = str(exc.message), (exc.field or "").removeprefix("answers.")
         else:
             messages.success(request, _("评估已保存：%(l)s") % {"l": capability.level_name(record.final_level)})
             return redirect("assessment:detail", assessment_id=record.pk)
@@ -131,7 +131,7 @@ def _check_data(kind: str, post) -> dict:
     for i in range(1, 21):
         v = post.get(f"q{i}", "")
         answers.append(True if v == "yes" else False if v == "no" else None)
-    data = {"answers": answers}
+    data: dict[str, list] = {"answers": answers}
     if post.get("follow_up_done") == "on":
         data["follow_up_failed"] = [int(x) for x in post.getlist("follow_up_failed") if x.isdigit()]
     return data
@@ -154,7 +154,7 @@ def check_new(request, person_id: int):
             check = services.child_check_record(actor=request.user, person=person, kind=kind, checked_on=checked_on,
                                                 data=_check_data(kind, request.POST), request=request)
         except DomainError as exc:
-            error, error_field = exc.message, exc.field or ""
+            error, error_field = str(exc.message), exc.field or ""
         else:
             messages.success(request, _("已记录：%(r)s") % {"r": check.result})
             return redirect("assessment:check_new", person_id=person.pk)

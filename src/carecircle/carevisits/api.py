@@ -142,7 +142,7 @@ class VisitOut(Schema):
 def visit_out(v: CareVisit) -> dict:
     return {"id": v.pk, "plan_id": v.plan_id, "person_id": v.person_id, "visited_at": v.visited_at,
             "place": v.place, "seen": v.seen, "condition": v.condition, "needs": v.needs, "notes": v.notes,
-            "follow_up": v.follow_up, "plan_status": v.plan.status if v.plan_id else None}
+            "follow_up": v.follow_up, "plan_status": v.plan.status if v.plan else None}
 
 
 @router.post("/carevisits/plans/{plan_id}/visits", response={201: VisitOut})

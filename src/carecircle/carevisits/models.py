@@ -28,7 +28,7 @@ class Frequency(models.TextChoices):
 
 
 # Visits per month, for picking the most frequent rule among a person's groups.
-FREQUENCY_RANK = {Frequency.MONTHLY: 1, Frequency.BIWEEKLY: 2, Frequency.WEEKLY: 4}
+FREQUENCY_RANK: dict[str, int] = {Frequency.MONTHLY: 1, Frequency.BIWEEKLY: 2, Frequency.WEEKLY: 4}
 
 
 class VisitRule(models.Model):

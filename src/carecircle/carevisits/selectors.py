@@ -112,18 +112,19 @@ def rules_visible(*, user) -> QuerySet[VisitRule]:
     q = Q()
     for code in codes:
         q |= Q(region_code__startswith=regions.prefix_of(code))
-        c = code
-        while (c := regions.parent_code_of(c)) is not None:
-            q |= Q(region_code=c)
+        up = regions.parent_code_of(code)
+        while up is not None:
+            q |= Q(region_code=up)
+            up = regions.parent_code_of(up)
     return VisitRule.objects.filter(q).order_by("region_code", "group")
 
 
 # ------------------------------------------------------------------ vulnerable-person lists
 
-ELDER_GROUPS = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, VisitGroup.EMPTY_NEST,
+ELDER_GROUPS: list[str] = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, VisitGroup.EMPTY_NEST,
                 VisitGroup.LEFT_BEHIND, VisitGroup.SHIDU, VisitGroup.SEVERE_DISABILITY, VisitGroup.DISABLED,
                 VisitGroup.SENIOR80]
-CHILD_GROUPS = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.LEFT_BEHIND]
+CHILD_GROUPS: list[str] = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.LEFT_BEHIND]
 
 
 def group_q(group: str, day: datetime.date) -> Q:

@@ -127,13 +127,13 @@ def visit_record(
     """Record a visit. With a plan, or for a person with an open plan covering the visit's date, a
     visit that saw the person (or their carer) completes that plan. Re-sending the same
     idempotency key returns the first record."""
-    if plan is None and person is None:
-        raise InvalidInput(_("请指定探访计划或探访对象"), field="plan")
     if plan is not None:
         plan = VisitPlan.objects.select_for_update().select_related("person").filter(pk=plan.pk).first()
         if plan is None:
             raise NotFound()
         person = plan.person
+    if person is None:
+        raise InvalidInput(_("请指定探访计划或探访对象"), field="plan")
     scope.require(actor, "carevisits.visit", person.region_code)
     key = (idempotency_key or "").strip() or uuid.uuid4().hex
     if len(key) > 80:

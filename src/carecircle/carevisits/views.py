@@ -91,7 +91,7 @@ def visit_new(request, plan_id: int):
                 idempotency_key=post.get("idempotency_key", ""), request=request,
             )
         except DomainError as exc:
-            error, error_field = exc.message, exc.field or ""
+            error, error_field = str(exc.message), exc.field or ""
         else:
             messages.success(request, _("已记录对%(n)s的探访") % {"n": plan.person.name})
             return redirect("carevisits:worklist")

@@ -55,4 +55,4 @@ class VoucherOut(Schema):
 def voucher_redeem(request, payload: RedeemIn):
     facility = facility_selectors.facility_get(user=request.user, facility_id=payload.facility_id, perm="childcare.manage")
     v = services.voucher_redeem(actor=request.user, code=payload.code, facility=facility, request=request)
-    return {"code": v.code, "amount": str(v.amount), "redeemed_at": v.redeemed_at.isoformat(), "facility_id": facility.pk}
+    return {"code": v.code, "amount": str(v.amount), "redeemed_at": v.redeemed_at.isoformat() if v.redeemed_at else "", "facility_id": facility.pk}

@@ -23,7 +23,7 @@ CLASS_NAMES = ["苗苗班", "星星班", "月亮班", "太阳班", "彩虹班", 
 def _classes_for(facility: Facility) -> list[tuple[str, int]]:
     """(band, capacity) classes filling the facility's places; kindergartens take 2–3 year olds only."""
     left, out = facility.childcare_places, []
-    order = [Band.BIG] if facility.kind == K.KINDERGARTEN_CLASS else [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG]
+    order: list[str] = [Band.BIG] if facility.kind == K.KINDERGARTEN_CLASS else [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG]
     i = 0
     while left >= 6:
         band = order[i % len(order)]
@@ -46,7 +46,7 @@ def generate(city: City) -> None:
         for n, (band, size) in enumerate(_classes_for(f)):
             puhui = puhui_left >= size
             puhui_left -= size if puhui else 0
-            ratio = standards.BANDS[band].children_per_caregiver
+            ratio = standards.children_per_caregiver(band, standards.BANDS[band].months_from)
             classes.append(ChildClass(
                 facility=f, region_code=f.region_code, name=CLASS_NAMES[n % len(CLASS_NAMES)] + (str(n // 8 + 1) if n >= 8 else ""),
                 band=band, capacity=size, caregivers=math.ceil(size / ratio), puhui=puhui,

@@ -129,7 +129,9 @@ def check_age(child_class: ChildClass, child: Person, day: datetime.date) -> int
 
 
 def _class_months(child_class: ChildClass, day: datetime.date, exclude: int | None = None) -> list[int]:
-    rows = Enrolment.objects.filter(open_on(day), child_class=child_class).exclude(pk=exclude).select_related("child")
+    rows = Enrolment.objects.filter(open_on(day), child_class=child_class).select_related("child")
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
     return [standards.months_old(e.child.birth_date, day) for e in rows]
 
 

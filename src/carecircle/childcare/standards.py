@@ -14,7 +14,7 @@ class BandRule:
     children_per_caregiver: int | None  # None: the ratio of the youngest child's own band
 
 
-BANDS = {
+BANDS: dict[str, BandRule] = {  # keyed by Band (a str)
     Band.INFANT: BandRule(6, 12, 10, 3),
     Band.SMALL: BandRule(12, 24, 15, 5),
     Band.BIG: BandRule(24, 36, 20, 7),
@@ -43,4 +43,6 @@ def children_per_caregiver(band: str, youngest_months: int) -> int:
     rule = BANDS[band]
     if rule.children_per_caregiver is not None:
         return rule.children_per_caregiver
-    return BANDS[own_band(youngest_months) or Band.BIG].children_per_caregiver
+    ratio = BANDS[own_band(youngest_months) or Band.BIG].children_per_caregiver
+    assert ratio is not None  # every age band (what own_band answers) has its ratio
+    return ratio

@@ -17,7 +17,7 @@ class RoleGrantInline(admin.TabularInline):
 
 # The admin's login is the platform's login view: the same lockout, counting, throttling, second
 # factor and audit as every other way in (core/credentials.py), never Django's own form.
-admin.site.login = views.login_view
+admin.site.login = views.login_view  # type: ignore[method-assign]  # Django's documented way to replace the admin's login
 
 
 class PasswordSetForm(AdminPasswordChangeForm):
@@ -33,7 +33,8 @@ class PasswordSetForm(AdminPasswordChangeForm):
 class CareCircleUserAdmin(AuditedAdmin, UserAdmin):
     inlines = [RoleGrantInline]
     list_display = ["username", "display_name", "is_active", "totp_enabled"]
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         ("CareCircle", {"fields": ("display_name", "totp_enabled", "password_changed_at")}),
     )
     readonly_fields = ["totp_enabled", "password_changed_at"]

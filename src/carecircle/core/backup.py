@@ -166,7 +166,8 @@ def _run_pg(tool: str, args: list[str], env: dict, marker: str, total: int, prog
     if not shutil.which(tool):
         raise BackupError(_("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": tool})
     proc = subprocess.Popen([tool, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
-    done, tail = 0, []
+    done, tail = 0, list[str]()
+    assert proc.stderr is not None  # stderr=PIPE above
     for line in proc.stderr:
         if marker in line:
             done += 1

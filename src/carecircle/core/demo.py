@@ -7,8 +7,12 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
 
 from carecircle.core import plugins
+
+if TYPE_CHECKING:
+    from carecircle.core.models import Region
 
 FULL_SCALE_ELDERS = 2_600_000  # --scale 1: a city the size the issues name (2.6 million 60+)
 # Hangzhou 2021 (Hangzhou 一(二)): 193.2万 registered 60+, 28.11万 children under 3.
@@ -22,9 +26,9 @@ class City:
     scale: float
     today: datetime.date
     rng: random.Random
-    out: object = sys.stdout
-    province: object = None
-    city: object = None
+    out: TextIO = sys.stdout
+    province: "Region" = field(init=False)  # set by `generate`'s build_regions before any module's step
+    city: "Region" = field(init=False)
     districts: list = field(default_factory=list)
     streets: list = field(default_factory=list)
     communities: list = field(default_factory=list)

@@ -15,7 +15,7 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
     def as_dict(self) -> dict:
-        body = {"code": self.code, "message": str(self.message)}
+        body: dict[str, object] = {"code": self.code, "message": str(self.message)}
         if self.field:
             body["field"] = self.field
         if self.details:

@@ -89,7 +89,8 @@ def _neutralise(cell: Cell) -> Cell:
 
 
 def _decimal_format(cell: Cell, value: Decimal) -> None:
-    places = -value.as_tuple().exponent
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0  # "n", "N", "F": NaN and infinity have no places
     if places > 0:  # Decimal("12.50") shows 12.50
         cell.number_format = "0." + "0" * places
 

@@ -49,12 +49,12 @@ def vault_tables() -> list[VaultTable]:
         fields = [f for f in meta.local_concrete_fields if isinstance(f, vault.EncryptedTextField)]
         if not fields:
             continue
-        columns = {f.name: f.column for f in meta.local_concrete_fields}
+        columns = {f.name: f.column for f in meta.local_concrete_fields if f.column is not None}
         blind = tuple(
             (columns[index], columns[source]) for index, source in getattr(model, "VAULT_BLIND_INDEXES", {}).items()
         )
-        found.append(VaultTable(meta.label_lower, model, meta.db_table, meta.pk.column,
-                                tuple(f.column for f in fields), blind))
+        found.append(VaultTable(meta.label_lower, model, meta.db_table, columns[meta.pk.name],
+                                tuple(columns[f.name] for f in fields), blind))
     return sorted(found, key=lambda t: t.label)
 
 

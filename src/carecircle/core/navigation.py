@@ -20,7 +20,7 @@ class NavItem:
 
 def all_items() -> list[tuple[str, NavItem]]:
     """(module label, item) for every module's NAV, in order."""
-    items = []
+    items: list[tuple[str, NavItem]] = []
     for module in plugins.optional_submodules("nav"):
         label = module.__name__.split(".")[1]
         items.extend((label, item) for item in getattr(module, "NAV", []))

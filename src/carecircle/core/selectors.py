@@ -51,7 +51,7 @@ def region_row(r: Region) -> dict:
 def region_path(code: str) -> list[Region]:
     """The chain of regions from the top down to `code` (for breadcrumbs and labels)."""
     chain = []
-    c = code
+    c: str | None = code
     while c:
         chain.append(c)
         c = codes.parent_code_of(c)

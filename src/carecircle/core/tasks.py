@@ -226,7 +226,7 @@ def missed_slots(p: Periodic, now: datetime, after: datetime) -> list[datetime]:
     if isinstance(p.every, crontab):
         return _fires_before(p.every, limit, p.catch_up, after=after)
     step = p.every.run_every
-    due, found = due_for(p, limit), []
+    due, found = due_for(p, limit), list[datetime]()
     while due > after and len(found) < p.catch_up:
         found.append(due)
         due -= step

@@ -90,7 +90,7 @@ def generate(city: City) -> None:
     residents = _beds_and_stays(city, rng, filed)
     entries = _waiting(city, rng, filed, residents, admin)
     _account(city, operators)
-    counts = {}
+    counts: dict[str, int] = {}
     for f in facilities:
         counts[f.status] = counts.get(f.status, 0) + 1
     beds = sum(f.beds_total for f in filed)
@@ -161,7 +161,7 @@ def _operators(city, rng, plans) -> dict:
 
 def _create(city, rng, plans, operators) -> list[Facility]:
     today = city.today
-    facilities, seq = [], {}
+    facilities, seq = [], dict[str, int]()
     first_private = operators["private"][0]
     for p in plans:
         kind, c = p["kind"], p["community"]
@@ -213,7 +213,7 @@ def _create(city, rng, plans, operators) -> list[Facility]:
                 docs.pop(standards.REQUIRED_FOR_NEW[f.kind][-1])
             if f.status == FilingStatus.PENDING and rng.random() < 0.3:
                 docs.pop(standards.REQUIRED_FOR_NEW[f.kind][0])  # the reviewer will have to return it
-            state = {FilingStatus.PENDING: FilingState.PENDING, FilingStatus.RETURNED: FilingState.RETURNED}.get(
+            state = {str(FilingStatus.PENDING): FilingState.PENDING, str(FilingStatus.RETURNED): FilingState.RETURNED}.get(
                 f.status, FilingState.APPROVED)
             filings.append(FilingModel(
                 facility=f, region_code=f.region_code, kind=FilingKind.NEW, state=state, documents=docs,

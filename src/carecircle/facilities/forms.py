@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import limits
 from carecircle.facilities import standards
-from carecircle.facilities.models import BedKind, Facility, FacilityKind, FilingKind
+from carecircle.facilities.models import BedKind, FacilityKind, FilingKind
 
 
 class FacilityForm(forms.Form):
@@ -44,7 +44,7 @@ class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("申报类别"), choices=[(FilingKind.CHANGE, FilingKind.CHANGE.label),
                                                        (FilingKind.CLOSURE, FilingKind.CLOSURE.label)])
     field = forms.ChoiceField(label=_("变更项目"), required=False, choices=[("", "—")] + [
-        (f, Facility._meta.get_field(f).verbose_name) for f in sorted(standards.EDITABLE)])
+        (f, standards.field_label(f)) for f in sorted(standards.EDITABLE)])
     value = forms.CharField(label=_("变更后内容"), required=False)
     note = forms.CharField(label=_("说明（关闭时写明原因）"), required=False, max_length=300)
     documents = forms.CharField(label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -45,7 +45,7 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
                 "phone": f.phone,
                 "services": f.services,
                 "region_code": f.region_code,
-                "grade": g.grade.label if g else None,
+                "grade": g.grade.label if g and g.grade else None,
                 "grade_valid_to": g.valid_to.isoformat() if g else None,
                 "beds": room["beds"],
                 "beds_free": room["beds_free"],

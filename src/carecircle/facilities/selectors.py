@@ -88,7 +88,8 @@ def facility_grants(user) -> list[tuple[str, str, int | None, bool]]:
     facility operator (all its facilities) or a childcare operator (only its childcare facilities)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    found = [(role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]
+    found: list[tuple[str, str, int | None, bool]] = [
+        (role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]
     found += [(g.role, g.region_code, g.organisation_id, g.kind == OrganisationKind.CHILDCARE_OPERATOR)
               for g in organisation_grants(user, OPERATOR_KINDS) if g.role in ORGANISATION_ROLES]
     return found
@@ -98,7 +99,7 @@ def _all_grants(user):
     return list(user.grants.values_list("role", "region_id", "organisation_kind", "organisation_id"))
 
 
-def grant_reaches(grant, region_code: str, operator_id: int, facility_kind: str) -> bool:
+def grant_reaches(grant, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
     """Whether one of `facility_grants` covers a facility of `operator_id` and `facility_kind` in `region_code`."""
     _role, region, operator, childcare_only = grant
     if not region_code.startswith(regions.prefix_of(region)):

@@ -114,7 +114,7 @@ def clean_values(kind: str, values: dict, *, current: Facility | None = None) ->
             if value is None:
                 raise InvalidInput(_("请填写%(f)s") % {"f": _label(field)}, field=field)
         elif field in standards.DECIMAL_FIELDS:
-            value = limits.check_money(value, field, max_digits=Facility._meta.get_field(field).max_digits)
+            value = limits.check_money(value, field, max_digits=standards.decimal_digits(field))
         elif field in standards.LIST_FIELDS:
             if isinstance(value, str):
                 value = [s.strip() for s in value.replace("，", ",").replace("、", ",").split(",")]
@@ -135,7 +135,7 @@ def clean_values(kind: str, values: dict, *, current: Facility | None = None) ->
 
 
 def _label(field: str) -> str:
-    return str(Facility._meta.get_field(field).verbose_name)
+    return standards.field_label(field)
 
 
 def _documents(documents: dict | None) -> dict:

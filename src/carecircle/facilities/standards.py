@@ -2,8 +2,10 @@
 set, and the evaluation forms of the two grading schemes. Thresholds and subsidies are in the
 database (GradeLevel, GradeSubsidy), loaded by migration 0002."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.facilities.models import Facility
 from carecircle.facilities.models import FacilityKind as K
 
 DOCUMENTS = {
@@ -20,7 +22,7 @@ DOCUMENTS = {
 
 _INSTITUTION = ["business_licence", "site_proof", "fire_safety", "building_safety", "staff_list", "commitment"]
 _CHILDCARE = ["business_licence", "site_proof", "fire_safety", "building_safety", "health_inspection", "staff_list"]
-REQUIRED_FOR_NEW = {
+REQUIRED_FOR_NEW: dict[str, list[str]] = {  # keyed by FacilityKind (a str)
     K.NURSING_PUBLIC: _INSTITUTION,
     K.NURSING_PPP: _INSTITUTION,
     K.NURSING_PRIVATE: _INSTITUTION,
@@ -72,3 +74,15 @@ FORMS = {
         ("satisfaction", _("社会评价"), 15),
     ],
 }
+
+
+def field_label(name: str) -> str:
+    """The label of one of the facility's own fields (a filing's change names it)."""
+    field = Facility._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
+
+
+def decimal_digits(name: str) -> int | None:
+    """The `max_digits` of one of the facility's decimal fields."""
+    field = Facility._meta.get_field(name)
+    return field.max_digits if isinstance(field, models.DecimalField) else None

@@ -162,7 +162,7 @@ def facility_evaluate(request, facility_id: int):
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.grade")
     form = EvaluationForm(request.POST, scheme=services.scheme_for(facility.kind))
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, "；".join(f"{form.fields[k].label}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
     else:
         try:
             ev = services.evaluation_record(actor=request.user, facility=facility, scores=form.scores(),

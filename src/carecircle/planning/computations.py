@@ -51,12 +51,12 @@ def common_prefix(prefixes: list[str]) -> str:
 
 def roll_up(counts: dict[str, float], prefixes: list[str]) -> Figures:
     """Sum per-community figures into each requested prefix."""
-    out: Figures = {p: 0 for p in prefixes}
+    out: dict[str, float] = dict.fromkeys(prefixes, 0)
     for code, n in counts.items():
         for p in prefixes:
             if code.startswith(p):
                 out[p] += n
-    return out
+    return dict(out)
 
 
 # ------------------------------------------------------------------ registry (always present)

@@ -6,6 +6,7 @@ each node its distance to the nearest facility; a home's walk is its straight li
 nearest node plus that node's distance. Facilities are placed on their nearest node."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ def home_distance(node_dist: np.ndarray, home_nodes: np.ndarray, home_snap: np.n
 class Loaded:
     network: Network
     graph: sparse.csr_matrix
-    snap: object
+    snap: Callable[..., tuple[np.ndarray, np.ndarray]]  # (lat, lon) -> (nearest nodes, distances to them)
     mtime: float
 
 

@@ -172,12 +172,12 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
         c[1] += cov
     totals: dict[str, list[int]] = {}
     for code, (pop, cov) in per.items():
-        c = code
-        while c is not None and len(regions.prefix_of(c)) >= len(prefix):
-            t = totals.setdefault(c, [0, 0])
+        up: str | None = code
+        while up is not None and len(regions.prefix_of(up)) >= len(prefix):
+            t = totals.setdefault(up, [0, 0])
             t[0] += pop
             t[1] += cov
-            c = regions.parent_code_of(c)
+            up = regions.parent_code_of(up)
     CoverageArea.objects.bulk_create(
         [CoverageArea(run=run, region_code=c, population=p, covered=v) for c, (p, v) in totals.items()], batch_size=2000
     )
@@ -270,11 +270,12 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
             b[1] += cov
             b[2] += new
     region_names = dict(Region.objects.filter(code__in=list(before)).values_list("code", "name"))
+    covered_before, covered_after = int((~uncovered).sum()), int((~uncovered).sum() + newly.sum())
     result = {
         "limit_m": limit,
         "population": int(len(lat)),
-        "covered_before": int((~uncovered).sum()),
-        "covered_after": int((~uncovered).sum() + newly.sum()),
+        "covered_before": covered_before,
+        "covered_after": covered_after,
         "demand_points": int(inst.points), "merged_points": int(merged.points), "candidates": int(len(cand_nodes)),
         "build_seconds": round(build_seconds, 3),
         "greedy": {"value": g_value, "seconds": round(greedy_seconds, 4), "sites": [int(j) for j in g_chosen]},
@@ -289,5 +290,5 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
                                    candidates=candidates, result=result,
                                    created_by=actor if getattr(actor, "is_authenticated", False) else None)
     audit.record(actor=actor, action="planning.siting_run", obj=row, new_sites=new_sites,
-                 gain=result["covered_after"] - result["covered_before"], system="planning")
+                 gain=covered_after - covered_before, system="planning")
     return row

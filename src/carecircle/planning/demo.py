@@ -66,10 +66,11 @@ def _population(city: City, today: datetime.date) -> None:
     prefixes = [regions.prefix_of(u.code) for u in units]
     elders = evaluate("elders", prefixes, today)
     for unit, p in zip(units, prefixes, strict=True):
-        if elders[p]:
+        count = elders[p]
+        if count:
             for back in (12, 0):
                 services.value_enter_system(indicator_code="B01", region_code=unit.code,
-                                            day=_months_before(today, back), value=round(elders[p] / ELDER_SHARE),
+                                            day=_months_before(today, back), value=round(count / ELDER_SHARE),
                                             source=f"{SOURCE}：按老年人口占比{ELDER_SHARE:.0%}推算")
 
 

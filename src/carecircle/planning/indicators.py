@@ -53,7 +53,7 @@ def compute(indicators: list[Indicator], codes: list[str], day: datetime.date) -
                 r.missing.append(ind.numerator)
             if ind.denominator and den is None:
                 r.missing.append(ind.denominator)
-            if not r.missing:
+            if num is not None and not r.missing:
                 if not ind.denominator:
                     r.value = num * ind.scale
                 elif den:

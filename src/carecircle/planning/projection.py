@@ -45,7 +45,7 @@ def age_structure(prefix: str, day: datetime.date) -> tuple[Counter, Counter]:
     from carecircle.registry.models import Person
     from carecircle.registry.selectors import active_on, birth_date_bounds
 
-    elders, infants = Counter(), Counter()
+    elders, infants = Counter[int](), Counter[int]()
     base = Person.objects.filter(region_code__startswith=prefix).filter(active_on(day))
     for birth in base.filter(birth_date_bounds("elder", day)).values_list("birth_date", flat=True):
         elders[_age(birth, day)] += 1
@@ -68,7 +68,7 @@ def project(elders: Counter, infants: Counter, years: int = 5, entry_growth: flo
     out = [{"year": 0, "elders": sum(cohort.values()), "seniors80": sum(v for a, v in cohort.items() if a >= 80),
             "infants": sum(babies)}]
     for t in range(1, years + 1):
-        aged = {}
+        aged: dict[int, float] = {}
         for a, n in cohort.items():
             if a + 1 <= MAX_AGE:
                 aged[a + 1] = aged.get(a + 1, 0.0) + n * (1 - death_rate(a))

@@ -83,7 +83,7 @@ def generate(city: City) -> None:
     shares = list(itertools.accumulate(rng.uniform(0.6, 1.4) for _ in communities))
     kinds = ["elder"] * city.elders + ["infant"] * city.infants
     done = 0
-    status_counts = {}
+    status_counts: dict[str, int] = {}
     while done < total:
         chunk = kinds[done : done + BATCH]
         _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, status_counts)

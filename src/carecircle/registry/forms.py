@@ -18,7 +18,7 @@ class PersonForm(forms.Form):
 
 
 class PersonEditForm(PersonForm):
-    id_number = None
+    id_number = None  # type: ignore[assignment]  # Django's documented way to drop an inherited form field
 
 
 class StatusForm(forms.Form):

@@ -212,6 +212,7 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             status_ends.setdefault((pid, kind), []).append(vto)
     new_people, updated, unchanged = [], 0, 0
     statuses: list[tuple[dict, str]] = []
+    changed_people: set[str] = set()  # id hashes of the existing people this batch changes
     for r in rows:
         person = existing.get(r["id_hash"])
         if person is None:
@@ -223,6 +224,8 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
                                "name": r["name"]})
             continue
         changed = _apply_changes(person, r)
+        if changed:
+            changed_people.add(r["id_hash"])
         # A status is new unless a period of that kind is still open on the row's start date.
         new_kinds = [
             k for k in r["kinds"]
@@ -271,7 +274,7 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
         )
         for r in rows:
             person = existing.get(r["id_hash"])
-            if person is not None and getattr(person, "_import_changed", False):
+            if person is not None and r["id_hash"] in changed_people:
                 person.save()
         # The batch's outcome and where to resume commit with its rows: counted once per row.
         job.processed_rows, job.resume_row = processed, last_row
@@ -306,7 +309,6 @@ def _apply_changes(person: Person, r: dict) -> bool:
         if r[attr] is not None and getattr(person, attr) != r[attr]:
             setattr(person, attr, r[attr])
             changed = True
-    person._import_changed = changed
     return changed
 
 

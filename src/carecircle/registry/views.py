@@ -135,7 +135,7 @@ def status_add(request, person_id: int):
     if not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errs)}")
+            messages.error(request, f"{label}：{'；'.join(map(str, errs))}")
     else:
         try:
             services.status_add(actor=request.user, person=person, request=request, **form.cleaned_data)
@@ -222,7 +222,7 @@ def contact_add(request, person_id: int):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     form = ContactForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{'；'.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "；".join(f"{form.fields[f].label}：{'；'.join(map(str, e))}" for f, e in form.errors.items()))
         return redirect("registry:person_detail", person_id=person.pk)
     data = form.cleaned_data
     try:
