@@ -5,6 +5,7 @@ import datetime
 import math
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,10 +17,12 @@ from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment,
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_money
-from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
-from carecircle.facilities.selectors import require_facility
+from carecircle.facilities.selectors import facility_locked, require_facility, require_filed_childcare
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
 from carecircle.registry.selectors import birth_date_bounds
+
+if TYPE_CHECKING:  # annotations only: the rows facilities.selectors returns
+    from carecircle.facilities.models import Facility
 
 
 def _user(actor):
@@ -33,22 +36,15 @@ def _money(value, field) -> Decimal:
     return amount
 
 
-def _check_filed_childcare(facility: Facility) -> None:
-    if facility.kind not in CHILDCARE_KINDS:
-        raise InvalidInput(_("%(n)s 不是托育设施") % {"n": facility.name}, field="facility")
-    if facility.status != FilingStatus.FILED:
-        raise Conflict(_("%(n)s 未备案运营") % {"n": facility.name}, field="facility")
-
-
 # ------------------------------------------------------------------ classes
 
 
 @transaction.atomic
-def class_create(*, actor, facility: Facility, name: str, band: str, capacity: int, caregivers: int,
+def class_create(*, actor, facility: "Facility", name: str, band: str, capacity: int, caregivers: int,
                  puhui: bool = True, monthly_fee=0, request=None) -> ChildClass:
-    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    facility = facility_locked(facility.pk)
     require_facility(actor, "childcare.manage", facility)
-    _check_filed_childcare(facility)
+    require_filed_childcare(facility)
     if band not in Band.values:
         raise InvalidInput(_("未知的班型：%(b)s") % {"b": band}, field="band")
     allowed = standards.ALLOWED_BANDS.get(facility.kind)
@@ -140,7 +136,7 @@ def enrol(*, actor, child_class: ChildClass, child: Person, start_on: datetime.d
           _from: Enrolment | None = None) -> Enrolment:
     child_class = ChildClass.objects.select_for_update().select_related("facility").get(pk=child_class.pk)
     require_facility(actor, "childcare.manage", child_class.facility)
-    _check_filed_childcare(child_class.facility)
+    require_filed_childcare(child_class.facility)
     if not child_class.active:
         raise Conflict(_("%(c)s 已停班") % {"c": child_class.name}, field="child_class")
     if PersonStatus.objects.filter(person=child, kind__in=EXIT_STATUSES, valid_from__lte=start_on).filter(
@@ -275,10 +271,10 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
 
 
 @transaction.atomic
-def voucher_redeem(*, actor, code: str, facility: Facility, request=None) -> Voucher:
+def voucher_redeem(*, actor, code: str, facility: "Facility", request=None) -> Voucher:
     """Redeem a voucher at a filed childcare facility: once only, before it expires."""
     require_facility(actor, "childcare.manage", facility)
-    _check_filed_childcare(facility)
+    require_filed_childcare(facility)
     code = (code or "").strip().upper()
     voucher = Voucher.objects.select_for_update().filter(code=code).first()
     if voucher is None:

@@ -16,7 +16,6 @@ from carecircle.childcare.models import Band, Enrolment
 from carecircle.core import scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.facilities import selectors as facility_selectors
-from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
 from carecircle.registry import selectors as registry_selectors
 
 
@@ -47,9 +46,7 @@ def _day(value) -> datetime.date:
 
 
 def _childcare_facilities(user):
-    return facility_selectors.in_facility_scope(
-        Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED), user,
-        "childcare.manage").order_by("name")
+    return facility_selectors.childcare_facilities(user=user, perm="childcare.manage")
 
 
 @login_required
@@ -93,8 +90,7 @@ def class_detail(request, class_id: int):
     others = selectors.classes_for(user=request.user, facility=cls.facility).exclude(pk=cls.pk)
     return render(request, "childcare/class.html", {
         "c": cls, "day": day, "roster": roster, "fig": selectors.class_figures(cls, day), "present": present,
-        "others": others, "can_manage": facility_selectors.in_facility_scope(
-            Facility.objects.filter(pk=cls.facility_id), request.user, "childcare.manage").exists(),
+        "others": others, "can_manage": facility_selectors.reaches_facility(request.user, "childcare.manage", cls.facility_id),
     })
 
 

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from carecircle.core import plugins, regions, scope
-from carecircle.core.errors import Forbidden, InvalidInput, NotFound
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.organisations import (
     OPERATOR_KINDS,
     ORGANISATION_ROLES,
@@ -143,6 +143,31 @@ def require_facility(user, perm: str, facility: Facility) -> None:
     ).exists():
         raise Forbidden()
     raise NotFound()
+
+
+def reaches_facility(user, perm: str, facility_id: int) -> bool:
+    """Whether `user` holds `perm` over the facility (no exception: a page deciding what to show)."""
+    return in_facility_scope(Facility.objects.filter(pk=facility_id), user, perm).exists()
+
+
+def childcare_facilities(*, user, perm: str) -> QuerySet[Facility]:
+    """The filed childcare facilities `user` reaches with `perm`, by name (where classes open)."""
+    filed = Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED)
+    return in_facility_scope(filed, user, perm).order_by("name")
+
+
+def require_filed_childcare(facility: Facility) -> None:
+    """Raise unless the facility is a childcare facility (托育) whose filing is in force."""
+    if facility.kind not in CHILDCARE_KINDS:
+        raise InvalidInput(_("%(n)s 不是托育设施") % {"n": facility.name}, field="facility")
+    if facility.status != FilingStatus.FILED:
+        raise Conflict(_("%(n)s 未备案运营") % {"n": facility.name}, field="facility")
+
+
+def facility_locked(facility_id: int) -> Facility:
+    """The facility's row, locked until the caller's transaction ends (select_for_update): writes of
+    other modules that count against its places (childcare classes) take turns on it."""
+    return Facility.objects.select_for_update().get(pk=facility_id)
 
 
 def facility_get(*, user, facility_id: int, perm: str = "facilities.view") -> Facility:
