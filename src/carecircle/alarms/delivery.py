@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.alarms import events
+from carecircle.alarms.incidents import for_update, incident_build, timeline_add, timeline_entry
 from carecircle.alarms.models import (
     ACTIVITY_KINDS,
     Alarm,
@@ -32,8 +33,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import capability_levels, policy_for, priority_of
-from carecircle.alarms.services import for_update, incident_build, timeline_add, timeline_entry
-from carecircle.core import dbguard
+from carecircle.core import dbguard, tasks
 from carecircle.registry.models import Person
 
 
@@ -321,16 +321,19 @@ def worker_running() -> bool:
 
 def notify() -> None:
     """An alarm was stored: deliver it now (Celery task with a broker, else this process's worker)."""
-    from carecircle.core import tasks
-
     if tasks.broker_configured():
-        from carecircle.alarms.tasks import deliver_outbox_now
-
         deliver_outbox_now.celery_task.apply_async()
         return
     if _held:
         return
     _running_worker().wake.set()
+
+
+@tasks.task(name="alarms.deliver_outbox_now")
+def deliver_outbox_now():
+    """The wake-up with a Celery broker (declared here, beside the worker it stands in for;
+    alarms.tasks imports this module, so the task is registered with the others)."""
+    deliver_pending()
 
 
 def submit(job) -> bool:

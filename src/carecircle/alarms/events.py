@@ -1,15 +1,9 @@
-"""What services tell the outside world after their transaction commits: wake the delivery worker,
-push an incident's new state to the consoles."""
+"""What services tell the consoles after their transaction commits: an incident's new state.
+(Waking the delivery worker is `delivery.notify`.)"""
 
 import time
 
 from django.db import transaction
-
-
-def wake_delivery() -> None:
-    from carecircle.alarms import delivery
-
-    delivery.notify()
 
 
 def incident_event(incident, *, alarm=None) -> dict:

@@ -7,11 +7,12 @@ import datetime
 import hashlib
 import secrets
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.alarms import events
+from carecircle.alarms import delivery, events
+from carecircle.alarms.incidents import for_update, incident_build, timeline_add
 from carecircle.alarms.models import Alarm as AlarmRow
 from carecircle.alarms.models import (
     AlarmKind,
@@ -29,7 +30,7 @@ from carecircle.alarms.models import (
     TimelineEntry,
     TimelineKind,
 )
-from carecircle.alarms.policy import policy_for, priority_of
+from carecircle.alarms.policy import policy_for
 from carecircle.core import audit, scope
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.registry.models import FamilyContact, Person
@@ -44,12 +45,6 @@ STAMP: dict[str, str] = {
     IncidentState.RESOLVED: "resolved_at",
 }
 MAX_CLOCK_SKEW = datetime.timedelta(days=1)
-
-
-def for_update(qs, **kwargs):
-    """select_for_update, as FOR NO KEY UPDATE where the database has it (PostgreSQL), so that
-    locking an incident or a person does not block inserts of rows that merely reference it."""
-    return qs.select_for_update(no_key=connection.features.has_select_for_no_key_update, **kwargs)
 
 
 def _now(now):
@@ -145,7 +140,7 @@ def alarm_receive(
             raise
         return existing, False
     if wake:
-        transaction.on_commit(events.wake_delivery)
+        transaction.on_commit(delivery.notify)
     return alarm, True
 
 
@@ -221,40 +216,6 @@ def _device_back_online(device: Device, now) -> None:
 
 
 # ------------------------------------------------------------------ incidents
-
-
-def timeline_entry(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
-    """A timeline row, not yet saved."""
-    return TimelineEntry(
-        incident=incident, region_code=incident.region_code, at=_now(now), kind=kind, text=str(text)[:500],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else _("系统"),
-        detail=detail,
-    )
-
-
-def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
-    entry = timeline_entry(incident, kind, text, now=now, actor=actor, **detail)
-    entry.save()
-    return entry
-
-
-def incident_build(
-    *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
-    levels: dict[int, int] | None = None,
-) -> tuple[Incident, TimelineEntry]:
-    """A new incident with its priority, and its "opened" timeline row, neither saved yet (the
-    delivery worker inserts a batch's new incidents together)."""
-    now = _now(now)
-    policy = policy_for(person.region_code)
-    priority, reasons = priority_of(kind, person, policy, timezone.localdate(now), levels)
-    incident = Incident(
-        person=person, region_code=person.region_code, source=source, kind=kind, title=title[:200],
-        priority=priority, priority_reasons=reasons, device=device, opened_at=now,
-    )
-    opened = timeline_entry(incident, TimelineKind.OPENED, title, now=now, actor=actor, priority=priority,
-                            reasons=reasons)
-    return incident, opened
 
 
 def incident_create(

@@ -3,17 +3,12 @@
 from datetime import timedelta
 
 from carecircle.alarms import delivery, watch
-from carecircle.core.tasks import periodic, task
+from carecircle.core.tasks import periodic
 
 
 @periodic(timedelta(seconds=10), name="alarms.deliver_outbox")
 def deliver_outbox():
     """Sweep the outbox: alarms stored while no worker ran are delivered here at the latest."""
-    delivery.deliver_pending()
-
-
-@task(name="alarms.deliver_outbox_now")
-def deliver_outbox_now():
     delivery.deliver_pending()
 
 

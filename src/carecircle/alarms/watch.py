@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.alarms import events
+from carecircle.alarms.incidents import for_update, timeline_add
 from carecircle.alarms.models import (
     ACTIVITY_KINDS,
     Alarm,
@@ -24,7 +25,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import policy_for
-from carecircle.alarms.services import for_update, incident_create, replace_responder, timeline_add
+from carecircle.alarms.services import incident_create, replace_responder
 from carecircle.core.models import RoleGrant
 from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role, permissions_of
