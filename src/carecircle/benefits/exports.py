@@ -2,7 +2,9 @@
 (the caller records the export in the audit trail)."""
 
 import io
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -22,7 +24,7 @@ def rows(batch: Batch):
         .annotate(total=Sum("amount"))
         .order_by("person_id")
     )
-    chunk: list[dict] = []
+    chunk: list[Mapping[str, Any]] = []
     for row in totals.iterator(chunk_size=5000):
         chunk.append(row)
         if len(chunk) >= 5000:

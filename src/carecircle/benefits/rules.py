@@ -21,6 +21,7 @@ import ast
 import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, NoReturn
 
 import celpy
 from celpy.celparser import CELParseError
@@ -62,8 +63,8 @@ class RuleError(InvalidInput):
 @dataclass
 class Node:
     op: str
-    args: list = field(default_factory=list)
-    value: object = None
+    args: list[Node] = field(default_factory=list)
+    value: Any = None  # a literal's value, a fact's name or an operator's symbol, by `op`
     type: str = BOOL
     nullable: bool = False
     text: str = ""
@@ -112,7 +113,7 @@ class _Builder:
     def __init__(self, text: str, rule_field: str):
         self.text, self.field = text, rule_field
 
-    def fail(self, message, tree):
+    def fail(self, message, tree) -> NoReturn:
         raise _err(message, self.pos(tree), self.field)
 
     def pos(self, tree) -> tuple[int, int]:

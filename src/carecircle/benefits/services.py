@@ -232,7 +232,7 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
     """
     reference = (reference or "").strip()
     key = spend_key(reference)
-    if not reference or len(key) > LedgerEntry._meta.get_field("key").max_length:
+    if not reference or len(key) > (LedgerEntry._meta.get_field("key").max_length or 0):
         raise InvalidInput(_("记账凭证号为空或过长：%(r)s") % {"r": reference[:60]}, field="reference")
     region_code = _region(region_code)
     month_start(month)
@@ -257,6 +257,7 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
                       (Account.DISBURSED, amount, programme, region_code, month),
                       (Account.AVAILABLE, -amount, programme, region_code, month),
                   ])
+    assert entry is not None  # the amount is not zero (checked above): the entry has its lines
     audit.record(actor=actor, action="ledger.spend", obj=entry, region_code=region_code, request=request,
                  programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,
                  system=system or "benefits")

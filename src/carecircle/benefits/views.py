@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -133,7 +134,7 @@ def _parse_tiers(text: str) -> list[dict]:
 def programme_detail(request, programme_id: int):
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     can_edit = scope.has_perm(request.user, "benefits.manage", programme.region_code)
-    data = {
+    data: dict[str, Any] = {
         "name": programme.name, "target_rule": programme.target_rule, "tiers": _tiers_text(programme),
         "tier_mode": programme.tier_mode, "cap": programme.cap or "", "valid_from": programme.valid_from.isoformat(),
         "valid_to": programme.valid_to.isoformat() if programme.valid_to else "", "active": programme.active,

@@ -11,6 +11,7 @@ from typing import Annotated
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pydantic import Field
+from pydantic.fields import FieldInfo
 
 from carecircle.core.errors import InvalidInput
 
@@ -54,10 +55,11 @@ def upload_max_ratio() -> int:
 
 # ---------------------------------------------------------------- API types (pydantic)
 
-def money_for(model, field_name: str):
-    """The API type of an amount stored in `model.field_name`: 0 to the field's maximum, 2 places."""
-    digits = model._meta.get_field(field_name).max_digits
-    return Annotated[Decimal, Field(ge=0, le=money_max(digits), decimal_places=MONEY_PLACES)]
+def money_bounds(max_digits: int) -> FieldInfo:
+    """The bounds of an API amount stored in a money column of `max_digits` (core.fields.money_field):
+    0 to the column's maximum, 2 places. Use as `Annotated[Decimal, money_bounds(digits)]`."""
+    bounds: FieldInfo = Field(ge=0, le=money_max(max_digits), decimal_places=MONEY_PLACES)
+    return bounds
 
 
 Money = Annotated[Decimal, Field(ge=0, le=MONEY_MAX, decimal_places=MONEY_PLACES)]

@@ -7,9 +7,9 @@ from typing import Annotated
 from ninja import Field, Router, Schema, Status
 
 from carecircle.core.errors import NotFound
-from carecircle.core.limits import Id, Latitude, Limit, Longitude, money_for
+from carecircle.core.limits import Id, Latitude, Limit, Longitude, money_bounds
 from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
-from carecircle.homecare.models import Order, ProviderPrice
+from carecircle.homecare.models import MONEY_DIGITS, Order
 from carecircle.workforce.selectors import caregiver_for_user, organisation_caregiver
 
 router = Router(tags=["homecare"])
@@ -74,7 +74,7 @@ def provider_create(request, payload: HcProviderIn):
 
 class HcPriceIn(Schema):
     item: str
-    price: money_for(ProviderPrice, "price")
+    price: Annotated[Decimal, money_bounds(MONEY_DIGITS)]
     valid_from: datetime.date
 
 
@@ -155,7 +155,7 @@ def order_out(o: Order) -> dict:
         "item": o.item.code, "item_name": o.item.name, "provider_id": o.provider_id, "provider_name": o.provider.name,
         "window_start": o.window_start, "window_end": o.window_end, "address": o.address_masked,
         "channel": o.channel, "status": o.status, "price": o.price, "caregiver_id": o.caregiver_id,
-        "caregiver_name": o.caregiver.name if o.caregiver_id else None, "lines": list(o.payment_lines.all()),
+        "caregiver_name": o.caregiver.name if o.caregiver else None, "lines": list(o.payment_lines.all()),
     }
 
 

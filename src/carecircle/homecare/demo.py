@@ -145,7 +145,7 @@ def _caregivers(city, rng, providers) -> list[Caregiver]:
     per_provider = max(14, city.elders // (150 * len(providers)))
     today = city.today
     rows, certs = [], []
-    communities_by_district = {}
+    communities_by_district: dict[str, list] = {}
     for c in city.communities:
         communities_by_district.setdefault(c.code[:6], []).append(c)
     for p in providers:

@@ -168,7 +168,7 @@ def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None
 
 def _far(visit: Visit, order: Order, which: str, dist: float | None, accuracy: float) -> None:
     policy = selectors.policy_for(order.region_code)
-    if _within(order, dist, accuracy) is False:
+    if dist is not None and _within(order, dist, accuracy) is False:
         _flag(visit, ExceptionKind.FAR, **{f"{which}_distance_m": round(dist), f"{which}_accuracy_m": accuracy,
                                            "limit_m": policy.evv_max_distance_m})
 
@@ -247,8 +247,9 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     order.save(update_fields=["status"])
     policy = selectors.policy_for(order.region_code)
     needed = float(order.item.duration_minutes) * float(policy.evv_min_duration_ratio)
-    if visit.minutes < needed:
-        _flag(visit, ExceptionKind.SHORT, minutes=round(visit.minutes, 1), needed=round(needed, 1))
+    minutes = visit.minutes
+    if minutes is not None and minutes < needed:
+        _flag(visit, ExceptionKind.SHORT, minutes=round(minutes, 1), needed=round(needed, 1))
     _far(visit, order, "check_out", dist, acc)
     _overlaps(visit)
     audit.record(actor=actor, action="visit.check_out", obj=visit, request=request, order_id=order.pk,

@@ -12,7 +12,7 @@ from carecircle.workforce.selectors import caregiver_for_user
 
 
 def cards(user) -> list[dict]:
-    out = []
+    out: list[dict] = []
     today = timezone.localdate()
     caregiver = caregiver_for_user(user)
     if caregiver is not None:

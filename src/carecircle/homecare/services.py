@@ -165,7 +165,7 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
                 line = by_source.get(source)
                 if line is None:
                     continue
-                amount = money(line.amount if line.amount is not None else price * line.percent / 100)
+                amount = money(line.amount if line.amount is not None else price * (line.percent or 0) / 100)
                 amount = min(amount, left)
                 if amount > 0:
                     lines.append({"source": source, "programme_code": f"share:{rule.pk}",
@@ -174,13 +174,13 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
     rules = _funding_rules(item) if left > 0 else {}
     if rules:
         for ent in _entitlements(person, day):
-            source = rules.get(ent.programme_code)
-            if source is None or not ent.pays_services or left <= 0:
+            funder = rules.get(ent.programme_code)
+            if funder is None or not ent.pays_services or left <= 0:
                 continue  # cash is paid to the person; unlisted programmes never pay an order
-            balance = ent.amount - _voucher_used(person, source, ent, day, exclude_order)
+            balance = ent.amount - _voucher_used(person, funder, ent, day, exclude_order)
             amount = min(balance, left)
             if amount > 0:
-                lines.append({"source": source, "programme_code": ent.programme_code,
+                lines.append({"source": funder, "programme_code": ent.programme_code,
                               "label": ent.name, "amount": amount})
                 left -= amount
     if left > 0:

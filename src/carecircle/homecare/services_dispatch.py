@@ -131,7 +131,8 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
                "travel_minutes": round(result.total_travel, 1)}
     audit.record(actor=actor, action="order.dispatch", object_type="homecare.provider",
                  object_id=str(provider.pk if provider else ""), region_code=provider.region_code if provider else "",
-                 request=request, day=day.isoformat(), **summary)
+                 request=request, day=day.isoformat(), orders=summary["orders"], offered=summary["offered"],
+                 unassigned=summary["unassigned"], travel_minutes=summary["travel_minutes"])
     return summary
 
 
@@ -151,6 +152,7 @@ def order_accept(*, actor, order: Order, request=None) -> Order:
         raise Conflict(_("订单当前不是待接单状态"), field="status")
     order.status = OrderStatus.ACCEPTED
     order.save(update_fields=["status"])
+    assert order.caregiver_id is not None  # an offered order has its caregiver (action_open above)
     Visit.objects.update_or_create(order=order, defaults={"caregiver_id": order.caregiver_id,
                                                           "region_code": order.region_code})
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.ACCEPT,

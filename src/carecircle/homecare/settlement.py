@@ -29,6 +29,7 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.homecare.services import require_provider_admin
+from carecircle.homecare.types import StatementRow
 
 
 def _require_recipient_side(actor, order: Order) -> None:
@@ -200,31 +201,35 @@ def ledger_programmes(lines) -> dict[tuple[str, str], str]:
         if line.source in (FundingSource.VOUCHER, FundingSource.ALLOWANCE) and line.programme_code:
             out[(line.source, line.programme_code)] = line.programme_code
         elif line.source == FundingSource.GOVERNMENT:
-            code = shares.get(share_rule_id(line.programme_code))
+            rule_id = share_rule_id(line.programme_code)
+            code = shares.get(rule_id) if rule_id is not None else None
             if code:
                 out[(line.source, line.programme_code)] = code
     return out
 
 
-def statement_lines(statement: Statement) -> list[StatementLine]:
+def statement_lines(statement: Statement) -> list[StatementRow]:
     """A statement's lines for its page, by funding source: each with `programme_name` (the
     cost-share rule's name for "share:<id>"), `funder` (the benefits programme whose fund pays
     it), its ledger `postings` and the `posted` total."""
     order = {source: k for k, source in enumerate(FundingSource.values)}
     lines = sorted(statement.lines.all(), key=lambda line: (order.get(line.source, 99), line.programme_code))
-    rules = dict(CostShareRule.objects.filter(pk__in={share_rule_id(line.programme_code) for line in lines} - {None})
-                 .values_list("pk", "name"))
+    rule_ids = {rule_id for line in lines if (rule_id := share_rule_id(line.programme_code)) is not None}
+    rules = dict(CostShareRule.objects.filter(pk__in=rule_ids).values_list("pk", "name"))
     funders = ledger_programmes([line for line in lines if line.source in LEDGER_SOURCES])
-    posted: dict = defaultdict(list)
+    posted: dict[tuple[str, str], list[StatementPosting]] = defaultdict(list)
     for p in statement.postings.all():
         posted[(p.source, p.programme_code)].append(p)
+    rows = []
     for line in lines:
         rule_id = share_rule_id(line.programme_code)
-        line.programme_name = rules.get(rule_id, "") if rule_id is not None else line.programme_code
-        line.funder = funders.get((line.source, line.programme_code), "")
-        line.postings = posted[(line.source, line.programme_code)]
-        line.posted = sum((p.amount for p in line.postings), Decimal("0"))
-    return lines
+        postings = tuple(posted[(line.source, line.programme_code)])
+        rows.append(StatementRow(
+            source=line.source, source_label=line.get_source_display(), programme_code=line.programme_code,
+            programme_name=rules.get(rule_id, "") if rule_id is not None else line.programme_code,
+            visits=line.visits, amount=line.amount, funder=funders.get((line.source, line.programme_code), ""),
+            postings=postings, posted=sum((p.amount for p in postings), Decimal("0"))))
+    return rows
 
 
 def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
