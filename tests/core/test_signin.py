@@ -362,3 +362,9 @@ def test_a_name_with_a_nul_character_is_a_wrong_name_not_a_server_error(users):
     response = client.post("/api/v1/auth/token", {"username": "provider", "password": PASSWORD, "name": "a\x00b"},
                            content_type="application/json")
     assert response.status_code == 422 and response.json()["field"] == "name"
+
+
+def test_a_code_of_any_characters_is_a_wrong_code_not_a_server_error(users):
+    enrol(users["inspector"])
+    response = token(Client(REMOTE_ADDR="10.11.0.1"), "inspector", PASSWORD, "一二三四五六")
+    assert response.status_code == 401 and response.json()["message"] == "动态口令不正确"

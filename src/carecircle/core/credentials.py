@@ -118,7 +118,7 @@ def _totp_step(user: User, code: str, now: datetime.datetime) -> int | None:
     totp = pyotp.TOTP(user.totp_secret)
     current = totp.timecode(now)
     for step in (current, current - 1, current + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
+        if hmac.compare_digest(totp.generate_otp(step).encode(), code.encode()):
             return step
     return None
 
