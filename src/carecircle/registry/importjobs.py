@@ -10,14 +10,14 @@ resumptions because every batch commits its outcome with its rows (registry/impo
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import leases
+from carecircle.core.tasks import task
 from carecircle.registry import uploads
 from carecircle.registry.models import ImportJob
 
@@ -26,24 +26,10 @@ log = logging.getLogger("carecircle.tasks")
 MAX_ATTEMPTS = 3
 
 
-def stale_after() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "CARECIRCLE_JOB_STALE_SECONDS", 120)))
 
 
 def heartbeat_every() -> float:
-    return max(0.2, stale_after().total_seconds() / 6)
-
-
-def job_abandoned(job: ImportJob, now: datetime | None = None) -> bool:
-    """Queued or running, but nobody works on it: its process died (this machine: at once;
-    elsewhere: once its heartbeat is stale), or a queued job nobody picked up in time."""
-    now = now or timezone.now()
-    last = job.heartbeat_at or job.created_at
-    if job.state == ImportJob.State.RUNNING:
-        return leases.abandoned(job.owner, last + stale_after() if last else None, now)
-    if job.state == ImportJob.State.QUEUED:
-        return last is not None and last + stale_after() <= now
-    return False
+    return max(0.2, ImportJob.stale_after().total_seconds() / 6)
 
 
 def job_claim(job_id: int, *, now: datetime | None = None, failed_too: bool = False) -> ImportJob | None:
@@ -55,7 +41,7 @@ def job_claim(job_id: int, *, now: datetime | None = None, failed_too: bool = Fa
         return None
     if job.state == ImportJob.State.FAILED and not failed_too:
         return None
-    if job.state == ImportJob.State.RUNNING and not job_abandoned(job, now):
+    if job.state == ImportJob.State.RUNNING and not job.abandoned(now):
         return None
     taken = ImportJob.objects.filter(pk=job.pk, state=job.state, owner=job.owner, attempts=job.attempts).update(
         state=ImportJob.State.RUNNING, owner=leases.owner_token(), heartbeat_at=now, attempts=F("attempts") + 1,
@@ -88,12 +74,11 @@ def jobs_recover(now: datetime | None = None) -> dict[str, list[int]]:
     """Find interrupted jobs: resume them in the background, or mark them failed (command-line
     runs; jobs interrupted MAX_ATTEMPTS times) with what to do next."""
     from carecircle.core.tasks import enqueue
-    from carecircle.registry import tasks
 
     now = now or timezone.now()
     out: dict[str, list[int]] = {"resumed": [], "failed": []}
     for job in ImportJob.objects.filter(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):
-        if not job_abandoned(job, now):
+        if not job.abandoned(now):
             continue
         same = ImportJob.objects.filter(pk=job.pk, state=job.state, owner=job.owner, attempts=job.attempts)
         if job.origin == "cli" or job.attempts >= MAX_ATTEMPTS:
@@ -109,7 +94,24 @@ def jobs_recover(now: datetime | None = None) -> dict[str, list[int]]:
         # Release the claim and send the job again; whichever run claims it first resumes it.
         if same.update(state=ImportJob.State.QUEUED, owner="", heartbeat_at=now):
             out["resumed"].append(job.pk)
-            enqueue(tasks.import_people, job_id=job.pk)
+            enqueue(import_people, job_id=job.pk)
     if out["resumed"] or out["failed"]:
         log.warning("interrupted import jobs: resumed %s, failed %s", out["resumed"], out["failed"])
     return out
+
+
+def _job_region(job_id: int) -> str:
+    """An import job's region picks its Celery queue (CARECIRCLE_REGION_QUEUES): a district's imports
+    run on that district's workers."""
+    return ImportJob.objects.filter(pk=job_id).values_list("region_code", flat=True).first() or ""
+
+
+@task(name="carecircle.registry.tasks.import_people", region=_job_region)
+def import_people(job_id: int) -> None:
+    """Run (or resume) an import job. A redelivered message for a job that is done or held by a
+    live run does nothing; for a job whose run died it takes over after the last committed batch.
+    (Declared beside the runner and the recovery sweep that sends it; registry/tasks.py imports it,
+    which registers it, under the name it has always had.)"""
+    job = job_claim(job_id)
+    if job is not None:
+        job_run(job)

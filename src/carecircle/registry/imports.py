@@ -27,14 +27,14 @@ from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.tables import FileRejected, check_row_width, open_table, parse_date
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
-from carecircle.registry.identity import parse_id_number
-from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
-from carecircle.registry.services import (
+from carecircle.registry.checks import (
     check_registrable_age,
     clean_phone,
     district_places,
     registered_elsewhere_message,
 )
+from carecircle.registry.identity import parse_id_number
+from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
 
 COLUMNS = {  # header in the file -> field
     "姓名": "name",

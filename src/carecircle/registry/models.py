@@ -1,8 +1,12 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core import leases
 from carecircle.core.vault import EncryptedTextField
 
 
@@ -175,12 +179,26 @@ class ImportJob(models.Model):
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
 
+    @staticmethod
+    def stale_after() -> timedelta:
+        """How old a heartbeat may be before its job counts as abandoned (CARECIRCLE_JOB_STALE_SECONDS)."""
+        return timedelta(seconds=int(getattr(settings, "CARECIRCLE_JOB_STALE_SECONDS", 120)))
+
+    def abandoned(self, now: datetime | None = None) -> bool:
+        """Queued or running, but nobody works on it: its process died (this machine: at once;
+        elsewhere: once its heartbeat is stale), or a queued job nobody picked up in time."""
+        now = now or timezone.now()
+        last = self.heartbeat_at or self.created_at
+        if self.state == self.State.RUNNING:
+            return leases.abandoned(self.owner, last + self.stale_after() if last else None, now)
+        if self.state == self.State.QUEUED:
+            return last is not None and last + self.stale_after() <= now
+        return False
+
     @property
     def interrupted(self) -> bool:
         """Queued or running, but nobody works on it any more (its process died)."""
-        from carecircle.registry.importjobs import job_abandoned
-
-        return job_abandoned(self)
+        return self.abandoned()
 
     @property
     def can_retry(self) -> bool:

@@ -8,28 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
-from carecircle.core.ages import age_on
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
+from carecircle.registry.checks import (
+    check_registrable_age,
+    clean_phone,
+    district_places,
+    registered_elsewhere_message,
+)
 from carecircle.registry.identity import parse_id_number
 from carecircle.registry.models import FamilyContact, Person, PersonStatus, StatusKind
-
-PHONE_DIGITS = set("0123456789-+ ")
-
-
-def district_places() -> frozenset[str]:
-    """District codes of our own region table, accepted as ID-number place codes."""
-    return frozenset(c[:6] for c in Region.objects.filter(level=3).values_list("code", flat=True))
-
-
-def clean_phone(value: str, field: str = "phone") -> str:
-    value = (value or "").strip()
-    if value and (not set(value) <= PHONE_DIGITS or sum(ch.isdigit() for ch in value) < 7):
-        raise InvalidInput(_("电话号码格式不正确：%(v)s") % {"v": value}, field=field)
-    return value.replace(" ", "")
 
 
 def check_community(region_code: str, field: str = "region_code") -> Region:
@@ -39,18 +30,6 @@ def check_community(region_code: str, field: str = "region_code") -> Region:
     if region.level != COMMUNITY:
         raise InvalidInput(_("人员应登记到社区（村）一级：%(c)s") % {"c": region_code}, field=field)
     return region
-
-
-def check_registrable_age(birth_date: datetime.date, day: datetime.date | None = None) -> None:
-    age = age_on(birth_date, day or datetime.date.today())
-    if 3 <= age < 60:
-        raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="id_number")
-
-
-def registered_elsewhere_message() -> str:
-    """What a caller learns about an ID number registered outside their scope: that it is, and whom
-    to ask — never the name, internal number or region of that record (issue 13)."""
-    return _("该身份证号已在其他地区登记（不在您的管辖范围内），请联系市级民政部门核实后办理迁入")
 
 
 def duplicate_id_conflict(actor, existing: Person, field: str = "id_number") -> Conflict:
