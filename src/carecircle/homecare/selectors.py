@@ -268,7 +268,7 @@ def _statuses() -> dict[OrderAction, frozenset[str]]:
         OrderAction.CANCEL: before_service, OrderAction.RESCHEDULE: before_service,
         OrderAction.REASSIGN: before_service, OrderAction.ACCEPT: frozenset({S.OFFERED}),
         OrderAction.DECLINE: frozenset({S.OFFERED, S.ACCEPTED}), OrderAction.RATE: after_service,
-        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: on_visit, OrderAction.CHECK_OUT: on_visit,
+        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: frozenset({S.ACCEPTED}), OrderAction.CHECK_OUT: on_visit,
         OrderAction.ADDRESS: on_visit,
     }
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecircle.homecare import views
+from carecircle.homecare.selectors import OrderAction
 
 prefix = "homecare"
 urlpatterns = [
@@ -8,10 +9,9 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("new/", views.order_new, name="order_new"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
-    *[path(f"orders/<int:order_id>/{action.replace('_', '-')}/", views.order_action, {"action": action},
-           name=f"order_{action}")
-      for action in ("cancel", "reschedule", "accept", "decline", "reassign", "rate", "complain", "check_in",
-                     "check_out", "address")],
+    # one view per action (views.order_<action>), at orders/<id>/<action>/
+    *[path(f"orders/<int:order_id>/{action.value.replace('_', '-')}/", getattr(views, f"order_{action.value}"),
+           name=f"order_{action.value}") for action in OrderAction],
     path("visits/", views.my_visits, name="my_visits"),
     path("exceptions/", views.exception_list, name="exception_list"),
     path("exceptions/<int:exception_id>/review/", views.exception_review, name="exception_review"),

@@ -1,25 +1,31 @@
-"""Pages of home services. Thin: each view calls one selector or service; scope is enforced there."""
+"""Pages of home services — the example of docs/directory-guide.md, "Writing a page": one view per
+action, input through a form (forms.py), what the user may do from selectors.order_actions, writes
+and audit rows in the services, domain errors left to core.middleware.DomainErrorMiddleware
+(an InvalidInput lands on the form through core.forms.ServiceForm.submit)."""
 
 import datetime
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
-from carecircle.core.errors import DomainError, InvalidInput, NotFound
+from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.forms import render_invalid
 from carecircle.core.organisations import OrganisationKind, organisations_of
-from carecircle.homecare import evv, selectors, services, services_dispatch, settlement
+from carecircle.homecare import evv, forms, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import OrderStatus, ServiceItem, VisitException
+from carecircle.homecare.selectors import OrderAction
 from carecircle.registry.selectors import family_persons, person_search
-from carecircle.workforce.selectors import caregiver_for_user, organisation_caregiver, organisation_caregivers
+from carecircle.workforce.selectors import caregiver_for_user, organisation_caregivers
 
 
 def _day(value) -> datetime.date:
@@ -67,51 +73,42 @@ def _orderable_persons(user, text: str = ""):
 @login_required
 def order_new(request):
     """Step 1: choose; step 2 (preview): the price split, before anything is saved; step 3: confirm."""
-    data = request.POST if request.method == "POST" else request.GET
-    ctx = {"persons": _orderable_persons(request.user, data.get("q", "").strip()), "q": data.get("q", ""),
+    form = forms.OrderForm(request.POST if request.method == "POST" else request.GET)
+    q = form.data.get("q", "").strip()
+    ctx = {"persons": _orderable_persons(request.user, q), "q": q, "form": form,
            "staff": scope.has_perm(request.user, "homecare.order"), "items": ServiceItem.objects.filter(active=True)
-           .select_related("category"), "values": data, "quote": None, "providers": [], "error": None}
-    person_id = data.get("person_id", "").strip()
-    if not person_id:
+           .select_related("category"), "values": form.data, "quote": None, "providers": []}
+    if not form.data.get("person_id", "").strip():
         return render(request, "homecare/order_new.html", ctx)
-    try:
-        if not person_id.isdigit():
-            raise InvalidInput(_("请选择服务对象"), field="person_id")
-        person = services.person_for_order(actor=request.user, person_id=int(person_id))
+
+    def preview(*, person_id, item, window_start, provider_id, idempotency_key, notes, confirm):
+        person = services.person_for_order(actor=request.user, person_id=person_id)
         ctx["person"] = person
-        item = services.item_get(data.get("item", ""))
-        start = parse_datetime(data.get("window_start", "") or "")
-        if start is None:
-            raise InvalidInput(_("请填写服务开始时间"), field="window_start")
-        if timezone.is_naive(start):
-            start = timezone.make_aware(start)
-        ctx["providers"] = selectors.providers_for(person.region_code, item, start.date())
+        item = services.item_get(item)
+        ctx["providers"] = selectors.providers_for(person.region_code, item, window_start.date())
         if not ctx["providers"]:
             raise InvalidInput(_("暂无机构在该社区提供此项服务"), field="item")
-        provider_id = data.get("provider_id") or str(ctx["providers"][0][0].pk)
-        provider = services.provider_for_order(provider_id)
-        ctx.update(quote=services.quote(person=person, item=item, provider=provider, window_start=start),
-                   item=item, provider=provider, start=start,
-                   key=data.get("idempotency_key") or uuid.uuid4().hex)
-        if request.method == "POST" and data.get("confirm") == "1":
-            order = services.order_create(actor=request.user, person=person, item=item, provider=provider,
-                                          window_start=start, idempotency_key=ctx["key"],
-                                          notes=data.get("notes", ""), request=request)
-            messages.success(request, _("下单成功，服务机构将尽快派单"))
-            return redirect("homecare:order_detail", order_id=order.pk)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        ctx["error"] = exc.message
+        provider = services.provider_for_order(provider_id or ctx["providers"][0][0].pk)
+        ctx.update(quote=services.quote(person=person, item=item, provider=provider, window_start=window_start),
+                   item=item, provider=provider, start=window_start, key=idempotency_key or uuid.uuid4().hex)
+        if request.method == "POST" and confirm:
+            return services.order_create(actor=request.user, person=person, item=item, provider=provider,
+                                         window_start=window_start, idempotency_key=ctx["key"], notes=notes,
+                                         request=request)
+        return None
+
+    if not form.submit(preview):
+        return render_invalid(request, "homecare/order_new.html", ctx)
+    if form.result is not None:
+        messages.success(request, _("下单成功，服务机构将尽快派单"))
+        return redirect("homecare:order_detail", order_id=form.result.pk)
     return render(request, "homecare/order_new.html", ctx)
 
 
-@login_required
-def order_detail(request, order_id: int):
-    order = selectors.order_get(user=request.user, order_id=order_id)
+def _order_page(request, order, *, failed=None, status: int = 200):
+    """The order's page; `failed` is the action form that came back with errors (shown again)."""
     roles = _roles(request.user)
-    caregiver = roles["caregiver"]
-    is_recipient_side = order.person.user_id == request.user.pk or selectors.is_family_of(request.user, order.person)
+    actions = selectors.order_actions(request.user, order)
     visit = getattr(order, "visit", None) if hasattr(order, "visit") else None
     return render(request, "homecare/order_detail.html", {
         "order": order, "lines": order.payment_lines.all(), "events": order.dispatch_events.select_related(
@@ -120,78 +117,122 @@ def order_detail(request, order_id: int):
         # Distances only for those who review the flags; everyone else sees in range or not.
         "sees_distance": roles["can_review"], "ranges": evv.visit_ranges(visit) if visit else {},
         "rating": getattr(order, "rating", None) if hasattr(order, "rating") else None,
-        "complaints": order.complaints.all(), "roles": roles,
-        "is_provider": order.provider_id in roles["provider_ids"],
-        "is_caregiver": caregiver is not None and order.caregiver_id == caregiver.pk,
-        "is_recipient_side": is_recipient_side,
-        "team": organisation_caregivers(organisation_id=order.provider_id)
-        if order.provider_id in roles["provider_ids"] else [],
-        "key": uuid.uuid4().hex,
-        "can_cancel": order.status in (OrderStatus.CONFIRMED, OrderStatus.OFFERED, OrderStatus.ACCEPTED),
-    })
+        "complaints": order.complaints.all(), "roles": roles, "actions": actions,
+        "is_caregiver": selectors.is_order_caregiver(request.user, order),
+        "team": organisation_caregivers(organisation_id=order.provider_id).order_by("name")
+        if OrderAction.REASSIGN in actions else [],
+        "failed": failed,
+    }, status=status)
+
+
+@login_required
+def order_detail(request, order_id: int):
+    return _order_page(request, selectors.order_get(user=request.user, order_id=order_id))
 
 
 DONE = {
-    "cancel": gettext_lazy("订单已取消"), "reschedule": gettext_lazy("已改期，将重新派单"),
-    "accept": gettext_lazy("已接单"), "decline": gettext_lazy("已拒单，订单将重新派单"),
-    "reassign": gettext_lazy("已改派"), "rate": gettext_lazy("感谢您的评价"),
-    "complain": gettext_lazy("投诉已提交，服务机构和街道将在时限内答复"),
-    "check_in": gettext_lazy("已签到"), "check_out": gettext_lazy("已签退"),
+    OrderAction.CANCEL: gettext_lazy("订单已取消"), OrderAction.RESCHEDULE: gettext_lazy("已改期，将重新派单"),
+    OrderAction.ACCEPT: gettext_lazy("已接单"), OrderAction.DECLINE: gettext_lazy("已拒单，订单将重新派单"),
+    OrderAction.REASSIGN: gettext_lazy("已改派"), OrderAction.RATE: gettext_lazy("感谢您的评价"),
+    OrderAction.COMPLAIN: gettext_lazy("投诉已提交，服务机构和街道将在时限内答复"),
+    OrderAction.CHECK_IN: gettext_lazy("已签到"), OrderAction.CHECK_OUT: gettext_lazy("已签退"),
 }
+
+
+def _act(request, order_id: int, action: OrderAction, form_class, service, **form_kwargs):
+    """One order action: the form's values go to the service with the actor, the order and the
+    request; errors go where core/forms.py says; success goes back where the button was."""
+    order = selectors.order_get(user=request.user, order_id=order_id)
+    form = form_class(request.POST, **{k: v(order) for k, v in form_kwargs.items()})
+    if not form.submit(partial(service, actor=request.user, order=order, request=request)):
+        if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT):
+            return _visits_page(request, order.caregiver, selectors.local_day(order.window_start),
+                                failed={order.pk: form}, status=422)
+        return _order_page(request, order, failed=form, status=422)
+    messages.success(request, DONE[action])
+    if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT) and (note := evv.check_note(form.result)):
+        messages.info(request, note)
+    nxt = form.cleaned_data.get("next", "")
+    if nxt.startswith("/homecare/") and "//" not in nxt:
+        return redirect(nxt)
+    return redirect("homecare:order_detail", order_id=order.pk)
 
 
 @login_required
 @require_POST
-def order_action(request, order_id: int, action: str):
+def order_cancel(request, order_id: int):
+    return _act(request, order_id, OrderAction.CANCEL, forms.ReasonForm, services.order_cancel)
+
+
+@login_required
+@require_POST
+def order_reschedule(request, order_id: int):
+    return _act(request, order_id, OrderAction.RESCHEDULE, forms.RescheduleForm, services.order_reschedule)
+
+
+@login_required
+@require_POST
+def order_accept(request, order_id: int):
+    return _act(request, order_id, OrderAction.ACCEPT, forms.ActionForm, services_dispatch.order_accept)
+
+
+@login_required
+@require_POST
+def order_decline(request, order_id: int):
+    return _act(request, order_id, OrderAction.DECLINE, forms.ReasonForm, services_dispatch.order_decline)
+
+
+@login_required
+@require_POST
+def order_reassign(request, order_id: int):
+    return _act(request, order_id, OrderAction.REASSIGN, forms.ReassignForm, services_dispatch.order_reassign,
+                team=lambda order: organisation_caregivers(organisation_id=order.provider_id))
+
+
+@login_required
+@require_POST
+def order_rate(request, order_id: int):
+    return _act(request, order_id, OrderAction.RATE, forms.RateForm, settlement.order_rate)
+
+
+@login_required
+@require_POST
+def order_complain(request, order_id: int):
+    return _act(request, order_id, OrderAction.COMPLAIN, forms.ComplainForm, settlement.complaint_create)
+
+
+@login_required
+@require_POST
+def order_check_in(request, order_id: int):
+    return _act(request, order_id, OrderAction.CHECK_IN, forms.CheckInForm, evv.visit_check_in)
+
+
+@login_required
+@require_POST
+def order_check_out(request, order_id: int):
+    return _act(request, order_id, OrderAction.CHECK_OUT, forms.CheckForm, evv.visit_check_out)
+
+
+@login_required
+@require_POST
+def order_address(request, order_id: int):
+    """The full address, shown once; the service audits the reveal (a refusal is the error page)."""
     order = selectors.order_get(user=request.user, order_id=order_id)
-    p, user = request.POST, request.user
-    try:
-        if action == "cancel":
-            services.order_cancel(actor=user, order=order, reason=p.get("reason", ""), request=request)
-        elif action == "reschedule":
-            start = parse_datetime(p.get("window_start", "") or "")
-            if start is None:
-                raise InvalidInput(_("请填写新的服务时间"), field="window_start")
-            services.order_reschedule(actor=user, order=order, request=request,
-                                      window_start=start if timezone.is_aware(start) else timezone.make_aware(start))
-        elif action == "accept":
-            services_dispatch.order_accept(actor=user, order=order, request=request)
-        elif action == "decline":
-            services_dispatch.order_decline(actor=user, order=order, reason=p.get("reason", ""), request=request)
-        elif action == "reassign":
-            caregiver = organisation_caregiver(organisation_id=order.provider_id,
-                                               caregiver_id=p.get("caregiver_id") or 0)
-            if caregiver is None:
-                raise InvalidInput(_("请选择本机构的护理员"), field="caregiver_id")
-            services_dispatch.order_reassign(actor=user, order=order, caregiver=caregiver,
-                                             reason=p.get("reason", ""), request=request)
-        elif action == "rate":
-            settlement.order_rate(actor=user, order=order, score=p.get("score"), comment=p.get("comment", ""),
-                                  request=request)
-        elif action == "complain":
-            settlement.complaint_create(actor=user, order=order, text=p.get("text", ""), request=request)
-        elif action in ("check_in", "check_out"):
-            do = evv.visit_check_in if action == "check_in" else evv.visit_check_out
-            extra = {"reason": p.get("reason", "")} if action == "check_in" else {}
-            check = do(actor=user, order=order, latitude=p.get("latitude"), longitude=p.get("longitude"),
-                       accuracy_m=p.get("accuracy_m") or 0, idempotency_key=p.get("idempotency_key", ""),
-                       request=request, **extra)
-            if note := evv.check_note(check):
-                messages.info(request, note)
-        elif action == "address":
-            address = evv.order_address_reveal(actor=user, order=order, request=request)
-            return render(request, "homecare/address.html", {"order": order, "address": address})
-        else:
-            raise NotFound()
-        messages.success(request, DONE.get(action, _("已保存")))
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    nxt = p.get("next", "")
-    if nxt.startswith("/homecare/") and "//" not in nxt:
-        return redirect(nxt)
-    return redirect("homecare:order_detail", order_id=order.pk)
+    address = evv.order_address_reveal(actor=request.user, order=order, request=request)
+    return render(request, "homecare/address.html", {"order": order, "address": address})
+
+
+def _visits_page(request, caregiver, day: datetime.date, *, failed=None, status: int = 200):
+    failed = failed or {}
+    route = selectors.caregiver_route(caregiver=caregiver, day=day)
+    for stop in route:
+        stop["key"] = uuid.uuid4().hex
+        stop["actions"] = selectors.order_actions(request.user, stop["order"])
+        stop["failed"] = failed.get(stop["order"].pk)
+        opens, closes = evv.checkin_window(stop["order"])
+        stop["checkin_open"] = opens <= timezone.now() <= closes  # else the form asks for a reason
+    return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route},
+                  status=status)
 
 
 @login_required
@@ -200,40 +241,35 @@ def my_visits(request):
     caregiver = caregiver_for_user(request.user)
     if caregiver is None:
         raise NotFound()
-    day = _day(request.GET.get("day"))
-    route = selectors.caregiver_route(caregiver=caregiver, day=day)
-    for stop in route:
-        stop["key"] = uuid.uuid4().hex
-        opens, closes = evv.address_window(stop["order"])
-        stop["address_open"] = opens <= timezone.now() <= closes
-        opens, closes = evv.checkin_window(stop["order"])
-        stop["checkin_open"] = opens <= timezone.now() <= closes  # else the form asks for a reason
-    return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route})
+    return _visits_page(request, caregiver, _day(request.GET.get("day")))
+
+
+def _exceptions_page(request, *, failed=None, status: int = 200):
+    roles = _roles(request.user)
+    if not roles["can_review"]:
+        raise NotFound()
+    state = request.GET.get("status", "open")
+    rows = selectors.exceptions_for(user=request.user, status=state)[:200]
+    return render(request, "homecare/exceptions.html", {"rows": rows, "status": state, "roles": roles,
+                                                        "statuses": VisitException.Status.choices,
+                                                        "failed": failed}, status=status)
 
 
 @login_required
 def exception_list(request):
-    roles = _roles(request.user)
-    if not roles["can_review"]:
-        raise NotFound()
-    status = request.GET.get("status", "open")
-    rows = selectors.exceptions_for(user=request.user, status=status)[:200]
-    return render(request, "homecare/exceptions.html", {"rows": rows, "status": status, "roles": roles,
-                                                        "statuses": VisitException.Status.choices})
+    return _exceptions_page(request)
 
 
 @login_required
 @require_POST
 def exception_review(request, exception_id: int):
-    exc = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
-    if exc is None:
+    exception = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
+    if exception is None:
         raise NotFound()
-    try:
-        evv.exception_review(actor=request.user, exception=exc, accept=request.POST.get("accept") == "1",
-                             reason=request.POST.get("reason", ""), request=request)
-        messages.success(request, _("已审核"))
-    except DomainError as exc_:
-        messages.error(request, exc_.message)
+    form = forms.ExceptionReviewForm(request.POST)
+    if not form.submit(partial(evv.exception_review, actor=request.user, exception=exception, request=request)):
+        return _exceptions_page(request, failed=form, status=422)
+    messages.success(request, _("已审核"))
     return redirect("homecare:exception_list")
 
 
@@ -243,15 +279,13 @@ def dispatch_board(request):
     providers = list(selectors.providers_visible(user=request.user).order_by("name")[:200])
     if not providers:
         raise NotFound()
-    day = _day(request.GET.get("day") or request.POST.get("day"))
-    pid = request.GET.get("provider") or request.POST.get("provider") or str(providers[0].pk)
-    provider = next((p for p in providers if str(p.pk) == pid), providers[0])
+    choice = forms.DispatchForm(request.POST if request.method == "POST" else request.GET)
+    values = choice.cleaned_data if choice.is_valid() else {}
+    day = values.get("day") or timezone.localdate()
+    provider = next((p for p in providers if p.pk == values.get("provider")), providers[0])
     summary = None
     if request.method == "POST":
-        try:
-            summary = services_dispatch.dispatch_day(actor=request.user, day=day, provider=provider, request=request)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        summary = services_dispatch.dispatch_day(actor=request.user, day=day, provider=provider, request=request)
     orders = selectors.order_search(user=request.user, day=day, provider_id=provider.pk)
     routes = {}
     for o in orders:
@@ -267,20 +301,13 @@ def dispatch_board(request):
 def statement_list(request):
     rows = selectors.statements_for(user=request.user)[:100]
     providers = selectors.providers_visible(user=request.user)
+    form = forms.StatementForm(request.POST or None, providers=providers)
     if request.method == "POST":
-        provider = providers.filter(pk=request.POST.get("provider") or 0).first()
-        month = parse_date((request.POST.get("month") or "") + "-01")
-        if provider is None or month is None:
-            messages.error(request, _("请选择机构和月份"))
-        else:
-            try:
-                st = settlement.statement_generate(actor=request.user, provider=provider, month=month,
-                                                   request=request)
-                return redirect("homecare:statement_detail", statement_id=st.pk)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-    return render(request, "homecare/statements.html", {"rows": rows, "providers": providers,
-                                                        "month": timezone.localdate().strftime("%Y-%m")})
+        if form.submit(partial(settlement.statement_generate, actor=request.user, request=request)):
+            return redirect("homecare:statement_detail", statement_id=form.result.pk)
+    return render(request, "homecare/statements.html", {
+        "rows": rows, "providers": providers, "form": form, "month": timezone.localdate().strftime("%Y-%m")},
+        status=422 if form.errors else 200)
 
 
 @login_required
