@@ -6,6 +6,7 @@ import pytest
 
 from carecircle.assessment import selectors, services
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck
+from carecircle.assessment.types import CapabilityLevel
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.registry.models import Person
@@ -31,6 +32,8 @@ def test_record_and_supersede(users, make_person):
     first.refresh_from_db()
     assert first.superseded_by_id == second.pk and first.valid_to == second.assessed_on - D(days=1)
     assert selectors.current_level(p) == 2
+    # the contract other modules read: an enum with its label, still compared as a number
+    assert selectors.current_level(p) is CapabilityLevel.MODERATE
     assert selectors.current_level(p, TODAY - D(days=50)) == 0
     assert selectors.current_level(p, TODAY - D(days=200)) is None
     assert AuditEvent.objects.filter(action="assessment.record", object_id=str(second.pk)).exists()

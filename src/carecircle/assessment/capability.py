@@ -9,8 +9,8 @@ the recorded assessments both come through `score`).
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
+from carecircle.assessment.types import CapabilityLevel
 from carecircle.core.errors import InvalidInput
 
 
@@ -197,7 +197,7 @@ ITEMS: dict[str, Item] = {item.code: item for d in DIMENSIONS for item in d.item
 TOTAL_MAX = sum(d.max_score for d in DIMENSIONS)  # 90
 
 # Capability levels, 0 能力完好 … 4 完全失能, with the lowest total of each band (GB/T 42195-2022, 6.1).
-LEVEL_NAMES = (_l("能力完好"), _l("轻度失能"), _l("中度失能"), _l("重度失能"), _l("完全失能"))
+LEVEL_NAMES = tuple(CapabilityLevel.labels)  # by level, 0 to 4 (the contract's enum holds them)
 LEVEL_FLOORS = ((90, 0), (66, 1), (46, 2), (30, 3), (0, 4))
 WORST = 4
 

@@ -4,14 +4,19 @@ valid on a day."""
 
 import datetime
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from carecircle.assessment.capability import level_name
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck, ReferralStatus
+from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
 from carecircle.core.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from carecircle.registry.models import Person
 
 
 def region_prefix(code: str) -> str:
@@ -30,9 +35,10 @@ def current_assessment(person, day: datetime.date | None = None) -> CapabilityAs
     return _valid_on(day or datetime.date.today()).filter(person=person).first()
 
 
-def current_level(person, day: datetime.date | None = None) -> int | None:
-    """final_level (0–4) of the newest assessment of `person` valid on `day`, or None."""
-    return _valid_on(day or datetime.date.today()).filter(person=person).values_list("final_level", flat=True).first()
+def current_level(person: "Person", day: datetime.date | None = None) -> CapabilityLevel | None:
+    """The final level of the newest assessment of `person` valid on `day`, or None."""
+    level = _valid_on(day or datetime.date.today()).filter(person=person).values_list("final_level", flat=True).first()
+    return None if level is None else CapabilityLevel(level)
 
 
 def current_assessments(day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:

@@ -1,0 +1,22 @@
+"""The assessment module's contract with other modules: capability levels.
+
+`carecircle.assessment.selectors.current_level(person, day)` answers a `CapabilityLevel` (or None
+when no assessment is valid on the day); `level_subquery(day)` annotates the same number for a
+whole queryset. Levels are GB/T 42195-2022's five grades, 0 (intact) to 4 (total loss); being an
+`IntegerChoices`, a level compares with plain numbers (`level >= CapabilityLevel.MODERATE`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CapabilityLevel(models.IntegerChoices):
+    """A person's capability level (老年人能力等级)."""
+
+    INTACT = 0, _("能力完好")
+    MILD = 1, _("轻度失能")
+    MODERATE = 2, _("中度失能")
+    SEVERE = 3, _("重度失能")
+    TOTAL = 4, _("完全失能")
