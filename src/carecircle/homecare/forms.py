@@ -42,7 +42,7 @@ class RescheduleForm(ActionForm):
 
 
 class ReassignForm(ActionForm):
-    caregiver = forms.ModelChoiceField(queryset=None, error_messages={
+    caregiver: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
         "required": _("请选择本机构的护理员"), "invalid_choice": _("请选择本机构的护理员")})
     reason = forms.CharField(required=False)
 
@@ -86,7 +86,8 @@ class CheckInForm(CheckForm):
 
 class ExceptionReviewForm(ServiceForm):
     accept = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0"), ("", "")], coerce=lambda v: v == "1",
-                                    required=False, empty_value=False)
+                                    required=False,
+                                    empty_value=False)  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
     reason = forms.CharField(required=False)
 
 
@@ -98,7 +99,7 @@ class DispatchForm(forms.Form):
 
 
 class StatementForm(ServiceForm):
-    provider = forms.ModelChoiceField(queryset=None, error_messages={
+    provider: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
         "required": _("请选择机构和月份"), "invalid_choice": _("请选择机构和月份")})
     month = forms.DateField(input_formats=["%Y-%m"], error_messages={
         "required": _("请选择机构和月份"), "invalid": _("请选择机构和月份")})
