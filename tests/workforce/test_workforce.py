@@ -88,5 +88,6 @@ def test_provider_admin_registers_own_caregiver_on_the_page(users, org, client_f
     assert r.status_code == 302 and r.url == f"/workforce/{caregiver.pk}/" and caregiver.organisation_id == org
     r = c.post("/workforce/new/", {"organisation_id": 777, "name": "冒名", "region_code": COMMUNITY_A,
                                    "employed_from": "2026-01-05"})
-    assert r.status_code == 302 and not Caregiver.objects.filter(name="冒名").exists()
+    assert r.status_code == 422 and "请选择本机构" in r.content.decode()  # on the form (docs: Writing a page)
+    assert not Caregiver.objects.filter(name="冒名").exists()
     assert "周护理" in c.get("/workforce/").content.decode()
