@@ -143,3 +143,25 @@ def test_the_region_table_upload_has_the_upload_limits(users, client_for):
     name = "长" * 120 + ".csv"  # a long name is no path on disk
     accepted = client.post("/regions/", {"file": SimpleUploadedFile(name, table)}, follow=True)
     assert accepted.status_code == 200 and Region.objects.filter(code="339901001003", name="新社区").exists()
+
+
+def test_nul_characters_are_refused_everywhere(users, client_for):
+    """PostgreSQL cannot hold or compare U+0000: a search with one answered 5xx there."""
+    from tests.conftest import COMMUNITY_A
+
+    client = client_for(users["admin"])
+    body = client.post("/api/v1/persons", {"name": "张\x00三", "id_number": "330106195003071234",
+                                           "region_code": COMMUNITY_A}, content_type="application/json")
+    assert body.status_code == 422 and body.json()["field"] == "name" and "NUL" in body.json()["message"]
+    nested = client.put("/api/v1/benefits/programmes/1", {"tiers": [{"label": "a\x00"}]},
+                        content_type="application/json")
+    assert nested.status_code == 422 and nested.json()["field"] == "tiers.0.label"
+    query = client.get("/api/v1/persons?q=a%00b")
+    assert query.status_code == 422 and query.json()["field"] == "q"
+    assert client.get("/api/v1/regions/3399%0001").status_code == 422
+    page = client.get("/audit/?action=a%00")
+    assert page.status_code == 400 and "action" in page.content.decode()
+    form = client.post("/people/new/", {"name": "a\x00"})
+    assert form.status_code == 400
+    client.cookies["sessionid"] = "abcdefgh\x00"
+    assert client.get("/api/v1/me").status_code == 422

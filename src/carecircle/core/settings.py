@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "carecircle.core.validation.NulCharacterMiddleware",  # before anything reads a cookie or a field
     "django.contrib.sessions.middleware.SessionMiddleware",
     "carecircle.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
