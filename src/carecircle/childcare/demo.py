@@ -4,15 +4,18 @@ childcare vouchers (托育券) in the first district, some already redeemed."""
 
 import datetime
 import math
+from typing import TYPE_CHECKING
 
 from carecircle.childcare import services, standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core.demo import City
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import User
-from carecircle.facilities.models import CHILDCARE_KINDS, Facility, FilingStatus
-from carecircle.facilities.models import FacilityKind as K
+from carecircle.facilities.selectors import childcare_facilities_with_places
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
+
+if TYPE_CHECKING:  # annotations only: the rows facilities.selectors returns
+    from carecircle.facilities.models import Facility
 
 ORDER = 45
 PER_CHILD_LIMIT = 1500
@@ -20,10 +23,11 @@ FILL = 0.75
 CLASS_NAMES = ["苗苗班", "星星班", "月亮班", "太阳班", "彩虹班", "贝贝班", "果果班", "豆豆班"]
 
 
-def _classes_for(facility: Facility) -> list[tuple[str, int]]:
+def _classes_for(facility: "Facility") -> list[tuple[str, int]]:
     """(band, capacity) classes filling the facility's places; kindergartens take 2–3 year olds only."""
     left, out = facility.childcare_places, []
-    order: list[str] = [Band.BIG] if facility.kind == K.KINDERGARTEN_CLASS else [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG]
+    order: list[str] = list(standards.ALLOWED_BANDS.get(facility.kind)
+                            or [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG])
     i = 0
     while left >= 6:
         band = order[i % len(order)]
@@ -38,8 +42,7 @@ def generate(city: City) -> None:
     rng = city.rng_for("childcare")
     admin = User.objects.get(username="admin")
     today = city.today
-    facilities = list(Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED, childcare_places__gt=0)
-                      .order_by("id"))
+    facilities = list(childcare_facilities_with_places())
     classes = []
     for f in facilities:
         puhui_left = f.childcare_places_puhui

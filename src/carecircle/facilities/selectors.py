@@ -156,6 +156,13 @@ def childcare_facilities(*, user, perm: str) -> QuerySet[Facility]:
     return in_facility_scope(filed, user, perm).order_by("name")
 
 
+def childcare_facilities_with_places() -> QuerySet[Facility]:
+    """Every filed childcare facility that declares places, in id order: whole-city work with no
+    user (the synthetic city's classes and vouchers)."""
+    filed = Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED, childcare_places__gt=0)
+    return filed.order_by("id")
+
+
 def require_filed_childcare(facility: Facility) -> None:
     """Raise unless the facility is a childcare facility (托育) whose filing is in force."""
     if facility.kind not in CHILDCARE_KINDS:

@@ -30,7 +30,8 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.registry.models import Person
-from carecircle.workforce.models import Caregiver, Certificate
+from carecircle.workforce import demo as workforce_demo
+from carecircle.workforce.selectors import caregiver_for_user
 
 ORDER = 50
 
@@ -41,8 +42,6 @@ BASE_PRICES = {"meal.delivery": 15, "meal.feeding": 30, "bath.home": 80, "bath.s
 ITEM_WEIGHTS = {"meal.delivery": 40, "clean.home": 14, "bath.home": 8, "comfort.chat": 8, "medical.drugs": 6,
                 "medical.escort": 5, "shop.errand": 6, "walk.escort": 4, "rehab.nursing": 5, "clean.laundry": 4}
 PROVIDER_WORDS = ["安康", "颐和", "福寿", "康乐", "乐龄", "仁爱", "晚晴", "夕阳红", "长青", "和美"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = "秀丽芳敏静丽娟霞萍红梅兰英华玉建国明军伟强"
 
 
 def generate(city: City) -> None:
@@ -55,7 +54,7 @@ def _generate(city: City) -> None:
     today = city.today
     admin = User.objects.filter(username="admin").first()
     providers = _providers(city, rng)
-    caregivers = _caregivers(city, rng, providers)
+    caregivers = workforce_demo.teams(city, rng, providers)
     _rules(city)
     orders_per_day = min(300, max(30, city.elders // 120))
     people = _sample_elders(rng, today, 2 * orders_per_day)
@@ -141,48 +140,6 @@ def _providers(city, rng) -> list[Provider]:
     return providers
 
 
-def _caregivers(city, rng, providers) -> list[Caregiver]:
-    per_provider = max(14, city.elders // (150 * len(providers)))
-    today = city.today
-    rows, certs = [], []
-    communities_by_district: dict[str, list] = {}
-    for c in city.communities:
-        communities_by_district.setdefault(c.code[:6], []).append(c)
-    for p in providers:
-        for _k in range(per_provider):
-            home = rng.choice(communities_by_district[p.region_code[:6]])
-            rows.append(Caregiver(
-                organisation_id=p.pk, region_code=home.code,
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                latitude=home.latitude + rng.gauss(0, 0.004), longitude=home.longitude + rng.gauss(0, 0.004),
-                employed_from=today - datetime.timedelta(days=rng.randrange(60, 2500))))
-    with transaction.atomic():
-        Caregiver.objects.bulk_create(rows)
-        made = list(Caregiver.objects.filter(organisation_id__in=[p.pk for p in providers]).order_by("pk"))
-        user = User.objects.filter(username="caregiver").first()
-        if user is not None:
-            made[0].user = user
-            made[0].save(update_fields=["user"])
-        for k, c in enumerate(made):
-            if k == 0 or rng.random() < 0.85:  # 养老护理员 certificate, levels weighted to 初级/中级
-                level = 2 if k == 0 else rng.choices([1, 2, 3, 4, 5], [40, 32, 18, 7, 3])[0]
-                start = today - datetime.timedelta(days=rng.randrange(30, 1500))
-                end = start + datetime.timedelta(days=365 * 5) if rng.random() < 0.5 else None
-                certs.append(Certificate(caregiver=c, region_code=c.region_code, kind="elder_care", level=level,
-                                         number=f"YL{c.pk:08d}", issuer="示范市人力资源和社会保障局",
-                                         valid_from=start, valid_to=end))
-            if k == 0 or rng.random() < 0.92:
-                start = today - datetime.timedelta(days=rng.randrange(10, 360))
-                certs.append(Certificate(caregiver=c, region_code=c.region_code, kind="health",
-                                         number=f"JK{c.pk:08d}", issuer="示范市疾病预防控制中心",
-                                         valid_from=start, valid_to=start + datetime.timedelta(days=365)))
-            if rng.random() < 0.6:
-                certs.append(Certificate(caregiver=c, region_code=c.region_code, kind="training",
-                                         issuer="示范市民政局", valid_from=today - datetime.timedelta(days=200)))
-        Certificate.objects.bulk_create(certs)
-    return made
-
-
 def _rules(city) -> None:
     start = datetime.date(2020, 1, 1)
     meal = ServiceCategory.objects.get(code="meal")
@@ -210,7 +167,7 @@ def _serve(city, rng, orders, *, until, rate: bool) -> None:
         if order.status != OrderStatus.OFFERED:
             continue
         caregiver = order.caregiver
-        user = caregiver.user or _caregiver_user(caregiver)
+        user = caregiver.user or workforce_demo.caregiver_account(caregiver)
         services_dispatch.order_accept(actor=user, order=order)
         if order.window_start > until:
             continue
@@ -230,17 +187,6 @@ def _serve(city, rng, orders, *, until, rate: bool) -> None:
 
 
 _DEMO_RESIDENTS: dict[int, User] = {}
-
-
-def _caregiver_user(caregiver: Caregiver) -> User:
-    """Demo caregivers act through an account; most have none, so one is made per caregiver."""
-    user = User.objects.create(username=f"cg{caregiver.pk}", display_name=caregiver.name, is_active=False)
-    RoleGrant.objects.create(user=user, role="caregiver", region_id=caregiver.region_code[:6] + "000000",
-                             organisation_kind=OrganisationKind.HOMECARE_PROVIDER,
-                             organisation_id=caregiver.organisation_id)
-    caregiver.user = user
-    caregiver.save(update_fields=["user"])
-    return user
 
 
 def _rate(order, rng) -> None:
@@ -275,7 +221,9 @@ def _family_order(city, rng, providers, items) -> None:
         return
     # offered to the demo caregiver account, who finds it on the phone page to accept
     admin = User.objects.filter(username="provider").first()
-    carer = Caregiver.objects.filter(user__username="caregiver", organisation_id=order.provider_id).first()
+    carer = caregiver_for_user(User.objects.filter(username="caregiver").first())
+    if carer is not None and carer.organisation_id != order.provider_id:
+        carer = None
     if admin is not None and carer is not None:
         services_dispatch.order_reassign(actor=admin, order=order, caregiver=carer, reason="指定熟悉老人的护理员")
 

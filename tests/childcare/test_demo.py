@@ -1,0 +1,37 @@
+"""The childcare demo step on a tiny city: classes in the filed childcare facilities (which it finds
+through facilities.selectors), kindergarten classes only for 2–3 year olds, children enrolled."""
+
+import datetime
+import random
+
+from carecircle.childcare.models import Band, ChildClass, Enrolment
+from carecircle.core.demo import City
+from carecircle.facilities.selectors import childcare_facilities_with_places
+
+
+class Quiet:
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
+
+
+def test_demo_fills_the_childcare_facilities(db):
+    from carecircle.childcare import demo as childcare_demo
+    from carecircle.core.management.commands import generate as gen
+    from carecircle.facilities import demo as facilities_demo
+    from carecircle.registry import demo as registry_demo
+
+    city = City(seed=7, scale=0.0001, today=datetime.date.today(), rng=random.Random(7), out=Quiet())
+    gen.build_regions(city)
+    gen.build_accounts(city)
+    registry_demo.generate(city)
+    facilities_demo.generate(city)
+    childcare_demo.generate(city)
+    facilities = list(childcare_facilities_with_places())
+    assert facilities
+    assert set(ChildClass.objects.values_list("facility_id", flat=True)) == {f.pk for f in facilities}
+    kindergartens = [f.pk for f in facilities if f.kind == "kindergarten_class"]
+    assert not ChildClass.objects.filter(facility_id__in=kindergartens).exclude(band=Band.BIG).exists()
+    assert Enrolment.objects.exists()
