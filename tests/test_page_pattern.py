@@ -31,3 +31,11 @@ def test_the_rules_bite():
     assert RULES["reads a POST field by hand"].search('x = request.POST.get("reason", "")')
     assert RULES["catches a DomainError in a view"].search("    except DomainError as exc:")
     assert RULES["writes an audit row in a view"].search("audit.record(actor=u, action='x')")
+
+
+def test_no_view_of_any_module_writes_an_audit_row():
+    """Audit rows come from services (alarms/disclosure.py, planning.services.dashboard_export, …)."""
+    rule = RULES["writes an audit row in a view"]
+    found = [f"{path.relative_to(SRC)}:{n}" for path in sorted(SRC.glob("*/views.py")) + sorted(SRC.glob("*/views/*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if rule.search(line)]
+    assert not found, found

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.alarms import events, selectors, services
+from carecircle.alarms import disclosure, events, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
-from carecircle.core import audit, exports, scope
+from carecircle.core import exports, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.registry import selectors as registry_selectors
 
@@ -112,14 +112,7 @@ def _sync_stream(prefixes):
 
 def _card_context(request, incident) -> dict:
     can_operate = scope.has_perm(request.user, "alarms.operate", incident.region_code)
-    card = selectors.person_card(incident)
-    if card["latitude"] is not None and can_operate and incident.state != IncidentState.RESOLVED:
-        # The home's location is an unmasking (core/vault.py): shown to whoever handles the open
-        # incident, for that purpose, and audited each time like any other unmasking.
-        audit.record(actor=request.user, action="pii.unmask", obj=incident.person, request=request,
-                     purpose=_("紧急呼叫处置"), incident=incident.pk, fields="location")
-    else:
-        card["latitude"] = card["longitude"] = None
+    card = disclosure.incident_card(actor=request.user, incident=incident, request=request)  # audits the location
     return {
         "i": incident,
         "card": card,
@@ -197,9 +190,7 @@ def responder_confirm(request, responder_id: int):
 @login_required
 def incident_timeline_csv(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
-    timeline = list(selectors.timeline_rows(incident))
-    audit.record(actor=request.user, action="alarms.timeline_export", obj=incident, request=request,
-                 purpose=_("导出警情时间线"), rows=len(timeline))
+    timeline = disclosure.timeline_export(actor=request.user, incident=incident, request=request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-timeline.csv"'
     response.write("\ufeff")
@@ -283,10 +274,8 @@ def monthly_report(request):
         month = datetime.date.fromisoformat(raw + "-01")
     except ValueError:
         raise InvalidInput(_("月份格式应为 YYYY-MM"), field="month") from None
-    rows = selectors.monthly_report(user=request.user, month=month)
     if request.GET.get("format") == "csv":
-        audit.record(actor=request.user, action="alarms.report_export", request=request, month=raw,
-                     purpose=_("导出月度报表"))
+        rows = disclosure.monthly_report_export(actor=request.user, month=month, request=request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="alarms-{raw}.csv"'
         response.write("\ufeff")
@@ -299,4 +288,5 @@ def monthly_report(request):
             w.writerow([r["region_code"], r["region"], r["total"], *r["by_source"].values(), *r["by_outcome"].values(),
                         r["open"], r["share_60"], r["median_answer_seconds"], r["median_on_site_minutes"]])
         return response
+    rows = selectors.monthly_report(user=request.user, month=month)
     return render(request, "alarms/monthly.html", {"rows": rows, "month": raw})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
-from carecircle.planning import computations, defaults
+from carecircle.planning import computations, defaults, selectors
 from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator, IndicatorTarget, IndicatorValue
 
@@ -173,3 +173,11 @@ def snapshot_take(*, actor=None, day: datetime.date, region_code: str) -> int:
     audit.record(actor=actor, action="planning.snapshot", object_type="planning.indicatorvalue",
                  region_code=region_code, day=day.isoformat(), count=len(rows), system="planning")
     return len(rows)
+
+
+def dashboard_export(*, actor, region_code: str, day: datetime.date, request=None) -> dict:
+    """The region's dashboard for the Excel export, the export audited (pages never audit)."""
+    board = selectors.dashboard(user=actor, region_code=region_code, day=day)
+    audit.record(actor=actor, action="planning.export", object_type="planning.indicatorvalue",
+                 region_code=region_code, request=request, day=day.isoformat())
+    return board

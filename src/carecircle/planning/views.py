@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import audit, exports, regions, scope
+from carecircle.core import exports, regions, scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import charts, coverage_services, defaults, projection, selectors, services
@@ -137,7 +137,7 @@ def export(request, code: str):
     from openpyxl.styles import Font, PatternFill
 
     day = _day(request)
-    board = selectors.dashboard(user=request.user, region_code=code, day=day)
+    board = services.dashboard_export(actor=request.user, region_code=code, day=day, request=request)
     wb = exports.workbook()
     ws = wb.active
     ws.title = _("指标")
@@ -157,8 +157,6 @@ def export(request, code: str):
     exports.sheet_append(kids, [_("代码"), _("指标")] + [c["name"] for c in children])
     for r in board["indicators"]:
         exports.sheet_append(kids, [r["code"], r["name"]] + [c["value"] for c in r["children"]])
-    audit.record(actor=request.user, action="planning.export", object_type="planning.indicatorvalue",
-                 region_code=code, request=request, day=day.isoformat())
     response = HttpResponse(exports.xlsx_bytes(wb),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="indicators-{code}-{day}.xlsx"'
