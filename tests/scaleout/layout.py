@@ -219,9 +219,11 @@ def wait_for_log(proc: Process, marker: str, timeout: float = 90) -> None:
 HAPROXY_CONFIG = """\
 global
     maxconn 2000
+    log stderr format raw local0 notice
 
 defaults
     mode http
+    log global
     timeout connect 2s
     timeout client 60s
     timeout server 60s
@@ -242,7 +244,10 @@ backend servers
     balance roundrobin
     option httpchk GET /healthz
     http-check expect status 200
-    default-server inter 500ms fastinter 250ms fall 2 rise 2
+    # A saturated server answers /healthz slowly too: three failed checks 2 s apart take a server
+    # out (a dead one is avoided at once: its refused connections are retried on the other).
+    timeout check 3s
+    default-server inter 2s fastinter 1s fall 3 rise 2
     http-response set-header X-Served-By %s
 {servers}
 """

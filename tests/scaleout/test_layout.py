@@ -356,8 +356,9 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         logs = "".join(p.text() for p in procs)
         assert "read-only transaction" not in logs
         assert time.monotonic() - started < 240, f"the layout test took {time.monotonic() - started:.0f} s"
+        connections = layout.pg("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", dbname)[0][0]
         print(f"layout up in {layout_seconds:.1f} s; whole test {time.monotonic() - started:.1f} s; "
-              f"alarms resent after the kill: {burst['resent']}")
+              f"alarms resent after the kill: {burst['resent']}; connections to the primary: {connections}")
     finally:
         for proc in reversed(procs):
             proc.stop()
