@@ -165,3 +165,18 @@ def test_nul_characters_are_refused_everywhere(users, client_for):
     assert form.status_code == 400
     client.cookies["sessionid"] = "abcdefgh\x00"
     assert client.get("/api/v1/me").status_code == 422
+
+
+def test_text_longer_than_its_column_is_a_4xx(users, client_for):
+    """PostgreSQL refuses a name longer than its column (it answered 5xx, as if the database were
+    down); SQLite stores it. Either way the answer is not a server error."""
+    import datetime
+
+    from tests.conftest import COMMUNITY_A, id_number
+
+    r = client_for(users["admin"]).post("/api/v1/persons", {
+        "name": "长" * 5000, "id_number": id_number(datetime.date(1950, 3, 7), 11), "region_code": COMMUNITY_A,
+    }, content_type="application/json")
+    assert r.status_code < 500
+    if r.status_code == 422:
+        assert "过长" in r.json()["message"]

@@ -2,6 +2,7 @@
 
 import json
 
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -48,6 +49,13 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """A value the database refused (a text longer than its column, a number out of its type): the
+    caller's input, not an outage; the write's transaction rolled back."""
+    return api.create_response(request, {"code": "invalid", "message": validation.data_error_message(exc)}, status=422)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -122,3 +122,17 @@ class NulCharacterMiddleware:
             response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         response["Cache-Control"] = "no-store, private"  # answered before NoStoreMiddleware
         return response
+
+
+def data_error_message(exc) -> str:
+    """What the database refused about a value (PostgreSQL checks a column's width and a number's
+    range when writing; SQLite does not), said for the user: the write was rolled back whole."""
+    import re
+
+    text = str(exc)
+    width = re.search(r"character varying\((\d+)\)", text)
+    if width:
+        return _("输入有误：某项文字过长（该项最多 %(n)s 个字符），未保存") % {"n": width.group(1)}
+    if "out of range" in text or "overflow" in text:
+        return _("输入有误：某项数字超出允许范围，未保存")
+    return _("输入有误：某项内容数据库无法保存，未保存")
