@@ -241,7 +241,7 @@ def summarise(batch: Batch) -> None:
         periods[r["period"]] = periods.get(r["period"], 0) + n
     by_kind = {str(Payment.Kind(k).label): [v[0], str(v[1].quantize(Decimal("0.01")))] for k, v in sorted(kinds.items())}
     by_district = [
-        {"region": d + "000000", "count": v[0], "payable": str(v[1]), "recovery": str(v[2])}
+        {"region": regions.district_of(d), "count": v[0], "payable": str(v[1]), "recovery": str(v[2])}
         for d, v in sorted(districts.items())
     ]
     batch.line_count = total_n
@@ -266,7 +266,7 @@ def district_totals(batch: Batch) -> list[dict]:
         )
     )
     return [
-        {"region": r["d"] + "000000", "period": r["period"], "payable": (r["pos"] or ZERO).quantize(Decimal("0.01")),
+        {"region": regions.district_of(r["d"]), "period": r["period"], "payable": (r["pos"] or ZERO).quantize(Decimal("0.01")),
          "recovery": (-(r["neg"] or ZERO)).quantize(Decimal("0.01"))}
         for r in rows
     ]

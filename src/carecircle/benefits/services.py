@@ -419,7 +419,7 @@ def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
     if line.recovered:
         raise Conflict(_("此笔追回款已登记收回"))
     amount = -line.amount
-    district = line.region_code[:6] + "000000"
+    district = regions.district_of(line.region_code)
     _post(key=f"recover:payment:{line.pk}", kind=LedgerEntry.Kind.RECOVERY, fund=line.programme.fund, actor=actor,
           batch=line.batch, memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk}, lines=[
               (Account.AVAILABLE, amount, line.programme, district, line.period),
@@ -471,10 +471,6 @@ def payee_account_set(*, actor, person, bank: str, account_number: str, request=
 # ---------------------------------------------------------------- appeals
 
 
-def _district_of(code: str) -> str:
-    return code[:6] + "000000"
-
-
 @transaction.atomic
 def appeal_file(*, actor, person, programme: Programme, month: str, reason: str, request=None) -> Appeal:
     """A person (through a linked resident account) or a worker for them contests a decision."""
@@ -490,7 +486,7 @@ def appeal_file(*, actor, person, programme: Programme, month: str, reason: str,
         raise Conflict(_("该月份的同一项目已有待处理的申诉"), field="month")
     appeal = Appeal.objects.create(
         person=person, programme=programme, region_code=person.region_code,
-        route_region=_district_of(person.region_code), month=month, reason=reason.strip(), filed_by=actor,
+        route_region=regions.district_of(person.region_code), month=month, reason=reason.strip(), filed_by=actor,
     )
     audit.record(actor=actor, action="appeal.file", obj=appeal, request=request, programme=programme.code, month=month)
     return appeal

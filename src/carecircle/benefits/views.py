@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.benefits import engine, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Fund, Programme, TierMode
-from carecircle.core import scope
+from carecircle.core import regions, scope
 from carecircle.core.errors import DomainError, NotFound
 from carecircle.core.selectors import region_label
 from carecircle.registry.models import Person
@@ -231,7 +231,7 @@ def person_benefits(request, person_id: int):
             services.appeal_file(actor=request.user, person=person, programme=programme,
                                  month=request.POST.get("month", ""), reason=request.POST.get("reason", ""),
                                  request=request)
-            messages.success(request, _("申诉已提交，将由%(r)s处理") % {"r": region_label(person.region_code[:6] + "000000")})
+            messages.success(request, _("申诉已提交，将由%(r)s处理") % {"r": region_label(regions.district_of(person.region_code))})
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(request.path)

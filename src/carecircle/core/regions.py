@@ -38,6 +38,12 @@ def prefix_of(code: str) -> str:
     return code[: PREFIX_LENGTH[level_of(code)]]
 
 
+def district_of(code: str) -> str:
+    """The 12-digit code of the district (区县) a code lies in: 330106005001 -> 330106000000
+    (a district's 6-digit prefix gives the same: 330106 -> 330106000000)."""
+    return code[: PREFIX_LENGTH[DISTRICT]] + "0" * (12 - PREFIX_LENGTH[DISTRICT])
+
+
 def parent_code_of(code: str) -> str | None:
     level = level_of(code)
     if level == PROVINCE:

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from carecircle.core import regions
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.organisations import OrganisationKind
 from carecircle.workforce.models import Caregiver, Certificate
@@ -61,7 +62,7 @@ def teams(city, rng, providers) -> list[Caregiver]:
 def caregiver_account(caregiver: Caregiver) -> User:
     """Demo caregivers act through an account; most have none, so one is made per caregiver."""
     user = User.objects.create(username=f"cg{caregiver.pk}", display_name=caregiver.name, is_active=False)
-    RoleGrant.objects.create(user=user, role="caregiver", region_id=caregiver.region_code[:6] + "000000",
+    RoleGrant.objects.create(user=user, role="caregiver", region_id=regions.district_of(caregiver.region_code),
                              organisation_kind=OrganisationKind.HOMECARE_PROVIDER,
                              organisation_id=caregiver.organisation_id)
     caregiver.user = user

@@ -1,0 +1,53 @@
+"""The helpers every module shares, written once (issue 15, "One helper each"): the district of a
+code, forgetting a user's cached grants, local dates, the audit action names and their labels."""
+
+import re
+from pathlib import Path
+
+from carecircle.core import regions, scope
+from carecircle.core.services import role_grant
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "carecircle"
+
+
+def _sources():
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path, path.read_text(encoding="utf-8")
+
+
+def test_district_of_a_community_a_street_and_a_district_prefix():
+    assert regions.district_of("339901001001") == "339901000000"
+    assert regions.district_of("339901001000") == "339901000000"
+    assert regions.district_of("339901000000") == "339901000000"
+    assert regions.district_of("339901") == "339901000000"
+
+
+def test_no_district_code_is_written_by_hand_in_src():
+    hand = re.compile(r'\[:6\]\s*\+\s*"0{6}"|\+\s*"000000"')
+    found = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
+             if hand.search(line)]
+    assert found == [], f"use regions.district_of: {found}"
+
+
+def test_forget_makes_the_next_check_read_the_grants_again(users, city):
+    user = users["street"]
+    assert not scope.has_perm(user, "user.manage")  # reads the grants and keeps them on the object
+    user.grants.create(role="city_admin", region_id="339900000000")
+    assert not scope.has_perm(user, "user.manage")  # still the kept grants
+    scope.forget(user)
+    assert scope.has_perm(user, "user.manage")
+    scope.forget(None)  # the system has no grants to forget
+
+
+def test_role_grant_forgets_the_kept_grants(users, city):
+    user = users["street"]
+    assert not scope.has_perm(user, "user.manage")
+    role_grant(actor=None, user=user, role="city_admin", region_code="339900000000")
+    assert scope.has_perm(user, "user.manage")
+
+
+def test_no_hand_written_grants_cache_outside_scope():
+    found = [str(p.relative_to(SRC)) for p, text in _sources()
+             if "_carecircle_grants" in text and p.name != "scope.py"]
+    assert found == [], f"use scope.forget(user): {found}"
