@@ -25,6 +25,13 @@ def _grants(user):
     return cached
 
 
+def forget(user) -> None:
+    """Drop the grants `_grants` keeps on this user object, so the next check reads them again
+    (after a grant is given or taken away)."""
+    if user is not None:
+        user.__dict__.pop("_carecircle_grants", None)
+
+
 def roles_of(user) -> set[str]:
     return {role for role, _, _ in _grants(user)}
 

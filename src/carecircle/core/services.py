@@ -146,5 +146,5 @@ def role_grant(
     )
     audit.record(actor=actor, action="role.grant", obj=user, request=request, role=role, region=region_code,
                  organisation_kind=organisation_kind, organisation_id=organisation_id)
-    user.__dict__.pop("_carecircle_grants", None)
+    scope.forget(user)
     return grant
