@@ -1,11 +1,18 @@
 """Writing the audit trail. Every service that writes calls `record`; so does every unmasking."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+from django.http import HttpRequest
 
 from carecircle.core.models import AuditEvent
+from carecircle.core.types import Actor, signed_in
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -13,21 +20,23 @@ def client_ip(request) -> str | None:
 
 def record(
     *,
-    actor,
+    actor: Actor,
     action: str,
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
-    object_id: str = "",
+    object_id: str | int = "",
     region_code: str = "",
     purpose: str = "",
-    request=None,
-    **detail,
+    request: HttpRequest | None = None,
+    **detail: Any,
 ) -> AuditEvent:
+    """One row of the audit trail: who (`actor`; None is the system, named by `system=`), what
+    (`action`), on which object, in which region; `detail` is stored as JSON."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         region_code = region_code or getattr(obj, "region_code", "") or ""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if signed_in(actor) else None
     return AuditEvent.objects.create(
         user=user,
         username=getattr(user, "username", "") or str(detail.pop("system", "system")),
@@ -42,7 +51,7 @@ def record(
 
 
 @contextmanager
-def purge_allowed(using: str = "default"):
+def purge_allowed(using: str = "default") -> Iterator[None]:
     """Let this connection empty the audit table while the block runs (migration core/0005): on
     SQLite by registering the function the DELETE trigger asks for, on PostgreSQL by a session
     setting the TRUNCATE trigger reads. Only for emptying a whole database on purpose —
@@ -65,7 +74,7 @@ def purge_allowed(using: str = "default"):
     _unmark(connection)
 
 
-def _unmark(connection, failing: bool = False) -> None:
+def _unmark(connection: BaseDatabaseWrapper, failing: bool = False) -> None:
     from django.db import DatabaseError
 
     if connection.connection is None:

@@ -1,6 +1,11 @@
 """Domain errors with a stable code, mapped to HTTP in one place (api.py, views)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class DomainError(Exception):
@@ -8,13 +13,13 @@ class DomainError(Exception):
     status = 400
     default_message = _("请求无法处理")
 
-    def __init__(self, message=None, *, field: str | None = None, **details):
+    def __init__(self, message: "str | _StrPromise | None" = None, *, field: str | None = None, **details: Any) -> None:
         self.message = message or self.default_message
         self.field = field
         self.details = details
         super().__init__(str(self.message))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"code": self.code, "message": str(self.message)}
         if self.field:
             body["field"] = self.field

@@ -3,6 +3,7 @@ navigation entries and a step of the synthetic city. A module adds a file; the c
 
 from importlib import import_module
 from importlib.util import find_spec
+from types import ModuleType
 
 from django.conf import settings
 
@@ -11,9 +12,9 @@ def module_names() -> list[str]:
     return list(settings.CARECIRCLE_MODULES)
 
 
-def optional_submodules(name: str) -> list:
+def optional_submodules(name: str) -> list[ModuleType]:
     """Import `carecircle.<module>.<name>` for every module that has one."""
-    found = []
+    found: list[ModuleType] = []
     for module in ["core", *module_names()]:
         dotted = f"carecircle.{module}.{name}"
         if find_spec(dotted) is not None:

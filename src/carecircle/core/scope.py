@@ -7,40 +7,46 @@ leak; a missing permission inside one's own region is 403.
 
 from functools import reduce
 from operator import or_
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from carecircle.core import regions
 from carecircle.core.errors import Forbidden, NotFound
 from carecircle.core.roles import STAFF_ROLES, permissions_of
+from carecircle.core.types import Actor, signed_in
+
+M = TypeVar("M", bound=Model)
+Grant = tuple[str, str, int | None]  # (role, region code, organisation id)
 
 
-def _grants(user):
-    if not getattr(user, "is_authenticated", False):
+def _grants(user: Actor) -> list[Grant]:
+    """The user's grants, read once per user object (kept in its __dict__; `forget` drops it)."""
+    if not signed_in(user):
         return []
-    cached = getattr(user, "_carecircle_grants", None)
+    cached: list[Grant] | None = user.__dict__.get("_carecircle_grants")
     if cached is None:
         cached = [(g.role, g.region_id, g.organisation_id) for g in user.grants.all()]
-        user._carecircle_grants = cached
+        user.__dict__["_carecircle_grants"] = cached
     return cached
 
 
-def forget(user) -> None:
+def forget(user: Actor) -> None:
     """Drop the grants `_grants` keeps on this user object, so the next check reads them again
     (after a grant is given or taken away)."""
     if user is not None:
         user.__dict__.pop("_carecircle_grants", None)
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user: Actor) -> set[str]:
     return {role for role, _, _ in _grants(user)}
 
 
-def is_staff_user(user) -> bool:
+def is_staff_user(user: Actor) -> bool:
     return bool(roles_of(user) & STAFF_ROLES)
 
 
-def prefixes(user, perm: str) -> list[str]:
+def prefixes(user: Actor, perm: str) -> list[str]:
     """The region prefixes where `user` holds `perm`, with nested ones folded away."""
     found = sorted(
         {regions.prefix_of(region) for role, region, _ in _grants(user) if perm in permissions_of(role)}
@@ -52,26 +58,26 @@ def prefixes(user, perm: str) -> list[str]:
     return folded
 
 
-def region_codes(user, perm: str) -> list[str]:
+def region_codes(user: Actor, perm: str) -> list[str]:
     """The region codes of the user's grants carrying `perm` (for pickers and defaults)."""
     return sorted({region for role, region, _ in _grants(user) if perm in permissions_of(role)})
 
 
-def has_perm(user, perm: str, region_code: str | None = None) -> bool:
+def has_perm(user: Actor, perm: str, region_code: str | None = None) -> bool:
     ps = prefixes(user, perm)
     if region_code is None:
         return bool(ps)
     return any(region_code.startswith(p) for p in ps)
 
 
-def in_scope(qs: QuerySet, user, perm: str, field: str = "region_code") -> QuerySet:
+def in_scope(qs: QuerySet[M], user: Actor, perm: str, field: str = "region_code") -> QuerySet[M]:
     ps = prefixes(user, perm)
     if not ps:
         return qs.none()
     return qs.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in ps)))
 
 
-def require(user, perm: str, region_code: str) -> None:
+def require(user: Actor, perm: str, region_code: str) -> None:
     """Raise unless `user` holds `perm` over `region_code`."""
     if has_perm(user, perm, region_code):
         return
@@ -81,6 +87,6 @@ def require(user, perm: str, region_code: str) -> None:
     raise NotFound()
 
 
-def require_perm(user, perm: str) -> None:
+def require_perm(user: Actor, perm: str) -> None:
     if not has_perm(user, perm):
         raise Forbidden()
