@@ -125,7 +125,7 @@ def test_pages(users, planned, client_for):
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     bad = client.post(f"/carevisits/plans/{plan.pk}/visit/", {"visited_at": now, "place": "home", "seen": "self",
                                                                "idempotency_key": "p1"})
-    assert bad.status_code == 200 and "请选择探访对象的状况" in bad.content.decode()
+    assert bad.status_code == 422 and "请选择探访对象的状况" in bad.content.decode()  # on the form
     ok = client.post(f"/carevisits/plans/{plan.pk}/visit/", {"visited_at": now, "place": "home", "seen": "self",
                                                               "condition": "fair", "needs": ["meal"],
                                                               "idempotency_key": "p1"})
@@ -137,6 +137,10 @@ def test_pages(users, planned, client_for):
     r = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "tekun", "frequency": "weekly",
                                            "active": "on"})
     assert r.status_code == 302
+    bad_rule = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "nobody", "frequency": "x"})
+    assert bad_rule.status_code == 422 and 'role="alert"' in bad_rule.content.decode()
+    gen = street.post("/carevisits/rules/generate/", {"region_code": "339901001000", "month": f"{Y}-{M:02d}"})
+    assert gen.status_code == 302
     assert client_for(users["community_b"]).get(f"/carevisits/plans/{plan.pk}/visit/").status_code == 404
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/follow-up-done/", views.follow_up_close, name="follow_up_close"),
     path("coverage/", views.coverage, name="coverage"),
     path("rules/", views.rules, name="rules"),
+    path("rules/generate/", views.plans_generate, name="plans_generate"),
     path("vulnerable/", views.vulnerable, name="vulnerable"),
     path("vulnerable/export.csv", views.vulnerable_export, name="vulnerable_export"),
 ]

@@ -1,4 +1,6 @@
 import datetime
+import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,20 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.carevisits import selectors, services
+from carecircle.carevisits import forms, selectors, services
 from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
 from carecircle.core import exports, scope
-from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.vault import shown_birth
 from carecircle.registry.selectors import shown_person_age
 
 
 def _month(request) -> tuple[int, int]:
-    text = (request.GET.get("month") or request.POST.get("month") or "").strip()
+    text = (request.GET.get("month") or "").strip()
     if text:
         try:
-            d = datetime.datetime.strptime(text, "%Y-%m")
+            d = datetime.datetime.strptime(text, "%Y-%m")  # noqa: DTZ007 — only year and month are read
             return d.year, d.month
         except ValueError:
             pass
@@ -37,6 +39,10 @@ def _region_names(codes) -> dict:
 
 @login_required
 def worklist(request):
+    return _worklist_page(request)
+
+
+def _worklist_page(request, *, failed=None, http_status: int = 200):
     scope.require_perm(request.user, "carevisits.view")
     year, month = _month(request)
     mine = request.GET.get("all") != "1" and scope.has_perm(request.user, "carevisits.visit")
@@ -51,8 +57,8 @@ def worklist(request):
              "overdue": p.status == PlanStatus.PLANNED and p.period_end < today} for p in page]
     return render(request, "carevisits/worklist.html", {
         "page": page, "rows": rows, "month": f"{year}-{month:02d}", "mine": mine, "status": status,
-        "statuses": PlanStatus.choices, "can_manage": scope.has_perm(request.user, "carevisits.manage"),
-    })
+        "statuses": PlanStatus.choices, "can_manage": scope.has_perm(request.user, "carevisits.manage"), "failed": failed,
+    }, status=http_status)
 
 
 @login_required
@@ -71,63 +77,54 @@ def overdue(request):
     })
 
 
+def _visit_page(request, plan, *, form=None, status: int = 200):
+    post = form.data if form is not None else {}
+    error_field = next((f for f in (form.errors if form is not None else {}) if f != "__all__"), "")
+    return render(request, "carevisits/visit_form.html", {
+        "plan": plan, "person": plan.person, "age": shown_person_age(plan.person),
+        "error": "；".join(form.messages()) if form is not None else "", "error_field": error_field, "post": post,
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
+        "conditions": Condition.choices, "needs": Need.choices,
+        "chosen_needs": post.getlist("needs") if form is not None else [],
+        "history": plan.person.care_visits.all()[:10], "alarms": services.alarms_available(),
+    }, status=status)
+
+
 @login_required
 def visit_new(request, plan_id: int):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.visit")
-    error, error_field = "", ""
-    now = timezone.localtime()
-    post = request.POST
-    if request.method == "POST":
-        try:
-            try:
-                visited_at = timezone.make_aware(datetime.datetime.fromisoformat(post.get("visited_at", "")))
-            except ValueError:
-                raise InvalidInput(_("请填写探访时间"), field="visited_at") from None
-            services.visit_record(
-                actor=request.user, plan=plan, visited_at=visited_at, place=post.get("place", ""),
-                seen=post.get("seen", ""), condition=post.get("condition", ""), needs=post.getlist("needs"),
-                notes=post.get("notes", ""), follow_up=post.get("follow_up") == "on",
-                raise_alarm=post.get("raise_alarm") == "on",
-                idempotency_key=post.get("idempotency_key", ""), request=request,
-            )
-        except DomainError as exc:
-            error, error_field = str(exc.message), exc.field or ""
-        else:
-            messages.success(request, _("已记录对%(n)s的探访") % {"n": plan.person.name})
-            return redirect("carevisits:worklist")
-    import uuid
-
-    return render(request, "carevisits/visit_form.html", {
-        "plan": plan, "person": plan.person, "age": shown_person_age(plan.person), "error": error,
-        "error_field": error_field, "post": post, "now": now.strftime("%Y-%m-%dT%H:%M"),
-        "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
-        "conditions": Condition.choices, "needs": Need.choices, "chosen_needs": post.getlist("needs"),
-        "history": plan.person.care_visits.all()[:10], "alarms": services.alarms_available(),
-    })
+    if request.method != "POST":
+        return _visit_page(request, plan)
+    form = forms.VisitForm(request.POST)
+    if not form.submit(partial(services.visit_record, actor=request.user, plan=plan, request=request)):
+        return _visit_page(request, plan, form=form, status=422)
+    messages.success(request, _("已记录对%(n)s的探访") % {"n": plan.person.name})
+    return redirect("carevisits:worklist")
 
 
 @login_required
 @require_POST
 def plan_assign(request, plan_id: int):
     plan = selectors.plan_get(user=request.user, plan_id=plan_id, perm="carevisits.manage")
-    try:
-        assignee = services.assignee_by_username(request.POST.get("username", ""))
-        services.plan_assign(actor=request.user, plan=plan, assignee=assignee, request=request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已改派：%(n)s") % {"n": plan.person.name})
-    return redirect(request.POST.get("next") or "carevisits:worklist")
+    form = forms.AssignForm(request.POST)
+
+    def assign(*, username):
+        assignee = services.assignee_by_username(username)
+        return services.plan_assign(actor=request.user, plan=plan, assignee=assignee, request=request)
+
+    if not form.submit(assign):
+        return _worklist_page(request, failed=form, http_status=422)
+    messages.success(request, _("已改派：%(n)s") % {"n": plan.person.name})
+    nxt = form.cleaned_data.get("next", "")
+    return redirect(nxt if nxt.startswith("/carevisits/") and "//" not in nxt else "carevisits:worklist")
 
 
 @login_required
 @require_POST
 def follow_up_close(request, visit_id: int):
     visit = selectors.visit_get(user=request.user, visit_id=visit_id, perm="carevisits.visit")
-    try:
-        services.follow_up_close(actor=request.user, visit=visit, request=request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    services.follow_up_close(actor=request.user, visit=visit, request=request)
     return redirect("carevisits:overdue")
 
 
@@ -143,37 +140,48 @@ def coverage(request):
     })
 
 
-@login_required
-def rules(request):
+def _rules_page(request, *, failed=None, status: int = 200):
     scope.require_perm(request.user, "carevisits.view")
-    can_manage = scope.has_perm(request.user, "carevisits.manage")
-    error = ""
-    post = request.POST
-    if request.method == "POST":
-        try:
-            if post.get("action") == "generate":
-                year, month = _month(request)
-                result = services.plans_generate(actor=request.user, region_code=post.get("region_code", ""),
-                                                 year=year, month=month, request=request)
-                messages.success(request, _("已生成%(y)d年%(m)d月探访计划：对象%(p)d人，新增计划%(c)d条（已存在的不重复生成）")
-                                 % {"y": year, "m": month, "p": result.people, "c": result.created})
-            else:
-                services.rule_set(actor=request.user, region_code=post.get("region_code", ""),
-                                  group=post.get("group", ""), frequency=post.get("frequency", ""),
-                                  active=post.get("active") == "on", note=post.get("note", ""), request=request)
-                messages.success(request, _("规则已保存"))
-            return redirect("carevisits:rules")
-        except DomainError as exc:
-            error = exc.message
     rule_rows = list(selectors.rules_visible(user=request.user))
     names = _region_names(r.region_code for r in rule_rows)
     codes = scope.region_codes(request.user, "carevisits.manage")
     today = timezone.localdate()
     return render(request, "carevisits/rules.html", {
         "rules": [{"r": r, "region": names.get(r.region_code, r.region_code)} for r in rule_rows],
-        "can_manage": can_manage, "error": error, "groups": VisitGroup.choices, "frequencies": Frequency.choices,
-        "codes": _region_names(codes), "post": post, "month": f"{today.year}-{today.month:02d}",
-    })
+        "can_manage": scope.has_perm(request.user, "carevisits.manage"), "failed": failed,
+        "groups": VisitGroup.choices, "frequencies": Frequency.choices,
+        "codes": _region_names(codes), "month": f"{today.year}-{today.month:02d}",
+    }, status=status)
+
+
+@login_required
+def rules(request):
+    """The rules; a POST saves one (services.rule_set)."""
+    if request.method != "POST":
+        return _rules_page(request)
+    form = forms.RuleForm(request.POST)
+    if not form.submit(partial(services.rule_set, actor=request.user, request=request)):
+        return _rules_page(request, failed=form, status=422)
+    messages.success(request, _("规则已保存"))
+    return redirect("carevisits:rules")
+
+
+@login_required
+@require_POST
+def plans_generate(request):
+    form = forms.GenerateForm(request.POST)
+
+    def generate(*, region_code, month):
+        month = month or timezone.localdate()
+        return services.plans_generate(actor=request.user, region_code=region_code, year=month.year,
+                                       month=month.month, request=request)
+
+    if not form.submit(generate):
+        return _rules_page(request, failed=form, status=422)
+    month = form.cleaned_data["month"] or timezone.localdate()
+    messages.success(request, _("已生成%(y)d年%(m)d月探访计划：对象%(p)d人，新增计划%(c)d条（已存在的不重复生成）")
+                     % {"y": month.year, "m": month.month, "p": form.result.people, "c": form.result.created})
+    return redirect("carevisits:rules")
 
 
 def _vulnerable_params(request) -> dict:
