@@ -51,3 +51,14 @@ def test_no_hand_written_grants_cache_outside_scope():
     found = [str(p.relative_to(SRC)) for p, text in _sources()
              if "_carecircle_grants" in text and p.name != "scope.py"]
     assert found == [], f"use scope.forget(user): {found}"
+
+
+def test_local_dates_come_from_one_function():
+    """`date.today()` is the host's date (yesterday's from 00:00 to 08:00 in Beijing on a UTC host);
+    src/ takes local dates from timezone.localdate() and ruff's DTZ rules keep it so."""
+    naive = re.compile(r"\bdate\.today\(\)|\bdatetime\.now\(\)|\bdatetime\.today\(\)|utcnow\(")
+    found = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
+             if naive.search(line)]
+    assert found == []
+    pyproject = (SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"DTZ"' in pyproject.split("[tool.ruff.lint]")[1].split("\n[")[0]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.assessment.capability import level_name
@@ -32,12 +33,12 @@ def _valid_on(day: datetime.date):
 
 
 def current_assessment(person, day: datetime.date | None = None) -> CapabilityAssessment | None:
-    return _valid_on(day or datetime.date.today()).filter(person=person).first()
+    return _valid_on(day or timezone.localdate()).filter(person=person).first()
 
 
 def current_level(person: "Person", day: datetime.date | None = None) -> CapabilityLevel | None:
     """The final level of the newest assessment of `person` valid on `day`, or None."""
-    level = _valid_on(day or datetime.date.today()).filter(person=person).values_list("final_level", flat=True).first()
+    level = _valid_on(day or timezone.localdate()).filter(person=person).values_list("final_level", flat=True).first()
     return None if level is None else CapabilityLevel(level)
 
 
@@ -46,7 +47,7 @@ def current_assessments(day: datetime.date | None = None) -> QuerySet[Capability
     person (the newest valid on `day`). `current_assessments(day).filter(final_level__gte=2)
     .values("person_id")` is a set that a whole-population query joins once, instead of running
     `level_subquery` for every person."""
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     newest = _valid_on(day).filter(person=OuterRef("person")).values("pk")[:1]
     return _valid_on(day).filter(pk=Subquery(newest))
 
@@ -75,7 +76,7 @@ def level_names(person_ids, day: datetime.date, *, min_level: int = 0) -> dict[i
 
 def level_subquery(day: datetime.date | None = None) -> Subquery:
     """For Person.objects.annotate(capability_level=level_subquery(day)); NULL when none is valid."""
-    rows = _valid_on(day or datetime.date.today()).filter(person=OuterRef("pk")).values("final_level")[:1]
+    rows = _valid_on(day or timezone.localdate()).filter(person=OuterRef("pk")).values("final_level")[:1]
     return Subquery(rows, output_field=IntegerField())
 
 
@@ -85,7 +86,7 @@ def assessment_list(*, user, region_code: str = "", level: int | None = None, cu
     if region_code:
         qs = qs.filter(region_code__startswith=region_prefix(region_code))
     if current_only:
-        day = day or datetime.date.today()
+        day = day or timezone.localdate()
         qs = qs.filter(valid_from__lte=day, valid_to__gte=day)
     if level is not None:
         qs = qs.filter(final_level=level)
@@ -139,7 +140,7 @@ def people_to_assess(*, user, group: str = "senior80", text: str = "", unassesse
     from carecircle.registry.models import Person
     from carecircle.registry.selectors import active_on, birth_date_bounds
 
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     if group not in ("senior80", "elder", "infant"):
         raise InvalidInput(_("未知的人群：%(g)s") % {"g": group}, field="group")
     qs = scope.in_scope(Person.objects.all(), user, "assessment.record").filter(

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.assessment import capability, checks
@@ -55,7 +56,7 @@ def assessment_record(
     scope.require(actor, "assessment.record", person.region_code)
     if reason not in AssessmentReason.values:
         raise InvalidInput(_("未知的评估原因：%(r)s") % {"r": reason}, field="reason")
-    if assessed_on > datetime.date.today():
+    if assessed_on > timezone.localdate():
         raise InvalidInput(_("评估日期不能晚于今天"), field="assessed_on")
     if age_on(person.birth_date, assessed_on) < 60:
         raise InvalidInput(_("老年人能力评估适用于60周岁及以上老年人"), field="person")
@@ -107,7 +108,7 @@ def child_check_record(
         raise InvalidInput(_("未知的检查类别：%(k)s") % {"k": kind}, field="kind")
     if not isinstance(data, dict):
         raise InvalidInput(_("检查数据应为对象"), field="data")
-    if checked_on > datetime.date.today():
+    if checked_on > timezone.localdate():
         raise InvalidInput(_("检查日期不能晚于今天"), field="checked_on")
     if checked_on < person.birth_date:
         raise InvalidInput(_("检查日期不能早于出生日期"), field="checked_on")

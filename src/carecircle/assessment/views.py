@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,7 @@ def _int_or_none(v):
 @login_required
 def assessment_new(request, person_id: int):
     person = person_get(user=request.user, person_id=person_id, perm="assessment.record")
-    today = datetime.date.today()
+    today = timezone.localdate()
     values = {code: request.POST.get(code, "") for code in capability.ITEMS}
     error, error_field = "", ""
     form = {
@@ -143,7 +144,7 @@ def check_new(request, person_id: int):
     kind = request.POST.get("kind") or request.GET.get("kind") or CheckKind.GROWTH
     if kind not in CheckKind.values:
         kind = CheckKind.GROWTH
-    today = datetime.date.today()
+    today = timezone.localdate()
     error, error_field = "", ""
     if request.method == "POST":
         try:

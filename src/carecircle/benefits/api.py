@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from carecircle.benefits import selectors, services
@@ -123,7 +124,7 @@ def person_eligibility(request, person_id: Id, day: datetime.date | None = None)
         raise NotFound()
     if not selectors.own_person(request.user, person):
         person = person_get(user=request.user, person_id=person_id, perm="benefits.view")
-    return selectors.person_eligibility(user=request.user, person=person, day=day or datetime.date.today())
+    return selectors.person_eligibility(user=request.user, person=person, day=day or timezone.localdate())
 
 
 class BatchOut(Schema):
@@ -287,7 +288,7 @@ class MineOut(Schema):
 
 @router.get("/benefits/mine", response=list[MineOut])
 def my_entitlements(request):
-    today = datetime.date.today()
+    today = timezone.localdate()
     from carecircle.benefits import engine
 
     return [{"person_id": p.pk, "name": p.name, "entitlements": engine.person_eligibility(p, today)}

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from carecircle.registry.selectors import person_get
 
 def _parse_day(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value) if value else datetime.date.today()
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         from carecircle.core.errors import InvalidInput
 
@@ -29,7 +30,7 @@ def _parse_day(value: str) -> datetime.date:
 @login_required
 def payroll_index(request):
     scope.require_perm(request.user, "benefits.view")
-    today = datetime.date.today()
+    today = timezone.localdate()
     state = request.GET.get("state", "")
     batches = selectors.batch_list(user=request.user, state=state)[:100]
     form = {"month": request.POST.get("month", engine.month_of(today)), "programme": request.POST.get("programme", ""),
@@ -246,7 +247,7 @@ def person_benefits(request, person_id: int):
 @login_required
 def mine(request):
     persons = list(selectors.my_persons(request.user))
-    today = datetime.date.today()
+    today = timezone.localdate()
     rows = [{"person": p, "results": [r for r in engine.person_eligibility(p, today)],
              "payments": selectors.payments_of(p, 12)} for p in persons]
     return render(request, "benefits/mine.html", {"rows": rows, "today": today})

@@ -190,7 +190,7 @@ def parse_date(value, field_name: str) -> datetime.date:
     text = str(value).strip()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time
         except ValueError:
             continue
     raise InvalidInput(_("日期格式不正确：%(v)s（应为 2026-01-01）") % {"v": text}, field=field_name)

@@ -205,7 +205,8 @@ def _fires_before(c: crontab, now: datetime, count: int, after: datetime | None 
         if day.month in c.month_of_year and day.day in c.day_of_month and weekday in c.day_of_week:
             for hour in sorted(c.hour, reverse=True):
                 for minute in sorted(c.minute, reverse=True):
-                    at = timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+                    # made aware in the current zone at once (make_aware resolves the zone's offset for that day)
+                    at = timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))  # noqa: DTZ001
                     if at > local:
                         continue
                     if after is not None and at <= after:

@@ -9,6 +9,7 @@ from operator import or_
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import plugins, regions, scope
@@ -218,7 +219,7 @@ def filing_get(*, user, filing_id: int, perm: str = "facilities.view") -> Filing
 
 def current_grades(facility_ids, day: datetime.date | None = None) -> dict[int, Evaluation]:
     """The grade in force on `day` for each facility (the latest evaluation valid then)."""
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     found: dict[int, Evaluation] = {}
     rows = (
         Evaluation.objects.filter(facility_id__in=list(facility_ids), valid_from__lte=day, valid_to__gte=day, grade__isnull=False)
@@ -231,7 +232,7 @@ def current_grades(facility_ids, day: datetime.date | None = None) -> dict[int, 
 
 
 def occupied_beds(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     rows = (
         Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=day)
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))

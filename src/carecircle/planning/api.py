@@ -1,5 +1,6 @@
 import datetime
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from carecircle.core import scope
@@ -124,7 +125,7 @@ class CountOut(Schema):
 
 @router.post("/indicators/snapshots", response=CountOut)
 def indicator_snapshot(request, payload: SnapshotIn):
-    n = services.snapshot_take(actor=request.user, day=payload.date or datetime.date.today(), region_code=payload.region)
+    n = services.snapshot_take(actor=request.user, day=payload.date or timezone.localdate(), region_code=payload.region)
     return {"stored": n}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import h3
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -141,7 +142,7 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
     count (a home near a district border may walk to the next district's centre)."""
     region = _check_region(actor, region_code)
     _validate(group, kind, minutes, speed)
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     network = network or latest_network(region_code)
     if network is None:
         raise InvalidInput(_("没有覆盖该区域的步行路网，请先导入OSM路网"), field="network")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import regions, scope
@@ -26,7 +27,7 @@ TREND_POINTS = 36
 
 def parse_day(text: str | None) -> datetime.date:
     if not text:
-        return datetime.date.today()
+        return timezone.localdate()
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:

@@ -5,6 +5,7 @@ import datetime
 import math
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions, scope
@@ -120,7 +121,7 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
         raise InvalidInput(_("数值不能为负"), field="value")
     if indicator.unit == "%" and value > 100:
         raise InvalidInput(_("百分比不能超过100"), field="value")
-    if day > datetime.date.today():
+    if day > timezone.localdate():
         raise InvalidInput(_("日期不能晚于今天"), field="day")
     if not (source or "").strip():
         raise InvalidInput(_("请注明数据来源"), field="source")

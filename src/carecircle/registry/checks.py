@@ -4,6 +4,7 @@ imports.py no longer reaches into services.py for them (no circle between the tw
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core.ages import age_on
@@ -26,7 +27,7 @@ def clean_phone(value: str, field: str = "phone") -> str:
 
 
 def check_registrable_age(birth_date: datetime.date, day: datetime.date | None = None) -> None:
-    age = age_on(birth_date, day or datetime.date.today())
+    age = age_on(birth_date, day or timezone.localdate())
     if 3 <= age < 60:
         raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="id_number")
 

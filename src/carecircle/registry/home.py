@@ -1,8 +1,8 @@
 """The registry's cards on the staff home page."""
 
-import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import scope
@@ -13,7 +13,7 @@ from carecircle.registry.models import ImportJob, StatusKind
 def cards(user) -> list[dict]:
     if not scope.has_perm(user, "registry.view"):
         return []
-    today = datetime.date.today()
+    today = timezone.localdate()
     people = selectors.person_search(user=user)
     url = reverse("registry:person_list")
     figures = [

@@ -10,6 +10,7 @@ of our own region table.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
@@ -43,7 +44,7 @@ def parse_id_number(raw, *, today: datetime.date | None = None, extra_places=fro
         birth = ric.get_birth_date(number)
     except StdnumError:
         raise InvalidInput(_("身份证号中的出生日期不存在：%(d)s") % {"d": number[6:14]}, field="id_number") from None
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1880:
         raise InvalidInput(_("身份证号中的出生日期不可能：%(d)s") % {"d": birth.isoformat()}, field="id_number")
     if number[17] != ric.calc_check_digit(number):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from carecircle.core import scope
 from carecircle.core.ages import age_on
@@ -64,7 +65,7 @@ def person_search(
     include_inactive: bool = False,
     day: datetime.date | None = None,
 ) -> QuerySet[Person]:
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     qs = scope.in_scope(Person.objects.all(), user, "registry.view")
     if region_code:
         qs = qs.filter(region_code__startswith=_region_prefix(region_code))
@@ -112,12 +113,12 @@ def statuses_on(person: Person, day: datetime.date) -> list[PersonStatus]:
 
 
 def person_age(person: Person, day: datetime.date | None = None) -> int:
-    return age_on(person.birth_date, day or datetime.date.today())
+    return age_on(person.birth_date, day or timezone.localdate())
 
 
 def shown_person_age(person: Person, day: datetime.date | None = None) -> int:
     """The age a masked view shows: counted from the birth month (core/vault.py)."""
-    return shown_age(person.birth_date, day or datetime.date.today())
+    return shown_age(person.birth_date, day or timezone.localdate())
 
 
 def derived_groups(person: Person, day: datetime.date | None = None) -> list[str]:

@@ -1,10 +1,10 @@
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +31,7 @@ def person_list(request):
         user=request.user, text=params["q"], region_code=params["region"], status=params["status"], group=params["group"]
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    today = datetime.date.today()
+    today = timezone.localdate()
     region_names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
     rows = [
         {"p": p, "age": selectors.shown_person_age(p, today), "region": region_names.get(p.region_code, p.region_code)}
@@ -46,7 +46,7 @@ def person_list(request):
 @login_required
 def person_detail(request, person_id: int):
     person = selectors.person_get(user=request.user, person_id=person_id)
-    today = datetime.date.today()
+    today = timezone.localdate()
     return render(request, "registry/person_detail.html", {
         "person": person,
         "birth_month": shown_birth(person.birth_date),

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from carecircle.core.limits import Count, Id, Latitude, Limit, Longitude
@@ -92,7 +93,7 @@ def certified_count(request, region: str, day: datetime.date | None = None):
     if not is_valid_code(region):
         raise InvalidInput(field="region")
     scope.require(request.user, "workforce.view", region)
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     prefix = prefix_of(region)
     return {"region_prefix": prefix, "day": day, "certified": selectors.certified_caregiver_count(
         region_prefix=prefix, day=day)}

@@ -6,6 +6,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from carecircle.core import audit, demo, names, plugins
 from carecircle.core.datadir import data_home
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 module.ensure()
         if Region.objects.filter(code=CITY_CODE).exists():
             raise CommandError("模拟城市已存在。要重新生成，请加 --fresh（会清空全部数据），或换一个 CARECIRCLE_HOME。")
-        city = demo.City(seed=seed, scale=scale, today=today or datetime.date.today(), rng=random.Random(seed),
+        city = demo.City(seed=seed, scale=scale, today=today or timezone.localdate(), rng=random.Random(seed),
                          out=self.stdout)
         started = time.monotonic()
         city.say(f"生成模拟城市：老年人 {city.elders:,}，婴幼儿 {city.infants:,}（scale={scale}, seed={seed}）")

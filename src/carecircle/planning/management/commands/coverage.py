@@ -4,6 +4,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from carecircle.core.errors import DomainError
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from carecircle.planning import coverage_services, services
 
-        day = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else datetime.date.today()
+        day = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else timezone.localdate()
         try:
             if opts["action"] == "import":
                 net = coverage_services.network_import_pbf(actor=None, path=opts["file"], region_code=opts["region"],
