@@ -166,12 +166,8 @@ DOWNLOADS = {
 
 
 def _module_source(module_file: Path) -> str:
-    """The file and its module's services (where a download's audit row may be written)."""
-    texts = [module_file.read_text(encoding="utf-8")]
-    for name in ("services.py", "services_export.py"):
-        if (module_file.parent / name).exists():
-            texts.append((module_file.parent / name).read_text(encoding="utf-8"))
-    return "\n".join(texts)
+    """The module the file belongs to (its services, or a module of its own, write the audit row)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in module_file.parent.glob("*.py"))
 
 
 def test_every_download_is_listed_with_its_audit():
