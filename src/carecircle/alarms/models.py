@@ -10,8 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.registry.models import Person
-
 
 class DeviceKind(models.TextChoices):
     SOS = "sos", _("一键呼叫器")
@@ -44,7 +42,7 @@ ACTIVITY_KINDS = {AlarmKind.MOTION, AlarmKind.DOOR}
 
 
 class Device(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alarm_devices")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="alarm_devices")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
     kind = models.CharField(_("设备类型"), max_length=16, choices=DeviceKind.choices)
     serial = models.CharField(_("设备编号"), max_length=64, unique=True)
@@ -108,7 +106,7 @@ class Source(models.TextChoices):
 
 
 class Incident(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alarm_incidents")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="alarm_incidents")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
     source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
     kind = models.CharField(_("类型"), max_length=16)
@@ -158,7 +156,7 @@ class Incident(models.Model):
 
 class Alarm(models.Model):
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="alarms")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="alarms")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="alarms")
     region_code = models.CharField(max_length=12, db_index=True)
     event_id = models.CharField(_("事件编号"), max_length=64)
     kind = models.CharField(_("事件类型"), max_length=16, choices=AlarmKind.choices)

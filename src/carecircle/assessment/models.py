@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.assessment.capability import LEVEL_NAMES
 from carecircle.core.vault import shown_age_months
-from carecircle.registry.models import Person
 
 LEVEL_CHOICES = [(i, name) for i, name in enumerate(LEVEL_NAMES)]
 
@@ -21,7 +20,7 @@ class CapabilityAssessment(models.Model):
     """One GB/T 42195-2022 assessment of a person. It holds from valid_from to valid_to (inclusive);
     a newer assessment ends it the day before its own date (superseded_by)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="capability_assessments")
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="capability_assessments")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assessor_name = models.CharField(_("评估员"), max_length=100)
@@ -81,7 +80,7 @@ class ReferralStatus(models.TextChoices):
 class ChildCheck(models.Model):
     """A screening or check of an infant (医育结合): M-CHAT-R/F, hearing, vision or growth."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="child_checks")
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="child_checks")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
     kind = models.CharField(_("类别"), max_length=10, choices=CheckKind.choices)
     checked_on = models.DateField(_("检查日期"))

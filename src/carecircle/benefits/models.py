@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.benefits.types import PaymentMethod, Period
 from carecircle.core.fields import money_field
 from carecircle.core.vault import EncryptedTextField
-from carecircle.registry.models import Person
 
 
 class TierMode(models.TextChoices):
@@ -80,7 +79,7 @@ class Tier(models.Model):
 class PayeeAccount(models.Model):
     """The bank account a cash allowance goes to (社保卡 or bank card); number encrypted at rest."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="payee_account")
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="payee_account")
     region_code = models.CharField(max_length=12, db_index=True)
     bank = models.CharField(_("开户行"), max_length=60)
     account_number = EncryptedTextField(_("账号"))
@@ -150,7 +149,7 @@ class Payment(models.Model):
                               db_index=False)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", db_index=False,
                                   db_constraint=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False)
     period = models.CharField(_("所属期"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     amount = money_field(_("金额"))
@@ -223,7 +222,7 @@ class Appeal(models.Model):
         GRANTED = "granted", _("准予")
         REJECTED = "rejected", _("驳回")
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="benefit_appeals")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="benefit_appeals")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="appeals")
     region_code = models.CharField(max_length=12, db_index=True)
     route_region = models.CharField(_("承办区划"), max_length=12, db_index=True)

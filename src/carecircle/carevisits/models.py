@@ -3,8 +3,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.registry.models import Person
-
 
 class VisitGroup(models.TextChoices):
     """Who is visited: registry statuses, plus two derived groups (age 80+, assessed disability)."""
@@ -61,7 +59,7 @@ class VisitPlan(models.Model):
 
     # No separate FK indexes: (person, period_start) and (assignee, period_start) lead with them,
     # and every extra index costs time on the monthly bulk insert of a million plans.
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="visit_plans", db_index=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="visit_plans", db_index=False)
     region_code = models.CharField(_("所属社区"), max_length=12)
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("应访日期"))
@@ -126,7 +124,7 @@ class CareVisit(models.Model):
     an unanswered door leaves the plan open."""
 
     plan = models.ForeignKey(VisitPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_visits")
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="care_visits")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     visitor_name = models.CharField(_("探访人"), max_length=100)
