@@ -165,7 +165,7 @@ def test_target_form_and_api(board, client_for):
     r = c.post(f"/planning/region/{DISTRICT}/targets/", {"indicator": "E01", "year": "x", "op": ">=", "value": "70",
                                                        "source": "东湖区规划"}, follow=True)
     assert "目标值和年份应为数字" in r.content.decode()
-    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"adopt": "qujing"}, follow=True)
+    r = c.post(f"/planning/region/{DISTRICT}/targets/adopt/", {"adopt": "qujing"}, follow=True)
     assert "已采用" in r.content.decode()
     from carecircle.planning.models import IndicatorTarget
 
@@ -174,4 +174,4 @@ def test_target_form_and_api(board, client_for):
                                                    "value": 5.0, "source": "区卫健局"}, content_type="application/json")
     assert r.status_code == 201 and r.json()["value"] == 5.0
     street = client_for(board["street"])  # street workers do not set targets
-    assert street.post(f"/planning/region/{STREET}/targets/", {"adopt": "qujing"}).status_code == 403
+    assert street.post(f"/planning/region/{STREET}/targets/adopt/", {"adopt": "qujing"}).status_code == 403

@@ -10,6 +10,7 @@ urlpatterns = [
     path("region/<str:code>/values/", views.value_enter, name="value_enter"),
     path("region/<str:code>/snapshot/", views.snapshot, name="snapshot"),
     path("region/<str:code>/targets/", views.target_set, name="target_set"),
+    path("region/<str:code>/targets/adopt/", views.targets_adopt, name="targets_adopt"),
     path("region/<str:code>/export.xlsx", views.export, name="export"),
     path("region/<str:code>/projection/", views.projection_page, name="projection"),
     path("coverage/", views.coverage_list, name="coverage_list"),

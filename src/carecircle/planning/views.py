@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import h3
 from django.contrib import messages
@@ -6,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core import exports, regions, scope
-from carecircle.core.errors import DomainError, InvalidInput, NotFound
+from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
-from carecircle.planning import charts, coverage_services, defaults, projection, selectors, services
+from carecircle.planning import charts, coverage_services, defaults, forms, projection, selectors, services
 from carecircle.planning.models import Indicator, IndicatorTarget
 
 
@@ -34,6 +36,10 @@ def _annotate(row):
 
 @login_required
 def region_dashboard(request, code: str):
+    return _dashboard_page(request, code)
+
+
+def _dashboard_page(request, code: str, *, failed=None, http_status: int = 200):
     day = _day(request)
     board = selectors.dashboard(user=request.user, region_code=code, day=day)
     for row in board["indicators"]:
@@ -50,8 +56,8 @@ def region_dashboard(request, code: str):
         "can_enter": scope.has_perm(request.user, "planning.enter", code),
         "all_indicators": Indicator.objects.filter(active=True), "ops": IndicatorTarget.Op.choices,
         "can_manage": scope.has_perm(request.user, "planning.manage", code),
-        "level_name": regions.LEVEL_NAMES[board["region"]["level"]],
-    })
+        "level_name": regions.LEVEL_NAMES[board["region"]["level"]], "failed": failed,
+    }, status=http_status)
 
 
 @login_required
@@ -75,22 +81,19 @@ def indicator_detail(request, code: str, indicator_code: str):
     })
 
 
+def _today_if_none(day):
+    return day or timezone.localdate()
+
+
 @login_required
 @require_POST
 def value_enter(request, code: str):
     selectors.region_for(request.user, code)
-    try:
-        value = float(request.POST.get("value", ""))
-    except ValueError:
-        messages.error(request, _("数值应为数字"))
-        return redirect("planning:region", code=code)
-    try:
-        services.value_enter(actor=request.user, indicator_code=request.POST.get("indicator", ""), region_code=code,
-                             day=selectors.parse_day(request.POST.get("day")), value=value,
-                             source=request.POST.get("source", ""))
-        messages.success(request, _("已保存"))
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
+    form = forms.ValueForm(request.POST)
+    if not form.submit(lambda *, day, **values: services.value_enter(
+            actor=request.user, region_code=code, day=_today_if_none(day), **values)):
+        return _dashboard_page(request, code, failed=form, http_status=422)
+    messages.success(request, _("已保存"))
     return redirect("planning:region", code=code)
 
 
@@ -98,26 +101,23 @@ def value_enter(request, code: str):
 @require_POST
 def target_set(request, code: str):
     selectors.region_for(request.user, code)
-    try:
-        if request.POST.get("adopt"):
-            cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING}
-            if request.POST["adopt"] not in cities:
-                raise InvalidInput(_("未知的目标来源"), field="adopt")
-            n = services.targets_adopt(actor=request.user, from_region=cities[request.POST["adopt"]], to_region=code)
-            messages.success(request, _("已采用 %(n)d 项目标") % {"n": n})
-        else:
-            raw = request.POST.get("value", "").strip()
-            try:
-                value = float(raw) if raw else None
-                year = int(request.POST.get("year", ""))
-            except ValueError:
-                raise InvalidInput(_("目标值和年份应为数字"), field="value") from None
-            services.target_set(actor=request.user, indicator_code=request.POST.get("indicator", ""), region_code=code,
-                                year=year, op=request.POST.get("op", ">="), value=value,
-                                source=request.POST.get("source", ""))
-            messages.success(request, _("目标已保存"))
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
+    form = forms.TargetForm(request.POST)
+    if not form.submit(partial(services.target_set, actor=request.user, region_code=code)):
+        return _dashboard_page(request, code, failed=form, http_status=422)
+    messages.success(request, _("目标已保存"))
+    return redirect("planning:region", code=code)
+
+
+@login_required
+@require_POST
+def targets_adopt(request, code: str):
+    selectors.region_for(request.user, code)
+    cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING}
+    form = forms.AdoptForm(request.POST)
+    if not form.submit(lambda *, adopt: services.targets_adopt(actor=request.user, from_region=cities[adopt],
+                                                              to_region=code)):
+        return _dashboard_page(request, code, failed=form, http_status=422)
+    messages.success(request, _("已采用 %(n)d 项目标") % {"n": form.result})
     return redirect("planning:region", code=code)
 
 
@@ -125,7 +125,10 @@ def target_set(request, code: str):
 @require_POST
 def snapshot(request, code: str):
     selectors.region_for(request.user, code)
-    day = selectors.parse_day(request.POST.get("day"))
+    form = forms.SnapshotForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day")
+    day = _today_if_none(form.cleaned_data["day"])
     n = services.snapshot_take(actor=request.user, day=day, region_code=code)
     messages.success(request, _("已生成 %(d)s 的快照，共 %(n)d 项") % {"d": day, "n": n})
     return redirect(reverse("planning:region", args=[code]) + f"?date={day}")
@@ -181,6 +184,10 @@ def projection_page(request, code: str):
 
 @login_required
 def coverage_list(request):
+    return _coverage_list_page(request)
+
+
+def _coverage_list_page(request, *, failed=None, http_status: int = 200):
     scope.require_perm(request.user, "planning.view")
     runs = list(selectors.coverage_runs(user=request.user)[:50])
     tops = [selectors.coverage_top(user=request.user, run=r) for r in runs]
@@ -192,23 +199,17 @@ def coverage_list(request):
     return render(request, "planning/coverage_list.html", {
         "rows": rows, "kinds": coverage_services.KIND_SETS, "groups": coverage_services.GROUPS,
         "regions": regions_, "can_manage": scope.has_perm(request.user, "planning.manage"),
-        "networks": selectors.networks(user=request.user)[:10],
-    })
+        "networks": selectors.networks(user=request.user)[:10], "failed": failed,
+    }, status=http_status)
 
 
 @login_required
 @require_POST
 def coverage_create(request):
-    try:
-        run = coverage_services.coverage_run(
-            actor=request.user, region_code=request.POST.get("region", ""), group=request.POST.get("group", ""),
-            kind=request.POST.get("kind", ""), day=selectors.parse_day(request.POST.get("day")),
-            minutes=int(request.POST.get("minutes") or 15),
-        )
-    except (InvalidInput, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", _("步行时间应为整数")))
-        return redirect("planning:coverage_list")
-    return redirect("planning:coverage_detail", coverage_run_id=run.pk)
+    form = forms.CoverageForm(request.POST)
+    if not form.submit(partial(coverage_services.coverage_run, actor=request.user)):
+        return _coverage_list_page(request, failed=form, http_status=422)
+    return redirect("planning:coverage_detail", coverage_run_id=form.result.pk)
 
 
 def _hexes(cells):
@@ -225,7 +226,10 @@ def _centre(region) -> list[float]:
 
 @login_required
 def coverage_detail(request, coverage_run_id: int):
-    run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
+    return _coverage_page(request, selectors.coverage_get(user=request.user, run_id=coverage_run_id))
+
+
+def _coverage_page(request, run, *, failed=None, http_status: int = 200):
     parent = request.GET.get("parent", "")
     if parent:
         selectors.region_for(request.user, parent)
@@ -240,24 +244,18 @@ def coverage_detail(request, coverage_run_id: int):
         "group_label": coverage_services.GROUPS.get(run.group, run.group),
         "uncovered": sum(c["uncovered"] for c in cells),
         "sitings": run.sitings.all()[:10],
-        "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code),
-    })
+        "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code), "failed": failed,
+    }, status=http_status)
 
 
 @login_required
 @require_POST
 def siting_create(request, coverage_run_id: int):
     run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
-    try:
-        row = coverage_services.siting_run(actor=request.user, coverage_run_id=run.pk,
-                                           new_sites=int(request.POST.get("new_sites") or 0),
-                                           candidates=request.POST.get("candidates", "communities"))
-    except (DomainError, ValueError) as exc:
-        if isinstance(exc, DomainError) and not isinstance(exc, InvalidInput):
-            raise
-        messages.error(request, getattr(exc, "message", _("新增站点数应为整数")))
-        return redirect("planning:coverage_detail", coverage_run_id=run.pk)
-    return redirect("planning:siting_detail", siting_id=row.pk)
+    form = forms.SitingForm(request.POST)
+    if not form.submit(partial(coverage_services.siting_run, actor=request.user, coverage_run_id=run.pk)):
+        return _coverage_page(request, run, failed=form, http_status=422)
+    return redirect("planning:siting_detail", siting_id=form.result.pk)
 
 
 @login_required
