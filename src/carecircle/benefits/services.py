@@ -1,15 +1,24 @@
 """Writes of the benefits module: programmes, payroll runs and their approval, the funds ledger,
-appeals. Each checks scope, validates, writes in one transaction and records the audit row."""
+appeals. Each checks scope, validates, writes in one transaction and records the audit row.
+The funds ledger lives in _ledger.py and is re-exported here (fund_available, fund_appropriate,
+ledger_spend, spend_key)."""
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.benefits import payroll, rules
+from carecircle.benefits._common import CENT as CENT
+from carecircle.benefits._common import _actor_ok, _money, _region
+from carecircle.benefits._ledger import SPEND_PREFIX as SPEND_PREFIX
+from carecircle.benefits._ledger import _post, _require_available
+from carecircle.benefits._ledger import fund_appropriate as fund_appropriate
+from carecircle.benefits._ledger import fund_available as fund_available
+from carecircle.benefits._ledger import ledger_spend as ledger_spend
+from carecircle.benefits._ledger import spend_key as spend_key
 from carecircle.benefits.engine import in_force, month_start
 from carecircle.benefits.models import (
     Account,
@@ -17,7 +26,6 @@ from carecircle.benefits.models import (
     Batch,
     Fund,
     LedgerEntry,
-    LedgerLine,
     PayeeAccount,
     Payment,
     PaymentMethod,
@@ -28,31 +36,7 @@ from carecircle.benefits.models import (
 )
 from carecircle.core import audit, regions, scope
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carecircle.core.limits import check_money
 from carecircle.core.vault import mask_phone
-
-CENT = Decimal("0.01")
-
-
-def _actor_ok(actor, perm: str, region_code: str) -> None:
-    """System runs (actor None: the command line, periodic tasks) act for the whole city."""
-    if actor is not None:
-        scope.require(actor, perm, region_code)
-
-
-def _money(value, field: str, *, allow_zero=True) -> Decimal:
-    amount = check_money(value, field, allow_zero=allow_zero)  # 14-digit columns: the platform maximum
-    if amount is None:
-        raise InvalidInput(_("请填写金额"), field=field)
-    return amount
-
-
-def _region(code: str, field: str = "region_code") -> str:
-    code = (code or "").strip()
-    if not regions.is_valid_code(code):
-        raise InvalidInput(_("区划代码应为12位数字：%(c)s") % {"c": code}, field=field)
-    return code
-
 
 # ---------------------------------------------------------------- programmes
 
@@ -144,124 +128,6 @@ def fund_create(*, actor, code: str, name: str, region_code: str, description: s
     fund = Fund.objects.create(code=code, name=name.strip(), region_code=region_code, description=description)
     audit.record(actor=actor, action="fund.create", obj=fund, request=request, system="benefits")
     return fund
-
-
-# ---------------------------------------------------------------- ledger
-
-
-def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tuple], batch=None) -> LedgerEntry | None:
-    """Post a balanced entry once: lines are (account, amount, programme, region_code, month)."""
-    lines = [ln for ln in lines if ln[1] != 0]
-    if not lines:
-        return None
-    total = sum((ln[1] for ln in lines), Decimal("0"))
-    if total != 0:
-        raise Conflict(_("记账凭证借贷不平：差额 %(d)s") % {"d": total})
-    if LedgerEntry.objects.filter(key=key).exists():
-        return None
-    entry = LedgerEntry.objects.create(
-        key=key, kind=kind, fund=fund, batch=batch, memo=memo[:200],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    LedgerLine.objects.bulk_create([
-        LedgerLine(entry=entry, fund=fund, account=acc, amount=amt.quantize(CENT), programme=prog,
-                   region_code=reg or "", month=month or "")
-        for acc, amt, prog, reg, month in lines
-    ])
-    return entry
-
-
-def fund_available(fund: Fund) -> Decimal:
-    value = LedgerLine.objects.filter(fund=fund, account=Account.AVAILABLE).aggregate(s=Sum("amount"))["s"]
-    return (value or Decimal("0")).quantize(CENT)
-
-
-@transaction.atomic
-def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = "", key: str = "", request=None):
-    _actor_ok(actor, "benefits.manage", fund.region_code)
-    amount = _money(amount, "amount", allow_zero=False)
-    if month:
-        month_start(month)
-    key = key or f"appropriation:{fund.pk}:{timezone.now().timestamp()}"
-    entry = _post(key=key, kind=LedgerEntry.Kind.APPROPRIATION, fund=fund, actor=actor,
-                  memo=memo or _("预算拨入"), lines=[
-                      (Account.AVAILABLE, amount, None, fund.region_code, month),
-                      (Account.APPROPRIATION, -amount, None, fund.region_code, month),
-                  ])
-    audit.record(actor=actor, action="fund.appropriate", obj=fund, request=request, amount=str(amount),
-                 memo=memo, system="benefits")
-    return entry
-
-
-SPEND_PREFIX = "spend:"
-
-
-def spend_key(reference: str) -> str:
-    """The ledger key of a spending posted with `reference` (see ledger_spend)."""
-    return SPEND_PREFIX + (reference or "").strip()
-
-
-def _require_available(fund: Fund, amount: Decimal, message: str) -> None:
-    """Refuse an `amount` above the fund's available balance, naming the shortfall in `message`
-    (placeholders f: fund, a: available, n: amount, s: shortfall)."""
-    available = fund_available(fund)
-    if amount > available:
-        raise Conflict(message % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
-                       field="fund", shortfall=str(amount - available))
-
-
-@transaction.atomic
-def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, amount, reference: str,
-                 memo: str = "", system: str = "", request=None) -> LedgerEntry:
-    """Public service for other modules: record service spending paid by a programme's fund (for
-    example a home-care provider's month-end statement settling voucher lines).
-
-    Posts one balanced entry of kind `spending`: debit `disbursed`, credit `available`, on the
-    programme's fund, with the programme, `region_code` and `month` (YYYY-MM) as dimensions.
-
-    - Idempotent by `reference` (the entry's unique key is ``spend:<reference>``): posting the same
-      reference again returns the first entry and counts nothing twice; the same reference with a
-      different amount or programme is refused (Conflict), never silently changed.
-    - Refused when the fund's available balance is short, naming the shortfall (the rule of payroll
-      approval); nothing is posted then. The fund row is locked, so two concurrent spendings cannot
-      both pass the check.
-    - `actor` None is the system acting for a settlement rule of the calling module (that module
-      authorises and audits its own user); a user must hold ``benefits.approve`` for `region_code`.
-    - Runs in one transaction: called inside the caller's transaction, a refusal lets the caller
-      roll back all of its postings together.
-    """
-    reference = (reference or "").strip()
-    key = spend_key(reference)
-    if not reference or len(key) > (LedgerEntry._meta.get_field("key").max_length or 0):
-        raise InvalidInput(_("记账凭证号为空或过长：%(r)s") % {"r": reference[:60]}, field="reference")
-    region_code = _region(region_code)
-    month_start(month)
-    amount = _money(amount, "amount", allow_zero=False)
-    _actor_ok(actor, "benefits.approve", region_code)
-    programme = Programme.objects.select_related("fund").filter(code=(programme_code or "").strip()).first()
-    if programme is None:
-        raise InvalidInput(_("未知的项目代码：%(c)s") % {"c": programme_code}, field="programme_code")
-    fund = Fund.objects.select_for_update().get(pk=programme.fund_id)
-    existing = LedgerEntry.objects.filter(key=key).first()
-    if existing is not None:
-        posted = (existing.lines.filter(account=Account.DISBURSED).aggregate(s=Sum("amount"))["s"]
-                  or Decimal("0")).quantize(CENT)
-        same_programme = existing.lines.filter(programme=programme).exists()
-        if existing.kind != LedgerEntry.Kind.SPENDING or posted != amount or not same_programme:
-            raise Conflict(_("凭证号 %(r)s 已按 %(a)s 元入账，不能改为 %(p)s %(n)s 元")
-                           % {"r": reference, "a": posted, "p": programme.name, "n": amount}, field="reference")
-        return existing
-    _require_available(fund, amount, _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元"))
-    entry = _post(key=key, kind=LedgerEntry.Kind.SPENDING, fund=fund, actor=actor,
-                  memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month}, lines=[
-                      (Account.DISBURSED, amount, programme, region_code, month),
-                      (Account.AVAILABLE, -amount, programme, region_code, month),
-                  ])
-    assert entry is not None  # the amount is not zero (checked above): the entry has its lines
-    audit.record(actor=actor, action="ledger.spend", obj=entry, region_code=region_code, request=request,
-                 programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,
-                 system=system or "benefits")
-    return entry
 
 
 # ---------------------------------------------------------------- payroll
