@@ -26,11 +26,6 @@ def django_setup():
     import django
 
     django.setup()
-    queue = os.environ.get("HARNESS_QUEUE")
-    if queue:  # a queue of this test's own: other tests' workers on the same Redis never see it
-        from carecircle.core import tasks
-
-        tasks.celery_app.conf.task_default_queue = queue
 
 
 def stall_once(what: str):

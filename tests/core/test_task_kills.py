@@ -8,6 +8,7 @@ import csv
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -119,6 +120,16 @@ def scratch(template, tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def celery_env(s, redis_url: str) -> dict:
+    """Redis database 12 is these tests' own (other tests' workers use 15 and 13): no other
+    worker takes this test's messages, and no message of theirs reaches this test's worker."""
+    import redis
+
+    url = re.sub(r"/\d*$", "", redis_url.rstrip("/")) + "/12"
+    redis.Redis.from_url(url).flushdb()
+    return dict(s["env"], CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url)
+
+
 def slot_state(s) -> str | None:
     """This month's payroll slot's state, read straight from the database (a cheap poll: no
     Django process per look)."""
@@ -185,8 +196,7 @@ def test_celery_pool_process_killed_during_the_monthly_payroll_is_redelivered_an
     """The finding: Celery redelivered the task within 0.2 s, the slot was found claimed, the
     task returned, and the month was never paid."""
     s = scratch
-    env = dict(s["env"], CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
-               HARNESS_QUEUE=f"kill-test-{uuid.uuid4().hex[:8]}")
+    env = celery_env(s, redis_url)
     worker = start(env, "worker", "--concurrency=1", "--no-beat", log=s["log"])
     try:
         time.sleep(1)
@@ -205,8 +215,7 @@ def test_celery_worker_killed_whole_during_the_payroll_the_restarted_beat_sweeps
     """The whole worker (main process, pool and beat) killed: its message stays unacknowledged
     until the visibility timeout, but the restarted worker's beat sweeps the abandoned slot up."""
     s = scratch
-    env = dict(s["env"], CELERY_BROKER_URL=redis_url, CELERY_RESULT_BACKEND=redis_url,
-               HARNESS_QUEUE=f"kill-test-{uuid.uuid4().hex[:8]}")
+    env = celery_env(s, redis_url)
     first = start(env, "worker", "--concurrency=1", log=s["log"])
     try:
         time.sleep(1)
