@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from carecircle.alarms import disclosure, events, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
-from carecircle.core import exports, scope
+from carecircle.core import exports, limits, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.registry import selectors as registry_selectors
 
@@ -214,7 +214,7 @@ def phone_open(request):
     error = None
     if request.method == "POST":
         try:
-            person = registry_selectors.person_get(user=request.user, person_id=int(request.POST.get("person_id") or 0),
+            person = registry_selectors.person_get(user=request.user, person_id=limits.parse_id(request.POST.get("person_id"), "person_id"),
                                                    perm="alarms.operate")
             incident = services.incident_open_by_phone(actor=request.user, person=person,
                                                        kind=request.POST.get("kind", "phone"),

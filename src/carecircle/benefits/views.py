@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.benefits import engine, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Fund, Programme, TierMode
-from carecircle.core import regions, scope
+from carecircle.core import limits, regions, scope
 from carecircle.core.errors import DomainError, NotFound
 from carecircle.core.selectors import region_label
 from carecircle.registry.models import Person
@@ -80,7 +80,7 @@ def payroll_detail(request, payroll_id: int):
                 services.payroll_mark_paid(actor=request.user, batch_id=batch.pk, request=request)
                 messages.success(request, _("已登记发放"))
             elif action == "recovered":
-                services.recovery_collect(actor=request.user, payment_id=int(request.POST.get("payment", 0)),
+                services.recovery_collect(actor=request.user, payment_id=limits.parse_id(request.POST.get("payment"), "payment"),
                                           request=request)
                 messages.success(request, _("已登记追回"))
         except (DomainError, ValueError) as exc:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.childcare import selectors, services
 from carecircle.childcare.models import Band, Enrolment
-from carecircle.core import scope
+from carecircle.core import limits, scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.facilities import selectors as facility_selectors
 from carecircle.registry import selectors as registry_selectors
@@ -99,7 +99,7 @@ def class_detail(request, class_id: int):
 def enrol(request, class_id: int):
     cls = selectors.class_get(user=request.user, class_id=class_id, perm="childcare.manage")
     try:
-        child = registry_selectors.person_get(user=request.user, person_id=int(request.POST.get("child_id") or 0))
+        child = registry_selectors.person_get(user=request.user, person_id=limits.parse_id(request.POST.get("child_id"), "child_id"))
     except (ValueError, DomainError):
         messages.error(request, _("未找到该婴幼儿（请填写人员编号）"))
         return redirect("childcare:class_detail", class_id=cls.pk)
@@ -140,7 +140,7 @@ def _enrolment(request, enrolment_id):
 @require_POST
 def move(request, enrolment_id: int):
     e = _enrolment(request, enrolment_id)
-    target = selectors.class_get(user=request.user, class_id=int(request.POST.get("to_class") or 0), perm="childcare.manage")
+    target = selectors.class_get(user=request.user, class_id=limits.parse_id(request.POST.get("to_class"), "to_class"), perm="childcare.manage")
     try:
         services.enrolment_move(actor=request.user, enrolment=e, to_class=target, day=_day(request.POST.get("day")),
                                 request=request)
@@ -170,7 +170,7 @@ def vouchers(request):
     form = VoucherForm(request.POST or None) if can_issue else None
     if request.method == "POST":
         if request.POST.get("action") == "redeem":
-            facility = _childcare_facilities(request.user).filter(pk=int(request.POST.get("facility") or 0)).first()
+            facility = _childcare_facilities(request.user).filter(pk=limits.parse_id(request.POST.get("facility"), "facility")).first()
             try:
                 if facility is None:
                     raise NotFound(_("请选择本机构"))

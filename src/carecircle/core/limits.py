@@ -138,6 +138,18 @@ def check_year(value, field: str = "year") -> int:
     return value
 
 
+def parse_id(value, field: str) -> int:
+    """A record number typed into a page's form: a whole number within a key's range; anything
+    else (empty, text, 20 digits) is InvalidInput naming the field, not a server error."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput(_("%(f)s应为编号（整数）") % {"f": _label(field)}, field=field) from None
+    if not 1 <= number <= ID_MAX:
+        raise InvalidInput(_("%(f)s超出编号范围") % {"f": _label(field)}, field=field)
+    return number
+
+
 def check_count(value, field: str, *, low: int = 0, high: int = COUNT_MAX) -> int:
     if not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(_("%(f)s应为 %(lo)s 至 %(hi)s 之间的整数") % {"f": _label(field), "lo": low, "hi": high}, field=field)
