@@ -87,7 +87,7 @@ def test_a_session_that_cannot_be_saved_while_the_database_is_busy_is_503_not_40
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(SessionStore, "save", locked)
-    page.cookies  # the session exists; the next write of it fails
+    # the session exists; the next write of it fails
     response = page.get("/lang/en/?next=/")  # a page that writes the session
     assert response.status_code == 503 and "系统繁忙" in response.content.decode()
 

@@ -22,6 +22,7 @@ import dj_database_url
 from carecircle.core import taskroutes
 from carecircle.core.csp import content_security_policy
 from carecircle.core.datadir import data_home, key_from_env_or_file, read_key, restrict_data_home
+from carecircle.core.observability import build as build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOME = data_home()
@@ -66,11 +67,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "carecircle.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "carecircle.core.validation.NulCharacterMiddleware",  # before anything reads a cookie or a field
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "carecircle.core.dbguard.DeadlineMiddleware",
+    "carecircle.core.dbguard.SessionMiddleware",
     "carecircle.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,12 +113,27 @@ DATABASES = {
         default=f"sqlite:///{HOME / 'carecircle.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+# Fail fast (issue 14): a connection attempt gives up after CARECIRCLE_DB_CONNECT_TIMEOUT seconds; a
+# web request's statement after CARECIRCLE_DB_STATEMENT_TIMEOUT (client-side, core/dbguard.py), so a
+# cut network answers a clear 503 instead of hanging; /healthz answers within CARECIRCLE_HEALTH_TIMEOUT.
+CARECIRCLE_DB_CONNECT_TIMEOUT = int(os.environ.get("CARECIRCLE_DB_CONNECT_TIMEOUT", "5"))
+CARECIRCLE_DB_STATEMENT_TIMEOUT = float(os.environ.get("CARECIRCLE_DB_STATEMENT_TIMEOUT", "30"))
+CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1.5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": CARECIRCLE_DB_CONNECT_TIMEOUT,
+        # The server stops a statement whose client went away (a killed command's INSERT would
+        # otherwise run on, holding its locks, and the re-run would wait for it); keepalives find
+        # a dead peer on a quiet connection.
+        "options": "-c client_connection_check_interval=2000",
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    })
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Keep each thread's connection: opening SQLite per request costs time on the alarm intake path.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     # WAL lets readers (pages, progress polls) go on while an import or payroll writes.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
+        "timeout": float(os.environ.get("CARECIRCLE_DB_BUSY_TIMEOUT", "30")),  # SQLite: wait for the write lock
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -202,6 +220,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = HOME / "uploads"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded tables (core/tables.py, core/limits.py): the largest file, the most data rows, and for
+# .xlsx (a zip) the most bytes its members may unpack to and the highest packing ratio of a member.
+CARECIRCLE_UPLOAD_MAX_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
+CARECIRCLE_UPLOAD_MAX_ROWS = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_ROWS", "100000"))
+CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES",
+                                                          str(100 * 1024 * 1024)))
+CARECIRCLE_UPLOAD_MAX_RATIO = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_RATIO", "100"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # An uploaded import file (full ID numbers, phones, addresses) is deleted this many hours after
@@ -255,16 +280,10 @@ if DATABASE_REPLICA_URL:
     MIDDLEWARE.insert(next(i for i, m in enumerate(MIDDLEWARE) if m.endswith(".SessionMiddleware")),
                       "carecircle.core.dbrouter.ReplicaMiddleware")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"carecircle": {"handlers": ["console"], "level": os.environ.get("CARECIRCLE_LOG", "INFO")}},
-}
-# Uploaded tables (core/tables.py, core/limits.py): the largest file, the most data rows, and for
-# .xlsx (a zip) the most bytes its members may unpack to and the highest packing ratio of a member.
-CARECIRCLE_UPLOAD_MAX_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
-CARECIRCLE_UPLOAD_MAX_ROWS = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_ROWS", "100000"))
-CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES",
-                                                          str(100 * 1024 * 1024)))
-CARECIRCLE_UPLOAD_MAX_RATIO = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_RATIO", "100"))
+# Logs: JSON lines on standard error (CARECIRCLE_LOG_FORMAT=text for plain lines), with the request
+# id and without personal data (core/observability.py). Metrics at /metrics for the addresses in
+# CARECIRCLE_METRICS_ALLOW (comma-separated networks) or a signed-in administrator.
+CARECIRCLE_LOG_FORMAT = os.environ.get("CARECIRCLE_LOG_FORMAT", "json")
+CARECIRCLE_LOG_LEVEL = os.environ.get("CARECIRCLE_LOG", "INFO")
+CARECIRCLE_METRICS_ALLOW = [n.strip() for n in os.environ.get("CARECIRCLE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",") if n.strip()]
+LOGGING = build_logging(CARECIRCLE_LOG_FORMAT, CARECIRCLE_LOG_LEVEL)
