@@ -68,3 +68,62 @@ def test_no_file_in_src_over_500_lines():
     """Split by what a file holds (homecare/models/ by aggregate, benefits/_ledger.py, rule_syntax.py)."""
     long = {str(p.relative_to(SRC)): n for p, text in _sources() if (n := len(text.splitlines())) > 500}
     assert long == {}
+
+
+def _action_uses():
+    """(file:line, value or member name) of every audit action written in src/: string literals
+    passed as `action=` (and the admin's own), and every `AuditAction.NAME`."""
+    literal = re.compile(r'action="([^"]+)"')
+    member = re.compile(r"\bAuditAction\.([A-Z][A-Z0-9_]*)\b")
+    for p, text in _sources():
+        if p.name == "audit_actions.py":
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            where = f"{p.relative_to(SRC)}:{n}"
+            for value in literal.findall(line):
+                if value not in {"store_true", "store_false", "append", "count"}:  # argparse
+                    yield where, "value", value
+            for name in member.findall(line):
+                yield where, "member", name
+
+
+def test_every_audit_action_in_src_is_a_member_with_a_chinese_label():
+    from carecircle.core.audit_actions import AuditAction
+
+    uses = list(_action_uses())
+    assert len(uses) > 100  # the scan sees the services' calls
+    free = [(w, v) for w, kind, v in uses if kind == "value"]
+    assert free == [], f"pass an AuditAction member, not a string: {free}"
+    unknown = [(w, v) for w, kind, v in uses if kind == "member" and v not in AuditAction.__members__]
+    assert unknown == []
+    for action in AuditAction:
+        assert re.search(r"[\u4e00-\u9fff]", str(action.label)), action
+    assert len({str(a.label) for a in AuditAction}) == len(AuditAction), "two actions with one label"
+    # filing.{kind}: one member per filing kind
+    from carecircle.facilities.models import FilingKind
+
+    for kind in FilingKind.values:
+        AuditAction(f"filing.{kind}")
+
+
+def test_stored_action_strings_are_unchanged():
+    from carecircle.core.audit_actions import AuditAction
+
+    assert AuditAction.ALARMS_INCIDENT_ACKNOWLEDGE == "alarms.incident_acknowledge"
+    assert AuditAction.PII_UNMASK == "pii.unmask"
+    assert AuditAction.ORDER_ACCEPT == "order.accept"
+
+
+def test_audit_page_shows_the_label_and_the_object_by_name(users, make_person, client_for):
+    from carecircle.core.models import AuditEvent
+    from carecircle.registry.services import person_unmask
+
+    person = make_person()
+    person_unmask(actor=users["street"], person=person, purpose="核实")
+    event = AuditEvent.objects.filter(action="pii.unmask").latest("pk")
+    assert event.action_label == "查看个人信息明文" and event.object_label == "人员"
+    body = client_for(users["district"]).get("/audit/?action=pii.unmask").content.decode()
+    assert "查看个人信息明文" in body and f"人员 #{person.pk}" in body
+    assert "<code>pii.unmask</code>" not in body
+    old = AuditEvent(action="retired.action", object_type="export")  # a row written before its name
+    assert old.action_label == "retired.action" and old.object_label == "export"

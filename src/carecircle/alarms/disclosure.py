@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from carecircle.alarms import selectors
 from carecircle.alarms.models import Incident, IncidentState
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 
 
 def incident_card(*, actor, incident: Incident, request=None) -> dict:
@@ -17,7 +18,7 @@ def incident_card(*, actor, incident: Incident, request=None) -> dict:
     card = selectors.person_card(incident)
     can_operate = scope.has_perm(actor, "alarms.operate", incident.region_code)
     if card["latitude"] is not None and can_operate and incident.state != IncidentState.RESOLVED:
-        audit.record(actor=actor, action="pii.unmask", obj=incident.person, request=request,
+        audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=incident.person, request=request,
                      purpose=_("紧急呼叫处置"), incident=incident.pk, fields="location")
     else:
         card["latitude"] = card["longitude"] = None
@@ -27,7 +28,7 @@ def incident_card(*, actor, incident: Incident, request=None) -> dict:
 def timeline_export(*, actor, incident: Incident, request=None) -> list[dict]:
     """The incident's timeline rows for a CSV file, the export audited."""
     rows = list(selectors.timeline_rows(incident))
-    audit.record(actor=actor, action="alarms.timeline_export", obj=incident, request=request,
+    audit.record(actor=actor, action=AuditAction.ALARMS_TIMELINE_EXPORT, obj=incident, request=request,
                  purpose=_("导出警情时间线"), rows=len(rows))
     return rows
 
@@ -35,6 +36,6 @@ def timeline_export(*, actor, incident: Incident, request=None) -> list[dict]:
 def monthly_report_export(*, actor, month: datetime.date, request=None) -> list[dict]:
     """The monthly report for a CSV file, the export audited."""
     rows = selectors.monthly_report(user=actor, month=month)
-    audit.record(actor=actor, action="alarms.report_export", request=request, month=month.strftime("%Y-%m"),
+    audit.record(actor=actor, action=AuditAction.ALARMS_REPORT_EXPORT, request=request, month=month.strftime("%Y-%m"),
                  purpose=_("导出月度报表"))
     return rows

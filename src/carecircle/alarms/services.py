@@ -32,6 +32,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import policy_for
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.registry.models import FamilyContact, Person
 
@@ -82,7 +83,7 @@ def device_register(
         latitude=latitude if latitude is not None else person.latitude,
         longitude=longitude if longitude is not None else person.longitude,
     )
-    audit.record(actor=actor, action="alarms.device_register", obj=device, request=request, serial=serial, kind=kind)
+    audit.record(actor=actor, action=AuditAction.ALARMS_DEVICE_REGISTER, obj=device, request=request, serial=serial, kind=kind)
     return device, token
 
 
@@ -250,7 +251,7 @@ def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: 
     incident.save()
     if note.strip():
         timeline_add(incident, TimelineKind.NOTE, note.strip(), now=now, actor=actor)
-    audit.record(actor=actor, action="alarms.incident_open", obj=incident, request=request, kind=kind)
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_OPEN, obj=incident, request=request, kind=kind)
     events.incident_changed(incident)
     return incident
 
@@ -285,7 +286,7 @@ def incident_acknowledge(*, actor, incident_id: int, now=None, request=None) -> 
     incident.operator = actor
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
     incident.save()
-    audit.record(actor=actor, action="alarms.incident_acknowledge", obj=incident, request=request,
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_ACKNOWLEDGE, obj=incident, request=request,
                  seconds=int((now - incident.opened_at).total_seconds()))
     events.incident_changed(incident)
     return incident
@@ -306,7 +307,7 @@ def incident_advance(*, actor, incident_id: int, state: str, now=None, request=N
     if state == IncidentState.ON_SITE:
         incident.responders.filter(state__in=[ResponderState.ASKED, ResponderState.CONFIRMED]).update(
             state=ResponderState.ARRIVED)
-    audit.record(actor=actor, action="alarms.incident_advance", obj=incident, request=request, state=state)
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_ADVANCE, obj=incident, request=request, state=state)
     events.incident_changed(incident)
     return incident
 
@@ -333,7 +334,7 @@ def incident_resolve(*, actor, incident_id: int, outcome: str, note: str = "", n
     incident.save()
     timeline_add(incident, TimelineKind.NOTE, f"{Outcome(outcome).label}{('：' + note.strip()) if note.strip() else ''}",
                  now=now, actor=actor, outcome=outcome)
-    audit.record(actor=actor, action="alarms.incident_resolve", obj=incident, request=request, outcome=outcome)
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_RESOLVE, obj=incident, request=request, outcome=outcome)
     events.incident_changed(incident)
     return incident
 
@@ -345,7 +346,7 @@ def incident_note(*, actor, incident_id: int, text: str, now=None, request=None)
     if not text:
         raise InvalidInput(_("备注不能为空"), field="text")
     entry = timeline_add(incident, TimelineKind.NOTE, text, now=now, actor=actor)
-    audit.record(actor=actor, action="alarms.incident_note", obj=incident, request=request)
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_NOTE, obj=incident, request=request)
     return entry
 
 
@@ -367,7 +368,7 @@ def incident_call(
         incident.save()
     text = f"{CallTarget(target).label} · {CallOutcome(outcome).label}" + (f"：{note.strip()}" if note.strip() else "")
     entry = timeline_add(incident, TimelineKind.CALL, text, now=now, actor=actor, target=target, outcome=outcome)
-    audit.record(actor=actor, action="alarms.incident_call", obj=incident, request=request, target=target, outcome=outcome)
+    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_CALL, obj=incident, request=request, target=target, outcome=outcome)
     events.incident_changed(incident)
     return entry
 
@@ -428,7 +429,7 @@ def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, requ
     if STATE_ORDER.index(incident.state) < STATE_ORDER.index(IncidentState.DISPATCHED):
         _set_state(incident, IncidentState.DISPATCHED, now, actor=actor)
         incident.save()
-    audit.record(actor=actor, action="alarms.responder_dispatch", obj=incident, request=request, responder=responder.pk)
+    audit.record(actor=actor, action=AuditAction.ALARMS_RESPONDER_DISPATCH, obj=incident, request=request, responder=responder.pk)
     events.incident_changed(incident)
     return responder
 
@@ -450,7 +451,7 @@ def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Re
     responder.save()
     timeline_add(responder.incident, TimelineKind.RESPONDER_CONFIRMED, _("%(n)s 已确认前往") % {"n": responder.name},
                  now=now, actor=actor, responder=responder.pk)
-    audit.record(actor=actor, action="alarms.responder_confirm", obj=responder.incident, request=request)
+    audit.record(actor=actor, action=AuditAction.ALARMS_RESPONDER_CONFIRM, obj=responder.incident, request=request)
     events.incident_changed(responder.incident)
     return responder
 

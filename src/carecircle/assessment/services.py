@@ -16,6 +16,7 @@ from carecircle.assessment.models import (
 )
 from carecircle.core import audit, scope
 from carecircle.core.ages import age_on
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.registry.models import Person
 
@@ -92,7 +93,7 @@ def assessment_record(
         old.superseded_by = record
         old.save(update_fields=["valid_to", "superseded_by"])
     audit.record(
-        actor=actor, action="assessment.record", obj=record, request=request, person_id=person.pk,
+        actor=actor, action=AuditAction.ASSESSMENT_RECORD, obj=record, request=request, person_id=person.pk,
         total=record.total, final_level=record.final_level,
         superseded=previous[0].pk if previous else None,
     )
@@ -129,7 +130,7 @@ def child_check_record(
             )
     except IntegrityError:
         raise Conflict(_("该儿童当天已有同类检查记录"), field="checked_on") from None
-    audit.record(actor=actor, action="child_check.record", obj=check, request=request, person_id=person.pk,
+    audit.record(actor=actor, action=AuditAction.CHILD_CHECK_RECORD, obj=check, request=request, person_id=person.pk,
                  kind=kind, referral=check.referral)
     return check
 
@@ -157,5 +158,5 @@ def referral_update(*, actor, check: ChildCheck, status: str, note: str = "", re
     check.referral = status
     check.referral_note = note[:300]
     check.save(update_fields=["referral", "referral_note"])
-    audit.record(actor=actor, action="child_check.referral", obj=check, request=request, status=status)
+    audit.record(actor=actor, action=AuditAction.CHILD_CHECK_REFERRAL, obj=check, request=request, status=status)
     return check

@@ -18,6 +18,7 @@ from carecircle.benefits.models import (
     Programme,
 )
 from carecircle.core import audit
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 
 
@@ -60,7 +61,7 @@ def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = 
                       (Account.AVAILABLE, amount, None, fund.region_code, month),
                       (Account.APPROPRIATION, -amount, None, fund.region_code, month),
                   ])
-    audit.record(actor=actor, action="fund.appropriate", obj=fund, request=request, amount=str(amount),
+    audit.record(actor=actor, action=AuditAction.FUND_APPROPRIATE, obj=fund, request=request, amount=str(amount),
                  memo=memo, system="benefits")
     return entry
 
@@ -130,7 +131,7 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
                       (Account.AVAILABLE, -amount, programme, region_code, month),
                   ])
     assert entry is not None  # the amount is not zero (checked above): the entry has its lines
-    audit.record(actor=actor, action="ledger.spend", obj=entry, region_code=region_code, request=request,
+    audit.record(actor=actor, action=AuditAction.LEDGER_SPEND, obj=entry, region_code=region_code, request=request,
                  programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,
                  system=system or "benefits")
     return entry

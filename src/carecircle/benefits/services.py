@@ -35,6 +35,7 @@ from carecircle.benefits.models import (
     TierMode,
 )
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.vault import mask_phone
 
@@ -110,7 +111,7 @@ def programme_save(
         programme.save()
         programme.tiers.all().delete()
     Tier.objects.bulk_create([Tier(programme=programme, **t) for t in clean_tiers])
-    audit.record(actor=actor, action="programme.save", obj=programme, request=request, code=code,
+    audit.record(actor=actor, action=AuditAction.PROGRAMME_SAVE, obj=programme, request=request, code=code,
                  target_rule=programme.target_rule, tiers=[{**t, "amount": str(t["amount"])} for t in clean_tiers],
                  created=created, system="benefits")
     return programme
@@ -126,7 +127,7 @@ def fund_create(*, actor, code: str, name: str, region_code: str, description: s
     if Fund.objects.filter(code=code).exists():
         raise Conflict(_("资金代码已存在：%(c)s") % {"c": code}, field="code")
     fund = Fund.objects.create(code=code, name=name.strip(), region_code=region_code, description=description)
-    audit.record(actor=actor, action="fund.create", obj=fund, request=request, system="benefits")
+    audit.record(actor=actor, action=AuditAction.FUND_CREATE, obj=fund, request=request, system="benefits")
     return fund
 
 
@@ -195,7 +196,7 @@ def _run_one(*, actor, programme: Programme, month: str, region_code: str, lookb
         programme=programme, state=Appeal.State.GRANTED, arrears_batch__isnull=True,
         person_id__in=Payment.objects.filter(batch=batch).values("person_id"),
     ).update(arrears_batch=batch)
-    audit.record(actor=actor, action="payroll.run", obj=batch, request=request, programme=programme.code,
+    audit.record(actor=actor, action=AuditAction.PAYROLL_RUN, obj=batch, request=request, programme=programme.code,
                  month=month, lines=batch.line_count, payable=str(batch.total_payable),
                  recovery=str(batch.total_recovery), system="payroll")
     return batch
@@ -231,7 +232,7 @@ def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Ba
     batch.state, batch.approved_by, batch.approved_at = Batch.State.APPROVED, actor, timezone.now()
     batch.decision_note = (note or "")[:300]
     batch.save(update_fields=["state", "approved_by", "approved_at", "decision_note"])
-    audit.record(actor=actor, action="payroll.approve", obj=batch, request=request, payable=str(batch.total_payable))
+    audit.record(actor=actor, action=AuditAction.PAYROLL_APPROVE, obj=batch, request=request, payable=str(batch.total_payable))
     return batch
 
 
@@ -248,7 +249,7 @@ def payroll_reject(*, actor, batch_id: int, note: str, request=None) -> Batch:
     batch.state, batch.decision_note = Batch.State.REJECTED, note.strip()[:300]
     batch.summary = {**batch.summary, "removed_lines": count}
     batch.save(update_fields=["state", "decision_note", "summary"])
-    audit.record(actor=actor, action="payroll.reject", obj=batch, request=request, note=note, lines=count)
+    audit.record(actor=actor, action=AuditAction.PAYROLL_REJECT, obj=batch, request=request, note=note, lines=count)
     return batch
 
 
@@ -269,7 +270,7 @@ def payroll_mark_paid(*, actor, batch_id: int, request=None) -> Batch:
           memo=_("批次#%(b)d 已发放（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month})
     batch.state, batch.paid_at = Batch.State.PAID, timezone.now()
     batch.save(update_fields=["state", "paid_at"])
-    audit.record(actor=actor, action="payroll.paid", obj=batch, request=request)
+    audit.record(actor=actor, action=AuditAction.PAYROLL_PAID, obj=batch, request=request)
     return batch
 
 
@@ -293,7 +294,7 @@ def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
           ])
     line.recovered = True
     line.save(update_fields=["recovered"])
-    audit.record(actor=actor, action="payroll.recovered", object_type="benefits.payment", object_id=str(line.pk),
+    audit.record(actor=actor, action=AuditAction.PAYROLL_RECOVERED, object_type="benefits.payment", object_id=str(line.pk),
                  region_code=line.region_code, request=request, amount=str(amount))
     return line
 
@@ -312,7 +313,7 @@ def payroll_export(*, actor, batch_id: int, fmt: str = "csv", purpose: str = "",
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(_("导出格式只能是 csv 或 xlsx"), field="fmt")
     body, count = exports.bank_file(batch, fmt)
-    audit.record(actor=actor, action="payroll.export", obj=batch, request=request, purpose=purpose or _("银行代发"),
+    audit.record(actor=actor, action=AuditAction.PAYROLL_EXPORT, obj=batch, request=request, purpose=purpose or _("银行代发"),
                  rows=count, fmt=fmt, system="payroll")
     return body, f"payroll-{batch.programme.code}-{batch.month}-{batch.pk}.{fmt}"
 
@@ -330,7 +331,7 @@ def payee_account_set(*, actor, person, bank: str, account_number: str, request=
         defaults={"region_code": person.region_code, "bank": bank.strip(), "account_number": digits,
                   "account_masked": mask_phone(digits) if len(digits) < 12 else f"{digits[:4]}****{digits[-4:]}"},
     )
-    audit.record(actor=actor, action="payee.set", obj=person, request=request, bank=bank.strip())
+    audit.record(actor=actor, action=AuditAction.PAYEE_SET, obj=person, request=request, bank=bank.strip())
     return account
 
 
@@ -354,7 +355,7 @@ def appeal_file(*, actor, person, programme: Programme, month: str, reason: str,
         person=person, programme=programme, region_code=person.region_code,
         route_region=regions.district_of(person.region_code), month=month, reason=reason.strip(), filed_by=actor,
     )
-    audit.record(actor=actor, action="appeal.file", obj=appeal, request=request, programme=programme.code, month=month)
+    audit.record(actor=actor, action=AuditAction.APPEAL_FILE, obj=appeal, request=request, programme=programme.code, month=month)
     return appeal
 
 
@@ -388,6 +389,6 @@ def appeal_decide(*, actor, appeal_id: int, grant: bool, reason: str, amount=Non
     appeal.decision_reason = reason.strip()
     appeal.decided_by, appeal.decided_at = actor, timezone.now()
     appeal.save()
-    audit.record(actor=actor, action="appeal.decide", obj=appeal, request=request, granted=grant, reason=reason,
+    audit.record(actor=actor, action=AuditAction.APPEAL_DECIDE, obj=appeal, request=request, granted=grant, reason=reason,
                  amount=str(appeal.grant_amount or ""))
     return appeal

@@ -21,6 +21,7 @@ from carecircle.carevisits.models import (
     VisitRule,
 )
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import Region, User
 from carecircle.registry.models import Person
@@ -61,7 +62,7 @@ def rule_set(*, actor, region_code: str, group: str, frequency: str, active: boo
     if not created:
         rule.frequency, rule.active, rule.note, rule.updated_by = frequency, active, note[:200], actor
         rule.save()
-    audit.record(actor=actor, action="carevisits.rule_set", obj=rule, request=request, region_code=region.code,
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_RULE_SET, obj=rule, request=request, region_code=region.code,
                  group=group, frequency=frequency, active=active)
     return rule
 
@@ -79,7 +80,7 @@ def plans_generate(*, actor, region_code: str, year: int, month: int, request=No
     scope.require(actor, "carevisits.manage", region.code)
     _check_month(year, month)
     result = plans.generate(regions.prefix_of(region.code), year, month)
-    audit.record(actor=actor, action="carevisits.plans_generate", object_type="carevisits.visitplan",
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_PLANS_GENERATE, object_type="carevisits.visitplan",
                  object_id=f"{region.code}:{year}-{month:02d}", region_code=region.code, request=request,
                  people=result.people, created=result.created)
     return result
@@ -102,7 +103,7 @@ def plan_assign(*, actor, plan: VisitPlan, assignee: User | None, request=None) 
         raise InvalidInput(_("%(u)s 无权探访该社区的对象") % {"u": _display(assignee)}, field="assignee")
     plan.assignee = assignee
     plan.save(update_fields=["assignee"])
-    audit.record(actor=actor, action="carevisits.plan_assign", obj=plan, request=request,
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_PLAN_ASSIGN, obj=plan, request=request,
                  assignee=getattr(assignee, "username", None))
     return plan
 
@@ -189,7 +190,7 @@ def visit_record(
     if plan is not None and seen != Seen.NOBODY and plan.status == PlanStatus.PLANNED:
         plan.status, plan.done_at = PlanStatus.DONE, visited_at
         plan.save(update_fields=["status", "done_at"])
-    audit.record(actor=actor, action="carevisits.visit", obj=visit, request=request, person_id=person.pk,
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_VISIT, obj=visit, request=request, person_id=person.pk,
                  plan_id=plan.pk if plan else None, seen=seen, condition=visit.condition, follow_up=follow_up,
                  alarm_incident_id=visit.alarm_incident_id)
     return visit
@@ -202,11 +203,11 @@ def follow_up_close(*, actor, visit: CareVisit, request=None) -> CareVisit:
         raise Conflict(_("该探访记录无待跟进事项"), field="visit")
     visit.follow_up_done = True
     visit.save(update_fields=["follow_up_done"])
-    audit.record(actor=actor, action="carevisits.follow_up_close", obj=visit, request=request)
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_FOLLOW_UP_CLOSE, obj=visit, request=request)
     return visit
 
 
 def vulnerable_export_audit(*, actor, rows: int, filters: dict, request=None) -> None:
     scope.require_perm(actor, "carevisits.export")
-    audit.record(actor=actor, action="carevisits.vulnerable_export", object_type="registry.person",
+    audit.record(actor=actor, action=AuditAction.CAREVISITS_VULNERABLE_EXPORT, object_type="registry.person",
                  request=request, purpose=_("导出重点关爱对象名单（脱敏）"), rows=rows, **filters)

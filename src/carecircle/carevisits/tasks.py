@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.tasks import periodic
 
 
@@ -17,6 +18,6 @@ def generate_month_plans():
     today = timezone.localdate()
     result = plans.generate("", today.year, today.month)
     if result.created:
-        audit.record(actor=None, action="carevisits.plans_generate", object_type="carevisits.visitplan",
+        audit.record(actor=None, action=AuditAction.CAREVISITS_PLANS_GENERATE, object_type="carevisits.visitplan",
                      object_id=f"all:{today.year}-{today.month:02d}", system="scheduler",
                      people=result.people, created=result.created)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from carecircle.childcare import standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_money
 from carecircle.facilities.selectors import facility_locked, require_facility, require_filed_childcare
@@ -76,7 +77,7 @@ def class_create(*, actor, facility: "Facility", name: str, band: str, capacity:
                                             monthly_fee=_money(monthly_fee, "monthly_fee"))
     except IntegrityError:
         raise Conflict(_("已有同名班级：%(n)s") % {"n": name}, field="name") from None
-    audit.record(actor=actor, action="childclass.create", obj=cls, request=request)
+    audit.record(actor=actor, action=AuditAction.CHILDCLASS_CREATE, obj=cls, request=request)
     return cls
 
 
@@ -92,7 +93,7 @@ def class_set_caregivers(*, actor, child_class: ChildClass, caregivers: int, day
     child_class.caregivers = int(caregivers)
     _check_ratio(child_class, _class_months(child_class, day or timezone.localdate()))
     child_class.save(update_fields=["caregivers"])
-    audit.record(actor=actor, action="childclass.caregivers", obj=child_class, request=request, before=before,
+    audit.record(actor=actor, action=AuditAction.CHILDCLASS_CAREGIVERS, obj=child_class, request=request, before=before,
                  after=child_class.caregivers)
     return child_class
 
@@ -155,7 +156,7 @@ def enrol(*, actor, child_class: ChildClass, child: Person, start_on: datetime.d
                 region_code=child_class.region_code, child_region_code=child.region_code, start_on=start_on)
     except IntegrityError:
         raise Conflict(_("%(n)s 已在托，请先办理离托或转班") % {"n": child.name}, field="child") from None
-    audit.record(actor=actor, action="enrolment.create", obj=child_class, request=request, child=child.pk)
+    audit.record(actor=actor, action=AuditAction.ENROLMENT_CREATE, obj=child_class, request=request, child=child.pk)
     return enrolment
 
 
@@ -171,7 +172,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, day: datetime.date, reason: st
         raise InvalidInput(_("请填写离托原因"), field="reason")
     enrolment.end_on, enrolment.end_reason = day, reason.strip()[:100]
     enrolment.save(update_fields=["end_on", "end_reason"])
-    audit.record(actor=actor, action="enrolment.end", obj=enrolment.child_class, request=request, enrolment=enrolment.pk)
+    audit.record(actor=actor, action=AuditAction.ENROLMENT_END, obj=enrolment.child_class, request=request, enrolment=enrolment.pk)
     return enrolment
 
 
@@ -207,7 +208,7 @@ def attendance_record(*, actor, child_class: ChildClass, day: datetime.date, pre
     for e in enrolments:
         Attendance.objects.update_or_create(enrolment=e, day=day, defaults={
             "present": e.pk in present_ids, "region_code": e.region_code, "recorded_by": _user(actor)})
-    audit.record(actor=actor, action="attendance.record", obj=child_class, request=request, day=str(day),
+    audit.record(actor=actor, action=AuditAction.ATTENDANCE_RECORD, obj=child_class, request=request, day=str(day),
                  present=len(present_ids), total=len(enrolments))
     return len(enrolments)
 
@@ -264,7 +265,7 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
     rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=value, issued_on=day,
                     valid_to=valid_to, issued_by=_user(actor)) for pk, rc, value in chosen]
     Voucher.objects.bulk_create(rows, batch_size=2000)
-    audit.record(actor=actor, action="voucher.issue", object_type="childcare.voucher", object_id=batch,
+    audit.record(actor=actor, action=AuditAction.VOUCHER_ISSUE, object_type="childcare.voucher", object_id=batch,
                  region_code=region_code, request=request, count=len(rows), programme=programme_code,
                  amount=str(amount or ""))
     return len(rows)
@@ -290,5 +291,5 @@ def voucher_redeem(*, actor, code: str, facility: "Facility", request=None) -> V
     if updated != 1:
         raise Conflict(_("该券已被使用"), field="code")
     voucher.refresh_from_db()
-    audit.record(actor=actor, action="voucher.redeem", obj=voucher, request=request, facility=facility.pk)
+    audit.record(actor=actor, action=AuditAction.VOUCHER_REDEEM, obj=voucher, request=request, facility=facility.pk)
     return voucher

@@ -14,6 +14,7 @@ import json
 from django.contrib import admin
 
 from carecircle.core import audit
+from carecircle.core.audit_actions import AuditAction
 
 
 def _plain(message) -> list | str:
@@ -26,21 +27,21 @@ class AuditedAdmin(admin.ModelAdmin):
         """More detail for a model's audit rows (a subclass may add some)."""
         return {}
 
-    def _audit(self, request, action: str, obj, message="") -> None:
+    def _audit(self, request, action: AuditAction, obj, message="") -> None:
         label = obj._meta.label_lower
         region = getattr(obj, "region_code", "") or (obj.pk if label == "core.region" else "")
         audit.record(actor=request.user, action=action, obj=obj, object_type=label, region_code=str(region or ""),
                      request=request, via="admin", changes=_plain(message), **self.audit_detail(obj))
 
     def log_addition(self, request, obj, message):
-        self._audit(request, "admin.add", obj, message)
+        self._audit(request, AuditAction.ADMIN_ADD, obj, message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._audit(request, "admin.change", obj, message)
+        self._audit(request, AuditAction.ADMIN_CHANGE, obj, message)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            self._audit(request, "admin.delete", obj)
+            self._audit(request, AuditAction.ADMIN_DELETE, obj)
         return super().log_deletions(request, queryset)

@@ -8,6 +8,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.http import HttpRequest
 
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.models import AuditEvent
 from carecircle.core.types import Actor, signed_in
 
@@ -21,7 +22,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def record(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction | str,
     obj: Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -31,7 +32,8 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """One row of the audit trail: who (`actor`; None is the system, named by `system=`), what
-    (`action`), on which object, in which region; `detail` is stored as JSON."""
+    (`action`: a member of `AuditAction`, which names it in Chinese on the audit log page), on which
+    object, in which region; `detail` is stored as JSON."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope, throttle
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from carecircle.core.models import ApiToken, User
 from carecircle.core.roles import permissions_of
@@ -65,9 +66,9 @@ def _record_failure(*, counters, now, user: User | None, request, via: str, stag
     who = user.username if user is not None else "anonymous"
     for counter in throttle.fail(counters, now):
         about_user = user if counter.kind != throttle.ADDRESS else None
-        audit.record(actor=None, action="user.locked", obj=about_user, request=request, system=who,
+        audit.record(actor=None, action=AuditAction.USER_LOCKED, obj=about_user, request=request, system=who,
                      kind=_LOCK_KINDS[counter.kind], minutes=settings.CARECIRCLE_LOCKOUT_MINUTES, via=via)
-    audit.record(actor=None, action="user.sign_in_failed", obj=user, request=request, system=who, stage=stage,
+    audit.record(actor=None, action=AuditAction.USER_SIGN_IN_FAILED, obj=user, request=request, system=who, stage=stage,
                  via=via)
 
 
@@ -152,7 +153,7 @@ def sign_in_second_factor(*, user: User, code: str, request=None, via: str = "pa
 
 
 def sign_in_complete(*, user: User, request=None, via: str = "page") -> None:
-    audit.record(actor=user, action="user.sign_in", obj=user, request=request, via=via)
+    audit.record(actor=user, action=AuditAction.USER_SIGN_IN, obj=user, request=request, via=via)
 
 
 def token_obtain(*, username: str, password: str, otp: str, name: str, request=None) -> tuple[ApiToken, str]:
@@ -189,7 +190,7 @@ def totp_confirm(*, user: User, code: str, request=None) -> None:
         raise InvalidInput(exc.message, field="code") from None
     user.totp_enabled = True
     user.save(update_fields=["totp_enabled"])
-    audit.record(actor=user, action="user.totp_enabled", obj=user, request=request)
+    audit.record(actor=user, action=AuditAction.USER_TOTP_ENABLED, obj=user, request=request)
 
 
 def totp_disable(*, user: User, code: str, request=None) -> None:
@@ -202,7 +203,7 @@ def totp_disable(*, user: User, code: str, request=None) -> None:
         raise InvalidInput(exc.message, field="code") from None
     user.totp_enabled, user.totp_secret = False, ""
     user.save(update_fields=["totp_enabled", "totp_secret"])
-    audit.record(actor=user, action="user.totp_disabled", obj=user, request=request)
+    audit.record(actor=user, action=AuditAction.USER_TOTP_DISABLED, obj=user, request=request)
 
 
 def _require_account_manager(actor, user: User) -> None:
@@ -217,7 +218,7 @@ def totp_reset(*, actor, user: User, request=None) -> None:
     at its next sign-in."""
     _require_account_manager(actor, user)
     User.objects.filter(pk=user.pk).update(totp_enabled=False, totp_secret="")
-    audit.record(actor=actor, action="user.totp_reset", obj=user, request=request)
+    audit.record(actor=actor, action=AuditAction.USER_TOTP_RESET, obj=user, request=request)
 
 
 def user_unlock(*, actor, user: User, request=None) -> None:
@@ -225,7 +226,7 @@ def user_unlock(*, actor, user: User, request=None) -> None:
     _require_account_manager(actor, user)
     cleared = throttle.clear_account(user.username)
     throttle.clear([throttle.Counter(throttle.OTP, str(user.pk))])
-    audit.record(actor=actor, action="user.unlock", obj=user, request=request, counters=cleared)
+    audit.record(actor=actor, action=AuditAction.USER_UNLOCK, obj=user, request=request, counters=cleared)
 
 
 # ------------------------------------------------------------------ API tokens
@@ -251,7 +252,7 @@ def token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, str]
         key_hash=hashlib.sha256(plain.encode()).hexdigest(),
         expires_at=timezone.now() + datetime.timedelta(hours=settings.CARECIRCLE_TOKEN_LIFETIME_HOURS),
     )
-    audit.record(actor=user, action="token.create", obj=token, request=request, name=token.name)
+    audit.record(actor=user, action=AuditAction.TOKEN_CREATE, obj=token, request=request, name=token.name)
     return token, plain
 
 
@@ -275,12 +276,12 @@ def token_revoke(*, user: User, token_id: int, request=None) -> None:
         raise NotFound(_("令牌不存在"))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=user, action="token.revoke", obj=token, request=request)
+    audit.record(actor=user, action=AuditAction.TOKEN_REVOKE, obj=token, request=request)
 
 
 @transaction.atomic
 def tokens_revoke_all(*, user: User, actor=None, reason: str, request=None) -> int:
     """Revoke every live token of an account (its password was set or changed)."""
     count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action="token.revoke_all", obj=user, request=request, reason=reason, count=count)
+    audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE_ALL, obj=user, request=request, reason=reason, count=count)
     return count

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import regions
+from carecircle.core.audit_actions import action_label
 from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
 
@@ -156,6 +158,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录不可删除"))
+
+    @property
+    def action_label(self) -> str:
+        """The action's name in Chinese (core/audit_actions.py), for the audit log page."""
+        return action_label(self.action)
+
+    @property
+    def object_label(self) -> str:
+        """The object's kind by its model's name ("人员" for registry.person); the stored label when
+        it names no model (an export, a batch of rows)."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
 
 class TaskRun(models.Model):

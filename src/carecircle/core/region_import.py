@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import DomainError, Forbidden, InvalidInput
 from carecircle.core.services import region_upsert
 from carecircle.core.tables import FileRejected, check_row_width, open_table
@@ -88,7 +89,7 @@ def region_import(path: Path, *, actor) -> dict:
         if write.changed:
             written.append(code)
     if written:
-        audit.record(actor=actor, action="region.import", object_type="core.region", object_id=path.name[:64],
+        audit.record(actor=actor, action=AuditAction.REGION_IMPORT, object_type="core.region", object_id=path.name[:64],
                      region_code=regions.common_ancestor(written), created=created, updated=updated,
                      rejected=len(rejected))
     return {"created": created, "updated": updated, "unchanged": unchanged,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, credentials, limits, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.organisations import ORGANISATION_ROLES, OrganisationKind
@@ -82,7 +83,7 @@ def region_upsert(
               "latitude": latitude, "longitude": longitude, "boundary": boundary}
     if existing is None:
         region = Region.objects.create(code=code, **values)
-        audit.record(actor=actor, action="region.create", obj=region, object_id=code, region_code=code,
+        audit.record(actor=actor, action=AuditAction.REGION_CREATE, obj=region, object_id=code, region_code=code,
                      request=request, name=region.name)
         return RegionWrite(region, True, True)
     before = {k: getattr(existing, k) for k, v in values.items() if getattr(existing, k) != v}
@@ -93,7 +94,7 @@ def region_upsert(
     existing.save()
     if "boundary" in before:
         before["boundary"] = "…" if before["boundary"] else None  # shapes are large: only that it changed
-    audit.record(actor=actor, action="region.update", obj=existing, object_id=code, region_code=code,
+    audit.record(actor=actor, action=AuditAction.REGION_UPDATE, obj=existing, object_id=code, region_code=code,
                  request=request, before=before)
     return RegionWrite(existing, False, True)
 
@@ -119,7 +120,7 @@ def user_create(
     user.set_password(password)
     user.save()
     RoleGrant.objects.create(user=user, role=role, region=region)
-    audit.record(actor=actor, action="user.create", obj=user, request=request, role=role, region=region_code)
+    audit.record(actor=actor, action=AuditAction.USER_CREATE, obj=user, request=request, role=role, region=region_code)
     return user
 
 
@@ -144,7 +145,7 @@ def role_grant(
         user=user, role=role, region_id=region_code, organisation_kind=organisation_kind,
         organisation_id=organisation_id,
     )
-    audit.record(actor=actor, action="role.grant", obj=user, request=request, role=role, region=region_code,
+    audit.record(actor=actor, action=AuditAction.ROLE_GRANT, obj=user, request=request, role=role, region=region_code,
                  organisation_kind=organisation_kind, organisation_id=organisation_id)
     scope.forget(user)
     return grant

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, limits, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.facilities import standards
@@ -74,7 +75,7 @@ def operator_create(*, actor, name: str, credit_code: str, region_code: str, pho
             op = Operator.objects.create(name=name, credit_code=credit_code, region_code=region.code, phone=phone)
     except IntegrityError:
         raise Conflict(_("该统一社会信用代码已登记"), field="credit_code") from None
-    audit.record(actor=actor, action="operator.create", obj=op, request=request)
+    audit.record(actor=actor, action=AuditAction.OPERATOR_CREATE, obj=op, request=request)
     return op
 
 
@@ -188,7 +189,7 @@ def facility_apply(
         facility=facility, region_code=facility.region_code, kind=FilingKind.NEW, changes=_jsonable(values),
         documents=_documents(documents), note=note[:300], submitted_by=_user(actor),
     )
-    audit.record(actor=actor, action="facility.apply", obj=facility, request=request, filing=filing.pk)
+    audit.record(actor=actor, action=AuditAction.FACILITY_APPLY, obj=facility, request=request, filing=filing.pk)
     return filing
 
 
@@ -233,7 +234,7 @@ def filing_submit(
             )
     except IntegrityError:
         raise Conflict(_("该设施已有待审核的备案申请，请等待审核结果")) from None
-    audit.record(actor=actor, action=f"filing.{kind}", obj=facility, request=request, filing=filing.pk)
+    audit.record(actor=actor, action=AuditAction(f"filing.{kind}"), obj=facility, request=request, filing=filing.pk)
     return filing
 
 
@@ -268,7 +269,7 @@ def filing_review(
     filing.reviewed_by = _user(actor)
     filing.reviewed_at = timezone.now()
     filing.save()
-    audit.record(actor=actor, action="filing.review", obj=facility, request=request, filing=filing.pk,
+    audit.record(actor=actor, action=AuditAction.FILING_REVIEW, obj=facility, request=request, filing=filing.pk,
                  kind=filing.kind, result=filing.state, reasons=reasons)
     return filing
 
@@ -390,7 +391,7 @@ def evaluation_record(*, actor, facility: Facility, scores: dict, evaluated_on: 
             )
     except IntegrityError:
         raise Conflict(_("该设施当天已有评定记录"), field="evaluated_on") from None
-    audit.record(actor=actor, action="facility.evaluate", obj=facility, request=request, evaluation=ev.pk,
+    audit.record(actor=actor, action=AuditAction.FACILITY_EVALUATE, obj=facility, request=request, evaluation=ev.pk,
                  grade=grade.label if grade else "", total=str(total))
     return ev
 
@@ -427,7 +428,7 @@ def beds_add(*, actor, facility: Facility, kind: str, count: int, prefix: str = 
             Bed.objects.bulk_create(beds)
     except IntegrityError:
         raise Conflict(_("床位号重复，请换一个前缀"), field="prefix") from None
-    audit.record(actor=actor, action="beds.add", obj=facility, request=request, kind=kind, count=count)
+    audit.record(actor=actor, action=AuditAction.BEDS_ADD, obj=facility, request=request, kind=kind, count=count)
     return beds
 
 
@@ -464,7 +465,7 @@ def stay_admit(*, actor, facility: Facility, person, day: datetime.date, bed: Be
         if Stay.objects.filter(person=person, discharged_on__isnull=True).exists():
             raise Conflict(_("此人已在某机构入住，请先办理离院"), field="person") from None
         raise Conflict(_("床位 %(b)s 已有人入住") % {"b": bed.code}, field="bed") from None
-    audit.record(actor=actor, action="stay.admit", obj=facility, request=request, stay=stay.pk, person=person.pk, bed=bed.code)
+    audit.record(actor=actor, action=AuditAction.STAY_ADMIT, obj=facility, request=request, stay=stay.pk, person=person.pk, bed=bed.code)
     return stay
 
 
@@ -480,5 +481,5 @@ def stay_discharge(*, actor, stay: Stay, day: datetime.date, reason: str, reques
         raise InvalidInput(_("请填写离院原因"), field="reason")
     stay.discharged_on, stay.discharge_reason = day, reason.strip()[:100]
     stay.save(update_fields=["discharged_on", "discharge_reason"])
-    audit.record(actor=actor, action="stay.discharge", obj=stay.facility, request=request, stay=stay.pk, reason=reason)
+    audit.record(actor=actor, action=AuditAction.STAY_DISCHARGE, obj=stay.facility, request=request, stay=stay.pk, reason=reason)
     return stay

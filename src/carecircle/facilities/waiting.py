@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions
 from carecircle.core.ages import age_on
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.organisations import ORGANISATION_ROLES
 from carecircle.core.roles import permissions_of
@@ -181,7 +182,7 @@ def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.
             )
     except IntegrityError:
         raise Conflict(_("此人已在该机构轮候名单中"), field="person") from None
-    audit.record(actor=actor, action="waiting.apply", obj=facility, request=request, entry=entry.pk, person=person.pk)
+    audit.record(actor=actor, action=AuditAction.WAITING_APPLY, obj=facility, request=request, entry=entry.pk, person=person.pk)
     return entry
 
 
@@ -197,7 +198,7 @@ def waiting_withdraw(*, actor, entry: WaitingEntry, reason: str, request=None) -
     entry.state, entry.closed_at = WaitingState.WITHDRAWN, timezone.now()
     entry.note = (reason or "")[:200] or entry.note
     entry.save(update_fields=["state", "closed_at", "note"])
-    audit.record(actor=actor, action="waiting.withdraw", obj=entry.facility, request=request, entry=entry.pk, reason=reason)
+    audit.record(actor=actor, action=AuditAction.WAITING_WITHDRAW, obj=entry.facility, request=request, entry=entry.pk, reason=reason)
     return entry
 
 
@@ -224,7 +225,7 @@ def offer_next(*, actor, facility: Facility, day: datetime.date | None = None, r
                                      reason=reason, offered_at=timezone.now(),
                                      offered_by=actor if getattr(actor, "is_authenticated", False) else None)
         WaitingEntry.objects.filter(pk=place.entry.pk).update(state=WaitingState.OFFERED)
-        audit.record(actor=actor, action="waiting.offer", obj=facility, request=request, entry=place.entry.pk,
+        audit.record(actor=actor, action=AuditAction.WAITING_OFFER, obj=facility, request=request, entry=place.entry.pk,
                      bed=bed.code, rank=place.rank)
         return offer
     raise Conflict(_("没有可通知的轮候人员，或没有所需类型的空余床位"))
@@ -256,7 +257,7 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
     offer.responded_at = now
     offer.save(update_fields=["response", "responded_at", "decline_reason"])
     entry.save(update_fields=["state", "closed_at"])
-    audit.record(actor=actor, action="waiting.respond", obj=entry.facility, request=request, offer=offer.pk,
+    audit.record(actor=actor, action=AuditAction.WAITING_RESPOND, obj=entry.facility, request=request, offer=offer.pk,
                  accepted=accept, reason=reason)
     return offer
 

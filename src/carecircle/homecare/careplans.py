@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput
 from carecircle.homecare import selectors
 from carecircle.homecare.models import CarePlan, Provider, ServiceItem
@@ -31,7 +32,7 @@ def careplan_create(*, actor, person: Person, item: ServiceItem, provider: Provi
     plan = CarePlan.objects.create(person=person, region_code=person.region_code, item=item, provider=provider,
                                    weekdays=days, start_time=start_time, valid_from=valid_from, valid_to=valid_to,
                                    notes=(notes or "").strip()[:200], created_by=actor)
-    audit.record(actor=actor, action="careplan.create", obj=plan, request=request, weekdays=days, item=item.code)
+    audit.record(actor=actor, action=AuditAction.CAREPLAN_CREATE, obj=plan, request=request, weekdays=days, item=item.code)
     return plan
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
@@ -214,7 +215,7 @@ def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key:
         _flag(visit, ExceptionKind.OFF_WINDOW, **off_window)
     _far(visit, order, "check_in", dist, acc)
     _overlaps(visit)
-    audit.record(actor=actor, action="visit.check_in", obj=visit, request=request, order_id=order.pk,
+    audit.record(actor=actor, action=AuditAction.VISIT_CHECK_IN, obj=visit, request=request, order_id=order.pk,
                  distance_m=round(dist) if dist is not None else None)
     return check
 
@@ -252,7 +253,7 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
         _flag(visit, ExceptionKind.SHORT, minutes=round(minutes, 1), needed=round(needed, 1))
     _far(visit, order, "check_out", dist, acc)
     _overlaps(visit)
-    audit.record(actor=actor, action="visit.check_out", obj=visit, request=request, order_id=order.pk,
+    audit.record(actor=actor, action=AuditAction.VISIT_CHECK_OUT, obj=visit, request=request, order_id=order.pk,
                  minutes=round(visit.minutes, 1) if visit.minutes is not None else None)
     return check
 
@@ -272,7 +273,7 @@ def exception_review(*, actor, exception: VisitException, accept: bool, reason: 
     exception.status = VisitException.Status.ACCEPTED if accept else VisitException.Status.REJECTED
     exception.reason, exception.reviewed_by, exception.reviewed_at = reason[:200], actor, timezone.now()
     exception.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
-    audit.record(actor=actor, action="visit.exception_review", obj=exception, request=request,
+    audit.record(actor=actor, action=AuditAction.VISIT_EXCEPTION_REVIEW, obj=exception, request=request,
                  accept=accept, kind=exception.kind, order_id=order.pk)
     return exception
 
@@ -289,6 +290,6 @@ def order_address_reveal(*, actor, order: Order, now=None, request=None) -> str:
     if selectors.OrderAction.ADDRESS not in selectors.order_actions(actor, order, now=now):
         raise Forbidden(_("仅在已接单服务的时段内可查看地址"))
     plain = order.address
-    audit.record(actor=actor, action="pii.unmask", obj=order, request=request, purpose=_("上门服务"),
+    audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=order, request=request, purpose=_("上门服务"),
                  field="address")
     return plain

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
@@ -77,7 +78,7 @@ def provider_create(*, actor, name: str, licence_no: str, region_code: str, area
     except IntegrityError as exc:
         raise Conflict(_("该许可证号已登记"), field="licence_no") from exc
     ProviderArea.objects.bulk_create([ProviderArea(provider=provider, region_code=c) for c in sorted(set(areas))])
-    audit.record(actor=actor, action="provider.create", obj=provider, request=request, areas=sorted(set(areas)))
+    audit.record(actor=actor, action=AuditAction.PROVIDER_CREATE, obj=provider, request=request, areas=sorted(set(areas)))
     return provider
 
 
@@ -99,7 +100,7 @@ def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from
                                  valid_from__lt=valid_from).update(valid_to=valid_from - datetime.timedelta(days=1))
     row, _created = ProviderPrice.objects.update_or_create(
         provider=provider, item=item, valid_from=valid_from, defaults={"price": price, "valid_to": None})
-    audit.record(actor=actor, action="provider.price", obj=provider, request=request, item=item.code,
+    audit.record(actor=actor, action=AuditAction.PROVIDER_PRICE, obj=provider, request=request, item=item.code,
                  price=str(price), valid_from=valid_from.isoformat())
     return row
 
@@ -265,7 +266,7 @@ def order_create(
             raise
         return existing
     PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
-    audit.record(actor=actor, action="order.create", obj=order, request=request, channel=channel,
+    audit.record(actor=actor, action=AuditAction.ORDER_CREATE, obj=order, request=request, channel=channel,
                  item=item.code, price=str(q["price"]), own_share=str(q["own_share"]),
                  **({"system": "care_plan"} if care_plan is not None else {}))
     return order
@@ -295,7 +296,7 @@ def order_cancel(*, actor, order: Order, reason: str, now: datetime.datetime | N
     order.save(update_fields=["status", "cancel_reason", "late_cancel"])
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.CANCEL,
                                  caregiver=order.caregiver, actor=_user(actor), reason=reason[:200])
-    audit.record(actor=actor, action="order.cancel", obj=order, request=request, late=order.late_cancel)
+    audit.record(actor=actor, action=AuditAction.ORDER_CANCEL, obj=order, request=request, late=order.late_cancel)
     return order
 
 
@@ -325,7 +326,7 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
     PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.RESCHEDULE,
                                  actor=_user(actor), reason=f"{old.isoformat()} → {window_start.isoformat()}")
-    audit.record(actor=actor, action="order.reschedule", obj=order, request=request, old=old.isoformat(),
+    audit.record(actor=actor, action=AuditAction.ORDER_RESCHEDULE, obj=order, request=request, old=old.isoformat(),
                  new=window_start.isoformat())
     return order
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region
 from carecircle.homecare import dispatch as engine
@@ -129,7 +130,7 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
         offered += 1
     summary = {"orders": len(orders), "offered": offered, "unassigned": len(orders) - offered,
                "travel_minutes": round(result.total_travel, 1)}
-    audit.record(actor=actor, action="order.dispatch", object_type="homecare.provider",
+    audit.record(actor=actor, action=AuditAction.ORDER_DISPATCH, object_type="homecare.provider",
                  object_id=str(provider.pk if provider else ""), region_code=provider.region_code if provider else "",
                  request=request, day=day.isoformat(), orders=summary["orders"], offered=summary["offered"],
                  unassigned=summary["unassigned"], travel_minutes=summary["travel_minutes"])
@@ -157,7 +158,7 @@ def order_accept(*, actor, order: Order, request=None) -> Order:
                                                           "region_code": order.region_code})
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.ACCEPT,
                                  caregiver_id=order.caregiver_id, actor=_user(actor))
-    audit.record(actor=actor, action="order.accept", obj=order, request=request, caregiver_id=order.caregiver_id)
+    audit.record(actor=actor, action=AuditAction.ORDER_ACCEPT, obj=order, request=request, caregiver_id=order.caregiver_id)
     return order
 
 
@@ -177,7 +178,7 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
     order.save(update_fields=["status", "caregiver"])
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.DECLINE,
                                  caregiver_id=declined, actor=_user(actor), reason=reason[:200])
-    audit.record(actor=actor, action="order.decline", obj=order, request=request, caregiver_id=declined,
+    audit.record(actor=actor, action=AuditAction.ORDER_DECLINE, obj=order, request=request, caregiver_id=declined,
                  reason=reason[:200])
     return order
 
@@ -208,7 +209,7 @@ def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str =
     order.save(update_fields=["caregiver", "status"])
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.REASSIGN,
                                  caregiver=caregiver, actor=_user(actor), reason=(reason or "").strip()[:200])
-    audit.record(actor=actor, action="order.reassign", obj=order, request=request, caregiver_id=caregiver.pk,
+    audit.record(actor=actor, action=AuditAction.ORDER_REASSIGN, obj=order, request=request, caregiver_id=caregiver.pk,
                  previous=previous)
     return order
 
@@ -235,7 +236,7 @@ def escalate_unassigned(*, now: datetime.datetime | None = None) -> dict:
             DispatchEvent.objects.create(order=locked, region_code=locked.region_code,
                                          kind=DispatchEvent.Kind.ESCALATE,
                                          reason=_("开始前%(m)d分钟仍未派单") % {"m": policy.escalate_before_minutes})
-            audit.record(actor=None, action="order.escalate", obj=locked, system="escalation",
+            audit.record(actor=None, action=AuditAction.ORDER_ESCALATE, obj=locked, system="escalation",
                          level=locked.escalation_level)
         escalated += 1
         days.add(selectors.local_day(order.window_start))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.homecare import selectors
@@ -60,7 +61,7 @@ def order_rate(*, actor, order: Order, score: int, comment: str = "", request=No
         raise Conflict(_("该订单已评价"), field="score") from exc
     order.status = OrderStatus.COMPLETED
     order.save(update_fields=["status"])
-    audit.record(actor=actor, action="order.rate", obj=order, request=request, score=score)
+    audit.record(actor=actor, action=AuditAction.ORDER_RATE, obj=order, request=request, score=score)
     return rating
 
 
@@ -85,7 +86,7 @@ def complaint_create(*, actor, order: Order, text: str, now=None, request=None) 
         street_code=street_of(order.region_code), text=text[:500], deadline=now + datetime.timedelta(hours=hours),
         by=actor,
     )
-    audit.record(actor=actor, action="complaint.create", obj=complaint, request=request, order_id=order.pk)
+    audit.record(actor=actor, action=AuditAction.COMPLAINT_CREATE, obj=complaint, request=request, order_id=order.pk)
     return complaint
 
 
@@ -103,7 +104,7 @@ def complaint_answer(*, actor, complaint: Complaint, response: str, request=None
         raise Conflict(_("该投诉已答复"), field="status")
     complaint.status, complaint.response, complaint.answered_at = Complaint.Status.ANSWERED, response[:500], timezone.now()
     complaint.save(update_fields=["status", "response", "answered_at"])
-    audit.record(actor=actor, action="complaint.answer", obj=complaint, request=request)
+    audit.record(actor=actor, action=AuditAction.COMPLAINT_ANSWER, obj=complaint, request=request)
     return complaint
 
 
@@ -174,7 +175,7 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     if month_bounds(statement.month)[1] <= timezone.now():
         statement.ledger_note = _post_to_ledger(actor=actor, statement=statement, request=request)
     statement.save()
-    audit.record(actor=actor, action="statement.generate", obj=statement, request=request,
+    audit.record(actor=actor, action=AuditAction.STATEMENT_GENERATE, obj=statement, request=request,
                  month=month.strftime("%Y-%m"), visits=statement.visit_count, total=str(statement.total),
                  held=held_count, **({} if actor is not None else {"system": "settlement"}))
     return statement
@@ -276,7 +277,7 @@ def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
                 StatementPosting.objects.create(statement=statement, source=source, programme_code=code,
                                                 ledger_programme=funders[key], seq=seq, amount=delta,
                                                 reference=reference)
-                audit.record(actor=actor, action="statement.ledger_post", obj=statement, request=request,
+                audit.record(actor=actor, action=AuditAction.STATEMENT_LEDGER_POST, obj=statement, request=request,
                              source=source, programme=funders[key], amount=str(delta), reference=reference,
                              **({} if actor is not None else {"system": "settlement"}))
     except DomainError as exc:

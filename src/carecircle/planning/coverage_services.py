@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import coverage, siting
@@ -68,7 +69,7 @@ def network_import_pbf(*, actor, path: str | Path, region_code: str, name: str =
     if net.edges == 0:
         raise InvalidInput(_("文件中没有可步行的道路"), field="file")
     row = _save_network(net, name=name or path.name, region_code=region_code, source=f"OpenStreetMap PBF {path.name}")
-    audit.record(actor=actor, action="planning.network_import", obj=row, nodes=net.nodes, edges=net.edges)
+    audit.record(actor=actor, action=AuditAction.PLANNING_NETWORK_IMPORT, obj=row, nodes=net.nodes, edges=net.edges)
     return row
 
 
@@ -77,7 +78,7 @@ def network_store(*, actor, network: Network, region_code: str, name: str, sourc
     """Store a network built in code (the synthetic city's streets)."""
     _check_region(actor, region_code)
     row = _save_network(network, name=name, region_code=region_code, source=source)
-    audit.record(actor=actor, action="planning.network_store", obj=row, nodes=network.nodes, edges=network.edges,
+    audit.record(actor=actor, action=AuditAction.PLANNING_NETWORK_STORE, obj=row, nodes=network.nodes, edges=network.edges,
                  system="planning")
     return row
 
@@ -191,7 +192,7 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
     )
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["seconds"])
-    audit.record(actor=actor, action="planning.coverage_run", obj=run, group=group, kind=kind,
+    audit.record(actor=actor, action=AuditAction.PLANNING_COVERAGE_RUN, obj=run, group=group, kind=kind,
                  population=run.population, covered=run.covered, system="planning")
     return run
 
@@ -290,6 +291,6 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
     row = SitingRun.objects.create(coverage=run, region_code=run.region_code, new_sites=new_sites,
                                    candidates=candidates, result=result,
                                    created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    audit.record(actor=actor, action="planning.siting_run", obj=row, new_sites=new_sites,
+    audit.record(actor=actor, action=AuditAction.PLANNING_SITING_RUN, obj=row, new_sites=new_sites,
                  gain=covered_after - covered_before, system="planning")
     return row

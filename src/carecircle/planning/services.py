@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, regions, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import computations, defaults, selectors
@@ -41,7 +42,7 @@ def indicators_load_defaults(*, actor=None) -> int:
             indicator=by_code[code], region_code=defaults.HANGZHOU, day=day,
             defaults={"value": value, "manual": True, "source": _("杭州方案“2021年数值”栏")},
         )
-    audit.record(actor=actor, action="planning.defaults_load", object_type="planning.indicator",
+    audit.record(actor=actor, action=AuditAction.PLANNING_DEFAULTS_LOAD, object_type="planning.indicator",
                  count=len(by_code), system="planning")
     return len(by_code)
 
@@ -69,7 +70,7 @@ def targets_adopt(*, actor, from_region: str, to_region: str) -> int:
                       "source": (_("参照") + " " + t.source)[:300]},
         )
         n += 1
-    audit.record(actor=actor, action="planning.targets_adopt", object_type="planning.indicatortarget",
+    audit.record(actor=actor, action=AuditAction.PLANNING_TARGETS_ADOPT, object_type="planning.indicatortarget",
                  region_code=to_region, from_region=from_region, count=n, system="planning")
     return n
 
@@ -94,7 +95,7 @@ def target_set(*, actor, indicator_code: str, region_code: str, year: int, op: s
         indicator=indicator, region_code=region_code, year=year,
         defaults={"op": op, "value": value, "text": "", "source": source.strip()[:300]},
     )
-    audit.record(actor=actor, action="planning.target_set", obj=target, region_code=region_code,
+    audit.record(actor=actor, action=AuditAction.PLANNING_TARGET_SET, obj=target, region_code=region_code,
                  indicator=indicator_code, year=year, value=value)
     return target
 
@@ -130,7 +131,7 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
         defaults={"value": value, "manual": True, "source": source.strip()[:300],
                   "entered_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
-    audit.record(actor=actor, action="planning.value_enter", obj=row, region_code=region_code,
+    audit.record(actor=actor, action=AuditAction.PLANNING_VALUE_ENTER, obj=row, region_code=region_code,
                  indicator=indicator_code, day=day.isoformat(), value=value, system="planning")
     return row
 
@@ -171,7 +172,7 @@ def snapshot_take(*, actor=None, day: datetime.date, region_code: str) -> int:
                                        numerator=r.numerator, denominator=r.denominator, manual=False,
                                        source=_("平台计算")))
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    audit.record(actor=actor, action="planning.snapshot", object_type="planning.indicatorvalue",
+    audit.record(actor=actor, action=AuditAction.PLANNING_SNAPSHOT, object_type="planning.indicatorvalue",
                  region_code=region_code, day=day.isoformat(), count=len(rows), system="planning")
     return len(rows)
 
@@ -179,6 +180,6 @@ def snapshot_take(*, actor=None, day: datetime.date, region_code: str) -> int:
 def dashboard_export(*, actor, region_code: str, day: datetime.date, request=None) -> dict:
     """The region's dashboard for the Excel export, the export audited (pages never audit)."""
     board = selectors.dashboard(user=actor, region_code=region_code, day=day)
-    audit.record(actor=actor, action="planning.export", object_type="planning.indicatorvalue",
+    audit.record(actor=actor, action=AuditAction.PLANNING_EXPORT, object_type="planning.indicatorvalue",
                  region_code=region_code, request=request, day=day.isoformat())
     return board

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, exports, limits, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
@@ -288,7 +289,7 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
         ])
         if created or updated:
             audit.record(
-                actor=ctx.actor, action="import.batch", obj=job, region_code=job.region_code,
+                actor=ctx.actor, action=AuditAction.IMPORT_BATCH, obj=job, region_code=job.region_code,
                 created=len(created), updated=updated, rows=[r["row"] for r in rows][:1] + [rows[-1]["row"]],
             )
 

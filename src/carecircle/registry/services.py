@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
 from carecircle.core.models import Region
@@ -90,7 +91,7 @@ def person_create(
     except IntegrityError:  # a concurrent registration of the same number won the race
         existing = Person.objects.filter(id_hash=id_hash).only("id", "name", "region_code").first()
         raise (duplicate_id_conflict(actor, existing) if existing else Conflict(field="id_number")) from None
-    audit.record(actor=actor, action="person.create", obj=person, request=request)
+    audit.record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person, request=request)
     return person
 
 
@@ -135,7 +136,7 @@ def person_update(*, actor, person: Person, request=None, **changes) -> Person:
         PersonStatus.objects.filter(person=person).update(region_code=person.region_code)
         FamilyContact.objects.filter(person=person).update(region_code=person.region_code)
         # Which fields changed is recorded; personal values themselves are never copied into the trail.
-        audit.record(actor=actor, action="person.update", obj=person, request=request, fields=changed)
+        audit.record(actor=actor, action=AuditAction.PERSON_UPDATE, obj=person, request=request, fields=changed)
     return person
 
 
@@ -184,7 +185,7 @@ def status_add(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
-        actor=actor, action="status.add", obj=person, request=request,
+        actor=actor, action=AuditAction.STATUS_ADD, obj=person, request=request,
         kind=kind, valid_from=str(valid_from), valid_to=str(valid_to or ""), source=source,
     )
     return status
@@ -198,7 +199,7 @@ def status_end(*, actor, status: PersonStatus, valid_to: datetime.date, request=
     status.valid_to = valid_to
     status.save(update_fields=["valid_to"])
     audit.record(
-        actor=actor, action="status.end", obj=status.person, request=request,
+        actor=actor, action=AuditAction.STATUS_END, obj=status.person, request=request,
         kind=status.kind, valid_to=str(valid_to),
     )
     return status
@@ -210,7 +211,7 @@ def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
     if len(purpose) < 2:
         raise InvalidInput(_("查看完整信息须填写事由"), field="purpose")
     scope.require(actor, "pii.unmask", person.region_code)
-    audit.record(actor=actor, action="pii.unmask", obj=person, purpose=purpose, request=request)
+    audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=person, purpose=purpose, request=request)
     return {"id_number": person.id_number, "phone": person.phone, "address": person.address,
             "birth_date": person.birth_date, "latitude": person.latitude, "longitude": person.longitude}
 
@@ -248,7 +249,7 @@ def family_contact_add(
         user=user,
     )
     audit.record(
-        actor=actor, action="contact.add", obj=person, request=request,
+        actor=actor, action=AuditAction.CONTACT_ADD, obj=person, request=request,
         relation=contact.relation, linked_account=bool(user),
     )
     return contact
@@ -275,7 +276,7 @@ def import_start(*, actor, uploaded_file, request=None):
             file_name=name, stored_path=str(stored), region_code=codes[0] if len(codes) == 1 else "",
             created_by=actor, total_rows=total,
         )
-        audit.record(actor=actor, action="import.start", obj=job, request=request, file=name)
+        audit.record(actor=actor, action=AuditAction.IMPORT_START, obj=job, request=request, file=name)
         from carecircle.core.tasks import enqueue
 
         enqueue(tasks.import_people, job_id=job.pk)
@@ -305,7 +306,7 @@ def import_retry(*, actor, job_id: int, request=None):
         raise InvalidInput(_("导入文件已不存在，请重新上传"), field="file")
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, owner="", attempts=0, error="",
                                                heartbeat_at=timezone.now(), finished_at=None)
-    audit.record(actor=actor, action="import.retry", obj=job, request=request, file=job.file_name,
+    audit.record(actor=actor, action=AuditAction.IMPORT_RETRY, obj=job, request=request, file=job.file_name,
                  resume_row=job.resume_row)
     enqueue(tasks.import_people, job_id=job.pk)
     return job
@@ -318,6 +319,6 @@ def import_rejections_export(*, actor, job, request=None) -> bytes:
     from carecircle.registry.imports import rejections_csv
 
     body = rejections_csv(job)
-    audit.record(actor=actor, action="import.rejections_download", obj=job, request=request,
+    audit.record(actor=actor, action=AuditAction.IMPORT_REJECTIONS_DOWNLOAD, obj=job, request=request,
                  rows=len(job.rejections or []), file=job.file_name)
     return body

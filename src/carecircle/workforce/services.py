@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
+from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates
 from carecircle.core.models import Region
@@ -54,7 +55,7 @@ def caregiver_create(
         phone_masked=mask_phone(phone), user=user, employed_from=employed_from,
         latitude=latitude, longitude=longitude,
     )
-    audit.record(actor=actor, action="caregiver.create", obj=caregiver, request=request,
+    audit.record(actor=actor, action=AuditAction.CAREGIVER_CREATE, obj=caregiver, request=request,
                  organisation_id=organisation_id)
     return caregiver
 
@@ -66,7 +67,7 @@ def caregiver_leave(*, actor, caregiver: Caregiver, day: datetime.date, request=
         raise InvalidInput(_("离职日期不能早于入职日期"), field="day")
     caregiver.employed_to = day
     caregiver.save(update_fields=["employed_to"])
-    audit.record(actor=actor, action="caregiver.leave", obj=caregiver, request=request, day=day.isoformat())
+    audit.record(actor=actor, action=AuditAction.CAREGIVER_LEAVE, obj=caregiver, request=request, day=day.isoformat())
     return caregiver
 
 
@@ -101,7 +102,7 @@ def certificate_add(
             )
     except IntegrityError as exc:
         raise Conflict(_("该护理员同类证书在此日期已登记"), field="valid_from") from exc
-    audit.record(actor=actor, action="certificate.add", obj=cert, request=request, caregiver_id=caregiver.pk,
+    audit.record(actor=actor, action=AuditAction.CERTIFICATE_ADD, obj=cert, request=request, caregiver_id=caregiver.pk,
                  kind=kind, level=level)
     return cert
 
