@@ -127,3 +127,34 @@ def test_audit_page_shows_the_label_and_the_object_by_name(users, make_person, c
     assert "<code>pii.unmask</code>" not in body
     old = AuditEvent(action="retired.action", object_type="export")  # a row written before its name
     assert old.action_label == "retired.action" and old.object_label == "export"
+
+
+def test_access_by_id_one_404_for_missing_invalid_and_out_of_scope(users, make_person):
+    import pytest
+
+    from carecircle.core.access import access_by_id
+    from carecircle.core.errors import Forbidden, NotFound
+    from carecircle.registry.models import Person
+
+    person = make_person("339901001001")  # region A
+    rows = Person.objects.all()
+    assert access_by_id(rows, person.pk, user=users["street"], perm="registry.view") == person
+    assert access_by_id(rows, str(person.pk), user=users["street"], perm="registry.view") == person
+    for user, object_id in [(users["street"], person.pk + 10_000), (users["street"], "abc"),
+                            (users["street"], None), (users["street_b"], person.pk), (None, person.pk)]:
+        with pytest.raises(NotFound):
+            access_by_id(rows, object_id, user=user, perm="registry.view")
+    with pytest.raises(Forbidden):  # visible in one's own region, but not this permission
+        access_by_id(rows, person.pk, user=users["street"], perm="user.manage")
+    seen = []
+    assert access_by_id(rows, person.pk, user=users["street"], perm="p", check=lambda u, p, row: seen.append(row)) == person
+    assert seen == [person]
+
+
+def test_no_fetch_then_check_by_hand():
+    """`X.filter(pk=…).first()`, `if … is None: raise NotFound()`, then `scope.require` is
+    `core.access.access_by_id`."""
+    hand = re.compile(r"\.filter\(pk=[^)]*\)[^\n]*\.first\(\)\n\s+if \w+ is None:\n\s+raise NotFound\(\)\n"
+                      r"\s+(scope\.require|[\w.]*require_facility)\(")
+    found = [str(p.relative_to(SRC)) for p, text in _sources() if hand.search(text)]
+    assert found == []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from carecircle.alarms.models import OPEN_STATES, Device, Incident, IncidentState, Outcome, Source
 from carecircle.alarms.policy import capability_level, person_factors, policy_for
 from carecircle.core import scope
-from carecircle.core.errors import NotFound
+from carecircle.core.access import access_by_id
 from carecircle.core.selectors import region_label
 from carecircle.registry import selectors as registry_selectors
 
@@ -31,10 +31,9 @@ def queue(*, user, limit: int = 200) -> list[Incident]:
 
 
 def incident_get(*, user, incident_id: int, perm: str = "alarms.view") -> Incident:
-    incident = Incident.objects.select_related("person", "operator", "device").filter(pk=incident_id).first()
-    if incident is None:
-        raise NotFound()
-    scope.require(user, perm, incident.region_code)
+    incident = access_by_id(
+        Incident.objects.select_related("person", "operator", "device"), incident_id, user=user, perm=perm,
+    )
     return incident
 
 

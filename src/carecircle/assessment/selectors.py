@@ -14,7 +14,8 @@ from carecircle.assessment.capability import level_name
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck, ReferralStatus
 from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
-from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.access import access_by_id
+from carecircle.core.errors import InvalidInput
 
 if TYPE_CHECKING:
     from carecircle.registry.models import Person
@@ -94,10 +95,9 @@ def assessment_list(*, user, region_code: str = "", level: int | None = None, cu
 
 
 def assessment_get(*, user, assessment_id: int) -> CapabilityAssessment:
-    a = CapabilityAssessment.objects.select_related("person").filter(pk=assessment_id).first()
-    if a is None:
-        raise NotFound()
-    scope.require(user, "assessment.view", a.region_code)
+    a = access_by_id(
+        CapabilityAssessment.objects.select_related("person"), assessment_id, user=user, perm="assessment.view",
+    )
     return a
 
 
@@ -110,10 +110,7 @@ def person_checks(person) -> QuerySet[ChildCheck]:
 
 
 def check_get(*, user, check_id: int, perm: str = "assessment.view") -> ChildCheck:
-    c = ChildCheck.objects.select_related("person").filter(pk=check_id).first()
-    if c is None:
-        raise NotFound()
-    scope.require(user, perm, c.region_code)
+    c = access_by_id(ChildCheck.objects.select_related("person"), check_id, user=user, perm=perm)
     return c
 
 

@@ -22,6 +22,7 @@ from carecircle.benefits.models import (
 )
 from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core import regions, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
 from carecircle.registry.models import Person
 
@@ -118,10 +119,9 @@ def batch_list(*, user, state: str = "") -> QuerySet[Batch]:
 
 
 def batch_get(*, user, batch_id: int) -> Batch:
-    batch = Batch.objects.select_related("programme__fund", "prepared_by", "approved_by").filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound()
-    scope.require(user, "benefits.view", batch.region_code)
+    batch = access_by_id(
+        Batch.objects.select_related("programme__fund", "prepared_by", "approved_by"), batch_id, user=user, perm="benefits.view",
+    )
     return batch
 
 

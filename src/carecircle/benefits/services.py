@@ -35,6 +35,7 @@ from carecircle.benefits.models import (
     TierMode,
 )
 from carecircle.core import audit, regions, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.vault import mask_phone
@@ -363,10 +364,9 @@ def appeal_file(*, actor, person, programme: Programme, month: str, reason: str,
 def appeal_decide(*, actor, appeal_id: int, grant: bool, reason: str, amount=None,
                   grant_from: datetime.date | None = None, grant_to: datetime.date | None = None,
                   request=None) -> Appeal:
-    appeal = Appeal.objects.select_for_update().select_related("programme").filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound()
-    scope.require(actor, "benefits.decide", appeal.route_region)
+    appeal = access_by_id(
+        Appeal.objects.select_for_update().select_related("programme"), appeal_id, user=actor, perm="benefits.decide", region_field="route_region",
+    )
     if appeal.state != Appeal.State.OPEN:
         raise Conflict(_("该申诉已处理"))
     if appeal.filed_by_id == actor.pk:

@@ -14,6 +14,7 @@ from carecircle.carevisits.models import CareVisit, PlanStatus, VisitGroup, Visi
 from carecircle.carevisits.plans import _years_before as years_before
 from carecircle.carevisits.plans import month_bounds
 from carecircle.core import regions, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.registry.models import Person, PersonStatus
@@ -89,18 +90,12 @@ def follow_ups(*, user) -> QuerySet[CareVisit]:
 
 
 def plan_get(*, user, plan_id: int, perm: str = "carevisits.view") -> VisitPlan:
-    plan = VisitPlan.objects.select_related("person", "assignee").filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound()
-    scope.require(user, perm, plan.region_code)
+    plan = access_by_id(VisitPlan.objects.select_related("person", "assignee"), plan_id, user=user, perm=perm)
     return plan
 
 
 def visit_get(*, user, visit_id: int, perm: str = "carevisits.view") -> CareVisit:
-    visit = CareVisit.objects.select_related("person").filter(pk=visit_id).first()
-    if visit is None:
-        raise NotFound()
-    scope.require(user, perm, visit.region_code)
+    visit = access_by_id(CareVisit.objects.select_related("person"), visit_id, user=user, perm=perm)
     return visit
 
 

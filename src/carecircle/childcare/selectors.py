@@ -11,7 +11,7 @@ from django.utils import timezone
 from carecircle.childcare import standards
 from carecircle.childcare.models import ChildClass, Enrolment, Voucher
 from carecircle.core import regions
-from carecircle.core.errors import NotFound
+from carecircle.core.access import access_by_id
 from carecircle.core.roles import permissions_of
 from carecircle.core.vault import shown_age_months
 from carecircle.facilities.selectors import facility_grants, in_facility_scope, require_facility
@@ -37,10 +37,9 @@ def classes_for(*, user, facility=None) -> QuerySet:
 
 
 def class_get(*, user, class_id: int, perm: str = "childcare.view") -> ChildClass:
-    cls = ChildClass.objects.select_related("facility").filter(pk=class_id).first()
-    if cls is None:
-        raise NotFound()
-    require_facility(user, perm, cls.facility)
+    cls = access_by_id(
+        ChildClass.objects.select_related("facility"), class_id, user=user, perm=perm, check=lambda u, p, row: require_facility(u, p, row.facility),
+    )
     return cls
 
 

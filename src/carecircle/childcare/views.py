@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from carecircle.childcare import selectors, services
 from carecircle.childcare.models import Band, Enrolment
 from carecircle.core import limits, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.facilities import selectors as facility_selectors
 from carecircle.registry import selectors as registry_selectors
@@ -129,11 +130,9 @@ def attendance(request, class_id: int):
 
 
 def _enrolment(request, enrolment_id):
-    e = Enrolment.objects.select_related("facility", "child_class").filter(pk=enrolment_id).first()
-    if e is None:
-        raise NotFound()
-    facility_selectors.require_facility(request.user, "childcare.manage", e.facility)
-    return e
+    return access_by_id(Enrolment.objects.select_related("facility", "child_class"), enrolment_id, user=request.user,
+                        perm="childcare.manage",
+                        check=lambda u, p, row: facility_selectors.require_facility(u, p, row.facility))
 
 
 @login_required

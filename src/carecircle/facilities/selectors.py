@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import plugins, regions, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.organisations import (
     OPERATOR_KINDS,
@@ -179,10 +180,9 @@ def facility_locked(facility_id: int) -> Facility:
 
 
 def facility_get(*, user, facility_id: int, perm: str = "facilities.view") -> Facility:
-    facility = Facility.objects.select_related("operator").filter(pk=facility_id).first()
-    if facility is None:
-        raise NotFound()
-    require_facility(user, perm, facility)
+    facility = access_by_id(
+        Facility.objects.select_related("operator"), facility_id, user=user, perm=perm, check=require_facility,
+    )
     return facility
 
 
@@ -207,10 +207,9 @@ def filing_queue(*, user, state: str = FilingState.PENDING) -> QuerySet:
 
 
 def filing_get(*, user, filing_id: int, perm: str = "facilities.view") -> Filing:
-    filing = Filing.objects.select_related("facility").filter(pk=filing_id).first()
-    if filing is None:
-        raise NotFound()
-    require_facility(user, perm, filing.facility)
+    filing = access_by_id(
+        Filing.objects.select_related("facility"), filing_id, user=user, perm=perm, check=lambda u, p, row: require_facility(u, p, row.facility),
+    )
     return filing
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core import scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
@@ -191,10 +192,9 @@ def offer_next(request, facility_id: int):
 @login_required
 @require_POST
 def offer_respond(request, offer_id: int):
-    offer = Offer.objects.select_related("entry__facility").filter(pk=offer_id).first()
-    if offer is None:
-        raise NotFound()
-    selectors.require_facility(request.user, "facilities.beds", offer.entry.facility)
+    offer = access_by_id(Offer.objects.select_related("entry__facility"), offer_id, user=request.user,
+                         perm="facilities.beds",
+                         check=lambda u, p, row: selectors.require_facility(u, p, row.entry.facility))
     try:
         waiting.offer_respond(actor=request.user, offer=offer, accept=request.POST.get("accept") == "1",
                               reason=request.POST.get("reason", ""), request=request)
@@ -281,10 +281,8 @@ def admit(request, facility_id: int):
 @login_required
 @require_POST
 def discharge(request, stay_id: int):
-    stay = Stay.objects.select_related("facility").filter(pk=stay_id).first()
-    if stay is None:
-        raise NotFound()
-    selectors.require_facility(request.user, "facilities.beds", stay.facility)
+    stay = access_by_id(Stay.objects.select_related("facility"), stay_id, user=request.user, perm="facilities.beds",
+                        check=lambda u, p, row: selectors.require_facility(u, p, row.facility))
     try:
         services.stay_discharge(actor=request.user, stay=stay, day=timezone.localdate(),
                                 reason=request.POST.get("reason", ""), request=request)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import regions, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_path
@@ -236,8 +237,7 @@ def sitings(*, user) -> QuerySet[SitingRun]:
 
 
 def siting_get(*, user, siting_id: int) -> SitingRun:
-    row = SitingRun.objects.filter(pk=siting_id).select_related("coverage").first()
-    if row is None:
-        raise NotFound()
-    scope.require(user, "planning.view", row.region_code)
+    row = access_by_id(
+        SitingRun.objects.select_related("coverage"), siting_id, user=user, perm="planning.view",
+    )
     return row

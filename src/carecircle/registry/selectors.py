@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.core import scope
+from carecircle.core.access import access_by_id
 from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
@@ -99,10 +100,7 @@ def _region_prefix(code: str) -> str:
 
 
 def person_get(*, user, person_id: int, perm: str = "registry.view") -> Person:
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise NotFound()
-    scope.require(user, perm, person.region_code)
+    person = access_by_id(Person.objects.all(), person_id, user=user, perm=perm)
     return person
 
 
