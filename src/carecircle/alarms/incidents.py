@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.alarms.models import Device, Incident, TimelineEntry, TimelineKind
 from carecircle.alarms.policy import policy_for, priority_of
+from carecircle.core.types import signed_in
 from carecircle.registry.models import Person
 
 
@@ -25,7 +26,7 @@ def timeline_entry(incident: Incident, kind: str, text: str, *, now=None, actor=
     """A timeline row, not yet saved."""
     return TimelineEntry(
         incident=incident, region_code=incident.region_code, at=_now(now), kind=kind, text=str(text)[:500],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if signed_in(actor) else None,
         actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else _("系统"),
         detail=detail,
     )

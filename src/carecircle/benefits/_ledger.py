@@ -20,6 +20,7 @@ from carecircle.benefits.models import (
 from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.types import signed_in
 
 
 def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tuple], batch=None) -> LedgerEntry | None:
@@ -34,7 +35,7 @@ def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tupl
         return None
     entry = LedgerEntry.objects.create(
         key=key, kind=kind, fund=fund, batch=batch, memo=memo[:200],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if signed_in(actor) else None,
     )
     LedgerLine.objects.bulk_create([
         LedgerLine(entry=entry, fund=fund, account=acc, amount=amt.quantize(CENT), programme=prog,

@@ -38,6 +38,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.types import signed_in
 from carecircle.core.vault import mask_phone
 
 # ---------------------------------------------------------------- programmes
@@ -183,7 +184,7 @@ def _run_one(*, actor, programme: Programme, month: str, region_code: str, lookb
     batch_region = region_code or programme.region_code
     batch = Batch.objects.create(
         programme=programme, month=month, region_code=batch_region,
-        prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
+        prepared_by=actor if signed_in(actor) else None,
     )
     written = 0
     for day, persons in payroll.periods_for(programme, month, lookback):

@@ -18,6 +18,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_money
+from carecircle.core.types import signed_in
 from carecircle.facilities.selectors import facility_locked, require_facility, require_filed_childcare
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
 from carecircle.registry.selectors import birth_date_bounds
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # annotations only: the rows facilities.selectors returns
 
 
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return actor if signed_in(actor) else None
 
 
 def _money(value, field) -> Decimal:

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.roles import Role
+from carecircle.core.types import signed_in
 
 
 class OrganisationKind(models.TextChoices):
@@ -54,7 +55,7 @@ def _kinds(kinds) -> list[str]:
 
 def organisation_grants(user, kinds: str | Iterable[str], role: str | None = None) -> list[OrganisationGrant]:
     """The user's grants that act for an organisation of one of `kinds` (optionally in one role)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return []
     qs = user.grants.filter(organisation_kind__in=_kinds(kinds), organisation_id__isnull=False)
     if role is not None:

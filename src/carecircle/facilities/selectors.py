@@ -21,6 +21,7 @@ from carecircle.core.organisations import (
     OrganisationKind,
     organisation_grants,
 )
+from carecircle.core.types import signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
     Evaluation,
@@ -88,7 +89,7 @@ def facility_grants(user) -> list[tuple[str, str, int | None, bool]]:
     """(role, region code, operator id, childcare only) of each grant through which `user` reaches
     facilities: staff grants region-wide (operator None); organisation roles only through a grant of a
     facility operator (all its facilities) or a childcare operator (only its childcare facilities)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return []
     found: list[tuple[str, str, int | None, bool]] = [
         (role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]

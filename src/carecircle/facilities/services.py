@@ -12,6 +12,7 @@ from carecircle.core import audit, limits, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import Region
+from carecircle.core.types import signed_in
 from carecircle.facilities import standards
 from carecircle.facilities.models import (
     BED_KINDS,
@@ -313,7 +314,7 @@ def _jsonable(values: dict) -> dict:
 
 
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return actor if signed_in(actor) else None
 
 
 # ------------------------------------------------------------------ grading

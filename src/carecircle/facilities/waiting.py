@@ -16,6 +16,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.organisations import ORGANISATION_ROLES
 from carecircle.core.roles import permissions_of
+from carecircle.core.types import signed_in
 from carecircle.facilities.models import (
     PUBLIC_KINDS,
     BedKind,
@@ -178,7 +179,7 @@ def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.
             entry = WaitingEntry.objects.create(
                 facility=facility, person=person, region_code=facility.region_code,
                 person_region_code=person.region_code, applied_at=applied_at or timezone.now(), bed_kind=bed_kind,
-                note=note[:200], created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                note=note[:200], created_by=actor if signed_in(actor) else None,
             )
     except IntegrityError:
         raise Conflict(_("此人已在该机构轮候名单中"), field="person") from None
@@ -223,7 +224,7 @@ def offer_next(*, actor, facility: Facility, day: datetime.date | None = None, r
             reason += "。" + _("第 %(r)s 位所需类型床位暂无空余，依次通知") % {"r": "、".join(map(str, skipped))}
         offer = Offer.objects.create(entry=place.entry, region_code=facility.region_code, bed=bed, rank=place.rank,
                                      reason=reason, offered_at=timezone.now(),
-                                     offered_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                     offered_by=actor if signed_in(actor) else None)
         WaitingEntry.objects.filter(pk=place.entry.pk).update(state=WaitingState.OFFERED)
         audit.record(actor=actor, action=AuditAction.WAITING_OFFER, obj=facility, request=request, entry=place.entry.pk,
                      bed=bed.code, rank=place.rank)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from carecircle.core import scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.types import signed_in
 from carecircle.homecare.models import (
     Complaint,
     CostShareRule,
@@ -108,7 +109,7 @@ def policy_for(region_code: str) -> ServicePolicy:
 
 def visible_orders(user, perm: str = "homecare.view") -> QuerySet[Order]:
     """Orders the user may see: region scope, own organisation, own visits, own family."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return Order.objects.none()
     q = Q(pk__in=scope.in_scope(Order.objects.all(), user, perm).values("pk"))
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
@@ -283,7 +284,7 @@ def action_open(order: Order, action: OrderAction) -> bool:
 
 def is_recipient_side(user, order: Order) -> bool:
     """The person themself or a family member linked to them."""
-    return bool(getattr(user, "is_authenticated", False)) and (
+    return signed_in(user) and (
         order.person.user_id == user.pk or is_family_of(user, order.person))
 
 

@@ -19,6 +19,7 @@ from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.types import signed_in
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     MONEY,
@@ -198,7 +199,7 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
 
 def channel_for(actor, person: Person) -> str:
     """How `actor` may order for `person`: themself, as linked family, or as staff of the region."""
-    if getattr(actor, "is_authenticated", False):
+    if signed_in(actor):
         if person.user_id == actor.pk:
             return Channel.SELF
         if FamilyContact.objects.filter(person=person, user=actor).exists():
@@ -258,7 +259,7 @@ def order_create(
                 window_start=window_start, window_end=q["window_end"], address=person.address,
                 address_masked=person.address_masked, latitude=lat, longitude=lng,
                 notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q["price"],
-                placed_by=actor if getattr(actor, "is_authenticated", False) else None, idempotency_key=key,
+                placed_by=actor if signed_in(actor) else None, idempotency_key=key,
             )
     except IntegrityError:
         existing = Order.objects.filter(idempotency_key=key).first()
@@ -332,7 +333,7 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
 
 
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return actor if signed_in(actor) else None
 
 
 def item_get(code_or_id) -> ServiceItem:

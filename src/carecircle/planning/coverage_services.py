@@ -16,6 +16,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
+from carecircle.core.types import signed_in
 from carecircle.planning import coverage, siting
 from carecircle.planning.computations import module_selectors
 from carecircle.planning.models import CoverageArea, CoverageCell, CoverageRun, RoadNetwork, SitingRun
@@ -164,7 +165,7 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
     run = CoverageRun.objects.create(
         network=network, region_code=region_code, kind=kind, group=group, day=day, minutes=minutes,
         speed_m_per_min=speed, facilities=len(f_lat), population=len(lat), covered=int(covered.sum()),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if signed_in(actor) else None,
     )
     # per community, then rolled up to every region between the community and the run's region
     per: dict[str, list[int]] = {}
@@ -290,7 +291,7 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
     }
     row = SitingRun.objects.create(coverage=run, region_code=run.region_code, new_sites=new_sites,
                                    candidates=candidates, result=result,
-                                   created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                                   created_by=actor if signed_in(actor) else None)
     audit.record(actor=actor, action=AuditAction.PLANNING_SITING_RUN, obj=row, new_sites=new_sites,
                  gain=covered_after - covered_before, system="planning")
     return row

@@ -12,6 +12,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
+from carecircle.core.types import signed_in
 from carecircle.planning import computations, defaults, selectors
 from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator, IndicatorTarget, IndicatorValue
@@ -129,7 +130,7 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
     row, _c = IndicatorValue.objects.update_or_create(
         indicator=indicator, region_code=region_code, day=day,
         defaults={"value": value, "manual": True, "source": source.strip()[:300],
-                  "entered_by": actor if getattr(actor, "is_authenticated", False) else None},
+                  "entered_by": actor if signed_in(actor) else None},
     )
     audit.record(actor=actor, action=AuditAction.PLANNING_VALUE_ENTER, obj=row, region_code=region_code,
                  indicator=indicator_code, day=day.isoformat(), value=value, system="planning")

@@ -13,6 +13,7 @@ from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
+from carecircle.core.types import signed_in
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
 from carecircle.registry.checks import (
     check_registrable_age,
@@ -182,7 +183,7 @@ def status_add(
         valid_to=valid_to,
         source=source.strip(),
         note=note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if signed_in(actor) else None,
     )
     audit.record(
         actor=actor, action=AuditAction.STATUS_ADD, obj=person, request=request,

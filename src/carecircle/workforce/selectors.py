@@ -8,6 +8,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from carecircle.core import scope
 from carecircle.core.errors import NotFound
 from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.types import signed_in
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
 
 
@@ -57,14 +58,14 @@ def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
         raise NotFound()
     if caregiver.organisation_id in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
         return caregiver
-    if getattr(user, "is_authenticated", False) and caregiver.user_id == user.pk:
+    if signed_in(user) and caregiver.user_id == user.pk:
         return caregiver
     scope.require(user, "workforce.view", caregiver.region_code)
     return caregiver
 
 
 def caregiver_for_user(user) -> Caregiver | None:
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return None
     return Caregiver.objects.filter(user=user).first()
 
