@@ -103,8 +103,15 @@ def test_beat_schedule_declares_every_periodic_task():
 
 @pytest.mark.redis
 def test_celery_worker_with_redis_runs_tasks_and_periodic_slots(transactional_db, redis_url, settings):
+    import re
+
+    import redis
     from celery.contrib.testing.worker import start_worker
 
+    # A Redis database of this test's own: a worker of another test on the shared one would take
+    # (and refuse) this test's messages.
+    redis_url = re.sub(r"/\d*$", "", redis_url.rstrip("/")) + "/11"
+    redis.Redis.from_url(redis_url).flushdb()
     settings.CELERY_BROKER_URL = redis_url
     app = tasks.celery_app
     app.conf.update(broker_url=redis_url, result_backend=redis_url)
