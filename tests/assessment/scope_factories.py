@@ -5,7 +5,8 @@ def assessment_id(ctx):
     from carecircle.assessment.services import assessment_record
     from tests.assessment.test_capability import FULL
 
-    return assessment_record(actor=ctx.users["admin"], person=ctx.person, assessed_on=datetime.date.today(),
+    # a person of its own: one assessment a day per person, and the walk calls this once per route
+    return assessment_record(actor=ctx.users["admin"], person=ctx.make_person(), assessed_on=datetime.date.today(),
                              answers=FULL).pk
 
 

@@ -145,7 +145,7 @@ def _act(request, order_id: int, action: OrderAction, form_class, service, **for
     order = selectors.order_get(user=request.user, order_id=order_id)
     form = form_class(request.POST, **{k: v(order) for k, v in form_kwargs.items()})
     if not form.submit(partial(service, actor=request.user, order=order, request=request)):
-        if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT):
+        if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT) and order.caregiver is not None:
             return _visits_page(request, order.caregiver, selectors.local_day(order.window_start),
                                 failed={order.pk: form}, status=422)
         return _order_page(request, order, failed=form, status=422)
