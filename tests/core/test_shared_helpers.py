@@ -158,3 +158,36 @@ def test_no_fetch_then_check_by_hand():
                       r"\s+(scope\.require|[\w.]*require_facility)\(")
     found = [str(p.relative_to(SRC)) for p, text in _sources() if hand.search(text)]
     assert found == []
+
+
+def test_signed_in_instead_of_getattr_is_authenticated():
+    hand = re.compile(r"getattr\(\w+(\.\w+)*, \"is_authenticated\"")
+    found = [str(p.relative_to(SRC)) for p, text in _sources() if hand.search(text)]
+    assert found == [], f"use core.types.signed_in: {found}"
+
+
+def test_provider_admin_or_staff_is_one_rule():
+    """'The provider's own admin, or staff of its region' is core.organisations.require_admin_or_staff,
+    not organisations_of(..., "provider_admin") followed by scope.require."""
+    hand = re.compile(r'organisations_of\([^)]*"provider_admin"\):\n(\s+.*\n){0,3}?\s+scope\.require\(')
+    found = [str(p.relative_to(SRC)) for p, text in _sources() if hand.search(text)]
+    assert found == []
+
+
+def test_require_admin_or_staff(users, city):
+    import pytest
+
+    from carecircle.core.errors import NotFound
+    from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
+
+    admin = users["street"]
+    admin.grants.create(role="provider_admin", region_id="339901000000",
+                        organisation_kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=7)
+    from carecircle.core import scope
+
+    scope.forget(admin)
+    check = dict(kind=OrganisationKind.HOMECARE_PROVIDER, perm="homecare.manage", region_code="339902001001")
+    require_admin_or_staff(admin, organisation_id=7, **check)  # its own admin, wherever the provider is
+    with pytest.raises(NotFound):  # another provider in another district: staff rules, and it is outside
+        require_admin_or_staff(admin, organisation_id=8, **check)
+    require_admin_or_staff(users["admin"], organisation_id=8, **check)  # the city's staff

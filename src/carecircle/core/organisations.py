@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core import scope
 from carecircle.core.roles import Role
 from carecircle.core.types import signed_in
 
@@ -67,3 +68,13 @@ def organisation_grants(user, kinds: str | Iterable[str], role: str | None = Non
 def organisations_of(user, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
     """Ids of the organisations of `kinds` that `user` acts for (in `role`, when given)."""
     return {g.organisation_id for g in organisation_grants(user, kinds, role)}
+
+
+def require_admin_or_staff(user, *, kind: str, organisation_id: int | None, perm: str, region_code: str) -> None:
+    """Pass when `user` is an admin (provider_admin) of the organisation (`kind`, `organisation_id`);
+    otherwise `user` must hold `perm` over `region_code`, as `scope.require` decides (staff of the
+    region: 404 outside it, 403 without the permission). The one rule for "the provider's own admin,
+    or an official of its region" (homecare providers, complaints, visit exceptions; caregivers)."""
+    if organisation_id is not None and organisation_id in organisations_of(user, kind, Role.PROVIDER_ADMIN):
+        return
+    scope.require(user, perm, region_code)

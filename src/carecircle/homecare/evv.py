@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.homecare import selectors
 from carecircle.homecare.dispatch import DETOUR, travel_minutes
 from carecircle.homecare.models import ExceptionKind, Order, OrderStatus, Visit, VisitCheck, VisitException
@@ -263,8 +263,8 @@ def exception_review(*, actor, exception: VisitException, accept: bool, reason: 
     """A supervisor (the provider's admin, or street/district staff) accepts or rejects with a reason."""
     exception = VisitException.objects.select_for_update().select_related("visit__order").get(pk=exception.pk)
     order = exception.visit.order
-    if order.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        scope.require(actor, "homecare.review", order.region_code)
+    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=order.provider_id,
+                           perm="homecare.review", region_code=order.region_code)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写审核意见"), field="reason")

@@ -10,8 +10,9 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.core import scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
-from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
 from carecircle.core.types import signed_in
 from carecircle.homecare.models import (
     Complaint,
@@ -226,13 +227,11 @@ def statement_get(*, user, statement_id: int) -> Statement:
 
 
 def provider_get(*, user, provider_id: int) -> Provider:
-    provider = Provider.objects.filter(pk=provider_id).first()
-    if provider is None:
-        raise NotFound()
-    if provider.pk in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        return provider
-    scope.require(user, "homecare.view", provider.region_code)
-    return provider
+    return access_by_id(
+        Provider.objects.all(), provider_id, user=user, perm="homecare.view",
+        check=lambda u, p, row: require_admin_or_staff(u, kind=OrganisationKind.HOMECARE_PROVIDER,
+                                                       organisation_id=row.pk, perm=p, region_code=row.region_code),
+    )
 
 
 def providers_visible(*, user) -> QuerySet[Provider]:

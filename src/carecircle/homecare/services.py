@@ -18,7 +18,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
-from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.core.types import signed_in
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
@@ -85,9 +85,8 @@ def provider_create(*, actor, name: str, licence_no: str, region_code: str, area
 
 def require_provider_admin(actor, provider: Provider) -> None:
     """The provider's own admin, or an official managing its region."""
-    if provider.pk in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        return
-    scope.require(actor, "homecare.manage", provider.region_code)
+    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=provider.pk,
+                           perm="homecare.manage", region_code=provider.region_code)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, DomainError, Forbidden, InvalidInput
-from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     Complaint,
@@ -93,10 +93,8 @@ def complaint_create(*, actor, order: Order, text: str, now=None, request=None) 
 @transaction.atomic
 def complaint_answer(*, actor, complaint: Complaint, response: str, request=None) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.provider_id not in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        from carecircle.core import scope
-
-        scope.require(actor, "homecare.review", complaint.region_code)
+    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=complaint.provider_id,
+                           perm="homecare.review", region_code=complaint.region_code)
     response = (response or "").strip()
     if not response:
         raise InvalidInput(_("请填写答复内容"), field="response")

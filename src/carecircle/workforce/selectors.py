@@ -6,9 +6,9 @@ import datetime
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from carecircle.core import scope
-from carecircle.core.errors import NotFound
-from carecircle.core.organisations import OrganisationKind, organisations_of
-from carecircle.core.types import signed_in
+from carecircle.core.access import access_by_id
+from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
+from carecircle.core.types import Actor, signed_in
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
 
 
@@ -53,15 +53,13 @@ def caregiver_search(*, user, text: str = "", organisation_id: int | None = None
 
 
 def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
-    caregiver = Caregiver.objects.filter(pk=caregiver_id).first()
-    if caregiver is None:
-        raise NotFound()
-    if caregiver.organisation_id in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        return caregiver
-    if signed_in(user) and caregiver.user_id == user.pk:
-        return caregiver
-    scope.require(user, "workforce.view", caregiver.region_code)
-    return caregiver
+    def check(user: Actor, perm: str, caregiver: Caregiver) -> None:
+        if signed_in(user) and caregiver.user_id == user.pk:
+            return  # the caregiver themself
+        require_admin_or_staff(user, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=caregiver.organisation_id,
+                               perm=perm, region_code=caregiver.region_code)
+
+    return access_by_id(Caregiver.objects.all(), caregiver_id, user=user, perm="workforce.view", check=check)
 
 
 def caregiver_for_user(user) -> Caregiver | None:

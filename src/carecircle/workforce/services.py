@@ -6,20 +6,19 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates
 from carecircle.core.models import Region
-from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.core.vault import mask_phone
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, CertificateLevel
 
 
 def _require_manage(actor, organisation_id: int, region_code: str) -> None:
-    if organisation_id in organisations_of(actor, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"):
-        return
-    scope.require(actor, "workforce.manage", region_code)
+    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=organisation_id,
+                           perm="workforce.manage", region_code=region_code)
 
 
 @transaction.atomic
