@@ -118,7 +118,7 @@ def brute_force_min_travel(p: engine.Problem) -> float:
                 ok = False
                 break
             total += travel[0, 0]
-            state.take(int(o), combo[o], travel[0, 0])
+            state.take(int(o), combo[o])
         if ok:
             best = min(best, total)
     return best

@@ -299,7 +299,7 @@ def incident_advance(*, actor, incident_id: int, state: str, now=None, request=N
     incident = _locked(incident_id, actor)
     if state not in (IncidentState.IN_PROGRESS, IncidentState.ON_SITE):
         raise InvalidInput(_("不能直接设为此状态"), field="state")
-    _require_claimed(incident, actor)
+    _require_claimed(incident)
     if STATE_ORDER.index(state) <= STATE_ORDER.index(incident.state):
         raise Conflict(_("警情已处于%(s)s") % {"s": incident.get_state_display()}, field="state")
     _set_state(incident, state, now, actor=actor)
@@ -312,7 +312,7 @@ def incident_advance(*, actor, incident_id: int, state: str, now=None, request=N
     return incident
 
 
-def _require_claimed(incident: Incident, actor) -> None:
+def _require_claimed(incident: Incident) -> None:
     if incident.state == IncidentState.NEW:
         raise Conflict(_("请先接警"), field="state")
     if incident.state == IncidentState.RESOLVED:
@@ -362,7 +362,7 @@ def incident_call(
         raise InvalidInput(_("请选择呼叫对象"), field="target")
     if outcome not in CallOutcome.values:
         raise InvalidInput(_("请选择通话结果"), field="outcome")
-    _require_claimed(incident, actor)
+    _require_claimed(incident)
     if incident.state == IncidentState.ACKNOWLEDGED:
         _set_state(incident, IncidentState.IN_PROGRESS, now, actor=actor)
         incident.save()
@@ -418,7 +418,7 @@ def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, requ
     """Send a responder: the candidate with `key`, or the first one not yet asked."""
     now = _now(now)
     incident = _locked(incident_id, actor)
-    _require_claimed(incident, actor)
+    _require_claimed(incident)
     tried = _tried_keys(incident)
     candidates = [c for c in responder_candidates(incident) if c["key"] not in tried]
     if key:

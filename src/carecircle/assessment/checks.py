@@ -36,7 +36,7 @@ def _sides(data: dict, what: str) -> dict:
     return out
 
 
-def hearing(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):
+def hearing(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):  # noqa: ARG001 — every screening takes the same keywords
     kept = _sides(data, _("听力"))
     failed = [s for s in ("left", "right") if kept[s] == "refer"]
     if failed:
@@ -45,7 +45,7 @@ def hearing(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=
     return kept, _("双耳通过"), ""
 
 
-def vision(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):
+def vision(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):  # noqa: ARG001 — every screening takes the same keywords
     kept = _sides(data, _("视力"))
     failed = [s for s in ("left", "right") if kept[s] == "refer"]
     if failed:
@@ -93,7 +93,7 @@ def growth(data: dict, *, age_months: int, birth: datetime.date, sex: str, day: 
     return kept, _("生长正常；") + summary, ""
 
 
-def mchat_check(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):
+def mchat_check(data: dict, *, age_months: int, birth: datetime.date, sex: str, day=None):  # noqa: ARG001 — every screening takes the same keywords
     res = mchat.score(age_months=age_months, answers=data.get("answers"))
     kept = {"answers": list(data["answers"]), "score": res.score, "risk": res.risk,
             "failed_items": list(res.failed_items)}

@@ -48,7 +48,7 @@ def generate(city: City) -> None:
     _payee_accounts(rng, district.code)
     pending = services.payroll_run(actor=district_user, month=this_month, region_code=district.code) if district_user else []
     pending += services.payroll_run(actor=None, month=this_month)
-    appeals = _appeals(city, rng, community_user, district_user, last_month) if community_user and district_user else 0
+    appeals = _appeals(city, community_user, district_user, last_month) if community_user and district_user else 0
     paid = (Batch.objects.filter(state=Batch.State.PAID).aggregate(s=Sum("total_payable"))["s"] or Decimal("0")).quantize(Decimal("0.01"))
     city.facts["benefit_batches"] = Batch.objects.count()
     city.say(f"  津贴：{Programme.objects.count()} 个项目；{last_month} 发放 {len(last)} 批（已发放 {paid} 元），"
@@ -71,7 +71,7 @@ def _payee_accounts(rng, district_code: str) -> None:
     PayeeAccount.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
 
 
-def _appeals(city: City, rng, community_user, district_user, last_month: str) -> int:
+def _appeals(city: City, community_user, district_user, last_month: str) -> int:
     community = city.communities[0].code
     day = engine.month_start(last_month)
     people = list(Person.objects.filter(region_code=community).order_by("id")[:400])

@@ -23,7 +23,7 @@ def _plain(message) -> list | str:
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    def audit_detail(self, obj) -> dict:
+    def audit_detail(self, obj) -> dict:  # noqa: ARG002 — the hook's signature; subclasses read obj
         """More detail for a model's audit rows (a subclass may add some)."""
         return {}
 

@@ -28,7 +28,7 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def authenticate(self, request, key):
+    def authenticate(self, request, key):  # noqa: ARG002 — ninja's APIKeyCookie signature
         from carecircle.core import signin
 
         # Only a session the sign-in service made, all the way in (password and second factor).
@@ -67,12 +67,12 @@ def validation_error(request, exc: NinjaValidationError):
 
 
 @api.exception_handler(AuthenticationError)
-def auth_error(request, exc):
+def auth_error(request, exc):  # noqa: ARG001 — ninja's exception-handler signature
     return api.create_response(request, {"code": "unauthenticated", "message": _("请先登录或提供有效令牌")}, status=401)
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request, exc):  # noqa: ARG001 — ninja's exception-handler signature
     return api.create_response(request, {"code": "not_found", "message": _("未找到，或不在您的管辖范围内")}, status=404)
 
 

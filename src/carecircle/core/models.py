@@ -156,7 +156,7 @@ class AuditEvent(models.Model):
             raise ValidationError(_("审计记录不可修改"))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, **kwargs):  # noqa: ARG002 — Model.delete's signature; always refused
         raise ValidationError(_("审计记录不可删除"))
 
     @property

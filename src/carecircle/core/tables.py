@@ -80,7 +80,7 @@ def _too_many_rows(count) -> FileRejected:
                         % {"n": count, "m": limits.upload_max_rows()})
 
 
-def open_table(path: Path, file_name: str = "") -> tuple[list[str], Iterator[tuple[int, list]], int]:
+def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], int]:
     """(headers, rows as (row number, values), row count estimate); raises FileRejected.
 
     Bounded by the upload limits (core/limits.py): the file's size, the number of data rows (counted

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 class ComplexityValidator:
     """等保 2.0: passwords mix at least three of upper case, lower case, digits and symbols."""
 
-    def validate(self, password, user=None):
+    def validate(self, password, user=None):  # noqa: ARG002 — Django's password-validator interface
         classes = [
             any(c.islower() for c in password),
             any(c.isupper() for c in password),

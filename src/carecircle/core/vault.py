@@ -178,7 +178,7 @@ def shown_age(birth, day) -> int:
 class EncryptedTextField(models.TextField):
     """A text column holding vault ciphertext; the model attribute holds the plaintext."""
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value, expression, connection):  # noqa: ARG002 — Django's field API
         return decrypt(value) if value else ""
 
     def get_prep_value(self, value):

@@ -44,7 +44,7 @@ def _after_password(request, result, via: str):
     return HttpResponseRedirect(_safe_next(request))
 
 
-def login_view(request, extra_context=None):
+def login_view(request, extra_context=None):  # noqa: ARG001 — admin.site.login passes extra_context
     """The login page, and the Django admin's login (core/admin.py): one form, one sign-in path."""
     via = "admin" if request.path.startswith(reverse("admin:index")) else "page"
     error = None

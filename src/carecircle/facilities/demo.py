@@ -88,7 +88,7 @@ def generate(city: City) -> None:
     filed = [f for f in facilities if f.status == FilingStatus.FILED]
     _grades(city, rng, filed, admin)
     residents = _beds_and_stays(city, rng, filed)
-    entries = _waiting(city, rng, filed, residents, admin)
+    entries = _waiting(city, rng, filed, admin)
     _account(city, operators)
     counts: dict[str, int] = {}
     for f in facilities:
@@ -289,7 +289,7 @@ def _beds_and_stays(city, rng, filed) -> int:
     return len(stays)
 
 
-def _waiting(city, rng, filed, residents, admin) -> int:
+def _waiting(city, rng, filed, admin) -> int:
     public = [f for f in filed if f.kind in PUBLIC_KINDS]
     pool = city.facts.get("facility_elder_pool", [])[city.facts.get("facility_pool_used", 0):]
     tekun = set(PersonStatus.objects.filter(kind=StatusKind.TEKUN, valid_to__isnull=True).values_list("person_id", flat=True)[:5000])

@@ -90,9 +90,9 @@ def _generate(city: City) -> None:
         made[day] = created
         for provider in providers:
             services_dispatch.dispatch_day(actor=None, day=day, provider=provider)
-    _serve(city, rng, made[yesterday], until=now, rate=True)
-    _serve(city, rng, made[today], until=now, rate=False)
-    _family_order(city, rng, providers, items)
+    _serve(rng, made[yesterday], until=now, rate=True)
+    _serve(rng, made[today], until=now, rate=False)
+    _family_order(city, providers, items)
     _plans(city, rng, providers, items, elders, admin)
     for provider in providers:
         settlement.statement_generate(actor=None, provider=provider, month=yesterday)
@@ -159,7 +159,7 @@ def _rules(city) -> None:
     FundingRule.objects.create(programme_code="CARE_SUBSIDY", source="voucher")
 
 
-def _serve(city, rng, orders, *, until, rate: bool) -> None:
+def _serve(rng, orders, *, until, rate: bool) -> None:
     """Accept the offered orders; visits that began before `until` are checked in (and out when
     over), mostly cleanly, a few far or short; yesterday's are rated."""
     for order in orders:
@@ -203,7 +203,7 @@ def _rate(order, rng) -> None:
         settlement.complaint_create(actor=person.user, order=order, text=f"{comment}，希望改进")
 
 
-def _family_order(city, rng, providers, items) -> None:
+def _family_order(city, providers, items) -> None:
     """The demo 子女 account has booked 助浴 for their mother tomorrow."""
     family = User.objects.filter(username="family").first()
     elder_id = city.facts.get("family_elder_id")

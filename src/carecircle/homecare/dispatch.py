@@ -126,7 +126,7 @@ class _State:
                 ok[i] &= ~np.isin(cols, list(banned))
         return travel, ok
 
-    def take(self, order: int, cg: int, travel: float) -> None:
+    def take(self, order: int, cg: int) -> None:
         p = self.p
         self.free_at[cg] = p.order_end[order]
         self.lat[cg], self.lng[cg] = p.order_lat[order], p.order_lng[order]
@@ -168,7 +168,7 @@ def assign(p: Problem) -> Result:
                     o, cg = int(r[a]), int(cols_u[b])
                     result.caregiver[o] = cg
                     result.travel[o] = travel[a, b]
-                    state.take(o, cg, travel[a, b])
+                    state.take(o, cg)
     return result
 
 
@@ -190,5 +190,5 @@ def nearest_first(p: Problem) -> Result:
         k = int(np.argmin(np.where(ok, travel, np.inf)))
         result.caregiver[o] = int(cols[k])
         result.travel[o] = travel[k]
-        state.take(int(o), int(cols[k]), travel[k])
+        state.take(int(o), int(cols[k]))
     return result

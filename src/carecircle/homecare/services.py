@@ -207,7 +207,7 @@ def channel_for(actor, person: Person) -> str:
     return Channel.COMMUNITY
 
 
-def _check_window(item: ServiceItem, window_start, now) -> None:
+def _check_window(window_start, now) -> None:
     if window_start is None or timezone.is_naive(window_start):
         raise InvalidInput(_("请填写服务开始时间"), field="window_start")
     if window_start < now:
@@ -243,7 +243,7 @@ def order_create(
     now = now or timezone.now()
     if not item.active:
         raise InvalidInput(_("该服务项目已下架"), field="item")
-    _check_window(item, window_start, now)
+    _check_window(window_start, now)
     if not provider.active or not selectors.serves(provider, person.region_code):
         raise InvalidInput(_("该机构不在此社区提供服务"), field="provider")
     q = quote(person=person, item=item, provider=provider, window_start=window_start)
@@ -313,7 +313,7 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
     if now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours):
         raise Conflict(_("距服务开始不足%(h)d小时，不能改期，请联系服务机构") % {"h": order.item.cancel_notice_hours},
                        field="window_start")
-    _check_window(order.item, window_start, now)
+    _check_window(window_start, now)
     q = quote(person=order.person, item=order.item, provider=order.provider, window_start=window_start,
               exclude_order=order)
     old = order.window_start

@@ -140,7 +140,7 @@ def _units_with(level: int):
 
 
 def _regions_at(level: int):
-    def get(prefixes, day, _arg):
+    def get(prefixes, day, _arg):  # noqa: ARG001 — every indicator getter takes (prefixes, day, arg)
         from carecircle.core.models import Region
 
         codes = list(

@@ -324,7 +324,7 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
     resume_row, processed = job.resume_row, job.processed_rows if job.resume_row else 0
     finished = False
     try:
-        headers, rows, total = open_table(path, job.file_name)
+        headers, rows, total = open_table(path)
         fields = check_headers(headers)
         job.total_rows = total
         job.save(update_fields=["total_rows"])
