@@ -61,8 +61,9 @@ def organisation_grants(user, kinds: str | Iterable[str], role: str | None = Non
     qs = user.grants.filter(organisation_kind__in=_kinds(kinds), organisation_id__isnull=False)
     if role is not None:
         qs = qs.filter(role=role)
-    return [OrganisationGrant(*row) for row in
-            qs.order_by("pk").values_list("role", "region_id", "organisation_kind", "organisation_id")]
+    rows = qs.order_by("pk").values_list("role", "region_id", "organisation_kind", "organisation_id")
+    return [OrganisationGrant(role, region, kind, org) for role, region, kind, org in rows
+            if org is not None]  # never None (filtered above); says so to the type checker
 
 
 def organisations_of(user, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
