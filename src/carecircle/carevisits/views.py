@@ -86,7 +86,7 @@ def _visit_page(request, plan, *, form=None, status: int = 200):
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
         "conditions": Condition.choices, "needs": Need.choices,
-        "chosen_needs": post.getlist("needs") if form is not None else [],
+        "chosen_needs": form.data.getlist("needs") if form is not None else [],
         "history": plan.person.care_visits.all()[:10], "alarms": services.alarms_available(),
     }, status=status)
 
