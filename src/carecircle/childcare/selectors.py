@@ -46,9 +46,14 @@ def class_get(*, user, class_id: int, perm: str = "childcare.view") -> ChildClas
 def roster(child_class: ChildClass, day: datetime.date | None = None) -> list[dict]:
     """The class on `day`: each child with age in months, own band and whether they have outgrown the class."""
     day = day or timezone.localdate()
+    enrolments = Enrolment.objects.filter(_open(day), child_class=child_class).select_related("child")
+    return _roster_of(child_class, enrolments.order_by("child__birth_date"), day)
+
+
+def _roster_of(child_class: ChildClass, enrolments, day: datetime.date) -> list[dict]:
     rule = standards.BANDS[child_class.band]
     out = []
-    for e in Enrolment.objects.filter(_open(day), child_class=child_class).select_related("child").order_by("child__birth_date"):
+    for e in enrolments:
         months = standards.months_old(e.child.birth_date, day)
         out.append({"enrolment": e, "child": e.child, "months": months, "band": standards.own_band(months),
                     "outgrown": months >= rule.months_to,
@@ -71,7 +76,22 @@ def outgrowing(*, user, day: datetime.date | None = None, within_days: int = 0) 
 
 
 def class_figures(child_class: ChildClass, day: datetime.date | None = None) -> dict:
-    rows = roster(child_class, day)
+    return _figures(child_class, roster(child_class, day))
+
+
+def classes_with_figures(classes, day: datetime.date | None = None) -> list[dict]:
+    """[{"c": class, "fig": class_figures(class)}] for a page of classes, with one query for all their
+    children (the class list; tests/test_query_counts.py)."""
+    day = day or timezone.localdate()
+    classes = list(classes)
+    by_class: dict[int, list] = {c.pk: [] for c in classes}
+    for e in (Enrolment.objects.filter(_open(day), child_class__in=classes).select_related("child")
+              .order_by("child__birth_date")):
+        by_class[e.child_class_id].append(e)
+    return [{"c": c, "fig": _figures(c, _roster_of(c, by_class[c.pk], day))} for c in classes]
+
+
+def _figures(child_class: ChildClass, rows: list[dict]) -> dict:
     months = [r["months"] for r in rows]
     youngest = min(months) if months else standards.BANDS[child_class.band].months_from
     per = standards.children_per_caregiver(child_class.band, youngest)

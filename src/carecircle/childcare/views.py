@@ -55,7 +55,7 @@ def class_list(request):
     scope.require_perm(request.user, "childcare.view")
     classes = selectors.classes_for(user=request.user)
     page = Paginator(classes, 40).get_page(request.GET.get("page"))
-    rows = [{"c": c, "fig": selectors.class_figures(c)} for c in page]
+    rows = selectors.classes_with_figures(page)
     return render(request, "childcare/classes.html", {
         "page": page, "rows": rows, "outgrowing": selectors.outgrowing(user=request.user, within_days=30)[:50],
         "can_manage": scope.has_perm(request.user, "childcare.manage"),

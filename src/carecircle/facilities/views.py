@@ -321,10 +321,8 @@ def waiting_list(request):
     """The waiting entries a worker may see (their elders, or their institutions') with current places."""
     scope.require_perm(request.user, "facilities.waiting")
     entries = list(waiting.entries_for(user=request.user).filter(state__in=["waiting", "offered"])[:200])
-    ranks = {}
-    for facility in {e.facility for e in entries}:
-        for p in waiting.ranked(facility):
-            ranks[p.entry.pk] = (p.rank, p.reason)
+    ranks = {p.entry.pk: (p.rank, p.reason)
+             for places in waiting.ranked_many({e.facility for e in entries}).values() for p in places}
     rows = [{"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]} for e in entries]
     return render(request, "facilities/waiting.html", {"rows": rows})
 

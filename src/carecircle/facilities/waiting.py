@@ -59,15 +59,29 @@ def capability_levels(persons, day: datetime.date) -> dict[int, int | None]:
 
 
 def rule_for(facility: Facility, day: datetime.date) -> WaitingRule:
+    return _rules_for([facility.pk], day)[facility.pk]
+
+
+def _rules_for(facility_ids: list[int], day: datetime.date) -> dict[int, WaitingRule]:
+    """The rule in force on `day` for each facility (its own, else the city's), in one query."""
     in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-    rule = (WaitingRule.objects.filter(in_force, facility=facility).first()
-            or WaitingRule.objects.filter(in_force, facility__isnull=True).first())
-    if rule is None:
-        raise Conflict(_("尚未发布轮候规则"))
-    for c in rule.criteria:
-        if c.get("key") not in CRITERIA or c.get("order", "desc") not in ("asc", "desc"):
-            raise Conflict(_("轮候规则“%(n)s”中有无法识别的条件：%(c)s") % {"n": rule.name, "c": c})
-    return rule
+    own: dict[int, WaitingRule] = {}
+    default = None
+    for rule in WaitingRule.objects.filter(in_force).filter(Q(facility_id__in=facility_ids) | Q(facility__isnull=True)):
+        if rule.facility_id is None:
+            default = default or rule
+        else:
+            own.setdefault(rule.facility_id, rule)
+    out = {}
+    for pk in facility_ids:
+        rule = own.get(pk) or default
+        if rule is None:
+            raise Conflict(_("尚未发布轮候规则"))
+        for c in rule.criteria:
+            if c.get("key") not in CRITERIA or c.get("order", "desc") not in ("asc", "desc"):
+                raise Conflict(_("轮候规则“%(n)s”中有无法识别的条件：%(c)s") % {"n": rule.name, "c": c})
+        out[pk] = rule
+    return out
 
 
 @dataclass
@@ -134,11 +148,23 @@ def describe(facts: dict) -> str:
 
 def ranked(facility: Facility, day: datetime.date | None = None) -> list[Place]:
     """The open entries (waiting or offered) of a facility in the order of its rule on `day`."""
+    return ranked_many([facility], day)[facility.pk]
+
+
+def ranked_many(facilities, day: datetime.date | None = None) -> dict[int, list[Place]]:
+    """ranked() for several facilities in a fixed number of queries (the waiting list page)."""
     day = day or timezone.localdate()
-    rule = rule_for(facility, day)
-    entries = list(WaitingEntry.objects.filter(facility=facility, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
+    ids = sorted({f.pk for f in facilities})
+    if not ids:
+        return {}
+    rules = _rules_for(ids, day)
+    entries = list(WaitingEntry.objects.filter(facility_id__in=ids, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
                    .select_related("person"))
     facts = _facts(entries, day)
+    return {pk: _places(rules[pk], [e for e in entries if e.facility_id == pk], facts) for pk in ids}
+
+
+def _places(rule: WaitingRule, entries: list[WaitingEntry], facts: dict[int, dict]) -> list[Place]:
     entries.sort(key=lambda e: _key(rule.criteria, facts[e.pk], e))
     places = []
     for i, e in enumerate(entries, start=1):

@@ -179,13 +179,26 @@ def coverage_get(*, user, run_id: int) -> CoverageRun:
 def coverage_top(*, user, run: CoverageRun) -> dict:
     """The run's headline for this user: the run's own region when they may see all of it,
     else their own region's part of it."""
-    if scope.has_perm(user, "planning.view", run.region_code):
-        code = run.region_code
-    else:
-        code = next((c for c in sorted(scope.region_codes(user, "planning.view"), key=regions.level_of)
-                     if c.startswith(regions.prefix_of(run.region_code))), run.region_code)
-    area = CoverageArea.objects.filter(run=run, region_code=code).first()
-    return {"code": code, "population": area.population if area else 0, "covered": area.covered if area else 0}
+    return coverage_tops(user=user, runs=[run])[0]
+
+
+def coverage_tops(*, user, runs: list[CoverageRun]) -> list[dict]:
+    """coverage_top() of each run, with one query for all their areas (the coverage list page)."""
+    codes = []
+    for run in runs:
+        if scope.has_perm(user, "planning.view", run.region_code):
+            codes.append(run.region_code)
+        else:
+            codes.append(next((c for c in sorted(scope.region_codes(user, "planning.view"), key=regions.level_of)
+                               if c.startswith(regions.prefix_of(run.region_code))), run.region_code))
+    areas = {(a.run_id, a.region_code): a
+             for a in CoverageArea.objects.filter(run__in=runs, region_code__in=set(codes))} if runs else {}
+    out = []
+    for run, code in zip(runs, codes, strict=True):
+        area = areas.get((run.pk, code))
+        out.append({"code": code, "population": area.population if area else 0,
+                    "covered": area.covered if area else 0})
+    return out
 
 
 def coverage_areas(*, user, run: CoverageRun, parent: str = "") -> list[dict]:

@@ -190,7 +190,7 @@ def coverage_list(request):
 def _coverage_list_page(request, *, failed=None, http_status: int = 200):
     scope.require_perm(request.user, "planning.view")
     runs = list(selectors.coverage_runs(user=request.user)[:50])
-    tops = [selectors.coverage_top(user=request.user, run=r) for r in runs]
+    tops = selectors.coverage_tops(user=request.user, runs=runs)
     names = dict(Region.objects.filter(code__in={t["code"] for t in tops}).values_list("code", "name"))
     rows = [{"run": r, "top": t, "name": names.get(t["code"], t["code"]),
              "group": coverage_services.GROUPS.get(r.group, r.group),
