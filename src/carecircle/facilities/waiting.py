@@ -74,13 +74,13 @@ def _rules_for(facility_ids: list[int], day: datetime.date) -> dict[int, Waiting
             own.setdefault(rule.facility_id, rule)
     out = {}
     for pk in facility_ids:
-        rule = own.get(pk) or default
-        if rule is None:
+        chosen = own.get(pk) or default
+        if chosen is None:
             raise Conflict(_("尚未发布轮候规则"))
-        for c in rule.criteria:
+        for c in chosen.criteria:
             if c.get("key") not in CRITERIA or c.get("order", "desc") not in ("asc", "desc"):
-                raise Conflict(_("轮候规则“%(n)s”中有无法识别的条件：%(c)s") % {"n": rule.name, "c": c})
-        out[pk] = rule
+                raise Conflict(_("轮候规则“%(n)s”中有无法识别的条件：%(c)s") % {"n": chosen.name, "c": c})
+        out[pk] = chosen
     return out
 
 
