@@ -176,6 +176,34 @@ def browser():
         b.close()
 
 
+@pytest.fixture
+def page(browser, request):
+    """A fresh Playwright page (in a context of its own) on the session's browser. Console errors,
+    uncaught script errors and Content-Security-Policy violations are collected in `page.problems`
+    and must be none when the test ends; a test that provokes them on purpose says
+    @pytest.mark.page_errors_allowed. @pytest.mark.page_context(viewport=..., ...) passes options to
+    browser.new_context (a phone's width, permissions, geolocation)."""
+    marker = request.node.get_closest_marker("page_context")
+    context = browser.new_context(**(marker.kwargs if marker else {}))
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+    opened = context.new_page()
+    problems: list[str] = []
+    def console(m) -> None:
+        where = m.location.get("url", "")
+        if m.type == "error" and not where.endswith("/favicon.ico"):  # the browser's own guess, not the page's
+            problems.append(f"console {m.type}: {m.text} ({where})")
+
+    opened.on("console", console)
+    opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    opened.problems = problems
+    yield opened
+    context.close()
+    if not request.node.get_closest_marker("page_errors_allowed"):
+        assert problems == [], f"the page logged errors or CSP violations: {problems}"
+
+
 def browser_login(page, live_server_url: str, username: str, password: str = PASSWORD):
     """Sign in through the real pages; an account that must have a second factor gets one (as
     its owner would have set up) and types the code from it."""
