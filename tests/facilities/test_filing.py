@@ -6,6 +6,7 @@ from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import RoleGrant
 from carecircle.facilities import selectors, services
 from carecircle.facilities.models import Facility, Filing, FilingState, FilingStatus
+from carecircle.facilities.types import Capacity
 from tests.conftest import COMMUNITY_A, COMMUNITY_B, make_user
 from tests.facilities.conftest import ALL_DOCS
 
@@ -118,11 +119,11 @@ def test_contract_points_and_capacity(users, make_facility):
     make_facility("nursing_private", filed=False, beds_general=100)
     make_facility("childcare_centre", region=COMMUNITY_B, childcare_places=20, childcare_places_puhui=20)
     totals = selectors.capacity_totals(region_prefix="339901000000")
-    assert totals == {"beds_total": 45, "beds_nursing": 30, "beds_cognitive": 5, "childcare_places": 50,
-                      "childcare_places_puhui": 30}
-    assert selectors.capacity_totals(region_prefix="3399")["childcare_places"] == 70
+    assert totals == Capacity(beds_total=45, beds_nursing=30, beds_cognitive=5, childcare_places=50,
+                              childcare_places_puhui=30)
+    assert selectors.capacity_totals(region_prefix="3399").childcare_places == 70
     assert selectors.capacity_totals(region_prefix="339901", day=datetime.date.today() - datetime.timedelta(days=1)) \
-        == {"beds_total": 0, "beds_nursing": 0, "beds_cognitive": 0, "childcare_places": 0, "childcare_places_puhui": 0}
+        == Capacity(beds_total=0, beds_nursing=0, beds_cognitive=0, childcare_places=0, childcare_places_puhui=0)
     pts = selectors.facility_points(kind="childcare_centre")
     assert pts.count() == 2 and {"id", "kind", "latitude", "longitude", "region_code"} <= set(pts.values()[0])
     assert selectors.facility_points(filed_only=False).count() == 4

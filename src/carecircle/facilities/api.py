@@ -1,5 +1,7 @@
 """Facilities API: the open GeoJSON of the facility map (no login), and scoped staff endpoints."""
 
+import dataclasses
+
 from django.http import JsonResponse
 from ninja import Router, Schema
 
@@ -101,4 +103,4 @@ def capacity(request, region: str):
     if not regions.is_valid_code(region):
         raise InvalidInput(field="region")
     scope.require(request.user, "facilities.view", region)
-    return selectors.capacity_totals(region_prefix=region)
+    return dataclasses.asdict(selectors.capacity_totals(region_prefix=region))

@@ -32,6 +32,7 @@ from carecircle.facilities.models import (
     FilingStatus,
     Stay,
 )
+from carecircle.facilities.types import Capacity
 
 
 def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
@@ -62,7 +63,7 @@ def facility_points(*, kind: str | None = None, day: datetime.date | None = None
     ).order_by("id")
 
 
-def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> dict:
+def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> Capacity:
     """Beds and 托位 of the facilities in operation under `region_prefix` (a region code or its
     prefix). beds_total counts general + nursing-type + cognitive-care beds (disjoint)."""
     prefix = regions.prefix_of(region_prefix) if len(region_prefix) == 12 else region_prefix
@@ -73,13 +74,13 @@ def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> 
         places=Coalesce(Sum("childcare_places"), 0),
         puhui=Coalesce(Sum("childcare_places_puhui"), 0),
     )
-    return {
-        "beds_total": agg["general"] + agg["nursing"] + agg["cognitive"],
-        "beds_nursing": agg["nursing"],
-        "beds_cognitive": agg["cognitive"],
-        "childcare_places": agg["places"],
-        "childcare_places_puhui": agg["puhui"],
-    }
+    return Capacity(
+        beds_total=agg["general"] + agg["nursing"] + agg["cognitive"],
+        beds_nursing=agg["nursing"],
+        beds_cognitive=agg["cognitive"],
+        childcare_places=agg["places"],
+        childcare_places_puhui=agg["puhui"],
+    )
 
 
 # ------------------------------------------------------------------ staff scope

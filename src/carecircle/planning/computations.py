@@ -12,12 +12,16 @@ import datetime
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import regions
+
+if TYPE_CHECKING:
+    from carecircle.facilities.types import Capacity
 
 Figures = dict[str, float | None]
 
@@ -89,7 +93,7 @@ def clear_memo() -> None:
     _capacity_memo.clear()
 
 
-def _capacity(field: str):
+def _capacity(figure: "Callable[[Capacity], int]"):
     def get(prefixes, day, _arg):
         sel = module_selectors("facilities")
         if sel is None:
@@ -99,7 +103,7 @@ def _capacity(field: str):
             totals = _capacity_memo.get((p, day))
             if totals is None:
                 totals = _capacity_memo[(p, day)] = sel.capacity_totals(region_prefix=p, day=day)
-            out[p] = float(totals[field])
+            out[p] = float(figure(totals))
         return out
 
     return get
@@ -216,11 +220,11 @@ COMPUTATIONS: dict[str, Computation] = {
     "elders": Computation(_("60岁及以上老年人数"), _people("elder")),
     "seniors80": Computation(_("80岁及以上高龄老年人数"), _people("senior80")),
     "infants": Computation(_("3岁以下婴幼儿数"), _people("infant")),
-    "beds_total": Computation(_("养老机构床位数"), _capacity("beds_total"), "facilities"),
-    "beds_nursing": Computation(_("护理型床位数"), _capacity("beds_nursing"), "facilities"),
-    "beds_cognitive": Computation(_("认知障碍床位数"), _capacity("beds_cognitive"), "facilities"),
-    "childcare_places": Computation(_("托位数"), _capacity("childcare_places"), "facilities"),
-    "childcare_places_puhui": Computation(_("普惠性托位数"), _capacity("childcare_places_puhui"), "facilities"),
+    "beds_total": Computation(_("养老机构床位数"), _capacity(lambda c: c.beds_total), "facilities"),
+    "beds_nursing": Computation(_("护理型床位数"), _capacity(lambda c: c.beds_nursing), "facilities"),
+    "beds_cognitive": Computation(_("认知障碍床位数"), _capacity(lambda c: c.beds_cognitive), "facilities"),
+    "childcare_places": Computation(_("托位数"), _capacity(lambda c: c.childcare_places), "facilities"),
+    "childcare_places_puhui": Computation(_("普惠性托位数"), _capacity(lambda c: c.childcare_places_puhui), "facilities"),
     "facilities": Computation(_("运营中的设施数"), _facility_count, "facilities"),
     "streets_with": Computation(_("有该类设施的街道(乡镇)数"), _units_with(regions.STREET), "facilities"),
     "communities_with": Computation(_("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"),
