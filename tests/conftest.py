@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.roles import Role
@@ -96,8 +97,10 @@ def make_person(users):
 
     def make(region_code=COMMUNITY_A, age=75, name=None, birth=None, sex="F", **kw):
         counter["n"] += 1
-        today = datetime.date.today()
-        birth = birth or today.replace(year=today.year - age) - datetime.timedelta(days=10)
+        today = timezone.localdate()  # the app's date (Beijing), not the host's
+        # the anniversary `age` years ago (a 29 February today has none: the 28th)
+        anniversary = today.replace(year=today.year - age, day=min(today.day, 28) if today.month == 2 else today.day)
+        birth = birth or anniversary - datetime.timedelta(days=10)
         seq = counter["n"] * 2 + (1 if sex == "M" else 0)
         return person_create(
             actor=users["admin"], name=name or f"测试{counter['n']}", id_number=id_number(birth, seq),
@@ -174,6 +177,22 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
         yield b
         b.close()
+
+
+# "Now" for tests that compute expected values from the date: the last day of a month, half an hour
+# after midnight in Beijing (a UTC host's date is still the day before), so that a test which mixes
+# the host's date with the app's, or steps over a month's end, fails on every day it runs.
+FROZEN_NOW = datetime.datetime(2026, 3, 31, 0, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@pytest.fixture
+def frozen_now():
+    """The clock pinned at FROZEN_NOW (time-machine; it keeps ticking from there, so durations and
+    timeouts still pass). Not for live servers, threads or leases that need the real time."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

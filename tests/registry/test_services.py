@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
@@ -32,8 +33,9 @@ def test_duplicate_id_number_refused_with_clear_message(users, make_person):
         services.person_create(actor=users["admin"], name="别人", id_number=person.id_number, region_code=COMMUNITY_A)
 
 
-def test_working_age_person_is_not_registered(users):
-    birth = datetime.date.today().replace(year=datetime.date.today().year - 40)
+def test_working_age_person_is_not_registered(users, frozen_now):
+    today = timezone.localdate()
+    birth = today.replace(year=today.year - 40)
     with pytest.raises(InvalidInput, match="仅登记"):
         services.person_create(actor=users["admin"], name="王五", id_number=id_number(birth), region_code=COMMUNITY_A)
 
@@ -84,8 +86,8 @@ def test_deceased_people_leave_the_active_lists(users, make_person):
     assert person in selectors.person_search(user=users["street"], include_inactive=True, day=datetime.date(2026, 5, 2))
 
 
-def test_derived_groups_are_computed(users, make_person):
-    today = datetime.date.today()
+def test_derived_groups_are_computed(users, make_person, frozen_now):
+    today = timezone.localdate()
     old = make_person(birth=today.replace(year=today.year - 100))
     young = make_person(age=61)
     baby = make_person(birth=today - datetime.timedelta(days=300))
