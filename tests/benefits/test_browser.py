@@ -9,7 +9,7 @@ from tests.conftest import browser_login
 
 
 @pytest.mark.django_db(transaction=True)
-def test_official_reviews_and_approves_a_batch_in_the_browser(browser, live_server, users, make_person):
+def test_official_reviews_and_approves_a_batch_in_the_browser(page, live_server, users, make_person):
     from carecircle.benefits import defaults
     from carecircle.benefits.models import Batch, Fund
 
@@ -20,7 +20,6 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(browser, live_serv
     services.payroll_run(actor=users["street"], month=datetime.date.today().strftime("%Y-%m"),
                          region_code="339901001000", programme_code="GAOLING")
     batch = Batch.objects.get()
-    page = browser.new_page()
     browser_login(page, live_server.url, "district")
     page.goto(f"{live_server.url}/benefits/payrolls/{batch.pk}/")
     assert "李桂兰" in page.content()
@@ -34,6 +33,5 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(browser, live_serv
     assert "age >= 80" in page.inner_text("main")
     if os.environ.get("CARECIRCLE_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-person.png"), full_page=True)
-    page.close()
     batch.refresh_from_db()
     assert batch.state == "approved" and batch.approved_by == users["district"]

@@ -12,7 +12,8 @@ DISTRICT = "339901000000"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_dashboard_chart_and_coverage_map(browser, live_server, users, make_person):
+@pytest.mark.page_context(viewport={"width": 1280, "height": 900})
+def test_dashboard_chart_and_coverage_map(page, live_server, users, make_person):
     from carecircle.planning import services
     from tests.planning.scope_factories import _run
 
@@ -32,7 +33,6 @@ def test_dashboard_chart_and_coverage_map(browser, live_server, users, make_pers
     ctx.users = users
     run = _run(ctx)
     shots = os.environ.get("CARECIRCLE_SCREENSHOTS", "")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
     browser_login(page, live_server.url, "district")
     page.goto(f"{live_server.url}/planning/region/{DISTRICT}/")
     assert page.locator("#ind-E07 .st").count() == 1
@@ -51,4 +51,3 @@ def test_dashboard_chart_and_coverage_map(browser, live_server, users, make_pers
         assert page.locator("path.leaflet-interactive").count() >= 1
     if shots:
         page.screenshot(path=f"{shots}/planning-coverage.png", full_page=True)
-    page.close()
