@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput
@@ -33,8 +34,8 @@ def test_impossible_birth_date_is_refused(date):
         parse_id_number(with_check_digit(f"330106{date}123"))
 
 
-def test_future_birth_date_is_refused():
-    future = datetime.date.today() + datetime.timedelta(days=40)
+def test_future_birth_date_is_refused(frozen_now):
+    future = timezone.localdate() + datetime.timedelta(days=40)
     with pytest.raises(InvalidInput, match="不可能"):
         parse_id_number(with_check_digit(f"330106{future:%Y%m%d}123"))
 
