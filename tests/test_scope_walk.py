@@ -500,6 +500,8 @@ def test_every_api_operation_succeeds_for_an_insider(ctx, client_for):
     for method, path, body in api_operations():
         key = f"{method} {path}"
         url = fill(path, ctx, makers)
+        if isinstance(body, dict):  # ids in the body name records of region A too (not the sample's 1)
+            body = {k: makers[k](ctx) if k.endswith("_id") and k in makers else v for k, v in body.items()}
         answers = []
         allowed = SUCCESS | NOT_SUCCESS.get(key, set()) | ({422} if body is not None or method == "GET" else set())
         for name in INSIDERS:

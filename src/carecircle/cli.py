@@ -18,9 +18,9 @@ UNCHECKED = {
 
 
 def _check_key() -> None:
-    from django.db import DatabaseError, connections
+    from django.db import DatabaseError, connections  # noqa: PLC0415 — start-up cost: Django is loaded only for the sub-command run
 
-    from carecircle.core import keyring
+    from carecircle.core import keyring  # noqa: PLC0415 — start-up cost: Django is loaded only for the sub-command run
 
     try:
         keyring.check(out=sys.stdout)
@@ -37,7 +37,7 @@ def _check_key() -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 — start-up cost: Django is loaded only for the sub-command run
 
     if len(argv) > 1 and argv[1] == "manage":
         argv = [argv[0], *argv[2:]]
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
         argv.append("help")
     command = argv[1]
     if command not in UNCHECKED:
-        import django
+        import django  # noqa: PLC0415 — start-up cost: Django is loaded only for the sub-command run
 
         django.setup()
         _check_key()

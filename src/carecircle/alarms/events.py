@@ -5,6 +5,9 @@ import time
 
 from django.db import transaction
 
+from carecircle.alarms.hub import hub
+from carecircle.alarms.policy import policy_for
+
 
 def incident_event(incident, *, alarm=None) -> dict:
     event = {
@@ -26,8 +29,6 @@ def incident_event(incident, *, alarm=None) -> dict:
 
 
 def _high_threshold(incident) -> int:
-    from carecircle.alarms.policy import policy_for
-
     return policy_for(incident.region_code).high_priority
 
 
@@ -36,8 +37,6 @@ def incident_changed(incident, *, alarm=None) -> None:
     event = incident_event(incident, alarm=alarm)
 
     def send():
-        from carecircle.alarms.hub import hub
-
         event["sent"] = time.time()
         hub.publish(event)
 

@@ -14,6 +14,7 @@ import logging
 import os
 import queue
 import threading
+import time
 
 from django.conf import settings
 
@@ -121,7 +122,7 @@ class Hub:
     # -- Redis
     def _client(self, url):
         if self._redis is None or self._redis[0] != url:
-            import redis
+            import redis  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
             self._redis = (url, redis.Redis.from_url(url, socket_connect_timeout=2))
         return self._redis[1]
@@ -134,9 +135,7 @@ class Hub:
             self._listener.start()
 
     def _listen(self):
-        import time
-
-        import redis
+        import redis  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
         while True:
             try:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from carecircle.alarms.models import Policy
+from carecircle.alarms.models import AlarmKind, Policy, Source
 from carecircle.registry import selectors as registry_selectors
 from carecircle.registry.models import Person, StatusKind
 
@@ -60,7 +60,7 @@ def capability_levels(person_ids, day: datetime.date) -> dict[int, int] | None:
     `priority_of(levels=…)`; persons without a valid assessment are left out. None without the
     assessment module."""
     try:
-        from carecircle.assessment.selectors import level_subquery
+        from carecircle.assessment.selectors import level_subquery  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         return None
     return dict(Person.objects.filter(pk__in=person_ids).annotate(level=level_subquery(day))
@@ -72,7 +72,7 @@ def capability_level(person: Person, day: datetime.date, levels: Mapping[int, in
     module, if that module exists; from `levels` when the caller looked them up for many persons."""
     if levels is None:
         try:
-            from carecircle.assessment.selectors import current_level
+            from carecircle.assessment.selectors import current_level  # noqa: PLC0415 — an optional library: absent is handled here
         except ImportError:
             return None, ""
         levels = {person.pk: current_level(person, day)}
@@ -101,8 +101,6 @@ def person_factors(person: Person, day: datetime.date, levels: dict[int, int] | 
 
 
 def kind_label(kind: str) -> str:
-    from carecircle.alarms.models import AlarmKind, Source
-
     if kind in AlarmKind.values:
         return str(AlarmKind(kind).label)
     return str(Source(kind).label) if kind in Source.values else kind

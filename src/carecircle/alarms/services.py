@@ -33,7 +33,10 @@ from carecircle.alarms.models import (
 from carecircle.alarms.policy import policy_for
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
-from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from carecircle.core.models import RoleGrant
+from carecircle.core.regions import prefix_of
+from carecircle.core.roles import Role
 from carecircle.registry.models import FamilyContact, Person
 
 STATE_ORDER: list[str] = [
@@ -268,8 +271,6 @@ def _set_state(incident: Incident, state: str, now, *, actor) -> None:
 def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
     incident = for_update(Incident.objects.select_related("person").filter(pk=incident_id), of=("self",)).first()
     if incident is None:
-        from carecircle.core.errors import NotFound
-
         raise NotFound()
     scope.require(actor, perm, incident.region_code)
     return incident
@@ -376,10 +377,6 @@ def incident_call(
 def responder_candidates(incident: Incident) -> list[dict]:
     """Who can be sent, in order: emergency family contacts, then community and street workers
     whose grants cover the person's community."""
-    from carecircle.core.models import RoleGrant
-    from carecircle.core.regions import prefix_of
-    from carecircle.core.roles import Role
-
     out = [
         {"key": f"contact:{c.pk}", "name": c.name, "role": c.relation or _("家属"), "phone_masked": c.phone_masked,
          "contact": c, "user": c.user}
@@ -440,8 +437,6 @@ def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Re
     now = _now(now)
     responder = for_update(Responder.objects.select_related("incident").filter(pk=responder_id), of=("self",)).first()
     if responder is None:
-        from carecircle.core.errors import NotFound
-
         raise NotFound()
     if responder.user_id != getattr(actor, "pk", None):
         scope.require(actor, "alarms.operate", responder.region_code)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from carecircle.alarms import disclosure, events, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
+from carecircle.alarms.policy import policy_for
 from carecircle.core import exports, limits, scope
 from carecircle.core.errors import DomainError, InvalidInput
 from carecircle.registry import selectors as registry_selectors
@@ -38,8 +39,6 @@ def console(request):
 
 
 def _high_threshold() -> int:
-    from carecircle.alarms.policy import policy_for
-
     return policy_for("").high_priority
 
 

@@ -16,6 +16,7 @@ from carecircle.alarms.models import (
     Alarm,
     Device,
     DeviceKind,
+    Heartbeat,
     Incident,
     IncidentState,
     Policy,
@@ -174,8 +175,6 @@ def inactivity_check(*, now=None) -> int:
 
 
 def prune_heartbeats(*, now=None, keep_days: int = 7) -> int:
-    from carecircle.alarms.models import Heartbeat
-
     now = now or timezone.now()
     deleted, _ = Heartbeat.objects.filter(received_at__lt=now - datetime.timedelta(days=keep_days)).delete()
     return deleted

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput
+from carecircle.registry.models import Person
+from carecircle.registry.selectors import active_on, birth_date_bounds
 
 if TYPE_CHECKING:
     from carecircle.registry.models import Person
@@ -122,8 +124,6 @@ def referral_list(*, user, include_referred: bool = True) -> QuerySet[ChildCheck
 
 
 def level_counts(*, user, day: datetime.date | None = None) -> dict[int, int]:
-    from django.db.models import Count
-
     rows = assessment_list(user=user, day=day).order_by().values("final_level").annotate(n=Count("id"))
     return {r["final_level"]: r["n"] for r in rows}
 
@@ -132,11 +132,6 @@ def people_to_assess(*, user, group: str = "senior80", text: str = "", unassesse
                      day: datetime.date | None = None) -> QuerySet:
     """Older people (80+ by default) or infants in the user's scope, to start an assessment or a
     check from; for elders, by default those without a valid assessment (Hechuan 二(十一))."""
-    from django.db.models import Exists
-
-    from carecircle.registry.models import Person
-    from carecircle.registry.selectors import active_on, birth_date_bounds
-
     day = day or timezone.localdate()
     if group not in ("senior80", "elder", "infant"):
         raise InvalidInput(_("未知的人群：%(g)s") % {"g": group}, field="group")

@@ -6,10 +6,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from carecircle.benefits import selectors, services
-from carecircle.benefits.models import Programme
-from carecircle.core.errors import NotFound
+from carecircle.benefits import engine, selectors, services
+from carecircle.benefits.models import Fund, Programme
+from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.limits import Id, Money
+from carecircle.registry.models import Person
 from carecircle.registry.selectors import person_get
 
 router = Router(tags=["benefits"])
@@ -83,9 +84,6 @@ class ProgrammeIn(Schema):
 
 @router.put("/benefits/programmes/{programme_id}", response=ProgrammeOut)
 def programme_update(request, programme_id: Id, payload: ProgrammeIn):
-    from carecircle.benefits.models import Fund
-    from carecircle.core.errors import InvalidInput
-
     p = selectors.programme_get(user=request.user, programme_id=programme_id, perm="benefits.manage")
     data = payload.dict()
     fund = Fund.objects.filter(code=data.pop("fund")).first()
@@ -117,8 +115,6 @@ class EligibilityOut(Schema):
 
 @router.get("/benefits/persons/{person_id}/eligibility", response=list[EligibilityOut])
 def person_eligibility(request, person_id: Id, day: datetime.date | None = None):
-    from carecircle.registry.models import Person
-
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
@@ -255,8 +251,6 @@ def appeal_list(request, state: str = ""):
 
 @router.post("/benefits/appeals", response={201: AppealOut})
 def appeal_file(request, payload: AppealIn):
-    from carecircle.registry.models import Person
-
     person = Person.objects.filter(pk=payload.person_id).first()
     programme = Programme.objects.filter(code=payload.programme).first()
     if person is None or programme is None:
@@ -289,7 +283,6 @@ class MineOut(Schema):
 @router.get("/benefits/mine", response=list[MineOut])
 def my_entitlements(request):
     today = timezone.localdate()
-    from carecircle.benefits import engine
 
     return [{"person_id": p.pk, "name": p.name, "entitlements": engine.person_eligibility(p, today)}
             for p in selectors.my_persons(request.user)]

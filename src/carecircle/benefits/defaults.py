@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 
 from carecircle.benefits.models import Fund, PaymentMethod, Period, TierMode
+from carecircle.benefits.services import programme_save
 
 DEFAULT_NOTE = "默认值，由主管部门核定"
 POOR = '"tekun" in statuses || "dibao" in statuses || "dibao_edge" in statuses'
@@ -87,8 +88,6 @@ def programme_specs() -> list[dict]:
 
 def install(*, actor, region_code: str, valid_from: datetime.date = datetime.date(2025, 1, 1)) -> list:
     """Create (or reset to the defaults) the funds and programmes for `region_code` (a city)."""
-    from carecircle.benefits.services import programme_save
-
     funds = {}
     for code, name, description in FUNDS:
         funds[code], _ = Fund.objects.get_or_create(

@@ -4,7 +4,18 @@ with reasons. Both read the same parsed rules (rules.parsed), so they cannot dri
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least, Round
 from django.utils.translation import gettext as _
 
@@ -12,6 +23,7 @@ from carecircle.benefits import facts as facts_mod
 from carecircle.benefits import rules
 from carecircle.benefits.models import Appeal, Period, Programme, TierMode
 from carecircle.core import regions
+from carecircle.core.errors import InvalidInput
 from carecircle.registry.models import EXIT_STATUSES, StatusKind
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -31,8 +43,6 @@ def month_start(month: str) -> datetime.date:
             raise ValueError
         return datetime.date(int(year), int(mon), 1)
     except (ValueError, AttributeError):
-        from carecircle.core.errors import InvalidInput
-
         raise InvalidInput(_("月份格式应为 YYYY-MM：%(m)s") % {"m": month}, field="month") from None
 
 
@@ -118,8 +128,6 @@ class Compiled:
 
 
 def granted_appeals(programme: Programme, day: datetime.date):
-    from django.db.models import ExpressionWrapper, F
-
     return Appeal.objects.annotate(
         grant_cents=ExpressionWrapper(Round(F("grant_amount") * 100), output_field=CENTS)
     ).filter(programme=programme, state=Appeal.State.GRANTED, grant_from__lte=day).filter(

@@ -18,7 +18,7 @@ from carecircle.registry.models import Person, PersonStatus, StatusKind
 
 def _assessment():
     try:
-        from carecircle.assessment import selectors
+        from carecircle.assessment import selectors  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         return None
     if not all(hasattr(selectors, f) for f in ("level_subquery", "current_level", "current_assessments")):

@@ -21,7 +21,7 @@ from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, Val
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from carecircle.benefits.engine import Compiled, add_months, month_start, period_key
+from carecircle.benefits.engine import Compiled, add_months, granted_appeals, month_start, period_key
 from carecircle.benefits.models import Appeal, Batch, Payment, Period, Programme
 from carecircle.core import regions
 from carecircle.registry.models import Person
@@ -39,8 +39,6 @@ def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, regi
     Three statements, each person in exactly one: those the rule selects (an index range when the
     rule bounds the age), those paid before whom it no longer selects (recoveries, driven from the
     payments), and those with a granted appeal whom it does not select."""
-    from carecircle.benefits.engine import granted_appeals
-
     parts = ["target"]
     if committed_lines(programme, period_key(programme, day)).exists():
         parts.append("prior")  # nothing committed yet (a month's first run): no recoveries to look for
@@ -89,7 +87,6 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
     compiled = Compiled(programme, day)
     period = period_key(programme, day)
     prior = committed_lines(programme, period).values("person_id")
-    from carecircle.benefits.engine import granted_appeals
 
     appealed = granted_appeals(programme, day).values("person_id")
     qs = compiled.annotate(Person.objects.all())

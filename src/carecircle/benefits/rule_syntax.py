@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lark import Token
 
 from carecircle.core.errors import InvalidInput
+from carecircle.registry.models import StatusKind
 
 INT, STR, BOOL, LIST, NULL = "int", "string", "bool", "list", "null"
 
@@ -221,7 +222,6 @@ class _Builder:
             if b.op == "fact" and b.value == "statuses":
                 if a.op != "lit" or a.type != STR:
                     self.fail(_("只能写 \"状况代码\" in statuses"), t)
-                from carecircle.registry.models import StatusKind
 
                 if a.value not in StatusKind.values:
                     self.fail(_("未知的状况代码：%(k)s（可用：%(all)s）") % {

@@ -25,6 +25,7 @@ from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
 from carecircle.registry.models import Person
+from carecircle.registry.selectors import family_persons
 
 CENT = Decimal("0.01")
 
@@ -65,14 +66,10 @@ def person_eligibility(*, user, person, day: datetime.date) -> list[dict]:
 
 
 def own_person(user, person) -> bool:
-    from carecircle.registry.selectors import family_persons
-
     return family_persons(user).filter(pk=person.pk).exists()
 
 
 def my_persons(user) -> QuerySet:
-    from carecircle.registry.selectors import family_persons
-
     return family_persons(user).order_by("birth_date")
 
 

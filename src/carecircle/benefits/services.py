@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.benefits import payroll, rules
+from carecircle.benefits import exports, payroll, rules
 from carecircle.benefits._common import CENT as CENT
 from carecircle.benefits._common import _actor_ok, _money, _region
 from carecircle.benefits._ledger import SPEND_PREFIX as SPEND_PREFIX
@@ -40,6 +40,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.types import signed_in
 from carecircle.core.vault import mask_phone
+from carecircle.registry.selectors import family_persons
 
 # ---------------------------------------------------------------- programmes
 
@@ -304,8 +305,6 @@ def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
 def payroll_export(*, actor, batch_id: int, fmt: str = "csv", purpose: str = "", request=None) -> tuple[bytes, str]:
     """The bank payment file of an approved batch (CSV or .xlsx): one row per person with the sum
     of their positive lines, with full ID and account numbers (an audited export)."""
-    from carecircle.benefits import exports
-
     batch = Batch.objects.select_related("programme").filter(pk=batch_id).first()
     if batch is None:
         raise NotFound()
@@ -343,8 +342,6 @@ def payee_account_set(*, actor, person, bank: str, account_number: str, request=
 @transaction.atomic
 def appeal_file(*, actor, person, programme: Programme, month: str, reason: str, request=None) -> Appeal:
     """A person (through a linked resident account) or a worker for them contests a decision."""
-    from carecircle.registry.selectors import family_persons
-
     month_start(month)
     if not (reason or "").strip() or len(reason.strip()) < 4:
         raise InvalidInput(_("请写明申诉理由（至少4个字）"), field="reason")

@@ -7,6 +7,8 @@ import datetime
 from celery.schedules import crontab
 from django.utils import timezone
 
+from carecircle.benefits import engine, services
+from carecircle.core.models import User
 from carecircle.core.tasks import periodic, task
 
 
@@ -16,8 +18,6 @@ from carecircle.core.tasks import periodic, task
 @periodic(crontab(minute=30, hour=2, day_of_month=1), name="benefits.monthly_payroll",
           lease=datetime.timedelta(minutes=15), catch_up=3)
 def monthly_payroll(due: datetime.datetime | None = None):
-    from carecircle.benefits import engine, services
-
     services.payroll_run(actor=None, month=engine.month_of(timezone.localdate(due or timezone.now())))
 
 
@@ -27,8 +27,5 @@ def region_payroll(month: str, region_code: str, actor_id: int | None = None):
     region_code=…, actor_id=…)` sends it to that district's queue (CARECIRCLE_REGION_QUEUES), so a
     large district's run does not wait behind, or hold up, the others. Re-running it writes only
     what changed (benefits/services.py), so a redelivered message pays nothing twice."""
-    from carecircle.benefits import services
-    from carecircle.core.models import User
-
     actor = User.objects.get(pk=actor_id) if actor_id else None
     services.payroll_run(actor=actor, month=month, region_code=region_code)

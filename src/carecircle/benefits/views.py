@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from carecircle.benefits import engine, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Fund, Programme, TierMode
 from carecircle.core import limits, regions, scope
-from carecircle.core.errors import DomainError, NotFound
+from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.selectors import region_label
 from carecircle.registry.models import Person
 from carecircle.registry.selectors import person_get
@@ -22,8 +22,6 @@ def _parse_day(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
-        from carecircle.core.errors import InvalidInput
-
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
 
 
@@ -118,8 +116,6 @@ def _tiers_text(programme: Programme) -> str:
 
 
 def _parse_tiers(text: str) -> list[dict]:
-    from carecircle.core.errors import InvalidInput
-
     tiers = []
     for n, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
@@ -226,8 +222,6 @@ def person_benefits(request, person_id: int):
         programme = Programme.objects.filter(code=request.POST.get("programme", "")).first()
         try:
             if programme is None:
-                from carecircle.core.errors import InvalidInput
-
                 raise InvalidInput(_("请选择项目"), field="programme")
             services.appeal_file(actor=request.user, person=person, programme=programme,
                                  month=request.POST.get("month", ""), reason=request.POST.get("reason", ""),

@@ -28,6 +28,7 @@ from carecircle.carevisits.models import (
     VisitRule,
 )
 from carecircle.core.models import RoleGrant
+from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
 
@@ -78,8 +79,6 @@ def exited(prefix: str, day: datetime.date) -> set[int]:
 
 def rules_for(prefix: str) -> dict[str, list[tuple[str, VisitRule]]]:
     """Per group, the rules touching `prefix` (enclosing or inside it), most specific first."""
-    from carecircle.core.regions import prefix_of
-
     out = defaultdict(list)
     for rule in VisitRule.objects.all():
         rp = prefix_of(rule.region_code)

@@ -3,10 +3,12 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.alarms import services as alarms
 from carecircle.carevisits import plans
 from carecircle.carevisits.models import (
     CareVisit,
@@ -29,8 +31,6 @@ from carecircle.registry.models import Person
 
 def alarms_available() -> bool:
     """Whether the alarm module (incidents, the operator console) is part of this platform."""
-    from django.conf import settings
-
     return "alarms" in settings.CARECIRCLE_MODULES
 
 
@@ -181,8 +181,6 @@ def visit_record(
     except IntegrityError:  # the same key won a race
         return CareVisit.objects.get(idempotency_key=key)
     if raise_alarm:
-        from carecircle.alarms import services as alarms
-
         incident = alarms.incident_create(person=person, source="phone", kind="sos", actor=actor,
                                           title=_("探访发现危急情况：%(n)s") % {"n": person.name})
         visit.alarm_incident_id = incident.pk

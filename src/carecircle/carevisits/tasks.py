@@ -6,15 +6,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from carecircle.carevisits import plans
+from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.tasks import periodic
 
 
 @periodic(timedelta(hours=6))
 def generate_month_plans():
-    from carecircle.carevisits import plans
-    from carecircle.core import audit
-
     today = timezone.localdate()
     result = plans.generate("", today.year, today.month)
     if result.created:

@@ -226,7 +226,7 @@ def _entitled(children, programme_code: str, day: datetime.date) -> dict[int, De
     """Children entitled to a voucher programme of the benefits module on `day`, with the amount
     (the programme's rule evaluated in SQL for all of them at once)."""
     try:
-        from carecircle.benefits.selectors import entitled_amounts
+        from carecircle.benefits.selectors import entitled_amounts  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         raise InvalidInput(_("未安装津贴补贴模块，不能按项目发放"), field="programme_code") from None
     return entitled_amounts(programme_code=programme_code, persons=children, day=day, payment_method="voucher")

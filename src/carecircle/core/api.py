@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from carecircle.core import plugins, selectors, services, validation
+from carecircle.core import plugins, selectors, services, signin, validation
 from carecircle.core.errors import DomainError
 from carecircle.core.limits import Count, Limit
 
@@ -29,7 +29,6 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def authenticate(self, request, key):  # noqa: ARG002 — ninja's APIKeyCookie signature
-        from carecircle.core import signin
 
         # Only a session the sign-in service made, all the way in (password and second factor).
         if signin.status(request) == signin.OK:

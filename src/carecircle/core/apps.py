@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from carecircle.core import plugins, tasks
+        from carecircle.core import plugins, tasks  # noqa: PLC0415 — runs while the app registry is loading
 
         plugins.optional_submodules("tasks")  # registers every module's tasks
         tasks.configure_worker()  # beat's schedule and the broker's visibility timeout

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.http import HttpRequest
@@ -59,8 +60,6 @@ def purge_allowed(using: str = "default") -> Iterator[None]:
     setting the TRUNCATE trigger reads. Only for emptying a whole database on purpose —
     `carecircle generate --fresh` and the test suite's flush; nothing else in src/ may call it
     (tests/core/test_audit_complete.py)."""
-    from django.db import connections
-
     connection = connections[using]
     connection.ensure_connection()
     if connection.vendor == "sqlite":
@@ -77,8 +76,6 @@ def purge_allowed(using: str = "default") -> Iterator[None]:
 
 
 def _unmark(connection: BaseDatabaseWrapper, failing: bool = False) -> None:
-    from django.db import DatabaseError
-
     if connection.connection is None:
         return  # closed: the mark went with the connection
     if connection.vendor == "sqlite":

@@ -270,7 +270,7 @@ def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
 
 def _check_version(manifest: dict) -> None:
     """Refuse a backup written by a newer version (migrations this code does not know)."""
-    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     unknown = [f"{app}.{name}" for app, name in manifest.get("migrations", {}).items() if (app, name) not in known]

@@ -11,7 +11,7 @@
 
 import sys
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -74,7 +74,5 @@ def server_error(request, template_name="500.html"):
 
 def _plain(request, status: int, title: str, message: str | None):
     """A page that needs nothing from the database (the console's base template does)."""
-    from django.http import HttpResponse
-
     html = render_to_string("500.html", {"title": title, "message": message, "request_id": current_request_id()})
     return HttpResponse(html, status=status)

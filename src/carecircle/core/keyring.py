@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext as _
 
 from carecircle.core import datadir, vault
+from carecircle.core.models import VaultKeyState
 
 
 class KeyRefused(Exception):
@@ -63,15 +64,11 @@ def short(fp: str) -> str:
 
 
 def _state_table_exists(using: str) -> bool:
-    from carecircle.core.models import VaultKeyState
-
     return VaultKeyState._meta.db_table in connections[using].introspection.table_names()
 
 
 def recorded_state(using: str = DEFAULT_DB_ALIAS):
     """The VaultKeyState row, or None (table not migrated yet, or nothing recorded)."""
-    from carecircle.core.models import VaultKeyState
-
     if not _state_table_exists(using):
         return None
     return VaultKeyState.objects.using(using).filter(pk=1).first()
@@ -192,6 +189,4 @@ def _create_key(out) -> str:
 
 @transaction.atomic
 def _record(fp: str, using: str) -> None:
-    from carecircle.core.models import VaultKeyState
-
     VaultKeyState.objects.using(using).get_or_create(pk=1, defaults={"fingerprint": fp})

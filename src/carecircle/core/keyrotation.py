@@ -23,13 +23,12 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import vault
 from carecircle.core.keyring import KeyRefused, short, vault_tables
+from carecircle.core.models import VaultKeyState
 
 BATCH = 1000
 
 
 def _state(using: str, lock: bool = True):
-    from carecircle.core.models import VaultKeyState
-
     rows = VaultKeyState.objects.using(using)
     return (rows.select_for_update() if lock else rows).filter(pk=1).first()
 

@@ -11,12 +11,15 @@ import ipaddress
 import logging
 
 from django.conf import settings
+from django.db.models import Count, Min
 from django.http import HttpResponse
+from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from carecircle.core import plugins, scope
+from carecircle.core import dbrouter, plugins, scope, tasks
 from carecircle.core.errors import Forbidden
+from carecircle.core.models import TaskRun
 
 log = logging.getLogger("carecircle.metrics")
 
@@ -81,12 +84,6 @@ def metrics_view(request):
 
 def collect():
     """The core's figures: periodic slots not yet finished, and the background task queues."""
-    from django.db.models import Count, Min
-    from django.utils import timezone
-
-    from carecircle.core import tasks
-    from carecircle.core.models import TaskRun
-
     now = timezone.now()
     open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(n=Count("id"), oldest=Min("started_at"))
     runs = GaugeMetricFamily("carecircle_periodic_unfinished", "Periodic task slots claimed and not finished")
@@ -101,7 +98,6 @@ def collect():
         queue.add_metric([name], length)
     yield queue
     if settings.DATABASE_REPLICA_URL:  # core/dbrouter.py: where this process's reads went
-        from carecircle.core import dbrouter
 
         reads = CounterMetricFamily("carecircle_db_reads", "Reads routed by this process, by database",
                                     labels=["database"])
@@ -117,7 +113,7 @@ def _queue_lengths(tasks) -> dict[str, int]:
         return {"in-process": pool._work_queue.qsize() if pool is not None else 0}
     if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         return {}
-    import redis
+    import redis  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     names = {"celery", *getattr(settings, "CARECIRCLE_TASK_QUEUES", [])}
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1)

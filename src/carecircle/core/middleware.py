@@ -3,9 +3,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+from carecircle.core import signin
+from carecircle.core.errors import DomainError
 
 
 class IdleTimeoutMiddleware:
@@ -39,8 +43,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from carecircle.core import signin
-
         if not request.user.is_authenticated or request.path.startswith(self.always):
             return self.get_response(request)
         state = signin.status(request)
@@ -65,10 +67,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
-        from carecircle.core.errors import DomainError
-
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None
@@ -101,8 +99,6 @@ class NoStoreMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils.cache import patch_cache_control
-
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):

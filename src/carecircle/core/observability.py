@@ -50,7 +50,7 @@ class RequestIdMiddleware:
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = rid
-        from carecircle.core import metrics
+        from carecircle.core import metrics  # noqa: PLC0415 — metrics reads settings when imported; this loads with them
 
         metrics.observe_request(request, response.status_code, time.perf_counter() - started)
         return response

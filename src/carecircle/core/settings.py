@@ -250,7 +250,7 @@ STATICFILES_FINDERS = [
 
 def _registry_static_dirs():
     # Front-end libraries come from registry packages at install time, never from the repository.
-    import xstatic.pkg.leaflet
+    import xstatic.pkg.leaflet  # noqa: PLC0415 — settings load before Django's apps
 
     return [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 

@@ -10,6 +10,8 @@ admin-login bypass at its root rather than at the one form.
 
 from django.contrib.auth import login
 
+from carecircle.core.services import totp_required
+
 SESSION_KEY = "carecircle_signin"
 
 # How far a session got: OK (everything), CODE (the password, not yet the code: only the code page),
@@ -41,8 +43,6 @@ def via_of(request) -> str:
 
 
 def status(request) -> str:
-    from carecircle.core.services import totp_required
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return NONE

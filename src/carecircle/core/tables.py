@@ -100,8 +100,8 @@ def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], int]:
 
 
 def _open_xlsx(path: Path):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl import load_workbook  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

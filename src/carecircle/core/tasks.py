@@ -30,6 +30,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from carecircle.core import leases, taskroutes
+from carecircle.core.models import TaskRun
 
 log = logging.getLogger("carecircle.tasks")
 
@@ -238,7 +239,6 @@ def missed_slots(p: Periodic, now: datetime, after: datetime) -> list[datetime]:
 
 
 def TaskRunModel():  # noqa: N802 - imported late: this module loads before the apps are ready
-    from carecircle.core.models import TaskRun
 
     return TaskRun
 

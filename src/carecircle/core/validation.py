@@ -1,5 +1,9 @@
 """Validation errors of the API's schemas (pydantic), said in the user's language with the field."""
 
+import json
+import re
+
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 _MESSAGES = {
@@ -90,8 +94,6 @@ def _nul_field(request) -> str | None:
             if NUL in name or any(NUL in v for v in values):
                 return name
     if request.content_type == "application/json" and request.body:
-        import json
-
         try:
             return _nul_in(json.loads(request.body))
         except ValueError:
@@ -109,8 +111,6 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponseBadRequest, JsonResponse
-
         where = _nul_field(request)
         if where is None:
             return self.get_response(request)
@@ -127,8 +127,6 @@ class NulCharacterMiddleware:
 def data_error_message(exc) -> str:
     """What the database refused about a value (PostgreSQL checks a column's width and a number's
     range when writing; SQLite does not), said for the user: the write was rolled back whole."""
-    import re
-
     text = str(exc)
     width = re.search(r"character varying\((\d+)\)", text)
     if width:

@@ -30,7 +30,7 @@ class StrengthValidator:
         self.min_score = min_score
 
     def validate(self, password, user=None):
-        from zxcvbn import zxcvbn
+        from zxcvbn import zxcvbn  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
         inputs = [str(getattr(user, f, "") or "") for f in ("username", "display_name", "first_name",
                                                             "last_name", "email")] if user else []

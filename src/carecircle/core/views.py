@@ -1,5 +1,8 @@
 """Pages of the core: sign-in, home, account security, regions, audit, health."""
 
+import tempfile
+import time
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,6 +23,8 @@ from django.views.decorators.http import require_POST
 from carecircle.core import plugins, scope, selectors, services, signin
 from carecircle.core.errors import DomainError
 from carecircle.core.models import Region, User
+from carecircle.core.region_import import region_import
+from carecircle.core.tables import check_upload, upload_suffix
 
 
 def _safe_next(request, default="core:home"):
@@ -175,12 +180,6 @@ def regions(request):
 
 def _region_upload(request) -> dict | None:
     """Officials with region.manage load a region table; every bad row comes back with its reason."""
-    import tempfile
-    from pathlib import Path
-
-    from carecircle.core.region_import import region_import
-    from carecircle.core.tables import check_upload, upload_suffix
-
     scope.require_perm(request.user, "region.manage")
     upload = request.FILES.get("file")
     if upload is None:
@@ -231,8 +230,6 @@ _migration_state: dict = {}
 def _pending_migrations() -> list[str]:
     """Migrations not yet applied, checked at most once a minute: building the migration graph
     costs milliseconds, and load balancers poll this endpoint."""
-    import time
-
     now = time.monotonic()
     if _migration_state.get("until", 0) < now or _migration_state.get("pending"):
         executor = MigrationExecutor(connection)

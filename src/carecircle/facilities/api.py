@@ -5,7 +5,7 @@ import dataclasses
 from django.http import JsonResponse
 from ninja import Router, Schema
 
-from carecircle.core import regions
+from carecircle.core import regions, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.limits import Id, Limit
 from carecircle.facilities import mapdata, selectors, services, waiting
@@ -98,8 +98,6 @@ class CapacityOut(Schema):
 
 @router.get("/facilities-capacity", response=CapacityOut)
 def capacity(request, region: str):
-    from carecircle.core import scope
-
     if not regions.is_valid_code(region):
         raise InvalidInput(field="region")
     scope.require(request.user, "facilities.view", region)

@@ -3,8 +3,8 @@ rule, loaded by migration 0002 and again here (idempotent) after the database is
 
 from importlib import import_module
 
+from django.apps import apps
+
 
 def ensure() -> None:
-    from django.apps import apps
-
     import_module("carecircle.facilities.migrations.0002_standards").forwards(apps, None)

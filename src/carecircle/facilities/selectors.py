@@ -21,6 +21,7 @@ from carecircle.core.organisations import (
     OrganisationKind,
     organisation_grants,
 )
+from carecircle.core.roles import permissions_of
 from carecircle.core.types import signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
@@ -117,8 +118,6 @@ def scope_q(user, perm: str, field: str = "") -> Q | None:
     """The filter of facilities (through `field`, e.g. "facility__") that `user` reaches with
     `perm`: the region prefixes of their grants, narrowed to one operator (and for a childcare
     operator to childcare facilities) for organisation roles. None when the user has no such grant."""
-    from carecircle.core.roles import permissions_of
-
     parts = []
     for role, region, operator, childcare_only in facility_grants(user):
         if perm not in permissions_of(role):

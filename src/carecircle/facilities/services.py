@@ -12,6 +12,7 @@ from carecircle.core import audit, limits, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import Region
+from carecircle.core.roles import permissions_of
 from carecircle.core.types import signed_in
 from carecircle.facilities import standards
 from carecircle.facilities.models import (
@@ -39,14 +40,13 @@ from carecircle.facilities.selectors import (
     grant_reaches,
     require_facility,
 )
+from carecircle.registry.selectors import person_age
 
 # ------------------------------------------------------------------ who may act
 
 
 def reaches(user, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
     """Whether `user` holds `perm` for a facility of `operator_id` and `facility_kind` in `region_code`."""
-    from carecircle.core.roles import permissions_of
-
     return any(perm in permissions_of(g[0]) and grant_reaches(g, region_code, operator_id, facility_kind)
                for g in facility_grants(user))
 
@@ -443,8 +443,6 @@ def free_bed(facility: Facility, kind: str) -> Bed | None:
 @transaction.atomic
 def stay_admit(*, actor, facility: Facility, person, day: datetime.date, bed: Bed | None = None,
                kind: str = BedKind.GENERAL, request=None, _checked: bool = False) -> Stay:
-    from carecircle.registry.selectors import person_age
-
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     if not _checked:
         require_facility(actor, "facilities.beds", facility)

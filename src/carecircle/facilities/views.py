@@ -29,6 +29,7 @@ from carecircle.facilities.models import (
     Operator,
     Stay,
 )
+from carecircle.registry.selectors import person_get
 
 
 def _form_error(form, exc: DomainError):
@@ -236,8 +237,6 @@ def filing_detail(request, filing_id: int):
 
 
 def _person(request, form):
-    from carecircle.registry.selectors import person_get
-
     return person_get(user=request.user, person_id=form.cleaned_data["person_id"])
 
 

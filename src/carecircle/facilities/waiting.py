@@ -29,7 +29,9 @@ from carecircle.facilities.models import (
     WaitingState,
 )
 from carecircle.facilities.selectors import require_facility, scope_q
+from carecircle.facilities.services import free_bed, stay_admit
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
+from carecircle.registry.selectors import family_persons
 
 LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}
 CRITERIA = {
@@ -47,10 +49,10 @@ def capability_levels(persons, day: datetime.date) -> dict[int, int | None]:
     query; None for a person without an assessment in force, or when the module is not installed."""
     ids = [p.pk for p in persons]
     try:
-        from carecircle.assessment.selectors import level_subquery
+        from carecircle.assessment.selectors import level_subquery  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         try:
-            from carecircle.assessment.selectors import current_level
+            from carecircle.assessment.selectors import current_level  # noqa: PLC0415 — an optional library: absent is handled here
         except ImportError:
             return dict.fromkeys(ids)
         return {p.pk: current_level(p, day) for p in persons}
@@ -232,8 +234,6 @@ def waiting_withdraw(*, actor, entry: WaitingEntry, reason: str, request=None) -
 @transaction.atomic
 def offer_next(*, actor, facility: Facility, day: datetime.date | None = None, request=None) -> Offer:
     """Offer a free bed to the first waiting applicant (in rule order) whose bed kind is free."""
-    from carecircle.facilities.services import free_bed
-
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     require_facility(actor, "facilities.beds", facility)
     day = day or timezone.localdate()
@@ -263,8 +263,6 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
                   request=None) -> Offer:
     """Record the applicant's answer. Accepting admits them to the offered bed; declining is
     recorded with its reason and they keep their place on the list."""
-    from carecircle.facilities.services import stay_admit
-
     offer = Offer.objects.select_for_update().select_related("entry", "entry__facility", "entry__person", "bed").get(pk=offer.pk)
     entry = offer.entry
     require_facility(actor, "facilities.beds", entry.facility)
@@ -328,8 +326,6 @@ def entry_get(*, user, entry_id: int) -> WaitingEntry:
 
 def my_places(user, day: datetime.date | None = None) -> list[dict]:
     """The applicant's (or their family's) own open entries with place, total and reason."""
-    from carecircle.registry.selectors import family_persons
-
     persons = family_persons(user).values("pk")
     out = []
     entries = WaitingEntry.objects.filter(person__in=persons, state__in=[WaitingState.WAITING, WaitingState.OFFERED])

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from carecircle.core.errors import NotFound
@@ -338,7 +339,6 @@ def route(request, day: datetime.date | None = None):
     caregiver = caregiver_for_user(request.user)
     if caregiver is None:
         return []
-    from django.utils import timezone
 
     rows = selectors.caregiver_route(caregiver=caregiver, day=day or timezone.localdate())
     return [{"order_id": r["order"].pk, "item_name": r["order"].item.name, "person_name": r["order"].person.name,

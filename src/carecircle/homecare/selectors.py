@@ -7,18 +7,24 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
+from carecircle.core.regions import is_valid_code, parent_code_of, prefix_of
 from carecircle.core.types import signed_in
+from carecircle.homecare.dispatch import travel_minutes
 from carecircle.homecare.models import (
+    BUSY_STATUSES,
     Complaint,
     CostShareRule,
     GuidePrice,
     Order,
+    OrderStatus,
     Provider,
     ProviderArea,
     ProviderPrice,
@@ -29,6 +35,7 @@ from carecircle.homecare.models import (
     Statement,
     VisitException,
 )
+from carecircle.homecare.models import OrderStatus as S
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.selectors import caregiver_for_user
 
@@ -43,8 +50,6 @@ def local_day(dt: datetime.datetime) -> datetime.date:
 
 def region_chain(region_code: str) -> list[str]:
     """The code and all its ancestors' codes, most specific first."""
-    from carecircle.core.regions import parent_code_of
-
     out: list[str] = []
     code: str | None = region_code
     while code:
@@ -74,8 +79,6 @@ def guide_price(region_code: str, item: ServiceItem, day: datetime.date) -> Deci
 
 
 def serves(provider: Provider, region_code: str) -> bool:
-    from carecircle.core.regions import prefix_of
-
     return any(region_code.startswith(prefix_of(a)) for a in provider.areas.values_list("region_code", flat=True))
 
 
@@ -135,8 +138,6 @@ def order_search(*, user, status: str = "", day: datetime.date | None = None, pr
     if provider_id:
         qs = qs.filter(provider_id=provider_id)
     if region_code:
-        from carecircle.core.regions import is_valid_code, prefix_of
-
         if not is_valid_code(region_code):
             raise InvalidInput(field="region")
         qs = qs.filter(region_code__startswith=prefix_of(region_code))
@@ -156,9 +157,6 @@ def is_family_of(user, person) -> bool:
 
 def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
     """The caregiver's visits of the day in visit order, with the estimated travel from the last place."""
-    from carecircle.homecare.dispatch import travel_minutes
-    from carecircle.homecare.models import BUSY_STATUSES, OrderStatus
-
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     orders = Order.objects.filter(
         caregiver=caregiver, window_start__gte=start, window_start__lt=start + datetime.timedelta(days=1),
@@ -202,9 +200,6 @@ def satisfaction(*, user, by: str = "provider") -> list[dict]:
             n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4)))
         return [{"key": r["provider_id"], "name": r["provider__name"], "n": r["n"], "mean": round(r["mean"], 2),
                  "rate": round(100 * r["satisfied"] / r["n"], 1)} for r in rows.order_by("provider__name")]
-    from django.db.models.functions import Substr
-
-    from carecircle.core.models import Region
 
     streets = ratings.annotate(street=Substr("region_code", 1, 9)).values("street").annotate(
         n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4))).order_by("street")
@@ -259,8 +254,6 @@ class OrderAction(StrEnum):
 
 
 def _statuses() -> dict[OrderAction, frozenset[str]]:
-    from carecircle.homecare.models import OrderStatus as S
-
     before_service = frozenset({S.CONFIRMED, S.OFFERED, S.ACCEPTED})
     on_visit = frozenset({S.ACCEPTED, S.IN_SERVICE})
     after_service = frozenset({S.SERVED, S.COMPLETED})

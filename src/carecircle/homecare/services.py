@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,7 +124,7 @@ def _entitlements(person: Person, day: datetime.date) -> "list[Entitlement]":
     without the benefits module."""
     if not apps.is_installed("carecircle.benefits"):
         return []
-    from carecircle.benefits.selectors import entitlements_for
+    from carecircle.benefits.selectors import entitlements_for  # noqa: PLC0415 — the other module may be absent (apps.is_installed)
 
     return entitlements_for(person=person, day=day)
 
@@ -132,8 +132,6 @@ def _entitlements(person: Person, day: datetime.date) -> "list[Entitlement]":
 def _voucher_used(person: Person, source: str, ent: "Entitlement", day: datetime.date,
                   exclude_order: Order | None = None) -> Decimal:
     """What of an entitlement's balance the person's other live orders in its period already use."""
-    from django.db.models import Sum
-
     start, end = ent.period.bounds(day)
     qs = PaymentLine.objects.filter(
         order__person=person, source=source, programme_code=ent.programme_code,

@@ -17,6 +17,7 @@ from carecircle.homecare import dispatch as engine
 from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
 from carecircle.homecare.services import _user, require_provider_admin
+from carecircle.registry.models import Person
 from carecircle.workforce.selectors import caregivers_employed, qualifications_on
 
 if TYPE_CHECKING:  # annotations only: the rows workforce.selectors returns
@@ -26,10 +27,9 @@ if TYPE_CHECKING:  # annotations only: the rows workforce.selectors returns
 def capability_levels(person_ids, day: datetime.date) -> dict[int, int]:
     """Current capability levels (0–4) from the assessment module, when it exists."""
     try:
-        from carecircle.assessment.selectors import level_subquery
+        from carecircle.assessment.selectors import level_subquery  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         return {}
-    from carecircle.registry.models import Person
 
     rows = Person.objects.filter(pk__in=list(person_ids)).annotate(cap=level_subquery(day)).values_list("pk", "cap")
     return {pk: cap for pk, cap in rows if cap is not None}

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -236,11 +237,9 @@ def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
     ledger (benefits.services.ledger_spend), each as what grew since the last posting. All or
     nothing: a refusal (e.g. 资金不足, naming the shortfall) rolls every posting of this build back and
     is returned as the note to show. Skipped when the benefits module is not installed."""
-    from django.apps import apps
-
     if not apps.is_installed("carecircle.benefits"):
         return ""
-    from carecircle.benefits.services import ledger_spend
+    from carecircle.benefits.services import ledger_spend  # noqa: PLC0415 — the other module may be absent (apps.is_installed)
 
     lines = [line for line in statement.lines.all() if line.source in LEDGER_SOURCES]
     funders = ledger_programmes(lines)

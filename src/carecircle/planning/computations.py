@@ -19,6 +19,10 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import regions
+from carecircle.core.models import Region
+from carecircle.planning.models import CoverageArea, CoverageRun, IndicatorValue
+from carecircle.registry.models import Person
+from carecircle.registry.selectors import active_on, birth_date_bounds
 
 if TYPE_CHECKING:
     from carecircle.facilities.types import Capacity
@@ -68,9 +72,6 @@ def roll_up(counts: dict[str, float], prefixes: list[str]) -> Figures:
 
 def _people(group: str):
     def count(prefixes, day, _arg):
-        from carecircle.registry.models import Person
-        from carecircle.registry.selectors import active_on, birth_date_bounds
-
         rows = (
             Person.objects.filter(region_code__startswith=common_prefix(prefixes))
             .filter(birth_date_bounds(group, day), active_on(day))
@@ -145,7 +146,6 @@ def _units_with(level: int):
 
 def _regions_at(level: int):
     def get(prefixes, day, _arg):  # noqa: ARG001 — every indicator getter takes (prefixes, day, arg)
-        from carecircle.core.models import Region
 
         codes = list(
             Region.objects.filter(level=level, code__startswith=common_prefix(prefixes)).values_list("code", flat=True)
@@ -184,8 +184,6 @@ def _coverage(field: str):
     on or before the day: population or covered count per region."""
 
     def get(prefixes, day, arg):
-        from carecircle.planning.models import CoverageArea, CoverageRun
-
         group, _sep, kind = arg.partition(":")
         codes = {p: p.ljust(12, "0") for p in prefixes}
         runs = list(CoverageRun.objects.filter(group=group, kind=kind, day__lte=day)
@@ -205,8 +203,6 @@ def _coverage(field: str):
 
 def _manual(prefixes, day, code):
     """The latest value entered by hand for indicator `code` in exactly this region."""
-    from carecircle.planning.models import IndicatorValue
-
     codes = {p: p.ljust(12, "0") for p in prefixes}
     latest: dict[str, float] = {}
     rows = (IndicatorValue.objects.filter(indicator__code=code, region_code__in=list(codes.values()), day__lte=day)

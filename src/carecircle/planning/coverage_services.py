@@ -21,6 +21,8 @@ from carecircle.planning import coverage, siting
 from carecircle.planning.computations import module_selectors
 from carecircle.planning.models import CoverageArea, CoverageCell, CoverageRun, RoadNetwork, SitingRun
 from carecircle.planning.network import Network, from_pbf, storage_dir
+from carecircle.registry.models import Person
+from carecircle.registry.selectors import active_on, birth_date_bounds
 
 H3_RESOLUTION = 9  # cells of about 0.1 km², a few hundred metres across
 MAX_NODE_CANDIDATES = 3000
@@ -94,9 +96,6 @@ def latest_network(region_code: str) -> RoadNetwork | None:
 
 def homes(group: str, prefix: str, day: datetime.date):
     """(region codes, latitudes, longitudes) of the active people of `group` under `prefix` with a home location."""
-    from carecircle.registry.models import Person
-    from carecircle.registry.selectors import active_on, birth_date_bounds
-
     rows = list(
         Person.objects.filter(region_code__startswith=prefix, latitude__isnull=False, longitude__isnull=False)
         .filter(birth_date_bounds(group, day), active_on(day))

@@ -9,6 +9,7 @@ import numpy as np
 from carecircle.core import regions
 from carecircle.core.demo import City
 from carecircle.planning import coverage_services, defaults, services
+from carecircle.planning.computations import evaluate
 from carecircle.planning.network import synthetic
 
 ORDER = 90  # after the people, facilities, caregivers and visits the indicators read
@@ -60,8 +61,6 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
 
 def _population(city: City, today: datetime.date) -> None:
     """常住人口 for the city, districts and streets, from the registered older people."""
-    from carecircle.planning.computations import evaluate
-
     units = [city.city, *city.districts, *city.streets]
     prefixes = [regions.prefix_of(u.code) for u in units]
     elders = evaluate("elders", prefixes, today)

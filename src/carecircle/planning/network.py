@@ -97,7 +97,7 @@ def storage_dir() -> Path:
 def from_pbf(path: str | Path) -> Network:
     """The walking network of an OSM PBF extract (pyrosm's "walking" filter): every way segment
     becomes an undirected edge with its length in metres."""
-    import pyrosm
+    import pyrosm  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     osm = pyrosm.OSM(str(path))
     result = osm.get_network(network_type="walking", nodes=True)

@@ -23,6 +23,8 @@ from carecircle.core import regions
 from carecircle.planning import computations
 from carecircle.planning.indicators import target_for
 from carecircle.planning.models import Indicator
+from carecircle.registry.models import Person
+from carecircle.registry.selectors import active_on, birth_date_bounds
 
 Q60, GOMPERTZ = 0.0055, 0.095
 ASSUMPTIONS = [
@@ -42,9 +44,6 @@ def death_rate(age: int) -> float:
 
 def age_structure(prefix: str, day: datetime.date) -> tuple[Counter, Counter]:
     """Counts of active older people by single year of age (60+), and of infants by age (0–2)."""
-    from carecircle.registry.models import Person
-    from carecircle.registry.selectors import active_on, birth_date_bounds
-
     elders, infants = Counter[int](), Counter[int]()
     base = Person.objects.filter(region_code__startswith=prefix).filter(active_on(day))
     for birth in base.filter(birth_date_bounds("elder", day)).values_list("birth_date", flat=True):

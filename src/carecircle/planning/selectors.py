@@ -226,7 +226,7 @@ COARSEST_RESOLUTION = 6
 def coverage_cells(*, user, run: CoverageRun) -> list[dict]:
     """Uncovered homes per H3 cell, summed over the communities the user may see; cells of fewer
     than MIN_CELL_HOMES homes are merged upwards (the masking rule of core/vault.py)."""
-    import h3
+    import h3  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     cells: dict[str, int] = {}
     for h, n in scope.in_scope(CoverageCell.objects.filter(run=run), user, "planning.view").values_list("h3", "uncovered"):

@@ -137,7 +137,7 @@ def snapshot(request, code: str):
 @login_required
 def export(request, code: str):
     """The dashboard of a region and its children as an Excel workbook (the export is audited)."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     day = _day(request)
     board = services.dashboard_export(actor=request.user, region_code=code, day=day, request=request)

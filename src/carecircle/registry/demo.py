@@ -10,6 +10,7 @@ from django.utils import timezone
 from carecircle.core import names
 from carecircle.core.bulk import allocate_ids, insert_rows, reset_sequences
 from carecircle.core.demo import City, Progress
+from carecircle.core.models import User
 from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import with_check_digit
 from carecircle.registry.models import FamilyContact, Household, Person, PersonStatus, StatusKind
@@ -194,8 +195,6 @@ def _contacts_for(rng, kind, surnames, weights):
 
 def link_family_account(city: City) -> None:
     """The demo's 子女 account is the child of an older person in the first community."""
-    from carecircle.core.models import User
-
     user = User.objects.filter(username="family").first()
     elder = (
         Person.objects.filter(region_code=city.communities[0].code, birth_date__lte=city.today.replace(year=city.today.year - 75))

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import leases
-from carecircle.core.tasks import task
+from carecircle.core.tasks import enqueue, task
 from carecircle.registry import uploads
+from carecircle.registry.imports import import_run
 from carecircle.registry.models import ImportJob
 
 log = logging.getLogger("carecircle.tasks")
@@ -56,8 +57,6 @@ def job_claim(job_id: int, *, now: datetime | None = None, failed_too: bool = Fa
 
 def job_run(job: ImportJob, progress=None) -> ImportJob:
     """Run a claimed job to its end, beating its heartbeat meanwhile."""
-    from carecircle.registry.imports import import_run
-
     owner = job.owner
 
     def beat() -> bool:
@@ -73,8 +72,6 @@ def job_run(job: ImportJob, progress=None) -> ImportJob:
 def jobs_recover(now: datetime | None = None) -> dict[str, list[int]]:
     """Find interrupted jobs: resume them in the background, or mark them failed (command-line
     runs; jobs interrupted MAX_ATTEMPTS times) with what to do next."""
-    from carecircle.core.tasks import enqueue
-
     now = now or timezone.now()
     out: dict[str, list[int]] = {"resumed": [], "failed": []}
     for job in ImportJob.objects.filter(state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]):

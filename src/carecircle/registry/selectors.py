@@ -10,8 +10,9 @@ from carecircle.core.access import access_by_id
 from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
+from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.vault import blind_index, shown_age
-from carecircle.registry.models import EXIT_STATUSES, FamilyContact, Person, PersonStatus
+from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
 
 GROUPS = {
     "elder": (60, None),
@@ -92,8 +93,6 @@ def person_search(
 
 
 def _region_prefix(code: str) -> str:
-    from carecircle.core.regions import is_valid_code, prefix_of
-
     if not is_valid_code(code):
         raise InvalidInput(field="region")
     return prefix_of(code)
@@ -154,8 +153,6 @@ def household_members(person: Person) -> list[Person]:
 
 def import_job_get(*, user, job_id: int):
     """An import job, for the account that started it (its report names people by row)."""
-    from carecircle.registry.models import ImportJob
-
     job = ImportJob.objects.filter(pk=job_id, created_by_id=user.pk).first()
     if job is None:
         raise NotFound()

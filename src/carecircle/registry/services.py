@@ -1,20 +1,26 @@
 """Writes to the registry. Each checks scope, validates, writes and records the audit row."""
 
 import datetime
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
-from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_latitude, check_longitude
-from carecircle.core.models import Region
+from carecircle.core.models import Region, User
 from carecircle.core.regions import COMMUNITY
+from carecircle.core.roles import Role
+from carecircle.core.tables import check_upload, upload_suffix
+from carecircle.core.tasks import enqueue
 from carecircle.core.types import signed_in
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
+from carecircle.registry import imports, tasks, uploads
 from carecircle.registry.checks import (
     check_registrable_age,
     clean_phone,
@@ -22,7 +28,8 @@ from carecircle.registry.checks import (
     registered_elsewhere_message,
 )
 from carecircle.registry.identity import parse_id_number
-from carecircle.registry.models import FamilyContact, Person, PersonStatus, StatusKind
+from carecircle.registry.imports import rejections_csv
+from carecircle.registry.models import FamilyContact, ImportJob, Person, PersonStatus, StatusKind
 
 
 def check_community(region_code: str, field: str = "region_code") -> Region:
@@ -219,9 +226,6 @@ def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
 
 def resident_account_for(username: str):
     """The resident (居民/家属) account a family contact links to."""
-    from carecircle.core.models import User
-    from carecircle.core.roles import Role
-
     user = User.objects.filter(username=(username or "").strip(), grants__role=Role.RESIDENT).first()
     if user is None:
         raise InvalidInput(_("没有这个居民/家属账号：%(u)s") % {"u": username}, field="username")
@@ -259,10 +263,6 @@ def family_contact_add(
 def import_start(*, actor, uploaded_file, request=None):
     """Check an uploaded file's structure, keep it, and start the import in the background.
     A file that is not ours is refused here and nothing is created."""
-    from carecircle.core.tables import check_upload, upload_suffix
-    from carecircle.registry import imports, tasks, uploads
-    from carecircle.registry.models import ImportJob
-
     scope.require_perm(actor, "registry.import")
     name = check_upload(uploaded_file)  # size limit; the name is shown, never used as a path
     stored = uploads.store(uploaded_file, suffix=upload_suffix(name))  # owner-only; deleted after the import
@@ -278,7 +278,6 @@ def import_start(*, actor, uploaded_file, request=None):
             created_by=actor, total_rows=total,
         )
         audit.record(actor=actor, action=AuditAction.IMPORT_START, obj=job, request=request, file=name)
-        from carecircle.core.tasks import enqueue
 
         enqueue(tasks.import_people, job_id=job.pk)
     return job
@@ -288,15 +287,6 @@ def import_start(*, actor, uploaded_file, request=None):
 def import_retry(*, actor, job_id: int, request=None):
     """Resume a failed or interrupted import job from its last committed batch, in the background.
     Only the account that started the job can (its report names people by row)."""
-    from pathlib import Path
-
-    from django.utils import timezone
-
-    from carecircle.core.errors import NotFound
-    from carecircle.core.tasks import enqueue
-    from carecircle.registry import tasks
-    from carecircle.registry.models import ImportJob
-
     scope.require_perm(actor, "registry.import")
     job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by_id=actor.pk).first()
     if job is None:
@@ -317,8 +307,6 @@ def import_rejections_export(*, actor, job, request=None) -> bytes:
     """An import's rejection report (names and reasons of the refused rows) as a CSV download: a
     file with personal data, so every download is audited with who, which job and how many rows.
     The caller found the job through selectors.import_job_get (scope)."""
-    from carecircle.registry.imports import rejections_csv
-
     body = rejections_csv(job)
     audit.record(actor=actor, action=AuditAction.IMPORT_REJECTIONS_DOWNLOAD, obj=job, request=request,
                  rows=len(job.rejections or []), file=job.file_name)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from carecircle.core.tasks import periodic
-from carecircle.registry import importjobs
+from carecircle.registry import importjobs, uploads
 from carecircle.registry.importjobs import import_people  # noqa: F401 - declared there; registered with the others here
 
 
@@ -14,6 +14,4 @@ def recover_imports():
 @periodic(timedelta(hours=1), name="registry.purge_uploads")
 def purge_uploads():
     """Uploaded import files whose retention ran out are deleted (registry/uploads.py)."""
-    from carecircle.registry import uploads
-
     uploads.purge()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import scope
+from carecircle.core import plugins, scope
 from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
@@ -69,8 +69,6 @@ def person_detail(request, person_id: int):
 
 def related_links(user, person) -> list[tuple[str, str]]:
     """What other modules offer for this person (`<module>/person.py`: links(user, person))."""
-    from carecircle.core import plugins
-
     return [link for module in plugins.optional_submodules("person") for link in module.links(user, person)]
 
 

@@ -5,7 +5,10 @@ import datetime
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from carecircle.core import scope
+from carecircle.core.errors import InvalidInput
 from carecircle.core.limits import Count, Id, Latitude, Limit, Longitude
+from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.workforce import selectors, services
 
 router = Router(tags=["workforce"])
@@ -86,10 +89,6 @@ class WfCountOut(Schema):
 
 @router.get("/workforce/certified-count", response=WfCountOut)
 def certified_count(request, region: str, day: datetime.date | None = None):
-    from carecircle.core import scope
-    from carecircle.core.errors import InvalidInput
-    from carecircle.core.regions import is_valid_code, prefix_of
-
     if not is_valid_code(region):
         raise InvalidInput(field="region")
     scope.require(request.user, "workforce.view", region)

@@ -88,7 +88,7 @@ class VisitException(models.Model):
 
     def summary(self) -> str:
         """The facts behind the flag, for the supervisor."""
-        from django.utils.translation import gettext as _
+        from django.utils.translation import gettext as _  # noqa: PLC0415 — eager gettext here; `_` is gettext_lazy above
 
         d = self.detail or {}
         if self.kind == ExceptionKind.FAR:

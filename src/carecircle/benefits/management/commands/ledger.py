@@ -2,6 +2,10 @@
 ledger sums to zero (exit status 1 when it does not). `carecircle ledger balances` prints them."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Sum
+
+from carecircle.benefits.models import Account, LedgerLine
+from carecircle.benefits.selectors import ledger_check
 
 
 class Command(BaseCommand):
@@ -11,11 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["check", "balances"])
 
     def handle(self, *args, **opts):
-        from django.db.models import Sum
-
-        from carecircle.benefits.models import Account, LedgerLine
-        from carecircle.benefits.selectors import ledger_check
-
         if opts["action"] == "balances":
             rows = LedgerLine.objects.values("fund__code", "fund__name", "account").annotate(s=Sum("amount")).order_by(
                 "fund__code", "account")

@@ -7,7 +7,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from carecircle.benefits import services
+from carecircle.benefits.models import Batch
 from carecircle.core.errors import DomainError
+from carecircle.core.models import User
 
 
 class Command(BaseCommand):
@@ -26,9 +29,6 @@ class Command(BaseCommand):
         approve.add_argument("--user", required=True, help="审批人账号")
 
     def handle(self, *args, **opts):
-        from carecircle.benefits import services
-        from carecircle.benefits.models import Batch
-
         try:
             if opts["action"] == "run":
                 start = time.monotonic()
@@ -47,8 +47,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"#{b.pk} {b.month} {b.programme.code} {b.get_state_display()} "
                                       f"{b.line_count:,} 笔 {b.total_payable} 元")
             else:
-                from carecircle.core.models import User
-
                 user = User.objects.filter(username=opts["user"]).first()
                 if user is None:
                     raise CommandError(f"没有账号 {opts['user']}")

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args, host, port, workers, **options):
-        import uvicorn
+        import uvicorn  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
         scheduler = None
         if not settings.CELERY_BROKER_URL:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from carecircle.core import tasks
+from carecircle.core.datadir import data_home
 
 
 class Command(BaseCommand):
@@ -23,7 +24,6 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 scheduler.stop()
             return
-        from carecircle.core.datadir import data_home
 
         known = settings.CARECIRCLE_TASK_QUEUES  # "celery" and the queues of CARECIRCLE_REGION_QUEUES
         chosen = [q.strip() for q in queues.split(",") if q.strip()] or known

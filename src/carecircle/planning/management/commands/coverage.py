@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from carecircle.core.errors import DomainError
+from carecircle.planning import coverage_services, services
 
 
 class Command(BaseCommand):
@@ -29,8 +30,6 @@ class Command(BaseCommand):
         snap.add_argument("--date", default="")
 
     def handle(self, *args, **opts):
-        from carecircle.planning import coverage_services, services
-
         day = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else timezone.localdate()
         try:
             if opts["action"] == "import":

@@ -2,8 +2,15 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from carecircle.core import leases
 from carecircle.core.errors import DomainError
+from carecircle.core.models import User
+from carecircle.core.region_import import region_import
+from carecircle.registry import importjobs
+from carecircle.registry.imports import inspect_file, rejections_csv
+from carecircle.registry.models import ImportJob
 
 
 class Command(BaseCommand):
@@ -23,8 +30,6 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         try:
             if what == "regions":
-                from carecircle.core.region_import import region_import
-
                 result = region_import(path, actor=self._actor(user) if user else None)
                 self.stdout.write(f"区划：新增 {result['created']}，更新 {result['updated']}，"
                                   f"无变化 {result['unchanged']}，拒绝 {len(result['rejected'])}")
@@ -37,8 +42,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _actor(username):
-        from carecircle.core.models import User
-
         actor = User.objects.filter(username=username or "", is_active=True).first()
         if actor is None:
             raise CommandError(f"没有这个账号：{username}" if username else
@@ -46,13 +49,6 @@ class Command(BaseCommand):
         return actor
 
     def _people(self, path, username, report, resume):
-        from django.utils import timezone
-
-        from carecircle.core import leases
-        from carecircle.registry import importjobs
-        from carecircle.registry.imports import inspect_file, rejections_csv
-        from carecircle.registry.models import ImportJob
-
         actor = self._actor(username)
         total = inspect_file(path)
         if resume:
