@@ -104,7 +104,6 @@ def key_from_env_or_file(env_name: str, file_name: str, nbytes: int = 32) -> str
     return (keys_home() / file_name).read_text().strip()
 
 
-
 def restrict_data_home(home: Path) -> None:
     """Make the data folder readable by its owner only (PIPL; 等保 2.0 level 3).
 

@@ -1,7 +1,6 @@
 """Pages of the core: sign-in, home, account security, regions, audit, health."""
 
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,9 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.core import plugins, scope, selectors, services, signin
 from carecircle.core.errors import DomainError
-from carecircle.core.models import Region, User
+from carecircle.core.models import User
 from carecircle.core.region_import import region_import
 from carecircle.core.tables import check_upload, upload_suffix
 
@@ -223,32 +220,3 @@ def set_language(request, code: str):
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response
-
-_migration_state: dict = {}
-
-
-def _pending_migrations() -> list[str]:
-    """Migrations not yet applied, checked at most once a minute: building the migration graph
-    costs milliseconds, and load balancers poll this endpoint."""
-    now = time.monotonic()
-    if _migration_state.get("until", 0) < now or _migration_state.get("pending"):
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        _migration_state.update(pending=[f"{m.app_label}.{m.name}" for m, _b in plan], until=now + 60)
-    return _migration_state["pending"]
-
-
-def healthz(request):
-    try:
-        pending = _pending_migrations()
-        regions = Region.objects.count()
-    except Exception as exc:  # the database is down or unreachable
-        return JsonResponse({"status": "error", "database": {"engine": connection.vendor, "error": str(exc)}}, status=503)
-    body = {
-        "status": "ok" if not pending else "migrations_pending",
-        "database": {"engine": connection.vendor, "name": str(connection.settings_dict.get("NAME"))[-60:]},
-        "migrations": {"up_to_date": not pending, "pending": pending},
-        "regions": regions,
-        "tasks": "celery" if settings.CELERY_BROKER_URL else "in-process",
-    }
-    return JsonResponse(body, status=200 if not pending else 503)
