@@ -191,3 +191,15 @@ def test_require_admin_or_staff(users, city):
     with pytest.raises(NotFound):  # another provider in another district: staff rules, and it is outside
         require_admin_or_staff(admin, organisation_id=8, **check)
     require_admin_or_staff(users["admin"], organisation_id=8, **check)  # the city's staff
+
+
+def test_ruff_refuses_naive_dates_unused_arguments_and_imports_inside_functions():
+    """The rules are on for src/ (tests, bench and scripts are exempt from ARG and PLC0415); a lazy
+    import in src/ says why on its line."""
+    pyproject = (SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    select = pyproject.split("[tool.ruff.lint]")[1].split("\n[")[0]
+    for rule in ('"DTZ"', '"ARG"', '"PLC0415"'):
+        assert rule in select
+    bare = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
+            if "noqa: PLC0415" in line and "—" not in line.split("noqa: PLC0415", 1)[1]]
+    assert bare == [], "say why the import stays inside the function"

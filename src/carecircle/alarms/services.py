@@ -32,6 +32,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import policy_for
 from carecircle.core import audit, scope
+from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import RoleGrant
@@ -269,10 +270,8 @@ def _set_state(incident: Incident, state: str, now, *, actor) -> None:
 
 
 def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
-    incident = for_update(Incident.objects.select_related("person").filter(pk=incident_id), of=("self",)).first()
-    if incident is None:
-        raise NotFound()
-    scope.require(actor, perm, incident.region_code)
+    incident = access_by_id(for_update(Incident.objects.select_related("person"), of=("self",)), incident_id,
+                            user=actor, perm=perm)
     return incident
 
 
