@@ -88,7 +88,7 @@ def test_a_session_that_cannot_be_saved_while_the_database_is_busy_is_503_not_40
 
     monkeypatch.setattr(SessionStore, "save", locked)
     # the session exists; the next write of it fails
-    response = page.get("/lang/en/?next=/")  # a page that writes the session
+    response = page.get("/lang/zh-hans/?next=/")  # a page that writes the session
     assert response.status_code == 503 and "系统繁忙" in response.content.decode()
 
 

@@ -178,11 +178,11 @@ def test_sqlite_busy_is_a_clear_page_not_bad_request(tmp_path):
     holder = sqlite3.connect(tmp_path / "busy.sqlite3", timeout=1)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        answer = requests.get(server.url + "/lang/en/?next=/", cookies={"sessionid": session}, timeout=20,
+        answer = requests.get(server.url + "/lang/zh-hans/?next=/", cookies={"sessionid": session}, timeout=20,
                               allow_redirects=False)
         assert answer.status_code == 503 and "系统繁忙，请稍后重试" in answer.text
         holder.rollback()
-        after = requests.get(server.url + "/lang/en/?next=/", cookies={"sessionid": session}, timeout=20,
+        after = requests.get(server.url + "/lang/zh-hans/?next=/", cookies={"sessionid": session}, timeout=20,
                              allow_redirects=False)
         assert after.status_code == 302
     finally:
