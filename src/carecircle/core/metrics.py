@@ -86,13 +86,11 @@ def collect():
     """The core's figures: periodic slots not yet finished, and the background task queues."""
     now = timezone.now()
     open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(n=Count("id"), oldest=Min("started_at"))
-    runs = GaugeMetricFamily("carecircle_periodic_unfinished", "Periodic task slots claimed and not finished")
-    runs.add_metric([], open_runs["n"])
-    yield runs
-    age = GaugeMetricFamily("carecircle_periodic_oldest_unfinished_seconds",
-                            "Age of the oldest claimed, unfinished periodic slot")
-    age.add_metric([], (now - open_runs["oldest"]).total_seconds() if open_runs["oldest"] else 0)
-    yield age
+    yield GaugeMetricFamily("carecircle_periodic_unfinished", "Periodic task slots claimed and not finished",
+                            value=open_runs["n"])
+    yield GaugeMetricFamily("carecircle_periodic_oldest_unfinished_seconds",
+                            "Age of the oldest claimed, unfinished periodic slot",
+                            value=seconds_since(open_runs["oldest"], now))
     queue = GaugeMetricFamily("carecircle_task_queue_length", "Background tasks waiting, by queue", labels=["queue"])
     for name, length in _queue_lengths(tasks).items():
         queue.add_metric([name], length)
@@ -104,6 +102,11 @@ def collect():
         for alias, count in dbrouter.reads().items():
             reads.add_metric([alias], count)
         yield reads
+
+
+def seconds_since(moment, now) -> float:
+    """How long ago `moment` was (0 when there is none): the age of the oldest waiting thing."""
+    return (now - moment).total_seconds() if moment else 0.0
 
 
 def _queue_lengths(tasks) -> dict[str, int]:
