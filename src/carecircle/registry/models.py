@@ -28,6 +28,9 @@ class StatusKind(models.TextChoices):
     YOUFU = "youfu", _("优抚对象")
     SEVERE_DISABILITY = "severe_disability", _("重度残疾")
     CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
+    ORPHAN = "orphan", _("孤儿")
+    HUJI = "huji", _("本地户籍")
+    CHANGZHU = "changzhu", _("本地常住")
     DECEASED = "deceased", _("死亡")
     MOVED_AWAY = "moved_away", _("迁出")
 
