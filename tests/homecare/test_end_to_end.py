@@ -25,10 +25,10 @@ def test_family_orders_bath_for_mother_end_to_end(world, voucher):
     w = world
     start = tomorrow_at(9)
     q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=start)
-    assert q["price"] == Decimal("80.00")
-    assert [(line["source"], line["amount"]) for line in q["lines"]] == [
+    assert q.price == Decimal("80.00")
+    assert [(line.source, line.amount) for line in q.lines] == [
         ("voucher", Decimal("50.00")), ("self_pay", Decimal("30.00"))]
-    assert q["own_share"] == Decimal("30.00")
+    assert q.own_share == Decimal("30.00")
 
     order = services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
                                   window_start=start, idempotency_key="son-bath-1", notes="老人怕冷")
@@ -88,7 +88,7 @@ def test_family_orders_bath_for_mother_end_to_end(world, voucher):
 def test_meal_order_splits_five_shares(world, no_entitlements):
     w = world
     q = services.quote(person=w["mother"], item=w["meal"], provider=w["provider"], window_start=tomorrow_at(11))
-    assert [(line["source"], line["amount"]) for line in q["lines"]] == [
+    assert [(line.source, line.amount) for line in q.lines] == [
         ("enterprise", Decimal("2.00")), ("government", Decimal("4.50")), ("collective", Decimal("1.00")),
         ("social", Decimal("1.00")), ("self_pay", Decimal("6.50"))]
 
@@ -108,11 +108,11 @@ def test_voucher_balance_is_used_up_over_the_month(world, voucher):
     assert {p.source: p.amount for p in second.payment_lines.all()} == {
         "voucher": Decimal("10.00"), "self_pay": Decimal("30.00")}
     q = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=at(16))
-    assert [(line["source"], line["amount"]) for line in q["lines"]] == [("self_pay", Decimal("40.00"))]
+    assert [(line.source, line.amount) for line in q.lines] == [("self_pay", Decimal("40.00"))]
     # cancelling gives the voucher balance back
     services.order_cancel(actor=w["son"], order=first, reason="住院")
     q = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=at(16))
-    assert q["lines"][0]["source"] == "voucher" and q["lines"][0]["amount"] == Decimal("40.00")
+    assert q.lines[0].source == "voucher" and q.lines[0].amount == Decimal("40.00")
 
 
 def test_only_listed_programmes_pay_orders(world, monkeypatch):
@@ -124,16 +124,16 @@ def test_only_listed_programmes_pay_orders(world, monkeypatch):
         Entitlement("GOV_BUY", "政府购买居家服务", Decimal("100"), Period.YEARLY, PaymentMethod.IN_KIND),
         Entitlement("ALLOWANCE_80", "高龄津贴", Decimal("100"), Period.MONTHLY, PaymentMethod.CASH)])
     q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(9))
-    assert [(line["source"], line["programme_code"], line["amount"]) for line in q["lines"]] == [
+    assert [(line.source, line.programme_code, line.amount) for line in q.lines] == [
         ("allowance", "GOV_BUY", Decimal("80.00"))]
     services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
                           window_start=tomorrow_at(9), idempotency_key="gov-1")
     q = services.quote(person=w["mother"], item=w["bath"], provider=w["provider"], window_start=tomorrow_at(15))
-    assert [(line["source"], line["amount"]) for line in q["lines"]] == [
+    assert [(line.source, line.amount) for line in q.lines] == [
         ("allowance", Decimal("20.00")), ("self_pay", Decimal("60.00"))]
     clean = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
-    assert clean["lines"][0]["source"] == "allowance" and clean["lines"][0]["amount"] == Decimal("20.00")
+    assert clean.lines[0].source == "allowance" and clean.lines[0].amount == Decimal("20.00")
     # a rule for one category only: once GOV_BUY pays 助浴 alone, 居家保洁 is self-pay
     FundingRule.objects.filter(programme_code="GOV_BUY").update(category=ServiceCategory.objects.get(code="bath"))
     clean = services.quote(person=w["mother"], item=w["clean"], provider=w["provider"], window_start=tomorrow_at(15))
-    assert [line["source"] for line in clean["lines"]] == ["self_pay"]
+    assert [line.source for line in clean.lines] == ["self_pay"]

@@ -36,6 +36,7 @@ from carecircle.homecare.models import (
     ProviderPrice,
     ServiceItem,
 )
+from carecircle.homecare.types import Quote, QuoteLine
 from carecircle.registry.models import FamilyContact, Person
 
 if TYPE_CHECKING:
@@ -108,14 +109,14 @@ def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from
 # ------------------------------------------------------------------ quotes
 
 
-def _funding_rules(item: ServiceItem) -> dict[str, str]:
+def _funding_rules(item: ServiceItem) -> dict[str, FundingSource]:
     """{programme_code: source} of the programmes that may pay for `item` (FundingRule rows)."""
     rules = FundingRule.objects.filter(Q(category__isnull=True) | Q(category_id=item.category_id))
     if not item.basic_list:
         rules = rules.filter(basic_list_only=False)
     rows = list(rules)
-    out = {r.programme_code: r.source for r in rows if r.category_id is None}
-    out.update({r.programme_code: r.source for r in rows if r.category_id is not None})  # specific wins
+    out = {r.programme_code: FundingSource(r.source) for r in rows if r.category_id is None}
+    out.update({r.programme_code: FundingSource(r.source) for r in rows if r.category_id is not None})  # specific wins
     return out
 
 
@@ -143,7 +144,7 @@ def _voucher_used(person: Person, source: str, ent: "Entitlement", day: datetime
 
 
 def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start: datetime.datetime,
-          exclude_order=None) -> dict:
+          exclude_order: Order | None = None) -> Quote:
     """Price and payment lines for an order, before anything is saved: the person sees this and
     their own share before confirming.
 
@@ -154,7 +155,7 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
     price = selectors.provider_price(provider, item, day)
     if price is None:
         raise InvalidInput(_("该机构在%(d)s未提供“%(i)s”的价格") % {"d": day, "i": item.name}, field="item")
-    lines: list[dict] = []
+    lines: list[QuoteLine] = []
     left = money(price)
     if item.category.meal_help:
         rule = selectors.cost_share_rule(person.region_code, item.category, day)
@@ -167,8 +168,8 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
                 amount = money(line.amount if line.amount is not None else price * (line.percent or 0) / 100)
                 amount = min(amount, left)
                 if amount > 0:
-                    lines.append({"source": source, "programme_code": f"share:{rule.pk}",
-                                  "label": str(FundingSource(source).label), "amount": amount})
+                    lines.append(QuoteLine(source=source, programme_code=f"share:{rule.pk}",
+                                           label=str(source.label), amount=amount))
                     left -= amount
     rules = _funding_rules(item) if left > 0 else {}
     if rules:
@@ -179,19 +180,24 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
             balance = ent.amount - _voucher_used(person, funder, ent, day, exclude_order)
             amount = min(balance, left)
             if amount > 0:
-                lines.append({"source": funder, "programme_code": ent.programme_code,
-                              "label": ent.name, "amount": amount})
+                lines.append(QuoteLine(source=funder, programme_code=ent.programme_code, label=ent.name,
+                                       amount=amount))
                 left -= amount
     if left > 0:
-        lines.append({"source": FundingSource.SELF_PAY, "programme_code": "", "label": _("个人自付"), "amount": left})
-    guide = selectors.guide_price(person.region_code, item, day)
-    return {
-        "price": money(price), "guide_price": guide, "lines": lines, "own_share": left,
-        "window_start": window_start, "window_end": window_start + datetime.timedelta(minutes=item.duration_minutes),
-    }
+        lines.append(QuoteLine(source=FundingSource.SELF_PAY, programme_code="", label=_("个人自付"), amount=left))
+    return Quote(price=money(price), guide_price=selectors.guide_price(person.region_code, item, day),
+                 lines=tuple(lines), own_share=left, window_start=window_start,
+                 window_end=window_start + datetime.timedelta(minutes=item.duration_minutes))
 
 
 # ------------------------------------------------------------------ orders
+
+
+def _payment_lines(order: Order, q: Quote) -> None:
+    """Store a quote's payment lines as the order's."""
+    PaymentLine.objects.bulk_create([
+        PaymentLine(order=order, source=line.source, programme_code=line.programme_code, label=line.label,
+                    amount=line.amount) for line in q.lines])
 
 
 def channel_for(actor, person: Person) -> str:
@@ -253,9 +259,9 @@ def order_create(
         with transaction.atomic():
             order = Order.objects.create(
                 region_code=person.region_code, person=person, item=item, provider=provider,
-                window_start=window_start, window_end=q["window_end"], address=person.address,
+                window_start=window_start, window_end=q.window_end, address=person.address,
                 address_masked=person.address_masked, latitude=lat, longitude=lng,
-                notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q["price"],
+                notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q.price,
                 placed_by=actor if signed_in(actor) else None, idempotency_key=key,
             )
     except IntegrityError:
@@ -263,9 +269,9 @@ def order_create(
         if existing is None:
             raise
         return existing
-    PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
+    _payment_lines(order, q)
     audit.record(actor=actor, action=AuditAction.ORDER_CREATE, obj=order, request=request, channel=channel,
-                 item=item.code, price=str(q["price"]), own_share=str(q["own_share"]),
+                 item=item.code, price=str(q.price), own_share=str(q.own_share),
                  **({"system": "care_plan"} if care_plan is not None else {}))
     return order
 
@@ -317,11 +323,11 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
     old = order.window_start
     if hasattr(order, "visit"):
         order.visit.delete()
-    order.window_start, order.window_end, order.price = window_start, q["window_end"], q["price"]
+    order.window_start, order.window_end, order.price = window_start, q.window_end, q.price
     order.status, order.caregiver = OrderStatus.CONFIRMED, None
     order.save(update_fields=["window_start", "window_end", "price", "status", "caregiver"])
     order.payment_lines.all().delete()
-    PaymentLine.objects.bulk_create([PaymentLine(order=order, **line) for line in q["lines"]])
+    _payment_lines(order, q)
     DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.RESCHEDULE,
                                  actor=_user(actor), reason=f"{old.isoformat()} → {window_start.isoformat()}")
     audit.record(actor=actor, action=AuditAction.ORDER_RESCHEDULE, obj=order, request=request, old=old.isoformat(),

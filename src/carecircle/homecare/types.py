@@ -3,12 +3,39 @@ modules, as frozen dataclasses (see docs/directory-guide.md, "Contracts")."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from carecircle.homecare.models import StatementPosting
+    from carecircle.homecare.models import FundingSource, StatementPosting
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLine:
+    """Who pays how much of a quoted order: a cost-share source, a benefits programme's voucher
+    or allowance, or the person's own share (`FundingSource.SELF_PAY`). An order stores these as
+    its `PaymentLine` rows."""
+
+    source: FundingSource
+    programme_code: str  # "share:<rule id>" for a cost share, the benefits programme, "" for self-pay
+    label: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The price of an order before it is placed, what `homecare.services.quote` answers (the
+    order page, the quote API, order_create and order_reschedule): the provider's price, the
+    region's guide price, the payment lines and what is left for the person to pay."""
+
+    price: Decimal
+    guide_price: Decimal | None
+    lines: tuple[QuoteLine, ...]
+    own_share: Decimal
+    window_start: datetime.datetime
+    window_end: datetime.datetime
 
 
 @dataclass(frozen=True, slots=True)
