@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from carecircle.benefits import payroll, services
 from carecircle.benefits.models import Account, Appeal, Batch, Fund, LedgerEntry, LedgerLine, Payment
 from carecircle.benefits.selectors import ledger_check
+from carecircle.benefits.types import Posting
 from carecircle.core.errors import Conflict, Forbidden
 from carecircle.core.models import AuditEvent
 from carecircle.registry.services import status_add
@@ -183,7 +184,7 @@ def test_unbalanced_posting_is_refused(programmes, users):
     fund = Fund.objects.first()
     with pytest.raises(Conflict):
         services._post(key="x", kind="appropriation", fund=fund, actor=users["admin"], memo="",
-                       lines=[(Account.AVAILABLE, Decimal("10"), None, "", ""), (Account.APPROPRIATION, Decimal("-9"), None, "", "")])
+                       lines=[Posting(Account.AVAILABLE, Decimal("10")), Posting(Account.APPROPRIATION, Decimal("-9"))])
     assert not LedgerEntry.objects.filter(key="x").exists()
 
 

@@ -5,6 +5,7 @@ import pytest
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import RoleGrant
 from carecircle.workforce import selectors, services
+from carecircle.workforce.types import Qualification
 from tests.conftest import COMMUNITY_A, COMMUNITY_B
 
 DAY = datetime.date(2026, 3, 1)
@@ -37,8 +38,8 @@ def test_certified_caregiver_count_counts_valid_elder_care_certificates_on_the_d
     assert selectors.certified_caregiver_count(region_prefix="339901", day=DAY) == 1
     assert selectors.certified_caregiver_count(region_prefix="339901", day=datetime.date(2026, 1, 15)) == 3
     assert selectors.certified_caregiver_count(region_prefix="3399", day=DAY) == 2
-    assert selectors.qualifications_on([a.pk, c.pk], DAY) == {a.pk: {"level": 1, "health": False},
-                                                              c.pk: {"level": 0, "health": True}}
+    assert selectors.qualifications_on([a.pk, c.pk], DAY) == {a.pk: Qualification(level=1, health=False),
+                                                              c.pk: Qualification(level=0, health=True)}
 
 
 def test_certificate_inputs_are_checked(users, org):

@@ -1,6 +1,7 @@
 """The funds ledger: double-entry postings with idempotency keys, appropriations and spending
 against a fund (private to the module: services.py re-exports what others call)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,23 +13,26 @@ from carecircle.benefits._common import CENT, _actor_ok, _money, _region
 from carecircle.benefits.engine import month_start
 from carecircle.benefits.models import (
     Account,
+    Batch,
     Fund,
     LedgerEntry,
     LedgerLine,
     Programme,
 )
+from carecircle.benefits.types import Posting, transfer
 from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 
 
-def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tuple], batch=None) -> LedgerEntry | None:
-    """Post a balanced entry once: lines are (account, amount, programme, region_code, month)."""
-    lines = [ln for ln in lines if ln[1] != 0]
+def _post(*, key: str, kind: str, fund: Fund, actor: Actor, memo: str, lines: Iterable[Posting],
+          batch: Batch | None = None) -> LedgerEntry | None:
+    """Post a balanced entry once (postings of zero are left out; nothing when all are zero)."""
+    lines = [ln for ln in lines if ln.amount != 0]
     if not lines:
         return None
-    total = sum((ln[1] for ln in lines), Decimal("0"))
+    total = sum((ln.amount for ln in lines), Decimal("0"))
     if total != 0:
         raise Conflict(_("记账凭证借贷不平：差额 %(d)s") % {"d": total})
     if LedgerEntry.objects.filter(key=key).exists():
@@ -38,9 +42,9 @@ def _post(*, key: str, kind: str, fund: Fund, actor, memo: str, lines: list[tupl
         created_by=actor if signed_in(actor) else None,
     )
     LedgerLine.objects.bulk_create([
-        LedgerLine(entry=entry, fund=fund, account=acc, amount=amt.quantize(CENT), programme=prog,
-                   region_code=reg or "", month=month or "")
-        for acc, amt, prog, reg, month in lines
+        LedgerLine(entry=entry, fund=fund, account=ln.account, amount=ln.amount.quantize(CENT),
+                   programme=ln.programme, region_code=ln.region_code, month=ln.month)
+        for ln in lines
     ])
     return entry
 
@@ -58,10 +62,9 @@ def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = 
         month_start(month)
     key = key or f"appropriation:{fund.pk}:{timezone.now().timestamp()}"
     entry = _post(key=key, kind=LedgerEntry.Kind.APPROPRIATION, fund=fund, actor=actor,
-                  memo=memo or _("预算拨入"), lines=[
-                      (Account.AVAILABLE, amount, None, fund.region_code, month),
-                      (Account.APPROPRIATION, -amount, None, fund.region_code, month),
-                  ])
+                  memo=memo or _("预算拨入"),
+                  lines=transfer(Account.AVAILABLE, Account.APPROPRIATION, amount, region_code=fund.region_code,
+                                 month=month))
     audit.record(actor=actor, action=AuditAction.FUND_APPROPRIATE, obj=fund, request=request, amount=str(amount),
                  memo=memo, system="benefits")
     return entry
@@ -127,10 +130,9 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
         return existing
     _require_available(fund, amount, _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元"))
     entry = _post(key=key, kind=LedgerEntry.Kind.SPENDING, fund=fund, actor=actor,
-                  memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month}, lines=[
-                      (Account.DISBURSED, amount, programme, region_code, month),
-                      (Account.AVAILABLE, -amount, programme, region_code, month),
-                  ])
+                  memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month},
+                  lines=transfer(Account.DISBURSED, Account.AVAILABLE, amount, programme=programme,
+                                 region_code=region_code, month=month))
     assert entry is not None  # the amount is not zero (checked above): the entry has its lines
     audit.record(actor=actor, action=AuditAction.LEDGER_SPEND, obj=entry, region_code=region_code, request=request,
                  programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,

@@ -34,6 +34,7 @@ from carecircle.benefits.models import (
     Tier,
     TierMode,
 )
+from carecircle.benefits.types import Posting, transfer
 from carecircle.core import audit, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
@@ -225,10 +226,10 @@ def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Ba
     fund = batch.programme.fund
     _require_available(fund, batch.total_payable,
                        _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元"))
-    lines = []
+    lines: list[Posting] = []
     for row in payroll.district_totals(batch):
-        lines += [(Account.COMMITTED, row["payable"], batch.programme, row["region"], row["period"]),
-                  (Account.AVAILABLE, -row["payable"], batch.programme, row["region"], row["period"])]
+        lines += transfer(Account.COMMITTED, Account.AVAILABLE, row["payable"], programme=batch.programme,
+                          region_code=row["region"], month=row["period"])
     _post(key=f"commit:batch:{batch.pk}", kind=LedgerEntry.Kind.COMMITMENT, fund=fund, actor=actor, batch=batch,
           memo=_("批次#%(b)d 审批（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month},
           lines=lines)
@@ -262,12 +263,11 @@ def payroll_mark_paid(*, actor, batch_id: int, request=None) -> Batch:
     batch = _batch_for(actor, batch_id, "benefits.approve")
     if batch.state != Batch.State.APPROVED:
         raise Conflict(_("只有已审批的批次可以登记发放"))
-    lines = []
+    lines: list[Posting] = []
     for row in payroll.district_totals(batch):
-        lines += [(Account.DISBURSED, row["payable"], batch.programme, row["region"], row["period"]),
-                  (Account.COMMITTED, -row["payable"], batch.programme, row["region"], row["period"]),
-                  (Account.RECEIVABLE, row["recovery"], batch.programme, row["region"], row["period"]),
-                  (Account.DISBURSED, -row["recovery"], batch.programme, row["region"], row["period"])]
+        p, r, m = batch.programme, row["region"], row["period"]
+        lines += [*transfer(Account.DISBURSED, Account.COMMITTED, row["payable"], programme=p, region_code=r, month=m),
+                  *transfer(Account.RECEIVABLE, Account.DISBURSED, row["recovery"], programme=p, region_code=r, month=m)]
     _post(key=f"disburse:batch:{batch.pk}", kind=LedgerEntry.Kind.DISBURSEMENT, fund=batch.programme.fund,
           actor=actor, batch=batch, lines=lines,
           memo=_("批次#%(b)d 已发放（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month})
@@ -291,10 +291,9 @@ def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
     amount = -line.amount
     district = regions.district_of(line.region_code)
     _post(key=f"recover:payment:{line.pk}", kind=LedgerEntry.Kind.RECOVERY, fund=line.programme.fund, actor=actor,
-          batch=line.batch, memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk}, lines=[
-              (Account.AVAILABLE, amount, line.programme, district, line.period),
-              (Account.RECEIVABLE, -amount, line.programme, district, line.period),
-          ])
+          batch=line.batch, memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk},
+          lines=transfer(Account.AVAILABLE, Account.RECEIVABLE, amount, programme=line.programme,
+                         region_code=district, month=line.period))
     line.recovered = True
     line.save(update_fields=["recovered"])
     audit.record(actor=actor, action=AuditAction.PAYROLL_RECOVERED, object_type="benefits.payment", object_id=str(line.pk),

@@ -1,8 +1,11 @@
-"""The benefits module's contract with other modules: what a person is entitled to.
+"""The benefits module's contract with other modules: what a person is entitled to, and the
+funds ledger's postings and balances.
 
 `carecircle.benefits.selectors.entitlements_for(person=, day=)` returns a list of `Entitlement`;
 its period and payment method are the enums below (the same ones the `Programme` model stores),
-so a caller never guesses at spellings.
+so a caller never guesses at spellings. A journal entry is posted as `Posting`s (`transfer` makes
+the balanced pair); `fund_balances`, `balances` and `ledger_check` answer `FundBalance`,
+`BalanceRow` and `LedgerCheck`.
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from carecircle.benefits.models import Account, Fund, Programme
 
 
 class Period(models.TextChoices):
@@ -56,3 +63,70 @@ class Entitlement:
     def pays_services(self) -> bool:
         """Whether the entitlement can pay for an ordered service (cash goes to the person)."""
         return self.payment_method is not PaymentMethod.CASH
+
+
+# ------------------------------------------------------------------ the funds ledger
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One line of a journal entry: `amount` yuan on `account` (positive: debit, negative:
+    credit), with the ledger's dimensions (programme, region, month YYYY-MM; empty when none).
+    The postings of one entry sum to zero."""
+
+    account: Account
+    amount: Decimal
+    programme: Programme | None = None
+    region_code: str = ""
+    month: str = ""
+
+
+def transfer(to: Account, source: Account, amount: Decimal, *, programme: Programme | None = None,
+             region_code: str = "", month: str = "") -> tuple[Posting, Posting]:
+    """The balanced pair that moves `amount` from account `source` to account `to` (debit `to`,
+    credit `source`) on the same dimensions."""
+    return (Posting(to, amount, programme, region_code, month),
+            Posting(source, -amount, programme, region_code, month))
+
+
+@dataclass(frozen=True, slots=True)
+class FundBalance:
+    """A fund's balance on each account (2 places)."""
+
+    fund: Fund
+    appropriation: Decimal
+    available: Decimal
+    committed: Decimal
+    disbursed: Decimal
+    receivable: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRow:
+    """The balance of one account of a fund for one programme, region and month."""
+
+    fund_name: str
+    programme_name: str | None  # None: appropriations, which belong to no programme
+    region_code: str
+    month: str
+    account: Account
+    total: Decimal
+
+    @property
+    def account_label(self) -> str:
+        return str(self.account.label)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerCheck:
+    """The auditor's check of the whole ledger: every entry balances and all lines sum to zero."""
+
+    entries: int
+    lines: int
+    total: Decimal
+    unbalanced: tuple[tuple[int, Decimal], ...]  # (entry id, difference) of entries that do not balance
+    empty_entries: int
+
+    @property
+    def ok(self) -> bool:
+        return self.total == 0 and not self.unbalanced

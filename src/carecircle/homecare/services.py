@@ -2,6 +2,8 @@
 care plans. Dispatch is in services_dispatch.py, visit verification in evv.py, ratings,
 complaints and statements in settlement.py."""
 
+from __future__ import annotations
+
 import datetime
 import logging
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +21,7 @@ from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
     MONEY,
@@ -40,14 +42,18 @@ from carecircle.homecare.types import Quote, QuoteLine
 from carecircle.registry.models import FamilyContact, Person
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from carecircle.benefits.types import Entitlement
+    from carecircle.core.models import User
+    from carecircle.homecare.models import CarePlan
 
 log = logging.getLogger("carecircle.homecare")
 CENT = Decimal("0.01")
 
 
 
-def money(value) -> Decimal:
+def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -55,8 +61,9 @@ def money(value) -> Decimal:
 
 
 @transaction.atomic
-def provider_create(*, actor, name: str, licence_no: str, region_code: str, areas: list[str],
-                    latitude: float | None = None, longitude: float | None = None, request=None) -> Provider:
+def provider_create(*, actor: Actor, name: str, licence_no: str, region_code: str, areas: list[str],
+                    latitude: float | None = None, longitude: float | None = None,
+                    request: HttpRequest | None = None) -> Provider:
     name, licence_no = (name or "").strip(), (licence_no or "").strip()
     if not name:
         raise InvalidInput(_("机构名称不能为空"), field="name")
@@ -84,15 +91,15 @@ def provider_create(*, actor, name: str, licence_no: str, region_code: str, area
     return provider
 
 
-def require_provider_admin(actor, provider: Provider) -> None:
+def require_provider_admin(actor: Actor, provider: Provider) -> None:
     """The provider's own admin, or an official managing its region."""
     require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=provider.pk,
                            perm="homecare.manage", region_code=provider.region_code)
 
 
 @transaction.atomic
-def price_set(*, actor, provider: Provider, item: ServiceItem, price, valid_from: datetime.date,
-              request=None) -> ProviderPrice:
+def price_set(*, actor: Actor, provider: Provider, item: ServiceItem, price: Decimal | str | None,
+              valid_from: datetime.date, request: HttpRequest | None = None) -> ProviderPrice:
     require_provider_admin(actor, provider)
     price = check_money(price, "price", max_digits=MONEY["max_digits"])
     if price is None:
@@ -120,7 +127,7 @@ def _funding_rules(item: ServiceItem) -> dict[str, FundingSource]:
     return out
 
 
-def _entitlements(person: Person, day: datetime.date) -> "list[Entitlement]":
+def _entitlements(person: Person, day: datetime.date) -> list[Entitlement]:
     """The person's entitlements (the benefits module's contract); none in a deployment
     without the benefits module."""
     if not apps.is_installed("carecircle.benefits"):
@@ -130,7 +137,7 @@ def _entitlements(person: Person, day: datetime.date) -> "list[Entitlement]":
     return entitlements_for(person=person, day=day)
 
 
-def _voucher_used(person: Person, source: str, ent: "Entitlement", day: datetime.date,
+def _voucher_used(person: Person, source: str, ent: Entitlement, day: datetime.date,
                   exclude_order: Order | None = None) -> Decimal:
     """What of an entitlement's balance the person's other live orders in its period already use."""
     start, end = ent.period.bounds(day)
@@ -200,7 +207,7 @@ def _payment_lines(order: Order, q: Quote) -> None:
                     amount=line.amount) for line in q.lines])
 
 
-def channel_for(actor, person: Person) -> str:
+def channel_for(actor: Actor, person: Person) -> Channel:
     """How `actor` may order for `person`: themself, as linked family, or as staff of the region."""
     if signed_in(actor):
         if person.user_id == actor.pk:
@@ -211,7 +218,7 @@ def channel_for(actor, person: Person) -> str:
     return Channel.COMMUNITY
 
 
-def _check_window(window_start, now) -> None:
+def _check_window(window_start: datetime.datetime | None, now: datetime.datetime) -> None:
     if window_start is None or timezone.is_naive(window_start):
         raise InvalidInput(_("请填写服务开始时间"), field="window_start")
     if window_start < now:
@@ -223,16 +230,16 @@ def _check_window(window_start, now) -> None:
 @transaction.atomic
 def order_create(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     item: ServiceItem,
     provider: Provider,
     window_start: datetime.datetime,
     idempotency_key: str,
     notes: str = "",
-    care_plan=None,
+    care_plan: CarePlan | None = None,
     now: datetime.datetime | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Order:
     """Place a confirmed order. Re-sending the same idempotency key returns the first order."""
     key = (idempotency_key or "").strip()
@@ -276,7 +283,7 @@ def order_create(
     return order
 
 
-def _require_order_party(actor, order: Order) -> None:
+def _require_order_party(actor: Actor, order: Order) -> None:
     """The person, their linked family, staff ordering in the region, or the provider."""
     if selectors.is_recipient_side(actor, order) or selectors.is_order_provider(actor, order):
         return
@@ -284,7 +291,8 @@ def _require_order_party(actor, order: Order) -> None:
 
 
 @transaction.atomic
-def order_cancel(*, actor, order: Order, reason: str, now: datetime.datetime | None = None, request=None) -> Order:
+def order_cancel(*, actor: Actor, order: Order, reason: str, now: datetime.datetime | None = None,
+                 request: HttpRequest | None = None) -> Order:
     """Cancel before the service starts. Inside the item's notice period the order is marked as a
     late cancellation (the provider may then charge by its terms)."""
     order = Order.objects.select_for_update().select_related("person", "item").get(pk=order.pk)
@@ -305,8 +313,8 @@ def order_cancel(*, actor, order: Order, reason: str, now: datetime.datetime | N
 
 
 @transaction.atomic
-def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, now: datetime.datetime | None = None,
-                     request=None) -> Order:
+def order_reschedule(*, actor: Actor, order: Order, window_start: datetime.datetime,
+                     now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Order:
     """Move an order that has not started, no later than the item's notice period before its
     start; the dispatch starts again and the payment split is recomputed for the new day."""
     order = Order.objects.select_for_update().select_related("person", "item", "provider").get(pk=order.pk)
@@ -335,11 +343,11 @@ def order_reschedule(*, actor, order: Order, window_start: datetime.datetime, no
     return order
 
 
-def _user(actor):
+def _user(actor: Actor) -> User | None:
     return actor if signed_in(actor) else None
 
 
-def item_get(code_or_id) -> ServiceItem:
+def item_get(code_or_id: str | int) -> ServiceItem:
     qs = ServiceItem.objects.select_related("category")
     item = qs.filter(pk=code_or_id).first() if str(code_or_id).isdigit() else qs.filter(code=code_or_id).first()
     if item is None:
@@ -347,14 +355,14 @@ def item_get(code_or_id) -> ServiceItem:
     return item
 
 
-def provider_for_order(provider_id) -> Provider:
+def provider_for_order(provider_id: int | str) -> Provider:
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
         raise InvalidInput(_("未知的服务机构"), field="provider")
     return provider
 
 
-def person_for_order(*, actor, person_id: int) -> Person:
+def person_for_order(*, actor: Actor, person_id: int) -> Person:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound()

@@ -75,8 +75,8 @@ def build_problem(orders: list[Order], caregivers: list["Caregiver"], fixed: lis
         order_health=np.array([o.item.needs_health_certificate for o in orders], dtype=bool),
         cg_provider=np.array([c.organisation_id for c in caregivers], dtype=np.int64),
         cg_lat=cg_pos[:, 0], cg_lng=cg_pos[:, 1],
-        cg_level=np.array([quals[c.pk]["level"] for c in caregivers], dtype=int),
-        cg_health=np.array([quals[c.pk]["health"] for c in caregivers], dtype=bool),
+        cg_level=np.array([quals[c.pk].level for c in caregivers], dtype=int),
+        cg_health=np.array([quals[c.pk].health for c in caregivers], dtype=bool),
         fixed=[(cg_index[f.caregiver_id], _minutes(f.window_start, start), _minutes(f.window_end, start),
                 *place(f.latitude, f.longitude))
                for f in fixed if f.caregiver_id in cg_index],
@@ -195,9 +195,9 @@ def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str =
         raise Conflict(_("服务已开始或已结束，不能改派"), field="status")
     day = selectors.local_day(order.window_start)
     q = qualifications_on([caregiver.pk], day)[caregiver.pk]
-    if order.item.min_level and q["level"] < order.item.min_level:
+    if order.item.min_level and q.level < order.item.min_level:
         raise InvalidInput(_("该护理员的养老护理员等级不足"), field="caregiver")
-    if order.item.needs_health_certificate and not q["health"]:
+    if order.item.needs_health_certificate and not q.health:
         raise InvalidInput(_("该护理员没有有效的健康证"), field="caregiver")
     clash = Order.objects.filter(caregiver=caregiver, status__in=BUSY_STATUSES, window_start__lt=order.window_end,
                                  window_end__gt=order.window_start).exclude(pk=order.pk)

@@ -2,6 +2,7 @@
 caregivers of their own organisation."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
@@ -10,6 +11,7 @@ from carecircle.core.access import access_by_id
 from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
 from carecircle.core.types import Actor, signed_in
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
+from carecircle.workforce.types import Qualification
 
 
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
@@ -40,7 +42,7 @@ def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
     )
 
 
-def caregiver_search(*, user, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
+def caregiver_search(*, user: Actor, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
     staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     own = Caregiver.objects.filter(organisation_id__in=orgs) if orgs else Caregiver.objects.none()
@@ -52,7 +54,7 @@ def caregiver_search(*, user, text: str = "", organisation_id: int | None = None
     return qs.defer("phone").order_by("name", "id")
 
 
-def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
+def caregiver_get(*, user: Actor, caregiver_id: int) -> Caregiver:
     def check(user: Actor, perm: str, caregiver: Caregiver) -> None:
         if signed_in(user) and caregiver.user_id == user.pk:
             return  # the caregiver themself
@@ -62,7 +64,7 @@ def caregiver_get(*, user, caregiver_id: int) -> Caregiver:
     return access_by_id(Caregiver.objects.all(), caregiver_id, user=user, perm="workforce.view", check=check)
 
 
-def caregiver_for_user(user) -> Caregiver | None:
+def caregiver_for_user(user: Actor) -> Caregiver | None:
     if not signed_in(user):
         return None
     return Caregiver.objects.filter(user=user).first()
@@ -79,27 +81,25 @@ def organisation_caregiver(*, organisation_id: int, caregiver_id: int) -> Caregi
     return Caregiver.objects.filter(pk=caregiver_id, organisation_id=organisation_id).first()
 
 
-def caregivers_employed(*, organisation_ids, day: datetime.date) -> list[Caregiver]:
+def caregivers_employed(*, organisation_ids: Iterable[int], day: datetime.date) -> list[Caregiver]:
     """Caregivers of these organisations employed on `day`, in id order (the dispatch problem)."""
     return list(Caregiver.objects.filter(employed_on(day), organisation_id__in=organisation_ids).order_by("pk"))
 
 
-def qualifications_on(caregiver_ids, day: datetime.date) -> dict[int, dict]:
-    """{caregiver_id: {"level": best valid 养老护理员 level or 0, "health": bool}} for dispatch."""
-    out = {cid: {"level": 0, "health": False} for cid in caregiver_ids}
-    rows = (
-        Certificate.objects.filter(valid_on(day), caregiver_id__in=list(out), kind=CertificateKind.ELDER_CARE)
-        .values("caregiver_id").annotate(best=Max("level"))
+def qualifications_on(caregiver_ids: Iterable[int], day: datetime.date) -> dict[int, Qualification]:
+    """{caregiver_id: their qualification on `day`} for dispatch (level 0: no valid 养老护理员
+    certificate)."""
+    ids = list(caregiver_ids)
+    levels: dict[int, int] = dict(
+        Certificate.objects.filter(valid_on(day), caregiver_id__in=ids, kind=CertificateKind.ELDER_CARE)
+        .values("caregiver_id").annotate(best=Max("level")).values_list("caregiver_id", "best")
     )
-    for row in rows:
-        out[row["caregiver_id"]]["level"] = row["best"] or 0
-    health = Certificate.objects.filter(valid_on(day), caregiver_id__in=list(out), kind=CertificateKind.HEALTH)
-    for cid in health.values_list("caregiver_id", flat=True):
-        out[cid]["health"] = True
-    return out
+    health = set(Certificate.objects.filter(valid_on(day), caregiver_id__in=ids, kind=CertificateKind.HEALTH)
+                 .values_list("caregiver_id", flat=True))
+    return {cid: Qualification(level=levels.get(cid) or 0, health=cid in health) for cid in ids}
 
 
-def expiring_certificates(*, user, day: datetime.date, within_days: int = 30) -> QuerySet[Certificate]:
+def expiring_certificates(*, user: Actor, day: datetime.date, within_days: int = 30) -> QuerySet[Certificate]:
     visible = caregiver_search(user=user)
     return Certificate.objects.filter(
         caregiver__in=visible, valid_to__gte=day, valid_to__lte=day + datetime.timedelta(days=within_days)

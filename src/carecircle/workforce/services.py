@@ -1,7 +1,10 @@
 """Writes to the workforce: caregivers and their certificates. A provider admin manages the
 caregivers of their own organisation; officials with workforce.manage manage any in their region."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,11 +15,17 @@ from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.limits import check_coordinates
 from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
+from carecircle.core.types import Actor
 from carecircle.core.vault import mask_phone
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, CertificateLevel
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _require_manage(actor, organisation_id: int, region_code: str) -> None:
+    from carecircle.core.models import User
+
+
+def _require_manage(actor: Actor, organisation_id: int, region_code: str) -> None:
     require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=organisation_id,
                            perm="workforce.manage", region_code=region_code)
 
@@ -24,16 +33,16 @@ def _require_manage(actor, organisation_id: int, region_code: str) -> None:
 @transaction.atomic
 def caregiver_create(
     *,
-    actor,
+    actor: Actor,
     organisation_id: int,
     region_code: str,
     name: str,
     employed_from: datetime.date,
     phone: str = "",
-    user=None,
+    user: User | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Caregiver:
     name = (name or "").strip()
     if not name:
@@ -60,7 +69,8 @@ def caregiver_create(
 
 
 @transaction.atomic
-def caregiver_leave(*, actor, caregiver: Caregiver, day: datetime.date, request=None) -> Caregiver:
+def caregiver_leave(*, actor: Actor, caregiver: Caregiver, day: datetime.date,
+                    request: HttpRequest | None = None) -> Caregiver:
     _require_manage(actor, caregiver.organisation_id, caregiver.region_code)
     if day < caregiver.employed_from:
         raise InvalidInput(_("离职日期不能早于入职日期"), field="day")
@@ -73,7 +83,7 @@ def caregiver_leave(*, actor, caregiver: Caregiver, day: datetime.date, request=
 @transaction.atomic
 def certificate_add(
     *,
-    actor,
+    actor: Actor,
     caregiver: Caregiver,
     kind: str,
     valid_from: datetime.date,
@@ -81,7 +91,7 @@ def certificate_add(
     level: int | None = None,
     number: str = "",
     issuer: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Certificate:
     _require_manage(actor, caregiver.organisation_id, caregiver.region_code)
     if kind not in CertificateKind.values:
