@@ -14,7 +14,7 @@ from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.roles import permissions_of
 from carecircle.core.types import signed_in
-from carecircle.facilities import standards
+from carecircle.facilities import standards, subsidies
 from carecircle.facilities.models import (
     BED_KINDS,
     CENTRE_KINDS,
@@ -30,7 +30,6 @@ from carecircle.facilities.models import (
     FilingState,
     FilingStatus,
     GradeLevel,
-    GradeSubsidy,
     Operator,
     Stay,
 )
@@ -366,20 +365,30 @@ def grade_for(scheme: str, scores: dict) -> tuple[GradeLevel | None, Decimal, li
 
 
 def subsidy_for(kind: str, grade: GradeLevel | None) -> Decimal:
-    if grade is None:
-        return Decimal("0.00")
-    row = (GradeSubsidy.objects.filter(kind=kind, grade_code=grade.code).first()
-           or GradeSubsidy.objects.filter(kind=kind, grade_code="*").first())
-    return row.amount if row else Decimal("0.00")
+    """The yearly minimum of a normally operating facility of `kind` with `grade` (Jiaxing 二(二)7:
+    a street centre's whatever its grade, a community centre's by grade; facilities/subsidies.py)."""
+    return subsidies.minimum_for(kind, grade)
 
 
 @transaction.atomic
-def evaluation_record(*, actor, facility: Facility, scores: dict, evaluated_on: datetime.date, request=None) -> Evaluation:
+def evaluation_record(*, actor, facility: Facility, scores: dict, evaluated_on: datetime.date,
+                      yearly_subsidy: object = None, request=None) -> Evaluation:
+    """Record an evaluation and the yearly subsidy it brings: the grade's minimum, or the higher
+    `yearly_subsidy` the city sets (a lower one is refused: the seed's amounts are minimums)."""
     scope.require(actor, "facilities.grade", facility.region_code)
     if facility.status != FilingStatus.FILED:
         raise Conflict(_("只有已备案运营的设施才能评定等级"))
     scheme = scheme_for(facility.kind)
     grade, total, reasons = grade_for(scheme, scores)
+    minimum = subsidy_for(facility.kind, grade)
+    try:
+        amount = limits.check_money(yearly_subsidy, "yearly_subsidy", max_digits=12)
+    except InvalidInput:
+        raise InvalidInput(_("年度补助不是有效的金额：%(v)s") % {"v": str(yearly_subsidy)[:40]},
+                           field="yearly_subsidy") from None
+    if amount is not None and amount < minimum:
+        raise InvalidInput(_("年度补助不能低于 %(m)s 元（嘉兴 二(二)7：每年不低于该金额）") % {"m": minimum},
+                           field="yearly_subsidy")
     years = grade.valid_years if grade else 1
     valid_to = _add_years(evaluated_on, years) - datetime.timedelta(days=1)
     try:
@@ -387,7 +396,7 @@ def evaluation_record(*, actor, facility: Facility, scores: dict, evaluated_on: 
             ev = Evaluation.objects.create(
                 facility=facility, region_code=facility.region_code, scheme=scheme,
                 scores={k: str(v) for k, v in scores.items()}, total=total, grade=grade, evaluated_on=evaluated_on,
-                valid_from=evaluated_on, valid_to=valid_to, yearly_subsidy=subsidy_for(facility.kind, grade),
+                valid_from=evaluated_on, valid_to=valid_to, yearly_subsidy=minimum if amount is None else amount,
                 reasons="\n".join(str(r) for r in reasons), evaluated_by=_user(actor),
             )
     except IntegrityError:
