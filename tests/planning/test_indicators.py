@@ -83,7 +83,8 @@ def test_facility_indicators(defaults, people, facility, users):
     services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=TODAY,
                          value=10000, source="统计年鉴")
     v = values(["E01", "E02", "E03", "C01", "C02", "C04", "C06", "C10"], [DISTRICT, STREET, STREET2])
-    assert v["E01"][DISTRICT] == pytest.approx(30 / 44 * 100)  # the pending facility does not count
+    # nursing-type beds include the 4 dementia-care beds; the pending facility does not count
+    assert v["E01"][DISTRICT] == pytest.approx((30 + 4) / 44 * 100)
     assert v["E02"][DISTRICT] == pytest.approx(4 / 4 * 10000)
     assert v["E03"][DISTRICT] == pytest.approx(1 / 3 * 100)
     assert v["E03"][STREET] == pytest.approx(50.0)
@@ -120,7 +121,8 @@ def test_visit_rate_indicator(defaults, people):
     needs("carevisits")
     from carecircle.carevisits import selectors as visits
 
-    visited, due = visits.visit_coverage(region_prefix="339901", year=TODAY.year, month=TODAY.month)
+    visited, due = visits.visit_coverage(region_prefix="339901", year=TODAY.year, month=TODAY.month,
+                                         group="special_difficulty")
     v = values(["E12"], [DISTRICT])
     assert v["E12"][DISTRICT] == (pytest.approx(visited / due * 100) if due else None)
 
@@ -129,7 +131,7 @@ def test_missing_module_means_no_data_not_zero(defaults, people, settings):
     settings.CARECIRCLE_MODULES = [m for m in settings.CARECIRCLE_MODULES if m not in ("facilities", "workforce")]
     inds = list(Indicator.objects.filter(code__in=["E01", "E10"]))
     out = compute(inds, [DISTRICT], TODAY)
-    assert out["E01"][DISTRICT].value is None and out["E01"][DISTRICT].missing == ["beds_nursing", "beds_total"]
+    assert out["E01"][DISTRICT].value is None and out["E01"][DISTRICT].missing == ["beds_nursing_type", "beds_institution"]
     assert out["E10"][DISTRICT].value is None and out["E10"][DISTRICT].missing == ["caregivers_certified"]
 
 

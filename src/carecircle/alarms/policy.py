@@ -93,7 +93,8 @@ def person_factors(person: Person, day: datetime.date, levels: dict[int, int] | 
         factors["severe_disability"] = _("重度残疾")
     if StatusKind.TEKUN in kinds:
         factors["tekun"] = _("特困")
-    if level is not None and level >= 1:
+    least = registry_selectors.population_group("disabled").min_level()  # registry/groups.py: 失能
+    if level is not None and least is not None and level >= least:
         factors["disabled"] = level_label or _("失能（等级%(n)s）") % {"n": level}
     if registry_selectors.person_age(person, day) >= 80:
         factors["age80"] = _("高龄")

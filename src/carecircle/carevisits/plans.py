@@ -31,6 +31,7 @@ from carecircle.core.models import RoleGrant
 from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
+from carecircle.registry.selectors import population_group
 
 BATCH = 5000
 
@@ -60,10 +61,13 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 def group_members(group: str, prefix: str, day: datetime.date):
     """(person id, region code) of the members of `group` under `prefix` on `day`."""
     if group == VisitGroup.SENIOR80:
-        return Person.objects.filter(region_code__startswith=prefix, birth_date__lte=_years_before(day, 80)) \
+        senior80 = population_group("senior80").min_age or 80  # registry/groups.py: 高龄
+        return Person.objects.filter(region_code__startswith=prefix, birth_date__lte=_years_before(day, senior80)) \
             .values_list("id", "region_code").iterator(chunk_size=20000)
     if group == VisitGroup.DISABLED:
-        return disabled_members(prefix, day)
+        # 失能 as registry/groups.py defines it (GB/T 42195-2022: level 1 轻度失能 and worse;
+        # Hechuan 二(九), Jiaxing 二(四)12 visit 失能 older people), streamed from the assessments
+        return disabled_members(prefix, day, min_level=population_group("disabled").min_level() or 1)
     return PersonStatus.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind=group, region_code__startswith=prefix,
         valid_from__lte=day,

@@ -18,7 +18,8 @@ from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.registry.models import Person, PersonStatus
-from carecircle.registry.selectors import active_on, birth_date_bounds, status_on
+from carecircle.registry.selectors import active_on, birth_date_bounds, population_group, status_on
+from carecircle.registry.selectors import population as group_persons
 
 
 def region_prefix(code: str, field: str = "region") -> str:
@@ -28,11 +29,15 @@ def region_prefix(code: str, field: str = "region") -> str:
     return regions.prefix_of(code)
 
 
-def visit_coverage(*, region_prefix: str, year: int, month: int) -> tuple[int, int]:
-    """(people due a visit that month who were visited, people due a visit that month)."""
+def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = "") -> tuple[int, int]:
+    """(people due a visit that month who were visited, people due a visit that month); with
+    `group`, only the people of that population group (the indicator E12 passes
+    "special_difficulty": 特殊困难老年人, not the children on the same rounds)."""
     first, last = month_bounds(year, month)
     plans = VisitPlan.objects.filter(region_code__startswith=region_prefix, period_start__range=(first, last)) \
         .exclude(status=PlanStatus.CANCELLED)
+    if group:  # only the people of a population group on the month's first day (registry/groups.py)
+        plans = plans.filter(person__in=group_persons(code=group, day=first, region_prefix=region_prefix).values("pk"))
     due = plans.values("person_id").distinct().count()
     visited = plans.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
     return visited, due
@@ -126,8 +131,13 @@ def group_q(group: str, day: datetime.date) -> Q:
     if group == VisitGroup.SENIOR80:
         return birth_date_bounds("senior80", day)
     if group == VisitGroup.DISABLED:
-        return disabled_q(day)
+        return disabled_q(day, min_level=_disabled_level())
     return status_on(group, day)
+
+
+def _disabled_level() -> int:
+    """The level from which a person is 失能 (registry/groups.py: GB/T 42195-2022 level 1 轻度失能)."""
+    return population_group("disabled").min_level() or 1
 
 
 def vulnerable_people(*, user, population: str = "elder", group: str = "", region_code: str = "",
@@ -161,7 +171,7 @@ def reasons_for(people: list[Person], day: datetime.date | None = None, populati
     ).order_by("kind").values_list("person_id", "kind"):
         out[pid].append(str(VisitGroup(kind).label))
     if population == "elder":
-        disabled = level_names(ids, day, min_level=2)
+        disabled = level_names(ids, day, min_level=_disabled_level())
         cut = years_before(day, 80)
         for p in people:
             if p.birth_date <= cut:

@@ -25,6 +25,7 @@ from carecircle.core.roles import permissions_of
 from carecircle.core.types import signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
+    INSTITUTION_KINDS,
     Evaluation,
     Facility,
     FacilityKind,
@@ -64,11 +65,17 @@ def facility_points(*, kind: str | None = None, day: datetime.date | None = None
     ).order_by("id")
 
 
-def capacity_totals(*, region_prefix: str, day: datetime.date | None = None) -> Capacity:
+def capacity_totals(*, region_prefix: str, day: datetime.date | None = None,
+                    institutions_only: bool = False) -> Capacity:
     """Beds and 托位 of the facilities in operation under `region_prefix` (a region code or its
-    prefix). beds_total counts general + nursing-type + cognitive-care beds (disjoint)."""
+    prefix). beds_total counts general + nursing-type + cognitive-care beds (disjoint). With
+    `institutions_only`, only 养老机构 (public, PPP, private institutions and dementia-care units):
+    not the short-stay beds of street centres."""
     prefix = regions.prefix_of(region_prefix) if len(region_prefix) == 12 else region_prefix
-    agg = Facility.objects.filter(operating_q(day), region_code__startswith=prefix).aggregate(
+    rows = Facility.objects.filter(operating_q(day), region_code__startswith=prefix)
+    if institutions_only:
+        rows = rows.filter(kind__in=[*INSTITUTION_KINDS, FacilityKind.DEMENTIA_UNIT])
+    agg = rows.aggregate(
         general=Coalesce(Sum("beds_general"), 0),
         nursing=Coalesce(Sum("beds_nursing"), 0),
         cognitive=Coalesce(Sum("beds_cognitive"), 0),

@@ -31,7 +31,7 @@ from carecircle.facilities.models import (
 from carecircle.facilities.selectors import require_facility, scope_q
 from carecircle.facilities.services import free_bed, stay_admit
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
-from carecircle.registry.selectors import family_persons
+from carecircle.registry.selectors import family_persons, population_group
 
 LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}
 CRITERIA = {
@@ -121,7 +121,9 @@ def _key(criteria, facts, entry):
         name, desc = c["key"], c.get("order", "desc") == "desc"
         if name == "disabled":
             level = facts["capability_level"]
-            value = 1 if level is not None and level >= int(c.get("min_level", 1)) else 0
+            # 失能 unless the rule sets its own level: registry/groups.py (GB/T 42195-2022: 1 轻度失能)
+            least = c.get("min_level", population_group("disabled").min_level())
+            value = 1 if level is not None and least is not None and level >= int(least) else 0
         elif name == "applied_at":
             value = facts["applied_at"].timestamp()
         elif name == "capability_level":

@@ -94,16 +94,21 @@ def clear_memo() -> None:
     _capacity_memo.clear()
 
 
-def _capacity(figure: "Callable[[Capacity], int]"):
+def _capacity(figure: "Callable[[Capacity], int]", *, institutions_only: bool = False):
+    """A figure of facilities.selectors.capacity_totals; `institutions_only`: of 养老机构 alone
+    (institutions and dementia-care units, not the short-stay beds of street centres)."""
+
     def get(prefixes, day, _arg):
         sel = module_selectors("facilities")
         if sel is None:
             return {p: None for p in prefixes}
         out: Figures = {}
         for p in prefixes:
-            totals = _capacity_memo.get((p, day))
+            key = (p, day, institutions_only)
+            totals = _capacity_memo.get(key)
             if totals is None:
-                totals = _capacity_memo[(p, day)] = sel.capacity_totals(region_prefix=p, day=day)
+                totals = _capacity_memo[key] = sel.capacity_totals(
+                    region_prefix=p, day=day, institutions_only=institutions_only)
             out[p] = float(figure(totals))
         return out
 
@@ -111,12 +116,17 @@ def _capacity(figure: "Callable[[Capacity], int]"):
 
 
 def _facility_count(prefixes, day, kind):
+    """Facilities in operation of a kind, or of several kinds joined by "+"
+    (`facilities:childcare_centre+embedded_childcare`)."""
     sel = module_selectors("facilities")
     if sel is None:
         return {p: None for p in prefixes}
+    kinds = [k for k in (kind or "").split("+") if k]
+    qs = sel.facility_points(day=day)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
     rows = (
-        sel.facility_points(kind=kind or None, day=day)
-        .filter(region_code__startswith=common_prefix(prefixes))
+        qs.filter(region_code__startswith=common_prefix(prefixes))
         .values("region_code")
         .annotate(n=Count("id"))
         .order_by()
@@ -162,6 +172,11 @@ def _caregivers(prefixes, day, _arg):
     return {p: float(sel.certified_caregiver_count(region_prefix=p, day=day)) for p in prefixes}
 
 
+# The visit-rate indicator counts the people of this group only (registry/groups.py: 特殊困难老年人),
+# not the children in difficulty or left behind who are on the same rounds.
+VISITED_GROUP = "special_difficulty"
+
+
 def _visits(index: int):
     def get(prefixes, day, _arg):
         sel = module_selectors("carevisits")
@@ -172,7 +187,8 @@ def _visits(index: int):
             key = ("visits", p, day.year, day.month)
             pair = _capacity_memo.get(key)
             if pair is None:
-                pair = _capacity_memo[key] = sel.visit_coverage(region_prefix=p, year=day.year, month=day.month)
+                pair = _capacity_memo[key] = sel.visit_coverage(region_prefix=p, year=day.year, month=day.month,
+                                                                group=VISITED_GROUP)
             out[p] = float(pair[index])
         return out
 
@@ -219,6 +235,11 @@ COMPUTATIONS: dict[str, Computation] = {
     "beds_total": Computation(_("养老机构床位数"), _capacity(lambda c: c.beds_total), "facilities"),
     "beds_nursing": Computation(_("护理型床位数"), _capacity(lambda c: c.beds_nursing), "facilities"),
     "beds_cognitive": Computation(_("认知障碍床位数"), _capacity(lambda c: c.beds_cognitive), "facilities"),
+    "beds_institution": Computation(_("养老机构床位数（不含街道中心短托床位）"),
+                                    _capacity(lambda c: c.beds_total, institutions_only=True), "facilities"),
+    "beds_nursing_type": Computation(_("养老机构护理型床位数（含认知障碍照护床位）"),
+                                     _capacity(lambda c: c.beds_nursing + c.beds_cognitive, institutions_only=True),
+                                     "facilities"),
     "childcare_places": Computation(_("托位数"), _capacity(lambda c: c.childcare_places), "facilities"),
     "childcare_places_puhui": Computation(_("普惠性托位数"), _capacity(lambda c: c.childcare_places_puhui), "facilities"),
     "facilities": Computation(_("运营中的设施数"), _facility_count, "facilities"),

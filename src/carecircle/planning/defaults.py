@@ -6,19 +6,23 @@ them (Hangzhou 330100, Jiaxing 330400, Qujing 530300); a region adopts a city's 
 `planning.services.targets_adopt` (the demo's 示范市 adopts Hangzhou's).
 """
 
+import datetime
+from dataclasses import dataclass
+
 from carecircle.core import regions
 
 HANGZHOU, JIAXING, QUJING = "330100000000", "330400000000", "530300000000"
-HZ_ELDER = "杭州市“一老一小”整体解决方案(2022) 一(三)“养老服务主要指标”表"
-HZ_CHILD = "杭州市“一老一小”整体解决方案(2022) 一(三)“托育服务主要指标”表"
+HZ_ELDER = "杭州市“一老一小”整体解决方案(2022) 二(二)“养老服务主要指标”表"
+HZ_CHILD = "杭州市“一老一小”整体解决方案(2022) 二(二)“托育服务主要指标”表"
 QJ = "曲靖市“一老一小”整体解决方案(2022) 二(二)具体指标"
 JX = "嘉兴市关于推进养老服务高质量发展的实施意见(2021) 一、总体要求和主要目标"
 
 # code, name, unit, domain, numerator, denominator, scale, direction, lowest level, source, note
 INDICATORS = [
-    ("E01", "养老机构护理型床位占比", "%", "elder", "beds_nursing", "beds_total", 100, "up", regions.STREET,
+    ("E01", "养老机构护理型床位占比", "%", "elder", "beds_nursing_type", "beds_institution", 100, "up", regions.STREET,
      HZ_ELDER + " 第1行",
-     "杭州表第1行缺指标名；按其数值(61%→65%)、正文二(一)6“提高护理型床位占比”及曲靖、嘉兴同名指标认定"),
+     "杭州表第1行缺指标名；按其数值(61%→65%)、正文三(一)6“提高护理型床位占比”及曲靖、嘉兴同名指标认定。"
+     "(护理型床位+认知障碍照护床位)/养老机构床位：护理型床位含失智照护床位；街道中心的短托床位不属养老机构床位"),
     ("E02", "每万名老年人拥有养老机构认知障碍床位数", "张", "elder", "beds_cognitive", "elders", 10000, "up",
      regions.STREET, HZ_ELDER + " 第2行", ""),
     ("E03", "社区老年活动中心覆盖率", "%", "elder", "communities_with:activity_centre", "communities", 100, "up",
@@ -37,7 +41,9 @@ INDICATORS = [
     ("E11", "高级护理员、技师级护理员在护理员队伍中的比例", "%", "elder", "", "", 1, "up", regions.DISTRICT,
      HZ_ELDER + " 第11行", ""),
     ("E12", "特殊困难老年人月探访率", "%", "elder", "visits_done", "visits_due", 100, "up", regions.STREET,
-     QJ + "（养老方面）", "当月已探访人数/当月应探访人数"),
+     QJ + "（养老方面）",
+     "特殊困难老年人(60岁以上，经济困难或失能、失独、空巢、留守、独居、重残、高龄)中当月已探访人数/当月应探访人数；"
+     "探访名单上的困境儿童、留守儿童不计"),
     ("E13", "老年人15分钟社区照料服务圈覆盖率", "%", "elder", "covered:elder:community_centre",
      "covered_population:elder:community_centre", 100, "up", regions.COMMUNITY,
      "嘉兴 一“十五分钟养老服务圈”；曲靖 三(六)1“十五分钟”服务圈", "步行15分钟内可达社区(村)照料中心的老年人占比（最近一次覆盖测算）"),
@@ -57,8 +63,9 @@ INDICATORS = [
     ("C07", "0—6岁儿童健康管理率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第7行", ""),
     ("C08", "3岁以下儿童标准化发育筛查率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第8行", ""),
     ("C09", "5岁以下儿童生长迟缓率", "%", "infant", "", "", 1, "down", regions.DISTRICT, HZ_CHILD + " 第9行", ""),
-    ("C10", "托育机构备案数", "个", "infant", "facilities:childcare_centre", "", 1, "up", regions.STREET,
-     HZ_CHILD + " 第10行", "已备案运营的托育机构"),
+    ("C10", "托育机构备案数", "个", "infant", "facilities:childcare_centre+embedded_childcare", "", 1, "up",
+     regions.STREET, HZ_CHILD + " 第10行",
+     "已备案运营的托育机构：托育机构及嵌入式、社区、单位办托；幼儿园托班、成长驿站不属托育机构备案"),
     ("C11", "托育从业人员持证上岗率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第11行", ""),
     ("C12", "培育规模化连锁化的骨干托育企业(组织)数", "家", "infant", "", "", 1, "up", regions.CITY,
      HZ_CHILD + " 第12行", ""),
@@ -113,8 +120,31 @@ HZ_2021 = {
 PUBLISHED_GAPS = [
     {"region": HANGZHOU, "city": "杭州市", "what": "托位", "year": 2025, "rate": "每千人4.6个", "gap": 29000,
      "source": "杭州市“一老一小”整体解决方案(2022) 一(二)1：按照每千人托位4.6个计算，缺口达2.9万个左右"},
-    {"region": QUJING, "city": "曲靖市", "what": "托位", "year": 2025, "rate": "每千人4.5个", "gap": 24700,
-     "source": QJ + "：新增托位24700个以上"},
-    {"region": QUJING, "city": "曲靖市", "what": "养老床位", "year": 2025, "rate": "", "gap": 20000,
-     "source": QJ + "：新增养老床位20000张以上"},
+]
+
+
+@dataclass(frozen=True)
+class IncreaseTarget:
+    """A “新增” target: an increase of a stock over a base day, not a stock and not a gap
+    (planning/increases.py computes the increase from the facilities' filing history)."""
+
+    code: str
+    region: str
+    city: str
+    what: str
+    figure: str  # a named computation (planning/computations.py) giving the stock on a day
+    base_day: datetime.date
+    year: int
+    target: float
+    text: str
+    source: str
+
+
+# Qujing's base is the end of 2020, the last year of the 13th five-year plan its 一(一) reports on.
+QJ_BASE = datetime.date(2020, 12, 31)
+INCREASE_TARGETS = [
+    IncreaseTarget("QJ-BEDS", QUJING, "曲靖市", "养老床位", "beds_total", QJ_BASE, 2025, 20000,
+                   "力争新增养老床位20000张以上", QJ + "（养老方面）"),
+    IncreaseTarget("QJ-PLACES", QUJING, "曲靖市", "托位", "childcare_places", QJ_BASE, 2025, 24700,
+                   "新增托位24700个以上", QJ + "（托育方面）"),
 ]

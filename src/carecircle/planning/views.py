@@ -15,7 +15,16 @@ from django.views.decorators.http import require_POST
 from carecircle.core import exports, regions, scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
-from carecircle.planning import charts, coverage_services, defaults, forms, projection, selectors, services
+from carecircle.planning import (
+    charts,
+    coverage_services,
+    defaults,
+    forms,
+    increases,
+    projection,
+    selectors,
+    services,
+)
 from carecircle.planning.models import Indicator, IndicatorTarget
 
 
@@ -178,6 +187,7 @@ def projection_page(request, code: str):
     published = [g for g in defaults.PUBLISHED_GAPS]
     return render(request, "planning/projection.html", {
         "region": region, "day": day, "main": main, "children": children, "published": published,
+        "increases": increases.all_progress(region.code, day), "increase_formula": increases.FORMULA,
         "assumptions": projection.ASSUMPTIONS,
     })
 

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from carecircle.core import scope
@@ -12,6 +13,8 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.vault import blind_index, shown_age
+from carecircle.registry import groups as population_groups
+from carecircle.registry.groups import PopulationGroup
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
 
 GROUPS = {
@@ -55,6 +58,58 @@ def active_on(day: datetime.date) -> Q:
     for kind in EXIT_STATUSES:
         q &= ~status_on(kind, day)
     return q
+
+
+def population_group(code: str) -> PopulationGroup:
+    """The definition of population group `code` (registry/groups.py: label, citation, criteria);
+    other modules read it here (this is the registry's public surface). Unknown code: InvalidInput."""
+    if code not in population_groups.GROUPS:
+        raise InvalidInput(field="group")
+    return population_groups.GROUPS[code]
+
+
+def population_q(code: str, day: datetime.date) -> Q:
+    """Persons of the population group `code` (registry/groups.py) on `day`: in its age band, not
+    dead or moved away, and meeting at least one of its criteria. Unknown code: InvalidInput."""
+    grp = population_group(code)
+    q = active_on(day)
+    if grp.min_age is not None:
+        q &= Q(birth_date__lte=_years_before(day, grp.min_age))
+    if grp.under_age is not None:
+        q &= Q(birth_date__gt=_years_before(day, grp.under_age))
+    if not grp.any_of:
+        return q
+    either = Q(pk__in=[])
+    for c in grp.any_of:
+        if c.statuses:
+            either |= Q(Exists(PersonStatus.objects.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=day), person=OuterRef("pk"), kind__in=c.statuses,
+                valid_from__lte=day)))
+        elif c.min_level is not None:
+            either |= _level_at_least(c.min_level, day)
+        elif c.min_age is not None:
+            either |= Q(birth_date__lte=_years_before(day, c.min_age))
+    return q & either
+
+
+def _level_at_least(min_level: int, day: datetime.date) -> Q:
+    """Persons whose current capability level on `day` (the newest assessment valid that day, as
+    assessment.selectors.current_level reads it) is `min_level` or worse. The assessment table is
+    reached through Person's reverse relation: the registry cannot import the assessment module,
+    which builds on it. Without that module nobody is assessed, so nobody qualifies."""
+    try:
+        model = Person._meta.get_field("capability_assessments").related_model
+    except FieldDoesNotExist:
+        return Q(pk__in=[])
+    valid = model._default_manager.filter(valid_from__lte=day, valid_to__gte=day)  # type: ignore[union-attr]
+    newest = valid.filter(person=OuterRef("person")).order_by("-valid_from", "-id").values("pk")[:1]
+    return Q(Exists(valid.filter(person=OuterRef("pk"), final_level__gte=min_level, pk=Subquery(newest))))
+
+
+def population(*, code: str, day: datetime.date, region_prefix: str = "") -> QuerySet[Person]:
+    """The persons of population group `code` on `day` under `region_prefix`, for the platform's own
+    counts and rounds (indicators, visit plans); pages filter a scoped queryset with population_q."""
+    return Person.objects.filter(region_code__startswith=region_prefix).filter(population_q(code, day))
 
 
 def person_search(
