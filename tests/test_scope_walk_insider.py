@@ -1,0 +1,220 @@
+"""The insiders' side of the scope walk (issue 15, item 6): every page and API operation that the
+outsider walk (tests/test_scope_walk.py) is refused answers a user of region A who holds its
+permission, so a route or factory that always answers 403/404 fails here."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from tests.scopewalk import api_operations, core_factories, factories, fill, page_routes
+
+
+@pytest.fixture
+def ctx(users, make_person):
+    return SimpleNamespace(users=users, make_person=make_person, person=make_person())
+
+
+# Users of region A (东湖区), tried in this order; a route passes when one of them, holding the
+# permission it needs, succeeds. The provider admin holds every home care provider and facility
+# operator the factories make (its organisation grants are synced after each factory call).
+INSIDERS = ["street", "district", "community", "admin", "operator", "inspector", "provider", "caregiver"]
+SUCCESS = {200, 201, 202, 204, 302, 303}
+# Routes whose answer to the walk's input is not a success, and why. Each is the answer the route is
+# designed to give to what the walk sends (an empty form, a sample JSON body of the schema's first
+# values such as "测试", or a record just made by the factory); anything else — above all a 403/404 to
+# every insider — fails the walk. Keys: page route (as in urls.py) or "METHOD /api/path".
+NOT_SUCCESS = {
+    # an empty form or the schema's sample body is shown again / refused with its field errors (422)
+    **{r: {422} for r in [
+        "carevisits/rules/generate/", "homecare/orders/<int:order_id>/cancel/",
+        "homecare/orders/<int:order_id>/reschedule/", "homecare/orders/<int:order_id>/reassign/",
+        "homecare/orders/<int:order_id>/rate/", "homecare/orders/<int:order_id>/decline/",
+        "homecare/exceptions/<int:exception_id>/review/", "childcare/enrolments/<int:enrolment_id>/move/",
+        "planning/region/<str:code>/values/", "planning/region/<str:code>/targets/",
+        "planning/region/<str:code>/targets/adopt/", "planning/coverage/run/",
+        "planning/coverage/<int:coverage_run_id>/siting/", "workforce/new/",
+        "workforce/<int:caregiver_id>/certificates/",
+        # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
+        # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
+        "homecare/orders/<int:order_id>/check-in/", "homecare/orders/<int:order_id>/check-out/",
+    ]},
+    # an upload: the walk sends no file, and the file is required (422 naming it)
+    "POST /api/v1/imports": {422},
+    # the factory's payroll is not yet approved: no bank file and no payment before approval (409)
+    "benefits/payrolls/<int:payroll_id>/bank-file.<str:fmt>": {409},
+    "GET /api/v1/benefits/payrolls/{payroll_id}/bank-file": {409},
+    "POST /api/v1/benefits/payrolls/{payroll_id}/paid": {409},
+    # the factory's order is accepted already when made with a provider that takes it (409)
+    "homecare/orders/<int:order_id>/accept/": {409},
+    "POST /api/v1/homecare/orders/{order_id}/accept": {409},
+    "POST /api/v1/homecare/orders/{order_id}/decline": {409},
+    # the factory's check has no finding that needs a referral (409)
+    "POST /api/v1/screenings/checks/{check_id}/referral": {409},
+    # a device's own endpoints: only a device token may call them, never a staff user (403)
+    "POST /api/v1/alarms": {403}, "POST /api/v1/devices/heartbeat": {403},
+    # the sample body names an indicator / a decision "测试" that does not exist (404 for that name)
+    "POST /api/v1/indicators/values": {404}, "POST /api/v1/indicators/targets": {404},
+    "POST /api/v1/indicators/snapshots": {404}, "POST /api/v1/benefits/appeals": {404},
+}
+# Routes that only the resident of the order (or their family), the caregiver assigned to it, or the
+# provider's dispatcher may use: staff insiders are refused them by design, so each is walked as that
+# persona, on an order made for them (`_persona_makers`). Keys as in NOT_SUCCESS.
+PERSONA_ROUTES = {
+    "homecare/orders/<int:order_id>/complain/": "resident",
+    "homecare/orders/<int:order_id>/address/": "caregiver",
+    "homecare/visits/": "caregiver",
+    "POST /api/v1/homecare/orders/{order_id}/reassign": "provider",
+    "POST /api/v1/homecare/orders/{order_id}/check-in": "caregiver",
+    "POST /api/v1/homecare/orders/{order_id}/check-out": "caregiver",
+    "GET /api/v1/homecare/orders/{order_id}/address": "caregiver",
+    "POST /api/v1/homecare/orders/{order_id}/rating": "resident",
+    "POST /api/v1/homecare/orders/{order_id}/complaints": "resident",
+}
+# What a persona may be answered once past the access check: the order's state (409: not yet served,
+# so no rating or complaint; already checked in) or the walk's input (422: an empty form, a position
+# far from the home without a reason). A 403 or 404 fails: the persona was refused its own order.
+PERSONA_ANSWERS = {409, 422}
+
+
+def _insider_makers(ctx):
+    """The scope factories, each followed by granting the provider admin every organisation made."""
+    from carecircle.core import scope
+    from carecircle.core.models import RoleGrant
+    from carecircle.core.organisations import OrganisationKind
+    from carecircle.facilities.models import Operator
+    from carecircle.homecare.models import Provider
+
+    user = ctx.users["provider"]
+    RoleGrant.objects.filter(user=user).delete()
+
+    def sync():
+        have = set(RoleGrant.objects.filter(user=user).values_list("organisation_kind", "organisation_id"))
+        held = [(OrganisationKind.HOMECARE_PROVIDER, pk) for pk in Provider.objects.values_list("pk", flat=True)]
+        held += [(OrganisationKind.FACILITY_OPERATOR, pk) for pk in Operator.objects.values_list("pk", flat=True)]
+        RoleGrant.objects.bulk_create([
+            RoleGrant(user=user, role="provider_admin", region_id="339901000000", organisation_kind=kind,
+                      organisation_id=pk) for kind, pk in held if (kind, pk) not in have])
+        scope.forget(user)
+
+    sync()
+
+    def synced(make):
+        def run(c):
+            value = make(c)
+            sync()
+            return value
+        return run
+
+    return {name: synced(make) for name, make in (core_factories() | factories()).items()}
+
+
+def _persona_makers(ctx, makers):
+    """The walk's factories, except that every order is one order made for the personas: the person
+    of the walk is the resident user's own record, the order is assigned to a caregiver whose account
+    is the walk's caregiver user, and it is in its service window now (the address shows only then)."""
+    from carecircle.homecare.models import Order, OrderStatus
+    from carecircle.workforce.services import caregiver_create
+
+    made = {}
+
+    def caregiver_id(c):
+        if "caregiver" not in made:
+            order = Order.objects.get(pk=makers["order_id"](c))  # the provider admin holds its provider
+            made["caregiver"] = caregiver_create(
+                actor=c.users["admin"], organisation_id=order.provider_id, region_code="339901001001",
+                name="走查护理员", employed_from=datetime.date(2020, 1, 1), user=c.users["caregiver"])
+            made["provider_id"] = order.provider_id
+            c.person.user = c.users["resident"]
+            c.person.save(update_fields=["user"])
+        return made["caregiver"].pk
+
+    def order_id(c):
+        """A new order for each route (a reassignment changes its state), of the caregiver's provider."""
+        caregiver_id(c)
+        order = Order.objects.get(pk=makers["order_id"](c))
+        now = timezone.now()
+        # Placed in its service window directly: booking refuses a start in the past.
+        Order.objects.filter(pk=order.pk).update(
+            provider_id=made["provider_id"], caregiver=made["caregiver"], status=OrderStatus.ACCEPTED,
+            window_start=now - datetime.timedelta(minutes=10), window_end=now + datetime.timedelta(minutes=50))
+        return order.pk
+
+    return makers | {"order_id": order_id, "caregiver_id": caregiver_id}
+
+
+def _allowed(key: str) -> set[int]:
+    return SUCCESS | NOT_SUCCESS.get(key, set()) | (PERSONA_ANSWERS if key in PERSONA_ROUTES else set())
+
+
+def _walkers(key: str) -> list[str]:
+    return [PERSONA_ROUTES[key]] if key in PERSONA_ROUTES else INSIDERS
+
+
+def _insider_verdict(key, answers) -> str | None:
+    """None when the route answered an insider as it should, else what went wrong."""
+    allowed = _allowed(key)
+    if any(code in allowed for _user, code in answers):
+        return None
+    return f"{key}: no insider succeeded: {answers}"
+
+
+def test_every_page_succeeds_for_an_insider(ctx, client_for):
+    """Every page the outsider walk is refused opens (or does its action) for a user of region A who
+    holds the permission: a route or factory that always answers 403/404 fails here."""
+    makers = _insider_makers(ctx)
+    persona = _persona_makers(ctx, makers)
+    clients = {name: client_for(ctx.users[name]) for name in [*INSIDERS, "resident"]}
+    failures, checked = [], 0
+    for route in page_routes():
+        url = "/" + fill(route, ctx, persona if route in PERSONA_ROUTES else makers)
+        answers = []
+        for name in _walkers(route):
+            response = clients[name].get(url)
+            if response.status_code == 405:
+                response = clients[name].post(url, {})
+            answers.append((name, response.status_code))
+            if response.status_code in _allowed(route):
+                break
+        if problem := _insider_verdict(route, answers):
+            failures.append(problem)
+        checked += 1
+    assert not failures, "\n".join(failures)
+    assert checked >= 50
+
+
+def test_every_api_operation_succeeds_for_an_insider(ctx, client_for):
+    """Every API operation answers a user of region A holding its permission with success, or with the
+    validation error its sample body earns (422: the record was found and the scope check passed)."""
+    from carecircle.core.services import token_create
+
+    makers = _insider_makers(ctx)
+    persona = _persona_makers(ctx, makers)
+    names = [*INSIDERS, "resident"]
+    clients = {name: client_for(ctx.users[name]) for name in names}
+    headers = {name: {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=ctx.users[name], name='walk')[1]}"}
+               for name in names}
+    failures, checked = [], 0
+    for method, path, body in api_operations():
+        key = f"{method} {path}"
+        these = persona if key in PERSONA_ROUTES else makers
+        url = fill(path, ctx, these)
+        if isinstance(body, dict):  # ids in the body name records of region A too (not the sample's 1)
+            body = {k: these[k](ctx) if k.endswith("_id") and k in these else v for k, v in body.items()}
+        answers = []
+        allowed = _allowed(key) | ({422} if body is not None or method == "GET" else set())
+        for name in _walkers(key):
+            call = getattr(clients[name], method.lower())
+            if body is not None:
+                response = call(url, data=body, content_type="application/json", **headers[name])
+            else:
+                response = call(url, **headers[name])
+            answers.append((name, response.status_code))
+            if response.status_code in allowed:
+                break
+        if not any(code in allowed for _n, code in answers):
+            failures.append(f"{key}: no insider succeeded: {answers}")
+        checked += 1
+    assert not failures, "\n".join(failures)
+    assert checked >= 50
