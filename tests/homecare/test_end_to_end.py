@@ -18,6 +18,7 @@ from carecircle.homecare.models import (
     StatementEntry,
     VisitException,
 )
+from carecircle.homecare.types import SatisfactionRow
 from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
 
@@ -56,7 +57,7 @@ def test_family_orders_bath_for_mother_end_to_end(world, voucher):
     assert AuditEvent.objects.filter(action="pii.unmask", object_id=str(order.pk), username="caregiver").exists()
 
     route = selectors.caregiver_route(caregiver=w["carer"], day=start.date())
-    assert [r["order"].pk for r in route] == [order.pk]
+    assert [r.order.pk for r in route] == [order.pk]
 
     t_in = start + datetime.timedelta(minutes=3)
     evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT + 0.0004, longitude=MOTHER_LNG,
@@ -82,7 +83,7 @@ def test_family_orders_bath_for_mother_end_to_end(world, voucher):
     assert st.lines.count() == 2 and st.entries.get().state == StatementEntry.State.PAID
 
     sat = selectors.satisfaction(user=w["admin_p"], by="provider")
-    assert sat == [{"key": w["provider"].pk, "name": w["provider"].name, "n": 1, "mean": 5.0, "rate": 100.0}]
+    assert sat == [SatisfactionRow(key=w["provider"].pk, name=w["provider"].name, n=1, mean=5.0, rate=100.0)]
 
 
 def test_meal_order_splits_five_shares(world, no_entitlements):

@@ -10,6 +10,7 @@ from carecircle.core.errors import Forbidden, InvalidInput, NotFound
 from carecircle.core.models import RoleGrant
 from carecircle.homecare import careplans, evv, selectors, services, services_dispatch, settlement
 from carecircle.homecare.models import Order, StatementEntry
+from carecircle.homecare.types import SatisfactionRow
 from tests.conftest import make_user
 from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
@@ -77,7 +78,7 @@ def test_satisfaction_by_street(world, no_entitlements, users):
     for k, score in enumerate((5, 4, 2)):
         settlement.order_rate(actor=w["mother_user"], order=served(w, f"s{k}", hour=8 + 2 * k), score=score)
     rows = selectors.satisfaction(user=users["district"], by="street")
-    assert rows == [{"key": "339901001000", "name": "文新街道", "n": 3, "mean": 3.67, "rate": 66.7}]
+    assert rows == [SatisfactionRow(key="339901001000", name="文新街道", n=3, mean=3.67, rate=66.7)]
     assert selectors.satisfaction(user=users["district_b"], by="street") == []
     with pytest.raises(InvalidInput):
         settlement.order_rate(actor=w["mother_user"], order=served(w, "s9", hour=16), score=6)

@@ -341,9 +341,9 @@ def route(request, day: datetime.date | None = None):
         return []
 
     rows = selectors.caregiver_route(caregiver=caregiver, day=day or timezone.localdate())
-    return [{"order_id": r["order"].pk, "item_name": r["order"].item.name, "person_name": r["order"].person.name,
-             "window_start": r["order"].window_start, "window_end": r["order"].window_end,
-             "status": r["order"].status, "travel_minutes": r["travel_minutes"]} for r in rows]
+    return [{"order_id": r.order.pk, "item_name": r.order.item.name, "person_name": r.order.person.name,
+             "window_start": r.order.window_start, "window_end": r.order.window_end,
+             "status": r.order.status, "travel_minutes": r.travel_minutes} for r in rows]
 
 
 class HcExceptionOut(Schema):

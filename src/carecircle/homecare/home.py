@@ -19,8 +19,8 @@ def cards(user) -> list[dict]:
         route = selectors.caregiver_route(caregiver=caregiver, day=today)
         out.append({
             "title": _("我今天的服务"),
-            "entries": [(f"{timezone.localtime(r['order'].window_start):%H:%M} {r['order'].item.name} · {r['order'].person.name}",
-                         reverse("homecare:order_detail", args=[r["order"].pk])) for r in route[:8]],
+            "entries": [(f"{timezone.localtime(r.order.window_start):%H:%M} {r.order.item.name} · {r.order.person.name}",
+                         reverse("homecare:order_detail", args=[r.order.pk])) for r in route[:8]],
             "figures": [(_("服务单数"), len(route))],
             "link": (_("打开手机签到页"), reverse("homecare:my_visits")),
         })
@@ -30,8 +30,8 @@ def cards(user) -> list[dict]:
     waiting = orders.filter(status=OrderStatus.CONFIRMED).count()
     flagged = selectors.exceptions_for(user=user, status=VisitException.Status.OPEN).count()
     sat = selectors.satisfaction(user=user, by="provider")
-    n = sum(r["n"] for r in sat)
-    rate = round(sum(r["rate"] * r["n"] for r in sat) / n, 1) if n else None
+    n = sum(r.n for r in sat)
+    rate = round(sum(r.rate * r.n for r in sat) / n, 1) if n else None
     escalated = selectors.order_search(user=user).filter(status=OrderStatus.CONFIRMED, escalation_level__gt=0,
                                                          window_start__gte=timezone.now()).count()
     overdue = selectors.complaints_for(user=user).filter(status="open", deadline__lt=timezone.now()).count()

@@ -2,9 +2,12 @@
 their organisation, caregivers by their own visits, residents by themselves and the parents they
 are linked to as family (registry FamilyContact.user)."""
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
@@ -16,7 +19,7 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
 from carecircle.core.regions import is_valid_code, parent_code_of, prefix_of
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.homecare.dispatch import travel_minutes
 from carecircle.homecare.models import (
     BUSY_STATUSES,
@@ -36,11 +39,16 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.homecare.models import OrderStatus as S
+from carecircle.homecare.types import RouteStop, SatisfactionRow
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.selectors import caregiver_for_user
 
+if TYPE_CHECKING:
+    from carecircle.registry.models import Person
+    from carecircle.workforce.models import Caregiver
 
-def _valid_on(day) -> Q:
+
+def _valid_on(day: datetime.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
@@ -94,7 +102,7 @@ def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> li
     return sorted(out, key=lambda pair: (pair[1], pair[0].name))
 
 
-def cost_share_rule(region_code: str, category, day: datetime.date) -> CostShareRule | None:
+def cost_share_rule(region_code: str, category: ServiceCategory, day: datetime.date) -> CostShareRule | None:
     rows = CostShareRule.objects.filter(_valid_on(day), category=category, region_code__in=region_chain(region_code))
     best = sorted(rows, key=lambda r: (-len(r.region_code.rstrip("0")), -r.valid_from.toordinal()))
     return best[0] if best else None
@@ -111,7 +119,7 @@ def policy_for(region_code: str) -> ServicePolicy:
 # ------------------------------------------------------------------ orders
 
 
-def visible_orders(user, perm: str = "homecare.view") -> QuerySet[Order]:
+def visible_orders(user: Actor, perm: str = "homecare.view") -> QuerySet[Order]:
     """Orders the user may see: region scope, own organisation, own visits, own family."""
     if not signed_in(user):
         return Order.objects.none()
@@ -126,7 +134,7 @@ def visible_orders(user, perm: str = "homecare.view") -> QuerySet[Order]:
     return Order.objects.filter(q)
 
 
-def order_search(*, user, status: str = "", day: datetime.date | None = None, provider_id: int | None = None,
+def order_search(*, user: Actor, status: str = "", day: datetime.date | None = None, provider_id: int | None = None,
                  region_code: str = "") -> QuerySet[Order]:
     qs = visible_orders(user).select_related("item", "provider", "person", "caregiver").defer(
         "address", "person__id_number", "person__phone", "person__address")
@@ -144,18 +152,18 @@ def order_search(*, user, status: str = "", day: datetime.date | None = None, pr
     return qs.order_by("window_start", "id")
 
 
-def order_get(*, user, order_id: int) -> Order:
+def order_get(*, user: Actor, order_id: int) -> Order:
     order = visible_orders(user).select_related("item", "provider", "person", "caregiver").filter(pk=order_id).first()
     if order is None:
         raise NotFound()
     return order
 
 
-def is_family_of(user, person) -> bool:
+def is_family_of(user: Actor, person: Person) -> bool:
     return family_persons(user).filter(pk=person.pk).exists()
 
 
-def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
+def caregiver_route(*, caregiver: Caregiver, day: datetime.date) -> list[RouteStop]:
     """The caregiver's visits of the day in visit order, with the estimated travel from the last place."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     orders = Order.objects.filter(
@@ -167,9 +175,9 @@ def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
     out = []
     for order in orders:
         travel = None
-        if None not in (lat, lng, order.latitude, order.longitude):
+        if lat is not None and lng is not None and order.latitude is not None and order.longitude is not None:
             travel = round(float(travel_minutes(lat, lng, order.latitude, order.longitude, speed)), 1)
-        out.append({"order": order, "travel_minutes": travel})
+        out.append(RouteStop(order=order, travel_minutes=travel))
         lat, lng = order.latitude, order.longitude
     return out
 
@@ -177,7 +185,7 @@ def caregiver_route(*, caregiver, day: datetime.date) -> list[dict]:
 # ------------------------------------------------------------------ exceptions, complaints, satisfaction
 
 
-def exceptions_for(*, user, status: str = VisitException.Status.OPEN) -> QuerySet[VisitException]:
+def exceptions_for(*, user: Actor, status: str = VisitException.Status.OPEN) -> QuerySet[VisitException]:
     orders = visible_orders(user, "homecare.review")
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Order.objects.all(), user, "homecare.review")
@@ -187,41 +195,41 @@ def exceptions_for(*, user, status: str = VisitException.Status.OPEN) -> QuerySe
     return qs.filter(status=status) if status else qs
 
 
-def complaints_for(*, user) -> QuerySet[Complaint]:
+def complaints_for(*, user: Actor) -> QuerySet[Complaint]:
     orders = visible_orders(user)
     return Complaint.objects.filter(order__in=orders).select_related("provider", "order__item")
 
 
-def satisfaction(*, user, by: str = "provider") -> list[dict]:
+def satisfaction(*, user: Actor, by: str = "provider") -> list[SatisfactionRow]:
     """Ratings grouped by provider or by street: count, mean score, share of 4–5 (满意率)."""
     ratings = Rating.objects.filter(order__in=visible_orders(user))
     if by == "provider":
         rows = ratings.values("provider_id", "provider__name").annotate(
             n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4)))
-        return [{"key": r["provider_id"], "name": r["provider__name"], "n": r["n"], "mean": round(r["mean"], 2),
-                 "rate": round(100 * r["satisfied"] / r["n"], 1)} for r in rows.order_by("provider__name")]
+        return [SatisfactionRow(key=r["provider_id"], name=r["provider__name"], n=r["n"], mean=round(r["mean"], 2),
+                                rate=round(100 * r["satisfied"] / r["n"], 1)) for r in rows.order_by("provider__name")]
 
     streets = ratings.annotate(street=Substr("region_code", 1, 9)).values("street").annotate(
         n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4))).order_by("street")
     names = dict(Region.objects.filter(code__in=[r["street"] + "000" for r in streets]).values_list("code", "name"))
-    return [{"key": r["street"] + "000", "name": names.get(r["street"] + "000", r["street"]), "n": r["n"],
-             "mean": round(r["mean"], 2), "rate": round(100 * r["satisfied"] / r["n"], 1)} for r in streets]
+    return [SatisfactionRow(key=r["street"] + "000", name=names.get(r["street"] + "000", r["street"]), n=r["n"],
+                            mean=round(r["mean"], 2), rate=round(100 * r["satisfied"] / r["n"], 1)) for r in streets]
 
 
-def statements_for(*, user) -> QuerySet[Statement]:
+def statements_for(*, user: Actor) -> QuerySet[Statement]:
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Statement.objects.all(), user, "homecare.manage")
     return Statement.objects.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk"))).select_related("provider")
 
 
-def statement_get(*, user, statement_id: int) -> Statement:
+def statement_get(*, user: Actor, statement_id: int) -> Statement:
     st = statements_for(user=user).filter(pk=statement_id).first()
     if st is None:
         raise NotFound()
     return st
 
 
-def provider_get(*, user, provider_id: int) -> Provider:
+def provider_get(*, user: Actor, provider_id: int) -> Provider:
     return access_by_id(
         Provider.objects.all(), provider_id, user=user, perm="homecare.view",
         check=lambda u, p, row: require_admin_or_staff(u, kind=OrganisationKind.HOMECARE_PROVIDER,
@@ -229,7 +237,7 @@ def provider_get(*, user, provider_id: int) -> Provider:
     )
 
 
-def providers_visible(*, user) -> QuerySet[Provider]:
+def providers_visible(*, user: Actor) -> QuerySet[Provider]:
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Provider.objects.all(), user, "homecare.view")
     return Provider.objects.filter(Q(pk__in=orgs) | Q(pk__in=staff.values("pk")))
@@ -274,22 +282,22 @@ def action_open(order: Order, action: OrderAction) -> bool:
     return order.status in _statuses()[action]
 
 
-def is_recipient_side(user, order: Order) -> bool:
+def is_recipient_side(user: Actor, order: Order) -> bool:
     """The person themself or a family member linked to them."""
     return signed_in(user) and (
         order.person.user_id == user.pk or is_family_of(user, order.person))
 
 
-def is_order_provider(user, order: Order) -> bool:
+def is_order_provider(user: Actor, order: Order) -> bool:
     return order.provider_id in organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
 
 
-def is_order_caregiver(user, order: Order) -> bool:
+def is_order_caregiver(user: Actor, order: Order) -> bool:
     caregiver = caregiver_for_user(user)
     return caregiver is not None and order.caregiver_id == caregiver.pk
 
 
-def is_order_party(user, order: Order) -> bool:
+def is_order_party(user: Actor, order: Order) -> bool:
     """Who may cancel or move the order: the person, their family, its provider, or staff ordering
     in the order's region."""
     return (is_recipient_side(user, order) or is_order_provider(user, order)
@@ -304,7 +312,7 @@ def address_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
     return order.window_start - ADDRESS_BEFORE, order.window_end + ADDRESS_AFTER
 
 
-def order_actions(user, order: Order, *, now: datetime.datetime | None = None) -> frozenset[OrderAction]:
+def order_actions(user: Actor, order: Order, *, now: datetime.datetime | None = None) -> frozenset[OrderAction]:
     """What `user` may do with `order` now: the order page's buttons, the caregiver's visit page and
     the services (through action_open and the is_* checks above) all follow this one rule."""
     provider, caregiver = is_order_provider(user, order), is_order_caregiver(user, order)

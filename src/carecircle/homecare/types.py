@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from carecircle.homecare.models import FundingSource, StatementPosting
+    from carecircle.homecare.models import FundingSource, Order, StatementPosting
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +53,24 @@ class StatementRow:
     funder: str  # the benefits programme whose fund pays the line ("" when no fund does)
     postings: tuple[StatementPosting, ...]
     posted: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStop:
+    """One visit of a caregiver's day, as `homecare.selectors.caregiver_route` answers: the order
+    and the estimated travel in minutes from the previous place (None: a position is unknown)."""
+
+    order: Order
+    travel_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionRow:
+    """Ratings of one provider (`key` its id) or one street (`key` its region code): how many,
+    the mean score (2 places) and the share of 4–5 stars in per cent (满意率, 1 place)."""
+
+    key: int | str
+    name: str
+    n: int
+    mean: float
+    rate: float

@@ -224,13 +224,13 @@ def order_address(request, order_id: int):
 
 def _visits_page(request, caregiver, day: datetime.date, *, failed=None, status: int = 200):
     failed = failed or {}
-    route = selectors.caregiver_route(caregiver=caregiver, day=day)
-    for stop in route:
-        stop["key"] = uuid.uuid4().hex
-        stop["actions"] = selectors.order_actions(request.user, stop["order"])
-        stop["failed"] = failed.get(stop["order"].pk)
-        opens, closes = evv.checkin_window(stop["order"])
-        stop["checkin_open"] = opens <= timezone.now() <= closes  # else the form asks for a reason
+    route = []
+    for stop in selectors.caregiver_route(caregiver=caregiver, day=day):
+        opens, closes = evv.checkin_window(stop.order)
+        route.append({"order": stop.order, "travel_minutes": stop.travel_minutes, "key": uuid.uuid4().hex,
+                      "actions": selectors.order_actions(request.user, stop.order),
+                      "failed": failed.get(stop.order.pk),
+                      "checkin_open": opens <= timezone.now() <= closes})  # else the form asks for a reason
     return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route},
                   status=status)
 
