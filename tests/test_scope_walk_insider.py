@@ -39,7 +39,12 @@ NOT_SUCCESS = {
         # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
         # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
         "homecare/orders/<int:order_id>/check-in/", "homecare/orders/<int:order_id>/check-out/",
+        # an incident action's empty form: no call target, no outcome, no note (shown again on the card)
+        "alarms/incidents/<int:incident_id>/call/", "alarms/incidents/<int:incident_id>/resolve/",
+        "alarms/incidents/<int:incident_id>/note/", "childcare/vouchers/redeem/",
     ]},
+    # the factory's incident is acknowledged and nobody is on the way yet: on site is refused (409)
+    "alarms/incidents/<int:incident_id>/on-site/": {409},
     # an upload: the walk sends no file, and the file is required (422 naming it)
     "POST /api/v1/imports": {422},
     # the factory's payroll is not yet approved: no bank file and no payment before approval (409)

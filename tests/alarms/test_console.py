@@ -66,14 +66,19 @@ def test_card_and_one_click_actions(client_for, users, make_person, make_device)
     c = client_for(users["operator"])
     card = c.get(f"/alarms/incidents/{i.pk}/card/").content.decode()
     assert "卡片人" in card and person.id_masked in card and person.id_number not in card
-    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "acknowledge"}, HTTP_HX_REQUEST="true")
+    assert f"/alarms/incidents/{i.pk}/acknowledge/" in card and f"/alarms/incidents/{i.pk}/call/" not in card
+    r = c.post(f"/alarms/incidents/{i.pk}/acknowledge/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200
-    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "call", "target": "person", "outcome": "reached"},
-               HTTP_HX_REQUEST="true")
+    card = r.content.decode()  # the card again, with the actions of an acknowledged incident
+    assert f"/alarms/incidents/{i.pk}/call/" in card and f"/alarms/incidents/{i.pk}/acknowledge/" not in card
+    assert f"/alarms/incidents/{i.pk}/on-site/" not in card  # on site only once someone is dispatched
+    r = c.post(f"/alarms/incidents/{i.pk}/call/", {"target": "person", "outcome": "reached"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200
-    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "resolve", "outcome": ""}, HTTP_HX_REQUEST="true")
+    r = c.post(f"/alarms/incidents/{i.pk}/resolve/", {"outcome": ""}, HTTP_HX_REQUEST="true")
     assert r.status_code == 422 and "请选择处置结果" in r.content.decode()
-    r = c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "resolve", "outcome": "false_alarm"})
+    r = c.post(f"/alarms/incidents/{i.pk}/resolve/", {"outcome": ""})  # the page again, the message on it
+    assert r.status_code == 422 and "请选择处置结果" in r.content.decode() and "卡片人" in r.content.decode()
+    r = c.post(f"/alarms/incidents/{i.pk}/resolve/", {"outcome": "false_alarm"})
     assert r.status_code == 302
     i.refresh_from_db()
     assert i.state == IncidentState.RESOLVED and i.in_progress_at is not None
@@ -132,11 +137,16 @@ def test_monthly_report(client_for, users, make_person, t0):
 def test_devices_page_registers_and_shows_token_once(client_for, users, make_person):
     person = make_person()
     c = client_for(users["community"])
-    r = c.post("/alarms/devices/", {"person_id": person.pk, "kind": "smoke", "serial": "S-9",
+    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-9",
                                     "heartbeat_seconds": "600", "location": "厨房"})
     assert r.status_code == 200 and 'id="device-token"' in r.content.decode()
-    r = c.post("/alarms/devices/", {"person_id": person.pk, "kind": "smoke", "serial": "S-9"})
-    assert "设备编号已登记" in r.content.decode()
+    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-9"})
+    assert r.status_code == 409 and "设备编号已登记" in r.content.decode()  # a conflict: the error page
+    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": ""})
+    assert r.status_code == 422 and "设备编号不能为空" in r.content.decode()
+    other = client_for(users["community_b"]).post("/alarms/devices/", {"person": person.pk, "kind": "smoke",
+                                                                        "serial": "S-10"})
+    assert other.status_code == 422 and "不在您的管辖范围内" in other.content.decode()
     assert "S-9" in c.get("/alarms/devices/").content.decode()
     assert "S-9" not in client_for(users["community_b"]).get("/alarms/devices/").content.decode()
 
@@ -201,11 +211,11 @@ def test_community_worker_sees_area_incidents_and_confirms_as_responder(client_f
     c = client_for(users["community"])
     assert "求助人" in c.get("/").content.decode()  # home card lists the area's open incidents
     page = c.get(f"/alarms/incidents/{i.pk}/").content.decode()
-    assert "确认前往" in page and 'value="acknowledge"' not in page and 'value="resolve"' not in page
+    assert "确认前往" in page and "/acknowledge/" not in page and "/resolve/" not in page and "/note/" not in page
     assert c.post(f"/alarms/responders/{r.pk}/confirm/").status_code == 302
     r.refresh_from_db()
     assert r.state == "confirmed"
-    assert c.post(f"/alarms/incidents/{i.pk}/act/", {"action": "note", "text": "x"}).status_code == 403
+    assert c.post(f"/alarms/incidents/{i.pk}/note/", {"text": "x"}).status_code == 403
     assert client_for(users["community_b"]).post(f"/alarms/responders/{r.pk}/confirm/").status_code == 404
 
 
@@ -221,3 +231,46 @@ def test_incident_opened_by_another_module_reaches_the_consoles(users, make_pers
         assert data is not None and json.loads(data)["id"] == incident.pk
     finally:
         hub.unsubscribe(sub)
+
+
+def test_incident_actions_one_rule_for_the_card_and_the_services(client_for, users, make_person, t0):
+    """selectors.incident_actions says what the card offers; the services refuse the same things."""
+    from carecircle.alarms import selectors
+    from carecircle.alarms.selectors import IncidentAction as A
+    from carecircle.core.errors import Conflict
+
+    op = users["operator"]
+    i = services.incident_create(person=make_person(name="规则人"), source="device", kind="sos", title="t", now=t0)
+    assert selectors.incident_actions(op, i) == {A.ACKNOWLEDGE, A.RESOLVE, A.NOTE}
+    assert selectors.incident_actions(users["community"], i) == frozenset()  # looks, does not operate
+    with pytest.raises(Conflict):
+        services.incident_call(actor=op, incident_id=i.pk, target="person", outcome="reached", now=t0)
+    i = services.incident_acknowledge(actor=op, incident_id=i.pk, now=t0)
+    assert selectors.incident_actions(op, i) == {A.CALL, A.DISPATCH, A.RESOLVE, A.NOTE}
+    with pytest.raises(Conflict) as refused:  # on site only once someone is on the way (the card's rule)
+        services.incident_advance(actor=op, incident_id=i.pk, state=IncidentState.ON_SITE, now=t0)
+    assert "请先派员" in str(refused.value.message)
+    c = client_for(op)
+    assert c.post(f"/alarms/incidents/{i.pk}/on-site/").status_code == 409
+    services.responder_dispatch(actor=op, incident_id=i.pk, now=t0)
+    i.refresh_from_db()
+    assert A.ON_SITE in selectors.incident_actions(op, i)
+    assert f"/alarms/incidents/{i.pk}/on-site/" in c.get(f"/alarms/incidents/{i.pk}/").content.decode()
+    assert c.post(f"/alarms/incidents/{i.pk}/on-site/").status_code == 302
+    services.incident_resolve(actor=op, incident_id=i.pk, outcome="false_alarm", now=t0)
+    i.refresh_from_db()
+    assert selectors.incident_actions(op, i) == frozenset()
+    with pytest.raises(Conflict):  # no note on a closed incident, as the card offers none
+        services.incident_note(actor=op, incident_id=i.pk, text="补记", now=t0)
+    page = c.get(f"/alarms/incidents/{i.pk}/").content.decode()
+    assert "/note/" not in page and "/resolve/" not in page
+
+
+def test_phone_open_form_errors(client_for, users, make_person):
+    c = client_for(users["operator"])
+    r = c.post("/alarms/incidents/new/", {"person_id": "", "kind": "phone"})
+    assert r.status_code == 422 and "请选择人员" in r.content.decode()
+    r = c.post("/alarms/incidents/new/", {"person_id": make_person().pk, "kind": "meteor"})
+    assert r.status_code == 422 and "未知的事件类型" in r.content.decode()
+    outsider = c.post("/alarms/incidents/new/", {"person_id": make_person(region_code=COMMUNITY_B).pk})
+    assert outsider.status_code == 404

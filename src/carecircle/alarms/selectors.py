@@ -3,6 +3,7 @@
 import datetime
 import statistics
 from collections import defaultdict
+from enum import StrEnum
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,6 +14,7 @@ from carecircle.alarms.policy import capability_level, person_factors, policy_fo
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.selectors import region_label
+from carecircle.core.types import Viewer
 from carecircle.registry import selectors as registry_selectors
 
 # TEC Services Association: 97.5% of calls answered within 60 s, 99% within 180 s.
@@ -35,6 +37,44 @@ def incident_get(*, user, incident_id: int, perm: str = "alarms.view") -> Incide
         Incident.objects.select_related("person", "operator", "device"), incident_id, user=user, perm=perm,
     )
     return incident
+
+
+class IncidentAction(StrEnum):
+    """The operator's actions on one incident; each has its own page URL (`alarms:incident_<value>`)."""
+
+    ACKNOWLEDGE = "acknowledge"
+    CALL = "call"
+    DISPATCH = "dispatch"
+    ON_SITE = "on_site"
+    RESOLVE = "resolve"
+    NOTE = "note"
+
+
+_CLAIMED = frozenset({IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS, IncidentState.DISPATCHED,
+                      IncidentState.ON_SITE})
+_STATES: dict[IncidentAction, frozenset[str]] = {
+    IncidentAction.ACKNOWLEDGE: frozenset({IncidentState.NEW}),
+    IncidentAction.CALL: _CLAIMED,
+    IncidentAction.DISPATCH: _CLAIMED,
+    IncidentAction.ON_SITE: frozenset({IncidentState.DISPATCHED}),
+    IncidentAction.RESOLVE: frozenset(OPEN_STATES),
+    IncidentAction.NOTE: frozenset(OPEN_STATES),
+}
+
+
+def action_open(incident: Incident, action: IncidentAction) -> bool:
+    """THE state rule: whether the incident's state allows the action at all (whoever asks). The
+    services refuse with a Conflict when it does not; incident_actions() adds who may act."""
+    return incident.state in _STATES[action]
+
+
+def incident_actions(user: Viewer, incident: Incident) -> frozenset[IncidentAction]:
+    """What `user` may do with `incident` now: the card's buttons and the services (through
+    action_open and the same permission) follow this one rule. An operator of the incident's region
+    acts; everyone else (a community worker sent as responder, a supervisor) only looks."""
+    if not scope.has_perm(user, "alarms.operate", incident.region_code):
+        return frozenset()
+    return frozenset(a for a in IncidentAction if action_open(incident, a))
 
 
 def person_card(incident: Incident, day: datetime.date | None = None) -> dict:

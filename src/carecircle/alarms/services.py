@@ -31,6 +31,7 @@ from carecircle.alarms.models import (
     TimelineKind,
 )
 from carecircle.alarms.policy import policy_for
+from carecircle.alarms.selectors import IncidentAction, action_open
 from carecircle.core import audit, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
@@ -279,7 +280,7 @@ def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
 def incident_acknowledge(*, actor, incident_id: int, now=None, request=None) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
-    if incident.state != IncidentState.NEW:
+    if not action_open(incident, IncidentAction.ACKNOWLEDGE):
         if incident.operator_id == actor.pk:
             return incident
         raise Conflict(_("该警情已由%(u)s接警") % {"u": incident.operator or _("他人")}, field="state")
@@ -302,6 +303,8 @@ def incident_advance(*, actor, incident_id: int, state: str, now=None, request=N
     _require_claimed(incident)
     if STATE_ORDER.index(state) <= STATE_ORDER.index(incident.state):
         raise Conflict(_("警情已处于%(s)s") % {"s": incident.get_state_display()}, field="state")
+    if state == IncidentState.ON_SITE:
+        _require_open(incident, IncidentAction.ON_SITE)
     _set_state(incident, state, now, actor=actor)
     incident.save()
     if state == IncidentState.ON_SITE:
@@ -319,14 +322,22 @@ def _require_claimed(incident: Incident) -> None:
         raise Conflict(_("警情已结案"), field="state")
 
 
+def _require_open(incident: Incident, action: IncidentAction) -> None:
+    """Refuse, saying why, what selectors.action_open (the card's buttons) does not allow."""
+    if action_open(incident, action):
+        return
+    _require_claimed(incident)
+    raise Conflict(_("请先派员") if action == IncidentAction.ON_SITE else
+                   _("警情已处于%(s)s") % {"s": incident.get_state_display()}, field="state")
+
+
 @transaction.atomic
 def incident_resolve(*, actor, incident_id: int, outcome: str, note: str = "", now=None, request=None) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
     if outcome not in Outcome.values:
         raise InvalidInput(_("请选择处置结果"), field="outcome")
-    if incident.state == IncidentState.RESOLVED:
-        raise Conflict(_("警情已结案"), field="state")
+    _require_open(incident, IncidentAction.RESOLVE)
     if incident.state == IncidentState.NEW:
         incident.operator = actor
     incident.outcome = outcome
@@ -345,6 +356,7 @@ def incident_note(*, actor, incident_id: int, text: str, now=None, request=None)
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("备注不能为空"), field="text")
+    _require_open(incident, IncidentAction.NOTE)
     entry = timeline_add(incident, TimelineKind.NOTE, text, now=now, actor=actor)
     audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_NOTE, obj=incident, request=request)
     return entry
@@ -362,7 +374,7 @@ def incident_call(
         raise InvalidInput(_("请选择呼叫对象"), field="target")
     if outcome not in CallOutcome.values:
         raise InvalidInput(_("请选择通话结果"), field="outcome")
-    _require_claimed(incident)
+    _require_open(incident, IncidentAction.CALL)
     if incident.state == IncidentState.ACKNOWLEDGED:
         _set_state(incident, IncidentState.IN_PROGRESS, now, actor=actor)
         incident.save()
@@ -390,6 +402,12 @@ def responder_candidates(incident: Incident) -> list[dict]:
     return out
 
 
+def untried_candidates(incident: Incident) -> list[dict]:
+    """The candidates not yet asked for this incident, in order (the card's choice, dispatch's)."""
+    tried = _tried_keys(incident)
+    return [c for c in responder_candidates(incident) if c["key"] not in tried]
+
+
 def _tried_keys(incident: Incident) -> set[str]:
     keys = set()
     for r in incident.responders.all():
@@ -414,9 +432,8 @@ def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, requ
     """Send a responder: the candidate with `key`, or the first one not yet asked."""
     now = _now(now)
     incident = _locked(incident_id, actor)
-    _require_claimed(incident)
-    tried = _tried_keys(incident)
-    candidates = [c for c in responder_candidates(incident) if c["key"] not in tried]
+    _require_open(incident, IncidentAction.DISPATCH)
+    candidates = untried_candidates(incident)
     if key:
         candidates = [c for c in candidates if c["key"] == key]
     if not candidates:
@@ -458,8 +475,7 @@ def replace_responder(responder: Responder, now) -> Responder | None:
     waited = int((now - responder.asked_at).total_seconds())
     timeline_add(incident, TimelineKind.RESPONDER_REPLACED,
                  _("%(n)s %(s)s秒未确认，已更换") % {"n": responder.name, "s": waited}, now=now, seconds=waited)
-    tried = _tried_keys(incident)
-    nxt = next((c for c in responder_candidates(incident) if c["key"] not in tried), None)
+    nxt = next(iter(untried_candidates(incident)), None)
     if nxt is None:
         timeline_add(incident, TimelineKind.NOTE, _("已无其他可派响应人，请坐席处理"), now=now)
         return None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecircle.alarms import views
+from carecircle.alarms.selectors import IncidentAction
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -9,7 +10,9 @@ urlpatterns = [
     path("incidents/new/", views.phone_open, name="phone_open"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:incident_id>/card/", views.incident_card, name="incident_card"),
-    path("incidents/<int:incident_id>/act/", views.incident_act, name="incident_act"),
+    # one view per action (views.incident_<action>), at incidents/<id>/<action>/
+    *[path(f"incidents/<int:incident_id>/{action.value.replace('_', '-')}/", getattr(views, f"incident_{action.value}"),
+           name=f"incident_{action.value}") for action in IncidentAction],
     path("incidents/<int:incident_id>/timeline.csv", views.incident_timeline_csv, name="incident_timeline"),
     path("responders/<int:responder_id>/confirm/", views.responder_confirm, name="responder_confirm"),
     path("devices/", views.devices, name="devices"),

@@ -6,6 +6,9 @@ import asyncio
 import datetime
 import json
 import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,12 +19,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.alarms import disclosure, events, selectors, services
+from carecircle.alarms import disclosure, events, forms, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
-from carecircle.alarms.models import AlarmKind, CallOutcome, CallTarget, DeviceKind, IncidentState, Outcome
+from carecircle.alarms.models import (
+    AlarmKind,
+    CallOutcome,
+    CallTarget,
+    DeviceKind,
+    Incident,
+    IncidentState,
+    Outcome,
+)
 from carecircle.alarms.policy import policy_for
-from carecircle.core import exports, limits, scope
-from carecircle.core.errors import DomainError, InvalidInput
+from carecircle.alarms.selectors import IncidentAction
+from carecircle.core import exports, scope
+from carecircle.core.errors import InvalidInput
+from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
+from carecircle.core.types import AuthedRequest
 from carecircle.registry import selectors as registry_selectors
 
 PING_SECONDS_ASGI = 15
@@ -109,74 +123,94 @@ def _sync_stream(prefixes):
         hub.unsubscribe(sub)
 
 
-def _card_context(request, incident) -> dict:
-    can_operate = scope.has_perm(request.user, "alarms.operate", incident.region_code)
+def _card_context(request: AuthedRequest, incident: Incident, failed: ServiceForm | None = None) -> dict[str, Any]:
+    actions = selectors.incident_actions(request.user, incident)
     card = disclosure.incident_card(actor=request.user, incident=incident, request=request)  # audits the location
     return {
         "i": incident,
         "card": card,
         "timeline": incident.timeline.all(),
         "responders": incident.responders.all(),
-        "candidates": [c for c in services.responder_candidates(incident)
-                       if c["key"] not in services._tried_keys(incident)][:6],
-        "can_operate": can_operate,
+        "candidates": services.untried_candidates(incident)[:6] if IncidentAction.DISPATCH in actions else [],
+        "actions": actions,
+        "can_operate": scope.has_perm(request.user, "alarms.operate", incident.region_code),
         "call_targets": CallTarget.choices,
         "call_outcomes": CallOutcome.choices,
         "outcomes": Outcome.choices,
-        "States": IncidentState,
+        "failed": failed,
     }
 
 
+def _incident_page(request: AuthedRequest, incident: Incident, *, failed: ServiceForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The incident's card (htmx: the console's panel) or its page; `failed` is the action form that
+    came back with errors, shown on the card."""
+    template = "alarms/_card.html" if request.htmx else "alarms/incident_detail.html"
+    return render(request, template, _card_context(request, incident, failed), status=status)
+
+
 @login_required
-def incident_card(request, incident_id: int):
+def incident_card(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     return render(request, "alarms/_card.html", _card_context(request, incident))
 
 
 @login_required
-def incident_detail(request, incident_id: int):
+def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     return render(request, "alarms/incident_detail.html", _card_context(request, incident))
 
 
+def _act(request: AuthedRequest, incident_id: int, form_class: type[ServiceForm], service: Callable[..., Any],
+         **fixed: Any) -> HttpResponse:
+    """One action on an incident: the form's values go to the service with the actor, the incident
+    and the request; a bad value comes back on the card (422), a refusal or a conflict goes to the
+    error page (core.middleware); success shows the card again (htmx) or goes back to the page."""
+    selectors.incident_get(user=request.user, incident_id=incident_id)
+    form = form_class(request.POST)
+    ok = form.submit(partial(service, actor=request.user, incident_id=incident_id, request=request, **fixed))
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    if not ok:
+        return _incident_page(request, incident, failed=form, status=INVALID_STATUS)
+    if request.htmx:
+        return _incident_page(request, incident)
+    return redirect("alarms:incident_detail", incident_id=incident_id)
+
+
 @login_required
 @require_POST
-def incident_act(request, incident_id: int):
-    """One-click actions: acknowledge, call (with outcome), dispatch, on site, resolve, note."""
-    action = request.POST.get("action", "")
-    p = request.POST
-    try:
-        if action == "acknowledge":
-            services.incident_acknowledge(actor=request.user, incident_id=incident_id, request=request)
-        elif action == "call":
-            services.incident_call(actor=request.user, incident_id=incident_id, target=p.get("target", ""),
-                                   outcome=p.get("outcome", ""), note=p.get("note", ""), request=request)
-        elif action == "dispatch":
-            services.responder_dispatch(actor=request.user, incident_id=incident_id, key=p.get("key", ""),
-                                        request=request)
-        elif action == "on_site":
-            services.incident_advance(actor=request.user, incident_id=incident_id, state=IncidentState.ON_SITE,
-                                      request=request)
-        elif action == "resolve":
-            services.incident_resolve(actor=request.user, incident_id=incident_id, outcome=p.get("outcome", ""),
-                                      note=p.get("note", ""), request=request)
-        elif action == "note":
-            services.incident_note(actor=request.user, incident_id=incident_id, text=p.get("text", ""),
-                                   request=request)
-        else:
-            raise InvalidInput(_("未知的操作"), field="action")
-        error = None
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        error = exc.message
-    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
-    if request.htmx:
-        ctx = _card_context(request, incident) | {"error": error}
-        return render(request, "alarms/_card.html", ctx, status=200 if error is None else 422)
-    if error:
-        messages.error(request, error)
-    return redirect("alarms:incident_detail", incident_id=incident_id)
+def incident_acknowledge(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.ActionForm, services.incident_acknowledge)
+
+
+@login_required
+@require_POST
+def incident_call(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.CallForm, services.incident_call)
+
+
+@login_required
+@require_POST
+def incident_dispatch(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.DispatchForm, services.responder_dispatch)
+
+
+@login_required
+@require_POST
+def incident_on_site(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.ActionForm, services.incident_advance, state=IncidentState.ON_SITE)
+
+
+@login_required
+@require_POST
+def incident_resolve(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.ResolveForm, services.incident_resolve)
+
+
+@login_required
+@require_POST
+def incident_note(request: AuthedRequest, incident_id: int) -> HttpResponse:
+    return _act(request, incident_id, forms.NoteForm, services.incident_note)
 
 
 @login_required
@@ -202,7 +236,7 @@ def incident_timeline_csv(request, incident_id: int):
 
 
 @login_required
-def phone_open(request):
+def phone_open(request: AuthedRequest) -> HttpResponse:
     """An operator opens an incident by hand for someone who phoned the hotline."""
     scope.require_perm(request.user, "alarms.operate")
     q = request.GET.get("q", "").strip()
@@ -210,47 +244,34 @@ def phone_open(request):
     if q:
         found = registry_selectors.person_search(user=request.user, text=q)[:50]
         people = [p for p in found if scope.has_perm(request.user, "alarms.operate", p.region_code)][:20]
-    error = None
-    if request.method == "POST":
-        try:
-            person = registry_selectors.person_get(user=request.user, person_id=limits.parse_id(request.POST.get("person_id"), "person_id"),
-                                                   perm="alarms.operate")
-            incident = services.incident_open_by_phone(actor=request.user, person=person,
-                                                       kind=request.POST.get("kind", "phone"),
-                                                       note=request.POST.get("note", ""), request=request)
-            return redirect("alarms:incident_detail", incident_id=incident.pk)
-        except (DomainError, ValueError) as exc:
-            if getattr(exc, "status", 400) == 404 and request.POST.get("person_id"):
-                raise
-            error = getattr(exc, "message", _("请选择人员"))
-    return render(request, "alarms/phone_open.html", {
-        "q": q, "people": people, "error": error, "kinds": [("phone", _("电话呼入"))] + list(AlarmKind.choices),
-    })
+    form = forms.PhoneOpenForm(request.POST if request.method == "POST" else None)
+    ctx = {"q": q, "people": people, "form": form, "kinds": [("phone", _("电话呼入"))] + list(AlarmKind.choices)}
+    if request.method != "POST":
+        return render(request, "alarms/phone_open.html", ctx)
+
+    def open_call(*, person_id: int, kind: str, note: str) -> Incident:
+        person = registry_selectors.person_get(user=request.user, person_id=person_id, perm="alarms.operate")
+        return services.incident_open_by_phone(actor=request.user, person=person, kind=kind, note=note,
+                                               request=request)
+
+    if not form.submit(open_call):
+        return render_invalid(request, "alarms/phone_open.html", ctx)
+    return redirect("alarms:incident_detail", incident_id=form.result.pk)
 
 
 @login_required
-def devices(request):
+def devices(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.devices")
+    form = forms.DeviceForm(request.POST if request.method == "POST" else None, user=request.user)
     token = None
-    error = None
-    if request.method == "POST":
-        p = request.POST
-        try:
-            person = registry_selectors.person_get(user=request.user, person_id=int(p.get("person_id") or 0),
-                                                   perm="alarms.devices")
-            device, token = services.device_register(
-                actor=request.user, person=person, kind=p.get("kind", ""), serial=p.get("serial", ""),
-                heartbeat_seconds=int(p.get("heartbeat_seconds") or 3600), location=p.get("location", ""),
-                request=request)
-            messages.success(request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial})
-        except ValueError:
-            error = _("人员编号和心跳间隔须为数字")
-        except DomainError as exc:
-            error = exc.message
+    if request.method == "POST" and form.submit(partial(services.device_register, actor=request.user, request=request)):
+        device, token = form.result
+        messages.success(request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial})
     now = timezone.now()
     rows = [(d, selectors.device_online(d, now)) for d in selectors.devices(user=request.user)[:200]]
-    return render(request, "alarms/devices.html", {"rows": rows, "token": token, "error": error,
-                                                   "kinds": DeviceKind.choices, "post": request.POST})
+    return render(request, "alarms/devices.html", {"rows": rows, "token": token, "form": form,
+                                                   "kinds": DeviceKind.choices},
+                  status=INVALID_STATUS if form.is_bound and form.errors else 200)
 
 
 @login_required
