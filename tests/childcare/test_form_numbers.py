@@ -23,9 +23,9 @@ def enrolment(users, nursery, make_child):
 @pytest.mark.parametrize("value", ["abc", HUGE, "", "-1"])
 def test_page_forms_refuse_bad_record_numbers(users, client_for, enrolment, nursery, value):
     c = client_for(users["district"])
-    for url, data in ((f"/childcare/classes/{enrolment.child_class_id}/enrol/", {"child_id": value}),
+    for url, data in ((f"/childcare/classes/{enrolment.child_class_id}/enrol/", {"child": value}),
                       (f"/childcare/enrolments/{enrolment.pk}/move/", {"to_class": value}),
-                      ("/childcare/vouchers/", {"action": "redeem", "code": "X", "facility": value})):
+                      ("/childcare/vouchers/redeem/", {"code": "X", "facility": value})):
         r = c.post(url, data, follow=True)
         assert r.status_code < 500, (url, value, r.status_code)
     phone = client_for(users["operator"]).post("/alarms/incidents/new/", {"person_id": value, "kind": "phone"})

@@ -11,4 +11,5 @@ urlpatterns = [
     path("enrolments/<int:enrolment_id>/move/", views.move, name="move"),
     path("enrolments/<int:enrolment_id>/end/", views.end, name="end"),
     path("vouchers/", views.vouchers, name="vouchers"),
+    path("vouchers/redeem/", views.voucher_redeem, name="voucher_redeem"),
 ]

@@ -1,57 +1,44 @@
-import datetime
+"""Pages of childcare: classes, their roster and attendance, enrolments, vouchers. Written as
+docs/directory-guide.md, "Writing a page" says: input through forms.py, one service per view,
+a bad value shown again on the page (422), refusals and conflicts to the error page."""
 
-from django import forms
+import datetime
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from carecircle.childcare import selectors, services
-from carecircle.childcare.models import Band, Enrolment
-from carecircle.core import limits, scope
+from carecircle.childcare import forms, selectors, services
+from carecircle.childcare.models import ChildClass, Enrolment
+from carecircle.core import scope
 from carecircle.core.access import access_by_id
-from carecircle.core.errors import DomainError, InvalidInput, NotFound
+from carecircle.core.errors import InvalidInput
+from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
+from carecircle.core.types import AuthedRequest, Viewer
 from carecircle.facilities import selectors as facility_selectors
-from carecircle.registry import selectors as registry_selectors
 
 
-class ClassForm(forms.Form):
-    facility = forms.TypedChoiceField(label=_l("托育设施"), coerce=int, choices=())
-    name = forms.CharField(label=_l("班级名称"), max_length=40)
-    band = forms.ChoiceField(label=_l("班型"), choices=Band.choices)
-    capacity = forms.IntegerField(label=_l("额定人数"), min_value=1, max_value=20)
-    caregivers = forms.IntegerField(label=_l("保育人员"), min_value=1, max_value=20)
-    puhui = forms.BooleanField(label=_l("普惠班"), required=False, initial=True)
-    monthly_fee = forms.DecimalField(label=_l("月收费(元)"), min_value=0, decimal_places=2)
-
-
-class VoucherForm(forms.Form):
-    region_code = forms.CharField(label=_l("发放区域代码"), max_length=12)
-    batch = forms.CharField(label=_l("批次"), max_length=40)
-    programme_code = forms.CharField(label=_l("津贴补贴项目代码（按项目资格和面额发放，如 CHILDCARE_VOUCHER）"), required=False,
-                                     max_length=40)
-    amount = forms.DecimalField(label=_l("面额(元)（不按项目发放时填写）"), min_value=0, decimal_places=2, required=False)
-    valid_to = forms.DateField(label=_l("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _day(value) -> datetime.date:
+def _day(value: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         raise InvalidInput(_("日期格式不正确：%(v)s") % {"v": value}, field="day") from None
 
 
-def _childcare_facilities(user):
+def _childcare_facilities(user: Viewer) -> QuerySet:
     return facility_selectors.childcare_facilities(user=user, perm="childcare.manage")
 
 
 @login_required
-def class_list(request):
+def class_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "childcare.view")
     classes = selectors.classes_for(user=request.user)
     page = Paginator(classes, 40).get_page(request.GET.get("page"))
@@ -63,73 +50,61 @@ def class_list(request):
 
 
 @login_required
-def class_create(request):
+def class_create(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "childcare.manage")
-    facilities = _childcare_facilities(request.user)
-    form = ClassForm(request.POST or None)
-    form.fields["facility"].choices = [(f.pk, f.name) for f in facilities]
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        facility = facilities.filter(pk=data.pop("facility")).first()
-        if facility is None:
-            raise NotFound()
-        try:
-            cls = services.class_create(actor=request.user, facility=facility, request=request, **data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            return redirect("childcare:class_detail", class_id=cls.pk)
+    form = forms.ClassForm(request.POST or None, facilities=_childcare_facilities(request.user))
+    if request.method == "POST":
+        if form.submit(partial(services.class_create, actor=request.user, request=request)):
+            return redirect("childcare:class_detail", class_id=form.result.pk)
+        return render_invalid(request, "childcare/form.html", {"form": form, "title": _("开设班级")})
     return render(request, "childcare/form.html", {"form": form, "title": _("开设班级")})
 
 
-@login_required
-def class_detail(request, class_id: int):
-    cls = selectors.class_get(user=request.user, class_id=class_id)
-    day = _day(request.GET.get("day"))
+def _class_page(request: AuthedRequest, cls: ChildClass, day: datetime.date, *, failed: ServiceForm | None = None,
+                status: int = 200) -> HttpResponse:
+    """The class on `day`; `failed` is the form that came back with errors (its messages on top)."""
     roster = selectors.roster(cls, day)
     present = set(cls.enrolments.filter(attendance__day=day, attendance__present=True).values_list("pk", flat=True))
     others = selectors.classes_for(user=request.user, facility=cls.facility).exclude(pk=cls.pk)
     return render(request, "childcare/class.html", {
         "c": cls, "day": day, "roster": roster, "fig": selectors.class_figures(cls, day), "present": present,
         "others": others, "can_manage": facility_selectors.reaches_facility(request.user, "childcare.manage", cls.facility_id),
-    })
+        "form": failed,
+    }, status=status)
+
+
+@login_required
+def class_detail(request: AuthedRequest, class_id: int) -> HttpResponse:
+    cls = selectors.class_get(user=request.user, class_id=class_id)
+    return _class_page(request, cls, _day(request.GET.get("day")))
 
 
 @login_required
 @require_POST
-def enrol(request, class_id: int):
+def enrol(request: AuthedRequest, class_id: int) -> HttpResponse:
     cls = selectors.class_get(user=request.user, class_id=class_id, perm="childcare.manage")
-    try:
-        child = registry_selectors.person_get(user=request.user, person_id=limits.parse_id(request.POST.get("child_id"), "child_id"))
-    except (ValueError, DomainError):
-        messages.error(request, _("未找到该婴幼儿（请填写人员编号）"))
-        return redirect("childcare:class_detail", class_id=cls.pk)
-    try:
-        services.enrol(actor=request.user, child_class=cls, child=child, start_on=_day(request.POST.get("start_on")),
-                       request=request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已入托：%(n)s") % {"n": child.name})
+    form = forms.EnrolForm(request.POST, user=request.user)
+    if not form.submit(partial(services.enrol, actor=request.user, child_class=cls, request=request)):
+        return _class_page(request, cls, timezone.localdate(), failed=form, status=INVALID_STATUS)
+    messages.success(request, _("已入托：%(n)s") % {"n": form.cleaned_data["child"].name})
     return redirect("childcare:class_detail", class_id=cls.pk)
 
 
 @login_required
 @require_POST
-def attendance(request, class_id: int):
+def attendance(request: AuthedRequest, class_id: int) -> HttpResponse:
     cls = selectors.class_get(user=request.user, class_id=class_id, perm="childcare.manage")
-    day = _day(request.POST.get("day"))
-    try:
-        present = {int(v) for v in request.POST.getlist("present")}
-        n = services.attendance_record(actor=request.user, child_class=cls, day=day, present_ids=present, request=request)
-    except (ValueError, DomainError) as exc:
-        messages.error(request, getattr(exc, "message", _("出勤数据有误")))
-    else:
-        messages.success(request, _("已登记 %(d)s 出勤：%(p)d/%(n)d") % {"d": day, "p": len(present), "n": n})
+    form = forms.AttendanceForm(request.POST)
+    if not form.submit(partial(services.attendance_record, actor=request.user, child_class=cls, request=request)):
+        day = form.cleaned_data.get("day") or timezone.localdate()
+        return _class_page(request, cls, day, failed=form, status=INVALID_STATUS)
+    day = form.cleaned_data["day"]
+    messages.success(request, _("已登记 %(d)s 出勤：%(p)d/%(n)d") % {
+        "d": day, "p": len(form.cleaned_data["present_ids"]), "n": form.result})
     return redirect(f"{reverse('childcare:class_detail', args=[cls.pk])}?day={day}")
 
 
-def _enrolment(request, enrolment_id):
+def _enrolment(request: AuthedRequest, enrolment_id: int) -> Enrolment:
     return access_by_id(Enrolment.objects.select_related("facility", "child_class"), enrolment_id, user=request.user,
                         perm="childcare.manage",
                         check=lambda u, p, row: facility_selectors.require_facility(u, p, row.facility))
@@ -137,59 +112,57 @@ def _enrolment(request, enrolment_id):
 
 @login_required
 @require_POST
-def move(request, enrolment_id: int):
+def move(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
     e = _enrolment(request, enrolment_id)
-    target = selectors.class_get(user=request.user, class_id=limits.parse_id(request.POST.get("to_class"), "to_class"), perm="childcare.manage")
-    try:
-        services.enrolment_move(actor=request.user, enrolment=e, to_class=target, day=_day(request.POST.get("day")),
-                                request=request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已转入 %(c)s") % {"c": target.name})
+    form = forms.MoveForm(request.POST, classes=selectors.classes_for(user=request.user, facility=e.facility))
+    if not form.submit(partial(services.enrolment_move, actor=request.user, enrolment=e, request=request)):
+        return _class_page(request, e.child_class, timezone.localdate(), failed=form, status=INVALID_STATUS)
+    messages.success(request, _("已转入 %(c)s") % {"c": form.cleaned_data["to_class"].name})
     return redirect("childcare:class_detail", class_id=e.child_class_id)
 
 
 @login_required
 @require_POST
-def end(request, enrolment_id: int):
+def end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
     e = _enrolment(request, enrolment_id)
-    try:
-        services.enrolment_end(actor=request.user, enrolment=e, day=_day(request.POST.get("day")),
-                               reason=request.POST.get("reason", ""), request=request)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = forms.EndForm(request.POST)
+    if not form.submit(partial(services.enrolment_end, actor=request.user, enrolment=e, request=request)):
+        return _class_page(request, e.child_class, timezone.localdate(), failed=form, status=INVALID_STATUS)
     return redirect("childcare:class_detail", class_id=e.child_class_id)
 
 
-@login_required
-def vouchers(request):
-    scope.require_perm(request.user, "childcare.view")
+def _vouchers_page(request: AuthedRequest, *, issue: ServiceForm | None = None, redeem: ServiceForm | None = None,
+                   status: int = 200) -> HttpResponse:
     can_issue = scope.has_perm(request.user, "childcare.voucher")
-    form = VoucherForm(request.POST or None) if can_issue else None
-    if request.method == "POST":
-        if request.POST.get("action") == "redeem":
-            facility = _childcare_facilities(request.user).filter(pk=limits.parse_id(request.POST.get("facility"), "facility")).first()
-            try:
-                if facility is None:
-                    raise NotFound(_("请选择本机构"))
-                v = services.voucher_redeem(actor=request.user, code=request.POST.get("code", ""), facility=facility,
-                                            request=request)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("已使用：%(c)s，面额 %(a)s 元") % {"c": v.code, "a": v.amount})
-            return redirect("childcare:vouchers")
-        if form is not None and form.is_valid():
-            try:
-                n = services.voucher_issue(actor=request.user, request=request, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("已发放 %(n)d 张") % {"n": n})
-                return redirect("childcare:vouchers")
     params = {k: request.GET.get(k, "") for k in ("batch", "state")}
     page = Paginator(selectors.vouchers_for(user=request.user, **params), 50).get_page(request.GET.get("page"))
     return render(request, "childcare/vouchers.html", {
-        "page": page, "form": form, "params": params, "redeem_facilities": _childcare_facilities(request.user),
-    })
+        "page": page, "form": issue or (forms.VoucherForm() if can_issue else None), "params": params,
+        "redeem_facilities": _childcare_facilities(request.user), "redeem_form": redeem,
+    }, status=status)
+
+
+@login_required
+def vouchers(request: AuthedRequest) -> HttpResponse:
+    """The vouchers of the user's regions; a POST issues a batch (with the permission to issue)."""
+    scope.require_perm(request.user, "childcare.view")
+    if request.method != "POST" or not scope.has_perm(request.user, "childcare.voucher"):
+        return _vouchers_page(request)
+    form = forms.VoucherForm(request.POST)
+    if not form.submit(partial(services.voucher_issue, actor=request.user, request=request)):
+        return _vouchers_page(request, issue=form, status=INVALID_STATUS)
+    messages.success(request, _("已发放 %(n)d 张") % {"n": form.result})
+    return redirect("childcare:vouchers")
+
+
+@login_required
+@require_POST
+def voucher_redeem(request: AuthedRequest) -> HttpResponse:
+    """A voucher used at one of the user's own childcare facilities."""
+    scope.require_perm(request.user, "childcare.view")
+    form = forms.RedeemForm(request.POST, facilities=_childcare_facilities(request.user))
+    if not form.submit(partial(services.voucher_redeem, actor=request.user, request=request)):
+        return _vouchers_page(request, redeem=form, status=INVALID_STATUS)
+    v = form.result
+    messages.success(request, _("已使用：%(c)s，面额 %(a)s 元") % {"c": v.code, "a": v.amount})
+    return redirect("childcare:vouchers")
