@@ -33,4 +33,8 @@ def appeal_id(ctx):
                                  filed_by=ctx.users["community"]).pk
 
 
-FACTORIES = {"programme_id": programme_id, "payroll_id": payroll_id, "appeal_id": appeal_id}
+def fund_id(ctx):
+    return _programme().fund_id
+
+
+FACTORIES = {"programme_id": programme_id, "payroll_id": payroll_id, "appeal_id": appeal_id, "fund_id": fund_id}

@@ -190,9 +190,9 @@ def test_totp_is_required_for_roles_that_unmask_or_export(users, name):
     assert not works(client)
     assert token(Client(), name, PASSWORD).json()["code"] == "otp_enrolment_required"
     # Enrolling finishes the sign-in.
-    client.post("/accounts/totp/", {"action": "begin"})
+    client.post("/accounts/totp/begin/")
     user = User.objects.get(username=name)
-    client.post("/accounts/totp/", {"action": "confirm", "code": pyotp.TOTP(user.totp_secret).now()})
+    client.post("/accounts/totp/confirm/", {"code": pyotp.TOTP(user.totp_secret).now()})
     assert works(client) and client.get("/people/").status_code == 200
 
 
@@ -215,16 +215,16 @@ def test_totp_cannot_be_switched_off_without_the_current_code(users, client_for)
     totp = enrol(user)
     client = client_for(user)
     # Starting a new enrolment used to switch the second factor off: it is refused now.
-    client.post("/accounts/totp/", {"action": "begin"})
+    client.post("/accounts/totp/begin/")
     user.refresh_from_db()
     assert user.totp_enabled
     with pytest.raises(services.InvalidInput):
         services.totp_begin(user=user)
-    response = client.post("/accounts/totp/", {"action": "disable", "code": "000000"})
+    response = client.post("/accounts/totp/disable/", {"code": "000000"})
     user.refresh_from_db()
     assert user.totp_enabled and "动态口令不正确" in response.content.decode()
     assert not AuditEvent.objects.filter(action="user.totp_disabled").exists()
-    client.post("/accounts/totp/", {"action": "disable", "code": totp.now()})
+    client.post("/accounts/totp/disable/", {"code": totp.now()})
     user.refresh_from_db()
     assert not user.totp_enabled
     assert AuditEvent.objects.filter(action="user.totp_disabled", object_id=str(user.pk)).count() == 1
@@ -234,7 +234,7 @@ def test_switching_off_a_required_second_factor_leads_to_enrolment_again(users, 
     user = users["street"]
     totp = enrol(user)
     client = client_for(user)
-    client.post("/accounts/totp/", {"action": "disable", "code": totp.now()})
+    client.post("/accounts/totp/disable/", {"code": totp.now()})
     assert "/accounts/totp/" in client.get("/people/")["Location"]
 
 

@@ -12,6 +12,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -24,7 +25,7 @@ from carecircle.benefits import rules
 from carecircle.benefits.models import Appeal, Period, Programme, TierMode
 from carecircle.core import regions
 from carecircle.core.errors import InvalidInput
-from carecircle.registry.models import EXIT_STATUSES, StatusKind
+from carecircle.registry.models import EXIT_STATUSES, Person, StatusKind
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 CENTS = IntegerField()  # SQL amounts are whole fen: exact on SQLite and PostgreSQL alike
@@ -104,7 +105,7 @@ class Compiled:
             total = Least(total, cents(programme.cap))
         return total
 
-    def annotate(self, qs):
+    def annotate(self, qs: "QuerySet[Person]") -> "QuerySet[Person]":
         return facts_mod.annotate(qs, self.ctx)
 
     def due_cents(self, *, with_appeals: bool = True, targeted: bool = False):

@@ -2,10 +2,17 @@
 
 Contract for other modules: `entitlements_for(*, person, day)` (a list of
 `carecircle.benefits.types.Entitlement`), and for many persons at once
-`entitled_amounts(*, programme_code, persons, day)`."""
+`entitled_amounts(*, programme_code, persons, day)`.
+
+What a user may do with a payroll batch or an appeal is `batch_actions(user, batch)` and
+`appeal_actions(user, appeal)` (docs/directory-guide.md, "Writing a page"): the pages show a button
+for each action in the set, and the services refuse with the same `batch_action_open` /
+`is_batch_preparer` / `appeal_action_open` checks."""
 
 import datetime
+import enum
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
@@ -24,6 +31,7 @@ from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 from carecircle.registry.selectors import family_persons
 
@@ -42,7 +50,7 @@ def entitlements_for(*, person: Person, day: datetime.date) -> list[Entitlement]
     ]
 
 
-def entitled_amounts(*, programme_code: str, persons: QuerySet, day: datetime.date,
+def entitled_amounts(*, programme_code: str, persons: QuerySet[Person], day: datetime.date,
                      payment_method: str = "") -> dict[int, Decimal]:
     """{person id: amount per period} of those among `persons` who qualify for the programme on
     `day`: the rule compiled to SQL, one query however many persons (what `entitlements_for`
@@ -58,22 +66,22 @@ def entitled_amounts(*, programme_code: str, persons: QuerySet, day: datetime.da
     return {pk: (Decimal(due) / 100).quantize(CENT) for pk, due in rows}
 
 
-def person_eligibility(*, user, person, day: datetime.date) -> list[dict]:
+def person_eligibility(*, user: Actor, person: Person, day: datetime.date) -> list[dict[str, Any]]:
     """Every programme for a person, eligible or not, with the trace of why (staff or own family)."""
     if not own_person(user, person):
         scope.require(user, "benefits.view", person.region_code)
     return engine.person_eligibility(person, day)
 
 
-def own_person(user, person) -> bool:
+def own_person(user: Actor, person: Person) -> bool:
     return family_persons(user).filter(pk=person.pk).exists()
 
 
-def my_persons(user) -> QuerySet:
+def my_persons(user: Actor) -> QuerySet[Person]:
     return family_persons(user).order_by("birth_date")
 
 
-def payments_of(person, limit: int = 60) -> QuerySet[Payment]:
+def payments_of(person: Person, limit: int = 60) -> QuerySet[Payment]:
     return (
         Payment.objects.filter(person=person)
         .exclude(batch__state=Batch.State.REJECTED)
@@ -82,7 +90,7 @@ def payments_of(person, limit: int = 60) -> QuerySet[Payment]:
     )
 
 
-def programme_list(*, user) -> list[Programme]:
+def programme_list(*, user: Actor) -> list[Programme]:
     """Programmes applying in or above the user's regions (a city programme is visible to a street)."""
     ps = scope.prefixes(user, "benefits.view")
     if not ps:
@@ -95,7 +103,7 @@ def programme_list(*, user) -> list[Programme]:
     return out
 
 
-def programme_get(*, user, programme_id: int, perm: str = "benefits.view") -> Programme:
+def programme_get(*, user: Actor, programme_id: int, perm: str = "benefits.view") -> Programme:
     p = Programme.objects.select_related("fund").prefetch_related("tiers").filter(pk=programme_id).first()
     if p is None:
         raise NotFound()
@@ -108,14 +116,14 @@ def programme_get(*, user, programme_id: int, perm: str = "benefits.view") -> Pr
     return p
 
 
-def batch_list(*, user, state: str = "") -> QuerySet[Batch]:
+def batch_list(*, user: Actor, state: str = "") -> QuerySet[Batch]:
     qs = scope.in_scope(Batch.objects.select_related("programme", "prepared_by", "approved_by"), user, "benefits.view")
     if state:
         qs = qs.filter(state=state)
     return qs
 
 
-def batch_get(*, user, batch_id: int) -> Batch:
+def batch_get(*, user: Actor, batch_id: int) -> Batch:
     batch = access_by_id(
         Batch.objects.select_related("programme__fund", "prepared_by", "approved_by"), batch_id, user=user, perm="benefits.view",
     )
@@ -123,14 +131,19 @@ def batch_get(*, user, batch_id: int) -> Batch:
 
 
 def batch_lines(batch: Batch, limit: int = 200) -> QuerySet[Payment]:
-    return Payment.objects.filter(batch=batch).select_related("person").order_by("region_code", "person_id")[:limit]
+    return Payment.objects.filter(batch=batch).select_related("person", "batch").order_by("region_code", "person_id")[:limit]
 
 
-def fund_list(*, user) -> QuerySet[Fund]:
+def fund_list(*, user: Actor) -> QuerySet[Fund]:
     return scope.in_scope(Fund.objects.all(), user, "benefits.view")
 
 
-def fund_balances(*, user) -> list[dict]:
+def fund_get(*, user: Actor, fund_id: int) -> Fund:
+    """A fund the user sees (benefits.view over its region); the same 404 for missing and out of scope."""
+    return access_by_id(Fund.objects.all(), fund_id, user=user, perm="benefits.view")
+
+
+def fund_balances(*, user: Actor) -> list[dict[str, Any]]:
     out = []
     for fund in fund_list(user=user):
         sums = dict(
@@ -140,7 +153,8 @@ def fund_balances(*, user) -> list[dict]:
     return out
 
 
-def balances(*, user, fund_id: int | None = None, group: tuple[str, ...] = ("programme__name", "region_code", "month")) -> list[dict]:
+def balances(*, user: Actor, fund_id: int | None = None,
+             group: tuple[str, ...] = ("programme__name", "region_code", "month")) -> list[dict[str, Any]]:
     """Balances by account per fund, programme, region and month (the ledger's dimensions)."""
     funds = fund_list(user=user)
     lines = LedgerLine.objects.filter(fund__in=funds)
@@ -154,7 +168,7 @@ def balances(*, user, fund_id: int | None = None, group: tuple[str, ...] = ("pro
     return rows
 
 
-def ledger_check() -> dict:
+def ledger_check() -> dict[str, Any]:
     """The auditor's check: every entry balances and the whole ledger sums to zero."""
     unbalanced = list(
         LedgerLine.objects.values("entry_id").annotate(s=Sum("amount")).exclude(s=0).values_list("entry_id", "s")
@@ -165,7 +179,7 @@ def ledger_check() -> dict:
             "unbalanced": unbalanced, "empty_entries": empty, "ok": total == 0 and not unbalanced}
 
 
-def appeal_inbox(*, user, state: str = "") -> QuerySet[Appeal]:
+def appeal_inbox(*, user: Actor, state: str = "") -> QuerySet[Appeal]:
     """Appeals routed to the user's districts (deciders) or in their area (workers who file)."""
     qs = Appeal.objects.select_related("person", "programme", "filed_by", "decided_by")
     decide = scope.in_scope(qs, user, "benefits.decide", field="route_region")
@@ -176,7 +190,7 @@ def appeal_inbox(*, user, state: str = "") -> QuerySet[Appeal]:
     return qs
 
 
-def appeal_get(*, user, appeal_id: int) -> Appeal:
+def appeal_get(*, user: Actor, appeal_id: int) -> Appeal:
     appeal = Appeal.objects.select_related("person", "programme").filter(pk=appeal_id).first()
     if appeal is None:
         raise NotFound()
@@ -186,10 +200,78 @@ def appeal_get(*, user, appeal_id: int) -> Appeal:
     return appeal
 
 
-def payroll_counts(*, user) -> dict:
+def payroll_counts(*, user: Actor) -> dict[str, int]:
     qs = batch_list(user=user)
     return {s: qs.filter(state=s).count() for s in Batch.State.values} | {
         "open_appeals": appeal_inbox(user=user, state=Appeal.State.OPEN).count()}
 
 
+# ---------------------------------------------------------------- what a user may do
 
+
+class BatchAction(enum.StrEnum):
+    """What can be done with a payroll batch; each has its page URL `payrolls/<id>/<action>/`
+    (the bank file: `payrolls/<id>/bank-file.<fmt>`)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    PAID = "paid"
+    RECOVER = "recover"
+    EXPORT = "export"
+
+
+_BATCH_STATES: dict[BatchAction, frozenset[str]] = {
+    BatchAction.APPROVE: frozenset({Batch.State.PREPARED}),
+    BatchAction.REJECT: frozenset({Batch.State.PREPARED}),
+    BatchAction.PAID: frozenset({Batch.State.APPROVED}),
+    BatchAction.RECOVER: frozenset({Batch.State.PAID}),
+    BatchAction.EXPORT: frozenset({Batch.State.APPROVED, Batch.State.PAID}),
+}
+
+
+def batch_action_open(batch: Batch, action: BatchAction) -> bool:
+    """Whether the batch's state allows `action` (the one table of which state allows what)."""
+    return batch.state in _BATCH_STATES[action]
+
+
+def is_batch_preparer(user: Actor, batch: Batch) -> bool:
+    """The user who prepared the batch (who may not approve it: two pairs of eyes). A batch the
+    system prepared has no preparer; the system itself (None) counts as the preparer of none."""
+    return signed_in(user) and batch.prepared_by_id is not None and batch.prepared_by_id == user.pk
+
+
+def batch_actions(user: Actor, batch: Batch) -> frozenset[BatchAction]:
+    """What `user` may do with `batch` now: holders of benefits.approve over its region, in the
+    states the table allows; approving also needs someone other than the preparer."""
+    if not signed_in(user) or not scope.has_perm(user, "benefits.approve", batch.region_code):
+        return frozenset()
+    return frozenset(a for a in BatchAction if batch_action_open(batch, a)
+                     and not (a is BatchAction.APPROVE and is_batch_preparer(user, batch)))
+
+
+def recovery_open(line: Payment) -> bool:
+    """A recovery line of a paid batch that has not come back yet (what `recovery_collect` takes)."""
+    return (line.kind == Payment.Kind.RECOVERY and batch_action_open(line.batch, BatchAction.RECOVER)
+            and not line.recovered)
+
+
+class AppealAction(enum.StrEnum):
+    DECIDE = "decide"
+
+
+_APPEAL_STATES: dict[AppealAction, frozenset[str]] = {AppealAction.DECIDE: frozenset({Appeal.State.OPEN})}
+
+
+def appeal_action_open(appeal: Appeal, action: AppealAction) -> bool:
+    """Whether the appeal's state allows `action`: only an open appeal is decided."""
+    return appeal.state in _APPEAL_STATES[action]
+
+
+def appeal_actions(user: Actor, appeal: Appeal) -> frozenset[AppealAction]:
+    """What `user` may do with `appeal`: decide it when it is open, routed to a district where the
+    user holds benefits.decide, and not filed by the user themself."""
+    if (signed_in(user) and appeal_action_open(appeal, AppealAction.DECIDE)
+            and appeal.filed_by_id != user.pk
+            and scope.has_perm(user, "benefits.decide", appeal.route_region)):
+        return frozenset({AppealAction.DECIDE})
+    return frozenset()

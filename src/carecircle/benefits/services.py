@@ -4,6 +4,8 @@ The funds ledger lives in _ledger.py and is re-exported here (fund_available, fu
 ledger_spend, spend_key)."""
 
 import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -34,14 +36,26 @@ from carecircle.benefits.models import (
     Tier,
     TierMode,
 )
+from carecircle.benefits.selectors import (
+    AppealAction,
+    BatchAction,
+    appeal_action_open,
+    batch_action_open,
+    is_batch_preparer,
+    recovery_open,
+)
 from carecircle.benefits.types import Posting, transfer
 from carecircle.core import audit, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.core.vault import mask_phone
+from carecircle.registry.models import Person
 from carecircle.registry.selectors import family_persons
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # ---------------------------------------------------------------- programmes
 
@@ -49,22 +63,22 @@ from carecircle.registry.selectors import family_persons
 @transaction.atomic
 def programme_save(
     *,
-    actor,
+    actor: Actor,
     code: str,
     name: str,
     fund: Fund,
     region_code: str,
     target_rule: str,
-    tiers: list[dict],
+    tiers: list[dict[str, Any]],
     period: str = Period.MONTHLY,
     payment_method: str = PaymentMethod.CASH,
     tier_mode: str = TierMode.FIRST,
-    cap=None,
+    cap: Decimal | str | None = None,
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     active: bool = True,
     basis: str = "",
-    request=None,
+    request: "HttpRequest | None" = None,
 ) -> Programme:
     """Create or replace a programme (by code) with its tiers. Every rule is parsed first; a rule
     that does not parse or names an unknown fact is refused with its position and nothing is saved."""
@@ -122,7 +136,8 @@ def programme_save(
 
 
 @transaction.atomic
-def fund_create(*, actor, code: str, name: str, region_code: str, description: str = "", request=None) -> Fund:
+def fund_create(*, actor: Actor, code: str, name: str, region_code: str, description: str = "",
+                request: "HttpRequest | None" = None) -> Fund:
     region_code = _region(region_code)
     _actor_ok(actor, "benefits.manage", region_code)
     code = (code or "").strip()
@@ -138,7 +153,7 @@ def fund_create(*, actor, code: str, name: str, region_code: str, description: s
 # ---------------------------------------------------------------- payroll
 
 
-def _run_region(actor, region_code: str) -> str:
+def _run_region(actor: Actor, region_code: str) -> str:
     if region_code:
         return _region(region_code, "region")
     if actor is None:
@@ -149,8 +164,8 @@ def _run_region(actor, region_code: str) -> str:
     return codes[0]
 
 
-def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str = "", lookback: int = 0,
-                request=None) -> list[Batch]:
+def payroll_run(*, actor: Actor, month: str, programme_code: str = "", region_code: str = "", lookback: int = 0,
+                request: "HttpRequest | None" = None) -> list[Batch]:
     """Compute the month's payments of every programme in force (or of one), each into a batch for
     review. Only differences against what is already committed are written. Returns the batches
     created (none when nothing changed)."""
@@ -171,7 +186,7 @@ def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str
     todo = [p for p in programmes if not region_code or regions.contains(p.region_code, region_code)
             or regions.contains(region_code, p.region_code)]
 
-    def run(p):
+    def run(p: Programme) -> Batch | None:
         return _run_one(actor=actor, programme=p, month=month, region_code=region_code, lookback=int(lookback),
                         request=request)
 
@@ -181,7 +196,8 @@ def payroll_run(*, actor, month: str, programme_code: str = "", region_code: str
 
 
 @transaction.atomic
-def _run_one(*, actor, programme: Programme, month: str, region_code: str, lookback: int, request=None):
+def _run_one(*, actor: Actor, programme: Programme, month: str, region_code: str, lookback: int,
+             request: "HttpRequest | None" = None) -> Batch | None:
     Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one run per programme at a time
     batch_region = region_code or programme.region_code
     batch = Batch.objects.create(
@@ -206,7 +222,7 @@ def _run_one(*, actor, programme: Programme, month: str, region_code: str, lookb
     return batch
 
 
-def _batch_for(actor, batch_id: int, perm: str) -> Batch:
+def _batch_for(actor: Actor, batch_id: int, perm: str) -> Batch:
     batch = Batch.objects.select_for_update().select_related("programme__fund").filter(pk=batch_id).first()
     if batch is None:
         raise NotFound()
@@ -215,13 +231,13 @@ def _batch_for(actor, batch_id: int, perm: str) -> Batch:
 
 
 @transaction.atomic
-def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Batch:
+def payroll_approve(*, actor: Actor, batch_id: int, note: str = "", request: "HttpRequest | None" = None) -> Batch:
     """Second pair of eyes: commit the batch's money in the ledger. Refused to the preparer, and
     refused when the fund's available balance is short (the shortfall is named)."""
     batch = _batch_for(actor, batch_id, "benefits.approve")
-    if batch.state != Batch.State.PREPARED:
+    if not batch_action_open(batch, BatchAction.APPROVE):
         raise Conflict(_("批次状态为“%(s)s”，不能审批") % {"s": batch.get_state_display()})
-    if actor is None or (batch.prepared_by_id is not None and batch.prepared_by_id == actor.pk):
+    if not signed_in(actor) or is_batch_preparer(actor, batch):
         raise Forbidden(_("制单人不能审批自己制作的批次（双人复核）"))
     fund = batch.programme.fund
     _require_available(fund, batch.total_payable,
@@ -241,10 +257,10 @@ def payroll_approve(*, actor, batch_id: int, note: str = "", request=None) -> Ba
 
 
 @transaction.atomic
-def payroll_reject(*, actor, batch_id: int, note: str, request=None) -> Batch:
+def payroll_reject(*, actor: Actor, batch_id: int, note: str, request: "HttpRequest | None" = None) -> Batch:
     """Send a prepared batch back: its lines are removed so that a corrected run can write them."""
     batch = _batch_for(actor, batch_id, "benefits.approve")
-    if batch.state != Batch.State.PREPARED:
+    if not batch_action_open(batch, BatchAction.REJECT):
         raise Conflict(_("只有待审核的批次可以退回"))
     if not (note or "").strip():
         raise InvalidInput(_("请填写退回理由"), field="note")
@@ -258,10 +274,10 @@ def payroll_reject(*, actor, batch_id: int, note: str, request=None) -> Batch:
 
 
 @transaction.atomic
-def payroll_mark_paid(*, actor, batch_id: int, request=None) -> Batch:
+def payroll_mark_paid(*, actor: Actor, batch_id: int, request: "HttpRequest | None" = None) -> Batch:
     """The bank has paid: committed money becomes disbursed; recoveries become receivables."""
     batch = _batch_for(actor, batch_id, "benefits.approve")
-    if batch.state != Batch.State.APPROVED:
+    if not batch_action_open(batch, BatchAction.PAID):
         raise Conflict(_("只有已审批的批次可以登记发放"))
     lines: list[Posting] = []
     for row in payroll.district_totals(batch):
@@ -278,16 +294,16 @@ def payroll_mark_paid(*, actor, batch_id: int, request=None) -> Batch:
 
 
 @transaction.atomic
-def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
+def recovery_collect(*, actor: Actor, payment_id: int, request: "HttpRequest | None" = None) -> Payment:
     """An overpayment has come back: the receivable is settled into the fund's available balance."""
     line = Payment.objects.select_for_update().select_related("batch", "programme__fund").filter(pk=payment_id).first()
     if line is None:
         raise NotFound()
     _actor_ok(actor, "benefits.approve", line.region_code)
-    if line.kind != Payment.Kind.RECOVERY or line.batch.state != Batch.State.PAID:
-        raise Conflict(_("只有已发放批次中的追回款可以登记收回"))
     if line.recovered:
         raise Conflict(_("此笔追回款已登记收回"))
+    if not recovery_open(line):
+        raise Conflict(_("只有已发放批次中的追回款可以登记收回"))
     amount = -line.amount
     district = regions.district_of(line.region_code)
     _post(key=f"recover:payment:{line.pk}", kind=LedgerEntry.Kind.RECOVERY, fund=line.programme.fund, actor=actor,
@@ -301,14 +317,15 @@ def recovery_collect(*, actor, payment_id: int, request=None) -> Payment:
     return line
 
 
-def payroll_export(*, actor, batch_id: int, fmt: str = "csv", purpose: str = "", request=None) -> tuple[bytes, str]:
+def payroll_export(*, actor: Actor, batch_id: int, fmt: str = "csv", purpose: str = "",
+                   request: "HttpRequest | None" = None) -> tuple[bytes, str]:
     """The bank payment file of an approved batch (CSV or .xlsx): one row per person with the sum
     of their positive lines, with full ID and account numbers (an audited export)."""
     batch = Batch.objects.select_related("programme").filter(pk=batch_id).first()
     if batch is None:
         raise NotFound()
     _actor_ok(actor, "benefits.approve", batch.region_code)
-    if batch.state not in (Batch.State.APPROVED, Batch.State.PAID):
+    if not batch_action_open(batch, BatchAction.EXPORT):
         raise Conflict(_("批次审批后才能导出发放文件"))
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(_("导出格式只能是 csv 或 xlsx"), field="fmt")
@@ -319,7 +336,8 @@ def payroll_export(*, actor, batch_id: int, fmt: str = "csv", purpose: str = "",
 
 
 @transaction.atomic
-def payee_account_set(*, actor, person, bank: str, account_number: str, request=None) -> PayeeAccount:
+def payee_account_set(*, actor: Actor, person: Person, bank: str, account_number: str,
+                      request: "HttpRequest | None" = None) -> PayeeAccount:
     scope.require(actor, "registry.edit", person.region_code)
     digits = (account_number or "").replace(" ", "")
     if not digits.isdigit() or not 12 <= len(digits) <= 30:
@@ -339,7 +357,8 @@ def payee_account_set(*, actor, person, bank: str, account_number: str, request=
 
 
 @transaction.atomic
-def appeal_file(*, actor, person, programme: Programme, month: str, reason: str, request=None) -> Appeal:
+def appeal_file(*, actor: Actor, person: Person, programme: Programme, month: str, reason: str,
+                request: "HttpRequest | None" = None) -> Appeal:
     """A person (through a linked resident account) or a worker for them contests a decision."""
     month_start(month)
     if not (reason or "").strip() or len(reason.strip()) < 4:
@@ -351,22 +370,23 @@ def appeal_file(*, actor, person, programme: Programme, month: str, reason: str,
         raise Conflict(_("该月份的同一项目已有待处理的申诉"), field="month")
     appeal = Appeal.objects.create(
         person=person, programme=programme, region_code=person.region_code,
-        route_region=regions.district_of(person.region_code), month=month, reason=reason.strip(), filed_by=actor,
+        route_region=regions.district_of(person.region_code), month=month, reason=reason.strip(),
+        filed_by=actor if signed_in(actor) else None,
     )
     audit.record(actor=actor, action=AuditAction.APPEAL_FILE, obj=appeal, request=request, programme=programme.code, month=month)
     return appeal
 
 
 @transaction.atomic
-def appeal_decide(*, actor, appeal_id: int, grant: bool, reason: str, amount=None,
+def appeal_decide(*, actor: Actor, appeal_id: int, grant: bool, reason: str, amount: Decimal | str | None = None,
                   grant_from: datetime.date | None = None, grant_to: datetime.date | None = None,
-                  request=None) -> Appeal:
+                  request: "HttpRequest | None" = None) -> Appeal:
     appeal = access_by_id(
         Appeal.objects.select_for_update().select_related("programme"), appeal_id, user=actor, perm="benefits.decide", region_field="route_region",
     )
-    if appeal.state != Appeal.State.OPEN:
+    if not appeal_action_open(appeal, AppealAction.DECIDE):
         raise Conflict(_("该申诉已处理"))
-    if appeal.filed_by_id == actor.pk:
+    if not signed_in(actor) or appeal.filed_by_id == actor.pk:
         raise Forbidden(_("不能处理自己提交的申诉"))
     if not (reason or "").strip():
         raise InvalidInput(_("请填写处理理由"), field="reason")

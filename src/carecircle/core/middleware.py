@@ -52,7 +52,7 @@ class SecondFactorMiddleware:
                 return redirect(f"{reverse('core:login')}?next={quote(request.get_full_path())}")
         elif state != signin.OK and not request.path.startswith("/api/"):
             page = reverse("core:otp" if state == signin.CODE else "core:totp_setup")
-            if request.path != page:
+            if not request.path.startswith(page):  # the page and its actions (accounts/totp/confirm/ …)
                 return redirect(f"{page}?next={quote(request.get_full_path())}")
         return self.get_response(request)
 

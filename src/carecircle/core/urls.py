@@ -13,6 +13,12 @@ core_patterns = [
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/", views.account, name="account"),
     path("accounts/totp/", views.totp_setup, name="totp_setup"),
+    # one view per action of the second factor's page (under it: SecondFactorMiddleware lets a
+    # session that must set one up reach these and nothing else)
+    path("accounts/totp/begin/", views.totp_begin, name="totp_begin"),
+    path("accounts/totp/confirm/", views.totp_confirm, name="totp_confirm"),
+    path("accounts/totp/disable/", views.totp_disable, name="totp_disable"),
+    path("accounts/tokens/new/", views.token_create, name="token_create"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("regions/", views.regions, name="regions"),
     path("audit/", views.audit_list, name="audit"),
