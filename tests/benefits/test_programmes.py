@@ -35,21 +35,20 @@ def p_of(code):
     return Programme.objects.get(code=code)
 
 
-@pytest.mark.parametrize("age, days, gaoling, centenarian", [
-    (79, 364, Decimal("0"), Decimal("0")),  # 79 and 364 days on the 1st: not yet
-    (80, 0, Decimal("50.00"), Decimal("0")),  # 80th birthday on the 1st: this month
-    (89, 364, Decimal("50.00"), Decimal("0")),
-    (90, 0, Decimal("100.00"), Decimal("0")),
-    (99, 364, Decimal("100.00"), Decimal("0")),
-    (100, 0, Decimal("0"), Decimal("600.00")),  # Jiaxing 25: 600 yuan a month from 100
-    (104, 10, Decimal("0"), Decimal("600.00")),
+@pytest.mark.parametrize("age, days, gaoling", [
+    (79, 364, Decimal("0")),  # 79 and 364 days on the 1st: not yet
+    (80, 0, Decimal("50.00")),  # 80th birthday on the 1st: this month
+    (89, 364, Decimal("50.00")),
+    (90, 0, Decimal("100.00")),
+    (99, 364, Decimal("100.00")),
+    (100, 0, Decimal("600.00")),  # Jiaxing 二(八)25: 600 yuan a month from 100, the allowance's own step
+    (104, 10, Decimal("600.00")),
 ])
-def test_age_edges(funded, make_person, users, age, days, gaoling, centenarian):
+def test_age_edges(funded, make_person, users, age, days, gaoling):
     person = make_person(birth=born(age, NOV, days))
-    for code, expected in (("GAOLING", gaoling), ("CENTENARIAN", centenarian)):
-        e = entitlement(person, code)
-        assert e["amount"] == expected and e["eligible"] == (expected > 0), e
-        assert paid(users, person, code) == expected
+    e = entitlement(person, "GAOLING")
+    assert e["amount"] == gaoling and e["eligible"] == (gaoling > 0), e
+    assert paid(users, person, "GAOLING") == gaoling
 
 
 def test_birthday_mid_month_starts_next_month(funded, make_person, users):
@@ -98,6 +97,8 @@ def test_insurance_groups_and_yearly_once(funded, make_person, users):
     status_add(actor=users["admin"], person=young_poor, kind="youfu", valid_from=datetime.date(2020, 1, 1), source="退役军人事务局")
     young = make_person(age=65)
     old = make_person(age=81)
+    for p in (young_poor, young, old):  # Hangzhou 三(一)9: 全市户籍 (tests/benefits/test_seed_allowance.py)
+        status_add(actor=users["admin"], person=p, kind="huji", valid_from=datetime.date(1990, 1, 1), source="公安")
     for p, amount in ((young_poor, Decimal("28.46")), (young, Decimal("0")), (old, Decimal("28.46"))):
         assert entitlement(p, "ACCIDENT_INSURANCE")["amount"] == amount
     services.payroll_run(actor=users["street"], month="2026-03", region_code=STREET, programme_code="ACCIDENT_INSURANCE")
@@ -130,20 +131,21 @@ def test_reasons_name_conditions_and_sources(funded, make_person, users):
     assert no["facts"]["age"]["source"].startswith("出生年月")
 
 
-def test_entitlements_for_contract(funded, make_person):
+def test_entitlements_for_contract(funded, make_person, users):
     from carecircle.benefits.selectors import entitlements_for
 
     person = make_person(age=101)
+    status_add(actor=users["admin"], person=person, kind="huji", valid_from=datetime.date(1990, 1, 1), source="公安")
     rows = entitlements_for(person=person, day=NOV)
     codes = {r.programme_code: r for r in rows}
-    assert set(codes) == {"CENTENARIAN", "ACCIDENT_INSURANCE"}
-    assert codes["CENTENARIAN"] == Entitlement(programme_code="CENTENARIAN", name="百岁老人长寿保健金",
-                                               amount=Decimal("600.00"), period=Period.MONTHLY,
-                                               payment_method=PaymentMethod.CASH)
+    assert set(codes) == {"GAOLING", "ACCIDENT_INSURANCE"}
+    assert codes["GAOLING"] == Entitlement(programme_code="GAOLING", name="高龄津贴",
+                                           amount=Decimal("600.00"), period=Period.MONTHLY,
+                                           payment_method=PaymentMethod.CASH)
     assert codes["ACCIDENT_INSURANCE"].payment_method is PaymentMethod.IN_KIND
-    assert not codes["CENTENARIAN"].pays_services and codes["ACCIDENT_INSURANCE"].pays_services
+    assert not codes["GAOLING"].pays_services and codes["ACCIDENT_INSURANCE"].pays_services
     with pytest.raises(dataclasses.FrozenInstanceError):
-        codes["CENTENARIAN"].amount = Decimal("1")  # a contract, not a record to edit
+        codes["GAOLING"].amount = Decimal("1")  # a contract, not a record to edit
 
 
 def test_period_bounds():
