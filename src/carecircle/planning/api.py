@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from carecircle.core import scope
 from carecircle.core.limits import Count, Id, Quantity, Year
 from carecircle.planning import coverage_services, projection, selectors, services
+from carecircle.planning.types import CoverageTop
 
 router = Router(tags=["planning"])
 
@@ -143,7 +144,7 @@ class RunOut(Schema):
     seconds: float
 
 
-def run_out(r, top: dict | None = None) -> dict:
+def run_out(r, top: CoverageTop | None = None) -> dict:
     """A run as seen by the user: figures for the largest region of it they may see."""
     top = top or {"code": r.region_code, "population": r.population, "covered": r.covered}
     return {"id": r.pk, "region_code": top["code"], "kind": r.kind, "group": r.group, "day": r.day,

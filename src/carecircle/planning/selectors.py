@@ -11,6 +11,7 @@ from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_path
+from carecircle.core.types import Actor
 from carecircle.planning import computations
 from carecircle.planning.indicators import compute, gap_of, status_of, target_for
 from carecircle.planning.models import (
@@ -18,9 +19,19 @@ from carecircle.planning.models import (
     CoverageCell,
     CoverageRun,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
     RoadNetwork,
     SitingRun,
+)
+from carecircle.planning.types import (
+    ChildFigure,
+    CoverageAreaFigure,
+    CoverageCellFigure,
+    CoverageTop,
+    Dashboard,
+    IndicatorFigure,
+    TargetFigure,
 )
 
 TREND_POINTS = 36
@@ -35,14 +46,14 @@ def parse_day(text: str | None) -> datetime.date:
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="date") from exc
 
 
-def default_region(user) -> str:
+def default_region(user: Actor) -> str:
     codes = scope.region_codes(user, "planning.view")
     if not codes:
         raise NotFound()
     return min(codes, key=lambda c: (regions.level_of(c), c))
 
 
-def region_for(user, code: str, perm: str = "planning.view") -> Region:
+def region_for(user: Actor, code: str, perm: str = "planning.view") -> Region:
     if not regions.is_valid_code(code or ""):
         raise InvalidInput(_("区划代码应为12位数字"), field="region")
     scope.require(user, perm, code)
@@ -52,7 +63,7 @@ def region_for(user, code: str, perm: str = "planning.view") -> Region:
     return region
 
 
-def visible_planning_regions(user, perm: str = "planning.manage") -> QuerySet[Region]:
+def visible_planning_regions(user: Actor, perm: str = "planning.manage") -> QuerySet[Region]:
     """Regions down to streets where the user may run coverage and siting."""
     qs = Region.objects.filter(level__lte=regions.STREET).order_by("code")
     return scope.in_scope(qs, user, perm, field="code")[:500]
@@ -65,14 +76,15 @@ def indicators(domain: str = "") -> list[Indicator]:
     return list(qs)
 
 
-def _target_dict(t) -> dict | None:
+def _target_dict(t: IndicatorTarget | None) -> TargetFigure | None:
     if t is None:
         return None
-    return {"year": t.year, "op": t.op, "value": t.value, "text": t.text or (f"{t.get_op_display()}{t.value:g}" if t.value is not None else ""),
+    return {"year": t.year, "op": t.op, "value": t.value,
+            "text": t.text or (f"{t.get_op_display()}{t.value:g}" if t.value is not None else ""),
             "source": t.source, "region_code": t.region_code}
 
 
-def dashboard(*, user, region_code: str, day: datetime.date, domain: str = "") -> dict:
+def dashboard(*, user: Actor, region_code: str, day: datetime.date, domain: str = "") -> Dashboard:
     """Every indicator for the region on `day`: value, target, gap, status, trend, and the same
     figures for each child region (drill-down). Values are computed live; trends come from the
     stored snapshots."""
@@ -81,11 +93,11 @@ def dashboard(*, user, region_code: str, day: datetime.date, domain: str = "") -
     children = list(Region.objects.filter(parent_id=region.code).order_by("code"))
     codes = [region.code] + [c.code for c in children]
     results = compute(inds, codes, day)
-    history: dict[tuple[int, str], list] = {}
+    history: dict[tuple[int, str], list[IndicatorValue]] = {}
     for v in (IndicatorValue.objects.filter(indicator__in=inds, region_code=region.code, day__lte=day)
               .exclude(value__isnull=True).order_by("day")):
         history.setdefault((v.indicator_id, v.region_code), []).append(v)
-    rows = []
+    rows: list[IndicatorFigure] = []
     for ind in inds:
         res = results[ind.code][region.code]
         target = target_for(ind, region.code, day, list(ind.targets.all()))
@@ -94,7 +106,7 @@ def dashboard(*, user, region_code: str, day: datetime.date, domain: str = "") -
         value = res.value
         if value is not None:
             trend = [p for p in trend if p[0] != day] + [(day, value)]
-        kids = []
+        kids: list[ChildFigure] = []
         for child in children:
             r = results[ind.code][child.code]
             t = target_for(ind, child.code, day, list(ind.targets.all()))
@@ -133,12 +145,12 @@ def _formula(ind: Indicator) -> str:
     return text
 
 
-def trend(*, user, region_code: str, indicator_code: str) -> list[IndicatorValue]:
+def trend(*, user: Actor, region_code: str, indicator_code: str) -> list[IndicatorValue]:
     region_for(user, region_code)
     return list(IndicatorValue.objects.filter(indicator__code=indicator_code, region_code=region_code).order_by("day"))
 
 
-def networks(*, user) -> QuerySet[RoadNetwork]:
+def networks(*, user: Actor) -> QuerySet[RoadNetwork]:
     scope.require_perm(user, "planning.view")
     mine = scope.prefixes(user, "planning.view")
     ids = [n.pk for n in RoadNetwork.objects.all()
@@ -146,13 +158,13 @@ def networks(*, user) -> QuerySet[RoadNetwork]:
     return RoadNetwork.objects.filter(pk__in=ids)
 
 
-def _reaches_into(user, region_code: str) -> bool:
+def _reaches_into(user: Actor, region_code: str) -> bool:
     """The user may view `region_code` or some region inside it (a city-wide run shows a district its part)."""
     prefix = regions.prefix_of(region_code)
     return any(p.startswith(prefix) or prefix.startswith(p) for p in scope.prefixes(user, "planning.view"))
 
 
-def _ancestors_of_grants(user) -> set[str]:
+def _ancestors_of_grants(user: Actor) -> set[str]:
     out = set()
     for code in scope.region_codes(user, "planning.view"):
         c = regions.parent_code_of(code)
@@ -162,27 +174,27 @@ def _ancestors_of_grants(user) -> set[str]:
     return out
 
 
-def coverage_runs(*, user) -> QuerySet[CoverageRun]:
+def coverage_runs(*, user: Actor) -> QuerySet[CoverageRun]:
     """Runs inside the user's regions, and runs over a larger area that contains them."""
     inside = scope.in_scope(CoverageRun.objects.all(), user, "planning.view").values("pk")
     return (CoverageRun.objects.filter(pk__in=inside) | CoverageRun.objects.filter(
         region_code__in=_ancestors_of_grants(user))).select_related("network").order_by("-created_at")
 
 
-def coverage_get(*, user, run_id: int) -> CoverageRun:
+def coverage_get(*, user: Actor, run_id: int) -> CoverageRun:
     run = CoverageRun.objects.filter(pk=run_id).select_related("network").first()
     if run is None or not _reaches_into(user, run.region_code):
         raise NotFound()
     return run
 
 
-def coverage_top(*, user, run: CoverageRun) -> dict:
+def coverage_top(*, user: Actor, run: CoverageRun) -> CoverageTop:
     """The run's headline for this user: the run's own region when they may see all of it,
     else their own region's part of it."""
     return coverage_tops(user=user, runs=[run])[0]
 
 
-def coverage_tops(*, user, runs: list[CoverageRun]) -> list[dict]:
+def coverage_tops(*, user: Actor, runs: list[CoverageRun]) -> list[CoverageTop]:
     """coverage_top() of each run, with one query for all their areas (the coverage list page)."""
     codes = []
     for run in runs:
@@ -193,7 +205,7 @@ def coverage_tops(*, user, runs: list[CoverageRun]) -> list[dict]:
                                if c.startswith(regions.prefix_of(run.region_code))), run.region_code))
     areas = {(a.run_id, a.region_code): a
              for a in CoverageArea.objects.filter(run__in=runs, region_code__in=set(codes))} if runs else {}
-    out = []
+    out: list[CoverageTop] = []
     for run, code in zip(runs, codes, strict=True):
         area = areas.get((run.pk, code))
         out.append({"code": code, "population": area.population if area else 0,
@@ -201,14 +213,14 @@ def coverage_tops(*, user, runs: list[CoverageRun]) -> list[dict]:
     return out
 
 
-def coverage_areas(*, user, run: CoverageRun, parent: str = "") -> list[dict]:
+def coverage_areas(*, user: Actor, run: CoverageRun, parent: str = "") -> list[CoverageAreaFigure]:
     """The run's figures for the regions the user may see: `parent` and its children (default:
     the top region of the run the user may see)."""
     qs = scope.in_scope(CoverageArea.objects.filter(run=run), user, "planning.view")
     parent = parent or coverage_top(user=user, run=run)["code"]
     wanted = {parent} | set(Region.objects.filter(parent_id=parent).values_list("code", flat=True))
     names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
-    out = []
+    out: list[CoverageAreaFigure] = []
     for a in qs.filter(region_code__in=wanted).order_by("region_code"):
         out.append({"code": a.region_code, "name": names.get(a.region_code, a.region_code),
                     "population": a.population, "covered": a.covered,
@@ -223,7 +235,7 @@ MIN_CELL_HOMES = 10
 COARSEST_RESOLUTION = 6
 
 
-def coverage_cells(*, user, run: CoverageRun) -> list[dict]:
+def coverage_cells(*, user: Actor, run: CoverageRun) -> list[CoverageCellFigure]:
     """Uncovered homes per H3 cell, summed over the communities the user may see; cells of fewer
     than MIN_CELL_HOMES homes are merged upwards (the masking rule of core/vault.py)."""
     import h3  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
@@ -245,11 +257,11 @@ def coverage_cells(*, user, run: CoverageRun) -> list[dict]:
     return [{"h3": h, "uncovered": n} for h, n in sorted(shown.items(), key=lambda kv: -kv[1])]
 
 
-def sitings(*, user) -> QuerySet[SitingRun]:
+def sitings(*, user: Actor) -> QuerySet[SitingRun]:
     return scope.in_scope(SitingRun.objects.all(), user, "planning.view").select_related("coverage")
 
 
-def siting_get(*, user, siting_id: int) -> SitingRun:
+def siting_get(*, user: Actor, siting_id: int) -> SitingRun:
     row = access_by_id(
         SitingRun.objects.select_related("coverage"), siting_id, user=user, perm="planning.view",
     )

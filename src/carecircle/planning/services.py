@@ -1,8 +1,11 @@
 """Writes of the planning module: the default indicator set, targets, hand-entered values and
 snapshots. Coverage and siting runs are written in planning/coverage_services.py."""
 
+from __future__ import annotations
+
 import datetime
 import math
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,14 +15,18 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.planning import computations, defaults, selectors
 from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator, IndicatorTarget, IndicatorValue
+from carecircle.planning.types import Dashboard
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 @transaction.atomic
-def indicators_load_defaults(*, actor=None) -> int:
+def indicators_load_defaults(*, actor: Actor = None) -> int:
     """Create or refresh the seeds' indicators, targets and Hangzhou's published 2021 values.
     Running it again changes nothing (codes and (indicator, region, year) are unique)."""
     by_code = {}
@@ -58,7 +65,7 @@ def _region(code: str) -> Region:
 
 
 @transaction.atomic
-def targets_adopt(*, actor, from_region: str, to_region: str) -> int:
+def targets_adopt(*, actor: Actor, from_region: str, to_region: str) -> int:
     """Copy the targets a city set (e.g. Hangzhou's) onto another region, keeping their sources."""
     if actor is not None:
         scope.require(actor, "planning.manage", to_region)
@@ -77,7 +84,7 @@ def targets_adopt(*, actor, from_region: str, to_region: str) -> int:
 
 
 @transaction.atomic
-def target_set(*, actor, indicator_code: str, region_code: str, year: int, op: str, value: float | None,
+def target_set(*, actor: Actor, indicator_code: str, region_code: str, year: int, op: str, value: float | None,
                source: str) -> IndicatorTarget:
     scope.require(actor, "planning.manage", region_code)
     _region(region_code)
@@ -102,7 +109,7 @@ def target_set(*, actor, indicator_code: str, region_code: str, year: int, op: s
 
 
 @transaction.atomic
-def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.date, value: float,
+def value_enter(*, actor: Actor, indicator_code: str, region_code: str, day: datetime.date, value: float,
                 source: str) -> IndicatorValue:
     """Enter by hand the value of an indicator the platform cannot compute (e.g. 人均预期寿命).
     Entering the same indicator, region and day again replaces the earlier figure."""
@@ -137,13 +144,15 @@ def value_enter(*, actor, indicator_code: str, region_code: str, day: datetime.d
     return row
 
 
-def value_enter_system(**kwargs) -> IndicatorValue:
+def value_enter_system(*, indicator_code: str, region_code: str, day: datetime.date, value: float,
+                       source: str) -> IndicatorValue:
     """The same, written by the platform itself (imports, the synthetic city): no user, no scope."""
-    return value_enter(actor=None, **kwargs)
+    return value_enter(actor=None, indicator_code=indicator_code, region_code=region_code, day=day, value=value,
+                       source=source)
 
 
 @transaction.atomic
-def snapshot_take(*, actor=None, day: datetime.date, region_code: str) -> int:
+def snapshot_take(*, actor: Actor = None, day: datetime.date, region_code: str) -> int:
     """Compute every computed indicator for `region_code` and every region below it on `day`
     and store the figures (replacing an earlier snapshot of the same day; hand-entered values
     are never touched). Returns the number of values stored."""
@@ -178,7 +187,8 @@ def snapshot_take(*, actor=None, day: datetime.date, region_code: str) -> int:
     return len(rows)
 
 
-def dashboard_export(*, actor, region_code: str, day: datetime.date, request=None) -> dict:
+def dashboard_export(*, actor: Actor, region_code: str, day: datetime.date,
+                     request: HttpRequest | None = None) -> Dashboard:
     """The region's dashboard for the Excel export, the export audited (pages never audit)."""
     board = selectors.dashboard(user=actor, region_code=region_code, day=day)
     audit.record(actor=actor, action=AuditAction.PLANNING_EXPORT, object_type="planning.indicatorvalue",

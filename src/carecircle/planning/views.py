@@ -160,8 +160,9 @@ def export(request, code: str):
         c.font = Font(bold=True)
     fills = {k: PatternFill("solid", fgColor=v.lstrip("#")) for k, v in charts.COLOURS.items()}
     for r in board["indicators"]:
-        t = r["target"] or {}
-        exports.sheet_append(ws, [r["code"], r["name"], r["unit"], r["value"], t.get("year"), t.get("text"),
+        t = r["target"]
+        exports.sheet_append(ws, [r["code"], r["name"], r["unit"], r["value"], t["year"] if t else None,
+                                  t["text"] if t else None,
                                   r["gap"], r["status"], r["formula"], r["source"]])
         ws.cell(row=ws.max_row, column=8).fill = fills[r["status"]]
     kids = wb.create_sheet(_("下级区域"))
