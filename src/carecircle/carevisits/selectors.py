@@ -2,6 +2,8 @@
 of the people due a visit in a month (who have a plan that month), how many were visited (at least
 one of their plans that month completed)."""
 
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
 
@@ -13,10 +15,12 @@ from carecircle.assessment.selectors import disabled_q, level_names
 from carecircle.carevisits.models import CareVisit, PlanStatus, VisitGroup, VisitPlan, VisitRule
 from carecircle.carevisits.plans import _years_before as years_before
 from carecircle.carevisits.plans import month_bounds
+from carecircle.carevisits.types import CoverageFigure
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person, PersonStatus
 from carecircle.registry.selectors import active_on, birth_date_bounds, population_group, status_on
 from carecircle.registry.selectors import population as group_persons
@@ -43,14 +47,14 @@ def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = ""
     return visited, due
 
 
-def coverage_by_region(*, user, region_code: str, year: int, month: int) -> list[dict]:
+def coverage_by_region(*, user: Actor, region_code: str, year: int, month: int) -> list[CoverageFigure]:
     """Coverage of `region_code` and of each of its child regions."""
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise NotFound()
     scope.require(user, "carevisits.view", region.code)
     first, last = month_bounds(year, month)
-    out = []
+    out: list[CoverageFigure] = []
     for r in [region, *region.children.order_by("code")]:
         prefix = regions.prefix_of(r.code)
         visited, due = visit_coverage(region_prefix=prefix, year=year, month=month)
@@ -59,21 +63,22 @@ def coverage_by_region(*, user, region_code: str, year: int, month: int) -> list
                 plans=Count("id"), done=Count("id", filter=Q(status=PlanStatus.DONE)),
                 overdue=Count("id", filter=Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())))
         out.append({"code": r.code, "name": r.name, "is_total": r.code == region.code, "due": due,
-                    "visited": visited, "rate": round(100 * visited / due, 1) if due else None, **counts})
+                    "visited": visited, "rate": round(100 * visited / due, 1) if due else None,
+                    "plans": counts["plans"], "done": counts["done"], "overdue": counts["overdue"]})
     return out
 
 
-def plans_in_scope(user, perm: str = "carevisits.view") -> QuerySet[VisitPlan]:
+def plans_in_scope(user: Actor, perm: str = "carevisits.view") -> QuerySet[VisitPlan]:
     return scope.in_scope(VisitPlan.objects.select_related("person", "assignee"), user, perm)
 
 
-def worklist(*, user, year: int, month: int, mine: bool = True, status: str = "", region_code: str = "") \
+def worklist(*, user: Actor, year: int, month: int, mine: bool = True, status: str = "", region_code: str = "") \
         -> QuerySet[VisitPlan]:
     first, last = month_bounds(year, month)
     qs = plans_in_scope(user, "carevisits.visit" if mine else "carevisits.view") \
         .filter(period_start__range=(first, last))
     if mine:
-        qs = qs.filter(assignee=user)
+        qs = qs.filter(assignee=user if signed_in(user) else None)
     if region_code:
         qs = qs.filter(region_code__startswith=region_prefix(region_code))
     if status == "overdue":
@@ -83,28 +88,28 @@ def worklist(*, user, year: int, month: int, mine: bool = True, status: str = ""
     return qs.order_by("period_end", "region_code", "person__name", "id")
 
 
-def overdue(*, user, day: datetime.date | None = None) -> QuerySet[VisitPlan]:
+def overdue(*, user: Actor, day: datetime.date | None = None) -> QuerySet[VisitPlan]:
     """Plans whose period has ended without a completed visit: the supervisor's list."""
     day = day or timezone.localdate()
     return plans_in_scope(user).filter(status=PlanStatus.PLANNED, period_end__lt=day).order_by("period_end", "id")
 
 
-def follow_ups(*, user) -> QuerySet[CareVisit]:
+def follow_ups(*, user: Actor) -> QuerySet[CareVisit]:
     return scope.in_scope(CareVisit.objects.select_related("person"), user, "carevisits.view") \
         .filter(follow_up=True, follow_up_done=False).order_by("-visited_at")
 
 
-def plan_get(*, user, plan_id: int, perm: str = "carevisits.view") -> VisitPlan:
+def plan_get(*, user: Actor, plan_id: int, perm: str = "carevisits.view") -> VisitPlan:
     plan = access_by_id(VisitPlan.objects.select_related("person", "assignee"), plan_id, user=user, perm=perm)
     return plan
 
 
-def visit_get(*, user, visit_id: int, perm: str = "carevisits.view") -> CareVisit:
+def visit_get(*, user: Actor, visit_id: int, perm: str = "carevisits.view") -> CareVisit:
     visit = access_by_id(CareVisit.objects.select_related("person"), visit_id, user=user, perm=perm)
     return visit
 
 
-def rules_visible(*, user) -> QuerySet[VisitRule]:
+def rules_visible(*, user: Actor) -> QuerySet[VisitRule]:
     """Rules of the user's regions and of the regions above them (which apply to them too)."""
     codes = scope.region_codes(user, "carevisits.view")
     if not codes:
@@ -140,7 +145,7 @@ def _disabled_level() -> int:
     return population_group("disabled").min_level() or 1
 
 
-def vulnerable_people(*, user, population: str = "elder", group: str = "", region_code: str = "",
+def vulnerable_people(*, user: Actor, population: str = "elder", group: str = "", region_code: str = "",
                       day: datetime.date | None = None) -> QuerySet[Person]:
     day = day or timezone.localdate()
     if population not in ("elder", "child"):

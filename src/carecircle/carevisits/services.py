@@ -1,7 +1,11 @@
 """Writes of the care-visit module: rules, plan generation, assignment, visit records."""
 
+from __future__ import annotations
+
 import datetime
 import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +30,11 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import Region, User
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 def alarms_available() -> bool:
@@ -34,8 +42,12 @@ def alarms_available() -> bool:
     return "alarms" in settings.CARECIRCLE_MODULES
 
 
-def _display(user) -> str:
-    return getattr(user, "display_name", "") or getattr(user, "username", "") or "system"
+def _display(actor: Actor) -> str:
+    return (actor.display_name or actor.username or "system") if signed_in(actor) else "system"
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if signed_in(actor) else None
 
 
 def _region(code: str, field: str = "region_code") -> Region:
@@ -46,8 +58,8 @@ def _region(code: str, field: str = "region_code") -> Region:
 
 
 @transaction.atomic
-def rule_set(*, actor, region_code: str, group: str, frequency: str, active: bool = True, note: str = "",
-             request=None) -> VisitRule:
+def rule_set(*, actor: Actor, region_code: str, group: str, frequency: str, active: bool = True, note: str = "",
+             request: HttpRequest | None = None) -> VisitRule:
     """Create or change the rule for `group` in `region_code`."""
     region = _region(region_code)
     scope.require(actor, "carevisits.manage", region.code)
@@ -57,10 +69,10 @@ def rule_set(*, actor, region_code: str, group: str, frequency: str, active: boo
         raise InvalidInput(_("未知的探访频次：%(f)s") % {"f": frequency}, field="frequency")
     rule, created = VisitRule.objects.select_for_update().get_or_create(
         region_code=region.code, group=group,
-        defaults={"frequency": frequency, "active": active, "note": note[:200], "updated_by": actor},
+        defaults={"frequency": frequency, "active": active, "note": note[:200], "updated_by": _user(actor)},
     )
     if not created:
-        rule.frequency, rule.active, rule.note, rule.updated_by = frequency, active, note[:200], actor
+        rule.frequency, rule.active, rule.note, rule.updated_by = frequency, active, note[:200], _user(actor)
         rule.save()
     audit.record(actor=actor, action=AuditAction.CAREVISITS_RULE_SET, obj=rule, request=request, region_code=region.code,
                  group=group, frequency=frequency, active=active)
@@ -74,7 +86,8 @@ def _check_month(year: int, month: int) -> None:
         raise InvalidInput(_("月份应为1–12：%(m)s") % {"m": month}, field="month")
 
 
-def plans_generate(*, actor, region_code: str, year: int, month: int, request=None) -> plans.Generated:
+def plans_generate(*, actor: Actor, region_code: str, year: int, month: int,
+                   request: HttpRequest | None = None) -> plans.Generated:
     """Generate the month's plans under `region_code`; running it again creates nothing twice."""
     region = _region(region_code)
     scope.require(actor, "carevisits.manage", region.code)
@@ -97,7 +110,8 @@ def assignee_by_username(username: str) -> User | None:
 
 
 @transaction.atomic
-def plan_assign(*, actor, plan: VisitPlan, assignee: User | None, request=None) -> VisitPlan:
+def plan_assign(*, actor: Actor, plan: VisitPlan, assignee: User | None,
+                request: HttpRequest | None = None) -> VisitPlan:
     scope.require(actor, "carevisits.manage", plan.region_code)
     if assignee is not None and not scope.has_perm(assignee, "carevisits.visit", plan.region_code):
         raise InvalidInput(_("%(u)s 无权探访该社区的对象") % {"u": _display(assignee)}, field="assignee")
@@ -111,7 +125,7 @@ def plan_assign(*, actor, plan: VisitPlan, assignee: User | None, request=None) 
 @transaction.atomic
 def visit_record(
     *,
-    actor,
+    actor: Actor,
     person: Person | None = None,
     plan: VisitPlan | None = None,
     visited_at: datetime.datetime,
@@ -123,7 +137,7 @@ def visit_record(
     follow_up: bool = False,
     raise_alarm: bool = False,
     idempotency_key: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> CareVisit:
     """Record a visit. With a plan, or for a person with an open plan covering the visit's date, a
     visit that saw the person (or their carer) completes that plan. Re-sending the same
@@ -173,7 +187,7 @@ def visit_record(
     try:
         with transaction.atomic():
             visit = CareVisit.objects.create(
-                plan=plan, person=person, region_code=person.region_code, visitor=actor,
+                plan=plan, person=person, region_code=person.region_code, visitor=_user(actor),
                 visitor_name=_display(actor), visited_at=visited_at, place=place, seen=seen,
                 condition=condition if seen != Seen.NOBODY else "", needs=needs, notes=(notes or "")[:1000],
                 follow_up=follow_up, idempotency_key=key,
@@ -195,7 +209,7 @@ def visit_record(
 
 
 @transaction.atomic
-def follow_up_close(*, actor, visit: CareVisit, request=None) -> CareVisit:
+def follow_up_close(*, actor: Actor, visit: CareVisit, request: HttpRequest | None = None) -> CareVisit:
     scope.require(actor, "carevisits.visit", visit.region_code)
     if not visit.follow_up or visit.follow_up_done:
         raise Conflict(_("该探访记录无待跟进事项"), field="visit")
@@ -205,7 +219,10 @@ def follow_up_close(*, actor, visit: CareVisit, request=None) -> CareVisit:
     return visit
 
 
-def vulnerable_export_audit(*, actor, rows: int, filters: dict, request=None) -> None:
+def vulnerable_export_audit(*, actor: Actor, rows: int, filters: Mapping[str, str],
+                            request: HttpRequest | None = None) -> None:
+    """Audit an export of the vulnerable-person list; `filters`: its population, group and region_code."""
     scope.require_perm(actor, "carevisits.export")
     audit.record(actor=actor, action=AuditAction.CAREVISITS_VULNERABLE_EXPORT, object_type="registry.person",
-                 request=request, purpose=_("导出重点关爱对象名单（脱敏）"), rows=rows, **filters)
+                 request=request, purpose=_("导出重点关爱对象名单（脱敏）"), rows=rows,
+                 population=filters["population"], group=filters["group"], region_code=filters["region_code"])
