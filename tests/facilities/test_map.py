@@ -129,6 +129,8 @@ def test_staff_pages_render_and_provider_sees_own(client_for, users, facilities,
 def test_review_through_the_page(client_for, users, facilities):
     filing = facilities["pending"].filings.get()
     c = client_for(users["district"])
+    r = c.post(f"/map/filings/{filing.pk}/", {"approve": "0", "reasons": ""})
+    assert r.status_code == 422 and 'role="alert"' in r.content.decode()
     c.post(f"/map/filings/{filing.pk}/", {"approve": "0", "reasons": "地址与场地证明不符"})
     filing.refresh_from_db()
     assert filing.state == "returned" and filing.reasons == "地址与场地证明不符"
@@ -169,18 +171,30 @@ def test_bed_register_admission_and_waiting_through_pages(client_for, users, mak
 
     private = make_facility("nursing_private", beds_general=3)
     c = client_for(users["district"])
-    c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": 2})
-    assert private.beds.count() == 2
     r = c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": 2}, follow=True)
-    assert "超过备案" in r.content.decode()
+    assert private.beds.count() == 2 and "已登记 2 张床位" in r.content.decode()
+    # the service's InvalidInput: the facility page again with the message and the form (422)
+    r = c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": 2})
+    assert r.status_code == 422 and "超过备案" in r.content.decode() and private.beds.count() == 2
+    r = c.post(f"/map/facilities/{private.pk}/beds/", {"kind": "general", "count": "x"})
+    assert r.status_code == 422 and "请填写床位类型和张数" in r.content.decode()
     elder = make_person(age=81)
-    c.post(f"/map/facilities/{private.pk}/admit/", {"person_id": elder.pk, "bed_kind": "general"})
+    r = c.post(f"/map/facilities/{private.pk}/admit/", {"person": "", "bed_kind": "general"})
+    assert r.status_code == 422 and "请填写人员编号" in r.content.decode()
+    stranger = make_person(age=81, region_code="339902001001")
+    r = c.post(f"/map/facilities/{private.pk}/admit/", {"person": stranger.pk, "bed_kind": "general"})
+    assert r.status_code == 422 and "不在您的管辖范围内" in r.content.decode()
+    c.post(f"/map/facilities/{private.pk}/admit/", {"person": elder.pk, "bed_kind": "general"})
     stay = Stay.objects.get(person=elder)
+    r = c.post(f"/map/facilities/{private.pk}/admit/", {"person": elder.pk, "bed_kind": "general"})
+    assert r.status_code == 409 and "已在某机构入住" in r.content.decode()  # a conflict: the error page
     c.post(f"/map/stays/{stay.pk}/discharge/", {"reason": "回家养老"})
     stay.refresh_from_db()
     assert stay.discharged_on is not None
     public = make_facility("nursing_public", beds_general=3)
-    client_for(users["community"]).post(f"/map/facilities/{public.pk}/waiting/", {"person_id": elder.pk, "bed_kind": "general"})
+    r = c.post(f"/map/facilities/{public.pk}/admit/", {"person": elder.pk, "bed_kind": "general"})
+    assert r.status_code == 422 and "须按轮候顺序通知入住" in r.content.decode()
+    client_for(users["community"]).post(f"/map/facilities/{public.pk}/waiting/", {"person": elder.pk, "bed_kind": "general"})
     assert WaitingEntry.objects.filter(facility=public, person=elder).exists()
     page = c.get(f"/map/facilities/{public.pk}/").content.decode()
     assert elder.name in page and "轮候" in page

@@ -166,3 +166,30 @@ def test_provider_admin_acts_only_for_own_institution(users, make_person, home, 
     waiting.waiting_apply(actor=users["community"], facility=home, person=elder)
     assert not waiting.entries_for(user=prov).exists()
     assert waiting.entries_for(user=users["community"]).count() == 1
+
+
+def test_offer_answers_one_rule_for_the_page_and_the_service(users, make_person, home, levels, client_for):
+    """selectors.offer_actions says which answers the facility page offers; offer_respond refuses an
+    answered offer (the same offer_open rule); a bad answer comes back on the page (422)."""
+    from carecircle.facilities.selectors import OfferAction, offer_actions
+
+    apply(users, home, make_person(age=88, name="候补甲"), 1)
+    offer = waiting.offer_next(actor=users["admin"], facility=home)
+    assert offer_actions(users["district"], offer) == {OfferAction.ACCEPT, OfferAction.DECLINE}
+    assert offer_actions(users["community_b"], offer) == frozenset()
+    c = client_for(users["district"])
+    page = c.get(f"/map/facilities/{home.pk}/").content.decode()
+    assert f"/map/offers/{offer.pk}/respond/" in page and "接受并入住" in page
+    r = c.post(f"/map/offers/{offer.pk}/respond/", {"accept": "0", "reason": ""})
+    assert r.status_code == 422 and "请记录放弃原因" in r.content.decode()
+    r = c.post(f"/map/offers/{offer.pk}/respond/", {"accept": "maybe"})
+    assert r.status_code == 422 and "请选择接受或放弃" in r.content.decode()
+    r = c.post(f"/map/offers/{offer.pk}/respond/", {"accept": "0", "reason": "家属暂不同意"}, follow=True)
+    assert "已记录答复" in r.content.decode()
+    offer.refresh_from_db()
+    assert offer.response == OfferResponse.DECLINED and offer_actions(users["district"], offer) == frozenset()
+    assert "接受并入住" not in c.get(f"/map/facilities/{home.pk}/").content.decode()
+    r = c.post(f"/map/offers/{offer.pk}/respond/", {"accept": "1"})
+    assert r.status_code == 409 and "该通知已答复" in r.content.decode()
+    with pytest.raises(Conflict):
+        waiting.offer_respond(actor=users["district"], offer=offer, accept=True)

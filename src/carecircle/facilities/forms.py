@@ -1,14 +1,28 @@
+"""What the facility pages take from the user. Each form's fields are the keyword arguments of the
+one service its page calls (views.py: `form.submit(partial(service, …))`): what a page splits into
+several inputs (the documents, the scores, a change's field and value) is put together by the
+form's `clean`. The services check the values again (the API calls them too) and their
+InvalidInput lands on the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import limits
+from carecircle.core import limits, scope
+from carecircle.core.forms import ServiceForm
+from carecircle.core.types import Viewer
 from carecircle.facilities import standards
-from carecircle.facilities.models import BedKind, FacilityKind, FilingKind
+from carecircle.facilities.models import BedKind, FacilityKind, FilingKind, Operator
+from carecircle.registry.models import Person
 
 
-class FacilityForm(forms.Form):
+class FacilityForm(ServiceForm):
     kind = forms.ChoiceField(label=_("类型"), choices=FacilityKind.choices)
-    operator = forms.TypedChoiceField(label=_("运营主体"), coerce=int, choices=())
+    operator: forms.ModelChoiceField = forms.ModelChoiceField(label=_("运营主体"), queryset=Operator.objects.none())
     name = forms.CharField(label=_("名称"), max_length=120)
     address = forms.CharField(label=_("地址"), max_length=200)
     region_code = forms.CharField(label=_("所属社区代码（12位）"), max_length=12)
@@ -28,19 +42,24 @@ class FacilityForm(forms.Form):
     staff_count = forms.IntegerField(label=_("工作人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
     caregiver_count = forms.IntegerField(label=_("护理/保育人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
 
-    def __init__(self, *args, operators=(), **kwargs):
+    def __init__(self, *args: Any, operators: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [(o.pk, o.name) for o in operators]
+        self.fields["operator"].queryset = operators
         for code, label in standards.DOCUMENTS.items():
             if code != "closure_plan":
                 self.fields[f"doc_{code}"] = forms.CharField(label=label, required=False, max_length=200,
                                                              help_text=_("填写证书编号或材料名称"))
 
-    def documents(self) -> dict:
-        return {k[4:]: v for k, v in self.cleaned_data.items() if k.startswith("doc_") and v}
+    def clean(self) -> dict[str, Any]:
+        """The documents' inputs (doc_<code>) become the service's `documents`."""
+        data = super().clean() or {}
+        documents = {k[4:]: v for k, v in data.items() if k.startswith("doc_") and v}
+        return {k: v for k, v in data.items() if not k.startswith("doc_")} | {"documents": documents}
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(ServiceForm):
+    """A change or closure filing: `field` and `value` become the service's `changes`."""
+
     kind = forms.ChoiceField(label=_("申报类别"), choices=[(FilingKind.CHANGE, FilingKind.CHANGE.label),
                                                        (FilingKind.CLOSURE, FilingKind.CLOSURE.label)])
     field = forms.ChoiceField(label=_("变更项目"), required=False, choices=[("", "—")] + [
@@ -49,7 +68,7 @@ class ChangeForm(forms.Form):
     note = forms.CharField(label=_("说明（关闭时写明原因）"), required=False, max_length=300)
     documents = forms.CharField(label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def parsed_documents(self) -> dict:
+    def clean_documents(self) -> dict[str, str]:
         out = {}
         for line in (self.cleaned_data.get("documents") or "").splitlines():
             if "=" in line:
@@ -57,25 +76,78 @@ class ChangeForm(forms.Form):
                 out[k.strip()] = v.strip()
         return out
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        field, value = data.pop("field", ""), data.pop("value", "")
+        data["changes"] = {field: value} if data.get("kind") == FilingKind.CHANGE and field else {}
+        return data
 
-class EvaluationForm(forms.Form):
+
+class EvaluationForm(ServiceForm):
+    """The scores of the facility's scheme (score_<key>) become the service's `scores`."""
+
     evaluated_on = forms.DateField(label=_("评定日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, scheme="star", **kwargs):
+    def __init__(self, *args: Any, scheme: str = "star", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label, maximum in standards.FORMS[scheme]:
             self.fields[f"score_{key}"] = forms.DecimalField(label=f"{label}（{_('满分')} {maximum}）", min_value=0,
                                                              max_value=maximum, decimal_places=1)
 
-    def scores(self) -> dict:
-        return {k[6:]: v for k, v in self.cleaned_data.items() if k.startswith("score_")}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scores = {k[6:]: v for k, v in data.items() if k.startswith("score_")}
+        return {k: v for k, v in data.items() if not k.startswith("score_")} | {"scores": scores}
 
 
-class BedsForm(forms.Form):
-    kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)
-    count = forms.IntegerField(label=_("张数"), min_value=1, max_value=2000)
+BEDS_MISSING = _("请填写床位类型和张数")
 
 
-class PersonPickForm(forms.Form):
-    person_id = forms.IntegerField(label=_("人员编号"), min_value=1, max_value=limits.ID_MAX)
+class BedsForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices, error_messages={
+        "required": BEDS_MISSING, "invalid_choice": BEDS_MISSING})
+    count = forms.IntegerField(label=_("张数"), min_value=1, max_value=2000, error_messages={
+        "required": BEDS_MISSING, "invalid": BEDS_MISSING})
+
+
+PERSON_MISSING = _("请填写人员编号")
+
+
+class PersonPickForm(ServiceForm):
+    """A person of the user's regions by record number, and the kind of bed (admission, waiting list)."""
+
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("人员编号"), queryset=Person.objects.none(), widget=forms.TextInput(attrs={"size": 8}),
+        error_messages={"required": PERSON_MISSING, "invalid_choice": _("未找到，或不在您的管辖范围内")})
     bed_kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)
+
+    def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["person"].queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
+
+
+class ActionForm(ServiceForm):
+    """An action with nothing to fill in (notify the next on the waiting list)."""
+
+
+class ReasonForm(ServiceForm):
+    """Discharge and withdrawal: the service asks for the reason when it needs one."""
+
+    reason = forms.CharField(required=False)
+
+
+class OfferRespondForm(ServiceForm):
+    """The answer to an offer: accept (admits to the bed) or decline (with the reason)."""
+
+    accept = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", error_messages={
+        "required": _("请选择接受或放弃"), "invalid_choice": _("请选择接受或放弃")})
+    reason = forms.CharField(required=False)
+
+
+class ReviewForm(ServiceForm):
+    """An official's review of a filing: approve, or return it with the reasons."""
+
+    approve = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0"), ("", "")], coerce=lambda v: v == "1",
+                                     required=False, empty_value=False)  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
+    reasons = forms.CharField(required=False)

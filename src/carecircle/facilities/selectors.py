@@ -4,6 +4,7 @@ facilities of the operator their grant names: a grant of kind facility operator 
 (core/organisations.py), never one of another kind of organisation."""
 
 import datetime
+from enum import StrEnum
 from functools import reduce
 from operator import or_
 
@@ -22,7 +23,7 @@ from carecircle.core.organisations import (
     organisation_grants,
 )
 from carecircle.core.roles import permissions_of
-from carecircle.core.types import signed_in
+from carecircle.core.types import Viewer, signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
     INSTITUTION_KINDS,
@@ -32,6 +33,8 @@ from carecircle.facilities.models import (
     Filing,
     FilingState,
     FilingStatus,
+    Offer,
+    OfferResponse,
     Stay,
 )
 from carecircle.facilities.types import Capacity
@@ -299,3 +302,26 @@ def public_facilities(*, user=None, kind: str = "", region_code: str = "") -> Qu
 
 def visible_to_staff(user) -> bool:
     return scope.has_perm(user, "facilities.view")
+
+
+# ------------------------------------------------------------------ what a user may do with an offer
+
+
+class OfferAction(StrEnum):
+    """The answers to a waiting-list offer of a bed (one page action: facilities:offer_respond)."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+def offer_open(offer: Offer) -> bool:
+    """THE state rule: an offer is answered once. waiting.offer_respond refuses an answered one."""
+    return offer.response == OfferResponse.OPEN
+
+
+def offer_actions(user: Viewer, offer: Offer) -> frozenset[OfferAction]:
+    """What `user` may answer to `offer` now: the facility page's buttons and waiting.offer_respond
+    (through offer_open and require_facility over the same permission) follow this one rule."""
+    if not offer_open(offer) or not reaches_facility(user, "facilities.beds", offer.entry.facility_id):
+        return frozenset()
+    return frozenset(OfferAction)

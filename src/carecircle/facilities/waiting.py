@@ -28,7 +28,7 @@ from carecircle.facilities.models import (
     WaitingRule,
     WaitingState,
 )
-from carecircle.facilities.selectors import require_facility, scope_q
+from carecircle.facilities.selectors import offer_open, require_facility, scope_q
 from carecircle.facilities.services import free_bed, stay_admit
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
 from carecircle.registry.selectors import family_persons, population_group
@@ -268,7 +268,7 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
     offer = Offer.objects.select_for_update().select_related("entry", "entry__facility", "entry__person", "bed").get(pk=offer.pk)
     entry = offer.entry
     require_facility(actor, "facilities.beds", entry.facility)
-    if offer.response != OfferResponse.OPEN:
+    if not offer_open(offer):  # selectors.offer_actions, what the facility page offers, is the same rule
         raise Conflict(_("该通知已答复（%(s)s）") % {"s": offer.get_response_display()})
     now = timezone.now()
     if accept:
