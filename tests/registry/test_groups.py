@@ -2,6 +2,7 @@
 困境儿童 on a day, as the seeds and GB/T 42195-2022 mean them."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -131,3 +132,25 @@ def test_unknown_group_is_refused_with_its_field(db):
     with pytest.raises(InvalidInput) as err:
         population_q("nobody", TODAY)
     assert err.value.field == "group"
+
+
+def test_every_module_reads_disabled_from_the_table(person):
+    """失能 is level 1 and worse everywhere it is decided: the care-visit rounds and lists (they
+    used level 2: a 轻度失能 older person dropped out of the 失能 visit group; Hechuan 二(九) and
+    Jiaxing 二(四)12 visit every 失能 older person), alarm priorities and waiting-list order."""
+    from carecircle.alarms import policy
+    from carecircle.carevisits import plans
+    from carecircle.carevisits.models import VisitGroup
+    from carecircle.carevisits.selectors import group_q
+    from carecircle.facilities.waiting import _key
+
+    mild, intact = person(70, level=1), person(70, level=0)
+    members_ = {pid for pid, _region in plans.group_members(VisitGroup.DISABLED, "339901", TODAY)}
+    assert mild.pk in members_ and intact.pk not in members_
+    listed = set(Person.objects.filter(group_q(VisitGroup.DISABLED, TODAY)).values_list("pk", flat=True))
+    assert listed == {mild.pk}
+    assert "disabled" in policy.person_factors(mild, TODAY)
+    assert "disabled" not in policy.person_factors(intact, TODAY)
+    entry = SimpleNamespace(applied_at=timezone.now(), pk=1)
+    assert _key([{"key": "disabled"}], {"capability_level": 1}, entry)[0] == -1  # ranks first
+    assert _key([{"key": "disabled"}], {"capability_level": 0}, entry)[0] == 0

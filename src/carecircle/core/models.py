@@ -11,6 +11,23 @@ from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
 
 
+class UrbanRural(models.TextChoices):
+    """国家统计局 统计用城乡划分代码 (城乡分类代码) of a village-level unit: 1xx 城镇, 2xx 乡村."""
+
+    MAIN_URBAN = "111", _("主城区")
+    URBAN_FRINGE = "112", _("城乡结合区")
+    TOWN_CENTRE = "121", _("镇中心区")
+    TOWN_FRINGE = "122", _("镇乡结合区")
+    SPECIAL = "123", _("特殊区域")
+    TOWNSHIP_CENTRE = "210", _("乡中心区")
+    VILLAGE = "220", _("村庄")
+
+
+def is_urban(code: str) -> bool:
+    """城镇 (1xx) as opposed to 乡村 (2xx)."""
+    return code.startswith("1")
+
+
 class Region(models.Model):
     """A node of the division hierarchy, keyed by its 12-digit code."""
 
@@ -23,6 +40,8 @@ class Region(models.Model):
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     boundary = models.JSONField(_("边界 GeoJSON"), null=True, blank=True)
+    # Of a community or village (the statistical classification is given to village-level units).
+    urban_rural = models.CharField(_("城乡分类代码"), max_length=3, choices=UrbanRural.choices, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -146,12 +146,41 @@ def _units_with(level: int):
         if arg == "puhui_childcare":
             qs = qs.filter(childcare_places_puhui__gt=0)
         elif arg:
-            qs = qs.filter(kind=arg)
+            qs = qs.filter(kind__in=arg.split("+"))
         keep = regions.PREFIX_LENGTH[level]
         units = {code[:keep] for code in qs.values_list("region_code", flat=True)}
         return {p: float(sum(1 for u in units if u.startswith(p))) for p in prefixes}
 
     return get
+
+
+# The statistical urban-rural classes (core.models.UrbanRural): 城镇 1xx, 乡村 2xx.
+URBAN_RURAL_CLASSES = {"urban": "1", "rural": "2"}
+
+
+def _class_communities(prefixes, day, arg):  # noqa: ARG001 — every indicator getter takes (prefixes, day, arg)
+    """Communities (村级 units) of one urban-rural class (`urban` or `rural`) under each prefix;
+    a community without a classification code is in neither."""
+    lead = URBAN_RURAL_CLASSES[arg]
+    codes = list(Region.objects.filter(level=regions.COMMUNITY, code__startswith=common_prefix(prefixes),
+                                       urban_rural__startswith=lead).values_list("code", flat=True))
+    return {p: float(sum(1 for c in codes if c.startswith(p))) for p in prefixes}
+
+
+def _class_communities_with(prefixes, day, arg):
+    """Communities of one urban-rural class holding a facility in operation of one of the kinds
+    (`urban:community_centre`, `rural:community_centre+rural_mutual`)."""
+    klass, _sep, kinds = arg.partition(":")
+    sel = module_selectors("facilities")
+    if sel is None:
+        return {p: None for p in prefixes}
+    under = common_prefix(prefixes)
+    in_class = set(Region.objects.filter(level=regions.COMMUNITY, code__startswith=under,
+                                         urban_rural__startswith=URBAN_RURAL_CLASSES[klass])
+                   .values_list("code", flat=True))
+    qs = sel.facility_points(day=day).filter(region_code__startswith=under, kind__in=kinds.split("+"))
+    units = set(qs.values_list("region_code", flat=True)) & in_class
+    return {p: float(sum(1 for u in units if u.startswith(p))) for p in prefixes}
 
 
 def _regions_at(level: int):
@@ -247,6 +276,9 @@ COMPUTATIONS: dict[str, Computation] = {
     "communities_with": Computation(_("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"),
     "streets": Computation(_("街道(乡镇)数"), _regions_at(regions.STREET)),
     "communities": Computation(_("社区(村)数"), _regions_at(regions.COMMUNITY)),
+    "class_communities": Computation(_("城镇或乡村的社区(村)数（按城乡分类代码）"), _class_communities),
+    "class_communities_with": Computation(_("有该类设施的城镇或乡村社区(村)数（按城乡分类代码）"),
+                                          _class_communities_with, "facilities"),
     "caregivers_certified": Computation(_("持证养老护理员数"), _caregivers, "workforce"),
     "visits_done": Computation(_("当月已探访的特殊困难老年人数"), _visits(0), "carevisits"),
     "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from carecircle.core import audit, demo, names, plugins
 from carecircle.core.datadir import data_home
-from carecircle.core.models import Region, RoleGrant, User
+from carecircle.core.models import Region, RoleGrant, UrbanRural, User
 from carecircle.core.roles import Role
 
 PROVINCE_CODE, CITY_CODE = "330000000000", "339900000000"
@@ -64,6 +64,17 @@ def _sizes(scale: float) -> tuple[int, int, int]:
     return clamp(13 * scale**0.35, 2, 13), clamp(15 * scale**0.3, 2, 15), clamp(20 * scale**0.3, 3, 20)
 
 
+def _urban_rural(d: int, n_d: int, s: int, n_s: int, c: int) -> str:
+    """The statistical urban-rural class of a community: the inner half of the districts is city
+    (主城区, its last street 城乡结合区); in the outer half each street has a town centre and fringe
+    and then villages (镇中心区, 镇乡结合区, 村庄), and its last street is a township (乡中心区, 村庄)."""
+    if d < max(1, n_d // 2):
+        return UrbanRural.URBAN_FRINGE if s == n_s - 1 and n_s > 1 else UrbanRural.MAIN_URBAN
+    if s == n_s - 1 and n_s > 1:
+        return UrbanRural.TOWNSHIP_CENTRE if c == 0 else UrbanRural.VILLAGE
+    return (UrbanRural.TOWN_CENTRE, UrbanRural.TOWN_FRINGE)[c] if c < 2 else UrbanRural.VILLAGE
+
+
 def build_regions(city: demo.City) -> None:
     rng = city.rng_for("regions")
     n_d, n_s, n_c = _sizes(city.scale)
@@ -94,6 +105,7 @@ def build_regions(city: demo.City) -> None:
                 cname = "".join(rng.sample(names.COMMUNITY_PARTS, 2)) + "社区"
                 communities.append(Region(
                     code=f"{street.code[:9]}{c + 1:03d}", name=cname, level=5, parent=street,
+                    urban_rural=_urban_rural(d, n_d, s, n_s, c),
                     latitude=round(slat + rng.uniform(-0.018, 0.018), 5),
                     longitude=round(slng + rng.uniform(-0.02, 0.02), 5),
                 ))

@@ -1,0 +1,54 @@
+"""Urban and rural (issue 16 item 4): regions carry the statistical urban-rural classification code,
+and Qujing's centre coverage targets (二(二): 街道级 100%、城市社区 90%、农村 70%) are computed per
+class, matching a count by hand on the test city."""
+
+import pytest
+from django.utils import timezone
+
+from carecircle.core.models import Region, UrbanRural, is_urban
+from carecircle.planning import defaults as seed
+from carecircle.planning.indicators import compute
+from carecircle.planning.models import Indicator
+from tests.conftest import COMMUNITY_A, COMMUNITY_A2
+
+DISTRICT, STREET, STREET2 = "339901000000", "339901001000", "339901002000"
+STAR = "339901002001"
+TODAY = timezone.localdate()
+
+
+def test_classification_codes():
+    assert [c.value for c in UrbanRural] == ["111", "112", "121", "122", "123", "210", "220"]
+    assert UrbanRural("220").label == "村庄" and UrbanRural("111").label == "主城区"
+    assert is_urban("121") and not is_urban("210")
+
+
+def test_the_demo_city_classifies_every_community_urban_and_rural():
+    from carecircle.core.management.commands.generate import _urban_rural
+
+    n_d, n_s, n_c = 4, 3, 5
+    codes = [_urban_rural(d, n_d, s, n_s, c) for d in range(n_d) for s in range(n_s) for c in range(n_c)]
+    assert all(code in UrbanRural.values for code in codes)
+    assert {"111", "112", "121", "122", "210", "220"} <= set(codes)
+    # the inner half of the districts is city, the outer half towns and villages
+    assert all(is_urban(_urban_rural(0, n_d, s, n_s, c)) for s in range(n_s) for c in range(n_c))
+    assert _urban_rural(3, n_d, 0, n_s, 4) == UrbanRural.VILLAGE
+
+
+def test_qujing_centre_coverage_per_class(defaults, facility):
+    # by hand: 东湖区 has one urban community (桂花, with a community centre) and two rural villages
+    # (丹枫 with a mutual-aid station, 星洲 with nothing); one of its two streets has a street centre.
+    Region.objects.filter(code=COMMUNITY_A).update(urban_rural=UrbanRural.MAIN_URBAN)
+    Region.objects.filter(code__in=[COMMUNITY_A2, STAR]).update(urban_rural=UrbanRural.VILLAGE)
+    facility("community_centre", COMMUNITY_A)
+    facility("rural_mutual", COMMUNITY_A2)
+    facility("street_centre", COMMUNITY_A)
+    facility("canteen", STAR)  # not a centre
+    inds = list(Indicator.objects.filter(code__in=["E16", "E17", "E18"]))
+    out = compute(inds, [DISTRICT, STREET, STREET2], TODAY)
+    assert out["E16"][DISTRICT].value == pytest.approx(50.0)
+    assert out["E17"][DISTRICT].value == pytest.approx(100.0)
+    assert (out["E18"][DISTRICT].numerator, out["E18"][DISTRICT].denominator) == (1, 2)
+    assert out["E18"][STREET2].value == pytest.approx(0.0)
+    assert out["E17"][STREET2].value is None  # no urban community there: no rate
+    targets = {(t[0], t[1]): t[4] for t in seed.TARGETS if t[0] in ("E16", "E17", "E18")}
+    assert targets == {("E16", seed.QUJING): 100, ("E17", seed.QUJING): 90, ("E18", seed.QUJING): 70}
