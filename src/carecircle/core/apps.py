@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台基础")
 
-    def ready(self):
+    def ready(self) -> None:
         from carecircle.core import plugins, tasks  # noqa: PLC0415 — runs while the app registry is loading
 
         plugins.optional_submodules("tasks")  # registers every module's tasks

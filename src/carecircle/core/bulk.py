@@ -4,22 +4,29 @@ their parents without a round trip. For a single writer (generation, one import 
 only: call `reset_sequences` afterwards so that the ORM's own inserts continue after the block."""
 
 import datetime
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TypeAlias
+from uuid import UUID
 
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Field, Max, Model
+
+SqlValue: TypeAlias = bool | int | float | Decimal | str | bytes | datetime.date | UUID | None
+"""One value of a row written here: what the database driver takes as it is."""
 
 
-def allocate_ids(model, n: int) -> range:
-    start = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+def allocate_ids(model: type[Model], n: int) -> range:
+    start = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
     return range(start, start + n)
 
 
-def _adapter():
+def _adapter() -> Callable[[SqlValue], SqlValue]:
     # SQLite gets dates and datetimes in the text form Django itself writes (UTC, no offset).
     ops = connection.ops
 
-    def adapt(value):
+    def adapt(value: SqlValue) -> SqlValue:
         if isinstance(value, datetime.datetime):
             return ops.adapt_datetimefield_value(value)
         if isinstance(value, datetime.date):
@@ -29,11 +36,18 @@ def _adapter():
     return adapt
 
 
-def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
+def insert_rows(model: type[Model], fields: list[str], rows: Sequence[Sequence[SqlValue]]) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    columns = ", ".join(qn(_column(model, f)) for f in fields)
     table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -47,7 +61,7 @@ def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
                                [tuple(_adapt(v) for v in row) for row in rows])
 
 
-def reset_sequences(*models) -> None:
+def reset_sequences(*models: type[Model]) -> None:
     statements = connection.ops.sequence_reset_sql(no_style(), list(models))
     with connection.cursor() as cursor:
         for sql in statements:

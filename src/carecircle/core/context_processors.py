@@ -1,7 +1,9 @@
+from django.http import HttpRequest
+
 from carecircle.core import navigation, scope
 
 
-def console(request):
+def console(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from carecircle.core.models import ApiToken, User
 from carecircle.core.roles import permissions_of
+from carecircle.core.types import Actor
 
 
 class LoginRefused(Unauthenticated):
@@ -57,11 +59,12 @@ def _minutes_left(until: datetime.datetime, now: datetime.datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
-def _locked(until, now) -> LoginRefused:
+def _locked(until: datetime.datetime, now: datetime.datetime) -> LoginRefused:
     return LoginRefused(_("登录尝试过多，请%(m)d分钟后再试；如需立即解锁，请联系管理员") % {"m": _minutes_left(until, now)})
 
 
-def _record_failure(*, counters, now, user: User | None, request, via: str, stage: str) -> None:
+def _record_failure(*, counters: list[throttle.Counter], now: datetime.datetime, user: User | None,
+                    request: HttpRequest | None, via: str, stage: str) -> None:
     """Count a failure, write its audit row and one for every lock it set off."""
     who = user.username if user is not None else "anonymous"
     for counter in throttle.fail(counters, now):
@@ -91,7 +94,7 @@ def second_factor_of(user: User) -> str:
     return ENROL if totp_required(user) else NO_SECOND_FACTOR
 
 
-def sign_in_check(*, username: str, password: str, request=None, via: str = "page") -> SignIn:
+def sign_in_check(*, username: str, password: str, request: HttpRequest | None = None, via: str = "page") -> SignIn:
     """The password step. Refuses while the name, the name from this address or this address is
     locked (without checking the password, and with the same message whether or not the account
     exists); counts a wrong password on all three. Not inside a transaction: a refusal must not roll
@@ -124,7 +127,7 @@ def _totp_step(user: User, code: str, now: datetime.datetime) -> int | None:
     return None
 
 
-def _code_check(*, user: User, code: str, request, via: str, stage: str) -> None:
+def _code_check(*, user: User, code: str, request: HttpRequest | None, via: str, stage: str) -> None:
     """A second-factor code: rate-limited per account and per address, good once. Raises LoginRefused."""
     code = (code or "").strip()
     if not code:
@@ -147,16 +150,18 @@ def _code_check(*, user: User, code: str, request, via: str, stage: str) -> None
     throttle.clear(counters[:1])
 
 
-def sign_in_second_factor(*, user: User, code: str, request=None, via: str = "page") -> None:
+def sign_in_second_factor(*, user: User, code: str, request: HttpRequest | None = None, via: str = "page") -> None:
     """The code step of an account with a second factor."""
     _code_check(user=user, code=code, request=request, via=via, stage="code")
 
 
-def sign_in_complete(*, user: User, request=None, via: str = "page") -> None:
+def sign_in_complete(*, user: User, request: HttpRequest | None = None, via: str = "page") -> None:
     audit.record(actor=user, action=AuditAction.USER_SIGN_IN, obj=user, request=request, via=via)
 
 
-def token_obtain(*, username: str, password: str, otp: str, name: str, request=None) -> tuple[ApiToken, str]:
+def token_obtain(
+    *, username: str, password: str, otp: str, name: str, request: HttpRequest | None = None,
+) -> tuple[ApiToken, str]:
     """`POST /api/v1/auth/token`: the same steps as the login page, then a short-lived token."""
     _token_name(name)  # a bad name is refused before anything is counted or audited
     result = sign_in_check(username=username, password=password, request=request, via="api")
@@ -179,7 +184,7 @@ def totp_begin(*, user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="CareCircle")
 
 
-def totp_confirm(*, user: User, code: str, request=None) -> None:
+def totp_confirm(*, user: User, code: str, request: HttpRequest | None = None) -> None:
     if user.totp_enabled:
         raise InvalidInput(_("动态口令已启用"), field="code")
     if not user.totp_secret:
@@ -193,7 +198,7 @@ def totp_confirm(*, user: User, code: str, request=None) -> None:
     audit.record(actor=user, action=AuditAction.USER_TOTP_ENABLED, obj=user, request=request)
 
 
-def totp_disable(*, user: User, code: str, request=None) -> None:
+def totp_disable(*, user: User, code: str, request: HttpRequest | None = None) -> None:
     """Switch the second factor off: only with a current code, and audited."""
     if not user.totp_enabled:
         raise InvalidInput(_("动态口令未启用"), field="code")
@@ -206,14 +211,14 @@ def totp_disable(*, user: User, code: str, request=None) -> None:
     audit.record(actor=user, action=AuditAction.USER_TOTP_DISABLED, obj=user, request=request)
 
 
-def _require_account_manager(actor, user: User) -> None:
+def _require_account_manager(actor: Actor, user: User) -> None:
     if getattr(actor, "is_superuser", False):
         return
     if not any(scope.has_perm(actor, "user.manage", g.region_id) for g in user.grants.all()):
         raise Forbidden()
 
 
-def totp_reset(*, actor, user: User, request=None) -> None:
+def totp_reset(*, actor: Actor, user: User, request: HttpRequest | None = None) -> None:
     """An administrator resets a lost second factor; an account that must have one sets it up again
     at its next sign-in."""
     _require_account_manager(actor, user)
@@ -221,7 +226,7 @@ def totp_reset(*, actor, user: User, request=None) -> None:
     audit.record(actor=actor, action=AuditAction.USER_TOTP_RESET, obj=user, request=request)
 
 
-def user_unlock(*, actor, user: User, request=None) -> None:
+def user_unlock(*, actor: Actor, user: User, request: HttpRequest | None = None) -> None:
     """An administrator lifts the sign-in locks of an account (from every address)."""
     _require_account_manager(actor, user)
     cleared = throttle.clear_account(user.username)
@@ -240,7 +245,7 @@ def _token_name(name: str) -> str:
     return name.strip()[:100]
 
 
-def token_create(*, user: User, name: str, request=None) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
     """Create an API token that lives CARECIRCLE_TOKEN_LIFETIME_HOURS; the plain token is returned
     once and only its hash is stored."""
     name = _token_name(name)
@@ -270,7 +275,7 @@ def token_user(plain: str) -> User | None:
     return token.user
 
 
-def token_revoke(*, user: User, token_id: int, request=None) -> None:
+def token_revoke(*, user: User, token_id: int, request: HttpRequest | None = None) -> None:
     token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound(_("令牌不存在"))
@@ -280,7 +285,7 @@ def token_revoke(*, user: User, token_id: int, request=None) -> None:
 
 
 @transaction.atomic
-def tokens_revoke_all(*, user: User, actor=None, reason: str, request=None) -> int:
+def tokens_revoke_all(*, user: User, actor: Actor = None, reason: str, request: HttpRequest | None = None) -> int:
     """Revoke every live token of an account (its password was set or changed)."""
     count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE_ALL, obj=user, request=request, reason=reason, count=count)

@@ -11,7 +11,7 @@
 
 import sys
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -20,11 +20,11 @@ from carecircle.core import dbguard
 from carecircle.core.observability import current_request_id
 
 
-def _is_api(request) -> bool:
+def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _json(request, status: int, code: str, message: str) -> JsonResponse:
+def _json(request: HttpRequest, status: int, code: str, message: str) -> JsonResponse:
     body = {"code": code, "message": message}
     rid = current_request_id()
     if rid:
@@ -32,21 +32,21 @@ def _json(request, status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def bad_request(request, exception, template_name="400.html"):
+def bad_request(request: HttpRequest, exception: Exception, template_name: str = "400.html") -> HttpResponse:
     dbguard.check_connections()
     if _is_api(request):
         return _json(request, 400, "bad_request", _("请求无法处理"))
     return defaults.bad_request(request, exception)
 
 
-def permission_denied(request, exception, template_name="403.html"):
+def permission_denied(request: HttpRequest, exception: Exception, template_name: str = "403.html") -> HttpResponse:
     dbguard.check_connections()
     if _is_api(request):
         return _json(request, 403, "forbidden", _("您没有此项操作的权限"))
     return defaults.permission_denied(request, exception)
 
 
-def page_not_found(request, exception, template_name="404.html"):
+def page_not_found(request: HttpRequest, exception: Exception, template_name: str = "404.html") -> HttpResponse:
     dbguard.check_connections()
     if _is_api(request):
         return _json(request, 404, "not_found", _("未找到，或不在您的管辖范围内"))
@@ -56,7 +56,7 @@ def page_not_found(request, exception, template_name="404.html"):
         return _plain(request, 404, _("页面不存在"), _("未找到，或不在您的管辖范围内"))
 
 
-def server_error(request, template_name="500.html"):
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     dbguard.check_connections()
     exc = sys.exc_info()[1]
     cause = dbguard.database_cause(exc)
@@ -72,7 +72,7 @@ def server_error(request, template_name="500.html"):
     return _plain(request, 500, _("系统出错了"), None)
 
 
-def _plain(request, status: int, title: str, message: str | None):
+def _plain(request: HttpRequest, status: int, title: str, message: str | None) -> HttpResponse:
     """A page that needs nothing from the database (the console's base template does)."""
     html = render_to_string("500.html", {"title": title, "message": message, "request_id": current_request_id()})
     return HttpResponse(html, status=status)

@@ -19,12 +19,18 @@ accepts — could be read as a formula (`=cmd|' /C calc'!A0`, `=HYPERLINK(…)`)
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath, SupportsWrite
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NUMBERS = (int, float, Decimal)
@@ -39,7 +45,7 @@ def escape_text(text: str) -> str:
     return "'" + text if is_dangerous(text) else text
 
 
-def csv_value(value):
+def csv_value(value: object) -> object:
     """What a CSV writer gets for one cell: numbers, dates and times as they are, text escaped."""
     if value is None:
         return ""
@@ -53,22 +59,22 @@ def csv_value(value):
 class SafeCsvWriter:
     """A csv.writer whose every text cell goes through `csv_value` (same writerow/writerows)."""
 
-    def __init__(self, out, **fmtparams):
+    def __init__(self, out: "SupportsWrite[str]", **fmtparams: Any) -> None:
         self._writer = csv.writer(out, **fmtparams)
 
-    def writerow(self, row):
+    def writerow(self, row: Iterable[object]) -> object:
         return self._writer.writerow([csv_value(v) for v in row])
 
-    def writerows(self, rows):
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(out, **fmtparams) -> SafeCsvWriter:
+def csv_writer(out: "SupportsWrite[str]", **fmtparams: Any) -> SafeCsvWriter:
     return SafeCsvWriter(out, **fmtparams)
 
 
-def csv_bytes(rows, *, bom: bool = True) -> bytes:
+def csv_bytes(rows: Iterable[Iterable[object]], *, bom: bool = True) -> bytes:
     """A whole CSV file (UTF-8, with the byte-order mark Excel needs to read Chinese) from rows."""
     out = io.StringIO()
     csv_writer(out).writerows(rows)
@@ -95,7 +101,7 @@ def _decimal_format(cell: Cell, value: Decimal) -> None:
         cell.number_format = "0." + "0" * places
 
 
-def xlsx_cell(ws, value):
+def xlsx_cell(ws: WriteOnlyWorksheet, value: object) -> object:
     """One value as a write-only sheet's cell: text never a formula, numbers stay numbers."""
     if not isinstance(value, (str, Decimal)):
         return value
@@ -106,36 +112,36 @@ def xlsx_cell(ws, value):
     return _neutralise(cell)
 
 
-def sheet_append(ws, row) -> None:
+def sheet_append(ws: Worksheet | WriteOnlyWorksheet, row: Iterable[object]) -> None:
     """Append one row to a sheet of `workbook()` (write-only or not), every cell made safe."""
     if isinstance(ws, WriteOnlyWorksheet):
         ws.append([xlsx_cell(ws, v) for v in row])
         return
-    row = list(row)
-    ws.append(row)
-    for cell, value in zip(ws[ws.max_row], row, strict=False):
+    values = list(row)
+    ws.append(values)
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
         if isinstance(value, Decimal):
             _decimal_format(cell, value)
         _neutralise(cell)
 
 
-class _SafeWriteOnlyWorksheet(WriteOnlyWorksheet):
-    def append(self, row):
+class _SafeWriteOnlyWorksheet(WriteOnlyWorksheet):  # type: ignore[misc]  # openpyxl is untyped
+    def append(self, row: Iterable[object]) -> None:
         super().append([xlsx_cell(self, v) for v in row])
 
 
-class SafeWorkbook(Workbook):
+class SafeWorkbook(Workbook):  # type: ignore[misc]  # openpyxl is untyped (no stubs, no py.typed)
     """A Workbook whose sheets hold no formula: write-only sheets escape each appended row, and
     saving walks the cells of the other sheets, so a cell set any other way is caught too."""
 
-    def create_sheet(self, title=None, index=None):
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Worksheet | WriteOnlyWorksheet:
         if self.write_only:
             ws = _SafeWriteOnlyWorksheet(parent=self, title=title)
             self._add_sheet(sheet=ws, index=index)
             return ws
         return super().create_sheet(title=title, index=index)
 
-    def save(self, filename):
+    def save(self, filename: "StrPath | IO[bytes]") -> None:
         if not self.write_only:
             for ws in self.worksheets:
                 for row in ws.iter_rows():

@@ -13,6 +13,7 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Self
 
 from django.db import connection
 
@@ -84,7 +85,7 @@ class Renewer(threading.Thread):
         self.stopped = threading.Event()
         self.lost = False
 
-    def run(self):
+    def run(self) -> None:
         try:
             while not self.stopped.wait(self.every):
                 try:
@@ -97,10 +98,10 @@ class Renewer(threading.Thread):
         finally:
             connection.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stopped.set()
         self.join(timeout=30)

@@ -6,7 +6,7 @@ imports and the command line meet the same bounds as the API."""
 
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, SupportsFloat, SupportsIndex
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -84,7 +84,7 @@ def _label(field: str) -> str:
     return labels.get(field.rsplit(".", 1)[-1], field)
 
 
-def check_money(value, field: str, *, max_digits: int | None = None, allow_negative: bool = False,
+def check_money(value: object, field: str, *, max_digits: int | None = None, allow_negative: bool = False,
                 allow_zero: bool = True) -> Decimal | None:
     """A money amount as Decimal rounded to 2 places, within the platform maximum (or the column's,
     `max_digits`, when narrower); None stays None."""
@@ -105,10 +105,12 @@ def check_money(value, field: str, *, max_digits: int | None = None, allow_negat
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _check_range(value, field: str, low: float, high: float, what: str) -> float | None:
+def _check_range(value: object, field: str, low: float, high: float, what: str) -> float | None:
     if value is None or value == "":
         return None
     try:
+        if not isinstance(value, (str, bytes, SupportsFloat, SupportsIndex)):
+            raise TypeError  # what float() refuses (a list, a dict): the same message as text
         number = float(value)
     except (TypeError, ValueError):
         raise InvalidInput(_("%(f)s不是数字：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field) from None
@@ -118,27 +120,28 @@ def _check_range(value, field: str, low: float, high: float, what: str) -> float
     return number
 
 
-def check_latitude(value, field: str = "latitude") -> float | None:
+def check_latitude(value: object, field: str = "latitude") -> float | None:
     return _check_range(value, field, LATITUDE_MIN, LATITUDE_MAX, _("中国境内的纬度"))
 
 
-def check_longitude(value, field: str = "longitude") -> float | None:
+def check_longitude(value: object, field: str = "longitude") -> float | None:
     return _check_range(value, field, LONGITUDE_MIN, LONGITUDE_MAX, _("中国境内的经度"))
 
 
-def check_coordinates(latitude, longitude, *, fields=("latitude", "longitude")) -> tuple[float | None, float | None]:
+def check_coordinates(latitude: object, longitude: object, *,
+                      fields: tuple[str, str] = ("latitude", "longitude")) -> tuple[float | None, float | None]:
     """A position inside China's bounds, or none at all (both empty)."""
     return check_latitude(latitude, fields[0]), check_longitude(longitude, fields[1])
 
 
-def check_year(value, field: str = "year") -> int:
+def check_year(value: object, field: str = "year") -> int:
     if not isinstance(value, int) or not YEAR_MIN <= value <= YEAR_MAX:
         raise InvalidInput(_("%(f)s应为 %(lo)s 至 %(hi)s 之间的年份") % {"f": _label(field), "lo": YEAR_MIN, "hi": YEAR_MAX},
                            field=field)
     return value
 
 
-def parse_id(value, field: str) -> int:
+def parse_id(value: object, field: str) -> int:
     """A record number typed into a page's form: a whole number within a key's range; anything
     else (empty, text, 20 digits) is InvalidInput naming the field, not a server error."""
     try:
@@ -150,7 +153,7 @@ def parse_id(value, field: str) -> int:
     return number
 
 
-def check_count(value, field: str, *, low: int = 0, high: int = COUNT_MAX) -> int:
+def check_count(value: object, field: str, *, low: int = 0, high: int = COUNT_MAX) -> int:
     if not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(_("%(f)s应为 %(lo)s 至 %(hi)s 之间的整数") % {"f": _label(field), "lo": low, "hi": high}, field=field)
     return value

@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -10,15 +11,16 @@ from django.utils.cache import patch_cache_control
 
 from carecircle.core import signin
 from carecircle.core.errors import DomainError
+from carecircle.core.types import GetResponse, Request
 
 
 class IdleTimeoutMiddleware:
     """End a session after CARECIRCLE_IDLE_TIMEOUT_SECONDS without a request (等保: 会话超时)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("last_seen", now)
@@ -39,10 +41,10 @@ class SecondFactorMiddleware:
 
     always = ("/accounts/logout/", "/static/", "/lang/", "/healthz")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         if not request.user.is_authenticated or request.path.startswith(self.always):
             return self.get_response(request)
         state = signin.status(request)
@@ -60,13 +62,13 @@ class SecondFactorMiddleware:
 class DomainErrorMiddleware:
     """Pages: a domain error becomes a page in the user's language, never a stack trace."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None
@@ -76,10 +78,10 @@ class LanguageMiddleware:
     """Simplified Chinese unless the user chose another language (session or cookie); the
     browser's Accept-Language is deliberately not consulted: the platform's default is Chinese."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         choice = request.session.get("_language") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if choice not in dict(settings.LANGUAGES):
             choice = settings.LANGUAGE_CODE
@@ -95,10 +97,10 @@ class NoStoreMiddleware:
     user and every API response says `Cache-Control: no-store` (static files are answered by
     WhiteNoise before this point and stay cacheable). One rule, so no page can forget it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):

@@ -1,3 +1,5 @@
+from typing import Any, NoReturn
+
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -48,7 +50,7 @@ class Region(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -70,10 +72,10 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     preferred_language = models.CharField(max_length=10, blank=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name or self.username
 
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
@@ -108,7 +110,7 @@ class RoleGrant(models.Model):
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region_id}"
 
 
@@ -170,12 +172,12 @@ class AuditEvent(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError(_("审计记录不可修改"))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ARG002 — Model.delete's signature; always refused
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:  # noqa: ARG002 — Model.delete's signature; always refused
         raise ValidationError(_("审计记录不可删除"))
 
     @property

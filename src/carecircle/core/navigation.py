@@ -2,12 +2,14 @@
 shows only to users who hold its permission somewhere."""
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 from carecircle.core import plugins, scope
+from carecircle.core.types import Actor
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,19 @@ class NavItem:
     url_name: str
     perm: str | None = None  # None: every signed-in user
     order: int = 100
+
+
+class NavEntry(TypedDict):
+    label: str | Promise
+    url: str
+    name: str  # the URL name
+    module: str  # the module's app label
+
+
+class NavGroup(TypedDict):
+    label: str | Promise
+    items: list[NavEntry]
+    active: bool  # the current page is one of the group's
 
 
 def all_items() -> list[tuple[str, NavItem]]:
@@ -27,8 +42,8 @@ def all_items() -> list[tuple[str, NavItem]]:
     return sorted(items, key=lambda pair: pair[1].order)
 
 
-def items_for(user) -> list[dict]:
-    out = []
+def items_for(user: Actor) -> list[NavEntry]:
+    out: list[NavEntry] = []
     for module, item in all_items():
         if item.perm and not scope.has_perm(user, item.perm):
             continue
@@ -39,15 +54,15 @@ def items_for(user) -> list[dict]:
     return out
 
 
-def groups_for(user, path: str = "") -> list[dict]:
+def groups_for(user: Actor, path: str = "") -> list[NavGroup]:
     """The menu: one entry per module, with the module's pages beneath it (a module with one page
     is a plain link). The core's own pages (home, regions, audit, account) stand on their own."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, NavGroup] = {}
     for item in items_for(user):
         key = item["name"] if item["module"] == "core" else item["module"]
         if key not in groups:
             label = item["label"] if item["module"] == "core" else apps.get_app_config(item["module"]).verbose_name
-            groups[key] = {"label": label, "items": []}
+            groups[key] = {"label": label, "items": [], "active": False}
         groups[key]["items"].append(item)
     for group in groups.values():
         group["active"] = any(path == i["url"] or (i["url"] != "/" and path.startswith(i["url"])) for i in group["items"])

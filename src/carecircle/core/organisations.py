@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import scope
 from carecircle.core.roles import Role
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 
 
 class OrganisationKind(models.TextChoices):
@@ -46,7 +46,7 @@ class OrganisationGrant:
     organisation_id: int
 
 
-def _kinds(kinds) -> list[str]:
+def _kinds(kinds: str | Iterable[str]) -> list[str]:
     found = [str(kinds)] if isinstance(kinds, str) else [str(k) for k in kinds]
     unknown = set(found) - set(OrganisationKind.values)
     if unknown or not found:
@@ -54,7 +54,7 @@ def _kinds(kinds) -> list[str]:
     return found
 
 
-def organisation_grants(user, kinds: str | Iterable[str], role: str | None = None) -> list[OrganisationGrant]:
+def organisation_grants(user: Actor, kinds: str | Iterable[str], role: str | None = None) -> list[OrganisationGrant]:
     """The user's grants that act for an organisation of one of `kinds` (optionally in one role)."""
     if not signed_in(user):
         return []
@@ -66,12 +66,12 @@ def organisation_grants(user, kinds: str | Iterable[str], role: str | None = Non
             if org is not None]  # never None (filtered above); says so to the type checker
 
 
-def organisations_of(user, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
+def organisations_of(user: Actor, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
     """Ids of the organisations of `kinds` that `user` acts for (in `role`, when given)."""
     return {g.organisation_id for g in organisation_grants(user, kinds, role)}
 
 
-def require_admin_or_staff(user, *, kind: str, organisation_id: int | None, perm: str, region_code: str) -> None:
+def require_admin_or_staff(user: Actor, *, kind: str, organisation_id: int | None, perm: str, region_code: str) -> None:
     """Pass when `user` is an admin (provider_admin) of the organisation (`kind`, `organisation_id`);
     otherwise `user` must hold `perm` over `region_code`, as `scope.require` decides (staff of the
     region: 404 outside it, 403 without the permission). The one rule for "the provider's own admin,

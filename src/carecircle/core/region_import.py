@@ -7,6 +7,7 @@ rewrites only the rows that differ."""
 
 import json
 from pathlib import Path
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,12 +16,26 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import DomainError, Forbidden, InvalidInput
 from carecircle.core.services import region_upsert
-from carecircle.core.tables import FileRejected, check_row_width, open_table
+from carecircle.core.tables import Cell, FileRejected, check_row_width, open_table
+from carecircle.core.types import Actor
 
 COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary"}
 
 
-def _float(value, field):
+class Rejection(TypedDict):
+    row: int
+    field: str
+    reason: str
+
+
+class RegionImportResult(TypedDict):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[Rejection]
+
+
+def _float(value: Cell, field: str) -> float | None:
     if value in (None, ""):
         return None
     try:
@@ -29,7 +44,7 @@ def _float(value, field):
         raise InvalidInput(_("不是数字：%(v)s") % {"v": value}, field=field) from None
 
 
-def _boundary(value):
+def _boundary(value: Cell) -> dict[str, Any] | None:
     if value in (None, ""):
         return None
     try:
@@ -44,7 +59,7 @@ def _boundary(value):
 FIELD_LABELS = {"code": "区划代码", "name": "名称", "latitude": "纬度", "longitude": "经度", "boundary": "边界"}
 
 
-def region_import(path: Path, *, actor) -> dict:
+def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
     """Apply a region table as `actor` (None: the system, e.g. an operator's CLI run). A user's rows
     outside their `region.manage` scope are refused one by one with the reason; the others are kept."""
     headers, rows, _total = open_table(path)
@@ -54,7 +69,8 @@ def region_import(path: Path, *, actor) -> dict:
     if missing:
         raise FileRejected(_("缺少必填列：%(c)s") % {"c": "、".join(missing)})
     fields = [COLUMNS.get(h, "") for h in headers]
-    parsed, rejected = [], []
+    parsed: list[tuple[int, int, str, dict[str, Cell]]] = []
+    rejected: list[Rejection] = []
     for number, values in rows:
         try:
             check_row_width(headers, values)
@@ -70,7 +86,7 @@ def region_import(path: Path, *, actor) -> dict:
             continue
         parsed.append((regions.level_of(code), number, code, rec))
     created = updated = unchanged = 0
-    written = []
+    written: list[str] = []
     for _level, number, code, rec in sorted(parsed):
         try:
             with transaction.atomic():

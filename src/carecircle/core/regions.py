@@ -4,6 +4,8 @@ An ancestor's significant prefix is a prefix of its descendants' codes, so "ever
 street" is `region_code LIKE '330106005%'` on an indexed column.
 """
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_lazy as _
 
 PROVINCE, CITY, DISTRICT, STREET, COMMUNITY = 1, 2, 3, 4, 5
@@ -56,12 +58,12 @@ def contains(ancestor: str, code: str) -> bool:
     return code.startswith(prefix_of(ancestor))
 
 
-def common_ancestor(codes) -> str:
+def common_ancestor(codes: Iterable[str]) -> str:
     """The code of the nearest region containing every code of `codes` ("" when there are none)."""
-    codes = list(codes)
-    if not codes:
+    found = list(codes)
+    if not found:
         return ""
-    lo, hi = min(codes), max(codes)
+    lo, hi = min(found), max(found)
     n = 0
     while n < 12 and lo[n] == hi[n]:
         n += 1

@@ -1,18 +1,21 @@
 """Writes of the core: regions, users; sign-in, second factor and tokens (from core/credentials.py)."""
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, credentials, limits, regions, scope
+from carecircle.core import audit, limits, regions, scope
+from carecircle.core import credentials as credentials  # re-exported: pages read its constants (CODE, ENROL)
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region, RoleGrant, User
 from carecircle.core.organisations import ORGANISATION_ROLES, OrganisationKind
 from carecircle.core.roles import Role
+from carecircle.core.types import Actor
 
 # Signing in, the second factor and API tokens live in core/credentials.py: one path for every way
 # in (login page, Django admin, token endpoint). They are part of this module's interface.
@@ -43,7 +46,7 @@ class RegionWrite(NamedTuple):
     changed: bool  # False when the row already held these values (nothing written, nothing audited)
 
 
-def _require_region_write(actor, code: str, parent_code: str | None, exists: bool) -> None:
+def _require_region_write(actor: Actor, code: str, parent_code: str | None, exists: bool) -> None:
     """A user writes a region only inside their `region.manage` grants; a new code only under a
     parent they hold. The system (actor None: an operator's CLI run, migrations, fixtures) may write any."""
     if actor is None:
@@ -59,7 +62,8 @@ def _require_region_write(actor, code: str, parent_code: str | None, exists: boo
 
 @transaction.atomic
 def region_upsert(
-    *, actor, code: str, name: str, latitude=None, longitude=None, boundary=None, request=None
+    *, actor: Actor, code: str, name: str, latitude: float | None = None, longitude: float | None = None,
+    boundary: dict[str, Any] | None = None, request: HttpRequest | None = None,
 ) -> RegionWrite:
     """Create or update one region; its parent must already exist (except a province).
 
@@ -101,7 +105,8 @@ def region_upsert(
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, display_name: str = "", role: str, region_code: str, request=None
+    *, actor: Actor, username: str, password: str, display_name: str = "", role: str, region_code: str,
+    request: HttpRequest | None = None,
 ) -> User:
     if role not in Role.values:
         raise InvalidInput(_("未知的角色：%(r)s") % {"r": role}, field="role")
@@ -125,8 +130,8 @@ def user_create(
 
 
 def role_grant(
-    *, actor, user: User, role: str, region_code: str, organisation_kind: str = "", organisation_id=None,
-    request=None,
+    *, actor: Actor, user: User, role: str, region_code: str, organisation_kind: str = "",
+    organisation_id: int | None = None, request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Grant `role` over `region_code`; a provider admin or caregiver acts for one organisation, named
     by its kind and id together (core/organisations.py)."""

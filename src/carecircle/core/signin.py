@@ -9,8 +9,12 @@ admin-login bypass at its root rather than at the one form.
 """
 
 from django.contrib.auth import login
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 
+from carecircle.core.models import User
 from carecircle.core.services import totp_required
+from carecircle.core.types import AuthedRequest
 
 SESSION_KEY = "carecircle_signin"
 
@@ -19,30 +23,31 @@ SESSION_KEY = "carecircle_signin"
 OK, CODE, ENROL, NONE = "ok", "code", "enrol", "none"
 
 
-def mark(session, user, *, second_factor: bool, via: str = "page") -> None:
+def mark(session: SessionBase, user: User, *, second_factor: bool, via: str = "page") -> None:
     """`second_factor`: the session is let all the way in. `totp` remembers whether the account had a
     second factor then, so that switching it off (or an administrator's reset) sends a session of an
     account that must have one back to set it up."""
     session[SESSION_KEY] = {"user": user.pk, "second_factor": second_factor, "via": via, "totp": user.totp_enabled}
 
 
-def start(request, user, *, via: str) -> None:
+def start(request: HttpRequest, user: User, *, via: str) -> None:
     """Open the session of a user whose password the sign-in service accepted."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     mark(request.session, user, second_factor=False, via=via)
 
 
-def second_factor_passed(request) -> None:
+def second_factor_passed(request: AuthedRequest) -> None:
     """The session's user just gave a right code (or set up their second factor)."""
     request.session.cycle_key()
     mark(request.session, request.user, second_factor=True, via=via_of(request))
 
 
-def via_of(request) -> str:
-    return (request.session.get(SESSION_KEY) or {}).get("via", "page")
+def via_of(request: HttpRequest) -> str:
+    via: str = (request.session.get(SESSION_KEY) or {}).get("via", "page")
+    return via
 
 
-def status(request) -> str:
+def status(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return NONE

@@ -2,18 +2,32 @@
 
 A file that is not a readable table is refused whole with FileRejected, saying what to do."""
 
+from __future__ import annotations
+
 import csv
 import datetime
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from carecircle.core import limits
 from carecircle.core.errors import DomainError, InvalidInput
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
+
+Cell: TypeAlias = Any
+"""One cell as read: text from a CSV file; from an .xlsx sheet whatever openpyxl (untyped) read —
+text, a number, a date or time, a boolean, or None for an empty cell."""
+
+Table: TypeAlias = tuple[list[str], Iterator[tuple[int, list[Cell]]], int]
+"""(headers, rows as (row number, values), row count estimate), as `open_table` returns it."""
 
 
 class FileRejected(DomainError):
@@ -30,7 +44,7 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def check_upload(uploaded_file) -> str:
+def check_upload(uploaded_file: UploadedFile[bytes]) -> str:
     """A received upload (Django's UploadedFile) within the size limit; returns the name to show,
     at most 200 characters. The name never becomes a path on disk (see upload_suffix)."""
     size = uploaded_file.size or 0
@@ -75,12 +89,12 @@ def check_xlsx_archive(path: Path) -> None:
                            % {"s": _mb(total), "m": _mb(limits.upload_max_unpacked_bytes())})
 
 
-def _too_many_rows(count) -> FileRejected:
+def _too_many_rows(count: int | str) -> FileRejected:
     return FileRejected(_("数据行过多：%(n)s 行，上限为 %(m)s 行，请拆分文件后分批导入")
                         % {"n": count, "m": limits.upload_max_rows()})
 
 
-def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], int]:
+def open_table(path: Path) -> Table:
     """(headers, rows as (row number, values), row count estimate); raises FileRejected.
 
     Bounded by the upload limits (core/limits.py): the file's size, the number of data rows (counted
@@ -99,7 +113,7 @@ def open_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], int]:
     return _open_csv(path)
 
 
-def _open_xlsx(path: Path):
+def _open_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
     from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
@@ -118,7 +132,7 @@ def _open_xlsx(path: Path):
     except StopIteration:
         raise FileRejected(_("文件是空的")) from None
 
-    def gen():
+    def gen() -> Iterator[tuple[int, list[Cell]]]:
         for i, row in enumerate(rows, start=2):
             if i - 1 > limits.upload_max_rows():
                 raise _too_many_rows(_("超过 %(m)s") % {"m": limits.upload_max_rows()})
@@ -128,7 +142,7 @@ def _open_xlsx(path: Path):
     return headers, gen(), total
 
 
-def _xlsx_rows(rows):
+def _xlsx_rows(rows: Iterable[tuple[Cell, ...]]) -> Iterator[tuple[Cell, ...]]:
     """The sheet's rows; a sheet that breaks while it is read (bad XML, a member failing its zip
     check) refuses the file with the reason, not an error page."""
     try:
@@ -137,7 +151,7 @@ def _xlsx_rows(rows):
         raise FileRejected(_("无法读取 Excel 文件：%(e)s。请确认文件为 .xlsx 格式") % {"e": str(exc)[:200]}) from None
 
 
-def _open_csv(path: Path):
+def _open_csv(path: Path) -> Table:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise FileRejected(_("文件不是表格文件（CSV 或 .xlsx）"))
@@ -162,7 +176,7 @@ def _open_csv(path: Path):
     if total > limits.upload_max_rows():
         raise _too_many_rows(total)
 
-    def gen():
+    def gen() -> Iterator[tuple[int, list[Cell]]]:
         for i, row in enumerate(_csv_rows(reader), start=2):
             if i - 1 > limits.upload_max_rows():  # quoted cells may hide line breaks from the estimate
                 raise _too_many_rows(_("超过 %(m)s") % {"m": limits.upload_max_rows()})
@@ -172,7 +186,7 @@ def _open_csv(path: Path):
     return headers, gen(), total
 
 
-def _csv_rows(reader):
+def _csv_rows(reader: CsvReader) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
@@ -182,7 +196,7 @@ def _csv_rows(reader):
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
-def parse_date(value, field_name: str) -> datetime.date:
+def parse_date(value: object, field_name: str) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -198,7 +212,7 @@ def parse_date(value, field_name: str) -> datetime.date:
 
 
 
-def check_row_width(headers: list[str], values: list) -> None:
+def check_row_width(headers: list[str], values: list[Cell]) -> None:
     """Refuse a row with content in cells that belong to no column: beyond the header row or under
     an empty header (a row shifted by an unquoted comma, a note typed beside the table). Such cells
     were dropped silently before; now the row is rejected with the reason and the cells shown."""

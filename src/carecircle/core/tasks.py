@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from celery import Celery
 from celery.schedules import BaseSchedule, crontab, schedule
@@ -31,12 +32,12 @@ from django.utils import timezone
 
 from carecircle.core import leases, taskroutes
 from carecircle.core.models import TaskRun
+from carecircle.core.taskslots import DEFAULT_LEASE, Periodic, due_for, missed_slots, slot_key
+from carecircle.core.taskslots import slot_for as slot_for  # re-exported: part of this module's interface
 
 log = logging.getLogger("carecircle.tasks")
 
-DEFAULT_LEASE = timedelta(minutes=10)
 SWEEP_EVERY = timedelta(seconds=30)
-CATCH_UP_GRACE = timedelta(minutes=2)  # a slot this late with no row is missed (its message was lost)
 KEEP_RUNS = timedelta(days=30)
 
 celery_app = Celery("carecircle")
@@ -52,41 +53,63 @@ celery_app.conf.update(
     broker_connection_retry_on_startup=True,
 )
 
-_registry: dict[str, Callable] = {}
-_periodic: dict[str, "Periodic"] = {}
+P = ParamSpec("P")
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Task(Protocol[P, R_co]):
+    """A function declared with `@task` or `@periodic`: called as before, and carrying its task
+    name, its Celery task (`celery_task.apply_async(...)`) and how it names its region."""
+
+    __name__: str
+    __module__: str
+    task_name: str
+    celery_task: Any  # celery is untyped (pyproject: ignore_missing_imports)
+    region_of: Callable[..., str] | None
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
+
+def _celery_task(name: str, **options: Any) -> Callable[[Callable[..., object]], Any]:
+    """Celery's task decorator; celery is untyped, so the task object it makes is `Any`."""
+    decorator: Callable[[Callable[..., object]], Any] = celery_app.task(name=name, **options)
+    return decorator
+
+
+_registry: dict[str, Callable[..., object]] = {}
+_periodic: dict[str, Periodic] = {}
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _last_prune: datetime | None = None
-
-
-@dataclass
-class Periodic:
-    name: str
-    func: Callable
-    every: BaseSchedule  # a Celery schedule (crontab or interval), the same object in both modes
-    lease: timedelta = DEFAULT_LEASE  # fits the task's longest run; renewed while it runs
-    retries: int = 6  # failed runs are retried this many times, 30 s, 1, 2, 4 … minutes apart
-    catch_up: int = 0  # how many missed slots the sweep catches up after the machine was off
-    per_slot: bool = False  # the work depends on the slot (the function takes `due`)
-
-    def call(self, due: datetime):
-        return self.func(due=due) if self.per_slot else self.func()
 
 
 def broker_configured() -> bool:
     return bool(settings.CELERY_BROKER_URL)
 
 
-def task(func: Callable | None = None, *, name: str | None = None, region: Callable[..., str] | None = None):
+@overload
+def task(func: Callable[P, R], *, name: str | None = None,
+         region: Callable[..., str] | None = None) -> Task[P, R]: ...
+
+
+@overload
+def task(func: None = None, *, name: str | None = None,
+         region: Callable[..., str] | None = None) -> Callable[[Callable[P, R]], Task[P, R]]: ...
+
+
+def task(func: Callable[P, R] | None = None, *, name: str | None = None,
+         region: Callable[..., str] | None = None) -> Task[P, R] | Callable[[Callable[P, R]], Task[P, R]]:
     """Declare a background task. Arguments must be JSON-serialisable (ids, not objects).
     `region(**kwargs)` names the region a call belongs to (an import job's district), which picks
     its Celery queue (core/taskroutes.py); a task with a `region_code` argument needs none."""
 
-    def wrap(f):
+    def wrap(func: Callable[P, R]) -> Task[P, R]:
+        f = cast("Task[P, R]", func)  # the attributes below are set on the function itself
         task_name = name or f"{f.__module__}.{f.__name__}"
         _registry[task_name] = f
         f.region_of = region
-        f.celery_task = celery_app.task(name=task_name, bind=False)(_in_worker(f))
+        f.celery_task = _celery_task(task_name, bind=False)(_in_worker(f))
         f.task_name = task_name
         return f
 
@@ -94,14 +117,14 @@ def task(func: Callable | None = None, *, name: str | None = None, region: Calla
 
 
 def periodic(every: timedelta | crontab, *, name: str | None = None, lease: timedelta | None = None,
-             retries: int = 6, catch_up: int | None = None):
+             retries: int = 6, catch_up: int | None = None) -> Callable[[Callable[P, R]], Task[P, R]]:
     """Declare a periodic task; `every` is a timedelta or a Celery crontab. `lease` is the longest
     a run may go without renewing its claim; `catch_up` how many missed slots are run after the
     machine was off (default: one for daily-or-rarer and hourly tasks, none for frequent sweeps).
     A function with a `due` parameter gets the slot's due time (work that belongs to its slot)."""
 
-    def wrap(f):
-        f = task(f, name=name)
+    def wrap(func: Callable[P, R]) -> Task[P, R]:
+        f = task(func, name=name)
         sched = every if isinstance(every, BaseSchedule) else schedule(every)
         frequent = not isinstance(sched, crontab) and sched.run_every < timedelta(hours=1)
         _periodic[f.task_name] = Periodic(
@@ -114,8 +137,8 @@ def periodic(every: timedelta | crontab, *, name: str | None = None, lease: time
     return wrap
 
 
-def _in_worker(f):
-    def run(*args, **kwargs):
+def _in_worker(f: Callable[P, R]) -> Callable[P, R]:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         close_old_connections()
         try:
             return f(*args, **kwargs)
@@ -126,12 +149,12 @@ def _in_worker(f):
     return run
 
 
-def enqueue(f: Callable, /, **kwargs) -> None:
+def enqueue(f: Task[..., object], /, **kwargs: Any) -> None:
     """Run `f(**kwargs)` in the background once the current transaction has committed."""
     transaction.on_commit(lambda: _dispatch(f, kwargs))
 
 
-def queue_for(f: Callable, kwargs: dict) -> str:
+def queue_for(f: Task[..., object], kwargs: dict[str, Any]) -> str:
     """The Celery queue of a call: its region's queue (CARECIRCLE_REGION_QUEUES), or the default."""
     routes = settings.CARECIRCLE_REGION_QUEUES
     if not routes:
@@ -141,7 +164,7 @@ def queue_for(f: Callable, kwargs: dict) -> str:
     return taskroutes.queue_for(routes, region)
 
 
-def _dispatch(f, kwargs):
+def _dispatch(f: Task[..., object], kwargs: dict[str, Any]) -> None:
     if broker_configured():
         f.celery_task.apply_async(kwargs=kwargs, queue=queue_for(f, kwargs))
     elif getattr(settings, "CARECIRCLE_TASKS_INLINE", False):
@@ -158,7 +181,7 @@ def _thread_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-def _run_logged(f, kwargs):
+def _run_logged(f: Callable[..., object], kwargs: dict[str, Any]) -> None:
     close_old_connections()
     try:
         f(**kwargs)
@@ -172,73 +195,10 @@ def periodic_tasks() -> dict[str, Periodic]:
     return dict(_periodic)
 
 
-# ---------------------------------------------------------------- slots
-
-
-def due_for(p: Periodic, now: datetime) -> datetime:
-    """The due time of the slot a run at `now` belongs to: the latest crontab time at or before
-    `now`, or the start of the interval `now` falls in."""
-    if isinstance(p.every, crontab):
-        return _fires_before(p.every, now, 1)[0]
-    seconds = max(1, int(p.every.run_every.total_seconds()))
-    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=timezone.get_default_timezone())
-
-
-def slot_key(p: Periodic, due: datetime) -> str:
-    if isinstance(p.every, crontab):
-        return timezone.localtime(due).strftime("%Y-%m-%dT%H:%M")
-    return str(int(due.timestamp()))
-
-
-def slot_for(p: Periodic, now: datetime) -> str:
-    """The key of the slot a run at `now` belongs to."""
-    return slot_key(p, due_for(p, now))
-
-
-def _fires_before(c: crontab, now: datetime, count: int, after: datetime | None = None) -> list[datetime]:
-    """The latest `count` times of crontab `c` at or before `now` (newest first), none at or
-    before `after`. Celery's crontab matches a day by day of month AND day of week."""
-    local = timezone.localtime(now).replace(second=0, microsecond=0)
-    found: list[datetime] = []
-    day = local.date()
-    for _ in range(800):  # two years of days: enough for any monthly or yearly schedule
-        weekday = (day.isoweekday()) % 7  # Celery: 0 is Sunday
-        if day.month in c.month_of_year and day.day in c.day_of_month and weekday in c.day_of_week:
-            for hour in sorted(c.hour, reverse=True):
-                for minute in sorted(c.minute, reverse=True):
-                    # made aware in the current zone at once (make_aware resolves the zone's offset for that day)
-                    at = timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))  # noqa: DTZ001
-                    if at > local:
-                        continue
-                    if after is not None and at <= after:
-                        return found
-                    found.append(at)
-                    if len(found) >= count:
-                        return found
-        day -= timedelta(days=1)
-    return found
-
-
-def missed_slots(p: Periodic, now: datetime, after: datetime) -> list[datetime]:
-    """Due times later than `after` and older than the grace period, newest first, at most
-    `p.catch_up` of them."""
-    if p.catch_up <= 0:
-        return []
-    limit = now - CATCH_UP_GRACE
-    if isinstance(p.every, crontab):
-        return _fires_before(p.every, limit, p.catch_up, after=after)
-    step = p.every.run_every
-    due, found = due_for(p, limit), list[datetime]()
-    while due > after and len(found) < p.catch_up:
-        found.append(due)
-        due -= step
-    return found
-
-
 # ---------------------------------------------------------------- claiming and running a slot
 
 
-def TaskRunModel():  # noqa: N802 - imported late: this module loads before the apps are ready
+def TaskRunModel() -> type[TaskRun]:  # noqa: N802 - imported late: this module loads before the apps are ready
 
     return TaskRun
 
@@ -248,7 +208,7 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(0, attempt - 1), 1800))
 
 
-def _claim(p: Periodic, due: datetime, now: datetime):
+def _claim(p: Periodic, due: datetime, now: datetime) -> TaskRun | None:
     """The slot's row, claimed for this process, or None when it is done or someone else holds it."""
     TaskRun = TaskRunModel()  # noqa: N806
     slot, owner = slot_key(p, due), leases.owner_token()
@@ -361,11 +321,12 @@ def sweep(now: datetime | None = None, *, only: set[str] | None = None,
     return result
 
 
-def _run_quietly(name: str, due: datetime, now: datetime):
+def _run_quietly(name: str, due: datetime, now: datetime) -> bool | None:
     try:
         return run_periodic(name, now, due=due)
     except Exception:
         log.exception("periodic task %s (slot due %s) failed", name, due)
+        return None
 
 
 def _prune(now: datetime, names: list[str]) -> None:
@@ -389,8 +350,8 @@ def _prune(now: datetime, names: list[str]) -> None:
 # ---------------------------------------------------------------- Celery
 
 
-@celery_app.task(name="carecircle.core.tasks.run_periodic_task")
-def run_periodic_task(name: str, due: str | None = None):
+@_celery_task("carecircle.core.tasks.run_periodic_task")
+def run_periodic_task(name: str, due: str | None = None) -> bool:
     """Beat's message for a slot (no `due`: the slot of now), or the sweep's for a given slot."""
     close_old_connections()
     try:
@@ -399,8 +360,8 @@ def run_periodic_task(name: str, due: str | None = None):
         close_old_connections()
 
 
-@celery_app.task(name="carecircle.core.tasks.sweep_task")
-def sweep_task():
+@_celery_task("carecircle.core.tasks.sweep_task")
+def sweep_task() -> dict[str, int]:
     """Beat's sweep: abandoned, failed and missed slots are sent to the workers as messages."""
     close_old_connections()
     try:
@@ -450,13 +411,13 @@ class InProcessScheduler(threading.Thread):
         self.seen: dict[str, datetime] = {}
         self.last_sweep: datetime | None = None
 
-    def run(self):
+    def run(self) -> None:
         while not self.stopped.is_set():
             close_old_connections()  # this thread's own connection, between ticks
             self.tick()
             self.stopped.wait(self.tick_seconds)
 
-    def tick(self, now=None):
+    def tick(self, now: datetime | None = None) -> None:
         now = now or timezone.now()
         if self.last_sweep is None or now - self.last_sweep >= SWEEP_EVERY:
             self.last_sweep = now
@@ -479,7 +440,7 @@ class InProcessScheduler(threading.Thread):
             except Exception:
                 log.exception("periodic task %s failed", name)
 
-    def stop(self):
+    def stop(self) -> None:
         self.stopped.set()
 
 

@@ -8,12 +8,14 @@ dataclasses or enums from the owning module's `types.py` (e.g. `carecircle.benef
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_htmx.middleware import HtmxDetails
 
     from carecircle.core.models import User
 
@@ -38,6 +40,11 @@ class Request(HttpRequest):
     plain `HttpRequest`s; this class only tells the type checker what `user` is)."""
 
     user: Viewer
+    htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware on every request
+
+
+GetResponse: TypeAlias = Callable[[HttpRequest], HttpResponseBase]
+"""What a middleware is built with: the rest of the chain, from the request to its response."""
 
 
 class AuthedRequest(HttpRequest):
@@ -45,3 +52,4 @@ class AuthedRequest(HttpRequest):
     `user` is always the project's User."""
 
     user: User
+    htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware on every request

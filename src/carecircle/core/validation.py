@@ -2,11 +2,22 @@
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any, TypedDict
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
-_MESSAGES = {
+from carecircle.core.types import GetResponse
+
+
+class Problem(TypedDict):
+    field: str  # the dotted place in the input ("items.0.price"); "" for the input as a whole
+    message: str
+
+
+# A pydantic error's type -> its message, built from the error's context (`ctx`: the bound broken).
+_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda c: _("必填"),
     "less_than_equal": lambda c: _("不能大于 %(v)s") % {"v": c.get("le")},
     "greater_than_equal": lambda c: _("不能小于 %(v)s") % {"v": c.get("ge")},
@@ -42,14 +53,14 @@ _MESSAGES = {
 }
 
 
-def problem(err: dict) -> dict:
+def problem(err: dict[str, Any]) -> Problem:
     """{"field": "price", "message": "不能大于 999999.99"} for one pydantic error."""
     loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
     describe = _MESSAGES.get(err.get("type", ""))
     return {"field": ".".join(loc), "message": describe(err.get("ctx") or {}) if describe else _("取值无效")}
 
 
-def summary(problems: list[dict]) -> str:
+def summary(problems: list[Problem]) -> str:
     """One sentence naming every field and what is wrong with it."""
     parts = [f"{p['field']} {p['message']}" if p["field"] else p["message"] for p in problems[:5]]
     more = _("等 %(n)s 处") % {"n": len(problems)} if len(problems) > 5 else ""
@@ -59,7 +70,7 @@ def summary(problems: list[dict]) -> str:
 NUL = "\x00"
 
 
-def _nul_in(data, where: str = "") -> str | None:
+def _nul_in(data: object, where: str = "") -> str | None:
     """The dotted place of the first string (or key) in parsed JSON that holds a NUL, or None."""
     if isinstance(data, str):
         return (where or "body") if NUL in data else None
@@ -79,7 +90,7 @@ def _nul_in(data, where: str = "") -> str | None:
     return None
 
 
-def _nul_field(request) -> str | None:
+def _nul_field(request: HttpRequest) -> str | None:
     if NUL in request.path:
         return "path"
     for name, value in request.COOKIES.items():
@@ -107,14 +118,15 @@ class NulCharacterMiddleware:
     query, form fields, JSON bodies and cookies are checked; the answer names where it was, 422 for
     the API and 400 for pages, on both database engines alike."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         where = _nul_field(request)
         if where is None:
             return self.get_response(request)
         message = _("%(f)s 含有不允许的空字符（NUL）") % {"f": where}
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse({"code": "invalid", "field": where, "message": message}, status=422,
                                     json_dumps_params={"ensure_ascii": False})
@@ -124,7 +136,7 @@ class NulCharacterMiddleware:
         return response
 
 
-def data_error_message(exc) -> str:
+def data_error_message(exc: Exception) -> str:
     """What the database refused about a value (PostgreSQL checks a column's width and a number's
     range when writing; SQLite does not), said for the user: the write was rolled back whole."""
     text = str(exc)

@@ -1,3 +1,4 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -5,7 +6,7 @@ from django.utils.translation import gettext as _
 class ComplexityValidator:
     """等保 2.0: passwords mix at least three of upper case, lower case, digits and symbols."""
 
-    def validate(self, password, user=None):  # noqa: ARG002 — Django's password-validator interface
+    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:  # noqa: ARG002 — Django's password-validator interface
         classes = [
             any(c.islower() for c in password),
             any(c.isupper() for c in password),
@@ -15,7 +16,7 @@ class ComplexityValidator:
         if sum(classes) < 3:
             raise ValidationError(_("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_too_simple")
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
 
 
@@ -26,10 +27,10 @@ class StrengthValidator:
 
     MAX_LENGTH = 72  # zxcvbn's own limit; longer passwords are judged by their first 72 characters
 
-    def __init__(self, min_score: int = 3):
+    def __init__(self, min_score: int = 3) -> None:
         self.min_score = min_score
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
         from zxcvbn import zxcvbn  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
         inputs = [str(getattr(user, f, "") or "") for f in ("username", "display_name", "first_name",
@@ -43,5 +44,5 @@ class StrengthValidator:
                 code="password_too_guessable",
             )
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return _("密码不能容易被猜到：请避免常见单词、键盘顺序、重复字符、年份和自己的名字")

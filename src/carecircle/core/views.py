@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from carecircle.core import plugins, scope, selectors, services, signin
 from carecircle.core.forms import CodeForm, LoginForm, NextForm, RegionUploadForm, ServiceForm, TokenForm
 from carecircle.core.models import User
-from carecircle.core.region_import import region_import
+from carecircle.core.region_import import RegionImportResult, region_import
 from carecircle.core.tables import check_upload, upload_suffix
 from carecircle.core.types import Actor, AuthedRequest, Request
 
@@ -217,14 +217,14 @@ def _regions_page(request: AuthedRequest, *, result: dict[str, Any] | None = Non
     }, status=status)
 
 
-def _region_upload(*, file: "UploadedFile[bytes]", actor: Actor) -> dict[str, Any]:
+def _region_upload(*, file: "UploadedFile[bytes]", actor: Actor) -> RegionImportResult:
     """Load a region table; every bad row comes back with its reason (core/region_import.py)."""
     name = check_upload(file)  # size limit; the name is never used as a path
     with tempfile.NamedTemporaryFile(suffix=upload_suffix(name)) as tmp:
         for chunk in file.chunks():
             tmp.write(chunk)
         tmp.flush()
-        result: dict[str, Any] = region_import(Path(tmp.name), actor=actor)
+        result = region_import(Path(tmp.name), actor=actor)
     return result
 
 
