@@ -60,6 +60,9 @@ def test_birthday_mid_month_starts_next_month(funded, make_person, users):
 
 
 def test_status_start_and_end_mid_month(funded, make_person, users):
+    from carecircle.benefits.selectors import entitled_amounts
+    from carecircle.registry.models import Person
+
     starts = make_person(age=70)
     ends = make_person(age=70)
     status_add(actor=users["admin"], person=starts, kind="dibao", valid_from=datetime.date(2026, 11, 15), source="民政救助系统")
@@ -70,9 +73,10 @@ def test_status_start_and_end_mid_month(funded, make_person, users):
     dec = datetime.date(2026, 12, 1)
     assert entitlement(starts, "CARE_SUBSIDY", dec)["amount"] == Decimal("200.00")
     assert not entitlement(ends, "CARE_SUBSIDY", dec)["eligible"]
-    assert paid(users, starts, "CARE_SUBSIDY") == 0 and paid(users, ends, "CARE_SUBSIDY") == Decimal("300.00")
-    assert paid(users, starts, "CARE_SUBSIDY", "2026-12") == Decimal("200.00")
-    assert paid(users, ends, "CARE_SUBSIDY", "2026-12") == 0
+    # the same rule in SQL (a voucher programme is drawn where its vouchers are used, not by the payroll)
+    both = Person.objects.filter(pk__in=[starts.pk, ends.pk])
+    assert entitled_amounts(programme_code="CARE_SUBSIDY", persons=both, day=NOV) == {ends.pk: Decimal("300.00")}
+    assert entitled_amounts(programme_code="CARE_SUBSIDY", persons=both, day=dec) == {starts.pk: Decimal("200.00")}
 
 
 def test_nursing_subsidy_tiers_by_capability_level(funded, make_person, users, monkeypatch):
@@ -109,12 +113,15 @@ def test_insurance_groups_and_yearly_once(funded, make_person, users):
     assert all(x.kind == "regular" for x in lines)
 
 
-def test_childcare_voucher_once_per_infant(funded, make_person, users):
+def test_childcare_voucher_is_an_entitlement_not_a_payroll_line(funded, make_person, users):
+    """The voucher programme says who is entitled to a voucher and its face value; the fund pays it
+    when the voucher is used (tests/benefits/test_seed_vouchers.py), never through the payroll."""
     infant = make_person(birth=NOV - datetime.timedelta(days=200))
-    assert entitlement(infant, "CHILDCARE_VOUCHER")["payment_method"] == "voucher"
-    for month in ("2026-11", "2026-12", "2027-01"):
-        services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code="CHILDCARE_VOUCHER")
-    assert list(Payment.objects.filter(person=infant).values_list("period", "amount")) == [("once", Decimal("500.00"))]
+    e = entitlement(infant, "CHILDCARE_VOUCHER")
+    assert e["payment_method"] == "voucher" and e["amount"] == Decimal("500.00") and e["period"] == "once"
+    for month in ("2026-11", "2026-12"):
+        services.payroll_run(actor=users["street"], month=month, region_code=STREET)
+    assert not Payment.objects.filter(person=infant).exists()
 
 
 def test_reasons_name_conditions_and_sources(funded, make_person, users):

@@ -49,7 +49,7 @@ def test_saving_a_bad_rule_saves_nothing(users, programmes):
     with pytest.raises(rules.RuleError) as exc:
         services.programme_save(
             actor=users["admin"], code="GAOLING", name="高龄津贴", fund=fund, region_code="339900000000",
-            target_rule="age >= 80", tiers=[{"label": "A", "condition": "agee >= 90", "amount": "100"},
+            target_rule="age >= 85", tiers=[{"label": "A", "condition": "agee >= 90", "amount": "100"},
                                             {"label": "B", "condition": "", "amount": "50"}],
             valid_from=datetime.date(2025, 1, 1),
         )
@@ -57,7 +57,7 @@ def test_saving_a_bad_rule_saves_nothing(users, programmes):
     assert "第1行第1列" in str(exc.value.message)
     assert (Programme.objects.count(), Tier.objects.count()) == before
     gaoling.refresh_from_db()
-    assert gaoling.target_rule == "age >= 80 && age < 100"
+    assert gaoling.target_rule == "age >= 80"
     with pytest.raises(rules.RuleError):
         services.programme_save(
             actor=users["admin"], code="NEW1", name="新项目", fund=fund, region_code="339900000000",

@@ -80,7 +80,7 @@ def test_eligibility_api_and_appeal_decision(elder, users, client_for):
     assert rows["GAOLING"]["eligible"] and rows["GAOLING"]["amount"] == "50.00"
     assert rows["GAOLING"]["trace"][0]["condition"] == "age >= 80"
     r = client_for(users["community"]).post("/api/v1/benefits/appeals", {
-        "person_id": elder.pk, "programme": "CARE_SUBSIDY", "month": "2026-11", "reason": "低保已批准，系统未更新"},
+        "person_id": elder.pk, "programme": "GAOLING", "month": "2026-11", "reason": "低保已批准，系统未更新"},
         content_type="application/json")
     assert r.status_code == 201
     appeal_id = r.json()["id"]
@@ -90,7 +90,7 @@ def test_eligibility_api_and_appeal_decision(elder, users, client_for):
     appeal = Appeal.objects.get(pk=appeal_id)
     assert appeal.state == "granted" and appeal.grant_from == datetime.date(2026, 10, 1)
     batches = services.payroll_run(actor=users["street"], month="2026-11", region_code="339901001000",
-                                   programme_code="CARE_SUBSIDY")
+                                   programme_code="GAOLING")  # a cash programme: the payroll pays its arrears
     assert sorted(batches[0].payments.values_list("period", "amount")) == [("2026-10", 200), ("2026-11", 200)]
 
 

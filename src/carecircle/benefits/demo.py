@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from carecircle.benefits import defaults, engine, services
-from carecircle.benefits.models import Batch, PayeeAccount, Payment, Programme
+from carecircle.benefits.models import Batch, PayeeAccount, Payment, PaymentMethod, Programme
 from carecircle.core.ages import age_on
 from carecircle.core.demo import City
 from carecircle.core.models import User
@@ -35,13 +35,15 @@ def generate(city: City) -> None:
     per_fund: dict[int, Decimal] = {}
     for b in last:
         per_fund[b.programme.fund_id] = per_fund.get(b.programme.fund_id, Decimal("0")) + b.total_payable
+    for fund_id, amount in _voucher_month(engine.month_start(last_month)).items():
+        per_fund[fund_id] = per_fund.get(fund_id, Decimal("0")) + amount
     for p in Programme.objects.select_related("fund"):
         amount = (per_fund.get(p.fund_id, Decimal("0")) * 12 * Decimal("1.2")).quantize(Decimal("1")) + 100000
         services.fund_appropriate(actor=admin, fund=p.fund, amount=amount, month=f"{city.today.year}-01",
                                   memo=f"{city.today.year}年度预算", key=f"demo:budget:{p.fund_id}")
     for b in last:
         services.payroll_approve(actor=admin, batch_id=b.pk, note="核对无误")
-        if b.programme.code in ("GAOLING", "CENTENARIAN", "ACCIDENT_INSURANCE", "CHILDCARE_VOUCHER"):
+        if b.programme.code in ("GAOLING", "ACCIDENT_INSURANCE"):
             services.payroll_mark_paid(actor=admin, batch_id=b.pk)
 
     district = city.districts[0]
@@ -53,6 +55,21 @@ def generate(city: City) -> None:
     city.facts["benefit_batches"] = Batch.objects.count()
     city.say(f"  津贴：{Programme.objects.count()} 个项目；{last_month} 发放 {len(last)} 批（已发放 {paid} 元），"
              f"{this_month} 待审核 {len(pending)} 批，{Payment.objects.count():,} 笔明细，申诉 {appeals} 件")
+
+
+def _voucher_month(day: datetime.date) -> dict[int, Decimal]:
+    """Per fund, a month of what the voucher programmes entitle people to (a one-off voucher: all
+    of it). The payroll pays no voucher programme: their money is drawn when the vouchers are used
+    (childcare redemptions, homecare statements), so the budget reserves it here."""
+    out: dict[int, Decimal] = {}
+    for p in Programme.objects.filter(active=True, payment_method=PaymentMethod.VOUCHER).prefetch_related("tiers"):
+        if not engine.in_force(p, day):
+            continue
+        compiled = engine.Compiled(p, day)
+        due = (compiled.annotate(Person.objects.filter(compiled.target_q))
+               .aggregate(s=Sum(compiled.due_cents(with_appeals=False, targeted=True)))["s"] or 0)
+        out[p.fund_id] = out.get(p.fund_id, Decimal("0")) + (Decimal(due) / 100).quantize(Decimal("0.01"))
+    return out
 
 
 def _payee_accounts(rng, district_code: str) -> None:

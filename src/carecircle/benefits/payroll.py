@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from carecircle.benefits.engine import Compiled, add_months, granted_appeals, month_start, period_key
-from carecircle.benefits.models import Appeal, Batch, Payment, Period, Programme
+from carecircle.benefits.models import Appeal, Batch, Payment, PaymentMethod, Period, Programme
 from carecircle.core import regions
 from carecircle.registry.models import Person
 
@@ -30,6 +30,15 @@ ZERO = Decimal("0.00")
 # Per sort/hash node of the payroll statements, for the run's transaction only (SET LOCAL).
 PAYROLL_WORK_MEM = "64MB"
 SQLITE_PAYROLL_CACHE_KIB = 256 * 1024
+
+
+def paid_by_payroll(programme: Programme) -> bool:
+    """Whether the payroll pays the programme: cash to the person and premiums in kind, yes; a
+    voucher programme, no. A voucher's money goes to the provider where it is used, and is charged
+    to the fund then, once (childcare's voucher redemption and homecare's month-end statements
+    post it through `ledger_spend`); a payroll line would commit it a second time for everyone
+    entitled, used or not (Hechuan 三(二) 托育服务体验券; Jiaxing 二(八)23 补需方)."""
+    return programme.payment_method != PaymentMethod.VOUCHER
 
 
 def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, region_code: str,

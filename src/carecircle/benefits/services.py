@@ -183,6 +183,10 @@ def payroll_run(*, actor: Actor, month: str, programme_code: str = "", region_co
     programmes = [p for p in qs if in_force(p, day)]
     if programme_code and not programmes:
         raise InvalidInput(_("项目 %(c)s 在 %(m)s 不在有效期内") % {"c": programme_code, "m": month}, field="programme")
+    if programme_code and not payroll.paid_by_payroll(programmes[0]):
+        raise InvalidInput(_("项目 %(c)s 以服务券发放，在服务券使用时从资金中列支，不进入发放批次") % {"c": programme_code},
+                           field="programme")
+    programmes = [p for p in programmes if payroll.paid_by_payroll(p)]
     todo = [p for p in programmes if not region_code or regions.contains(p.region_code, region_code)
             or regions.contains(region_code, p.region_code)]
 

@@ -80,6 +80,9 @@ class Voucher(models.Model):
     child = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="childcare_vouchers")
     region_code = models.CharField(max_length=12, db_index=True)  # the child's community
     amount = models.DecimalField(_("面额(元)"), max_digits=8, decimal_places=2)
+    # The benefits programme whose fund pays the voucher when it is used (empty: a batch of a face
+    # value of its own, funded outside the funds ledger).
+    programme_code = models.CharField(_("津贴补贴项目"), max_length=40, blank=True, default="")
     issued_on = models.DateField(_("发放日期"))
     valid_to = models.DateField(_("有效期至"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -7,6 +7,7 @@ import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -264,7 +265,8 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
     else:
         chosen = [(pk, rc, amount) for pk, rc in children.values_list("pk", "region_code")]
     rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=value, issued_on=day,
-                    valid_to=valid_to, issued_by=_user(actor)) for pk, rc, value in chosen]
+                    valid_to=valid_to, issued_by=_user(actor), programme_code=programme_code)
+            for pk, rc, value in chosen]
     Voucher.objects.bulk_create(rows, batch_size=2000)
     audit.record(actor=actor, action=AuditAction.VOUCHER_ISSUE, object_type="childcare.voucher", object_id=batch,
                  region_code=region_code, request=request, count=len(rows), programme=programme_code,
@@ -292,5 +294,23 @@ def voucher_redeem(*, actor, code: str, facility: "Facility", request=None) -> V
     if updated != 1:
         raise Conflict(_("该券已被使用"), field="code")
     voucher.refresh_from_db()
+    _charge_fund(voucher, facility)
     audit.record(actor=actor, action=AuditAction.VOUCHER_REDEEM, obj=voucher, request=request, facility=facility.pk)
     return voucher
+
+
+def _charge_fund(voucher: Voucher, facility: "Facility") -> None:
+    """A voucher of a benefits programme is paid by that programme's fund when it is used, once:
+    one spending posting of its face value (benefits.services.ledger_spend, idempotent by the
+    voucher's code), in the child's community and the month of use. Refused when the fund is short
+    (资金不足, naming the shortfall): the redemption is then rolled back with it. The payroll writes
+    no line for a voucher programme (benefits/payroll.py paid_by_payroll), so nothing else charges
+    it (Hechuan 三(二) 托育服务体验券)."""
+    if not voucher.programme_code or not apps.is_installed("carecircle.benefits"):
+        return
+    from carecircle.benefits.services import ledger_spend  # noqa: PLC0415 — the other module may be absent (apps.is_installed)
+
+    used = timezone.localdate(voucher.redeemed_at)
+    ledger_spend(actor=None, programme_code=voucher.programme_code, region_code=voucher.region_code,
+                 month=f"{used:%Y-%m}", amount=voucher.amount, reference=f"childcare:voucher:{voucher.code}",
+                 system="childcare", memo=_("托育券 %(c)s 在 %(f)s 使用") % {"c": voucher.code, "f": facility.name})
