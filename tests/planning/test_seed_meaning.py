@@ -51,7 +51,7 @@ def plan(person: Person, status: str) -> None:
                              reasons="测试", status=status)
 
 
-def test_e12_counts_only_special_difficulty_elders(defaults, make_person):
+def test_e12_counts_only_special_difficulty_elders(defaults, make_person, users):
     """Qujing 二(二): 特殊困难老年人月探访率. Infants on the rounds as left-behind children and
     children in difficulty are not older people: the rate is 1 visited of 1 due, not 1 of 3."""
     needs("carevisits")
@@ -65,6 +65,12 @@ def test_e12_counts_only_special_difficulty_elders(defaults, make_person):
     out = compute(list(Indicator.objects.filter(code="E12")), [DISTRICT], TODAY)["E12"][DISTRICT]
     assert (out.numerator, out.denominator) == (1, 1)
     assert out.value == pytest.approx(100.0)
+    # the care-visit coverage page, titled 特殊困难老年人月探访率, gives the same rate (its plan
+    # counts still count every plan of the rounds)
+    from carecircle.carevisits.selectors import coverage_by_region
+
+    row = coverage_by_region(user=users["district"], region_code=DISTRICT, year=TODAY.year, month=TODAY.month)[0]
+    assert (row["visited"], row["due"], row["rate"], row["plans"]) == (1, 1, 100.0, 3)
 
 
 def test_e01_counts_dementia_beds_as_nursing_type_and_leaves_street_centres_out(defaults, facility):

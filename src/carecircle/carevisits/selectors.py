@@ -57,7 +57,8 @@ def coverage_by_region(*, user: Actor, region_code: str, year: int, month: int) 
     out: list[CoverageFigure] = []
     for r in [region, *region.children.order_by("code")]:
         prefix = regions.prefix_of(r.code)
-        visited, due = visit_coverage(region_prefix=prefix, year=year, month=month)
+        # the page's rate is 特殊困难老年人月探访率 (Qujing 二(二)): older people of that group only
+        visited, due = visit_coverage(region_prefix=prefix, year=year, month=month, group="special_difficulty")
         counts = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)) \
             .exclude(status=PlanStatus.CANCELLED).aggregate(
                 plans=Count("id"), done=Count("id", filter=Q(status=PlanStatus.DONE)),
