@@ -158,6 +158,7 @@ DOWNLOADS = {
     "registry/views.py": ["import.rejections_download"],  # and the blank import template (no data)
     "registry/api.py": ["import.rejections_download"],
     "carevisits/views.py": ["carevisits.vulnerable_export"],  # tests/carevisits/test_visits.py
+    "registry/views_children.py": ["children.export"],  # tests/registry/test_children_pages.py
     "benefits/views.py": ["payroll.export"],  # tests/benefits/test_payroll.py
     "benefits/api.py": ["payroll.export"],
     "alarms/views.py": ["alarms.timeline_export", "alarms.report_export"],  # the report: counts by region

@@ -22,6 +22,7 @@ RULES = [
     ("left_behind", "monthly", "留守老人、留守儿童：每月探访"),
     ("senior80", "monthly", "高龄老人：每月探访（曲靖 特殊困难老年人月探访率100%）"),
     ("child_in_difficulty", "biweekly", "困境儿童：每半月上门查访（杭州 三(二)2）"),
+    ("orphan", "monthly", "散居孤儿：每月家庭走访（杭州 三(二)2）"),
 ]
 DONE_LAST_MONTH = 0.94
 BATCH = 5000

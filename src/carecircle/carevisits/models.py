@@ -17,6 +17,7 @@ class VisitGroup(models.TextChoices):
     DISABLED = "disabled", _("失能（评估中度及以上）")
     SENIOR80 = "senior80", _("高龄(80+)")
     CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
+    ORPHAN = "orphan", _("孤儿")
 
 
 class Frequency(models.TextChoices):

@@ -22,7 +22,13 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person, PersonStatus
-from carecircle.registry.selectors import active_on, birth_date_bounds, population_group, status_on
+from carecircle.registry.selectors import (
+    active_on,
+    birth_date_bounds,
+    population_group,
+    population_q,
+    status_on,
+)
 from carecircle.registry.selectors import population as group_persons
 
 
@@ -130,7 +136,7 @@ def rules_visible(*, user: Actor) -> QuerySet[VisitRule]:
 ELDER_GROUPS: list[str] = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, VisitGroup.EMPTY_NEST,
                 VisitGroup.LEFT_BEHIND, VisitGroup.SHIDU, VisitGroup.SEVERE_DISABILITY, VisitGroup.DISABLED,
                 VisitGroup.SENIOR80]
-CHILD_GROUPS: list[str] = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.LEFT_BEHIND]
+CHILD_GROUPS: list[str] = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.ORPHAN, VisitGroup.LEFT_BEHIND]
 
 
 def group_q(group: str, day: datetime.date) -> Q:
@@ -159,7 +165,10 @@ def vulnerable_people(*, user: Actor, population: str = "elder", group: str = ""
     qs = scope.in_scope(Person.objects.all(), user, "carevisits.view")
     if region_code:
         qs = qs.filter(region_code__startswith=region_prefix(region_code))
-    qs = qs.filter(birth_date_bounds("elder" if population == "elder" else "infant", day)).filter(active_on(day))
+    # Children: infants, and children in difficulty and orphans up to 18 (Hangzhou 三(二)2).
+    ages = birth_date_bounds("elder", day) if population == "elder" else \
+        birth_date_bounds("infant", day) | population_q("child_in_difficulty", day)
+    qs = qs.filter(ages).filter(active_on(day))
     q = Q()
     for g in groups:
         q |= group_q(g, day)

@@ -3,6 +3,7 @@
 imports.py no longer reaches into services.py for them (no circle between the two)."""
 
 import datetime
+from collections.abc import Collection
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,12 @@ from django.utils.translation import gettext as _
 from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
+from carecircle.registry.groups import CHILD_IN_DIFFICULTY
+
+# A child aged 3 to 17 is registered only while holding one of these statuses (困境儿童, 孤儿: the
+# group's definition in registry/groups.py, Hangzhou 三(二)2); under 3 is the infant register.
+CHILD_STATUSES = frozenset(s for c in CHILD_IN_DIFFICULTY.any_of for s in c.statuses)
+CHILD_AGE_LIMIT: int = CHILD_IN_DIFFICULTY.under_age or 18  # 未满18周岁
 
 PHONE_DIGITS = set("0123456789-+ ")
 
@@ -26,10 +33,21 @@ def clean_phone(value: str, field: str = "phone") -> str:
     return value.replace(" ", "")
 
 
-def check_registrable_age(birth_date: datetime.date, day: datetime.date | None = None) -> None:
+def check_registrable_age(
+    birth_date: datetime.date, day: datetime.date | None = None, *, kinds: Collection[str] = ()
+) -> None:
+    """The registry holds older people (60+), infants (under 3) and, from 3 to 17, only children
+    registered as 困境儿童 or 孤儿 (`kinds`: the statuses the registration gives them; Hangzhou 三(二)2)."""
     age = age_on(birth_date, day or timezone.localdate())
-    if 3 <= age < 60:
-        raise InvalidInput(_("仅登记60岁及以上老年人和3岁以下婴幼儿（此人%(a)d岁）") % {"a": age}, field="id_number")
+    if 3 <= age < CHILD_AGE_LIMIT and not CHILD_STATUSES & set(kinds):
+        raise InvalidInput(
+            _("3至17岁的儿童仅在登记为困境儿童或孤儿时录入（此人%(a)d岁）") % {"a": age}, field="id_number"
+        )
+    if CHILD_AGE_LIMIT <= age < 60:
+        raise InvalidInput(
+            _("仅登记60岁及以上老年人、3岁以下婴幼儿和18岁以下的困境儿童、孤儿（此人%(a)d岁）") % {"a": age},
+            field="id_number",
+        )
 
 
 def registered_elsewhere_message() -> str:

@@ -1,5 +1,7 @@
 """The synthetic city's people: older people and infants with valid ID numbers, homes near their
-community, statuses at plausible rates (with history), family contacts and households."""
+community, statuses at plausible rates (with history), 户籍 and 常住 (locals, migrants, people living
+elsewhere), family contacts and households; and a few dozen children in difficulty and orphans with
+their guardians and guardianship assessments."""
 
 import datetime
 import itertools
@@ -13,7 +15,15 @@ from carecircle.core.demo import City, Progress
 from carecircle.core.models import User
 from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import with_check_digit
-from carecircle.registry.models import FamilyContact, Household, Person, PersonStatus, StatusKind
+from carecircle.registry.models import (
+    FamilyContact,
+    GuardianRelation,
+    GuardianshipAssessment,
+    Household,
+    Person,
+    PersonStatus,
+    StatusKind,
+)
 
 ORDER = 10
 
@@ -30,6 +40,19 @@ ELDER_STATUS_RATES = [
 LIVING_ALONE_RATE, EMPTY_NEST_RATE = 0.08, 0.22
 INFANT_STATUS_RATES = [(StatusKind.CHILD_IN_DIFFICULTY, 0.005), (StatusKind.LEFT_BEHIND, 0.02)]
 DECEASED_RATE, MOVED_RATE = 0.01, 0.005
+# 户籍 and 常住 (residence facts): most people both; migrants only 常住; some registered here but
+# living elsewhere (户籍 only, their 常住 period here ended).
+MIGRANT_RATE, AWAY_RATE = 0.12, 0.06
+# Children in difficulty and orphans aged 3–17 (Hangzhou 三(二)2), a few dozen at any scale.
+CHILDREN_PER_COMMUNITY, CHILDREN_MIN = 0.5, 24
+ORPHAN_SHARE = 0.25
+GUARDIAN_RELATIONS = [("grandparent", 0.5), ("parent", 0.25), ("relative", 0.15), ("foster", 0.05), ("sibling", 0.05)]
+GUARDIANSHIP_OUTCOMES = [("good", 0.7), ("intervene", 0.2), ("lacking", 0.1)]
+GUARDIANSHIP_NOTES = {
+    "good": ["监护人照料到位，儿童生活学习正常", "家庭关系和睦，按时就学"],
+    "intervene": ["监护人年迈多病，照料能力不足，建议落实委托照护", "家庭经济困难，建议申请基本生活补贴"],
+    "lacking": ["父母均外出务工且失联，实际无人照料，已报告街道启动临时监护", "监护人服刑，需落实委托监护"],
+}
 # Birth places of ID numbers: Zhejiang codes valid from the 1980s, plus other provinces (migrants).
 BIRTH_PLACES = ["330102", "330103", "330104", "330105", "330106", "330122", "330127", "330204", "330302",
                 "330402", "330502", "330602", "330702", "340102", "360102", "420102", "510104", "410102"]
@@ -91,8 +114,10 @@ def generate(city: City) -> None:
         done += len(chunk)
         progress.add(len(chunk))
     link_family_account(city)
+    children = children_in_difficulty(city, rng, ids, surnames, weights)
     city.facts["people_seconds"] = progress.seconds
     city.facts["people"] = total
+    city.facts["children_in_difficulty"] = children
     city.say(f"  人员 {total:,} 人用时 {progress.seconds:.1f} 秒；状况：" + "、".join(
         f"{StatusKind(k).label} {v:,}" for k, v in sorted(status_counts.items())))
 
@@ -137,7 +162,7 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
             mask_id_number(number), encrypt(phone), mask_phone(phone), encrypt(address), mask_address(address),
             community.code, round(lat, 6), round(lng, 6), "模拟数据", hid, now, now,
         ))
-        for status, start, end in _statuses_for(rng, kind, today):
+        for status, start, end in _statuses_for(rng, kind, today) + _residence_for(rng, birth, today):
             status_counts[status] = status_counts.get(status, 0) + (1 if end is None else 0)
             statuses.append((pid, community.code, status, start, end, "模拟数据", "", now))
         for name, relation, contact_phone in _contacts_for(rng, kind, surnames, weights):
@@ -181,6 +206,20 @@ def _statuses_for(rng, kind, today):
     return facts
 
 
+def _residence_for(rng, birth: datetime.date, today: datetime.date):
+    """户籍 and 常住 periods: locals hold both from birth; migrants 常住 from their move; people away
+    keep their 户籍 here and their 常住 here ended when they left."""
+    r = rng.random()
+    if r < MIGRANT_RATE:
+        moved = max(birth, today - datetime.timedelta(days=rng.randrange(60, 365 * 20)))
+        return [(StatusKind.CHANGZHU, moved, None)]
+    facts = [(StatusKind.HUJI, birth, None)]
+    if r < MIGRANT_RATE + AWAY_RATE:
+        left = max(birth + datetime.timedelta(days=1), today - datetime.timedelta(days=rng.randrange(30, 365 * 10)))
+        return [*facts, (StatusKind.CHANGZHU, birth, left)]
+    return [*facts, (StatusKind.CHANGZHU, birth, None)]
+
+
 def _contacts_for(rng, kind, surnames, weights):
     if kind == "infant":
         return [
@@ -207,3 +246,55 @@ def link_family_account(city: City) -> None:
             phone=encrypt("13900001234"), phone_masked=mask_phone("13900001234"), user=user,
         )
         city.facts["family_elder_id"] = elder.pk
+
+
+def children_in_difficulty(city: City, rng, ids: IdNumbers, surnames, weights) -> int:
+    """A few dozen children aged 3–17 registered as 困境儿童 or 孤儿, each with a guardian, one to three
+    guardianship assessments over the last two years and their residence facts; carevisits' step
+    plans their visits (its 困境儿童 and 孤儿 rules)."""
+    today = city.today
+    count = max(CHILDREN_MIN, round(len(city.communities) * CHILDREN_PER_COMMUNITY))
+    relations, relation_weights = zip(*GUARDIAN_RELATIONS, strict=True)
+    outcomes, outcome_weights = zip(*GUARDIANSHIP_OUTCOMES, strict=True)
+    assessor = User.objects.filter(username="community").first()
+    with transaction.atomic():
+        for _n in range(count):
+            community = rng.choice(city.communities)
+            sex = "M" if rng.random() < 0.52 else "F"
+            age = rng.randrange(3, 18)
+            birth = today - datetime.timedelta(days=age * 365 + rng.randrange(365) + age // 4)
+            number = ids.make(rng, birth, sex)
+            address, phone = _address(rng, community), _phone(rng)
+            lat, lng = _home(rng, community)
+            household = Household.objects.create(region_code=community.code, address=address,
+                                                 address_masked=mask_address(address))
+            person = Person.objects.create(
+                name=_name(rng, names.INFANT_MALE if sex == "M" else names.INFANT_FEMALE, surnames, weights),
+                sex=sex, birth_date=birth, id_number=number, id_hash=blind_index(number),
+                id_masked=mask_id_number(number), address=address, address_masked=mask_address(address),
+                region_code=community.code, latitude=round(lat, 6), longitude=round(lng, 6), source="模拟数据",
+                household=household,
+            )
+            kind = StatusKind.ORPHAN if rng.random() < ORPHAN_SHARE else StatusKind.CHILD_IN_DIFFICULTY
+            since = max(birth, today - datetime.timedelta(days=rng.randrange(45, 365 * 5)))
+            facts = [(kind, since, None), *_residence_for(rng, birth, today)]
+            PersonStatus.objects.bulk_create([
+                PersonStatus(person=person, region_code=community.code, kind=k, valid_from=start, valid_to=end,
+                             source="模拟数据：困境儿童排查" if k == kind else "模拟数据")
+                for k, start, end in facts
+            ])
+            relation = rng.choices(relations, weights=relation_weights)[0]
+            guardian = _name(rng, names.ELDER_MALE + names.ELDER_FEMALE, surnames, weights)
+            FamilyContact.objects.create(person=person, region_code=community.code, name=guardian,
+                                         relation=str(GuardianRelation(relation).label), phone=phone,
+                                         phone_masked=mask_phone(phone))
+            for back in sorted(rng.sample(range(0, 720), rng.randrange(1, 4)), reverse=True):
+                outcome = rng.choices(outcomes, weights=outcome_weights)[0]
+                GuardianshipAssessment.objects.create(
+                    person=person, region_code=community.code, guardian_name=guardian, relation=relation,
+                    guardian_phone=phone, guardian_phone_masked=mask_phone(phone),
+                    assessed_on=max(since, today - datetime.timedelta(days=back)), outcome=outcome,
+                    notes=rng.choice(GUARDIANSHIP_NOTES[outcome]), assessor=assessor, assessor_name="社区儿童主任",
+                )
+    city.say(f"  困境儿童、孤儿 {count} 人（含监护评估）")
+    return count

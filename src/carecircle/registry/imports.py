@@ -51,7 +51,8 @@ COLUMNS = {  # header in the file -> field
 }
 REQUIRED = ["姓名", "身份证号", "社区代码"]
 HEADER_ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "所属社区代码": "社区代码", "电话": "联系电话", "地址": "居住地址"}
-STATUS_BY_LABEL = {str(k.label): k.value for k in StatusKind} | {"计生特殊家庭": "shidu", "失独": "shidu"}
+STATUS_BY_LABEL = {str(k.label): k.value for k in StatusKind} | {"计生特殊家庭": "shidu", "失独": "shidu",
+                                                               "户籍": "huji", "常住": "changzhu"}
 BATCH = 2000
 
 
@@ -160,9 +161,16 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     name = _cell(values.get("name"))
     if not name:
         raise InvalidInput(_("姓名不能为空"), field="姓名")
+    kinds = []
+    for label in _SPLIT.split(_cell(values.get("statuses"))):
+        if not label:
+            continue
+        if label not in STATUS_BY_LABEL:
+            raise InvalidInput(_("未知的状况：%(s)s") % {"s": label}, field="状况")
+        kinds.append(STATUS_BY_LABEL[label])
     try:
         identity = parse_id_number(_cell(values.get("id_number")), today=ctx.today, extra_places=ctx.places)
-        check_registrable_age(identity.birth_date, ctx.today)
+        check_registrable_age(identity.birth_date, ctx.today, kinds=kinds)  # 3–17: only 困境儿童、孤儿
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="身份证号") from None
     region_code = _cell(values.get("region_code"))
@@ -176,13 +184,6 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     phone = clean_phone(_cell(values.get("phone")), field="联系电话")
     lat = _parse_float(values.get("latitude"), "纬度", limits.LATITUDE_MIN, limits.LATITUDE_MAX)
     lng = _parse_float(values.get("longitude"), "经度", limits.LONGITUDE_MIN, limits.LONGITUDE_MAX)
-    kinds = []
-    for label in _SPLIT.split(_cell(values.get("statuses"))):
-        if not label:
-            continue
-        if label not in STATUS_BY_LABEL:
-            raise InvalidInput(_("未知的状况：%(s)s") % {"s": label}, field="状况")
-        kinds.append(STATUS_BY_LABEL[label])
     status_from = (
         parse_date(values["status_from"], "状况起始日期") if _cell(values.get("status_from")) else ctx.today
     )

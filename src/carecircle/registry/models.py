@@ -206,3 +206,45 @@ class ImportJob(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.state == self.State.FAILED or self.interrupted
+
+
+class GuardianRelation(models.TextChoices):
+    PARENT = "parent", _("父母")
+    GRANDPARENT = "grandparent", _("祖父母/外祖父母")
+    SIBLING = "sibling", _("成年兄姐")
+    RELATIVE = "relative", _("其他亲属")
+    FOSTER = "foster", _("寄养家庭")
+    INSTITUTION = "institution", _("儿童福利机构")
+    OTHER = "other", _("其他监护人")
+
+
+class GuardianshipOutcome(models.TextChoices):
+    GOOD = "good", _("监护良好")
+    LACKING = "lacking", _("监护缺失")
+    INTERVENE = "intervene", _("需干预")
+
+
+class GuardianshipAssessment(models.Model):
+    """A 监护评估 of a child in difficulty or an orphan (Hangzhou 三(二)2: 家庭走访、监护评估): who the
+    guardian is, and whether the guardianship holds. The notes are personal and held encrypted."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianship_assessments")
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    guardian_name = models.CharField(_("监护人"), max_length=50)
+    relation = models.CharField(_("与儿童关系"), max_length=16, choices=GuardianRelation.choices)
+    guardian_phone = EncryptedTextField(_("监护人电话"), blank=True)
+    guardian_phone_masked = models.CharField(_("监护人电话"), max_length=20, blank=True)
+    assessed_on = models.DateField(_("评估日期"))
+    outcome = models.CharField(_("评估结论"), max_length=12, choices=GuardianshipOutcome.choices)
+    notes = EncryptedTextField(_("评估情况"), blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessor_name = models.CharField(_("评估人"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("监护评估")
+        verbose_name_plural = _("监护评估")
+        indexes = [models.Index(fields=["person", "assessed_on"], name="guardianship_person_day")]

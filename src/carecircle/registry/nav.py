@@ -5,4 +5,5 @@ from carecircle.core.navigation import NavItem
 NAV = [
     NavItem(_("人员信息"), "registry:person_list", "registry.view", 10),
     NavItem(_("批量导入"), "registry:import_list", "registry.import", 11),
+    NavItem(_("困境儿童"), "registry:children_list", "registry.view", 12),
 ]

@@ -63,6 +63,7 @@ def person_create(
     latitude: float | None = None,
     longitude: float | None = None,
     source: str = "",
+    child_kind: str = "",  # only registry/children_services.child_register, which adds that status at once
     request=None,
 ) -> Person:
     name = (name or "").strip()
@@ -71,7 +72,7 @@ def person_create(
     region = check_community(region_code)
     scope.require(actor, "registry.edit", region.code)
     identity = parse_id_number(id_number, extra_places=district_places())
-    check_registrable_age(identity.birth_date)
+    check_registrable_age(identity.birth_date, kinds=(child_kind,))
     id_hash = blind_index(identity.number)
     existing = Person.objects.filter(id_hash=id_hash).only("id", "name", "region_code").first()
     if existing:

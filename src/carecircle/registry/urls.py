@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.registry import views
+from carecircle.registry import views, views_children
 
 prefix = "people"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:person_id>/statuses/", views.status_add, name="status_add"),
     path("<int:person_id>/contacts/", views.contact_add, name="contact_add"),
     path("<int:person_id>/statuses/<int:status_id>/end/", views.status_end, name="status_end"),
+    path("children/", views_children.children_list, name="children_list"),
+    path("children/export.xlsx", views_children.children_export, name="children_export"),
+    path("children/new/", views_children.child_register, name="child_register"),
+    path("children/<int:child_id>/", views_children.child_detail, name="child_detail"),
+    path("children/<int:child_id>/guardianship/", views_children.guardianship_new, name="guardianship_new"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/retry/", views.import_retry, name="import_retry"),
