@@ -58,9 +58,9 @@ class CareCircleUserAdmin(AuditedAdmin, UserAdmin):
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    list_display = ["code", "name", "level", "parent", "urban_rural"]
     search_fields = ["code", "name"]
-    list_filter = ["level"]
+    list_filter = ["level", "urban_rural"]
     raw_id_fields = ["parent"]
 
 
