@@ -6,6 +6,7 @@ import pytest
 
 from carecircle.alarms import delivery, services
 from carecircle.alarms.models import Incident, IncidentState, Policy, Source, TimelineKind
+from carecircle.alarms.types import ResponderCandidate
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.registry.models import FamilyContact, StatusKind
 
@@ -196,3 +197,29 @@ def test_capability_level_read_from_the_assessment_module(make_person, make_devi
     monkeypatch.setattr(assessment, "current_level", lambda p, day: 3 if p.pk == person.pk else None)
     assert capability_level(person, dt.date(2026, 3, 10)) == (3, "重度失能")
     assert capability_level(make_person(), dt.date(2026, 3, 10)) == (None, "")
+
+
+def test_responder_candidates_are_typed_and_dispatch_by_key(make_person, make_device, users, t0):
+    """Candidates are ResponderCandidate values (not dicts): the emergency contact first, then the
+    community workers of the person's community; a key sends that one, and it is not offered again."""
+    person = make_person()
+    contact = FamilyContact.objects.create(person=person, region_code=person.region_code, name="王女儿",
+                                           relation="女儿", phone="13900002222", phone_masked="139****2222",
+                                           is_emergency=True)
+    d, _ = make_device(person)
+    receive(d, "k", "sos", t0)
+    delivery.deliver_pending(now=t0)
+    i = Incident.objects.get()
+    op = users["operator"]
+    services.incident_acknowledge(actor=op, incident_id=i.pk, now=t0 + 5 * S)
+    candidates = services.responder_candidates(i)
+    assert all(isinstance(c, ResponderCandidate) for c in candidates)
+    assert (candidates[0].key, candidates[0].name, candidates[0].contact_id) == (f"contact:{contact.pk}", "王女儿",
+                                                                               contact.pk)
+    worker = next(c for c in candidates if c.user_id == users["community"].pk)
+    assert worker.key == f"user:{users['community'].pk}" and worker.contact_id is None and worker.phone_masked == ""
+    r = services.responder_dispatch(actor=op, incident_id=i.pk, key=worker.key, now=t0 + 10 * S)
+    assert (r.user_id, r.contact_id, r.name) == (users["community"].pk, None, worker.name)
+    assert worker.key not in [c.key for c in services.untried_candidates(i)]
+    with pytest.raises(InvalidInput):
+        services.responder_dispatch(actor=op, incident_id=i.pk, key=worker.key, now=t0 + 11 * S)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from carecircle.alarms import delivery, services
 from carecircle.alarms.models import (
     Alarm,
+    AlarmKind,
     Device,
     DeviceKind,
     Heartbeat,
@@ -145,7 +146,7 @@ def _history_chunk(rng, chunk, names, op) -> None:
         ack = opened + answer * s
         prog = ack + rng.uniform(20, 90) * s
         i = Incident(person_id=d.person_id, region_code=d.region_code, source=Source.DEVICE, kind=kind,
-                     title=f"{services.AlarmKind(kind).label}（{d.location}）：{names[d.person_id]}",
+                     title=f"{AlarmKind(kind).label}（{d.location}）：{names[d.person_id]}",
                      priority=priority, state=IncidentState.RESOLVED, device=d, opened_at=opened,
                      last_alarm_at=opened, alarm_count=1, acknowledged_at=ack, in_progress_at=prog,
                      outcome=outcome, operator=op)

@@ -1,17 +1,25 @@
 """Services that show or hand out personal data of the call platform; each writes its audit row
 (pages never call audit.record themselves: docs/directory-guide.md, "Writing a page")."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from carecircle.alarms import selectors
 from carecircle.alarms.models import Incident, IncidentState
+from carecircle.alarms.types import MonthlyRow, PersonCard, TimelineRow
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
+from carecircle.core.types import Actor
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
-def incident_card(*, actor, incident: Incident, request=None) -> dict:
+def incident_card(*, actor: Actor, incident: Incident, request: HttpRequest | None = None) -> PersonCard:
     """The person's card for the incident. The home's location is an unmasking (core/vault.py):
     shown to whoever handles the open incident, for that purpose, and audited each time like any
     other unmasking; everyone else gets the card without it."""
@@ -25,7 +33,8 @@ def incident_card(*, actor, incident: Incident, request=None) -> dict:
     return card
 
 
-def timeline_export(*, actor, incident: Incident, request=None) -> list[dict]:
+def timeline_export(*, actor: Actor, incident: Incident,
+                    request: HttpRequest | None = None) -> list[TimelineRow]:
     """The incident's timeline rows for a CSV file, the export audited."""
     rows = list(selectors.timeline_rows(incident))
     audit.record(actor=actor, action=AuditAction.ALARMS_TIMELINE_EXPORT, obj=incident, request=request,
@@ -33,7 +42,8 @@ def timeline_export(*, actor, incident: Incident, request=None) -> list[dict]:
     return rows
 
 
-def monthly_report_export(*, actor, month: datetime.date, request=None) -> list[dict]:
+def monthly_report_export(*, actor: Actor, month: datetime.date,
+                          request: HttpRequest | None = None) -> list[MonthlyRow]:
     """The monthly report for a CSV file, the export audited."""
     rows = selectors.monthly_report(user=actor, month=month)
     audit.record(actor=actor, action=AuditAction.ALARMS_REPORT_EXPORT, request=request, month=month.strftime("%Y-%m"),

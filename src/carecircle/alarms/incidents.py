@@ -2,7 +2,10 @@
 worker (delivery.py) and the periodic checks (watch.py) share. Below all three, so that none of them
 imports another to reach these (no circle between services and delivery)."""
 
+from typing import Any, TypeVar
+
 from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,8 +14,9 @@ from carecircle.alarms.policy import policy_for, priority_of
 from carecircle.core.types import signed_in
 from carecircle.registry.models import Person
 
+M = TypeVar("M", bound=Model)
 
-def for_update(qs, **kwargs):
+def for_update(qs: QuerySet[M], **kwargs: Any) -> QuerySet[M]:
     """select_for_update, as FOR NO KEY UPDATE where the database has it (PostgreSQL), so that
     locking an incident or a person does not block inserts of rows that merely reference it."""
     return qs.select_for_update(no_key=connection.features.has_select_for_no_key_update, **kwargs)

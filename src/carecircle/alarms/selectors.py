@@ -1,5 +1,7 @@
 """Reads of the call platform, always through the user's scope."""
 
+from __future__ import annotations
+
 import datetime
 import statistics
 from collections import defaultdict
@@ -11,28 +13,29 @@ from django.utils.translation import gettext as _
 
 from carecircle.alarms.models import OPEN_STATES, Device, Incident, IncidentState, Outcome, Source
 from carecircle.alarms.policy import capability_level, person_factors, policy_for
+from carecircle.alarms.types import LevelRow, MonthlyRow, PersonCard, ServiceLevels, TimelineRow
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.selectors import region_label
-from carecircle.core.types import Viewer
+from carecircle.core.types import Actor, Viewer
 from carecircle.registry import selectors as registry_selectors
 
 # TEC Services Association: 97.5% of calls answered within 60 s, 99% within 180 s.
 TEC_TARGETS = ((60, 97.5), (180, 99.0))
 
 
-def incidents(*, user, perm: str = "alarms.view") -> QuerySet[Incident]:
+def incidents(*, user: Actor, perm: str = "alarms.view") -> QuerySet[Incident]:
     return scope.in_scope(Incident.objects.all(), user, perm)
 
 
-def queue(*, user, limit: int = 200) -> list[Incident]:
+def queue(*, user: Actor, limit: int = 200) -> list[Incident]:
     """Open incidents ordered by priority, then age (oldest first)."""
     qs = (incidents(user=user, perm="alarms.operate").filter(state__in=OPEN_STATES)
           .select_related("person", "operator").order_by("-priority", "opened_at"))
     return list(qs[:limit])
 
 
-def incident_get(*, user, incident_id: int, perm: str = "alarms.view") -> Incident:
+def incident_get(*, user: Actor, incident_id: int, perm: str = "alarms.view") -> Incident:
     incident = access_by_id(
         Incident.objects.select_related("person", "operator", "device"), incident_id, user=user, perm=perm,
     )
@@ -77,7 +80,7 @@ def incident_actions(user: Viewer, incident: Incident) -> frozenset[IncidentActi
     return frozenset(a for a in IncidentAction if action_open(incident, a))
 
 
-def person_card(incident: Incident, day: datetime.date | None = None) -> dict:
+def person_card(incident: Incident, day: datetime.date | None = None) -> PersonCard:
     """What the operator needs on one screen about the person (masked values only)."""
     person = incident.person
     day = day or timezone.localdate()
@@ -98,16 +101,16 @@ def person_card(incident: Incident, day: datetime.date | None = None) -> dict:
     }
 
 
-def devices(*, user) -> QuerySet[Device]:
+def devices(*, user: Actor) -> QuerySet[Device]:
     return scope.in_scope(Device.objects.all(), user, "alarms.devices").select_related("person").order_by("-id")
 
 
-def device_online(device: Device, now=None) -> bool:
+def device_online(device: Device, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     if device.last_heartbeat_at is None:
         return False
     policy = policy_for(device.region_code)
-    return (now - device.last_heartbeat_at).total_seconds() <= device.heartbeat_seconds * policy.offline_grace_factor
+    return bool((now - device.last_heartbeat_at).total_seconds() <= device.heartbeat_seconds * policy.offline_grace_factor)
 
 
 # ------------------------------------------------------------------ service levels
@@ -119,10 +122,10 @@ def _answer_seconds(i: Incident) -> float | None:
     return (i.acknowledged_at - i.opened_at).total_seconds()
 
 
-def _level_row(rows: list[Incident], now) -> dict:
+def _level_row(rows: list[Incident], now: datetime.datetime) -> LevelRow:
     """Calls answered within 60 s / 180 s. A call still unanswered counts against the share once its
     limit has passed (it can no longer be answered in time); before that it is left out."""
-    out: dict[str, float | bool | None] = {"calls": len(rows)}
+    out: LevelRow = {"calls": len(rows)}
     for limit, target in TEC_TARGETS:
         met = sum(1 for i in rows if (s := _answer_seconds(i)) is not None and s <= limit)
         decided = sum(1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit)
@@ -135,7 +138,7 @@ def _level_row(rows: list[Incident], now) -> dict:
     return out
 
 
-def service_levels(*, user, day: datetime.date, now=None) -> dict:
+def service_levels(*, user: Actor, day: datetime.date, now: datetime.datetime | None = None) -> ServiceLevels:
     """Share of calls answered within 60 s and 180 s on `day`, per hour and per operator. Calls are
     the incidents that wait for an operator: device alarms and silence alarms (phone calls are
     answered by the person who opens them)."""
@@ -147,8 +150,8 @@ def service_levels(*, user, day: datetime.date, now=None) -> dict:
         .filter(opened_at__gte=start, opened_at__lt=start + datetime.timedelta(days=1))
         .exclude(source=Source.PHONE).select_related("operator")
     )
-    by_hour = defaultdict(list)
-    by_operator = defaultdict(list)
+    by_hour: defaultdict[int, list[Incident]] = defaultdict(list)
+    by_operator: defaultdict[str, list[Incident]] = defaultdict(list)
     for i in rows:
         by_hour[timezone.localtime(i.opened_at, tz).hour].append(i)
         if i.operator is not None:
@@ -165,7 +168,7 @@ def service_levels(*, user, day: datetime.date, now=None) -> dict:
 # ------------------------------------------------------------------ monthly report
 
 
-def monthly_report(*, user, month: datetime.date, level_digits: int = 9) -> list[dict]:
+def monthly_report(*, user: Actor, month: datetime.date, level_digits: int = 9) -> list[MonthlyRow]:
     """Per region (street by default: the first 9 digits), the month's incidents by source and
     outcome, answer times and time to reach the person."""
     tz = timezone.get_current_timezone()
@@ -173,10 +176,10 @@ def monthly_report(*, user, month: datetime.date, level_digits: int = 9) -> list
     nxt = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     end = datetime.datetime.combine(nxt, datetime.time(), tz)
     qs = incidents(user=user, perm="alarms.supervise").filter(opened_at__gte=start, opened_at__lt=end)
-    groups = defaultdict(list)
+    groups: defaultdict[str, list[Incident]] = defaultdict(list)
     for i in qs.only("region_code", "source", "outcome", "state", "opened_at", "acknowledged_at", "on_site_at"):
         groups[i.region_code[:level_digits].ljust(12, "0")].append(i)
-    out = []
+    out: list[MonthlyRow] = []
     for code in sorted(groups):
         rows = groups[code]
         answered = [s for i in rows if i.source != Source.PHONE and (s := _answer_seconds(i)) is not None]
@@ -185,8 +188,8 @@ def monthly_report(*, user, month: datetime.date, level_digits: int = 9) -> list
             "region_code": code,
             "region": region_label(code),
             "total": len(rows),
-            "by_source": {s.label: sum(1 for i in rows if i.source == s) for s in Source},
-            "by_outcome": {o.label: sum(1 for i in rows if i.outcome == o) for o in Outcome},
+            "by_source": {str(s.label): sum(1 for i in rows if i.source == s) for s in Source},
+            "by_outcome": {str(o.label): sum(1 for i in rows if i.outcome == o) for o in Outcome},
             "open": sum(1 for i in rows if i.state != IncidentState.RESOLVED),
             "share_60": round(100 * sum(1 for s in answered if s <= 60) / len(answered), 1) if answered else None,
             "median_answer_seconds": round(statistics.median(answered), 1) if answered else None,
@@ -195,7 +198,7 @@ def monthly_report(*, user, month: datetime.date, level_digits: int = 9) -> list
     return out
 
 
-def timeline_rows(incident: Incident) -> list[dict]:
+def timeline_rows(incident: Incident) -> list[TimelineRow]:
     tz = timezone.get_current_timezone()
     return [
         {"at": timezone.localtime(e.at, tz).strftime("%Y-%m-%d %H:%M:%S"), "kind": e.get_kind_display(),

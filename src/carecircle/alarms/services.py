@@ -3,9 +3,12 @@
 Every function takes `now` so that tests drive time with a fake clock; `None` means the real one.
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +35,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import policy_for
 from carecircle.alarms.selectors import IncidentAction, action_open
+from carecircle.alarms.types import ReceivedAlarm, ResponderCandidate
 from carecircle.core import audit, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.audit_actions import AuditAction
@@ -39,7 +43,13 @@ from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import RoleGrant
 from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import FamilyContact, Person
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from carecircle.core.models import User
 
 STATE_ORDER: list[str] = [
     IncidentState.NEW, IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS,
@@ -53,7 +63,7 @@ STAMP: dict[str, str] = {
 MAX_CLOCK_SKEW = datetime.timedelta(days=1)
 
 
-def _now(now):
+def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
@@ -67,8 +77,8 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def device_register(
-    *, actor, person: Person, kind: str, serial: str, heartbeat_seconds: int = 3600, location: str = "",
-    latitude: float | None = None, longitude: float | None = None, request=None,
+    *, actor: Actor, person: Person, kind: str, serial: str, heartbeat_seconds: int = 3600, location: str = "",
+    latitude: float | None = None, longitude: float | None = None, request: HttpRequest | None = None,
 ) -> tuple[Device, str]:
     """Register a device for `person`; returns the device and its token (shown once, stored hashed)."""
     scope.require(actor, "alarms.devices", person.region_code)
@@ -108,14 +118,14 @@ def devices_for_tokens(tokens: list[str]) -> dict[str, Device | None]:
 # ------------------------------------------------------------------ intake (device-authenticated)
 
 
-def _check_device_time(device_time: datetime.datetime, now) -> None:
+def _check_device_time(device_time: datetime.datetime, now: datetime.datetime) -> None:
     if timezone.is_naive(device_time):
         raise InvalidInput(_("设备时间须带时区，如 2026-01-01T08:00:00+08:00"), field="device_time")
     if device_time - now > MAX_CLOCK_SKEW:
         raise InvalidInput(_("设备时间晚于当前时间超过一天，请校准设备时钟"), field="device_time")
 
 
-def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now=None) -> str:
+def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now: datetime.datetime | None = None) -> str:
     """The checks of an alarm that need no database; returns the cleaned event id."""
     event_id = (event_id or "").strip()
     if not event_id or len(event_id) > 64:
@@ -127,7 +137,7 @@ def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now
 
 
 def alarm_receive(
-    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict | None = None, now=None,
+    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict[str, object] | None = None, now: datetime.datetime | None = None,
     wake: bool = True,
 ) -> tuple[AlarmRow, bool]:
     """Store an alarm durably (it waits in the outbox until delivered). The same event id again
@@ -150,12 +160,13 @@ def alarm_receive(
     return alarm, True
 
 
-def _alarm_row(device: Device, event_id: str, kind: str, device_time, detail: dict | None, now) -> AlarmRow:
+def _alarm_row(device: Device, event_id: str, kind: str, device_time: datetime.datetime,
+               detail: dict[str, object] | None, now: datetime.datetime) -> AlarmRow:
     return AlarmRow(device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
                     kind=kind, device_time=device_time, received_at=now, detail=detail or {})
 
 
-def alarm_receive_batch(alarms: list[dict], *, now=None) -> list[tuple[int, bool]]:
+def alarm_receive_batch(alarms: list[ReceivedAlarm], *, now: datetime.datetime | None = None) -> list[tuple[int, bool]]:
     """Store many alarms at once (the device intake's batches; each dict holds alarm_receive's
     arguments but `now`): one look-up of those already stored and one insert of the rest, with
     the outcome of alarm_receive for each in turn: (alarm id, created). The caller delivers."""
@@ -181,7 +192,7 @@ def alarm_receive_batch(alarms: list[dict], *, now=None) -> list[tuple[int, bool
     return [(ids[key], made) for key, made in zip(keys, created, strict=True)]
 
 
-def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: int | None, now=None) -> str:
+def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: int | None, now: datetime.datetime | None = None) -> str:
     """The checks of a heartbeat that need no database; returns the cleaned beat id."""
     beat_id = (beat_id or "").strip()
     if not beat_id or len(beat_id) > 64:
@@ -193,7 +204,7 @@ def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: in
 
 
 def heartbeat_receive(
-    *, device: Device, beat_id: str, device_time: datetime.datetime, battery: int | None = None, now=None
+    *, device: Device, beat_id: str, device_time: datetime.datetime, battery: int | None = None, now: datetime.datetime | None = None
 ) -> bool:
     now = _now(now)
     beat_id = heartbeat_check(beat_id=beat_id, device_time=device_time, battery=battery, now=now)
@@ -208,7 +219,7 @@ def heartbeat_receive(
     return True
 
 
-def _device_back_online(device: Device, now) -> None:
+def _device_back_online(device: Device, now: datetime.datetime) -> None:
     incident = for_update(Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(
         state=IncidentState.RESOLVED)).first()
     if incident is None:
@@ -225,7 +236,7 @@ def _device_back_online(device: Device, now) -> None:
 
 
 def incident_create(
-    *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
+    *, person: Person, source: str, kind: str, title: str, now: datetime.datetime | None = None, device: Device | None = None, actor: Actor = None,
     publish: bool = True, levels: dict[int, int] | None = None,
 ) -> Incident:
     """Open an incident and, once committed, show it on the consoles. No scope check: the callers
@@ -242,7 +253,7 @@ def incident_create(
 
 
 @transaction.atomic
-def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: str = "", now=None, request=None) -> Incident:
+def incident_open_by_phone(*, actor: Actor, person: Person, kind: str = "phone", note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
     scope.require(actor, "alarms.operate", person.region_code)
     if kind != "phone" and kind not in AlarmKind.values:
         raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
@@ -252,7 +263,7 @@ def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: 
                                now=now, actor=actor, publish=False)
     # The operator who took the call has it in hand already.
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
-    incident.operator = actor
+    incident.operator = _user(actor)
     incident.save()
     if note.strip():
         timeline_add(incident, TimelineKind.NOTE, note.strip(), now=now, actor=actor)
@@ -261,7 +272,11 @@ def incident_open_by_phone(*, actor, person: Person, kind: str = "phone", note: 
     return incident
 
 
-def _set_state(incident: Incident, state: str, now, *, actor) -> None:
+def _user(actor: Actor) -> User | None:
+    return actor if signed_in(actor) else None
+
+
+def _set_state(incident: Incident, state: str, now: datetime.datetime, *, actor: Actor) -> None:
     incident.state = state
     for s in STATE_ORDER[1: STATE_ORDER.index(state) + 1]:  # a skipped step takes the same time
         field = STAMP[s]
@@ -270,21 +285,21 @@ def _set_state(incident: Incident, state: str, now, *, actor) -> None:
     timeline_add(incident, TimelineKind.STATE, str(IncidentState(state).label), now=now, actor=actor, state=state)
 
 
-def _locked(incident_id: int, actor, perm: str = "alarms.operate") -> Incident:
+def _locked(incident_id: int, actor: Actor, perm: str = "alarms.operate") -> Incident:
     incident = access_by_id(for_update(Incident.objects.select_related("person"), of=("self",)), incident_id,
                             user=actor, perm=perm)
     return incident
 
 
 @transaction.atomic
-def incident_acknowledge(*, actor, incident_id: int, now=None, request=None) -> Incident:
+def incident_acknowledge(*, actor: Actor, incident_id: int, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
     if not action_open(incident, IncidentAction.ACKNOWLEDGE):
-        if incident.operator_id == actor.pk:
+        if signed_in(actor) and incident.operator_id == actor.pk:
             return incident
         raise Conflict(_("该警情已由%(u)s接警") % {"u": incident.operator or _("他人")}, field="state")
-    incident.operator = actor
+    incident.operator = _user(actor)
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
     incident.save()
     audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_ACKNOWLEDGE, obj=incident, request=request,
@@ -294,7 +309,7 @@ def incident_acknowledge(*, actor, incident_id: int, now=None, request=None) -> 
 
 
 @transaction.atomic
-def incident_advance(*, actor, incident_id: int, state: str, now=None, request=None) -> Incident:
+def incident_advance(*, actor: Actor, incident_id: int, state: str, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
     """Move an incident forward (in progress, on site); never backwards."""
     now = _now(now)
     incident = _locked(incident_id, actor)
@@ -332,14 +347,14 @@ def _require_open(incident: Incident, action: IncidentAction) -> None:
 
 
 @transaction.atomic
-def incident_resolve(*, actor, incident_id: int, outcome: str, note: str = "", now=None, request=None) -> Incident:
+def incident_resolve(*, actor: Actor, incident_id: int, outcome: str, note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
     if outcome not in Outcome.values:
         raise InvalidInput(_("请选择处置结果"), field="outcome")
     _require_open(incident, IncidentAction.RESOLVE)
     if incident.state == IncidentState.NEW:
-        incident.operator = actor
+        incident.operator = _user(actor)
     incident.outcome = outcome
     _set_state(incident, IncidentState.RESOLVED, now, actor=actor)
     incident.save()
@@ -351,7 +366,7 @@ def incident_resolve(*, actor, incident_id: int, outcome: str, note: str = "", n
 
 
 @transaction.atomic
-def incident_note(*, actor, incident_id: int, text: str, now=None, request=None) -> TimelineEntry:
+def incident_note(*, actor: Actor, incident_id: int, text: str, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> TimelineEntry:
     incident = _locked(incident_id, actor)
     text = (text or "").strip()
     if not text:
@@ -364,7 +379,7 @@ def incident_note(*, actor, incident_id: int, text: str, now=None, request=None)
 
 @transaction.atomic
 def incident_call(
-    *, actor, incident_id: int, target: str, outcome: str, note: str = "", now=None, request=None,
+    *, actor: Actor, incident_id: int, target: str, outcome: str, note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None,
 ) -> TimelineEntry:
     """Record a call (to the person, family, community worker, 120) and its outcome; the first call
     puts an acknowledged incident in progress."""
@@ -385,27 +400,27 @@ def incident_call(
     return entry
 
 
-def responder_candidates(incident: Incident) -> list[dict]:
+def responder_candidates(incident: Incident) -> list[ResponderCandidate]:
     """Who can be sent, in order: emergency family contacts, then community and street workers
     whose grants cover the person's community."""
     out = [
-        {"key": f"contact:{c.pk}", "name": c.name, "role": c.relation or _("家属"), "phone_masked": c.phone_masked,
-         "contact": c, "user": c.user}
+        ResponderCandidate(name=c.name, role=c.relation or _("家属"), phone_masked=c.phone_masked, contact_id=c.pk,
+                           user_id=c.user_id)
         for c in FamilyContact.objects.filter(person_id=incident.person_id, is_emergency=True).order_by("id")
     ]
     grants = RoleGrant.objects.filter(role__in=[Role.COMMUNITY_WORKER, Role.STREET_WORKER]).select_related("user")
     workers = [g for g in grants if incident.region_code.startswith(prefix_of(g.region_id))]
     workers.sort(key=lambda g: (g.role != Role.COMMUNITY_WORKER, g.user_id))
     for g in workers:
-        out.append({"key": f"user:{g.user_id}", "name": g.user.display_name or g.user.username,
-                    "role": str(Role(g.role).label), "phone_masked": "", "contact": None, "user": g.user})
+        out.append(ResponderCandidate(name=g.user.display_name or g.user.username, role=str(Role(g.role).label),
+                                      phone_masked="", contact_id=None, user_id=g.user_id))
     return out
 
 
-def untried_candidates(incident: Incident) -> list[dict]:
+def untried_candidates(incident: Incident) -> list[ResponderCandidate]:
     """The candidates not yet asked for this incident, in order (the card's choice, dispatch's)."""
     tried = _tried_keys(incident)
-    return [c for c in responder_candidates(incident) if c["key"] not in tried]
+    return [c for c in responder_candidates(incident) if c.key not in tried]
 
 
 def _tried_keys(incident: Incident) -> set[str]:
@@ -415,27 +430,27 @@ def _tried_keys(incident: Incident) -> set[str]:
     return keys
 
 
-def _ask(incident: Incident, cand: dict, now, actor) -> Responder:
+def _ask(incident: Incident, cand: ResponderCandidate, now: datetime.datetime, actor: Actor) -> Responder:
     policy = policy_for(incident.region_code)
     responder = Responder.objects.create(
-        incident=incident, region_code=incident.region_code, name=cand["name"], role=cand["role"],
-        phone_masked=cand.get("phone_masked", ""), user=cand.get("user"), contact=cand.get("contact"),
+        incident=incident, region_code=incident.region_code, name=cand.name, role=cand.role,
+        phone_masked=cand.phone_masked, user_id=cand.user_id, contact_id=cand.contact_id,
         asked_at=now, confirm_by=now + datetime.timedelta(seconds=policy.responder_confirm_seconds),
     )
-    timeline_add(incident, TimelineKind.RESPONDER, _("派出 %(n)s（%(r)s）") % {"n": cand["name"], "r": cand["role"]},
+    timeline_add(incident, TimelineKind.RESPONDER, _("派出 %(n)s（%(r)s）") % {"n": cand.name, "r": cand.role},
                  now=now, actor=actor, responder=responder.pk)
     return responder
 
 
 @transaction.atomic
-def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, request=None) -> Responder:
+def responder_dispatch(*, actor: Actor, incident_id: int, key: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Responder:
     """Send a responder: the candidate with `key`, or the first one not yet asked."""
     now = _now(now)
     incident = _locked(incident_id, actor)
     _require_open(incident, IncidentAction.DISPATCH)
     candidates = untried_candidates(incident)
     if key:
-        candidates = [c for c in candidates if c["key"] == key]
+        candidates = [c for c in candidates if c.key == key]
     if not candidates:
         raise InvalidInput(_("没有可派的响应人（家属紧急联系人或社区、街道工作人员）"), field="key")
     responder = _ask(incident, candidates[0], now, actor)
@@ -448,13 +463,13 @@ def responder_dispatch(*, actor, incident_id: int, key: str = "", now=None, requ
 
 
 @transaction.atomic
-def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Responder:
+def responder_confirm(*, actor: Actor, responder_id: int, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Responder:
     """The responder (or the operator on their behalf, after a call) confirms they are going."""
     now = _now(now)
     responder = for_update(Responder.objects.select_related("incident").filter(pk=responder_id), of=("self",)).first()
     if responder is None:
         raise NotFound()
-    if responder.user_id != getattr(actor, "pk", None):
+    if not (signed_in(actor) and responder.user_id == actor.pk):
         scope.require(actor, "alarms.operate", responder.region_code)
     if responder.state != ResponderState.ASKED:
         raise Conflict(_("该响应人已%(s)s") % {"s": responder.get_state_display()}, field="state")
@@ -467,7 +482,7 @@ def responder_confirm(*, actor, responder_id: int, now=None, request=None) -> Re
     return responder
 
 
-def replace_responder(responder: Responder, now) -> Responder | None:
+def replace_responder(responder: Responder, now: datetime.datetime) -> Responder | None:
     """Mark an unconfirmed responder replaced and ask the next candidate (None when none is left)."""
     incident = responder.incident
     responder.state, responder.replaced_at = ResponderState.REPLACED, now

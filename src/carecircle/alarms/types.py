@@ -1,0 +1,102 @@
+"""The alarm module's contracts (docs/directory-guide.md, "Contracts"): the responder candidates
+as frozen dataclasses; what the selectors answer the console's pages (dictionaries at run time,
+rendered and exported as they are) as TypedDicts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NotRequired, TypeAlias, TypedDict
+
+if TYPE_CHECKING:
+    from carecircle.alarms.models import Device, Incident
+    from carecircle.registry.models import FamilyContact, Person
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderCandidate:
+    """Someone who may be sent to an incident's person, as `alarms.services.responder_candidates`
+    answers the incident card and dispatch: an emergency family contact (`contact_id`; `user_id`
+    when the contact has an account) or a community or street worker (`user_id` only). `role` is
+    the contact's relation or the worker's role, in words; `phone_masked` is empty for workers."""
+
+    name: str
+    role: str
+    phone_masked: str
+    contact_id: int | None
+    user_id: int | None
+
+    @property
+    def key(self) -> str:
+        """What the card sends to choose this candidate, and what a responder asked already
+        counts as (`contact:<id>` or `user:<id>`)."""
+        return f"contact:{self.contact_id}" if self.contact_id else f"user:{self.user_id}"
+
+
+class ReceivedAlarm(TypedDict):
+    """One alarm of a batch from the device intake (`alarms.services.alarm_receive_batch`): the
+    arguments of `alarm_receive` but `now`."""
+
+    device: Device
+    event_id: str
+    kind: str
+    device_time: datetime.datetime
+    detail: NotRequired[dict[str, object] | None]
+
+
+class PersonCard(TypedDict):
+    """What the operator sees about an incident's person (`alarms.selectors.person_card`; masked
+    values only)."""
+
+    person: Person
+    age: int
+    statuses: list[str]
+    factors: list[str]
+    level: int | None
+    level_label: str
+    contacts: list[FamilyContact]
+    region: str
+    devices: list[Device]
+    recent: list[Incident]
+    latitude: float | None
+    longitude: float | None
+
+
+LevelRow: TypeAlias = "dict[str, float | bool | None]"
+"""Calls answered in time: `calls`, and per limit of TEC_TARGETS (60, 180 s) `within_<s>`,
+`share_<s>` (per cent, None when none decided yet) and `ok_<s>`; `median_seconds`."""
+
+
+class ServiceLevels(TypedDict):
+    """`alarms.selectors.service_levels`: a day's calls answered in time, in all, per hour and per
+    operator, with the targets they are held to."""
+
+    day: datetime.date
+    total: LevelRow
+    hours: list[tuple[int, LevelRow]]
+    operators: list[tuple[str, LevelRow]]
+    targets: tuple[tuple[int, float], ...]
+
+
+class MonthlyRow(TypedDict):
+    """One region's month in `alarms.selectors.monthly_report`."""
+
+    region_code: str
+    region: str
+    total: int
+    by_source: dict[str, int]
+    by_outcome: dict[str, int]
+    open: int
+    share_60: float | None
+    median_answer_seconds: float | None
+    median_on_site_minutes: float | None
+
+
+class TimelineRow(TypedDict):
+    """One timeline entry of an incident as the export writes it (`alarms.selectors.timeline_rows`)."""
+
+    at: str
+    kind: str
+    actor: str
+    text: str
+    seconds: int
