@@ -67,7 +67,8 @@ def programme_specs() -> list[dict[str, Any]]:
                 {"label": "中度失能（2级）", "condition": "", "amount": Decimal("200.00")},
             ],
             "basis": "Qujing 三(四)5：认定为生活不能自理的经济困难老年人、计划生育特殊家庭老年人提供护理补贴"
-                     f"（能力等级取自能力评估，2级及以上）。金额为{DEFAULT_NOTE}。",
+                     "。“生活不能自理”按能力评估等级2级（中度失能）及以上认定，为默认值：1级（轻度失能）属失能人群"
+                     f"（GB/T 42195-2022），但种子只补贴生活不能自理者。金额为{DEFAULT_NOTE}。",
         },
         {
             "code": "ACCIDENT_INSURANCE", "name": "老年人团体意外伤害统筹保险", "fund": "CITY_ELDER",
@@ -101,7 +102,8 @@ CITY_VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 # Programmes of earlier default sets that a current one replaces: reinstalling the defaults stops
-# them, so that nobody is paid twice for one entitlement.
+# them, so that nobody is paid twice for one entitlement. Reinstall before a month's payroll: a
+# month the retired programme has already paid is not recovered from it (docs/benefits.md).
 RETIRED = {
     # Jiaxing 二(八)25: the 长寿保健金 is the 高龄津贴's step from 100 (GAOLING's first tier).
     "CENTENARIAN": "GAOLING",
