@@ -52,3 +52,21 @@ def test_qujing_centre_coverage_per_class(defaults, facility):
     assert out["E17"][STREET2].value is None  # no urban community there: no rate
     targets = {(t[0], t[1]): t[4] for t in seed.TARGETS if t[0] in ("E16", "E17", "E18")}
     assert targets == {("E16", seed.QUJING): 100, ("E17", seed.QUJING): 90, ("E18", seed.QUJING): 70}
+
+
+def test_a_region_table_sets_the_classification(tmp_path, city):
+    """The code is imported with the region table (column 城乡分类代码); a wrong code, or one on a
+    street, is refused with its row and column; a file without the column leaves codes as they are."""
+    from carecircle.core.region_import import region_import
+
+    path = tmp_path / "regions.csv"
+    path.write_text("区划代码,名称,城乡分类代码\n339901001001,桂花社区,111\n339901001002,丹枫社区,220\n"
+                    "339901002001,星洲社区,999\n339901002000,古荡街道,121\n", encoding="utf-8")
+    result = region_import(path, actor=None)
+    assert dict(Region.objects.filter(code__in=[COMMUNITY_A, COMMUNITY_A2]).values_list("code", "urban_rural")) == {
+        COMMUNITY_A: "111", COMMUNITY_A2: "220"}
+    assert [(r["row"], r["field"]) for r in result["rejected"]] == [(4, "城乡分类代码"), (5, "城乡分类代码")]
+    again = tmp_path / "again.csv"
+    again.write_text("区划代码,名称\n339901001001,桂花社区\n", encoding="utf-8")
+    region_import(again, actor=None)
+    assert Region.objects.get(code=COMMUNITY_A).urban_rural == "111"

@@ -1,4 +1,4 @@
-"""Import of a region table (CSV or .xlsx): 区划代码, 名称, optional 纬度, 经度, 边界 (GeoJSON).
+"""Import of a region table (CSV or .xlsx): 区划代码, 名称, optional 纬度, 经度, 边界 (GeoJSON), 城乡分类代码.
 
 Rows are applied parents first (sorted by level), so a file may list them in any order. Every bad
 row is reported with its number and reason; the good ones are kept. Each row is written through
@@ -19,7 +19,8 @@ from carecircle.core.services import region_upsert
 from carecircle.core.tables import Cell, FileRejected, check_row_width, open_table
 from carecircle.core.types import Actor
 
-COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary"}
+COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary",
+           "城乡分类代码": "urban_rural"}
 
 
 class Rejection(TypedDict):
@@ -56,7 +57,17 @@ def _boundary(value: Cell) -> dict[str, Any] | None:
     return geo
 
 
-FIELD_LABELS = {"code": "区划代码", "name": "名称", "latitude": "纬度", "longitude": "经度", "boundary": "边界"}
+FIELD_LABELS = {"code": "区划代码", "name": "名称", "latitude": "纬度", "longitude": "经度", "boundary": "边界",
+                "urban_rural": "城乡分类代码"}
+
+
+def _code_text(value: Cell) -> str:
+    """A code cell as text: a spreadsheet gives 220 as a number."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
@@ -94,6 +105,7 @@ def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
                     actor=actor, code=code, name=str(rec.get("name") or ""),
                     latitude=_float(rec.get("latitude"), "纬度"), longitude=_float(rec.get("longitude"), "经度"),
                     boundary=_boundary(rec.get("boundary")),
+                    urban_rural=_code_text(rec.get("urban_rural")) if "urban_rural" in rec else None,
                 )
         except DomainError as exc:
             field = FIELD_LABELS.get(exc.field or "", exc.field or "")

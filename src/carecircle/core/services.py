@@ -12,7 +12,7 @@ from carecircle.core import audit, limits, regions, scope
 from carecircle.core import credentials as credentials  # re-exported: pages read its constants (CODE, ENROL)
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
-from carecircle.core.models import Region, RoleGrant, User
+from carecircle.core.models import Region, RoleGrant, UrbanRural, User
 from carecircle.core.organisations import ORGANISATION_ROLES, OrganisationKind
 from carecircle.core.roles import Role
 from carecircle.core.types import Actor
@@ -63,7 +63,7 @@ def _require_region_write(actor: Actor, code: str, parent_code: str | None, exis
 @transaction.atomic
 def region_upsert(
     *, actor: Actor, code: str, name: str, latitude: float | None = None, longitude: float | None = None,
-    boundary: dict[str, Any] | None = None, request: HttpRequest | None = None,
+    boundary: dict[str, Any] | None = None, request: HttpRequest | None = None, urban_rural: str | None = None,
 ) -> RegionWrite:
     """Create or update one region; its parent must already exist (except a province).
 
@@ -85,6 +85,8 @@ def region_upsert(
         raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": parent_code}, field="code")
     values = {"name": name.strip(), "level": regions.level_of(code), "parent_id": parent.code if parent else None,
               "latitude": latitude, "longitude": longitude, "boundary": boundary}
+    if urban_rural is not None:  # None: leave the classification as it is
+        values["urban_rural"] = _urban_rural(code, urban_rural)
     if existing is None:
         region = Region.objects.create(code=code, **values)
         audit.record(actor=actor, action=AuditAction.REGION_CREATE, obj=region, object_id=code, region_code=code,
@@ -101,6 +103,18 @@ def region_upsert(
     audit.record(actor=actor, action=AuditAction.REGION_UPDATE, obj=existing, object_id=code, region_code=code,
                  request=request, before=before)
     return RegionWrite(existing, False, True)
+
+
+def _urban_rural(code: str, value: str) -> str:
+    """A 城乡分类代码 (国家统计局 统计用城乡划分代码), given to communities and villages only; "" clears it."""
+    value = value.strip()
+    if not value:
+        return ""
+    if value not in UrbanRural.values:
+        raise InvalidInput(_("城乡分类代码应为 %(v)s 之一") % {"v": "、".join(UrbanRural.values)}, field="urban_rural")
+    if regions.level_of(code) != regions.COMMUNITY:
+        raise InvalidInput(_("城乡分类代码只用于社区(村)"), field="urban_rural")
+    return value
 
 
 @transaction.atomic
