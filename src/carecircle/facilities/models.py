@@ -182,8 +182,10 @@ class GradeLevel(models.Model):
 
 
 class GradeSubsidy(models.Model):
-    """Yearly subsidy a grade brings to a facility kind (Jiaxing 7). grade_code "*" = any grade,
-    i.e. every normally operating facility of that kind."""
+    """The yearly subsidy a grade brings to a facility kind, as a MINIMUM (Jiaxing 二(二)7 每年给予不低于…):
+    an evaluation records it or more (services.evaluation_record). grade_code "*" = any grade or
+    none, i.e. every normally operating facility of that kind (street centres); what a centre is
+    due is computed in facilities/subsidies.py."""
 
     kind = models.CharField(_("设施类型"), max_length=24, choices=FacilityKind.choices)
     grade_code = models.CharField(_("等级代码"), max_length=10)
