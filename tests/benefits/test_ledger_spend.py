@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from carecircle.benefits.models import Account, Fund, LedgerEntry, LedgerLine, Programme
-from carecircle.benefits.selectors import ledger_check
+from carecircle.benefits.selectors import balances, fund_balances, ledger_check
 from carecircle.benefits.services import fund_appropriate, fund_available, ledger_spend
+from carecircle.benefits.types import BalanceRow, FundBalance, LedgerCheck
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 DISTRICT = "339901000000"
@@ -44,7 +45,7 @@ def test_spending_is_balanced_and_counted_once(voucher_fund, users):
     # a district official with benefits.approve may post too
     spend("9.50", reference="manual:1", actor=users["district"])
     assert fund_available(voucher_fund) == Decimal("60.00")
-    assert ledger_check()["ok"]
+    assert ledger_check().ok
     call_command("ledger", "check")
 
 
@@ -57,7 +58,7 @@ def test_overdraft_refused_naming_the_shortfall(voucher_fund):
     assert LedgerLine.objects.filter(fund=voucher_fund, account=Account.DISBURSED).aggregate(
         s=Sum("amount"))["s"] == Decimal("80.00")
     spend("20", reference="b")  # exactly what is left is fine
-    assert fund_available(voucher_fund) == Decimal("0.00") and ledger_check()["ok"]
+    assert fund_available(voucher_fund) == Decimal("0.00") and ledger_check().ok
 
 
 @pytest.mark.parametrize(("kw", "field"), [
@@ -77,3 +78,22 @@ def test_a_user_needs_approval_rights_in_the_region(voucher_fund, users):
     with pytest.raises((Forbidden, NotFound)):
         spend("10", actor=users["district_b"])
     assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SPENDING).exists()
+
+
+def test_ledger_readers_answer_typed_balances(voucher_fund, users):
+    """fund_balances, balances and ledger_check answer FundBalance, BalanceRow and LedgerCheck
+    (benefits/types.py), with the same figures the dictionaries had."""
+    spend("30")
+    (fb,) = [b for b in fund_balances(user=users["admin"]) if b.fund == voucher_fund]
+    assert isinstance(fb, FundBalance)
+    assert (fb.appropriation, fb.available, fb.committed, fb.disbursed, fb.receivable) == (
+        Decimal("-100.00"), Decimal("70.00"), Decimal("0.00"), Decimal("30.00"), Decimal("0.00"))
+    rows = [r for r in balances(user=users["admin"], fund_id=voucher_fund.pk)]
+    assert all(isinstance(r, BalanceRow) for r in rows)
+    assert {(r.programme_name, r.month, r.account, r.total) for r in rows} == {
+        (None, "", Account.APPROPRIATION, Decimal("-100.00")), (None, "", Account.AVAILABLE, Decimal("100.00")),
+        ("居家服务补贴", "2026-10", Account.AVAILABLE, Decimal("-30.00")),
+        ("居家服务补贴", "2026-10", Account.DISBURSED, Decimal("30.00"))}
+    assert rows[0].fund_name == "居家服务补贴资金" and rows[0].account_label == str(rows[0].account.label)
+    check = ledger_check()
+    assert isinstance(check, LedgerCheck) and check.ok and check.unbalanced == () and check.entries == 2

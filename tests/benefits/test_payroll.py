@@ -170,7 +170,7 @@ def test_ledger_balances_and_sums_to_zero(elders, users):
     assert bal(Account.COMMITTED) == Decimal("0.00")
     assert services.fund_available(fund) == start - Decimal("100.00")
     result = ledger_check()
-    assert result["ok"] and result["total"] == 0
+    assert result.ok and result.total == 0 and result.unbalanced == ()
     out = io.StringIO()
     call_command("ledger", "check", stdout=out)
     assert "合计为零" in out.getvalue()

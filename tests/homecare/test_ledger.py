@@ -82,7 +82,7 @@ def test_closed_month_statement_posts_government_lines_once(world, voucher, fund
     assert _spent(funds["MEAL_GOV"]) == Decimal("4.50")
     # enterprise / collective / social / self-pay shares are not the funds' money
     assert set(StatementPosting.objects.values_list("source", flat=True)) == {"voucher", "government"}
-    assert ledger_check()["ok"]
+    assert ledger_check().ok
 
     # rebuilding (the daily task does, on the 1st–5th) never posts twice
     for _ in range(2):
@@ -110,7 +110,7 @@ def test_shortfall_refuses_every_posting_and_names_it(world, voucher, funds, use
     assert "全部回滚" in st.ledger_note
     # nothing half-posted: the meal fund had money, yet nothing of this statement is in the ledger
     assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SPENDING).exists()
-    assert not StatementPosting.objects.exists() and ledger_check()["ok"]
+    assert not StatementPosting.objects.exists() and ledger_check().ok
     assert st.visit_count == 2  # the provider's statement itself stands
     body = client_for(w["admin_p"]).get(f"/homecare/statements/{st.pk}/").content.decode()
     assert "资金不足" in body and "未入账" in body and "已入账" not in body
@@ -119,7 +119,7 @@ def test_shortfall_refuses_every_posting_and_names_it(world, voucher, funds, use
     fund_appropriate(actor=users["admin"], fund=funds["HC_VOUCHER"], amount="1000", key="t:hc2")
     st = settlement.statement_generate(actor=None, provider=w["provider"], month=month)
     assert st.ledger_note == "" and StatementPosting.objects.count() == 2
-    assert _spent(funds["HC_VOUCHER"]) == voucher_amount and ledger_check()["ok"]
+    assert _spent(funds["HC_VOUCHER"]) == voucher_amount and ledger_check().ok
 
 
 def test_growth_after_a_late_review_posts_only_the_difference(world, voucher, funds, users):
@@ -147,7 +147,7 @@ def test_growth_after_a_late_review_posts_only_the_difference(world, voucher, fu
     assert _spent(funds["HC_VOUCHER"]) == Decimal("50.00") and _spent(funds["MEAL_GOV"]) == Decimal("4.50")
     assert list(StatementPosting.objects.filter(source="voucher").values_list("seq", "amount")) == [
         (1, Decimal("6.50")), (2, Decimal("43.50"))]
-    assert ledger_check()["ok"]
+    assert ledger_check().ok
 
 
 def test_open_month_statement_posts_nothing_yet(world, voucher, funds, users, client_for):

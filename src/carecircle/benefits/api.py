@@ -214,8 +214,8 @@ class BalanceOut(Schema):
 
 @router.get("/benefits/funds/balances", response=list[BalanceOut])
 def fund_balances(request):
-    return [{"fund": r["fund__name"], "programme": r["programme__name"], "region_code": r["region_code"],
-             "month": r["month"], "account": r["account"], "total": r["total"]}
+    return [{"fund": r.fund_name, "programme": r.programme_name, "region_code": r.region_code,
+             "month": r.month, "account": r.account, "total": r.total}
             for r in selectors.balances(user=request.user)]
 
 

@@ -27,7 +27,7 @@ from carecircle.benefits.models import (
     Payment,
     Programme,
 )
-from carecircle.benefits.types import Entitlement, PaymentMethod, Period
+from carecircle.benefits.types import BalanceRow, Entitlement, FundBalance, LedgerCheck, PaymentMethod, Period
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
@@ -143,40 +143,45 @@ def fund_get(*, user: Actor, fund_id: int) -> Fund:
     return access_by_id(Fund.objects.all(), fund_id, user=user, perm="benefits.view")
 
 
-def fund_balances(*, user: Actor) -> list[dict[str, Any]]:
-    out = []
-    for fund in fund_list(user=user):
-        sums = dict(
-            LedgerLine.objects.filter(fund=fund).values_list("account").annotate(s=Sum("amount")).order_by()
-        )
-        out.append({"fund": fund, **{a: (sums.get(a) or Decimal("0")).quantize(CENT) for a in Account.values}})
-    return out
+def fund_balances(*, user: Actor) -> list[FundBalance]:
+    """Each fund the user sees with its balance on every account (one query for the sums)."""
+    funds = list(fund_list(user=user))
+    sums: dict[tuple[int, str], Decimal] = {
+        (fund_id, account): total or Decimal("0")
+        for fund_id, account, total in LedgerLine.objects.filter(fund__in=funds).values("fund_id", "account")
+        .annotate(s=Sum("amount")).order_by().values_list("fund_id", "account", "s")
+    }
+
+    def on(fund: Fund, account: Account) -> Decimal:
+        return sums.get((fund.pk, account), Decimal("0")).quantize(CENT)
+
+    return [FundBalance(fund=f, appropriation=on(f, Account.APPROPRIATION), available=on(f, Account.AVAILABLE),
+                        committed=on(f, Account.COMMITTED), disbursed=on(f, Account.DISBURSED),
+                        receivable=on(f, Account.RECEIVABLE)) for f in funds]
 
 
-def balances(*, user: Actor, fund_id: int | None = None,
-             group: tuple[str, ...] = ("programme__name", "region_code", "month")) -> list[dict[str, Any]]:
+def balances(*, user: Actor, fund_id: int | None = None) -> list[BalanceRow]:
     """Balances by account per fund, programme, region and month (the ledger's dimensions)."""
     funds = fund_list(user=user)
     lines = LedgerLine.objects.filter(fund__in=funds)
     if fund_id:
         lines = lines.filter(fund_id=fund_id)
-    rows = list(lines.values("fund__name", *group, "account").annotate(total=Sum("amount")).order_by(
-        "fund__name", *group, "account"))
-    for r in rows:
-        r["total"] = (r["total"] or Decimal("0")).quantize(CENT)
-        r["account_label"] = str(Account(r["account"]).label)
-    return rows
+    dims = ("fund__name", "programme__name", "region_code", "month", "account")
+    rows = lines.values(*dims).annotate(total=Sum("amount")).order_by(*dims).values_list(*dims, "total")
+    return [BalanceRow(fund_name=fund, programme_name=programme, region_code=region, month=month,
+                       account=Account(account), total=(total or Decimal("0")).quantize(CENT))
+            for fund, programme, region, month, account, total in rows]
 
 
-def ledger_check() -> dict[str, Any]:
+def ledger_check() -> LedgerCheck:
     """The auditor's check: every entry balances and the whole ledger sums to zero."""
-    unbalanced = list(
+    unbalanced = tuple(
         LedgerLine.objects.values("entry_id").annotate(s=Sum("amount")).exclude(s=0).values_list("entry_id", "s")
     )
     total = LedgerLine.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     empty = LedgerEntry.objects.annotate(n=Count("lines")).filter(n=0).count()
-    return {"entries": LedgerEntry.objects.count(), "lines": LedgerLine.objects.count(), "total": total,
-            "unbalanced": unbalanced, "empty_entries": empty, "ok": total == 0 and not unbalanced}
+    return LedgerCheck(entries=LedgerEntry.objects.count(), lines=LedgerLine.objects.count(), total=total,
+                       unbalanced=unbalanced, empty_entries=empty)
 
 
 def appeal_inbox(*, user: Actor, state: str = "") -> QuerySet[Appeal]:

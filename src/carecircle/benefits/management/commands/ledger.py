@@ -22,9 +22,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{r['fund__code']:<18} {r['fund__name']:<20} {Account(r['account']).label:<16} {r['s']:>16}")
             return
         result = ledger_check()
-        self.stdout.write(f"凭证 {result['entries']:,} 张，分录 {result['lines']:,} 行，合计 {result['total']}")
-        for entry_id, diff in result["unbalanced"]:
+        self.stdout.write(f"凭证 {result.entries:,} 张，分录 {result.lines:,} 行，合计 {result.total}")
+        for entry_id, diff in result.unbalanced:
             self.stdout.write(f"  凭证#{entry_id} 借贷不平：差额 {diff}")
-        if not result["ok"]:
+        if not result.ok:
             raise CommandError("资金台账不平")
         self.stdout.write("资金台账借贷平衡，合计为零")
