@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "carecircle"
-CONVERTED = ["homecare", "workforce", "carevisits", "planning", "alarms", "childcare", "benefits", "core", "facilities"]  # a module joins this list when its pages follow the pattern
+CONVERTED = ["homecare", "workforce", "carevisits", "planning", "alarms", "childcare", "benefits", "core", "facilities", "registry", "assessment"]  # a module joins this list when its pages follow the pattern
 
 RULES = {
     "reads a POST field by hand": re.compile(r"request\.POST\s*(\[|\.get\(|\.getlist\()"),

@@ -43,6 +43,14 @@ NOT_SUCCESS = {
         "alarms/incidents/<int:incident_id>/call/", "alarms/incidents/<int:incident_id>/resolve/",
         "alarms/incidents/<int:incident_id>/note/", "childcare/vouchers/redeem/",
     ]},
+    # registry: an empty form on the person page (no purpose, no status, no contact, no end date) is
+    # shown again with its field errors; the factory's import job has nothing to resume (422)
+    **{r: {422} for r in [
+        "people/<int:person_id>/unmask/", "people/<int:person_id>/statuses/", "people/<int:person_id>/contacts/",
+        "people/<int:person_id>/statuses/<int:status_id>/end/", "people/imports/<int:job_id>/retry/",
+    ]},
+    # no status: not a step the factory's referral may take (409, as the API answers)
+    "assessment/checks/<int:check_id>/referral/": {409},
     # the factory's incident is acknowledged and nobody is on the way yet: on site is refused (409)
     "alarms/incidents/<int:incident_id>/on-site/": {409},
     # an upload: the walk sends no file, and the file is required (422 naming it)

@@ -116,7 +116,8 @@ def test_pages(users, make_person, client_for):
     bad = dict(post)
     bad.pop("B.2.3")
     r = client.post(f"/assessment/new/{p.pk}/", bad)
-    assert r.status_code == 200 and "B.2.3" in r.content.decode() and not CapabilityAssessment.objects.exists()
+    assert r.status_code == 422 and "B.2.3" in r.content.decode() and not CapabilityAssessment.objects.exists()
+    assert 'name="B.1.1" value="%d" checked' % with_total(45)["B.1.1"] in r.content.decode()  # the answers kept
     r = client.post(f"/assessment/new/{p.pk}/", post)
     assert r.status_code == 302
     a = CapabilityAssessment.objects.get()

@@ -42,7 +42,7 @@ def test_outsider_learns_nothing_from_the_api(users, client_for, elder):
 def test_outsider_learns_nothing_from_the_page(users, client_for, elder):
     form = {"name": "冒名者", "id_number": elder.id_number, "region_code": COMMUNITY_B, "phone": "", "address": ""}
     response = client_for(users["district_b"]).post("/people/new/", form)
-    assert response.status_code == 200  # the form again, with the message
+    assert response.status_code == 409  # the form again, with the message on the ID number
     body = response.content.decode()
     assert "其他" in body
     assert _leaks(body, elder) == []
@@ -56,7 +56,9 @@ def test_insider_is_told_which_record_with_a_link(users, client_for, elder):
     assert elder.name in data["message"]
     assert data["details"] == {"person_id": elder.pk, "url": f"/people/{elder.pk}/"}
     form = {"name": "重复登记", "id_number": elder.id_number, "region_code": COMMUNITY_A, "phone": "", "address": ""}
-    page = client_for(users["community"]).post("/people/new/", form).content.decode()
+    response = client_for(users["community"]).post("/people/new/", form)
+    page = response.content.decode()
+    assert response.status_code == 409 and 'name="name" value="重复登记"' in page  # the form again, filled in
     assert elder.name in page and f'href="/people/{elder.pk}/"' in page
 
 

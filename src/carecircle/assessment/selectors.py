@@ -3,8 +3,7 @@ dispatch and care visits read: the final level (0 能力完好 … 4 完全失�
 valid on a day."""
 
 import datetime
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -16,11 +15,9 @@ from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput
+from carecircle.core.types import Actor
 from carecircle.registry.models import Person
 from carecircle.registry.selectors import active_on, birth_date_bounds
-
-if TYPE_CHECKING:
-    from carecircle.registry.models import Person
 
 
 def region_prefix(code: str) -> str:
@@ -31,15 +28,15 @@ def region_prefix(code: str) -> str:
     return regions.prefix_of(code)
 
 
-def _valid_on(day: datetime.date):
+def _valid_on(day: datetime.date) -> QuerySet[CapabilityAssessment]:
     return CapabilityAssessment.objects.filter(valid_from__lte=day, valid_to__gte=day).order_by("-valid_from", "-id")
 
 
-def current_assessment(person, day: datetime.date | None = None) -> CapabilityAssessment | None:
+def current_assessment(person: Person, day: datetime.date | None = None) -> CapabilityAssessment | None:
     return _valid_on(day or timezone.localdate()).filter(person=person).first()
 
 
-def current_level(person: "Person", day: datetime.date | None = None) -> CapabilityLevel | None:
+def current_level(person: Person, day: datetime.date | None = None) -> CapabilityLevel | None:
     """The final level of the newest assessment of `person` valid on `day`, or None."""
     level = _valid_on(day or timezone.localdate()).filter(person=person).values_list("final_level", flat=True).first()
     return None if level is None else CapabilityLevel(level)
@@ -70,7 +67,7 @@ def disabled_members(prefix: str, day: datetime.date, *, min_level: int = 2) -> 
     ).values_list("person_id", "region_code").iterator(chunk_size=20000)
 
 
-def level_names(person_ids, day: datetime.date, *, min_level: int = 0) -> dict[int, str]:
+def level_names(person_ids: Iterable[int], day: datetime.date, *, min_level: int = 0) -> dict[int, str]:
     """{person id: name of the level} of `current_level` for those of `person_ids` assessed at
     `min_level` or worse on `day` (e.g. "重度失能"), in one query."""
     rows = current_assessments(day).filter(person_id__in=list(person_ids), final_level__gte=min_level)
@@ -83,7 +80,7 @@ def level_subquery(day: datetime.date | None = None) -> Subquery:
     return Subquery(rows, output_field=IntegerField())
 
 
-def assessment_list(*, user, region_code: str = "", level: int | None = None, current_only: bool = True,
+def assessment_list(*, user: Actor, region_code: str = "", level: int | None = None, current_only: bool = True,
                     day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:
     qs = scope.in_scope(CapabilityAssessment.objects.select_related("person"), user, "assessment.view")
     if region_code:
@@ -96,40 +93,59 @@ def assessment_list(*, user, region_code: str = "", level: int | None = None, cu
     return qs.order_by("-assessed_on", "-id")
 
 
-def assessment_get(*, user, assessment_id: int) -> CapabilityAssessment:
-    a = access_by_id(
+def assessment_get(*, user: Actor, assessment_id: int) -> CapabilityAssessment:
+    return access_by_id(
         CapabilityAssessment.objects.select_related("person"), assessment_id, user=user, perm="assessment.view",
     )
-    return a
 
 
-def person_assessments(person) -> QuerySet[CapabilityAssessment]:
+def person_assessments(person: Person) -> QuerySet[CapabilityAssessment]:
     return CapabilityAssessment.objects.filter(person=person).order_by("-assessed_on", "-id")
 
 
-def person_checks(person) -> QuerySet[ChildCheck]:
+def person_checks(person: Person) -> QuerySet[ChildCheck]:
     return ChildCheck.objects.filter(person=person).order_by("-checked_on", "-id")
 
 
-def check_get(*, user, check_id: int, perm: str = "assessment.view") -> ChildCheck:
-    c = access_by_id(ChildCheck.objects.select_related("person"), check_id, user=user, perm=perm)
-    return c
+def check_get(*, user: Actor, check_id: int, perm: str = "assessment.view") -> ChildCheck:
+    return access_by_id(ChildCheck.objects.select_related("person"), check_id, user=user, perm=perm)
 
 
-def referral_list(*, user, include_referred: bool = True) -> QuerySet[ChildCheck]:
+REFERRAL_NEXT: dict[str, frozenset[ReferralStatus]] = {  # keyed by ReferralStatus (a str)
+    ReferralStatus.PENDING: frozenset({ReferralStatus.REFERRED, ReferralStatus.CLOSED}),
+    ReferralStatus.REFERRED: frozenset({ReferralStatus.CLOSED}),
+}
+
+
+def referral_next(check: ChildCheck) -> frozenset[ReferralStatus]:
+    """The statuses a check's referral may move to from where it is (pending → referred or
+    closed, referred → closed); services.referral_update refuses any other."""
+    return REFERRAL_NEXT.get(check.referral, frozenset())
+
+
+def referral_actions(user: Actor, check: ChildCheck) -> frozenset[ReferralStatus]:
+    """The one rule of what `user` may do with a check's referral: the next statuses, for those who
+    record checks in the child's region. The referral list offers exactly these; the service
+    refuses the rest (scope.require for the user, `referral_next` for the step)."""
+    if not scope.has_perm(user, "assessment.record", check.region_code):
+        return frozenset()
+    return referral_next(check)
+
+
+def referral_list(*, user: Actor, include_referred: bool = True) -> QuerySet[ChildCheck]:
     """Children whose checks need follow-up: pending, and (by default) referred but not closed."""
     states = [ReferralStatus.PENDING] + ([ReferralStatus.REFERRED] if include_referred else [])
     qs = scope.in_scope(ChildCheck.objects.select_related("person"), user, "assessment.view")
     return qs.filter(referral__in=states).order_by("checked_on", "id")
 
 
-def level_counts(*, user, day: datetime.date | None = None) -> dict[int, int]:
+def level_counts(*, user: Actor, day: datetime.date | None = None) -> dict[int, int]:
     rows = assessment_list(user=user, day=day).order_by().values("final_level").annotate(n=Count("id"))
     return {r["final_level"]: r["n"] for r in rows}
 
 
-def people_to_assess(*, user, group: str = "senior80", text: str = "", unassessed_only: bool = True,
-                     day: datetime.date | None = None) -> QuerySet:
+def people_to_assess(*, user: Actor, group: str = "senior80", text: str = "", unassessed_only: bool = True,
+                     day: datetime.date | None = None) -> QuerySet[Person]:
     """Older people (80+ by default) or infants in the user's scope, to start an assessment or a
     check from; for elders, by default those without a valid assessment (Hechuan 二(十一))."""
     day = day or timezone.localdate()

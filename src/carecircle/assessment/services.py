@@ -1,8 +1,10 @@
 """Writes of the assessment module: capability assessments and infant checks."""
 
 import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,10 +16,12 @@ from carecircle.assessment.models import (
     ChildCheck,
     ReferralStatus,
 )
+from carecircle.assessment.selectors import referral_next
 from carecircle.core import audit, scope
 from carecircle.core.ages import age_on
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 
 VALID_MONTHS = 12  # a result holds for a year unless the person's condition changes earlier
@@ -34,24 +38,26 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-def _display(user) -> str:
-    return getattr(user, "display_name", "") or getattr(user, "username", "") or "system"
+def _display(actor: Actor) -> str:
+    if not signed_in(actor):
+        return "system"
+    return actor.display_name or actor.username or "system"
 
 
 @transaction.atomic
 def assessment_record(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     assessed_on: datetime.date,
-    answers: dict,
+    answers: dict[str, Any],
     coma: bool = False,
     dementia_or_mental_disorder: bool = False,
     risk_events_30d: int = 0,
     reason: str = AssessmentReason.FIRST,
     note: str = "",
     valid_months: int = VALID_MONTHS,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> CapabilityAssessment:
     """Record an assessment; it supersedes the person's latest one from its own date on."""
     scope.require(actor, "assessment.record", person.region_code)
@@ -76,7 +82,7 @@ def assessment_record(
     try:
         with transaction.atomic():
             record = CapabilityAssessment.objects.create(
-                person=person, region_code=person.region_code, assessor=actor, assessor_name=_display(actor),
+                person=person, region_code=person.region_code, assessor=actor if signed_in(actor) else None, assessor_name=_display(actor),
                 assessed_on=assessed_on, reason=reason, answers=result.answers, coma=coma,
                 dementia_or_mental_disorder=dementia_or_mental_disorder, risk_events_30d=risk_events_30d,
                 self_care=result.dimension_scores["B.1"], mobility=result.dimension_scores["B.2"],
@@ -102,7 +108,8 @@ def assessment_record(
 
 @transaction.atomic
 def child_check_record(
-    *, actor, person: Person, kind: str, checked_on: datetime.date, data: dict, request=None
+    *, actor: Actor, person: Person, kind: str, checked_on: datetime.date, data: dict[str, Any],
+    request: HttpRequest | None = None,
 ) -> ChildCheck:
     scope.require(actor, "assessment.record", person.region_code)
     if kind not in CheckKind.values:
@@ -123,7 +130,7 @@ def child_check_record(
         with transaction.atomic():
             check = ChildCheck.objects.create(
                 person=person, region_code=person.region_code, kind=kind, checked_on=checked_on,
-                age_months=months, examiner=actor, examiner_name=_display(actor), data=kept,
+                age_months=months, examiner=actor if signed_in(actor) else None, examiner_name=_display(actor), data=kept,
                 result=conclusion[:300],
                 referral=ReferralStatus.PENDING if referral_reason else ReferralStatus.NONE,
                 referral_reason=referral_reason[:300],
@@ -135,17 +142,13 @@ def child_check_record(
     return check
 
 
-REFERRAL_NEXT: dict[str, set[str]] = {  # keyed by ReferralStatus (a str)
-    ReferralStatus.PENDING: {ReferralStatus.REFERRED, ReferralStatus.CLOSED},
-    ReferralStatus.REFERRED: {ReferralStatus.CLOSED},
-}
-
-
 @transaction.atomic
-def referral_update(*, actor, check: ChildCheck, status: str, note: str = "", request=None) -> ChildCheck:
+def referral_update(
+    *, actor: Actor, check: ChildCheck, status: str, note: str = "", request: HttpRequest | None = None
+) -> ChildCheck:
     scope.require(actor, "assessment.record", check.region_code)
     check = ChildCheck.objects.select_for_update().get(pk=check.pk)
-    if status not in REFERRAL_NEXT.get(check.referral, set()):
+    if status not in referral_next(check):
         raise Conflict(
             _("转介状态不能从“%(a)s”改为“%(b)s”")
             % {"a": ReferralStatus(check.referral).label,

@@ -1,11 +1,61 @@
+"""What the registry's pages take from the user (docs/directory-guide.md, "Writing a page"). Each
+form's fields are the keyword arguments of the one service its page calls (views.py:
+`form.submit(partial(service, …))`); the service checks the values again (the API calls it too)
+and its InvalidInput lands on the field it names."""
+
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import limits
+from carecircle.core.errors import Conflict, DomainError
+from carecircle.core.forms import INVALID_STATUS, ServiceForm
+from carecircle.core.tables import FileRejected
 from carecircle.registry.models import StatusKind
 
 
-class PersonForm(forms.Form):
+class RegistryForm(ServiceForm):
+    """A registry form: its messages name the field they are about (a form's own checks, such as a
+    required field, say nothing of which one), and `status` is what the page answers when the form
+    comes back with errors."""
+
+    status = INVALID_STATUS
+
+    def messages(self) -> list[str]:
+        named = [f"{self.fields[name].label}：{m}" if self.fields[name].label else str(m)
+                 for name, errs in self.errors.items() if name in self.fields for m in errs]
+        return named + [str(m) for m in self.non_field_errors()]
+
+
+class _ValueOnForm(RegistryForm):
+    """A form whose service may also refuse the value itself with an error other than InvalidInput
+    (`on_form`): the person or the file is sent again, corrected, on the same form, so that error
+    lands on its field too and the page answers with the error's status (409, 413, 422)."""
+
+    on_form: tuple[type[DomainError], ...] = ()
+    default_field: str | None = None
+    refused: DomainError | None = None
+
+    def submit(self, call: Callable[..., Any]) -> bool:
+        try:
+            return super().submit(call)
+        except self.on_form as exc:
+            self.refused = exc
+            self.add_error(exc.field if exc.field in self.fields else self.default_field, str(exc.message))
+            self.status = exc.status
+            return False
+
+
+class PersonForm(_ValueOnForm):
+    """Registering a person. An ID number already registered is a 409 on its field: inside the
+    user's scope the message names the record and `existing_url` links to it (services.
+    duplicate_id_conflict), outside it says only that the number is registered elsewhere."""
+
+    on_form = (Conflict,)
+    default_field: str | None = "id_number"
+
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
     region_code = forms.CharField(label=_("社区代码"), max_length=12)
@@ -16,12 +66,25 @@ class PersonForm(forms.Form):
     longitude = forms.FloatField(label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN,
                                  max_value=limits.LONGITUDE_MAX)
 
+    def existing_url(self) -> str:
+        """The link to the record already holding the ID number, when the user may see it."""
+        return str(self.refused.details.get("url") or "") if self.refused is not None else ""
+
 
 class PersonEditForm(PersonForm):
+    """Changing a person: a blank phone, address or coordinate keeps the present value (they are not
+    shown pre-filled, like the ID number), so blank values are not handed to the service."""
+
     id_number = None  # type: ignore[assignment]  # Django's documented way to drop an inherited form field
+    default_field = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.cleaned_data = {k: v for k, v in cleaned.items() if v not in (None, "")}
+        return self.cleaned_data
 
 
-class StatusForm(forms.Form):
+class StatusForm(RegistryForm):
     kind = forms.ChoiceField(label=_("状况"), choices=StatusKind.choices)
     valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     valid_to = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -29,11 +92,29 @@ class StatusForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class UploadForm(forms.Form):
+class StatusEndForm(RegistryForm):
+    """The end date, read by core.tables.parse_date as the import and the API read dates (its
+    message names the field)."""
+
+    valid_to = forms.CharField(label=_("终止日期"), required=False)
+
+
+class UnmaskForm(RegistryForm):
+    """The stated purpose of seeing a person's full data (the service asks for at least two characters)."""
+
+    purpose = forms.CharField(label=_("事由"), required=False)
+
+
+class UploadForm(_ValueOnForm):
+    """A file to import. A file that is not ours (FileRejected, FileTooLarge) is told on the field."""
+
+    on_form = (FileRejected,)
+    default_field: str | None = "file"
+
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
 
 
-class ContactForm(forms.Form):
+class ContactForm(RegistryForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     relation = forms.CharField(label=_("关系"), max_length=20)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)

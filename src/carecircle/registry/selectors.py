@@ -1,6 +1,7 @@
 """Reads of the registry, always through the user's scope."""
 
 import datetime
+import enum
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -12,6 +13,7 @@ from carecircle.core.ages import age_on
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.core.regions import is_valid_code, prefix_of
+from carecircle.core.types import Actor, Viewer, signed_in
 from carecircle.core.vault import blind_index, shown_age
 from carecircle.registry import groups as population_groups
 from carecircle.registry.groups import PopulationGroup
@@ -101,7 +103,7 @@ def _level_at_least(min_level: int, day: datetime.date) -> Q:
         model = Person._meta.get_field("capability_assessments").related_model
     except FieldDoesNotExist:
         return Q(pk__in=[])
-    valid = model._default_manager.filter(valid_from__lte=day, valid_to__gte=day)  # type: ignore[union-attr]
+    valid = model._default_manager.filter(valid_from__lte=day, valid_to__gte=day)
     newest = valid.filter(person=OuterRef("person")).order_by("-valid_from", "-id").values("pk")[:1]
     return Q(Exists(valid.filter(person=OuterRef("pk"), final_level__gte=min_level, pk=Subquery(newest))))
 
@@ -114,7 +116,7 @@ def population(*, code: str, day: datetime.date, region_prefix: str = "") -> Que
 
 def person_search(
     *,
-    user,
+    user: Actor,
     text: str = "",
     region_code: str = "",
     status: str = "",
@@ -153,9 +155,47 @@ def _region_prefix(code: str) -> str:
     return prefix_of(code)
 
 
-def person_get(*, user, person_id: int, perm: str = "registry.view") -> Person:
-    person = access_by_id(Person.objects.all(), person_id, user=user, perm=perm)
-    return person
+def person_get(*, user: Viewer, person_id: int, perm: str = "registry.view") -> Person:
+    return access_by_id(Person.objects.all(), person_id, user=user, perm=perm)
+
+
+class PersonAction(enum.StrEnum):
+    """What a user may do with a person's record (the page shows these buttons, the services
+    refuse the rest: `require_person_action`)."""
+
+    EDIT = "edit"  # change the record, add or end a status, add a family contact
+    UNMASK = "unmask"  # see the full ID number, phone and address, for a stated purpose
+
+
+PERSON_ACTION_PERMS: dict[PersonAction, str] = {PersonAction.EDIT: "registry.edit", PersonAction.UNMASK: "pii.unmask"}
+
+
+def person_actions(user: Actor, person: Person) -> frozenset[PersonAction]:
+    """The one rule of what `user` may do with `person`: the permission of each action over the
+    person's community. The person page shows `{% if 'edit' in actions %}`; the services call
+    `require_person_action` with the same table."""
+    return frozenset(a for a, perm in PERSON_ACTION_PERMS.items() if scope.has_perm(user, perm, person.region_code))
+
+
+def require_person_action(actor: Actor, region_code: str, action: PersonAction) -> None:
+    """Refuse `action` on a record of `region_code` unless `person_actions` would offer it (403 when
+    the record is visible to the actor, 404 when not: core.scope.require)."""
+    scope.require(actor, PERSON_ACTION_PERMS[action], region_code)
+
+
+def status_get(*, person: Person, status_id: int) -> PersonStatus:
+    """One status of `person` (the caller found the person through `person_get`)."""
+    status = PersonStatus.objects.filter(pk=status_id, person=person).first()
+    if status is None:
+        raise NotFound()
+    return status
+
+
+def status_rows(user: Actor, person: Person) -> list[tuple[PersonStatus, bool]]:
+    """The person's statuses, newest first, each with whether the page offers to end it: the user
+    may edit the record and the status is still open."""
+    may_edit = PersonAction.EDIT in person_actions(user, person)
+    return [(s, may_edit and s.valid_to is None) for s in person.statuses.all().order_by("-valid_from")]
 
 
 def statuses_on(person: Person, day: datetime.date) -> list[PersonStatus]:
@@ -192,9 +232,9 @@ def person_history(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
 
 
-def family_persons(user) -> QuerySet[Person]:
+def family_persons(user: Actor) -> QuerySet[Person]:
     """The persons a resident account may see: themself and those they are linked to as family."""
-    if not user.is_authenticated:
+    if not signed_in(user):
         return Person.objects.none()
     linked = FamilyContact.objects.filter(user=user).values("person_id")
     return Person.objects.filter(Q(user=user) | Q(pk__in=linked))
@@ -206,9 +246,14 @@ def household_members(person: Person) -> list[Person]:
     return list(Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).only("id", "name", "birth_date"))
 
 
-def import_job_get(*, user, job_id: int):
+def import_job_get(*, user: Viewer, job_id: int) -> ImportJob:
     """An import job, for the account that started it (its report names people by row)."""
     job = ImportJob.objects.filter(pk=job_id, created_by_id=user.pk).first()
     if job is None:
         raise NotFound()
     return job
+
+
+def import_jobs_of(user: Viewer) -> QuerySet[ImportJob]:
+    """The import jobs `user` started, newest first."""
+    return ImportJob.objects.filter(created_by_id=user.pk)

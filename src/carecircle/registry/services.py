@@ -2,9 +2,12 @@
 
 import datetime
 from pathlib import Path
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +21,7 @@ from carecircle.core.regions import COMMUNITY
 from carecircle.core.roles import Role
 from carecircle.core.tables import check_upload, upload_suffix
 from carecircle.core.tasks import enqueue
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
 from carecircle.registry import imports, tasks, uploads
 from carecircle.registry.checks import (
@@ -30,6 +33,7 @@ from carecircle.registry.checks import (
 from carecircle.registry.identity import parse_id_number
 from carecircle.registry.imports import rejections_csv
 from carecircle.registry.models import FamilyContact, ImportJob, Person, PersonStatus, StatusKind
+from carecircle.registry.selectors import PersonAction, require_person_action
 
 
 def check_community(region_code: str, field: str = "region_code") -> Region:
@@ -41,7 +45,7 @@ def check_community(region_code: str, field: str = "region_code") -> Region:
     return region
 
 
-def duplicate_id_conflict(actor, existing: Person, field: str = "id_number") -> Conflict:
+def duplicate_id_conflict(actor: Actor, existing: Person, field: str = "id_number") -> Conflict:
     """The 409 for an ID number that is already registered, told by what `actor` may see: inside
     their scope the existing record with a link (staff need it), outside it nothing about it."""
     if scope.has_perm(actor, "registry.view", existing.region_code):
@@ -54,7 +58,7 @@ def duplicate_id_conflict(actor, existing: Person, field: str = "id_number") -> 
 @transaction.atomic
 def person_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     id_number: str,
     region_code: str,
@@ -64,13 +68,13 @@ def person_create(
     longitude: float | None = None,
     source: str = "",
     child_kind: str = "",  # only registry/children_services.child_register, which adds that status at once
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Person:
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("姓名不能为空"), field="name")
     region = check_community(region_code)
-    scope.require(actor, "registry.edit", region.code)
+    require_person_action(actor, region.code, PersonAction.EDIT)
     identity = parse_id_number(id_number, extra_places=district_places())
     check_registrable_age(identity.birth_date, kinds=(child_kind,))
     id_hash = blind_index(identity.number)
@@ -108,11 +112,11 @@ EDITABLE_FIELDS = {"name", "phone", "address", "region_code", "latitude", "longi
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, request=None, **changes) -> Person:
+def person_update(*, actor: Actor, person: Person, request: HttpRequest | None = None, **changes: Any) -> Person:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
-    scope.require(actor, "registry.edit", person.region_code)
+    require_person_action(actor, person.region_code, PersonAction.EDIT)
     changed = []
     if "name" in changes:
         name = (changes["name"] or "").strip()
@@ -123,7 +127,7 @@ def person_update(*, actor, person: Person, request=None, **changes) -> Person:
             changed.append("name")
     if "region_code" in changes and changes["region_code"] != person.region_code:
         region = check_community(changes["region_code"])
-        scope.require(actor, "registry.edit", region.code)  # moving a person needs both ends in scope
+        require_person_action(actor, region.code, PersonAction.EDIT)  # moving a person needs both ends in scope
         person.region_code = region.code
         changed.append("region_code")
     if "phone" in changes:
@@ -149,7 +153,7 @@ def person_update(*, actor, person: Person, request=None, **changes) -> Person:
     return person
 
 
-def _overlapping(person, kind, start, end):
+def _overlapping(person: Person, kind: str, start: datetime.date, end: datetime.date | None) -> PersonStatus | None:
     q = PersonStatus.objects.filter(person=person, kind=kind)
     q = q.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
     if end is not None:
@@ -160,14 +164,14 @@ def _overlapping(person, kind, start, end):
 @transaction.atomic
 def status_add(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     kind: str,
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     source: str,
     note: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> PersonStatus:
     if kind not in StatusKind.values:
         raise InvalidInput(_("未知的状况类别：%(k)s") % {"k": kind}, field="kind")
@@ -175,7 +179,7 @@ def status_add(
         raise InvalidInput(_("请注明信息来源"), field="source")
     if valid_to is not None and valid_to < valid_from:
         raise InvalidInput(_("终止日期不能早于起始日期"), field="valid_to")
-    scope.require(actor, "registry.edit", person.region_code)
+    require_person_action(actor, person.region_code, PersonAction.EDIT)
     clash = _overlapping(person, kind, valid_from, valid_to)
     if clash:
         raise Conflict(
@@ -201,8 +205,10 @@ def status_add(
 
 
 @transaction.atomic
-def status_end(*, actor, status: PersonStatus, valid_to: datetime.date, request=None) -> PersonStatus:
-    scope.require(actor, "registry.edit", status.region_code)
+def status_end(
+    *, actor: Actor, status: PersonStatus, valid_to: datetime.date, request: HttpRequest | None = None
+) -> PersonStatus:
+    require_person_action(actor, status.region_code, PersonAction.EDIT)
     if valid_to < status.valid_from:
         raise InvalidInput(_("终止日期不能早于起始日期"), field="valid_to")
     status.valid_to = valid_to
@@ -214,18 +220,20 @@ def status_end(*, actor, status: PersonStatus, valid_to: datetime.date, request=
     return status
 
 
-def person_unmask(*, actor, person: Person, purpose: str, request=None) -> dict:
+def person_unmask(
+    *, actor: Actor, person: Person, purpose: str, request: HttpRequest | None = None
+) -> dict[str, object]:
     """The plain personal data of `person`, for a stated purpose; every call is audited."""
     purpose = (purpose or "").strip()
     if len(purpose) < 2:
         raise InvalidInput(_("查看完整信息须填写事由"), field="purpose")
-    scope.require(actor, "pii.unmask", person.region_code)
+    require_person_action(actor, person.region_code, PersonAction.UNMASK)
     audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=person, purpose=purpose, request=request)
     return {"id_number": person.id_number, "phone": person.phone, "address": person.address,
             "birth_date": person.birth_date, "latitude": person.latitude, "longitude": person.longitude}
 
 
-def resident_account_for(username: str):
+def resident_account_for(username: str) -> User:
     """The resident (居民/家属) account a family contact links to."""
     user = User.objects.filter(username=(username or "").strip(), grants__role=Role.RESIDENT).first()
     if user is None:
@@ -235,9 +243,16 @@ def resident_account_for(username: str):
 
 @transaction.atomic
 def family_contact_add(
-    *, actor, person: Person, name: str, relation: str, phone: str = "", user=None, request=None
+    *,
+    actor: Actor,
+    person: Person,
+    name: str,
+    relation: str,
+    phone: str = "",
+    user: User | None = None,
+    request: HttpRequest | None = None,
 ) -> FamilyContact:
-    scope.require(actor, "registry.edit", person.region_code)
+    require_person_action(actor, person.region_code, PersonAction.EDIT)
     if not (name or "").strip():
         raise InvalidInput(_("姓名不能为空"), field="name")
     if not (relation or "").strip():
@@ -261,7 +276,7 @@ def family_contact_add(
     return contact
 
 
-def import_start(*, actor, uploaded_file, request=None):
+def import_start(*, actor: Actor, uploaded_file: "UploadedFile[bytes]", request: HttpRequest | None = None) -> ImportJob:
     """Check an uploaded file's structure, keep it, and start the import in the background.
     A file that is not ours is refused here and nothing is created."""
     scope.require_perm(actor, "registry.import")
@@ -276,7 +291,7 @@ def import_start(*, actor, uploaded_file, request=None):
     with transaction.atomic():
         job = ImportJob.objects.create(
             file_name=name, stored_path=str(stored), region_code=codes[0] if len(codes) == 1 else "",
-            created_by=actor, total_rows=total,
+            created_by=actor if signed_in(actor) else None, total_rows=total,
         )
         audit.record(actor=actor, action=AuditAction.IMPORT_START, obj=job, request=request, file=name)
 
@@ -285,11 +300,12 @@ def import_start(*, actor, uploaded_file, request=None):
 
 
 @transaction.atomic
-def import_retry(*, actor, job_id: int, request=None):
+def import_retry(*, actor: Actor, job_id: int, request: HttpRequest | None = None) -> ImportJob:
     """Resume a failed or interrupted import job from its last committed batch, in the background.
     Only the account that started the job can (its report names people by row)."""
     scope.require_perm(actor, "registry.import")
-    job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by_id=actor.pk).first()
+    owner = actor.pk if signed_in(actor) else None
+    job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by_id=owner).first()
     if job is None:
         raise NotFound()
     if not job.can_retry:
@@ -304,7 +320,7 @@ def import_retry(*, actor, job_id: int, request=None):
     return job
 
 
-def import_rejections_export(*, actor, job, request=None) -> bytes:
+def import_rejections_export(*, actor: Actor, job: ImportJob, request: HttpRequest | None = None) -> bytes:
     """An import's rejection report (names and reasons of the refused rows) as a CSV download: a
     file with personal data, so every download is audited with who, which job and how many rows.
     The caller found the job through selectors.import_job_get (scope)."""

@@ -1,7 +1,15 @@
+"""Pages of the registry (docs/directory-guide.md, "Writing a page"): one view per action, input
+through the forms of forms.py, what the user may do with a person from selectors.person_actions,
+writes and audit rows in the services, domain errors left to core.middleware.DomainErrorMiddleware
+(an InvalidInput lands on the form through core.forms.ServiceForm.submit)."""
+
+from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,22 +17,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.core import plugins, scope
-from carecircle.core.errors import DomainError, InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
+from carecircle.core.tables import parse_date
+from carecircle.core.types import Actor, AuthedRequest
 from carecircle.core.vault import shown_birth
 from carecircle.registry import imports, selectors, services
-from carecircle.registry.forms import ContactForm, PersonEditForm, PersonForm, StatusForm, UploadForm
-from carecircle.registry.models import ImportJob, PersonStatus, StatusKind
-
-
-def _form_error(form, exc: DomainError):
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+from carecircle.registry.forms import (
+    ContactForm,
+    PersonEditForm,
+    PersonForm,
+    RegistryForm,
+    StatusEndForm,
+    StatusForm,
+    UnmaskForm,
+    UploadForm,
+)
+from carecircle.registry.models import Person, StatusKind
 
 
 @login_required
-def person_list(request):
+def person_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.view")
     params = {k: request.GET.get(k, "").strip() for k in ("q", "region", "status", "group")}
     qs = selectors.person_search(
@@ -43,9 +56,9 @@ def person_list(request):
     })
 
 
-@login_required
-def person_detail(request, person_id: int):
-    person = selectors.person_get(user=request.user, person_id=person_id)
+def _person_page(request: AuthedRequest, person: Person, *, failed: RegistryForm | None = None) -> HttpResponse:
+    """The person's page; `failed` is the form that came back with errors (shown again, bound, with
+    its status: 422, or 409 for a clash)."""
     today = timezone.localdate()
     return render(request, "registry/person_detail.html", {
         "person": person,
@@ -53,148 +66,155 @@ def person_detail(request, person_id: int):
         "age": selectors.shown_person_age(person, today),
         "groups": selectors.derived_groups(person, today),
         "current": selectors.statuses_on(person, today),
-        "statuses": person.statuses.all().order_by("-valid_from"),
+        "statuses": selectors.status_rows(request.user, person),
         "contacts": person.contacts.all(),
         "history": selectors.person_history(person)[:50],
         "region": region_label(person.region_code),
-        "status_form": StatusForm(initial={"valid_from": today}),
-        "contact_form": ContactForm(),
+        "status_form": failed if isinstance(failed, StatusForm) else StatusForm(initial={"valid_from": today}),
+        "contact_form": failed if isinstance(failed, ContactForm) else ContactForm(),
         "household": selectors.household_members(person),
         "related": related_links(request.user, person),
-        "can_edit": scope.has_perm(request.user, "registry.edit", person.region_code),
-        "can_unmask": scope.has_perm(request.user, "pii.unmask", person.region_code),
-        "unmasked": None,
-    })
+        "actions": selectors.person_actions(request.user, person),
+        "failed": failed,
+    }, status=failed.status if failed is not None else 200)
 
 
-def related_links(user, person) -> list[tuple[str, str]]:
+@login_required
+def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
+    return _person_page(request, selectors.person_get(user=request.user, person_id=person_id))
+
+
+def related_links(user: Actor, person: Person) -> list[tuple[str, str]]:
     """What other modules offer for this person (`<module>/person.py`: links(user, person))."""
     return [link for module in plugins.optional_submodules("person") for link in module.links(user, person)]
 
 
 @login_required
 @require_POST
-def person_unmask(request, person_id: int):
+def person_unmask(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """The full data, shown once; the service audits the reveal (a refusal is the error page)."""
     person = selectors.person_get(user=request.user, person_id=person_id)
-    try:
-        plain = services.person_unmask(
-            actor=request.user, person=person, purpose=request.POST.get("purpose", ""), request=request
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "registry/unmasked.html", {"person": person, "plain": plain})
+    form = UnmaskForm(request.POST)
+    if not form.submit(partial(services.person_unmask, actor=request.user, person=person, request=request)):
+        return _person_page(request, person, failed=form)
+    return render(request, "registry/unmasked.html", {"person": person, "plain": form.result})
+
+
+def _form_page(request: AuthedRequest, form: PersonForm, **context: Any) -> HttpResponse:
+    return render(request, "registry/person_form.html", {"form": form, "existing_url": form.existing_url(), **context},
+                  status=form.status if form.errors else 200)
 
 
 @login_required
-def person_create(request):
+def person_create(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.edit")
     form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
-    existing_url = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(actor=request.user, request=request, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-            existing_url = exc.details.get("url")  # a duplicate inside the caller's scope only
-        else:
-            messages.success(request, _("已登记：%(n)s") % {"n": person.name})
-            return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "registry/person_form.html",
-                  {"form": form, "title": _("登记人员"), "existing_url": existing_url})
+    if request.method == "POST" and form.submit(partial(services.person_create, actor=request.user, request=request)):
+        messages.success(request, _("已登记：%(n)s") % {"n": form.result.name})
+        return redirect("registry:person_detail", person_id=form.result.pk)
+    return _form_page(request, form, title=_("登记人员"))
 
 
 @login_required
-def person_edit(request, person_id: int):
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     # Coordinates locate the home like the address does: not pre-filled, blank keeps them.
-    initial = {"name": person.name, "region_code": person.region_code}
-    form = PersonEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            services.person_update(actor=request.user, person=person, request=request, **changes)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("registry:person_detail", person_id=person.pk)
-    return render(request, "registry/person_form.html", {
-        "form": form, "title": _("修改：%(n)s") % {"n": person.name}, "person": person,
-        "hint": _("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）") % {"p": person.phone_masked or "—", "a": person.address_masked or "—"},
-    })
+    form = PersonEditForm(request.POST or None, initial={"name": person.name, "region_code": person.region_code})
+    if request.method == "POST" and form.submit(
+            partial(services.person_update, actor=request.user, person=person, request=request)):
+        messages.success(request, _("已保存"))
+        return redirect("registry:person_detail", person_id=person.pk)
+    return _form_page(
+        request, form, title=_("修改：%(n)s") % {"n": person.name}, person=person,
+        hint=_("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）") % {
+            "p": person.phone_masked or "—", "a": person.address_masked or "—"})
 
 
 @login_required
 @require_POST
-def status_add(request, person_id: int):
+def status_add(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     form = StatusForm(request.POST)
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(map(str, errs))}")
-    else:
-        try:
-            services.status_add(actor=request.user, person=person, request=request, **form.cleaned_data)
-            messages.success(request, _("已添加状况"))
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    if not form.submit(partial(services.status_add, actor=request.user, person=person, request=request)):
+        return _person_page(request, person, failed=form)
+    messages.success(request, _("已添加状况"))
     return redirect("registry:person_detail", person_id=person.pk)
 
 
 @login_required
 @require_POST
-def status_end(request, person_id: int, status_id: int):
+def status_end(request: AuthedRequest, person_id: int, status_id: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
-    status = PersonStatus.objects.filter(pk=status_id, person=person).first()
-    if status is None:
-        raise NotFound()
-    try:
-        end = imports.parse_date(request.POST.get("valid_to", ""), "valid_to")
-        services.status_end(actor=request.user, status=status, valid_to=end, request=request)
-        messages.success(request, _("已终止"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    status = selectors.status_get(person=person, status_id=status_id)
+
+    def end(*, valid_to: str) -> object:
+        return services.status_end(actor=request.user, status=status, valid_to=parse_date(valid_to, "valid_to"),
+                                   request=request)
+
+    form = StatusEndForm(request.POST)
+    if not form.submit(end):
+        return _person_page(request, person, failed=form)
+    messages.success(request, _("已终止"))
     return redirect("registry:person_detail", person_id=person.pk)
 
 
 @login_required
-def import_list(request):
+@require_POST
+def contact_add(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
+
+    def add(*, username: str, **contact: Any) -> object:
+        account = services.resident_account_for(username) if username else None
+        return services.family_contact_add(actor=request.user, person=person, user=account, request=request,
+                                           **contact)
+
+    form = ContactForm(request.POST)
+    if not form.submit(add):
+        return _person_page(request, person, failed=form)
+    messages.success(request, _("已添加联系人"))
+    return redirect("registry:person_detail", person_id=person.pk)
+
+
+@login_required
+def import_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.import")
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.import_start(actor=request.user, uploaded_file=form.cleaned_data["file"], request=request)
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("registry:import_detail", job_id=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:20]
-    return render(request, "registry/import_list.html", {"form": form, "jobs": jobs})
+
+    def start(*, file: Any) -> object:
+        return services.import_start(actor=request.user, uploaded_file=file, request=request)
+
+    if request.method == "POST" and form.submit(start):
+        return redirect("registry:import_detail", job_id=form.result.pk)
+    return render(request, "registry/import_list.html", {
+        "form": form, "jobs": selectors.import_jobs_of(request.user)[:20]},
+        status=form.status if form.errors else 200)
+
+
+def _job_page(request: AuthedRequest, job_id: int, *, failed: Form | None = None, status: int = 200) -> HttpResponse:
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
+    template = "registry/import_progress.html" if request.htmx else "registry/import_detail.html"
+    return render(request, template, {"job": job, "rejections": job.rejections[:200], "failed": failed},
+                  status=status)
 
 
 @login_required
-def import_detail(request, job_id: int):
-    job = selectors.import_job_get(user=request.user, job_id=job_id)
-    template = "registry/import_progress.html" if request.htmx else "registry/import_detail.html"
-    return render(request, template, {"job": job, "rejections": job.rejections[:200]})
+def import_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
+    return _job_page(request, job_id)
 
 
 @login_required
 @require_POST
-def import_retry(request, job_id: int):
+def import_retry(request: AuthedRequest, job_id: int) -> HttpResponse:
     selectors.import_job_get(user=request.user, job_id=job_id)  # someone else's job: 404, like its page
-    try:
-        services.import_retry(actor=request.user, job_id=job_id, request=request)
-        messages.success(request, _("已从中断处继续导入"))
-    except InvalidInput as exc:  # nothing to retry, or the file is gone; 403/404 go to the error page
-        messages.error(request, exc.message)
+    form = RegistryForm(request.POST)  # nothing to fill in; nothing to retry, or the file gone, lands on it
+    if not form.submit(partial(services.import_retry, actor=request.user, job_id=job_id, request=request)):
+        return _job_page(request, job_id, failed=form, status=form.status)
+    messages.success(request, _("已从中断处继续导入"))
     return redirect("registry:import_detail", job_id=job_id)
 
 
 @login_required
-def import_rejections(request, job_id: int):
+def import_rejections(request: AuthedRequest, job_id: int) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     body = services.import_rejections_export(actor=request.user, job=job, request=request)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -203,7 +223,7 @@ def import_rejections(request, job_id: int):
 
 
 @login_required
-def import_template(request, fmt: str):
+def import_template(request: AuthedRequest, fmt: str) -> HttpResponse:
     scope.require_perm(request.user, "registry.import")
     if fmt == "xlsx":
         body, ctype = imports.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,21 +233,3 @@ def import_template(request, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="people-template.{fmt}"'
     return response
 
-
-@login_required
-@require_POST
-def contact_add(request, person_id: int):
-    person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
-    form = ContactForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{'；'.join(map(str, e))}" for f, e in form.errors.items()))
-        return redirect("registry:person_detail", person_id=person.pk)
-    data = form.cleaned_data
-    try:
-        account = services.resident_account_for(data["username"]) if data["username"] else None
-        services.family_contact_add(actor=request.user, person=person, name=data["name"], relation=data["relation"],
-                                    phone=data["phone"], user=account, request=request)
-        messages.success(request, _("已添加联系人"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("registry:person_detail", person_id=person.pk)
