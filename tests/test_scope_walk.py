@@ -3,9 +3,11 @@
 itself (routes, factories, sample bodies) is tests/scopewalk.py; the insiders' side of the same walk
 is tests/test_scope_walk_insider.py."""
 
+import io
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.scopewalk import (
     NON_DATA_PARAMS,
@@ -26,6 +28,14 @@ def ctx(users, make_person):
 OUTSIDERS = ["district_b", "street_b", "community_b"]
 
 
+def _shown(response) -> str:
+    """What a page shows, as text; of an .xlsx download (a zip file), the text of its cells."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+    return response.content.decode()
+
+
 @pytest.mark.parametrize("outsider", OUTSIDERS)
 def test_every_page_refuses_other_region(ctx, client_for, outsider):
     makers = core_factories() | factories()
@@ -43,7 +53,7 @@ def test_every_page_refuses_other_region(ctx, client_for, outsider):
             # 422: an empty form shown again with its errors (docs/directory-guide.md, "Writing a page")
             assert response.status_code in (200, 302, 403, 404, 405, 422), f"{url}: {response.status_code}"
             if response.status_code in (200, 422):
-                assert ctx.person.name not in response.content.decode(), f"{url} shows a person of another region"
+                assert ctx.person.name not in _shown(response), f"{url} shows a person of another region"
         checked += 1
     assert checked >= 8
 
