@@ -2,6 +2,7 @@
 worker (delivery.py) and the periodic checks (watch.py) share. Below all three, so that none of them
 imports another to reach these (no circle between services and delivery)."""
 
+import datetime
 from typing import Any, TypeVar
 
 from django.db import connection
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.alarms.models import Device, Incident, TimelineEntry, TimelineKind
 from carecircle.alarms.policy import policy_for, priority_of
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 
 M = TypeVar("M", bound=Model)
@@ -22,29 +23,33 @@ def for_update(qs: QuerySet[M], **kwargs: Any) -> QuerySet[M]:
     return qs.select_for_update(no_key=connection.features.has_select_for_no_key_update, **kwargs)
 
 
-def _now(now):
+def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def timeline_entry(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
-    """A timeline row, not yet saved."""
+def timeline_entry(incident: Incident, kind: str, text: str, *, now: datetime.datetime | None = None,
+                   actor: Actor = None, **detail: object) -> TimelineEntry:
+    """A timeline row, not yet saved. The system (actor None) is named as such."""
+    if signed_in(actor):
+        actor_name = actor.display_name or actor.username
+    else:
+        actor_name = "" if actor is not None else _("系统")
     return TimelineEntry(
         incident=incident, region_code=incident.region_code, at=_now(now), kind=kind, text=str(text)[:500],
-        actor=actor if signed_in(actor) else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else _("系统"),
-        detail=detail,
+        actor=actor if signed_in(actor) else None, actor_name=actor_name, detail=detail,
     )
 
 
-def timeline_add(incident: Incident, kind: str, text: str, *, now=None, actor=None, **detail) -> TimelineEntry:
+def timeline_add(incident: Incident, kind: str, text: str, *, now: datetime.datetime | None = None,
+                 actor: Actor = None, **detail: object) -> TimelineEntry:
     entry = timeline_entry(incident, kind, text, now=now, actor=actor, **detail)
     entry.save()
     return entry
 
 
 def incident_build(
-    *, person: Person, source: str, kind: str, title: str, now=None, device: Device | None = None, actor=None,
-    levels: dict[int, int] | None = None,
+    *, person: Person, source: str, kind: str, title: str, now: datetime.datetime | None = None,
+    device: Device | None = None, actor: Actor = None, levels: dict[int, int] | None = None,
 ) -> tuple[Incident, TimelineEntry]:
     """A new incident with its priority, and its "opened" timeline row, neither saved yet (the
     delivery worker inserts a batch's new incidents together)."""
