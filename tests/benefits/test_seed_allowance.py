@@ -115,3 +115,38 @@ def test_an_unknown_city_variant_is_refused(users):
     with pytest.raises(InvalidInput) as exc:
         defaults.install(actor=users["admin"], region_code=CITY, city="nowhere")
     assert exc.value.field == "city"
+
+
+def test_insurance_names_the_special_difficulty_group_as_every_module_does(funded, make_person, users):
+    """Hangzhou 三(一)9 names 特殊困難老年人 among the insured: the rule reads the platform's one
+    definition of that group (registry/groups.py), so a 户籍 65-year-old living alone or empty-nest
+    is insured, and one in no group is not."""
+    from carecircle.benefits.reference import group_condition
+
+    insurance = Programme.objects.get(code="ACCIDENT_INSURANCE")
+    assert group_condition("special_difficulty") in insurance.target_rule
+    alone, empty_nest, neither = make_person(age=65), make_person(age=65), make_person(age=65)
+    for p, kind in ((alone, "living_alone"), (empty_nest, "empty_nest")):
+        status_add(actor=users["admin"], person=p, kind=kind, valid_from=datetime.date(2020, 1, 1), source="社区摸底")
+    for p in (alone, empty_nest, neither):
+        huji(users, p)
+    premium = Decimal("28.46")
+    assert paid_in(users, "ACCIDENT_INSURANCE") == {alone.pk: premium, empty_nest.pk: premium}
+    assert eligibility(neither, "ACCIDENT_INSURANCE")["amount"] == Decimal("0")
+
+
+def test_group_condition_follows_the_definition():
+    from carecircle.benefits.reference import group_condition
+    from carecircle.registry.selectors import population_group
+
+    text = group_condition("special_difficulty")
+    group = population_group("special_difficulty")
+    assert text.startswith(f"age >= {group.min_age} && (")
+    for criterion in group.any_of:
+        for kind in criterion.statuses:
+            assert f'"{kind}" in statuses' in text
+        if criterion.min_level is not None:
+            assert f"capability_level >= {criterion.min_level}" in text
+        if criterion.min_age is not None:
+            assert f"age >= {criterion.min_age}" in text
+    assert group_condition("child_in_difficulty").startswith("age < 18 && (")

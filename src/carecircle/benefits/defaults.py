@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from carecircle.benefits.models import Fund, PaymentMethod, Period, Programme, TierMode
+from carecircle.benefits.reference import group_condition
 from carecircle.benefits.services import programme_save
 from carecircle.core.errors import InvalidInput
 
@@ -73,12 +74,12 @@ def programme_specs() -> list[dict[str, Any]]:
         {
             "code": "ACCIDENT_INSURANCE", "name": "老年人团体意外伤害统筹保险", "fund": "CITY_ELDER",
             "period": Period.YEARLY, "payment_method": PaymentMethod.IN_KIND, "tier_mode": TierMode.FIRST,
-            "target_rule": f'age >= 60 && "huji" in statuses && '
-                           f'(age >= 80 || {POOR} || "youfu" in statuses || "shidu" in statuses)',
+            "target_rule": f'age >= 60 && "huji" in statuses && (age >= 80 || {POOR} || "youfu" in statuses '
+                           f'|| "shidu" in statuses || ({group_condition("special_difficulty")}))',
             "tiers": [{"label": "每人每年保费", "condition": "", "amount": Decimal("28.46")}],
             "basis": "Hangzhou 三(一)9：为全市户籍60岁及以上特困、低保低边、优抚对象、失独人员、80岁及以上老年人购买"
                      "团体意外伤害统筹保险；保费按 Hangzhou 一(一)3（2900余万元/101.9万人≈28.46元）。"
-                     "“特殊困难老年人”由主管部门在条件中补充。",
+                     "“特殊困难老年人”取平台统一人群定义（registry/groups.py）。",
         },
         {
             "code": "CHILDCARE_VOUCHER", "name": "托育服务体验券", "fund": "CHILDCARE", "period": Period.ONCE,
