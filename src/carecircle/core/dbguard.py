@@ -14,18 +14,24 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as _DjangoSessionMiddleware
 from django.db import DatabaseError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+from carecircle.core.types import GetResponse
 
 log = logging.getLogger("carecircle.db")
 
 BUSY_MARKERS = ("database is locked", "database table is locked")
 
 
-def _interrupt(conn) -> None:
+def _interrupt(conn: BaseDatabaseWrapper) -> None:
     raw = conn.connection
     if raw is None:
         return
@@ -49,10 +55,11 @@ def _seconds() -> float:
 class _Deadline:
     """An `execute_wrapper`: each statement gets `seconds`, then its connection is interrupted."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
-    def __call__(self, execute, sql, params, many, context):
+    def __call__(self, execute: Callable[[str, Any, bool, dict[str, Any]], Any], sql: str, params: Any,
+                 many: bool, context: dict[str, Any]) -> Any:
         conn = context["connection"]
         timer = threading.Timer(self.seconds, _interrupt, args=(conn,))
         timer.daemon = True
@@ -64,7 +71,7 @@ class _Deadline:
 
 
 @contextlib.contextmanager
-def deadline(seconds: float | None = None):
+def deadline(seconds: float | None = None) -> Iterator[None]:
     """Statements in this block (on this thread's default connection) fail after `seconds`."""
     seconds = _seconds() if seconds is None else seconds
     if seconds <= 0:
@@ -102,10 +109,10 @@ def database_cause(exc: BaseException | None) -> DatabaseError | None:
 class DeadlineMiddleware:
     """Every statement of a web request runs under the client-side deadline."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with deadline():
             return self.get_response(request)
 
@@ -115,7 +122,7 @@ class SessionMiddleware(_DjangoSessionMiddleware):
     unreachable is that database error (a 503 with a plain message, core/errorpages.py), not
     Django's "Bad Request" (SessionInterrupted, 400)."""
 
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
             return super().process_response(request, response)
         except SessionInterrupted as exc:

@@ -28,11 +28,15 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponseBase
 
 from carecircle.core import dbguard
+from carecircle.core.types import GetResponse
 
 log = logging.getLogger("carecircle.db")
 
@@ -60,7 +64,7 @@ _replica_down_until = 0.0
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         alias = PRIMARY
         state = _state.get()
         if (state is not None and state.replica_ok and not state.wrote
@@ -71,16 +75,16 @@ class ReplicaRouter:
             _reads[alias] += 1
         return alias
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         state = _state.get()
         if state is not None and model._meta.label_lower not in NOT_STICKY:
             state.wrote = True  # read-after-write: the rest of the request, and the client for a moment
         return PRIMARY
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # the same data on both
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return db == PRIMARY  # the replica follows the primary's WAL, schema included
 
 
@@ -107,10 +111,10 @@ class ReplicaMiddleware:
     """Decides, per request, whether its reads may go to the replica, and makes the client read from
     the primary for a few seconds after a request that wrote."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         safe = request.method in SAFE_METHODS
         state = RequestState(replica_ok=safe and STICKY_COOKIE not in request.COOKIES and _replica_reachable())
         token = _state.set(state)

@@ -9,17 +9,23 @@ families`), found like the modules' other optional files, so it is the same from
 
 import ipaddress
 import logging
+from collections.abc import Iterator
+from datetime import datetime
+from types import ModuleType
 
 from django.conf import settings
 from django.db.models import Count, Min
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.urls import ResolverMatch
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
 
 from carecircle.core import dbrouter, plugins, scope, tasks
 from carecircle.core.errors import Forbidden
 from carecircle.core.models import TaskRun
+from carecircle.core.types import Request
 
 log = logging.getLogger("carecircle.metrics")
 
@@ -35,14 +41,14 @@ LATENCY = Histogram(
 )
 
 
-def _route(request) -> str:
-    match = getattr(request, "resolver_match", None)
+def _route(request: HttpRequest) -> str:
+    match: ResolverMatch | None = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
     return match.route or match.view_name or "unmatched"
 
 
-def observe_request(request, status: int, seconds: float) -> None:
+def observe_request(request: HttpRequest, status: int, seconds: float) -> None:
     route = _route(request)
     REQUESTS.labels(request.method, route, f"{status // 100}xx").inc()
     LATENCY.labels(route).observe(seconds)
@@ -51,7 +57,7 @@ def observe_request(request, status: int, seconds: float) -> None:
 class _ModuleCollector:
     """Reads the database-held figures of every module at scrape time."""
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("carecircle_metrics_module_up", "1 when a module's figures could be read",
                                labels=["module"])
         for module in plugins.optional_submodules("metrics"):
@@ -68,7 +74,7 @@ class _ModuleCollector:
 REGISTRY.register(_ModuleCollector())
 
 
-def _internal(request) -> bool:
+def _internal(request: HttpRequest) -> bool:
     try:
         addr = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
@@ -76,13 +82,13 @@ def _internal(request) -> bool:
     return any(addr in ipaddress.ip_network(net, strict=False) for net in settings.CARECIRCLE_METRICS_ALLOW)
 
 
-def metrics_view(request):
+def metrics_view(request: Request) -> HttpResponse:
     if not (_internal(request) or scope.has_perm(request.user, "user.manage")):
         raise Forbidden()
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
 
 
-def collect():
+def collect() -> Iterator[Metric]:
     """The core's figures: periodic slots not yet finished, and the background task queues."""
     now = timezone.now()
     open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(n=Count("id"), oldest=Min("started_at"))
@@ -104,12 +110,12 @@ def collect():
         yield reads
 
 
-def seconds_since(moment, now) -> float:
+def seconds_since(moment: datetime | None, now: datetime) -> float:
     """How long ago `moment` was (0 when there is none): the age of the oldest waiting thing."""
     return (now - moment).total_seconds() if moment else 0.0
 
 
-def _queue_lengths(tasks) -> dict[str, int]:
+def _queue_lengths(tasks: ModuleType) -> dict[str, int]:
     """Celery's queues on a Redis broker (a list per queue), or the in-process pool's backlog."""
     if not settings.CELERY_BROKER_URL:
         pool = getattr(tasks, "_pool", None)

@@ -13,6 +13,11 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
+
+from django.http import HttpResponseBase
+
+from carecircle.core.types import GetResponse, Request
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("carecircle_request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -36,10 +41,10 @@ class RequestContextFilter(logging.Filter):
 class RequestIdMiddleware:
     """Outermost middleware: sets the request id, times the request for the metrics."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = _request_id.set(rid)
@@ -56,7 +61,7 @@ class RequestIdMiddleware:
         return response
 
 
-def build(fmt: str, level: str) -> dict:
+def build(fmt: str, level: str) -> dict[str, Any]:
     """The LOGGING setting: one handler on the root logger, JSON lines unless `fmt` is "text"."""
     formatters = {
         "json": {

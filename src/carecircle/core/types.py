@@ -41,6 +41,7 @@ class Request(HttpRequest):
 
     user: Viewer
     htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware on every request
+    request_id: str  # set by core.observability.RequestIdMiddleware on every request
 
 
 GetResponse: TypeAlias = Callable[[HttpRequest], HttpResponseBase]
@@ -53,3 +54,4 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware on every request
+    request_id: str  # set by core.observability.RequestIdMiddleware on every request

@@ -15,7 +15,9 @@ import base64
 import hashlib
 import hmac
 import os
+from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -23,6 +25,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 _PREFIX = "v1:"
 
@@ -137,51 +141,59 @@ def mask_address(value: str) -> str:
     return MASKED_ADDRESS if (value or "").strip() else ""
 
 
-def shown_age_range(birth, day) -> str:
+def shown_age_range(birth: date, day: date) -> str:
     """An exact age on `day` as a masked view may state it (an eligibility trace): one number, except
     in the birth month itself, where the exact age turns on the hidden day: "79～80"."""
     age = shown_age(birth, day)
     return f"{age - 1}～{age}" if day.month == birth.month and age > 0 else str(age)
 
 
-def remask_phones(model, plain: str = "phone", masked: str = "phone_masked", batch: int = 2000) -> int:
+def remask_phones(model: type[Model], plain: str = "phone", masked: str = "phone_masked", batch: int = 2000) -> int:
     """For data migrations: recompute a stored masked phone from the encrypted one wherever the
     rule gives another value; returns how many rows changed."""
     last, changed = 0, 0
     while True:
-        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", plain, masked)[:batch])
+        rows = list(model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", plain, masked)[:batch])
         if not rows:
             return changed
         last = rows[-1][0]
         fixed = [model(pk=pk, **{masked: mask_phone(value)}) for pk, value, old in rows if mask_phone(value) != old]
         if fixed:
-            model.objects.bulk_update(fixed, [masked])
+            model._default_manager.bulk_update(fixed, [masked])
             changed += len(fixed)
 
 
-def shown_birth(birth) -> str:
+def shown_birth(birth: date | None) -> str:
     """The birth date as a masked view shows it: year and month."""
     return f"{birth:%Y-%m}" if birth else ""
 
 
-def shown_age_months(birth, day) -> int:
+def shown_age_months(birth: date, day: date) -> int:
     """Whole months from the birth month to the month of `day` (the day of birth is not used)."""
     return max(0, (day.year - birth.year) * 12 + day.month - birth.month)
 
 
-def shown_age(birth, day) -> int:
+def shown_age(birth: date, day: date) -> int:
     """Age in years counted from the birth month: a function of the birth year and month and of
     the month of `day` only (the exact age, which turns on the birthday, would tell the day)."""
     return shown_age_months(birth, day) // 12
 
 
-class EncryptedTextField(models.TextField):
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    _TextField = models.TextField[str | Combinable, str]  # the stubs' field is generic; Django's is not
+else:
+    _TextField = models.TextField
+
+
+class EncryptedTextField(_TextField):
     """A text column holding vault ciphertext; the model attribute holds the plaintext."""
 
-    def from_db_value(self, value, expression, connection):  # noqa: ARG002 — Django's field API
+    def from_db_value(self, value: str | None, expression: object, connection: BaseDatabaseWrapper) -> str:  # noqa: ARG002 — Django's field API
         return decrypt(value) if value else ""
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str:  # Django hands a field any Python value
         value = super().get_prep_value(value)
         if value is None:
             return ""
