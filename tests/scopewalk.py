@@ -17,6 +17,7 @@ PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 # Pages and endpoints that are public or about the signed-in user's own account (no region data).
 OPEN_PATHS = {
     "", "accounts/login/", "accounts/otp/", "accounts/logout/", "accounts/", "accounts/totp/",
+    "accounts/totp/begin/", "accounts/totp/confirm/", "accounts/totp/disable/", "accounts/tokens/new/",
     "healthz", "api/v1/auth/token", "api/v1/me", "api/v1/openapi.json", "api/v1/docs",
     "map/",  # the public facility map; the staff pages below /map/ are walked
 }

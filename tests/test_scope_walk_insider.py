@@ -59,6 +59,10 @@ NOT_SUCCESS = {
     "benefits/payrolls/<int:payroll_id>/bank-file.<str:fmt>": {409},
     "GET /api/v1/benefits/payrolls/{payroll_id}/bank-file": {409},
     "POST /api/v1/benefits/payrolls/{payroll_id}/paid": {409},
+    "benefits/payrolls/<int:payroll_id>/paid/": {409},
+    # an empty form: sending a batch back needs the reason, a recovery names its line, money its amount (422)
+    "benefits/payrolls/<int:payroll_id>/reject/": {422}, "benefits/payrolls/<int:payroll_id>/recover/": {422},
+    "benefits/funds/<int:fund_id>/appropriate/": {422}, "benefits/appeals/<int:appeal_id>/decide/": {422},
     # the factory's order is accepted already when made with a provider that takes it (409)
     "homecare/orders/<int:order_id>/accept/": {409},
     "POST /api/v1/homecare/orders/{order_id}/accept": {409},

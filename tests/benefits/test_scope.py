@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.benefits import scope_factories
-from tests.test_scope_walk import api_operations, core_factories, fill, page_routes
+from tests.scopewalk import api_operations, core_factories, fill, page_routes
 
 
 @pytest.fixture

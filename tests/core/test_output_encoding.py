@@ -177,7 +177,7 @@ OPEN_PAGES = ["/", "/accounts/login/", "/healthz", "/map/", "/admin/login/", "/a
 def test_every_page_of_a_crawl_has_a_strict_csp(client, users, make_person, client_for):
     """Anonymous open pages, then every page route (parameters filled with objects of region A) as
     the city administrator: each response has the policy, and each HTML page runs no inline script."""
-    from tests.test_scope_walk import PARAM, core_factories, factories, fill, walk
+    from tests.scopewalk import PARAM, core_factories, factories, fill, walk
 
     for url in OPEN_PAGES:
         r = client.get(url, follow=True)

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from carecircle.benefits import engine, forms, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Programme, TierMode
@@ -80,6 +80,7 @@ def _payroll_page(request: AuthedRequest, batch: Batch, *, failed: ServiceForm |
 
 
 @login_required
+@require_safe
 def payroll_detail(request: AuthedRequest, payroll_id: int) -> HttpResponse:
     return _payroll_page(request, selectors.batch_get(user=request.user, batch_id=payroll_id))
 
