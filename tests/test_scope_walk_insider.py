@@ -42,7 +42,16 @@ NOT_SUCCESS = {
         # an incident action's empty form: no call target, no outcome, no note (shown again on the card)
         "alarms/incidents/<int:incident_id>/call/", "alarms/incidents/<int:incident_id>/resolve/",
         "alarms/incidents/<int:incident_id>/note/", "childcare/vouchers/redeem/",
+        # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
+        # reason, no answer): the facility page again with the form's errors
+        "map/facilities/<int:facility_id>/change/", "map/facilities/<int:facility_id>/evaluate/",
+        "map/facilities/<int:facility_id>/beds/", "map/facilities/<int:facility_id>/admit/",
+        "map/facilities/<int:facility_id>/waiting/", "map/stays/<int:stay_id>/discharge/",
+        "map/offers/<int:offer_id>/respond/", "childcare/classes/<int:class_id>/enrol/",
+        "childcare/enrolments/<int:enrolment_id>/end/",
     ]},
+    # nobody waits for the factory's facility (or it has no free bed): nobody to notify (409)
+    "map/facilities/<int:facility_id>/offer/": {409},
     # registry: an empty form on the person page (no purpose, no status, no contact, no end date) is
     # shown again with its field errors; the factory's import job has nothing to resume (422)
     **{r: {422} for r in [

@@ -2,7 +2,7 @@
 of the one service its page calls (views.py: `form.submit(partial(service, …))`); the services check
 the values (a call target, an outcome) and their InvalidInput lands on the field."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,7 @@ class DeviceForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = scope.in_scope(Person.objects.all(), user, "alarms.devices")
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(Person.objects.all(), user, "alarms.devices")
 
     def clean_heartbeat_seconds(self) -> int:
         return int(self.cleaned_data["heartbeat_seconds"] or 3600)

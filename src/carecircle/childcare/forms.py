@@ -4,7 +4,7 @@ one service its page calls (views.py: `form.submit(partial(service, …))`); the
 rules (age, size, ratio) again, their InvalidInput landing on the field."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -59,7 +59,7 @@ class ClassForm(ServiceForm):
 
     def __init__(self, *args: Any, facilities: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = facilities
+        cast(forms.ModelChoiceField, self.fields["facility"]).queryset = facilities
 
 
 class VoucherForm(ServiceForm):
@@ -80,7 +80,7 @@ class RedeemForm(ServiceForm):
 
     def __init__(self, *args: Any, facilities: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = facilities
+        cast(forms.ModelChoiceField, self.fields["facility"]).queryset = facilities
 
 
 NO_CHILD = _("未找到该婴幼儿（请填写人员编号）")
@@ -95,7 +95,7 @@ class EnrolForm(ServiceForm):
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
+        cast(forms.ModelChoiceField, self.fields["child"]).queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
 
 
 class AttendanceForm(ServiceForm):
@@ -110,7 +110,7 @@ class MoveForm(ServiceForm):
 
     def __init__(self, *args: Any, classes: QuerySet[ChildClass], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_class"].queryset = classes
+        cast(forms.ModelChoiceField, self.fields["to_class"]).queryset = classes
 
 
 class EndForm(ServiceForm):

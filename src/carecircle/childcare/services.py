@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,20 +20,21 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_money
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.facilities.selectors import facility_locked, require_facility, require_filed_childcare
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
 from carecircle.registry.selectors import birth_date_bounds
 
 if TYPE_CHECKING:  # annotations only: the rows facilities.selectors returns
+    from carecircle.core.models import User
     from carecircle.facilities.models import Facility
 
 
-def _user(actor):
+def _user(actor: Actor) -> "User | None":
     return actor if signed_in(actor) else None
 
 
-def _money(value, field) -> Decimal:
+def _money(value: object, field: str) -> Decimal:
     amount = check_money(value, field, max_digits=8)  # the childcare money columns hold 8 digits
     if amount is None:
         raise InvalidInput(_("请填写金额"), field=field)
@@ -43,8 +45,8 @@ def _money(value, field) -> Decimal:
 
 
 @transaction.atomic
-def class_create(*, actor, facility: "Facility", name: str, band: str, capacity: int, caregivers: int,
-                 puhui: bool = True, monthly_fee=0, request=None) -> ChildClass:
+def class_create(*, actor: Actor, facility: "Facility", name: str, band: str, capacity: int, caregivers: int,
+                 puhui: bool = True, monthly_fee: object = 0, request: HttpRequest | None = None) -> ChildClass:
     facility = facility_locked(facility.pk)
     require_facility(actor, "childcare.manage", facility)
     require_filed_childcare(facility)
@@ -84,8 +86,8 @@ def class_create(*, actor, facility: "Facility", name: str, band: str, capacity:
 
 
 @transaction.atomic
-def class_set_caregivers(*, actor, child_class: ChildClass, caregivers: int, day: datetime.date | None = None,
-                         request=None) -> ChildClass:
+def class_set_caregivers(*, actor: Actor, child_class: ChildClass, caregivers: int, day: datetime.date | None = None,
+                         request: HttpRequest | None = None) -> ChildClass:
     """Change a class's caregivers; refused when the children enrolled would break the ratio."""
     child_class = ChildClass.objects.select_for_update().select_related("facility").get(pk=child_class.pk)
     require_facility(actor, "childcare.manage", child_class.facility)
@@ -135,8 +137,8 @@ def _class_months(child_class: ChildClass, day: datetime.date, exclude: int | No
 
 
 @transaction.atomic
-def enrol(*, actor, child_class: ChildClass, child: Person, start_on: datetime.date, request=None,
-          _from: Enrolment | None = None) -> Enrolment:
+def enrol(*, actor: Actor, child_class: ChildClass, child: Person, start_on: datetime.date,
+          request: HttpRequest | None = None, _from: Enrolment | None = None) -> Enrolment:
     child_class = ChildClass.objects.select_for_update().select_related("facility").get(pk=child_class.pk)
     require_facility(actor, "childcare.manage", child_class.facility)
     require_filed_childcare(child_class.facility)
@@ -163,7 +165,8 @@ def enrol(*, actor, child_class: ChildClass, child: Person, start_on: datetime.d
 
 
 @transaction.atomic
-def enrolment_end(*, actor, enrolment: Enrolment, day: datetime.date, reason: str, request=None) -> Enrolment:
+def enrolment_end(*, actor: Actor, enrolment: Enrolment, day: datetime.date, reason: str,
+                  request: HttpRequest | None = None) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().select_related("facility").get(pk=enrolment.pk)
     require_facility(actor, "childcare.manage", enrolment.facility)
     if enrolment.end_on is not None:
@@ -179,7 +182,8 @@ def enrolment_end(*, actor, enrolment: Enrolment, day: datetime.date, reason: st
 
 
 @transaction.atomic
-def enrolment_move(*, actor, enrolment: Enrolment, to_class: ChildClass, day: datetime.date, request=None) -> Enrolment:
+def enrolment_move(*, actor: Actor, enrolment: Enrolment, to_class: ChildClass, day: datetime.date,
+                   request: HttpRequest | None = None) -> Enrolment:
     """Move a child to another class from `day` (e.g. ageing into the next band): the new class's
     age, size and ratio are checked as for a new enrolment; nothing changes when it is refused."""
     enrolment = Enrolment.objects.select_for_update().select_related("child", "facility").get(pk=enrolment.pk)
@@ -196,7 +200,8 @@ def enrolment_move(*, actor, enrolment: Enrolment, to_class: ChildClass, day: da
 
 
 @transaction.atomic
-def attendance_record(*, actor, child_class: ChildClass, day: datetime.date, present_ids: set[int], request=None) -> int:
+def attendance_record(*, actor: Actor, child_class: ChildClass, day: datetime.date, present_ids: set[int],
+                      request: HttpRequest | None = None) -> int:
     """Record the day's attendance of a class: the enrolments listed are present, the others absent.
     Recording the same day again replaces it (one row per child and day)."""
     child_class = ChildClass.objects.select_related("facility").get(pk=child_class.pk)
@@ -223,7 +228,7 @@ def _code() -> str:
     return "TY" + "".join(secrets.choice(alphabet) for _ in range(12))
 
 
-def _entitled(children, programme_code: str, day: datetime.date) -> dict[int, Decimal]:
+def _entitled(children: QuerySet[Person], programme_code: str, day: datetime.date) -> dict[int, Decimal]:
     """Children entitled to a voucher programme of the benefits module on `day`, with the amount
     (the programme's rule evaluated in SQL for all of them at once)."""
     try:
@@ -233,8 +238,9 @@ def _entitled(children, programme_code: str, day: datetime.date) -> dict[int, De
     return entitled_amounts(programme_code=programme_code, persons=children, day=day, payment_method="voucher")
 
 
-def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.date, amount=None,
-                  programme_code: str = "", day: datetime.date | None = None, request=None) -> int:
+def voucher_issue(*, actor: Actor, region_code: str, batch: str, valid_to: datetime.date, amount: object = None,
+                  programme_code: str = "", day: datetime.date | None = None,
+                  request: HttpRequest | None = None) -> int:
     """Issue a voucher of `batch` to every child under 3 living in the region on `day` who has none
     of that batch yet (re-running a batch issues nothing twice). With `programme_code`, only the
     children the benefits module finds entitled to that voucher programme, at its amount.
@@ -250,8 +256,8 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
     if not programme_code:
         if amount in (None, ""):
             raise InvalidInput(_("请填写面额，或选择津贴补贴项目"), field="amount")
-        amount = _money(amount, "amount")
-        if amount <= 0:
+        amount = face = _money(amount, "amount")
+        if face <= 0:
             raise InvalidInput(_("面额应大于0"), field="amount")
     if valid_to < day:
         raise InvalidInput(_("有效期不能早于发放日期"), field="valid_to")
@@ -263,7 +269,7 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
         amounts = _entitled(children, programme_code, day)
         chosen = [(pk, rc, amounts[pk]) for pk, rc in children.values_list("pk", "region_code") if pk in amounts]
     else:
-        chosen = [(pk, rc, amount) for pk, rc in children.values_list("pk", "region_code")]
+        chosen = [(pk, rc, face) for pk, rc in children.values_list("pk", "region_code")]
     rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=value, issued_on=day,
                     valid_to=valid_to, issued_by=_user(actor), programme_code=programme_code)
             for pk, rc, value in chosen]
@@ -275,7 +281,7 @@ def voucher_issue(*, actor, region_code: str, batch: str, valid_to: datetime.dat
 
 
 @transaction.atomic
-def voucher_redeem(*, actor, code: str, facility: "Facility", request=None) -> Voucher:
+def voucher_redeem(*, actor: Actor, code: str, facility: "Facility", request: HttpRequest | None = None) -> Voucher:
     """Redeem a voucher at a filed childcare facility: once only, before it expires."""
     require_facility(actor, "childcare.manage", facility)
     require_filed_childcare(facility)

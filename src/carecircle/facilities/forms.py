@@ -6,7 +6,7 @@ InvalidInput lands on the field."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -44,7 +44,7 @@ class FacilityForm(ServiceForm):
 
     def __init__(self, *args: Any, operators: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].queryset = operators
+        cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
         for code, label in standards.DOCUMENTS.items():
             if code != "closure_plan":
                 self.fields[f"doc_{code}"] = forms.CharField(label=label, required=False, max_length=200,
@@ -124,7 +124,7 @@ class PersonPickForm(ServiceForm):
     def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["person"].queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
+            cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
 
 
 class ActionForm(ServiceForm):

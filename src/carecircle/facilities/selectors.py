@@ -3,12 +3,16 @@ in operation; staff reads go through the user's scope, and a provider admin sees
 facilities of the operator their grant names: a grant of kind facility operator or childcare operator
 (core/organisations.py), never one of another kind of organisation."""
 
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +27,7 @@ from carecircle.core.organisations import (
     organisation_grants,
 )
 from carecircle.core.roles import permissions_of
-from carecircle.core.types import Viewer, signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
     INSTITUTION_KINDS,
@@ -38,6 +42,11 @@ from carecircle.facilities.models import (
     Stay,
 )
 from carecircle.facilities.types import Capacity
+
+if TYPE_CHECKING:
+    from carecircle.core.models import User
+
+M = TypeVar("M", bound=Model)
 
 
 def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
@@ -54,7 +63,8 @@ def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
 # ------------------------------------------------------------------ contract for planning
 
 
-def facility_points(*, kind: str | None = None, day: datetime.date | None = None, filed_only: bool = True) -> QuerySet:
+def facility_points(*, kind: str | None = None, day: datetime.date | None = None,
+                    filed_only: bool = True) -> QuerySet[Facility]:
     """Facilities with their coordinates: those in operation (on `day`, else now) unless
     filed_only=False, which returns every facility whatever its filing status."""
     qs = Facility.objects.all()
@@ -97,24 +107,28 @@ def capacity_totals(*, region_prefix: str, day: datetime.date | None = None,
 # ------------------------------------------------------------------ staff scope
 
 
-def facility_grants(user) -> list[tuple[str, str, int | None, bool]]:
+FacilityGrant: TypeAlias = tuple[str, str, int | None, bool]
+"""(role, region code, operator id or None, childcare only): one way a user reaches facilities."""
+
+
+def facility_grants(user: Actor) -> list[FacilityGrant]:
     """(role, region code, operator id, childcare only) of each grant through which `user` reaches
     facilities: staff grants region-wide (operator None); organisation roles only through a grant of a
     facility operator (all its facilities) or a childcare operator (only its childcare facilities)."""
     if not signed_in(user):
         return []
-    found: list[tuple[str, str, int | None, bool]] = [
+    found: list[FacilityGrant] = [
         (role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]
     found += [(g.role, g.region_code, g.organisation_id, g.kind == OrganisationKind.CHILDCARE_OPERATOR)
               for g in organisation_grants(user, OPERATOR_KINDS) if g.role in ORGANISATION_ROLES]
     return found
 
 
-def _all_grants(user):
+def _all_grants(user: User) -> list[tuple[str, str, str, int | None]]:
     return list(user.grants.values_list("role", "region_id", "organisation_kind", "organisation_id"))
 
 
-def grant_reaches(grant, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
+def grant_reaches(grant: FacilityGrant, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
     """Whether one of `facility_grants` covers a facility of `operator_id` and `facility_kind` in `region_code`."""
     _role, region, operator, childcare_only = grant
     if not region_code.startswith(regions.prefix_of(region)):
@@ -124,7 +138,7 @@ def grant_reaches(grant, region_code: str, operator_id: int | None, facility_kin
     return operator == operator_id and (not childcare_only or facility_kind in CHILDCARE_KINDS)
 
 
-def scope_q(user, perm: str, field: str = "") -> Q | None:
+def scope_q(user: Actor, perm: str, field: str = "") -> Q | None:
     """The filter of facilities (through `field`, e.g. "facility__") that `user` reaches with
     `perm`: the region prefixes of their grants, narrowed to one operator (and for a childcare
     operator to childcare facilities) for organisation roles. None when the user has no such grant."""
@@ -141,12 +155,12 @@ def scope_q(user, perm: str, field: str = "") -> Q | None:
     return reduce(or_, parts) if parts else None
 
 
-def in_facility_scope(qs: QuerySet, user, perm: str, field: str = "") -> QuerySet:
+def in_facility_scope(qs: QuerySet[M], user: Actor, perm: str, field: str = "") -> QuerySet[M]:
     q = scope_q(user, perm, field)
     return qs.none() if q is None else qs.filter(q)
 
 
-def require_facility(user, perm: str, facility: Facility) -> None:
+def require_facility(user: Actor, perm: str, facility: Facility) -> None:
     """Raise unless `user` holds `perm` over this facility (region, and operator for provider roles)."""
     q = scope_q(user, perm)
     if q is not None and Facility.objects.filter(q, pk=facility.pk).exists():
@@ -158,12 +172,12 @@ def require_facility(user, perm: str, facility: Facility) -> None:
     raise NotFound()
 
 
-def reaches_facility(user, perm: str, facility_id: int) -> bool:
+def reaches_facility(user: Actor, perm: str, facility_id: int) -> bool:
     """Whether `user` holds `perm` over the facility (no exception: a page deciding what to show)."""
     return in_facility_scope(Facility.objects.filter(pk=facility_id), user, perm).exists()
 
 
-def childcare_facilities(*, user, perm: str) -> QuerySet[Facility]:
+def childcare_facilities(*, user: Actor, perm: str) -> QuerySet[Facility]:
     """The filed childcare facilities `user` reaches with `perm`, by name (where classes open)."""
     filed = Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED)
     return in_facility_scope(filed, user, perm).order_by("name")
@@ -190,14 +204,15 @@ def facility_locked(facility_id: int) -> Facility:
     return Facility.objects.select_for_update().get(pk=facility_id)
 
 
-def facility_get(*, user, facility_id: int, perm: str = "facilities.view") -> Facility:
+def facility_get(*, user: Actor, facility_id: int, perm: str = "facilities.view") -> Facility:
     facility = access_by_id(
         Facility.objects.select_related("operator"), facility_id, user=user, perm=perm, check=require_facility,
     )
     return facility
 
 
-def facility_search(*, user, kind: str = "", region_code: str = "", status: str = "", text: str = "") -> QuerySet:
+def facility_search(*, user: Actor, kind: str = "", region_code: str = "", status: str = "",
+                    text: str = "") -> QuerySet[Facility]:
     qs = in_facility_scope(Facility.objects.select_related("operator"), user, "facilities.view")
     if kind:
         qs = qs.filter(kind=kind)
@@ -210,14 +225,14 @@ def facility_search(*, user, kind: str = "", region_code: str = "", status: str 
     return qs.order_by("region_code", "kind", "name", "id")
 
 
-def filing_queue(*, user, state: str = FilingState.PENDING) -> QuerySet:
+def filing_queue(*, user: Actor, state: str = FilingState.PENDING) -> QuerySet[Filing]:
     qs = in_facility_scope(Filing.objects.select_related("facility", "facility__operator"), user, "facilities.view", "facility__")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("submitted_at", "id")
 
 
-def filing_get(*, user, filing_id: int, perm: str = "facilities.view") -> Filing:
+def filing_get(*, user: Actor, filing_id: int, perm: str = "facilities.view") -> Filing:
     filing = access_by_id(
         Filing.objects.select_related("facility"), filing_id, user=user, perm=perm, check=lambda u, p, row: require_facility(u, p, row.facility),
     )
@@ -227,7 +242,7 @@ def filing_get(*, user, filing_id: int, perm: str = "facilities.view") -> Filing
 # ------------------------------------------------------------------ figures per facility
 
 
-def current_grades(facility_ids, day: datetime.date | None = None) -> dict[int, Evaluation]:
+def current_grades(facility_ids: Iterable[int], day: datetime.date | None = None) -> dict[int, Evaluation]:
     """The grade in force on `day` for each facility (the latest evaluation valid then)."""
     day = day or timezone.localdate()
     found: dict[int, Evaluation] = {}
@@ -241,7 +256,7 @@ def current_grades(facility_ids, day: datetime.date | None = None) -> dict[int, 
     return found
 
 
-def occupied_beds(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
+def occupied_beds(facility_ids: Iterable[int], day: datetime.date | None = None) -> dict[int, int]:
     day = day or timezone.localdate()
     rows = (
         Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=day)
@@ -252,7 +267,7 @@ def occupied_beds(facility_ids, day: datetime.date | None = None) -> dict[int, i
     return {r["facility_id"]: r["n"] for r in rows}
 
 
-def enrolled_children(facility_ids, day: datetime.date | None = None) -> dict[int, int]:
+def enrolled_children(facility_ids: Iterable[int], day: datetime.date | None = None) -> dict[int, int]:
     """Children enrolled on `day` (today when None) per facility, as the modules that enrol children
     count them: each module's `occupancy.places_taken` (childcare/occupancy.py), found through
     core.plugins so that facilities imports none of the modules built on it. {} without any."""
@@ -264,7 +279,7 @@ def enrolled_children(facility_ids, day: datetime.date | None = None) -> dict[in
     return taken
 
 
-def free_places(facilities, day: datetime.date | None = None) -> dict[int, dict]:
+def free_places(facilities: Iterable[Facility], day: datetime.date | None = None) -> dict[int, dict[str, int | None]]:
     """Per facility: free beds (declared beds minus residents) or free 托位 (places minus enrolled)."""
     ids = [f.pk for f in facilities]
     beds = occupied_beds(ids, day)
@@ -280,7 +295,7 @@ def free_places(facilities, day: datetime.date | None = None) -> dict[int, dict]
     return out
 
 
-def public_facilities(*, user=None, kind: str = "", region_code: str = "") -> QuerySet:
+def public_facilities(*, user: Actor = None, kind: str = "", region_code: str = "") -> QuerySet[Facility]:
     """What the public map shows: facilities in operation. A signed-in staff user additionally sees
     the unfiled and closed facilities within their scope."""
     q = operating_q()
@@ -300,7 +315,7 @@ def public_facilities(*, user=None, kind: str = "", region_code: str = "") -> Qu
     return qs.order_by("id")
 
 
-def visible_to_staff(user) -> bool:
+def visible_to_staff(user: Actor) -> bool:
     return scope.has_perm(user, "facilities.view")
 
 
@@ -319,7 +334,7 @@ def offer_open(offer: Offer) -> bool:
     return offer.response == OfferResponse.OPEN
 
 
-def offer_actions(user: Viewer, offer: Offer) -> frozenset[OfferAction]:
+def offer_actions(user: Actor, offer: Offer) -> frozenset[OfferAction]:
     """What `user` may answer to `offer` now: the facility page's buttons and waiting.offer_respond
     (through offer_open and require_facility over the same permission) follow this one rule."""
     if not offer_open(offer) or not reaches_facility(user, "facilities.beds", offer.entry.facility_id):

@@ -3,17 +3,19 @@ the bed register with admissions and discharges. Waiting lists are in waiting.py
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, limits, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from carecircle.core.models import Region
+from carecircle.core.models import Region, User
 from carecircle.core.roles import permissions_of
-from carecircle.core.types import signed_in
+from carecircle.core.types import Actor, signed_in
 from carecircle.facilities import standards, subsidies
 from carecircle.facilities.models import (
     BED_KINDS,
@@ -39,18 +41,19 @@ from carecircle.facilities.selectors import (
     grant_reaches,
     require_facility,
 )
+from carecircle.registry.models import Person
 from carecircle.registry.selectors import person_age
 
 # ------------------------------------------------------------------ who may act
 
 
-def reaches(user, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
+def reaches(user: Actor, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
     """Whether `user` holds `perm` for a facility of `operator_id` and `facility_kind` in `region_code`."""
     return any(perm in permissions_of(g[0]) and grant_reaches(g, region_code, operator_id, facility_kind)
                for g in facility_grants(user))
 
 
-def _require_reach(user, perm, region_code, operator_id, facility_kind):
+def _require_reach(user: Actor, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> None:
     if reaches(user, perm, region_code, operator_id, facility_kind):
         return
     if scope.has_perm(user, "facilities.view", region_code):
@@ -62,7 +65,7 @@ def _require_reach(user, perm, region_code, operator_id, facility_kind):
 
 
 @transaction.atomic
-def operator_create(*, actor, name: str, credit_code: str, region_code: str, phone: str = "", request=None) -> Operator:
+def operator_create(*, actor: Actor, name: str, credit_code: str, region_code: str, phone: str = "", request: HttpRequest | None = None) -> Operator:
     name, credit_code = (name or "").strip(), (credit_code or "").strip().upper()
     if not name:
         raise InvalidInput(_("运营主体名称不能为空"), field="name")
@@ -91,12 +94,12 @@ def _community(code: str, field: str = "region_code") -> Region:
     return region
 
 
-def clean_values(kind: str, values: dict, *, current: Facility | None = None) -> dict:
+def clean_values(kind: str, values: dict[str, Any], *, current: Facility | None = None) -> dict[str, Any]:
     """Validate the facility fields a filing sets; returns them cleaned. Every message names its field."""
     unknown = set(values) - standards.EDITABLE
     if unknown:
         raise InvalidInput(_("不可申报的字段：%(f)s") % {"f": "、".join(sorted(unknown))}, field=sorted(unknown)[0])
-    out = {}
+    out: dict[str, Any] = {}
     for field, value in values.items():
         if field in standards.TEXT_FIELDS:
             value = str(value or "").strip()
@@ -139,7 +142,7 @@ def _label(field: str) -> str:
     return standards.field_label(field)
 
 
-def _documents(documents: dict | None) -> dict:
+def _documents(documents: dict[str, Any] | None) -> dict[str, str]:
     docs = {}
     for code, ref in (documents or {}).items():
         if code not in standards.DOCUMENTS:
@@ -174,8 +177,9 @@ def missing_documents(filing: Filing) -> list[str]:
 
 @transaction.atomic
 def facility_apply(
-    *, actor, operator: Operator, kind: str, name: str, address: str, region_code: str, latitude, longitude,
-    documents: dict | None = None, note: str = "", request=None, **fields,
+    *, actor: Actor, operator: Operator, kind: str, name: str, address: str, region_code: str, latitude: object,
+    longitude: object, documents: dict[str, Any] | None = None, note: str = "", request: HttpRequest | None = None,
+    **fields: Any,
 ) -> Filing:
     """A provider applies to file a new facility: it is created as pending, with a NEW filing."""
     if kind not in FacilityKind.values:
@@ -195,8 +199,8 @@ def facility_apply(
 
 @transaction.atomic
 def filing_submit(
-    *, actor, facility: Facility, kind: str, changes: dict | None = None, documents: dict | None = None,
-    note: str = "", request=None,
+    *, actor: Actor, facility: Facility, kind: str, changes: dict[str, Any] | None = None,
+    documents: dict[str, Any] | None = None, note: str = "", request: HttpRequest | None = None,
 ) -> Filing:
     """File a change or a closure of a filed facility, or resubmit a returned new filing."""
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
@@ -240,7 +244,8 @@ def filing_submit(
 
 @transaction.atomic
 def filing_review(
-    *, actor, filing: Filing, approve: bool, reasons: str = "", day: datetime.date | None = None, request=None,
+    *, actor: Actor, filing: Filing, approve: bool, reasons: str = "", day: datetime.date | None = None,
+    request: HttpRequest | None = None,
 ) -> Filing:
     """The official approves (all required documents present) or returns the filing with reasons."""
     filing = Filing.objects.select_for_update().select_related("facility").get(pk=filing.pk)
@@ -308,11 +313,11 @@ def _check_capacity_covers(facility: Facility) -> None:
                            % {"f": _label(field), "n": registered}, field=field)
 
 
-def _jsonable(values: dict) -> dict:
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
-def _user(actor):
+def _user(actor: Actor) -> User | None:
     return actor if signed_in(actor) else None
 
 
@@ -327,7 +332,7 @@ def scheme_for(kind: str) -> str:
     raise InvalidInput(_("%(k)s 不参加等级评定") % {"k": FacilityKind(kind).label}, field="kind")
 
 
-def grade_for(scheme: str, scores: dict) -> tuple[GradeLevel | None, Decimal, list[str]]:
+def grade_for(scheme: str, scores: dict[str, Any]) -> tuple[GradeLevel | None, Decimal, list[str]]:
     """(grade, total, reasons) for a scheme's form. Raises InvalidInput naming the section at fault."""
     form = standards.FORMS[scheme]
     clean = {}
@@ -371,8 +376,8 @@ def subsidy_for(kind: str, grade: GradeLevel | None) -> Decimal:
 
 
 @transaction.atomic
-def evaluation_record(*, actor, facility: Facility, scores: dict, evaluated_on: datetime.date,
-                      yearly_subsidy: object = None, request=None) -> Evaluation:
+def evaluation_record(*, actor: Actor, facility: Facility, scores: dict[str, Any], evaluated_on: datetime.date,
+                      yearly_subsidy: object = None, request: HttpRequest | None = None) -> Evaluation:
     """Record an evaluation and the yearly subsidy it brings: the grade's minimum, or the higher
     `yearly_subsidy` the city sets (a lower one is refused: the seed's amounts are minimums)."""
     scope.require(actor, "facilities.grade", facility.region_code)
@@ -417,7 +422,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 @transaction.atomic
-def beds_add(*, actor, facility: Facility, kind: str, count: int, prefix: str = "", request=None) -> list[Bed]:
+def beds_add(*, actor: Actor, facility: Facility, kind: str, count: int, prefix: str = "", request: HttpRequest | None = None) -> list[Bed]:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     require_facility(actor, "facilities.beds", facility)
     if kind not in BedKind.values:
@@ -450,8 +455,8 @@ def free_bed(facility: Facility, kind: str) -> Bed | None:
 
 
 @transaction.atomic
-def stay_admit(*, actor, facility: Facility, person, day: datetime.date, bed: Bed | None = None,
-               kind: str = BedKind.GENERAL, request=None, _checked: bool = False) -> Stay:
+def stay_admit(*, actor: Actor, facility: Facility, person: Person, day: datetime.date, bed: Bed | None = None,
+               kind: str = BedKind.GENERAL, request: HttpRequest | None = None, _checked: bool = False) -> Stay:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     if not _checked:
         require_facility(actor, "facilities.beds", facility)
@@ -478,7 +483,7 @@ def stay_admit(*, actor, facility: Facility, person, day: datetime.date, bed: Be
 
 
 @transaction.atomic
-def stay_discharge(*, actor, stay: Stay, day: datetime.date, reason: str, request=None) -> Stay:
+def stay_discharge(*, actor: Actor, stay: Stay, day: datetime.date, reason: str, request: HttpRequest | None = None) -> Stay:
     stay = Stay.objects.select_for_update().select_related("facility").get(pk=stay.pk)
     require_facility(actor, "facilities.beds", stay.facility)
     if stay.discharged_on is not None:
