@@ -3,6 +3,7 @@ with reasons. Both read the same parsed rules (rules.parsed), so they cannot dri
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -105,7 +106,7 @@ class Compiled:
             total = Least(total, cents(programme.cap))
         return total
 
-    def annotate(self, qs: "QuerySet[Person]") -> "QuerySet[Person]":
+    def annotate(self, qs: "QuerySet[Person]") -> "QuerySet[Any]":  # the facts as columns: annotated further by callers
         return facts_mod.annotate(qs, self.ctx)
 
     def due_cents(self, *, with_appeals: bool = True, targeted: bool = False):
