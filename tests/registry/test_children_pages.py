@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from carecircle.carevisits import plans
 from carecircle.carevisits import services as visit_services
 from carecircle.core.models import AuditEvent
+from carecircle.registry import children_services
 from carecircle.registry.models import GuardianshipAssessment, Person
 from tests.conftest import COMMUNITY_A, id_number
 from tests.registry.scope_factories import make_child
@@ -160,3 +161,39 @@ def test_the_list_and_the_assessment_form_in_a_browser(page, live_server, users)
     page.click("button:has-text('保存评估')")
     assert "监护良好" in page.locator("#guardianship").inner_text()
     assert GuardianshipAssessment.objects.filter(person=child).count() == 1
+
+
+def test_the_list_and_the_export_do_not_query_per_row(users, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users["admin"])
+
+    def counts() -> tuple[int, int]:
+        out = []
+        for url in ("/people/children/", "/people/children/export.xlsx"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            out.append(len(captured.captured_queries))
+        return out[0], out[1]
+
+    def add() -> None:
+        child = make_child(users, kind="orphan")
+        children_services.guardianship_assess(actor=users["admin"], person=child, guardian_name="王某",
+                                              relation="parent", assessed_on=timezone.localdate(), outcome="good")
+
+    add()
+    counts()  # warm the caches (grants, regions)
+    once = counts()
+    for _ in range(3):
+        add()
+    assert counts() == once
+
+
+def test_the_person_page_links_a_child_to_the_register(users, make_person, client_for):
+    child = make_child(users)
+    client = client_for(users["street"])
+    assert f"/people/children/{child.pk}/" in client.get(f"/people/{child.pk}/").content.decode()
+    elder = make_person(age=75)
+    assert f"/people/children/{elder.pk}/" not in client.get(f"/people/{elder.pk}/").content.decode()
+    assert "困境儿童台账：监护评估与上门查访" not in client.get(f"/people/{elder.pk}/").content.decode()

@@ -87,6 +87,26 @@ def children_in_difficulty(*, user: Actor, filters: ChildFilters = ChildFilters(
     return qs.defer("id_number", "phone", "address").order_by("region_code", "name", "id")
 
 
+@dataclass(frozen=True, slots=True)
+class LatestAssessment:
+    """A row's latest guardianship assessment, as children_in_difficulty annotates it."""
+
+    assessed_on: datetime.date | None
+    outcome: str  # "" when never assessed
+    guardian: str
+
+    @property
+    def outcome_label(self) -> str:
+        return str(GuardianshipOutcome(self.outcome).label) if self.outcome else _("未评估")
+
+
+def latest_assessment(person: Person) -> LatestAssessment:
+    """The annotations of a row of children_in_difficulty (a plain Person has none: never assessed)."""
+    return LatestAssessment(assessed_on=getattr(person, "last_assessed", None),
+                            outcome=getattr(person, "last_outcome", None) or "",
+                            guardian=getattr(person, "last_guardian", None) or "")
+
+
 def _holding(kinds: list[str], day: datetime.date) -> QuerySet[PersonStatus]:
     return PersonStatus.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind__in=kinds,
                                        valid_from__lte=day)

@@ -20,7 +20,7 @@ from carecircle.core.types import AuthedRequest
 from carecircle.core.vault import shown_birth
 from carecircle.registry import children, children_services, selectors
 from carecircle.registry.forms_children import ChildRegisterForm, GuardianshipForm
-from carecircle.registry.models import GuardianshipOutcome, Person
+from carecircle.registry.models import Person
 
 PAGE_SIZE = 30
 EXPORT_CHUNK = 2000
@@ -36,10 +36,6 @@ def _region_names(codes: set[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
-def _outcome_label(value: str | None) -> str:
-    return str(GuardianshipOutcome(value).label) if value in GuardianshipOutcome.values else _("未评估")
-
-
 @login_required
 def children_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.view")
@@ -51,7 +47,7 @@ def children_list(request: AuthedRequest) -> HttpResponse:
     kinds = children.child_kind_labels(people, today)
     names = _region_names({p.region_code for p in people})
     rows = [{"p": p, "age": selectors.shown_person_age(p, today), "kinds": kinds.get(p.pk, []),
-             "region": names.get(p.region_code, p.region_code), "outcome": _outcome_label(p.last_outcome)}
+             "region": names.get(p.region_code, p.region_code), "latest": children.latest_assessment(p)}
             for p in people]
     return render(request, "registry/children_list.html", {
         "page": page, "rows": rows, "filters": filters, "kind_choices": children.child_kinds(),
@@ -80,11 +76,12 @@ def children_export(request: AuthedRequest) -> HttpResponse:
     def write(people: list[Person]) -> None:
         kinds = children.child_kind_labels(people, today)
         for p in people:
+            latest = children.latest_assessment(p)
             exports.sheet_append(ws, [
                 p.name, p.get_sex_display(), shown_birth(p.birth_date), selectors.shown_person_age(p, today),
                 p.id_masked, p.phone_masked, p.address_masked, names.get(p.region_code, p.region_code),
-                "、".join(kinds.get(p.pk, [])), p.last_assessed.isoformat() if p.last_assessed else "",
-                _outcome_label(p.last_outcome), p.last_guardian or "",
+                "、".join(kinds.get(p.pk, [])), latest.assessed_on.isoformat() if latest.assessed_on else "",
+                latest.outcome_label, latest.guardian,
             ])
 
     for person in qs.iterator(chunk_size=EXPORT_CHUNK):
