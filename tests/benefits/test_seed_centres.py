@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from carecircle.core.errors import InvalidInput
@@ -76,3 +77,15 @@ def test_the_region_list_has_every_centre(users, make_facility):  # noqa: F811
     rows = {r.facility_id: r for r in subsidies.operating_subsidies("339901000000", DAY)}
     assert set(rows) == {street.pk, community.pk}
     assert rows[street.pk].amount == Decimal("200000.00") and rows[community.pk].amount == 0
+
+
+def test_the_evaluation_page_takes_a_higher_amount_and_refuses_a_lower_one(users, make_facility, client_for):  # noqa: F811
+    centre = make_facility("community_centre")
+    district = client_for(users["district"])
+    scores = {f"score_{k}": v for k, v in THREE_A.items()}
+    url = reverse("facilities:evaluate", args=[centre.pk])
+    r = district.post(url, {"evaluated_on": DAY.isoformat(), "yearly_subsidy": "90000", **scores})
+    assert r.status_code == 422 and "年度补助不能低于 100000.00 元" in r.content.decode()
+    assert not centre.evaluations.exists()
+    r = district.post(url, {"evaluated_on": DAY.isoformat(), "yearly_subsidy": "", **scores})
+    assert r.status_code == 302 and centre.evaluations.get().yearly_subsidy == Decimal("100000.00")

@@ -87,6 +87,8 @@ class EvaluationForm(ServiceForm):
     """The scores of the facility's scheme (score_<key>) become the service's `scores`."""
 
     evaluated_on = forms.DateField(label=_("评定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Jiaxing 二(二)7 sets minimums: empty records the grade's minimum; the service refuses less.
+    yearly_subsidy = forms.CharField(label=_("年度补助(元，空则按等级补助标准，不得低于标准)"), required=False, max_length=20)
 
     def __init__(self, *args: Any, scheme: str = "star", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
