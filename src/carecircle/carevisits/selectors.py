@@ -47,7 +47,9 @@ def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = ""
     plans = VisitPlan.objects.filter(region_code__startswith=region_prefix, period_start__range=(first, last)) \
         .exclude(status=PlanStatus.CANCELLED)
     if group:  # only the people of a population group on the month's first day (registry/groups.py)
-        plans = plans.filter(person__in=group_persons(code=group, day=first, region_prefix=region_prefix).values("pk"))
+        members = group_persons(code=group, day=first)  # the group's tests run only on people with a plan
+        return (members.filter(pk__in=plans.filter(status=PlanStatus.DONE).values("person_id")).count(),
+                members.filter(pk__in=plans.values("person_id")).count())
     due = plans.values("person_id").distinct().count()
     visited = plans.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
     return visited, due

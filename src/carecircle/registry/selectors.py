@@ -82,12 +82,13 @@ def population_q(code: str, day: datetime.date) -> Q:
     if not grp.any_of:
         return q
     either = Q(pk__in=[])
+    kinds = [kind for c in grp.any_of for kind in c.statuses]
+    if kinds:  # every status criterion in one subquery
+        either |= Q(Exists(PersonStatus.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day), person=OuterRef("pk"), kind__in=kinds,
+            valid_from__lte=day)))
     for c in grp.any_of:
-        if c.statuses:
-            either |= Q(Exists(PersonStatus.objects.filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=day), person=OuterRef("pk"), kind__in=c.statuses,
-                valid_from__lte=day)))
-        elif c.min_level is not None:
+        if c.min_level is not None:
             either |= _level_at_least(c.min_level, day)
         elif c.min_age is not None:
             either |= Q(birth_date__lte=_years_before(day, c.min_age))
