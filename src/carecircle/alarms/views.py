@@ -6,7 +6,7 @@ import asyncio
 import datetime
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -44,7 +44,7 @@ WSGI_STREAM_SECONDS = 300  # then the browser's EventSource reconnects by itself
 
 
 @login_required
-def console(request):
+def console(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.operate")
     return render(request, "alarms/console.html", {
         "rows": selectors.queue(user=request.user),
@@ -57,7 +57,7 @@ def _high_threshold() -> int:
 
 
 @login_required
-def console_queue(request):
+def console_queue(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.operate")
     return render(request, "alarms/_queue.html", {"rows": selectors.queue(user=request.user),
                                                   "high": _high_threshold(), "now": timezone.now()})
@@ -68,7 +68,7 @@ def _sse(data: str, event: str = "") -> str:
 
 
 @login_required
-def console_stream(request):
+def console_stream(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     """Server-sent events of incident changes in the user's regions. Streams under ASGI (async
     generator) and under WSGI (a thread per connection); a client that does not ask for
     text/event-stream gets a one-off snapshot of the queue instead of a stream."""
@@ -89,8 +89,9 @@ def _hello() -> str:
     return "retry: 2000\n" + _sse(json.dumps({"subscribers": hub.count(), "at": time.time()}), "hello")
 
 
-async def _async_stream(prefixes):
-    sub = hub.subscribe(AsyncSubscriber(prefixes, asyncio.get_running_loop()))
+async def _async_stream(prefixes: list[str]) -> AsyncIterator[str]:
+    sub = AsyncSubscriber(prefixes, asyncio.get_running_loop())
+    hub.subscribe(sub)
     try:
         yield _hello()
         while not sub.dropped:
@@ -104,8 +105,9 @@ async def _async_stream(prefixes):
         hub.unsubscribe(sub)
 
 
-def _sync_stream(prefixes):
-    sub = hub.subscribe(ThreadSubscriber(prefixes))
+def _sync_stream(prefixes: list[str]) -> Iterator[str]:
+    sub = ThreadSubscriber(prefixes)
+    hub.subscribe(sub)
     try:
         yield _hello()
         end = time.monotonic() + WSGI_STREAM_SECONDS
@@ -215,13 +217,13 @@ def incident_note(request: AuthedRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def responder_confirm(request, responder_id: int):
+def responder_confirm(request: AuthedRequest, responder_id: int) -> HttpResponse:
     responder = services.responder_confirm(actor=request.user, responder_id=responder_id, request=request)
     return redirect("alarms:incident_detail", incident_id=responder.incident_id)
 
 
 @login_required
-def incident_timeline_csv(request, incident_id: int):
+def incident_timeline_csv(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     timeline = disclosure.timeline_export(actor=request.user, incident=incident, request=request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -275,7 +277,7 @@ def devices(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def supervisor(request):
+def supervisor(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
@@ -287,7 +289,7 @@ def supervisor(request):
 
 
 @login_required
-def monthly_report(request):
+def monthly_report(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
     raw = request.GET.get("month", "") or timezone.localdate().strftime("%Y-%m")
     try:
