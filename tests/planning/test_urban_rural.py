@@ -70,3 +70,10 @@ def test_a_region_table_sets_the_classification(tmp_path, city):
     again.write_text("区划代码,名称\n339901001001,桂花社区\n", encoding="utf-8")
     region_import(again, actor=None)
     assert Region.objects.get(code=COMMUNITY_A).urban_rural == "111"
+
+
+def test_the_formula_names_the_class_in_words():
+    from carecircle.planning.computations import label
+
+    assert label("class_communities:rural") == "按城乡分类代码的社区(村)数（乡村）"
+    assert label("class_communities_with:urban:community_centre").endswith("（城镇:community_centre）")

@@ -276,9 +276,9 @@ COMPUTATIONS: dict[str, Computation] = {
     "communities_with": Computation(_("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"),
     "streets": Computation(_("街道(乡镇)数"), _regions_at(regions.STREET)),
     "communities": Computation(_("社区(村)数"), _regions_at(regions.COMMUNITY)),
-    "class_communities": Computation(_("城镇或乡村的社区(村)数（按城乡分类代码）"), _class_communities),
-    "class_communities_with": Computation(_("有该类设施的城镇或乡村社区(村)数（按城乡分类代码）"),
-                                          _class_communities_with, "facilities"),
+    "class_communities": Computation(_("按城乡分类代码的社区(村)数"), _class_communities),
+    "class_communities_with": Computation(_("按城乡分类代码、有该类设施的社区(村)数"), _class_communities_with,
+                                          "facilities"),
     "caregivers_certified": Computation(_("持证养老护理员数"), _caregivers, "workforce"),
     "visits_done": Computation(_("当月已探访的特殊困难老年人数"), _visits(0), "carevisits"),
     "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),
@@ -302,8 +302,15 @@ def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
     return COMPUTATIONS[name].func(prefixes, day, arg)
 
 
+# Words for the parts of an argument a formula shows (facility kinds stay as their codes).
+ARG_WORDS = {"urban": _("城镇"), "rural": _("乡村")}
+
+
 def label(spec: str) -> str:
     name, arg = parse(spec)
     comp = COMPUTATIONS.get(name)
     text = str(comp.label) if comp else spec
-    return f"{text}（{arg}）" if arg else text
+    if not arg:
+        return text
+    shown = ":".join(str(ARG_WORDS.get(part, part)) for part in arg.split(":"))
+    return f"{text}（{shown}）"
