@@ -89,3 +89,9 @@ def test_the_evaluation_page_takes_a_higher_amount_and_refuses_a_lower_one(users
     assert not centre.evaluations.exists()
     r = district.post(url, {"evaluated_on": DAY.isoformat(), "yearly_subsidy": "", **scores})
     assert r.status_code == 302 and centre.evaluations.get().yearly_subsidy == Decimal("100000.00")
+
+
+def test_the_centre_page_shows_what_it_is_due(users, make_facility, client_for):  # noqa: F811
+    street = make_facility("street_centre")
+    page = client_for(users["district"]).get(reverse("facilities:detail", args=[street.pk])).content.decode()
+    assert "本年度运营补助" in page and "200000.00" in page and "每年不低于 200000.00 元" in page

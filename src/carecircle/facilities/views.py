@@ -26,7 +26,7 @@ from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.core.types import AuthedRequest, Request, Viewer
-from carecircle.facilities import selectors, services, standards, waiting
+from carecircle.facilities import selectors, services, standards, subsidies, waiting
 from carecircle.facilities.forms import (
     ActionForm,
     BedsForm,
@@ -146,6 +146,7 @@ def _detail_page(request: AuthedRequest, facility: Facility, *, failed: ServiceF
         "f": facility, "region": region_label(facility.region_code), "can": can,
         "filings": facility.filings.all(), "evaluations": facility.evaluations.select_related("grade"),
         "grade": selectors.current_grades([facility.pk]).get(facility.pk),
+        "subsidy": subsidies.operating_subsidy(facility, today) if facility.kind in CENTRE_KINDS else None,
         "free": selectors.free_places([facility], today)[facility.pk],
         "beds": Bed.objects.filter(facility=facility, active=True).count(), "stays": stays[:100],
         "has_beds": facility.kind in BED_KINDS, "places": places,
