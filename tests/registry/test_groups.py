@@ -154,3 +154,14 @@ def test_every_module_reads_disabled_from_the_table(person):
     entry = SimpleNamespace(applied_at=timezone.now(), pk=1)
     assert _key([{"key": "disabled"}], {"capability_level": 1}, entry)[0] == -1  # ranks first
     assert _key([{"key": "disabled"}], {"capability_level": 0}, entry)[0] == 0
+
+
+def test_the_visit_list_of_special_difficulty_elders_is_the_group(person, users):
+    """/carevisits/vulnerable/ lists 特殊困难老年人 as the table defines them: an elder of a 低保边缘
+    family is one (economic hardship, Yizhou 四(四)), with the reason shown; a 10-year-old is not."""
+    from carecircle.carevisits.selectors import reasons_for, vulnerable_people
+
+    edge, child = person(66, "dibao_edge"), person(10, "child_in_difficulty")
+    listed = list(vulnerable_people(user=users["district"], population="elder", day=TODAY))
+    assert edge in listed and child not in listed
+    assert reasons_for([edge], TODAY)[edge.pk] == ["低保边缘"]

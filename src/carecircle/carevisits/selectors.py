@@ -21,7 +21,7 @@ from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.types import Actor, signed_in
-from carecircle.registry.models import Person, PersonStatus
+from carecircle.registry.models import Person, PersonStatus, StatusKind
 from carecircle.registry.selectors import (
     active_on,
     birth_date_bounds,
@@ -171,6 +171,10 @@ def vulnerable_people(*, user: Actor, population: str = "elder", group: str = ""
     ages = birth_date_bounds("elder", day) if population == "elder" else \
         birth_date_bounds("infant", day) | population_q("child_in_difficulty", day)
     qs = qs.filter(ages).filter(active_on(day))
+    if population == "elder" and not group:
+        # the whole list is the 特殊困难老年人 group as registry/groups.py defines it (with 低保边缘)
+        return qs.filter(population_q("special_difficulty", day)) \
+            .defer("id_number", "phone", "address").order_by("region_code", "name", "id")
     q = Q()
     for g in groups:
         q |= group_q(g, day)
@@ -183,10 +187,12 @@ def reasons_for(people: list[Person], day: datetime.date | None = None, populati
     ids = [p.pk for p in people]
     out: dict[int, list[str]] = defaultdict(list)
     kinds = set(ELDER_GROUPS if population == "elder" else CHILD_GROUPS) - {VisitGroup.SENIOR80, VisitGroup.DISABLED}
+    if population == "elder":  # every status of the 特殊困难老年人 group (registry/groups.py), 低保边缘 too
+        kinds |= {k for c in population_group("special_difficulty").any_of for k in c.statuses}
     for pid, kind in PersonStatus.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day), person_id__in=ids, kind__in=kinds, valid_from__lte=day,
     ).order_by("kind").values_list("person_id", "kind"):
-        out[pid].append(str(VisitGroup(kind).label))
+        out[pid].append(str(VisitGroup(kind).label if kind in VisitGroup.values else StatusKind(kind).label))
     if population == "elder":
         disabled = level_names(ids, day, min_level=_disabled_level())
         cut = years_before(day, 80)
