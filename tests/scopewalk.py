@@ -146,3 +146,35 @@ def fill(route: str, ctx, makers) -> str:
 
     route = PARAM.sub(sub, route)
     return re.sub(r"\{(\w+)\}", lambda m: sub(SimpleNamespace(group=lambda k, n=m.group(1): n)), route)
+
+
+def insider_makers(ctx):
+    """The scope factories, each followed by granting the provider admin every organisation made."""
+    from carecircle.core import scope
+    from carecircle.core.models import RoleGrant
+    from carecircle.core.organisations import OrganisationKind
+    from carecircle.facilities.models import Operator
+    from carecircle.homecare.models import Provider
+
+    user = ctx.users["provider"]
+    RoleGrant.objects.filter(user=user).delete()
+
+    def sync():
+        have = set(RoleGrant.objects.filter(user=user).values_list("organisation_kind", "organisation_id"))
+        held = [(OrganisationKind.HOMECARE_PROVIDER, pk) for pk in Provider.objects.values_list("pk", flat=True)]
+        held += [(OrganisationKind.FACILITY_OPERATOR, pk) for pk in Operator.objects.values_list("pk", flat=True)]
+        RoleGrant.objects.bulk_create([
+            RoleGrant(user=user, role="provider_admin", region_id="339901000000", organisation_kind=kind,
+                      organisation_id=pk) for kind, pk in held if (kind, pk) not in have])
+        scope.forget(user)
+
+    sync()
+
+    def synced(make):
+        def run(c):
+            value = make(c)
+            sync()
+            return value
+        return run
+
+    return {name: synced(make) for name, make in (core_factories() | factories()).items()}

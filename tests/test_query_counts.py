@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.test_scope_walk import PARAM, _insider_makers, page_routes
+from tests.scopewalk import PARAM, insider_makers, page_routes
 
 ROLES = ["admin", "district", "street", "community", "operator", "inspector", "provider", "caregiver"]
 LIST_ROLES = ["admin", "provider"]  # the city sees every row; the provider admin every organisation's
@@ -42,7 +42,7 @@ def _measure(clients, routes, roles) -> dict:
 
 
 def test_list_and_home_pages_do_not_query_per_row(ctx, client_for):
-    makers = _insider_makers(ctx)
+    makers = insider_makers(ctx)
     clients = {role: client_for(ctx.users[role]) for role in ROLES}
     lists = _list_pages()
     _make_rows(ctx, makers)

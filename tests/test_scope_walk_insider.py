@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from tests.scopewalk import api_operations, core_factories, factories, fill, page_routes
+from tests.scopewalk import api_operations, fill, insider_makers, page_routes
 
 
 @pytest.fixture
@@ -104,38 +104,6 @@ PERSONA_ROUTES = {
 PERSONA_ANSWERS = {409, 422}
 
 
-def _insider_makers(ctx):
-    """The scope factories, each followed by granting the provider admin every organisation made."""
-    from carecircle.core import scope
-    from carecircle.core.models import RoleGrant
-    from carecircle.core.organisations import OrganisationKind
-    from carecircle.facilities.models import Operator
-    from carecircle.homecare.models import Provider
-
-    user = ctx.users["provider"]
-    RoleGrant.objects.filter(user=user).delete()
-
-    def sync():
-        have = set(RoleGrant.objects.filter(user=user).values_list("organisation_kind", "organisation_id"))
-        held = [(OrganisationKind.HOMECARE_PROVIDER, pk) for pk in Provider.objects.values_list("pk", flat=True)]
-        held += [(OrganisationKind.FACILITY_OPERATOR, pk) for pk in Operator.objects.values_list("pk", flat=True)]
-        RoleGrant.objects.bulk_create([
-            RoleGrant(user=user, role="provider_admin", region_id="339901000000", organisation_kind=kind,
-                      organisation_id=pk) for kind, pk in held if (kind, pk) not in have])
-        scope.forget(user)
-
-    sync()
-
-    def synced(make):
-        def run(c):
-            value = make(c)
-            sync()
-            return value
-        return run
-
-    return {name: synced(make) for name, make in (core_factories() | factories()).items()}
-
-
 def _persona_makers(ctx, makers):
     """The walk's factories, except that every order is one order made for the personas: the person
     of the walk is the resident user's own record, the order is assigned to a caregiver whose account
@@ -189,7 +157,7 @@ def _insider_verdict(key, answers) -> str | None:
 def test_every_page_succeeds_for_an_insider(ctx, client_for):
     """Every page the outsider walk is refused opens (or does its action) for a user of region A who
     holds the permission: a route or factory that always answers 403/404 fails here."""
-    makers = _insider_makers(ctx)
+    makers = insider_makers(ctx)
     persona = _persona_makers(ctx, makers)
     clients = {name: client_for(ctx.users[name]) for name in [*INSIDERS, "resident"]}
     failures, checked = [], 0
@@ -215,7 +183,7 @@ def test_every_api_operation_succeeds_for_an_insider(ctx, client_for):
     validation error its sample body earns (422: the record was found and the scope check passed)."""
     from carecircle.core.services import token_create
 
-    makers = _insider_makers(ctx)
+    makers = insider_makers(ctx)
     persona = _persona_makers(ctx, makers)
     names = [*INSIDERS, "resident"]
     clients = {name: client_for(ctx.users[name]) for name in names}

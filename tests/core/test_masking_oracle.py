@@ -35,7 +35,7 @@ from carecircle.core.models import AuditEvent, Region
 from carecircle.registry.identity import with_check_digit
 from carecircle.registry.models import Person
 from tests.conftest import COMMUNITY_A2
-from tests.test_scope_walk import PARAM, api_operations, core_factories, factories, page_routes
+from tests.scopewalk import PARAM, api_operations, core_factories, factories, page_routes
 
 ROLES = ["admin", "district", "street", "community", "operator", "inspector", "provider", "caregiver"]
 # The unmask page and endpoint (POST with a purpose), and the live console stream, which never ends.
