@@ -52,14 +52,14 @@ def current_assessments(day: datetime.date | None = None) -> QuerySet[Capability
     return _valid_on(day).filter(pk=Subquery(newest))
 
 
-def disabled_q(day: datetime.date, *, min_level: int = 2) -> Q:
+def disabled_q(day: datetime.date, *, min_level: int) -> Q:
     """For a Person queryset: holds an assessment valid on `day` with final level >= `min_level`
-    (2 中度失能 and worse: the 失能 group of the care-visit lists)."""
+    (the caller says which: 失能 is `registry.selectors.population_group("disabled").min_level()`)."""
     return Q(Exists(CapabilityAssessment.objects.filter(
         person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level)))
 
 
-def disabled_members(prefix: str, day: datetime.date, *, min_level: int = 2) -> Iterator[tuple[int, str]]:
+def disabled_members(prefix: str, day: datetime.date, *, min_level: int) -> Iterator[tuple[int, str]]:
     """(person id, region code) of every assessment valid on `day` with final level >= `min_level`
     under the region `prefix`, streamed (care-visit plans build their rounds from it)."""
     return CapabilityAssessment.objects.filter(
