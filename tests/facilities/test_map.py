@@ -204,3 +204,24 @@ def test_bed_register_admission_and_waiting_through_pages(client_for, users, mak
     worker.post(f"/map/waiting/{entry.pk}/withdraw/", {"reason": "已在家养老"})
     entry.refresh_from_db()
     assert entry.state == "withdrawn"
+
+
+def test_a_refused_registration_shows_no_page_the_worker_may_not_see(client_for, users, make_facility, make_person):
+    """A community worker registers elders at any public institution of their district, but the
+    institution's page (its residents) only of their own community: a bad value there is not
+    answered with that page."""
+    from django.utils import timezone
+
+    from tests.conftest import COMMUNITY_A2
+
+    other = make_facility("nursing_public", region=COMMUNITY_A2, beds_general=2)
+    services.beds_add(actor=users["admin"], facility=other, kind="general", count=1)
+    resident = make_person(age=90, name="别社区住户", region_code=COMMUNITY_A2)
+    services.stay_admit(actor=users["admin"], facility=other, person=resident, day=timezone.localdate())
+    worker = client_for(users["community"])
+    assert worker.get(f"/map/facilities/{other.pk}/").status_code == 404
+    r = worker.post(f"/map/facilities/{other.pk}/waiting/", {"person": "", "bed_kind": "general"})
+    assert r.status_code == 404 and "别社区住户" not in r.content.decode()
+    mine = make_person(age=85)
+    r = worker.post(f"/map/facilities/{other.pk}/waiting/", {"person": mine.pk, "bed_kind": "general"})
+    assert r.status_code == 302  # registered: the page itself stays out of reach

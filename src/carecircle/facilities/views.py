@@ -168,7 +168,10 @@ def _act(request: AuthedRequest, facility: Facility, form: ServiceForm, call: Ca
     the page (422), a refusal or a conflict goes to the error page (core.middleware); success says
     `done(result)` and goes back to the facility."""
     if not form.submit(call):
-        return _detail_page(request, facility, failed=form, status=INVALID_STATUS)
+        # the page again only for those who may see it (a worker registers elders at any public
+        # institution of their district, but sees the pages of their own area's only)
+        shown = selectors.facility_get(user=request.user, facility_id=facility.pk)
+        return _detail_page(request, shown, failed=form, status=INVALID_STATUS)
     messages.success(request, done(form.result))
     return redirect("facilities:detail", facility_id=facility.pk)
 
