@@ -197,3 +197,31 @@ def test_the_person_page_links_a_child_to_the_register(users, make_person, clien
     elder = make_person(age=75)
     assert f"/people/children/{elder.pk}/" not in client.get(f"/people/{elder.pk}/").content.decode()
     assert "困境儿童台账：监护评估与上门查访" not in client.get(f"/people/{elder.pk}/").content.decode()
+
+
+def test_the_api_registers_lists_and_assesses_a_child(users, client_for):
+    client = client_for(users["community"])
+    created = client.post("/api/v1/children", {
+        "name": "小明", "id_number": id_number(_birth(10), 31), "region_code": COMMUNITY_A, "kind": "orphan"},
+        content_type="application/json")
+    assert created.status_code == 201, created.content
+    child = created.json()
+    assert child["kinds"] == ["孤儿"] and child["age"] in (9, 10) and "*" in child["id_number"]
+    refused = client.post("/api/v1/persons", {"name": "小红", "id_number": id_number(_birth(10), 32),
+                                              "region_code": COMMUNITY_A}, content_type="application/json")
+    assert refused.status_code == 422 and "困境儿童或孤儿" in refused.json()["message"]
+    assessed = client.post(f"/api/v1/children/{child['id']}/guardianship", {
+        "guardian_name": "李奶奶", "relation": "grandparent", "assessed_on": timezone.localdate().isoformat(),
+        "outcome": "intervene", "guardian_phone": "13912345678"}, content_type="application/json")
+    assert assessed.status_code == 201 and assessed.json()["guardian_phone"] == "139****5678"
+    bad = client.post(f"/api/v1/children/{child['id']}/guardianship", {
+        "guardian_name": "李奶奶", "relation": "neighbour", "assessed_on": timezone.localdate().isoformat(),
+        "outcome": "good"}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "relation" and "关系" in bad.json()["message"]
+    listing = client.get("/api/v1/children?outcome=intervene").json()
+    assert listing["count"] == 1 and listing["results"][0]["last_outcome"] == "intervene"
+    detail = client.get(f"/api/v1/children/{child['id']}").json()
+    assert [a["outcome_name"] for a in detail["assessments"]] == ["需干预"]
+    outsider = client_for(users["street_b"])
+    assert outsider.get(f"/api/v1/children/{child['id']}").status_code == 404
+    assert outsider.get("/api/v1/children").json()["count"] == 0

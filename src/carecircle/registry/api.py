@@ -8,10 +8,11 @@ from carecircle.core.errors import NotFound
 from carecircle.core.limits import Id, Latitude, Limit, Longitude, Offset
 from carecircle.core.selectors import audit_row
 from carecircle.core.vault import shown_birth
-from carecircle.registry import selectors, services
+from carecircle.registry import api_children, selectors, services
 from carecircle.registry.models import ImportJob, PersonStatus
 
 router = Router(tags=["registry"])
+router.add_router("", api_children.router)  # the register of children in difficulty (registry/api_children.py)
 
 
 class StatusOut(Schema):

@@ -28,6 +28,7 @@ from carecircle.registry.models import (
 from carecircle.registry.selectors import population_q
 
 NOTES_MAX = 2000
+NAME_MAX, TEXT_MAX, ADDRESS_MAX, PHONE_MAX = 50, 200, 200, 20  # the columns' lengths
 
 
 def _check_kind(kind: str) -> str:
@@ -55,6 +56,16 @@ def child_register(
     given): the person (registry.services.person_create, which admits ages 3 to 17 only so) and the
     status, both or neither."""
     _check_kind(kind)
+    if len((name or "").strip()) > NAME_MAX:
+        raise InvalidInput(_("姓名不能超过%(n)d个字") % {"n": NAME_MAX}, field="name")
+    if len((source or "").strip()) > TEXT_MAX:
+        raise InvalidInput(_("信息来源不能超过%(n)d个字") % {"n": TEXT_MAX}, field="source")
+    if len((note or "").strip()) > TEXT_MAX:
+        raise InvalidInput(_("备注不能超过%(n)d个字") % {"n": TEXT_MAX}, field="note")
+    if len((address or "").strip()) > ADDRESS_MAX:
+        raise InvalidInput(_("居住地址不能超过%(n)d个字") % {"n": ADDRESS_MAX}, field="address")
+    if len((phone or "").strip()) > PHONE_MAX:
+        raise InvalidInput(_("电话号码不能超过%(n)d位") % {"n": PHONE_MAX}, field="phone")
     today = timezone.localdate()
     identity = parse_id_number(id_number, extra_places=district_places())
     age = age_on(identity.birth_date, today)
@@ -71,7 +82,7 @@ def child_register(
         address=address, source=source, child_kind=kind, request=request,
     )
     services.status_add(actor=actor, person=person, kind=kind, valid_from=valid_from, source=source,
-                        note=(note or "").strip()[:200], request=request)
+                        note=(note or "").strip(), request=request)
     return person
 
 
@@ -93,8 +104,10 @@ def guardianship_assess(
     guardian_name = (guardian_name or "").strip()
     if not guardian_name:
         raise InvalidInput(_("请填写监护人姓名"), field="guardian_name")
-    if len(guardian_name) > 50:
-        raise InvalidInput(_("监护人姓名不能超过50个字"), field="guardian_name")
+    if len(guardian_name) > NAME_MAX:
+        raise InvalidInput(_("监护人姓名不能超过%(n)d个字") % {"n": NAME_MAX}, field="guardian_name")
+    if len((guardian_phone or "").strip()) > PHONE_MAX:
+        raise InvalidInput(_("电话号码不能超过%(n)d位") % {"n": PHONE_MAX}, field="guardian_phone")
     if relation not in GuardianRelation.values:
         raise InvalidInput(_("请选择监护人与儿童的关系"), field="relation")
     if outcome not in GuardianshipOutcome.values:
