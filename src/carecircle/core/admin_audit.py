@@ -10,38 +10,47 @@ own Group model is registered again with it (core/admin.py).
 """
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]  # any model's admin; the stubs' class is generic, Django's is not
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-def _plain(message) -> list | str:
+
+def _plain(message: object) -> object:
     """The admin's change message (a list of dicts with lazy strings) as plain JSON."""
     return json.loads(json.dumps(message, default=str)) if message else []
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    def audit_detail(self, obj) -> dict:  # noqa: ARG002 — the hook's signature; subclasses read obj
+class AuditedAdmin(_ModelAdmin):
+    def audit_detail(self, obj: Any) -> dict[str, Any]:  # noqa: ARG002 — the hook's signature; subclasses read obj
         """More detail for a model's audit rows (a subclass may add some)."""
         return {}
 
-    def _audit(self, request, action: AuditAction, obj, message="") -> None:
+    def _audit(self, request: HttpRequest, action: AuditAction, obj: Model, message: object = "") -> None:
         label = obj._meta.label_lower
         region = getattr(obj, "region_code", "") or (obj.pk if label == "core.region" else "")
         audit.record(actor=request.user, action=action, obj=obj, object_type=label, region_code=str(region or ""),
                      request=request, via="admin", changes=_plain(message), **self.audit_detail(obj))
 
-    def log_addition(self, request, obj, message):
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
         self._audit(request, AuditAction.ADMIN_ADD, obj, message)
         return super().log_addition(request, obj, message)
 
-    def log_change(self, request, obj, message):
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
         self._audit(request, AuditAction.ADMIN_CHANGE, obj, message)
         return super().log_change(request, obj, message)
 
-    def log_deletions(self, request, queryset):
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[Any]) -> list[LogEntry]:
         for obj in queryset:
             self._audit(request, AuditAction.ADMIN_DELETE, obj)
         return super().log_deletions(request, queryset)

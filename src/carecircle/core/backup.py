@@ -22,6 +22,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -36,9 +37,14 @@ MANIFEST = "manifest.json"
 FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 PAGES_PER_STEP = 1024
 
+Manifest: TypeAlias = dict[str, Any]
+"""manifest.json: a JSON document (format, version, engine, database, uploads, vault_fingerprint, migrations)."""
+Out: TypeAlias = Callable[[str], None] | None
+"""Where progress lines go (a command's stdout.write), or nowhere."""
+
 
 class BackupError(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -46,7 +52,7 @@ class BackupError(Exception):
 class Progress:
     """Writes "label done/total unit (pct)" at most every half second, and at the end."""
 
-    def __init__(self, write: Callable[[str], None] | None, label: str, unit: str):
+    def __init__(self, write: Out, label: str, unit: str) -> None:
         self.write, self.label, self.unit, self.last = write, label, unit, 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -87,7 +93,7 @@ def _fingerprint_for_backup(using: str) -> str:
 
 # ------------------------------------------------------------------ backup
 
-def backup(dest: Path, *, using: str = DEFAULT_DB_ALIAS, out: Callable[[str], None] | None = None) -> dict:
+def backup(dest: Path, *, using: str = DEFAULT_DB_ALIAS, out: Out = None) -> Manifest:
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(_("备份目标 %(d)s 已存在且不是空文件夹：请指定新的文件夹。") % {"d": dest})
@@ -102,10 +108,10 @@ def backup(dest: Path, *, using: str = DEFAULT_DB_ALIAS, out: Callable[[str], No
         _pg_dump(using, target, out)
     uploads = _copy_tree(Path(settings.MEDIA_ROOT), dest / "uploads", out, _("上传文件"))
     recorder = MigrationRecorder(connections[using])
-    migrations = {}
+    migrations: dict[str, str] = {}
     for app, name in recorder.migration_qs.order_by("app", "name").values_list("app", "name"):
         migrations[app] = name
-    manifest = {
+    manifest: Manifest = {
         "format": FORMAT,
         "version": VERSION,
         "created_at": timezone.now().isoformat(),
@@ -122,7 +128,7 @@ def backup(dest: Path, *, using: str = DEFAULT_DB_ALIAS, out: Callable[[str], No
     return manifest
 
 
-def _sqlite_backup(using: str, target: Path, out) -> None:
+def _sqlite_backup(using: str, target: Path, out: Out) -> None:
     connection = connections[using]
     connection.ensure_connection()
     progress = Progress(out, _("数据库"), _("页"))
@@ -144,12 +150,13 @@ def _sqlite_fingerprint(path: Path, before: str) -> str:
             row = None
     if row and row[1]:
         raise BackupError(_("密钥轮换尚未完成：请先运行 carecircle vault rotate 完成轮换再备份。"))
-    return row[0] if row else before
+    recorded: str = row[0] if row else before
+    return recorded
 
 
-def _pg_args(using: str) -> tuple[list[str], dict]:
+def _pg_args(using: str) -> tuple[list[str], dict[str, str]]:
     sd = connections[using].settings_dict
-    args = []
+    args: list[str] = []
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if sd.get(key):
             args += [flag, str(sd[key])]
@@ -162,7 +169,7 @@ def _pg_args(using: str) -> tuple[list[str], dict]:
     return [*args, "--dbname", sd["NAME"]], env
 
 
-def _run_pg(tool: str, args: list[str], env: dict, marker: str, total: int, progress: Progress) -> None:
+def _run_pg(tool: str, args: list[str], env: dict[str, str], marker: str, total: int, progress: Progress) -> None:
     if not shutil.which(tool):
         raise BackupError(_("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": tool})
     proc = subprocess.Popen([tool, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
@@ -179,7 +186,7 @@ def _run_pg(tool: str, args: list[str], env: dict, marker: str, total: int, prog
     progress(total, total)
 
 
-def _pg_dump(using: str, target: Path, out) -> None:
+def _pg_dump(using: str, target: Path, out: Out) -> None:
     args, env = _pg_args(using)
     tables = len(connections[using].introspection.table_names())
     _run_pg("pg_dump", ["--format=custom", "--verbose", "--file", str(target), *args], env,
@@ -187,7 +194,7 @@ def _pg_dump(using: str, target: Path, out) -> None:
     os.chmod(target, 0o600)
 
 
-def _copy_tree(source: Path, target: Path, out, label: str) -> dict | None:
+def _copy_tree(source: Path, target: Path, out: Out, label: str) -> dict[str, int] | None:
     if not source.is_dir():
         return None
     files = [p for p in source.rglob("*") if p.is_file()]
@@ -204,13 +211,13 @@ def _copy_tree(source: Path, target: Path, out, label: str) -> dict | None:
 
 # ------------------------------------------------------------------ restore
 
-def read_manifest(src: Path) -> dict:
+def read_manifest(src: Path) -> Manifest:
     path = Path(src) / MANIFEST
     if not path.is_file():
         raise BackupError(_("%(s)s 不是完整的备份：缺少 %(m)s（备份未完成，或不是 carecircle backup 写的）。") % {
             "s": src, "m": MANIFEST})
     try:
-        manifest = json.loads(path.read_text())
+        manifest: Manifest = json.loads(path.read_text())
     except ValueError:
         raise BackupError(_("%(m)s 无法解析：备份已损坏。") % {"m": path}) from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
@@ -218,7 +225,7 @@ def read_manifest(src: Path) -> dict:
     return manifest
 
 
-def check_key(manifest: dict, key: str) -> None:
+def check_key(manifest: Manifest, key: str) -> None:
     """Refuse unless `key` is the key the backup's data is encrypted under."""
     expected = manifest.get("vault_fingerprint", "")
     if not expected:
@@ -237,7 +244,7 @@ def check_key(manifest: dict, key: str) -> None:
 
 
 def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
-            out: Callable[[str], None] | None = None) -> dict:
+            out: Out = None) -> Manifest:
     src = Path(src)
     manifest = read_manifest(src)
     engine = _engine(using)
@@ -268,7 +275,7 @@ def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
     return manifest
 
 
-def _check_version(manifest: dict) -> None:
+def _check_version(manifest: Manifest) -> None:
     """Refuse a backup written by a newer version (migrations this code does not know)."""
     from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
@@ -279,7 +286,7 @@ def _check_version(manifest: dict) -> None:
             "m": "、".join(unknown[:5])})
 
 
-def _sqlite_restore(using: str, data: Path, out) -> None:
+def _sqlite_restore(using: str, data: Path, out: Out) -> None:
     connection = connections[using]
     connection.ensure_connection()
     progress = Progress(out, _("数据库"), _("页"))
@@ -292,7 +299,7 @@ def _sqlite_restore(using: str, data: Path, out) -> None:
         source.close()
 
 
-def _pg_restore(using: str, data: Path, out) -> None:
+def _pg_restore(using: str, data: Path, out: Out) -> None:
     args, env = _pg_args(using)
     if not shutil.which("pg_restore"):
         raise BackupError(_("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": "pg_restore"})

@@ -7,7 +7,8 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TextIO
 
 from carecircle.core import plugins
 
@@ -29,11 +30,11 @@ class City:
     out: TextIO = sys.stdout
     province: "Region" = field(init=False)  # set by `generate`'s build_regions before any module's step
     city: "Region" = field(init=False)
-    districts: list = field(default_factory=list)
-    streets: list = field(default_factory=list)
-    communities: list = field(default_factory=list)
-    accounts: list = field(default_factory=list)  # (role label, username, password, region name)
-    facts: dict = field(default_factory=dict)  # shared between module steps (ids, counts)
+    districts: list["Region"] = field(default_factory=list)
+    streets: list["Region"] = field(default_factory=list)
+    communities: list["Region"] = field(default_factory=list)
+    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # (role label, username, password, region name)
+    facts: dict[str, Any] = field(default_factory=dict)  # shared between module steps (ids, counts)
 
     @property
     def elders(self) -> int:
@@ -75,6 +76,6 @@ class Progress:
         return time.monotonic() - self.start
 
 
-def steps() -> list:
+def steps() -> list[ModuleType]:
     found = [m for m in plugins.optional_submodules("demo") if hasattr(m, "generate")]
     return sorted(found, key=lambda m: getattr(m, "ORDER", 100))

@@ -10,6 +10,7 @@ threads.
 
 import threading
 import time
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import connection
@@ -17,8 +18,16 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
 from carecircle.core import dbguard, scope
+from carecircle.core.types import Request
 
-_migrations: dict = {}
+
+class DatabaseState(TypedDict):
+    ok: bool
+    pending: list[str]  # migrations not applied yet ("app.name")
+    error: str  # the exception's class name, "timeout", or ""
+
+
+_migrations: dict[str, Any] = {}  # "pending": list[str], "until": monotonic seconds
 
 
 def _pending_migrations() -> list[str]:
@@ -29,10 +38,11 @@ def _pending_migrations() -> list[str]:
         executor = MigrationExecutor(connection)
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         _migrations.update(pending=[f"{m.app_label}.{m.name}" for m, _b in plan], until=now + 60)
-    return _migrations["pending"]
+    pending: list[str] = _migrations["pending"]
+    return pending
 
 
-def _check_once() -> dict:
+def _check_once() -> DatabaseState:
     try:
         dbguard.check_connections()  # replaces this thread's connection when it broke or aged
         with dbguard.deadline(settings.CARECIRCLE_HEALTH_TIMEOUT):
@@ -48,14 +58,14 @@ def _check_once() -> dict:
 class _Checker(threading.Thread):
     """The process's one health-check thread, keeping one database connection between checks."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(name="healthz", daemon=True)
         self.wanted = threading.Event()
         self.cond = threading.Condition()
         self.generation = 0
-        self.result: dict = {}
+        self.result: DatabaseState = {"ok": False, "pending": [], "error": ""}  # read once a check ran
 
-    def run(self):
+    def run(self) -> None:
         while True:
             self.wanted.wait()
             self.wanted.clear()
@@ -69,7 +79,7 @@ _lock = threading.Lock()
 _checker: _Checker | None = None
 
 
-def database_state(timeout: float | None = None) -> dict:
+def database_state(timeout: float | None = None) -> DatabaseState:
     """{"ok", "pending", "error"} of a check finished after this call began, or a timeout."""
     global _checker
     timeout = settings.CARECIRCLE_HEALTH_TIMEOUT if timeout is None else timeout
@@ -82,14 +92,14 @@ def database_state(timeout: float | None = None) -> dict:
         seen = checker.generation
         checker.wanted.set()
         if checker.cond.wait_for(lambda: checker.generation > seen, timeout):
-            return dict(checker.result)
+            return checker.result.copy()
     return {"ok": False, "pending": [], "error": "timeout"}
 
 
-def healthz(request):
+def healthz(request: Request) -> JsonResponse:
     state = database_state()
     status = 200 if state["ok"] else 503
-    body: dict = {"status": "ok" if state["ok"] else "unavailable"}
+    body: dict[str, object] = {"status": "ok" if state["ok"] else "unavailable"}
     if scope.has_perm(request.user, "user.manage"):
         body["database"] = {"engine": connection.vendor, "error": state["error"]}
         body["migrations"] = {"up_to_date": not state["pending"], "pending": state["pending"]}

@@ -10,6 +10,7 @@ one stored value, and its fingerprint recorded.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from django.apps import apps
@@ -19,6 +20,9 @@ from django.utils.translation import gettext as _
 
 from carecircle.core import datadir, vault
 from carecircle.core.models import VaultKeyState
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class KeyRefused(Exception):
@@ -67,7 +71,7 @@ def _state_table_exists(using: str) -> bool:
     return VaultKeyState._meta.db_table in connections[using].introspection.table_names()
 
 
-def recorded_state(using: str = DEFAULT_DB_ALIAS):
+def recorded_state(using: str = DEFAULT_DB_ALIAS) -> VaultKeyState | None:
     """The VaultKeyState row, or None (table not migrated yet, or nothing recorded)."""
     if not _state_table_exists(using):
         return None
@@ -87,7 +91,8 @@ def sample_token(using: str = DEFAULT_DB_ALIAS) -> str | None:
                 cursor.execute(f"SELECT {quote(column)} FROM {quote(t.table)} WHERE {quote(column)} <> '' LIMIT 1")
                 row = cursor.fetchone()
                 if row:
-                    return row[0]
+                    token: str = row[0]
+                    return token
     return None
 
 
@@ -141,7 +146,7 @@ def hint(fp: str) -> str:
         "path": found, "name": datadir.VAULT_KEY_FILE}
 
 
-def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out=None) -> str:
+def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out: "SupportsWrite[str] | None" = None) -> str:
     """Refuse (KeyRefused) unless settings.VAULT_KEY belongs to the data; returns its fingerprint.
 
     With `record`, a database without a fingerprint gets one: the key's, after one stored value
@@ -178,13 +183,14 @@ def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out=None) -> st
     return vault.fingerprint(key)
 
 
-def _create_key(out) -> str:
+def _create_key(out: "SupportsWrite[str] | None") -> str:
     path = datadir.keys_home(create=True) / datadir.VAULT_KEY_FILE
     if datadir.write_key_file(path, datadir.new_key(32)) and out is not None:
         out.write(_("数据库中还没有个人信息：已生成个人信息加密密钥 %(path)s。请把密钥文件夹与数据库分开备份，"
                     "丢失密钥就无法读取加密的个人信息。") % {"path": path} + "\n")
-    settings.VAULT_KEY = path.read_text().strip()
-    return settings.VAULT_KEY
+    key = path.read_text().strip()
+    settings.VAULT_KEY = key
+    return key
 
 
 @transaction.atomic

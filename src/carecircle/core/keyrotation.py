@@ -18,19 +18,29 @@ from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import vault
-from carecircle.core.keyring import KeyRefused, short, vault_tables
+from carecircle.core.keyring import KeyRefused, VaultTable, short, vault_tables
 from carecircle.core.models import VaultKeyState
 
 BATCH = 1000
 
 
-def _state(using: str, lock: bool = True):
+def _state(using: str, lock: bool = True) -> VaultKeyState | None:
     rows = VaultKeyState.objects.using(using)
     return (rows.select_for_update() if lock else rows).filter(pk=1).first()
+
+
+def _recorded(using: str, lock: bool = True) -> VaultKeyState:
+    """The state row, which `start` made sure is there."""
+    state = _state(using, lock)
+    if state is None:
+        raise KeyRefused(_("数据库还没有记录密钥指纹：请先运行 carecircle migrate。"))
+    return state
 
 
 def start(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -74,7 +84,8 @@ def _rotate_value(old_key: str, new_key: str, token: str, where: str) -> tuple[s
     return vault.encrypt_with(new_key, plain), plain
 
 
-def _write(cursor, connection, t, rows: list[list]) -> None:
+def _write(cursor: CursorWrapper, connection: BaseDatabaseWrapper, t: VaultTable,
+           rows: list[list[str | int]]) -> None:
     """rows: [new values of the encrypted columns..., of the blind indexes..., pk]. PostgreSQL: one
     UPDATE ... FROM (VALUES ...) per batch (a statement per row costs a round trip each);
     SQLite: executemany, which runs in-process."""
@@ -94,20 +105,20 @@ def _write(cursor, connection, t, rows: list[list]) -> None:
 
 
 def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int = BATCH,
-        progress: Callable[[str, int, int], None] | None = None) -> dict:
+        progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Re-encrypt everything from where the rotation stopped; switch the fingerprint at the end.
     Returns {table label: rows re-encrypted by this call}."""
     start(old_key=old_key, new_key=new_key, using=using)
     connection = connections[using]
     quote = connection.ops.quote_name
-    done_by_table = {}
+    done_by_table: dict[str, int] = {}
     for t in vault_tables():
         columns = list(t.encrypted)
         select = f"SELECT {quote(t.pk)}, {', '.join(quote(c) for c in columns)} FROM {quote(t.table)}"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(t.table)}")
             total = cursor.fetchone()[0]
-        last = _state(using, lock=False).rotation_progress.get(t.label)
+        last = _recorded(using, lock=False).rotation_progress.get(t.label)
         with connection.cursor() as cursor:
             if last is None:
                 done = 0
@@ -119,7 +130,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
             progress(t.label, done, total)  # the table starts (after a resume: where it stopped)
         while True:
             with transaction.atomic(using=using):
-                state = _state(using)
+                state = _recorded(using)
                 last = state.rotation_progress.get(t.label)
                 with connection.cursor() as cursor:
                     where = "" if last is None else f" WHERE {quote(t.pk)} > %s"
@@ -128,7 +139,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                     rows = cursor.fetchall()
                     if not rows:
                         break
-                    params = []
+                    params: list[list[str | int]] = []
                     for pk, *tokens in rows:
                         rotated = [_rotate_value(old_key, new_key, tok, f"{t.label} #{pk}") for tok in tokens]
                         plain = {c: p for c, (_tok, p) in zip(columns, rotated, strict=True)}
@@ -144,7 +155,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                 progress(t.label, done, total)
         done_by_table[t.label] = count
     with transaction.atomic(using=using):
-        state = _state(using)
+        state = _recorded(using)
         state.fingerprint = state.next_fingerprint
         state.next_fingerprint = ""
         state.rotation_progress = {}
@@ -156,7 +167,7 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
 class Progress:
     """Prints "table done/total (pct) rate/s" at most every half second and at each table's end."""
 
-    def __init__(self, write):
+    def __init__(self, write: Callable[[str], object]) -> None:
         self.write, self.last, self.start, self.label, self.first = write, 0.0, time.monotonic(), "", 0
 
     def __call__(self, label: str, done: int, total: int) -> None:

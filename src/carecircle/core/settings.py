@@ -170,7 +170,7 @@ CARECIRCLE_TOTP_REQUIRED_PERMISSIONS = [
     p.strip() for p in os.environ.get("CARECIRCLE_TOTP_REQUIRED_PERMISSIONS", "pii.unmask,*.export").split(",")
     if p.strip()
 ]
-CARECIRCLE_TOTP_EXEMPT_USERNAMES: frozenset = frozenset()
+CARECIRCLE_TOTP_EXEMPT_USERNAMES: frozenset[str] = frozenset()
 # API tokens expire after this many hours and stop working when the owner's password changes.
 CARECIRCLE_TOKEN_LIFETIME_HOURS = int(os.environ.get("CARECIRCLE_TOKEN_LIFETIME_HOURS", "12"))
 CARECIRCLE_IDLE_TIMEOUT_SECONDS = int(os.environ.get("CARECIRCLE_IDLE_TIMEOUT_SECONDS", "1800"))
@@ -248,7 +248,7 @@ STATICFILES_FINDERS = [
 ]
 
 
-def _registry_static_dirs():
+def _registry_static_dirs() -> list[tuple[str, str]]:
     # Front-end libraries come from registry packages at install time, never from the repository.
     import xstatic.pkg.leaflet  # noqa: PLC0415 — settings load before Django's apps
 

@@ -25,7 +25,8 @@ def generate(city: City) -> None:
     today = city.today
     _population(city, today)
     _manual_figures(city, rng, today)
-    centres = [(c.latitude, c.longitude) for c in city.communities]
+    centres = [(c.latitude, c.longitude) for c in city.communities
+               if c.latitude is not None and c.longitude is not None]  # every generated community has both
     net = synthetic(centres, spacing_m=120, reach_m=2500, seed=city.seed)
     row = coverage_services.network_store(actor=None, network=net, region_code=city.city.code,
                                           name="示范市步行路网（模拟）",

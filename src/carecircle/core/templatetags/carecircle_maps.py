@@ -10,12 +10,13 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.simple_tag
-def map_head():
+def map_head() -> SafeString:
     return format_html(
         '<link rel="stylesheet" href="{}">'
         '<meta name="carecircle-map-tiles" content="{}">'
@@ -25,6 +26,6 @@ def map_head():
 
 
 @register.simple_tag
-def map_scripts():
+def map_scripts() -> SafeString:
     return format_html('<script src="{}"></script><script src="{}"></script>',
                        static("leaflet/leaflet.js"), static("carecircle/maps.js"))
