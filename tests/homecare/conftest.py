@@ -74,7 +74,7 @@ def tomorrow_at(hour: int, minute: int = 0) -> datetime.datetime:
 
 @pytest.fixture
 def no_entitlements(monkeypatch):
-    monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [])
+    monkeypatch.setattr("carecircle.homecare.services.quotes._entitlements", lambda person, day: [])
 
 
 @pytest.fixture
@@ -83,4 +83,4 @@ def voucher(monkeypatch):
         return [Entitlement("HC_VOUCHER", "居家养老服务补贴", Decimal("50"), Period.MONTHLY, PaymentMethod.VOUCHER),
                 Entitlement("ALLOWANCE_80", "高龄津贴", Decimal("100"), Period.MONTHLY, PaymentMethod.CASH)]
 
-    monkeypatch.setattr("carecircle.homecare.services._entitlements", fake)
+    monkeypatch.setattr("carecircle.homecare.services.quotes._entitlements", fake)

@@ -16,7 +16,7 @@ def test_caregiver_checks_in_from_the_phone_page(browser, live_server, world, mo
 
     from carecircle.homecare import services, services_dispatch
 
-    monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [])
+    monkeypatch.setattr("carecircle.homecare.services.quotes._entitlements", lambda person, day: [])
     w = world
     start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=20)
     order = services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],

@@ -119,7 +119,7 @@ def test_voucher_balance_is_used_up_over_the_month(world, voucher):
 def test_only_listed_programmes_pay_orders(world, monkeypatch):
     """GOV_BUY is listed in FundingRule; an insurance (in kind) and a cash allowance are not."""
     w = world
-    monkeypatch.setattr("carecircle.homecare.services._entitlements", lambda person, day: [
+    monkeypatch.setattr("carecircle.homecare.services.quotes._entitlements", lambda person, day: [
         Entitlement("ACCIDENT_INSURANCE", "老年人团体意外伤害统筹保险", Decimal("100"), Period.YEARLY,
                     PaymentMethod.IN_KIND),
         Entitlement("GOV_BUY", "政府购买居家服务", Decimal("100"), Period.YEARLY, PaymentMethod.IN_KIND),

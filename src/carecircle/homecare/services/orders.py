@@ -1,203 +1,43 @@
-"""Writes for home services: catalogue and providers, quotes and orders, cancel and reschedule,
-care plans. Dispatch is in services_dispatch.py, visit verification in evv.py, ratings,
-complaints and statements in settlement.py."""
+"""Orders: how an actor may order for a person, placing, cancelling and rescheduling an order, and the
+look-ups of the item, provider and person an order form names."""
 
 from __future__ import annotations
 
 import datetime
 import logging
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
-from carecircle.core.limits import check_coordinates, check_money
 from carecircle.core.models import Region
-from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.core.types import Actor, signed_in
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
-    MONEY,
-    SHARE_SOURCES,
     Channel,
     DispatchEvent,
-    FundingRule,
-    FundingSource,
     Order,
     OrderStatus,
     PaymentLine,
     Provider,
-    ProviderArea,
-    ProviderPrice,
     ServiceItem,
 )
-from carecircle.homecare.types import Quote, QuoteLine
+from carecircle.homecare.services.quotes import quote
+from carecircle.homecare.types import Quote
 from carecircle.registry.models import FamilyContact, Person
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from carecircle.benefits.types import Entitlement
     from carecircle.core.models import User
     from carecircle.homecare.models import CarePlan
 
+
 log = logging.getLogger("carecircle.homecare")
-CENT = Decimal("0.01")
-
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# ------------------------------------------------------------------ providers
-
-
-@transaction.atomic
-def provider_create(*, actor: Actor, name: str, licence_no: str, region_code: str, areas: list[str],
-                    latitude: float | None = None, longitude: float | None = None,
-                    request: HttpRequest | None = None) -> Provider:
-    name, licence_no = (name or "").strip(), (licence_no or "").strip()
-    if not name:
-        raise InvalidInput(_("机构名称不能为空"), field="name")
-    if not licence_no:
-        raise InvalidInput(_("请填写统一社会信用代码或许可证号"), field="licence_no")
-    latitude, longitude = check_coordinates(latitude, longitude)
-    if not Region.objects.filter(code=region_code).exists():
-        raise InvalidInput(_("未知的区划代码：%(c)s") % {"c": region_code}, field="region_code")
-    scope.require(actor, "homecare.manage", region_code)
-    if not areas:
-        raise InvalidInput(_("请至少选择一个服务区域"), field="areas")
-    known = set(Region.objects.filter(code__in=areas).values_list("code", flat=True))
-    for code in areas:
-        if code not in known:
-            raise InvalidInput(_("未知的服务区域：%(c)s") % {"c": code}, field="areas")
-        scope.require(actor, "homecare.manage", code)
-    try:
-        with transaction.atomic():
-            provider = Provider.objects.create(name=name, licence_no=licence_no, region_code=region_code,
-                                               latitude=latitude, longitude=longitude)
-    except IntegrityError as exc:
-        raise Conflict(_("该许可证号已登记"), field="licence_no") from exc
-    ProviderArea.objects.bulk_create([ProviderArea(provider=provider, region_code=c) for c in sorted(set(areas))])
-    audit.record(actor=actor, action=AuditAction.PROVIDER_CREATE, obj=provider, request=request, areas=sorted(set(areas)))
-    return provider
-
-
-def require_provider_admin(actor: Actor, provider: Provider) -> None:
-    """The provider's own admin, or an official managing its region."""
-    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=provider.pk,
-                           perm="homecare.manage", region_code=provider.region_code)
-
-
-@transaction.atomic
-def price_set(*, actor: Actor, provider: Provider, item: ServiceItem, price: Decimal | str | None,
-              valid_from: datetime.date, request: HttpRequest | None = None) -> ProviderPrice:
-    require_provider_admin(actor, provider)
-    price = check_money(price, "price", max_digits=MONEY["max_digits"])
-    if price is None:
-        raise InvalidInput(_("请填写价格"), field="price")
-    ProviderPrice.objects.filter(provider=provider, item=item, valid_to__isnull=True,
-                                 valid_from__lt=valid_from).update(valid_to=valid_from - datetime.timedelta(days=1))
-    row, _created = ProviderPrice.objects.update_or_create(
-        provider=provider, item=item, valid_from=valid_from, defaults={"price": price, "valid_to": None})
-    audit.record(actor=actor, action=AuditAction.PROVIDER_PRICE, obj=provider, request=request, item=item.code,
-                 price=str(price), valid_from=valid_from.isoformat())
-    return row
-
-
-# ------------------------------------------------------------------ quotes
-
-
-def _funding_rules(item: ServiceItem) -> dict[str, FundingSource]:
-    """{programme_code: source} of the programmes that may pay for `item` (FundingRule rows)."""
-    rules = FundingRule.objects.filter(Q(category__isnull=True) | Q(category_id=item.category_id))
-    if not item.basic_list:
-        rules = rules.filter(basic_list_only=False)
-    rows = list(rules)
-    out = {r.programme_code: FundingSource(r.source) for r in rows if r.category_id is None}
-    out.update({r.programme_code: FundingSource(r.source) for r in rows if r.category_id is not None})  # specific wins
-    return out
-
-
-def _entitlements(person: Person, day: datetime.date) -> list[Entitlement]:
-    """The person's entitlements (the benefits module's contract); none in a deployment
-    without the benefits module."""
-    if not apps.is_installed("carecircle.benefits"):
-        return []
-    from carecircle.benefits.selectors import entitlements_for  # noqa: PLC0415 — the other module may be absent (apps.is_installed)
-
-    return entitlements_for(person=person, day=day)
-
-
-def _voucher_used(person: Person, source: str, ent: Entitlement, day: datetime.date,
-                  exclude_order: Order | None = None) -> Decimal:
-    """What of an entitlement's balance the person's other live orders in its period already use."""
-    start, end = ent.period.bounds(day)
-    qs = PaymentLine.objects.filter(
-        order__person=person, source=source, programme_code=ent.programme_code,
-        order__window_start__date__gte=start, order__window_start__date__lte=end,
-    ).exclude(order__status=OrderStatus.CANCELLED)
-    if exclude_order is not None:
-        qs = qs.exclude(order=exclude_order)
-    return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0")
-
-
-def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start: datetime.datetime,
-          exclude_order: Order | None = None) -> Quote:
-    """Price and payment lines for an order, before anything is saved: the person sees this and
-    their own share before confirming.
-
-    Order of the split: meal-help shares of the region's rule (enterprise, government, collective,
-    social) come off the price; the person's vouchers (benefits module, basic-list items) pay what
-    is left up to their unused balance for the period; the rest is self-pay (个人出一点)."""
-    day = selectors.local_day(window_start)
-    price = selectors.provider_price(provider, item, day)
-    if price is None:
-        raise InvalidInput(_("该机构在%(d)s未提供“%(i)s”的价格") % {"d": day, "i": item.name}, field="item")
-    lines: list[QuoteLine] = []
-    left = money(price)
-    if item.category.meal_help:
-        rule = selectors.cost_share_rule(person.region_code, item.category, day)
-        if rule is not None:
-            by_source = {line.source: line for line in rule.lines.all()}
-            for source in SHARE_SOURCES:
-                line = by_source.get(source)
-                if line is None:
-                    continue
-                amount = money(line.amount if line.amount is not None else price * (line.percent or 0) / 100)
-                amount = min(amount, left)
-                if amount > 0:
-                    lines.append(QuoteLine(source=source, programme_code=f"share:{rule.pk}",
-                                           label=str(source.label), amount=amount))
-                    left -= amount
-    rules = _funding_rules(item) if left > 0 else {}
-    if rules:
-        for ent in _entitlements(person, day):
-            funder = rules.get(ent.programme_code)
-            if funder is None or not ent.pays_services or left <= 0:
-                continue  # cash is paid to the person; unlisted programmes never pay an order
-            balance = ent.amount - _voucher_used(person, funder, ent, day, exclude_order)
-            amount = min(balance, left)
-            if amount > 0:
-                lines.append(QuoteLine(source=funder, programme_code=ent.programme_code, label=ent.name,
-                                       amount=amount))
-                left -= amount
-    if left > 0:
-        lines.append(QuoteLine(source=FundingSource.SELF_PAY, programme_code="", label=_("个人自付"), amount=left))
-    return Quote(price=money(price), guide_price=selectors.guide_price(person.region_code, item, day),
-                 lines=tuple(lines), own_share=left, window_start=window_start,
-                 window_end=window_start + datetime.timedelta(minutes=item.duration_minutes))
-
-
-# ------------------------------------------------------------------ orders
 
 
 def _payment_lines(order: Order, q: Quote) -> None:
@@ -368,4 +208,3 @@ def person_for_order(*, actor: Actor, person_id: int) -> Person:
         raise NotFound()
     channel_for(actor, person)  # raises NotFound/Forbidden for strangers
     return person
-
