@@ -121,7 +121,7 @@ def test_insurance_names_the_special_difficulty_group_as_every_module_does(funde
     """Hangzhou 三(一)9 names 特殊困難老年人 among the insured: the rule reads the platform's one
     definition of that group (registry/groups.py), so a 户籍 65-year-old living alone or empty-nest
     is insured, and one in no group is not."""
-    from carecircle.benefits.reference import group_condition
+    from carecircle.benefits.group_rules import group_condition
 
     insurance = Programme.objects.get(code="ACCIDENT_INSURANCE")
     assert group_condition("special_difficulty") in insurance.target_rule
@@ -136,7 +136,7 @@ def test_insurance_names_the_special_difficulty_group_as_every_module_does(funde
 
 
 def test_group_condition_follows_the_definition():
-    from carecircle.benefits.reference import group_condition
+    from carecircle.benefits.group_rules import group_condition
     from carecircle.registry.selectors import population_group
 
     text = group_condition("special_difficulty")

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from carecircle.benefits.group_rules import group_condition
 from carecircle.benefits.models import Fund, PaymentMethod, Period, Programme, TierMode
-from carecircle.benefits.reference import group_condition
 from carecircle.benefits.services import programme_save
 from carecircle.core.errors import InvalidInput
 
