@@ -150,3 +150,11 @@ def needs_visits() -> bool:
     from carecircle.planning.computations import module_selectors
 
     return module_selectors("carevisits") is not None
+
+
+def test_hangzhou_tables_are_cited_where_they_are():
+    """Hangzhou's two tables (养老服务主要指标, 托育服务主要指标) stand in 二、发展目标 (二)具体目标, and
+    “提高护理型床位占比” in 三(一)6; the defaults cited them as 一(三) and 二(一)6."""
+    assert "二(二)“养老服务主要指标”表" in seed.HZ_ELDER and "二(二)“托育服务主要指标”表" in seed.HZ_CHILD
+    e01 = next(row for row in seed.INDICATORS if row[0] == "E01")
+    assert "三(一)6" in e01[10] and "一(三)" not in seed.HZ_ELDER + seed.HZ_CHILD
