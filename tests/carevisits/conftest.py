@@ -1,12 +1,22 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from carecircle.carevisits import services
 from carecircle.registry.services import status_add
 
-TODAY = datetime.date.today()
 LONG_AGO = datetime.date(2020, 1, 1)
+
+
+def today() -> datetime.date:
+    """The app's date (Beijing) on the test's clock: read while the test runs, never at import (the
+    frozen clock starts with each test, after the modules are imported)."""
+    return timezone.localdate()
+
+
+def this_month() -> tuple[int, int]:
+    return today().year, today().month
 
 
 @pytest.fixture

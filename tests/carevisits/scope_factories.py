@@ -2,11 +2,13 @@ import datetime
 
 
 def _plan(ctx):
+    from django.utils import timezone
+
     from carecircle.carevisits import services
     from carecircle.carevisits.models import VisitPlan
     from carecircle.registry.services import status_add
 
-    today = datetime.date.today()
+    today = timezone.localdate()  # the app's date (Beijing), not the host's
     existing = VisitPlan.objects.filter(person=ctx.person).first()
     if existing is not None:  # the same person serves plan_id and visit_id
         return existing

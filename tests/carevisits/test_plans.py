@@ -9,10 +9,8 @@ from carecircle.carevisits import plans, services
 from carecircle.carevisits.models import VisitPlan
 from carecircle.core.errors import InvalidInput, NotFound
 from tests.assessment.test_capability import with_total
+from tests.carevisits.conftest import this_month, today
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2, COMMUNITY_B, make_user
-
-TODAY = datetime.date.today()
-Y, M = TODAY.year, TODAY.month
 
 
 def test_slots():
@@ -23,6 +21,7 @@ def test_slots():
 
 
 def test_generate_and_regenerate(users, make_person, rules, with_status):
+    y, m = this_month()
     alone = make_person(age=70)
     with_status(alone, "living_alone")
     poor = make_person(age=72, region_code=COMMUNITY_A2)
@@ -37,7 +36,7 @@ def test_generate_and_regenerate(users, make_person, rules, with_status):
     other = make_person(age=70, region_code=COMMUNITY_B)
     with_status(other, "living_alone")
 
-    result = services.plans_generate(actor=users["district"], region_code="339901000000", year=Y, month=M)
+    result = services.plans_generate(actor=users["district"], region_code="339901000000", year=y, month=m)
     assert (result.people, result.created) == (2, 1 + 4)
     assert VisitPlan.objects.filter(person=alone).count() == 1
     weekly = VisitPlan.objects.filter(person=poor).order_by("period_start")
@@ -45,11 +44,12 @@ def test_generate_and_regenerate(users, make_person, rules, with_status):
     assert "特困" in weekly[0].reasons and "独居" in weekly[0].reasons
     assert not VisitPlan.objects.filter(person__in=[nobody, ended, dead, other]).exists()
 
-    again = services.plans_generate(actor=users["district"], region_code="339901000000", year=Y, month=M)
+    again = services.plans_generate(actor=users["district"], region_code="339901000000", year=y, month=m)
     assert again.created == 0 and VisitPlan.objects.count() == 5
 
 
 def test_most_specific_region_rule_wins(users, make_person, rules, with_status):
+    y, m = this_month()
     a, a2 = make_person(age=70), make_person(age=70, region_code=COMMUNITY_A2)
     for p in (a, a2):
         with_status(p, "living_alone")
@@ -57,39 +57,42 @@ def test_most_specific_region_rule_wins(users, make_person, rules, with_status):
     services.rule_set(actor=users["street"], region_code=COMMUNITY_A, group="living_alone", frequency="weekly")
     services.rule_set(actor=users["street"], region_code=COMMUNITY_A2, group="living_alone", frequency="monthly",
                       active=False)
-    services.plans_generate(actor=users["street"], region_code="339901001000", year=Y, month=M)
+    services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assert VisitPlan.objects.filter(person=a).count() == 4
     assert not VisitPlan.objects.filter(person=a2).exists()
 
 
 def test_derived_groups_disabled_and_senior(users, make_person, rules):
+    y, m = this_month()
     frail = make_person(age=70)
-    assessment_record(actor=users["community"], person=frail, assessed_on=TODAY.replace(day=1) - datetime.timedelta(days=3),
+    assessment_record(actor=users["community"], person=frail, assessed_on=today().replace(day=1) - datetime.timedelta(days=3),
                       answers=with_total(50))
     old = make_person(age=85)
-    services.plans_generate(actor=users["street"], region_code="339901001000", year=Y, month=M)
+    services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assert VisitPlan.objects.get(person=frail).reasons == "失能（评估中度及以上）"
     assert not VisitPlan.objects.filter(person=old).exists()  # no 80+ rule yet
     services.rule_set(actor=users["street"], region_code="339901001000", group="senior80", frequency="monthly")
-    services.plans_generate(actor=users["street"], region_code="339901001000", year=Y, month=M)
+    services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assert VisitPlan.objects.filter(person=old).count() == 1
 
 
 def test_assignment_round_robin(users, make_person, rules, with_status):
+    y, m = this_month()
     second = make_user("community2", "community_worker", COMMUNITY_A)
     people = [make_person(age=70) for _ in range(4)]
     for p in people:
         with_status(p, "empty_nest")
-    services.plans_generate(actor=users["street"], region_code="339901001000", year=Y, month=M)
+    services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assignees = list(VisitPlan.objects.order_by("person_id").values_list("assignee_id", flat=True))
     assert sorted(assignees) == sorted([users["community"].pk, second.pk] * 2)
 
 
 def test_generate_scope_and_input(users, rules):
+    y, m = this_month()
     with pytest.raises(NotFound):
-        services.plans_generate(actor=users["street_b"], region_code="339901000000", year=Y, month=M)
+        services.plans_generate(actor=users["street_b"], region_code="339901000000", year=y, month=m)
     with pytest.raises(InvalidInput) as exc:
-        services.plans_generate(actor=users["district"], region_code="339901000000", year=Y, month=13)
+        services.plans_generate(actor=users["district"], region_code="339901000000", year=y, month=13)
     assert exc.value.field == "month"
     with pytest.raises(InvalidInput):
         services.rule_set(actor=users["district"], region_code="339901000000", group="nobody", frequency="weekly")
@@ -100,10 +103,11 @@ def test_generate_scope_and_input(users, rules):
 
 
 def test_generate_api(users, client_for, make_person, rules, with_status):
+    y, m = this_month()
     p = make_person(age=70)
     with_status(p, "living_alone")
     client = client_for(users["street"])
-    body = {"region_code": "339901001000", "year": Y, "month": M}
+    body = {"region_code": "339901001000", "year": y, "month": m}
     r = client.post("/api/v1/carevisits/plans/generate", body, content_type="application/json")
     assert r.status_code == 200 and r.json()["created"] == 1
     r = client.post("/api/v1/carevisits/plans/generate", body, content_type="application/json")

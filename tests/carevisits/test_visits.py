@@ -9,18 +9,17 @@ from carecircle.carevisits import selectors, services
 from carecircle.carevisits.models import CareVisit, VisitPlan
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
+from tests.carevisits.conftest import this_month, today
 from tests.conftest import COMMUNITY_B
-
-TODAY = datetime.date.today()
-Y, M = TODAY.year, TODAY.month
 
 
 @pytest.fixture
 def planned(users, make_person, rules, with_status):
+    y, m = this_month()
     people = [make_person(age=70, name=f"探访对象{i}") for i in range(3)]
     for p in people:
         with_status(p, "living_alone")
-    services.plans_generate(actor=users["district"], region_code="339901000000", year=Y, month=M)
+    services.plans_generate(actor=users["district"], region_code="339901000000", year=y, month=m)
     return people
 
 
@@ -71,16 +70,17 @@ def test_visit_validation_and_scope(users, planned):
 
 
 def test_coverage_and_overdue(users, planned, make_person, with_status, client_for):
+    y, m = this_month()
     plans = list(VisitPlan.objects.order_by("person_id"))
     visit(users, plan=plans[0])
-    assert selectors.visit_coverage(region_prefix="339901", year=Y, month=M) == (1, 3)
-    assert selectors.visit_coverage(region_prefix="339902", year=Y, month=M) == (0, 0)
-    rows = selectors.coverage_by_region(user=users["district"], region_code="339901000000", year=Y, month=M)
+    assert selectors.visit_coverage(region_prefix="339901", year=y, month=m) == (1, 3)
+    assert selectors.visit_coverage(region_prefix="339902", year=y, month=m) == (0, 0)
+    rows = selectors.coverage_by_region(user=users["district"], region_code="339901000000", year=y, month=m)
     assert rows[0]["due"] == 3 and rows[0]["visited"] == 1 and rows[0]["rate"] == 33.3
     with pytest.raises(NotFound):
-        selectors.coverage_by_region(user=users["district_b"], region_code="339901000000", year=Y, month=M)
+        selectors.coverage_by_region(user=users["district_b"], region_code="339901000000", year=y, month=m)
     # A month whose periods have ended: its open plans are overdue.
-    last = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    last = today().replace(day=1) - datetime.timedelta(days=1)
     services.plans_generate(actor=users["district"], region_code="339901000000", year=last.year, month=last.month)
     VisitPlan.objects.filter(period_end=last).update(assignee=None)  # the list shows unassigned ones too
     assert "未分配" in client_for(users["street"]).get("/carevisits/overdue/").content.decode()
@@ -116,6 +116,7 @@ def test_vulnerable_list_reasons_and_masked_export(users, make_person, with_stat
 
 
 def test_pages(users, planned, client_for):
+    y, m = this_month()
     client = client_for(users["community"])
     work = client.get("/carevisits/").content.decode()
     assert "探访对象0" in work
@@ -131,7 +132,7 @@ def test_pages(users, planned, client_for):
                                                               "idempotency_key": "p1"})
     assert ok.status_code == 302 and VisitPlan.objects.get(pk=plan.pk).status == "done"
     street = client_for(users["street"])
-    for url in ("/carevisits/coverage/", "/carevisits/overdue/", "/carevisits/rules/", f"/carevisits/?all=1&month={Y}-{M:02d}"):
+    for url in ("/carevisits/coverage/", "/carevisits/overdue/", "/carevisits/rules/", f"/carevisits/?all=1&month={y}-{m:02d}"):
         assert street.get(url).status_code == 200, url
     assert "33.3%" in street.get("/carevisits/coverage/?region=339901001000").content.decode()
     r = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "tekun", "frequency": "weekly",
@@ -139,14 +140,15 @@ def test_pages(users, planned, client_for):
     assert r.status_code == 302
     bad_rule = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "nobody", "frequency": "x"})
     assert bad_rule.status_code == 422 and 'role="alert"' in bad_rule.content.decode()
-    gen = street.post("/carevisits/rules/generate/", {"region_code": "339901001000", "month": f"{Y}-{M:02d}"})
+    gen = street.post("/carevisits/rules/generate/", {"region_code": "339901001000", "month": f"{y}-{m:02d}"})
     assert gen.status_code == 302
     assert client_for(users["community_b"]).get(f"/carevisits/plans/{plan.pk}/visit/").status_code == 404
 
 
 def test_api_worklist_and_visit(users, planned, client_for):
+    y, m = this_month()
     client = client_for(users["community"])
-    data = client.get(f"/api/v1/carevisits/worklist?year={Y}&month={M}").json()
+    data = client.get(f"/api/v1/carevisits/worklist?year={y}&month={m}").json()
     assert data["count"] == 3
     pid = data["results"][0]["id"]
     body = {"visited_at": timezone.now().isoformat(), "place": "phone", "seen": "self", "condition": "good",
@@ -155,7 +157,7 @@ def test_api_worklist_and_visit(users, planned, client_for):
     assert r.status_code == 201 and r.json()["plan_status"] == "done"
     r = client.post(f"/api/v1/carevisits/plans/{pid}/visits", body, content_type="application/json")
     assert r.status_code == 201 and CareVisit.objects.count() == 1
-    cov = client_for(users["street"]).get(f"/api/v1/carevisits/coverage?region_code=339901001000&year={Y}&month={M}")
+    cov = client_for(users["street"]).get(f"/api/v1/carevisits/coverage?region_code=339901001000&year={y}&month={m}")
     assert cov.json()[0]["visited"] == 1
     assert client_for(users["community_b"]).post(f"/api/v1/carevisits/plans/{pid}/visits", body,
                                                  content_type="application/json").status_code == 404
@@ -191,6 +193,7 @@ def test_critical_visit_raises_alarm_incident_and_offers_an_order(users, planned
 
 
 def test_reassign(users, planned, client_for):
+    y, m = this_month()
     from carecircle.core.errors import Forbidden
     from tests.conftest import make_user
 
@@ -199,7 +202,7 @@ def test_reassign(users, planned, client_for):
     r = client_for(users["street"]).post(f"/api/v1/carevisits/plans/{plan.pk}/assign", {"username": "volunteer1"},
                                          content_type="application/json")
     assert r.status_code == 200 and r.json()["assignee"] == "volunteer1"
-    assert selectors.worklist(user=volunteer, year=Y, month=M).count() == 1
+    assert selectors.worklist(user=volunteer, year=y, month=m).count() == 1
     with pytest.raises(InvalidInput):  # a worker of another region may not take it
         services.plan_assign(actor=users["street"], plan=plan, assignee=users["community_b"])
     with pytest.raises((Forbidden, NotFound)):
