@@ -44,6 +44,8 @@ _ROW = re.compile(r"^(\d+)\s*\|")
 _SIMPLIFIED = str.maketrans({"養": "养", "務": "务", "標": "标", "嬰": "婴"})
 
 _REF = rf"([{NUMERAL}]+)、?((?:[(（][{NUMERAL}]+[)）])?)(\d*)"
+_ARABIC_SECTION = re.compile(r"[(（]\d+[)）]")
+_MENTION = re.compile(r"(" + "|".join(sorted(_NAME_TO_SEED, key=len, reverse=True)) + r")\S*\s+\S{0,12}")
 _CITATION = re.compile(
     r"(" + "|".join(sorted(_NAME_TO_SEED, key=len, reverse=True)) + r")\S*?\s+" + _REF
     + r"(?:“([^”]+)”表)?\s*(?:第(\d+)行)?"
@@ -109,13 +111,15 @@ def citations(text: str) -> list[Citation]:
         path = tuple(p for p in (part, section, item) if p)
         if item and not section:
             path = (part, item)
-        out.append(Citation(_NAME_TO_SEED[name], path, table or "", int(row) if row else None, m.group(0)))
+        if odd := _ARABIC_SECTION.match(text, m.end()):
+            path += (odd.group(0),)  # “二(9)”: a section is numbered in Chinese numerals; this names none
+        out.append(Citation(_NAME_TO_SEED[name], path, table or "", int(row) if row else None, m.group(0).strip()))
     return out
 
 
-def names_a_seed(text: str) -> bool:
-    """Whether the text names one of the seeds at all (cited or not)."""
-    return any(name in text for name in _NAME_TO_SEED)
+def loose_mentions(text: str) -> list[str]:
+    """A seed's name followed by something that is not a citation (“Jiaxing 9”, “Hangzhou tables”)."""
+    return [m.group(0) for m in _MENTION.finditer(text) if not citations(m.group(0))]
 
 
 def problem(c: Citation) -> str:

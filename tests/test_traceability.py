@@ -137,8 +137,12 @@ def test_every_row_is_well_formed() -> None:
         status = next((s for s in STATUSES if does.startswith(s)), None)
         if status is None:
             bad.append(f"line {r.line}: “CareCircle” starts with none of {STATUSES}")
-        elif status != "not yet" and not (_TICKED.findall(where) and _TICKED.findall(test)):
-            bad.append(f"line {r.line}: a {status} row names where and which test")
+        elif status != "not yet" and not _TICKED.findall(where):
+            bad.append(f"line {r.line}: a {status} row names where")
+        elif status == "done" and not _TICKED.findall(test):
+            bad.append(f"line {r.line}: a done row names the test that proves it")
+        elif status == "partly" and not _TICKED.findall(test) and test != "none":
+            bad.append(f"line {r.line}: a partly row names a test, or says none")
     assert not bad, "\n".join(bad)
 
 
@@ -180,6 +184,7 @@ def test_every_citation_on_the_page_names_a_section_of_its_seed() -> None:
 def test_every_citation_in_the_code_names_a_section_of_its_seed() -> None:
     bad, seen = [], 0
     for where, text in _code_citations():
+        bad += [f"{where}: {m!r} names a seed but no section" for m in seeds.loose_mentions(text)]
         for c in seeds.citations(text):
             seen += 1
             if p := seeds.problem(c):
