@@ -230,3 +230,21 @@ def test_children_in_difficulty_count_in_no_elder_group(users, make_person):
         assert not selectors.population(code=code, day=day).filter(pk=child.pk).exists(), code
     assert selectors.population(code="child_in_difficulty", day=day).filter(pk=child.pk).exists()
     assert not selectors.person_search(user=users["admin"], group="elder").filter(pk=child.pk).exists()
+
+
+def test_a_file_row_for_a_child_already_on_the_register_may_leave_the_statuses_out(users):
+    from carecircle.registry.imports import ImportContext, parse_row
+    from carecircle.registry.models import ImportJob
+
+    child = make_child(users, age=10, valid_from=timezone.localdate() - datetime.timedelta(days=100))
+    job = ImportJob.objects.create(file_name="a.csv", stored_path="/x", region_code=COMMUNITY_A,
+                                   created_by=users["street"])
+    ctx = ImportContext(job, users["street"])
+    row = parse_row(ctx, 2, {"name": child.name, "id_number": child.id_number, "region_code": COMMUNITY_A,
+                             "phone": "13812345678"})
+    assert row["kinds"] == []
+    status = child.statuses.get()
+    services.status_end(actor=users["admin"], status=status, valid_to=timezone.localdate() - datetime.timedelta(days=1))
+    ctx = ImportContext(job, users["street"])  # once off the register, the row is refused like any 10-year-old
+    with pytest.raises(InvalidInput, match="困境儿童或孤儿"):
+        parse_row(ctx, 2, {"name": child.name, "id_number": child.id_number, "region_code": COMMUNITY_A})

@@ -13,11 +13,13 @@ so far and `resume_row` (the file row the batch ended on). A resumed run skips t
 every row is counted once however often the job was interrupted (registry/importjobs.py).
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from carecircle.core.regions import COMMUNITY
 from carecircle.core.tables import FileRejected, check_row_width, open_table, parse_date
 from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
 from carecircle.registry.checks import (
+    CHILD_STATUSES,
     check_registrable_age,
     clean_phone,
     district_places,
@@ -157,6 +160,15 @@ class ImportContext:
         self.default_source = _("批量导入：%(f)s") % {"f": job.file_name}
 
 
+def _registered_child(number: str, day: datetime.date) -> bool:
+    """Whether this ID number is a child already registered as 困境儿童 or 孤儿 on `day` (a file's row
+    for them may leave the statuses out); asked only of a row the age check refused."""
+    return PersonStatus.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), person__id_hash=blind_index(number),
+        kind__in=CHILD_STATUSES, valid_from__lte=day,
+    ).exists()
+
+
 def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     name = _cell(values.get("name"))
     if not name:
@@ -170,7 +182,11 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
         kinds.append(STATUS_BY_LABEL[label])
     try:
         identity = parse_id_number(_cell(values.get("id_number")), today=ctx.today, extra_places=ctx.places)
-        check_registrable_age(identity.birth_date, ctx.today, kinds=kinds)  # 3–17: only 困境儿童、孤儿
+        try:
+            check_registrable_age(identity.birth_date, ctx.today, kinds=kinds)  # 3–17: only 困境儿童、孤儿
+        except InvalidInput:
+            if not _registered_child(identity.number, ctx.today):  # a row of a child already on the register
+                raise
     except InvalidInput as exc:
         raise InvalidInput(exc.message, field="身份证号") from None
     region_code = _cell(values.get("region_code"))
