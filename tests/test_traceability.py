@@ -8,7 +8,8 @@
 (d) every indicator definition cites a seed (a base figure such as 常住人口 only serves as another
     cited indicator's denominator), and every target names a defined indicator;
 (e) a target the page calls computed live (or by hand) is an indicator whose definition computes
-    it (or is entered by hand), or one of Qujing's 新增 targets (computed live by planning/increases.py).
+    it (or is entered by hand), or one of Qujing's 新增 targets (computed live by planning/increases.py);
+    and every target of the defaults is listed on the page under its seed.
 """
 
 from __future__ import annotations
@@ -75,22 +76,29 @@ def target_rows() -> list[Row]:
     return _page_rows("targets")
 
 
-def _field(row: Any, index: int, name: str) -> Any:
-    return row[index] if isinstance(row, tuple) else getattr(row, name)
+def _field(row: Any, index: int, *names: str) -> Any:
+    """A field of a defaults row: by position in a tuple, else the first attribute of `names` it has."""
+    if isinstance(row, tuple):
+        return row[index]
+    for name in names:
+        if hasattr(row, name):
+            return getattr(row, name)
+    raise AttributeError(f"{row!r} has none of {names}")
 
 
 def _indicators() -> dict[str, dict[str, Any]]:
     """The default indicator definitions (tuples as planning/services.py unpacks them, or objects)."""
     return {
         _field(r, 0, "code"): {"domain": _field(r, 3, "domain"), "numerator": _field(r, 4, "numerator"),
-                               "denominator": _field(r, 5, "denominator"), "source": _field(r, 9, "source")}
+                               "denominator": _field(r, 5, "denominator"),
+                               "source": _field(r, 9, "source", "citation")}
         for r in planning.INDICATORS
     }
 
 
 def _targets() -> list[tuple[str, str]]:
     """(indicator code, source) of every default target."""
-    return [(_field(r, 0, "indicator"), _field(r, 6, "source")) for r in planning.TARGETS]
+    return [(_field(r, 0, "indicator", "code"), _field(r, 6, "source", "citation")) for r in planning.TARGETS]
 
 
 def _code_citations() -> list[tuple[str, str]]:
@@ -253,3 +261,14 @@ def test_the_parser_reads_each_seeds_numbering(name: str) -> None:
     s = seeds.seed(name)
     assert s.has(known[name])
     assert not s.has(("二", "二", "99"))
+
+
+def test_every_target_of_the_defaults_is_on_the_page() -> None:
+    """A target added to planning/defaults.py is added to the page's targets of its seed."""
+    listed = {(seeds.citations(r.cells[0])[0].seed, r.cells[2].strip("`")) for r in target_rows()
+              if seeds.citations(r.cells[0])}
+    wanted = {(seeds.citations(source)[0].seed, code) for code, source in _targets() if seeds.citations(source)}
+    wanted |= {(seeds.citations(t.source)[0].seed, t.code) for t in planning.INCREASE_TARGETS}
+    missing = sorted(wanted - listed)
+    assert not missing, "targets in planning/defaults.py that the page does not list: " + ", ".join(
+        f"{seed} {code}" for seed, code in missing)
