@@ -1,12 +1,19 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.facilities.conftest import make_facility, operator  # noqa: F401  (shared fixtures)
 
 
+def today() -> datetime.date:
+    """The app's date (Beijing) on the test's clock: read while the test runs, never at import (the
+    frozen clock starts with each test, after the modules are imported), never the host's date."""
+    return timezone.localdate()
+
+
 def months_ago(months: int, day: datetime.date | None = None, extra_days: int = 3) -> datetime.date:
-    day = day or datetime.date.today()
+    day = day or today()
     y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
     return datetime.date(y, m + 1, min(day.day, 28)) - datetime.timedelta(days=extra_days)
 

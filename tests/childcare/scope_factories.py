@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from carecircle.childcare import services
 from tests.facilities.scope_factories import make_filing
 
@@ -14,7 +16,7 @@ def make_class(ctx):
 
 def make_enrolment(ctx):
     cls = make_class(ctx)
-    today = datetime.date.today()
+    today = timezone.localdate()  # the app's date (Beijing), not the host's
     child = ctx.make_person(birth=today - datetime.timedelta(days=30 * 28))
     return services.enrol(actor=ctx.users["admin"], child_class=cls, child=child, start_on=today)
 

@@ -1,8 +1,9 @@
 """The childcare demo step on a tiny city: classes in the filed childcare facilities (which it finds
 through facilities.selectors), kindergarten classes only for 2–3 year olds, children enrolled."""
 
-import datetime
 import random
+
+from django.utils import timezone
 
 from carecircle.childcare.models import Band, ChildClass, Enrolment
 from carecircle.core.demo import City
@@ -23,7 +24,7 @@ def test_demo_fills_the_childcare_facilities(db):
     from carecircle.facilities import demo as facilities_demo
     from carecircle.registry import demo as registry_demo
 
-    city = City(seed=7, scale=0.0001, today=datetime.date.today(), rng=random.Random(7), out=Quiet())
+    city = City(seed=7, scale=0.0001, today=timezone.localdate(), rng=random.Random(7), out=Quiet())
     gen.build_regions(city)
     gen.build_accounts(city)
     registry_demo.generate(city)

@@ -1,13 +1,12 @@
 """Record numbers typed into page forms (issue 13): text or 20 digits where a number is expected is a
 message naming the field, never a server error (an id beyond SQLite's integers raised OverflowError)."""
 
-import datetime
-
 import pytest
 
 from carecircle.childcare import services
 from carecircle.core.errors import InvalidInput
 from carecircle.core.limits import parse_id
+from tests.childcare.conftest import today
 
 HUGE = "9" * 20
 
@@ -17,7 +16,7 @@ def enrolment(users, nursery, make_child):
     cls = services.class_create(actor=users["admin"], facility=nursery, name="星星班", band="big", capacity=12,
                                 caregivers=2)
     kid = make_child(30)
-    return services.enrol(actor=users["admin"], child_class=cls, child=kid, start_on=datetime.date.today())
+    return services.enrol(actor=users["admin"], child_class=cls, child=kid, start_on=today())
 
 
 @pytest.mark.parametrize("value", ["abc", HUGE, "", "-1"])

@@ -5,9 +5,8 @@ import pytest
 from carecircle.childcare import services
 from carecircle.childcare.models import Attendance, Voucher
 from carecircle.core.models import RoleGrant
+from tests.childcare.conftest import today
 from tests.conftest import make_user
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -19,27 +18,27 @@ def test_class_pages_enrol_attend_and_refuse(client_for, users, cls, make_child)
     c = client_for(users["district"])
     kid = make_child(30, name="王小宝")
     assert c.get("/childcare/").status_code == 200
-    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": kid.pk, "start_on": str(TODAY)}, follow=True)
+    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": kid.pk, "start_on": str(today())}, follow=True)
     assert "已入托：王小宝" in r.content.decode()
     page = c.get(f"/childcare/classes/{cls.pk}/").content.decode()
     assert "王小宝" in page
     too_young = make_child(10, name="李幼")
     # the service's InvalidInput: the class page again with the message (422), nothing saved
-    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": too_young.pk, "start_on": str(TODAY)})
+    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": too_young.pk, "start_on": str(today())})
     assert r.status_code == 422 and "不符合" in r.content.decode() and not too_young.enrolments.exists()
-    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": "abc", "start_on": str(TODAY)})
+    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": "abc", "start_on": str(today())})
     assert r.status_code == 422 and "未找到该婴幼儿" in r.content.decode()
     r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": kid.pk, "start_on": "31/12"})
     assert r.status_code == 422 and "日期格式不正确：31/12" in r.content.decode()
-    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": kid.pk, "start_on": str(TODAY)})
+    r = c.post(f"/childcare/classes/{cls.pk}/enrol/", {"child": kid.pk, "start_on": str(today())})
     assert r.status_code == 409 and "已在托" in r.content.decode()  # a conflict: the error page
     enrolment = kid.enrolments.get()
-    r = c.post(f"/childcare/classes/{cls.pk}/attendance/", {"day": str(TODAY), "present_ids": [enrolment.pk]})
-    assert r.status_code == 302 and r["Location"].endswith(f"?day={TODAY}")
-    assert Attendance.objects.get(enrolment=enrolment, day=TODAY).present is True
-    r = c.post(f"/childcare/classes/{cls.pk}/attendance/", {"day": str(TODAY), "present_ids": ["x"]})
+    r = c.post(f"/childcare/classes/{cls.pk}/attendance/", {"day": str(today()), "present_ids": [enrolment.pk]})
+    assert r.status_code == 302 and r["Location"].endswith(f"?day={today()}")
+    assert Attendance.objects.get(enrolment=enrolment, day=today()).present is True
+    r = c.post(f"/childcare/classes/{cls.pk}/attendance/", {"day": str(today()), "present_ids": ["x"]})
     assert r.status_code == 422 and "出勤数据有误" in r.content.decode()
-    r = c.post(f"/childcare/enrolments/{enrolment.pk}/end/", {"day": str(TODAY)})
+    r = c.post(f"/childcare/enrolments/{enrolment.pk}/end/", {"day": str(today())})
     assert r.status_code == 422 and "请填写离托原因" in r.content.decode()
 
 
@@ -47,7 +46,7 @@ def test_voucher_page_issue_and_redeem(client_for, users, nursery, make_child):
     make_child(20)
     c = client_for(users["district"])
     c.post("/childcare/vouchers/", {"region_code": "339901000000", "batch": "体验券", "amount": "400",
-                                    "valid_to": str(TODAY + datetime.timedelta(days=30))})
+                                    "valid_to": str(today() + datetime.timedelta(days=30))})
     v = Voucher.objects.get()
     r = c.post("/childcare/vouchers/redeem/", {"code": v.code, "facility": 0})
     assert r.status_code == 422 and "请选择本机构" in r.content.decode()

@@ -6,9 +6,8 @@ import pytest
 from carecircle.childcare import selectors, services
 from carecircle.childcare.models import Voucher
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
+from tests.childcare.conftest import today
 from tests.conftest import COMMUNITY_B
-
-TODAY = datetime.date.today()
 
 
 def test_voucher_issued_once_and_redeemed_once(users, make_facility, make_child, make_person):
@@ -17,10 +16,10 @@ def test_voucher_issued_once_and_redeemed_once(users, make_facility, make_child,
     make_person(age=70)
     nursery = make_facility("childcare_centre", childcare_places=30, childcare_places_puhui=20)
     n = services.voucher_issue(actor=users["district"], region_code="339901000000", batch="2026春季体验券",
-                               amount="500", valid_to=TODAY + datetime.timedelta(days=90))
+                               amount="500", valid_to=today() + datetime.timedelta(days=90))
     assert n == 2 and set(Voucher.objects.values_list("child_id", flat=True)) == {a.pk, b.pk}
     assert services.voucher_issue(actor=users["district"], region_code="339901000000", batch="2026春季体验券",
-                                  amount="500", valid_to=TODAY + datetime.timedelta(days=90)) == 0
+                                  amount="500", valid_to=today() + datetime.timedelta(days=90)) == 0
     voucher = Voucher.objects.get(child=a)
     assert voucher.amount == Decimal("500.00")
     used = services.voucher_redeem(actor=users["admin"], code=voucher.code.lower(), facility=nursery)
@@ -45,7 +44,7 @@ def test_voucher_issued_once_and_redeemed_once(users, make_facility, make_child,
 def test_redeem_only_at_filed_childcare(users, make_facility, make_child):
     make_child(10)
     services.voucher_issue(actor=users["district"], region_code="339901000000", batch="b1", amount="300",
-                           valid_to=TODAY)
+                           valid_to=today())
     code = Voucher.objects.get().code
     pending = make_facility("childcare_centre", filed=False, childcare_places=10)
     home = make_facility("nursing_public", beds_general=5)
@@ -58,15 +57,15 @@ def test_redeem_only_at_filed_childcare(users, make_facility, make_child):
 
 def test_issue_checks(users):
     with pytest.raises(InvalidInput):
-        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="", amount="1", valid_to=TODAY)
+        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="", amount="1", valid_to=today())
     with pytest.raises(InvalidInput):
-        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="0", valid_to=TODAY)
+        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="0", valid_to=today())
     with pytest.raises(InvalidInput):
-        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="abc", valid_to=TODAY)
+        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", amount="abc", valid_to=today())
     with pytest.raises(InvalidInput):
-        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", valid_to=TODAY)
+        services.voucher_issue(actor=users["district"], region_code="339901000000", batch="x", valid_to=today())
     with pytest.raises(NotFound):
-        services.voucher_issue(actor=users["district"], region_code="339902000000", batch="x", amount="1", valid_to=TODAY)
+        services.voucher_issue(actor=users["district"], region_code="339902000000", batch="x", amount="1", valid_to=today())
 
 
 def test_eligibility_and_amount_from_the_benefits_programme(users, make_child, make_person):
@@ -77,9 +76,9 @@ def test_eligibility_and_amount_from_the_benefits_programme(users, make_child, m
     kid = make_child(14)
     make_person(age=80)
     n = services.voucher_issue(actor=users["district"], region_code="339901000000", batch="项目券",
-                               programme_code="CHILDCARE_VOUCHER", valid_to=TODAY)
+                               programme_code="CHILDCARE_VOUCHER", valid_to=today())
     assert n == 1
     v = Voucher.objects.get()
     assert v.child == kid and v.amount == Decimal("500.00")
     assert services.voucher_issue(actor=users["district"], region_code="339901000000", batch="项目券",
-                                  programme_code="NO_SUCH_PROGRAMME", valid_to=TODAY) == 0
+                                  programme_code="NO_SUCH_PROGRAMME", valid_to=today()) == 0
