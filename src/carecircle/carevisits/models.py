@@ -14,7 +14,7 @@ class VisitGroup(models.TextChoices):
     LEFT_BEHIND = "left_behind", _("留守")
     SHIDU = "shidu", _("失独/计生特殊家庭")
     SEVERE_DISABILITY = "severe_disability", _("重度残疾")
-    DISABLED = "disabled", _("失能（评估中度及以上）")
+    DISABLED = "disabled", _("失能（评估轻度及以上）")
     SENIOR80 = "senior80", _("高龄(80+)")
     CHILD_IN_DIFFICULTY = "child_in_difficulty", _("困境儿童")
     ORPHAN = "orphan", _("孤儿")
