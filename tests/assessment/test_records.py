@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from carecircle.assessment import selectors, services
 from carecircle.assessment.models import CapabilityAssessment, ChildCheck
@@ -13,12 +14,17 @@ from carecircle.registry.models import Person
 from tests.assessment.test_capability import FULL, with_total
 from tests.conftest import COMMUNITY_B
 
-TODAY = datetime.date.today()
 D = datetime.timedelta
 
 
+def today() -> datetime.date:
+    """The app's date (Beijing) on the test's clock: read while the test runs, never at import (the
+    frozen clock starts with each test, after the modules are imported)."""
+    return timezone.localdate()
+
+
 def record(users, person, days_ago, total, who="community", **kw):
-    return services.assessment_record(actor=users[who], person=person, assessed_on=TODAY - D(days=days_ago),
+    return services.assessment_record(actor=users[who], person=person, assessed_on=today() - D(days=days_ago),
                                       answers=with_total(total), **kw)
 
 
@@ -34,8 +40,8 @@ def test_record_and_supersede(users, make_person):
     assert selectors.current_level(p) == 2
     # the contract other modules read: an enum with its label, still compared as a number
     assert selectors.current_level(p) is CapabilityLevel.MODERATE
-    assert selectors.current_level(p, TODAY - D(days=50)) == 0
-    assert selectors.current_level(p, TODAY - D(days=200)) is None
+    assert selectors.current_level(p, today() - D(days=50)) == 0
+    assert selectors.current_level(p, today() - D(days=200)) is None
     assert AuditEvent.objects.filter(action="assessment.record", object_id=str(second.pk)).exists()
 
 
@@ -52,17 +58,17 @@ def test_cannot_backdate_or_double_record(users, make_person):
 def test_bad_form_saves_nothing(users, make_person):
     p = make_person(age=82)
     with pytest.raises(InvalidInput):
-        services.assessment_record(actor=users["community"], person=p, assessed_on=TODAY,
+        services.assessment_record(actor=users["community"], person=p, assessed_on=today(),
                                    answers=dict(FULL, **{"B.1.1": 9}))
     with pytest.raises(InvalidInput):
-        services.assessment_record(actor=users["community"], person=p, assessed_on=TODAY + D(days=1), answers=FULL)
+        services.assessment_record(actor=users["community"], person=p, assessed_on=today() + D(days=1), answers=FULL)
     assert not CapabilityAssessment.objects.exists()
 
 
 def test_only_elders_are_assessed(users, make_person):
     infant = make_person(age=1)
     with pytest.raises(InvalidInput):
-        services.assessment_record(actor=users["community"], person=infant, assessed_on=TODAY, answers=FULL)
+        services.assessment_record(actor=users["community"], person=infant, assessed_on=today(), answers=FULL)
 
 
 def test_scope(users, make_person):
@@ -82,19 +88,19 @@ def test_level_subquery(users, make_person):
     record(users, a, 5, 20)
     record(users, b, 400, 90)  # expired
     record(users, c, 3, 40, who="admin", dementia_or_mental_disorder=True)
-    levels = dict(Person.objects.annotate(capability_level=selectors.level_subquery(TODAY))
+    levels = dict(Person.objects.annotate(capability_level=selectors.level_subquery(today()))
                   .values_list("pk", "capability_level"))
     assert levels == {a.pk: 4, b.pk: None, c.pk: 4}
-    old = dict(Person.objects.annotate(capability_level=selectors.level_subquery(TODAY - D(days=10)))
+    old = dict(Person.objects.annotate(capability_level=selectors.level_subquery(today() - D(days=10)))
                .values_list("pk", "capability_level"))
     assert old == {a.pk: 2, b.pk: None, c.pk: None}
-    assert Person.objects.annotate(lv=selectors.level_subquery(TODAY)).filter(lv__gte=3).count() == 2
+    assert Person.objects.annotate(lv=selectors.level_subquery(today())).filter(lv__gte=3).count() == 2
 
 
 def test_record_api_and_history(users, make_person, client_for):
     p = make_person(age=83)
     client = client_for(users["community"])
-    body = {"person_id": p.pk, "assessed_on": str(TODAY), "answers": with_total(70), "risk_events_30d": 2}
+    body = {"person_id": p.pk, "assessed_on": str(today()), "answers": with_total(70), "risk_events_30d": 2}
     r = client.post("/api/v1/assessments/capability", body, content_type="application/json")
     assert r.status_code == 201, r.content
     assert r.json()["final_level"] == 2 and r.json()["answers"]["B.1.1"] == 0
@@ -111,7 +117,7 @@ def test_pages(users, make_person, client_for):
     client = client_for(users["community"])
     page = client.get(f"/assessment/new/{p.pk}/")
     assert page.status_code == 200 and "B.4.5" in page.content.decode()
-    post = {k: str(v) for k, v in with_total(45).items()} | {"assessed_on": str(TODAY), "reason": "first",
+    post = {k: str(v) for k, v in with_total(45).items()} | {"assessed_on": str(today()), "reason": "first",
                                                              "risk_events_30d": "0"}
     bad = dict(post)
     bad.pop("B.2.3")
@@ -131,32 +137,32 @@ def test_pages(users, make_person, client_for):
 # ------------------------------------------------------------------ infant checks
 
 def test_growth_check_uses_who_z_scores(users, make_person):
-    boy = make_person(birth=TODAY - D(days=400), sex="M")
-    ok = services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=TODAY,
+    boy = make_person(birth=today() - D(days=400), sex="M")
+    ok = services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=today(),
                                      data={"weight_kg": "9.6", "length_cm": "77"})
     assert ok.referral == "none" and abs(float(ok.data["wfa_z"])) < 1
     thin = services.child_check_record(actor=users["community"], person=boy, kind="growth",
-                                       checked_on=TODAY - D(days=1), data={"weight_kg": "7.0", "length_cm": "70"})
+                                       checked_on=today() - D(days=1), data={"weight_kg": "7.0", "length_cm": "70"})
     assert thin.referral == "pending" and "低体重" in thin.result and "生长迟缓" in thin.result
     with pytest.raises(InvalidInput) as exc:
         services.child_check_record(actor=users["community"], person=boy, kind="growth",
-                                    checked_on=TODAY - D(days=2), data={"weight_kg": "abc", "length_cm": "70"})
+                                    checked_on=today() - D(days=2), data={"weight_kg": "abc", "length_cm": "70"})
     assert exc.value.field == "weight_kg"
     with pytest.raises(Conflict):
-        services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=TODAY,
+        services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=today(),
                                     data={"weight_kg": "9.6", "length_cm": "77"})
 
 
 def test_hearing_vision_and_referral_flow(users, make_person, client_for):
-    girl = make_person(birth=TODAY - D(days=200))
-    c = services.child_check_record(actor=users["community"], person=girl, kind="hearing", checked_on=TODAY,
+    girl = make_person(birth=today() - D(days=200))
+    c = services.child_check_record(actor=users["community"], person=girl, kind="hearing", checked_on=today(),
                                     data={"left": "pass", "right": "refer", "method": "OAE"})
     assert c.referral == "pending" and "右耳" in c.result
-    v = services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=TODAY,
+    v = services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=today(),
                                     data={"left": "pass", "right": "pass", "method": "红球试验"})
     assert v.referral == "none"
     with pytest.raises(InvalidInput) as exc:
-        services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=TODAY - D(days=1),
+        services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=today() - D(days=1),
                                     data={"left": "pass", "method": "x"})
     assert exc.value.field == "right"
     assert [x.pk for x in selectors.referral_list(user=users["street"])] == [c.pk]
@@ -175,23 +181,23 @@ def test_hearing_vision_and_referral_flow(users, make_person, client_for):
 def test_mchat_record_and_age_window(users, make_person, client_for):
     from tests.assessment.test_mchat import failing
 
-    toddler = make_person(birth=TODAY - D(days=600))  # about 19 months
-    high = services.child_check_record(actor=users["community"], person=toddler, kind="mchat", checked_on=TODAY,
+    toddler = make_person(birth=today() - D(days=600))  # about 19 months
+    high = services.child_check_record(actor=users["community"], person=toddler, kind="mchat", checked_on=today(),
                                        data={"answers": failing(set(range(1, 9)))})
     assert high.referral == "pending" and high.data["risk"] == "high"
     medium = services.child_check_record(actor=users["community"], person=toddler, kind="mchat",
-                                         checked_on=TODAY - D(days=1),
+                                         checked_on=today() - D(days=1),
                                          data={"answers": failing({1, 3, 4}), "follow_up_failed": [3]})
     assert medium.referral == "none" and "阴性" in medium.result
-    baby = make_person(birth=TODAY - D(days=200))
+    baby = make_person(birth=today() - D(days=200))
     with pytest.raises(InvalidInput) as exc:
-        services.child_check_record(actor=users["community"], person=baby, kind="mchat", checked_on=TODAY,
+        services.child_check_record(actor=users["community"], person=baby, kind="mchat", checked_on=today(),
                                     data={"answers": failing(set())})
     assert exc.value.field == "age_months"
     page = client_for(users["community"]).get(f"/assessment/checks/new/{toddler.pk}/?kind=mchat")
     assert page.status_code == 200 and "M-CHAT" in page.content.decode()
     r = client_for(users["community"]).post(f"/assessment/checks/new/{toddler.pk}/", {
-        "kind": "growth", "checked_on": str(TODAY), "weight_kg": "11", "length_cm": "82"})
+        "kind": "growth", "checked_on": str(today()), "weight_kg": "11", "length_cm": "82"})
     assert r.status_code == 302
 
 
