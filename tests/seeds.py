@@ -63,14 +63,19 @@ class Seed:
 
 
 @cache
+def text(name: str) -> str:
+    """The seed's text as published."""
+    return (SEEDS_DIR / FILES[name]).read_text(encoding="utf-8")
+
+
+@cache
 def seed(name: str) -> Seed:
     """The seed's numbering, read from its text."""
-    text = (SEEDS_DIR / FILES[name]).read_text(encoding="utf-8")
     sections: set[tuple[str, ...]] = set()
     tables: dict[tuple[str, str, str], set[int]] = {}
     part = section = ""
     title = previous = ""
-    for raw in text.splitlines():
+    for raw in text(name).splitlines():
         line = raw.strip().lstrip("•").strip()
         if m := _PART.match(line):
             part, section, title = m.group(1), "", ""

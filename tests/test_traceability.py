@@ -2,6 +2,7 @@
 
 (a) every path a requirement row names under “where” exists;
 (b) every test a row names (file::function) is a function defined in that file;
+(q) every row's quotation stands in the cited seed's text (pieces between “…” each verbatim);
 (c) every citation on the page, in the indicator defaults (planning/defaults.py), in the population
     groups (registry/groups.py) and in the programme defaults (benefits/defaults.py) names a section
     that exists in the seed's text (tests/seeds.py reads the numbering);
@@ -176,6 +177,20 @@ def test_every_test_reference_names_a_test() -> None:
                 bad.append(f"line {r.line}: {path} does not exist")
             elif name.split("::")[-1] not in _defined_tests(file):
                 bad.append(f"line {r.line}: {path} defines no {name.split('::')[-1]}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_quotation_stands_in_its_seed() -> None:
+    bad = []
+    for r in requirement_rows():
+        cited = seeds.citations(r.cells[0])
+        said = r.cells[1].removesuffix(" (sic)")
+        if not cited or not (said.startswith("“") and said.endswith("”")):
+            bad.append(f"line {r.line}: the quotation is not “…” after one citation")
+            continue
+        text = seeds.text(cited[0].seed)
+        bad += [f"line {r.line}: {cited[0].seed} does not say {piece!r}"
+                for piece in said[1:-1].split("…") if piece not in text]
     assert not bad, "\n".join(bad)
 
 
