@@ -69,7 +69,7 @@ def test_derived_groups_disabled_and_senior(users, make_person, rules):
                       answers=with_total(50))
     old = make_person(age=85)
     services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
-    assert VisitPlan.objects.get(person=frail).reasons == "失能（评估中度及以上）"
+    assert VisitPlan.objects.get(person=frail).reasons == "失能（评估轻度及以上）"  # level 1 on (registry/groups.py)
     assert not VisitPlan.objects.filter(person=old).exists()  # no 80+ rule yet
     services.rule_set(actor=users["street"], region_code="339901001000", group="senior80", frequency="monthly")
     services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
