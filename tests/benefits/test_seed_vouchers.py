@@ -124,3 +124,16 @@ def test_the_demo_budget_covers_the_vouchers_it_redeems(db):
     spent = LedgerLine.objects.filter(account=Account.DISBURSED, programme__code="CHILDCARE_VOUCHER")
     assert spent.count() == redeemed.count()
     assert spent.aggregate(s=Sum("amount"))["s"] == redeemed.aggregate(s=Sum("amount"))["s"]
+
+
+
+def test_the_payroll_run_form_offers_no_voucher_programme(funded, users, client_for):
+    """The run form lists what a batch may pay: cash and premiums, never a voucher programme (the
+    run would refuse it: its money is charged where each voucher is used)."""
+    from carecircle.benefits import selectors
+
+    visible = {p.code for p in selectors.programme_list(user=users["street"])}
+    assert {"GAOLING", "CARE_SUBSIDY", "CHILDCARE_VOUCHER"} <= visible
+    page = client_for(users["street"]).get("/benefits/").content.decode()
+    assert 'value="GAOLING"' in page
+    assert 'value="CARE_SUBSIDY"' not in page and 'value="CHILDCARE_VOUCHER"' not in page

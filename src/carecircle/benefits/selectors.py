@@ -90,6 +90,12 @@ def payments_of(person: Person, limit: int = 60) -> QuerySet[Payment]:
     )
 
 
+def payroll_programmes(*, user: Actor) -> list[Programme]:
+    """The programmes a payroll run may name: a voucher programme is paid where the voucher is used,
+    never by a batch (`payroll.paid_by_payroll`), so the run form does not offer it."""
+    return [p for p in programme_list(user=user) if p.payment_method != PaymentMethod.VOUCHER]
+
+
 def programme_list(*, user: Actor) -> list[Programme]:
     """Programmes applying in or above the user's regions (a city programme is visible to a street)."""
     ps = scope.prefixes(user, "benefits.view")

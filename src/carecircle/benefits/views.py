@@ -41,7 +41,7 @@ def _payroll_index_page(request: AuthedRequest, form: forms.PayrollRunForm, *, s
     state = request.GET.get("state", "")
     return render(request, "benefits/payroll_index.html", {
         "batches": selectors.batch_list(user=request.user, state=state)[:100], "form": form, "state": state,
-        "states": Batch.State.choices, "programmes": selectors.programme_list(user=request.user),
+        "states": Batch.State.choices, "programmes": selectors.payroll_programmes(user=request.user),
         "regions": scope.region_codes(request.user, "benefits.prepare"),
         "can_prepare": scope.has_perm(request.user, "benefits.prepare"),
         "counts": selectors.payroll_counts(user=request.user),
@@ -146,7 +146,7 @@ def payroll_export(request: AuthedRequest, payroll_id: int, fmt: str) -> HttpRes
 @login_required
 def programme_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "benefits.view")
-    return render(request, "benefits/programme_list.html", {"programmes": selectors.programme_list(user=request.user)})
+    return render(request, "benefits/programme_list.html", {"programmes": selectors.payroll_programmes(user=request.user)})
 
 
 def _tiers_text(programme: Programme) -> str:
