@@ -93,7 +93,7 @@ def _fingerprint_for_backup(using: str) -> str:
 
 # ------------------------------------------------------------------ backup
 
-def backup(dest: Path, *, using: str = DEFAULT_DB_ALIAS, out: Out = None) -> Manifest:
+def backup(dest: str | Path, *, using: str = DEFAULT_DB_ALIAS, out: Out = None) -> Manifest:
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(_("备份目标 %(d)s 已存在且不是空文件夹：请指定新的文件夹。") % {"d": dest})
@@ -211,7 +211,7 @@ def _copy_tree(source: Path, target: Path, out: Out, label: str) -> dict[str, in
 
 # ------------------------------------------------------------------ restore
 
-def read_manifest(src: Path) -> Manifest:
+def read_manifest(src: str | Path) -> Manifest:
     path = Path(src) / MANIFEST
     if not path.is_file():
         raise BackupError(_("%(s)s 不是完整的备份：缺少 %(m)s（备份未完成，或不是 carecircle backup 写的）。") % {
@@ -243,7 +243,7 @@ def check_key(manifest: Manifest, key: str) -> None:
              "source": datadir.key_source()} + keyring.hint(expected))
 
 
-def restore(src: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
+def restore(src: str | Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
             out: Out = None) -> Manifest:
     src = Path(src)
     manifest = read_manifest(src)

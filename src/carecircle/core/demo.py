@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from django.core.management.base import OutputWrapper
+
 from carecircle.core import plugins
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ class City:
     scale: float
     today: datetime.date
     rng: random.Random
-    out: TextIO = sys.stdout
+    out: TextIO | OutputWrapper = sys.stdout
     province: "Region" = field(init=False)  # set by `generate`'s build_regions before any module's step
     city: "Region" = field(init=False)
     districts: list["Region"] = field(default_factory=list)

@@ -1,6 +1,8 @@
 """`carecircle backup DEST`: see core/backup.py."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carecircle.core import backup, keyring
 
@@ -9,10 +11,10 @@ class Command(BaseCommand):
     requires_system_checks = []  # a recovery tool: must run even when another check fails
     help = "备份数据库和上传文件到一个新文件夹（不含任何密钥）；SQLite 在线备份，PostgreSQL 用 pg_dump"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dest", help="备份文件夹（不存在或为空）")
 
-    def handle(self, *args, dest, **options):
+    def handle(self, *args: Any, dest: str, **options: Any) -> None:
         self.stdout.write(f"备份到 {dest} …")
         try:
             manifest = backup.backup(dest, out=self.stdout.write)

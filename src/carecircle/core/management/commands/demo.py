@@ -1,9 +1,11 @@
 import io
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carecircle.core import demo, keyring
 from carecircle.core.datadir import data_home
@@ -12,21 +14,23 @@ from carecircle.core.models import Region
 
 
 class Command(BaseCommand):
-    def accounts(self) -> list:
+    def accounts(self) -> list[Sequence[str]]:
+        """(role label, username, password, region name) of each demo account."""
         saved = data_home() / "demo-accounts.json"
         if saved.exists():
-            return json.loads(saved.read_text())
+            written: list[Sequence[str]] = json.loads(saved.read_text())
+            return written
         return [(str(role.label), username, demo.DEMO_PASSWORD, "") for username, role, _w, _l in DEMO_ACCOUNTS]
 
     help = "演示：迁移内置数据库，没有城市时生成模拟城市，启动服务并打印登录账号。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--scale", type=float, default=0.002)
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
-    def handle(self, *args, port, host, scale, no_serve, **options):
+    def handle(self, *args: Any, port: int, host: str, scale: float, no_serve: bool, **options: Any) -> None:
         self.stdout.write(f"数据文件夹：{data_home()}")
         self.stdout.write("迁移数据库…")
         call_command("migrate", interactive=False, verbosity=0, stdout=io.StringIO())

@@ -2,9 +2,10 @@ import datetime
 import json
 import random
 import time
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,13 +21,14 @@ CENTRE = (30.27, 120.15)
 class Command(BaseCommand):
     help = "生成可复现的模拟城市（区划、人员、各模块演示数据）。--scale 1 为全市规模（260万老年人）。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=float, default=0.002, help="城市规模，1 = 260万老年人（默认 0.002）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（同一种子生成同一城市）")
         parser.add_argument("--fresh", action="store_true", help="先清空数据库中的全部数据")
         parser.add_argument("--today", type=datetime.date.fromisoformat, default=None, help="模拟的“今天”")
 
-    def handle(self, *args, scale, seed, fresh, today, **options):
+    def handle(self, *args: Any, scale: float, seed: int, fresh: bool, today: datetime.date | None,
+               **options: Any) -> None:
         if not 0 < scale <= 2:
             raise CommandError("--scale 应在 0 到 2 之间（1 = 260万老年人）")
         if fresh:
@@ -58,7 +60,7 @@ class Command(BaseCommand):
 
 
 def _sizes(scale: float) -> tuple[int, int, int]:
-    def clamp(x, lo, hi):
+    def clamp(x: float, lo: int, hi: int) -> int:
         return max(lo, min(hi, round(x)))
 
     return clamp(13 * scale**0.35, 2, 13), clamp(15 * scale**0.3, 2, 15), clamp(20 * scale**0.3, 3, 20)

@@ -1,6 +1,8 @@
 """`carecircle restore SRC`: see core/backup.py."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carecircle.core import backup, keyring
 
@@ -9,11 +11,11 @@ class Command(BaseCommand):
     requires_system_checks = []  # a recovery tool: must run even when another check fails
     help = "从 carecircle backup 写的文件夹恢复；先核对密钥与备份相符，不符则不写入任何数据"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("src", help="备份文件夹")
         parser.add_argument("--replace", action="store_true", help="目标数据库已有数据时，确认整个替换它")
 
-    def handle(self, *args, src, replace, **options):
+    def handle(self, *args: Any, src: str, replace: bool, **options: Any) -> None:
         try:
             manifest = backup.read_manifest(src)
             self.stdout.write(

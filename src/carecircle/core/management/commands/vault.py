@@ -1,9 +1,10 @@
 """`carecircle vault status` and `carecircle vault rotate` (see core/keyrotation.py)."""
 
 import os
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from carecircle.core import datadir, keyring, keyrotation, vault
@@ -15,14 +16,14 @@ class Command(BaseCommand):
     requires_system_checks = []  # a recovery tool: must run even when another check fails
     help = "个人信息加密密钥：status 查看密钥与数据库是否相符；rotate 换用新密钥（可中断后继续）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("status", help="密钥来源、指纹，数据库记录的指纹，轮换进度")
         rotate = sub.add_parser(
             "rotate", help="把全部加密列和盲索引换到新密钥下（先停止服务和后台任务；中断后再运行即继续）")
         rotate.add_argument("--batch", type=int, default=keyrotation.BATCH, help="每批行数")
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         try:
             if action == "status":
                 self.status()
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         except keyring.KeyRefused as exc:
             raise CommandError(exc.message) from None
 
-    def status(self):
+    def status(self) -> None:
         key = settings.VAULT_KEY
         state = keyring.recorded_state()
         self.stdout.write(f"数据文件夹：{datadir.data_home()}")
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成新密钥 {path}")
         return path.read_text().strip(), str(path)
 
-    def rotate(self, batch: int):
+    def rotate(self, batch: int) -> None:
         state = keyring.recorded_state()
         if state is None:
             raise CommandError("数据库还没有记录密钥指纹：请先运行 carecircle migrate。")
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(f"已重新加密：{sum(done.values()):,} 行；数据库记录的指纹已换为 {keyring.short(vault.fingerprint(new_key))}。")
         self._swap_files(old_key, new_key, new_source)
 
-    def _swap_files(self, old_key: str, new_key: str, new_source: str):
+    def _swap_files(self, old_key: str, new_key: str, new_source: str) -> None:
         keys = datadir.keys_home(create=True)
         current, nxt = keys / datadir.VAULT_KEY_FILE, keys / (datadir.VAULT_KEY_FILE + ".next")
         if os.environ.get(datadir.VAULT_KEY_ENV) or os.environ.get(NEXT_ENV):

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carecircle.core import tasks
 from carecircle.core.datadir import data_home
@@ -8,14 +10,14 @@ from carecircle.core.datadir import data_home
 class Command(BaseCommand):
     help = "启动后台任务进程：有 CELERY_BROKER_URL 时为 Celery worker（含定时任务），否则为进程内调度器。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--concurrency", type=int, default=2)
         parser.add_argument("--queues", default="",
                             help="只处理这些队列（逗号分隔）：默认队列 celery 和 CARECIRCLE_REGION_QUEUES 中的区县队列；"
                                  "不指定时处理全部队列")
         parser.add_argument("--no-beat", action="store_true", help="不在本进程运行定时任务（多台机器时只留一台运行）")
 
-    def handle(self, *args, concurrency, queues, no_beat, **options):
+    def handle(self, *args: Any, concurrency: int, queues: str, no_beat: bool, **options: Any) -> None:
         if not settings.CELERY_BROKER_URL:
             self.stdout.write("未配置 CELERY_BROKER_URL：在本进程内运行定时任务（Ctrl+C 停止）。")
             scheduler = tasks.InProcessScheduler()
