@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import QuerySet
@@ -206,3 +207,11 @@ def timeline_rows(incident: Incident) -> list[TimelineRow]:
          "seconds": int((e.at - incident.opened_at).total_seconds())}
         for e in incident.timeline.all()
     ] or [{"at": "", "kind": "", "actor": "", "text": _("无记录"), "seconds": 0}]
+
+
+def persons_with_device(*, person_ids: Iterable[int], day: datetime.date) -> set[int]:
+    """Those of `person_ids` with an alarm device in use, registered by `day` (planning's 智能设备配备率).
+    A device records whether it is in use now, not since when it stopped: a day in the past counts
+    the devices in use today that were registered by then."""
+    return set(Device.objects.filter(person_id__in=list(person_ids), active=True, created_at__date__lte=day)
+               .values_list("person_id", flat=True))

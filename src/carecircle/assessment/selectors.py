@@ -4,13 +4,15 @@ valid on a day."""
 
 import datetime
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.assessment.capability import level_name
-from carecircle.assessment.models import CapabilityAssessment, ChildCheck, ReferralStatus
+from carecircle.assessment.checks import Z_LOW
+from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildCheck, ReferralStatus
 from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
@@ -159,3 +161,24 @@ def people_to_assess(*, user: Actor, group: str = "senior80", text: str = "", un
     if group != "infant" and unassessed_only:
         qs = qs.filter(~Exists(_valid_on(day).filter(person=OuterRef("pk"))))
     return qs.defer("id_number", "phone", "address").order_by("region_code", "name", "id")
+
+
+def growth_stunting(*, region_prefix: str, day: datetime.date) -> tuple[int, int]:
+    """(stunted, measured) children under 5 on `day` under `region_prefix`: measured = with a growth
+    check in the year up to `day`; stunted = whose newest such check has a length/height-for-age
+    WHO z-score below −2 (checks.growth stores it as `lhfa_z`). planning's 生长迟缓率."""
+    under5 = Person.objects.filter(birth_date__gt=_years_before(day, 5)).filter(active_on(day))
+    checks = (ChildCheck.objects.filter(kind=CheckKind.GROWTH, region_code__startswith=region_prefix,
+                                        checked_on__gt=day - datetime.timedelta(days=365), checked_on__lte=day,
+                                        person__in=under5)
+              .order_by("checked_on", "id").values_list("person_id", "data"))
+    newest = {person_id: data for person_id, data in checks}  # ordered by day: the newest wins
+    stunted = sum(1 for data in newest.values() if Decimal(str(data.get("lhfa_z", "0"))) < Z_LOW)
+    return stunted, len(newest)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

@@ -340,3 +340,15 @@ def offer_actions(user: Actor, offer: Offer) -> frozenset[OfferAction]:
     if not offer_open(offer) or not reaches_facility(user, "facilities.beds", offer.entry.facility_id):
         return frozenset()
     return frozenset(OfferAction)
+
+
+def institution_residents(*, person_ids: Iterable[int], day: datetime.date) -> set[int]:
+    """Those of `person_ids` living in a 养老机构 on `day` (a stay in an institution or dementia-care
+    unit admitted by then and not discharged before it): planning's 集中供养 indicator. A short stay
+    in a street centre is not 集中供养."""
+    return set(
+        Stay.objects.filter(person_id__in=list(person_ids), admitted_on__lte=day,
+                            facility__kind__in=[*INSTITUTION_KINDS, FacilityKind.DEMENTIA_UNIT])
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+        .values_list("person_id", flat=True)
+    )

@@ -10,6 +10,7 @@ imported lazily, so this module works whichever modules are present.
 
 import datetime
 import importlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from carecircle.core import regions
 from carecircle.core.models import Region
 from carecircle.planning.models import CoverageArea, CoverageRun, IndicatorValue
 from carecircle.registry.models import Person
-from carecircle.registry.selectors import active_on, birth_date_bounds
+from carecircle.registry.selectors import active_on, birth_date_bounds, population, status_on
 
 if TYPE_CHECKING:
     from carecircle.facilities.types import Capacity
@@ -201,6 +202,78 @@ def _caregivers(prefixes, day, _arg):
     return {p: float(sel.certified_caregiver_count(region_prefix=p, day=day)) for p in prefixes}
 
 
+def _workforce(kind: str = ""):
+    """Caregivers employed on the day; with `kind`, those holding a valid certificate of that kind,
+    and with an argument `n`, of level n or above (`caregivers_with:3` = 三级/高级工 and up)."""
+
+    def get(prefixes, day, arg):
+        sel = module_selectors("workforce")
+        if sel is None or not hasattr(sel, "caregiver_count"):
+            return {p: None for p in prefixes}
+        level = int(arg) if arg.isdigit() else None
+        return {p: float(sel.caregiver_count(region_prefix=p, day=day, kind=kind, min_level=level)) for p in prefixes}
+
+    return get
+
+
+def _people_of(prefixes: list[str], day: datetime.date, who: str) -> dict[int, str]:
+    """{person id: region code} of the people a share is taken of (memoised per evaluation):
+    `tekun_disabled` = 失能老年人 (registry/groups.py) holding 特困 on the day;
+    `alone` = people aged 60+ living alone (独居) or in an empty nest (空巢) on the day."""
+    key = ("people", who, common_prefix(prefixes), day)
+    if key not in _capacity_memo:
+        under = common_prefix(prefixes)
+        if who == "tekun_disabled":
+            qs = population(code="disabled", day=day, region_prefix=under).filter(status_on("tekun", day))
+        else:
+            qs = population(code="elder", day=day, region_prefix=under).filter(
+                status_on("living_alone", day) | status_on("empty_nest", day))
+        _capacity_memo[key] = dict(qs.values_list("id", "region_code"))
+    return _capacity_memo[key]  # type: ignore[return-value]
+
+
+def _share_of(who: str, module: str = "", reader: str = ""):
+    """The people `who` (see _people_of) under each prefix; with `module`, only those the module's
+    selector `reader(person_ids=…, day=…)` returns (in an institution, with a device)."""
+
+    def get(prefixes, day, _arg):
+        people = _people_of(prefixes, day, who)
+        if module:
+            sel = module_selectors(module)
+            if sel is None or not hasattr(sel, reader):
+                return {p: None for p in prefixes}
+            kept = getattr(sel, reader)(person_ids=list(people), day=day)
+            people = {pk: code for pk, code in people.items() if pk in kept}
+        return roll_up(dict(Counter(people.values())), prefixes)
+
+    return get
+
+
+def _ratings(index: int):
+    """Homecare ratings given in the year up to the day (index 0: of 4–5 stars, 1: all)."""
+
+    def get(prefixes, day, _arg):
+        sel = module_selectors("homecare")
+        if sel is None or not hasattr(sel, "rating_counts"):
+            return {p: None for p in prefixes}
+        since = day - datetime.timedelta(days=364)
+        return {p: float(sel.rating_counts(region_prefix=p, since=since, until=day)[index]) for p in prefixes}
+
+    return get
+
+
+def _growth(index: int):
+    """Children under 5 with a growth check in the year up to the day (index 0: stunted, 1: measured)."""
+
+    def get(prefixes, day, _arg):
+        sel = module_selectors("assessment")
+        if sel is None or not hasattr(sel, "growth_stunting"):
+            return {p: None for p in prefixes}
+        return {p: float(sel.growth_stunting(region_prefix=p, day=day)[index]) for p in prefixes}
+
+    return get
+
+
 # The visit-rate indicator counts the people of this group only (registry/groups.py: 特殊困难老年人),
 # not the children in difficulty or left behind who are on the same rounds.
 VISITED_GROUP = "special_difficulty"
@@ -280,6 +353,24 @@ COMPUTATIONS: dict[str, Computation] = {
     "class_communities_with": Computation(_("按城乡分类代码、有该类设施的社区(村)数"), _class_communities_with,
                                           "facilities"),
     "caregivers_certified": Computation(_("持证养老护理员数"), _caregivers, "workforce"),
+    "caregivers_employed": Computation(_("在岗护理员数"), _workforce(), "workforce"),
+    "caregivers_level": Computation(_("持有该等级及以上养老护理员职业技能等级证书的在岗护理员数"),
+                                    _workforce("elder_care"), "workforce"),
+    "caregivers_trained": Computation(_("持有效岗位培训合格证的在岗护理员数"), _workforce("training"), "workforce"),
+    "districts": Computation(_("县(市、区)数"), _regions_at(regions.DISTRICT)),
+    "districts_with": Computation(_("有该类设施的县(市、区)数"), _units_with(regions.DISTRICT), "facilities"),
+    "tekun_disabled": Computation(_("失能特困老年人数"), _share_of("tekun_disabled")),
+    "tekun_disabled_in_care": Computation(_("入住养老机构的失能特困老年人数"),
+                                          _share_of("tekun_disabled", "facilities", "institution_residents"),
+                                          "facilities"),
+    "alone_elders": Computation(_("独居、空巢老年人数"), _share_of("alone")),
+    "alone_elders_with_device": Computation(_("有在用智能安全设备的独居、空巢老年人数"),
+                                            _share_of("alone", "alarms", "persons_with_device"), "alarms"),
+    "ratings_satisfied": Computation(_("近一年评为满意(4—5星)的居家服务评价数"), _ratings(0), "homecare"),
+    "ratings": Computation(_("近一年居家服务评价数"), _ratings(1), "homecare"),
+    "growth_stunted": Computation(_("近一年最近一次生长监测年龄别身长Z值低于−2的5岁以下儿童数"), _growth(0),
+                                  "assessment"),
+    "growth_measured": Computation(_("近一年做过生长监测的5岁以下儿童数"), _growth(1), "assessment"),
     "visits_done": Computation(_("当月已探访的特殊困难老年人数"), _visits(0), "carevisits"),
     "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),
     "covered": Computation(_("15分钟内可达的人数"), _coverage("covered")),
@@ -303,7 +394,8 @@ def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
 
 
 # Words for the parts of an argument a formula shows (facility kinds stay as their codes).
-ARG_WORDS = {"urban": _("城镇"), "rural": _("乡村")}
+ARG_WORDS = {"urban": _("城镇"), "rural": _("乡村"), "3": _("三级/高级工"), "dementia_unit": _("认知障碍照护专区"),
+             "elder_university": _("老年大学")}
 
 
 def label(spec: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from carecircle.core import regions
 
 HANGZHOU, JIAXING, QUJING = "330100000000", "330400000000", "530300000000"
+YIZHOU, HECHUAN = "650502000000", "500117000000"  # 哈密市伊州区, 重庆市合川区
 HZ_ELDER = "杭州市“一老一小”整体解决方案(2022) 二(二)“养老服务主要指标”表"
 HZ_CHILD = "杭州市“一老一小”整体解决方案(2022) 二(二)“托育服务主要指标”表"
 QJ = "曲靖市“一老一小”整体解决方案(2022) 二(二)具体指标"
@@ -38,8 +39,9 @@ INDICATORS = [
     ("E09", "老年社会工作特色项目数", "个", "elder", "", "", 1, "up", regions.CITY, HZ_ELDER + " 第9行", ""),
     ("E10", "每万名老年人拥有持证养老护理员数", "人", "elder", "caregivers_certified", "elders", 10000, "up",
      regions.STREET, HZ_ELDER + " 第10行", ""),
-    ("E11", "高级护理员、技师级护理员在护理员队伍中的比例", "%", "elder", "", "", 1, "up", regions.DISTRICT,
-     HZ_ELDER + " 第11行", ""),
+    ("E11", "高级护理员、技师级护理员在护理员队伍中的比例", "%", "elder", "caregivers_level:3", "caregivers_employed",
+     100, "up", regions.STREET, HZ_ELDER + " 第11行",
+     "持有效三级/高级工及以上养老护理员职业技能等级证书的在岗护理员占在岗护理员总数"),
     ("E12", "特殊困难老年人月探访率", "%", "elder", "visits_done", "visits_due", 100, "up", regions.STREET,
      QJ + "（养老方面）",
      "特殊困难老年人(60岁以上，经济困难或失能、失独、空巢、留守、独居、重残、高龄)中当月已探访人数/当月应探访人数；"
@@ -58,6 +60,22 @@ INDICATORS = [
      "class_communities_with:rural:community_centre+rural_mutual", "class_communities:rural", 100, "up",
      regions.STREET, QJ + "（养老方面）",
      "城乡分类代码为乡村(2xx)的村中，有照料中心或互助养老服务站的村占比；未设城乡分类代码的村不计"),
+    ("E19", "建有认知障碍照护机构的县(市、区)占比", "%", "elder", "districts_with:dementia_unit", "districts", 100, "up",
+     regions.CITY, "Jiaxing 二(三)8", "有运营中认知障碍照护专区(机构)的县(市、区)占县(市、区)总数"),
+    ("E20", "老年大学县级覆盖率", "%", "elder", "districts_with:elder_university", "districts", 100, "up",
+     regions.CITY, QJ + "（养老方面）", "有运营中老年大学的县(市、区)占县(市、区)总数"),
+    ("E21", "养老护理员岗位培训率", "%", "elder", "caregivers_trained", "caregivers_employed", 100, "up",
+     regions.STREET, "Yizhou 三(三)", "持有效岗位培训合格证的在岗护理员占在岗护理员总数"),
+    ("E22", "失能特困人员集中供养率", "%", "elder", "tekun_disabled_in_care", "tekun_disabled", 100, "up",
+     regions.STREET, QJ + "（养老方面）",
+     "住在养老机构(含认知障碍照护专区，不含街道中心短托)的失能特困老年人占失能特困老年人总数；按老人户籍所在社区计"),
+    ("E23", "独居空巢老年人家庭智能设备配备率", "%", "elder", "alone_elders_with_device", "alone_elders", 100, "up",
+     regions.STREET, JX + "（智慧养老）",
+     "有在用智能安全设备(一键呼叫、跌倒、烟感等)的独居、空巢老年人占独居、空巢老年人总数"),
+    ("E24", "老年人对养老服务的满意率", "%", "elder", "ratings_satisfied", "ratings", 100, "up", regions.STREET,
+     "Yizhou 三(三)", "近一年居家养老服务评价中4—5星的占比；只含平台上的居家服务订单评价"),
+    ("E25", "福彩公益金用于支持养老服务的比例", "%", "elder", "", "", 1, "up", regions.CITY,
+     "Jiaxing 三(二)；" + QJ + "（养老方面）", "福彩公益金总额及其用途不在平台账内，人工填报"),
     ("C01", "每千人拥有3岁以下婴幼儿托位数", "个", "infant", "childcare_places", "manual:B01", 1000, "up",
      regions.STREET, HZ_CHILD + " 第1行", "托位数/常住人口×1000；常住人口由统计部门填报(指标 B01)"),
     ("C02", "每千名3岁以下婴幼儿拥有成长驿站数", "家", "infant", "facilities:growth_station", "infants", 1000, "up",
@@ -71,15 +89,28 @@ INDICATORS = [
      regions.DISTRICT, HZ_CHILD + " 第6行", "有普惠托位的街道(乡镇)占街道(乡镇)总数"),
     ("C07", "0—6岁儿童健康管理率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第7行", ""),
     ("C08", "3岁以下儿童标准化发育筛查率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第8行", ""),
-    ("C09", "5岁以下儿童生长迟缓率", "%", "infant", "", "", 1, "down", regions.DISTRICT, HZ_CHILD + " 第9行", ""),
+    ("C09", "5岁以下儿童生长迟缓率", "%", "infant", "growth_stunted", "growth_measured", 100, "down", regions.STREET,
+     HZ_CHILD + " 第9行",
+     "近一年做过生长监测的5岁以下儿童中，最近一次年龄别身长(身高)Z值低于−2(WHO标准)的占比；未做监测的儿童不在分母中"),
     ("C10", "托育机构备案数", "个", "infant", "facilities:childcare_centre+embedded_childcare", "", 1, "up",
      regions.STREET, HZ_CHILD + " 第10行",
      "已备案运营的托育机构：托育机构及嵌入式、社区、单位办托；幼儿园托班、成长驿站不属托育机构备案"),
-    ("C11", "托育从业人员持证上岗率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第11行", ""),
+    ("C11", "托育从业人员持证上岗率", "%", "infant", "", "", 1, "up", regions.DISTRICT, HZ_CHILD + " 第11行",
+     "托育从业人员及其证书不在平台登记(托育班只记保育人员数)，人工填报"),
     ("C12", "培育规模化连锁化的骨干托育企业(组织)数", "家", "infant", "", "", 1, "up", regions.CITY,
      HZ_CHILD + " 第12行", ""),
     ("B01", "常住人口", "人", "base", "", "", 1, "up", regions.STREET, "统计部门", "作为每千人托位数等指标的分母"),
 ]
+
+# Who holds the figure of each indicator entered by hand (the platform holds no records to count it
+# from): the page shows the office beside “人工填报”. Qujing 四(一) puts the “一老” work under the
+# civil-affairs bureau and the “一小” work under the health commission.
+MANUAL_OFFICES = {
+    "E04": "卫健部门（老龄办）", "E05": "卫健部门", "E06": "卫健部门", "E07": "统计部门", "E08": "卫健部门",
+    "E09": "民政部门", "E14": "卫健部门", "E15": "民政部门", "E25": "民政部门（福彩中心）、财政部门",
+    "C03": "卫健部门", "C05": "卫健部门", "C07": "卫健部门", "C08": "卫健部门",
+    "C11": "卫健部门", "C12": "卫健部门", "B01": "统计部门",
+}
 
 # indicator, region, year, op, value, original text, source
 TARGETS = [
@@ -104,6 +135,16 @@ TARGETS = [
     ("E15", JIAXING, 2025, ">=", 80, "80家以上", JX),
     ("E16", QUJING, 2025, ">=", 100, "100%", QJ), ("E17", QUJING, 2025, ">=", 90, "90%", QJ),
     ("E18", QUJING, 2025, ">=", 70, "70%", QJ),
+    ("E13", JIAXING, 2025, "up", None, "形成城乡“十五分钟养老服务圈”", JX),
+    ("E13", HECHUAN, 2027, "up", None, "基本建成15分钟社区居家养老服务圈", "Hechuan 一"),
+    ("E19", JIAXING, 2025, ">=", 100, "每个县(市、区)至少建成1家专业认知障碍集中照护机构", "Jiaxing 二(三)8"),
+    ("E20", QUJING, 2025, ">=", 100, "老年大学县级全覆盖", QJ),
+    ("E21", YIZHOU, 2022, ">=", 100, "岗位培训率达到100%", "Yizhou 三(三)"),
+    ("E22", QUJING, 2025, ">=", 60, "失能特困人员集中供养率达60%以上", QJ),
+    ("E23", JIAXING, 2025, ">=", 100, "独居空巢老年人家庭智能设备应配尽配", JX),
+    ("E24", YIZHOU, 2022, ">=", 80, "满意率达到80%以上", "Yizhou 三(三)"),
+    ("E25", JIAXING, 2022, ">=", 55, "55%以上用于支持发展养老服务", "Jiaxing 三(二)"),
+    ("E25", QUJING, 2025, ">=", 60, "福彩公益金投入养老服务达60%以上", QJ),
     ("C01", HANGZHOU, 2025, ">=", 4.6, "4.6", HZ_CHILD), ("C01", HANGZHOU, 2035, ">=", 10, "10", HZ_CHILD),
     ("C01", QUJING, 2025, ">=", 4.5, "4.5个以上", QJ + "（托育方面）"),
     ("C02", HANGZHOU, 2025, ">=", 2, "2", HZ_CHILD), ("C02", HANGZHOU, 2035, ">=", 3, "3", HZ_CHILD),

@@ -12,7 +12,7 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_path
 from carecircle.core.types import Actor
-from carecircle.planning import computations
+from carecircle.planning import computations, defaults
 from carecircle.planning.indicators import compute, gap_of, status_of, target_for
 from carecircle.planning.models import (
     CoverageArea,
@@ -136,7 +136,8 @@ def dashboard(*, user: Actor, region_code: str, day: datetime.date, domain: str 
 
 def _formula(ind: Indicator) -> str:
     if not ind.computed:
-        return _("人工填报")
+        office = defaults.MANUAL_OFFICES.get(ind.code)
+        return _("人工填报（来源：%(o)s）") % {"o": office} if office else _("人工填报")
     text = computations.label(ind.numerator)
     if ind.denominator:
         text += " ÷ " + computations.label(ind.denominator)

@@ -42,6 +42,15 @@ def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
     )
 
 
+def caregiver_count(*, region_prefix: str, day: datetime.date, kind: str = "", min_level: int | None = None) -> int:
+    """Caregivers employed on `day` under `region_prefix`; with `kind`, only those holding a certificate
+    of that kind (at `min_level` or above) valid on the day (planning's shares of the workforce)."""
+    qs = Caregiver.objects.filter(region_code__startswith=region_prefix).filter(employed_on(day))
+    if kind:
+        qs = qs.filter(certified_on(day, kind, min_level))
+    return qs.count()
+
+
 def caregiver_search(*, user: Actor, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
     staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
