@@ -26,6 +26,6 @@ def region_payroll(month: str, region_code: str, actor_id: int | None = None):
     """One district's payroll for `month`, in the background: `enqueue(region_payroll, month=…,
     region_code=…, actor_id=…)` sends it to that district's queue (CARECIRCLE_REGION_QUEUES), so a
     large district's run does not wait behind, or hold up, the others. Re-running it writes only
-    what changed (benefits/services.py), so a redelivered message pays nothing twice."""
+    what changed (benefits/_batches.py), so a redelivered message pays nothing twice."""
     actor = User.objects.get(pk=actor_id) if actor_id else None
     services.payroll_run(actor=actor, month=month, region_code=region_code)
