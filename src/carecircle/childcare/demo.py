@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from carecircle.childcare import services, standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
-from carecircle.core.demo import City
+from carecircle.core.demo import City, years_before
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import User
 from carecircle.facilities.selectors import childcare_facilities_with_places
@@ -65,7 +65,7 @@ def _enrol(city, rng, classes) -> list[Enrolment]:
     today = city.today
     exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES).values("person_id")
     youngest = today - datetime.timedelta(days=183)
-    infants = list(Person.objects.filter(birth_date__gt=today.replace(year=today.year - 3), birth_date__lte=youngest)
+    infants = list(Person.objects.filter(birth_date__gt=years_before(today, 3), birth_date__lte=youngest)
                    .exclude(pk__in=exits).values_list("pk", "region_code", "birth_date"))
     rng.shuffle(infants)
     by_district_band: dict[tuple[str, str], list] = {}
@@ -109,7 +109,7 @@ def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
     # Eligibility and amount from the benefits module's voucher programme when it is there; that
     # path evaluates each child with its trace, so a large city issues its demo batch set-based.
     infants = Person.objects.filter(region_code__startswith=district.code[:6],
-                                    birth_date__gt=city.today.replace(year=city.today.year - 3)).count()
+                                    birth_date__gt=years_before(city.today, 3)).count()
     if infants <= PER_CHILD_LIMIT:
         try:
             issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, valid_to=valid_to,

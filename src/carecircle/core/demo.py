@@ -23,6 +23,14 @@ INFANTS_PER_ELDER = 28.11 / 193.2
 DEMO_PASSWORD = "CareCircle#2026"
 
 
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years earlier; 29 February falls back to the 28th (that year has none)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 @dataclass
 class City:
     seed: int

@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from carecircle.core.demo import years_before
 from carecircle.facilities import services, standards, waiting
 from carecircle.facilities.models import PUBLIC_KINDS, Bed, Evaluation, Stay, WaitingEntry
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
@@ -37,7 +38,7 @@ def _grades(city, rng, filed, admin) -> None:
 
 def _elder_pool(city, rng, need: int) -> list[tuple[int, str]]:
     exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES).values("person_id")
-    cutoff = city.today.replace(year=city.today.year - 70)
+    cutoff = years_before(city.today, 70)
     pool = list(Person.objects.filter(birth_date__lte=cutoff).exclude(pk__in=exits)
                 .values_list("pk", "region_code")[: need * 3])
     rng.shuffle(pool)

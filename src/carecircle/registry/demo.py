@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from carecircle.core import names
 from carecircle.core.bulk import allocate_ids, insert_rows, reset_sequences
-from carecircle.core.demo import City, Progress
+from carecircle.core.demo import City, Progress, years_before
 from carecircle.core.models import User
 from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone
 from carecircle.registry.identity import with_check_digit
@@ -236,7 +236,7 @@ def link_family_account(city: City) -> None:
     """The demo's 子女 account is the child of an older person in the first community."""
     user = User.objects.filter(username="family").first()
     elder = (
-        Person.objects.filter(region_code=city.communities[0].code, birth_date__lte=city.today.replace(year=city.today.year - 75))
+        Person.objects.filter(region_code=city.communities[0].code, birth_date__lte=years_before(city.today, 75))
         .order_by("id")
         .first()
     )
