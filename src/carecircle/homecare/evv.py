@@ -11,6 +11,7 @@ A flagged visit is kept as it was sent and waits for review; it is never dropped
 before a supervisor accepts it (settlement.py holds it back)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -153,6 +154,22 @@ def checkin_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
     return order.window_start - margin, order.window_end + margin
 
 
+@dataclass(frozen=True, slots=True)
+class CaregiverFlag:
+    """One flag on a visit as the caregiver's phone shows it: what it is, and for a check-in
+    outside the window its facts (how early or late, their own reason); never a distance."""
+
+    label: str
+    detail: str
+
+
+def caregiver_flags(order: Order) -> list[CaregiverFlag]:
+    """The visit's flags still waiting for a supervisor's review, for the caregiver."""
+    flags = VisitException.objects.filter(visit__order=order, status=VisitException.Status.OPEN).order_by("id")
+    return [CaregiverFlag(label=str(exc.get_kind_display()),
+                          detail=exc.summary() if exc.kind == ExceptionKind.OFF_WINDOW else "") for exc in flags]
+
+
 def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None:
     """None when `at` lies in the check-in window; else the flag's detail. Without a reason the
     check-in is refused, nothing is written."""
@@ -232,6 +249,8 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
     visit = _own_visit(actor, order)
     if not selectors.action_open(order, selectors.OrderAction.CHECK_OUT):
+        if order.status == OrderStatus.ACCEPTED:  # the table opens check-out only after check-in
+            raise Conflict(_("尚未签到，不能签退：请先签到"), field="status")
         raise Conflict(_("订单当前状态不能签退"), field="status")
     if visit.check_in_at is None:
         raise Conflict(_("尚未签到，不能签退：请先签到"), field="kind")

@@ -271,13 +271,14 @@ class OrderAction(StrEnum):
 
 def _statuses() -> dict[OrderAction, frozenset[str]]:
     before_service = frozenset({S.CONFIRMED, S.OFFERED, S.ACCEPTED})
-    on_visit = frozenset({S.ACCEPTED, S.IN_SERVICE})
+    on_visit = frozenset({S.ACCEPTED, S.IN_SERVICE})  # the address: before and during the visit
     after_service = frozenset({S.SERVED, S.COMPLETED})
     return {
         OrderAction.CANCEL: before_service, OrderAction.RESCHEDULE: before_service,
         OrderAction.REASSIGN: before_service, OrderAction.ACCEPT: frozenset({S.OFFERED}),
         OrderAction.DECLINE: frozenset({S.OFFERED, S.ACCEPTED}), OrderAction.RATE: after_service,
-        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: frozenset({S.ACCEPTED}), OrderAction.CHECK_OUT: on_visit,
+        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: frozenset({S.ACCEPTED}),
+        OrderAction.CHECK_OUT: frozenset({S.IN_SERVICE}),  # 签退 only after 签到 (check-in makes IN_SERVICE)
         OrderAction.ADDRESS: on_visit,
     }
 

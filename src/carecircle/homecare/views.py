@@ -224,13 +224,16 @@ def order_address(request, order_id: int):
 
 def _visits_page(request, caregiver, day: datetime.date, *, failed=None, status: int = 200):
     failed = failed or {}
-    route = []
-    for stop in selectors.caregiver_route(caregiver=caregiver, day=day):
+    route, now = [], timezone.now()
+    for n, stop in enumerate(selectors.caregiver_route(caregiver=caregiver, day=day), start=1):
         opens, closes = evv.checkin_window(stop.order)
-        route.append({"order": stop.order, "travel_minutes": stop.travel_minutes, "key": uuid.uuid4().hex,
+        route.append({"n": n, "order": stop.order, "travel_minutes": stop.travel_minutes, "key": uuid.uuid4().hex,
                       "actions": selectors.order_actions(request.user, stop.order),
-                      "failed": failed.get(stop.order.pk),
-                      "checkin_open": opens <= timezone.now() <= closes})  # else the form asks for a reason
+                      "failed": failed.get(stop.order.pk), "opens": opens, "closes": closes,
+                      "checkin_open": opens <= now <= closes,  # else the form asks for a reason
+                      "done": stop.order.status in (OrderStatus.SERVED, OrderStatus.COMPLETED),
+                      "flags": evv.caregiver_flags(stop.order)})
+    route.sort(key=lambda stop: stop["done"])  # stable: the unfinished in visit order (the next first), then the done
     return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route},
                   status=status)
 
