@@ -198,3 +198,21 @@ def test_every_figure_entered_by_hand_names_its_office(defaults, users):
     assert _formula(Indicator.objects.get(code="E25")) == "人工填报（来源：民政部门（福彩中心）、财政部门）"
     assert _formula(Indicator.objects.get(code="E11")) == (
         "持有该等级及以上养老护理员职业技能等级证书的在岗护理员数（三级/高级工） ÷ 在岗护理员数 × 100")
+
+
+def test_infant_fifteen_minute_circle_reads_the_newest_infant_run(defaults, city):
+    """Hechuan 一: 2027年基本建成……城15分钟婴幼儿服务(圈). By hand: in 桂花社区 the older infant run of
+    托育机构 found 4 of 10 infants within 15 minutes, the newer one 6 of 10; an elder run of the same
+    day (9 of 10) is another indicator's. C13 = 6 of 10."""
+    from carecircle.planning.models import CoverageArea, CoverageRun, RoadNetwork
+
+    net = RoadNetwork.objects.create(name="测试路网", region_code=CITY, source="测试", file_name="x.npz",
+                                     node_count=1, edge_count=0)
+    for group, kind, days_ago, covered in (("infant", "childcare", 30, 4), ("infant", "childcare", 2, 6),
+                                           ("elder", "childcare", 2, 9)):
+        run = CoverageRun.objects.create(network=net, region_code=CITY, kind=kind, group=group,
+                                         day=TODAY - datetime.timedelta(days=days_ago), population=10, covered=covered)
+        CoverageArea.objects.create(run=run, region_code=COMMUNITY_A, population=10, covered=covered)
+    assert figures("C13", COMMUNITY_A) == (6, 10, pytest.approx(60.0))
+    targets = {(t[0], t[1], t[2]): (t[3], t[4], t[6]) for t in seed.TARGETS}
+    assert targets[("C13", seed.HECHUAN, 2027)] == ("up", None, "Hechuan 一")

@@ -395,7 +395,8 @@ def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
 
 # Words for the parts of an argument a formula shows (facility kinds stay as their codes).
 ARG_WORDS = {"urban": _("城镇"), "rural": _("乡村"), "3": _("三级/高级工"), "dementia_unit": _("认知障碍照护专区"),
-             "elder_university": _("老年大学")}
+             "elder_university": _("老年大学"), "elder": _("老年人"), "infant": _("婴幼儿"),
+             "childcare": _("托育机构")}
 
 
 def label(spec: str) -> str:

@@ -99,6 +99,9 @@ INDICATORS = [
      "托育从业人员及其证书不在平台登记(托育班只记保育人员数)，人工填报"),
     ("C12", "培育规模化连锁化的骨干托育企业(组织)数", "家", "infant", "", "", 1, "up", regions.CITY,
      HZ_CHILD + " 第12行", ""),
+    ("C13", "婴幼儿15分钟托育服务圈覆盖率", "%", "infant", "covered:infant:childcare",
+     "covered_population:infant:childcare", 100, "up", regions.COMMUNITY, "Hechuan 一",
+     "步行15分钟内可达托育机构(含托班、嵌入式)的3岁以下婴幼儿占比（最近一次覆盖测算）"),
     ("B01", "常住人口", "人", "base", "", "", 1, "up", regions.STREET, "统计部门", "作为每千人托位数等指标的分母"),
 ]
 
@@ -145,6 +148,7 @@ TARGETS = [
     ("E24", YIZHOU, 2022, ">=", 80, "满意率达到80%以上", "Yizhou 三(三)"),
     ("E25", JIAXING, 2022, ">=", 55, "55%以上用于支持发展养老服务", "Jiaxing 三(二)"),
     ("E25", QUJING, 2025, ">=", 60, "福彩公益金投入养老服务达60%以上", QJ),
+    ("C13", HECHUAN, 2027, "up", None, "基本建成……城15分鐘嬰幼兒服務", "Hechuan 一"),
     ("C01", HANGZHOU, 2025, ">=", 4.6, "4.6", HZ_CHILD), ("C01", HANGZHOU, 2035, ">=", 10, "10", HZ_CHILD),
     ("C01", QUJING, 2025, ">=", 4.5, "4.5个以上", QJ + "（托育方面）"),
     ("C02", HANGZHOU, 2025, ">=", 2, "2", HZ_CHILD), ("C02", HANGZHOU, 2035, ">=", 3, "3", HZ_CHILD),
