@@ -38,6 +38,7 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "assessment/list.html", {
         "page": page, "levels": levels, "level": request.GET.get("level", ""),
         "region": request.GET.get("region", "").strip(), "form": form,
+        "can_record": scope.has_perm(request.user, "assessment.record"),
     }, status=200 if ok else INVALID_STATUS)
 
 
@@ -123,7 +124,9 @@ def _referrals_page(request: AuthedRequest, *, failed: forms.ReferralForm | None
     labels = dict(ReferralStatus.choices)
     rows = [(c, [(s, labels[s]) for s in (ReferralStatus.REFERRED, ReferralStatus.CLOSED)
                  if s in selectors.referral_actions(request.user, c)]) for c in page]
-    return render(request, "assessment/referrals.html", {"page": page, "rows": rows, "failed": failed}, status=status)
+    return render(request, "assessment/referrals.html", {
+        "page": page, "rows": rows, "failed": failed,
+        "can_record": scope.has_perm(request.user, "assessment.record")}, status=status)
 
 
 @login_required

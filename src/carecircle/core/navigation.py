@@ -1,5 +1,8 @@
 """The console's navigation. Each module lists its entries in `<module>/nav.py` as NAV; an entry
-shows only to users who hold its permission somewhere."""
+shows only to users who hold its permission somewhere, through a grant that reaches the page's
+records: an entry that names organisation kinds shows to a provider admin or caregiver only when
+they act for an organisation of one of those kinds (a home-care provider's admin holds
+childcare.view by role, but has no 托育 class to see). A group with no entry is not shown."""
 
 from dataclasses import dataclass
 from typing import TypedDict
@@ -9,7 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 from carecircle.core import plugins, scope
-from carecircle.core.types import Actor
+from carecircle.core.organisations import ORGANISATION_ROLES
+from carecircle.core.roles import permissions_of
+from carecircle.core.types import Actor, signed_in
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,9 @@ class NavItem:
     url_name: str
     perm: str | None = None  # None: every signed-in user
     order: int = 100
+    # The organisation kinds (core/organisations.OrganisationKind) whose records the page lists; a
+    # user in an organisation role sees the entry only when acting for one of them. None: any.
+    kinds: frozenset[str] | None = None
 
 
 class NavEntry(TypedDict):
@@ -42,10 +50,28 @@ def all_items() -> list[tuple[str, NavItem]]:
     return sorted(items, key=lambda pair: pair[1].order)
 
 
+def _organisation_grants(user: Actor) -> list[tuple[str, str]]:
+    """(role, organisation kind) of each grant, read only for users in an organisation role."""
+    if not signed_in(user) or not scope.roles_of(user) & ORGANISATION_ROLES:
+        return []
+    return [(str(role), str(kind)) for role, kind in user.grants.values_list("role", "organisation_kind")]
+
+
+def _reaches(item: NavItem, grants: list[tuple[str, str]]) -> bool:
+    """Whether one of the grants carrying the item's permission reaches the page's records: a
+    region's staff grant always does, an organisation role's grant only for the item's kinds."""
+    return any((item.perm is None or item.perm in permissions_of(role))
+               and (role not in ORGANISATION_ROLES or kind in (item.kinds or ()))
+               for role, kind in grants)
+
+
 def items_for(user: Actor) -> list[NavEntry]:
     out: list[NavEntry] = []
+    grants = _organisation_grants(user)
     for module, item in all_items():
         if item.perm and not scope.has_perm(user, item.perm):
+            continue
+        if item.kinds is not None and grants and not _reaches(item, grants):
             continue
         try:
             out.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name, "module": module})
