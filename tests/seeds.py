@@ -14,12 +14,15 @@ together as the docs write it: “Hangzhou 三(一)5”, “Jiaxing 二(二)7”
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-SEEDS_DIR = Path("/work/shared/seeds")
+# The seeds are not part of the repository; CARECIRCLE_SEEDS names their folder on another machine.
+SEEDS_DIR = Path(os.environ.get("CARECIRCLE_SEEDS", "/work/shared/seeds"))
+AVAILABLE = SEEDS_DIR.is_dir()
 
 FILES = {
     "Hangzhou": "hangzhou-yilao-yixiao-2022.txt",
