@@ -14,9 +14,9 @@ ORDER = 30  # after the people (10) and the assessments (20); before planning (9
 
 RULES = [
     ("tekun", "weekly", "特困分散供养：每周探访"),
-    ("living_alone", "monthly", "独居老人：每月探访（合川 二(九)、嘉兴 12）"),
+    ("living_alone", "monthly", "独居老人：每月探访（合川 二(九)、嘉兴 二(四)12）"),
     ("empty_nest", "monthly", "空巢老人：每月探访"),
-    ("shidu", "monthly", "计生特殊家庭：每月探访（嘉兴 12）"),
+    ("shidu", "monthly", "计生特殊家庭：每月探访（嘉兴 二(四)12）"),
     ("disabled", "monthly", "失能老人：每月探访"),
     ("severe_disability", "monthly", "重度残疾老人：每月探访"),
     ("left_behind", "monthly", "留守老人、留守儿童：每月探访"),

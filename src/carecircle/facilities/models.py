@@ -27,7 +27,7 @@ class FacilityKind(models.TextChoices):
 
 
 INSTITUTION_KINDS = {FacilityKind.NURSING_PUBLIC, FacilityKind.NURSING_PPP, FacilityKind.NURSING_PRIVATE}
-# Institutions whose admissions go through the published waiting list (Jiaxing 9: 入住轮候制度).
+# Institutions whose admissions go through the published waiting list (Jiaxing 二(三)9: 入住轮候制度).
 PUBLIC_KINDS = {FacilityKind.NURSING_PUBLIC, FacilityKind.NURSING_PPP}
 BED_KINDS = INSTITUTION_KINDS | {FacilityKind.DEMENTIA_UNIT, FacilityKind.STREET_CENTRE}
 CENTRE_KINDS = {FacilityKind.STREET_CENTRE, FacilityKind.COMMUNITY_CENTRE}

@@ -1,4 +1,4 @@
-"""Admission waiting lists of public institutions (Jiaxing 9: 入住轮候制度; Hangzhou 三(一)1: 特困、
+"""Admission waiting lists of public institutions (Jiaxing 二(三)9: 入住轮候制度; Hangzhou 三(一)1: 特困、
 失能、高龄 first). The order comes from the published WaitingRule (data): a list of criteria applied
 in turn. Each applicant can see their place and why; offers go out in that order; declines are kept."""
 
