@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "carecircle.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "carecircle.core.static_files.AsyncStreamingMiddleware",  # streamed answers stream asynchronously under ASGI
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "carecircle.core.validation.NulCharacterMiddleware",  # before anything reads a cookie or a field
     "carecircle.core.dbguard.DeadlineMiddleware",
