@@ -38,7 +38,8 @@ def generate(city: City) -> None:
                                              day=today, network=row)
         runs.append(run)
         share = f"{100 * run.covered / run.population:.1f}%" if run.population else "—"
-        city.say(f"  15分钟覆盖 {group}/{kind}：{share}（{run.facilities} 处设施，{run.seconds:.2f} 秒）")
+        city.say(f"  15分钟覆盖 {coverage_services.GROUPS[group]}/{coverage_services.KIND_SETS[kind][0]}：{share}"
+                 f"（{run.facilities} 处设施，{run.seconds:.2f} 秒）")
     # a district plans its next three 社区照料中心
     district = city.districts[0]
     local = coverage_services.coverage_run(actor=None, region_code=district.code, group="elder",
@@ -76,11 +77,14 @@ def _population(city: City, today: datetime.date) -> None:
 
 def _manual_figures(city: City, rng, today: datetime.date) -> None:
     """Figures the platform cannot compute, entered for the city and its districts as a 统计公报 would."""
-    base = {"E05": 63.0, "E07": 83.7, "E08": 60.0, "C07": 95.5, "C08": 85.0, "C09": 0.9, "C11": 55.0, "E11": 17.5}
+    base = {"E05": 63.0, "E07": 83.7, "E08": 60.0, "C07": 95.5, "C08": 85.0, "C11": 55.0, "E25": 58.0}
+    by_hand = set(defaults.MANUAL_OFFICES)  # an indicator computed from records takes no hand figure
     for unit in [city.city, *city.districts]:
         for code, value in base.items():
+            if code not in by_hand:
+                continue
             for back, drift in ((12, -1.0), (0, 0.0)):
-                v = value + drift * (0.02 if code == "C09" else 1) + float(np.round(rng.uniform(-1, 1), 2))
+                v = value + drift + float(np.round(rng.uniform(-1, 1), 2))
                 services.value_enter_system(indicator_code=code, region_code=unit.code,
                                             day=_months_before(today, back), value=max(0.0, v),
                                             source=f"{SOURCE}：统计公报")

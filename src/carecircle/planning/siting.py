@@ -15,10 +15,13 @@ which shrinks real instances by an order of magnitude without changing the optim
 import heapq
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
+
+from carecircle.core import native_output
 
 
 @dataclass
@@ -97,6 +100,21 @@ def greedy(inst: Instance, p: int) -> tuple[list[int], float]:
     return chosen, total
 
 
+_highs_made = False
+
+
+def _highs(highspy: Any) -> Any:
+    """A HiGHS solver. The process's first prints HiGHS's English banner before output_flag can be
+    set: that one is made with the native output sent to the log (core/native_output.py)."""
+    global _highs_made  # noqa: PLW0603 — once per process, as HiGHS prints its banner
+    if _highs_made:
+        return highspy.Highs()
+    with native_output.logged(__name__):
+        h = highspy.Highs()
+    _highs_made = True
+    return h
+
+
 def exact(inst: Instance, p: int, *, time_limit: float = 30.0) -> dict:
     """Solve the MIP with HiGHS. Returns chosen indices, objective, proven bound, optimality."""
     import highspy  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
@@ -105,7 +123,7 @@ def exact(inst: Instance, p: int, *, time_limit: float = 30.0) -> dict:
     started = time.perf_counter()
     if nd == 0 or nc == 0:
         return {"chosen": [], "objective": 0.0, "bound": 0.0, "optimal": True, "seconds": 0.0}
-    h = highspy.Highs()
+    h = _highs(highspy)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-6)

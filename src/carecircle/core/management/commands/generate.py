@@ -4,6 +4,7 @@ import random
 import time
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -44,13 +45,13 @@ class Command(BaseCommand):
         city = demo.City(seed=seed, scale=scale, today=today or timezone.localdate(), rng=random.Random(seed),
                          out=self.stdout)
         started = time.monotonic()
-        city.say(f"生成模拟城市：老年人 {city.elders:,}，婴幼儿 {city.infants:,}（scale={scale}, seed={seed}）")
+        city.say(f"生成模拟城市：老年人 {city.elders:,}，婴幼儿 {city.infants:,}（规模 --scale {scale}，随机种子 --seed {seed}）")
         with transaction.atomic():
             build_regions(city)
             build_accounts(city)
         city.say(f"  区划：{len(city.districts)} 个区县，{len(city.streets)} 个街道，{len(city.communities)} 个社区")
         for step in demo.steps():
-            city.say(f"[{step.__name__.split('.')[1]}]")
+            city.say(f"[{apps.get_app_config(step.__name__.split('.')[1]).verbose_name}]")
             step.generate(city)
         city.facts["total_seconds"] = time.monotonic() - started
         city.say(f"完成，用时 {city.facts['total_seconds']:.1f} 秒。")
