@@ -197,10 +197,11 @@ def frozen_now():
 
 # Test packages run on the frozen clock (every test in them gets the same day on every day it runs: a
 # month's end, 29 February, 00:00–08:00 Beijing on a UTC host). A package joins when its tests pass on
-# it (benefits, planning and registry still build some dates by
-# hand from the real year). `real_clock` opts a test out: live servers, threads and leases need the
-# real time; browser tests (`page`, `live_server`) keep it.
-FROZEN_PACKAGES = {"alarms", "assessment", "carevisits", "childcare", "facilities", "homecare", "workforce"}
+# it (every date a test builds is read from the app's date while it runs, never at import).
+# `real_clock` opts a test out: live servers, threads and leases need the real time;
+# browser tests (`page`, `live_server`) keep it.
+FROZEN_PACKAGES = {"alarms", "assessment", "benefits", "carevisits", "childcare", "facilities", "homecare",
+                   "planning", "registry", "workforce"}
 
 
 @pytest.fixture(autouse=True)

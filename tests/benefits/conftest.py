@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from carecircle.benefits import defaults
 from carecircle.benefits.models import Fund, Programme
@@ -22,6 +23,17 @@ def funded(programmes, users):
     for fund in Fund.objects.all():
         fund_appropriate(actor=users["admin"], fund=fund, amount=Decimal("10000000"), memo="年度预算", key=f"t:{fund.pk}")
     return programmes
+
+
+def today() -> datetime.date:
+    """The app's date (Beijing) on the test's clock: read while the test runs, never at import (the
+    frozen clock starts with each test, after the modules are imported), never the host's date."""
+    return timezone.localdate()
+
+
+def month_of(day: datetime.date) -> str:
+    """The payroll month (YYYY-MM) a day falls in."""
+    return day.strftime("%Y-%m")
 
 
 def born(years: int, on: datetime.date, days: int = 0) -> datetime.date:

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from carecircle.benefits import services
-from tests.benefits.conftest import born
+from tests.benefits.conftest import born, month_of, today
 from tests.conftest import browser_login
 
 
@@ -16,8 +16,8 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(page, live_server,
     defaults.install(actor=users["admin"], region_code="339900000000", valid_from=datetime.date(2020, 1, 1))
     for fund in Fund.objects.all():
         services.fund_appropriate(actor=users["admin"], fund=fund, amount="100000", key=f"b:{fund.pk}")
-    person = make_person(birth=born(86, datetime.date.today(), 40), name="李桂兰")
-    services.payroll_run(actor=users["street"], month=datetime.date.today().strftime("%Y-%m"),
+    person = make_person(birth=born(86, today(), 40), name="李桂兰")
+    services.payroll_run(actor=users["street"], month=month_of(today()),
                          region_code="339901001000", programme_code="GAOLING")
     batch = Batch.objects.get()
     browser_login(page, live_server.url, "district")

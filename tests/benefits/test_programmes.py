@@ -12,7 +12,7 @@ from carecircle.benefits.models import Payment
 from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core.vault import shown_age_range
 from carecircle.registry.services import status_add
-from tests.benefits.conftest import born
+from tests.benefits.conftest import born, month_of, today
 
 NOV = datetime.date(2026, 11, 1)
 STREET = "339901001000"
@@ -116,10 +116,11 @@ def test_insurance_groups_and_yearly_once(funded, make_person, users):
 def test_childcare_voucher_is_an_entitlement_not_a_payroll_line(funded, make_person, users):
     """The voucher programme says who is entitled to a voucher and its face value; the fund pays it
     when the voucher is used (tests/benefits/test_seed_vouchers.py), never through the payroll."""
-    infant = make_person(birth=NOV - datetime.timedelta(days=200))
-    e = entitlement(infant, "CHILDCARE_VOUCHER")
+    day = today()  # the infant is registered, so born by the app's date, never after it
+    infant = make_person(birth=day - datetime.timedelta(days=200))
+    e = entitlement(infant, "CHILDCARE_VOUCHER", day)
     assert e["payment_method"] == "voucher" and e["amount"] == Decimal("500.00") and e["period"] == "once"
-    for month in ("2026-11", "2026-12"):
+    for month in (month_of(day.replace(day=1) - datetime.timedelta(days=1)), month_of(day)):
         services.payroll_run(actor=users["street"], month=month, region_code=STREET)
     assert not Payment.objects.filter(person=infant).exists()
 

@@ -17,7 +17,7 @@ import pytest
 from carecircle.benefits import defaults, engine, services
 from carecircle.benefits.models import Payment, Programme
 from carecircle.registry.services import status_add
-from tests.benefits.conftest import CITY, born
+from tests.benefits.conftest import CITY, born, today
 
 NOV = datetime.date(2026, 11, 1)
 STREET = "339901001000"
@@ -101,12 +101,14 @@ def test_insurance_jiaxing_variant_covers_every_huji_resident_from_60(users, mak
     defaults.install(actor=users["admin"], region_code=CITY, valid_from=datetime.date(2020, 1, 1), city="jiaxing")
     insurance = Programme.objects.get(code="ACCIDENT_INSURANCE")
     assert "Jiaxing" in insurance.basis and "户籍60周岁及以上" in insurance.basis
-    local60, local59, outsider = make_person(birth=born(60, NOV)), make_person(birth=born(60, NOV, -1)), make_person(age=70)
+    # a month back: the one a day short of 60 then is 60 by the app's date, so the registry takes them
+    day = today() - datetime.timedelta(days=30)
+    local60, local59, outsider = make_person(birth=born(60, day)), make_person(birth=born(60, day, -1)), make_person(age=70)
     for p in (local60, local59):
         huji(users, p)
-    assert eligibility(local60, "ACCIDENT_INSURANCE")["eligible"]
-    assert not eligibility(local59, "ACCIDENT_INSURANCE")["eligible"]
-    assert not eligibility(outsider, "ACCIDENT_INSURANCE")["eligible"]
+    assert eligibility(local60, "ACCIDENT_INSURANCE", day)["eligible"]
+    assert not eligibility(local59, "ACCIDENT_INSURANCE", day)["eligible"]
+    assert not eligibility(outsider, "ACCIDENT_INSURANCE", day)["eligible"]
 
 
 def test_an_unknown_city_variant_is_refused(users):

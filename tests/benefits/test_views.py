@@ -5,14 +5,12 @@ import pytest
 from carecircle.benefits import services
 from carecircle.benefits.models import Appeal, Batch
 from carecircle.registry.services import family_contact_add
-from tests.benefits.conftest import born
-
-NOV = datetime.date(2026, 11, 1)
+from tests.benefits.conftest import born, today
 
 
 @pytest.fixture
 def elder(funded, make_person):
-    return make_person(birth=born(85, datetime.date.today(), 40), name="王秀英")
+    return make_person(birth=born(85, today(), 40), name="王秀英")
 
 
 def test_staff_run_review_approve_and_export_through_pages(elder, users, client_for):

@@ -1,8 +1,15 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from carecircle.planning.computations import module_selectors
+
+
+def today() -> datetime.date:
+    """The app's date (Beijing) on the test's clock: read while the test runs, never at import (the
+    frozen clock starts with each test, after the modules are imported), never the host's date."""
+    return timezone.localdate()
 
 
 def needs(module: str):

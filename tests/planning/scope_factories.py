@@ -1,6 +1,6 @@
 """Objects of region A (东湖区) for the scope walk."""
 
-import datetime
+from django.utils import timezone
 
 
 def _run(ctx):
@@ -11,7 +11,7 @@ def _run(ctx):
     row = coverage_services.network_store(actor=None, network=net, region_code="339901000000", name="walk",
                                           source="test")
     return coverage_services.coverage_run(actor=ctx.users["district"], region_code="339901001000", group="elder",
-                                          kind="community_centre", day=datetime.date.today(), network=row,
+                                          kind="community_centre", day=timezone.localdate(), network=row,
                                           extra_sites=[(30.291, 120.121)])
 
 

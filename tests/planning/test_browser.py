@@ -6,6 +6,7 @@ import os
 import pytest
 
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2, browser_login
+from tests.planning.conftest import today
 
 DISTRICT = "339901000000"
 
@@ -21,10 +22,9 @@ def test_dashboard_chart_and_coverage_map(page, live_server, users, make_person)
     services.targets_adopt(actor=users["admin"], from_region="330100000000", to_region="339900000000")
     for code, age in ((COMMUNITY_A, 70), (COMMUNITY_A, 81), (COMMUNITY_A2, 66)):
         make_person(code, age=age, latitude=30.291, longitude=120.121)
-    today = datetime.date.today()
     for back, v in ((300, 82.4), (120, 82.9), (0, 83.3)):
         services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                             day=today - datetime.timedelta(days=back), value=v, source="公报")
+                             day=today() - datetime.timedelta(days=back), value=v, source="公报")
 
     class Ctx:
         pass

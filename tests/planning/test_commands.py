@@ -1,12 +1,12 @@
 """The `carecircle coverage` command, the nightly snapshot task and the home-page card."""
 
-import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from carecircle.planning.models import CoverageRun, IndicatorValue, RoadNetwork
+from tests.planning.conftest import today
 
 
 def test_coverage_command(city, make_person, defaults):
@@ -35,7 +35,7 @@ def test_nightly_snapshot_task(city, make_person, defaults):
     make_person("339901001001", age=70)
     snapshot_nightly()
     snapshot_nightly()  # the same day again replaces, never doubles
-    rows = IndicatorValue.objects.filter(day=datetime.date.today(), manual=False)
+    rows = IndicatorValue.objects.filter(day=today(), manual=False)
     assert rows.filter(region_code="339900000000").count() == rows.filter(region_code="339900000000").values(
         "indicator").distinct().count()
 

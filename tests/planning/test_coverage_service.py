@@ -13,9 +13,9 @@ from carecircle.planning.computations import module_selectors
 from carecircle.planning.models import CoverageArea, CoverageCell
 from carecircle.planning.network import synthetic
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2
+from tests.planning.conftest import today
 
 STAR = "339901002001"
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def oracle(network_row, sites, people):
 
 def test_coverage_run_matches_networkx(network, homes, centre, users):
     run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=TODAY, extra_sites=centre)
+                                         kind="community_centre", day=today(), extra_sites=centre)
     expected = oracle(network, [(30.291, 120.121)], homes)
     assert run.population == len(homes) and run.covered == sum(expected)
     assert 0 < run.covered < run.population  # 星洲社区 lies about 2.8 km away
@@ -83,7 +83,7 @@ def test_coverage_run_matches_networkx(network, homes, centre, users):
     from carecircle.planning.services import indicators_load_defaults
 
     indicators_load_defaults()
-    out = compute(list(Indicator.objects.filter(code="E13")), ["339901000000", COMMUNITY_A], TODAY)
+    out = compute(list(Indicator.objects.filter(code="E13")), ["339901000000", COMMUNITY_A], today())
     assert out["E13"]["339901000000"].value == pytest.approx(100 * run.covered / run.population)
     # scope: a street worker sees their street's communities only; another district sees nothing
     areas = selectors.coverage_areas(user=users["street"], run=run, parent="339901001000")
@@ -95,7 +95,7 @@ def test_coverage_run_matches_networkx(network, homes, centre, users):
 
 def test_siting_brings_uncovered_people_within_reach(network, homes, centre, users):
     run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=TODAY, extra_sites=centre)
+                                         kind="community_centre", day=today(), extra_sites=centre)
     if centre:  # without the facilities module the siting run sees no existing centre
         pytest.skip("siting reads existing facilities from the facilities module")
     row = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1)
@@ -148,7 +148,7 @@ def test_pbf_import_service(city, users, tmp_path):
 
 def test_a_city_wide_run_shows_each_district_its_part(network, homes, centre, users):
     run = coverage_services.coverage_run(actor=users["admin"], region_code="339900000000", group="elder",
-                                         kind="community_centre", day=TODAY, extra_sites=centre)
+                                         kind="community_centre", day=today(), extra_sites=centre)
     assert selectors.coverage_runs(user=users["district"]).filter(pk=run.pk).exists()
     top = selectors.coverage_top(user=users["street"], run=run)
     assert top["code"] == "339901001000" and top["population"] == 13  # 桂花 8 + 丹枫 5
@@ -165,7 +165,7 @@ def test_node_candidates_are_thinned_by_h3_cell(network, homes, centre, users, m
     if centre:
         pytest.skip("siting reads existing facilities from the facilities module")
     run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=TODAY)
+                                         kind="community_centre", day=today())
     full = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
                                         candidates="nodes").result
     monkeypatch.setattr(coverage_services, "MAX_NODE_CANDIDATES", 5)

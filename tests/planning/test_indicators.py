@@ -11,14 +11,14 @@ from carecircle.planning import services
 from carecircle.planning.indicators import compute, gap_of, status_of, target_for
 from carecircle.planning.models import Indicator, IndicatorTarget, IndicatorValue
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2
-from tests.planning.conftest import needs
+from tests.planning.conftest import needs, today
 
 DISTRICT, STREET, STREET2 = "339901000000", "339901001000", "339901002000"
 STAR = "339901002001"  # 星洲社区 in 古荡街道
-TODAY = datetime.date.today()
 
 
-def values(codes, regions_, day=TODAY):
+def values(codes, regions_, day=None):
+    day = day or today()
     inds = list(Indicator.objects.filter(code__in=codes))
     out = compute(inds, regions_, day)
     return {c: {r: out[c][r].value for r in regions_} for c in codes}
@@ -32,7 +32,7 @@ def people(make_person, users):
     make_person(COMMUNITY_A, age=85)
     make_person(COMMUNITY_A, age=65)
     gone = make_person(COMMUNITY_A, age=90)
-    status_add(actor=users["admin"], person=gone, kind="deceased", valid_from=TODAY - datetime.timedelta(days=5),
+    status_add(actor=users["admin"], person=gone, kind="deceased", valid_from=today() - datetime.timedelta(days=5),
                source="测试")
     make_person(COMMUNITY_A2, age=61)
     make_person(COMMUNITY_A, age=1)
@@ -56,18 +56,18 @@ def test_defaults_load_is_idempotent(defaults):
 
 def test_registry_counts_and_population_based_formula(defaults, people, users):
     # C01 每千人托位数 needs 常住人口 (entered by hand) and 托位 (facilities)
-    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=TODAY,
+    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=today(),
                          value=10000, source="统计年鉴")
     from carecircle.planning.computations import evaluate
 
     prefixes = ["339901", "339901001", "339901001001", "339901001002", "339901002"]
-    assert evaluate("elders", prefixes, TODAY) == {"339901": 4, "339901001": 4, "339901001001": 3,
+    assert evaluate("elders", prefixes, today()) == {"339901": 4, "339901001": 4, "339901001001": 3,
                                                    "339901001002": 1, "339901002": 0}
-    assert evaluate("infants", prefixes, TODAY)["339901"] == 3
-    assert evaluate("manual:POP_TOTAL", ["339901"], TODAY) == {"339901": None}
-    assert evaluate("manual:B01", ["339901"], TODAY) == {"339901": 10000}
-    assert evaluate("streets", ["339901", "339901001"], TODAY) == {"339901": 2, "339901001": 1}
-    assert evaluate("communities", ["339901"], TODAY) == {"339901": 3}
+    assert evaluate("infants", prefixes, today())["339901"] == 3
+    assert evaluate("manual:POP_TOTAL", ["339901"], today()) == {"339901": None}
+    assert evaluate("manual:B01", ["339901"], today()) == {"339901": 10000}
+    assert evaluate("streets", ["339901", "339901001"], today()) == {"339901": 2, "339901001": 1}
+    assert evaluate("communities", ["339901"], today()) == {"339901": 3}
 
 
 def test_facility_indicators(defaults, people, facility, users):
@@ -80,7 +80,7 @@ def test_facility_indicators(defaults, people, facility, users):
     facility("childcare_centre", STAR, childcare_places=20, childcare_places_puhui=0)
     facility("growth_station", COMMUNITY_A2)
     facility("activity_centre", COMMUNITY_A)
-    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=TODAY,
+    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=today(),
                          value=10000, source="统计年鉴")
     v = values(["E01", "E02", "E03", "C01", "C02", "C04", "C06", "C10"], [DISTRICT, STREET, STREET2])
     # nursing-type beds include the 4 dementia-care beds; the pending facility does not count
@@ -121,7 +121,7 @@ def test_visit_rate_indicator(defaults, people):
     needs("carevisits")
     from carecircle.carevisits import selectors as visits
 
-    visited, due = visits.visit_coverage(region_prefix="339901", year=TODAY.year, month=TODAY.month,
+    visited, due = visits.visit_coverage(region_prefix="339901", year=today().year, month=today().month,
                                          group="special_difficulty")
     v = values(["E12"], [DISTRICT])
     assert v["E12"][DISTRICT] == (pytest.approx(visited / due * 100) if due else None)
@@ -130,13 +130,13 @@ def test_visit_rate_indicator(defaults, people):
 def test_missing_module_means_no_data_not_zero(defaults, people, settings):
     settings.CARECIRCLE_MODULES = [m for m in settings.CARECIRCLE_MODULES if m not in ("facilities", "workforce")]
     inds = list(Indicator.objects.filter(code__in=["E01", "E10"]))
-    out = compute(inds, [DISTRICT], TODAY)
+    out = compute(inds, [DISTRICT], today())
     assert out["E01"][DISTRICT].value is None and out["E01"][DISTRICT].missing == ["beds_nursing_type", "beds_institution"]
     assert out["E10"][DISTRICT].value is None and out["E10"][DISTRICT].missing == ["caregivers_certified"]
 
 
 def test_levels_below_the_indicator_do_not_apply(defaults, people):
-    out = compute(list(Indicator.objects.filter(code="C06")), [STREET, COMMUNITY_A], TODAY)
+    out = compute(list(Indicator.objects.filter(code="C06")), [STREET, COMMUNITY_A], today())
     assert out["C06"][STREET].applicable is False and out["C06"][COMMUNITY_A].applicable is False
 
 
@@ -172,32 +172,32 @@ def test_hand_entry_rules(defaults, users):
     again = services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
                                  day=datetime.date(2025, 12, 31), value=82.3, source="区统计局公报(修订)")
     assert ok.pk == again.pk and IndicatorValue.objects.get(pk=ok.pk).value == 82.3
-    out = compute(list(Indicator.objects.filter(code="E07")), [DISTRICT], TODAY)
+    out = compute(list(Indicator.objects.filter(code="E07")), [DISTRICT], today())
     assert out["E07"][DISTRICT].value == 82.3 and out["E07"][DISTRICT].source == "区统计局公报(修订)"
     cases = [
         ({"indicator_code": "E01"}, "indicator"),  # computed by the platform
         ({"source": " "}, "source"),
         ({"indicator_code": "E05", "value": 120}, "value"),
         ({"value": -1}, "value"),
-        ({"day": TODAY + datetime.timedelta(days=3)}, "day"),
+        ({"day": today() + datetime.timedelta(days=3)}, "day"),
         ({"indicator_code": "ZZZ"}, "indicator"),
         ({"region_code": STREET}, "region"),  # 人均预期寿命 is counted down to districts only
     ]
     for change, field in cases:
-        kw = {"indicator_code": "E07", "region_code": DISTRICT, "day": TODAY, "value": 80.0, "source": "公报"} | change
+        kw = {"indicator_code": "E07", "region_code": DISTRICT, "day": today(), "value": 80.0, "source": "公报"} | change
         with pytest.raises(InvalidInput) as err:
             services.value_enter(actor=users["district"], **kw)
         assert err.value.field == field
     with pytest.raises(NotFound):
-        services.value_enter(actor=users["street_b"], indicator_code="B01", region_code=STREET, day=TODAY,
+        services.value_enter(actor=users["street_b"], indicator_code="B01", region_code=STREET, day=today(),
                              value=80, source="x")
     # a street worker enters the street's own population
-    services.value_enter(actor=users["street"], indicator_code="B01", region_code=STREET, day=TODAY,
+    services.value_enter(actor=users["street"], indicator_code="B01", region_code=STREET, day=today(),
                          value=5000, source="街道人口台账")
 
 
 def test_snapshot_and_trend(defaults, people, make_person, users):
-    day1, day2 = TODAY - datetime.timedelta(days=40), TODAY
+    day1, day2 = today() - datetime.timedelta(days=40), today()
     # E02 has no data without facilities; use the registry-only figures through C02 when present,
     # and check the snapshot rows directly
     n1 = services.snapshot_take(actor=users["district"], day=day1, region_code=DISTRICT)

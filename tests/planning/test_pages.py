@@ -9,6 +9,7 @@ import pytest
 from carecircle.core.models import AuditEvent
 from carecircle.planning import projection, services
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2
+from tests.planning.conftest import today
 
 DISTRICT, STREET, STREET2 = "339901000000", "339901001000", "339901002000"
 
@@ -21,7 +22,7 @@ def board(defaults, users, make_person):
     make_person(COMMUNITY_A, age=1)
     services.targets_adopt(actor=users["admin"], from_region="330100000000", to_region="339900000000")
     services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                         day=datetime.date.today(), value=83.1, source="区统计公报")
+                         day=today(), value=83.1, source="区统计公报")
     return users
 
 
@@ -46,7 +47,7 @@ def test_street_dashboard_shows_its_own_numbers(board, client_for):
 
 def test_values_api(board, client_for):
     c = client_for(board["district"])
-    r = c.get(f"/api/v1/indicators/values?region={DISTRICT}&date={datetime.date.today()}")
+    r = c.get(f"/api/v1/indicators/values?region={DISTRICT}&date={today()}")
     assert r.status_code == 200
     body = r.json()
     assert body["region"]["code"] == DISTRICT
@@ -80,7 +81,7 @@ def test_excel_export_is_audited(board, client_for):
 
 
 def test_indicator_page_has_chart_and_map(board, client_for, users):
-    day1 = datetime.date.today() - datetime.timedelta(days=60)
+    day1 = today() - datetime.timedelta(days=60)
     services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT, day=day1, value=82.0,
                          source="公报")
     from carecircle.core.models import Region
@@ -120,7 +121,7 @@ def test_cohort_projection_arithmetic():
 
 def test_projection_page_and_api(board, client_for, users):
     services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT,
-                         day=datetime.date.today(), value=20000, source="统计")
+                         day=today(), value=20000, source="统计")
     c = client_for(board["district"])
     body = c.get(f"/api/v1/projection?region={DISTRICT}").json()
     assert body["rows"][0]["elders"] == 4 and len(body["rows"]) == 6

@@ -4,7 +4,6 @@ and Qujing's “新增” targets as increases over a base year, not as publishe
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from carecircle.core.vault import blind_index, mask_id_number
 from carecircle.planning import defaults as seed
@@ -12,13 +11,13 @@ from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator
 from carecircle.registry.models import Person, PersonStatus
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2, id_number
-from tests.planning.conftest import needs
+from tests.planning.conftest import needs, today
 
 DISTRICT, STREET = "339901000000", "339901001000"
-TODAY = timezone.localdate()
 
 
-def values(codes, regions_, day=TODAY):
+def values(codes, regions_, day=None):
+    day = day or today()
     inds = list(Indicator.objects.filter(code__in=codes))
     out = compute(inds, regions_, day)
     return {c: {r: out[c][r].value for r in regions_} for c in codes}
@@ -27,13 +26,13 @@ def values(codes, regions_, day=TODAY):
 def hold(person: Person, *kinds: str) -> None:
     for kind in kinds:
         PersonStatus.objects.create(person=person, region_code=person.region_code, kind=kind,
-                                    valid_from=TODAY - datetime.timedelta(days=400), source="测试")
+                                    valid_from=today() - datetime.timedelta(days=400), source="测试")
 
 
 def child_aged_10(region_code: str = COMMUNITY_A) -> Person:
     """A 10-year-old in difficulty, left behind (written directly: registering children of any
     age is the registry's part of issue 16)."""
-    birth = TODAY.replace(year=TODAY.year - 10, day=min(TODAY.day, 28)) - datetime.timedelta(days=10)
+    birth = today().replace(year=today().year - 10, day=min(today().day, 28)) - datetime.timedelta(days=10)
     number = id_number(birth, 901)
     child = Person.objects.create(name="困境儿童甲", sex="M", birth_date=birth, id_number=number,
                                   id_hash=blind_index(number), id_masked=mask_id_number(number),
@@ -45,7 +44,7 @@ def child_aged_10(region_code: str = COMMUNITY_A) -> Person:
 def plan(person: Person, status: str) -> None:
     from carecircle.carevisits.models import VisitPlan
 
-    first = TODAY.replace(day=1)
+    first = today().replace(day=1)
     VisitPlan.objects.create(person=person, region_code=person.region_code, period_start=first,
                              period_end=first + datetime.timedelta(days=27), frequency="monthly",
                              reasons="测试", status=status)
@@ -62,14 +61,14 @@ def test_e12_counts_only_special_difficulty_elders(defaults, make_person, users)
     plan(elder, "done")
     plan(infant, "planned")
     plan(child_aged_10(), "planned")
-    out = compute(list(Indicator.objects.filter(code="E12")), [DISTRICT], TODAY)["E12"][DISTRICT]
+    out = compute(list(Indicator.objects.filter(code="E12")), [DISTRICT], today())["E12"][DISTRICT]
     assert (out.numerator, out.denominator) == (1, 1)
     assert out.value == pytest.approx(100.0)
     # the care-visit coverage page, titled 特殊困难老年人月探访率, gives the same rate (its plan
     # counts still count every plan of the rounds)
     from carecircle.carevisits.selectors import coverage_by_region
 
-    row = coverage_by_region(user=users["district"], region_code=DISTRICT, year=TODAY.year, month=TODAY.month)[0]
+    row = coverage_by_region(user=users["district"], region_code=DISTRICT, year=today().year, month=today().month)[0]
     assert (row["visited"], row["due"], row["rate"], row["plans"]) == (1, 1, 100.0, 3)
 
 
@@ -110,11 +109,11 @@ def test_qujing_new_beds_and_places_are_increases_not_gaps(defaults, facility):
     facility("childcare_centre", COMMUNITY_A, childcare_places=30, filed_on=datetime.date(2023, 1, 1))
     here = seed.IncreaseTarget("T-BEDS", DISTRICT, "东湖区", "养老床位", "beds_total", seed.QJ_BASE, 2025, 120,
                                "新增120张", "测试")
-    p = increases.progress(here, DISTRICT, TODAY)
+    p = increases.progress(here, DISTRICT, today())
     assert (p.base_stock, p.stock, p.increase, p.remaining, p.met) == (100, 150, 50, 70, False)
-    inside = increases.progress(here, STREET, TODAY)  # a street of the city: its increase, the target is the city's
+    inside = increases.progress(here, STREET, today())  # a street of the city: its increase, the target is the city's
     assert inside.applies and inside.increase == 50 and inside.remaining is None
-    assert increases.progress(codes["QJ-BEDS"], DISTRICT, TODAY).applies is False
+    assert increases.progress(codes["QJ-BEDS"], DISTRICT, today()).applies is False
 
 
 def test_projection_page_shows_new_targets_as_increases(defaults, client_for, users):
@@ -131,19 +130,19 @@ def test_a_child_in_difficulty_is_counted_in_no_elder_indicator(defaults, make_p
     elder = make_person(COMMUNITY_A, age=70)
     hold(elder, "tekun")
     elder_inds = list(Indicator.objects.filter(domain="elder").exclude(numerator=""))
-    before = compute(elder_inds, [DISTRICT, STREET], TODAY)
+    before = compute(elder_inds, [DISTRICT, STREET], today())
     child = child_aged_10()
     if needs_visits():
         plan(child, "planned")
-    after = compute(elder_inds, [DISTRICT, STREET], TODAY)
+    after = compute(elder_inds, [DISTRICT, STREET], today())
     for ind in elder_inds:
         for code in (DISTRICT, STREET):
             b, a = before[ind.code][code], after[ind.code][code]
             assert (a.value, a.numerator, a.denominator) == (b.value, b.numerator, b.denominator), ind.code
     from carecircle.registry.selectors import population
 
-    assert child in population(code="child_in_difficulty", day=TODAY)
-    assert child not in population(code="special_difficulty", day=TODAY)
+    assert child in population(code="child_in_difficulty", day=today())
+    assert child not in population(code="special_difficulty", day=today())
 
 
 def needs_visits() -> bool:

@@ -12,19 +12,23 @@ from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator
 from carecircle.registry.models import Person, PersonStatus
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2, COMMUNITY_B
-from tests.planning.conftest import needs
+from tests.planning.conftest import needs, today
 
 CITY, DISTRICT, DISTRICT_B, STREET = "339900000000", "339901000000", "339902000000", "339901001000"
-TODAY = timezone.localdate()
-LONG_AGO = TODAY - datetime.timedelta(days=400)
 
 
-def figures(code: str, region: str, day: datetime.date = TODAY):
+def long_ago() -> datetime.date:
+    return today() - datetime.timedelta(days=400)
+
+
+def figures(code: str, region: str, day: datetime.date | None = None):
+    day = day or today()
     out = compute(list(Indicator.objects.filter(code=code)), [region], day)[code][region]
     return out.numerator, out.denominator, out.value
 
 
-def hold(person: Person, kind: str, since: datetime.date = LONG_AGO) -> None:
+def hold(person: Person, kind: str, since: datetime.date | None = None) -> None:
+    since = since or long_ago()
     PersonStatus.objects.create(person=person, region_code=person.region_code, kind=kind, valid_from=since,
                                 source="测试")
 
@@ -33,9 +37,9 @@ def assess(person: Person, level: int) -> None:
     from carecircle.assessment.models import CapabilityAssessment
 
     CapabilityAssessment.objects.create(
-        person=person, region_code=person.region_code, assessor_name="评估员", assessed_on=LONG_AGO, answers={},
+        person=person, region_code=person.region_code, assessor_name="评估员", assessed_on=long_ago(), answers={},
         self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=level, final_level=level,
-        valid_from=LONG_AGO, valid_to=TODAY + datetime.timedelta(days=300))
+        valid_from=long_ago(), valid_to=today() + datetime.timedelta(days=300))
 
 
 def test_dementia_care_and_elder_university_per_county(defaults, facility):
@@ -62,17 +66,17 @@ def test_caregiver_shares_from_certificates(defaults, city):
 
     def carer(name, left=None):
         return Caregiver.objects.create(organisation_id=1, region_code=COMMUNITY_A, name=name,
-                                        employed_from=LONG_AGO, employed_to=left)
+                                        employed_from=long_ago(), employed_to=left)
 
     def cert(cg, kind, level=None, valid_to=None):
-        Certificate.objects.create(caregiver=cg, region_code=COMMUNITY_A, kind=kind, level=level, valid_from=LONG_AGO,
+        Certificate.objects.create(caregiver=cg, region_code=COMMUNITY_A, kind=kind, level=level, valid_from=long_ago(),
                                    valid_to=valid_to)
 
-    a, b, c, d = carer("甲"), carer("乙"), carer("丙"), carer("丁", left=TODAY - datetime.timedelta(days=30))
+    a, b, c, d = carer("甲"), carer("乙"), carer("丙"), carer("丁", left=today() - datetime.timedelta(days=30))
     cert(a, "elder_care", 3)
     cert(a, "training")
     cert(b, "elder_care", 2)
-    cert(c, "elder_care", 5, valid_to=TODAY - datetime.timedelta(days=1))
+    cert(c, "elder_care", 5, valid_to=today() - datetime.timedelta(days=1))
     cert(c, "training")
     cert(d, "elder_care", 4)
     assert figures("E11", STREET) == (1, 3, pytest.approx(100 / 3))
@@ -93,7 +97,7 @@ def test_disabled_tekun_in_institutional_care(defaults, make_person, facility):
     def stay(person, where, n, left=None):
         bed = Bed.objects.create(facility=where, region_code=where.region_code, code=f"B{n}", kind="nursing")
         Stay.objects.create(facility=where, bed=bed, person=person, region_code=where.region_code,
-                            admitted_on=LONG_AGO, discharged_on=left)
+                            admitted_on=long_ago(), discharged_on=left)
 
     people = [make_person(COMMUNITY_A, age=70 + n) for n in range(5)]
     for p, status, level in zip(people, ["tekun"] * 4 + ["dibao"], [2, 1, 3, None, 2], strict=True):
@@ -102,7 +106,7 @@ def test_disabled_tekun_in_institutional_care(defaults, make_person, facility):
             assess(p, level)
     stay(people[0], home, 1)
     stay(people[1], centre, 2)
-    stay(people[2], home, 3, left=TODAY - datetime.timedelta(days=1))
+    stay(people[2], home, 3, left=today() - datetime.timedelta(days=1))
     stay(people[3], home, 4)
     stay(people[4], home, 5)
     assert figures("E22", STREET) == (1, 3, pytest.approx(100 / 3))
@@ -157,7 +161,7 @@ def test_stunting_from_growth_checks(defaults, make_person):
     from carecircle.assessment.models import ChildCheck
 
     def check(person, days_ago, z):
-        day = TODAY - datetime.timedelta(days=days_ago)
+        day = today() - datetime.timedelta(days=days_ago)
         ChildCheck.objects.create(person=person, region_code=person.region_code, kind="growth", checked_on=day,
                                   age_months=12, examiner_name="医生", data={"lhfa_z": z}, result="测试")
 
@@ -211,7 +215,7 @@ def test_infant_fifteen_minute_circle_reads_the_newest_infant_run(defaults, city
     for group, kind, days_ago, covered in (("infant", "childcare", 30, 4), ("infant", "childcare", 2, 6),
                                            ("elder", "childcare", 2, 9)):
         run = CoverageRun.objects.create(network=net, region_code=CITY, kind=kind, group=group,
-                                         day=TODAY - datetime.timedelta(days=days_ago), population=10, covered=covered)
+                                         day=today() - datetime.timedelta(days=days_ago), population=10, covered=covered)
         CoverageArea.objects.create(run=run, region_code=COMMUNITY_A, population=10, covered=covered)
     assert figures("C13", COMMUNITY_A) == (6, 10, pytest.approx(60.0))
     targets = {(t[0], t[1], t[2]): (t[3], t[4], t[6]) for t in seed.TARGETS}

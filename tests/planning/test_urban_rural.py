@@ -3,17 +3,16 @@ and Qujing's centre coverage targets (二(二): 街道级 100%、城市社区 90
 class, matching a count by hand on the test city."""
 
 import pytest
-from django.utils import timezone
 
 from carecircle.core.models import Region, UrbanRural, is_urban
 from carecircle.planning import defaults as seed
 from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2
+from tests.planning.conftest import today
 
 DISTRICT, STREET, STREET2 = "339901000000", "339901001000", "339901002000"
 STAR = "339901002001"
-TODAY = timezone.localdate()
 
 
 def test_classification_codes():
@@ -44,7 +43,7 @@ def test_qujing_centre_coverage_per_class(defaults, facility):
     facility("street_centre", COMMUNITY_A)
     facility("canteen", STAR)  # not a centre
     inds = list(Indicator.objects.filter(code__in=["E16", "E17", "E18"]))
-    out = compute(inds, [DISTRICT, STREET, STREET2], TODAY)
+    out = compute(inds, [DISTRICT, STREET, STREET2], today())
     assert out["E16"][DISTRICT].value == pytest.approx(50.0)
     assert out["E17"][DISTRICT].value == pytest.approx(100.0)
     assert (out["E18"][DISTRICT].numerator, out["E18"][DISTRICT].denominator) == (1, 2)

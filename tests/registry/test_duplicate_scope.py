@@ -3,11 +3,11 @@ caller who may see the existing record learns whose it is; anyone else learns on
 is registered outside their area and whom to ask — no name, no internal number, no region."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from carecircle.core.errors import Conflict
 from carecircle.registry import services
@@ -87,4 +87,4 @@ def test_import_of_a_number_registered_elsewhere_reveals_nothing(users, elder, d
     assert _leaks(reason, elder) == []
     elder.refresh_from_db()
     assert elder.name == "欧阳秀兰" and elder.region_code == COMMUNITY_A
-    assert datetime.date.today() >= elder.birth_date  # untouched record, still readable
+    assert timezone.localdate() >= elder.birth_date  # untouched record, still readable

@@ -14,11 +14,14 @@ from carecircle.registry.models import Person, PersonStatus
 from carecircle.registry.selectors import population, population_q
 from tests.conftest import COMMUNITY_A, id_number
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """The app's date, read while the test runs (never at import, before the test's clock is set)."""
+    return timezone.localdate()
 
 
 def years_ago(years: int, days: int = 10) -> datetime.date:
-    anniversary = TODAY.replace(year=TODAY.year - years, day=min(TODAY.day, 28))
+    anniversary = today().replace(year=today().year - years, day=min(today().day, 28))
     return anniversary - datetime.timedelta(days=days)
 
 
@@ -36,7 +39,7 @@ def person(db):
                                   id_hash=blind_index(number), id_masked=mask_id_number(number), region_code=region_code)
         for kind in statuses:
             PersonStatus.objects.create(person=p, region_code=region_code, kind=kind,
-                                        valid_from=TODAY - datetime.timedelta(days=30), source="测试")
+                                        valid_from=today() - datetime.timedelta(days=30), source="测试")
         if level is not None:
             assess(p, level)
         return p
@@ -48,13 +51,13 @@ def assess(p: Person, level: int) -> None:
     from carecircle.assessment.models import CapabilityAssessment
 
     CapabilityAssessment.objects.create(
-        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=TODAY, answers={}, self_care=0,
+        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=today(), answers={}, self_care=0,
         mobility=0, mental=0, perception=0, total=0, preliminary_level=level, final_level=level,
-        valid_from=TODAY - datetime.timedelta(days=30), valid_to=TODAY + datetime.timedelta(days=300))
+        valid_from=today() - datetime.timedelta(days=30), valid_to=today() + datetime.timedelta(days=300))
 
 
 def members(code: str) -> set[int]:
-    return set(population(code=code, day=TODAY).values_list("pk", flat=True))
+    return set(population(code=code, day=today()).values_list("pk", flat=True))
 
 
 def test_the_level_numbers_are_gb_t_42195_grades():
@@ -82,9 +85,9 @@ def test_the_newest_valid_assessment_decides(person):
 
     p = person(70, level=1)
     CapabilityAssessment.objects.create(
-        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=TODAY - datetime.timedelta(days=1),
+        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=today() - datetime.timedelta(days=1),
         answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=0, final_level=0,
-        valid_from=TODAY - datetime.timedelta(days=1), valid_to=TODAY + datetime.timedelta(days=300))
+        valid_from=today() - datetime.timedelta(days=1), valid_to=today() + datetime.timedelta(days=300))
     assert p.pk not in members("disabled")
 
 
@@ -122,7 +125,7 @@ def test_a_child_in_difficulty_is_in_no_elder_group(person):
 def test_a_person_who_died_is_in_no_group(person):
     p = person(85, "tekun")
     PersonStatus.objects.create(person=p, region_code=p.region_code, kind="deceased",
-                                valid_from=TODAY - datetime.timedelta(days=2), source="测试")
+                                valid_from=today() - datetime.timedelta(days=2), source="测试")
     assert p.pk not in members("senior80") and p.pk not in members("special_difficulty")
 
 
@@ -130,7 +133,7 @@ def test_unknown_group_is_refused_with_its_field(db):
     from carecircle.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as err:
-        population_q("nobody", TODAY)
+        population_q("nobody", today())
     assert err.value.field == "group"
 
 
@@ -145,12 +148,12 @@ def test_every_module_reads_disabled_from_the_table(person):
     from carecircle.facilities.waiting import _key
 
     mild, intact = person(70, level=1), person(70, level=0)
-    members_ = {pid for pid, _region in plans.group_members(VisitGroup.DISABLED, "339901", TODAY)}
+    members_ = {pid for pid, _region in plans.group_members(VisitGroup.DISABLED, "339901", today())}
     assert mild.pk in members_ and intact.pk not in members_
-    listed = set(Person.objects.filter(group_q(VisitGroup.DISABLED, TODAY)).values_list("pk", flat=True))
+    listed = set(Person.objects.filter(group_q(VisitGroup.DISABLED, today())).values_list("pk", flat=True))
     assert listed == {mild.pk}
-    assert "disabled" in policy.person_factors(mild, TODAY)
-    assert "disabled" not in policy.person_factors(intact, TODAY)
+    assert "disabled" in policy.person_factors(mild, today())
+    assert "disabled" not in policy.person_factors(intact, today())
     entry = SimpleNamespace(applied_at=timezone.now(), pk=1)
     assert _key([{"key": "disabled"}], {"capability_level": 1}, entry)[0] == -1  # ranks first
     assert _key([{"key": "disabled"}], {"capability_level": 0}, entry)[0] == 0
@@ -162,6 +165,6 @@ def test_the_visit_list_of_special_difficulty_elders_is_the_group(person, users)
     from carecircle.carevisits.selectors import reasons_for, vulnerable_people
 
     edge, child = person(66, "dibao_edge"), person(10, "child_in_difficulty")
-    listed = list(vulnerable_people(user=users["district"], population="elder", day=TODAY))
+    listed = list(vulnerable_people(user=users["district"], population="elder", day=today()))
     assert edge in listed and child not in listed
-    assert reasons_for([edge], TODAY)[edge.pk] == ["低保边缘"]
+    assert reasons_for([edge], today())[edge.pk] == ["低保边缘"]

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook
 
 from carecircle.core.tables import FileRejected
@@ -58,7 +59,7 @@ def good_rows():
     return [
         row("张桂英", id_number(ELDER, 2), statuses="独居、低保"),
         row("李建国", id_number(ELDER, 3), community=COMMUNITY_A2),
-        row("王一诺", id_number(datetime.date.today() - datetime.timedelta(days=400), 5)),
+        row("王一诺", id_number(timezone.localdate() - datetime.timedelta(days=400), 5)),
     ]
 
 
