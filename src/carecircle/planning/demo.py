@@ -10,6 +10,7 @@ from carecircle.core import regions
 from carecircle.core.demo import City
 from carecircle.planning import coverage_services, defaults, services
 from carecircle.planning.computations import evaluate
+from carecircle.planning.models import Indicator
 from carecircle.planning.network import synthetic
 
 ORDER = 90  # after the people, facilities, caregivers and visits the indicators read
@@ -79,9 +80,10 @@ def _manual_figures(city: City, rng, today: datetime.date) -> None:
     """Figures the platform cannot compute, entered for the city and its districts as a 统计公报 would."""
     base = {"E05": 63.0, "E07": 83.7, "E08": 60.0, "C07": 95.5, "C08": 85.0, "C11": 55.0, "E25": 58.0}
     by_hand = set(defaults.MANUAL_OFFICES)  # an indicator computed from records takes no hand figure
+    lowest = {code: level for code, level in Indicator.objects.values_list("code", "lowest_level")}
     for unit in [city.city, *city.districts]:
         for code, value in base.items():
-            if code not in by_hand:
+            if code not in by_hand or regions.level_of(unit.code) > lowest[code]:
                 continue
             for back, drift in ((12, -1.0), (0, 0.0)):
                 v = value + drift + float(np.round(rng.uniform(-1, 1), 2))
