@@ -18,6 +18,8 @@ HZ_CHILD = "杭州市“一老一小”整体解决方案(2022) 二(二)“托�
 QJ = "曲靖市“一老一小”整体解决方案(2022) 二(二)具体指标"
 JX = "嘉兴市关于推进养老服务高质量发展的实施意见(2021) 一、总体要求和主要目标"
 
+# The tables below are laid out by hand, a row per indicator or target: the formatter leaves them.
+# fmt: off
 # code, name, unit, domain, numerator, denominator, scale, direction, lowest level, source, note
 INDICATORS = [
     ("E01", "养老机构护理型床位占比", "%", "elder", "beds_nursing_type", "beds_institution", 100, "up", regions.STREET,
@@ -204,3 +206,4 @@ INCREASE_TARGETS = [
     IncreaseTarget("QJ-PLACES", QUJING, "曲靖市", "托位", "childcare_places", QJ_BASE, 2025, 24700,
                    "新增托位24700个以上", QJ + "（托育方面）"),
 ]
+# fmt: on
