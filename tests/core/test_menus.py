@@ -11,7 +11,7 @@ import pytest
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
-from tests.conftest import COMMUNITY_A
+from tests.conftest import COMMUNITY_A, PASSWORD
 
 NAV = re.compile(r'<nav class="mainnav">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
@@ -44,7 +44,7 @@ def _operator(admin: User) -> int:
 
 
 def _acting_for(username: str, role: str, kind: str, organisation_id: int) -> User:
-    user = User.objects.create_user(username=username, password="x", display_name=username)
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
     RoleGrant.objects.create(user=user, role=role, region_id=DISTRICT_A, organisation_kind=kind,
                              organisation_id=organisation_id)
     return user
