@@ -36,6 +36,14 @@ def month_of(day: datetime.date) -> str:
     return day.strftime("%Y-%m")
 
 
+def month_start(months: int = 0) -> datetime.date:
+    """The 1st of the app's month, `months` months later (earlier when negative): the day a monthly
+    entitlement is judged on."""
+    day = today()
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return datetime.date(year, month + 1, 1)
+
+
 def born(years: int, on: datetime.date, days: int = 0) -> datetime.date:
     """The birth date of someone exactly `years` old on `on` (minus `days` days, i.e. older)."""
     try:

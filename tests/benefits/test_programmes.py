@@ -12,17 +12,18 @@ from carecircle.benefits.models import Payment
 from carecircle.benefits.types import Entitlement, PaymentMethod, Period
 from carecircle.core.vault import shown_age_range
 from carecircle.registry.services import status_add
-from tests.benefits.conftest import born, month_of, today
+from tests.benefits.conftest import born, month_of, month_start, today
 
-NOV = datetime.date(2026, 11, 1)
 STREET = "339901001000"
 
 
-def entitlement(person, code, day=NOV):
+def entitlement(person, code, day=None):
+    day = day or month_start()  # people's ages and statuses are built from the app's date
     return next(e for e in engine.person_eligibility(person, day) if e["programme_code"] == code)
 
 
-def paid(users, person, code, month="2026-11"):
+def paid(users, person, code, month=None):
+    month = month or month_of(month_start())
     services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code=code)
     return sum((p.amount for p in Payment.objects.filter(person=person, programme__code=code,
                                                          period=engine.period_key(p_of(code), engine.month_start(month)))),
@@ -45,18 +46,18 @@ def p_of(code):
     (104, 10, Decimal("600.00")),
 ])
 def test_age_edges(funded, make_person, users, age, days, gaoling):
-    person = make_person(birth=born(age, NOV, days))
+    person = make_person(birth=born(age, month_start(), days))
     e = entitlement(person, "GAOLING")
     assert e["amount"] == gaoling and e["eligible"] == (gaoling > 0), e
     assert paid(users, person, "GAOLING") == gaoling
 
 
 def test_birthday_mid_month_starts_next_month(funded, make_person, users):
-    person = make_person(birth=born(80, datetime.date(2026, 11, 15)))
+    person = make_person(birth=born(80, month_start() + datetime.timedelta(days=14)))
     assert not entitlement(person, "GAOLING")["eligible"]
-    assert entitlement(person, "GAOLING", datetime.date(2026, 12, 1))["amount"] == Decimal("50.00")
+    assert entitlement(person, "GAOLING", month_start(1))["amount"] == Decimal("50.00")
     assert paid(users, person, "GAOLING") == 0
-    assert paid(users, person, "GAOLING", "2026-12") == Decimal("50.00")
+    assert paid(users, person, "GAOLING", month_of(month_start(1))) == Decimal("50.00")
 
 
 def test_status_start_and_end_mid_month(funded, make_person, users):
@@ -65,17 +66,17 @@ def test_status_start_and_end_mid_month(funded, make_person, users):
 
     starts = make_person(age=70)
     ends = make_person(age=70)
-    status_add(actor=users["admin"], person=starts, kind="dibao", valid_from=datetime.date(2026, 11, 15), source="民政救助系统")
+    status_add(actor=users["admin"], person=starts, kind="dibao", valid_from=month_start() + datetime.timedelta(days=14), source="民政救助系统")
     status_add(actor=users["admin"], person=ends, kind="tekun", valid_from=datetime.date(2024, 1, 1),
-               valid_to=datetime.date(2026, 11, 15), source="民政救助系统")
+               valid_to=month_start() + datetime.timedelta(days=14), source="民政救助系统")
     assert not entitlement(starts, "CARE_SUBSIDY")["eligible"]
     assert entitlement(ends, "CARE_SUBSIDY")["amount"] == Decimal("300.00")
-    dec = datetime.date(2026, 12, 1)
+    dec = month_start(1)
     assert entitlement(starts, "CARE_SUBSIDY", dec)["amount"] == Decimal("200.00")
     assert not entitlement(ends, "CARE_SUBSIDY", dec)["eligible"]
     # the same rule in SQL (a voucher programme is drawn where its vouchers are used, not by the payroll)
     both = Person.objects.filter(pk__in=[starts.pk, ends.pk])
-    assert entitled_amounts(programme_code="CARE_SUBSIDY", persons=both, day=NOV) == {ends.pk: Decimal("300.00")}
+    assert entitled_amounts(programme_code="CARE_SUBSIDY", persons=both, day=month_start()) == {ends.pk: Decimal("300.00")}
     assert entitled_amounts(programme_code="CARE_SUBSIDY", persons=both, day=dec) == {starts.pk: Decimal("200.00")}
 
 
@@ -91,7 +92,8 @@ def test_nursing_subsidy_tiers_by_capability_level(funded, make_person, users, m
     expected = [Decimal("0"), Decimal("0"), Decimal("200.00"), Decimal("300.00"), Decimal("400.00")]
     for p, amount in zip(people, expected, strict=True):
         assert entitlement(p, "NURSING_SUBSIDY")["amount"] == amount
-    services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET, programme_code="NURSING_SUBSIDY")
+    services.payroll_run(actor=users["street"], month=month_of(month_start()), region_code=STREET,
+                         programme_code="NURSING_SUBSIDY")
     got = {x.person_id: x.amount for x in Payment.objects.filter(programme__code="NURSING_SUBSIDY")}
     assert [got.get(p.pk, Decimal("0")) for p in people] == expected
 
@@ -105,11 +107,13 @@ def test_insurance_groups_and_yearly_once(funded, make_person, users):
         status_add(actor=users["admin"], person=p, kind="huji", valid_from=datetime.date(1990, 1, 1), source="公安")
     for p, amount in ((young_poor, Decimal("28.46")), (young, Decimal("0")), (old, Decimal("28.46"))):
         assert entitlement(p, "ACCIDENT_INSURANCE")["amount"] == amount
-    services.payroll_run(actor=users["street"], month="2026-03", region_code=STREET, programme_code="ACCIDENT_INSURANCE")
-    services.payroll_run(actor=users["street"], month="2026-04", region_code=STREET, programme_code="ACCIDENT_INSURANCE")
+    first = month_start(-1 if month_start().month == 12 else 0)  # two months of one year
+    for month in (first, month_start(0 if month_start().month == 12 else 1)):
+        services.payroll_run(actor=users["street"], month=month_of(month), region_code=STREET,
+                             programme_code="ACCIDENT_INSURANCE")
     lines = Payment.objects.filter(programme__code="ACCIDENT_INSURANCE")
     assert sorted(lines.values_list("person_id", flat=True)) == sorted([young_poor.pk, old.pk])
-    assert set(lines.values_list("period", flat=True)) == {"2026"}
+    assert set(lines.values_list("period", flat=True)) == {str(first.year)}
     assert all(x.kind == "regular" for x in lines)
 
 
@@ -134,7 +138,7 @@ def test_reasons_name_conditions_and_sources(funded, make_person, users):
     assert "民政救助系统" in e["facts"]["statuses"]["source"]
     no = entitlement(person, "GAOLING")
     assert not no["eligible"] and no["reasons"] == ["不符合对象条件"]
-    age = shown_age_range(person.birth_date, NOV)  # what a masked view may say (core/vault.py)
+    age = shown_age_range(person.birth_date, month_start())  # what a masked view may say (core/vault.py)
     assert no["trace"][0] == {"condition": "age >= 80", "result": False, "facts": {"age": age}, "part": "对象条件"}
     assert no["facts"]["age"]["source"].startswith("出生年月")
 
@@ -144,7 +148,7 @@ def test_entitlements_for_contract(funded, make_person, users):
 
     person = make_person(age=101)
     status_add(actor=users["admin"], person=person, kind="huji", valid_from=datetime.date(1990, 1, 1), source="公安")
-    rows = entitlements_for(person=person, day=NOV)
+    rows = entitlements_for(person=person, day=month_start())
     codes = {r.programme_code: r for r in rows}
     assert set(codes) == {"GAOLING", "ACCIDENT_INSURANCE"}
     assert codes["GAOLING"] == Entitlement(programme_code="GAOLING", name="高龄津贴",
@@ -176,23 +180,25 @@ def test_summed_tiers_with_a_cap_agree_per_person_and_in_sql(funded, make_person
                {"label": "低保", "condition": '"dibao" in statuses', "amount": "150"}],
         valid_from=datetime.date(2020, 1, 1),
     )
-    young, old, old_poor = (make_person(birth=born(a, NOV, 3)) for a in (70, 85, 85))
+    young, old, old_poor = (make_person(birth=born(a, month_start(), 3)) for a in (70, 85, 85))
     status_add(actor=users["admin"], person=old_poor, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政")
     expected = {young.pk: Decimal("50.00"), old.pk: Decimal("150.00"), old_poor.pk: Decimal("250.00")}  # 300 capped
     for p in (young, old, old_poor):
         e = entitlement(p, "TOPUP")
         assert e["amount"] == expected[p.pk], e
     assert "封顶" in entitlement(old_poor, "TOPUP")["tier"]
-    services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET, programme_code="TOPUP")
+    services.payroll_run(actor=users["street"], month=month_of(month_start()), region_code=STREET, programme_code="TOPUP")
     assert {x.person_id: x.amount for x in Payment.objects.filter(programme__code="TOPUP")} == expected
 
 
 def test_lookback_turns_a_late_recorded_death_into_recoveries(funded, make_person, users):
-    person = make_person(birth=born(85, NOV, 3))
-    for month in ("2026-09", "2026-10"):
+    person = make_person(birth=born(85, month_start(), 3))
+    before, last = month_of(month_start(-2)), month_of(month_start(-1))
+    for month in (before, last):
         services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code="GAOLING")
-    status_add(actor=users["admin"], person=person, kind="deceased", valid_from=datetime.date(2026, 8, 20), source="殡葬系统")
-    (batch,) = services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET,
+    status_add(actor=users["admin"], person=person, kind="deceased", valid_from=month_start(-3) + datetime.timedelta(days=19),
+               source="殡葬系统")
+    (batch,) = services.payroll_run(actor=users["street"], month=month_of(month_start()), region_code=STREET,
                                     programme_code="GAOLING", lookback=2)
     assert sorted(batch.payments.values_list("period", "kind", "amount")) == [
-        ("2026-09", "recovery", Decimal("-50.00")), ("2026-10", "recovery", Decimal("-50.00"))]
+        (before, "recovery", Decimal("-50.00")), (last, "recovery", Decimal("-50.00"))]

@@ -17,18 +17,18 @@ import pytest
 from carecircle.benefits import defaults, engine, services
 from carecircle.benefits.models import Payment, Programme
 from carecircle.registry.services import status_add
-from tests.benefits.conftest import CITY, born, today
+from tests.benefits.conftest import CITY, born, month_of, month_start, today
 
-NOV = datetime.date(2026, 11, 1)
 STREET = "339901001000"
 
 
-def eligibility(person, code, day=NOV):
+def eligibility(person, code, day=None):
+    day = day or month_start()  # people's ages are built from the app's date
     return next((e for e in engine.person_eligibility(person, day) if e["programme_code"] == code), None)
 
 
-def paid_in(users, code, month="2026-11"):
-    services.payroll_run(actor=users["street"], month=month, region_code=STREET, programme_code=code)
+def paid_in(users, code, month=None):
+    services.payroll_run(actor=users["street"], month=month or month_of(month_start()), region_code=STREET, programme_code=code)
     return {p.person_id: p.amount for p in Payment.objects.filter(programme__code=code)}
 
 
@@ -41,7 +41,7 @@ def test_allowance_covers_every_age_from_80_on_its_own(programmes, funded, make_
     """Hechuan 二(十) 80歲以上…全覆蓋: with the allowance the only programme in force, a 100-, a 104- and a
     110-year-old are paid by it; nobody aged 80 or more is left out."""
     Programme.objects.exclude(code="GAOLING").update(active=False)
-    people = {age: make_person(birth=born(age, NOV, 3)) for age in (80, 99, 100, 104, 110)}
+    people = {age: make_person(birth=born(age, month_start(), 3)) for age in (80, 99, 100, 104, 110)}
     for age, person in people.items():
         e = eligibility(person, "GAOLING")
         assert e is not None and e["eligible"], (age, e)
@@ -57,8 +57,8 @@ def test_allowance_covers_every_age_from_80_on_its_own(programmes, funded, make_
 def test_centenarian_is_paid_600_once_not_twice(funded, make_person, users, age, amount):
     """Jiaxing 二(八)25: the 长寿保健金 of 600 a month is the allowance's step from 100, so the
     default programme set pays a centenarian 600 in all, through one programme."""
-    person = make_person(birth=born(age, NOV, 3))
-    due = [e for e in engine.person_eligibility(person, NOV) if e["eligible"] and e["period"] == "monthly"
+    person = make_person(birth=born(age, month_start(), 3))
+    due = [e for e in engine.person_eligibility(person, month_start()) if e["eligible"] and e["period"] == "monthly"
            and e["payment_method"] == "cash" and e["programme_code"] in ("GAOLING", "CENTENARIAN")]
     assert sum(e["amount"] for e in due) == amount
     assert [e["programme_code"] for e in due] == ["GAOLING"]
