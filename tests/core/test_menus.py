@@ -5,6 +5,7 @@ the role (a home-care provider's admin has no facility, so no 托育 or 入住�
 import datetime
 import re
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 
@@ -134,7 +135,11 @@ MAIN = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
 def test_the_links_on_every_menu_page_open_for_the_role(persona, users, client_for, make_person) -> None:
     """One step further: what a menu page offers (its links) opens too. The operator's 需求评估 pages
     offered 待评估的高龄老人, 为任一老人评估, 儿童筛查 and 记录筛查, which need assessment.record (403)."""
-    make_person()
+    from tests.assessment.scope_factories import assessment_id, check_id
+
+    rows = SimpleNamespace(users=users, make_person=make_person)
+    assessment_id(rows)  # a row in 能力评估 and one in 儿童筛查转介 (a hearing check to refer)
+    check_id(rows)
     if "provider" not in persona:
         _provider(users["admin"])  # the region's home-care provider, as in the demo (派单 needs one)
     user = PERSONAS[persona](users)
