@@ -97,3 +97,17 @@ def test_certified_share_of_caregivers(defaults, city) -> None:
     cert(c, "training")
     cert(d, "elder_care", 3)
     assert figures("E56", STREET) == (2, 4, pytest.approx(50.0))
+
+
+def test_the_indicator_page_shows_an_adopted_target_with_its_citation(defaults, users, client_for) -> None:
+    """A city adopting Qujing's targets sees 基本养老保险参保率 with Qujing's words and section, and the
+    office the figure comes from (人工填报（来源：人社部门）)."""
+    from carecircle.planning import services
+
+    services.targets_adopt(actor=users["admin"], from_region=seed.QUJING, to_region="339900000000")
+    html = client_for(users["district"]).get("/planning/region/339901000000/indicator/E40/").content.decode()
+    assert "基本养老保险参保率达95%以上" in html
+    assert "曲靖市“一老一小”整体解决方案(2022) 二(二)具体指标（养老方面）" in html.replace(
+        "&ldquo;", "“"
+    ).replace("&rdquo;", "”")
+    assert "人工填报（来源：人社部门）" in html
