@@ -281,7 +281,12 @@ def dispatch_board(request):
     """Provider admin: run dispatch for a day, see each caregiver's route and what is still waiting."""
     providers = list(selectors.providers_visible(user=request.user).order_by("name")[:200])
     if not providers:
-        raise NotFound()
+        if not scope.has_perm(request.user, "homecare.manage"):
+            raise NotFound()
+        # an official whose region has no provider yet: the page says so (its menu offers it)
+        return render(request, "homecare/dispatch.html", {
+            "roles": _roles(request.user), "providers": [], "provider": None, "day": timezone.localdate(),
+            "summary": None, "routes": [], "waiting": []})
     choice = forms.DispatchForm(request.POST if request.method == "POST" else request.GET)
     values = choice.cleaned_data if choice.is_valid() else {}
     day = values.get("day") or timezone.localdate()
