@@ -176,3 +176,16 @@ def test_target_form_and_api(board, client_for):
     assert r.status_code == 201 and r.json()["value"] == 5.0
     street = client_for(board["street"])  # street workers do not set targets
     assert street.post(f"/planning/region/{STREET}/targets/adopt/", {"adopt": "qujing"}).status_code == 403
+
+
+def test_every_seed_city_can_be_adopted_from_the_page(board, client_for):
+    """The adopt form offers the targets of all five seeds' cities; Yizhou's reach the region."""
+    from carecircle.planning.models import IndicatorTarget
+
+    c = client_for(board["district"])
+    page = c.get(f"/planning/region/{DISTRICT}/").content.decode()
+    for label in ("杭州市方案", "嘉兴市意见", "曲靖市方案", "伊州区方案", "合川区方案"):
+        assert label in page
+    r = c.post(f"/planning/region/{DISTRICT}/targets/adopt/", {"adopt": "yizhou"}, follow=True)
+    assert "已采用" in r.content.decode()
+    assert IndicatorTarget.objects.filter(region_code=DISTRICT, source__contains="Yizhou").exists()

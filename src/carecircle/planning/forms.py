@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core.forms import ServiceForm
 
 NUMBERS = _("目标值和年份应为数字")
-CITIES = [("hangzhou", "hangzhou"), ("jiaxing", "jiaxing"), ("qujing", "qujing")]
+# Whose published targets a region may adopt: the five seeds' cities (defaults.TARGET_SOURCES).
+CITIES = [
+    ("hangzhou", _("杭州市方案")), ("jiaxing", _("嘉兴市意见")), ("qujing", _("曲靖市方案")),
+    ("yizhou", _("伊州区方案")), ("hechuan", _("合川区方案")),
+]
 
 
 class DayField(forms.DateField):

@@ -66,6 +66,7 @@ def _dashboard_page(request, code: str, *, failed=None, http_status: int = 200):
         "all_indicators": Indicator.objects.filter(active=True), "ops": IndicatorTarget.Op.choices,
         "can_manage": scope.has_perm(request.user, "planning.manage", code),
         "level_name": regions.LEVEL_NAMES[board["region"]["level"]], "failed": failed,
+        "adopt_sources": forms.CITIES,
     }, status=http_status)
 
 
@@ -121,7 +122,8 @@ def target_set(request, code: str):
 @require_POST
 def targets_adopt(request, code: str):
     selectors.region_for(request.user, code)
-    cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING}
+    cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING,
+              "yizhou": defaults.YIZHOU, "hechuan": defaults.HECHUAN}
     form = forms.AdoptForm(request.POST)
     if not form.submit(lambda *, adopt: services.targets_adopt(actor=request.user, from_region=cities[adopt],
                                                               to_region=code)):
