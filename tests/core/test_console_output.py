@@ -6,6 +6,7 @@ import asyncio
 import io
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
@@ -29,7 +30,8 @@ def _foreign_lines(text: str) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 def test_generate_prints_only_its_own_chinese_lines(capfd) -> None:
     out, err = io.StringIO(), io.StringIO()
-    call_command("generate", scale=0.0003, seed=7, stdout=out, stderr=err)
+    # --fresh: flushes and loads the reference data again (a transactional test before may have emptied it)
+    call_command("generate", scale=0.0003, seed=7, fresh=True, stdout=out, stderr=err)
     captured = capfd.readouterr()  # what a library writes to the process's own stdout/stderr (HiGHS does)
     text = "\n".join([out.getvalue(), err.getvalue(), captured.out, captured.err])
     assert out.getvalue().strip(), "the command said nothing"
@@ -62,7 +64,9 @@ async def _asgi_get(path: str) -> list[dict]:
 def test_a_static_file_under_asgi_raises_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sent = asyncio.run(_asgi_get("/static/carecircle/app.css"))
+        # in a thread of its own: a browser test before this one leaves Playwright's loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            sent = pool.submit(asyncio.run, _asgi_get("/static/carecircle/app.css")).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert start["status"] == 200 and b"{" in body
