@@ -59,8 +59,13 @@ def setup_city(devices: int):
     from carecircle.registry.services import person_create
 
     call_command("migrate", verbosity=0)
-    for code, name in [("330000000000", "浙江省"), ("339900000000", "示范市"), ("339901000000", "东湖区"),
-                       ("339901001000", "文新街道"), ("339901001001", "桂花社区")]:
+    for code, name in [
+        ("330000000000", "浙江省"),
+        ("339900000000", "示范市"),
+        ("339901000000", "东湖区"),
+        ("339901001000", "文新街道"),
+        ("339901001001", "桂花社区"),
+    ]:
         region_upsert(actor=None, code=code, name=name, latitude=30.29, longitude=120.12)
     admin = User.objects.create_user(username="bench_admin", password="Bench#Passw0rd1", display_name="admin")
     RoleGrant.objects.create(user=admin, role="city_admin", region_id="339900000000")
@@ -70,10 +75,15 @@ def setup_city(devices: int):
     birth = datetime.date(1950, 5, 1)
     for n in range(devices):
         day = birth + datetime.timedelta(days=n // 1000)  # 1,000 sequence numbers a birth date
-        person = person_create(actor=admin, name=f"压测{n}", region_code="339901001001",
-                               id_number=with_check_digit(f"330106{day:%Y%m%d}{n % 1000:03d}"))
-        _device, token = device_register(actor=admin, person=person, kind="sos", serial=f"BENCH-{n:05d}",
-                                         heartbeat_seconds=3600)
+        person = person_create(
+            actor=admin,
+            name=f"压测{n}",
+            region_code="339901001001",
+            id_number=with_check_digit(f"330106{day:%Y%m%d}{n % 1000:03d}"),
+        )
+        _device, token = device_register(
+            actor=admin, person=person, kind="sos", serial=f"BENCH-{n:05d}", heartbeat_seconds=3600
+        )
         tokens.append(token)
     client = Client()
     client.force_login(operator)
@@ -84,8 +94,9 @@ def console_main(port, session, out_path):
     """An operator console in a process of its own (so that the sender's threads do not delay its
     reading): one SSE connection; writes a line per alarm event as it arrives."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.request("GET", "/alarms/stream/", headers={"Accept": "text/event-stream",
-                                                   "Cookie": f"sessionid={session}"})
+    conn.request(
+        "GET", "/alarms/stream/", headers={"Accept": "text/event-stream", "Cookie": f"sessionid={session}"}
+    )
     response = conn.getresponse()
     with open(out_path, "w") as out:
         if response.status != 200:
@@ -117,7 +128,8 @@ class Console:
         with tempfile.NamedTemporaryFile(prefix="cc-bench-console-", delete=False) as f:
             self.path = f.name
         self.process = multiprocessing.get_context("spawn").Process(
-            target=console_main, args=(port, session, self.path), daemon=True)
+            target=console_main, args=(port, session, self.path), daemon=True
+        )
         self.process.start()
 
     def lines(self) -> list[str]:
@@ -181,13 +193,25 @@ def send_alarms(port, tokens, rate, seconds, threads):
             if delay > 0:
                 time.sleep(delay)
             event_id = f"bench-{i}"
-            body = json.dumps({"event_id": event_id, "kind": "sos",
-                               "device_time": datetime.datetime.now(datetime.UTC).isoformat()})
+            body = json.dumps(
+                {
+                    "event_id": event_id,
+                    "kind": "sos",
+                    "device_time": datetime.datetime.now(datetime.UTC).isoformat(),
+                }
+            )
             sent_at[event_id] = time.time()
             late.append((sent_at[event_id] - due) * 1000)
             try:
-                conn.request("POST", "/api/v1/alarms", body=body, headers={
-                    "Content-Type": "application/json", "Authorization": f"Bearer {tokens[i % len(tokens)]}"})
+                conn.request(
+                    "POST",
+                    "/api/v1/alarms",
+                    body=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "Authorization": f"Bearer {tokens[i % len(tokens)]}",
+                    },
+                )
                 r = conn.getresponse()
                 r.read()
                 if r.status in (200, 201):
@@ -224,15 +248,29 @@ def main():
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 60 seconds")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--devices", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="uvicorn processes; more than 1 fans events out through Redis (CARECIRCLE_REDIS_URL)")
-    parser.add_argument("--connections", type=int, default=16,
-                        help="keep-alive connections the sender spreads the alarms over (devices send independently: "
-                             "enough that a slow answer does not hold back the next alarm)")
-    parser.add_argument("--trace", default=None,
-                        help="write each alarm's timings (CSV: sent, total, intake, delivery, push in ms) to this file")
-    parser.add_argument("--database-url", default=None,
-                        help="a PostgreSQL database to drop and create for the run (default: SQLite in a temp folder)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn processes; more than 1 fans events out through Redis (CARECIRCLE_REDIS_URL)",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=16,
+        help="keep-alive connections the sender spreads the alarms over (devices send independently: "
+        "enough that a slow answer does not hold back the next alarm)",
+    )
+    parser.add_argument(
+        "--trace",
+        default=None,
+        help="write each alarm's timings (CSV: sent, total, intake, delivery, push in ms) to this file",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL database to drop and create for the run (default: SQLite in a temp folder)",
+    )
     args = parser.parse_args()
     seconds = 60 * args.scale
     if args.database_url:
@@ -257,9 +295,25 @@ def main():
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--lifespan", "off", "--workers", str(args.workers)],
-        env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, cwd=str(ROOT), start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "carecircle.core.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "off",
+            "--workers",
+            str(args.workers),
+        ],
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")},
+        cwd=str(ROOT),
+        start_new_session=True,
     )
     try:
         for _ in range(200):
@@ -293,8 +347,10 @@ def main():
                 t0 = min(sent_at.values())
                 for e in sorted(shown, key=sent_at.get):
                     at, stored_at, published = received[e]
-                    out.write(f"{sent_at[e] - t0:.3f},{(at - sent_at[e]) * 1000:.1f},{(stored_at - sent_at[e]) * 1000:.1f},"
-                              f"{(published - stored_at) * 1000:.1f},{(at - published) * 1000:.1f}\n")
+                    out.write(
+                        f"{sent_at[e] - t0:.3f},{(at - sent_at[e]) * 1000:.1f},{(stored_at - sent_at[e]) * 1000:.1f},"
+                        f"{(published - stored_at) * 1000:.1f},{(at - published) * 1000:.1f}\n"
+                    )
 
         def p50(values):
             return round(statistics.median(values), 1) if values else None
@@ -309,7 +365,7 @@ def main():
         result = {
             "benchmark": "alarms_load",
             "server": f"uvicorn (ASGI), {args.workers} process(es), {connection.vendor}"
-                      + (", Redis fan-out" if args.workers > 1 else ""),
+            + (", Redis fan-out" if args.workers > 1 else ""),
             "rate_per_s": args.rate,
             "connections": args.connections,
             "seconds": round(seconds, 1),
@@ -331,7 +387,9 @@ def main():
             "bare_http_p50_ms": round(statistics.median(base), 2),
             "bare_http_p99_ms": round(percentile(base, 99), 2),
         }
-        result["p99_over_bare_p99"] = round(result["p99_ms"] / result["bare_http_p99_ms"], 1) if latencies else None
+        result["p99_over_bare_p99"] = (
+            round(result["p99_ms"] / result["bare_http_p99_ms"], 1) if latencies else None
+        )
         print(json.dumps(result, ensure_ascii=False))
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and its worker processes

@@ -45,7 +45,9 @@ def main():
     command.handle(scale=args.scale, seed=2026, fresh=False, today=None)
     generate_seconds = time.perf_counter() - started
     today = command.city.today
-    VisitRule.objects.bulk_create([VisitRule(region_code=CITY_CODE, group=g, frequency=f) for g, f, _ in RULES])
+    VisitRule.objects.bulk_create(
+        [VisitRule(region_code=CITY_CODE, group=g, frequency=f) for g, f, _ in RULES]
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             c.execute("ANALYZE")
@@ -80,27 +82,39 @@ def main():
             naive_people += 1
             freq = max((rules[g] for g in groups), key=lambda f: FREQUENCY_RANK[f])
             for start, end in plans.slots(freq, year, month):
-                VisitPlan.objects.get_or_create(person=person, period_start=start, defaults={
-                    "region_code": person.region_code, "period_end": end, "frequency": freq, "reasons": ",".join(groups)})
+                VisitPlan.objects.get_or_create(
+                    person=person,
+                    period_start=start,
+                    defaults={
+                        "region_code": person.region_code,
+                        "period_end": end,
+                        "frequency": freq,
+                        "reasons": ",".join(groups),
+                    },
+                )
     naive_seconds = time.perf_counter() - started
     naive_full = naive_seconds * len(ids) / max(1, len(sample))
-    print(json.dumps({
-        "benchmark": "carevisits_plans",
-        "database": connection.vendor,
-        "scale": args.scale,
-        "people": len(ids),
-        "statuses": PersonStatus.objects.count(),
-        "generate_city_seconds": round(generate_seconds, 1),
-        "visited_people": first.people,
-        "plans_created": first.created,
-        "plans_seconds": round(run_seconds, 2),
-        "plans_per_second": round(first.created / run_seconds) if run_seconds else None,
-        "regenerate_seconds": round(rerun_seconds, 2),
-        "regenerate_created": again.created,
-        "naive_sample": len(sample),
-        "naive_seconds_extrapolated": round(naive_full, 1),
-        "speedup_vs_naive": round(naive_full / run_seconds, 1) if run_seconds else None,
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "carevisits_plans",
+                "database": connection.vendor,
+                "scale": args.scale,
+                "people": len(ids),
+                "statuses": PersonStatus.objects.count(),
+                "generate_city_seconds": round(generate_seconds, 1),
+                "visited_people": first.people,
+                "plans_created": first.created,
+                "plans_seconds": round(run_seconds, 2),
+                "plans_per_second": round(first.created / run_seconds) if run_seconds else None,
+                "regenerate_seconds": round(rerun_seconds, 2),
+                "regenerate_created": again.created,
+                "naive_sample": len(sample),
+                "naive_seconds_extrapolated": round(naive_full, 1),
+                "speedup_vs_naive": round(naive_full / run_seconds, 1) if run_seconds else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

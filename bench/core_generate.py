@@ -49,18 +49,22 @@ def main():
         p.save()
     per_row_rate = len(template) / (time.perf_counter() - started)
     people_rate = people / city.facts["people_seconds"]
-    print(json.dumps({
-        "benchmark": "core_generate",
-        "database": connection.vendor,
-        "scale": args.scale,
-        "people": people,
-        "statuses": statuses,
-        "people_seconds": round(city.facts["people_seconds"], 1),
-        "people_per_second": round(people_rate),
-        "whole_city_seconds": round(total_seconds, 1),
-        "orm_save_rows_per_second": round(per_row_rate),
-        "speedup_vs_orm_save": round(people_rate / per_row_rate, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "core_generate",
+                "database": connection.vendor,
+                "scale": args.scale,
+                "people": people,
+                "statuses": statuses,
+                "people_seconds": round(city.facts["people_seconds"], 1),
+                "people_per_second": round(people_rate),
+                "whole_city_seconds": round(total_seconds, 1),
+                "orm_save_rows_per_second": round(per_row_rate),
+                "speedup_vs_orm_save": round(people_rate / per_row_rate, 1),
+            }
+        )
+    )
 
 
 def _steps():

@@ -23,8 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from carecircle.homecare import dispatch as engine  # noqa: E402
 
 # item mix of a day: (minutes, minimum level, needs 健康证, share)
-ITEMS = [(15, 0, True, 0.40), (60, 0, False, 0.15), (60, 2, True, 0.08), (60, 0, False, 0.08),
-         (120, 1, True, 0.06), (60, 0, False, 0.08), (60, 3, True, 0.07), (45, 0, False, 0.08)]
+ITEMS = [
+    (15, 0, True, 0.40),
+    (60, 0, False, 0.15),
+    (60, 2, True, 0.08),
+    (60, 0, False, 0.08),
+    (120, 1, True, 0.06),
+    (60, 0, False, 0.08),
+    (60, 3, True, 0.07),
+    (45, 0, False, 0.08),
+]
 LAT0, LNG0 = 30.15, 120.00
 HEIGHT_DEG, WIDTH_DEG = 0.18, 0.25  # about 20 km × 24 km
 GRID = (4, 5)  # provider areas
@@ -55,23 +63,33 @@ def build(scale: float, seed: int) -> engine.Problem:
         if not (cg_provider == p).any():
             cg_provider[rng.integers(0, n_cg)] = p
     return engine.Problem(
-        order_start=start.astype(float), order_end=start + minutes, order_lat=home[:, 0], order_lng=home[:, 1],
-        order_provider=cell(home[:, 0], home[:, 1]), order_level=np.array([ITEMS[k][1] for k in kinds]),
-        order_health=np.array([ITEMS[k][2] for k in kinds]), cg_provider=cg_provider,
-        cg_lat=cg_base[:, 0], cg_lng=cg_base[:, 1],
+        order_start=start.astype(float),
+        order_end=start + minutes,
+        order_lat=home[:, 0],
+        order_lng=home[:, 1],
+        order_provider=cell(home[:, 0], home[:, 1]),
+        order_level=np.array([ITEMS[k][1] for k in kinds]),
+        order_health=np.array([ITEMS[k][2] for k in kinds]),
+        cg_provider=cg_provider,
+        cg_lat=cg_base[:, 0],
+        cg_lng=cg_base[:, 1],
         cg_level=rng.choice([1, 2, 3, 4, 5], n_cg, p=[0.35, 0.32, 0.22, 0.08, 0.03]),
-        cg_health=rng.random(n_cg) < 0.95, speed_kmh=15.0,
+        cg_health=rng.random(n_cg) < 0.95,
+        speed_kmh=15.0,
     )
 
 
 def summary(result: engine.Result, n_cg: int, seconds: float) -> dict:
     loads = result.loads(n_cg)
     working = loads[loads > 0]
-    return {"seconds": round(seconds, 2), "assigned": result.assigned,
-            "travel_minutes": round(result.total_travel),
-            "travel_per_visit": round(result.total_travel / max(result.assigned, 1), 2),
-            "load_std": round(float(working.std()), 2) if len(working) else 0.0,
-            "max_load": int(loads.max()) if len(loads) else 0}
+    return {
+        "seconds": round(seconds, 2),
+        "assigned": result.assigned,
+        "travel_minutes": round(result.total_travel),
+        "travel_per_visit": round(result.total_travel / max(result.assigned, 1), 2),
+        "load_std": round(float(working.std()), 2) if len(working) else 0.0,
+        "max_load": int(loads.max()) if len(loads) else 0,
+    }
 
 
 def main() -> None:
@@ -89,14 +107,22 @@ def main() -> None:
     base = summary(engine.nearest_first(p), n_cg, time.perf_counter() - t)
     print(f"orders {len(p.order_start):,}  caregivers {n_cg:,}  (built in {build_s:.1f} s)")
     for name, r in (("assignment", ours), ("nearest-first", base)):
-        print(f"  {name:14s} {r['seconds']:7.2f} s  assigned {r['assigned']:,}  travel {r['travel_minutes']:,} min"
-              f"  ({r['travel_per_visit']} min/visit)  load std {r['load_std']}  max {r['max_load']}")
-    out = {"bench": "homecare_dispatch", "scale": args.scale, "orders": len(p.order_start), "caregivers": n_cg,
-           "assign": ours, "nearest_first": base,
-           "travel_ratio": round(ours["travel_minutes"] / max(base["travel_minutes"], 1), 3),
-           "travel_per_visit_ratio": round(ours["travel_per_visit"] / max(base["travel_per_visit"], 1e-9), 3),
-           "assigned_ratio": round(ours["assigned"] / max(base["assigned"], 1), 3),
-           "time_ratio": round(ours["seconds"] / max(base["seconds"], 1e-9), 2)}
+        print(
+            f"  {name:14s} {r['seconds']:7.2f} s  assigned {r['assigned']:,}  travel {r['travel_minutes']:,} min"
+            f"  ({r['travel_per_visit']} min/visit)  load std {r['load_std']}  max {r['max_load']}"
+        )
+    out = {
+        "bench": "homecare_dispatch",
+        "scale": args.scale,
+        "orders": len(p.order_start),
+        "caregivers": n_cg,
+        "assign": ours,
+        "nearest_first": base,
+        "travel_ratio": round(ours["travel_minutes"] / max(base["travel_minutes"], 1), 3),
+        "travel_per_visit_ratio": round(ours["travel_per_visit"] / max(base["travel_per_visit"], 1e-9), 3),
+        "assigned_ratio": round(ours["assigned"] / max(base["assigned"], 1), 3),
+        "time_ratio": round(ours["seconds"] / max(base["seconds"], 1e-9), 2),
+    }
     print(json.dumps(out, ensure_ascii=False))
 
 

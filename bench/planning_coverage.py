@@ -51,16 +51,25 @@ def grid(n_nodes: int, rng) -> Network:
     idx = np.arange(nx_ * ny_).reshape(ny_, nx_)
     x = (idx % nx_) * SPACING + rng.normal(0, 12, idx.shape)
     y = (idx // nx_) * SPACING + rng.normal(0, 12, idx.shape)
-    e = np.concatenate([np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
-                        np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()])])
+    e = np.concatenate(
+        [
+            np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
+            np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()]),
+        ]
+    )
     e = e[rng.random(len(e)) >= 0.06]
     xf, yf = x.ravel(), y.ravel()
     length = np.hypot(xf[e[:, 0]] - xf[e[:, 1]], yf[e[:, 0]] - yf[e[:, 1]]) * rng.uniform(1.0, 1.15, len(e))
     lat0 = 30.0
     m_lat = 111_195.0
     m_lon = m_lat * np.cos(np.radians(lat0))
-    return Network(lat=lat0 + yf / m_lat, lon=120.0 + xf / m_lon, src=e[:, 0].astype(np.int32),
-                   dst=e[:, 1].astype(np.int32), length=length.astype(np.float32)), (nx_, ny_)
+    return Network(
+        lat=lat0 + yf / m_lat,
+        lon=120.0 + xf / m_lon,
+        src=e[:, 0].astype(np.int32),
+        dst=e[:, 1].astype(np.int32),
+        length=length.astype(np.float32),
+    ), (nx_, ny_)
 
 
 def points_near(net: Network, centres: np.ndarray, n: int, spread_m: float, rng):
@@ -83,8 +92,13 @@ def networkx_window(net, shape, fac_nodes, window_nodes, rng):
     emask = keep[net.src] & keep[net.dst]
     local = np.full(net.nodes, -1)
     local[ids] = np.arange(len(ids))
-    sub = Network(lat=net.lat[ids], lon=net.lon[ids], src=local[net.src[emask]].astype(np.int32),
-                  dst=local[net.dst[emask]].astype(np.int32), length=net.length[emask])
+    sub = Network(
+        lat=net.lat[ids],
+        lon=net.lon[ids],
+        src=local[net.src[emask]].astype(np.int32),
+        dst=local[net.dst[emask]].astype(np.int32),
+        length=net.length[emask],
+    )
     srcs = local[fac_nodes[keep[fac_nodes]]]
     g = sub.graph()
     t = time.perf_counter()
@@ -94,8 +108,16 @@ def networkx_window(net, shape, fac_nodes, window_nodes, rng):
     t = time.perf_counter()
     theirs = nx.multi_source_dijkstra_path_length(G, set(srcs.tolist()), cutoff=LIMIT, weight="weight")
     nx_s = time.perf_counter() - t
-    agree = len(theirs) == int(np.isfinite(ours).sum()) and all(abs(ours[k] - v) < 1e-6 for k, v in theirs.items())
-    return {"nodes": len(ids), "sources": int(len(srcs)), "networkx_s": nx_s, "scipy_s": scipy_s, "agree": bool(agree)}
+    agree = len(theirs) == int(np.isfinite(ours).sum()) and all(
+        abs(ours[k] - v) < 1e-6 for k, v in theirs.items()
+    )
+    return {
+        "nodes": len(ids),
+        "sources": int(len(srcs)),
+        "networkx_s": nx_s,
+        "scipy_s": scipy_s,
+        "agree": bool(agree),
+    }
 
 
 def pandana_window(net, shape, fac_nodes, window_nodes, lib, rng):
@@ -115,8 +137,14 @@ def pandana_window(net, shape, fac_nodes, window_nodes, lib, rng):
     x = pd.Series(net.lon[ids], index=ids)
     y = pd.Series(net.lat[ids], index=ids)
     t = time.perf_counter()
-    pn = pandana.Network(x, y, pd.Series(net.src[emask].astype(np.int64)), pd.Series(net.dst[emask].astype(np.int64)),
-                         pd.DataFrame({"m": net.length[emask].astype(np.float64)}), twoway=True)
+    pn = pandana.Network(
+        x,
+        y,
+        pd.Series(net.src[emask].astype(np.int64)),
+        pd.Series(net.dst[emask].astype(np.int64)),
+        pd.DataFrame({"m": net.length[emask].astype(np.float64)}),
+        twoway=True,
+    )
     build = time.perf_counter() - t
     f = fac_nodes[keep[fac_nodes]]
     t = time.perf_counter()
@@ -161,12 +189,19 @@ def main():
     built = time.perf_counter() - t
     n_comm = max(20, int(3_900 * s))
     communities = rng.integers(0, net.nodes, n_comm)
-    homes = {"elder": points_near(net, communities, int(FULL_ELDERS * s), 450, rng),
-             "infant": points_near(net, communities, int(FULL_INFANTS * s), 450, rng)}
-    facilities = {k: points_near(net, communities, max(3, int(n * s)), 300, rng) for k, (n, _g) in KINDS.items()}
-    print(f"city: {net.nodes:,} nodes, {net.edges:,} edges, {len(homes['elder'][0]):,} elder and "
-          f"{len(homes['infant'][0]):,} infant homes, {sum(len(v[0]) for v in facilities.values()):,} facilities "
-          f"(built in {built:.1f} s)", flush=True)
+    homes = {
+        "elder": points_near(net, communities, int(FULL_ELDERS * s), 450, rng),
+        "infant": points_near(net, communities, int(FULL_INFANTS * s), 450, rng),
+    }
+    facilities = {
+        k: points_near(net, communities, max(3, int(n * s)), 300, rng) for k, (n, _g) in KINDS.items()
+    }
+    print(
+        f"city: {net.nodes:,} nodes, {net.edges:,} edges, {len(homes['elder'][0]):,} elder and "
+        f"{len(homes['infant'][0]):,} infant homes, {sum(len(v[0]) for v in facilities.values()):,} facilities "
+        f"(built in {built:.1f} s)",
+        flush=True,
+    )
 
     t = time.perf_counter()
     graph = net.graph()
@@ -184,10 +219,16 @@ def main():
         nodes, offs = home_nodes[group]
         walk = coverage.home_distance(dist, nodes, offs)
         share = float((walk <= LIMIT).mean())
-        per_kind[kind] = {"facilities": int(len(fnodes)), "share": round(share, 4),
-                          "seconds": round(time.perf_counter() - t, 3)}
-        print(f"  {kind:17s} {len(fnodes):6,} facilities  {share:6.1%} within 15 min  "
-              f"{per_kind[kind]['seconds']:.3f} s", flush=True)
+        per_kind[kind] = {
+            "facilities": int(len(fnodes)),
+            "share": round(share, 4),
+            "seconds": round(time.perf_counter() - t, 3),
+        }
+        print(
+            f"  {kind:17s} {len(fnodes):6,} facilities  {share:6.1%} within 15 min  "
+            f"{per_kind[kind]['seconds']:.3f} s",
+            flush=True,
+        )
     coverage_s = time.perf_counter() - t_all
 
     window = min(40_000, net.nodes)
@@ -195,28 +236,45 @@ def main():
     nxr = networkx_window(net, shape, fac_all, window, rng)
     scale_up = net.nodes / nxr["nodes"]
     nx_full = nxr["networkx_s"] * scale_up * len(KINDS)
-    print(f"networkx on a {nxr['nodes']:,}-node window: {nxr['networkx_s']:.3f} s per kind "
-          f"(SciPy {nxr['scipy_s']:.4f} s, same answers: {nxr['agree']}); extrapolated to the city and "
-          f"{len(KINDS)} kinds: {nx_full:.1f} s", flush=True)
+    print(
+        f"networkx on a {nxr['nodes']:,}-node window: {nxr['networkx_s']:.3f} s per kind "
+        f"(SciPy {nxr['scipy_s']:.4f} s, same answers: {nxr['agree']}); extrapolated to the city and "
+        f"{len(KINDS)} kinds: {nx_full:.1f} s",
+        flush=True,
+    )
     if args.pandana_lib:
-        pd_res = pandana_with_timeout(net, shape, fac_all, args.pandana_nodes, args.pandana_lib, args.pandana_timeout)
+        pd_res = pandana_with_timeout(
+            net, shape, fac_all, args.pandana_nodes, args.pandana_lib, args.pandana_timeout
+        )
     else:
         pd_res = {"skipped": "pass --pandana-lib DIR (pip install --target DIR pandana) to include it"}
     if "build_s" in pd_res:
         pd_res["build_extrapolated_s"] = pd_res["build_s"] * net.nodes / pd_res["nodes"]
-        print(f"pandana on {pd_res['nodes']:,} nodes: build {pd_res['build_s']:.1f} s, query {pd_res['query_s']:.3f} s; "
-              f"build extrapolated (linear, optimistic): {pd_res['build_extrapolated_s']:.0f} s", flush=True)
+        print(
+            f"pandana on {pd_res['nodes']:,} nodes: build {pd_res['build_s']:.1f} s, query {pd_res['query_s']:.3f} s; "
+            f"build extrapolated (linear, optimistic): {pd_res['build_extrapolated_s']:.0f} s",
+            flush=True,
+        )
     else:
         print(f"pandana: {pd_res.get('skipped')}", flush=True)
 
     out = {
-        "bench": "planning_coverage", "scale": s, "nodes": net.nodes, "edges": net.edges,
-        "elder_homes": len(homes["elder"][0]), "infant_homes": len(homes["infant"][0]),
-        "facilities": sum(v["facilities"] for v in per_kind.values()), "kinds": len(KINDS),
-        "load_s": round(load_s, 3), "snap_homes_s": round(snap_homes_s, 3),
-        "coverage_all_kinds_s": round(coverage_s, 3), "per_kind": per_kind,
-        "networkx_window_nodes": nxr["nodes"], "networkx_window_s": round(nxr["networkx_s"], 3),
-        "networkx_agrees": nxr["agree"], "networkx_extrapolated_s": round(nx_full, 1),
+        "bench": "planning_coverage",
+        "scale": s,
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "elder_homes": len(homes["elder"][0]),
+        "infant_homes": len(homes["infant"][0]),
+        "facilities": sum(v["facilities"] for v in per_kind.values()),
+        "kinds": len(KINDS),
+        "load_s": round(load_s, 3),
+        "snap_homes_s": round(snap_homes_s, 3),
+        "coverage_all_kinds_s": round(coverage_s, 3),
+        "per_kind": per_kind,
+        "networkx_window_nodes": nxr["nodes"],
+        "networkx_window_s": round(nxr["networkx_s"], 3),
+        "networkx_agrees": nxr["agree"],
+        "networkx_extrapolated_s": round(nx_full, 1),
         "ratio_networkx_over_scipy": round(nx_full / coverage_s, 1) if coverage_s else None,
         "pandana": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in pd_res.items()},
     }

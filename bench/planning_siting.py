@@ -52,20 +52,39 @@ def main():
     greedy_s = time.perf_counter() - t
     exact = siting.exact(merged, args.sites, time_limit=args.time_limit)
     raw = siting.exact(siting.Instance(inst.cover, inst.weight), args.sites, time_limit=args.time_limit)
-    print(f"{n:,} homes, {len(cands):,} candidates, {net.nodes:,} nodes: coverage sets {build_s:.2f} s; "
-          f"merged {inst.points:,} → {merged.points:,} rows in {merge_s:.2f} s")
-    print(f"greedy {g_value:,.0f} in {greedy_s:.3f} s; HiGHS merged {exact['objective']:,.0f} "
-          f"(optimal {exact['optimal']}, bound {exact['bound']:,.0f}) in {exact['seconds']:.2f} s; "
-          f"HiGHS unmerged {raw['objective']:,.0f} (optimal {raw['optimal']}) in {raw['seconds']:.2f} s")
+    print(
+        f"{n:,} homes, {len(cands):,} candidates, {net.nodes:,} nodes: coverage sets {build_s:.2f} s; "
+        f"merged {inst.points:,} → {merged.points:,} rows in {merge_s:.2f} s"
+    )
+    print(
+        f"greedy {g_value:,.0f} in {greedy_s:.3f} s; HiGHS merged {exact['objective']:,.0f} "
+        f"(optimal {exact['optimal']}, bound {exact['bound']:,.0f}) in {exact['seconds']:.2f} s; "
+        f"HiGHS unmerged {raw['objective']:,.0f} (optimal {raw['optimal']}) in {raw['seconds']:.2f} s"
+    )
     out = {
-        "bench": "planning_siting", "scale": s, "homes": n, "candidates": int(len(cands)), "nodes": net.nodes,
-        "sites": args.sites, "build_s": round(build_s, 3), "rows": inst.points, "merged_rows": merged.points,
-        "merge_s": round(merge_s, 3), "greedy_value": g_value, "greedy_s": round(greedy_s, 4),
-        "exact_value": exact["objective"], "exact_optimal": exact["optimal"], "exact_bound": exact["bound"],
-        "exact_s": round(exact["seconds"], 3), "unmerged_value": raw["objective"], "unmerged_optimal": raw["optimal"],
+        "bench": "planning_siting",
+        "scale": s,
+        "homes": n,
+        "candidates": int(len(cands)),
+        "nodes": net.nodes,
+        "sites": args.sites,
+        "build_s": round(build_s, 3),
+        "rows": inst.points,
+        "merged_rows": merged.points,
+        "merge_s": round(merge_s, 3),
+        "greedy_value": g_value,
+        "greedy_s": round(greedy_s, 4),
+        "exact_value": exact["objective"],
+        "exact_optimal": exact["optimal"],
+        "exact_bound": exact["bound"],
+        "exact_s": round(exact["seconds"], 3),
+        "unmerged_value": raw["objective"],
+        "unmerged_optimal": raw["optimal"],
         "unmerged_s": round(raw["seconds"], 3),
         "greedy_over_exact": round(g_value / exact["objective"], 4) if exact["objective"] else None,
-        "ratio_unmerged_over_merged_time": round(raw["seconds"] / exact["seconds"], 1) if exact["seconds"] else None,
+        "ratio_unmerged_over_merged_time": round(raw["seconds"] / exact["seconds"], 1)
+        if exact["seconds"]
+        else None,
     }
     print(json.dumps(out))
 

@@ -71,13 +71,27 @@ def cpu_seconds(pids) -> float:
 def active_ms(dbname: str, port: int = 5432) -> float:
     """Milliseconds the cluster spent executing statements in this database (PostgreSQL 14+)."""
     time.sleep(1.2)  # backends report their figures at most once a second
-    return float(layout.pg("SELECT active_time FROM pg_stat_database WHERE datname = %s", dbname, port=port)[0][0])
+    return float(
+        layout.pg("SELECT active_time FROM pg_stat_database WHERE datname = %s", dbname, port=port)[0][0]
+    )
 
 
 def wrk(url: str, seconds: int, connections: int, cookie: str) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H",
-                          f"Cookie: sessionid={cookie}", url], capture_output=True, text=True,
-                         timeout=seconds + 60).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+)(\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
@@ -87,8 +101,12 @@ def wrk(url: str, seconds: int, connections: int, cookie: str) -> dict:
         value, unit = float(m.group(1)), m.group(2)
         return round(value * {"us": 0.001, "ms": 1, "s": 1000}[unit], 1)
 
-    return {"requests_per_second": round(rps, 1), "p50_ms": ms(p50), "p99_ms": ms(p99),
-            "non_2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "requests_per_second": round(rps, 1),
+        "p50_ms": ms(p50),
+        "p99_ms": ms(p99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def main():
@@ -96,15 +114,21 @@ def main():
     parser.add_argument("--scale", type=float, default=0.002)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--replica", action="store_true", help="also two servers reading from a streaming replica")
+    parser.add_argument(
+        "--replica", action="store_true", help="also two servers reading from a streaming replica"
+    )
     args = parser.parse_args()
 
     dbname = f"cc_bench_scaleout_{uuid.uuid4().hex[:6]}"
     folder = Path(tempfile.mkdtemp(prefix="carecircle-bench-scaleout-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    env.update(CARECIRCLE_HOME=str(folder / "home"), DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{dbname}",
-               CARECIRCLE_VAULT_KEY="bench-vault-key-not-for-production",
-               CARECIRCLE_SECRET_KEY="bench-secret-key-not-for-production-xxxxxxxx", CARECIRCLE_LOG_FORMAT="text")
+    env.update(
+        CARECIRCLE_HOME=str(folder / "home"),
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{dbname}",
+        CARECIRCLE_VAULT_KEY="bench-vault-key-not-for-production",
+        CARECIRCLE_SECRET_KEY="bench-secret-key-not-for-production-xxxxxxxx",
+        CARECIRCLE_LOG_FORMAT="text",
+    )
     layout.pg(f"CREATE DATABASE {dbname}")
     procs, replica, results = [], None, []
     try:
@@ -114,8 +138,11 @@ def main():
         def servers(count: int, extra: dict) -> dict[str, int]:
             ports = {f"s{i + 1}": layout.free_port() for i in range(count)}
             for name, port in ports.items():
-                proc = layout.Process(layout.carecircle("serve", "--port", str(port)), env | extra,
-                                      folder / f"{name}-{len(procs)}.log")
+                proc = layout.Process(
+                    layout.carecircle("serve", "--port", str(port)),
+                    env | extra,
+                    folder / f"{name}-{len(procs)}.log",
+                )
                 procs.append(proc)
                 layout.wait_healthy(f"http://127.0.0.1:{port}", proc)
             return ports
@@ -128,11 +155,19 @@ def main():
             figures = wrk(url + page, args.seconds, args.connections, seeded["session"])
             after = cpu_seconds(servers_pids), active_ms(dbname, db_port)
             pages = figures["requests_per_second"] * args.seconds
-            row = {"benchmark": "scaleout_servers", "layout": label, "servers": count, "page": page,
-                   "people": seeded["people"], "connections": args.connections, "seconds": args.seconds,
-                   "load_average": round(os.getloadavg()[0], 1), **figures,
-                   "server_cpu_ms_per_page": round(1000 * (after[0] - before[0]) / pages, 1),
-                   "database_ms_per_page": round((after[1] - before[1]) / pages, 1)}
+            row = {
+                "benchmark": "scaleout_servers",
+                "layout": label,
+                "servers": count,
+                "page": page,
+                "people": seeded["people"],
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "load_average": round(os.getloadavg()[0], 1),
+                **figures,
+                "server_cpu_ms_per_page": round(1000 * (after[0] - before[0]) / pages, 1),
+                "database_ms_per_page": round((after[1] - before[1]) / pages, 1),
+            }
             print(json.dumps(row, ensure_ascii=False), flush=True)
             results.append(row)
 
@@ -158,11 +193,15 @@ def main():
             replica = layout.Replica()
             replica.start()
             replica.wait_caught_up()
-            two = servers(2, {"DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{replica.port}/{dbname}"})
+            two = servers(
+                2, {"DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{replica.port}/{dbname}"}
+            )
             balancer = layout.Balancer(two, folder)
             procs.append(balancer.process)
             time.sleep(1.5)
-            measure("two servers behind haproxy, reads from the replica", balancer.url, 2, db_port=replica.port)
+            measure(
+                "two servers behind haproxy, reads from the replica", balancer.url, 2, db_port=replica.port
+            )
             stop_all()
     finally:
         while procs:
@@ -173,9 +212,16 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
     heavy = {r["layout"]: r["requests_per_second"] for r in results if r["page"] == "/people/"}
     base = heavy.get("one server behind haproxy") or 1
-    print(json.dumps({"benchmark": "scaleout_servers", "summary": heavy,
-                      "two_vs_one_behind_haproxy": round(heavy.get("two servers behind haproxy", 0) / base, 2)},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "scaleout_servers",
+                "summary": heavy,
+                "two_vs_one_behind_haproxy": round(heavy.get("two servers behind haproxy", 0) / base, 2),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

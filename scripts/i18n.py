@@ -43,7 +43,9 @@ GETTEXT_TOOLS = ("xgettext", "msgmerge", "msguniq")
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
 # printf-style conversions as Python's % operator reads them ("%%" is a literal percent sign).
-PY_FORMAT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+PY_FORMAT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])"
+)
 BRACE_FORMAT = re.compile(r"(?<!\{)\{(?P<field>[^{}]*)\}(?!\})")
 
 
@@ -185,10 +187,12 @@ def run_makemessages(src_root: Path) -> None:
         cmd = [sys.executable, "-m", "django", "makemessages", "-l", LOCALE, "-i", "*/migrations/*"]
         result = subprocess.run(cmd, cwd=src_root / "carecircle", env=env, capture_output=True, text=True)
         if result.returncode != 0:
-            raise I18nError(
-                "makemessages failed:\n" + (result.stdout + result.stderr).strip()
-            )
-        noise = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip() and "processing locale" not in ln]
+            raise I18nError("makemessages failed:\n" + (result.stdout + result.stderr).strip())
+        noise = [
+            ln
+            for ln in (result.stdout + result.stderr).splitlines()
+            if ln.strip() and "processing locale" not in ln
+        ]
         for line in noise:
             print(f"  makemessages: {line}")
 
@@ -212,9 +216,7 @@ def extract_in_copy(work: Path) -> Path:
 
 def app_catalogues() -> list[Path]:
     """Catalogues kept by apps themselves (<app>/locale/en/...): their strings are not in this one."""
-    return sorted(
-        p for p in PACKAGE.glob(f"*/locale/{LOCALE}/LC_MESSAGES/django.po") if p != PO_PATH
-    )
+    return sorted(p for p in PACKAGE.glob(f"*/locale/{LOCALE}/LC_MESSAGES/django.po") if p != PO_PATH)
 
 
 def extract() -> None:
@@ -226,8 +228,10 @@ def extract() -> None:
         shutil.copyfile(fresh, staged)
         os.replace(staged, PO_PATH)
     after = {key_of(e) for e in active(load_po())}
-    print(f"extract: {rel(PO_PATH)} has {len(after)} msgids "
-          f"({len(after - before)} new, {len(before - after)} no longer used)")
+    print(
+        f"extract: {rel(PO_PATH)} has {len(after)} msgids "
+        f"({len(after - before)} new, {len(before - after)} no longer used)"
+    )
     for other in app_catalogues():
         print(f"extract: note: {rel(other)} holds that app's strings; it is not managed here")
 
@@ -304,7 +308,11 @@ def fill(force: bool = False) -> int:
 
 def compile_mo() -> None:
     po = load_po()
-    bad = [f"{e.msgid!r}: {p}" for e in active(po) if is_done(e) and (p := placeholder_problem(e, current_forms(e)))]
+    bad = [
+        f"{e.msgid!r}: {p}"
+        for e in active(po)
+        if is_done(e) and (p := placeholder_problem(e, current_forms(e)))
+    ]
     if bad:
         raise I18nError("not compiling, placeholders broken in the .po:\n  " + "\n  ".join(bad))
     tmp = MO_PATH.with_name(MO_PATH.name + ".tmp")
@@ -336,7 +344,11 @@ def check() -> int:
         problems.append(f"{len(untranslated)} msgids without translation in {rel(PO_PATH)}:")
         for e in untranslated:
             note = " (fuzzy)" if "fuzzy" in e.flags else ""
-            note += " (in the table: run `python scripts/i18n.py fill compile`)" if key_of(e) in table or e.msgid in table else ""
+            note += (
+                " (in the table: run `python scripts/i18n.py fill compile`)"
+                if key_of(e) in table or e.msgid in table
+                else ""
+            )
             problems.append(f"  {key_of(e)!r}{note}")
 
     for e in entries:
@@ -354,7 +366,9 @@ def check() -> int:
         new, gone = sorted(in_sources - in_po), sorted(in_po - in_sources)
         if new or gone:
             problems.append(f"{rel(PO_PATH)} is out of date with the sources: run `python scripts/i18n.py`")
-            problems += [f"  new in the sources: {k!r}" + ("" if k in table else " (not in the table)") for k in new]
+            problems += [
+                f"  new in the sources: {k!r}" + ("" if k in table else " (not in the table)") for k in new
+            ]
             problems += [f"  no longer in the sources: {k!r}" for k in gone]
     else:
         print("check: xgettext not found (apt-get install gettext), so the sources were not rescanned")
@@ -370,12 +384,23 @@ def check() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("steps", nargs="*", metavar="{extract,fill,compile}",
-                        help="steps to run (default: all three, in that order)")
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if a msgid lacks a translation or the .po/.mo is out of date")
-    parser.add_argument("--force", action="store_true", help="fill: also overwrite msgstr that differ from the table")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "steps",
+        nargs="*",
+        metavar="{extract,fill,compile}",
+        help="steps to run (default: all three, in that order)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a msgid lacks a translation or the .po/.mo is out of date",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="fill: also overwrite msgstr that differ from the table"
+    )
     args = parser.parse_args(argv)
     try:
         unknown = [s for s in args.steps if s not in ("extract", "fill", "compile")]

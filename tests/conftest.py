@@ -99,13 +99,19 @@ def make_person(users):
         counter["n"] += 1
         today = timezone.localdate()  # the app's date (Beijing), not the host's
         # the anniversary `age` years ago (a 29 February today has none: the 28th)
-        anniversary = today.replace(year=today.year - age, day=min(today.day, 28) if today.month == 2 else today.day)
+        anniversary = today.replace(
+            year=today.year - age, day=min(today.day, 28) if today.month == 2 else today.day
+        )
         birth = birth or anniversary - datetime.timedelta(days=10)
         seq = counter["n"] * 2 + (1 if sex == "M" else 0)
         return person_create(
-            actor=users["admin"], name=name or f"测试{counter['n']}", id_number=id_number(birth, seq),
-            region_code=region_code, phone=kw.pop("phone", "13800001234"),
-            address=kw.pop("address", "桂花苑3幢2单元501室"), **kw,
+            actor=users["admin"],
+            name=name or f"测试{counter['n']}",
+            id_number=id_number(birth, seq),
+            region_code=region_code,
+            phone=kw.pop("phone", "13800001234"),
+            address=kw.pop("address", "桂花苑3幢2单元501室"),
+            **kw,
         )
 
     return make
@@ -157,8 +163,12 @@ def redis_url():
 
 
 BROWSER_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -200,15 +210,28 @@ def frozen_now():
 # it (every date a test builds is read from the app's date while it runs, never at import).
 # `real_clock` opts a test out: live servers, threads and leases need the real time;
 # browser tests (`page`, `live_server`) keep it.
-FROZEN_PACKAGES = {"alarms", "assessment", "benefits", "carevisits", "childcare", "facilities", "homecare",
-                   "planning", "registry", "workforce"}
+FROZEN_PACKAGES = {
+    "alarms",
+    "assessment",
+    "benefits",
+    "carevisits",
+    "childcare",
+    "facilities",
+    "homecare",
+    "planning",
+    "registry",
+    "workforce",
+}
 
 
 @pytest.fixture(autouse=True)
 def _frozen_clock_where_dates_matter(request):
     package = request.node.path.parent.name
-    if package not in FROZEN_PACKAGES or request.node.get_closest_marker("real_clock") \
-            or {"live_server", "page", "frozen_now"} & set(request.fixturenames):
+    if (
+        package not in FROZEN_PACKAGES
+        or request.node.get_closest_marker("real_clock")
+        or {"live_server", "page", "frozen_now"} & set(request.fixturenames)
+    ):
         yield
         return
     import time_machine
@@ -228,12 +251,16 @@ def page(browser, request):
     context = browser.new_context(**(marker.kwargs if marker else {}))
     context.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.error("
-        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
     opened = context.new_page()
     problems: list[str] = []
+
     def console(m) -> None:
         where = m.location.get("url", "")
-        if m.type == "error" and not where.endswith("/favicon.ico"):  # the browser's own guess, not the page's
+        if m.type == "error" and not where.endswith(
+            "/favicon.ico"
+        ):  # the browser's own guess, not the page's
             problems.append(f"console {m.type}: {m.text} ({where})")
 
     opened.on("console", console)

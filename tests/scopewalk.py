@@ -16,9 +16,21 @@ from carecircle.core.api import api
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 # Pages and endpoints that are public or about the signed-in user's own account (no region data).
 OPEN_PATHS = {
-    "", "accounts/login/", "accounts/otp/", "accounts/logout/", "accounts/", "accounts/totp/",
-    "accounts/totp/begin/", "accounts/totp/confirm/", "accounts/totp/disable/", "accounts/tokens/new/",
-    "healthz", "api/v1/auth/token", "api/v1/me", "api/v1/openapi.json", "api/v1/docs",
+    "",
+    "accounts/login/",
+    "accounts/otp/",
+    "accounts/logout/",
+    "accounts/",
+    "accounts/totp/",
+    "accounts/totp/begin/",
+    "accounts/totp/confirm/",
+    "accounts/totp/disable/",
+    "accounts/tokens/new/",
+    "healthz",
+    "api/v1/auth/token",
+    "api/v1/me",
+    "api/v1/openapi.json",
+    "api/v1/docs",
     "map/",  # the public facility map; the staff pages below /map/ are walked
 }
 NON_DATA_PARAMS = {"fmt"}  # a path parameter that picks a format, not a record
@@ -50,24 +62,41 @@ def core_factories():
         from carecircle.registry.services import status_add
 
         try:
-            return status_add(actor=ctx.users["admin"], person=ctx.person, kind="dibao",
-                              valid_from=datetime.date(2025, 1, 1), source="测试").pk
+            return status_add(
+                actor=ctx.users["admin"],
+                person=ctx.person,
+                kind="dibao",
+                valid_from=datetime.date(2025, 1, 1),
+                source="测试",
+            ).pk
         except Conflict:  # the walk called it before for this person: the same open record
-            return PersonStatus.objects.filter(person=ctx.person, kind="dibao", valid_to__isnull=True).get().pk
+            return (
+                PersonStatus.objects.filter(person=ctx.person, kind="dibao", valid_to__isnull=True).get().pk
+            )
 
     def job_id(ctx):
         from carecircle.registry.models import ImportJob
 
-        return ImportJob.objects.create(file_name="a.csv", stored_path="/nonexistent", created_by=ctx.users["street"],
-                                        region_code="339901001000").pk
+        return ImportJob.objects.create(
+            file_name="a.csv",
+            stored_path="/nonexistent",
+            created_by=ctx.users["street"],
+            region_code="339901001000",
+        ).pk
 
     def token_id(ctx):
         from carecircle.core.services import token_create
 
         return token_create(user=ctx.users["street"], name="x")[0].pk
 
-    return {"person_id": person_id, "status_id": status_id, "job_id": job_id, "token_id": token_id,
-            "code": lambda ctx: "339901001001", "fmt": lambda ctx: "csv"}
+    return {
+        "person_id": person_id,
+        "status_id": status_id,
+        "job_id": job_id,
+        "token_id": token_id,
+        "code": lambda ctx: "339901001001",
+        "fmt": lambda ctx: "csv",
+    }
 
 
 def walk(patterns, prefix=""):
@@ -120,8 +149,11 @@ def sample_value(schema, node, depth=0):
     kind = node.get("type")
     fmt = node.get("format", "")
     if kind == "object" or "properties" in node:
-        return {k: sample_value(schema, v, depth + 1) for k, v in node.get("properties", {}).items()
-                if k in node.get("required", []) and depth < 6}
+        return {
+            k: sample_value(schema, v, depth + 1)
+            for k, v in node.get("properties", {}).items()
+            if k in node.get("required", []) and depth < 6
+        }
     if kind == "array":
         return []
     if kind == "integer":
@@ -141,7 +173,9 @@ def fill(route: str, ctx, makers) -> str:
     def sub(m):
         name = m.group("name")
         if name not in makers:
-            pytest.fail(f"no scope factory for path parameter '{name}' in {route}: add it to tests/<module>/scope_factories.py")
+            pytest.fail(
+                f"no scope factory for path parameter '{name}' in {route}: add it to tests/<module>/scope_factories.py"
+            )
         return str(makers[name](ctx))
 
     route = PARAM.sub(sub, route)
@@ -161,11 +195,25 @@ def insider_makers(ctx):
 
     def sync():
         have = set(RoleGrant.objects.filter(user=user).values_list("organisation_kind", "organisation_id"))
-        held = [(OrganisationKind.HOMECARE_PROVIDER, pk) for pk in Provider.objects.values_list("pk", flat=True)]
-        held += [(OrganisationKind.FACILITY_OPERATOR, pk) for pk in Operator.objects.values_list("pk", flat=True)]
-        RoleGrant.objects.bulk_create([
-            RoleGrant(user=user, role="provider_admin", region_id="339901000000", organisation_kind=kind,
-                      organisation_id=pk) for kind, pk in held if (kind, pk) not in have])
+        held = [
+            (OrganisationKind.HOMECARE_PROVIDER, pk) for pk in Provider.objects.values_list("pk", flat=True)
+        ]
+        held += [
+            (OrganisationKind.FACILITY_OPERATOR, pk) for pk in Operator.objects.values_list("pk", flat=True)
+        ]
+        RoleGrant.objects.bulk_create(
+            [
+                RoleGrant(
+                    user=user,
+                    role="provider_admin",
+                    region_id="339901000000",
+                    organisation_kind=kind,
+                    organisation_id=pk,
+                )
+                for kind, pk in held
+                if (kind, pk) not in have
+            ]
+        )
         scope.forget(user)
 
     sync()
@@ -175,6 +223,7 @@ def insider_makers(ctx):
             value = make(c)
             sync()
             return value
+
         return run
 
     return {name: synced(make) for name, make in (core_factories() | factories()).items()}

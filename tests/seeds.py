@@ -33,8 +33,11 @@ FILES = {
 }
 # The names a citation may use for a seed (English, and the city's Chinese name in either script).
 NAMES = {
-    "Hangzhou": ("Hangzhou", "杭州"), "Jiaxing": ("Jiaxing", "嘉兴", "嘉興"), "Qujing": ("Qujing", "曲靖"),
-    "Yizhou": ("Yizhou", "伊州"), "Hechuan": ("Hechuan", "合川"),
+    "Hangzhou": ("Hangzhou", "杭州"),
+    "Jiaxing": ("Jiaxing", "嘉兴", "嘉興"),
+    "Qujing": ("Qujing", "曲靖"),
+    "Yizhou": ("Yizhou", "伊州"),
+    "Hechuan": ("Hechuan", "合川"),
 }
 _NAME_TO_SEED = {name: seed for seed, names in NAMES.items() for name in names}
 
@@ -50,7 +53,10 @@ _REF = rf"([{NUMERAL}]+)、?((?:[(（][{NUMERAL}]+[)）])?)(\d*)"
 _ARABIC_SECTION = re.compile(r"[(（]\d+[)）]")
 _MENTION = re.compile(r"(" + "|".join(sorted(_NAME_TO_SEED, key=len, reverse=True)) + r")\S*\s+\S{0,12}")
 _CITATION = re.compile(
-    r"(" + "|".join(sorted(_NAME_TO_SEED, key=len, reverse=True)) + r")\S*?\s+" + _REF
+    r"("
+    + "|".join(sorted(_NAME_TO_SEED, key=len, reverse=True))
+    + r")\S*?\s+"
+    + _REF
     + r"(?:“([^”]+)”表)?\s*(?:第(\d+)行)?"
 )
 
@@ -121,7 +127,9 @@ def citations(text: str) -> list[Citation]:
             path = (part, item)
         if odd := _ARABIC_SECTION.match(text, m.end()):
             path += (odd.group(0),)  # “二(9)”: a section is numbered in Chinese numerals; this names none
-        out.append(Citation(_NAME_TO_SEED[name], path, table or "", int(row) if row else None, m.group(0).strip()))
+        out.append(
+            Citation(_NAME_TO_SEED[name], path, table or "", int(row) if row else None, m.group(0).strip())
+        )
     return out
 
 

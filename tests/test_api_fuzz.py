@@ -60,9 +60,14 @@ def _run(schema, headers: dict, deadline: float, examples: int) -> tuple[list[st
                     return failures, calls
 
                 @given(case=operation.as_strategy(generation_mode=mode))
-                @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                          phases=[Phase.explicit, Phase.generate],
-                          suppress_health_check=list(HealthCheck))
+                @settings(
+                    max_examples=examples,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
                 def check(case):
                     nonlocal calls
                     if time.monotonic() > deadline:
@@ -75,13 +80,17 @@ def _run(schema, headers: dict, deadline: float, examples: int) -> tuple[list[st
                     if response.status_code >= 500:
                         detail = errors[-1] if errors else response.text[:300]
                         op = case.operation
-                        failures.append(f"{op.method.upper()} {op.path} -> {response.status_code}\n"
-                                        f"  {case.as_curl_command()}\n{detail}")
+                        failures.append(
+                            f"{op.method.upper()} {op.path} -> {response.status_code}\n"
+                            f"  {case.as_curl_command()}\n{detail}"
+                        )
 
                 try:
                     check()
                 except Exception as exc:  # noqa: BLE001 — a schema schemathesis cannot generate for
-                    failures.append(f"{operation.method.upper()} {operation.path}: {type(exc).__name__}: {exc}")
+                    failures.append(
+                        f"{operation.method.upper()} {operation.path}: {type(exc).__name__}: {exc}"
+                    )
     finally:
         got_request_exception.disconnect(on_exception)
     return failures, calls
@@ -106,8 +115,12 @@ def test_no_server_error_on_any_operation(users, make_person, wsgi_app):
     failures, calls = _run(schema, {"Authorization": f"Bearer {plain}"}, deadline, EXAMPLES)
     anonymous, more = _run(schema, {}, deadline + SECONDS / 5, max(1, EXAMPLES // 2))
     total = sum(1 for _ in schema.get_all_operations())
-    print(f"fuzz: {calls + more} calls over {len(REACHED)} of {total} operations (time cap {SECONDS:.0f} s), "
-          f"statuses {dict(sorted(STATUSES.items()))}")
+    print(
+        f"fuzz: {calls + more} calls over {len(REACHED)} of {total} operations (time cap {SECONDS:.0f} s), "
+        f"statuses {dict(sorted(STATUSES.items()))}"
+    )
     assert calls > 100, "the run made too few calls to mean anything"
     problems = _seen(failures + anonymous)
-    assert not problems, f"{len(problems)} operations answered 5xx ({calls + more} calls):\n\n" + "\n\n".join(problems)
+    assert not problems, f"{len(problems)} operations answered 5xx ({calls + more} calls):\n\n" + "\n\n".join(
+        problems
+    )

@@ -50,7 +50,9 @@ def test_import_shows_progress_and_the_rejected_rows(page, live_server, users, t
     path = tmp_path / "人员.csv"
     lines = ["姓名,身份证号,社区代码,状况"]
     for i in range(1, 301):
-        lines.append(f"老人{i},{id_number(datetime.date(1940, 1, 1) + datetime.timedelta(days=i), i)},{COMMUNITY_A},独居")
+        lines.append(
+            f"老人{i},{id_number(datetime.date(1940, 1, 1) + datetime.timedelta(days=i), i)},{COMMUNITY_A},独居"
+        )
     lines.append(f"坏行,123,{COMMUNITY_A},")
     path.write_text("\n".join(lines), encoding="gbk")
     try:

@@ -16,8 +16,9 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def _lint(cwd: Path, src: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "200"}
-    return subprocess.run([str(LINT), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [str(LINT), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_tree_keeps_its_boundaries():
@@ -31,8 +32,10 @@ def _append(path: Path, text: str) -> None:
 
 
 def _leak_inside_a_function(pkg: Path) -> None:  # lazy imports count too
-    _append(pkg / "homecare/api.py", "def _scratch():\n    from carecircle.workforce.models import Caregiver\n"
-                                     "    return Caregiver")
+    _append(
+        pkg / "homecare/api.py",
+        "def _scratch():\n    from carecircle.workforce.models import Caregiver\n    return Caregiver",
+    )
 
 
 def _core_imports_a_module(pkg: Path) -> None:
@@ -54,18 +57,24 @@ def _a_new_modules_models(pkg: Path) -> None:  # a module added later is covered
     _append(pkg / "homecare/selectors.py", "from carecircle.oversight.models import X as _scratch  # noqa")
 
 
-@pytest.mark.parametrize(("breach", "expected"), [
-    (_leak_inside_a_function, "carecircle.homecare.api -> carecircle.workforce.models"),
-    (_core_imports_a_module, "carecircle.core.views -> carecircle.homecare.selectors"),
-    (_circle_between_modules, "No cycles are allowed in carecircle."),
-    (_circle_inside_a_module, "No cycles are allowed in carecircle.alarms."),
-    (_a_new_modules_models, "carecircle.homecare.selectors -> carecircle.oversight.models"),
-])
+@pytest.mark.parametrize(
+    ("breach", "expected"),
+    [
+        (_leak_inside_a_function, "carecircle.homecare.api -> carecircle.workforce.models"),
+        (_core_imports_a_module, "carecircle.core.views -> carecircle.homecare.selectors"),
+        (_circle_between_modules, "No cycles are allowed in carecircle."),
+        (_circle_inside_a_module, "No cycles are allowed in carecircle.alarms."),
+        (_a_new_modules_models, "carecircle.homecare.selectors -> carecircle.oversight.models"),
+    ],
+)
 def test_a_breach_fails_the_check(tmp_path, breach, expected):
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     shutil.copytree(ROOT / "scripts", tmp_path / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "src/carecircle", tmp_path / "src/carecircle",
-                    ignore=shutil.ignore_patterns("__pycache__", "locale", "static", "templates"))
+    shutil.copytree(
+        ROOT / "src/carecircle",
+        tmp_path / "src/carecircle",
+        ignore=shutil.ignore_patterns("__pycache__", "locale", "static", "templates"),
+    )
     breach(tmp_path / "src/carecircle")
     result = _lint(tmp_path, tmp_path / "src")
     assert result.returncode == 1, result.stdout + result.stderr

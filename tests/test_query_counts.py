@@ -46,7 +46,9 @@ def test_list_and_home_pages_do_not_query_per_row(ctx, client_for):
     clients = {role: client_for(ctx.users[role]) for role in ROLES}
     lists = _list_pages()
     _make_rows(ctx, makers)
-    _measure(clients, lists, LIST_ROLES) | _measure(clients, [""], ROLES)  # warm the caches (reference data, grants) before counting
+    _measure(clients, lists, LIST_ROLES) | _measure(
+        clients, [""], ROLES
+    )  # warm the caches (reference data, grants) before counting
     once = _measure(clients, lists, LIST_ROLES) | _measure(clients, [""], ROLES)
     _make_rows(ctx, makers)
     _make_rows(ctx, makers)

@@ -32,7 +32,9 @@ def _shown(response) -> str:
     """What a page shows, as text; of an .xlsx download (a zip file), the text of its cells."""
     if response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml"):
         book = load_workbook(io.BytesIO(response.content), read_only=True)
-        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        return "\n".join(
+            str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        )
     return response.content.decode()
 
 
@@ -75,9 +77,13 @@ def test_every_api_endpoint_refuses_other_region(ctx, client_for, outsider):
         else:
             response = call(url, **headers)
         if "{" in path:
-            assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code} to {outsider}: {response.content[:300]}"
+            assert response.status_code in (403, 404), (
+                f"{method} {url} answered {response.status_code} to {outsider}: {response.content[:300]}"
+            )
         else:
-            assert response.status_code in (200, 201, 202, 400, 403, 404, 405, 409, 422), f"{method} {url}: {response.status_code}"
+            assert response.status_code in (200, 201, 202, 400, 403, 404, 405, 409, 422), (
+                f"{method} {url}: {response.status_code}"
+            )
             if response.status_code == 200:
                 assert ctx.person.name not in response.content.decode(), f"{method} {url} leaks region A data"
         checked += 1
@@ -129,11 +135,14 @@ def test_region_import_writes_only_inside_the_importers_scope(city, users, clien
         stored = Region.objects.filter(code=code).first()
         if inside:
             assert stored is not None and stored.name == name, f"{who} could not write {code}"
-            assert AuditEvent.objects.filter(user=user, region_code=code, action__startswith="region.").exists()
+            assert AuditEvent.objects.filter(
+                user=user, region_code=code, action__startswith="region."
+            ).exists()
             written += 1
         else:
-            assert (stored.name if stored else None) == (city[code].name if code in city else None), \
+            assert (stored.name if stored else None) == (city[code].name if code in city else None), (
                 f"{who} wrote {code} outside their scope"
+            )
     assert written >= 1  # the walk's refusals are scope, not a broken import
 
 
@@ -156,11 +165,20 @@ def _wrong_kind_outsider(ctx, holds_kinds, model):
 
     def sync():
         have = set(RoleGrant.objects.filter(user=user).values_list("organisation_kind", "organisation_id"))
-        RoleGrant.objects.bulk_create([
-            RoleGrant(user=user, role=Role.PROVIDER_ADMIN, region_id="339901000000", organisation_kind=kind,
-                      organisation_id=pk)
-            for pk in model.objects.values_list("pk", flat=True) for kind in holds_kinds if (kind, pk) not in have
-        ])
+        RoleGrant.objects.bulk_create(
+            [
+                RoleGrant(
+                    user=user,
+                    role=Role.PROVIDER_ADMIN,
+                    region_id="339901000000",
+                    organisation_kind=kind,
+                    organisation_id=pk,
+                )
+                for pk in model.objects.values_list("pk", flat=True)
+                for kind in holds_kinds
+                if (kind, pk) not in have
+            ]
+        )
 
     return user, sync
 
@@ -174,6 +192,7 @@ def _kind_walk(ctx, client_for, holds_kinds, model, prefixes):
             value = make(c)
             sync()  # every organisation the factory made now has a same-id twin of the other kind
             return value
+
         return run
 
     makers = {name: synced(make) for name, make in makers.items()}
@@ -187,12 +206,16 @@ def _kind_walk(ctx, client_for, holds_kinds, model, prefixes):
         if response.status_code == 405:
             response = client.post(url, {})
         if {m.group("name") for m in PARAM.finditer(route)} - NON_DATA_PARAMS:
-            assert response.status_code in (403, 404), f"{url} answered {response.status_code} to the wrong kind"
+            assert response.status_code in (403, 404), (
+                f"{url} answered {response.status_code} to the wrong kind"
+            )
         else:
             # 422: an empty form shown again with its errors (docs/directory-guide.md, "Writing a page")
             assert response.status_code in (200, 302, 403, 404, 405, 422), f"{url}: {response.status_code}"
             if response.status_code in (200, 422):
-                assert ctx.person.name not in response.content.decode(), f"{url} shows another organisation's data"
+                assert ctx.person.name not in response.content.decode(), (
+                    f"{url} shows another organisation's data"
+                )
         checked += 1
     for method, path, body in api_operations():
         if not path.removeprefix("/").startswith(prefixes):
@@ -201,9 +224,13 @@ def _kind_walk(ctx, client_for, holds_kinds, model, prefixes):
         call = getattr(client, method.lower())
         response = call(url, data=body, content_type="application/json") if body is not None else call(url)
         if "{" in path:
-            assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code} to the wrong kind"
+            assert response.status_code in (403, 404), (
+                f"{method} {url} answered {response.status_code} to the wrong kind"
+            )
         elif response.status_code == 200:
-            assert ctx.person.name not in response.content.decode(), f"{method} {url} leaks another organisation's data"
+            assert ctx.person.name not in response.content.decode(), (
+                f"{method} {url} leaks another organisation's data"
+            )
         checked += 1
     return checked
 
@@ -233,10 +260,20 @@ def test_walk_reaches_data_for_organisation_insiders(ctx, client_for):
     facility = make_filing(ctx).facility
     user = ctx.users["provider"]
     RoleGrant.objects.filter(user=user).delete()
-    RoleGrant.objects.create(user=user, role="provider_admin", region_id="339901000000",
-                             organisation_kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=order.provider_id)
-    RoleGrant.objects.create(user=user, role="provider_admin", region_id="339901000000",
-                             organisation_kind=OrganisationKind.FACILITY_OPERATOR, organisation_id=facility.operator_id)
+    RoleGrant.objects.create(
+        user=user,
+        role="provider_admin",
+        region_id="339901000000",
+        organisation_kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=order.provider_id,
+    )
+    RoleGrant.objects.create(
+        user=user,
+        role="provider_admin",
+        region_id="339901000000",
+        organisation_kind=OrganisationKind.FACILITY_OPERATOR,
+        organisation_id=facility.operator_id,
+    )
     client = client_for(user)
     assert client.get(f"/homecare/orders/{order.pk}/").status_code == 200
     assert client.get(f"/api/v1/homecare/orders/{order.pk}").status_code == 200

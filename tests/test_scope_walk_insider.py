@@ -27,37 +27,60 @@ SUCCESS = {200, 201, 202, 204, 302, 303}
 # every insider — fails the walk. Keys: page route (as in urls.py) or "METHOD /api/path".
 NOT_SUCCESS = {
     # an empty form or the schema's sample body is shown again / refused with its field errors (422)
-    **{r: {422} for r in [
-        "carevisits/rules/generate/", "homecare/orders/<int:order_id>/cancel/",
-        "homecare/orders/<int:order_id>/reschedule/", "homecare/orders/<int:order_id>/reassign/",
-        "homecare/orders/<int:order_id>/rate/", "homecare/orders/<int:order_id>/decline/",
-        "homecare/exceptions/<int:exception_id>/review/", "childcare/enrolments/<int:enrolment_id>/move/",
-        "planning/region/<str:code>/values/", "planning/region/<str:code>/targets/",
-        "planning/region/<str:code>/targets/adopt/", "planning/coverage/run/",
-        "planning/coverage/<int:coverage_run_id>/siting/", "workforce/new/",
-        "workforce/<int:caregiver_id>/certificates/",
-        # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
-        # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
-        "homecare/orders/<int:order_id>/check-in/", "homecare/orders/<int:order_id>/check-out/",
-        # an incident action's empty form: no call target, no outcome, no note (shown again on the card)
-        "alarms/incidents/<int:incident_id>/call/", "alarms/incidents/<int:incident_id>/resolve/",
-        "alarms/incidents/<int:incident_id>/note/", "childcare/vouchers/redeem/",
-        # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
-        # reason, no answer): the facility page again with the form's errors
-        "map/facilities/<int:facility_id>/change/", "map/facilities/<int:facility_id>/evaluate/",
-        "map/facilities/<int:facility_id>/beds/", "map/facilities/<int:facility_id>/admit/",
-        "map/facilities/<int:facility_id>/waiting/", "map/stays/<int:stay_id>/discharge/",
-        "map/offers/<int:offer_id>/respond/", "childcare/classes/<int:class_id>/enrol/",
-        "childcare/enrolments/<int:enrolment_id>/end/",
-    ]},
+    **{
+        r: {422}
+        for r in [
+            "carevisits/rules/generate/",
+            "homecare/orders/<int:order_id>/cancel/",
+            "homecare/orders/<int:order_id>/reschedule/",
+            "homecare/orders/<int:order_id>/reassign/",
+            "homecare/orders/<int:order_id>/rate/",
+            "homecare/orders/<int:order_id>/decline/",
+            "homecare/exceptions/<int:exception_id>/review/",
+            "childcare/enrolments/<int:enrolment_id>/move/",
+            "planning/region/<str:code>/values/",
+            "planning/region/<str:code>/targets/",
+            "planning/region/<str:code>/targets/adopt/",
+            "planning/coverage/run/",
+            "planning/coverage/<int:coverage_run_id>/siting/",
+            "workforce/new/",
+            "workforce/<int:caregiver_id>/certificates/",
+            # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
+            # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
+            "homecare/orders/<int:order_id>/check-in/",
+            "homecare/orders/<int:order_id>/check-out/",
+            # an incident action's empty form: no call target, no outcome, no note (shown again on the card)
+            "alarms/incidents/<int:incident_id>/call/",
+            "alarms/incidents/<int:incident_id>/resolve/",
+            "alarms/incidents/<int:incident_id>/note/",
+            "childcare/vouchers/redeem/",
+            # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
+            # reason, no answer): the facility page again with the form's errors
+            "map/facilities/<int:facility_id>/change/",
+            "map/facilities/<int:facility_id>/evaluate/",
+            "map/facilities/<int:facility_id>/beds/",
+            "map/facilities/<int:facility_id>/admit/",
+            "map/facilities/<int:facility_id>/waiting/",
+            "map/stays/<int:stay_id>/discharge/",
+            "map/offers/<int:offer_id>/respond/",
+            "childcare/classes/<int:class_id>/enrol/",
+            "childcare/enrolments/<int:enrolment_id>/end/",
+        ]
+    },
     # nobody waits for the factory's facility (or it has no free bed): nobody to notify (409)
     "map/facilities/<int:facility_id>/offer/": {409},
     # registry: an empty form on the person page (no purpose, no status, no contact, no end date) is
     # shown again with its field errors; the factory's import job has nothing to resume (422)
-    **{r: {422} for r in [
-        "people/<int:person_id>/unmask/", "people/<int:person_id>/statuses/", "people/<int:person_id>/contacts/",
-        "people/<int:person_id>/statuses/<int:status_id>/end/", "people/imports/<int:job_id>/retry/",
-    ]},
+    **{
+        r: {422}
+        for r in [
+            "people/<int:person_id>/unmask/",
+            "people/<int:person_id>/statuses/",
+            "people/<int:person_id>/contacts/",
+            "people/<int:person_id>/statuses/<int:status_id>/end/",
+            "people/imports/<int:job_id>/retry/",
+        ]
+    },
     # no status: not a step the factory's referral may take (409, as the API answers)
     "assessment/checks/<int:check_id>/referral/": {409},
     # the factory's incident is acknowledged and nobody is on the way yet: on site is refused (409)
@@ -70,8 +93,10 @@ NOT_SUCCESS = {
     "POST /api/v1/benefits/payrolls/{payroll_id}/paid": {409},
     "benefits/payrolls/<int:payroll_id>/paid/": {409},
     # an empty form: sending a batch back needs the reason, a recovery names its line, money its amount (422)
-    "benefits/payrolls/<int:payroll_id>/reject/": {422}, "benefits/payrolls/<int:payroll_id>/recover/": {422},
-    "benefits/funds/<int:fund_id>/appropriate/": {422}, "benefits/appeals/<int:appeal_id>/decide/": {422},
+    "benefits/payrolls/<int:payroll_id>/reject/": {422},
+    "benefits/payrolls/<int:payroll_id>/recover/": {422},
+    "benefits/funds/<int:fund_id>/appropriate/": {422},
+    "benefits/appeals/<int:appeal_id>/decide/": {422},
     # the factory's order is accepted already when made with a provider that takes it (409)
     "homecare/orders/<int:order_id>/accept/": {409},
     "POST /api/v1/homecare/orders/{order_id}/accept": {409},
@@ -79,10 +104,13 @@ NOT_SUCCESS = {
     # the factory's check has no finding that needs a referral (409)
     "POST /api/v1/screenings/checks/{check_id}/referral": {409},
     # a device's own endpoints: only a device token may call them, never a staff user (403)
-    "POST /api/v1/alarms": {403}, "POST /api/v1/devices/heartbeat": {403},
+    "POST /api/v1/alarms": {403},
+    "POST /api/v1/devices/heartbeat": {403},
     # the sample body names an indicator / a decision "测试" that does not exist (404 for that name)
-    "POST /api/v1/indicators/values": {404}, "POST /api/v1/indicators/targets": {404},
-    "POST /api/v1/indicators/snapshots": {404}, "POST /api/v1/benefits/appeals": {404},
+    "POST /api/v1/indicators/values": {404},
+    "POST /api/v1/indicators/targets": {404},
+    "POST /api/v1/indicators/snapshots": {404},
+    "POST /api/v1/benefits/appeals": {404},
 }
 # Routes that only the resident of the order (or their family), the caregiver assigned to it, or the
 # provider's dispatcher may use: staff insiders are refused them by design, so each is walked as that
@@ -117,8 +145,13 @@ def _persona_makers(ctx, makers):
         if "caregiver" not in made:
             order = Order.objects.get(pk=makers["order_id"](c))  # the provider admin holds its provider
             made["caregiver"] = caregiver_create(
-                actor=c.users["admin"], organisation_id=order.provider_id, region_code="339901001001",
-                name="走查护理员", employed_from=datetime.date(2020, 1, 1), user=c.users["caregiver"])
+                actor=c.users["admin"],
+                organisation_id=order.provider_id,
+                region_code="339901001001",
+                name="走查护理员",
+                employed_from=datetime.date(2020, 1, 1),
+                user=c.users["caregiver"],
+            )
             made["provider_id"] = order.provider_id
             c.person.user = c.users["resident"]
             c.person.save(update_fields=["user"])
@@ -131,8 +164,12 @@ def _persona_makers(ctx, makers):
         now = timezone.now()
         # Placed in its service window directly: booking refuses a start in the past.
         Order.objects.filter(pk=order.pk).update(
-            provider_id=made["provider_id"], caregiver=made["caregiver"], status=OrderStatus.ACCEPTED,
-            window_start=now - datetime.timedelta(minutes=10), window_end=now + datetime.timedelta(minutes=50))
+            provider_id=made["provider_id"],
+            caregiver=made["caregiver"],
+            status=OrderStatus.ACCEPTED,
+            window_start=now - datetime.timedelta(minutes=10),
+            window_end=now + datetime.timedelta(minutes=50),
+        )
         return order.pk
 
     return makers | {"order_id": order_id, "caregiver_id": caregiver_id}
@@ -187,8 +224,10 @@ def test_every_api_operation_succeeds_for_an_insider(ctx, client_for):
     persona = _persona_makers(ctx, makers)
     names = [*INSIDERS, "resident"]
     clients = {name: client_for(ctx.users[name]) for name in names}
-    headers = {name: {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=ctx.users[name], name='walk')[1]}"}
-               for name in names}
+    headers = {
+        name: {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=ctx.users[name], name='walk')[1]}"}
+        for name in names
+    }
     failures, checked = [], 0
     for method, path, body in api_operations():
         key = f"{method} {path}"

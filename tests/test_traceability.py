@@ -33,8 +33,10 @@ PAGE = ROOT / "docs" / "seeds-traceability.md"
 STATUSES = ("done", "partly", "not yet")
 HOW = ("live", "by hand", "absent")
 _TICKED = re.compile(r"`([^`]+)`")
-needs_seeds = pytest.mark.skipif(not seeds.AVAILABLE, reason=f"the seeds' text is not at {seeds.SEEDS_DIR} "
-                                 "(set CARECIRCLE_SEEDS to their folder)")
+needs_seeds = pytest.mark.skipif(
+    not seeds.AVAILABLE,
+    reason=f"the seeds' text is not at {seeds.SEEDS_DIR} (set CARECIRCLE_SEEDS to their folder)",
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ def _tables(text: str) -> Iterator[tuple[tuple[str, ...], list[Row]]]:
 
 def _page_rows(kind: str) -> list[Row]:
     first = {"requirements": "citation", "targets": "target citation"}[kind]
-    out = [r for header, rows in _tables(PAGE.read_text(encoding="utf-8")) if header[0] == first for r in rows]
+    out = [
+        r for header, rows in _tables(PAGE.read_text(encoding="utf-8")) if header[0] == first for r in rows
+    ]
     assert out, f"no {kind} table in {PAGE.name}"
     return out
 
@@ -92,9 +96,12 @@ def _field(row: Any, index: int, *names: str) -> Any:
 def _indicators() -> dict[str, dict[str, Any]]:
     """The default indicator definitions (tuples as planning/services.py unpacks them, or objects)."""
     return {
-        _field(r, 0, "code"): {"domain": _field(r, 3, "domain"), "numerator": _field(r, 4, "numerator"),
-                               "denominator": _field(r, 5, "denominator"),
-                               "source": _field(r, 9, "source", "citation")}
+        _field(r, 0, "code"): {
+            "domain": _field(r, 3, "domain"),
+            "numerator": _field(r, 4, "numerator"),
+            "denominator": _field(r, 5, "denominator"),
+            "source": _field(r, 9, "source", "citation"),
+        }
         for r in planning.INDICATORS
     }
 
@@ -110,14 +117,18 @@ def _code_citations() -> list[tuple[str, str]]:
     out += [(f"planning/defaults.py target of {code}", source) for code, source in _targets()]
     out += [(f"planning/defaults.py {t.code}", t.source) for t in planning.INCREASE_TARGETS]
     out += [(f"planning/defaults.py published gap {g['what']}", g["source"]) for g in planning.PUBLISHED_GAPS]
-    out += [(f"registry/groups.py {g.code}", g.citation)
-            for g in vars(groups).values() if isinstance(g, groups.PopulationGroup)]
+    out += [
+        (f"registry/groups.py {g.code}", g.citation)
+        for g in vars(groups).values()
+        if isinstance(g, groups.PopulationGroup)
+    ]
     out += [(f"benefits/defaults.py {name}", value) for name, value in _strings(benefit_defaults)]
     return out
 
 
 def _strings(module: Any) -> Iterator[tuple[str, str]]:
     """Every string held in the module's top-level data and its docstring."""
+
     def walk(name: str, value: Any) -> Iterator[tuple[str, str]]:
         if isinstance(value, str):
             yield name, value
@@ -127,12 +138,14 @@ def _strings(module: Any) -> Iterator[tuple[str, str]]:
         elif isinstance(value, (list, tuple)):
             for i, v in enumerate(value):
                 yield from walk(f"{name}[{i}]", v)
+
     for name, value in vars(module).items():
         if not name.startswith("__") or name == "__doc__":
             yield from walk(name, value)
 
 
 # (a) and (b)
+
 
 def test_every_row_is_well_formed() -> None:
     bad = []
@@ -158,8 +171,12 @@ def test_every_row_is_well_formed() -> None:
 
 
 def test_every_where_exists() -> None:
-    missing = [f"line {r.line}: {p}" for r in requirement_rows() for p in _TICKED.findall(r.cells[3])
-               if not (ROOT / p.split("::")[0]).exists()]
+    missing = [
+        f"line {r.line}: {p}"
+        for r in requirement_rows()
+        for p in _TICKED.findall(r.cells[3])
+        if not (ROOT / p.split("::")[0]).exists()
+    ]
     assert not missing, "paths on the page that do not exist:\n" + "\n".join(missing)
 
 
@@ -192,12 +209,16 @@ def test_every_quotation_stands_in_its_seed() -> None:
             bad.append(f"line {r.line}: the quotation is not “…” after one citation")
             continue
         text = seeds.text(cited[0].seed)
-        bad += [f"line {r.line}: {cited[0].seed} does not say {piece!r}"
-                for piece in said[1:-1].split("…") if piece not in text]
+        bad += [
+            f"line {r.line}: {cited[0].seed} does not say {piece!r}"
+            for piece in said[1:-1].split("…")
+            if piece not in text
+        ]
     assert not bad, "\n".join(bad)
 
 
 # (c)
+
 
 @needs_seeds
 def test_every_citation_on_the_page_names_a_section_of_its_seed() -> None:
@@ -223,6 +244,7 @@ def test_every_citation_in_the_code_names_a_section_of_its_seed() -> None:
 
 # (d)
 
+
 def test_every_indicator_cites_a_seed_and_every_target_a_definition() -> None:
     defined = _indicators()
     denominators = {d["denominator"].removeprefix("manual:") for d in defined.values() if d["denominator"]}
@@ -244,6 +266,7 @@ def test_every_indicator_cites_a_seed_and_every_target_a_definition() -> None:
 
 # (e)
 
+
 def test_the_pages_targets_agree_with_the_definitions() -> None:
     defined = _indicators()
     increases = {t.code for t in planning.INCREASE_TARGETS}
@@ -264,12 +287,16 @@ def test_the_pages_targets_agree_with_the_definitions() -> None:
                 bad.append(f"line {r.line}: an absent target names an indicator ({code})")
         elif code in increases:
             if how != "live":
-                bad.append(f"line {r.line}: {code} is an increase target computed live (planning/increases.py)")
+                bad.append(
+                    f"line {r.line}: {code} is an increase target computed live (planning/increases.py)"
+                )
         elif code not in defined:
             bad.append(f"line {r.line}: {code} is not a defined indicator")
         elif (how == "live") != bool(defined[code]["numerator"]):
-            bad.append(f"line {r.line}: the page says {how}, the definition of {code} says "
-                       f"{'live' if defined[code]['numerator'] else 'by hand'}")
+            bad.append(
+                f"line {r.line}: the page says {how}, the definition of {code} says "
+                f"{'live' if defined[code]['numerator'] else 'by hand'}"
+            )
     assert not bad, "\n".join(bad)
 
 
@@ -277,8 +304,13 @@ def test_the_pages_targets_agree_with_the_definitions() -> None:
 @pytest.mark.parametrize("name", sorted(seeds.FILES))
 def test_the_parser_reads_each_seeds_numbering(name: str) -> None:
     """The parser finds the sections the docs cite most (so a broken parser cannot pass (c) vacuously)."""
-    known = {"Hangzhou": ("三", "一", "9"), "Jiaxing": ("二", "二", "7"), "Qujing": ("二", "二"),
-             "Yizhou": ("四", "四"), "Hechuan": ("二", "十")}
+    known = {
+        "Hangzhou": ("三", "一", "9"),
+        "Jiaxing": ("二", "二", "7"),
+        "Qujing": ("二", "二"),
+        "Yizhou": ("四", "四"),
+        "Hechuan": ("二", "十"),
+    }
     s = seeds.seed(name)
     assert s.has(known[name])
     assert not s.has(("二", "二", "99"))
@@ -286,10 +318,16 @@ def test_the_parser_reads_each_seeds_numbering(name: str) -> None:
 
 def test_every_target_of_the_defaults_is_on_the_page() -> None:
     """A target added to planning/defaults.py is added to the page's targets of its seed."""
-    listed = {(seeds.citations(r.cells[0])[0].seed, r.cells[2].strip("`")) for r in target_rows()
-              if seeds.citations(r.cells[0])}
-    wanted = {(seeds.citations(source)[0].seed, code) for code, source in _targets() if seeds.citations(source)}
+    listed = {
+        (seeds.citations(r.cells[0])[0].seed, r.cells[2].strip("`"))
+        for r in target_rows()
+        if seeds.citations(r.cells[0])
+    }
+    wanted = {
+        (seeds.citations(source)[0].seed, code) for code, source in _targets() if seeds.citations(source)
+    }
     wanted |= {(seeds.citations(t.source)[0].seed, t.code) for t in planning.INCREASE_TARGETS}
     missing = sorted(wanted - listed)
     assert not missing, "targets in planning/defaults.py that the page does not list: " + ", ".join(
-        f"{seed} {code}" for seed, code in missing)
+        f"{seed} {code}" for seed, code in missing
+    )

@@ -11,9 +11,25 @@ import sys
 
 # Commands that read no personal data, or check the key themselves (backup, restore, vault).
 UNCHECKED = {
-    "help", "--help", "-h", "version", "--version", "makemigrations", "check", "sqlmigrate", "squashmigrations",
-    "optimizemigration", "showmigrations", "makemessages", "compilemessages", "collectstatic", "findstatic",
-    "diffsettings", "backup", "restore", "vault",
+    "help",
+    "--help",
+    "-h",
+    "version",
+    "--version",
+    "makemigrations",
+    "check",
+    "sqlmigrate",
+    "squashmigrations",
+    "optimizemigration",
+    "showmigrations",
+    "makemessages",
+    "compilemessages",
+    "collectstatic",
+    "findstatic",
+    "diffsettings",
+    "backup",
+    "restore",
+    "vault",
 }
 
 
@@ -28,7 +44,9 @@ def _check_key() -> None:
         sys.stderr.write(f"{exc.message}\n")
         sys.exit(3)
     except DatabaseError as exc:
-        sys.stderr.write(f"无法连接数据库，未能核对个人信息加密密钥：{exc}\n请检查 DATABASE_URL 和数据库服务后再启动。\n")
+        sys.stderr.write(
+            f"无法连接数据库，未能核对个人信息加密密钥：{exc}\n请检查 DATABASE_URL 和数据库服务后再启动。\n"
+        )
         sys.exit(3)
     finally:
         connections.close_all()  # no connection is carried into the command (a worker forks its pool)

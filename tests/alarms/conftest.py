@@ -19,16 +19,22 @@ def make_device(users):
 
     def make(person, kind="sos", heartbeat_seconds=300, location="卧室"):
         counter["n"] += 1
-        return services.device_register(actor=users["operator"], person=person, kind=kind,
-                                        serial=f"DEV-{counter['n']:04d}", heartbeat_seconds=heartbeat_seconds,
-                                        location=location)
+        return services.device_register(
+            actor=users["operator"],
+            person=person,
+            kind=kind,
+            serial=f"DEV-{counter['n']:04d}",
+            heartbeat_seconds=heartbeat_seconds,
+            location=location,
+        )
 
     return make
 
 
 def add_status(person, kind, since=datetime.date(2020, 1, 1)):
-    return PersonStatus.objects.create(person=person, region_code=person.region_code, kind=kind,
-                                       valid_from=since, source="测试")
+    return PersonStatus.objects.create(
+        person=person, region_code=person.region_code, kind=kind, valid_from=since, source="测试"
+    )
 
 
 @pytest.fixture
@@ -41,8 +47,9 @@ def alone(make_person):
 
 def post_alarm(client, token, **body):
     payload = {"event_id": "e1", "kind": "sos", "device_time": "2026-03-10T10:00:00+08:00"} | body
-    return client.post("/api/v1/alarms", data=payload, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.post(
+        "/api/v1/alarms", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
 
 
 @pytest.fixture(autouse=True)

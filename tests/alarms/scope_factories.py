@@ -11,7 +11,9 @@ def responder_id(ctx):
     from carecircle.alarms.services import responder_dispatch
     from carecircle.registry.models import FamilyContact
 
-    FamilyContact.objects.create(person=ctx.person, region_code=ctx.person.region_code, name="李女儿", relation="女儿")
+    FamilyContact.objects.create(
+        person=ctx.person, region_code=ctx.person.region_code, name="李女儿", relation="女儿"
+    )
     return responder_dispatch(actor=ctx.users["admin"], incident_id=incident_id(ctx)).pk
 
 

@@ -24,8 +24,11 @@ def test_console_receives_new_incident_live(browser, live_server, users, make_pe
 
         body = json.dumps({"event_id": "live-1", "kind": "fall", "device_time": "2026-03-10T10:00:00+08:00"})
         request = urllib.request.Request(
-            f"{live_server.url}/api/v1/alarms", data=body.encode(), method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+            f"{live_server.url}/api/v1/alarms",
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 201
 

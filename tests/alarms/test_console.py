@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_stream_delivers_only_events_of_the_users_regions(client_for, users, make_person, t0):
     a = services.incident_open_by_phone(actor=users["admin"], person=make_person(), now=t0)
-    b = services.incident_open_by_phone(actor=users["admin"], person=make_person(region_code=COMMUNITY_B), now=t0)
+    b = services.incident_open_by_phone(
+        actor=users["admin"], person=make_person(region_code=COMMUNITY_B), now=t0
+    )
     response = client_for(users["operator"]).get("/alarms/stream/", HTTP_ACCEPT="text/event-stream")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/event-stream")
     chunks = iter(response.streaming_content)
@@ -44,7 +46,9 @@ def test_console_queue_ordered_by_priority_then_age(client_for, users, make_pers
     low, _ = make_device(make_person(name="低优先", age=65), kind="water")
     high, _ = make_device(make_person(name="高优先", age=85), kind="fall")
     services.alarm_receive(device=low, event_id="1", kind="water", device_time=t0, now=t0)
-    services.alarm_receive(device=high, event_id="1", kind="fall", device_time=t0, now=t0 + datetime.timedelta(seconds=5))
+    services.alarm_receive(
+        device=high, event_id="1", kind="fall", device_time=t0, now=t0 + datetime.timedelta(seconds=5)
+    )
     delivery.deliver_pending()
     html = client_for(users["operator"]).get("/alarms/").content.decode()
     assert html.index("高优先") < html.index("低优先")
@@ -60,7 +64,12 @@ def test_console_queue_ordered_by_priority_then_age(client_for, users, make_pers
 def test_card_and_one_click_actions(client_for, users, make_person, make_device):
     person = make_person(name="卡片人")
     d, _ = make_device(person, kind="fall")
-    services.alarm_receive(device=d, event_id="1", kind="fall", device_time=__import__("django.utils.timezone").utils.timezone.now())
+    services.alarm_receive(
+        device=d,
+        event_id="1",
+        kind="fall",
+        device_time=__import__("django.utils.timezone").utils.timezone.now(),
+    )
     delivery.deliver_pending()
     i = Incident.objects.get()
     c = client_for(users["operator"])
@@ -72,7 +81,9 @@ def test_card_and_one_click_actions(client_for, users, make_person, make_device)
     card = r.content.decode()  # the card again, with the actions of an acknowledged incident
     assert f"/alarms/incidents/{i.pk}/call/" in card and f"/alarms/incidents/{i.pk}/acknowledge/" not in card
     assert f"/alarms/incidents/{i.pk}/on-site/" not in card  # on site only once someone is dispatched
-    r = c.post(f"/alarms/incidents/{i.pk}/call/", {"target": "person", "outcome": "reached"}, HTTP_HX_REQUEST="true")
+    r = c.post(
+        f"/alarms/incidents/{i.pk}/call/", {"target": "person", "outcome": "reached"}, HTTP_HX_REQUEST="true"
+    )
     assert r.status_code == 200
     r = c.post(f"/alarms/incidents/{i.pk}/resolve/", {"outcome": ""}, HTTP_HX_REQUEST="true")
     assert r.status_code == 422 and "请选择处置结果" in r.content.decode()
@@ -91,7 +102,9 @@ def test_phone_open_page(client_for, users, make_person):
     person = make_person(name="来电人")
     c = client_for(users["operator"])
     assert "来电人" in c.get("/alarms/incidents/new/?q=来电人").content.decode()
-    r = c.post("/alarms/incidents/new/", {"person_id": person.pk, "kind": "phone", "note": "摔倒后自己起来了"})
+    r = c.post(
+        "/alarms/incidents/new/", {"person_id": person.pk, "kind": "phone", "note": "摔倒后自己起来了"}
+    )
     assert r.status_code == 302
     assert Incident.objects.get().operator == users["operator"]
 
@@ -105,7 +118,9 @@ def test_supervisor_service_levels(client_for, users, make_person, t0):
     s = datetime.timedelta(seconds=1)
     answers = [10, 30, 59, 61, 200]
     for n, secs in enumerate(answers):
-        i = services.incident_create(person=person, source="device", kind="sos", title=f"t{n}", now=t0 + n * s)
+        i = services.incident_create(
+            person=person, source="device", kind="sos", title=f"t{n}", now=t0 + n * s
+        )
         services.incident_acknowledge(actor=users["operator"], incident_id=i.pk, now=t0 + n * s + secs * s)
     services.incident_create(person=person, source="device", kind="sos", title="waiting", now=t0 + 600 * s)
     levels = selectors.service_levels(user=users["district"], day=t0.date(), now=t0 + 700 * s)
@@ -137,15 +152,24 @@ def test_monthly_report(client_for, users, make_person, t0):
 def test_devices_page_registers_and_shows_token_once(client_for, users, make_person):
     person = make_person()
     c = client_for(users["community"])
-    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-9",
-                                    "heartbeat_seconds": "600", "location": "厨房"})
+    r = c.post(
+        "/alarms/devices/",
+        {
+            "person": person.pk,
+            "kind": "smoke",
+            "serial": "S-9",
+            "heartbeat_seconds": "600",
+            "location": "厨房",
+        },
+    )
     assert r.status_code == 200 and 'id="device-token"' in r.content.decode()
     r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-9"})
     assert r.status_code == 409 and "设备编号已登记" in r.content.decode()  # a conflict: the error page
     r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": ""})
     assert r.status_code == 422 and "设备编号不能为空" in r.content.decode()
-    other = client_for(users["community_b"]).post("/alarms/devices/", {"person": person.pk, "kind": "smoke",
-                                                                        "serial": "S-10"})
+    other = client_for(users["community_b"]).post(
+        "/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-10"}
+    )
     assert other.status_code == 422 and "不在您的管辖范围内" in other.content.decode()
     assert "S-9" in c.get("/alarms/devices/").content.decode()
     assert "S-9" not in client_for(users["community_b"]).get("/alarms/devices/").content.decode()
@@ -166,7 +190,9 @@ def test_events_fan_out_through_redis_between_processes(redis_url, monkeypatch, 
         assert data is not None and json.loads(data)["id"] == a.pk
         import redis
 
-        assert redis.Redis.from_url(redis_url).publish("carecircle:alarms:console", "{}") >= 1  # really via Redis
+        assert (
+            redis.Redis.from_url(redis_url).publish("carecircle:alarms:console", "{}") >= 1
+        )  # really via Redis
     finally:
         hub.unsubscribe(sub)
 
@@ -211,7 +237,12 @@ def test_community_worker_sees_area_incidents_and_confirms_as_responder(client_f
     c = client_for(users["community"])
     assert "求助人" in c.get("/").content.decode()  # home card lists the area's open incidents
     page = c.get(f"/alarms/incidents/{i.pk}/").content.decode()
-    assert "确认前往" in page and "/acknowledge/" not in page and "/resolve/" not in page and "/note/" not in page
+    assert (
+        "确认前往" in page
+        and "/acknowledge/" not in page
+        and "/resolve/" not in page
+        and "/note/" not in page
+    )
     assert c.post(f"/alarms/responders/{r.pk}/confirm/").status_code == 302
     r.refresh_from_db()
     assert r.state == "confirmed"
@@ -219,14 +250,18 @@ def test_community_worker_sees_area_incidents_and_confirms_as_responder(client_f
     assert client_for(users["community_b"]).post(f"/alarms/responders/{r.pk}/confirm/").status_code == 404
 
 
-def test_incident_opened_by_another_module_reaches_the_consoles(users, make_person, django_capture_on_commit_callbacks):
+def test_incident_opened_by_another_module_reaches_the_consoles(
+    users, make_person, django_capture_on_commit_callbacks
+):
     """carevisits opens an incident through services.incident_create: the consoles hear of it."""
     from carecircle.alarms.hub import ThreadSubscriber
 
     sub = hub.subscribe(ThreadSubscriber(["339901"]))
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            incident = services.incident_create(person=make_person(), source="phone", kind="sos", title="探访发现危急情况")
+            incident = services.incident_create(
+                person=make_person(), source="phone", kind="sos", title="探访发现危急情况"
+            )
         data = sub.get(timeout=2)
         assert data is not None and json.loads(data)["id"] == incident.pk
     finally:
@@ -240,7 +275,9 @@ def test_incident_actions_one_rule_for_the_card_and_the_services(client_for, use
     from carecircle.core.errors import Conflict
 
     op = users["operator"]
-    i = services.incident_create(person=make_person(name="规则人"), source="device", kind="sos", title="t", now=t0)
+    i = services.incident_create(
+        person=make_person(name="规则人"), source="device", kind="sos", title="t", now=t0
+    )
     assert selectors.incident_actions(op, i) == {A.ACKNOWLEDGE, A.RESOLVE, A.NOTE}
     assert selectors.incident_actions(users["community"], i) == frozenset()  # looks, does not operate
     with pytest.raises(Conflict):

@@ -47,7 +47,9 @@ def test_different_people_and_resolved_incidents_do_not_group(make_person, make_
     delivery.deliver_pending(now=t0 + S)
     assert Incident.objects.count() == 2
     first = Incident.objects.get(person=d1.person)
-    services.incident_resolve(actor=users["operator"], incident_id=first.pk, outcome="false_alarm", now=t0 + 5 * S)
+    services.incident_resolve(
+        actor=users["operator"], incident_id=first.pk, outcome="false_alarm", now=t0 + 5 * S
+    )
     receive(d1, "b", "sos", t0 + 10 * S)
     delivery.deliver_pending(now=t0 + 10 * S)
     assert Incident.objects.filter(person=d1.person).count() == 2
@@ -112,9 +114,21 @@ def test_capability_level_raises_priority_when_assessment_module_exists(make_per
     day = t0.date()
     assessed, other = make_person(age=70), make_person(age=70)
     CapabilityAssessment.objects.create(
-        person=assessed, region_code=assessed.region_code, assessor_name="评估员", assessed_on=day,
-        answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=3, final_level=3,
-        valid_from=day - datetime.timedelta(days=30), valid_to=day + datetime.timedelta(days=300))
+        person=assessed,
+        region_code=assessed.region_code,
+        assessor_name="评估员",
+        assessed_on=day,
+        answers={},
+        self_care=0,
+        mobility=0,
+        mental=0,
+        perception=0,
+        total=0,
+        preliminary_level=3,
+        final_level=3,
+        valid_from=day - datetime.timedelta(days=30),
+        valid_to=day + datetime.timedelta(days=300),
+    )
     for n, person in enumerate([assessed, other]):
         d, _ = make_device(person)
         receive(d, f"x{n}", "fall", t0)
@@ -129,8 +143,14 @@ def test_capability_level_raises_priority_when_assessment_module_exists(make_per
 
 def test_steps_are_timestamped_in_order(make_person, make_device, users, t0):
     person = make_person()
-    FamilyContact.objects.create(person=person, region_code=person.region_code, name="王儿子", relation="儿子",
-                                 phone="13900001111", phone_masked="139****1111")
+    FamilyContact.objects.create(
+        person=person,
+        region_code=person.region_code,
+        name="王儿子",
+        relation="儿子",
+        phone="13900001111",
+        phone_masked="139****1111",
+    )
     d, _ = make_device(person)
     receive(d, "x", "sos", t0)
     delivery.deliver_pending(now=t0)
@@ -142,8 +162,9 @@ def test_steps_are_timestamped_in_order(make_person, make_device, users, t0):
     with pytest.raises(Conflict):
         services.incident_acknowledge(actor=users["district"], incident_id=i.pk, now=t0 + 21 * S)
     services.incident_call(actor=op, incident_id=i.pk, target="person", outcome="no_answer", now=t0 + 40 * S)
-    services.incident_call(actor=op, incident_id=i.pk, target="family", outcome="reached", note="儿子前往",
-                           now=t0 + 70 * S)
+    services.incident_call(
+        actor=op, incident_id=i.pk, target="family", outcome="reached", note="儿子前往", now=t0 + 70 * S
+    )
     r = services.responder_dispatch(actor=op, incident_id=i.pk, now=t0 + 80 * S)
     assert r.name == "王儿子"
     services.responder_confirm(actor=op, responder_id=r.pk, now=t0 + 90 * S)
@@ -179,7 +200,9 @@ def test_operator_of_other_region_cannot_touch(make_person, make_device, users, 
 def test_phone_call_opens_acknowledged_incident(make_person, users, t0):
     person = make_person()
     i = services.incident_open_by_phone(actor=users["operator"], person=person, note="老人来电说头晕", now=t0)
-    assert i.source == Source.PHONE and i.state == IncidentState.ACKNOWLEDGED and i.operator == users["operator"]
+    assert (
+        i.source == Source.PHONE and i.state == IncidentState.ACKNOWLEDGED and i.operator == users["operator"]
+    )
     assert i.acknowledged_at == t0
     assert i.timeline.filter(kind="note", text="老人来电说头晕").exists()
     with pytest.raises(InvalidInput):
@@ -203,9 +226,15 @@ def test_responder_candidates_are_typed_and_dispatch_by_key(make_person, make_de
     """Candidates are ResponderCandidate values (not dicts): the emergency contact first, then the
     community workers of the person's community; a key sends that one, and it is not offered again."""
     person = make_person()
-    contact = FamilyContact.objects.create(person=person, region_code=person.region_code, name="王女儿",
-                                           relation="女儿", phone="13900002222", phone_masked="139****2222",
-                                           is_emergency=True)
+    contact = FamilyContact.objects.create(
+        person=person,
+        region_code=person.region_code,
+        name="王女儿",
+        relation="女儿",
+        phone="13900002222",
+        phone_masked="139****2222",
+        is_emergency=True,
+    )
     d, _ = make_device(person)
     receive(d, "k", "sos", t0)
     delivery.deliver_pending(now=t0)
@@ -214,10 +243,17 @@ def test_responder_candidates_are_typed_and_dispatch_by_key(make_person, make_de
     services.incident_acknowledge(actor=op, incident_id=i.pk, now=t0 + 5 * S)
     candidates = services.responder_candidates(i)
     assert all(isinstance(c, ResponderCandidate) for c in candidates)
-    assert (candidates[0].key, candidates[0].name, candidates[0].contact_id) == (f"contact:{contact.pk}", "王女儿",
-                                                                               contact.pk)
+    assert (candidates[0].key, candidates[0].name, candidates[0].contact_id) == (
+        f"contact:{contact.pk}",
+        "王女儿",
+        contact.pk,
+    )
     worker = next(c for c in candidates if c.user_id == users["community"].pk)
-    assert worker.key == f"user:{users['community'].pk}" and worker.contact_id is None and worker.phone_masked == ""
+    assert (
+        worker.key == f"user:{users['community'].pk}"
+        and worker.contact_id is None
+        and worker.phone_masked == ""
+    )
     r = services.responder_dispatch(actor=op, incident_id=i.pk, key=worker.key, now=t0 + 10 * S)
     assert (r.user_id, r.contact_id, r.name) == (users["community"].pk, None, worker.name)
     assert worker.key not in [c.key for c in services.untried_candidates(i)]

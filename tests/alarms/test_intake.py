@@ -56,14 +56,17 @@ def test_staff_token_is_refused(client, users):
     assert post_alarm(client, plain).status_code == 403
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"kind": "explosion"}, "kind"),
-    ({"event_id": ""}, "event_id"),
-    ({"event_id": "x" * 65}, "event_id"),
-    ({"device_time": "yesterday"}, "device_time"),
-    ({"device_time": "2026-03-10T10:00:00"}, "device_time"),  # no time zone
-    ({"device_time": "2099-01-01T00:00:00+08:00"}, "device_time"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "explosion"}, "kind"),
+        ({"event_id": ""}, "event_id"),
+        ({"event_id": "x" * 65}, "event_id"),
+        ({"device_time": "yesterday"}, "device_time"),
+        ({"device_time": "2026-03-10T10:00:00"}, "device_time"),  # no time zone
+        ({"device_time": "2099-01-01T00:00:00+08:00"}, "device_time"),
+    ],
+)
 def test_bad_payload_names_the_field(client, make_person, make_device, body, field):
     _, token = make_device(make_person())
     r = post_alarm(client, token, **body)
@@ -75,8 +78,12 @@ def test_bad_payload_names_the_field(client, make_person, make_device, body, fie
 
 def test_missing_field_is_named(client, make_person, make_device):
     _, token = make_device(make_person())
-    r = client.post("/api/v1/alarms", data={"kind": "sos"}, content_type="application/json",
-                    HTTP_AUTHORIZATION=f"Bearer {token}")
+    r = client.post(
+        "/api/v1/alarms",
+        data={"kind": "sos"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert r.status_code == 422
     assert {e["field"] for e in r.json()["errors"]} == {"event_id", "device_time"}
 
@@ -92,11 +99,19 @@ def test_heartbeat_updates_device_and_is_idempotent(client, make_person, make_de
     assert Heartbeat.objects.count() == 1
     device.refresh_from_db()
     assert device.last_heartbeat_at is not None and device.battery == 80
-    r = client.post("/api/v1/devices/heartbeat", data=body | {"beat_id": "b2", "battery": 120},
-                    content_type="application/json", **auth)
+    r = client.post(
+        "/api/v1/devices/heartbeat",
+        data=body | {"beat_id": "b2", "battery": 120},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 422 and r.json()["field"] == "battery"
-    r = client.post("/api/v1/devices/heartbeat", data=body, content_type="application/json",
-                    HTTP_AUTHORIZATION="Bearer wrong")
+    r = client.post(
+        "/api/v1/devices/heartbeat",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer wrong",
+    )
     assert r.status_code == 401
 
 
@@ -112,29 +127,46 @@ def test_device_register_api_scoped(client_for, users, make_person):
     a = make_person()
     b = make_person(region_code=COMMUNITY_B)
     c = client_for(users["operator"])
-    r = c.post("/api/v1/alarm-devices", data={"person_id": a.pk, "kind": "fall", "serial": "F-1"},
-               content_type="application/json")
+    r = c.post(
+        "/api/v1/alarm-devices",
+        data={"person_id": a.pk, "kind": "fall", "serial": "F-1"},
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["token"]
-    r = c.post("/api/v1/alarm-devices", data={"person_id": b.pk, "kind": "fall", "serial": "F-2"},
-               content_type="application/json")
+    r = c.post(
+        "/api/v1/alarm-devices",
+        data={"person_id": b.pk, "kind": "fall", "serial": "F-2"},
+        content_type="application/json",
+    )
     assert r.status_code == 404
-    r = c.post("/api/v1/alarm-devices", data={"person_id": a.pk, "kind": "fall", "serial": "F-1"},
-               content_type="application/json")
+    r = c.post(
+        "/api/v1/alarm-devices",
+        data={"person_id": a.pk, "kind": "fall", "serial": "F-1"},
+        content_type="application/json",
+    )
     assert r.status_code == 409 and r.json()["field"] == "serial"
 
 
 def test_body_that_is_not_json_is_400_with_position(client, make_person, make_device):
     _, token = make_device(make_person())
-    r = client.post("/api/v1/alarms", data=b'{"event_id": "e1",\n  kind: sos}', content_type="application/json",
-                    HTTP_AUTHORIZATION=f"Bearer {token}")
+    r = client.post(
+        "/api/v1/alarms",
+        data=b'{"event_id": "e1",\n  kind: sos}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert r.status_code == 400
     assert r.json() == {"code": "invalid", "field": "body", "message": "请求内容不是有效的 JSON：第2行第3列"}
     assert Alarm.objects.count() == 0
 
 
 def _batch_item(device, event_id, kind="sos"):
-    return {"device": device, "event_id": event_id, "kind": kind,
-            "device_time": datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.UTC)}
+    return {
+        "device": device,
+        "event_id": event_id,
+        "kind": kind,
+        "device_time": datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.UTC),
+    }
 
 
 def test_batch_store_is_alarm_receive_for_each_in_turn(make_person, make_device):
@@ -142,10 +174,15 @@ def test_batch_store_is_alarm_receive_for_each_in_turn(make_person, make_device)
 
     d1, _ = make_device(make_person())
     d2, _ = make_device(make_person())
-    (earlier, _), = [services.alarm_receive(**_batch_item(d1, "old"))]
-    got = services.alarm_receive_batch([
-        _batch_item(d1, "old"), _batch_item(d1, "new"), _batch_item(d2, "new"), _batch_item(d1, "new"),
-    ])
+    ((earlier, _),) = [services.alarm_receive(**_batch_item(d1, "old"))]
+    got = services.alarm_receive_batch(
+        [
+            _batch_item(d1, "old"),
+            _batch_item(d1, "new"),
+            _batch_item(d2, "new"),
+            _batch_item(d1, "new"),
+        ]
+    )
     assert got[0] == (earlier.pk, False)  # stored before
     assert got[1][1] is True and got[2][1] is True and got[1][0] != got[2][0]  # same event id, two devices
     assert got[3] == (got[1][0], False)  # the same event twice in one batch

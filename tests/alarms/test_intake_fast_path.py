@@ -62,15 +62,28 @@ def server():
 
 
 async def _call(app, path, raw, headers, chunks):
-    comm = ApplicationCommunicator(app, {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers,
-        "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
-    })
+    comm = ApplicationCommunicator(
+        app,
+        {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 5000),
+            "server": ("testserver", 80),
+        },
+    )
     size = -(-len(raw) // chunks)
     for n in range(chunks):
-        await comm.send_input({"type": "http.request", "body": raw[n * size:(n + 1) * size],
-                               "more_body": n < chunks - 1})
+        await comm.send_input(
+            {"type": "http.request", "body": raw[n * size : (n + 1) * size], "more_body": n < chunks - 1}
+        )
     start = await comm.receive_output(20)
     body = b""
     while True:
@@ -119,22 +132,34 @@ def test_heartbeat_answered_without_django(server, make_person, make_device):
 STAFF = object()  # stands for a staff member's API token
 
 
-@pytest.mark.parametrize(("path", "body", "token"), [
-    ("/api/v1/alarms", ALARM | {"kind": "explosion"}, "device"),
-    ("/api/v1/alarms", ALARM | {"event_id": " "}, "device"),
-    ("/api/v1/alarms", ALARM | {"device_time": "2026-03-10T10:00:00"}, "device"),  # no time zone
-    ("/api/v1/alarms", ALARM | {"device_time": "2099-01-01T00:00:00+08:00"}, "device"),
-    ("/api/v1/alarms", {"kind": "sos"}, "device"),  # fields missing
-    ("/api/v1/alarms", b"{not json", "device"),
-    ("/api/v1/alarms", ALARM, None),  # no token
-    ("/api/v1/alarms", ALARM, "no-such-token"),
-    ("/api/v1/alarms", ALARM, STAFF),
-    ("/api/v1/alarms", ALARM, "inactive"),
-    ("/api/v1/devices/heartbeat", {"beat_id": "b", "device_time": "2026-03-10T10:00:00+08:00", "battery": 120},
-     "device"),
-    ("/api/v1/devices/heartbeat", {"beat_id": "b", "device_time": "2026-03-10T10:00:00+08:00"}, "no-such-token"),
-])
-def test_anything_else_gets_the_apis_answer(server, client, users, make_person, make_device, path, body, token):
+@pytest.mark.parametrize(
+    ("path", "body", "token"),
+    [
+        ("/api/v1/alarms", ALARM | {"kind": "explosion"}, "device"),
+        ("/api/v1/alarms", ALARM | {"event_id": " "}, "device"),
+        ("/api/v1/alarms", ALARM | {"device_time": "2026-03-10T10:00:00"}, "device"),  # no time zone
+        ("/api/v1/alarms", ALARM | {"device_time": "2099-01-01T00:00:00+08:00"}, "device"),
+        ("/api/v1/alarms", {"kind": "sos"}, "device"),  # fields missing
+        ("/api/v1/alarms", b"{not json", "device"),
+        ("/api/v1/alarms", ALARM, None),  # no token
+        ("/api/v1/alarms", ALARM, "no-such-token"),
+        ("/api/v1/alarms", ALARM, STAFF),
+        ("/api/v1/alarms", ALARM, "inactive"),
+        (
+            "/api/v1/devices/heartbeat",
+            {"beat_id": "b", "device_time": "2026-03-10T10:00:00+08:00", "battery": 120},
+            "device",
+        ),
+        (
+            "/api/v1/devices/heartbeat",
+            {"beat_id": "b", "device_time": "2026-03-10T10:00:00+08:00"},
+            "no-such-token",
+        ),
+    ],
+)
+def test_anything_else_gets_the_apis_answer(
+    server, client, users, make_person, make_device, path, body, token
+):
     device, device_token = make_device(make_person())
     if token == "inactive":
         Device.objects.filter(pk=device.pk).update(active=False)

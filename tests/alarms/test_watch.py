@@ -99,8 +99,13 @@ def test_inactivity_for_person_living_alone_in_daytime(alone, make_person, make_
     not_alone = make_person()
     other_motion, _ = make_device(not_alone, kind="motion")
     night = t0.replace(hour=6)  # 06:00 local: before the day starts at 07:00
-    services.alarm_receive(device=motion, event_id="m1", kind="motion", device_time=night - 7 * 3600 * S,
-                           now=night - 7 * 3600 * S)
+    services.alarm_receive(
+        device=motion,
+        event_id="m1",
+        kind="motion",
+        device_time=night - 7 * 3600 * S,
+        now=night - 7 * 3600 * S,
+    )
     delivery.deliver_pending(now=night)
     assert watch.inactivity_check(now=night) == 0  # quiet 7 h but night anyway
     # 10:00: quiet for 11 h -> not yet (12 h default)
@@ -132,6 +137,8 @@ def test_old_heartbeats_are_pruned(make_person, make_device, t0):
 
     device, _ = make_device(make_person())
     services.heartbeat_receive(device=device, beat_id="old", device_time=t0, now=t0)
-    services.heartbeat_receive(device=device, beat_id="new", device_time=t0 + 6 * 86400 * S, now=t0 + 6 * 86400 * S)
+    services.heartbeat_receive(
+        device=device, beat_id="new", device_time=t0 + 6 * 86400 * S, now=t0 + 6 * 86400 * S
+    )
     assert watch.prune_heartbeats(now=t0 + 8 * 86400 * S) == 1
     assert list(Heartbeat.objects.values_list("beat_id", flat=True)) == ["new"]

@@ -33,7 +33,14 @@ def test_structure_matches_the_standard():
     assert ORDER[-1] == "B.4.5" and capability.ITEMS["B.4.5"].name == "社会交往能力"
     # Items whose maximum is not 4 in the standard.
     assert {c: i.max_score for c, i in capability.ITEMS.items() if i.max_score != 4} == {
-        "B.2.4": 3, "B.3.7": 1, "B.3.8": 1, "B.3.9": 2, "B.4.1": 2, "B.4.2": 2, "B.4.4": 3}
+        "B.2.4": 3,
+        "B.3.7": 1,
+        "B.3.8": 1,
+        "B.3.9": 2,
+        "B.4.1": 2,
+        "B.4.2": 2,
+        "B.4.4": 3,
+    }
     for item in capability.ITEMS.values():  # every score from 0 to the maximum has its own text
         assert sorted(item.scores) == list(range(item.max_score + 1))
         assert all(text for _, text in item.options)
@@ -67,9 +74,20 @@ def test_missing_unknown_and_non_integer_answers_name_the_item():
         assert exc.value.field == "answers.B.2.1"
 
 
-@pytest.mark.parametrize("total,level", [
-    (90, 0), (89, 1), (66, 1), (65, 2), (46, 2), (45, 3), (30, 3), (29, 4), (0, 4),
-])
+@pytest.mark.parametrize(
+    "total,level",
+    [
+        (90, 0),
+        (89, 1),
+        (66, 1),
+        (65, 2),
+        (46, 2),
+        (45, 3),
+        (30, 3),
+        (29, 4),
+        (0, 4),
+    ],
+)
 def test_level_boundaries(total, level):
     r = capability.score(with_total(total))
     assert r.total == total
@@ -119,22 +137,35 @@ URL = "/api/v1/assessments/capability/score"
 
 def test_api_round_trip(users, client_for):
     client = client_for(users["community"])
-    body = {"answers": with_total(60), "coma": False, "dementia_or_mental_disorder": False, "risk_events_30d": 2}
+    body = {
+        "answers": with_total(60),
+        "coma": False,
+        "dementia_or_mental_disorder": False,
+        "risk_events_30d": 2,
+    }
     r = client.post(URL, body, content_type="application/json")
     assert r.status_code == 200, r.content
     data = r.json()
     assert data["total"] == 60
-    assert sum(data["dimension_scores"].values()) == 60 and set(data["dimension_scores"]) == {"B.1", "B.2", "B.3", "B.4"}
+    assert sum(data["dimension_scores"].values()) == 60 and set(data["dimension_scores"]) == {
+        "B.1",
+        "B.2",
+        "B.3",
+        "B.4",
+    }
     assert (data["preliminary_level"], data["preliminary_level_name"]) == (2, "中度失能")
     assert (data["final_level"], data["final_level_name"]) == (3, "重度失能")
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"B.4.5": None}, "answers.B.4.5"),
-    ({"B.9.9": 1}, "answers.B.9.9"),
-    ({"B.2.4": 4}, "answers.B.2.4"),
-    ({"B.3.7": -1}, "answers.B.3.7"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"B.4.5": None}, "answers.B.4.5"),
+        ({"B.9.9": 1}, "answers.B.9.9"),
+        ({"B.2.4": 4}, "answers.B.2.4"),
+        ({"B.3.7": -1}, "answers.B.3.7"),
+    ],
+)
 def test_api_422_names_the_item(users, client_for, change, field):
     answers = dict(FULL)
     for k, v in change.items():
@@ -156,4 +187,7 @@ def test_form_definition_endpoint(users, client_for):
     data = client_for(users["community"]).get("/api/v1/assessments/capability/form").json()
     assert data["total_max"] == 90
     items = [i for d in data["dimensions"] for i in d["items"]]
-    assert len(items) == 26 and items[0]["options"][0] == {"score": 4, "text": capability.ITEMS["B.1.1"].options[0][1]}
+    assert len(items) == 26 and items[0]["options"][0] == {
+        "score": 4,
+        "text": capability.ITEMS["B.1.1"].options[0][1],
+    }

@@ -26,8 +26,17 @@ def test_each_item_direction(item):
     assert (item in mchat.failed(yes_all)) == (item in (2, 5, 12))
 
 
-@pytest.mark.parametrize("n,risk,refer", [(0, "low", False), (2, "low", False), (3, "medium", None),
-                                         (7, "medium", None), (8, "high", True), (20, "high", True)])
+@pytest.mark.parametrize(
+    "n,risk,refer",
+    [
+        (0, "low", False),
+        (2, "low", False),
+        (3, "medium", None),
+        (7, "medium", None),
+        (8, "high", True),
+        (20, "high", True),
+    ],
+)
 def test_band_edges(n, risk, refer):
     r = mchat.score(age_months=18, answers=failing(set(range(1, n + 1))))
     assert (r.score, r.risk, r.refer) == (n, risk, refer)
@@ -63,13 +72,20 @@ def test_bad_answers():
 
 def test_api(users, client_for):
     client = client_for(users["community"])
-    r = client.post("/api/v1/screenings/mchat/score", {"age_months": 20, "answers": failing({2, 5, 12})},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/screenings/mchat/score",
+        {"age_months": 20, "answers": failing({2, 5, 12})},
+        content_type="application/json",
+    )
     assert r.status_code == 200
     assert r.json()["score"] == 3 and r.json()["risk"] == "medium" and r.json()["failed_items"] == [2, 5, 12]
-    r = client.post("/api/v1/screenings/mchat/score", {"age_months": 40, "answers": PASS},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/screenings/mchat/score", {"age_months": 40, "answers": PASS}, content_type="application/json"
+    )
     assert r.status_code == 422 and r.json()["field"] == "age_months"
-    r = client.post("/api/v1/screenings/mchat/score", {"age_months": 20, "answers": PASS[:5]},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/screenings/mchat/score",
+        {"age_months": 20, "answers": PASS[:5]},
+        content_type="application/json",
+    )
     assert r.status_code == 422

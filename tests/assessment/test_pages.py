@@ -20,19 +20,30 @@ D = datetime.timedelta
 @pytest.fixture
 def referred(users, make_person):
     girl = make_person(birth=timezone.localdate() - D(days=200))
-    return services.child_check_record(actor=users["community"], person=girl, kind="hearing",
-                                       checked_on=timezone.localdate(),
-                                       data={"left": "pass", "right": "refer", "method": "OAE"})
+    return services.child_check_record(
+        actor=users["community"],
+        person=girl,
+        kind="hearing",
+        checked_on=timezone.localdate(),
+        data={"left": "pass", "right": "refer", "method": "OAE"},
+    )
 
 
 def test_the_referral_list_offers_the_steps_referral_actions_allows(users, client_for, referred):
-    assert selectors.referral_actions(users["community"], referred) == {ReferralStatus.REFERRED, ReferralStatus.CLOSED}
-    assert selectors.referral_actions(users["operator"], referred) == frozenset()  # sees the list, records nothing
+    assert selectors.referral_actions(users["community"], referred) == {
+        ReferralStatus.REFERRED,
+        ReferralStatus.CLOSED,
+    }
+    assert (
+        selectors.referral_actions(users["operator"], referred) == frozenset()
+    )  # sees the list, records nothing
     page = client_for(users["community"]).get("/assessment/referrals/").content.decode()
     assert f"/assessment/checks/{referred.pk}/referral/" in page
     assert 'value="referred"' in page and 'value="closed"' in page
-    assert f"/assessment/checks/{referred.pk}/referral/" not in client_for(users["operator"]).get(
-        "/assessment/referrals/").content.decode()
+    assert (
+        f"/assessment/checks/{referred.pk}/referral/"
+        not in client_for(users["operator"]).get("/assessment/referrals/").content.decode()
+    )
     services.referral_update(actor=users["community"], check=referred, status="referred", note="转诊市妇幼")
     referred.refresh_from_db()
     assert selectors.referral_actions(users["community"], referred) == {ReferralStatus.CLOSED}
@@ -43,20 +54,26 @@ def test_the_referral_list_offers_the_steps_referral_actions_allows(users, clien
 
 
 def test_a_referral_without_a_note_comes_back_on_the_list(users, client_for, referred):
-    response = client_for(users["community"]).post(f"/assessment/checks/{referred.pk}/referral/",
-                                                   {"status": "closed", "note": ""})
+    response = client_for(users["community"]).post(
+        f"/assessment/checks/{referred.pk}/referral/", {"status": "closed", "note": ""}
+    )
     assert response.status_code == 422 and "请填写转介去向或结案说明" in response.content.decode()
     assert ChildCheck.objects.get(pk=referred.pk).referral == ReferralStatus.PENDING
 
 
 def test_a_step_not_allowed_is_the_conflict_page_and_a_refusal_the_403_page(users, client_for, referred):
     client = client_for(users["community"])
-    assert client.post(f"/assessment/checks/{referred.pk}/referral/",
-                       {"status": "closed", "note": "确诊正常"}).status_code == 302
+    assert (
+        client.post(
+            f"/assessment/checks/{referred.pk}/referral/", {"status": "closed", "note": "确诊正常"}
+        ).status_code
+        == 302
+    )
     again = client.post(f"/assessment/checks/{referred.pk}/referral/", {"status": "referred", "note": "x"})
     assert again.status_code == 409 and "转介状态不能从" in again.content.decode()
-    refused = client_for(users["operator"]).post(f"/assessment/checks/{referred.pk}/referral/",
-                                                 {"status": "closed", "note": "x"})
+    refused = client_for(users["operator"]).post(
+        f"/assessment/checks/{referred.pk}/referral/", {"status": "closed", "note": "x"}
+    )
     assert refused.status_code == 403 and "无法完成" in refused.content.decode()
     assert AuditEvent.objects.filter(action="child_check.referral", object_id=str(referred.pk)).count() == 1
 
@@ -64,7 +81,11 @@ def test_a_step_not_allowed_is_the_conflict_page_and_a_refusal_the_403_page(user
 def test_the_assessment_form_keeps_the_answers_and_marks_the_item(users, client_for, make_person):
     p = make_person(age=88)
     post = {k: str(v) for k, v in with_total(45).items()} | {
-        "assessed_on": str(timezone.localdate()), "reason": "first", "risk_events_30d": "x", "dementia": "on"}
+        "assessed_on": str(timezone.localdate()),
+        "reason": "first",
+        "risk_events_30d": "x",
+        "dementia": "on",
+    }
     client = client_for(users["community"])
     response = client.post(f"/assessment/new/{p.pk}/", post)
     body = response.content.decode()
@@ -88,8 +109,10 @@ def test_the_assessment_form_keeps_the_answers_and_marks_the_item(users, client_
 def test_a_check_with_a_bad_value_comes_back_with_it(users, client_for, make_person):
     boy = make_person(birth=timezone.localdate() - D(days=400), sex="M")
     client = client_for(users["community"])
-    response = client.post(f"/assessment/checks/new/{boy.pk}/", {
-        "kind": "growth", "checked_on": str(timezone.localdate()), "weight_kg": "abc", "length_cm": "77"})
+    response = client.post(
+        f"/assessment/checks/new/{boy.pk}/",
+        {"kind": "growth", "checked_on": str(timezone.localdate()), "weight_kg": "abc", "length_cm": "77"},
+    )
     body = response.content.decode()
     assert response.status_code == 422 and 'value="77"' in body and not ChildCheck.objects.exists()
     bad_date = client.post(f"/assessment/checks/new/{boy.pk}/", {"kind": "growth", "checked_on": "昨天"})

@@ -24,8 +24,13 @@ def today() -> datetime.date:
 
 
 def record(users, person, days_ago, total, who="community", **kw):
-    return services.assessment_record(actor=users[who], person=person, assessed_on=today() - D(days=days_ago),
-                                      answers=with_total(total), **kw)
+    return services.assessment_record(
+        actor=users[who],
+        person=person,
+        assessed_on=today() - D(days=days_ago),
+        answers=with_total(total),
+        **kw,
+    )
 
 
 def test_record_and_supersede(users, make_person):
@@ -58,10 +63,13 @@ def test_cannot_backdate_or_double_record(users, make_person):
 def test_bad_form_saves_nothing(users, make_person):
     p = make_person(age=82)
     with pytest.raises(InvalidInput):
-        services.assessment_record(actor=users["community"], person=p, assessed_on=today(),
-                                   answers=dict(FULL, **{"B.1.1": 9}))
+        services.assessment_record(
+            actor=users["community"], person=p, assessed_on=today(), answers=dict(FULL, **{"B.1.1": 9})
+        )
     with pytest.raises(InvalidInput):
-        services.assessment_record(actor=users["community"], person=p, assessed_on=today() + D(days=1), answers=FULL)
+        services.assessment_record(
+            actor=users["community"], person=p, assessed_on=today() + D(days=1), answers=FULL
+        )
     assert not CapabilityAssessment.objects.exists()
 
 
@@ -88,11 +96,17 @@ def test_level_subquery(users, make_person):
     record(users, a, 5, 20)
     record(users, b, 400, 90)  # expired
     record(users, c, 3, 40, who="admin", dementia_or_mental_disorder=True)
-    levels = dict(Person.objects.annotate(capability_level=selectors.level_subquery(today()))
-                  .values_list("pk", "capability_level"))
+    levels = dict(
+        Person.objects.annotate(capability_level=selectors.level_subquery(today())).values_list(
+            "pk", "capability_level"
+        )
+    )
     assert levels == {a.pk: 4, b.pk: None, c.pk: 4}
-    old = dict(Person.objects.annotate(capability_level=selectors.level_subquery(today() - D(days=10)))
-               .values_list("pk", "capability_level"))
+    old = dict(
+        Person.objects.annotate(capability_level=selectors.level_subquery(today() - D(days=10))).values_list(
+            "pk", "capability_level"
+        )
+    )
     assert old == {a.pk: 2, b.pk: None, c.pk: None}
     assert Person.objects.annotate(lv=selectors.level_subquery(today())).filter(lv__gte=3).count() == 2
 
@@ -109,7 +123,9 @@ def test_record_api_and_history(users, make_person, client_for):
     assert len(client.get(f"/api/v1/assessments/persons/{p.pk}").json()) == 1
     outsider = client_for(users["community_b"])
     assert outsider.get(f"/api/v1/assessments/capability/{aid}").status_code == 404
-    assert outsider.post("/api/v1/assessments/capability", body, content_type="application/json").status_code in (403, 404)
+    assert outsider.post(
+        "/api/v1/assessments/capability", body, content_type="application/json"
+    ).status_code in (403, 404)
 
 
 def test_pages(users, make_person, client_for):
@@ -117,13 +133,20 @@ def test_pages(users, make_person, client_for):
     client = client_for(users["community"])
     page = client.get(f"/assessment/new/{p.pk}/")
     assert page.status_code == 200 and "B.4.5" in page.content.decode()
-    post = {k: str(v) for k, v in with_total(45).items()} | {"assessed_on": str(today()), "reason": "first",
-                                                             "risk_events_30d": "0"}
+    post = {k: str(v) for k, v in with_total(45).items()} | {
+        "assessed_on": str(today()),
+        "reason": "first",
+        "risk_events_30d": "0",
+    }
     bad = dict(post)
     bad.pop("B.2.3")
     r = client.post(f"/assessment/new/{p.pk}/", bad)
-    assert r.status_code == 422 and "B.2.3" in r.content.decode() and not CapabilityAssessment.objects.exists()
-    assert 'name="B.1.1" value="%d" checked' % with_total(45)["B.1.1"] in r.content.decode()  # the answers kept
+    assert (
+        r.status_code == 422 and "B.2.3" in r.content.decode() and not CapabilityAssessment.objects.exists()
+    )
+    assert (
+        'name="B.1.1" value="%d" checked' % with_total(45)["B.1.1"] in r.content.decode()
+    )  # the answers kept
     r = client.post(f"/assessment/new/{p.pk}/", post)
     assert r.status_code == 302
     a = CapabilityAssessment.objects.get()
@@ -136,34 +159,70 @@ def test_pages(users, make_person, client_for):
 
 # ------------------------------------------------------------------ infant checks
 
+
 def test_growth_check_uses_who_z_scores(users, make_person):
     boy = make_person(birth=today() - D(days=400), sex="M")
-    ok = services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=today(),
-                                     data={"weight_kg": "9.6", "length_cm": "77"})
+    ok = services.child_check_record(
+        actor=users["community"],
+        person=boy,
+        kind="growth",
+        checked_on=today(),
+        data={"weight_kg": "9.6", "length_cm": "77"},
+    )
     assert ok.referral == "none" and abs(float(ok.data["wfa_z"])) < 1
-    thin = services.child_check_record(actor=users["community"], person=boy, kind="growth",
-                                       checked_on=today() - D(days=1), data={"weight_kg": "7.0", "length_cm": "70"})
+    thin = services.child_check_record(
+        actor=users["community"],
+        person=boy,
+        kind="growth",
+        checked_on=today() - D(days=1),
+        data={"weight_kg": "7.0", "length_cm": "70"},
+    )
     assert thin.referral == "pending" and "低体重" in thin.result and "生长迟缓" in thin.result
     with pytest.raises(InvalidInput) as exc:
-        services.child_check_record(actor=users["community"], person=boy, kind="growth",
-                                    checked_on=today() - D(days=2), data={"weight_kg": "abc", "length_cm": "70"})
+        services.child_check_record(
+            actor=users["community"],
+            person=boy,
+            kind="growth",
+            checked_on=today() - D(days=2),
+            data={"weight_kg": "abc", "length_cm": "70"},
+        )
     assert exc.value.field == "weight_kg"
     with pytest.raises(Conflict):
-        services.child_check_record(actor=users["community"], person=boy, kind="growth", checked_on=today(),
-                                    data={"weight_kg": "9.6", "length_cm": "77"})
+        services.child_check_record(
+            actor=users["community"],
+            person=boy,
+            kind="growth",
+            checked_on=today(),
+            data={"weight_kg": "9.6", "length_cm": "77"},
+        )
 
 
 def test_hearing_vision_and_referral_flow(users, make_person, client_for):
     girl = make_person(birth=today() - D(days=200))
-    c = services.child_check_record(actor=users["community"], person=girl, kind="hearing", checked_on=today(),
-                                    data={"left": "pass", "right": "refer", "method": "OAE"})
+    c = services.child_check_record(
+        actor=users["community"],
+        person=girl,
+        kind="hearing",
+        checked_on=today(),
+        data={"left": "pass", "right": "refer", "method": "OAE"},
+    )
     assert c.referral == "pending" and "右耳" in c.result
-    v = services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=today(),
-                                    data={"left": "pass", "right": "pass", "method": "红球试验"})
+    v = services.child_check_record(
+        actor=users["community"],
+        person=girl,
+        kind="vision",
+        checked_on=today(),
+        data={"left": "pass", "right": "pass", "method": "红球试验"},
+    )
     assert v.referral == "none"
     with pytest.raises(InvalidInput) as exc:
-        services.child_check_record(actor=users["community"], person=girl, kind="vision", checked_on=today() - D(days=1),
-                                    data={"left": "pass", "method": "x"})
+        services.child_check_record(
+            actor=users["community"],
+            person=girl,
+            kind="vision",
+            checked_on=today() - D(days=1),
+            data={"left": "pass", "method": "x"},
+        )
     assert exc.value.field == "right"
     assert [x.pk for x in selectors.referral_list(user=users["street"])] == [c.pk]
     assert not selectors.referral_list(user=users["street_b"]).exists()
@@ -172,7 +231,9 @@ def test_hearing_vision_and_referral_flow(users, make_person, client_for):
     services.referral_update(actor=users["community"], check=c, status="referred", note="转诊市妇幼听力中心")
     with pytest.raises(Conflict):
         services.referral_update(actor=users["community"], check=c, status="pending", note="x")
-    r = client_for(users["community"]).post(f"/assessment/checks/{c.pk}/referral/", {"status": "closed", "note": "确诊正常"})
+    r = client_for(users["community"]).post(
+        f"/assessment/checks/{c.pk}/referral/", {"status": "closed", "note": "确诊正常"}
+    )
     assert r.status_code == 302
     assert ChildCheck.objects.get(pk=c.pk).referral == "closed"
     assert not selectors.referral_list(user=users["street"]).exists()
@@ -182,22 +243,38 @@ def test_mchat_record_and_age_window(users, make_person, client_for):
     from tests.assessment.test_mchat import failing
 
     toddler = make_person(birth=today() - D(days=600))  # about 19 months
-    high = services.child_check_record(actor=users["community"], person=toddler, kind="mchat", checked_on=today(),
-                                       data={"answers": failing(set(range(1, 9)))})
+    high = services.child_check_record(
+        actor=users["community"],
+        person=toddler,
+        kind="mchat",
+        checked_on=today(),
+        data={"answers": failing(set(range(1, 9)))},
+    )
     assert high.referral == "pending" and high.data["risk"] == "high"
-    medium = services.child_check_record(actor=users["community"], person=toddler, kind="mchat",
-                                         checked_on=today() - D(days=1),
-                                         data={"answers": failing({1, 3, 4}), "follow_up_failed": [3]})
+    medium = services.child_check_record(
+        actor=users["community"],
+        person=toddler,
+        kind="mchat",
+        checked_on=today() - D(days=1),
+        data={"answers": failing({1, 3, 4}), "follow_up_failed": [3]},
+    )
     assert medium.referral == "none" and "阴性" in medium.result
     baby = make_person(birth=today() - D(days=200))
     with pytest.raises(InvalidInput) as exc:
-        services.child_check_record(actor=users["community"], person=baby, kind="mchat", checked_on=today(),
-                                    data={"answers": failing(set())})
+        services.child_check_record(
+            actor=users["community"],
+            person=baby,
+            kind="mchat",
+            checked_on=today(),
+            data={"answers": failing(set())},
+        )
     assert exc.value.field == "age_months"
     page = client_for(users["community"]).get(f"/assessment/checks/new/{toddler.pk}/?kind=mchat")
     assert page.status_code == 200 and "M-CHAT" in page.content.decode()
-    r = client_for(users["community"]).post(f"/assessment/checks/new/{toddler.pk}/", {
-        "kind": "growth", "checked_on": str(today()), "weight_kg": "11", "length_cm": "82"})
+    r = client_for(users["community"]).post(
+        f"/assessment/checks/new/{toddler.pk}/",
+        {"kind": "growth", "checked_on": str(today()), "weight_kg": "11", "length_cm": "82"},
+    )
     assert r.status_code == 302
 
 

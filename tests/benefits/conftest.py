@@ -21,7 +21,9 @@ def funded(programmes, users):
     from carecircle.benefits.services import fund_appropriate
 
     for fund in Fund.objects.all():
-        fund_appropriate(actor=users["admin"], fund=fund, amount=Decimal("10000000"), memo="年度预算", key=f"t:{fund.pk}")
+        fund_appropriate(
+            actor=users["admin"], fund=fund, amount=Decimal("10000000"), memo="年度预算", key=f"t:{fund.pk}"
+        )
     return programmes
 
 

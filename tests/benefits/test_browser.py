@@ -17,14 +17,17 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(page, live_server,
     for fund in Fund.objects.all():
         services.fund_appropriate(actor=users["admin"], fund=fund, amount="100000", key=f"b:{fund.pk}")
     person = make_person(birth=born(86, today(), 40), name="李桂兰")
-    services.payroll_run(actor=users["street"], month=month_of(today()),
-                         region_code="339901001000", programme_code="GAOLING")
+    services.payroll_run(
+        actor=users["street"], month=month_of(today()), region_code="339901001000", programme_code="GAOLING"
+    )
     batch = Batch.objects.get()
     browser_login(page, live_server.url, "district")
     page.goto(f"{live_server.url}/benefits/payrolls/{batch.pk}/")
     assert "李桂兰" in page.content()
     if os.environ.get("CARECIRCLE_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-batch.png"), full_page=True)
+        page.screenshot(
+            path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-batch.png"), full_page=True
+        )
     page.click("button[value=approve]")
     page.wait_for_load_state()
     assert "已审批" in page.content()
@@ -32,6 +35,8 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(page, live_server,
     page.click("summary")
     assert "age >= 80" in page.inner_text("main")
     if os.environ.get("CARECIRCLE_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-person.png"), full_page=True)
+        page.screenshot(
+            path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-person.png"), full_page=True
+        )
     batch.refresh_from_db()
     assert batch.state == "approved" and batch.approved_by == users["district"]

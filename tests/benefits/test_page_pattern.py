@@ -18,7 +18,9 @@ from tests.benefits.conftest import born
 @pytest.fixture
 def batch(funded, users, make_person):
     make_person(birth=born(85, datetime.date(2026, 11, 1), 40), name="王秀英")
-    services.payroll_run(actor=users["street"], month="2026-11", region_code="339901001000", programme_code="GAOLING")
+    services.payroll_run(
+        actor=users["street"], month="2026-11", region_code="339901001000", programme_code="GAOLING"
+    )
     return Batch.objects.get()
 
 
@@ -74,8 +76,9 @@ def test_a_bad_value_comes_back_on_the_form_with_422(batch, client_for, users):
     assert r.status_code == 422 and "追回款应为编号" in r.content.decode()
     batch.refresh_from_db()
     assert batch.state == Batch.State.PREPARED
-    r = client_for(users["street"]).post("/benefits/", {"month": "2026-11", "region_code": "339901001000",
-                                                       "lookback": "99"})
+    r = client_for(users["street"]).post(
+        "/benefits/", {"month": "2026-11", "region_code": "339901001000", "lookback": "99"}
+    )
     assert r.status_code == 422 and "回溯月数应在0到24之间" in r.content.decode()
 
 
@@ -89,38 +92,68 @@ def test_money_into_a_fund_through_its_own_view(funded, client_for, users):
     assert AuditEvent.objects.filter(action="fund.appropriate", detail__memo="追加").count() == 1
     assert admin.post("/benefits/funds/999999/appropriate/", {"amount": "1"}).status_code == 404
     # a fund outside the user's regions: the same 404 as a missing one
-    assert client_for(users["street"]).post(f"/benefits/funds/{fund.pk}/appropriate/",
-                                            {"amount": "1"}).status_code == 404
+    assert (
+        client_for(users["street"])
+        .post(f"/benefits/funds/{fund.pk}/appropriate/", {"amount": "1"})
+        .status_code
+        == 404
+    )
 
 
 def test_appeals_follow_appeal_actions(funded, client_for, users, make_person):
     person = make_person(name="赵大爷")
-    appeal = services.appeal_file(actor=users["district"], person=person, programme=funded["GAOLING"],
-                                  month="2026-11", reason="年龄登记有误")
+    appeal = services.appeal_file(
+        actor=users["district"],
+        person=person,
+        programme=funded["GAOLING"],
+        month="2026-11",
+        reason="年龄登记有误",
+    )
     # The filer may not decide their own appeal: no form for them, a 403 page if they try.
     assert selectors.appeal_actions(users["district"], appeal) == frozenset()
     assert selectors.appeal_actions(users["admin"], appeal) == {AppealAction.DECIDE}
-    assert f"/appeals/{appeal.pk}/decide/" not in client_for(users["district"]).get("/benefits/appeals/").content.decode()
-    assert f"/appeals/{appeal.pk}/decide/" in client_for(users["admin"]).get("/benefits/appeals/").content.decode()
-    refused = client_for(users["district"]).post(f"/benefits/appeals/{appeal.pk}/decide/",
-                                                 {"grant": "reject", "reason": "不符合"})
+    assert (
+        f"/appeals/{appeal.pk}/decide/"
+        not in client_for(users["district"]).get("/benefits/appeals/").content.decode()
+    )
+    assert (
+        f"/appeals/{appeal.pk}/decide/"
+        in client_for(users["admin"]).get("/benefits/appeals/").content.decode()
+    )
+    refused = client_for(users["district"]).post(
+        f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "reject", "reason": "不符合"}
+    )
     assert refused.status_code == 403
     admin = client_for(users["admin"])
-    bad = admin.post(f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "grant", "amount": "50",
-                                                               "grant_from": "2026-13-01", "reason": "核实"})
+    bad = admin.post(
+        f"/benefits/appeals/{appeal.pk}/decide/",
+        {"grant": "grant", "amount": "50", "grant_from": "2026-13-01", "reason": "核实"},
+    )
     assert bad.status_code == 422 and "日期格式应为 YYYY-MM-DD" in bad.content.decode()
-    assert admin.post(f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "reject", "reason": "经核实不符合"}
-                      ).status_code == 302
+    assert (
+        admin.post(
+            f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "reject", "reason": "经核实不符合"}
+        ).status_code
+        == 302
+    )
     appeal.refresh_from_db()
     assert appeal.state == Appeal.State.REJECTED and appeal.decided_by == users["admin"]
-    assert admin.post(f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "reject", "reason": "再次"}
-                      ).status_code == 409
+    assert (
+        admin.post(
+            f"/benefits/appeals/{appeal.pk}/decide/", {"grant": "reject", "reason": "再次"}
+        ).status_code
+        == 409
+    )
 
 
 def test_filing_an_appeal_with_a_bad_value_is_422(funded, client_for, users, make_person):
     person = make_person(name="钱奶奶")
     client = client_for(users["community"])
-    r = client.post(f"/benefits/people/{person.pk}/", {"programme": "NOPE", "month": "2026-11", "reason": "理由充分"})
+    r = client.post(
+        f"/benefits/people/{person.pk}/", {"programme": "NOPE", "month": "2026-11", "reason": "理由充分"}
+    )
     assert r.status_code == 422 and "请选择项目" in r.content.decode()
-    r = client.post(f"/benefits/people/{person.pk}/", {"programme": "GAOLING", "month": "2026-11", "reason": "短"})
+    r = client.post(
+        f"/benefits/people/{person.pk}/", {"programme": "GAOLING", "month": "2026-11", "reason": "短"}
+    )
     assert r.status_code == 422 and "至少4个字" in r.content.decode() and not Appeal.objects.exists()

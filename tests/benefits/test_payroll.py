@@ -49,12 +49,26 @@ def test_unique_constraint_refuses_a_second_regular_payment(elders, users):
     (batch,) = run(users)
     line = Payment.objects.filter(batch=batch).first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.create(batch=batch, programme=line.programme, person=line.person, period=line.period,
-                               kind="regular", amount=line.amount, region_code=line.region_code)
+        Payment.objects.create(
+            batch=batch,
+            programme=line.programme,
+            person=line.person,
+            period=line.period,
+            kind="regular",
+            amount=line.amount,
+            region_code=line.region_code,
+        )
     other = Batch.objects.create(programme=line.programme, month="2026-11", region_code=STREET)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.create(batch=other, programme=line.programme, person=line.person, period=line.period,
-                               kind="regular", amount=line.amount, region_code=line.region_code)
+        Payment.objects.create(
+            batch=other,
+            programme=line.programme,
+            person=line.person,
+            period=line.period,
+            kind="regular",
+            amount=line.amount,
+            region_code=line.region_code,
+        )
 
 
 def test_rerun_after_fixing_data_writes_only_the_difference(elders, users):
@@ -62,7 +76,13 @@ def test_rerun_after_fixing_data_writes_only_the_difference(elders, users):
     services.payroll_approve(actor=users["district"], batch_id=first.pk)
     services.payroll_mark_paid(actor=users["district"], batch_id=first.pk)
     # The 85-year-old in fact died in October (recorded late): November was an overpayment.
-    status_add(actor=users["admin"], person=elders[1], kind="deceased", valid_from=datetime.date(2026, 10, 20), source="殡葬系统")
+    status_add(
+        actor=users["admin"],
+        person=elders[1],
+        kind="deceased",
+        valid_from=datetime.date(2026, 10, 20),
+        source="殡葬系统",
+    )
     # The 79-year-old's birth date was wrong in the registry: a worker corrects it through a granted appeal
     # below; here, a status makes someone newly due under CARE_SUBSIDY.
     (second,) = run(users)
@@ -71,13 +91,26 @@ def test_rerun_after_fixing_data_writes_only_the_difference(elders, users):
     assert second.total_recovery == Decimal("50.00") and second.total_payable == 0
     assert second.summary["by_kind"] == {"追回": [1, "-50.00"]}
     assert second.summary["by_district"] == [
-        {"region": "339901000000", "count": 1, "payable": "0.00", "recovery": "-50.00"}]
+        {"region": "339901000000", "count": 1, "payable": "0.00", "recovery": "-50.00"}
+    ]
     assert run(users) == []
 
 
 def test_payments_stop_the_month_after_death_or_moving_away(elders, users):
-    status_add(actor=users["admin"], person=elders[0], kind="deceased", valid_from=datetime.date(2026, 11, 15), source="殡葬系统")
-    status_add(actor=users["admin"], person=elders[2], kind="moved_away", valid_from=datetime.date(2026, 11, 3), source="户籍")
+    status_add(
+        actor=users["admin"],
+        person=elders[0],
+        kind="deceased",
+        valid_from=datetime.date(2026, 11, 15),
+        source="殡葬系统",
+    )
+    status_add(
+        actor=users["admin"],
+        person=elders[2],
+        kind="moved_away",
+        valid_from=datetime.date(2026, 11, 3),
+        source="户籍",
+    )
     (nov,) = run(users)
     assert nov.line_count == 3
     (dec,) = run(users, month="2026-12")
@@ -153,7 +186,13 @@ def test_ledger_balances_and_sums_to_zero(elders, users):
     services.payroll_approve(actor=users["district"], batch_id=first.pk)
     assert services.fund_available(fund) == start - Decimal("200.00")
     services.payroll_mark_paid(actor=users["district"], batch_id=first.pk)
-    status_add(actor=users["admin"], person=elders[2], kind="deceased", valid_from=datetime.date(2026, 10, 1), source="殡葬系统")
+    status_add(
+        actor=users["admin"],
+        person=elders[2],
+        kind="deceased",
+        valid_from=datetime.date(2026, 10, 1),
+        source="殡葬系统",
+    )
     (second,) = run(users)
     services.payroll_approve(actor=users["district"], batch_id=second.pk)
     services.payroll_mark_paid(actor=users["district"], batch_id=second.pk)
@@ -163,7 +202,9 @@ def test_ledger_balances_and_sums_to_zero(elders, users):
         services.recovery_collect(actor=users["district"], payment_id=recovery.pk)
 
     def bal(account):
-        return LedgerLine.objects.filter(fund=fund, account=account).aggregate(s=__import__("django").db.models.Sum("amount"))["s"]
+        return LedgerLine.objects.filter(fund=fund, account=account).aggregate(
+            s=__import__("django").db.models.Sum("amount")
+        )["s"]
 
     assert bal(Account.DISBURSED) == Decimal("100.00")  # 200 paid, 100 recovered
     assert bal(Account.RECEIVABLE) == Decimal("0.00")
@@ -183,8 +224,14 @@ def test_ledger_balances_and_sums_to_zero(elders, users):
 def test_unbalanced_posting_is_refused(programmes, users):
     fund = Fund.objects.first()
     with pytest.raises(Conflict):
-        services._post(key="x", kind="appropriation", fund=fund, actor=users["admin"], memo="",
-                       lines=[Posting(Account.AVAILABLE, Decimal("10")), Posting(Account.APPROPRIATION, Decimal("-9"))])
+        services._post(
+            key="x",
+            kind="appropriation",
+            fund=fund,
+            actor=users["admin"],
+            memo="",
+            lines=[Posting(Account.AVAILABLE, Decimal("10")), Posting(Account.APPROPRIATION, Decimal("-9"))],
+        )
     assert not LedgerEntry.objects.filter(key="x").exists()
 
 
@@ -193,7 +240,9 @@ def test_bank_file_export_is_audited(elders, users):
     with pytest.raises(Conflict):
         services.payroll_export(actor=users["district"], batch_id=batch.pk)
     services.payroll_approve(actor=users["district"], batch_id=batch.pk)
-    services.payee_account_set(actor=users["street"], person=elders[0], bank="农业银行", account_number="6228480012345678901")
+    services.payee_account_set(
+        actor=users["street"], person=elders[0], bank="农业银行", account_number="6228480012345678901"
+    )
     body, name = services.payroll_export(actor=users["district"], batch_id=batch.pk, fmt="csv")
     text = body.decode("utf-8-sig")
     assert elders[0].id_number in text and "6228480012345678901" in text and "50.00" in text
@@ -208,21 +257,38 @@ def test_bank_file_export_is_audited(elders, users):
 
 def test_granted_appeal_flows_into_next_payroll_as_arrears(funded, make_person, users):
     person = make_person(birth=born(79, NOV, 5))  # registry says 79; the family says the date is wrong
-    appeal = services.appeal_file(actor=users["district"], person=person, programme=funded["GAOLING"],
-                                  month="2026-09", reason="户籍登记出生日期有误，实际已满80周岁")
+    appeal = services.appeal_file(
+        actor=users["district"],
+        person=person,
+        programme=funded["GAOLING"],
+        month="2026-09",
+        reason="户籍登记出生日期有误，实际已满80周岁",
+    )
     assert appeal.route_region == "339901000000"
     with pytest.raises(Forbidden):  # whoever filed it cannot decide it
-        services.appeal_decide(actor=users["district"], appeal_id=appeal.pk, grant=True, reason="x", amount="50")
+        services.appeal_decide(
+            actor=users["district"], appeal_id=appeal.pk, grant=True, reason="x", amount="50"
+        )
     from carecircle.core.errors import NotFound
 
     with pytest.raises((Forbidden, NotFound)):
-        services.appeal_decide(actor=users["district_b"], appeal_id=appeal.pk, grant=True, reason="x", amount="50")
-    services.appeal_decide(actor=users["admin"], appeal_id=appeal.pk, grant=True, reason="经核实户籍档案，已满80周岁",
-                           amount="50")
+        services.appeal_decide(
+            actor=users["district_b"], appeal_id=appeal.pk, grant=True, reason="x", amount="50"
+        )
+    services.appeal_decide(
+        actor=users["admin"],
+        appeal_id=appeal.pk,
+        grant=True,
+        reason="经核实户籍档案，已满80周岁",
+        amount="50",
+    )
     (batch,) = run(users)
     got = sorted(Payment.objects.filter(batch=batch, person=person).values_list("period", "kind", "amount"))
-    assert got == [("2026-09", "regular", Decimal("50.00")), ("2026-10", "regular", Decimal("50.00")),
-                   ("2026-11", "regular", Decimal("50.00"))]
+    assert got == [
+        ("2026-09", "regular", Decimal("50.00")),
+        ("2026-10", "regular", Decimal("50.00")),
+        ("2026-11", "regular", Decimal("50.00")),
+    ]
     appeal.refresh_from_db()
     assert appeal.arrears_batch_id == batch.pk
     assert run(users) == []
@@ -231,9 +297,19 @@ def test_granted_appeal_flows_into_next_payroll_as_arrears(funded, make_person, 
     e = next(x for x in engine.person_eligibility(person, NOV) if x["programme_code"] == "GAOLING")
     assert e["eligible"] and "申诉" in e["reasons"][-1]
     # a granted appeal does not outlive the person
-    status_add(actor=users["admin"], person=person, kind="deceased", valid_from=datetime.date(2026, 12, 5), source="殡葬系统")
+    status_add(
+        actor=users["admin"],
+        person=person,
+        kind="deceased",
+        valid_from=datetime.date(2026, 12, 5),
+        source="殡葬系统",
+    )
     assert run(users, month="2027-01") == []
-    jan = next(x for x in engine.person_eligibility(person, datetime.date(2027, 1, 1)) if x["programme_code"] == "GAOLING")
+    jan = next(
+        x
+        for x in engine.person_eligibility(person, datetime.date(2027, 1, 1))
+        if x["programme_code"] == "GAOLING"
+    )
     assert not jan["eligible"]
 
 
@@ -262,7 +338,9 @@ def test_command_line_run(elders, users):
         call_command("payroll", "run", "--month", "2026-11", "--programme", "NOPE", stdout=io.StringIO())
     batch = Batch.objects.get()
     with pytest.raises(CommandError, match="管辖范围"):  # a city-wide batch needs a city approver
-        call_command("payroll", "approve", "--batch", str(batch.pk), "--user", "district", stdout=io.StringIO())
+        call_command(
+            "payroll", "approve", "--batch", str(batch.pk), "--user", "district", stdout=io.StringIO()
+        )
     call_command("payroll", "approve", "--batch", str(batch.pk), "--user", "admin", stdout=io.StringIO())
     batch.refresh_from_db()
     assert batch.state == "approved"
@@ -280,17 +358,29 @@ def test_monthly_task_runs_the_payroll_without_anyone_applying(elders):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_programmes_in_parallel_give_what_one_after_another_gives(postgres, funded, make_person, users, settings):
+def test_programmes_in_parallel_give_what_one_after_another_gives(
+    postgres, funded, make_person, users, settings
+):
     """PostgreSQL, outside a transaction: the programmes run on parallel connections, each in its
     own transaction, and the result is the sequential run's, line for line."""
     from carecircle.registry.models import StatusKind
 
     people = [make_person(birth=born(age, NOV, 5)) for age in (62, 79, 80, 85, 100, 101)]
-    status_add(actor=users["admin"], person=people[0], kind=StatusKind.DIBAO, valid_from=datetime.date(2020, 1, 1),
-               source="民政低保系统")
+    status_add(
+        actor=users["admin"],
+        person=people[0],
+        kind=StatusKind.DIBAO,
+        valid_from=datetime.date(2020, 1, 1),
+        source="民政低保系统",
+    )
     for person in people:  # the accident insurance covers 户籍 residents (Hangzhou 三(一)9)
-        status_add(actor=users["admin"], person=person, kind=StatusKind.HUJI, valid_from=datetime.date(2020, 1, 1),
-                   source="公安户籍")
+        status_add(
+            actor=users["admin"],
+            person=person,
+            kind=StatusKind.HUJI,
+            valid_from=datetime.date(2020, 1, 1),
+            source="公安户籍",
+        )
     infant = make_person(birth=datetime.date(2025, 6, 1))
 
     def lines():
@@ -312,7 +402,9 @@ def test_programmes_in_parallel_give_what_one_after_another_gives(postgres, fund
     assert payroll.parallel_workers(6) == 3
     parallel = services.payroll_run(actor=None, month="2026-11")
     assert [b.programme.code for b in parallel] == [b.programme.code for b in sequential]
-    assert [(b.line_count, b.total_payable) for b in parallel] == [(b.line_count, b.total_payable) for b in sequential]
+    assert [(b.line_count, b.total_payable) for b in parallel] == [
+        (b.line_count, b.total_payable) for b in sequential
+    ]
     assert lines() == expected
     assert services.payroll_run(actor=None, month="2026-11") == []  # exactly once, whichever way it ran
 
@@ -332,7 +424,9 @@ def test_largest_programmes_start_first(postgres, funded, make_person):
     programmes = list(funded.values())
     never_run = [p.code for p in payroll.largest_first(programmes, NOV)]
     assert set(never_run[:2]) == {"GAOLING", "ACCIDENT_INSURANCE"}  # 40 aged 85
-    assert never_run.index("CHILDCARE_VOUCHER") < never_run.index("NURSING_SUBSIDY")  # 3 infants, nobody assessed
+    assert never_run.index("CHILDCARE_VOUCHER") < never_run.index(
+        "NURSING_SUBSIDY"
+    )  # 3 infants, nobody assessed
 
     def batch(code, month, lines):
         Batch.objects.create(programme=funded[code], month=month, region_code=STREET, line_count=lines)
@@ -354,8 +448,14 @@ def test_entitled_amounts_for_many_agree_with_entitlements_person_by_person(elde
 
     everyone = Person.objects.filter(pk__in=[p.pk for p in elders])
     got = entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV)
-    expected = {p.pk: e.amount for p in elders for e in entitlements_for(person=p, day=NOV)
-                if e.programme_code == "GAOLING"}
+    expected = {
+        p.pk: e.amount
+        for p in elders
+        for e in entitlements_for(person=p, day=NOV)
+        if e.programme_code == "GAOLING"
+    }
     assert got == expected and len(got) == 3
-    assert entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV, payment_method="voucher") == {}
+    assert (
+        entitled_amounts(programme_code="GAOLING", persons=everyone, day=NOV, payment_method="voucher") == {}
+    )
     assert entitled_amounts(programme_code="NO_SUCH", persons=everyone, day=NOV) == {}

@@ -6,16 +6,19 @@ from carecircle.benefits import rules, services
 from carecircle.benefits.models import Fund, Programme, Tier
 
 
-@pytest.mark.parametrize("text, line, column, fragment", [
-    ("age >= ", 1, 5, "CEL 语法错误"),
-    ("age >= 80 &&\n  incom > 3", 2, 3, "未知的事实：incom"),
-    ('"rich" in statuses', 1, 1, "未知的状况代码：rich"),
-    ("age >= \"80\"", 1, 1, "类型不一致"),
-    ("age / 2 > 40", 1, 1, "不支持除法"),
-    ("age", 1, 1, "真/假"),
-    ("region.matches(\"^33\")", 1, 1, "不支持的函数"),
-    ("age == null", 1, 1, "无需与 null 比较"),
-])
+@pytest.mark.parametrize(
+    "text, line, column, fragment",
+    [
+        ("age >= ", 1, 5, "CEL 语法错误"),
+        ("age >= 80 &&\n  incom > 3", 2, 3, "未知的事实：incom"),
+        ('"rich" in statuses', 1, 1, "未知的状况代码：rich"),
+        ('age >= "80"', 1, 1, "类型不一致"),
+        ("age / 2 > 40", 1, 1, "不支持除法"),
+        ("age", 1, 1, "真/假"),
+        ('region.matches("^33")', 1, 1, "不支持的函数"),
+        ("age == null", 1, 1, "无需与 null 比较"),
+    ],
+)
 def test_bad_rules_are_refused_with_their_position(text, line, column, fragment):
     with pytest.raises(rules.RuleError) as exc:
         rules.parse(text)
@@ -26,12 +29,18 @@ def test_bad_rules_are_refused_with_their_position(text, line, column, fragment)
 
 
 def test_good_rules_parse_once_and_evaluate_with_trace():
-    node = rules.parse('age >= 80 && ("dibao" in statuses || region.startsWith("339901")) && capability_level != null')
+    node = rules.parse(
+        'age >= 80 && ("dibao" in statuses || region.startsWith("339901")) && capability_level != null'
+    )
     trace = []
     facts = {"age": 81, "statuses": ["dibao"], "region": "339902001001", "capability_level": 2}
     assert rules.evaluate(node, facts, trace) is True
-    assert [t["condition"] for t in trace] == ['age >= 80', '"dibao" in statuses', 'region.startsWith("339901")',
-                                                "capability_level != null"]
+    assert [t["condition"] for t in trace] == [
+        "age >= 80",
+        '"dibao" in statuses',
+        'region.startsWith("339901")',
+        "capability_level != null",
+    ]
     assert trace[2]["result"] is False and trace[2]["facts"] == {"region": "339902001001"}
 
 
@@ -48,9 +57,16 @@ def test_saving_a_bad_rule_saves_nothing(users, programmes):
     gaoling = programmes["GAOLING"]
     with pytest.raises(rules.RuleError) as exc:
         services.programme_save(
-            actor=users["admin"], code="GAOLING", name="高龄津贴", fund=fund, region_code="339900000000",
-            target_rule="age >= 85", tiers=[{"label": "A", "condition": "agee >= 90", "amount": "100"},
-                                            {"label": "B", "condition": "", "amount": "50"}],
+            actor=users["admin"],
+            code="GAOLING",
+            name="高龄津贴",
+            fund=fund,
+            region_code="339900000000",
+            target_rule="age >= 85",
+            tiers=[
+                {"label": "A", "condition": "agee >= 90", "amount": "100"},
+                {"label": "B", "condition": "", "amount": "50"},
+            ],
             valid_from=datetime.date(2025, 1, 1),
         )
     assert exc.value.field == "tiers.0.condition"
@@ -60,8 +76,14 @@ def test_saving_a_bad_rule_saves_nothing(users, programmes):
     assert gaoling.target_rule == "age >= 80"
     with pytest.raises(rules.RuleError):
         services.programme_save(
-            actor=users["admin"], code="NEW1", name="新项目", fund=fund, region_code="339900000000",
-            target_rule="age >>= 3", tiers=[{"label": "A", "amount": "1"}], valid_from=datetime.date(2025, 1, 1),
+            actor=users["admin"],
+            code="NEW1",
+            name="新项目",
+            fund=fund,
+            region_code="339900000000",
+            target_rule="age >>= 3",
+            tiers=[{"label": "A", "amount": "1"}],
+            valid_from=datetime.date(2025, 1, 1),
         )
     assert not Programme.objects.filter(code="NEW1").exists()
 
@@ -71,6 +93,12 @@ def test_programme_save_needs_manage_permission(users, programmes):
 
     with pytest.raises((Forbidden, NotFound)):
         services.programme_save(
-            actor=users["street"], code="X", name="x", fund=Fund.objects.first(), region_code="339901001000",
-            target_rule="age >= 60", tiers=[{"label": "A", "amount": "1"}], valid_from=datetime.date(2025, 1, 1),
+            actor=users["street"],
+            code="X",
+            name="x",
+            fund=Fund.objects.first(),
+            region_code="339901001000",
+            target_rule="age >= 60",
+            tiers=[{"label": "A", "amount": "1"}],
+            valid_from=datetime.date(2025, 1, 1),
         )

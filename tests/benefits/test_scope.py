@@ -41,7 +41,9 @@ def test_benefits_pages_and_api_refuse_other_region(ctx, client_for, outsider):
         if "{" in path:
             assert response.status_code in (403, 404), f"{method} {url}: {response.status_code}"
         else:
-            assert response.status_code in (200, 201, 400, 403, 404, 409, 422), f"{method} {url}: {response.status_code}"
+            assert response.status_code in (200, 201, 400, 403, 404, 409, 422), (
+                f"{method} {url}: {response.status_code}"
+            )
             assert "范围甲" not in response.content.decode()
         checked += 1
     assert checked >= 20

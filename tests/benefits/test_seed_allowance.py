@@ -28,13 +28,20 @@ def eligibility(person, code, day=None):
 
 
 def paid_in(users, code, month=None):
-    services.payroll_run(actor=users["street"], month=month or month_of(month_start()), region_code=STREET, programme_code=code)
+    services.payroll_run(
+        actor=users["street"], month=month or month_of(month_start()), region_code=STREET, programme_code=code
+    )
     return {p.person_id: p.amount for p in Payment.objects.filter(programme__code=code)}
 
 
 def huji(users, person):
-    status_add(actor=users["admin"], person=person, kind="huji", valid_from=datetime.date(1990, 1, 1),
-               source="公安户籍系统")
+    status_add(
+        actor=users["admin"],
+        person=person,
+        kind="huji",
+        valid_from=datetime.date(1990, 1, 1),
+        source="公安户籍系统",
+    )
 
 
 def test_allowance_covers_every_age_from_80_on_its_own(programmes, funded, make_person, users):
@@ -50,16 +57,29 @@ def test_allowance_covers_every_age_from_80_on_its_own(programmes, funded, make_
     assert all(amount > 0 for amount in got.values())
 
 
-@pytest.mark.parametrize("age, amount", [
-    (80, Decimal("50.00")), (89, Decimal("50.00")), (90, Decimal("100.00")), (99, Decimal("100.00")),
-    (100, Decimal("600.00")), (107, Decimal("600.00")),
-])
+@pytest.mark.parametrize(
+    "age, amount",
+    [
+        (80, Decimal("50.00")),
+        (89, Decimal("50.00")),
+        (90, Decimal("100.00")),
+        (99, Decimal("100.00")),
+        (100, Decimal("600.00")),
+        (107, Decimal("600.00")),
+    ],
+)
 def test_centenarian_is_paid_600_once_not_twice(funded, make_person, users, age, amount):
     """Jiaxing 二(八)25: the 长寿保健金 of 600 a month is the allowance's step from 100, so the
     default programme set pays a centenarian 600 in all, through one programme."""
     person = make_person(birth=born(age, month_start(), 3))
-    due = [e for e in engine.person_eligibility(person, month_start()) if e["eligible"] and e["period"] == "monthly"
-           and e["payment_method"] == "cash" and e["programme_code"] in ("GAOLING", "CENTENARIAN")]
+    due = [
+        e
+        for e in engine.person_eligibility(person, month_start())
+        if e["eligible"]
+        and e["period"] == "monthly"
+        and e["payment_method"] == "cash"
+        and e["programme_code"] in ("GAOLING", "CENTENARIAN")
+    ]
     assert sum(e["amount"] for e in due) == amount
     assert [e["programme_code"] for e in due] == ["GAOLING"]
 
@@ -70,9 +90,16 @@ def test_a_centenarian_programme_installed_earlier_is_retired_by_the_defaults(us
     from carecircle.benefits.models import Fund
 
     fund = Fund.objects.create(code="CITY_ELDER", name="市级财政养老服务专项资金", region_code=CITY)
-    services.programme_save(actor=users["admin"], code="CENTENARIAN", name="百岁老人长寿保健金", fund=fund,
-                            region_code=CITY, target_rule="age >= 100", valid_from=datetime.date(2020, 1, 1),
-                            tiers=[{"label": "百岁及以上", "condition": "", "amount": "600"}])
+    services.programme_save(
+        actor=users["admin"],
+        code="CENTENARIAN",
+        name="百岁老人长寿保健金",
+        fund=fund,
+        region_code=CITY,
+        target_rule="age >= 100",
+        valid_from=datetime.date(2020, 1, 1),
+        tiers=[{"label": "百岁及以上", "condition": "", "amount": "600"}],
+    )
     defaults.install(actor=users["admin"], region_code=CITY, valid_from=datetime.date(2020, 1, 1))
     assert not Programme.objects.get(code="CENTENARIAN").active
     assert Programme.objects.get(code="GAOLING").target_rule == "age >= 80"
@@ -84,8 +111,13 @@ def test_insurance_requires_huji_hangzhou_groups(funded, make_person, users):
     old_local, old_outsider = make_person(age=81), make_person(age=81)
     youfu_local, youfu_outsider, plain_local = make_person(age=65), make_person(age=65), make_person(age=65)
     for p in (youfu_local, youfu_outsider):
-        status_add(actor=users["admin"], person=p, kind="youfu", valid_from=datetime.date(2020, 1, 1),
-                   source="退役军人事务局")
+        status_add(
+            actor=users["admin"],
+            person=p,
+            kind="youfu",
+            valid_from=datetime.date(2020, 1, 1),
+            source="退役军人事务局",
+        )
     for p in (old_local, youfu_local, plain_local):
         huji(users, p)
     premium = Decimal("28.46")
@@ -98,12 +130,18 @@ def test_insurance_requires_huji_hangzhou_groups(funded, make_person, users):
 def test_insurance_jiaxing_variant_covers_every_huji_resident_from_60(users, make_person):
     """Jiaxing 二(八)25 本市户籍60周岁及以上老年人: installed with the Jiaxing variant, the insurance covers
     every 户籍 resident aged 60 or more (no group needed), and nobody without 户籍 or under 60."""
-    defaults.install(actor=users["admin"], region_code=CITY, valid_from=datetime.date(2020, 1, 1), city="jiaxing")
+    defaults.install(
+        actor=users["admin"], region_code=CITY, valid_from=datetime.date(2020, 1, 1), city="jiaxing"
+    )
     insurance = Programme.objects.get(code="ACCIDENT_INSURANCE")
     assert "Jiaxing" in insurance.basis and "户籍60周岁及以上" in insurance.basis
     # a month back: the one a day short of 60 then is 60 by the app's date, so the registry takes them
     day = today() - datetime.timedelta(days=30)
-    local60, local59, outsider = make_person(birth=born(60, day)), make_person(birth=born(60, day, -1)), make_person(age=70)
+    local60, local59, outsider = (
+        make_person(birth=born(60, day)),
+        make_person(birth=born(60, day, -1)),
+        make_person(age=70),
+    )
     for p in (local60, local59):
         huji(users, p)
     assert eligibility(local60, "ACCIDENT_INSURANCE", day)["eligible"]
@@ -129,7 +167,9 @@ def test_insurance_names_the_special_difficulty_group_as_every_module_does(funde
     assert group_condition("special_difficulty") in insurance.target_rule
     alone, empty_nest, neither = make_person(age=65), make_person(age=65), make_person(age=65)
     for p, kind in ((alone, "living_alone"), (empty_nest, "empty_nest")):
-        status_add(actor=users["admin"], person=p, kind=kind, valid_from=datetime.date(2020, 1, 1), source="社区摸底")
+        status_add(
+            actor=users["admin"], person=p, kind=kind, valid_from=datetime.date(2020, 1, 1), source="社区摸底"
+        )
     for p in (alone, empty_nest, neither):
         huji(users, p)
     premium = Decimal("28.46")

@@ -26,7 +26,9 @@ THREE_A = {"facility": 15, "service": 30, "management": 20, "satisfaction": 12}
 def test_a_normally_operating_street_centre_gets_at_least_200k_whatever_its_grade(users, make_facility):  # noqa: F811
     ungraded = make_facility("street_centre")
     below = make_facility("street_centre")
-    ev = services.evaluation_record(actor=users["district"], facility=below, evaluated_on=today(), scores=BELOW_3A)
+    ev = services.evaluation_record(
+        actor=users["district"], facility=below, evaluated_on=today(), scores=BELOW_3A
+    )
     assert ev.grade is None and ev.yearly_subsidy == Decimal("200000.00")
     for centre in (ungraded, below):
         due = subsidies.operating_subsidy(centre, today() + datetime.timedelta(days=30))
@@ -38,17 +40,25 @@ def test_a_street_centre_not_operating_gets_nothing(users, make_facility):  # no
     pending = make_facility("street_centre", filed=False)
     assert subsidies.operating_subsidy(pending, today()).amount == 0
     closed = make_facility("street_centre")
-    closed.filed_on, closed.closed_on, closed.status = today() - datetime.timedelta(days=400), today(), "closed"
+    closed.filed_on, closed.closed_on, closed.status = (
+        today() - datetime.timedelta(days=400),
+        today(),
+        "closed",
+    )
     closed.save(update_fields=["filed_on", "closed_on", "status"])
     assert subsidies.operating_subsidy(closed, today()).amount == 0
-    assert subsidies.operating_subsidy(closed, today() - datetime.timedelta(days=1)).amount == Decimal("200000.00")
+    assert subsidies.operating_subsidy(closed, today() - datetime.timedelta(days=1)).amount == Decimal(
+        "200000.00"
+    )
 
 
 def test_a_community_centre_is_paid_by_its_grade_while_valid(users, make_facility):  # noqa: F811
     ungraded = make_facility("community_centre")
     assert subsidies.operating_subsidy(ungraded, today()).amount == 0
     graded = make_facility("community_centre")
-    ev = services.evaluation_record(actor=users["district"], facility=graded, evaluated_on=today(), scores=FIVE_A)
+    ev = services.evaluation_record(
+        actor=users["district"], facility=graded, evaluated_on=today(), scores=FIVE_A
+    )
     assert subsidies.operating_subsidy(graded, today()).amount == Decimal("160000.00")
     assert subsidies.operating_subsidy(graded, ev.valid_to + datetime.timedelta(days=1)).amount == 0
 
@@ -56,17 +66,32 @@ def test_a_community_centre_is_paid_by_its_grade_while_valid(users, make_facilit
 def test_the_amounts_are_minimums(users, make_facility):  # noqa: F811
     centre = make_facility("community_centre")
     with pytest.raises(InvalidInput) as exc:
-        services.evaluation_record(actor=users["district"], facility=centre, evaluated_on=today(), scores=THREE_A,
-                                   yearly_subsidy="99999.99")
+        services.evaluation_record(
+            actor=users["district"],
+            facility=centre,
+            evaluated_on=today(),
+            scores=THREE_A,
+            yearly_subsidy="99999.99",
+        )
     assert exc.value.field == "yearly_subsidy" and "100000.00" in str(exc.value.message)
-    ev = services.evaluation_record(actor=users["district"], facility=centre, evaluated_on=today(), scores=THREE_A,
-                                    yearly_subsidy="130000")
+    ev = services.evaluation_record(
+        actor=users["district"],
+        facility=centre,
+        evaluated_on=today(),
+        scores=THREE_A,
+        yearly_subsidy="130000",
+    )
     assert ev.grade.code == "3A" and ev.yearly_subsidy == Decimal("130000.00")
     due = subsidies.operating_subsidy(centre, today())
     assert due.minimum == Decimal("100000.00") and due.amount == Decimal("130000.00")
     street = make_facility("street_centre")
-    services.evaluation_record(actor=users["district"], facility=street, evaluated_on=today(), scores=THREE_A,
-                               yearly_subsidy="250000")
+    services.evaluation_record(
+        actor=users["district"],
+        facility=street,
+        evaluated_on=today(),
+        scores=THREE_A,
+        yearly_subsidy="250000",
+    )
     assert subsidies.operating_subsidy(street, today()).amount == Decimal("250000.00")
 
 

@@ -17,12 +17,16 @@ from tests.benefits.test_property import _fake_assessment
 NOV = datetime.date(2026, 11, 1)
 
 
-def test_nursing_subsidy_is_for_those_who_cannot_look_after_themselves(programmes, make_person, users, monkeypatch):
+def test_nursing_subsidy_is_for_those_who_cannot_look_after_themselves(
+    programmes, make_person, users, monkeypatch
+):
     from carecircle.benefits import facts as facts_mod
 
     mild, moderate = make_person(age=75), make_person(age=75)
     for p in (mild, moderate):
-        status_add(actor=users["admin"], person=p, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政")
+        status_add(
+            actor=users["admin"], person=p, kind="dibao", valid_from=datetime.date(2025, 1, 1), source="民政"
+        )
     monkeypatch.setattr(facts_mod, "_assessment", lambda: _fake_assessment({mild.pk: 1, moderate.pk: 2}))
     nursing = programmes["NURSING_SUBSIDY"]
     assert "生活不能自理" in nursing.basis and "2级" in nursing.basis and "GB/T 42195" in nursing.basis

@@ -40,14 +40,24 @@ def pay_the_month(users, month: str) -> None:
         services.payroll_mark_paid(actor=users["district"], batch_id=batch.pk)
 
 
-def test_a_voucher_is_charged_once_when_used_and_never_by_the_payroll(funded, users, make_person, make_facility):  # noqa: F811
+def test_a_voucher_is_charged_once_when_used_and_never_by_the_payroll(
+    funded,
+    users,
+    make_person,
+    make_facility,  # noqa: F811
+):
     today = timezone.localdate()
     used_by = make_person(birth=today - datetime.timedelta(days=200))
     unused_by = make_person(birth=today - datetime.timedelta(days=400))
     nursery = make_facility("childcare_centre", childcare_places=30, childcare_places_puhui=20)
     fund = Fund.objects.get(code="CHILDCARE")
-    issued = childcare.voucher_issue(actor=users["district"], region_code=DISTRICT, batch="体验券第一批",
-                                     programme_code="CHILDCARE_VOUCHER", valid_to=today + datetime.timedelta(days=90))
+    issued = childcare.voucher_issue(
+        actor=users["district"],
+        region_code=DISTRICT,
+        batch="体验券第一批",
+        programme_code="CHILDCARE_VOUCHER",
+        valid_to=today + datetime.timedelta(days=90),
+    )
     assert issued == 2 and outflow(fund) == 0  # issuing pays nobody yet
     voucher = Voucher.objects.get(child=used_by)
     childcare.voucher_redeem(actor=users["admin"], code=voucher.code, facility=nursery)
@@ -56,12 +66,19 @@ def test_a_voucher_is_charged_once_when_used_and_never_by_the_payroll(funded, us
     assert outflow(fund) == Decimal("500.00")
     assert not Payment.objects.filter(person__in=[used_by, unused_by]).exists()
     spent = LedgerLine.objects.get(fund=fund, account=Account.DISBURSED)
-    assert spent.entry.key == f"spend:childcare:voucher:{voucher.code}" and spent.programme.code == "CHILDCARE_VOUCHER"
+    assert (
+        spent.entry.key == f"spend:childcare:voucher:{voucher.code}"
+        and spent.programme.code == "CHILDCARE_VOUCHER"
+    )
     assert spent.region_code == used_by.region_code and spent.month == f"{today:%Y-%m}"
     # the voucher programme has no payroll of its own
     with pytest.raises(InvalidInput) as exc:
-        services.payroll_run(actor=users["street"], month=f"{today:%Y-%m}", region_code=STREET,
-                             programme_code="CHILDCARE_VOUCHER")
+        services.payroll_run(
+            actor=users["street"],
+            month=f"{today:%Y-%m}",
+            region_code=STREET,
+            programme_code="CHILDCARE_VOUCHER",
+        )
     assert exc.value.field == "programme" and "服务券" in str(exc.value.message)
     assert not Batch.objects.filter(programme__code="CHILDCARE_VOUCHER").exists()
 
@@ -72,8 +89,13 @@ def test_redeeming_is_refused_when_the_fund_is_short(programmes, users, make_per
     nursery = make_facility("childcare_centre", childcare_places=30, childcare_places_puhui=20)
     fund = Fund.objects.get(code="CHILDCARE")
     services.fund_appropriate(actor=users["admin"], fund=fund, amount="300", key="t:short")
-    childcare.voucher_issue(actor=users["district"], region_code=DISTRICT, batch="体验券", programme_code="CHILDCARE_VOUCHER",
-                            valid_to=today + datetime.timedelta(days=30))
+    childcare.voucher_issue(
+        actor=users["district"],
+        region_code=DISTRICT,
+        batch="体验券",
+        programme_code="CHILDCARE_VOUCHER",
+        valid_to=today + datetime.timedelta(days=30),
+    )
     voucher = Voucher.objects.get(child=child)
     with pytest.raises(Conflict) as exc:
         childcare.voucher_redeem(actor=users["admin"], code=voucher.code, facility=nursery)
@@ -87,8 +109,13 @@ def test_a_voucher_of_no_programme_stays_outside_the_ledger(programmes, users, m
     today = timezone.localdate()
     child = make_person(birth=today - datetime.timedelta(days=200))
     nursery = make_facility("childcare_centre", childcare_places=30, childcare_places_puhui=20)
-    childcare.voucher_issue(actor=users["district"], region_code=DISTRICT, batch="街道自筹券", amount="200",
-                            valid_to=today + datetime.timedelta(days=30))
+    childcare.voucher_issue(
+        actor=users["district"],
+        region_code=DISTRICT,
+        batch="街道自筹券",
+        amount="200",
+        valid_to=today + datetime.timedelta(days=30),
+    )
     voucher = Voucher.objects.get(child=child)
     assert voucher.programme_code == ""
     childcare.voucher_redeem(actor=users["admin"], code=voucher.code, facility=nursery)
@@ -124,7 +151,6 @@ def test_the_demo_budget_covers_the_vouchers_it_redeems(db):
     spent = LedgerLine.objects.filter(account=Account.DISBURSED, programme__code="CHILDCARE_VOUCHER")
     assert spent.count() == redeemed.count()
     assert spent.aggregate(s=Sum("amount"))["s"] == redeemed.aggregate(s=Sum("amount"))["s"]
-
 
 
 def test_the_payroll_run_form_offers_no_voucher_programme(funded, users, client_for):

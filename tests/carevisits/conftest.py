@@ -23,14 +23,21 @@ def this_month() -> tuple[int, int]:
 def rules(users):
     """City-wide rules as the issue's example: 独居/空巢/失能 monthly, 特困 weekly, 困境儿童 monthly."""
     admin = users["admin"]
-    for group, freq in [("living_alone", "monthly"), ("empty_nest", "monthly"), ("disabled", "monthly"),
-                        ("tekun", "weekly"), ("child_in_difficulty", "monthly")]:
+    for group, freq in [
+        ("living_alone", "monthly"),
+        ("empty_nest", "monthly"),
+        ("disabled", "monthly"),
+        ("tekun", "weekly"),
+        ("child_in_difficulty", "monthly"),
+    ]:
         services.rule_set(actor=admin, region_code="339900000000", group=group, frequency=freq)
 
 
 @pytest.fixture
 def with_status(users):
     def add(person, kind, start=LONG_AGO, end=None):
-        return status_add(actor=users["admin"], person=person, kind=kind, valid_from=start, valid_to=end, source="测试")
+        return status_add(
+            actor=users["admin"], person=person, kind=kind, valid_from=start, valid_to=end, source="测试"
+        )
 
     return add

@@ -12,10 +12,19 @@ def _plan(ctx):
     existing = VisitPlan.objects.filter(person=ctx.person).first()
     if existing is not None:  # the same person serves plan_id and visit_id
         return existing
-    status_add(actor=ctx.users["admin"], person=ctx.person, kind="living_alone", valid_from=datetime.date(2020, 1, 1),
-               source="测试")
-    services.rule_set(actor=ctx.users["admin"], region_code="339900000000", group="living_alone", frequency="monthly")
-    services.plans_generate(actor=ctx.users["admin"], region_code="339901000000", year=today.year, month=today.month)
+    status_add(
+        actor=ctx.users["admin"],
+        person=ctx.person,
+        kind="living_alone",
+        valid_from=datetime.date(2020, 1, 1),
+        source="测试",
+    )
+    services.rule_set(
+        actor=ctx.users["admin"], region_code="339900000000", group="living_alone", frequency="monthly"
+    )
+    services.plans_generate(
+        actor=ctx.users["admin"], region_code="339901000000", year=today.year, month=today.month
+    )
     return VisitPlan.objects.get(person=ctx.person)
 
 
@@ -28,8 +37,14 @@ def visit_id(ctx):
 
     from carecircle.carevisits import services
 
-    return services.visit_record(actor=ctx.users["admin"], plan=_plan(ctx), visited_at=timezone.now(), place="home",
-                                 seen="self", condition="poor").pk
+    return services.visit_record(
+        actor=ctx.users["admin"],
+        plan=_plan(ctx),
+        visited_at=timezone.now(),
+        place="home",
+        seen="self",
+        condition="poor",
+    ).pk
 
 
 FACTORIES = {"plan_id": plan_id, "visit_id": visit_id}

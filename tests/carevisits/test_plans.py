@@ -54,9 +54,16 @@ def test_most_specific_region_rule_wins(users, make_person, rules, with_status):
     for p in (a, a2):
         with_status(p, "living_alone")
     # 桂花社区 visits 独居 weekly; 丹枫社区 switches 独居 visits off.
-    services.rule_set(actor=users["street"], region_code=COMMUNITY_A, group="living_alone", frequency="weekly")
-    services.rule_set(actor=users["street"], region_code=COMMUNITY_A2, group="living_alone", frequency="monthly",
-                      active=False)
+    services.rule_set(
+        actor=users["street"], region_code=COMMUNITY_A, group="living_alone", frequency="weekly"
+    )
+    services.rule_set(
+        actor=users["street"],
+        region_code=COMMUNITY_A2,
+        group="living_alone",
+        frequency="monthly",
+        active=False,
+    )
     services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assert VisitPlan.objects.filter(person=a).count() == 4
     assert not VisitPlan.objects.filter(person=a2).exists()
@@ -65,13 +72,21 @@ def test_most_specific_region_rule_wins(users, make_person, rules, with_status):
 def test_derived_groups_disabled_and_senior(users, make_person, rules):
     y, m = this_month()
     frail = make_person(age=70)
-    assessment_record(actor=users["community"], person=frail, assessed_on=today().replace(day=1) - datetime.timedelta(days=3),
-                      answers=with_total(50))
+    assessment_record(
+        actor=users["community"],
+        person=frail,
+        assessed_on=today().replace(day=1) - datetime.timedelta(days=3),
+        answers=with_total(50),
+    )
     old = make_person(age=85)
     services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
-    assert VisitPlan.objects.get(person=frail).reasons == "失能（评估轻度及以上）"  # level 1 on (registry/groups.py)
+    assert (
+        VisitPlan.objects.get(person=frail).reasons == "失能（评估轻度及以上）"
+    )  # level 1 on (registry/groups.py)
     assert not VisitPlan.objects.filter(person=old).exists()  # no 80+ rule yet
-    services.rule_set(actor=users["street"], region_code="339901001000", group="senior80", frequency="monthly")
+    services.rule_set(
+        actor=users["street"], region_code="339901001000", group="senior80", frequency="monthly"
+    )
     services.plans_generate(actor=users["street"], region_code="339901001000", year=y, month=m)
     assert VisitPlan.objects.filter(person=old).count() == 1
 
@@ -95,11 +110,15 @@ def test_generate_scope_and_input(users, rules):
         services.plans_generate(actor=users["district"], region_code="339901000000", year=y, month=13)
     assert exc.value.field == "month"
     with pytest.raises(InvalidInput):
-        services.rule_set(actor=users["district"], region_code="339901000000", group="nobody", frequency="weekly")
+        services.rule_set(
+            actor=users["district"], region_code="339901000000", group="nobody", frequency="weekly"
+        )
     from carecircle.core.errors import Forbidden
 
     with pytest.raises((Forbidden, NotFound)):
-        services.rule_set(actor=users["community"], region_code=COMMUNITY_A, group="tekun", frequency="weekly")
+        services.rule_set(
+            actor=users["community"], region_code=COMMUNITY_A, group="tekun", frequency="weekly"
+        )
 
 
 def test_generate_api(users, client_for, make_person, rules, with_status):
@@ -112,5 +131,7 @@ def test_generate_api(users, client_for, make_person, rules, with_status):
     assert r.status_code == 200 and r.json()["created"] == 1
     r = client.post("/api/v1/carevisits/plans/generate", body, content_type="application/json")
     assert r.json()["created"] == 0
-    r = client_for(users["street_b"]).post("/api/v1/carevisits/plans/generate", body, content_type="application/json")
+    r = client_for(users["street_b"]).post(
+        "/api/v1/carevisits/plans/generate", body, content_type="application/json"
+    )
     assert r.status_code == 404

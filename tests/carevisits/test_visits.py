@@ -24,8 +24,17 @@ def planned(users, make_person, rules, with_status):
 
 
 def visit(users, plan=None, person=None, seen="self", key="", **kw):
-    return services.visit_record(actor=users["community"], plan=plan, person=person, visited_at=timezone.now(),
-                                 place="home", seen=seen, condition=kw.pop("condition", "good"), idempotency_key=key, **kw)
+    return services.visit_record(
+        actor=users["community"],
+        plan=plan,
+        person=person,
+        visited_at=timezone.now(),
+        place="home",
+        seen=seen,
+        condition=kw.pop("condition", "good"),
+        idempotency_key=key,
+        **kw,
+    )
 
 
 def test_visit_completes_plan_and_is_idempotent(users, planned):
@@ -60,12 +69,24 @@ def test_visit_validation_and_scope(users, planned):
         visit(users, plan=plan, needs=["wings"])
     assert exc.value.field == "needs"
     with pytest.raises(InvalidInput) as exc:
-        services.visit_record(actor=users["community"], plan=plan, visited_at=timezone.now() + datetime.timedelta(days=1),
-                              place="home", seen="self", condition="good")
+        services.visit_record(
+            actor=users["community"],
+            plan=plan,
+            visited_at=timezone.now() + datetime.timedelta(days=1),
+            place="home",
+            seen="self",
+            condition="good",
+        )
     assert exc.value.field == "visited_at"
     with pytest.raises(NotFound):
-        services.visit_record(actor=users["community_b"], plan=plan, visited_at=timezone.now(), place="home",
-                              seen="self", condition="good")
+        services.visit_record(
+            actor=users["community_b"],
+            plan=plan,
+            visited_at=timezone.now(),
+            place="home",
+            seen="self",
+            condition="good",
+        )
     assert not CareVisit.objects.exists()
 
 
@@ -81,7 +102,9 @@ def test_coverage_and_overdue(users, planned, make_person, with_status, client_f
         selectors.coverage_by_region(user=users["district_b"], region_code="339901000000", year=y, month=m)
     # A month whose periods have ended: its open plans are overdue.
     last = today().replace(day=1) - datetime.timedelta(days=1)
-    services.plans_generate(actor=users["district"], region_code="339901000000", year=last.year, month=last.month)
+    services.plans_generate(
+        actor=users["district"], region_code="339901000000", year=last.year, month=last.month
+    )
     VisitPlan.objects.filter(period_end=last).update(assignee=None)  # the list shows unassigned ones too
     assert "未分配" in client_for(users["street"]).get("/carevisits/overdue/").content.decode()
     late = selectors.overdue(user=users["street"])
@@ -100,11 +123,15 @@ def test_vulnerable_list_reasons_and_masked_export(users, make_person, with_stat
     far = make_person(age=70, region_code=COMMUNITY_B, name="他区老人")
     with_status(far, "tekun")
     qs = selectors.vulnerable_people(user=users["street"])
-    assert [p.name for p in qs] == sorted(["高龄独居", "低保老人"], key=lambda n: [p.name for p in qs].index(n))
+    assert [p.name for p in qs] == sorted(
+        ["高龄独居", "低保老人"], key=lambda n: [p.name for p in qs].index(n)
+    )
     assert set(p.name for p in qs) == {"高龄独居", "低保老人"}
     why = selectors.reasons_for(list(qs))
     assert set(why[a.pk]) == {"独居", "高龄(80+)"} and why[b.pk] == ["低保"]
-    assert [p.name for p in selectors.vulnerable_people(user=users["street"], population="child")] == ["困境儿童甲"]
+    assert [p.name for p in selectors.vulnerable_people(user=users["street"], population="child")] == [
+        "困境儿童甲"
+    ]
     assert [p.name for p in selectors.vulnerable_people(user=users["street"], group="dibao")] == ["低保老人"]
     r = client_for(users["street"]).get("/carevisits/vulnerable/export.csv")
     body = r.content.decode("utf-8-sig")
@@ -124,21 +151,40 @@ def test_pages(users, planned, client_for):
     form = client.get(f"/carevisits/plans/{plan.pk}/visit/")
     assert form.status_code == 200
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    bad = client.post(f"/carevisits/plans/{plan.pk}/visit/", {"visited_at": now, "place": "home", "seen": "self",
-                                                               "idempotency_key": "p1"})
+    bad = client.post(
+        f"/carevisits/plans/{plan.pk}/visit/",
+        {"visited_at": now, "place": "home", "seen": "self", "idempotency_key": "p1"},
+    )
     assert bad.status_code == 422 and "请选择探访对象的状况" in bad.content.decode()  # on the form
-    ok = client.post(f"/carevisits/plans/{plan.pk}/visit/", {"visited_at": now, "place": "home", "seen": "self",
-                                                              "condition": "fair", "needs": ["meal"],
-                                                              "idempotency_key": "p1"})
+    ok = client.post(
+        f"/carevisits/plans/{plan.pk}/visit/",
+        {
+            "visited_at": now,
+            "place": "home",
+            "seen": "self",
+            "condition": "fair",
+            "needs": ["meal"],
+            "idempotency_key": "p1",
+        },
+    )
     assert ok.status_code == 302 and VisitPlan.objects.get(pk=plan.pk).status == "done"
     street = client_for(users["street"])
-    for url in ("/carevisits/coverage/", "/carevisits/overdue/", "/carevisits/rules/", f"/carevisits/?all=1&month={y}-{m:02d}"):
+    for url in (
+        "/carevisits/coverage/",
+        "/carevisits/overdue/",
+        "/carevisits/rules/",
+        f"/carevisits/?all=1&month={y}-{m:02d}",
+    ):
         assert street.get(url).status_code == 200, url
     assert "33.3%" in street.get("/carevisits/coverage/?region=339901001000").content.decode()
-    r = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "tekun", "frequency": "weekly",
-                                           "active": "on"})
+    r = street.post(
+        "/carevisits/rules/",
+        {"region_code": "339901001000", "group": "tekun", "frequency": "weekly", "active": "on"},
+    )
     assert r.status_code == 302
-    bad_rule = street.post("/carevisits/rules/", {"region_code": "339901001000", "group": "nobody", "frequency": "x"})
+    bad_rule = street.post(
+        "/carevisits/rules/", {"region_code": "339901001000", "group": "nobody", "frequency": "x"}
+    )
     assert bad_rule.status_code == 422 and 'role="alert"' in bad_rule.content.decode()
     gen = street.post("/carevisits/rules/generate/", {"region_code": "339901001000", "month": f"{y}-{m:02d}"})
     assert gen.status_code == 302
@@ -151,16 +197,27 @@ def test_api_worklist_and_visit(users, planned, client_for):
     data = client.get(f"/api/v1/carevisits/worklist?year={y}&month={m}").json()
     assert data["count"] == 3
     pid = data["results"][0]["id"]
-    body = {"visited_at": timezone.now().isoformat(), "place": "phone", "seen": "self", "condition": "good",
-            "idempotency_key": "api-1"}
+    body = {
+        "visited_at": timezone.now().isoformat(),
+        "place": "phone",
+        "seen": "self",
+        "condition": "good",
+        "idempotency_key": "api-1",
+    }
     r = client.post(f"/api/v1/carevisits/plans/{pid}/visits", body, content_type="application/json")
     assert r.status_code == 201 and r.json()["plan_status"] == "done"
     r = client.post(f"/api/v1/carevisits/plans/{pid}/visits", body, content_type="application/json")
     assert r.status_code == 201 and CareVisit.objects.count() == 1
-    cov = client_for(users["street"]).get(f"/api/v1/carevisits/coverage?region_code=339901001000&year={y}&month={m}")
+    cov = client_for(users["street"]).get(
+        f"/api/v1/carevisits/coverage?region_code=339901001000&year={y}&month={m}"
+    )
     assert cov.json()[0]["visited"] == 1
-    assert client_for(users["community_b"]).post(f"/api/v1/carevisits/plans/{pid}/visits", body,
-                                                 content_type="application/json").status_code == 404
+    assert (
+        client_for(users["community_b"])
+        .post(f"/api/v1/carevisits/plans/{pid}/visits", body, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
 def test_periodic_generation_and_home_card(users, planned):
@@ -199,8 +256,11 @@ def test_reassign(users, planned, client_for):
 
     plan = VisitPlan.objects.get(person=planned[0])
     volunteer = make_user("volunteer1", "community_worker", plan.region_code)
-    r = client_for(users["street"]).post(f"/api/v1/carevisits/plans/{plan.pk}/assign", {"username": "volunteer1"},
-                                         content_type="application/json")
+    r = client_for(users["street"]).post(
+        f"/api/v1/carevisits/plans/{plan.pk}/assign",
+        {"username": "volunteer1"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["assignee"] == "volunteer1"
     assert selectors.worklist(user=volunteer, year=y, month=m).count() == 1
     with pytest.raises(InvalidInput):  # a worker of another region may not take it
@@ -209,4 +269,9 @@ def test_reassign(users, planned, client_for):
         services.plan_assign(actor=users["community"], plan=plan, assignee=None)
     r = client_for(users["street"]).post(f"/carevisits/plans/{plan.pk}/assign/", {"username": ""})
     assert r.status_code == 302 and VisitPlan.objects.get(pk=plan.pk).assignee_id is None
-    assert client_for(users["street_b"]).post(f"/carevisits/plans/{plan.pk}/assign/", {"username": ""}).status_code == 404
+    assert (
+        client_for(users["street_b"])
+        .post(f"/carevisits/plans/{plan.pk}/assign/", {"username": ""})
+        .status_code
+        == 404
+    )

@@ -10,8 +10,9 @@ from tests.facilities.scope_factories import make_filing
 
 def make_class(ctx):
     facility = make_filing(ctx, kind="childcare_centre").facility
-    return services.class_create(actor=ctx.users["admin"], facility=facility, name="范围测试班", band="big", capacity=10,
-                                 caregivers=2)
+    return services.class_create(
+        actor=ctx.users["admin"], facility=facility, name="范围测试班", band="big", capacity=10, caregivers=2
+    )
 
 
 def make_enrolment(ctx):

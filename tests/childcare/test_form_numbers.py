@@ -13,8 +13,9 @@ HUGE = "9" * 20
 
 @pytest.fixture
 def enrolment(users, nursery, make_child):
-    cls = services.class_create(actor=users["admin"], facility=nursery, name="星星班", band="big", capacity=12,
-                                caregivers=2)
+    cls = services.class_create(
+        actor=users["admin"], facility=nursery, name="星星班", band="big", capacity=12, caregivers=2
+    )
     kid = make_child(30)
     return services.enrol(actor=users["admin"], child_class=cls, child=kid, start_on=today())
 
@@ -22,12 +23,16 @@ def enrolment(users, nursery, make_child):
 @pytest.mark.parametrize("value", ["abc", HUGE, "", "-1"])
 def test_page_forms_refuse_bad_record_numbers(users, client_for, enrolment, nursery, value):
     c = client_for(users["district"])
-    for url, data in ((f"/childcare/classes/{enrolment.child_class_id}/enrol/", {"child": value}),
-                      (f"/childcare/enrolments/{enrolment.pk}/move/", {"to_class": value}),
-                      ("/childcare/vouchers/redeem/", {"code": "X", "facility": value})):
+    for url, data in (
+        (f"/childcare/classes/{enrolment.child_class_id}/enrol/", {"child": value}),
+        (f"/childcare/enrolments/{enrolment.pk}/move/", {"to_class": value}),
+        ("/childcare/vouchers/redeem/", {"code": "X", "facility": value}),
+    ):
         r = c.post(url, data, follow=True)
         assert r.status_code < 500, (url, value, r.status_code)
-    phone = client_for(users["operator"]).post("/alarms/incidents/new/", {"person_id": value, "kind": "phone"})
+    phone = client_for(users["operator"]).post(
+        "/alarms/incidents/new/", {"person_id": value, "kind": "phone"}
+    )
     assert phone.status_code < 500
 
 

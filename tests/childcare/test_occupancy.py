@@ -16,8 +16,9 @@ from tests.facilities.conftest import ALL_DOCS
 @pytest.fixture
 def two_enrolled(users, nursery, make_child):
     today = timezone.localdate()
-    cls = services.class_create(actor=users["admin"], facility=nursery, name="一班", band="small", capacity=10,
-                                caregivers=2)
+    cls = services.class_create(
+        actor=users["admin"], facility=nursery, name="一班", band="small", capacity=10, caregivers=2
+    )
     for _k in range(2):
         services.enrol(actor=users["admin"], child_class=cls, child=make_child(18), start_on=today)
     return nursery
@@ -32,8 +33,9 @@ def test_free_places_count_the_enrolled_children(two_enrolled):
 
 
 def test_closing_a_facility_with_enrolled_children_is_refused(users, two_enrolled):
-    filing = facility_services.filing_submit(actor=users["admin"], facility=two_enrolled, kind="closure",
-                                             note="场地到期", documents=ALL_DOCS)
+    filing = facility_services.filing_submit(
+        actor=users["admin"], facility=two_enrolled, kind="closure", note="场地到期", documents=ALL_DOCS
+    )
     with pytest.raises(Conflict) as exc:
         facility_services.filing_review(actor=users["admin"], filing=filing, approve=True)
     assert "2 名在托婴幼儿" in str(exc.value.message)

@@ -60,15 +60,25 @@ def setup():
     communities = [c for c, *_ in REGIONS if not c.endswith("000")]
     for i in range(60):
         birth = datetime.date(today.year - 62 - i % 38, 1 + i % 12, 1 + i % 27)
-        person_create(actor=admin, name=f"老人{i}", id_number=id_number(birth, i + 1),
-                      region_code=communities[i % len(communities)], phone="13800001234", address="测试地址1号")
+        person_create(
+            actor=admin,
+            name=f"老人{i}",
+            id_number=id_number(birth, i + 1),
+            region_code=communities[i % len(communities)],
+            phone="13800001234",
+            address="测试地址1号",
+        )
     with transaction.atomic():
-        defaults.install(actor=None, region_code="339900000000", valid_from=datetime.date(today.year - 1, 1, 1))
+        defaults.install(
+            actor=None, region_code="339900000000", valid_from=datetime.date(today.year - 1, 1, 1)
+        )
     # The monthly payroll ran last month: this month's slot is missed until a scheduler runs it.
     p = periodic_tasks()["benefits.monthly_payroll"]
     this_month = due_for(p, timezone.now())
     last = due_for(p, this_month - datetime.timedelta(days=2))
-    TaskRun.objects.create(name=p.name, slot=slot_key(p, last), due_at=last, state=TaskRun.State.DONE, attempts=1)
+    TaskRun.objects.create(
+        name=p.name, slot=slot_key(p, last), due_at=last, state=TaskRun.State.DONE, attempts=1
+    )
     print(json.dumps({"month": engine.month_of(timezone.localdate(this_month))}))
 
 
@@ -137,21 +147,51 @@ def report():
     from carecircle.core.models import TaskRun
     from carecircle.registry.models import ImportJob, Person
 
-    runs = list(TaskRun.objects.filter(name="benefits.monthly_payroll").order_by("slot").values(
-        "slot", "state", "attempts", "error"))
-    duplicates = (Payment.objects.values("programme_id", "person_id", "period", "kind")
-                  .annotate(n=Count("id")).filter(n__gt=1).count())
-    jobs = list(ImportJob.objects.order_by("pk").values(
-        "pk", "state", "origin", "total_rows", "processed_rows", "created_count", "updated_count",
-        "unchanged_count", "rejected_count", "resume_row", "attempts", "error", "owner"))
+    runs = list(
+        TaskRun.objects.filter(name="benefits.monthly_payroll")
+        .order_by("slot")
+        .values("slot", "state", "attempts", "error")
+    )
+    duplicates = (
+        Payment.objects.values("programme_id", "person_id", "period", "kind")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    jobs = list(
+        ImportJob.objects.order_by("pk").values(
+            "pk",
+            "state",
+            "origin",
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "rejected_count",
+            "resume_row",
+            "attempts",
+            "error",
+            "owner",
+        )
+    )
     for job in jobs:
         rows = [r["row"] for r in ImportJob.objects.get(pk=job["pk"]).rejections]
         job["rejection_rows"], job["distinct_rejection_rows"] = len(rows), len(set(rows))
-    print(json.dumps({
-        "runs": runs, "batches": Batch.objects.count(), "lines": Payment.objects.count(),
-        "periods": sorted(set(Payment.objects.values_list("period", flat=True))),
-        "duplicate_lines": duplicates, "jobs": jobs, "people": Person.objects.count(),
-    }, default=str))
+    print(
+        json.dumps(
+            {
+                "runs": runs,
+                "batches": Batch.objects.count(),
+                "lines": Payment.objects.count(),
+                "periods": sorted(set(Payment.objects.values_list("period", flat=True))),
+                "duplicate_lines": duplicates,
+                "jobs": jobs,
+                "people": Person.objects.count(),
+            },
+            default=str,
+        )
+    )
 
 
 def rerun_payroll(month: str):

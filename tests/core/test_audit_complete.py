@@ -60,8 +60,11 @@ def test_only_a_connection_that_marks_itself_may_empty_the_table(users):
 
 def test_nothing_in_the_application_marks_itself_but_generate_fresh():
     callers = sorted(
-        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-        if "purge_allowed(" in p.read_text(encoding="utf-8") and p.name != "audit.py" and "migrations" not in p.parts
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if "purge_allowed(" in p.read_text(encoding="utf-8")
+        and p.name != "audit.py"
+        and "migrations" not in p.parts
     )
     assert callers == ["core/management/commands/generate.py"]
 
@@ -71,8 +74,11 @@ def test_nothing_in_the_application_marks_itself_but_generate_fresh():
 
 def test_every_model_admin_is_audited():
     assert admin.site._registry, "the admin has models"
-    plain = [f"{m._meta.label}: {type(a).__name__}" for m, a in admin.site._registry.items()
-             if not isinstance(a, AuditedAdmin)]
+    plain = [
+        f"{m._meta.label}: {type(a).__name__}"
+        for m, a in admin.site._registry.items()
+        if not isinstance(a, AuditedAdmin)
+    ]
     assert plain == []
 
 
@@ -84,18 +90,31 @@ def root(city, client_for):
 
 def test_admin_add_change_delete_are_audited(root):
     user, c = root
-    form = {"code": "339901001009", "name": "试验社区", "level": 5, "parent": "339901001000", "latitude": "",
-            "longitude": "", "boundary": ""}
+    form = {
+        "code": "339901001009",
+        "name": "试验社区",
+        "level": 5,
+        "parent": "339901001000",
+        "latitude": "",
+        "longitude": "",
+        "boundary": "",
+    }
     r = c.post("/admin/core/region/add/", form)
     assert r.status_code == 302, r.content.decode()[:2000]
     added = AuditEvent.objects.get(action="admin.add")
     assert (added.user, added.object_type, added.object_id, added.region_code) == (
-        user, "core.region", "339901001009", "339901001009")
+        user,
+        "core.region",
+        "339901001009",
+        "339901001009",
+    )
     assert added.detail["via"] == "admin" and added.ip == "127.0.0.1"
     r = c.post("/admin/core/region/339901001009/change/", {**form, "name": "试验社区二"})
     assert r.status_code == 302
     changed = AuditEvent.objects.get(action="admin.change")
-    assert changed.object_id == "339901001009" and changed.detail["changes"] == [{"changed": {"fields": ["名称"]}}]
+    assert changed.object_id == "339901001009" and changed.detail["changes"] == [
+        {"changed": {"fields": ["名称"]}}
+    ]
     r = c.post("/admin/core/region/339901001009/delete/", {"post": "yes"})
     assert r.status_code == 302 and not Region.objects.filter(code="339901001009").exists()
     assert AuditEvent.objects.filter(action="admin.delete", object_id="339901001009", user=user).exists()
@@ -105,18 +124,24 @@ def test_admin_bulk_delete_and_user_changes_are_audited(root, users):
     user, c = root
     for code in ("339901001007", "339901001008"):
         Region.objects.create(code=code, name=code, level=5, parent_id="339901001000")
-    r = c.post("/admin/core/region/", {"action": "delete_selected", "_selected_action": ["339901001007",
-                                                                                        "339901001008"],
-                                       "post": "yes"})
+    r = c.post(
+        "/admin/core/region/",
+        {"action": "delete_selected", "_selected_action": ["339901001007", "339901001008"], "post": "yes"},
+    )
     assert r.status_code == 302
     assert set(AuditEvent.objects.filter(action="admin.delete").values_list("object_id", flat=True)) == {
-        "339901001007", "339901001008"}
+        "339901001007",
+        "339901001008",
+    }
     target = users["community"]
-    r = c.post(f"/admin/core/user/{target.pk}/password/", {"password1": "Another#Passw0rd9",
-                                                           "password2": "Another#Passw0rd9"})
+    r = c.post(
+        f"/admin/core/user/{target.pk}/password/",
+        {"password1": "Another#Passw0rd9", "password2": "Another#Passw0rd9"},
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
-    assert AuditEvent.objects.filter(action="admin.change", object_type="core.user",
-                                     object_id=str(target.pk), user=user).exists()
+    assert AuditEvent.objects.filter(
+        action="admin.change", object_type="core.user", object_id=str(target.pk), user=user
+    ).exists()
 
 
 # ------------------------------------------------------------------ downloads of personal data
@@ -125,10 +150,18 @@ def test_admin_bulk_delete_and_user_changes_are_audited(root, users):
 def test_rejection_report_downloads_are_audited(users, client_for):
     from carecircle.registry.models import ImportJob
 
-    job = ImportJob.objects.create(file_name="people.csv", stored_path="/nonexistent", region_code="339901000000",
-                                   created_by=users["district"], state=ImportJob.State.DONE, rejected_count=2,
-                                   rejections=[{"row": 2, "name": "张三", "field": "身份证号", "reason": "校验位错误"},
-                                               {"row": 5, "name": "李四", "field": "社区代码", "reason": "不存在"}])
+    job = ImportJob.objects.create(
+        file_name="people.csv",
+        stored_path="/nonexistent",
+        region_code="339901000000",
+        created_by=users["district"],
+        state=ImportJob.State.DONE,
+        rejected_count=2,
+        rejections=[
+            {"row": 2, "name": "张三", "field": "身份证号", "reason": "校验位错误"},
+            {"row": 5, "name": "李四", "field": "社区代码", "reason": "不存在"},
+        ],
+    )
     c = client_for(users["district"])
     for url in (f"/people/imports/{job.pk}/rejections.csv", f"/api/v1/imports/{job.pk}/rejections.csv"):
         r = c.get(url)
@@ -142,7 +175,9 @@ def test_incident_timeline_download_counts_its_rows(users, make_person, client_f
     from carecircle.alarms import services
 
     t0 = timezone.make_aware(datetime.datetime(2026, 3, 10, 10, 0, 0))
-    incident = services.incident_create(person=make_person(), source="device", kind="sos", title="跌倒", now=t0)
+    incident = services.incident_create(
+        person=make_person(), source="device", kind="sos", title="跌倒", now=t0
+    )
     services.incident_note(actor=users["operator"], incident_id=incident.pk, text="已联系家属", now=t0)
     r = client_for(users["operator"]).get(f"/alarms/incidents/{incident.pk}/timeline.csv")
     assert r.status_code == 200
@@ -173,7 +208,8 @@ def _module_source(module_file: Path) -> str:
 
 def test_every_download_is_listed_with_its_audit():
     found = sorted(
-        str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
         if re.search(r"attachment;", p.read_text(encoding="utf-8")) and "migrations" not in p.parts
     )
     assert found == sorted(DOWNLOADS)

@@ -38,7 +38,9 @@ def test_lockout_after_repeated_failures(users):
     response = login(client, "street", PASSWORD)
     assert "登录尝试过多" in response.content.decode() and "分钟" in response.content.decode()
     assert AuditEvent.objects.filter(action="user.locked", object_id=str(user.pk)).exists()
-    api = client.post("/api/v1/auth/token", {"username": "street", "password": PASSWORD}, content_type="application/json")
+    api = client.post(
+        "/api/v1/auth/token", {"username": "street", "password": PASSWORD}, content_type="application/json"
+    )
     assert api.status_code == 401 and "登录尝试过多" in api.json()["message"]
 
 
@@ -80,14 +82,19 @@ def test_totp_second_factor(users):
     client.post("/accounts/otp/", {"code": pyotp.TOTP(user.totp_secret).now()})
     assert client.get("/people/").status_code == 200
     # The token endpoint asks for the code as well.
-    no_code = Client().post("/api/v1/auth/token", {"username": "street", "password": PASSWORD}, content_type="application/json")
+    no_code = Client().post(
+        "/api/v1/auth/token", {"username": "street", "password": PASSWORD}, content_type="application/json"
+    )
     assert no_code.status_code == 401
 
 
 def test_api_token_exchange_hash_at_rest_and_revocation(users):
     client = Client()
-    response = client.post("/api/v1/auth/token", {"username": "inspector", "password": PASSWORD, "name": "对接"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "inspector", "password": PASSWORD, "name": "对接"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     stored = ApiToken.objects.get()

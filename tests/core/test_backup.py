@@ -35,7 +35,9 @@ def people_file(path: Path, n: int = PEOPLE) -> Path:
         writer.writerow(list(COLUMNS))
         for i in range(n):
             number = id_number(datetime.date(1940 + i % 20, 1 + i % 12, 1 + i % 28), 100 + i % 900)
-            writer.writerow([f"测试{i}", number, COMMUNITY_A, "13800001111", "桂花苑1幢101室", "", "", "", "", "测试"])
+            writer.writerow(
+                [f"测试{i}", number, COMMUNITY_A, "13800001111", "桂花苑1幢101室", "", "", "", "", "测试"]
+            )
     return path
 
 
@@ -66,7 +68,9 @@ def round_trip(users, make_person, tmp_path, settings_fixture):
         with pytest.raises(backup.BackupError) as refused:
             backup.restore(tmp_path / "backup", replace=True)
         assert vault.fingerprint(key)[:12] in refused.value.message
-        assert Person.objects.filter(pk=late.pk).exists() and Person.objects.count() == PEOPLE + 1  # nothing written
+        assert (
+            Person.objects.filter(pk=late.pk).exists() and Person.objects.count() == PEOPLE + 1
+        )  # nothing written
 
     settings_fixture.VAULT_KEY = key
     lines = []
@@ -156,13 +160,15 @@ def home_with_people(tmp_path: Path, n: int) -> tuple[dict, Path]:
     regions of tests/conftest.py, an official "admin", n people imported from a file."""
     env = cli_env(tmp_path / "data")
     assert run_cli(env, "migrate", "-v0").returncode == 0
-    setup = ("from carecircle.core import regions\n"
-             "from carecircle.core.models import Region\n"
-             "from carecircle.core.roles import Role\n"
-             "from tests.conftest import REGIONS, make_user\n"
-             "for c, n, a, b in REGIONS:\n"
-             "    Region.objects.create(code=c, name=n, level=regions.level_of(c), parent_id=regions.parent_code_of(c))\n"
-             "make_user('admin', Role.CITY_ADMIN, '339900000000')\n")
+    setup = (
+        "from carecircle.core import regions\n"
+        "from carecircle.core.models import Region\n"
+        "from carecircle.core.roles import Role\n"
+        "from tests.conftest import REGIONS, make_user\n"
+        "for c, n, a, b in REGIONS:\n"
+        "    Region.objects.create(code=c, name=n, level=regions.level_of(c), parent_id=regions.parent_code_of(c))\n"
+        "make_user('admin', Role.CITY_ADMIN, '339900000000')\n"
+    )
     shell_env = {**env, "PYTHONPATH": f"{env['PYTHONPATH']}{os.pathsep}{Path(__file__).resolve().parents[2]}"}
     out = run_cli(shell_env, "shell", "-c", setup)
     assert out.returncode == 0, out.stderr

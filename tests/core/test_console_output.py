@@ -14,17 +14,25 @@ from django.core.management import call_command
 from django.test import override_settings
 
 # Lines a library prints on its own: the HiGHS/SciPy solver banners and progress tables.
-FOREIGN = re.compile(r"Running HiGHS|HiGHS|Presolving|Presolve|Solving MIP|Coefficient ranges|Objective value|"
-                     r"Optimization terminated|Primal bound|Dual bound|StreamingHttpResponse|Warning", re.I)
+FOREIGN = re.compile(
+    r"Running HiGHS|HiGHS|Presolving|Presolve|Solving MIP|Coefficient ranges|Objective value|"
+    r"Optimization terminated|Primal bound|Dual bound|StreamingHttpResponse|Warning",
+    re.I,
+)
 HAN = re.compile(r"[\u4e00-\u9fff]")
-CODE = re.compile(r"(?<![\w-])[a-z]+(?:_[a-z]+)+(?![\w-])")  # an internal code (community_centre) in a sentence
+CODE = re.compile(
+    r"(?<![\w-])[a-z]+(?:_[a-z]+)+(?![\w-])"
+)  # an internal code (community_centre) in a sentence
 
 
 def _foreign_lines(text: str) -> list[str]:
     """Lines with a library's words or an internal code, or with no Chinese at all (every line of ours
     says something in Chinese; figures and names stand inside a Chinese sentence)."""
-    return [line for line in text.splitlines()
-            if line.strip() and (FOREIGN.search(line) or CODE.search(line) or not HAN.search(line))]
+    return [
+        line
+        for line in text.splitlines()
+        if line.strip() and (FOREIGN.search(line) or CODE.search(line) or not HAN.search(line))
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,9 +51,20 @@ async def _asgi_get(path: str) -> list[dict]:
     the handler that streams a response and warns)."""
     sent: list[dict] = []
     requests = [{"type": "http.request", "body": b"", "more_body": False}]
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 40000), "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver", 80),
+    }
 
     async def receive() -> dict:
         if requests:

@@ -34,6 +34,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "carecircle"
 
 # ---- the helper ----
 
+
 @pytest.fixture
 def exports():
     from carecircle.core import exports
@@ -83,6 +84,7 @@ def test_workbook_never_holds_a_formula(exports, write_only):
 
 # ---- checks on whole exports ----
 
+
 def check_csv(body: bytes, must_contain=()):
     text = body.decode("utf-8-sig")
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
@@ -116,6 +118,7 @@ def check_xlsx(body: bytes, must_contain=()):
 
 # ---- every export of the platform, with the names stored ----
 
+
 @pytest.fixture
 def hostile(users, make_person):
     """People, regions, an account and alarm notes named with formulas."""
@@ -125,17 +128,29 @@ def hostile(users, make_person):
     from carecircle.registry.services import status_add
     from tests.benefits.conftest import born
 
-    for code, name in ((STREET, NAMES[0]), (STREET2, NAMES[1]), (COMMUNITY_A, NAMES[2]), (DISTRICT, NAMES[3]),
-                       (CITY, NAMES[4])):
+    for code, name in (
+        (STREET, NAMES[0]),
+        (STREET2, NAMES[1]),
+        (COMMUNITY_A, NAMES[2]),
+        (DISTRICT, NAMES[3]),
+        (CITY, NAMES[4]),
+    ):
         Region.objects.filter(code=code).update(name=name)
     defaults.install(actor=users["admin"], region_code="339900000000", valid_from=datetime.date(2020, 1, 1))
     for fund in Fund.objects.all():
-        fund_appropriate(actor=users["admin"], fund=fund, amount=Decimal("1000000"), memo="预算", key=f"t:{fund.pk}")
+        fund_appropriate(
+            actor=users["admin"], fund=fund, amount=Decimal("1000000"), memo="预算", key=f"t:{fund.pk}"
+        )
     people = []
     for name in NAMES:
         p = make_person(name=name, birth=born(85, datetime.date(2026, 11, 1), 5))
-        status_add(actor=users["admin"], person=p, kind="living_alone", valid_from=datetime.date(2020, 1, 1),
-                   source="测试")
+        status_add(
+            actor=users["admin"],
+            person=p,
+            kind="living_alone",
+            valid_from=datetime.date(2020, 1, 1),
+            source="测试",
+        )
         people.append(p)
     users["operator"].display_name = NAMES[4]
     users["operator"].save()
@@ -151,8 +166,9 @@ def test_vulnerable_person_export(hostile, users, client_for):
 def test_bank_files(hostile, users, client_for):
     from carecircle.benefits import services
 
-    (batch,) = services.payroll_run(actor=users["street"], month="2026-11", region_code=STREET,
-                                    programme_code="GAOLING")
+    (batch,) = services.payroll_run(
+        actor=users["street"], month="2026-11", region_code=STREET, programme_code="GAOLING"
+    )
     services.payroll_approve(actor=users["district"], batch_id=batch.pk)
     body, _name = services.payroll_export(actor=users["district"], batch_id=batch.pk, fmt="csv")
     cells = check_csv(body, must_contain=NAMES)
@@ -170,7 +186,9 @@ def test_alarm_timeline_and_monthly_report(hostile, users, client_for):
     from carecircle.alarms import services
 
     t0 = timezone.make_aware(datetime.datetime(2026, 3, 10, 10, 0, 0))
-    incident = services.incident_create(person=hostile[0], source="device", kind="sos", title=NAMES[1], now=t0)
+    incident = services.incident_create(
+        person=hostile[0], source="device", kind="sos", title=NAMES[1], now=t0
+    )
     services.incident_note(actor=users["operator"], incident_id=incident.pk, text=NAMES[3], now=t0)
     r = client_for(users["operator"]).get(f"/alarms/incidents/{incident.pk}/timeline.csv")
     assert r.status_code == 200
@@ -200,7 +218,9 @@ def test_import_rejection_report(users, city, client_for, django_capture_on_comm
     w.writerow(["张三", id_number(datetime.date(1950, 1, 1), 7), "=1+1"])  # refused: the community code
     client = client_for(users["street"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/people/imports/", {"file": SimpleUploadedFile("人员.csv", out.getvalue().encode("utf-8-sig"))})
+        client.post(
+            "/people/imports/", {"file": SimpleUploadedFile("人员.csv", out.getvalue().encode("utf-8-sig"))}
+        )
     job = ImportJob.objects.get()
     assert job.rejected_count == len(NAMES) + 1
     for url in (f"/people/imports/{job.pk}/rejections.csv", f"/api/v1/imports/{job.pk}/rejections.csv"):
@@ -212,7 +232,10 @@ def test_import_rejection_report(users, city, client_for, django_capture_on_comm
 def test_every_writer_goes_through_the_helper():
     """No CSV writer or workbook is made anywhere but in core/exports.py."""
     raw = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|from openpyxl import .*\bWorkbook\b")
-    offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-                 if p.name != "exports.py" or p.parent.name != "core"
-                 if raw.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if p.name != "exports.py" or p.parent.name != "core"
+        if raw.search(p.read_text(encoding="utf-8"))
+    ]
     assert not offenders, offenders

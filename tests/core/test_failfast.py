@@ -58,7 +58,10 @@ def test_api_answers_json_for_unknown_urls_and_server_errors(client_for, users, 
 
 @pytest.mark.parametrize(
     ("message", "expected"),
-    [("database is locked", "系统繁忙，请稍后重试"), ("connection refused", "数据库暂时无法连接，请稍后重试")],
+    [
+        ("database is locked", "系统繁忙，请稍后重试"),
+        ("connection refused", "数据库暂时无法连接，请稍后重试"),
+    ],
 )
 def test_a_database_error_is_a_503_with_a_plain_message(client_for, users, monkeypatch, message, expected):
     from carecircle.registry import views as registry_views
@@ -76,8 +79,9 @@ def test_a_database_error_is_a_503_with_a_plain_message(client_for, users, monke
     assert api.status_code == 503 and api.json()["message"] == expected
 
 
-def test_a_session_that_cannot_be_saved_while_the_database_is_busy_is_503_not_400(client_for, users,
-                                                                                       monkeypatch):
+def test_a_session_that_cannot_be_saved_while_the_database_is_busy_is_503_not_400(
+    client_for, users, monkeypatch
+):
     from django.contrib.sessions.backends.db import SessionStore
 
     page = client_for(users["street"])
@@ -97,8 +101,9 @@ def test_log_lines_are_json_with_the_request_id_and_no_query_string():
     logging.config.dictConfig(config)
     try:
         handler = logging.getLogger().handlers[0]
-        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
-                                   ("/people/",), None)
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/people/",), None
+        )
 
         class Request:
             method = "GET"
@@ -125,9 +130,15 @@ def test_metrics_for_an_internal_address_or_an_administrator_only(client, client
     inside = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     text = inside.content.decode()
     assert inside.status_code == 200
-    for name in ("carecircle_http_requests_total", "carecircle_http_request_duration_seconds_bucket",
-                 "carecircle_import_jobs", "carecircle_alarms_undelivered", "carecircle_payroll_batches",
-                 "carecircle_task_queue_length", "carecircle_periodic_unfinished"):
+    for name in (
+        "carecircle_http_requests_total",
+        "carecircle_http_request_duration_seconds_bucket",
+        "carecircle_import_jobs",
+        "carecircle_alarms_undelivered",
+        "carecircle_payroll_batches",
+        "carecircle_task_queue_length",
+        "carecircle_periodic_unfinished",
+    ):
         assert name in text, name
     assert 'carecircle_metrics_module_up{module="registry"} 1.0' in text
     outside = client.get("/metrics", REMOTE_ADDR="203.0.113.9")

@@ -63,15 +63,24 @@ def _free_port() -> int:
 def _env(home: Path, database_url: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env.update(
-        CARECIRCLE_HOME=str(home), DATABASE_URL=database_url, CARECIRCLE_VAULT_KEY="failfast-vault-key-test-only",
-        CARECIRCLE_SECRET_KEY="failfast-secret-key-test-only", CARECIRCLE_LOG_FORMAT="json", **extra,
+        CARECIRCLE_HOME=str(home),
+        DATABASE_URL=database_url,
+        CARECIRCLE_VAULT_KEY="failfast-vault-key-test-only",
+        CARECIRCLE_SECRET_KEY="failfast-secret-key-test-only",
+        CARECIRCLE_LOG_FORMAT="json",
+        **extra,
     )
     return env
 
 
 def _carecircle(env: dict, *args: str, timeout: float = 240) -> str:
-    done = subprocess.run([sys.executable, "-m", "carecircle.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "carecircle.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -87,8 +96,12 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([sys.executable, "-m", "carecircle.cli", "serve", "--port", str(self.port)],
-                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "carecircle.cli", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -112,8 +125,9 @@ class Server:
 def _pg_admin(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(host=PG[0], port=PG[1], user="postgres", dbname="postgres", autocommit=True,
-                         connect_timeout=3) as conn:
+    with psycopg.connect(
+        host=PG[0], port=PG[1], user="postgres", dbname="postgres", autocommit=True, connect_timeout=3
+    ) as conn:
         conn.execute(sql)
 
 
@@ -133,9 +147,15 @@ def test_a_database_cut_off_behind_a_proxy(pg_database, tmp_path):
     direct = f"postgres://postgres@{PG[0]}:{PG[1]}/{pg_database}"
     session = _prepare(_env(tmp_path, direct))
     proxy = CuttableProxy(*PG)
-    server = Server(_env(tmp_path, f"postgres://postgres@127.0.0.1:{proxy.port}/{pg_database}",
-                         CARECIRCLE_DB_STATEMENT_TIMEOUT="3", CARECIRCLE_DB_CONNECT_TIMEOUT="2"),
-                    tmp_path / "server.log")
+    server = Server(
+        _env(
+            tmp_path,
+            f"postgres://postgres@127.0.0.1:{proxy.port}/{pg_database}",
+            CARECIRCLE_DB_STATEMENT_TIMEOUT="3",
+            CARECIRCLE_DB_CONNECT_TIMEOUT="2",
+        ),
+        tmp_path / "server.log",
+    )
     cookies = {"sessionid": session}
     try:
         assert requests.get(server.url + "/", cookies=cookies, timeout=10).status_code == 200
@@ -165,8 +185,11 @@ def test_a_database_cut_off_behind_a_proxy(pg_database, tmp_path):
     finally:
         server.stop()
         proxy.close()
-    lines = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()
-             if line.startswith("{")]
+    lines = [
+        json.loads(line)
+        for line in (tmp_path / "server.log").read_text().splitlines()
+        if line.startswith("{")
+    ]
     errors = [line for line in lines if line.get("level") == "ERROR" and line.get("request_id")]
     assert any(line["request_id"] == page.headers["X-Request-ID"] for line in errors), lines[-5:]
 
@@ -178,12 +201,20 @@ def test_sqlite_busy_is_a_clear_page_not_bad_request(tmp_path):
     holder = sqlite3.connect(tmp_path / "busy.sqlite3", timeout=1)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        answer = requests.get(server.url + "/lang/zh-hans/?next=/", cookies={"sessionid": session}, timeout=20,
-                              allow_redirects=False)
+        answer = requests.get(
+            server.url + "/lang/zh-hans/?next=/",
+            cookies={"sessionid": session},
+            timeout=20,
+            allow_redirects=False,
+        )
         assert answer.status_code == 503 and "系统繁忙，请稍后重试" in answer.text
         holder.rollback()
-        after = requests.get(server.url + "/lang/zh-hans/?next=/", cookies={"sessionid": session}, timeout=20,
-                             allow_redirects=False)
+        after = requests.get(
+            server.url + "/lang/zh-hans/?next=/",
+            cookies={"sessionid": session},
+            timeout=20,
+            allow_redirects=False,
+        )
         assert after.status_code == 302
     finally:
         holder.close()
@@ -197,14 +228,22 @@ def test_a_killed_command_does_not_leave_its_statement_running(pg_database, tmp_
 
     env = _env(tmp_path, f"postgres://postgres@{PG[0]}:{PG[1]}/{pg_database}")
     command = "from django.db import connection\nconnection.cursor().execute('SELECT pg_sleep(120)')"
-    proc = subprocess.Popen([sys.executable, "-m", "carecircle.cli", "manage", "shell", "-c", command], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "carecircle.cli", "manage", "shell", "-c", command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import psycopg
 
     def running() -> int:
-        with psycopg.connect(host=PG[0], port=PG[1], user="postgres", dbname="postgres", connect_timeout=3) as c:
-            return c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE %s",
-                             (pg_database, "%pg_sleep(120)%")).fetchone()[0]
+        with psycopg.connect(
+            host=PG[0], port=PG[1], user="postgres", dbname="postgres", connect_timeout=3
+        ) as c:
+            return c.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query LIKE %s",
+                (pg_database, "%pg_sleep(120)%"),
+            ).fetchone()[0]
 
     deadline = time.monotonic() + 60
     while running() == 0:

@@ -16,7 +16,9 @@ def generate(seed=7, scale=0.0005):
     return out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)  # --fresh empties the database: TRUNCATE cannot run inside a test transaction
+@pytest.mark.django_db(
+    transaction=True
+)  # --fresh empties the database: TRUNCATE cannot run inside a test transaction
 def test_generated_city_is_valid_and_reproducible():
     log = generate()
     assert "人员" in log and "完成" in log
@@ -51,10 +53,16 @@ def test_generate_refuses_a_second_city():
 
 def test_cli_passes_through_to_django(tmp_path):
     env = {"CARECIRCLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "carecircle.cli", "manage", "check"], capture_output=True,
-                            text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "carecircle.cli", "manage", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
-    help_text = subprocess.run([sys.executable, "-m", "carecircle.cli"], capture_output=True, text=True, env=env,
-                               timeout=120).stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "carecircle.cli"], capture_output=True, text=True, env=env, timeout=120
+    ).stdout
     for command in ("demo", "generate", "serve", "worker", "import"):
         assert command in help_text

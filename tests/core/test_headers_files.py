@@ -18,11 +18,16 @@ def _mode(path) -> int:
 # ------------------------------------------------------------------ Cache-Control: no-store
 
 
-@pytest.mark.parametrize("path", ["/", "/people/", "/audit/", "/no-such-page/", "/api/v1/persons",
-                                  "/api/v1/no-such-operation"])
+@pytest.mark.parametrize(
+    "path", ["/", "/people/", "/audit/", "/no-such-page/", "/api/v1/persons", "/api/v1/no-such-operation"]
+)
 def test_every_response_to_a_signed_in_user_is_no_store(users, client_for, path):
     r = client_for(users["admin"]).get(path)
-    assert "no-store" in r.headers.get("Cache-Control", ""), (path, r.status_code, r.headers.get("Cache-Control"))
+    assert "no-store" in r.headers.get("Cache-Control", ""), (
+        path,
+        r.status_code,
+        r.headers.get("Cache-Control"),
+    )
 
 
 def test_every_api_response_is_no_store_even_anonymous(db):
@@ -54,8 +59,12 @@ def _settings_in_subprocess(tmp_path, **env) -> dict:
         "getattr(settings, k) for k in ('SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
         "'SECURE_PROXY_SSL_HEADER', 'SECURE_SSL_REDIRECT', 'SECURE_REDIRECT_EXEMPT')}))"
     )
-    full = {"CARECIRCLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "carecircle.core.settings", **env}
+    full = {
+        "CARECIRCLE_HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "carecircle.core.settings",
+        **env,
+    }
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=300)
     assert out.returncode == 0, out.stderr
     line = next((x for x in out.stdout.splitlines() if x.startswith("SETTINGS ")), None)
@@ -112,17 +121,27 @@ def test_data_folder_is_0700_and_its_files_0600(tmp_path):
         if home is old:
             (old / "carecircle.sqlite3").unlink()  # a real database, opened by the server below
         # The modes are read while the connection is open: SQLite removes -wal and -shm at close.
-        code = ("import django, json, os; django.setup(); from django.db import connection;"
-                "connection.cursor().execute('CREATE TABLE t (x)');"
-                "print('MODES', json.dumps({n: os.stat(os.path.join(os.environ['CARECIRCLE_HOME'], n)).st_mode & 0o777"
-                " for n in os.listdir(os.environ['CARECIRCLE_HOME'])}))")
+        code = (
+            "import django, json, os; django.setup(); from django.db import connection;"
+            "connection.cursor().execute('CREATE TABLE t (x)');"
+            "print('MODES', json.dumps({n: os.stat(os.path.join(os.environ['CARECIRCLE_HOME'], n)).st_mode & 0o777"
+            " for n in os.listdir(os.environ['CARECIRCLE_HOME'])}))"
+        )
         keys = tmp_path / f"{home.name}-keys"
-        env = {"CARECIRCLE_HOME": str(home), "CARECIRCLE_KEYS": str(keys), "PATH": "/usr/bin:/bin",
-               "DJANGO_SETTINGS_MODULE": "carecircle.core.settings"}
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+        env = {
+            "CARECIRCLE_HOME": str(home),
+            "CARECIRCLE_KEYS": str(keys),
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "carecircle.core.settings",
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+        )
         assert out.returncode == 0, out.stderr
         assert _mode(home) == 0o700
-        modes = json.loads(next(x for x in out.stdout.splitlines() if x.startswith("MODES ")).removeprefix("MODES "))
+        modes = json.loads(
+            next(x for x in out.stdout.splitlines() if x.startswith("MODES ")).removeprefix("MODES ")
+        )
         for name in ("carecircle.sqlite3", "carecircle.sqlite3-wal", "carecircle.sqlite3-shm"):
             assert modes.get(name) == 0o600, (home, name, modes)
         # The session key: in the data folder or in a keys folder of its own, owner-only either way.

@@ -78,19 +78,24 @@ def test_each_schema_name_is_one_schema():
     _openapi()  # every module's api imported
     visit(Schema)
     assert clashes == []
-    body = _openapi()["paths"]["/api/v1/benefits/payrolls"]["post"]["requestBody"]["content"]["application/json"]
+    body = _openapi()["paths"]["/api/v1/benefits/payrolls"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
     ref = body["schema"]["$ref"].split("/")[-1]
     fields = _openapi()["components"]["schemas"][ref]["properties"]
     assert {"month", "programme", "lookback"} <= set(fields) and "minutes" not in fields
 
 
-@pytest.mark.parametrize(("url", "field"), [
-    ("/api/v1/carevisits/coverage?region_code=339901000000&year=117062686&month=1", "year"),
-    ("/api/v1/carevisits/vulnerable?offset=9999999999999999999", "offset"),
-    ("/api/v1/persons?offset=9999999999999999999", "offset"),
-    ("/api/v1/persons/99999999999999999999", "person_id"),
-    ("/api/v1/carevisits/worklist?year=2026&month=13", "month"),
-])
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/carevisits/coverage?region_code=339901000000&year=117062686&month=1", "year"),
+        ("/api/v1/carevisits/vulnerable?offset=9999999999999999999", "offset"),
+        ("/api/v1/persons?offset=9999999999999999999", "offset"),
+        ("/api/v1/persons/99999999999999999999", "person_id"),
+        ("/api/v1/carevisits/worklist?year=2026&month=13", "month"),
+    ],
+)
 def test_out_of_range_query_values_are_a_422_naming_the_field(users, client_for, url, field):
     r = client_for(users["admin"]).get(url)
     assert r.status_code == 422, r.content[:300]
@@ -104,16 +109,26 @@ def test_a_latitude_out_of_china_is_refused_everywhere(users, client_for, tmp_pa
     from carecircle.core.services import region_upsert
     from tests.conftest import COMMUNITY_A
 
-    r = client_for(users["admin"]).post("/api/v1/persons", {
-        "name": "张三", "id_number": "330106195003071234", "region_code": COMMUNITY_A, "latitude": 1e300,
-        "longitude": 120.1}, content_type="application/json")
+    r = client_for(users["admin"]).post(
+        "/api/v1/persons",
+        {
+            "name": "张三",
+            "id_number": "330106195003071234",
+            "region_code": COMMUNITY_A,
+            "latitude": 1e300,
+            "longitude": 120.1,
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "latitude"
     path = tmp_path / "regions.csv"
     path.write_text("区划代码,名称,纬度,经度\n339901001003,新社区,1e300,120.1\n", encoding="utf-8")
     result = region_import(path, actor=users["admin"])
     assert result["rejected"][0]["field"] == "纬度" and "纬度" in result["rejected"][0]["reason"]
     with pytest.raises(InvalidInput):
-        region_upsert(actor=users["admin"], code="339901001003", name="新社区", latitude=30.2, longitude=1e300)
+        region_upsert(
+            actor=users["admin"], code="339901001003", name="新社区", latitude=30.2, longitude=1e300
+        )
 
 
 def test_the_checks_in_core():
@@ -150,11 +165,15 @@ def test_nul_characters_are_refused_everywhere(users, client_for):
     from tests.conftest import COMMUNITY_A
 
     client = client_for(users["admin"])
-    body = client.post("/api/v1/persons", {"name": "张\x00三", "id_number": "330106195003071234",
-                                           "region_code": COMMUNITY_A}, content_type="application/json")
+    body = client.post(
+        "/api/v1/persons",
+        {"name": "张\x00三", "id_number": "330106195003071234", "region_code": COMMUNITY_A},
+        content_type="application/json",
+    )
     assert body.status_code == 422 and body.json()["field"] == "name" and "NUL" in body.json()["message"]
-    nested = client.put("/api/v1/benefits/programmes/1", {"tiers": [{"label": "a\x00"}]},
-                        content_type="application/json")
+    nested = client.put(
+        "/api/v1/benefits/programmes/1", {"tiers": [{"label": "a\x00"}]}, content_type="application/json"
+    )
     assert nested.status_code == 422 and nested.json()["field"] == "tiers.0.label"
     query = client.get("/api/v1/persons?q=a%00b")
     assert query.status_code == 422 and query.json()["field"] == "q"
@@ -174,9 +193,15 @@ def test_text_longer_than_its_column_is_a_4xx(users, client_for):
 
     from tests.conftest import COMMUNITY_A, id_number
 
-    r = client_for(users["admin"]).post("/api/v1/persons", {
-        "name": "长" * 5000, "id_number": id_number(datetime.date(1950, 3, 7), 11), "region_code": COMMUNITY_A,
-    }, content_type="application/json")
+    r = client_for(users["admin"]).post(
+        "/api/v1/persons",
+        {
+            "name": "长" * 5000,
+            "id_number": id_number(datetime.date(1950, 3, 7), 11),
+            "region_code": COMMUNITY_A,
+        },
+        content_type="application/json",
+    )
     assert r.status_code < 500
     if r.status_code == 422:
         assert "过长" in r.json()["message"]

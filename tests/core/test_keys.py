@@ -77,7 +77,10 @@ def test_start_with_a_different_key_refuses(db, settings):
     settings.VAULT_KEY = "some-other-key"
     with pytest.raises(keyring.KeyRefused) as refused:
         keyring.check()
-    assert "不匹配" in refused.value.message and vault.fingerprint(settings.VAULT_KEY)[:12] in refused.value.message
+    assert (
+        "不匹配" in refused.value.message
+        and vault.fingerprint(settings.VAULT_KEY)[:12] in refused.value.message
+    )
 
 
 def test_start_without_a_key_refuses_and_creates_none(db, settings, homes):
@@ -107,7 +110,9 @@ def test_a_key_is_created_only_for_a_database_without_personal_data(db, settings
     settings.VAULT_KEY = ""
     keyring.check()
     assert (keys / "vault.key").exists()
-    assert VaultKeyState.objects.get().fingerprint == vault.fingerprint((keys / "vault.key").read_text().strip())
+    assert VaultKeyState.objects.get().fingerprint == vault.fingerprint(
+        (keys / "vault.key").read_text().strip()
+    )
 
 
 def test_people_cannot_be_written_under_no_key(db, settings):
@@ -127,15 +132,26 @@ def test_an_unfinished_rotation_stops_every_start(db):
 
 
 def run_cli(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "carecircle.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=env["CARECIRCLE_HOME"])
+    return subprocess.run(
+        [sys.executable, "-m", "carecircle.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=env["CARECIRCLE_HOME"],
+    )
 
 
 def cli_env(home: Path) -> dict:
     home.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CARECIRCLE_", "DJANGO_", "DATABASE_URL"))}
-    env.update(CARECIRCLE_HOME=str(home), DJANGO_SETTINGS_MODULE="carecircle.core.settings",
-               PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CARECIRCLE_", "DJANGO_", "DATABASE_URL"))
+    }
+    env.update(
+        CARECIRCLE_HOME=str(home),
+        DJANGO_SETTINGS_MODULE="carecircle.core.settings",
+        PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"),
+    )
     return env
 
 

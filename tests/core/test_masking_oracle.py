@@ -66,12 +66,30 @@ def _birth_in_this_month(years: int, later: bool) -> datetime.date:
 def walk_ctx(users, make_person):
     """A handful of people with every kind of personal data, in two communities of region A."""
     today = datetime.date.today()
-    person = make_person(name="甲老人", birth=_birth_in_this_month(73, later=True), sex="F",
-                         phone="13912345678", address="翠微里17幢3单元602室", latitude=HOME[0], longitude=HOME[1])
-    make_person(name="乙老人", birth=_birth_in_this_month(86, later=False), sex="M", phone="0571-88123456",
-                address="青藤巷9号后院东厢房", region_code=COMMUNITY_A2)
-    make_person(name="丙宝宝", birth=today - datetime.timedelta(days=640), sex="M", phone="13755551212",
-                address="松风苑2幢1单元303室")
+    person = make_person(
+        name="甲老人",
+        birth=_birth_in_this_month(73, later=True),
+        sex="F",
+        phone="13912345678",
+        address="翠微里17幢3单元602室",
+        latitude=HOME[0],
+        longitude=HOME[1],
+    )
+    make_person(
+        name="乙老人",
+        birth=_birth_in_this_month(86, later=False),
+        sex="M",
+        phone="0571-88123456",
+        address="青藤巷9号后院东厢房",
+        region_code=COMMUNITY_A2,
+    )
+    make_person(
+        name="丙宝宝",
+        birth=today - datetime.timedelta(days=640),
+        sex="M",
+        phone="13755551212",
+        address="松风苑2幢1单元303室",
+    )
     serial = itertools.count(1)
 
     def make_more(**kw):  # the people the scope factories make: their own phone and address too
@@ -104,8 +122,12 @@ def _urls(ctx) -> tuple[list[str], list[str]]:
         if "fmt" in names:
             variants = [re.sub(r"<(?:str:)?fmt>|\{fmt\}", f, template) for f in FORMATS]
         for url in variants:
-            url = PARAM.sub(lambda m: "{person_id}" if m.group("name") == "person_id" else value(m.group("name")), url)
-            url = re.sub(r"\{(\w+)\}", lambda m: "{person_id}" if m.group(1) == "person_id" else value(m.group(1)), url)
+            url = PARAM.sub(
+                lambda m: "{person_id}" if m.group("name") == "person_id" else value(m.group("name")), url
+            )
+            url = re.sub(
+                r"\{(\w+)\}", lambda m: "{person_id}" if m.group(1) == "person_id" else value(m.group(1)), url
+            )
             (per_person if "{person_id}" in url else plain).append(url)
     return plain, per_person
 
@@ -115,8 +137,11 @@ def _text(response) -> str:
     ctype = response.get("Content-Type", "")
     if "spreadsheetml" in ctype or body[:2] == b"PK":
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(" ".join("" if v is None else str(v) for v in row)
-                         for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        return "\n".join(
+            " ".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
     text = body.decode("utf-8-sig", errors="replace")
     if "json" in ctype:
         try:
@@ -143,7 +168,9 @@ def _responses(client, plain: list[str], per_person: list[str], person_ids: list
 
 
 def _seen_by(client, plain: list[str], per_person: list[str], person_ids: list[int]) -> str:
-    return "".join(f"\n#### {url}\n{text}" for url, text in _responses(client, plain, per_person, person_ids).items())
+    return "".join(
+        f"\n#### {url}\n{text}" for url, text in _responses(client, plain, per_person, person_ids).items()
+    )
 
 
 def _masks(tokens: list[str], value: str) -> list[tuple[str, str]]:
@@ -164,9 +191,17 @@ def _masks(tokens: list[str], value: str) -> list[tuple[str, str]]:
 
 
 def _birth_forms(b: datetime.date) -> list[str]:
-    return [f"{b:%Y-%m-%d}", f"{b:%Y/%m/%d}", f"{b:%Y.%m.%d}", f"{b:%Y%m%d}", f"{b.year}-{b.month}-{b.day}",
-            f"{b.year}/{b.month}/{b.day}", f"{b.year}年{b.month}月{b.day}日", f"{b:%b}. {b.day}, {b.year}",
-            f"{b:%B} {b.day}, {b.year}"]
+    return [
+        f"{b:%Y-%m-%d}",
+        f"{b:%Y/%m/%d}",
+        f"{b:%Y.%m.%d}",
+        f"{b:%Y%m%d}",
+        f"{b.year}-{b.month}-{b.day}",
+        f"{b.year}/{b.month}/{b.day}",
+        f"{b.year}年{b.month}月{b.day}日",
+        f"{b:%b}. {b.day}, {b.year}",
+        f"{b:%B} {b.day}, {b.year}",
+    ]
 
 
 def id_candidates(person: Person, corpus: str, limit: int = ENOUGH) -> int:
@@ -195,7 +230,9 @@ def phone_candidates(phone: str, corpus: str) -> int:
     if not digits:
         return ENOUGH
     masks = _masks(PHONE_TOKEN.findall(corpus), digits)
-    shown = min(len(digits), max((len(h) for h, _t in masks), default=0) + max((len(t) for _h, t in masks), default=0))
+    shown = min(
+        len(digits), max((len(h) for h, _t in masks), default=0) + max((len(t) for _h, t in masks), default=0)
+    )
     return 10 ** (len(digits) - shown)
 
 
@@ -212,7 +249,8 @@ def location_leak(person: Person, corpus: str) -> bool:
         return False
     numbers = [float(x) for x in NUMBER.findall(corpus)]
     return any(abs(x - person.latitude) < 0.002 for x in numbers) and any(
-        abs(x - person.longitude) < 0.002 for x in numbers)
+        abs(x - person.longitude) < 0.002 for x in numbers
+    )
 
 
 def findings(corpus: str, people: list[Person], region_names: list[str]) -> list[str]:
@@ -258,7 +296,7 @@ def test_the_attacker_finds_what_the_old_mask_gave_away(db):
     assert id_candidates(person, old) == 1
     assert id_candidates(person, f"{number[:6]}********{number[-4:]}") < ENOUGH  # even without the date
     assert id_candidates(person, f"{number[:6]}{'*' * 12}") >= ENOUGH
-    assert phone_candidates("13912345678", "139****5678") == 10 ** 4
+    assert phone_candidates("13912345678", "139****5678") == 10**4
     assert phone_candidates("88123456", "881****3456") == 10  # the old mask of a landline
     assert set(address_leaks("翠微里17幢3单元602室", "翠微里1****", [])) == {"翠微里", "微里1"}
     assert address_leaks("桂花社区翠微里", "桂花社区****", ["桂花社区"]) == []
@@ -296,7 +334,9 @@ def test_nothing_shown_depends_on_the_day_of_birth(walk_ctx, users, client_for):
     other = _birth_in_this_month(73, later=False) if today.day > 1 else person.birth_date.replace(day=28)
     assert other != person.birth_date and other.strftime("%Y-%m") == person.birth_date.strftime("%Y-%m")
     number = with_check_digit(f"{person.id_number[:6]}{other:%Y%m%d}{person.id_number[14:17]}")
-    Person.objects.filter(pk=person.pk).update(birth_date=other, id_number=number, id_hash=blind_index(number))
+    Person.objects.filter(pk=person.pk).update(
+        birth_date=other, id_number=number, id_hash=blind_index(number)
+    )
     moved = _responses(client, plain, per_person, people)
     assert set(first) == set(second) == set(moved), "a page opened for one birthday and not for the other"
     assert any(person.name in text for text in moved.values())

@@ -41,7 +41,8 @@ def test_counting_the_candidates_the_rule_leaves():
     shown = mask_id_number(with_check_digit(f"330106{birth:%Y%m%d}124"))
     candidates = {
         with_check_digit(f"330106{datetime.date(2023, 2, d):%Y%m%d}{seq:03d}")
-        for d in range(1, calendar.monthrange(2023, 2)[1] + 1) for seq in range(0, 1000, 2)
+        for d in range(1, calendar.monthrange(2023, 2)[1] + 1)
+        for seq in range(0, 1000, 2)
     }
     assert all(c[:6] == shown[:6] for c in candidates) and len(candidates) == 28 * 500 >= 1000
 
@@ -82,8 +83,14 @@ def test_shown_ages_depend_on_the_birth_month_only(first, a, b, day):
 
 def test_the_api_shows_the_masked_person_and_unmask_gives_the_rest(users, make_person, client_for):
     birth = datetime.date(1950, 3, 17)
-    p = make_person(birth=birth, sex="M", phone="13912345678", address="翠微里17幢3单元602室",
-                    latitude=30.3137, longitude=120.0837)
+    p = make_person(
+        birth=birth,
+        sex="M",
+        phone="13912345678",
+        address="翠微里17幢3单元602室",
+        latitude=30.3137,
+        longitude=120.0837,
+    )
     client = client_for(users["street"])
     row = client.get(f"/api/v1/persons/{p.pk}").json()
     assert row["birth_month"] == "1950-03" and "birth_date" not in row
@@ -96,7 +103,9 @@ def test_the_api_shows_the_masked_person_and_unmask_gives_the_rest(users, make_p
     assert "1950-03" in page and "1950-03-17" not in page and "翠微" not in page
 
     before = AuditEvent.objects.filter(action="pii.unmask").count()
-    plain = client.post(f"/api/v1/persons/{p.pk}/unmask", {"purpose": "上门核实"}, content_type="application/json").json()
+    plain = client.post(
+        f"/api/v1/persons/{p.pk}/unmask", {"purpose": "上门核实"}, content_type="application/json"
+    ).json()
     assert plain["id_number"] == p.id_number and plain["birth_date"] == "1950-03-17"
     assert plain["address"] == "翠微里17幢3单元602室" and plain["latitude"] == 30.3137
     assert AuditEvent.objects.filter(action="pii.unmask").count() == before + 1
@@ -129,13 +138,17 @@ def test_groups_shown_follow_the_shown_age(users, make_person):
     p = make_person(birth=today.replace(year=today.year - 80) - datetime.timedelta(days=40))
     assert "高龄" in selectors.derived_groups(p, today)
     assert selectors.derived_groups(p, today) == selectors.derived_groups(
-        Person(birth_date=p.birth_date.replace(day=1)), today)
+        Person(birth_date=p.birth_date.replace(day=1)), today
+    )
 
 
 def test_the_migration_remasks_what_the_old_rule_stored(users, make_person):
     p = make_person(phone="1234567", address="桂花苑3幢2单元501室")
-    Person.objects.filter(pk=p.pk).update(id_masked=p.id_number[:6] + "********" + p.id_number[-4:],
-                                          phone_masked="123****4567", address_masked="桂花苑3****")
+    Person.objects.filter(pk=p.pk).update(
+        id_masked=p.id_number[:6] + "********" + p.id_number[-4:],
+        phone_masked="123****4567",
+        address_masked="桂花苑3****",
+    )
     importlib.import_module("carecircle.registry.migrations.0006_mask_remask").remask(apps, None)
     p.refresh_from_db()
     assert p.id_masked == p.id_number[:6] + "*" * 12

@@ -16,8 +16,11 @@ from tests.conftest import COMMUNITY_A, PASSWORD
 
 NAV = re.compile(r'<nav class="mainnav">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
-GROUP = re.compile(r'<div class="navgroup[^"]*"[^>]*><span class="navlabel">([^<]*)</span>\s*'
-                   r'<div class="navmenu">(.*?)</div></div>', re.S)
+GROUP = re.compile(
+    r'<div class="navgroup[^"]*"[^>]*><span class="navlabel">([^<]*)</span>\s*'
+    r'<div class="navmenu">(.*?)</div></div>',
+    re.S,
+)
 DISTRICT_A = "339901000000"
 
 
@@ -33,21 +36,28 @@ def menu(html: str) -> tuple[list[str], dict[str, list[str]]]:
 def _provider(admin: User) -> int:
     from carecircle.homecare.services import provider_create
 
-    return provider_create(actor=admin, name="菜单测试居家服务机构", licence_no="MENU000001",
-                           region_code=DISTRICT_A, areas=[DISTRICT_A]).pk
+    return provider_create(
+        actor=admin,
+        name="菜单测试居家服务机构",
+        licence_no="MENU000001",
+        region_code=DISTRICT_A,
+        areas=[DISTRICT_A],
+    ).pk
 
 
 def _operator(admin: User) -> int:
     from carecircle.facilities import services
 
-    return services.operator_create(actor=admin, name="菜单测试运营方", credit_code="91330100MA2MENU00X",
-                                    region_code=COMMUNITY_A).pk
+    return services.operator_create(
+        actor=admin, name="菜单测试运营方", credit_code="91330100MA2MENU00X", region_code=COMMUNITY_A
+    ).pk
 
 
 def _acting_for(username: str, role: str, kind: str, organisation_id: int) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
-    RoleGrant.objects.create(user=user, role=role, region_id=DISTRICT_A, organisation_kind=kind,
-                             organisation_id=organisation_id)
+    RoleGrant.objects.create(
+        user=user, role=role, region_id=DISTRICT_A, organisation_kind=kind, organisation_id=organisation_id
+    )
     return user
 
 
@@ -56,8 +66,14 @@ def _caregiver(users: dict[str, User]) -> User:
 
     provider_id = _provider(users["admin"])
     user = _acting_for("menu_caregiver", Role.CAREGIVER, OrganisationKind.HOMECARE_PROVIDER, provider_id)
-    caregiver_create(actor=users["admin"], organisation_id=provider_id, region_code=COMMUNITY_A, name="菜单护理员",
-                     employed_from=datetime.date(2020, 1, 1), user=user)
+    caregiver_create(
+        actor=users["admin"],
+        organisation_id=provider_id,
+        region_code=COMMUNITY_A,
+        name="菜单护理员",
+        employed_from=datetime.date(2020, 1, 1),
+        user=user,
+    )
     return user
 
 
@@ -65,16 +81,29 @@ def _caregiver(users: dict[str, User]) -> User:
 # organisation roles also as they work: acting for a home-care provider, a facility operator or a
 # childcare operator.
 PERSONAS: dict[str, Callable[[dict[str, User]], User]] = {
-    **{role: (lambda users, name=name: users[name]) for role, name in [
-        (Role.CITY_ADMIN, "admin"), (Role.DISTRICT_OFFICIAL, "district"), (Role.STREET_WORKER, "street"),
-        (Role.COMMUNITY_WORKER, "community"), (Role.PROVIDER_ADMIN, "provider"), (Role.CAREGIVER, "caregiver"),
-        (Role.OPERATOR, "operator"), (Role.INSPECTOR, "inspector"), (Role.RESIDENT, "resident")]},
+    **{
+        role: (lambda users, name=name: users[name])
+        for role, name in [
+            (Role.CITY_ADMIN, "admin"),
+            (Role.DISTRICT_OFFICIAL, "district"),
+            (Role.STREET_WORKER, "street"),
+            (Role.COMMUNITY_WORKER, "community"),
+            (Role.PROVIDER_ADMIN, "provider"),
+            (Role.CAREGIVER, "caregiver"),
+            (Role.OPERATOR, "operator"),
+            (Role.INSPECTOR, "inspector"),
+            (Role.RESIDENT, "resident"),
+        ]
+    },
     "provider_admin of a home-care provider": lambda users: _acting_for(
-        "menu_homecare", Role.PROVIDER_ADMIN, OrganisationKind.HOMECARE_PROVIDER, _provider(users["admin"])),
+        "menu_homecare", Role.PROVIDER_ADMIN, OrganisationKind.HOMECARE_PROVIDER, _provider(users["admin"])
+    ),
     "provider_admin of a facility operator": lambda users: _acting_for(
-        "menu_facility", Role.PROVIDER_ADMIN, OrganisationKind.FACILITY_OPERATOR, _operator(users["admin"])),
+        "menu_facility", Role.PROVIDER_ADMIN, OrganisationKind.FACILITY_OPERATOR, _operator(users["admin"])
+    ),
     "provider_admin of a childcare operator": lambda users: _acting_for(
-        "menu_childcare", Role.PROVIDER_ADMIN, OrganisationKind.CHILDCARE_OPERATOR, _operator(users["admin"])),
+        "menu_childcare", Role.PROVIDER_ADMIN, OrganisationKind.CHILDCARE_OPERATOR, _operator(users["admin"])
+    ),
     "caregiver of a home-care provider": _caregiver,
 }
 
@@ -101,12 +130,15 @@ def test_every_menu_entry_opens_for_the_role(persona, users, client_for) -> None
     assert not refused, f"{persona}: menu entries that do not open: {refused}"
 
 
-
 # The tester's finding: a home-care provider's admin saw 托育 and 入住轮候 menus over pages that can
 # only be empty for it (it has no facility), and a facility operator's admin the orders of home care.
 NOT_FOR = {
-    "provider_admin of a home-care provider": ["childcare:classes", "childcare:vouchers", "facilities:waiting",
-                                               "facilities:list"],
+    "provider_admin of a home-care provider": [
+        "childcare:classes",
+        "childcare:vouchers",
+        "facilities:waiting",
+        "facilities:list",
+    ],
     "provider_admin of a facility operator": ["homecare:order_list"],
     "provider_admin of a childcare operator": ["homecare:order_list", "facilities:waiting"],
     "caregiver of a home-care provider": ["childcare:classes", "facilities:waiting", "facilities:list"],

@@ -12,8 +12,14 @@ from tests.core.test_menus import PERSONAS
 def _walk(page, base: str) -> tuple[list[str], list[str]]:
     """Click every menu entry from the home page: (entries opened, refusals met)."""
     refused: list[str] = []
-    page.on("response", lambda r: refused.append(f"{r.status} {r.url}")
-            if r.request.is_navigation_request() and r.status >= 400 else None)
+    page.on(
+        "response",
+        lambda r: (
+            refused.append(f"{r.status} {r.url}")
+            if r.request.is_navigation_request() and r.status >= 400
+            else None
+        ),
+    )
     page.goto(f"{base}/")
     entries = page.locator(".mainnav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     opened = []
@@ -31,8 +37,9 @@ def _walk(page, base: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("persona", ["operator", "provider_admin of a home-care provider",
-                                     "provider_admin of a facility operator"])
+@pytest.mark.parametrize(
+    "persona", ["operator", "provider_admin of a home-care provider", "provider_admin of a facility operator"]
+)
 def test_every_menu_entry_opens_in_the_browser(persona, page, live_server, users) -> None:
     user = PERSONAS[persona](users)
     browser_login(page, live_server.url, user.username)

@@ -40,7 +40,9 @@ class ScriptAudit(HTMLParser):
         for name, value in attrs.items():
             if name.startswith("on"):
                 self.handlers.append(f"<{tag} {name}={value!r}>")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.js_urls.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             kind = (attrs.get("type") or "").lower()
@@ -106,14 +108,26 @@ def planning_pages(evil_regions, make_person):
     for _ in range(3):  # uncovered homes beside the hostile community: the siting picks it
         make_person(NEW_COMMUNITY, age=75, latitude=30.271, longitude=120.141)
     net = synthetic([(30.291, 120.121), (30.271, 120.141)], spacing_m=150, reach_m=800, seed=1)
-    row = coverage_services.network_store(actor=None, network=net, region_code=DISTRICT, name="walk", source="test")
-    run = coverage_services.coverage_run(actor=users["district"], region_code=STREET, group="elder",
-                                         kind="community_centre", day=datetime.date.today(), network=row,
-                                         extra_sites=[(30.291, 120.121)])
+    row = coverage_services.network_store(
+        actor=None, network=net, region_code=DISTRICT, name="walk", source="test"
+    )
+    run = coverage_services.coverage_run(
+        actor=users["district"],
+        region_code=STREET,
+        group="elder",
+        kind="community_centre",
+        day=datetime.date.today(),
+        network=row,
+        extra_sites=[(30.291, 120.121)],
+    )
     siting = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1)
     assert [s["label"] for s in siting.result["sites"]] == [EVIL_IMG]
-    return SimpleNamespace(users=users, indicator=f"/planning/region/{DISTRICT}/indicator/E07/",
-                           coverage=f"/planning/coverage/{run.pk}/", siting=f"/planning/siting/{siting.pk}/")
+    return SimpleNamespace(
+        users=users,
+        indicator=f"/planning/region/{DISTRICT}/indicator/E07/",
+        coverage=f"/planning/coverage/{run.pk}/",
+        siting=f"/planning/siting/{siting.pk}/",
+    )
 
 
 def test_hostile_region_names_never_become_markup_or_script(planning_pages, client_for):
@@ -171,7 +185,15 @@ def assert_strict_csp(response):
     assert set(d.get("img-src", [])) <= {"'self'", "data:"}, path  # no tile server named in the tests
 
 
-OPEN_PAGES = ["/", "/accounts/login/", "/healthz", "/map/", "/admin/login/", "/api/v1/docs", "/api/v1/openapi.json"]
+OPEN_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/healthz",
+    "/map/",
+    "/admin/login/",
+    "/api/v1/docs",
+    "/api/v1/openapi.json",
+]
 
 
 def test_every_page_of_a_crawl_has_a_strict_csp(client, users, make_person, client_for):
@@ -201,7 +223,12 @@ def test_every_page_of_a_crawl_has_a_strict_csp(client, users, make_person, clie
         elif r.status_code == 200 and r["Content-Type"].startswith("text/html"):
             audit_html(r.content.decode())
         crawled += 1
-    for url in ("/admin/", "/admin/core/user/", f"/admin/core/user/{users['street'].pk}/change/", "/admin/core/region/"):
+    for url in (
+        "/admin/",
+        "/admin/core/user/",
+        f"/admin/core/user/{users['street'].pk}/change/",
+        "/admin/core/region/",
+    ):
         users["admin"].is_staff = users["admin"].is_superuser = True
         users["admin"].save()
         r = client_for(users["admin"]).get(url)
@@ -212,6 +239,7 @@ def test_every_page_of_a_crawl_has_a_strict_csp(client, users, make_person, clie
 
 
 # ---- in a real browser: nothing injected runs, nothing the pages need is blocked ----
+
 
 def _watch_csp(page) -> list[str]:
     blocked = []
@@ -236,7 +264,9 @@ def test_hostile_names_do_not_run_in_the_browser(browser, live_server, planning_
             page.goto(live_server.url + url)
             page.wait_for_selector(".leaflet-container")
             assert page.evaluate("typeof window.__pwned") == "undefined"
-        page.dispatch_event("path.leaflet-interactive >> nth=0", "mouseover")  # the site's marker (its circle lies over it)
+        page.dispatch_event(
+            "path.leaflet-interactive >> nth=0", "mouseover"
+        )  # the site's marker (its circle lies over it)
         page.wait_for_selector(".leaflet-tooltip")
         assert page.locator(".leaflet-tooltip img").count() == 0  # the label is text, not markup
         assert EVIL_IMG in page.locator(".leaflet-tooltip").first.inner_text()
@@ -281,7 +311,10 @@ def test_a_named_tile_service_is_the_only_other_image_origin(settings, client, c
     policy = content_security_policy("https://tiles.city.example:8443/osm/{z}/{x}/{y}.png")
     assert policy["img-src"] == ["'self'", "data:", "https://tiles.city.example:8443"]
     assert policy["script-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
-    assert content_security_policy("/tiles/{z}/{x}/{y}.png")["img-src"] == ["'self'", "data:"]  # on the server itself
+    assert content_security_policy("/tiles/{z}/{x}/{y}.png")["img-src"] == [
+        "'self'",
+        "data:",
+    ]  # on the server itself
     settings.CARECIRCLE_MAP_TILES = "/tiles/{z}/{x}/{y}.png"
     html = client.get("/map/").content.decode()
     assert '<meta name="carecircle-map-tiles" content="/tiles/{z}/{x}/{y}.png">' in html

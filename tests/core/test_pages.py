@@ -17,8 +17,9 @@ def test_a_refused_sign_in_is_shown_on_the_page_as_before(users):
     assert r.status_code == 200 and "用户名或密码错误" in r.content.decode()
     r = client.post("/accounts/login/", {"username": "inspector", "password": PASSWORD, "next": "/people/"})
     assert r.status_code == 302 and r["Location"] == "/people/"
-    r = Client().post("/accounts/login/", {"username": "inspector", "password": PASSWORD,
-                                           "next": "https://evil.example/"})
+    r = Client().post(
+        "/accounts/login/", {"username": "inspector", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert r.status_code == 302 and r["Location"] == "/"
 
 
@@ -34,7 +35,9 @@ def test_an_enrolling_session_reaches_the_set_up_pages_actions_and_nothing_else(
     wrong = client.post("/accounts/totp/confirm/", {"code": "000000", "next": "/people/"})
     assert wrong.status_code == 422 and "动态口令不正确" in wrong.content.decode()
     assert user.totp_secret in wrong.content.decode()  # the secret is still shown to finish setting up
-    done = client.post("/accounts/totp/confirm/", {"code": pyotp.TOTP(user.totp_secret).now(), "next": "/people/"})
+    done = client.post(
+        "/accounts/totp/confirm/", {"code": pyotp.TOTP(user.totp_secret).now(), "next": "/people/"}
+    )
     assert done.status_code == 302 and done["Location"] == "/people/"
     assert client.get("/people/").status_code == 200
     assert AuditEvent.objects.filter(action="user.totp_enabled", object_id=str(user.pk)).count() == 1

@@ -87,7 +87,9 @@ def test_language_switch_to_english(users, client_for):
 def test_region_table_upload_page(users, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("r.csv", "区划代码,名称\n339901001003,新建社区\n339909001001,无上级\n".encode("gbk"))
+    upload = SimpleUploadedFile(
+        "r.csv", "区划代码,名称\n339901001003,新建社区\n339909001001,无上级\n".encode("gbk")
+    )
     body = client_for(users["admin"]).post("/regions/", {"file": upload}).content.decode()
     assert "新增 1" in body and "上级区划不存在" in body
     assert Region.objects.filter(code="339901001003", parent_id="339901001000").exists()

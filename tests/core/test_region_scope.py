@@ -50,8 +50,12 @@ def test_district_official_region_import_stays_inside_their_district(users, tmp_
 
 def test_every_region_write_is_audited_with_its_region(users, tmp_path):
     region_import(_csv(tmp_path), actor=users["district"])
-    rows = {e.region_code: e for e in AuditEvent.objects.filter(action__in=["region.create", "region.update"],
-                                                                user=users["district"])}
+    rows = {
+        e.region_code: e
+        for e in AuditEvent.objects.filter(
+            action__in=["region.create", "region.update"], user=users["district"]
+        )
+    }
     assert set(rows) == {"339901001003", "339901001001"}
     assert rows["339901001003"].action == "region.create" and rows["339901001003"].user == users["district"]
     assert rows["339901001001"].detail["before"]["name"] == "桂花社区"
@@ -72,8 +76,9 @@ def test_region_upsert_checks_the_actor(users, city):
     write = region_upsert(actor=users["district_b"], code="339902001002", name="西山新社区")
     assert write.created and write.region.parent_id == "339902001000"
     assert region_upsert(actor=users["admin"], code="339903000000", name="新区").created
-    assert AuditEvent.objects.filter(action="region.create", region_code="339903000000",
-                                                 user=users["admin"]).exists()
+    assert AuditEvent.objects.filter(
+        action="region.create", region_code="339903000000", user=users["admin"]
+    ).exists()
 
 
 def test_unchanged_region_is_not_rewritten(users, tmp_path):
@@ -104,5 +109,6 @@ def test_cli_region_import_as_a_user_is_checked_and_as_the_system_is_not(users, 
     _assert_outside_untouched()
     call_command("import", "regions", str(path))  # an operator's run acts as the system
     assert Region.objects.get(code="339902001001").name == "被改名的和睦社区"
-    assert AuditEvent.objects.filter(action="region.update", region_code="339902001001", user=None,
-                                     username="system").exists()
+    assert AuditEvent.objects.filter(
+        action="region.update", region_code="339902001001", user=None, username="system"
+    ).exists()

@@ -31,8 +31,14 @@ def raw(model, pk, column):
 @pytest.fixture
 def people(make_person):
     made = [make_person(phone=f"1380000{i:04d}", address=f"桂花苑{i}幢") for i in range(7)]
-    FamilyContact.objects.create(person=made[0], region_code=made[0].region_code, name="子女", relation="子",
-                                 phone="13900001111", phone_masked="139****1111")
+    FamilyContact.objects.create(
+        person=made[0],
+        region_code=made[0].region_code,
+        name="子女",
+        relation="子",
+        phone="13900001111",
+        phone_masked="139****1111",
+    )
     keyring.check()
     return {p.pk: (p.id_number, p.phone, p.address) for p in made}
 
@@ -72,6 +78,7 @@ class Killed(BaseException):
 def test_rotation_interrupted_goes_on_where_it_stopped(people, settings, monkeypatch, where):
     old = settings.VAULT_KEY
     if where == "between batches":
+
         def progress(label, done, total):
             if label == "registry.person" and done >= 3:
                 raise Killed
@@ -98,7 +105,9 @@ def test_rotation_interrupted_goes_on_where_it_stopped(people, settings, monkeyp
     first_three = sorted(people)[:3]
     assert state.rotation_progress["registry.person"] == first_three[-1]  # one batch committed, no more
     rest = sorted(people)[3:]
-    assert vault.decrypt_with(old, raw(Person, rest[0], "id_number")) == people[rest[0]][0]  # the rest untouched
+    assert (
+        vault.decrypt_with(old, raw(Person, rest[0], "id_number")) == people[rest[0]][0]
+    )  # the rest untouched
     with pytest.raises(keyring.KeyRefused, match="轮换尚未完成"):
         keyring.check()  # nothing else starts meanwhile
     with pytest.raises(keyring.KeyRefused, match="已有一次轮换"):
@@ -141,14 +150,23 @@ def test_vault_rotate_killed_with_sigkill_goes_on_when_run_again(tmp_path):
     env, source = home_with_people(tmp_path, 1500)
     env = {**env, "PYTHONUNBUFFERED": "1"}
     old = (tmp_path / "data-keys" / "vault.key").read_text().strip()
-    proc = subprocess.Popen([sys.executable, "-m", "carecircle.cli", "vault", "rotate", "--batch", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                            cwd=env["CARECIRCLE_HOME"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "carecircle.cli", "vault", "rotate", "--batch", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=env["CARECIRCLE_HOME"],
+    )
     seen = []
     for line in proc.stdout:
         seen.append(line)
         parts = line.split()
-        if parts and parts[0] == "registry.person" and 0 < int(parts[1].split("/")[0].replace(",", "")) < 1500:
+        if (
+            parts
+            and parts[0] == "registry.person"
+            and 0 < int(parts[1].split("/")[0].replace(",", "")) < 1500
+        ):
             os.kill(proc.pid, signal.SIGKILL)
             break
     proc.wait(60)

@@ -25,8 +25,12 @@ def test_district_of_a_community_a_street_and_a_district_prefix():
 
 def test_no_district_code_is_written_by_hand_in_src():
     hand = re.compile(r'\[:6\]\s*\+\s*"0{6}"|\+\s*"000000"')
-    found = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
-             if hand.search(line)]
+    found = [
+        f"{p.relative_to(SRC)}:{n}"
+        for p, text in _sources()
+        for n, line in enumerate(text.splitlines(), 1)
+        if hand.search(line)
+    ]
     assert found == [], f"use regions.district_of: {found}"
 
 
@@ -48,8 +52,11 @@ def test_role_grant_forgets_the_kept_grants(users, city):
 
 
 def test_no_hand_written_grants_cache_outside_scope():
-    found = [str(p.relative_to(SRC)) for p, text in _sources()
-             if "_carecircle_grants" in text and p.name != "scope.py"]
+    found = [
+        str(p.relative_to(SRC))
+        for p, text in _sources()
+        if "_carecircle_grants" in text and p.name != "scope.py"
+    ]
     assert found == [], f"use scope.forget(user): {found}"
 
 
@@ -57,8 +64,12 @@ def test_local_dates_come_from_one_function():
     """`date.today()` is the host's date (yesterday's from 00:00 to 08:00 in Beijing on a UTC host);
     src/ takes local dates from timezone.localdate() and ruff's DTZ rules keep it so."""
     naive = re.compile(r"\bdate\.today\(\)|\bdatetime\.now\(\)|\bdatetime\.today\(\)|utcnow\(")
-    found = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
-             if naive.search(line)]
+    found = [
+        f"{p.relative_to(SRC)}:{n}"
+        for p, text in _sources()
+        for n, line in enumerate(text.splitlines(), 1)
+        if naive.search(line)
+    ]
     assert found == []
     pyproject = (SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"DTZ"' in pyproject.split("[tool.ruff.lint]")[1].split("\n[")[0]
@@ -140,22 +151,34 @@ def test_access_by_id_one_404_for_missing_invalid_and_out_of_scope(users, make_p
     rows = Person.objects.all()
     assert access_by_id(rows, person.pk, user=users["street"], perm="registry.view") == person
     assert access_by_id(rows, str(person.pk), user=users["street"], perm="registry.view") == person
-    for user, object_id in [(users["street"], person.pk + 10_000), (users["street"], "abc"),
-                            (users["street"], None), (users["street_b"], person.pk), (None, person.pk)]:
+    for user, object_id in [
+        (users["street"], person.pk + 10_000),
+        (users["street"], "abc"),
+        (users["street"], None),
+        (users["street_b"], person.pk),
+        (None, person.pk),
+    ]:
         with pytest.raises(NotFound):
             access_by_id(rows, object_id, user=user, perm="registry.view")
     with pytest.raises(Forbidden):  # visible in one's own region, but not this permission
         access_by_id(rows, person.pk, user=users["street"], perm="user.manage")
     seen = []
-    assert access_by_id(rows, person.pk, user=users["street"], perm="p", check=lambda u, p, row: seen.append(row)) == person
+    assert (
+        access_by_id(
+            rows, person.pk, user=users["street"], perm="p", check=lambda u, p, row: seen.append(row)
+        )
+        == person
+    )
     assert seen == [person]
 
 
 def test_no_fetch_then_check_by_hand():
     """`X.filter(pk=…).first()`, `if … is None: raise NotFound()`, then `scope.require` is
     `core.access.access_by_id`."""
-    hand = re.compile(r"\.filter\(pk=[^)]*\)[^\n]*\.first\(\)\n\s+if \w+ is None:\n\s+raise NotFound\(\)\n"
-                      r"\s+(scope\.require|[\w.]*require_facility)\(")
+    hand = re.compile(
+        r"\.filter\(pk=[^)]*\)[^\n]*\.first\(\)\n\s+if \w+ is None:\n\s+raise NotFound\(\)\n"
+        r"\s+(scope\.require|[\w.]*require_facility)\("
+    )
     found = [str(p.relative_to(SRC)) for p, text in _sources() if hand.search(text)]
     assert found == []
 
@@ -181,8 +204,12 @@ def test_require_admin_or_staff(users, city):
     from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 
     admin = users["street"]
-    admin.grants.create(role="provider_admin", region_id="339901000000",
-                        organisation_kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=7)
+    admin.grants.create(
+        role="provider_admin",
+        region_id="339901000000",
+        organisation_kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=7,
+    )
     from carecircle.core import scope
 
     scope.forget(admin)
@@ -200,6 +227,10 @@ def test_ruff_refuses_naive_dates_unused_arguments_and_imports_inside_functions(
     select = pyproject.split("[tool.ruff.lint]")[1].split("\n[")[0]
     for rule in ('"DTZ"', '"ARG"', '"PLC0415"'):
         assert rule in select
-    bare = [f"{p.relative_to(SRC)}:{n}" for p, text in _sources() for n, line in enumerate(text.splitlines(), 1)
-            if "noqa: PLC0415" in line and "—" not in line.split("noqa: PLC0415", 1)[1]]
+    bare = [
+        f"{p.relative_to(SRC)}:{n}"
+        for p, text in _sources()
+        for n, line in enumerate(text.splitlines(), 1)
+        if "noqa: PLC0415" in line and "—" not in line.split("noqa: PLC0415", 1)[1]
+    ]
     assert bare == [], "say why the import stays inside the function"

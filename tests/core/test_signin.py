@@ -27,8 +27,11 @@ def admin_login(client, username, password):
 
 
 def token(client, username, password, otp=""):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password, "otp": otp},
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": password, "otp": otp},
+        content_type="application/json",
+    )
 
 
 def enrol(user) -> pyotp.TOTP:
@@ -52,6 +55,7 @@ def staff_admin(users):
 
 
 # ---------------------------------------------------------------- the Django admin's login (High 2)
+
 
 def test_admin_login_refuses_a_locked_account(users):
     client = Client(REMOTE_ADDR="10.1.0.1")
@@ -96,10 +100,20 @@ def test_a_session_made_outside_the_sign_in_path_is_worthless(users, rf):
 
 # ---------------------------------------------------------------- throttling per address and per account
 
+
 @override_settings(CARECIRCLE_LOGIN_MAX_FAILURES=5, CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS=20)
 def test_failures_over_many_accounts_from_one_address_are_throttled(users):
     attacker = Client(REMOTE_ADDR="10.2.0.1")
-    names = ["street", "community", "operator", "inspector", "provider", "caregiver", "resident", "district_b"]
+    names = [
+        "street",
+        "community",
+        "operator",
+        "inspector",
+        "provider",
+        "caregiver",
+        "resident",
+        "district_b",
+    ]
     for name in names:
         for _ in range(4):
             page_login(attacker, name, WRONG)
@@ -109,7 +123,9 @@ def test_failures_over_many_accounts_from_one_address_are_throttled(users):
     assert token(attacker, "street_b", PASSWORD).status_code == 401
     assert AuditEvent.objects.filter(action="user.locked", detail__kind="address").count() == 1
     # … but the accounts themselves are not locked for their owners elsewhere.
-    assert "/accounts/" not in page_login(Client(REMOTE_ADDR="10.2.0.2"), "inspector", PASSWORD).get("Location", "x")
+    assert "/accounts/" not in page_login(Client(REMOTE_ADDR="10.2.0.2"), "inspector", PASSWORD).get(
+        "Location", "x"
+    )
 
 
 def test_a_stranger_cannot_lock_a_victim_out_from_the_victims_address(users):
@@ -158,6 +174,7 @@ def test_counters_are_kept_in_the_database_for_every_server_process(users):
 
 
 # ---------------------------------------------------------------- the second factor
+
 
 def test_totp_codes_cannot_be_guessed_without_limit(users):
     totp = enrol(users["street"])
@@ -240,6 +257,7 @@ def test_switching_off_a_required_second_factor_leads_to_enrolment_again(users, 
 
 # ---------------------------------------------------------------- tokens
 
+
 def test_tokens_are_short_lived_by_default(users):
     response = token(Client(), "inspector", PASSWORD)
     expires = datetime.datetime.fromisoformat(response.json()["expires_at"])
@@ -263,15 +281,21 @@ def test_tokens_stop_working_when_the_password_changes(users):
 def test_the_admins_password_set_revokes_tokens(staff_admin, users, client_for):
     _t, plain = services.token_create(user=users["inspector"], name="x")
     client = client_for(staff_admin)
-    response = client.post(f"/admin/core/user/{users['inspector'].pk}/password/",
-                           {"password1": "Another#Horse-Battery-9", "password2": "Another#Horse-Battery-9",
-                            "usable_password": "true"})
+    response = client.post(
+        f"/admin/core/user/{users['inspector'].pk}/password/",
+        {
+            "password1": "Another#Horse-Battery-9",
+            "password2": "Another#Horse-Battery-9",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ApiToken.objects.get(prefix=plain[:8]).revoked_at is not None
     assert AuditEvent.objects.filter(action="token.revoke_all", object_id=str(users["inspector"].pk)).exists()
 
 
 # ---------------------------------------------------------------- passwords
+
 
 def test_weak_passwords_are_refused_with_a_chinese_message():
     from django.contrib.auth.password_validation import validate_password
@@ -285,6 +309,7 @@ def test_weak_passwords_are_refused_with_a_chinese_message():
 
 
 # ---------------------------------------------------------------- the demo
+
 
 def test_demo_relaxes_the_second_factor_for_its_own_accounts_only_and_says_so(users, monkeypatch):
     import io
@@ -362,8 +387,11 @@ def test_a_name_with_a_nul_character_is_a_wrong_name_not_a_server_error(users):
     with pytest.raises(services.LoginRefused):
         services.sign_in_check(username="in\x00spector", password=PASSWORD)
     api = token(client, "inspector", WRONG)  # the address's counter goes on; a bad token name is a 422
-    response = client.post("/api/v1/auth/token", {"username": "provider", "password": PASSWORD, "name": "a\x00b"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "provider", "password": PASSWORD, "name": "a\x00b"},
+        content_type="application/json",
+    )
     assert response.status_code == 422 and response.json()["field"] == "name"
 
 

@@ -153,7 +153,9 @@ EXPECTED = {
     "wrong password": lambda o: not o.signed_in and o.message == "用户名或密码错误",
     "locked account": lambda o: not o.signed_in and "登录尝试过多" in o.message,
     "TOTP account without code": lambda o: not o.signed_in and o.step == "code",
-    "TOTP with wrong codes beyond the limit": lambda o: not o.signed_in and "动态口令错误次数过多" in o.message,
+    "TOTP with wrong codes beyond the limit": lambda o: (
+        not o.signed_in and "动态口令错误次数过多" in o.message
+    ),
     "TOTP required, not enrolled": lambda o: not o.signed_in and o.step == "enrol",
     "unknown account": lambda o: not o.signed_in and o.message == "用户名或密码错误",
     "unknown account, locked": lambda o: not o.signed_in and "登录尝试过多" in o.message,
@@ -174,8 +176,11 @@ def test_every_entry_point_gives_the_same_outcome_and_counts_the_same(case, user
         assert expected(outcome), (entry, outcome)
         SignInThrottle.objects.all().delete()
         User.objects.filter(username="street").update(totp_enabled=False, totp_secret="", totp_last_step=None)
-    assert results["page"][1] or case in ("right password", "TOTP account without code",
-                                          "TOTP required, not enrolled")
+    assert results["page"][1] or case in (
+        "right password",
+        "TOTP account without code",
+        "TOTP required, not enrolled",
+    )
     for entry in ("admin", "api"):
         assert results[entry] == results["page"], (entry, results[entry], results["page"])
 
@@ -183,7 +188,11 @@ def test_every_entry_point_gives_the_same_outcome_and_counts_the_same(case, user
 def test_lock_and_failure_messages_do_not_tell_whether_the_account_exists(users):
     limit = settings.CARECIRCLE_LOGIN_MAX_FAILURES
     for entry in ENTRY_POINTS:
-        known = [attempt(entry, "inspector", "Wrong#Passw0rd", ip="10.13.1.1").message for _ in range(limit + 1)]
-        unknown = [attempt(entry, "nobody-here", "Wrong#Passw0rd", ip="10.13.1.2").message for _ in range(limit + 1)]
+        known = [
+            attempt(entry, "inspector", "Wrong#Passw0rd", ip="10.13.1.1").message for _ in range(limit + 1)
+        ]
+        unknown = [
+            attempt(entry, "nobody-here", "Wrong#Passw0rd", ip="10.13.1.2").message for _ in range(limit + 1)
+        ]
         assert known == unknown, (entry, known, unknown)
         SignInThrottle.objects.all().delete()

@@ -32,8 +32,14 @@ def _pg_admin(dbname: str = "postgres"):
     import psycopg
 
     db = settings.DATABASES["default"]
-    return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                           password=db["PASSWORD"] or None, dbname=dbname, autocommit=True)
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=dbname,
+        autocommit=True,
+    )
 
 
 def _pg_url(name: str) -> str:
@@ -43,24 +49,43 @@ def _pg_url(name: str) -> str:
 
 
 def base_env(home: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL",
-                                                             "CELERY_RESULT_BACKEND")}
-    env.update(DJANGO_SETTINGS_MODULE="carecircle.core.settings", CARECIRCLE_HOME=str(home),
-               CARECIRCLE_VAULT_KEY="test-vault-key-not-for-production",
-               CARECIRCLE_SECRET_KEY="test-secret-key-not-for-production", PYTHONUNBUFFERED="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="carecircle.core.settings",
+        CARECIRCLE_HOME=str(home),
+        CARECIRCLE_VAULT_KEY="test-vault-key-not-for-production",
+        CARECIRCLE_SECRET_KEY="test-secret-key-not-for-production",
+        PYTHONUNBUFFERED="1",
+    )
     return env
 
 
 def harness(env, *args, timeout=300) -> dict:
-    result = subprocess.run([sys.executable, "-m", "tests.core.task_harness", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.core.task_harness", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def start(env, *args, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.core.task_harness", *args], cwd=ROOT, env=env,
-                            stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.core.task_harness", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen):
@@ -113,8 +138,15 @@ def scratch(template, tmp_path):
     else:
         shutil.copy(template["home"] / "carecircle.sqlite3", home / "carecircle.sqlite3")
     env["HARNESS_MARKER"] = str(tmp_path / "stalled")
-    yield {"env": env, "marker": tmp_path / "stalled", "log": tmp_path / "processes.log", "month": template["month"],
-           "tmp": tmp_path, "pg": name, "sqlite": home / "carecircle.sqlite3"}
+    yield {
+        "env": env,
+        "marker": tmp_path / "stalled",
+        "log": tmp_path / "processes.log",
+        "month": template["month"],
+        "tmp": tmp_path,
+        "pg": name,
+        "sqlite": home / "carecircle.sqlite3",
+    }
     if name:
         with _pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -151,7 +183,9 @@ def wait_until_paid(s, env, what: str) -> dict:
 
 
 def stalled_pid(s) -> int:
-    text = wait_for(lambda: s["marker"].exists() and s["marker"].read_text(), 240, "the payroll to start", s["log"])
+    text = wait_for(
+        lambda: s["marker"].exists() and s["marker"].read_text(), 240, "the payroll to start", s["log"]
+    )
     return int(text.split()[0])
 
 
@@ -192,7 +226,9 @@ def test_in_process_worker_killed_during_the_monthly_payroll_completes_it_once_a
 
 
 @pytest.mark.redis
-def test_celery_pool_process_killed_during_the_monthly_payroll_is_redelivered_and_completes_once(scratch, redis_url):
+def test_celery_pool_process_killed_during_the_monthly_payroll_is_redelivered_and_completes_once(
+    scratch, redis_url
+):
     """The finding: Celery redelivered the task within 0.2 s, the slot was found claimed, the
     task returned, and the month was never paid."""
     s = scratch
@@ -211,7 +247,9 @@ def test_celery_pool_process_killed_during_the_monthly_payroll_is_redelivered_an
 
 
 @pytest.mark.redis
-def test_celery_worker_killed_whole_during_the_payroll_the_restarted_beat_sweeps_the_slot_up(scratch, redis_url):
+def test_celery_worker_killed_whole_during_the_payroll_the_restarted_beat_sweeps_the_slot_up(
+    scratch, redis_url
+):
     """The whole worker (main process, pool and beat) killed: its message stays unacknowledged
     until the visibility timeout, but the restarted worker's beat sweeps the abandoned slot up."""
     s = scratch
@@ -269,8 +307,20 @@ def people_file(path: Path, rows: int) -> tuple[int, int]:
                 bad += 1
             else:
                 good += 1
-            w.writerow([f"导入{i}", number, COMMUNITY_A if i % 2 else COMMUNITY_B, "13900001111", "地址",
-                        "", "", "", "", ""])
+            w.writerow(
+                [
+                    f"导入{i}",
+                    number,
+                    COMMUNITY_A if i % 2 else COMMUNITY_B,
+                    "13900001111",
+                    "地址",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return good, bad
 
 
@@ -288,9 +338,14 @@ def test_a_killed_import_command_resumes_with_exact_counts(scratch):
         stop(first)
     job = harness(s["env"], "report")["jobs"][-1]
     assert job["state"] == "running" and job["processed_rows"] == 50 and job["origin"] == "cli"
-    resumed = subprocess.run([sys.executable, "-m", "tests.core.task_harness", "import", str(path),
-                              "--resume", str(job["pk"])], cwd=ROOT, env=env, capture_output=True, text=True,
-                             timeout=300)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "tests.core.task_harness", "import", str(path), "--resume", str(job["pk"])],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "从第" in resumed.stdout
     report = harness(s["env"], "report")

@@ -134,13 +134,19 @@ monthly_dues: list = []
 flaky = {"failures": 0}
 
 
-@tasks.periodic(crontab(minute=30, hour=2, day_of_month=1), name="tests.monthly", catch_up=3,
-                lease=datetime.timedelta(minutes=15))
+@tasks.periodic(
+    crontab(minute=30, hour=2, day_of_month=1),
+    name="tests.monthly",
+    catch_up=3,
+    lease=datetime.timedelta(minutes=15),
+)
 def monthly(due=None):
     monthly_dues.append(timezone.localtime(due).strftime("%Y-%m"))
 
 
-@tasks.periodic(datetime.timedelta(hours=1), name="tests.hourly_flaky", catch_up=0)  # retries only, no catch-up
+@tasks.periodic(
+    datetime.timedelta(hours=1), name="tests.hourly_flaky", catch_up=0
+)  # retries only, no catch-up
 def hourly_flaky():
     if flaky["failures"] > 0:
         flaky["failures"] -= 1
@@ -169,8 +175,14 @@ def test_a_slot_whose_worker_died_is_taken_over_by_the_redelivered_run(db):
     found the slot claimed and returned — the month was never paid. Now the claim is a lease of a
     process that is gone, and the redelivered run takes it over and completes the slot."""
     p = tasks.periodic_tasks()["tests.monthly"]
-    TaskRun.objects.create(name="tests.monthly", slot=tasks.slot_for(p, DEC_1), due_at=tasks.due_for(p, DEC_1),
-                           owner=dead_owner(), lease_until=DEC_1 + datetime.timedelta(minutes=15), attempts=1)
+    TaskRun.objects.create(
+        name="tests.monthly",
+        slot=tasks.slot_for(p, DEC_1),
+        due_at=tasks.due_for(p, DEC_1),
+        owner=dead_owner(),
+        lease_until=DEC_1 + datetime.timedelta(minutes=15),
+        attempts=1,
+    )
     assert tasks.run_periodic("tests.monthly", DEC_1 + datetime.timedelta(seconds=1)) is True
     assert monthly_dues == ["2026-12"]
     run = TaskRun.objects.get(name="tests.monthly")
@@ -184,12 +196,20 @@ def test_a_slot_whose_worker_died_is_taken_over_by_the_redelivered_run(db):
 def test_a_live_holder_keeps_its_slot_and_an_expired_lease_is_taken_over(db):
     p = tasks.periodic_tasks()["tests.monthly"]
     slot, due = tasks.slot_for(p, DEC_1), tasks.due_for(p, DEC_1)
-    TaskRun.objects.create(name="tests.monthly", slot=slot, due_at=due, owner=leases.owner_token(),
-                           lease_until=DEC_1 + datetime.timedelta(minutes=15), attempts=1)
+    TaskRun.objects.create(
+        name="tests.monthly",
+        slot=slot,
+        due_at=due,
+        owner=leases.owner_token(),
+        lease_until=DEC_1 + datetime.timedelta(minutes=15),
+        attempts=1,
+    )
     assert tasks.run_periodic("tests.monthly", DEC_1) is False  # this very process holds it, alive
     TaskRun.objects.filter(name="tests.monthly").update(owner="another-machine:4242:99")
     assert tasks.run_periodic("tests.monthly", DEC_1 + datetime.timedelta(minutes=14)) is False  # lease holds
-    assert tasks.run_periodic("tests.monthly", DEC_1 + datetime.timedelta(minutes=16)) is True  # lease ran out
+    assert (
+        tasks.run_periodic("tests.monthly", DEC_1 + datetime.timedelta(minutes=16)) is True
+    )  # lease ran out
     assert monthly_dues == ["2026-12"]
 
 
@@ -221,7 +241,9 @@ def test_a_task_that_keeps_failing_is_given_up_after_its_retries(db):
     with pytest.raises(RuntimeError):
         tasks.run_periodic("tests.hourly_flaky", at)
     for _ in range(p.retries):
-        tasks.sweep(TaskRun.objects.get().retry_at + datetime.timedelta(seconds=1), only={"tests.hourly_flaky"})
+        tasks.sweep(
+            TaskRun.objects.get().retry_at + datetime.timedelta(seconds=1), only={"tests.hourly_flaky"}
+        )
     run = TaskRun.objects.get()
     assert run.state == TaskRun.State.FAILED and run.attempts == p.retries + 1 and "unreachable" in run.error
 
@@ -238,14 +260,21 @@ def test_a_failed_slot_of_a_sweep_task_is_superseded_by_a_later_run(db):
 
 def test_missed_months_are_caught_up_on_start_each_for_its_month(db):
     """The machine was off on the 1st of October and November: the start catches both up."""
-    TaskRun.objects.create(name="tests.monthly", slot="2026-09-01T02:30", state=TaskRun.State.DONE,
-                           due_at=datetime.datetime(2026, 8, 31, 18, 30, tzinfo=datetime.UTC))
+    TaskRun.objects.create(
+        name="tests.monthly",
+        slot="2026-09-01T02:30",
+        state=TaskRun.State.DONE,
+        due_at=datetime.datetime(2026, 8, 31, 18, 30, tzinfo=datetime.UTC),
+    )
     now = datetime.datetime(2026, 11, 20, 1, 0, tzinfo=datetime.UTC)
     scheduler = tasks.InProcessScheduler(only={"tests.monthly"})
     scheduler.tick(now)
     assert monthly_dues == ["2026-10", "2026-11"]
     assert set(TaskRun.objects.filter(state=TaskRun.State.DONE).values_list("slot", flat=True)) == {
-        "2026-09-01T02:30", "2026-10-01T02:30", "2026-11-01T02:30"}
+        "2026-09-01T02:30",
+        "2026-10-01T02:30",
+        "2026-11-01T02:30",
+    }
     scheduler.tick(now + datetime.timedelta(minutes=1))
     tasks.InProcessScheduler(only={"tests.monthly"}).tick(now + datetime.timedelta(minutes=2))  # a restart
     assert monthly_dues == ["2026-10", "2026-11"]

@@ -3,9 +3,15 @@ import pytest
 from tests.conftest import COMMUNITY_A, COMMUNITY_B
 
 ALL_DOCS = {
-    "business_licence": "证书 001", "site_proof": "租赁合同", "fire_safety": "消防备案 01",
-    "building_safety": "鉴定报告", "food_licence": "JY001", "health_inspection": "卫评 01",
-    "staff_list": "名单", "commitment": "承诺书", "closure_plan": "安置方案",
+    "business_licence": "证书 001",
+    "site_proof": "租赁合同",
+    "fire_safety": "消防备案 01",
+    "building_safety": "鉴定报告",
+    "food_licence": "JY001",
+    "health_inspection": "卫评 01",
+    "staff_list": "名单",
+    "commitment": "承诺书",
+    "closure_plan": "安置方案",
 }
 
 
@@ -13,8 +19,9 @@ ALL_DOCS = {
 def operator(users):
     from carecircle.facilities.services import operator_create
 
-    return operator_create(actor=users["admin"], name="东湖康养集团", credit_code="91330100MA2AAAAA0X",
-                           region_code=COMMUNITY_A)
+    return operator_create(
+        actor=users["admin"], name="东湖康养集团", credit_code="91330100MA2AAAAA0X", region_code=COMMUNITY_A
+    )
 
 
 @pytest.fixture
@@ -28,10 +35,16 @@ def make_facility(users, operator):
         counter["n"] += 1
         base = {"latitude": 30.29, "longitude": 120.12}
         base.update(fields)
-        filing = facility_apply(actor=users["admin"], operator=op or operator, kind=kind,
-                                name=fields.pop("name", f"设施{counter['n']}"), address="文新路1号",
-                                region_code=region, documents=ALL_DOCS,
-                                **{k: v for k, v in base.items() if k != "name"})
+        filing = facility_apply(
+            actor=users["admin"],
+            operator=op or operator,
+            kind=kind,
+            name=fields.pop("name", f"设施{counter['n']}"),
+            address="文新路1号",
+            region_code=region,
+            documents=ALL_DOCS,
+            **{k: v for k, v in base.items() if k != "name"},
+        )
         if filed:
             approver = users["admin"] if region != COMMUNITY_B else users["district_b"]
             filing_review(actor=approver, filing=filing, approve=True)

@@ -16,7 +16,11 @@ def test_api_for_insiders(client_for, users, make_facility, make_person):
     places = json.loads(c.get(f"/api/v1/facilities/{home.pk}/waiting").content)
     assert places[0]["rank"] == 1 and places[0]["person_id"] == person.pk and "年龄" in places[0]["reason"]
     filing = pending.filings.get()
-    r = c.post(f"/api/v1/filings/{filing.pk}/review", {"approve": False, "reasons": ""}, content_type="application/json")
+    r = c.post(
+        f"/api/v1/filings/{filing.pk}/review",
+        {"approve": False, "reasons": ""},
+        content_type="application/json",
+    )
     assert r.status_code == 422 and json.loads(r.content)["field"] == "reasons"
     r = c.post(f"/api/v1/filings/{filing.pk}/review", {"approve": True}, content_type="application/json")
     assert r.status_code == 200 and json.loads(r.content)["state"] == "approved"

@@ -68,14 +68,29 @@ def geojson(client, **params):
 def facilities(users, make_facility, make_person):
     import datetime
 
-    home = make_facility("nursing_public", name="东湖福利院", beds_general=10, beds_nursing=20, latitude=30.29,
-                         longitude=120.12, opening_hours="全天")
+    home = make_facility(
+        "nursing_public",
+        name="东湖福利院",
+        beds_general=10,
+        beds_nursing=20,
+        latitude=30.29,
+        longitude=120.12,
+        opening_hours="全天",
+    )
     services.beds_add(actor=users["admin"], facility=home, kind="general", count=3)
-    services.stay_admit(actor=users["admin"], facility=home, person=make_person(age=82), day=datetime.date.today())
+    services.stay_admit(
+        actor=users["admin"], facility=home, person=make_person(age=82), day=datetime.date.today()
+    )
     centre = make_facility("community_centre", name="桂花照料中心")
-    services.evaluation_record(actor=users["district"], facility=centre, evaluated_on=datetime.date.today(),
-                               scores={"facility": 19, "service": 38, "management": 24, "satisfaction": 14})
-    nursery = make_facility("childcare_centre", name="小星星托育", childcare_places=40, childcare_places_puhui=30)
+    services.evaluation_record(
+        actor=users["district"],
+        facility=centre,
+        evaluated_on=datetime.date.today(),
+        scores={"facility": 19, "service": 38, "management": 24, "satisfaction": 14},
+    )
+    nursery = make_facility(
+        "childcare_centre", name="小星星托育", childcare_places=40, childcare_places_puhui=30
+    )
     pending = make_facility("canteen", filed=False, name="待审助餐点")
     west = make_facility("elder_university", name="西山老年大学", region=COMMUNITY_B)
     return {"home": home, "centre": centre, "nursery": nursery, "pending": pending, "west": west}
@@ -90,8 +105,12 @@ def test_geojson_is_public_valid_and_shows_only_operating(client, facilities):
     assert by_name["东湖福利院"]["geometry"]["coordinates"] == [120.12, 30.29]
     assert by_name["桂花照料中心"]["properties"]["grade"] == "5A"
     assert by_name["小星星托育"]["properties"]["childcare_places_free"] == 40
-    assert [f["properties"]["name"] for f in geojson(client, kind="childcare_centre")["features"]] == ["小星星托育"]
-    assert {f["properties"]["name"] for f in geojson(client, region="339902000000")["features"]} == {"西山老年大学"}
+    assert [f["properties"]["name"] for f in geojson(client, kind="childcare_centre")["features"]] == [
+        "小星星托育"
+    ]
+    assert {f["properties"]["name"] for f in geojson(client, region="339902000000")["features"]} == {
+        "西山老年大学"
+    }
     bad = client.get("/api/v1/public/facilities.geojson", {"kind": "casino"})
     assert bad.status_code == 422 and json.loads(bad.content)["field"] == "kind"
 
@@ -112,15 +131,23 @@ def test_map_page_opens_without_login(client, facilities):
 
 def test_staff_pages_render_and_provider_sees_own(client_for, users, facilities, operator):
     c = client_for(users["district"])
-    for url in ["/map/facilities/", f"/map/facilities/{facilities['home'].pk}/", "/map/filings/",
-                f"/map/facilities/{facilities['centre'].pk}/", "/map/facilities/new/"]:
+    for url in [
+        "/map/facilities/",
+        f"/map/facilities/{facilities['home'].pk}/",
+        "/map/filings/",
+        f"/map/facilities/{facilities['centre'].pk}/",
+        "/map/facilities/new/",
+    ]:
         assert c.get(url).status_code == 200, url
     pending_filing = facilities["pending"].filings.get()
     assert c.get(f"/map/filings/{pending_filing.pk}/").status_code == 200
-    other = services.operator_create(actor=users["admin"], name="别家", credit_code="91330100MA2CCCCC2Z",
-                                     region_code="339901001001")
+    other = services.operator_create(
+        actor=users["admin"], name="别家", credit_code="91330100MA2CCCCC2Z", region_code="339901001001"
+    )
     prov = make_user("prov2", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=prov).update(organisation_kind="facility_operator", organisation_id=other.pk)
+    RoleGrant.objects.filter(user=prov).update(
+        organisation_kind="facility_operator", organisation_id=other.pk
+    )
     listing = client_for(prov).get("/map/facilities/").content.decode()
     assert "东湖福利院" not in listing
     assert client_for(prov).get(f"/map/facilities/{facilities['home'].pk}/").status_code in (403, 404)
@@ -137,10 +164,17 @@ def test_review_through_the_page(client_for, users, facilities):
 
 
 STAFF_ROUTES = [
-    "/map/facilities/{facility}/", "/map/facilities/{facility}/change/", "/map/facilities/{facility}/evaluate/",
-    "/map/facilities/{facility}/offer/", "/map/filings/{filing}/", "/map/facilities/{facility}/beds/",
-    "/map/facilities/{facility}/admit/", "/map/facilities/{facility}/waiting/", "/map/stays/{stay}/discharge/",
-    "/map/waiting/{entry}/withdraw/", "/api/v1/facilities/{facility}",
+    "/map/facilities/{facility}/",
+    "/map/facilities/{facility}/change/",
+    "/map/facilities/{facility}/evaluate/",
+    "/map/facilities/{facility}/offer/",
+    "/map/filings/{filing}/",
+    "/map/facilities/{facility}/beds/",
+    "/map/facilities/{facility}/admit/",
+    "/map/facilities/{facility}/waiting/",
+    "/map/stays/{stay}/discharge/",
+    "/map/waiting/{entry}/withdraw/",
+    "/api/v1/facilities/{facility}",
     "/api/v1/facilities/{facility}/waiting",
 ]
 
@@ -152,10 +186,16 @@ def test_staff_routes_refuse_other_region(client_for, users, facilities, outside
     filing = facilities["home"].filings.first()
     from carecircle.facilities import waiting as w
 
-    entry = w.waiting_apply(actor=users["community"], facility=facilities["home"], person=make_person(age=85, name="轮候者"))
+    entry = w.waiting_apply(
+        actor=users["community"], facility=facilities["home"], person=make_person(age=85, name="轮候者")
+    )
     for route in STAFF_ROUTES:
-        url = route.format(facility=facilities["home"].pk, filing=filing.pk, stay=facilities["home"].stays.first().pk,
-                           entry=entry.pk)
+        url = route.format(
+            facility=facilities["home"].pk,
+            filing=filing.pk,
+            stay=facilities["home"].stays.first().pk,
+            entry=entry.pk,
+        )
         r = c.get(url)
         if r.status_code == 405:
             r = c.post(url, {})
@@ -194,7 +234,9 @@ def test_bed_register_admission_and_waiting_through_pages(client_for, users, mak
     public = make_facility("nursing_public", beds_general=3)
     r = c.post(f"/map/facilities/{public.pk}/admit/", {"person": elder.pk, "bed_kind": "general"})
     assert r.status_code == 422 and "须按轮候顺序通知入住" in r.content.decode()
-    client_for(users["community"]).post(f"/map/facilities/{public.pk}/waiting/", {"person": elder.pk, "bed_kind": "general"})
+    client_for(users["community"]).post(
+        f"/map/facilities/{public.pk}/waiting/", {"person": elder.pk, "bed_kind": "general"}
+    )
     assert WaitingEntry.objects.filter(facility=public, person=elder).exists()
     page = c.get(f"/map/facilities/{public.pk}/").content.decode()
     assert elder.name in page and "轮候" in page
@@ -206,7 +248,9 @@ def test_bed_register_admission_and_waiting_through_pages(client_for, users, mak
     assert entry.state == "withdrawn"
 
 
-def test_a_refused_registration_shows_no_page_the_worker_may_not_see(client_for, users, make_facility, make_person):
+def test_a_refused_registration_shows_no_page_the_worker_may_not_see(
+    client_for, users, make_facility, make_person
+):
     """A community worker registers elders at any public institution of their district, but the
     institution's page (its residents) only of their own community: a bad value there is not
     answered with that page."""

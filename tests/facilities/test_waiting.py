@@ -14,7 +14,9 @@ from tests.conftest import COMMUNITY_A2
 def levels(monkeypatch):
     """Capability levels by person id, standing in for the assessment module's current_level."""
     known = {}
-    monkeypatch.setattr(waiting, "capability_levels", lambda persons, day: {p.pk: known.get(p.pk) for p in persons})
+    monkeypatch.setattr(
+        waiting, "capability_levels", lambda persons, day: {p.pk: known.get(p.pk) for p in persons}
+    )
     return known
 
 
@@ -28,7 +30,9 @@ def home(make_facility, users):
 
 def apply(users, home, person, minutes, kind="general"):
     at = timezone.now() - datetime.timedelta(days=30) + datetime.timedelta(minutes=minutes)
-    return waiting.waiting_apply(actor=users["community"], facility=home, person=person, applied_at=at, bed_kind=kind)
+    return waiting.waiting_apply(
+        actor=users["community"], facility=home, person=person, applied_at=at, bed_kind=kind
+    )
 
 
 def names(home):
@@ -42,7 +46,9 @@ def test_order_by_rule_with_ties_and_a_level_change(users, make_person, home, le
     light = make_person(age=80, name="轻度丁")
     twin1 = make_person(age=75, name="同龄戊", birth=datetime.date(1950, 5, 5))
     twin2 = make_person(age=75, name="同龄己", birth=datetime.date(1950, 5, 5))
-    status_add(actor=users["admin"], person=tekun, kind="tekun", valid_from=datetime.date(2020, 1, 1), source="民政")
+    status_add(
+        actor=users["admin"], person=tekun, kind="tekun", valid_from=datetime.date(2020, 1, 1), source="民政"
+    )
     levels.update({heavy.pk: 3, light.pk: 1, old.pk: 0})
     for i, p in enumerate([old, twin2, twin1, light, heavy, tekun]):
         apply(users, home, p, i)
@@ -73,13 +79,22 @@ def test_rule_is_data(users, make_person, home, levels):
     apply(users, home, young, 0)
     apply(users, home, old, 1)
     assert names(home) == ["年长", "年轻"]
-    WaitingRule.objects.create(facility=home, name="先到先得", criteria=[{"key": "applied_at", "order": "asc"}],
-                               published_text="按登记先后", valid_from=datetime.date(2020, 1, 1))
+    WaitingRule.objects.create(
+        facility=home,
+        name="先到先得",
+        criteria=[{"key": "applied_at", "order": "asc"}],
+        published_text="按登记先后",
+        valid_from=datetime.date(2020, 1, 1),
+    )
     assert names(home) == ["年轻", "年长"]
 
 
 def test_offers_in_order_declines_recorded_then_admission(users, make_person, home, levels):
-    first, second, third = make_person(age=90, name="一"), make_person(age=85, name="二"), make_person(age=80, name="三")
+    first, second, third = (
+        make_person(age=90, name="一"),
+        make_person(age=85, name="二"),
+        make_person(age=80, name="三"),
+    )
     for i, p in enumerate([third, second, first]):
         apply(users, home, p, i)
     nursing = make_person(age=99, name="护理")
@@ -147,7 +162,9 @@ def test_levels_come_from_the_assessment_module(users, make_person, home):
     apply(users, home, younger, 1)
     assert names(home) == ["未评估者", "评估后失能"]
     worst = {code: min(item.scores) for code, item in ITEMS.items()}
-    assessment.assessment_record(actor=users["admin"], person=younger, assessed_on=datetime.date.today(), answers=worst)
+    assessment.assessment_record(
+        actor=users["admin"], person=younger, assessed_on=datetime.date.today(), answers=worst
+    )
     place = waiting.ranked(home)[0]
     assert place.entry.person.name == "评估后失能" and "完全失能" in place.reason
 
@@ -157,9 +174,13 @@ def test_provider_admin_acts_only_for_own_institution(users, make_person, home, 
     from carecircle.facilities.services import operator_create
     from tests.conftest import make_user
 
-    other_op = operator_create(actor=users["admin"], name="他家", credit_code="91330100MA2DDDDD3Q", region_code=COMMUNITY_A2)
+    other_op = operator_create(
+        actor=users["admin"], name="他家", credit_code="91330100MA2DDDDD3Q", region_code=COMMUNITY_A2
+    )
     prov = make_user("prov5", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=prov).update(organisation_kind="facility_operator", organisation_id=other_op.pk)
+    RoleGrant.objects.filter(user=prov).update(
+        organisation_kind="facility_operator", organisation_id=other_op.pk
+    )
     elder = make_person(age=80, name="辖区老人")
     with pytest.raises(NotFound):  # not their institution, and residents of the district are not theirs
         waiting.waiting_apply(actor=prov, facility=home, person=elder)

@@ -19,13 +19,21 @@ def test_caregiver_checks_in_from_the_phone_page(browser, live_server, world, mo
     monkeypatch.setattr("carecircle.homecare.services.quotes._entitlements", lambda person, day: [])
     w = world
     start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=20)
-    order = services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
-                                  window_start=start, idempotency_key="browser-1")
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["bath"],
+        provider=w["provider"],
+        window_start=start,
+        idempotency_key="browser-1",
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
     services_dispatch.order_accept(actor=w["carer_user"], order=order)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, permissions=["geolocation"],
-                                  geolocation={"latitude": MOTHER_LAT + 0.0003, "longitude": MOTHER_LNG,
-                                               "accuracy": 12})
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        permissions=["geolocation"],
+        geolocation={"latitude": MOTHER_LAT + 0.0003, "longitude": MOTHER_LNG, "accuracy": 12},
+    )
     page = context.new_page()
     try:
         browser_login(page, live_server.url, "caregiver")

@@ -14,8 +14,14 @@ from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
 
 def accepted_order(w, start, key="o"):
-    order = services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
-                                  window_start=start, idempotency_key=key)
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["bath"],
+        provider=w["provider"],
+        window_start=start,
+        idempotency_key=key,
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"], reason="指定")
     services_dispatch.order_accept(actor=w["admin_p"], order=order)
     order.refresh_from_db()
@@ -27,8 +33,13 @@ def soon():
 
 
 def _post(client, order, kind, **body):
-    body = {"latitude": MOTHER_LAT, "longitude": MOTHER_LNG, "accuracy_m": 10, "idempotency_key": f"{kind}-1",
-            **body}
+    body = {
+        "latitude": MOTHER_LAT,
+        "longitude": MOTHER_LNG,
+        "accuracy_m": 10,
+        "idempotency_key": f"{kind}-1",
+        **body,
+    }
     return client.post(f"/api/v1/homecare/orders/{order.pk}/{kind}", body, content_type="application/json")
 
 
@@ -42,8 +53,9 @@ def test_api_answers_in_range_never_a_distance(world, no_entitlements, client_fo
     assert "distance" not in r.content.decode()
     assert 30 < VisitCheck.objects.get(visit__order=near).distance_m < 60  # stored for supervisors
     far = accepted_order(w, soon() + datetime.timedelta(hours=3), key="far")
-    r = _post(carer, far, "check-in", latitude=MOTHER_LAT + 0.01, idempotency_key="far-in",
-              reason="老人在社区食堂")  # ~1.1 km away, and three hours early
+    r = _post(
+        carer, far, "check-in", latitude=MOTHER_LAT + 0.01, idempotency_key="far-in", reason="老人在社区食堂"
+    )  # ~1.1 km away, and three hours early
     assert r.status_code == 200, r.content
     assert r.json()["in_range"] is False and r.json()["needs_review"] is True
     assert "distance" not in r.content.decode() and "1111" not in r.content.decode()
@@ -58,8 +70,14 @@ def test_api_answers_in_range_never_a_distance(world, no_entitlements, client_fo
 def test_caregiver_pages_show_in_range_supervisors_see_the_distance(world, no_entitlements, client_for):
     w = world
     order = accepted_order(w, soon())
-    evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT + 0.01, longitude=MOTHER_LNG,
-                       accuracy_m=10, idempotency_key="in-far")
+    evv.visit_check_in(
+        actor=w["carer_user"],
+        order=order,
+        latitude=MOTHER_LAT + 0.01,
+        longitude=MOTHER_LNG,
+        accuracy_m=10,
+        idempotency_key="in-far",
+    )
     carer = client_for(w["carer_user"])
     page = carer.get(f"/homecare/orders/{order.pk}/").content.decode()
     assert "不在服务范围内" in page
@@ -100,21 +118,50 @@ def test_check_in_inside_the_window_needs_no_reason(world, no_entitlements, sett
     for minutes, ok in ((-31, False), (-30, True)):
         at = order.window_start + datetime.timedelta(minutes=minutes)
         if ok:
-            evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                               at=at, now=at, idempotency_key="in")
+            evv.visit_check_in(
+                actor=w["carer_user"],
+                order=order,
+                latitude=MOTHER_LAT,
+                longitude=MOTHER_LNG,
+                at=at,
+                now=at,
+                idempotency_key="in",
+            )
         else:
             with pytest.raises(InvalidInput) as err:
-                evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                                   at=at, now=at, idempotency_key="in-early")
+                evv.visit_check_in(
+                    actor=w["carer_user"],
+                    order=order,
+                    latitude=MOTHER_LAT,
+                    longitude=MOTHER_LNG,
+                    at=at,
+                    now=at,
+                    idempotency_key="in-early",
+                )
             assert err.value.field == "reason"
     assert not VisitException.objects.exists()
     late = accepted_order(w, tomorrow_at(14), key="late")
     at = late.window_end + datetime.timedelta(minutes=31)
     with pytest.raises(InvalidInput):
-        evv.visit_check_in(actor=w["carer_user"], order=late, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=at,
-                           now=at, idempotency_key="late-in")
-    evv.visit_check_in(actor=w["carer_user"], order=late, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=at,
-                       now=at, idempotency_key="late-in", reason="前一单超时")
+        evv.visit_check_in(
+            actor=w["carer_user"],
+            order=late,
+            latitude=MOTHER_LAT,
+            longitude=MOTHER_LNG,
+            at=at,
+            now=at,
+            idempotency_key="late-in",
+        )
+    evv.visit_check_in(
+        actor=w["carer_user"],
+        order=late,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        at=at,
+        now=at,
+        idempotency_key="late-in",
+        reason="前一单超时",
+    )
     assert "off_window" in VisitException.objects.filter(visit__order=late).values_list("kind", flat=True)
 
 
@@ -122,8 +169,13 @@ def test_check_out_only_after_check_in(world, no_entitlements, client_for):
     w = world
     order = accepted_order(w, soon())
     with pytest.raises(Conflict) as err:
-        evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                            idempotency_key="out")
+        evv.visit_check_out(
+            actor=w["carer_user"],
+            order=order,
+            latitude=MOTHER_LAT,
+            longitude=MOTHER_LNG,
+            idempotency_key="out",
+        )
     assert "签到" in str(err.value.message)
     assert not VisitCheck.objects.exists()
     r = _post(client_for(w["carer_user"]), order, "check-out")

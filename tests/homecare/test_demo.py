@@ -35,9 +35,11 @@ def test_demo_fills_home_services(db):
     assert Certificate.objects.filter(kind="elder_care").exists()
     assert certified_caregiver_count(region_prefix="3399", day=city.today) > 0
     yesterday = city.today - datetime.timedelta(days=1)
-    served = Order.objects.filter(window_start__date=yesterday, status__in=[OrderStatus.SERVED,
-                                                                             OrderStatus.COMPLETED])
+    served = Order.objects.filter(
+        window_start__date=yesterday, status__in=[OrderStatus.SERVED, OrderStatus.COMPLETED]
+    )
     assert served.count() >= 10 and Rating.objects.filter(order__in=served).exists()
     assert Statement.objects.filter(month=yesterday.replace(day=1), visit_count__gt=0).exists()
-    assert Order.objects.filter(placed_by__username="family", caregiver__user__username="caregiver",
-                                status=OrderStatus.OFFERED).exists()
+    assert Order.objects.filter(
+        placed_by__username="family", caregiver__user__username="caregiver", status=OrderStatus.OFFERED
+    ).exists()

@@ -16,8 +16,14 @@ from tests.homecare.conftest import tomorrow_at
 
 
 def order(w, hour, key, item="bath", minute=0):
-    return services.order_create(actor=w["son"], person=w["mother"], item=w[item], provider=w["provider"],
-                                 window_start=tomorrow_at(hour, minute), idempotency_key=key)
+    return services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w[item],
+        provider=w["provider"],
+        window_start=tomorrow_at(hour, minute),
+        idempotency_key=key,
+    )
 
 
 def test_decline_with_reason_goes_to_the_other_caregiver(world, no_entitlements):
@@ -40,15 +46,31 @@ def test_decline_with_reason_goes_to_the_other_caregiver(world, no_entitlements)
 def test_unqualified_caregivers_are_not_offered_and_order_escalates(world, no_entitlements):
     w = world
     rehab = ServiceItem.objects.get(code="rehab.nursing")  # needs level 3 (高级工)
-    services.price_set(actor=w["admin_p"], provider=w["provider"], item=rehab, price="120",
-                       valid_from=datetime.date(2020, 1, 1))
+    services.price_set(
+        actor=w["admin_p"],
+        provider=w["provider"],
+        item=rehab,
+        price="120",
+        valid_from=datetime.date(2020, 1, 1),
+    )
     Certificate.objects.filter(caregiver=w["carer2"], kind="elder_care").update(level=2)
-    o = services.order_create(actor=w["son"], person=w["mother"], item=rehab, provider=w["provider"],
-                              window_start=tomorrow_at(10), idempotency_key="r")
-    summary = services_dispatch.dispatch_day(actor=w["admin_p"], day=o.window_start.date(), provider=w["provider"])
+    o = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=rehab,
+        provider=w["provider"],
+        window_start=tomorrow_at(10),
+        idempotency_key="r",
+    )
+    summary = services_dispatch.dispatch_day(
+        actor=w["admin_p"], day=o.window_start.date(), provider=w["provider"]
+    )
     assert summary == {"orders": 1, "offered": 0, "unassigned": 1, "travel_minutes": 0.0}
     # three hours before: not yet; ninety minutes before (policy: 120): escalated
-    assert services_dispatch.escalate_unassigned(now=o.window_start - datetime.timedelta(hours=3))["escalated"] == 0
+    assert (
+        services_dispatch.escalate_unassigned(now=o.window_start - datetime.timedelta(hours=3))["escalated"]
+        == 0
+    )
     result = services_dispatch.escalate_unassigned(now=o.window_start - datetime.timedelta(minutes=90))
     o.refresh_from_db()
     assert result == {"escalated": 1, "offered": 0} and o.escalation_level == 1
@@ -75,13 +97,25 @@ def test_cancel_and_reschedule_rules(world, no_entitlements):
     w = world
     o = order(w, 9, "a")  # 助浴: 12 hours' notice
     with pytest.raises(Conflict):
-        services.order_reschedule(actor=w["son"], order=o, window_start=tomorrow_at(15),
-                                  now=o.window_start - datetime.timedelta(hours=5))
-    moved = services.order_reschedule(actor=w["son"], order=o, window_start=tomorrow_at(15),
-                                      now=o.window_start - datetime.timedelta(hours=20))
+        services.order_reschedule(
+            actor=w["son"],
+            order=o,
+            window_start=tomorrow_at(15),
+            now=o.window_start - datetime.timedelta(hours=5),
+        )
+    moved = services.order_reschedule(
+        actor=w["son"],
+        order=o,
+        window_start=tomorrow_at(15),
+        now=o.window_start - datetime.timedelta(hours=20),
+    )
     assert moved.window_start == tomorrow_at(15) and moved.status == OrderStatus.CONFIRMED
-    cancelled = services.order_cancel(actor=w["mother_user"], order=moved, reason="家人陪同洗浴",
-                                      now=moved.window_start - datetime.timedelta(hours=2))
+    cancelled = services.order_cancel(
+        actor=w["mother_user"],
+        order=moved,
+        reason="家人陪同洗浴",
+        now=moved.window_start - datetime.timedelta(hours=2),
+    )
     assert cancelled.status == OrderStatus.CANCELLED and cancelled.late_cancel
     with pytest.raises(Conflict):
         services.order_cancel(actor=w["son"], order=cancelled, reason="再取消")
@@ -90,18 +124,36 @@ def test_cancel_and_reschedule_rules(world, no_entitlements):
 def test_wrong_inputs_are_named(world, no_entitlements, users, make_person):
     w = world
     with pytest.raises(InvalidInput) as err:
-        services.order_create(actor=w["son"], person=w["mother"], item=w["bath"], provider=w["provider"],
-                              window_start=tomorrow_at(9) - datetime.timedelta(days=3), idempotency_key="x")
+        services.order_create(
+            actor=w["son"],
+            person=w["mother"],
+            item=w["bath"],
+            provider=w["provider"],
+            window_start=tomorrow_at(9) - datetime.timedelta(days=3),
+            idempotency_key="x",
+        )
     assert err.value.field == "window_start"
     walk = ServiceItem.objects.get(code="walk.escort")  # the provider has no price for it
     with pytest.raises(InvalidInput) as err:
-        services.order_create(actor=w["son"], person=w["mother"], item=walk, provider=w["provider"],
-                              window_start=tomorrow_at(9), idempotency_key="y")
+        services.order_create(
+            actor=w["son"],
+            person=w["mother"],
+            item=walk,
+            provider=w["provider"],
+            window_start=tomorrow_at(9),
+            idempotency_key="y",
+        )
     assert err.value.field == "item"
     other = make_person(region_code="339902001001")  # 西山区: not served by the provider
     with pytest.raises(InvalidInput) as err:
-        services.order_create(actor=users["admin"], person=other, item=w["bath"], provider=w["provider"],
-                              window_start=tomorrow_at(9), idempotency_key="z")
+        services.order_create(
+            actor=users["admin"],
+            person=other,
+            item=w["bath"],
+            provider=w["provider"],
+            window_start=tomorrow_at(9),
+            idempotency_key="z",
+        )
     assert err.value.field == "provider"
 
 
@@ -127,12 +179,20 @@ def brute_force_min_travel(p: engine.Problem) -> float:
 def random_problem(rng, n_orders, n_cg, same_slot=True):
     starts = np.full(n_orders, 540.0) if same_slot else rng.uniform(480, 1000, n_orders).round()
     return engine.Problem(
-        order_start=starts, order_end=starts + 60, order_lat=30.2 + rng.random(n_orders) * 0.1,
-        order_lng=120.1 + rng.random(n_orders) * 0.1, order_provider=np.ones(n_orders, dtype=int),
-        order_level=np.zeros(n_orders, dtype=int), order_health=np.zeros(n_orders, dtype=bool),
-        cg_provider=np.ones(n_cg, dtype=int), cg_lat=30.2 + rng.random(n_cg) * 0.1,
-        cg_lng=120.1 + rng.random(n_cg) * 0.1, cg_level=np.ones(n_cg, dtype=int),
-        cg_health=np.ones(n_cg, dtype=bool), fair_minutes=0.0)
+        order_start=starts,
+        order_end=starts + 60,
+        order_lat=30.2 + rng.random(n_orders) * 0.1,
+        order_lng=120.1 + rng.random(n_orders) * 0.1,
+        order_provider=np.ones(n_orders, dtype=int),
+        order_level=np.zeros(n_orders, dtype=int),
+        order_health=np.zeros(n_orders, dtype=bool),
+        cg_provider=np.ones(n_cg, dtype=int),
+        cg_lat=30.2 + rng.random(n_cg) * 0.1,
+        cg_lng=120.1 + rng.random(n_cg) * 0.1,
+        cg_level=np.ones(n_cg, dtype=int),
+        cg_health=np.ones(n_cg, dtype=bool),
+        fair_minutes=0.0,
+    )
 
 
 def test_one_slot_assignment_is_optimal_against_brute_force():
@@ -175,9 +235,21 @@ def test_impaired_person_gets_a_skilled_caregiver(world, no_entitlements):
     assert o.caregiver == w["carer"]  # the nearest
     services_dispatch.order_decline(actor=w["admin_p"], order=o, reason="重新评估后改派")
     CapabilityAssessment.objects.create(
-        person=w["mother"], region_code=w["mother"].region_code, assessor_name="评估员", assessed_on=day,
-        answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=3, final_level=3,
-        valid_from=day - datetime.timedelta(days=30), valid_to=day + datetime.timedelta(days=300))
+        person=w["mother"],
+        region_code=w["mother"].region_code,
+        assessor_name="评估员",
+        assessed_on=day,
+        answers={},
+        self_care=0,
+        mobility=0,
+        mental=0,
+        perception=0,
+        total=0,
+        preliminary_level=3,
+        final_level=3,
+        valid_from=day - datetime.timedelta(days=30),
+        valid_to=day + datetime.timedelta(days=300),
+    )
     o2 = order(w, 14, "imp2", item="clean")
     services_dispatch.dispatch_day(actor=w["admin_p"], day=day, provider=w["provider"])
     o2.refresh_from_db()
@@ -189,10 +261,17 @@ def test_person_without_position_is_placed_at_the_community_centre(world, no_ent
 
     w = world
     father = make_person(age=80, sex="M", name="无坐标")
-    FamilyContact.objects.create(person=father, region_code=father.region_code, name="张伟", relation="子女",
-                                 user=w["son"])
-    o = services.order_create(actor=w["son"], person=father, item=w["clean"], provider=w["provider"],
-                              window_start=tomorrow_at(10), idempotency_key="nopos")
+    FamilyContact.objects.create(
+        person=father, region_code=father.region_code, name="张伟", relation="子女", user=w["son"]
+    )
+    o = services.order_create(
+        actor=w["son"],
+        person=father,
+        item=w["clean"],
+        provider=w["provider"],
+        window_start=tomorrow_at(10),
+        idempotency_key="nopos",
+    )
     assert (o.latitude, o.longitude) == (30.291, 120.121)  # 桂花社区's centre
     services_dispatch.dispatch_day(actor=w["admin_p"], day=o.window_start.date(), provider=w["provider"])
     o.refresh_from_db()

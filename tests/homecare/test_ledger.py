@@ -27,23 +27,45 @@ def funds(world, users):
     out = {}
     for code, fund_code in (("HC_VOUCHER", "F_HC"), ("MEAL_GOV", "F_MEAL")):
         fund = Fund.objects.create(code=fund_code, name=f"{code}资金", region_code=DISTRICT)
-        Programme.objects.create(code=code, name=f"{code}项目", fund=fund, region_code=DISTRICT, target_rule="true",
-                                 payment_method="voucher", valid_from=datetime.date(2020, 1, 1))
+        Programme.objects.create(
+            code=code,
+            name=f"{code}项目",
+            fund=fund,
+            region_code=DISTRICT,
+            target_rule="true",
+            payment_method="voucher",
+            valid_from=datetime.date(2020, 1, 1),
+        )
         out[code] = fund
-    CostShareLine.objects.filter(rule__name="东湖区老年助餐", source="government").update(programme_code="MEAL_GOV")
+    CostShareLine.objects.filter(rule__name="东湖区老年助餐", source="government").update(
+        programme_code="MEAL_GOV"
+    )
     return out
 
 
 def _serve(w, item, hour, key):
-    order = services.order_create(actor=w["son"], person=w["mother"], item=item, provider=w["provider"],
-                                  window_start=tomorrow_at(hour), idempotency_key=key)
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=item,
+        provider=w["provider"],
+        window_start=tomorrow_at(hour),
+        idempotency_key=key,
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
     services_dispatch.order_accept(actor=w["carer_user"], order=order)
     for kind, offset in (("in", 0), ("out", item.duration_minutes)):
         at = order.window_start + datetime.timedelta(minutes=offset)
         do = evv.visit_check_in if kind == "in" else evv.visit_check_out
-        do(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=at, now=at,
-           idempotency_key=f"{key}-{kind}")
+        do(
+            actor=w["carer_user"],
+            order=order,
+            latitude=MOTHER_LAT,
+            longitude=MOTHER_LNG,
+            at=at,
+            now=at,
+            idempotency_key=f"{key}-{kind}",
+        )
     return order
 
 
@@ -52,13 +74,16 @@ def _closed_month_statement_orders(w):
     that their month is over."""
     orders = [_serve(w, w["bath"], 9, "bath-l"), _serve(w, w["meal"], 14, "meal-l")]
     back = datetime.timedelta(days=45)
-    Order.objects.filter(pk__in=[o.pk for o in orders]).update(window_start=F("window_start") - back,
-                                                                window_end=F("window_end") - back)
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(
+        window_start=F("window_start") - back, window_end=F("window_end") - back
+    )
     return (orders[0].window_start - back).date().replace(day=1)
 
 
 def _spent(fund) -> Decimal:
-    return LedgerLine.objects.filter(fund=fund, account=Account.DISBURSED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return LedgerLine.objects.filter(fund=fund, account=Account.DISBURSED).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal(0)
 
 
 def test_closed_month_statement_posts_government_lines_once(world, voucher, funds, users, client_for):
@@ -78,7 +103,8 @@ def test_closed_month_statement_posts_government_lines_once(world, voucher, fund
     hc_lines = LedgerLine.objects.filter(entry__in=entries, fund=funds["HC_VOUCHER"])
     assert {(ln.account, ln.amount, ln.programme.code, ln.region_code, ln.month) for ln in hc_lines} == {
         (Account.DISBURSED, lines[("voucher", "HC_VOUCHER")], "HC_VOUCHER", DISTRICT, ym),
-        (Account.AVAILABLE, -lines[("voucher", "HC_VOUCHER")], "HC_VOUCHER", DISTRICT, ym)}
+        (Account.AVAILABLE, -lines[("voucher", "HC_VOUCHER")], "HC_VOUCHER", DISTRICT, ym),
+    }
     assert _spent(funds["MEAL_GOV"]) == Decimal("4.50")
     # enterprise / collective / social / self-pay shares are not the funds' money
     assert set(StatementPosting.objects.values_list("source", flat=True)) == {"voucher", "government"}
@@ -96,7 +122,9 @@ def test_closed_month_statement_posts_government_lines_once(world, voucher, fund
     assert body.count("已入账") == 2 and "MEAL_GOV" in body
     api = client_for(w["admin_p"]).get(f"/api/v1/homecare/statements/{st.pk}").json()
     assert {(p["source"], p["ledger_programme"], Decimal(p["amount"])) for p in api["ledger_postings"]} == {
-        ("voucher", "HC_VOUCHER", lines[("voucher", "HC_VOUCHER")]), ("government", "MEAL_GOV", Decimal("4.50"))}
+        ("voucher", "HC_VOUCHER", lines[("voucher", "HC_VOUCHER")]),
+        ("government", "MEAL_GOV", Decimal("4.50")),
+    }
 
 
 def test_shortfall_refuses_every_posting_and_names_it(world, voucher, funds, users, client_for):
@@ -129,14 +157,21 @@ def test_growth_after_a_late_review_posts_only_the_difference(world, voucher, fu
     # the meal first: shares 8.50 off 15, the voucher pays the 6.50 left; then the bath: 43.50 of voucher
     orders = [_serve(w, w["meal"], 9, "meal-g"), _serve(w, w["bath"], 14, "bath-g")]
     back = datetime.timedelta(days=45)
-    Order.objects.filter(pk__in=[o.pk for o in orders]).update(window_start=F("window_start") - back,
-                                                                window_end=F("window_end") - back)
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(
+        window_start=F("window_start") - back, window_end=F("window_end") - back
+    )
     month = (orders[0].window_start - back).date().replace(day=1)
     bath = Order.objects.get(pk=orders[1].pk)
     assert {p.source: p.amount for p in bath.payment_lines.all()}["voucher"] == Decimal("43.50")
-    complaint = Complaint.objects.create(order=bath, region_code=bath.region_code, provider_id=bath.provider_id,
-                                         street_code="339901001000", text="水太凉",
-                                         deadline=bath.window_end + datetime.timedelta(days=3), by=w["son"])
+    complaint = Complaint.objects.create(
+        order=bath,
+        region_code=bath.region_code,
+        provider_id=bath.provider_id,
+        street_code="339901001000",
+        text="水太凉",
+        deadline=bath.window_end + datetime.timedelta(days=3),
+        by=w["son"],
+    )
     st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=month)
     assert st.held_count == 1
     assert _spent(funds["HC_VOUCHER"]) == Decimal("6.50") and _spent(funds["MEAL_GOV"]) == Decimal("4.50")
@@ -146,7 +181,9 @@ def test_growth_after_a_late_review_posts_only_the_difference(world, voucher, fu
     settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=month)
     assert _spent(funds["HC_VOUCHER"]) == Decimal("50.00") and _spent(funds["MEAL_GOV"]) == Decimal("4.50")
     assert list(StatementPosting.objects.filter(source="voucher").values_list("seq", "amount")) == [
-        (1, Decimal("6.50")), (2, Decimal("43.50"))]
+        (1, Decimal("6.50")),
+        (2, Decimal("43.50")),
+    ]
     assert ledger_check().ok
 
 
@@ -155,14 +192,17 @@ def test_open_month_statement_posts_nothing_yet(world, voucher, funds, users, cl
     for fund in funds.values():
         fund_appropriate(actor=users["admin"], fund=fund, amount="1000", key=f"t:{fund.pk}")
     order = _serve(w, w["bath"], 9, "bath-open")
-    st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
+    st = settlement.statement_generate(
+        actor=w["admin_p"], provider=w["provider"], month=order.window_start.date()
+    )
     assert st.visit_count == 1 and not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SPENDING).exists()
     assert "月末结算后入账" in client_for(w["admin_p"]).get(f"/homecare/statements/{st.pk}/").content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_statement_page_in_the_browser_shows_the_ledger_column(browser, live_server, world, voucher, funds, users,
-                                                              tmp_path):
+def test_statement_page_in_the_browser_shows_the_ledger_column(
+    browser, live_server, world, voucher, funds, users, tmp_path
+):
     w = world
     fund_appropriate(actor=users["admin"], fund=funds["MEAL_GOV"], amount="1000", key="t:meal")
     month = _closed_month_statement_orders(w)
@@ -179,7 +219,9 @@ def test_statement_page_in_the_browser_shows_the_ledger_column(browser, live_ser
         page.reload()
         assert page.locator("#ledger-note").count() == 0
         assert page.locator("td.ledger .tag:not(.warn)").all_inner_texts() == [
-            "已入账 ¥50.00（HC_VOUCHER）", "已入账 ¥4.50（MEAL_GOV）"]
+            "已入账 ¥50.00（HC_VOUCHER）",
+            "已入账 ¥4.50（MEAL_GOV）",
+        ]
         page.screenshot(path=str(tmp_path / "posted.png"), full_page=True)
     finally:
         page.close()

@@ -16,8 +16,14 @@ from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
 
 def _offered(w, key="pp1"):
-    order = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=w["provider"],
-                                  window_start=tomorrow_at(9), idempotency_key=key)
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["clean"],
+        provider=w["provider"],
+        window_start=tomorrow_at(9),
+        idempotency_key=key,
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
     order.refresh_from_db()
     return order
@@ -26,10 +32,24 @@ def _offered(w, key="pp1"):
 def _serve(w, order):
     services_dispatch.order_accept(actor=w["carer_user"], order=order)
     t_in, t_out = order.window_start, order.window_start + datetime.timedelta(minutes=60)
-    evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=t_in,
-                       now=t_in, idempotency_key=f"{order.pk}-in")
-    evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=t_out,
-                        now=t_out, idempotency_key=f"{order.pk}-out")
+    evv.visit_check_in(
+        actor=w["carer_user"],
+        order=order,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        at=t_in,
+        now=t_in,
+        idempotency_key=f"{order.pk}-in",
+    )
+    evv.visit_check_out(
+        actor=w["carer_user"],
+        order=order,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        at=t_out,
+        now=t_out,
+        idempotency_key=f"{order.pk}-out",
+    )
     order.refresh_from_db()
     return order
 

@@ -18,8 +18,14 @@ HERE = {"latitude": MOTHER_LAT + 0.0003, "longitude": MOTHER_LNG, "accuracy": 12
 
 
 def _assigned(w: dict, item, start: datetime.datetime, key: str) -> Order:
-    order = services.order_create(actor=w["son"], person=w["mother"], item=item, provider=w["provider"],
-                                  window_start=start, idempotency_key=key)
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=item,
+        provider=w["provider"],
+        window_start=start,
+        idempotency_key=key,
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
     services_dispatch.order_accept(actor=w["carer_user"], order=order)
     order.refresh_from_db()
@@ -34,9 +40,13 @@ def _buttons_fit(page) -> list[dict]:
         assert box["height"] >= 48, box
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            apart = (a["x"] + a["width"] < b["x"] or b["x"] + b["width"] < a["x"]
-                     or a["y"] + a["height"] < b["y"] or b["y"] + b["height"] < a["y"])
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["x"] + a["width"] < b["x"]
+                or b["x"] + b["width"] < a["x"]
+                or a["y"] + a["height"] < b["y"]
+                or b["y"] + b["height"] < a["y"]
+            )
             assert apart, (a, b)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     return boxes
@@ -52,22 +62,38 @@ def test_the_caregivers_day_on_a_phone(page, live_server, world, monkeypatch, se
     w = world
     now = timezone.now().replace(second=0, microsecond=0)
     done = _assigned(w, w["meal"], now + datetime.timedelta(minutes=2), "done")  # first of the day, finished
-    evv.visit_check_in(actor=w["carer_user"], order=done, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                       idempotency_key="done-in")
-    evv.visit_check_out(actor=w["carer_user"], order=done, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                        idempotency_key="done-out")
+    evv.visit_check_in(
+        actor=w["carer_user"],
+        order=done,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        idempotency_key="done-in",
+    )
+    evv.visit_check_out(
+        actor=w["carer_user"],
+        order=done,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        idempotency_key="done-out",
+    )
     due = _assigned(w, w["bath"], done.window_end + datetime.timedelta(minutes=5), "due")  # in its window now
     later = _assigned(w, w["meal"], due.window_end + datetime.timedelta(minutes=70), "later")  # not yet
     assert evv.checkin_window(due)[0] <= timezone.now() < evv.checkin_window(later)[0]
 
     browser_login(page, live_server.url, "caregiver")
-    page.goto(f"{live_server.url}/homecare/visits/?day={timezone.localtime(due.window_start).date().isoformat()}")
+    page.goto(
+        f"{live_server.url}/homecare/visits/?day={timezone.localtime(due.window_start).date().isoformat()}"
+    )
     cards = page.locator("section.visit")
     # The next unfinished visit first (marked), then the later one, the finished one last.
-    assert [cards.nth(i).get_attribute("id") for i in range(3)] == [f"visit-{o.pk}" for o in (due, later, done)]
+    assert [cards.nth(i).get_attribute("id") for i in range(3)] == [
+        f"visit-{o.pk}" for o in (due, later, done)
+    ]
     assert "下一单" in cards.nth(0).inner_text() and "next" in (cards.nth(0).get_attribute("class") or "")
     assert "done" in (cards.nth(2).get_attribute("class") or "")
-    assert "服务时长不足" in cards.nth(2).inner_text()  # its flag, shown to the caregiver (the kind; never a distance)
+    assert (
+        "服务时长不足" in cards.nth(2).inner_text()
+    )  # its flag, shown to the caregiver (the kind; never a distance)
     first = page.locator(f"#visit-{due.pk}")
     # No 签退 before 签到; the later visit's check-in asks for a reason (it is outside its window).
     assert first.locator("form.checkout").count() == 0 and first.locator("form.checkin").count() == 1
@@ -76,9 +102,17 @@ def test_the_caregivers_day_on_a_phone(page, live_server, world, monkeypatch, se
     boxes = _buttons_fit(page)
     # A forced check-out is refused with the 409 page, nothing recorded.
     token = first.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    forced = page.request.post(f"{live_server.url}/homecare/orders/{due.pk}/check-out/", form={
-        "csrfmiddlewaretoken": token, "latitude": str(MOTHER_LAT), "longitude": str(MOTHER_LNG),
-        "accuracy_m": "10", "idempotency_key": "forced-out"}, headers={"Referer": page.url})
+    forced = page.request.post(
+        f"{live_server.url}/homecare/orders/{due.pk}/check-out/",
+        form={
+            "csrfmiddlewaretoken": token,
+            "latitude": str(MOTHER_LAT),
+            "longitude": str(MOTHER_LNG),
+            "accuracy_m": "10",
+            "idempotency_key": "forced-out",
+        },
+        headers={"Referer": page.url},
+    )
     assert forced.status == 409
     assert "请先签到" in forced.text()
     assert not VisitCheck.objects.filter(visit__order=due).exists()
@@ -106,6 +140,8 @@ def test_the_caregivers_day_on_a_phone(page, live_server, world, monkeypatch, se
     flagged = VisitException.objects.get(visit__order=later, kind="off_window")
     assert flagged.status == VisitException.Status.OPEN and flagged.detail["reason"] == "老人要求提前上门"
     later_text = page.locator(f"#visit-{later.pk}").inner_text()
-    assert "待审核" in later_text and "签到时间不在预约时段内" in later_text and "老人要求提前上门" in later_text
+    assert (
+        "待审核" in later_text and "签到时间不在预约时段内" in later_text and "老人要求提前上门" in later_text
+    )
     page.screenshot(path="/tmp/homecare_phone_390.png", full_page=True)
     print("button boxes before check-in:", boxes, "check-out:", checkout)

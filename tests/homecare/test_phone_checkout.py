@@ -20,8 +20,9 @@ def soon() -> datetime.datetime:
 
 
 def _check_in(w: dict, order: Order) -> None:
-    evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                       idempotency_key="in-1")
+    evv.visit_check_in(
+        actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, idempotency_key="in-1"
+    )
     order.refresh_from_db()
 
 
@@ -36,20 +37,28 @@ def test_the_action_table_opens_check_out_only_after_check_in(world, no_entitlem
     assert order.status == OrderStatus.IN_SERVICE
     actions = selectors.order_actions(w["carer_user"], order)
     assert OrderAction.CHECK_OUT in actions and OrderAction.CHECK_IN not in actions
-    evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                        idempotency_key="out-1")
+    evv.visit_check_out(
+        actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, idempotency_key="out-1"
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.SERVED
     actions = selectors.order_actions(w["carer_user"], order)
     assert OrderAction.CHECK_OUT not in actions and OrderAction.CHECK_IN not in actions
 
 
-def test_the_service_refuses_check_out_before_check_in_with_the_same_rule(world, no_entitlements, monkeypatch):
+def test_the_service_refuses_check_out_before_check_in_with_the_same_rule(
+    world, no_entitlements, monkeypatch
+):
     w = world
     order = accepted_order(w, soon())
     with pytest.raises(Conflict) as err:
-        evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                            idempotency_key="out-early")
+        evv.visit_check_out(
+            actor=w["carer_user"],
+            order=order,
+            latitude=MOTHER_LAT,
+            longitude=MOTHER_LNG,
+            idempotency_key="out-early",
+        )
     assert "请先签到" in str(err.value.message)
     assert not VisitCheck.objects.exists()
     # The service asks the table: with check-out closed in every state, a checked-in visit cannot
@@ -58,8 +67,13 @@ def test_the_service_refuses_check_out_before_check_in_with_the_same_rule(world,
     original = selectors._statuses
     monkeypatch.setattr(selectors, "_statuses", lambda: {**original(), OrderAction.CHECK_OUT: frozenset()})
     with pytest.raises(Conflict):
-        evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG,
-                            idempotency_key="out-closed")
+        evv.visit_check_out(
+            actor=w["carer_user"],
+            order=order,
+            latitude=MOTHER_LAT,
+            longitude=MOTHER_LNG,
+            idempotency_key="out-closed",
+        )
     assert OrderAction.CHECK_OUT not in selectors.order_actions(w["carer_user"], order)
     assert not VisitCheck.objects.filter(kind=VisitCheck.Kind.OUT).exists()
 
@@ -74,8 +88,11 @@ def test_the_api_refuses_check_out_before_check_in(world, no_entitlements, clien
     assert "签到" in r.json()["message"]
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED and not VisitCheck.objects.exists()
-    r = carer.post(f"/api/v1/homecare/orders/{order.pk}/check-in", {**body, "idempotency_key": "in-api"},
-                   content_type="application/json")
+    r = carer.post(
+        f"/api/v1/homecare/orders/{order.pk}/check-in",
+        {**body, "idempotency_key": "in-api"},
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     r = carer.post(f"/api/v1/homecare/orders/{order.pk}/check-out", body, content_type="application/json")
     assert r.status_code == 200, r.content
@@ -91,8 +108,10 @@ def test_the_phone_page_offers_check_out_only_after_check_in(world, no_entitleme
     page = carer.get("/homecare/visits/", {"day": day}).content.decode()
     assert f"/homecare/orders/{order.pk}/check-in/" in page
     assert f"/homecare/orders/{order.pk}/check-out/" not in page
-    forced = carer.post(f"/homecare/orders/{order.pk}/check-out/", {
-        "latitude": MOTHER_LAT, "longitude": MOTHER_LNG, "accuracy_m": 10, "idempotency_key": "out-page"})
+    forced = carer.post(
+        f"/homecare/orders/{order.pk}/check-out/",
+        {"latitude": MOTHER_LAT, "longitude": MOTHER_LNG, "accuracy_m": 10, "idempotency_key": "out-page"},
+    )
     assert forced.status_code == 409
     assert "请先签到" in forced.content.decode()
     _check_in(w, order)

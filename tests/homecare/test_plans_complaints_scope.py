@@ -16,15 +16,35 @@ from tests.homecare.conftest import MOTHER_LAT, MOTHER_LNG, tomorrow_at
 
 
 def served(w, key, hour=9):
-    order = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=w["provider"],
-                                  window_start=tomorrow_at(hour), idempotency_key=key)
+    order = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["clean"],
+        provider=w["provider"],
+        window_start=tomorrow_at(hour),
+        idempotency_key=key,
+    )
     services_dispatch.order_reassign(actor=w["admin_p"], order=order, caregiver=w["carer"])
     services_dispatch.order_accept(actor=w["carer_user"], order=order)
     t_in, t_out = order.window_start, order.window_start + datetime.timedelta(minutes=60)
-    evv.visit_check_in(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=t_in,
-                       now=t_in, idempotency_key=f"{key}-in")
-    evv.visit_check_out(actor=w["carer_user"], order=order, latitude=MOTHER_LAT, longitude=MOTHER_LNG, at=t_out,
-                        now=t_out, idempotency_key=f"{key}-out")
+    evv.visit_check_in(
+        actor=w["carer_user"],
+        order=order,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        at=t_in,
+        now=t_in,
+        idempotency_key=f"{key}-in",
+    )
+    evv.visit_check_out(
+        actor=w["carer_user"],
+        order=order,
+        latitude=MOTHER_LAT,
+        longitude=MOTHER_LNG,
+        at=t_out,
+        now=t_out,
+        idempotency_key=f"{key}-out",
+    )
     order.refresh_from_db()
     return order
 
@@ -32,26 +52,49 @@ def served(w, key, hour=9):
 def test_care_plan_makes_weekday_meals_once(world, no_entitlements, users):
     w = world
     today = timezone.localdate()
-    plan = careplans.careplan_create(actor=users["community"], person=w["mother"], item=w["meal"],
-                                     provider=w["provider"], weekdays="1,2,3,4,5", start_time=datetime.time(11),
-                                     valid_from=today)
+    plan = careplans.careplan_create(
+        actor=users["community"],
+        person=w["mother"],
+        item=w["meal"],
+        provider=w["provider"],
+        weekdays="1,2,3,4,5",
+        start_time=datetime.time(11),
+        valid_from=today,
+    )
     assert plan.weekdays == "12345"
-    day = next(today + datetime.timedelta(days=k) for k in range(1, 8)
-               if (today + datetime.timedelta(days=k)).isoweekday() <= 5)
+    day = next(
+        today + datetime.timedelta(days=k)
+        for k in range(1, 8)
+        if (today + datetime.timedelta(days=k)).isoweekday() <= 5
+    )
     first = careplans.careplans_generate(day=day)
     again = careplans.careplans_generate(day=day)
     assert first == {"plans": 1, "created": 1, "skipped": 0} and again["created"] == 1
     order = Order.objects.get()
     assert order.channel == "care_plan" and order.care_plan == plan
-    assert {p.source for p in order.payment_lines.all()} == {"enterprise", "government", "collective", "social",
-                                                            "self_pay"}
-    saturday = next(today + datetime.timedelta(days=k) for k in range(1, 8)
-                    if (today + datetime.timedelta(days=k)).isoweekday() == 6)
+    assert {p.source for p in order.payment_lines.all()} == {
+        "enterprise",
+        "government",
+        "collective",
+        "social",
+        "self_pay",
+    }
+    saturday = next(
+        today + datetime.timedelta(days=k)
+        for k in range(1, 8)
+        if (today + datetime.timedelta(days=k)).isoweekday() == 6
+    )
     assert careplans.careplans_generate(day=saturday)["plans"] == 0
     with pytest.raises(InvalidInput) as err:
-        careplans.careplan_create(actor=users["community"], person=w["mother"], item=w["meal"],
-                                  provider=w["provider"], weekdays="8", start_time=datetime.time(11),
-                                  valid_from=today)
+        careplans.careplan_create(
+            actor=users["community"],
+            person=w["mother"],
+            item=w["meal"],
+            provider=w["provider"],
+            weekdays="8",
+            start_time=datetime.time(11),
+            valid_from=today,
+        )
     assert err.value.field == "weekdays"
 
 
@@ -66,10 +109,14 @@ def test_complaint_holds_the_visit_and_reaches_street_with_deadline(world, no_en
     assert complaint.deadline == now + datetime.timedelta(hours=72)
     assert list(selectors.complaints_for(user=users["street"])) == [complaint]
     assert list(selectors.complaints_for(user=users["street_b"])) == []
-    st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
+    st = settlement.statement_generate(
+        actor=w["admin_p"], provider=w["provider"], month=order.window_start.date()
+    )
     assert st.entries.get().state == StatementEntry.State.HELD and st.held_total == Decimal("40.00")
     settlement.complaint_answer(actor=w["admin_p"], complaint=complaint, response="已安排返工")
-    st = settlement.statement_generate(actor=w["admin_p"], provider=w["provider"], month=order.window_start.date())
+    st = settlement.statement_generate(
+        actor=w["admin_p"], provider=w["provider"], month=order.window_start.date()
+    )
     assert st.visit_count == 1
 
 
@@ -88,30 +135,62 @@ def test_provider_admin_sees_only_own_organisation(world, no_entitlements, users
     w = world
     from carecircle.homecare.services import provider_create
 
-    rival = provider_create(actor=users["admin"], name="另一家", licence_no="RIVAL1", region_code="339901000000",
-                            areas=["339901000000"])
-    services.price_set(actor=users["admin"], provider=rival, item=w["clean"], price="38",
-                       valid_from=datetime.date(2020, 1, 1))
+    rival = provider_create(
+        actor=users["admin"],
+        name="另一家",
+        licence_no="RIVAL1",
+        region_code="339901000000",
+        areas=["339901000000"],
+    )
+    services.price_set(
+        actor=users["admin"],
+        provider=rival,
+        item=w["clean"],
+        price="38",
+        valid_from=datetime.date(2020, 1, 1),
+    )
     rival_admin = make_user("rival", "provider_admin", "339901000000")
-    RoleGrant.objects.filter(user=rival_admin).update(organisation_kind="homecare_provider", organisation_id=rival.pk)
-    mine = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=w["provider"],
-                                 window_start=tomorrow_at(9), idempotency_key="m")
-    theirs = services.order_create(actor=w["son"], person=w["mother"], item=w["clean"], provider=rival,
-                                   window_start=tomorrow_at(15), idempotency_key="t")
+    RoleGrant.objects.filter(user=rival_admin).update(
+        organisation_kind="homecare_provider", organisation_id=rival.pk
+    )
+    mine = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["clean"],
+        provider=w["provider"],
+        window_start=tomorrow_at(9),
+        idempotency_key="m",
+    )
+    theirs = services.order_create(
+        actor=w["son"],
+        person=w["mother"],
+        item=w["clean"],
+        provider=rival,
+        window_start=tomorrow_at(15),
+        idempotency_key="t",
+    )
     assert list(selectors.order_search(user=w["admin_p"])) == [mine]
     assert list(selectors.order_search(user=rival_admin)) == [theirs]
     with pytest.raises(NotFound):
         selectors.order_get(user=rival_admin, order_id=mine.pk)
     with pytest.raises(Forbidden):  # and cannot dispatch another organisation's day
-        services_dispatch.dispatch_day(actor=rival_admin, day=mine.window_start.date(), provider=w["provider"])
+        services_dispatch.dispatch_day(
+            actor=rival_admin, day=mine.window_start.date(), provider=w["provider"]
+        )
     with pytest.raises(InvalidInput):  # nor hand its order to a caregiver of another organisation
-        services_dispatch.order_reassign(actor=w["admin_p"], order=mine,
-                                         caregiver=_caregiver_of(rival, users))
+        services_dispatch.order_reassign(
+            actor=w["admin_p"], order=mine, caregiver=_caregiver_of(rival, users)
+        )
     assert set(selectors.order_search(user=w["son"])) == {mine, theirs}
 
 
 def _caregiver_of(provider, users):
     from carecircle.workforce.services import caregiver_create
 
-    return caregiver_create(actor=users["admin"], organisation_id=provider.pk, region_code="339901001001",
-                            name="对方护理员", employed_from=datetime.date(2020, 1, 1))
+    return caregiver_create(
+        actor=users["admin"],
+        organisation_id=provider.pk,
+        region_code="339901001001",
+        name="对方护理员",
+        employed_from=datetime.date(2020, 1, 1),
+    )

@@ -30,14 +30,32 @@ def facility(city):
     needs("facilities")
     from carecircle.facilities.models import Facility, FilingStatus, Operator
 
-    op = Operator.objects.create(name="测试运营", credit_code="91330100MA2TEST001", region_code="339901001001")
+    op = Operator.objects.create(
+        name="测试运营", credit_code="91330100MA2TEST001", region_code="339901001001"
+    )
     region_ll = {c: (r.latitude, r.longitude) for c, r in city.items()}
 
-    def make(kind, region_code, status=FilingStatus.FILED, filed_on=datetime.date(2025, 1, 1), lat=None, lon=None, **kw):
+    def make(
+        kind,
+        region_code,
+        status=FilingStatus.FILED,
+        filed_on=datetime.date(2025, 1, 1),
+        lat=None,
+        lon=None,
+        **kw,
+    ):
         la, lo = region_ll[region_code]
-        return Facility.objects.create(kind=kind, name=f"{kind}-{region_code[-3:]}", operator=op, address="测试路1号",
-                                       region_code=region_code, latitude=lat if lat is not None else la,
-                                       longitude=lon if lon is not None else lo, status=status,
-                                       filed_on=filed_on if status == FilingStatus.FILED else None, **kw)
+        return Facility.objects.create(
+            kind=kind,
+            name=f"{kind}-{region_code[-3:]}",
+            operator=op,
+            address="测试路1号",
+            region_code=region_code,
+            latitude=lat if lat is not None else la,
+            longitude=lon if lon is not None else lo,
+            status=status,
+            filed_on=filed_on if status == FilingStatus.FILED else None,
+            **kw,
+        )
 
     return make

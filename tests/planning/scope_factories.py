@@ -8,11 +8,18 @@ def _run(ctx):
     from carecircle.planning.network import synthetic
 
     net = synthetic([(30.291, 120.121), (30.271, 120.141)], spacing_m=150, reach_m=800, seed=1)
-    row = coverage_services.network_store(actor=None, network=net, region_code="339901000000", name="walk",
-                                          source="test")
-    return coverage_services.coverage_run(actor=ctx.users["district"], region_code="339901001000", group="elder",
-                                          kind="community_centre", day=timezone.localdate(), network=row,
-                                          extra_sites=[(30.291, 120.121)])
+    row = coverage_services.network_store(
+        actor=None, network=net, region_code="339901000000", name="walk", source="test"
+    )
+    return coverage_services.coverage_run(
+        actor=ctx.users["district"],
+        region_code="339901001000",
+        group="elder",
+        kind="community_centre",
+        day=timezone.localdate(),
+        network=row,
+        extra_sites=[(30.291, 120.121)],
+    )
 
 
 def coverage_run_id(ctx):
@@ -23,8 +30,13 @@ def siting_id(ctx):
     from carecircle.planning.models import SitingRun
 
     run = _run(ctx)
-    return SitingRun.objects.create(coverage=run, region_code=run.region_code, new_sites=1, candidates="communities",
-                                    result={"regions": [], "sites": []}).pk
+    return SitingRun.objects.create(
+        coverage=run,
+        region_code=run.region_code,
+        new_sites=1,
+        candidates="communities",
+        result={"regions": [], "sites": []},
+    ).pk
 
 
 def indicator_code(ctx):

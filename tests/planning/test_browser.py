@@ -23,8 +23,14 @@ def test_dashboard_chart_and_coverage_map(page, live_server, users, make_person)
     for code, age in ((COMMUNITY_A, 70), (COMMUNITY_A, 81), (COMMUNITY_A2, 66)):
         make_person(code, age=age, latitude=30.291, longitude=120.121)
     for back, v in ((300, 82.4), (120, 82.9), (0, 83.3)):
-        services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                             day=today() - datetime.timedelta(days=back), value=v, source="公报")
+        services.value_enter(
+            actor=users["district"],
+            indicator_code="E07",
+            region_code=DISTRICT,
+            day=today() - datetime.timedelta(days=back),
+            value=v,
+            source="公报",
+        )
 
     class Ctx:
         pass

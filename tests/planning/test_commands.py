@@ -19,8 +19,17 @@ def test_coverage_command(city, make_person, defaults):
     home = make_person("339901001001", age=70)
     type(home).objects.filter(pk=home.pk).update(latitude=60.52, longitude=26.94)
     out = io.StringIO()
-    call_command("coverage", "run", "--region", "339901000000", "--group", "elder", "--kind", "community_centre",
-                 stdout=out)
+    call_command(
+        "coverage",
+        "run",
+        "--region",
+        "339901000000",
+        "--group",
+        "elder",
+        "--kind",
+        "community_centre",
+        stdout=out,
+    )
     run = CoverageRun.objects.get()
     assert run.population == 1 and "测算" in out.getvalue()
     call_command("coverage", "snapshot", "--region", "339901000000", stdout=io.StringIO())
@@ -36,8 +45,10 @@ def test_nightly_snapshot_task(city, make_person, defaults):
     snapshot_nightly()
     snapshot_nightly()  # the same day again replaces, never doubles
     rows = IndicatorValue.objects.filter(day=today(), manual=False)
-    assert rows.filter(region_code="339900000000").count() == rows.filter(region_code="339900000000").values(
-        "indicator").distinct().count()
+    assert (
+        rows.filter(region_code="339900000000").count()
+        == rows.filter(region_code="339900000000").values("indicator").distinct().count()
+    )
 
 
 def test_home_card(users, defaults):

@@ -99,8 +99,14 @@ def test_greedy_can_be_beaten_and_exact_finds_it():
 
 def test_build_instance_on_a_line():
     # nodes 0-1-2-3-4 100 m apart; candidate at 0 and 4; demand at 1 (snap 0) and 3 (snap 60)
-    net = Network(lat=np.zeros(5), lon=np.arange(5) * 0.001, src=np.arange(4, dtype=np.int32),
-                  dst=np.arange(1, 5, dtype=np.int32), length=np.full(4, 100, dtype=np.float32))
-    inst = siting.build_instance(net.graph(), np.array([0, 4]), np.array([1, 3]), np.array([0.0, 60.0]),
-                                 np.array([5, 2]), limit=150)
+    net = Network(
+        lat=np.zeros(5),
+        lon=np.arange(5) * 0.001,
+        src=np.arange(4, dtype=np.int32),
+        dst=np.arange(1, 5, dtype=np.int32),
+        length=np.full(4, 100, dtype=np.float32),
+    )
+    inst = siting.build_instance(
+        net.graph(), np.array([0, 4]), np.array([1, 3]), np.array([0.0, 60.0]), np.array([5, 2]), limit=150
+    )
     assert inst.cover.toarray().tolist() == [[1, 0], [0, 0]]  # 100+60 > 150 for the second point

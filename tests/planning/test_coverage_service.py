@@ -22,18 +22,26 @@ STAR = "339901002001"
 def network(city):
     centres = [(r.latitude, r.longitude) for c, r in city.items() if len(c) == 12 and c[-3:] != "000"]
     net = synthetic(centres, spacing_m=100, reach_m=1500, seed=5)
-    return coverage_services.network_store(actor=None, network=net, region_code="339900000000", name="测试路网",
-                                           source="测试")
+    return coverage_services.network_store(
+        actor=None, network=net, region_code="339900000000", name="测试路网", source="测试"
+    )
 
 
 @pytest.fixture
 def homes(make_person):
     rng = np.random.default_rng(3)
     made = []
-    for code, (lat, lon), n in ((COMMUNITY_A, (30.291, 120.121), 8), (COMMUNITY_A2, (30.295, 120.125), 5),
-                                (STAR, (30.271, 120.141), 6)):
+    for code, (lat, lon), n in (
+        (COMMUNITY_A, (30.291, 120.121), 8),
+        (COMMUNITY_A2, (30.295, 120.125), 5),
+        (STAR, (30.271, 120.141), 6),
+    ):
         for _ in range(n):
-            made.append(make_person(code, age=70, latitude=lat + rng.normal(0, 0.002), longitude=lon + rng.normal(0, 0.002)))
+            made.append(
+                make_person(
+                    code, age=70, latitude=lat + rng.normal(0, 0.002), longitude=lon + rng.normal(0, 0.002)
+                )
+            )
     make_person(COMMUNITY_A, age=1, latitude=30.291, longitude=120.121)  # an infant: not in the elder run
     return made
 
@@ -46,9 +54,17 @@ def centre(city):
     from carecircle.facilities.models import Facility, FilingStatus, Operator
 
     op = Operator.objects.create(name="运营", credit_code="91330100MA2TEST002", region_code=COMMUNITY_A)
-    Facility.objects.create(kind="community_centre", name="桂花照料中心", operator=op, address="x", region_code=COMMUNITY_A,
-                            latitude=30.291, longitude=120.121, status=FilingStatus.FILED,
-                            filed_on=datetime.date(2024, 1, 1))
+    Facility.objects.create(
+        kind="community_centre",
+        name="桂花照料中心",
+        operator=op,
+        address="x",
+        region_code=COMMUNITY_A,
+        latitude=30.291,
+        longitude=120.121,
+        status=FilingStatus.FILED,
+        filed_on=datetime.date(2024, 1, 1),
+    )
     return None
 
 
@@ -64,8 +80,14 @@ def oracle(network_row, sites, people):
 
 
 def test_coverage_run_matches_networkx(network, homes, centre, users):
-    run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=today(), extra_sites=centre)
+    run = coverage_services.coverage_run(
+        actor=users["district"],
+        region_code="339901000000",
+        group="elder",
+        kind="community_centre",
+        day=today(),
+        extra_sites=centre,
+    )
     expected = oracle(network, [(30.291, 120.121)], homes)
     assert run.population == len(homes) and run.covered == sum(expected)
     assert 0 < run.covered < run.population  # 星洲社区 lies about 2.8 km away
@@ -76,7 +98,10 @@ def test_coverage_run_matches_networkx(network, homes, centre, users):
     street = by_code["339901001000"]
     assert street.population == by_code[COMMUNITY_A].population + by_code[COMMUNITY_A2].population
     assert by_code["339901000000"].covered == run.covered
-    assert sum(CoverageCell.objects.filter(run=run).values_list("uncovered", flat=True)) == run.population - run.covered
+    assert (
+        sum(CoverageCell.objects.filter(run=run).values_list("uncovered", flat=True))
+        == run.population - run.covered
+    )
     # the indicator reads the newest run
     from carecircle.planning.indicators import compute
     from carecircle.planning.models import Indicator
@@ -94,8 +119,14 @@ def test_coverage_run_matches_networkx(network, homes, centre, users):
 
 
 def test_siting_brings_uncovered_people_within_reach(network, homes, centre, users):
-    run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=today(), extra_sites=centre)
+    run = coverage_services.coverage_run(
+        actor=users["district"],
+        region_code="339901000000",
+        group="elder",
+        kind="community_centre",
+        day=today(),
+        extra_sites=centre,
+    )
     if centre:  # without the facilities module the siting run sees no existing centre
         pytest.skip("siting reads existing facilities from the facilities module")
     row = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1)
@@ -111,8 +142,9 @@ def test_siting_brings_uncovered_people_within_reach(network, homes, centre, use
     expected = oracle(network, [(30.291, 120.121), (30.271, 120.141)], homes)
     assert r["covered_after"] == sum(expected)
     # every network node as a candidate: at least as good as the best community office
-    nodes = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
-                                         candidates="nodes").result
+    nodes = coverage_services.siting_run(
+        actor=users["district"], coverage_run_id=run.pk, new_sites=1, candidates="nodes"
+    ).result
     assert nodes["candidates"] > 3 and nodes["exact"]["optimal"]
     assert nodes["exact"]["value"] >= r["exact"]["value"]
     with pytest.raises(NotFound):
@@ -122,23 +154,32 @@ def test_siting_brings_uncovered_people_within_reach(network, homes, centre, use
 
 
 def test_run_inputs_are_checked(network, users):
-    bad = [({"group": "adult"}, "group"), ({"kind": "zoo"}, "kind"), ({"minutes": 0}, "minutes"),
-           ({"region_code": "12345"}, "region")]
+    bad = [
+        ({"group": "adult"}, "group"),
+        ({"kind": "zoo"}, "kind"),
+        ({"minutes": 0}, "minutes"),
+        ({"region_code": "12345"}, "region"),
+    ]
     for change, field in bad:
         kw = {"region_code": "339901000000", "group": "elder", "kind": "community_centre"} | change
         with pytest.raises(InvalidInput) as err:
             coverage_services.coverage_run(actor=users["district"], **kw)
         assert err.value.field == field
     with pytest.raises(NotFound):
-        coverage_services.coverage_run(actor=users["district_b"], region_code="339901000000", group="elder",
-                                       kind="community_centre")
+        coverage_services.coverage_run(
+            actor=users["district_b"], region_code="339901000000", group="elder", kind="community_centre"
+        )
 
 
 def test_pbf_import_service(city, users, tmp_path):
     pyrosm = pytest.importorskip("pyrosm")
-    row = coverage_services.network_import_pbf(actor=users["admin"], path=pyrosm.get_data("test_pbf"),
-                                               region_code="339900000000")
-    assert row.node_count > 500 and coverage.load(row.file_name).graph.shape == (row.node_count, row.node_count)
+    row = coverage_services.network_import_pbf(
+        actor=users["admin"], path=pyrosm.get_data("test_pbf"), region_code="339900000000"
+    )
+    assert row.node_count > 500 and coverage.load(row.file_name).graph.shape == (
+        row.node_count,
+        row.node_count,
+    )
     junk = tmp_path / "junk.osm.pbf"
     junk.write_bytes(b"not a pbf")
     with pytest.raises(InvalidInput) as err:
@@ -147,13 +188,22 @@ def test_pbf_import_service(city, users, tmp_path):
 
 
 def test_a_city_wide_run_shows_each_district_its_part(network, homes, centre, users):
-    run = coverage_services.coverage_run(actor=users["admin"], region_code="339900000000", group="elder",
-                                         kind="community_centre", day=today(), extra_sites=centre)
+    run = coverage_services.coverage_run(
+        actor=users["admin"],
+        region_code="339900000000",
+        group="elder",
+        kind="community_centre",
+        day=today(),
+        extra_sites=centre,
+    )
     assert selectors.coverage_runs(user=users["district"]).filter(pk=run.pk).exists()
     top = selectors.coverage_top(user=users["street"], run=run)
     assert top["code"] == "339901001000" and top["population"] == 13  # 桂花 8 + 丹枫 5
     assert {a["code"] for a in selectors.coverage_areas(user=users["street"], run=run)} == {
-        "339901001000", COMMUNITY_A, COMMUNITY_A2}
+        "339901001000",
+        COMMUNITY_A,
+        COMMUNITY_A2,
+    }
     # 西山区 has no homes in this run: it sees the run, with nothing of 东湖区 in it
     other = selectors.coverage_top(user=users["district_b"], run=run)
     assert other["code"] == "339902000000" and other["population"] == 0
@@ -164,12 +214,19 @@ def test_a_city_wide_run_shows_each_district_its_part(network, homes, centre, us
 def test_node_candidates_are_thinned_by_h3_cell(network, homes, centre, users, monkeypatch):
     if centre:
         pytest.skip("siting reads existing facilities from the facilities module")
-    run = coverage_services.coverage_run(actor=users["district"], region_code="339901000000", group="elder",
-                                         kind="community_centre", day=today())
-    full = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
-                                        candidates="nodes").result
+    run = coverage_services.coverage_run(
+        actor=users["district"],
+        region_code="339901000000",
+        group="elder",
+        kind="community_centre",
+        day=today(),
+    )
+    full = coverage_services.siting_run(
+        actor=users["district"], coverage_run_id=run.pk, new_sites=1, candidates="nodes"
+    ).result
     monkeypatch.setattr(coverage_services, "MAX_NODE_CANDIDATES", 5)
-    thin = coverage_services.siting_run(actor=users["district"], coverage_run_id=run.pk, new_sites=1,
-                                        candidates="nodes").result
+    thin = coverage_services.siting_run(
+        actor=users["district"], coverage_run_id=run.pk, new_sites=1, candidates="nodes"
+    ).result
     assert 5 < thin["candidates"] < full["candidates"]  # one per H3 cell
     assert 0 < thin["exact"]["value"] <= full["exact"]["value"]

@@ -32,8 +32,13 @@ def people(make_person, users):
     make_person(COMMUNITY_A, age=85)
     make_person(COMMUNITY_A, age=65)
     gone = make_person(COMMUNITY_A, age=90)
-    status_add(actor=users["admin"], person=gone, kind="deceased", valid_from=today() - datetime.timedelta(days=5),
-               source="测试")
+    status_add(
+        actor=users["admin"],
+        person=gone,
+        kind="deceased",
+        valid_from=today() - datetime.timedelta(days=5),
+        source="测试",
+    )
     make_person(COMMUNITY_A2, age=61)
     make_person(COMMUNITY_A, age=1)
     make_person(COMMUNITY_A, age=2)
@@ -56,13 +61,24 @@ def test_defaults_load_is_idempotent(defaults):
 
 def test_registry_counts_and_population_based_formula(defaults, people, users):
     # C01 每千人托位数 needs 常住人口 (entered by hand) and 托位 (facilities)
-    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=today(),
-                         value=10000, source="统计年鉴")
+    services.value_enter(
+        actor=users["district"],
+        indicator_code="B01",
+        region_code=DISTRICT,
+        day=today(),
+        value=10000,
+        source="统计年鉴",
+    )
     from carecircle.planning.computations import evaluate
 
     prefixes = ["339901", "339901001", "339901001001", "339901001002", "339901002"]
-    assert evaluate("elders", prefixes, today()) == {"339901": 4, "339901001": 4, "339901001001": 3,
-                                                   "339901001002": 1, "339901002": 0}
+    assert evaluate("elders", prefixes, today()) == {
+        "339901": 4,
+        "339901001": 4,
+        "339901001001": 3,
+        "339901001002": 1,
+        "339901002": 0,
+    }
     assert evaluate("infants", prefixes, today())["339901"] == 3
     assert evaluate("manual:POP_TOTAL", ["339901"], today()) == {"339901": None}
     assert evaluate("manual:B01", ["339901"], today()) == {"339901": 10000}
@@ -80,8 +96,14 @@ def test_facility_indicators(defaults, people, facility, users):
     facility("childcare_centre", STAR, childcare_places=20, childcare_places_puhui=0)
     facility("growth_station", COMMUNITY_A2)
     facility("activity_centre", COMMUNITY_A)
-    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT, day=today(),
-                         value=10000, source="统计年鉴")
+    services.value_enter(
+        actor=users["district"],
+        indicator_code="B01",
+        region_code=DISTRICT,
+        day=today(),
+        value=10000,
+        source="统计年鉴",
+    )
     v = values(["E01", "E02", "E03", "C01", "C02", "C04", "C06", "C10"], [DISTRICT, STREET, STREET2])
     # nursing-type beds include the 4 dementia-care beds; the pending facility does not count
     assert v["E01"][DISTRICT] == pytest.approx((30 + 4) / 44 * 100)
@@ -106,12 +128,19 @@ def test_caregiver_indicator(defaults, people):
     needs("workforce")
     from carecircle.workforce.models import Caregiver, Certificate
 
-    cg = Caregiver.objects.create(organisation_id=1, region_code=COMMUNITY_A, name="护理员甲",
-                                  employed_from=datetime.date(2024, 1, 1))
-    Certificate.objects.create(caregiver=cg, region_code=COMMUNITY_A, kind="elder_care", level=4,
-                               valid_from=datetime.date(2024, 1, 1))
-    Caregiver.objects.create(organisation_id=1, region_code=COMMUNITY_A, name="护理员乙",
-                             employed_from=datetime.date(2024, 1, 1))  # no certificate
+    cg = Caregiver.objects.create(
+        organisation_id=1, region_code=COMMUNITY_A, name="护理员甲", employed_from=datetime.date(2024, 1, 1)
+    )
+    Certificate.objects.create(
+        caregiver=cg,
+        region_code=COMMUNITY_A,
+        kind="elder_care",
+        level=4,
+        valid_from=datetime.date(2024, 1, 1),
+    )
+    Caregiver.objects.create(
+        organisation_id=1, region_code=COMMUNITY_A, name="护理员乙", employed_from=datetime.date(2024, 1, 1)
+    )  # no certificate
     v = values(["E10"], [DISTRICT, STREET2])
     assert v["E10"][DISTRICT] == pytest.approx(1 / 4 * 10000)
     assert v["E10"][STREET2] is None  # no older people: no rate
@@ -121,17 +150,23 @@ def test_visit_rate_indicator(defaults, people):
     needs("carevisits")
     from carecircle.carevisits import selectors as visits
 
-    visited, due = visits.visit_coverage(region_prefix="339901", year=today().year, month=today().month,
-                                         group="special_difficulty")
+    visited, due = visits.visit_coverage(
+        region_prefix="339901", year=today().year, month=today().month, group="special_difficulty"
+    )
     v = values(["E12"], [DISTRICT])
     assert v["E12"][DISTRICT] == (pytest.approx(visited / due * 100) if due else None)
 
 
 def test_missing_module_means_no_data_not_zero(defaults, people, settings):
-    settings.CARECIRCLE_MODULES = [m for m in settings.CARECIRCLE_MODULES if m not in ("facilities", "workforce")]
+    settings.CARECIRCLE_MODULES = [
+        m for m in settings.CARECIRCLE_MODULES if m not in ("facilities", "workforce")
+    ]
     inds = list(Indicator.objects.filter(code__in=["E01", "E10"]))
     out = compute(inds, [DISTRICT], today())
-    assert out["E01"][DISTRICT].value is None and out["E01"][DISTRICT].missing == ["beds_nursing_type", "beds_institution"]
+    assert out["E01"][DISTRICT].value is None and out["E01"][DISTRICT].missing == [
+        "beds_nursing_type",
+        "beds_institution",
+    ]
     assert out["E10"][DISTRICT].value is None and out["E10"][DISTRICT].missing == ["caregivers_certified"]
 
 
@@ -151,26 +186,58 @@ def test_targets_status_and_gap(defaults, users):
     assert status_of(e01, 60, t) == "amber" and gap_of(e01, 60, t) == 5
     assert status_of(e01, 40, t) == "red"
     assert status_of(e01, None, t) == "grey"
-    assert status_of(e01, 50, later, previous=45) == "green" and status_of(e01, 40, later, previous=45) == "red"
+    assert (
+        status_of(e01, 50, later, previous=45) == "green" and status_of(e01, 40, later, previous=45) == "red"
+    )
     # lower is better: 生长迟缓率 < 1
     c09 = Indicator.objects.get(code="C09")
     t9 = target_for(c09, STREET, datetime.date(2025, 1, 1))
-    assert status_of(c09, 0.8, t9) == "green" and status_of(c09, 1.05, t9) == "amber" and status_of(c09, 2, t9) == "red"
+    assert (
+        status_of(c09, 0.8, t9) == "green"
+        and status_of(c09, 1.05, t9) == "amber"
+        and status_of(c09, 2, t9) == "red"
+    )
     # a more specific region's own target wins
-    services.target_set(actor=users["district"], indicator_code="E01", region_code=DISTRICT, year=2025, op=">=",
-                        value=70, source="东湖区十四五规划")
+    services.target_set(
+        actor=users["district"],
+        indicator_code="E01",
+        region_code=DISTRICT,
+        year=2025,
+        op=">=",
+        value=70,
+        source="东湖区十四五规划",
+    )
     assert target_for(e01, STREET, datetime.date(2025, 1, 1)).value == 70
     assert target_for(e01, "339902000000", datetime.date(2025, 1, 1)).value == 65
     with pytest.raises(NotFound):
-        services.target_set(actor=users["district_b"], indicator_code="E01", region_code=DISTRICT, year=2025,
-                            op=">=", value=70, source="x")
+        services.target_set(
+            actor=users["district_b"],
+            indicator_code="E01",
+            region_code=DISTRICT,
+            year=2025,
+            op=">=",
+            value=70,
+            source="x",
+        )
 
 
 def test_hand_entry_rules(defaults, users):
-    ok = services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                              day=datetime.date(2025, 12, 31), value=82.1, source="区统计局公报")
-    again = services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                                 day=datetime.date(2025, 12, 31), value=82.3, source="区统计局公报(修订)")
+    ok = services.value_enter(
+        actor=users["district"],
+        indicator_code="E07",
+        region_code=DISTRICT,
+        day=datetime.date(2025, 12, 31),
+        value=82.1,
+        source="区统计局公报",
+    )
+    again = services.value_enter(
+        actor=users["district"],
+        indicator_code="E07",
+        region_code=DISTRICT,
+        day=datetime.date(2025, 12, 31),
+        value=82.3,
+        source="区统计局公报(修订)",
+    )
     assert ok.pk == again.pk and IndicatorValue.objects.get(pk=ok.pk).value == 82.3
     out = compute(list(Indicator.objects.filter(code="E07")), [DISTRICT], today())
     assert out["E07"][DISTRICT].value == 82.3 and out["E07"][DISTRICT].source == "区统计局公报(修订)"
@@ -184,16 +251,34 @@ def test_hand_entry_rules(defaults, users):
         ({"region_code": STREET}, "region"),  # 人均预期寿命 is counted down to districts only
     ]
     for change, field in cases:
-        kw = {"indicator_code": "E07", "region_code": DISTRICT, "day": today(), "value": 80.0, "source": "公报"} | change
+        kw = {
+            "indicator_code": "E07",
+            "region_code": DISTRICT,
+            "day": today(),
+            "value": 80.0,
+            "source": "公报",
+        } | change
         with pytest.raises(InvalidInput) as err:
             services.value_enter(actor=users["district"], **kw)
         assert err.value.field == field
     with pytest.raises(NotFound):
-        services.value_enter(actor=users["street_b"], indicator_code="B01", region_code=STREET, day=today(),
-                             value=80, source="x")
+        services.value_enter(
+            actor=users["street_b"],
+            indicator_code="B01",
+            region_code=STREET,
+            day=today(),
+            value=80,
+            source="x",
+        )
     # a street worker enters the street's own population
-    services.value_enter(actor=users["street"], indicator_code="B01", region_code=STREET, day=today(),
-                         value=5000, source="街道人口台账")
+    services.value_enter(
+        actor=users["street"],
+        indicator_code="B01",
+        region_code=STREET,
+        day=today(),
+        value=5000,
+        source="街道人口台账",
+    )
 
 
 def test_snapshot_and_trend(defaults, people, make_person, users):
@@ -203,8 +288,9 @@ def test_snapshot_and_trend(defaults, people, make_person, users):
     n1 = services.snapshot_take(actor=users["district"], day=day1, region_code=DISTRICT)
     again = services.snapshot_take(actor=users["district"], day=day1, region_code=DISTRICT)
     assert n1 == again and IndicatorValue.objects.filter(day=day1, manual=False).count() == n1
-    services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT, day=day1, value=80,
-                         source="公报")
+    services.value_enter(
+        actor=users["district"], indicator_code="E07", region_code=DISTRICT, day=day1, value=80, source="公报"
+    )
     services.snapshot_take(actor=users["district"], day=day1, region_code=DISTRICT)
     assert IndicatorValue.objects.get(indicator__code="E07", region_code=DISTRICT, day=day1).manual
     # communities counted by the platform: E03's denominator; streets: C06's

@@ -21,8 +21,14 @@ def board(defaults, users, make_person):
     make_person(COMMUNITY_A2, age=66)
     make_person(COMMUNITY_A, age=1)
     services.targets_adopt(actor=users["admin"], from_region="330100000000", to_region="339900000000")
-    services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT,
-                         day=today(), value=83.1, source="区统计公报")
+    services.value_enter(
+        actor=users["district"],
+        indicator_code="E07",
+        region_code=DISTRICT,
+        day=today(),
+        value=83.1,
+        source="区统计公报",
+    )
     return users
 
 
@@ -57,11 +63,29 @@ def test_values_api(board, client_for):
     assert rows["C01"]["target"]["source"].startswith("参照")
     assert c.get("/api/v1/indicators/values?region=339902000000").status_code == 404
     assert c.get(f"/api/v1/indicators/values?region={DISTRICT}&date=2025-13-01").json()["field"] == "date"
-    r = c.post("/api/v1/indicators/values", data={"indicator": "E05", "region": DISTRICT, "date": "2025-12-31",
-                                                 "value": 64.2, "source": "卫健委年报"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/indicators/values",
+        data={
+            "indicator": "E05",
+            "region": DISTRICT,
+            "date": "2025-12-31",
+            "value": 64.2,
+            "source": "卫健委年报",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["value"] == 64.2
-    r = c.post("/api/v1/indicators/values", data={"indicator": "E05", "region": DISTRICT, "date": "2025-12-31",
-                                                 "value": 164.2, "source": "卫健委年报"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/indicators/values",
+        data={
+            "indicator": "E05",
+            "region": DISTRICT,
+            "date": "2025-12-31",
+            "value": 164.2,
+            "source": "卫健委年报",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["field"] == "value"
     r = c.post("/api/v1/indicators/snapshots", data={"region": DISTRICT}, content_type="application/json")
     assert r.status_code == 200 and r.json()["stored"] >= 0
@@ -82,29 +106,49 @@ def test_excel_export_is_audited(board, client_for):
 
 def test_indicator_page_has_chart_and_map(board, client_for, users):
     day1 = today() - datetime.timedelta(days=60)
-    services.value_enter(actor=users["district"], indicator_code="E07", region_code=DISTRICT, day=day1, value=82.0,
-                         source="公报")
+    services.value_enter(
+        actor=users["district"],
+        indicator_code="E07",
+        region_code=DISTRICT,
+        day=day1,
+        value=82.0,
+        source="公报",
+    )
     from carecircle.core.models import Region
 
-    square = {"type": "Polygon", "coordinates": [[[120.11, 30.28], [120.13, 30.28], [120.13, 30.30], [120.11, 30.28]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[120.11, 30.28], [120.13, 30.28], [120.13, 30.30], [120.11, 30.28]]],
+    }
     Region.objects.filter(code=STREET).update(boundary=square)
     r = client_for(board["district"]).get(f"/planning/region/{DISTRICT}/indicator/E07/")
     html = r.content.decode()
     assert r.status_code == 200 and "<svg" in html and "<path" in html and "leaflet/leaflet.js" in html
     assert '"boundary": {"type": "Polygon"' in html  # the street's outline goes to the map
-    assert client_for(board["district"]).get(f"/planning/region/{DISTRICT}/indicator/NOPE/").status_code == 404
+    assert (
+        client_for(board["district"]).get(f"/planning/region/{DISTRICT}/indicator/NOPE/").status_code == 404
+    )
 
 
 def test_manual_entry_form(board, client_for):
     c = client_for(board["street"])
-    r = c.post(f"/planning/region/{STREET}/values/", {"indicator": "B01", "day": "2026-01-01", "value": "abc",
-                                                       "source": "台账"}, follow=True)
+    r = c.post(
+        f"/planning/region/{STREET}/values/",
+        {"indicator": "B01", "day": "2026-01-01", "value": "abc", "source": "台账"},
+        follow=True,
+    )
     assert "数值应为数字" in r.content.decode()
-    r = c.post(f"/planning/region/{STREET}/values/", {"indicator": "B01", "day": "2026-01-01", "value": "8000",
-                                                       "source": ""}, follow=True)
+    r = c.post(
+        f"/planning/region/{STREET}/values/",
+        {"indicator": "B01", "day": "2026-01-01", "value": "8000", "source": ""},
+        follow=True,
+    )
     assert "请注明数据来源" in r.content.decode()
-    r = c.post(f"/planning/region/{STREET}/values/", {"indicator": "B01", "day": "2026-01-01", "value": "8000",
-                                                       "source": "街道台账"}, follow=True)
+    r = c.post(
+        f"/planning/region/{STREET}/values/",
+        {"indicator": "B01", "day": "2026-01-01", "value": "8000", "source": "街道台账"},
+        follow=True,
+    )
     assert "已保存" in r.content.decode()
 
 
@@ -113,15 +157,22 @@ def test_cohort_projection_arithmetic():
     q60, q61, q90, q91 = (projection.death_rate(a) for a in (60, 61, 90, 91))
     assert rows[0]["elders"] == 1100 and rows[0]["seniors80"] == 100 and rows[0]["infants"] == 90
     assert rows[1]["elders"] == pytest.approx(1000 * (1 - q60) + 100 * (1 - q90) + 1000)
-    assert rows[2]["elders"] == pytest.approx(1000 * (1 - q60) * (1 - q61) + 100 * (1 - q90) * (1 - q91)
-                                              + 1000 * (1 - q60) + 1000)
+    assert rows[2]["elders"] == pytest.approx(
+        1000 * (1 - q60) * (1 - q61) + 100 * (1 - q90) * (1 - q91) + 1000 * (1 - q60) + 1000
+    )
     assert rows[2]["infants"] == pytest.approx(90)
     assert 0.005 < q60 < 0.006 and 0.09 < projection.death_rate(90) < 0.1
 
 
 def test_projection_page_and_api(board, client_for, users):
-    services.value_enter(actor=users["district"], indicator_code="B01", region_code=DISTRICT,
-                         day=today(), value=20000, source="统计")
+    services.value_enter(
+        actor=users["district"],
+        indicator_code="B01",
+        region_code=DISTRICT,
+        day=today(),
+        value=20000,
+        source="统计",
+    )
     c = client_for(board["district"])
     body = c.get(f"/api/v1/projection?region={DISTRICT}").json()
     assert body["rows"][0]["elders"] == 4 and len(body["rows"]) == 6
@@ -160,19 +211,35 @@ def test_coverage_pages(board, client_for, users):
 
 def test_target_form_and_api(board, client_for):
     c = client_for(board["district"])
-    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"indicator": "E01", "year": "2027", "op": ">=", "value": "70",
-                                                       "source": "东湖区规划"}, follow=True)
+    r = c.post(
+        f"/planning/region/{DISTRICT}/targets/",
+        {"indicator": "E01", "year": "2027", "op": ">=", "value": "70", "source": "东湖区规划"},
+        follow=True,
+    )
     assert "目标已保存" in r.content.decode()
-    r = c.post(f"/planning/region/{DISTRICT}/targets/", {"indicator": "E01", "year": "x", "op": ">=", "value": "70",
-                                                       "source": "东湖区规划"}, follow=True)
+    r = c.post(
+        f"/planning/region/{DISTRICT}/targets/",
+        {"indicator": "E01", "year": "x", "op": ">=", "value": "70", "source": "东湖区规划"},
+        follow=True,
+    )
     assert "目标值和年份应为数字" in r.content.decode()
     r = c.post(f"/planning/region/{DISTRICT}/targets/adopt/", {"adopt": "qujing"}, follow=True)
     assert "已采用" in r.content.decode()
     from carecircle.planning.models import IndicatorTarget
 
     assert IndicatorTarget.objects.get(indicator__code="E01", region_code=DISTRICT, year=2025).value == 55
-    r = c.post("/api/v1/indicators/targets", data={"indicator": "C01", "region": DISTRICT, "year": 2026, "op": ">=",
-                                                   "value": 5.0, "source": "区卫健局"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/indicators/targets",
+        data={
+            "indicator": "C01",
+            "region": DISTRICT,
+            "year": 2026,
+            "op": ">=",
+            "value": 5.0,
+            "source": "区卫健局",
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["value"] == 5.0
     street = client_for(board["street"])  # street workers do not set targets
     assert street.post(f"/planning/region/{STREET}/targets/adopt/", {"adopt": "qujing"}).status_code == 403

@@ -25,8 +25,13 @@ def values(codes, regions_, day=None):
 
 def hold(person: Person, *kinds: str) -> None:
     for kind in kinds:
-        PersonStatus.objects.create(person=person, region_code=person.region_code, kind=kind,
-                                    valid_from=today() - datetime.timedelta(days=400), source="测试")
+        PersonStatus.objects.create(
+            person=person,
+            region_code=person.region_code,
+            kind=kind,
+            valid_from=today() - datetime.timedelta(days=400),
+            source="测试",
+        )
 
 
 def child_aged_10(region_code: str = COMMUNITY_A) -> Person:
@@ -34,9 +39,15 @@ def child_aged_10(region_code: str = COMMUNITY_A) -> Person:
     age is the registry's part of issue 16)."""
     birth = today().replace(year=today().year - 10, day=min(today().day, 28)) - datetime.timedelta(days=10)
     number = id_number(birth, 901)
-    child = Person.objects.create(name="困境儿童甲", sex="M", birth_date=birth, id_number=number,
-                                  id_hash=blind_index(number), id_masked=mask_id_number(number),
-                                  region_code=region_code)
+    child = Person.objects.create(
+        name="困境儿童甲",
+        sex="M",
+        birth_date=birth,
+        id_number=number,
+        id_hash=blind_index(number),
+        id_masked=mask_id_number(number),
+        region_code=region_code,
+    )
     hold(child, "child_in_difficulty", "left_behind")
     return child
 
@@ -45,9 +56,15 @@ def plan(person: Person, status: str) -> None:
     from carecircle.carevisits.models import VisitPlan
 
     first = today().replace(day=1)
-    VisitPlan.objects.create(person=person, region_code=person.region_code, period_start=first,
-                             period_end=first + datetime.timedelta(days=27), frequency="monthly",
-                             reasons="测试", status=status)
+    VisitPlan.objects.create(
+        person=person,
+        region_code=person.region_code,
+        period_start=first,
+        period_end=first + datetime.timedelta(days=27),
+        frequency="monthly",
+        reasons="测试",
+        status=status,
+    )
 
 
 def test_e12_counts_only_special_difficulty_elders(defaults, make_person, users):
@@ -68,7 +85,9 @@ def test_e12_counts_only_special_difficulty_elders(defaults, make_person, users)
     # counts still count every plan of the rounds)
     from carecircle.carevisits.selectors import coverage_by_region
 
-    row = coverage_by_region(user=users["district"], region_code=DISTRICT, year=today().year, month=today().month)[0]
+    row = coverage_by_region(
+        user=users["district"], region_code=DISTRICT, year=today().year, month=today().month
+    )[0]
     assert (row["visited"], row["due"], row["rate"], row["plans"]) == (1, 1, 100.0, 3)
 
 
@@ -107,11 +126,14 @@ def test_qujing_new_beds_and_places_are_increases_not_gaps(defaults, facility):
     facility("nursing_public", COMMUNITY_A, beds_general=100, filed_on=datetime.date(2019, 5, 1))
     facility("nursing_private", COMMUNITY_A2, beds_nursing=50, filed_on=datetime.date(2024, 5, 1))
     facility("childcare_centre", COMMUNITY_A, childcare_places=30, filed_on=datetime.date(2023, 1, 1))
-    here = seed.IncreaseTarget("T-BEDS", DISTRICT, "东湖区", "养老床位", "beds_total", seed.QJ_BASE, 2025, 120,
-                               "新增120张", "测试")
+    here = seed.IncreaseTarget(
+        "T-BEDS", DISTRICT, "东湖区", "养老床位", "beds_total", seed.QJ_BASE, 2025, 120, "新增120张", "测试"
+    )
     p = increases.progress(here, DISTRICT, today())
     assert (p.base_stock, p.stock, p.increase, p.remaining, p.met) == (100, 150, 50, 70, False)
-    inside = increases.progress(here, STREET, today())  # a street of the city: its increase, the target is the city's
+    inside = increases.progress(
+        here, STREET, today()
+    )  # a street of the city: its increase, the target is the city's
     assert inside.applies and inside.increase == 50 and inside.remaining is None
     assert increases.progress(codes["QJ-BEDS"], DISTRICT, today()).applies is False
 

@@ -29,17 +29,30 @@ def figures(code: str, region: str, day: datetime.date | None = None):
 
 def hold(person: Person, kind: str, since: datetime.date | None = None) -> None:
     since = since or long_ago()
-    PersonStatus.objects.create(person=person, region_code=person.region_code, kind=kind, valid_from=since,
-                                source="测试")
+    PersonStatus.objects.create(
+        person=person, region_code=person.region_code, kind=kind, valid_from=since, source="测试"
+    )
 
 
 def assess(person: Person, level: int) -> None:
     from carecircle.assessment.models import CapabilityAssessment
 
     CapabilityAssessment.objects.create(
-        person=person, region_code=person.region_code, assessor_name="评估员", assessed_on=long_ago(), answers={},
-        self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=level, final_level=level,
-        valid_from=long_ago(), valid_to=today() + datetime.timedelta(days=300))
+        person=person,
+        region_code=person.region_code,
+        assessor_name="评估员",
+        assessed_on=long_ago(),
+        answers={},
+        self_care=0,
+        mobility=0,
+        mental=0,
+        perception=0,
+        total=0,
+        preliminary_level=level,
+        final_level=level,
+        valid_from=long_ago(),
+        valid_to=today() + datetime.timedelta(days=300),
+    )
 
 
 def test_dementia_care_and_elder_university_per_county(defaults, facility):
@@ -65,14 +78,26 @@ def test_caregiver_shares_from_certificates(defaults, city):
     from carecircle.workforce.models import Caregiver, Certificate
 
     def carer(name, left=None):
-        return Caregiver.objects.create(organisation_id=1, region_code=COMMUNITY_A, name=name,
-                                        employed_from=long_ago(), employed_to=left)
+        return Caregiver.objects.create(
+            organisation_id=1, region_code=COMMUNITY_A, name=name, employed_from=long_ago(), employed_to=left
+        )
 
     def cert(cg, kind, level=None, valid_to=None):
-        Certificate.objects.create(caregiver=cg, region_code=COMMUNITY_A, kind=kind, level=level, valid_from=long_ago(),
-                                   valid_to=valid_to)
+        Certificate.objects.create(
+            caregiver=cg,
+            region_code=COMMUNITY_A,
+            kind=kind,
+            level=level,
+            valid_from=long_ago(),
+            valid_to=valid_to,
+        )
 
-    a, b, c, d = carer("甲"), carer("乙"), carer("丙"), carer("丁", left=today() - datetime.timedelta(days=30))
+    a, b, c, d = (
+        carer("甲"),
+        carer("乙"),
+        carer("丙"),
+        carer("丁", left=today() - datetime.timedelta(days=30)),
+    )
     cert(a, "elder_care", 3)
     cert(a, "training")
     cert(b, "elder_care", 2)
@@ -96,8 +121,14 @@ def test_disabled_tekun_in_institutional_care(defaults, make_person, facility):
 
     def stay(person, where, n, left=None):
         bed = Bed.objects.create(facility=where, region_code=where.region_code, code=f"B{n}", kind="nursing")
-        Stay.objects.create(facility=where, bed=bed, person=person, region_code=where.region_code,
-                            admitted_on=long_ago(), discharged_on=left)
+        Stay.objects.create(
+            facility=where,
+            bed=bed,
+            person=person,
+            region_code=where.region_code,
+            admitted_on=long_ago(),
+            discharged_on=left,
+        )
 
     people = [make_person(COMMUNITY_A, age=70 + n) for n in range(5)]
     for p, status, level in zip(people, ["tekun"] * 4 + ["dibao"], [2, 1, 3, None, 2], strict=True):
@@ -124,8 +155,14 @@ def test_smart_devices_of_people_living_alone(defaults, make_person):
     hold(b, "empty_nest")
     hold(d, "living_alone")
     for n, (person, active) in enumerate([(a, True), (b, False), (c, True)]):
-        Device.objects.create(person=person, region_code=person.region_code, kind="sos", serial=f"SN{n}",
-                              token_hash=f"{n:064d}", active=active)
+        Device.objects.create(
+            person=person,
+            region_code=person.region_code,
+            kind="sos",
+            serial=f"SN{n}",
+            token_hash=f"{n:064d}",
+            active=active,
+        )
     assert figures("E23", STREET) == (1, 3, pytest.approx(100 / 3))
 
 
@@ -138,16 +175,32 @@ def test_satisfaction_from_homecare_ratings(defaults, users, make_person):
     from carecircle.homecare.services import provider_create
 
     catalogue_sync(ServiceCategory, ServiceItem)
-    provider = provider_create(actor=users["admin"], name="安康居家养老服务中心", licence_no="91330100MA0000001X",
-                               region_code=CITY, areas=[CITY], latitude=30.29, longitude=120.12)
+    provider = provider_create(
+        actor=users["admin"],
+        name="安康居家养老服务中心",
+        licence_no="91330100MA0000001X",
+        region_code=CITY,
+        areas=[CITY],
+        latitude=30.29,
+        longitude=120.12,
+    )
     item = ServiceItem.objects.get(code="clean.home")
     start = timezone.now() - datetime.timedelta(days=3)
-    for n, (region, score) in enumerate([(COMMUNITY_A, 5), (COMMUNITY_A, 4), (COMMUNITY_A2, 3), (COMMUNITY_A, 1),
-                                         (COMMUNITY_B, 5)]):
+    for n, (region, score) in enumerate(
+        [(COMMUNITY_A, 5), (COMMUNITY_A, 4), (COMMUNITY_A2, 3), (COMMUNITY_A, 1), (COMMUNITY_B, 5)]
+    ):
         person = make_person(region, age=70 + n)
-        order = Order.objects.create(region_code=region, person=person, item=item, provider=provider,
-                                     window_start=start, window_end=start + datetime.timedelta(hours=1),
-                                     channel="self", price=Decimal("40"), idempotency_key=f"rate-{n}")
+        order = Order.objects.create(
+            region_code=region,
+            person=person,
+            item=item,
+            provider=provider,
+            window_start=start,
+            window_end=start + datetime.timedelta(hours=1),
+            channel="self",
+            price=Decimal("40"),
+            idempotency_key=f"rate-{n}",
+        )
         Rating.objects.create(order=order, region_code=region, provider=provider, score=score)
     assert figures("E24", DISTRICT) == (2, 4, pytest.approx(50.0))
     assert figures("E24", DISTRICT_B) == (1, 1, pytest.approx(100.0))
@@ -162,8 +215,16 @@ def test_stunting_from_growth_checks(defaults, make_person):
 
     def check(person, days_ago, z):
         day = today() - datetime.timedelta(days=days_ago)
-        ChildCheck.objects.create(person=person, region_code=person.region_code, kind="growth", checked_on=day,
-                                  age_months=12, examiner_name="医生", data={"lhfa_z": z}, result="测试")
+        ChildCheck.objects.create(
+            person=person,
+            region_code=person.region_code,
+            kind="growth",
+            checked_on=day,
+            age_months=12,
+            examiner_name="医生",
+            data={"lhfa_z": z},
+            result="测试",
+        )
 
     a, b, c, d = (make_person(COMMUNITY_A, age=n % 2 + 1) for n in range(4))
     check(a, 200, "-2.5")
@@ -201,7 +262,8 @@ def test_every_figure_entered_by_hand_names_its_office(defaults, users):
     assert {i.code for i in manual} == set(seed.MANUAL_OFFICES)
     assert _formula(Indicator.objects.get(code="E25")) == "人工填报（来源：民政部门（福彩中心）、财政部门）"
     assert _formula(Indicator.objects.get(code="E11")) == (
-        "持有该等级及以上养老护理员职业技能等级证书的在岗护理员数（三级/高级工） ÷ 在岗护理员数 × 100")
+        "持有该等级及以上养老护理员职业技能等级证书的在岗护理员数（三级/高级工） ÷ 在岗护理员数 × 100"
+    )
 
 
 def test_infant_fifteen_minute_circle_reads_the_newest_infant_run(defaults, city):
@@ -210,12 +272,23 @@ def test_infant_fifteen_minute_circle_reads_the_newest_infant_run(defaults, city
     day (9 of 10) is another indicator's. C13 = 6 of 10."""
     from carecircle.planning.models import CoverageArea, CoverageRun, RoadNetwork
 
-    net = RoadNetwork.objects.create(name="测试路网", region_code=CITY, source="测试", file_name="x.npz",
-                                     node_count=1, edge_count=0)
-    for group, kind, days_ago, covered in (("infant", "childcare", 30, 4), ("infant", "childcare", 2, 6),
-                                           ("elder", "childcare", 2, 9)):
-        run = CoverageRun.objects.create(network=net, region_code=CITY, kind=kind, group=group,
-                                         day=today() - datetime.timedelta(days=days_ago), population=10, covered=covered)
+    net = RoadNetwork.objects.create(
+        name="测试路网", region_code=CITY, source="测试", file_name="x.npz", node_count=1, edge_count=0
+    )
+    for group, kind, days_ago, covered in (
+        ("infant", "childcare", 30, 4),
+        ("infant", "childcare", 2, 6),
+        ("elder", "childcare", 2, 9),
+    ):
+        run = CoverageRun.objects.create(
+            network=net,
+            region_code=CITY,
+            kind=kind,
+            group=group,
+            day=today() - datetime.timedelta(days=days_ago),
+            population=10,
+            covered=covered,
+        )
         CoverageArea.objects.create(run=run, region_code=COMMUNITY_A, population=10, covered=covered)
     assert figures("C13", COMMUNITY_A) == (6, 10, pytest.approx(60.0))
     targets = {(t[0], t[1], t[2]): (t[3], t[4], t[6]) for t in seed.TARGETS}

@@ -59,11 +59,15 @@ def test_a_region_table_sets_the_classification(tmp_path, city):
     from carecircle.core.region_import import region_import
 
     path = tmp_path / "regions.csv"
-    path.write_text("区划代码,名称,城乡分类代码\n339901001001,桂花社区,111\n339901001002,丹枫社区,220\n"
-                    "339901002001,星洲社区,999\n339901002000,古荡街道,121\n", encoding="utf-8")
+    path.write_text(
+        "区划代码,名称,城乡分类代码\n339901001001,桂花社区,111\n339901001002,丹枫社区,220\n"
+        "339901002001,星洲社区,999\n339901002000,古荡街道,121\n",
+        encoding="utf-8",
+    )
     result = region_import(path, actor=None)
-    assert dict(Region.objects.filter(code__in=[COMMUNITY_A, COMMUNITY_A2]).values_list("code", "urban_rural")) == {
-        COMMUNITY_A: "111", COMMUNITY_A2: "220"}
+    assert dict(
+        Region.objects.filter(code__in=[COMMUNITY_A, COMMUNITY_A2]).values_list("code", "urban_rural")
+    ) == {COMMUNITY_A: "111", COMMUNITY_A2: "220"}
     assert [(r["row"], r["field"]) for r in result["rejected"]] == [(4, "城乡分类代码"), (5, "城乡分类代码")]
     again = tmp_path / "again.csv"
     again.write_text("区划代码,名称\n339901001001,桂花社区\n", encoding="utf-8")

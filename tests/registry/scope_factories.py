@@ -6,8 +6,15 @@ import itertools
 _seq = itertools.count()  # sequence numbers 300–998 of the ID number; each test's database starts empty
 
 
-def make_child(users, *, age: int = 10, kind: str = "child_in_difficulty", region_code: str = "339901001001",
-               name: str = "", **kw):
+def make_child(
+    users,
+    *,
+    age: int = 10,
+    kind: str = "child_in_difficulty",
+    region_code: str = "339901001001",
+    name: str = "",
+    **kw,
+):
     """A child registered as 困境儿童 (or 孤儿) of `age`, in 桂花社区 (region A) unless told."""
     from django.utils import timezone
 
@@ -17,8 +24,14 @@ def make_child(users, *, age: int = 10, kind: str = "child_in_difficulty", regio
     today = timezone.localdate()
     birth = today.replace(year=today.year - age, day=min(today.day, 28)) - datetime.timedelta(days=40)
     n = 300 + next(_seq) % 699
-    return child_register(actor=users["admin"], name=name or f"儿童{n}", id_number=id_number(birth, n),
-                          region_code=region_code, kind=kind, **kw)
+    return child_register(
+        actor=users["admin"],
+        name=name or f"儿童{n}",
+        id_number=id_number(birth, n),
+        region_code=region_code,
+        kind=kind,
+        **kw,
+    )
 
 
 def child_id(ctx):

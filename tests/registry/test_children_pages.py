@@ -27,10 +27,18 @@ def test_a_ten_year_old_registered_through_the_page_is_on_the_list(users, client
     client = client_for(users["community"])
     form = client.get("/people/children/new/")
     assert form.status_code == 200 and "登记困境儿童" in form.content.decode()
-    response = client.post("/people/children/new/", {
-        "name": "小明", "id_number": id_number(_birth(10), 21), "region_code": COMMUNITY_A,
-        "kind": "child_in_difficulty", "valid_from": "2025-06-01", "phone": "13912345678", "source": "街道排查",
-    })
+    response = client.post(
+        "/people/children/new/",
+        {
+            "name": "小明",
+            "id_number": id_number(_birth(10), 21),
+            "region_code": COMMUNITY_A,
+            "kind": "child_in_difficulty",
+            "valid_from": "2025-06-01",
+            "phone": "13912345678",
+            "source": "街道排查",
+        },
+    )
     child = Person.objects.get(name="小明")
     assert response.status_code == 302 and response["Location"] == f"/people/children/{child.pk}/"
     assert child.statuses.get().valid_from == datetime.date(2025, 6, 1)
@@ -41,19 +49,29 @@ def test_a_ten_year_old_registered_through_the_page_is_on_the_list(users, client
 
 def test_the_register_form_refuses_a_bad_value_with_422_naming_the_field(users, client_for):
     client = client_for(users["community"])
-    response = client.post("/people/children/new/", {"name": "小明", "id_number": id_number(_birth(30), 22),
-                                                    "region_code": COMMUNITY_A, "kind": "orphan"})
+    response = client.post(
+        "/people/children/new/",
+        {
+            "name": "小明",
+            "id_number": id_number(_birth(30), 22),
+            "region_code": COMMUNITY_A,
+            "kind": "orphan",
+        },
+    )
     assert response.status_code == 422
     assert "未满18周岁" in response.content.decode()
-    response = client.post("/people/children/new/", {"name": "小明", "id_number": id_number(_birth(10), 23),
-                                                    "region_code": COMMUNITY_A, "kind": "dibao"})
+    response = client.post(
+        "/people/children/new/",
+        {"name": "小明", "id_number": id_number(_birth(10), 23), "region_code": COMMUNITY_A, "kind": "dibao"},
+    )
     assert response.status_code == 422 and "请选择儿童类别" in response.content.decode()
     assert not Person.objects.exists()
 
 
 def test_the_general_person_form_says_why_a_ten_year_old_is_refused(users, client_for):
-    response = client_for(users["community"]).post("/people/new/", {
-        "name": "小明", "id_number": id_number(_birth(10), 24), "region_code": COMMUNITY_A})
+    response = client_for(users["community"]).post(
+        "/people/new/", {"name": "小明", "id_number": id_number(_birth(10), 24), "region_code": COMMUNITY_A}
+    )
     assert response.status_code == 422
     assert "3至17岁的儿童仅在登记为困境儿童或孤儿时录入" in response.content.decode()
 
@@ -63,27 +81,48 @@ def test_a_guardianship_assessment_through_the_page(users, client_for):
     client = client_for(users["community"])
     page = client.get(f"/people/children/{child.pk}/guardianship/")
     assert page.status_code == 200 and "登记监护评估" in page.content.decode()
-    response = client.post(f"/people/children/{child.pk}/guardianship/", {
-        "guardian_name": "李奶奶", "relation": "grandparent", "assessed_on": timezone.localdate().isoformat(),
-        "outcome": "lacking", "guardian_phone": "13912345678", "notes": "父母均在外务工"})
+    response = client.post(
+        f"/people/children/{child.pk}/guardianship/",
+        {
+            "guardian_name": "李奶奶",
+            "relation": "grandparent",
+            "assessed_on": timezone.localdate().isoformat(),
+            "outcome": "lacking",
+            "guardian_phone": "13912345678",
+            "notes": "父母均在外务工",
+        },
+    )
     assert response.status_code == 302
     record = GuardianshipAssessment.objects.get(person=child)
     assert record.outcome == "lacking" and record.assessor == users["community"]
     assert AuditEvent.objects.filter(action="guardianship.assess").count() == 1  # by the service, once
     detail = client.get(f"/people/children/{child.pk}/").content.decode()
-    assert "监护缺失" in detail and "李奶奶" in detail and "139****5678" in detail and "13912345678" not in detail
+    assert (
+        "监护缺失" in detail
+        and "李奶奶" in detail
+        and "139****5678" in detail
+        and "13912345678" not in detail
+    )
     listing = client.get("/people/children/?outcome=lacking").content.decode()
     assert "小红" in listing and "监护缺失" in listing
 
 
 def test_a_bad_assessment_is_shown_again_with_422(users, client_for):
     child = make_child(users)
-    response = client_for(users["community"]).post(f"/people/children/{child.pk}/guardianship/", {
-        "guardian_name": "", "relation": "grandparent", "assessed_on": timezone.localdate().isoformat(),
-        "outcome": "good"})
+    response = client_for(users["community"]).post(
+        f"/people/children/{child.pk}/guardianship/",
+        {
+            "guardian_name": "",
+            "relation": "grandparent",
+            "assessed_on": timezone.localdate().isoformat(),
+            "outcome": "good",
+        },
+    )
     assert response.status_code == 422 and "请填写监护人姓名" in response.content.decode()
-    response = client_for(users["community"]).post(f"/people/children/{child.pk}/guardianship/", {
-        "guardian_name": "王某", "relation": "grandparent", "assessed_on": "明天", "outcome": "good"})
+    response = client_for(users["community"]).post(
+        f"/people/children/{child.pk}/guardianship/",
+        {"guardian_name": "王某", "relation": "grandparent", "assessed_on": "明天", "outcome": "good"},
+    )
     assert response.status_code == 422 and "评估日期格式" in response.content.decode()
     assert not GuardianshipAssessment.objects.exists()
 
@@ -93,8 +132,15 @@ def test_an_outsider_is_refused_every_child_page(users, client_for):
     outsider = client_for(users["street_b"])
     assert outsider.get(f"/people/children/{child.pk}/").status_code == 404
     assert outsider.get(f"/people/children/{child.pk}/guardianship/").status_code == 404
-    response = outsider.post(f"/people/children/{child.pk}/guardianship/", {
-        "guardian_name": "王某", "relation": "parent", "assessed_on": timezone.localdate().isoformat(), "outcome": "good"})
+    response = outsider.post(
+        f"/people/children/{child.pk}/guardianship/",
+        {
+            "guardian_name": "王某",
+            "relation": "parent",
+            "assessed_on": timezone.localdate().isoformat(),
+            "outcome": "good",
+        },
+    )
     assert response.status_code == 404 and not GuardianshipAssessment.objects.exists()
     listing = outsider.get("/people/children/").content.decode()
     assert child.name not in listing and "共 0 人" in listing
@@ -110,15 +156,23 @@ def test_an_elder_has_no_child_page(users, make_person, client_for):
 
 def test_the_child_page_shows_the_visit_plans_and_visits(users, client_for):
     child = make_child(users, name="小刚", valid_from=datetime.date(2024, 1, 1))
-    visit_services.rule_set(actor=users["admin"], region_code="339900000000", group="child_in_difficulty",
-                            frequency="monthly")
+    visit_services.rule_set(
+        actor=users["admin"], region_code="339900000000", group="child_in_difficulty", frequency="monthly"
+    )
     today = timezone.localdate()
     plans.generate("3399", today.year, today.month)
     from carecircle.carevisits.models import VisitPlan
 
     plan = VisitPlan.objects.get(person=child)
-    visit_services.visit_record(actor=users["community"], plan=plan, visited_at=timezone.now(), place="home",
-                                seen="self", condition="good", notes="学习生活正常")
+    visit_services.visit_record(
+        actor=users["community"],
+        plan=plan,
+        visited_at=timezone.now(),
+        place="home",
+        seen="self",
+        condition="good",
+        notes="学习生活正常",
+    )
     page = client_for(users["community"]).get(f"/people/children/{child.pk}/").content.decode()
     assert "上门查访" in page and "每月" in page and "已探访" in page and "学习生活正常" in page
 
@@ -135,7 +189,9 @@ def test_the_excel_export_has_names_not_codes_masked_data_and_is_audited(users, 
     assert rows[1][7] == "桂花社区" and rows[1][8] == "困境儿童" and rows[1][10] == "未评估"
     event = AuditEvent.objects.get(action="children.export")
     assert event.detail["rows"] == 1
-    assert client_for(users["community"]).get("/people/children/export.xlsx").status_code == 403  # no registry.export
+    assert (
+        client_for(users["community"]).get("/people/children/export.xlsx").status_code == 403
+    )  # no registry.export
 
 
 def test_a_bad_filter_is_a_4xx_naming_the_field(users, client_for):
@@ -179,8 +235,14 @@ def test_the_list_and_the_export_do_not_query_per_row(users, client_for):
 
     def add() -> None:
         child = make_child(users, kind="orphan")
-        children_services.guardianship_assess(actor=users["admin"], person=child, guardian_name="王某",
-                                              relation="parent", assessed_on=timezone.localdate(), outcome="good")
+        children_services.guardianship_assess(
+            actor=users["admin"],
+            person=child,
+            guardian_name="王某",
+            relation="parent",
+            assessed_on=timezone.localdate(),
+            outcome="good",
+        )
 
     add()
     counts()  # warm the caches (grants, regions)
@@ -201,22 +263,47 @@ def test_the_person_page_links_a_child_to_the_register(users, make_person, clien
 
 def test_the_api_registers_lists_and_assesses_a_child(users, client_for):
     client = client_for(users["community"])
-    created = client.post("/api/v1/children", {
-        "name": "小明", "id_number": id_number(_birth(10), 31), "region_code": COMMUNITY_A, "kind": "orphan"},
-        content_type="application/json")
+    created = client.post(
+        "/api/v1/children",
+        {
+            "name": "小明",
+            "id_number": id_number(_birth(10), 31),
+            "region_code": COMMUNITY_A,
+            "kind": "orphan",
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     child = created.json()
     assert child["kinds"] == ["孤儿"] and child["age"] in (9, 10) and "*" in child["id_number"]
-    refused = client.post("/api/v1/persons", {"name": "小红", "id_number": id_number(_birth(10), 32),
-                                              "region_code": COMMUNITY_A}, content_type="application/json")
+    refused = client.post(
+        "/api/v1/persons",
+        {"name": "小红", "id_number": id_number(_birth(10), 32), "region_code": COMMUNITY_A},
+        content_type="application/json",
+    )
     assert refused.status_code == 422 and "困境儿童或孤儿" in refused.json()["message"]
-    assessed = client.post(f"/api/v1/children/{child['id']}/guardianship", {
-        "guardian_name": "李奶奶", "relation": "grandparent", "assessed_on": timezone.localdate().isoformat(),
-        "outcome": "intervene", "guardian_phone": "13912345678"}, content_type="application/json")
+    assessed = client.post(
+        f"/api/v1/children/{child['id']}/guardianship",
+        {
+            "guardian_name": "李奶奶",
+            "relation": "grandparent",
+            "assessed_on": timezone.localdate().isoformat(),
+            "outcome": "intervene",
+            "guardian_phone": "13912345678",
+        },
+        content_type="application/json",
+    )
     assert assessed.status_code == 201 and assessed.json()["guardian_phone"] == "139****5678"
-    bad = client.post(f"/api/v1/children/{child['id']}/guardianship", {
-        "guardian_name": "李奶奶", "relation": "neighbour", "assessed_on": timezone.localdate().isoformat(),
-        "outcome": "good"}, content_type="application/json")
+    bad = client.post(
+        f"/api/v1/children/{child['id']}/guardianship",
+        {
+            "guardian_name": "李奶奶",
+            "relation": "neighbour",
+            "assessed_on": timezone.localdate().isoformat(),
+            "outcome": "good",
+        },
+        content_type="application/json",
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "relation" and "关系" in bad.json()["message"]
     listing = client.get("/api/v1/children?outcome=intervene").json()
     assert listing["count"] == 1 and listing["results"][0]["last_outcome"] == "intervene"

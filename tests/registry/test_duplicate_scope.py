@@ -16,8 +16,11 @@ from tests.conftest import COMMUNITY_A, COMMUNITY_B
 
 
 def _leaks(text: str, person) -> list[str]:
-    found = [v for v in (person.name, person.region_code, person.region_code[:6], person.region_code[:9])
-             if v in text]
+    found = [
+        v
+        for v in (person.name, person.region_code, person.region_code[:6], person.region_code[:9])
+        if v in text
+    ]
     found += [w for w in ("东湖", "文新", "桂花") if w in text]
     if f"编号{person.pk}" in text or f"/people/{person.pk}/" in text:
         found.append("internal number")
@@ -40,7 +43,13 @@ def test_outsider_learns_nothing_from_the_api(users, client_for, elder):
 
 
 def test_outsider_learns_nothing_from_the_page(users, client_for, elder):
-    form = {"name": "冒名者", "id_number": elder.id_number, "region_code": COMMUNITY_B, "phone": "", "address": ""}
+    form = {
+        "name": "冒名者",
+        "id_number": elder.id_number,
+        "region_code": COMMUNITY_B,
+        "phone": "",
+        "address": "",
+    }
     response = client_for(users["district_b"]).post("/people/new/", form)
     assert response.status_code == 409  # the form again, with the message on the ID number
     body = response.content.decode()
@@ -55,7 +64,13 @@ def test_insider_is_told_which_record_with_a_link(users, client_for, elder):
     data = response.json()
     assert elder.name in data["message"]
     assert data["details"] == {"person_id": elder.pk, "url": f"/people/{elder.pk}/"}
-    form = {"name": "重复登记", "id_number": elder.id_number, "region_code": COMMUNITY_A, "phone": "", "address": ""}
+    form = {
+        "name": "重复登记",
+        "id_number": elder.id_number,
+        "region_code": COMMUNITY_A,
+        "phone": "",
+        "address": "",
+    }
     response = client_for(users["community"]).post("/people/new/", form)
     page = response.content.decode()
     assert response.status_code == 409 and 'name="name" value="重复登记"' in page  # the form again, filled in
@@ -64,15 +79,19 @@ def test_insider_is_told_which_record_with_a_link(users, client_for, elder):
 
 def test_service_answers_by_the_callers_scope(users, elder):
     with pytest.raises(Conflict) as outside:
-        services.person_create(actor=users["community_b"], name="冒名者", id_number=elder.id_number,
-                               region_code=COMMUNITY_B)
+        services.person_create(
+            actor=users["community_b"], name="冒名者", id_number=elder.id_number, region_code=COMMUNITY_B
+        )
     assert _leaks(str(outside.value.message), elder) == [] and not outside.value.details
     with pytest.raises(Conflict, match=elder.name):
-        services.person_create(actor=users["district"], name="重复", id_number=elder.id_number,
-                               region_code=COMMUNITY_A)
+        services.person_create(
+            actor=users["district"], name="重复", id_number=elder.id_number, region_code=COMMUNITY_A
+        )
 
 
-def test_import_of_a_number_registered_elsewhere_reveals_nothing(users, elder, django_capture_on_commit_callbacks):
+def test_import_of_a_number_registered_elsewhere_reveals_nothing(
+    users, elder, django_capture_on_commit_callbacks
+):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(list(COLUMNS))

@@ -35,11 +35,23 @@ def person(db):
         counter["n"] += 1
         birth = years_ago(age)
         number = id_number(birth, counter["n"] * 2)
-        p = Person.objects.create(name=f"组{counter['n']}", sex="F", birth_date=birth, id_number=number,
-                                  id_hash=blind_index(number), id_masked=mask_id_number(number), region_code=region_code)
+        p = Person.objects.create(
+            name=f"组{counter['n']}",
+            sex="F",
+            birth_date=birth,
+            id_number=number,
+            id_hash=blind_index(number),
+            id_masked=mask_id_number(number),
+            region_code=region_code,
+        )
         for kind in statuses:
-            PersonStatus.objects.create(person=p, region_code=region_code, kind=kind,
-                                        valid_from=today() - datetime.timedelta(days=30), source="测试")
+            PersonStatus.objects.create(
+                person=p,
+                region_code=region_code,
+                kind=kind,
+                valid_from=today() - datetime.timedelta(days=30),
+                source="测试",
+            )
         if level is not None:
             assess(p, level)
         return p
@@ -51,9 +63,21 @@ def assess(p: Person, level: int) -> None:
     from carecircle.assessment.models import CapabilityAssessment
 
     CapabilityAssessment.objects.create(
-        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=today(), answers={}, self_care=0,
-        mobility=0, mental=0, perception=0, total=0, preliminary_level=level, final_level=level,
-        valid_from=today() - datetime.timedelta(days=30), valid_to=today() + datetime.timedelta(days=300))
+        person=p,
+        region_code=p.region_code,
+        assessor_name="评估员",
+        assessed_on=today(),
+        answers={},
+        self_care=0,
+        mobility=0,
+        mental=0,
+        perception=0,
+        total=0,
+        preliminary_level=level,
+        final_level=level,
+        valid_from=today() - datetime.timedelta(days=30),
+        valid_to=today() + datetime.timedelta(days=300),
+    )
 
 
 def members(code: str) -> set[int]:
@@ -85,9 +109,21 @@ def test_the_newest_valid_assessment_decides(person):
 
     p = person(70, level=1)
     CapabilityAssessment.objects.create(
-        person=p, region_code=p.region_code, assessor_name="评估员", assessed_on=today() - datetime.timedelta(days=1),
-        answers={}, self_care=0, mobility=0, mental=0, perception=0, total=0, preliminary_level=0, final_level=0,
-        valid_from=today() - datetime.timedelta(days=1), valid_to=today() + datetime.timedelta(days=300))
+        person=p,
+        region_code=p.region_code,
+        assessor_name="评估员",
+        assessed_on=today() - datetime.timedelta(days=1),
+        answers={},
+        self_care=0,
+        mobility=0,
+        mental=0,
+        perception=0,
+        total=0,
+        preliminary_level=0,
+        final_level=0,
+        valid_from=today() - datetime.timedelta(days=1),
+        valid_to=today() + datetime.timedelta(days=300),
+    )
     assert p.pk not in members("disabled")
 
 
@@ -99,9 +135,18 @@ def test_senior80(person):
 def test_special_difficulty_elders_as_the_seeds_list_them(person):
     """Yizhou 四(四)/三(二)4, Hechuan 二(九), Jiaxing 二(四)12: economic hardship (特困、低保、低保边缘),
     失能、失独、空巢、留守、高龄 (and 独居、重残 in Hechuan)."""
-    inside = [person(65, "tekun"), person(65, "dibao"), person(65, "dibao_edge"), person(65, "shidu"),
-              person(65, "empty_nest"), person(65, "left_behind"), person(65, "living_alone"),
-              person(65, "severe_disability"), person(65, level=1), person(82)]
+    inside = [
+        person(65, "tekun"),
+        person(65, "dibao"),
+        person(65, "dibao_edge"),
+        person(65, "shidu"),
+        person(65, "empty_nest"),
+        person(65, "left_behind"),
+        person(65, "living_alone"),
+        person(65, "severe_disability"),
+        person(65, level=1),
+        person(82),
+    ]
     plain = person(65)
     youfu = person(65, "youfu")  # 优抚对象 alone is not a 特殊困难 criterion in the seeds
     got = members("special_difficulty")
@@ -124,8 +169,13 @@ def test_a_child_in_difficulty_is_in_no_elder_group(person):
 
 def test_a_person_who_died_is_in_no_group(person):
     p = person(85, "tekun")
-    PersonStatus.objects.create(person=p, region_code=p.region_code, kind="deceased",
-                                valid_from=today() - datetime.timedelta(days=2), source="测试")
+    PersonStatus.objects.create(
+        person=p,
+        region_code=p.region_code,
+        kind="deceased",
+        valid_from=today() - datetime.timedelta(days=2),
+        source="测试",
+    )
     assert p.pk not in members("senior80") and p.pk not in members("special_difficulty")
 
 

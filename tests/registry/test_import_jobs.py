@@ -62,8 +62,9 @@ def start_job(user, origin="web") -> ImportJob:
     upload = csv_file(file_rows())
     path = FOLDER / f"test-{origin}-{user.pk}.csv"
     path.write_bytes(upload.read())
-    return ImportJob.objects.create(file_name="people.csv", stored_path=str(path), created_by=user,
-                                    origin=origin, total_rows=DATA_ROWS)
+    return ImportJob.objects.create(
+        file_name="people.csv", stored_path=str(path), created_by=user, origin=origin, total_rows=DATA_ROWS
+    )
 
 
 def dead_owner() -> str:
@@ -92,8 +93,9 @@ def kill_after_batches(monkeypatch, job: ImportJob, batches: int):
     with pytest.raises(Killed):
         importjobs.job_run(claimed)
     monkeypatch.setattr(imports, "_write_batch", real)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, owner=dead_owner(), error="",
-                                               finished_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, owner=dead_owner(), error="", finished_at=None
+    )
     job.refresh_from_db()
     return job
 
@@ -105,7 +107,9 @@ def assert_exact(job: ImportJob):
     assert job.rejected_count == BAD == len(job.rejections)
     rows = [r["row"] for r in job.rejections]
     assert len(rows) == len(set(rows))  # each row reported once
-    assert job.created_count + job.updated_count + job.unchanged_count + job.rejected_count == job.processed_rows
+    assert (
+        job.created_count + job.updated_count + job.unchanged_count + job.rejected_count == job.processed_rows
+    )
     assert job.processed_rows == DATA_ROWS == job.total_rows
     assert Person.objects.count() == GOOD
     reasons = {r["name"]: r for r in job.rejections}
@@ -131,7 +135,9 @@ def test_region_rows_with_extra_cells_are_rejected(tmp_path, city):
     assert result["rejected"][0]["row"] == 3 and "多余" in result["rejected"][0]["reason"]
 
 
-def test_a_redelivered_task_resumes_a_killed_job_with_exact_counts(community_user, small_batches, monkeypatch):
+def test_a_redelivered_task_resumes_a_killed_job_with_exact_counts(
+    community_user, small_batches, monkeypatch
+):
     """The finding: after a retry the job reported 25,729 outcomes for 20,000 rows (a re-run
     counted every row again). Now the redelivered message takes over after the last batch."""
     job = kill_after_batches(monkeypatch, start_job(community_user), batches=3)
@@ -144,8 +150,9 @@ def test_a_redelivered_task_resumes_a_killed_job_with_exact_counts(community_use
     assert_exact(job)
 
 
-def test_the_recovery_sweep_resumes_a_web_job_whose_server_died(community_user, small_batches, monkeypatch,
-                                                                django_capture_on_commit_callbacks):
+def test_the_recovery_sweep_resumes_a_web_job_whose_server_died(
+    community_user, small_batches, monkeypatch, django_capture_on_commit_callbacks
+):
     job = kill_after_batches(monkeypatch, start_job(community_user), batches=2)
     job = kill_after_batches(monkeypatch, job, batches=1)  # killed again after one more batch
     assert job.processed_rows == 12
@@ -156,7 +163,8 @@ def test_the_recovery_sweep_resumes_a_web_job_whose_server_died(community_user, 
 
 
 def test_a_killed_command_line_job_is_marked_failed_and_the_retry_button_finishes_it(
-        community_user, small_batches, monkeypatch, client_for, django_capture_on_commit_callbacks):
+    community_user, small_batches, monkeypatch, client_for, django_capture_on_commit_callbacks
+):
     job = kill_after_batches(monkeypatch, start_job(community_user, origin="cli"), batches=2)
     client = client_for(community_user)
     page = client.get(f"/people/imports/{job.pk}/").content.decode()
@@ -186,8 +194,9 @@ def test_only_the_owner_of_a_job_can_retry_it(community_user, users, client_for,
 def test_a_live_job_is_left_alone_and_a_stale_one_elsewhere_is_taken_over(community_user, settings):
     job = start_job(community_user)
     now = datetime.datetime.now(datetime.UTC)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, owner=leases.owner_token(),
-                                               heartbeat_at=now, attempts=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING, owner=leases.owner_token(), heartbeat_at=now, attempts=1
+    )
     assert importjobs.job_claim(job.pk) is None  # this process holds it and is alive
     assert importjobs.jobs_recover() == {"resumed": [], "failed": []}
     ImportJob.objects.filter(pk=job.pk).update(owner="another-machine:77:1")
@@ -198,7 +207,9 @@ def test_a_live_job_is_left_alone_and_a_stale_one_elsewhere_is_taken_over(commun
     assert claimed is not None and claimed.owner == leases.owner_token() and claimed.attempts == 2
 
 
-def test_a_job_interrupted_too_often_is_failed_with_a_retry_button(community_user, small_batches, monkeypatch):
+def test_a_job_interrupted_too_often_is_failed_with_a_retry_button(
+    community_user, small_batches, monkeypatch
+):
     job = kill_after_batches(monkeypatch, start_job(community_user), batches=1)
     ImportJob.objects.filter(pk=job.pk).update(attempts=importjobs.MAX_ATTEMPTS)
     assert importjobs.jobs_recover()["failed"] == [job.pk]

@@ -17,7 +17,18 @@ HEADERS = list(COLUMNS)
 
 
 def row(name, number, community=COMMUNITY_A, statuses="", start="2026-01-01", phone="13800001111"):
-    return [name, number, community, phone, "文新街道桂花苑1幢101室", "120.12", "30.29", statuses, start, "测试"]
+    return [
+        name,
+        number,
+        community,
+        phone,
+        "文新街道桂花苑1幢101室",
+        "120.12",
+        "30.29",
+        statuses,
+        start,
+        "测试",
+    ]
 
 
 def csv_file(rows, headers=HEADERS, encoding="utf-8-sig", name="people.csv"):
@@ -136,15 +147,18 @@ def test_template_has_the_import_columns(users):
     assert [c.value for c in ws[1]] == HEADERS
 
 
-@pytest.mark.parametrize("upload, message", [
-    (lambda: csv_file(good_rows(), headers=["名字", "号码", "社区代码"]), "缺少必填列"),
-    (lambda: csv_file(good_rows(), headers=HEADERS[:-1] + ["血型"]), "无法识别的列"),
-    (lambda: SimpleUploadedFile("x.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR"), "不是表格"),
-    (lambda: SimpleUploadedFile("x.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100), ".xls"),
-    (lambda: SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken zip"), "Excel"),
-    (lambda: SimpleUploadedFile("x.csv", "姓名,身份证号\n".encode("utf-16")), "不是表格"),
-    (lambda: SimpleUploadedFile("x.csv", b""), "空"),
-])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (lambda: csv_file(good_rows(), headers=["名字", "号码", "社区代码"]), "缺少必填列"),
+        (lambda: csv_file(good_rows(), headers=HEADERS[:-1] + ["血型"]), "无法识别的列"),
+        (lambda: SimpleUploadedFile("x.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR"), "不是表格"),
+        (lambda: SimpleUploadedFile("x.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100), ".xls"),
+        (lambda: SimpleUploadedFile("x.xlsx", b"PK\x03\x04broken zip"), "Excel"),
+        (lambda: SimpleUploadedFile("x.csv", "姓名,身份证号\n".encode("utf-16")), "不是表格"),
+        (lambda: SimpleUploadedFile("x.csv", b""), "空"),
+    ],
+)
 def test_malformed_file_is_refused_whole(users, city, upload, message):
     with pytest.raises(FileRejected, match=message):
         services.import_start(actor=users["street"], uploaded_file=upload())

@@ -30,35 +30,51 @@ def test_create_derives_birth_and_sex_and_encrypts(users, make_person):
 def test_duplicate_id_number_refused_with_clear_message(users, make_person):
     person = make_person(name="李秀英")
     with pytest.raises(Conflict, match="李秀英"):
-        services.person_create(actor=users["admin"], name="别人", id_number=person.id_number, region_code=COMMUNITY_A)
+        services.person_create(
+            actor=users["admin"], name="别人", id_number=person.id_number, region_code=COMMUNITY_A
+        )
 
 
 def test_working_age_person_is_not_registered(users, frozen_now):
     today = timezone.localdate()
     birth = today.replace(year=today.year - 40)
     with pytest.raises(InvalidInput, match="仅登记"):
-        services.person_create(actor=users["admin"], name="王五", id_number=id_number(birth), region_code=COMMUNITY_A)
+        services.person_create(
+            actor=users["admin"], name="王五", id_number=id_number(birth), region_code=COMMUNITY_A
+        )
 
 
 def test_person_must_be_registered_at_community_level(users):
     birth = datetime.date(1950, 1, 1)
     with pytest.raises(InvalidInput, match="社区"):
-        services.person_create(actor=users["admin"], name="王五", id_number=id_number(birth), region_code="339901001000")
+        services.person_create(
+            actor=users["admin"], name="王五", id_number=id_number(birth), region_code="339901001000"
+        )
     with pytest.raises(InvalidInput, match="未知"):
-        services.person_create(actor=users["admin"], name="王五", id_number=id_number(birth), region_code="339901001099")
+        services.person_create(
+            actor=users["admin"], name="王五", id_number=id_number(birth), region_code="339901001099"
+        )
 
 
 def test_worker_cannot_register_outside_their_region(users):
     with pytest.raises(NotFound):
         services.person_create(
-            actor=users["street"], name="王五", id_number=id_number(datetime.date(1950, 1, 1)), region_code=COMMUNITY_B
+            actor=users["street"],
+            name="王五",
+            id_number=id_number(datetime.date(1950, 1, 1)),
+            region_code=COMMUNITY_B,
         )
 
 
 def test_statuses_have_periods_and_answer_as_of_a_date(users, make_person):
     person = make_person()
-    services.status_add(actor=users["street"], person=person, kind="dibao", valid_from=datetime.date(2026, 3, 1),
-                        source="民政低保系统")
+    services.status_add(
+        actor=users["street"],
+        person=person,
+        kind="dibao",
+        valid_from=datetime.date(2026, 3, 1),
+        source="民政低保系统",
+    )
     s = person.statuses.get()
     services.status_end(actor=users["street"], status=s, valid_to=datetime.date(2026, 8, 31))
     in_march = selectors.person_search(user=users["street"], status="dibao", day=datetime.date(2026, 3, 15))
@@ -68,22 +84,45 @@ def test_statuses_have_periods_and_answer_as_of_a_date(users, make_person):
 
 def test_overlapping_status_refused(users, make_person):
     person = make_person()
-    services.status_add(actor=users["street"], person=person, kind="living_alone", valid_from=datetime.date(2025, 1, 1),
-                        source="走访")
+    services.status_add(
+        actor=users["street"],
+        person=person,
+        kind="living_alone",
+        valid_from=datetime.date(2025, 1, 1),
+        source="走访",
+    )
     with pytest.raises(Conflict, match="重叠"):
-        services.status_add(actor=users["street"], person=person, kind="living_alone",
-                            valid_from=datetime.date(2026, 1, 1), source="走访")
+        services.status_add(
+            actor=users["street"],
+            person=person,
+            kind="living_alone",
+            valid_from=datetime.date(2026, 1, 1),
+            source="走访",
+        )
     with pytest.raises(InvalidInput, match="来源"):
-        services.status_add(actor=users["street"], person=person, kind="dibao", valid_from=datetime.date(2026, 1, 1), source=" ")
+        services.status_add(
+            actor=users["street"],
+            person=person,
+            kind="dibao",
+            valid_from=datetime.date(2026, 1, 1),
+            source=" ",
+        )
 
 
 def test_deceased_people_leave_the_active_lists(users, make_person):
     person = make_person()
-    services.status_add(actor=users["street"], person=person, kind="deceased", valid_from=datetime.date(2026, 5, 2),
-                        source="殡葬系统")
+    services.status_add(
+        actor=users["street"],
+        person=person,
+        kind="deceased",
+        valid_from=datetime.date(2026, 5, 2),
+        source="殡葬系统",
+    )
     assert person in selectors.person_search(user=users["street"], day=datetime.date(2026, 5, 1))
     assert person not in selectors.person_search(user=users["street"], day=datetime.date(2026, 5, 2))
-    assert person in selectors.person_search(user=users["street"], include_inactive=True, day=datetime.date(2026, 5, 2))
+    assert person in selectors.person_search(
+        user=users["street"], include_inactive=True, day=datetime.date(2026, 5, 2)
+    )
 
 
 def test_derived_groups_are_computed(users, make_person, frozen_now):
@@ -106,7 +145,9 @@ def test_unmask_needs_purpose_permission_and_is_audited(users, make_person):
     plain = services.person_unmask(actor=users["street"], person=person, purpose="上门走访核实")
     assert plain["id_number"] == person.id_number
     event = AuditEvent.objects.get(action="pii.unmask")
-    assert event.username == "street" and event.purpose == "上门走访核实" and event.object_id == str(person.pk)
+    assert (
+        event.username == "street" and event.purpose == "上门走访核实" and event.object_id == str(person.pk)
+    )
 
 
 def test_search_by_full_id_number_uses_the_blind_index(users, make_person):
@@ -132,22 +173,34 @@ def test_update_records_fields_not_values(users, make_person):
 
 def test_family_account_sees_their_parent(users, make_person):
     parent = make_person()
-    services.family_contact_add(actor=users["community"], person=parent, name="女儿", relation="女儿",
-                                phone="13600000000", user=users["resident"])
+    services.family_contact_add(
+        actor=users["community"],
+        person=parent,
+        name="女儿",
+        relation="女儿",
+        phone="13600000000",
+        user=users["resident"],
+    )
     assert list(selectors.family_persons(users["resident"])) == [parent]
     with pytest.raises(Conflict):
-        services.family_contact_add(actor=users["community"], person=parent, name="女儿", relation="女儿",
-                                    user=users["resident"])
+        services.family_contact_add(
+            actor=users["community"], person=parent, name="女儿", relation="女儿", user=users["resident"]
+        )
 
 
 def test_contact_page_links_a_family_account(users, make_person, client_for):
     parent = make_person()
     client = client_for(users["community"])
-    client.post(f"/people/{parent.pk}/contacts/", {"name": "王女儿", "relation": "女儿", "phone": "13600000001",
-                                                  "username": "resident"})
+    client.post(
+        f"/people/{parent.pk}/contacts/",
+        {"name": "王女儿", "relation": "女儿", "phone": "13600000001", "username": "resident"},
+    )
     assert list(selectors.family_persons(users["resident"])) == [parent]
-    response = client.post(f"/people/{parent.pk}/contacts/", {"name": "某人", "relation": "儿子", "username": "street"},
-                           follow=True)
+    response = client.post(
+        f"/people/{parent.pk}/contacts/",
+        {"name": "某人", "relation": "儿子", "username": "street"},
+        follow=True,
+    )
     assert "没有这个居民/家属账号" in response.content.decode()
 
 

@@ -23,14 +23,18 @@ def bomb_xlsx() -> bytes:
     """A workbook whose shared strings inflate from about 200 KB to 200 MB (the tester's file)."""
     base = xlsx_file(good_rows()).read()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                                    compresslevel=9) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
         for item in src.infolist():
             if item.filename != "xl/sharedStrings.xml":
                 dst.writestr(item, src.read(item))
         with dst.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
-            member.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
-                         b'spreadsheetml/2006/main"><si><t>')
+            member.write(
+                b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><si><t>'
+            )
             chunk = b"A" * (1024 * 1024)
             for _ in range(INFLATED // len(chunk)):
                 member.write(chunk)
@@ -56,7 +60,9 @@ def test_decompression_bomb_is_refused_before_it_is_unpacked(users, client_for, 
         tracemalloc.stop()
     assert response.status_code == 422, response.content[:300]
     assert "压缩" in response.json()["message"]
-    assert peak < 100 * 1024 * 1024, f"{peak / 1e6:.0f} MB allocated while refusing the file"  # unpacked: 200 MB+
+    assert peak < 100 * 1024 * 1024, (
+        f"{peak / 1e6:.0f} MB allocated while refusing the file"
+    )  # unpacked: 200 MB+
     assert time.monotonic() - started < 10
     assert not ImportJob.objects.exists()
 
@@ -66,7 +72,10 @@ def test_archive_limits_are_read_from_the_zip_directory(tmp_path, bomb):
     path.write_bytes(bomb)
     with pytest.raises(FileRejected, match="压缩"):
         open_table(path)
-    with override_settings(CARECIRCLE_UPLOAD_MAX_RATIO=10**6), pytest.raises(FileRejected, match="解压后过大"):
+    with (
+        override_settings(CARECIRCLE_UPLOAD_MAX_RATIO=10**6),
+        pytest.raises(FileRejected, match="解压后过大"),
+    ):
         open_table(path)  # no ratio limit: the unpacked-size limits still hold
 
 
@@ -78,7 +87,9 @@ def test_a_zip_that_is_not_a_workbook_is_a_4xx(users, client_for):
     response = client.post("/api/v1/imports", {"file": SimpleUploadedFile("people.xlsx", buf.getvalue())})
     assert response.status_code == 422
     assert "不是 Excel 工作簿" in response.json()["message"]
-    broken = client.post("/api/v1/imports", {"file": SimpleUploadedFile("people.xlsx", b"PK\x03\x04" + b"x" * 100)})
+    broken = client.post(
+        "/api/v1/imports", {"file": SimpleUploadedFile("people.xlsx", b"PK\x03\x04" + b"x" * 100)}
+    )
     assert broken.status_code == 422 and "xlsx" in broken.json()["message"]
 
 

@@ -25,8 +25,13 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_uploaded_file_is_deleted_once_its_import_is_done(users, city, run, client_for,  # noqa: F811
-                                                          django_capture_on_commit_callbacks):
+def test_uploaded_file_is_deleted_once_its_import_is_done(
+    users,
+    city,
+    run,  # noqa: F811
+    client_for,
+    django_capture_on_commit_callbacks,
+):
     job = run(users["street"], csv_file(good_rows()))
     assert job.state == ImportJob.State.DONE and Person.objects.count() == 3
     assert not Path(job.stored_path).exists() and job.file_deleted_at is not None
@@ -38,7 +43,9 @@ def test_uploaded_file_is_deleted_once_its_import_is_done(users, city, run, clie
         assert c.post("/people/imports/", {"file": csv_file(good_rows()[:1])}).status_code == 302
         assert c.post("/api/v1/imports", {"file": csv_file(good_rows()[:1])}).status_code == 202
     assert set(uploads.folder().iterdir()) == before == set()
-    assert ImportJob.objects.count() == 3 and not ImportJob.objects.filter(file_deleted_at__isnull=True).exists()
+    assert (
+        ImportJob.objects.count() == 3 and not ImportJob.objects.filter(file_deleted_at__isnull=True).exists()
+    )
     assert not any(Path(p).exists() for p in ImportJob.objects.values_list("stored_path", flat=True))
 
 
@@ -59,8 +66,9 @@ def test_a_failed_import_keeps_its_file_for_a_retry_then_loses_it(users, city, r
     job = run(users["street"], csv_file(good_rows()))
     path = uploads.folder() / "kept.csv"
     path.write_bytes(b"x")
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, stored_path=str(path),
-                                               file_deleted_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.FAILED, stored_path=str(path), file_deleted_at=None
+    )
     job.refresh_from_db()
     assert uploads.purge(now=job.finished_at + datetime.timedelta(hours=23)) == 0 and path.exists()
     assert uploads.purge(now=job.finished_at + datetime.timedelta(hours=25)) == 1 and not path.exists()
@@ -78,9 +86,14 @@ def test_files_no_job_names_are_purged_after_a_day(users, city):
 def test_an_operators_own_file_is_never_deleted(users, city, tmp_path):
     own = tmp_path / "people.csv"
     own.write_bytes(csv_file(good_rows()).read())
-    job = ImportJob.objects.create(file_name="people.csv", stored_path=str(own), origin="cli",
-                                   created_by=users["street"], state=ImportJob.State.DONE,
-                                   finished_at=timezone.now() - datetime.timedelta(days=30))
+    job = ImportJob.objects.create(
+        file_name="people.csv",
+        stored_path=str(own),
+        origin="cli",
+        created_by=users["street"],
+        state=ImportJob.State.DONE,
+        finished_at=timezone.now() - datetime.timedelta(days=30),
+    )
     uploads.after_import(job)
     uploads.purge()
     assert own.exists()

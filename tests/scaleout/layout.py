@@ -39,8 +39,9 @@ def pg(sql: str, *params, port: int = PG_PORT, dbname: str = "postgres"):
     """One statement on a cluster, autocommit; the rows it returned (or None)."""
     import psycopg
 
-    with psycopg.connect(host=PG_HOST, port=port, user="postgres", dbname=dbname, autocommit=True,
-                         connect_timeout=3) as conn:
+    with psycopg.connect(
+        host=PG_HOST, port=port, user="postgres", dbname=dbname, autocommit=True, connect_timeout=3
+    ) as conn:
         cur = conn.execute(sql, params or None)
         return cur.fetchall() if cur.description else None
 
@@ -66,8 +67,11 @@ def allow_local_replication() -> None:
     """The primary lets 127.0.0.1 connect for replication (idempotent; the configuration reloaded)."""
     hba = Path(pg("SHOW hba_file")[0][0])
     lines = hba.read_text().splitlines()
-    if not any(line.split()[:2] == ["host", "replication"] and "127.0.0.1/32" in line and "trust" in line
-               for line in lines if line.strip() and not line.lstrip().startswith("#")):
+    if not any(
+        line.split()[:2] == ["host", "replication"] and "127.0.0.1/32" in line and "trust" in line
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#")
+    ):
         with hba.open("a") as f:
             f.write(f"\n{HBA_LINE}\n")
         pg("SELECT pg_reload_conf()")
@@ -87,25 +91,57 @@ class Replica:
         self.started = False
 
     def start(self, timeout: float = 90) -> None:
-        done = as_postgres([pg_bin("pg_basebackup"), "-h", PG_HOST, "-p", str(PG_PORT), "-U", "postgres",
-                            "-D", str(self.dir), "-X", "stream", "-c", "fast", "-R", "--no-sync"], timeout=timeout)
+        done = as_postgres(
+            [
+                pg_bin("pg_basebackup"),
+                "-h",
+                PG_HOST,
+                "-p",
+                str(PG_PORT),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.dir),
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "-R",
+                "--no-sync",
+            ],
+            timeout=timeout,
+        )
         assert done.returncode == 0, f"pg_basebackup failed: {done.stderr[-2000:]}"
         # Debian keeps the configuration outside the data folder: the copy gets its own, minimal one.
-        conf = {"postgresql.conf": f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                                   f"unix_socket_directories = '{self.dir}'\nhot_standby = on\n"
-                                   f"max_connections = {pg('SHOW max_connections')[0][0]}\n"
-                                   "shared_buffers = 32MB\n"
-                                   "fsync = off\n",  # a throw-away copy: no syncing its files at start
-                "pg_hba.conf": "local all all trust\nhost all all 127.0.0.1/32 trust\n",
-                "pg_ident.conf": ""}
+        conf = {
+            "postgresql.conf": f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+            f"unix_socket_directories = '{self.dir}'\nhot_standby = on\n"
+            f"max_connections = {pg('SHOW max_connections')[0][0]}\n"
+            "shared_buffers = 32MB\n"
+            "fsync = off\n",  # a throw-away copy: no syncing its files at start
+            "pg_hba.conf": "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+            "pg_ident.conf": "",
+        }
         for name, text in conf.items():
             path = self.dir / name
             path.write_text(text)
             if os.geteuid() == 0:
                 pw = pwd.getpwnam("postgres")
                 os.chown(path, pw.pw_uid, pw.pw_gid)
-        done = as_postgres([pg_bin("pg_ctl"), "-D", str(self.dir), "-l", str(self.dir / "server.log"), "-w",
-                            "-t", "60", "start"], timeout=timeout)
+        done = as_postgres(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(self.dir),
+                "-l",
+                str(self.dir / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            timeout=timeout,
+        )
         assert done.returncode == 0, f"the replica did not start: {done.stderr[-1000:]} {self.log()}"
         self.started = True
 
@@ -126,8 +162,10 @@ class Replica:
 
     def stop(self) -> None:
         if self.started:
-            as_postgres([pg_bin("pg_ctl"), "-D", str(self.dir), "-m", "immediate", "-w", "-t", "30", "stop"],
-                        timeout=60)
+            as_postgres(
+                [pg_bin("pg_ctl"), "-D", str(self.dir), "-m", "immediate", "-w", "-t", "30", "stop"],
+                timeout=60,
+            )
             self.started = False
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -138,8 +176,9 @@ class Process:
     def __init__(self, argv: list[str], env: dict, log_path: Path):
         self.log_path = log_path
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(argv, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     @property
     def alive(self) -> bool:
@@ -183,7 +222,9 @@ def carecircle(*args: str) -> list[str]:
 
 
 def run(env: dict, *args: str, timeout: float = 120, stdin: str | None = None) -> str:
-    done = subprocess.run(carecircle(*args), env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
+    done = subprocess.run(
+        carecircle(*args), env=env, capture_output=True, text=True, timeout=timeout, input=stdin
+    )
     assert done.returncode == 0, f"carecircle {' '.join(args)}: {done.stderr[-3000:]}"
     return done.stdout
 
@@ -192,7 +233,7 @@ def shell_json(env: dict, script: str, timeout: float = 120) -> dict:
     """Run a script in `carecircle manage shell`; it prints one line `RESULT {json}`."""
     out = run(env, "manage", "shell", "-c", script, timeout=timeout)
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def wait_healthy(url: str, proc: Process, timeout: float = 90) -> None:
@@ -260,9 +301,13 @@ class Balancer:
         servers = "\n".join(f"    server {name} 127.0.0.1:{port} check" for name, port in backends.items())
         self.config = folder / "haproxy.cfg"
         self.config.write_text(HAPROXY_CONFIG.format(port=self.port, servers=servers))
-        check = subprocess.run(["haproxy", "-c", "-f", str(self.config)], capture_output=True, text=True, timeout=30)
+        check = subprocess.run(
+            ["haproxy", "-c", "-f", str(self.config)], capture_output=True, text=True, timeout=30
+        )
         assert check.returncode == 0, check.stdout + check.stderr
-        self.process = Process(["haproxy", "-db", "-f", str(self.config)], dict(os.environ), folder / "haproxy.log")
+        self.process = Process(
+            ["haproxy", "-db", "-f", str(self.config)], dict(os.environ), folder / "haproxy.log"
+        )
 
     def stop(self) -> None:
         self.process.stop()

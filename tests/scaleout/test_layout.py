@@ -100,7 +100,9 @@ def requirements(postgres, redis_url):
         layout.pg("SELECT 1")
         layout.pg_bin("pg_basebackup")
     except Exception as exc:  # noqa: BLE001
-        skip_or_fail(f"needs the PostgreSQL server and its programs at {layout.PG_HOST}:{layout.PG_PORT}: {exc}")
+        skip_or_fail(
+            f"needs the PostgreSQL server and its programs at {layout.PG_HOST}:{layout.PG_PORT}: {exc}"
+        )
     if os.geteuid() != 0 and os.environ.get("USER") != "postgres":
         skip_or_fail("starts a second PostgreSQL cluster: runs as root (or the postgres user)")
     try:
@@ -133,11 +135,19 @@ class Client:
         import pyotp
 
         self.get("/accounts/login/")
-        answer = self.post("/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                     "csrfmiddlewaretoken": self.http.cookies["csrftoken"]})
+        answer = self.post(
+            "/accounts/login/",
+            data={
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.http.cookies["csrftoken"],
+            },
+        )
         assert "/accounts/otp/" in answer.url, (answer.status_code, answer.url)
-        answer = self.post("/accounts/otp/", data={"code": pyotp.TOTP(secret).now(),
-                                                   "csrfmiddlewaretoken": self.http.cookies["csrftoken"]})
+        answer = self.post(
+            "/accounts/otp/",
+            data={"code": pyotp.TOTP(secret).now(), "csrfmiddlewaretoken": self.http.cookies["csrftoken"]},
+        )
         assert answer.status_code == 200 and "/accounts/" not in answer.url, (answer.status_code, answer.url)
 
     def forget_recent_write(self):
@@ -168,8 +178,15 @@ def _import_file(communities: dict, rows: int) -> bytes:
     writer.writerow(["姓名", "身份证号", "社区代码", "联系电话", "居住地址"])
     for n in range(rows):
         birth = datetime.date(1940 + n % 20, 1 + n % 12, 1 + n % 27)
-        writer.writerow([f"导入{n}", id_number(birth, 500 + n, place="339901"), communities["339901"],
-                         "13900001111", "东湖区测试路1号"])
+        writer.writerow(
+            [
+                f"导入{n}",
+                id_number(birth, 500 + n, place="339901"),
+                communities["339901"],
+                "13900001111",
+                "东湖区测试路1号",
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -184,8 +201,12 @@ def _alarm_burst(base: str, tokens: list[str], count: int, on_progress) -> dict:
         body = {"event_id": f"burst-{n}", "kind": "sos", "device_time": now}
         for attempt in range(40):
             try:
-                r = requests.post(f"{base}/api/v1/alarms", json=body, timeout=10,
-                                  headers={"Authorization": f"Bearer {token}"})
+                r = requests.post(
+                    f"{base}/api/v1/alarms",
+                    json=body,
+                    timeout=10,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 if r.status_code in (200, 201):
                     return n, r.headers.get("X-Served-By"), attempt
                 assert r.status_code in (502, 503, 504), (r.status_code, r.text[:300])
@@ -222,11 +243,16 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
     try:
         totp = {name: pyotp.random_base32() for name in ("east_a", "east_b")}
         env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-        env.update(CARECIRCLE_HOME=str(home), DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{dbname}",
-                   CARECIRCLE_VAULT_KEY="scaleout-vault-key-test-only",
-                   CARECIRCLE_SECRET_KEY="scaleout-secret-key-test-only-" + "x" * 20,
-                   CELERY_BROKER_URL=broker, CARECIRCLE_REGION_QUEUES="339901=east,339902=west",
-                   CARECIRCLE_LOG_FORMAT="text", CARECIRCLE_PAYROLL_WORKERS="1")
+        env.update(
+            CARECIRCLE_HOME=str(home),
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{dbname}",
+            CARECIRCLE_VAULT_KEY="scaleout-vault-key-test-only",
+            CARECIRCLE_SECRET_KEY="scaleout-secret-key-test-only-" + "x" * 20,
+            CELERY_BROKER_URL=broker,
+            CARECIRCLE_REGION_QUEUES="339901=east,339902=west",
+            CARECIRCLE_LOG_FORMAT="text",
+            CARECIRCLE_PAYROLL_WORKERS="1",
+        )
         layout.run(env, "migrate", "-v", "0", timeout=240)
         seed = layout.shell_json(env, f"PASSWORD = {PASSWORD!r}\nTOTP = {totp!r}\n" + SEED, timeout=180)
         assert seed["people"] >= 200, seed
@@ -237,15 +263,25 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         env["DATABASE_REPLICA_URL"] = f"postgres://postgres@127.0.0.1:{replica.port}/{dbname}"
         servers = {name: layout.free_port() for name in ("s1", "s2")}
         for name, port in servers.items():
-            procs.append(layout.Process(layout.carecircle("serve", "--port", str(port)), env,
-                                        tmp_path / f"{name}.log"))
+            procs.append(
+                layout.Process(layout.carecircle("serve", "--port", str(port)), env, tmp_path / f"{name}.log")
+            )
         workers = {
-            "default": layout.Process(layout.carecircle("worker", "--queues", "celery", "--concurrency", "1"),
-                                      env, tmp_path / "worker-default.log"),
-            "east": layout.Process(layout.carecircle("worker", "--queues", "east", "--no-beat", "--concurrency", "1"),
-                                   env, tmp_path / "worker-east.log"),
-            "west": layout.Process(layout.carecircle("worker", "--queues", "west", "--no-beat", "--concurrency", "1"),
-                                   env, tmp_path / "worker-west.log"),
+            "default": layout.Process(
+                layout.carecircle("worker", "--queues", "celery", "--concurrency", "1"),
+                env,
+                tmp_path / "worker-default.log",
+            ),
+            "east": layout.Process(
+                layout.carecircle("worker", "--queues", "east", "--no-beat", "--concurrency", "1"),
+                env,
+                tmp_path / "worker-east.log",
+            ),
+            "west": layout.Process(
+                layout.carecircle("worker", "--queues", "west", "--no-beat", "--concurrency", "1"),
+                env,
+                tmp_path / "worker-west.log",
+            ),
         }
         procs += workers.values()
         for port, proc in zip(servers.values(), procs, strict=False):
@@ -255,8 +291,15 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         balancer = layout.Balancer(servers, tmp_path)
         procs.append(balancer.process)
         layout.wait_healthy(balancer.url, balancer.process, timeout=20)
-        _poll(lambda: {requests.get(balancer.url + "/healthz", timeout=5).headers.get("X-Served-By")
-                       for _ in range(4)}, lambda s: s == {"s1", "s2"}, 20, "both servers in the balancer")
+        _poll(
+            lambda: {
+                requests.get(balancer.url + "/healthz", timeout=5).headers.get("X-Served-By")
+                for _ in range(4)
+            },
+            lambda s: s == {"s1", "s2"},
+            20,
+            "both servers in the balancer",
+        )
         layout_seconds = time.monotonic() - started
 
         # Sign-in through the balancer; the session works on either server.
@@ -270,13 +313,23 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         assert set(east_a.served_by) == {"s1", "s2"}, east_a.served_by
 
         # An import for 东湖区: queued on "east", run by the east worker, every row stored once.
-        upload = east_a.post("/api/v1/imports", files={"file": ("people.csv", _import_file(seed["communities"], 120),
-                                                                "text/csv")})
+        upload = east_a.post(
+            "/api/v1/imports",
+            files={"file": ("people.csv", _import_file(seed["communities"], 120), "text/csv")},
+        )
         assert upload.status_code == 202, upload.text[:500]
-        job = _poll(lambda: east_a.get(f"/api/v1/imports/{upload.json()['id']}").json(),
-                    lambda j: j["state"] in ("done", "failed"), 90, "the import")
-        assert (job["state"], job["created_count"], job["rejected_count"], job["processed_rows"]) == \
-            ("done", 120, 0, 120), job
+        job = _poll(
+            lambda: east_a.get(f"/api/v1/imports/{upload.json()['id']}").json(),
+            lambda j: j["state"] in ("done", "failed"),
+            90,
+            "the import",
+        )
+        assert (job["state"], job["created_count"], job["rejected_count"], job["processed_rows"]) == (
+            "done",
+            120,
+            0,
+            120,
+        ), job
         assert _ran(workers["east"], "import_people") == 1
         assert _ran(workers["default"], "import_people") == _ran(workers["west"], "import_people") == 0
 
@@ -297,8 +350,12 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         for batch in prepared:
             refused = east_a.post(f"/api/v1/benefits/payrolls/{batch['id']}/approve", json={"note": ""})
             assert refused.status_code in (403, 409, 422), refused.text[:300]  # four eyes: not the preparer
-            approved = east_b.post(f"/api/v1/benefits/payrolls/{batch['id']}/approve", json={"note": "核对无误"})
-            assert approved.status_code == 200 and approved.json()["approved_by"] == "east_b", approved.text[:300]
+            approved = east_b.post(
+                f"/api/v1/benefits/payrolls/{batch['id']}/approve", json={"note": "核对无误"}
+            )
+            assert approved.status_code == 200 and approved.json()["approved_by"] == "east_b", approved.text[
+                :300
+            ]
         layout.shell_json(env, PAYROLL)
         _poll(lambda: _ran(workers["east"], "region_payroll") == 2, bool, 60, "the second payroll run")
         again = batches(east_b)
@@ -308,13 +365,22 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         # Read-only pages from the replica; read-after-write from the primary.
         replica.wait_caught_up()
         replica.sql("SELECT pg_wal_replay_pause()")
-        _poll(lambda: replica.sql("SELECT pg_get_wal_replay_pause_state()")[0][0], lambda s: s == "paused", 10,
-              "the replica's replay pause")
+        _poll(
+            lambda: replica.sql("SELECT pg_get_wal_replay_pause_state()")[0][0],
+            lambda s: s == "paused",
+            10,
+            "the replica's replay pause",
+        )
         from ..conftest import id_number
 
-        created = east_a.post("/api/v1/persons", json={
-            "name": "复制验证", "id_number": id_number(datetime.date(1945, 5, 5), 991, place="339901"),
-            "region_code": seed["communities"]["339901"]})
+        created = east_a.post(
+            "/api/v1/persons",
+            json={
+                "name": "复制验证",
+                "id_number": id_number(datetime.date(1945, 5, 5), 991, place="339901"),
+                "region_code": seed["communities"]["339901"],
+            },
+        )
         assert created.status_code == 201, created.text[:300]
 
         def found(client):
@@ -349,16 +415,20 @@ def test_two_servers_a_replica_and_regional_queues(requirements, tmp_path):
         assert len(burst["acked"]) == ALARMS
         assert {"s1", "s2"} <= set(burst["served_by"]), burst["served_by"][:20]
         assert burst["served_by"][-50:] == ["s2"] * 50  # routed around the dead server
-        stored = layout.pg("SELECT count(*), count(DISTINCT event_id) FROM alarms_alarm WHERE event_id LIKE 'burst-%%'",
-                           dbname=dbname)
+        stored = layout.pg(
+            "SELECT count(*), count(DISTINCT event_id) FROM alarms_alarm WHERE event_id LIKE 'burst-%%'",
+            dbname=dbname,
+        )
         assert stored == [(ALARMS, ALARMS)], stored  # every alarm once: none lost, none twice
         # Writes on the primary only: the replica (a hot standby) would have refused any.
         logs = "".join(p.text() for p in procs)
         assert "read-only transaction" not in logs
         assert time.monotonic() - started < 240, f"the layout test took {time.monotonic() - started:.0f} s"
         connections = layout.pg("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", dbname)[0][0]
-        print(f"layout up in {layout_seconds:.1f} s; whole test {time.monotonic() - started:.1f} s; "
-              f"alarms resent after the kill: {burst['resent']}; connections to the primary: {connections}")
+        print(
+            f"layout up in {layout_seconds:.1f} s; whole test {time.monotonic() - started:.1f} s; "
+            f"alarms resent after the kill: {burst['resent']}; connections to the primary: {connections}"
+        )
     finally:
         for proc in reversed(procs):
             proc.stop()

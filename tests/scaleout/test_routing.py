@@ -31,8 +31,12 @@ def test_region_queues_setting_is_read_and_checked():
     assert taskroutes.queue_for(routes, "339903000000") == "celery"
     assert taskroutes.queue_for(routes, "") == "celery"
     assert taskroutes.queue_for({}, "339901000000") == "celery"
-    for bad, named in (("339901", "339901"), ("339901=", "339901="), ("3399x1=east", "3399x1"),
-                       ("339901=east queue", "339901=east queue")):
+    for bad, named in (
+        ("339901", "339901"),
+        ("339901=", "339901="),
+        ("3399x1=east", "3399x1"),
+        ("339901=east queue", "339901=east queue"),
+    ):
         with pytest.raises(taskroutes.QueueSettingError, match=named):
             taskroutes.parse(bad)
 
@@ -46,15 +50,21 @@ def test_a_districts_tasks_are_sent_to_its_queue(settings, db, monkeypatch):
     settings.CARECIRCLE_REGION_QUEUES = taskroutes.parse(ROUTES)
     sent = []
     for f in (import_people, region_payroll):
-        monkeypatch.setattr(f.celery_task, "apply_async", lambda kwargs, queue, f=f: sent.append((f.__name__, queue)))
+        monkeypatch.setattr(
+            f.celery_task, "apply_async", lambda kwargs, queue, f=f: sent.append((f.__name__, queue))
+        )
     east_job = ImportJob.objects.create(file_name="a.csv", stored_path="/x", region_code="339901000000")
     city_job = ImportJob.objects.create(file_name="b.csv", stored_path="/x", region_code="")
     tasks._dispatch(import_people, {"job_id": east_job.pk})
     tasks._dispatch(import_people, {"job_id": city_job.pk})
     tasks._dispatch(region_payroll, {"month": "2026-12", "region_code": "339902001001"})
     tasks._dispatch(region_payroll, {"month": "2026-12", "region_code": "339902000000"})
-    assert sent == [("import_people", "east"), ("import_people", "celery"),
-                    ("region_payroll", "west-jiangcun"), ("region_payroll", "west")]
+    assert sent == [
+        ("import_people", "east"),
+        ("import_people", "celery"),
+        ("region_payroll", "west-jiangcun"),
+        ("region_payroll", "west"),
+    ]
     settings.CARECIRCLE_REGION_QUEUES = {}
     sent.clear()
     tasks._dispatch(import_people, {"job_id": east_job.pk})

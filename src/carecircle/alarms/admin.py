@@ -6,8 +6,15 @@ from carecircle.core.admin_audit import AuditedAdmin
 
 @admin.register(Policy)
 class PolicyAdmin(AuditedAdmin):
-    list_display = ["region_prefix", "group_window_seconds", "supervisor_after_seconds", "street_after_seconds",
-                    "responder_confirm_seconds", "inactivity_hours", "high_priority"]
+    list_display = [
+        "region_prefix",
+        "group_window_seconds",
+        "supervisor_after_seconds",
+        "street_after_seconds",
+        "responder_confirm_seconds",
+        "inactivity_hours",
+        "high_priority",
+    ]
 
 
 @admin.register(Device)

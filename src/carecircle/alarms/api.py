@@ -53,7 +53,10 @@ def alarm_ack(alarm_id: Id, created: bool) -> tuple[int, dict]:
 @router.post("/alarms", auth=DeviceAuth(), response={200: AckOut, 201: AckOut})
 def alarm_intake(request, payload: AlarmIn):
     alarm, created = services.alarm_receive(
-        device=request.device, event_id=payload.event_id, kind=payload.kind, device_time=payload.device_time,
+        device=request.device,
+        event_id=payload.event_id,
+        kind=payload.kind,
+        device_time=payload.device_time,
         detail=payload.detail,
     )
     return Status(*alarm_ack(alarm.pk, created))
@@ -73,14 +76,21 @@ class BeatOut(Schema):
 
 def beat_ack(device, created: bool) -> tuple[int, dict]:
     """(status, body) of a heartbeat's acknowledgement; also the fast path (asgi.py)."""
-    return (201 if created else 200), {"ack": True, "duplicate": not created,
-                                       "heartbeat_seconds": device.heartbeat_seconds}
+    return (201 if created else 200), {
+        "ack": True,
+        "duplicate": not created,
+        "heartbeat_seconds": device.heartbeat_seconds,
+    }
 
 
 @router.post("/devices/heartbeat", auth=DeviceAuth(), response={200: BeatOut, 201: BeatOut})
 def heartbeat(request, payload: HeartbeatIn):
-    created = services.heartbeat_receive(device=request.device, beat_id=payload.beat_id,
-                                         device_time=payload.device_time, battery=payload.battery)
+    created = services.heartbeat_receive(
+        device=request.device,
+        beat_id=payload.beat_id,
+        device_time=payload.device_time,
+        battery=payload.battery,
+    )
     return Status(*beat_ack(request.device, created))
 
 
@@ -101,10 +111,17 @@ class DeviceOut(Schema):
 
 @router.post("/alarm-devices", response={201: DeviceOut})
 def device_register(request, payload: DeviceIn):
-    person = registry_selectors.person_get(user=request.user, person_id=payload.person_id, perm="alarms.devices")
+    person = registry_selectors.person_get(
+        user=request.user, person_id=payload.person_id, perm="alarms.devices"
+    )
     device, token = services.device_register(
-        actor=request.user, person=person, kind=payload.kind, serial=payload.serial,
-        heartbeat_seconds=payload.heartbeat_seconds, location=payload.location, request=request,
+        actor=request.user,
+        person=person,
+        kind=payload.kind,
+        serial=payload.serial,
+        heartbeat_seconds=payload.heartbeat_seconds,
+        location=payload.location,
+        request=request,
     )
     return Status(201, {"id": device.pk, "serial": device.serial, "kind": device.kind, "token": token})
 
@@ -140,9 +157,25 @@ class IncidentDetailOut(IncidentOut):
 
 
 def incident_out(i, with_timeline=False) -> dict:
-    row = {f: getattr(i, f) for f in (
-        "id", "region_code", "person_id", "source", "kind", "title", "priority", "state", "opened_at",
-        "acknowledged_at", "resolved_at", "outcome", "escalation_level", "alarm_count")}
+    row = {
+        f: getattr(i, f)
+        for f in (
+            "id",
+            "region_code",
+            "person_id",
+            "source",
+            "kind",
+            "title",
+            "priority",
+            "state",
+            "opened_at",
+            "acknowledged_at",
+            "resolved_at",
+            "outcome",
+            "escalation_level",
+            "alarm_count",
+        )
+    }
     row["person_name"] = i.person.name
     if with_timeline:
         row["timeline"] = selectors.timeline_rows(i)
@@ -161,12 +194,16 @@ def incident_list(request, open_only: bool = True, limit: Limit = 100):
 
 @router.get("/alarm-incidents/{incident_id}", response=IncidentDetailOut)
 def incident_detail(request, incident_id: Id):
-    return incident_out(selectors.incident_get(user=request.user, incident_id=incident_id), with_timeline=True)
+    return incident_out(
+        selectors.incident_get(user=request.user, incident_id=incident_id), with_timeline=True
+    )
 
 
 @router.post("/alarm-incidents/{incident_id}/acknowledge", response=IncidentOut)
 def incident_acknowledge(request, incident_id: Id):
-    return incident_out(services.incident_acknowledge(actor=request.user, incident_id=incident_id, request=request))
+    return incident_out(
+        services.incident_acknowledge(actor=request.user, incident_id=incident_id, request=request)
+    )
 
 
 class ResolveIn(Schema):
@@ -176,5 +213,12 @@ class ResolveIn(Schema):
 
 @router.post("/alarm-incidents/{incident_id}/resolve", response=IncidentOut)
 def incident_resolve(request, incident_id: Id, payload: ResolveIn):
-    return incident_out(services.incident_resolve(actor=request.user, incident_id=incident_id,
-                                                  outcome=payload.outcome, note=payload.note, request=request))
+    return incident_out(
+        services.incident_resolve(
+            actor=request.user,
+            incident_id=incident_id,
+            outcome=payload.outcome,
+            note=payload.note,
+            request=request,
+        )
+    )

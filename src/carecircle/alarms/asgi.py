@@ -63,8 +63,16 @@ class DeviceIntake:
             return await self.app(scope, _replay(body, complete, receive), send)
         status, payload = answer
         data = json.dumps(payload).encode()
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(data)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (b"content-length", str(len(data)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": data})
 
 
@@ -168,11 +176,25 @@ class _AlarmJob(_Job):
 
     @classmethod
     def store_many(cls, jobs) -> list:
-        known = [(job, device) for job, device in zip(jobs, cls.devices(jobs), strict=True) if device is not None]
-        stored = services.alarm_receive_batch([
-            {"device": device, "event_id": job.payload.event_id, "kind": job.payload.kind,
-             "device_time": job.payload.device_time, "detail": job.payload.detail} for job, device in known])
-        answers = {id(job): alarm_ack(pk, created) for (job, _device), (pk, created) in zip(known, stored, strict=True)}
+        known = [
+            (job, device) for job, device in zip(jobs, cls.devices(jobs), strict=True) if device is not None
+        ]
+        stored = services.alarm_receive_batch(
+            [
+                {
+                    "device": device,
+                    "event_id": job.payload.event_id,
+                    "kind": job.payload.kind,
+                    "device_time": job.payload.device_time,
+                    "detail": job.payload.detail,
+                }
+                for job, device in known
+            ]
+        )
+        answers = {
+            id(job): alarm_ack(pk, created)
+            for (job, _device), (pk, created) in zip(known, stored, strict=True)
+        }
         # An unknown token, or a staff token: None lets the API say which.
         return [answers.get(id(job)) for job in jobs]
 
@@ -182,15 +204,25 @@ class _HeartbeatJob(_Job):
 
     @staticmethod
     def check(p) -> None:
-        services.heartbeat_check(beat_id=p.beat_id, device_time=p.device_time, battery=p.battery, now=timezone.now())
+        services.heartbeat_check(
+            beat_id=p.beat_id, device_time=p.device_time, battery=p.battery, now=timezone.now()
+        )
 
     @classmethod
     def store_many(cls, jobs) -> list:
         answers = []
         for job, device in zip(jobs, cls.devices(jobs), strict=True):
             p = job.payload
-            answers.append(None if device is None else beat_ack(device, services.heartbeat_receive(
-                device=device, beat_id=p.beat_id, device_time=p.device_time, battery=p.battery)))
+            answers.append(
+                None
+                if device is None
+                else beat_ack(
+                    device,
+                    services.heartbeat_receive(
+                        device=device, beat_id=p.beat_id, device_time=p.device_time, battery=p.battery
+                    ),
+                )
+            )
         return answers
 
 

@@ -45,6 +45,7 @@ class StoredJob(Protocol):
     @classmethod
     def store_many(cls, jobs: list[Any]) -> list[Any]: ...
 
+
 log = logging.getLogger("carecircle.alarms")
 BATCH = 200
 POLL_SECONDS = 2.0
@@ -77,8 +78,11 @@ class _Batch:
         # FOR NO KEY UPDATE (PostgreSQL): does not block the intake's inserts that reference the row.
         list(for_update(Person.objects.filter(pk__in=person_ids)).values_list("pk", flat=True))
         self.open: dict[int, Incident] = {}
-        for incident in (for_update(Incident.objects.filter(person_id__in=person_ids, source=Source.DEVICE))
-                         .exclude(state=IncidentState.RESOLVED).order_by("last_alarm_at", "id")):
+        for incident in (
+            for_update(Incident.objects.filter(person_id__in=person_ids, source=Source.DEVICE))
+            .exclude(state=IncidentState.RESOLVED)
+            .order_by("last_alarm_at", "id")
+        ):
             self.open[incident.person_id] = incident  # the latest one per person
         # Looked up once for the batch: what a new incident's priority needs (statuses come with the alarms).
         self.levels = capability_levels(person_ids, day)
@@ -103,20 +107,30 @@ class _Batch:
 def _update_counts(incidents: list[Incident]) -> None:
     """The alarm count and last alarm time of the batch's existing incidents, in one statement."""
     adapt = connection.ops.adapt_datetimefield_value
-    _update_rows(Incident, [i.pk for i in incidents], {
-        "alarm_count": [i.alarm_count for i in incidents],
-        "last_alarm_at": [adapt(i.last_alarm_at) for i in incidents]})
+    _update_rows(
+        Incident,
+        [i.pk for i in incidents],
+        {
+            "alarm_count": [i.alarm_count for i in incidents],
+            "last_alarm_at": [adapt(i.last_alarm_at) for i in incidents],
+        },
+    )
 
 
 def _mark_delivered(delivered: list[tuple[int, int | None]], now) -> None:
     """Every alarm of the batch delivered, with its incident, in one statement (the alarms are
     locked by the delivery transaction)."""
     Alarm.objects.filter(pk__in=[a for a, i in delivered if i is None]).update(
-        delivered_at=now, incident_id=None, delivery_attempts=F("delivery_attempts") + 1)
+        delivered_at=now, incident_id=None, delivery_attempts=F("delivery_attempts") + 1
+    )
     pairs = [(a, i) for a, i in delivered if i is not None]
-    _update_rows(Alarm, [a for a, _i in pairs], {"incident_id": [i for _a, i in pairs]},
-                 also="delivered_at = %s, delivery_attempts = delivery_attempts + 1",
-                 also_params=[connection.ops.adapt_datetimefield_value(now)])
+    _update_rows(
+        Alarm,
+        [a for a, _i in pairs],
+        {"incident_id": [i for _a, i in pairs]},
+        also="delivered_at = %s, delivery_attempts = delivery_attempts + 1",
+        also_params=[connection.ops.adapt_datetimefield_value(now)],
+    )
 
 
 def _update_rows(model, ids: list[int], values: dict[str, list], also: str = "", also_params=()) -> None:
@@ -137,8 +151,13 @@ def _update_rows(model, ids: list[int], values: dict[str, list], also: str = "",
 def _deliver_batch(*, now, size: int) -> int:
     now = now or timezone.now()
     with transaction.atomic():
-        qs = (pending().order_by("id").select_related("person", "device").prefetch_related("person__statuses")
-              .defer("person__id_number", "person__phone", "person__address"))  # no decryption needed
+        qs = (
+            pending()
+            .order_by("id")
+            .select_related("person", "device")
+            .prefetch_related("person__statuses")
+            .defer("person__id_number", "person__phone", "person__address")
+        )  # no decryption needed
         if connection.features.has_select_for_update_skip_locked:
             qs = for_update(qs, skip_locked=True, of=("self",))
         alarms = list(qs[:size])
@@ -169,36 +188,57 @@ def _group(alarm: Alarm, now, batch: _Batch) -> Incident:
     if incident is None:
         # The call waits from the moment the alarm was received, however late the delivery.
         incident, opened = incident_build(
-            person=alarm.person, source=Source.DEVICE, kind=alarm.kind, title=f"{label}{where}：{alarm.person.name}",
-            now=alarm.received_at, device=alarm.device, levels=batch.levels,
+            person=alarm.person,
+            source=Source.DEVICE,
+            kind=alarm.kind,
+            title=f"{label}{where}：{alarm.person.name}",
+            now=alarm.received_at,
+            device=alarm.device,
+            levels=batch.levels,
         )
         batch.open[alarm.person_id] = incident
         batch.new.append(incident)
         batch.entries.append(opened)
     elif alarm.kind != incident.kind:  # the same kind again cannot raise the priority
-        priority, reasons = priority_of(alarm.kind, alarm.person, policy, timezone.localdate(now), batch.levels)
+        priority, reasons = priority_of(
+            alarm.kind, alarm.person, policy, timezone.localdate(now), batch.levels
+        )
         if priority > incident.priority:
             incident.priority, incident.priority_reasons, incident.kind = priority, reasons, alarm.kind
             incident.title = f"{label}{where}：{alarm.person.name}"[:200]
-            batch.entries.append(timeline_entry(incident, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority},
-                                                now=now))
+            batch.entries.append(
+                timeline_entry(
+                    incident, TimelineKind.PRIORITY, _("优先级升至%(p)s") % {"p": priority}, now=now
+                )
+            )
             if incident.pk is not None:
                 batch.raised.add(incident.pk)
     incident.alarm_count += 1
     incident.last_alarm_at = max(filter(None, [incident.last_alarm_at, alarm.received_at]))
     if incident.pk is not None:
         batch.touched[incident.pk] = incident
-    batch.entries.append(timeline_entry(incident, TimelineKind.ALARM, f"{label}{where} · {alarm.device.serial}",
-                                        now=alarm.received_at, alarm=alarm.pk, event_id=alarm.event_id,
-                                        device_time=alarm.device_time.isoformat()))
+    batch.entries.append(
+        timeline_entry(
+            incident,
+            TimelineKind.ALARM,
+            f"{label}{where} · {alarm.device.serial}",
+            now=alarm.received_at,
+            alarm=alarm.pk,
+            event_id=alarm.event_id,
+            device_time=alarm.device_time.isoformat(),
+        )
+    )
     return incident
 
 
 def _activity_seen(alarm: Alarm, now) -> None:
     """Movement ends an open inactivity watch for the person (noted on its timeline)."""
     for incident in Incident.objects.filter(person_id=alarm.person_id, source=Source.INACTIVITY).exclude(
-            state=IncidentState.RESOLVED):
-        timeline_add(incident, TimelineKind.NOTE, _("检测到活动：%(k)s") % {"k": AlarmKind(alarm.kind).label}, now=now)
+        state=IncidentState.RESOLVED
+    ):
+        timeline_add(
+            incident, TimelineKind.NOTE, _("检测到活动：%(k)s") % {"k": AlarmKind(alarm.kind).label}, now=now
+        )
         events.incident_changed(incident)
 
 

@@ -26,26 +26,46 @@ def incident_card(*, actor: Actor, incident: Incident, request: HttpRequest | No
     card = selectors.person_card(incident)
     can_operate = scope.has_perm(actor, "alarms.operate", incident.region_code)
     if card["latitude"] is not None and can_operate and incident.state != IncidentState.RESOLVED:
-        audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=incident.person, request=request,
-                     purpose=_("紧急呼叫处置"), incident=incident.pk, fields="location")
+        audit.record(
+            actor=actor,
+            action=AuditAction.PII_UNMASK,
+            obj=incident.person,
+            request=request,
+            purpose=_("紧急呼叫处置"),
+            incident=incident.pk,
+            fields="location",
+        )
     else:
         card["latitude"] = card["longitude"] = None
     return card
 
 
-def timeline_export(*, actor: Actor, incident: Incident,
-                    request: HttpRequest | None = None) -> list[TimelineRow]:
+def timeline_export(
+    *, actor: Actor, incident: Incident, request: HttpRequest | None = None
+) -> list[TimelineRow]:
     """The incident's timeline rows for a CSV file, the export audited."""
     rows = list(selectors.timeline_rows(incident))
-    audit.record(actor=actor, action=AuditAction.ALARMS_TIMELINE_EXPORT, obj=incident, request=request,
-                 purpose=_("导出警情时间线"), rows=len(rows))
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_TIMELINE_EXPORT,
+        obj=incident,
+        request=request,
+        purpose=_("导出警情时间线"),
+        rows=len(rows),
+    )
     return rows
 
 
-def monthly_report_export(*, actor: Actor, month: datetime.date,
-                          request: HttpRequest | None = None) -> list[MonthlyRow]:
+def monthly_report_export(
+    *, actor: Actor, month: datetime.date, request: HttpRequest | None = None
+) -> list[MonthlyRow]:
     """The monthly report for a CSV file, the export audited."""
     rows = selectors.monthly_report(user=actor, month=month)
-    audit.record(actor=actor, action=AuditAction.ALARMS_REPORT_EXPORT, request=request, month=month.strftime("%Y-%m"),
-                 purpose=_("导出月度报表"))
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_REPORT_EXPORT,
+        request=request,
+        month=month.strftime("%Y-%m"),
+        purpose=_("导出月度报表"),
+    )
     return rows

@@ -23,8 +23,13 @@ def incident_event(incident, *, alarm=None) -> dict:
         "sent": time.time(),
     }
     if alarm is not None:
-        event["alarm"] = {"id": alarm.pk, "event_id": alarm.event_id, "device": alarm.device_id, "kind": alarm.kind,
-                          "received": alarm.received_at.timestamp()}
+        event["alarm"] = {
+            "id": alarm.pk,
+            "event_id": alarm.event_id,
+            "device": alarm.device_id,
+            "kind": alarm.kind,
+            "received": alarm.received_at.timestamp(),
+        }
     return event
 
 

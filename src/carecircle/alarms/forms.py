@@ -41,9 +41,16 @@ class NoteForm(ServiceForm):
 class PhoneOpenForm(ServiceForm):
     """An incident opened by hand for a caller (the view looks the person up in the operator's scope)."""
 
-    person_id = forms.IntegerField(min_value=1, max_value=limits.ID_MAX, error_messages={
-        "required": _("请选择人员"), "invalid": _("请选择人员"), "min_value": _("请选择人员"),
-        "max_value": _("请选择人员")})
+    person_id = forms.IntegerField(
+        min_value=1,
+        max_value=limits.ID_MAX,
+        error_messages={
+            "required": _("请选择人员"),
+            "invalid": _("请选择人员"),
+            "min_value": _("请选择人员"),
+            "max_value": _("请选择人员"),
+        },
+    )
     kind = forms.CharField(required=False)
     note = forms.CharField(required=False)
 
@@ -55,17 +62,22 @@ class DeviceForm(ServiceForm):
     """Registering a device for a person of the user's regions: the person's record number is chosen
     among them (a number outside them is an error on the field, as a typo is)."""
 
-    person: forms.ModelChoiceField = forms.ModelChoiceField(queryset=Person.objects.none(), error_messages={
-        "required": _("请填写人员编号"), "invalid_choice": _("未找到，或不在您的管辖范围内")})
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        error_messages={"required": _("请填写人员编号"), "invalid_choice": _("未找到，或不在您的管辖范围内")},
+    )
     kind = forms.CharField(required=False)
     serial = forms.CharField(required=False)
-    heartbeat_seconds = forms.IntegerField(required=False, error_messages={
-        "invalid": _("人员编号和心跳间隔须为数字")})
+    heartbeat_seconds = forms.IntegerField(
+        required=False, error_messages={"invalid": _("人员编号和心跳间隔须为数字")}
+    )
     location = forms.CharField(required=False)
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(Person.objects.all(), user, "alarms.devices")
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(
+            Person.objects.all(), user, "alarms.devices"
+        )
 
     def clean_heartbeat_seconds(self) -> int:
         return int(self.cleaned_data["heartbeat_seconds"] or 3600)

@@ -21,6 +21,8 @@ def cards(user) -> list[dict]:
     if scope.has_perm(user, "alarms.operate"):
         card["link"] = (_("打开接警台"), reverse("alarms:console"))
     else:  # community and street workers: the open incidents of their area, and whom they are asked to help
-        card["entries"] = [(f"{i.get_state_display()} · {i.title}", reverse("alarms:incident_detail", args=[i.pk]))
-                           for i in qs.order_by("-priority", "opened_at")[:5]]
+        card["entries"] = [
+            (f"{i.get_state_display()} · {i.title}", reverse("alarms:incident_detail", args=[i.pk]))
+            for i in qs.order_by("-priority", "opened_at")[:5]
+        ]
     return [card]

@@ -113,8 +113,12 @@ class Incident(models.Model):
     title = models.CharField(_("摘要"), max_length=200)
     priority = models.PositiveSmallIntegerField(_("优先级"), default=50)  # higher is more urgent
     priority_reasons = models.JSONField(default=list, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=IncidentState.choices, default=IncidentState.NEW)
-    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents")
+    state = models.CharField(
+        _("状态"), max_length=16, choices=IncidentState.choices, default=IncidentState.NEW
+    )
+    device = models.ForeignKey(
+        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
     opened_at = models.DateTimeField(_("发生时间"), db_index=True)
     last_alarm_at = models.DateTimeField(null=True, blank=True)
     alarm_count = models.PositiveIntegerField(default=0)
@@ -125,7 +129,11 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices, blank=True)
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="alarm_incidents"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alarm_incidents",
     )
     escalation_level = models.PositiveSmallIntegerField(default=0)  # 0 none, 1 supervisor, 2 street on duty
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -138,10 +146,13 @@ class Incident(models.Model):
         constraints = [
             # At most one open silence incident per device / per person: periodic checks may overlap.
             models.UniqueConstraint(
-                fields=["device"], condition=Q(source="offline") & ~Q(state="resolved"), name="alarm_one_open_offline"
+                fields=["device"],
+                condition=Q(source="offline") & ~Q(state="resolved"),
+                name="alarm_one_open_offline",
             ),
             models.UniqueConstraint(
-                fields=["person"], condition=Q(source="inactivity") & ~Q(state="resolved"),
+                fields=["person"],
+                condition=Q(source="inactivity") & ~Q(state="resolved"),
                 name="alarm_one_open_inactivity",
             ),
         ]
@@ -166,7 +177,9 @@ class Alarm(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)  # empty: still in the outbox
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.CharField(max_length=300, blank=True)
-    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alarms")
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alarms"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -197,7 +210,9 @@ class TimelineEntry(models.Model):
     region_code = models.CharField(max_length=12, db_index=True)
     at = models.DateTimeField()
     kind = models.CharField(max_length=16, choices=TimelineKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=100, blank=True)
     text = models.CharField(max_length=500)
     detail = models.JSONField(default=dict, blank=True)
@@ -236,7 +251,9 @@ class Responder(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("身份"), max_length=30)
     phone_masked = models.CharField(max_length=20, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     contact = models.ForeignKey(
         "registry.FamilyContact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -17,9 +17,20 @@ log = logging.getLogger("carecircle.alarms")
 
 # Defaults used where a Policy row leaves a key out. Scores 0–100, higher is more urgent.
 DEFAULT_KIND_PRIORITY = {
-    "fall": 75, "sos": 70, "smoke": 80, "gas": 80, "heart_rate": 65, "bed_exit": 50, "water": 40,
-    "tamper": 30, "door": 20, "motion": 10, "low_battery": 15,
-    "phone": 60, "offline": 30, "inactivity": 55,
+    "fall": 75,
+    "sos": 70,
+    "smoke": 80,
+    "gas": 80,
+    "heart_rate": 65,
+    "bed_exit": 50,
+    "water": 40,
+    "tamper": 30,
+    "door": 20,
+    "motion": 10,
+    "low_battery": 15,
+    "phone": 60,
+    "offline": 30,
+    "inactivity": 55,
 }
 # Capability levels of GB/T 42195-2022, 0–4.
 LEVEL_NAMES = (_l("能力完好"), _l("轻度失能"), _l("中度失能"), _l("重度失能"), _l("完全失能"))
@@ -63,8 +74,12 @@ def capability_levels(person_ids, day: datetime.date) -> dict[int, int] | None:
         from carecircle.assessment.selectors import level_subquery  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         return None
-    return dict(Person.objects.filter(pk__in=person_ids).annotate(level=level_subquery(day))
-                .filter(level__isnull=False).values_list("pk", "level"))
+    return dict(
+        Person.objects.filter(pk__in=person_ids)
+        .annotate(level=level_subquery(day))
+        .filter(level__isnull=False)
+        .values_list("pk", "level")
+    )
 
 
 def capability_level(person: Person, day: datetime.date, levels: Mapping[int, int | None] | None = None):
@@ -107,8 +122,9 @@ def kind_label(kind: str) -> str:
     return str(Source(kind).label) if kind in Source.values else kind
 
 
-def priority_of(kind: str, person: Person, policy: Policy, day: datetime.date,
-                levels: dict[int, int] | None = None) -> tuple[int, list[str]]:
+def priority_of(
+    kind: str, person: Person, policy: Policy, day: datetime.date, levels: dict[int, int] | None = None
+) -> tuple[int, list[str]]:
     kind_scores = DEFAULT_KIND_PRIORITY | (policy.kind_priority or {})
     bonus = DEFAULT_PERSON_BONUS | (policy.person_bonus or {})
     score = int(kind_scores.get(kind, 50))

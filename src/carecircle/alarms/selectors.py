@@ -31,14 +31,21 @@ def incidents(*, user: Actor, perm: str = "alarms.view") -> QuerySet[Incident]:
 
 def queue(*, user: Actor, limit: int = 200) -> list[Incident]:
     """Open incidents ordered by priority, then age (oldest first)."""
-    qs = (incidents(user=user, perm="alarms.operate").filter(state__in=OPEN_STATES)
-          .select_related("person", "operator").order_by("-priority", "opened_at"))
+    qs = (
+        incidents(user=user, perm="alarms.operate")
+        .filter(state__in=OPEN_STATES)
+        .select_related("person", "operator")
+        .order_by("-priority", "opened_at")
+    )
     return list(qs[:limit])
 
 
 def incident_get(*, user: Actor, incident_id: int, perm: str = "alarms.view") -> Incident:
     incident = access_by_id(
-        Incident.objects.select_related("person", "operator", "device"), incident_id, user=user, perm=perm,
+        Incident.objects.select_related("person", "operator", "device"),
+        incident_id,
+        user=user,
+        perm=perm,
     )
     return incident
 
@@ -54,8 +61,9 @@ class IncidentAction(StrEnum):
     NOTE = "note"
 
 
-_CLAIMED = frozenset({IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS, IncidentState.DISPATCHED,
-                      IncidentState.ON_SITE})
+_CLAIMED = frozenset(
+    {IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS, IncidentState.DISPATCHED, IncidentState.ON_SITE}
+)
 _STATES: dict[IncidentAction, frozenset[str]] = {
     IncidentAction.ACKNOWLEDGE: frozenset({IncidentState.NEW}),
     IncidentAction.CALL: _CLAIMED,
@@ -96,14 +104,18 @@ def person_card(incident: Incident, day: datetime.date | None = None) -> PersonC
         "contacts": list(person.contacts.all()),
         "region": region_label(person.region_code),
         "devices": list(Device.objects.filter(person=person).order_by("kind")),
-        "recent": list(Incident.objects.filter(person=person).exclude(pk=incident.pk).order_by("-opened_at")[:5]),
+        "recent": list(
+            Incident.objects.filter(person=person).exclude(pk=incident.pk).order_by("-opened_at")[:5]
+        ),
         "latitude": person.latitude,
         "longitude": person.longitude,
     }
 
 
 def devices(*, user: Actor) -> QuerySet[Device]:
-    return scope.in_scope(Device.objects.all(), user, "alarms.devices").select_related("person").order_by("-id")
+    return (
+        scope.in_scope(Device.objects.all(), user, "alarms.devices").select_related("person").order_by("-id")
+    )
 
 
 def device_online(device: Device, now: datetime.datetime | None = None) -> bool:
@@ -111,7 +123,10 @@ def device_online(device: Device, now: datetime.datetime | None = None) -> bool:
     if device.last_heartbeat_at is None:
         return False
     policy = policy_for(device.region_code)
-    return bool((now - device.last_heartbeat_at).total_seconds() <= device.heartbeat_seconds * policy.offline_grace_factor)
+    return bool(
+        (now - device.last_heartbeat_at).total_seconds()
+        <= device.heartbeat_seconds * policy.offline_grace_factor
+    )
 
 
 # ------------------------------------------------------------------ service levels
@@ -129,7 +144,9 @@ def _level_row(rows: list[Incident], now: datetime.datetime) -> LevelRow:
     out: LevelRow = {"calls": len(rows)}
     for limit, target in TEC_TARGETS:
         met = sum(1 for i in rows if (s := _answer_seconds(i)) is not None and s <= limit)
-        decided = sum(1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit)
+        decided = sum(
+            1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit
+        )
         share = round(100 * met / decided, 1) if decided else None
         out[f"within_{limit}"] = met
         out[f"share_{limit}"] = share
@@ -149,7 +166,8 @@ def service_levels(*, user: Actor, day: datetime.date, now: datetime.datetime | 
     rows = list(
         incidents(user=user, perm="alarms.supervise")
         .filter(opened_at__gte=start, opened_at__lt=start + datetime.timedelta(days=1))
-        .exclude(source=Source.PHONE).select_related("operator")
+        .exclude(source=Source.PHONE)
+        .select_related("operator")
     )
     by_hour: defaultdict[int, list[Incident]] = defaultdict(list)
     by_operator: defaultdict[str, list[Incident]] = defaultdict(list)
@@ -178,33 +196,43 @@ def monthly_report(*, user: Actor, month: datetime.date, level_digits: int = 9) 
     end = datetime.datetime.combine(nxt, datetime.time(), tz)
     qs = incidents(user=user, perm="alarms.supervise").filter(opened_at__gte=start, opened_at__lt=end)
     groups: defaultdict[str, list[Incident]] = defaultdict(list)
-    for i in qs.only("region_code", "source", "outcome", "state", "opened_at", "acknowledged_at", "on_site_at"):
+    for i in qs.only(
+        "region_code", "source", "outcome", "state", "opened_at", "acknowledged_at", "on_site_at"
+    ):
         groups[i.region_code[:level_digits].ljust(12, "0")].append(i)
     out: list[MonthlyRow] = []
     for code in sorted(groups):
         rows = groups[code]
         answered = [s for i in rows if i.source != Source.PHONE and (s := _answer_seconds(i)) is not None]
         reach = [(i.on_site_at - i.opened_at).total_seconds() / 60 for i in rows if i.on_site_at]
-        out.append({
-            "region_code": code,
-            "region": region_label(code),
-            "total": len(rows),
-            "by_source": {str(s.label): sum(1 for i in rows if i.source == s) for s in Source},
-            "by_outcome": {str(o.label): sum(1 for i in rows if i.outcome == o) for o in Outcome},
-            "open": sum(1 for i in rows if i.state != IncidentState.RESOLVED),
-            "share_60": round(100 * sum(1 for s in answered if s <= 60) / len(answered), 1) if answered else None,
-            "median_answer_seconds": round(statistics.median(answered), 1) if answered else None,
-            "median_on_site_minutes": round(statistics.median(reach), 1) if reach else None,
-        })
+        out.append(
+            {
+                "region_code": code,
+                "region": region_label(code),
+                "total": len(rows),
+                "by_source": {str(s.label): sum(1 for i in rows if i.source == s) for s in Source},
+                "by_outcome": {str(o.label): sum(1 for i in rows if i.outcome == o) for o in Outcome},
+                "open": sum(1 for i in rows if i.state != IncidentState.RESOLVED),
+                "share_60": round(100 * sum(1 for s in answered if s <= 60) / len(answered), 1)
+                if answered
+                else None,
+                "median_answer_seconds": round(statistics.median(answered), 1) if answered else None,
+                "median_on_site_minutes": round(statistics.median(reach), 1) if reach else None,
+            }
+        )
     return out
 
 
 def timeline_rows(incident: Incident) -> list[TimelineRow]:
     tz = timezone.get_current_timezone()
     return [
-        {"at": timezone.localtime(e.at, tz).strftime("%Y-%m-%d %H:%M:%S"), "kind": e.get_kind_display(),
-         "actor": e.actor_name, "text": e.text,
-         "seconds": int((e.at - incident.opened_at).total_seconds())}
+        {
+            "at": timezone.localtime(e.at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+            "kind": e.get_kind_display(),
+            "actor": e.actor_name,
+            "text": e.text,
+            "seconds": int((e.at - incident.opened_at).total_seconds()),
+        }
         for e in incident.timeline.all()
     ] or [{"at": "", "kind": "", "actor": "", "text": _("无记录"), "seconds": 0}]
 
@@ -213,5 +241,8 @@ def persons_with_device(*, person_ids: Iterable[int], day: datetime.date) -> set
     """Those of `person_ids` with an alarm device in use, registered by `day` (planning's 智能设备配备率).
     A device records whether it is in use now, not since when it stopped: a day in the past counts
     the devices in use today that were registered by then."""
-    return set(Device.objects.filter(person_id__in=list(person_ids), active=True, created_at__date__lte=day)
-               .values_list("person_id", flat=True))
+    return set(
+        Device.objects.filter(
+            person_id__in=list(person_ids), active=True, created_at__date__lte=day
+        ).values_list("person_id", flat=True)
+    )

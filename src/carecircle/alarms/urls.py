@@ -11,8 +11,14 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident_detail"),
     path("incidents/<int:incident_id>/card/", views.incident_card, name="incident_card"),
     # one view per action (views.incident_<action>), at incidents/<id>/<action>/
-    *[path(f"incidents/<int:incident_id>/{action.value.replace('_', '-')}/", getattr(views, f"incident_{action.value}"),
-           name=f"incident_{action.value}") for action in IncidentAction],
+    *[
+        path(
+            f"incidents/<int:incident_id>/{action.value.replace('_', '-')}/",
+            getattr(views, f"incident_{action.value}"),
+            name=f"incident_{action.value}",
+        )
+        for action in IncidentAction
+    ],
     path("incidents/<int:incident_id>/timeline.csv", views.incident_timeline_csv, name="incident_timeline"),
     path("responders/<int:responder_id>/confirm/", views.responder_confirm, name="responder_confirm"),
     path("devices/", views.devices, name="devices"),

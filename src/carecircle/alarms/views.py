@@ -46,10 +46,14 @@ WSGI_STREAM_SECONDS = 300  # then the browser's EventSource reconnects by itself
 @login_required
 def console(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.operate")
-    return render(request, "alarms/console.html", {
-        "rows": selectors.queue(user=request.user),
-        "high": _high_threshold(),
-    })
+    return render(
+        request,
+        "alarms/console.html",
+        {
+            "rows": selectors.queue(user=request.user),
+            "high": _high_threshold(),
+        },
+    )
 
 
 def _high_threshold() -> int:
@@ -59,8 +63,11 @@ def _high_threshold() -> int:
 @login_required
 def console_queue(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.operate")
-    return render(request, "alarms/_queue.html", {"rows": selectors.queue(user=request.user),
-                                                  "high": _high_threshold(), "now": timezone.now()})
+    return render(
+        request,
+        "alarms/_queue.html",
+        {"rows": selectors.queue(user=request.user), "high": _high_threshold(), "now": timezone.now()},
+    )
 
 
 def _sse(data: str, event: str = "") -> str:
@@ -75,8 +82,10 @@ def console_stream(request: AuthedRequest) -> HttpResponse | StreamingHttpRespon
     scope.require_perm(request.user, "alarms.operate")
     prefixes = scope.prefixes(request.user, "alarms.operate")
     if "text/event-stream" not in request.headers.get("Accept", ""):
-        body = "".join(_sse(json.dumps(events.incident_event(i), ensure_ascii=False), "snapshot")
-                       for i in selectors.queue(user=request.user))
+        body = "".join(
+            _sse(json.dumps(events.incident_event(i), ensure_ascii=False), "snapshot")
+            for i in selectors.queue(user=request.user)
+        )
         return HttpResponse(body, content_type="text/event-stream; charset=utf-8")
     stream = _async_stream(prefixes) if isinstance(request, ASGIRequest) else _sync_stream(prefixes)
     response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
@@ -125,9 +134,13 @@ def _sync_stream(prefixes: list[str]) -> Iterator[str]:
         hub.unsubscribe(sub)
 
 
-def _card_context(request: AuthedRequest, incident: Incident, failed: ServiceForm | None = None) -> dict[str, Any]:
+def _card_context(
+    request: AuthedRequest, incident: Incident, failed: ServiceForm | None = None
+) -> dict[str, Any]:
     actions = selectors.incident_actions(request.user, incident)
-    card = disclosure.incident_card(actor=request.user, incident=incident, request=request)  # audits the location
+    card = disclosure.incident_card(
+        actor=request.user, incident=incident, request=request
+    )  # audits the location
     return {
         "i": incident,
         "card": card,
@@ -143,8 +156,9 @@ def _card_context(request: AuthedRequest, incident: Incident, failed: ServiceFor
     }
 
 
-def _incident_page(request: AuthedRequest, incident: Incident, *, failed: ServiceForm | None = None,
-                   status: int = 200) -> HttpResponse:
+def _incident_page(
+    request: AuthedRequest, incident: Incident, *, failed: ServiceForm | None = None, status: int = 200
+) -> HttpResponse:
     """The incident's card (htmx: the console's panel) or its page; `failed` is the action form that
     came back with errors, shown on the card."""
     template = "alarms/_card.html" if request.htmx else "alarms/incident_detail.html"
@@ -163,8 +177,13 @@ def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
     return render(request, "alarms/incident_detail.html", _card_context(request, incident))
 
 
-def _act(request: AuthedRequest, incident_id: int, form_class: type[ServiceForm], service: Callable[..., Any],
-         **fixed: Any) -> HttpResponse:
+def _act(
+    request: AuthedRequest,
+    incident_id: int,
+    form_class: type[ServiceForm],
+    service: Callable[..., Any],
+    **fixed: Any,
+) -> HttpResponse:
     """One action on an incident: the form's values go to the service with the actor, the incident
     and the request; a bad value comes back on the card (422), a refusal or a conflict goes to the
     error page (core.middleware); success shows the card again (htmx) or goes back to the page."""
@@ -200,7 +219,9 @@ def incident_dispatch(request: AuthedRequest, incident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def incident_on_site(request: AuthedRequest, incident_id: int) -> HttpResponse:
-    return _act(request, incident_id, forms.ActionForm, services.incident_advance, state=IncidentState.ON_SITE)
+    return _act(
+        request, incident_id, forms.ActionForm, services.incident_advance, state=IncidentState.ON_SITE
+    )
 
 
 @login_required
@@ -230,7 +251,9 @@ def incident_timeline_csv(request: AuthedRequest, incident_id: int) -> HttpRespo
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}-timeline.csv"'
     response.write("\ufeff")
     w = exports.csv_writer(response)
-    w.writerow([_("警情"), incident.pk, incident.title, incident.get_state_display(), incident.get_outcome_display()])
+    w.writerow(
+        [_("警情"), incident.pk, incident.title, incident.get_state_display(), incident.get_outcome_display()]
+    )
     w.writerow([_("时间"), _("距发生（秒）"), _("类别"), _("操作人"), _("内容")])
     for row in timeline:
         w.writerow([row["at"], row["seconds"], row["kind"], row["actor"], row["text"]])
@@ -247,14 +270,20 @@ def phone_open(request: AuthedRequest) -> HttpResponse:
         found = registry_selectors.person_search(user=request.user, text=q)[:50]
         people = [p for p in found if scope.has_perm(request.user, "alarms.operate", p.region_code)][:20]
     form = forms.PhoneOpenForm(request.POST if request.method == "POST" else None)
-    ctx = {"q": q, "people": people, "form": form, "kinds": [("phone", _("电话呼入"))] + list(AlarmKind.choices)}
+    ctx = {
+        "q": q,
+        "people": people,
+        "form": form,
+        "kinds": [("phone", _("电话呼入"))] + list(AlarmKind.choices),
+    }
     if request.method != "POST":
         return render(request, "alarms/phone_open.html", ctx)
 
     def open_call(*, person_id: int, kind: str, note: str) -> Incident:
         person = registry_selectors.person_get(user=request.user, person_id=person_id, perm="alarms.operate")
-        return services.incident_open_by_phone(actor=request.user, person=person, kind=kind, note=note,
-                                               request=request)
+        return services.incident_open_by_phone(
+            actor=request.user, person=person, kind=kind, note=note, request=request
+        )
 
     if not form.submit(open_call):
         return render_invalid(request, "alarms/phone_open.html", ctx)
@@ -266,25 +295,40 @@ def devices(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.devices")
     form = forms.DeviceForm(request.POST if request.method == "POST" else None, user=request.user)
     token = None
-    if request.method == "POST" and form.submit(partial(services.device_register, actor=request.user, request=request)):
+    if request.method == "POST" and form.submit(
+        partial(services.device_register, actor=request.user, request=request)
+    ):
         device, token = form.result
-        messages.success(request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial})
+        messages.success(
+            request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial}
+        )
     now = timezone.now()
     rows = [(d, selectors.device_online(d, now)) for d in selectors.devices(user=request.user)[:200]]
-    return render(request, "alarms/devices.html", {"rows": rows, "token": token, "form": form,
-                                                   "kinds": DeviceKind.choices},
-                  status=INVALID_STATUS if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "alarms/devices.html",
+        {"rows": rows, "token": token, "form": form, "kinds": DeviceKind.choices},
+        status=INVALID_STATUS if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
 def supervisor(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
     try:
-        day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
+        day = (
+            datetime.date.fromisoformat(request.GET.get("day", ""))
+            if request.GET.get("day")
+            else timezone.localdate()
+        )
     except ValueError:
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
     levels = selectors.service_levels(user=request.user, day=day)
-    waiting = selectors.incidents(user=request.user, perm="alarms.supervise").filter(state=IncidentState.NEW).count()
+    waiting = (
+        selectors.incidents(user=request.user, perm="alarms.supervise")
+        .filter(state=IncidentState.NEW)
+        .count()
+    )
     return render(request, "alarms/supervisor.html", {"levels": levels, "day": day, "waiting": waiting})
 
 
@@ -304,11 +348,33 @@ def monthly_report(request: AuthedRequest) -> HttpResponse:
         w = exports.csv_writer(response)
         sources = list(rows[0]["by_source"]) if rows else []
         outcomes = list(rows[0]["by_outcome"]) if rows else []
-        w.writerow([_("区划代码"), _("区划"), _("警情数"), *sources, *outcomes, _("未结案"), _("60秒接警率%"),
-                    _("接警中位秒数"), _("到场中位分钟")])
+        w.writerow(
+            [
+                _("区划代码"),
+                _("区划"),
+                _("警情数"),
+                *sources,
+                *outcomes,
+                _("未结案"),
+                _("60秒接警率%"),
+                _("接警中位秒数"),
+                _("到场中位分钟"),
+            ]
+        )
         for r in rows:
-            w.writerow([r["region_code"], r["region"], r["total"], *r["by_source"].values(), *r["by_outcome"].values(),
-                        r["open"], r["share_60"], r["median_answer_seconds"], r["median_on_site_minutes"]])
+            w.writerow(
+                [
+                    r["region_code"],
+                    r["region"],
+                    r["total"],
+                    *r["by_source"].values(),
+                    *r["by_outcome"].values(),
+                    r["open"],
+                    r["share_60"],
+                    r["median_answer_seconds"],
+                    r["median_on_site_minutes"],
+                ]
+            )
         return response
     rows = selectors.monthly_report(user=request.user, month=month)
     return render(request, "alarms/monthly.html", {"rows": rows, "month": raw})

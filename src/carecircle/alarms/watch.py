@@ -52,22 +52,35 @@ def escalate_due(*, now=None) -> int:
     to the street on duty after `street_after_seconds`. Returns the number of escalations."""
     now = now or timezone.now()
     count = 0
-    for incident_id in Incident.objects.filter(state=IncidentState.NEW, escalation_level__lt=2).values_list("id", flat=True):
+    for incident_id in Incident.objects.filter(state=IncidentState.NEW, escalation_level__lt=2).values_list(
+        "id", flat=True
+    ):
         with transaction.atomic():
             incident = for_update(Incident.objects.filter(pk=incident_id, state=IncidentState.NEW)).first()
             if incident is None:
                 continue
             policy = policy_for(incident.region_code)
             waited = int((now - incident.opened_at).total_seconds())
-            level = 2 if waited >= policy.street_after_seconds else 1 if waited >= policy.supervisor_after_seconds else 0
+            level = (
+                2
+                if waited >= policy.street_after_seconds
+                else 1
+                if waited >= policy.supervisor_after_seconds
+                else 0
+            )
             if level <= incident.escalation_level:
                 continue
             for lvl in range(incident.escalation_level + 1, level + 1):
                 who = "、".join(escalation_targets(incident.region_code, lvl)) or _("（无人在岗）")
                 label = _("值班长") if lvl == 1 else _("街道值班人员")
-                timeline_add(incident, TimelineKind.ESCALATED,
-                             _("%(s)s秒未接警，升级至%(l)s：%(w)s") % {"s": waited, "l": label, "w": who},
-                             now=now, level=lvl, seconds=waited)
+                timeline_add(
+                    incident,
+                    TimelineKind.ESCALATED,
+                    _("%(s)s秒未接警，升级至%(l)s：%(w)s") % {"s": waited, "l": label, "w": who},
+                    now=now,
+                    level=lvl,
+                    seconds=waited,
+                )
                 count += 1
             incident.escalation_level, incident.escalated_at = level, now
             incident.save()
@@ -79,12 +92,19 @@ def replace_unconfirmed(*, now=None) -> int:
     """Responders who did not confirm in time are replaced by the next candidate."""
     now = now or timezone.now()
     count = 0
-    late = Responder.objects.filter(state=ResponderState.ASKED, confirm_by__lte=now).exclude(
-        incident__state=IncidentState.RESOLVED).values_list("id", flat=True)
+    late = (
+        Responder.objects.filter(state=ResponderState.ASKED, confirm_by__lte=now)
+        .exclude(incident__state=IncidentState.RESOLVED)
+        .values_list("id", flat=True)
+    )
     for responder_id in late:
         with transaction.atomic():
-            responder = for_update(Responder.objects.select_related("incident").filter(
-                pk=responder_id, state=ResponderState.ASKED), of=("self",)).first()
+            responder = for_update(
+                Responder.objects.select_related("incident").filter(
+                    pk=responder_id, state=ResponderState.ASKED
+                ),
+                of=("self",),
+            ).first()
             if responder is None:
                 continue
             replace_responder(responder, now)
@@ -97,20 +117,29 @@ def offline_check(*, now=None) -> int:
     """Open a device-offline incident for each active device silent past its interval × grace."""
     now = now or timezone.now()
     opened = 0
-    open_ids = set(Incident.objects.filter(source=Source.OFFLINE).exclude(state=IncidentState.RESOLVED)
-                   .values_list("device_id", flat=True))
+    open_ids = set(
+        Incident.objects.filter(source=Source.OFFLINE)
+        .exclude(state=IncidentState.RESOLVED)
+        .values_list("device_id", flat=True)
+    )
     # Set-based first pass: per heartbeat interval (a handful of distinct values) the devices silent
     # for longer than the smallest grace factor of any policy; then each device against its own policy.
     min_factor = min([p.offline_grace_factor for p in Policy.objects.all()] + [Policy().offline_grace_factor])
     silent_q = Q()
     for hb in Device.objects.filter(active=True).values_list("heartbeat_seconds", flat=True).distinct():
         cutoff = now - datetime.timedelta(seconds=hb * min_factor)
-        silent_q |= Q(heartbeat_seconds=hb) & (Q(last_heartbeat_at__lt=cutoff)
-                                               | Q(last_heartbeat_at__isnull=True, created_at__lt=cutoff))
+        silent_q |= Q(heartbeat_seconds=hb) & (
+            Q(last_heartbeat_at__lt=cutoff) | Q(last_heartbeat_at__isnull=True, created_at__lt=cutoff)
+        )
     if not silent_q:
         return 0
-    devices = (Device.objects.filter(active=True).filter(silent_q).select_related("person")
-               .defer("person__id_number", "person__phone", "person__address").order_by("id"))
+    devices = (
+        Device.objects.filter(active=True)
+        .filter(silent_q)
+        .select_related("person")
+        .defer("person__id_number", "person__phone", "person__address")
+        .order_by("id")
+    )
     for device in devices.iterator(chunk_size=2000):
         if device.pk in open_ids:
             continue
@@ -123,12 +152,21 @@ def offline_check(*, now=None) -> int:
         try:
             with transaction.atomic():
                 incident = incident_create(
-                    person=device.person, source=Source.OFFLINE, kind="offline", device=device, now=now,
-                    title=_("设备离线：%(d)s（%(p)s）") % {"d": device.get_kind_display(), "p": device.person.name},
+                    person=device.person,
+                    source=Source.OFFLINE,
+                    kind="offline",
+                    device=device,
+                    now=now,
+                    title=_("设备离线：%(d)s（%(p)s）")
+                    % {"d": device.get_kind_display(), "p": device.person.name},
                 )
-                timeline_add(incident, TimelineKind.NOTE,
-                             _("%(s)s秒未收到心跳（间隔%(i)s秒）") % {"s": silent, "i": device.heartbeat_seconds},
-                             now=now, silent_seconds=silent)
+                timeline_add(
+                    incident,
+                    TimelineKind.NOTE,
+                    _("%(s)s秒未收到心跳（间隔%(i)s秒）") % {"s": silent, "i": device.heartbeat_seconds},
+                    now=now,
+                    silent_seconds=silent,
+                )
         except IntegrityError:  # another run opened it meanwhile (one open per device)
             continue
         opened += 1
@@ -141,13 +179,25 @@ def inactivity_check(*, now=None) -> int:
     now = now or timezone.now()
     local = timezone.localtime(now)
     day = local.date()
-    watched = (Device.objects.filter(active=True, kind__in=[DeviceKind.MOTION, DeviceKind.DOOR])
-               .values_list("person_id", flat=True).distinct())
-    people = Person.objects.filter(pk__in=watched).filter(registry_selectors.status_on(StatusKind.LIVING_ALONE, day))
-    open_ids = set(Incident.objects.filter(source=Source.INACTIVITY).exclude(state=IncidentState.RESOLVED)
-                   .values_list("person_id", flat=True))
-    last_seen = dict(Alarm.objects.filter(person__in=people, kind__in=list(ACTIVITY_KINDS)).values("person_id")
-                     .annotate(m=Max("received_at")).values_list("person_id", "m"))
+    watched = (
+        Device.objects.filter(active=True, kind__in=[DeviceKind.MOTION, DeviceKind.DOOR])
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    people = Person.objects.filter(pk__in=watched).filter(
+        registry_selectors.status_on(StatusKind.LIVING_ALONE, day)
+    )
+    open_ids = set(
+        Incident.objects.filter(source=Source.INACTIVITY)
+        .exclude(state=IncidentState.RESOLVED)
+        .values_list("person_id", flat=True)
+    )
+    last_seen = dict(
+        Alarm.objects.filter(person__in=people, kind__in=list(ACTIVITY_KINDS))
+        .values("person_id")
+        .annotate(m=Max("received_at"))
+        .values_list("person_id", "m")
+    )
     opened = 0
     for person in people.order_by("id"):
         if person.pk in open_ids:
@@ -155,7 +205,10 @@ def inactivity_check(*, now=None) -> int:
         policy = policy_for(person.region_code)
         if not policy.day_starts_hour <= local.hour < policy.day_ends_hour:
             continue
-        since = last_seen.get(person.pk) or Device.objects.filter(person=person).aggregate(m=Max("created_at"))["m"]
+        since = (
+            last_seen.get(person.pk)
+            or Device.objects.filter(person=person).aggregate(m=Max("created_at"))["m"]
+        )
         quiet = now - since
         if quiet <= datetime.timedelta(hours=policy.inactivity_hours):
             continue
@@ -163,15 +216,19 @@ def inactivity_check(*, now=None) -> int:
         try:
             with transaction.atomic():
                 incident = incident_create(
-                    person=person, source=Source.INACTIVITY, kind="inactivity", now=now,
+                    person=person,
+                    source=Source.INACTIVITY,
+                    kind="inactivity",
+                    now=now,
                     title=_("独居老人长时间无活动：%(p)s") % {"p": person.name},
                 )
-                timeline_add(incident, TimelineKind.NOTE, _("已%(h).1f小时未检测到活动") % {"h": hours}, now=now)
+                timeline_add(
+                    incident, TimelineKind.NOTE, _("已%(h).1f小时未检测到活动") % {"h": hours}, now=now
+                )
         except IntegrityError:
             continue
         opened += 1
     return opened
-
 
 
 def prune_heartbeats(*, now=None, keep_days: int = 7) -> int:

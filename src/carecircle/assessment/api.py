@@ -31,7 +31,9 @@ class ScoreOut(Schema):
 def capability_score(request, payload: ScoreIn):
     """Score a GB/T 42195-2022 form without recording it (answers keyed B.1.1 … B.4.5)."""
     return capability.score(
-        payload.answers, coma=payload.coma, dementia_or_mental_disorder=payload.dementia_or_mental_disorder,
+        payload.answers,
+        coma=payload.coma,
+        dementia_or_mental_disorder=payload.dementia_or_mental_disorder,
         risk_events_30d=payload.risk_events_30d,
     ).as_dict()
 
@@ -39,8 +41,11 @@ def capability_score(request, payload: ScoreIn):
 @router.get("/assessments/capability/form")
 def capability_form(request):
     """The form: 4 dimensions, 26 items, each option's text and score."""
-    return {"total_max": capability.TOTAL_MAX, "dimensions": capability.form_definition(),
-            "levels": [{"level": i, "name": str(n)} for i, n in enumerate(capability.LEVEL_NAMES)]}
+    return {
+        "total_max": capability.TOTAL_MAX,
+        "dimensions": capability.form_definition(),
+        "levels": [{"level": i, "name": str(n)} for i, n in enumerate(capability.LEVEL_NAMES)],
+    }
 
 
 class AssessmentIn(ScoreIn):
@@ -66,12 +71,24 @@ class AssessmentOut(ScoreOut):
 
 def assessment_out(a: CapabilityAssessment) -> dict:
     return {
-        "id": a.pk, "person_id": a.person_id, "person_name": a.person.name, "region_code": a.region_code,
-        "assessor": a.assessor_name, "assessed_on": a.assessed_on, "reason": a.reason, "answers": a.answers,
-        "dimension_scores": a.dimension_scores, "total": a.total, "preliminary_level": a.preliminary_level,
-        "preliminary_level_name": capability.level_name(a.preliminary_level), "final_level": a.final_level,
-        "final_level_name": capability.level_name(a.final_level), "adjustments": a.adjustments,
-        "valid_from": a.valid_from, "valid_to": a.valid_to, "superseded_by": a.superseded_by_id,
+        "id": a.pk,
+        "person_id": a.person_id,
+        "person_name": a.person.name,
+        "region_code": a.region_code,
+        "assessor": a.assessor_name,
+        "assessed_on": a.assessed_on,
+        "reason": a.reason,
+        "answers": a.answers,
+        "dimension_scores": a.dimension_scores,
+        "total": a.total,
+        "preliminary_level": a.preliminary_level,
+        "preliminary_level_name": capability.level_name(a.preliminary_level),
+        "final_level": a.final_level,
+        "final_level_name": capability.level_name(a.final_level),
+        "adjustments": a.adjustments,
+        "valid_from": a.valid_from,
+        "valid_to": a.valid_to,
+        "superseded_by": a.superseded_by_id,
     }
 
 
@@ -79,9 +96,16 @@ def assessment_out(a: CapabilityAssessment) -> dict:
 def assessment_create(request, payload: AssessmentIn):
     person = person_get(user=request.user, person_id=payload.person_id, perm="assessment.record")
     a = services.assessment_record(
-        actor=request.user, person=person, assessed_on=payload.assessed_on, answers=payload.answers,
-        coma=payload.coma, dementia_or_mental_disorder=payload.dementia_or_mental_disorder,
-        risk_events_30d=payload.risk_events_30d, reason=payload.reason, note=payload.note, request=request,
+        actor=request.user,
+        person=person,
+        assessed_on=payload.assessed_on,
+        answers=payload.answers,
+        coma=payload.coma,
+        dementia_or_mental_disorder=payload.dementia_or_mental_disorder,
+        risk_events_30d=payload.risk_events_30d,
+        reason=payload.reason,
+        note=payload.note,
+        request=request,
     )
     return 201, assessment_out(a)
 
@@ -141,18 +165,33 @@ class CheckOut(Schema):
 
 def check_out(c: ChildCheck) -> dict:
     return {
-        "id": c.pk, "person_id": c.person_id, "person_name": c.person.name, "region_code": c.region_code,
-        "kind": c.kind, "kind_name": str(c.get_kind_display()), "checked_on": c.checked_on,
-        "age_months": c.shown_age_months, "data": c.data, "result": c.result, "referral": c.referral,
-        "referral_reason": c.referral_reason, "referral_note": c.referral_note,
+        "id": c.pk,
+        "person_id": c.person_id,
+        "person_name": c.person.name,
+        "region_code": c.region_code,
+        "kind": c.kind,
+        "kind_name": str(c.get_kind_display()),
+        "checked_on": c.checked_on,
+        "age_months": c.shown_age_months,
+        "data": c.data,
+        "result": c.result,
+        "referral": c.referral,
+        "referral_reason": c.referral_reason,
+        "referral_note": c.referral_note,
     }
 
 
 @router.post("/screenings/checks", response={201: CheckOut})
 def check_create(request, payload: CheckIn):
     person = person_get(user=request.user, person_id=payload.person_id, perm="assessment.record")
-    c = services.child_check_record(actor=request.user, person=person, kind=payload.kind,
-                                    checked_on=payload.checked_on, data=payload.data, request=request)
+    c = services.child_check_record(
+        actor=request.user,
+        person=person,
+        kind=payload.kind,
+        checked_on=payload.checked_on,
+        data=payload.data,
+        request=request,
+    )
     return 201, check_out(c)
 
 
@@ -169,5 +208,8 @@ class ReferralIn(Schema):
 @router.post("/screenings/checks/{check_id}/referral", response=CheckOut)
 def referral_update(request, check_id: Id, payload: ReferralIn):
     check = selectors.check_get(user=request.user, check_id=check_id, perm="assessment.record")
-    return check_out(services.referral_update(actor=request.user, check=check, status=payload.status,
-                                              note=payload.note, request=request))
+    return check_out(
+        services.referral_update(
+            actor=request.user, check=check, status=payload.status, note=payload.note, request=request
+        )
+    )

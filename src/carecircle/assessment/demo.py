@@ -37,13 +37,28 @@ def _assessment(rng, person_id: int, region: str, day: datetime.date, assessor: 
     dementia = ability < 0.7 and rng.random() < 0.25
     risk = rng.choice([0, 0, 0, 0, 1, 2]) if ability < 0.8 else 0
     coma = ability < 0.2 and rng.random() < 0.1
-    r = capability.score(_answers(rng, ability), coma=coma, dementia_or_mental_disorder=dementia, risk_events_30d=risk)
+    r = capability.score(
+        _answers(rng, ability), coma=coma, dementia_or_mental_disorder=dementia, risk_events_30d=risk
+    )
     return CapabilityAssessment(
-        person_id=person_id, region_code=region, assessor_name=assessor, assessed_on=day, reason="first",
-        answers=r.answers, coma=coma, dementia_or_mental_disorder=dementia, risk_events_30d=risk,
-        self_care=r.dimension_scores["B.1"], mobility=r.dimension_scores["B.2"], mental=r.dimension_scores["B.3"],
-        perception=r.dimension_scores["B.4"], total=r.total, preliminary_level=r.preliminary_level,
-        final_level=r.final_level, adjustments=list(r.adjustments), valid_from=day,
+        person_id=person_id,
+        region_code=region,
+        assessor_name=assessor,
+        assessed_on=day,
+        reason="first",
+        answers=r.answers,
+        coma=coma,
+        dementia_or_mental_disorder=dementia,
+        risk_events_30d=risk,
+        self_care=r.dimension_scores["B.1"],
+        mobility=r.dimension_scores["B.2"],
+        mental=r.dimension_scores["B.3"],
+        perception=r.dimension_scores["B.4"],
+        total=r.total,
+        preliminary_level=r.preliminary_level,
+        final_level=r.final_level,
+        adjustments=list(r.adjustments),
+        valid_from=day,
         valid_to=_add_months(day, VALID_MONTHS) - datetime.timedelta(days=1),
     )
 
@@ -51,15 +66,19 @@ def _assessment(rng, person_id: int, region: str, day: datetime.date, assessor: 
 def generate(city: City) -> None:
     rng = city.rng_for("assessment")
     today = city.today
-    people = list(Person.objects.filter(birth_date_bounds("senior80", today)).filter(active_on(today))
-                  .order_by("id").values_list("id", "region_code"))
+    people = list(
+        Person.objects.filter(birth_date_bounds("senior80", today))
+        .filter(active_on(today))
+        .order_by("id")
+        .values_list("id", "region_code")
+    )
     chosen = [p for p in people if rng.random() < ASSESSED_SHARE]
     progress = Progress(city, "能力评估", len(chosen))
     assessors = ["张评估员", "李评估员", "王评估员", "陈评估员"]
     levels = [0] * 5
     for start in range(0, len(chosen), BATCH):
         old_rows, new_rows = [], []
-        for pid, region in chosen[start:start + BATCH]:
+        for pid, region in chosen[start : start + BATCH]:
             ability = rng.choices([a for _, a in ABILITY_MIX], [w for w, _ in ABILITY_MIX])[0]
             new_day = today - datetime.timedelta(days=rng.randrange(1, 330))
             new = _assessment(rng, pid, region, new_day, rng.choice(assessors), ability)
@@ -84,8 +103,12 @@ def generate(city: City) -> None:
 
 
 def _infant_checks(city: City, rng, today: datetime.date) -> None:
-    infants = list(Person.objects.filter(birth_date_bounds("infant", today)).filter(active_on(today))
-                   .order_by("id").values_list("id", "region_code", "birth_date", "sex"))
+    infants = list(
+        Person.objects.filter(birth_date_bounds("infant", today))
+        .filter(active_on(today))
+        .order_by("id")
+        .values_list("id", "region_code", "birth_date", "sex")
+    )
     rng.shuffle(infants)
     rows, referrals = [], 0
     for pid, region, birth, sex in infants[: CHECK_CAP // 2]:
@@ -103,15 +126,26 @@ def _infant_checks(city: City, rng, today: datetime.date) -> None:
         for kind in todo:
             data = _check_data(rng, kind, months, sex)
             try:
-                kept, result, reason = checks.EVALUATORS[kind](data, age_months=months, birth=birth, sex=sex, day=day)
+                kept, result, reason = checks.EVALUATORS[kind](
+                    data, age_months=months, birth=birth, sex=sex, day=day
+                )
             except InvalidInput:  # a drawn measurement outside the WHO tables: not measured that day
                 continue
             referrals += bool(reason)
-            rows.append(ChildCheck(
-                person_id=pid, region_code=region, kind=kind, checked_on=day, age_months=months,
-                examiner_name="社区儿保医生", data=kept, result=result[:300],
-                referral=ReferralStatus.PENDING if reason else ReferralStatus.NONE, referral_reason=reason[:300],
-            ))
+            rows.append(
+                ChildCheck(
+                    person_id=pid,
+                    region_code=region,
+                    kind=kind,
+                    checked_on=day,
+                    age_months=months,
+                    examiner_name="社区儿保医生",
+                    data=kept,
+                    result=result[:300],
+                    referral=ReferralStatus.PENDING if reason else ReferralStatus.NONE,
+                    referral_reason=reason[:300],
+                )
+            )
     ChildCheck.objects.bulk_create(rows, batch_size=BATCH)
     city.say(f"  儿童筛查 {len(rows):,} 次，需转介 {referrals:,} 人次")
 
@@ -124,8 +158,10 @@ def _from_lms(lms: dict, z: float) -> float:
 def _growth_sample(rng, months: int, sex: str) -> dict:
     """A measurement drawn from the WHO standards themselves: length at a normal z for the age,
     then weight at a normal z for that length, so that about 2–3% fall outside ±2 SD."""
-    obs = Observation(sex=Observation.MALE if sex == "M" else Observation.FEMALE,
-                      age_in_days=max(1, round(months * 30.4375 + 15)))
+    obs = Observation(
+        sex=Observation.MALE if sex == "M" else Observation.FEMALE,
+        age_in_days=max(1, round(months * 30.4375 + 15)),
+    )
     length = _from_lms(obs._get_box_cox_variables("lfa", obs.sex, obs.t), rng.gauss(0, 1))
     length = round(min(max(length, 45.5), 109.5), 1)
     weight = _from_lms(obs._get_box_cox_variables("wfl", obs.sex, Decimal(str(length))), rng.gauss(0, 1))
@@ -136,8 +172,11 @@ def _check_data(rng, kind: str, months: int, sex: str) -> dict:
     if kind == CheckKind.GROWTH:
         return _growth_sample(rng, months, sex)
     if kind in (CheckKind.HEARING, CheckKind.VISION):
-        return {"left": "refer" if rng.random() < 0.02 else "pass", "right": "refer" if rng.random() < 0.02 else "pass",
-                "method": "OAE" if kind == CheckKind.HEARING else "屈光筛查"}
+        return {
+            "left": "refer" if rng.random() < 0.02 else "pass",
+            "right": "refer" if rng.random() < 0.02 else "pass",
+            "method": "OAE" if kind == CheckKind.HEARING else "屈光筛查",
+        }
     at_risk = rng.choices([0, 1, 2, 4, 9], [0.6, 0.2, 0.1, 0.07, 0.03])[0]
     items = set(rng.sample(range(1, 21), at_risk))
     answers = [(i in (2, 5, 12)) == (i in items) for i in range(1, 21)]

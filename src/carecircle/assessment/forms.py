@@ -26,9 +26,13 @@ def _int_or_text(value: str) -> int | str | None:
 class AssessmentListForm(ServiceForm):
     """The filters of the assessment list (GET): a level and a region code."""
 
-    level = forms.TypedChoiceField(choices=[("", "")] + [(str(i), str(i)) for i in range(len(capability.LEVEL_NAMES))],
-                                   coerce=int, empty_value=None, required=False,
-                                   error_messages={"invalid_choice": _("能力等级应为0–4")})
+    level = forms.TypedChoiceField(
+        choices=[("", "")] + [(str(i), str(i)) for i in range(len(capability.LEVEL_NAMES))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("能力等级应为0–4")},
+    )
     region = forms.CharField(required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -42,7 +46,9 @@ class AssessmentForm(ServiceForm):
     B.1.1 … B.4.5), the date, the reason, the adjustments and a note. The items go to the service
     as `answers`; an error on `answers.B.2.3` lands on item B.2.3."""
 
-    assessed_on = forms.DateField(error_messages={"required": _("评估日期格式不正确"), "invalid": _("评估日期格式不正确")})
+    assessed_on = forms.DateField(
+        error_messages={"required": _("评估日期格式不正确"), "invalid": _("评估日期格式不正确")}
+    )
     reason = forms.CharField(required=False)
     coma = forms.BooleanField(required=False)
     dementia = forms.BooleanField(required=False)
@@ -76,6 +82,7 @@ class AssessmentForm(ServiceForm):
             except InvalidInput as exc:  # the service names an item as answers.<code>: the field is <code>
                 exc.field = (exc.field or "").removeprefix("answers.") or None
                 raise
+
         return super().submit(by_item)
 
     def item_value(self, code: str) -> str:
@@ -89,7 +96,9 @@ class CheckForm(ServiceForm):
     M-CHAT-R/F: the twenty answers and, after the follow-up interview, the items still failed)."""
 
     kind = forms.CharField(required=False)
-    checked_on = forms.DateField(error_messages={"required": _("检查日期格式不正确"), "invalid": _("检查日期格式不正确")})
+    checked_on = forms.DateField(
+        error_messages={"required": _("检查日期格式不正确"), "invalid": _("检查日期格式不正确")}
+    )
     left = forms.CharField(required=False)
     right = forms.CharField(required=False)
     method = forms.CharField(required=False)
@@ -98,8 +107,11 @@ class CheckForm(ServiceForm):
     length_cm = forms.CharField(required=False)
     follow_up_done = forms.BooleanField(required=False)
     follow_up_failed = forms.TypedMultipleChoiceField(
-        choices=[(str(i), str(i)) for i in MCHAT_ITEMS], coerce=int, required=False,
-        error_messages={"invalid_choice": _("后续访谈仍未通过的条目应为题号列表")})
+        choices=[(str(i), str(i)) for i in MCHAT_ITEMS],
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": _("后续访谈仍未通过的条目应为题号列表")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

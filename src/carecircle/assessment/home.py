@@ -14,5 +14,11 @@ def cards(user) -> list[dict]:
     figures = [(str(name), counts.get(i, 0)) for i, name in enumerate(capability.LEVEL_NAMES)]
     pending = selectors.referral_list(user=user, include_referred=False).count()
     figures.append((_("待转介儿童"), pending))
-    return [{"title": _("能力评估（有效）"), "figures": figures, "urgent": pending > 0,
-             "link": (_("查看评估"), reverse("assessment:list"))}]
+    return [
+        {
+            "title": _("能力评估（有效）"),
+            "figures": figures,
+            "urgent": pending > 0,
+            "link": (_("查看评估"), reverse("assessment:list")),
+        }
+    ]

@@ -29,8 +29,13 @@ class MchatResult:
     refer: bool | None  # None: depends on the Follow-Up interview
 
     def as_dict(self) -> dict:
-        return {"score": self.score, "risk": self.risk, "failed_items": list(self.failed_items),
-                "next_step": self.next_step, "refer": self.refer}
+        return {
+            "score": self.score,
+            "risk": self.risk,
+            "failed_items": list(self.failed_items),
+            "next_step": self.next_step,
+            "refer": self.refer,
+        }
 
 
 def check_age(age_months) -> int:
@@ -38,7 +43,8 @@ def check_age(age_months) -> int:
         raise InvalidInput(_("月龄应为整数"), field="age_months")
     if not MIN_MONTHS <= age_months <= MAX_MONTHS:
         raise InvalidInput(
-            _("M-CHAT-R/F 仅适用于16–30月龄儿童（此儿童%(m)d月龄），请改用与月龄相符的发育筛查") % {"m": age_months},
+            _("M-CHAT-R/F 仅适用于16–30月龄儿童（此儿童%(m)d月龄），请改用与月龄相符的发育筛查")
+            % {"m": age_months},
             field="age_months",
         )
     return age_months
@@ -64,14 +70,25 @@ def score(*, age_months: int, answers) -> MchatResult:
     items = failed(answers)
     total = len(items)
     if total <= 2:
-        return MchatResult(total, "low", items, _(
-            "低风险：无需进一步处理，除非日常监测提示有孤独症风险；24月龄前筛查者应在满24月龄后复筛"), False)
+        return MchatResult(
+            total,
+            "low",
+            items,
+            _("低风险：无需进一步处理，除非日常监测提示有孤独症风险；24月龄前筛查者应在满24月龄后复筛"),
+            False,
+        )
     if total <= 7:
-        return MchatResult(total, "medium", items, _(
-            "中风险：对未通过的条目进行后续访谈（Follow-Up）；访谈后仍有2项及以上未通过则转介诊断评估和早期干预，"
-            "0–1项未通过为筛查阴性，继续定期随访"), None)
-    return MchatResult(total, "high", items, _(
-        "高风险：无需后续访谈，立即转介诊断评估和早期干预"), True)
+        return MchatResult(
+            total,
+            "medium",
+            items,
+            _(
+                "中风险：对未通过的条目进行后续访谈（Follow-Up）；访谈后仍有2项及以上未通过则转介诊断评估和早期干预，"
+                "0–1项未通过为筛查阴性，继续定期随访"
+            ),
+            None,
+        )
+    return MchatResult(total, "high", items, _("高风险：无需后续访谈，立即转介诊断评估和早期干预"), True)
 
 
 def follow_up(*, initial: MchatResult, still_failing: list[int]) -> bool:
@@ -81,5 +98,7 @@ def follow_up(*, initial: MchatResult, still_failing: list[int]) -> bool:
         raise InvalidInput(_("仅中风险筛查需要后续访谈"), field="follow_up")
     unknown = sorted(set(still_failing) - set(initial.failed_items))
     if unknown:
-        raise InvalidInput(_("后续访谈的条目 %(i)s 在初筛中并未失败") % {"i": unknown[0]}, field="follow_up_failed")
+        raise InvalidInput(
+            _("后续访谈的条目 %(i)s 在初筛中并未失败") % {"i": unknown[0]}, field="follow_up_failed"
+        )
     return len(set(still_failing)) >= 2

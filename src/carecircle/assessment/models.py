@@ -20,13 +20,18 @@ class CapabilityAssessment(models.Model):
     """One GB/T 42195-2022 assessment of a person. It holds from valid_from to valid_to (inclusive);
     a newer assessment ends it the day before its own date (superseded_by)."""
 
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="capability_assessments")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="capability_assessments"
+    )
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessor_name = models.CharField(_("评估员"), max_length=100)
     assessed_on = models.DateField(_("评估日期"))
-    reason = models.CharField(_("评估原因"), max_length=10, choices=AssessmentReason.choices,
-                              default=AssessmentReason.FIRST)
+    reason = models.CharField(
+        _("评估原因"), max_length=10, choices=AssessmentReason.choices, default=AssessmentReason.FIRST
+    )
     answers = models.JSONField(_("各条目得分"))
     coma = models.BooleanField(_("昏迷"), default=False)
     dementia_or_mental_disorder = models.BooleanField(_("确诊痴呆或精神和行为障碍"), default=False)
@@ -41,7 +46,9 @@ class CapabilityAssessment(models.Model):
     adjustments = models.JSONField(_("等级调整依据"), default=list, blank=True)
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期止"))
-    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("备注"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,9 +58,12 @@ class CapabilityAssessment(models.Model):
         verbose_name_plural = _("老年人能力评估")
         constraints = [
             models.UniqueConstraint(fields=["person", "assessed_on"], name="assessment_one_per_day"),
-            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="assessment_period_ordered"),
-            models.CheckConstraint(condition=Q(final_level__lte=4) & Q(preliminary_level__lte=4),
-                                   name="assessment_level_range"),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="assessment_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(final_level__lte=4) & Q(preliminary_level__lte=4), name="assessment_level_range"
+            ),
             models.CheckConstraint(condition=Q(total__lte=90), name="assessment_total_range"),
         ]
         indexes = [models.Index(fields=["person", "valid_from", "valid_to"], name="assessment_validity")]
@@ -85,11 +95,15 @@ class ChildCheck(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=CheckKind.choices)
     checked_on = models.DateField(_("检查日期"))
     age_months = models.PositiveSmallIntegerField(_("月龄"))
-    examiner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     examiner_name = models.CharField(_("检查人"), max_length=100)
     data = models.JSONField(_("检查数据"))
     result = models.CharField(_("结论"), max_length=300)
-    referral = models.CharField(_("转介"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NONE)
+    referral = models.CharField(
+        _("转介"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NONE
+    )
     referral_reason = models.CharField(_("转介原因"), max_length=300, blank=True)
     referral_note = models.CharField(_("转介记录"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -31,7 +31,9 @@ def region_prefix(code: str) -> str:
 
 
 def _valid_on(day: datetime.date) -> QuerySet[CapabilityAssessment]:
-    return CapabilityAssessment.objects.filter(valid_from__lte=day, valid_to__gte=day).order_by("-valid_from", "-id")
+    return CapabilityAssessment.objects.filter(valid_from__lte=day, valid_to__gte=day).order_by(
+        "-valid_from", "-id"
+    )
 
 
 def current_assessment(person: Person, day: datetime.date | None = None) -> CapabilityAssessment | None:
@@ -40,7 +42,12 @@ def current_assessment(person: Person, day: datetime.date | None = None) -> Capa
 
 def current_level(person: Person, day: datetime.date | None = None) -> CapabilityLevel | None:
     """The final level of the newest assessment of `person` valid on `day`, or None."""
-    level = _valid_on(day or timezone.localdate()).filter(person=person).values_list("final_level", flat=True).first()
+    level = (
+        _valid_on(day or timezone.localdate())
+        .filter(person=person)
+        .values_list("final_level", flat=True)
+        .first()
+    )
     return None if level is None else CapabilityLevel(level)
 
 
@@ -57,16 +64,28 @@ def current_assessments(day: datetime.date | None = None) -> QuerySet[Capability
 def disabled_q(day: datetime.date, *, min_level: int) -> Q:
     """For a Person queryset: holds an assessment valid on `day` with final level >= `min_level`
     (the caller says which: 失能 is `registry.selectors.population_group("disabled").min_level()`)."""
-    return Q(Exists(CapabilityAssessment.objects.filter(
-        person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level)))
+    return Q(
+        Exists(
+            CapabilityAssessment.objects.filter(
+                person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level
+            )
+        )
+    )
 
 
 def disabled_members(prefix: str, day: datetime.date, *, min_level: int) -> Iterator[tuple[int, str]]:
     """(person id, region code) of every assessment valid on `day` with final level >= `min_level`
     under the region `prefix`, streamed (care-visit plans build their rounds from it)."""
-    return CapabilityAssessment.objects.filter(
-        region_code__startswith=prefix, valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level,
-    ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+    return (
+        CapabilityAssessment.objects.filter(
+            region_code__startswith=prefix,
+            valid_from__lte=day,
+            valid_to__gte=day,
+            final_level__gte=min_level,
+        )
+        .values_list("person_id", "region_code")
+        .iterator(chunk_size=20000)
+    )
 
 
 def level_names(person_ids: Iterable[int], day: datetime.date, *, min_level: int = 0) -> dict[int, str]:
@@ -82,8 +101,14 @@ def level_subquery(day: datetime.date | None = None) -> Subquery:
     return Subquery(rows, output_field=IntegerField())
 
 
-def assessment_list(*, user: Actor, region_code: str = "", level: int | None = None, current_only: bool = True,
-                    day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:
+def assessment_list(
+    *,
+    user: Actor,
+    region_code: str = "",
+    level: int | None = None,
+    current_only: bool = True,
+    day: datetime.date | None = None,
+) -> QuerySet[CapabilityAssessment]:
     qs = scope.in_scope(CapabilityAssessment.objects.select_related("person"), user, "assessment.view")
     if region_code:
         qs = qs.filter(region_code__startswith=region_prefix(region_code))
@@ -97,7 +122,10 @@ def assessment_list(*, user: Actor, region_code: str = "", level: int | None = N
 
 def assessment_get(*, user: Actor, assessment_id: int) -> CapabilityAssessment:
     return access_by_id(
-        CapabilityAssessment.objects.select_related("person"), assessment_id, user=user, perm="assessment.view",
+        CapabilityAssessment.objects.select_related("person"),
+        assessment_id,
+        user=user,
+        perm="assessment.view",
     )
 
 
@@ -146,15 +174,24 @@ def level_counts(*, user: Actor, day: datetime.date | None = None) -> dict[int, 
     return {r["final_level"]: r["n"] for r in rows}
 
 
-def people_to_assess(*, user: Actor, group: str = "senior80", text: str = "", unassessed_only: bool = True,
-                     day: datetime.date | None = None) -> QuerySet[Person]:
+def people_to_assess(
+    *,
+    user: Actor,
+    group: str = "senior80",
+    text: str = "",
+    unassessed_only: bool = True,
+    day: datetime.date | None = None,
+) -> QuerySet[Person]:
     """Older people (80+ by default) or infants in the user's scope, to start an assessment or a
     check from; for elders, by default those without a valid assessment (Hechuan 二(十一))."""
     day = day or timezone.localdate()
     if group not in ("senior80", "elder", "infant"):
         raise InvalidInput(_("未知的人群：%(g)s") % {"g": group}, field="group")
-    qs = scope.in_scope(Person.objects.all(), user, "assessment.record").filter(
-        birth_date_bounds(group, day)).filter(active_on(day))
+    qs = (
+        scope.in_scope(Person.objects.all(), user, "assessment.record")
+        .filter(birth_date_bounds(group, day))
+        .filter(active_on(day))
+    )
     text = (text or "").strip()
     if text:
         qs = qs.filter(name__contains=text)
@@ -168,10 +205,17 @@ def growth_stunting(*, region_prefix: str, day: datetime.date) -> tuple[int, int
     check in the year up to `day`; stunted = whose newest such check has a length/height-for-age
     WHO z-score below −2 (checks.growth stores it as `lhfa_z`). planning's 生长迟缓率."""
     under5 = Person.objects.filter(birth_date__gt=_years_before(day, 5)).filter(active_on(day))
-    checks = (ChildCheck.objects.filter(kind=CheckKind.GROWTH, region_code__startswith=region_prefix,
-                                        checked_on__gt=day - datetime.timedelta(days=365), checked_on__lte=day,
-                                        person__in=under5)
-              .order_by("checked_on", "id").values_list("person_id", "data"))
+    checks = (
+        ChildCheck.objects.filter(
+            kind=CheckKind.GROWTH,
+            region_code__startswith=region_prefix,
+            checked_on__gt=day - datetime.timedelta(days=365),
+            checked_on__lte=day,
+            person__in=under5,
+        )
+        .order_by("checked_on", "id")
+        .values_list("person_id", "data")
+    )
     newest = {person_id: data for person_id, data in checks}  # ordered by day: the newest wins
     stunted = sum(1 for data in newest.values() if Decimal(str(data.get("lhfa_z", "0"))) < Z_LOW)
     return stunted, len(newest)

@@ -68,11 +68,16 @@ def assessment_record(
     if age_on(person.birth_date, assessed_on) < 60:
         raise InvalidInput(_("老年人能力评估适用于60周岁及以上老年人"), field="person")
     result = capability.score(
-        answers, coma=coma, dementia_or_mental_disorder=dementia_or_mental_disorder, risk_events_30d=risk_events_30d
+        answers,
+        coma=coma,
+        dementia_or_mental_disorder=dementia_or_mental_disorder,
+        risk_events_30d=risk_events_30d,
     )
     # Lock the person's assessments so two assessors cannot both supersede the same one.
     previous = list(
-        CapabilityAssessment.objects.select_for_update().filter(person=person).order_by("-assessed_on", "-id")[:1]
+        CapabilityAssessment.objects.select_for_update()
+        .filter(person=person)
+        .order_by("-assessed_on", "-id")[:1]
     )
     if previous and previous[0].assessed_on >= assessed_on:
         raise Conflict(
@@ -82,14 +87,27 @@ def assessment_record(
     try:
         with transaction.atomic():
             record = CapabilityAssessment.objects.create(
-                person=person, region_code=person.region_code, assessor=actor if signed_in(actor) else None, assessor_name=_display(actor),
-                assessed_on=assessed_on, reason=reason, answers=result.answers, coma=coma,
-                dementia_or_mental_disorder=dementia_or_mental_disorder, risk_events_30d=risk_events_30d,
-                self_care=result.dimension_scores["B.1"], mobility=result.dimension_scores["B.2"],
-                mental=result.dimension_scores["B.3"], perception=result.dimension_scores["B.4"],
-                total=result.total, preliminary_level=result.preliminary_level, final_level=result.final_level,
-                adjustments=list(result.adjustments), valid_from=assessed_on,
-                valid_to=_add_months(assessed_on, valid_months) - datetime.timedelta(days=1), note=note[:500],
+                person=person,
+                region_code=person.region_code,
+                assessor=actor if signed_in(actor) else None,
+                assessor_name=_display(actor),
+                assessed_on=assessed_on,
+                reason=reason,
+                answers=result.answers,
+                coma=coma,
+                dementia_or_mental_disorder=dementia_or_mental_disorder,
+                risk_events_30d=risk_events_30d,
+                self_care=result.dimension_scores["B.1"],
+                mobility=result.dimension_scores["B.2"],
+                mental=result.dimension_scores["B.3"],
+                perception=result.dimension_scores["B.4"],
+                total=result.total,
+                preliminary_level=result.preliminary_level,
+                final_level=result.final_level,
+                adjustments=list(result.adjustments),
+                valid_from=assessed_on,
+                valid_to=_add_months(assessed_on, valid_months) - datetime.timedelta(days=1),
+                note=note[:500],
             )
     except IntegrityError:
         raise Conflict(_("该老人当天已有评估记录"), field="assessed_on") from None
@@ -99,8 +117,13 @@ def assessment_record(
         old.superseded_by = record
         old.save(update_fields=["valid_to", "superseded_by"])
     audit.record(
-        actor=actor, action=AuditAction.ASSESSMENT_RECORD, obj=record, request=request, person_id=person.pk,
-        total=record.total, final_level=record.final_level,
+        actor=actor,
+        action=AuditAction.ASSESSMENT_RECORD,
+        obj=record,
+        request=request,
+        person_id=person.pk,
+        total=record.total,
+        final_level=record.final_level,
         superseded=previous[0].pk if previous else None,
     )
     return record
@@ -108,7 +131,12 @@ def assessment_record(
 
 @transaction.atomic
 def child_check_record(
-    *, actor: Actor, person: Person, kind: str, checked_on: datetime.date, data: dict[str, Any],
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    checked_on: datetime.date,
+    data: dict[str, Any],
     request: HttpRequest | None = None,
 ) -> ChildCheck:
     scope.require(actor, "assessment.record", person.region_code)
@@ -129,16 +157,29 @@ def child_check_record(
     try:
         with transaction.atomic():
             check = ChildCheck.objects.create(
-                person=person, region_code=person.region_code, kind=kind, checked_on=checked_on,
-                age_months=months, examiner=actor if signed_in(actor) else None, examiner_name=_display(actor), data=kept,
+                person=person,
+                region_code=person.region_code,
+                kind=kind,
+                checked_on=checked_on,
+                age_months=months,
+                examiner=actor if signed_in(actor) else None,
+                examiner_name=_display(actor),
+                data=kept,
                 result=conclusion[:300],
                 referral=ReferralStatus.PENDING if referral_reason else ReferralStatus.NONE,
                 referral_reason=referral_reason[:300],
             )
     except IntegrityError:
         raise Conflict(_("该儿童当天已有同类检查记录"), field="checked_on") from None
-    audit.record(actor=actor, action=AuditAction.CHILD_CHECK_RECORD, obj=check, request=request, person_id=person.pk,
-                 kind=kind, referral=check.referral)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CHILD_CHECK_RECORD,
+        obj=check,
+        request=request,
+        person_id=person.pk,
+        kind=kind,
+        referral=check.referral,
+    )
     return check
 
 
@@ -151,8 +192,10 @@ def referral_update(
     if status not in referral_next(check):
         raise Conflict(
             _("转介状态不能从“%(a)s”改为“%(b)s”")
-            % {"a": ReferralStatus(check.referral).label,
-               "b": ReferralStatus(status).label if status in ReferralStatus.values else status},
+            % {
+                "a": ReferralStatus(check.referral).label,
+                "b": ReferralStatus(status).label if status in ReferralStatus.values else status,
+            },
             field="status",
         )
     note = (note or "").strip()
@@ -161,5 +204,7 @@ def referral_update(
     check.referral = status
     check.referral_note = note[:300]
     check.save(update_fields=["referral", "referral_note"])
-    audit.record(actor=actor, action=AuditAction.CHILD_CHECK_REFERRAL, obj=check, request=request, status=status)
+    audit.record(
+        actor=actor, action=AuditAction.CHILD_CHECK_REFERRAL, obj=check, request=request, status=status
+    )
     return check

@@ -35,11 +35,19 @@ def assessment_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     counts = selectors.level_counts(user=request.user)
     levels = [(i, str(n), counts.get(i, 0)) for i, n in enumerate(capability.LEVEL_NAMES)]
-    return render(request, "assessment/list.html", {
-        "page": page, "levels": levels, "level": request.GET.get("level", ""),
-        "region": request.GET.get("region", "").strip(), "form": form,
-        "can_record": scope.has_perm(request.user, "assessment.record"),
-    }, status=200 if ok else INVALID_STATUS)
+    return render(
+        request,
+        "assessment/list.html",
+        {
+            "page": page,
+            "levels": levels,
+            "level": request.GET.get("level", ""),
+            "region": request.GET.get("region", "").strip(),
+            "form": form,
+            "can_record": scope.has_perm(request.user, "assessment.record"),
+        },
+        status=200 if ok else INVALID_STATUS,
+    )
 
 
 @login_required
@@ -53,30 +61,59 @@ def people(request: AuthedRequest) -> HttpResponse:
     qs = selectors.people_to_assess(user=request.user, group=group, text=text, unassessed_only=unassessed)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
-    rows = [{"p": p, "age": shown_person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page]
-    return render(request, "assessment/people.html", {
-        "page": page, "rows": rows, "group": group, "q": text, "unassessed": unassessed,
-    })
+    rows = [
+        {"p": p, "age": shown_person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page
+    ]
+    return render(
+        request,
+        "assessment/people.html",
+        {
+            "page": page,
+            "rows": rows,
+            "group": group,
+            "q": text,
+            "unassessed": unassessed,
+        },
+    )
 
 
 @login_required
 def assessment_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = person_get(user=request.user, person_id=person_id, perm="assessment.record")
     history = selectors.person_assessments(person)
-    form = forms.AssessmentForm(request.POST if request.method == "POST" else None, initial={
-        "assessed_on": timezone.localdate().isoformat(), "risk_events_30d": "0",
-        "reason": AssessmentReason.ROUTINE if history.exists() else AssessmentReason.FIRST})
+    form = forms.AssessmentForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "assessed_on": timezone.localdate().isoformat(),
+            "risk_events_30d": "0",
+            "reason": AssessmentReason.ROUTINE if history.exists() else AssessmentReason.FIRST,
+        },
+    )
     if request.method == "POST" and form.submit(
-            partial(services.assessment_record, actor=request.user, person=person, request=request)):
-        messages.success(request, _("评估已保存：%(l)s") % {"l": capability.level_name(form.result.final_level)})
+        partial(services.assessment_record, actor=request.user, person=person, request=request)
+    ):
+        messages.success(
+            request, _("评估已保存：%(l)s") % {"l": capability.level_name(form.result.final_level)}
+        )
         return redirect("assessment:detail", assessment_id=form.result.pk)
     dims = [
-        {"d": d, "items": [{"i": i, "value": form.item_value(i.code), "error": bool(form.errors.get(i.code))}
-                           for i in d.items]}
+        {
+            "d": d,
+            "items": [
+                {"i": i, "value": form.item_value(i.code), "error": bool(form.errors.get(i.code))}
+                for i in d.items
+            ],
+        }
         for d in capability.DIMENSIONS
     ]
-    context = {"person": person, "age": shown_person_age(person), "dims": dims, "form": form,
-               "reasons": AssessmentReason.choices, "history": history[:10]}
+    context = {
+        "person": person,
+        "age": shown_person_age(person),
+        "dims": dims,
+        "form": form,
+        "reasons": AssessmentReason.choices,
+        "history": history[:10],
+    }
     if form.errors:
         return render_invalid(request, "assessment/form.html", context)
     return render(request, "assessment/form.html", context)
@@ -87,46 +124,86 @@ def assessment_detail(request: AuthedRequest, assessment_id: int) -> HttpRespons
     a = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     dims = []
     for d in capability.DIMENSIONS:
-        items = [{"i": i, "score": a.answers.get(i.code), "text": i.option_text(a.answers[i.code])} for i in d.items]
+        items = [
+            {"i": i, "score": a.answers.get(i.code), "text": i.option_text(a.answers[i.code])}
+            for i in d.items
+        ]
         dims.append({"d": d, "items": items, "score": a.dimension_scores[d.code]})
-    return render(request, "assessment/report.html", {
-        "a": a, "person": a.person, "age": shown_person_age(a.person, a.assessed_on), "dims": dims,
-        "region": region_label(a.region_code), "total_max": capability.TOTAL_MAX,
-        "preliminary_name": capability.level_name(a.preliminary_level),
-        "final_name": capability.level_name(a.final_level),
-        "can_record": scope.has_perm(request.user, "assessment.record", a.region_code),
-    })
+    return render(
+        request,
+        "assessment/report.html",
+        {
+            "a": a,
+            "person": a.person,
+            "age": shown_person_age(a.person, a.assessed_on),
+            "dims": dims,
+            "region": region_label(a.region_code),
+            "total_max": capability.TOTAL_MAX,
+            "preliminary_name": capability.level_name(a.preliminary_level),
+            "final_name": capability.level_name(a.final_level),
+            "can_record": scope.has_perm(request.user, "assessment.record", a.region_code),
+        },
+    )
 
 
 # ------------------------------------------------------------------ infant checks
+
 
 @login_required
 def check_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = person_get(user=request.user, person_id=person_id, perm="assessment.record")
     form = forms.CheckForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.submit(
-            partial(services.child_check_record, actor=request.user, person=person, request=request)):
+        partial(services.child_check_record, actor=request.user, person=person, request=request)
+    ):
         messages.success(request, _("已记录：%(r)s") % {"r": form.result.result})
         return redirect("assessment:check_new", person_id=person.pk)
     kind = form["kind"].value() or request.GET.get("kind") or CheckKind.GROWTH
     today = timezone.localdate()
-    return render(request, "assessment/check_form.html", {
-        "person": person, "kind": kind if kind in CheckKind.values else CheckKind.GROWTH, "kinds": CheckKind.choices,
-        "form": form, "today": today.isoformat(),
-        "months": shown_age_months(person.birth_date, today),
-        "mchat_items": forms.MCHAT_ITEMS, "history": selectors.person_checks(person)[:20],
-    }, status=INVALID_STATUS if form.errors else 200)
+    return render(
+        request,
+        "assessment/check_form.html",
+        {
+            "person": person,
+            "kind": kind if kind in CheckKind.values else CheckKind.GROWTH,
+            "kinds": CheckKind.choices,
+            "form": form,
+            "today": today.isoformat(),
+            "months": shown_age_months(person.birth_date, today),
+            "mchat_items": forms.MCHAT_ITEMS,
+            "history": selectors.person_checks(person)[:20],
+        },
+        status=INVALID_STATUS if form.errors else 200,
+    )
 
 
-def _referrals_page(request: AuthedRequest, *, failed: forms.ReferralForm | None = None,
-                    status: int = 200) -> HttpResponse:
+def _referrals_page(
+    request: AuthedRequest, *, failed: forms.ReferralForm | None = None, status: int = 200
+) -> HttpResponse:
     page = Paginator(selectors.referral_list(user=request.user), 30).get_page(request.GET.get("page"))
     labels = dict(ReferralStatus.choices)
-    rows = [(c, [(s, labels[s]) for s in (ReferralStatus.REFERRED, ReferralStatus.CLOSED)
-                 if s in selectors.referral_actions(request.user, c)]) for c in page]
-    return render(request, "assessment/referrals.html", {
-        "page": page, "rows": rows, "failed": failed,
-        "can_record": scope.has_perm(request.user, "assessment.record")}, status=status)
+    rows = [
+        (
+            c,
+            [
+                (s, labels[s])
+                for s in (ReferralStatus.REFERRED, ReferralStatus.CLOSED)
+                if s in selectors.referral_actions(request.user, c)
+            ],
+        )
+        for c in page
+    ]
+    return render(
+        request,
+        "assessment/referrals.html",
+        {
+            "page": page,
+            "rows": rows,
+            "failed": failed,
+            "can_record": scope.has_perm(request.user, "assessment.record"),
+        },
+        status=status,
+    )
 
 
 @login_required

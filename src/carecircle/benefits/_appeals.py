@@ -29,8 +29,15 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def appeal_file(*, actor: Actor, person: Person, programme: Programme, month: str, reason: str,
-                request: "HttpRequest | None" = None) -> Appeal:
+def appeal_file(
+    *,
+    actor: Actor,
+    person: Person,
+    programme: Programme,
+    month: str,
+    reason: str,
+    request: "HttpRequest | None" = None,
+) -> Appeal:
     """A person (through a linked resident account) or a worker for them contests a decision."""
     month_start(month)
     if not (reason or "").strip() or len(reason.strip()) < 4:
@@ -38,23 +45,48 @@ def appeal_file(*, actor: Actor, person: Person, programme: Programme, month: st
     own = family_persons(actor).filter(pk=person.pk).exists()
     if not own:
         scope.require(actor, "benefits.appeal", person.region_code)
-    if Appeal.objects.filter(person=person, programme=programme, month=month, state=Appeal.State.OPEN).exists():
+    if Appeal.objects.filter(
+        person=person, programme=programme, month=month, state=Appeal.State.OPEN
+    ).exists():
         raise Conflict(_("该月份的同一项目已有待处理的申诉"), field="month")
     appeal = Appeal.objects.create(
-        person=person, programme=programme, region_code=person.region_code,
-        route_region=regions.district_of(person.region_code), month=month, reason=reason.strip(),
+        person=person,
+        programme=programme,
+        region_code=person.region_code,
+        route_region=regions.district_of(person.region_code),
+        month=month,
+        reason=reason.strip(),
         filed_by=actor if signed_in(actor) else None,
     )
-    audit.record(actor=actor, action=AuditAction.APPEAL_FILE, obj=appeal, request=request, programme=programme.code, month=month)
+    audit.record(
+        actor=actor,
+        action=AuditAction.APPEAL_FILE,
+        obj=appeal,
+        request=request,
+        programme=programme.code,
+        month=month,
+    )
     return appeal
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Actor, appeal_id: int, grant: bool, reason: str, amount: Decimal | str | None = None,
-                  grant_from: datetime.date | None = None, grant_to: datetime.date | None = None,
-                  request: "HttpRequest | None" = None) -> Appeal:
+def appeal_decide(
+    *,
+    actor: Actor,
+    appeal_id: int,
+    grant: bool,
+    reason: str,
+    amount: Decimal | str | None = None,
+    grant_from: datetime.date | None = None,
+    grant_to: datetime.date | None = None,
+    request: "HttpRequest | None" = None,
+) -> Appeal:
     appeal = access_by_id(
-        Appeal.objects.select_for_update().select_related("programme"), appeal_id, user=actor, perm="benefits.decide", region_field="route_region",
+        Appeal.objects.select_for_update().select_related("programme"),
+        appeal_id,
+        user=actor,
+        perm="benefits.decide",
+        region_field="route_region",
     )
     if not appeal_action_open(appeal, AppealAction.DECIDE):
         raise Conflict(_("该申诉已处理"))
@@ -68,7 +100,9 @@ def appeal_decide(*, actor: Actor, appeal_id: int, grant: bool, reason: str, amo
         appeal.grant_to = grant_to
         if appeal.grant_to is not None and appeal.grant_to < appeal.grant_from:
             raise InvalidInput(_("核定终止不能早于核定起始"), field="grant_to")
-        overlap = Appeal.objects.filter(person=appeal.person, programme=appeal.programme, state=Appeal.State.GRANTED)
+        overlap = Appeal.objects.filter(
+            person=appeal.person, programme=appeal.programme, state=Appeal.State.GRANTED
+        )
         overlap = overlap.filter(Q(grant_to__isnull=True) | Q(grant_to__gte=appeal.grant_from))
         if appeal.grant_to is not None:
             overlap = overlap.filter(grant_from__lte=appeal.grant_to)
@@ -78,6 +112,13 @@ def appeal_decide(*, actor: Actor, appeal_id: int, grant: bool, reason: str, amo
     appeal.decision_reason = reason.strip()
     appeal.decided_by, appeal.decided_at = actor, timezone.now()
     appeal.save()
-    audit.record(actor=actor, action=AuditAction.APPEAL_DECIDE, obj=appeal, request=request, granted=grant, reason=reason,
-                 amount=str(appeal.grant_amount or ""))
+    audit.record(
+        actor=actor,
+        action=AuditAction.APPEAL_DECIDE,
+        obj=appeal,
+        request=request,
+        granted=grant,
+        reason=reason,
+        amount=str(appeal.grant_amount or ""),
+    )
     return appeal

@@ -38,8 +38,15 @@ def _run_region(actor: Actor, region_code: str) -> str:
     return codes[0]
 
 
-def payroll_run(*, actor: Actor, month: str, programme_code: str = "", region_code: str = "", lookback: int = 0,
-                request: "HttpRequest | None" = None) -> list[Batch]:
+def payroll_run(
+    *,
+    actor: Actor,
+    month: str,
+    programme_code: str = "",
+    region_code: str = "",
+    lookback: int = 0,
+    request: "HttpRequest | None" = None,
+) -> list[Batch]:
     """Compute the month's payments of every programme in force (or of one), each into a batch for
     review. Only differences against what is already committed are written. Returns the batches
     created (none when nothing changed)."""
@@ -56,17 +63,32 @@ def payroll_run(*, actor: Actor, month: str, programme_code: str = "", region_co
             raise InvalidInput(_("未知的项目代码：%(c)s") % {"c": programme_code}, field="programme")
     programmes = [p for p in qs if in_force(p, day)]
     if programme_code and not programmes:
-        raise InvalidInput(_("项目 %(c)s 在 %(m)s 不在有效期内") % {"c": programme_code, "m": month}, field="programme")
+        raise InvalidInput(
+            _("项目 %(c)s 在 %(m)s 不在有效期内") % {"c": programme_code, "m": month}, field="programme"
+        )
     if programme_code and not payroll.paid_by_payroll(programmes[0]):
-        raise InvalidInput(_("项目 %(c)s 以服务券发放，在服务券使用时从资金中列支，不进入发放批次") % {"c": programme_code},
-                           field="programme")
+        raise InvalidInput(
+            _("项目 %(c)s 以服务券发放，在服务券使用时从资金中列支，不进入发放批次") % {"c": programme_code},
+            field="programme",
+        )
     programmes = [p for p in programmes if payroll.paid_by_payroll(p)]
-    todo = [p for p in programmes if not region_code or regions.contains(p.region_code, region_code)
-            or regions.contains(region_code, p.region_code)]
+    todo = [
+        p
+        for p in programmes
+        if not region_code
+        or regions.contains(p.region_code, region_code)
+        or regions.contains(region_code, p.region_code)
+    ]
 
     def run(p: Programme) -> Batch | None:
-        return _run_one(actor=actor, programme=p, month=month, region_code=region_code, lookback=int(lookback),
-                        request=request)
+        return _run_one(
+            actor=actor,
+            programme=p,
+            month=month,
+            region_code=region_code,
+            lookback=int(lookback),
+            request=request,
+        )
 
     workers = payroll.parallel_workers(len(todo))
     done = [run(p) for p in todo] if workers <= 1 else payroll.run_parallel(run, todo, workers, day)
@@ -74,29 +96,50 @@ def payroll_run(*, actor: Actor, month: str, programme_code: str = "", region_co
 
 
 @transaction.atomic
-def _run_one(*, actor: Actor, programme: Programme, month: str, region_code: str, lookback: int,
-             request: "HttpRequest | None" = None) -> Batch | None:
+def _run_one(
+    *,
+    actor: Actor,
+    programme: Programme,
+    month: str,
+    region_code: str,
+    lookback: int,
+    request: "HttpRequest | None" = None,
+) -> Batch | None:
     Programme.objects.select_for_update().filter(pk=programme.pk).first()  # one run per programme at a time
     batch_region = region_code or programme.region_code
     batch = Batch.objects.create(
-        programme=programme, month=month, region_code=batch_region,
+        programme=programme,
+        month=month,
+        region_code=batch_region,
         prepared_by=actor if signed_in(actor) else None,
     )
     written = 0
     for day, persons in payroll.periods_for(programme, month, lookback):
-        written += payroll.insert_lines(batch=batch, programme=programme, day=day, region_code=region_code,
-                                        person_ids=persons)
+        written += payroll.insert_lines(
+            batch=batch, programme=programme, day=day, region_code=region_code, person_ids=persons
+        )
     if not written:
         batch.delete()
         return None
     payroll.summarise(batch)
     Appeal.objects.filter(
-        programme=programme, state=Appeal.State.GRANTED, arrears_batch__isnull=True,
+        programme=programme,
+        state=Appeal.State.GRANTED,
+        arrears_batch__isnull=True,
         person_id__in=Payment.objects.filter(batch=batch).values("person_id"),
     ).update(arrears_batch=batch)
-    audit.record(actor=actor, action=AuditAction.PAYROLL_RUN, obj=batch, request=request, programme=programme.code,
-                 month=month, lines=batch.line_count, payable=str(batch.total_payable),
-                 recovery=str(batch.total_recovery), system="payroll")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PAYROLL_RUN,
+        obj=batch,
+        request=request,
+        programme=programme.code,
+        month=month,
+        lines=batch.line_count,
+        payable=str(batch.total_payable),
+        recovery=str(batch.total_recovery),
+        system="payroll",
+    )
     return batch
 
 
@@ -109,7 +152,9 @@ def _batch_for(actor: Actor, batch_id: int, perm: str) -> Batch:
 
 
 @transaction.atomic
-def payroll_approve(*, actor: Actor, batch_id: int, note: str = "", request: "HttpRequest | None" = None) -> Batch:
+def payroll_approve(
+    *, actor: Actor, batch_id: int, note: str = "", request: "HttpRequest | None" = None
+) -> Batch:
     """Second pair of eyes: commit the batch's money in the ledger. Refused to the preparer, and
     refused when the fund's available balance is short (the shortfall is named)."""
     batch = _batch_for(actor, batch_id, "benefits.approve")
@@ -118,19 +163,39 @@ def payroll_approve(*, actor: Actor, batch_id: int, note: str = "", request: "Ht
     if not signed_in(actor) or is_batch_preparer(actor, batch):
         raise Forbidden(_("制单人不能审批自己制作的批次（双人复核）"))
     fund = batch.programme.fund
-    _require_available(fund, batch.total_payable,
-                       _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元"))
+    _require_available(
+        fund, batch.total_payable, _("资金不足：%(f)s 可用余额 %(a)s 元，本批次应发 %(n)s 元，缺口 %(s)s 元")
+    )
     lines: list[Posting] = []
     for row in payroll.district_totals(batch):
-        lines += transfer(Account.COMMITTED, Account.AVAILABLE, row["payable"], programme=batch.programme,
-                          region_code=row["region"], month=row["period"])
-    _post(key=f"commit:batch:{batch.pk}", kind=LedgerEntry.Kind.COMMITMENT, fund=fund, actor=actor, batch=batch,
-          memo=_("批次#%(b)d 审批（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month},
-          lines=lines)
+        lines += transfer(
+            Account.COMMITTED,
+            Account.AVAILABLE,
+            row["payable"],
+            programme=batch.programme,
+            region_code=row["region"],
+            month=row["period"],
+        )
+    _post(
+        key=f"commit:batch:{batch.pk}",
+        kind=LedgerEntry.Kind.COMMITMENT,
+        fund=fund,
+        actor=actor,
+        batch=batch,
+        memo=_("批次#%(b)d 审批（%(p)s %(m)s）")
+        % {"b": batch.pk, "p": batch.programme.name, "m": batch.month},
+        lines=lines,
+    )
     batch.state, batch.approved_by, batch.approved_at = Batch.State.APPROVED, actor, timezone.now()
     batch.decision_note = (note or "")[:300]
     batch.save(update_fields=["state", "approved_by", "approved_at", "decision_note"])
-    audit.record(actor=actor, action=AuditAction.PAYROLL_APPROVE, obj=batch, request=request, payable=str(batch.total_payable))
+    audit.record(
+        actor=actor,
+        action=AuditAction.PAYROLL_APPROVE,
+        obj=batch,
+        request=request,
+        payable=str(batch.total_payable),
+    )
     return batch
 
 
@@ -147,7 +212,9 @@ def payroll_reject(*, actor: Actor, batch_id: int, note: str, request: "HttpRequ
     batch.state, batch.decision_note = Batch.State.REJECTED, note.strip()[:300]
     batch.summary = {**batch.summary, "removed_lines": count}
     batch.save(update_fields=["state", "decision_note", "summary"])
-    audit.record(actor=actor, action=AuditAction.PAYROLL_REJECT, obj=batch, request=request, note=note, lines=count)
+    audit.record(
+        actor=actor, action=AuditAction.PAYROLL_REJECT, obj=batch, request=request, note=note, lines=count
+    )
     return batch
 
 
@@ -160,11 +227,24 @@ def payroll_mark_paid(*, actor: Actor, batch_id: int, request: "HttpRequest | No
     lines: list[Posting] = []
     for row in payroll.district_totals(batch):
         p, r, m = batch.programme, row["region"], row["period"]
-        lines += [*transfer(Account.DISBURSED, Account.COMMITTED, row["payable"], programme=p, region_code=r, month=m),
-                  *transfer(Account.RECEIVABLE, Account.DISBURSED, row["recovery"], programme=p, region_code=r, month=m)]
-    _post(key=f"disburse:batch:{batch.pk}", kind=LedgerEntry.Kind.DISBURSEMENT, fund=batch.programme.fund,
-          actor=actor, batch=batch, lines=lines,
-          memo=_("批次#%(b)d 已发放（%(p)s %(m)s）") % {"b": batch.pk, "p": batch.programme.name, "m": batch.month})
+        lines += [
+            *transfer(
+                Account.DISBURSED, Account.COMMITTED, row["payable"], programme=p, region_code=r, month=m
+            ),
+            *transfer(
+                Account.RECEIVABLE, Account.DISBURSED, row["recovery"], programme=p, region_code=r, month=m
+            ),
+        ]
+    _post(
+        key=f"disburse:batch:{batch.pk}",
+        kind=LedgerEntry.Kind.DISBURSEMENT,
+        fund=batch.programme.fund,
+        actor=actor,
+        batch=batch,
+        lines=lines,
+        memo=_("批次#%(b)d 已发放（%(p)s %(m)s）")
+        % {"b": batch.pk, "p": batch.programme.name, "m": batch.month},
+    )
     batch.state, batch.paid_at = Batch.State.PAID, timezone.now()
     batch.save(update_fields=["state", "paid_at"])
     audit.record(actor=actor, action=AuditAction.PAYROLL_PAID, obj=batch, request=request)
@@ -174,7 +254,12 @@ def payroll_mark_paid(*, actor: Actor, batch_id: int, request: "HttpRequest | No
 @transaction.atomic
 def recovery_collect(*, actor: Actor, payment_id: int, request: "HttpRequest | None" = None) -> Payment:
     """An overpayment has come back: the receivable is settled into the fund's available balance."""
-    line = Payment.objects.select_for_update().select_related("batch", "programme__fund").filter(pk=payment_id).first()
+    line = (
+        Payment.objects.select_for_update()
+        .select_related("batch", "programme__fund")
+        .filter(pk=payment_id)
+        .first()
+    )
     if line is None:
         raise NotFound()
     _actor_ok(actor, "benefits.approve", line.region_code)
@@ -184,19 +269,39 @@ def recovery_collect(*, actor: Actor, payment_id: int, request: "HttpRequest | N
         raise Conflict(_("只有已发放批次中的追回款可以登记收回"))
     amount = -line.amount
     district = regions.district_of(line.region_code)
-    _post(key=f"recover:payment:{line.pk}", kind=LedgerEntry.Kind.RECOVERY, fund=line.programme.fund, actor=actor,
-          batch=line.batch, memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk},
-          lines=transfer(Account.AVAILABLE, Account.RECEIVABLE, amount, programme=line.programme,
-                         region_code=district, month=line.period))
+    _post(
+        key=f"recover:payment:{line.pk}",
+        kind=LedgerEntry.Kind.RECOVERY,
+        fund=line.programme.fund,
+        actor=actor,
+        batch=line.batch,
+        memo=_("追回款收回（明细#%(id)d）") % {"id": line.pk},
+        lines=transfer(
+            Account.AVAILABLE,
+            Account.RECEIVABLE,
+            amount,
+            programme=line.programme,
+            region_code=district,
+            month=line.period,
+        ),
+    )
     line.recovered = True
     line.save(update_fields=["recovered"])
-    audit.record(actor=actor, action=AuditAction.PAYROLL_RECOVERED, object_type="benefits.payment", object_id=str(line.pk),
-                 region_code=line.region_code, request=request, amount=str(amount))
+    audit.record(
+        actor=actor,
+        action=AuditAction.PAYROLL_RECOVERED,
+        object_type="benefits.payment",
+        object_id=str(line.pk),
+        region_code=line.region_code,
+        request=request,
+        amount=str(amount),
+    )
     return line
 
 
-def payroll_export(*, actor: Actor, batch_id: int, fmt: str = "csv", purpose: str = "",
-                   request: "HttpRequest | None" = None) -> tuple[bytes, str]:
+def payroll_export(
+    *, actor: Actor, batch_id: int, fmt: str = "csv", purpose: str = "", request: "HttpRequest | None" = None
+) -> tuple[bytes, str]:
     """The bank payment file of an approved batch (CSV or .xlsx): one row per person with the sum
     of their positive lines, with full ID and account numbers (an audited export)."""
     batch = Batch.objects.select_related("programme").filter(pk=batch_id).first()
@@ -208,14 +313,23 @@ def payroll_export(*, actor: Actor, batch_id: int, fmt: str = "csv", purpose: st
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(_("导出格式只能是 csv 或 xlsx"), field="fmt")
     body, count = exports.bank_file(batch, fmt)
-    audit.record(actor=actor, action=AuditAction.PAYROLL_EXPORT, obj=batch, request=request, purpose=purpose or _("银行代发"),
-                 rows=count, fmt=fmt, system="payroll")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PAYROLL_EXPORT,
+        obj=batch,
+        request=request,
+        purpose=purpose or _("银行代发"),
+        rows=count,
+        fmt=fmt,
+        system="payroll",
+    )
     return body, f"payroll-{batch.programme.code}-{batch.month}-{batch.pk}.{fmt}"
 
 
 @transaction.atomic
-def payee_account_set(*, actor: Actor, person: Person, bank: str, account_number: str,
-                      request: "HttpRequest | None" = None) -> PayeeAccount:
+def payee_account_set(
+    *, actor: Actor, person: Person, bank: str, account_number: str, request: "HttpRequest | None" = None
+) -> PayeeAccount:
     scope.require(actor, "registry.edit", person.region_code)
     digits = (account_number or "").replace(" ", "")
     if not digits.isdigit() or not 12 <= len(digits) <= 30:
@@ -224,8 +338,12 @@ def payee_account_set(*, actor: Actor, person: Person, bank: str, account_number
         raise InvalidInput(_("请填写开户行"), field="bank")
     account, _created = PayeeAccount.objects.update_or_create(
         person=person,
-        defaults={"region_code": person.region_code, "bank": bank.strip(), "account_number": digits,
-                  "account_masked": mask_phone(digits) if len(digits) < 12 else f"{digits[:4]}****{digits[-4:]}"},
+        defaults={
+            "region_code": person.region_code,
+            "bank": bank.strip(),
+            "account_number": digits,
+            "account_masked": mask_phone(digits) if len(digits) < 12 else f"{digits[:4]}****{digits[-4:]}",
+        },
     )
     audit.record(actor=actor, action=AuditAction.PAYEE_SET, obj=person, request=request, bank=bank.strip())
     return account

@@ -26,8 +26,16 @@ from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.types import Actor, signed_in
 
 
-def _post(*, key: str, kind: str, fund: Fund, actor: Actor, memo: str, lines: Iterable[Posting],
-          batch: Batch | None = None) -> LedgerEntry | None:
+def _post(
+    *,
+    key: str,
+    kind: str,
+    fund: Fund,
+    actor: Actor,
+    memo: str,
+    lines: Iterable[Posting],
+    batch: Batch | None = None,
+) -> LedgerEntry | None:
     """Post a balanced entry once (postings of zero are left out; nothing when all are zero)."""
     lines = [ln for ln in lines if ln.amount != 0]
     if not lines:
@@ -38,14 +46,27 @@ def _post(*, key: str, kind: str, fund: Fund, actor: Actor, memo: str, lines: It
     if LedgerEntry.objects.filter(key=key).exists():
         return None
     entry = LedgerEntry.objects.create(
-        key=key, kind=kind, fund=fund, batch=batch, memo=memo[:200],
+        key=key,
+        kind=kind,
+        fund=fund,
+        batch=batch,
+        memo=memo[:200],
         created_by=actor if signed_in(actor) else None,
     )
-    LedgerLine.objects.bulk_create([
-        LedgerLine(entry=entry, fund=fund, account=ln.account, amount=ln.amount.quantize(CENT),
-                   programme=ln.programme, region_code=ln.region_code, month=ln.month)
-        for ln in lines
-    ])
+    LedgerLine.objects.bulk_create(
+        [
+            LedgerLine(
+                entry=entry,
+                fund=fund,
+                account=ln.account,
+                amount=ln.amount.quantize(CENT),
+                programme=ln.programme,
+                region_code=ln.region_code,
+                month=ln.month,
+            )
+            for ln in lines
+        ]
+    )
     return entry
 
 
@@ -55,18 +76,33 @@ def fund_available(fund: Fund) -> Decimal:
 
 
 @transaction.atomic
-def fund_appropriate(*, actor, fund: Fund, amount, memo: str = "", month: str = "", key: str = "", request=None):
+def fund_appropriate(
+    *, actor, fund: Fund, amount, memo: str = "", month: str = "", key: str = "", request=None
+):
     _actor_ok(actor, "benefits.manage", fund.region_code)
     amount = _money(amount, "amount", allow_zero=False)
     if month:
         month_start(month)
     key = key or f"appropriation:{fund.pk}:{timezone.now().timestamp()}"
-    entry = _post(key=key, kind=LedgerEntry.Kind.APPROPRIATION, fund=fund, actor=actor,
-                  memo=memo or _("预算拨入"),
-                  lines=transfer(Account.AVAILABLE, Account.APPROPRIATION, amount, region_code=fund.region_code,
-                                 month=month))
-    audit.record(actor=actor, action=AuditAction.FUND_APPROPRIATE, obj=fund, request=request, amount=str(amount),
-                 memo=memo, system="benefits")
+    entry = _post(
+        key=key,
+        kind=LedgerEntry.Kind.APPROPRIATION,
+        fund=fund,
+        actor=actor,
+        memo=memo or _("预算拨入"),
+        lines=transfer(
+            Account.AVAILABLE, Account.APPROPRIATION, amount, region_code=fund.region_code, month=month
+        ),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.FUND_APPROPRIATE,
+        obj=fund,
+        request=request,
+        amount=str(amount),
+        memo=memo,
+        system="benefits",
+    )
     return entry
 
 
@@ -83,13 +119,26 @@ def _require_available(fund: Fund, amount: Decimal, message: str) -> None:
     (placeholders f: fund, a: available, n: amount, s: shortfall)."""
     available = fund_available(fund)
     if amount > available:
-        raise Conflict(message % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
-                       field="fund", shortfall=str(amount - available))
+        raise Conflict(
+            message % {"f": fund.name, "a": available, "n": amount, "s": amount - available},
+            field="fund",
+            shortfall=str(amount - available),
+        )
 
 
 @transaction.atomic
-def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, amount, reference: str,
-                 memo: str = "", system: str = "", request=None) -> LedgerEntry:
+def ledger_spend(
+    *,
+    actor,
+    programme_code: str,
+    region_code: str,
+    month: str,
+    amount,
+    reference: str,
+    memo: str = "",
+    system: str = "",
+    request=None,
+) -> LedgerEntry:
     """Public service for other modules: record service spending paid by a programme's fund (for
     example a home-care provider's month-end statement settling voucher lines).
 
@@ -121,20 +170,45 @@ def ledger_spend(*, actor, programme_code: str, region_code: str, month: str, am
     fund = Fund.objects.select_for_update().get(pk=programme.fund_id)
     existing = LedgerEntry.objects.filter(key=key).first()
     if existing is not None:
-        posted = (existing.lines.filter(account=Account.DISBURSED).aggregate(s=Sum("amount"))["s"]
-                  or Decimal("0")).quantize(CENT)
+        posted = (
+            existing.lines.filter(account=Account.DISBURSED).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+        ).quantize(CENT)
         same_programme = existing.lines.filter(programme=programme).exists()
         if existing.kind != LedgerEntry.Kind.SPENDING or posted != amount or not same_programme:
-            raise Conflict(_("凭证号 %(r)s 已按 %(a)s 元入账，不能改为 %(p)s %(n)s 元")
-                           % {"r": reference, "a": posted, "p": programme.name, "n": amount}, field="reference")
+            raise Conflict(
+                _("凭证号 %(r)s 已按 %(a)s 元入账，不能改为 %(p)s %(n)s 元")
+                % {"r": reference, "a": posted, "p": programme.name, "n": amount},
+                field="reference",
+            )
         return existing
     _require_available(fund, amount, _("资金不足：%(f)s 可用余额 %(a)s 元，本次支出 %(n)s 元，缺口 %(s)s 元"))
-    entry = _post(key=key, kind=LedgerEntry.Kind.SPENDING, fund=fund, actor=actor,
-                  memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month},
-                  lines=transfer(Account.DISBURSED, Account.AVAILABLE, amount, programme=programme,
-                                 region_code=region_code, month=month))
+    entry = _post(
+        key=key,
+        kind=LedgerEntry.Kind.SPENDING,
+        fund=fund,
+        actor=actor,
+        memo=memo or _("服务结算支出（%(p)s %(m)s）") % {"p": programme.name, "m": month},
+        lines=transfer(
+            Account.DISBURSED,
+            Account.AVAILABLE,
+            amount,
+            programme=programme,
+            region_code=region_code,
+            month=month,
+        ),
+    )
     assert entry is not None  # the amount is not zero (checked above): the entry has its lines
-    audit.record(actor=actor, action=AuditAction.LEDGER_SPEND, obj=entry, region_code=region_code, request=request,
-                 programme=programme.code, fund=fund.code, month=month, amount=str(amount), reference=reference,
-                 system=system or "benefits")
+    audit.record(
+        actor=actor,
+        action=AuditAction.LEDGER_SPEND,
+        obj=entry,
+        region_code=region_code,
+        request=request,
+        programme=programme.code,
+        fund=fund.code,
+        month=month,
+        amount=str(amount),
+        reference=reference,
+        system=system or "benefits",
+    )
     return entry

@@ -42,9 +42,19 @@ class ProgrammeOut(Schema):
 
 def programme_out(p: Programme) -> dict:
     return {
-        "id": p.pk, "code": p.code, "name": p.name, "fund": p.fund.code, "region_code": p.region_code,
-        "target_rule": p.target_rule, "tier_mode": p.tier_mode, "cap": p.cap, "period": p.period,
-        "payment_method": p.payment_method, "valid_from": p.valid_from, "valid_to": p.valid_to, "active": p.active,
+        "id": p.pk,
+        "code": p.code,
+        "name": p.name,
+        "fund": p.fund.code,
+        "region_code": p.region_code,
+        "target_rule": p.target_rule,
+        "tier_mode": p.tier_mode,
+        "cap": p.cap,
+        "period": p.period,
+        "payment_method": p.payment_method,
+        "valid_from": p.valid_from,
+        "valid_to": p.valid_to,
+        "active": p.active,
         "basis": p.basis,
         "tiers": [{"label": t.label, "condition": t.condition, "amount": t.amount} for t in p.tiers.all()],
     }
@@ -138,11 +148,19 @@ class BatchOut(Schema):
 
 
 def batch_out(b) -> dict:
-    return {"id": b.pk, "programme": b.programme.code, "month": b.month, "region_code": b.region_code,
-            "state": b.state, "line_count": b.line_count, "total_payable": b.total_payable,
-            "total_recovery": b.total_recovery, "summary": b.summary,
-            "prepared_by": b.prepared_by.username if b.prepared_by else None,
-            "approved_by": b.approved_by.username if b.approved_by else None}
+    return {
+        "id": b.pk,
+        "programme": b.programme.code,
+        "month": b.month,
+        "region_code": b.region_code,
+        "state": b.state,
+        "line_count": b.line_count,
+        "total_payable": b.total_payable,
+        "total_recovery": b.total_recovery,
+        "summary": b.summary,
+        "prepared_by": b.prepared_by.username if b.prepared_by else None,
+        "approved_by": b.approved_by.username if b.approved_by else None,
+    }
 
 
 @router.get("/benefits/payrolls", response=list[BatchOut])
@@ -159,8 +177,14 @@ class PayrollRunIn(Schema):
 
 @router.post("/benefits/payrolls", response={201: list[BatchOut]})
 def payroll_run(request, payload: PayrollRunIn):
-    batches = services.payroll_run(actor=request.user, month=payload.month, programme_code=payload.programme,
-                                   region_code=payload.region, lookback=payload.lookback, request=request)
+    batches = services.payroll_run(
+        actor=request.user,
+        month=payload.month,
+        programme_code=payload.programme,
+        region_code=payload.region,
+        lookback=payload.lookback,
+        request=request,
+    )
     return 201, [batch_out(b) for b in batches]
 
 
@@ -176,13 +200,17 @@ class NoteIn(Schema):
 @router.post("/benefits/payrolls/{payroll_id}/approve", response=BatchOut)
 def payroll_approve(request, payroll_id: Id, payload: NoteIn):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
-    return batch_out(services.payroll_approve(actor=request.user, batch_id=payroll_id, note=payload.note, request=request))
+    return batch_out(
+        services.payroll_approve(actor=request.user, batch_id=payroll_id, note=payload.note, request=request)
+    )
 
 
 @router.post("/benefits/payrolls/{payroll_id}/reject", response=BatchOut)
 def payroll_reject(request, payroll_id: Id, payload: NoteIn):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
-    return batch_out(services.payroll_reject(actor=request.user, batch_id=payroll_id, note=payload.note, request=request))
+    return batch_out(
+        services.payroll_reject(actor=request.user, batch_id=payroll_id, note=payload.note, request=request)
+    )
 
 
 @router.post("/benefits/payrolls/{payroll_id}/paid", response=BatchOut)
@@ -194,10 +222,14 @@ def payroll_paid(request, payroll_id: Id):
 @router.get("/benefits/payrolls/{payroll_id}/bank-file")
 def payroll_bank_file(request, payroll_id: Id, fmt: str = "csv", purpose: str = ""):
     selectors.batch_get(user=request.user, batch_id=payroll_id)
-    body, name = services.payroll_export(actor=request.user, batch_id=payroll_id, fmt=fmt, purpose=purpose,
-                                         request=request)
-    ctype = "text/csv; charset=utf-8" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, name = services.payroll_export(
+        actor=request.user, batch_id=payroll_id, fmt=fmt, purpose=purpose, request=request
+    )
+    ctype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -214,9 +246,17 @@ class BalanceOut(Schema):
 
 @router.get("/benefits/funds/balances", response=list[BalanceOut])
 def fund_balances(request):
-    return [{"fund": r.fund_name, "programme": r.programme_name, "region_code": r.region_code,
-             "month": r.month, "account": r.account, "total": r.total}
-            for r in selectors.balances(user=request.user)]
+    return [
+        {
+            "fund": r.fund_name,
+            "programme": r.programme_name,
+            "region_code": r.region_code,
+            "month": r.month,
+            "account": r.account,
+            "total": r.total,
+        }
+        for r in selectors.balances(user=request.user)
+    ]
 
 
 class AppealIn(Schema):
@@ -239,9 +279,17 @@ class AppealOut(Schema):
 
 
 def appeal_out(a) -> dict:
-    return {"id": a.pk, "person_id": a.person_id, "programme": a.programme.code, "month": a.month, "state": a.state,
-            "route_region": a.route_region, "reason": a.reason, "decision_reason": a.decision_reason,
-            "grant_amount": a.grant_amount}
+    return {
+        "id": a.pk,
+        "person_id": a.person_id,
+        "programme": a.programme.code,
+        "month": a.month,
+        "state": a.state,
+        "route_region": a.route_region,
+        "reason": a.reason,
+        "decision_reason": a.decision_reason,
+        "grant_amount": a.grant_amount,
+    }
 
 
 @router.get("/benefits/appeals", response=list[AppealOut])
@@ -255,8 +303,14 @@ def appeal_file(request, payload: AppealIn):
     programme = Programme.objects.filter(code=payload.programme).first()
     if person is None or programme is None:
         raise NotFound()
-    appeal = services.appeal_file(actor=request.user, person=person, programme=programme, month=payload.month,
-                                  reason=payload.reason, request=request)
+    appeal = services.appeal_file(
+        actor=request.user,
+        person=person,
+        programme=programme,
+        month=payload.month,
+        reason=payload.reason,
+        request=request,
+    )
     return 201, appeal_out(appeal)
 
 
@@ -271,7 +325,9 @@ class DecideIn(Schema):
 @router.post("/benefits/appeals/{appeal_id}/decide", response=AppealOut)
 def appeal_decide(request, appeal_id: Id, payload: DecideIn):
     selectors.appeal_get(user=request.user, appeal_id=appeal_id)
-    return appeal_out(services.appeal_decide(actor=request.user, appeal_id=appeal_id, request=request, **payload.dict()))
+    return appeal_out(
+        services.appeal_decide(actor=request.user, appeal_id=appeal_id, request=request, **payload.dict())
+    )
 
 
 class MineOut(Schema):
@@ -284,5 +340,7 @@ class MineOut(Schema):
 def my_entitlements(request):
     today = timezone.localdate()
 
-    return [{"person_id": p.pk, "name": p.name, "entitlements": engine.person_eligibility(p, today)}
-            for p in selectors.my_persons(request.user)]
+    return [
+        {"person_id": p.pk, "name": p.name, "entitlements": engine.person_eligibility(p, today)}
+        for p in selectors.my_persons(request.user)
+    ]

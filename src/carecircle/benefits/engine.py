@@ -34,6 +34,8 @@ CENTS = IntegerField()  # SQL amounts are whole fen: exact on SQLite and Postgre
 
 def cents(amount: Decimal) -> Value:
     return Value(int((amount * 100).to_integral_value()), output_field=CENTS)
+
+
 CENT = Decimal("0.01")
 
 
@@ -67,7 +69,11 @@ def period_key(programme: Programme, day: datetime.date) -> str:
 
 
 def in_force(programme: Programme, day: datetime.date) -> bool:
-    return programme.active and programme.valid_from <= day and (programme.valid_to is None or programme.valid_to >= day)
+    return (
+        programme.active
+        and programme.valid_from <= day
+        and (programme.valid_to is None or programme.valid_to >= day)
+    )
 
 
 def active_q(day: datetime.date) -> Q:
@@ -87,12 +93,17 @@ class Compiled:
         self.amount = self._amount(programme, tiers)
 
     def _amount(self, programme, tiers):
-        conds = [(rules.to_q(rules.parsed(t.condition), self.ctx) if t.condition.strip() else None, t) for t in tiers]
+        conds = [
+            (rules.to_q(rules.parsed(t.condition), self.ctx) if t.condition.strip() else None, t)
+            for t in tiers
+        ]
         if programme.tier_mode == TierMode.SUM:
             total = Value(0, output_field=CENTS)
             for q, t in conds:
                 amount = cents(t.amount)
-                total = total + (amount if q is None else Case(When(q, then=amount), default=Value(0), output_field=CENTS))
+                total = total + (
+                    amount if q is None else Case(When(q, then=amount), default=Value(0), output_field=CENTS)
+                )
         else:
             whens, default = [], Value(None, output_field=CENTS)
             for q, t in conds:
@@ -106,7 +117,9 @@ class Compiled:
             total = Least(total, cents(programme.cap))
         return total
 
-    def annotate(self, qs: "QuerySet[Person]") -> "QuerySet[Any]":  # the facts as columns: annotated further by callers
+    def annotate(
+        self, qs: "QuerySet[Person]"
+    ) -> "QuerySet[Any]":  # the facts as columns: annotated further by callers
         return facts_mod.annotate(qs, self.ctx)
 
     def due_cents(self, *, with_appeals: bool = True, targeted: bool = False):
@@ -118,22 +131,31 @@ class Compiled:
         eligible = active_q(self.day) if targeted else self.target_q & active_q(self.day)
         rule = Coalesce(
             Case(When(eligible, then=self.amount), default=Value(0), output_field=CENTS),
-            Value(0), output_field=CENTS,
+            Value(0),
+            output_field=CENTS,
         )
         if not with_appeals:
             return rule
-        granted = granted_appeals(self.programme, self.day).filter(person_id=OuterRef("pk")).order_by("-decided_at")
+        granted = (
+            granted_appeals(self.programme, self.day).filter(person_id=OuterRef("pk")).order_by("-decided_at")
+        )
         override = Subquery(granted.values("grant_cents")[:1], output_field=CENTS)
         appealed = Q(pk__in=granted_appeals(self.programme, self.day).values("person_id"))
-        return Case(When(appealed & active_q(self.day), then=override), When(appealed, then=Value(0)),
-                    default=rule, output_field=CENTS)
+        return Case(
+            When(appealed & active_q(self.day), then=override),
+            When(appealed, then=Value(0)),
+            default=rule,
+            output_field=CENTS,
+        )
 
 
 def granted_appeals(programme: Programme, day: datetime.date):
-    return Appeal.objects.annotate(
-        grant_cents=ExpressionWrapper(Round(F("grant_amount") * 100), output_field=CENTS)
-    ).filter(programme=programme, state=Appeal.State.GRANTED, grant_from__lte=day).filter(
-        Q(grant_to__isnull=True) | Q(grant_to__gte=day)
+    return (
+        Appeal.objects.annotate(
+            grant_cents=ExpressionWrapper(Round(F("grant_amount") * 100), output_field=CENTS)
+        )
+        .filter(programme=programme, state=Appeal.State.GRANTED, grant_from__lte=day)
+        .filter(Q(grant_to__isnull=True) | Q(grant_to__gte=day))
     )
 
 
@@ -159,7 +181,8 @@ def evaluate_person(programme: Programme, person, day: datetime.date, facts=None
         reasons.append(_("没有符合的金额档位"))
     override = (
         granted_appeals(programme, day).filter(person=person).order_by("-decided_at").first()
-        if getattr(person, "pk", None) else None
+        if getattr(person, "pk", None)
+        else None
     )
     if override is not None and not gone:
         eligible, amount = override.grant_amount > 0, override.grant_amount
@@ -178,8 +201,10 @@ def evaluate_person(programme: Programme, person, day: datetime.date, facts=None
         "tier": tier_label,
         "trace": [{**t, "facts": facts_mod.shown(t["facts"], person, day)} for t in trace],
         "reasons": reasons,
-        "facts": {k: {"label": rules.FACT_LABELS[k], "value": shown_facts[k], "source": (sources or {}).get(k, "")}
-                  for k in sorted(set().union(*(set(t["facts"]) for t in trace)) if trace else [])},
+        "facts": {
+            k: {"label": rules.FACT_LABELS[k], "value": shown_facts[k], "source": (sources or {}).get(k, "")}
+            for k in sorted(set().union(*(set(t["facts"]) for t in trace)) if trace else [])
+        },
     }
 
 
@@ -210,15 +235,25 @@ def _tier_holds(tier, facts: dict, trace: list) -> bool:
 
 
 def programmes_in_force(day: datetime.date, region_code: str = ""):
-    qs = Programme.objects.filter(active=True, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    ).prefetch_related("tiers").select_related("fund")
-    return [p for p in qs if not region_code or regions.contains(p.region_code, region_code)
-            or regions.contains(region_code, p.region_code)]
+    qs = (
+        Programme.objects.filter(active=True, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .prefetch_related("tiers")
+        .select_related("fund")
+    )
+    return [
+        p
+        for p in qs
+        if not region_code
+        or regions.contains(p.region_code, region_code)
+        or regions.contains(region_code, p.region_code)
+    ]
 
 
 def person_eligibility(person, day: datetime.date) -> list[dict]:
     """Every programme in force for the person's region on `day`, with amount and reasons."""
     facts, sources = facts_mod.person_facts(person, day)
-    rows = [evaluate_person(p, person, day, facts, sources) for p in programmes_in_force(day, person.region_code)]
+    rows = [
+        evaluate_person(p, person, day, facts, sources) for p in programmes_in_force(day, person.region_code)
+    ]
     return sorted(rows, key=lambda r: not r["eligible"])  # what they get first

@@ -36,7 +36,9 @@ def rows(batch: Batch):
 
 def _with_people(chunk):
     ids = [r["person_id"] for r in chunk]
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only("id", "name", "id_number", "region_code")}
+    people = {
+        p.pk: p for p in Person.objects.filter(pk__in=ids).only("id", "name", "id_number", "region_code")
+    }
     accounts = {a.person_id: a for a in PayeeAccount.objects.filter(person_id__in=ids)}
     for r in chunk:
         yield people[r["person_id"]], accounts.get(r["person_id"]), r["total"]
@@ -52,12 +54,29 @@ def table(batch: Batch):
     yield HEADER if cash else IN_KIND_HEADER
     for n, (person, account, total) in enumerate(rows(batch), start=1):
         if cash:
-            yield [n, person.name, person.id_number, account.bank if account else "",
-                   account.account_number if account else "", _money(total), batch.programme.name, batch.month,
-                   person.region_code, "" if account else "未登记收款账户，请核实后发放至社会保障卡"]
+            yield [
+                n,
+                person.name,
+                person.id_number,
+                account.bank if account else "",
+                account.account_number if account else "",
+                _money(total),
+                batch.programme.name,
+                batch.month,
+                person.region_code,
+                "" if account else "未登记收款账户，请核实后发放至社会保障卡",
+            ]
         else:
-            yield [n, person.name, person.id_number, _money(total), batch.programme.name, batch.month,
-                   person.region_code, batch.programme.get_payment_method_display()]
+            yield [
+                n,
+                person.name,
+                person.id_number,
+                _money(total),
+                batch.programme.name,
+                batch.month,
+                person.region_code,
+                batch.programme.get_payment_method_display(),
+            ]
 
 
 def bank_file(batch: Batch, fmt: str) -> tuple[bytes, int]:

@@ -39,7 +39,9 @@ def current_levels(day: datetime.date):
 
 def held_on(day: datetime.date):
     """Status rows in force on `day` (from valid_from to valid_to, both included)."""
-    return PersonStatus.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    return PersonStatus.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
 
 
 def annotate(qs, ctx):
@@ -70,8 +72,12 @@ def annotate(qs, ctx):
         qs = qs.annotate(f_household_size=Coalesce(Subquery(members, output_field=IntegerField()), Value(1)))
     if "statuses_count" in needed:
         counted = (
-            held_on(day).filter(person_id=OuterRef("pk")).order_by().values("person_id")
-            .annotate(c=Count("kind", distinct=True)).values("c")
+            held_on(day)
+            .filter(person_id=OuterRef("pk"))
+            .order_by()
+            .values("person_id")
+            .annotate(c=Count("kind", distinct=True))
+            .values("c")
         )
         qs = qs.annotate(f_statuses_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
     return qs
@@ -88,7 +94,9 @@ def shown(facts: dict, person, day: datetime.date) -> dict:
 
 def person_facts(person: Person, day: datetime.date) -> tuple[dict, dict]:
     """(facts, sources): the values a rule reads about `person` on `day`, and where each came from."""
-    held = [s for s in person.statuses.all() if s.valid_from <= day and (s.valid_to is None or s.valid_to >= day)]
+    held = [
+        s for s in person.statuses.all() if s.valid_from <= day and (s.valid_to is None or s.valid_to >= day)
+    ]
     statuses = sorted({s.kind for s in held})
     level, level_source = None, "未评估"
     sel = _assessment()
@@ -97,7 +105,9 @@ def person_facts(person: Person, day: datetime.date) -> tuple[dict, dict]:
         level_source = "能力评估" if level is not None else "无有效评估"
     else:
         level_source = "能力评估模块未启用"
-    household_size = Person.objects.filter(household_id=person.household_id).count() if person.household_id else 1
+    household_size = (
+        Person.objects.filter(household_id=person.household_id).count() if person.household_id else 1
+    )
     facts = {
         "age": age_on(person.birth_date, day),
         "sex": person.sex,
@@ -114,7 +124,8 @@ def person_facts(person: Person, day: datetime.date) -> tuple[dict, dict]:
             f"{StatusKind(s.kind).label}：{s.source}，{s.valid_from:%Y-%m-%d}起"
             + (f"至{s.valid_to:%Y-%m-%d}" if s.valid_to else "")
             for s in held
-        ) or "无",
+        )
+        or "无",
         "capability_level": level_source,
         "household_size": "人员信息库·家庭户" if person.household_id else "未登记家庭户",
     }

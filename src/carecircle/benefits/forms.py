@@ -23,8 +23,12 @@ class PayrollRunForm(ServiceForm):
     month = forms.CharField(required=False)
     programme_code = forms.CharField(required=False)
     region_code = forms.CharField(required=False)
-    lookback = forms.IntegerField(required=False, min_value=0, max_value=24, error_messages={
-        "invalid": LOOKBACK, "min_value": LOOKBACK, "max_value": LOOKBACK})
+    lookback = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=24,
+        error_messages={"invalid": LOOKBACK, "min_value": LOOKBACK, "max_value": LOOKBACK},
+    )
 
     def clean_lookback(self) -> int:
         return self.cleaned_data["lookback"] or 0
@@ -43,9 +47,16 @@ class BatchNoteForm(ServiceForm):
 class RecoveryForm(ServiceForm):
     """An overpayment came back: the recovery line of the batch (`services.recovery_collect`)."""
 
-    payment_id = forms.IntegerField(min_value=1, max_value=ID_MAX, error_messages={
-        "required": _("请选择追回款"), "invalid": _("追回款应为编号（整数）"),
-        "min_value": _("追回款超出编号范围"), "max_value": _("追回款超出编号范围")})
+    payment_id = forms.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        error_messages={
+            "required": _("请选择追回款"),
+            "invalid": _("追回款应为编号（整数）"),
+            "min_value": _("追回款超出编号范围"),
+            "max_value": _("追回款超出编号范围"),
+        },
+    )
 
 
 def _tier_rows(text: str) -> list[dict[str, Any]]:
@@ -96,8 +107,11 @@ class AppealDecideForm(ServiceForm):
     """Grant (with the amount per period and from when) or reject an appeal, with the reason."""
 
     grant = forms.TypedChoiceField(
-        choices=[("grant", _("准予")), ("reject", _("驳回"))], coerce=lambda v: v == "grant", required=False,
-        empty_value=False)  # type: ignore[arg-type]  # django-stubs types empty_value as str; Django takes any value
+        choices=[("grant", _("准予")), ("reject", _("驳回"))],
+        coerce=lambda v: v == "grant",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]  # django-stubs types empty_value as str; Django takes any value
+    )
     amount = forms.CharField(required=False)
     grant_from = forms.DateField(required=False, error_messages=DAY_ERRORS)
     reason = forms.CharField(required=False)
@@ -110,8 +124,10 @@ class AppealFileForm(ServiceForm):
     """A person's appeal against a decision (`services.appeal_file`); the programme by its code."""
 
     programme: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", error_messages={
-            "required": _("请选择项目"), "invalid_choice": _("请选择项目")})
+        queryset=None,
+        to_field_name="code",
+        error_messages={"required": _("请选择项目"), "invalid_choice": _("请选择项目")},
+    )
     month = forms.CharField(required=False)
     reason = forms.CharField(required=False)
 

@@ -14,11 +14,16 @@ def collect():
     yield states
     # The latest run of each programme (summarise() records how long computing the batch took).
     latest: dict[str, float] = {}
-    for code, summary in (Batch.objects.order_by("-prepared_at").values_list("programme__code", "summary")[:200]):
+    for code, summary in Batch.objects.order_by("-prepared_at").values_list("programme__code", "summary")[
+        :200
+    ]:
         if code not in latest and isinstance(summary, dict) and "seconds" in summary:
             latest[code] = float(summary["seconds"])
-    seconds = GaugeMetricFamily("carecircle_payroll_last_run_seconds",
-                                "Time the latest payroll run of each programme took", labels=["programme"])
+    seconds = GaugeMetricFamily(
+        "carecircle_payroll_last_run_seconds",
+        "Time the latest payroll run of each programme took",
+        labels=["programme"],
+    )
     for code, value in sorted(latest.items()):
         seconds.add_metric([code], value)
     yield seconds

@@ -38,10 +38,14 @@ class Fund(models.Model):
 class Programme(models.Model):
     code = models.CharField(_("项目代码"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=100)
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("资金"))
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("资金")
+    )
     region_code = models.CharField(_("适用区划"), max_length=12, db_index=True)
     target_rule = models.TextField(_("对象条件（CEL）"))
-    tier_mode = models.CharField(_("档位方式"), max_length=8, choices=TierMode.choices, default=TierMode.FIRST)
+    tier_mode = models.CharField(
+        _("档位方式"), max_length=8, choices=TierMode.choices, default=TierMode.FIRST
+    )
     cap = money_field(_("每期封顶金额"), null=True, blank=True)
     period = models.CharField(_("发放周期"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
     payment_method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
@@ -107,7 +111,9 @@ class Batch(models.Model):
     total_payable = money_field(_("应发合计"), default=0)
     total_recovery = money_field(_("追回合计"), default=0)
     summary = models.JSONField(default=dict, blank=True)
-    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     prepared_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -123,7 +129,8 @@ class Batch(models.Model):
         constraints = [
             # Four-eyes: whoever prepared a batch can never be the one who approves it.
             models.CheckConstraint(
-                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")), name="batch_four_eyes"
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("prepared_by")),
+                name="batch_four_eyes",
             ),
         ]
 
@@ -145,11 +152,15 @@ class Payment(models.Model):
     # Indexed by the unique (batch, period, person) key below, which serves the batch's pages and
     # summaries and the "what is already committed" look-ups of every run (a programme's lines are
     # those of its batches). Every index costs each of a city-wide run's million lines a write.
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="payments", db_constraint=False,
-                              db_index=False)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", db_index=False,
-                                  db_constraint=False)
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False)
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="payments", db_constraint=False, db_index=False
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="benefit_payments", db_constraint=False
+    )
     period = models.CharField(_("所属期"), max_length=7)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     amount = money_field(_("金额"))
@@ -161,9 +172,13 @@ class Payment(models.Model):
         verbose_name_plural = _("发放明细")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "period", "person"], condition=Q(kind="regular"), name="payment_once_regular"
+                fields=["programme", "period", "person"],
+                condition=Q(kind="regular"),
+                name="payment_once_regular",
             ),
-            models.UniqueConstraint(fields=["batch", "period", "person"], name="payment_once_per_batch_period"),
+            models.UniqueConstraint(
+                fields=["batch", "period", "person"], name="payment_once_per_batch_period"
+            ),
         ]
         # No index on region_code: lines are read by batch, person or (programme, period, person).
 
@@ -193,7 +208,9 @@ class LedgerEntry(models.Model):
     batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     memo = models.CharField(_("摘要"), max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -205,7 +222,9 @@ class LedgerLine(models.Model):
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="lines")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     account = models.CharField(_("科目"), max_length=16, choices=Account.choices)
-    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     region_code = models.CharField(max_length=12, blank=True, db_index=True)
     month = models.CharField(max_length=7, blank=True)
     amount = money_field(_("金额（借正贷负）"))
@@ -228,7 +247,9 @@ class Appeal(models.Model):
     route_region = models.CharField(_("承办区划"), max_length=12, db_index=True)
     month = models.CharField(_("所涉月份"), max_length=7)
     reason = models.TextField(_("申诉理由"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     filed_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
     decision_reason = models.TextField(_("处理理由"), blank=True)
@@ -239,7 +260,9 @@ class Appeal(models.Model):
     grant_amount = money_field(_("核定金额（元/期）"), null=True, blank=True)
     grant_from = models.DateField(_("核定起始"), null=True, blank=True)
     grant_to = models.DateField(_("核定终止"), null=True, blank=True)
-    arrears_batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    arrears_batch = models.ForeignKey(
+        Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -41,8 +41,14 @@ def paid_by_payroll(programme: Programme) -> bool:
     return programme.payment_method != PaymentMethod.VOUCHER
 
 
-def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, region_code: str,
-                 person_ids: list[int] | None = None) -> int:
+def insert_lines(
+    *,
+    batch: Batch,
+    programme: Programme,
+    day: datetime.date,
+    region_code: str,
+    person_ids: list[int] | None = None,
+) -> int:
     """Write the differences for one period into `batch`; returns the number of lines written.
 
     Three statements, each person in exactly one: those the rule selects (an index range when the
@@ -64,8 +70,9 @@ def insert_lines(*, batch: Batch, programme: Programme, day: datetime.date, regi
             # committed sums. Measured on the full city: see docs/benefits.md, Performance.
             cursor.execute(f"SET LOCAL work_mem = '{PAYROLL_WORK_MEM}'")
         for part in parts:
-            sql, params = build_insert(batch.pk, programme, day, region_code, person_ids, part=part,
-                                       appeals=appeals)
+            sql, params = build_insert(
+                batch.pk, programme, day, region_code, person_ids, part=part, appeals=appeals
+            )
             cursor.execute(sql, params)
             written += max(cursor.rowcount, 0)
     return written
@@ -88,9 +95,15 @@ def _sqlite_cache(cursor):
         cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def build_insert(batch_id: int, programme: Programme, day: datetime.date, region_code: str,
-                 person_ids: list[int] | None = None, part: str = "target", appeals: bool = True
-                 ) -> tuple[str, list]:
+def build_insert(
+    batch_id: int,
+    programme: Programme,
+    day: datetime.date,
+    region_code: str,
+    person_ids: list[int] | None = None,
+    part: str = "target",
+    appeals: bool = True,
+) -> tuple[str, list]:
     """The INSERT … SELECT of one programme and period (the rule compiled to SQL). `appeals`
     False: there is no granted appeal for the period, so the amount skips the appeal look-ups."""
     compiled = Compiled(programme, day)
@@ -111,17 +124,24 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
         qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
     if person_ids is not None:
         qs = qs.filter(pk__in=person_ids)
-    qs = qs.annotate(c_pid=F("pk"), c_region=F("region_code"), c_due=compiled.due_cents(
-        with_appeals=appeals, targeted=part == "target")).values(
-        "c_pid", "c_region", "c_due")
+    qs = qs.annotate(
+        c_pid=F("pk"),
+        c_region=F("region_code"),
+        c_due=compiled.due_cents(with_appeals=appeals, targeted=part == "target"),
+    ).values("c_pid", "c_region", "c_due")
     inner, params = qs.query.sql_with_params()
     # An optimisation fence: without it the planners inline the inner columns into the outer WHERE
     # and evaluate the rule's sub-selects several times per person.
     inner += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
     # What is already committed for this programme and period, summed once and hash-joined.
     committed, committed_params = (
-        committed_lines(programme, period).values("person_id").order_by().annotate(total=Sum("amount"))
-        .values("person_id", "total").query.sql_with_params())
+        committed_lines(programme, period)
+        .values("person_id")
+        .order_by()
+        .annotate(total=Sum("amount"))
+        .values("person_id", "total")
+        .query.sql_with_params()
+    )
     table = connection.ops.quote_name(Payment._meta.db_table)
     delta = "(sub.c_due / 100.0 - COALESCE(c.total, 0))"
     keep = f"ABS({delta}) >= 0.005"
@@ -145,11 +165,14 @@ def build_insert(batch_id: int, programme: Programme, day: datetime.date, region
 def committed_lines(programme: Programme, period: str):
     """The lines already written for a programme and period: those of its batches (lines of
     rejected batches are deleted), found through the (batch, period, person) key."""
-    return Payment.objects.filter(batch__in=Batch.objects.filter(programme_id=programme.pk).values("pk"),
-                                  period=period)
+    return Payment.objects.filter(
+        batch__in=Batch.objects.filter(programme_id=programme.pk).values("pk"), period=period
+    )
 
 
-def periods_for(programme: Programme, month: str, lookback: int) -> list[tuple[datetime.date, list[int] | None]]:
+def periods_for(
+    programme: Programme, month: str, lookback: int
+) -> list[tuple[datetime.date, list[int] | None]]:
     """(as-of day, persons or None for everyone) to evaluate: the month, `lookback` months before it,
     and the earlier months of granted appeals whose arrears are not yet paid out."""
     days = [month_start(add_months(month, -k)) for k in range(lookback, -1, -1)]
@@ -189,8 +212,13 @@ def largest_first(programmes: list[Programme], day: datetime.date) -> list[Progr
     of the programme's latest month (its batches of that month added up: a month is much like the
     last), or, for a programme never run, the planner's estimate of the lines its rule selects."""
     months = Batch.objects.filter(programme=OuterRef("programme")).order_by("-month").values("month")[:1]
-    sizes = dict(Batch.objects.filter(programme__in=programmes, month=Subquery(months)).order_by()
-                 .values("programme").annotate(n=Sum("line_count")).values_list("programme", "n"))
+    sizes = dict(
+        Batch.objects.filter(programme__in=programmes, month=Subquery(months))
+        .order_by()
+        .values("programme")
+        .annotate(n=Sum("line_count"))
+        .values_list("programme", "n")
+    )
     expected = {p.pk: sizes[p.pk] if p.pk in sizes else estimated_lines(p, day) for p in programmes}
     return sorted(programmes, key=lambda p: -expected[p.pk])
 
@@ -230,8 +258,11 @@ def summarise(batch: Batch) -> None:
     pos = Sum(Case(When(amount__gt=0, then=F("amount")), default=Value(ZERO), output_field=money))
     neg = Sum(Case(When(amount__lt=0, then=F("amount")), default=Value(ZERO), output_field=money))
     groups = (
-        Payment.objects.filter(batch=batch).annotate(d=Substr("region_code", 1, 6))
-        .values("kind", "d", "period").order_by().annotate(n=Sum(Value(1)), pos=pos, neg=neg)
+        Payment.objects.filter(batch=batch)
+        .annotate(d=Substr("region_code", 1, 6))
+        .values("kind", "d", "period")
+        .order_by()
+        .annotate(n=Sum(Value(1)), pos=pos, neg=neg)
     )
     kinds: dict[str, list] = {}
     districts: dict[str, list] = {}
@@ -245,7 +276,10 @@ def summarise(batch: Batch) -> None:
         d = districts.setdefault(r["d"], [0, ZERO, ZERO])
         d[0], d[1], d[2] = d[0] + n, d[1] + p, d[2] + m
         periods[r["period"]] = periods.get(r["period"], 0) + n
-    by_kind = {str(Payment.Kind(k).label): [v[0], str(v[1].quantize(Decimal("0.01")))] for k, v in sorted(kinds.items())}
+    by_kind = {
+        str(Payment.Kind(k).label): [v[0], str(v[1].quantize(Decimal("0.01")))]
+        for k, v in sorted(kinds.items())
+    }
     by_district = [
         {"region": regions.district_of(d), "count": v[0], "payable": str(v[1]), "recovery": str(v[2])}
         for d, v in sorted(districts.items())
@@ -253,8 +287,12 @@ def summarise(batch: Batch) -> None:
     batch.line_count = total_n
     batch.total_payable = total_pos.quantize(Decimal("0.01"))
     batch.total_recovery = (-total_neg).quantize(Decimal("0.01"))
-    batch.summary = {"by_kind": by_kind, "by_district": by_district, "by_period": dict(sorted(periods.items())),
-                     "seconds": round((timezone.now() - batch.prepared_at).total_seconds(), 3)}
+    batch.summary = {
+        "by_kind": by_kind,
+        "by_district": by_district,
+        "by_period": dict(sorted(periods.items())),
+        "seconds": round((timezone.now() - batch.prepared_at).total_seconds(), 3),
+    }
     batch.save(update_fields=["line_count", "total_payable", "total_recovery", "summary"])
 
 
@@ -272,7 +310,11 @@ def district_totals(batch: Batch) -> list[dict]:
         )
     )
     return [
-        {"region": regions.district_of(r["d"]), "period": r["period"], "payable": (r["pos"] or ZERO).quantize(Decimal("0.01")),
-         "recovery": (-(r["neg"] or ZERO)).quantize(Decimal("0.01"))}
+        {
+            "region": regions.district_of(r["d"]),
+            "period": r["period"],
+            "payable": (r["pos"] or ZERO).quantize(Decimal("0.01")),
+            "recovery": (-(r["neg"] or ZERO)).quantize(Decimal("0.01")),
+        }
         for r in rows
     ]

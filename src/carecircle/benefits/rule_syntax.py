@@ -28,8 +28,12 @@ FACTS = {
     "household_size": (INT, False),
 }
 FACT_LABELS = {
-    "age": "年龄", "sex": "性别", "region": "所属区划", "statuses": "状况",
-    "capability_level": "能力等级", "household_size": "家庭户人数",
+    "age": "年龄",
+    "sex": "性别",
+    "region": "所属区划",
+    "statuses": "状况",
+    "capability_level": "能力等级",
+    "household_size": "家庭户人数",
 }
 
 
@@ -51,7 +55,10 @@ class Node:
 def _err(message: str, node_or_meta, rule_field: str) -> RuleError:
     line, col = node_or_meta if isinstance(node_or_meta, tuple) else (1, 1)
     return RuleError(
-        _("第%(l)d行第%(c)d列：%(m)s") % {"l": line, "c": col, "m": message}, field=rule_field, line=line, column=col
+        _("第%(l)d行第%(c)d列：%(m)s") % {"l": line, "c": col, "m": message},
+        field=rule_field,
+        line=line,
+        column=col,
     )
 
 
@@ -221,11 +228,14 @@ class _Builder:
         if op == "in":
             if b.op == "fact" and b.value == "statuses":
                 if a.op != "lit" or a.type != STR:
-                    self.fail(_("只能写 \"状况代码\" in statuses"), t)
+                    self.fail(_('只能写 "状况代码" in statuses'), t)
 
                 if a.value not in StatusKind.values:
-                    self.fail(_("未知的状况代码：%(k)s（可用：%(all)s）") % {
-                        "k": a.value, "all": "、".join(StatusKind.values)}, t)
+                    self.fail(
+                        _("未知的状况代码：%(k)s（可用：%(all)s）")
+                        % {"k": a.value, "all": "、".join(StatusKind.values)},
+                        t,
+                    )
                 return self.node("has_status", t, args=[a, b])
             if b.op != "list":
                 self.fail(_("in 的右边须为常量列表或 statuses"), t)

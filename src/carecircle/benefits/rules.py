@@ -75,13 +75,19 @@ def evaluate(node: Node, facts: dict, trace: list | None = None):
     result = _leaf(node, facts)
     if trace is not None:
         used = sorted(facts_used(node))
-        trace.append({"condition": node.text, "result": bool(result), "facts": {k: facts.get(k) for k in used}})
+        trace.append(
+            {"condition": node.text, "result": bool(result), "facts": {k: facts.get(k) for k in used}}
+        )
     return result
 
 
 CMP = {
-    "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
 }
 
 
@@ -131,8 +137,12 @@ class SqlContext:
 
 
 FACT_FIELDS = {
-    "age": "f_age", "sex": "sex", "region": "region_code", "statuses": "f_statuses",
-    "capability_level": "f_capability_level", "household_size": "f_household_size",
+    "age": "f_age",
+    "sex": "sex",
+    "region": "region_code",
+    "statuses": "f_statuses",
+    "capability_level": "f_capability_level",
+    "household_size": "f_household_size",
 }
 
 LOOKUPS = {"lt": LessThan, "le": LessThanOrEqual, "gt": GreaterThan, "ge": GreaterThanOrEqual, "eq": Exact}
@@ -238,7 +248,9 @@ def _level_q(cmp: str, values: list, ctx: SqlContext) -> Q:
     if cmp == "ne":
         matching = levels.exclude(final_level=values[0])
     else:
-        matching = levels.filter(**{f"final_level__{LEVEL_LOOKUPS[cmp]}": values if cmp == "in" else values[0]})
+        matching = levels.filter(
+            **{f"final_level__{LEVEL_LOOKUPS[cmp]}": values if cmp == "in" else values[0]}
+        )
     return Q(pk__in=matching.values("person_id"))
 
 
@@ -290,5 +302,16 @@ class _In(_DjangoIn):
     """`x in [..]` on an expression (Django's In lookup, usable as a condition)."""
 
 
-__all__ = ["FACTS", "FACT_LABELS", "Node", "RuleError", "SqlContext", "evaluate", "facts_used", "parse", "parsed",
-           "to_q", "years_before"]
+__all__ = [
+    "FACTS",
+    "FACT_LABELS",
+    "Node",
+    "RuleError",
+    "SqlContext",
+    "evaluate",
+    "facts_used",
+    "parse",
+    "parsed",
+    "to_q",
+    "years_before",
+]

@@ -43,26 +43,39 @@ def entitlements_for(*, person: Person, day: datetime.date) -> list[Entitlement]
     (amount per period, the period and the payment method as enums). No scope check: callers
     have already checked the person."""
     return [
-        Entitlement(programme_code=e["programme_code"], name=e["name"], amount=e["amount"],
-                    period=Period(e["period"]), payment_method=PaymentMethod(e["payment_method"]))
+        Entitlement(
+            programme_code=e["programme_code"],
+            name=e["name"],
+            amount=e["amount"],
+            period=Period(e["period"]),
+            payment_method=PaymentMethod(e["payment_method"]),
+        )
         for e in engine.person_eligibility(person, day)
         if e["eligible"]
     ]
 
 
-def entitled_amounts(*, programme_code: str, persons: QuerySet[Person], day: datetime.date,
-                     payment_method: str = "") -> dict[int, Decimal]:
+def entitled_amounts(
+    *, programme_code: str, persons: QuerySet[Person], day: datetime.date, payment_method: str = ""
+) -> dict[int, Decimal]:
     """{person id: amount per period} of those among `persons` who qualify for the programme on
     `day`: the rule compiled to SQL, one query however many persons (what `entitlements_for`
     says person by person). Empty for an unknown programme, one not in force, or one paid
     another way than `payment_method`. No scope check: callers have checked the persons."""
     programme = Programme.objects.filter(code=(programme_code or "").strip(), active=True).first()
-    if programme is None or not engine.in_force(programme, day) or (
-            payment_method and programme.payment_method != payment_method):
+    if (
+        programme is None
+        or not engine.in_force(programme, day)
+        or (payment_method and programme.payment_method != payment_method)
+    ):
         return {}
     compiled = engine.Compiled(programme, day)
-    rows = (compiled.annotate(persons.filter(region_code__startswith=regions.prefix_of(programme.region_code)))
-            .annotate(due=compiled.due_cents()).filter(due__gt=0).values_list("pk", "due"))
+    rows = (
+        compiled.annotate(persons.filter(region_code__startswith=regions.prefix_of(programme.region_code)))
+        .annotate(due=compiled.due_cents())
+        .filter(due__gt=0)
+        .values_list("pk", "due")
+    )
     return {pk: (Decimal(due) / 100).quantize(CENT) for pk, due in rows}
 
 
@@ -123,7 +136,9 @@ def programme_get(*, user: Actor, programme_id: int, perm: str = "benefits.view"
 
 
 def batch_list(*, user: Actor, state: str = "") -> QuerySet[Batch]:
-    qs = scope.in_scope(Batch.objects.select_related("programme", "prepared_by", "approved_by"), user, "benefits.view")
+    qs = scope.in_scope(
+        Batch.objects.select_related("programme", "prepared_by", "approved_by"), user, "benefits.view"
+    )
     if state:
         qs = qs.filter(state=state)
     return qs
@@ -131,13 +146,20 @@ def batch_list(*, user: Actor, state: str = "") -> QuerySet[Batch]:
 
 def batch_get(*, user: Actor, batch_id: int) -> Batch:
     batch = access_by_id(
-        Batch.objects.select_related("programme__fund", "prepared_by", "approved_by"), batch_id, user=user, perm="benefits.view",
+        Batch.objects.select_related("programme__fund", "prepared_by", "approved_by"),
+        batch_id,
+        user=user,
+        perm="benefits.view",
     )
     return batch
 
 
 def batch_lines(batch: Batch, limit: int = 200) -> QuerySet[Payment]:
-    return Payment.objects.filter(batch=batch).select_related("person", "batch").order_by("region_code", "person_id")[:limit]
+    return (
+        Payment.objects.filter(batch=batch)
+        .select_related("person", "batch")
+        .order_by("region_code", "person_id")[:limit]
+    )
 
 
 def fund_list(*, user: Actor) -> QuerySet[Fund]:
@@ -154,16 +176,27 @@ def fund_balances(*, user: Actor) -> list[FundBalance]:
     funds = list(fund_list(user=user))
     sums: dict[tuple[int, str], Decimal] = {
         (fund_id, account): total or Decimal("0")
-        for fund_id, account, total in LedgerLine.objects.filter(fund__in=funds).values("fund_id", "account")
-        .annotate(s=Sum("amount")).order_by().values_list("fund_id", "account", "s")
+        for fund_id, account, total in LedgerLine.objects.filter(fund__in=funds)
+        .values("fund_id", "account")
+        .annotate(s=Sum("amount"))
+        .order_by()
+        .values_list("fund_id", "account", "s")
     }
 
     def on(fund: Fund, account: Account) -> Decimal:
         return sums.get((fund.pk, account), Decimal("0")).quantize(CENT)
 
-    return [FundBalance(fund=f, appropriation=on(f, Account.APPROPRIATION), available=on(f, Account.AVAILABLE),
-                        committed=on(f, Account.COMMITTED), disbursed=on(f, Account.DISBURSED),
-                        receivable=on(f, Account.RECEIVABLE)) for f in funds]
+    return [
+        FundBalance(
+            fund=f,
+            appropriation=on(f, Account.APPROPRIATION),
+            available=on(f, Account.AVAILABLE),
+            committed=on(f, Account.COMMITTED),
+            disbursed=on(f, Account.DISBURSED),
+            receivable=on(f, Account.RECEIVABLE),
+        )
+        for f in funds
+    ]
 
 
 def balances(*, user: Actor, fund_id: int | None = None) -> list[BalanceRow]:
@@ -174,20 +207,36 @@ def balances(*, user: Actor, fund_id: int | None = None) -> list[BalanceRow]:
         lines = lines.filter(fund_id=fund_id)
     dims = ("fund__name", "programme__name", "region_code", "month", "account")
     rows = lines.values(*dims).annotate(total=Sum("amount")).order_by(*dims).values_list(*dims, "total")
-    return [BalanceRow(fund_name=fund, programme_name=programme, region_code=region, month=month,
-                       account=Account(account), total=(total or Decimal("0")).quantize(CENT))
-            for fund, programme, region, month, account, total in rows]
+    return [
+        BalanceRow(
+            fund_name=fund,
+            programme_name=programme,
+            region_code=region,
+            month=month,
+            account=Account(account),
+            total=(total or Decimal("0")).quantize(CENT),
+        )
+        for fund, programme, region, month, account, total in rows
+    ]
 
 
 def ledger_check() -> LedgerCheck:
     """The auditor's check: every entry balances and the whole ledger sums to zero."""
     unbalanced = tuple(
-        LedgerLine.objects.values("entry_id").annotate(s=Sum("amount")).exclude(s=0).values_list("entry_id", "s")
+        LedgerLine.objects.values("entry_id")
+        .annotate(s=Sum("amount"))
+        .exclude(s=0)
+        .values_list("entry_id", "s")
     )
     total = LedgerLine.objects.aggregate(s=Sum("amount"))["s"] or Decimal("0")
     empty = LedgerEntry.objects.annotate(n=Count("lines")).filter(n=0).count()
-    return LedgerCheck(entries=LedgerEntry.objects.count(), lines=LedgerLine.objects.count(), total=total,
-                       unbalanced=unbalanced, empty_entries=empty)
+    return LedgerCheck(
+        entries=LedgerEntry.objects.count(),
+        lines=LedgerLine.objects.count(),
+        total=total,
+        unbalanced=unbalanced,
+        empty_entries=empty,
+    )
 
 
 def appeal_inbox(*, user: Actor, state: str = "") -> QuerySet[Appeal]:
@@ -205,8 +254,11 @@ def appeal_get(*, user: Actor, appeal_id: int) -> Appeal:
     appeal = Appeal.objects.select_related("person", "programme").filter(pk=appeal_id).first()
     if appeal is None:
         raise NotFound()
-    if not (scope.has_perm(user, "benefits.decide", appeal.route_region)
-            or scope.has_perm(user, "benefits.view", appeal.region_code) or own_person(user, appeal.person)):
+    if not (
+        scope.has_perm(user, "benefits.decide", appeal.route_region)
+        or scope.has_perm(user, "benefits.view", appeal.region_code)
+        or own_person(user, appeal.person)
+    ):
         raise NotFound()
     return appeal
 
@@ -214,7 +266,8 @@ def appeal_get(*, user: Actor, appeal_id: int) -> Appeal:
 def payroll_counts(*, user: Actor) -> dict[str, int]:
     qs = batch_list(user=user)
     return {s: qs.filter(state=s).count() for s in Batch.State.values} | {
-        "open_appeals": appeal_inbox(user=user, state=Appeal.State.OPEN).count()}
+        "open_appeals": appeal_inbox(user=user, state=Appeal.State.OPEN).count()
+    }
 
 
 # ---------------------------------------------------------------- what a user may do
@@ -256,14 +309,20 @@ def batch_actions(user: Actor, batch: Batch) -> frozenset[BatchAction]:
     states the table allows; approving also needs someone other than the preparer."""
     if not signed_in(user) or not scope.has_perm(user, "benefits.approve", batch.region_code):
         return frozenset()
-    return frozenset(a for a in BatchAction if batch_action_open(batch, a)
-                     and not (a is BatchAction.APPROVE and is_batch_preparer(user, batch)))
+    return frozenset(
+        a
+        for a in BatchAction
+        if batch_action_open(batch, a) and not (a is BatchAction.APPROVE and is_batch_preparer(user, batch))
+    )
 
 
 def recovery_open(line: Payment) -> bool:
     """A recovery line of a paid batch that has not come back yet (what `recovery_collect` takes)."""
-    return (line.kind == Payment.Kind.RECOVERY and batch_action_open(line.batch, BatchAction.RECOVER)
-            and not line.recovered)
+    return (
+        line.kind == Payment.Kind.RECOVERY
+        and batch_action_open(line.batch, BatchAction.RECOVER)
+        and not line.recovered
+    )
 
 
 class AppealAction(enum.StrEnum):
@@ -281,8 +340,11 @@ def appeal_action_open(appeal: Appeal, action: AppealAction) -> bool:
 def appeal_actions(user: Actor, appeal: Appeal) -> frozenset[AppealAction]:
     """What `user` may do with `appeal`: decide it when it is open, routed to a district where the
     user holds benefits.decide, and not filed by the user themself."""
-    if (signed_in(user) and appeal_action_open(appeal, AppealAction.DECIDE)
-            and appeal.filed_by_id != user.pk
-            and scope.has_perm(user, "benefits.decide", appeal.route_region)):
+    if (
+        signed_in(user)
+        and appeal_action_open(appeal, AppealAction.DECIDE)
+        and appeal.filed_by_id != user.pk
+        and scope.has_perm(user, "benefits.decide", appeal.route_region)
+    ):
         return frozenset({AppealAction.DECIDE})
     return frozenset()

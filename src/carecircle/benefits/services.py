@@ -89,36 +89,79 @@ def programme_save(
             try:
                 rules.parse(condition, rule_field=f"tiers.{i}.condition")
             except rules.RuleError as exc:
-                raise rules.RuleError(_("档位“%(l)s”：%(m)s") % {"l": label, "m": exc.message},
-                                      field=exc.field, **exc.details) from None
-        clean_tiers.append({"label": label, "condition": condition, "order": i,
-                            "amount": _money(t.get("amount"), f"tiers.{i}.amount")})
+                raise rules.RuleError(
+                    _("档位“%(l)s”：%(m)s") % {"l": label, "m": exc.message}, field=exc.field, **exc.details
+                ) from None
+        clean_tiers.append(
+            {
+                "label": label,
+                "condition": condition,
+                "order": i,
+                "amount": _money(t.get("amount"), f"tiers.{i}.amount"),
+            }
+        )
     cap = None if cap in (None, "") else _money(cap, "cap")
     programme, created = Programme.objects.select_for_update().get_or_create(
         code=code,
-        defaults=dict(name=name.strip(), fund=fund, region_code=region_code, target_rule=target_rule.strip(),
-                      period=period, payment_method=payment_method, tier_mode=tier_mode, cap=cap,
-                      valid_from=valid_from, valid_to=valid_to, active=active, basis=basis),
+        defaults=dict(
+            name=name.strip(),
+            fund=fund,
+            region_code=region_code,
+            target_rule=target_rule.strip(),
+            period=period,
+            payment_method=payment_method,
+            tier_mode=tier_mode,
+            cap=cap,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            active=active,
+            basis=basis,
+        ),
     )
     if not created:
         _actor_ok(actor, "benefits.manage", programme.region_code)
-        for attr, value in dict(name=name.strip(), fund=fund, region_code=region_code,
-                                target_rule=target_rule.strip(), period=period, payment_method=payment_method,
-                                tier_mode=tier_mode, cap=cap, valid_from=valid_from, valid_to=valid_to,
-                                active=active, basis=basis).items():
+        for attr, value in dict(
+            name=name.strip(),
+            fund=fund,
+            region_code=region_code,
+            target_rule=target_rule.strip(),
+            period=period,
+            payment_method=payment_method,
+            tier_mode=tier_mode,
+            cap=cap,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            active=active,
+            basis=basis,
+        ).items():
             setattr(programme, attr, value)
         programme.save()
         programme.tiers.all().delete()
     Tier.objects.bulk_create([Tier(programme=programme, **t) for t in clean_tiers])
-    audit.record(actor=actor, action=AuditAction.PROGRAMME_SAVE, obj=programme, request=request, code=code,
-                 target_rule=programme.target_rule, tiers=[{**t, "amount": str(t["amount"])} for t in clean_tiers],
-                 created=created, system="benefits")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PROGRAMME_SAVE,
+        obj=programme,
+        request=request,
+        code=code,
+        target_rule=programme.target_rule,
+        tiers=[{**t, "amount": str(t["amount"])} for t in clean_tiers],
+        created=created,
+        system="benefits",
+    )
     return programme
 
 
 @transaction.atomic
-def fund_create(*, actor: Actor, code: str, name: str, region_code: str, description: str = "",
-                request: "HttpRequest | None" = None) -> Fund:
+def fund_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    region_code: str,
+    description: str = "",
+    request: "HttpRequest | None" = None,
+) -> Fund:
     region_code = _region(region_code)
     _actor_ok(actor, "benefits.manage", region_code)
     code = (code or "").strip()

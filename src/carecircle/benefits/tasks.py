@@ -15,8 +15,12 @@ from carecircle.core.tasks import periodic, task
 # The full city's payroll takes under a minute (docs/performance.md); the lease leaves room for a
 # much larger one and is renewed while it runs. Up to three missed months are caught up, each
 # for its own month (`due`), oldest first.
-@periodic(crontab(minute=30, hour=2, day_of_month=1), name="benefits.monthly_payroll",
-          lease=datetime.timedelta(minutes=15), catch_up=3)
+@periodic(
+    crontab(minute=30, hour=2, day_of_month=1),
+    name="benefits.monthly_payroll",
+    lease=datetime.timedelta(minutes=15),
+    catch_up=3,
+)
 def monthly_payroll(due: datetime.datetime | None = None):
     services.payroll_run(actor=None, month=engine.month_of(timezone.localdate(due or timezone.now())))
 

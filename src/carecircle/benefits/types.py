@@ -81,12 +81,21 @@ class Posting:
     month: str = ""
 
 
-def transfer(to: Account, source: Account, amount: Decimal, *, programme: Programme | None = None,
-             region_code: str = "", month: str = "") -> tuple[Posting, Posting]:
+def transfer(
+    to: Account,
+    source: Account,
+    amount: Decimal,
+    *,
+    programme: Programme | None = None,
+    region_code: str = "",
+    month: str = "",
+) -> tuple[Posting, Posting]:
     """The balanced pair that moves `amount` from account `source` to account `to` (debit `to`,
     credit `source`) on the same dimensions."""
-    return (Posting(to, amount, programme, region_code, month),
-            Posting(source, -amount, programme, region_code, month))
+    return (
+        Posting(to, amount, programme, region_code, month),
+        Posting(source, -amount, programme, region_code, month),
+    )
 
 
 @dataclass(frozen=True, slots=True)

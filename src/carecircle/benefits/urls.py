@@ -8,8 +8,15 @@ urlpatterns = [
     path("", views.payroll_index, name="payroll_index"),
     path("payrolls/<int:payroll_id>/", views.payroll_detail, name="payroll_detail"),
     # one view per action (views.payroll_<action>), at payrolls/<id>/<action>/; the bank file below
-    *[path(f"payrolls/<int:payroll_id>/{action.value}/", getattr(views, f"payroll_{action.value}"),
-           name=f"payroll_{action.value}") for action in BatchAction if action is not BatchAction.EXPORT],
+    *[
+        path(
+            f"payrolls/<int:payroll_id>/{action.value}/",
+            getattr(views, f"payroll_{action.value}"),
+            name=f"payroll_{action.value}",
+        )
+        for action in BatchAction
+        if action is not BatchAction.EXPORT
+    ],
     path("payrolls/<int:payroll_id>/bank-file.<str:fmt>", views.payroll_export, name="payroll_export"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<int:programme_id>/", views.programme_detail, name="programme_detail"),

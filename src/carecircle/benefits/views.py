@@ -37,15 +37,25 @@ def _parse_day(value: str) -> datetime.date:
         raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
 
 
-def _payroll_index_page(request: AuthedRequest, form: forms.PayrollRunForm, *, status: int = 200) -> HttpResponse:
+def _payroll_index_page(
+    request: AuthedRequest, form: forms.PayrollRunForm, *, status: int = 200
+) -> HttpResponse:
     state = request.GET.get("state", "")
-    return render(request, "benefits/payroll_index.html", {
-        "batches": selectors.batch_list(user=request.user, state=state)[:100], "form": form, "state": state,
-        "states": Batch.State.choices, "programmes": selectors.payroll_programmes(user=request.user),
-        "regions": scope.region_codes(request.user, "benefits.prepare"),
-        "can_prepare": scope.has_perm(request.user, "benefits.prepare"),
-        "counts": selectors.payroll_counts(user=request.user),
-    }, status=status)
+    return render(
+        request,
+        "benefits/payroll_index.html",
+        {
+            "batches": selectors.batch_list(user=request.user, state=state)[:100],
+            "form": form,
+            "state": state,
+            "states": Batch.State.choices,
+            "programmes": selectors.payroll_programmes(user=request.user),
+            "regions": scope.region_codes(request.user, "benefits.prepare"),
+            "can_prepare": scope.has_perm(request.user, "benefits.prepare"),
+            "counts": selectors.payroll_counts(user=request.user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -66,17 +76,29 @@ def payroll_index(request: AuthedRequest) -> HttpResponse:
     return redirect("benefits:payroll_index")
 
 
-def _payroll_page(request: AuthedRequest, batch: Batch, *, failed: ServiceForm | None = None,
-                  status: int = 200) -> HttpResponse:
+def _payroll_page(
+    request: AuthedRequest, batch: Batch, *, failed: ServiceForm | None = None, status: int = 200
+) -> HttpResponse:
     """The batch's page; `failed` is the action form that came back with errors (shown again)."""
     actions = selectors.batch_actions(request.user, batch)
     lines = list(selectors.batch_lines(batch))
-    return render(request, "benefits/payroll_detail.html", {
-        "batch": batch, "lines": lines, "region": region_label(batch.region_code), "actions": actions,
-        "recoverable": {x.pk for x in lines if BatchAction.RECOVER in actions and selectors.recovery_open(x)},
-        "is_preparer": selectors.is_batch_preparer(request.user, batch),
-        "available": services.fund_available(batch.programme.fund), "form": failed,
-    }, status=status)
+    return render(
+        request,
+        "benefits/payroll_detail.html",
+        {
+            "batch": batch,
+            "lines": lines,
+            "region": region_label(batch.region_code),
+            "actions": actions,
+            "recoverable": {
+                x.pk for x in lines if BatchAction.RECOVER in actions and selectors.recovery_open(x)
+            },
+            "is_preparer": selectors.is_batch_preparer(request.user, batch),
+            "available": services.fund_available(batch.programme.fund),
+            "form": failed,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -86,13 +108,22 @@ def payroll_detail(request: AuthedRequest, payroll_id: int) -> HttpResponse:
 
 
 DONE = {
-    BatchAction.APPROVE: gettext_lazy("已审批，资金已承诺"), BatchAction.REJECT: gettext_lazy("已退回"),
-    BatchAction.PAID: gettext_lazy("已登记发放"), BatchAction.RECOVER: gettext_lazy("已登记追回"),
+    BatchAction.APPROVE: gettext_lazy("已审批，资金已承诺"),
+    BatchAction.REJECT: gettext_lazy("已退回"),
+    BatchAction.PAID: gettext_lazy("已登记发放"),
+    BatchAction.RECOVER: gettext_lazy("已登记追回"),
 }
 
 
-def _batch_act(request: AuthedRequest, payroll_id: int, action: BatchAction, form: ServiceForm,
-               service: Callable[..., Any], *, takes_batch: bool = True) -> HttpResponse:
+def _batch_act(
+    request: AuthedRequest,
+    payroll_id: int,
+    action: BatchAction,
+    form: ServiceForm,
+    service: Callable[..., Any],
+    *,
+    takes_batch: bool = True,
+) -> HttpResponse:
     """One batch action: the form's values go to the service with the actor and the request (and
     the batch's id when the service takes it); success goes back to the batch's page."""
     batch = selectors.batch_get(user=request.user, batch_id=payroll_id)
@@ -106,38 +137,55 @@ def _batch_act(request: AuthedRequest, payroll_id: int, action: BatchAction, for
 @login_required
 @require_POST
 def payroll_approve(request: AuthedRequest, payroll_id: int) -> HttpResponse:
-    return _batch_act(request, payroll_id, BatchAction.APPROVE, forms.BatchNoteForm(request.POST),
-                      services.payroll_approve)
+    return _batch_act(
+        request, payroll_id, BatchAction.APPROVE, forms.BatchNoteForm(request.POST), services.payroll_approve
+    )
 
 
 @login_required
 @require_POST
 def payroll_reject(request: AuthedRequest, payroll_id: int) -> HttpResponse:
-    return _batch_act(request, payroll_id, BatchAction.REJECT, forms.BatchNoteForm(request.POST),
-                      services.payroll_reject)
+    return _batch_act(
+        request, payroll_id, BatchAction.REJECT, forms.BatchNoteForm(request.POST), services.payroll_reject
+    )
 
 
 @login_required
 @require_POST
 def payroll_paid(request: AuthedRequest, payroll_id: int) -> HttpResponse:
-    return _batch_act(request, payroll_id, BatchAction.PAID, forms.BatchForm(request.POST),
-                      services.payroll_mark_paid)
+    return _batch_act(
+        request, payroll_id, BatchAction.PAID, forms.BatchForm(request.POST), services.payroll_mark_paid
+    )
 
 
 @login_required
 @require_POST
 def payroll_recover(request: AuthedRequest, payroll_id: int) -> HttpResponse:
-    return _batch_act(request, payroll_id, BatchAction.RECOVER, forms.RecoveryForm(request.POST),
-                      services.recovery_collect, takes_batch=False)
+    return _batch_act(
+        request,
+        payroll_id,
+        BatchAction.RECOVER,
+        forms.RecoveryForm(request.POST),
+        services.recovery_collect,
+        takes_batch=False,
+    )
 
 
 @login_required
 def payroll_export(request: AuthedRequest, payroll_id: int, fmt: str) -> HttpResponse:
     selectors.batch_get(user=request.user, batch_id=payroll_id)
-    body, name = services.payroll_export(actor=request.user, batch_id=payroll_id, fmt=fmt,
-                                         purpose=request.GET.get("purpose", ""), request=request)
-    ctype = "text/csv; charset=utf-8" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, name = services.payroll_export(
+        actor=request.user,
+        batch_id=payroll_id,
+        fmt=fmt,
+        purpose=request.GET.get("purpose", ""),
+        request=request,
+    )
+    ctype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -146,7 +194,11 @@ def payroll_export(request: AuthedRequest, payroll_id: int, fmt: str) -> HttpRes
 @login_required
 def programme_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "benefits.view")
-    return render(request, "benefits/programme_list.html", {"programmes": selectors.payroll_programmes(user=request.user)})
+    return render(
+        request,
+        "benefits/programme_list.html",
+        {"programmes": selectors.payroll_programmes(user=request.user)},
+    )
 
 
 def _tiers_text(programme: Programme) -> str:
@@ -158,36 +210,73 @@ def programme_detail(request: AuthedRequest, programme_id: int) -> HttpResponse:
     """A programme's rule; officials with benefits.manage over its region change it (POST)."""
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     can_edit = scope.has_perm(request.user, "benefits.manage", programme.region_code)
-    form = forms.ProgrammeForm(initial={
-        "name": programme.name, "target_rule": programme.target_rule, "tiers": _tiers_text(programme),
-        "tier_mode": programme.tier_mode, "cap": programme.cap or "", "valid_from": programme.valid_from.isoformat(),
-        "valid_to": programme.valid_to.isoformat() if programme.valid_to else "", "active": programme.active,
-    })
+    form = forms.ProgrammeForm(
+        initial={
+            "name": programme.name,
+            "target_rule": programme.target_rule,
+            "tiers": _tiers_text(programme),
+            "tier_mode": programme.tier_mode,
+            "cap": programme.cap or "",
+            "valid_from": programme.valid_from.isoformat(),
+            "valid_to": programme.valid_to.isoformat() if programme.valid_to else "",
+            "active": programme.active,
+        }
+    )
     status = 200
     if request.method == "POST":
         selectors.programme_get(user=request.user, programme_id=programme_id, perm="benefits.manage")
         form = forms.ProgrammeForm(request.POST)
-        if form.submit(partial(services.programme_save, actor=request.user, code=programme.code,
-                               fund=programme.fund, region_code=programme.region_code, period=programme.period,
-                               payment_method=programme.payment_method, basis=programme.basis, request=request)):
+        if form.submit(
+            partial(
+                services.programme_save,
+                actor=request.user,
+                code=programme.code,
+                fund=programme.fund,
+                region_code=programme.region_code,
+                period=programme.period,
+                payment_method=programme.payment_method,
+                basis=programme.basis,
+                request=request,
+            )
+        ):
             messages.success(request, _("已保存；下次发放按新规则计算"))
             return redirect("benefits:programme_detail", programme_id=programme.pk)
         status = 422
-    return render(request, "benefits/programme_detail.html", {
-        "programme": programme, "form": form, "can_edit": can_edit, "tier_modes": TierMode.choices,
-        "facts": engine.rules.FACT_LABELS,
-    }, status=status)
+    return render(
+        request,
+        "benefits/programme_detail.html",
+        {
+            "programme": programme,
+            "form": form,
+            "can_edit": can_edit,
+            "tier_modes": TierMode.choices,
+            "facts": engine.rules.FACT_LABELS,
+        },
+        status=status,
+    )
 
 
-def _funds_page(request: AuthedRequest, *, failed: ServiceForm | None = None, failed_fund: int | None = None,
-                status: int = 200) -> HttpResponse:
+def _funds_page(
+    request: AuthedRequest,
+    *,
+    failed: ServiceForm | None = None,
+    failed_fund: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_manage = scope.has_perm(request.user, "benefits.manage")
-    return render(request, "benefits/funds.html", {
-        "funds": selectors.fund_balances(user=request.user),
-        "rows": selectors.balances(user=request.user)[:300],
-        "check": selectors.ledger_check() if can_manage else None,
-        "can_manage": can_manage, "form": failed, "failed_fund": failed_fund,
-    }, status=status)
+    return render(
+        request,
+        "benefits/funds.html",
+        {
+            "funds": selectors.fund_balances(user=request.user),
+            "rows": selectors.balances(user=request.user)[:300],
+            "check": selectors.ledger_check() if can_manage else None,
+            "can_manage": can_manage,
+            "form": failed,
+            "failed_fund": failed_fund,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -208,14 +297,27 @@ def fund_appropriate(request: AuthedRequest, fund_id: int) -> HttpResponse:
     return redirect("benefits:funds")
 
 
-def _appeals_page(request: AuthedRequest, *, failed: ServiceForm | None = None, failed_appeal: int | None = None,
-                  status: int = 200) -> HttpResponse:
+def _appeals_page(
+    request: AuthedRequest,
+    *,
+    failed: ServiceForm | None = None,
+    failed_appeal: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
     state = request.GET.get("state", "open")
     appeals = selectors.appeal_inbox(user=request.user, state=state)[:100]
-    return render(request, "benefits/appeals.html", {
-        "rows": [{"appeal": a, "actions": selectors.appeal_actions(request.user, a)} for a in appeals],
-        "state": state, "states": Appeal.State.choices, "form": failed, "failed_appeal": failed_appeal,
-    }, status=status)
+    return render(
+        request,
+        "benefits/appeals.html",
+        {
+            "rows": [{"appeal": a, "actions": selectors.appeal_actions(request.user, a)} for a in appeals],
+            "state": state,
+            "states": Appeal.State.choices,
+            "form": failed,
+            "failed_appeal": failed_appeal,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -229,7 +331,9 @@ def appeals(request: AuthedRequest) -> HttpResponse:
 def appeal_decide(request: AuthedRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.appeal_get(user=request.user, appeal_id=appeal_id)
     form = forms.AppealDecideForm(request.POST)
-    if not form.submit(partial(services.appeal_decide, actor=request.user, appeal_id=appeal.pk, request=request)):
+    if not form.submit(
+        partial(services.appeal_decide, actor=request.user, appeal_id=appeal.pk, request=request)
+    ):
         return _appeals_page(request, failed=form, failed_appeal=appeal.pk, status=422)
     messages.success(request, _("已处理申诉#%(id)d") % {"id": appeal.pk})
     return redirect("benefits:appeals")
@@ -245,26 +349,47 @@ def person_benefits(request: AuthedRequest, person_id: int) -> HttpResponse:
     if not own:
         person = person_get(user=request.user, person_id=person_id, perm="benefits.view")
     day = _parse_day(request.GET.get("day", ""))
-    form = forms.AppealFileForm(request.POST if request.method == "POST" else None, programmes=Programme.objects.all())
+    form = forms.AppealFileForm(
+        request.POST if request.method == "POST" else None, programmes=Programme.objects.all()
+    )
     status = 200
     if request.method == "POST":
         if form.submit(partial(services.appeal_file, actor=request.user, person=person, request=request)):
-            messages.success(request, _("申诉已提交，将由%(r)s处理") % {
-                "r": region_label(regions.district_of(person.region_code))})
+            messages.success(
+                request,
+                _("申诉已提交，将由%(r)s处理") % {"r": region_label(regions.district_of(person.region_code))},
+            )
             return redirect(request.path)
         status = 422
     results = selectors.person_eligibility(user=request.user, person=person, day=day)
-    return render(request, "benefits/person.html", {
-        "person": person, "day": day, "results": results, "payments": selectors.payments_of(person),
-        "appeals": person.benefit_appeals.select_related("programme").order_by("-filed_at")[:20],
-        "month": engine.month_of(day), "own": own, "region": region_label(person.region_code), "form": form,
-    }, status=status)
+    return render(
+        request,
+        "benefits/person.html",
+        {
+            "person": person,
+            "day": day,
+            "results": results,
+            "payments": selectors.payments_of(person),
+            "appeals": person.benefit_appeals.select_related("programme").order_by("-filed_at")[:20],
+            "month": engine.month_of(day),
+            "own": own,
+            "region": region_label(person.region_code),
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @login_required
 def mine(request: AuthedRequest) -> HttpResponse:
     persons = list(selectors.my_persons(request.user))
     today = timezone.localdate()
-    rows = [{"person": p, "results": list(engine.person_eligibility(p, today)),
-             "payments": selectors.payments_of(p, 12)} for p in persons]
+    rows = [
+        {
+            "person": p,
+            "results": list(engine.person_eligibility(p, today)),
+            "payments": selectors.payments_of(p, 12),
+        }
+        for p in persons
+    ]
     return render(request, "benefits/mine.html", {"rows": rows, "today": today})

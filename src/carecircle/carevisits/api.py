@@ -33,8 +33,15 @@ class RuleOut(Schema):
 
 
 def rule_out(r: VisitRule) -> dict:
-    return {"id": r.pk, "region_code": r.region_code, "group": r.group, "group_name": str(r.get_group_display()),
-            "frequency": r.frequency, "active": r.active, "note": r.note}
+    return {
+        "id": r.pk,
+        "region_code": r.region_code,
+        "group": r.group,
+        "group_name": str(r.get_group_display()),
+        "frequency": r.frequency,
+        "active": r.active,
+        "note": r.note,
+    }
 
 
 @router.get("/carevisits/rules", response=list[RuleOut])
@@ -80,10 +87,19 @@ class PlanOut(Schema):
 
 
 def plan_out(p: VisitPlan, today: datetime.date) -> dict:
-    return {"id": p.pk, "person_id": p.person_id, "person_name": p.person.name, "region_code": p.region_code,
-            "period_start": p.period_start, "period_end": p.period_end, "frequency": p.frequency,
-            "reasons": p.reasons, "assignee": p.assignee.username if p.assignee else None, "status": p.status,
-            "overdue": p.status == "planned" and p.period_end < today}
+    return {
+        "id": p.pk,
+        "person_id": p.person_id,
+        "person_name": p.person.name,
+        "region_code": p.region_code,
+        "period_start": p.period_start,
+        "period_end": p.period_end,
+        "frequency": p.frequency,
+        "reasons": p.reasons,
+        "assignee": p.assignee.username if p.assignee else None,
+        "status": p.status,
+        "overdue": p.status == "planned" and p.period_end < today,
+    }
 
 
 class PlanPage(Schema):
@@ -92,14 +108,24 @@ class PlanPage(Schema):
 
 
 @router.get("/carevisits/worklist", response=PlanPage)
-def worklist(request, year: Year, month: Month, mine: bool = True, status: str = "", region: str = "",
-             offset: Offset = 0, limit: Limit = 100):
+def worklist(
+    request,
+    year: Year,
+    month: Month,
+    mine: bool = True,
+    status: str = "",
+    region: str = "",
+    offset: Offset = 0,
+    limit: Limit = 100,
+):
     if not 1 <= month <= 12:
         raise InvalidInput(field="month")
-    qs = selectors.worklist(user=request.user, year=year, month=month, mine=mine, status=status, region_code=region)
+    qs = selectors.worklist(
+        user=request.user, year=year, month=month, mine=mine, status=status, region_code=region
+    )
     limit, offset = max(1, min(limit, 1000)), max(0, offset)
     today = timezone.localdate()
-    return {"count": qs.count(), "results": [plan_out(p, today) for p in qs[offset: offset + limit]]}
+    return {"count": qs.count(), "results": [plan_out(p, today) for p in qs[offset : offset + limit]]}
 
 
 class AssignIn(Schema):
@@ -140,9 +166,19 @@ class VisitOut(Schema):
 
 
 def visit_out(v: CareVisit) -> dict:
-    return {"id": v.pk, "plan_id": v.plan_id, "person_id": v.person_id, "visited_at": v.visited_at,
-            "place": v.place, "seen": v.seen, "condition": v.condition, "needs": v.needs, "notes": v.notes,
-            "follow_up": v.follow_up, "plan_status": v.plan.status if v.plan else None}
+    return {
+        "id": v.pk,
+        "plan_id": v.plan_id,
+        "person_id": v.person_id,
+        "visited_at": v.visited_at,
+        "place": v.place,
+        "seen": v.seen,
+        "condition": v.condition,
+        "needs": v.needs,
+        "notes": v.notes,
+        "follow_up": v.follow_up,
+        "plan_status": v.plan.status if v.plan else None,
+    }
 
 
 @router.post("/carevisits/plans/{plan_id}/visits", response={201: VisitOut})
@@ -197,14 +233,35 @@ class VulnerablePage(Schema):
 
 
 @router.get("/carevisits/vulnerable", response=VulnerablePage)
-def vulnerable(request, population: str = "elder", group: str = "", region: str = "", offset: Offset = 0,
-               limit: Limit = 100):
+def vulnerable(
+    request,
+    population: str = "elder",
+    group: str = "",
+    region: str = "",
+    offset: Offset = 0,
+    limit: Limit = 100,
+):
     scope.require_perm(request.user, "carevisits.view")
-    qs = selectors.vulnerable_people(user=request.user, population=population, group=group, region_code=region)
+    qs = selectors.vulnerable_people(
+        user=request.user, population=population, group=group, region_code=region
+    )
     limit, offset = max(1, min(limit, 1000)), max(0, offset)
-    page = list(qs[offset: offset + limit])
+    page = list(qs[offset : offset + limit])
     why = selectors.reasons_for(page, population=population)
-    return {"count": qs.count(), "results": [
-        {"id": p.pk, "name": p.name, "sex": p.sex, "birth_month": shown_birth(p.birth_date), "id_number": p.id_masked,
-         "phone": p.phone_masked, "address": p.address_masked, "region_code": p.region_code,
-         "reasons": why.get(p.pk, [])} for p in page]}
+    return {
+        "count": qs.count(),
+        "results": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "sex": p.sex,
+                "birth_month": shown_birth(p.birth_date),
+                "id_number": p.id_masked,
+                "phone": p.phone_masked,
+                "address": p.address_masked,
+                "region_code": p.region_code,
+                "reasons": why.get(p.pk, []),
+            }
+            for p in page
+        ],
+    }

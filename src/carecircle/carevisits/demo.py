@@ -31,9 +31,9 @@ BATCH = 5000
 def generate(city: City) -> None:
     rng = city.rng_for("carevisits")
     today = city.today
-    VisitRule.objects.bulk_create([
-        VisitRule(region_code=city.city.code, group=g, frequency=f, note=n) for g, f, n in RULES
-    ])
+    VisitRule.objects.bulk_create(
+        [VisitRule(region_code=city.city.code, group=g, frequency=f, note=n) for g, f, n in RULES]
+    )
     last = today.replace(day=1) - datetime.timedelta(days=1)
     for year, month in ((last.year, last.month), (today.year, today.month)):
         result = plans.generate("", year, month)
@@ -44,7 +44,11 @@ def generate(city: City) -> None:
     visitors = ["社区网格员", "志愿者", "社区社工"]
     done = 0
     for start in range(0, total, BATCH):
-        batch = list(qs.values_list("id", "person_id", "region_code", "period_start", "period_end")[start:start + BATCH])
+        batch = list(
+            qs.values_list("id", "person_id", "region_code", "period_start", "period_end")[
+                start : start + BATCH
+            ]
+        )
         visits, done_ids = [], []
         for pid, person, region, p_start, p_end in batch:
             end = min(p_end, today)
@@ -53,14 +57,27 @@ def generate(city: City) -> None:
             if rng.random() >= chance:
                 continue
             day = p_start + datetime.timedelta(days=rng.randrange(0, (end - p_start).days + 1))
-            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randrange(9, 17), rng.randrange(60))))
+            at = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(rng.randrange(9, 17), rng.randrange(60)))
+            )
             poor = rng.random() < 0.05
-            visits.append(CareVisit(
-                plan_id=pid, person_id=person, region_code=region, visitor_name=rng.choice(visitors), visited_at=at,
-                place="home" if rng.random() < 0.8 else "phone", seen="self", condition="poor" if poor else "good",
-                needs=["meal"] if poor else [], notes="身体较弱，需助餐" if poor else "精神状态良好",
-                follow_up=poor, follow_up_done=poor and p_end < today, idempotency_key=f"demo-{uuid.UUID(int=rng.getrandbits(128)).hex}",
-            ))
+            visits.append(
+                CareVisit(
+                    plan_id=pid,
+                    person_id=person,
+                    region_code=region,
+                    visitor_name=rng.choice(visitors),
+                    visited_at=at,
+                    place="home" if rng.random() < 0.8 else "phone",
+                    seen="self",
+                    condition="poor" if poor else "good",
+                    needs=["meal"] if poor else [],
+                    notes="身体较弱，需助餐" if poor else "精神状态良好",
+                    follow_up=poor,
+                    follow_up_done=poor and p_end < today,
+                    idempotency_key=f"demo-{uuid.UUID(int=rng.getrandbits(128)).hex}",
+                )
+            )
             done_ids.append((pid, at))
         CareVisit.objects.bulk_create(visits, batch_size=BATCH)
         rows = [VisitPlan(pk=pid, status=PlanStatus.DONE, done_at=at) for pid, at in done_ids]

@@ -9,7 +9,9 @@ from carecircle.core.forms import ServiceForm
 
 
 class VisitForm(ServiceForm):
-    visited_at = forms.DateTimeField(error_messages={"required": _("请填写探访时间"), "invalid": _("请填写探访时间")})
+    visited_at = forms.DateTimeField(
+        error_messages={"required": _("请填写探访时间"), "invalid": _("请填写探访时间")}
+    )
     place = forms.CharField(required=False)
     seen = forms.CharField(required=False)
     condition = forms.CharField(required=False)
@@ -36,5 +38,6 @@ class RuleForm(ServiceForm):
 
 class GenerateForm(ServiceForm):
     region_code = forms.CharField(required=False)
-    month = forms.DateField(required=False, input_formats=["%Y-%m"],
-                            error_messages={"invalid": _("月份格式应为 YYYY-MM")})
+    month = forms.DateField(
+        required=False, input_formats=["%Y-%m"], error_messages={"invalid": _("月份格式应为 YYYY-MM")}
+    )

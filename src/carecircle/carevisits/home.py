@@ -20,9 +20,20 @@ def cards(user) -> list[dict]:
     overdue = selectors.overdue(user=user).count()
     mine = month.filter(assignee=user, status=PlanStatus.PLANNED).count()
     rate = f"{100 * visited / people:.1f}%" if people else "—"
-    return [{
-        "title": _("探访关爱（本月）"), "urgent": overdue > 0,
-        "figures": [(_("应探访对象"), people), (_("月探访率"), rate), (_("逾期未访"), overdue), (_("我的待访"), mine)],
-        "entries": [(_("逾期与待跟进"), reverse("carevisits:overdue")), (_("探访覆盖率"), reverse("carevisits:coverage"))],
-        "link": (_("我的探访任务"), reverse("carevisits:worklist")),
-    }]
+    return [
+        {
+            "title": _("探访关爱（本月）"),
+            "urgent": overdue > 0,
+            "figures": [
+                (_("应探访对象"), people),
+                (_("月探访率"), rate),
+                (_("逾期未访"), overdue),
+                (_("我的待访"), mine),
+            ],
+            "entries": [
+                (_("逾期与待跟进"), reverse("carevisits:overdue")),
+                (_("探访覆盖率"), reverse("carevisits:coverage")),
+            ],
+            "link": (_("我的探访任务"), reverse("carevisits:worklist")),
+        }
+    ]

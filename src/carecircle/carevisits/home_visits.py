@@ -21,18 +21,27 @@ def home_visits(user: Actor, person: Person) -> HomeVisits | None:
     today = timezone.localdate()
     plans = tuple(
         PlannedVisit(
-            period_start=p.period_start, due=p.period_end, frequency=str(Frequency(p.frequency).label),
-            reasons=p.reasons, status=str(PlanStatus(p.status).label),
+            period_start=p.period_start,
+            due=p.period_end,
+            frequency=str(Frequency(p.frequency).label),
+            reasons=p.reasons,
+            status=str(PlanStatus(p.status).label),
             overdue=p.status == PlanStatus.PLANNED and p.period_end < today,
             record_url=reverse("carevisits:visit_new", args=[p.pk])
-            if may_record and p.status == PlanStatus.PLANNED and p.period_start <= today else "",
+            if may_record and p.status == PlanStatus.PLANNED and p.period_start <= today
+            else "",
         )
         for p in VisitPlan.objects.filter(person=person).order_by("-period_start", "-id")[:SHOWN]
     )
     visits = tuple(
         RecordedVisit(
-            visited_at=v.visited_at, visitor=v.visitor_name, place=v.get_place_display(), seen=v.get_seen_display(),
-            condition=v.get_condition_display() if v.condition else "", notes=v.notes, follow_up=v.follow_up,
+            visited_at=v.visited_at,
+            visitor=v.visitor_name,
+            place=v.get_place_display(),
+            seen=v.get_seen_display(),
+            condition=v.get_condition_display() if v.condition else "",
+            notes=v.notes,
+            follow_up=v.follow_up,
         )
         for v in CareVisit.objects.filter(person=person).order_by("-visited_at", "-id")[:SHOWN]
     )

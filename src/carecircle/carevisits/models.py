@@ -39,14 +39,18 @@ class VisitRule(models.Model):
     frequency = models.CharField(_("探访频次"), max_length=10, choices=Frequency.choices)
     active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("依据"), max_length=200, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["region_code", "group"]
         verbose_name = _("探访规则")
         verbose_name_plural = _("探访规则")
-        constraints = [models.UniqueConstraint(fields=["region_code", "group"], name="visit_rule_one_per_group")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "group"], name="visit_rule_one_per_group")
+        ]
 
 
 class PlanStatus(models.TextChoices):
@@ -60,15 +64,25 @@ class VisitPlan(models.Model):
 
     # No separate FK indexes: (person, period_start) and (assignee, period_start) lead with them,
     # and every extra index costs time on the monthly bulk insert of a million plans.
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="visit_plans", db_index=False)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="visit_plans", db_index=False
+    )
     region_code = models.CharField(_("所属社区"), max_length=12)
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("应访日期"))
     frequency = models.CharField(_("探访频次"), max_length=10, choices=Frequency.choices)
     reasons = models.CharField(_("列入原因"), max_length=200)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="visit_plans", db_index=False)
-    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visit_plans",
+        db_index=False,
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PLANNED
+    )
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -78,7 +92,9 @@ class VisitPlan(models.Model):
         verbose_name_plural = _("探访计划")
         constraints = [
             models.UniqueConstraint(fields=["person", "period_start"], name="visit_plan_one_per_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="visit_plan_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="visit_plan_period_ordered"
+            ),
         ]
         indexes = [
             models.Index(fields=["region_code", "period_start"], name="visit_plan_region_period"),
@@ -124,10 +140,14 @@ class CareVisit(models.Model):
     """A visit as it happened. A visit that saw the person (or their carer) completes its plan;
     an unanswered door leaves the plan open."""
 
-    plan = models.ForeignKey(VisitPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
+    plan = models.ForeignKey(
+        VisitPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="care_visits")
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     visitor_name = models.CharField(_("探访人"), max_length=100)
     visited_at = models.DateTimeField(_("探访时间"))
     place = models.CharField(_("方式"), max_length=10, choices=Place.choices)

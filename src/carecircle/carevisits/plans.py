@@ -62,23 +62,38 @@ def group_members(group: str, prefix: str, day: datetime.date):
     """(person id, region code) of the members of `group` under `prefix` on `day`."""
     if group == VisitGroup.SENIOR80:
         senior80 = population_group("senior80").min_age or 80  # registry/groups.py: 高龄
-        return Person.objects.filter(region_code__startswith=prefix, birth_date__lte=_years_before(day, senior80)) \
-            .values_list("id", "region_code").iterator(chunk_size=20000)
+        return (
+            Person.objects.filter(
+                region_code__startswith=prefix, birth_date__lte=_years_before(day, senior80)
+            )
+            .values_list("id", "region_code")
+            .iterator(chunk_size=20000)
+        )
     if group == VisitGroup.DISABLED:
         # 失能 as registry/groups.py defines it (GB/T 42195-2022: level 1 轻度失能 and worse;
         # Hechuan 二(九), Jiaxing 二(四)12 visit 失能 older people), streamed from the assessments
         return disabled_members(prefix, day, min_level=population_group("disabled").min_level() or 1)
-    return PersonStatus.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind=group, region_code__startswith=prefix,
-        valid_from__lte=day,
-    ).values_list("person_id", "region_code").iterator(chunk_size=20000)
+    return (
+        PersonStatus.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            kind=group,
+            region_code__startswith=prefix,
+            valid_from__lte=day,
+        )
+        .values_list("person_id", "region_code")
+        .iterator(chunk_size=20000)
+    )
 
 
 def exited(prefix: str, day: datetime.date) -> set[int]:
-    return set(PersonStatus.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind__in=list(EXIT_STATUSES),
-        region_code__startswith=prefix, valid_from__lte=day,
-    ).values_list("person_id", flat=True))
+    return set(
+        PersonStatus.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            kind__in=list(EXIT_STATUSES),
+            region_code__startswith=prefix,
+            valid_from__lte=day,
+        ).values_list("person_id", flat=True)
+    )
 
 
 def rules_for(prefix: str) -> dict[str, list[tuple[str, VisitRule]]]:
@@ -102,8 +117,13 @@ class Generated:
 
 def workers_by_community(prefix: str) -> dict[str, list[int]]:
     out = defaultdict(list)
-    for region, user in RoleGrant.objects.filter(role=Role.COMMUNITY_WORKER, region__code__startswith=prefix,
-                                                 user__is_active=True).order_by("user_id").values_list("region_id", "user_id"):
+    for region, user in (
+        RoleGrant.objects.filter(
+            role=Role.COMMUNITY_WORKER, region__code__startswith=prefix, user__is_active=True
+        )
+        .order_by("user_id")
+        .values_list("region_id", "user_id")
+    ):
         out[region].append(user)
     return out
 
@@ -153,13 +173,24 @@ def generate(prefix: str, year: int, month: int) -> Generated:
                 for start, end in slot_cache[frequency]:
                     total += 1
                     if (pid, start) not in existing:
-                        writer.add((pid, region, start, end, frequency, why, assignee, PlanStatus.PLANNED, now))
+                        writer.add(
+                            (pid, region, start, end, frequency, why, assignee, PlanStatus.PLANNED, now)
+                        )
         after = month_plans.count()
     return Generated(people=len(best), plans=total, created=after - before)
 
 
-COLUMNS = ("person_id", "region_code", "period_start", "period_end", "frequency", "reasons", "assignee_id",
-           "status", "created_at")
+COLUMNS = (
+    "person_id",
+    "region_code",
+    "period_start",
+    "period_end",
+    "frequency",
+    "reasons",
+    "assignee_id",
+    "status",
+    "created_at",
+)
 
 
 class _Writer:
@@ -177,8 +208,10 @@ class _Writer:
         self.cursor = connection.cursor().__enter__()
         if self.pg:
             self.cursor.execute("DROP TABLE IF EXISTS _plan_rows")
-            self.cursor.execute(f"CREATE TEMP TABLE _plan_rows ON COMMIT DROP AS SELECT {self.cols} "
-                                f"FROM {self.table} WITH NO DATA")
+            self.cursor.execute(
+                f"CREATE TEMP TABLE _plan_rows ON COMMIT DROP AS SELECT {self.cols} "
+                f"FROM {self.table} WITH NO DATA"
+            )
         return self
 
     def add(self, row: tuple) -> None:
@@ -195,8 +228,11 @@ class _Writer:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(COLUMNS))
-            self.cursor.executemany(f"INSERT INTO {self.table} ({self.cols}) VALUES ({marks}) "
-                                    "ON CONFLICT (person_id, period_start) DO NOTHING", self.rows)
+            self.cursor.executemany(
+                f"INSERT INTO {self.table} ({self.cols}) VALUES ({marks}) "
+                "ON CONFLICT (person_id, period_start) DO NOTHING",
+                self.rows,
+            )
         self.rows = []
 
     def __exit__(self, exc_type, exc, tb):
@@ -205,9 +241,11 @@ class _Writer:
                 self._flush()
                 if self.pg:
                     # In key order: the unique index is then filled sequentially (about a third faster).
-                    self.cursor.execute(f"INSERT INTO {self.table} ({self.cols}) SELECT {self.cols} FROM _plan_rows "
-                                        "ORDER BY person_id, period_start "
-                                        "ON CONFLICT (person_id, period_start) DO NOTHING")
+                    self.cursor.execute(
+                        f"INSERT INTO {self.table} ({self.cols}) SELECT {self.cols} FROM _plan_rows "
+                        "ORDER BY person_id, period_start "
+                        "ON CONFLICT (person_id, period_start) DO NOTHING"
+                    )
                     self.cursor.execute("DROP TABLE _plan_rows")
         finally:
             self.cursor.__exit__(exc_type, exc, tb)

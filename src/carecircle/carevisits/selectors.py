@@ -44,12 +44,15 @@ def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = ""
     `group`, only the people of that population group (the indicator E12 passes
     "special_difficulty": 特殊困难老年人, not the children on the same rounds)."""
     first, last = month_bounds(year, month)
-    plans = VisitPlan.objects.filter(region_code__startswith=region_prefix, period_start__range=(first, last)) \
-        .exclude(status=PlanStatus.CANCELLED)
+    plans = VisitPlan.objects.filter(
+        region_code__startswith=region_prefix, period_start__range=(first, last)
+    ).exclude(status=PlanStatus.CANCELLED)
     if group:  # only the people of a population group on the month's first day (registry/groups.py)
         members = group_persons(code=group, day=first)  # the group's tests run only on people with a plan
-        return (members.filter(pk__in=plans.filter(status=PlanStatus.DONE).values("person_id")).count(),
-                members.filter(pk__in=plans.values("person_id")).count())
+        return (
+            members.filter(pk__in=plans.filter(status=PlanStatus.DONE).values("person_id")).count(),
+            members.filter(pk__in=plans.values("person_id")).count(),
+        )
     due = plans.values("person_id").distinct().count()
     visited = plans.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
     return visited, due
@@ -66,14 +69,31 @@ def coverage_by_region(*, user: Actor, region_code: str, year: int, month: int) 
     for r in [region, *region.children.order_by("code")]:
         prefix = regions.prefix_of(r.code)
         # the page's rate is 特殊困难老年人月探访率 (Qujing 二(二)): older people of that group only
-        visited, due = visit_coverage(region_prefix=prefix, year=year, month=month, group="special_difficulty")
-        counts = VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last)) \
-            .exclude(status=PlanStatus.CANCELLED).aggregate(
-                plans=Count("id"), done=Count("id", filter=Q(status=PlanStatus.DONE)),
-                overdue=Count("id", filter=Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())))
-        out.append({"code": r.code, "name": r.name, "is_total": r.code == region.code, "due": due,
-                    "visited": visited, "rate": round(100 * visited / due, 1) if due else None,
-                    "plans": counts["plans"], "done": counts["done"], "overdue": counts["overdue"]})
+        visited, due = visit_coverage(
+            region_prefix=prefix, year=year, month=month, group="special_difficulty"
+        )
+        counts = (
+            VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last))
+            .exclude(status=PlanStatus.CANCELLED)
+            .aggregate(
+                plans=Count("id"),
+                done=Count("id", filter=Q(status=PlanStatus.DONE)),
+                overdue=Count("id", filter=Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())),
+            )
+        )
+        out.append(
+            {
+                "code": r.code,
+                "name": r.name,
+                "is_total": r.code == region.code,
+                "due": due,
+                "visited": visited,
+                "rate": round(100 * visited / due, 1) if due else None,
+                "plans": counts["plans"],
+                "done": counts["done"],
+                "overdue": counts["overdue"],
+            }
+        )
     return out
 
 
@@ -81,11 +101,13 @@ def plans_in_scope(user: Actor, perm: str = "carevisits.view") -> QuerySet[Visit
     return scope.in_scope(VisitPlan.objects.select_related("person", "assignee"), user, perm)
 
 
-def worklist(*, user: Actor, year: int, month: int, mine: bool = True, status: str = "", region_code: str = "") \
-        -> QuerySet[VisitPlan]:
+def worklist(
+    *, user: Actor, year: int, month: int, mine: bool = True, status: str = "", region_code: str = ""
+) -> QuerySet[VisitPlan]:
     first, last = month_bounds(year, month)
-    qs = plans_in_scope(user, "carevisits.visit" if mine else "carevisits.view") \
-        .filter(period_start__range=(first, last))
+    qs = plans_in_scope(user, "carevisits.visit" if mine else "carevisits.view").filter(
+        period_start__range=(first, last)
+    )
     if mine:
         qs = qs.filter(assignee=user if signed_in(user) else None)
     if region_code:
@@ -100,12 +122,19 @@ def worklist(*, user: Actor, year: int, month: int, mine: bool = True, status: s
 def overdue(*, user: Actor, day: datetime.date | None = None) -> QuerySet[VisitPlan]:
     """Plans whose period has ended without a completed visit: the supervisor's list."""
     day = day or timezone.localdate()
-    return plans_in_scope(user).filter(status=PlanStatus.PLANNED, period_end__lt=day).order_by("period_end", "id")
+    return (
+        plans_in_scope(user)
+        .filter(status=PlanStatus.PLANNED, period_end__lt=day)
+        .order_by("period_end", "id")
+    )
 
 
 def follow_ups(*, user: Actor) -> QuerySet[CareVisit]:
-    return scope.in_scope(CareVisit.objects.select_related("person"), user, "carevisits.view") \
-        .filter(follow_up=True, follow_up_done=False).order_by("-visited_at")
+    return (
+        scope.in_scope(CareVisit.objects.select_related("person"), user, "carevisits.view")
+        .filter(follow_up=True, follow_up_done=False)
+        .order_by("-visited_at")
+    )
 
 
 def plan_get(*, user: Actor, plan_id: int, perm: str = "carevisits.view") -> VisitPlan:
@@ -135,9 +164,17 @@ def rules_visible(*, user: Actor) -> QuerySet[VisitRule]:
 
 # ------------------------------------------------------------------ vulnerable-person lists
 
-ELDER_GROUPS: list[str] = [VisitGroup.TEKUN, VisitGroup.DIBAO, VisitGroup.LIVING_ALONE, VisitGroup.EMPTY_NEST,
-                VisitGroup.LEFT_BEHIND, VisitGroup.SHIDU, VisitGroup.SEVERE_DISABILITY, VisitGroup.DISABLED,
-                VisitGroup.SENIOR80]
+ELDER_GROUPS: list[str] = [
+    VisitGroup.TEKUN,
+    VisitGroup.DIBAO,
+    VisitGroup.LIVING_ALONE,
+    VisitGroup.EMPTY_NEST,
+    VisitGroup.LEFT_BEHIND,
+    VisitGroup.SHIDU,
+    VisitGroup.SEVERE_DISABILITY,
+    VisitGroup.DISABLED,
+    VisitGroup.SENIOR80,
+]
 CHILD_GROUPS: list[str] = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.ORPHAN, VisitGroup.LEFT_BEHIND]
 
 
@@ -154,8 +191,14 @@ def _disabled_level() -> int:
     return population_group("disabled").min_level() or 1
 
 
-def vulnerable_people(*, user: Actor, population: str = "elder", group: str = "", region_code: str = "",
-                      day: datetime.date | None = None) -> QuerySet[Person]:
+def vulnerable_people(
+    *,
+    user: Actor,
+    population: str = "elder",
+    group: str = "",
+    region_code: str = "",
+    day: datetime.date | None = None,
+) -> QuerySet[Person]:
     day = day or timezone.localdate()
     if population not in ("elder", "child"):
         raise InvalidInput(_("人群应为老年人或儿童"), field="population")
@@ -168,30 +211,48 @@ def vulnerable_people(*, user: Actor, population: str = "elder", group: str = ""
     if region_code:
         qs = qs.filter(region_code__startswith=region_prefix(region_code))
     # Children: infants, and children in difficulty and orphans up to 18 (Hangzhou 三(二)2).
-    ages = birth_date_bounds("elder", day) if population == "elder" else \
-        birth_date_bounds("infant", day) | population_q("child_in_difficulty", day)
+    ages = (
+        birth_date_bounds("elder", day)
+        if population == "elder"
+        else birth_date_bounds("infant", day) | population_q("child_in_difficulty", day)
+    )
     qs = qs.filter(ages).filter(active_on(day))
     if population == "elder" and not group:
         # the whole list is the 特殊困难老年人 group as registry/groups.py defines it (with 低保边缘)
-        return qs.filter(population_q("special_difficulty", day)) \
-            .defer("id_number", "phone", "address").order_by("region_code", "name", "id")
+        return (
+            qs.filter(population_q("special_difficulty", day))
+            .defer("id_number", "phone", "address")
+            .order_by("region_code", "name", "id")
+        )
     q = Q()
     for g in groups:
         q |= group_q(g, day)
     return qs.filter(q).defer("id_number", "phone", "address").order_by("region_code", "name", "id")
 
 
-def reasons_for(people: list[Person], day: datetime.date | None = None, population: str = "elder") -> dict[int, list[str]]:
+def reasons_for(
+    people: list[Person], day: datetime.date | None = None, population: str = "elder"
+) -> dict[int, list[str]]:
     """Why each person is on the list, in words (statuses held on `day`, age 80+, assessed level)."""
     day = day or timezone.localdate()
     ids = [p.pk for p in people]
     out: dict[int, list[str]] = defaultdict(list)
-    kinds = set(ELDER_GROUPS if population == "elder" else CHILD_GROUPS) - {VisitGroup.SENIOR80, VisitGroup.DISABLED}
+    kinds = set(ELDER_GROUPS if population == "elder" else CHILD_GROUPS) - {
+        VisitGroup.SENIOR80,
+        VisitGroup.DISABLED,
+    }
     if population == "elder":  # every status of the 特殊困难老年人 group (registry/groups.py), 低保边缘 too
         kinds |= {k for c in population_group("special_difficulty").any_of for k in c.statuses}
-    for pid, kind in PersonStatus.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), person_id__in=ids, kind__in=kinds, valid_from__lte=day,
-    ).order_by("kind").values_list("person_id", "kind"):
+    for pid, kind in (
+        PersonStatus.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            person_id__in=ids,
+            kind__in=kinds,
+            valid_from__lte=day,
+        )
+        .order_by("kind")
+        .values_list("person_id", "kind")
+    ):
         out[pid].append(str(VisitGroup(kind).label if kind in VisitGroup.values else StatusKind(kind).label))
     if population == "elder":
         disabled = level_names(ids, day, min_level=_disabled_level())

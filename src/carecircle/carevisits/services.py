@@ -58,8 +58,16 @@ def _region(code: str, field: str = "region_code") -> Region:
 
 
 @transaction.atomic
-def rule_set(*, actor: Actor, region_code: str, group: str, frequency: str, active: bool = True, note: str = "",
-             request: HttpRequest | None = None) -> VisitRule:
+def rule_set(
+    *,
+    actor: Actor,
+    region_code: str,
+    group: str,
+    frequency: str,
+    active: bool = True,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> VisitRule:
     """Create or change the rule for `group` in `region_code`."""
     region = _region(region_code)
     scope.require(actor, "carevisits.manage", region.code)
@@ -68,14 +76,23 @@ def rule_set(*, actor: Actor, region_code: str, group: str, frequency: str, acti
     if frequency not in Frequency.values:
         raise InvalidInput(_("未知的探访频次：%(f)s") % {"f": frequency}, field="frequency")
     rule, created = VisitRule.objects.select_for_update().get_or_create(
-        region_code=region.code, group=group,
+        region_code=region.code,
+        group=group,
         defaults={"frequency": frequency, "active": active, "note": note[:200], "updated_by": _user(actor)},
     )
     if not created:
         rule.frequency, rule.active, rule.note, rule.updated_by = frequency, active, note[:200], _user(actor)
         rule.save()
-    audit.record(actor=actor, action=AuditAction.CAREVISITS_RULE_SET, obj=rule, request=request, region_code=region.code,
-                 group=group, frequency=frequency, active=active)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_RULE_SET,
+        obj=rule,
+        request=request,
+        region_code=region.code,
+        group=group,
+        frequency=frequency,
+        active=active,
+    )
     return rule
 
 
@@ -86,16 +103,24 @@ def _check_month(year: int, month: int) -> None:
         raise InvalidInput(_("月份应为1–12：%(m)s") % {"m": month}, field="month")
 
 
-def plans_generate(*, actor: Actor, region_code: str, year: int, month: int,
-                   request: HttpRequest | None = None) -> plans.Generated:
+def plans_generate(
+    *, actor: Actor, region_code: str, year: int, month: int, request: HttpRequest | None = None
+) -> plans.Generated:
     """Generate the month's plans under `region_code`; running it again creates nothing twice."""
     region = _region(region_code)
     scope.require(actor, "carevisits.manage", region.code)
     _check_month(year, month)
     result = plans.generate(regions.prefix_of(region.code), year, month)
-    audit.record(actor=actor, action=AuditAction.CAREVISITS_PLANS_GENERATE, object_type="carevisits.visitplan",
-                 object_id=f"{region.code}:{year}-{month:02d}", region_code=region.code, request=request,
-                 people=result.people, created=result.created)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_PLANS_GENERATE,
+        object_type="carevisits.visitplan",
+        object_id=f"{region.code}:{year}-{month:02d}",
+        region_code=region.code,
+        request=request,
+        people=result.people,
+        created=result.created,
+    )
     return result
 
 
@@ -110,15 +135,21 @@ def assignee_by_username(username: str) -> User | None:
 
 
 @transaction.atomic
-def plan_assign(*, actor: Actor, plan: VisitPlan, assignee: User | None,
-                request: HttpRequest | None = None) -> VisitPlan:
+def plan_assign(
+    *, actor: Actor, plan: VisitPlan, assignee: User | None, request: HttpRequest | None = None
+) -> VisitPlan:
     scope.require(actor, "carevisits.manage", plan.region_code)
     if assignee is not None and not scope.has_perm(assignee, "carevisits.visit", plan.region_code):
         raise InvalidInput(_("%(u)s 无权探访该社区的对象") % {"u": _display(assignee)}, field="assignee")
     plan.assignee = assignee
     plan.save(update_fields=["assignee"])
-    audit.record(actor=actor, action=AuditAction.CAREVISITS_PLAN_ASSIGN, obj=plan, request=request,
-                 assignee=getattr(assignee, "username", None))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_PLAN_ASSIGN,
+        obj=plan,
+        request=request,
+        assignee=getattr(assignee, "username", None),
+    )
     return plan
 
 
@@ -179,32 +210,58 @@ def visit_record(
             raise InvalidInput(_("本平台未启用报警处置模块，请直接拨打急救电话"), field="raise_alarm")
     day = timezone.localdate(visited_at)
     if plan is None:
-        plan = VisitPlan.objects.select_for_update().filter(
-            person=person, status=PlanStatus.PLANNED, period_start__lte=day, period_end__gte=day).first()
+        plan = (
+            VisitPlan.objects.select_for_update()
+            .filter(person=person, status=PlanStatus.PLANNED, period_start__lte=day, period_end__gte=day)
+            .first()
+        )
     elif plan.status == PlanStatus.CANCELLED:
         raise Conflict(_("该探访计划已取消"), field="plan")
     follow_up = bool(follow_up or condition in (Condition.POOR, Condition.CRITICAL) or needs)
     try:
         with transaction.atomic():
             visit = CareVisit.objects.create(
-                plan=plan, person=person, region_code=person.region_code, visitor=_user(actor),
-                visitor_name=_display(actor), visited_at=visited_at, place=place, seen=seen,
-                condition=condition if seen != Seen.NOBODY else "", needs=needs, notes=(notes or "")[:1000],
-                follow_up=follow_up, idempotency_key=key,
+                plan=plan,
+                person=person,
+                region_code=person.region_code,
+                visitor=_user(actor),
+                visitor_name=_display(actor),
+                visited_at=visited_at,
+                place=place,
+                seen=seen,
+                condition=condition if seen != Seen.NOBODY else "",
+                needs=needs,
+                notes=(notes or "")[:1000],
+                follow_up=follow_up,
+                idempotency_key=key,
             )
     except IntegrityError:  # the same key won a race
         return CareVisit.objects.get(idempotency_key=key)
     if raise_alarm:
-        incident = alarms.incident_create(person=person, source="phone", kind="sos", actor=actor,
-                                          title=_("探访发现危急情况：%(n)s") % {"n": person.name})
+        incident = alarms.incident_create(
+            person=person,
+            source="phone",
+            kind="sos",
+            actor=actor,
+            title=_("探访发现危急情况：%(n)s") % {"n": person.name},
+        )
         visit.alarm_incident_id = incident.pk
         visit.save(update_fields=["alarm_incident_id"])
     if plan is not None and seen != Seen.NOBODY and plan.status == PlanStatus.PLANNED:
         plan.status, plan.done_at = PlanStatus.DONE, visited_at
         plan.save(update_fields=["status", "done_at"])
-    audit.record(actor=actor, action=AuditAction.CAREVISITS_VISIT, obj=visit, request=request, person_id=person.pk,
-                 plan_id=plan.pk if plan else None, seen=seen, condition=visit.condition, follow_up=follow_up,
-                 alarm_incident_id=visit.alarm_incident_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_VISIT,
+        obj=visit,
+        request=request,
+        person_id=person.pk,
+        plan_id=plan.pk if plan else None,
+        seen=seen,
+        condition=visit.condition,
+        follow_up=follow_up,
+        alarm_incident_id=visit.alarm_incident_id,
+    )
     return visit
 
 
@@ -219,10 +276,19 @@ def follow_up_close(*, actor: Actor, visit: CareVisit, request: HttpRequest | No
     return visit
 
 
-def vulnerable_export_audit(*, actor: Actor, rows: int, filters: Mapping[str, str],
-                            request: HttpRequest | None = None) -> None:
+def vulnerable_export_audit(
+    *, actor: Actor, rows: int, filters: Mapping[str, str], request: HttpRequest | None = None
+) -> None:
     """Audit an export of the vulnerable-person list; `filters`: its population, group and region_code."""
     scope.require_perm(actor, "carevisits.export")
-    audit.record(actor=actor, action=AuditAction.CAREVISITS_VULNERABLE_EXPORT, object_type="registry.person",
-                 request=request, purpose=_("导出重点关爱对象名单（脱敏）"), rows=rows,
-                 population=filters["population"], group=filters["group"], region_code=filters["region_code"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_VULNERABLE_EXPORT,
+        object_type="registry.person",
+        request=request,
+        purpose=_("导出重点关爱对象名单（脱敏）"),
+        rows=rows,
+        population=filters["population"],
+        group=filters["group"],
+        region_code=filters["region_code"],
+    )

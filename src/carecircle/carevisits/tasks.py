@@ -17,6 +17,12 @@ def generate_month_plans():
     today = timezone.localdate()
     result = plans.generate("", today.year, today.month)
     if result.created:
-        audit.record(actor=None, action=AuditAction.CAREVISITS_PLANS_GENERATE, object_type="carevisits.visitplan",
-                     object_id=f"all:{today.year}-{today.month:02d}", system="scheduler",
-                     people=result.people, created=result.created)
+        audit.record(
+            actor=None,
+            action=AuditAction.CAREVISITS_PLANS_GENERATE,
+            object_type="carevisits.visitplan",
+            object_id=f"all:{today.year}-{today.month:02d}",
+            system="scheduler",
+            people=result.people,
+            created=result.created,
+        )

@@ -53,12 +53,29 @@ def _worklist_page(request, *, failed=None, http_status: int = 200):
     page = Paginator(qs, 40).get_page(request.GET.get("page"))
     names = _region_names(p.region_code for p in page)
     today = timezone.localdate()
-    rows = [{"p": p, "region": names.get(p.region_code, p.region_code),
-             "overdue": p.status == PlanStatus.PLANNED and p.period_end < today} for p in page]
-    return render(request, "carevisits/worklist.html", {
-        "page": page, "rows": rows, "month": f"{year}-{month:02d}", "mine": mine, "status": status,
-        "statuses": PlanStatus.choices, "can_manage": scope.has_perm(request.user, "carevisits.manage"), "failed": failed,
-    }, status=http_status)
+    rows = [
+        {
+            "p": p,
+            "region": names.get(p.region_code, p.region_code),
+            "overdue": p.status == PlanStatus.PLANNED and p.period_end < today,
+        }
+        for p in page
+    ]
+    return render(
+        request,
+        "carevisits/worklist.html",
+        {
+            "page": page,
+            "rows": rows,
+            "month": f"{year}-{month:02d}",
+            "mine": mine,
+            "status": status,
+            "statuses": PlanStatus.choices,
+            "can_manage": scope.has_perm(request.user, "carevisits.manage"),
+            "failed": failed,
+        },
+        status=http_status,
+    )
 
 
 @login_required
@@ -71,24 +88,44 @@ def overdue(request):
         order_url = reverse("homecare:order_new")
     except NoReverseMatch:
         order_url = ""
-    return render(request, "carevisits/overdue.html", {
-        "page": page, "rows": [{"p": p, "region": names.get(p.region_code, p.region_code)} for p in page],
-        "follow": follow, "today": timezone.localdate(), "order_url": order_url,
-    })
+    return render(
+        request,
+        "carevisits/overdue.html",
+        {
+            "page": page,
+            "rows": [{"p": p, "region": names.get(p.region_code, p.region_code)} for p in page],
+            "follow": follow,
+            "today": timezone.localdate(),
+            "order_url": order_url,
+        },
+    )
 
 
 def _visit_page(request, plan, *, form=None, status: int = 200):
     post = form.data if form is not None else {}
     error_field = next((f for f in (form.errors if form is not None else {}) if f != "__all__"), "")
-    return render(request, "carevisits/visit_form.html", {
-        "plan": plan, "person": plan.person, "age": shown_person_age(plan.person),
-        "error": "；".join(form.messages()) if form is not None else "", "error_field": error_field, "post": post,
-        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "key": post.get("idempotency_key") or uuid.uuid4().hex, "places": Place.choices, "seens": Seen.choices,
-        "conditions": Condition.choices, "needs": Need.choices,
-        "chosen_needs": form.data.getlist("needs") if form is not None else [],
-        "history": plan.person.care_visits.all()[:10], "alarms": services.alarms_available(),
-    }, status=status)
+    return render(
+        request,
+        "carevisits/visit_form.html",
+        {
+            "plan": plan,
+            "person": plan.person,
+            "age": shown_person_age(plan.person),
+            "error": "；".join(form.messages()) if form is not None else "",
+            "error_field": error_field,
+            "post": post,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "key": post.get("idempotency_key") or uuid.uuid4().hex,
+            "places": Place.choices,
+            "seens": Seen.choices,
+            "conditions": Condition.choices,
+            "needs": Need.choices,
+            "chosen_needs": form.data.getlist("needs") if form is not None else [],
+            "history": plan.person.care_visits.all()[:10],
+            "alarms": services.alarms_available(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -135,9 +172,16 @@ def coverage(request):
     codes = scope.region_codes(request.user, "carevisits.view")
     region_code = request.GET.get("region") or (codes[0] if codes else "")
     rows = selectors.coverage_by_region(user=request.user, region_code=region_code, year=year, month=month)
-    return render(request, "carevisits/coverage.html", {
-        "rows": rows, "month": f"{year}-{month:02d}", "region": region_code, "codes": _region_names(codes),
-    })
+    return render(
+        request,
+        "carevisits/coverage.html",
+        {
+            "rows": rows,
+            "month": f"{year}-{month:02d}",
+            "region": region_code,
+            "codes": _region_names(codes),
+        },
+    )
 
 
 def _rules_page(request, *, failed=None, status: int = 200):
@@ -146,12 +190,20 @@ def _rules_page(request, *, failed=None, status: int = 200):
     names = _region_names(r.region_code for r in rule_rows)
     codes = scope.region_codes(request.user, "carevisits.manage")
     today = timezone.localdate()
-    return render(request, "carevisits/rules.html", {
-        "rules": [{"r": r, "region": names.get(r.region_code, r.region_code)} for r in rule_rows],
-        "can_manage": scope.has_perm(request.user, "carevisits.manage"), "failed": failed,
-        "groups": VisitGroup.choices, "frequencies": Frequency.choices,
-        "codes": _region_names(codes), "month": f"{today.year}-{today.month:02d}",
-    }, status=status)
+    return render(
+        request,
+        "carevisits/rules.html",
+        {
+            "rules": [{"r": r, "region": names.get(r.region_code, r.region_code)} for r in rule_rows],
+            "can_manage": scope.has_perm(request.user, "carevisits.manage"),
+            "failed": failed,
+            "groups": VisitGroup.choices,
+            "frequencies": Frequency.choices,
+            "codes": _region_names(codes),
+            "month": f"{today.year}-{today.month:02d}",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -173,21 +225,28 @@ def plans_generate(request):
 
     def generate(*, region_code, month):
         month = month or timezone.localdate()
-        return services.plans_generate(actor=request.user, region_code=region_code, year=month.year,
-                                       month=month.month, request=request)
+        return services.plans_generate(
+            actor=request.user, region_code=region_code, year=month.year, month=month.month, request=request
+        )
 
     if not form.submit(generate):
         return _rules_page(request, failed=form, status=422)
     month = form.cleaned_data["month"] or timezone.localdate()
-    messages.success(request, _("已生成%(y)d年%(m)d月探访计划：对象%(p)d人，新增计划%(c)d条（已存在的不重复生成）")
-                     % {"y": month.year, "m": month.month, "p": form.result.people, "c": form.result.created})
+    messages.success(
+        request,
+        _("已生成%(y)d年%(m)d月探访计划：对象%(p)d人，新增计划%(c)d条（已存在的不重复生成）")
+        % {"y": month.year, "m": month.month, "p": form.result.people, "c": form.result.created},
+    )
     return redirect("carevisits:rules")
 
 
 def _vulnerable_params(request) -> dict:
     population = request.GET.get("population", "elder")
-    return {"population": population if population in ("elder", "child") else "elder",
-            "group": request.GET.get("group", ""), "region_code": request.GET.get("region", "").strip()}
+    return {
+        "population": population if population in ("elder", "child") else "elder",
+        "group": request.GET.get("group", ""),
+        "region_code": request.GET.get("region", "").strip(),
+    }
 
 
 @login_required
@@ -205,13 +264,26 @@ def vulnerable(request):
     why = selectors.reasons_for(people, population=params["population"])
     names = _region_names(p.region_code for p in people)
     groups = selectors.ELDER_GROUPS if params["population"] == "elder" else selectors.CHILD_GROUPS
-    return render(request, "carevisits/vulnerable.html", {
-        "page": page, "error": error, "params": params,
-        "rows": [{"p": p, "age": shown_person_age(p), "why": why.get(p.pk, []), "region": names.get(p.region_code, "")}
-                 for p in people],
-        "groups": [(g, VisitGroup(g).label) for g in groups],
-        "can_export": scope.has_perm(request.user, "carevisits.export"),
-    })
+    return render(
+        request,
+        "carevisits/vulnerable.html",
+        {
+            "page": page,
+            "error": error,
+            "params": params,
+            "rows": [
+                {
+                    "p": p,
+                    "age": shown_person_age(p),
+                    "why": why.get(p.pk, []),
+                    "region": names.get(p.region_code, ""),
+                }
+                for p in people
+            ],
+            "groups": [(g, VisitGroup(g).label) for g in groups],
+            "can_export": scope.has_perm(request.user, "carevisits.export"),
+        },
+    )
 
 
 class _Echo:
@@ -232,8 +304,18 @@ def vulnerable_export(request):
     names = dict(Region.objects.values_list("code", "name"))
 
     def rows():
-        yield "\ufeff" + writer.writerow([_("姓名"), _("性别"), _("出生年月"), _("身份证号（脱敏）"), _("联系电话（脱敏）"),
-                                          _("居住地址（脱敏）"), _("所属社区"), _("列入原因")])
+        yield "\ufeff" + writer.writerow(
+            [
+                _("姓名"),
+                _("性别"),
+                _("出生年月"),
+                _("身份证号（脱敏）"),
+                _("联系电话（脱敏）"),
+                _("居住地址（脱敏）"),
+                _("所属社区"),
+                _("列入原因"),
+            ]
+        )
         chunk = []
         for p in qs.iterator(chunk_size=2000):
             chunk.append(p)
@@ -245,8 +327,18 @@ def vulnerable_export(request):
     def _lines(people):
         why = selectors.reasons_for(people, population=params["population"])
         for p in people:
-            yield writer.writerow([p.name, p.get_sex_display(), shown_birth(p.birth_date), p.id_masked, p.phone_masked,
-                                   p.address_masked, names.get(p.region_code, p.region_code), "、".join(why.get(p.pk, []))])
+            yield writer.writerow(
+                [
+                    p.name,
+                    p.get_sex_display(),
+                    shown_birth(p.birth_date),
+                    p.id_masked,
+                    p.phone_masked,
+                    p.address_masked,
+                    names.get(p.region_code, p.region_code),
+                    "、".join(why.get(p.pk, [])),
+                ]
+            )
 
     # Built whole (not streamed) so that the response can be inspected like any page; a district's
     # list is a few megabytes at most.

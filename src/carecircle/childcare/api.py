@@ -24,9 +24,18 @@ class ClassOut(Schema):
 
 def _out(c):
     fig = selectors.class_figures(c)
-    return {"id": c.pk, "facility_id": c.facility_id, "name": c.name, "band": c.band, "capacity": c.capacity,
-            "caregivers": c.caregivers, "puhui": c.puhui, "monthly_fee": str(c.monthly_fee), "enrolled": fig["enrolled"],
-            "ratio": fig["ratio"]}
+    return {
+        "id": c.pk,
+        "facility_id": c.facility_id,
+        "name": c.name,
+        "band": c.band,
+        "capacity": c.capacity,
+        "caregivers": c.caregivers,
+        "puhui": c.puhui,
+        "monthly_fee": str(c.monthly_fee),
+        "enrolled": fig["enrolled"],
+        "ratio": fig["ratio"],
+    }
 
 
 @router.get("/childcare/classes", response=list[ClassOut])
@@ -53,6 +62,13 @@ class VoucherOut(Schema):
 
 @router.post("/childcare/vouchers/redeem", response=VoucherOut)
 def voucher_redeem(request, payload: RedeemIn):
-    facility = facility_selectors.facility_get(user=request.user, facility_id=payload.facility_id, perm="childcare.manage")
+    facility = facility_selectors.facility_get(
+        user=request.user, facility_id=payload.facility_id, perm="childcare.manage"
+    )
     v = services.voucher_redeem(actor=request.user, code=payload.code, facility=facility, request=request)
-    return {"code": v.code, "amount": str(v.amount), "redeemed_at": v.redeemed_at.isoformat() if v.redeemed_at else "", "facility_id": facility.pk}
+    return {
+        "code": v.code,
+        "amount": str(v.amount),
+        "redeemed_at": v.redeemed_at.isoformat() if v.redeemed_at else "",
+        "facility_id": facility.pk,
+    }

@@ -26,8 +26,10 @@ CLASS_NAMES = ["苗苗班", "星星班", "月亮班", "太阳班", "彩虹班", 
 def _classes_for(facility: "Facility") -> list[tuple[str, int]]:
     """(band, capacity) classes filling the facility's places; kindergartens take 2–3 year olds only."""
     left, out = facility.childcare_places, []
-    order: list[str] = list(standards.ALLOWED_BANDS.get(facility.kind)
-                            or [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG])
+    order: list[str] = list(
+        standards.ALLOWED_BANDS.get(facility.kind)
+        or [Band.INFANT, Band.SMALL, Band.BIG, Band.SMALL, Band.BIG]
+    )
     i = 0
     while left >= 6:
         band = order[i % len(order)]
@@ -50,23 +52,38 @@ def generate(city: City) -> None:
             puhui = puhui_left >= size
             puhui_left -= size if puhui else 0
             ratio = standards.children_per_caregiver(band, standards.BANDS[band].months_from)
-            classes.append(ChildClass(
-                facility=f, region_code=f.region_code, name=CLASS_NAMES[n % len(CLASS_NAMES)] + (str(n // 8 + 1) if n >= 8 else ""),
-                band=band, capacity=size, caregivers=math.ceil(size / ratio), puhui=puhui,
-                monthly_fee=f.childcare_fee_monthly if puhui and f.childcare_fee_monthly else round(rng.uniform(2600, 4200), -1)))
+            classes.append(
+                ChildClass(
+                    facility=f,
+                    region_code=f.region_code,
+                    name=CLASS_NAMES[n % len(CLASS_NAMES)] + (str(n // 8 + 1) if n >= 8 else ""),
+                    band=band,
+                    capacity=size,
+                    caregivers=math.ceil(size / ratio),
+                    puhui=puhui,
+                    monthly_fee=f.childcare_fee_monthly
+                    if puhui and f.childcare_fee_monthly
+                    else round(rng.uniform(2600, 4200), -1),
+                )
+            )
     ChildClass.objects.bulk_create(classes, batch_size=2000)
     enrolments = _enrol(city, rng, classes)
     _attendance(rng, enrolments, today)
     vouchers, redeemed = _vouchers(city, rng, admin, facilities)
-    city.say(f"  托育班级 {len(classes):,} 个，在托婴幼儿 {len(enrolments):,} 名；托育券 {vouchers:,} 张，已使用 {redeemed}")
+    city.say(
+        f"  托育班级 {len(classes):,} 个，在托婴幼儿 {len(enrolments):,} 名；托育券 {vouchers:,} 张，已使用 {redeemed}"
+    )
 
 
 def _enrol(city, rng, classes) -> list[Enrolment]:
     today = city.today
     exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES).values("person_id")
     youngest = today - datetime.timedelta(days=183)
-    infants = list(Person.objects.filter(birth_date__gt=years_before(today, 3), birth_date__lte=youngest)
-                   .exclude(pk__in=exits).values_list("pk", "region_code", "birth_date"))
+    infants = list(
+        Person.objects.filter(birth_date__gt=years_before(today, 3), birth_date__lte=youngest)
+        .exclude(pk__in=exits)
+        .values_list("pk", "region_code", "birth_date")
+    )
     rng.shuffle(infants)
     by_district_band: dict[tuple[str, str], list] = {}
     for pk, rc, birth in infants:
@@ -83,13 +100,25 @@ def _enrol(city, rng, classes) -> list[Enrolment]:
                 break
             pk, rc, birth = pool.pop()
             months = standards.months_old(birth, today)
-            start = max(birth + datetime.timedelta(days=200), today - datetime.timedelta(days=rng.randrange(7, 200)))
+            start = max(
+                birth + datetime.timedelta(days=200), today - datetime.timedelta(days=rng.randrange(7, 200))
+            )
             # the start must fall inside the band too: move it forward to the band's first month if needed
             start_months = standards.months_old(birth, start)
             if start_months < standards.BANDS[c.band].months_from:
-                start = today - datetime.timedelta(days=rng.randrange(0, 7 + max(0, (months - standards.BANDS[c.band].months_from)) * 28))
-            rows.append(Enrolment(child_class=c, facility_id=c.facility_id, child_id=pk, region_code=c.region_code,
-                                  child_region_code=rc, start_on=min(start, today)))
+                start = today - datetime.timedelta(
+                    days=rng.randrange(0, 7 + max(0, (months - standards.BANDS[c.band].months_from)) * 28)
+                )
+            rows.append(
+                Enrolment(
+                    child_class=c,
+                    facility_id=c.facility_id,
+                    child_id=pk,
+                    region_code=c.region_code,
+                    child_region_code=rc,
+                    start_on=min(start, today),
+                )
+            )
     Enrolment.objects.bulk_create(rows, batch_size=5000)
     return rows
 
@@ -97,8 +126,12 @@ def _enrol(city, rng, classes) -> list[Enrolment]:
 def _attendance(rng, enrolments, today) -> None:
     days = [today - datetime.timedelta(days=d) for d in range(1, 10)]
     days = [d for d in days if d.weekday() < 5][:5]
-    rows = [Attendance(enrolment=e, region_code=e.region_code, day=d, present=rng.random() < 0.9)
-            for e in enrolments for d in days if d >= e.start_on]
+    rows = [
+        Attendance(enrolment=e, region_code=e.region_code, day=d, present=rng.random() < 0.9)
+        for e in enrolments
+        for d in days
+        if d >= e.start_on
+    ]
     Attendance.objects.bulk_create(rows, batch_size=5000)
 
 
@@ -108,21 +141,36 @@ def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
     issued = 0
     # Eligibility and amount from the benefits module's voucher programme when it is there; that
     # path evaluates each child with its trace, so a large city issues its demo batch set-based.
-    infants = Person.objects.filter(region_code__startswith=district.code[:6],
-                                    birth_date__gt=years_before(city.today, 3)).count()
+    infants = Person.objects.filter(
+        region_code__startswith=district.code[:6], birth_date__gt=years_before(city.today, 3)
+    ).count()
     if infants <= PER_CHILD_LIMIT:
         try:
-            issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, valid_to=valid_to,
-                                            programme_code="CHILDCARE_VOUCHER", day=city.today)
+            issued = services.voucher_issue(
+                actor=admin,
+                region_code=district.code,
+                batch=batch,
+                valid_to=valid_to,
+                programme_code="CHILDCARE_VOUCHER",
+                day=city.today,
+            )
         except InvalidInput:
             issued = 0
     if not issued:
-        issued = services.voucher_issue(actor=admin, region_code=district.code, batch=batch, amount="500",
-                                        valid_to=valid_to, day=city.today)
+        issued = services.voucher_issue(
+            actor=admin,
+            region_code=district.code,
+            batch=batch,
+            amount="500",
+            valid_to=valid_to,
+            day=city.today,
+        )
     local = [f for f in facilities if f.region_code.startswith(district.code[:6])]
     redeemed = 0
     if local:
-        for v in Voucher.objects.filter(region_code__startswith=district.code[:6]).order_by("id")[: min(200, issued // 4)]:
+        for v in Voucher.objects.filter(region_code__startswith=district.code[:6]).order_by("id")[
+            : min(200, issued // 4)
+        ]:
             services.voucher_redeem(actor=admin, code=v.code, facility=rng.choice(local))
             redeemed += 1
     return issued, redeemed

@@ -65,9 +65,14 @@ class ClassForm(ServiceForm):
 class VoucherForm(ServiceForm):
     region_code = forms.CharField(label=_("发放区域代码"), max_length=12)
     batch = forms.CharField(label=_("批次"), max_length=40)
-    programme_code = forms.CharField(label=_("津贴补贴项目代码（按项目资格和面额发放，如 CHILDCARE_VOUCHER）"), required=False,
-                                     max_length=40)
-    amount = forms.DecimalField(label=_("面额(元)（不按项目发放时填写）"), min_value=0, decimal_places=2, required=False)
+    programme_code = forms.CharField(
+        label=_("津贴补贴项目代码（按项目资格和面额发放，如 CHILDCARE_VOUCHER）"),
+        required=False,
+        max_length=40,
+    )
+    amount = forms.DecimalField(
+        label=_("面额(元)（不按项目发放时填写）"), min_value=0, decimal_places=2, required=False
+    )
     valid_to = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -75,8 +80,9 @@ class RedeemForm(ServiceForm):
     """A voucher redeemed at one of the user's own childcare facilities."""
 
     code = forms.CharField(required=False)
-    facility: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
-        "required": _("请选择本机构"), "invalid_choice": _("请选择本机构")})
+    facility: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": _("请选择本机构"), "invalid_choice": _("请选择本机构")}
+    )
 
     def __init__(self, *args: Any, facilities: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,13 +95,16 @@ NO_CHILD = _("未找到该婴幼儿（请填写人员编号）")
 class EnrolForm(ServiceForm):
     """The child by record number, among the people the user may see."""
 
-    child: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
-        "required": NO_CHILD, "invalid_choice": NO_CHILD})
+    child: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": NO_CHILD, "invalid_choice": NO_CHILD}
+    )
     start_on = DayField()
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["child"]).queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
+        cast(forms.ModelChoiceField, self.fields["child"]).queryset = scope.in_scope(
+            Person.objects.all(), user, "registry.view"
+        )
 
 
 class AttendanceForm(ServiceForm):
@@ -104,8 +113,9 @@ class AttendanceForm(ServiceForm):
 
 
 class MoveForm(ServiceForm):
-    to_class: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
-        "required": _("请选择转入班级"), "invalid_choice": _("请选择转入班级")})
+    to_class: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": _("请选择转入班级"), "invalid_choice": _("请选择转入班级")}
+    )
     day = DayField()
 
     def __init__(self, *args: Any, classes: QuerySet[ChildClass], **kwargs: Any) -> None:

@@ -15,7 +15,9 @@ class Band(models.TextChoices):
 
 
 class ChildClass(models.Model):
-    facility = models.ForeignKey("facilities.Facility", on_delete=models.PROTECT, related_name="child_classes")
+    facility = models.ForeignKey(
+        "facilities.Facility", on_delete=models.PROTECT, related_name="child_classes"
+    )
     region_code = models.CharField(max_length=12, db_index=True)
     name = models.CharField(_("班级名称"), max_length=40)
     band = models.CharField(_("班型"), max_length=10, choices=Band.choices)
@@ -52,9 +54,13 @@ class Enrolment(models.Model):
         verbose_name = _("入托记录")
         verbose_name_plural = _("入托记录")
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(end_on__isnull=True), name="enrolment_one_open_per_child"),
-            models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
-                                   name="enrolment_period_ordered"),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end_on__isnull=True), name="enrolment_one_open_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="enrolment_period_ordered",
+            ),
         ]
 
 
@@ -63,7 +69,9 @@ class Attendance(models.Model):
     region_code = models.CharField(max_length=12, db_index=True)
     day = models.DateField(_("日期"))
     present = models.BooleanField(_("出勤"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-day"]
@@ -85,11 +93,21 @@ class Voucher(models.Model):
     programme_code = models.CharField(_("津贴补贴项目"), max_length=40, blank=True, default="")
     issued_on = models.DateField(_("发放日期"))
     valid_to = models.DateField(_("有效期至"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     redeemed_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
-    redeemed_facility = models.ForeignKey("facilities.Facility", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="redeemed_vouchers", verbose_name=_("使用机构"))
-    redeemed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    redeemed_facility = models.ForeignKey(
+        "facilities.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redeemed_vouchers",
+        verbose_name=_("使用机构"),
+    )
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-issued_on", "code"]
@@ -97,6 +115,8 @@ class Voucher(models.Model):
         verbose_name_plural = _("托育券")
         constraints = [
             models.UniqueConstraint(fields=["child", "batch"], name="voucher_one_per_child_batch"),
-            models.CheckConstraint(condition=Q(redeemed_at__isnull=True) | Q(redeemed_facility__isnull=False),
-                                   name="voucher_redeemed_has_facility"),
+            models.CheckConstraint(
+                condition=Q(redeemed_at__isnull=True) | Q(redeemed_facility__isnull=False),
+                name="voucher_redeemed_has_facility",
+            ),
         ]

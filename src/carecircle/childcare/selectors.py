@@ -33,13 +33,18 @@ def _open(day: datetime.date) -> Q:
 def enrolled_by_facility(facility_ids: Iterable[int], day: datetime.date | None = None) -> dict[int, int]:
     """Children enrolled on `day` (today when None) per facility."""
     day = day or timezone.localdate()
-    rows = (Enrolment.objects.filter(_open(day), facility_id__in=list(facility_ids))
-            .values("facility_id").annotate(n=Count("id")))
+    rows = (
+        Enrolment.objects.filter(_open(day), facility_id__in=list(facility_ids))
+        .values("facility_id")
+        .annotate(n=Count("id"))
+    )
     return {r["facility_id"]: r["n"] for r in rows}
 
 
 def classes_for(*, user: Actor, facility: "Facility | None" = None) -> QuerySet[ChildClass]:
-    qs = in_facility_scope(ChildClass.objects.select_related("facility"), user, "childcare.view", "facility__")
+    qs = in_facility_scope(
+        ChildClass.objects.select_related("facility"), user, "childcare.view", "facility__"
+    )
     if facility is not None:
         qs = qs.filter(facility=facility)
     return qs.order_by("facility__name", "band", "name")
@@ -47,7 +52,11 @@ def classes_for(*, user: Actor, facility: "Facility | None" = None) -> QuerySet[
 
 def class_get(*, user: Actor, class_id: int, perm: str = "childcare.view") -> ChildClass:
     cls = access_by_id(
-        ChildClass.objects.select_related("facility"), class_id, user=user, perm=perm, check=lambda u, p, row: require_facility(u, p, row.facility),
+        ChildClass.objects.select_related("facility"),
+        class_id,
+        user=user,
+        perm=perm,
+        check=lambda u, p, row: require_facility(u, p, row.facility),
     )
     return cls
 
@@ -64,9 +73,16 @@ def _roster_of(child_class: ChildClass, enrolments: Iterable[Enrolment], day: da
     out = []
     for e in enrolments:
         months = standards.months_old(e.child.birth_date, day)
-        out.append({"enrolment": e, "child": e.child, "months": months, "band": standards.own_band(months),
-                    "outgrown": months >= rule.months_to,
-                    "shown_months": shown_age_months(e.child.birth_date, day)})  # what pages show (core/vault.py)
+        out.append(
+            {
+                "enrolment": e,
+                "child": e.child,
+                "months": months,
+                "band": standards.own_band(months),
+                "outgrown": months >= rule.months_to,
+                "shown_months": shown_age_months(e.child.birth_date, day),
+            }
+        )  # what pages show (core/vault.py)
     return out
 
 
@@ -79,8 +95,14 @@ def outgrowing(*, user: Actor, day: datetime.date | None = None, within_days: in
     for e in qs.select_related("child", "child_class", "facility"):
         months = standards.months_old(e.child.birth_date, horizon)
         if months >= standards.BANDS[e.child_class.band].months_to:
-            out.append({"enrolment": e, "months": months, "next_band": standards.own_band(months),
-                        "shown_months": shown_age_months(e.child.birth_date, horizon)})
+            out.append(
+                {
+                    "enrolment": e,
+                    "months": months,
+                    "next_band": standards.own_band(months),
+                    "shown_months": shown_age_months(e.child.birth_date, horizon),
+                }
+            )
     return out
 
 
@@ -94,8 +116,11 @@ def classes_with_figures(classes: Iterable[ChildClass], day: datetime.date | Non
     day = day or timezone.localdate()
     classes = list(classes)
     by_class: dict[int, list[Enrolment]] = {c.pk: [] for c in classes}
-    for e in (Enrolment.objects.filter(_open(day), child_class__in=classes).select_related("child")
-              .order_by("child__birth_date")):
+    for e in (
+        Enrolment.objects.filter(_open(day), child_class__in=classes)
+        .select_related("child")
+        .order_by("child__birth_date")
+    ):
         by_class[e.child_class_id].append(e)
     return [{"c": c, "fig": _figures(c, _roster_of(c, by_class[c.pk], day))} for c in classes]
 
@@ -104,20 +129,32 @@ def _figures(child_class: ChildClass, rows: list[Row]) -> Row:
     months = [r["months"] for r in rows]
     youngest = min(months) if months else standards.BANDS[child_class.band].months_from
     per = standards.children_per_caregiver(child_class.band, youngest)
-    return {"enrolled": len(rows), "capacity": child_class.capacity, "free": max(0, child_class.capacity - len(rows)),
-            "ratio": per, "caregivers": child_class.caregivers, "max_by_ratio": child_class.caregivers * per}
+    return {
+        "enrolled": len(rows),
+        "capacity": child_class.capacity,
+        "free": max(0, child_class.capacity - len(rows)),
+        "ratio": per,
+        "caregivers": child_class.caregivers,
+        "max_by_ratio": child_class.caregivers * per,
+    }
 
 
 def vouchers_for(*, user: Actor, batch: str = "", state: str = "") -> QuerySet[Voucher]:
     """Officials see the vouchers of the children of their region; a provider admin only those
     redeemed at their own operator's facilities."""
     parts = []
-    for role, region, operator, _childcare_only in facility_grants(user):  # vouchers are redeemed at childcare facilities
+    for role, region, operator, _childcare_only in facility_grants(
+        user
+    ):  # vouchers are redeemed at childcare facilities
         if "childcare.view" not in permissions_of(role):
             continue
         if operator is not None:
-            parts.append(Q(redeemed_facility__operator_id=operator,
-                           redeemed_facility__region_code__startswith=regions.prefix_of(region)))
+            parts.append(
+                Q(
+                    redeemed_facility__operator_id=operator,
+                    redeemed_facility__region_code__startswith=regions.prefix_of(region),
+                )
+            )
         else:
             parts.append(Q(region_code__startswith=regions.prefix_of(region)))
     if not parts:

@@ -45,8 +45,18 @@ def _money(value: object, field: str) -> Decimal:
 
 
 @transaction.atomic
-def class_create(*, actor: Actor, facility: "Facility", name: str, band: str, capacity: int, caregivers: int,
-                 puhui: bool = True, monthly_fee: object = 0, request: HttpRequest | None = None) -> ChildClass:
+def class_create(
+    *,
+    actor: Actor,
+    facility: "Facility",
+    name: str,
+    band: str,
+    capacity: int,
+    caregivers: int,
+    puhui: bool = True,
+    monthly_fee: object = 0,
+    request: HttpRequest | None = None,
+) -> ChildClass:
     facility = facility_locked(facility.pk)
     require_facility(actor, "childcare.manage", facility)
     require_filed_childcare(facility)
@@ -54,31 +64,49 @@ def class_create(*, actor: Actor, facility: "Facility", name: str, band: str, ca
         raise InvalidInput(_("未知的班型：%(b)s") % {"b": band}, field="band")
     allowed = standards.ALLOWED_BANDS.get(facility.kind)
     if allowed and band not in allowed:
-        raise InvalidInput(_("%(k)s只能开设%(b)s") % {"k": facility.get_kind_display(),
-                                                   "b": "、".join(str(Band(b).label) for b in allowed)}, field="band")
+        raise InvalidInput(
+            _("%(k)s只能开设%(b)s")
+            % {"k": facility.get_kind_display(), "b": "、".join(str(Band(b).label) for b in allowed)},
+            field="band",
+        )
     rule = standards.BANDS[band]
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("请填写班级名称"), field="name")
     if not 1 <= int(capacity) <= rule.max_children:
-        raise InvalidInput(_("%(b)s每班不超过 %(m)d 人") % {"b": Band(band).label, "m": rule.max_children}, field="capacity")
+        raise InvalidInput(
+            _("%(b)s每班不超过 %(m)d 人") % {"b": Band(band).label, "m": rule.max_children}, field="capacity"
+        )
     if int(caregivers) < 1:
         raise InvalidInput(_("每班至少配备1名保育人员"), field="caregivers")
     classes = ChildClass.objects.filter(facility=facility, active=True)
     seats = sum(c.capacity for c in classes) + int(capacity)
     if seats > facility.childcare_places:
-        raise InvalidInput(_("各班额定人数合计 %(n)d 人，超过备案托位 %(p)d 个") % {"n": seats, "p": facility.childcare_places},
-                           field="capacity")
+        raise InvalidInput(
+            _("各班额定人数合计 %(n)d 人，超过备案托位 %(p)d 个")
+            % {"n": seats, "p": facility.childcare_places},
+            field="capacity",
+        )
     if puhui:
         puhui_seats = sum(c.capacity for c in classes if c.puhui) + int(capacity)
         if puhui_seats > facility.childcare_places_puhui:
-            raise InvalidInput(_("普惠班额定人数合计 %(n)d 人，超过备案普惠托位 %(p)d 个")
-                               % {"n": puhui_seats, "p": facility.childcare_places_puhui}, field="puhui")
+            raise InvalidInput(
+                _("普惠班额定人数合计 %(n)d 人，超过备案普惠托位 %(p)d 个")
+                % {"n": puhui_seats, "p": facility.childcare_places_puhui},
+                field="puhui",
+            )
     try:
         with transaction.atomic():
-            cls = ChildClass.objects.create(facility=facility, region_code=facility.region_code, name=name, band=band,
-                                            capacity=capacity, caregivers=caregivers, puhui=puhui,
-                                            monthly_fee=_money(monthly_fee, "monthly_fee"))
+            cls = ChildClass.objects.create(
+                facility=facility,
+                region_code=facility.region_code,
+                name=name,
+                band=band,
+                capacity=capacity,
+                caregivers=caregivers,
+                puhui=puhui,
+                monthly_fee=_money(monthly_fee, "monthly_fee"),
+            )
     except IntegrityError:
         raise Conflict(_("已有同名班级：%(n)s") % {"n": name}, field="name") from None
     audit.record(actor=actor, action=AuditAction.CHILDCLASS_CREATE, obj=cls, request=request)
@@ -86,8 +114,14 @@ def class_create(*, actor: Actor, facility: "Facility", name: str, band: str, ca
 
 
 @transaction.atomic
-def class_set_caregivers(*, actor: Actor, child_class: ChildClass, caregivers: int, day: datetime.date | None = None,
-                         request: HttpRequest | None = None) -> ChildClass:
+def class_set_caregivers(
+    *,
+    actor: Actor,
+    child_class: ChildClass,
+    caregivers: int,
+    day: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> ChildClass:
     """Change a class's caregivers; refused when the children enrolled would break the ratio."""
     child_class = ChildClass.objects.select_for_update().select_related("facility").get(pk=child_class.pk)
     require_facility(actor, "childcare.manage", child_class.facility)
@@ -97,8 +131,14 @@ def class_set_caregivers(*, actor: Actor, child_class: ChildClass, caregivers: i
     child_class.caregivers = int(caregivers)
     _check_ratio(child_class, _class_months(child_class, day or timezone.localdate()))
     child_class.save(update_fields=["caregivers"])
-    audit.record(actor=actor, action=AuditAction.CHILDCLASS_CAREGIVERS, obj=child_class, request=request, before=before,
-                 after=child_class.caregivers)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CHILDCLASS_CAREGIVERS,
+        obj=child_class,
+        request=request,
+        before=before,
+        after=child_class.caregivers,
+    )
     return child_class
 
 
@@ -112,9 +152,11 @@ def _check_ratio(child_class: ChildClass, months: list[int]) -> None:
     per = standards.children_per_caregiver(child_class.band, min(months))
     needed = math.ceil(len(months) / per)
     if needed > child_class.caregivers:
-        raise Conflict(_("%(c)s 保育人员不足：%(n)d 名婴幼儿按 1:%(r)d 须 %(k)d 名保育人员，现有 %(h)d 名")
-                       % {"c": child_class.name, "n": len(months), "r": per, "k": needed, "h": child_class.caregivers},
-                       field="child_class")
+        raise Conflict(
+            _("%(c)s 保育人员不足：%(n)d 名婴幼儿按 1:%(r)d 须 %(k)d 名保育人员，现有 %(h)d 名")
+            % {"c": child_class.name, "n": len(months), "r": per, "k": needed, "h": child_class.caregivers},
+            field="child_class",
+        )
 
 
 def check_age(child_class: ChildClass, child: Person, day: datetime.date) -> int:
@@ -123,9 +165,18 @@ def check_age(child_class: ChildClass, child: Person, day: datetime.date) -> int
     if not rule.months_from <= months < rule.months_to:
         right = standards.own_band(months)
         hint = _("，应入%(b)s") % {"b": Band(right).label} if right else ""
-        raise InvalidInput(_("%(n)s %(m)d 个月，不符合%(b)s的年龄（%(f)d–%(t)d 个月）%(h)s")
-                           % {"n": child.name, "m": months, "b": Band(child_class.band).label, "f": rule.months_from,
-                              "t": rule.months_to, "h": hint}, field="child")
+        raise InvalidInput(
+            _("%(n)s %(m)d 个月，不符合%(b)s的年龄（%(f)d–%(t)d 个月）%(h)s")
+            % {
+                "n": child.name,
+                "m": months,
+                "b": Band(child_class.band).label,
+                "f": rule.months_from,
+                "t": rule.months_to,
+                "h": hint,
+            },
+            field="child",
+        )
     return months
 
 
@@ -137,36 +188,57 @@ def _class_months(child_class: ChildClass, day: datetime.date, exclude: int | No
 
 
 @transaction.atomic
-def enrol(*, actor: Actor, child_class: ChildClass, child: Person, start_on: datetime.date,
-          request: HttpRequest | None = None, _from: Enrolment | None = None) -> Enrolment:
+def enrol(
+    *,
+    actor: Actor,
+    child_class: ChildClass,
+    child: Person,
+    start_on: datetime.date,
+    request: HttpRequest | None = None,
+    _from: Enrolment | None = None,
+) -> Enrolment:
     child_class = ChildClass.objects.select_for_update().select_related("facility").get(pk=child_class.pk)
     require_facility(actor, "childcare.manage", child_class.facility)
     require_filed_childcare(child_class.facility)
     if not child_class.active:
         raise Conflict(_("%(c)s 已停班") % {"c": child_class.name}, field="child_class")
-    if PersonStatus.objects.filter(person=child, kind__in=EXIT_STATUSES, valid_from__lte=start_on).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=start_on)).exists():
+    if (
+        PersonStatus.objects.filter(person=child, kind__in=EXIT_STATUSES, valid_from__lte=start_on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start_on))
+        .exists()
+    ):
         raise InvalidInput(_("%(n)s 已迁出或注销，不能入托") % {"n": child.name}, field="child")
     months = check_age(child_class, child, start_on)
     others = _class_months(child_class, start_on, exclude=_from.pk if _from else None)
     if len(others) + 1 > child_class.capacity:
-        raise Conflict(_("%(c)s 已满（额定 %(m)d 人，现有 %(n)d 人）")
-                       % {"c": child_class.name, "m": child_class.capacity, "n": len(others)}, field="child_class")
+        raise Conflict(
+            _("%(c)s 已满（额定 %(m)d 人，现有 %(n)d 人）")
+            % {"c": child_class.name, "m": child_class.capacity, "n": len(others)},
+            field="child_class",
+        )
     _check_ratio(child_class, [*others, months])
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
-                child_class=child_class, facility=child_class.facility, child=child,
-                region_code=child_class.region_code, child_region_code=child.region_code, start_on=start_on)
+                child_class=child_class,
+                facility=child_class.facility,
+                child=child,
+                region_code=child_class.region_code,
+                child_region_code=child.region_code,
+                start_on=start_on,
+            )
     except IntegrityError:
         raise Conflict(_("%(n)s 已在托，请先办理离托或转班") % {"n": child.name}, field="child") from None
-    audit.record(actor=actor, action=AuditAction.ENROLMENT_CREATE, obj=child_class, request=request, child=child.pk)
+    audit.record(
+        actor=actor, action=AuditAction.ENROLMENT_CREATE, obj=child_class, request=request, child=child.pk
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_end(*, actor: Actor, enrolment: Enrolment, day: datetime.date, reason: str,
-                  request: HttpRequest | None = None) -> Enrolment:
+def enrolment_end(
+    *, actor: Actor, enrolment: Enrolment, day: datetime.date, reason: str, request: HttpRequest | None = None
+) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().select_related("facility").get(pk=enrolment.pk)
     require_facility(actor, "childcare.manage", enrolment.facility)
     if enrolment.end_on is not None:
@@ -177,13 +249,25 @@ def enrolment_end(*, actor: Actor, enrolment: Enrolment, day: datetime.date, rea
         raise InvalidInput(_("请填写离托原因"), field="reason")
     enrolment.end_on, enrolment.end_reason = day, reason.strip()[:100]
     enrolment.save(update_fields=["end_on", "end_reason"])
-    audit.record(actor=actor, action=AuditAction.ENROLMENT_END, obj=enrolment.child_class, request=request, enrolment=enrolment.pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ENROLMENT_END,
+        obj=enrolment.child_class,
+        request=request,
+        enrolment=enrolment.pk,
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_move(*, actor: Actor, enrolment: Enrolment, to_class: ChildClass, day: datetime.date,
-                   request: HttpRequest | None = None) -> Enrolment:
+def enrolment_move(
+    *,
+    actor: Actor,
+    enrolment: Enrolment,
+    to_class: ChildClass,
+    day: datetime.date,
+    request: HttpRequest | None = None,
+) -> Enrolment:
     """Move a child to another class from `day` (e.g. ageing into the next band): the new class's
     age, size and ratio are checked as for a new enrolment; nothing changes when it is refused."""
     enrolment = Enrolment.objects.select_for_update().select_related("child", "facility").get(pk=enrolment.pk)
@@ -196,12 +280,25 @@ def enrolment_move(*, actor: Actor, enrolment: Enrolment, to_class: ChildClass, 
         raise InvalidInput(_("转班日期应晚于入托日期"), field="day")
     enrolment.end_on, enrolment.end_reason = day, _("转入%(c)s") % {"c": to_class.name}
     enrolment.save(update_fields=["end_on", "end_reason"])
-    return enrol(actor=actor, child_class=to_class, child=enrolment.child, start_on=day, request=request, _from=enrolment)
+    return enrol(
+        actor=actor,
+        child_class=to_class,
+        child=enrolment.child,
+        start_on=day,
+        request=request,
+        _from=enrolment,
+    )
 
 
 @transaction.atomic
-def attendance_record(*, actor: Actor, child_class: ChildClass, day: datetime.date, present_ids: set[int],
-                      request: HttpRequest | None = None) -> int:
+def attendance_record(
+    *,
+    actor: Actor,
+    child_class: ChildClass,
+    day: datetime.date,
+    present_ids: set[int],
+    request: HttpRequest | None = None,
+) -> int:
     """Record the day's attendance of a class: the enrolments listed are present, the others absent.
     Recording the same day again replaces it (one row per child and day)."""
     child_class = ChildClass.objects.select_related("facility").get(pk=child_class.pk)
@@ -211,12 +308,28 @@ def attendance_record(*, actor: Actor, child_class: ChildClass, day: datetime.da
     enrolments = list(Enrolment.objects.filter(open_on(day), child_class=child_class))
     unknown = set(present_ids) - {e.pk for e in enrolments}
     if unknown:
-        raise InvalidInput(_("这些入托记录不在该班当天名单中：%(i)s") % {"i": sorted(unknown)}, field="present")
+        raise InvalidInput(
+            _("这些入托记录不在该班当天名单中：%(i)s") % {"i": sorted(unknown)}, field="present"
+        )
     for e in enrolments:
-        Attendance.objects.update_or_create(enrolment=e, day=day, defaults={
-            "present": e.pk in present_ids, "region_code": e.region_code, "recorded_by": _user(actor)})
-    audit.record(actor=actor, action=AuditAction.ATTENDANCE_RECORD, obj=child_class, request=request, day=str(day),
-                 present=len(present_ids), total=len(enrolments))
+        Attendance.objects.update_or_create(
+            enrolment=e,
+            day=day,
+            defaults={
+                "present": e.pk in present_ids,
+                "region_code": e.region_code,
+                "recorded_by": _user(actor),
+            },
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ATTENDANCE_RECORD,
+        obj=child_class,
+        request=request,
+        day=str(day),
+        present=len(present_ids),
+        total=len(enrolments),
+    )
     return len(enrolments)
 
 
@@ -235,12 +348,22 @@ def _entitled(children: QuerySet[Person], programme_code: str, day: datetime.dat
         from carecircle.benefits.selectors import entitled_amounts  # noqa: PLC0415 — an optional library: absent is handled here
     except ImportError:
         raise InvalidInput(_("未安装津贴补贴模块，不能按项目发放"), field="programme_code") from None
-    return entitled_amounts(programme_code=programme_code, persons=children, day=day, payment_method="voucher")
+    return entitled_amounts(
+        programme_code=programme_code, persons=children, day=day, payment_method="voucher"
+    )
 
 
-def voucher_issue(*, actor: Actor, region_code: str, batch: str, valid_to: datetime.date, amount: object = None,
-                  programme_code: str = "", day: datetime.date | None = None,
-                  request: HttpRequest | None = None) -> int:
+def voucher_issue(
+    *,
+    actor: Actor,
+    region_code: str,
+    batch: str,
+    valid_to: datetime.date,
+    amount: object = None,
+    programme_code: str = "",
+    day: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Issue a voucher of `batch` to every child under 3 living in the region on `day` who has none
     of that batch yet (re-running a batch issues nothing twice). With `programme_code`, only the
     children the benefits module finds entitled to that voucher programme, at its amount.
@@ -261,27 +384,59 @@ def voucher_issue(*, actor: Actor, region_code: str, batch: str, valid_to: datet
             raise InvalidInput(_("面额应大于0"), field="amount")
     if valid_to < day:
         raise InvalidInput(_("有效期不能早于发放日期"), field="valid_to")
-    exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values("person_id")
-    children = (Person.objects.filter(birth_date_bounds("infant", day), region_code__startswith=regions.prefix_of(region_code))
-                .exclude(pk__in=exits).exclude(childcare_vouchers__batch=batch).order_by("pk"))
+    exits = (
+        PersonStatus.objects.filter(kind__in=EXIT_STATUSES, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values("person_id")
+    )
+    children = (
+        Person.objects.filter(
+            birth_date_bounds("infant", day), region_code__startswith=regions.prefix_of(region_code)
+        )
+        .exclude(pk__in=exits)
+        .exclude(childcare_vouchers__batch=batch)
+        .order_by("pk")
+    )
     if programme_code:
         amounts = _entitled(children, programme_code, day)
-        chosen = [(pk, rc, amounts[pk]) for pk, rc in children.values_list("pk", "region_code") if pk in amounts]
+        chosen = [
+            (pk, rc, amounts[pk]) for pk, rc in children.values_list("pk", "region_code") if pk in amounts
+        ]
     else:
         chosen = [(pk, rc, face) for pk, rc in children.values_list("pk", "region_code")]
-    rows = [Voucher(code=_code(), batch=batch, child_id=pk, region_code=rc, amount=value, issued_on=day,
-                    valid_to=valid_to, issued_by=_user(actor), programme_code=programme_code)
-            for pk, rc, value in chosen]
+    rows = [
+        Voucher(
+            code=_code(),
+            batch=batch,
+            child_id=pk,
+            region_code=rc,
+            amount=value,
+            issued_on=day,
+            valid_to=valid_to,
+            issued_by=_user(actor),
+            programme_code=programme_code,
+        )
+        for pk, rc, value in chosen
+    ]
     Voucher.objects.bulk_create(rows, batch_size=2000)
-    audit.record(actor=actor, action=AuditAction.VOUCHER_ISSUE, object_type="childcare.voucher", object_id=batch,
-                 region_code=region_code, request=request, count=len(rows), programme=programme_code,
-                 amount=str(amount or ""))
+    audit.record(
+        actor=actor,
+        action=AuditAction.VOUCHER_ISSUE,
+        object_type="childcare.voucher",
+        object_id=batch,
+        region_code=region_code,
+        request=request,
+        count=len(rows),
+        programme=programme_code,
+        amount=str(amount or ""),
+    )
     return len(rows)
 
 
 @transaction.atomic
-def voucher_redeem(*, actor: Actor, code: str, facility: "Facility", request: HttpRequest | None = None) -> Voucher:
+def voucher_redeem(
+    *, actor: Actor, code: str, facility: "Facility", request: HttpRequest | None = None
+) -> Voucher:
     """Redeem a voucher at a filed childcare facility: once only, before it expires."""
     require_facility(actor, "childcare.manage", facility)
     require_filed_childcare(facility)
@@ -290,18 +445,26 @@ def voucher_redeem(*, actor: Actor, code: str, facility: "Facility", request: Ht
     if voucher is None:
         raise NotFound(_("券号不存在：%(c)s") % {"c": code})
     if voucher.redeemed_at is not None:
-        raise Conflict(_("该券已于 %(t)s 在 %(f)s 使用，不能重复使用") % {
-            "t": timezone.localtime(voucher.redeemed_at).strftime("%Y-%m-%d %H:%M"), "f": voucher.redeemed_facility},
-            field="code")
+        raise Conflict(
+            _("该券已于 %(t)s 在 %(f)s 使用，不能重复使用")
+            % {
+                "t": timezone.localtime(voucher.redeemed_at).strftime("%Y-%m-%d %H:%M"),
+                "f": voucher.redeemed_facility,
+            },
+            field="code",
+        )
     if voucher.valid_to < timezone.localdate():
         raise Conflict(_("该券已于 %(d)s 过期") % {"d": voucher.valid_to}, field="code")
     updated = Voucher.objects.filter(pk=voucher.pk, redeemed_at__isnull=True).update(
-        redeemed_at=timezone.now(), redeemed_facility=facility, redeemed_by=_user(actor))
+        redeemed_at=timezone.now(), redeemed_facility=facility, redeemed_by=_user(actor)
+    )
     if updated != 1:
         raise Conflict(_("该券已被使用"), field="code")
     voucher.refresh_from_db()
     _charge_fund(voucher, facility)
-    audit.record(actor=actor, action=AuditAction.VOUCHER_REDEEM, obj=voucher, request=request, facility=facility.pk)
+    audit.record(
+        actor=actor, action=AuditAction.VOUCHER_REDEEM, obj=voucher, request=request, facility=facility.pk
+    )
     return voucher
 
 
@@ -317,6 +480,13 @@ def _charge_fund(voucher: Voucher, facility: "Facility") -> None:
     from carecircle.benefits.services import ledger_spend  # noqa: PLC0415 — the other module may be absent (apps.is_installed)
 
     used = timezone.localdate(voucher.redeemed_at)
-    ledger_spend(actor=None, programme_code=voucher.programme_code, region_code=voucher.region_code,
-                 month=f"{used:%Y-%m}", amount=voucher.amount, reference=f"childcare:voucher:{voucher.code}",
-                 system="childcare", memo=_("托育券 %(c)s 在 %(f)s 使用") % {"c": voucher.code, "f": facility.name})
+    ledger_spend(
+        actor=None,
+        programme_code=voucher.programme_code,
+        region_code=voucher.region_code,
+        month=f"{used:%Y-%m}",
+        amount=voucher.amount,
+        reference=f"childcare:voucher:{voucher.code}",
+        system="childcare",
+        memo=_("托育券 %(c)s 在 %(f)s 使用") % {"c": voucher.code, "f": facility.name},
+    )

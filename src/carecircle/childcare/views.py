@@ -43,10 +43,16 @@ def class_list(request: AuthedRequest) -> HttpResponse:
     classes = selectors.classes_for(user=request.user)
     page = Paginator(classes, 40).get_page(request.GET.get("page"))
     rows = selectors.classes_with_figures(page)
-    return render(request, "childcare/classes.html", {
-        "page": page, "rows": rows, "outgrowing": selectors.outgrowing(user=request.user, within_days=30)[:50],
-        "can_manage": scope.has_perm(request.user, "childcare.manage"),
-    })
+    return render(
+        request,
+        "childcare/classes.html",
+        {
+            "page": page,
+            "rows": rows,
+            "outgrowing": selectors.outgrowing(user=request.user, within_days=30)[:50],
+            "can_manage": scope.has_perm(request.user, "childcare.manage"),
+        },
+    )
 
 
 @login_required
@@ -60,17 +66,37 @@ def class_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "childcare/form.html", {"form": form, "title": _("开设班级")})
 
 
-def _class_page(request: AuthedRequest, cls: ChildClass, day: datetime.date, *, failed: ServiceForm | None = None,
-                status: int = 200) -> HttpResponse:
+def _class_page(
+    request: AuthedRequest,
+    cls: ChildClass,
+    day: datetime.date,
+    *,
+    failed: ServiceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The class on `day`; `failed` is the form that came back with errors (its messages on top)."""
     roster = selectors.roster(cls, day)
-    present = set(cls.enrolments.filter(attendance__day=day, attendance__present=True).values_list("pk", flat=True))
+    present = set(
+        cls.enrolments.filter(attendance__day=day, attendance__present=True).values_list("pk", flat=True)
+    )
     others = selectors.classes_for(user=request.user, facility=cls.facility).exclude(pk=cls.pk)
-    return render(request, "childcare/class.html", {
-        "c": cls, "day": day, "roster": roster, "fig": selectors.class_figures(cls, day), "present": present,
-        "others": others, "can_manage": facility_selectors.reaches_facility(request.user, "childcare.manage", cls.facility_id),
-        "form": failed,
-    }, status=status)
+    return render(
+        request,
+        "childcare/class.html",
+        {
+            "c": cls,
+            "day": day,
+            "roster": roster,
+            "fig": selectors.class_figures(cls, day),
+            "present": present,
+            "others": others,
+            "can_manage": facility_selectors.reaches_facility(
+                request.user, "childcare.manage", cls.facility_id
+            ),
+            "form": failed,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -95,19 +121,28 @@ def enrol(request: AuthedRequest, class_id: int) -> HttpResponse:
 def attendance(request: AuthedRequest, class_id: int) -> HttpResponse:
     cls = selectors.class_get(user=request.user, class_id=class_id, perm="childcare.manage")
     form = forms.AttendanceForm(request.POST)
-    if not form.submit(partial(services.attendance_record, actor=request.user, child_class=cls, request=request)):
+    if not form.submit(
+        partial(services.attendance_record, actor=request.user, child_class=cls, request=request)
+    ):
         day = form.cleaned_data.get("day") or timezone.localdate()
         return _class_page(request, cls, day, failed=form, status=INVALID_STATUS)
     day = form.cleaned_data["day"]
-    messages.success(request, _("已登记 %(d)s 出勤：%(p)d/%(n)d") % {
-        "d": day, "p": len(form.cleaned_data["present_ids"]), "n": form.result})
+    messages.success(
+        request,
+        _("已登记 %(d)s 出勤：%(p)d/%(n)d")
+        % {"d": day, "p": len(form.cleaned_data["present_ids"]), "n": form.result},
+    )
     return redirect(f"{reverse('childcare:class_detail', args=[cls.pk])}?day={day}")
 
 
 def _enrolment(request: AuthedRequest, enrolment_id: int) -> Enrolment:
-    return access_by_id(Enrolment.objects.select_related("facility", "child_class"), enrolment_id, user=request.user,
-                        perm="childcare.manage",
-                        check=lambda u, p, row: facility_selectors.require_facility(u, p, row.facility))
+    return access_by_id(
+        Enrolment.objects.select_related("facility", "child_class"),
+        enrolment_id,
+        user=request.user,
+        perm="childcare.manage",
+        check=lambda u, p, row: facility_selectors.require_facility(u, p, row.facility),
+    )
 
 
 @login_required
@@ -131,15 +166,30 @@ def end(request: AuthedRequest, enrolment_id: int) -> HttpResponse:
     return redirect("childcare:class_detail", class_id=e.child_class_id)
 
 
-def _vouchers_page(request: AuthedRequest, *, issue: ServiceForm | None = None, redeem: ServiceForm | None = None,
-                   status: int = 200) -> HttpResponse:
+def _vouchers_page(
+    request: AuthedRequest,
+    *,
+    issue: ServiceForm | None = None,
+    redeem: ServiceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_issue = scope.has_perm(request.user, "childcare.voucher")
     params = {k: request.GET.get(k, "") for k in ("batch", "state")}
-    page = Paginator(selectors.vouchers_for(user=request.user, **params), 50).get_page(request.GET.get("page"))
-    return render(request, "childcare/vouchers.html", {
-        "page": page, "form": issue or (forms.VoucherForm() if can_issue else None), "params": params,
-        "redeem_facilities": _childcare_facilities(request.user), "redeem_form": redeem,
-    }, status=status)
+    page = Paginator(selectors.vouchers_for(user=request.user, **params), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "childcare/vouchers.html",
+        {
+            "page": page,
+            "form": issue or (forms.VoucherForm() if can_issue else None),
+            "params": params,
+            "redeem_facilities": _childcare_facilities(request.user),
+            "redeem_form": redeem,
+        },
+        status=status,
+    )
 
 
 @login_required

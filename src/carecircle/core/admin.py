@@ -18,7 +18,11 @@ if TYPE_CHECKING:  # the stubs' admin classes are generic, Django's are not
     _PasswordChangeForm = AdminPasswordChangeForm[User]
     _UserAdmin = UserAdmin[User]
 else:
-    _RoleGrantInline, _PasswordChangeForm, _UserAdmin = admin.TabularInline, AdminPasswordChangeForm, UserAdmin
+    _RoleGrantInline, _PasswordChangeForm, _UserAdmin = (
+        admin.TabularInline,
+        AdminPasswordChangeForm,
+        UserAdmin,
+    )
 
 
 class RoleGrantInline(_RoleGrantInline):

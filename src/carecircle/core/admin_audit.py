@@ -39,8 +39,17 @@ class AuditedAdmin(_ModelAdmin):
     def _audit(self, request: HttpRequest, action: AuditAction, obj: Model, message: object = "") -> None:
         label = obj._meta.label_lower
         region = getattr(obj, "region_code", "") or (obj.pk if label == "core.region" else "")
-        audit.record(actor=request.user, action=action, obj=obj, object_type=label, region_code=str(region or ""),
-                     request=request, via="admin", changes=_plain(message), **self.audit_detail(obj))
+        audit.record(
+            actor=request.user,
+            action=action,
+            obj=obj,
+            object_type=label,
+            region_code=str(region or ""),
+            request=request,
+            via="admin",
+            changes=_plain(message),
+            **self.audit_detail(obj),
+        )
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
         self._audit(request, AuditAction.ADMIN_ADD, obj, message)

@@ -58,33 +58,46 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     """A value the database refused (a text longer than its column, a number out of its type): the
     caller's input, not an outage; the write's transaction rolled back."""
-    return api.create_response(request, {"code": "invalid", "message": validation.data_error_message(exc)}, status=422)
+    return api.create_response(
+        request, {"code": "invalid", "message": validation.data_error_message(exc)}, status=422
+    )
 
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     problems = [validation.problem(err) for err in exc.errors]
     return api.create_response(
-        request, {"code": "invalid", "message": validation.summary(problems), "errors": problems}, status=422,
+        request,
+        {"code": "invalid", "message": validation.summary(problems), "errors": problems},
+        status=422,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:  # noqa: ARG001 — ninja's exception-handler signature
-    return api.create_response(request, {"code": "unauthenticated", "message": _("请先登录或提供有效令牌")}, status=401)
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": _("请先登录或提供有效令牌")}, status=401
+    )
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:  # noqa: ARG001 — ninja's exception-handler signature
-    return api.create_response(request, {"code": "not_found", "message": _("未找到，或不在您的管辖范围内")}, status=404)
+    return api.create_response(
+        request, {"code": "not_found", "message": _("未找到，或不在您的管辖范围内")}, status=404
+    )
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
     if exc.status_code == 400 and isinstance(cause, json.JSONDecodeError):  # ninja could not parse the body
-        message = _("请求内容不是有效的 JSON：第%(line)s行第%(col)s列") % {"line": cause.lineno, "col": cause.colno}
-        return api.create_response(request, {"code": "invalid", "field": "body", "message": message}, status=400)
+        message = _("请求内容不是有效的 JSON：第%(line)s行第%(col)s列") % {
+            "line": cause.lineno,
+            "col": cause.colno,
+        }
+        return api.create_response(
+            request, {"code": "invalid", "field": "body", "message": message}, status=400
+        )
     return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
 
 
@@ -108,7 +121,11 @@ class TokenOut(Schema):
 @core_router.post("/auth/token", auth=None, response=TokenOut)
 def token_obtain(request: HttpRequest, payload: TokenIn) -> dict[str, str | None]:
     token, plain = services.token_obtain(
-        username=payload.username, password=payload.password, otp=payload.otp, name=payload.name, request=request
+        username=payload.username,
+        password=payload.password,
+        otp=payload.otp,
+        name=payload.name,
+        request=request,
     )
     return {"token": plain, "expires_at": token.expires_at.isoformat() if token.expires_at else None}
 
@@ -165,7 +182,11 @@ class AuditOut(Schema):
 
 @core_router.get("/audit", response=list[AuditOut])
 def audit_search(
-    request: AuthedRequest, action: str = "", object_id: str = "", username: str = "", limit: Limit = 100,
+    request: AuthedRequest,
+    action: str = "",
+    object_id: str = "",
+    username: str = "",
+    limit: Limit = 100,
 ) -> list[AuditRow]:
     rows = selectors.audit_search(user=request.user, action=action, object_id=object_id, username=username)
     return [selectors.audit_row(e) for e in rows[: max(1, min(limit, 1000))]]

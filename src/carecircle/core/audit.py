@@ -66,7 +66,9 @@ def purge_allowed(using: str = "default") -> Iterator[None]:
         connection.connection.create_function("carecircle_audit_purge", 0, lambda: 1)
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # inside a transaction: for that transaction only
-            cursor.execute("SELECT set_config('carecircle.audit_purge', 'on', %s)", [connection.in_atomic_block])
+            cursor.execute(
+                "SELECT set_config('carecircle.audit_purge', 'on', %s)", [connection.in_atomic_block]
+            )
     try:
         yield
     except BaseException:

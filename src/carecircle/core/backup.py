@@ -80,7 +80,9 @@ def _engine(using: str) -> str:
 def _fingerprint_for_backup(using: str) -> str:
     state = keyring.recorded_state(using)
     if state is not None and state.next_fingerprint:
-        raise BackupError(_("密钥轮换尚未完成：数据同时在两把密钥之下。请先运行 carecircle vault rotate 完成轮换再备份。"))
+        raise BackupError(
+            _("密钥轮换尚未完成：数据同时在两把密钥之下。请先运行 carecircle vault rotate 完成轮换再备份。")
+        )
     if state is not None:
         return state.fingerprint
     if keyring.sample_token(using) is None:
@@ -92,6 +94,7 @@ def _fingerprint_for_backup(using: str) -> str:
 
 
 # ------------------------------------------------------------------ backup
+
 
 def backup(dest: str | Path, *, using: str = DEFAULT_DB_ALIAS, out: Out = None) -> Manifest:
     dest = Path(dest)
@@ -134,8 +137,11 @@ def _sqlite_backup(using: str, target: Path, out: Out) -> None:
     progress = Progress(out, _("数据库"), _("页"))
     copy = sqlite3.connect(target)
     try:
-        connection.connection.backup(copy, pages=PAGES_PER_STEP,
-                                     progress=lambda _status, remaining, total: progress(total - remaining, total))
+        connection.connection.backup(
+            copy,
+            pages=PAGES_PER_STEP,
+            progress=lambda _status, remaining, total: progress(total - remaining, total),
+        )
     finally:
         copy.close()
     os.chmod(target, 0o600)
@@ -145,7 +151,9 @@ def _sqlite_fingerprint(path: Path, before: str) -> str:
     """The fingerprint the copy itself records (the copy is one consistent snapshot)."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         try:
-            row = db.execute("SELECT fingerprint, next_fingerprint FROM core_vaultkeystate WHERE id = 1").fetchone()
+            row = db.execute(
+                "SELECT fingerprint, next_fingerprint FROM core_vaultkeystate WHERE id = 1"
+            ).fetchone()
         except sqlite3.OperationalError:
             row = None
     if row and row[1]:
@@ -169,10 +177,14 @@ def _pg_args(using: str) -> tuple[list[str], dict[str, str]]:
     return [*args, "--dbname", sd["NAME"]], env
 
 
-def _run_pg(tool: str, args: list[str], env: dict[str, str], marker: str, total: int, progress: Progress) -> None:
+def _run_pg(
+    tool: str, args: list[str], env: dict[str, str], marker: str, total: int, progress: Progress
+) -> None:
     if not shutil.which(tool):
         raise BackupError(_("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": tool})
-    proc = subprocess.Popen([tool, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [tool, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
+    )
     done, tail = 0, list[str]()
     assert proc.stderr is not None  # stderr=PIPE above
     for line in proc.stderr:
@@ -189,8 +201,14 @@ def _run_pg(tool: str, args: list[str], env: dict[str, str], marker: str, total:
 def _pg_dump(using: str, target: Path, out: Out) -> None:
     args, env = _pg_args(using)
     tables = len(connections[using].introspection.table_names())
-    _run_pg("pg_dump", ["--format=custom", "--verbose", "--file", str(target), *args], env,
-            "dumping contents of table", tables, Progress(out, _("数据库"), _("张表")))
+    _run_pg(
+        "pg_dump",
+        ["--format=custom", "--verbose", "--file", str(target), *args],
+        env,
+        "dumping contents of table",
+        tables,
+        Progress(out, _("数据库"), _("张表")),
+    )
     os.chmod(target, 0o600)
 
 
@@ -211,11 +229,14 @@ def _copy_tree(source: Path, target: Path, out: Out, label: str) -> dict[str, in
 
 # ------------------------------------------------------------------ restore
 
+
 def read_manifest(src: str | Path) -> Manifest:
     path = Path(src) / MANIFEST
     if not path.is_file():
-        raise BackupError(_("%(s)s 不是完整的备份：缺少 %(m)s（备份未完成，或不是 carecircle backup 写的）。") % {
-            "s": src, "m": MANIFEST})
+        raise BackupError(
+            _("%(s)s 不是完整的备份：缺少 %(m)s（备份未完成，或不是 carecircle backup 写的）。")
+            % {"s": src, "m": MANIFEST}
+        )
     try:
         manifest: Manifest = json.loads(path.read_text())
     except ValueError:
@@ -231,32 +252,50 @@ def check_key(manifest: Manifest, key: str) -> None:
     if not expected:
         return
     if not key:
-        raise BackupError(_("备份中的个人信息是用指纹为 %(fp)s 的密钥加密的，但本机没有个人信息加密密钥。") % {
-            "fp": keyring.short(expected)} + _(
-            "请先把与该备份一起保管的密钥放到 %(path)s（或用环境变量 CARECIRCLE_VAULT_KEY 提供），再恢复。"
-            "系统不会为已有数据生成新密钥。") % {"path": datadir.keys_home() / datadir.VAULT_KEY_FILE} + keyring.hint(expected))
+        raise BackupError(
+            _("备份中的个人信息是用指纹为 %(fp)s 的密钥加密的，但本机没有个人信息加密密钥。")
+            % {"fp": keyring.short(expected)}
+            + _(
+                "请先把与该备份一起保管的密钥放到 %(path)s（或用环境变量 CARECIRCLE_VAULT_KEY 提供），再恢复。"
+                "系统不会为已有数据生成新密钥。"
+            )
+            % {"path": datadir.keys_home() / datadir.VAULT_KEY_FILE}
+            + keyring.hint(expected)
+        )
     if vault.fingerprint(key) != expected:
-        raise BackupError(_(
-            "密钥与备份不匹配：备份需要指纹为 %(fp)s 的密钥，本机密钥（%(source)s）的指纹为 %(cur)s。未写入任何数据。"
-            "请换上与该备份一起保管的密钥后再恢复。"
-        ) % {"fp": keyring.short(expected), "cur": keyring.short(vault.fingerprint(key)),
-             "source": datadir.key_source()} + keyring.hint(expected))
+        raise BackupError(
+            _(
+                "密钥与备份不匹配：备份需要指纹为 %(fp)s 的密钥，本机密钥（%(source)s）的指纹为 %(cur)s。未写入任何数据。"
+                "请换上与该备份一起保管的密钥后再恢复。"
+            )
+            % {
+                "fp": keyring.short(expected),
+                "cur": keyring.short(vault.fingerprint(key)),
+                "source": datadir.key_source(),
+            }
+            + keyring.hint(expected)
+        )
 
 
-def restore(src: str | Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS,
-            out: Out = None) -> Manifest:
+def restore(
+    src: str | Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS, out: Out = None
+) -> Manifest:
     src = Path(src)
     manifest = read_manifest(src)
     engine = _engine(using)
     if manifest["engine"] != engine:
-        raise BackupError(_("这是 %(b)s 数据库的备份，不能恢复到 %(t)s 数据库。") % {"b": manifest["engine"], "t": engine})
+        raise BackupError(
+            _("这是 %(b)s 数据库的备份，不能恢复到 %(t)s 数据库。") % {"b": manifest["engine"], "t": engine}
+        )
     data = src / manifest["database"]["file"]
     if not data.is_file():
         raise BackupError(_("备份缺少数据库文件 %(f)s。") % {"f": data})
     if out:
         out(_("校验备份文件…"))
     if _sha256(data) != manifest["database"]["sha256"]:
-        raise BackupError(_("数据库文件 %(f)s 的校验和与清单不符：备份已损坏，未写入任何数据。") % {"f": data})
+        raise BackupError(
+            _("数据库文件 %(f)s 的校验和与清单不符：备份已损坏，未写入任何数据。") % {"f": data}
+        )
     check_key(manifest, settings.VAULT_KEY)
     _check_version(manifest)
     if not replace and "django_migrations" in connections[using].introspection.table_names():
@@ -270,8 +309,10 @@ def restore(src: str | Path, *, replace: bool = False, using: str = DEFAULT_DB_A
     state = keyring.recorded_state(using)
     restored = state.fingerprint if state else ""
     if restored != manifest.get("vault_fingerprint", "") and manifest.get("vault_fingerprint"):
-        raise BackupError(_("恢复后的数据库记录的密钥指纹 %(got)s 与清单 %(fp)s 不符：请检查备份来源。") % {
-            "got": keyring.short(restored), "fp": keyring.short(manifest["vault_fingerprint"])})
+        raise BackupError(
+            _("恢复后的数据库记录的密钥指纹 %(got)s 与清单 %(fp)s 不符：请检查备份来源。")
+            % {"got": keyring.short(restored), "fp": keyring.short(manifest["vault_fingerprint"])}
+        )
     return manifest
 
 
@@ -280,10 +321,16 @@ def _check_version(manifest: Manifest) -> None:
     from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    unknown = [f"{app}.{name}" for app, name in manifest.get("migrations", {}).items() if (app, name) not in known]
+    unknown = [
+        f"{app}.{name}" for app, name in manifest.get("migrations", {}).items() if (app, name) not in known
+    ]
     if unknown:
-        raise BackupError(_("这份备份来自较新的版本（含本版本没有的迁移 %(m)s）：请先升级 CareCircle 再恢复。未写入任何数据。") % {
-            "m": "、".join(unknown[:5])})
+        raise BackupError(
+            _(
+                "这份备份来自较新的版本（含本版本没有的迁移 %(m)s）：请先升级 CareCircle 再恢复。未写入任何数据。"
+            )
+            % {"m": "、".join(unknown[:5])}
+        )
 
 
 def _sqlite_restore(using: str, data: Path, out: Out) -> None:
@@ -293,8 +340,11 @@ def _sqlite_restore(using: str, data: Path, out: Out) -> None:
     source = sqlite3.connect(f"file:{data}?mode=ro", uri=True)
     try:
         # One write transaction on the destination until the last page: a kill leaves it as it was.
-        source.backup(connection.connection, pages=PAGES_PER_STEP,
-                      progress=lambda _status, remaining, total: progress(total - remaining, total))
+        source.backup(
+            connection.connection,
+            pages=PAGES_PER_STEP,
+            progress=lambda _status, remaining, total: progress(total - remaining, total),
+        )
     finally:
         source.close()
 
@@ -302,10 +352,27 @@ def _sqlite_restore(using: str, data: Path, out: Out) -> None:
 def _pg_restore(using: str, data: Path, out: Out) -> None:
     args, env = _pg_args(using)
     if not shutil.which("pg_restore"):
-        raise BackupError(_("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": "pg_restore"})
+        raise BackupError(
+            _("找不到 %(t)s：请安装 PostgreSQL 客户端（主版本不低于服务器）。") % {"t": "pg_restore"}
+        )
     listing = subprocess.run(["pg_restore", "--list", str(data)], capture_output=True, text=True, env=env)
     tables = sum(1 for line in listing.stdout.splitlines() if " TABLE DATA " in line) or 1
     connections[using].close()
-    _run_pg("pg_restore", ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
-                           "--no-privileges", "--verbose", *args, str(data)], env,
-            "processing data for table", tables, Progress(out, _("数据库"), _("张表")))
+    _run_pg(
+        "pg_restore",
+        [
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            "--no-privileges",
+            "--verbose",
+            *args,
+            str(data),
+        ],
+        env,
+        "processing data for table",
+        tables,
+        Progress(out, _("数据库"), _("张表")),
+    )

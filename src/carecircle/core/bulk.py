@@ -57,8 +57,10 @@ def insert_rows(model: type[Model], fields: list[str], rows: Sequence[Sequence[S
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             _adapt = _adapter()
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                               [tuple(_adapt(v) for v in row) for row in rows])
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                [tuple(_adapt(v) for v in row) for row in rows],
+            )
 
 
 def reset_sequences(*models: type[Model]) -> None:

@@ -45,8 +45,12 @@ class EnrolmentRequired(LoginRefused):
 
 
 NO_SECOND_FACTOR, CODE, ENROL = "", "code", "enrol"
-_LOCK_KINDS = {throttle.ACCOUNT: "account", throttle.ACCOUNT_IP: "account_address", throttle.ADDRESS: "address",
-               throttle.OTP: "otp"}
+_LOCK_KINDS = {
+    throttle.ACCOUNT: "account",
+    throttle.ACCOUNT_IP: "account_address",
+    throttle.ADDRESS: "address",
+    throttle.OTP: "otp",
+}
 
 
 @dataclass(frozen=True)
@@ -60,19 +64,43 @@ def _minutes_left(until: datetime.datetime, now: datetime.datetime) -> int:
 
 
 def _locked(until: datetime.datetime, now: datetime.datetime) -> LoginRefused:
-    return LoginRefused(_("登录尝试过多，请%(m)d分钟后再试；如需立即解锁，请联系管理员") % {"m": _minutes_left(until, now)})
+    return LoginRefused(
+        _("登录尝试过多，请%(m)d分钟后再试；如需立即解锁，请联系管理员") % {"m": _minutes_left(until, now)}
+    )
 
 
-def _record_failure(*, counters: list[throttle.Counter], now: datetime.datetime, user: User | None,
-                    request: HttpRequest | None, via: str, stage: str) -> None:
+def _record_failure(
+    *,
+    counters: list[throttle.Counter],
+    now: datetime.datetime,
+    user: User | None,
+    request: HttpRequest | None,
+    via: str,
+    stage: str,
+) -> None:
     """Count a failure, write its audit row and one for every lock it set off."""
     who = user.username if user is not None else "anonymous"
     for counter in throttle.fail(counters, now):
         about_user = user if counter.kind != throttle.ADDRESS else None
-        audit.record(actor=None, action=AuditAction.USER_LOCKED, obj=about_user, request=request, system=who,
-                     kind=_LOCK_KINDS[counter.kind], minutes=settings.CARECIRCLE_LOCKOUT_MINUTES, via=via)
-    audit.record(actor=None, action=AuditAction.USER_SIGN_IN_FAILED, obj=user, request=request, system=who, stage=stage,
-                 via=via)
+        audit.record(
+            actor=None,
+            action=AuditAction.USER_LOCKED,
+            obj=about_user,
+            request=request,
+            system=who,
+            kind=_LOCK_KINDS[counter.kind],
+            minutes=settings.CARECIRCLE_LOCKOUT_MINUTES,
+            via=via,
+        )
+    audit.record(
+        actor=None,
+        action=AuditAction.USER_SIGN_IN_FAILED,
+        obj=user,
+        request=request,
+        system=who,
+        stage=stage,
+        via=via,
+    )
 
 
 def totp_required(user: User) -> bool:
@@ -94,7 +122,9 @@ def second_factor_of(user: User) -> str:
     return ENROL if totp_required(user) else NO_SECOND_FACTOR
 
 
-def sign_in_check(*, username: str, password: str, request: HttpRequest | None = None, via: str = "page") -> SignIn:
+def sign_in_check(
+    *, username: str, password: str, request: HttpRequest | None = None, via: str = "page"
+) -> SignIn:
     """The password step. Refuses while the name, the name from this address or this address is
     locked (without checking the password, and with the same message whether or not the account
     exists); counts a wrong password on all three. Not inside a transaction: a refusal must not roll
@@ -150,7 +180,9 @@ def _code_check(*, user: User, code: str, request: HttpRequest | None, via: str,
     throttle.clear(counters[:1])
 
 
-def sign_in_second_factor(*, user: User, code: str, request: HttpRequest | None = None, via: str = "page") -> None:
+def sign_in_second_factor(
+    *, user: User, code: str, request: HttpRequest | None = None, via: str = "page"
+) -> None:
     """The code step of an account with a second factor."""
     _code_check(user=user, code=code, request=request, via=via, stage="code")
 
@@ -160,7 +192,12 @@ def sign_in_complete(*, user: User, request: HttpRequest | None = None, via: str
 
 
 def token_obtain(
-    *, username: str, password: str, otp: str, name: str, request: HttpRequest | None = None,
+    *,
+    username: str,
+    password: str,
+    otp: str,
+    name: str,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """`POST /api/v1/auth/token`: the same steps as the login page, then a short-lived token."""
     _token_name(name)  # a bad name is refused before anything is counted or audited
@@ -285,8 +322,17 @@ def token_revoke(*, user: User, token_id: int, request: HttpRequest | None = Non
 
 
 @transaction.atomic
-def tokens_revoke_all(*, user: User, actor: Actor = None, reason: str, request: HttpRequest | None = None) -> int:
+def tokens_revoke_all(
+    *, user: User, actor: Actor = None, reason: str, request: HttpRequest | None = None
+) -> int:
     """Revoke every live token of an account (its password was set or changed)."""
     count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE_ALL, obj=user, request=request, reason=reason, count=count)
+    audit.record(
+        actor=actor,
+        action=AuditAction.TOKEN_REVOKE_ALL,
+        obj=user,
+        request=request,
+        reason=reason,
+        count=count,
+    )
     return count

@@ -51,7 +51,9 @@ def _adopt_legacy(file_name: str) -> None:
         if target.read_text().strip() == value:
             legacy.unlink(missing_ok=True)
         else:
-            sys.stderr.write(f"注意：数据文件夹中的旧密钥文件 {legacy} 与 {target} 不同，未使用它；请核对后删除。\n")
+            sys.stderr.write(
+                f"注意：数据文件夹中的旧密钥文件 {legacy} 与 {target} 不同，未使用它；请核对后删除。\n"
+            )
         return
     write_key_file(target, value)
     legacy.unlink(missing_ok=True)

@@ -58,8 +58,14 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
-    def __call__(self, execute: Callable[[str, Any, bool, dict[str, Any]], Any], sql: str, params: Any,
-                 many: bool, context: dict[str, Any]) -> Any:
+    def __call__(
+        self,
+        execute: Callable[[str, Any, bool, dict[str, Any]], Any],
+        sql: str,
+        params: Any,
+        many: bool,
+        context: dict[str, Any],
+    ) -> Any:
         conn = context["connection"]
         timer = threading.Timer(self.seconds, _interrupt, args=(conn,))
         timer.daemon = True

@@ -45,8 +45,16 @@ STICKY_COOKIE = "cc_primary"
 REPLICA_RETRY = 30.0
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Read from the primary whatever the request (labels, lower case).
-ALWAYS_PRIMARY = frozenset({"sessions.session", "core.user", "core.signinthrottle", "core.apitoken",
-                            "core.taskrun", "core.vaultkeystate"})
+ALWAYS_PRIMARY = frozenset(
+    {
+        "sessions.session",
+        "core.user",
+        "core.signinthrottle",
+        "core.apitoken",
+        "core.taskrun",
+        "core.vaultkeystate",
+    }
+)
 # Written by a request as bookkeeping: such a write does not make the client read from the primary.
 NOT_STICKY = frozenset({"sessions.session", "core.auditevent"})
 
@@ -57,7 +65,9 @@ class RequestState:
     wrote: bool = False
 
 
-_state: contextvars.ContextVar[RequestState | None] = contextvars.ContextVar("carecircle_db_route", default=None)
+_state: contextvars.ContextVar[RequestState | None] = contextvars.ContextVar(
+    "carecircle_db_route", default=None
+)
 _reads = {PRIMARY: 0, REPLICA: 0}  # per process: reads routed to each database (metrics, the layout test)
 _reads_lock = threading.Lock()
 _replica_down_until = 0.0
@@ -67,9 +77,13 @@ class ReplicaRouter:
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
         alias = PRIMARY
         state = _state.get()
-        if (state is not None and state.replica_ok and not state.wrote
-                and model._meta.label_lower not in ALWAYS_PRIMARY
-                and not connections[PRIMARY].in_atomic_block):
+        if (
+            state is not None
+            and state.replica_ok
+            and not state.wrote
+            and model._meta.label_lower not in ALWAYS_PRIMARY
+            and not connections[PRIMARY].in_atomic_block
+        ):
             alias = REPLICA
         with _reads_lock:
             _reads[alias] += 1
@@ -116,16 +130,26 @@ class ReplicaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         safe = request.method in SAFE_METHODS
-        state = RequestState(replica_ok=safe and STICKY_COOKIE not in request.COOKIES and _replica_reachable())
+        state = RequestState(
+            replica_ok=safe and STICKY_COOKIE not in request.COOKIES and _replica_reachable()
+        )
         token = _state.set(state)
         try:
             with contextlib.ExitStack() as stack:
                 if dbguard._seconds() > 0:  # the replica's statements: the primary's client-side deadline
-                    stack.enter_context(connections[REPLICA].execute_wrapper(dbguard._Deadline(dbguard._seconds())))
+                    stack.enter_context(
+                        connections[REPLICA].execute_wrapper(dbguard._Deadline(dbguard._seconds()))
+                    )
                 response = self.get_response(request)
         finally:
             _state.reset(token)
         if not safe or state.wrote:
-            response.set_cookie(STICKY_COOKIE, "1", max_age=settings.CARECIRCLE_REPLICA_STICKY_SECONDS,
-                                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                STICKY_COOKIE,
+                "1",
+                max_age=settings.CARECIRCLE_REPLICA_STICKY_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response

@@ -43,7 +43,9 @@ class City:
     districts: list["Region"] = field(default_factory=list)
     streets: list["Region"] = field(default_factory=list)
     communities: list["Region"] = field(default_factory=list)
-    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # (role label, username, password, region name)
+    accounts: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (role label, username, password, region name)
     facts: dict[str, Any] = field(default_factory=dict)  # shared between module steps (ids, counts)
 
     @property

@@ -39,14 +39,18 @@ def bad_request(request: HttpRequest, exception: Exception, template_name: str =
     return defaults.bad_request(request, exception)
 
 
-def permission_denied(request: HttpRequest, exception: Exception, template_name: str = "403.html") -> HttpResponse:
+def permission_denied(
+    request: HttpRequest, exception: Exception, template_name: str = "403.html"
+) -> HttpResponse:
     dbguard.check_connections()
     if _is_api(request):
         return _json(request, 403, "forbidden", _("您没有此项操作的权限"))
     return defaults.permission_denied(request, exception)
 
 
-def page_not_found(request: HttpRequest, exception: Exception, template_name: str = "404.html") -> HttpResponse:
+def page_not_found(
+    request: HttpRequest, exception: Exception, template_name: str = "404.html"
+) -> HttpResponse:
     dbguard.check_connections()
     if _is_api(request):
         return _json(request, 404, "not_found", _("未找到，或不在您的管辖范围内"))
@@ -74,5 +78,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
 
 def _plain(request: HttpRequest, status: int, title: str, message: str | None) -> HttpResponse:
     """A page that needs nothing from the database (the console's base template does)."""
-    html = render_to_string("500.html", {"title": title, "message": message, "request_id": current_request_id()})
+    html = render_to_string(
+        "500.html", {"title": title, "message": message, "request_id": current_request_id()}
+    )
     return HttpResponse(html, status=status)

@@ -13,7 +13,9 @@ class DomainError(Exception):
     status = 400
     default_message = _("请求无法处理")
 
-    def __init__(self, message: "str | _StrPromise | None" = None, *, field: str | None = None, **details: Any) -> None:
+    def __init__(
+        self, message: "str | _StrPromise | None" = None, *, field: str | None = None, **details: Any
+    ) -> None:
         self.message = message or self.default_message
         self.field = field
         self.details = details

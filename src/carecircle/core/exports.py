@@ -134,7 +134,9 @@ class SafeWorkbook(Workbook):  # type: ignore[misc]  # openpyxl is untyped (no s
     """A Workbook whose sheets hold no formula: write-only sheets escape each appended row, and
     saving walks the cells of the other sheets, so a cell set any other way is caught too."""
 
-    def create_sheet(self, title: str | None = None, index: int | None = None) -> Worksheet | WriteOnlyWorksheet:
+    def create_sheet(
+        self, title: str | None = None, index: int | None = None
+    ) -> Worksheet | WriteOnlyWorksheet:
         if self.write_only:
             ws = _SafeWriteOnlyWorksheet(parent=self, title=title)
             self._add_sheet(sheet=ws, index=index)

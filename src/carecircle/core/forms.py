@@ -42,7 +42,9 @@ class ServiceForm(forms.Form):
         if not self.is_valid():
             return False
         try:
-            self.result = call(**{k: v for k, v in self.cleaned_data.items() if k not in self.not_for_service})
+            self.result = call(
+                **{k: v for k, v in self.cleaned_data.items() if k not in self.not_for_service}
+            )
         except self.shown_on_form as exc:
             self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
             return False
@@ -51,7 +53,8 @@ class ServiceForm(forms.Form):
     def messages(self) -> list[str]:
         """Every error of the form, field errors first, as the page lists them."""
         return [str(m) for name, errs in self.errors.items() for m in errs if name != "__all__"] + [
-            str(m) for m in self.non_field_errors()]
+            str(m) for m in self.non_field_errors()
+        ]
 
 
 def render_invalid(request: HttpRequest, template: str, context: Mapping[str, Any]) -> HttpResponse:
@@ -95,6 +98,7 @@ class TokenForm(ServiceForm):
 class RegionUploadForm(ServiceForm):
     """A region table (CSV or .xlsx); a file refused as a whole is shown on the form."""
 
-    file = forms.FileField(error_messages={"required": _("请选择文件"), "invalid": _("请选择文件"),
-                                           "empty": _("文件是空的")})
+    file = forms.FileField(
+        error_messages={"required": _("请选择文件"), "invalid": _("请选择文件"), "empty": _("文件是空的")}
+    )
     shown_on_form = (InvalidInput, FileRejected)

@@ -56,10 +56,19 @@ def vault_tables() -> list[VaultTable]:
             continue
         columns = {f.name: f.column for f in meta.local_concrete_fields if f.column is not None}
         blind = tuple(
-            (columns[index], columns[source]) for index, source in getattr(model, "VAULT_BLIND_INDEXES", {}).items()
+            (columns[index], columns[source])
+            for index, source in getattr(model, "VAULT_BLIND_INDEXES", {}).items()
         )
-        found.append(VaultTable(meta.label_lower, model, meta.db_table, columns[meta.pk.name],
-                                tuple(columns[f.name] for f in fields), blind))
+        found.append(
+            VaultTable(
+                meta.label_lower,
+                model,
+                meta.db_table,
+                columns[meta.pk.name],
+                tuple(columns[f.name] for f in fields),
+                blind,
+            )
+        )
     return sorted(found, key=lambda t: t.label)
 
 
@@ -88,7 +97,9 @@ def sample_token(using: str = DEFAULT_DB_ALIAS) -> str | None:
             if t.table not in existing:
                 continue
             for column in t.encrypted:
-                cursor.execute(f"SELECT {quote(column)} FROM {quote(t.table)} WHERE {quote(column)} <> '' LIMIT 1")
+                cursor.execute(
+                    f"SELECT {quote(column)} FROM {quote(t.table)} WHERE {quote(column)} <> '' LIMIT 1"
+                )
                 row = cursor.fetchone()
                 if row:
                     token: str = row[0]
@@ -116,26 +127,39 @@ def retired_key_matching(fp: str) -> str:
 
 
 def missing_message(fp: str) -> str:
-    where = _("数据库中的个人信息是用指纹为 %(fp)s 的密钥加密的。") % {"fp": short(fp)} if fp else _(
-        "数据库中已有加密的个人信息。"
+    where = (
+        _("数据库中的个人信息是用指纹为 %(fp)s 的密钥加密的。") % {"fp": short(fp)}
+        if fp
+        else _("数据库中已有加密的个人信息。")
     )
-    return where + _(
-        "找不到个人信息加密密钥（vault key）：请把加密这些数据的密钥放回 %(path)s，或用环境变量 "
-        "CARECIRCLE_VAULT_KEY 提供，然后再启动。系统不会自动生成新密钥：用新密钥运行会让已有人员无法识别，"
-        "再次导入时重复建档、重复发放。"
-    ) % {"path": datadir.keys_home() / datadir.VAULT_KEY_FILE} + hint(fp)
+    return (
+        where
+        + _(
+            "找不到个人信息加密密钥（vault key）：请把加密这些数据的密钥放回 %(path)s，或用环境变量 "
+            "CARECIRCLE_VAULT_KEY 提供，然后再启动。系统不会自动生成新密钥：用新密钥运行会让已有人员无法识别，"
+            "再次导入时重复建档、重复发放。"
+        )
+        % {"path": datadir.keys_home() / datadir.VAULT_KEY_FILE}
+        + hint(fp)
+    )
 
 
 def mismatch_message(recorded: str, key: str) -> str:
     if recorded:
-        head = _("个人信息加密密钥与数据库不匹配：数据库记录的密钥指纹为 %(db)s，当前密钥（%(source)s）的指纹为 %(cur)s。") % {
-            "db": short(recorded), "source": datadir.key_source(), "cur": short(vault.fingerprint(key))}
+        head = _(
+            "个人信息加密密钥与数据库不匹配：数据库记录的密钥指纹为 %(db)s，当前密钥（%(source)s）的指纹为 %(cur)s。"
+        ) % {"db": short(recorded), "source": datadir.key_source(), "cur": short(vault.fingerprint(key))}
     else:
         head = _("个人信息加密密钥与数据库不匹配：当前密钥（%(source)s）解不开数据库中已有的个人信息。") % {
-            "source": datadir.key_source()}
-    return head + _(
-        "请换用加密这些数据时的密钥（恢复备份时，用与该备份一起保管的密钥）后再启动；不要用这把密钥继续运行。"
-    ) + hint(recorded)
+            "source": datadir.key_source()
+        }
+    return (
+        head
+        + _(
+            "请换用加密这些数据时的密钥（恢复备份时，用与该备份一起保管的密钥）后再启动；不要用这把密钥继续运行。"
+        )
+        + hint(recorded)
+    )
 
 
 def hint(fp: str) -> str:
@@ -143,10 +167,14 @@ def hint(fp: str) -> str:
     if not found:
         return ""
     return _("密钥文件夹中的 %(path)s 与数据库相符：如确认无误，可把它改名为 %(name)s。") % {
-        "path": found, "name": datadir.VAULT_KEY_FILE}
+        "path": found,
+        "name": datadir.VAULT_KEY_FILE,
+    }
 
 
-def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out: "SupportsWrite[str] | None" = None) -> str:
+def check(
+    *, using: str = DEFAULT_DB_ALIAS, record: bool = True, out: "SupportsWrite[str] | None" = None
+) -> str:
     """Refuse (KeyRefused) unless settings.VAULT_KEY belongs to the data; returns its fingerprint.
 
     With `record`, a database without a fingerprint gets one: the key's, after one stored value
@@ -156,18 +184,23 @@ def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out: "SupportsW
     state = recorded_state(using)
     if state is not None:
         if state.next_fingerprint:
-            raise KeyRefused(_(
-                "个人信息加密密钥的轮换尚未完成（开始于 %(at)s）：请先运行 carecircle vault rotate 完成轮换，"
-                "再启动其他命令。"
-            ) % {"at": state.rotation_started_at})
+            raise KeyRefused(
+                _(
+                    "个人信息加密密钥的轮换尚未完成（开始于 %(at)s）：请先运行 carecircle vault rotate 完成轮换，"
+                    "再启动其他命令。"
+                )
+                % {"at": state.rotation_started_at}
+            )
         if not key:
             raise KeyRefused(missing_message(state.fingerprint))
         if vault.fingerprint(key) != state.fingerprint:
             next_file = datadir.keys_home() / (datadir.VAULT_KEY_FILE + ".next")
             if next_file.exists() and vault.fingerprint(next_file.read_text().strip()) == state.fingerprint:
-                raise KeyRefused(_(
-                    "数据库已换用新密钥，但密钥文件尚未替换：请运行 carecircle vault rotate 完成替换，再启动。"
-                ))
+                raise KeyRefused(
+                    _(
+                        "数据库已换用新密钥，但密钥文件尚未替换：请运行 carecircle vault rotate 完成替换，再启动。"
+                    )
+                )
             raise KeyRefused(mismatch_message(state.fingerprint, key))
         return state.fingerprint
     token = sample_token(using)
@@ -186,8 +219,14 @@ def check(*, using: str = DEFAULT_DB_ALIAS, record: bool = True, out: "SupportsW
 def _create_key(out: "SupportsWrite[str] | None") -> str:
     path = datadir.keys_home(create=True) / datadir.VAULT_KEY_FILE
     if datadir.write_key_file(path, datadir.new_key(32)) and out is not None:
-        out.write(_("数据库中还没有个人信息：已生成个人信息加密密钥 %(path)s。请把密钥文件夹与数据库分开备份，"
-                    "丢失密钥就无法读取加密的个人信息。") % {"path": path} + "\n")
+        out.write(
+            _(
+                "数据库中还没有个人信息：已生成个人信息加密密钥 %(path)s。请把密钥文件夹与数据库分开备份，"
+                "丢失密钥就无法读取加密的个人信息。"
+            )
+            % {"path": path}
+            + "\n"
+        )
     key = path.read_text().strip()
     settings.VAULT_KEY = key
     return key

@@ -54,12 +54,17 @@ def start(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS) -> None:
             raise KeyRefused(_("数据库还没有记录密钥指纹：请先运行 carecircle migrate。"))
         if state.next_fingerprint:
             if state.next_fingerprint != new_fp:
-                raise KeyRefused(_(
-                    "已有一次轮换正在进行，换往指纹为 %(next)s 的密钥，而提供的新密钥指纹为 %(given)s："
-                    "请用那次轮换的新密钥继续。"
-                ) % {"next": short(state.next_fingerprint), "given": short(new_fp)})
+                raise KeyRefused(
+                    _(
+                        "已有一次轮换正在进行，换往指纹为 %(next)s 的密钥，而提供的新密钥指纹为 %(given)s："
+                        "请用那次轮换的新密钥继续。"
+                    )
+                    % {"next": short(state.next_fingerprint), "given": short(new_fp)}
+                )
             if state.fingerprint != old_fp:
-                raise KeyRefused(_("当前密钥与数据库记录的指纹 %(fp)s 不符。") % {"fp": short(state.fingerprint)})
+                raise KeyRefused(
+                    _("当前密钥与数据库记录的指纹 %(fp)s 不符。") % {"fp": short(state.fingerprint)}
+                )
             return
         if state.fingerprint != old_fp:
             raise KeyRefused(_("当前密钥与数据库记录的指纹 %(fp)s 不符。") % {"fp": short(state.fingerprint)})
@@ -79,13 +84,16 @@ def _rotate_value(old_key: str, new_key: str, token: str, where: str) -> tuple[s
         try:
             return token, vault.decrypt_with(new_key, token)  # already rotated by a batch that committed
         except InvalidTag:
-            raise KeyRefused(_("%(where)s 的密文用两把密钥都解不开：数据已损坏，或不是用当前密钥加密的。") % {
-                "where": where}) from None
+            raise KeyRefused(
+                _("%(where)s 的密文用两把密钥都解不开：数据已损坏，或不是用当前密钥加密的。")
+                % {"where": where}
+            ) from None
     return vault.encrypt_with(new_key, plain), plain
 
 
-def _write(cursor: CursorWrapper, connection: BaseDatabaseWrapper, t: VaultTable,
-           rows: list[list[str | int]]) -> None:
+def _write(
+    cursor: CursorWrapper, connection: BaseDatabaseWrapper, t: VaultTable, rows: list[list[str | int]]
+) -> None:
     """rows: [new values of the encrypted columns..., of the blind indexes..., pk]. PostgreSQL: one
     UPDATE ... FROM (VALUES ...) per batch (a statement per row costs a round trip each);
     SQLite: executemany, which runs in-process."""
@@ -104,8 +112,14 @@ def _write(cursor: CursorWrapper, connection: BaseDatabaseWrapper, t: VaultTable
     cursor.executemany(f"UPDATE {quote(t.table)} SET {assignments} WHERE {quote(t.pk)} = %s", rows)
 
 
-def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int = BATCH,
-        progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+def run(
+    *,
+    old_key: str,
+    new_key: str,
+    using: str = DEFAULT_DB_ALIAS,
+    batch: int = BATCH,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
     """Re-encrypt everything from where the rotation stopped; switch the fingerprint at the end.
     Returns {table label: rows re-encrypted by this call}."""
     start(old_key=old_key, new_key=new_key, using=using)
@@ -134,8 +148,10 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                 last = state.rotation_progress.get(t.label)
                 with connection.cursor() as cursor:
                     where = "" if last is None else f" WHERE {quote(t.pk)} > %s"
-                    cursor.execute(f"{select}{where} ORDER BY {quote(t.pk)} LIMIT {int(batch)}",
-                                   [] if last is None else [last])
+                    cursor.execute(
+                        f"{select}{where} ORDER BY {quote(t.pk)} LIMIT {int(batch)}",
+                        [] if last is None else [last],
+                    )
                     rows = cursor.fetchall()
                     if not rows:
                         break
@@ -143,8 +159,10 @@ def run(*, old_key: str, new_key: str, using: str = DEFAULT_DB_ALIAS, batch: int
                     for pk, *tokens in rows:
                         rotated = [_rotate_value(old_key, new_key, tok, f"{t.label} #{pk}") for tok in tokens]
                         plain = {c: p for c, (_tok, p) in zip(columns, rotated, strict=True)}
-                        indexes = [vault.blind_index_with(new_key, plain[src]) if plain[src] else ""
-                                   for _i, src in t.blind_indexes]
+                        indexes = [
+                            vault.blind_index_with(new_key, plain[src]) if plain[src] else ""
+                            for _i, src in t.blind_indexes
+                        ]
                         params.append([*(tok for tok, _p in rotated), *indexes, pk])
                     _write(cursor, connection, t, params)
                 state.rotation_progress = {**state.rotation_progress, t.label: rows[-1][0]}

@@ -29,7 +29,7 @@ def _start_ticks(pid: int) -> str | None:
             stat = f.read().decode(errors="replace")
     except OSError:
         return None
-    fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) ": state is fields[0]
+    fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (comm) ": state is fields[0]
     if fields and fields[0] in ("Z", "X"):
         return None  # a zombie is dead, only not yet reaped
     return fields[19] if len(fields) > 19 else ""

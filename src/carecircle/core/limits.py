@@ -27,6 +27,7 @@ def money_max(max_digits: int | None = None) -> Decimal:
         return MONEY_MAX
     return min(MONEY_MAX, Decimal(10) ** (max_digits - MONEY_PLACES) - Decimal("0.01"))
 
+
 # China's extent (Zengmu Ansha to Mohe; Pamirs to the Heilong–Wusuli confluence), with a margin.
 LATITUDE_MIN, LATITUDE_MAX = 3.0, 54.0
 LONGITUDE_MIN, LONGITUDE_MAX = 73.0, 136.0
@@ -55,6 +56,7 @@ def upload_max_ratio() -> int:
 
 # ---------------------------------------------------------------- API types (pydantic)
 
+
 def money_bounds(max_digits: int) -> FieldInfo:
     """The bounds of an API amount stored in a money column of `max_digits` (core.fields.money_field):
     0 to the column's maximum, 2 places. Use as `Annotated[Decimal, money_bounds(digits)]`."""
@@ -76,16 +78,30 @@ Quantity = Annotated[float, Field(ge=-1e12, le=1e12)]  # a measured or counted v
 
 # ---------------------------------------------------------------- checks for services, forms, imports
 
+
 def _label(field: str) -> str:
     """The field's name as the user knows it (the error's `field` stays the API's name)."""
-    labels = {"latitude": _("纬度"), "longitude": _("经度"), "price": _("价格"), "amount": _("金额"),
-              "cap": _("封顶金额"), "monthly_fee": _("月收费"), "childcare_fee_monthly": _("普惠托位月收费"),
-              "year": _("年份")}
+    labels = {
+        "latitude": _("纬度"),
+        "longitude": _("经度"),
+        "price": _("价格"),
+        "amount": _("金额"),
+        "cap": _("封顶金额"),
+        "monthly_fee": _("月收费"),
+        "childcare_fee_monthly": _("普惠托位月收费"),
+        "year": _("年份"),
+    }
     return labels.get(field.rsplit(".", 1)[-1], field)
 
 
-def check_money(value: object, field: str, *, max_digits: int | None = None, allow_negative: bool = False,
-                allow_zero: bool = True) -> Decimal | None:
+def check_money(
+    value: object,
+    field: str,
+    *,
+    max_digits: int | None = None,
+    allow_negative: bool = False,
+    allow_zero: bool = True,
+) -> Decimal | None:
     """A money amount as Decimal rounded to 2 places, within the platform maximum (or the column's,
     `max_digits`, when narrower); None stays None."""
     if value is None or value == "":
@@ -93,15 +109,21 @@ def check_money(value: object, field: str, *, max_digits: int | None = None, all
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise InvalidInput(_("%(f)s不是有效的金额：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field) from None
+        raise InvalidInput(
+            _("%(f)s不是有效的金额：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field
+        ) from None
     if not amount.is_finite():
-        raise InvalidInput(_("%(f)s不是有效的金额：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field)
+        raise InvalidInput(
+            _("%(f)s不是有效的金额：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field
+        )
     if amount < 0 and not allow_negative:
         raise InvalidInput(_("%(f)s不能为负") % {"f": _label(field)}, field=field)
     if amount == 0 and not allow_zero:
         raise InvalidInput(_("%(f)s须大于零") % {"f": _label(field)}, field=field)
     if abs(amount) > money_max(max_digits):
-        raise InvalidInput(_("%(f)s超出金额上限 %(hi)s 元") % {"f": _label(field), "hi": money_max(max_digits)}, field=field)
+        raise InvalidInput(
+            _("%(f)s超出金额上限 %(hi)s 元") % {"f": _label(field), "hi": money_max(max_digits)}, field=field
+        )
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -113,10 +135,15 @@ def _check_range(value: object, field: str, low: float, high: float, what: str) 
             raise TypeError  # what float() refuses (a list, a dict): the same message as text
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput(_("%(f)s不是数字：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field) from None
+        raise InvalidInput(
+            _("%(f)s不是数字：%(v)s") % {"f": _label(field), "v": str(value)[:40]}, field=field
+        ) from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise InvalidInput(_("%(f)s超出%(w)s范围（%(lo)s 至 %(hi)s）：%(v)s")
-                           % {"f": _label(field), "w": what, "lo": low, "hi": high, "v": str(value)[:40]}, field=field)
+        raise InvalidInput(
+            _("%(f)s超出%(w)s范围（%(lo)s 至 %(hi)s）：%(v)s")
+            % {"f": _label(field), "w": what, "lo": low, "hi": high, "v": str(value)[:40]},
+            field=field,
+        )
     return number
 
 
@@ -128,16 +155,19 @@ def check_longitude(value: object, field: str = "longitude") -> float | None:
     return _check_range(value, field, LONGITUDE_MIN, LONGITUDE_MAX, _("中国境内的经度"))
 
 
-def check_coordinates(latitude: object, longitude: object, *,
-                      fields: tuple[str, str] = ("latitude", "longitude")) -> tuple[float | None, float | None]:
+def check_coordinates(
+    latitude: object, longitude: object, *, fields: tuple[str, str] = ("latitude", "longitude")
+) -> tuple[float | None, float | None]:
     """A position inside China's bounds, or none at all (both empty)."""
     return check_latitude(latitude, fields[0]), check_longitude(longitude, fields[1])
 
 
 def check_year(value: object, field: str = "year") -> int:
     if not isinstance(value, int) or not YEAR_MIN <= value <= YEAR_MAX:
-        raise InvalidInput(_("%(f)s应为 %(lo)s 至 %(hi)s 之间的年份") % {"f": _label(field), "lo": YEAR_MIN, "hi": YEAR_MAX},
-                           field=field)
+        raise InvalidInput(
+            _("%(f)s应为 %(lo)s 至 %(hi)s 之间的年份") % {"f": _label(field), "lo": YEAR_MIN, "hi": YEAR_MAX},
+            field=field,
+        )
     return value
 
 
@@ -155,5 +185,8 @@ def parse_id(value: object, field: str) -> int:
 
 def check_count(value: object, field: str, *, low: int = 0, high: int = COUNT_MAX) -> int:
     if not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(_("%(f)s应为 %(lo)s 至 %(hi)s 之间的整数") % {"f": _label(field), "lo": low, "hi": high}, field=field)
+        raise InvalidInput(
+            _("%(f)s应为 %(lo)s 至 %(hi)s 之间的整数") % {"f": _label(field), "lo": low, "hi": high},
+            field=field,
+        )
     return value

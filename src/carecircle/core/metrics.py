@@ -31,12 +31,16 @@ log = logging.getLogger("carecircle.metrics")
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
-    "carecircle_http_requests", "HTTP requests answered, by route and status class",
-    ["method", "route", "status"], registry=REGISTRY,
+    "carecircle_http_requests",
+    "HTTP requests answered, by route and status class",
+    ["method", "route", "status"],
+    registry=REGISTRY,
 )
 LATENCY = Histogram(
-    "carecircle_http_request_duration_seconds", "Time to answer an HTTP request, by route",
-    ["route"], registry=REGISTRY,
+    "carecircle_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route",
+    ["route"],
+    registry=REGISTRY,
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )
 
@@ -58,8 +62,9 @@ class _ModuleCollector:
     """Reads the database-held figures of every module at scrape time."""
 
     def collect(self) -> Iterator[Metric]:
-        up = GaugeMetricFamily("carecircle_metrics_module_up", "1 when a module's figures could be read",
-                               labels=["module"])
+        up = GaugeMetricFamily(
+            "carecircle_metrics_module_up", "1 when a module's figures could be read", labels=["module"]
+        )
         for module in plugins.optional_submodules("metrics"):
             name = module.__name__.split(".")[1]
             try:
@@ -91,20 +96,27 @@ def metrics_view(request: Request) -> HttpResponse:
 def collect() -> Iterator[Metric]:
     """The core's figures: periodic slots not yet finished, and the background task queues."""
     now = timezone.now()
-    open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(n=Count("id"), oldest=Min("started_at"))
-    yield GaugeMetricFamily("carecircle_periodic_unfinished", "Periodic task slots claimed and not finished",
-                            value=open_runs["n"])
-    yield GaugeMetricFamily("carecircle_periodic_oldest_unfinished_seconds",
-                            "Age of the oldest claimed, unfinished periodic slot",
-                            value=seconds_since(open_runs["oldest"], now))
-    queue = GaugeMetricFamily("carecircle_task_queue_length", "Background tasks waiting, by queue", labels=["queue"])
+    open_runs = TaskRun.objects.filter(finished_at__isnull=True).aggregate(
+        n=Count("id"), oldest=Min("started_at")
+    )
+    yield GaugeMetricFamily(
+        "carecircle_periodic_unfinished", "Periodic task slots claimed and not finished", value=open_runs["n"]
+    )
+    yield GaugeMetricFamily(
+        "carecircle_periodic_oldest_unfinished_seconds",
+        "Age of the oldest claimed, unfinished periodic slot",
+        value=seconds_since(open_runs["oldest"], now),
+    )
+    queue = GaugeMetricFamily(
+        "carecircle_task_queue_length", "Background tasks waiting, by queue", labels=["queue"]
+    )
     for name, length in _queue_lengths(tasks).items():
         queue.add_metric([name], length)
     yield queue
     if settings.DATABASE_REPLICA_URL:  # core/dbrouter.py: where this process's reads went
-
-        reads = CounterMetricFamily("carecircle_db_reads", "Reads routed by this process, by database",
-                                    labels=["database"])
+        reads = CounterMetricFamily(
+            "carecircle_db_reads", "Reads routed by this process, by database", labels=["database"]
+        )
         for alias, count in dbrouter.reads().items():
             reads.add_metric([alias], count)
         yield reads

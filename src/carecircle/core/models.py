@@ -37,7 +37,12 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=list(regions.LEVEL_NAMES.items()))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
@@ -89,18 +94,25 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区域"))
-    organisation_kind = models.CharField(_("机构类别"), max_length=24, choices=OrganisationKind.choices, blank=True,
-                                         default="")
+    organisation_kind = models.CharField(
+        _("机构类别"), max_length=24, choices=OrganisationKind.choices, blank=True, default=""
+    )
     organisation_id = models.BigIntegerField(_("机构"), null=True, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             # One grant per role and region; acting for several organisations takes one grant each.
-            models.UniqueConstraint(fields=["user", "role", "region"], condition=models.Q(organisation_kind=""),
-                                    name="rolegrant_unique_staff"),
-            models.UniqueConstraint(fields=["user", "role", "region", "organisation_kind", "organisation_id"],
-                                    condition=~models.Q(organisation_kind=""), name="rolegrant_unique_organisation"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=models.Q(organisation_kind=""),
+                name="rolegrant_unique_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "organisation_kind", "organisation_id"],
+                condition=~models.Q(organisation_kind=""),
+                name="rolegrant_unique_organisation",
+            ),
             models.CheckConstraint(
                 condition=models.Q(organisation_kind="", organisation_id__isnull=True)
                 | (~models.Q(organisation_kind="") & models.Q(organisation_id__isnull=False)),

@@ -60,9 +60,11 @@ def _organisation_grants(user: Actor) -> list[tuple[str, str]]:
 def _reaches(item: NavItem, grants: list[tuple[str, str]]) -> bool:
     """Whether one of the grants carrying the item's permission reaches the page's records: a
     region's staff grant always does, an organisation role's grant only for the item's kinds."""
-    return any((item.perm is None or item.perm in permissions_of(role))
-               and (role not in ORGANISATION_ROLES or kind in (item.kinds or ()))
-               for role, kind in grants)
+    return any(
+        (item.perm is None or item.perm in permissions_of(role))
+        and (role not in ORGANISATION_ROLES or kind in (item.kinds or ()))
+        for role, kind in grants
+    )
 
 
 def items_for(user: Actor) -> list[NavEntry]:
@@ -74,7 +76,9 @@ def items_for(user: Actor) -> list[NavEntry]:
         if item.kinds is not None and grants and not _reaches(item, grants):
             continue
         try:
-            out.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name, "module": module})
+            out.append(
+                {"label": item.label, "url": reverse(item.url_name), "name": item.url_name, "module": module}
+            )
         except NoReverseMatch:
             continue
     return out
@@ -87,9 +91,15 @@ def groups_for(user: Actor, path: str = "") -> list[NavGroup]:
     for item in items_for(user):
         key = item["name"] if item["module"] == "core" else item["module"]
         if key not in groups:
-            label = item["label"] if item["module"] == "core" else apps.get_app_config(item["module"]).verbose_name
+            label = (
+                item["label"]
+                if item["module"] == "core"
+                else apps.get_app_config(item["module"]).verbose_name
+            )
             groups[key] = {"label": label, "items": [], "active": False}
         groups[key]["items"].append(item)
     for group in groups.values():
-        group["active"] = any(path == i["url"] or (i["url"] != "/" and path.startswith(i["url"])) for i in group["items"])
+        group["active"] = any(
+            path == i["url"] or (i["url"] != "/" and path.startswith(i["url"])) for i in group["items"]
+        )
     return list(groups.values())

@@ -78,7 +78,9 @@ def build(fmt: str, level: str) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "filters": {"request": {"()": "carecircle.core.observability.RequestContextFilter"}},
         "formatters": {"main": formatters["text" if fmt == "text" else "json"]},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["request"]}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["request"]}
+        },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {
             "carecircle": {"level": level},

@@ -54,7 +54,9 @@ def _kinds(kinds: str | Iterable[str]) -> list[str]:
     return found
 
 
-def organisation_grants(user: Actor, kinds: str | Iterable[str], role: str | None = None) -> list[OrganisationGrant]:
+def organisation_grants(
+    user: Actor, kinds: str | Iterable[str], role: str | None = None
+) -> list[OrganisationGrant]:
     """The user's grants that act for an organisation of one of `kinds` (optionally in one role)."""
     if not signed_in(user):
         return []
@@ -62,8 +64,9 @@ def organisation_grants(user: Actor, kinds: str | Iterable[str], role: str | Non
     if role is not None:
         qs = qs.filter(role=role)
     rows = qs.order_by("pk").values_list("role", "region_id", "organisation_kind", "organisation_id")
-    return [OrganisationGrant(role, region, kind, org) for role, region, kind, org in rows
-            if org is not None]  # never None (filtered above); says so to the type checker
+    return [
+        OrganisationGrant(role, region, kind, org) for role, region, kind, org in rows if org is not None
+    ]  # never None (filtered above); says so to the type checker
 
 
 def organisations_of(user: Actor, kinds: str | Iterable[str], role: str | None = None) -> set[int]:
@@ -71,7 +74,9 @@ def organisations_of(user: Actor, kinds: str | Iterable[str], role: str | None =
     return {g.organisation_id for g in organisation_grants(user, kinds, role)}
 
 
-def require_admin_or_staff(user: Actor, *, kind: str, organisation_id: int | None, perm: str, region_code: str) -> None:
+def require_admin_or_staff(
+    user: Actor, *, kind: str, organisation_id: int | None, perm: str, region_code: str
+) -> None:
     """Pass when `user` is an admin (provider_admin) of the organisation (`kind`, `organisation_id`);
     otherwise `user` must hold `perm` over `region_code`, as `scope.require` decides (staff of the
     region: 404 outside it, 403 without the permission). The one rule for "the provider's own admin,

@@ -19,8 +19,14 @@ from carecircle.core.services import region_upsert
 from carecircle.core.tables import Cell, FileRejected, check_row_width, open_table
 from carecircle.core.types import Actor
 
-COLUMNS = {"区划代码": "code", "名称": "name", "纬度": "latitude", "经度": "longitude", "边界": "boundary",
-           "城乡分类代码": "urban_rural"}
+COLUMNS = {
+    "区划代码": "code",
+    "名称": "name",
+    "纬度": "latitude",
+    "经度": "longitude",
+    "边界": "boundary",
+    "城乡分类代码": "urban_rural",
+}
 
 
 class Rejection(TypedDict):
@@ -57,8 +63,14 @@ def _boundary(value: Cell) -> dict[str, Any] | None:
     return geo
 
 
-FIELD_LABELS = {"code": "区划代码", "name": "名称", "latitude": "纬度", "longitude": "经度", "boundary": "边界",
-                "urban_rural": "城乡分类代码"}
+FIELD_LABELS = {
+    "code": "区划代码",
+    "name": "名称",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "boundary": "边界",
+    "urban_rural": "城乡分类代码",
+}
 
 
 def _code_text(value: Cell) -> str:
@@ -93,7 +105,9 @@ def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
         if code.isdigit() and len(code) < 12:
             code = code.ljust(12, "0")  # "330106" is read as the district's full code
         if not regions.is_valid_code(code):
-            rejected.append({"row": number, "field": "区划代码", "reason": _("区划代码应为12位数字：%(c)s") % {"c": code}})
+            rejected.append(
+                {"row": number, "field": "区划代码", "reason": _("区划代码应为12位数字：%(c)s") % {"c": code}}
+            )
             continue
         parsed.append((regions.level_of(code), number, code, rec))
     created = updated = unchanged = 0
@@ -102,8 +116,11 @@ def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
         try:
             with transaction.atomic():
                 write = region_upsert(
-                    actor=actor, code=code, name=str(rec.get("name") or ""),
-                    latitude=_float(rec.get("latitude"), "纬度"), longitude=_float(rec.get("longitude"), "经度"),
+                    actor=actor,
+                    code=code,
+                    name=str(rec.get("name") or ""),
+                    latitude=_float(rec.get("latitude"), "纬度"),
+                    longitude=_float(rec.get("longitude"), "经度"),
                     boundary=_boundary(rec.get("boundary")),
                     urban_rural=_code_text(rec.get("urban_rural")) if "urban_rural" in rec else None,
                 )
@@ -117,8 +134,19 @@ def region_import(path: Path, *, actor: Actor) -> RegionImportResult:
         if write.changed:
             written.append(code)
     if written:
-        audit.record(actor=actor, action=AuditAction.REGION_IMPORT, object_type="core.region", object_id=path.name[:64],
-                     region_code=regions.common_ancestor(written), created=created, updated=updated,
-                     rejected=len(rejected))
-    return {"created": created, "updated": updated, "unchanged": unchanged,
-            "rejected": sorted(rejected, key=lambda r: r["row"])}
+        audit.record(
+            actor=actor,
+            action=AuditAction.REGION_IMPORT,
+            object_type="core.region",
+            object_id=path.name[:64],
+            region_code=regions.common_ancestor(written),
+            created=created,
+            updated=updated,
+            rejected=len(rejected),
+        )
+    return {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "rejected": sorted(rejected, key=lambda r: r["row"]),
+    }

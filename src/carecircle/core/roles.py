@@ -53,10 +53,22 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 # (a RoleGrant of organisation kind home-care provider, core/organisations.py), so they get no
 # region-wide homecare permission here.
 for _role, _perms in {
-    Role.CITY_ADMIN: {"homecare.view", "homecare.order", "homecare.manage", "homecare.review",
-                      "workforce.view", "workforce.manage"},
-    Role.DISTRICT_OFFICIAL: {"homecare.view", "homecare.order", "homecare.manage", "homecare.review",
-                             "workforce.view", "workforce.manage"},
+    Role.CITY_ADMIN: {
+        "homecare.view",
+        "homecare.order",
+        "homecare.manage",
+        "homecare.review",
+        "workforce.view",
+        "workforce.manage",
+    },
+    Role.DISTRICT_OFFICIAL: {
+        "homecare.view",
+        "homecare.order",
+        "homecare.manage",
+        "homecare.review",
+        "workforce.view",
+        "workforce.manage",
+    },
     Role.STREET_WORKER: {"homecare.view", "homecare.order", "homecare.review", "workforce.view"},
     Role.COMMUNITY_WORKER: {"homecare.view", "homecare.order"},
     Role.INSPECTOR: {"homecare.view", "workforce.view"},
@@ -68,16 +80,38 @@ for _role, _perms in {
 # facilities of the operator their grant names, of kind facility or childcare operator
 # (facilities/selectors.scope_q).
 for _role, _perms in {
-    Role.CITY_ADMIN: {"facilities.view", "facilities.apply", "facilities.review", "facilities.grade",
-                      "facilities.beds", "facilities.waiting", "childcare.view", "childcare.manage",
-                      "childcare.voucher"},
-    Role.DISTRICT_OFFICIAL: {"facilities.view", "facilities.apply", "facilities.review", "facilities.grade",
-                             "facilities.beds", "facilities.waiting", "childcare.view", "childcare.manage",
-                             "childcare.voucher"},
+    Role.CITY_ADMIN: {
+        "facilities.view",
+        "facilities.apply",
+        "facilities.review",
+        "facilities.grade",
+        "facilities.beds",
+        "facilities.waiting",
+        "childcare.view",
+        "childcare.manage",
+        "childcare.voucher",
+    },
+    Role.DISTRICT_OFFICIAL: {
+        "facilities.view",
+        "facilities.apply",
+        "facilities.review",
+        "facilities.grade",
+        "facilities.beds",
+        "facilities.waiting",
+        "childcare.view",
+        "childcare.manage",
+        "childcare.voucher",
+    },
     Role.STREET_WORKER: {"facilities.view", "facilities.waiting", "childcare.view"},
     Role.COMMUNITY_WORKER: {"facilities.view", "facilities.waiting", "childcare.view"},
-    Role.PROVIDER_ADMIN: {"facilities.view", "facilities.apply", "facilities.beds", "facilities.waiting",
-                          "childcare.view", "childcare.manage"},
+    Role.PROVIDER_ADMIN: {
+        "facilities.view",
+        "facilities.apply",
+        "facilities.beds",
+        "facilities.waiting",
+        "childcare.view",
+        "childcare.manage",
+    },
     Role.INSPECTOR: {"facilities.view", "childcare.view"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
@@ -90,12 +124,30 @@ def permissions_of(role: str) -> set[str]:
 # assessment and carevisits (issue 3): assessors are street and community workers; visit rules and
 # plan generation are managed from the street up; exports of vulnerable-person lists likewise.
 for _role, _perms in {
-    Role.CITY_ADMIN: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
-                      "carevisits.manage", "carevisits.export"},
-    Role.DISTRICT_OFFICIAL: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
-                             "carevisits.manage", "carevisits.export"},
-    Role.STREET_WORKER: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit",
-                         "carevisits.manage", "carevisits.export"},
+    Role.CITY_ADMIN: {
+        "assessment.view",
+        "assessment.record",
+        "carevisits.view",
+        "carevisits.visit",
+        "carevisits.manage",
+        "carevisits.export",
+    },
+    Role.DISTRICT_OFFICIAL: {
+        "assessment.view",
+        "assessment.record",
+        "carevisits.view",
+        "carevisits.visit",
+        "carevisits.manage",
+        "carevisits.export",
+    },
+    Role.STREET_WORKER: {
+        "assessment.view",
+        "assessment.record",
+        "carevisits.view",
+        "carevisits.visit",
+        "carevisits.manage",
+        "carevisits.export",
+    },
     Role.COMMUNITY_WORKER: {"assessment.view", "assessment.record", "carevisits.view", "carevisits.visit"},
     Role.OPERATOR: {"assessment.view"},
 }.items():
@@ -129,10 +181,22 @@ for _role, _perms in {
 # benefits (issue 4): programmes, payroll (four-eyes: prepare and approve are separate people,
 # enforced per batch), funds ledger, appeals routed to the district.
 for _role, _perms in {
-    Role.CITY_ADMIN: {"benefits.view", "benefits.manage", "benefits.prepare", "benefits.approve",
-                      "benefits.appeal", "benefits.decide"},
-    Role.DISTRICT_OFFICIAL: {"benefits.view", "benefits.manage", "benefits.prepare", "benefits.approve",
-                             "benefits.appeal", "benefits.decide"},
+    Role.CITY_ADMIN: {
+        "benefits.view",
+        "benefits.manage",
+        "benefits.prepare",
+        "benefits.approve",
+        "benefits.appeal",
+        "benefits.decide",
+    },
+    Role.DISTRICT_OFFICIAL: {
+        "benefits.view",
+        "benefits.manage",
+        "benefits.prepare",
+        "benefits.approve",
+        "benefits.appeal",
+        "benefits.decide",
+    },
     Role.STREET_WORKER: {"benefits.view", "benefits.prepare", "benefits.appeal"},
     Role.COMMUNITY_WORKER: {"benefits.view", "benefits.appeal"},
     Role.INSPECTOR: {"benefits.view"},

@@ -52,7 +52,12 @@ def me(*, user: User) -> MeRow:
         "username": user.username,
         "display_name": user.display_name,
         "grants": [
-            {"role": g.role, "role_name": str(g.get_role_display()), "region_code": g.region_id, "region_name": g.region.name}
+            {
+                "role": g.role,
+                "role_name": str(g.get_role_display()),
+                "region_code": g.region_id,
+                "region_name": g.region.name,
+            }
             for g in grants
         ],
     }
@@ -81,8 +86,12 @@ def region_get(*, user: Actor, code: str) -> RegionRow:
 
 def region_row(r: Region) -> RegionRow:
     return {
-        "code": r.code, "name": r.name, "level": r.level, "parent_code": r.parent_id,
-        "latitude": r.latitude, "longitude": r.longitude,
+        "code": r.code,
+        "name": r.name,
+        "level": r.level,
+        "parent_code": r.parent_id,
+        "latitude": r.latitude,
+        "longitude": r.longitude,
     }
 
 
@@ -101,7 +110,9 @@ def region_label(code: str) -> str:
     return " / ".join(r.name for r in region_path(code)[-3:])
 
 
-def audit_search(*, user: Actor, action: str = "", object_id: str = "", username: str = "") -> QuerySet[AuditEvent]:
+def audit_search(
+    *, user: Actor, action: str = "", object_id: str = "", username: str = ""
+) -> QuerySet[AuditEvent]:
     scope.require_perm(user, "audit.view")
     qs = scope.in_scope(AuditEvent.objects.all(), user, "audit.view")
     if action:
@@ -115,7 +126,14 @@ def audit_search(*, user: Actor, action: str = "", object_id: str = "", username
 
 def audit_row(e: AuditEvent) -> AuditRow:
     return {
-        "id": e.pk, "at": e.at.isoformat(), "username": e.username, "action": e.action,
-        "object_type": e.object_type, "object_id": e.object_id, "region_code": e.region_code,
-        "purpose": e.purpose, "ip": e.ip, "detail": e.detail,
+        "id": e.pk,
+        "at": e.at.isoformat(),
+        "username": e.username,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "region_code": e.region_code,
+        "purpose": e.purpose,
+        "ip": e.ip,
+        "detail": e.detail,
     }

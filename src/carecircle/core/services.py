@@ -62,8 +62,15 @@ def _require_region_write(actor: Actor, code: str, parent_code: str | None, exis
 
 @transaction.atomic
 def region_upsert(
-    *, actor: Actor, code: str, name: str, latitude: float | None = None, longitude: float | None = None,
-    boundary: dict[str, Any] | None = None, request: HttpRequest | None = None, urban_rural: str | None = None,
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    boundary: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    urban_rural: str | None = None,
 ) -> RegionWrite:
     """Create or update one region; its parent must already exist (except a province).
 
@@ -83,14 +90,27 @@ def region_upsert(
         parent = Region.objects.filter(code=code[:2] + "0" * 10).first()
     if parent is None and regions.level_of(code) != regions.PROVINCE:
         raise InvalidInput(_("上级区划不存在：%(c)s") % {"c": parent_code}, field="code")
-    values = {"name": name.strip(), "level": regions.level_of(code), "parent_id": parent.code if parent else None,
-              "latitude": latitude, "longitude": longitude, "boundary": boundary}
+    values = {
+        "name": name.strip(),
+        "level": regions.level_of(code),
+        "parent_id": parent.code if parent else None,
+        "latitude": latitude,
+        "longitude": longitude,
+        "boundary": boundary,
+    }
     if urban_rural is not None:  # None: leave the classification as it is
         values["urban_rural"] = _urban_rural(code, urban_rural)
     if existing is None:
         region = Region.objects.create(code=code, **values)
-        audit.record(actor=actor, action=AuditAction.REGION_CREATE, obj=region, object_id=code, region_code=code,
-                     request=request, name=region.name)
+        audit.record(
+            actor=actor,
+            action=AuditAction.REGION_CREATE,
+            obj=region,
+            object_id=code,
+            region_code=code,
+            request=request,
+            name=region.name,
+        )
         return RegionWrite(region, True, True)
     before = {k: getattr(existing, k) for k, v in values.items() if getattr(existing, k) != v}
     if not before:
@@ -100,8 +120,15 @@ def region_upsert(
     existing.save()
     if "boundary" in before:
         before["boundary"] = "…" if before["boundary"] else None  # shapes are large: only that it changed
-    audit.record(actor=actor, action=AuditAction.REGION_UPDATE, obj=existing, object_id=code, region_code=code,
-                 request=request, before=before)
+    audit.record(
+        actor=actor,
+        action=AuditAction.REGION_UPDATE,
+        obj=existing,
+        object_id=code,
+        region_code=code,
+        request=request,
+        before=before,
+    )
     return RegionWrite(existing, False, True)
 
 
@@ -111,7 +138,9 @@ def _urban_rural(code: str, value: str) -> str:
     if not value:
         return ""
     if value not in UrbanRural.values:
-        raise InvalidInput(_("城乡分类代码应为 %(v)s 之一") % {"v": "、".join(UrbanRural.values)}, field="urban_rural")
+        raise InvalidInput(
+            _("城乡分类代码应为 %(v)s 之一") % {"v": "、".join(UrbanRural.values)}, field="urban_rural"
+        )
     if regions.level_of(code) != regions.COMMUNITY:
         raise InvalidInput(_("城乡分类代码只用于社区(村)"), field="urban_rural")
     return value
@@ -119,7 +148,13 @@ def _urban_rural(code: str, value: str) -> str:
 
 @transaction.atomic
 def user_create(
-    *, actor: Actor, username: str, password: str, display_name: str = "", role: str, region_code: str,
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    display_name: str = "",
+    role: str,
+    region_code: str,
     request: HttpRequest | None = None,
 ) -> User:
     if role not in Role.values:
@@ -139,13 +174,21 @@ def user_create(
     user.set_password(password)
     user.save()
     RoleGrant.objects.create(user=user, role=role, region=region)
-    audit.record(actor=actor, action=AuditAction.USER_CREATE, obj=user, request=request, role=role, region=region_code)
+    audit.record(
+        actor=actor, action=AuditAction.USER_CREATE, obj=user, request=request, role=role, region=region_code
+    )
     return user
 
 
 def role_grant(
-    *, actor: Actor, user: User, role: str, region_code: str, organisation_kind: str = "",
-    organisation_id: int | None = None, request: HttpRequest | None = None,
+    *,
+    actor: Actor,
+    user: User,
+    role: str,
+    region_code: str,
+    organisation_kind: str = "",
+    organisation_id: int | None = None,
+    request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Grant `role` over `region_code`; a provider admin or caregiver acts for one organisation, named
     by its kind and id together (core/organisations.py)."""
@@ -155,16 +198,31 @@ def role_grant(
     if organisation_kind and organisation_kind not in OrganisationKind.values:
         raise InvalidInput(_("未知的机构类别：%(k)s") % {"k": organisation_kind}, field="organisation_kind")
     if bool(organisation_kind) != (organisation_id is not None):
-        raise InvalidInput(_("机构须同时写明类别和编号"), field="organisation_kind" if organisation_id else "organisation_id")
+        raise InvalidInput(
+            _("机构须同时写明类别和编号"), field="organisation_kind" if organisation_id else "organisation_id"
+        )
     if organisation_kind and role not in ORGANISATION_ROLES:
-        raise InvalidInput(_("%(r)s 不代表机构，不能指定所属机构") % {"r": Role(role).label}, field="organisation_id")
+        raise InvalidInput(
+            _("%(r)s 不代表机构，不能指定所属机构") % {"r": Role(role).label}, field="organisation_id"
+        )
     if actor is not None and not scope.has_perm(actor, "user.manage", region_code):
         raise Forbidden()
     grant, _created = RoleGrant.objects.get_or_create(
-        user=user, role=role, region_id=region_code, organisation_kind=organisation_kind,
+        user=user,
+        role=role,
+        region_id=region_code,
+        organisation_kind=organisation_kind,
         organisation_id=organisation_id,
     )
-    audit.record(actor=actor, action=AuditAction.ROLE_GRANT, obj=user, request=request, role=role, region=region_code,
-                 organisation_kind=organisation_kind, organisation_id=organisation_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ROLE_GRANT,
+        obj=user,
+        request=request,
+        role=role,
+        region=region_code,
+        organisation_kind=organisation_kind,
+        organisation_id=organisation_id,
+    )
     scope.forget(user)
     return grant

@@ -121,20 +121,27 @@ CARECIRCLE_DB_CONNECT_TIMEOUT = int(os.environ.get("CARECIRCLE_DB_CONNECT_TIMEOU
 CARECIRCLE_DB_STATEMENT_TIMEOUT = float(os.environ.get("CARECIRCLE_DB_STATEMENT_TIMEOUT", "30"))
 CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1.5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "connect_timeout": CARECIRCLE_DB_CONNECT_TIMEOUT,
-        # The server stops a statement whose client went away (a killed command's INSERT would
-        # otherwise run on, holding its locks, and the re-run would wait for it); keepalives find
-        # a dead peer on a quiet connection.
-        "options": "-c client_connection_check_interval=2000",
-        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": CARECIRCLE_DB_CONNECT_TIMEOUT,
+            # The server stops a statement whose client went away (a killed command's INSERT would
+            # otherwise run on, holding its locks, and the re-run would wait for it); keepalives find
+            # a dead peer on a quiet connection.
+            "options": "-c client_connection_check_interval=2000",
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Keep each thread's connection: opening SQLite per request costs time on the alarm intake path.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     # WAL lets readers (pages, progress polls) go on while an import or payroll writes.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": float(os.environ.get("CARECIRCLE_DB_BUSY_TIMEOUT", "30")),  # SQLite: wait for the write lock
+        "timeout": float(
+            os.environ.get("CARECIRCLE_DB_BUSY_TIMEOUT", "30")
+        ),  # SQLite: wait for the write lock
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -160,15 +167,20 @@ PASSWORD_HASHERS = [
 # address after ..._PER_ACCOUNT (the ceiling a stranger from one address cannot reach), the second
 # factor of an account after CARECIRCLE_OTP_MAX_FAILURES wrong codes.
 CARECIRCLE_LOGIN_MAX_FAILURES = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES", "5"))
-CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
-CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT", "50"))
+CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT", "50")
+)
 CARECIRCLE_OTP_MAX_FAILURES = int(os.environ.get("CARECIRCLE_OTP_MAX_FAILURES", "5"))
 CARECIRCLE_LOCKOUT_MINUTES = int(os.environ.get("CARECIRCLE_LOCKOUT_MINUTES", "15"))
 # The second factor (TOTP) is required of every account holding one of these permissions ("*"
 # wildcards; superusers hold them all); empty: not required of anyone. `carecircle demo` relaxes it
 # for its own demo accounts only (CARECIRCLE_TOTP_EXEMPT_USERNAMES, never read from the environment).
 CARECIRCLE_TOTP_REQUIRED_PERMISSIONS = [
-    p.strip() for p in os.environ.get("CARECIRCLE_TOTP_REQUIRED_PERMISSIONS", "pii.unmask,*.export").split(",")
+    p.strip()
+    for p in os.environ.get("CARECIRCLE_TOTP_REQUIRED_PERMISSIONS", "pii.unmask,*.export").split(",")
     if p.strip()
 ]
 CARECIRCLE_TOTP_EXEMPT_USERNAMES: frozenset[str] = frozenset()
@@ -225,8 +237,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # .xlsx (a zip) the most bytes its members may unpack to and the highest packing ratio of a member.
 CARECIRCLE_UPLOAD_MAX_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_BYTES", str(25 * 1024 * 1024)))
 CARECIRCLE_UPLOAD_MAX_ROWS = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_ROWS", "100000"))
-CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES",
-                                                          str(100 * 1024 * 1024)))
+CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES = int(
+    os.environ.get("CARECIRCLE_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
 CARECIRCLE_UPLOAD_MAX_RATIO = int(os.environ.get("CARECIRCLE_UPLOAD_MAX_RATIO", "100"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -273,18 +286,26 @@ CARECIRCLE_TASK_QUEUES = taskroutes.queues(CARECIRCLE_REGION_QUEUES)  # every qu
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 CARECIRCLE_REPLICA_STICKY_SECONDS = int(os.environ.get("CARECIRCLE_REPLICA_STICKY_SECONDS", "5"))
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["carecircle.core.dbrouter.ReplicaRouter"]
     # before the session's middleware: everything a request reads is routed
-    MIDDLEWARE.insert(next(i for i, m in enumerate(MIDDLEWARE) if m.endswith(".SessionMiddleware")),
-                      "carecircle.core.dbrouter.ReplicaMiddleware")
+    MIDDLEWARE.insert(
+        next(i for i, m in enumerate(MIDDLEWARE) if m.endswith(".SessionMiddleware")),
+        "carecircle.core.dbrouter.ReplicaMiddleware",
+    )
 
 # Logs: JSON lines on standard error (CARECIRCLE_LOG_FORMAT=text for plain lines), with the request
 # id and without personal data (core/observability.py). Metrics at /metrics for the addresses in
 # CARECIRCLE_METRICS_ALLOW (comma-separated networks) or a signed-in administrator.
 CARECIRCLE_LOG_FORMAT = os.environ.get("CARECIRCLE_LOG_FORMAT", "json")
 CARECIRCLE_LOG_LEVEL = os.environ.get("CARECIRCLE_LOG", "INFO")
-CARECIRCLE_METRICS_ALLOW = [n.strip() for n in os.environ.get("CARECIRCLE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",") if n.strip()]
+CARECIRCLE_METRICS_ALLOW = [
+    n.strip()
+    for n in os.environ.get("CARECIRCLE_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+    if n.strip()
+]
 LOGGING = build_logging(CARECIRCLE_LOG_FORMAT, CARECIRCLE_LOG_LEVEL)

@@ -27,7 +27,12 @@ def mark(session: SessionBase, user: User, *, second_factor: bool, via: str = "p
     """`second_factor`: the session is let all the way in. `totp` remembers whether the account had a
     second factor then, so that switching it off (or an administrator's reset) sends a session of an
     account that must have one back to set it up."""
-    session[SESSION_KEY] = {"user": user.pk, "second_factor": second_factor, "via": via, "totp": user.totp_enabled}
+    session[SESSION_KEY] = {
+        "user": user.pk,
+        "second_factor": second_factor,
+        "via": via,
+        "totp": user.totp_enabled,
+    }
 
 
 def start(request: HttpRequest, user: User, *, via: str) -> None:

@@ -36,6 +36,10 @@ class AsyncStreamingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if isinstance(request, ASGIRequest) and isinstance(response, StreamingHttpResponse) and not response.is_async:
+        if (
+            isinstance(request, ASGIRequest)
+            and isinstance(response, StreamingHttpResponse)
+            and not response.is_async
+        ):
             response.streaming_content = _chunks(iter(cast(Iterator[bytes], response.streaming_content)))
         return response

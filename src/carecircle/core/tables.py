@@ -49,8 +49,10 @@ def check_upload(uploaded_file: UploadedFile[bytes]) -> str:
     at most 200 characters. The name never becomes a path on disk (see upload_suffix)."""
     size = uploaded_file.size or 0
     if size > limits.upload_max_bytes():
-        raise FileTooLarge(_("文件过大：%(s)s，上限为 %(m)s") % {"s": _mb(size), "m": _mb(limits.upload_max_bytes())},
-                           field="file")
+        raise FileTooLarge(
+            _("文件过大：%(s)s，上限为 %(m)s") % {"s": _mb(size), "m": _mb(limits.upload_max_bytes())},
+            field="file",
+        )
     name = Path((uploaded_file.name or "upload").replace("\\", "/")).name.strip() or "upload"
     return name[:200]
 
@@ -78,20 +80,28 @@ def check_xlsx_archive(path: Path) -> None:
         total += m.file_size
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > 1024 * 1024 and ratio > limits.upload_max_ratio():
-            raise FileRejected(_("文件内容压缩比异常（%(r)d:1，上限 %(m)d:1），疑似压缩炸弹，已拒绝")
-                               % {"r": ratio, "m": limits.upload_max_ratio()})
+            raise FileRejected(
+                _("文件内容压缩比异常（%(r)d:1，上限 %(m)d:1），疑似压缩炸弹，已拒绝")
+                % {"r": ratio, "m": limits.upload_max_ratio()}
+            )
         if m.filename == "xl/sharedStrings.xml" and m.file_size > limits.upload_max_unpacked_bytes() // 4:
             # read whole into memory by openpyxl, even in read-only mode: a quarter of the budget
-            raise FileRejected(_("Excel 文件的文本表解压后过大：%(s)s，上限为 %(m)s")
-                               % {"s": _mb(m.file_size), "m": _mb(limits.upload_max_unpacked_bytes() // 4)})
+            raise FileRejected(
+                _("Excel 文件的文本表解压后过大：%(s)s，上限为 %(m)s")
+                % {"s": _mb(m.file_size), "m": _mb(limits.upload_max_unpacked_bytes() // 4)}
+            )
     if total > limits.upload_max_unpacked_bytes():
-        raise FileRejected(_("Excel 文件解压后过大：%(s)s，上限为 %(m)s")
-                           % {"s": _mb(total), "m": _mb(limits.upload_max_unpacked_bytes())})
+        raise FileRejected(
+            _("Excel 文件解压后过大：%(s)s，上限为 %(m)s")
+            % {"s": _mb(total), "m": _mb(limits.upload_max_unpacked_bytes())}
+        )
 
 
 def _too_many_rows(count: int | str) -> FileRejected:
-    return FileRejected(_("数据行过多：%(n)s 行，上限为 %(m)s 行，请拆分文件后分批导入")
-                        % {"n": count, "m": limits.upload_max_rows()})
+    return FileRejected(
+        _("数据行过多：%(n)s 行，上限为 %(m)s 行，请拆分文件后分批导入")
+        % {"n": count, "m": limits.upload_max_rows()}
+    )
 
 
 def open_table(path: Path) -> Table:
@@ -102,7 +112,9 @@ def open_table(path: Path) -> Table:
     checked before anything is unpacked."""
     size = path.stat().st_size
     if size > limits.upload_max_bytes():
-        raise FileTooLarge(_("文件过大：%(s)s，上限为 %(m)s") % {"s": _mb(size), "m": _mb(limits.upload_max_bytes())})
+        raise FileTooLarge(
+            _("文件过大：%(s)s，上限为 %(m)s") % {"s": _mb(size), "m": _mb(limits.upload_max_bytes())}
+        )
     with path.open("rb") as f:
         head = f.read(8)
     if head.startswith(b"PK\x03\x04"):
@@ -120,8 +132,18 @@ def _open_xlsx(path: Path) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError, InvalidFileException) as exc:
-        raise FileRejected(_("无法读取 Excel 文件：%(e)s。请确认文件为 .xlsx 格式") % {"e": str(exc)[:200]}) from None
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        IndexError,
+        OSError,
+        ValueError,
+        TypeError,
+        InvalidFileException,
+    ) as exc:
+        raise FileRejected(
+            _("无法读取 Excel 文件：%(e)s。请确认文件为 .xlsx 格式") % {"e": str(exc)[:200]}
+        ) from None
     total = max(0, (ws.max_row or 1) - 1)  # what the sheet's <dimension> declares: an estimate
     if total > limits.upload_max_rows():
         raise _too_many_rows(total)
@@ -147,8 +169,19 @@ def _xlsx_rows(rows: Iterable[tuple[Cell, ...]]) -> Iterator[tuple[Cell, ...]]:
     check) refuses the file with the reason, not an error page."""
     try:
         yield from rows
-    except (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise FileRejected(_("无法读取 Excel 文件：%(e)s。请确认文件为 .xlsx 格式") % {"e": str(exc)[:200]}) from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        SyntaxError,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise FileRejected(
+            _("无法读取 Excel 文件：%(e)s。请确认文件为 .xlsx 格式") % {"e": str(exc)[:200]}
+        ) from None
 
 
 def _open_csv(path: Path) -> Table:
@@ -190,7 +223,9 @@ def _csv_rows(reader: CsvReader) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
-        raise FileRejected(_("CSV 文件第 %(n)s 行无法读取：%(e)s") % {"n": reader.line_num, "e": exc}) from None
+        raise FileRejected(
+            _("CSV 文件第 %(n)s 行无法读取：%(e)s") % {"n": reader.line_num, "e": exc}
+        ) from None
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -210,14 +245,13 @@ def parse_date(value: object, field_name: str) -> datetime.date:
     raise InvalidInput(_("日期格式不正确：%(v)s（应为 2026-01-01）") % {"v": text}, field=field_name)
 
 
-
-
 def check_row_width(headers: list[str], values: list[Cell]) -> None:
     """Refuse a row with content in cells that belong to no column: beyond the header row or under
     an empty header (a row shifted by an unquoted comma, a note typed beside the table). Such cells
     were dropped silently before; now the row is rejected with the reason and the cells shown."""
     extra = [
-        (i, v) for i, v in enumerate(values)
+        (i, v)
+        for i, v in enumerate(values)
         if (i >= len(headers) or not headers[i]) and v is not None and str(v).strip()
     ]
     if extra:

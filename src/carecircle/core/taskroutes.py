@@ -29,7 +29,7 @@ def _prefix(code: str) -> str:
 
 
 def parse(value: str) -> dict[str, str]:
-    """"339901=east, 339902=west" -> {"339901": "east", "339902": "west"} (prefix -> queue)."""
+    """ "339901=east, 339902=west" -> {"339901": "east", "339902": "west"} (prefix -> queue)."""
     routes: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in value.split(","))):
         code, sep, queue = item.partition("=")

@@ -89,17 +89,20 @@ def broker_configured() -> bool:
 
 
 @overload
-def task(func: Callable[P, R], *, name: str | None = None,
-         region: Callable[..., str] | None = None) -> Task[P, R]: ...
+def task(
+    func: Callable[P, R], *, name: str | None = None, region: Callable[..., str] | None = None
+) -> Task[P, R]: ...
 
 
 @overload
-def task(func: None = None, *, name: str | None = None,
-         region: Callable[..., str] | None = None) -> Callable[[Callable[P, R]], Task[P, R]]: ...
+def task(
+    func: None = None, *, name: str | None = None, region: Callable[..., str] | None = None
+) -> Callable[[Callable[P, R]], Task[P, R]]: ...
 
 
-def task(func: Callable[P, R] | None = None, *, name: str | None = None,
-         region: Callable[..., str] | None = None) -> Task[P, R] | Callable[[Callable[P, R]], Task[P, R]]:
+def task(
+    func: Callable[P, R] | None = None, *, name: str | None = None, region: Callable[..., str] | None = None
+) -> Task[P, R] | Callable[[Callable[P, R]], Task[P, R]]:
     """Declare a background task. Arguments must be JSON-serialisable (ids, not objects).
     `region(**kwargs)` names the region a call belongs to (an import job's district), which picks
     its Celery queue (core/taskroutes.py); a task with a `region_code` argument needs none."""
@@ -116,8 +119,14 @@ def task(func: Callable[P, R] | None = None, *, name: str | None = None,
     return wrap(func) if func else wrap
 
 
-def periodic(every: timedelta | crontab, *, name: str | None = None, lease: timedelta | None = None,
-             retries: int = 6, catch_up: int | None = None) -> Callable[[Callable[P, R]], Task[P, R]]:
+def periodic(
+    every: timedelta | crontab,
+    *,
+    name: str | None = None,
+    lease: timedelta | None = None,
+    retries: int = 6,
+    catch_up: int | None = None,
+) -> Callable[[Callable[P, R]], Task[P, R]]:
     """Declare a periodic task; `every` is a timedelta or a Celery crontab. `lease` is the longest
     a run may go without renewing its claim; `catch_up` how many missed slots are run after the
     machine was off (default: one for daily-or-rarer and hourly tasks, none for frequent sweeps).
@@ -128,7 +137,11 @@ def periodic(every: timedelta | crontab, *, name: str | None = None, lease: time
         sched = every if isinstance(every, BaseSchedule) else schedule(every)
         frequent = not isinstance(sched, crontab) and sched.run_every < timedelta(hours=1)
         _periodic[f.task_name] = Periodic(
-            f.task_name, f, sched, lease=lease or DEFAULT_LEASE, retries=retries,
+            f.task_name,
+            f,
+            sched,
+            lease=lease or DEFAULT_LEASE,
+            retries=retries,
             catch_up=(0 if frequent else 1) if catch_up is None else catch_up,
             per_slot="due" in inspect.signature(f).parameters,
         )
@@ -214,8 +227,9 @@ def _claim(p: Periodic, due: datetime, now: datetime) -> TaskRun | None:
     slot, owner = slot_key(p, due), leases.owner_token()
     try:
         with transaction.atomic():
-            return TaskRun.objects.create(name=p.name, slot=slot, due_at=due, owner=owner,
-                                          lease_until=now + p.lease, attempts=1)
+            return TaskRun.objects.create(
+                name=p.name, slot=slot, due_at=due, owner=owner, lease_until=now + p.lease, attempts=1
+            )
     except IntegrityError:
         pass
     row = TaskRun.objects.filter(name=p.name, slot=slot).first()
@@ -226,13 +240,19 @@ def _claim(p: Periodic, due: datetime, now: datetime) -> TaskRun | None:
     if row.state == TaskRun.State.RETRY and row.retry_at and row.retry_at > now:
         return None  # failed a moment ago: the retry is due later
     taken = TaskRun.objects.filter(pk=row.pk, state=row.state, owner=row.owner, attempts=row.attempts).update(
-        state=TaskRun.State.RUNNING, owner=owner, lease_until=now + p.lease, attempts=F("attempts") + 1,
-        retry_at=None, due_at=row.due_at or due,
+        state=TaskRun.State.RUNNING,
+        owner=owner,
+        lease_until=now + p.lease,
+        attempts=F("attempts") + 1,
+        retry_at=None,
+        due_at=row.due_at or due,
     )
     if not taken:
         return None  # another scheduler took it over first
     if row.state == TaskRun.State.RUNNING:
-        log.warning("periodic task %s slot %s: taking over from %s", p.name, slot, row.owner or "an earlier run")
+        log.warning(
+            "periodic task %s slot %s: taking over from %s", p.name, slot, row.owner or "an earlier run"
+        )
     row.refresh_from_db()
     return row
 
@@ -251,8 +271,11 @@ def run_periodic(name: str, now: datetime | None = None, *, due: datetime | None
     owner = run.owner
 
     def renew() -> bool:
-        return bool(TaskRun.objects.filter(pk=run.pk, owner=owner, state=TaskRun.State.RUNNING).update(
-            lease_until=timezone.now() + p.lease))
+        return bool(
+            TaskRun.objects.filter(pk=run.pk, owner=owner, state=TaskRun.State.RUNNING).update(
+                lease_until=timezone.now() + p.lease
+            )
+        )
 
     every = min(p.lease.total_seconds() / 5, 60.0)
     try:
@@ -264,13 +287,16 @@ def run_periodic(name: str, now: datetime | None = None, *, due: datetime | None
         TaskRun.objects.filter(pk=run.pk, owner=owner).update(
             state=TaskRun.State.FAILED if gave_up else TaskRun.State.RETRY,
             retry_at=None if gave_up else timezone.now() + retry_delay(attempt),
-            lease_until=None, error=repr(exc)[:2000], finished_at=timezone.now() if gave_up else None,
+            lease_until=None,
+            error=repr(exc)[:2000],
+            finished_at=timezone.now() if gave_up else None,
         )
         if gave_up:
             log.error("periodic task %s slot %s failed %d times: given up", name, run.slot, attempt)
         raise
-    TaskRun.objects.filter(pk=run.pk).update(state=TaskRun.State.DONE, finished_at=timezone.now(), lease_until=None,
-                                             error="")
+    TaskRun.objects.filter(pk=run.pk).update(
+        state=TaskRun.State.DONE, finished_at=timezone.now(), lease_until=None, error=""
+    )
     return True
 
 
@@ -284,8 +310,12 @@ class SweepResult:
     caught_up: list[tuple[str, datetime]]
 
 
-def sweep(now: datetime | None = None, *, only: set[str] | None = None,
-          run: Callable[[str, datetime], object] | None = None) -> SweepResult:
+def sweep(
+    now: datetime | None = None,
+    *,
+    only: set[str] | None = None,
+    run: Callable[[str, datetime], object] | None = None,
+) -> SweepResult:
     """Find the slots that need a run: abandoned (their holder died), failed and due for a retry,
     or missed entirely (no row although their time has passed: the machine was off, a message was
     lost). `run(name, due)` runs or dispatches one; by default it runs it here."""
@@ -299,11 +329,16 @@ def sweep(now: datetime | None = None, *, only: set[str] | None = None,
         p = _periodic[row.name]
         if row.state == TaskRun.State.RUNNING and not leases.abandoned(row.owner, row.lease_until, now):
             continue
-        if not p.per_slot and TaskRun.objects.filter(name=row.name, state=TaskRun.State.DONE,
-                                                     due_at__gt=row.due_at or now).exists():
+        if (
+            not p.per_slot
+            and TaskRun.objects.filter(
+                name=row.name, state=TaskRun.State.DONE, due_at__gt=row.due_at or now
+            ).exists()
+        ):
             # A sweep-like task: a later run that succeeded did this slot's work as well.
             result.superseded += TaskRun.objects.filter(pk=row.pk, state=row.state, owner=row.owner).update(
-                state=TaskRun.State.SUPERSEDED, lease_until=None, finished_at=now)
+                state=TaskRun.State.SUPERSEDED, lease_until=None, finished_at=now
+            )
             continue
         if row.state == TaskRun.State.RETRY and row.retry_at and row.retry_at > now:
             continue
@@ -343,8 +378,11 @@ def _prune(now: datetime, names: list[str]) -> None:
         newest = TaskRun.objects.filter(name=name).aggregate(m=Max("due_at"))["m"]
         if newest is None:
             continue
-        TaskRun.objects.filter(name=name, due_at__lt=min(newest, now - KEEP_RUNS),
-                               state__in=[TaskRun.State.DONE, TaskRun.State.SUPERSEDED]).delete()
+        TaskRun.objects.filter(
+            name=name,
+            due_at__lt=min(newest, now - KEEP_RUNS),
+            state__in=[TaskRun.State.DONE, TaskRun.State.SUPERSEDED],
+        ).delete()
 
 
 # ---------------------------------------------------------------- Celery
@@ -365,8 +403,14 @@ def sweep_task() -> dict[str, int]:
     """Beat's sweep: abandoned, failed and missed slots are sent to the workers as messages."""
     close_old_connections()
     try:
-        found = sweep(run=lambda name, due: run_periodic_task.apply_async(args=(name,), kwargs={"due": due.isoformat()}))
-        return {"recovered": len(found.recovered), "caught_up": len(found.caught_up), "superseded": found.superseded}
+        found = sweep(
+            run=lambda name, due: run_periodic_task.apply_async(args=(name,), kwargs={"due": due.isoformat()})
+        )
+        return {
+            "recovered": len(found.recovered),
+            "caught_up": len(found.caught_up),
+            "superseded": found.superseded,
+        }
     finally:
         close_old_connections()
 

@@ -34,7 +34,9 @@ def due_for(p: Periodic, now: datetime) -> datetime:
     if isinstance(p.every, crontab):
         return _fires_before(p.every, now, 1)[0]
     seconds = max(1, int(p.every.run_every.total_seconds()))
-    return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=timezone.get_default_timezone())
+    return datetime.fromtimestamp(
+        int(now.timestamp()) // seconds * seconds, tz=timezone.get_default_timezone()
+    )
 
 
 def slot_key(p: Periodic, due: datetime) -> str:

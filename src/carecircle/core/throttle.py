@@ -75,7 +75,9 @@ def _match(counters: list[Counter]) -> Q:
 
 def locked_until(counters: list[Counter], now: datetime.datetime) -> datetime.datetime | None:
     """The latest end of a lock among these counters, or None when none is locked."""
-    ends = SignInThrottle.objects.filter(_match(counters), locked_until__gt=now).values_list("locked_until", flat=True)
+    ends = SignInThrottle.objects.filter(_match(counters), locked_until__gt=now).values_list(
+        "locked_until", flat=True
+    )
     return max((end for end in ends if end is not None), default=None)
 
 

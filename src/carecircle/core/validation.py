@@ -97,8 +97,10 @@ def _nul_field(request: HttpRequest) -> str | None:
         if NUL in name or NUL in value:
             return name
     sources = [request.GET]
-    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
-                                                             "multipart/form-data"):
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         sources.append(request.POST)
     for source in sources:
         for name, values in source.lists():
@@ -128,8 +130,11 @@ class NulCharacterMiddleware:
         message = _("%(f)s 含有不允许的空字符（NUL）") % {"f": where}
         response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse({"code": "invalid", "field": where, "message": message}, status=422,
-                                    json_dumps_params={"ensure_ascii": False})
+            response = JsonResponse(
+                {"code": "invalid", "field": where, "message": message},
+                status=422,
+                json_dumps_params={"ensure_ascii": False},
+            )
         else:
             response = HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         response["Cache-Control"] = "no-store, private"  # answered before NoStoreMiddleware

@@ -14,7 +14,9 @@ class ComplexityValidator:
             any(not c.isalnum() for c in password),
         ]
         if sum(classes) < 3:
-            raise ValidationError(_("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_too_simple")
+            raise ValidationError(
+                _("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_too_simple"
+            )
 
     def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
@@ -33,13 +35,21 @@ class StrengthValidator:
     def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
         from zxcvbn import zxcvbn  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
-        inputs = [str(getattr(user, f, "") or "") for f in ("username", "display_name", "first_name",
-                                                            "last_name", "email")] if user else []
+        inputs = (
+            [
+                str(getattr(user, f, "") or "")
+                for f in ("username", "display_name", "first_name", "last_name", "email")
+            ]
+            if user
+            else []
+        )
         result = zxcvbn(password[: self.MAX_LENGTH], user_inputs=[i for i in inputs if i])
         if result["score"] < self.min_score:
             raise ValidationError(
-                _("密码太容易被猜到（强度%(score)d级，至少需要%(min)d级）：请避免常见单词、键盘顺序、重复字符、"
-                  "年份和自己的名字，可用几个不相关的词加数字和符号")
+                _(
+                    "密码太容易被猜到（强度%(score)d级，至少需要%(min)d级）：请避免常见单词、键盘顺序、重复字符、"
+                    "年份和自己的名字，可用几个不相关的词加数字和符号"
+                )
                 % {"score": result["score"], "min": self.min_score},
                 code="password_too_guessable",
             )

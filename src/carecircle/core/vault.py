@@ -35,7 +35,9 @@ _PREFIX = "v1:"
 def _keys(master: str) -> tuple[AESGCM, bytes]:
     if not master:
         # Never encrypt under an empty key: the start check (core/keyring.py) says what to do.
-        raise ImproperlyConfigured("未配置个人信息加密密钥（CARECIRCLE_VAULT_KEY 或密钥文件夹中的 vault.key）")
+        raise ImproperlyConfigured(
+            "未配置个人信息加密密钥（CARECIRCLE_VAULT_KEY 或密钥文件夹中的 vault.key）"
+        )
 
     def derive(info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master.encode())
@@ -48,9 +50,11 @@ def fingerprint(master: str) -> str:
     derived key of the vault can be computed from it). Stored in the database (core.VaultKeyState)."""
     if not master:
         return ""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"carecircle-vault-fingerprint").derive(
-        master.encode()
-    ).hex()
+    return (
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"carecircle-vault-fingerprint")
+        .derive(master.encode())
+        .hex()
+    )
 
 
 def encrypt_with(master: str, plaintext: str) -> str:
@@ -148,16 +152,22 @@ def shown_age_range(birth: date, day: date) -> str:
     return f"{age - 1}～{age}" if day.month == birth.month and age > 0 else str(age)
 
 
-def remask_phones(model: type[Model], plain: str = "phone", masked: str = "phone_masked", batch: int = 2000) -> int:
+def remask_phones(
+    model: type[Model], plain: str = "phone", masked: str = "phone_masked", batch: int = 2000
+) -> int:
     """For data migrations: recompute a stored masked phone from the encrypted one wherever the
     rule gives another value; returns how many rows changed."""
     last, changed = 0, 0
     while True:
-        rows = list(model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", plain, masked)[:batch])
+        rows = list(
+            model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", plain, masked)[:batch]
+        )
         if not rows:
             return changed
         last = rows[-1][0]
-        fixed = [model(pk=pk, **{masked: mask_phone(value)}) for pk, value, old in rows if mask_phone(value) != old]
+        fixed = [
+            model(pk=pk, **{masked: mask_phone(value)}) for pk, value, old in rows if mask_phone(value) != old
+        ]
         if fixed:
             model._default_manager.bulk_update(fixed, [masked])
             changed += len(fixed)

@@ -111,11 +111,17 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/home.html", {"cards": cards, "grants": grants})
 
 
-def _account_page(request: AuthedRequest, *, new_token: str | None = None, form: ServiceForm | None = None,
-                  status: int = 200) -> HttpResponse:
+def _account_page(
+    request: AuthedRequest,
+    *,
+    new_token: str | None = None,
+    form: ServiceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
-    return render(request, "core/account.html", {"tokens": tokens, "new_token": new_token, "form": form},
-                  status=status)
+    return render(
+        request, "core/account.html", {"tokens": tokens, "new_token": new_token, "form": form}, status=status
+    )
 
 
 @login_required
@@ -142,16 +148,32 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     return redirect("core:account")
 
 
-def _totp_page(request: AuthedRequest, *, nxt: str, uri: str | None = None, show_secret: bool = False,
-               enrolling: bool | None = None, form: ServiceForm | None = None, status: int = 200) -> HttpResponse:
+def _totp_page(
+    request: AuthedRequest,
+    *,
+    nxt: str,
+    uri: str | None = None,
+    show_secret: bool = False,
+    enrolling: bool | None = None,
+    form: ServiceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """The second factor's page: set it up (the page a session must pass when its account requires
     one), or switch it off with a current code. The secret is shown while it is being set up."""
     user = request.user
-    return render(request, "core/totp.html", {
-        "uri": uri, "secret": user.totp_secret if show_secret and not user.totp_enabled else "",
-        "enrolling": signin.status(request) == signin.ENROL if enrolling is None else enrolling,
-        "required": services.totp_required(user), "next": nxt, "form": form,
-    }, status=status)
+    return render(
+        request,
+        "core/totp.html",
+        {
+            "uri": uri,
+            "secret": user.totp_secret if show_secret and not user.totp_enabled else "",
+            "enrolling": signin.status(request) == signin.ENROL if enrolling is None else enrolling,
+            "required": services.totp_required(user),
+            "next": nxt,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -177,8 +199,9 @@ def totp_confirm(request: AuthedRequest) -> HttpResponse:
     enrolling = signin.status(request) == signin.ENROL
     form = CodeForm(request.POST)
     if not form.submit(partial(services.totp_confirm, user=request.user, request=request)):
-        return _totp_page(request, nxt=_sent_next(form), show_secret=True, enrolling=enrolling, form=form,
-                          status=422)
+        return _totp_page(
+            request, nxt=_sent_next(form), show_secret=True, enrolling=enrolling, form=form, status=422
+        )
     signin.second_factor_passed(request)
     if enrolling:
         services.sign_in_complete(user=request.user, request=request, via=signin.via_of(request))
@@ -201,8 +224,13 @@ def totp_disable(request: AuthedRequest) -> HttpResponse:
     return redirect("core:account")
 
 
-def _regions_page(request: AuthedRequest, *, result: dict[str, Any] | None = None, form: ServiceForm | None = None,
-                  status: int = 200) -> HttpResponse:
+def _regions_page(
+    request: AuthedRequest,
+    *,
+    result: dict[str, Any] | None = None,
+    form: ServiceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     parent = request.GET.get("parent", "")
     qs = selectors.visible_regions(request.user)
     if parent:
@@ -211,10 +239,18 @@ def _regions_page(request: AuthedRequest, *, result: dict[str, Any] | None = Non
     else:
         qs = qs.filter(code__in=scope.region_codes(request.user, "region.view"))
         path = []
-    return render(request, "core/regions.html", {
-        "regions": qs.order_by("code")[:500], "path": path, "result": result, "form": form,
-        "can_manage": scope.has_perm(request.user, "region.manage"),
-    }, status=status)
+    return render(
+        request,
+        "core/regions.html",
+        {
+            "regions": qs.order_by("code")[:500],
+            "path": path,
+            "result": result,
+            "form": form,
+            "can_manage": scope.has_perm(request.user, "region.manage"),
+        },
+        status=status,
+    )
 
 
 def _region_upload(*, file: "UploadedFile[bytes]", actor: Actor) -> RegionImportResult:

@@ -45,7 +45,11 @@ class FacilityOut(Schema):
 
 @router.get("/facilities", response=list[FacilityOut])
 def facility_list(request, kind: str = "", region: str = "", status: str = "", limit: Limit = 200):
-    return list(selectors.facility_search(user=request.user, kind=kind, region_code=region, status=status)[: max(1, min(limit, 2000))])
+    return list(
+        selectors.facility_search(user=request.user, kind=kind, region_code=region, status=status)[
+            : max(1, min(limit, 2000))
+        ]
+    )
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut)
@@ -64,8 +68,16 @@ class PlaceOut(Schema):
 @router.get("/facilities/{facility_id}/waiting", response=list[PlaceOut])
 def waiting_list(request, facility_id: Id):
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.waiting")
-    return [{"rank": p.rank, "entry_id": p.entry.pk, "person_id": p.entry.person_id, "state": p.entry.state,
-             "reason": p.reason} for p in waiting.ranked(facility)]
+    return [
+        {
+            "rank": p.rank,
+            "entry_id": p.entry.pk,
+            "person_id": p.entry.person_id,
+            "state": p.entry.state,
+            "reason": p.reason,
+        }
+        for p in waiting.ranked(facility)
+    ]
 
 
 class ReviewIn(Schema):
@@ -84,8 +96,9 @@ class FilingOut(Schema):
 @router.post("/filings/{filing_id}/review", response=FilingOut)
 def filing_review(request, filing_id: Id, payload: ReviewIn):
     filing = selectors.filing_get(user=request.user, filing_id=filing_id)
-    return services.filing_review(actor=request.user, filing=filing, approve=payload.approve, reasons=payload.reasons,
-                                  request=request)
+    return services.filing_review(
+        actor=request.user, filing=filing, approve=payload.approve, reasons=payload.reasons, request=request
+    )
 
 
 class CapacityOut(Schema):

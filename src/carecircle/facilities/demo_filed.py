@@ -22,25 +22,40 @@ def _grades(city, rng, filed, admin) -> None:
         if rng.random() < 0.25:
             continue
         quality = rng.betavariate(6, 1.5)
-        scores = {key: round(maximum * min(1.0, max(0.2, rng.gauss(quality, 0.06))), 1)
-                  for key, _label, maximum in standards.FORMS[scheme]}
+        scores = {
+            key: round(maximum * min(1.0, max(0.2, rng.gauss(quality, 0.06))), 1)
+            for key, _label, maximum in standards.FORMS[scheme]
+        }
         grade, total, reasons = services.grade_for(scheme, scores)
         on = city.today - datetime.timedelta(days=rng.randrange(10, 900))
         years = grade.valid_years if grade else 1
-        rows.append(Evaluation(
-            facility=f, region_code=f.region_code, scheme=scheme, scores={k: str(v) for k, v in scores.items()},
-            total=total, grade=grade, evaluated_on=on, valid_from=on,
-            valid_to=services._add_years(on, years) - datetime.timedelta(days=1),
-            yearly_subsidy=services.subsidy_for(f.kind, grade), reasons="\n".join(str(r) for r in reasons),
-            evaluated_by=admin))
+        rows.append(
+            Evaluation(
+                facility=f,
+                region_code=f.region_code,
+                scheme=scheme,
+                scores={k: str(v) for k, v in scores.items()},
+                total=total,
+                grade=grade,
+                evaluated_on=on,
+                valid_from=on,
+                valid_to=services._add_years(on, years) - datetime.timedelta(days=1),
+                yearly_subsidy=services.subsidy_for(f.kind, grade),
+                reasons="\n".join(str(r) for r in reasons),
+                evaluated_by=admin,
+            )
+        )
     Evaluation.objects.bulk_create(rows, batch_size=2000)
 
 
 def _elder_pool(city, rng, need: int) -> list[tuple[int, str]]:
     exits = PersonStatus.objects.filter(kind__in=EXIT_STATUSES).values("person_id")
     cutoff = years_before(city.today, 70)
-    pool = list(Person.objects.filter(birth_date__lte=cutoff).exclude(pk__in=exits)
-                .values_list("pk", "region_code")[: need * 3])
+    pool = list(
+        Person.objects.filter(birth_date__lte=cutoff)
+        .exclude(pk__in=exits)
+        .values_list("pk", "region_code")[: need * 3]
+    )
     rng.shuffle(pool)
     return pool
 
@@ -50,7 +65,11 @@ def _beds_and_stays(city, rng, filed) -> int:
     beds = []
     for f in with_beds:
         n = 0
-        for kind, count in (("general", f.beds_general), ("nursing", f.beds_nursing), ("cognitive", f.beds_cognitive)):
+        for kind, count in (
+            ("general", f.beds_general),
+            ("nursing", f.beds_nursing),
+            ("cognitive", f.beds_cognitive),
+        ):
             prefix = {"general": "A", "nursing": "N", "cognitive": "C"}[kind]
             for _ in range(count):
                 n += 1
@@ -65,8 +84,15 @@ def _beds_and_stays(city, rng, filed) -> int:
             continue
         pk, _rc = pool[used]
         used += 1
-        stays.append(Stay(facility_id=b.facility_id, bed=b, person_id=pk, region_code=b.region_code,
-                          admitted_on=city.today - datetime.timedelta(days=rng.randrange(1, 1500))))
+        stays.append(
+            Stay(
+                facility_id=b.facility_id,
+                bed=b,
+                person_id=pk,
+                region_code=b.region_code,
+                admitted_on=city.today - datetime.timedelta(days=rng.randrange(1, 1500)),
+            )
+        )
     Stay.objects.bulk_create(stays, batch_size=5000)
     city.facts["facility_pool_used"] = used
     return len(stays)
@@ -74,8 +100,12 @@ def _beds_and_stays(city, rng, filed) -> int:
 
 def _waiting(city, rng, filed, admin) -> int:
     public = [f for f in filed if f.kind in PUBLIC_KINDS]
-    pool = city.facts.get("facility_elder_pool", [])[city.facts.get("facility_pool_used", 0):]
-    tekun = set(PersonStatus.objects.filter(kind=StatusKind.TEKUN, valid_to__isnull=True).values_list("person_id", flat=True)[:5000])
+    pool = city.facts.get("facility_elder_pool", [])[city.facts.get("facility_pool_used", 0) :]
+    tekun = set(
+        PersonStatus.objects.filter(kind=StatusKind.TEKUN, valid_to__isnull=True).values_list(
+            "person_id", flat=True
+        )[:5000]
+    )
     pool.sort(key=lambda x: x[0] not in tekun)  # a few 特困 elders are among the applicants
     rows, i = [], 0
     now = timezone.now()
@@ -85,15 +115,26 @@ def _waiting(city, rng, filed, admin) -> int:
                 break
             pk, rc = pool[i]
             i += 1
-            rows.append(WaitingEntry(facility=f, person_id=pk, region_code=f.region_code, person_region_code=rc,
-                                     applied_at=now - datetime.timedelta(days=rng.randrange(1, 700), minutes=rng.randrange(1440)),
-                                     bed_kind=rng.choice(["general", "nursing", "nursing"]), created_by=admin))
+            rows.append(
+                WaitingEntry(
+                    facility=f,
+                    person_id=pk,
+                    region_code=f.region_code,
+                    person_region_code=rc,
+                    applied_at=now
+                    - datetime.timedelta(days=rng.randrange(1, 700), minutes=rng.randrange(1440)),
+                    bed_kind=rng.choice(["general", "nursing", "nursing"]),
+                    created_by=admin,
+                )
+            )
     WaitingEntry.objects.bulk_create(rows, batch_size=5000)
     # Free a bed or two at the first public institutions and offer them in order: one declined, one open.
     for f in public[: min(len(public), 6)]:
         stays = list(Stay.objects.filter(facility=f, discharged_on__isnull=True).order_by("id")[:2])
         for s in stays:
-            services.stay_discharge(actor=admin, stay=s, day=city.today - datetime.timedelta(days=3), reason="转院治疗")
+            services.stay_discharge(
+                actor=admin, stay=s, day=city.today - datetime.timedelta(days=3), reason="转院治疗"
+            )
         try:
             first = waiting.offer_next(actor=admin, facility=f)
             waiting.offer_respond(actor=admin, offer=first, accept=False, reason="家属希望离家更近的机构")

@@ -22,33 +22,47 @@ from carecircle.registry.models import Person
 
 class FacilityForm(ServiceForm):
     kind = forms.ChoiceField(label=_("类型"), choices=FacilityKind.choices)
-    operator: forms.ModelChoiceField = forms.ModelChoiceField(label=_("运营主体"), queryset=Operator.objects.none())
+    operator: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("运营主体"), queryset=Operator.objects.none()
+    )
     name = forms.CharField(label=_("名称"), max_length=120)
     address = forms.CharField(label=_("地址"), max_length=200)
     region_code = forms.CharField(label=_("所属社区代码（12位）"), max_length=12)
     latitude = forms.FloatField(label=_("纬度"), min_value=limits.LATITUDE_MIN, max_value=limits.LATITUDE_MAX)
-    longitude = forms.FloatField(label=_("经度"), min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX)
+    longitude = forms.FloatField(
+        label=_("经度"), min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX
+    )
     licence = forms.CharField(label=_("许可/登记证号"), max_length=60, required=False)
     opening_hours = forms.CharField(label=_("开放时间"), max_length=100, required=False)
     services = forms.CharField(label=_("服务项目（以顿号或逗号分隔）"), required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     beds_general = forms.IntegerField(label=_("普通床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
-    beds_nursing = forms.IntegerField(label=_("护理型床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
-    beds_cognitive = forms.IntegerField(label=_("认知症照护床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    beds_nursing = forms.IntegerField(
+        label=_("护理型床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0
+    )
+    beds_cognitive = forms.IntegerField(
+        label=_("认知症照护床位"), min_value=0, max_value=limits.COUNT_MAX, initial=0
+    )
     childcare_places = forms.IntegerField(label=_("托位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
-    childcare_places_puhui = forms.IntegerField(label=_("普惠托位"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
-    childcare_fee_monthly = forms.DecimalField(label=_("普惠托位月收费(元)"), min_value=0, max_digits=8,
-                                               decimal_places=2, required=False)
+    childcare_places_puhui = forms.IntegerField(
+        label=_("普惠托位"), min_value=0, max_value=limits.COUNT_MAX, initial=0
+    )
+    childcare_fee_monthly = forms.DecimalField(
+        label=_("普惠托位月收费(元)"), min_value=0, max_digits=8, decimal_places=2, required=False
+    )
     staff_count = forms.IntegerField(label=_("工作人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
-    caregiver_count = forms.IntegerField(label=_("护理/保育人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0)
+    caregiver_count = forms.IntegerField(
+        label=_("护理/保育人员"), min_value=0, max_value=limits.COUNT_MAX, initial=0
+    )
 
     def __init__(self, *args: Any, operators: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
         for code, label in standards.DOCUMENTS.items():
             if code != "closure_plan":
-                self.fields[f"doc_{code}"] = forms.CharField(label=label, required=False, max_length=200,
-                                                             help_text=_("填写证书编号或材料名称"))
+                self.fields[f"doc_{code}"] = forms.CharField(
+                    label=label, required=False, max_length=200, help_text=_("填写证书编号或材料名称")
+                )
 
     def clean(self) -> dict[str, Any]:
         """The documents' inputs (doc_<code>) become the service's `documents`."""
@@ -60,13 +74,23 @@ class FacilityForm(ServiceForm):
 class ChangeForm(ServiceForm):
     """A change or closure filing: `field` and `value` become the service's `changes`."""
 
-    kind = forms.ChoiceField(label=_("申报类别"), choices=[(FilingKind.CHANGE, FilingKind.CHANGE.label),
-                                                       (FilingKind.CLOSURE, FilingKind.CLOSURE.label)])
-    field = forms.ChoiceField(label=_("变更项目"), required=False, choices=[("", "—")] + [
-        (f, standards.field_label(f)) for f in sorted(standards.EDITABLE)])
+    kind = forms.ChoiceField(
+        label=_("申报类别"),
+        choices=[
+            (FilingKind.CHANGE, FilingKind.CHANGE.label),
+            (FilingKind.CLOSURE, FilingKind.CLOSURE.label),
+        ],
+    )
+    field = forms.ChoiceField(
+        label=_("变更项目"),
+        required=False,
+        choices=[("", "—")] + [(f, standards.field_label(f)) for f in sorted(standards.EDITABLE)],
+    )
     value = forms.CharField(label=_("变更后内容"), required=False)
     note = forms.CharField(label=_("说明（关闭时写明原因）"), required=False, max_length=300)
-    documents = forms.CharField(label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    documents = forms.CharField(
+        label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_documents(self) -> dict[str, str]:
         out = {}
@@ -88,13 +112,16 @@ class EvaluationForm(ServiceForm):
 
     evaluated_on = forms.DateField(label=_("评定日期"), widget=forms.DateInput(attrs={"type": "date"}))
     # Jiaxing 二(二)7 sets minimums: empty records the grade's minimum; the service refuses less.
-    yearly_subsidy = forms.CharField(label=_("年度补助(元，空则按等级补助标准，不得低于标准)"), required=False, max_length=20)
+    yearly_subsidy = forms.CharField(
+        label=_("年度补助(元，空则按等级补助标准，不得低于标准)"), required=False, max_length=20
+    )
 
     def __init__(self, *args: Any, scheme: str = "star", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label, maximum in standards.FORMS[scheme]:
-            self.fields[f"score_{key}"] = forms.DecimalField(label=f"{label}（{_('满分')} {maximum}）", min_value=0,
-                                                             max_value=maximum, decimal_places=1)
+            self.fields[f"score_{key}"] = forms.DecimalField(
+                label=f"{label}（{_('满分')} {maximum}）", min_value=0, max_value=maximum, decimal_places=1
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -106,10 +133,17 @@ BEDS_MISSING = _("请填写床位类型和张数")
 
 
 class BedsForm(ServiceForm):
-    kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices, error_messages={
-        "required": BEDS_MISSING, "invalid_choice": BEDS_MISSING})
-    count = forms.IntegerField(label=_("张数"), min_value=1, max_value=2000, error_messages={
-        "required": BEDS_MISSING, "invalid": BEDS_MISSING})
+    kind = forms.ChoiceField(
+        label=_("床位类型"),
+        choices=BedKind.choices,
+        error_messages={"required": BEDS_MISSING, "invalid_choice": BEDS_MISSING},
+    )
+    count = forms.IntegerField(
+        label=_("张数"),
+        min_value=1,
+        max_value=2000,
+        error_messages={"required": BEDS_MISSING, "invalid": BEDS_MISSING},
+    )
 
 
 PERSON_MISSING = _("请填写人员编号")
@@ -119,14 +153,19 @@ class PersonPickForm(ServiceForm):
     """A person of the user's regions by record number, and the kind of bed (admission, waiting list)."""
 
     person: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("人员编号"), queryset=Person.objects.none(), widget=forms.TextInput(attrs={"size": 8}),
-        error_messages={"required": PERSON_MISSING, "invalid_choice": _("未找到，或不在您的管辖范围内")})
+        label=_("人员编号"),
+        queryset=Person.objects.none(),
+        widget=forms.TextInput(attrs={"size": 8}),
+        error_messages={"required": PERSON_MISSING, "invalid_choice": _("未找到，或不在您的管辖范围内")},
+    )
     bed_kind = forms.ChoiceField(label=_("床位类型"), choices=BedKind.choices)
 
     def __init__(self, *args: Any, user: Viewer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(Person.objects.all(), user, "registry.view")
+            cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(
+                Person.objects.all(), user, "registry.view"
+            )
 
 
 class ActionForm(ServiceForm):
@@ -142,14 +181,21 @@ class ReasonForm(ServiceForm):
 class OfferRespondForm(ServiceForm):
     """The answer to an offer: accept (admits to the bed) or decline (with the reason)."""
 
-    accept = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", error_messages={
-        "required": _("请选择接受或放弃"), "invalid_choice": _("请选择接受或放弃")})
+    accept = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda v: v == "1",
+        error_messages={"required": _("请选择接受或放弃"), "invalid_choice": _("请选择接受或放弃")},
+    )
     reason = forms.CharField(required=False)
 
 
 class ReviewForm(ServiceForm):
     """An official's review of a filing: approve, or return it with the reasons."""
 
-    approve = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0"), ("", "")], coerce=lambda v: v == "1",
-                                     required=False, empty_value=False)  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
+    approve = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0"), ("", "")],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
+    )
     reasons = forms.CharField(required=False)

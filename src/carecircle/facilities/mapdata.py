@@ -27,31 +27,33 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
     for f in facilities:
         g = grades.get(f.pk)
         room = free[f.pk]
-        features.append({
-            "type": "Feature",
-            "id": f.pk,
-            "geometry": {"type": "Point", "coordinates": [round(f.longitude, 6), round(f.latitude, 6)]},
-            "properties": {
+        features.append(
+            {
+                "type": "Feature",
                 "id": f.pk,
-                "name": f.name,
-                "kind": f.kind,
-                "kind_label": kind_labels[f.kind],
-                "group": group_of(f.kind),
-                "status": f.status,
-                "status_label": status_labels[f.status],
-                "filing_number": f.filing_number,
-                "address": f.address,
-                "opening_hours": f.opening_hours,
-                "phone": f.phone,
-                "services": f.services,
-                "region_code": f.region_code,
-                "grade": g.grade.label if g and g.grade else None,
-                "grade_valid_to": g.valid_to.isoformat() if g else None,
-                "beds": room["beds"],
-                "beds_free": room["beds_free"],
-                "childcare_places": room["places"],
-                "childcare_places_puhui": f.childcare_places_puhui,
-                "childcare_places_free": room["places_free"],
-            },
-        })
+                "geometry": {"type": "Point", "coordinates": [round(f.longitude, 6), round(f.latitude, 6)]},
+                "properties": {
+                    "id": f.pk,
+                    "name": f.name,
+                    "kind": f.kind,
+                    "kind_label": kind_labels[f.kind],
+                    "group": group_of(f.kind),
+                    "status": f.status,
+                    "status_label": status_labels[f.status],
+                    "filing_number": f.filing_number,
+                    "address": f.address,
+                    "opening_hours": f.opening_hours,
+                    "phone": f.phone,
+                    "services": f.services,
+                    "region_code": f.region_code,
+                    "grade": g.grade.label if g and g.grade else None,
+                    "grade_valid_to": g.valid_to.isoformat() if g else None,
+                    "beds": room["beds"],
+                    "beds_free": room["beds_free"],
+                    "childcare_places": room["places"],
+                    "childcare_places_puhui": f.childcare_places_puhui,
+                    "childcare_places_free": room["places_free"],
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}

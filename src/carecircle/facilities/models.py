@@ -32,7 +32,9 @@ PUBLIC_KINDS = {FacilityKind.NURSING_PUBLIC, FacilityKind.NURSING_PPP}
 BED_KINDS = INSTITUTION_KINDS | {FacilityKind.DEMENTIA_UNIT, FacilityKind.STREET_CENTRE}
 CENTRE_KINDS = {FacilityKind.STREET_CENTRE, FacilityKind.COMMUNITY_CENTRE}
 CHILDCARE_KINDS = {
-    FacilityKind.CHILDCARE_CENTRE, FacilityKind.KINDERGARTEN_CLASS, FacilityKind.EMBEDDED_CHILDCARE,
+    FacilityKind.CHILDCARE_CENTRE,
+    FacilityKind.KINDERGARTEN_CLASS,
+    FacilityKind.EMBEDDED_CHILDCARE,
     FacilityKind.GROWTH_STATION,
 }
 
@@ -66,7 +68,9 @@ class Operator(models.Model):
 class Facility(models.Model):
     kind = models.CharField(_("类型"), max_length=24, choices=FacilityKind.choices, db_index=True)
     name = models.CharField(_("名称"), max_length=120)
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("运营主体"))
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("运营主体")
+    )
     licence = models.CharField(_("许可/登记证号"), max_length=60, blank=True)
     address = models.CharField(_("地址"), max_length=200)
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
@@ -75,7 +79,13 @@ class Facility(models.Model):
     opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
     services = models.JSONField(_("服务项目"), default=list, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    status = models.CharField(_("备案状态"), max_length=10, choices=FilingStatus.choices, default=FilingStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("备案状态"),
+        max_length=10,
+        choices=FilingStatus.choices,
+        default=FilingStatus.PENDING,
+        db_index=True,
+    )
     filing_number = models.CharField(_("备案编号"), max_length=30, blank=True)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
@@ -85,7 +95,9 @@ class Facility(models.Model):
     beds_cognitive = models.PositiveIntegerField(_("认知症照护床位"), default=0)
     childcare_places = models.PositiveIntegerField(_("托位"), default=0)
     childcare_places_puhui = models.PositiveIntegerField(_("普惠托位"), default=0)
-    childcare_fee_monthly = models.DecimalField(_("普惠托位月收费(元)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    childcare_fee_monthly = models.DecimalField(
+        _("普惠托位月收费(元)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     staff_count = models.PositiveIntegerField(_("工作人员"), default=0)
     caregiver_count = models.PositiveIntegerField(_("护理/保育人员"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,10 +109,14 @@ class Facility(models.Model):
         ordering = ["region_code", "kind", "name"]
         indexes = [models.Index(fields=["status", "kind", "region_code"], name="facility_status_kind_region")]
         constraints = [
-            models.CheckConstraint(condition=Q(childcare_places_puhui__lte=models.F("childcare_places")),
-                                   name="facility_puhui_within_places"),
-            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
-                                   name="facility_coordinates_valid"),
+            models.CheckConstraint(
+                condition=Q(childcare_places_puhui__lte=models.F("childcare_places")),
+                name="facility_puhui_within_places",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="facility_coordinates_valid",
+            ),
         ]
 
     def __str__(self):
@@ -134,13 +150,19 @@ class Filing(models.Model):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="filings")
     region_code = models.CharField(max_length=12, db_index=True)
     kind = models.CharField(_("类别"), max_length=10, choices=FilingKind.choices)
-    state = models.CharField(_("状态"), max_length=10, choices=FilingState.choices, default=FilingState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=FilingState.choices, default=FilingState.PENDING
+    )
     changes = models.JSONField(_("申报内容"), default=dict, blank=True)
     documents = models.JSONField(_("提交材料"), default=dict, blank=True)  # document code -> reference/number
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reasons = models.TextField(_("审核意见"), blank=True)
 
@@ -149,7 +171,9 @@ class Filing(models.Model):
         verbose_name = _("备案申请")
         verbose_name_plural = _("备案申请")
         constraints = [
-            models.UniqueConstraint(fields=["facility"], condition=Q(state="pending"), name="filing_one_pending"),
+            models.UniqueConstraint(
+                fields=["facility"], condition=Q(state="pending"), name="filing_one_pending"
+            ),
         ]
 
 
@@ -206,13 +230,19 @@ class Evaluation(models.Model):
     scheme = models.CharField(_("评定体系"), max_length=10, choices=GradeScheme.choices)
     scores = models.JSONField(_("分项得分"))
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=1)
-    grade = models.ForeignKey(GradeLevel, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("评定等级"))
+    grade = models.ForeignKey(
+        GradeLevel, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("评定等级")
+    )
     evaluated_on = models.DateField(_("评定日期"))
     valid_from = models.DateField(_("有效期起"))
     valid_to = models.DateField(_("有效期止"))
-    yearly_subsidy = models.DecimalField(_("年度补助(元)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    yearly_subsidy = models.DecimalField(
+        _("年度补助(元)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     reasons = models.TextField(_("评定说明"), blank=True)
-    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -220,8 +250,12 @@ class Evaluation(models.Model):
         verbose_name = _("等级评定")
         verbose_name_plural = _("等级评定")
         constraints = [
-            models.UniqueConstraint(fields=["facility", "scheme", "evaluated_on"], name="evaluation_unique_day"),
-            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="evaluation_period_ordered"),
+            models.UniqueConstraint(
+                fields=["facility", "scheme", "evaluated_on"], name="evaluation_unique_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="evaluation_period_ordered"
+            ),
         ]
 
 
@@ -265,10 +299,16 @@ class Stay(models.Model):
         verbose_name = _("入住记录")
         verbose_name_plural = _("入住记录")
         constraints = [
-            models.UniqueConstraint(fields=["bed"], condition=Q(discharged_on__isnull=True), name="stay_one_per_bed"),
-            models.UniqueConstraint(fields=["person"], condition=Q(discharged_on__isnull=True), name="stay_one_per_person"),
-            models.CheckConstraint(condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
-                                   name="stay_period_ordered"),
+            models.UniqueConstraint(
+                fields=["bed"], condition=Q(discharged_on__isnull=True), name="stay_one_per_bed"
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(discharged_on__isnull=True), name="stay_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),
+                name="stay_period_ordered",
+            ),
         ]
 
 
@@ -277,7 +317,9 @@ class WaitingRule(models.Model):
     {"key": one of waiting.CRITERIA, "order": "desc"|"asc", optional params}. The rule that applies
     to a facility is its own, else the default (facility null) in force."""
 
-    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.CASCADE, related_name="waiting_rules")
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.CASCADE, related_name="waiting_rules"
+    )
     name = models.CharField(_("名称"), max_length=100)
     criteria = models.JSONField(_("排序规则"))
     published_text = models.TextField(_("公开说明"))
@@ -303,10 +345,16 @@ class WaitingEntry(models.Model):
     region_code = models.CharField(max_length=12, db_index=True)  # the facility's community
     person_region_code = models.CharField(max_length=12, db_index=True)
     applied_at = models.DateTimeField(_("申请时间"))
-    state = models.CharField(_("状态"), max_length=10, choices=WaitingState.choices, default=WaitingState.WAITING)
-    bed_kind = models.CharField(_("所需床位"), max_length=10, choices=BedKind.choices, default=BedKind.GENERAL)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=WaitingState.choices, default=WaitingState.WAITING
+    )
+    bed_kind = models.CharField(
+        _("所需床位"), max_length=10, choices=BedKind.choices, default=BedKind.GENERAL
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -314,8 +362,11 @@ class WaitingEntry(models.Model):
         verbose_name = _("轮候登记")
         verbose_name_plural = _("轮候登记")
         constraints = [
-            models.UniqueConstraint(fields=["facility", "person"], condition=Q(state__in=["waiting", "offered"]),
-                                    name="waiting_one_open_per_facility"),
+            models.UniqueConstraint(
+                fields=["facility", "person"],
+                condition=Q(state__in=["waiting", "offered"]),
+                name="waiting_one_open_per_facility",
+            ),
         ]
 
 
@@ -332,8 +383,12 @@ class Offer(models.Model):
     rank = models.PositiveIntegerField(_("通知时排位"))
     reason = models.TextField(_("排位依据"))
     offered_at = models.DateTimeField(_("通知时间"))
-    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    response = models.CharField(_("答复"), max_length=10, choices=OfferResponse.choices, default=OfferResponse.OPEN)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response = models.CharField(
+        _("答复"), max_length=10, choices=OfferResponse.choices, default=OfferResponse.OPEN
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(_("放弃原因"), max_length=200, blank=True)
 
@@ -342,6 +397,10 @@ class Offer(models.Model):
         verbose_name = _("入住通知")
         verbose_name_plural = _("入住通知")
         constraints = [
-            models.UniqueConstraint(fields=["entry"], condition=Q(response="open"), name="offer_one_open_per_entry"),
-            models.UniqueConstraint(fields=["bed"], condition=Q(response="open"), name="offer_one_open_per_bed"),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(response="open"), name="offer_one_open_per_entry"
+            ),
+            models.UniqueConstraint(
+                fields=["bed"], condition=Q(response="open"), name="offer_one_open_per_bed"
+            ),
         ]

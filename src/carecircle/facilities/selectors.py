@@ -63,8 +63,9 @@ def operating_q(day: datetime.date | None = None, prefix: str = "") -> Q:
 # ------------------------------------------------------------------ contract for planning
 
 
-def facility_points(*, kind: str | None = None, day: datetime.date | None = None,
-                    filed_only: bool = True) -> QuerySet[Facility]:
+def facility_points(
+    *, kind: str | None = None, day: datetime.date | None = None, filed_only: bool = True
+) -> QuerySet[Facility]:
     """Facilities with their coordinates: those in operation (on `day`, else now) unless
     filed_only=False, which returns every facility whatever its filing status."""
     qs = Facility.objects.all()
@@ -73,13 +74,24 @@ def facility_points(*, kind: str | None = None, day: datetime.date | None = None
     if kind:
         qs = qs.filter(kind=kind)
     return qs.only(
-        "id", "kind", "name", "latitude", "longitude", "region_code", "status", "beds_general", "beds_nursing",
-        "beds_cognitive", "childcare_places", "childcare_places_puhui",
+        "id",
+        "kind",
+        "name",
+        "latitude",
+        "longitude",
+        "region_code",
+        "status",
+        "beds_general",
+        "beds_nursing",
+        "beds_cognitive",
+        "childcare_places",
+        "childcare_places_puhui",
     ).order_by("id")
 
 
-def capacity_totals(*, region_prefix: str, day: datetime.date | None = None,
-                    institutions_only: bool = False) -> Capacity:
+def capacity_totals(
+    *, region_prefix: str, day: datetime.date | None = None, institutions_only: bool = False
+) -> Capacity:
     """Beds and 托位 of the facilities in operation under `region_prefix` (a region code or its
     prefix). beds_total counts general + nursing-type + cognitive-care beds (disjoint). With
     `institutions_only`, only 养老机构 (public, PPP, private institutions and dementia-care units):
@@ -118,9 +130,15 @@ def facility_grants(user: Actor) -> list[FacilityGrant]:
     if not signed_in(user):
         return []
     found: list[FacilityGrant] = [
-        (role, region, None, False) for role, region, _k, _o in _all_grants(user) if role not in ORGANISATION_ROLES]
-    found += [(g.role, g.region_code, g.organisation_id, g.kind == OrganisationKind.CHILDCARE_OPERATOR)
-              for g in organisation_grants(user, OPERATOR_KINDS) if g.role in ORGANISATION_ROLES]
+        (role, region, None, False)
+        for role, region, _k, _o in _all_grants(user)
+        if role not in ORGANISATION_ROLES
+    ]
+    found += [
+        (g.role, g.region_code, g.organisation_id, g.kind == OrganisationKind.CHILDCARE_OPERATOR)
+        for g in organisation_grants(user, OPERATOR_KINDS)
+        if g.role in ORGANISATION_ROLES
+    ]
     return found
 
 
@@ -128,7 +146,9 @@ def _all_grants(user: User) -> list[tuple[str, str, str, int | None]]:
     return list(user.grants.values_list("role", "region_id", "organisation_kind", "organisation_id"))
 
 
-def grant_reaches(grant: FacilityGrant, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
+def grant_reaches(
+    grant: FacilityGrant, region_code: str, operator_id: int | None, facility_kind: str
+) -> bool:
     """Whether one of `facility_grants` covers a facility of `operator_id` and `facility_kind` in `region_code`."""
     _role, region, operator, childcare_only = grant
     if not region_code.startswith(regions.prefix_of(region)):
@@ -165,9 +185,10 @@ def require_facility(user: Actor, perm: str, facility: Facility) -> None:
     q = scope_q(user, perm)
     if q is not None and Facility.objects.filter(q, pk=facility.pk).exists():
         return
-    if scope_q(user, "facilities.view") is not None and Facility.objects.filter(
-        scope_q(user, "facilities.view"), pk=facility.pk
-    ).exists():
+    if (
+        scope_q(user, "facilities.view") is not None
+        and Facility.objects.filter(scope_q(user, "facilities.view"), pk=facility.pk).exists()
+    ):
         raise Forbidden()
     raise NotFound()
 
@@ -186,7 +207,9 @@ def childcare_facilities(*, user: Actor, perm: str) -> QuerySet[Facility]:
 def childcare_facilities_with_places() -> QuerySet[Facility]:
     """Every filed childcare facility that declares places, in id order: whole-city work with no
     user (the synthetic city's classes and vouchers)."""
-    filed = Facility.objects.filter(kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED, childcare_places__gt=0)
+    filed = Facility.objects.filter(
+        kind__in=CHILDCARE_KINDS, status=FilingStatus.FILED, childcare_places__gt=0
+    )
     return filed.order_by("id")
 
 
@@ -206,13 +229,18 @@ def facility_locked(facility_id: int) -> Facility:
 
 def facility_get(*, user: Actor, facility_id: int, perm: str = "facilities.view") -> Facility:
     facility = access_by_id(
-        Facility.objects.select_related("operator"), facility_id, user=user, perm=perm, check=require_facility,
+        Facility.objects.select_related("operator"),
+        facility_id,
+        user=user,
+        perm=perm,
+        check=require_facility,
     )
     return facility
 
 
-def facility_search(*, user: Actor, kind: str = "", region_code: str = "", status: str = "",
-                    text: str = "") -> QuerySet[Facility]:
+def facility_search(
+    *, user: Actor, kind: str = "", region_code: str = "", status: str = "", text: str = ""
+) -> QuerySet[Facility]:
     qs = in_facility_scope(Facility.objects.select_related("operator"), user, "facilities.view")
     if kind:
         qs = qs.filter(kind=kind)
@@ -226,7 +254,9 @@ def facility_search(*, user: Actor, kind: str = "", region_code: str = "", statu
 
 
 def filing_queue(*, user: Actor, state: str = FilingState.PENDING) -> QuerySet[Filing]:
-    qs = in_facility_scope(Filing.objects.select_related("facility", "facility__operator"), user, "facilities.view", "facility__")
+    qs = in_facility_scope(
+        Filing.objects.select_related("facility", "facility__operator"), user, "facilities.view", "facility__"
+    )
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("submitted_at", "id")
@@ -234,7 +264,11 @@ def filing_queue(*, user: Actor, state: str = FilingState.PENDING) -> QuerySet[F
 
 def filing_get(*, user: Actor, filing_id: int, perm: str = "facilities.view") -> Filing:
     filing = access_by_id(
-        Filing.objects.select_related("facility"), filing_id, user=user, perm=perm, check=lambda u, p, row: require_facility(u, p, row.facility),
+        Filing.objects.select_related("facility"),
+        filing_id,
+        user=user,
+        perm=perm,
+        check=lambda u, p, row: require_facility(u, p, row.facility),
     )
     return filing
 
@@ -247,7 +281,9 @@ def current_grades(facility_ids: Iterable[int], day: datetime.date | None = None
     day = day or timezone.localdate()
     found: dict[int, Evaluation] = {}
     rows = (
-        Evaluation.objects.filter(facility_id__in=list(facility_ids), valid_from__lte=day, valid_to__gte=day, grade__isnull=False)
+        Evaluation.objects.filter(
+            facility_id__in=list(facility_ids), valid_from__lte=day, valid_to__gte=day, grade__isnull=False
+        )
         .select_related("grade")
         .order_by("facility_id", "-evaluated_on", "-id")
     )
@@ -279,7 +315,9 @@ def enrolled_children(facility_ids: Iterable[int], day: datetime.date | None = N
     return taken
 
 
-def free_places(facilities: Iterable[Facility], day: datetime.date | None = None) -> dict[int, dict[str, int | None]]:
+def free_places(
+    facilities: Iterable[Facility], day: datetime.date | None = None
+) -> dict[int, dict[str, int | None]]:
     """Per facility: free beds (declared beds minus residents) or free 托位 (places minus enrolled)."""
     ids = [f.pk for f in facilities]
     beds = occupied_beds(ids, day)
@@ -347,8 +385,11 @@ def institution_residents(*, person_ids: Iterable[int], day: datetime.date) -> s
     unit admitted by then and not discharged before it): planning's 集中供养 indicator. A short stay
     in a street centre is not 集中供养."""
     return set(
-        Stay.objects.filter(person_id__in=list(person_ids), admitted_on__lte=day,
-                            facility__kind__in=[*INSTITUTION_KINDS, FacilityKind.DEMENTIA_UNIT])
+        Stay.objects.filter(
+            person_id__in=list(person_ids),
+            admitted_on__lte=day,
+            facility__kind__in=[*INSTITUTION_KINDS, FacilityKind.DEMENTIA_UNIT],
+        )
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
         .values_list("person_id", flat=True)
     )

@@ -20,8 +20,22 @@ DOCUMENTS = {
     "closure_plan": _("在住（在托）人员安置方案"),
 }
 
-_INSTITUTION = ["business_licence", "site_proof", "fire_safety", "building_safety", "staff_list", "commitment"]
-_CHILDCARE = ["business_licence", "site_proof", "fire_safety", "building_safety", "health_inspection", "staff_list"]
+_INSTITUTION = [
+    "business_licence",
+    "site_proof",
+    "fire_safety",
+    "building_safety",
+    "staff_list",
+    "commitment",
+]
+_CHILDCARE = [
+    "business_licence",
+    "site_proof",
+    "fire_safety",
+    "building_safety",
+    "health_inspection",
+    "staff_list",
+]
 REQUIRED_FOR_NEW: dict[str, list[str]] = {  # keyed by FacilityKind (a str)
     K.NURSING_PUBLIC: _INSTITUTION,
     K.NURSING_PPP: _INSTITUTION,
@@ -50,8 +64,15 @@ REQUIRED_FOR_CHANGE = {
 
 # Fields a filing (new or change) may set, with their kind for validation.
 TEXT_FIELDS = {"name": 120, "licence": 60, "address": 200, "opening_hours": 100, "phone": 20}
-INT_FIELDS = ["beds_general", "beds_nursing", "beds_cognitive", "childcare_places", "childcare_places_puhui",
-              "staff_count", "caregiver_count"]
+INT_FIELDS = [
+    "beds_general",
+    "beds_nursing",
+    "beds_cognitive",
+    "childcare_places",
+    "childcare_places_puhui",
+    "staff_count",
+    "caregiver_count",
+]
 FLOAT_FIELDS = ["latitude", "longitude"]
 DECIMAL_FIELDS = ["childcare_fee_monthly"]
 LIST_FIELDS = ["services"]

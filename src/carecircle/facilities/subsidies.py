@@ -66,8 +66,11 @@ def _evaluations_on(facility_ids: list[int], day: datetime.date) -> dict[int, Ev
     """The latest evaluation valid on `day` per facility, graded or not (an evaluation below every
     grade still records the amount the city set for a street centre)."""
     found: dict[int, Evaluation] = {}
-    rows = (Evaluation.objects.filter(facility_id__in=facility_ids, valid_from__lte=day, valid_to__gte=day)
-            .select_related("grade").order_by("facility_id", "-evaluated_on", "-id"))
+    rows = (
+        Evaluation.objects.filter(facility_id__in=facility_ids, valid_from__lte=day, valid_to__gte=day)
+        .select_related("grade")
+        .order_by("facility_id", "-evaluated_on", "-id")
+    )
     for e in rows:
         found.setdefault(e.facility_id, e)
     return found
@@ -77,16 +80,30 @@ def _due(facility: Facility, day: datetime.date, evaluation: Evaluation | None) 
     grade = evaluation.grade if evaluation is not None else None
     kind_label = FacilityKind(facility.kind).label
     if not operating_on(facility, day):
-        return OperatingSubsidy(facility.pk, day, ZERO, ZERO, _("%(k)s未正常运营，不予补助（%(b)s）")
-                                % {"k": kind_label, "b": BASIS})
+        return OperatingSubsidy(
+            facility.pk,
+            day,
+            ZERO,
+            ZERO,
+            _("%(k)s未正常运营，不予补助（%(b)s）") % {"k": kind_label, "b": BASIS},
+        )
     minimum = minimum_for(facility.kind, grade)
     if minimum <= 0:
-        return OperatingSubsidy(facility.pk, day, ZERO, ZERO, _("%(k)s无有效评定等级，不予补助（%(b)s）")
-                                % {"k": kind_label, "b": BASIS})
+        return OperatingSubsidy(
+            facility.pk,
+            day,
+            ZERO,
+            ZERO,
+            _("%(k)s无有效评定等级，不予补助（%(b)s）") % {"k": kind_label, "b": BASIS},
+        )
     set_by_city = evaluation.yearly_subsidy if evaluation is not None else ZERO
     amount = max(minimum, set_by_city)
     basis = _("%(b)s：正常运营的%(k)s%(g)s，每年不低于 %(m)s 元") % {
-        "b": BASIS, "k": kind_label, "g": grade.label if grade is not None else "", "m": minimum}
+        "b": BASIS,
+        "k": kind_label,
+        "g": grade.label if grade is not None else "",
+        "m": minimum,
+    }
     return OperatingSubsidy(facility.pk, day, minimum, amount, basis)
 
 
@@ -98,9 +115,12 @@ def operating_subsidy(facility: Facility, day: datetime.date) -> OperatingSubsid
 def operating_subsidies(region_code: str, day: datetime.date) -> list[OperatingSubsidy]:
     """Every street and community centre of the region (filed or not), with what it is due; two
     queries however many centres. No scope check: callers have checked the region."""
-    centres = list(Facility.objects.filter(kind__in=list(CENTRE_KINDS),
-                                           region_code__startswith=regions.prefix_of(region_code))
-                   .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day.replace(month=1, day=1)))
-                   .order_by("region_code", "pk"))
+    centres = list(
+        Facility.objects.filter(
+            kind__in=list(CENTRE_KINDS), region_code__startswith=regions.prefix_of(region_code)
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day.replace(month=1, day=1)))
+        .order_by("region_code", "pk")
+    )
     evaluations = _evaluations_on([f.pk for f in centres], day)
     return [_due(f, day, evaluations.get(f.pk)) for f in centres]

@@ -60,10 +60,16 @@ def public_map(request: Request) -> HttpResponse:
     """The public facility map: no login. Markers come from the open GeoJSON endpoint."""
     params = {k: request.GET.get(k, "").strip() for k in ("kind", "region")}
     areas = Region.objects.filter(level__in=[3, 4]).order_by("code").values_list("code", "name", "level")
-    return render(request, "facilities/map.html", {
-        "params": params, "kinds": FacilityKind.choices, "areas": areas,
-        "staff": selectors.visible_to_staff(request.user),
-    })
+    return render(
+        request,
+        "facilities/map.html",
+        {
+            "params": params,
+            "kinds": FacilityKind.choices,
+            "areas": areas,
+            "staff": selectors.visible_to_staff(request.user),
+        },
+    )
 
 
 @login_required
@@ -78,17 +84,30 @@ def my_waiting(request: AuthedRequest) -> HttpResponse:
 def facility_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "facilities.view")
     params = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "region", "status")}
-    qs = selectors.facility_search(user=request.user, text=params["q"], kind=params["kind"],
-                                   region_code=params["region"], status=params["status"])
+    qs = selectors.facility_search(
+        user=request.user,
+        text=params["q"],
+        kind=params["kind"],
+        region_code=params["region"],
+        status=params["status"],
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     free = selectors.free_places(list(page), None)
     grades = selectors.current_grades([f.pk for f in page])
     rows = [{"f": f, "free": free[f.pk], "grade": grades.get(f.pk)} for f in page]
-    return render(request, "facilities/list.html", {
-        "page": page, "rows": rows, "params": params, "kinds": FacilityKind.choices, "statuses": FilingStatus.choices,
-        "can_apply": scope.has_perm(request.user, "facilities.apply"),
-        "pending": selectors.filing_queue(user=request.user).count(),
-    })
+    return render(
+        request,
+        "facilities/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "kinds": FacilityKind.choices,
+            "statuses": FilingStatus.choices,
+            "can_apply": scope.has_perm(request.user, "facilities.apply"),
+            "pending": selectors.filing_queue(user=request.user).count(),
+        },
+    )
 
 
 def _operators_for(user: Viewer) -> QuerySet[Operator]:
@@ -119,42 +138,67 @@ def _scheme(facility: Facility) -> str | None:
     return services.scheme_for(facility.kind) if facility.kind in INSTITUTION_KINDS | CENTRE_KINDS else None
 
 
-def _detail_page(request: AuthedRequest, facility: Facility, *, failed: ServiceForm | None = None,
-                 status: int = 200) -> HttpResponse:
+def _detail_page(
+    request: AuthedRequest, facility: Facility, *, failed: ServiceForm | None = None, status: int = 200
+) -> HttpResponse:
     """The facility's page; `failed` is the form of one of its actions that came back with errors
     (shown again in its place, its messages on top)."""
     today = timezone.localdate()
     user = request.user
     can = {
-        "apply": services.reaches(user, "facilities.apply", facility.region_code, facility.operator_id, facility.kind),
+        "apply": services.reaches(
+            user, "facilities.apply", facility.region_code, facility.operator_id, facility.kind
+        ),
         "review": scope.has_perm(user, "facilities.review", facility.region_code),
         "grade": scope.has_perm(user, "facilities.grade", facility.region_code),
-        "beds": services.reaches(user, "facilities.beds", facility.region_code, facility.operator_id, facility.kind),
+        "beds": services.reaches(
+            user, "facilities.beds", facility.region_code, facility.operator_id, facility.kind
+        ),
     }
-    places = waiting.ranked(facility, today) if facility.kind in PUBLIC_KINDS and facility.is_operating else []
+    places = (
+        waiting.ranked(facility, today) if facility.kind in PUBLIC_KINDS and facility.is_operating else []
+    )
     scheme = _scheme(facility)
     stays = Stay.objects.filter(facility=facility, discharged_on__isnull=True).select_related("person", "bed")
-    offers = Offer.objects.filter(entry__facility=facility, response="open").select_related("entry__person", "bed")
+    offers = Offer.objects.filter(entry__facility=facility, response="open").select_related(
+        "entry__person", "bed"
+    )
     page_forms: dict[str, ServiceForm | None] = {
-        "change_form": ChangeForm(), "eval_form": EvaluationForm(scheme=scheme) if scheme else None,
-        "beds_form": BedsForm(), "pick_form": PersonPickForm(),
+        "change_form": ChangeForm(),
+        "eval_form": EvaluationForm(scheme=scheme) if scheme else None,
+        "beds_form": BedsForm(),
+        "pick_form": PersonPickForm(),
     }
     for name, form in page_forms.items():
         if failed is not None and form is not None and type(failed) is type(form):
             page_forms[name] = failed
-    return render(request, "facilities/detail.html", {
-        "f": facility, "region": region_label(facility.region_code), "can": can,
-        "filings": facility.filings.all(), "evaluations": facility.evaluations.select_related("grade"),
-        "grade": selectors.current_grades([facility.pk]).get(facility.pk),
-        "subsidy": subsidies.operating_subsidy(facility, today) if facility.kind in CENTRE_KINDS else None,
-        "free": selectors.free_places([facility], today)[facility.pk],
-        "beds": Bed.objects.filter(facility=facility, active=True).count(), "stays": stays[:100],
-        "has_beds": facility.kind in BED_KINDS, "places": places,
-        "open_offers": [(o, selectors.offer_actions(user, o)) for o in offers],
-        "rule": waiting.rule_for(facility, today) if places or facility.kind in PUBLIC_KINDS else None,
-        "documents": standards.DOCUMENTS, "can_wait": scope.has_perm(user, "facilities.waiting"),
-        "failed": failed, **page_forms,
-    }, status=status)
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "f": facility,
+            "region": region_label(facility.region_code),
+            "can": can,
+            "filings": facility.filings.all(),
+            "evaluations": facility.evaluations.select_related("grade"),
+            "grade": selectors.current_grades([facility.pk]).get(facility.pk),
+            "subsidy": subsidies.operating_subsidy(facility, today)
+            if facility.kind in CENTRE_KINDS
+            else None,
+            "free": selectors.free_places([facility], today)[facility.pk],
+            "beds": Bed.objects.filter(facility=facility, active=True).count(),
+            "stays": stays[:100],
+            "has_beds": facility.kind in BED_KINDS,
+            "places": places,
+            "open_offers": [(o, selectors.offer_actions(user, o)) for o in offers],
+            "rule": waiting.rule_for(facility, today) if places or facility.kind in PUBLIC_KINDS else None,
+            "documents": standards.DOCUMENTS,
+            "can_wait": scope.has_perm(user, "facilities.waiting"),
+            "failed": failed,
+            **page_forms,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -162,8 +206,13 @@ def facility_detail(request: AuthedRequest, facility_id: int) -> HttpResponse:
     return _detail_page(request, selectors.facility_get(user=request.user, facility_id=facility_id))
 
 
-def _act(request: AuthedRequest, facility: Facility, form: ServiceForm, call: Callable[..., Any],
-         done: Callable[[Any], str]) -> HttpResponse:
+def _act(
+    request: AuthedRequest,
+    facility: Facility,
+    form: ServiceForm,
+    call: Callable[..., Any],
+    done: Callable[[Any], str],
+) -> HttpResponse:
     """One action on the facility's page: the form's values go to `call`; a bad value comes back on
     the page (422), a refusal or a conflict goes to the error page (core.middleware); success says
     `done(result)` and goes back to the facility."""
@@ -180,39 +229,61 @@ def _act(request: AuthedRequest, facility: Facility, form: ServiceForm, call: Ca
 @require_POST
 def facility_change(request: AuthedRequest, facility_id: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=facility_id)
-    return _act(request, facility, ChangeForm(request.POST),
-                partial(services.filing_submit, actor=request.user, facility=facility, request=request),
-                lambda _filing: _("已提交，等待审核"))
+    return _act(
+        request,
+        facility,
+        ChangeForm(request.POST),
+        partial(services.filing_submit, actor=request.user, facility=facility, request=request),
+        lambda _filing: _("已提交，等待审核"),
+    )
 
 
 @login_required
 @require_POST
 def facility_evaluate(request: AuthedRequest, facility_id: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.grade")
-    return _act(request, facility, EvaluationForm(request.POST, scheme=services.scheme_for(facility.kind)),
-                partial(services.evaluation_record, actor=request.user, facility=facility, request=request),
-                lambda ev: _("评定结果：%(g)s") % {"g": ev.grade.label if ev.grade else _("未达等级")})
+    return _act(
+        request,
+        facility,
+        EvaluationForm(request.POST, scheme=services.scheme_for(facility.kind)),
+        partial(services.evaluation_record, actor=request.user, facility=facility, request=request),
+        lambda ev: _("评定结果：%(g)s") % {"g": ev.grade.label if ev.grade else _("未达等级")},
+    )
 
 
 @login_required
 @require_POST
 def offer_next(request: AuthedRequest, facility_id: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.beds")
-    return _act(request, facility, ActionForm(request.POST),
-                partial(waiting.offer_next, actor=request.user, facility=facility, request=request),
-                lambda offer: _("已通知第 %(r)d 位：%(n)s，床位 %(b)s") % {
-                    "r": offer.rank, "n": offer.entry.person.name, "b": offer.bed.code})
+    return _act(
+        request,
+        facility,
+        ActionForm(request.POST),
+        partial(waiting.offer_next, actor=request.user, facility=facility, request=request),
+        lambda offer: (
+            _("已通知第 %(r)d 位：%(n)s，床位 %(b)s")
+            % {"r": offer.rank, "n": offer.entry.person.name, "b": offer.bed.code}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def offer_respond(request: AuthedRequest, offer_id: int) -> HttpResponse:
-    offer = access_by_id(Offer.objects.select_related("entry__facility"), offer_id, user=request.user,
-                         perm="facilities.beds",
-                         check=lambda u, p, row: selectors.require_facility(u, p, row.entry.facility))
-    return _act(request, offer.entry.facility, OfferRespondForm(request.POST),
-                partial(waiting.offer_respond, actor=request.user, offer=offer, request=request),
-                lambda _offer: _("已记录答复"))
+    offer = access_by_id(
+        Offer.objects.select_related("entry__facility"),
+        offer_id,
+        user=request.user,
+        perm="facilities.beds",
+        check=lambda u, p, row: selectors.require_facility(u, p, row.entry.facility),
+    )
+    return _act(
+        request,
+        offer.entry.facility,
+        OfferRespondForm(request.POST),
+        partial(waiting.offer_respond, actor=request.user, offer=offer, request=request),
+        lambda _offer: _("已记录答复"),
+    )
 
 
 @login_required
@@ -234,21 +305,32 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
             return redirect("facilities:filings")
         filing.refresh_from_db()
     required = services.required_documents(filing)
-    return render(request, "facilities/filing.html", {
-        "filing": filing, "f": filing.facility, "form": form,
-        "docs": [(c, standards.DOCUMENTS[c], filing.documents.get(c, "")) for c in required],
-        "extra_docs": {c: v for c, v in filing.documents.items() if c not in required},
-        "can_review": scope.has_perm(request.user, "facilities.review", filing.region_code),
-    }, status=INVALID_STATUS if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "facilities/filing.html",
+        {
+            "filing": filing,
+            "f": filing.facility,
+            "form": form,
+            "docs": [(c, standards.DOCUMENTS[c], filing.documents.get(c, "")) for c in required],
+            "extra_docs": {c: v for c, v in filing.documents.items() if c not in required},
+            "can_review": scope.has_perm(request.user, "facilities.review", filing.region_code),
+        },
+        status=INVALID_STATUS if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
 @require_POST
 def beds_add(request: AuthedRequest, facility_id: int) -> HttpResponse:
     facility = selectors.facility_get(user=request.user, facility_id=facility_id, perm="facilities.beds")
-    return _act(request, facility, BedsForm(request.POST),
-                partial(services.beds_add, actor=request.user, facility=facility, request=request),
-                lambda beds: _("已登记 %(n)d 张床位") % {"n": len(beds)})
+    return _act(
+        request,
+        facility,
+        BedsForm(request.POST),
+        partial(services.beds_add, actor=request.user, facility=facility, request=request),
+        lambda beds: _("已登记 %(n)d 张床位") % {"n": len(beds)},
+    )
 
 
 @login_required
@@ -260,22 +342,43 @@ def admit(request: AuthedRequest, facility_id: int) -> HttpResponse:
     def admit_directly(*, person: Person, bed_kind: str) -> Stay:
         if facility.kind in PUBLIC_KINDS:
             raise InvalidInput(_("公办（公建民营）机构须按轮候顺序通知入住"), field="person")
-        return services.stay_admit(actor=request.user, facility=facility, person=person, kind=bed_kind,
-                                   day=timezone.localdate(), request=request)
+        return services.stay_admit(
+            actor=request.user,
+            facility=facility,
+            person=person,
+            kind=bed_kind,
+            day=timezone.localdate(),
+            request=request,
+        )
 
-    return _act(request, facility, PersonPickForm(request.POST, user=request.user), admit_directly,
-                lambda stay: _("已入住：床位 %(b)s") % {"b": stay.bed.code})
+    return _act(
+        request,
+        facility,
+        PersonPickForm(request.POST, user=request.user),
+        admit_directly,
+        lambda stay: _("已入住：床位 %(b)s") % {"b": stay.bed.code},
+    )
 
 
 @login_required
 @require_POST
 def discharge(request: AuthedRequest, stay_id: int) -> HttpResponse:
-    stay = access_by_id(Stay.objects.select_related("facility"), stay_id, user=request.user, perm="facilities.beds",
-                        check=lambda u, p, row: selectors.require_facility(u, p, row.facility))
-    return _act(request, stay.facility, ReasonForm(request.POST),
-                partial(services.stay_discharge, actor=request.user, stay=stay, day=timezone.localdate(),
-                        request=request),
-                lambda _stay: _("已办理离院"))
+    stay = access_by_id(
+        Stay.objects.select_related("facility"),
+        stay_id,
+        user=request.user,
+        perm="facilities.beds",
+        check=lambda u, p, row: selectors.require_facility(u, p, row.facility),
+    )
+    return _act(
+        request,
+        stay.facility,
+        ReasonForm(request.POST),
+        partial(
+            services.stay_discharge, actor=request.user, stay=stay, day=timezone.localdate(), request=request
+        ),
+        lambda _stay: _("已办理离院"),
+    )
 
 
 @login_required
@@ -285,20 +388,36 @@ def waiting_add(request: AuthedRequest, facility_id: int) -> HttpResponse:
     # their elders at any of them of their district; the service checks the reach over the person.
     # Organisation roles register no one (they act for their institution, not for residents).
     scope.require_perm(request.user, "facilities.waiting")
-    facility = Facility.objects.filter(pk=facility_id, kind__in=PUBLIC_KINDS, status=FilingStatus.FILED).first()
-    if facility is None or not any(facility.region_code.startswith(p[:6]) for p in waiting.registrar_prefixes(request.user)):
+    facility = Facility.objects.filter(
+        pk=facility_id, kind__in=PUBLIC_KINDS, status=FilingStatus.FILED
+    ).first()
+    if facility is None or not any(
+        facility.region_code.startswith(p[:6]) for p in waiting.registrar_prefixes(request.user)
+    ):
         raise NotFound()
-    return _act(request, facility, PersonPickForm(request.POST, user=request.user),
-                partial(waiting.waiting_apply, actor=request.user, facility=facility, request=request),
-                lambda entry: _("已登记轮候：%(n)s") % {"n": entry.person.name})
+    return _act(
+        request,
+        facility,
+        PersonPickForm(request.POST, user=request.user),
+        partial(waiting.waiting_apply, actor=request.user, facility=facility, request=request),
+        lambda entry: _("已登记轮候：%(n)s") % {"n": entry.person.name},
+    )
 
 
-def _waiting_page(request: AuthedRequest, *, failed: ServiceForm | None = None, status: int = 200) -> HttpResponse:
+def _waiting_page(
+    request: AuthedRequest, *, failed: ServiceForm | None = None, status: int = 200
+) -> HttpResponse:
     """The waiting entries a worker may see (their elders, or their institutions') with current places."""
     entries = list(waiting.entries_for(user=request.user).filter(state__in=["waiting", "offered"])[:200])
-    ranks = {p.entry.pk: (p.rank, p.reason)
-             for places in waiting.ranked_many({e.facility for e in entries}).values() for p in places}
-    rows = [{"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]} for e in entries]
+    ranks = {
+        p.entry.pk: (p.rank, p.reason)
+        for places in waiting.ranked_many({e.facility for e in entries}).values()
+        for p in places
+    }
+    rows = [
+        {"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]}
+        for e in entries
+    ]
     return render(request, "facilities/waiting.html", {"rows": rows, "form": failed}, status=status)
 
 

@@ -69,7 +69,9 @@ def _rules_for(facility_ids: list[int], day: datetime.date) -> dict[int, Waiting
     in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
     own: dict[int, WaitingRule] = {}
     default = None
-    for rule in WaitingRule.objects.filter(in_force).filter(Q(facility_id__in=facility_ids) | Q(facility__isnull=True)):
+    for rule in WaitingRule.objects.filter(in_force).filter(
+        Q(facility_id__in=facility_ids) | Q(facility__isnull=True)
+    ):
         if rule.facility_id is None:
             default = default or rule
         else:
@@ -97,9 +99,13 @@ class Place:
 def _facts(entries, day) -> dict[int, dict]:
     person_ids = [e.person_id for e in entries]
     held = set(
-        PersonStatus.objects.filter(person_id__in=person_ids, kind__in=[StatusKind.TEKUN, StatusKind.SEVERE_DISABILITY],
-                                    valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).values_list("person_id", "kind")
+        PersonStatus.objects.filter(
+            person_id__in=person_ids,
+            kind__in=[StatusKind.TEKUN, StatusKind.SEVERE_DISABILITY],
+            valid_from__lte=day,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values_list("person_id", "kind")
     )
     levels = capability_levels([e.person for e in entries], day)
     out = {}
@@ -162,8 +168,11 @@ def ranked_many(facilities, day: datetime.date | None = None) -> dict[int, list[
     if not ids:
         return {}
     rules = _rules_for(ids, day)
-    entries = list(WaitingEntry.objects.filter(facility_id__in=ids, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
-                   .select_related("person"))
+    entries = list(
+        WaitingEntry.objects.filter(
+            facility_id__in=ids, state__in=[WaitingState.WAITING, WaitingState.OFFERED]
+        ).select_related("person")
+    )
     facts = _facts(entries, day)
     return {pk: _places(rules[pk], [e for e in entries if e.facility_id == pk], facts) for pk in ids}
 
@@ -186,8 +195,16 @@ def _places(rule: WaitingRule, entries: list[WaitingEntry], facts: dict[int, dic
 
 
 @transaction.atomic
-def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.GENERAL, note: str = "",
-                  applied_at=None, request=None) -> WaitingEntry:
+def waiting_apply(
+    *,
+    actor,
+    facility: Facility,
+    person,
+    bed_kind: str = BedKind.GENERAL,
+    note: str = "",
+    applied_at=None,
+    request=None,
+) -> WaitingEntry:
     """Register an older person on a public institution's waiting list; the person's street or
     community worker (or the institution) does it."""
     if facility.kind not in PUBLIC_KINDS:
@@ -201,19 +218,34 @@ def waiting_apply(*, actor, facility: Facility, person, bed_kind: str = BedKind.
     day = timezone.localdate()
     if age_on(person.birth_date, day) < 60:
         raise InvalidInput(_("轮候人员应为60周岁及以上老年人"), field="person")
-    if PersonStatus.objects.filter(person=person, kind__in=EXIT_STATUSES, valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)).exists():
+    if (
+        PersonStatus.objects.filter(person=person, kind__in=EXIT_STATUSES, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .exists()
+    ):
         raise InvalidInput(_("此人已去世或迁出，不能登记轮候"), field="person")
     try:
         with transaction.atomic():
             entry = WaitingEntry.objects.create(
-                facility=facility, person=person, region_code=facility.region_code,
-                person_region_code=person.region_code, applied_at=applied_at or timezone.now(), bed_kind=bed_kind,
-                note=note[:200], created_by=actor if signed_in(actor) else None,
+                facility=facility,
+                person=person,
+                region_code=facility.region_code,
+                person_region_code=person.region_code,
+                applied_at=applied_at or timezone.now(),
+                bed_kind=bed_kind,
+                note=note[:200],
+                created_by=actor if signed_in(actor) else None,
             )
     except IntegrityError:
         raise Conflict(_("此人已在该机构轮候名单中"), field="person") from None
-    audit.record(actor=actor, action=AuditAction.WAITING_APPLY, obj=facility, request=request, entry=entry.pk, person=person.pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.WAITING_APPLY,
+        obj=facility,
+        request=request,
+        entry=entry.pk,
+        person=person.pk,
+    )
     return entry
 
 
@@ -225,11 +257,19 @@ def waiting_withdraw(*, actor, entry: WaitingEntry, reason: str, request=None) -
     if entry.state not in (WaitingState.WAITING, WaitingState.OFFERED):
         raise Conflict(_("该登记已结束（%(s)s）") % {"s": entry.get_state_display()})
     Offer.objects.filter(entry=entry, response=OfferResponse.OPEN).update(
-        response=OfferResponse.DECLINED, responded_at=timezone.now(), decline_reason=_("撤销轮候"))
+        response=OfferResponse.DECLINED, responded_at=timezone.now(), decline_reason=_("撤销轮候")
+    )
     entry.state, entry.closed_at = WaitingState.WITHDRAWN, timezone.now()
     entry.note = (reason or "")[:200] or entry.note
     entry.save(update_fields=["state", "closed_at", "note"])
-    audit.record(actor=actor, action=AuditAction.WAITING_WITHDRAW, obj=entry.facility, request=request, entry=entry.pk, reason=reason)
+    audit.record(
+        actor=actor,
+        action=AuditAction.WAITING_WITHDRAW,
+        obj=entry.facility,
+        request=request,
+        entry=entry.pk,
+        reason=reason,
+    )
     return entry
 
 
@@ -249,31 +289,58 @@ def offer_next(*, actor, facility: Facility, day: datetime.date | None = None, r
             continue
         reason = place.reason
         if skipped:
-            reason += "。" + _("第 %(r)s 位所需类型床位暂无空余，依次通知") % {"r": "、".join(map(str, skipped))}
-        offer = Offer.objects.create(entry=place.entry, region_code=facility.region_code, bed=bed, rank=place.rank,
-                                     reason=reason, offered_at=timezone.now(),
-                                     offered_by=actor if signed_in(actor) else None)
+            reason += "。" + _("第 %(r)s 位所需类型床位暂无空余，依次通知") % {
+                "r": "、".join(map(str, skipped))
+            }
+        offer = Offer.objects.create(
+            entry=place.entry,
+            region_code=facility.region_code,
+            bed=bed,
+            rank=place.rank,
+            reason=reason,
+            offered_at=timezone.now(),
+            offered_by=actor if signed_in(actor) else None,
+        )
         WaitingEntry.objects.filter(pk=place.entry.pk).update(state=WaitingState.OFFERED)
-        audit.record(actor=actor, action=AuditAction.WAITING_OFFER, obj=facility, request=request, entry=place.entry.pk,
-                     bed=bed.code, rank=place.rank)
+        audit.record(
+            actor=actor,
+            action=AuditAction.WAITING_OFFER,
+            obj=facility,
+            request=request,
+            entry=place.entry.pk,
+            bed=bed.code,
+            rank=place.rank,
+        )
         return offer
     raise Conflict(_("没有可通知的轮候人员，或没有所需类型的空余床位"))
 
 
 @transaction.atomic
-def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: datetime.date | None = None,
-                  request=None) -> Offer:
+def offer_respond(
+    *, actor, offer: Offer, accept: bool, reason: str = "", day: datetime.date | None = None, request=None
+) -> Offer:
     """Record the applicant's answer. Accepting admits them to the offered bed; declining is
     recorded with its reason and they keep their place on the list."""
-    offer = Offer.objects.select_for_update().select_related("entry", "entry__facility", "entry__person", "bed").get(pk=offer.pk)
+    offer = (
+        Offer.objects.select_for_update()
+        .select_related("entry", "entry__facility", "entry__person", "bed")
+        .get(pk=offer.pk)
+    )
     entry = offer.entry
     require_facility(actor, "facilities.beds", entry.facility)
     if not offer_open(offer):  # selectors.offer_actions, what the facility page offers, is the same rule
         raise Conflict(_("该通知已答复（%(s)s）") % {"s": offer.get_response_display()})
     now = timezone.now()
     if accept:
-        stay_admit(actor=actor, facility=entry.facility, person=entry.person, bed=offer.bed,
-                   day=day or timezone.localdate(), request=request, _checked=True)
+        stay_admit(
+            actor=actor,
+            facility=entry.facility,
+            person=entry.person,
+            bed=offer.bed,
+            day=day or timezone.localdate(),
+            request=request,
+            _checked=True,
+        )
         offer.response = OfferResponse.ACCEPTED
         entry.state, entry.closed_at = WaitingState.ADMITTED, now
     else:
@@ -284,8 +351,15 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
     offer.responded_at = now
     offer.save(update_fields=["response", "responded_at", "decline_reason"])
     entry.save(update_fields=["state", "closed_at"])
-    audit.record(actor=actor, action=AuditAction.WAITING_RESPOND, obj=entry.facility, request=request, offer=offer.pk,
-                 accepted=accept, reason=reason)
+    audit.record(
+        actor=actor,
+        action=AuditAction.WAITING_RESPOND,
+        obj=entry.facility,
+        request=request,
+        offer=offer.pk,
+        accepted=accept,
+        reason=reason,
+    )
     return offer
 
 
@@ -295,8 +369,11 @@ def offer_respond(*, actor, offer: Offer, accept: bool, reason: str = "", day: d
 def registrar_prefixes(user) -> list[str]:
     """Region prefixes over which `user` registers elders on waiting lists: staff grants only (a
     provider admin acts for their institution, not for the residents of their region)."""
-    return [regions.prefix_of(region) for role, region in user.grants.values_list("role", "region_id")
-            if "facilities.waiting" in permissions_of(role) and role not in ORGANISATION_ROLES]
+    return [
+        regions.prefix_of(region)
+        for role, region in user.grants.values_list("role", "region_id")
+        if "facilities.waiting" in permissions_of(role) and role not in ORGANISATION_ROLES
+    ]
 
 
 def _reaches_person(user, region_code: str) -> bool:
@@ -314,7 +391,11 @@ def entries_for(*, user):
     q = parts[0]
     for part in parts[1:]:
         q |= part
-    return WaitingEntry.objects.filter(q).select_related("facility", "person").order_by("facility_id", "applied_at", "id")
+    return (
+        WaitingEntry.objects.filter(q)
+        .select_related("facility", "person")
+        .order_by("facility_id", "applied_at", "id")
+    )
 
 
 def entry_get(*, user, entry_id: int) -> WaitingEntry:
@@ -330,12 +411,22 @@ def my_places(user, day: datetime.date | None = None) -> list[dict]:
     """The applicant's (or their family's) own open entries with place, total and reason."""
     persons = family_persons(user).values("pk")
     out = []
-    entries = WaitingEntry.objects.filter(person__in=persons, state__in=[WaitingState.WAITING, WaitingState.OFFERED])
+    entries = WaitingEntry.objects.filter(
+        person__in=persons, state__in=[WaitingState.WAITING, WaitingState.OFFERED]
+    )
     for facility in Facility.objects.filter(pk__in=entries.values("facility_id")):
         places = ranked(facility, day)
         for p in places:
             if p.entry.person_id in {x["pk"] for x in persons}:
-                out.append({"facility": facility, "person": p.entry.person, "rank": p.rank, "total": len(places),
-                            "reason": p.reason, "state": p.entry.get_state_display(),
-                            "rule": rule_for(facility, day or timezone.localdate()).published_text})
+                out.append(
+                    {
+                        "facility": facility,
+                        "person": p.entry.person,
+                        "rank": p.rank,
+                        "total": len(places),
+                        "reason": p.reason,
+                        "state": p.entry.get_state_display(),
+                        "rule": rule_for(facility, day or timezone.localdate()).published_text,
+                    }
+                )
     return out

@@ -22,8 +22,17 @@ from carecircle.homecare.models import (
 class ItemInline(admin.TabularInline):
     model = ServiceItem
     extra = 0
-    fields = ["code", "name", "unit", "duration_minutes", "basic_list", "min_level", "needs_health_certificate",
-              "cancel_notice_hours", "active"]
+    fields = [
+        "code",
+        "name",
+        "unit",
+        "duration_minutes",
+        "basic_list",
+        "min_level",
+        "needs_health_certificate",
+        "cancel_notice_hours",
+        "active",
+    ]
 
 
 @admin.register(ServiceCategory)
@@ -34,7 +43,16 @@ class CategoryAdmin(AuditedAdmin):
 
 @admin.register(ServiceItem)
 class ItemAdmin(AuditedAdmin):
-    list_display = ["code", "name", "category", "unit", "duration_minutes", "basic_list", "min_level", "active"]
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "unit",
+        "duration_minutes",
+        "basic_list",
+        "min_level",
+        "active",
+    ]
     list_filter = ["category", "basic_list", "active"]
 
 
@@ -73,8 +91,14 @@ class CostShareRuleAdmin(AuditedAdmin):
 
 @admin.register(ServicePolicy)
 class PolicyAdmin(AuditedAdmin):
-    list_display = ["region_code", "evv_max_distance_m", "evv_min_duration_ratio", "complaint_deadline_hours",
-                    "escalate_before_minutes", "travel_speed_kmh"]
+    list_display = [
+        "region_code",
+        "evv_max_distance_m",
+        "evv_min_duration_ratio",
+        "complaint_deadline_hours",
+        "escalate_before_minutes",
+        "travel_speed_kmh",
+    ]
 
 
 @admin.register(FundingRule)

@@ -13,7 +13,9 @@ from carecircle.homecare.models import MONEY_DIGITS, Order
 from carecircle.workforce.selectors import organisation_caregiver
 
 router = Router(tags=["homecare"])
-router.add_router("", api_operations.router)  # dispatch, routes, exceptions, statements (homecare/api_operations.py)
+router.add_router(
+    "", api_operations.router
+)  # dispatch, routes, exceptions, statements (homecare/api_operations.py)
 
 
 class HcItemOut(Schema):
@@ -49,9 +51,15 @@ class HcProviderOut(Schema):
 
 
 def provider_out(p) -> dict:
-    return {"id": p.pk, "name": p.name, "licence_no": p.licence_no, "region_code": p.region_code,
-            "credit_grade": p.credit_grade, "active": p.active,
-            "areas": list(p.areas.values_list("region_code", flat=True))}
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "licence_no": p.licence_no,
+        "region_code": p.region_code,
+        "credit_grade": p.credit_grade,
+        "active": p.active,
+        "areas": list(p.areas.values_list("region_code", flat=True)),
+    }
 
 
 @router.get("/homecare/providers", response=list[HcProviderOut])
@@ -70,7 +78,9 @@ class HcProviderIn(Schema):
 
 @router.post("/homecare/providers", response={201: HcProviderOut})
 def provider_create(request, payload: HcProviderIn):
-    return Status(201, provider_out(services.provider_create(actor=request.user, request=request, **payload.dict())))
+    return Status(
+        201, provider_out(services.provider_create(actor=request.user, request=request, **payload.dict()))
+    )
 
 
 class HcPriceIn(Schema):
@@ -89,9 +99,18 @@ class HcPriceOut(Schema):
 @router.post("/homecare/providers/{provider_id}/prices", response={201: HcPriceOut})
 def price_set(request, provider_id: Id, payload: HcPriceIn):
     provider = selectors.provider_get(user=request.user, provider_id=provider_id)
-    row = services.price_set(actor=request.user, provider=provider, item=services.item_get(payload.item),
-                             price=payload.price, valid_from=payload.valid_from, request=request)
-    return Status(201, {"item": payload.item, "price": row.price, "valid_from": row.valid_from, "valid_to": row.valid_to})
+    row = services.price_set(
+        actor=request.user,
+        provider=provider,
+        item=services.item_get(payload.item),
+        price=payload.price,
+        valid_from=payload.valid_from,
+        request=request,
+    )
+    return Status(
+        201,
+        {"item": payload.item, "price": row.price, "valid_from": row.valid_from, "valid_to": row.valid_to},
+    )
 
 
 class HcQuoteIn(Schema):
@@ -120,9 +139,12 @@ class HcQuoteOut(Schema):
 @router.post("/homecare/quote", response=HcQuoteOut)
 def quote(request, payload: HcQuoteIn):
     person = services.person_for_order(actor=request.user, person_id=payload.person_id)
-    return services.quote(person=person, item=services.item_get(payload.item),
-                          provider=services.provider_for_order(payload.provider_id),
-                          window_start=payload.window_start)
+    return services.quote(
+        person=person,
+        item=services.item_get(payload.item),
+        provider=services.provider_for_order(payload.provider_id),
+        window_start=payload.window_start,
+    )
 
 
 class HcOrderIn(HcQuoteIn):
@@ -152,11 +174,23 @@ class HcOrderOut(Schema):
 
 def order_out(o: Order) -> dict:
     return {
-        "id": o.pk, "region_code": o.region_code, "person_id": o.person_id, "person_name": o.person.name,
-        "item": o.item.code, "item_name": o.item.name, "provider_id": o.provider_id, "provider_name": o.provider.name,
-        "window_start": o.window_start, "window_end": o.window_end, "address": o.address_masked,
-        "channel": o.channel, "status": o.status, "price": o.price, "caregiver_id": o.caregiver_id,
-        "caregiver_name": o.caregiver.name if o.caregiver else None, "lines": list(o.payment_lines.all()),
+        "id": o.pk,
+        "region_code": o.region_code,
+        "person_id": o.person_id,
+        "person_name": o.person.name,
+        "item": o.item.code,
+        "item_name": o.item.name,
+        "provider_id": o.provider_id,
+        "provider_name": o.provider.name,
+        "window_start": o.window_start,
+        "window_end": o.window_end,
+        "address": o.address_masked,
+        "channel": o.channel,
+        "status": o.status,
+        "price": o.price,
+        "caregiver_id": o.caregiver_id,
+        "caregiver_name": o.caregiver.name if o.caregiver else None,
+        "lines": list(o.payment_lines.all()),
     }
 
 
@@ -168,9 +202,15 @@ def _order(request, order_id: Id) -> Order:
 def order_create(request, payload: HcOrderIn):
     person = services.person_for_order(actor=request.user, person_id=payload.person_id)
     order = services.order_create(
-        actor=request.user, person=person, item=services.item_get(payload.item),
-        provider=services.provider_for_order(payload.provider_id), window_start=payload.window_start,
-        idempotency_key=payload.idempotency_key, notes=payload.notes, request=request)
+        actor=request.user,
+        person=person,
+        item=services.item_get(payload.item),
+        provider=services.provider_for_order(payload.provider_id),
+        window_start=payload.window_start,
+        idempotency_key=payload.idempotency_key,
+        notes=payload.notes,
+        request=request,
+    )
     return Status(201, order_out(selectors.order_get(user=request.user, order_id=order.pk)))
 
 
@@ -195,14 +235,20 @@ class HcRescheduleIn(Schema):
 
 @router.post("/homecare/orders/{order_id}/cancel", response=HcOrderOut)
 def order_cancel(request, order_id: Id, payload: HcReasonIn):
-    services.order_cancel(actor=request.user, order=_order(request, order_id), reason=payload.reason, request=request)
+    services.order_cancel(
+        actor=request.user, order=_order(request, order_id), reason=payload.reason, request=request
+    )
     return order_out(_order(request, order_id))
 
 
 @router.post("/homecare/orders/{order_id}/reschedule", response=HcOrderOut)
 def order_reschedule(request, order_id: Id, payload: HcRescheduleIn):
-    services.order_reschedule(actor=request.user, order=_order(request, order_id), window_start=payload.window_start,
-                              request=request)
+    services.order_reschedule(
+        actor=request.user,
+        order=_order(request, order_id),
+        window_start=payload.window_start,
+        request=request,
+    )
     return order_out(_order(request, order_id))
 
 
@@ -214,8 +260,9 @@ def order_accept(request, order_id: Id):
 
 @router.post("/homecare/orders/{order_id}/decline", response=HcOrderOut)
 def order_decline(request, order_id: Id, payload: HcReasonIn):
-    services_dispatch.order_decline(actor=request.user, order=_order(request, order_id), reason=payload.reason,
-                                    request=request)
+    services_dispatch.order_decline(
+        actor=request.user, order=_order(request, order_id), reason=payload.reason, request=request
+    )
     return order_out(_order(request, order_id))
 
 
@@ -230,8 +277,9 @@ def order_reassign(request, order_id: Id, payload: HcReassignIn):
     caregiver = organisation_caregiver(organisation_id=order.provider_id, caregiver_id=payload.caregiver_id)
     if caregiver is None:
         raise NotFound()
-    services_dispatch.order_reassign(actor=request.user, order=order, caregiver=caregiver, reason=payload.reason,
-                                     request=request)
+    services_dispatch.order_reassign(
+        actor=request.user, order=order, caregiver=caregiver, reason=payload.reason, request=request
+    )
     return order_out(_order(request, order_id))
 
 
@@ -257,13 +305,17 @@ class HcCheckInBody(HcCheckIn):
 
 @router.post("/homecare/orders/{order_id}/check-in", response=HcCheckOut)
 def check_in(request, order_id: Id, payload: HcCheckInBody):
-    c = evv.visit_check_in(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
+    c = evv.visit_check_in(
+        actor=request.user, order=_order(request, order_id), request=request, **payload.dict()
+    )
     return evv.check_result(c)
 
 
 @router.post("/homecare/orders/{order_id}/check-out", response=HcCheckOut)
 def check_out(request, order_id: Id, payload: HcCheckIn):
-    c = evv.visit_check_out(actor=request.user, order=_order(request, order_id), request=request, **payload.dict())
+    c = evv.visit_check_out(
+        actor=request.user, order=_order(request, order_id), request=request, **payload.dict()
+    )
     return evv.check_result(c)
 
 
@@ -273,7 +325,11 @@ class HcAddressOut(Schema):
 
 @router.get("/homecare/orders/{order_id}/address", response=HcAddressOut)
 def order_address(request, order_id: Id):
-    return {"address": evv.order_address_reveal(actor=request.user, order=_order(request, order_id), request=request)}
+    return {
+        "address": evv.order_address_reveal(
+            actor=request.user, order=_order(request, order_id), request=request
+        )
+    }
 
 
 class HcRatingIn(Schema):
@@ -283,8 +339,13 @@ class HcRatingIn(Schema):
 
 @router.post("/homecare/orders/{order_id}/rating", response=HcOrderOut)
 def order_rate(request, order_id: Id, payload: HcRatingIn):
-    settlement.order_rate(actor=request.user, order=_order(request, order_id), score=payload.score,
-                          comment=payload.comment, request=request)
+    settlement.order_rate(
+        actor=request.user,
+        order=_order(request, order_id),
+        score=payload.score,
+        comment=payload.comment,
+        request=request,
+    )
     return order_out(_order(request, order_id))
 
 
@@ -301,6 +362,7 @@ class HcComplaintOut(Schema):
 
 @router.post("/homecare/orders/{order_id}/complaints", response={201: HcComplaintOut})
 def complaint_create(request, order_id: Id, payload: HcComplaintIn):
-    c = settlement.complaint_create(actor=request.user, order=_order(request, order_id), text=payload.text,
-                                    request=request)
+    c = settlement.complaint_create(
+        actor=request.user, order=_order(request, order_id), text=payload.text, request=request
+    )
     return Status(201, {"id": c.pk, "order_id": c.order_id, "status": c.status, "deadline": c.deadline})

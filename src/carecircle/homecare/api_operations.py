@@ -31,7 +31,9 @@ class HcDispatchOut(Schema):
 @router.post("/homecare/dispatch", response=HcDispatchOut, operation_id="carecircle_homecare_api_dispatch")
 def dispatch(request, payload: HcDispatchIn):
     provider = selectors.provider_get(user=request.user, provider_id=payload.provider_id)
-    return services_dispatch.dispatch_day(actor=request.user, day=payload.day, provider=provider, request=request)
+    return services_dispatch.dispatch_day(
+        actor=request.user, day=payload.day, provider=provider, request=request
+    )
 
 
 class HcRouteStop(Schema):
@@ -51,9 +53,18 @@ def route(request, day: datetime.date | None = None):
         return []
 
     rows = selectors.caregiver_route(caregiver=caregiver, day=day or timezone.localdate())
-    return [{"order_id": r.order.pk, "item_name": r.order.item.name, "person_name": r.order.person.name,
-             "window_start": r.order.window_start, "window_end": r.order.window_end,
-             "status": r.order.status, "travel_minutes": r.travel_minutes} for r in rows]
+    return [
+        {
+            "order_id": r.order.pk,
+            "item_name": r.order.item.name,
+            "person_name": r.order.person.name,
+            "window_start": r.order.window_start,
+            "window_end": r.order.window_end,
+            "status": r.order.status,
+            "travel_minutes": r.travel_minutes,
+        }
+        for r in rows
+    ]
 
 
 class HcExceptionOut(Schema):
@@ -71,22 +82,37 @@ class HcReviewIn(Schema):
 
 
 def exception_out(e) -> dict:
-    return {"id": e.pk, "order_id": e.visit.order_id, "kind": e.kind, "status": e.status, "detail": e.detail,
-            "reason": e.reason}
+    return {
+        "id": e.pk,
+        "order_id": e.visit.order_id,
+        "kind": e.kind,
+        "status": e.status,
+        "detail": e.detail,
+        "reason": e.reason,
+    }
 
 
-@router.get("/homecare/exceptions", response=list[HcExceptionOut], operation_id="carecircle_homecare_api_exception_list")
+@router.get(
+    "/homecare/exceptions",
+    response=list[HcExceptionOut],
+    operation_id="carecircle_homecare_api_exception_list",
+)
 def exception_list(request, status: str = "open"):
     return [exception_out(e) for e in selectors.exceptions_for(user=request.user, status=status)[:500]]
 
 
-@router.post("/homecare/exceptions/{exception_id}/review", response=HcExceptionOut, operation_id="carecircle_homecare_api_exception_review")
+@router.post(
+    "/homecare/exceptions/{exception_id}/review",
+    response=HcExceptionOut,
+    operation_id="carecircle_homecare_api_exception_review",
+)
 def exception_review(request, exception_id: Id, payload: HcReviewIn):
     exc = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
     if exc is None:
         raise NotFound()
-    exc = evv.exception_review(actor=request.user, exception=exc, accept=payload.accept, reason=payload.reason,
-                               request=request)
+    exc = evv.exception_review(
+        actor=request.user, exception=exc, accept=payload.accept, reason=payload.reason, request=request
+    )
     return exception_out(exc)
 
 
@@ -98,7 +124,11 @@ class HcSatisfactionOut(Schema):
     rate: float
 
 
-@router.get("/homecare/satisfaction", response=list[HcSatisfactionOut], operation_id="carecircle_homecare_api_satisfaction")
+@router.get(
+    "/homecare/satisfaction",
+    response=list[HcSatisfactionOut],
+    operation_id="carecircle_homecare_api_satisfaction",
+)
 def satisfaction(request, by: str = "provider"):
     return selectors.satisfaction(user=request.user, by="street" if by == "street" else "provider")
 
@@ -139,18 +169,36 @@ class HcStatementOut(Schema):
 
 
 def statement_out(st) -> dict:
-    return {"id": st.pk, "provider_id": st.provider_id, "month": st.month, "visit_count": st.visit_count,
-            "total": st.total, "held_count": st.held_count, "held_total": st.held_total, "lines": list(st.lines.all()),
-            "ledger_note": st.ledger_note, "ledger_postings": list(st.postings.all())}
+    return {
+        "id": st.pk,
+        "provider_id": st.provider_id,
+        "month": st.month,
+        "visit_count": st.visit_count,
+        "total": st.total,
+        "held_count": st.held_count,
+        "held_total": st.held_total,
+        "lines": list(st.lines.all()),
+        "ledger_note": st.ledger_note,
+        "ledger_postings": list(st.postings.all()),
+    }
 
 
-@router.post("/homecare/statements", response=HcStatementOut, operation_id="carecircle_homecare_api_statement_generate")
+@router.post(
+    "/homecare/statements", response=HcStatementOut, operation_id="carecircle_homecare_api_statement_generate"
+)
 def statement_generate(request, payload: HcStatementIn):
     provider = selectors.provider_get(user=request.user, provider_id=payload.provider_id)
-    return statement_out(settlement.statement_generate(actor=request.user, provider=provider, month=payload.month,
-                                                       request=request))
+    return statement_out(
+        settlement.statement_generate(
+            actor=request.user, provider=provider, month=payload.month, request=request
+        )
+    )
 
 
-@router.get("/homecare/statements/{statement_id}", response=HcStatementOut, operation_id="carecircle_homecare_api_statement_detail")
+@router.get(
+    "/homecare/statements/{statement_id}",
+    response=HcStatementOut,
+    operation_id="carecircle_homecare_api_statement_detail",
+)
 def statement_detail(request, statement_id: Id):
     return statement_out(selectors.statement_get(user=request.user, statement_id=statement_id))

@@ -110,7 +110,10 @@ class _State:
         """(travel, feasible) matrices for orders `rows` × caregivers `cols`."""
         p = self.p
         travel = travel_minutes(
-            self.lat[cols][None, :], self.lng[cols][None, :], p.order_lat[rows][:, None], p.order_lng[rows][:, None],
+            self.lat[cols][None, :],
+            self.lng[cols][None, :],
+            p.order_lat[rows][:, None],
+            p.order_lng[rows][:, None],
             p.speed_kmh,
         )
         ok = p.order_provider[rows][:, None] == p.cg_provider[cols][None, :]

@@ -28,7 +28,10 @@ from carecircle.homecare.dispatch import DETOUR, travel_minutes
 from carecircle.homecare.models import ExceptionKind, Order, OrderStatus, Visit, VisitCheck, VisitException
 from carecircle.workforce.selectors import caregiver_for_user
 
-ADDRESS_BEFORE, ADDRESS_AFTER = selectors.ADDRESS_BEFORE, selectors.ADDRESS_AFTER  # the window's one definition
+ADDRESS_BEFORE, ADDRESS_AFTER = (
+    selectors.ADDRESS_BEFORE,
+    selectors.ADDRESS_AFTER,
+)  # the window's one definition
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 OPEN_VISIT_LIMIT = datetime.timedelta(hours=12)  # a visit never checked out stops counting after this
 
@@ -78,7 +81,8 @@ def _check_time(at, now) -> datetime.datetime:
 
 def _flag(visit: Visit, kind: str, **detail) -> VisitException:
     exc, created = VisitException.objects.get_or_create(
-        visit=visit, kind=kind, defaults={"region_code": visit.region_code, "detail": detail})
+        visit=visit, kind=kind, defaults={"region_code": visit.region_code, "detail": detail}
+    )
     if not created and exc.status == VisitException.Status.OPEN:
         exc.detail = {**exc.detail, **detail}
         exc.save(update_fields=["detail"])
@@ -100,9 +104,16 @@ def _overlaps(visit: Visit) -> None:
         return  # a check-out without check-in has no verified interval (flagged on its own)
     start = visit.check_in_at
     end = visit.check_out_at or start + datetime.timedelta(minutes=1)
-    others = Visit.objects.filter(caregiver_id=visit.caregiver_id).exclude(pk=visit.pk).filter(
-        Q(check_in_at__lt=end)
-        & (Q(check_out_at__gt=start) | Q(check_out_at__isnull=True, check_in_at__gt=start - OPEN_VISIT_LIMIT))
+    others = (
+        Visit.objects.filter(caregiver_id=visit.caregiver_id)
+        .exclude(pk=visit.pk)
+        .filter(
+            Q(check_in_at__lt=end)
+            & (
+                Q(check_out_at__gt=start)
+                | Q(check_out_at__isnull=True, check_in_at__gt=start - OPEN_VISIT_LIMIT)
+            )
+        )
     )
     for other in others:
         _flag(visit, ExceptionKind.OVERLAP, other_visit=other.pk, other_order=other.order_id)
@@ -122,7 +133,9 @@ def check_result(check: VisitCheck) -> dict:
     visit waits for a supervisor's review. Never the distance."""
     visit = check.visit
     return {
-        "id": check.pk, "kind": check.kind, "at": check.at,
+        "id": check.pk,
+        "kind": check.kind,
+        "at": check.at,
         "in_range": _within(visit.order, check.distance_m, check.accuracy_m),
         "needs_review": visit.exceptions.filter(status=VisitException.Status.OPEN).exists(),
     }
@@ -142,7 +155,9 @@ def visit_ranges(visit: Visit) -> dict:
     """{"in": …, "out": …}: whether each check was in range (None: not made, or no coordinates)."""
     checks = {c.kind: c for c in visit.checks.all()}
     return {
-        which: _within(visit.order, checks[kind].distance_m, checks[kind].accuracy_m) if kind in checks else None
+        which: _within(visit.order, checks[kind].distance_m, checks[kind].accuracy_m)
+        if kind in checks
+        else None
         for which, kind in (("in", VisitCheck.Kind.IN), ("out", VisitCheck.Kind.OUT))
     }
 
@@ -165,9 +180,16 @@ class CaregiverFlag:
 
 def caregiver_flags(order: Order) -> list[CaregiverFlag]:
     """The visit's flags still waiting for a supervisor's review, for the caregiver."""
-    flags = VisitException.objects.filter(visit__order=order, status=VisitException.Status.OPEN).order_by("id")
-    return [CaregiverFlag(label=str(exc.get_kind_display()),
-                          detail=exc.summary() if exc.kind == ExceptionKind.OFF_WINDOW else "") for exc in flags]
+    flags = VisitException.objects.filter(visit__order=order, status=VisitException.Status.OPEN).order_by(
+        "id"
+    )
+    return [
+        CaregiverFlag(
+            label=str(exc.get_kind_display()),
+            detail=exc.summary() if exc.kind == ExceptionKind.OFF_WINDOW else "",
+        )
+        for exc in flags
+    ]
 
 
 def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None:
@@ -177,8 +199,11 @@ def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None
     if opens <= at <= closes:
         return None
     if not reason:
-        raise InvalidInput(_("签到时间不在预约时段前后%(m)s分钟内，请填写原因") % {
-            "m": settings.CARECIRCLE_CHECKIN_WINDOW_MINUTES}, field="reason")
+        raise InvalidInput(
+            _("签到时间不在预约时段前后%(m)s分钟内，请填写原因")
+            % {"m": settings.CARECIRCLE_CHECKIN_WINDOW_MINUTES},
+            field="reason",
+        )
     early = at < opens
     minutes = round(((order.window_start - at) if early else (at - order.window_end)).total_seconds() / 60)
     return {"at": at.isoformat(), "early_minutes" if early else "late_minutes": minutes, "reason": reason}
@@ -187,24 +212,50 @@ def _off_window(order: Order, at: datetime.datetime, reason: str) -> dict | None
 def _far(visit: Visit, order: Order, which: str, dist: float | None, accuracy: float) -> None:
     policy = selectors.policy_for(order.region_code)
     if dist is not None and _within(order, dist, accuracy) is False:
-        _flag(visit, ExceptionKind.FAR, **{f"{which}_distance_m": round(dist), f"{which}_accuracy_m": accuracy,
-                                           "limit_m": policy.evv_max_distance_m})
+        _flag(
+            visit,
+            ExceptionKind.FAR,
+            **{
+                f"{which}_distance_m": round(dist),
+                f"{which}_accuracy_m": accuracy,
+                "limit_m": policy.evv_max_distance_m,
+            },
+        )
 
 
 def _record(visit, kind, at, lat, lng, acc, dist, key) -> VisitCheck:
     try:
         with transaction.atomic():
-            return VisitCheck.objects.create(visit=visit, kind=kind, at=at, latitude=lat, longitude=lng,
-                                             accuracy_m=acc, distance_m=dist if dist is not None else -1,
-                                             idempotency_key=key)
+            return VisitCheck.objects.create(
+                visit=visit,
+                kind=kind,
+                at=at,
+                latitude=lat,
+                longitude=lng,
+                accuracy_m=acc,
+                distance_m=dist if dist is not None else -1,
+                idempotency_key=key,
+            )
     except IntegrityError as exc:
-        raise Conflict(_("本次服务已签到") if kind == VisitCheck.Kind.IN else _("本次服务已签退"),
-                       field="kind") from exc
+        raise Conflict(
+            _("本次服务已签到") if kind == VisitCheck.Kind.IN else _("本次服务已签退"), field="kind"
+        ) from exc
 
 
 @transaction.atomic
-def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key: str, accuracy_m=0, at=None,
-                   now=None, reason: str = "", request=None) -> VisitCheck:
+def visit_check_in(
+    *,
+    actor,
+    order: Order,
+    latitude,
+    longitude,
+    idempotency_key: str,
+    accuracy_m=0,
+    at=None,
+    now=None,
+    reason: str = "",
+    request=None,
+) -> VisitCheck:
     key = (idempotency_key or "").strip()[:80]
     if not key:
         raise InvalidInput(_("缺少幂等键"), field="idempotency_key")
@@ -224,22 +275,45 @@ def visit_check_in(*, actor, order: Order, latitude, longitude, idempotency_key:
     check = _record(visit, VisitCheck.Kind.IN, at, lat, lng, acc, dist, key)
     visit.check_in_at, visit.check_in_lat, visit.check_in_lng, visit.check_in_distance_m = at, lat, lng, dist
     visit.check_in_reason = reason
-    visit.save(update_fields=["check_in_at", "check_in_lat", "check_in_lng", "check_in_distance_m",
-                              "check_in_reason"])
+    visit.save(
+        update_fields=[
+            "check_in_at",
+            "check_in_lat",
+            "check_in_lng",
+            "check_in_distance_m",
+            "check_in_reason",
+        ]
+    )
     order.status = OrderStatus.IN_SERVICE
     order.save(update_fields=["status"])
     if off_window is not None:
         _flag(visit, ExceptionKind.OFF_WINDOW, **off_window)
     _far(visit, order, "check_in", dist, acc)
     _overlaps(visit)
-    audit.record(actor=actor, action=AuditAction.VISIT_CHECK_IN, obj=visit, request=request, order_id=order.pk,
-                 distance_m=round(dist) if dist is not None else None)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VISIT_CHECK_IN,
+        obj=visit,
+        request=request,
+        order_id=order.pk,
+        distance_m=round(dist) if dist is not None else None,
+    )
     return check
 
 
 @transaction.atomic
-def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key: str, accuracy_m=0, at=None,
-                    now=None, request=None) -> VisitCheck:
+def visit_check_out(
+    *,
+    actor,
+    order: Order,
+    latitude,
+    longitude,
+    idempotency_key: str,
+    accuracy_m=0,
+    at=None,
+    now=None,
+    request=None,
+) -> VisitCheck:
     key = (idempotency_key or "").strip()[:80]
     if not key:
         raise InvalidInput(_("缺少幂等键"), field="idempotency_key")
@@ -261,7 +335,12 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
     lat, lng, acc = _check_position(latitude, longitude, accuracy_m)
     dist = distance_m(lat, lng, order.latitude, order.longitude)
     check = _record(visit, VisitCheck.Kind.OUT, at, lat, lng, acc, dist, key)
-    visit.check_out_at, visit.check_out_lat, visit.check_out_lng, visit.check_out_distance_m = at, lat, lng, dist
+    visit.check_out_at, visit.check_out_lat, visit.check_out_lng, visit.check_out_distance_m = (
+        at,
+        lat,
+        lng,
+        dist,
+    )
     visit.save(update_fields=["check_out_at", "check_out_lat", "check_out_lng", "check_out_distance_m"])
     order.status = OrderStatus.SERVED
     order.save(update_fields=["status"])
@@ -272,18 +351,31 @@ def visit_check_out(*, actor, order: Order, latitude, longitude, idempotency_key
         _flag(visit, ExceptionKind.SHORT, minutes=round(minutes, 1), needed=round(needed, 1))
     _far(visit, order, "check_out", dist, acc)
     _overlaps(visit)
-    audit.record(actor=actor, action=AuditAction.VISIT_CHECK_OUT, obj=visit, request=request, order_id=order.pk,
-                 minutes=round(visit.minutes, 1) if visit.minutes is not None else None)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VISIT_CHECK_OUT,
+        obj=visit,
+        request=request,
+        order_id=order.pk,
+        minutes=round(visit.minutes, 1) if visit.minutes is not None else None,
+    )
     return check
 
 
 @transaction.atomic
-def exception_review(*, actor, exception: VisitException, accept: bool, reason: str, request=None) -> VisitException:
+def exception_review(
+    *, actor, exception: VisitException, accept: bool, reason: str, request=None
+) -> VisitException:
     """A supervisor (the provider's admin, or street/district staff) accepts or rejects with a reason."""
     exception = VisitException.objects.select_for_update().select_related("visit__order").get(pk=exception.pk)
     order = exception.visit.order
-    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=order.provider_id,
-                           perm="homecare.review", region_code=order.region_code)
+    require_admin_or_staff(
+        actor,
+        kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=order.provider_id,
+        perm="homecare.review",
+        region_code=order.region_code,
+    )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写审核意见"), field="reason")
@@ -292,8 +384,15 @@ def exception_review(*, actor, exception: VisitException, accept: bool, reason: 
     exception.status = VisitException.Status.ACCEPTED if accept else VisitException.Status.REJECTED
     exception.reason, exception.reviewed_by, exception.reviewed_at = reason[:200], actor, timezone.now()
     exception.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
-    audit.record(actor=actor, action=AuditAction.VISIT_EXCEPTION_REVIEW, obj=exception, request=request,
-                 accept=accept, kind=exception.kind, order_id=order.pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.VISIT_EXCEPTION_REVIEW,
+        obj=exception,
+        request=request,
+        accept=accept,
+        kind=exception.kind,
+        order_id=order.pk,
+    )
     return exception
 
 
@@ -309,6 +408,12 @@ def order_address_reveal(*, actor, order: Order, now=None, request=None) -> str:
     if selectors.OrderAction.ADDRESS not in selectors.order_actions(actor, order, now=now):
         raise Forbidden(_("仅在已接单服务的时段内可查看地址"))
     plain = order.address
-    audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=order, request=request, purpose=_("上门服务"),
-                 field="address")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PII_UNMASK,
+        obj=order,
+        request=request,
+        purpose=_("上门服务"),
+        field="address",
+    )
     return plain

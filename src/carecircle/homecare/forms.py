@@ -18,10 +18,13 @@ class ActionForm(ServiceForm):
 class OrderForm(ServiceForm):
     """Ordering: step 1 picks the person (GET), the preview shows the split (GET), confirm saves (POST)."""
 
-    person_id = forms.IntegerField(error_messages={"required": _("请选择服务对象"), "invalid": _("请选择服务对象")})
+    person_id = forms.IntegerField(
+        error_messages={"required": _("请选择服务对象"), "invalid": _("请选择服务对象")}
+    )
     item = forms.CharField(required=False)
-    window_start = forms.DateTimeField(error_messages={"required": _("请填写服务开始时间"),
-                                                       "invalid": _("请填写服务开始时间")})
+    window_start = forms.DateTimeField(
+        error_messages={"required": _("请填写服务开始时间"), "invalid": _("请填写服务开始时间")}
+    )
     provider_id = forms.IntegerField(required=False, error_messages={"invalid": _("未知的服务机构")})
     idempotency_key = forms.CharField(required=False)
     notes = forms.CharField(required=False)
@@ -37,13 +40,16 @@ class ReasonForm(ActionForm):
 
 
 class RescheduleForm(ActionForm):
-    window_start = forms.DateTimeField(error_messages={"required": _("请填写新的服务时间"),
-                                                       "invalid": _("请填写新的服务时间")})
+    window_start = forms.DateTimeField(
+        error_messages={"required": _("请填写新的服务时间"), "invalid": _("请填写新的服务时间")}
+    )
 
 
 class ReassignForm(ActionForm):
-    caregiver: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
-        "required": _("请选择本机构的护理员"), "invalid_choice": _("请选择本机构的护理员")})
+    caregiver: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"required": _("请选择本机构的护理员"), "invalid_choice": _("请选择本机构的护理员")},
+    )
     reason = forms.CharField(required=False)
 
     def __init__(self, *args, team, **kwargs):
@@ -52,9 +58,16 @@ class ReassignForm(ActionForm):
 
 
 class RateForm(ActionForm):
-    score = forms.IntegerField(min_value=1, max_value=5, error_messages={
-        "required": _("评分应为1-5的整数"), "invalid": _("评分应为1-5的整数"),
-        "min_value": _("评分应为1-5的整数"), "max_value": _("评分应为1-5的整数")})
+    score = forms.IntegerField(
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": _("评分应为1-5的整数"),
+            "invalid": _("评分应为1-5的整数"),
+            "min_value": _("评分应为1-5的整数"),
+            "max_value": _("评分应为1-5的整数"),
+        },
+    )
     comment = forms.CharField(required=False)
 
 
@@ -85,9 +98,12 @@ class CheckInForm(CheckForm):
 
 
 class ExceptionReviewForm(ServiceForm):
-    accept = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0"), ("", "")], coerce=lambda v: v == "1",
-                                    required=False,
-                                    empty_value=False)  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
+    accept = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0"), ("", "")],
+        coerce=lambda v: v == "1",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
+    )
     reason = forms.CharField(required=False)
 
 
@@ -99,10 +115,14 @@ class DispatchForm(forms.Form):
 
 
 class StatementForm(ServiceForm):
-    provider: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, error_messages={
-        "required": _("请选择机构和月份"), "invalid_choice": _("请选择机构和月份")})
-    month = forms.DateField(input_formats=["%Y-%m"], error_messages={
-        "required": _("请选择机构和月份"), "invalid": _("请选择机构和月份")})
+    provider: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"required": _("请选择机构和月份"), "invalid_choice": _("请选择机构和月份")},
+    )
+    month = forms.DateField(
+        input_formats=["%Y-%m"],
+        error_messages={"required": _("请选择机构和月份"), "invalid": _("请选择机构和月份")},
+    )
 
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """Reference data of home services: the service catalogue (also loaded by migration 0002)."""
+
 from carecircle.homecare.catalogue import catalogue_sync
 from carecircle.homecare.models import ServiceCategory, ServiceItem
 

@@ -72,11 +72,17 @@ def region_chain(region_code: str) -> list[str]:
 def catalogue() -> list[ServiceCategory]:
     """The categories, each with its active items by code as `active_items` (two queries)."""
     active = ServiceItem.objects.filter(active=True).order_by("code")
-    return list(ServiceCategory.objects.prefetch_related(Prefetch("items", queryset=active, to_attr="active_items")))
+    return list(
+        ServiceCategory.objects.prefetch_related(Prefetch("items", queryset=active, to_attr="active_items"))
+    )
 
 
 def provider_price(provider: Provider, item: ServiceItem, day: datetime.date) -> Decimal | None:
-    row = ProviderPrice.objects.filter(_valid_on(day), provider=provider, item=item).order_by("-valid_from").first()
+    row = (
+        ProviderPrice.objects.filter(_valid_on(day), provider=provider, item=item)
+        .order_by("-valid_from")
+        .first()
+    )
     return row.price if row else None
 
 
@@ -87,7 +93,9 @@ def guide_price(region_code: str, item: ServiceItem, day: datetime.date) -> Deci
 
 
 def serves(provider: Provider, region_code: str) -> bool:
-    return any(region_code.startswith(prefix_of(a)) for a in provider.areas.values_list("region_code", flat=True))
+    return any(
+        region_code.startswith(prefix_of(a)) for a in provider.areas.values_list("region_code", flat=True)
+    )
 
 
 def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> list[tuple[Provider, Decimal]]:
@@ -103,7 +111,9 @@ def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> li
 
 
 def cost_share_rule(region_code: str, category: ServiceCategory, day: datetime.date) -> CostShareRule | None:
-    rows = CostShareRule.objects.filter(_valid_on(day), category=category, region_code__in=region_chain(region_code))
+    rows = CostShareRule.objects.filter(
+        _valid_on(day), category=category, region_code__in=region_chain(region_code)
+    )
     best = sorted(rows, key=lambda r: (-len(r.region_code.rstrip("0")), -r.valid_from.toordinal()))
     return best[0] if best else None
 
@@ -134,10 +144,19 @@ def visible_orders(user: Actor, perm: str = "homecare.view") -> QuerySet[Order]:
     return Order.objects.filter(q)
 
 
-def order_search(*, user: Actor, status: str = "", day: datetime.date | None = None, provider_id: int | None = None,
-                 region_code: str = "") -> QuerySet[Order]:
-    qs = visible_orders(user).select_related("item", "provider", "person", "caregiver").defer(
-        "address", "person__id_number", "person__phone", "person__address")
+def order_search(
+    *,
+    user: Actor,
+    status: str = "",
+    day: datetime.date | None = None,
+    provider_id: int | None = None,
+    region_code: str = "",
+) -> QuerySet[Order]:
+    qs = (
+        visible_orders(user)
+        .select_related("item", "provider", "person", "caregiver")
+        .defer("address", "person__id_number", "person__phone", "person__address")
+    )
     if status:
         qs = qs.filter(status=status)
     if day:
@@ -153,7 +172,12 @@ def order_search(*, user: Actor, status: str = "", day: datetime.date | None = N
 
 
 def order_get(*, user: Actor, order_id: int) -> Order:
-    order = visible_orders(user).select_related("item", "provider", "person", "caregiver").filter(pk=order_id).first()
+    order = (
+        visible_orders(user)
+        .select_related("item", "provider", "person", "caregiver")
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None:
         raise NotFound()
     return order
@@ -166,10 +190,17 @@ def is_family_of(user: Actor, person: Person) -> bool:
 def caregiver_route(*, caregiver: Caregiver, day: datetime.date) -> list[RouteStop]:
     """The caregiver's visits of the day in visit order, with the estimated travel from the last place."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    orders = Order.objects.filter(
-        caregiver=caregiver, window_start__gte=start, window_start__lt=start + datetime.timedelta(days=1),
-        status__in=[*BUSY_STATUSES, OrderStatus.SERVED, OrderStatus.COMPLETED],
-    ).select_related("item", "person").defer("address").order_by("window_start")
+    orders = (
+        Order.objects.filter(
+            caregiver=caregiver,
+            window_start__gte=start,
+            window_start__lt=start + datetime.timedelta(days=1),
+            status__in=[*BUSY_STATUSES, OrderStatus.SERVED, OrderStatus.COMPLETED],
+        )
+        .select_related("item", "person")
+        .defer("address")
+        .order_by("window_start")
+    )
     speed = float(policy_for(caregiver.region_code).travel_speed_kmh)
     lat, lng = caregiver.latitude, caregiver.longitude
     out = []
@@ -191,7 +222,8 @@ def exceptions_for(*, user: Actor, status: str = VisitException.Status.OPEN) -> 
     staff = scope.in_scope(Order.objects.all(), user, "homecare.review")
     reviewable = orders.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk")))
     qs = VisitException.objects.filter(visit__order__in=reviewable).select_related(
-        "visit__order__item", "visit__order__person", "visit__caregiver")
+        "visit__order__item", "visit__order__person", "visit__caregiver"
+    )
     return qs.filter(status=status) if status else qs
 
 
@@ -205,29 +237,55 @@ def satisfaction(*, user: Actor, by: str = "provider") -> list[SatisfactionRow]:
     ratings = Rating.objects.filter(order__in=visible_orders(user))
     if by == "provider":
         rows = ratings.values("provider_id", "provider__name").annotate(
-            n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4)))
-        return [SatisfactionRow(key=r["provider_id"], name=r["provider__name"], n=r["n"], mean=round(r["mean"], 2),
-                                rate=round(100 * r["satisfied"] / r["n"], 1)) for r in rows.order_by("provider__name")]
+            n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4))
+        )
+        return [
+            SatisfactionRow(
+                key=r["provider_id"],
+                name=r["provider__name"],
+                n=r["n"],
+                mean=round(r["mean"], 2),
+                rate=round(100 * r["satisfied"] / r["n"], 1),
+            )
+            for r in rows.order_by("provider__name")
+        ]
 
-    streets = ratings.annotate(street=Substr("region_code", 1, 9)).values("street").annotate(
-        n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4))).order_by("street")
-    names = dict(Region.objects.filter(code__in=[r["street"] + "000" for r in streets]).values_list("code", "name"))
-    return [SatisfactionRow(key=r["street"] + "000", name=names.get(r["street"] + "000", r["street"]), n=r["n"],
-                            mean=round(r["mean"], 2), rate=round(100 * r["satisfied"] / r["n"], 1)) for r in streets]
+    streets = (
+        ratings.annotate(street=Substr("region_code", 1, 9))
+        .values("street")
+        .annotate(n=Count("id"), mean=Avg("score"), satisfied=Count("id", filter=Q(score__gte=4)))
+        .order_by("street")
+    )
+    names = dict(
+        Region.objects.filter(code__in=[r["street"] + "000" for r in streets]).values_list("code", "name")
+    )
+    return [
+        SatisfactionRow(
+            key=r["street"] + "000",
+            name=names.get(r["street"] + "000", r["street"]),
+            n=r["n"],
+            mean=round(r["mean"], 2),
+            rate=round(100 * r["satisfied"] / r["n"], 1),
+        )
+        for r in streets
+    ]
 
 
 def rating_counts(*, region_prefix: str, since: datetime.date, until: datetime.date) -> tuple[int, int]:
     """(ratings of 4–5, all ratings) given from `since` to `until` by people under `region_prefix`:
     planning's 满意率, read the way `satisfaction` reads it."""
-    agg = Rating.objects.filter(region_code__startswith=region_prefix, at__date__gte=since,
-                                at__date__lte=until).aggregate(n=Count("id"), satisfied=Count("id", filter=Q(score__gte=4)))
+    agg = Rating.objects.filter(
+        region_code__startswith=region_prefix, at__date__gte=since, at__date__lte=until
+    ).aggregate(n=Count("id"), satisfied=Count("id", filter=Q(score__gte=4)))
     return agg["satisfied"], agg["n"]
 
 
 def statements_for(*, user: Actor) -> QuerySet[Statement]:
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Statement.objects.all(), user, "homecare.manage")
-    return Statement.objects.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk"))).select_related("provider")
+    return Statement.objects.filter(Q(provider_id__in=orgs) | Q(pk__in=staff.values("pk"))).select_related(
+        "provider"
+    )
 
 
 def statement_get(*, user: Actor, statement_id: int) -> Statement:
@@ -239,9 +297,17 @@ def statement_get(*, user: Actor, statement_id: int) -> Statement:
 
 def provider_get(*, user: Actor, provider_id: int) -> Provider:
     return access_by_id(
-        Provider.objects.all(), provider_id, user=user, perm="homecare.view",
-        check=lambda u, p, row: require_admin_or_staff(u, kind=OrganisationKind.HOMECARE_PROVIDER,
-                                                       organisation_id=row.pk, perm=p, region_code=row.region_code),
+        Provider.objects.all(),
+        provider_id,
+        user=user,
+        perm="homecare.view",
+        check=lambda u, p, row: require_admin_or_staff(
+            u,
+            kind=OrganisationKind.HOMECARE_PROVIDER,
+            organisation_id=row.pk,
+            perm=p,
+            region_code=row.region_code,
+        ),
     )
 
 
@@ -274,10 +340,14 @@ def _statuses() -> dict[OrderAction, frozenset[str]]:
     on_visit = frozenset({S.ACCEPTED, S.IN_SERVICE})  # the address: before and during the visit
     after_service = frozenset({S.SERVED, S.COMPLETED})
     return {
-        OrderAction.CANCEL: before_service, OrderAction.RESCHEDULE: before_service,
-        OrderAction.REASSIGN: before_service, OrderAction.ACCEPT: frozenset({S.OFFERED}),
-        OrderAction.DECLINE: frozenset({S.OFFERED, S.ACCEPTED}), OrderAction.RATE: after_service,
-        OrderAction.COMPLAIN: after_service, OrderAction.CHECK_IN: frozenset({S.ACCEPTED}),
+        OrderAction.CANCEL: before_service,
+        OrderAction.RESCHEDULE: before_service,
+        OrderAction.REASSIGN: before_service,
+        OrderAction.ACCEPT: frozenset({S.OFFERED}),
+        OrderAction.DECLINE: frozenset({S.OFFERED, S.ACCEPTED}),
+        OrderAction.RATE: after_service,
+        OrderAction.COMPLAIN: after_service,
+        OrderAction.CHECK_IN: frozenset({S.ACCEPTED}),
         OrderAction.CHECK_OUT: frozenset({S.IN_SERVICE}),  # 签退 only after 签到 (check-in makes IN_SERVICE)
         OrderAction.ADDRESS: on_visit,
     }
@@ -293,8 +363,7 @@ def action_open(order: Order, action: OrderAction) -> bool:
 
 def is_recipient_side(user: Actor, order: Order) -> bool:
     """The person themself or a family member linked to them."""
-    return signed_in(user) and (
-        order.person.user_id == user.pk or is_family_of(user, order.person))
+    return signed_in(user) and (order.person.user_id == user.pk or is_family_of(user, order.person))
 
 
 def is_order_provider(user: Actor, order: Order) -> bool:
@@ -309,8 +378,11 @@ def is_order_caregiver(user: Actor, order: Order) -> bool:
 def is_order_party(user: Actor, order: Order) -> bool:
     """Who may cancel or move the order: the person, their family, its provider, or staff ordering
     in the order's region."""
-    return (is_recipient_side(user, order) or is_order_provider(user, order)
-            or scope.has_perm(user, "homecare.order", order.region_code))
+    return (
+        is_recipient_side(user, order)
+        or is_order_provider(user, order)
+        or scope.has_perm(user, "homecare.order", order.region_code)
+    )
 
 
 ADDRESS_BEFORE = datetime.timedelta(hours=2)  # the address opens this long before the window
@@ -321,16 +393,24 @@ def address_window(order: Order) -> tuple[datetime.datetime, datetime.datetime]:
     return order.window_start - ADDRESS_BEFORE, order.window_end + ADDRESS_AFTER
 
 
-def order_actions(user: Actor, order: Order, *, now: datetime.datetime | None = None) -> frozenset[OrderAction]:
+def order_actions(
+    user: Actor, order: Order, *, now: datetime.datetime | None = None
+) -> frozenset[OrderAction]:
     """What `user` may do with `order` now: the order page's buttons, the caregiver's visit page and
     the services (through action_open and the is_* checks above) all follow this one rule."""
     provider, caregiver = is_order_provider(user, order), is_order_caregiver(user, order)
     recipient = is_recipient_side(user, order)
     who = {
-        OrderAction.CANCEL: recipient or provider or scope.has_perm(user, "homecare.order", order.region_code),
-        OrderAction.ACCEPT: provider or caregiver, OrderAction.DECLINE: provider or caregiver,
-        OrderAction.REASSIGN: provider, OrderAction.RATE: recipient and not Rating.objects.filter(order=order).exists(),
-        OrderAction.COMPLAIN: recipient, OrderAction.CHECK_IN: caregiver, OrderAction.CHECK_OUT: caregiver,
+        OrderAction.CANCEL: recipient
+        or provider
+        or scope.has_perm(user, "homecare.order", order.region_code),
+        OrderAction.ACCEPT: provider or caregiver,
+        OrderAction.DECLINE: provider or caregiver,
+        OrderAction.REASSIGN: provider,
+        OrderAction.RATE: recipient and not Rating.objects.filter(order=order).exists(),
+        OrderAction.COMPLAIN: recipient,
+        OrderAction.CHECK_IN: caregiver,
+        OrderAction.CHECK_OUT: caregiver,
     }
     who[OrderAction.RESCHEDULE] = who[OrderAction.CANCEL]
     if caregiver:

@@ -31,7 +31,11 @@ def capability_levels(person_ids, day: datetime.date) -> dict[int, int]:
     except ImportError:
         return {}
 
-    rows = Person.objects.filter(pk__in=list(person_ids)).annotate(cap=level_subquery(day)).values_list("pk", "cap")
+    rows = (
+        Person.objects.filter(pk__in=list(person_ids))
+        .annotate(cap=level_subquery(day))
+        .values_list("pk", "cap")
+    )
     return {pk: cap for pk, cap in rows if cap is not None}
 
 
@@ -44,19 +48,31 @@ def _minutes(dt, day_start) -> float:
     return (dt - day_start).total_seconds() / 60
 
 
-def build_problem(orders: list[Order], caregivers: list["Caregiver"], fixed: list[Order], day: datetime.date,
-                  speed_kmh: float) -> engine.Problem:
+def build_problem(
+    orders: list[Order],
+    caregivers: list["Caregiver"],
+    fixed: list[Order],
+    day: datetime.date,
+    speed_kmh: float,
+) -> engine.Problem:
     start, _end = _day_bounds(day)
     quals = qualifications_on([c.pk for c in caregivers], day)
     cg_index = {c.pk: k for k, c in enumerate(caregivers)}
 
     # A caregiver without a base position starts from their community centre; anything still
     # unknown is put at the middle of the known positions (travel is then only an estimate).
-    centres = dict((code, (la, ln)) for code, la, ln in Region.objects.filter(
-        code__in={c.region_code for c in caregivers}, latitude__isnull=False).values_list("code", "latitude",
-                                                                                         "longitude"))
+    centres = dict(
+        (code, (la, ln))
+        for code, la, ln in Region.objects.filter(
+            code__in={c.region_code for c in caregivers}, latitude__isnull=False
+        ).values_list("code", "latitude", "longitude")
+    )
     known = [(o.latitude, o.longitude) for o in orders if o.latitude is not None and o.longitude is not None]
-    mid = (float(np.mean([k[0] for k in known])), float(np.mean([k[1] for k in known]))) if known else (0.0, 0.0)
+    mid = (
+        (float(np.mean([k[0] for k in known])), float(np.mean([k[1] for k in known])))
+        if known
+        else (0.0, 0.0)
+    )
 
     def place(lat, lng, region_code=""):
         if lat is not None and lng is not None:
@@ -64,35 +80,47 @@ def build_problem(orders: list[Order], caregivers: list["Caregiver"], fixed: lis
         return centres.get(region_code, mid)
 
     order_pos = np.array([place(o.latitude, o.longitude) for o in orders], dtype=float).reshape(-1, 2)
-    cg_pos = np.array([place(c.latitude, c.longitude, c.region_code) for c in caregivers],
-                      dtype=float).reshape(-1, 2)
+    cg_pos = np.array(
+        [place(c.latitude, c.longitude, c.region_code) for c in caregivers], dtype=float
+    ).reshape(-1, 2)
     return engine.Problem(
         order_start=np.array([_minutes(o.window_start, start) for o in orders], dtype=float),
         order_end=np.array([_minutes(o.window_end, start) for o in orders], dtype=float),
-        order_lat=order_pos[:, 0], order_lng=order_pos[:, 1],
+        order_lat=order_pos[:, 0],
+        order_lng=order_pos[:, 1],
         order_provider=np.array([o.provider_id for o in orders], dtype=np.int64),
         order_level=np.array([o.item.min_level or 0 for o in orders], dtype=int),
         order_health=np.array([o.item.needs_health_certificate for o in orders], dtype=bool),
         cg_provider=np.array([c.organisation_id for c in caregivers], dtype=np.int64),
-        cg_lat=cg_pos[:, 0], cg_lng=cg_pos[:, 1],
+        cg_lat=cg_pos[:, 0],
+        cg_lng=cg_pos[:, 1],
         cg_level=np.array([quals[c.pk].level for c in caregivers], dtype=int),
         cg_health=np.array([quals[c.pk].health for c in caregivers], dtype=bool),
-        fixed=[(cg_index[f.caregiver_id], _minutes(f.window_start, start), _minutes(f.window_end, start),
-                *place(f.latitude, f.longitude))
-               for f in fixed if f.caregiver_id in cg_index],
+        fixed=[
+            (
+                cg_index[f.caregiver_id],
+                _minutes(f.window_start, start),
+                _minutes(f.window_end, start),
+                *place(f.latitude, f.longitude),
+            )
+            for f in fixed
+            if f.caregiver_id in cg_index
+        ],
         speed_kmh=speed_kmh,
     )
 
 
 @transaction.atomic
-def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None, order_ids=None,
-                 request=None) -> dict:
+def dispatch_day(
+    *, actor, day: datetime.date, provider: Provider | None = None, order_ids=None, request=None
+) -> dict:
     """Offer the day's waiting orders (of one provider, or all) to caregivers. Returns counts."""
     if provider is not None and actor is not None:
         require_provider_admin(actor, provider)
     start, end = _day_bounds(day)
     waiting = Order.objects.select_for_update().filter(
-        status=OrderStatus.CONFIRMED, window_start__gte=start, window_start__lt=end)
+        status=OrderStatus.CONFIRMED, window_start__gte=start, window_start__lt=end
+    )
     if provider is not None:
         waiting = waiting.filter(provider=provider)
     if order_ids is not None:
@@ -102,8 +130,11 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
         return {"orders": 0, "offered": 0, "unassigned": 0, "travel_minutes": 0.0}
     provider_ids = {o.provider_id for o in orders}
     caregivers = caregivers_employed(organisation_ids=provider_ids, day=day)
-    fixed = list(Order.objects.filter(caregiver__in=caregivers, status__in=BUSY_STATUSES, window_start__gte=start,
-                                      window_start__lt=end).defer("address"))
+    fixed = list(
+        Order.objects.filter(
+            caregiver__in=caregivers, status__in=BUSY_STATUSES, window_start__gte=start, window_start__lt=end
+        ).defer("address")
+    )
     policy = selectors.policy_for(orders[0].region_code)
     problem = build_problem(orders, caregivers, fixed, day, float(policy.travel_speed_kmh))
     levels = capability_levels({o.person_id for o in orders}, day)
@@ -124,16 +155,34 @@ def dispatch_day(*, actor, day: datetime.date, provider: Provider | None = None,
             continue
         order.caregiver, order.status = caregivers[cg], OrderStatus.OFFERED
         order.save(update_fields=["caregiver", "status"])
-        DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.OFFER,
-                                     caregiver=caregivers[cg], actor=_user(actor),
-                                     travel_minutes=round(float(result.travel[k]), 1))
+        DispatchEvent.objects.create(
+            order=order,
+            region_code=order.region_code,
+            kind=DispatchEvent.Kind.OFFER,
+            caregiver=caregivers[cg],
+            actor=_user(actor),
+            travel_minutes=round(float(result.travel[k]), 1),
+        )
         offered += 1
-    summary = {"orders": len(orders), "offered": offered, "unassigned": len(orders) - offered,
-               "travel_minutes": round(result.total_travel, 1)}
-    audit.record(actor=actor, action=AuditAction.ORDER_DISPATCH, object_type="homecare.provider",
-                 object_id=str(provider.pk if provider else ""), region_code=provider.region_code if provider else "",
-                 request=request, day=day.isoformat(), orders=summary["orders"], offered=summary["offered"],
-                 unassigned=summary["unassigned"], travel_minutes=summary["travel_minutes"])
+    summary = {
+        "orders": len(orders),
+        "offered": offered,
+        "unassigned": len(orders) - offered,
+        "travel_minutes": round(result.total_travel, 1),
+    }
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_DISPATCH,
+        object_type="homecare.provider",
+        object_id=str(provider.pk if provider else ""),
+        region_code=provider.region_code if provider else "",
+        request=request,
+        day=day.isoformat(),
+        orders=summary["orders"],
+        offered=summary["offered"],
+        unassigned=summary["unassigned"],
+        travel_minutes=summary["travel_minutes"],
+    )
     return summary
 
 
@@ -154,11 +203,23 @@ def order_accept(*, actor, order: Order, request=None) -> Order:
     order.status = OrderStatus.ACCEPTED
     order.save(update_fields=["status"])
     assert order.caregiver_id is not None  # an offered order has its caregiver (action_open above)
-    Visit.objects.update_or_create(order=order, defaults={"caregiver_id": order.caregiver_id,
-                                                          "region_code": order.region_code})
-    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.ACCEPT,
-                                 caregiver_id=order.caregiver_id, actor=_user(actor))
-    audit.record(actor=actor, action=AuditAction.ORDER_ACCEPT, obj=order, request=request, caregiver_id=order.caregiver_id)
+    Visit.objects.update_or_create(
+        order=order, defaults={"caregiver_id": order.caregiver_id, "region_code": order.region_code}
+    )
+    DispatchEvent.objects.create(
+        order=order,
+        region_code=order.region_code,
+        kind=DispatchEvent.Kind.ACCEPT,
+        caregiver_id=order.caregiver_id,
+        actor=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_ACCEPT,
+        obj=order,
+        request=request,
+        caregiver_id=order.caregiver_id,
+    )
     return order
 
 
@@ -176,10 +237,22 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
     Visit.objects.filter(order=order, check_in_at__isnull=True, check_out_at__isnull=True).delete()
     order.status, order.caregiver = OrderStatus.CONFIRMED, None
     order.save(update_fields=["status", "caregiver"])
-    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.DECLINE,
-                                 caregiver_id=declined, actor=_user(actor), reason=reason[:200])
-    audit.record(actor=actor, action=AuditAction.ORDER_DECLINE, obj=order, request=request, caregiver_id=declined,
-                 reason=reason[:200])
+    DispatchEvent.objects.create(
+        order=order,
+        region_code=order.region_code,
+        kind=DispatchEvent.Kind.DECLINE,
+        caregiver_id=declined,
+        actor=_user(actor),
+        reason=reason[:200],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_DECLINE,
+        obj=order,
+        request=request,
+        caregiver_id=declined,
+        reason=reason[:200],
+    )
     return order
 
 
@@ -199,18 +272,34 @@ def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str =
         raise InvalidInput(_("该护理员的养老护理员等级不足"), field="caregiver")
     if order.item.needs_health_certificate and not q.health:
         raise InvalidInput(_("该护理员没有有效的健康证"), field="caregiver")
-    clash = Order.objects.filter(caregiver=caregiver, status__in=BUSY_STATUSES, window_start__lt=order.window_end,
-                                 window_end__gt=order.window_start).exclude(pk=order.pk)
+    clash = Order.objects.filter(
+        caregiver=caregiver,
+        status__in=BUSY_STATUSES,
+        window_start__lt=order.window_end,
+        window_end__gt=order.window_start,
+    ).exclude(pk=order.pk)
     if clash.exists():
         raise Conflict(_("该护理员在此时段已有服务"), field="caregiver")
     previous = order.caregiver_id
     Visit.objects.filter(order=order, check_in_at__isnull=True, check_out_at__isnull=True).delete()
     order.caregiver, order.status = caregiver, OrderStatus.OFFERED
     order.save(update_fields=["caregiver", "status"])
-    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.REASSIGN,
-                                 caregiver=caregiver, actor=_user(actor), reason=(reason or "").strip()[:200])
-    audit.record(actor=actor, action=AuditAction.ORDER_REASSIGN, obj=order, request=request, caregiver_id=caregiver.pk,
-                 previous=previous)
+    DispatchEvent.objects.create(
+        order=order,
+        region_code=order.region_code,
+        kind=DispatchEvent.Kind.REASSIGN,
+        caregiver=caregiver,
+        actor=_user(actor),
+        reason=(reason or "").strip()[:200],
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_REASSIGN,
+        obj=order,
+        request=request,
+        caregiver_id=caregiver.pk,
+        previous=previous,
+    )
     return order
 
 
@@ -219,8 +308,11 @@ def escalate_unassigned(*, now: datetime.datetime | None = None) -> dict:
     an audit row for the street) and dispatched again."""
     now = now or timezone.now()
     horizon = now + datetime.timedelta(hours=24)
-    waiting = list(Order.objects.filter(status=OrderStatus.CONFIRMED, window_start__gt=now,
-                                        window_start__lte=horizon).defer("address"))
+    waiting = list(
+        Order.objects.filter(
+            status=OrderStatus.CONFIRMED, window_start__gt=now, window_start__lte=horizon
+        ).defer("address")
+    )
     escalated = 0
     days: set[datetime.date] = set()
     for order in waiting:
@@ -233,11 +325,19 @@ def escalate_unassigned(*, now: datetime.datetime | None = None) -> dict:
                 continue
             locked.escalation_level += 1
             locked.save(update_fields=["escalation_level"])
-            DispatchEvent.objects.create(order=locked, region_code=locked.region_code,
-                                         kind=DispatchEvent.Kind.ESCALATE,
-                                         reason=_("开始前%(m)d分钟仍未派单") % {"m": policy.escalate_before_minutes})
-            audit.record(actor=None, action=AuditAction.ORDER_ESCALATE, obj=locked, system="escalation",
-                         level=locked.escalation_level)
+            DispatchEvent.objects.create(
+                order=locked,
+                region_code=locked.region_code,
+                kind=DispatchEvent.Kind.ESCALATE,
+                reason=_("开始前%(m)d分钟仍未派单") % {"m": policy.escalate_before_minutes},
+            )
+            audit.record(
+                actor=None,
+                action=AuditAction.ORDER_ESCALATE,
+                obj=locked,
+                system="escalation",
+                level=locked.escalation_level,
+            )
         escalated += 1
         days.add(selectors.local_day(order.window_start))
     offered = 0

@@ -56,8 +56,14 @@ def order_rate(*, actor, order: Order, score: int, comment: str = "", request=No
         raise Conflict(_("服务完成后才能评价"), field="status")
     try:
         with transaction.atomic():
-            rating = Rating.objects.create(order=order, region_code=order.region_code, provider_id=order.provider_id,
-                                           score=score, comment=(comment or "").strip()[:300], by=actor)
+            rating = Rating.objects.create(
+                order=order,
+                region_code=order.region_code,
+                provider_id=order.provider_id,
+                score=score,
+                comment=(comment or "").strip()[:300],
+                by=actor,
+            )
     except IntegrityError as exc:
         raise Conflict(_("该订单已评价"), field="score") from exc
     order.status = OrderStatus.COMPLETED
@@ -73,7 +79,9 @@ def street_of(region_code: str) -> str:
 @transaction.atomic
 def complaint_create(*, actor, order: Order, text: str, now=None, request=None) -> Complaint:
     """A complaint goes to the provider and to the street, with the region's deadline."""
-    order = Order.objects.select_related("person").get(pk=order.pk)  # the current state, whatever the caller holds
+    order = Order.objects.select_related("person").get(
+        pk=order.pk
+    )  # the current state, whatever the caller holds
     _require_recipient_side(actor, order)
     if not selectors.action_open(order, selectors.OrderAction.COMPLAIN):
         raise Conflict(_("服务完成后才能投诉"), field="status")
@@ -83,25 +91,40 @@ def complaint_create(*, actor, order: Order, text: str, now=None, request=None) 
     now = now or timezone.now()
     hours = selectors.policy_for(order.region_code).complaint_deadline_hours
     complaint = Complaint.objects.create(
-        order=order, region_code=order.region_code, provider_id=order.provider_id,
-        street_code=street_of(order.region_code), text=text[:500], deadline=now + datetime.timedelta(hours=hours),
+        order=order,
+        region_code=order.region_code,
+        provider_id=order.provider_id,
+        street_code=street_of(order.region_code),
+        text=text[:500],
+        deadline=now + datetime.timedelta(hours=hours),
         by=actor,
     )
-    audit.record(actor=actor, action=AuditAction.COMPLAINT_CREATE, obj=complaint, request=request, order_id=order.pk)
+    audit.record(
+        actor=actor, action=AuditAction.COMPLAINT_CREATE, obj=complaint, request=request, order_id=order.pk
+    )
     return complaint
 
 
 @transaction.atomic
 def complaint_answer(*, actor, complaint: Complaint, response: str, request=None) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=complaint.provider_id,
-                           perm="homecare.review", region_code=complaint.region_code)
+    require_admin_or_staff(
+        actor,
+        kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=complaint.provider_id,
+        perm="homecare.review",
+        region_code=complaint.region_code,
+    )
     response = (response or "").strip()
     if not response:
         raise InvalidInput(_("请填写答复内容"), field="response")
     if complaint.status != Complaint.Status.OPEN:
         raise Conflict(_("该投诉已答复"), field="status")
-    complaint.status, complaint.response, complaint.answered_at = Complaint.Status.ANSWERED, response[:500], timezone.now()
+    complaint.status, complaint.response, complaint.answered_at = (
+        Complaint.Status.ANSWERED,
+        response[:500],
+        timezone.now(),
+    )
     complaint.save(update_fields=["status", "response", "answered_at"])
     audit.record(actor=actor, action=AuditAction.COMPLAINT_ANSWER, obj=complaint, request=request)
     return complaint
@@ -111,8 +134,10 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
     first = month.replace(day=1)
     nxt = (first + datetime.timedelta(days=32)).replace(day=1)
     tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
-            timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz))
+    return (
+        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
+        timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz),
+    )
 
 
 def _entry_state(order: Order, exceptions: dict, complaints: set) -> tuple[str, str]:
@@ -134,24 +159,37 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     if actor is not None:
         require_provider_admin(actor, provider)
     start, end = month_bounds(month)
-    orders = list(Order.objects.filter(provider=provider, status__in=[OrderStatus.SERVED, OrderStatus.COMPLETED],
-                                       window_start__gte=start, window_start__lt=end).defer("address"))
+    orders = list(
+        Order.objects.filter(
+            provider=provider,
+            status__in=[OrderStatus.SERVED, OrderStatus.COMPLETED],
+            window_start__gte=start,
+            window_start__lt=end,
+        ).defer("address")
+    )
     ids = [o.pk for o in orders]
     exceptions: dict[int, list] = defaultdict(list)
     for order_id, kind, status in VisitException.objects.filter(visit__order_id__in=ids).values_list(
-            "visit__order_id", "kind", "status"):
+        "visit__order_id", "kind", "status"
+    ):
         exceptions[order_id].append((kind, status))
-    complaints = set(Complaint.objects.filter(order_id__in=ids, status=Complaint.Status.OPEN)
-                     .values_list("order_id", flat=True))
+    complaints = set(
+        Complaint.objects.filter(order_id__in=ids, status=Complaint.Status.OPEN).values_list(
+            "order_id", flat=True
+        )
+    )
     statement, _created = Statement.objects.select_for_update().get_or_create(
-        provider=provider, month=month.replace(day=1), defaults={"region_code": provider.region_code})
+        provider=provider, month=month.replace(day=1), defaults={"region_code": provider.region_code}
+    )
     statement.entries.all().delete()
     statement.lines.all().delete()
     entries, paid_ids = [], []
     held_count, held_total = 0, Decimal("0")
     for order in orders:
         state, reason = _entry_state(order, exceptions, complaints)
-        entries.append(StatementEntry(statement=statement, order=order, state=state, reason=reason, amount=order.price))
+        entries.append(
+            StatementEntry(statement=statement, order=order, state=state, reason=reason, amount=order.price)
+        )
         if state == StatementEntry.State.PAID:
             paid_ids.append(order.pk)
         elif state == StatementEntry.State.HELD:
@@ -160,13 +198,18 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     StatementEntry.objects.bulk_create(entries)
     sums: dict[tuple[str, str], list] = defaultdict(lambda: [set(), Decimal("0")])
     for order_id, source, code, amount in PaymentLine.objects.filter(order_id__in=paid_ids).values_list(
-            "order_id", "source", "programme_code", "amount"):
+        "order_id", "source", "programme_code", "amount"
+    ):
         sums[(source, code)][0].add(order_id)
         sums[(source, code)][1] += amount
-    StatementLine.objects.bulk_create([
-        StatementLine(statement=statement, source=source, programme_code=code, visits=len(v[0]), amount=v[1])
-        for (source, code), v in sorted(sums.items())
-    ])
+    StatementLine.objects.bulk_create(
+        [
+            StatementLine(
+                statement=statement, source=source, programme_code=code, visits=len(v[0]), amount=v[1]
+            )
+            for (source, code), v in sorted(sums.items())
+        ]
+    )
     statement.visit_count = len(paid_ids)
     statement.total = sum((o.price for o in orders if o.pk in set(paid_ids)), Decimal("0"))
     statement.held_count, statement.held_total = held_count, held_total
@@ -174,9 +217,17 @@ def statement_generate(*, actor, provider: Provider, month: datetime.date, reque
     if month_bounds(statement.month)[1] <= timezone.now():
         statement.ledger_note = _post_to_ledger(actor=actor, statement=statement, request=request)
     statement.save()
-    audit.record(actor=actor, action=AuditAction.STATEMENT_GENERATE, obj=statement, request=request,
-                 month=month.strftime("%Y-%m"), visits=statement.visit_count, total=str(statement.total),
-                 held=held_count, **({} if actor is not None else {"system": "settlement"}))
+    audit.record(
+        actor=actor,
+        action=AuditAction.STATEMENT_GENERATE,
+        obj=statement,
+        request=request,
+        month=month.strftime("%Y-%m"),
+        visits=statement.visit_count,
+        total=str(statement.total),
+        held=held_count,
+        **({} if actor is not None else {"system": "settlement"}),
+    )
     return statement
 
 
@@ -193,9 +244,14 @@ def share_rule_id(programme_code: str) -> int | None:
 
 def ledger_programmes(lines) -> dict[tuple[str, str], str]:
     """{(source, programme_code) of a statement line: benefits programme whose fund pays it}."""
-    share_ids = {share_rule_id(line.programme_code) for line in lines if line.source == FundingSource.GOVERNMENT}
-    shares = dict(CostShareLine.objects.filter(rule_id__in=share_ids - {None}, source=FundingSource.GOVERNMENT)
-                  .exclude(programme_code="").values_list("rule_id", "programme_code"))
+    share_ids = {
+        share_rule_id(line.programme_code) for line in lines if line.source == FundingSource.GOVERNMENT
+    }
+    shares = dict(
+        CostShareLine.objects.filter(rule_id__in=share_ids - {None}, source=FundingSource.GOVERNMENT)
+        .exclude(programme_code="")
+        .values_list("rule_id", "programme_code")
+    )
     out = {}
     for line in lines:
         if line.source in (FundingSource.VOUCHER, FundingSource.ALLOWANCE) and line.programme_code:
@@ -224,11 +280,19 @@ def statement_lines(statement: Statement) -> list[StatementRow]:
     for line in lines:
         rule_id = share_rule_id(line.programme_code)
         postings = tuple(posted[(line.source, line.programme_code)])
-        rows.append(StatementRow(
-            source=line.source, source_label=line.get_source_display(), programme_code=line.programme_code,
-            programme_name=rules.get(rule_id, "") if rule_id is not None else line.programme_code,
-            visits=line.visits, amount=line.amount, funder=funders.get((line.source, line.programme_code), ""),
-            postings=postings, posted=sum((p.amount for p in postings), Decimal("0"))))
+        rows.append(
+            StatementRow(
+                source=line.source,
+                source_label=line.get_source_display(),
+                programme_code=line.programme_code,
+                programme_name=rules.get(rule_id, "") if rule_id is not None else line.programme_code,
+                visits=line.visits,
+                amount=line.amount,
+                funder=funders.get((line.source, line.programme_code), ""),
+                postings=postings,
+                posted=sum((p.amount for p in postings), Decimal("0")),
+            )
+        )
     return rows
 
 
@@ -244,7 +308,9 @@ def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
     lines = [line for line in statement.lines.all() if line.source in LEDGER_SOURCES]
     funders = ledger_programmes(lines)
     posted: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal("0"), 0])
-    for source, code, amount, seq in statement.postings.values_list("source", "programme_code", "amount", "seq"):
+    for source, code, amount, seq in statement.postings.values_list(
+        "source", "programme_code", "amount", "seq"
+    ):
         posted[(source, code)][0] += amount
         posted[(source, code)][1] = max(posted[(source, code)][1], seq)
     amounts = {(line.source, line.programme_code): line.amount for line in lines}
@@ -256,27 +322,52 @@ def _post_to_ledger(*, actor, statement: Statement, request=None) -> str:
                 source, code = key
                 delta = amounts.get(key, Decimal("0")) - posted[key][0]
                 if delta < 0:
-                    notes.append(_("%(s)s %(c)s 已入账 %(p)s 元，高于本次结算，多出 %(d)s 元需财务冲正")
-                                 % {"s": FundingSource(source).label, "c": code, "p": posted[key][0], "d": -delta})
+                    notes.append(
+                        _("%(s)s %(c)s 已入账 %(p)s 元，高于本次结算，多出 %(d)s 元需财务冲正")
+                        % {"s": FundingSource(source).label, "c": code, "p": posted[key][0], "d": -delta}
+                    )
                     continue
                 if delta == 0 or key not in funders:
                     continue
                 seq = posted[key][1] + 1
                 reference = f"homecare:statement:{statement.pk}:{source}:{code}:{seq}"
                 try:
-                    ledger_spend(actor=None, programme_code=funders[key], region_code=statement.region_code,
-                                 month=month, amount=delta, reference=reference, system="homecare",
-                                 memo=_("%(p)s %(m)s 居家服务结算：%(s)s") % {
-                                     "p": statement.provider.name, "m": month, "s": FundingSource(source).label})
+                    ledger_spend(
+                        actor=None,
+                        programme_code=funders[key],
+                        region_code=statement.region_code,
+                        month=month,
+                        amount=delta,
+                        reference=reference,
+                        system="homecare",
+                        memo=_("%(p)s %(m)s 居家服务结算：%(s)s")
+                        % {"p": statement.provider.name, "m": month, "s": FundingSource(source).label},
+                    )
                 except DomainError as exc:
-                    raise DomainError(_("%(s)s（%(c)s）未入账：%(e)s") % {
-                        "s": FundingSource(source).label, "c": funders[key], "e": exc.message}) from exc
-                StatementPosting.objects.create(statement=statement, source=source, programme_code=code,
-                                                ledger_programme=funders[key], seq=seq, amount=delta,
-                                                reference=reference)
-                audit.record(actor=actor, action=AuditAction.STATEMENT_LEDGER_POST, obj=statement, request=request,
-                             source=source, programme=funders[key], amount=str(delta), reference=reference,
-                             **({} if actor is not None else {"system": "settlement"}))
+                    raise DomainError(
+                        _("%(s)s（%(c)s）未入账：%(e)s")
+                        % {"s": FundingSource(source).label, "c": funders[key], "e": exc.message}
+                    ) from exc
+                StatementPosting.objects.create(
+                    statement=statement,
+                    source=source,
+                    programme_code=code,
+                    ledger_programme=funders[key],
+                    seq=seq,
+                    amount=delta,
+                    reference=reference,
+                )
+                audit.record(
+                    actor=actor,
+                    action=AuditAction.STATEMENT_LEDGER_POST,
+                    obj=statement,
+                    request=request,
+                    source=source,
+                    programme=funders[key],
+                    amount=str(delta),
+                    reference=reference,
+                    **({} if actor is not None else {"system": "settlement"}),
+                )
     except DomainError as exc:
         return (_("政府资金均未入账（全部回滚）。") + str(exc.message))[:300]
     return "；".join(str(n) for n in notes)[:300]

@@ -10,8 +10,14 @@ urlpatterns = [
     path("new/", views.order_new, name="order_new"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
     # one view per action (views.order_<action>), at orders/<id>/<action>/
-    *[path(f"orders/<int:order_id>/{action.value.replace('_', '-')}/", getattr(views, f"order_{action.value}"),
-           name=f"order_{action.value}") for action in OrderAction],
+    *[
+        path(
+            f"orders/<int:order_id>/{action.value.replace('_', '-')}/",
+            getattr(views, f"order_{action.value}"),
+            name=f"order_{action.value}",
+        )
+        for action in OrderAction
+    ],
     path("visits/", views.my_visits, name="my_visits"),
     path("exceptions/", views.exception_list, name="exception_list"),
     path("exceptions/<int:exception_id>/review/", views.exception_review, name="exception_review"),

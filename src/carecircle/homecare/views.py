@@ -50,8 +50,11 @@ def order_list(request):
     day = parse_date(params["day"]) if params["day"] else None
     qs = selectors.order_search(user=request.user, status=params["status"], day=day)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "homecare/order_list.html", {
-        "page": page, "params": params, "statuses": OrderStatus.choices, "roles": _roles(request.user)})
+    return render(
+        request,
+        "homecare/order_list.html",
+        {"page": page, "params": params, "statuses": OrderStatus.choices, "roles": _roles(request.user)},
+    )
 
 
 @login_required
@@ -64,8 +67,11 @@ def _orderable_persons(user, text: str = ""):
     or whole ID number (within their regions)."""
     own = list(family_persons(user).defer("id_number", "phone", "address")[:20])
     if text and scope.has_perm(user, "homecare.order") and scope.has_perm(user, "registry.view"):
-        found = [p for p in person_search(user=user, text=text)[:20]
-                 if scope.has_perm(user, "homecare.order", p.region_code)]
+        found = [
+            p
+            for p in person_search(user=user, text=text)[:20]
+            if scope.has_perm(user, "homecare.order", p.region_code)
+        ]
         own += [p for p in found if p not in own]
     return own
 
@@ -75,9 +81,16 @@ def order_new(request):
     """Step 1: choose; step 2 (preview): the price split, before anything is saved; step 3: confirm."""
     form = forms.OrderForm(request.POST if request.method == "POST" else request.GET)
     q = form.data.get("q", "").strip()
-    ctx = {"persons": _orderable_persons(request.user, q), "q": q, "form": form,
-           "staff": scope.has_perm(request.user, "homecare.order"), "items": ServiceItem.objects.filter(active=True)
-           .select_related("category"), "values": form.data, "quote": None, "providers": []}
+    ctx = {
+        "persons": _orderable_persons(request.user, q),
+        "q": q,
+        "form": form,
+        "staff": scope.has_perm(request.user, "homecare.order"),
+        "items": ServiceItem.objects.filter(active=True).select_related("category"),
+        "values": form.data,
+        "quote": None,
+        "providers": [],
+    }
     if not form.data.get("person_id", "").strip():
         return render(request, "homecare/order_new.html", ctx)
 
@@ -89,12 +102,24 @@ def order_new(request):
         if not ctx["providers"]:
             raise InvalidInput(_("暂无机构在该社区提供此项服务"), field="item")
         provider = services.provider_for_order(provider_id or ctx["providers"][0][0].pk)
-        ctx.update(quote=services.quote(person=person, item=item, provider=provider, window_start=window_start),
-                   item=item, provider=provider, start=window_start, key=idempotency_key or uuid.uuid4().hex)
+        ctx.update(
+            quote=services.quote(person=person, item=item, provider=provider, window_start=window_start),
+            item=item,
+            provider=provider,
+            start=window_start,
+            key=idempotency_key or uuid.uuid4().hex,
+        )
         if request.method == "POST" and confirm:
-            return services.order_create(actor=request.user, person=person, item=item, provider=provider,
-                                         window_start=window_start, idempotency_key=ctx["key"], notes=notes,
-                                         request=request)
+            return services.order_create(
+                actor=request.user,
+                person=person,
+                item=item,
+                provider=provider,
+                window_start=window_start,
+                idempotency_key=ctx["key"],
+                notes=notes,
+                request=request,
+            )
         return None
 
     if not form.submit(preview):
@@ -110,19 +135,30 @@ def _order_page(request, order, *, failed=None, status: int = 200):
     roles = _roles(request.user)
     actions = selectors.order_actions(request.user, order)
     visit = getattr(order, "visit", None) if hasattr(order, "visit") else None
-    return render(request, "homecare/order_detail.html", {
-        "order": order, "lines": order.payment_lines.all(), "events": order.dispatch_events.select_related(
-            "caregiver", "actor"), "visit": visit,
-        "exceptions": VisitException.objects.filter(visit__order=order) if visit else [],
-        # Distances only for those who review the flags; everyone else sees in range or not.
-        "sees_distance": roles["can_review"], "ranges": evv.visit_ranges(visit) if visit else {},
-        "rating": getattr(order, "rating", None) if hasattr(order, "rating") else None,
-        "complaints": order.complaints.all(), "roles": roles, "actions": actions,
-        "is_caregiver": selectors.is_order_caregiver(request.user, order),
-        "team": organisation_caregivers(organisation_id=order.provider_id).order_by("name")
-        if OrderAction.REASSIGN in actions else [],
-        "failed": failed,
-    }, status=status)
+    return render(
+        request,
+        "homecare/order_detail.html",
+        {
+            "order": order,
+            "lines": order.payment_lines.all(),
+            "events": order.dispatch_events.select_related("caregiver", "actor"),
+            "visit": visit,
+            "exceptions": VisitException.objects.filter(visit__order=order) if visit else [],
+            # Distances only for those who review the flags; everyone else sees in range or not.
+            "sees_distance": roles["can_review"],
+            "ranges": evv.visit_ranges(visit) if visit else {},
+            "rating": getattr(order, "rating", None) if hasattr(order, "rating") else None,
+            "complaints": order.complaints.all(),
+            "roles": roles,
+            "actions": actions,
+            "is_caregiver": selectors.is_order_caregiver(request.user, order),
+            "team": organisation_caregivers(organisation_id=order.provider_id).order_by("name")
+            if OrderAction.REASSIGN in actions
+            else [],
+            "failed": failed,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -131,11 +167,15 @@ def order_detail(request, order_id: int):
 
 
 DONE = {
-    OrderAction.CANCEL: gettext_lazy("订单已取消"), OrderAction.RESCHEDULE: gettext_lazy("已改期，将重新派单"),
-    OrderAction.ACCEPT: gettext_lazy("已接单"), OrderAction.DECLINE: gettext_lazy("已拒单，订单将重新派单"),
-    OrderAction.REASSIGN: gettext_lazy("已改派"), OrderAction.RATE: gettext_lazy("感谢您的评价"),
+    OrderAction.CANCEL: gettext_lazy("订单已取消"),
+    OrderAction.RESCHEDULE: gettext_lazy("已改期，将重新派单"),
+    OrderAction.ACCEPT: gettext_lazy("已接单"),
+    OrderAction.DECLINE: gettext_lazy("已拒单，订单将重新派单"),
+    OrderAction.REASSIGN: gettext_lazy("已改派"),
+    OrderAction.RATE: gettext_lazy("感谢您的评价"),
     OrderAction.COMPLAIN: gettext_lazy("投诉已提交，服务机构和街道将在时限内答复"),
-    OrderAction.CHECK_IN: gettext_lazy("已签到"), OrderAction.CHECK_OUT: gettext_lazy("已签退"),
+    OrderAction.CHECK_IN: gettext_lazy("已签到"),
+    OrderAction.CHECK_OUT: gettext_lazy("已签退"),
 }
 
 
@@ -146,8 +186,13 @@ def _act(request, order_id: int, action: OrderAction, form_class, service, **for
     form = form_class(request.POST, **{k: v(order) for k, v in form_kwargs.items()})
     if not form.submit(partial(service, actor=request.user, order=order, request=request)):
         if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT) and order.caregiver is not None:
-            return _visits_page(request, order.caregiver, selectors.local_day(order.window_start),
-                                failed={order.pk: form}, status=422)
+            return _visits_page(
+                request,
+                order.caregiver,
+                selectors.local_day(order.window_start),
+                failed={order.pk: form},
+                status=422,
+            )
         return _order_page(request, order, failed=form, status=422)
     messages.success(request, DONE[action])
     if action in (OrderAction.CHECK_IN, OrderAction.CHECK_OUT) and (note := evv.check_note(form.result)):
@@ -185,8 +230,14 @@ def order_decline(request, order_id: int):
 @login_required
 @require_POST
 def order_reassign(request, order_id: int):
-    return _act(request, order_id, OrderAction.REASSIGN, forms.ReassignForm, services_dispatch.order_reassign,
-                team=lambda order: organisation_caregivers(organisation_id=order.provider_id))
+    return _act(
+        request,
+        order_id,
+        OrderAction.REASSIGN,
+        forms.ReassignForm,
+        services_dispatch.order_reassign,
+        team=lambda order: organisation_caregivers(organisation_id=order.provider_id),
+    )
 
 
 @login_required
@@ -227,15 +278,30 @@ def _visits_page(request, caregiver, day: datetime.date, *, failed=None, status:
     route, now = [], timezone.now()
     for n, stop in enumerate(selectors.caregiver_route(caregiver=caregiver, day=day), start=1):
         opens, closes = evv.checkin_window(stop.order)
-        route.append({"n": n, "order": stop.order, "travel_minutes": stop.travel_minutes, "key": uuid.uuid4().hex,
-                      "actions": selectors.order_actions(request.user, stop.order),
-                      "failed": failed.get(stop.order.pk), "opens": opens, "closes": closes,
-                      "checkin_open": opens <= now <= closes,  # else the form asks for a reason
-                      "done": stop.order.status in (OrderStatus.SERVED, OrderStatus.COMPLETED),
-                      "flags": evv.caregiver_flags(stop.order)})
-    route.sort(key=lambda stop: stop["done"])  # stable: the unfinished in visit order (the next first), then the done
-    return render(request, "homecare/my_visits.html", {"caregiver": caregiver, "day": day, "route": route},
-                  status=status)
+        route.append(
+            {
+                "n": n,
+                "order": stop.order,
+                "travel_minutes": stop.travel_minutes,
+                "key": uuid.uuid4().hex,
+                "actions": selectors.order_actions(request.user, stop.order),
+                "failed": failed.get(stop.order.pk),
+                "opens": opens,
+                "closes": closes,
+                "checkin_open": opens <= now <= closes,  # else the form asks for a reason
+                "done": stop.order.status in (OrderStatus.SERVED, OrderStatus.COMPLETED),
+                "flags": evv.caregiver_flags(stop.order),
+            }
+        )
+    route.sort(
+        key=lambda stop: stop["done"]
+    )  # stable: the unfinished in visit order (the next first), then the done
+    return render(
+        request,
+        "homecare/my_visits.html",
+        {"caregiver": caregiver, "day": day, "route": route},
+        status=status,
+    )
 
 
 @login_required
@@ -253,9 +319,18 @@ def _exceptions_page(request, *, failed=None, status: int = 200):
         raise NotFound()
     state = request.GET.get("status", "open")
     rows = selectors.exceptions_for(user=request.user, status=state)[:200]
-    return render(request, "homecare/exceptions.html", {"rows": rows, "status": state, "roles": roles,
-                                                        "statuses": VisitException.Status.choices,
-                                                        "failed": failed}, status=status)
+    return render(
+        request,
+        "homecare/exceptions.html",
+        {
+            "rows": rows,
+            "status": state,
+            "roles": roles,
+            "statuses": VisitException.Status.choices,
+            "failed": failed,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -270,7 +345,9 @@ def exception_review(request, exception_id: int):
     if exception is None:
         raise NotFound()
     form = forms.ExceptionReviewForm(request.POST)
-    if not form.submit(partial(evv.exception_review, actor=request.user, exception=exception, request=request)):
+    if not form.submit(
+        partial(evv.exception_review, actor=request.user, exception=exception, request=request)
+    ):
         return _exceptions_page(request, failed=form, status=422)
     messages.success(request, _("已审核"))
     return redirect("homecare:exception_list")
@@ -284,25 +361,47 @@ def dispatch_board(request):
         if not scope.has_perm(request.user, "homecare.manage"):
             raise NotFound()
         # an official whose region has no provider yet: the page says so (its menu offers it)
-        return render(request, "homecare/dispatch.html", {
-            "roles": _roles(request.user), "providers": [], "provider": None, "day": timezone.localdate(),
-            "summary": None, "routes": [], "waiting": []})
+        return render(
+            request,
+            "homecare/dispatch.html",
+            {
+                "roles": _roles(request.user),
+                "providers": [],
+                "provider": None,
+                "day": timezone.localdate(),
+                "summary": None,
+                "routes": [],
+                "waiting": [],
+            },
+        )
     choice = forms.DispatchForm(request.POST if request.method == "POST" else request.GET)
     values = choice.cleaned_data if choice.is_valid() else {}
     day = values.get("day") or timezone.localdate()
     provider = next((p for p in providers if p.pk == values.get("provider")), providers[0])
     summary = None
     if request.method == "POST":
-        summary = services_dispatch.dispatch_day(actor=request.user, day=day, provider=provider, request=request)
+        summary = services_dispatch.dispatch_day(
+            actor=request.user, day=day, provider=provider, request=request
+        )
     orders = selectors.order_search(user=request.user, day=day, provider_id=provider.pk)
     routes = {}
     for o in orders:
         if o.caregiver_id and o.status != OrderStatus.CANCELLED:
             routes.setdefault(o.caregiver, []).append(o)
     waiting = [o for o in orders if o.status == OrderStatus.CONFIRMED]
-    return render(request, "homecare/dispatch.html", {
-        "roles": _roles(request.user), "providers": providers, "provider": provider, "day": day, "summary": summary,
-        "routes": sorted(routes.items(), key=lambda kv: kv[0].name), "waiting": waiting})
+    return render(
+        request,
+        "homecare/dispatch.html",
+        {
+            "roles": _roles(request.user),
+            "providers": providers,
+            "provider": provider,
+            "day": day,
+            "summary": summary,
+            "routes": sorted(routes.items(), key=lambda kv: kv[0].name),
+            "waiting": waiting,
+        },
+    )
 
 
 @login_required
@@ -313,34 +412,58 @@ def statement_list(request):
     if request.method == "POST":
         if form.submit(partial(settlement.statement_generate, actor=request.user, request=request)):
             return redirect("homecare:statement_detail", statement_id=form.result.pk)
-    return render(request, "homecare/statements.html", {
-        "rows": rows, "providers": providers, "form": form, "month": timezone.localdate().strftime("%Y-%m")},
-        status=422 if form.errors else 200)
+    return render(
+        request,
+        "homecare/statements.html",
+        {"rows": rows, "providers": providers, "form": form, "month": timezone.localdate().strftime("%Y-%m")},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
 def statement_detail(request, statement_id: int):
     st = selectors.statement_get(user=request.user, statement_id=statement_id)
     lines = settlement.statement_lines(st)
-    return render(request, "homecare/statement_detail.html", {
-        "st": st, "lines": lines, "month_closed": settlement.month_bounds(st.month)[1] <= timezone.now(),
-        "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person")})
+    return render(
+        request,
+        "homecare/statement_detail.html",
+        {
+            "st": st,
+            "lines": lines,
+            "month_closed": settlement.month_bounds(st.month)[1] <= timezone.now(),
+            "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person"),
+        },
+    )
 
 
 @login_required
 def satisfaction(request):
-    return render(request, "homecare/satisfaction.html", {
-        "by_provider": selectors.satisfaction(user=request.user, by="provider"),
-        "by_street": selectors.satisfaction(user=request.user, by="street"),
-        "complaints": selectors.complaints_for(user=request.user)[:50]})
+    return render(
+        request,
+        "homecare/satisfaction.html",
+        {
+            "by_provider": selectors.satisfaction(user=request.user, by="provider"),
+            "by_street": selectors.satisfaction(user=request.user, by="street"),
+            "complaints": selectors.complaints_for(user=request.user)[:50],
+        },
+    )
 
 
 @login_required
 def provider_detail(request, provider_id: int):
     provider = selectors.provider_get(user=request.user, provider_id=provider_id)
     day = timezone.localdate()
-    prices = [(item, selectors.provider_price(provider, item, day)) for item in ServiceItem.objects.filter(active=True)]
-    return render(request, "homecare/provider_detail.html", {
-        "provider": provider, "areas": provider.areas.all(), "prices": [(i, p) for i, p in prices if p is not None],
-        "caregivers": organisation_caregivers(organisation_id=provider.pk).count()})
-
+    prices = [
+        (item, selectors.provider_price(provider, item, day))
+        for item in ServiceItem.objects.filter(active=True)
+    ]
+    return render(
+        request,
+        "homecare/provider_detail.html",
+        {
+            "provider": provider,
+            "areas": provider.areas.all(),
+            "prices": [(i, p) for i, p in prices if p is not None],
+            "caregivers": organisation_caregivers(organisation_id=provider.pk).count(),
+        },
+    )

@@ -70,7 +70,9 @@ def indicator_values(request, region: str = "", date: str = "", domain: str = ""
     """Each indicator's value, target, gap, status colour and trend for a region on a date, with
     the same figures for its child regions (drill-down)."""
     code = region or selectors.default_region(request.user)
-    return selectors.dashboard(user=request.user, region_code=code, day=selectors.parse_day(date), domain=domain)
+    return selectors.dashboard(
+        user=request.user, region_code=code, day=selectors.parse_day(date), domain=domain
+    )
 
 
 class ValueIn(Schema):
@@ -92,10 +94,25 @@ class StoredOut(Schema):
 
 @router.post("/indicators/values", response={201: StoredOut})
 def indicator_value_enter(request, payload: ValueIn):
-    row = services.value_enter(actor=request.user, indicator_code=payload.indicator, region_code=payload.region,
-                               day=payload.date, value=payload.value, source=payload.source)
-    return Status(201, {"id": row.pk, "indicator": row.indicator.code, "region_code": row.region_code, "day": row.day,
-                 "value": row.value, "source": row.source})
+    row = services.value_enter(
+        actor=request.user,
+        indicator_code=payload.indicator,
+        region_code=payload.region,
+        day=payload.date,
+        value=payload.value,
+        source=payload.source,
+    )
+    return Status(
+        201,
+        {
+            "id": row.pk,
+            "indicator": row.indicator.code,
+            "region_code": row.region_code,
+            "day": row.day,
+            "value": row.value,
+            "source": row.source,
+        },
+    )
 
 
 class TargetIn(Schema):
@@ -109,10 +126,26 @@ class TargetIn(Schema):
 
 @router.post("/indicators/targets", response={201: TargetOut})
 def indicator_target_set(request, payload: TargetIn):
-    t = services.target_set(actor=request.user, indicator_code=payload.indicator, region_code=payload.region,
-                            year=payload.year, op=payload.op, value=payload.value, source=payload.source)
-    return Status(201, {"year": t.year, "op": t.op, "value": t.value, "text": t.text, "source": t.source,
-                        "region_code": t.region_code})
+    t = services.target_set(
+        actor=request.user,
+        indicator_code=payload.indicator,
+        region_code=payload.region,
+        year=payload.year,
+        op=payload.op,
+        value=payload.value,
+        source=payload.source,
+    )
+    return Status(
+        201,
+        {
+            "year": t.year,
+            "op": t.op,
+            "value": t.value,
+            "text": t.text,
+            "source": t.source,
+            "region_code": t.region_code,
+        },
+    )
 
 
 class SnapshotIn(Schema):
@@ -126,7 +159,9 @@ class CountOut(Schema):
 
 @router.post("/indicators/snapshots", response=CountOut)
 def indicator_snapshot(request, payload: SnapshotIn):
-    n = services.snapshot_take(actor=request.user, day=payload.date or timezone.localdate(), region_code=payload.region)
+    n = services.snapshot_take(
+        actor=request.user, day=payload.date or timezone.localdate(), region_code=payload.region
+    )
     return {"stored": n}
 
 
@@ -147,16 +182,27 @@ class RunOut(Schema):
 def run_out(r, top: CoverageTop | None = None) -> dict:
     """A run as seen by the user: figures for the largest region of it they may see."""
     top = top or {"code": r.region_code, "population": r.population, "covered": r.covered}
-    return {"id": r.pk, "region_code": top["code"], "kind": r.kind, "group": r.group, "day": r.day,
-            "minutes": r.minutes, "facilities": r.facilities, "population": top["population"],
-            "covered": top["covered"], "share": top["covered"] / top["population"] if top["population"] else None,
-            "seconds": r.seconds}
+    return {
+        "id": r.pk,
+        "region_code": top["code"],
+        "kind": r.kind,
+        "group": r.group,
+        "day": r.day,
+        "minutes": r.minutes,
+        "facilities": r.facilities,
+        "population": top["population"],
+        "covered": top["covered"],
+        "share": top["covered"] / top["population"] if top["population"] else None,
+        "seconds": r.seconds,
+    }
 
 
 @router.get("/coverage/runs", response=list[RunOut])
 def coverage_list(request):
-    return [run_out(r, selectors.coverage_top(user=request.user, run=r))
-            for r in selectors.coverage_runs(user=request.user)[:100]]
+    return [
+        run_out(r, selectors.coverage_top(user=request.user, run=r))
+        for r in selectors.coverage_runs(user=request.user)[:100]
+    ]
 
 
 class CoverageRunIn(Schema):
@@ -169,8 +215,14 @@ class CoverageRunIn(Schema):
 
 @router.post("/coverage/runs", response={201: RunOut})
 def coverage_create(request, payload: CoverageRunIn):
-    run = coverage_services.coverage_run(actor=request.user, region_code=payload.region, group=payload.group,
-                                         kind=payload.kind, day=payload.date, minutes=payload.minutes)
+    run = coverage_services.coverage_run(
+        actor=request.user,
+        region_code=payload.region,
+        group=payload.group,
+        kind=payload.kind,
+        day=payload.date,
+        minutes=payload.minutes,
+    )
     return Status(201, run_out(run))
 
 
@@ -197,8 +249,10 @@ def coverage_detail(request, coverage_run_id: Id, parent: str = ""):
     run = selectors.coverage_get(user=request.user, run_id=coverage_run_id)
     if parent:
         selectors.region_for(request.user, parent)
-    return run_out(run, selectors.coverage_top(user=request.user, run=run)) | {"areas": selectors.coverage_areas(user=request.user, run=run, parent=parent),
-                           "cells": selectors.coverage_cells(user=request.user, run=run)}
+    return run_out(run, selectors.coverage_top(user=request.user, run=run)) | {
+        "areas": selectors.coverage_areas(user=request.user, run=run, parent=parent),
+        "cells": selectors.coverage_cells(user=request.user, run=run),
+    }
 
 
 class SitingIn(Schema):
@@ -217,15 +271,22 @@ class SitingOut(Schema):
 
 
 def siting_out(s) -> dict:
-    return {"id": s.pk, "coverage_run_id": s.coverage_id, "region_code": s.region_code, "new_sites": s.new_sites,
-            "candidates": s.candidates, "result": s.result}
+    return {
+        "id": s.pk,
+        "coverage_run_id": s.coverage_id,
+        "region_code": s.region_code,
+        "new_sites": s.new_sites,
+        "candidates": s.candidates,
+        "result": s.result,
+    }
 
 
 @router.post("/siting", response={201: SitingOut})
 def siting_create(request, payload: SitingIn):
     run = selectors.coverage_get(user=request.user, run_id=payload.coverage_run_id)
-    row = coverage_services.siting_run(actor=request.user, coverage_run_id=run.pk, new_sites=payload.new_sites,
-                                       candidates=payload.candidates)
+    row = coverage_services.siting_run(
+        actor=request.user, coverage_run_id=run.pk, new_sites=payload.new_sites, candidates=payload.candidates
+    )
     return Status(201, siting_out(row))
 
 

@@ -109,7 +109,8 @@ def _capacity(figure: "Callable[[Capacity], int]", *, institutions_only: bool = 
             totals = _capacity_memo.get(key)
             if totals is None:
                 totals = _capacity_memo[key] = sel.capacity_totals(
-                    region_prefix=p, day=day, institutions_only=institutions_only)
+                    region_prefix=p, day=day, institutions_only=institutions_only
+                )
             out[p] = float(figure(totals))
         return out
 
@@ -163,8 +164,11 @@ def _class_communities(prefixes, day, arg):  # noqa: ARG001 — every indicator 
     """Communities (村级 units) of one urban-rural class (`urban` or `rural`) under each prefix;
     a community without a classification code is in neither."""
     lead = URBAN_RURAL_CLASSES[arg]
-    codes = list(Region.objects.filter(level=regions.COMMUNITY, code__startswith=common_prefix(prefixes),
-                                       urban_rural__startswith=lead).values_list("code", flat=True))
+    codes = list(
+        Region.objects.filter(
+            level=regions.COMMUNITY, code__startswith=common_prefix(prefixes), urban_rural__startswith=lead
+        ).values_list("code", flat=True)
+    )
     return {p: float(sum(1 for c in codes if c.startswith(p))) for p in prefixes}
 
 
@@ -176,9 +180,13 @@ def _class_communities_with(prefixes, day, arg):
     if sel is None:
         return {p: None for p in prefixes}
     under = common_prefix(prefixes)
-    in_class = set(Region.objects.filter(level=regions.COMMUNITY, code__startswith=under,
-                                         urban_rural__startswith=URBAN_RURAL_CLASSES[klass])
-                   .values_list("code", flat=True))
+    in_class = set(
+        Region.objects.filter(
+            level=regions.COMMUNITY,
+            code__startswith=under,
+            urban_rural__startswith=URBAN_RURAL_CLASSES[klass],
+        ).values_list("code", flat=True)
+    )
     qs = sel.facility_points(day=day).filter(region_code__startswith=under, kind__in=kinds.split("+"))
     units = set(qs.values_list("region_code", flat=True)) & in_class
     return {p: float(sum(1 for u in units if u.startswith(p))) for p in prefixes}
@@ -188,7 +196,9 @@ def _regions_at(level: int):
     def get(prefixes, day, _arg):  # noqa: ARG001 — every indicator getter takes (prefixes, day, arg)
 
         codes = list(
-            Region.objects.filter(level=level, code__startswith=common_prefix(prefixes)).values_list("code", flat=True)
+            Region.objects.filter(level=level, code__startswith=common_prefix(prefixes)).values_list(
+                "code", flat=True
+            )
         )
         return {p: float(sum(1 for c in codes if c.startswith(p))) for p in prefixes}
 
@@ -211,7 +221,10 @@ def _workforce(kind: str = ""):
         if sel is None or not hasattr(sel, "caregiver_count"):
             return {p: None for p in prefixes}
         level = int(arg) if arg.isdigit() else None
-        return {p: float(sel.caregiver_count(region_prefix=p, day=day, kind=kind, min_level=level)) for p in prefixes}
+        return {
+            p: float(sel.caregiver_count(region_prefix=p, day=day, kind=kind, min_level=level))
+            for p in prefixes
+        }
 
     return get
 
@@ -227,7 +240,8 @@ def _people_of(prefixes: list[str], day: datetime.date, who: str) -> dict[int, s
             qs = population(code="disabled", day=day, region_prefix=under).filter(status_on("tekun", day))
         else:
             qs = population(code="elder", day=day, region_prefix=under).filter(
-                status_on("living_alone", day) | status_on("empty_nest", day))
+                status_on("living_alone", day) | status_on("empty_nest", day)
+            )
         _capacity_memo[key] = dict(qs.values_list("id", "region_code"))
     return _capacity_memo[key]  # type: ignore[return-value]
 
@@ -289,8 +303,9 @@ def _visits(index: int):
             key = ("visits", p, day.year, day.month)
             pair = _capacity_memo.get(key)
             if pair is None:
-                pair = _capacity_memo[key] = sel.visit_coverage(region_prefix=p, year=day.year, month=day.month,
-                                                                group=VISITED_GROUP)
+                pair = _capacity_memo[key] = sel.visit_coverage(
+                    region_prefix=p, year=day.year, month=day.month, group=VISITED_GROUP
+                )
             out[p] = float(pair[index])
         return out
 
@@ -304,8 +319,11 @@ def _coverage(field: str):
     def get(prefixes, day, arg):
         group, _sep, kind = arg.partition(":")
         codes = {p: p.ljust(12, "0") for p in prefixes}
-        runs = list(CoverageRun.objects.filter(group=group, kind=kind, day__lte=day)
-                    .order_by("-day", "-id").values_list("pk", flat=True)[:50])
+        runs = list(
+            CoverageRun.objects.filter(group=group, kind=kind, day__lte=day)
+            .order_by("-day", "-id")
+            .values_list("pk", flat=True)[:50]
+        )
         areas: dict[str, dict[int, CoverageArea]] = {}
         for a in CoverageArea.objects.filter(run_id__in=runs, region_code__in=list(codes.values())):
             areas.setdefault(a.region_code, {})[a.run_id] = a
@@ -323,8 +341,14 @@ def _manual(prefixes, day, code):
     """The latest value entered by hand for indicator `code` in exactly this region."""
     codes = {p: p.ljust(12, "0") for p in prefixes}
     latest: dict[str, float] = {}
-    rows = (IndicatorValue.objects.filter(indicator__code=code, region_code__in=list(codes.values()), day__lte=day)
-            .exclude(value__isnull=True).order_by("day", "id").values_list("region_code", "value"))
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__code=code, region_code__in=list(codes.values()), day__lte=day
+        )
+        .exclude(value__isnull=True)
+        .order_by("day", "id")
+        .values_list("region_code", "value")
+    )
     for region_code, value in rows:
         latest[region_code] = value  # ordered by day: the last one wins
     return {p: latest.get(c) for p, c in codes.items()}
@@ -337,39 +361,58 @@ COMPUTATIONS: dict[str, Computation] = {
     "beds_total": Computation(_("养老机构床位数"), _capacity(lambda c: c.beds_total), "facilities"),
     "beds_nursing": Computation(_("护理型床位数"), _capacity(lambda c: c.beds_nursing), "facilities"),
     "beds_cognitive": Computation(_("认知障碍床位数"), _capacity(lambda c: c.beds_cognitive), "facilities"),
-    "beds_institution": Computation(_("养老机构床位数（不含街道中心短托床位）"),
-                                    _capacity(lambda c: c.beds_total, institutions_only=True), "facilities"),
-    "beds_nursing_type": Computation(_("养老机构护理型床位数（含认知障碍照护床位）"),
-                                     _capacity(lambda c: c.beds_nursing + c.beds_cognitive, institutions_only=True),
-                                     "facilities"),
+    "beds_institution": Computation(
+        _("养老机构床位数（不含街道中心短托床位）"),
+        _capacity(lambda c: c.beds_total, institutions_only=True),
+        "facilities",
+    ),
+    "beds_nursing_type": Computation(
+        _("养老机构护理型床位数（含认知障碍照护床位）"),
+        _capacity(lambda c: c.beds_nursing + c.beds_cognitive, institutions_only=True),
+        "facilities",
+    ),
     "childcare_places": Computation(_("托位数"), _capacity(lambda c: c.childcare_places), "facilities"),
-    "childcare_places_puhui": Computation(_("普惠性托位数"), _capacity(lambda c: c.childcare_places_puhui), "facilities"),
+    "childcare_places_puhui": Computation(
+        _("普惠性托位数"), _capacity(lambda c: c.childcare_places_puhui), "facilities"
+    ),
     "facilities": Computation(_("运营中的设施数"), _facility_count, "facilities"),
     "streets_with": Computation(_("有该类设施的街道(乡镇)数"), _units_with(regions.STREET), "facilities"),
-    "communities_with": Computation(_("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"),
+    "communities_with": Computation(
+        _("有该类设施的社区(村)数"), _units_with(regions.COMMUNITY), "facilities"
+    ),
     "streets": Computation(_("街道(乡镇)数"), _regions_at(regions.STREET)),
     "communities": Computation(_("社区(村)数"), _regions_at(regions.COMMUNITY)),
     "class_communities": Computation(_("按城乡分类代码的社区(村)数"), _class_communities),
-    "class_communities_with": Computation(_("按城乡分类代码、有该类设施的社区(村)数"), _class_communities_with,
-                                          "facilities"),
+    "class_communities_with": Computation(
+        _("按城乡分类代码、有该类设施的社区(村)数"), _class_communities_with, "facilities"
+    ),
     "caregivers_certified": Computation(_("持证养老护理员数"), _caregivers, "workforce"),
     "caregivers_employed": Computation(_("在岗护理员数"), _workforce(), "workforce"),
-    "caregivers_level": Computation(_("持有该等级及以上养老护理员职业技能等级证书的在岗护理员数"),
-                                    _workforce("elder_care"), "workforce"),
-    "caregivers_trained": Computation(_("持有效岗位培训合格证的在岗护理员数"), _workforce("training"), "workforce"),
+    "caregivers_level": Computation(
+        _("持有该等级及以上养老护理员职业技能等级证书的在岗护理员数"), _workforce("elder_care"), "workforce"
+    ),
+    "caregivers_trained": Computation(
+        _("持有效岗位培训合格证的在岗护理员数"), _workforce("training"), "workforce"
+    ),
     "districts": Computation(_("县(市、区)数"), _regions_at(regions.DISTRICT)),
     "districts_with": Computation(_("有该类设施的县(市、区)数"), _units_with(regions.DISTRICT), "facilities"),
     "tekun_disabled": Computation(_("失能特困老年人数"), _share_of("tekun_disabled")),
-    "tekun_disabled_in_care": Computation(_("入住养老机构的失能特困老年人数"),
-                                          _share_of("tekun_disabled", "facilities", "institution_residents"),
-                                          "facilities"),
+    "tekun_disabled_in_care": Computation(
+        _("入住养老机构的失能特困老年人数"),
+        _share_of("tekun_disabled", "facilities", "institution_residents"),
+        "facilities",
+    ),
     "alone_elders": Computation(_("独居、空巢老年人数"), _share_of("alone")),
-    "alone_elders_with_device": Computation(_("有在用智能安全设备的独居、空巢老年人数"),
-                                            _share_of("alone", "alarms", "persons_with_device"), "alarms"),
+    "alone_elders_with_device": Computation(
+        _("有在用智能安全设备的独居、空巢老年人数"),
+        _share_of("alone", "alarms", "persons_with_device"),
+        "alarms",
+    ),
     "ratings_satisfied": Computation(_("近一年评为满意(4—5星)的居家服务评价数"), _ratings(0), "homecare"),
     "ratings": Computation(_("近一年居家服务评价数"), _ratings(1), "homecare"),
-    "growth_stunted": Computation(_("近一年最近一次生长监测年龄别身长Z值低于−2的5岁以下儿童数"), _growth(0),
-                                  "assessment"),
+    "growth_stunted": Computation(
+        _("近一年最近一次生长监测年龄别身长Z值低于−2的5岁以下儿童数"), _growth(0), "assessment"
+    ),
     "growth_measured": Computation(_("近一年做过生长监测的5岁以下儿童数"), _growth(1), "assessment"),
     "visits_done": Computation(_("当月已探访的特殊困难老年人数"), _visits(0), "carevisits"),
     "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),
@@ -394,9 +437,16 @@ def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
 
 
 # Words for the parts of an argument a formula shows (facility kinds stay as their codes).
-ARG_WORDS = {"urban": _("城镇"), "rural": _("乡村"), "3": _("三级/高级工"), "dementia_unit": _("认知障碍照护专区"),
-             "elder_university": _("老年大学"), "elder": _("老年人"), "infant": _("婴幼儿"),
-             "childcare": _("托育机构")}
+ARG_WORDS = {
+    "urban": _("城镇"),
+    "rural": _("乡村"),
+    "3": _("三级/高级工"),
+    "dementia_unit": _("认知障碍照护专区"),
+    "elder_university": _("老年大学"),
+    "elder": _("老年人"),
+    "infant": _("婴幼儿"),
+    "childcare": _("托育机构"),
+}
 
 
 def label(spec: str) -> str:

@@ -30,12 +30,16 @@ GROUPS = {"elder": gettext_lazy("老年人"), "infant": gettext_lazy("婴幼儿"
 # What a coverage run may measure: one facility kind, or a family of kinds.
 KIND_SETS = {
     "community_centre": (gettext_lazy("社区(村)照料中心"), ["community_centre"]),
-    "elder_services": (gettext_lazy("居家养老服务设施(中心/照料中心/助餐点/互助点)"),
-                       ["street_centre", "community_centre", "canteen", "rural_mutual"]),
+    "elder_services": (
+        gettext_lazy("居家养老服务设施(中心/照料中心/助餐点/互助点)"),
+        ["street_centre", "community_centre", "canteen", "rural_mutual"],
+    ),
     "canteen": (gettext_lazy("老年食堂/助餐点"), ["canteen"]),
     "nursing_home": (gettext_lazy("养老机构"), ["nursing_public", "nursing_ppp", "nursing_private"]),
-    "childcare": (gettext_lazy("托育机构(含托班、嵌入式)"), ["childcare_centre", "kindergarten_class",
-                                                         "embedded_childcare"]),
+    "childcare": (
+        gettext_lazy("托育机构(含托班、嵌入式)"),
+        ["childcare_centre", "kindergarten_class", "embedded_childcare"],
+    ),
     "growth_station": (gettext_lazy("婴幼儿成长驿站"), ["growth_station"]),
 }
 
@@ -43,8 +47,14 @@ KIND_SETS = {
 def _save_network(net: Network, *, name: str, region_code: str, source: str) -> RoadNetwork:
     file_name = f"network-{uuid.uuid4().hex[:12]}.npz"
     net.save(storage_dir() / file_name)
-    return RoadNetwork.objects.create(name=name[:100], region_code=region_code, source=source[:300],
-                                      file_name=file_name, node_count=net.nodes, edge_count=net.edges)
+    return RoadNetwork.objects.create(
+        name=name[:100],
+        region_code=region_code,
+        source=source[:300],
+        file_name=file_name,
+        node_count=net.nodes,
+        edge_count=net.edges,
+    )
 
 
 def _check_region(actor, region_code: str, perm: str = "planning.manage") -> Region:
@@ -71,8 +81,12 @@ def network_import_pbf(*, actor, path: str | Path, region_code: str, name: str =
         raise InvalidInput(_("无法读取OSM PBF文件：%(e)s") % {"e": exc}, field="file") from exc
     if net.edges == 0:
         raise InvalidInput(_("文件中没有可步行的道路"), field="file")
-    row = _save_network(net, name=name or path.name, region_code=region_code, source=f"OpenStreetMap PBF {path.name}")
-    audit.record(actor=actor, action=AuditAction.PLANNING_NETWORK_IMPORT, obj=row, nodes=net.nodes, edges=net.edges)
+    row = _save_network(
+        net, name=name or path.name, region_code=region_code, source=f"OpenStreetMap PBF {path.name}"
+    )
+    audit.record(
+        actor=actor, action=AuditAction.PLANNING_NETWORK_IMPORT, obj=row, nodes=net.nodes, edges=net.edges
+    )
     return row
 
 
@@ -81,8 +95,14 @@ def network_store(*, actor, network: Network, region_code: str, name: str, sourc
     """Store a network built in code (the synthetic city's streets)."""
     _check_region(actor, region_code)
     row = _save_network(network, name=name, region_code=region_code, source=source)
-    audit.record(actor=actor, action=AuditAction.PLANNING_NETWORK_STORE, obj=row, nodes=network.nodes, edges=network.edges,
-                 system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_NETWORK_STORE,
+        obj=row,
+        nodes=network.nodes,
+        edges=network.edges,
+        system="planning",
+    )
     return row
 
 
@@ -114,7 +134,8 @@ def facility_locations(kind_set: str, day: datetime.date):
         return np.zeros(0), np.zeros(0)
     kinds = KIND_SETS[kind_set][1]
     rows = list(
-        sel.facility_points(day=day).filter(kind__in=kinds, latitude__isnull=False, longitude__isnull=False)
+        sel.facility_points(day=day)
+        .filter(kind__in=kinds, latitude__isnull=False, longitude__isnull=False)
         .values_list("latitude", "longitude")
     )
     if not rows:
@@ -135,9 +156,18 @@ def _validate(group, kind, minutes, speed):
 
 
 @transaction.atomic
-def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetime.date | None = None,
-                 minutes: int = 15, speed: float = coverage.WALK_SPEED_M_PER_MIN,
-                 network: RoadNetwork | None = None, extra_sites: list[tuple[float, float]] | None = None) -> CoverageRun:
+def coverage_run(
+    *,
+    actor,
+    region_code: str,
+    group: str,
+    kind: str,
+    day: datetime.date | None = None,
+    minutes: int = 15,
+    speed: float = coverage.WALK_SPEED_M_PER_MIN,
+    network: RoadNetwork | None = None,
+    extra_sites: list[tuple[float, float]] | None = None,
+) -> CoverageRun:
     """Measure the share of `group` within `minutes` of a facility of `kind`, per region under
     `region_code`, and count uncovered homes on H3 cells. Facilities anywhere on the network
     count (a home near a district border may walk to the next district's centre)."""
@@ -162,8 +192,16 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
     walk = coverage.home_distance(node_dist, home_nodes, home_snap) if len(lat) else np.zeros(0)
     covered = walk <= limit
     run = CoverageRun.objects.create(
-        network=network, region_code=region_code, kind=kind, group=group, day=day, minutes=minutes,
-        speed_m_per_min=speed, facilities=len(f_lat), population=len(lat), covered=int(covered.sum()),
+        network=network,
+        region_code=region_code,
+        kind=kind,
+        group=group,
+        day=day,
+        minutes=minutes,
+        speed_m_per_min=speed,
+        facilities=len(f_lat),
+        population=len(lat),
+        covered=int(covered.sum()),
         created_by=actor if signed_in(actor) else None,
     )
     # per community, then rolled up to every region between the community and the run's region
@@ -181,25 +219,38 @@ def coverage_run(*, actor, region_code: str, group: str, kind: str, day: datetim
             t[1] += cov
             up = regions.parent_code_of(up)
     CoverageArea.objects.bulk_create(
-        [CoverageArea(run=run, region_code=c, population=p, covered=v) for c, (p, v) in totals.items()], batch_size=2000
+        [CoverageArea(run=run, region_code=c, population=p, covered=v) for c, (p, v) in totals.items()],
+        batch_size=2000,
     )
     cells: dict[tuple[str, str], int] = {}
-    for code, la, lo in zip(codes[~covered].tolist(), lat[~covered].tolist(), lon[~covered].tolist(), strict=True):
+    for code, la, lo in zip(
+        codes[~covered].tolist(), lat[~covered].tolist(), lon[~covered].tolist(), strict=True
+    ):
         key = (code, h3.latlng_to_cell(la, lo, H3_RESOLUTION))
         cells[key] = cells.get(key, 0) + 1
     CoverageCell.objects.bulk_create(
-        [CoverageCell(run=run, region_code=c, h3=cell, uncovered=n) for (c, cell), n in cells.items()], batch_size=2000
+        [CoverageCell(run=run, region_code=c, h3=cell, uncovered=n) for (c, cell), n in cells.items()],
+        batch_size=2000,
     )
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["seconds"])
-    audit.record(actor=actor, action=AuditAction.PLANNING_COVERAGE_RUN, obj=run, group=group, kind=kind,
-                 population=run.population, covered=run.covered, system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_COVERAGE_RUN,
+        obj=run,
+        group=group,
+        kind=kind,
+        population=run.population,
+        covered=run.covered,
+        system="planning",
+    )
     return run
 
 
 @transaction.atomic
-def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str = "communities",
-               time_limit: float = 20.0) -> SitingRun:
+def siting_run(
+    *, actor, coverage_run_id: int, new_sites: int, candidates: str = "communities", time_limit: float = 20.0
+) -> SitingRun:
     """Choose `new_sites` new sites of the run's kind that bring the most uncovered people of the
     run within its walking time (lazy greedy, and HiGHS for the exact optimum or a bound), and
     measure before and after per region."""
@@ -224,9 +275,14 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
     uncovered = walk > limit
     # candidate sites
     if candidates == "communities":
-        cands = list(Region.objects.filter(code__startswith=prefix, level=regions.COMMUNITY,
-                                           latitude__isnull=False, longitude__isnull=False)
-                     .values_list("code", "name", "latitude", "longitude"))
+        cands = list(
+            Region.objects.filter(
+                code__startswith=prefix,
+                level=regions.COMMUNITY,
+                latitude__isnull=False,
+                longitude__isnull=False,
+            ).values_list("code", "name", "latitude", "longitude")
+        )
         c_lat = np.array([c[2] for c in cands], dtype=np.float64)
         c_lon = np.array([c[3] for c in cands], dtype=np.float64)
         cand_nodes, _cd = loaded.snap(c_lat, c_lon)
@@ -239,8 +295,12 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
         if len(cand_nodes) > MAX_NODE_CANDIDATES:
             seen: dict[str, int] = {}
             for n in cand_nodes.tolist():
-                seen.setdefault(h3.latlng_to_cell(float(loaded.network.lat[n]), float(loaded.network.lon[n]),
-                                                  H3_RESOLUTION), n)
+                seen.setdefault(
+                    h3.latlng_to_cell(
+                        float(loaded.network.lat[n]), float(loaded.network.lon[n]), H3_RESOLUTION
+                    ),
+                    n,
+                )
             cand_nodes = np.array(sorted(seen.values()), dtype=np.int64)
         c_lat, c_lon = loaded.network.lat[cand_nodes], loaded.network.lon[cand_nodes]
         labels = [_("路网节点 %(n)s") % {"n": int(n)} for n in cand_nodes]
@@ -249,7 +309,9 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
     u_nodes, u_snap = home_nodes[uncovered], np.round(home_snap[uncovered], 0)
     keys = np.column_stack([u_nodes, u_snap])
     uniq, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    inst = siting.build_instance(loaded.graph, cand_nodes, uniq[:, 0].astype(np.int64), uniq[:, 1], counts, limit)
+    inst = siting.build_instance(
+        loaded.graph, cand_nodes, uniq[:, 0].astype(np.int64), uniq[:, 1], counts, limit
+    )
     merged = siting.merge(inst)
     build_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -278,19 +340,57 @@ def siting_run(*, actor, coverage_run_id: int, new_sites: int, candidates: str =
         "population": int(len(lat)),
         "covered_before": covered_before,
         "covered_after": covered_after,
-        "demand_points": int(inst.points), "merged_points": int(merged.points), "candidates": int(len(cand_nodes)),
+        "demand_points": int(inst.points),
+        "merged_points": int(merged.points),
+        "candidates": int(len(cand_nodes)),
         "build_seconds": round(build_seconds, 3),
-        "greedy": {"value": g_value, "seconds": round(greedy_seconds, 4), "sites": [int(j) for j in g_chosen]},
-        "exact": {"value": ex["objective"], "bound": ex["bound"], "optimal": ex["optimal"],
-                  "seconds": round(ex["seconds"], 3), "sites": ex["chosen"]},
-        "sites": [{"label": labels[j], "latitude": float(c_lat[j]), "longitude": float(c_lon[j]),
-                   "in_greedy": j in g_chosen, "in_exact": j in ex["chosen"]} for j in sorted(set(g_chosen) | set(ex["chosen"]))],
-        "regions": [{"code": c, "name": region_names.get(c, c), "population": v[0], "before": v[1], "after": v[1] + v[2]}
-                    for c, v in sorted(before.items())],
+        "greedy": {
+            "value": g_value,
+            "seconds": round(greedy_seconds, 4),
+            "sites": [int(j) for j in g_chosen],
+        },
+        "exact": {
+            "value": ex["objective"],
+            "bound": ex["bound"],
+            "optimal": ex["optimal"],
+            "seconds": round(ex["seconds"], 3),
+            "sites": ex["chosen"],
+        },
+        "sites": [
+            {
+                "label": labels[j],
+                "latitude": float(c_lat[j]),
+                "longitude": float(c_lon[j]),
+                "in_greedy": j in g_chosen,
+                "in_exact": j in ex["chosen"],
+            }
+            for j in sorted(set(g_chosen) | set(ex["chosen"]))
+        ],
+        "regions": [
+            {
+                "code": c,
+                "name": region_names.get(c, c),
+                "population": v[0],
+                "before": v[1],
+                "after": v[1] + v[2],
+            }
+            for c, v in sorted(before.items())
+        ],
     }
-    row = SitingRun.objects.create(coverage=run, region_code=run.region_code, new_sites=new_sites,
-                                   candidates=candidates, result=result,
-                                   created_by=actor if signed_in(actor) else None)
-    audit.record(actor=actor, action=AuditAction.PLANNING_SITING_RUN, obj=row, new_sites=new_sites,
-                 gain=covered_after - covered_before, system="planning")
+    row = SitingRun.objects.create(
+        coverage=run,
+        region_code=run.region_code,
+        new_sites=new_sites,
+        candidates=candidates,
+        result=result,
+        created_by=actor if signed_in(actor) else None,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_SITING_RUN,
+        obj=row,
+        new_sites=new_sites,
+        gain=covered_after - covered_before,
+        system="planning",
+    )
     return row

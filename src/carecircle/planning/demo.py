@@ -26,30 +26,43 @@ def generate(city: City) -> None:
     today = city.today
     _population(city, today)
     _manual_figures(city, rng, today)
-    centres = [(c.latitude, c.longitude) for c in city.communities
-               if c.latitude is not None and c.longitude is not None]  # every generated community has both
+    centres = [
+        (c.latitude, c.longitude)
+        for c in city.communities
+        if c.latitude is not None and c.longitude is not None
+    ]  # every generated community has both
     net = synthetic(centres, spacing_m=120, reach_m=2500, seed=city.seed)
-    row = coverage_services.network_store(actor=None, network=net, region_code=city.city.code,
-                                          name="示范市步行路网（模拟）",
-                                          source="模拟：社区周边120米抖动网格，随机断开6%路段")
+    row = coverage_services.network_store(
+        actor=None,
+        network=net,
+        region_code=city.city.code,
+        name="示范市步行路网（模拟）",
+        source="模拟：社区周边120米抖动网格，随机断开6%路段",
+    )
     city.say(f"  步行路网 {row.node_count:,} 个节点、{row.edge_count:,} 条路段")
     runs = []
     for group, kind in (("elder", "community_centre"), ("elder", "elder_services"), ("infant", "childcare")):
-        run = coverage_services.coverage_run(actor=None, region_code=city.city.code, group=group, kind=kind,
-                                             day=today, network=row)
+        run = coverage_services.coverage_run(
+            actor=None, region_code=city.city.code, group=group, kind=kind, day=today, network=row
+        )
         runs.append(run)
         share = f"{100 * run.covered / run.population:.1f}%" if run.population else "—"
-        city.say(f"  15分钟覆盖 {coverage_services.GROUPS[group]}/{coverage_services.KIND_SETS[kind][0]}：{share}"
-                 f"（{run.facilities} 处设施，{run.seconds:.2f} 秒）")
+        city.say(
+            f"  15分钟覆盖 {coverage_services.GROUPS[group]}/{coverage_services.KIND_SETS[kind][0]}：{share}"
+            f"（{run.facilities} 处设施，{run.seconds:.2f} 秒）"
+        )
     # a district plans its next three 社区照料中心
     district = city.districts[0]
-    local = coverage_services.coverage_run(actor=None, region_code=district.code, group="elder",
-                                           kind="community_centre", day=today, network=row)
+    local = coverage_services.coverage_run(
+        actor=None, region_code=district.code, group="elder", kind="community_centre", day=today, network=row
+    )
     if local.population > local.covered:
         plan = coverage_services.siting_run(actor=None, coverage_run_id=local.pk, new_sites=3, time_limit=10)
         r = plan.result
-        city.say(f"  选址（{district.name}）：新增3处社区照料中心，15分钟可达 {r['covered_before']:,} → "
-                 f"{r['covered_after']:,} 人（贪心 {r['greedy']['value']:,.0f}，精确 {r['exact']['value']:,.0f}）")
+        city.say(
+            f"  选址（{district.name}）：新增3处社区照料中心，15分钟可达 {r['covered_before']:,} → "
+            f"{r['covered_after']:,} 人（贪心 {r['greedy']['value']:,.0f}，精确 {r['exact']['value']:,.0f}）"
+        )
     stored = 0
     for months_back in (12, 9, 6, 3, 1, 0):
         day = _months_before(today, months_back)
@@ -71,9 +84,13 @@ def _population(city: City, today: datetime.date) -> None:
         count = elders[p]
         if count:
             for back in (12, 0):
-                services.value_enter_system(indicator_code="B01", region_code=unit.code,
-                                            day=_months_before(today, back), value=round(count / ELDER_SHARE),
-                                            source=f"{SOURCE}：按老年人口占比{ELDER_SHARE:.0%}推算")
+                services.value_enter_system(
+                    indicator_code="B01",
+                    region_code=unit.code,
+                    day=_months_before(today, back),
+                    value=round(count / ELDER_SHARE),
+                    source=f"{SOURCE}：按老年人口占比{ELDER_SHARE:.0%}推算",
+                )
 
 
 def _manual_figures(city: City, rng, today: datetime.date) -> None:
@@ -87,6 +104,10 @@ def _manual_figures(city: City, rng, today: datetime.date) -> None:
                 continue
             for back, drift in ((12, -1.0), (0, 0.0)):
                 v = value + drift + float(np.round(rng.uniform(-1, 1), 2))
-                services.value_enter_system(indicator_code=code, region_code=unit.code,
-                                            day=_months_before(today, back), value=max(0.0, v),
-                                            source=f"{SOURCE}：统计公报")
+                services.value_enter_system(
+                    indicator_code=code,
+                    region_code=unit.code,
+                    day=_months_before(today, back),
+                    value=max(0.0, v),
+                    source=f"{SOURCE}：统计公报",
+                )

@@ -9,8 +9,11 @@ from carecircle.core.forms import ServiceForm
 NUMBERS = _("目标值和年份应为数字")
 # Whose published targets a region may adopt: the five seeds' cities (defaults.TARGET_SOURCES).
 CITIES = [
-    ("hangzhou", _("杭州市方案")), ("jiaxing", _("嘉兴市意见")), ("qujing", _("曲靖市方案")),
-    ("yizhou", _("伊州区方案")), ("hechuan", _("合川区方案")),
+    ("hangzhou", _("杭州市方案")),
+    ("jiaxing", _("嘉兴市意见")),
+    ("qujing", _("曲靖市方案")),
+    ("yizhou", _("伊州区方案")),
+    ("hechuan", _("合川区方案")),
 ]
 
 
@@ -45,8 +48,10 @@ class TargetForm(ServiceForm):
 
 
 class AdoptForm(ServiceForm):
-    adopt = forms.ChoiceField(choices=CITIES, error_messages={"required": _("未知的目标来源"),
-                                                              "invalid_choice": _("未知的目标来源")})
+    adopt = forms.ChoiceField(
+        choices=CITIES,
+        error_messages={"required": _("未知的目标来源"), "invalid_choice": _("未知的目标来源")},
+    )
 
 
 class SnapshotForm(forms.Form):

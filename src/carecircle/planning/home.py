@@ -16,8 +16,10 @@ def cards(user) -> list[dict]:
         top = selectors.coverage_top(user=user, run=run) if run else None
         if top and top["population"]:  # the user's own region's part of the newest run
             figures.append((label, f"{100 * top['covered'] / top['population']:.1f}%"))
-    return [{
-        "title": _("规划与指标"),
-        "figures": figures,
-        "link": (_("打开指标看板"), reverse("planning:index")),
-    }]
+    return [
+        {
+            "title": _("规划与指标"),
+            "figures": figures,
+            "link": (_("打开指标看板"), reverse("planning:index")),
+        }
+    ]

@@ -41,12 +41,20 @@ def progress(target: IncreaseTarget, region_code: str, day: datetime.date) -> In
     now = computations.evaluate(target.figure, [prefix], day).get(prefix)
     computations.clear_memo()
     if base is None or now is None:
-        return IncreaseProgress(target=target, region_code=region_code, applies=True, base_stock=base, stock=now)
+        return IncreaseProgress(
+            target=target, region_code=region_code, applies=True, base_stock=base, stock=now
+        )
     increase = now - base
     own = region_code == target.region
     return IncreaseProgress(
-        target=target, region_code=region_code, applies=True, base_stock=base, stock=now, increase=increase,
-        remaining=max(0.0, target.target - increase) if own else None, met=increase >= target.target if own else None,
+        target=target,
+        region_code=region_code,
+        applies=True,
+        base_stock=base,
+        stock=now,
+        increase=increase,
+        remaining=max(0.0, target.target - increase) if own else None,
+        met=increase >= target.target if own else None,
     )
 
 

@@ -19,7 +19,9 @@ class Result:
     missing: list[str] = field(default_factory=list)  # computations with no data
 
 
-def compute(indicators: list[Indicator], codes: list[str], day: datetime.date) -> dict[str, dict[str, Result]]:
+def compute(
+    indicators: list[Indicator], codes: list[str], day: datetime.date
+) -> dict[str, dict[str, Result]]:
     """{indicator code: {region code: Result}} for every indicator and region, computed live.
     Each named computation is evaluated once for all regions."""
     computations.clear_memo()
@@ -65,9 +67,14 @@ def compute(indicators: list[Indicator], codes: list[str], day: datetime.date) -
 def _manual_values(indicators, codes, day) -> dict:
     if not indicators:
         return {}
-    rows = IndicatorValue.objects.filter(
-        indicator__in=indicators, region_code__in=codes, day__lte=day, manual=True
-    ).exclude(value__isnull=True).select_related("indicator").order_by("day")
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__in=indicators, region_code__in=codes, day__lte=day, manual=True
+        )
+        .exclude(value__isnull=True)
+        .select_related("indicator")
+        .order_by("day")
+    )
     return {(r.indicator.code, r.region_code): r for r in rows}  # the latest wins
 
 
@@ -85,7 +92,9 @@ def target_for(ind: Indicator, code: str, day: datetime.date, targets=None) -> I
     return ahead[0] if ahead else mine[-1]
 
 
-def status_of(ind: Indicator, value: float | None, target: IndicatorTarget | None, previous: float | None = None) -> str:
+def status_of(
+    ind: Indicator, value: float | None, target: IndicatorTarget | None, previous: float | None = None
+) -> str:
     """green: meets the target; amber: within 10% of it (or level with last time); red: behind;
     grey: no value or no target."""
     if value is None or target is None:

@@ -71,7 +71,9 @@ class IndicatorTarget(models.Model):
         verbose_name = _("指标目标")
         verbose_name_plural = _("指标目标")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region_code", "year"], name="planning_target_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "region_code", "year"], name="planning_target_unique"
+            ),
         ]
 
 
@@ -169,7 +171,9 @@ class CoverageCell(models.Model):
     uncovered = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["run", "region_code", "h3"], name="planning_cell_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "region_code", "h3"], name="planning_cell_unique")
+        ]
 
 
 class SitingRun(models.Model):

@@ -118,12 +118,24 @@ def from_pbf(path: str | Path) -> Network:
     bad = ~np.isfinite(length)
     if bad.any():
         length[bad] = haversine_m(lat[u[bad]], lon[u[bad]], lat[v[bad]], lon[v[bad]])
-    return Network(lat=lat, lon=lon, src=u[keep].astype(np.int32), dst=v[keep].astype(np.int32),
-                   length=length[keep].astype(np.float32), osm_ids=ids)
+    return Network(
+        lat=lat,
+        lon=lon,
+        src=u[keep].astype(np.int32),
+        dst=v[keep].astype(np.int32),
+        length=length[keep].astype(np.float32),
+        osm_ids=ids,
+    )
 
 
-def synthetic(centres: list[tuple[float, float]], *, spacing_m: float = 120.0, reach_m: float = 2500.0,
-              seed: int = 1, drop: float = 0.06) -> Network:
+def synthetic(
+    centres: list[tuple[float, float]],
+    *,
+    spacing_m: float = 120.0,
+    reach_m: float = 2500.0,
+    seed: int = 1,
+    drop: float = 0.06,
+) -> Network:
     """A street grid for a synthetic city: a jittered lattice with `spacing_m` between junctions,
     kept within `reach_m` of some community centre, a few links dropped (blocks, rivers) and
     lengths measured on the jittered positions times a small detour factor."""
@@ -139,15 +151,19 @@ def synthetic(centres: list[tuple[float, float]], *, spacing_m: float = 120.0, r
     nx_, ny_ = int((x1 - x0) // spacing_m) + 1, int((y1 - y0) // spacing_m) + 1
     gx, gy = np.meshgrid(x0 + spacing_m * np.arange(nx_), y0 + spacing_m * np.arange(ny_))
     gx, gy = gx.ravel(), gy.ravel()
-    near, _idx = cKDTree(np.column_stack([x, y])).query(np.column_stack([gx, gy]), distance_upper_bound=reach_m)
+    near, _idx = cKDTree(np.column_stack([x, y])).query(
+        np.column_stack([gx, gy]), distance_upper_bound=reach_m
+    )
     inside = np.isfinite(near)
     index = np.full(nx_ * ny_, -1, dtype=np.int64)
     index[inside] = np.arange(inside.sum())
     px = gx[inside] + rng.normal(0, spacing_m * 0.12, inside.sum())
     py = gy[inside] + rng.normal(0, spacing_m * 0.12, inside.sum())
     grid = np.arange(nx_ * ny_).reshape(ny_, nx_)
-    pairs = [np.column_stack([grid[:, :-1].ravel(), grid[:, 1:].ravel()]),
-             np.column_stack([grid[:-1, :].ravel(), grid[1:, :].ravel()])]
+    pairs = [
+        np.column_stack([grid[:, :-1].ravel(), grid[:, 1:].ravel()]),
+        np.column_stack([grid[:-1, :].ravel(), grid[1:, :].ravel()]),
+    ]
     e = np.concatenate(pairs)
     e = index[e]
     e = e[(e[:, 0] >= 0) & (e[:, 1] >= 0)]
@@ -155,5 +171,10 @@ def synthetic(centres: list[tuple[float, float]], *, spacing_m: float = 120.0, r
     length = np.hypot(px[e[:, 0]] - px[e[:, 1]], py[e[:, 0]] - py[e[:, 1]]) * rng.uniform(1.0, 1.15, len(e))
     lat = lat0 + py / m_per_deg_lat
     lon = c[:, 1].mean() + px / m_per_deg_lon
-    return Network(lat=lat, lon=lon, src=e[:, 0].astype(np.int32), dst=e[:, 1].astype(np.int32),
-                   length=length.astype(np.float32))
+    return Network(
+        lat=lat,
+        lon=lon,
+        src=e[:, 0].astype(np.int32),
+        dst=e[:, 1].astype(np.int32),
+        length=length.astype(np.float32),
+    )

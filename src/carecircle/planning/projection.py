@@ -28,10 +28,14 @@ from carecircle.registry.selectors import active_on, birth_date_bounds
 
 Q60, GOMPERTZ = 0.0055, 0.095
 ASSUMPTIONS = [
-    gettext_lazy("老年人按单岁年龄组逐年递进，年死亡概率 q(a)=0.0055·e^(0.095·(a−60))（Gompertz曲线，"
-                 "接近2020年全国生命表：60岁约0.6%、70岁1.4%、80岁3.7%、90岁9.5%）。"),
+    gettext_lazy(
+        "老年人按单岁年龄组逐年递进，年死亡概率 q(a)=0.0055·e^(0.095·(a−60))（Gompertz曲线，"
+        "接近2020年全国生命表：60岁约0.6%、70岁1.4%、80岁3.7%、90岁9.5%）。"
+    ),
     gettext_lazy("人员库不含55—59岁人口，每年新进入60岁的人数按当前60岁人数计（年增长率默认0）。"),
-    gettext_lazy("每年出生人数按当前0、1、2岁婴幼儿的平均数计（年增长率默认0）；婴幼儿为最近三个出生队列，不计婴幼儿死亡。"),
+    gettext_lazy(
+        "每年出生人数按当前0、1、2岁婴幼儿的平均数计（年增长率默认0）；婴幼儿为最近三个出生队列，不计婴幼儿死亡。"
+    ),
     gettext_lazy("常住人口（每千人托位数的分母）取最近一次填报的指标B01，年增长率默认0。"),
     gettext_lazy("不考虑人口迁入迁出。需求按目标年份适用的数值目标测算，与当前已备案运营的容量比较。"),
 ]
@@ -57,15 +61,22 @@ def _age(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def project(elders: Counter, infants: Counter, years: int = 5, entry_growth: float = 0.0,
-            birth_growth: float = 0.0) -> list[dict]:
+def project(
+    elders: Counter, infants: Counter, years: int = 5, entry_growth: float = 0.0, birth_growth: float = 0.0
+) -> list[dict]:
     """Year-by-year expected counts (year 0 = today)."""
     cohort = {a: float(n) for a, n in elders.items() if a >= 60}
     entrants = float(elders.get(60, 0))
     births = sum(infants.get(a, 0) for a in (0, 1, 2)) / 3.0
     babies = [float(infants.get(2, 0)), float(infants.get(1, 0)), float(infants.get(0, 0))]  # oldest first
-    out = [{"year": 0, "elders": sum(cohort.values()), "seniors80": sum(v for a, v in cohort.items() if a >= 80),
-            "infants": sum(babies)}]
+    out = [
+        {
+            "year": 0,
+            "elders": sum(cohort.values()),
+            "seniors80": sum(v for a, v in cohort.items() if a >= 80),
+            "infants": sum(babies),
+        }
+    ]
     for t in range(1, years + 1):
         aged: dict[int, float] = {}
         for a, n in cohort.items():
@@ -74,8 +85,14 @@ def project(elders: Counter, infants: Counter, years: int = 5, entry_growth: flo
         aged[60] = aged.get(60, 0.0) + entrants * (1 + entry_growth) ** t
         cohort = aged
         babies = babies[1:] + [births * (1 + birth_growth) ** t]
-        out.append({"year": t, "elders": sum(cohort.values()),
-                    "seniors80": sum(v for a, v in cohort.items() if a >= 80), "infants": sum(babies)})
+        out.append(
+            {
+                "year": t,
+                "elders": sum(cohort.values()),
+                "seniors80": sum(v for a, v in cohort.items() if a >= 80),
+                "infants": sum(babies),
+            }
+        )
     return out
 
 
@@ -93,8 +110,14 @@ def _rate(code: str, region_code: str, year: int, fallback: float | None) -> tup
     return t.value, f"{t.year} {t.source}{note}"
 
 
-def requirements(region_code: str, day: datetime.date, years: int = 5, entry_growth: float = 0.0,
-                 birth_growth: float = 0.0, population_growth: float = 0.0) -> dict:
+def requirements(
+    region_code: str,
+    day: datetime.date,
+    years: int = 5,
+    entry_growth: float = 0.0,
+    birth_growth: float = 0.0,
+    population_growth: float = 0.0,
+) -> dict:
     """The projection for one region and what the targets require in the final year, beside
     today's capacity."""
     prefix = regions.prefix_of(region_code)
@@ -104,23 +127,57 @@ def requirements(region_code: str, day: datetime.date, years: int = 5, entry_gro
     year = day.year + years
     population = computations.evaluate("manual:B01", [prefix], day)[prefix]
     population_final = population * (1 + population_growth) ** years if population else None
-    have = {name: computations.evaluate(name, [prefix], day)[prefix]
-            for name in ("childcare_places", "beds_cognitive", "caregivers_certified", "beds_total")}
+    have = {
+        name: computations.evaluate(name, [prefix], day)[prefix]
+        for name in ("childcare_places", "beds_cognitive", "caregivers_certified", "beds_total")
+    }
     needs = []
     rate, src = _rate("C01", region_code, year, None)
     if rate is not None and population_final:
-        needs.append(("托位", rate, "每千名常住人口", population_final / 1000 * rate, have["childcare_places"], src))
+        needs.append(
+            ("托位", rate, "每千名常住人口", population_final / 1000 * rate, have["childcare_places"], src)
+        )
     rate, src = _rate("E02", region_code, year, None)
     if rate is not None:
-        needs.append(("认知障碍床位", rate, "每万名老年人", final["elders"] / 10000 * rate, have["beds_cognitive"], src))
+        needs.append(
+            (
+                "认知障碍床位",
+                rate,
+                "每万名老年人",
+                final["elders"] / 10000 * rate,
+                have["beds_cognitive"],
+                src,
+            )
+        )
     rate, src = _rate("E10", region_code, year, None)
     if rate is not None:
-        needs.append(("持证养老护理员", rate, "每万名老年人", final["elders"] / 10000 * rate,
-                      have["caregivers_certified"], src))
+        needs.append(
+            (
+                "持证养老护理员",
+                rate,
+                "每万名老年人",
+                final["elders"] / 10000 * rate,
+                have["caregivers_certified"],
+                src,
+            )
+        )
     return {
-        "region_code": region_code, "base_year": day.year, "final_year": year, "rows": rows,
-        "population": population, "population_final": population_final,
-        "needs": [{"what": w, "rate": r, "per": per, "required": round(req), "current": cur,
-                   "gap": (round(req - cur) if cur is not None else None), "source": s}
-                  for w, r, per, req, cur, s in needs],
+        "region_code": region_code,
+        "base_year": day.year,
+        "final_year": year,
+        "rows": rows,
+        "population": population,
+        "population_final": population_final,
+        "needs": [
+            {
+                "what": w,
+                "rate": r,
+                "per": per,
+                "required": round(req),
+                "current": cur,
+                "gap": (round(req - cur) if cur is not None else None),
+                "source": s,
+            }
+            for w, r, per, req, cur, s in needs
+        ],
     }

@@ -79,9 +79,14 @@ def indicators(domain: str = "") -> list[Indicator]:
 def _target_dict(t: IndicatorTarget | None) -> TargetFigure | None:
     if t is None:
         return None
-    return {"year": t.year, "op": t.op, "value": t.value,
-            "text": t.text or (f"{t.get_op_display()}{t.value:g}" if t.value is not None else ""),
-            "source": t.source, "region_code": t.region_code}
+    return {
+        "year": t.year,
+        "op": t.op,
+        "value": t.value,
+        "text": t.text or (f"{t.get_op_display()}{t.value:g}" if t.value is not None else ""),
+        "source": t.source,
+        "region_code": t.region_code,
+    }
 
 
 def dashboard(*, user: Actor, region_code: str, day: datetime.date, domain: str = "") -> Dashboard:
@@ -94,8 +99,11 @@ def dashboard(*, user: Actor, region_code: str, day: datetime.date, domain: str 
     codes = [region.code] + [c.code for c in children]
     results = compute(inds, codes, day)
     history: dict[tuple[int, str], list[IndicatorValue]] = {}
-    for v in (IndicatorValue.objects.filter(indicator__in=inds, region_code=region.code, day__lte=day)
-              .exclude(value__isnull=True).order_by("day")):
+    for v in (
+        IndicatorValue.objects.filter(indicator__in=inds, region_code=region.code, day__lte=day)
+        .exclude(value__isnull=True)
+        .order_by("day")
+    ):
         history.setdefault((v.indicator_id, v.region_code), []).append(v)
     rows: list[IndicatorFigure] = []
     for ind in inds:
@@ -110,27 +118,58 @@ def dashboard(*, user: Actor, region_code: str, day: datetime.date, domain: str 
         for child in children:
             r = results[ind.code][child.code]
             t = target_for(ind, child.code, day, list(ind.targets.all()))
-            kids.append({"code": child.code, "name": child.name, "value": r.value, "applicable": r.applicable,
-                         "numerator": r.numerator, "denominator": r.denominator,
-                         "status": status_of(ind, r.value, t), "gap": gap_of(ind, r.value, t),
-                         "latitude": child.latitude, "longitude": child.longitude})
-        rows.append({
-            "code": ind.code, "name": ind.name, "unit": ind.unit, "domain": ind.domain,
-            "computed": ind.computed, "applicable": res.applicable,
-            "formula": _formula(ind), "source": ind.source, "note": ind.note,
-            "value": value, "numerator": res.numerator, "denominator": res.denominator,
-            "value_source": res.source, "missing": [computations.label(m) for m in res.missing],
-            "target": _target_dict(target), "gap": gap_of(ind, value, target),
-            "status": status_of(ind, value, target, previous),
-            "trend": [{"day": d, "value": v} for d, v in trend],
-            "children": kids,
-        })
+            kids.append(
+                {
+                    "code": child.code,
+                    "name": child.name,
+                    "value": r.value,
+                    "applicable": r.applicable,
+                    "numerator": r.numerator,
+                    "denominator": r.denominator,
+                    "status": status_of(ind, r.value, t),
+                    "gap": gap_of(ind, r.value, t),
+                    "latitude": child.latitude,
+                    "longitude": child.longitude,
+                }
+            )
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "unit": ind.unit,
+                "domain": ind.domain,
+                "computed": ind.computed,
+                "applicable": res.applicable,
+                "formula": _formula(ind),
+                "source": ind.source,
+                "note": ind.note,
+                "value": value,
+                "numerator": res.numerator,
+                "denominator": res.denominator,
+                "value_source": res.source,
+                "missing": [computations.label(m) for m in res.missing],
+                "target": _target_dict(target),
+                "gap": gap_of(ind, value, target),
+                "status": status_of(ind, value, target, previous),
+                "trend": [{"day": d, "value": v} for d, v in trend],
+                "children": kids,
+            }
+        )
     return {
-        "region": {"code": region.code, "name": region.name, "level": region.level,
-                   "latitude": region.latitude, "longitude": region.longitude},
-        "path": [{"code": r.code, "name": r.name} for r in region_path(region.code)
-                 if scope.has_perm(user, "planning.view", r.code)],
-        "day": day, "indicators": rows,
+        "region": {
+            "code": region.code,
+            "name": region.name,
+            "level": region.level,
+            "latitude": region.latitude,
+            "longitude": region.longitude,
+        },
+        "path": [
+            {"code": r.code, "name": r.name}
+            for r in region_path(region.code)
+            if scope.has_perm(user, "planning.view", r.code)
+        ],
+        "day": day,
+        "indicators": rows,
     }
 
 
@@ -148,14 +187,19 @@ def _formula(ind: Indicator) -> str:
 
 def trend(*, user: Actor, region_code: str, indicator_code: str) -> list[IndicatorValue]:
     region_for(user, region_code)
-    return list(IndicatorValue.objects.filter(indicator__code=indicator_code, region_code=region_code).order_by("day"))
+    return list(
+        IndicatorValue.objects.filter(indicator__code=indicator_code, region_code=region_code).order_by("day")
+    )
 
 
 def networks(*, user: Actor) -> QuerySet[RoadNetwork]:
     scope.require_perm(user, "planning.view")
     mine = scope.prefixes(user, "planning.view")
-    ids = [n.pk for n in RoadNetwork.objects.all()
-           if any(n.region_code.startswith(p) or p.startswith(regions.prefix_of(n.region_code)) for p in mine)]
+    ids = [
+        n.pk
+        for n in RoadNetwork.objects.all()
+        if any(n.region_code.startswith(p) or p.startswith(regions.prefix_of(n.region_code)) for p in mine)
+    ]
     return RoadNetwork.objects.filter(pk__in=ids)
 
 
@@ -178,8 +222,14 @@ def _ancestors_of_grants(user: Actor) -> set[str]:
 def coverage_runs(*, user: Actor) -> QuerySet[CoverageRun]:
     """Runs inside the user's regions, and runs over a larger area that contains them."""
     inside = scope.in_scope(CoverageRun.objects.all(), user, "planning.view").values("pk")
-    return (CoverageRun.objects.filter(pk__in=inside) | CoverageRun.objects.filter(
-        region_code__in=_ancestors_of_grants(user))).select_related("network").order_by("-created_at")
+    return (
+        (
+            CoverageRun.objects.filter(pk__in=inside)
+            | CoverageRun.objects.filter(region_code__in=_ancestors_of_grants(user))
+        )
+        .select_related("network")
+        .order_by("-created_at")
+    )
 
 
 def coverage_get(*, user: Actor, run_id: int) -> CoverageRun:
@@ -202,15 +252,34 @@ def coverage_tops(*, user: Actor, runs: list[CoverageRun]) -> list[CoverageTop]:
         if scope.has_perm(user, "planning.view", run.region_code):
             codes.append(run.region_code)
         else:
-            codes.append(next((c for c in sorted(scope.region_codes(user, "planning.view"), key=regions.level_of)
-                               if c.startswith(regions.prefix_of(run.region_code))), run.region_code))
-    areas = {(a.run_id, a.region_code): a
-             for a in CoverageArea.objects.filter(run__in=runs, region_code__in=set(codes))} if runs else {}
+            codes.append(
+                next(
+                    (
+                        c
+                        for c in sorted(scope.region_codes(user, "planning.view"), key=regions.level_of)
+                        if c.startswith(regions.prefix_of(run.region_code))
+                    ),
+                    run.region_code,
+                )
+            )
+    areas = (
+        {
+            (a.run_id, a.region_code): a
+            for a in CoverageArea.objects.filter(run__in=runs, region_code__in=set(codes))
+        }
+        if runs
+        else {}
+    )
     out: list[CoverageTop] = []
     for run, code in zip(runs, codes, strict=True):
         area = areas.get((run.pk, code))
-        out.append({"code": code, "population": area.population if area else 0,
-                    "covered": area.covered if area else 0})
+        out.append(
+            {
+                "code": code,
+                "population": area.population if area else 0,
+                "covered": area.covered if area else 0,
+            }
+        )
     return out
 
 
@@ -223,9 +292,15 @@ def coverage_areas(*, user: Actor, run: CoverageRun, parent: str = "") -> list[C
     names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
     out: list[CoverageAreaFigure] = []
     for a in qs.filter(region_code__in=wanted).order_by("region_code"):
-        out.append({"code": a.region_code, "name": names.get(a.region_code, a.region_code),
-                    "population": a.population, "covered": a.covered,
-                    "share": a.covered / a.population if a.population else None})
+        out.append(
+            {
+                "code": a.region_code,
+                "name": names.get(a.region_code, a.region_code),
+                "population": a.population,
+                "covered": a.covered,
+                "share": a.covered / a.population if a.population else None,
+            }
+        )
     return out
 
 
@@ -242,7 +317,9 @@ def coverage_cells(*, user: Actor, run: CoverageRun) -> list[CoverageCellFigure]
     import h3  # noqa: PLC0415 — start-up cost: a heavy library, loaded when this runs
 
     cells: dict[str, int] = {}
-    for h, n in scope.in_scope(CoverageCell.objects.filter(run=run), user, "planning.view").values_list("h3", "uncovered"):
+    for h, n in scope.in_scope(CoverageCell.objects.filter(run=run), user, "planning.view").values_list(
+        "h3", "uncovered"
+    ):
         cells[h] = cells.get(h, 0) + n
     shown: dict[str, int] = {}
     while cells:
@@ -264,6 +341,9 @@ def sitings(*, user: Actor) -> QuerySet[SitingRun]:
 
 def siting_get(*, user: Actor, siting_id: int) -> SitingRun:
     row = access_by_id(
-        SitingRun.objects.select_related("coverage"), siting_id, user=user, perm="planning.view",
+        SitingRun.objects.select_related("coverage"),
+        siting_id,
+        user=user,
+        perm="planning.view",
     )
     return row

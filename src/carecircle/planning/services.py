@@ -34,24 +34,47 @@ def indicators_load_defaults(*, actor: Actor = None) -> int:
         code, name, unit, domain, num, den, scale, direction, level, source, note = row
         for spec in (num, den):
             if spec and not computations.is_known(spec):
-                raise InvalidInput(_("指标 %(c)s 引用了未知的计算项 %(s)s") % {"c": code, "s": spec}, field="numerator")
-        by_code[code], _created = Indicator.objects.update_or_create(code=code, defaults={
-            "name": name, "unit": unit, "domain": domain, "numerator": num, "denominator": den, "scale": scale,
-            "direction": direction, "lowest_level": level, "source": source, "note": note, "order": order,
-        })
+                raise InvalidInput(
+                    _("指标 %(c)s 引用了未知的计算项 %(s)s") % {"c": code, "s": spec}, field="numerator"
+                )
+        by_code[code], _created = Indicator.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "domain": domain,
+                "numerator": num,
+                "denominator": den,
+                "scale": scale,
+                "direction": direction,
+                "lowest_level": level,
+                "source": source,
+                "note": note,
+                "order": order,
+            },
+        )
     for code, region, year, op, value, text, source in defaults.TARGETS:
         IndicatorTarget.objects.update_or_create(
-            indicator=by_code[code], region_code=region, year=year,
+            indicator=by_code[code],
+            region_code=region,
+            year=year,
             defaults={"op": op, "value": value, "text": text, "source": source},
         )
     day = datetime.date(2021, 12, 31)
     for code, value in defaults.HZ_2021.items():
         IndicatorValue.objects.update_or_create(
-            indicator=by_code[code], region_code=defaults.HANGZHOU, day=day,
+            indicator=by_code[code],
+            region_code=defaults.HANGZHOU,
+            day=day,
             defaults={"value": value, "manual": True, "source": _("杭州方案“2021年数值”栏")},
         )
-    audit.record(actor=actor, action=AuditAction.PLANNING_DEFAULTS_LOAD, object_type="planning.indicator",
-                 count=len(by_code), system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_DEFAULTS_LOAD,
+        object_type="planning.indicator",
+        count=len(by_code),
+        system="planning",
+    )
     return len(by_code)
 
 
@@ -73,19 +96,40 @@ def targets_adopt(*, actor: Actor, from_region: str, to_region: str) -> int:
     n = 0
     for t in IndicatorTarget.objects.filter(region_code=from_region):
         IndicatorTarget.objects.update_or_create(
-            indicator=t.indicator, region_code=to_region, year=t.year,
-            defaults={"op": t.op, "value": t.value, "text": t.text,
-                      "source": (_("参照") + " " + t.source)[:300]},
+            indicator=t.indicator,
+            region_code=to_region,
+            year=t.year,
+            defaults={
+                "op": t.op,
+                "value": t.value,
+                "text": t.text,
+                "source": (_("参照") + " " + t.source)[:300],
+            },
         )
         n += 1
-    audit.record(actor=actor, action=AuditAction.PLANNING_TARGETS_ADOPT, object_type="planning.indicatortarget",
-                 region_code=to_region, from_region=from_region, count=n, system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_TARGETS_ADOPT,
+        object_type="planning.indicatortarget",
+        region_code=to_region,
+        from_region=from_region,
+        count=n,
+        system="planning",
+    )
     return n
 
 
 @transaction.atomic
-def target_set(*, actor: Actor, indicator_code: str, region_code: str, year: int, op: str, value: float | None,
-               source: str) -> IndicatorTarget:
+def target_set(
+    *,
+    actor: Actor,
+    indicator_code: str,
+    region_code: str,
+    year: int,
+    op: str,
+    value: float | None,
+    source: str,
+) -> IndicatorTarget:
     scope.require(actor, "planning.manage", region_code)
     _region(region_code)
     indicator = Indicator.objects.filter(code=indicator_code).first()
@@ -100,17 +144,27 @@ def target_set(*, actor: Actor, indicator_code: str, region_code: str, year: int
     if not (source or "").strip():
         raise InvalidInput(_("请注明目标出处"), field="source")
     target, _c = IndicatorTarget.objects.update_or_create(
-        indicator=indicator, region_code=region_code, year=year,
+        indicator=indicator,
+        region_code=region_code,
+        year=year,
         defaults={"op": op, "value": value, "text": "", "source": source.strip()[:300]},
     )
-    audit.record(actor=actor, action=AuditAction.PLANNING_TARGET_SET, obj=target, region_code=region_code,
-                 indicator=indicator_code, year=year, value=value)
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_TARGET_SET,
+        obj=target,
+        region_code=region_code,
+        indicator=indicator_code,
+        year=year,
+        value=value,
+    )
     return target
 
 
 @transaction.atomic
-def value_enter(*, actor: Actor, indicator_code: str, region_code: str, day: datetime.date, value: float,
-                source: str) -> IndicatorValue:
+def value_enter(
+    *, actor: Actor, indicator_code: str, region_code: str, day: datetime.date, value: float, source: str
+) -> IndicatorValue:
     """Enter by hand the value of an indicator the platform cannot compute (e.g. 人均预期寿命).
     Entering the same indicator, region and day again replaces the earlier figure."""
     if actor is not None:
@@ -120,10 +174,15 @@ def value_enter(*, actor: Actor, indicator_code: str, region_code: str, day: dat
     if indicator is None:
         raise InvalidInput(_("没有代码为 %(c)s 的指标") % {"c": indicator_code}, field="indicator")
     if indicator.computed:
-        raise InvalidInput(_("“%(n)s”由平台按记录计算，不能人工填报") % {"n": indicator.name}, field="indicator")
+        raise InvalidInput(
+            _("“%(n)s”由平台按记录计算，不能人工填报") % {"n": indicator.name}, field="indicator"
+        )
     if regions.level_of(region_code) > indicator.lowest_level:
-        raise InvalidInput(_("“%(n)s”只统计到%(l)s一级") % {
-            "n": indicator.name, "l": regions.LEVEL_NAMES[indicator.lowest_level]}, field="region")
+        raise InvalidInput(
+            _("“%(n)s”只统计到%(l)s一级")
+            % {"n": indicator.name, "l": regions.LEVEL_NAMES[indicator.lowest_level]},
+            field="region",
+        )
     if value is None or not math.isfinite(value):
         raise InvalidInput(_("请填写数值"), field="value")
     if value < 0:
@@ -135,20 +194,41 @@ def value_enter(*, actor: Actor, indicator_code: str, region_code: str, day: dat
     if not (source or "").strip():
         raise InvalidInput(_("请注明数据来源"), field="source")
     row, _c = IndicatorValue.objects.update_or_create(
-        indicator=indicator, region_code=region_code, day=day,
-        defaults={"value": value, "manual": True, "source": source.strip()[:300],
-                  "entered_by": actor if signed_in(actor) else None},
+        indicator=indicator,
+        region_code=region_code,
+        day=day,
+        defaults={
+            "value": value,
+            "manual": True,
+            "source": source.strip()[:300],
+            "entered_by": actor if signed_in(actor) else None,
+        },
     )
-    audit.record(actor=actor, action=AuditAction.PLANNING_VALUE_ENTER, obj=row, region_code=region_code,
-                 indicator=indicator_code, day=day.isoformat(), value=value, system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_VALUE_ENTER,
+        obj=row,
+        region_code=region_code,
+        indicator=indicator_code,
+        day=day.isoformat(),
+        value=value,
+        system="planning",
+    )
     return row
 
 
-def value_enter_system(*, indicator_code: str, region_code: str, day: datetime.date, value: float,
-                       source: str) -> IndicatorValue:
+def value_enter_system(
+    *, indicator_code: str, region_code: str, day: datetime.date, value: float, source: str
+) -> IndicatorValue:
     """The same, written by the platform itself (imports, the synthetic city): no user, no scope."""
-    return value_enter(actor=None, indicator_code=indicator_code, region_code=region_code, day=day, value=value,
-                       source=source)
+    return value_enter(
+        actor=None,
+        indicator_code=indicator_code,
+        region_code=region_code,
+        day=day,
+        value=value,
+        source=source,
+    )
 
 
 @transaction.atomic
@@ -168,8 +248,9 @@ def snapshot_take(*, actor: Actor = None, day: datetime.date, region_code: str) 
         indicator__in=indicators, region_code__in=codes, day=day, manual=False
     ).delete()
     manual_taken = set(
-        IndicatorValue.objects.filter(indicator__in=indicators, region_code__in=codes, day=day, manual=True)
-        .values_list("indicator_id", "region_code")
+        IndicatorValue.objects.filter(
+            indicator__in=indicators, region_code__in=codes, day=day, manual=True
+        ).values_list("indicator_id", "region_code")
     )
     rows = []
     for ind in indicators:
@@ -178,19 +259,42 @@ def snapshot_take(*, actor: Actor = None, day: datetime.date, region_code: str) 
                 continue
             if r.value is None and r.missing:
                 continue  # no data held: nothing to store
-            rows.append(IndicatorValue(indicator=ind, region_code=code, day=day, value=r.value,
-                                       numerator=r.numerator, denominator=r.denominator, manual=False,
-                                       source=_("平台计算")))
+            rows.append(
+                IndicatorValue(
+                    indicator=ind,
+                    region_code=code,
+                    day=day,
+                    value=r.value,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                    manual=False,
+                    source=_("平台计算"),
+                )
+            )
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    audit.record(actor=actor, action=AuditAction.PLANNING_SNAPSHOT, object_type="planning.indicatorvalue",
-                 region_code=region_code, day=day.isoformat(), count=len(rows), system="planning")
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_SNAPSHOT,
+        object_type="planning.indicatorvalue",
+        region_code=region_code,
+        day=day.isoformat(),
+        count=len(rows),
+        system="planning",
+    )
     return len(rows)
 
 
-def dashboard_export(*, actor: Actor, region_code: str, day: datetime.date,
-                     request: HttpRequest | None = None) -> Dashboard:
+def dashboard_export(
+    *, actor: Actor, region_code: str, day: datetime.date, request: HttpRequest | None = None
+) -> Dashboard:
     """The region's dashboard for the Excel export, the export audited (pages never audit)."""
     board = selectors.dashboard(user=actor, region_code=region_code, day=day)
-    audit.record(actor=actor, action=AuditAction.PLANNING_EXPORT, object_type="planning.indicatorvalue",
-                 region_code=region_code, request=request, day=day.isoformat())
+    audit.record(
+        actor=actor,
+        action=AuditAction.PLANNING_EXPORT,
+        object_type="planning.indicatorvalue",
+        region_code=region_code,
+        request=request,
+        day=day.isoformat(),
+    )
     return board

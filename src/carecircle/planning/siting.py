@@ -62,7 +62,9 @@ def merge(inst: Instance) -> Instance:
     indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
     indices = np.concatenate(rows)
     data = np.ones(len(indices), dtype=np.int8)
-    return Instance(sparse.csr_matrix((data, indices, indptr), shape=(len(rows), cover.shape[1])), np.array(weights))
+    return Instance(
+        sparse.csr_matrix((data, indices, indptr), shape=(len(rows), cover.shape[1])), np.array(weights)
+    )
 
 
 def covered_weight(inst: Instance, chosen) -> float:
@@ -165,13 +167,24 @@ def exact(inst: Instance, p: int, *, time_limit: float = 30.0) -> dict:
     optimal = status == highspy.HighsModelStatus.kOptimal
     objective = covered_weight(inst, chosen)
     bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else objective
-    return {"chosen": chosen, "objective": objective, "bound": max(bound, objective) if not optimal else objective,
-            "optimal": bool(optimal), "seconds": time.perf_counter() - started}
+    return {
+        "chosen": chosen,
+        "objective": objective,
+        "bound": max(bound, objective) if not optimal else objective,
+        "optimal": bool(optimal),
+        "seconds": time.perf_counter() - started,
+    }
 
 
-def build_instance(graph: sparse.csr_matrix, cand_nodes: np.ndarray, demand_nodes: np.ndarray,
-                   demand_snap: np.ndarray, demand_weight: np.ndarray, limit: float,
-                   max_cells: int = 20_000_000) -> Instance:
+def build_instance(
+    graph: sparse.csr_matrix,
+    cand_nodes: np.ndarray,
+    demand_nodes: np.ndarray,
+    demand_snap: np.ndarray,
+    demand_weight: np.ndarray,
+    limit: float,
+    max_cells: int = 20_000_000,
+) -> Instance:
     """Which candidates cover which demand points: a point is covered by a candidate when the
     walk (network distance from the candidate's node to the point's node, plus the point's
     straight-line walk to its node) is within `limit` metres. Candidates are searched in chunks
@@ -181,13 +194,17 @@ def build_instance(graph: sparse.csr_matrix, cand_nodes: np.ndarray, demand_node
     budget = limit - demand_snap
     rows, cols = [], []
     for start in range(0, len(cand_nodes), chunk):
-        block = np.atleast_2d(dijkstra(graph, directed=True, indices=cand_nodes[start : start + chunk], limit=limit))
+        block = np.atleast_2d(
+            dijkstra(graph, directed=True, indices=cand_nodes[start : start + chunk], limit=limit)
+        )
         reach = block[:, demand_nodes] <= budget[None, :]
         c, d = np.nonzero(reach)
         rows.append(d)
         cols.append(c + start)
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    cover = sparse.csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(len(demand_nodes), len(cand_nodes)))
+    cover = sparse.csr_matrix(
+        (np.ones(len(r), dtype=np.int8), (r, c)), shape=(len(demand_nodes), len(cand_nodes))
+    )
     cover.data[:] = 1
     return Instance(cover, np.asarray(demand_weight, dtype=np.float64))

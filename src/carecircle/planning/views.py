@@ -59,15 +59,25 @@ def _dashboard_page(request, code: str, *, failed=None, http_status: int = 200):
         (_("基础数据"), [r for r in board["indicators"] if r["domain"] == "base"]),
     ]
     manual = [r for r in board["indicators"] if not r["computed"] and r["applicable"]]
-    return render(request, "planning/dashboard.html", {
-        "board": board, "groups": groups, "day": day, "manual": manual,
-        "children": board["indicators"][0]["children"] if board["indicators"] else [],
-        "can_enter": scope.has_perm(request.user, "planning.enter", code),
-        "all_indicators": Indicator.objects.filter(active=True), "ops": IndicatorTarget.Op.choices,
-        "can_manage": scope.has_perm(request.user, "planning.manage", code),
-        "level_name": regions.LEVEL_NAMES[board["region"]["level"]], "failed": failed,
-        "adopt_sources": forms.CITIES,
-    }, status=http_status)
+    return render(
+        request,
+        "planning/dashboard.html",
+        {
+            "board": board,
+            "groups": groups,
+            "day": day,
+            "manual": manual,
+            "children": board["indicators"][0]["children"] if board["indicators"] else [],
+            "can_enter": scope.has_perm(request.user, "planning.enter", code),
+            "all_indicators": Indicator.objects.filter(active=True),
+            "ops": IndicatorTarget.Op.choices,
+            "can_manage": scope.has_perm(request.user, "planning.manage", code),
+            "level_name": regions.LEVEL_NAMES[board["region"]["level"]],
+            "failed": failed,
+            "adopt_sources": forms.CITIES,
+        },
+        status=http_status,
+    )
 
 
 @login_required
@@ -80,15 +90,37 @@ def indicator_detail(request, code: str, indicator_code: str):
     row = next(r for r in board["indicators"] if r["code"] == indicator_code)
     target = row["target"]["value"] if row["target"] else None
     chart = charts.line_chart([(p["day"], p["value"]) for p in row["trend"]], target=target, unit=row["unit"])
-    shapes = dict(Region.objects.filter(parent_id=region.code, boundary__isnull=False).values_list("code", "boundary"))
-    points = [{"code": c["code"], "name": c["name"], "lat": c["latitude"], "lng": c["longitude"],
-               "value": c["value"], "status": c["status"], "boundary": shapes.get(c["code"])}
-              for c in row["children"] if c["latitude"] is not None or c["code"] in shapes]
-    return render(request, "planning/indicator.html", {
-        "board": board, "row": row, "day": day, "chart": mark_safe(chart),  # noqa: S308 - numbers only, labels escaped
-        "map_data": {"points": points, "colours": charts.COLOURS,
-                     "centre": [region.latitude or 30.27, region.longitude or 120.15]},
-    })
+    shapes = dict(
+        Region.objects.filter(parent_id=region.code, boundary__isnull=False).values_list("code", "boundary")
+    )
+    points = [
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "lat": c["latitude"],
+            "lng": c["longitude"],
+            "value": c["value"],
+            "status": c["status"],
+            "boundary": shapes.get(c["code"]),
+        }
+        for c in row["children"]
+        if c["latitude"] is not None or c["code"] in shapes
+    ]
+    return render(
+        request,
+        "planning/indicator.html",
+        {
+            "board": board,
+            "row": row,
+            "day": day,
+            "chart": mark_safe(chart),  # noqa: S308 - numbers only, labels escaped
+            "map_data": {
+                "points": points,
+                "colours": charts.COLOURS,
+                "centre": [region.latitude or 30.27, region.longitude or 120.15],
+            },
+        },
+    )
 
 
 def _today_if_none(day):
@@ -100,8 +132,11 @@ def _today_if_none(day):
 def value_enter(request, code: str):
     selectors.region_for(request.user, code)
     form = forms.ValueForm(request.POST)
-    if not form.submit(lambda *, day, **values: services.value_enter(
-            actor=request.user, region_code=code, day=_today_if_none(day), **values)):
+    if not form.submit(
+        lambda *, day, **values: services.value_enter(
+            actor=request.user, region_code=code, day=_today_if_none(day), **values
+        )
+    ):
         return _dashboard_page(request, code, failed=form, http_status=422)
     messages.success(request, _("已保存"))
     return redirect("planning:region", code=code)
@@ -122,11 +157,17 @@ def target_set(request, code: str):
 @require_POST
 def targets_adopt(request, code: str):
     selectors.region_for(request.user, code)
-    cities = {"hangzhou": defaults.HANGZHOU, "jiaxing": defaults.JIAXING, "qujing": defaults.QUJING,
-              "yizhou": defaults.YIZHOU, "hechuan": defaults.HECHUAN}
+    cities = {
+        "hangzhou": defaults.HANGZHOU,
+        "jiaxing": defaults.JIAXING,
+        "qujing": defaults.QUJING,
+        "yizhou": defaults.YIZHOU,
+        "hechuan": defaults.HECHUAN,
+    }
     form = forms.AdoptForm(request.POST)
-    if not form.submit(lambda *, adopt: services.targets_adopt(actor=request.user, from_region=cities[adopt],
-                                                              to_region=code)):
+    if not form.submit(
+        lambda *, adopt: services.targets_adopt(actor=request.user, from_region=cities[adopt], to_region=code)
+    ):
         return _dashboard_page(request, code, failed=form, http_status=422)
     messages.success(request, _("已采用 %(n)d 项目标") % {"n": form.result})
     return redirect("planning:region", code=code)
@@ -155,25 +196,52 @@ def export(request, code: str):
     wb = exports.workbook()
     ws = wb.active
     ws.title = _("指标")
-    exports.sheet_append(ws, [_("区域"), board["region"]["name"], board["region"]["code"], _("日期"), day.isoformat()])
-    header = [_("代码"), _("指标"), _("单位"), _("数值"), _("目标年份"), _("目标"), _("差距"), _("状态"), _("计算方法"), _("出处")]
+    exports.sheet_append(
+        ws, [_("区域"), board["region"]["name"], board["region"]["code"], _("日期"), day.isoformat()]
+    )
+    header = [
+        _("代码"),
+        _("指标"),
+        _("单位"),
+        _("数值"),
+        _("目标年份"),
+        _("目标"),
+        _("差距"),
+        _("状态"),
+        _("计算方法"),
+        _("出处"),
+    ]
     exports.sheet_append(ws, header)
     for c in ws[2]:
         c.font = Font(bold=True)
     fills = {k: PatternFill("solid", fgColor=v.lstrip("#")) for k, v in charts.COLOURS.items()}
     for r in board["indicators"]:
         t = r["target"]
-        exports.sheet_append(ws, [r["code"], r["name"], r["unit"], r["value"], t["year"] if t else None,
-                                  t["text"] if t else None,
-                                  r["gap"], r["status"], r["formula"], r["source"]])
+        exports.sheet_append(
+            ws,
+            [
+                r["code"],
+                r["name"],
+                r["unit"],
+                r["value"],
+                t["year"] if t else None,
+                t["text"] if t else None,
+                r["gap"],
+                r["status"],
+                r["formula"],
+                r["source"],
+            ],
+        )
         ws.cell(row=ws.max_row, column=8).fill = fills[r["status"]]
     kids = wb.create_sheet(_("下级区域"))
     children = board["indicators"][0]["children"] if board["indicators"] else []
     exports.sheet_append(kids, [_("代码"), _("指标")] + [c["name"] for c in children])
     for r in board["indicators"]:
         exports.sheet_append(kids, [r["code"], r["name"]] + [c["value"] for c in r["children"]])
-    response = HttpResponse(exports.xlsx_bytes(wb),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        exports.xlsx_bytes(wb),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="indicators-{code}-{day}.xlsx"'
     return response
 
@@ -188,11 +256,20 @@ def projection_page(request, code: str):
         p = projection.requirements(child.code, day)
         children.append({"region": child, "p": p})
     published = [g for g in defaults.PUBLISHED_GAPS]
-    return render(request, "planning/projection.html", {
-        "region": region, "day": day, "main": main, "children": children, "published": published,
-        "increases": increases.all_progress(region.code, day), "increase_formula": increases.FORMULA,
-        "assumptions": projection.ASSUMPTIONS,
-    })
+    return render(
+        request,
+        "planning/projection.html",
+        {
+            "region": region,
+            "day": day,
+            "main": main,
+            "children": children,
+            "published": published,
+            "increases": increases.all_progress(region.code, day),
+            "increase_formula": increases.FORMULA,
+            "assumptions": projection.ASSUMPTIONS,
+        },
+    )
 
 
 @login_required
@@ -205,15 +282,31 @@ def _coverage_list_page(request, *, failed=None, http_status: int = 200):
     runs = list(selectors.coverage_runs(user=request.user)[:50])
     tops = selectors.coverage_tops(user=request.user, runs=runs)
     names = dict(Region.objects.filter(code__in={t["code"] for t in tops}).values_list("code", "name"))
-    rows = [{"run": r, "top": t, "name": names.get(t["code"], t["code"]),
-             "group": coverage_services.GROUPS.get(r.group, r.group),
-             "kind": coverage_services.KIND_SETS.get(r.kind, (r.kind,))[0]} for r, t in zip(runs, tops, strict=True)]
+    rows = [
+        {
+            "run": r,
+            "top": t,
+            "name": names.get(t["code"], t["code"]),
+            "group": coverage_services.GROUPS.get(r.group, r.group),
+            "kind": coverage_services.KIND_SETS.get(r.kind, (r.kind,))[0],
+        }
+        for r, t in zip(runs, tops, strict=True)
+    ]
     regions_ = selectors.visible_planning_regions(request.user)
-    return render(request, "planning/coverage_list.html", {
-        "rows": rows, "kinds": coverage_services.KIND_SETS, "groups": coverage_services.GROUPS,
-        "regions": regions_, "can_manage": scope.has_perm(request.user, "planning.manage"),
-        "networks": selectors.networks(user=request.user)[:10], "failed": failed,
-    }, status=http_status)
+    return render(
+        request,
+        "planning/coverage_list.html",
+        {
+            "rows": rows,
+            "kinds": coverage_services.KIND_SETS,
+            "groups": coverage_services.GROUPS,
+            "regions": regions_,
+            "can_manage": scope.has_perm(request.user, "planning.manage"),
+            "networks": selectors.networks(user=request.user)[:10],
+            "failed": failed,
+        },
+        status=http_status,
+    )
 
 
 @login_required
@@ -250,15 +343,24 @@ def _coverage_page(request, run, *, failed=None, http_status: int = 200):
     cells = selectors.coverage_cells(user=request.user, run=run)
     top = selectors.coverage_top(user=request.user, run=run)
     region = Region.objects.filter(code=top["code"]).first()
-    return render(request, "planning/coverage_detail.html", {
-        "run": run, "areas": areas, "top": top, "region": region,
-        "map_data": {"cells": _hexes(cells), "centre": _centre(region)},
-        "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
-        "group_label": coverage_services.GROUPS.get(run.group, run.group),
-        "uncovered": sum(c["uncovered"] for c in cells),
-        "sitings": run.sitings.all()[:10],
-        "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code), "failed": failed,
-    }, status=http_status)
+    return render(
+        request,
+        "planning/coverage_detail.html",
+        {
+            "run": run,
+            "areas": areas,
+            "top": top,
+            "region": region,
+            "map_data": {"cells": _hexes(cells), "centre": _centre(region)},
+            "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
+            "group_label": coverage_services.GROUPS.get(run.group, run.group),
+            "uncovered": sum(c["uncovered"] for c in cells),
+            "sitings": run.sitings.all()[:10],
+            "can_manage": scope.has_perm(request.user, "planning.manage", run.region_code),
+            "failed": failed,
+        },
+        status=http_status,
+    )
 
 
 @login_required
@@ -279,7 +381,18 @@ def siting_detail(request, siting_id: int):
     exact, greedy = r.get("exact", {}), r.get("greedy", {})
     ratio = (greedy.get("value", 0) / exact["value"]) if exact.get("value") else None
     region = Region.objects.filter(code=row.region_code).first()
-    return render(request, "planning/siting_detail.html", {
-        "siting": row, "r": r, "regions": visible, "ratio": ratio,
-        "map_data": {"sites": r.get("sites", []), "centre": _centre(region), "limit_m": r.get("limit_m", 0)},
-    })
+    return render(
+        request,
+        "planning/siting_detail.html",
+        {
+            "siting": row,
+            "r": r,
+            "regions": visible,
+            "ratio": ratio,
+            "map_data": {
+                "sites": r.get("sites", []),
+                "centre": _centre(region),
+                "limit_m": r.get("limit_m", 0),
+            },
+        },
+    )

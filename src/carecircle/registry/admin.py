@@ -20,7 +20,16 @@ class PersonAdmin(AuditedAdmin):
 
     list_display = ["name", "sex", "birth_month", "id_masked", "phone_masked", "region_code"]
     search_fields = ["name", "region_code"]
-    fields = ["name", "sex", "birth_month", "id_masked", "phone_masked", "address_masked", "region_code", "source"]
+    fields = [
+        "name",
+        "sex",
+        "birth_month",
+        "id_masked",
+        "phone_masked",
+        "address_masked",
+        "region_code",
+        "source",
+    ]
     readonly_fields = ["sex", "birth_month", "id_masked", "phone_masked", "address_masked"]
     inlines = [StatusInline]
 

@@ -12,7 +12,9 @@ from carecircle.registry import api_children, selectors, services
 from carecircle.registry.models import ImportJob, PersonStatus
 
 router = Router(tags=["registry"])
-router.add_router("", api_children.router)  # the register of children in difficulty (registry/api_children.py)
+router.add_router(
+    "", api_children.router
+)  # the register of children in difficulty (registry/api_children.py)
 
 
 class StatusOut(Schema):
@@ -48,10 +50,18 @@ class PersonDetailOut(PersonOut):
 
 def person_out(p, with_statuses=False) -> dict:
     row = {
-        "id": p.pk, "name": p.name, "sex": p.sex, "birth_month": shown_birth(p.birth_date),
-        "age": selectors.shown_person_age(p), "groups": selectors.derived_groups(p),
-        "id_number": p.id_masked, "phone": p.phone_masked, "address": p.address_masked,
-        "region_code": p.region_code, "latitude": None, "longitude": None,
+        "id": p.pk,
+        "name": p.name,
+        "sex": p.sex,
+        "birth_month": shown_birth(p.birth_date),
+        "age": selectors.shown_person_age(p),
+        "groups": selectors.derived_groups(p),
+        "id_number": p.id_masked,
+        "phone": p.phone_masked,
+        "address": p.address_masked,
+        "region_code": p.region_code,
+        "latitude": None,
+        "longitude": None,
     }
     if with_statuses:
         row["statuses"] = [status_out(s) for s in p.statuses.all()]
@@ -59,8 +69,14 @@ def person_out(p, with_statuses=False) -> dict:
 
 
 def status_out(s) -> dict:
-    return {"id": s.pk, "kind": s.kind, "kind_name": str(s.get_kind_display()), "valid_from": s.valid_from,
-            "valid_to": s.valid_to, "source": s.source}
+    return {
+        "id": s.pk,
+        "kind": s.kind,
+        "kind_name": str(s.get_kind_display()),
+        "valid_from": s.valid_from,
+        "valid_to": s.valid_to,
+        "source": s.source,
+    }
 
 
 class PersonPage(Schema):
@@ -69,10 +85,21 @@ class PersonPage(Schema):
 
 
 @router.get("/persons", response=PersonPage)
-def person_list(request, q: str = "", region: str = "", status: str = "", group: str = "", offset: Offset = 0, limit: Limit = 50):
+def person_list(
+    request,
+    q: str = "",
+    region: str = "",
+    status: str = "",
+    group: str = "",
+    offset: Offset = 0,
+    limit: Limit = 50,
+):
     qs = selectors.person_search(user=request.user, text=q, region_code=region, status=status, group=group)
     limit = max(1, min(limit, 500))
-    return {"count": qs.count(), "results": [person_out(p) for p in qs[max(0, offset) : max(0, offset) + limit]]}
+    return {
+        "count": qs.count(),
+        "results": [person_out(p) for p in qs[max(0, offset) : max(0, offset) + limit]],
+    }
 
 
 class PersonIn(Schema):
@@ -108,7 +135,9 @@ class PersonPatch(Schema):
 @router.patch("/persons/{person_id}", response=PersonDetailOut)
 def person_update(request, person_id: Id, payload: PersonPatch):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
-    person = services.person_update(actor=request.user, person=person, request=request, **payload.dict(exclude_unset=True))
+    person = services.person_update(
+        actor=request.user, person=person, request=request, **payload.dict(exclude_unset=True)
+    )
     return person_out(person, with_statuses=True)
 
 
@@ -224,7 +253,22 @@ class ContactOut(Schema):
 def contact_add(request, person_id: Id, payload: ContactIn):
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     account = services.resident_account_for(payload.username) if payload.username else None
-    c = services.family_contact_add(actor=request.user, person=person, name=payload.name, relation=payload.relation,
-                                    phone=payload.phone, user=account, request=request)
-    return Status(201, {"id": c.pk, "name": c.name, "relation": c.relation, "phone": c.phone_masked,
-                        "linked_account": c.user_id is not None})
+    c = services.family_contact_add(
+        actor=request.user,
+        person=person,
+        name=payload.name,
+        relation=payload.relation,
+        phone=payload.phone,
+        user=account,
+        request=request,
+    )
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "name": c.name,
+            "relation": c.relation,
+            "phone": c.phone_masked,
+            "linked_account": c.user_id is not None,
+        },
+    )

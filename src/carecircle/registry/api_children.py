@@ -51,23 +51,47 @@ class RegisteredChildPage(Schema):
 
 def _child_out(p: Person, kinds: list[str]) -> dict[str, object]:
     latest = children.latest_assessment(p)
-    return {"id": p.pk, "name": p.name, "sex": p.sex, "birth_month": shown_birth(p.birth_date),
-            "age": selectors.shown_person_age(p), "id_number": p.id_masked, "region_code": p.region_code,
-            "kinds": kinds, "last_assessed": latest.assessed_on, "last_outcome": latest.outcome}
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "sex": p.sex,
+        "birth_month": shown_birth(p.birth_date),
+        "age": selectors.shown_person_age(p),
+        "id_number": p.id_masked,
+        "region_code": p.region_code,
+        "kinds": kinds,
+        "last_assessed": latest.assessed_on,
+        "last_outcome": latest.outcome,
+    }
 
 
 def _assessment_out(a: GuardianshipAssessment) -> dict[str, object]:
-    return {"id": a.pk, "assessed_on": a.assessed_on, "guardian_name": a.guardian_name, "relation": a.relation,
-            "relation_name": str(a.get_relation_display()), "guardian_phone": a.guardian_phone_masked,
-            "outcome": a.outcome, "outcome_name": str(a.get_outcome_display()), "assessor": a.assessor_name}
+    return {
+        "id": a.pk,
+        "assessed_on": a.assessed_on,
+        "guardian_name": a.guardian_name,
+        "relation": a.relation,
+        "relation_name": str(a.get_relation_display()),
+        "guardian_phone": a.guardian_phone_masked,
+        "outcome": a.outcome,
+        "outcome_name": str(a.get_outcome_display()),
+        "assessor": a.assessor_name,
+    }
 
 
 @router.get("/children", response=RegisteredChildPage)
-def child_list(request: AuthedRequest, q: str = "", region: str = "", kind: str = "", outcome: str = "",
-               offset: Offset = 0, limit: Limit = 50) -> dict[str, object]:
+def child_list(
+    request: AuthedRequest,
+    q: str = "",
+    region: str = "",
+    kind: str = "",
+    outcome: str = "",
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> dict[str, object]:
     filters = children.ChildFilters(text=q, region_code=region, kind=kind, outcome=outcome)
     qs = children.children_in_difficulty(user=request.user, filters=filters)
-    people = list(qs[offset: offset + min(limit, 500)])
+    people = list(qs[offset : offset + min(limit, 500)])
     kinds = children.child_kind_labels(people)
     return {"count": qs.count(), "results": [_child_out(p, kinds.get(p.pk, [])) for p in people]}
 
@@ -90,8 +114,11 @@ def _detail(request: AuthedRequest, child_id: int) -> dict[str, object]:
     latest = children.assessments_of(person)
     row = _child_out(person, kinds)
     first = latest.first()
-    row |= {"last_assessed": first.assessed_on if first else None, "last_outcome": first.outcome if first else "",
-            "assessments": [_assessment_out(a) for a in latest]}
+    row |= {
+        "last_assessed": first.assessed_on if first else None,
+        "last_outcome": first.outcome if first else "",
+        "assessments": [_assessment_out(a) for a in latest],
+    }
     return row
 
 
@@ -118,6 +145,7 @@ class GuardianshipIn(Schema):
 @router.post("/children/{child_id}/guardianship", response={201: GuardianshipOut})
 def guardianship_assess(request: AuthedRequest, child_id: Id, payload: GuardianshipIn) -> Status:
     person = children.child_get(user=request.user, child_id=child_id, perm="registry.edit")
-    record = children_services.guardianship_assess(actor=request.user, person=person, request=request,
-                                                   **payload.dict())
+    record = children_services.guardianship_assess(
+        actor=request.user, person=person, request=request, **payload.dict()
+    )
     return Status(201, _assessment_out(record))

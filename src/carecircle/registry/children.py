@@ -58,8 +58,13 @@ def _latest(field: str) -> Subquery:
     return Subquery(newest.values(field)[:1])
 
 
-def children_in_difficulty(*, user: Actor, filters: ChildFilters = ChildFilters(),
-                           day: datetime.date | None = None, perm: str = "registry.view") -> QuerySet[Person]:
+def children_in_difficulty(
+    *,
+    user: Actor,
+    filters: ChildFilters = ChildFilters(),
+    day: datetime.date | None = None,
+    perm: str = "registry.view",
+) -> QuerySet[Person]:
     """The children on the register on `day` in the user's regions, with their latest guardianship
     assessment (`last_assessed`, `last_outcome`, `last_guardian`), by community and name."""
     day = day or timezone.localdate()
@@ -76,8 +81,11 @@ def children_in_difficulty(*, user: Actor, filters: ChildFilters = ChildFilters(
     text = filters.text.strip()
     if text:
         qs = qs.filter(name__contains=text)
-    qs = qs.annotate(last_assessed=_latest("assessed_on"), last_outcome=_latest("outcome"),
-                     last_guardian=_latest("guardian_name"))
+    qs = qs.annotate(
+        last_assessed=_latest("assessed_on"),
+        last_outcome=_latest("outcome"),
+        last_guardian=_latest("guardian_name"),
+    )
     if filters.outcome == NOT_ASSESSED:
         qs = qs.filter(last_assessed__isnull=True)
     elif filters.outcome:
@@ -102,14 +110,17 @@ class LatestAssessment:
 
 def latest_assessment(person: Person) -> LatestAssessment:
     """The annotations of a row of children_in_difficulty (a plain Person has none: never assessed)."""
-    return LatestAssessment(assessed_on=getattr(person, "last_assessed", None),
-                            outcome=getattr(person, "last_outcome", None) or "",
-                            guardian=getattr(person, "last_guardian", None) or "")
+    return LatestAssessment(
+        assessed_on=getattr(person, "last_assessed", None),
+        outcome=getattr(person, "last_outcome", None) or "",
+        guardian=getattr(person, "last_guardian", None) or "",
+    )
 
 
 def _holding(kinds: list[str], day: datetime.date) -> QuerySet[PersonStatus]:
-    return PersonStatus.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind__in=kinds,
-                                       valid_from__lte=day)
+    return PersonStatus.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind__in=kinds, valid_from__lte=day
+    )
 
 
 def child_kind_labels(people: list[Person], day: datetime.date | None = None) -> dict[int, list[str]]:

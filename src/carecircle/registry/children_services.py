@@ -78,11 +78,25 @@ def child_register(
         raise InvalidInput(_("认定日期不能早于出生日期"), field="valid_from")
     source = (source or "").strip() or _("困境儿童登记")
     person = services.person_create(
-        actor=actor, name=name, id_number=identity.number, region_code=region_code, phone=phone,
-        address=address, source=source, child_kind=kind, request=request,
+        actor=actor,
+        name=name,
+        id_number=identity.number,
+        region_code=region_code,
+        phone=phone,
+        address=address,
+        source=source,
+        child_kind=kind,
+        request=request,
     )
-    services.status_add(actor=actor, person=person, kind=kind, valid_from=valid_from, source=source,
-                        note=(note or "").strip(), request=request)
+    services.status_add(
+        actor=actor,
+        person=person,
+        kind=kind,
+        valid_from=valid_from,
+        source=source,
+        note=(note or "").strip(),
+        request=request,
+    )
     return person
 
 
@@ -125,19 +139,42 @@ def guardianship_assess(
     if not Person.objects.filter(pk=person.pk).filter(population_q(GROUP, timezone.localdate())).exists():
         raise Conflict(_("此人不在困境儿童台账上（未满18岁且认定为困境儿童或孤儿），不能登记监护评估"))
     record = GuardianshipAssessment.objects.create(
-        person=person, region_code=person.region_code, guardian_name=guardian_name, relation=relation,
-        guardian_phone=phone, guardian_phone_masked=mask_phone(phone), assessed_on=assessed_on, outcome=outcome,
-        notes=notes, assessor=actor if signed_in(actor) else None,
+        person=person,
+        region_code=person.region_code,
+        guardian_name=guardian_name,
+        relation=relation,
+        guardian_phone=phone,
+        guardian_phone_masked=mask_phone(phone),
+        assessed_on=assessed_on,
+        outcome=outcome,
+        notes=notes,
+        assessor=actor if signed_in(actor) else None,
         assessor_name=(actor.display_name or actor.username) if signed_in(actor) else "system",
     )
     # The outcome, not the personal values (guardian, notes), goes into the trail.
-    audit.record(actor=actor, action=AuditAction.GUARDIANSHIP_ASSESS, obj=person, request=request,
-                 assessment=record.pk, assessed_on=str(assessed_on), outcome=outcome)
+    audit.record(
+        actor=actor,
+        action=AuditAction.GUARDIANSHIP_ASSESS,
+        obj=person,
+        request=request,
+        assessment=record.pk,
+        assessed_on=str(assessed_on),
+        outcome=outcome,
+    )
     return record
 
 
-def children_export_audit(*, actor: Actor, rows: int, filters: ChildFilters,
-                          request: HttpRequest | None = None) -> None:
+def children_export_audit(
+    *, actor: Actor, rows: int, filters: ChildFilters, request: HttpRequest | None = None
+) -> None:
     """The audit row of a download of the register (personal data leaves the platform)."""
-    audit.record(actor=actor, action=AuditAction.CHILDREN_EXPORT, request=request, rows=rows,
-                 region_code=filters.region_code, kind=filters.kind, outcome=filters.outcome, text=bool(filters.text))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CHILDREN_EXPORT,
+        request=request,
+        rows=rows,
+        region_code=filters.region_code,
+        kind=filters.kind,
+        outcome=filters.outcome,
+        text=bool(filters.text),
+    )

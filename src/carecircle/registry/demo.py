@@ -46,7 +46,13 @@ MIGRANT_RATE, AWAY_RATE = 0.12, 0.06
 # Children in difficulty and orphans aged 3–17 (Hangzhou 三(二)2), a few dozen at any scale.
 CHILDREN_PER_COMMUNITY, CHILDREN_MIN = 0.5, 24
 ORPHAN_SHARE = 0.25
-GUARDIAN_RELATIONS = [("grandparent", 0.5), ("parent", 0.25), ("relative", 0.15), ("foster", 0.05), ("sibling", 0.05)]
+GUARDIAN_RELATIONS = [
+    ("grandparent", 0.5),
+    ("parent", 0.25),
+    ("relative", 0.15),
+    ("foster", 0.05),
+    ("sibling", 0.05),
+]
 GUARDIANSHIP_OUTCOMES = [("good", 0.7), ("intervene", 0.2), ("lacking", 0.1)]
 GUARDIANSHIP_NOTES = {
     "good": ["监护人照料到位，儿童生活学习正常", "家庭关系和睦，按时就学"],
@@ -54,10 +60,37 @@ GUARDIANSHIP_NOTES = {
     "lacking": ["父母均外出务工且失联，实际无人照料，已报告街道启动临时监护", "监护人服刑，需落实委托监护"],
 }
 # Birth places of ID numbers: Zhejiang codes valid from the 1980s, plus other provinces (migrants).
-BIRTH_PLACES = ["330102", "330103", "330104", "330105", "330106", "330122", "330127", "330204", "330302",
-                "330402", "330502", "330602", "330702", "340102", "360102", "420102", "510104", "410102"]
+BIRTH_PLACES = [
+    "330102",
+    "330103",
+    "330104",
+    "330105",
+    "330106",
+    "330122",
+    "330127",
+    "330204",
+    "330302",
+    "330402",
+    "330502",
+    "330602",
+    "330702",
+    "340102",
+    "360102",
+    "420102",
+    "510104",
+    "410102",
+]
 # Age shares of the 60+ population by five-year band (China 2020 census, roughly).
-ELDER_AGE_BANDS = [(60, 0.29), (65, 0.25), (70, 0.19), (75, 0.12), (80, 0.08), (85, 0.045), (90, 0.02), (95, 0.005)]
+ELDER_AGE_BANDS = [
+    (60, 0.29),
+    (65, 0.25),
+    (70, 0.19),
+    (75, 0.12),
+    (80, 0.08),
+    (85, 0.045),
+    (90, 0.02),
+    (95, 0.005),
+]
 AGE_BAND_STARTS = [b for b, _ in ELDER_AGE_BANDS]
 AGE_BAND_CUM = list(itertools.accumulate(w for _, w in ELDER_AGE_BANDS))
 BATCH = 5000
@@ -118,8 +151,10 @@ def generate(city: City) -> None:
     city.facts["people_seconds"] = progress.seconds
     city.facts["people"] = total
     city.facts["children_in_difficulty"] = children
-    city.say(f"  人员 {total:,} 人用时 {progress.seconds:.1f} 秒；状况：" + "、".join(
-        f"{StatusKind(k).label} {v:,}" for k, v in sorted(status_counts.items())))
+    city.say(
+        f"  人员 {total:,} 人用时 {progress.seconds:.1f} 秒；状况："
+        + "、".join(f"{StatusKind(k).label} {v:,}" for k, v in sorted(status_counts.items()))
+    )
 
 
 def _home(rng, community):
@@ -132,9 +167,26 @@ def _address(rng, community) -> str:
     return f"{estate}{rng.randrange(1, 40)}幢{rng.randrange(1, 6)}单元{rng.randrange(1, 25)}{rng.randrange(1, 5):02d}室"
 
 
-PERSON_FIELDS = ["id", "name", "sex", "birth_date", "id_number", "id_hash", "id_masked", "phone", "phone_masked",
-                 "address", "address_masked", "region_code", "latitude", "longitude", "source", "household_id",
-                 "created_at", "updated_at"]
+PERSON_FIELDS = [
+    "id",
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "id_hash",
+    "id_masked",
+    "phone",
+    "phone_masked",
+    "address",
+    "address_masked",
+    "region_code",
+    "latitude",
+    "longitude",
+    "source",
+    "household_id",
+    "created_at",
+    "updated_at",
+]
 
 
 def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, status_counts):
@@ -157,23 +209,48 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
         phone = _phone(rng) if kind == "elder" and rng.random() < 0.85 else ""
         lat, lng = _home(rng, community)
         households.append((hid, community.code, encrypt(address), mask_address(address), now))
-        people.append((
-            pid, _name(rng, pool, surnames, weights), sex, birth, encrypt(number), blind_index(number),
-            mask_id_number(number), encrypt(phone), mask_phone(phone), encrypt(address), mask_address(address),
-            community.code, round(lat, 6), round(lng, 6), "模拟数据", hid, now, now,
-        ))
+        people.append(
+            (
+                pid,
+                _name(rng, pool, surnames, weights),
+                sex,
+                birth,
+                encrypt(number),
+                blind_index(number),
+                mask_id_number(number),
+                encrypt(phone),
+                mask_phone(phone),
+                encrypt(address),
+                mask_address(address),
+                community.code,
+                round(lat, 6),
+                round(lng, 6),
+                "模拟数据",
+                hid,
+                now,
+                now,
+            )
+        )
         for status, start, end in _statuses_for(rng, kind, today) + _residence_for(rng, birth, today):
             status_counts[status] = status_counts.get(status, 0) + (1 if end is None else 0)
             statuses.append((pid, community.code, status, start, end, "模拟数据", "", now))
         for name, relation, contact_phone in _contacts_for(rng, kind, surnames, weights):
-            contacts.append((pid, community.code, name, relation, encrypt(contact_phone), mask_phone(contact_phone), True))
+            contacts.append(
+                (pid, community.code, name, relation, encrypt(contact_phone), mask_phone(contact_phone), True)
+            )
     with transaction.atomic():
         insert_rows(Household, ["id", "region_code", "address", "address_masked", "created_at"], households)
         insert_rows(Person, PERSON_FIELDS, people)
-        insert_rows(PersonStatus, ["person_id", "region_code", "kind", "valid_from", "valid_to", "source", "note",
-                                   "created_at"], statuses)
-        insert_rows(FamilyContact, ["person_id", "region_code", "name", "relation", "phone", "phone_masked",
-                                    "is_emergency"], contacts)
+        insert_rows(
+            PersonStatus,
+            ["person_id", "region_code", "kind", "valid_from", "valid_to", "source", "note", "created_at"],
+            statuses,
+        )
+        insert_rows(
+            FamilyContact,
+            ["person_id", "region_code", "name", "relation", "phone", "phone_masked", "is_emergency"],
+            contacts,
+        )
         reset_sequences(Household, Person)
 
 
@@ -202,7 +279,9 @@ def _statuses_for(rng, kind, today):
         if r < DECEASED_RATE:
             facts.append((StatusKind.DECEASED, today - datetime.timedelta(days=rng.randrange(1, 365)), None))
         elif r < DECEASED_RATE + MOVED_RATE:
-            facts.append((StatusKind.MOVED_AWAY, today - datetime.timedelta(days=rng.randrange(1, 365)), None))
+            facts.append(
+                (StatusKind.MOVED_AWAY, today - datetime.timedelta(days=rng.randrange(1, 365)), None)
+            )
     return facts
 
 
@@ -215,7 +294,9 @@ def _residence_for(rng, birth: datetime.date, today: datetime.date):
         return [(StatusKind.CHANGZHU, moved, None)]
     facts = [(StatusKind.HUJI, birth, None)]
     if r < MIGRANT_RATE + AWAY_RATE:
-        left = max(birth + datetime.timedelta(days=1), today - datetime.timedelta(days=rng.randrange(30, 365 * 10)))
+        left = max(
+            birth + datetime.timedelta(days=1), today - datetime.timedelta(days=rng.randrange(30, 365 * 10))
+        )
         return [*facts, (StatusKind.CHANGZHU, birth, left)]
     return [*facts, (StatusKind.CHANGZHU, birth, None)]
 
@@ -236,14 +317,21 @@ def link_family_account(city: City) -> None:
     """The demo's 子女 account is the child of an older person in the first community."""
     user = User.objects.filter(username="family").first()
     elder = (
-        Person.objects.filter(region_code=city.communities[0].code, birth_date__lte=years_before(city.today, 75))
+        Person.objects.filter(
+            region_code=city.communities[0].code, birth_date__lte=years_before(city.today, 75)
+        )
         .order_by("id")
         .first()
     )
     if user and elder:
         FamilyContact.objects.create(
-            person=elder, region_code=elder.region_code, name=user.display_name, relation="女儿",
-            phone=encrypt("13900001234"), phone_masked=mask_phone("13900001234"), user=user,
+            person=elder,
+            region_code=elder.region_code,
+            name=user.display_name,
+            relation="女儿",
+            phone=encrypt("13900001234"),
+            phone_masked=mask_phone("13900001234"),
+            user=user,
         )
         city.facts["family_elder_id"] = elder.pk
 
@@ -266,35 +354,64 @@ def children_in_difficulty(city: City, rng, ids: IdNumbers, surnames, weights) -
             number = ids.make(rng, birth, sex)
             address, phone = _address(rng, community), _phone(rng)
             lat, lng = _home(rng, community)
-            household = Household.objects.create(region_code=community.code, address=address,
-                                                 address_masked=mask_address(address))
+            household = Household.objects.create(
+                region_code=community.code, address=address, address_masked=mask_address(address)
+            )
             person = Person.objects.create(
                 name=_name(rng, names.INFANT_MALE if sex == "M" else names.INFANT_FEMALE, surnames, weights),
-                sex=sex, birth_date=birth, id_number=number, id_hash=blind_index(number),
-                id_masked=mask_id_number(number), address=address, address_masked=mask_address(address),
-                region_code=community.code, latitude=round(lat, 6), longitude=round(lng, 6), source="模拟数据",
+                sex=sex,
+                birth_date=birth,
+                id_number=number,
+                id_hash=blind_index(number),
+                id_masked=mask_id_number(number),
+                address=address,
+                address_masked=mask_address(address),
+                region_code=community.code,
+                latitude=round(lat, 6),
+                longitude=round(lng, 6),
+                source="模拟数据",
                 household=household,
             )
             kind = StatusKind.ORPHAN if rng.random() < ORPHAN_SHARE else StatusKind.CHILD_IN_DIFFICULTY
             since = max(birth, today - datetime.timedelta(days=rng.randrange(45, 365 * 5)))
             facts = [(kind, since, None), *_residence_for(rng, birth, today)]
-            PersonStatus.objects.bulk_create([
-                PersonStatus(person=person, region_code=community.code, kind=k, valid_from=start, valid_to=end,
-                             source="模拟数据：困境儿童排查" if k == kind else "模拟数据")
-                for k, start, end in facts
-            ])
+            PersonStatus.objects.bulk_create(
+                [
+                    PersonStatus(
+                        person=person,
+                        region_code=community.code,
+                        kind=k,
+                        valid_from=start,
+                        valid_to=end,
+                        source="模拟数据：困境儿童排查" if k == kind else "模拟数据",
+                    )
+                    for k, start, end in facts
+                ]
+            )
             relation = rng.choices(relations, weights=relation_weights)[0]
             guardian = _name(rng, names.ELDER_MALE + names.ELDER_FEMALE, surnames, weights)
-            FamilyContact.objects.create(person=person, region_code=community.code, name=guardian,
-                                         relation=str(GuardianRelation(relation).label), phone=phone,
-                                         phone_masked=mask_phone(phone))
+            FamilyContact.objects.create(
+                person=person,
+                region_code=community.code,
+                name=guardian,
+                relation=str(GuardianRelation(relation).label),
+                phone=phone,
+                phone_masked=mask_phone(phone),
+            )
             for back in sorted(rng.sample(range(0, 720), rng.randrange(1, 4)), reverse=True):
                 outcome = rng.choices(outcomes, weights=outcome_weights)[0]
                 GuardianshipAssessment.objects.create(
-                    person=person, region_code=community.code, guardian_name=guardian, relation=relation,
-                    guardian_phone=phone, guardian_phone_masked=mask_phone(phone),
-                    assessed_on=max(since, today - datetime.timedelta(days=back)), outcome=outcome,
-                    notes=rng.choice(GUARDIANSHIP_NOTES[outcome]), assessor=assessor, assessor_name="社区儿童主任",
+                    person=person,
+                    region_code=community.code,
+                    guardian_name=guardian,
+                    relation=relation,
+                    guardian_phone=phone,
+                    guardian_phone_masked=mask_phone(phone),
+                    assessed_on=max(since, today - datetime.timedelta(days=back)),
+                    outcome=outcome,
+                    notes=rng.choice(GUARDIANSHIP_NOTES[outcome]),
+                    assessor=assessor,
+                    assessor_name="社区儿童主任",
                 )
     city.say(f"  困境儿童、孤儿 {count} 人（含监护评估）")
     return count

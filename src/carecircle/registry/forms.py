@@ -24,8 +24,12 @@ class RegistryForm(ServiceForm):
     status = INVALID_STATUS
 
     def messages(self) -> list[str]:
-        named = [f"{self.fields[name].label}：{m}" if self.fields[name].label else str(m)
-                 for name, errs in self.errors.items() if name in self.fields for m in errs]
+        named = [
+            f"{self.fields[name].label}：{m}" if self.fields[name].label else str(m)
+            for name, errs in self.errors.items()
+            if name in self.fields
+            for m in errs
+        ]
         return named + [str(m) for m in self.non_field_errors()]
 
 
@@ -61,10 +65,12 @@ class PersonForm(_ValueOnForm):
     region_code = forms.CharField(label=_("社区代码"), max_length=12)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
-    latitude = forms.FloatField(label=_("纬度"), required=False, min_value=limits.LATITUDE_MIN,
-                                max_value=limits.LATITUDE_MAX)
-    longitude = forms.FloatField(label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN,
-                                 max_value=limits.LONGITUDE_MAX)
+    latitude = forms.FloatField(
+        label=_("纬度"), required=False, min_value=limits.LATITUDE_MIN, max_value=limits.LATITUDE_MAX
+    )
+    longitude = forms.FloatField(
+        label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX
+    )
 
     def existing_url(self) -> str:
         """The link to the record already holding the ID number, when the user may see it."""
@@ -86,8 +92,12 @@ class PersonEditForm(PersonForm):
 
 class StatusForm(RegistryForm):
     kind = forms.ChoiceField(label=_("状况"), choices=StatusKind.choices)
-    valid_from = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    valid_to = forms.DateField(label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_from = forms.DateField(
+        label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_to = forms.DateField(
+        label=_("终止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     source = forms.CharField(label=_("来源"), max_length=200)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 

@@ -14,10 +14,14 @@ class ChildRegisterForm(ServiceForm):
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
     region_code = forms.CharField(label=_("所属社区代码"), max_length=12, required=False)
-    kind = forms.CharField(label=_("儿童类别"), required=False, widget=forms.Select(choices=[
-        (k.value, k.label) for k in StatusKind if k.value in CHILD_STATUSES]))
-    valid_from = forms.DateField(label=_("认定日期"), required=False,
-                                 error_messages={"invalid": _("认定日期格式应为 YYYY-MM-DD")})
+    kind = forms.CharField(
+        label=_("儿童类别"),
+        required=False,
+        widget=forms.Select(choices=[(k.value, k.label) for k in StatusKind if k.value in CHILD_STATUSES]),
+    )
+    valid_from = forms.DateField(
+        label=_("认定日期"), required=False, error_messages={"invalid": _("认定日期格式应为 YYYY-MM-DD")}
+    )
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
     source = forms.CharField(label=_("信息来源"), max_length=200, required=False)
@@ -26,11 +30,19 @@ class ChildRegisterForm(ServiceForm):
 
 class GuardianshipForm(ServiceForm):
     guardian_name = forms.CharField(label=_("监护人"), max_length=50, required=False)
-    relation = forms.CharField(label=_("与儿童关系"), required=False,
-                               widget=forms.Select(choices=[("", "—"), *GuardianRelation.choices]))
+    relation = forms.CharField(
+        label=_("与儿童关系"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), *GuardianRelation.choices]),
+    )
     guardian_phone = forms.CharField(label=_("监护人电话"), max_length=20, required=False)
-    assessed_on = forms.DateField(label=_("评估日期"), error_messages={
-        "required": _("请填写评估日期"), "invalid": _("评估日期格式应为 YYYY-MM-DD")})
-    outcome = forms.CharField(label=_("评估结论"), required=False,
-                              widget=forms.Select(choices=[("", "—"), *GuardianshipOutcome.choices]))
+    assessed_on = forms.DateField(
+        label=_("评估日期"),
+        error_messages={"required": _("请填写评估日期"), "invalid": _("评估日期格式应为 YYYY-MM-DD")},
+    )
+    outcome = forms.CharField(
+        label=_("评估结论"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), *GuardianshipOutcome.choices]),
+    )
     notes = forms.CharField(label=_("评估情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

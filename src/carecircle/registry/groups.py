@@ -65,23 +65,31 @@ class PopulationGroup:
 ECONOMIC_HARDSHIP = ("tekun", "dibao", "dibao_edge")  # 特困、低保、低保边缘
 
 ELDER = PopulationGroup(
-    code="elder", label=_("老年人"), min_age=60,
+    code="elder",
+    label=_("老年人"),
+    min_age=60,
     citation="《中华人民共和国老年人权益保障法》第二条：老年人是指六十周岁以上的公民",
 )
 
 DISABLED = PopulationGroup(
-    code="disabled", label=_("失能老年人"), min_age=60,
+    code="disabled",
+    label=_("失能老年人"),
+    min_age=60,
     any_of=(Criterion(min_level=LEVEL_MILD, label=_("失能")),),
     citation=GB_T_42195 + "；Hechuan 二(九)、Jiaxing 二(四)12 将失能老年人列为探访关爱对象",
 )
 
 SENIOR80 = PopulationGroup(
-    code="senior80", label=_("高龄老年人"), min_age=80,
+    code="senior80",
+    label=_("高龄老年人"),
+    min_age=80,
     citation="Hechuan 二(十)：80岁以上老年人享受高龄津贴；Yizhou 三(二)4 高龄",
 )
 
 SPECIAL_DIFFICULTY = PopulationGroup(
-    code="special_difficulty", label=_("特殊困难老年人"), min_age=60,
+    code="special_difficulty",
+    label=_("特殊困难老年人"),
+    min_age=60,
     any_of=(
         Criterion(statuses=ECONOMIC_HARDSHIP, label=_("经济困难（特困、低保、低保边缘）")),
         Criterion(min_level=LEVEL_MILD, label=_("失能")),
@@ -101,7 +109,10 @@ SPECIAL_DIFFICULTY = PopulationGroup(
 )
 
 CHILD_IN_DIFFICULTY = PopulationGroup(
-    code="child_in_difficulty", label=_("困境儿童"), under_age=18, elder=False,
+    code="child_in_difficulty",
+    label=_("困境儿童"),
+    under_age=18,
+    elder=False,
     any_of=(
         Criterion(statuses=("child_in_difficulty",), label=_("困境儿童")),
         Criterion(statuses=("orphan",), label=_("孤儿")),

@@ -1,6 +1,5 @@
 """The registry's cards on the staff home page."""
 
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,12 +31,16 @@ def cards(user) -> list[dict]:
     ]
     jobs = ImportJob.objects.filter(created_by=user)[:3]
     if jobs:
-        out.append({
-            "title": _("最近导入"),
-            "entries": [
-                (f"{j.file_name} · {j.get_state_display()} · {_('拒绝')} {j.rejected_count}",
-                 reverse("registry:import_detail", args=[j.pk]))
-                for j in jobs
-            ],
-        })
+        out.append(
+            {
+                "title": _("最近导入"),
+                "entries": [
+                    (
+                        f"{j.file_name} · {j.get_state_display()} · {_('拒绝')} {j.rejected_count}",
+                        reverse("registry:import_detail", args=[j.pk]),
+                    )
+                    for j in jobs
+                ],
+            }
+        )
     return out

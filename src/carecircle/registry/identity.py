@@ -43,14 +43,20 @@ def parse_id_number(raw, *, today: datetime.date | None = None, extra_places=fro
     try:
         birth = ric.get_birth_date(number)
     except StdnumError:
-        raise InvalidInput(_("身份证号中的出生日期不存在：%(d)s") % {"d": number[6:14]}, field="id_number") from None
+        raise InvalidInput(
+            _("身份证号中的出生日期不存在：%(d)s") % {"d": number[6:14]}, field="id_number"
+        ) from None
     today = today or timezone.localdate()
     if birth > today or birth.year < 1880:
-        raise InvalidInput(_("身份证号中的出生日期不可能：%(d)s") % {"d": birth.isoformat()}, field="id_number")
+        raise InvalidInput(
+            _("身份证号中的出生日期不可能：%(d)s") % {"d": birth.isoformat()}, field="id_number"
+        )
     if number[17] != ric.calc_check_digit(number):
         raise InvalidInput(_("身份证号校验位错误"), field="id_number")
     if not _known_place(number[:6], extra_places):
-        raise InvalidInput(_("身份证号前6位不是有效的行政区划代码：%(c)s") % {"c": number[:6]}, field="id_number")
+        raise InvalidInput(
+            _("身份证号前6位不是有效的行政区划代码：%(c)s") % {"c": number[:6]}, field="id_number"
+        )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return Identity(number=number, birth_date=birth, sex=sex)
 

@@ -27,8 +27,6 @@ log = logging.getLogger("carecircle.tasks")
 MAX_ATTEMPTS = 3
 
 
-
-
 def heartbeat_every() -> float:
     return max(0.2, ImportJob.stale_after().total_seconds() / 6)
 
@@ -44,9 +42,15 @@ def job_claim(job_id: int, *, now: datetime | None = None, failed_too: bool = Fa
         return None
     if job.state == ImportJob.State.RUNNING and not job.abandoned(now):
         return None
-    taken = ImportJob.objects.filter(pk=job.pk, state=job.state, owner=job.owner, attempts=job.attempts).update(
-        state=ImportJob.State.RUNNING, owner=leases.owner_token(), heartbeat_at=now, attempts=F("attempts") + 1,
-        error="", finished_at=None,
+    taken = ImportJob.objects.filter(
+        pk=job.pk, state=job.state, owner=job.owner, attempts=job.attempts
+    ).update(
+        state=ImportJob.State.RUNNING,
+        owner=leases.owner_token(),
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        error="",
+        finished_at=None,
     )
     if not taken:
         return None
@@ -60,8 +64,11 @@ def job_run(job: ImportJob, progress=None) -> ImportJob:
     owner = job.owner
 
     def beat() -> bool:
-        return bool(ImportJob.objects.filter(pk=job.pk, owner=owner, state=ImportJob.State.RUNNING).update(
-            heartbeat_at=timezone.now()))
+        return bool(
+            ImportJob.objects.filter(pk=job.pk, owner=owner, state=ImportJob.State.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
+        )
 
     with leases.Renewer(beat, heartbeat_every(), f"import-{job.pk}"):
         job = import_run(job, job.created_by, progress)
@@ -80,11 +87,14 @@ def jobs_recover(now: datetime | None = None) -> dict[str, list[int]]:
         same = ImportJob.objects.filter(pk=job.pk, state=job.state, owner=job.owner, attempts=job.attempts)
         if job.origin == "cli" or job.attempts >= MAX_ATTEMPTS:
             if job.origin == "cli":
-                error = _("导入命令已中断，已保存前 %(n)d 行的结果。点击“继续导入”，或运行 carecircle import people "
-                          "文件 --user 账号 --resume %(id)d 从中断处继续。") % {"n": job.processed_rows, "id": job.pk}
+                error = _(
+                    "导入命令已中断，已保存前 %(n)d 行的结果。点击“继续导入”，或运行 carecircle import people "
+                    "文件 --user 账号 --resume %(id)d 从中断处继续。"
+                ) % {"n": job.processed_rows, "id": job.pk}
             else:
-                error = _("导入进程已中断 %(a)d 次，已保存前 %(n)d 行的结果。点击“继续导入”从中断处继续。") % {
-                    "a": job.attempts, "n": job.processed_rows}
+                error = _(
+                    "导入进程已中断 %(a)d 次，已保存前 %(n)d 行的结果。点击“继续导入”从中断处继续。"
+                ) % {"a": job.attempts, "n": job.processed_rows}
             if same.update(state=ImportJob.State.FAILED, error=error, finished_at=now):
                 out["failed"].append(job.pk)
             continue

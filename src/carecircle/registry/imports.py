@@ -53,9 +53,19 @@ COLUMNS = {  # header in the file -> field
     "信息来源": "source",
 }
 REQUIRED = ["姓名", "身份证号", "社区代码"]
-HEADER_ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "所属社区代码": "社区代码", "电话": "联系电话", "地址": "居住地址"}
-STATUS_BY_LABEL = {str(k.label): k.value for k in StatusKind} | {"计生特殊家庭": "shidu", "失独": "shidu",
-                                                               "户籍": "huji", "常住": "changzhu"}
+HEADER_ALIASES = {
+    "身份证号码": "身份证号",
+    "公民身份号码": "身份证号",
+    "所属社区代码": "社区代码",
+    "电话": "联系电话",
+    "地址": "居住地址",
+}
+STATUS_BY_LABEL = {str(k.label): k.value for k in StatusKind} | {
+    "计生特殊家庭": "shidu",
+    "失独": "shidu",
+    "户籍": "huji",
+    "常住": "changzhu",
+}
 BATCH = 2000
 
 
@@ -68,8 +78,16 @@ class RowResult:
 
 def template_csv() -> bytes:
     sample = [
-        "张三", "330106195003071234", "330106001001", "13800001234", "文新街道桂花苑3幢501室",
-        "120.1301", "30.2871", "独居、低保", "2026-01-01", "民政低保系统",
+        "张三",
+        "330106195003071234",
+        "330106001001",
+        "13800001234",
+        "文新街道桂花苑3幢501室",
+        "120.1301",
+        "30.2871",
+        "独居、低保",
+        "2026-01-01",
+        "民政低保系统",
     ]
     return exports.csv_bytes([list(COLUMNS.keys()), sample])
 
@@ -119,6 +137,7 @@ def inspect_file(path: Path) -> int:
 
 # ---------------------------------------------------------------- parsing values
 
+
 def _parse_float(value, field_name: str, low: float, high: float) -> float | None:
     if value in (None, ""):
         return None
@@ -152,9 +171,7 @@ class ImportContext:
         self.today = timezone.localdate()
         self.owner = job.owner  # set: every batch first checks the job is still this process's
         self.prefixes = scope.prefixes(actor, "registry.import")
-        self.communities = set(
-            Region.objects.filter(level=COMMUNITY).values_list("code", flat=True)
-        )
+        self.communities = set(Region.objects.filter(level=COMMUNITY).values_list("code", flat=True))
         self.places = district_places()
         self.seen: dict[str, int] = {}  # blind index -> first row number in this file
         self.default_source = _("批量导入：%(f)s") % {"f": job.file_name}
@@ -164,8 +181,10 @@ def _registered_child(number: str, day: datetime.date) -> bool:
     """Whether this ID number is a child already registered as 困境儿童 or 孤儿 on `day` (a file's row
     for them may leave the statuses out); asked only of a row the age check refused."""
     return PersonStatus.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), person__id_hash=blind_index(number),
-        kind__in=CHILD_STATUSES, valid_from__lte=day,
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        person__id_hash=blind_index(number),
+        kind__in=CHILD_STATUSES,
+        valid_from__lte=day,
     ).exists()
 
 
@@ -205,9 +224,16 @@ def parse_row(ctx: ImportContext, number: int, values: dict) -> dict:
     )
     ctx.seen[id_hash] = number
     return {
-        "name": name, "identity": identity, "id_hash": id_hash, "region_code": region_code,
-        "phone": phone, "address": _cell(values.get("address")),
-        "latitude": lat, "longitude": lng, "kinds": kinds, "status_from": status_from,
+        "name": name,
+        "identity": identity,
+        "id_hash": id_hash,
+        "region_code": region_code,
+        "phone": phone,
+        "address": _cell(values.get("address")),
+        "latitude": lat,
+        "longitude": lng,
+        "kinds": kinds,
+        "status_from": status_from,
         "source": _cell(values.get("source")) or ctx.default_source,
     }
 
@@ -216,12 +242,11 @@ class JobTakenOver(Exception):
     """Another process took this job over (this one was thought dead): stop without writing."""
 
 
-def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], processed: int,
-                 last_row: int) -> None:
+def _write_batch(
+    ctx: ImportContext, rows: list[dict], rejections: list[dict], processed: int, last_row: int
+) -> None:
     job = ctx.job
-    existing = {
-        p.id_hash: p for p in Person.objects.filter(id_hash__in=[r["id_hash"] for r in rows])
-    }
+    existing = {p.id_hash: p for p in Person.objects.filter(id_hash__in=[r["id_hash"] for r in rows])}
     status_ends: dict[tuple[int, str], list] = {}  # (person, kind) -> the valid_to of each period
     if existing:
         for pid, kind, vto in PersonStatus.objects.filter(
@@ -238,15 +263,22 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             statuses.extend((r, k) for k in r["kinds"])
             continue
         if not any(person.region_code.startswith(p) for p in ctx.prefixes):
-            rejections.append({"row": r["row"], "field": "身份证号", "reason": registered_elsewhere_message(),
-                               "name": r["name"]})
+            rejections.append(
+                {
+                    "row": r["row"],
+                    "field": "身份证号",
+                    "reason": registered_elsewhere_message(),
+                    "name": r["name"],
+                }
+            )
             continue
         changed = _apply_changes(person, r)
         if changed:
             changed_people.add(r["id_hash"])
         # A status is new unless a period of that kind is still open on the row's start date.
         new_kinds = [
-            k for k in r["kinds"]
+            k
+            for k in r["kinds"]
             if not any(vto is None or vto >= r["status_from"] for vto in status_ends.get((person.pk, k), []))
         ]
         for k in new_kinds:
@@ -257,17 +289,26 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             unchanged += 1
     with transaction.atomic():
         # Still ours? (Locks the job's row on PostgreSQL; SQLite writes one transaction at a time.)
-        if ctx.owner and not ImportJob.objects.filter(pk=job.pk, owner=ctx.owner).update(heartbeat_at=timezone.now()):
+        if ctx.owner and not ImportJob.objects.filter(pk=job.pk, owner=ctx.owner).update(
+            heartbeat_at=timezone.now()
+        ):
             raise JobTakenOver()
         created = Person.objects.bulk_create(
             [
                 Person(
-                    name=r["name"], sex=r["identity"].sex, birth_date=r["identity"].birth_date,
-                    id_number=r["identity"].number, id_hash=r["id_hash"],
+                    name=r["name"],
+                    sex=r["identity"].sex,
+                    birth_date=r["identity"].birth_date,
+                    id_number=r["identity"].number,
+                    id_hash=r["id_hash"],
                     id_masked=mask_id_number(r["identity"].number),
-                    phone=r["phone"], phone_masked=mask_phone(r["phone"]),
-                    address=r["address"], address_masked=mask_address(r["address"]),
-                    region_code=r["region_code"], latitude=r["latitude"], longitude=r["longitude"],
+                    phone=r["phone"],
+                    phone_masked=mask_phone(r["phone"]),
+                    address=r["address"],
+                    address_masked=mask_address(r["address"]),
+                    region_code=r["region_code"],
+                    latitude=r["latitude"],
+                    longitude=r["longitude"],
                     source=r["source"],
                 )
                 for r in new_people
@@ -275,7 +316,11 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
             batch_size=500,
         )
         if statuses and created and created[0].pk is None:  # backends that return no ids
-            ids = dict(Person.objects.filter(id_hash__in=[r["id_hash"] for r in new_people]).values_list("id_hash", "id"))
+            ids = dict(
+                Person.objects.filter(id_hash__in=[r["id_hash"] for r in new_people]).values_list(
+                    "id_hash", "id"
+                )
+            )
         else:
             ids = {p.id_hash: p.pk for p in created}
         PersonStatus.objects.bulk_create(
@@ -283,7 +328,9 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
                 PersonStatus(
                     person_id=r["person"].pk if "person" in r else ids[r["id_hash"]],
                     region_code=r["region_code"] if "person" not in r else r["person"].region_code,
-                    kind=k, valid_from=r["status_from"], source=r["source"],
+                    kind=k,
+                    valid_from=r["status_from"],
+                    source=r["source"],
                     created_by=ctx.actor if ctx.actor.is_authenticated else None,
                 )
                 for r, k in statuses
@@ -300,14 +347,26 @@ def _write_batch(ctx: ImportContext, rows: list[dict], rejections: list[dict], p
         job.updated_count += updated
         job.unchanged_count += unchanged
         job.rejections, job.rejected_count = rejections, len(rejections)
-        job.save(update_fields=[
-            "processed_rows", "resume_row", "created_count", "updated_count", "unchanged_count",
-            "rejected_count", "rejections",
-        ])
+        job.save(
+            update_fields=[
+                "processed_rows",
+                "resume_row",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "rejected_count",
+                "rejections",
+            ]
+        )
         if created or updated:
             audit.record(
-                actor=ctx.actor, action=AuditAction.IMPORT_BATCH, obj=job, region_code=job.region_code,
-                created=len(created), updated=updated, rows=[r["row"] for r in rows][:1] + [rows[-1]["row"]],
+                actor=ctx.actor,
+                action=AuditAction.IMPORT_BATCH,
+                obj=job,
+                region_code=job.region_code,
+                created=len(created),
+                updated=updated,
+                rows=[r["row"] for r in rows][:1] + [rows[-1]["row"]],
             )
 
 
@@ -361,10 +420,14 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
                 check_row_width(headers, values)
                 parsed = parse_row(ctx, number, record)
             except InvalidInput as exc:
-                rejections.append({  # bounded: a row's entry holds no whole cell (the row limit bounds the count)
-                    "row": number, "field": exc.field or "", "reason": str(exc.message)[:200],
-                    "name": _cell(record.get("name"))[:50],
-                })
+                rejections.append(
+                    {  # bounded: a row's entry holds no whole cell (the row limit bounds the count)
+                        "row": number,
+                        "field": exc.field or "",
+                        "reason": str(exc.message)[:200],
+                        "name": _cell(record.get("name"))[:50],
+                    }
+                )
                 parsed = None
             if parsed is not None:
                 parsed["row"] = number
@@ -387,7 +450,9 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
         job.state = ImportJob.State.FAILED
         reason = _("已取消") if isinstance(exc, KeyboardInterrupt) else str(exc)
         job.error = _("导入中断：%(e)s。已保存前 %(n)d 行的结果，点击“继续导入”即可从中断处继续。") % {
-            "e": reason, "n": job.processed_rows}
+            "e": reason,
+            "n": job.processed_rows,
+        }
         raise
     finally:
         # Only what committed with the batches counts; a failed run leaves the counts as they were.
@@ -395,7 +460,9 @@ def import_run(job: ImportJob, actor, progress=None) -> ImportJob:
         if finished:
             fields_saved += ["total_rows", "processed_rows", "rejected_count", "rejections"]
         job.finished_at = timezone.now()
-        ImportJob.objects.filter(pk=job.pk, owner=job.owner).update(**{f: getattr(job, f) for f in fields_saved})
+        ImportJob.objects.filter(pk=job.pk, owner=job.owner).update(
+            **{f: getattr(job, f) for f in fields_saved}
+        )
         if progress:
             progress(job.processed_rows, job.total_rows)
     return job

@@ -166,7 +166,9 @@ class ImportJob(models.Model):
     error = models.TextField(_("错误"), blank=True)
     # Who runs the job and whether they still do (core/leases.py): a job whose heartbeat stopped is
     # resumed after `resume_row`, the file row of its last committed batch, or marked failed.
-    origin = models.CharField(max_length=8, choices=[("web", _("网页上传")), ("cli", _("命令行"))], default="web")
+    origin = models.CharField(
+        max_length=8, choices=[("web", _("网页上传")), ("cli", _("命令行"))], default="web"
+    )
     owner = models.CharField(max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     file_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)  # registry/uploads.py

@@ -17,4 +17,9 @@ def links(user: Actor, person: Person) -> list[tuple[str, str]]:
         return []
     if not Person.objects.filter(pk=person.pk).filter(population_q(GROUP, timezone.localdate())).exists():
         return []
-    return [(_("困境儿童台账：监护评估与上门查访"), reverse("registry:child_detail", kwargs={"child_id": person.pk}))]
+    return [
+        (
+            _("困境儿童台账：监护评估与上门查访"),
+            reverse("registry:child_detail", kwargs={"child_id": person.pk}),
+        )
+    ]

@@ -84,9 +84,16 @@ def population_q(code: str, day: datetime.date) -> Q:
     either = Q(pk__in=[])
     kinds = [kind for c in grp.any_of for kind in c.statuses]
     if kinds:  # every status criterion in one subquery
-        either |= Q(Exists(PersonStatus.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day), person=OuterRef("pk"), kind__in=kinds,
-            valid_from__lte=day)))
+        either |= Q(
+            Exists(
+                PersonStatus.objects.filter(
+                    Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+                    person=OuterRef("pk"),
+                    kind__in=kinds,
+                    valid_from__lte=day,
+                )
+            )
+        )
     for c in grp.any_of:
         if c.min_level is not None:
             either |= _level_at_least(c.min_level, day)
@@ -168,14 +175,19 @@ class PersonAction(enum.StrEnum):
     UNMASK = "unmask"  # see the full ID number, phone and address, for a stated purpose
 
 
-PERSON_ACTION_PERMS: dict[PersonAction, str] = {PersonAction.EDIT: "registry.edit", PersonAction.UNMASK: "pii.unmask"}
+PERSON_ACTION_PERMS: dict[PersonAction, str] = {
+    PersonAction.EDIT: "registry.edit",
+    PersonAction.UNMASK: "pii.unmask",
+}
 
 
 def person_actions(user: Actor, person: Person) -> frozenset[PersonAction]:
     """The one rule of what `user` may do with `person`: the permission of each action over the
     person's community. The person page shows `{% if 'edit' in actions %}`; the services call
     `require_person_action` with the same table."""
-    return frozenset(a for a, perm in PERSON_ACTION_PERMS.items() if scope.has_perm(user, perm, person.region_code))
+    return frozenset(
+        a for a, perm in PERSON_ACTION_PERMS.items() if scope.has_perm(user, perm, person.region_code)
+    )
 
 
 def require_person_action(actor: Actor, region_code: str, action: PersonAction) -> None:
@@ -244,7 +256,11 @@ def family_persons(user: Actor) -> QuerySet[Person]:
 def household_members(person: Person) -> list[Person]:
     if not person.household_id:
         return []
-    return list(Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk).only("id", "name", "birth_date"))
+    return list(
+        Person.objects.filter(household_id=person.household_id)
+        .exclude(pk=person.pk)
+        .only("id", "name", "birth_date")
+    )
 
 
 def import_job_get(*, user: Viewer, job_id: int) -> ImportJob:

@@ -50,8 +50,12 @@ def duplicate_id_conflict(actor: Actor, existing: Person, field: str = "id_numbe
     their scope the existing record with a link (staff need it), outside it nothing about it."""
     if scope.has_perm(actor, "registry.view", existing.region_code):
         url = reverse("registry:person_detail", kwargs={"person_id": existing.pk})
-        return Conflict(_("该身份证号已登记（%(name)s，编号%(id)s）") % {"name": existing.name, "id": existing.pk},
-                        field=field, person_id=existing.pk, url=url)
+        return Conflict(
+            _("该身份证号已登记（%(name)s，编号%(id)s）") % {"name": existing.name, "id": existing.pk},
+            field=field,
+            person_id=existing.pk,
+            url=url,
+        )
     return Conflict(registered_elsewhere_message(), field=field)
 
 
@@ -112,10 +116,14 @@ EDITABLE_FIELDS = {"name", "phone", "address", "region_code", "latitude", "longi
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, request: HttpRequest | None = None, **changes: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, request: HttpRequest | None = None, **changes: Any
+) -> Person:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise InvalidInput(_("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0])
+        raise InvalidInput(
+            _("不可修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     require_person_action(actor, person.region_code, PersonAction.EDIT)
     changed = []
     if "name" in changes:
@@ -127,7 +135,9 @@ def person_update(*, actor: Actor, person: Person, request: HttpRequest | None =
             changed.append("name")
     if "region_code" in changes and changes["region_code"] != person.region_code:
         region = check_community(changes["region_code"])
-        require_person_action(actor, region.code, PersonAction.EDIT)  # moving a person needs both ends in scope
+        require_person_action(
+            actor, region.code, PersonAction.EDIT
+        )  # moving a person needs both ends in scope
         person.region_code = region.code
         changed.append("region_code")
     if "phone" in changes:
@@ -149,11 +159,15 @@ def person_update(*, actor: Actor, person: Person, request: HttpRequest | None =
         PersonStatus.objects.filter(person=person).update(region_code=person.region_code)
         FamilyContact.objects.filter(person=person).update(region_code=person.region_code)
         # Which fields changed is recorded; personal values themselves are never copied into the trail.
-        audit.record(actor=actor, action=AuditAction.PERSON_UPDATE, obj=person, request=request, fields=changed)
+        audit.record(
+            actor=actor, action=AuditAction.PERSON_UPDATE, obj=person, request=request, fields=changed
+        )
     return person
 
 
-def _overlapping(person: Person, kind: str, start: datetime.date, end: datetime.date | None) -> PersonStatus | None:
+def _overlapping(
+    person: Person, kind: str, start: datetime.date, end: datetime.date | None
+) -> PersonStatus | None:
     q = PersonStatus.objects.filter(person=person, kind=kind)
     q = q.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
     if end is not None:
@@ -198,8 +212,14 @@ def status_add(
         created_by=actor if signed_in(actor) else None,
     )
     audit.record(
-        actor=actor, action=AuditAction.STATUS_ADD, obj=person, request=request,
-        kind=kind, valid_from=str(valid_from), valid_to=str(valid_to or ""), source=source,
+        actor=actor,
+        action=AuditAction.STATUS_ADD,
+        obj=person,
+        request=request,
+        kind=kind,
+        valid_from=str(valid_from),
+        valid_to=str(valid_to or ""),
+        source=source,
     )
     return status
 
@@ -214,8 +234,12 @@ def status_end(
     status.valid_to = valid_to
     status.save(update_fields=["valid_to"])
     audit.record(
-        actor=actor, action=AuditAction.STATUS_END, obj=status.person, request=request,
-        kind=status.kind, valid_to=str(valid_to),
+        actor=actor,
+        action=AuditAction.STATUS_END,
+        obj=status.person,
+        request=request,
+        kind=status.kind,
+        valid_to=str(valid_to),
     )
     return status
 
@@ -229,8 +253,14 @@ def person_unmask(
         raise InvalidInput(_("查看完整信息须填写事由"), field="purpose")
     require_person_action(actor, person.region_code, PersonAction.UNMASK)
     audit.record(actor=actor, action=AuditAction.PII_UNMASK, obj=person, purpose=purpose, request=request)
-    return {"id_number": person.id_number, "phone": person.phone, "address": person.address,
-            "birth_date": person.birth_date, "latitude": person.latitude, "longitude": person.longitude}
+    return {
+        "id_number": person.id_number,
+        "phone": person.phone,
+        "address": person.address,
+        "birth_date": person.birth_date,
+        "latitude": person.latitude,
+        "longitude": person.longitude,
+    }
 
 
 def resident_account_for(username: str) -> User:
@@ -270,13 +300,19 @@ def family_contact_add(
         user=user,
     )
     audit.record(
-        actor=actor, action=AuditAction.CONTACT_ADD, obj=person, request=request,
-        relation=contact.relation, linked_account=bool(user),
+        actor=actor,
+        action=AuditAction.CONTACT_ADD,
+        obj=person,
+        request=request,
+        relation=contact.relation,
+        linked_account=bool(user),
     )
     return contact
 
 
-def import_start(*, actor: Actor, uploaded_file: "UploadedFile[bytes]", request: HttpRequest | None = None) -> ImportJob:
+def import_start(
+    *, actor: Actor, uploaded_file: "UploadedFile[bytes]", request: HttpRequest | None = None
+) -> ImportJob:
     """Check an uploaded file's structure, keep it, and start the import in the background.
     A file that is not ours is refused here and nothing is created."""
     scope.require_perm(actor, "registry.import")
@@ -290,8 +326,11 @@ def import_start(*, actor: Actor, uploaded_file: "UploadedFile[bytes]", request:
     codes = scope.region_codes(actor, "registry.import")
     with transaction.atomic():
         job = ImportJob.objects.create(
-            file_name=name, stored_path=str(stored), region_code=codes[0] if len(codes) == 1 else "",
-            created_by=actor if signed_in(actor) else None, total_rows=total,
+            file_name=name,
+            stored_path=str(stored),
+            region_code=codes[0] if len(codes) == 1 else "",
+            created_by=actor if signed_in(actor) else None,
+            total_rows=total,
         )
         audit.record(actor=actor, action=AuditAction.IMPORT_START, obj=job, request=request, file=name)
 
@@ -312,10 +351,22 @@ def import_retry(*, actor: Actor, job_id: int, request: HttpRequest | None = Non
         raise InvalidInput(_("该导入任务正在进行或已完成，无需继续"), field="job")
     if not Path(job.stored_path).is_file():
         raise InvalidInput(_("导入文件已不存在，请重新上传"), field="file")
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED, owner="", attempts=0, error="",
-                                               heartbeat_at=timezone.now(), finished_at=None)
-    audit.record(actor=actor, action=AuditAction.IMPORT_RETRY, obj=job, request=request, file=job.file_name,
-                 resume_row=job.resume_row)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.QUEUED,
+        owner="",
+        attempts=0,
+        error="",
+        heartbeat_at=timezone.now(),
+        finished_at=None,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.IMPORT_RETRY,
+        obj=job,
+        request=request,
+        file=job.file_name,
+        resume_row=job.resume_row,
+    )
     enqueue(tasks.import_people, job_id=job.pk)
     return job
 
@@ -325,6 +376,12 @@ def import_rejections_export(*, actor: Actor, job: ImportJob, request: HttpReque
     file with personal data, so every download is audited with who, which job and how many rows.
     The caller found the job through selectors.import_job_get (scope)."""
     body = rejections_csv(job)
-    audit.record(actor=actor, action=AuditAction.IMPORT_REJECTIONS_DOWNLOAD, obj=job, request=request,
-                 rows=len(job.rejections or []), file=job.file_name)
+    audit.record(
+        actor=actor,
+        action=AuditAction.IMPORT_REJECTIONS_DOWNLOAD,
+        obj=job,
+        request=request,
+        rows=len(job.rejections or []),
+        file=job.file_name,
+    )
     return body

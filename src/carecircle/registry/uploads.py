@@ -80,8 +80,10 @@ def purge(now: datetime | None = None) -> int:
         | Q(state=ImportJob.State.FAILED, finished_at__lte=failed_before)
     )
     count = sum(discard(job, now) for job in due)
-    known = {Path(p).name for p in ImportJob.objects.filter(file_deleted_at__isnull=True).values_list(
-        "stored_path", flat=True)}
+    known = {
+        Path(p).name
+        for p in ImportJob.objects.filter(file_deleted_at__isnull=True).values_list("stored_path", flat=True)
+    }
     for path in folder().iterdir():
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=now.tzinfo)
         if path.is_file() and path.name not in known and modified <= now - ORPHAN_AFTER:

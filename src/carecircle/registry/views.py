@@ -41,42 +41,68 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.view")
     params = {k: request.GET.get(k, "").strip() for k in ("q", "region", "status", "group")}
     qs = selectors.person_search(
-        user=request.user, text=params["q"], region_code=params["region"], status=params["status"], group=params["group"]
+        user=request.user,
+        text=params["q"],
+        region_code=params["region"],
+        status=params["status"],
+        group=params["group"],
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    region_names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
+    region_names = dict(
+        Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name")
+    )
     rows = [
-        {"p": p, "age": selectors.shown_person_age(p, today), "region": region_names.get(p.region_code, p.region_code)}
+        {
+            "p": p,
+            "age": selectors.shown_person_age(p, today),
+            "region": region_names.get(p.region_code, p.region_code),
+        }
         for p in page
     ]
-    return render(request, "registry/person_list.html", {
-        "page": page, "rows": rows, "params": params, "status_choices": StatusKind.choices,
-        "can_edit": scope.has_perm(request.user, "registry.edit"),
-    })
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "status_choices": StatusKind.choices,
+            "can_edit": scope.has_perm(request.user, "registry.edit"),
+        },
+    )
 
 
-def _person_page(request: AuthedRequest, person: Person, *, failed: RegistryForm | None = None) -> HttpResponse:
+def _person_page(
+    request: AuthedRequest, person: Person, *, failed: RegistryForm | None = None
+) -> HttpResponse:
     """The person's page; `failed` is the form that came back with errors (shown again, bound, with
     its status: 422, or 409 for a clash)."""
     today = timezone.localdate()
-    return render(request, "registry/person_detail.html", {
-        "person": person,
-        "birth_month": shown_birth(person.birth_date),
-        "age": selectors.shown_person_age(person, today),
-        "groups": selectors.derived_groups(person, today),
-        "current": selectors.statuses_on(person, today),
-        "statuses": selectors.status_rows(request.user, person),
-        "contacts": person.contacts.all(),
-        "history": selectors.person_history(person)[:50],
-        "region": region_label(person.region_code),
-        "status_form": failed if isinstance(failed, StatusForm) else StatusForm(initial={"valid_from": today}),
-        "contact_form": failed if isinstance(failed, ContactForm) else ContactForm(),
-        "household": selectors.household_members(person),
-        "related": related_links(request.user, person),
-        "actions": selectors.person_actions(request.user, person),
-        "failed": failed,
-    }, status=failed.status if failed is not None else 200)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "birth_month": shown_birth(person.birth_date),
+            "age": selectors.shown_person_age(person, today),
+            "groups": selectors.derived_groups(person, today),
+            "current": selectors.statuses_on(person, today),
+            "statuses": selectors.status_rows(request.user, person),
+            "contacts": person.contacts.all(),
+            "history": selectors.person_history(person)[:50],
+            "region": region_label(person.region_code),
+            "status_form": failed
+            if isinstance(failed, StatusForm)
+            else StatusForm(initial={"valid_from": today}),
+            "contact_form": failed if isinstance(failed, ContactForm) else ContactForm(),
+            "household": selectors.household_members(person),
+            "related": related_links(request.user, person),
+            "actions": selectors.person_actions(request.user, person),
+            "failed": failed,
+        },
+        status=failed.status if failed is not None else 200,
+    )
 
 
 @login_required
@@ -101,15 +127,21 @@ def person_unmask(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 def _form_page(request: AuthedRequest, form: PersonForm, **context: Any) -> HttpResponse:
-    return render(request, "registry/person_form.html", {"form": form, "existing_url": form.existing_url(), **context},
-                  status=form.status if form.errors else 200)
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "existing_url": form.existing_url(), **context},
+        status=form.status if form.errors else 200,
+    )
 
 
 @login_required
 def person_create(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.edit")
     form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
-    if request.method == "POST" and form.submit(partial(services.person_create, actor=request.user, request=request)):
+    if request.method == "POST" and form.submit(
+        partial(services.person_create, actor=request.user, request=request)
+    ):
         messages.success(request, _("已登记：%(n)s") % {"n": form.result.name})
         return redirect("registry:person_detail", person_id=form.result.pk)
     return _form_page(request, form, title=_("登记人员"))
@@ -119,15 +151,22 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
     # Coordinates locate the home like the address does: not pre-filled, blank keeps them.
-    form = PersonEditForm(request.POST or None, initial={"name": person.name, "region_code": person.region_code})
+    form = PersonEditForm(
+        request.POST or None, initial={"name": person.name, "region_code": person.region_code}
+    )
     if request.method == "POST" and form.submit(
-            partial(services.person_update, actor=request.user, person=person, request=request)):
+        partial(services.person_update, actor=request.user, person=person, request=request)
+    ):
         messages.success(request, _("已保存"))
         return redirect("registry:person_detail", person_id=person.pk)
     return _form_page(
-        request, form, title=_("修改：%(n)s") % {"n": person.name}, person=person,
-        hint=_("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）") % {
-            "p": person.phone_masked or "—", "a": person.address_masked or "—"})
+        request,
+        form,
+        title=_("修改：%(n)s") % {"n": person.name},
+        person=person,
+        hint=_("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）")
+        % {"p": person.phone_masked or "—", "a": person.address_masked or "—"},
+    )
 
 
 @login_required
@@ -148,8 +187,9 @@ def status_end(request: AuthedRequest, person_id: int, status_id: int) -> HttpRe
     status = selectors.status_get(person=person, status_id=status_id)
 
     def end(*, valid_to: str) -> object:
-        return services.status_end(actor=request.user, status=status, valid_to=parse_date(valid_to, "valid_to"),
-                                   request=request)
+        return services.status_end(
+            actor=request.user, status=status, valid_to=parse_date(valid_to, "valid_to"), request=request
+        )
 
     form = StatusEndForm(request.POST)
     if not form.submit(end):
@@ -165,8 +205,9 @@ def contact_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 
     def add(*, username: str, **contact: Any) -> object:
         account = services.resident_account_for(username) if username else None
-        return services.family_contact_add(actor=request.user, person=person, user=account, request=request,
-                                           **contact)
+        return services.family_contact_add(
+            actor=request.user, person=person, user=account, request=request, **contact
+        )
 
     form = ContactForm(request.POST)
     if not form.submit(add):
@@ -185,16 +226,22 @@ def import_list(request: AuthedRequest) -> HttpResponse:
 
     if request.method == "POST" and form.submit(start):
         return redirect("registry:import_detail", job_id=form.result.pk)
-    return render(request, "registry/import_list.html", {
-        "form": form, "jobs": selectors.import_jobs_of(request.user)[:20]},
-        status=form.status if form.errors else 200)
+    return render(
+        request,
+        "registry/import_list.html",
+        {"form": form, "jobs": selectors.import_jobs_of(request.user)[:20]},
+        status=form.status if form.errors else 200,
+    )
 
 
-def _job_page(request: AuthedRequest, job_id: int, *, failed: Form | None = None, status: int = 200) -> HttpResponse:
+def _job_page(
+    request: AuthedRequest, job_id: int, *, failed: Form | None = None, status: int = 200
+) -> HttpResponse:
     job = selectors.import_job_get(user=request.user, job_id=job_id)
     template = "registry/import_progress.html" if request.htmx else "registry/import_detail.html"
-    return render(request, template, {"job": job, "rejections": job.rejections[:200], "failed": failed},
-                  status=status)
+    return render(
+        request, template, {"job": job, "rejections": job.rejections[:200], "failed": failed}, status=status
+    )
 
 
 @login_required
@@ -226,10 +273,12 @@ def import_rejections(request: AuthedRequest, job_id: int) -> HttpResponse:
 def import_template(request: AuthedRequest, fmt: str) -> HttpResponse:
     scope.require_perm(request.user, "registry.import")
     if fmt == "xlsx":
-        body, ctype = imports.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, ctype = (
+            imports.template_xlsx(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     else:
         body, ctype = imports.template_csv(), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="people-template.{fmt}"'
     return response
-

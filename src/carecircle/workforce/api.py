@@ -35,9 +35,16 @@ class WfCaregiverOut(Schema):
 
 
 def caregiver_out(c) -> dict:
-    return {"id": c.pk, "name": c.name, "organisation_id": c.organisation_id, "region_code": c.region_code,
-            "phone": c.phone_masked, "employed_from": c.employed_from, "employed_to": c.employed_to,
-            "certificates": list(c.certificates.all())}
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "organisation_id": c.organisation_id,
+        "region_code": c.region_code,
+        "phone": c.phone_masked,
+        "employed_from": c.employed_from,
+        "employed_to": c.employed_to,
+        "certificates": list(c.certificates.all()),
+    }
 
 
 @router.get("/workforce/caregivers", response=list[WfCaregiverOut])
@@ -58,7 +65,9 @@ class WfCaregiverIn(Schema):
 
 @router.post("/workforce/caregivers", response={201: WfCaregiverOut})
 def caregiver_create(request, payload: WfCaregiverIn):
-    return Status(201, caregiver_out(services.caregiver_create(actor=request.user, request=request, **payload.dict())))
+    return Status(
+        201, caregiver_out(services.caregiver_create(actor=request.user, request=request, **payload.dict()))
+    )
 
 
 @router.get("/workforce/caregivers/{caregiver_id}", response=WfCaregiverOut)
@@ -78,7 +87,10 @@ class WfCertificateIn(Schema):
 @router.post("/workforce/caregivers/{caregiver_id}/certificates", response={201: WfCertificateOut})
 def certificate_add(request, caregiver_id: Id, payload: WfCertificateIn):
     caregiver = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
-    return Status(201, services.certificate_add(actor=request.user, caregiver=caregiver, request=request, **payload.dict()))
+    return Status(
+        201,
+        services.certificate_add(actor=request.user, caregiver=caregiver, request=request, **payload.dict()),
+    )
 
 
 class WfCountOut(Schema):
@@ -94,5 +106,8 @@ def certified_count(request, region: str, day: datetime.date | None = None):
     scope.require(request.user, "workforce.view", region)
     day = day or timezone.localdate()
     prefix = prefix_of(region)
-    return {"region_prefix": prefix, "day": day, "certified": selectors.certified_caregiver_count(
-        region_prefix=prefix, day=day)}
+    return {
+        "region_prefix": prefix,
+        "day": day,
+        "certified": selectors.certified_caregiver_count(region_prefix=prefix, day=day),
+    }

@@ -9,22 +9,31 @@ from carecircle.core.forms import ServiceForm
 
 class CertificateForm(ServiceForm):
     kind = forms.CharField(required=False)
-    level = forms.TypedChoiceField(choices=[("", "")] + [(str(n), str(n)) for n in range(1, 6)], coerce=int,
-                                   required=False, empty_value=None,
-                                   error_messages={"invalid_choice": _("养老护理员证书须填写等级（1-5）")})
+    level = forms.TypedChoiceField(
+        choices=[("", "")] + [(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("养老护理员证书须填写等级（1-5）")},
+    )
     number = forms.CharField(required=False)
     issuer = forms.CharField(required=False)
-    valid_from = forms.DateField(error_messages={"required": _("请填写有效期起"), "invalid": _("请填写有效期起")})
+    valid_from = forms.DateField(
+        error_messages={"required": _("请填写有效期起"), "invalid": _("请填写有效期起")}
+    )
     valid_to = forms.DateField(required=False, error_messages={"invalid": _("有效期止的日期格式不正确")})
 
 
 class CaregiverForm(ServiceForm):
-    organisation_id = forms.TypedChoiceField(coerce=int, error_messages={
-        "required": _("请选择本机构"), "invalid_choice": _("请选择本机构")})
+    organisation_id = forms.TypedChoiceField(
+        coerce=int, error_messages={"required": _("请选择本机构"), "invalid_choice": _("请选择本机构")}
+    )
     name = forms.CharField(required=False)
     phone = forms.CharField(required=False)
     region_code = forms.CharField(required=False)
-    employed_from = forms.DateField(error_messages={"required": _("请填写入职日期"), "invalid": _("请填写入职日期")})
+    employed_from = forms.DateField(
+        error_messages={"required": _("请填写入职日期"), "invalid": _("请填写入职日期")}
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,7 +63,9 @@ class Certificate(models.Model):
     caregiver = models.ForeignKey(Caregiver, on_delete=models.CASCADE, related_name="certificates")
     region_code = models.CharField(max_length=12, db_index=True)
     kind = models.CharField(_("证书类别"), max_length=20, choices=CertificateKind.choices)
-    level = models.PositiveSmallIntegerField(_("等级"), choices=CertificateLevel.choices, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("等级"), choices=CertificateLevel.choices, null=True, blank=True
+    )
     number = models.CharField(_("证书编号"), max_length=60, blank=True)
     issuer = models.CharField(_("发证机构"), max_length=100, blank=True)
     valid_from = models.DateField(_("有效期起"))
@@ -75,13 +77,16 @@ class Certificate(models.Model):
         verbose_name = _("证书")
         verbose_name_plural = _("证书")
         constraints = [
-            models.UniqueConstraint(fields=["caregiver", "kind", "valid_from"], name="certificate_unique_start"),
+            models.UniqueConstraint(
+                fields=["caregiver", "kind", "valid_from"], name="certificate_unique_start"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="certificate_period_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="elder_care") | Q(level__isnull=False), name="certificate_elder_care_level",
+                condition=~Q(kind="elder_care") | Q(level__isnull=False),
+                name="certificate_elder_care_level",
             ),
         ]
         indexes = [models.Index(fields=["kind", "valid_from", "valid_to"], name="cert_kind_period")]

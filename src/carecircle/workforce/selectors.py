@@ -24,7 +24,9 @@ def employed_on(day: datetime.date) -> Q:
     return Q(employed_from__lte=day) & (Q(employed_to__isnull=True) | Q(employed_to__gte=day))
 
 
-def certified_on(day: datetime.date, kind: str = CertificateKind.ELDER_CARE, min_level: int | None = None) -> Q:
+def certified_on(
+    day: datetime.date, kind: str = CertificateKind.ELDER_CARE, min_level: int | None = None
+) -> Q:
     certs = Certificate.objects.filter(valid_on(day), caregiver=OuterRef("pk"), kind=kind)
     if min_level:
         certs = certs.filter(level__gte=min_level)
@@ -42,7 +44,9 @@ def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
     )
 
 
-def caregiver_count(*, region_prefix: str, day: datetime.date, kind: str = "", min_level: int | None = None) -> int:
+def caregiver_count(
+    *, region_prefix: str, day: datetime.date, kind: str = "", min_level: int | None = None
+) -> int:
     """Caregivers employed on `day` under `region_prefix`; with `kind`, only those holding a certificate
     of that kind (at `min_level` or above) valid on the day (planning's shares of the workforce)."""
     qs = Caregiver.objects.filter(region_code__startswith=region_prefix).filter(employed_on(day))
@@ -51,7 +55,9 @@ def caregiver_count(*, region_prefix: str, day: datetime.date, kind: str = "", m
     return qs.count()
 
 
-def caregiver_search(*, user: Actor, text: str = "", organisation_id: int | None = None) -> QuerySet[Caregiver]:
+def caregiver_search(
+    *, user: Actor, text: str = "", organisation_id: int | None = None
+) -> QuerySet[Caregiver]:
     staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     own = Caregiver.objects.filter(organisation_id__in=orgs) if orgs else Caregiver.objects.none()
@@ -67,8 +73,13 @@ def caregiver_get(*, user: Actor, caregiver_id: int) -> Caregiver:
     def check(user: Actor, perm: str, caregiver: Caregiver) -> None:
         if signed_in(user) and caregiver.user_id == user.pk:
             return  # the caregiver themself
-        require_admin_or_staff(user, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=caregiver.organisation_id,
-                               perm=perm, region_code=caregiver.region_code)
+        require_admin_or_staff(
+            user,
+            kind=OrganisationKind.HOMECARE_PROVIDER,
+            organisation_id=caregiver.organisation_id,
+            perm=perm,
+            region_code=caregiver.region_code,
+        )
 
     return access_by_id(Caregiver.objects.all(), caregiver_id, user=user, perm="workforce.view", check=check)
 
@@ -92,7 +103,9 @@ def organisation_caregiver(*, organisation_id: int, caregiver_id: int) -> Caregi
 
 def caregivers_employed(*, organisation_ids: Iterable[int], day: datetime.date) -> list[Caregiver]:
     """Caregivers of these organisations employed on `day`, in id order (the dispatch problem)."""
-    return list(Caregiver.objects.filter(employed_on(day), organisation_id__in=organisation_ids).order_by("pk"))
+    return list(
+        Caregiver.objects.filter(employed_on(day), organisation_id__in=organisation_ids).order_by("pk")
+    )
 
 
 def qualifications_on(caregiver_ids: Iterable[int], day: datetime.date) -> dict[int, Qualification]:
@@ -101,10 +114,15 @@ def qualifications_on(caregiver_ids: Iterable[int], day: datetime.date) -> dict[
     ids = list(caregiver_ids)
     levels: dict[int, int] = dict(
         Certificate.objects.filter(valid_on(day), caregiver_id__in=ids, kind=CertificateKind.ELDER_CARE)
-        .values("caregiver_id").annotate(best=Max("level")).values_list("caregiver_id", "best")
+        .values("caregiver_id")
+        .annotate(best=Max("level"))
+        .values_list("caregiver_id", "best")
     )
-    health = set(Certificate.objects.filter(valid_on(day), caregiver_id__in=ids, kind=CertificateKind.HEALTH)
-                 .values_list("caregiver_id", flat=True))
+    health = set(
+        Certificate.objects.filter(
+            valid_on(day), caregiver_id__in=ids, kind=CertificateKind.HEALTH
+        ).values_list("caregiver_id", flat=True)
+    )
     return {cid: Qualification(level=levels.get(cid) or 0, health=cid in health) for cid in ids}
 
 

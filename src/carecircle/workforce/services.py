@@ -26,8 +26,13 @@ if TYPE_CHECKING:
 
 
 def _require_manage(actor: Actor, organisation_id: int, region_code: str) -> None:
-    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=organisation_id,
-                           perm="workforce.manage", region_code=region_code)
+    require_admin_or_staff(
+        actor,
+        kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=organisation_id,
+        perm="workforce.manage",
+        region_code=region_code,
+    )
 
 
 @transaction.atomic
@@ -59,24 +64,38 @@ def caregiver_create(
         raise Conflict(_("该账号已关联护理员"), field="user")
     latitude, longitude = check_coordinates(latitude, longitude)
     caregiver = Caregiver.objects.create(
-        organisation_id=organisation_id, region_code=region_code, name=name, phone=phone,
-        phone_masked=mask_phone(phone), user=user, employed_from=employed_from,
-        latitude=latitude, longitude=longitude,
+        organisation_id=organisation_id,
+        region_code=region_code,
+        name=name,
+        phone=phone,
+        phone_masked=mask_phone(phone),
+        user=user,
+        employed_from=employed_from,
+        latitude=latitude,
+        longitude=longitude,
     )
-    audit.record(actor=actor, action=AuditAction.CAREGIVER_CREATE, obj=caregiver, request=request,
-                 organisation_id=organisation_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREGIVER_CREATE,
+        obj=caregiver,
+        request=request,
+        organisation_id=organisation_id,
+    )
     return caregiver
 
 
 @transaction.atomic
-def caregiver_leave(*, actor: Actor, caregiver: Caregiver, day: datetime.date,
-                    request: HttpRequest | None = None) -> Caregiver:
+def caregiver_leave(
+    *, actor: Actor, caregiver: Caregiver, day: datetime.date, request: HttpRequest | None = None
+) -> Caregiver:
     _require_manage(actor, caregiver.organisation_id, caregiver.region_code)
     if day < caregiver.employed_from:
         raise InvalidInput(_("离职日期不能早于入职日期"), field="day")
     caregiver.employed_to = day
     caregiver.save(update_fields=["employed_to"])
-    audit.record(actor=actor, action=AuditAction.CAREGIVER_LEAVE, obj=caregiver, request=request, day=day.isoformat())
+    audit.record(
+        actor=actor, action=AuditAction.CAREGIVER_LEAVE, obj=caregiver, request=request, day=day.isoformat()
+    )
     return caregiver
 
 
@@ -106,12 +125,24 @@ def certificate_add(
     try:
         with transaction.atomic():
             cert = Certificate.objects.create(
-                caregiver=caregiver, region_code=caregiver.region_code, kind=kind, level=level,
-                number=(number or "").strip(), issuer=(issuer or "").strip(), valid_from=valid_from, valid_to=valid_to,
+                caregiver=caregiver,
+                region_code=caregiver.region_code,
+                kind=kind,
+                level=level,
+                number=(number or "").strip(),
+                issuer=(issuer or "").strip(),
+                valid_from=valid_from,
+                valid_to=valid_to,
             )
     except IntegrityError as exc:
         raise Conflict(_("该护理员同类证书在此日期已登记"), field="valid_from") from exc
-    audit.record(actor=actor, action=AuditAction.CERTIFICATE_ADD, obj=cert, request=request, caregiver_id=caregiver.pk,
-                 kind=kind, level=level)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CERTIFICATE_ADD,
+        obj=cert,
+        request=request,
+        caregiver_id=caregiver.pk,
+        kind=kind,
+        level=level,
+    )
     return cert
-

@@ -25,13 +25,31 @@ def _list_page(request, *, failed=None, status: int = 200):
     rows = []
     for c in page:
         valid = [x for x in c.certificates.all() if x.holds_on(today)]
-        rows.append({"c": c, "level": max((x.level or 0 for x in valid if x.kind == CertificateKind.ELDER_CARE),
-                                          default=0),
-                     "health": any(x.kind == CertificateKind.HEALTH for x in valid)})
-    return render(request, "workforce/caregiver_list.html", {
-        "page": page, "rows": rows, "q": q, "levels": dict(CertificateLevel.choices), "failed": failed,
-        "organisations": sorted(organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")),
-        "expiring": selectors.expiring_certificates(user=request.user, day=today)[:20]}, status=status)
+        rows.append(
+            {
+                "c": c,
+                "level": max(
+                    (x.level or 0 for x in valid if x.kind == CertificateKind.ELDER_CARE), default=0
+                ),
+                "health": any(x.kind == CertificateKind.HEALTH for x in valid),
+            }
+        )
+    return render(
+        request,
+        "workforce/caregiver_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "levels": dict(CertificateLevel.choices),
+            "failed": failed,
+            "organisations": sorted(
+                organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
+            ),
+            "expiring": selectors.expiring_certificates(user=request.user, day=today)[:20],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -40,9 +58,19 @@ def caregiver_list(request):
 
 
 def _detail_page(request, caregiver, *, failed=None, status: int = 200):
-    return render(request, "workforce/caregiver_detail.html", {
-        "c": caregiver, "certificates": caregiver.certificates.all(), "kinds": CertificateKind.choices,
-        "levels": CertificateLevel.choices, "today": timezone.localdate(), "failed": failed}, status=status)
+    return render(
+        request,
+        "workforce/caregiver_detail.html",
+        {
+            "c": caregiver,
+            "certificates": caregiver.certificates.all(),
+            "kinds": CertificateKind.choices,
+            "levels": CertificateLevel.choices,
+            "today": timezone.localdate(),
+            "failed": failed,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -55,7 +83,9 @@ def caregiver_detail(request, caregiver_id: int):
 def certificate_add(request, caregiver_id: int):
     caregiver = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
     form = forms.CertificateForm(request.POST)
-    if not form.submit(partial(services.certificate_add, actor=request.user, caregiver=caregiver, request=request)):
+    if not form.submit(
+        partial(services.certificate_add, actor=request.user, caregiver=caregiver, request=request)
+    ):
         return _detail_page(request, caregiver, failed=form, status=422)
     messages.success(request, _("证书已登记"))
     return redirect("workforce:caregiver_detail", caregiver_id=caregiver.pk)

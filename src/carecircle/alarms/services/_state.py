@@ -22,12 +22,18 @@ if TYPE_CHECKING:
 
 
 STATE_ORDER: list[str] = [
-    IncidentState.NEW, IncidentState.ACKNOWLEDGED, IncidentState.IN_PROGRESS,
-    IncidentState.DISPATCHED, IncidentState.ON_SITE, IncidentState.RESOLVED,
+    IncidentState.NEW,
+    IncidentState.ACKNOWLEDGED,
+    IncidentState.IN_PROGRESS,
+    IncidentState.DISPATCHED,
+    IncidentState.ON_SITE,
+    IncidentState.RESOLVED,
 ]
 STAMP: dict[str, str] = {
-    IncidentState.ACKNOWLEDGED: "acknowledged_at", IncidentState.IN_PROGRESS: "in_progress_at",
-    IncidentState.DISPATCHED: "dispatched_at", IncidentState.ON_SITE: "on_site_at",
+    IncidentState.ACKNOWLEDGED: "acknowledged_at",
+    IncidentState.IN_PROGRESS: "in_progress_at",
+    IncidentState.DISPATCHED: "dispatched_at",
+    IncidentState.ON_SITE: "on_site_at",
     IncidentState.RESOLVED: "resolved_at",
 }
 
@@ -42,16 +48,22 @@ def _user(actor: Actor) -> User | None:
 
 def _set_state(incident: Incident, state: str, now: datetime.datetime, *, actor: Actor) -> None:
     incident.state = state
-    for s in STATE_ORDER[1: STATE_ORDER.index(state) + 1]:  # a skipped step takes the same time
+    for s in STATE_ORDER[1 : STATE_ORDER.index(state) + 1]:  # a skipped step takes the same time
         field = STAMP[s]
         if getattr(incident, field) is None:
             setattr(incident, field, now)
-    timeline_add(incident, TimelineKind.STATE, str(IncidentState(state).label), now=now, actor=actor, state=state)
+    timeline_add(
+        incident, TimelineKind.STATE, str(IncidentState(state).label), now=now, actor=actor, state=state
+    )
 
 
 def _locked(incident_id: int, actor: Actor, perm: str = "alarms.operate") -> Incident:
-    incident = access_by_id(for_update(Incident.objects.select_related("person"), of=("self",)), incident_id,
-                            user=actor, perm=perm)
+    incident = access_by_id(
+        for_update(Incident.objects.select_related("person"), of=("self",)),
+        incident_id,
+        user=actor,
+        perm=perm,
+    )
     return incident
 
 
@@ -67,5 +79,9 @@ def _require_open(incident: Incident, action: IncidentAction) -> None:
     if action_open(incident, action):
         return
     _require_claimed(incident)
-    raise Conflict(_("请先派员") if action == IncidentAction.ON_SITE else
-                   _("警情已处于%(s)s") % {"s": incident.get_state_display()}, field="state")
+    raise Conflict(
+        _("请先派员")
+        if action == IncidentAction.ON_SITE
+        else _("警情已处于%(s)s") % {"s": incident.get_state_display()},
+        field="state",
+    )

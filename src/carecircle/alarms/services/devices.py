@@ -27,8 +27,16 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def device_register(
-    *, actor: Actor, person: Person, kind: str, serial: str, heartbeat_seconds: int = 3600, location: str = "",
-    latitude: float | None = None, longitude: float | None = None, request: HttpRequest | None = None,
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    serial: str,
+    heartbeat_seconds: int = 3600,
+    location: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Device, str]:
     """Register a device for `person`; returns the device and its token (shown once, stored hashed)."""
     scope.require(actor, "alarms.devices", person.region_code)
@@ -43,12 +51,24 @@ def device_register(
         raise Conflict(_("设备编号已登记：%(s)s") % {"s": serial}, field="serial")
     token = secrets.token_urlsafe(32)
     device = Device.objects.create(
-        person=person, region_code=person.region_code, kind=kind, serial=serial, token_hash=token_hash(token),
-        heartbeat_seconds=int(heartbeat_seconds), location=(location or "").strip()[:100],
+        person=person,
+        region_code=person.region_code,
+        kind=kind,
+        serial=serial,
+        token_hash=token_hash(token),
+        heartbeat_seconds=int(heartbeat_seconds),
+        location=(location or "").strip()[:100],
         latitude=latitude if latitude is not None else person.latitude,
         longitude=longitude if longitude is not None else person.longitude,
     )
-    audit.record(actor=actor, action=AuditAction.ALARMS_DEVICE_REGISTER, obj=device, request=request, serial=serial, kind=kind)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_DEVICE_REGISTER,
+        obj=device,
+        request=request,
+        serial=serial,
+        kind=kind,
+    )
     return device, token
 
 
@@ -60,6 +80,10 @@ def devices_for_tokens(tokens: list[str]) -> dict[str, Device | None]:
     """The active device of each token (None: unknown or deactivated), in one query."""
     hashes = {t: token_hash(t) for t in tokens if t}
     # Only the device's own columns: loading the person would decrypt their ID number, phone and address.
-    found = {d.token_hash: d for d in Device.objects.filter(token_hash__in=set(hashes.values()), active=True)
-             .only("id", "person_id", "region_code", "heartbeat_seconds", "kind", "token_hash")}
+    found = {
+        d.token_hash: d
+        for d in Device.objects.filter(token_hash__in=set(hashes.values()), active=True).only(
+            "id", "person_id", "region_code", "heartbeat_seconds", "kind", "token_hash"
+        )
+    }
     return {t: found.get(hashes[t]) if t in hashes else None for t in tokens}

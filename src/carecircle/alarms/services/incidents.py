@@ -45,14 +45,30 @@ if TYPE_CHECKING:
 
 
 def incident_create(
-    *, person: Person, source: str, kind: str, title: str, now: datetime.datetime | None = None, device: Device | None = None, actor: Actor = None,
-    publish: bool = True, levels: dict[int, int] | None = None,
+    *,
+    person: Person,
+    source: str,
+    kind: str,
+    title: str,
+    now: datetime.datetime | None = None,
+    device: Device | None = None,
+    actor: Actor = None,
+    publish: bool = True,
+    levels: dict[int, int] | None = None,
 ) -> Incident:
     """Open an incident and, once committed, show it on the consoles. No scope check: the callers
     are the delivery worker, the periodic checks, other modules' services (a care visit that finds
     an emergency) and `incident_open_by_phone`, which check their own."""
-    incident, opened = incident_build(person=person, source=source, kind=kind, title=title, now=now, device=device,
-                                      actor=actor, levels=levels)
+    incident, opened = incident_build(
+        person=person,
+        source=source,
+        kind=kind,
+        title=title,
+        now=now,
+        device=device,
+        actor=actor,
+        levels=levels,
+    )
     incident.save()
     opened.incident = incident
     opened.save()
@@ -62,27 +78,50 @@ def incident_create(
 
 
 @transaction.atomic
-def incident_open_by_phone(*, actor: Actor, person: Person, kind: str = "phone", note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
+def incident_open_by_phone(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str = "phone",
+    note: str = "",
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
     scope.require(actor, "alarms.operate", person.region_code)
     if kind != "phone" and kind not in AlarmKind.values:
         raise InvalidInput(_("未知的事件类型：%(k)s") % {"k": kind}, field="kind")
     now = _now(now)
     label = _("电话呼入") if kind == "phone" else AlarmKind(kind).label
-    incident = incident_create(person=person, source=Source.PHONE, kind=kind, title=f"{label}：{person.name}",
-                               now=now, actor=actor, publish=False)
+    incident = incident_create(
+        person=person,
+        source=Source.PHONE,
+        kind=kind,
+        title=f"{label}：{person.name}",
+        now=now,
+        actor=actor,
+        publish=False,
+    )
     # The operator who took the call has it in hand already.
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
     incident.operator = _user(actor)
     incident.save()
     if note.strip():
         timeline_add(incident, TimelineKind.NOTE, note.strip(), now=now, actor=actor)
-    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_OPEN, obj=incident, request=request, kind=kind)
+    audit.record(
+        actor=actor, action=AuditAction.ALARMS_INCIDENT_OPEN, obj=incident, request=request, kind=kind
+    )
     events.incident_changed(incident)
     return incident
 
 
 @transaction.atomic
-def incident_acknowledge(*, actor: Actor, incident_id: int, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
+def incident_acknowledge(
+    *,
+    actor: Actor,
+    incident_id: int,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
     if not action_open(incident, IncidentAction.ACKNOWLEDGE):
@@ -92,14 +131,26 @@ def incident_acknowledge(*, actor: Actor, incident_id: int, now: datetime.dateti
     incident.operator = _user(actor)
     _set_state(incident, IncidentState.ACKNOWLEDGED, now, actor=actor)
     incident.save()
-    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_ACKNOWLEDGE, obj=incident, request=request,
-                 seconds=int((now - incident.opened_at).total_seconds()))
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_INCIDENT_ACKNOWLEDGE,
+        obj=incident,
+        request=request,
+        seconds=int((now - incident.opened_at).total_seconds()),
+    )
     events.incident_changed(incident)
     return incident
 
 
 @transaction.atomic
-def incident_advance(*, actor: Actor, incident_id: int, state: str, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
+def incident_advance(
+    *,
+    actor: Actor,
+    incident_id: int,
+    state: str,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
     """Move an incident forward (in progress, on site); never backwards."""
     now = _now(now)
     incident = _locked(incident_id, actor)
@@ -114,14 +165,25 @@ def incident_advance(*, actor: Actor, incident_id: int, state: str, now: datetim
     incident.save()
     if state == IncidentState.ON_SITE:
         incident.responders.filter(state__in=[ResponderState.ASKED, ResponderState.CONFIRMED]).update(
-            state=ResponderState.ARRIVED)
-    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_ADVANCE, obj=incident, request=request, state=state)
+            state=ResponderState.ARRIVED
+        )
+    audit.record(
+        actor=actor, action=AuditAction.ALARMS_INCIDENT_ADVANCE, obj=incident, request=request, state=state
+    )
     events.incident_changed(incident)
     return incident
 
 
 @transaction.atomic
-def incident_resolve(*, actor: Actor, incident_id: int, outcome: str, note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Incident:
+def incident_resolve(
+    *,
+    actor: Actor,
+    incident_id: int,
+    outcome: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
     now = _now(now)
     incident = _locked(incident_id, actor)
     if outcome not in Outcome.values:
@@ -132,15 +194,34 @@ def incident_resolve(*, actor: Actor, incident_id: int, outcome: str, note: str 
     incident.outcome = outcome
     _set_state(incident, IncidentState.RESOLVED, now, actor=actor)
     incident.save()
-    timeline_add(incident, TimelineKind.NOTE, f"{Outcome(outcome).label}{('：' + note.strip()) if note.strip() else ''}",
-                 now=now, actor=actor, outcome=outcome)
-    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_RESOLVE, obj=incident, request=request, outcome=outcome)
+    timeline_add(
+        incident,
+        TimelineKind.NOTE,
+        f"{Outcome(outcome).label}{('：' + note.strip()) if note.strip() else ''}",
+        now=now,
+        actor=actor,
+        outcome=outcome,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_INCIDENT_RESOLVE,
+        obj=incident,
+        request=request,
+        outcome=outcome,
+    )
     events.incident_changed(incident)
     return incident
 
 
 @transaction.atomic
-def incident_note(*, actor: Actor, incident_id: int, text: str, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> TimelineEntry:
+def incident_note(
+    *,
+    actor: Actor,
+    incident_id: int,
+    text: str,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> TimelineEntry:
     incident = _locked(incident_id, actor)
     text = (text or "").strip()
     if not text:
@@ -153,7 +234,14 @@ def incident_note(*, actor: Actor, incident_id: int, text: str, now: datetime.da
 
 @transaction.atomic
 def incident_call(
-    *, actor: Actor, incident_id: int, target: str, outcome: str, note: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None,
+    *,
+    actor: Actor,
+    incident_id: int,
+    target: str,
+    outcome: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> TimelineEntry:
     """Record a call (to the person, family, community worker, 120) and its outcome; the first call
     puts an acknowledged incident in progress."""
@@ -167,8 +255,19 @@ def incident_call(
     if incident.state == IncidentState.ACKNOWLEDGED:
         _set_state(incident, IncidentState.IN_PROGRESS, now, actor=actor)
         incident.save()
-    text = f"{CallTarget(target).label} · {CallOutcome(outcome).label}" + (f"：{note.strip()}" if note.strip() else "")
-    entry = timeline_add(incident, TimelineKind.CALL, text, now=now, actor=actor, target=target, outcome=outcome)
-    audit.record(actor=actor, action=AuditAction.ALARMS_INCIDENT_CALL, obj=incident, request=request, target=target, outcome=outcome)
+    text = f"{CallTarget(target).label} · {CallOutcome(outcome).label}" + (
+        f"：{note.strip()}" if note.strip() else ""
+    )
+    entry = timeline_add(
+        incident, TimelineKind.CALL, text, now=now, actor=actor, target=target, outcome=outcome
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_INCIDENT_CALL,
+        obj=incident,
+        request=request,
+        target=target,
+        outcome=outcome,
+    )
     events.incident_changed(incident)
     return entry

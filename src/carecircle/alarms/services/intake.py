@@ -36,7 +36,9 @@ def _check_device_time(device_time: datetime.datetime, now: datetime.datetime) -
         raise InvalidInput(_("设备时间晚于当前时间超过一天，请校准设备时钟"), field="device_time")
 
 
-def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now: datetime.datetime | None = None) -> str:
+def alarm_check(
+    *, event_id: str, kind: str, device_time: datetime.datetime, now: datetime.datetime | None = None
+) -> str:
     """The checks of an alarm that need no database; returns the cleaned event id."""
     event_id = (event_id or "").strip()
     if not event_id or len(event_id) > 64:
@@ -48,7 +50,13 @@ def alarm_check(*, event_id: str, kind: str, device_time: datetime.datetime, now
 
 
 def alarm_receive(
-    *, device: Device, event_id: str, kind: str, device_time: datetime.datetime, detail: dict[str, object] | None = None, now: datetime.datetime | None = None,
+    *,
+    device: Device,
+    event_id: str,
+    kind: str,
+    device_time: datetime.datetime,
+    detail: dict[str, object] | None = None,
+    now: datetime.datetime | None = None,
     wake: bool = True,
 ) -> tuple[AlarmRow, bool]:
     """Store an alarm durably (it waits in the outbox until delivered). The same event id again
@@ -71,21 +79,46 @@ def alarm_receive(
     return alarm, True
 
 
-def _alarm_row(device: Device, event_id: str, kind: str, device_time: datetime.datetime,
-               detail: dict[str, object] | None, now: datetime.datetime) -> AlarmRow:
-    return AlarmRow(device=device, person_id=device.person_id, region_code=device.region_code, event_id=event_id,
-                    kind=kind, device_time=device_time, received_at=now, detail=detail or {})
+def _alarm_row(
+    device: Device,
+    event_id: str,
+    kind: str,
+    device_time: datetime.datetime,
+    detail: dict[str, object] | None,
+    now: datetime.datetime,
+) -> AlarmRow:
+    return AlarmRow(
+        device=device,
+        person_id=device.person_id,
+        region_code=device.region_code,
+        event_id=event_id,
+        kind=kind,
+        device_time=device_time,
+        received_at=now,
+        detail=detail or {},
+    )
 
 
-def alarm_receive_batch(alarms: list[ReceivedAlarm], *, now: datetime.datetime | None = None) -> list[tuple[int, bool]]:
+def alarm_receive_batch(
+    alarms: list[ReceivedAlarm], *, now: datetime.datetime | None = None
+) -> list[tuple[int, bool]]:
     """Store many alarms at once (the device intake's batches; each dict holds alarm_receive's
     arguments but `now`): one look-up of those already stored and one insert of the rest, with
     the outcome of alarm_receive for each in turn: (alarm id, created). The caller delivers."""
     now = _now(now)
-    keys = [(a["device"].pk, alarm_check(event_id=a["event_id"], kind=a["kind"], device_time=a["device_time"],
-                                         now=now)) for a in alarms]
-    stored = {(d, e): pk for d, e, pk in AlarmRow.objects.filter(
-        device_id__in={d for d, _e in keys}, event_id__in={e for _d, e in keys}).values_list("device_id", "event_id", "pk")}
+    keys = [
+        (
+            a["device"].pk,
+            alarm_check(event_id=a["event_id"], kind=a["kind"], device_time=a["device_time"], now=now),
+        )
+        for a in alarms
+    ]
+    stored = {
+        (d, e): pk
+        for d, e, pk in AlarmRow.objects.filter(
+            device_id__in={d for d, _e in keys}, event_id__in={e for _d, e in keys}
+        ).values_list("device_id", "event_id", "pk")
+    }
     new: dict[tuple[int, str], AlarmRow] = {}
     created = []
     for a, key in zip(alarms, keys, strict=True):
@@ -97,13 +130,14 @@ def alarm_receive_batch(alarms: list[ReceivedAlarm], *, now: datetime.datetime |
         with transaction.atomic():
             AlarmRow.objects.bulk_create(new.values())
     except IntegrityError:  # stored meanwhile by another process: one at a time, each finds its row
-        return [(alarm.pk, made) for alarm, made in (
-            alarm_receive(now=now, wake=False, **a) for a in alarms)]
+        return [(alarm.pk, made) for alarm, made in (alarm_receive(now=now, wake=False, **a) for a in alarms)]
     ids = stored | {key: row.pk for key, row in new.items()}
     return [(ids[key], made) for key, made in zip(keys, created, strict=True)]
 
 
-def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: int | None, now: datetime.datetime | None = None) -> str:
+def heartbeat_check(
+    *, beat_id: str, device_time: datetime.datetime, battery: int | None, now: datetime.datetime | None = None
+) -> str:
     """The checks of a heartbeat that need no database; returns the cleaned beat id."""
     beat_id = (beat_id or "").strip()
     if not beat_id or len(beat_id) > 64:
@@ -115,14 +149,25 @@ def heartbeat_check(*, beat_id: str, device_time: datetime.datetime, battery: in
 
 
 def heartbeat_receive(
-    *, device: Device, beat_id: str, device_time: datetime.datetime, battery: int | None = None, now: datetime.datetime | None = None
+    *,
+    device: Device,
+    beat_id: str,
+    device_time: datetime.datetime,
+    battery: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> bool:
     now = _now(now)
     beat_id = heartbeat_check(beat_id=beat_id, device_time=device_time, battery=battery, now=now)
     try:
         with transaction.atomic():
-            Heartbeat.objects.create(device=device, region_code=device.region_code, beat_id=beat_id,
-                                     device_time=device_time, received_at=now, battery=battery)
+            Heartbeat.objects.create(
+                device=device,
+                region_code=device.region_code,
+                beat_id=beat_id,
+                device_time=device_time,
+                received_at=now,
+                battery=battery,
+            )
             Device.objects.filter(pk=device.pk).update(last_heartbeat_at=now, battery=battery)
             _device_back_online(device, now)
     except IntegrityError:
@@ -131,8 +176,9 @@ def heartbeat_receive(
 
 
 def _device_back_online(device: Device, now: datetime.datetime) -> None:
-    incident = for_update(Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(
-        state=IncidentState.RESOLVED)).first()
+    incident = for_update(
+        Incident.objects.filter(device=device, source=Source.OFFLINE).exclude(state=IncidentState.RESOLVED)
+    ).first()
     if incident is None:
         return
     timeline_add(incident, TimelineKind.NOTE, _("设备已恢复心跳"), now=now)

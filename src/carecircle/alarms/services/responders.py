@@ -33,16 +33,30 @@ def responder_candidates(incident: Incident) -> list[ResponderCandidate]:
     """Who can be sent, in order: emergency family contacts, then community and street workers
     whose grants cover the person's community."""
     out = [
-        ResponderCandidate(name=c.name, role=c.relation or _("家属"), phone_masked=c.phone_masked, contact_id=c.pk,
-                           user_id=c.user_id)
+        ResponderCandidate(
+            name=c.name,
+            role=c.relation or _("家属"),
+            phone_masked=c.phone_masked,
+            contact_id=c.pk,
+            user_id=c.user_id,
+        )
         for c in FamilyContact.objects.filter(person_id=incident.person_id, is_emergency=True).order_by("id")
     ]
-    grants = RoleGrant.objects.filter(role__in=[Role.COMMUNITY_WORKER, Role.STREET_WORKER]).select_related("user")
+    grants = RoleGrant.objects.filter(role__in=[Role.COMMUNITY_WORKER, Role.STREET_WORKER]).select_related(
+        "user"
+    )
     workers = [g for g in grants if incident.region_code.startswith(prefix_of(g.region_id))]
     workers.sort(key=lambda g: (g.role != Role.COMMUNITY_WORKER, g.user_id))
     for g in workers:
-        out.append(ResponderCandidate(name=g.user.display_name or g.user.username, role=str(Role(g.role).label),
-                                      phone_masked="", contact_id=None, user_id=g.user_id))
+        out.append(
+            ResponderCandidate(
+                name=g.user.display_name or g.user.username,
+                role=str(Role(g.role).label),
+                phone_masked="",
+                contact_id=None,
+                user_id=g.user_id,
+            )
+        )
     return out
 
 
@@ -55,24 +69,49 @@ def untried_candidates(incident: Incident) -> list[ResponderCandidate]:
 def _tried_keys(incident: Incident) -> set[str]:
     keys = set()
     for r in incident.responders.all():
-        keys.add(f"contact:{r.contact_id}" if r.contact_id else f"user:{r.user_id}" if r.user_id else f"name:{r.name}")
+        keys.add(
+            f"contact:{r.contact_id}"
+            if r.contact_id
+            else f"user:{r.user_id}"
+            if r.user_id
+            else f"name:{r.name}"
+        )
     return keys
 
 
 def _ask(incident: Incident, cand: ResponderCandidate, now: datetime.datetime, actor: Actor) -> Responder:
     policy = policy_for(incident.region_code)
     responder = Responder.objects.create(
-        incident=incident, region_code=incident.region_code, name=cand.name, role=cand.role,
-        phone_masked=cand.phone_masked, user_id=cand.user_id, contact_id=cand.contact_id,
-        asked_at=now, confirm_by=now + datetime.timedelta(seconds=policy.responder_confirm_seconds),
+        incident=incident,
+        region_code=incident.region_code,
+        name=cand.name,
+        role=cand.role,
+        phone_masked=cand.phone_masked,
+        user_id=cand.user_id,
+        contact_id=cand.contact_id,
+        asked_at=now,
+        confirm_by=now + datetime.timedelta(seconds=policy.responder_confirm_seconds),
     )
-    timeline_add(incident, TimelineKind.RESPONDER, _("派出 %(n)s（%(r)s）") % {"n": cand.name, "r": cand.role},
-                 now=now, actor=actor, responder=responder.pk)
+    timeline_add(
+        incident,
+        TimelineKind.RESPONDER,
+        _("派出 %(n)s（%(r)s）") % {"n": cand.name, "r": cand.role},
+        now=now,
+        actor=actor,
+        responder=responder.pk,
+    )
     return responder
 
 
 @transaction.atomic
-def responder_dispatch(*, actor: Actor, incident_id: int, key: str = "", now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Responder:
+def responder_dispatch(
+    *,
+    actor: Actor,
+    incident_id: int,
+    key: str = "",
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Responder:
     """Send a responder: the candidate with `key`, or the first one not yet asked."""
     now = _now(now)
     incident = _locked(incident_id, actor)
@@ -86,16 +125,30 @@ def responder_dispatch(*, actor: Actor, incident_id: int, key: str = "", now: da
     if STATE_ORDER.index(incident.state) < STATE_ORDER.index(IncidentState.DISPATCHED):
         _set_state(incident, IncidentState.DISPATCHED, now, actor=actor)
         incident.save()
-    audit.record(actor=actor, action=AuditAction.ALARMS_RESPONDER_DISPATCH, obj=incident, request=request, responder=responder.pk)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ALARMS_RESPONDER_DISPATCH,
+        obj=incident,
+        request=request,
+        responder=responder.pk,
+    )
     events.incident_changed(incident)
     return responder
 
 
 @transaction.atomic
-def responder_confirm(*, actor: Actor, responder_id: int, now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Responder:
+def responder_confirm(
+    *,
+    actor: Actor,
+    responder_id: int,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Responder:
     """The responder (or the operator on their behalf, after a call) confirms they are going."""
     now = _now(now)
-    responder = for_update(Responder.objects.select_related("incident").filter(pk=responder_id), of=("self",)).first()
+    responder = for_update(
+        Responder.objects.select_related("incident").filter(pk=responder_id), of=("self",)
+    ).first()
     if responder is None:
         raise NotFound()
     if not (signed_in(actor) and responder.user_id == actor.pk):
@@ -104,9 +157,17 @@ def responder_confirm(*, actor: Actor, responder_id: int, now: datetime.datetime
         raise Conflict(_("该响应人已%(s)s") % {"s": responder.get_state_display()}, field="state")
     responder.state, responder.confirmed_at = ResponderState.CONFIRMED, now
     responder.save()
-    timeline_add(responder.incident, TimelineKind.RESPONDER_CONFIRMED, _("%(n)s 已确认前往") % {"n": responder.name},
-                 now=now, actor=actor, responder=responder.pk)
-    audit.record(actor=actor, action=AuditAction.ALARMS_RESPONDER_CONFIRM, obj=responder.incident, request=request)
+    timeline_add(
+        responder.incident,
+        TimelineKind.RESPONDER_CONFIRMED,
+        _("%(n)s 已确认前往") % {"n": responder.name},
+        now=now,
+        actor=actor,
+        responder=responder.pk,
+    )
+    audit.record(
+        actor=actor, action=AuditAction.ALARMS_RESPONDER_CONFIRM, obj=responder.incident, request=request
+    )
     events.incident_changed(responder.incident)
     return responder
 
@@ -117,8 +178,13 @@ def replace_responder(responder: Responder, now: datetime.datetime) -> Responder
     responder.state, responder.replaced_at = ResponderState.REPLACED, now
     responder.save()
     waited = int((now - responder.asked_at).total_seconds())
-    timeline_add(incident, TimelineKind.RESPONDER_REPLACED,
-                 _("%(n)s %(s)s秒未确认，已更换") % {"n": responder.name, "s": waited}, now=now, seconds=waited)
+    timeline_add(
+        incident,
+        TimelineKind.RESPONDER_REPLACED,
+        _("%(n)s %(s)s秒未确认，已更换") % {"n": responder.name, "s": waited},
+        now=now,
+        seconds=waited,
+    )
     nxt = next(iter(untried_candidates(incident)), None)
     if nxt is None:
         timeline_add(incident, TimelineKind.NOTE, _("已无其他可派响应人，请坐席处理"), now=now)

@@ -21,11 +21,16 @@ def map_head() -> SafeString:
         '<link rel="stylesheet" href="{}">'
         '<meta name="carecircle-map-tiles" content="{}">'
         '<meta name="carecircle-map-attribution" content="{}">',
-        static("leaflet/leaflet.css"), settings.CARECIRCLE_MAP_TILES, settings.CARECIRCLE_MAP_ATTRIBUTION,
+        static("leaflet/leaflet.css"),
+        settings.CARECIRCLE_MAP_TILES,
+        settings.CARECIRCLE_MAP_ATTRIBUTION,
     )
 
 
 @register.simple_tag
 def map_scripts() -> SafeString:
-    return format_html('<script src="{}"></script><script src="{}"></script>',
-                       static("leaflet/leaflet.js"), static("carecircle/maps.js"))
+    return format_html(
+        '<script src="{}"></script><script src="{}"></script>',
+        static("leaflet/leaflet.js"),
+        static("carecircle/maps.js"),
+    )

@@ -12,11 +12,15 @@ from carecircle.facilities.selectors import facility_grants, grant_reaches
 
 def reaches(user: Actor, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> bool:
     """Whether `user` holds `perm` for a facility of `operator_id` and `facility_kind` in `region_code`."""
-    return any(perm in permissions_of(g[0]) and grant_reaches(g, region_code, operator_id, facility_kind)
-               for g in facility_grants(user))
+    return any(
+        perm in permissions_of(g[0]) and grant_reaches(g, region_code, operator_id, facility_kind)
+        for g in facility_grants(user)
+    )
 
 
-def _require_reach(user: Actor, perm: str, region_code: str, operator_id: int | None, facility_kind: str) -> None:
+def _require_reach(
+    user: Actor, perm: str, region_code: str, operator_id: int | None, facility_kind: str
+) -> None:
     if reaches(user, perm, region_code, operator_id, facility_kind):
         return
     if scope.has_perm(user, "facilities.view", region_code):

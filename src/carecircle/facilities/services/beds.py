@@ -19,7 +19,15 @@ from carecircle.registry.selectors import person_age
 
 
 @transaction.atomic
-def beds_add(*, actor: Actor, facility: Facility, kind: str, count: int, prefix: str = "", request: HttpRequest | None = None) -> list[Bed]:
+def beds_add(
+    *,
+    actor: Actor,
+    facility: Facility,
+    kind: str,
+    count: int,
+    prefix: str = "",
+    request: HttpRequest | None = None,
+) -> list[Bed]:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     require_facility(actor, "facilities.beds", facility)
     if kind not in BedKind.values:
@@ -29,31 +37,52 @@ def beds_add(*, actor: Actor, facility: Facility, kind: str, count: int, prefix:
     declared = getattr(facility, f"beds_{kind}")
     registered = Bed.objects.filter(facility=facility, kind=kind, active=True).count()
     if registered + count > declared:
-        raise InvalidInput(_("登记后%(k)s将达 %(n)d 张，超过备案的 %(d)d 张") % {
-            "k": BedKind(kind).label, "n": registered + count, "d": declared}, field="count")
+        raise InvalidInput(
+            _("登记后%(k)s将达 %(n)d 张，超过备案的 %(d)d 张")
+            % {"k": BedKind(kind).label, "n": registered + count, "d": declared},
+            field="count",
+        )
     start = Bed.objects.filter(facility=facility).count() + 1
     prefix = (prefix or {"general": "A", "nursing": "N", "cognitive": "C"}[kind])[:8]
-    beds = [Bed(facility=facility, region_code=facility.region_code, code=f"{prefix}{start + i:04d}", kind=kind)
-            for i in range(count)]
+    beds = [
+        Bed(facility=facility, region_code=facility.region_code, code=f"{prefix}{start + i:04d}", kind=kind)
+        for i in range(count)
+    ]
     try:
         with transaction.atomic():
             Bed.objects.bulk_create(beds)
     except IntegrityError:
         raise Conflict(_("床位号重复，请换一个前缀"), field="prefix") from None
-    audit.record(actor=actor, action=AuditAction.BEDS_ADD, obj=facility, request=request, kind=kind, count=count)
+    audit.record(
+        actor=actor, action=AuditAction.BEDS_ADD, obj=facility, request=request, kind=kind, count=count
+    )
     return beds
 
 
 def free_bed(facility: Facility, kind: str) -> Bed | None:
     taken = Stay.objects.filter(facility=facility, discharged_on__isnull=True).values("bed_id")
     offered = Bed.objects.filter(facility=facility, offers__response="open").values("id")
-    return (Bed.objects.filter(facility=facility, kind=kind, active=True)
-            .exclude(pk__in=taken).exclude(pk__in=offered).order_by("code").first())
+    return (
+        Bed.objects.filter(facility=facility, kind=kind, active=True)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=offered)
+        .order_by("code")
+        .first()
+    )
 
 
 @transaction.atomic
-def stay_admit(*, actor: Actor, facility: Facility, person: Person, day: datetime.date, bed: Bed | None = None,
-               kind: str = BedKind.GENERAL, request: HttpRequest | None = None, _checked: bool = False) -> Stay:
+def stay_admit(
+    *,
+    actor: Actor,
+    facility: Facility,
+    person: Person,
+    day: datetime.date,
+    bed: Bed | None = None,
+    kind: str = BedKind.GENERAL,
+    request: HttpRequest | None = None,
+    _checked: bool = False,
+) -> Stay:
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
     if not _checked:
         require_facility(actor, "facilities.beds", facility)
@@ -69,18 +98,29 @@ def stay_admit(*, actor: Actor, facility: Facility, person: Person, day: datetim
         raise InvalidInput(_("床位不属于该设施"), field="bed")
     try:
         with transaction.atomic():
-            stay = Stay.objects.create(facility=facility, bed=bed, person=person, region_code=facility.region_code,
-                                       admitted_on=day)
+            stay = Stay.objects.create(
+                facility=facility, bed=bed, person=person, region_code=facility.region_code, admitted_on=day
+            )
     except IntegrityError:
         if Stay.objects.filter(person=person, discharged_on__isnull=True).exists():
             raise Conflict(_("此人已在某机构入住，请先办理离院"), field="person") from None
         raise Conflict(_("床位 %(b)s 已有人入住") % {"b": bed.code}, field="bed") from None
-    audit.record(actor=actor, action=AuditAction.STAY_ADMIT, obj=facility, request=request, stay=stay.pk, person=person.pk, bed=bed.code)
+    audit.record(
+        actor=actor,
+        action=AuditAction.STAY_ADMIT,
+        obj=facility,
+        request=request,
+        stay=stay.pk,
+        person=person.pk,
+        bed=bed.code,
+    )
     return stay
 
 
 @transaction.atomic
-def stay_discharge(*, actor: Actor, stay: Stay, day: datetime.date, reason: str, request: HttpRequest | None = None) -> Stay:
+def stay_discharge(
+    *, actor: Actor, stay: Stay, day: datetime.date, reason: str, request: HttpRequest | None = None
+) -> Stay:
     stay = Stay.objects.select_for_update().select_related("facility").get(pk=stay.pk)
     require_facility(actor, "facilities.beds", stay.facility)
     if stay.discharged_on is not None:
@@ -91,5 +131,12 @@ def stay_discharge(*, actor: Actor, stay: Stay, day: datetime.date, reason: str,
         raise InvalidInput(_("请填写离院原因"), field="reason")
     stay.discharged_on, stay.discharge_reason = day, reason.strip()[:100]
     stay.save(update_fields=["discharged_on", "discharge_reason"])
-    audit.record(actor=actor, action=AuditAction.STAY_DISCHARGE, obj=stay.facility, request=request, stay=stay.pk, reason=reason)
+    audit.record(
+        actor=actor,
+        action=AuditAction.STAY_DISCHARGE,
+        obj=stay.facility,
+        request=request,
+        stay=stay.pk,
+        reason=reason,
+    )
     return stay

@@ -37,17 +37,29 @@ from carecircle.facilities.services._access import _require_reach, _user
 
 
 @transaction.atomic
-def operator_create(*, actor: Actor, name: str, credit_code: str, region_code: str, phone: str = "", request: HttpRequest | None = None) -> Operator:
+def operator_create(
+    *,
+    actor: Actor,
+    name: str,
+    credit_code: str,
+    region_code: str,
+    phone: str = "",
+    request: HttpRequest | None = None,
+) -> Operator:
     name, credit_code = (name or "").strip(), (credit_code or "").strip().upper()
     if not name:
         raise InvalidInput(_("运营主体名称不能为空"), field="name")
     if len(credit_code) != 18 or not credit_code.isalnum():
-        raise InvalidInput(_("统一社会信用代码应为18位字母或数字：%(v)s") % {"v": credit_code}, field="credit_code")
+        raise InvalidInput(
+            _("统一社会信用代码应为18位字母或数字：%(v)s") % {"v": credit_code}, field="credit_code"
+        )
     region = _community(region_code)
     scope.require(actor, "facilities.review", region.code)
     try:
         with transaction.atomic():
-            op = Operator.objects.create(name=name, credit_code=credit_code, region_code=region.code, phone=phone)
+            op = Operator.objects.create(
+                name=name, credit_code=credit_code, region_code=region.code, phone=phone
+            )
     except IntegrityError:
         raise Conflict(_("该统一社会信用代码已登记"), field="credit_code") from None
     audit.record(actor=actor, action=AuditAction.OPERATOR_CREATE, obj=op, request=request)
@@ -70,20 +82,30 @@ def clean_values(kind: str, values: dict[str, Any], *, current: Facility | None 
     """Validate the facility fields a filing sets; returns them cleaned. Every message names its field."""
     unknown = set(values) - standards.EDITABLE
     if unknown:
-        raise InvalidInput(_("不可申报的字段：%(f)s") % {"f": "、".join(sorted(unknown))}, field=sorted(unknown)[0])
+        raise InvalidInput(
+            _("不可申报的字段：%(f)s") % {"f": "、".join(sorted(unknown))}, field=sorted(unknown)[0]
+        )
     out: dict[str, Any] = {}
     for field, value in values.items():
         if field in standards.TEXT_FIELDS:
             value = str(value or "").strip()
             if len(value) > standards.TEXT_FIELDS[field]:
-                raise InvalidInput(_("%(f)s 过长（最多 %(n)d 字）") % {"f": _label(field), "n": standards.TEXT_FIELDS[field]}, field=field)
+                raise InvalidInput(
+                    _("%(f)s 过长（最多 %(n)d 字）")
+                    % {"f": _label(field), "n": standards.TEXT_FIELDS[field]},
+                    field=field,
+                )
         elif field in standards.INT_FIELDS:
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                raise InvalidInput(_("%(f)s 应为整数：%(v)s") % {"f": _label(field), "v": value}, field=field) from None
+                raise InvalidInput(
+                    _("%(f)s 应为整数：%(v)s") % {"f": _label(field), "v": value}, field=field
+                ) from None
             if value < 0 or value > 100000:
-                raise InvalidInput(_("%(f)s 超出合理范围：%(v)s") % {"f": _label(field), "v": value}, field=field)
+                raise InvalidInput(
+                    _("%(f)s 超出合理范围：%(v)s") % {"f": _label(field), "v": value}, field=field
+                )
         elif field in standards.FLOAT_FIELDS:  # a facility's position: inside China, required
             check = limits.check_latitude if field == "latitude" else limits.check_longitude
             value = check(value, field)
@@ -103,7 +125,9 @@ def clean_values(kind: str, values: dict[str, Any], *, current: Facility | None 
             raise InvalidInput(_("%(f)s 不能为空") % {"f": _label(required)}, field=required)
     if kind not in BED_KINDS and any(merged.get(f) for f in standards.BED_FIELDS):
         raise InvalidInput(_("%(k)s 不设床位") % {"k": FacilityKind(kind).label}, field="beds_general")
-    if kind not in CHILDCARE_KINDS and (merged.get("childcare_places") or merged.get("childcare_places_puhui")):
+    if kind not in CHILDCARE_KINDS and (
+        merged.get("childcare_places") or merged.get("childcare_places_puhui")
+    ):
         raise InvalidInput(_("%(k)s 不设托位") % {"k": FacilityKind(kind).label}, field="childcare_places")
     if (merged.get("childcare_places_puhui") or 0) > (merged.get("childcare_places") or 0):
         raise InvalidInput(_("普惠托位不能多于托位总数"), field="childcare_places_puhui")
@@ -149,8 +173,18 @@ def missing_documents(filing: Filing) -> list[str]:
 
 @transaction.atomic
 def facility_apply(
-    *, actor: Actor, operator: Operator, kind: str, name: str, address: str, region_code: str, latitude: object,
-    longitude: object, documents: dict[str, Any] | None = None, note: str = "", request: HttpRequest | None = None,
+    *,
+    actor: Actor,
+    operator: Operator,
+    kind: str,
+    name: str,
+    address: str,
+    region_code: str,
+    latitude: object,
+    longitude: object,
+    documents: dict[str, Any] | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
     **fields: Any,
 ) -> Filing:
     """A provider applies to file a new facility: it is created as pending, with a NEW filing."""
@@ -158,21 +192,37 @@ def facility_apply(
         raise InvalidInput(_("未知的设施类型：%(k)s") % {"k": kind}, field="kind")
     region = _community(region_code)
     _require_reach(actor, "facilities.apply", region.code, operator.pk, kind)
-    values = clean_values(kind, {"name": name, "address": address, "latitude": latitude, "longitude": longitude, **fields})
-    facility = Facility.objects.create(kind=kind, operator=operator, region_code=region.code,
-                                       status=FilingStatus.PENDING, **values)
-    filing = Filing.objects.create(
-        facility=facility, region_code=facility.region_code, kind=FilingKind.NEW, changes=_jsonable(values),
-        documents=_documents(documents), note=note[:300], submitted_by=_user(actor),
+    values = clean_values(
+        kind, {"name": name, "address": address, "latitude": latitude, "longitude": longitude, **fields}
     )
-    audit.record(actor=actor, action=AuditAction.FACILITY_APPLY, obj=facility, request=request, filing=filing.pk)
+    facility = Facility.objects.create(
+        kind=kind, operator=operator, region_code=region.code, status=FilingStatus.PENDING, **values
+    )
+    filing = Filing.objects.create(
+        facility=facility,
+        region_code=facility.region_code,
+        kind=FilingKind.NEW,
+        changes=_jsonable(values),
+        documents=_documents(documents),
+        note=note[:300],
+        submitted_by=_user(actor),
+    )
+    audit.record(
+        actor=actor, action=AuditAction.FACILITY_APPLY, obj=facility, request=request, filing=filing.pk
+    )
     return filing
 
 
 @transaction.atomic
 def filing_submit(
-    *, actor: Actor, facility: Facility, kind: str, changes: dict[str, Any] | None = None,
-    documents: dict[str, Any] | None = None, note: str = "", request: HttpRequest | None = None,
+    *,
+    actor: Actor,
+    facility: Facility,
+    kind: str,
+    changes: dict[str, Any] | None = None,
+    documents: dict[str, Any] | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> Filing:
     """File a change or a closure of a filed facility, or resubmit a returned new filing."""
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
@@ -205,18 +255,30 @@ def filing_submit(
     try:
         with transaction.atomic():
             filing = Filing.objects.create(
-                facility=facility, region_code=facility.region_code, kind=kind, changes=_jsonable(changes),
-                documents=_documents(documents), note=note[:300], submitted_by=_user(actor),
+                facility=facility,
+                region_code=facility.region_code,
+                kind=kind,
+                changes=_jsonable(changes),
+                documents=_documents(documents),
+                note=note[:300],
+                submitted_by=_user(actor),
             )
     except IntegrityError:
         raise Conflict(_("该设施已有待审核的备案申请，请等待审核结果")) from None
-    audit.record(actor=actor, action=AuditAction(f"filing.{kind}"), obj=facility, request=request, filing=filing.pk)
+    audit.record(
+        actor=actor, action=AuditAction(f"filing.{kind}"), obj=facility, request=request, filing=filing.pk
+    )
     return filing
 
 
 @transaction.atomic
 def filing_review(
-    *, actor: Actor, filing: Filing, approve: bool, reasons: str = "", day: datetime.date | None = None,
+    *,
+    actor: Actor,
+    filing: Filing,
+    approve: bool,
+    reasons: str = "",
+    day: datetime.date | None = None,
     request: HttpRequest | None = None,
 ) -> Filing:
     """The official approves (all required documents present) or returns the filing with reasons."""
@@ -232,7 +294,9 @@ def filing_review(
         missing = missing_documents(filing)
         if missing:
             names = "、".join(str(standards.DOCUMENTS[c]) for c in missing)
-            raise InvalidInput(_("材料不全，不能通过：缺少%(d)s") % {"d": names}, field="documents", missing=missing)
+            raise InvalidInput(
+                _("材料不全，不能通过：缺少%(d)s") % {"d": names}, field="documents", missing=missing
+            )
         _apply(filing, facility, day)
         filing.state = FilingState.APPROVED
     else:
@@ -246,8 +310,16 @@ def filing_review(
     filing.reviewed_by = _user(actor)
     filing.reviewed_at = timezone.now()
     filing.save()
-    audit.record(actor=actor, action=AuditAction.FILING_REVIEW, obj=facility, request=request, filing=filing.pk,
-                 kind=filing.kind, result=filing.state, reasons=reasons)
+    audit.record(
+        actor=actor,
+        action=AuditAction.FILING_REVIEW,
+        obj=facility,
+        request=request,
+        filing=filing.pk,
+        kind=filing.kind,
+        result=filing.state,
+        reasons=reasons,
+    )
     return filing
 
 
@@ -265,8 +337,10 @@ def _apply(filing: Filing, facility: Facility, day: datetime.date) -> None:
         open_stays = Stay.objects.filter(facility=facility, discharged_on__isnull=True).count()
         enrolled = _open_enrolments(facility)
         if open_stays or enrolled:
-            raise Conflict(_("尚有 %(s)d 位在住老人、%(c)d 名在托婴幼儿，须先办理离院或转托后才能关闭")
-                           % {"s": open_stays, "c": enrolled})
+            raise Conflict(
+                _("尚有 %(s)d 位在住老人、%(c)d 名在托婴幼儿，须先办理离院或转托后才能关闭")
+                % {"s": open_stays, "c": enrolled}
+            )
         facility.status = FilingStatus.CLOSED
         facility.closed_on = day
     facility.save()
@@ -277,12 +351,18 @@ def _open_enrolments(facility: Facility) -> int:
 
 
 def _check_capacity_covers(facility: Facility) -> None:
-    for kind, field in ((BedKind.GENERAL, "beds_general"), (BedKind.NURSING, "beds_nursing"),
-                        (BedKind.COGNITIVE, "beds_cognitive")):
+    for kind, field in (
+        (BedKind.GENERAL, "beds_general"),
+        (BedKind.NURSING, "beds_nursing"),
+        (BedKind.COGNITIVE, "beds_cognitive"),
+    ):
         registered = Bed.objects.filter(facility=facility, kind=kind, active=True).count()
         if registered > getattr(facility, field):
-            raise Conflict(_("%(f)s 不能少于已登记在用的床位数（%(n)d 张），请先停用多余床位")
-                           % {"f": _label(field), "n": registered}, field=field)
+            raise Conflict(
+                _("%(f)s 不能少于已登记在用的床位数（%(n)d 张），请先停用多余床位")
+                % {"f": _label(field), "n": registered},
+                field=field,
+            )
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -47,8 +47,10 @@ def grade_for(scheme: str, scores: dict[str, Any]) -> tuple[GradeLevel | None, D
         except InvalidOperation:
             raise InvalidInput(_("“%(s)s”得分应为数字") % {"s": label}, field=f"scores.{key}") from None
         if value < 0 or value > maximum:
-            raise InvalidInput(_("“%(s)s”得分应在 0–%(m)d 之间：%(v)s") % {"s": label, "m": maximum, "v": value},
-                               field=f"scores.{key}")
+            raise InvalidInput(
+                _("“%(s)s”得分应在 0–%(m)d 之间：%(v)s") % {"s": label, "m": maximum, "v": value},
+                field=f"scores.{key}",
+            )
         clean[key] = value
     extra = set(scores) - {k for k, _l, _m in form}
     if extra:
@@ -62,11 +64,21 @@ def grade_for(scheme: str, scores: dict[str, Any]) -> tuple[GradeLevel | None, D
         for key, label, maximum in form:
             need = level.min_section_share * maximum
             if clean[key] < need:
-                short.append(_("%(s)s %(v)s 低于该项满分 %(m)d 的 %(p)s%%（%(n)s）")
-                             % {"s": label, "v": clean[key], "m": maximum, "p": int(level.min_section_share * 100), "n": need})
+                short.append(
+                    _("%(s)s %(v)s 低于该项满分 %(m)d 的 %(p)s%%（%(n)s）")
+                    % {
+                        "s": label,
+                        "v": clean[key],
+                        "m": maximum,
+                        "p": int(level.min_section_share * 100),
+                        "n": need,
+                    }
+                )
         if not short:
-            reasons.append(_("达到%(g)s：总分 %(t)s，各分项均不低于满分的 %(p)s%%")
-                           % {"g": level.label, "t": total, "p": int(level.min_section_share * 100)})
+            reasons.append(
+                _("达到%(g)s：总分 %(t)s，各分项均不低于满分的 %(p)s%%")
+                % {"g": level.label, "t": total, "p": int(level.min_section_share * 100)}
+            )
             return level, total, reasons
         reasons.append(_("未达%(g)s：%(r)s") % {"g": level.label, "r": "；".join(short)})
     return None, total, reasons
@@ -79,8 +91,15 @@ def subsidy_for(kind: str, grade: GradeLevel | None) -> Decimal:
 
 
 @transaction.atomic
-def evaluation_record(*, actor: Actor, facility: Facility, scores: dict[str, Any], evaluated_on: datetime.date,
-                      yearly_subsidy: object = None, request: HttpRequest | None = None) -> Evaluation:
+def evaluation_record(
+    *,
+    actor: Actor,
+    facility: Facility,
+    scores: dict[str, Any],
+    evaluated_on: datetime.date,
+    yearly_subsidy: object = None,
+    request: HttpRequest | None = None,
+) -> Evaluation:
     """Record an evaluation and the yearly subsidy it brings: the grade's minimum, or the higher
     `yearly_subsidy` the city sets (a lower one is refused: the seed's amounts are minimums)."""
     scope.require(actor, "facilities.grade", facility.region_code)
@@ -92,25 +111,43 @@ def evaluation_record(*, actor: Actor, facility: Facility, scores: dict[str, Any
     try:
         amount = limits.check_money(yearly_subsidy, "yearly_subsidy", max_digits=12)
     except InvalidInput:
-        raise InvalidInput(_("年度补助不是有效的金额：%(v)s") % {"v": str(yearly_subsidy)[:40]},
-                           field="yearly_subsidy") from None
+        raise InvalidInput(
+            _("年度补助不是有效的金额：%(v)s") % {"v": str(yearly_subsidy)[:40]}, field="yearly_subsidy"
+        ) from None
     if amount is not None and amount < minimum:
-        raise InvalidInput(_("年度补助不能低于 %(m)s 元（嘉兴 二(二)7：每年不低于该金额）") % {"m": minimum},
-                           field="yearly_subsidy")
+        raise InvalidInput(
+            _("年度补助不能低于 %(m)s 元（嘉兴 二(二)7：每年不低于该金额）") % {"m": minimum},
+            field="yearly_subsidy",
+        )
     years = grade.valid_years if grade else 1
     valid_to = _add_years(evaluated_on, years) - datetime.timedelta(days=1)
     try:
         with transaction.atomic():
             ev = Evaluation.objects.create(
-                facility=facility, region_code=facility.region_code, scheme=scheme,
-                scores={k: str(v) for k, v in scores.items()}, total=total, grade=grade, evaluated_on=evaluated_on,
-                valid_from=evaluated_on, valid_to=valid_to, yearly_subsidy=minimum if amount is None else amount,
-                reasons="\n".join(str(r) for r in reasons), evaluated_by=_user(actor),
+                facility=facility,
+                region_code=facility.region_code,
+                scheme=scheme,
+                scores={k: str(v) for k, v in scores.items()},
+                total=total,
+                grade=grade,
+                evaluated_on=evaluated_on,
+                valid_from=evaluated_on,
+                valid_to=valid_to,
+                yearly_subsidy=minimum if amount is None else amount,
+                reasons="\n".join(str(r) for r in reasons),
+                evaluated_by=_user(actor),
             )
     except IntegrityError:
         raise Conflict(_("该设施当天已有评定记录"), field="evaluated_on") from None
-    audit.record(actor=actor, action=AuditAction.FACILITY_EVALUATE, obj=facility, request=request, evaluation=ev.pk,
-                 grade=grade.label if grade else "", total=str(total))
+    audit.record(
+        actor=actor,
+        action=AuditAction.FACILITY_EVALUATE,
+        obj=facility,
+        request=request,
+        evaluation=ev.pk,
+        grade=grade.label if grade else "",
+        total=str(total),
+    )
     return ev
 
 

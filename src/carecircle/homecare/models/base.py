@@ -8,6 +8,9 @@ MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": 2}
 
 
 def _period(prefix: str) -> list:
-    return [models.CheckConstraint(
-        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name=f"{prefix}_period_ordered"
-    )]
+    return [
+        models.CheckConstraint(
+            condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            name=f"{prefix}_period_ordered",
+        )
+    ]

@@ -82,7 +82,9 @@ class ProviderArea(models.Model):
     region_code = models.CharField(_("服务区域"), max_length=12, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider", "region_code"], name="provider_area_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "region_code"], name="provider_area_unique")
+        ]
 
 
 class ProviderPrice(models.Model):
@@ -127,7 +129,12 @@ class FundingSource(models.TextChoices):
 
 
 # Shares that a cost-sharing rule may set; what is left is the person's own (个人出一点).
-SHARE_SOURCES = [FundingSource.ENTERPRISE, FundingSource.GOVERNMENT, FundingSource.COLLECTIVE, FundingSource.SOCIAL]
+SHARE_SOURCES = [
+    FundingSource.ENTERPRISE,
+    FundingSource.GOVERNMENT,
+    FundingSource.COLLECTIVE,
+    FundingSource.SOCIAL,
+]
 
 
 class CostShareRule(models.Model):
@@ -142,7 +149,9 @@ class CostShareRule(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["region_code", "category", "valid_from"], name="cost_share_rule_unique"),
+            models.UniqueConstraint(
+                fields=["region_code", "category", "valid_from"], name="cost_share_rule_unique"
+            ),
             *_period("cost_share_rule"),
         ]
 
@@ -162,8 +171,10 @@ class CostShareLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "source"], name="cost_share_line_unique"),
             models.CheckConstraint(
-                condition=(Q(amount__isnull=False, percent__isnull=True, amount__gte=0)
-                           | Q(amount__isnull=True, percent__isnull=False, percent__gte=0, percent__lte=100)),
+                condition=(
+                    Q(amount__isnull=False, percent__isnull=True, amount__gte=0)
+                    | Q(amount__isnull=True, percent__isnull=False, percent__gte=0, percent__lte=100)
+                ),
                 name="cost_share_line_one_of",
             ),
         ]
@@ -176,19 +187,32 @@ class FundingRule(models.Model):
     not listed here (cash allowances, insurance, childcare vouchers …) never pay an order."""
 
     programme_code = models.CharField(_("补贴项目编码"), max_length=40)
-    category = models.ForeignKey(ServiceCategory, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("服务类别"))
+    category = models.ForeignKey(
+        ServiceCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("服务类别"),
+    )
     basic_list_only = models.BooleanField(_("仅限基本清单项目"), default=True)
-    source = models.CharField(_("资金来源"), max_length=12, choices=[
-        (FundingSource.VOUCHER, FundingSource.VOUCHER.label), (FundingSource.ALLOWANCE, FundingSource.ALLOWANCE.label)])
+    source = models.CharField(
+        _("资金来源"),
+        max_length=12,
+        choices=[
+            (FundingSource.VOUCHER, FundingSource.VOUCHER.label),
+            (FundingSource.ALLOWANCE, FundingSource.ALLOWANCE.label),
+        ],
+    )
 
     class Meta:
         verbose_name = _("补贴支付规则")
         verbose_name_plural = _("补贴支付规则")
         constraints = [
             models.UniqueConstraint(fields=["programme_code", "category"], name="funding_rule_unique"),
-            models.UniqueConstraint(fields=["programme_code"], condition=Q(category__isnull=True),
-                                    name="funding_rule_unique_all"),
+            models.UniqueConstraint(
+                fields=["programme_code"], condition=Q(category__isnull=True), name="funding_rule_unique_all"
+            ),
         ]
 
 
@@ -198,7 +222,9 @@ class ServicePolicy(models.Model):
 
     region_code = models.CharField(max_length=12, unique=True)
     evv_max_distance_m = models.PositiveIntegerField(_("签到距离上限（米）"), default=300)
-    evv_min_duration_ratio = models.DecimalField(_("最短服务时长比例"), max_digits=3, decimal_places=2, default=0.67)
+    evv_min_duration_ratio = models.DecimalField(
+        _("最短服务时长比例"), max_digits=3, decimal_places=2, default=0.67
+    )
     complaint_deadline_hours = models.PositiveIntegerField(_("投诉办结时限（小时）"), default=72)
     escalate_before_minutes = models.PositiveIntegerField(_("开始前多少分钟未派单即升级"), default=120)
     travel_speed_kmh = models.PositiveSmallIntegerField(_("路程估算速度（公里/小时）"), default=15)

@@ -25,7 +25,9 @@ class CarePlan(models.Model):
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)
     notes = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [*_period("care_plan")]
@@ -65,10 +67,16 @@ class Order(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     notes = models.CharField(_("备注"), max_length=300, blank=True)
     channel = models.CharField(_("下单方式"), max_length=12, choices=Channel.choices)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    care_plan = models.ForeignKey(CarePlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    care_plan = models.ForeignKey(
+        CarePlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
     price = money_field(_("价格（元）"), max_digits=MONEY_DIGITS)
-    status = models.CharField(_("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.CONFIRMED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.CONFIRMED
+    )
     caregiver = models.ForeignKey(
         "workforce.Caregiver", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -83,7 +91,9 @@ class Order(models.Model):
         verbose_name = _("服务订单")
         verbose_name_plural = _("服务订单")
         constraints = [
-            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")), name="order_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")), name="order_window_ordered"
+            ),
             models.CheckConstraint(condition=Q(price__gte=0), name="order_price_nonneg"),
         ]
         indexes = [models.Index(fields=["provider", "status", "window_start"], name="order_provider_status")]
@@ -117,8 +127,12 @@ class DispatchEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="dispatch_events")
     region_code = models.CharField(max_length=12, db_index=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    caregiver = models.ForeignKey("workforce.Caregiver", null=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    caregiver = models.ForeignKey(
+        "workforce.Caregiver", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     travel_minutes = models.FloatField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)

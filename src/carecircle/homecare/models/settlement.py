@@ -23,7 +23,9 @@ class Rating(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_range")
+        ]
 
 
 class Complaint(models.Model):
@@ -84,8 +86,9 @@ class StatementPosting(models.Model):
     class Meta:
         ordering = ["statement_id", "source", "programme_code", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["statement", "source", "programme_code", "seq"],
-                                    name="statement_posting_unique"),
+            models.UniqueConstraint(
+                fields=["statement", "source", "programme_code", "seq"], name="statement_posting_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="statement_posting_positive"),
         ]
 
@@ -100,7 +103,9 @@ class StatementLine(models.Model):
     class Meta:
         ordering = ["source", "programme_code"]
         constraints = [
-            models.UniqueConstraint(fields=["statement", "source", "programme_code"], name="statement_line_unique"),
+            models.UniqueConstraint(
+                fields=["statement", "source", "programme_code"], name="statement_line_unique"
+            ),
         ]
 
 

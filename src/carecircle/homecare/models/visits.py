@@ -77,7 +77,9 @@ class VisitException(models.Model):
     kind = models.CharField(max_length=12, choices=ExceptionKind.choices)
     detail = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("审核意见"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -95,15 +97,20 @@ class VisitException(models.Model):
             parts = []
             for which, label in (("check_in", _("签到")), ("check_out", _("签退"))):
                 if f"{which}_distance_m" in d:
-                    parts.append(_("%(w)s距地址%(m)s米（定位精度%(a)s米）") % {
-                        "w": label, "m": d[f"{which}_distance_m"], "a": d.get(f"{which}_accuracy_m", 0)})
+                    parts.append(
+                        _("%(w)s距地址%(m)s米（定位精度%(a)s米）")
+                        % {"w": label, "m": d[f"{which}_distance_m"], "a": d.get(f"{which}_accuracy_m", 0)}
+                    )
             return "；".join(parts) + _("，上限%(l)s米") % {"l": d.get("limit_m", "")}
         if self.kind == ExceptionKind.SHORT:
             return _("实际服务%(m)s分钟，应不少于%(n)s分钟") % {"m": d.get("minutes"), "n": d.get("needed")}
         if self.kind == ExceptionKind.OVERLAP:
             return _("与订单%(o)s的服务时间重叠") % {"o": d.get("other_order")}
         if self.kind == ExceptionKind.OFF_WINDOW:
-            when = (_("提前%(m)s分钟") % {"m": d["early_minutes"]} if "early_minutes" in d
-                    else _("超出时段%(m)s分钟") % {"m": d.get("late_minutes")})
+            when = (
+                _("提前%(m)s分钟") % {"m": d["early_minutes"]}
+                if "early_minutes" in d
+                else _("超出时段%(m)s分钟") % {"m": d.get("late_minutes")}
+            )
             return _("签到%(w)s，原因：%(r)s") % {"w": when, "r": d.get("reason", "")}
         return _("签退时间%(t)s，无签到记录") % {"t": str(d.get("check_out_at", ""))[11:16]}

@@ -42,9 +42,18 @@ log = logging.getLogger("carecircle.homecare")
 
 def _payment_lines(order: Order, q: Quote) -> None:
     """Store a quote's payment lines as the order's."""
-    PaymentLine.objects.bulk_create([
-        PaymentLine(order=order, source=line.source, programme_code=line.programme_code, label=line.label,
-                    amount=line.amount) for line in q.lines])
+    PaymentLine.objects.bulk_create(
+        [
+            PaymentLine(
+                order=order,
+                source=line.source,
+                programme_code=line.programme_code,
+                label=line.label,
+                amount=line.amount,
+            )
+            for line in q.lines
+        ]
+    )
 
 
 def channel_for(actor: Actor, person: Person) -> Channel:
@@ -100,16 +109,29 @@ def order_create(
     q = quote(person=person, item=item, provider=provider, window_start=window_start)
     lat, lng = person.latitude, person.longitude
     if lat is None or lng is None:  # no geocoded home: the community centre stands in for dispatch
-        community = Region.objects.filter(code=person.region_code).values_list("latitude", "longitude").first()
+        community = (
+            Region.objects.filter(code=person.region_code).values_list("latitude", "longitude").first()
+        )
         lat, lng = community or (None, None)
     try:
         with transaction.atomic():
             order = Order.objects.create(
-                region_code=person.region_code, person=person, item=item, provider=provider,
-                window_start=window_start, window_end=q.window_end, address=person.address,
-                address_masked=person.address_masked, latitude=lat, longitude=lng,
-                notes=(notes or "").strip()[:300], channel=channel, care_plan=care_plan, price=q.price,
-                placed_by=actor if signed_in(actor) else None, idempotency_key=key,
+                region_code=person.region_code,
+                person=person,
+                item=item,
+                provider=provider,
+                window_start=window_start,
+                window_end=q.window_end,
+                address=person.address,
+                address_masked=person.address_masked,
+                latitude=lat,
+                longitude=lng,
+                notes=(notes or "").strip()[:300],
+                channel=channel,
+                care_plan=care_plan,
+                price=q.price,
+                placed_by=actor if signed_in(actor) else None,
+                idempotency_key=key,
             )
     except IntegrityError:
         existing = Order.objects.filter(idempotency_key=key).first()
@@ -117,9 +139,17 @@ def order_create(
             raise
         return existing
     _payment_lines(order, q)
-    audit.record(actor=actor, action=AuditAction.ORDER_CREATE, obj=order, request=request, channel=channel,
-                 item=item.code, price=str(q.price), own_share=str(q.own_share),
-                 **({"system": "care_plan"} if care_plan is not None else {}))
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_CREATE,
+        obj=order,
+        request=request,
+        channel=channel,
+        item=item.code,
+        price=str(q.price),
+        own_share=str(q.own_share),
+        **({"system": "care_plan"} if care_plan is not None else {}),
+    )
     return order
 
 
@@ -131,8 +161,14 @@ def _require_order_party(actor: Actor, order: Order) -> None:
 
 
 @transaction.atomic
-def order_cancel(*, actor: Actor, order: Order, reason: str, now: datetime.datetime | None = None,
-                 request: HttpRequest | None = None) -> Order:
+def order_cancel(
+    *,
+    actor: Actor,
+    order: Order,
+    reason: str,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Order:
     """Cancel before the service starts. Inside the item's notice period the order is marked as a
     late cancellation (the provider may then charge by its terms)."""
     order = Order.objects.select_for_update().select_related("person", "item").get(pk=order.pk)
@@ -146,15 +182,29 @@ def order_cancel(*, actor: Actor, order: Order, reason: str, now: datetime.datet
     order.late_cancel = now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours)
     order.status, order.cancel_reason = OrderStatus.CANCELLED, reason[:200]
     order.save(update_fields=["status", "cancel_reason", "late_cancel"])
-    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.CANCEL,
-                                 caregiver=order.caregiver, actor=_user(actor), reason=reason[:200])
-    audit.record(actor=actor, action=AuditAction.ORDER_CANCEL, obj=order, request=request, late=order.late_cancel)
+    DispatchEvent.objects.create(
+        order=order,
+        region_code=order.region_code,
+        kind=DispatchEvent.Kind.CANCEL,
+        caregiver=order.caregiver,
+        actor=_user(actor),
+        reason=reason[:200],
+    )
+    audit.record(
+        actor=actor, action=AuditAction.ORDER_CANCEL, obj=order, request=request, late=order.late_cancel
+    )
     return order
 
 
 @transaction.atomic
-def order_reschedule(*, actor: Actor, order: Order, window_start: datetime.datetime,
-                     now: datetime.datetime | None = None, request: HttpRequest | None = None) -> Order:
+def order_reschedule(
+    *,
+    actor: Actor,
+    order: Order,
+    window_start: datetime.datetime,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Order:
     """Move an order that has not started, no later than the item's notice period before its
     start; the dispatch starts again and the payment split is recomputed for the new day."""
     order = Order.objects.select_for_update().select_related("person", "item", "provider").get(pk=order.pk)
@@ -163,11 +213,18 @@ def order_reschedule(*, actor: Actor, order: Order, window_start: datetime.datet
     if not selectors.action_open(order, selectors.OrderAction.RESCHEDULE):
         raise Conflict(_("服务已开始或已结束，不能改期"), field="status")
     if now > order.window_start - datetime.timedelta(hours=order.item.cancel_notice_hours):
-        raise Conflict(_("距服务开始不足%(h)d小时，不能改期，请联系服务机构") % {"h": order.item.cancel_notice_hours},
-                       field="window_start")
+        raise Conflict(
+            _("距服务开始不足%(h)d小时，不能改期，请联系服务机构") % {"h": order.item.cancel_notice_hours},
+            field="window_start",
+        )
     _check_window(window_start, now)
-    q = quote(person=order.person, item=order.item, provider=order.provider, window_start=window_start,
-              exclude_order=order)
+    q = quote(
+        person=order.person,
+        item=order.item,
+        provider=order.provider,
+        window_start=window_start,
+        exclude_order=order,
+    )
     old = order.window_start
     if hasattr(order, "visit"):
         order.visit.delete()
@@ -176,10 +233,21 @@ def order_reschedule(*, actor: Actor, order: Order, window_start: datetime.datet
     order.save(update_fields=["window_start", "window_end", "price", "status", "caregiver"])
     order.payment_lines.all().delete()
     _payment_lines(order, q)
-    DispatchEvent.objects.create(order=order, region_code=order.region_code, kind=DispatchEvent.Kind.RESCHEDULE,
-                                 actor=_user(actor), reason=f"{old.isoformat()} → {window_start.isoformat()}")
-    audit.record(actor=actor, action=AuditAction.ORDER_RESCHEDULE, obj=order, request=request, old=old.isoformat(),
-                 new=window_start.isoformat())
+    DispatchEvent.objects.create(
+        order=order,
+        region_code=order.region_code,
+        kind=DispatchEvent.Kind.RESCHEDULE,
+        actor=_user(actor),
+        reason=f"{old.isoformat()} → {window_start.isoformat()}",
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORDER_RESCHEDULE,
+        obj=order,
+        request=request,
+        old=old.isoformat(),
+        new=window_start.isoformat(),
+    )
     return order
 
 
@@ -189,7 +257,9 @@ def _user(actor: Actor) -> User | None:
 
 def item_get(code_or_id: str | int) -> ServiceItem:
     qs = ServiceItem.objects.select_related("category")
-    item = qs.filter(pk=code_or_id).first() if str(code_or_id).isdigit() else qs.filter(code=code_or_id).first()
+    item = (
+        qs.filter(pk=code_or_id).first() if str(code_or_id).isdigit() else qs.filter(code=code_or_id).first()
+    )
     if item is None:
         raise InvalidInput(_("未知的服务项目：%(i)s") % {"i": code_or_id}, field="item")
     return item

@@ -23,9 +23,17 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def provider_create(*, actor: Actor, name: str, licence_no: str, region_code: str, areas: list[str],
-                    latitude: float | None = None, longitude: float | None = None,
-                    request: HttpRequest | None = None) -> Provider:
+def provider_create(
+    *,
+    actor: Actor,
+    name: str,
+    licence_no: str,
+    region_code: str,
+    areas: list[str],
+    latitude: float | None = None,
+    longitude: float | None = None,
+    request: HttpRequest | None = None,
+) -> Provider:
     name, licence_no = (name or "").strip(), (licence_no or "").strip()
     if not name:
         raise InvalidInput(_("机构名称不能为空"), field="name")
@@ -44,32 +52,66 @@ def provider_create(*, actor: Actor, name: str, licence_no: str, region_code: st
         scope.require(actor, "homecare.manage", code)
     try:
         with transaction.atomic():
-            provider = Provider.objects.create(name=name, licence_no=licence_no, region_code=region_code,
-                                               latitude=latitude, longitude=longitude)
+            provider = Provider.objects.create(
+                name=name,
+                licence_no=licence_no,
+                region_code=region_code,
+                latitude=latitude,
+                longitude=longitude,
+            )
     except IntegrityError as exc:
         raise Conflict(_("该许可证号已登记"), field="licence_no") from exc
-    ProviderArea.objects.bulk_create([ProviderArea(provider=provider, region_code=c) for c in sorted(set(areas))])
-    audit.record(actor=actor, action=AuditAction.PROVIDER_CREATE, obj=provider, request=request, areas=sorted(set(areas)))
+    ProviderArea.objects.bulk_create(
+        [ProviderArea(provider=provider, region_code=c) for c in sorted(set(areas))]
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.PROVIDER_CREATE,
+        obj=provider,
+        request=request,
+        areas=sorted(set(areas)),
+    )
     return provider
 
 
 def require_provider_admin(actor: Actor, provider: Provider) -> None:
     """The provider's own admin, or an official managing its region."""
-    require_admin_or_staff(actor, kind=OrganisationKind.HOMECARE_PROVIDER, organisation_id=provider.pk,
-                           perm="homecare.manage", region_code=provider.region_code)
+    require_admin_or_staff(
+        actor,
+        kind=OrganisationKind.HOMECARE_PROVIDER,
+        organisation_id=provider.pk,
+        perm="homecare.manage",
+        region_code=provider.region_code,
+    )
 
 
 @transaction.atomic
-def price_set(*, actor: Actor, provider: Provider, item: ServiceItem, price: Decimal | str | None,
-              valid_from: datetime.date, request: HttpRequest | None = None) -> ProviderPrice:
+def price_set(
+    *,
+    actor: Actor,
+    provider: Provider,
+    item: ServiceItem,
+    price: Decimal | str | None,
+    valid_from: datetime.date,
+    request: HttpRequest | None = None,
+) -> ProviderPrice:
     require_provider_admin(actor, provider)
     price = check_money(price, "price", max_digits=MONEY["max_digits"])
     if price is None:
         raise InvalidInput(_("请填写价格"), field="price")
-    ProviderPrice.objects.filter(provider=provider, item=item, valid_to__isnull=True,
-                                 valid_from__lt=valid_from).update(valid_to=valid_from - datetime.timedelta(days=1))
+    ProviderPrice.objects.filter(
+        provider=provider, item=item, valid_to__isnull=True, valid_from__lt=valid_from
+    ).update(valid_to=valid_from - datetime.timedelta(days=1))
     row, _created = ProviderPrice.objects.update_or_create(
-        provider=provider, item=item, valid_from=valid_from, defaults={"price": price, "valid_to": None})
-    audit.record(actor=actor, action=AuditAction.PROVIDER_PRICE, obj=provider, request=request, item=item.code,
-                 price=str(price), valid_from=valid_from.isoformat())
+        provider=provider, item=item, valid_from=valid_from, defaults={"price": price, "valid_to": None}
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.PROVIDER_PRICE,
+        obj=provider,
+        request=request,
+        item=item.code,
+        price=str(price),
+        valid_from=valid_from.isoformat(),
+    )
     return row

@@ -44,7 +44,9 @@ def _funding_rules(item: ServiceItem) -> dict[str, FundingSource]:
         rules = rules.filter(basic_list_only=False)
     rows = list(rules)
     out = {r.programme_code: FundingSource(r.source) for r in rows if r.category_id is None}
-    out.update({r.programme_code: FundingSource(r.source) for r in rows if r.category_id is not None})  # specific wins
+    out.update(
+        {r.programme_code: FundingSource(r.source) for r in rows if r.category_id is not None}
+    )  # specific wins
     return out
 
 
@@ -58,21 +60,31 @@ def _entitlements(person: Person, day: datetime.date) -> list[Entitlement]:
     return entitlements_for(person=person, day=day)
 
 
-def _voucher_used(person: Person, source: str, ent: Entitlement, day: datetime.date,
-                  exclude_order: Order | None = None) -> Decimal:
+def _voucher_used(
+    person: Person, source: str, ent: Entitlement, day: datetime.date, exclude_order: Order | None = None
+) -> Decimal:
     """What of an entitlement's balance the person's other live orders in its period already use."""
     start, end = ent.period.bounds(day)
     qs = PaymentLine.objects.filter(
-        order__person=person, source=source, programme_code=ent.programme_code,
-        order__window_start__date__gte=start, order__window_start__date__lte=end,
+        order__person=person,
+        source=source,
+        programme_code=ent.programme_code,
+        order__window_start__date__gte=start,
+        order__window_start__date__lte=end,
     ).exclude(order__status=OrderStatus.CANCELLED)
     if exclude_order is not None:
         qs = qs.exclude(order=exclude_order)
     return qs.aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
 
-def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start: datetime.datetime,
-          exclude_order: Order | None = None) -> Quote:
+def quote(
+    *,
+    person: Person,
+    item: ServiceItem,
+    provider: Provider,
+    window_start: datetime.datetime,
+    exclude_order: Order | None = None,
+) -> Quote:
     """Price and payment lines for an order, before anything is saved: the person sees this and
     their own share before confirming.
 
@@ -96,8 +108,14 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
                 amount = money(line.amount if line.amount is not None else price * (line.percent or 0) / 100)
                 amount = min(amount, left)
                 if amount > 0:
-                    lines.append(QuoteLine(source=source, programme_code=f"share:{rule.pk}",
-                                           label=str(source.label), amount=amount))
+                    lines.append(
+                        QuoteLine(
+                            source=source,
+                            programme_code=f"share:{rule.pk}",
+                            label=str(source.label),
+                            amount=amount,
+                        )
+                    )
                     left -= amount
     rules = _funding_rules(item) if left > 0 else {}
     if rules:
@@ -108,11 +126,19 @@ def quote(*, person: Person, item: ServiceItem, provider: Provider, window_start
             balance = ent.amount - _voucher_used(person, funder, ent, day, exclude_order)
             amount = min(balance, left)
             if amount > 0:
-                lines.append(QuoteLine(source=funder, programme_code=ent.programme_code, label=ent.name,
-                                       amount=amount))
+                lines.append(
+                    QuoteLine(source=funder, programme_code=ent.programme_code, label=ent.name, amount=amount)
+                )
                 left -= amount
     if left > 0:
-        lines.append(QuoteLine(source=FundingSource.SELF_PAY, programme_code="", label=_("个人自付"), amount=left))
-    return Quote(price=money(price), guide_price=selectors.guide_price(person.region_code, item, day),
-                 lines=tuple(lines), own_share=left, window_start=window_start,
-                 window_end=window_start + datetime.timedelta(minutes=item.duration_minutes))
+        lines.append(
+            QuoteLine(source=FundingSource.SELF_PAY, programme_code="", label=_("个人自付"), amount=left)
+        )
+    return Quote(
+        price=money(price),
+        guide_price=selectors.guide_price(person.region_code, item, day),
+        lines=tuple(lines),
+        own_share=left,
+        window_start=window_start,
+        window_end=window_start + datetime.timedelta(minutes=item.duration_minutes),
+    )

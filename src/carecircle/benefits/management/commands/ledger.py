@@ -16,10 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if opts["action"] == "balances":
-            rows = LedgerLine.objects.values("fund__code", "fund__name", "account").annotate(s=Sum("amount")).order_by(
-                "fund__code", "account")
+            rows = (
+                LedgerLine.objects.values("fund__code", "fund__name", "account")
+                .annotate(s=Sum("amount"))
+                .order_by("fund__code", "account")
+            )
             for r in rows:
-                self.stdout.write(f"{r['fund__code']:<18} {r['fund__name']:<20} {Account(r['account']).label:<16} {r['s']:>16}")
+                self.stdout.write(
+                    f"{r['fund__code']:<18} {r['fund__name']:<20} {Account(r['account']).label:<16} {r['s']:>16}"
+                )
             return
         result = ledger_check()
         self.stdout.write(f"凭证 {result.entries:,} 张，分录 {result.lines:,} 行，合计 {result.total}")

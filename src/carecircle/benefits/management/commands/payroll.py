@@ -32,8 +32,13 @@ class Command(BaseCommand):
         try:
             if opts["action"] == "run":
                 start = time.monotonic()
-                batches = services.payroll_run(actor=None, month=opts["month"], programme_code=opts["programme"],
-                                               region_code=opts["region"], lookback=opts["lookback"])
+                batches = services.payroll_run(
+                    actor=None,
+                    month=opts["month"],
+                    programme_code=opts["programme"],
+                    region_code=opts["region"],
+                    lookback=opts["lookback"],
+                )
                 for b in batches:
                     self.stdout.write(
                         f"批次#{b.pk} {b.programme.code} {b.programme.name} {b.month}: {b.line_count:,} 笔，"
@@ -44,8 +49,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"用时 {time.monotonic() - start:.1f} 秒")
             elif opts["action"] == "list":
                 for b in Batch.objects.select_related("programme")[:30]:
-                    self.stdout.write(f"#{b.pk} {b.month} {b.programme.code} {b.get_state_display()} "
-                                      f"{b.line_count:,} 笔 {b.total_payable} 元")
+                    self.stdout.write(
+                        f"#{b.pk} {b.month} {b.programme.code} {b.get_state_display()} "
+                        f"{b.line_count:,} 笔 {b.total_payable} 元"
+                    )
             else:
                 user = User.objects.filter(username=opts["user"]).first()
                 if user is None:

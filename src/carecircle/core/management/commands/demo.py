@@ -20,7 +20,9 @@ class Command(BaseCommand):
         if saved.exists():
             written: list[Sequence[str]] = json.loads(saved.read_text())
             return written
-        return [(str(role.label), username, demo.DEMO_PASSWORD, "") for username, role, _w, _l in DEMO_ACCOUNTS]
+        return [
+            (str(role.label), username, demo.DEMO_PASSWORD, "") for username, role, _w, _l in DEMO_ACCOUNTS
+        ]
 
     help = "演示：迁移内置数据库，没有城市时生成模拟城市，启动服务并打印登录账号。"
 
@@ -50,8 +52,10 @@ class Command(BaseCommand):
         # accounts only, and only in this process (the server below runs in it); `carecircle serve`
         # on the same data asks it of them again.
         settings.CARECIRCLE_TOTP_EXEMPT_USERNAMES = frozenset(username for _r, username, _p, _w in accounts)
-        self.stdout.write("\n注意：演示模式下，以上演示账号登录时不要求动态口令（双因素认证）。正式部署中，"
-                          "可查看完整个人信息或导出个人信息的账号必须先启用动态口令。")
+        self.stdout.write(
+            "\n注意：演示模式下，以上演示账号登录时不要求动态口令（双因素认证）。正式部署中，"
+            "可查看完整个人信息或导出个人信息的账号必须先启用动态口令。"
+        )
         self.stdout.write(f"\n打开 http://{host}:{port}/ 登录。\n")
         if not no_serve:
             call_command("serve", host=host, port=port)

@@ -23,9 +23,15 @@ class Command(BaseCommand):
             scheduler.start()
         self.stdout.write(f"CareCircle 服务地址：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
-            uvicorn.run("carecircle.core.asgi:application", host=host, port=port, workers=workers,
-                        log_level="warning", lifespan="off",
-                        log_config=None)  # uvicorn logs through the LOGGING setting (JSON lines)
+            uvicorn.run(
+                "carecircle.core.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                lifespan="off",
+                log_config=None,
+            )  # uvicorn logs through the LOGGING setting (JSON lines)
         finally:
             if scheduler:
                 scheduler.stop()

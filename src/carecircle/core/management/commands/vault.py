@@ -20,7 +20,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("status", help="密钥来源、指纹，数据库记录的指纹，轮换进度")
         rotate = sub.add_parser(
-            "rotate", help="把全部加密列和盲索引换到新密钥下（先停止服务和后台任务；中断后再运行即继续）")
+            "rotate", help="把全部加密列和盲索引换到新密钥下（先停止服务和后台任务；中断后再运行即继续）"
+        )
         rotate.add_argument("--batch", type=int, default=keyrotation.BATCH, help="每批行数")
 
     def handle(self, *args: Any, action: str, **opts: Any) -> None:
@@ -37,14 +38,22 @@ class Command(BaseCommand):
         state = keyring.recorded_state()
         self.stdout.write(f"数据文件夹：{datadir.data_home()}")
         self.stdout.write(f"密钥文件夹：{datadir.keys_home()}")
-        self.stdout.write(f"当前密钥：{datadir.key_source()}，指纹 {keyring.short(vault.fingerprint(key)) if key else '（无）'}")
+        self.stdout.write(
+            f"当前密钥：{datadir.key_source()}，指纹 {keyring.short(vault.fingerprint(key)) if key else '（无）'}"
+        )
         if state is None:
             self.stdout.write("数据库尚未记录密钥指纹（首次 migrate 或启动时记录）。")
             return
-        self.stdout.write(f"数据库记录的指纹：{keyring.short(state.fingerprint)}（{timezone.localtime(state.recorded_at):%Y-%m-%d %H:%M}）")
-        self.stdout.write("相符" if key and vault.fingerprint(key) == state.fingerprint else "不相符：其他命令将拒绝启动")
+        self.stdout.write(
+            f"数据库记录的指纹：{keyring.short(state.fingerprint)}（{timezone.localtime(state.recorded_at):%Y-%m-%d %H:%M}）"
+        )
+        self.stdout.write(
+            "相符" if key and vault.fingerprint(key) == state.fingerprint else "不相符：其他命令将拒绝启动"
+        )
         if state.next_fingerprint:
-            self.stdout.write(f"轮换进行中，新密钥指纹 {keyring.short(state.next_fingerprint)}；已完成：{state.rotation_progress}")
+            self.stdout.write(
+                f"轮换进行中，新密钥指纹 {keyring.short(state.next_fingerprint)}；已完成：{state.rotation_progress}"
+            )
 
     def _next_key(self) -> tuple[str, str]:
         if os.environ.get(NEXT_ENV):
@@ -70,9 +79,12 @@ class Command(BaseCommand):
             f"轮换个人信息加密密钥：{keyring.short(vault.fingerprint(old_key))} → {keyring.short(vault.fingerprint(new_key))}"
             f"（新密钥：{new_source}）。请确认服务和后台任务已停止。"
         )
-        done = keyrotation.run(old_key=old_key, new_key=new_key, batch=batch,
-                               progress=keyrotation.Progress(self.stdout.write))
-        self.stdout.write(f"已重新加密：{sum(done.values()):,} 行；数据库记录的指纹已换为 {keyring.short(vault.fingerprint(new_key))}。")
+        done = keyrotation.run(
+            old_key=old_key, new_key=new_key, batch=batch, progress=keyrotation.Progress(self.stdout.write)
+        )
+        self.stdout.write(
+            f"已重新加密：{sum(done.values()):,} 行；数据库记录的指纹已换为 {keyring.short(vault.fingerprint(new_key))}。"
+        )
         self._swap_files(old_key, new_key, new_source)
 
     def _swap_files(self, old_key: str, new_key: str, new_source: str) -> None:

@@ -33,15 +33,24 @@ class Command(BaseCommand):
         day = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else timezone.localdate()
         try:
             if opts["action"] == "import":
-                net = coverage_services.network_import_pbf(actor=None, path=opts["file"], region_code=opts["region"],
-                                                           name=opts["name"])
+                net = coverage_services.network_import_pbf(
+                    actor=None, path=opts["file"], region_code=opts["region"], name=opts["name"]
+                )
                 self.stdout.write(f"路网 #{net.pk}：{net.node_count:,} 个节点，{net.edge_count:,} 条路段")
             elif opts["action"] == "run":
-                r = coverage_services.coverage_run(actor=None, region_code=opts["region"], group=opts["group"],
-                                                   kind=opts["kind"], day=day, minutes=opts["minutes"])
+                r = coverage_services.coverage_run(
+                    actor=None,
+                    region_code=opts["region"],
+                    group=opts["group"],
+                    kind=opts["kind"],
+                    day=day,
+                    minutes=opts["minutes"],
+                )
                 share = f"{100 * r.covered / r.population:.1f}%" if r.population else "—"
-                self.stdout.write(f"测算 #{r.pk}：{r.covered:,}/{r.population:,} 人在{r.minutes}分钟内可达（{share}），"
-                                  f"{r.facilities} 处设施，用时 {r.seconds:.2f} 秒")
+                self.stdout.write(
+                    f"测算 #{r.pk}：{r.covered:,}/{r.population:,} 人在{r.minutes}分钟内可达（{share}），"
+                    f"{r.facilities} 处设施，用时 {r.seconds:.2f} 秒"
+                )
             else:
                 n = services.snapshot_take(actor=None, day=day, region_code=opts["region"])
                 self.stdout.write(f"快照 {day}：{n} 项")

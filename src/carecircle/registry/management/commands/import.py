@@ -19,10 +19,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["regions", "people"])
         parser.add_argument("file")
-        parser.add_argument("--user", help="以哪个账号的权限导入（决定可导入的区域）；导入区划时不填则以系统身份导入")
+        parser.add_argument(
+            "--user", help="以哪个账号的权限导入（决定可导入的区域）；导入区划时不填则以系统身份导入"
+        )
         parser.add_argument("--report", help="把被拒绝的行写入这个 CSV 文件")
-        parser.add_argument("--resume", type=int, metavar="任务号",
-                            help="继续一个中断的人员导入任务（从最后保存的一批之后继续，计数不重复）")
+        parser.add_argument(
+            "--resume",
+            type=int,
+            metavar="任务号",
+            help="继续一个中断的人员导入任务（从最后保存的一批之后继续，计数不重复）",
+        )
 
     def handle(self, *args, what, file, user, report, resume=None, **options):
         path = Path(file)
@@ -31,8 +37,10 @@ class Command(BaseCommand):
         try:
             if what == "regions":
                 result = region_import(path, actor=self._actor(user) if user else None)
-                self.stdout.write(f"区划：新增 {result['created']}，更新 {result['updated']}，"
-                                  f"无变化 {result['unchanged']}，拒绝 {len(result['rejected'])}")
+                self.stdout.write(
+                    f"区划：新增 {result['created']}，更新 {result['updated']}，"
+                    f"无变化 {result['unchanged']}，拒绝 {len(result['rejected'])}"
+                )
                 for r in result["rejected"][:50]:
                     self.stdout.write(f"  第{r['row']}行 {r['field']}：{r['reason']}")
                 return
@@ -44,8 +52,11 @@ class Command(BaseCommand):
     def _actor(username):
         actor = User.objects.filter(username=username or "", is_active=True).first()
         if actor is None:
-            raise CommandError(f"没有这个账号：{username}" if username else
-                               "请用 --user 指定一个有导入权限的账号（它的管辖区域决定能导入哪些社区）")
+            raise CommandError(
+                f"没有这个账号：{username}"
+                if username
+                else "请用 --user 指定一个有导入权限的账号（它的管辖区域决定能导入哪些社区）"
+            )
         return actor
 
     def _people(self, path, username, report, resume):
@@ -62,14 +73,24 @@ class Command(BaseCommand):
         else:
             # Held by this command from the start: a heartbeat shows it alive; if it is killed, the
             # job is marked interrupted and `--resume` (or the job page) goes on from its last batch.
-            job = ImportJob.objects.create(file_name=path.name, stored_path=str(path.resolve()), created_by=actor,
-                                           total_rows=total, origin="cli", state=ImportJob.State.RUNNING,
-                                           owner=leases.owner_token(), heartbeat_at=timezone.now(), attempts=1)
+            job = ImportJob.objects.create(
+                file_name=path.name,
+                stored_path=str(path.resolve()),
+                created_by=actor,
+                total_rows=total,
+                origin="cli",
+                state=ImportJob.State.RUNNING,
+                owner=leases.owner_token(),
+                heartbeat_at=timezone.now(),
+                attempts=1,
+            )
         started = time.monotonic()
 
         def progress(done, total):
             rate = done / max(time.monotonic() - started, 1e-6)
-            self.stdout.write(f"  {done:,}/{total:,} 行 ({100 * done / max(total, 1):.0f}%) {rate:,.0f} 行/秒")
+            self.stdout.write(
+                f"  {done:,}/{total:,} 行 ({100 * done / max(total, 1):.0f}%) {rate:,.0f} 行/秒"
+            )
 
         try:
             job = importjobs.job_run(job, progress)
