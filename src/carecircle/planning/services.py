@@ -16,7 +16,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.types import Actor, signed_in
-from carecircle.planning import computations, defaults, selectors
+from carecircle.planning import reference, selectors
 from carecircle.planning.indicators import compute
 from carecircle.planning.models import Indicator, IndicatorTarget, IndicatorValue
 from carecircle.planning.types import Dashboard
@@ -27,55 +27,17 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def indicators_load_defaults(*, actor: Actor = None) -> int:
-    """Create or refresh the seeds' indicators, targets and Hangzhou's published 2021 values.
-    Running it again changes nothing (codes and (indicator, region, year) are unique)."""
-    by_code = {}
-    for order, row in enumerate(defaults.INDICATORS):
-        code, name, unit, domain, num, den, scale, direction, level, source, note = row
-        for spec in (num, den):
-            if spec and not computations.is_known(spec):
-                raise InvalidInput(
-                    _("指标 %(c)s 引用了未知的计算项 %(s)s") % {"c": code, "s": spec}, field="numerator"
-                )
-        by_code[code], _created = Indicator.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "unit": unit,
-                "domain": domain,
-                "numerator": num,
-                "denominator": den,
-                "scale": scale,
-                "direction": direction,
-                "lowest_level": level,
-                "source": source,
-                "note": note,
-                "order": order,
-            },
-        )
-    for code, region, year, op, value, text, source in defaults.TARGETS:
-        IndicatorTarget.objects.update_or_create(
-            indicator=by_code[code],
-            region_code=region,
-            year=year,
-            defaults={"op": op, "value": value, "text": text, "source": source},
-        )
-    day = datetime.date(2021, 12, 31)
-    for code, value in defaults.HZ_2021.items():
-        IndicatorValue.objects.update_or_create(
-            indicator=by_code[code],
-            region_code=defaults.HANGZHOU,
-            day=day,
-            defaults={"value": value, "manual": True, "source": _("杭州方案“2021年数值”栏")},
-        )
+    """Create or refresh the seeds' indicators, targets and Hangzhou's published 2021 values
+    (planning/reference.py, which migration 0002 runs too), and say so in the audit trail."""
+    count = reference.load(Indicator, IndicatorTarget, IndicatorValue)
     audit.record(
         actor=actor,
         action=AuditAction.PLANNING_DEFAULTS_LOAD,
         object_type="planning.indicator",
-        count=len(by_code),
+        count=count,
         system="planning",
     )
-    return len(by_code)
+    return count
 
 
 def _region(code: str) -> Region:
