@@ -71,7 +71,7 @@ def main():
     with transaction.atomic():
         defaults.install(actor=None, region_code=CITY_CODE)
         for fund in Fund.objects.all():
-            services.fund_appropriate(actor=None, fund=fund, amount="100000000000", key=f"bench:{fund.pk}")
+            services.fund_appropriate(actor=None, fund=fund, amount="900000000", key=f"bench:{fund.pk}")
     people = Person.objects.count()
     vacuum_seconds = None
     if connection.vendor == "postgresql":
