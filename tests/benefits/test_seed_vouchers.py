@@ -163,3 +163,27 @@ def test_the_payroll_run_form_offers_no_voucher_programme(funded, users, client_
     page = client_for(users["street"]).get("/benefits/").content.decode()
     assert 'value="GAOLING"' in page
     assert 'value="CARE_SUBSIDY"' not in page and 'value="CHILDCARE_VOUCHER"' not in page
+
+
+def test_a_second_batch_of_a_one_off_programme_issues_no_second_voucher(funded, users, make_person):
+    """托育服务体验券 is 每名婴幼儿一次: a second batch of the same programme gives nobody a second
+    voucher (the batch check alone let every child draw the fund again)."""
+    today = timezone.localdate()
+    child = make_person(birth=today - datetime.timedelta(days=200))
+    valid_to = today + datetime.timedelta(days=90)
+    first = childcare.voucher_issue(
+        actor=users["district"],
+        region_code=DISTRICT,
+        batch="第一批",
+        programme_code="CHILDCARE_VOUCHER",
+        valid_to=valid_to,
+    )
+    again = childcare.voucher_issue(
+        actor=users["district"],
+        region_code=DISTRICT,
+        batch="第二批",
+        programme_code="CHILDCARE_VOUCHER",
+        valid_to=valid_to,
+    )
+    assert first >= 1 and again == 0
+    assert Voucher.objects.filter(child=child).count() == 1

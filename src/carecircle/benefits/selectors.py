@@ -79,6 +79,17 @@ def entitled_amounts(
     return {pk: (Decimal(due) / 100).quantize(CENT) for pk, due in rows}
 
 
+def programme_period(programme_code: str) -> Period | None:
+    """The period a programme's amount is due for (a voucher of a one-off programme: once ever);
+    None for an unknown or inactive programme."""
+    period = (
+        Programme.objects.filter(code=(programme_code or "").strip(), active=True)
+        .values_list("period", flat=True)
+        .first()
+    )
+    return Period(period) if period else None
+
+
 def person_eligibility(*, user: Actor, person: Person, day: datetime.date) -> list[dict[str, Any]]:
     """Every programme for a person, eligible or not, with the trace of why (staff or own family)."""
     if not own_person(user, person):
