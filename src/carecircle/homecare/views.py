@@ -12,12 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carecircle.core import scope
+from carecircle.core import scope, tables
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.forms import render_invalid
 from carecircle.core.organisations import OrganisationKind, organisations_of
@@ -29,7 +28,8 @@ from carecircle.workforce.selectors import caregiver_for_user, organisation_care
 
 
 def _day(value) -> datetime.date:
-    return parse_date(value or "") or timezone.localdate()
+    """The page's ?day= (today when absent); a bad one is a 422 naming the field, not a 500."""
+    return tables.parse_date(value, "day") if value else timezone.localdate()
 
 
 def _roles(user) -> dict:
@@ -47,7 +47,7 @@ def _roles(user) -> dict:
 @login_required
 def order_list(request):
     params = {k: request.GET.get(k, "").strip() for k in ("day", "status")}
-    day = parse_date(params["day"]) if params["day"] else None
+    day = tables.parse_date(params["day"], "day") if params["day"] else None
     qs = selectors.order_search(user=request.user, status=params["status"], day=day)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(

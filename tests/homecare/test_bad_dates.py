@@ -1,0 +1,34 @@
+"""A bad ?day= on the home-care pages is a 422 naming the date, never a 500 (an impossible date
+such as 2024-02-30 raised ValueError from django's parse_date) and never silently today."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from tests.homecare.scope_factories import _provider
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "abc"])
+def test_a_bad_day_on_the_order_list_is_refused(users, client_for, day):
+    response = client_for(users["admin"]).get(f"/homecare/?day={day}")
+    assert response.status_code == 422 and day in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "abc"])
+def test_a_bad_day_on_the_caregivers_page_is_refused(users, client_for, day):
+    from carecircle.workforce.services import caregiver_create
+
+    provider = _provider(SimpleNamespace(users=users))
+    caregiver_create(
+        actor=users["admin"],
+        organisation_id=provider.pk,
+        region_code="339901001001",
+        name="护理员",
+        employed_from=datetime.date(2020, 1, 1),
+        user=users["caregiver"],
+    )
+    client = client_for(users["caregiver"])
+    assert client.get("/homecare/visits/").status_code == 200
+    response = client.get(f"/homecare/visits/?day={day}")
+    assert response.status_code == 422 and day in response.content.decode()
