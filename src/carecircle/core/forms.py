@@ -34,6 +34,11 @@ class ServiceForm(forms.Form):
     result: Any = None
     not_for_service: tuple[str, ...] = ()  # fields the page uses itself (e.g. where to go back to)
     shown_on_form: tuple[type[DomainError], ...] = (InvalidInput,)  # errors the page shows on the form
+    # Where a refusal other than InvalidInput goes when it names no field of the form (a duplicate
+    # ID number on "id_number"); an InvalidInput naming none is the form's own error.
+    default_field: str | None = None
+    failed_status = INVALID_STATUS  # what the page answers when the form comes back with errors
+    refused: DomainError | None = None  # the service's refusal shown on the form, if any
 
     def submit(self, call: Callable[..., Any]) -> bool:
         """Validate; call `call(**cleaned_data)`; True when it succeeded (its return value is in
@@ -46,7 +51,9 @@ class ServiceForm(forms.Form):
                 **{k: v for k, v in self.cleaned_data.items() if k not in self.not_for_service}
             )
         except self.shown_on_form as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+            self.refused, self.failed_status = exc, exc.status
+            fallback = None if isinstance(exc, InvalidInput) else self.default_field
+            self.add_error(exc.field if exc.field in self.fields else fallback, str(exc.message))
             return False
         return True
 

@@ -3,25 +3,21 @@ form's fields are the keyword arguments of the one service its page calls (views
 `form.submit(partial(service, …))`); the service checks the values again (the API calls it too)
 and its InvalidInput lands on the field it names."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import limits
-from carecircle.core.errors import Conflict, DomainError
-from carecircle.core.forms import INVALID_STATUS, ServiceForm
+from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.forms import ServiceForm
 from carecircle.core.tables import FileRejected
 from carecircle.registry.models import StatusKind
 
 
 class RegistryForm(ServiceForm):
     """A registry form: its messages name the field they are about (a form's own checks, such as a
-    required field, say nothing of which one), and `status` is what the page answers when the form
-    comes back with errors."""
-
-    status = INVALID_STATUS
+    required field, say nothing of which one)."""
 
     def messages(self) -> list[str]:
         named = [
@@ -33,32 +29,21 @@ class RegistryForm(ServiceForm):
         return named + [str(m) for m in self.non_field_errors()]
 
 
-class _ValueOnForm(RegistryForm):
-    """A form whose service may also refuse the value itself with an error other than InvalidInput
-    (`on_form`): the person or the file is sent again, corrected, on the same form, so that error
-    lands on its field too and the page answers with the error's status (409, 413, 422)."""
+class DuplicateIdOnForm(RegistryForm):
+    """A form registering a person: an ID number already registered is a 409 on its field. Inside
+    the user's scope the message names the record and `existing_url` links to it (services.
+    duplicate_id_conflict); outside it, it says only that the number is registered elsewhere."""
 
-    on_form: tuple[type[DomainError], ...] = ()
-    default_field: str | None = None
-    refused: DomainError | None = None
-
-    def submit(self, call: Callable[..., Any]) -> bool:
-        try:
-            return super().submit(call)
-        except self.on_form as exc:
-            self.refused = exc
-            self.add_error(exc.field if exc.field in self.fields else self.default_field, str(exc.message))
-            self.status = exc.status
-            return False
-
-
-class PersonForm(_ValueOnForm):
-    """Registering a person. An ID number already registered is a 409 on its field: inside the
-    user's scope the message names the record and `existing_url` links to it (services.
-    duplicate_id_conflict), outside it says only that the number is registered elsewhere."""
-
-    on_form = (Conflict,)
+    shown_on_form = (InvalidInput, Conflict)
     default_field: str | None = "id_number"
+
+    def existing_url(self) -> str:
+        """The link to the record already holding the ID number, when the user may see it."""
+        return str(self.refused.details.get("url") or "") if self.refused is not None else ""
+
+
+class PersonForm(DuplicateIdOnForm):
+    """Registering a person (a duplicate ID number: DuplicateIdOnForm)."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
@@ -71,10 +56,6 @@ class PersonForm(_ValueOnForm):
     longitude = forms.FloatField(
         label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX
     )
-
-    def existing_url(self) -> str:
-        """The link to the record already holding the ID number, when the user may see it."""
-        return str(self.refused.details.get("url") or "") if self.refused is not None else ""
 
 
 class PersonEditForm(PersonForm):
@@ -115,10 +96,10 @@ class UnmaskForm(RegistryForm):
     purpose = forms.CharField(label=_("事由"), required=False)
 
 
-class UploadForm(_ValueOnForm):
+class UploadForm(RegistryForm):
     """A file to import. A file that is not ours (FileRejected, FileTooLarge) is told on the field."""
 
-    on_form = (FileRejected,)
+    shown_on_form = (InvalidInput, FileRejected)
     default_field: str | None = "file"
 
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))

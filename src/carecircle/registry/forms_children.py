@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.forms import ServiceForm
 from carecircle.registry.checks import CHILD_STATUSES
+from carecircle.registry.forms import DuplicateIdOnForm
 from carecircle.registry.models import GuardianRelation, GuardianshipOutcome, StatusKind
 
 
-class ChildRegisterForm(ServiceForm):
+class ChildRegisterForm(DuplicateIdOnForm):
+    """A child already on the register (e.g. imported as an infant) is a 409 on the ID number with a
+    link to the record, the typed values kept (DuplicateIdOnForm), not the error page."""
+
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
     region_code = forms.CharField(label=_("所属社区代码"), max_length=12, required=False)

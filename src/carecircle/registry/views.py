@@ -101,7 +101,7 @@ def _person_page(
             "actions": selectors.person_actions(request.user, person),
             "failed": failed,
         },
-        status=failed.status if failed is not None else 200,
+        status=failed.failed_status if failed is not None else 200,
     )
 
 
@@ -131,7 +131,7 @@ def _form_page(request: AuthedRequest, form: PersonForm, **context: Any) -> Http
         request,
         "registry/person_form.html",
         {"form": form, "existing_url": form.existing_url(), **context},
-        status=form.status if form.errors else 200,
+        status=form.failed_status if form.errors else 200,
     )
 
 
@@ -230,7 +230,7 @@ def import_list(request: AuthedRequest) -> HttpResponse:
         request,
         "registry/import_list.html",
         {"form": form, "jobs": selectors.import_jobs_of(request.user)[:20]},
-        status=form.status if form.errors else 200,
+        status=form.failed_status if form.errors else 200,
     )
 
 
@@ -255,7 +255,7 @@ def import_retry(request: AuthedRequest, job_id: int) -> HttpResponse:
     selectors.import_job_get(user=request.user, job_id=job_id)  # someone else's job: 404, like its page
     form = RegistryForm(request.POST)  # nothing to fill in; nothing to retry, or the file gone, lands on it
     if not form.submit(partial(services.import_retry, actor=request.user, job_id=job_id, request=request)):
-        return _job_page(request, job_id, failed=form, status=form.status)
+        return _job_page(request, job_id, failed=form, status=form.failed_status)
     messages.success(request, _("已从中断处继续导入"))
     return redirect("registry:import_detail", job_id=job_id)
 

@@ -165,7 +165,7 @@ def child_register(request: AuthedRequest) -> HttpResponse:
         )
     form = ChildRegisterForm(request.POST)
     if not form.submit(partial(children_services.child_register, actor=request.user, request=request)):
-        return _register_page(request, form, status=422)
+        return _register_page(request, form, status=form.failed_status)
     person: Person = form.result
     messages.success(request, _("已登记困境儿童：%(n)s") % {"n": person.name})
     return redirect("registry:child_detail", child_id=person.pk)
