@@ -34,7 +34,8 @@ OPEN_PATHS = {
     "map/",  # the public facility map; the staff pages below /map/ are walked
 }
 NON_DATA_PARAMS = {"fmt"}  # a path parameter that picks a format, not a record
-OPEN_PREFIXES = ("admin/", "lang/", "static/", "api/v1/public/", "api/v1/docs")
+# planning/tiles/: the basemap's tiles, public (streets, water, outlines; planning/basemap.py)
+OPEN_PREFIXES = ("admin/", "lang/", "static/", "api/v1/public/", "api/v1/docs", "planning/tiles/")
 
 
 def factories() -> dict:

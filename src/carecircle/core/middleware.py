@@ -103,6 +103,8 @@ class NoStoreMiddleware:
     def __call__(self, request: Request) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        if getattr(response, "shared_cacheable", False):  # holds no personal data (the basemap's tiles)
+            return response
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, private=True)
         return response

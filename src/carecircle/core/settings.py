@@ -9,7 +9,8 @@ CARECIRCLE_KEYS       keys folder (default: the data folder's name + "-keys", be
 CARECIRCLE_DEBUG      "1" for development
 CARECIRCLE_ALLOWED_HOSTS  comma-separated
 CARECIRCLE_PAYROLL_WORKERS  programmes of a payroll run computed at once (PostgreSQL; default: cores)
-CARECIRCLE_MAP_TILES  the basemap's tile URL template ({z}/{x}/{y}), a service inside the network (default: none)
+CARECIRCLE_MAP_TILES  the basemap's tile URL template ({z}/{x}/{y}), a service inside the network (default: the
+                      platform's own tiles, drawn from its road network and region boundaries)
 DATABASE_REPLICA_URL  a streaming replica that serves read-only pages (core/dbrouter.py; default: none)
 CARECIRCLE_REGION_QUEUES  district code = Celery queue, comma-separated (core/taskroutes.py; default: none)
 """
@@ -196,8 +197,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-# Maps: a basemap from a tile service the deployment names (a URL template with {z}/{x}/{y}, on the
-# platform's own server or the intranet's); empty: no basemap, the maps draw on a plain background.
+# Maps: a basemap from a tile service the deployment names (a URL template with {z}/{x}/{y}, e.g. 天地图
+# or a provincial GIS service on the intranet); empty: the platform's own tiles (planning/basemap.py,
+# drawn from the stored road network, its water and the region boundaries, served by this server).
 # Nothing a page needs comes from outside the server unless named here.
 CARECIRCLE_MAP_TILES = os.environ.get("CARECIRCLE_MAP_TILES", "")
 CARECIRCLE_MAP_ATTRIBUTION = os.environ.get("CARECIRCLE_MAP_ATTRIBUTION", "")

@@ -14,6 +14,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from carecircle.planning.network import Network, storage_dir
+from carecircle.planning.places import RoadIndex
 
 WALK_SPEED_M_PER_MIN = 75.0  # 4.5 km/h, a common planning figure for older pedestrians
 
@@ -36,6 +37,13 @@ class Loaded:
     graph: sparse.csr_matrix
     snap: Callable[..., tuple[np.ndarray, np.ndarray]]  # (lat, lon) -> (nearest nodes, distances to them)
     mtime: float
+    _roads: RoadIndex | None = None
+
+    def roads(self) -> RoadIndex:
+        """The named roads, indexed on first use (place names of siting results and gaps)."""
+        if self._roads is None:
+            self._roads = RoadIndex(self.network)
+        return self._roads
 
 
 _cache: dict[str, Loaded] = {}

@@ -17,7 +17,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.types import signed_in
-from carecircle.planning import coverage, siting
+from carecircle.planning import coverage, places, siting
 from carecircle.planning.computations import module_selectors
 from carecircle.planning.models import CoverageArea, CoverageCell, CoverageRun, RoadNetwork, SitingRun
 from carecircle.planning.network import Network, from_pbf, storage_dir
@@ -286,7 +286,7 @@ def siting_run(
         c_lat = np.array([c[2] for c in cands], dtype=np.float64)
         c_lon = np.array([c[3] for c in cands], dtype=np.float64)
         cand_nodes, _cd = loaded.snap(c_lat, c_lon)
-        labels = [f"{c[1]}" for c in cands]
+        labels: dict[int, str] = {j: c[1] for j, c in enumerate(cands)}
     else:
         # every node within walking reach of an uncovered home; over a large area, thinned to one
         # node per H3 cell (resolution 9, cells about 350 m across) so the model stays tractable
@@ -303,7 +303,7 @@ def siting_run(
                 )
             cand_nodes = np.array(sorted(seen.values()), dtype=np.int64)
         c_lat, c_lon = loaded.network.lat[cand_nodes], loaded.network.lon[cand_nodes]
-        labels = [_("路网节点 %(n)s") % {"n": int(n)} for n in cand_nodes]
+        labels = {}  # named after the choice: the nearest road and the community (planning/places.py)
     t0 = time.perf_counter()
     # demand: uncovered homes, merged by their node and rounded snap distance before the search
     u_nodes, u_snap = home_nodes[uncovered], np.round(home_snap[uncovered], 0)
@@ -333,6 +333,10 @@ def siting_run(
             b[0] += 1
             b[1] += cov
             b[2] += new
+    shown = sorted(set(g_chosen) | set(ex["chosen"]))
+    if candidates == "nodes":
+        named = places.labels(loaded.roads(), c_lat[shown], c_lon[shown], prefix)
+        labels = dict(zip(shown, named, strict=True))
     region_names = dict(Region.objects.filter(code__in=list(before)).values_list("code", "name"))
     covered_before, covered_after = int((~uncovered).sum()), int((~uncovered).sum() + newly.sum())
     result = {
@@ -363,8 +367,9 @@ def siting_run(
                 "longitude": float(c_lon[j]),
                 "in_greedy": j in g_chosen,
                 "in_exact": j in ex["chosen"],
+                "named": True,  # a place name, not a node number (results before it are named on display)
             }
-            for j in sorted(set(g_chosen) | set(ex["chosen"]))
+            for j in shown
         ],
         "regions": [
             {

@@ -1,10 +1,16 @@
 """Walking networks as arrays: node coordinates, undirected edges with lengths in metres.
 
 Read from an OpenStreetMap PBF file with pyrosm, or generated for the synthetic city; stored as
-.npz files in $CARECIRCLE_HOME/planning/; turned into a SciPy CSR matrix for shortest paths."""
+.npz files in $CARECIRCLE_HOME/planning/; turned into a SciPy CSR matrix for shortest paths.
+
+Beside the graph a network may carry what the platform's basemap draws and what a place is called
+(planning/basemap.py, planning/places.py): each edge's road name (`edge_name` indexes `names`, -1:
+none; from the PBF's ways, or the synthetic grid's generated names) and water (`water`: rings and
+lines of lakes, rivers and canals read from the same PBF; the synthetic city has none)."""
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -23,6 +29,9 @@ class Network:
     dst: np.ndarray
     length: np.ndarray  # float32 metres
     osm_ids: np.ndarray | None = None
+    names: np.ndarray | None = None  # str, the distinct road names
+    edge_name: np.ndarray | None = None  # int32 per edge: index into `names`, -1 without a name
+    water: "Water | None" = None
 
     @property
     def nodes(self) -> int:
@@ -72,16 +81,71 @@ class Network:
 
         return snap
 
+    def road_name(self, edge: int) -> str:
+        if self.names is None or self.edge_name is None:
+            return ""
+        i = int(self.edge_name[edge])
+        return str(self.names[i]) if i >= 0 else ""
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, lat=self.lat, lon=self.lon, src=self.src, dst=self.dst, length=self.length)
+        extra: dict[str, Any] = {}
+        if self.names is not None and self.edge_name is not None:
+            extra.update(names=self.names.astype(str), edge_name=self.edge_name.astype(np.int32))
+        if self.water is not None:
+            extra.update(
+                water_lat=self.water.lat,
+                water_lon=self.water.lon,
+                water_start=self.water.start,
+                water_area=self.water.area,
+            )
+        np.savez(tmp, lat=self.lat, lon=self.lon, src=self.src, dst=self.dst, length=self.length, **extra)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> "Network":
         with np.load(path) as f:
-            return cls(lat=f["lat"], lon=f["lon"], src=f["src"], dst=f["dst"], length=f["length"])
+            keys = set(f.files)
+            water = None
+            if "water_lat" in keys:
+                water = Water(f["water_lat"], f["water_lon"], f["water_start"], f["water_area"])
+            return cls(
+                lat=f["lat"],
+                lon=f["lon"],
+                src=f["src"],
+                dst=f["dst"],
+                length=f["length"],
+                names=f["names"] if "names" in keys else None,
+                edge_name=f["edge_name"] if "edge_name" in keys else None,
+                water=water,
+            )
+
+
+@dataclass
+class Water:
+    """Lakes, rivers and canals as parts: part k is lat/lon[start[k]:start[k+1]], a filled ring
+    when area[k] (natural=water, reservoirs, riverbanks) or a line (a waterway)."""
+
+    lat: np.ndarray  # float64
+    lon: np.ndarray
+    start: np.ndarray  # int64, parts + 1 offsets
+    area: np.ndarray  # bool per part
+
+    @property
+    def parts(self) -> int:
+        return len(self.area)
+
+    @classmethod
+    def from_parts(cls, parts: list[tuple[np.ndarray, np.ndarray, bool]]) -> "Water":
+        lengths = [len(p[0]) for p in parts]
+        start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        return cls(
+            lat=np.concatenate([p[0] for p in parts]).astype(np.float64) if parts else np.zeros(0),
+            lon=np.concatenate([p[1] for p in parts]).astype(np.float64) if parts else np.zeros(0),
+            start=start,
+            area=np.array([p[2] for p in parts], dtype=bool),
+        )
 
 
 def haversine_m(lat1, lon1, lat2, lon2):
@@ -118,6 +182,11 @@ def from_pbf(path: str | Path) -> Network:
     bad = ~np.isfinite(length)
     if bad.any():
         length[bad] = haversine_m(lat[u[bad]], lon[u[bad]], lat[v[bad]], lon[v[bad]])
+    raw = edges["name"].to_numpy(dtype=object)[keep] if "name" in edges else np.full(keep.sum(), None)
+    named = np.array([isinstance(n, str) and n.strip() != "" for n in raw], dtype=bool)
+    names, inverse = np.unique(np.array([str(n).strip() for n in raw[named]], dtype=str), return_inverse=True)
+    edge_name = np.full(len(raw), -1, dtype=np.int32)
+    edge_name[named] = inverse.ravel()
     return Network(
         lat=lat,
         lon=lon,
@@ -125,7 +194,43 @@ def from_pbf(path: str | Path) -> Network:
         dst=v[keep].astype(np.int32),
         length=length[keep].astype(np.float32),
         osm_ids=ids,
+        names=names,
+        edge_name=edge_name,
+        water=_pbf_water(osm),
     )
+
+
+WATER_FILTER = {
+    "natural": ["water"],
+    "waterway": ["river", "canal", "stream", "riverbank", "ditch"],
+    "landuse": ["reservoir", "basin"],
+}
+
+
+def _pbf_water(osm) -> Water:
+    """Lakes, reservoirs and riverbanks (filled) and rivers, canals and streams (lines) of the PBF."""
+    frame = osm.get_data_by_custom_criteria(
+        custom_filter=WATER_FILTER, filter_type="keep", keep_nodes=False, keep_ways=True, keep_relations=True
+    )
+    parts: list[tuple[np.ndarray, np.ndarray, bool]] = []
+    if frame is None:
+        return Water.from_parts(parts)
+    waterway = frame["waterway"] if "waterway" in frame else [None] * len(frame)
+    for geom, way in zip(frame.geometry, waterway, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        for g in getattr(geom, "geoms", [geom]):
+            if g.geom_type == "Polygon":
+                ring, area = g.exterior.coords, True
+            elif g.geom_type == "LineString":
+                # a closed way tagged as a water area arrives as a line: fill it
+                ring, area = g.coords, bool(g.is_ring) and (not isinstance(way, str) or way == "riverbank")
+            else:
+                continue
+            xy = np.asarray(ring, dtype=np.float64)
+            if len(xy) >= 2:
+                parts.append((xy[:, 1], xy[:, 0], area))
+    return Water.from_parts(parts)
 
 
 def synthetic(
@@ -164,10 +269,16 @@ def synthetic(
         np.column_stack([grid[:, :-1].ravel(), grid[:, 1:].ravel()]),
         np.column_stack([grid[:-1, :].ravel(), grid[1:, :].ravel()]),
     ]
+    # each edge lies on a road: a row of the lattice (east-west, a 路) or a column (north-south, a 街)
+    road = np.concatenate(
+        [np.repeat(np.arange(ny_), nx_ - 1), ny_ + np.tile(np.arange(nx_), ny_ - 1)]
+    ).astype(np.int32)
     e = np.concatenate(pairs)
     e = index[e]
-    e = e[(e[:, 0] >= 0) & (e[:, 1] >= 0)]
-    e = e[rng.random(len(e)) >= drop]
+    both = (e[:, 0] >= 0) & (e[:, 1] >= 0)
+    e, road = e[both], road[both]
+    kept = rng.random(len(e)) >= drop
+    e, road = e[kept], road[kept]
     length = np.hypot(px[e[:, 0]] - px[e[:, 1]], py[e[:, 0]] - py[e[:, 1]]) * rng.uniform(1.0, 1.15, len(e))
     lat = lat0 + py / m_per_deg_lat
     lon = c[:, 1].mean() + px / m_per_deg_lon
@@ -177,4 +288,22 @@ def synthetic(
         src=e[:, 0].astype(np.int32),
         dst=e[:, 1].astype(np.int32),
         length=length.astype(np.float32),
+        names=synthetic_road_names(ny_, nx_),
+        edge_name=road,
     )
+
+
+_STEMS = "文学德胜兴华明秀安康福寿和平丰潭古墩莫干天目紫金翠苑青竹梅花桂香"
+_NUMERALS = "一二三四五六七八九十"
+
+
+def synthetic_road_names(rows: int, cols: int) -> np.ndarray:
+    """Generated names for the synthetic grid: rows are 路 (east-west), columns 街 (north-south),
+    e.g. 文一路, 学三街; unique within the city."""
+
+    def name(i: int, suffix: str) -> str:
+        stem = _STEMS[i % len(_STEMS)]
+        round_ = i // len(_STEMS)
+        return stem + _NUMERALS[round_ % 10] * (1 + round_ // 10) + suffix
+
+    return np.array([name(r, "路") for r in range(rows)] + [name(c, "街") for c in range(cols)], dtype=str)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.planning import views
+from carecircle.planning import basemap, views
 
 prefix = "planning"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("coverage/<int:coverage_run_id>/", views.coverage_detail, name="coverage_detail"),
     path("coverage/<int:coverage_run_id>/siting/", views.siting_create, name="siting_create"),
     path("siting/<int:siting_id>/", views.siting_detail, name="siting_detail"),
+    path("tiles/<slug:version>/<int:z>/<int:x>/<int:y>.png", basemap.tile, name="basemap_tile"),
 ]

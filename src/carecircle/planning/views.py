@@ -1,7 +1,6 @@
 import datetime
 from functools import partial
 
-import h3
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import (
     charts,
+    coverage_maps,
     coverage_services,
     defaults,
     forms,
@@ -318,14 +318,6 @@ def coverage_create(request):
     return redirect("planning:coverage_detail", coverage_run_id=form.result.pk)
 
 
-def _hexes(cells):
-    out = []
-    for c in cells[:3000]:
-        boundary = [list(p) for p in h3.cell_to_boundary(c["h3"])]
-        out.append({"h3": c["h3"], "n": c["uncovered"], "b": boundary})
-    return out
-
-
 def _centre(region) -> list[float]:
     return [getattr(region, "latitude", None) or 30.27, getattr(region, "longitude", None) or 120.15]
 
@@ -351,7 +343,11 @@ def _coverage_page(request, run, *, failed=None, http_status: int = 200):
             "areas": areas,
             "top": top,
             "region": region,
-            "map_data": {"cells": _hexes(cells), "centre": _centre(region)},
+            "map_data": {
+                "cells": coverage_maps.gap_cells(run, cells),
+                "centre": _centre(region),
+                "facilities": coverage_maps.facilities(run),
+            },
             "kind_label": coverage_services.KIND_SETS.get(run.kind, (run.kind,))[0],
             "group_label": coverage_services.GROUPS.get(run.group, run.group),
             "uncovered": sum(c["uncovered"] for c in cells),
@@ -390,7 +386,7 @@ def siting_detail(request, siting_id: int):
             "regions": visible,
             "ratio": ratio,
             "map_data": {
-                "sites": r.get("sites", []),
+                "sites": coverage_maps.siting_sites(row),
                 "centre": _centre(region),
                 "limit_m": r.get("limit_m", 0),
             },

@@ -1,6 +1,7 @@
 /* The platform's map helper (loaded after Leaflet by {% map_scripts %}).
-   ccMaps.create(el, centre, zoom) makes a Leaflet map with the basemap the deployment names
-   (<meta name="carecircle-map-tiles">; none: a plain background, the shapes still show).
+   ccMaps.create(el, centre, zoom) makes a Leaflet map with the basemap of <meta name="carecircle-map-tiles">:
+   the tile service the deployment names, else the platform's own tiles drawn from its road network
+   and region boundaries (/planning/tiles/…); none: a plain background, the shapes still show.
    ccMaps.text(s) makes a text node for tooltips and popups: Leaflet puts a string into innerHTML,
    so names from the database go in as text, never as markup.
    ccMaps.data(id) reads a JSON data block written by Django's json_script. */
@@ -14,7 +15,11 @@
     create: function (el, centre, zoom) {
       var map = L.map(el).setView(centre, zoom);
       var tiles = meta("carecircle-map-tiles");
-      if (tiles) L.tileLayer(tiles, {maxZoom: 19, attribution: meta("carecircle-map-attribution")}).addTo(map);
+      var maxZoom = parseInt(meta("carecircle-map-max-zoom"), 10) || 19;
+      if (tiles) {
+        map.setMaxZoom(maxZoom);
+        L.tileLayer(tiles, {maxZoom: maxZoom, attribution: meta("carecircle-map-attribution")}).addTo(map);
+      }
       return map;
     },
     text: function (s) {

@@ -7,7 +7,8 @@
   var t = box.dataset;
   var params = new URLSearchParams(window.location.search);
   var url = t.geojson + "?" + new URLSearchParams({kind: params.get("kind") || "", region: params.get("region") || ""});
-  // The basemap is the deployment's tile service, if it names one: without it the markers still show.
+  // The basemap: the deployment's tile service if it names one, else the platform's own tiles (drawn
+  // from its road network and region boundaries, public like this page); the markers show either way.
   var map = ccMaps.create(box, [30.27, 120.15], 11);
   var colours = {elder: "#0b6e4f", child: "#c2410c"};
   function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }

@@ -31,8 +31,14 @@
     var max = coverage.cells.reduce(function (m, c) { return Math.max(m, c.n); }, 1);
     coverage.cells.forEach(function (c) {
       L.polygon(c.b, {weight: 1, color: "#b42318", fillColor: "#b42318", fillOpacity: .15 + .6 * (c.n / max)})
-        .bindTooltip(ccMaps.text(c.n + " " + (el.dataset.uncoveredLabel || ""))).addTo(cmap);
+        .bindTooltip(ccMaps.text(c.place + "：" + c.n + " " + (el.dataset.uncoveredLabel || ""))).addTo(cmap);
       all = all.concat(c.b);
+    });
+    // the facilities that serve already: the gaps are what lies beyond their walk
+    (coverage.facilities || []).forEach(function (f) {
+      L.circleMarker([f.lat, f.lng], {radius: 6, weight: 2, color: "#fff", fillColor: "#0b6e4f", fillOpacity: .95,
+        className: "facility-marker"}).bindTooltip(ccMaps.text(f.name + " · " + f.kind)).addTo(cmap);
+      all.push([f.lat, f.lng]);
     });
     if (all.length) cmap.fitBounds(all, {padding: [20, 20]});
     return;
