@@ -79,7 +79,7 @@ def test_resident_sees_own_entitlements_and_appeals(elder, users, client_for):
     )
     resident = client_for(users["resident"])
     page = resident.get("/benefits/mine/").content.decode()
-    assert "王秀英" in page and "高龄津贴" in page and "age &gt;= 80" in page
+    assert "王秀英" in page and "高龄津贴" in page and "年满80周岁" in page and "age &gt;= 80" not in page
     api = resident.get("/api/v1/benefits/mine").json()
     assert api[0]["name"] == "王秀英"
     assert any(e["programme_code"] == "GAOLING" and e["eligible"] for e in api[0]["entitlements"])

@@ -16,6 +16,7 @@ from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.types import Actor, Viewer, signed_in
 from carecircle.core.vault import blind_index, shown_age
 from carecircle.registry import groups as population_groups
+from carecircle.registry import history
 from carecircle.registry.groups import PopulationGroup
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
 
@@ -243,6 +244,11 @@ def derived_groups(person: Person, day: datetime.date | None = None) -> list[str
 
 def person_history(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
+
+
+def person_history_entries(person: Person, limit: int = 50) -> list[history.HistoryEntry]:
+    """The person's latest history in sentences (registry/history.py): who did what, in words."""
+    return history.entries(person_history(person)[:limit])
 
 
 def family_persons(user: Actor) -> QuerySet[Person]:

@@ -90,7 +90,7 @@ def _person_page(
             "current": selectors.statuses_on(person, today),
             "statuses": selectors.status_rows(request.user, person),
             "contacts": person.contacts.all(),
-            "history": selectors.person_history(person)[:50],
+            "history": selectors.person_history_entries(person),
             "region": region_label(person.region_code),
             "status_form": failed
             if isinstance(failed, StatusForm)
