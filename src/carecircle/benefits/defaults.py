@@ -17,13 +17,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from carecircle.benefits.group_rules import group_condition
+from carecircle.benefits.group_rules import group_condition, statuses_condition
 from carecircle.benefits.models import Fund, PaymentMethod, Period, Programme, TierMode
 from carecircle.benefits.services import programme_save
 from carecircle.core.errors import InvalidInput
+from carecircle.registry.selectors import ECONOMIC_HARDSHIP
 
 DEFAULT_NOTE = "默认值，由主管部门核定"
-POOR = '"tekun" in statuses || "dibao" in statuses || "dibao_edge" in statuses'
+# 经济困难 (Qujing 三(四)5 经济困难的老年人): the economic-hardship statuses of registry/groups.py
+POOR = statuses_condition(ECONOMIC_HARDSHIP)
 
 FUNDS = [
     ("CITY_ELDER", "市级财政养老服务专项资金", "专款专用（Yizhou 五(二)）"),
@@ -102,8 +104,9 @@ def programme_specs() -> list[dict[str, Any]]:
             "period": Period.YEARLY,
             "payment_method": PaymentMethod.IN_KIND,
             "tier_mode": TierMode.FIRST,
-            "target_rule": f'age >= 60 && "huji" in statuses && (age >= 80 || {POOR} || "youfu" in statuses '
-            f'|| "shidu" in statuses || ({group_condition("special_difficulty")}))',
+            # 特困、低保低边、失独 and 80+ are all 特殊困难老年人 (registry/groups.py): only 优抚 is named beside it
+            "target_rule": f'age >= 60 && "huji" in statuses && ("youfu" in statuses '
+            f'|| ({group_condition("special_difficulty")}))',
             "tiers": [{"label": "每人每年保费", "condition": "", "amount": Decimal("28.46")}],
             "basis": "Hangzhou 三(一)9：为全市户籍60岁及以上特困、低保低边、优抚对象、失独人员、80岁及以上老年人购买"
             "团体意外伤害统筹保险；保费按 Hangzhou 一(一)3（2900余万元/101.9万人≈28.46元）。"

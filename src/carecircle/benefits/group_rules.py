@@ -9,7 +9,14 @@ same meaning (`"kind" in statuses`, `capability_level >= n`, `age >= n`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from carecircle.registry.selectors import population_group
+
+
+def statuses_condition(kinds: Iterable[str]) -> str:
+    """The CEL condition "holds one of the statuses `kinds` on the day"."""
+    return " || ".join(f'"{kind}" in statuses' for kind in kinds)
 
 
 def group_condition(code: str) -> str:
@@ -19,7 +26,7 @@ def group_condition(code: str) -> str:
     terms: list[str] = []
     for criterion in group.any_of:
         if criterion.statuses:
-            terms += [f'"{kind}" in statuses' for kind in criterion.statuses]
+            terms.append(statuses_condition(criterion.statuses))
         elif criterion.min_level is not None:
             terms.append(f"capability_level >= {criterion.min_level}")
         elif criterion.min_age is not None:

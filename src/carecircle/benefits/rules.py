@@ -40,6 +40,7 @@ from carecircle.benefits.rule_syntax import (
     parse,
     parsed,
 )
+from carecircle.core.ages import years_before
 
 # ---------------------------------------------------------------- evaluation with a trace
 
@@ -115,13 +116,6 @@ def _leaf(node: Node, facts: dict) -> bool:
 
 
 # ---------------------------------------------------------------- compiling to SQL
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 class SqlContext:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from django.core.management.base import OutputWrapper
 
 from carecircle.core import plugins
+from carecircle.core.ages import years_before as years_before  # the demo modules import it from here
 
 if TYPE_CHECKING:
     from carecircle.core.models import Region
@@ -21,14 +22,6 @@ FULL_SCALE_ELDERS = 2_600_000  # --scale 1: a city the size the issues name (2.6
 # Hangzhou 2021 (Hangzhou 一(二)): 193.2万 registered 60+, 28.11万 children under 3.
 INFANTS_PER_ELDER = 28.11 / 193.2
 DEMO_PASSWORD = "CareCircle#2026"
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` years earlier; 29 February falls back to the 28th (that year has none)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass

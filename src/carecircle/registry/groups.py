@@ -1,8 +1,11 @@
 """The population groups the seeds name, defined once, as data.
 
 Every module that decides whether someone is 失能, 高龄, 特殊困难老年人 or 困境儿童 reads the group
-here (`registry.selectors.group_members(code, day)` gives the persons of a group on a day) instead
-of writing its own threshold. A group is an age band and, when it has criteria, at least one of them:
+here (`registry.selectors.population(code=…, day=…)` gives the persons of a group on a day,
+`population_q(code, day)` filters a queryset, `population_group(code)` is the definition) instead
+of writing its own threshold or age. Plain age bands (老年人, 高龄, 百岁, 婴幼儿) are groups without
+criteria: the registry's age filters (`birth_date_bounds`) read their ages here. A group is an age
+band and, when it has criteria, at least one of them:
 a registry status held on the day, a capability level at or above a grade, or a higher age.
 
 Capability levels are GB/T 42195-2022's grades (`assessment.types.CapabilityLevel`: 0 能力完好,
@@ -79,6 +82,21 @@ DISABLED = PopulationGroup(
     citation=GB_T_42195 + "；Hechuan 二(九)、Jiaxing 二(四)12 将失能老年人列为探访关爱对象",
 )
 
+CENTENARIAN = PopulationGroup(
+    code="centenarian",
+    label=_("百岁老人"),
+    min_age=100,
+    citation="Jiaxing 二(八)25：百岁老人长寿保健金提高到每人每月600元",
+)
+
+INFANT = PopulationGroup(
+    code="infant",
+    label=_("婴幼儿"),
+    under_age=3,
+    elder=False,
+    citation="Hechuan 三(二)：向3岁以下婴幼儿家庭发放托育服务体验券（婴幼儿指3岁以下）",
+)
+
 SENIOR80 = PopulationGroup(
     code="senior80",
     label=_("高龄老年人"),
@@ -124,7 +142,8 @@ CHILD_IN_DIFFICULTY = PopulationGroup(
 )
 
 GROUPS: dict[str, PopulationGroup] = {
-    g.code: g for g in (ELDER, DISABLED, SENIOR80, SPECIAL_DIFFICULTY, CHILD_IN_DIFFICULTY)
+    g.code: g
+    for g in (ELDER, DISABLED, SENIOR80, CENTENARIAN, SPECIAL_DIFFICULTY, CHILD_IN_DIFFICULTY, INFANT)
 }
 
 

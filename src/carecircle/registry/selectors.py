@@ -9,39 +9,39 @@ from django.utils import timezone
 
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
-from carecircle.core.ages import age_on
+from carecircle.core.ages import age_on, years_before
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.types import Actor, Viewer, signed_in
 from carecircle.core.vault import blind_index, shown_age
 from carecircle.registry import groups as population_groups
-from carecircle.registry import history
+from carecircle.registry.groups import ECONOMIC_HARDSHIP as ECONOMIC_HARDSHIP  # 特困、低保、低保边缘
 from carecircle.registry.groups import PopulationGroup
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
 
-GROUPS = {
-    "elder": (60, None),
-    "senior80": (80, None),  # 高龄
-    "centenarian": (100, None),  # 百岁
-    "infant": (0, 3),  # 0–3 岁 (under 3)
-}
+# The age bands the registry's search and the modules' age counts filter on: groups of
+# registry/groups.py without criteria, whose ages are read there (no age is written twice).
+AGE_GROUPS = ("elder", "senior80", "centenarian", "infant")
 
 
-def birth_date_bounds(group: str, day: datetime.date) -> Q:
-    """A filter on birth_date for an age group on `day` (derived groups are never stored)."""
-    low, high = GROUPS[group]
-    q = Q(birth_date__lte=_years_before(day, low))
-    if high is not None:
-        q &= Q(birth_date__gt=_years_before(day, high))
+def _age_band(min_age: int | None, under_age: int | None, day: datetime.date) -> Q:
+    """Persons aged `min_age` or older and under `under_age` on `day` (either may be None)."""
+    q = Q()
+    if min_age is not None:
+        q &= Q(birth_date__lte=years_before(day, min_age))
+    if under_age is not None:
+        q &= Q(birth_date__gt=years_before(day, under_age))
     return q
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+def birth_date_bounds(group: str, day: datetime.date) -> Q:
+    """A filter on birth_date for an age group of AGE_GROUPS on `day` (derived groups are never
+    stored): the group's age band as registry/groups.py defines it."""
+    if group not in AGE_GROUPS:
+        raise InvalidInput(field="group")
+    grp = population_groups.GROUPS[group]
+    return _age_band(grp.min_age, grp.under_age, day)
 
 
 def status_on(kind: str, day: datetime.date) -> Q:
@@ -75,11 +75,7 @@ def population_q(code: str, day: datetime.date) -> Q:
     """Persons of the population group `code` (registry/groups.py) on `day`: in its age band, not
     dead or moved away, and meeting at least one of its criteria. Unknown code: InvalidInput."""
     grp = population_group(code)
-    q = active_on(day)
-    if grp.min_age is not None:
-        q &= Q(birth_date__lte=_years_before(day, grp.min_age))
-    if grp.under_age is not None:
-        q &= Q(birth_date__gt=_years_before(day, grp.under_age))
+    q = active_on(day) & _age_band(grp.min_age, grp.under_age, day)
     if not grp.any_of:
         return q
     either = Q(pk__in=[])
@@ -99,7 +95,7 @@ def population_q(code: str, day: datetime.date) -> Q:
         if c.min_level is not None:
             either |= _level_at_least(c.min_level, day)
         elif c.min_age is not None:
-            either |= Q(birth_date__lte=_years_before(day, c.min_age))
+            either |= Q(birth_date__lte=years_before(day, c.min_age))
     return q & either
 
 
@@ -150,8 +146,6 @@ def person_search(
     if status:
         qs = qs.filter(status_on(status, day))
     if group:
-        if group not in GROUPS:
-            raise InvalidInput(field="group")
         qs = qs.filter(birth_date_bounds(group, day))
     if not include_inactive:
         qs = qs.filter(active_on(day))
@@ -230,25 +224,24 @@ def shown_person_age(person: Person, day: datetime.date | None = None) -> int:
 def derived_groups(person: Person, day: datetime.date | None = None) -> list[str]:
     """Labels shown beside a person: from the shown age, so that they tell no more than it."""
     age = shown_person_age(person, day)
-    labels = []
-    if age >= 100:
-        labels.append("百岁老人")
-    if age >= 80:
-        labels.append("高龄")
-    if age >= 60:
-        labels.append("老年人")
-    if age < 3:
-        labels.append("婴幼儿")
-    return labels
+    return [
+        label
+        for label, code in (
+            ("百岁老人", "centenarian"),
+            ("高龄", "senior80"),
+            ("老年人", "elder"),
+            ("婴幼儿", "infant"),
+        )
+        if _age_in_band(age, population_groups.GROUPS[code])
+    ]
+
+
+def _age_in_band(age: int, grp: PopulationGroup) -> bool:
+    return (grp.min_age is None or age >= grp.min_age) and (grp.under_age is None or age < grp.under_age)
 
 
 def person_history(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
-
-
-def person_history_entries(person: Person, limit: int = 50) -> list[history.HistoryEntry]:
-    """The person's latest history in sentences (registry/history.py): who did what, in words."""
-    return history.entries(person_history(person)[:limit])
 
 
 def family_persons(user: Actor) -> QuerySet[Person]:
