@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from carecircle.core import health, metrics, plugins, views
+from carecircle.core import health, metrics, plugins, views, views_regions
 from carecircle.core.api import api
 
 app_name = "core"
@@ -21,6 +21,7 @@ core_patterns = [
     path("accounts/tokens/new/", views.token_create, name="token_create"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("regions/", views.regions, name="regions"),
+    path("regions/pick/", views_regions.pick, name="region_pick"),
     path("audit/", views.audit_list, name="audit"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),

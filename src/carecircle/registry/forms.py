@@ -8,10 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import limits
+from carecircle.core import limits, region_pick
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.forms import ServiceForm
+from carecircle.core.regions import COMMUNITY
 from carecircle.core.tables import FileRejected
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 from carecircle.registry.models import StatusKind
 
 
@@ -42,28 +44,57 @@ class DuplicateIdOnForm(RegistryForm):
         return str(self.refused.details.get("url") or "") if self.refused is not None else ""
 
 
-class PersonForm(DuplicateIdOnForm):
-    """Registering a person (a duplicate ID number: DuplicateIdOnForm)."""
+class PersonForm(ScopedRegionsForm, DuplicateIdOnForm):
+    """Registering a person (a duplicate ID number: DuplicateIdOnForm). The community is picked by
+    name (core.widgets.RegionField, the user's communities); the home's location is a point clicked
+    on the map (hidden fields the page's map fills), and when none is clicked, the centre of the
+    community (its centroid in the region table): coordinates are never typed."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
-    region_code = forms.CharField(label=_("社区代码"), max_length=12)
+    region_code = RegionField(label=_("社区"), perm="registry.edit", levels=(COMMUNITY,))
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
     latitude = forms.FloatField(
-        label=_("纬度"), required=False, min_value=limits.LATITUDE_MIN, max_value=limits.LATITUDE_MAX
+        label=_("住址位置（纬度）"),
+        required=False,
+        min_value=limits.LATITUDE_MIN,
+        max_value=limits.LATITUDE_MAX,
+        widget=forms.HiddenInput,
     )
     longitude = forms.FloatField(
-        label=_("经度"), required=False, min_value=limits.LONGITUDE_MIN, max_value=limits.LONGITUDE_MAX
+        label=_("住址位置（经度）"),
+        required=False,
+        min_value=limits.LONGITUDE_MIN,
+        max_value=limits.LONGITUDE_MAX,
+        widget=forms.HiddenInput,
     )
+
+    def locate_at_community(self, code: str) -> bool:
+        """Whether a home not clicked on the map is placed at the community's centre (a new person:
+        always)."""
+        return bool(code)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = str(cleaned.get("region_code") or "")
+        clicked = cleaned.get("latitude") is not None and cleaned.get("longitude") is not None
+        if not clicked and "latitude" not in self.errors and "longitude" not in self.errors:
+            centre = region_pick.centre_of(code) if self.locate_at_community(code) else None
+            cleaned["latitude"], cleaned["longitude"] = centre or (None, None)
+        return cleaned
 
 
 class PersonEditForm(PersonForm):
-    """Changing a person: a blank phone, address or coordinate keeps the present value (they are not
-    shown pre-filled, like the ID number), so blank values are not handed to the service."""
+    """Changing a person: a blank phone, address or location keeps the present value (they are not
+    shown pre-filled, like the ID number), so blank values are not handed to the service; a person
+    moved to another community without a point on the map is placed at the new community's centre."""
 
     id_number = None  # type: ignore[assignment]  # Django's documented way to drop an inherited form field
     default_field = None
+
+    def locate_at_community(self, code: str) -> bool:
+        return bool(code) and code != self.initial.get("region_code")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import plugins, scope
+from carecircle.core import plugins, region_pick, scope
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.core.tables import parse_date
@@ -127,10 +127,13 @@ def person_unmask(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 
 def _form_page(request: AuthedRequest, form: PersonForm, **context: Any) -> HttpResponse:
+    """The person form; its map opens on the chosen community (else the user's own region)."""
+    code = str(form["region_code"].value() or "")
+    centre = region_pick.centre_of(code) or region_pick.first_centre(user=request.user, perm="registry.edit")
     return render(
         request,
         "registry/person_form.html",
-        {"form": form, "existing_url": form.existing_url(), **context},
+        {"form": form, "existing_url": form.existing_url(), "map_centre": centre, **context},
         status=form.failed_status if form.errors else 200,
     )
 
@@ -138,21 +141,30 @@ def _form_page(request: AuthedRequest, form: PersonForm, **context: Any) -> Http
 @login_required
 def person_create(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.edit")
-    form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    form = PersonForm(
+        request.POST or None, user=request.user, initial={"region_code": request.GET.get("region", "")}
+    )
     if request.method == "POST" and form.submit(
         partial(services.person_create, actor=request.user, request=request)
     ):
         messages.success(request, _("已登记：%(n)s") % {"n": form.result.name})
         return redirect("registry:person_detail", person_id=form.result.pk)
-    return _form_page(request, form, title=_("登记人员"))
+    return _form_page(
+        request,
+        form,
+        title=_("登记人员"),
+        location_hint=_("在地图上点击住址所在位置；不点选时，以所选社区的中心为住址位置。"),
+    )
 
 
 @login_required
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, person_id=person_id, perm="registry.edit")
-    # Coordinates locate the home like the address does: not pre-filled, blank keeps them.
+    # The location is personal like the address: not shown, not pre-filled; blank keeps it.
     form = PersonEditForm(
-        request.POST or None, initial={"name": person.name, "region_code": person.region_code}
+        request.POST or None,
+        user=request.user,
+        initial={"name": person.name, "region_code": person.region_code},
     )
     if request.method == "POST" and form.submit(
         partial(services.person_update, actor=request.user, person=person, request=request)
@@ -164,8 +176,9 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
         form,
         title=_("修改：%(n)s") % {"n": person.name},
         person=person,
-        hint=_("电话、地址和经纬度留空表示不修改（当前：%(p)s，%(a)s）")
+        hint=_("电话和地址留空表示不修改（当前：%(p)s，%(a)s）")
         % {"p": person.phone_masked or "—", "a": person.address_masked or "—"},
+        location_hint=_("住址位置不点选则不变；改到另一个社区而未点选时，以新社区的中心为住址位置。"),
     )
 
 
