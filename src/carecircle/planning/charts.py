@@ -1,17 +1,164 @@
-"""Charts drawn on the server as inline SVG (no chart library, nothing fetched by the browser)."""
+"""Charts drawn on the server as inline SVG (no chart library, nothing fetched by the browser, the
+same in print). Whether a target is met is said in words and by a symbol's shape as well as by
+colour, so that a reader who cannot tell the colours apart, or a grey printout, still sees it."""
+
+import datetime
+from typing import TypedDict
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "grey": "#8a8a8a"}
+LINE = "#1565c0"
+INK = "#333"
+MUTED = "#595959"  # 7:1 on white: axis labels stay legible
+
+
+class StatusWords(TypedDict):
+    symbol: str
+    label: str
+
+
+def status_words(status: str) -> StatusWords:
+    """The status in a symbol of its own shape and a word: ✓ 达标, △ 接近, ✗ 未达标, — 无目标/无数据."""
+    return {
+        "green": {"symbol": "✓", "label": _("达标")},
+        "amber": {"symbol": "△", "label": _("接近目标")},
+        "red": {"symbol": "✗", "label": _("未达标")},
+    }.get(status, {"symbol": "—", "label": _("无数据或无目标")})
+
+
+def _fmt(v: float) -> str:
+    """A value as people read it: up to 4 significant digits, no exponent for ordinary figures."""
+    if abs(v) >= 10000:
+        return f"{v:,.0f}"
+    return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2g}"
+
+
+def _symbol(status: str, cx: float, cy: float, r: float = 7) -> str:
+    """The status as a shape: a tick in a circle (met), a triangle (close), a cross (behind), a bar."""
+    colour = COLOURS.get(status, COLOURS["grey"])
+    if status == "green":
+        return (
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}"/>'
+            f'<path d="M{cx - r * 0.5:.1f},{cy:.1f} l{r * 0.35:.1f},{r * 0.4:.1f} l{r * 0.6:.1f},{-r * 0.8:.1f}" '
+            f'stroke="#fff" stroke-width="2" fill="none"/>'
+        )
+    if status == "amber":
+        return (
+            f'<path d="M{cx:.1f},{cy - r:.1f} L{cx + r:.1f},{cy + r * 0.8:.1f} L{cx - r:.1f},{cy + r * 0.8:.1f} Z" '
+            f'fill="{colour}"/>'
+        )
+    if status == "red":
+        return (
+            f'<path d="M{cx - r * 0.7:.1f},{cy - r * 0.7:.1f} L{cx + r * 0.7:.1f},{cy + r * 0.7:.1f} '
+            f'M{cx + r * 0.7:.1f},{cy - r * 0.7:.1f} L{cx - r * 0.7:.1f},{cy + r * 0.7:.1f}" '
+            f'stroke="{colour}" stroke-width="3"/>'
+        )
+    return f'<rect x="{cx - r:.1f}" y="{cy - 1.5:.1f}" width="{2 * r}" height="3" fill="{colour}"/>'
+
+
+def bullet_chart(
+    *,
+    value: float | None,
+    target: float | None,
+    status: str,
+    unit: str = "",
+    target_text: str = "",
+    width: int = 420,
+    height: int = 64,
+) -> str:
+    """One indicator's value as a bar against its target as a vertical mark, on a scale from zero
+    (or from the lowest figure when one is negative). The value, the target and the verdict are
+    written beside the marks."""
+    words = status_words(status)
+    unit_text = escape(unit)
+    label = _("数值 %(v)s，目标 %(t)s，%(s)s") % {
+        "v": "—" if value is None else f"{_fmt(value)}{unit}",
+        "t": target_text or "—",
+        "s": words["label"],
+    }
+    pad_l, pad_r, bar_y, bar_h = 26, 12, 22, 16
+    parts = [
+        f'<svg class="bullet" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(label)}</title>",
+        _symbol(status, 10, bar_y + bar_h / 2),
+    ]
+    figures = [v for v in (value, target) if v is not None]
+    if not figures:
+        parts.append(
+            f'<text x="{pad_l}" y="{bar_y + 12}" font-size="13" fill="{MUTED}">{escape(_("暂无数据"))}</text></svg>'
+        )
+        return "".join(parts)
+    lo = min(0.0, *figures)
+    hi = max(figures) * 1.15 if max(figures) > 0 else 1.0
+    span = (hi - lo) or 1.0
+
+    def x(v: float) -> float:
+        return pad_l + (width - pad_l - pad_r) * (v - lo) / span
+
+    parts.append(
+        f'<rect x="{pad_l}" y="{bar_y}" width="{width - pad_l - pad_r}" height="{bar_h}" fill="#eceff1"/>'
+    )
+    if value is not None:
+        colour = COLOURS.get(status, COLOURS["grey"])
+        w = max(x(value) - x(max(lo, 0.0)), 1.0)
+        parts.append(
+            f'<rect class="bar" x="{x(max(lo, 0.0)):.1f}" y="{bar_y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
+            f'fill="{colour}"/>'
+        )
+        anchor = "end" if x(value) > width * 0.75 else "start"
+        vx = x(value) - 4 if anchor == "end" else x(value) + 4
+        parts.append(
+            f'<text class="value" x="{vx:.1f}" y="{bar_y - 5}" font-size="13" font-weight="bold" '
+            f'text-anchor="{anchor}" fill="{INK}">{_fmt(value)}{unit_text}</text>'
+        )
+    else:
+        parts.append(
+            f'<text x="{pad_l + 4}" y="{bar_y - 5}" font-size="13" fill="{MUTED}">{escape(_("暂无数据"))}</text>'
+        )
+    if target is not None:
+        tx = x(target)
+        parts.append(
+            f'<rect class="target" x="{tx - 1.5:.1f}" y="{bar_y - 4}" width="3" height="{bar_h + 8}" fill="{INK}"/>'
+        )
+        anchor = "end" if tx > width * 0.6 else "start"
+        parts.append(
+            f'<text x="{tx + (-4 if anchor == "end" else 4):.1f}" y="{bar_y + bar_h + 16}" font-size="12" '
+            f'text-anchor="{anchor}" fill="{INK}">{escape(_("目标"))} {escape(target_text or _fmt(target))}</text>'
+        )
+    elif target_text:
+        parts.append(
+            f'<text x="{pad_l}" y="{bar_y + bar_h + 16}" font-size="12" fill="{INK}">'
+            f"{escape(_('目标'))} {escape(target_text)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _labelled(points: list[tuple[datetime.date, float]]) -> set[int]:
+    """Which points carry their value as text: all of a short series; of a long one the first, the
+    last, the lowest and the highest."""
+    if len(points) <= 8:
+        return set(range(len(points)))
+    values = [v for _d, v in points]
+    return {0, len(points) - 1, values.index(min(values)), values.index(max(values))}
 
 
 def line_chart(
-    points: list[tuple], *, target: float | None = None, width: int = 640, height: int = 220, unit: str = ""
+    points: list[tuple],
+    *,
+    target: float | None = None,
+    width: int = 640,
+    height: int = 240,
+    unit: str = "",
 ) -> str:
-    """points: [(date, value)] in time order. A line with dots, the target as a dashed line."""
+    """points: [(date, value)] in time order. A line with dots and their values, a y axis with its
+    unit, dates along the x axis, and the target as a labelled dashed line."""
     if not points:
         return ""
-    pad_l, pad_r, pad_t, pad_b = 56, 16, 14, 30
+    pad_l, pad_r, pad_t, pad_b = 60, 20, 24, 34
     values = [v for _d, v in points]
     lo, hi = (
         min(values + ([target] if target is not None else [])),
@@ -20,7 +167,7 @@ def line_chart(
     if hi == lo:
         hi, lo = hi + 1, lo - 1 if lo >= 1 else 0
     span = hi - lo
-    lo, hi = lo - span * 0.08, hi + span * 0.08
+    lo, hi = lo - span * 0.12, hi + span * 0.12
     t0, t1 = points[0][0].toordinal(), points[-1][0].toordinal()
     tspan = max(t1 - t0, 1)
 
@@ -31,7 +178,8 @@ def line_chart(
         return pad_t + (height - pad_t - pad_b) * (1 - (v - lo) / (hi - lo))
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(_("历年走势"))}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i in range(5):
         v = lo + (hi - lo) * i / 4
@@ -39,46 +187,40 @@ def line_chart(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e4e4e4"/>'
         )
         parts.append(
-            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" fill="#666">{v:.4g}</text>'
+            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" font-size="12" text-anchor="end" fill="{MUTED}">{_fmt(v)}</text>'
         )
+    if unit:
+        parts.append(f'<text x="4" y="14" font-size="12" fill="{MUTED}">{escape(unit)}</text>')
     if target is not None:
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
-            f'stroke="{COLOURS["green"]}" stroke-dasharray="6 4"/>'
+            f'stroke="{COLOURS["green"]}" stroke-width="2" stroke-dasharray="8 5"/>'
         )
         parts.append(
-            f'<text x="{width - pad_r}" y="{y(target) - 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="{COLOURS["green"]}">目标 {target:g}{escape(unit)}</text>'
+            f'<text x="{width - pad_r}" y="{y(target) - 5:.1f}" font-size="12" text-anchor="end" '
+            f'fill="{COLOURS["green"]}">{escape(_("目标"))} {_fmt(target)}{escape(unit)}</text>'
         )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for i, (d, v) in enumerate(points))
-    parts.append(f'<path d="{path}" fill="none" stroke="#1565c0" stroke-width="2"/>')
-    for d, v in points:
+    parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
+    shown = _labelled(points)
+    for i, (d, v) in enumerate(points):
         parts.append(
-            f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" fill="#1565c0"><title>{d:%Y-%m-%d}: {v:.4g}</title></circle>'
+            f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="{LINE}"><title>{d:%Y-%m-%d}: {_fmt(v)}</title></circle>'
         )
-    parts.append(
-        f'<text x="{pad_l}" y="{height - 8}" font-size="11" fill="#666">{points[0][0]:%Y-%m-%d}</text>'
-    )
-    if len(points) > 1:
+        if i in shown:
+            parts.append(
+                f'<text class="point" x="{x(d):.1f}" y="{y(v) - 8:.1f}" font-size="12" text-anchor="middle" '
+                f'fill="{INK}">{_fmt(v)}</text>'
+            )
+    ticks = sorted({0, len(points) - 1} | ({len(points) // 2} if len(points) > 4 else set()))
+    for i in ticks:
+        d = points[i][0]
+        anchor = "start" if i == 0 and len(points) > 1 else ("end" if i == len(points) - 1 else "middle")
+        if len(points) == 1:
+            anchor = "middle"
         parts.append(
-            f'<text x="{width - pad_r}" y="{height - 8}" font-size="11" text-anchor="end" fill="#666">{points[-1][0]:%Y-%m-%d}</text>'
+            f'<text x="{x(d):.1f}" y="{height - 10}" font-size="12" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{d:%Y-%m-%d}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def sparkline(points: list[tuple], width: int = 110, height: int = 26) -> str:
-    if len(points) < 2:
-        return ""
-    values = [v for _d, v in points]
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1
-    step = (width - 4) / (len(points) - 1)
-    path = " ".join(
-        f"{'M' if i == 0 else 'L'}{2 + i * step:.1f},{height - 3 - (v - lo) / span * (height - 6):.1f}"
-        for i, v in enumerate(values)
-    )
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg"><path d="{path}" fill="none" stroke="#1565c0" stroke-width="1.5"/></svg>'
-    )

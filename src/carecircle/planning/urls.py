@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.planning import basemap, views
+from carecircle.planning import basemap, views, views_summary
 
 prefix = "planning"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("region/<str:code>/targets/", views.target_set, name="target_set"),
     path("region/<str:code>/targets/adopt/", views.targets_adopt, name="targets_adopt"),
     path("region/<str:code>/export.xlsx", views.export, name="export"),
+    path("region/<str:code>/summary.pdf", views_summary.summary_pdf, name="summary_pdf"),
     path("region/<str:code>/projection/", views.projection_page, name="projection"),
     path("coverage/", views.coverage_list, name="coverage_list"),
     path("coverage/run/", views.coverage_create, name="coverage_create"),

@@ -11,13 +11,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import exports, regions, scope
+from carecircle.core import exports, scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.planning import (
     charts,
     coverage_maps,
     coverage_services,
+    dashboard_page,
     defaults,
     forms,
     increases,
@@ -25,7 +26,7 @@ from carecircle.planning import (
     selectors,
     services,
 )
-from carecircle.planning.models import Indicator, IndicatorTarget
+from carecircle.planning.models import Indicator
 
 
 def _day(request) -> datetime.date:
@@ -38,46 +39,13 @@ def index(request):
     return redirect("planning:region", code=selectors.default_region(request.user))
 
 
-def _annotate(row):
-    row["spark"] = mark_safe(charts.sparkline([(p["day"], p["value"]) for p in row["trend"]]))  # noqa: S308 - built from numbers
-    return row
-
-
 @login_required
 def region_dashboard(request, code: str):
     return _dashboard_page(request, code)
 
 
 def _dashboard_page(request, code: str, *, failed=None, http_status: int = 200):
-    day = _day(request)
-    board = selectors.dashboard(user=request.user, region_code=code, day=day)
-    for row in board["indicators"]:
-        _annotate(row)
-    groups = [
-        (_("养老服务主要指标"), [r for r in board["indicators"] if r["domain"] == "elder"]),
-        (_("托育服务主要指标"), [r for r in board["indicators"] if r["domain"] == "infant"]),
-        (_("基础数据"), [r for r in board["indicators"] if r["domain"] == "base"]),
-    ]
-    manual = [r for r in board["indicators"] if not r["computed"] and r["applicable"]]
-    return render(
-        request,
-        "planning/dashboard.html",
-        {
-            "board": board,
-            "groups": groups,
-            "day": day,
-            "manual": manual,
-            "children": board["indicators"][0]["children"] if board["indicators"] else [],
-            "can_enter": scope.has_perm(request.user, "planning.enter", code),
-            "all_indicators": Indicator.objects.filter(active=True),
-            "ops": IndicatorTarget.Op.choices,
-            "can_manage": scope.has_perm(request.user, "planning.manage", code),
-            "level_name": regions.LEVEL_NAMES[board["region"]["level"]],
-            "failed": failed,
-            "adopt_sources": forms.CITIES,
-        },
-        status=http_status,
-    )
+    return dashboard_page.render_dashboard(request, code, failed=failed, http_status=http_status)
 
 
 @login_required
