@@ -436,24 +436,49 @@ def evaluate(spec: str, prefixes: list[str], day: datetime.date) -> Figures:
     return COMPUTATIONS[name].func(prefixes, day, arg)
 
 
-# Words for the parts of an argument a formula shows (facility kinds stay as their codes).
+# Words for the parts of an argument a formula shows: groups, urban-rural classes, grades, and the
+# facility kinds by the names facilities gives them (facilities.models.FacilityKind; planning
+# cannot import that model, tests/planning/test_formula_words.py keeps the two alike). A formula
+# never shows a code: an argument without words reads 其他类别 (an indicator code, B01, stays).
 ARG_WORDS = {
     "urban": _("城镇"),
     "rural": _("乡村"),
     "3": _("三级/高级工"),
-    "dementia_unit": _("认知障碍照护专区"),
-    "elder_university": _("老年大学"),
     "elder": _("老年人"),
     "infant": _("婴幼儿"),
     "childcare": _("托育机构"),
+    "puhui_childcare": _("有普惠托位的托育机构"),
+    "nursing_public": _("养老机构（公办）"),
+    "nursing_ppp": _("养老机构（公建民营）"),
+    "nursing_private": _("养老机构（民办）"),
+    "street_centre": _("街道(镇)居家养老服务中心"),
+    "community_centre": _("社区(村)照料中心"),
+    "canteen": _("老年食堂/助餐点"),
+    "rural_mutual": _("农村互助点/幸福大院"),
+    "dementia_unit": _("认知障碍照护专区"),
+    "childcare_centre": _("托育机构"),
+    "kindergarten_class": _("幼儿园托班"),
+    "embedded_childcare": _("嵌入式/单位办托"),
+    "growth_station": _("婴幼儿成长驿站"),
+    "elder_university": _("老年大学"),
+    "activity_centre": _("老年活动中心"),
 }
+
+
+def arg_words(part: str) -> str:
+    """One part of an argument in words; kinds joined by "+" read "A或B"."""
+    if "+" in part:
+        return str(_("或")).join(arg_words(p) for p in part.split("+"))
+    word = ARG_WORDS.get(part)
+    if word is not None:
+        return str(word)
+    return str(_("其他类别")) if any(c.islower() for c in part) else part
 
 
 def label(spec: str) -> str:
     name, arg = parse(spec)
     comp = COMPUTATIONS.get(name)
-    text = str(comp.label) if comp else spec
+    text = str(comp.label) if comp else str(_("未知的计算"))
     if not arg:
         return text
-    shown = ":".join(str(ARG_WORDS.get(part, part)) for part in arg.split(":"))
-    return f"{text}（{shown}）"
+    return f"{text}（{'，'.join(arg_words(part) for part in arg.split(':'))}）"
