@@ -16,6 +16,7 @@ from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.types import Actor, Viewer, signed_in
 from carecircle.core.vault import blind_index, shown_age
 from carecircle.registry import groups as population_groups
+from carecircle.registry import history
 from carecircle.registry.groups import ECONOMIC_HARDSHIP as ECONOMIC_HARDSHIP  # 特困、低保、低保边缘
 from carecircle.registry.groups import PopulationGroup
 from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
@@ -110,7 +111,8 @@ def _level_at_least(min_level: int, day: datetime.date) -> Q:
         return Q(pk__in=[])
     valid = model._default_manager.filter(valid_from__lte=day, valid_to__gte=day)
     newest = valid.filter(person=OuterRef("person")).order_by("-valid_from", "-id").values("pk")[:1]
-    return Q(Exists(valid.filter(person=OuterRef("pk"), final_level__gte=min_level, pk=Subquery(newest))))
+    # driven from the assessments (a set the database builds once), not one lookup per person
+    return Q(pk__in=valid.filter(final_level__gte=min_level, pk=Subquery(newest)).values("person_id"))
 
 
 def population(*, code: str, day: datetime.date, region_prefix: str = "") -> QuerySet[Person]:
@@ -242,6 +244,11 @@ def _age_in_band(age: int, grp: PopulationGroup) -> bool:
 
 def person_history(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="registry.person", object_id=str(person.pk))
+
+
+def person_history_entries(person: Person, limit: int = 50) -> list[history.HistoryEntry]:
+    """The person's latest history in sentences (registry/history.py): who did what, in words."""
+    return history.entries(person_history(person)[:limit])
 
 
 def family_persons(user: Actor) -> QuerySet[Person]:
