@@ -134,7 +134,7 @@ def test_audit_page_shows_the_label_and_the_object_by_name(users, make_person, c
     event = AuditEvent.objects.filter(action="pii.unmask").latest("pk")
     assert event.action_label == "查看个人信息明文" and event.object_label == "人员"
     body = client_for(users["district"]).get("/audit/?action=pii.unmask").content.decode()
-    assert "查看个人信息明文" in body and f"人员 #{person.pk}" in body
+    assert "查看个人信息明文" in body and f"人员 {person.name}" in body  # the subject in words
     assert "<code>pii.unmask</code>" not in body
     old = AuditEvent(action="retired.action", object_type="export")  # a row written before its name
     assert old.action_label == "retired.action" and old.object_label == "export"

@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     IMPORT_RETRY = "import.retry", _("重试导入")
     IMPORT_START = "import.start", _("开始导入")
     LEDGER_SPEND = "ledger.spend", _("资金支出记账")
+    LIST_EXPORT = "list.export", _("导出名单")
     OPERATOR_CREATE = "operator.create", _("登记运营机构")
     ORDER_ACCEPT = "order.accept", _("接单")
     ORDER_CANCEL = "order.cancel", _("取消订单")

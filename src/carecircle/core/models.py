@@ -255,3 +255,38 @@ class VaultKeyState(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="vaultkeystate_single_row")]
+
+
+class ExportJob(models.Model):
+    """An export of a staff list too large to answer at once (core/list_export.py): the list's
+    name, its filter and sort as the page had them, who asked and why; a background task writes the
+    workbook here. Only the requester downloads it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    list_name = models.CharField(_("名单"), max_length=60)
+    title = models.CharField(_("名称"), max_length=100, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    purpose = models.CharField(_("事由"), max_length=200, blank=True)
+    unmask = models.BooleanField(default=False)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已导出"), default=0)
+    content = models.BinaryField(blank=True, default=b"")
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("名单导出")
+        verbose_name_plural = _("名单导出")
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0

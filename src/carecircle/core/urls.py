@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from carecircle.core import health, metrics, plugins, views, views_regions
+from carecircle.core import health, list_pages, metrics, plugins, views, views_regions
 from carecircle.core.api import api
 
 app_name = "core"
@@ -23,6 +23,8 @@ core_patterns = [
     path("regions/", views.regions, name="regions"),
     path("regions/pick/", views_regions.pick, name="region_pick"),
     path("audit/", views.audit_list, name="audit"),
+    path("exports/<int:job_id>/", list_pages.export_job, name="export_job"),
+    path("exports/<int:job_id>/download/", list_pages.export_download, name="export_download"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("lang/<str:code>/", views.set_language, name="set_language"),

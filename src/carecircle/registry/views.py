@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import plugins, region_pick, scope
-from carecircle.core.models import Region
+from carecircle.core import list_pages, plugins, region_pick, scope
 from carecircle.core.selectors import region_label
 from carecircle.core.tables import parse_date
 from carecircle.core.types import Actor, AuthedRequest
@@ -33,43 +31,18 @@ from carecircle.registry.forms import (
     UnmaskForm,
     UploadForm,
 )
-from carecircle.registry.models import Person, StatusKind
+from carecircle.registry.list_specs import PEOPLE
+from carecircle.registry.models import Person
 
 
 @login_required
 def person_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "registry.view")
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "region", "status", "group")}
-    qs = selectors.person_search(
-        user=request.user,
-        text=params["q"],
-        region_code=params["region"],
-        status=params["status"],
-        group=params["group"],
-    )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    region_names = dict(
-        Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name")
-    )
-    rows = [
-        {
-            "p": p,
-            "age": selectors.shown_person_age(p, today),
-            "region": region_names.get(p.region_code, p.region_code),
-        }
-        for p in page
-    ]
-    return render(
+    """The people list (core/lists.py): count, page numbers, sort, filters, export to Excel."""
+    return list_pages.page(
         request,
-        "registry/person_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "params": params,
-            "status_choices": StatusKind.choices,
-            "can_edit": scope.has_perm(request.user, "registry.edit"),
-        },
+        PEOPLE,
+        template="registry/person_list.html",
+        context={"can_edit": scope.has_perm(request.user, "registry.edit")},
     )
 
 
