@@ -174,6 +174,8 @@ STAFF_ROUTES = [
     "/map/facilities/{facility}/waiting/",
     "/map/stays/{stay}/discharge/",
     "/map/waiting/{entry}/withdraw/",
+    "/map/facilities/{facility}/find/",
+    "/map/waiting/{entry}/admit/",
     "/api/v1/facilities/{facility}",
     "/api/v1/facilities/{facility}/waiting",
 ]

@@ -17,6 +17,7 @@ def cards(user) -> list[dict]:
         "title": _("呼叫平台"),
         "figures": [(_("待接警"), waiting), (_("处置中"), qs.count() - waiting)],
         "urgent": waiting > 0,
+        "leads": {"operator"},  # the call-centre operator's console
     }
     if scope.has_perm(user, "alarms.operate"):
         card["link"] = (_("打开接警台"), reverse("alarms:console"))

@@ -23,6 +23,7 @@ def cards(user) -> list[dict]:
     return [
         {
             "title": _("探访关爱（本月）"),
+            "leads": {"community_worker"},  # the community worker's round of visits
             "urgent": overdue > 0,
             "figures": [
                 (_("应探访对象"), people),

@@ -104,10 +104,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """The staff home page: each module's cards (its home.py), the user's own work first. A card
+    names the kinds of work it leads for in `leads`: a role ("operator") or a role acting for a kind
+    of organisation ("provider_admin/facility_operator"); the cards that lead for one of the user's
+    grants come first, the others keep the modules' order."""
     cards = []
     for module in plugins.optional_submodules("home"):
         cards.extend(module.cards(request.user))
     grants = request.user.grants.select_related("region")
+    kinds = {g.role for g in grants} | {
+        f"{g.role}/{g.organisation_kind}" for g in grants if g.organisation_kind
+    }
+    cards.sort(key=lambda card: 0 if kinds & set(card.get("leads", ())) else 1)
     return render(request, "core/home.html", {"cards": cards, "grants": grants})
 
 

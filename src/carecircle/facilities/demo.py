@@ -125,7 +125,7 @@ def generate(city: City) -> None:
     filed = [f for f in facilities if f.status == FilingStatus.FILED]
     _grades(city, rng, filed, admin)
     residents = _beds_and_stays(city, rng, filed)
-    entries = _waiting(city, rng, filed, admin)
+    entries = _waiting(city, rng, filed, admin, operators["private"][0].pk)
     _account(city, operators)
     counts: dict[str, int] = {}
     for f in facilities:
@@ -247,6 +247,8 @@ def _create(city, rng, plans, operators) -> list[Facility]:
             and seq[kind] <= 2
         ):
             op = first_private  # the demo provider account's own facilities
+        if kind == K.NURSING_PPP and seq[kind] == 1:
+            op = first_private  # and one 公建民营 institution it runs, with a waiting list (demo_filed._waiting)
         else:
             op = rng.choice(operators["private"])
         place = c.name.replace("社区", "").replace("村", "")
@@ -277,6 +279,8 @@ def _create(city, rng, plans, operators) -> list[Facility]:
                 if seq[kind] == 1
                 else (FilingStatus.PENDING if kind == K.CANTEEN else status)
             )
+        if op is first_private and kind == K.NURSING_PPP:
+            status = FilingStatus.FILED  # the demo account's waiting list and admissions
         filed_on = (
             today - datetime.timedelta(days=rng.randrange(60, 365 * 6))
             if status in (FilingStatus.FILED, FilingStatus.CLOSED)

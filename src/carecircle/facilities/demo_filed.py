@@ -98,8 +98,13 @@ def _beds_and_stays(city, rng, filed) -> int:
     return len(stays)
 
 
-def _waiting(city, rng, filed, admin) -> int:
-    public = [f for f in filed if f.kind in PUBLIC_KINDS]
+def _waiting(city, rng, filed, admin, first_private=None) -> int:
+    """Waiting lists at every public institution; the first ones (the demo `facility` account's
+    公建民营 institution first) with beds freed and offered in order, one offer left open, and free
+    beds left over for the account to admit an applicant found by ID number."""
+    public = sorted(
+        (f for f in filed if f.kind in PUBLIC_KINDS), key=lambda f: f.operator_id != first_private
+    )
     pool = city.facts.get("facility_elder_pool", [])[city.facts.get("facility_pool_used", 0) :]
     tekun = set(
         PersonStatus.objects.filter(kind=StatusKind.TEKUN, valid_to__isnull=True).values_list(
@@ -130,7 +135,8 @@ def _waiting(city, rng, filed, admin) -> int:
     WaitingEntry.objects.bulk_create(rows, batch_size=5000)
     # Free a bed or two at the first public institutions and offer them in order: one declined, one open.
     for f in public[: min(len(public), 6)]:
-        stays = list(Stay.objects.filter(facility=f, discharged_on__isnull=True).order_by("id")[:2])
+        freed = 4 if f.operator_id == first_private else 2
+        stays = list(Stay.objects.filter(facility=f, discharged_on__isnull=True).order_by("id")[:freed])
         for s in stays:
             services.stay_discharge(
                 actor=admin, stay=s, day=city.today - datetime.timedelta(days=3), reason="转院治疗"

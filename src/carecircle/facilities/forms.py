@@ -16,7 +16,8 @@ from carecircle.core import limits, scope
 from carecircle.core.forms import ServiceForm
 from carecircle.core.types import Viewer
 from carecircle.facilities import standards
-from carecircle.facilities.models import BedKind, FacilityKind, FilingKind, Operator
+from carecircle.facilities.models import Bed, BedKind, Facility, FacilityKind, Filing, FilingKind, Operator
+from carecircle.facilities.services import required_documents
 from carecircle.registry.models import Person
 
 
@@ -58,11 +59,7 @@ class FacilityForm(ServiceForm):
     def __init__(self, *args: Any, operators: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["operator"]).queryset = operators
-        for code, label in standards.DOCUMENTS.items():
-            if code != "closure_plan":
-                self.fields[f"doc_{code}"] = forms.CharField(
-                    label=label, required=False, max_length=200, help_text=_("填写证书编号或材料名称")
-                )
+        document_fields(self, [code for code in standards.DOCUMENTS if code != "closure_plan"])
 
     def clean(self) -> dict[str, Any]:
         """The documents' inputs (doc_<code>) become the service's `documents`."""
@@ -71,8 +68,32 @@ class FacilityForm(ServiceForm):
         return {k: v for k, v in data.items() if not k.startswith("doc_")} | {"documents": documents}
 
 
+def document_fields(form: forms.Form, codes: list[str] | dict[str, Any]) -> None:
+    """One text field per document kind (standards.DOCUMENTS, labelled in Chinese): doc_<code>."""
+    for code in codes:
+        form.fields[f"doc_{code}"] = forms.CharField(
+            label=standards.DOCUMENTS[code],
+            required=False,
+            max_length=200,
+            help_text=_("填写证书编号或材料名称"),
+            error_messages={"max_length": _("%(d)s：最多200个字") % {"d": standards.DOCUMENTS[code]}},
+        )
+
+
+def change_document_hints() -> list[tuple[str, str]]:
+    """(what is changed, the documents it needs), as the change form's hint lists them."""
+    return [
+        (standards.field_label(f), "、".join(str(standards.DOCUMENTS[c]) for c in codes))
+        for f, codes in standards.REQUIRED_FOR_CHANGE.items()
+    ] + [(str(FilingKind.CLOSURE.label), str(standards.DOCUMENTS["closure_plan"]))]
+
+
 class ChangeForm(ServiceForm):
-    """A change or closure filing: `field` and `value` become the service's `changes`."""
+    """A change or closure filing: `field` and `value` become the service's `changes`, one field per
+    document kind (doc_<code>) its `documents`. The documents the filing needs (the service's
+    required_documents: a capacity change its fire and building documents, a closure of a facility
+    with residents or children its placement plan) are required here, each on its own field, so a
+    page user files a complete filing; the reviewer checks them again."""
 
     kind = forms.ChoiceField(
         label=_("申报类别"),
@@ -80,31 +101,39 @@ class ChangeForm(ServiceForm):
             (FilingKind.CHANGE, FilingKind.CHANGE.label),
             (FilingKind.CLOSURE, FilingKind.CLOSURE.label),
         ],
+        error_messages={"required": _("请选择申报类别"), "invalid_choice": _("请选择申报类别")},
     )
     field = forms.ChoiceField(
         label=_("变更项目"),
         required=False,
         choices=[("", "—")] + [(f, standards.field_label(f)) for f in sorted(standards.EDITABLE)],
+        error_messages={"invalid_choice": _("请从列表中选择变更项目")},
     )
-    value = forms.CharField(label=_("变更后内容"), required=False)
+    value = forms.CharField(label=_("变更后内容"), required=False, max_length=200)
     note = forms.CharField(label=_("说明（关闭时写明原因）"), required=False, max_length=300)
-    documents = forms.CharField(
-        label=_("提交材料（类别=编号，每行一项）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
-    def clean_documents(self) -> dict[str, str]:
-        out = {}
-        for line in (self.cleaned_data.get("documents") or "").splitlines():
-            if "=" in line:
-                k, v = line.split("=", 1)
-                out[k.strip()] = v.strip()
-        return out
+    def __init__(self, *args: Any, facility: Facility | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.facility = facility
+        document_fields(self, standards.DOCUMENTS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         field, value = data.pop("field", ""), data.pop("value", "")
-        data["changes"] = {field: value} if data.get("kind") == FilingKind.CHANGE and field else {}
-        return data
+        kind = data.get("kind")
+        if kind == FilingKind.CHANGE and not field:
+            self.add_error("field", _("请选择变更项目"))
+        elif kind == FilingKind.CHANGE and not str(value).strip():
+            self.add_error("value", _("请填写变更后内容"))
+        data["changes"] = {field: value} if kind == FilingKind.CHANGE and field else {}
+        documents = {k[4:]: v for k, v in data.items() if k.startswith("doc_") and v}
+        if kind and self.facility is not None:
+            # the service's own rule of what the filing needs (an unsaved filing: nothing is written)
+            needed = required_documents(Filing(facility=self.facility, kind=kind, changes=data["changes"]))
+            for code in needed:
+                if not documents.get(code) and not self.has_error(f"doc_{code}"):
+                    self.add_error(f"doc_{code}", _("请提交%(d)s") % {"d": standards.DOCUMENTS[code]})
+        return {k: v for k, v in data.items() if not k.startswith("doc_")} | {"documents": documents}
 
 
 class EvaluationForm(ServiceForm):
@@ -199,3 +228,31 @@ class ReviewForm(ServiceForm):
         empty_value=False,  # type: ignore[arg-type]  # django-stubs types it str; Django returns any value
     )
     reasons = forms.CharField(required=False)
+
+
+class FindForm(ServiceForm):
+    """The admission desk's search: an ID number (whole) or a part of a name (admission.find)."""
+
+    q = forms.CharField(
+        label=_("姓名或身份证号"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 22, "autocomplete": "off"}),
+    )
+
+
+class AdmitForm(ServiceForm):
+    """Admit an applicant of the waiting list: the bed chosen among the free ones (admission.entry_admit)."""
+
+    bed: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("床位"),
+        queryset=Bed.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("床位不属于该机构，请另选")},
+    )
+
+    def __init__(self, *args: Any, facility_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["bed"]).queryset = Bed.objects.filter(
+            facility_id=facility_id, active=True
+        )

@@ -37,6 +37,7 @@ from carecircle.facilities.forms import (
     PersonPickForm,
     ReasonForm,
     ReviewForm,
+    change_document_hints,
 )
 from carecircle.facilities.models import (
     BED_KINDS,
@@ -164,7 +165,7 @@ def _detail_page(
         "entry__person", "bed"
     )
     page_forms: dict[str, ServiceForm | None] = {
-        "change_form": ChangeForm(),
+        "change_form": ChangeForm(facility=facility),
         "eval_form": EvaluationForm(scheme=scheme) if scheme else None,
         "beds_form": BedsForm(),
         "pick_form": PersonPickForm(),
@@ -192,7 +193,7 @@ def _detail_page(
             "places": places,
             "open_offers": [(o, selectors.offer_actions(user, o)) for o in offers],
             "rule": waiting.rule_for(facility, today) if places or facility.kind in PUBLIC_KINDS else None,
-            "documents": standards.DOCUMENTS,
+            "document_hints": change_document_hints(),
             "can_wait": scope.has_perm(user, "facilities.waiting"),
             "failed": failed,
             **page_forms,
@@ -232,7 +233,7 @@ def facility_change(request: AuthedRequest, facility_id: int) -> HttpResponse:
     return _act(
         request,
         facility,
-        ChangeForm(request.POST),
+        ChangeForm(request.POST, facility=facility),
         partial(services.filing_submit, actor=request.user, facility=facility, request=request),
         lambda _filing: _("已提交，等待审核"),
     )
@@ -418,7 +419,13 @@ def _waiting_page(
         {"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]}
         for e in entries
     ]
-    return render(request, "facilities/waiting.html", {"rows": rows, "form": failed}, status=status)
+    can_admit = scope.has_perm(request.user, "facilities.beds")
+    return render(
+        request,
+        "facilities/waiting.html",
+        {"rows": rows, "form": failed, "can_admit": can_admit},
+        status=status,
+    )
 
 
 @login_required

@@ -20,6 +20,7 @@ def cards(user) -> list[dict]:
         out.append(
             {
                 "title": _("我今天的服务"),
+                "leads": {"caregiver"},
                 "entries": [
                     (
                         f"{timezone.localtime(r.order.window_start):%H:%M} {r.order.item.name} · {r.order.person.name}",
@@ -51,6 +52,7 @@ def cards(user) -> list[dict]:
     out.append(
         {
             "title": _("今日居家服务"),
+            "leads": {"provider_admin/homecare_provider"},
             "urgent": bool(waiting or flagged or escalated or overdue),
             "figures": [
                 (_("今日订单"), orders.count()),

@@ -19,6 +19,7 @@ def cards(user) -> list[dict]:
     return [
         {
             "title": _("规划与指标"),
+            "leads": {"city_admin", "district_official"},  # officials: the indicators against their targets
             "figures": figures,
             "link": (_("打开指标看板"), reverse("planning:index")),
         }

@@ -25,8 +25,13 @@ def cards(user) -> list[dict]:
         (str(StatusKind(k).label), people.filter(selectors.status_on(k, today)).count())
         for k in (StatusKind.TEKUN, StatusKind.DIBAO, StatusKind.LIVING_ALONE, StatusKind.SHIDU)
     ]
-    out = [
-        {"title": _("辖区人员"), "figures": figures, "link": (_("查找人员"), url)},
+    out: list[dict] = [
+        {
+            "title": _("辖区人员"),
+            "figures": figures,
+            "link": (_("查找人员"), url),
+            "leads": {"street_worker"},  # the street keeps the register of its communities
+        },
         {"title": _("重点关注"), "figures": vulnerable, "link": (_("按状况筛选"), url)},
     ]
     jobs = ImportJob.objects.filter(created_by=user)[:3]

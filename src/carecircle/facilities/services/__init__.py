@@ -6,7 +6,7 @@ may act), filings.py (operators, filings and their review), grading.py (evaluati
 subsidy), beds.py (beds, admissions and discharges)."""
 
 from carecircle.facilities.services._access import reaches
-from carecircle.facilities.services.beds import beds_add, free_bed, stay_admit, stay_discharge
+from carecircle.facilities.services.beds import beds_add, free_bed, free_beds, stay_admit, stay_discharge
 from carecircle.facilities.services.filings import (
     clean_values,
     facility_apply,
@@ -27,6 +27,7 @@ __all__ = [
     "filing_review",
     "filing_submit",
     "free_bed",
+    "free_beds",
     "grade_for",
     "missing_documents",
     "operator_create",

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -59,7 +60,8 @@ def beds_add(
     return beds
 
 
-def free_bed(facility: Facility, kind: str) -> Bed | None:
+def free_beds(facility: Facility, kind: str) -> QuerySet[Bed]:
+    """The facility's beds of `kind` in use that no one lives in and no open offer holds, by code."""
     taken = Stay.objects.filter(facility=facility, discharged_on__isnull=True).values("bed_id")
     offered = Bed.objects.filter(facility=facility, offers__response="open").values("id")
     return (
@@ -67,8 +69,11 @@ def free_bed(facility: Facility, kind: str) -> Bed | None:
         .exclude(pk__in=taken)
         .exclude(pk__in=offered)
         .order_by("code")
-        .first()
     )
+
+
+def free_bed(facility: Facility, kind: str) -> Bed | None:
+    return free_beds(facility, kind).first()
 
 
 @transaction.atomic
