@@ -57,3 +57,43 @@ def test_public_map_shows_demo_facilities(browser, live_server, tmp_path):
         expect(page.locator("path.facility-marker")).to_have_count(expected)
     finally:
         page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facility_operator_finds_an_applicant_by_id_number_and_admits_them(page, live_server):
+    """The demo's `facility` account (the operator of a 公建民营 institution with a waiting list)
+    signs in, finds the applicant the rule puts next by ID number, admits them to a free bed, and the
+    stay is listed on the facility's page."""
+    from playwright.sync_api import expect
+
+    from carecircle.core.demo import DEMO_PASSWORD
+    from carecircle.core.models import User
+    from carecircle.facilities import admission
+    from carecircle.facilities.models import Stay, WaitingEntry
+    from tests.conftest import browser_login
+
+    small_demo_city()
+    user = User.objects.get(username="facility")
+    own = admission.admitting_facilities(user)
+    entries = WaitingEntry.objects.filter(facility__in=own, state="waiting").select_related("person")
+    assert entries.count() >= 3, "the demo facility has a waiting list"
+    assert WaitingEntry.objects.filter(facility__in=own, state="offered").exists(), "and an offer out"
+    rows = [row for e in entries for row in admission.find(user=user, facilities=own, q=e.person.id_number)]
+    row = next(r for r in rows if r.entry and not r.offer and not r.blocked)  # the one the rule puts next
+    person, facility = row.entry.person, row.facility
+
+    browser_login(page, live_server.url, "facility", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="查找申请人并办理入住 →").click()  # the home page leads with it
+    page.fill("#id_q", person.id_number)
+    page.locator("#find-form button").click()
+    results = page.locator("#find-results")
+    expect(results).to_contain_text(person.name)
+    expect(results).to_contain_text(person.id_masked)
+    bed = results.locator("select[name=bed] option").first.inner_text().split(" ")[0]
+    results.get_by_role("button", name="入住").click()
+    expect(page.locator("main")).to_contain_text(f"已入住：{person.name}，床位 {bed}")
+    assert page.url.endswith(f"/map/facilities/{facility.pk}/")
+    expect(page.locator("main table").first).to_contain_text(person.name)  # 在住老人
+    stay = Stay.objects.get(person=person, discharged_on__isnull=True)
+    assert stay.facility == facility and stay.bed.code == bed
