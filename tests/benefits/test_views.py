@@ -130,7 +130,7 @@ def test_eligibility_api_and_appeal_decision(elder, users, client_for):
 
 def test_funds_page_and_balances(funded, users, client_for):
     page = client_for(users["admin"]).get("/benefits/funds/").content.decode()
-    assert "福利彩票公益金" in page and "10000000.00" in page and "✓" in page
+    assert "福利彩票公益金" in page and "¥10,000,000.00" in page and "✓" in page
     assert client_for(users["district_b"]).get("/benefits/funds/").status_code == 200
     rows = client_for(users["admin"]).get("/api/v1/benefits/funds/balances").json()
     assert sum(float(r["total"]) for r in rows) == 0

@@ -12,17 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.forms import ServiceForm
 from carecircle.core.limits import ID_MAX
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 
 DAY_ERRORS = {"invalid": _("日期格式应为 YYYY-MM-DD")}
 LOOKBACK = _("回溯月数应在0到24之间")
 
 
-class PayrollRunForm(ServiceForm):
-    """Compute a month's batches (`services.payroll_run`); an empty programme means every one in force."""
+class PayrollRunForm(ScopedRegionsForm, ServiceForm):
+    """Compute a month's batches (`services.payroll_run`); an empty programme means every one in
+    force. The scope is a region of the user's, picked by name (core.widgets.RegionField)."""
 
     month = forms.CharField(required=False)
     programme_code = forms.CharField(required=False)
-    region_code = forms.CharField(required=False)
+    region_code = RegionField(label=_("范围"), perm="benefits.prepare", required=False)
     lookback = forms.IntegerField(
         required=False,
         min_value=0,

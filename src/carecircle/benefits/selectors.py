@@ -28,7 +28,7 @@ from carecircle.benefits.models import (
     Programme,
 )
 from carecircle.benefits.types import BalanceRow, Entitlement, FundBalance, LedgerCheck, PaymentMethod, Period
-from carecircle.core import regions, scope
+from carecircle.core import region_pick, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
 from carecircle.core.types import Actor, signed_in
@@ -148,7 +148,11 @@ def programme_get(*, user: Actor, programme_id: int, perm: str = "benefits.view"
 
 def batch_list(*, user: Actor, state: str = "") -> QuerySet[Batch]:
     qs = scope.in_scope(
-        Batch.objects.select_related("programme", "prepared_by", "approved_by"), user, "benefits.view"
+        Batch.objects.select_related("programme", "prepared_by", "approved_by").annotate(
+            region_name=region_pick.name_of()
+        ),
+        user,
+        "benefits.view",
     )
     if state:
         qs = qs.filter(state=state)
@@ -169,6 +173,7 @@ def batch_lines(batch: Batch, limit: int = 200) -> QuerySet[Payment]:
     return (
         Payment.objects.filter(batch=batch)
         .select_related("person", "batch")
+        .annotate(region_name=region_pick.name_of())
         .order_by("region_code", "person_id")[:limit]
     )
 
@@ -217,12 +222,14 @@ def balances(*, user: Actor, fund_id: int | None = None) -> list[BalanceRow]:
     if fund_id:
         lines = lines.filter(fund_id=fund_id)
     dims = ("fund__name", "programme__name", "region_code", "month", "account")
-    rows = lines.values(*dims).annotate(total=Sum("amount")).order_by(*dims).values_list(*dims, "total")
+    rows = list(lines.values(*dims).annotate(total=Sum("amount")).order_by(*dims).values_list(*dims, "total"))
+    names = region_pick.names_of(row[2] for row in rows)
     return [
         BalanceRow(
             fund_name=fund,
             programme_name=programme,
             region_code=region,
+            region_name=names.get(region, ""),
             month=month,
             account=Account(account),
             total=(total or Decimal("0")).quantize(CENT),
@@ -252,7 +259,9 @@ def ledger_check() -> LedgerCheck:
 
 def appeal_inbox(*, user: Actor, state: str = "") -> QuerySet[Appeal]:
     """Appeals routed to the user's districts (deciders) or in their area (workers who file)."""
-    qs = Appeal.objects.select_related("person", "programme", "filed_by", "decided_by")
+    qs = Appeal.objects.select_related("person", "programme", "filed_by", "decided_by").annotate(
+        route_region_name=region_pick.name_of("route_region")
+    )
     decide = scope.in_scope(qs, user, "benefits.decide", field="route_region")
     view = scope.in_scope(qs, user, "benefits.view")
     qs = (decide | view).distinct()

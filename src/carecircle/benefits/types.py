@@ -120,6 +120,7 @@ class BalanceRow:
     month: str
     account: Account
     total: Decimal
+    region_name: str = ""  # what the page shows for region_code
 
     @property
     def account_label(self) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from carecircle.benefits import engine, forms, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Programme, TierMode
 from carecircle.benefits.selectors import BatchAction
-from carecircle.core import regions, scope
+from carecircle.core import region_pick, regions, scope
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.forms import ServiceForm
 from carecircle.core.selectors import region_label
@@ -64,9 +64,9 @@ def payroll_index(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "benefits.view")
     if request.method != "POST":
         initial = {"month": engine.month_of(timezone.localdate()), "lookback": 0}
-        return _payroll_index_page(request, forms.PayrollRunForm(initial=initial))
+        return _payroll_index_page(request, forms.PayrollRunForm(initial=initial, user=request.user))
     scope.require_perm(request.user, "benefits.prepare")
-    form = forms.PayrollRunForm(request.POST)
+    form = forms.PayrollRunForm(request.POST, user=request.user)
     if not form.submit(partial(services.payroll_run, actor=request.user, request=request)):
         return _payroll_index_page(request, form, status=422)
     if form.result:
@@ -82,6 +82,8 @@ def _payroll_page(
     """The batch's page; `failed` is the action form that came back with errors (shown again)."""
     actions = selectors.batch_actions(request.user, batch)
     lines = list(selectors.batch_lines(batch))
+    districts = batch.summary.get("by_district", [])
+    names = region_pick.names_of(d["region"] for d in districts)
     return render(
         request,
         "benefits/payroll_detail.html",
@@ -89,6 +91,7 @@ def _payroll_page(
             "batch": batch,
             "lines": lines,
             "region": region_label(batch.region_code),
+            "districts": [{**d, "name": names.get(d["region"], "")} for d in districts],
             "actions": actions,
             "recoverable": {
                 x.pk for x in lines if BatchAction.RECOVER in actions and selectors.recovery_open(x)

@@ -8,7 +8,7 @@ Everything here is limited to the regions where the user holds the page's permis
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from carecircle.core import regions as codes
 from carecircle.core import scope
@@ -154,6 +154,18 @@ def first_centre(*, user: Actor, perm: str) -> tuple[float, float] | None:
     """Where a map of the user's regions opens: the centroid of their widest region that has one."""
     qs = pickable(user, perm).filter(latitude__isnull=False, longitude__isnull=False)
     return _point(qs.order_by("level", "code").values_list("latitude", "longitude").first())
+
+
+def names_of(region_codes: Iterable[str]) -> dict[str, str]:
+    """{code: name} of the given codes, in one query (a table shows names, never bare codes)."""
+    wanted = {c for c in region_codes if c}
+    return dict(Region.objects.filter(code__in=wanted).values_list("code", "name")) if wanted else {}
+
+
+def name_of(field: str = "region_code") -> Subquery:
+    """The name of the region a row's `field` holds, for `.annotate(region_name=name_of())`: the
+    names of a whole list in the list's own query."""
+    return Subquery(Region.objects.filter(code=OuterRef(field)).values("name")[:1])
 
 
 def label_of(code: str) -> str:
