@@ -119,7 +119,7 @@ def export_request(
 ) -> tuple[bytes, int] | ExportJob:
     """An export as asked: the workbook and its row count when the set is small enough, else a
     queued ExportJob. Audited either way (one row, with the filter, the count and the purpose)."""
-    scope.require_perm(user, spec.exporting_perm)
+    spec.require(user, export=True)
     purpose = check_request(user, purpose=purpose, unmask=unmask)
     unmask = unmask and spec.has_pii
     total = qs.count()

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carecircle.core import list_export, lists, scope
+from carecircle.core import list_export, lists
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import ExportJob
 from carecircle.core.types import AuthedRequest
@@ -82,7 +82,7 @@ def _filters(spec: lists.ListSpec, request: AuthedRequest) -> list[dict[str, Any
 
 def listing(spec: lists.ListSpec, request: AuthedRequest) -> tuple[dict[str, Any], Any]:
     """What the list templates show, and the filtered, sorted queryset (for an export)."""
-    scope.require_perm(request.user, spec.perm)
+    spec.require(request.user)
     qs, query = lists.parse(spec, request.user, request.GET)
     paginator = Paginator(qs, spec.page_size)
     page = paginator.page(lists.page_number(request.GET.get("page"), paginator.num_pages))
@@ -107,7 +107,7 @@ def listing(spec: lists.ListSpec, request: AuthedRequest) -> tuple[dict[str, Any
         "filters": _filters(spec, request),
         "sort": query.sort,
         "querystring": query.querystring(),
-        "may_export": scope.has_perm(request.user, spec.exporting_perm),
+        "may_export": spec.permits(request.user, export=True),
         "may_unmask": spec.has_pii and list_export.may_unmask(request.user),
         "sync_rows": list_export.sync_rows(),
     }

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecircle.core import regions, scope
-from carecircle.core.errors import InvalidInput
+from carecircle.core.errors import Forbidden, InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.tables import parse_date
 from carecircle.core.types import Actor
@@ -138,7 +138,8 @@ class ListSpec:
     the list needs (its region filter offers the regions where the user holds it); `default_sort`
     a column key ("-" for descending); `prepare(rows)` batch-loads what the values of one page or
     export chunk need; `region_of(row)` the row's region, for `pii.unmask`; `export_perm` the
-    permission an export needs (default: `perm`)."""
+    permission an export needs (default: `perm`); `access(user)` who may open the list when not
+    only the holders of `perm` (a provider admin sees their own organisation's caregivers)."""
 
     name: str
     title: Label
@@ -153,13 +154,20 @@ class ListSpec:
     file_name: str = ""
     pk: str = "pk"
     export_perm: str = ""
+    access: Callable[[Actor], bool] | None = None
 
     def __post_init__(self) -> None:
         _specs[self.name] = self
 
-    @property
-    def exporting_perm(self) -> str:
-        return self.export_perm or self.perm
+    def require(self, user: Actor, *, export: bool = False) -> None:
+        """Refuse (403) a user who may not open the list, or export it."""
+        if not self.permits(user, export=export):
+            raise Forbidden()
+
+    def permits(self, user: Actor, *, export: bool = False) -> bool:
+        if export and self.export_perm and not scope.has_perm(user, self.export_perm):
+            return False
+        return self.access(user) if self.access is not None else scope.has_perm(user, self.perm)
 
     @property
     def has_pii(self) -> bool:

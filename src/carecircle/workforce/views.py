@@ -6,55 +6,40 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecircle.core import list_pages
 from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.workforce import forms, selectors, services
+from carecircle.workforce.list_specs import CAREGIVERS
 from carecircle.workforce.models import CertificateKind, CertificateLevel
+
+TEMPLATE = "workforce/caregiver_list.html"
+
+
+def _extra(request, failed=None):
+    """What the caregiver list shows beside the list: the register form, expiring certificates."""
+    return {
+        "failed": failed,
+        "organisations": sorted(
+            organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
+        ),
+        "expiring": selectors.expiring_certificates(user=request.user, day=timezone.localdate())[:20],
+    }
 
 
 def _list_page(request, *, failed=None, status: int = 200):
-    q = request.GET.get("q", "").strip()
-    qs = selectors.caregiver_search(user=request.user, text=q).prefetch_related("certificates")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = []
-    for c in page:
-        valid = [x for x in c.certificates.all() if x.holds_on(today)]
-        rows.append(
-            {
-                "c": c,
-                "level": max(
-                    (x.level or 0 for x in valid if x.kind == CertificateKind.ELDER_CARE), default=0
-                ),
-                "health": any(x.kind == CertificateKind.HEALTH for x in valid),
-            }
-        )
-    return render(
-        request,
-        "workforce/caregiver_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "q": q,
-            "levels": dict(CertificateLevel.choices),
-            "failed": failed,
-            "organisations": sorted(
-                organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
-            ),
-            "expiring": selectors.expiring_certificates(user=request.user, day=today)[:20],
-        },
-        status=status,
-    )
+    context, _query = list_pages.listing(CAREGIVERS, request)
+    return render(request, TEMPLATE, {**context, **_extra(request, failed)}, status=status)
 
 
 @login_required
 def caregiver_list(request):
-    return _list_page(request)
+    """The caregivers (core/lists.py): count, page numbers, sort, filters, export to Excel."""
+    return list_pages.page(request, CAREGIVERS, template=TEMPLATE, context=_extra(request))
 
 
 def _detail_page(request, caregiver, *, failed=None, status: int = 200):
