@@ -112,3 +112,27 @@ def test_moving_to_another_community_without_a_click_takes_its_centre(users, cli
     assert moved.status_code == 302
     person.refresh_from_db()
     assert (person.region_code, person.latitude, person.longitude) == (YAOGUI, 30.293, 120.123)
+
+
+def test_a_child_is_registered_to_a_community_picked_by_name(users, client_for, yaogui):
+    import datetime
+
+    from django.utils import timezone
+
+    c = client_for(users["street"])
+    form = c.get("/people/children/new/").content.decode()
+    assert "东湖区 / 文新街道 / 耀桂社区" in form and "所属社区代码" not in form
+    birth = timezone.localdate() - datetime.timedelta(days=365 * 10)
+    response = c.post(
+        "/people/children/new/",
+        {
+            "name": "小耀",
+            "id_number": id_number(birth, 41),
+            "region_code": "耀桂社区",
+            "kind": "orphan",
+            "valid_from": timezone.localdate().isoformat(),
+            "source": "社区排查",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Person.objects.get(name="小耀").region_code == YAOGUI

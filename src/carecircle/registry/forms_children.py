@@ -6,18 +6,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.forms import ServiceForm
+from carecircle.core.regions import COMMUNITY
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 from carecircle.registry.checks import CHILD_STATUSES
 from carecircle.registry.forms import DuplicateIdOnForm
 from carecircle.registry.models import GuardianRelation, GuardianshipOutcome, StatusKind
 
 
-class ChildRegisterForm(DuplicateIdOnForm):
+class ChildRegisterForm(ScopedRegionsForm, DuplicateIdOnForm):
     """A child already on the register (e.g. imported as an infant) is a 409 on the ID number with a
-    link to the record, the typed values kept (DuplicateIdOnForm), not the error page."""
+    link to the record, the typed values kept (DuplicateIdOnForm), not the error page. The community
+    is picked by name among the user's (core.widgets.RegionField)."""
 
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
-    region_code = forms.CharField(label=_("所属社区代码"), max_length=12, required=False)
+    region_code = RegionField(label=_("所属社区"), perm="registry.edit", levels=(COMMUNITY,), required=False)
     kind = forms.CharField(
         label=_("儿童类别"),
         required=False,

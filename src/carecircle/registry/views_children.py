@@ -157,13 +157,14 @@ def child_register(request: AuthedRequest) -> HttpResponse:
         return _register_page(
             request,
             ChildRegisterForm(
+                user=request.user,
                 initial={
                     "valid_from": timezone.localdate(),
                     "region_code": codes[0] if len(codes) == 1 else "",
                 }
             ),
         )
-    form = ChildRegisterForm(request.POST)
+    form = ChildRegisterForm(request.POST, user=request.user)
     if not form.submit(partial(children_services.child_register, actor=request.user, request=request)):
         return _register_page(request, form, status=form.failed_status)
     person: Person = form.result
