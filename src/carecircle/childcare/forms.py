@@ -17,6 +17,7 @@ from carecircle.childcare.models import Band, ChildClass
 from carecircle.core import scope
 from carecircle.core.forms import ServiceForm
 from carecircle.core.types import Viewer
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 from carecircle.registry.models import Person
 
 
@@ -62,8 +63,10 @@ class ClassForm(ServiceForm):
         cast(forms.ModelChoiceField, self.fields["facility"]).queryset = facilities
 
 
-class VoucherForm(ServiceForm):
-    region_code = forms.CharField(label=_("发放区域代码"), max_length=12)
+class VoucherForm(ScopedRegionsForm, ServiceForm):
+    """Issuing a batch of vouchers to the infants of a region of the user's, picked by name."""
+
+    region_code = RegionField(label=_("发放区域"), perm="childcare.voucher")
     batch = forms.CharField(label=_("批次"), max_length=40)
     programme_code = forms.CharField(
         label=_("津贴补贴项目代码（按项目资格和面额发放，如 CHILDCARE_VOUCHER）"),

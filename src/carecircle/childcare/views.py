@@ -183,7 +183,7 @@ def _vouchers_page(
         "childcare/vouchers.html",
         {
             "page": page,
-            "form": issue or (forms.VoucherForm() if can_issue else None),
+            "form": issue or (forms.VoucherForm(user=request.user) if can_issue else None),
             "params": params,
             "redeem_facilities": _childcare_facilities(request.user),
             "redeem_form": redeem,
@@ -198,7 +198,7 @@ def vouchers(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "childcare.view")
     if request.method != "POST" or not scope.has_perm(request.user, "childcare.voucher"):
         return _vouchers_page(request)
-    form = forms.VoucherForm(request.POST)
+    form = forms.VoucherForm(request.POST, user=request.user)
     if not form.submit(partial(services.voucher_issue, actor=request.user, request=request)):
         return _vouchers_page(request, issue=form, status=INVALID_STATUS)
     messages.success(request, _("已发放 %(n)d 张") % {"n": form.result})
