@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.assessment import capability, forms, selectors, services
+from carecircle.assessment.list_specs import ASSESSMENTS, TO_ASSESS
 from carecircle.assessment.models import AssessmentReason, CheckKind, ReferralStatus
-from carecircle.core import scope
+from carecircle.core import list_pages, scope
 from carecircle.core.forms import INVALID_STATUS, render_invalid
-from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.core.types import AuthedRequest
 from carecircle.core.vault import shown_age_months
@@ -27,54 +27,24 @@ from carecircle.registry.selectors import person_get, shown_person_age
 
 @login_required
 def assessment_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "assessment.view")
-    form = forms.AssessmentListForm(request.GET)
-    # A bad filter is said on the page, over the unfiltered list (422).
-    ok = form.submit(partial(selectors.assessment_list, user=request.user))
-    qs = form.result if ok else selectors.assessment_list(user=request.user)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    counts = selectors.level_counts(user=request.user)
+    """The assessments (core/lists.py): count, page numbers, sort, filters, export to Excel; above
+    them, the distribution of the current levels."""
+    counts = (
+        selectors.level_counts(user=request.user) if scope.has_perm(request.user, "assessment.view") else {}
+    )
     levels = [(i, str(n), counts.get(i, 0)) for i, n in enumerate(capability.LEVEL_NAMES)]
-    return render(
+    return list_pages.page(
         request,
-        "assessment/list.html",
-        {
-            "page": page,
-            "levels": levels,
-            "level": request.GET.get("level", ""),
-            "region": request.GET.get("region", "").strip(),
-            "form": form,
-            "can_record": scope.has_perm(request.user, "assessment.record"),
-        },
-        status=200 if ok else INVALID_STATUS,
+        ASSESSMENTS,
+        template="assessment/list.html",
+        context={"levels": levels, "can_record": scope.has_perm(request.user, "assessment.record")},
     )
 
 
 @login_required
 def people(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "assessment.record")
-    group = request.GET.get("group", "senior80")
-    if group not in ("senior80", "elder", "infant"):
-        group = "senior80"
-    text = request.GET.get("q", "")
-    unassessed = request.GET.get("all") != "1"
-    qs = selectors.people_to_assess(user=request.user, group=group, text=text, unassessed_only=unassessed)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    names = dict(Region.objects.filter(code__in={p.region_code for p in page}).values_list("code", "name"))
-    rows = [
-        {"p": p, "age": shown_person_age(p), "region": names.get(p.region_code, p.region_code)} for p in page
-    ]
-    return render(
-        request,
-        "assessment/people.html",
-        {
-            "page": page,
-            "rows": rows,
-            "group": group,
-            "q": text,
-            "unassessed": unassessed,
-        },
-    )
+    """The people to assess or screen (core/lists.py): by default the 80+ without a valid assessment."""
+    return list_pages.page(request, TO_ASSESS, template="assessment/people.html")
 
 
 @login_required

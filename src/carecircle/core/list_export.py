@@ -66,13 +66,13 @@ def workbook_bytes(
     count. Written through core.exports (no cell is ever a formula), a chunk of rows at a time."""
     wb = exports.workbook(write_only=True)
     ws = wb.create_sheet(title=str(spec.title)[:31])
-    exports.sheet_append(ws, [str(c.label) for c in spec.columns])
+    exports.sheet_append(ws, [str(c.label) for c in spec.columns if not c.page_only])
     if unmask:
         qs = qs.defer(None)  # the encrypted columns a list defers
     clear = _clear_for(spec, user, unmask)
     count = 0
     for chunk in _chunks(qs.iterator(chunk_size=CHUNK), CHUNK):
-        for line in lists.cells(spec, chunk, clear=clear):
+        for line in lists.cells(spec, chunk, clear=clear, export=True):
             exports.sheet_append(ws, line)
         count += len(chunk)
         if progress is not None:

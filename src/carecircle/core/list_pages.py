@@ -66,7 +66,7 @@ def _filters(spec: lists.ListSpec, request: AuthedRequest) -> list[dict[str, Any
             "key": f.key,
             "label": str(f.label),
             "kind": f.kind,
-            "value": request.GET.get(f.key, ""),
+            "value": request.GET.get(f.key, (spec.defaults or {}).get(f.key, "")),
             "placeholder": str(f.placeholder or f.label),
         }
         if f.kind == lists.CHOICE:

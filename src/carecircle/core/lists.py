@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -53,7 +53,8 @@ class Column:
     number); `clear(row)`, when given, makes the column personal data: its value in clear, for an
     export by a user with `pii.unmask` who gave a purpose. `region=True`: `value` gives a region
     code, shown as the region's name. `sort`: the ORM fields the column sorts by (none: not
-    sortable). `link(row)`: the URL the cell links to on pages."""
+    sortable). `link(row)`: the URL the cell links to on pages; `page_only`: an action link, not
+    in the export."""
 
     key: str
     label: Label
@@ -62,6 +63,7 @@ class Column:
     clear: Callable[[Any], object] | None = None
     region: bool = False
     link: Callable[[Any], str] | None = None
+    page_only: bool = False
 
     @property
     def pii(self) -> bool:
@@ -139,7 +141,8 @@ class ListSpec:
     a column key ("-" for descending); `prepare(rows)` batch-loads what the values of one page or
     export chunk need; `region_of(row)` the row's region, for `pii.unmask`; `export_perm` the
     permission an export needs (default: `perm`); `access(user)` who may open the list when not
-    only the holders of `perm` (a provider admin sees their own organisation's caregivers)."""
+    only the holders of `perm` (a provider admin sees their own organisation's caregivers);
+    `defaults` the filter values of a first visit (a parameter sent empty means "all")."""
 
     name: str
     title: Label
@@ -155,6 +158,7 @@ class ListSpec:
     pk: str = "pk"
     export_perm: str = ""
     access: Callable[[Actor], bool] | None = None
+    defaults: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         _specs[self.name] = self
@@ -193,11 +197,13 @@ class ListQuery:
 
     params: dict[str, str]
     sort: str
+    empty: dict[str, str] = field(default_factory=dict)
 
     def querystring(self, **changes: str) -> str:
-        """The query string of this list with `changes` (an empty value drops the parameter)."""
-        merged = {**self.params, **({"sort": self.sort} if self.sort else {}), **changes}
-        return urlencode({k: v for k, v in merged.items() if v})
+        """The query string of this list with `changes` (an empty value drops the parameter; an
+        empty filter stays, as "all", over a spec's default)."""
+        merged = {**self.empty, **self.params, **({"sort": self.sort} if self.sort else {}), **changes}
+        return urlencode({k: v for k, v in merged.items() if v or k in self.empty})
 
     def described(self, spec: ListSpec) -> dict[str, str]:
         """The filter in words, for the audit row: {label: value}."""
@@ -252,7 +258,8 @@ def parse(spec: ListSpec, user: Actor, params: Mapping[str, str]) -> tuple[Query
             if any(bounds):
                 qs = f.apply(qs, (bounds[0], bounds[1]))
             continue
-        raw = (params.get(f.key) or "").strip()
+        sent = params.get(f.key)
+        raw = (sent if sent is not None else (spec.defaults or {}).get(f.key, "")).strip()
         if not raw:
             continue
         if f.kind == CHOICE:
@@ -261,7 +268,7 @@ def parse(spec: ListSpec, user: Actor, params: Mapping[str, str]) -> tuple[Query
             qs = f.apply(qs, raw)
         elif f.kind == REGION:
             if not regions.is_valid_code(raw):
-                raise _refuse(f.key, f.label, _("应为12位区划代码"))
+                raise _refuse(f.key, f.label, _("区划代码应为12位数字"))
             if not scope.has_perm(user, spec.perm, raw) and not any(
                 p.startswith(regions.prefix_of(raw)) for p in scope.prefixes(user, spec.perm)
             ):
@@ -288,7 +295,8 @@ def parse(spec: ListSpec, user: Actor, params: Mapping[str, str]) -> tuple[Query
             desc = order.startswith("-")
             fields = [_flip(s) if desc else s for s in column.sort]
             qs = qs.order_by(*fields, ("-" if desc else "") + spec.pk)
-    return qs, ListQuery(given, sort)
+    empty = {k: "" for k in (spec.defaults or {}) if k not in given}
+    return qs, ListQuery(given, sort, empty)
 
 
 def _flip(order: str) -> str:
@@ -324,7 +332,7 @@ def region_names(codes: Iterable[str]) -> dict[str, str]:
 
 
 def cells(
-    spec: ListSpec, rows: list[Any], *, clear: Callable[[Any], bool] | None = None
+    spec: ListSpec, rows: list[Any], *, clear: Callable[[Any], bool] | None = None, export: bool = False
 ) -> list[list[object]]:
     """The values of `rows`, column by column, as a page or an export shows them: regions as names,
     personal data masked unless `clear(row)` says this row may be shown in clear."""
@@ -336,6 +344,8 @@ def cells(
         shown_clear = clear is not None and clear(r)
         line: list[object] = []
         for c in spec.columns:
+            if export and c.page_only:
+                continue
             if c.region:
                 code = str(c.value(r) or "")
                 line.append(names.get(code, "") if code else "")
