@@ -57,7 +57,9 @@ def test_each_indicator_is_a_bullet_chart_with_value_target_and_verdict_in_words
     for code in shown:
         card = _article(html, code)
         assert card.count('<svg class="bullet"') == 1
-        assert re.search(r"(✓ 达标|△ 接近目标|✗ 未达标|— 无数据或无目标)</strong>", card), code
+        assert re.search(r"(✓ 达标|△ 接近目标|✗ 未达标|— 暂无数据|— 未设目标|— 无可比数据)</strong>", card), (
+            code
+        )
     e07 = _article(html, "E07")  # 人均预期寿命: entered 83.3, the target a number of years
     assert "83.3" in e07 and "83.30" in e07 and "目标" in e07
     svg = re.search(r'<svg class="bullet".*?</svg>', e07, re.S).group(0)
@@ -80,6 +82,10 @@ def test_bullet_chart_says_met_by_shape_and_text():
     assert ">70%<" in met and "目标 ≥65" in met
     empty = charts.bullet_chart(value=None, target=None, status="grey")
     assert "暂无数据" in empty and 'class="bar"' not in empty
+    untargeted = charts.bullet_chart(value=12.0, target=None, status="grey")
+    assert "未设目标" in untargeted and 'class="target"' not in untargeted
+    rising = charts.bullet_chart(value=12.0, target=None, status="grey", target_text="持续提升")
+    assert "无可比数据" in rising and "目标 持续提升" in rising
 
 
 def test_filters_narrow_the_cards_and_refuse_nonsense(board, client_for):
@@ -165,8 +171,11 @@ def test_summary_keeps_to_one_page_when_indicators_overflow(board):
     data = selectors.dashboard(user=board["district"], region_code=DISTRICT, day=today())
     many = dict(data)
     many["indicators"] = [dict(r, code=f"{r['code']}-{i}") for i in range(3) for r in data["indicators"]]
-    rows, left_out = summary.rows_for_page(many, 60)
-    assert len(rows) == 60 and left_out == len([r for r in many["indicators"] if r["applicable"]]) - 60
+    listed = [r for r in many["indicators"] if r["applicable"] and (r["value"] is not None or r["target"])]
+    rows, left_out, empty = summary.rows_for_page(many, 60)
+    assert len(listed) > 60 and len(rows) == 60 and left_out == len(listed) - 60
+    assert empty == len([r for r in many["indicators"] if r["applicable"]]) - len(listed)
+    assert sum(r["target"] is None for r in rows) <= max(0, 60 - sum(r["target"] is not None for r in listed))
     text = _pdf_text(summary.pdf_bytes(many))
     assert "未列出" in text
 

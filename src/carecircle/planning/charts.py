@@ -19,13 +19,24 @@ class StatusWords(TypedDict):
     label: str
 
 
-def status_words(status: str) -> StatusWords:
-    """The status in a symbol of its own shape and a word: ✓ 达标, △ 接近, ✗ 未达标, — 无目标/无数据."""
-    return {
+def status_words(status: str, *, value: float | None = 0.0, target: object = True) -> StatusWords:
+    """The status in a symbol of its own shape and a word: ✓ 达标, △ 接近目标, ✗ 未达标; a grey one
+    says why when the value and the target are given: 暂无数据, 未设目标, or 无可比数据 (a target
+    such as 持续提升 with no earlier figure to compare)."""
+    words: dict[str, StatusWords] = {
         "green": {"symbol": "✓", "label": _("达标")},
         "amber": {"symbol": "△", "label": _("接近目标")},
         "red": {"symbol": "✗", "label": _("未达标")},
-    }.get(status, {"symbol": "—", "label": _("无数据或无目标")})
+    }
+    if status in words:
+        return words[status]
+    if value is None:
+        return {"symbol": "—", "label": _("暂无数据")}
+    if target is None:
+        return {"symbol": "—", "label": _("未设目标")}
+    if target is True:
+        return {"symbol": "—", "label": _("无数据或无目标")}
+    return {"symbol": "—", "label": _("无可比数据")}
 
 
 def _fmt(v: float) -> str:
@@ -71,7 +82,7 @@ def bullet_chart(
     """One indicator's value as a bar against its target as a vertical mark, on a scale from zero
     (or from the lowest figure when one is negative). The value, the target and the verdict are
     written beside the marks."""
-    words = status_words(status)
+    words = status_words(status, value=value, target=target if target is not None else (target_text or None))
     unit_text = escape(unit)
     label = _("数值 %(v)s，目标 %(t)s，%(s)s") % {
         "v": "—" if value is None else f"{_fmt(value)}{unit}",
@@ -146,6 +157,13 @@ def _labelled(points: list[tuple[datetime.date, float]]) -> set[int]:
     return {0, len(points) - 1, values.index(min(values)), values.index(max(values))}
 
 
+def _anchor(i: int, n: int) -> str:
+    """Text at the first point starts there and at the last ends there, so neither leaves the plot."""
+    if n == 1:
+        return "middle"
+    return "start" if i == 0 else ("end" if i == n - 1 else "middle")
+
+
 def line_chart(
     points: list[tuple],
     *,
@@ -208,16 +226,18 @@ def line_chart(
             f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="{LINE}"><title>{d:%Y-%m-%d}: {_fmt(v)}</title></circle>'
         )
         if i in shown:
+            anchor = _anchor(i, len(points))
             parts.append(
-                f'<text class="point" x="{x(d):.1f}" y="{y(v) - 8:.1f}" font-size="12" text-anchor="middle" '
+                f'<text class="point" x="{x(d):.1f}" y="{y(v) - 8:.1f}" font-size="12" text-anchor="{anchor}" '
                 f'fill="{INK}">{_fmt(v)}</text>'
             )
-    ticks = sorted({0, len(points) - 1} | ({len(points) // 2} if len(points) > 4 else set()))
+    ticks = [0, len(points) - 1] if len(points) > 1 else [0]
+    middle = points[len(points) // 2][0]
+    if len(points) > 4 and min(abs(x(middle) - x(points[i][0])) for i in ticks) > 90:
+        ticks.insert(1, len(points) // 2)
     for i in ticks:
         d = points[i][0]
-        anchor = "start" if i == 0 and len(points) > 1 else ("end" if i == len(points) - 1 else "middle")
-        if len(points) == 1:
-            anchor = "middle"
+        anchor = _anchor(i, len(points))
         parts.append(
             f'<text x="{x(d):.1f}" y="{height - 10}" font-size="12" text-anchor="{anchor}" '
             f'fill="{MUTED}">{d:%Y-%m-%d}</text>'

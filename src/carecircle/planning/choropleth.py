@@ -6,6 +6,7 @@ to any sibling's (a Voronoi cell inside the siblings' surrounding box), and mark
 import math
 from typing import Any, TypedDict
 
+from carecircle.core import regions
 from carecircle.core.models import Region
 from carecircle.planning.charts import status_words
 from carecircle.planning.types import IndicatorFigure
@@ -71,16 +72,20 @@ def _clip(poly: list[tuple[float, float]], a: float, b: float, c: float) -> list
     return out
 
 
-def voronoi_cells(centres: dict[str, tuple[float, float]]) -> dict[str, dict[str, Any]]:
-    """centres: code -> (lat, lng). Each code's Voronoi cell, clipped to the centres' box grown by a
-    margin, as a GeoJSON Polygon. Distances are taken with longitude shrunk by cos(latitude)."""
+def voronoi_cells(
+    centres: dict[str, tuple[float, float]], extent: list[tuple[float, float]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """centres: code -> (lat, lng). Each code's Voronoi cell, clipped to the box around the centres
+    and the `extent` points (lat, lng: e.g. every place under the parent) grown by a margin, as a
+    GeoJSON Polygon. Distances are taken with longitude shrunk by cos(latitude)."""
     if not centres:
         return {}
     lat0 = sum(la for la, _lo in centres.values()) / len(centres)
     k = math.cos(math.radians(lat0)) or 1.0
     pts = {c: (lng * k, lat) for c, (lat, lng) in centres.items()}
-    xs, ys = [p[0] for p in pts.values()], [p[1] for p in pts.values()]
-    margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.2 or 0.01
+    around = list(pts.values()) + [(lng * k, lat) for lat, lng in extent or []]
+    xs, ys = [p[0] for p in around], [p[1] for p in around]
+    margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.1 or 0.01
     box = [
         (min(xs) - margin, min(ys) - margin),
         (max(xs) + margin, min(ys) - margin),
@@ -114,22 +119,31 @@ def map_data(row: IndicatorFigure, parent: Region) -> dict[str, Any]:
             r.code: (r.latitude, r.longitude)
             for r in kids
             if r.code not in shapes and r.latitude is not None and r.longitude is not None
-        }
+        },
+        [
+            (la, lo)
+            for la, lo in Region.objects.filter(
+                code__startswith=regions.prefix_of(parent.code), level__lte=parent.level + 2
+            ).values_list("latitude", "longitude")
+            if la is not None and lo is not None
+        ],
     )
     values = [f["value"] for f in figures.values() if f["value"] is not None and f["applicable"]]
     bounds = classes(values)
-    regions: list[MapRegion] = []
+    drawn: list[MapRegion] = []
     for r in kids:
         f = figures.get(r.code)
         value = f["value"] if f and f["applicable"] else None
         status = f["status"] if f else "grey"
-        regions.append(
+        drawn.append(
             {
                 "code": r.code,
                 "name": r.name,
                 "value": value,
                 "status": status,
-                "status_label": status_words(status)["label"],
+                "status_label": status_words(status, value=value, target=None if f is None else True)[
+                    "label"
+                ],
                 "colour": colour_of(value, bounds),
                 "approximate": r.code not in shapes,
                 "geometry": shapes.get(r.code) or approx.get(r.code),
@@ -137,9 +151,9 @@ def map_data(row: IndicatorFigure, parent: Region) -> dict[str, Any]:
         )
     return {
         "indicator": {"code": row["code"], "name": row["name"], "unit": row["unit"]},
-        "regions": regions,
+        "regions": drawn,
         "classes": bounds,
         "no_value": NO_VALUE,
-        "approximate": any(r["approximate"] and r["geometry"] for r in regions),
+        "approximate": any(r["approximate"] and r["geometry"] for r in drawn),
         "centre": [parent.latitude or 30.27, parent.longitude or 120.15],
     }

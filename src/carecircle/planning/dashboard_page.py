@@ -38,7 +38,9 @@ def _choice(request, name: str, allowed, label: str) -> str:
 
 def _annotate(row: dict[str, Any]) -> dict[str, Any]:
     target = row["target"]
-    row["words"] = charts.status_words(row["status"])
+    row["words"] = charts.status_words(
+        row["status"], value=row["value"] if row["applicable"] else None, target=target
+    )
     row["bullet"] = mark_safe(  # noqa: S308 - numbers, and labels escaped in charts
         charts.bullet_chart(
             value=row["value"] if row["applicable"] else None,
@@ -46,6 +48,7 @@ def _annotate(row: dict[str, Any]) -> dict[str, Any]:
             status=row["status"],
             unit=row["unit"],
             target_text=target["text"] if target else "",
+            width=500,
         )
     )
     points = [(p["day"], p["value"]) for p in row["trend"] if p["value"] is not None]
@@ -55,7 +58,7 @@ def _annotate(row: dict[str, Any]) -> dict[str, Any]:
                 points,
                 target=target["value"] if target else None,
                 unit=row["unit"],
-                width=560,
+                width=500,
                 height=230,
             )
         )
