@@ -1,6 +1,7 @@
 """Maps with the network cut off (a government intranet): every request to a host other than the
 platform's own server is aborted, and the pages still show a basemap — the platform's own tiles."""
 
+import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -67,6 +68,10 @@ def test_the_coverage_map_shows_the_platforms_basemap_offline(page, live_server,
     page.goto(f"{live_server.url}/planning/coverage/{walk.pk}/")
     page.wait_for_selector(".leaflet-container")
     assert _tiles_loaded(page) >= 1
+    shots = os.environ.get("CARECIRCLE_SCREENSHOTS", "")
+    if shots:
+        page.wait_for_load_state("networkidle")
+        page.locator("#map").screenshot(path=f"{shots}/planning-basemap-offline.png")
     assert outside == []  # nothing tried to leave (and the `page` fixture saw no console error)
 
 

@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Length
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from carecircle.core import regions
 from carecircle.core.models import Region
@@ -163,7 +163,7 @@ def tiles() -> dict | None:
     return {"url": tile_url(current_version()), "attribution": credit, "max_zoom": render.MAX_ZOOM}
 
 
-@require_GET
+@require_safe
 def tile(request, version: str, z: int, x: int, y: int) -> HttpResponse:  # noqa: ARG001 — a Django view's signature
     """One tile. Coordinates outside the zoom's range: 404. A URL of an older version is sent to
     the current one (the page was opened before the data changed)."""
