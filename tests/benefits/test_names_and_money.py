@@ -83,3 +83,18 @@ def test_appeals_name_the_district_that_handles_them(funded, make_person, users,
     text = shown(client_for(users["district"]).get("/benefits/appeals/"))
     assert "承办" in text and "东湖区" in text and "2026年11月" in text
     assert CODE.findall(text) == []
+
+
+def test_bank_file_names_the_community_beside_its_code(batch, users):
+    import csv
+    import io
+
+    services.payroll_approve(actor=users["district"], batch_id=batch.pk, note="核对无误")
+    body, _name = services.payroll_export(actor=users["district"], batch_id=batch.pk, fmt="csv")
+    header, *lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    at = header.index("所属社区")
+    assert header[at + 1] == "社区代码"
+    assert sorted((row[at], row[at + 1]) for row in lines) == [
+        ("丹枫社区", "339901001002"),
+        ("桂花社区", "339901001001"),
+    ]

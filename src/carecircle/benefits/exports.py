@@ -9,15 +9,38 @@ from typing import Any
 from django.db.models import Sum
 
 from carecircle.benefits.models import Batch, PayeeAccount, Payment, PaymentMethod
-from carecircle.core import exports
+from carecircle.core import exports, region_pick
 from carecircle.registry.models import Person
 
-HEADER = ["序号", "姓名", "身份证号", "开户行", "账号", "金额（元）", "项目", "发放月份", "所属社区", "备注"]
-IN_KIND_HEADER = ["序号", "姓名", "身份证号", "数量/金额（元）", "项目", "所属期", "所属社区", "发放方式"]
+# 所属社区 is the community's name; its code stands beside it for reconciliation (社区代码).
+HEADER = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "开户行",
+    "账号",
+    "金额（元）",
+    "项目",
+    "发放月份",
+    "所属社区",
+    "社区代码",
+    "备注",
+]
+IN_KIND_HEADER = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "数量/金额（元）",
+    "项目",
+    "所属期",
+    "所属社区",
+    "社区代码",
+    "发放方式",
+]
 
 
 def rows(batch: Batch):
-    """(person, amount) per payee with a positive total in this batch, in region order."""
+    """(person, account, amount, community name) per payee with a positive total in this batch, in region order."""
     totals = (
         Payment.objects.filter(batch=batch, amount__gt=0)
         .values("person_id")
@@ -40,8 +63,10 @@ def _with_people(chunk):
         p.pk: p for p in Person.objects.filter(pk__in=ids).only("id", "name", "id_number", "region_code")
     }
     accounts = {a.person_id: a for a in PayeeAccount.objects.filter(person_id__in=ids)}
+    names = region_pick.names_of(p.region_code for p in people.values())
     for r in chunk:
-        yield people[r["person_id"]], accounts.get(r["person_id"]), r["total"]
+        person = people[r["person_id"]]
+        yield person, accounts.get(r["person_id"]), r["total"], names.get(person.region_code, "")
 
 
 def _money(total) -> Decimal:
@@ -52,7 +77,7 @@ def _money(total) -> Decimal:
 def table(batch: Batch):
     cash = batch.programme.payment_method == PaymentMethod.CASH
     yield HEADER if cash else IN_KIND_HEADER
-    for n, (person, account, total) in enumerate(rows(batch), start=1):
+    for n, (person, account, total, community) in enumerate(rows(batch), start=1):
         if cash:
             yield [
                 n,
@@ -63,6 +88,7 @@ def table(batch: Batch):
                 _money(total),
                 batch.programme.name,
                 batch.month,
+                community,
                 person.region_code,
                 "" if account else "未登记收款账户，请核实后发放至社会保障卡",
             ]
@@ -74,6 +100,7 @@ def table(batch: Batch):
                 _money(total),
                 batch.programme.name,
                 batch.month,
+                community,
                 person.region_code,
                 batch.programme.get_payment_method_display(),
             ]
