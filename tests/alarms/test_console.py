@@ -149,13 +149,14 @@ def test_monthly_report(client_for, users, make_person, t0):
     assert "339901001000" not in west.content.decode("utf-8-sig")
 
 
-def test_devices_page_registers_and_shows_token_once(client_for, users, make_person):
+def test_devices_page_registers_by_id_number_and_shows_token_once(client_for, users, make_person):
     person = make_person()
     c = client_for(users["community"])
+    url = "/alarms/devices/register/"
     r = c.post(
-        "/alarms/devices/",
+        url,
         {
-            "person": person.pk,
+            "person": person.id_number,
             "kind": "smoke",
             "serial": "S-9",
             "heartbeat_seconds": "600",
@@ -163,12 +164,14 @@ def test_devices_page_registers_and_shows_token_once(client_for, users, make_per
         },
     )
     assert r.status_code == 200 and 'id="device-token"' in r.content.decode()
-    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-9"})
+    r = c.post(url, {"person": person.id_number, "kind": "smoke", "serial": "S-9"})
     assert r.status_code == 409 and "设备编号已登记" in r.content.decode()  # a conflict: the error page
-    r = c.post("/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": ""})
+    r = c.post(url, {"person": person.id_number, "kind": "smoke", "serial": ""})
     assert r.status_code == 422 and "设备编号不能为空" in r.content.decode()
+    r = c.post(url, {"person": str(person.pk), "kind": "smoke", "serial": "S-11"})
+    assert r.status_code == 422 and "身份证号应为18位" in r.content.decode()  # no internal numbers
     other = client_for(users["community_b"]).post(
-        "/alarms/devices/", {"person": person.pk, "kind": "smoke", "serial": "S-10"}
+        url, {"person": person.id_number, "kind": "smoke", "serial": "S-10"}
     )
     assert other.status_code == 422 and "不在您的管辖范围内" in other.content.decode()
     assert "S-9" in c.get("/alarms/devices/").content.decode()

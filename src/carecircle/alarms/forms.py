@@ -2,7 +2,7 @@
 of the one service its page calls (views.py: `form.submit(partial(service, …))`); the services check
 the values (a call target, an outcome) and their InvalidInput lands on the field."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core import limits, scope
 from carecircle.core.forms import ServiceForm
 from carecircle.core.types import Viewer
+from carecircle.core.vault import blind_index
 from carecircle.registry.models import Person
 
 
@@ -59,25 +60,34 @@ class PhoneOpenForm(ServiceForm):
 
 
 class DeviceForm(ServiceForm):
-    """Registering a device for a person of the user's regions: the person's record number is chosen
-    among them (a number outside them is an error on the field, as a typo is)."""
+    """Registering a device for a person of the user's regions, found by the ID number on their
+    card (through the blind index: the number is never stored or searched in clear); a number of
+    someone outside the user's regions is an error on the field, as a typo is."""
 
-    person: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
-        error_messages={"required": _("请填写人员编号"), "invalid_choice": _("未找到，或不在您的管辖范围内")},
-    )
+    person = forms.CharField(max_length=18, error_messages={"required": _("请填写使用人的身份证号")})
     kind = forms.CharField(required=False)
     serial = forms.CharField(required=False)
     heartbeat_seconds = forms.IntegerField(
-        required=False, error_messages={"invalid": _("人员编号和心跳间隔须为数字")}
+        required=False, error_messages={"invalid": _("心跳间隔须为数字（秒）")}
     )
     location = forms.CharField(required=False)
 
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["person"]).queryset = scope.in_scope(
-            Person.objects.all(), user, "alarms.devices"
+        self.user = user
+
+    def clean_person(self) -> Person:
+        number = str(self.cleaned_data["person"]).strip().upper()
+        if not (len(number) == 18 and number[:17].isdigit()):
+            raise forms.ValidationError(_("身份证号应为18位"))
+        found = (
+            scope.in_scope(Person.objects.all(), self.user, "alarms.devices")
+            .filter(id_hash=blind_index(number))
+            .first()
         )
+        if found is None:
+            raise forms.ValidationError(_("未找到，或不在您的管辖范围内"))
+        return found
 
     def clean_heartbeat_seconds(self) -> int:
         return int(self.cleaned_data["heartbeat_seconds"] or 3600)

@@ -6,4 +6,5 @@ NAV = [
     NavItem(_("接警台"), "alarms:console", "alarms.operate", 40),
     NavItem(_("报警设备"), "alarms:devices", "alarms.devices", 41),
     NavItem(_("呼叫服务水平"), "alarms:supervisor", "alarms.supervise", 42),
+    NavItem(_("警情记录"), "alarms:incidents", "alarms.supervise", 43),
 ]

@@ -21,7 +21,9 @@ urlpatterns = [
     ],
     path("incidents/<int:incident_id>/timeline.csv", views.incident_timeline_csv, name="incident_timeline"),
     path("responders/<int:responder_id>/confirm/", views.responder_confirm, name="responder_confirm"),
+    path("incidents/", views.incident_list, name="incidents"),
     path("devices/", views.devices, name="devices"),
+    path("devices/register/", views.device_register, name="device_register"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("reports/monthly/", views.monthly_report, name="monthly_report"),
 ]

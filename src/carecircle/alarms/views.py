@@ -3,7 +3,6 @@ incident card and its one-click actions, hand-opened incidents for phone calls, 
 supervisor's service levels, timeline export and the monthly report."""
 
 import asyncio
-import datetime
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.alarms import disclosure, events, forms, selectors, services
+from carecircle.alarms import disclosure, events, forms, list_specs, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import (
     AlarmKind,
@@ -32,8 +31,7 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import policy_for
 from carecircle.alarms.selectors import IncidentAction
-from carecircle.core import exports, scope
-from carecircle.core.errors import InvalidInput
+from carecircle.core import exports, list_pages, scope, tables
 from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
 from carecircle.core.types import AuthedRequest
 from carecircle.registry import selectors as registry_selectors
@@ -292,37 +290,43 @@ def phone_open(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def devices(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "alarms.devices")
-    form = forms.DeviceForm(request.POST if request.method == "POST" else None, user=request.user)
-    token = None
-    if request.method == "POST" and form.submit(
-        partial(services.device_register, actor=request.user, request=request)
-    ):
-        device, token = form.result
-        messages.success(
-            request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial}
-        )
-    now = timezone.now()
-    rows = [(d, selectors.device_online(d, now)) for d in selectors.devices(user=request.user)[:200]]
-    return render(
+    """Every device of the user's regions, paged and filtered (GET); POST exports the filtered set."""
+    return list_pages.page(
         request,
-        "alarms/devices.html",
-        {"rows": rows, "token": token, "form": form, "kinds": DeviceKind.choices},
-        status=INVALID_STATUS if form.is_bound and form.errors else 200,
+        list_specs.DEVICES,
+        template="alarms/devices.html",
+        context={"form": forms.DeviceForm(user=request.user), "kinds": DeviceKind.choices},
     )
+
+
+@login_required
+@require_POST
+def device_register(request: AuthedRequest) -> HttpResponse:
+    """Register a device; the list shows again with its one-time token, or with the form's errors."""
+    form = forms.DeviceForm(request.POST, user=request.user)
+    context, _query = list_pages.listing(list_specs.DEVICES, request)
+    context["kinds"] = DeviceKind.choices
+    if not form.submit(partial(services.device_register, actor=request.user, request=request)):
+        return render(request, "alarms/devices.html", {**context, "form": form}, status=INVALID_STATUS)
+    device, token = form.result
+    messages.success(
+        request, _("已登记设备 %(s)s，请把下面的令牌写入设备（只显示一次）") % {"s": device.serial}
+    )
+    context.update({"form": forms.DeviceForm(user=request.user), "token": token})
+    return render(request, "alarms/devices.html", context)
+
+
+@login_required
+def incident_list(request: AuthedRequest) -> HttpResponse:
+    """The incidents of the user's regions, every state, for the supervisor (GET; POST exports)."""
+    return list_pages.page(request, list_specs.INCIDENTS)
 
 
 @login_required
 def supervisor(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
-    try:
-        day = (
-            datetime.date.fromisoformat(request.GET.get("day", ""))
-            if request.GET.get("day")
-            else timezone.localdate()
-        )
-    except ValueError:
-        raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
+    raw_day = request.GET.get("day", "")
+    day = tables.parse_date(raw_day, "day") if raw_day else timezone.localdate()
     levels = selectors.service_levels(user=request.user, day=day)
     waiting = (
         selectors.incidents(user=request.user, perm="alarms.supervise")
@@ -335,11 +339,8 @@ def supervisor(request: AuthedRequest) -> HttpResponse:
 @login_required
 def monthly_report(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
-    raw = request.GET.get("month", "") or timezone.localdate().strftime("%Y-%m")
-    try:
-        month = datetime.date.fromisoformat(raw + "-01")
-    except ValueError:
-        raise InvalidInput(_("月份格式应为 YYYY-MM"), field="month") from None
+    month = tables.parse_month(request.GET.get("month", "") or timezone.localdate(), "month")
+    raw = month.strftime("%Y-%m")
     if request.GET.get("format") == "csv":
         rows = disclosure.monthly_report_export(actor=request.user, month=month, request=request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
