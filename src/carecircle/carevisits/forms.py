@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.carevisits.models import Need
 from carecircle.core.forms import ServiceForm
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 
 
 class VisitForm(ServiceForm):
@@ -28,16 +29,19 @@ class AssignForm(ServiceForm):
     not_for_service = ("next",)
 
 
-class RuleForm(ServiceForm):
-    region_code = forms.CharField(required=False)
+class RuleForm(ScopedRegionsForm, ServiceForm):
+    """A visit rule for a region of the user's (any level: a street's rule overrides its district's),
+    picked by name."""
+
+    region_code = RegionField(label=_("适用区域"), perm="carevisits.manage", required=False)
     group = forms.CharField(required=False)
     frequency = forms.CharField(required=False)
     active = forms.BooleanField(required=False)
     note = forms.CharField(required=False)
 
 
-class GenerateForm(ServiceForm):
-    region_code = forms.CharField(required=False)
+class GenerateForm(ScopedRegionsForm, ServiceForm):
+    region_code = RegionField(label=_("区域"), perm="carevisits.manage", required=False)
     month = forms.DateField(
         required=False, input_formats=["%Y-%m"], error_messages={"invalid": _("月份格式应为 YYYY-MM")}
     )

@@ -200,6 +200,10 @@ def _rules_page(request, *, failed=None, status: int = 200):
             "groups": VisitGroup.choices,
             "frequencies": Frequency.choices,
             "codes": _region_names(codes),
+            "rule_form": failed if isinstance(failed, forms.RuleForm) else forms.RuleForm(user=request.user),
+            "generate_form": (
+                failed if isinstance(failed, forms.GenerateForm) else forms.GenerateForm(user=request.user)
+            ),
             "month": f"{today.year}-{today.month:02d}",
         },
         status=status,
@@ -211,7 +215,7 @@ def rules(request):
     """The rules; a POST saves one (services.rule_set)."""
     if request.method != "POST":
         return _rules_page(request)
-    form = forms.RuleForm(request.POST)
+    form = forms.RuleForm(request.POST, user=request.user)
     if not form.submit(partial(services.rule_set, actor=request.user, request=request)):
         return _rules_page(request, failed=form, status=422)
     messages.success(request, _("规则已保存"))
@@ -221,7 +225,7 @@ def rules(request):
 @login_required
 @require_POST
 def plans_generate(request):
-    form = forms.GenerateForm(request.POST)
+    form = forms.GenerateForm(request.POST, user=request.user)
 
     def generate(*, region_code, month):
         month = month or timezone.localdate()
