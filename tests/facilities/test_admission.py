@@ -181,3 +181,14 @@ def test_a_bed_that_is_not_free_is_refused_on_its_field(users, insider, home, ap
     r = client_for(insider).post(f"/map/waiting/{first.pk}/admit/", {"bed": nursing.pk})
     assert r.status_code == 422 and f"床位 {nursing.code} 不是空余的普通床位" in r.content.decode()
     assert not Offer.objects.exists() and not Stay.objects.exists()
+
+
+def test_no_register_number_is_asked_of_an_operator(insider, users, make_facility, client_for):
+    """The direct admission picks a person of the register by number (staff); the operator's admin
+    sees no register, so its page offers the admission desk's search instead."""
+    private = make_facility("nursing_private", name="东湖康养院", beds_general=2)
+    services.beds_add(actor=users["admin"], facility=private, kind="general", count=2)
+    page = client_for(insider).get(f"/map/facilities/{private.pk}/").content.decode()
+    assert 'name="person"' not in page and f"/map/facilities/{private.pk}/find/" in page
+    staff = client_for(users["district"]).get(f"/map/facilities/{private.pk}/").content.decode()
+    assert 'name="person"' in staff

@@ -22,6 +22,10 @@ def small_demo_city():
         def flush(self):
             pass
 
+    from carecircle.core import plugins
+
+    for module in plugins.optional_submodules("reference"):  # the waiting rule, after an earlier flush
+        module.ensure()
     city = City(seed=7, scale=0.0004, today=datetime.date.today(), rng=random.Random(7), out=Quiet())
     gen.build_regions(city)
     gen.build_accounts(city)

@@ -155,6 +155,9 @@ def _detail_page(
         "beds": services.reaches(
             user, "facilities.beds", facility.region_code, facility.operator_id, facility.kind
         ),
+        # the direct admission picks a person of the register (staff); an operator's admin sees no
+        # register and finds its applicants through the admission desk (views_admission.py)
+        "pick": scope.has_perm(user, "registry.view", facility.region_code),
     }
     places = (
         waiting.ranked(facility, today) if facility.kind in PUBLIC_KINDS and facility.is_operating else []
