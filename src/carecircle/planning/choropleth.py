@@ -40,7 +40,7 @@ def classes(values: list[float], n: int = 5) -> list[ClassBound]:
     lo, hi = min(values), max(values)
     k = min(n, len(set(values)))
     if k <= 1 or hi == lo:
-        return [{"lo": lo, "hi": hi, "colour": PALETTE[-1]}]
+        return [{"lo": lo, "hi": hi, "colour": PALETTE[2]}]  # one value: no "darker is higher" to tell
     step = (hi - lo) / k
     colours = PALETTE[len(PALETTE) - k :] if k < len(PALETTE) else PALETTE
     return [
