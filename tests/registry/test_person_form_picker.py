@@ -17,6 +17,15 @@ def yaogui(city):
     return YAOGUI
 
 
+def _severe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['impact']} {v['id']}: {v['help']}" for v in found if v.get("impact") in {"critical", "serious"}
+    ]
+
+
 def _birth():
     import datetime
 
@@ -39,6 +48,7 @@ def test_register_a_person_picking_the_community_by_name_and_the_home_on_the_map
     option = page.get_by_role("option", name="耀桂社区")
     expect(option).to_be_visible()
     assert "东湖区 / 文新街道" in option.inner_text()
+    assert _severe_violations(page) == []  # axe-core with the list open
     box.press("Enter")  # the only match is highlighted: the keyboard picks it
     expect(box).to_have_value("东湖区 / 文新街道 / 耀桂社区")
     assert page.locator("input[type=hidden][name=region_code]").input_value() == YAOGUI
