@@ -6,7 +6,7 @@ import h3
 import numpy as np
 
 from carecircle.core import regions
-from carecircle.planning import coverage, places
+from carecircle.planning import places
 from carecircle.planning.computations import module_selectors
 from carecircle.planning.coverage_services import KIND_SETS
 from carecircle.planning.models import CoverageRun, SitingRun
@@ -16,10 +16,9 @@ MAX_FACILITIES = 2000
 
 
 def _roads(run: CoverageRun) -> places.RoadIndex | None:
-    try:
-        return coverage.load(run.network.file_name).roads()
-    except FileNotFoundError:  # the network's file is gone (a copied database): communities only
-        return None
+    """The run's named roads; None when the network's file is gone (a copied database): then
+    places are named by community alone."""
+    return places.road_index(run.network.file_name)
 
 
 def gap_cells(run: CoverageRun, cells: list) -> list[dict]:

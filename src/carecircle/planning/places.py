@@ -2,13 +2,15 @@
 network's edge names) and the community the point lies in (its boundary) or is nearest to (its
 office's coordinates) — "文一路（桂花社区）" — never an internal node number."""
 
+import threading
+
 import numpy as np
 from django.utils.translation import gettext as _
 from scipy.spatial import cKDTree
 
 from carecircle.core import regions
 from carecircle.core.models import Region
-from carecircle.planning.network import Network
+from carecircle.planning.network import Network, storage_dir
 
 ROAD_WITHIN_M = 300.0  # a road further than this does not name the place
 
@@ -17,14 +19,18 @@ class RoadIndex:
     """The named edges of a network, found by their midpoints, measured to the segment."""
 
     def __init__(self, net: Network) -> None:
-        self.net = net
         self.project = net.projector()
         named = np.zeros(net.edges, dtype=bool) if net.edge_name is None else net.edge_name >= 0
         self.edges = np.flatnonzero(named)
+        self.road = net.edge_name[self.edges] if net.edge_name is not None else np.zeros(0, dtype=np.int32)
+        self.road_names = net.names if net.names is not None else np.zeros(0, dtype=str)
         a = self.project(net.lat[net.src[self.edges]], net.lon[net.src[self.edges]])
         b = self.project(net.lat[net.dst[self.edges]], net.lon[net.dst[self.edges]])
         self.a, self.b = a, b
-        self.tree = cKDTree((a + b) / 2) if len(self.edges) else None
+        # unbalanced and not compacted: built in half the time, queried only a few thousand times
+        self.tree = (
+            cKDTree((a + b) / 2, balanced_tree=False, compact_nodes=False) if len(self.edges) else None
+        )
 
     def names(self, lat, lon, within_m: float = ROAD_WITHIN_M) -> list[str]:
         """The nearest named road of each point ("" when none lies within `within_m`)."""
@@ -47,8 +53,31 @@ class RoadIndex:
         best = np.argmin(d, axis=1)
         out = []
         for i, j in enumerate(best):
-            out.append(self.net.road_name(int(self.edges[idx[i, j]])) if d[i, j] <= within_m else "")
+            out.append(str(self.road_names[self.road[idx[i, j]]]) if d[i, j] <= within_m else "")
         return out
+
+
+_indexes: dict[str, tuple[float, RoadIndex]] = {}
+_lock = threading.Lock()
+
+
+def road_index(file_name: str) -> RoadIndex | None:
+    """The named roads of a stored network, kept in memory while its file is unchanged (a page
+    that names places needs neither the graph nor the nearest-node index); None without the file."""
+    path = storage_dir() / file_name
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    with _lock:
+        hit = _indexes.get(str(path))
+        if hit and hit[0] == mtime:
+            return hit[1]
+    index = RoadIndex(Network.load(path))
+    with _lock:
+        _indexes.clear()  # one network at a time: they can be large
+        _indexes[str(path)] = (mtime, index)
+    return index
 
 
 def _inside(ring: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
