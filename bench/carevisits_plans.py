@@ -2,7 +2,8 @@
 INSERT … ON CONFLICT DO NOTHING per 5,000 plans), then the same month again (must create nothing),
 against the naive way measured in the same run: for a random sample of people, look up their
 statuses, age and level one by one and create their plans with get_or_create, extrapolated to the
-whole population of the visited groups.
+whole population of the visited groups. Both decide 高龄 and 失能 by the groups of registry/groups.py
+(失能: 60+ and the newest valid assessment at level 1 or worse).
 
     python bench/carevisits_plans.py [--scale 0.01] [--database-url postgres://…] [--sample 500]
 
@@ -35,7 +36,7 @@ def main():
     from carecircle.core import demo
     from carecircle.core.management.commands.generate import CITY_CODE, Command
     from carecircle.registry.models import Person, PersonStatus
-    from carecircle.registry.selectors import person_age, statuses_on
+    from carecircle.registry.selectors import person_age, population_group, statuses_on
 
     steps = demo.steps
     keep = {"carecircle.registry.demo", "carecircle.assessment.demo"}
@@ -65,6 +66,7 @@ def main():
     ids = list(Person.objects.values_list("id", flat=True))
     sample = random.Random(1).sample(ids, min(args.sample, len(ids)))
     rules = {r.group: r.frequency for r in VisitRule.objects.all()}
+    senior80, disabled = population_group("senior80"), population_group("disabled")
     year, month = (today.year + 1, today.month)  # a month no plan exists in yet
     started = time.perf_counter()
     naive_people = 0
@@ -72,10 +74,11 @@ def main():
         for pid in sample:
             person = Person.objects.get(pk=pid)
             groups = [s.kind for s in statuses_on(person, today) if s.kind in rules]
-            if person_age(person, today) >= 80 and "senior80" in rules:
+            age = person_age(person, today)
+            if age >= (senior80.min_age or 0) and "senior80" in rules:
                 groups.append("senior80")
             level = current_level(person, today)
-            if level is not None and level >= 2:
+            if level is not None and level >= (disabled.min_level() or 1) and age >= (disabled.min_age or 0):
                 groups.append("disabled")
             if not groups:
                 continue

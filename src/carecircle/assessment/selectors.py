@@ -1,12 +1,13 @@
 """Reads of the assessment module. `current_level` and `level_subquery` are what benefits,
 dispatch and care visits read: the final level (0 能力完好 … 4 完全失能) of the newest assessment
-valid on a day."""
+valid on a day. Who is 失能 is a population group (registry/groups.py, read through
+`registry.selectors.population_q("disabled", day)`), not decided here."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildC
 from carecircle.assessment.types import CapabilityLevel
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
+from carecircle.core.ages import years_before
 from carecircle.core.errors import InvalidInput
 from carecircle.core.types import Actor
 from carecircle.registry.models import Person
@@ -59,33 +61,6 @@ def current_assessments(day: datetime.date | None = None) -> QuerySet[Capability
     day = day or timezone.localdate()
     newest = _valid_on(day).filter(person=OuterRef("person")).values("pk")[:1]
     return _valid_on(day).filter(pk=Subquery(newest))
-
-
-def disabled_q(day: datetime.date, *, min_level: int) -> Q:
-    """For a Person queryset: holds an assessment valid on `day` with final level >= `min_level`
-    (the caller says which: 失能 is `registry.selectors.population_group("disabled").min_level()`)."""
-    return Q(
-        Exists(
-            CapabilityAssessment.objects.filter(
-                person=OuterRef("pk"), valid_from__lte=day, valid_to__gte=day, final_level__gte=min_level
-            )
-        )
-    )
-
-
-def disabled_members(prefix: str, day: datetime.date, *, min_level: int) -> Iterator[tuple[int, str]]:
-    """(person id, region code) of every assessment valid on `day` with final level >= `min_level`
-    under the region `prefix`, streamed (care-visit plans build their rounds from it)."""
-    return (
-        CapabilityAssessment.objects.filter(
-            region_code__startswith=prefix,
-            valid_from__lte=day,
-            valid_to__gte=day,
-            final_level__gte=min_level,
-        )
-        .values_list("person_id", "region_code")
-        .iterator(chunk_size=20000)
-    )
 
 
 def level_names(person_ids: Iterable[int], day: datetime.date, *, min_level: int = 0) -> dict[int, str]:
@@ -204,7 +179,7 @@ def growth_stunting(*, region_prefix: str, day: datetime.date) -> tuple[int, int
     """(stunted, measured) children under 5 on `day` under `region_prefix`: measured = with a growth
     check in the year up to `day`; stunted = whose newest such check has a length/height-for-age
     WHO z-score below −2 (checks.growth stores it as `lhfa_z`). planning's 生长迟缓率."""
-    under5 = Person.objects.filter(birth_date__gt=_years_before(day, 5)).filter(active_on(day))
+    under5 = Person.objects.filter(birth_date__gt=years_before(day, 5)).filter(active_on(day))
     checks = (
         ChildCheck.objects.filter(
             kind=CheckKind.GROWTH,
@@ -219,10 +194,3 @@ def growth_stunting(*, region_prefix: str, day: datetime.date) -> tuple[int, int
     newest = {person_id: data for person_id, data in checks}  # ordered by day: the newest wins
     stunted = sum(1 for data in newest.values() if Decimal(str(data.get("lhfa_z", "0"))) < Z_LOW)
     return stunted, len(newest)
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)

@@ -1,4 +1,5 @@
-"""The care-visit module's card on the staff home page: this month's coverage and overdue visits."""
+"""The care-visit module's card on the staff home page: this month's coverage (特殊困难老年人月探访率,
+the indicator E12) and overdue visits."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +15,13 @@ def cards(user) -> list[dict]:
         return []
     today = timezone.localdate()
     first = today.replace(day=1)
+    # 月探访率 is 特殊困难老年人月探访率 as the indicator E12 counts it (selectors.visit_coverage_in_scope);
+    # 应探访对象 is everyone on this month's rounds (children too)
+    visited, due, people = selectors.visit_coverage_in_scope(user=user, year=today.year, month=today.month)
     month = selectors.plans_in_scope(user).filter(period_start__gte=first, period_start__lte=today)
-    people = month.values("person_id").distinct().count()
-    visited = month.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
     overdue = selectors.overdue(user=user).count()
     mine = month.filter(assignee=user, status=PlanStatus.PLANNED).count()
-    rate = f"{100 * visited / people:.1f}%" if people else "—"
+    rate = f"{100 * visited / due:.1f}%" if due else "—"
     return [
         {
             "title": _("探访关爱（本月）"),

@@ -1,7 +1,7 @@
 """Generating a month's visit plans from the visit rules, set-based.
 
-Each group is one indexed query (registry statuses via PersonStatus.region_code, age 80+ via
-Person.birth_date, disability via the current capability assessments); people who have died or
+Each group is one indexed query (registry statuses via PersonStatus.region_code; 高龄, 失能 and the
+children's groups through their definition in registry/groups.py, `group_q`); people who have died or
 moved away on the month's first day are left out. A person in several groups gets the most frequent
 of their groups' rules (the rule of the most specific region wins per group) and one plan per slot
 of the month. Plans already there are skipped, and the rest are inserted with ON CONFLICT DO NOTHING
@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from carecircle.assessment.selectors import disabled_members
 from carecircle.carevisits.models import (
     FREQUENCY_RANK,
     Frequency,
@@ -31,7 +30,7 @@ from carecircle.core.models import RoleGrant
 from carecircle.core.regions import prefix_of
 from carecircle.core.roles import Role
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
-from carecircle.registry.selectors import population_group
+from carecircle.registry.selectors import population_q, status_on
 
 BATCH = 5000
 
@@ -51,28 +50,38 @@ def slots(frequency: str, year: int, month: int) -> list[tuple[datetime.date, da
     return [(first.replace(day=s), first.replace(day=e)) for s, e in zip(starts, ends, strict=True)]
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+# Visit groups that are population groups of registry/groups.py, or a status within one: the
+# group's age band and criteria decide, never a status or a threshold of this module (高龄 80+;
+# 失能: 60+ and the newest valid assessment at GB/T 42195-2022 level 1 or worse; 孤儿 and 困境儿童:
+# under 18, Hangzhou 三(二)2). The other groups are registry statuses held on the day.
+POPULATION_OF: dict[str, str] = {
+    VisitGroup.SENIOR80: "senior80",
+    VisitGroup.DISABLED: "disabled",
+    VisitGroup.CHILD_IN_DIFFICULTY: "child_in_difficulty",
+    VisitGroup.ORPHAN: "child_in_difficulty",
+}
+DERIVED = frozenset({VisitGroup.SENIOR80, VisitGroup.DISABLED})  # no status of their own
+
+
+def group_q(group: str, day: datetime.date) -> Q:
+    """For a Person queryset: the members of visit group `group` on `day`."""
+    q = population_q(POPULATION_OF[group], day) if group in POPULATION_OF else Q()
+    if group not in DERIVED:
+        q &= status_on(group, day)
+    return q
 
 
 def group_members(group: str, prefix: str, day: datetime.date):
-    """(person id, region code) of the members of `group` under `prefix` on `day`."""
-    if group == VisitGroup.SENIOR80:
-        senior80 = population_group("senior80").min_age or 80  # registry/groups.py: 高龄
+    """(person id, region code) of the members of `group` under `prefix` on `day`, streamed: a
+    group of registry/groups.py through its definition (population_q), a plain status group straight
+    from the statuses (one indexed query on PersonStatus.region_code)."""
+    if group in POPULATION_OF:
         return (
-            Person.objects.filter(
-                region_code__startswith=prefix, birth_date__lte=_years_before(day, senior80)
-            )
+            Person.objects.filter(region_code__startswith=prefix)
+            .filter(group_q(group, day))
             .values_list("id", "region_code")
             .iterator(chunk_size=20000)
         )
-    if group == VisitGroup.DISABLED:
-        # 失能 as registry/groups.py defines it (GB/T 42195-2022: level 1 轻度失能 and worse;
-        # Hechuan 二(九), Jiaxing 二(四)12 visit 失能 older people), streamed from the assessments
-        return disabled_members(prefix, day, min_level=population_group("disabled").min_level() or 1)
     return (
         PersonStatus.objects.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),

@@ -1,34 +1,29 @@
-"""Reads of the care-visit module. `visit_coverage` is the indicator 特殊困难老年人月探访率:
-of the people due a visit in a month (who have a plan that month), how many were visited (at least
-one of their plans that month completed)."""
+"""Reads of the care-visit module. `visit_coverage` is the indicator 特殊困难老年人月探访率 (E12):
+of the 特殊困难老年人 due a visit in a month (who have a plan that month), how many were visited (at
+least one of their plans that month completed); the coverage page and the home card count the same
+way (`_coverage_counts`). Who is in a visit group is registry/groups.py's definition (`group_q`)."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.assessment.selectors import disabled_q, level_names
+from carecircle.assessment.selectors import level_names
 from carecircle.carevisits.models import CareVisit, PlanStatus, VisitGroup, VisitPlan, VisitRule
-from carecircle.carevisits.plans import _years_before as years_before
-from carecircle.carevisits.plans import month_bounds
+from carecircle.carevisits.plans import group_q, month_bounds
 from carecircle.carevisits.types import CoverageFigure
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
+from carecircle.core.ages import years_before
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person, PersonStatus, StatusKind
-from carecircle.registry.selectors import (
-    active_on,
-    birth_date_bounds,
-    population_group,
-    population_q,
-    status_on,
-)
+from carecircle.registry.selectors import active_on, birth_date_bounds, population_group, population_q
 from carecircle.registry.selectors import population as group_persons
 
 
@@ -39,48 +34,85 @@ def region_prefix(code: str, field: str = "region") -> str:
     return regions.prefix_of(code)
 
 
-def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = "") -> tuple[int, int]:
-    """(people due a visit that month who were visited, people due a visit that month); with
-    `group`, only the people of that population group (the indicator E12 passes
-    "special_difficulty": 特殊困难老年人, not the children on the same rounds)."""
+# The people whose visits the module's rate counts: 特殊困难老年人 (Qujing 二(二) 特殊困难老年人月探访率,
+# the indicator E12), not the children on the same rounds. The coverage page, the home card and the
+# indicator all count through `_coverage_counts`.
+RATE_GROUP = "special_difficulty"
+
+
+def _month_plans(year: int, month: int) -> QuerySet[VisitPlan]:
     first, last = month_bounds(year, month)
-    plans = VisitPlan.objects.filter(
-        region_code__startswith=region_prefix, period_start__range=(first, last)
-    ).exclude(status=PlanStatus.CANCELLED)
-    if group:  # only the people of a population group on the month's first day (registry/groups.py)
-        members = group_persons(code=group, day=first)  # the group's tests run only on people with a plan
-        return (
-            members.filter(pk__in=plans.filter(status=PlanStatus.DONE).values("person_id")).count(),
-            members.filter(pk__in=plans.values("person_id")).count(),
-        )
-    due = plans.values("person_id").distinct().count()
-    visited = plans.filter(status=PlanStatus.DONE).values("person_id").distinct().count()
-    return visited, due
+    return VisitPlan.objects.filter(period_start__range=(first, last)).exclude(status=PlanStatus.CANCELLED)
+
+
+def _coverage_counts(year: int, month: int, group: str) -> dict[str, Count]:
+    """The aggregates over a month's plans: `due`, the people with a plan that month, and `visited`,
+    those of them with a plan done; with `group`, only the people of that population group on the
+    month's first day (registry/groups.py)."""
+    members = None
+    if group:
+        first, _last = month_bounds(year, month)
+        members = Q(Exists(group_persons(code=group, day=first).filter(pk=OuterRef("person_id"))))
+    done = Q(status=PlanStatus.DONE) if members is None else members & Q(status=PlanStatus.DONE)
+    return {
+        "due": Count("person_id", distinct=True, filter=members),
+        "visited": Count("person_id", distinct=True, filter=done),
+    }
+
+
+def visit_coverage(*, region_prefix: str, year: int, month: int, group: str = RATE_GROUP) -> tuple[int, int]:
+    """(people due a visit that month who were visited, people due a visit that month), of the
+    population group `group` (特殊困难老年人 by default: the indicator E12; "" for everyone on the rounds)."""
+    return visit_coverage_under(region_prefixes=[region_prefix], year=year, month=month, group=group)[
+        region_prefix
+    ]
+
+
+def visit_coverage_under(
+    *, region_prefixes: list[str], year: int, month: int, group: str = RATE_GROUP
+) -> dict[str, tuple[int, int]]:
+    """`visit_coverage` of each prefix, in one grouped query per prefix length (not one per prefix)."""
+    out = dict.fromkeys(region_prefixes, (0, 0))
+    for grouped in regions.grouped_under(_month_plans(year, month), region_prefixes):
+        rows = grouped.values("under").annotate(**_coverage_counts(year, month, group))
+        out.update({r["under"]: (r["visited"], r["due"]) for r in rows})
+    return out
+
+
+def visit_coverage_in_scope(*, user: Actor, year: int, month: int) -> tuple[int, int, int]:
+    """(visited, due) of `visit_coverage` over the user's regions, and everyone on the month's rounds
+    there (the home card)."""
+    plans = scope.in_scope(_month_plans(year, month), user, "carevisits.view")
+    counts = plans.aggregate(
+        **_coverage_counts(year, month, RATE_GROUP), people=Count("person_id", distinct=True)
+    )
+    return counts["visited"], counts["due"], counts["people"]
 
 
 def coverage_by_region(*, user: Actor, region_code: str, year: int, month: int) -> list[CoverageFigure]:
-    """Coverage of `region_code` and of each of its child regions."""
+    """Coverage of `region_code` and of each of its child regions: the rate is 特殊困难老年人月探访率
+    (RATE_GROUP); plans, done and overdue count every plan of the rounds. One grouped query per
+    prefix length (the region and its children: two), however many children."""
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise NotFound()
     scope.require(user, "carevisits.view", region.code)
-    first, last = month_bounds(year, month)
+    shown = [region, *region.children.order_by("code")]
+    prefixes = [regions.prefix_of(r.code) for r in shown]
+    figures: dict[str, dict[str, int]] = {}
+    overdue = Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())
+    for grouped in regions.grouped_under(_month_plans(year, month), prefixes):
+        rows = grouped.values("under").annotate(
+            **_coverage_counts(year, month, RATE_GROUP),
+            plans=Count("id"),
+            done=Count("id", filter=Q(status=PlanStatus.DONE)),
+            overdue=Count("id", filter=overdue),
+        )
+        figures.update({r["under"]: r for r in rows})
     out: list[CoverageFigure] = []
-    for r in [region, *region.children.order_by("code")]:
-        prefix = regions.prefix_of(r.code)
-        # the page's rate is 特殊困难老年人月探访率 (Qujing 二(二)): older people of that group only
-        visited, due = visit_coverage(
-            region_prefix=prefix, year=year, month=month, group="special_difficulty"
-        )
-        counts = (
-            VisitPlan.objects.filter(region_code__startswith=prefix, period_start__range=(first, last))
-            .exclude(status=PlanStatus.CANCELLED)
-            .aggregate(
-                plans=Count("id"),
-                done=Count("id", filter=Q(status=PlanStatus.DONE)),
-                overdue=Count("id", filter=Q(status=PlanStatus.PLANNED, period_end__lt=timezone.localdate())),
-            )
-        )
+    for r, prefix in zip(shown, prefixes, strict=True):
+        f = figures.get(prefix, {})
+        due, visited = f.get("due", 0), f.get("visited", 0)
         out.append(
             {
                 "code": r.code,
@@ -89,9 +121,9 @@ def coverage_by_region(*, user: Actor, region_code: str, year: int, month: int) 
                 "due": due,
                 "visited": visited,
                 "rate": round(100 * visited / due, 1) if due else None,
-                "plans": counts["plans"],
-                "done": counts["done"],
-                "overdue": counts["overdue"],
+                "plans": f.get("plans", 0),
+                "done": f.get("done", 0),
+                "overdue": f.get("overdue", 0),
             }
         )
     return out
@@ -178,14 +210,6 @@ ELDER_GROUPS: list[str] = [
 CHILD_GROUPS: list[str] = [VisitGroup.CHILD_IN_DIFFICULTY, VisitGroup.ORPHAN, VisitGroup.LEFT_BEHIND]
 
 
-def group_q(group: str, day: datetime.date) -> Q:
-    if group == VisitGroup.SENIOR80:
-        return birth_date_bounds("senior80", day)
-    if group == VisitGroup.DISABLED:
-        return disabled_q(day, min_level=_disabled_level())
-    return status_on(group, day)
-
-
 def _disabled_level() -> int:
     """The level from which a person is 失能 (registry/groups.py: GB/T 42195-2022 level 1 轻度失能)."""
     return population_group("disabled").min_level() or 1
@@ -256,7 +280,7 @@ def reasons_for(
         out[pid].append(str(VisitGroup(kind).label if kind in VisitGroup.values else StatusKind(kind).label))
     if population == "elder":
         disabled = level_names(ids, day, min_level=_disabled_level())
-        cut = years_before(day, 80)
+        cut = years_before(day, population_group("senior80").min_age or 0)
         for p in people:
             if p.birth_date <= cut:
                 out[p.pk].append(_("高龄(80+)"))

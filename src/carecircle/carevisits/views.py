@@ -22,15 +22,17 @@ from carecircle.registry.selectors import shown_person_age
 
 
 def _month(request) -> tuple[int, int]:
+    """?month=YYYY-MM (this month when absent); anything else is a 422 naming the month, never
+    silently this month."""
     text = (request.GET.get("month") or "").strip()
-    if text:
-        try:
-            d = datetime.datetime.strptime(text, "%Y-%m")  # noqa: DTZ007 — only year and month are read
-            return d.year, d.month
-        except ValueError:
-            pass
-    today = timezone.localdate()
-    return today.year, today.month
+    if not text:
+        today = timezone.localdate()
+        return today.year, today.month
+    try:
+        d = datetime.datetime.strptime(text, "%Y-%m")  # noqa: DTZ007 — only year and month are read
+    except ValueError:
+        raise InvalidInput(_("月份格式应为 YYYY-MM：%(m)s") % {"m": text}, field="month") from None
+    return d.year, d.month
 
 
 def _region_names(codes) -> dict:

@@ -5,8 +5,13 @@ street" is `region_code LIKE '330106005%'` on an indexed column.
 """
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=Model)
 
 PROVINCE, CITY, DISTRICT, STREET, COMMUNITY = 1, 2, 3, 4, 5
 LEVEL_NAMES = {
@@ -69,3 +74,26 @@ def common_ancestor(codes: Iterable[str]) -> str:
         n += 1
     keep = max((length for length in PREFIX_LENGTH.values() if length <= n), default=0)
     return lo[:keep] + "0" * (12 - keep) if keep else ""
+
+
+def grouped_under(
+    qs: QuerySet[M], prefixes: Iterable[str], field: str = "region_code"
+) -> list[QuerySet[Any, Any]]:
+    """`qs` narrowed to the rows under `prefixes`, one queryset per prefix length, each annotated
+    `under` (the row's code cut to that length, i.e. the prefix it lies under): group with
+    `.values("under").annotate(...)` for a figure per prefix in one query per length, however many
+    prefixes (a region and all its children are two lengths, so two queries)."""
+    by_length: dict[int, list[str]] = {}
+    for p in prefixes:
+        by_length.setdefault(len(p), []).append(p)
+    out: list[QuerySet[Any, Any]] = []
+    for n, ps in sorted(by_length.items()):
+        lo, hi = min(ps), max(ps)
+        shared = next((lo[:i] for i in range(n) if lo[i] != hi[i]), lo)
+        out.append(
+            qs.filter(**{f"{field}__startswith": shared})
+            .annotate(under=Substr(field, 1, n))
+            .filter(under__in=ps)
+            .order_by()
+        )
+    return out
