@@ -179,18 +179,25 @@ def growth_stunting(*, region_prefix: str, day: datetime.date) -> tuple[int, int
     """(stunted, measured) children under 5 on `day` under `region_prefix`: measured = with a growth
     check in the year up to `day`; stunted = whose newest such check has a length/height-for-age
     WHO z-score below −2 (checks.growth stores it as `lhfa_z`). planning's 生长迟缓率."""
+    return growth_stunting_under(region_prefixes=[region_prefix], day=day)[region_prefix]
+
+
+def growth_stunting_under(*, region_prefixes: list[str], day: datetime.date) -> dict[str, tuple[int, int]]:
+    """`growth_stunting` of each prefix, in one query per prefix length (not one per prefix)."""
     under5 = Person.objects.filter(birth_date__gt=years_before(day, 5)).filter(active_on(day))
-    checks = (
-        ChildCheck.objects.filter(
-            kind=CheckKind.GROWTH,
-            region_code__startswith=region_prefix,
-            checked_on__gt=day - datetime.timedelta(days=365),
-            checked_on__lte=day,
-            person__in=under5,
-        )
-        .order_by("checked_on", "id")
-        .values_list("person_id", "data")
+    checks = ChildCheck.objects.filter(
+        kind=CheckKind.GROWTH,
+        checked_on__gt=day - datetime.timedelta(days=365),
+        checked_on__lte=day,
+        person__in=under5,
     )
-    newest = {person_id: data for person_id, data in checks}  # ordered by day: the newest wins
-    stunted = sum(1 for data in newest.values() if Decimal(str(data.get("lhfa_z", "0"))) < Z_LOW)
-    return stunted, len(newest)
+    newest: dict[tuple[str, int], dict[str, object]] = {}
+    for grouped in regions.grouped_under(checks, region_prefixes):
+        rows = grouped.order_by("checked_on", "id").values_list("under", "person_id", "data")
+        for under, person_id, data in rows:
+            newest[(under, person_id)] = data  # ordered by day: the newest wins
+    out = dict.fromkeys(region_prefixes, (0, 0))
+    for (under, _person), data in newest.items():
+        stunted, measured = out[under]
+        out[under] = (stunted + (Decimal(str(data.get("lhfa_z", "0"))) < Z_LOW), measured + 1)
+    return out

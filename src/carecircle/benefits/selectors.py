@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from carecircle.benefits import engine
+from carecircle.benefits import engine, payroll
 from carecircle.benefits.models import (
     Account,
     Appeal,
@@ -117,7 +117,7 @@ def payments_of(person: Person, limit: int = 60) -> QuerySet[Payment]:
 def payroll_programmes(*, user: Actor) -> list[Programme]:
     """The programmes a payroll run may name: a voucher programme is paid where the voucher is used,
     never by a batch (`payroll.paid_by_payroll`), so the run form does not offer it."""
-    return [p for p in programme_list(user=user) if p.payment_method != PaymentMethod.VOUCHER]
+    return [p for p in programme_list(user=user) if payroll.paid_by_payroll(p)]
 
 
 def programme_list(*, user: Actor) -> list[Programme]:

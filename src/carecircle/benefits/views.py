@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 from carecircle.benefits import engine, forms, selectors, services
 from carecircle.benefits.models import Appeal, Batch, Programme, TierMode
 from carecircle.benefits.selectors import BatchAction
-from carecircle.core import region_pick, regions, scope
-from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core import region_pick, regions, scope, tables
+from carecircle.core.errors import NotFound
 from carecircle.core.forms import ServiceForm
 from carecircle.core.selectors import region_label
 from carecircle.core.types import AuthedRequest
@@ -31,10 +31,8 @@ from carecircle.registry.selectors import person_get
 
 
 def _parse_day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        raise InvalidInput(_("日期格式应为 YYYY-MM-DD"), field="day") from None
+    """?day= (today when absent); a bad value is a 422 naming it (core.tables.parse_date)."""
+    return tables.parse_date(value, "day") if value else timezone.localdate()
 
 
 def _payroll_index_page(

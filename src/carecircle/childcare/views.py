@@ -18,19 +18,16 @@ from django.views.decorators.http import require_POST
 
 from carecircle.childcare import forms, selectors, services
 from carecircle.childcare.models import ChildClass, Enrolment
-from carecircle.core import scope
+from carecircle.core import scope, tables
 from carecircle.core.access import access_by_id
-from carecircle.core.errors import InvalidInput
 from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
 from carecircle.core.types import AuthedRequest, Viewer
 from carecircle.facilities import selectors as facility_selectors
 
 
 def _day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        raise InvalidInput(_("日期格式不正确：%(v)s") % {"v": value}, field="day") from None
+    """?day= (today when absent); a bad value is a 422 naming it (core.tables.parse_date)."""
+    return tables.parse_date(value, "day") if value else timezone.localdate()
 
 
 def _childcare_facilities(user: Viewer) -> QuerySet:
@@ -194,10 +191,11 @@ def _vouchers_page(
 
 @login_required
 def vouchers(request: AuthedRequest) -> HttpResponse:
-    """The vouchers of the user's regions; a POST issues a batch (with the permission to issue)."""
+    """The vouchers of the user's regions; a POST issues a batch (403 without the permission to issue)."""
     scope.require_perm(request.user, "childcare.view")
-    if request.method != "POST" or not scope.has_perm(request.user, "childcare.voucher"):
+    if request.method != "POST":
         return _vouchers_page(request)
+    scope.require_perm(request.user, "childcare.voucher")
     form = forms.VoucherForm(request.POST, user=request.user)
     if not form.submit(partial(services.voucher_issue, actor=request.user, request=request)):
         return _vouchers_page(request, issue=form, status=INVALID_STATUS)

@@ -51,10 +51,11 @@ def all_items() -> list[tuple[str, NavItem]]:
 
 
 def _organisation_grants(user: Actor) -> list[tuple[str, str]]:
-    """(role, organisation kind) of each grant, read only for users in an organisation role."""
+    """(role, organisation kind) of each grant, for users in an organisation role: the grants the
+    scope checks of the request have read already (scope.role_kinds), no query of its own."""
     if not signed_in(user) or not scope.roles_of(user) & ORGANISATION_ROLES:
         return []
-    return [(str(role), str(kind)) for role, kind in user.grants.values_list("role", "organisation_kind")]
+    return scope.role_kinds(user)
 
 
 def _reaches(item: NavItem, grants: list[tuple[str, str]]) -> bool:

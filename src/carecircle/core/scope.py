@@ -17,18 +17,25 @@ from carecircle.core.roles import STAFF_ROLES, permissions_of
 from carecircle.core.types import Actor, signed_in
 
 M = TypeVar("M", bound=Model)
-Grant = tuple[str, str, int | None]  # (role, region code, organisation id)
+Grant = tuple[str, str, str, int | None]  # (role, region code, organisation kind, organisation id)
 
 
 def _grants(user: Actor) -> list[Grant]:
-    """The user's grants, read once per user object (kept in its __dict__; `forget` drops it)."""
+    """The user's grants, read once per user object (kept in its __dict__; `forget` drops it): the
+    request's user is loaded once per request, so every check of one request shares one read."""
     if not signed_in(user):
         return []
     cached: list[Grant] | None = user.__dict__.get("_carecircle_grants")
     if cached is None:
-        cached = [(g.role, g.region_id, g.organisation_id) for g in user.grants.all()]
+        cached = [(g.role, g.region_id, g.organisation_kind, g.organisation_id) for g in user.grants.all()]
         user.__dict__["_carecircle_grants"] = cached
     return cached
+
+
+def role_kinds(user: Actor) -> list[tuple[str, str]]:
+    """(role, organisation kind) of each of the user's grants ("" for a grant acting for no
+    organisation), from the grants kept by `_grants` (the menu reads it on every page)."""
+    return [(role, kind or "") for role, _region, kind, _org in _grants(user)]
 
 
 def forget(user: Actor) -> None:
@@ -39,7 +46,7 @@ def forget(user: Actor) -> None:
 
 
 def roles_of(user: Actor) -> set[str]:
-    return {role for role, _, _ in _grants(user)}
+    return {role for role, _, _, _ in _grants(user)}
 
 
 def is_staff_user(user: Actor) -> bool:
@@ -49,7 +56,7 @@ def is_staff_user(user: Actor) -> bool:
 def prefixes(user: Actor, perm: str) -> list[str]:
     """The region prefixes where `user` holds `perm`, with nested ones folded away."""
     found = sorted(
-        {regions.prefix_of(region) for role, region, _ in _grants(user) if perm in permissions_of(role)}
+        {regions.prefix_of(region) for role, region, _, _ in _grants(user) if perm in permissions_of(role)}
     )
     folded: list[str] = []
     for p in found:
@@ -60,7 +67,7 @@ def prefixes(user: Actor, perm: str) -> list[str]:
 
 def region_codes(user: Actor, perm: str) -> list[str]:
     """The region codes of the user's grants carrying `perm` (for pickers and defaults)."""
-    return sorted({region for role, region, _ in _grants(user) if perm in permissions_of(role)})
+    return sorted({region for role, region, _, _ in _grants(user) if perm in permissions_of(role)})
 
 
 def has_perm(user: Actor, perm: str, region_code: str | None = None) -> bool:

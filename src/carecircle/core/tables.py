@@ -245,6 +245,23 @@ def parse_date(value: object, field_name: str) -> datetime.date:
     raise InvalidInput(_("日期格式不正确：%(v)s（应为 2026-01-01）") % {"v": text}, field=field_name)
 
 
+_MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y%m", "%Y.%m", "%Y年%m月")
+
+
+def parse_month(value: object, field_name: str) -> datetime.date:
+    """A month (`2026-01`, `2026/01`, `202601`, `2026年1月`) as the date of its first day; a value that
+    is no month is an InvalidInput (422) naming the field and the value, never a silent default."""
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    text = str(value).strip()
+    for fmt in _MONTH_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar month, no time
+        except ValueError:
+            continue
+    raise InvalidInput(_("月份格式不正确：%(v)s（应为 2026-01）") % {"v": text}, field=field_name)
+
+
 def check_row_width(headers: list[str], values: list[Cell]) -> None:
     """Refuse a row with content in cells that belong to no column: beyond the header row or under
     an empty header (a row shifted by an unquoted comma, a note typed beside the table). Such cells

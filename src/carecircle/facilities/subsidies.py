@@ -13,6 +13,7 @@ Jiaxing 二(二)7: "对正常运营的镇(街道)居家养老服务中心,每年
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,12 +48,23 @@ class OperatingSubsidy:
     basis: str
 
 
-def minimum_for(kind: str, grade: GradeLevel | None) -> Decimal:
+SubsidyTable = dict[tuple[str, str], Decimal]  # (kind, grade code or ANY_GRADE) -> yearly minimum
+
+
+def _subsidy_table(kinds: Iterable[str]) -> SubsidyTable:
+    """The grade subsidies of `kinds`, read in one query."""
+    rows = GradeSubsidy.objects.filter(kind__in=list(kinds)).values_list("kind", "grade_code", "amount")
+    return {(kind, code): amount for kind, code, amount in rows}
+
+
+def minimum_for(kind: str, grade: GradeLevel | None, table: SubsidyTable | None = None) -> Decimal:
     """The yearly minimum for a facility of `kind` operating normally with `grade` (None: no grade
-    in force): the higher of its kind's any-grade row and its grade's row; 0 when neither exists."""
+    in force): the higher of its kind's any-grade row and its grade's row; 0 when neither exists.
+    `table` (from _subsidy_table) saves the query when many facilities are priced at once."""
+    if table is None:
+        table = _subsidy_table([kind])
     codes = [ANY_GRADE] + ([grade.code] if grade is not None else [])
-    amounts = [row.amount for row in GradeSubsidy.objects.filter(kind=kind, grade_code__in=codes)]
-    return max(amounts, default=ZERO)
+    return max((table[(kind, c)] for c in codes if (kind, c) in table), default=ZERO)
 
 
 def operating_on(facility: Facility, day: datetime.date) -> bool:
@@ -76,7 +88,9 @@ def _evaluations_on(facility_ids: list[int], day: datetime.date) -> dict[int, Ev
     return found
 
 
-def _due(facility: Facility, day: datetime.date, evaluation: Evaluation | None) -> OperatingSubsidy:
+def _due(
+    facility: Facility, day: datetime.date, evaluation: Evaluation | None, table: SubsidyTable
+) -> OperatingSubsidy:
     grade = evaluation.grade if evaluation is not None else None
     kind_label = FacilityKind(facility.kind).label
     if not operating_on(facility, day):
@@ -87,7 +101,7 @@ def _due(facility: Facility, day: datetime.date, evaluation: Evaluation | None) 
             ZERO,
             _("%(k)s未正常运营，不予补助（%(b)s）") % {"k": kind_label, "b": BASIS},
         )
-    minimum = minimum_for(facility.kind, grade)
+    minimum = minimum_for(facility.kind, grade, table)
     if minimum <= 0:
         return OperatingSubsidy(
             facility.pk,
@@ -109,12 +123,14 @@ def _due(facility: Facility, day: datetime.date, evaluation: Evaluation | None) 
 
 def operating_subsidy(facility: Facility, day: datetime.date) -> OperatingSubsidy:
     """What one centre is due for the year that holds `day`."""
-    return _due(facility, day, _evaluations_on([facility.pk], day).get(facility.pk))
+    evaluation = _evaluations_on([facility.pk], day).get(facility.pk)
+    return _due(facility, day, evaluation, _subsidy_table([facility.kind]))
 
 
 def operating_subsidies(region_code: str, day: datetime.date) -> list[OperatingSubsidy]:
-    """Every street and community centre of the region (filed or not), with what it is due; two
-    queries however many centres. No scope check: callers have checked the region."""
+    """Every street and community centre of the region (filed or not), with what it is due; three
+    queries however many centres (the centres, their evaluations, the grade subsidies). No scope
+    check: callers have checked the region."""
     centres = list(
         Facility.objects.filter(
             kind__in=list(CENTRE_KINDS), region_code__startswith=regions.prefix_of(region_code)
@@ -123,4 +139,5 @@ def operating_subsidies(region_code: str, day: datetime.date) -> list[OperatingS
         .order_by("region_code", "pk")
     )
     evaluations = _evaluations_on([f.pk for f in centres], day)
-    return [_due(f, day, evaluations.get(f.pk)) for f in centres]
+    table = _subsidy_table(CENTRE_KINDS)
+    return [_due(f, day, evaluations.get(f.pk), table) for f in centres]

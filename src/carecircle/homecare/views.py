@@ -10,6 +10,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -374,10 +375,13 @@ def dispatch_board(request):
                 "waiting": [],
             },
         )
-    choice = forms.DispatchForm(request.POST if request.method == "POST" else request.GET)
-    values = choice.cleaned_data if choice.is_valid() else {}
+    values = _dispatch_choice(request.POST if request.method == "POST" else request.GET)
     day = values.get("day") or timezone.localdate()
-    provider = next((p for p in providers if p.pk == values.get("provider")), providers[0])
+    provider = providers[0]
+    if values.get("provider") is not None:
+        provider = next((p for p in providers if p.pk == values["provider"]), None)
+        if provider is None:  # not a provider the user runs or oversees: as if it did not exist
+            raise NotFound()
     summary = None
     if request.method == "POST":
         summary = services_dispatch.dispatch_day(
@@ -402,6 +406,23 @@ def dispatch_board(request):
             "waiting": waiting,
         },
     )
+
+
+DISPATCH_FIELDS = {"provider": gettext_lazy("服务机构"), "day": gettext_lazy("日期")}
+
+
+def _dispatch_choice(data: QueryDict) -> dict:
+    """The dispatch board's provider and day; a value that is neither is a 422 naming the field
+    (never a silent fallback to the first provider or today)."""
+    choice = forms.DispatchForm(data)
+    if not choice.is_valid():
+        field, errors = next(iter(choice.errors.items()))
+        raise InvalidInput(
+            _("%(f)s有误：%(v)s（%(e)s）")
+            % {"f": DISPATCH_FIELDS.get(field, field), "v": data.get(field, ""), "e": errors[0]},
+            field=field,
+        )
+    return choice.cleaned_data
 
 
 @login_required

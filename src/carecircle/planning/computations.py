@@ -206,10 +206,9 @@ def _regions_at(level: int):
 
 
 def _caregivers(prefixes, day, _arg):
-    sel = module_selectors("workforce")
-    if sel is None or not hasattr(sel, "certified_caregiver_count"):
-        return {p: None for p in prefixes}
-    return {p: float(sel.certified_caregiver_count(region_prefix=p, day=day)) for p in prefixes}
+    """Caregivers employed on the day holding a valid 养老护理员 certificate (workforce's
+    certified_caregiver_count), every prefix in one grouped query per prefix length."""
+    return _workforce("elder_care")(prefixes, day, "")
 
 
 def _workforce(kind: str = ""):
@@ -218,13 +217,11 @@ def _workforce(kind: str = ""):
 
     def get(prefixes, day, arg):
         sel = module_selectors("workforce")
-        if sel is None or not hasattr(sel, "caregiver_count"):
+        if sel is None or not hasattr(sel, "caregiver_counts"):
             return {p: None for p in prefixes}
         level = int(arg) if arg.isdigit() else None
-        return {
-            p: float(sel.caregiver_count(region_prefix=p, day=day, kind=kind, min_level=level))
-            for p in prefixes
-        }
+        counts = sel.caregiver_counts(region_prefixes=prefixes, day=day, kind=kind, min_level=level)
+        return {p: float(counts[p]) for p in prefixes}
 
     return get
 
@@ -268,10 +265,11 @@ def _ratings(index: int):
 
     def get(prefixes, day, _arg):
         sel = module_selectors("homecare")
-        if sel is None or not hasattr(sel, "rating_counts"):
+        if sel is None or not hasattr(sel, "rating_counts_under"):
             return {p: None for p in prefixes}
         since = day - datetime.timedelta(days=364)
-        return {p: float(sel.rating_counts(region_prefix=p, since=since, until=day)[index]) for p in prefixes}
+        counts = sel.rating_counts_under(region_prefixes=prefixes, since=since, until=day)
+        return {p: float(counts[p][index]) for p in prefixes}
 
     return get
 
@@ -281,9 +279,10 @@ def _growth(index: int):
 
     def get(prefixes, day, _arg):
         sel = module_selectors("assessment")
-        if sel is None or not hasattr(sel, "growth_stunting"):
+        if sel is None or not hasattr(sel, "growth_stunting_under"):
             return {p: None for p in prefixes}
-        return {p: float(sel.growth_stunting(region_prefix=p, day=day)[index]) for p in prefixes}
+        counts = sel.growth_stunting_under(region_prefixes=prefixes, day=day)
+        return {p: float(counts[p][index]) for p in prefixes}
 
     return get
 
@@ -296,18 +295,16 @@ VISITED_GROUP = "special_difficulty"
 def _visits(index: int):
     def get(prefixes, day, _arg):
         sel = module_selectors("carevisits")
-        if sel is None or not hasattr(sel, "visit_coverage"):
+        if sel is None or not hasattr(sel, "visit_coverage_under"):
             return {p: None for p in prefixes}
-        out: Figures = {}
-        for p in prefixes:
-            key = ("visits", p, day.year, day.month)
-            pair = _capacity_memo.get(key)
-            if pair is None:
-                pair = _capacity_memo[key] = sel.visit_coverage(
-                    region_prefix=p, year=day.year, month=day.month, group=VISITED_GROUP
-                )
-            out[p] = float(pair[index])
-        return out
+        missing = [p for p in prefixes if ("visits", p, day.year, day.month) not in _capacity_memo]
+        if missing:  # visits_done and visits_due of one evaluation share the one grouped read
+            found = sel.visit_coverage_under(
+                region_prefixes=missing, year=day.year, month=day.month, group=VISITED_GROUP
+            )
+            for p, pair in found.items():
+                _capacity_memo[("visits", p, day.year, day.month)] = pair
+        return {p: float(_capacity_memo[("visits", p, day.year, day.month)][index]) for p in prefixes}
 
     return get
 

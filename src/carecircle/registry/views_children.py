@@ -103,12 +103,12 @@ def children_export(request: AuthedRequest) -> HttpResponse:
             _("监护人"),
         ],
     )
-    names = dict(Region.objects.values_list("code", "name"))
     count = 0
     chunk: list[Person] = []
 
     def write(people: list[Person]) -> None:
         kinds = children.child_kind_labels(people, today)
+        names = _region_names({p.region_code for p in people})  # this chunk's, not the whole table
         for p in people:
             latest = children.latest_assessment(p)
             exports.sheet_append(
@@ -161,7 +161,7 @@ def child_register(request: AuthedRequest) -> HttpResponse:
                 initial={
                     "valid_from": timezone.localdate(),
                     "region_code": codes[0] if len(codes) == 1 else "",
-                }
+                },
             ),
         )
     form = ChildRegisterForm(request.POST, user=request.user)
