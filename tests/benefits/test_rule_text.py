@@ -157,7 +157,31 @@ def random_rules():
 
 
 @pytest.mark.django_db
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rule=random_rules())
 def test_random_rules_from_the_grammar_read_in_words(city, rule):
     words(rule)
+
+
+def test_programme_pages_show_rules_in_words_and_the_cel_only_to_editors(programmes, users, client_for):
+    gaoling = programmes["GAOLING"]
+    listing = client_for(users["community"]).get("/benefits/programmes/").content.decode()
+    assert "年满80周岁" in listing and "age &gt;= 80" not in listing
+    assert "持有特困、低保、低保边缘或失独/计生特殊家庭" in listing and "dibao_edge" not in listing
+    reader = client_for(users["community"]).get(f"/benefits/programmes/{gaoling.pk}/").content.decode()
+    assert "年满80周岁" in reader and "年满100周岁" in reader  # the rule and a tier's condition
+    assert 'name="target_rule"' not in reader and "capability_level" not in reader
+    editor = client_for(users["admin"]).get(f"/benefits/programmes/{gaoling.pk}/").content.decode()
+    assert "年满80周岁" in editor and 'name="target_rule"' in editor and "age &gt;= 80" in editor
+
+
+def test_a_stored_rule_without_words_shows_its_source_to_an_editor_only(programmes, users, client_for):
+    from carecircle.benefits.models import Programme
+
+    Programme.objects.filter(code="GAOLING").update(target_rule="income < 1000")  # saved before a check
+    listing = {
+        who: client_for(users[who]).get("/benefits/programmes/").content.decode()
+        for who in ("admin", "community")
+    }
+    assert "（规则：income &lt; 1000）" in listing["admin"]
+    assert "income" not in listing["community"] and "条件无法以文字显示" in listing["community"]
