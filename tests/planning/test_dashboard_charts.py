@@ -121,6 +121,17 @@ def test_choropleth_data_has_one_entry_per_child_region(board, client_for):
     assert '<ul class="legend"' in html and "无数据或不适用" in html
 
 
+def test_hostile_child_names_stay_text_in_the_map_data_table_and_charts(board, client_for):
+    evil = '<img src=x onerror="alert(1)">古荡'
+    Region.objects.filter(code=STREET2).update(name=evil)
+    html = client_for(board["district"]).get(f"/planning/region/{DISTRICT}/?map=E03").content.decode()
+    assert evil not in html and "<img src=x" not in html
+    data = json.loads(
+        re.search(r'<script id="choropleth-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert evil in [x["name"] for x in data["regions"]]  # the script gets the name, as text for Leaflet
+
+
 def test_classes_and_voronoi_cells():
     bounds = choropleth.classes([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
     assert len(bounds) == 5 and bounds[0]["lo"] == 1.0 and bounds[-1]["hi"] == 6.0
