@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carecircle.core import scope, tables
+from carecircle.core import region_pick, scope, tables
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.forms import render_invalid
 from carecircle.core.organisations import OrganisationKind, organisations_of
@@ -483,7 +483,7 @@ def provider_detail(request, provider_id: int):
         "homecare/provider_detail.html",
         {
             "provider": provider,
-            "areas": provider.areas.all(),
+            "areas": provider.areas.annotate(region_name=region_pick.name_of()),
             "prices": [(i, p) for i, p in prices if p is not None],
             "caregivers": organisation_caregivers(organisation_id=provider.pk).count(),
         },
