@@ -106,7 +106,7 @@ def programme_specs() -> list[dict[str, Any]]:
             "tier_mode": TierMode.FIRST,
             # 特困、低保低边、失独 and 80+ are all 特殊困难老年人 (registry/groups.py): only 优抚 is named beside it
             "target_rule": f'age >= 60 && "huji" in statuses && ("youfu" in statuses '
-            f'|| ({group_condition("special_difficulty")}))',
+            f"|| ({group_condition('special_difficulty')}))",
             "tiers": [{"label": "每人每年保费", "condition": "", "amount": Decimal("28.46")}],
             "basis": "Hangzhou 三(一)9：为全市户籍60岁及以上特困、低保低边、优抚对象、失独人员、80岁及以上老年人购买"
             "团体意外伤害统筹保险；保费按 Hangzhou 一(一)3（2900余万元/101.9万人≈28.46元）。"
