@@ -169,4 +169,4 @@ def test_coverage_by_region_is_one_query_whatever_the_number_of_sub_regions(user
 def test_a_bad_month_is_refused_naming_the_month(users, client_for, path, month):
     response = client_for(users["district"]).get(f"{path}?month={month}")
     body = response.content.decode()
-    assert response.status_code == 422 and "月份" in body and month in body
+    assert response.status_code == 422 and "月份" in body and month in body  # the field and the value

@@ -1,4 +1,3 @@
-import datetime
 import uuid
 from functools import partial
 
@@ -17,21 +16,16 @@ from carecircle.carevisits.models import Condition, Frequency, Need, Place, Plan
 from carecircle.core import exports, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
+from carecircle.core.tables import parse_month
 from carecircle.core.vault import shown_birth
 from carecircle.registry.selectors import shown_person_age
 
 
 def _month(request) -> tuple[int, int]:
-    """?month=YYYY-MM (this month when absent); anything else is a 422 naming the month, never
-    silently this month."""
+    """?month= (this month when absent); a value that is no month is a 422 naming the month
+    (core.tables.parse_month), never silently this month."""
     text = (request.GET.get("month") or "").strip()
-    if not text:
-        today = timezone.localdate()
-        return today.year, today.month
-    try:
-        d = datetime.datetime.strptime(text, "%Y-%m")  # noqa: DTZ007 — only year and month are read
-    except ValueError:
-        raise InvalidInput(_("月份格式应为 YYYY-MM：%(m)s") % {"m": text}, field="month") from None
+    d = parse_month(text, "month") if text else timezone.localdate()
     return d.year, d.month
 
 
