@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import list_pages
+from carecircle.core import list_pages, region_pick
 from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.workforce import forms, selectors, services
 from carecircle.workforce.list_specs import CAREGIVERS
@@ -48,6 +48,7 @@ def _detail_page(request, caregiver, *, failed=None, status: int = 200):
         "workforce/caregiver_detail.html",
         {
             "c": caregiver,
+            "region": region_pick.label_of(caregiver.region_code),
             "certificates": caregiver.certificates.all(),
             "kinds": CertificateKind.choices,
             "levels": CertificateLevel.choices,
