@@ -54,6 +54,8 @@ def test_each_indicator_is_a_bullet_chart_with_value_target_and_verdict_in_words
     html = r.content.decode()
     shown = re.findall(r'<article class="ind" id="ind-(\w+)"', html)
     assert len(shown) == len(set(shown)) > 20
+    listed = re.findall(r'<li id="ind-(\w+)"', html)  # neither value nor target: named, not charted
+    assert listed and not set(listed) & set(shown) and "暂无数据且未设目标的指标" in html
     for code in shown:
         card = _article(html, code)
         assert card.count('<svg class="bullet"') == 1
@@ -86,6 +88,13 @@ def test_bullet_chart_says_met_by_shape_and_text():
     assert "未设目标" in untargeted and 'class="target"' not in untargeted
     rising = charts.bullet_chart(value=12.0, target=None, status="grey", target_text="持续提升")
     assert "无可比数据" in rising and "目标 持续提升" in rising
+
+
+def test_trend_axis_has_round_values_and_no_negative_for_counts():
+    assert charts.nice_ticks(2, 800) == [0, 200, 400, 600, 800]
+    assert charts.nice_ticks(0.5, 4.42) == [0, 1, 2, 3, 4, 5]
+    assert charts.nice_ticks(63.41, 63.41) == [62, 62.5, 63, 63.5, 64, 64.5]
+    assert charts.nice_ticks(-3, 3) == [-4, -2, 0, 2, 4]
 
 
 def test_filters_narrow_the_cards_and_refuse_nonsense(board, client_for):

@@ -3,6 +3,7 @@ same in print). Whether a target is met is said in words and by a symbol's shape
 colour, so that a reader who cannot tell the colours apart, or a grey printout, still sees it."""
 
 import datetime
+import math
 from typing import TypedDict
 
 from django.utils.html import escape
@@ -157,6 +158,19 @@ def _labelled(points: list[tuple[datetime.date, float]]) -> set[int]:
     return {0, len(points) - 1, values.index(min(values)), values.index(max(values))}
 
 
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Round axis values (steps of 1, 2, 2.5 or 5 times a power of ten) covering lo..hi, about n of
+    them, never below zero when the figures are not."""
+    if hi == lo:
+        lo, hi = (max(lo - 1, 0.0) if lo >= 0 else lo - 1), hi + 1
+    raw = (hi - lo) / (n - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start, end = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    count = round((end - start) / step)
+    return [round(start + i * step, 10) for i in range(count + 1)]
+
+
 def _anchor(i: int, n: int) -> str:
     """Text at the first point starts there and at the last ends there, so neither leaves the plot."""
     if n == 1:
@@ -182,10 +196,8 @@ def line_chart(
         min(values + ([target] if target is not None else [])),
         max(values + ([target] if target is not None else [])),
     )
-    if hi == lo:
-        hi, lo = hi + 1, lo - 1 if lo >= 1 else 0
-    span = hi - lo
-    lo, hi = lo - span * 0.12, hi + span * 0.12
+    ticks = nice_ticks(lo, hi)
+    lo, hi = ticks[0], ticks[-1]
     t0, t1 = points[0][0].toordinal(), points[-1][0].toordinal()
     tspan = max(t1 - t0, 1)
 
@@ -199,8 +211,7 @@ def line_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(_("历年走势"))}" xmlns="http://www.w3.org/2000/svg">'
     ]
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
+    for v in ticks:
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e4e4e4"/>'
         )

@@ -75,12 +75,14 @@ def render_dashboard(request, code: str, *, failed=None, http_status: int = 200)
     board = selectors.dashboard(user=request.user, region_code=code, day=day, domain=domain)
     rows = board["indicators"]
     counts = {s: sum(1 for r in rows if r["applicable"] and r["status"] == s) for s in charts.COLOURS}
-    shown = [
-        _annotate(dict(r))
-        for r in rows
-        if r["applicable"] and (not show or r["status"] in SHOW_STATUSES[show])
+    shown = [r for r in rows if r["applicable"] and (not show or r["status"] in SHOW_STATUSES[show])]
+    # an indicator with neither a value nor a target has nothing to chart: named in a short list
+    cards = [_annotate(dict(r)) for r in shown if r["value"] is not None or r["target"] is not None]
+    bare = [r for r in shown if r["value"] is None and r["target"] is None]
+    groups = [
+        (title, [r for r in cards if r["domain"] == key], [r for r in bare if r["domain"] == key])
+        for key, title in DOMAINS.items()
     ]
-    groups = [(title, [r for r in shown if r["domain"] == key]) for key, title in DOMAINS.items()]
     children = rows[0]["children"] if rows else []
     mappable = [r for r in rows if r["computed"] and any(c["applicable"] for c in r["children"])]
     map_code = request.GET.get("map", "")
