@@ -242,11 +242,11 @@ def line_chart(
                 f'<text class="point" x="{x(d):.1f}" y="{y(v) - 8:.1f}" font-size="12" text-anchor="{anchor}" '
                 f'fill="{INK}">{_fmt(v)}</text>'
             )
-    ticks = [0, len(points) - 1] if len(points) > 1 else [0]
+    dated = [0, len(points) - 1] if len(points) > 1 else [0]
     middle = points[len(points) // 2][0]
-    if len(points) > 4 and min(abs(x(middle) - x(points[i][0])) for i in ticks) > 90:
-        ticks.insert(1, len(points) // 2)
-    for i in ticks:
+    if len(points) > 4 and min(abs(x(middle) - x(points[i][0])) for i in dated) > 90:
+        dated.insert(1, len(points) // 2)
+    for i in dated:
         d = points[i][0]
         anchor = _anchor(i, len(points))
         parts.append(
