@@ -95,3 +95,14 @@ def test_no_critical_or_serious_axe_violation_on_the_staff_pages(
     assert not problems, "axe-core: critical or serious violations\n" + "\n".join(
         f"{url}\n  " + "\n  ".join(v) for url, v in problems.items()
     )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_first_tab_offers_a_skip_to_the_content(page, live_server, users):
+    browser_login(page, live_server.url, "community")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    assert page.locator("a.skiplink").bounding_box()["x"] >= 0  # shown once focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
