@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core.forms import ServiceForm
+from carecircle.core.regions import COMMUNITY
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 
 
 class CertificateForm(ServiceForm):
@@ -24,13 +26,16 @@ class CertificateForm(ServiceForm):
     valid_to = forms.DateField(required=False, error_messages={"invalid": _("有效期止的日期格式不正确")})
 
 
-class CaregiverForm(ServiceForm):
+class CaregiverForm(ScopedRegionsForm, ServiceForm):
+    """Registering a caregiver of the admin's own organisation; the community where they work is
+    picked by name (core.widgets.RegionField)."""
+
     organisation_id = forms.TypedChoiceField(
         coerce=int, error_messages={"required": _("请选择本机构"), "invalid_choice": _("请选择本机构")}
     )
     name = forms.CharField(required=False)
     phone = forms.CharField(required=False)
-    region_code = forms.CharField(required=False)
+    region_code = RegionField(label=_("所在社区"), perm="region.view", levels=(COMMUNITY,), required=False)
     employed_from = forms.DateField(
         error_messages={"required": _("请填写入职日期"), "invalid": _("请填写入职日期")}
     )

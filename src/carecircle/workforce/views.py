@@ -22,10 +22,14 @@ TEMPLATE = "workforce/caregiver_list.html"
 
 def _extra(request, failed=None):
     """What the caregiver list shows beside the list: the register form, expiring certificates."""
+    orgs = sorted(organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin"))
     return {
         "failed": failed,
-        "organisations": sorted(
-            organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
+        "organisations": orgs,
+        "caregiver_form": (
+            failed
+            if isinstance(failed, forms.CaregiverForm)
+            else forms.CaregiverForm(organisations=orgs, user=request.user)
         ),
         "expiring": selectors.expiring_certificates(user=request.user, day=timezone.localdate())[:20],
     }
@@ -82,7 +86,7 @@ def certificate_add(request, caregiver_id: int):
 def caregiver_create(request):
     """A provider admin registers a caregiver of their own organisation."""
     orgs = organisations_of(request.user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
-    form = forms.CaregiverForm(request.POST, organisations=sorted(orgs))
+    form = forms.CaregiverForm(request.POST, organisations=sorted(orgs), user=request.user)
     if not form.submit(partial(services.caregiver_create, actor=request.user, request=request)):
         return _list_page(request, failed=form, status=422)
     messages.success(request, _("护理员已登记，请登记其证书"))
