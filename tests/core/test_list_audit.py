@@ -81,10 +81,10 @@ def test_export_is_the_filtered_rows_and_itself_audited(users, client_for, trail
     assert [r[1:4] for r in rows[1:]] == [["王小明", "查看个人信息明文", "人员 张桂英"]]
     event = AuditEvent.objects.get(action=AuditAction.LIST_EXPORT)
     assert event.detail["rows"] == 1 and event.detail["list"] == "core.audit"
-    assert event.detail["filter"] == {"操作": "pii.unmask"} and event.purpose == "季度审计"
+    assert event.detail["filter"] == {"操作": "查看个人信息明文"} and event.purpose == "季度审计"
     assert event.region_code == "339901000000"  # the district's auditors see it
     listed = c.get("/audit/?action=list.export").content.decode().split("<tbody>")[1]
-    assert "导出名单：审计日志（1 条）" in listed
+    assert "导出名单：审计日志（1 条），条件：操作 查看个人信息明文" in listed
 
 
 def test_scope_and_permissions(users, client_for, trail):

@@ -88,7 +88,7 @@ def test_export_has_exactly_the_filtered_sorted_rows_with_names_and_is_audited(u
     event = AuditEvent.objects.get(action=AuditAction.LIST_EXPORT)
     assert event.user == users["district"] and event.purpose == "高龄补贴核对"
     assert event.detail["rows"] == 26 and event.detail["list"] == "registry.people"
-    assert event.detail["filter"] == {"年龄段": "senior80", "排序": "name"}
+    assert event.detail["filter"] == {"年龄段": "高龄(80+)", "排序": "姓名 升序"}
     assert event.detail["unmasked"] is False
 
 

@@ -49,7 +49,7 @@ def test_export_a_filtered_people_list_to_excel(page, live_server, users, city_p
     assert {r[-1] for r in rows[1:]} == {"文新街道 桂花社区"}  # names, not codes
     event = AuditEvent.objects.get(action=AuditAction.LIST_EXPORT)
     assert event.username == "street" and event.purpose == "高龄津贴核对" and event.detail["rows"] == 3
-    assert event.detail["filter"]["年龄段"] == "senior80"
+    assert event.detail["filter"] == {"年龄段": "高龄(80+)", "排序": "年龄 降序"}
 
 
 @pytest.mark.browser

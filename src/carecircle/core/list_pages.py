@@ -143,21 +143,21 @@ def page(
             status = 422
         else:
             if isinstance(result, ExportJob):
-                return redirect("core:export_job", job_id=result.pk)
+                return redirect("core:export_job", export_job_id=result.pk)
             body, _count = result
             return attachment(body, list_export.file_name(spec))
     return render(request, template, ctx, status=status)
 
 
 @login_required
-def export_job(request: AuthedRequest, job_id: int) -> HttpResponse:
+def export_job(request: AuthedRequest, export_job_id: int) -> HttpResponse:
     """A background export's progress (polled by htmx) and, once done, its download link."""
-    job = list_export.job_get(user=request.user, job_id=job_id)
+    job = list_export.job_get(user=request.user, job_id=export_job_id)
     template = "core/list_job_progress.html" if request.htmx else "core/list_job.html"
     return render(request, template, {"job": job, "title": job.title or _("名单导出")})
 
 
 @login_required
-def export_download(request: AuthedRequest, job_id: int) -> HttpResponse:
-    name, body = list_export.job_file(user=request.user, job_id=job_id)
+def export_download(request: AuthedRequest, export_job_id: int) -> HttpResponse:
+    name, body = list_export.job_file(user=request.user, job_id=export_job_id)
     return attachment(body, name)

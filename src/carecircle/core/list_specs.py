@@ -34,10 +34,16 @@ def subject(event: AuditEvent, found: dict[tuple[str, str], str]) -> str:
     """What an audit row is about, in words: "人员 张三", "导出名单：人员信息（26 条）"."""
     if event.action == AuditAction.LIST_EXPORT:
         detail = event.detail or {}
-        return _("导出名单：%(t)s（%(n)s 条）") % {
+        said = _("导出名单：%(t)s（%(n)s 条）") % {
             "t": detail.get("list_title", ""),
             "n": detail.get("rows", 0),
         }
+        shown = detail.get("filter") or {}
+        if isinstance(shown, dict) and shown:
+            said += _("，条件：") + "；".join(f"{k} {v}" for k, v in shown.items())
+        if detail.get("unmasked"):
+            said += _("，含个人信息明文")
+        return said
     if not event.object_type:
         return ""
     name = found.get((event.object_type, event.object_id))

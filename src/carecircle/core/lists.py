@@ -206,15 +206,23 @@ class ListQuery:
         return urlencode({k: v for k, v in merged.items() if v or k in self.empty})
 
     def described(self, spec: ListSpec) -> dict[str, str]:
-        """The filter in words, for the audit row: {label: value}."""
+        """The filter and sort in words, for the audit row: {"年龄段": "高龄(80+)", "区划": "文新街道
+        （339901001000）", "排序": "姓名 降序"}."""
         out: dict[str, str] = {}
         for f in spec.filters:
             for p in f.params():
-                if p in self.params:
-                    suffix = {"_from": _("起"), "_to": _("止")}.get(p[len(f.key) :], "")
-                    out[f"{f.label}{suffix}"] = self.params[p]
-        if self.sort:
-            out[_("排序")] = self.sort
+                if p not in self.params:
+                    continue
+                value = self.params[p]
+                if f.kind == CHOICE:
+                    value = dict(f.options()).get(value, value)
+                elif f.kind == REGION:
+                    value = f"{region_names([value]).get(value, '')}（{value}）"
+                suffix = {"_from": _("起"), "_to": _("止")}.get(p[len(f.key) :], "")
+                out[f"{f.label}{suffix}"] = value
+        column = spec.column(self.sort.removeprefix("-")) if self.sort else None
+        if column is not None:
+            out[_("排序")] = f"{column.label} {_('降序') if self.sort.startswith('-') else _('升序')}"
         return out
 
 
