@@ -22,13 +22,13 @@ def test_the_history_names_actions_statuses_and_actors_in_words(users, client_fo
     community.display_name = "张三"
     community.save(update_fields=["display_name"])
     day = timezone.localdate()
-    services.status_add(
-        actor=community, person=elder, kind="living_alone", valid_from=day, source="社区走访"
-    )
+    services.status_add(actor=community, person=elder, kind="living_alone", valid_from=day, source="社区走访")
     status = PersonStatus.objects.get(person=elder, kind="living_alone")
     services.status_end(actor=community, status=status, valid_to=day + datetime.timedelta(days=30))
     services.person_update(actor=community, person=elder, phone="13900001111", address="新地址1号")
-    services.family_contact_add(actor=community, person=elder, name="李四", relation="儿子", phone="13800002222")
+    services.family_contact_add(
+        actor=community, person=elder, name="李四", relation="儿子", phone="13800002222"
+    )
     services.person_unmask(actor=users["admin"], person=elder, purpose="核对补贴")
 
     rows = selectors.person_history_entries(elder)

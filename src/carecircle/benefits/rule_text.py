@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from carecircle.benefits.rule_syntax import FACT_LABELS, INT, Node, RuleError, parse
+from carecircle.benefits.rule_syntax import FACT_LABELS, INT, Node, RuleError, parsed
 from carecircle.core import regions
 from carecircle.core.selectors import region_path
 from carecircle.registry.models import Sex, StatusKind
@@ -40,7 +40,7 @@ def describe(text: str, *, show_source: bool = False) -> str:
     if not text:
         return _("所有人")
     try:
-        return describe_node(parse(text))
+        return describe_node(parsed(text))
     except (RuleError, Unsupported):
         if show_source:
             return _("（规则：%(r)s）") % {"r": text}
