@@ -185,3 +185,18 @@ def test_a_stored_rule_without_words_shows_its_source_to_an_editor_only(programm
     }
     assert "（规则：income &lt; 1000）" in listing["admin"]
     assert "income" not in listing["community"] and "条件无法以文字显示" in listing["community"]
+
+
+@pytest.mark.django_db
+def test_the_trace_names_facts_and_their_values_in_words(city):
+    from carecircle.benefits.rule_text import fact_label, fact_words
+
+    assert fact_words("statuses", ["tekun", "living_alone", "retired_kind"]) == "特困、独居、其他状况"
+    assert fact_words("statuses", []) == "无"
+    assert fact_words("capability_level", 2) == "中度失能"
+    assert fact_words("capability_level", None) == "—"
+    assert fact_words("sex", "M") == "男"
+    assert fact_words("region", "339901001001") == "东湖区文新街道桂花社区"
+    assert fact_words("age", "79～80") == "79～80周岁"
+    assert fact_words("household_size", 2) == "2人"
+    assert fact_label("capability_level") == "能力等级" and fact_label("income") == "某项信息"
