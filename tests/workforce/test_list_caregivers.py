@@ -96,6 +96,8 @@ def test_provider_admin_sees_and_exports_only_their_own_and_never_in_clear(users
     assert sorted(r[0] for r in rows[1:]) == ["乙护理", "甲护理"]
     assert "13600001111" not in {r[3] for r in rows[1:]}
     assert c.post("/workforce/", {"purpose": "排班核对", "unmask": "1"}).status_code == 403
+    event = AuditEvent.objects.get(action=AuditAction.LIST_EXPORT, user=users["provider"])
+    assert event.region_code == "339901000000" and event.detail["rows"] == 2  # the district's auditors see it
     clear = sheet(
         client_for(users["street"]).post("/workforce/?q=甲", {"purpose": "核实", "unmask": "1"}).content
     )

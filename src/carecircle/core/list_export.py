@@ -87,11 +87,13 @@ def file_name(spec: lists.ListSpec) -> str:
 
 def _audit_region(spec: lists.ListSpec, user: Actor, query: lists.ListQuery) -> str:
     """The region the audit row belongs to: the region filtered on, else the common ancestor of
-    the user's grants for the list (so the region's auditors see the export)."""
+    the user's grants for the list, or else of the regions they see (a provider admin's), so that
+    the region's auditors see the export."""
     for f in spec.filters:
         if f.kind == lists.REGION and f.key in query.params:
             return query.params[f.key]
-    return regions.common_ancestor(scope.region_codes(user, spec.perm))
+    codes = scope.region_codes(user, spec.perm) or scope.region_codes(user, "region.view")
+    return regions.common_ancestor(codes)
 
 
 def check_request(user: Actor, *, purpose: str, unmask: bool) -> str:

@@ -32,6 +32,7 @@ from carecircle.core import regions, scope
 from carecircle.core.errors import Forbidden, InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.tables import parse_date
+from carecircle.core.templatetags.carecircle_format import money
 from carecircle.core.types import Actor
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ else:
 _specs: dict[str, ListSpec] = {}
 
 TEXT, CHOICE, REGION, DATES = "text", "choice", "region", "dates"
+HIDDEN = "hidden"  # checked and applied as text, carried in the form unseen (the batch of its lines)
 RESERVED = frozenset({"sort", "page"})
 
 
@@ -54,7 +56,8 @@ class Column:
     export by a user with `pii.unmask` who gave a purpose. `region=True`: `value` gives a region
     code, shown as the region's name. `sort`: the ORM fields the column sorts by (none: not
     sortable). `link(row)`: the URL the cell links to on pages; `page_only`: an action link, not
-    in the export."""
+    in the export. `money`: `value` gives a Decimal (or None), shown on pages as ¥1,234.00 (the
+    `money` filter of core/templatetags/carecircle_format.py) and exported as a number."""
 
     key: str
     label: Label
@@ -64,6 +67,7 @@ class Column:
     region: bool = False
     link: Callable[[Any], str] | None = None
     page_only: bool = False
+    money: bool = False
 
     @property
     def pii(self) -> bool:
@@ -74,7 +78,8 @@ class Column:
 class Filter:
     """One filter. Kinds: `text` (free text), `choice` (one of `choices`), `region` (a region code
     inside the user's scope, applied as a prefix), `dates` (two parameters, `<key>_from` and
-    `<key>_to`). `apply(qs, value)` narrows the queryset: the text, the choice's value, the
+    `<key>_to`), `hidden` (text the page carries unseen: the batch whose lines a batch's page lists).
+    `apply(qs, value)` narrows the queryset: the text, the choice's value, the
     region's prefix, or a (from, to) pair of dates either of which may be None."""
 
     key: str
@@ -359,6 +364,9 @@ def cells(
                 line.append(names.get(code, "") if code else "")
             elif c.clear is not None and shown_clear:
                 line.append(c.clear(r))
+            elif c.money and not export:
+                value = c.value(r)
+                line.append("" if value is None else money(value))
             else:
                 line.append(c.value(r))
         out.append([str(v) if isinstance(v, Promise) else v for v in line])
