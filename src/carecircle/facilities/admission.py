@@ -170,10 +170,14 @@ def find(
 
 def _next_in_order(places: list[waiting.Place], facility: Facility) -> tuple[waiting.Place, Bed] | None:
     """The applicant the next offer would go to, with the bed (waiting.offer_next's rule)."""
+    first_free: dict[str, Bed | None] = {}  # one query per kind of bed
     for place in places:
         if place.entry.state != WaitingState.WAITING:
             continue
-        bed = free_beds(facility, place.entry.bed_kind).first()
+        kind = place.entry.bed_kind
+        if kind not in first_free:
+            first_free[kind] = free_beds(facility, kind).first()
+        bed = first_free[kind]
         if bed is not None:
             return place, bed
     return None
