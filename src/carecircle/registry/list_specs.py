@@ -1,17 +1,20 @@
 """The registry's staff lists, declared for the list component (core/lists.py)."""
 
+import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import lists
+from carecircle.core import lists, scope
 from carecircle.core.types import Actor
 from carecircle.core.vault import blind_index, shown_birth
 from carecircle.registry import selectors
-from carecircle.registry.models import Person, StatusKind
+from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
+
+PERSON_PII = ("person__id_number", "person__phone", "person__address")
 
 AGE_BANDS = (
     ("elder", _("老年人(60+)")),
@@ -84,4 +87,126 @@ PEOPLE = lists.ListSpec(
         lists.text_filter("q", _("搜索"), _text, placeholder=_("姓名或完整身份证号")),
     ),
     default_sort="region",
+)
+
+
+# ------------------------------------------------------------------ the statuses register
+
+
+def _statuses(user: Actor) -> QuerySet[PersonStatus]:
+    """Every status held by a person of the user's regions (past, current and future periods)."""
+    return scope.in_scope(
+        PersonStatus.objects.select_related("person").defer(*PERSON_PII), user, "registry.view"
+    )
+
+
+def _valid_between(
+    qs: QuerySet[Any], bounds: tuple[datetime.date | None, datetime.date | None]
+) -> QuerySet[Any]:
+    """Statuses held on some day of the range (both ends included; one day: from = to): begun by its
+    end and not ended before its start (an open period holds on)."""
+    low, high = bounds
+    if high:
+        qs = qs.filter(valid_from__lte=high)
+    if low:
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=low))
+    return qs
+
+
+def _person_text(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """The holder's name (or part of it), or a whole ID number through the blind index (as `_text`)."""
+    if len(text) == 18 and text[:17].isdigit():
+        return qs.filter(person__id_hash=blind_index(text.upper()))
+    if text.isdigit():
+        return qs.none()
+    return qs.filter(person__name__contains=text)
+
+
+STATUSES = lists.ListSpec(
+    name="registry.statuses",
+    title=_("人员状况登记"),
+    perm="registry.view",
+    export_perm="registry.export",
+    rows=_statuses,
+    file_name="statuses",
+    columns=(
+        lists.Column(
+            "name",
+            _("姓名"),
+            lambda s: s.person.name,
+            sort=("person__name",),
+            link=lambda s: reverse("registry:person_detail", args=[s.person_id]),
+        ),
+        lists.Column("kind", _("状况"), lambda s: s.get_kind_display(), sort=("kind",)),
+        lists.Column("valid_from", _("起始日期"), lambda s: s.valid_from, sort=("valid_from",)),
+        lists.Column("valid_to", _("终止日期"), lambda s: s.valid_to or _("至今"), sort=("valid_to",)),
+        lists.Column("source", _("来源"), lambda s: s.source, sort=("source",)),
+        lists.Column(
+            "region",
+            _("所属社区"),
+            lambda s: s.region_code,
+            sort=("region_code", "person__name"),
+            region=True,
+        ),
+    ),
+    filters=(
+        lists.region_filter(),
+        lists.choice_filter("kind", _("状况"), StatusKind.choices),
+        lists.Filter("valid", _("有效期间"), lists.DATES, _valid_between),
+        lists.text_filter("source", _("来源"), lambda qs, v: qs.filter(source__contains=v)),
+        lists.text_filter("q", _("搜索"), _person_text, placeholder=_("姓名或完整身份证号")),
+    ),
+    default_sort="-valid_from",
+)
+
+
+# ------------------------------------------------------------------ import jobs
+
+
+def _import_jobs(user: Actor) -> QuerySet[ImportJob]:
+    """The jobs the user started: their reports name people by row, so no one else's (as the job's
+    own page, selectors.import_job_get)."""
+    return selectors.import_jobs_of(user).select_related("created_by")
+
+
+def _who(job: ImportJob) -> str:
+    user = job.created_by
+    return (user.display_name or user.username) if user else ""
+
+
+def _rows_ok(job: ImportJob) -> int:
+    return job.created_count + job.updated_count + job.unchanged_count
+
+
+IMPORT_JOBS = lists.ListSpec(
+    name="registry.imports",
+    title=_("导入记录"),
+    perm="registry.import",
+    export_perm="registry.export",
+    rows=_import_jobs,
+    file_name="imports",
+    columns=(
+        lists.Column(
+            "file",
+            _("文件"),
+            lambda j: j.file_name,
+            sort=("file_name",),
+            link=lambda j: reverse("registry:import_detail", args=[j.pk]),
+        ),
+        lists.Column("who", _("导入人"), _who),
+        lists.Column(
+            "created",
+            _("导入时间"),
+            lambda j: timezone.localtime(j.created_at).strftime("%Y-%m-%d %H:%M"),
+            sort=("created_at",),
+        ),
+        lists.Column("ok", _("成功行数"), _rows_ok),
+        lists.Column("bad", _("拒绝行数"), lambda j: j.rejected_count, sort=("rejected_count",)),
+        lists.Column("state", _("状态"), lambda j: j.get_state_display(), sort=("state",)),
+    ),
+    filters=(
+        lists.choice_filter("state", _("状态"), ImportJob.State.choices),
+        lists.date_filter("created", _("导入日期"), "created_at__date"),
+    ),
+    default_sort="-created",
 )

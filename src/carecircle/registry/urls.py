@@ -5,6 +5,7 @@ from carecircle.registry import views, views_children
 prefix = "people"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
+    path("statuses/", views.status_list, name="status_list"),
     path("new/", views.person_create, name="person_create"),
     path("<int:person_id>/", views.person_detail, name="person_detail"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),

@@ -31,7 +31,7 @@ from carecircle.registry.forms import (
     UnmaskForm,
     UploadForm,
 )
-from carecircle.registry.list_specs import PEOPLE
+from carecircle.registry.list_specs import IMPORT_JOBS, PEOPLE, STATUSES
 from carecircle.registry.models import Person
 
 
@@ -204,20 +204,31 @@ def contact_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def import_list(request: AuthedRequest) -> HttpResponse:
+    """The upload form over the user's import jobs (core/lists.py: count, pages, sort, filters,
+    export). A POST with a file starts an import; the list's export form posts a purpose."""
     scope.require_perm(request.user, "registry.import")
-    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or "purpose" in request.POST:
+        return list_pages.page(request, IMPORT_JOBS, template="registry/import_list.html", context=_upload())
+    form = UploadForm(request.POST, request.FILES)
 
     def start(*, file: Any) -> object:
         return services.import_start(actor=request.user, uploaded_file=file, request=request)
 
-    if request.method == "POST" and form.submit(start):
+    if form.submit(start):
         return redirect("registry:import_detail", job_id=form.result.pk)
-    return render(
-        request,
-        "registry/import_list.html",
-        {"form": form, "jobs": selectors.import_jobs_of(request.user)[:20]},
-        status=form.failed_status if form.errors else 200,
-    )
+    context, _query = list_pages.listing(IMPORT_JOBS, request)
+    context.update(_upload(form))
+    return render(request, "registry/import_list.html", context, status=form.failed_status)
+
+
+def _upload(form: UploadForm | None = None) -> dict[str, Any]:
+    return {"form": form or UploadForm(), "title": _("批量导入人员和状况")}
+
+
+@login_required
+def status_list(request: AuthedRequest) -> HttpResponse:
+    """The statuses register (core/lists.py): who held 特困, 低保, 独居 … when, from which source."""
+    return list_pages.page(request, STATUSES)
 
 
 def _job_page(
