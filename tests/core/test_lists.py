@@ -143,3 +143,9 @@ def test_a_large_export_runs_in_the_background_for_the_requester_only(
     other = client_for(users["street"])
     assert other.get(f"/exports/{job.pk}/").status_code == 404
     assert other.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_the_region_filter_offers_the_regions_in_scope_by_name(users, client_for, people):
+    html = client_for(users["district"]).get(f"/people/?region={COMMUNITY_A}").content.decode()
+    assert f'<option value="{COMMUNITY_A}" selected>' in html and "桂花社区</option>" in html
+    assert f'<option value="{COMMUNITY_B}"' not in html  # the other district is not offered

@@ -72,7 +72,7 @@ def _filters(spec: lists.ListSpec, request: AuthedRequest) -> list[dict[str, Any
         if f.kind == lists.CHOICE:
             item["options"] = f.options()
         elif f.kind == lists.REGION:
-            item["options"] = lists.region_options(request.user, spec.perm)
+            item["options"] = lists.region_options(request.user, spec.perm, chosen=item["value"])
         elif f.kind == lists.DATES:
             item["from"] = request.GET.get(f"{f.key}_from", "")
             item["to"] = request.GET.get(f"{f.key}_to", "")

@@ -237,16 +237,24 @@ def _refuse(name: str, label: Label, message: str) -> InvalidInput:
     )
 
 
-def region_options(user: Actor, perm: str) -> list[tuple[str, str]]:
+REGION_OPTIONS = 400
+
+
+def region_options(user: Actor, perm: str, chosen: str = "") -> list[tuple[str, str]]:
     """The regions a region filter offers: those of the user's grants and everything below them,
-    down to the street (a community is chosen by typing its code or from a street's list)."""
-    prefixes = scope.prefixes(user, perm)
-    if not prefixes:
+    down to the community when they are at most REGION_OPTIONS, else down to the street; the
+    region chosen (from a link, or typed in the address) is offered too."""
+    if not scope.prefixes(user, perm):
         return []
-    qs = scope.in_scope(Region.objects.all(), user, perm, field="code").filter(level__lte=regions.STREET)
-    found = list(qs.order_by("code").values_list("code", "name", "level")[:500])
+    scoped = scope.in_scope(Region.objects.all(), user, perm, field="code").order_by("code")
+    found = list(scoped.values_list("code", "name", "level")[: REGION_OPTIONS + 1])
+    if len(found) > REGION_OPTIONS:
+        found = list(scoped.filter(level__lte=regions.STREET).values_list("code", "name", "level")[:500])
     top = min((lvl for _c, _n, lvl in found), default=0)
-    return [(code, "\u3000" * (lvl - top) + name) for code, name, lvl in found]
+    options = [(code, "\u3000" * (lvl - top) + name) for code, name, lvl in found]
+    if chosen and regions.is_valid_code(chosen) and chosen not in {c for c, _n in options}:
+        options.append((chosen, region_names([chosen])[chosen]))
+    return options
 
 
 def parse(spec: ListSpec, user: Actor, params: Mapping[str, str]) -> tuple[QuerySet[Any], ListQuery]:
