@@ -178,6 +178,15 @@ def batch_lines(batch: Batch, limit: int = 200) -> QuerySet[Payment]:
     )
 
 
+def batch_open_recoveries(batch: Batch) -> QuerySet[Payment]:
+    """The recovery lines of `batch` that have not come back yet (the batch's page offers each)."""
+    return (
+        Payment.objects.filter(batch=batch, kind=Payment.Kind.RECOVERY, recovered=False)
+        .select_related("person", "batch")
+        .order_by("region_code", "person_id")
+    )
+
+
 def fund_list(*, user: Actor) -> QuerySet[Fund]:
     return scope.in_scope(Fund.objects.all(), user, "benefits.view")
 

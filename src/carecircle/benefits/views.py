@@ -11,17 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
-from carecircle.benefits import engine, forms, selectors, services
-from carecircle.benefits.models import Appeal, Batch, Programme, TierMode
-from carecircle.benefits.selectors import BatchAction
-from carecircle.core import region_pick, regions, scope, tables
+from carecircle.benefits import engine, forms, list_specs, selectors, services
+from carecircle.benefits.models import Batch, Programme, TierMode
+from carecircle.benefits.selectors import AppealAction, BatchAction
+from carecircle.core import list_pages, lists, region_pick, regions, scope, tables
 from carecircle.core.errors import NotFound
 from carecircle.core.forms import ServiceForm
 from carecircle.core.selectors import region_label
@@ -35,32 +35,40 @@ def _parse_day(value: str) -> datetime.date:
     return tables.parse_date(value, "day") if value else timezone.localdate()
 
 
+def _list_page(
+    request: AuthedRequest,
+    spec: lists.ListSpec,
+    template: str,
+    extra: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """A page around a staff list (core/lists.py): the list's export (a POST with a purpose) is
+    the component's; a GET, or a form of the page that came back with errors (`status` 422), shows
+    the list as a GET would, with `extra` (the page's forms and figures)."""
+    if request.method == "POST" and "purpose" in request.POST:
+        return list_pages.page(request, spec, template=template, context=extra)
+    context, _query = list_pages.listing(spec, request)
+    return render(request, template, {**context, **extra}, status=status)
+
+
 def _payroll_index_page(
     request: AuthedRequest, form: forms.PayrollRunForm, *, status: int = 200
 ) -> HttpResponse:
-    state = request.GET.get("state", "")
-    return render(
-        request,
-        "benefits/payroll_index.html",
-        {
-            "batches": selectors.batch_list(user=request.user, state=state)[:100],
-            "form": form,
-            "state": state,
-            "states": Batch.State.choices,
-            "programmes": selectors.payroll_programmes(user=request.user),
-            "regions": scope.region_codes(request.user, "benefits.prepare"),
-            "can_prepare": scope.has_perm(request.user, "benefits.prepare"),
-            "counts": selectors.payroll_counts(user=request.user),
-        },
-        status=status,
-    )
+    extra = {
+        "form": form,
+        "programmes": selectors.payroll_programmes(user=request.user),
+        "can_prepare": scope.has_perm(request.user, "benefits.prepare"),
+        "counts": selectors.payroll_counts(user=request.user),
+    }
+    return _list_page(request, list_specs.BATCHES, "benefits/payroll_index.html", extra, status=status)
 
 
 @login_required
 def payroll_index(request: AuthedRequest) -> HttpResponse:
     """The batches; officials with benefits.prepare compute a month's batches (POST)."""
     scope.require_perm(request.user, "benefits.view")
-    if request.method != "POST":
+    if request.method != "POST" or "purpose" in request.POST:  # a GET, or the list's export
         initial = {"month": engine.month_of(timezone.localdate()), "lookback": 0}
         return _payroll_index_page(request, forms.PayrollRunForm(initial=initial, user=request.user))
     scope.require_perm(request.user, "benefits.prepare")
@@ -77,34 +85,37 @@ def payroll_index(request: AuthedRequest) -> HttpResponse:
 def _payroll_page(
     request: AuthedRequest, batch: Batch, *, failed: ServiceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    """The batch's page; `failed` is the action form that came back with errors (shown again)."""
+    """The batch's page with its payment lines (list_specs.PAYMENT_LINES, the `batch` parameter
+    set to this batch whatever the query says); `failed` is the action form that came back with
+    errors (shown again)."""
+    query = request.GET.copy()
+    query["batch"] = str(batch.pk)  # the lines of this batch, never another's
+    request.GET = query  # type: ignore[assignment]
     actions = selectors.batch_actions(request.user, batch)
-    lines = list(selectors.batch_lines(batch))
     districts = batch.summary.get("by_district", [])
     names = region_pick.names_of(d["region"] for d in districts)
-    return render(
-        request,
-        "benefits/payroll_detail.html",
-        {
-            "batch": batch,
-            "lines": lines,
-            "region": region_label(batch.region_code),
-            "districts": [{**d, "name": names.get(d["region"], "")} for d in districts],
-            "actions": actions,
-            "recoverable": {
-                x.pk for x in lines if BatchAction.RECOVER in actions and selectors.recovery_open(x)
-            },
-            "is_preparer": selectors.is_batch_preparer(request.user, batch),
-            "available": services.fund_available(batch.programme.fund),
-            "form": failed,
-        },
-        status=status,
-    )
+    extra = {
+        "batch": batch,
+        "region": region_label(batch.region_code),
+        "districts": [{**d, "name": names.get(d["region"], "")} for d in districts],
+        "actions": actions,
+        "recoverable": (
+            [x for x in selectors.batch_open_recoveries(batch) if selectors.recovery_open(x)]
+            if BatchAction.RECOVER in actions
+            else []
+        ),
+        "is_preparer": selectors.is_batch_preparer(request.user, batch),
+        "available": services.fund_available(batch.programme.fund),
+        "form": failed,
+    }
+    return _list_page(request, list_specs.PAYMENT_LINES, "benefits/payroll_detail.html", extra, status=status)
 
 
 @login_required
-@require_safe
 def payroll_detail(request: AuthedRequest, payroll_id: int) -> HttpResponse:
+    """A batch and its lines; a POST is only the lines' export (each action has its own URL)."""
+    if request.method not in ("GET", "HEAD") and not (request.method == "POST" and "purpose" in request.POST):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return _payroll_page(request, selectors.batch_get(user=request.user, batch_id=payroll_id))
 
 
@@ -128,6 +139,8 @@ def _batch_act(
     """One batch action: the form's values go to the service with the actor and the request (and
     the batch's id when the service takes it); success goes back to the batch's page."""
     batch = selectors.batch_get(user=request.user, batch_id=payroll_id)
+    if "purpose" in request.POST:  # the lines' export form, on a page an action came back to
+        return _payroll_page(request, batch)
     call = partial(service, actor=request.user, request=request)
     if not form.submit(partial(call, batch_id=batch.pk) if takes_batch else call):
         return _payroll_page(request, batch, failed=form, status=422)
@@ -264,20 +277,17 @@ def _funds_page(
     failed_fund: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """Each fund's balances (and the appropriation form), then the ledger's postings as a staff
+    list (list_specs.LEDGER)."""
     can_manage = scope.has_perm(request.user, "benefits.manage")
-    return render(
-        request,
-        "benefits/funds.html",
-        {
-            "funds": selectors.fund_balances(user=request.user),
-            "rows": selectors.balances(user=request.user)[:300],
-            "check": selectors.ledger_check() if can_manage else None,
-            "can_manage": can_manage,
-            "form": failed,
-            "failed_fund": failed_fund,
-        },
-        status=status,
-    )
+    extra = {
+        "funds": selectors.fund_balances(user=request.user),
+        "check": selectors.ledger_check() if can_manage else None,
+        "can_manage": can_manage,
+        "form": failed,
+        "failed_fund": failed_fund,
+    }
+    return _list_page(request, list_specs.LEDGER, "benefits/funds.html", extra, status=status)
 
 
 @login_required
@@ -291,6 +301,8 @@ def funds(request: AuthedRequest) -> HttpResponse:
 def fund_appropriate(request: AuthedRequest, fund_id: int) -> HttpResponse:
     """Money appropriated into a fund the user sees (the service asks for benefits.manage)."""
     fund = selectors.fund_get(user=request.user, fund_id=fund_id)
+    if "purpose" in request.POST:  # the ledger's export form, on the page a failed form came back to
+        return _funds_page(request)
     form = forms.FundAppropriateForm(request.POST)
     if not form.submit(partial(services.fund_appropriate, actor=request.user, fund=fund, request=request)):
         return _funds_page(request, failed=form, failed_fund=fund.pk, status=422)
@@ -305,20 +317,19 @@ def _appeals_page(
     failed_appeal: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    state = request.GET.get("state", "open")
-    appeals = selectors.appeal_inbox(user=request.user, state=state)[:100]
-    return render(
-        request,
-        "benefits/appeals.html",
-        {
-            "rows": [{"appeal": a, "actions": selectors.appeal_actions(request.user, a)} for a in appeals],
-            "state": state,
-            "states": Appeal.State.choices,
-            "form": failed,
-            "failed_appeal": failed_appeal,
-        },
-        status=status,
-    )
+    """The appeals as a staff list (list_specs.APPEALS: open ones first visit), and below it a
+    decision form for each appeal of the page the user may decide (selectors.appeal_actions)."""
+    spec = list_specs.APPEALS
+    extra: dict[str, Any] = {"form": failed, "failed_appeal": failed_appeal}
+    if request.method == "POST" and "purpose" in request.POST:
+        return list_pages.page(request, spec, template="benefits/appeals.html", context=extra)
+    context, _query = list_pages.listing(spec, request)
+    context["decide"] = [
+        a
+        for a in context["page"].object_list
+        if AppealAction.DECIDE in selectors.appeal_actions(request.user, a)
+    ]
+    return render(request, "benefits/appeals.html", {**context, **extra}, status=status)
 
 
 @login_required
@@ -331,6 +342,8 @@ def appeals(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def appeal_decide(request: AuthedRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.appeal_get(user=request.user, appeal_id=appeal_id)
+    if "purpose" in request.POST:  # the list's export form, on the page a failed decision came back to
+        return _appeals_page(request)
     form = forms.AppealDecideForm(request.POST)
     if not form.submit(
         partial(services.appeal_decide, actor=request.user, appeal_id=appeal.pk, request=request)
