@@ -33,7 +33,7 @@ def test_official_reviews_and_approves_a_batch_in_the_browser(page, live_server,
     assert "已审批" in page.content()
     page.goto(f"{live_server.url}/benefits/people/{person.pk}/")
     page.click("summary")
-    assert "age >= 80" in page.inner_text("main")
+    assert "年满80周岁" in page.inner_text("main")  # the rule in words (benefits/rule_text.py)
     if os.environ.get("CARECIRCLE_SCREENSHOTS"):
         page.screenshot(
             path=os.path.join(os.environ["CARECIRCLE_SCREENSHOTS"], "benefits-person.png"), full_page=True
