@@ -114,10 +114,6 @@ KNOWN: dict[str, tuple[str, str]] = {
         "facilities (filings as a form per document, issue 17 item 1)",
         "the filing's declared figures by field name: beds_general, childcare_places, childcare_places_puhui",
     ),
-    "homecare/providers/<int:provider_id>/": (
-        "homecare (names next to codes, issue 17 item 1)",
-        "服务区域 lists the areas' 12-digit codes without their names",
-    ),
     "workforce/<int:caregiver_id>/": (
         "workforce (names next to codes, issue 17 item 1)",
         "所在区域 shows the caregiver's community code without its name",

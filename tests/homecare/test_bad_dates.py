@@ -11,8 +11,10 @@ from tests.homecare.scope_factories import _provider
 
 @pytest.mark.parametrize("day", ["2024-02-30", "abc"])
 def test_a_bad_day_on_the_order_list_is_refused(users, client_for, day):
-    response = client_for(users["admin"]).get(f"/homecare/?day={day}")
-    assert response.status_code == 422 and day in response.content.decode()
+    # the order list's service date is a range (list component): ?day_from= / ?day_to=
+    for param in ("day_from", "day_to"):
+        response = client_for(users["admin"]).get(f"/homecare/?{param}={day}")
+        assert response.status_code == 422 and f"参数 {param}" in response.content.decode()
 
 
 @pytest.mark.parametrize("day", ["2024-02-30", "abc"])

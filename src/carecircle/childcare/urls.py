@@ -8,6 +8,7 @@ urlpatterns = [
     path("classes/<int:class_id>/", views.class_detail, name="class_detail"),
     path("classes/<int:class_id>/enrol/", views.enrol, name="enrol"),
     path("classes/<int:class_id>/attendance/", views.attendance, name="attendance"),
+    path("enrolments/", views.enrolment_list, name="enrolments"),
     path("enrolments/<int:enrolment_id>/move/", views.move, name="move"),
     path("enrolments/<int:enrolment_id>/end/", views.end, name="end"),
     path("vouchers/", views.vouchers, name="vouchers"),

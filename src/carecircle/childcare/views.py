@@ -7,7 +7,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.childcare import forms, selectors, services
+from carecircle.childcare import forms, list_specs, selectors, services
 from carecircle.childcare.models import ChildClass, Enrolment
-from carecircle.core import scope, tables
+from carecircle.core import list_pages, scope, tables
 from carecircle.core.access import access_by_id
 from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
 from carecircle.core.types import AuthedRequest, Viewer
@@ -36,20 +35,24 @@ def _childcare_facilities(user: Viewer) -> QuerySet:
 
 @login_required
 def class_list(request: AuthedRequest) -> HttpResponse:
+    """The classes (core/lists.py): count, page numbers, sort, filters, export; above them the
+    children who reach their class's upper age within 30 days."""
     scope.require_perm(request.user, "childcare.view")
-    classes = selectors.classes_for(user=request.user)
-    page = Paginator(classes, 40).get_page(request.GET.get("page"))
-    rows = selectors.classes_with_figures(page)
-    return render(
+    return list_pages.page(
         request,
-        "childcare/classes.html",
-        {
-            "page": page,
-            "rows": rows,
+        list_specs.CLASSES,
+        template="childcare/classes.html",
+        context={
             "outgrowing": selectors.outgrowing(user=request.user, within_days=30)[:50],
             "can_manage": scope.has_perm(request.user, "childcare.manage"),
         },
     )
+
+
+@login_required
+def enrolment_list(request: AuthedRequest) -> HttpResponse:
+    """Every enrolment of the user's facilities (first visit: the children in care today)."""
+    return list_pages.page(request, list_specs.ENROLMENTS, template="childcare/enrolments.html")
 
 
 @login_required
@@ -170,30 +173,28 @@ def _vouchers_page(
     redeem: ServiceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The voucher list (core/lists.py) under the issue and redeem forms. A GET, or the list's export
+    form (a POST with a purpose), is the list component's; a form that came back with errors shows
+    the list as a GET would, with the form's errors (422)."""
     can_issue = scope.has_perm(request.user, "childcare.voucher")
-    params = {k: request.GET.get(k, "") for k in ("batch", "state")}
-    page = Paginator(selectors.vouchers_for(user=request.user, **params), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "childcare/vouchers.html",
-        {
-            "page": page,
-            "form": issue or (forms.VoucherForm(user=request.user) if can_issue else None),
-            "params": params,
-            "redeem_facilities": _childcare_facilities(request.user),
-            "redeem_form": redeem,
-        },
-        status=status,
-    )
+    extra = {
+        "form": issue or (forms.VoucherForm(user=request.user) if can_issue else None),
+        "redeem_facilities": _childcare_facilities(request.user),
+        "redeem_form": redeem,
+    }
+    if issue is None and redeem is None:
+        return list_pages.page(
+            request, list_specs.VOUCHERS, template="childcare/vouchers.html", context=extra
+        )
+    context, _query = list_pages.listing(list_specs.VOUCHERS, request)
+    return render(request, "childcare/vouchers.html", {**context, **extra}, status=status)
 
 
 @login_required
 def vouchers(request: AuthedRequest) -> HttpResponse:
     """The vouchers of the user's regions; a POST issues a batch (403 without the permission to issue)."""
     scope.require_perm(request.user, "childcare.view")
-    if request.method != "POST":
+    if request.method != "POST" or "purpose" in request.POST:  # a GET, or the list's export
         return _vouchers_page(request)
     scope.require_perm(request.user, "childcare.voucher")
     form = forms.VoucherForm(request.POST, user=request.user)

@@ -62,7 +62,10 @@ def cards(user) -> list[dict]:
                 (_("逾期投诉"), overdue),
                 (_("满意率"), f"{rate}%" if rate is not None else "—"),
             ],
-            "link": (_("查看订单"), reverse("homecare:order_list") + f"?day={today.isoformat()}"),
+            "link": (
+                _("查看订单"),
+                reverse("homecare:order_list") + f"?day_from={today.isoformat()}&day_to={today.isoformat()}",
+            ),
         }
     )
     return out

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from carecircle.homecare import views
+from carecircle.homecare import list_views, views
 from carecircle.homecare.selectors import OrderAction
 
 prefix = "homecare"
 urlpatterns = [
-    path("", views.order_list, name="order_list"),
+    path("", list_views.order_list, name="order_list"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("new/", views.order_new, name="order_new"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
@@ -19,8 +19,9 @@ urlpatterns = [
         for action in OrderAction
     ],
     path("visits/", views.my_visits, name="my_visits"),
-    path("exceptions/", views.exception_list, name="exception_list"),
-    path("exceptions/<int:exception_id>/review/", views.exception_review, name="exception_review"),
+    path("records/", list_views.visit_list, name="visit_list"),
+    path("exceptions/", list_views.exception_list, name="exception_list"),
+    path("exceptions/<int:exception_id>/review/", list_views.exception_review, name="exception_review"),
     path("dispatch/", views.dispatch_board, name="dispatch"),
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/<int:statement_id>/", views.statement_detail, name="statement_detail"),

@@ -9,7 +9,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,19 +42,6 @@ def _roles(user) -> dict:
         "provider_ids": sorted(orgs),
         "caregiver": caregiver_for_user(user),
     }
-
-
-@login_required
-def order_list(request):
-    params = {k: request.GET.get(k, "").strip() for k in ("day", "status")}
-    day = tables.parse_date(params["day"], "day") if params["day"] else None
-    qs = selectors.order_search(user=request.user, status=params["status"], day=day)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "homecare/order_list.html",
-        {"page": page, "params": params, "statuses": OrderStatus.choices, "roles": _roles(request.user)},
-    )
 
 
 @login_required
@@ -312,46 +298,6 @@ def my_visits(request):
     if caregiver is None:
         raise NotFound()
     return _visits_page(request, caregiver, _day(request.GET.get("day")))
-
-
-def _exceptions_page(request, *, failed=None, status: int = 200):
-    roles = _roles(request.user)
-    if not roles["can_review"]:
-        raise NotFound()
-    state = request.GET.get("status", "open")
-    rows = selectors.exceptions_for(user=request.user, status=state)[:200]
-    return render(
-        request,
-        "homecare/exceptions.html",
-        {
-            "rows": rows,
-            "status": state,
-            "roles": roles,
-            "statuses": VisitException.Status.choices,
-            "failed": failed,
-        },
-        status=status,
-    )
-
-
-@login_required
-def exception_list(request):
-    return _exceptions_page(request)
-
-
-@login_required
-@require_POST
-def exception_review(request, exception_id: int):
-    exception = selectors.exceptions_for(user=request.user, status="").filter(pk=exception_id).first()
-    if exception is None:
-        raise NotFound()
-    form = forms.ExceptionReviewForm(request.POST)
-    if not form.submit(
-        partial(evv.exception_review, actor=request.user, exception=exception, request=request)
-    ):
-        return _exceptions_page(request, failed=form, status=422)
-    messages.success(request, _("已审核"))
-    return redirect("homecare:exception_list")
 
 
 @login_required
