@@ -94,3 +94,43 @@ def test_outsider_sees_only_their_own(users, client_for, assessed):
     assert "共 1 条" in html and "西老人" in html and "甲老人" not in html
     assert c.get(f"/assessment/?region={COMMUNITY_A}").status_code == 422
     assert client_for(users["provider"]).get("/assessment/").status_code == 403
+
+
+@pytest.fixture
+def referrals(users, make_person):
+    import datetime
+
+    from django.utils import timezone
+
+    from carecircle.assessment import services
+
+    made = []
+    for name, region, who in (("东宝", COMMUNITY_A, "community"), ("西宝", COMMUNITY_B, "community_b")):
+        child = make_person(
+            name=name, region_code=region, birth=timezone.localdate() - datetime.timedelta(days=200)
+        )
+        made.append(
+            services.child_check_record(
+                actor=users[who],
+                person=child,
+                kind="hearing",
+                checked_on=timezone.localdate(),
+                data={"left": "pass", "right": "refer", "method": "OAE"},
+            )
+        )
+    return made
+
+
+def test_referrals_list_filters_exports_and_keeps_its_row_actions(users, client_for, referrals):
+    c = client_for(users["community"])
+    html = c.get("/assessment/referrals/").content.decode()
+    assert "共 1 条" in html and "东宝" in html and "西宝" not in html and "听力筛查" in html
+    assert f"/assessment/checks/{referrals[0].pk}/referral/" in html and '<th scope="col">操作</th>' in html
+    assert "共 0 条" in c.get("/assessment/referrals/?kind=vision").content.decode()
+    assert "共 0 条" in c.get("/assessment/referrals/?status=sent").content.decode()
+    assert "共 1 条" in c.get("/assessment/referrals/?status=waiting").content.decode()
+    assert c.get("/assessment/referrals/?status=closed").status_code == 422  # not an open referral
+    rows = sheet(client_for(users["street"]).post("/assessment/referrals/", {"purpose": "随访"}).content)
+    assert rows[0][:4] == ["儿童", "月龄", "所属社区", "检查"] and "操作" not in rows[0]
+    assert [r[0] for r in rows[1:]] == ["东宝"] and rows[1][2] == "文新街道 桂花社区"
+    assert AuditEvent.objects.get(action=AuditAction.LIST_EXPORT).detail["list"] == "assessment.referrals"

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.assessment import selectors
-from carecircle.assessment.models import LEVEL_CHOICES, AssessmentReason, CapabilityAssessment
+from carecircle.assessment.models import (
+    LEVEL_CHOICES,
+    AssessmentReason,
+    CapabilityAssessment,
+    CheckKind,
+    ReferralStatus,
+)
 from carecircle.core import lists, scope
 from carecircle.core.types import Actor
 from carecircle.registry.models import Person
@@ -126,4 +132,40 @@ TO_ASSESS = lists.ListSpec(
     ),
     defaults={"group": "senior80", "assessed": "unassessed"},
     default_sort="region",
+)
+
+
+# the filter's values name the open states (not the stored codes, which the row forms post)
+OPEN_REFERRALS = (("waiting", ReferralStatus.PENDING.label), ("sent", ReferralStatus.REFERRED.label))
+_OPEN_CODES = {"waiting": ReferralStatus.PENDING, "sent": ReferralStatus.REFERRED}
+
+REFERRALS = lists.ListSpec(
+    name="assessment.referrals",
+    title=_("儿童筛查转介名单"),
+    perm="assessment.view",
+    export_perm="registry.export",
+    rows=lambda user: selectors.referral_list(user=user),
+    file_name="referrals",
+    row_template="assessment/_referral_actions.html",
+    columns=(
+        lists.Column("name", _("儿童"), lambda c: c.person.name, sort=("person__name",)),
+        lists.Column("months", _("月龄"), lambda c: c.shown_age_months),
+        lists.Column("region", _("所属社区"), lambda c: c.region_code, sort=("region_code",), region=True),
+        lists.Column("kind", _("检查"), lambda c: c.get_kind_display(), sort=("kind",)),
+        lists.Column("checked_on", _("日期"), lambda c: c.checked_on, sort=("checked_on",)),
+        lists.Column("result", _("结论"), lambda c: c.result),
+        lists.Column("reason", _("转介原因"), lambda c: c.referral_reason),
+        lists.Column("status", _("状态"), lambda c: c.get_referral_display(), sort=("referral",)),
+        lists.Column("note", _("转介记录"), lambda c: c.referral_note),
+    ),
+    filters=(
+        lists.region_filter(),
+        lists.choice_filter("kind", _("检查"), CheckKind.choices),
+        lists.choice_filter(
+            "status", _("状态"), OPEN_REFERRALS, apply=lambda qs, v: qs.filter(referral=_OPEN_CODES[v])
+        ),
+        lists.date_filter("checked", _("检查日期"), "checked_on"),
+        lists.text_filter("q", _("儿童姓名"), lambda qs, v: qs.filter(person__name__contains=v)),
+    ),
+    default_sort="checked_on",
 )

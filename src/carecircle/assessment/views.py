@@ -7,7 +7,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.assessment import capability, forms, selectors, services
-from carecircle.assessment.list_specs import ASSESSMENTS, TO_ASSESS
+from carecircle.assessment.list_specs import ASSESSMENTS, REFERRALS, TO_ASSESS
 from carecircle.assessment.models import AssessmentReason, CheckKind, ReferralStatus
 from carecircle.core import list_pages, scope
 from carecircle.core.forms import INVALID_STATUS, render_invalid
@@ -147,39 +146,36 @@ def check_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _next_steps(user):
+    """What the page offers for a check: the next statuses `user` may set (selectors.referral_actions)."""
+    labels = dict(ReferralStatus.choices)
+
+    def steps(check):
+        allowed = selectors.referral_actions(user, check)
+        return [(s, labels[s]) for s in (ReferralStatus.REFERRED, ReferralStatus.CLOSED) if s in allowed]
+
+    return steps
+
+
 def _referrals_page(
     request: AuthedRequest, *, failed: forms.ReferralForm | None = None, status: int = 200
 ) -> HttpResponse:
-    page = Paginator(selectors.referral_list(user=request.user), 30).get_page(request.GET.get("page"))
-    labels = dict(ReferralStatus.choices)
-    rows = [
-        (
-            c,
-            [
-                (s, labels[s])
-                for s in (ReferralStatus.REFERRED, ReferralStatus.CLOSED)
-                if s in selectors.referral_actions(request.user, c)
-            ],
-        )
-        for c in page
-    ]
-    return render(
-        request,
-        "assessment/referrals.html",
-        {
-            "page": page,
-            "rows": rows,
-            "failed": failed,
-            "can_record": scope.has_perm(request.user, "assessment.record"),
-        },
-        status=status,
-    )
+    """The referrals (core/lists.py), each row with its next steps; a refused update comes back on
+    it (422)."""
+    context, _query = list_pages.listing(REFERRALS, request, row_extra=_next_steps(request.user))
+    context.update({"failed": failed, "can_record": scope.has_perm(request.user, "assessment.record")})
+    return render(request, "assessment/referrals.html", context, status=status)
 
 
 @login_required
 def referral_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "assessment.view")
-    return _referrals_page(request)
+    return list_pages.page(
+        request,
+        REFERRALS,
+        template="assessment/referrals.html",
+        context={"can_record": scope.has_perm(request.user, "assessment.record")},
+        row_extra=_next_steps(request.user),
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ that includes core/list_body.html, and extra context)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -80,7 +81,17 @@ def _filters(spec: lists.ListSpec, request: AuthedRequest) -> list[dict[str, Any
     return out
 
 
-def listing(spec: lists.ListSpec, request: AuthedRequest) -> tuple[dict[str, Any], Any]:
+class Row(list[dict[str, Any]]):
+    """A row's cells; `obj` is the row itself and `extra` what the view's `row_extra` gave it (for
+    the spec's `row_template`)."""
+
+    obj: Any = None
+    extra: Any = None
+
+
+def listing(
+    spec: lists.ListSpec, request: AuthedRequest, *, row_extra: Callable[[Any], Any] | None = None
+) -> tuple[dict[str, Any], Any]:
     """What the list templates show, and the filtered, sorted queryset (for an export)."""
     spec.require(request.user)
     qs, query = lists.parse(spec, request.user, request.GET)
@@ -101,8 +112,8 @@ def listing(spec: lists.ListSpec, request: AuthedRequest) -> tuple[dict[str, Any
         "last_url": "?" + query.querystring(page=str(paginator.num_pages)),
         "headers": _headers(spec, query),
         "rows": [
-            [{"text": "" if v is None else v, "link": link} for v, link in zip(line, row_links, strict=True)]
-            for line, row_links in zip(values, links, strict=True)
+            _row(line, row_links, obj, row_extra)
+            for line, row_links, obj in zip(values, links, rows, strict=True)
         ],
         "filters": _filters(spec, request),
         "sort": query.sort,
@@ -114,16 +125,24 @@ def listing(spec: lists.ListSpec, request: AuthedRequest) -> tuple[dict[str, Any
     return context, (qs, query)
 
 
+def _row(line: list[object], links: list[str], obj: Any, row_extra: Callable[[Any], Any] | None) -> Row:
+    row = Row({"text": "" if v is None else v, "link": link} for v, link in zip(line, links, strict=True))
+    row.obj = obj
+    row.extra = row_extra(obj) if row_extra is not None else None
+    return row
+
+
 def page(
     request: AuthedRequest,
     spec: lists.ListSpec,
     *,
     template: str = "core/list_page.html",
     context: dict[str, Any] | None = None,
+    row_extra: Callable[[Any], Any] | None = None,
 ) -> HttpResponse:
     """A staff list: GET shows it; POST (the export form, with the list's query string) exports
     exactly the filtered, sorted set, or queues the export and leads to its progress page."""
-    ctx, (qs, query) = listing(spec, request)
+    ctx, (qs, query) = listing(spec, request, row_extra=row_extra)
     ctx.update(context or {})
     status = 200
     if request.method == "POST":

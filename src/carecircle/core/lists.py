@@ -147,7 +147,9 @@ class ListSpec:
     export chunk need; `region_of(row)` the row's region, for `pii.unmask`; `export_perm` the
     permission an export needs (default: `perm`); `access(user)` who may open the list when not
     only the holders of `perm` (a provider admin sees their own organisation's caregivers);
-    `defaults` the filter values of a first visit (a parameter sent empty means "all")."""
+    `defaults` the filter values of a first visit (a parameter sent empty means "all");
+    `row_template` a template for a last cell of each row on pages (its actions: a form per row),
+    given `obj` (the row) and `extra` (what the view's `row_extra(obj)` gave)."""
 
     name: str
     title: Label
@@ -164,6 +166,7 @@ class ListSpec:
     export_perm: str = ""
     access: Callable[[Actor], bool] | None = None
     defaults: Mapping[str, str] | None = None
+    row_template: str = ""
 
     def __post_init__(self) -> None:
         _specs[self.name] = self
