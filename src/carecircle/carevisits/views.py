@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.carevisits import forms, selectors, services
+from carecircle.carevisits.list_specs import OVERDUE_PLANS, PLANS
 from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
-from carecircle.core import exports, scope
+from carecircle.core import exports, list_pages, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.tables import parse_month
@@ -76,25 +77,27 @@ def _worklist_page(request, *, failed=None, http_status: int = 200):
 
 @login_required
 def overdue(request):
-    scope.require_perm(request.user, "carevisits.view")
-    page = Paginator(selectors.overdue(user=request.user), 40).get_page(request.GET.get("page"))
-    names = _region_names(p.region_code for p in page)
-    follow = selectors.follow_ups(user=request.user)[:50]
+    """The overdue plans on the list component (core/lists.py), then the visits awaiting follow-up."""
     try:  # homecare's order form, prefilled with the person, when that module is part of the platform
         order_url = reverse("homecare:order_new")
     except NoReverseMatch:
         order_url = ""
-    return render(
+    return list_pages.page(
         request,
-        "carevisits/overdue.html",
-        {
-            "page": page,
-            "rows": [{"p": p, "region": names.get(p.region_code, p.region_code)} for p in page],
-            "follow": follow,
-            "today": timezone.localdate(),
+        OVERDUE_PLANS,
+        template="carevisits/overdue.html",
+        context={
+            "follow": selectors.follow_ups(user=request.user)[:50],
             "order_url": order_url,
+            "can_manage": scope.has_perm(request.user, "carevisits.manage"),
         },
     )
+
+
+@login_required
+def plan_list(request):
+    """Every visit plan of the manager's regions (core/lists.py): month, status, group, worker."""
+    return list_pages.page(request, PLANS, template="carevisits/plans.html", context={"can_manage": True})
 
 
 def _visit_page(request, plan, *, form=None, status: int = 200):
@@ -282,6 +285,7 @@ def vulnerable(request):
             ],
             "groups": [(g, VisitGroup(g).label) for g in groups],
             "can_export": scope.has_perm(request.user, "carevisits.export"),
+            "can_manage": scope.has_perm(request.user, "carevisits.manage"),
         },
     )
 
