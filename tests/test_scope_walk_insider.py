@@ -53,6 +53,7 @@ NOT_SUCCESS = {
             "alarms/incidents/<int:incident_id>/call/",
             "alarms/incidents/<int:incident_id>/resolve/",
             "alarms/incidents/<int:incident_id>/note/",
+            "alarms/devices/register/",  # no ID number, no serial: the device list with the form's errors
             "childcare/vouchers/redeem/",
             # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
             # reason, no answer): the facility page again with the form's errors
