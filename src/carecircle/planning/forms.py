@@ -4,7 +4,9 @@ the values again (the API calls them too)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.core import regions
 from carecircle.core.forms import ServiceForm
+from carecircle.core.widgets import RegionField, ScopedRegionsForm
 
 NUMBERS = _("目标值和年份应为数字")
 # Whose published targets a region may adopt: the five seeds' cities (defaults.TARGET_SOURCES).
@@ -58,8 +60,16 @@ class SnapshotForm(forms.Form):
     day = DayField()
 
 
-class CoverageForm(ServiceForm):
-    region_code = forms.CharField(required=False)
+class CoverageForm(ScopedRegionsForm, ServiceForm):
+    """A coverage run: the area is a region of the user's (city, district or street), picked by
+    name (core.widgets.RegionField; the view passes user=request.user), posted as `region`."""
+
+    region_code = RegionField(
+        label=_("测算区域"),
+        perm="planning.manage",
+        levels=(regions.CITY, regions.DISTRICT, regions.STREET),
+        required=False,
+    )
     group = forms.CharField(required=False)
     kind = forms.CharField(required=False)
     day = DayField()

@@ -260,7 +260,7 @@ def _coverage_list_page(request, *, failed=None, http_status: int = 200):
         }
         for r, t in zip(runs, tops, strict=True)
     ]
-    regions_ = selectors.visible_planning_regions(request.user)
+    can_manage = scope.has_perm(request.user, "planning.manage")
     return render(
         request,
         "planning/coverage_list.html",
@@ -268,8 +268,8 @@ def _coverage_list_page(request, *, failed=None, http_status: int = 200):
             "rows": rows,
             "kinds": coverage_services.KIND_SETS,
             "groups": coverage_services.GROUPS,
-            "regions": regions_,
-            "can_manage": scope.has_perm(request.user, "planning.manage"),
+            "form": failed or (forms.CoverageForm(user=request.user) if can_manage else None),
+            "can_manage": can_manage,
             "networks": selectors.networks(user=request.user)[:10],
             "failed": failed,
         },
@@ -280,7 +280,7 @@ def _coverage_list_page(request, *, failed=None, http_status: int = 200):
 @login_required
 @require_POST
 def coverage_create(request):
-    form = forms.CoverageForm(request.POST)
+    form = forms.CoverageForm(request.POST, user=request.user)
     if not form.submit(partial(coverage_services.coverage_run, actor=request.user)):
         return _coverage_list_page(request, failed=form, http_status=422)
     return redirect("planning:coverage_detail", coverage_run_id=form.result.pk)
