@@ -8,12 +8,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from carecircle.benefits import services
 from carecircle.benefits.models import Batch, Fund, LedgerLine
 from carecircle.core.audit_actions import AuditAction
-from carecircle.core.models import AuditEvent
+from carecircle.core.models import AuditEvent, ExportJob
 from tests.benefits.conftest import born, today
 from tests.conftest import COMMUNITY_A, COMMUNITY_A2, COMMUNITY_B
 
@@ -214,3 +215,17 @@ def test_batch_state_in_lines_after_approval(batches, users, client_for):
     c = client_for(users["street"])
     assert "共 3 条" in c.get(url + "?state=approved").content.decode()
     assert "共 0 条" in c.get(url + "?state=prepared").content.decode()
+
+
+@override_settings(CARECIRCLE_EXPORT_SYNC_ROWS=2)
+def test_a_large_lines_export_runs_in_the_background_on_this_batch_only(
+    batches, users, client_for, django_capture_on_commit_callbacks
+):
+    c = client_for(users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(f"/benefits/payrolls/{batches['a'].pk}/", {"purpose": "年度核对"})
+    job = ExportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/exports/{job.pk}/"
+    assert job.state == ExportJob.State.DONE and job.params["batch"] == str(batches["a"].pk)
+    rows = rows_of(c.get(f"/exports/{job.pk}/download/").content)
+    assert sorted(row[0] for row in rows[1:]) == ["李桂香", "王秀英", "赵春花"]  # not 西山人 of batch b

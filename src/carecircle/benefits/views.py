@@ -329,6 +329,9 @@ def _appeals_page(
         for a in context["page"].object_list
         if AppealAction.DECIDE in selectors.appeal_actions(request.user, a)
     ]
+    if failed_appeal is not None and all(a.pk != failed_appeal for a in context["decide"]):
+        # the form that came back is shown with its errors even when its appeal is on another page
+        context["decide"].insert(0, selectors.appeal_get(user=request.user, appeal_id=failed_appeal))
     return render(request, "benefits/appeals.html", {**context, **extra}, status=status)
 
 
