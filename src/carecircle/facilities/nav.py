@@ -5,6 +5,13 @@ from carecircle.core.organisations import OPERATOR_KINDS, OrganisationKind
 
 NAV = [
     NavItem(_("养老托育设施"), "facilities:list", "facilities.view", 40, OPERATOR_KINDS),
+    NavItem(
+        _("床位与入住"),
+        "facilities:stays",
+        "facilities.view",
+        40,
+        frozenset({OrganisationKind.FACILITY_OPERATOR}),
+    ),
     NavItem(_("备案审核"), "facilities:filings", "facilities.review", 41),
     NavItem(
         _("入住轮候"),

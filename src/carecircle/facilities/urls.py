@@ -17,6 +17,7 @@ urlpatterns = [
     path("facilities/<int:facility_id>/admit/", views.admit, name="admit"),
     path("facilities/<int:facility_id>/waiting/", views.waiting_add, name="waiting_add"),
     path("facilities/<int:facility_id>/find/", views_admission.facility_find, name="find"),
+    path("stays/", views.stay_list, name="stays"),
     path("stays/<int:stay_id>/discharge/", views.discharge, name="discharge"),
     path("offers/<int:offer_id>/respond/", views.offer_respond, name="offer_respond"),
     path("waiting/", views.waiting_list, name="waiting"),

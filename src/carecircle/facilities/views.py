@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import scope
+from carecircle.core import list_pages, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.forms import INVALID_STATUS, ServiceForm, render_invalid
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_label
 from carecircle.core.types import AuthedRequest, Request, Viewer
-from carecircle.facilities import selectors, services, standards, subsidies, waiting
+from carecircle.facilities import list_specs, selectors, services, standards, subsidies, waiting
 from carecircle.facilities.forms import (
     ActionForm,
     BedsForm,
@@ -83,32 +83,23 @@ def my_waiting(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def facility_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "facilities.view")
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "kind", "region", "status")}
-    qs = selectors.facility_search(
-        user=request.user,
-        text=params["q"],
-        kind=params["kind"],
-        region_code=params["region"],
-        status=params["status"],
-    )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    free = selectors.free_places(list(page), None)
-    grades = selectors.current_grades([f.pk for f in page])
-    rows = [{"f": f, "free": free[f.pk], "grade": grades.get(f.pk)} for f in page]
-    return render(
+    """The facilities on the list component (list_specs.FACILITIES): count, pages, sort, filters,
+    导出Excel; an operator's admin sees its own facilities only."""
+    return list_pages.page(
         request,
-        "facilities/list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "params": params,
-            "kinds": FacilityKind.choices,
-            "statuses": FilingStatus.choices,
+        list_specs.FACILITIES,
+        template="facilities/list.html",
+        context={
             "can_apply": scope.has_perm(request.user, "facilities.apply"),
             "pending": selectors.filing_queue(user=request.user).count(),
         },
     )
+
+
+@login_required
+def stay_list(request: AuthedRequest) -> HttpResponse:
+    """The register of stays (床位与入住): current and past residents of the user's facilities."""
+    return list_pages.page(request, list_specs.STAYS, template="facilities/stays.html")
 
 
 def _operators_for(user: Viewer) -> QuerySet[Operator]:
@@ -299,6 +290,18 @@ def filing_queue(request: AuthedRequest) -> HttpResponse:
     return render(request, "facilities/filings.html", {"page": page, "state": state})
 
 
+def _declared(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    """A filing's declared figures as the page shows them: each field's Chinese label (the model's)
+    and its value (a list of services joined)."""
+    labels = {f.name: str(f.verbose_name) for f in Facility._meta.get_fields() if hasattr(f, "verbose_name")}
+    out = []
+    for field, value in changes.items():
+        label = labels.get(field, field) if field in standards.EDITABLE else field
+        shown = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        out.append((label, shown))
+    return out
+
+
 @login_required
 def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
     filing = selectors.filing_get(user=request.user, filing_id=filing_id)
@@ -318,6 +321,7 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
             "form": form,
             "docs": [(c, standards.DOCUMENTS[c], filing.documents.get(c, "")) for c in required],
             "extra_docs": {c: v for c, v in filing.documents.items() if c not in required},
+            "changes": _declared(filing.changes),
             "can_review": scope.has_perm(request.user, "facilities.review", filing.region_code),
         },
         status=INVALID_STATUS if form.is_bound and form.errors else 200,
@@ -411,30 +415,23 @@ def waiting_add(request: AuthedRequest, facility_id: int) -> HttpResponse:
 def _waiting_page(
     request: AuthedRequest, *, failed: ServiceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    """The waiting entries a worker may see (their elders, or their institutions') with current places."""
-    entries = list(waiting.entries_for(user=request.user).filter(state__in=["waiting", "offered"])[:200])
-    ranks = {
-        p.entry.pk: (p.rank, p.reason)
-        for places in waiting.ranked_many({e.facility for e in entries}).values()
-        for p in places
-    }
-    rows = [
-        {"e": e, "rank": ranks.get(e.pk, (None, ""))[0], "reason": ranks.get(e.pk, (None, ""))[1]}
-        for e in entries
-    ]
-    can_admit = scope.has_perm(request.user, "facilities.beds")
-    return render(
-        request,
-        "facilities/waiting.html",
-        {"rows": rows, "form": failed, "can_admit": can_admit},
-        status=status,
-    )
+    """The waiting list after a withdrawal that came back with errors (422), its form on top."""
+    context, _query = list_pages.listing(list_specs.WAITING, request)
+    context.update(_waiting_context(request), form=failed)
+    return render(request, "facilities/waiting.html", context, status=status)
+
+
+def _waiting_context(request: AuthedRequest) -> dict[str, Any]:
+    return {"can_admit": scope.has_perm(request.user, "facilities.beds")}
 
 
 @login_required
 def waiting_list(request: AuthedRequest) -> HttpResponse:
-    scope.require_perm(request.user, "facilities.waiting")
-    return _waiting_page(request)
+    """The waiting entries a worker may see (their elders, or their institutions') on the list
+    component (list_specs.WAITING), with each open entry's current place and its withdrawal."""
+    return list_pages.page(
+        request, list_specs.WAITING, template="facilities/waiting.html", context=_waiting_context(request)
+    )
 
 
 @login_required
