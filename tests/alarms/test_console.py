@@ -131,7 +131,7 @@ def test_supervisor_service_levels(client_for, users, make_person, t0):
     assert total["within_180"] == 4 and total["share_180"] == 80.0
     assert levels["operators"][0][0] == "operator" and levels["operators"][0][1]["calls"] == 5
     html = client_for(users["district"]).get(f"/alarms/supervisor/?day={t0.date()}").content.decode()
-    assert "97.5%" in html
+    assert "98.5%" in html
     assert client_for(users["operator"]).get("/alarms/supervisor/").status_code == 403
 
 

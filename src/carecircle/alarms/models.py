@@ -283,6 +283,13 @@ class Policy(models.Model):
     kind_priority = models.JSONField(_("类型优先级"), default=dict, blank=True)
     person_bonus = models.JSONField(_("人员加分"), default=dict, blank=True)
     high_priority = models.PositiveSmallIntegerField(_("高优先级阈值"), default=80)
+    # Answer-time service levels (issue 18): the share of calls a person answers within a limit.
+    # Defaults: the strictest published alarm-receiving-centre levels, 98.5 % within 60 s, 99 % in 180 s.
+    answer_target_seconds = models.PositiveIntegerField(_("接警时限一（秒）"), default=60)
+    answer_target_percent = models.FloatField(_("时限一内接警率目标（%）"), default=98.5)
+    answer_target2_seconds = models.PositiveIntegerField(_("接警时限二（秒）"), default=180)
+    answer_target2_percent = models.FloatField(_("时限二内接警率目标（%）"), default=99.0)
+    on_shift_minutes = models.PositiveIntegerField(_("在岗判定（最近操作分钟数）"), default=30)
 
     class Meta:
         verbose_name = _("呼叫规则")

@@ -57,6 +57,28 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+def answer_targets(policy: Policy) -> tuple[tuple[int, float], ...]:
+    """THE answer-time targets, (seconds, share %) pairs from the shortest limit: what the
+    supervisor's page, the wallboard, the monthly report and the staffing calculator hold calls to.
+    Settings of the region's Policy (admin: 呼叫规则); 98.5 % within 60 s and 99 % within 180 s
+    where no row says otherwise."""
+    pairs = {
+        policy.answer_target_seconds: policy.answer_target_percent,
+        policy.answer_target2_seconds: policy.answer_target2_percent,
+    }
+    return tuple(sorted((int(s), float(p)) for s, p in pairs.items()))
+
+
+def centre_policy(prefixes: list[str]) -> Policy:
+    """The Policy of a centre that watches over the regions `prefixes` (a user's scope): the one of
+    their longest common prefix (one district → that district's row; the city → the city's)."""
+    common = prefixes[0] if prefixes else ""
+    for p in prefixes[1:]:
+        while not p.startswith(common):
+            common = common[:-1]
+    return policy_for(common)
+
+
 def _policy_lookup(region_code: str) -> Policy:
     candidates = [region_code[:n] for n in range(len(region_code), -1, -1)]
     rows = {p.region_prefix: p for p in Policy.objects.filter(region_prefix__in=candidates)}

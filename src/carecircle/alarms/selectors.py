@@ -8,21 +8,43 @@ from collections import defaultdict
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.alarms.models import OPEN_STATES, Device, Incident, IncidentState, Outcome, Source
-from carecircle.alarms.policy import capability_level, person_factors, policy_for
-from carecircle.alarms.types import LevelRow, MonthlyRow, PersonCard, ServiceLevels, TimelineRow
+from carecircle.alarms.models import (
+    OPEN_STATES,
+    CallOutcome,
+    CallTarget,
+    Device,
+    Incident,
+    IncidentState,
+    Outcome,
+    Source,
+    TimelineEntry,
+    TimelineKind,
+)
+from carecircle.alarms.policy import (
+    answer_targets,
+    capability_level,
+    centre_policy,
+    person_factors,
+    policy_for,
+)
+from carecircle.alarms.types import (
+    IncidentTimes,
+    LevelRow,
+    MonthlyRow,
+    PersonCard,
+    ServiceLevels,
+    TargetCheck,
+    TimelineRow,
+)
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.selectors import region_label
 from carecircle.core.types import Actor, Viewer
 from carecircle.registry import selectors as registry_selectors
-
-# TEC Services Association: 97.5% of calls answered within 60 s, 99% within 180 s.
-TEC_TARGETS = ((60, 97.5), (180, 99.0))
 
 
 def incidents(*, user: Actor, perm: str = "alarms.view") -> QuerySet[Incident]:
@@ -132,41 +154,109 @@ def device_online(device: Device, now: datetime.datetime | None = None) -> bool:
 # ------------------------------------------------------------------ service levels
 
 
+def centre_targets(user: Actor, perm: str = "alarms.supervise") -> tuple[tuple[int, float], ...]:
+    """The answer-time targets (seconds, share %) of the centre watching over the user's regions."""
+    return answer_targets(centre_policy(scope.prefixes(user, perm)))
+
+
 def _answer_seconds(i: Incident) -> float | None:
     if i.acknowledged_at is None:
         return None
     return (i.acknowledged_at - i.opened_at).total_seconds()
 
 
-def _level_row(rows: list[Incident], now: datetime.datetime) -> LevelRow:
-    """Calls answered within 60 s / 180 s. A call still unanswered counts against the share once its
-    limit has passed (it can no longer be answered in time); before that it is left out."""
-    out: LevelRow = {"calls": len(rows)}
-    for limit, target in TEC_TARGETS:
-        met = sum(1 for i in rows if (s := _answer_seconds(i)) is not None and s <= limit)
-        decided = sum(
-            1 for i in rows if _answer_seconds(i) is not None or (now - i.opened_at).total_seconds() > limit
+def _seconds(start: datetime.datetime, end: datetime.datetime | None) -> float | None:
+    return None if end is None else (end - start).total_seconds()
+
+
+def with_first_contact(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Incidents annotated with `first_contact_at`: the first call recorded on the timeline that
+    reached the older person themselves (target 本人, outcome 已接通); None when there was none."""
+    first = (
+        TimelineEntry.objects.filter(
+            incident=OuterRef("pk"),
+            kind=TimelineKind.CALL,
+            detail__target=CallTarget.PERSON.value,
+            detail__outcome=CallOutcome.REACHED.value,
         )
+        .order_by("at", "id")
+        .values("at")[:1]
+    )
+    return qs.annotate(first_contact_at=Subquery(first, output_field=DateTimeField()))
+
+
+def incident_times(incident: Incident) -> IncidentTimes:
+    """Seconds from the incident's opening to: its answer by a person (acknowledged), the first
+    call that reached the older person, a responder on site, its close. None for a step not reached.
+    Reads `first_contact_at` when the incident came through `with_first_contact`."""
+    if not hasattr(incident, "first_contact_at"):
+        incident = with_first_contact(Incident.objects.filter(pk=incident.pk)).get()
+    contact: datetime.datetime | None = getattr(incident, "first_contact_at", None)
+    opened = incident.opened_at
+    return {
+        "answer": _seconds(opened, incident.acknowledged_at),
+        "first_contact": _seconds(opened, contact),
+        "on_site": _seconds(opened, incident.on_site_at),
+        "close": _seconds(opened, incident.resolved_at),
+    }
+
+
+def target_checks(
+    rows: list[Incident], now: datetime.datetime, targets: tuple[tuple[int, float], ...]
+) -> list[TargetCheck]:
+    """Per target, the calls answered within its limit. A call still unanswered counts against the
+    share once its limit has passed (it can no longer be answered in time); before that it is left
+    out (not yet decided)."""
+    answers = [(_answer_seconds(i), (now - i.opened_at).total_seconds()) for i in rows]
+    out: list[TargetCheck] = []
+    for limit, target in targets:
+        met = sum(1 for a, _w in answers if a is not None and a <= limit)
+        decided = sum(1 for a, waited in answers if a is not None or waited > limit)
         share = round(100 * met / decided, 1) if decided else None
-        out[f"within_{limit}"] = met
-        out[f"share_{limit}"] = share
-        out[f"ok_{limit}"] = share is None or share >= target
+        out.append(
+            {
+                "seconds": limit,
+                "target": target,
+                "within": met,
+                "decided": decided,
+                "share": share,
+                "ok": share is None or share >= target,
+            }
+        )
+    return out
+
+
+def _level_row(
+    rows: list[Incident], now: datetime.datetime, targets: tuple[tuple[int, float], ...]
+) -> LevelRow:
+    """Calls answered within each target's limit: `checks`, and per limit `within_<s>`, `share_<s>`,
+    `ok_<s>`; the median answer time."""
+    checks = target_checks(rows, now, targets)
+    out: LevelRow = {"calls": len(rows), "checks": checks}
+    for c in checks:
+        out[f"within_{c['seconds']}"] = c["within"]
+        out[f"share_{c['seconds']}"] = c["share"]
+        out[f"ok_{c['seconds']}"] = c["ok"]
     answered = [s for i in rows if (s := _answer_seconds(i)) is not None]
     out["median_seconds"] = round(statistics.median(answered), 1) if answered else None
     return out
 
 
+def answered_calls(*, user: Actor, perm: str = "alarms.supervise") -> QuerySet[Incident]:
+    """The incidents that wait for an operator: device alarms and silence alarms (a phone call is
+    answered by the person who opens it, so it never waits in the queue)."""
+    return incidents(user=user, perm=perm).exclude(source=Source.PHONE)
+
+
 def service_levels(*, user: Actor, day: datetime.date, now: datetime.datetime | None = None) -> ServiceLevels:
-    """Share of calls answered within 60 s and 180 s on `day`, per hour and per operator. Calls are
-    the incidents that wait for an operator: device alarms and silence alarms (phone calls are
-    answered by the person who opens them)."""
+    """Share of calls answered within each target's limit on `day`, per hour and per operator."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
+    targets = centre_targets(user)
     start = datetime.datetime.combine(day, datetime.time(), tz)
     rows = list(
-        incidents(user=user, perm="alarms.supervise")
+        answered_calls(user=user)
         .filter(opened_at__gte=start, opened_at__lt=start + datetime.timedelta(days=1))
-        .exclude(source=Source.PHONE)
         .select_related("operator")
     )
     by_hour: defaultdict[int, list[Incident]] = defaultdict(list)
@@ -177,10 +267,10 @@ def service_levels(*, user: Actor, day: datetime.date, now: datetime.datetime | 
             by_operator[i.operator.display_name or i.operator.username].append(i)
     return {
         "day": day,
-        "total": _level_row(rows, now),
-        "hours": [(h, _level_row(by_hour[h], now)) for h in sorted(by_hour)],
-        "operators": [(name, _level_row(by_operator[name], now)) for name in sorted(by_operator)],
-        "targets": TEC_TARGETS,
+        "total": _level_row(rows, now, targets),
+        "hours": [(h, _level_row(by_hour[h], now, targets)) for h in sorted(by_hour)],
+        "operators": [(name, _level_row(by_operator[name], now, targets)) for name in sorted(by_operator)],
+        "targets": targets,
     }
 
 
@@ -189,11 +279,13 @@ def service_levels(*, user: Actor, day: datetime.date, now: datetime.datetime | 
 
 def monthly_report(*, user: Actor, month: datetime.date, level_digits: int = 9) -> list[MonthlyRow]:
     """Per region (street by default: the first 9 digits), the month's incidents by source and
-    outcome, answer times and time to reach the person."""
+    outcome, the share answered within the centre's first target limit, answer times and time to
+    reach the person."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(month.replace(day=1), datetime.time(), tz)
     nxt = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     end = datetime.datetime.combine(nxt, datetime.time(), tz)
+    limit = centre_targets(user)[0][0]
     qs = incidents(user=user, perm="alarms.supervise").filter(opened_at__gte=start, opened_at__lt=end)
     groups: defaultdict[str, list[Incident]] = defaultdict(list)
     for i in qs.only(
@@ -213,7 +305,8 @@ def monthly_report(*, user: Actor, month: datetime.date, level_digits: int = 9) 
                 "by_source": {str(s.label): sum(1 for i in rows if i.source == s) for s in Source},
                 "by_outcome": {str(o.label): sum(1 for i in rows if i.outcome == o) for o in Outcome},
                 "open": sum(1 for i in rows if i.state != IncidentState.RESOLVED),
-                "share_60": round(100 * sum(1 for s in answered if s <= 60) / len(answered), 1)
+                "limit_seconds": limit,
+                "share_in_time": round(100 * sum(1 for s in answered if s <= limit) / len(answered), 1)
                 if answered
                 else None,
                 "median_answer_seconds": round(statistics.median(answered), 1) if answered else None,

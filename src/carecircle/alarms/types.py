@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NotRequired, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict
 
 if TYPE_CHECKING:
     from carecircle.alarms.models import Device, Incident
@@ -62,9 +62,34 @@ class PersonCard(TypedDict):
     longitude: float | None
 
 
-LevelRow: TypeAlias = "dict[str, float | bool | None]"
-"""Calls answered in time: `calls`, and per limit of TEC_TARGETS (60, 180 s) `within_<s>`,
-`share_<s>` (per cent, None when none decided yet) and `ok_<s>`; `median_seconds`."""
+class TargetCheck(TypedDict):
+    """One answer-time target held against calls (`alarms.selectors.target_checks`): answered within
+    `seconds` (`within`) of those decided (answered, or waiting past the limit), the share in per
+    cent (None when none decided yet) and whether it meets `target` (per cent)."""
+
+    seconds: int
+    target: float
+    within: int
+    decided: int
+    share: float | None
+    ok: bool
+
+
+LevelRow: TypeAlias = "dict[str, Any]"
+"""Calls answered in time: `calls`, `checks` (a TargetCheck per target of the centre's Policy),
+and per limit `within_<s>`, `share_<s>` (per cent, None when none decided yet) and `ok_<s>`;
+`median_seconds`."""
+
+
+class IncidentTimes(TypedDict):
+    """Seconds from an incident's opening to each step (`alarms.selectors.incident_times`): answered
+    by a person, first call that reached the older person, a responder on site, closed; None for a
+    step not reached."""
+
+    answer: float | None
+    first_contact: float | None
+    on_site: float | None
+    close: float | None
 
 
 class ServiceLevels(TypedDict):
@@ -87,7 +112,8 @@ class MonthlyRow(TypedDict):
     by_source: dict[str, int]
     by_outcome: dict[str, int]
     open: int
-    share_60: float | None
+    limit_seconds: int
+    share_in_time: float | None
     median_answer_seconds: float | None
     median_on_site_minutes: float | None
 

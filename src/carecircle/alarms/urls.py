@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.alarms import views
+from carecircle.alarms import views, views_centre
 from carecircle.alarms.selectors import IncidentAction
 
 urlpatterns = [
@@ -26,4 +26,7 @@ urlpatterns = [
     path("devices/register/", views.device_register, name="device_register"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("reports/monthly/", views.monthly_report, name="monthly_report"),
+    path("wallboard/", views_centre.wallboard_page, name="wallboard"),
+    path("wallboard/figures/", views_centre.wallboard_figures, name="wallboard_figures"),
+    path("staffing/", views_centre.staffing, name="staffing"),
 ]

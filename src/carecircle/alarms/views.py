@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.alarms import disclosure, events, forms, list_specs, selectors, services
+from carecircle.alarms import disclosure, events, forms, list_specs, reports, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import (
     AlarmKind,
@@ -341,6 +341,13 @@ def monthly_report(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "alarms.supervise")
     month = tables.parse_month(request.GET.get("month", "") or timezone.localdate(), "month")
     raw = month.strftime("%Y-%m")
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            reports.workbook_export(actor=request.user, month=month, request=request),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="alarms-{raw}.xlsx"'
+        return response
     if request.GET.get("format") == "csv":
         rows = disclosure.monthly_report_export(actor=request.user, month=month, request=request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -357,7 +364,7 @@ def monthly_report(request: AuthedRequest) -> HttpResponse:
                 *sources,
                 *outcomes,
                 _("未结案"),
-                _("60秒接警率%"),
+                _("%(s)s秒内接警率%%") % {"s": rows[0]["limit_seconds"] if rows else ""},
                 _("接警中位秒数"),
                 _("到场中位分钟"),
             ]
@@ -371,11 +378,16 @@ def monthly_report(request: AuthedRequest) -> HttpResponse:
                     *r["by_source"].values(),
                     *r["by_outcome"].values(),
                     r["open"],
-                    r["share_60"],
+                    r["share_in_time"],
                     r["median_answer_seconds"],
                     r["median_on_site_minutes"],
                 ]
             )
         return response
     rows = selectors.monthly_report(user=request.user, month=month)
-    return render(request, "alarms/monthly.html", {"rows": rows, "month": raw})
+    by_type = reports.by_district_and_type(user=request.user, month=month)
+    return render(
+        request,
+        "alarms/monthly.html",
+        {"rows": rows, "by_type": by_type, "month": raw, "targets": selectors.centre_targets(request.user)},
+    )
