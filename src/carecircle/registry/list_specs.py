@@ -166,6 +166,8 @@ STATUSES = lists.ListSpec(
 def _import_jobs(user: Actor) -> QuerySet[ImportJob]:
     """The jobs the user started: their reports name people by row, so no one else's (as the job's
     own page, selectors.import_job_get)."""
+    if user is None:  # no one: no jobs
+        return ImportJob.objects.none()
     return selectors.import_jobs_of(user).select_related("created_by")
 
 
