@@ -248,3 +248,29 @@ def test_exception_list_scope(users, client_for, orders, world):
     assert client_for(orders["b_admin"]).get(review).status_code == 404
     assert client_for(users["district_b"]).post(review, {"accept": "1", "reason": "x"}).status_code == 404
     assert client_for(world["son"]).get("/homecare/exceptions/").status_code == 403
+
+
+# ------------------------------------------------------------------ providers
+
+
+def test_provider_list_names_areas_filters_export_and_scope(users, client_for, orders, world):
+    c = client_for(users["district"])
+    html = c.get("/homecare/providers/").content.decode()
+    assert "共 2 条" in html and "安康居家养老服务中心" in html and "西山助老服务站" not in html
+    body = html.split("<tbody>")[1]
+    assert "东湖区" in body and "339901000000" not in body  # areas and seat by name
+    assert f"/homecare/providers/{world['provider'].pk}/" in body
+    assert "共 1 条" in c.get("/homecare/providers/?q=康乐").content.decode()
+    r = c.get("/homecare/providers/?active=maybe")
+    assert r.status_code == 422 and "参数 active" in r.content.decode()
+    rows = sheet(c.post("/homecare/providers/?sort=name", {"purpose": "机构名录"}).content)
+    assert [r[0] for r in rows[1:]] == sorted(["安康居家养老服务中心", "康乐居家服务社"])
+    assert {r[4] for r in rows[1:]} == {2, 0}  # caregivers employed: 安康's two, 康乐's none
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LIST_EXPORT, detail__list="homecare.providers"
+    ).exists()
+    far = client_for(users["district_b"]).get("/homecare/providers/").content.decode()
+    assert "共 1 条" in far and "西山助老服务站" in far and "安康" not in far
+    own = client_for(orders["b_admin"]).get("/homecare/providers/").content.decode()
+    assert "共 1 条" in own and "康乐居家服务社" in own and "安康" not in own
+    assert client_for(world["son"]).get("/homecare/providers/").status_code == 403

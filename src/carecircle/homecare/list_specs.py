@@ -1,7 +1,7 @@
 """Home services' staff lists, declared for the list component (core/lists.py): the orders (staff
 by region, a provider's admin their own organisation's, a family member their parents', exactly as
-selectors.order_search reads them), the verified visits (服务记录) and the visit exceptions
-awaiting or past review."""
+selectors.order_search reads them), the verified visits (服务记录), the visit exceptions awaiting
+or past review, and the providers."""
 
 import datetime
 from typing import Any
@@ -24,6 +24,7 @@ from carecircle.homecare.models import (
     Visit,
     VisitException,
 )
+from carecircle.workforce.selectors import caregivers_employed
 
 
 def _local(at: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -336,4 +337,60 @@ EXCEPTIONS = lists.ListSpec(
     ),
     defaults={"status": VisitException.Status.OPEN},
     default_sort="-flagged",
+)
+
+
+# ------------------------------------------------------------------ providers (服务机构)
+
+
+def _prepare_providers(rows: list[Any]) -> None:
+    """Each provider's service areas by name and caregivers employed today (two queries a page)."""
+    employed: dict[int, int] = {}
+    for c in caregivers_employed(organisation_ids=[p.pk for p in rows], day=timezone.localdate()):
+        employed[c.organisation_id] = employed.get(c.organisation_id, 0) + 1
+    areas = {p.pk: sorted(a.region_code for a in p.areas.all()) for p in rows}
+    names = lists.region_names(code for codes in areas.values() for code in codes)
+    for p in rows:
+        p.areas_shown = "、".join(names[c] for c in areas[p.pk])
+        p.caregivers_shown = employed.get(p.pk, 0)
+
+
+PROVIDERS = lists.ListSpec(
+    name="homecare.providers",
+    title=gettext_lazy("居家服务机构"),
+    perm="homecare.view",
+    access=staff_or_provider,
+    rows=lambda user: selectors.providers_visible(user=user).prefetch_related("areas"),
+    file_name="homecare-providers",
+    prepare=_prepare_providers,
+    columns=(
+        lists.Column(
+            "name",
+            gettext_lazy("机构名称"),
+            lambda p: p.name,
+            sort=("name",),
+            link=lambda p: reverse("homecare:provider_detail", args=[p.pk]),
+        ),
+        lists.Column("licence", gettext_lazy("统一社会信用代码/许可证号"), lambda p: p.licence_no),
+        lists.Column(
+            "region", gettext_lazy("注册地"), lambda p: p.region_code, sort=("region_code",), region=True
+        ),
+        lists.Column("areas", gettext_lazy("服务区域"), lambda p: p.areas_shown),
+        lists.Column("caregivers", gettext_lazy("在职护理员"), lambda p: p.caregivers_shown),
+        lists.Column(
+            "credit", gettext_lazy("信用等级"), lambda p: p.credit_grade or "—", sort=("credit_grade",)
+        ),
+        lists.Column("active", gettext_lazy("状态"), lambda p: _("正常经营") if p.active else _("停业")),
+    ),
+    filters=(
+        lists.region_filter(label=gettext_lazy("注册地")),
+        lists.choice_filter(
+            "active",
+            gettext_lazy("状态"),
+            (("yes", gettext_lazy("正常经营")), ("no", gettext_lazy("停业"))),
+            apply=lambda qs, v: qs.filter(active=v == "yes"),
+        ),
+        lists.text_filter("q", gettext_lazy("机构名称"), lambda qs, v: qs.filter(name__contains=v)),
+    ),
+    default_sort="name",
 )

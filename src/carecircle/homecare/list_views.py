@@ -1,5 +1,6 @@
 """Home services' staff lists on the list component (core/list_pages.py; the specs are in
-list_specs.py): the orders, the visits (服务记录) and the visit exceptions with their review."""
+list_specs.py): the orders, the visits (服务记录), the visit exceptions with their review, and the
+providers."""
 
 from functools import partial
 
@@ -37,6 +38,14 @@ def order_list(request: AuthedRequest) -> HttpResponse:
 def visit_list(request: AuthedRequest) -> HttpResponse:
     """The verified visits (签到/签退, 时长, 核验异常) of the user's regions or own organisation."""
     return list_pages.page(request, list_specs.VISITS, template=LIST, context={"roles": _roles(request.user)})
+
+
+@login_required
+def provider_list(request: AuthedRequest) -> HttpResponse:
+    """The providers of the user's regions (a provider's admin: their own), with their areas by name."""
+    return list_pages.page(
+        request, list_specs.PROVIDERS, template=LIST, context={"roles": _roles(request.user)}
+    )
 
 
 @login_required

@@ -26,5 +26,6 @@ urlpatterns = [
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/<int:statement_id>/", views.statement_detail, name="statement_detail"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("providers/", list_views.provider_list, name="provider_list"),
     path("providers/<int:provider_id>/", views.provider_detail, name="provider_detail"),
 ]
