@@ -96,11 +96,9 @@ BATCHES = lists.ListSpec(
             "recovery", gettext_lazy("追回"), lambda b: b.total_recovery, sort=("total_recovery",), money=True
         ),
         lists.Column("state", gettext_lazy("状态"), lambda b: b.get_state_display(), sort=("state",)),
+        lists.Column("prepared_by", gettext_lazy("制单"), lambda b: _user(b.prepared_by) or _("系统")),
         lists.Column(
-            "prepared_by",
-            gettext_lazy("制单"),
-            lambda b: _user(b.prepared_by) or _("系统"),
-            sort=("prepared_at",),
+            "prepared", gettext_lazy("制单时间"), lambda b: _local(b.prepared_at), sort=("prepared_at",)
         ),
         lists.Column("approved_by", gettext_lazy("审批"), lambda b: _user(b.approved_by)),
     ),
