@@ -12,6 +12,7 @@ from carecircle.alarms import delivery, services
 from carecircle.alarms.models import (
     Alarm,
     AlarmKind,
+    CallTarget,
     Device,
     DeviceKind,
     Heartbeat,
@@ -235,6 +236,8 @@ def _history_chunk(rng, chunk, names, op) -> None:
                 incident=i,
             )
         )
+        reached = rng.random() < 0.7
+        call = {"target": CallTarget.PERSON.value, "outcome": "reached" if reached else "no_answer"}
         steps = [
             (i.opened_at, TimelineKind.ALARM, i.title, ""),
             (i.opened_at, TimelineKind.OPENED, i.title, ""),
@@ -242,7 +245,7 @@ def _history_chunk(rng, chunk, names, op) -> None:
             (
                 i.in_progress_at,
                 TimelineKind.CALL,
-                "本人 · " + ("已接通" if rng.random() < 0.7 else "无人接听"),
+                "本人 · " + ("已接通" if reached else "无人接听"),
                 op_name,
             ),
         ]
@@ -261,6 +264,7 @@ def _history_chunk(rng, chunk, names, op) -> None:
                 text=text,
                 actor=op if who else None,
                 actor_name=who or "系统",
+                detail=call if k == TimelineKind.CALL else {},  # the first contact (selectors.incident_times)
             )
             for at, k, text, who in steps
             if at is not None
