@@ -15,7 +15,7 @@ from carecircle.carevisits.models import VisitPlan
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.models import AuditEvent
 from tests.carevisits.conftest import this_month, today
-from tests.conftest import COMMUNITY_B
+from tests.conftest import COMMUNITY_B, browser_login
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,15 @@ def test_overdue_plans_on_the_component(users, client_for, plans, late):
     assert AuditEvent.objects.get(action=AuditAction.LIST_EXPORT).detail["rows"] == 1
     other = client_for(users["district_b"]).get("/carevisits/overdue/").content.decode()
     assert "共 1 条" in other and "西山独居" in other and "独居0" not in other
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.page_context(viewport={"width": 390, "height": 844})
+def test_the_overdue_list_is_cards_at_390_px(page, live_server, users, plans, late):
+    browser_login(page, live_server.url, "community")
+    page.goto(f"{live_server.url}/carevisits/overdue/")
+    assert "独居0" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in (cell.bounding_box() for cell in page.locator(".staff-list tbody td").all()):
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box["width"] >= 200, box  # a field on a line of its own, not a sliver of a column
