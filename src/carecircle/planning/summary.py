@@ -156,10 +156,10 @@ def _bar(c, row: IndicatorFigure, x: float, y: float, w: float, h: float) -> Non
 
 def pdf_bytes(board: Dashboard, *, printed_by: str = "") -> bytes:
     """The one-page summary as PDF bytes (A4 portrait)."""
-    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]  # noqa: PLC0415
-    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]  # noqa: PLC0415
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]  # noqa: PLC0415
-    from reportlab.pdfgen import canvas  # type: ignore[import-untyped]  # noqa: PLC0415
+    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]  # noqa: PLC0415 — reportlab loads only for a PDF
+    from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]  # noqa: PLC0415 — reportlab loads only for a PDF
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]  # noqa: PLC0415 — reportlab loads only for a PDF
+    from reportlab.pdfgen import canvas  # type: ignore[import-untyped]  # noqa: PLC0415 — reportlab loads only for a PDF
 
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
