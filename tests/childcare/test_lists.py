@@ -189,3 +189,34 @@ def test_voucher_list_scope(users, client_for, care, operator):
     assert "共 1 条" in own and "王小宝" in own  # only the voucher used at their nursery
     other = client_for(operator_admin("op_other", operator.pk + 1000)).get("/childcare/vouchers/")
     assert "共 0 条" in other.content.decode()
+
+
+def test_list_pages_read_a_fixed_number_of_queries(users, client_for, care, make_child):
+    """More rows on the page, no more queries (classes' figures, children, facilities per page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["district"])
+    urls = ("/childcare/", "/childcare/enrolments/", "/childcare/vouchers/")
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            out.append(len(ctx))
+        return out
+
+    counts()  # the first request warms the session and the caches
+    before = counts()
+    for n in range(4):
+        kid = make_child(26 + n, name=f"新生{n}")
+        services.enrol(actor=users["admin"], child_class=care["star"], child=kid, start_on=today())
+    services.voucher_issue(
+        actor=users["district"],
+        region_code="339901000000",
+        batch="2026秋季",
+        amount="200",
+        valid_to=today() + datetime.timedelta(days=30),
+    )
+    assert counts() == before

@@ -274,3 +274,37 @@ def test_provider_list_names_areas_filters_export_and_scope(users, client_for, o
     own = client_for(orders["b_admin"]).get("/homecare/providers/").content.decode()
     assert "共 1 条" in own and "康乐居家服务社" in own and "安康" not in own
     assert client_for(world["son"]).get("/homecare/providers/").status_code == 403
+
+
+def test_list_pages_read_a_fixed_number_of_queries(users, client_for, orders, world):
+    """More rows on the page, no more queries (names, regions and flags read per page, not per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["district"])
+    urls = ("/homecare/", "/homecare/records/", "/homecare/exceptions/?status=", "/homecare/providers/")
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            out.append(len(ctx))
+        return out
+
+    counts()  # the first request warms the session and the caches
+    before = counts()
+    for days in range(3, 9):
+        order = make_order(
+            world["mother"],
+            world["provider"],
+            world["bath"],
+            at(-days),
+            OrderStatus.COMPLETED,
+            world["carer"],
+        )
+        visit = Visit.objects.create(order=order, region_code=order.region_code, caregiver=world["carer2"])
+        VisitException.objects.create(
+            visit=visit, region_code=order.region_code, kind=ExceptionKind.FAR, detail={}
+        )
+    assert counts() == before
