@@ -170,6 +170,8 @@ def test_programme_pages_show_rules_in_words_and_the_cel_only_to_editors(program
     assert "持有特困、低保、低保边缘或失独/计生特殊家庭" in listing and "dibao_edge" not in listing
     reader = client_for(users["community"]).get(f"/benefits/programmes/{gaoling.pk}/").content.decode()
     assert "年满80周岁" in reader and "年满100周岁" in reader  # the rule and a tier's condition
+    assert "GAOLING" not in listing and "GAOLING" not in reader  # programmes by name, not their code
+    assert gaoling.name in listing and gaoling.name in reader
     assert 'name="target_rule"' not in reader and "capability_level" not in reader
     editor = client_for(users["admin"]).get(f"/benefits/programmes/{gaoling.pk}/").content.decode()
     assert "年满80周岁" in editor and 'name="target_rule"' in editor and "age &gt;= 80" in editor
