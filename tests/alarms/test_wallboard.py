@@ -219,3 +219,22 @@ def test_staffing_bad_input_is_422_naming_the_field(users, client_for, query, fi
     assert words in html and f'name="{field}"' in html
     assert re.search(rf'name="{field}"[^>]*aria-invalid="true"', html)
     assert 'id="staffing-result"' not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wallboard_refreshes_in_place_in_a_browser(page, live_server, users, make_person):
+    from tests.conftest import browser_login
+
+    person = make_person(name="大屏老人")
+    browser_login(page, live_server.url, "district")
+    page.goto(f"{live_server.url}/alarms/wallboard/")
+    assert page.inner_text("#wb-waiting .big").startswith("0")
+    page.evaluate("window.__sameDocument = 42")
+    services.incident_create(person=person, source="device", kind="fall", title="跌倒", publish=False)
+    page.locator("#wb-waiting .big", has_text="1起").wait_for(timeout=15_000)
+    assert page.evaluate("window.__sameDocument") == 42  # swapped in place, not reloaded
+    assert (
+        float(page.evaluate("getComputedStyle(document.querySelector('#wb-waiting .big')).fontSize")[:-2])
+        >= 48
+    )
+    page.screenshot(path="/tmp/alarms-wallboard.png", full_page=True)
