@@ -238,3 +238,11 @@ def test_wallboard_refreshes_in_place_in_a_browser(page, live_server, users, mak
         >= 48
     )
     page.screenshot(path="/tmp/alarms-wallboard.png", full_page=True)
+    from tests.core.test_accessibility import _violations
+
+    for url in ("/alarms/wallboard/", "/alarms/staffing/", "/alarms/reports/monthly/", "/alarms/supervisor/"):
+        page.goto(f"{live_server.url}{url}")
+        page.wait_for_load_state("networkidle")
+        assert _violations(page) == [], url
+    page.goto(f"{live_server.url}/alarms/staffing/")
+    page.screenshot(path="/tmp/alarms-staffing.png", full_page=True)

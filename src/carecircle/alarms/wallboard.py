@@ -149,7 +149,7 @@ def measured_load(
     return {
         "incidents": n,
         "hours": hours,
-        "calls_per_hour": round(n / hours, 2) if hours else 0.0,
+        "calls_per_hour": round(n / hours, 4) if hours else 0.0,
         "handled": len(spans),
         "handling_seconds": round(sum(spans) / len(spans), 1) if spans else None,
     }
