@@ -294,20 +294,26 @@ def browser_login(page, live_server_url: str, username: str, password: str = PAS
         page.wait_for_load_state()
 
 
-@pytest.fixture(autouse=True)
-def _reload_reference_data_after_flush(request, django_db_blocker):
-    """A transactional test (live server, browser, Celery worker) ends with a flush of the whole
-    database, which also empties the reference data that migrations load. Load it again, so the
-    tests after it see the database as migrations left it."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
     )
-    if transactional:
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, browser, Celery worker) ends with a flush of the whole
+    database, which also empties the reference data that migrations load. Load it again once the
+    test's fixtures are torn down — after the flush: a fixture's own teardown could run before it —
+    so the tests after it see the database as migrations left it."""
+    yield
+    if nextitem is not None and _transactional(item):  # after the last test the database is gone
+        from pytest_django.plugin import blocking_manager_key
+
         from carecircle.core import plugins
 
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             for module in plugins.optional_submodules("reference"):
                 module.ensure()
 

@@ -198,6 +198,9 @@ DOWNLOADS = {
     "benefits/api.py": ["payroll.export"],
     "alarms/views.py": ["alarms.timeline_export", "alarms.report_export"],  # the report: counts by region
     "planning/views.py": ["planning.export"],  # indicators: no personal data, audited all the same
+    # every staff list's 导出Excel (core/list_export.py writes the row: list, filter, rows, purpose);
+    # tests/core/test_list_audit.py and each module's test_lists.py
+    "core/list_pages.py": ["list.export"],
 }
 
 

@@ -15,6 +15,14 @@ def test_a_bad_day_on_the_order_list_is_refused(users, client_for, day):
     for param in ("day_from", "day_to"):
         response = client_for(users["admin"]).get(f"/homecare/?{param}={day}")
         assert response.status_code == 422 and f"参数 {param}" in response.content.decode()
+    # the one-day address of old links: a bad day is refused, a good one is that day as a range
+    assert client_for(users["admin"]).get(f"/homecare/?day={day}").status_code == 422
+
+
+def test_a_one_day_address_becomes_the_range_of_that_day(users, client_for):
+    response = client_for(users["admin"]).get("/homecare/?day=2026-03-02&status=accepted")
+    assert response.status_code == 302
+    assert response["Location"] == "/homecare/?status=accepted&day_from=2026-03-02&day_to=2026-03-02"
 
 
 @pytest.mark.parametrize("day", ["2024-02-30", "abc"])

@@ -79,4 +79,4 @@ def test_the_formula_names_the_class_in_words():
     from carecircle.planning.computations import label
 
     assert label("class_communities:rural") == "按城乡分类代码的社区(村)数（乡村）"
-    assert label("class_communities_with:urban:community_centre").endswith("（城镇:community_centre）")
+    assert label("class_communities_with:urban:community_centre").endswith("（城镇，社区(村)照料中心）")

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carecircle.core import list_pages
+from carecircle.core import list_pages, tables
 from carecircle.core.errors import Forbidden, NotFound
 from carecircle.core.forms import INVALID_STATUS
 from carecircle.core.types import AuthedRequest
@@ -23,6 +23,12 @@ LIST = "homecare/list.html"
 @login_required
 def order_list(request: AuthedRequest) -> HttpResponse:
     """The orders the user may see (GET); POST exports the filtered set (staff and provider admins)."""
+    if "day" in request.GET:  # an address of the one-day filter: the same day as a range
+        day = tables.parse_date(request.GET["day"], "day")
+        query = request.GET.copy()
+        del query["day"]
+        query["day_from"] = query["day_to"] = day.isoformat()
+        return redirect(f"{request.path}?{query.urlencode()}")
     may_export = list_specs.may_export_orders(request.user)
     if request.method == "POST" and not may_export:
         raise Forbidden()
