@@ -289,9 +289,9 @@ def test_pages_work_under_the_policy(browser, live_server, users):
         assert page.evaluate("typeof htmx") == "object"
         assert page.evaluate("htmx.config.includeIndicatorStyles") is False
         assert page.evaluate("htmx.config.allowEval") is False
-        page.goto(f"{live_server.url}/benefits/appeals/")
-        page.select_option("select[name=state]", index=1)  # data-autosubmit: the form is sent
-        page.wait_for_url(re.compile(r"state="))
+        page.goto(f"{live_server.url}/carevisits/vulnerable/")
+        page.select_option("select[name=population]", "child")  # data-autosubmit: the form is sent
+        page.wait_for_url(re.compile(r"population=child"))
         page.goto(f"{live_server.url}/admin/core/region/")
         page.wait_for_selector("#result_list, #changelist")
         page.goto(f"{live_server.url}/admin/core/user/{users['street'].pk}/change/")
