@@ -1,7 +1,6 @@
 """The alarm centre's staff lists, declared for the list component (core/lists.py): the devices
 (every one, paged: the page once stopped at 200 without a word) and the incidents handled."""
 
-import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -75,10 +74,6 @@ def _prepare_devices(rows: list[Any]) -> None:
             d.state_shown += _("，电量低")
 
 
-def _local(at: datetime.datetime | None) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
-
-
 DEVICES = lists.ListSpec(
     name="alarms.devices",
     title=gettext_lazy("报警设备"),
@@ -97,7 +92,7 @@ DEVICES = lists.ListSpec(
         lists.Column(
             "heartbeat",
             gettext_lazy("最近心跳"),
-            lambda d: _local(d.last_heartbeat_at),
+            lambda d: lists.local_time(d.last_heartbeat_at),
             sort=("last_heartbeat_at",),
         ),
         lists.Column(
@@ -145,7 +140,9 @@ INCIDENTS = lists.ListSpec(
     rows=_incidents,
     file_name="incidents",
     columns=(
-        lists.Column("opened", gettext_lazy("发生时间"), lambda i: _local(i.opened_at), sort=("opened_at",)),
+        lists.Column(
+            "opened", gettext_lazy("发生时间"), lambda i: lists.local_time(i.opened_at), sort=("opened_at",)
+        ),
         lists.Column(
             "person",
             gettext_lazy("老人"),

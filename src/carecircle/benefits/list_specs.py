@@ -3,13 +3,11 @@ batches, the payment lines (a batch's page lists its own: the `batch` parameter,
 the funds ledger's postings and the appeals. Regions by name, money as ¥1,234.00 on pages and as
 numbers in the export, ID numbers and bank accounts masked unless pii.unmask and a purpose."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,13 +27,8 @@ from carecircle.core import lists, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.templatetags.carecircle_format import period
 from carecircle.core.types import Actor
-from carecircle.core.vault import blind_index
 
 PERSON_PII = ("person__id_number", "person__phone", "person__address")
-
-
-def _local(at: datetime.datetime | None) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _user(u: Any) -> str:
@@ -48,16 +41,6 @@ def _programmes() -> list[tuple[str, str]]:
 
 def _funds() -> list[tuple[str, str]]:
     return [(str(pk), name) for pk, name in Fund.objects.order_by("code").values_list("pk", "name")]
-
-
-def _person_text(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
-    """A name (or part of one), or a whole ID number through the blind index (a part of a number
-    would tell the hidden digits one query at a time)."""
-    if len(text) == 18 and text[:17].isdigit():
-        return qs.filter(person__id_hash=blind_index(text.upper()))
-    if text.isdigit():
-        return qs.none()
-    return qs.filter(person__name__contains=text)
 
 
 # ------------------------------------------------------------------ payroll batches
@@ -98,7 +81,10 @@ BATCHES = lists.ListSpec(
         lists.Column("state", gettext_lazy("状态"), lambda b: b.get_state_display(), sort=("state",)),
         lists.Column("prepared_by", gettext_lazy("制单"), lambda b: _user(b.prepared_by) or _("系统")),
         lists.Column(
-            "prepared", gettext_lazy("制单时间"), lambda b: _local(b.prepared_at), sort=("prepared_at",)
+            "prepared",
+            gettext_lazy("制单时间"),
+            lambda b: lists.local_time(b.prepared_at),
+            sort=("prepared_at",),
         ),
         lists.Column("approved_by", gettext_lazy("审批"), lambda b: _user(b.approved_by)),
     ),
@@ -213,7 +199,10 @@ PAYMENT_LINES = lists.ListSpec(
         lists.choice_filter("kind", gettext_lazy("类型"), Payment.Kind.choices),
         lists.choice_filter("programme", gettext_lazy("项目"), _programmes, lookup="programme_id"),
         lists.text_filter(
-            "q", gettext_lazy("搜索"), _person_text, placeholder=gettext_lazy("姓名或完整身份证号")
+            "q",
+            gettext_lazy("搜索"),
+            lists.person_text("person"),
+            placeholder=gettext_lazy("姓名或完整身份证号"),
         ),
     ),
     default_sort="region",
@@ -246,7 +235,10 @@ LEDGER = lists.ListSpec(
     file_name="funds-ledger",
     columns=(
         lists.Column(
-            "at", gettext_lazy("记账时间"), lambda x: _local(x.entry.at), sort=("entry__at", "entry_id")
+            "at",
+            gettext_lazy("记账时间"),
+            lambda x: lists.local_time(x.entry.at),
+            sort=("entry__at", "entry_id"),
         ),
         lists.Column("entry", gettext_lazy("凭证号"), lambda x: x.entry_id, sort=("entry_id",)),
         lists.Column(
@@ -291,7 +283,7 @@ def _appeals(user: Actor) -> QuerySet[Appeal]:
 def _appeal_text(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
     """A name or a whole ID number (as the payment lines), or words of the reason."""
     if text[:17].isdigit():
-        return _person_text(qs, text)
+        return lists.person_text("person")(qs, text)
     return qs.filter(Q(person__name__contains=text) | Q(reason__contains=text))
 
 
@@ -328,7 +320,9 @@ APPEALS = lists.ListSpec(
         ),
         lists.Column("month", gettext_lazy("所涉月份"), lambda a: period(a.month), sort=("month",)),
         lists.Column("reason", gettext_lazy("申诉理由"), lambda a: a.reason),
-        lists.Column("filed", gettext_lazy("提交时间"), lambda a: _local(a.filed_at), sort=("filed_at",)),
+        lists.Column(
+            "filed", gettext_lazy("提交时间"), lambda a: lists.local_time(a.filed_at), sort=("filed_at",)
+        ),
         lists.Column("filed_by", gettext_lazy("提交人"), lambda a: _user(a.filed_by)),
         lists.Column(
             "route", gettext_lazy("承办"), lambda a: a.route_region, sort=("route_region",), region=True

@@ -127,7 +127,7 @@ PLANS = lists.ListSpec(
         lists.Column(
             "done_at",
             gettext_lazy("完成时间"),
-            lambda p: timezone.localtime(p.done_at).strftime("%Y-%m-%d %H:%M") if p.done_at else "",
+            lambda p: lists.local_time(p.done_at),
             sort=("done_at",),
         ),
         WORKER,

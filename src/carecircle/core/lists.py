@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,7 @@ from carecircle.core.models import Region
 from carecircle.core.tables import parse_date
 from carecircle.core.templatetags.carecircle_format import money
 from carecircle.core.types import Actor
+from carecircle.core.vault import blind_index
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -132,6 +134,27 @@ def date_filter(key: str, label: Label, lookup: str) -> Filter:
         return qs
 
     return Filter(key, label, DATES, apply)
+
+
+def person_text(person: str = "") -> Callable[[QuerySet[Any], str], QuerySet[Any]]:
+    """A text filter on a person: a name (or part of one), or a whole ID number through the blind
+    index — a part of a number would tell the hidden digits one query at a time (core/vault.py).
+    `person` is the path to the person from the row ("person", "child"; "" for a Person row)."""
+    prefix = f"{person}__" if person else ""
+
+    def apply(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
+        if len(text) == 18 and text[:17].isdigit():
+            return qs.filter(**{f"{prefix}id_hash": blind_index(text.upper())})
+        if text.isdigit():
+            return qs.none()
+        return qs.filter(**{f"{prefix}name__contains": text})
+
+    return apply
+
+
+def local_time(at: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as a list shows it: local time, to the minute ("" when none)."""
+    return timezone.localtime(at).strftime(fmt) if at else ""
 
 
 def _region_of(row: Any) -> str:

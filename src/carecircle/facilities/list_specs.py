@@ -4,7 +4,6 @@ through the facility scope (selectors.in_facility_scope): an official sees the f
 regions, a facility operator's admin only its own facilities' rows; the waiting list as
 waiting.entries_for reads it (a worker's elders anywhere, or the entries of the user's facilities)."""
 
-import datetime
 from typing import Any
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -34,10 +33,6 @@ from carecircle.registry.selectors import population_q
 
 YES_NO = (("yes", gettext_lazy("是")), ("no", gettext_lazy("否")))
 UNGRADED = "none"
-
-
-def _local(at: datetime.datetime | None) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _detail(facility_id: int) -> str:
@@ -315,7 +310,10 @@ WAITING = lists.ListSpec(
             region=True,
         ),
         lists.Column(
-            "applied_at", gettext_lazy("登记时间"), lambda e: _local(e.applied_at), sort=("applied_at",)
+            "applied_at",
+            gettext_lazy("登记时间"),
+            lambda e: lists.local_time(e.applied_at),
+            sort=("applied_at",),
         ),
         lists.Column(
             "bed_kind", gettext_lazy("所需床位"), lambda e: e.get_bed_kind_display(), sort=("bed_kind",)

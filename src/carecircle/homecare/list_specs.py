@@ -3,7 +3,6 @@ by region, a provider's admin their own organisation's, a family member their pa
 selectors.order_search reads them), the verified visits (服务记录), the visit exceptions awaiting
 or past review, and the providers."""
 
-import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -27,12 +26,8 @@ from carecircle.homecare.models import (
 from carecircle.workforce.selectors import caregivers_employed
 
 
-def _local(at: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return timezone.localtime(at).strftime(fmt) if at else ""
-
-
 def _slot(o: Order) -> str:
-    return f"{_local(o.window_start)}–{_local(o.window_end, '%H:%M')}"
+    return f"{lists.local_time(o.window_start)}–{lists.local_time(o.window_end, '%H:%M')}"
 
 
 def _provider_admin_of(user: Actor) -> set[int]:
@@ -221,10 +216,16 @@ VISITS = lists.ListSpec(
             "caregiver", gettext_lazy("护理员"), lambda v: v.caregiver.name, sort=("caregiver__name",)
         ),
         lists.Column(
-            "check_in", gettext_lazy("签到时间"), lambda v: _local(v.check_in_at), sort=("check_in_at",)
+            "check_in",
+            gettext_lazy("签到时间"),
+            lambda v: lists.local_time(v.check_in_at),
+            sort=("check_in_at",),
         ),
         lists.Column(
-            "check_out", gettext_lazy("签退时间"), lambda v: _local(v.check_out_at), sort=("check_out_at",)
+            "check_out",
+            gettext_lazy("签退时间"),
+            lambda v: lists.local_time(v.check_out_at),
+            sort=("check_out_at",),
         ),
         lists.Column("minutes", gettext_lazy("服务时长（分钟）"), _minutes),
         lists.Column("flags", gettext_lazy("核验异常"), _flags, sort=("open_flags", "all_flags")),
@@ -315,7 +316,10 @@ EXCEPTIONS = lists.ListSpec(
         lists.Column("reason", gettext_lazy("审核意见"), lambda e: e.reason),
         lists.Column("reviewer", gettext_lazy("审核人"), _reviewer),
         lists.Column(
-            "flagged", gettext_lazy("发现时间"), lambda e: _local(e.created_at), sort=("created_at",)
+            "flagged",
+            gettext_lazy("发现时间"),
+            lambda e: lists.local_time(e.created_at),
+            sort=("created_at",),
         ),
         lists.Column(
             "review",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import lists, scope
 from carecircle.core.types import Actor
-from carecircle.core.vault import blind_index, shown_birth
+from carecircle.core.vault import shown_birth
 from carecircle.registry import selectors
 from carecircle.registry.models import ImportJob, Person, PersonStatus, StatusKind
 
@@ -26,16 +26,6 @@ AGE_BANDS = (
 
 def _people(user: Actor) -> QuerySet[Person]:
     return selectors.person_search(user=user)
-
-
-def _text(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
-    """A name (or part of one), or a whole ID number (through the blind index: a part of a number
-    would tell the hidden digits one query at a time, core/vault.py)."""
-    if len(text) == 18 and text[:17].isdigit():
-        return qs.filter(id_hash=blind_index(text.upper()))
-    if text.isdigit():
-        return qs.none()
-    return qs.filter(name__contains=text)
 
 
 PEOPLE = lists.ListSpec(
@@ -84,7 +74,7 @@ PEOPLE = lists.ListSpec(
             AGE_BANDS,
             apply=lambda qs, v: qs.filter(selectors.birth_date_bounds(v, timezone.localdate())),
         ),
-        lists.text_filter("q", _("搜索"), _text, placeholder=_("姓名或完整身份证号")),
+        lists.text_filter("q", _("搜索"), lists.person_text(), placeholder=_("姓名或完整身份证号")),
     ),
     default_sort="region",
 )
@@ -111,15 +101,6 @@ def _valid_between(
     if low:
         qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=low))
     return qs
-
-
-def _person_text(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
-    """The holder's name (or part of it), or a whole ID number through the blind index (as `_text`)."""
-    if len(text) == 18 and text[:17].isdigit():
-        return qs.filter(person__id_hash=blind_index(text.upper()))
-    if text.isdigit():
-        return qs.none()
-    return qs.filter(person__name__contains=text)
 
 
 STATUSES = lists.ListSpec(
@@ -154,7 +135,7 @@ STATUSES = lists.ListSpec(
         lists.choice_filter("kind", _("状况"), StatusKind.choices),
         lists.Filter("valid", _("有效期间"), lists.DATES, _valid_between),
         lists.text_filter("source", _("来源"), lambda qs, v: qs.filter(source__contains=v)),
-        lists.text_filter("q", _("搜索"), _person_text, placeholder=_("姓名或完整身份证号")),
+        lists.text_filter("q", _("搜索"), lists.person_text("person"), placeholder=_("姓名或完整身份证号")),
     ),
     default_sort="-valid_from",
 )
@@ -199,7 +180,7 @@ IMPORT_JOBS = lists.ListSpec(
         lists.Column(
             "created",
             _("导入时间"),
-            lambda j: timezone.localtime(j.created_at).strftime("%Y-%m-%d %H:%M"),
+            lambda j: lists.local_time(j.created_at),
             sort=("created_at",),
         ),
         lists.Column("ok", _("成功行数"), _rows_ok),
