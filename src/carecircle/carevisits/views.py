@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from carecircle.carevisits import forms, selectors, services
 from carecircle.carevisits.list_specs import OVERDUE_PLANS, PLANS
 from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
-from carecircle.core import exports, list_pages, scope
+from carecircle.core import exports, list_pages, region_pick, scope
 from carecircle.core.errors import InvalidInput
-from carecircle.core.models import Region
 from carecircle.core.tables import parse_month
 from carecircle.core.vault import shown_birth
 from carecircle.registry.selectors import shown_person_age
@@ -28,10 +27,6 @@ def _month(request) -> tuple[int, int]:
     text = (request.GET.get("month") or "").strip()
     d = parse_month(text, "month") if text else timezone.localdate()
     return d.year, d.month
-
-
-def _region_names(codes) -> dict:
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
 @login_required
@@ -48,7 +43,7 @@ def _worklist_page(request, *, failed=None, http_status: int = 200):
         status = ""
     qs = selectors.worklist(user=request.user, year=year, month=month, mine=mine, status=status)
     page = Paginator(qs, 40).get_page(request.GET.get("page"))
-    names = _region_names(p.region_code for p in page)
+    names = region_pick.names_of(p.region_code for p in page)
     today = timezone.localdate()
     rows = [
         {
@@ -178,7 +173,7 @@ def coverage(request):
             "rows": rows,
             "month": f"{year}-{month:02d}",
             "region": region_code,
-            "codes": _region_names(codes),
+            "codes": region_pick.names_of(codes),
         },
     )
 
@@ -186,7 +181,7 @@ def coverage(request):
 def _rules_page(request, *, failed=None, status: int = 200):
     scope.require_perm(request.user, "carevisits.view")
     rule_rows = list(selectors.rules_visible(user=request.user))
-    names = _region_names(r.region_code for r in rule_rows)
+    names = region_pick.names_of(r.region_code for r in rule_rows)
     codes = scope.region_codes(request.user, "carevisits.manage")
     today = timezone.localdate()
     return render(
@@ -198,7 +193,7 @@ def _rules_page(request, *, failed=None, status: int = 200):
             "failed": failed,
             "groups": VisitGroup.choices,
             "frequencies": Frequency.choices,
-            "codes": _region_names(codes),
+            "codes": region_pick.names_of(codes),
             "rule_form": failed if isinstance(failed, forms.RuleForm) else forms.RuleForm(user=request.user),
             "generate_form": (
                 failed if isinstance(failed, forms.GenerateForm) else forms.GenerateForm(user=request.user)
@@ -265,7 +260,7 @@ def vulnerable(request):
         page = Paginator([], 30).get_page(1)
     people = list(page)
     why = selectors.reasons_for(people, population=params["population"])
-    names = _region_names(p.region_code for p in people)
+    names = region_pick.names_of(p.region_code for p in people)
     groups = selectors.ELDER_GROUPS if params["population"] == "elder" else selectors.CHILD_GROUPS
     return render(
         request,
@@ -305,7 +300,6 @@ def vulnerable_export(request):
     count = qs.count()
     services.vulnerable_export_audit(actor=request.user, rows=count, filters=params, request=request)
     writer = exports.csv_writer(_Echo())
-    names = dict(Region.objects.values_list("code", "name"))
 
     def rows():
         yield "\ufeff" + writer.writerow(
@@ -330,6 +324,7 @@ def vulnerable_export(request):
 
     def _lines(people):
         why = selectors.reasons_for(people, population=params["population"])
+        names = region_pick.names_of(p.region_code for p in people)  # this chunk's communities only
         for p in people:
             yield writer.writerow(
                 [

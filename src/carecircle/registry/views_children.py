@@ -13,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import exports, scope
-from carecircle.core.models import Region
+from carecircle.core import exports, region_pick, scope
 from carecircle.core.selectors import region_label
 from carecircle.core.types import AuthedRequest
 from carecircle.core.vault import shown_birth
@@ -36,10 +35,6 @@ def _filters(request: AuthedRequest) -> children.ChildFilters:
     )
 
 
-def _region_names(codes: set[str]) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-
-
 @login_required
 def children_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "registry.view")
@@ -50,7 +45,7 @@ def children_list(request: AuthedRequest) -> HttpResponse:
     people: list[Person] = list(page)
     today = timezone.localdate()
     kinds = children.child_kind_labels(people, today)
-    names = _region_names({p.region_code for p in people})
+    names = region_pick.names_of({p.region_code for p in people})
     rows = [
         {
             "p": p,
@@ -108,7 +103,7 @@ def children_export(request: AuthedRequest) -> HttpResponse:
 
     def write(people: list[Person]) -> None:
         kinds = children.child_kind_labels(people, today)
-        names = _region_names({p.region_code for p in people})  # this chunk's, not the whole table
+        names = region_pick.names_of({p.region_code for p in people})  # this chunk's, not the whole table
         for p in people:
             latest = children.latest_assessment(p)
             exports.sheet_append(
