@@ -1,0 +1,43 @@
+"""Devices, alarms, incidents and their timelines (呼叫平台): one file per aggregate; import them from here."""
+
+from carecircle.alarms.models.base import (
+    ACTIVITY_KINDS,
+    OPEN_STATES,
+    Alarm,
+    AlarmKind,
+    CallOutcome,
+    CallTarget,
+    Device,
+    DeviceKind,
+    Heartbeat,
+    Incident,
+    IncidentState,
+    Outcome,
+    Policy,
+    Responder,
+    ResponderState,
+    Source,
+    TimelineEntry,
+    TimelineKind,
+)
+
+__all__ = [
+    "ACTIVITY_KINDS",
+    "Alarm",
+    "AlarmKind",
+    "CallOutcome",
+    "CallTarget",
+    "Device",
+    "DeviceKind",
+    "Heartbeat",
+    "Incident",
+    "IncidentState",
+    "OPEN_STATES",
+    "Outcome",
+    "Policy",
+    "Responder",
+    "ResponderState",
+    "Source",
+    "TimelineEntry",
+    "TimelineKind",
+]
