@@ -1,0 +1,253 @@
+"""Writes of the outbox: queue a message (one, or a month's worth at once), mark it read, and a
+resident's choice of what they receive. Re-exported by `carecircle.portal.services`.
+
+Idempotent by key: `message_send(key="…")` a second time answers the message the first call made
+and queues nothing (a unique constraint, not a look-up, decides between two concurrent callers).
+
+One-time codes (`MessageKind.OTP_CODE`, the `SECRET_KINDS`): the text is never stored in clear. It
+is kept encrypted (core.vault) in `secret_body` only until the worker handed it to the gateway,
+then emptied; a code not handed over within `SECRET_TTL_SECONDS` is given up, never sent late. It
+never enters the site inbox (the code goes to a phone, typically before there is a session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecircle.core import bulk, vault
+from carecircle.core.errors import InvalidInput, NotFound
+from carecircle.core.regions import is_valid_code
+from carecircle.portal import tasks
+from carecircle.portal.models import Delivery, Message, MessagePreference
+from carecircle.portal.types import (
+    ALWAYS_ON,
+    DEFAULT_CHANNELS,
+    SECRET_KINDS,
+    SECRET_TTL_SECONDS,
+    Channel,
+    DeliveryState,
+    MessageKind,
+    MessageSpec,
+)
+
+if TYPE_CHECKING:
+    from carecircle.core.models import User
+
+KEY_MAX = 200
+
+
+def sms_enabled() -> bool:
+    """Whether SMS goes out at all: a gateway is configured (nothing external by default)."""
+    return bool(settings.CARECIRCLE_SMS_GATEWAY_URL)
+
+
+def _check(key: str, kind: MessageKind | str, region_code: str, title: str) -> MessageKind:
+    if not key or len(key) > KEY_MAX:
+        raise InvalidInput(_("消息幂等键不能为空，且不超过200个字符"), field="key")
+    if kind not in MessageKind.values:
+        raise InvalidInput(_("消息类型无效"), field="kind")
+    if not is_valid_code(region_code):
+        raise InvalidInput(_("所属区划代码无效"), field="region_code")
+    if not title.strip():
+        raise InvalidInput(_("消息标题不能为空"), field="title")
+    return MessageKind(kind)
+
+
+def _choices(user_ids: Iterable[int]) -> dict[tuple[int, str], tuple[bool, bool]]:
+    """(user, kind) -> (wanted, by_sms) for the users' stored choices; no row: both True."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = MessagePreference.objects.filter(user_id__in=ids).values_list(
+        "user_id", "kind", "wanted", "by_sms"
+    )
+    return {(u, k): (w, s) for u, k, w, s in rows}
+
+
+def _routing(
+    kind: MessageKind,
+    recipient_id: int | None,
+    phone: str,
+    channels: Collection[Channel],
+    choice: tuple[bool, bool],
+) -> tuple[bool, bool]:
+    """(in the inbox, by SMS) for one message, after the recipient's choice for its kind."""
+    wanted, by_sms = (True, True) if kind in ALWAYS_ON else choice
+    inbox = Channel.INBOX in channels and recipient_id is not None and wanted and kind not in SECRET_KINDS
+    sms = Channel.SMS in channels and bool(phone) and wanted and by_sms and sms_enabled()
+    return inbox, sms
+
+
+def message_send(
+    *,
+    key: str,
+    kind: MessageKind,
+    recipient: User | None = None,
+    phone: str | None = None,
+    region_code: str,
+    title: str,
+    body: str,
+    channels: Collection[Channel] = DEFAULT_CHANNELS,
+) -> Message:
+    """Queue one message, once per `key` (a second call answers the first call's message).
+
+    The inbox gets it when there is a `recipient` (and they have not switched the kind off); SMS
+    when `phone` is given, SMS is configured and wanted. A sender names a recipient, a phone, or
+    both; a one-time code goes to a phone only. The worker sends after the transaction commits."""
+    kind = _check(key, kind, region_code, title)
+    if recipient is None and not phone:
+        raise InvalidInput(_("请指定接收人或手机号"), field="recipient")
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    choice = _choices([recipient.pk]).get((recipient.pk, kind), (True, True)) if recipient else (True, True)
+    inbox, sms = _routing(kind, recipient.pk if recipient else None, phone or "", channels, choice)
+    now = timezone.now()
+    secret = kind in SECRET_KINDS
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                key=key,
+                kind=kind,
+                recipient=recipient,
+                phone=phone or "",
+                region_code=region_code,
+                title=title,
+                body="" if secret else body,
+                secret_body=body if secret and sms else "",
+                expires_at=now + timedelta(seconds=SECRET_TTL_SECONDS) if secret else None,
+                created_at=now,
+                in_inbox=inbox,
+            )
+            if sms:
+                Delivery.objects.create(
+                    message=message,
+                    channel=Channel.SMS,
+                    region_code=region_code,
+                    next_attempt_at=now,
+                    updated_at=now,
+                )
+    except IntegrityError:
+        return Message.objects.get(key=key)  # a concurrent caller with the same key won
+    if sms:
+        tasks.deliver_soon()
+    return message
+
+
+def _new_ids(model: type[Message] | type[Delivery], n: int) -> list[int]:
+    """`n` fresh primary keys: from the table's sequence on PostgreSQL (safe beside concurrent
+    inserts); on SQLite the caller's write transaction (IMMEDIATE) holds the only write lock."""
+    if n == 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, n],
+            )
+            return [r[0] for r in cur.fetchall()]
+    start = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return list(range(start, start + n))
+
+
+def messages_queue_bulk(
+    specs: Sequence[MessageSpec], *, channels: Collection[Channel] = DEFAULT_CHANNELS
+) -> int:
+    """Queue many messages in one transaction (a producer's batch: a month's allowances), the way
+    `message_send` queues one, written straight into the tables (core/bulk.py). Keys already
+    queued are skipped; answers how many were new. `phone` may be given in clear or as vault
+    ciphertext (copied from a person's encrypted column without decrypting it)."""
+    for spec in specs:
+        _check(spec.key, spec.kind, spec.region_code, spec.title)
+    if not specs:
+        return 0
+    with transaction.atomic():
+        taken = set(Message.objects.filter(key__in=[s.key for s in specs]).values_list("key", flat=True))
+        fresh: dict[str, MessageSpec] = {}
+        for s in specs:
+            if s.key not in taken:
+                fresh.setdefault(s.key, s)
+        todo = list(fresh.values())
+        choices = _choices(s.recipient_id for s in todo if s.recipient_id is not None)
+        now = timezone.now()
+        ids = _new_ids(Message, len(todo))
+        message_rows: list[list[bulk.SqlValue]] = []
+        sms_of: list[tuple[int, str]] = []
+        for mid, s in zip(ids, todo, strict=True):
+            kind = MessageKind(s.kind)
+            choice = choices.get((s.recipient_id, kind), (True, True)) if s.recipient_id else (True, True)
+            inbox, sms = _routing(kind, s.recipient_id, s.phone, channels, choice)
+            secret = kind in SECRET_KINDS
+            phone = s.phone if s.phone.startswith("v1:") or not s.phone else vault.encrypt(s.phone)
+            body_secret = vault.encrypt(s.body) if secret and sms else ""
+            expires: datetime | None = now + timedelta(seconds=SECRET_TTL_SECONDS) if secret else None
+            row: list[bulk.SqlValue] = [mid, s.key, kind.value, s.recipient_id, phone, s.region_code, s.title]
+            message_rows.append(row + ["" if secret else s.body, body_secret, expires, now, inbox, None])
+            if sms:
+                sms_of.append((mid, s.region_code))
+        fields = ["id", "key", "kind", "recipient", "phone", "region_code", "title", "body", "secret_body"]
+        bulk.insert_rows(Message, fields + ["expires_at", "created_at", "in_inbox", "read_at"], message_rows)
+        delivery_ids = _new_ids(Delivery, len(sms_of))
+        bulk.insert_rows(
+            Delivery,
+            ["id", "message", "channel", "region_code", "state", "attempts", "next_attempt_at"]
+            + ["lease_owner", "lease_until", "last_error", "provider_id", "sent_at", "updated_at"],
+            [
+                [
+                    did,
+                    mid,
+                    Channel.SMS.value,
+                    region,
+                    DeliveryState.QUEUED.value,
+                    0,
+                    now,
+                    "",
+                    None,
+                    "",
+                    "",
+                    None,
+                    now,
+                ]
+                for did, (mid, region) in zip(delivery_ids, sms_of, strict=True)
+            ],
+        )
+    return len(todo)
+
+
+def message_mark_read(*, actor: User, message_id: int) -> Message:
+    """The recipient opened the message (only their own inbox's; anyone else's: not found)."""
+    message = Message.objects.filter(pk=message_id, recipient=actor, in_inbox=True).first()
+    if message is None:
+        raise NotFound()
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+    return message
+
+
+def messages_mark_all_read(*, actor: User) -> int:
+    return Message.objects.filter(recipient=actor, in_inbox=True, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preferences_set(*, actor: User, choices: dict[MessageKind, tuple[bool, bool]]) -> None:
+    """The resident's choice per kind: (receive it, also by SMS). The kinds in `ALWAYS_ON` stay on
+    whatever is asked (a one-time code, the outcome of one's own alarm)."""
+    for kind, (wanted, by_sms) in choices.items():
+        if kind not in MessageKind.values:
+            raise InvalidInput(_("消息类型无效"), field="kind")
+        if kind in ALWAYS_ON:
+            wanted, by_sms = True, True
+        MessagePreference.objects.update_or_create(
+            user=actor, kind=kind, defaults={"wanted": wanted, "by_sms": by_sms and wanted}
+        )
