@@ -1,0 +1,37 @@
+"""The residents' pages under /portal/ (signed in: the home page of big tiles, 一键呼叫, the
+modules' resident pages linked from it) and the public pages under /portal/public/ (no sign-in:
+the facility finder and the allowance policies). Others add their lines here: one view per action."""
+
+from django.urls import path
+
+from carecircle.portal import views, views_account
+
+prefix = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("elder/", views.elder_switch, name="elder_switch"),
+    path("sos/", views.sos_confirm, name="sos_confirm"),
+    path("sos/raise/", views.sos_raise, name="sos_raise"),
+    path("sos/<int:incident_id>/", views.sos_state, name="sos_state"),
+    path("facilities/", views.nearby, name="nearby"),
+    path("apply/", views.apply, name="apply"),
+    path("public/", views.public_index, name="public_index"),
+    path("public/facilities/", views.public_facilities, name="public_facilities"),
+    path("public/policies/", views.public_policies, name="public_policies"),
+    # accounts (portal/views_account.py): phone sign-in, the account's links, the worker's page of a person
+    path("signin/", views_account.signin_phone, name="signin"),
+    path("signin/code/", views_account.signin_code, name="signin_code"),
+    path("account/", views_account.account_home, name="account"),
+    path("account/links/new/", views_account.link_request, name="link_request"),
+    path("account/links/<int:link_id>/confirm/", views_account.link_confirm, name="link_confirm"),
+    path("account/links/<int:link_id>/decline/", views_account.link_decline, name="link_decline"),
+    path("account/links/<int:link_id>/end/", views_account.link_end, name="link_end"),
+    path("account/links/<int:link_id>/verify/", views_account.link_verify, name="link_verify"),
+    path("people/<int:person_id>/accounts/", views_account.person_accounts, name="person_accounts"),
+    path(
+        "people/<int:person_id>/accounts/open/", views_account.person_account_open, name="person_account_open"
+    ),
+    path(
+        "people/<int:person_id>/accounts/link/", views_account.person_link_record, name="person_link_record"
+    ),
+]
