@@ -18,7 +18,7 @@ class ResidentProfile(models.Model):
     """What a resident account keeps: its phone (encrypted, found by its blind index: one account
     per phone) and its 长辈模式 choice (None: not chosen, the page's default applies)."""
 
-    VAULT_BLIND_INDEXES = {"phone_hash": "phone"}  # recomputed by a key rotation (core/keyrotation.py)
+    VAULT_PHONE_INDEXES = {"phone_hash": "phone"}  # core.vault.phone_index, recomputed by a key rotation
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_profile"
