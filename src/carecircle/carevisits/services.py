@@ -292,3 +292,62 @@ def vulnerable_export_audit(
         group=filters["group"],
         region_code=filters["region_code"],
     )
+
+
+@transaction.atomic
+def visit_request(
+    *,
+    actor: Actor,
+    person: Person,
+    reason: str,
+    within_days: int = 1,
+    request: HttpRequest | None = None,
+) -> VisitPlan:
+    """Ask the community to visit `person` within `within_days` days (another module's finding: an
+    unanswered wellbeing call, alarms/outreach). An open plan covering today is brought forward and
+    given the reason; otherwise a plan from today is made, for a community worker of the person's
+    community (the first by id). Anyone who may see the person may ask; nothing is done twice for a
+    plan already due by then."""
+    if actor is not None:
+        scope.require(actor, "registry.view", person.region_code)
+    if not 0 <= within_days <= 31:
+        raise InvalidInput(_("探访时限应为0–31天"), field="within_days")
+    today = timezone.localdate()
+    due = today + datetime.timedelta(days=within_days)
+    reason = (reason or "").strip()[:100] or _("社区上门探访")
+    plan = (
+        VisitPlan.objects.select_for_update()
+        .filter(person=person, status=PlanStatus.PLANNED, period_start__lte=today, period_end__gte=today)
+        .order_by("period_end", "id")
+        .first()
+    )
+    if plan is not None:
+        if plan.period_end > due:
+            plan.period_end = due
+        if reason not in plan.reasons:
+            plan.reasons = f"{reason}；{plan.reasons}"[:200]
+        plan.save(update_fields=["period_end", "reasons"])
+    else:
+        pool = plans.workers_by_community(person.region_code).get(person.region_code, [])
+        start = today
+        while VisitPlan.objects.filter(person=person, period_start=start).exists():
+            start += datetime.timedelta(days=1)  # a plan done or cancelled today: the next free day
+        plan = VisitPlan.objects.create(
+            person=person,
+            region_code=person.region_code,
+            period_start=start,
+            period_end=max(due, start),
+            frequency=Frequency.WEEKLY,  # a one-off, due within days: the shortest period there is
+            reasons=reason[:200],
+            assignee_id=pool[0] if pool else None,
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CAREVISITS_VISIT_REQUEST,
+        obj=plan,
+        request=request,
+        person_id=person.pk,
+        reason=reason,
+        due=plan.period_end.isoformat(),
+    )
+    return plan
