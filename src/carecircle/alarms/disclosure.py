@@ -9,35 +9,14 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from carecircle.alarms import selectors
-from carecircle.alarms.models import Incident, IncidentState
-from carecircle.alarms.types import MonthlyRow, PersonCard, TimelineRow
-from carecircle.core import audit, scope
+from carecircle.alarms.models import Incident
+from carecircle.alarms.types import MonthlyRow, TimelineRow
+from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.types import Actor
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-
-def incident_card(*, actor: Actor, incident: Incident, request: HttpRequest | None = None) -> PersonCard:
-    """The person's card for the incident. The home's location is an unmasking (core/vault.py):
-    shown to whoever handles the open incident, for that purpose, and audited each time like any
-    other unmasking; everyone else gets the card without it."""
-    card = selectors.person_card(incident)
-    can_operate = scope.has_perm(actor, "alarms.operate", incident.region_code)
-    if card["latitude"] is not None and can_operate and incident.state != IncidentState.RESOLVED:
-        audit.record(
-            actor=actor,
-            action=AuditAction.PII_UNMASK,
-            obj=incident.person,
-            request=request,
-            purpose=_("紧急呼叫处置"),
-            incident=incident.pk,
-            fields="location",
-        )
-    else:
-        card["latitude"] = card["longitude"] = None
-    return card
 
 
 def timeline_export(

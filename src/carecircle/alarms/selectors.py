@@ -26,16 +26,13 @@ from carecircle.alarms.models import (
 )
 from carecircle.alarms.policy import (
     answer_targets,
-    capability_level,
     centre_policy,
-    person_factors,
     policy_for,
 )
 from carecircle.alarms.types import (
     IncidentTimes,
     LevelRow,
     MonthlyRow,
-    PersonCard,
     ServiceLevels,
     TargetCheck,
     TimelineRow,
@@ -44,7 +41,6 @@ from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.selectors import region_label
 from carecircle.core.types import Actor, Viewer
-from carecircle.registry import selectors as registry_selectors
 
 
 def incidents(*, user: Actor, perm: str = "alarms.view") -> QuerySet[Incident]:
@@ -109,29 +105,6 @@ def incident_actions(user: Viewer, incident: Incident) -> frozenset[IncidentActi
     if not scope.has_perm(user, "alarms.operate", incident.region_code):
         return frozenset()
     return frozenset(a for a in IncidentAction if action_open(incident, a))
-
-
-def person_card(incident: Incident, day: datetime.date | None = None) -> PersonCard:
-    """What the operator needs on one screen about the person (masked values only)."""
-    person = incident.person
-    day = day or timezone.localdate()
-    level, level_label = capability_level(person, day)
-    return {
-        "person": person,
-        "age": registry_selectors.shown_person_age(person, day),
-        "statuses": [s.get_kind_display() for s in registry_selectors.statuses_on(person, day)],
-        "factors": list(person_factors(person, day).values()),
-        "level": level,
-        "level_label": level_label or (str(level) if level is not None else ""),
-        "contacts": list(person.contacts.all()),
-        "region": region_label(person.region_code),
-        "devices": list(Device.objects.filter(person=person).order_by("kind")),
-        "recent": list(
-            Incident.objects.filter(person=person).exclude(pk=incident.pk).order_by("-opened_at")[:5]
-        ),
-        "latitude": person.latitude,
-        "longitude": person.longitude,
-    }
 
 
 def devices(*, user: Actor) -> QuerySet[Device]:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypeAlias, TypedDict
 
 if TYPE_CHECKING:
     from carecircle.alarms.models import Device, Incident
-    from carecircle.registry.models import FamilyContact, Person
+    from carecircle.assessment.types import CareProfile
+    from carecircle.registry.models import Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,22 +45,43 @@ class ReceivedAlarm(TypedDict):
     detail: NotRequired[dict[str, object] | None]
 
 
+class CardContact(TypedDict):
+    """An emergency contact on the incident card: `phone` in clear for the incident's handler while
+    it is open, else its mask."""
+
+    id: int
+    name: str
+    relation: str
+    phone: str
+
+
+class CardMap(TypedDict):
+    """Where the card's map looks: the home itself (`exact`, a marker; for the handler only) or the
+    centre of the person's community (everyone else)."""
+
+    latitude: float
+    longitude: float
+    exact: bool
+
+
 class PersonCard(TypedDict):
-    """What the operator sees about an incident's person (`alarms.selectors.person_card`; masked
-    values only)."""
+    """What the operator sees about an incident's person on one screen (`alarms.card.incident_card`).
+    `clear` says whether `phone`, `address`, the contacts' phones and the map's home are the values
+    themselves (the incident's handler while it is open) or their masks (everyone else)."""
 
     person: Person
+    clear: bool
     age: int
+    phone: str
+    address: str
+    living: list[str]
     statuses: list[str]
-    factors: list[str]
-    level: int | None
-    level_label: str
-    contacts: list[FamilyContact]
+    profile: CareProfile | None
+    contacts: list[CardContact]
     region: str
     devices: list[Device]
     recent: list[Incident]
-    latitude: float | None
-    longitude: float | None
+    map: CardMap | None
 
 
 class TargetCheck(TypedDict):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.alarms import disclosure, events, forms, list_specs, reports, selectors, services
+from carecircle.alarms import card, disclosure, events, forms, list_specs, reports, selectors, services
 from carecircle.alarms.hub import AsyncSubscriber, ThreadSubscriber, hub
 from carecircle.alarms.models import (
     AlarmKind,
@@ -136,12 +136,9 @@ def _card_context(
     request: AuthedRequest, incident: Incident, failed: ServiceForm | None = None
 ) -> dict[str, Any]:
     actions = selectors.incident_actions(request.user, incident)
-    card = disclosure.incident_card(
-        actor=request.user, incident=incident, request=request
-    )  # audits the location
     return {
         "i": incident,
-        "card": card,
+        "card": card.incident_card(actor=request.user, incident=incident, request=request),  # audits
         "timeline": incident.timeline.all(),
         "responders": incident.responders.all(),
         "candidates": services.untried_candidates(incident)[:6] if IncidentAction.DISPATCH in actions else [],

@@ -11,10 +11,10 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.assessment.capability import level_name
+from carecircle.assessment.capability import ITEMS, level_name
 from carecircle.assessment.checks import Z_LOW
 from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildCheck, ReferralStatus
-from carecircle.assessment.types import CapabilityLevel
+from carecircle.assessment.types import CapabilityLevel, CareProfile
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.ages import years_before
@@ -51,6 +51,53 @@ def current_level(person: Person, day: datetime.date | None = None) -> Capabilit
         .first()
     )
     return None if level is None else CapabilityLevel(level)
+
+
+# The items of the form that matter when the person calls for help (can they hear and speak on the
+# phone, understand, are they awake, can they reach the door, may a responder meet aggression), in
+# the order the operator reads them; one counts when the person scores at most half of its maximum.
+CALL_ITEMS = ("B.3.9", "B.4.2", "B.3.6", "B.3.5", "B.3.2", "B.3.4", "B.3.7", "B.4.1", "B.2.3", "B.2.4")
+
+
+def care_profile(person: Person, day: datetime.date | None = None) -> CareProfile | None:
+    """The newest assessment of `person` made by `day` (valid or not: `valid` says), as a call
+    operator reads it; None when the person was never assessed. One query."""
+    day = day or timezone.localdate()
+    row = (
+        CapabilityAssessment.objects.filter(person=person, assessed_on__lte=day)
+        .order_by("-assessed_on", "-id")
+        .only(
+            "final_level",
+            "assessed_on",
+            "valid_from",
+            "valid_to",
+            "answers",
+            "coma",
+            "dementia_or_mental_disorder",
+            "risk_events_30d",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    conditions: list[str] = []
+    if row.coma:
+        conditions.append(_("昏迷"))
+    if row.dementia_or_mental_disorder:
+        conditions.append(_("确诊痴呆或精神和行为障碍"))
+    if row.risk_events_30d:
+        conditions.append(_("评估前30天照护风险事件%(n)d次") % {"n": row.risk_events_30d})
+    answers = row.answers if isinstance(row.answers, dict) else {}
+    for code in CALL_ITEMS:
+        item, score = ITEMS[code], answers.get(code)
+        if isinstance(score, int) and score in item.scores and score <= item.max_score // 2:
+            conditions.append(f"{item.name}：{item.option_text(score)}")
+    return CareProfile(
+        level=CapabilityLevel(row.final_level),
+        assessed_on=row.assessed_on,
+        valid=row.valid_from <= day <= row.valid_to,
+        conditions=tuple(conditions),
+    )
 
 
 def current_assessments(day: datetime.date | None = None) -> QuerySet[CapabilityAssessment]:

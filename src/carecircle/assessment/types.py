@@ -8,6 +8,9 @@ whole queryset. Levels are GB/T 42195-2022's five grades, 0 (intact) to 4 (total
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +23,21 @@ class CapabilityLevel(models.IntegerChoices):
     MODERATE = 2, _("中度失能")
     SEVERE = 3, _("重度失能")
     TOTAL = 4, _("完全失能")
+
+
+@dataclass(frozen=True, slots=True)
+class CareProfile:
+    """What a call-centre operator needs from a person's newest capability assessment
+    (`carecircle.assessment.selectors.care_profile`): the level, when it was assessed, whether it
+    is still valid on the day asked, and the conditions that matter on an emergency call, in words
+    (a coma, dementia, recent falls; the items of the form on which the person needs much help:
+    hearing, speech, understanding, walking, stairs…)."""
+
+    level: CapabilityLevel
+    assessed_on: datetime.date
+    valid: bool
+    conditions: tuple[str, ...]
+
+    @property
+    def level_label(self) -> str:
+        return str(self.level.label)
