@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var button = document.getElementById("read-aloud");
-  if (!button || !("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") return;
+  if (!button || !window.speechSynthesis || typeof window.SpeechSynthesisUtterance !== "function") return;
   var label = button.querySelector(".read-aloud-label");
   button.hidden = false;
   function text() {
