@@ -273,3 +273,28 @@ def test_generation_by_a_supervisor_is_their_regions_only_and_audited(users, alo
     assert AuditEvent.objects.filter(action=AuditAction.ALARMS_OUTREACH_GENERATE).count() == 1
     with pytest.raises(Forbidden):
         services.outreach_generate(actor=users["operator"], day=_sunday())
+
+
+def test_the_demo_has_rules_a_worklist_for_today_and_outcomes(users, make_person):
+    import io
+    import random
+
+    from carecircle.alarms import demo_outreach
+    from carecircle.core.demo import City
+
+    for i in range(30):
+        add_status(make_person(age=70 + i % 20, name=f"独居{i}"), StatusKind.LIVING_ALONE)
+    out = io.StringIO()
+    city = City(seed=1, scale=0.001, today=timezone.localdate(), rng=random.Random(1), out=out)
+    demo_outreach.generate(city)
+    today = timezone.localdate()
+    assert OutreachCall.objects.filter(scheduled_for=today, state=OutreachState.PENDING).exists()
+    past = OutreachCall.objects.filter(scheduled_for__lt=today)
+    assert past.exists() and not past.filter(state__in=["pending", "retry"]).exists()
+    visits = past.filter(state=OutreachState.VISIT)
+    assert visits.exists() and all(c.visit_plan_id for c in visits)
+    assert all(c.attempts == c.rule.max_attempts for c in visits)
+    assert OutreachAttempt.objects.filter(call__scheduled_for=today).exists()  # some called already
+    total = selectors.outreach_on_time(user=users["admin"], month=today)[-1]
+    assert total.due > 0 and total.rate is not None
+    assert "主动关怀电话" in out.getvalue()

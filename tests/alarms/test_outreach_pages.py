@@ -123,3 +123,42 @@ def test_a_supervisor_generates_todays_calls_once(users, make_person, client_for
     assert OutreachCall.objects.count() == expected
     listing = c.get("/alarms/outreach/all/?day_from=" + (today - datetime.timedelta(days=1)).isoformat())
     assert listing.status_code == 200
+
+
+def test_the_worklists_read_a_fixed_number_of_queries(users, make_person, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rule = OutreachRule.objects.get(code="living-alone-weekly")
+    today = timezone.localdate()
+    pages = {
+        "/alarms/outreach/": client_for(users["operator"]),
+        "/alarms/outreach/all/": client_for(users["district"]),
+    }
+
+    def add(n):
+        for _ in range(n):
+            p = make_person(age=80)
+            OutreachCall.objects.create(
+                rule=rule,
+                person=p,
+                region_code=p.region_code,
+                slot_start=outreach.slot_start(today, 7),
+                scheduled_for=today,
+                due_at=outreach.due_at(today, rule.due_hour),
+                assignee=users["operator"],
+            )
+
+    def counts():
+        found = {}
+        for url, c in pages.items():
+            c.get(url)  # warm the caches
+            with CaptureQueriesContext(connection) as captured:
+                assert c.get(url).status_code == 200
+            found[url] = len(captured.captured_queries)
+        return found
+
+    add(1)
+    once = counts()
+    add(4)
+    assert counts() == once
