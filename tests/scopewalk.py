@@ -32,10 +32,22 @@ OPEN_PATHS = {
     "api/v1/openapi.json",
     "api/v1/docs",
     "map/",  # the public facility map; the staff pages below /map/ are walked
+    "portal/elder/",  # the 长辈模式 switch: a display preference, for anyone (the sign-in page has it)
 }
 NON_DATA_PARAMS = {"fmt"}  # a path parameter that picks a format, not a record
 # planning/tiles/: the basemap's tiles, public (streets, water, outlines; planning/basemap.py)
-OPEN_PREFIXES = ("admin/", "lang/", "static/", "api/v1/public/", "api/v1/docs", "planning/tiles/")
+# oversight/public/: the published draws (一公开), no personal data beyond inspectors' names
+# portal/public/: the residents' public pages (facility finder, allowance policies), no personal data
+OPEN_PREFIXES = (
+    "admin/",
+    "lang/",
+    "static/",
+    "api/v1/public/",
+    "api/v1/docs",
+    "planning/tiles/",
+    "oversight/public/",
+    "portal/public/",
+)
 
 
 def factories() -> dict:

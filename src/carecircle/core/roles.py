@@ -202,3 +202,27 @@ for _role, _perms in {
     Role.INSPECTOR: {"benefits.view"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# portal (issue 19): the residents' own pages (长辈模式 home of big tiles); what they show is the
+# persons linked to the account (registry.selectors.family_persons), never a region.
+ROLE_PERMISSIONS[Role.RESIDENT] = ROLE_PERMISSIONS[Role.RESIDENT] | {"portal.home"}
+
+# portal messages (issue 19): staff see the deliveries that failed in their region and export them.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"portal.deliveries", "portal.deliveries_export"},
+    Role.DISTRICT_OFFICIAL: {"portal.deliveries", "portal.deliveries_export"},
+    Role.STREET_WORKER: {"portal.deliveries"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# oversight (issue 20): officials plan the 双随机 draws and see the register; inspectors see the units
+# of their regions and declare conflicts; the draws themselves are public.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"oversight.view", "oversight.plan"},
+    Role.DISTRICT_OFFICIAL: {"oversight.view", "oversight.plan"},
+    Role.STREET_WORKER: {"oversight.view"},
+    Role.INSPECTOR: {"oversight.view", "oversight.inspect"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

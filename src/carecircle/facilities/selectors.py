@@ -41,7 +41,7 @@ from carecircle.facilities.models import (
     OfferResponse,
     Stay,
 )
-from carecircle.facilities.types import Capacity
+from carecircle.facilities.types import Capacity, SupervisedFacility
 
 if TYPE_CHECKING:
     from carecircle.core.models import User
@@ -351,6 +351,18 @@ def public_facilities(*, user: Actor = None, kind: str = "", region_code: str = 
             raise InvalidInput(_("区划代码不正确：%(c)s") % {"c": region_code}, field="region")
         qs = qs.filter(region_code__startswith=regions.prefix_of(region_code))
     return qs.order_by("id")
+
+
+def supervised_facilities(day: datetime.date | None = None) -> list[SupervisedFacility]:
+    """Every facility in operation, for oversight's register of supervised units (the system reads
+    it; each page of oversight scopes what it shows)."""
+    rows = Facility.objects.filter(operating_q(day)).values_list(
+        "id", "name", "kind", "region_code", "latitude", "longitude"
+    )
+    return [
+        SupervisedFacility(pk, name, kind in CHILDCARE_KINDS, region, lat, lon)
+        for pk, name, kind, region, lat, lon in rows.order_by("id")
+    ]
 
 
 def visible_to_staff(user: Actor) -> bool:

@@ -17,3 +17,15 @@ class Capacity:
     beds_cognitive: int
     childcare_places: int
     childcare_places_puhui: int
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisedFacility:
+    """A facility in operation as oversight's unit register records it."""
+
+    id: int
+    name: str
+    is_childcare: bool
+    region_code: str
+    latitude: float
+    longitude: float

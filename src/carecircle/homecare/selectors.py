@@ -39,7 +39,7 @@ from carecircle.homecare.models import (
     VisitException,
 )
 from carecircle.homecare.models import OrderStatus as S
-from carecircle.homecare.types import RouteStop, SatisfactionRow
+from carecircle.homecare.types import RouteStop, SatisfactionRow, SupervisedProvider
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.selectors import caregiver_for_user
 
@@ -318,6 +318,15 @@ def provider_get(*, user: Actor, provider_id: int) -> Provider:
             region_code=row.region_code,
         ),
     )
+
+
+def supervised_providers() -> list[SupervisedProvider]:
+    """Every home-care provider in business, for oversight's register of supervised units."""
+    rows = Provider.objects.filter(active=True).order_by("id")
+    return [
+        SupervisedProvider(pk, name, region, lat, lon)
+        for pk, name, region, lat, lon in rows.values_list("id", "name", "region_code", "latitude", "longitude")
+    ]
 
 
 def providers_visible(*, user: Actor) -> QuerySet[Provider]:

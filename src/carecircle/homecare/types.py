@@ -74,3 +74,14 @@ class SatisfactionRow:
     n: int
     mean: float
     rate: float
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisedProvider:
+    """A home-care provider in business as oversight's unit register records it."""
+
+    id: int
+    name: str
+    region_code: str
+    latitude: float | None
+    longitude: float | None

@@ -1,0 +1,89 @@
+"""Oversight's part of the synthetic city: the register of supervised units with credit grades and
+last inspections, inspectors in every district (one with a declared conflict), last quarter's
+双随机 plan drawn and this quarter's published and waiting to be drawn."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from carecircle.core.demo import DEMO_PASSWORD, City
+from carecircle.core.models import RoleGrant, User
+from carecircle.core.names import SURNAMES
+from carecircle.core.roles import Role
+from carecircle.oversight import services
+from carecircle.oversight.models import DrawPlan, Unit
+
+ORDER = 85  # after facilities (40) and home care (50); before planning (90)
+GRADES = (("A", 30), ("B", 45), ("C", 18), ("D", 7))
+INSPECTORS_PER_DISTRICT = 4
+
+
+def _quarter_start(day: datetime.date, back: int = 0) -> datetime.date:
+    month0 = day.year * 12 + (day.month - 1) // 3 * 3 - 3 * back
+    return datetime.date(month0 // 12, month0 % 12 + 1, 1)
+
+
+def generate(city: City) -> None:
+    rng = city.rng_for("oversight")
+    counts = services.units_sync(actor=None)
+    units = list(Unit.objects.all())
+    grades, weights = zip(*GRADES, strict=True)
+    for unit in units:
+        unit.credit_grade = rng.choices(grades, weights)[0]
+        never = rng.random() < 0.15
+        unit.last_inspected_on = None if never else city.today - datetime.timedelta(days=rng.randint(20, 450))
+    Unit.objects.bulk_update(units, ["credit_grade", "last_inspected_on"], batch_size=2000)
+    inspectors = _inspectors(city, rng)
+    if units and inspectors:
+        services.conflict_declare(actor=inspectors[0], unit=units[0], reason="近亲属在该单位任职")
+    official = User.objects.filter(username="district").first()
+    if official is None or not city.districts:
+        return
+    district = city.districts[0].code
+    this_quarter = _quarter_start(city.today)
+    last_quarter = _quarter_start(city.today, back=1)
+    last = services.plan_publish(
+        actor=official,
+        name=f"{last_quarter.year}年第{(last_quarter.month - 1) // 3 + 1}季度养老托育机构双随机抽查",
+        region_code=district,
+        period_start=last_quarter,
+        period_end=this_quarter - datetime.timedelta(days=1),
+    )
+    services.plan_draw(actor=official, plan=last)
+    published = timezone.make_aware(datetime.datetime.combine(last_quarter, datetime.time(9)))
+    DrawPlan.objects.filter(pk=last.pk).update(published_at=published, drawn_at=published)
+    services.plan_publish(
+        actor=official,
+        name=f"{this_quarter.year}年第{(this_quarter.month - 1) // 3 + 1}季度养老托育机构双随机抽查",
+        region_code=district,
+        period_start=this_quarter,
+        period_end=_quarter_start(city.today, back=-1) - datetime.timedelta(days=1),
+    )
+    city.say(f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 2 个（1 个已抽取）")
+
+
+def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's random stream
+    surnames = [s for s, _w in SURNAMES]
+    password = make_password(DEMO_PASSWORD)  # hashed once: the hash is slow by design
+    made = []
+    for d in range(len(city.districts)):
+        for i in range(INSPECTORS_PER_DISTRICT):
+            name = (
+                rng.choice(surnames)
+                + rng.choice("建国志强海燕晓明丽华文军红梅")
+                + rng.choice("平静峰宇娟磊洁涛")
+            )
+            made.append(User(username=f"inspector{d + 1}_{i + 1}", display_name=name, password=password))
+    User.objects.bulk_create(made)
+    saved = {u.username: u for u in User.objects.filter(username__in=[u.username for u in made])}
+    RoleGrant.objects.bulk_create(
+        [
+            RoleGrant(user=saved[f"inspector{d + 1}_{i + 1}"], role=Role.INSPECTOR, region=district)
+            for d, district in enumerate(city.districts)
+            for i in range(INSPECTORS_PER_DISTRICT)
+        ]
+    )
+    return list(saved.values())

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from carecircle.core.navigation import NavItem
+
+NAV = [
+    NavItem(_("双随机抽查"), "oversight:plans", "oversight.view", 60),
+    NavItem(_("监管对象"), "oversight:units", "oversight.view", 61),
+    NavItem(_("检查事项清单"), "oversight:items", "oversight.view", 62),
+    NavItem(_("检查人员"), "oversight:inspectors", "oversight.view", 63),
+]
