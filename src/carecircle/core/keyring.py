@@ -43,6 +43,7 @@ class VaultTable:
     pk: str
     encrypted: tuple[str, ...]
     blind_indexes: tuple[tuple[str, str], ...]  # (index column, encrypted source column)
+    phone_indexes: tuple[tuple[str, str], ...] = ()  # the same, of a phone number (vault.phone_index)
 
 
 def vault_tables() -> list[VaultTable]:
@@ -59,6 +60,10 @@ def vault_tables() -> list[VaultTable]:
             (columns[index], columns[source])
             for index, source in getattr(model, "VAULT_BLIND_INDEXES", {}).items()
         )
+        phones = tuple(
+            (columns[index], columns[source])
+            for index, source in getattr(model, "VAULT_PHONE_INDEXES", {}).items()
+        )
         found.append(
             VaultTable(
                 meta.label_lower,
@@ -67,6 +72,7 @@ def vault_tables() -> list[VaultTable]:
                 columns[meta.pk.name],
                 tuple(columns[f.name] for f in fields),
                 blind,
+                phones,
             )
         )
     return sorted(found, key=lambda t: t.label)

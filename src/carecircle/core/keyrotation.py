@@ -98,7 +98,7 @@ def _write(
     UPDATE ... FROM (VALUES ...) per batch (a statement per row costs a round trip each);
     SQLite: executemany, which runs in-process."""
     quote = connection.ops.quote_name
-    targets = [*t.encrypted, *(index for index, _src in t.blind_indexes)]
+    targets = [*t.encrypted, *(index for index, _src in (*t.blind_indexes, *t.phone_indexes))]
     if connection.vendor == "postgresql":
         row = "(" + ", ".join(["%s"] * (len(targets) + 1)) + ")"
         names = ", ".join(quote(c) for c in [*targets, "rotated_pk"])
@@ -162,7 +162,7 @@ def run(
                         indexes = [
                             vault.blind_index_with(new_key, plain[src]) if plain[src] else ""
                             for _i, src in t.blind_indexes
-                        ]
+                        ] + [vault.phone_index_with(new_key, plain[src]) for _i, src in t.phone_indexes]
                         params.append([*(tok for tok, _p in rotated), *indexes, pk])
                     _write(cursor, connection, t, params)
                 state.rotation_progress = {**state.rotation_progress, t.label: rows[-1][0]}

@@ -8,7 +8,8 @@ through `registry.services.person_unmask`, which checks the permission and write
 The database records the key's fingerprint; every start compares it with the key it was given
 (core/keyring.py), and `carecircle vault rotate` re-encrypts everything under a new key
 (core/keyrotation.py). A model whose column holds a blind index names it in
-`VAULT_BLIND_INDEXES = {"index column": "encrypted source column"}` so that rotation recomputes it.
+`VAULT_BLIND_INDEXES = {"index column": "encrypted source column"}` so that rotation recomputes it;
+a phone's blind index (`phone_index`, of the normalised number) is named in `VAULT_PHONE_INDEXES`.
 """
 
 import base64
@@ -79,6 +80,35 @@ def decrypt_with(master: str, token: str) -> str:
 def blind_index_with(master: str, value: str) -> str:
     _, key = _keys(master)
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number as its blind index reads it: digits only, without the country code (+86,
+    0086) and without a trunk 0 dialled before a mobile number (013800001234). A landline keeps its
+    area code with the 0 (0571-87654321 and +86 571 87654321 are both 057187654321)."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    for code in ("0086", "86"):
+        if digits.startswith(code) and len(digits) - len(code) in (10, 11):
+            rest = digits[len(code) :]
+            mobile = len(rest) == 11 and rest.startswith("1")
+            digits = rest if mobile or rest.startswith("0") else "0" + rest
+            break
+    if len(digits) == 12 and digits.startswith("01"):
+        digits = digits[1:]
+    return digits
+
+
+def phone_index_with(master: str, value: str) -> str:
+    """The blind index of a phone number ("" for none): equal for every way of writing one number."""
+    digits = normalise_phone(value)
+    if not digits:
+        return ""
+    _, key = _keys(master)
+    return hmac.new(key, f"TEL:{digits}".encode(), hashlib.sha256).hexdigest()
+
+
+def phone_index(value: str) -> str:
+    return phone_index_with(settings.VAULT_KEY, value)
 
 
 def encrypt(plaintext: str) -> str:

@@ -13,7 +13,7 @@ from carecircle.core import names
 from carecircle.core.bulk import allocate_ids, insert_rows, reset_sequences
 from carecircle.core.demo import City, Progress, years_before
 from carecircle.core.models import User
-from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone
+from carecircle.core.vault import blind_index, encrypt, mask_address, mask_id_number, mask_phone, phone_index
 from carecircle.registry.identity import with_check_digit
 from carecircle.registry.models import (
     FamilyContact,
@@ -177,6 +177,7 @@ PERSON_FIELDS = [
     "id_masked",
     "phone",
     "phone_masked",
+    "phone_index",
     "address",
     "address_masked",
     "region_code",
@@ -220,6 +221,7 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
                 mask_id_number(number),
                 encrypt(phone),
                 mask_phone(phone),
+                phone_index(phone),
                 encrypt(address),
                 mask_address(address),
                 community.code,
@@ -236,7 +238,16 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
             statuses.append((pid, community.code, status, start, end, "模拟数据", "", now))
         for name, relation, contact_phone in _contacts_for(rng, kind, surnames, weights):
             contacts.append(
-                (pid, community.code, name, relation, encrypt(contact_phone), mask_phone(contact_phone), True)
+                (
+                    pid,
+                    community.code,
+                    name,
+                    relation,
+                    encrypt(contact_phone),
+                    mask_phone(contact_phone),
+                    phone_index(contact_phone),
+                    True,
+                )
             )
     with transaction.atomic():
         insert_rows(Household, ["id", "region_code", "address", "address_masked", "created_at"], households)
@@ -248,7 +259,16 @@ def _write_chunk(city, rng, chunk, communities, shares, ids, surnames, weights, 
         )
         insert_rows(
             FamilyContact,
-            ["person_id", "region_code", "name", "relation", "phone", "phone_masked", "is_emergency"],
+            [
+                "person_id",
+                "region_code",
+                "name",
+                "relation",
+                "phone",
+                "phone_masked",
+                "phone_index",
+                "is_emergency",
+            ],
             contacts,
         )
         reset_sequences(Household, Person)
@@ -329,7 +349,7 @@ def link_family_account(city: City) -> None:
             region_code=elder.region_code,
             name=user.display_name,
             relation="女儿",
-            phone=encrypt("13900001234"),
+            phone="13900001234",
             phone_masked=mask_phone("13900001234"),
             user=user,
         )

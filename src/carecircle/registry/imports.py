@@ -29,7 +29,7 @@ from carecircle.core.errors import InvalidInput
 from carecircle.core.models import Region
 from carecircle.core.regions import COMMUNITY
 from carecircle.core.tables import FileRejected, check_row_width, open_table, parse_date
-from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone
+from carecircle.core.vault import blind_index, mask_address, mask_id_number, mask_phone, phone_index
 from carecircle.registry.checks import (
     CHILD_STATUSES,
     check_registrable_age,
@@ -304,6 +304,7 @@ def _write_batch(
                     id_masked=mask_id_number(r["identity"].number),
                     phone=r["phone"],
                     phone_masked=mask_phone(r["phone"]),
+                    phone_index=phone_index(r["phone"]),  # a bulk insert does not call save()
                     address=r["address"],
                     address_masked=mask_address(r["address"]),
                     region_code=r["region_code"],

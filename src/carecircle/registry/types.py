@@ -43,3 +43,22 @@ class HomeVisits:
     plans: tuple[PlannedVisit, ...]
     visits: tuple[RecordedVisit, ...]
     worklist_url: str  # where visits are planned and recorded
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneMatch:
+    """A person or family contact whose phone is a given number (`registry.selectors.people_by_phone`):
+    the caller screen-pop's card. A contact's match names the person they are a contact of."""
+
+    person_id: int
+    person_name: str
+    region_code: str  # the person's community
+    age: int  # as a masked view may show it (core.vault.shown_age)
+    phone_masked: str  # the matched number, masked
+    contact_id: int | None = None  # None: the person's own phone
+    contact_name: str = ""
+    relation: str = ""  # the contact's relation to the person, in words
+
+    @property
+    def is_contact(self) -> bool:
+        return self.contact_id is not None

@@ -1,0 +1,56 @@
+# Issue 18, item 5 (caller screen-pop): a blind index of every person's and family contact's phone,
+# so that a caller's number finds them without decrypting anything (core/vault.py: phone_index).
+# New and changed rows get it on save (registry/models.py) and in the bulk paths; this fills the
+# rows that exist.
+
+from django.db import migrations, models
+
+
+def fill_phone_indexes(model, batch=2000):
+    """Compute the phone index of every row of `model` whose stored index differs; returns how many
+    rows changed. Resumable and idempotent (a second run changes nothing)."""
+    from carecircle.core.vault import phone_index
+
+    last, changed = 0, 0
+    while True:
+        rows = list(
+            model._default_manager.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "phone", "phone_index")[:batch]
+        )
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        fixed = [
+            model(pk=pk, phone_index=phone_index(phone))
+            for pk, phone, old in rows
+            if phone_index(phone) != old
+        ]
+        if fixed:
+            model._default_manager.bulk_update(fixed, ["phone_index"])
+            changed += len(fixed)
+
+
+def fill(apps, schema_editor):
+    for name in ("Person", "FamilyContact"):
+        fill_phone_indexes(apps.get_model("registry", name))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registry", "0008_guardianship_assessment"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="person",
+            name="phone_index",
+            field=models.CharField(blank=True, db_index=True, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="familycontact",
+            name="phone_index",
+            field=models.CharField(blank=True, db_index=True, max_length=64),
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
