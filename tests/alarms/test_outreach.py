@@ -298,3 +298,31 @@ def test_the_demo_has_rules_a_worklist_for_today_and_outcomes(users, make_person
     total = selectors.outreach_on_time(user=users["admin"], month=today)[-1]
     assert total.due > 0 and total.rate is not None
     assert "主动关怀电话" in out.getvalue()
+
+
+def test_a_rule_on_a_population_group_reads_the_registrys_definition(users, make_person):
+    from django.core.exceptions import ValidationError
+
+    OutreachRule.objects.update(active=False)
+    rule = OutreachRule(
+        code="senior80-monthly",
+        name="高龄老人每月问候",
+        condition="group",
+        value="senior80",
+        every_days=30,
+        script="您好，{name}",
+    )
+    rule.full_clean()
+    rule.save()
+    old, young = make_person(age=85, name="高龄"), make_person(age=70, name="低龄")
+    day = outreach.slot_start(timezone.localdate(), 30) + datetime.timedelta(days=29)
+    assert outreach.generate(day).created == 1
+    assert OutreachCall.objects.get().person == old
+    assert not OutreachCall.objects.filter(person=young).exists()
+    for condition, value in [("group", "nobody"), ("status", "rich"), ("incident", "living_alone")]:
+        bad = OutreachRule(
+            code=f"bad-{condition}", name="坏规则", condition=condition, value=value, script="您好"
+        )
+        with pytest.raises(ValidationError) as refused:
+            bad.full_clean()
+        assert "value" in refused.value.message_dict

@@ -162,3 +162,19 @@ def test_the_worklists_read_a_fixed_number_of_queries(users, make_person, client
     once = counts()
     add(4)
     assert counts() == once
+
+
+def test_the_operator_sees_the_full_number_on_the_call_page_audited(users, call, client_for):
+    from carecircle.core.audit_actions import AuditAction
+    from carecircle.core.models import AuditEvent
+
+    c = client_for(users["operator"])
+    assert "13800001234" not in c.get(f"/alarms/outreach/{call.pk}/").content.decode()
+    r = c.post(f"/alarms/outreach/{call.pk}/phone/")
+    assert r.status_code == 200 and 'id="phone-clear">13800001234<' in r.content.decode()
+    row = AuditEvent.objects.get(action=AuditAction.PII_UNMASK, object_id=str(call.person_id))
+    assert f"#{call.pk}" in row.purpose and row.user == users["operator"]
+    assert client_for(users["community"]).post(f"/alarms/outreach/{call.pk}/phone/").status_code == 403
+    outsider = make_user("operator_b", Role.OPERATOR, "339902000000")
+    assert client_for(outsider).post(f"/alarms/outreach/{call.pk}/phone/").status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.PII_UNMASK).count() == 1

@@ -24,9 +24,11 @@ from carecircle.alarms.forms_outreach import OutreachGenerateForm, OutreachRecor
 from carecircle.alarms.models import OutreachCall, OutreachResult, OutreachState
 from carecircle.alarms.selectors import OutreachAction
 from carecircle.core import list_pages, scope
+from carecircle.core.errors import Forbidden
 from carecircle.core.forms import INVALID_STATUS
 from carecircle.core.types import AuthedRequest
 from carecircle.registry import selectors as registry_selectors
+from carecircle.registry import services as registry_services
 
 
 def _rates(request: AuthedRequest) -> dict[str, Any]:
@@ -83,7 +85,11 @@ def _service_items() -> list[tuple[str, str]]:
 
 
 def _call_page(
-    request: AuthedRequest, call: OutreachCall, form: OutreachRecordForm | None = None, status: int = 200
+    request: AuthedRequest,
+    call: OutreachCall,
+    form: OutreachRecordForm | None = None,
+    status: int = 200,
+    phone: str = "",
 ) -> HttpResponse:
     actions = selectors.outreach_actions(request.user, call)
     items = _service_items()
@@ -107,6 +113,8 @@ def _call_page(
             "visit": call.state == OutreachState.VISIT,
             "form": form,
             "key": uuid.uuid4().hex,
+            "phone": phone,
+            "can_operate": scope.has_perm(request.user, "alarms.operate", call.region_code),
         },
         status=status,
     )
@@ -116,6 +124,23 @@ def _call_page(
 def outreach_call(request: AuthedRequest, outreach_call_id: int) -> HttpResponse:
     call = selectors.outreach_call_get(user=request.user, call_id=outreach_call_id)
     return _call_page(request, call)
+
+
+@login_required
+@require_POST
+def outreach_call_phone(request: AuthedRequest, outreach_call_id: int) -> HttpResponse:
+    """The person's full number for the operator making the call, without leaving the page: an
+    unmasking through the registry's service (permission checked, audited with the call as purpose)."""
+    call = selectors.outreach_call_get(user=request.user, call_id=outreach_call_id)
+    if OutreachAction.RECORD not in selectors.outreach_actions(request.user, call):
+        raise Forbidden()
+    clear = registry_services.person_unmask(
+        actor=request.user,
+        person=call.person,
+        purpose=_("主动关怀电话 #%(id)s（%(r)s）") % {"id": call.pk, "r": call.rule.name},
+        request=request,
+    )
+    return _call_page(request, call, phone=str(clear["phone"] or ""))
 
 
 @login_required

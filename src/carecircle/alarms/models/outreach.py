@@ -7,6 +7,7 @@ discharge in the registry, so no rule for it: a registry status for it is the wa
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,24 @@ class OutreachRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The population names what the registry defines (the admin's form shows the message)."""
+        from carecircle.core.errors import InvalidInput  # noqa: PLC0415 — loaded after the models
+        from carecircle.registry import selectors as registry  # noqa: PLC0415 — the same
+        from carecircle.registry.models import StatusKind  # noqa: PLC0415 — the same
+
+        if self.condition == OutreachCondition.GROUP:
+            try:
+                registry.population_group(self.value)
+            except InvalidInput:
+                raise ValidationError({"value": _("未知的人群类别：%(v)s") % {"v": self.value}}) from None
+        if self.condition == OutreachCondition.STATUS and self.value not in StatusKind.values:
+            raise ValidationError({"value": _("未知的登记状况：%(v)s") % {"v": self.value}})
+        if self.condition == OutreachCondition.INCIDENT and self.value:
+            raise ValidationError({"value": _("“近期发生警情”无需填写人群类别/状况")})
+        if len(self.script or "") > 400:
+            raise ValidationError({"script": _("话术请控制在400字以内（一通电话的简短开场）")})
 
 
 class OutreachState(models.TextChoices):
