@@ -4,12 +4,17 @@
 
 Starts the real server (uvicorn, ASGI, the layout `carecircle serve` uses) on loopback against a
 throw-away database (SQLite, or the PostgreSQL database named by --database-url, dropped and
-created afresh), connects one operator console over server-sent events, and from this second
-process sends alarms at R per second (default 200) for 60 × S seconds (default S = 0.1: 6 s) with
-device tokens over keep-alive connections. It reports how many alarms were sent, acknowledged,
-stored and shown on the console (all must be equal), and the p50/p99 time from the device's
-request to the console receiving the incident event, against the floor: the round trip of a bare
-HTTP request (/healthz) to the same server, measured in the same run. The last line is JSON.
+created afresh), connects one operator console over server-sent events and a second console, the
+supervisor's wallboard, polling its figures (/alarms/wallboard/figures/, every --wallboard-seconds),
+signs the operator on a shift at the district's centre (so that routing rings the calls left
+waiting), and from this process sends alarms at R per second (default 200) for 60 × S seconds
+(default S = 0.1: 6 s) with device tokens over keep-alive connections. It reports how many alarms
+were sent, acknowledged, stored and shown on the console (all must be equal), how many were lost
+(acknowledged but not stored or not shown) and duplicated (stored or shown twice), the p50/p99 time
+from the device's request to the console receiving the incident event, the p99 of the intake (the
+device's request to its acknowledgement) and of the wallboard's figures, against the floor: the
+round trip of a bare HTTP request (/healthz) to the same server, measured in the same run. The
+last line is JSON.
 """
 
 import argparse
@@ -31,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _alarms_consoles import Console, Wallboard  # noqa: E402
 from _setup import BENCH_VAULT_KEY  # noqa: E402
 
 
@@ -50,7 +56,6 @@ def free_port() -> int:
 def setup_city(devices: int):
     """Regions, an operator, people with one SOS pendant each; returns (session cookie, tokens)."""
     from django.core.management import call_command
-    from django.test import Client
 
     from carecircle.alarms.services import device_register
     from carecircle.core.models import RoleGrant, User
@@ -85,82 +90,26 @@ def setup_city(devices: int):
             actor=admin, person=person, kind="sos", serial=f"BENCH-{n:05d}", heartbeat_seconds=3600
         )
         tokens.append(token)
+    # The district's alarm-receiving centre, the operator on shift at it: routing runs during the load.
+    from carecircle.alarms.services import centre_save, shift_sign_on
+
+    centre = centre_save(actor=admin, region_code="339901000000", name="东湖区接警中心")
+    shift_sign_on(actor=operator, centre=centre)
+    return signed_in(operator), signed_in(admin), tokens
+
+
+def signed_in(user) -> str:
+    """A session cookie for `user`, marked as the sign-in marks one (core/signin.py refuses others)."""
+    from django.test import Client
+
+    from carecircle.core import signin
+
     client = Client()
-    client.force_login(operator)
-    return client.cookies["sessionid"].value, tokens
-
-
-def console_main(port, session, out_path):
-    """An operator console in a process of its own (so that the sender's threads do not delay its
-    reading): one SSE connection; writes a line per alarm event as it arrives."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    conn.request(
-        "GET", "/alarms/stream/", headers={"Accept": "text/event-stream", "Cookie": f"sessionid={session}"}
-    )
-    response = conn.getresponse()
-    with open(out_path, "w") as out:
-        if response.status != 200:
-            out.write(f"error {response.status}\n")
-            return
-        connected = False
-        for raw in response:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("event: hello"):
-                connected = True
-                out.write("hello\n")
-                out.flush()
-            elif line.startswith("data: ") and connected:
-                now = time.time()
-                event = json.loads(line[6:])
-                alarm = event.get("alarm")
-                if alarm:
-                    out.write(json.dumps([alarm["event_id"], now, alarm["received"], event["sent"]]) + "\n")
-                    out.flush()
-
-
-class Console:
-    """The console process and what it has written: event id → (received by the console, stored
-    at, published at), on the same clock (one machine)."""
-
-    def __init__(self, port, session):
-        import multiprocessing
-
-        with tempfile.NamedTemporaryFile(prefix="cc-bench-console-", delete=False) as f:
-            self.path = f.name
-        self.process = multiprocessing.get_context("spawn").Process(
-            target=console_main, args=(port, session, self.path), daemon=True
-        )
-        self.process.start()
-
-    def lines(self) -> list[str]:
-        return Path(self.path).read_text().splitlines()
-
-    def wait_connected(self, timeout) -> bool:
-        end = time.time() + timeout
-        while time.time() < end:
-            lines = self.lines()
-            if lines and lines[0].startswith("error"):
-                raise SystemExit(f"console stream answered {lines[0]}")
-            if "hello" in lines:
-                return True
-            time.sleep(0.05)
-        return False
-
-    def received(self) -> dict[str, tuple[float, float, float]]:
-        out = {}
-        for line in self.lines():
-            if line.startswith("["):
-                try:
-                    event_id, at, stored, published = json.loads(line)
-                except ValueError:  # a line being written
-                    continue
-                out.setdefault(event_id, (at, stored, published))
-        return out
-
-    def stop(self):
-        self.process.terminate()
-        self.process.join(5)
-        Path(self.path).unlink(missing_ok=True)
+    client.force_login(user)
+    session = client.session
+    signin.mark(session, user, second_factor=True)
+    session.save()
+    return client.cookies["sessionid"].value
 
 
 def baseline(port, n=300):
@@ -182,6 +131,7 @@ def send_alarms(port, tokens, rate, seconds, threads):
     sent_at: dict[str, float] = {}
     late = []  # ms each alarm left after its due time: a slow answer delays a connection's next alarm
     acked = []
+    answered_ms = []  # the device's request to its acknowledgement (the intake as the device sees it)
     errors = []
     start = time.time() + 0.2
 
@@ -214,6 +164,7 @@ def send_alarms(port, tokens, rate, seconds, threads):
                 )
                 r = conn.getresponse()
                 r.read()
+                answered_ms.append((time.time() - sent_at[event_id]) * 1000)
                 if r.status in (200, 201):
                     acked.append(event_id)
                 else:
@@ -227,7 +178,7 @@ def send_alarms(port, tokens, rate, seconds, threads):
         t.start()
     for t in pool:
         t.join()
-    return sent_at, acked, errors, time.time() - start, late
+    return sent_at, acked, errors, time.time() - start, late, answered_ms
 
 
 def fresh_postgres(url: str) -> None:
@@ -267,6 +218,12 @@ def main():
         help="write each alarm's timings (CSV: sent, total, intake, delivery, push in ms) to this file",
     )
     parser.add_argument(
+        "--wallboard-seconds",
+        type=float,
+        default=1.0,
+        help="how often the second console (the wallboard) fetches its figures (the page: every 5 s)",
+    )
+    parser.add_argument(
         "--database-url",
         default=None,
         help="a PostgreSQL database to drop and create for the run (default: SQLite in a temp folder)",
@@ -288,7 +245,7 @@ def main():
 
     django.setup()
     print(f"setting up {args.devices} devices in {home} …", flush=True)
-    session, tokens = setup_city(args.devices)
+    session, supervisor_session, tokens = setup_city(args.devices)
     from django.db import connection
 
     connection.close()
@@ -326,17 +283,35 @@ def main():
         console = Console(port, session)
         if not console.wait_connected(10):
             raise SystemExit("console did not connect")
+        board = Wallboard(port, supervisor_session, args.wallboard_seconds)
         print(f"sending {int(args.rate * seconds)} alarms at {args.rate:.0f}/s …", flush=True)
-        sent_at, acked, errors, took, late = send_alarms(port, tokens, args.rate, seconds, args.connections)
+        sent_at, acked, errors, took, late, answered_ms = send_alarms(
+            port, tokens, args.rate, seconds, args.connections
+        )
         deadline = time.time() + 30
         while len(console.received()) < len(acked) and time.time() < deadline:
             time.sleep(0.2)
         time.sleep(0.5)
         received = console.received()
+        shown_twice, rings = console.shown_twice(), console.rings()
         console.stop()
+        board_rows = board.stop()
+        from django.db.models import Count
+
         from carecircle.alarms.models import Alarm
 
         stored = Alarm.objects.filter(event_id__startswith="bench-").count()
+        stored_twice = sum(
+            n - 1
+            for n in Alarm.objects.filter(event_id__startswith="bench-")
+            .values("event_id")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+            .values_list("n", flat=True)
+        )
+        stored_ids = set(
+            Alarm.objects.filter(event_id__startswith="bench-").values_list("event_id", flat=True)
+        )
         delivered = Alarm.objects.filter(event_id__startswith="bench-", delivered_at__isnull=False).count()
         shown = [e for e in acked if e in received]
         latencies = [(received[e][0] - sent_at[e]) * 1000 for e in shown]
@@ -377,6 +352,17 @@ def main():
             "shown_on_console": len(latencies),
             "all_equal": len(sent_at) == len(acked) == stored == len(latencies),
             "errors": len(errors),
+            # acknowledged to the device but not stored, or stored but never shown on the console
+            "lost": sum(1 for e in acked if e not in stored_ids or e not in received),
+            "duplicated": stored_twice + shown_twice,
+            "intake_p99_ms": round(percentile(answered_ms, 99), 1) if answered_ms else None,
+            "wallboard_polls": len(board_rows),
+            "wallboard_errors": sum(1 for status, _ms in board_rows if status != 200),
+            "wallboard_p50_ms": p50([ms for _s, ms in board_rows]),
+            "wallboard_p99_ms": round(percentile([ms for _s, ms in board_rows], 99), 1)
+            if board_rows
+            else None,
+            "ring_events": rings,
             # Latencies count from the actual send; this says how much later than due that was
             # (near 0: the sender kept its schedule and hid no waiting).
             "send_late_p99_ms": round(percentile(late, 99), 1) if late else None,

@@ -278,3 +278,20 @@ def test_incidents_of_b_ring_no_one_in_a_without_overflow(operators, make_person
     assert list(routing.ringing(operators["b"])) == [incident]
     assert Incident.objects.get(pk=incident.pk).state == IncidentState.NEW
     assert datetime.timedelta(seconds=200) <= timezone.now() - incident.opened_at
+
+
+def test_the_demo_sets_up_centres_shifts_and_rings(users, make_person, frozen_now):
+    from types import SimpleNamespace
+
+    from carecircle.alarms import demo_routing
+
+    make_user("operator_b", Role.OPERATOR, DISTRICT_B)
+    waiting = _open(make_person(name="演示等待"))
+    frozen_now.shift(90)
+    said: list[str] = []
+    demo_routing.generate(SimpleNamespace(say=said.append))
+    a = routing.centre_of(COMMUNITY_B[:6] + "000000")
+    assert a is not None and a.overflow is not None
+    assert Shift.objects.filter(operator=users["operator"], ended_at__isnull=True).exists()
+    assert list(routing.ringing(users["operator"])) == [waiting]
+    assert "接警中心 2 个" in said[0]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.alarms.hub import hub
-from carecircle.alarms.incidents import timeline_add
+from carecircle.alarms.incidents import timeline_entry
 from carecircle.alarms.models import (
     Centre,
     Incident,
@@ -33,6 +33,7 @@ from carecircle.alarms.models import (
     Ring,
     RingStage,
     Shift,
+    TimelineEntry,
     TimelineKind,
 )
 from carecircle.core import regions, scope
@@ -122,49 +123,66 @@ def route_due(*, now: datetime.datetime | None = None) -> list[Ring]:
     made: list[Ring] = []
     for centre in all_centres:
         since = now - datetime.timedelta(seconds=centre.ring_after_seconds)
-        for pk in _waiting(centre, all_centres, RingStage.CENTRE, since):
-            made.extend(_ring(pk, RingStage.CENTRE, centre, now))
+        made.extend(
+            _ring(_waiting(centre, all_centres, RingStage.CENTRE, since), RingStage.CENTRE, centre, now)
+        )
         overflow = centre.overflow
         if overflow is not None and overflow.pk != centre.pk:
             since = now - datetime.timedelta(seconds=centre.overflow_after_seconds)
-            for pk in _waiting(centre, all_centres, RingStage.OVERFLOW, since):
-                made.extend(_ring(pk, RingStage.OVERFLOW, overflow, now))
+            waiting = _waiting(centre, all_centres, RingStage.OVERFLOW, since)
+            made.extend(_ring(waiting, RingStage.OVERFLOW, overflow, now))
     return made
 
 
-def _ring(incident_id: int, stage: int, centre: Centre, now: datetime.datetime) -> list[Ring]:
-    """One stage of one incident, with its timeline line and its console event, in one transaction;
-    nothing when the incident was answered meanwhile or another sweep rang it first."""
-    try:
+BATCH = 200  # incidents rung in one transaction (a backlog rings in a few commits, not one each)
+
+
+def _ring(incident_ids: list[int], stage: int, centre: Centre, now: datetime.datetime) -> list[Ring]:
+    """One stage of these incidents (in their order), each with its timeline line and its console
+    event; an incident answered meanwhile, or rung by another sweep first, is skipped."""
+    made: list[Ring] = []
+    if not incident_ids:
+        return made
+    free = free_operators(centre)
+    names = "、".join(name for _pk, name in free) or _("暂无空闲坐席")
+    for start in range(0, len(incident_ids), BATCH):
+        ids = incident_ids[start : start + BATCH]
         with transaction.atomic():
-            incident = Incident.objects.filter(pk=incident_id, state=IncidentState.NEW).first()
-            if incident is None:
-                return []
-            free = free_operators(centre)
-            ring = Ring.objects.create(
-                incident=incident,
-                region_code=incident.region_code,
-                stage=stage,
-                centre=centre,
-                at=now,
-                operators=[pk for pk, _name in free],
-            )
-            waited = int((now - incident.opened_at).total_seconds())
-            names = "、".join(name for _pk, name in free) or _("暂无空闲坐席")
-            timeline_add(
-                incident,
-                TimelineKind.NOTE,
-                _("等待%(s)s秒未接警，振铃%(c)s%(who)s：%(names)s")
-                % {"s": waited, "c": centre.name, "who": RingStage(stage).label, "names": names},
-                now=now,
-                routing_stage=stage,
-                centre=centre.pk,
-                operators=ring.operators,
-            )
-            _publish(incident, ring)
-    except IntegrityError:  # rung by another sweep at the same moment
-        return []
-    return [ring]
+            found = Incident.objects.filter(pk__in=ids, state=IncidentState.NEW).in_bulk()
+            entries = []
+            for pk in ids:
+                incident = found.get(pk)
+                if incident is None:
+                    continue
+                try:
+                    with transaction.atomic():  # a savepoint: a row another sweep made first fails alone
+                        ring = Ring.objects.create(
+                            incident=incident,
+                            region_code=incident.region_code,
+                            stage=stage,
+                            centre=centre,
+                            at=now,
+                            operators=[op for op, _name in free],
+                        )
+                except IntegrityError:
+                    continue
+                waited = int((now - incident.opened_at).total_seconds())
+                entries.append(
+                    timeline_entry(
+                        incident,
+                        TimelineKind.NOTE,
+                        _("等待%(s)s秒未接警，振铃%(c)s%(who)s：%(names)s")
+                        % {"s": waited, "c": centre.name, "who": RingStage(stage).label, "names": names},
+                        now=now,
+                        routing_stage=stage,
+                        centre=centre.pk,
+                        operators=ring.operators,
+                    )
+                )
+                _publish(incident, ring)
+                made.append(ring)
+            TimelineEntry.objects.bulk_create(entries)
+    return made
 
 
 def ring_event(incident: Incident, ring: Ring) -> dict:
