@@ -163,9 +163,13 @@ def test_an_alarm_card_shows_the_home_to_whoever_handles_the_open_incident(users
     incident = incident_open_by_phone(actor=users["operator"], person=p, note="来电")
     audited = AuditEvent.objects.filter(action="pii.unmask", object_id=str(p.pk))
     card = client_for(users["operator"]).get(f"/alarms/incidents/{incident.pk}/card/").content.decode()
-    assert "30.313700" in card and audited.count() == 1  # an unmasking, for the incident, audited
+    assert "30.313700" in card and p.phone in card and p.address in card  # the handler (alarms/card.py)
+    # one unmasking per field shown, for the incident, audited once however often the card is drawn
+    client_for(users["operator"]).get(f"/alarms/incidents/{incident.pk}/card/")
+    assert sorted(e.detail["field"] for e in audited) == ["address", "location", "phone"]
+    assert all(e.detail["incident"] == incident.pk for e in audited)
     card = client_for(users["community"]).get(f"/alarms/incidents/{incident.pk}/card/").content.decode()
-    assert "30.3137" not in card and audited.count() == 1  # sees the incident, does not handle it
+    assert "30.3137" not in card and p.address not in card and audited.count() == 3  # does not handle it
     incident_resolve(actor=users["operator"], incident_id=incident.pk, outcome="false_alarm")
     card = client_for(users["operator"]).get(f"/alarms/incidents/{incident.pk}/card/").content.decode()
-    assert "30.3137" not in card and audited.count() == 1
+    assert "30.3137" not in card and p.address not in card and audited.count() == 3

@@ -27,7 +27,7 @@ from carecircle.alarms.policy import DEFAULT_KIND_PRIORITY, DEFAULT_PERSON_BONUS
 from carecircle.core.demo import City, Progress
 from carecircle.core.models import User
 from carecircle.registry import selectors as registry_selectors
-from carecircle.registry.models import Person, StatusKind
+from carecircle.registry.models import FamilyContact, Person, StatusKind
 
 ORDER = 60
 EQUIPPED_SHARE = 0.6  # of older people living alone (Hangzhou/Jiaxing: devices for those living alone)
@@ -286,7 +286,14 @@ def _open_incidents(city, rng, devices) -> None:
         device_time=now - datetime.timedelta(seconds=200),
         now=now - datetime.timedelta(seconds=195),
     )
-    press = rng.choice(sos)
+    # The incident being handled is one whose person has an emergency contact with a phone, so that
+    # its handler (the first operator) sees the whole card in clear on the console (issue 18).
+    reachable = set(
+        FamilyContact.objects.filter(person_id__in=[d.person_id for d in sos], is_emergency=True)
+        .exclude(phone_masked="")
+        .values_list("person_id", flat=True)
+    )
+    press = rng.choice([d for d in sos if d.person_id in reachable] or sos)
     services.alarm_receive(
         device=press,
         event_id=f"demo-open-{press.pk}",
