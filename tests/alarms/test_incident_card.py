@@ -141,6 +141,19 @@ def test_one_unmasking_row_per_field_shown_tied_to_the_incident(
     assert _unmaskings(second).count() == 6
 
 
+def test_two_cards_drawn_at_once_write_each_unmasking_once(users, person, make_device):
+    """The action's answer and the console's live refresh may draw the card at the same moment: both
+    find the fields unrecorded, and the second to take the incident's lock finds them recorded."""
+    incident = _incident(person, make_device, users)
+    services.incident_acknowledge(actor=users["operator"], incident_id=incident.pk)
+    incident.refresh_from_db()
+    shown = card.shown_fields(card.person_card(incident, clear=True))
+    assert len(shown) == 5
+    for _ in range(2):  # as two requests that both checked before either wrote
+        card._audit_unmasking(actor=users["operator"], incident=incident, fields=shown, request=None)
+    assert _unmaskings(incident).count() == 5
+
+
 def test_a_person_without_phone_or_home_position_is_unmasked_for_what_is_shown(
     client_for, users, make_person, make_device
 ):
@@ -225,7 +238,9 @@ def test_the_card_query_count_is_fixed(client_for, users, operator2, make_person
             Incident.objects.filter(pk=old.pk).update(state=IncidentState.RESOLVED, outcome="help")
         incident = services.incident_create(person=p, source="device", kind="sos", title="新", publish=False)
         services.incident_acknowledge(actor=users["operator"], incident_id=incident.pk)
-        services.incident_call(actor=users["operator"], incident_id=incident.pk, target="person", outcome="reached")
+        services.incident_call(
+            actor=users["operator"], incident_id=incident.pk, target="person", outcome="reached"
+        )
         return incident
 
     one, three = setup(1), setup(3)

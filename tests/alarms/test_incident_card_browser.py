@@ -87,6 +87,7 @@ def test_operator_handles_an_sos_on_one_screen(page, browser, live_server, users
         page.locator("#panel button", has_text="接警").click()
         _state(page, "已接警")
         _map_in_place(page, "acknowledged")
+        assert page.locator("#map .leaflet-marker-icon").count() == 1, "the handler's map marks the home"
         text = panel.inner_text()
         assert ADDRESS in text and PHONE in text, "the handler sees the full address and phone"
         assert SON in text and "儿子" in text, "and the emergency contact's full number and relation"
@@ -102,6 +103,8 @@ def test_operator_handles_an_sos_on_one_screen(page, browser, live_server, users
             assert "卡片周奶奶" in other_text and person.address_masked in other_text
             assert ADDRESS not in other_page.content() and SON not in other_page.content()
             assert PHONE not in other_page.content()
+            _map_in_place(other_page, "another operator's page")  # the community, not the home
+            assert other_page.locator("#map .leaflet-marker-icon").count() == 0
         finally:
             other.close()
 
