@@ -161,7 +161,9 @@ def test_an_operator_sees_only_their_own_results_and_reviews_none(users, client_
     assert op.post(f"/alarms/call-audits/{mine.pk}/review/", _all_pass()).status_code == 403
     # the operator's own export: their rows only
     r = op.post("/alarms/call-audits/", {"purpose": "自查"})
-    rows = list(load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True)
+    )
     assert len(rows) == 1 + 2
     # a supervisor who handled an incident does not review their own call
     mine.operator = users["district"]
@@ -180,7 +182,9 @@ def test_the_audit_list_counts_filters_exports_and_keeps_to_scope(users, client_
     assert c.get("/alarms/call-audits/?month=2025-13").status_code == 422
     assert c.get("/alarms/call-audits/?region=" + COMMUNITY_B).status_code == 422
     r = c.post("/alarms/call-audits/?state=pending", {"purpose": "月度质检"})
-    rows = list(load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True)
+    )
     assert rows[0][0] == "月份" and len(rows) == 6
     assert AuditEvent.objects.filter(action=AuditAction.LIST_EXPORT).latest("id").detail["rows"] == 5
     # district B's supervisor sees none of district A's audits, and cannot open or review one
@@ -200,3 +204,23 @@ def test_the_draw_through_the_page(users, client_for, month):
     r = c.post("/alarms/call-audits/draw/", {"month": "不是月份"})
     assert r.status_code == 422 and "月份格式不正确" in r.content.decode()
     assert c.post("/alarms/call-audits/draw/", {"month": "2026-03"}).status_code == 422  # not ended yet
+
+
+def test_the_demo_has_device_tests_and_a_partly_reviewed_sample(users, month, make_device):
+    """The synthetic city's step: tests over the last months (some devices never test), a waiting,
+    a passed and a failed test call, last month's sample drawn and partly reviewed."""
+    import random
+
+    from carecircle.alarms import demo_care
+    from carecircle.alarms.models import DeviceTest, DeviceTestCall
+    from carecircle.core.demo import City
+
+    devices = [make_device(month["person"])[0] for _ in range(40)]
+    city = City(seed=7, scale=0.001, today=timezone.localdate(), rng=random.Random(7), out=io.StringIO())
+    demo_care.generate(city, devices)
+    tested = set(DeviceTest.objects.values_list("device_id", flat=True))
+    assert 20 <= len(tested) < 40  # most devices test; some never do (the device-care list's rows)
+    assert {c.state for c in DeviceTestCall.objects.all()} == {"waiting", "passed", "failed"}
+    draw = CallAuditDraw.objects.get(month=FEB)
+    states = set(CallAudit.objects.filter(draw=draw).values_list("state", flat=True))
+    assert states == {CallAuditState.PENDING, CallAuditState.REVIEWED}
