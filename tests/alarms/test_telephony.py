@@ -190,6 +190,9 @@ def test_ringing_answered_ended_make_one_call(client, trunk, users):
     assert call.caller_index == phone_index("13912345678")
     assert (call.answered_at - call.ringing_at).total_seconds() == pytest.approx(10, abs=0.01)
     assert CallEvent.objects.count() == 3
+    r = send(client, trunk.token, event_id="e4", call_id="c2", caller="+86 139 1234 5678")
+    assert r.status_code == 201
+    assert Call.objects.get(call_ref="c2").caller_masked == "139****5678"  # masked as the number it is
 
 
 def test_a_replayed_event_is_acknowledged_and_not_stored_twice(client, trunk):
@@ -433,3 +436,27 @@ def test_the_pop_stays_a_while_after_the_call_ends(client, trunk, users):
     assert list(telephony.popped_calls(users["operator"])) == [Call.objects.get(pk=call.pk)]
     later = timezone.now() + telephony.POP_AFTER_END + datetime.timedelta(minutes=1)
     assert not telephony.popped_calls(users["operator"], now=later).exists()
+
+
+def test_the_demo_has_a_week_of_calls_and_one_popping_for_the_operator(users, make_person, client_for, city):
+    """The synthetic city's step: a trunk, the operator at 8001, a week of calls, and the call the
+    operator is on now, whose card pops at sign-in."""
+    import io
+    import random
+
+    from carecircle.alarms import demo_telephony
+    from carecircle.core.demo import City
+
+    for n in range(5):
+        make_person(name=f"来电{n}", phone=f"1390000000{n}")
+    town = City(seed=7, scale=0.001, today=timezone.localdate(), rng=random.Random(7), out=io.StringIO())
+    town.city = city[CITY]
+    demo_telephony.generate(town)
+    calls = Call.objects.all()
+    assert calls.count() == demo_telephony.DAYS * demo_telephony.CALLS_PER_DAY + 1
+    assert {c.state for c in calls} >= {CallState.ENDED, CallState.ANSWERED}
+    assert services.trunk_for_token(town.facts["telephony_trunk_token"]) is not None
+    popped = telephony.popped_calls(users["operator"])
+    assert popped.count() == 1 and popped.get().call_ref == "demo-now"
+    html = client_for(users["operator"]).get("/alarms/calls/pop/").content.decode()
+    assert "来电" in html and "转为警情" in html

@@ -182,7 +182,7 @@ def _call_locked(trunk: Trunk, call_ref: str, caller: str) -> Call:
                 region_code=trunk.region_code,
                 call_ref=call_ref,
                 caller=caller,
-                caller_masked=mask_phone(caller),
+                caller_masked=mask_phone(normalise_phone(caller)),
                 caller_index=phone_index(caller),
             )
     except IntegrityError:  # another event of the same call made it meanwhile
@@ -258,7 +258,11 @@ def _apply(
     call: Call, kind: str, at: datetime.datetime, caller: str, answerer: tuple[User, str] | None
 ) -> None:
     if caller and not call.caller:  # the first event came without the number
-        call.caller, call.caller_masked, call.caller_index = caller, mask_phone(caller), phone_index(caller)
+        call.caller, call.caller_masked, call.caller_index = (
+            caller,
+            mask_phone(normalise_phone(caller)),
+            phone_index(caller),
+        )
     if kind == CallEventKind.RINGING:
         call.ringing_at = _earliest(call.ringing_at, at)
     elif kind == CallEventKind.ANSWERED and answerer is not None:
