@@ -224,3 +224,13 @@ def test_the_demo_has_device_tests_and_a_partly_reviewed_sample(users, month, ma
     draw = CallAuditDraw.objects.get(month=FEB)
     states = set(CallAudit.objects.filter(draw=draw).values_list("state", flat=True))
     assert states == {CallAuditState.PENDING, CallAuditState.REVIEWED}
+
+
+def test_the_monthly_task_draws_the_month_just_ended_once(users, month):
+    from carecircle.alarms import tasks
+
+    due = datetime.datetime(2026, 3, 1, 7, 0, tzinfo=timezone.get_current_timezone())
+    tasks.call_audit_draw(due=due)
+    tasks.call_audit_draw(due=due)  # a second run of the slot (a retry): the same draw
+    assert list(CallAuditDraw.objects.values_list("month", flat=True)) == [FEB]
+    assert CallAudit.objects.count() == 5
