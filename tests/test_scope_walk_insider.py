@@ -54,6 +54,9 @@ NOT_SUCCESS = {
             "alarms/incidents/<int:incident_id>/resolve/",
             "alarms/incidents/<int:incident_id>/note/",
             "alarms/devices/register/",  # no ID number, no serial: the device list with the form's errors
+            "alarms/outreach/<int:outreach_call_id>/record/",  # no result chosen: the call's page again
+            "alarms/shift/sign-on/",  # no centre chosen (and none set up): the shift page with the error
+            "alarms/centres/save/",  # no district, no name: the centres page with the form's errors
             "childcare/vouchers/redeem/",
             # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
             # reason, no answer): the facility page again with the form's errors
@@ -107,6 +110,39 @@ NOT_SUCCESS = {
     # a device's own endpoints: only a device token may call them, never a staff user (403)
     "POST /api/v1/alarms": {403},
     "POST /api/v1/devices/heartbeat": {403},
+    # the telephone system's call events: only a trunk token may send them, never a staff user (403)
+    "POST /api/v1/telephony/events": {403},
+    # the sample body names a region "测试" that does not exist (422 naming region_code)
+    "POST /api/v1/telephony/trunks": {422},
+    # a caller card's incident with an empty form: no person chosen (the card again, 422)
+    "alarms/calls/<int:call_id>/incident/": {422},
+    "POST /api/v1/devices/test": {403},
+    # device care and call audit (issue 18): a failed test needs its reason; the draw its month; a
+    # review every checklist item (an empty form: 422 naming the field)
+    "alarms/test-calls/<int:test_call_id>/fail/": {422},
+    "alarms/call-audits/draw/": {422},
+    "alarms/call-audits/<int:call_audit_id>/review/": {422},
+    # portal accounts (issue 19): verifying a link needs the evidence and a note; opening an account the
+    # person's phone (the walk's person may have one already: 409); recording a link its phone (422)
+    "portal/account/links/<int:link_id>/verify/": {422},
+    "portal/people/<int:person_id>/accounts/open/": {409, 422},
+    "portal/people/<int:person_id>/accounts/link/": {422},
+    "portal/account/links/new/": {422},
+    "portal/sos/raise/": {
+        422
+    },  # 一键呼叫 without saying for whom: the confirmation page with the error  # an empty link request: the account page with the form's errors
+    # oversight (issue 20): a check-in needs the phone's position (422); the factory's inspection is
+    # not checked in, so submitting and confirming are not yet its steps (409); an empty item form
+    # names no item (422); the factory's finding is open: an empty answer lacks its text and photo,
+    # an empty decision its verdict (422)
+    "oversight/inspections/<int:inspection_id>/check-in/": {422},
+    "oversight/inspections/<int:inspection_id>/record/": {422},
+    "oversight/inspections/<int:inspection_id>/submit/": {409},
+    "oversight/inspections/<int:inspection_id>/confirm/": {409},
+    "oversight/findings/<int:finding_id>/answer/": {422},
+    "oversight/findings/<int:finding_id>/decide/": {422},
+    "oversight/units/<int:unit_id>/conflict/": {422},  # an empty reason: the units page with the error
+    "oversight/plans/new/": {422},  # an empty plan form: the plans page with the form's errors
     # the sample body names an indicator / a decision "测试" that does not exist (404 for that name)
     "POST /api/v1/indicators/values": {404},
     "POST /api/v1/indicators/targets": {404},
@@ -118,6 +154,17 @@ NOT_SUCCESS = {
 # persona, on an order made for them (`_persona_makers`). Keys as in NOT_SUCCESS.
 PERSONA_ROUTES = {
     "homecare/orders/<int:order_id>/complain/": "resident",
+    # a link request to a person is confirmed or declined by the person's own account only
+    "portal/account/links/<int:link_id>/confirm/": "resident",
+    "portal/account/links/<int:link_id>/decline/": "resident",
+    # the residents' own pages (长辈模式 home, 一键呼叫 and its state, nearby, 我要申请): staff have none
+    "portal/": "resident",
+    "portal/sos/": "resident",
+    "portal/sos/<int:incident_id>/": "resident",
+    "portal/facilities/": "resident",
+    "portal/apply/": "resident",
+    # a message is marked read by its recipient only (portal/views_messages.py)
+    "portal/messages/<int:message_id>/read/": "resident",
     "homecare/orders/<int:order_id>/address/": "caregiver",
     "homecare/visits/": "caregiver",
     "POST /api/v1/homecare/orders/{order_id}/reassign": "provider",
@@ -173,7 +220,13 @@ def _persona_makers(ctx, makers):
         )
         return order.pk
 
-    return makers | {"order_id": order_id, "caregiver_id": caregiver_id}
+    def incident_id(c):
+        """An incident of the resident's own record (the 一键呼叫 state page is the resident's)."""
+        c.person.user = c.users["resident"]
+        c.person.save(update_fields=["user"])
+        return makers["incident_id"](c)
+
+    return makers | {"order_id": order_id, "caregiver_id": caregiver_id, "incident_id": incident_id}
 
 
 def _allowed(key: str) -> set[int]:

@@ -4,9 +4,12 @@ from tests.conftest import COMMUNITY_A
 
 
 def make_plan_in_region_a(ctx):
-    from tests.oversight.factories import make_unit, publish
+    from carecircle.oversight.models import Unit
+    from tests.oversight.factories import make_inspectors, make_unit, publish
 
-    make_unit(COMMUNITY_A)
+    make_inspectors(2, region_code=COMMUNITY_A)
+    unit = make_unit(COMMUNITY_A)
+    Unit.objects.exclude(pk=unit.pk).update(active=False)  # the plan is of this unit alone
     return publish(ctx.users["admin"], region_code="339901000000").pk
 
 
@@ -16,4 +19,36 @@ def make_unit_in_region_a(ctx):
     return make_unit(COMMUNITY_A).pk
 
 
-FACTORIES = {"plan_id": make_plan_in_region_a, "unit_id": make_unit_in_region_a}
+def make_inspection_in_region_a(ctx):
+    from tests.oversight.factories import make_drawn_inspection
+
+    return make_drawn_inspection(ctx)[0].pk
+
+
+def make_finding_in_region_a(ctx):
+    from tests.oversight.factories import make_finding
+
+    return make_finding(ctx).pk
+
+
+def make_result_in_region_a(ctx):
+    from carecircle.oversight.models import ItemResult
+    from tests.oversight.factories import make_finding
+
+    return ItemResult.objects.get(inspection=make_finding(ctx).inspection, outcome="fail").pk
+
+
+def make_answer_in_region_a(ctx):
+    from tests.oversight.factories import make_finding
+
+    return make_finding(ctx, answered=True).answers.get().pk
+
+
+FACTORIES = {
+    "draw_plan_id": make_plan_in_region_a,
+    "unit_id": make_unit_in_region_a,
+    "inspection_id": make_inspection_in_region_a,
+    "finding_id": make_finding_in_region_a,
+    "result_id": make_result_in_region_a,
+    "answer_id": make_answer_in_region_a,
+}

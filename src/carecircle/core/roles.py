@@ -218,11 +218,13 @@ for _role, _perms in {
 
 
 # oversight (issue 20): officials plan the 双随机 draws and see the register; inspectors see the units
-# of their regions and declare conflicts; the draws themselves are public.
+# of their regions, declare conflicts, inspect and accept rectifications; the draws are public.
 for _role, _perms in {
-    Role.CITY_ADMIN: {"oversight.view", "oversight.plan"},
-    Role.DISTRICT_OFFICIAL: {"oversight.view", "oversight.plan"},
-    Role.STREET_WORKER: {"oversight.view"},
-    Role.INSPECTOR: {"oversight.view", "oversight.inspect"},
+    Role.CITY_ADMIN: {"oversight.view", "oversight.plan", "oversight.findings"},
+    Role.DISTRICT_OFFICIAL: {"oversight.view", "oversight.plan", "oversight.findings"},
+    Role.STREET_WORKER: {"oversight.view", "oversight.findings"},
+    Role.INSPECTOR: {"oversight.view", "oversight.inspect", "oversight.findings"},
+    # a unit's admin sees and answers only its own units' findings (oversight.selectors.own_units_q)
+    Role.PROVIDER_ADMIN: {"oversight.findings"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

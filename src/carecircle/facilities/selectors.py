@@ -353,6 +353,11 @@ def public_facilities(*, user: Actor = None, kind: str = "", region_code: str = 
     return qs.order_by("id")
 
 
+def facility_ids_for(user: Actor, perm: str = "facilities.view") -> list[int]:
+    """Ids of the facilities `user` reaches with `perm` (a provider admin: their operator's)."""
+    return list(in_facility_scope(Facility.objects.all(), user, perm).values_list("pk", flat=True))
+
+
 def supervised_facilities(day: datetime.date | None = None) -> list[SupervisedFacility]:
     """Every facility in operation, for oversight's register of supervised units (the system reads
     it; each page of oversight scopes what it shows)."""

@@ -5,16 +5,20 @@ last inspections, inspectors in every district (one with a declared conflict), l
 from __future__ import annotations
 
 import datetime
+import io
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from carecircle.core.demo import DEMO_PASSWORD, City
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.names import SURNAMES
 from carecircle.core.roles import Role
 from carecircle.oversight import services
-from carecircle.oversight.models import DrawPlan, Unit
+from carecircle.oversight.models import DrawPlan, Inspection, Unit
+from carecircle.oversight.services_inspections import applicable_items
 
 ORDER = 85  # after facilities (40) and home care (50); before planning (90)
 GRADES = (("A", 30), ("B", 45), ("C", 18), ("D", 7))
@@ -53,6 +57,7 @@ def generate(city: City) -> None:
         period_end=this_quarter - datetime.timedelta(days=1),
     )
     services.plan_draw(actor=official, plan=last)
+    inspected = _inspections(last, rng)
     published = timezone.make_aware(datetime.datetime.combine(last_quarter, datetime.time(9)))
     DrawPlan.objects.filter(pk=last.pk).update(published_at=published, drawn_at=published)
     services.plan_publish(
@@ -62,7 +67,10 @@ def generate(city: City) -> None:
         period_start=this_quarter,
         period_end=_quarter_start(city.today, back=-1) - datetime.timedelta(days=1),
     )
-    city.say(f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 2 个（1 个已抽取）")
+    city.say(
+        f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 2 个（1 个已抽取），"
+        f"已完成现场检查 {inspected} 家"
+    )
 
 
 def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's random stream
@@ -87,3 +95,34 @@ def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's r
         ]
     )
     return list(saved.values())
+
+
+def _photo() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 60, 40)).save(out, "PNG")
+    return SimpleUploadedFile("demo.png", out.getvalue(), content_type="image/png")
+
+
+def _inspections(plan: DrawPlan, rng) -> int:  # noqa: ANN001 — the city's random stream
+    """Last quarter's first drawn units inspected: checked in, every item recorded (now and then a
+    failed one with its photo), both inspectors confirmed; their findings wait for the units'
+    answers."""
+    done = 0
+    for inspection in Inspection.objects.filter(drawn__plan=plan).select_related("unit", "drawn")[:8]:
+        first, second = [a.inspector for a in inspection.drawn.assignments.select_related("inspector")]
+        lat, lon = inspection.unit.latitude or 30.0, inspection.unit.longitude or 120.0
+        services.inspection_check_in(actor=first, inspection=inspection, latitude=lat, longitude=lon)
+        for item in applicable_items(inspection.unit):
+            failed = rng.random() < 0.12
+            services.inspection_record(
+                actor=first,
+                inspection=inspection,
+                item_id=item.pk,
+                outcome="fail" if failed else "pass",
+                note="现场发现：" + item.title[:20] if failed else "",
+                photo=_photo() if failed else None,
+            )
+        services.inspection_submit(actor=first, inspection=inspection)
+        services.inspection_confirm(actor=second, inspection=inspection)
+        done += 1
+    return done

@@ -30,3 +30,29 @@ class PlanForm(ScopedRegionsForm, ServiceForm):
 
 class ConflictForm(ServiceForm):
     reason = forms.CharField(required=False, max_length=200)
+
+
+class CheckInForm(ServiceForm):
+    latitude = forms.FloatField(required=False)
+    longitude = forms.FloatField(required=False)
+
+
+class ItemResultForm(ServiceForm):
+    item_id = forms.IntegerField(error_messages={"required": _("请选择检查事项")})
+    outcome = forms.CharField(required=False)
+    note = forms.CharField(required=False, max_length=500)
+    photo = forms.FileField(required=False)
+
+
+class AnswerForm(ServiceForm):
+    text = forms.CharField(required=False, max_length=500)
+    evidence_photo = forms.FileField(required=False)
+
+
+class DecisionForm(ServiceForm):
+    accepted = forms.TypedChoiceField(
+        choices=[("1", _("验收通过")), ("0", _("退回整改"))],
+        coerce=lambda v: v == "1",
+        error_messages={"required": _("请选择验收结论"), "invalid_choice": _("请选择验收结论")},
+    )
+    note = forms.CharField(required=False, max_length=300)

@@ -7,4 +7,6 @@ NAV = [
     NavItem(_("监管对象"), "oversight:units", "oversight.view", 61),
     NavItem(_("检查事项清单"), "oversight:items", "oversight.view", 62),
     NavItem(_("检查人员"), "oversight:inspectors", "oversight.view", 63),
+    NavItem(_("我的检查任务"), "oversight:tasks", "oversight.inspect", 64),
+    NavItem(_("整改通知"), "oversight:findings", "oversight.findings", 65),
 ]

@@ -11,18 +11,24 @@ from django.db.models import Count, Q, QuerySet
 
 from carecircle.core import region_pick, regions, scope
 from carecircle.core.access import access_by_id
+from carecircle.core.errors import NotFound
 from carecircle.core.models import RoleGrant, User
+from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.core.roles import Role
-from carecircle.core.types import Actor
+from carecircle.core.types import Actor, signed_in
+from carecircle.facilities.selectors import facility_ids_for
 from carecircle.oversight import draw as drawing
 from carecircle.oversight.models import (
     Conflict,
     DrawAssignment,
     DrawnUnit,
     DrawPlan,
+    Finding,
+    Inspection,
     InspectionItem,
     PlanState,
     Unit,
+    UnitKind,
 )
 
 if TYPE_CHECKING:
@@ -211,3 +217,64 @@ def plan_verify(plan: DrawPlan) -> Verification:
         stored.setdefault(f"{kind}:{source}", []).append((rank, f"u{inspector}"))
     kept = {(k, tuple(i for _r, i in sorted(v))) for k, v in stored.items()}
     return Verification(recomputed == plan.inputs_digest, True, kept == again, recomputed, len(kept))
+
+
+# ------------------------------------------------------------------ inspections and findings
+
+
+def inspections_visible(*, user: Actor) -> QuerySet[Inspection]:
+    return scope.in_scope(Inspection.objects.select_related("unit", "drawn__plan"), user, "oversight.view")
+
+
+def inspection_get(*, user: Actor, inspection_id: int) -> Inspection:
+    return access_by_id(
+        Inspection.objects.select_related("unit", "drawn__plan"),
+        inspection_id,
+        user=user,
+        perm="oversight.view",
+    )
+
+
+def my_inspections(*, user: Actor) -> QuerySet[Inspection]:
+    """The inspections the user was drawn for (their task list on the phone)."""
+    if not signed_in(user):
+        return Inspection.objects.none()
+    drawn = DrawAssignment.objects.filter(inspector=user).values("drawn_id")
+    return Inspection.objects.filter(drawn_id__in=drawn).select_related("unit", "drawn__plan")
+
+
+def own_units_q(user: Actor) -> Q | None:
+    """The units whose admin `user` is (a provider admin of the provider or of the operator)."""
+    if not signed_in(user) or "provider_admin" not in scope.roles_of(user):
+        return None
+    providers = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
+    facilities = facility_ids_for(user, "facilities.view")
+    return Q(unit__kind=UnitKind.HOMECARE, unit__source_id__in=providers) | Q(
+        unit__kind__in=[UnitKind.FACILITY, UnitKind.CHILDCARE], unit__source_id__in=facilities
+    )
+
+
+def findings_visible(*, user: Actor) -> QuerySet[Finding]:
+    """Findings of the user's regions (oversight staff) and of their own units (a unit's admin)."""
+    q = Q(pk__in=scope.in_scope(Finding.objects.all(), user, "oversight.view").values("pk"))
+    own = own_units_q(user)
+    if own is not None:
+        q |= own
+    return Finding.objects.filter(q).select_related("unit", "item", "inspection")
+
+
+def finding_get(*, user: Actor, finding_id: int) -> Finding:
+    found = findings_visible(user=user).filter(pk=finding_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def inspection_sheet(inspection: Inspection) -> list[dict[str, object]]:
+    """The checklist of an inspection: each applicable item with its result so far."""
+    results = {r.item_id: r for r in inspection.results.all()}
+    return [
+        {"item": item, "result": results.get(item.pk)}
+        for item in InspectionItem.objects.filter(active=True)
+        if inspection.unit.kind in item.unit_kinds
+    ]

@@ -26,6 +26,7 @@ from carecircle.oversight.models import (
     DrawAssignment,
     DrawnUnit,
     DrawPlan,
+    Inspection,
     PlanState,
     SamplingShare,
     Unit,
@@ -208,9 +209,35 @@ def plan_draw(*, actor: User, plan: DrawPlan, request: HttpRequest | None = None
         ],
         batch_size=2000,
     )
+    Inspection.objects.bulk_create(
+        [Inspection(drawn=row, unit=row.unit, region_code=row.region_code) for row in drawn], batch_size=2000
+    )
     plan.state, plan.drawn_at = PlanState.DRAWN, timezone.now()
     plan.save(update_fields=["state", "drawn_at"])
     audit.record(
         actor=actor, action=AuditAction.OVERSIGHT_PLAN_DRAW, obj=plan, request=request, units=len(drawn)
     )
     return drawn
+
+
+from carecircle.oversight.services_inspections import (  # noqa: E402 — re-exported: the module's one services surface
+    finding_answer,
+    finding_decide,
+    inspection_check_in,
+    inspection_confirm,
+    inspection_record,
+    inspection_submit,
+)
+
+__all__ = [
+    "conflict_declare",
+    "finding_answer",
+    "finding_decide",
+    "inspection_check_in",
+    "inspection_confirm",
+    "inspection_record",
+    "inspection_submit",
+    "plan_draw",
+    "plan_publish",
+    "units_sync",
+]

@@ -38,7 +38,7 @@ def plan_publish(request: AuthedRequest) -> HttpResponse:
         context, _query = list_pages.listing(PLANS, request)
         return render_invalid(request, PLANS_TEMPLATE, {**context, **_plans_extra(request, form)})
     messages.success(request, _("抽查计划已公示：随机种子和输入摘要已公开，可以抽取"))
-    return redirect("oversight:plan_detail", plan_id=form.result.pk)
+    return redirect("oversight:plan_detail", draw_plan_id=form.result.pk)
 
 
 def _plan_context(plan: DrawPlan) -> dict[str, object]:
@@ -52,8 +52,8 @@ def _plan_context(plan: DrawPlan) -> dict[str, object]:
 
 
 @login_required
-def plan_detail(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+def plan_detail(request: AuthedRequest, draw_plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, plan_id=draw_plan_id)
     may_draw = plan.state == PlanState.PUBLISHED and scope.has_perm(
         request.user, "oversight.plan", plan.region_code
     )
@@ -62,11 +62,11 @@ def plan_detail(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_draw(request: AuthedRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+def plan_draw(request: AuthedRequest, draw_plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, plan_id=draw_plan_id)
     drawn = services.plan_draw(actor=request.user, plan=plan, request=request)
     messages.success(request, _("已抽取 %(n)d 个检查对象，结果已公开") % {"n": len(drawn)})
-    return redirect("oversight:plan_detail", plan_id=plan.pk)
+    return redirect("oversight:plan_detail", draw_plan_id=plan.pk)
 
 
 def _may_declare(request: AuthedRequest) -> object:
@@ -112,19 +112,19 @@ def public_draws(request: Request) -> HttpResponse:
     return render(request, "oversight/public_draws.html", {"plans": plans, "names": names})
 
 
-def _public_plan(plan_id: int) -> DrawPlan:
+def _public_plan(draw_plan_id: int) -> DrawPlan:
     try:
-        return selectors.public_plan(plan_id)
+        return selectors.public_plan(draw_plan_id)
     except DrawPlan.DoesNotExist:
         raise Http404 from None
 
 
-def public_draw(request: Request, plan_id: int) -> HttpResponse:
-    return render(request, "oversight/public_draw.html", _plan_context(_public_plan(plan_id)))
+def public_draw(request: Request, draw_plan_id: int) -> HttpResponse:
+    return render(request, "oversight/public_draw.html", _plan_context(_public_plan(draw_plan_id)))
 
 
-def public_draw_inputs(request: Request, plan_id: int) -> HttpResponse:
+def public_draw_inputs(request: Request, draw_plan_id: int) -> HttpResponse:
     """The published inputs as canonical JSON: with the seed, all anyone needs to re-run the draw."""
-    plan = _public_plan(plan_id)
+    plan = _public_plan(draw_plan_id)
     body = {"seed": plan.seed, "inputs_digest": plan.inputs_digest, "inputs": plan.inputs}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "sort_keys": True})

@@ -1,0 +1,51 @@
+"""Oversight's tables, one file per aggregate; import them from here."""
+
+from carecircle.oversight.models.base import (
+    Conflict,
+    DrawAssignment,
+    DrawnUnit,
+    DrawPlan,
+    Grade,
+    InspectionItem,
+    Method,
+    PlanState,
+    Risk,
+    SamplingShare,
+    Unit,
+    UnitKind,
+)
+from carecircle.oversight.models.inspections import (
+    Answer,
+    Confirmation,
+    Finding,
+    FindingState,
+    Inspection,
+    InspectionState,
+    ItemResult,
+    Outcome,
+    Severity,
+)
+
+__all__ = [
+    "Answer",
+    "Confirmation",
+    "Conflict",
+    "DrawAssignment",
+    "DrawPlan",
+    "DrawnUnit",
+    "Finding",
+    "FindingState",
+    "Grade",
+    "Inspection",
+    "InspectionItem",
+    "InspectionState",
+    "ItemResult",
+    "Method",
+    "Outcome",
+    "PlanState",
+    "Risk",
+    "SamplingShare",
+    "Severity",
+    "Unit",
+    "UnitKind",
+]
