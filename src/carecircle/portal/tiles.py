@@ -139,11 +139,12 @@ def children(persons: list[Linked], day: datetime.date | None = None) -> list[Ch
     kids = [p for p in persons if p.is_child]
     if not kids:
         return []
+    checks = assessment.checks_of(k.person.pk for k in kids)
     out = []
     for kid in kids:
         done = [
             ChildCheck(str(c.get_kind_display()), c.checked_on, c.result, c.referral != "none")
-            for c in assessment.person_checks(kid.person)[:5]
+            for c in checks.get(kid.person.pk, [])[:5]
         ]
         months = months_between(kid.person.birth_date, day)
         due = next(
