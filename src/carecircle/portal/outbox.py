@@ -9,8 +9,8 @@ moment a worker dies at, the row is either not yet handed over (sent by the next
 over with its key (the next worker hands it over again and the gateway answers "duplicate" without
 sending): every message reaches the phone once.
 
-Back-off: the n-th failed attempt waits `BACKOFF_BASE * 2**(n-1)` (capped at `BACKOFF_CAP`); after
-`MAX_ATTEMPTS` the row is dead and shows on the staff list of failures.
+Back-off: the n-th failed attempt waits CARECIRCLE_SMS_RETRY_SECONDS × 2**(n-1) (at most
+`BACKOFF_CAP`); after `MAX_ATTEMPTS` the row is dead and shows on the staff list of failures.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,15 +33,16 @@ from carecircle.portal.types import Channel, DeliveryState
 log = logging.getLogger("carecircle.portal.outbox")
 
 LEASE = timedelta(seconds=60)
-BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 8
 CLAIM_BATCH = 500
 
 
 def backoff(attempts: int) -> timedelta:
-    """How long a row waits after its `attempts`-th failed attempt."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    """How long a row waits after its `attempts`-th failed attempt: CARECIRCLE_SMS_RETRY_SECONDS
+    (30 s), doubled at each further failure, at most `BACKOFF_CAP`."""
+    base = timedelta(seconds=getattr(settings, "CARECIRCLE_SMS_RETRY_SECONDS", 30))
+    return min(BACKOFF_CAP, base * 2 ** max(0, attempts - 1))
 
 
 @dataclass(frozen=True)
@@ -93,36 +95,57 @@ def _renew(ids: Sequence[int], owner: str) -> bool:
 
 
 def _finish(rows: list[tuple[Delivery, Outcome]], owner: str, now: datetime) -> RunStats:
-    sent = failed = dead = 0
+    """Write a batch's outcomes, only to the rows this worker still holds (a row taken over by
+    another worker after this one's lease ran out is that worker's now), in one transaction."""
     with transaction.atomic():
+        held = Delivery.objects.filter(
+            id__in=[r.pk for r, _ in rows], lease_owner=owner, state=DeliveryState.SENDING
+        )
+        if connection.vendor == "postgresql":
+            held = held.select_for_update(no_key=True)
+        mine = set(held.values_list("id", flat=True))
+        done = {"lease_owner": "", "lease_until": None, "updated_at": now}
+        sent: list[Delivery] = []
+        dead: dict[str, list[int]] = {}
+        failed: dict[tuple[int, str], list[int]] = {}
         for row, outcome in rows:
-            mine = Delivery.objects.filter(pk=row.pk, lease_owner=owner, state=DeliveryState.SENDING)
-            done = {"lease_owner": "", "lease_until": None, "updated_at": now}
+            if row.pk not in mine:
+                continue
             if outcome.ok:
-                n = mine.update(
-                    state=DeliveryState.SENT, provider_id=outcome.provider_id, sent_at=now, **done
-                )
-                sent += n
-                if n:
-                    Message.objects.filter(pk=row.message_id).exclude(secret_body="").update(secret_body="")
+                row.provider_id = outcome.provider_id
+                sent.append(row)
             elif outcome.final or row.attempts >= MAX_ATTEMPTS:
-                n = mine.update(state=DeliveryState.DEAD, last_error=outcome.error[:300], **done)
-                dead += n
-                if n:
-                    Message.objects.filter(pk=row.message_id).exclude(secret_body="").update(secret_body="")
+                dead.setdefault(outcome.error[:300], []).append(row.pk)
             else:
-                failed += mine.update(
-                    state=DeliveryState.FAILED,
-                    last_error=outcome.error[:300],
-                    next_attempt_at=now + backoff(row.attempts),
-                    **done,
-                )
-    return RunStats(0, sent, failed, dead)
+                failed.setdefault((row.attempts, outcome.error[:300]), []).append(row.pk)
+        if sent:
+            Delivery.objects.filter(id__in=[r.pk for r in sent]).update(
+                state=DeliveryState.SENT, sent_at=now, **done
+            )
+            if len({r.provider_id for r in sent}) == 1:
+                Delivery.objects.filter(id__in=[r.pk for r in sent]).update(provider_id=sent[0].provider_id)
+            else:
+                Delivery.objects.bulk_update(sent, ["provider_id"])
+        dead_ids = {i for ids in dead.values() for i in ids}
+        for error, ids in dead.items():
+            Delivery.objects.filter(id__in=ids).update(state=DeliveryState.DEAD, last_error=error, **done)
+        for (attempts, error), ids in failed.items():
+            Delivery.objects.filter(id__in=ids).update(
+                state=DeliveryState.FAILED, last_error=error, next_attempt_at=now + backoff(attempts), **done
+            )
+        # a one-time code's text is dropped once sent or given up (a row to retry still needs it)
+        gone = [r.message_id for r in sent if r.message.secret_body]
+        gone += [r.message_id for r, _ in rows if r.pk in dead_ids and r.message.secret_body]
+        if gone:
+            Message.objects.filter(id__in=gone).update(secret_body="")
+    return RunStats(0, len(sent), sum(map(len, failed.values())), sum(map(len, dead.values())))
 
 
-def send_claimed(ids: Sequence[int], *, owner: str | None = None, batch: int = 100) -> RunStats:
-    """Hand the claimed rows to their gateways, `batch` messages per request, and record each outcome."""
+def send_claimed(ids: Sequence[int], *, owner: str | None = None, batch: int | None = None) -> RunStats:
+    """Hand the claimed rows to their gateways, `batch` messages per request (default
+    CARECIRCLE_SMS_BATCH), and record each outcome."""
     owner = owner or leases.owner_token()
+    batch = batch or getattr(settings, "CARECIRCLE_SMS_BATCH", 100)
     stats = RunStats(claimed=len(ids))
     rows = list(
         Delivery.objects.filter(id__in=ids, lease_owner=owner).select_related("message").order_by("id")
@@ -160,7 +183,7 @@ def _send_part(sender: object, part: list[Delivery], owner: str) -> RunStats:
     return _finish(results, owner, timezone.now())
 
 
-def deliver_due(*, limit: int = CLAIM_BATCH, rounds: int | None = None, batch: int = 100) -> RunStats:
+def deliver_due(*, limit: int = CLAIM_BATCH, rounds: int | None = None, batch: int | None = None) -> RunStats:
     """Claim and send until nothing is due (or `rounds` claims were made): the worker's loop body."""
     stats = RunStats()
     done = 0

@@ -43,18 +43,19 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("phone", carecircle.core.vault.EncryptedTextField(blank=True, verbose_name="手机号")),
-                ("region_code", models.CharField(db_index=True, max_length=12, verbose_name="所属社区")),
+                ("region_code", models.CharField(max_length=12, verbose_name="所属社区")),
                 ("title", models.CharField(max_length=200, verbose_name="标题")),
                 ("body", models.TextField(blank=True, verbose_name="内容")),
                 ("secret_body", carecircle.core.vault.EncryptedTextField(blank=True)),
                 ("expires_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(db_index=True, verbose_name="创建时间")),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
                 ("in_inbox", models.BooleanField(default=False)),
                 ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="阅读时间")),
                 (
                     "recipient",
                     models.ForeignKey(
                         blank=True,
+                        db_index=False,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
@@ -82,7 +83,7 @@ class Migration(migrations.Migration):
                         choices=[("inbox", "站内消息"), ("sms", "短信")], max_length=16, verbose_name="渠道"
                     ),
                 ),
-                ("region_code", models.CharField(db_index=True, max_length=12, verbose_name="所属社区")),
+                ("region_code", models.CharField(max_length=12, verbose_name="所属社区")),
                 (
                     "state",
                     models.CharField(
@@ -109,6 +110,7 @@ class Migration(migrations.Migration):
                 (
                     "message",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="deliveries",
                         to="portal.message",

@@ -12,12 +12,15 @@ from carecircle.portal import outbox
 
 class Command(BaseCommand):
     help = "投递待发送的消息（短信等站外渠道）"
+    requires_system_checks: list[str] = []  # a worker needs no URL configuration
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="持续运行，空闲时每隔 --idle 秒查看一次")
         parser.add_argument("--idle", type=float, default=1.0)
         parser.add_argument("--claim", type=int, default=outbox.CLAIM_BATCH, help="每次认领的条数")
-        parser.add_argument("--batch", type=int, default=100, help="每次请求网关的条数")
+        parser.add_argument(
+            "--batch", type=int, default=None, help="每次请求网关的条数（默认 CARECIRCLE_SMS_BATCH）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
