@@ -59,6 +59,7 @@ def django_ready(database_url: str | None) -> None:
     os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
     os.environ["CELERY_BROKER_URL"] = ""
     if database_url:
+        fresh_postgres(database_url)
         os.environ["DATABASE_URL"] = database_url
     import django
     from django.conf import settings
@@ -74,15 +75,21 @@ def django_ready(database_url: str | None) -> None:
             return None
 
     settings.MIGRATION_MODULES = NoMigrations()
-    if database_url:
-        call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
     call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
 
 
-def _has_tables() -> bool:
-    from django.db import connection
+def fresh_postgres(url: str) -> None:
+    """Drop and create the PostgreSQL database named by `url` (a throw-away one)."""
+    from urllib.parse import urlsplit, urlunsplit
 
-    return "core_region" in connection.introspection.table_names()
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup(operators: int):
@@ -227,6 +234,38 @@ def simulate(args, admin, ops, traveller, t0: datetime.datetime):
     return total, rings, path_ms, step_ms, people.made
 
 
+def model_waits(args) -> list[float]:
+    """The same shift without the platform: the same random arrivals and handling times (the same
+    seed, drawn in the same order) through a bare M/M/N queue in memory, first come first served.
+    The platform's waits equal these when its queue and routing add nothing of their own; what is
+    left between these and Erlang C is the chance of one finite sample."""
+    rng = random.Random(args.seed)
+    total = max(20, round(args.calls * args.scale))
+    rate = args.calls_per_hour / 3600.0
+    events: list[tuple[float, int, str, int]] = []
+    order, t = 0, 0.0
+    for k in range(total):
+        t += rng.expovariate(rate)
+        order += 1
+        events.append((t, order, "arrive", k))
+    heapq.heapify(events)
+    free = [(0.0, n) for n in range(args.operators)]
+    waiting: list[float] = []  # arrival times, oldest first
+    waits: list[float] = []
+    while events:
+        now_s, _o, kind, payload = heapq.heappop(events)
+        if kind == "arrive":
+            waiting.append(now_s)
+        else:
+            heapq.heappush(free, (now_s, payload))
+        while free and waiting:
+            _since, n = heapq.heappop(free)
+            waits.append(now_s - waiting.pop(0))
+            order += 1
+            heapq.heappush(events, (now_s + rng.expovariate(1.0 / args.handling), order, "done", n))
+    return waits
+
+
 def _ci95(hits: list[bool], batches: int = 10) -> float | None:
     """Half-width (points) of the 95 % confidence interval of a share, from `batches` batch means."""
     size = len(hits) // batches
@@ -246,7 +285,7 @@ def main():
     parser.add_argument("--answer", type=int, nargs="+", default=[20, 60], help="answer-time limits, seconds")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument(
-        "--database-url", default=None, help="a PostgreSQL database (emptied); default SQLite"
+        "--database-url", default=None, help="a PostgreSQL database to drop and create; default SQLite"
     )
     args = parser.parse_args()
     wall = time.perf_counter()
@@ -265,6 +304,7 @@ def main():
         rows = list(Incident.objects.order_by("opened_at", "id").values_list("opened_at", "acknowledged_at"))
     warm = len(rows) // 20
     waits = [(ack - opened).total_seconds() for opened, ack in rows[warm:] if ack is not None]
+    model = model_waits(args)[warm:]
     traffic = args.calls_per_hour * args.handling / 3600.0
     levels = []
     for limit in args.answer:
@@ -275,6 +315,7 @@ def main():
                 "seconds": limit,
                 "measured_pct": round(measured, 1) if measured is not None else None,
                 "ci95_points": _ci95([w <= limit for w in waits]),
+                "same_draws_model_pct": round(100.0 * sum(1 for w in model if w <= limit) / len(model), 1),
                 "erlang_c_pct": round(predicted, 1),
                 "difference_points": round(measured - predicted, 1) if measured is not None else None,
             }
@@ -293,6 +334,7 @@ def main():
         "people": people,
         "service_levels": levels,
         "mean_wait_s": round(statistics.fmean(waits), 1) if waits else None,
+        "same_draws_model_mean_wait_s": round(statistics.fmean(model), 1) if model else None,
         "erlang_c_mean_wait_s": round(predicted_wait, 1) if math.isfinite(predicted_wait) else None,
         "waited_pct": round(100.0 * sum(1 for w in waits if w > 0) / len(waits), 1) if waits else None,
         "erlang_c_wait_probability_pct": round(100.0 * erlang.erlang_c(args.operators, traffic), 1),
