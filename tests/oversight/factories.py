@@ -111,3 +111,39 @@ def make_finding(ctx, answered=False):
         )
         services.finding_answer(actor=admin, finding=finding, text="已整改", evidence_photo=photo())
     return finding
+
+
+def hazard_finding(kind, source_id, region_code=COMMUNITY_A):
+    """An open major-hazard finding on the unit of (`kind`, `source_id`), made directly: the loop that
+    raises one is tested in test_inspections.py; here only its effect matters."""
+    from django.utils import timezone
+
+    from carecircle.oversight.models import DrawnUnit, DrawPlan, Finding, Inspection, InspectionItem, Severity
+
+    unit, _created = Unit.objects.get_or_create(
+        kind=kind, source_id=source_id, defaults={"name": f"单位{source_id}", "region_code": region_code}
+    )
+    now = timezone.now()
+    plan = DrawPlan.objects.create(
+        name="专项检查",
+        region_code=region_code,
+        period_start=now.date(),
+        period_end=now.date(),
+        seed="x",
+        inputs={},
+        inputs_digest="x",
+        published_at=now,
+    )
+    drawn = DrawnUnit.objects.create(plan=plan, unit=unit, region_code=region_code, reason="never", ticket=0)
+    inspection = Inspection.objects.create(drawn=drawn, unit=unit, region_code=region_code, state="confirmed")
+    item = InspectionItem.objects.filter(major_hazard=True).first()
+    return Finding.objects.create(
+        inspection=inspection,
+        item=item,
+        unit=unit,
+        region_code=region_code,
+        severity=Severity.HAZARD,
+        text="安全出口被锁闭",
+        deadline=now.date(),
+        issued_at=now,
+    )

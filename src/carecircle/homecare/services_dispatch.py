@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit
+from carecircle.core import audit, suspension
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import Region
@@ -126,6 +126,8 @@ def dispatch_day(
     if order_ids is not None:
         waiting = waiting.filter(pk__in=order_ids)
     orders = list(waiting.select_related("item").defer("address").order_by("window_start", "id"))
+    stopped = suspension.suspended("homecare", {o.provider_id for o in orders})  # oversight: major hazard
+    orders = [o for o in orders if o.provider_id not in stopped]
     if not orders:
         return {"orders": 0, "offered": 0, "unassigned": 0, "travel_minutes": 0.0}
     provider_ids = {o.provider_id for o in orders}

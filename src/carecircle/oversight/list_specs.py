@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core import lists, scope
 from carecircle.core.models import User
 from carecircle.core.types import Actor
-from carecircle.oversight import selectors
+from carecircle.oversight import selectors, suspensions
 from carecircle.oversight.models import (
     DrawPlan,
     Grade,
@@ -64,6 +64,15 @@ ITEMS = lists.ListSpec(
 )
 
 
+def _prepare_units(rows: list[Any]) -> None:
+    stopped: dict[str, dict[int, str]] = {
+        kind: suspensions.suspended(kind, [u.source_id for u in rows]) for kind in suspensions.KINDS
+    }
+    for u in rows:
+        kind = "homecare" if u.kind == UnitKind.HOMECARE else "facility"
+        u.suspended_shown = _("暂停（重大隐患整改中）") if u.source_id in stopped[kind] else _("正常")
+
+
 UNITS = lists.ListSpec(
     name="oversight.units",
     title=_("监管对象名录库"),
@@ -71,6 +80,7 @@ UNITS = lists.ListSpec(
     rows=lambda user: selectors.units_visible(user=user),
     file_name="supervised-units",
     row_template="oversight/_unit_row.html",
+    prepare=_prepare_units,
     columns=(
         lists.Column("name", _("名称"), lambda u: u.name, sort=("name",)),
         lists.Column("kind", _("类别"), lambda u: u.get_kind_display(), sort=("kind", "name")),

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit
+from carecircle.core import audit, suspension
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.types import Actor
@@ -93,6 +93,9 @@ def stay_admit(
         require_facility(actor, "facilities.beds", facility)
     if facility.status != FilingStatus.FILED:
         raise Conflict(_("设施未备案运营，不能办理入住"))
+    why = suspension.suspended("facility", [facility.pk]).get(facility.pk)
+    if why:
+        raise Conflict(why)
     if person_age(person, day) < 60:
         raise InvalidInput(_("入住人员应为60周岁及以上老年人"), field="person")
     if bed is None:
