@@ -35,7 +35,6 @@ from carecircle.core import audit, throttle
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.credentials import LoginRefused
 from carecircle.core.errors import InvalidInput
-from carecircle.core.models import User
 from carecircle.core.vault import mask_phone, normalise_phone, phone_index
 from carecircle.portal.models import ResidentProfile, SignInCode
 from carecircle.portal.services_messages import message_send
@@ -176,7 +175,7 @@ def code_request(*, phone: str, request: HttpRequest | None = None) -> CodeSent:
     return CodeSent(phone_masked=mask_phone(digits), minutes=minutes)
 
 
-def _record_failure(
+def record_failure(
     counters: list[throttle.Counter], now: datetime.datetime, phone: str, request: HttpRequest | None
 ) -> None:
     for counter in throttle.fail(counters, now):
@@ -213,13 +212,19 @@ def _take_code(phone_key: str, code: str, now: datetime.datetime) -> bool:
     return False
 
 
-def code_sign_in(*, phone: str, code: str, request: HttpRequest | None = None) -> User:
-    """The code step: the account the number belongs to (opened now when the registry knows the
-    number and no account holds it yet). Refuses a wrong, used or expired code with one message,
-    and counts it; refuses while the phone or the address is locked. Not inside a transaction: a
-    refusal must not roll back its own count."""
-    from carecircle.portal.services_accounts import account_for_phone  # noqa: PLC0415 — services_accounts imports this module
+@dataclass(frozen=True)
+class CodeTaken:
+    """A right code, just used: the number it was sent to and the counters it was checked on."""
 
+    phone: str
+    counters: list[throttle.Counter]
+    now: datetime.datetime
+
+
+def code_take(*, phone: str, code: str, request: HttpRequest | None = None) -> CodeTaken:
+    """The code step's check (the account is found by `services_accounts.code_sign_in`): refuses
+    a wrong, used or expired code with one message, and counts it; refuses while the phone or the
+    address is locked. Not inside a transaction: a refusal must not roll back its own count."""
     digits = clean_mobile(phone)
     code = (code or "").strip()
     if len(code) != CODE_DIGITS or not code.isdigit():
@@ -237,17 +242,10 @@ def code_sign_in(*, phone: str, code: str, request: HttpRequest | None = None) -
             field="code",
         )
     if not _take_code(phone_key, code, now):
-        _record_failure(counters, now, digits, request)
+        record_failure(counters, now, digits, request)
         raise LoginRefused(
             _("验证码不正确或已失效（%(m)d分钟内有效，只能用一次），请重新获取")
             % {"m": settings.CARECIRCLE_PHONE_CODE_MINUTES},
             field="code",
         )
-    user = account_for_phone(phone=digits, request=request)
-    if user is None or not user.is_active:
-        _record_failure(counters, now, digits, request)
-        raise LoginRefused(
-            _("这个手机号还没有开通居民账号。请联系所在社区的工作人员登记或开通"), field="phone"
-        )
-    throttle.clear(counters[:1])
-    return user
+    return CodeTaken(phone=digits, counters=counters, now=now)

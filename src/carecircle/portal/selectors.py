@@ -79,7 +79,9 @@ def link_actions(user: Actor, link: FamilyContact) -> frozenset[LinkAction]:
 
 def require_link_action(user: Actor, link: FamilyContact, action: LinkAction) -> None:
     if not _who_may(user, link, action):
-        raise Forbidden()
+        # one who may see the link is told no (403); anyone else learns nothing of it (404)
+        visible = _is_party(user, link) or scope.has_perm(user, "registry.view", link.region_code)
+        raise Forbidden() if visible else NotFound()
     if not link_action_open(link, action):
         raise Conflict(_state_message(link))
 

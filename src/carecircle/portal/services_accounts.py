@@ -20,15 +20,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit, scope, throttle
 from carecircle.core.ages import age_on
 from carecircle.core.audit_actions import AuditAction
+from carecircle.core.credentials import LoginRefused
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.roles import Role
 from carecircle.core.types import Actor, signed_in
 from carecircle.core.vault import blind_index, mask_phone, phone_index
-from carecircle.portal.accounts import clean_mobile
+from carecircle.portal.accounts import clean_mobile, code_take, record_failure
 from carecircle.portal.models import ResidentProfile
 from carecircle.portal.selectors import OLDER_FROM, LinkAction, require_link_action
 from carecircle.registry.models import FamilyContact, LinkBasis, LinkEvidence, LinkState, Person
@@ -175,6 +176,21 @@ def account_for_phone(*, phone: str, request: HttpRequest | None = None) -> User
         _pending_from_contacts(user, key, request)
         return user
     return None
+
+
+def code_sign_in(*, phone: str, code: str, request: HttpRequest | None = None) -> User:
+    """The code step of the phone sign-in (portal/accounts.py checks the code): the account the
+    number belongs to, opened now when the registry knows the number and no account holds it yet.
+    A number that is nobody's counts as a failure, as a wrong code does."""
+    taken = code_take(phone=phone, code=code, request=request)
+    user = account_for_phone(phone=taken.phone, request=request)
+    if user is None or not user.is_active:
+        record_failure(taken.counters, taken.now, taken.phone, request)
+        raise LoginRefused(
+            _("这个手机号还没有开通居民账号。请联系所在社区的工作人员登记或开通"), field="phone"
+        )
+    throttle.clear(taken.counters[:1])
+    return user
 
 
 # ---------------------------------------------------------------- links
@@ -366,6 +382,15 @@ def link_record(
     link = FamilyContact.objects.select_for_update().filter(person=person, user=user).first()
     if link is not None and link.link_state == LinkState.ACTIVE:
         raise Conflict(_("这个账号已关联此人"), field="phone")
+    if link is None:  # the registry's contact row of this phone, when there is one without an account
+        link = (
+            FamilyContact.objects.select_for_update()
+            .filter(person=person, phone_index=phone_index(digits), user__isnull=True)
+            .first()
+        )
+        if link is not None:
+            link.user, link.relation, link.link_requested_at = user, relation, timezone.now()
+            link.save(update_fields=["user", "relation", "link_requested_at"])
     if link is None:
         link = FamilyContact.objects.create(
             person=person,
@@ -405,6 +430,7 @@ def link_end(*, actor: Actor, link: FamilyContact, request: HttpRequest | None =
 __all__ = [
     "RELATIONS",
     "account_for_phone",
+    "code_sign_in",
     "link_confirm",
     "link_decline",
     "link_end",

@@ -24,6 +24,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("pending", "待确认"), ("active", "已生效"), ("declined", "已拒绝"), ("ended", "已解除")],
                 default="pending",
+                db_default="pending",
                 max_length=10,
                 verbose_name="关联状态",
             ),
@@ -34,6 +35,8 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[("person", "本人确认"), ("worker", "社区工作人员核验登记"), ("legacy", "关联功能上线前登记")],
+                default="",
+                db_default="",
                 max_length=10,
                 verbose_name="关联依据",
             ),
@@ -51,6 +54,8 @@ class Migration(migrations.Migration):
                     ("notary", "公证书或授权委托书"),
                     ("in_person", "本人到场当面确认"),
                 ],
+                default="",
+                db_default="",
                 max_length=24,
                 verbose_name="核验材料",
             ),
@@ -58,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="familycontact",
             name="link_note",
-            field=models.CharField(blank=True, max_length=200, verbose_name="核验说明"),
+            field=models.CharField(blank=True, default="", db_default="", max_length=200, verbose_name="核验说明"),
         ),
         migrations.AddField(
             model_name="familycontact",
