@@ -87,7 +87,7 @@ def tiles(persons: list[Linked], visits_today: int) -> list[Tile]:
         Tile("nearby", _("附近设施"), _("离家最近的养老、托育机构"), reverse("portal:nearby")),
         Tile("apply", _("我要申请"), _("能力评估、机构入住、托位"), reverse("portal:apply")),
     ]
-    inbox = _url("portal:inbox")
+    inbox = _url("portal:messages")
     if inbox:
         out.append(Tile("messages", _("消息"), _("通知和提醒"), inbox))
     if not any(p.is_child for p in persons) or any(not p.is_child for p in persons):
