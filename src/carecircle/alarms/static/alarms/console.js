@@ -49,6 +49,29 @@
     state.selected = tr.dataset.id; markSelected();
     htmx.ajax("GET", tr.dataset.card, {target: "#panel", swap: "innerHTML"});
   });
+  // The selected card is drawn again when its incident changes, but never while a request of the
+  // panel is under way (an action on the card, whose answer is the new card): once it is done, if
+  // something changed meanwhile. So the card is drawn one request at a time — the handler's first
+  // draw writes the unmasking rows (alarms/card.py), and the next draw finds them written.
+  var panel = document.getElementById("panel");
+  var card = {inflight: 0, since: 0, stale: false, timer: null};
+  panel.addEventListener("htmx:beforeRequest", function () { card.inflight += 1; card.since = Date.now(); });
+  panel.addEventListener("htmx:afterRequest", function () {
+    card.inflight = Math.max(0, card.inflight - 1);
+    if (!card.inflight && card.stale) { card.stale = false; cardRefresh(); }
+  });
+  function cardRefresh() {
+    if (card.inflight && Date.now() - card.since > 15000) card.inflight = 0;  // a request that never ended
+    if (card.inflight) { card.stale = true; return; }
+    if (card.timer) return;
+    card.timer = setTimeout(function () {
+      card.timer = null;
+      var id = state.selected;
+      if (!id || !document.getElementById("card-" + id)) return;
+      if (card.inflight) { card.stale = true; return; }
+      htmx.ajax("GET", cfg.incidentsUrl + encodeURIComponent(id) + "/card/", {target: "#panel", swap: "innerHTML"});
+    }, 150);
+  }
   var source = new EventSource(cfg.streamUrl);
   source.addEventListener("hello", function () {
     live.textContent = cfg.textLive; live.className = "live on";
@@ -60,9 +83,7 @@
     if (ev.high && ev.state === "new" && !state.seen.has(String(ev.id))) beep();
     state.seen.add(String(ev.id));
     refresh();
-    if (state.selected === String(ev.id) && document.getElementById("card-" + ev.id)) {
-      htmx.ajax("GET", cfg.incidentsUrl + encodeURIComponent(ev.id) + "/card/", {target: "#panel", swap: "innerHTML"});
-    }
+    if (state.selected === String(ev.id) && document.getElementById("card-" + ev.id)) cardRefresh();
   };
   source.onerror = function () { live.textContent = cfg.textLost; live.className = "live off"; };
 })();
