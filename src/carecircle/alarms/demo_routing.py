@@ -37,9 +37,9 @@ def generate(city: City) -> None:
     by_code = {c.region_code: c for c in centres}
     signed = 0
     for g in grants:
-        centre = by_code.get(regions.district_of(g.region_id))
-        if centre is not None and routing.open_shift(g.user) is None:
-            services.shift_sign_on(actor=g.user, centre=centre)
+        home = by_code.get(regions.district_of(g.region_id))
+        if home is not None and routing.open_shift(g.user) is None:
+            services.shift_sign_on(actor=g.user, centre=home)
             signed += 1
     rung = routing.route_due()
     city.say(
