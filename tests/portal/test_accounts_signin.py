@@ -155,7 +155,9 @@ def test_a_family_contacts_phone_opens_a_family_account_with_pending_links(make_
     from carecircle.registry.services import family_contact_add
 
     mother = make_person(age=80, phone="13800000001")
-    family_contact_add(actor=users["admin"], person=mother, name="王小明", relation="儿子", phone="13700001111")
+    family_contact_add(
+        actor=users["admin"], person=mother, name="王小明", relation="儿子", phone="13700001111"
+    )
     services.code_request(phone="13700001111", request=_request())
     user = services.code_sign_in(phone="13700001111", code=_code_of(sent[-1][1]), request=_request())
     link = FamilyContact.objects.get(person=mother, user=user)
@@ -175,7 +177,9 @@ def test_the_pages_sign_in_and_mark_the_session(client, make_person, sent):
     request = RequestFactory().get("/")
     request.user, request.session = person.user, client.session
     assert signin.status(request) == signin.OK
-    assert AuditEvent.objects.filter(action="user.sign_in", detail__via="phone", user=person.user).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="user.sign_in", detail__via="phone", user=person.user).count() == 1
+    )
 
 
 def test_the_page_says_too_many_in_plain_words(client, make_person):
