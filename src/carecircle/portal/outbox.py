@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from carecircle.core import leases
+from carecircle.core.tasks import enqueue, task
 from carecircle.portal.channels import GatewayError, Outcome, Outgoing, sender_for
 from carecircle.portal.models import Delivery, Message
 from carecircle.portal.types import Channel, DeliveryState
@@ -145,7 +146,7 @@ def send_claimed(ids: Sequence[int], *, owner: str | None = None, batch: int | N
     """Hand the claimed rows to their gateways, `batch` messages per request (default
     CARECIRCLE_SMS_BATCH), and record each outcome."""
     owner = owner or leases.owner_token()
-    batch = batch or getattr(settings, "CARECIRCLE_SMS_BATCH", 100)
+    size: int = batch or int(getattr(settings, "CARECIRCLE_SMS_BATCH", 100))
     stats = RunStats(claimed=len(ids))
     rows = list(
         Delivery.objects.filter(id__in=ids, lease_owner=owner).select_related("message").order_by("id")
@@ -154,8 +155,8 @@ def send_claimed(ids: Sequence[int], *, owner: str | None = None, batch: int | N
         for channel in {r.channel for r in rows}:
             mine = [r for r in rows if r.channel == channel]
             sender = sender_for(Channel(channel))
-            for start in range(0, len(mine), batch):
-                part = mine[start : start + batch]
+            for start in range(0, len(mine), size):
+                part = mine[start : start + size]
                 stats += _send_part(sender, part, owner)
     return stats
 
@@ -194,3 +195,13 @@ def deliver_due(*, limit: int = CLAIM_BATCH, rounds: int | None = None, batch: i
         stats += send_claimed(ids, batch=batch)
         done += 1
     return stats
+
+
+@task(name="portal.deliver")
+def deliver() -> None:
+    deliver_due()
+
+
+def deliver_soon() -> None:
+    """Queue a delivery run after the current transaction commits (message_send calls it)."""
+    enqueue(deliver)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import bulk, vault
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.regions import is_valid_code
-from carecircle.portal import tasks
+from carecircle.portal import outbox
 from carecircle.portal.models import Delivery, Message, MessagePreference
 from carecircle.portal.types import (
     ALWAYS_ON,
@@ -143,7 +143,7 @@ def message_send(
     except IntegrityError:
         return Message.objects.get(key=key)  # a concurrent caller with the same key won
     if sms:
-        tasks.deliver_soon()
+        outbox.deliver_soon()
     return message
 
 
@@ -223,13 +223,13 @@ def messages_queue_bulk(
         fields = ["id", "key", "kind", "recipient", "phone", "region_code", "title", "body", "secret_body"]
         bulk.insert_rows(Message, fields + ["expires_at", "created_at", "in_inbox", "read_at"], message_rows)
         delivery_ids = _new_ids(Delivery, len(sms_of))
-        sms, queued = Channel.SMS.value, DeliveryState.QUEUED.value
+        channel, queued = Channel.SMS.value, DeliveryState.QUEUED.value
         bulk.insert_rows(
             Delivery,
             ["id", "message", "channel", "region_code", "state", "attempts", "next_attempt_at"]
             + ["lease_owner", "lease_until", "last_error", "provider_id", "sent_at", "updated_at"],
             [
-                (did, mid, sms, region, queued, 0, at, "", None, "", "", None, at)
+                (did, mid, channel, region, queued, 0, at, "", None, "", "", None, at)
                 for did, (mid, region) in zip(delivery_ids, sms_of, strict=True)
             ],
         )

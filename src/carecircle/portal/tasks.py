@@ -5,18 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from carecircle.core.tasks import enqueue, periodic, task
+from carecircle.core.tasks import periodic
 from carecircle.portal import outbox, producers
-
-
-@task(name="portal.deliver")
-def deliver() -> None:
-    outbox.deliver_due()
-
-
-def deliver_soon() -> None:
-    """Queue a delivery run after the current transaction commits (message_send calls it)."""
-    enqueue(deliver)
 
 
 @periodic(datetime.timedelta(seconds=30), name="portal.deliver_sweep", lease=datetime.timedelta(minutes=10))

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("key", models.CharField(max_length=200, unique=True, verbose_name="幂等键")),
+                ("key", models.CharField(max_length=200, verbose_name="幂等键")),
                 (
                     "kind",
                     models.CharField(
@@ -167,11 +167,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="message",
-            index=models.Index(fields=["recipient", "in_inbox", "-created_at"], name="portal_msg_inbox"),
+            index=models.Index(
+                condition=models.Q(("in_inbox", True)),
+                fields=["recipient", "-created_at"],
+                name="portal_msg_inbox",
+            ),
         ),
         migrations.AddIndex(
             model_name="delivery",
             index=models.Index(fields=["state", "next_attempt_at"], name="portal_delivery_due"),
+        ),
+        migrations.AddConstraint(
+            model_name="message",
+            constraint=models.UniqueConstraint(fields=("key",), name="portal_message_key_once"),
         ),
         migrations.AddConstraint(
             model_name="delivery",

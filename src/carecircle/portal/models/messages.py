@@ -20,7 +20,7 @@ from carecircle.portal.types import Channel, DeliveryState, MessageKind
 
 
 class Message(models.Model):
-    key = models.CharField(_("幂等键"), max_length=200, unique=True)
+    key = models.CharField(_("幂等键"), max_length=200)  # unique: Meta (no LIKE index beside it)
     kind = models.CharField(_("消息类型"), max_length=32, choices=MessageKind.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,7 +45,15 @@ class Message(models.Model):
 
     class Meta:
         verbose_name = _("消息")
-        indexes = [models.Index(fields=["recipient", "in_inbox", "-created_at"], name="portal_msg_inbox")]
+        constraints = [models.UniqueConstraint(fields=["key"], name="portal_message_key_once")]
+        # only the inbox's rows: a month's SMS-only allowance messages write no entry into it
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(in_inbox=True),
+                name="portal_msg_inbox",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
