@@ -117,23 +117,30 @@ def test_the_migration_fills_rows_that_have_no_index(make_person):
     assert migration.fill_phone_indexes(Person) == 0  # idempotent
 
 
-def test_the_registry_import_fills_the_index(users, make_person):
-    from carecircle.registry.imports import _apply_changes  # the update path of a re-import
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Start a registry import and run its background task as the commit would."""
+    from carecircle.registry.services import import_start
 
-    p = make_person(phone="13912345678")
-    assert _apply_changes(
-        p,
-        {
-            "name": "",
-            "region_code": "",
-            "phone": "13800009999",
-            "address": "",
-            "latitude": None,
-            "longitude": None,
-        },
-    )
-    p.save()
-    assert Person.objects.get(pk=p.pk).phone_index == phone_index("13800009999")
+    def start(user, upload):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = import_start(actor=user, uploaded_file=upload)
+        job.refresh_from_db()
+        return job
+
+    return start
+
+
+def test_the_registry_import_fills_the_index_of_new_and_changed_rows(users, city, run):
+    from tests.registry.test_imports import csv_file, good_rows, row
+
+    job = run(users["street"], csv_file(good_rows()))
+    assert job.state == "done", job.error
+    person = Person.objects.get(name="张桂英")  # inserted in bulk (no save() per row)
+    assert person.phone_index == phone_index("13800001111")
+    job = run(users["street"], csv_file([row("张桂英", person.id_number, phone="+86 13900002222")]))
+    assert job.state == "done", job.error
+    assert Person.objects.get(pk=person.pk).phone_index == phone_index("13900002222")
 
 
 def test_the_demo_writes_the_index_for_bulk_rows():
