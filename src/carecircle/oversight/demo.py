@@ -21,7 +21,8 @@ from carecircle.oversight.models import DrawPlan, Inspection, Unit
 from carecircle.oversight.services_inspections import applicable_items
 
 ORDER = 85  # after facilities (40) and home care (50); before planning (90)
-GRADES = (("A", 30), ("B", 45), ("C", 18), ("D", 7))
+GRADES: list[str] = ["A", "B", "C", "D"]
+GRADE_WEIGHTS: list[float] = [30, 45, 18, 7]
 INSPECTORS_PER_DISTRICT = 4
 
 
@@ -34,9 +35,8 @@ def generate(city: City) -> None:
     rng = city.rng_for("oversight")
     counts = services.units_sync(actor=None)
     units = list(Unit.objects.all())
-    grades, weights = zip(*GRADES, strict=True)
     for unit in units:
-        unit.credit_grade = rng.choices(grades, weights)[0]
+        unit.credit_grade = rng.choices(GRADES, GRADE_WEIGHTS)[0]
         never = rng.random() < 0.15
         unit.last_inspected_on = None if never else city.today - datetime.timedelta(days=rng.randint(20, 450))
     Unit.objects.bulk_update(units, ["credit_grade", "last_inspected_on"], batch_size=2000)
@@ -71,6 +71,9 @@ def generate(city: City) -> None:
         f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 2 个（1 个已抽取），"
         f"已完成现场检查 {inspected} 家"
     )
+    from carecircle.oversight.demo_credit import generate as credit_demo  # noqa: PLC0415 — credit's own part
+
+    credit_demo(city)
 
 
 def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's random stream

@@ -54,7 +54,7 @@ def is_unit_admin(user: Actor, unit: Unit) -> bool:
 
 
 def inspection_actions(user: Actor, inspection: Inspection) -> frozenset[InspectionAction]:
-    if not is_drawn_inspector(user, inspection):
+    if not signed_in(user) or not is_drawn_inspector(user, inspection):
         return frozenset()
     state = inspection.state
     if state == InspectionState.ASSIGNED:

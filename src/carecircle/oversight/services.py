@@ -79,7 +79,13 @@ def units_sync(*, actor: Actor) -> dict[str, int]:
         changed, ["name", "region_code", "latitude", "longitude", "active"], batch_size=2000
     )
     counts = {"added": len(new), "changed": len(changed)}
-    audit.record(actor=actor, action=AuditAction.OVERSIGHT_UNITS_SYNC, object_type="oversight.unit", **counts)
+    audit.record(
+        actor=actor,
+        action=AuditAction.OVERSIGHT_UNITS_SYNC,
+        object_type="oversight.unit",
+        added=counts["added"],
+        changed=counts["changed"],
+    )
     return counts
 
 
@@ -241,3 +247,31 @@ __all__ = [
     "plan_publish",
     "units_sync",
 ]
+
+# Credit (信用, issue 20 item 5): oversight/services_credit.py
+from carecircle.oversight.services_credit import (  # noqa: E402 — re-exported after this module's own names
+    correction_decide,
+    correction_request,
+    credit_collect,
+    credit_recompute,
+    credit_refresh,
+    penalty_record,
+)
+
+__all__ += [
+    "correction_decide",
+    "correction_request",
+    "credit_collect",
+    "credit_recompute",
+    "credit_refresh",
+    "penalty_record",
+]
+
+from carecircle.oversight.services_warnings import (  # noqa: E402 — early warnings (预警)
+    warning_dismiss,
+    warning_rule_save,
+    warning_to_inspect,
+    warnings_raise,
+)
+
+__all__ += ["warning_dismiss", "warning_rule_save", "warning_to_inspect", "warnings_raise"]

@@ -1,6 +1,7 @@
 """Oversight pages: the registers (items, units, inspectors), the 双随机 plans, and the public draw
 pages anyone can check (docs/directory-guide.md, "Writing a page")."""
 
+from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
@@ -69,7 +70,7 @@ def plan_draw(request: AuthedRequest, draw_plan_id: int) -> HttpResponse:
     return redirect("oversight:plan_detail", draw_plan_id=plan.pk)
 
 
-def _may_declare(request: AuthedRequest) -> object:
+def _may_declare(request: AuthedRequest) -> Callable[[object], bool]:
     may = scope.has_perm(request.user, "oversight.inspect")
     return lambda _unit: may
 
