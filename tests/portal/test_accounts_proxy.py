@@ -33,6 +33,9 @@ def test_an_order_by_a_linked_son_names_the_mother_it_was_for(world):  # noqa: F
     order = _order(w, w["son"], "proxy-1")
     event = AuditEvent.objects.get(action="order.create", object_id=str(order.pk))
     assert event.user == w["son"] and event.detail["on_behalf_of"] == w["mother"].pk
+    homecare.order_cancel(actor=w["son"], order=order, reason="老人临时住院")
+    cancel = AuditEvent.objects.get(action="order.cancel", object_id=str(order.pk))
+    assert cancel.detail["on_behalf_of"] == w["mother"].pk
     own = _order(w, w["mother_user"], "proxy-2")
     assert "on_behalf_of" not in AuditEvent.objects.get(action="order.create", object_id=str(own.pk)).detail
 
