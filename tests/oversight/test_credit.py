@@ -252,3 +252,50 @@ def test_recompute_grades_every_unit_in_one_pass(django_assert_max_num_queries):
         services.credit_recompute()
     grades = dict(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("pk", "credit_grade"))
     assert [grades[u.pk] for u in units] == ["C"] * 10 + ["A"] * 20
+
+
+def test_home_care_complaints_and_confirmed_visit_exceptions_become_events(users, make_person):
+    from carecircle.homecare.models import Complaint, Order, ServiceItem, Visit, VisitException
+    from carecircle.workforce.models import Caregiver
+
+    unit, _admin = provider_unit(users)
+    person = make_person()
+    item = ServiceItem.objects.first()
+    caregiver = Caregiver.objects.create(
+        organisation_id=unit.source_id,
+        region_code=unit.region_code,
+        name="王护理",
+        employed_from=datetime.date(2025, 1, 1),
+    )
+    assert item is not None
+    now = timezone.now()
+    orders = [
+        Order.objects.create(
+            region_code=person.region_code,
+            person=person,
+            item=item,
+            provider_id=unit.source_id,
+            window_start=now,
+            window_end=now + datetime.timedelta(hours=1),
+            address="桂花苑1幢",
+            address_masked="桂花苑****",
+            channel="phone",
+            price=D("40"),
+            status="completed",
+            idempotency_key=f"credit-{n}",
+        )  # fmt: skip
+        for n in range(2)
+    ]
+    Complaint.objects.create(
+        order=orders[0], region_code=person.region_code, provider_id=unit.source_id,
+        street_code="339901001000", text="迟到一小时", deadline=now,
+    )  # fmt: skip
+    visit = Visit.objects.create(order=orders[1], region_code=person.region_code, caregiver=caregiver)
+    VisitException.objects.create(visit=visit, region_code=person.region_code, kind="short", status="rejected", reviewed_at=now)  # fmt: skip
+    VisitException.objects.create(visit=visit, region_code=person.region_code, kind="far", status="accepted", reviewed_at=now)  # fmt: skip
+    added = services.credit_collect()
+    assert added == {"complaint": 1, "visit_exception": 1}
+    assert sum(services.credit_collect().values()) == 0  # once per source
+    services.credit_recompute()
+    assert CreditScore.objects.get(unit=unit).score == D("98.50")  # -1 complaint, -0.5 exception
+    assert "迟到一小时" in CreditEvent.objects.get(unit=unit, kind="complaint").text
