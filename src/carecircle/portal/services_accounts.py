@@ -290,7 +290,9 @@ def _decide(link: FamilyContact, actor: User, state: LinkState, basis: str = "")
 
 
 def _locked(link: FamilyContact) -> FamilyContact:
-    return FamilyContact.objects.select_for_update().select_related("person", "user").get(pk=link.pk)
+    return (
+        FamilyContact.objects.select_for_update(of=("self",)).select_related("person", "user").get(pk=link.pk)
+    )
 
 
 @transaction.atomic
