@@ -299,3 +299,22 @@ def test_home_care_complaints_and_confirmed_visit_exceptions_become_events(users
     services.credit_recompute()
     assert CreditScore.objects.get(unit=unit).score == D("98.50")  # -1 complaint, -0.5 exception
     assert "迟到一小时" in CreditEvent.objects.get(unit=unit, kind="complaint").text
+
+
+def test_the_demo_records_penalties_and_grades_the_register(users):
+    import io
+    import random
+
+    from carecircle.core.demo import City
+    from carecircle.core.models import Region
+    from carecircle.oversight.demo_credit import generate
+
+    units = [make_unit(grade="D") for _ in range(4)]
+    out = io.StringIO()
+    city = City(seed=1, scale=0.01, today=timezone.localdate(), rng=random.Random(1), out=out)
+    city.districts = [Region.objects.get(code="339901000000")]
+    generate(city)
+    assert Penalty.objects.count() == 3
+    assert "行政处罚 3 条" in out.getvalue()
+    grades = list(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("credit_grade", flat=True))
+    assert sorted(grades).count("B") == 3 and grades.count("A") == 1  # 100 − 20: B; untouched: A
