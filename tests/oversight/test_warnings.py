@@ -108,7 +108,9 @@ def test_overdue_care_visits_raise_a_community_warning(make_person):
         COMMUNITY_A,
         None,
     )
-    assert w.signals == {"overdue_visits": 6} and w.subject_name != COMMUNITY_A  # the community's name
+    assert (
+        w.signals == {"overdue_visits": 6, "paid_after_death": 0} and w.subject_name != COMMUNITY_A
+    )  # the community's name
 
 
 def test_only_the_region_s_inspectors_see_and_handle_it(users, client_for):
@@ -200,3 +202,33 @@ def test_a_new_rule_raises_on_the_next_run(users):
     )  # fmt: skip
     assert services.warnings_raise() >= 1
     assert EarlyWarning.objects.filter(rule__name="只在类别上", unit=unit).exists()
+
+
+def test_payments_to_a_person_recorded_as_dead_raise_a_community_warning(make_person, users):
+    from carecircle.benefits.models import Batch, Fund, Payment, Programme
+    from carecircle.registry.models import PersonStatus, StatusKind
+
+    fund = Fund.objects.create(code="F_OLD", name="高龄津贴资金", region_code="339901000000")
+    programme = Programme.objects.create(
+        code="OLD", name="高龄津贴", fund=fund, region_code="339901000000", target_rule="age >= 80",
+        payment_method="cash", valid_from=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    today = timezone.localdate()
+    month = today.strftime("%Y-%m")
+    dead, alive, late = (make_person(region_code=COMMUNITY_A) for _ in range(3))
+    for person, died in (
+        (dead, today.replace(day=1) - datetime.timedelta(days=20)),
+        (late, today.replace(day=1)),
+    ):
+        PersonStatus.objects.create(
+            person=person, region_code=COMMUNITY_A, kind=StatusKind.DECEASED, valid_from=died, source="民政"
+        )
+    batch = Batch.objects.create(programme=programme, month=month, region_code=COMMUNITY_A, state="paid")
+    for person in (dead, alive, late):  # died during this month: the month is still due (not counted)
+        Payment.objects.create(
+            batch=batch, programme=programme, person=person, period=month, kind="regular", amount=100,
+            region_code=COMMUNITY_A,
+        )  # fmt: skip
+    services.warnings_raise()
+    w = EarlyWarning.objects.get(rule__name="死亡人员仍在领取")
+    assert (w.region_code, w.signals["paid_after_death"], w.level) == (COMMUNITY_A, 1, "high")

@@ -6,7 +6,9 @@ module's selectors (one grouped query per source, never a query per subject):
 - a home-care provider: visits checked in, visit exceptions (less those accepted as explained) and
   complaints over the last WINDOW_DAYS days (`homecare.selectors.warning_signals`);
 - a facility: beds taken today and POPULATION_LAG_DAYS ago (`facilities.selectors.occupied_beds`);
-- a community: care-visit plans overdue (`carevisits.selectors.overdue_by_community`).
+- a community: care-visit plans overdue (`carevisits.selectors.overdue_by_community`), and benefit
+  payments of the last PAID_MONTHS months to people the registry records as dead
+  (`benefits.selectors.paid_after_death`).
 Every variable exists for every subject of its kind (0 where it does not apply), so a rule never
 meets an undeclared name.
 
@@ -16,8 +18,8 @@ does not answer true/false, in Chinese, naming the form field. `matches(rule, su
 rule once per distinct combination of the variables it reads (most units share them), so all rules
 over the full city stay a few thousand evaluations.
 
-Not here: prepaid fees (预收费) — no module records them; certificates, payments to the dead and
-unanswered alarms are left for a later change (see docs/oversight.md).
+Not here: prepaid fees (预收费) — no module records them; expiring certificates and unanswered
+alarms are left for a later change.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 
 WINDOW_DAYS = 30
 POPULATION_LAG_DAYS = 90
+PAID_MONTHS = 3
 INT, DOUBLE, BOOL, STR = "int", "double", "bool", "string"
 
 # fmt: off
@@ -61,7 +64,8 @@ UNIT_SIGNALS: dict[str, tuple[str, str]] = {
     "occupancy_drop":          (DOUBLE, "在住人数降幅（0–1）"),
 }
 COMMUNITY_SIGNALS: dict[str, tuple[str, str]] = {
-    "overdue_visits": (INT, "逾期未完成的探访计划数"),
+    "overdue_visits":   (INT, "逾期未完成的探访计划数"),
+    "paid_after_death": (INT, "近3个月向已登记死亡人员的发放笔数"),
 }
 # name: (subject kind, expression, level, deadline days)
 DEFAULT_RULES: dict[str, tuple[str, str, str, int]] = {
@@ -70,6 +74,7 @@ DEFAULT_RULES: dict[str, tuple[str, str, str, int]] = {
     "投诉集中":           ("unit", "complaints >= 3", "high", 7),
     "在住人数骤降":       ("unit", "beds_occupied_before >= 10 && occupancy_drop > 0.3", "high", 7),
     "探访逾期积压":       ("community", "overdue_visits >= 5", "medium", 15),
+    "死亡人员仍在领取":   ("community", "paid_after_death >= 1", "high", 7),
 }
 # fmt: on
 
@@ -253,16 +258,32 @@ def unit_subjects(day: datetime.date | None = None) -> list[Subject]:
     return out
 
 
-def community_subjects(day: datetime.date | None = None) -> list[Subject]:
-    if not apps.is_installed("carecircle.carevisits"):
-        return []
-    from carecircle.carevisits.selectors import overdue_by_community  # noqa: PLC0415 — may be absent
+def _months_back(day: datetime.date, months: int) -> str:
+    m = day.year * 12 + day.month - 1 - months
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
 
-    overdue = overdue_by_community(day=day or timezone.localdate())
-    names = names_of(overdue)
+
+def community_subjects(day: datetime.date | None = None) -> list[Subject]:
+    """Every community with a figure from a source (one grouped read each); the rest are all zeros."""
+    day = day or timezone.localdate()
+    figures: dict[str, dict[str, Any]] = {}
+
+    def put(name: str, counts: dict[str, int]) -> None:
+        for code, n in counts.items():
+            figures.setdefault(code, dict.fromkeys(COMMUNITY_SIGNALS, 0))[name] = n
+
+    if apps.is_installed("carecircle.carevisits"):
+        from carecircle.carevisits.selectors import overdue_by_community  # noqa: PLC0415 — may be absent
+
+        put("overdue_visits", overdue_by_community(day=day))
+    if apps.is_installed("carecircle.benefits"):
+        from carecircle.benefits.selectors import paid_after_death  # noqa: PLC0415 — may be absent
+
+        put("paid_after_death", paid_after_death(since_period=_months_back(day, PAID_MONTHS - 1)))
+    names = names_of(figures)
     return [
-        Subject(SubjectKind.COMMUNITY, code, names.get(code, code), code, None, {"overdue_visits": n})
-        for code, n in sorted(overdue.items())
+        Subject(SubjectKind.COMMUNITY, code, names.get(code, code), code, None, figures[code])
+        for code in sorted(figures)
     ]
 
 
