@@ -109,7 +109,7 @@ def test_overdue_care_visits_raise_a_community_warning(make_person):
         None,
     )
     assert (
-        w.signals == {"overdue_visits": 6, "paid_after_death": 0} and w.subject_name != COMMUNITY_A
+        w.signals == {"overdue_visits": 6, "paid_after_death": 0, "alarms_unanswered": 0} and w.subject_name != COMMUNITY_A
     )  # the community's name
 
 
@@ -232,3 +232,34 @@ def test_payments_to_a_person_recorded_as_dead_raise_a_community_warning(make_pe
     services.warnings_raise()
     w = EarlyWarning.objects.get(rule__name="死亡人员仍在领取")
     assert (w.region_code, w.signals["paid_after_death"], w.level) == (COMMUNITY_A, 1, "high")
+
+
+def test_certificates_ending_soon_and_unanswered_alarms_raise_warnings(make_person):
+    from carecircle.alarms.models import Incident
+    from carecircle.workforce.models import Caregiver, Certificate
+
+    today = timezone.localdate()
+    unit = make_unit(COMMUNITY_A, kind=UnitKind.HOMECARE, name="证书将到期的服务社", last=_recent())
+    for i in range(3):
+        cg = Caregiver.objects.create(
+            organisation_id=unit.source_id,
+            region_code=COMMUNITY_A,
+            name=f"护理员{i}",
+            employed_from=today.replace(year=today.year - 2),
+        )
+        Certificate.objects.create(
+            caregiver=cg, region_code=COMMUNITY_A, kind="health", valid_from=today.replace(year=today.year - 1),
+            valid_to=today + datetime.timedelta(days=10 + i),
+        )  # fmt: skip
+    now = timezone.now()
+    person = make_person(region_code=COMMUNITY_B)
+    for minutes, acked in ((60, False), (5, False), (90, True)):  # only the first is unanswered for long
+        Incident.objects.create(
+            person=person, region_code=COMMUNITY_B, source="phone", kind="fall", title="跌倒",
+            opened_at=now - datetime.timedelta(minutes=minutes), acknowledged_at=now if acked else None,
+        )  # fmt: skip
+    services.warnings_raise()
+    cert = EarlyWarning.objects.get(rule__name="护理员证书集中到期")
+    assert (cert.unit_id, cert.signals["certificates_expiring"]) == (unit.pk, 3)
+    alarm = EarlyWarning.objects.get(rule__name="警情无人响应")
+    assert (alarm.region_code, alarm.signals["alarms_unanswered"]) == (COMMUNITY_B, 1)

@@ -4,11 +4,14 @@ Signals are computed set-based from what the platform already holds, each throug
 module's selectors (one grouped query per source, never a query per subject):
 - every supervised unit: months since its last inspection (oversight's own Unit);
 - a home-care provider: visits checked in, visit exceptions (less those accepted as explained) and
-  complaints over the last WINDOW_DAYS days (`homecare.selectors.warning_signals`);
+  complaints over the last WINDOW_DAYS days (`homecare.selectors.warning_signals`), and its
+  caregivers' certificates ending within WINDOW_DAYS days
+  (`workforce.selectors.certificates_expiring_by_organisation`);
 - a facility: beds taken today and POPULATION_LAG_DAYS ago (`facilities.selectors.occupied_beds`);
 - a community: care-visit plans overdue (`carevisits.selectors.overdue_by_community`), and benefit
   payments of the last PAID_MONTHS months to people the registry records as dead
-  (`benefits.selectors.paid_after_death`).
+  (`benefits.selectors.paid_after_death`), and alarms nobody acknowledged within UNANSWERED_MINUTES
+  (`alarms.selectors.unanswered_by_community`).
 Every variable exists for every subject of its kind (0 where it does not apply), so a rule never
 meets an undeclared name.
 
@@ -18,8 +21,7 @@ does not answer true/false, in Chinese, naming the form field. `matches(rule, su
 rule once per distinct combination of the variables it reads (most units share them), so all rules
 over the full city stay a few thousand evaluations.
 
-Not here: prepaid fees (预收费) — no module records them; expiring certificates and unanswered
-alarms are left for a later change.
+Not here: prepaid fees (预收费) — no module records them.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 30
 POPULATION_LAG_DAYS = 90
 PAID_MONTHS = 3
+UNANSWERED_MINUTES = 15
 INT, DOUBLE, BOOL, STR = "int", "double", "bool", "string"
 
 # fmt: off
@@ -59,6 +62,7 @@ UNIT_SIGNALS: dict[str, tuple[str, str]] = {
     "visit_exceptions":        (INT,    "近30天上门服务异常数"),
     "visit_exception_rate":    (DOUBLE, "近30天上门服务异常率"),
     "complaints":              (INT,    "近30天投诉数"),
+    "certificates_expiring":   (INT,    "30天内到期的护理员证书数"),
     "beds_occupied":           (INT,    "当前在住人数"),
     "beds_occupied_before":    (INT,    "90天前在住人数"),
     "occupancy_drop":          (DOUBLE, "在住人数降幅（0–1）"),
@@ -66,15 +70,18 @@ UNIT_SIGNALS: dict[str, tuple[str, str]] = {
 COMMUNITY_SIGNALS: dict[str, tuple[str, str]] = {
     "overdue_visits":   (INT, "逾期未完成的探访计划数"),
     "paid_after_death": (INT, "近3个月向已登记死亡人员的发放笔数"),
+    "alarms_unanswered": (INT, "近30天超过15分钟无人响应的警情数"),
 }
 # name: (subject kind, expression, level, deadline days)
 DEFAULT_RULES: dict[str, tuple[str, str, str, int]] = {
     "超过12个月未检查":   ("unit", "never_inspected || months_since_inspection > 12", "medium", 30),
     "上门服务异常率偏高": ("unit", "visits >= 20 && visit_exception_rate > 0.15", "medium", 15),
     "投诉集中":           ("unit", "complaints >= 3", "high", 7),
+    "护理员证书集中到期": ("unit", "certificates_expiring >= 3", "low", 30),
     "在住人数骤降":       ("unit", "beds_occupied_before >= 10 && occupancy_drop > 0.3", "high", 7),
     "探访逾期积压":       ("community", "overdue_visits >= 5", "medium", 15),
     "死亡人员仍在领取":   ("community", "paid_after_death >= 1", "high", 7),
+    "警情无人响应":       ("community", "alarms_unanswered >= 1", "high", 3),
 }
 # fmt: on
 
@@ -223,6 +230,11 @@ def unit_subjects(day: datetime.date | None = None) -> list[Subject]:
         homecare = {
             p.provider_id: (p.visits, p.exceptions, p.complaints) for p in warning_signals(since=since)
         }
+    expiring: dict[int, int] = {}
+    if apps.is_installed("carecircle.workforce"):
+        from carecircle.workforce.selectors import certificates_expiring_by_organisation  # noqa: PLC0415
+
+        expiring = certificates_expiring_by_organisation(day=day, within_days=WINDOW_DAYS)
     rows = list(
         Unit.objects.filter(active=True)
         .order_by("id")
@@ -250,6 +262,7 @@ def unit_subjects(day: datetime.date | None = None) -> list[Subject]:
             "visit_exceptions": exceptions,
             "visit_exception_rate": round(exceptions / visits, 4) if visits else 0.0,
             "complaints": complaints,
+            "certificates_expiring": expiring.get(src, 0) if kind == UnitKind.HOMECARE else 0,
             "beds_occupied": now,
             "beds_occupied_before": before,
             "occupancy_drop": round(max(0.0, 1 - now / before), 4) if before else 0.0,
@@ -280,6 +293,17 @@ def community_subjects(day: datetime.date | None = None) -> list[Subject]:
         from carecircle.benefits.selectors import paid_after_death  # noqa: PLC0415 — may be absent
 
         put("paid_after_death", paid_after_death(since_period=_months_back(day, PAID_MONTHS - 1)))
+    if apps.is_installed("carecircle.alarms"):
+        from carecircle.alarms.selectors import unanswered_by_community  # noqa: PLC0415 — may be absent
+
+        now = timezone.now()
+        put(
+            "alarms_unanswered",
+            unanswered_by_community(
+                since=now - datetime.timedelta(days=WINDOW_DAYS),
+                older_than=now - datetime.timedelta(minutes=UNANSWERED_MINUTES),
+            ),
+        )
     names = names_of(figures)
     return [
         Subject(SubjectKind.COMMUNITY, code, names.get(code, code), code, None, figures[code])
