@@ -51,10 +51,10 @@ def _circle_inside_a_module(pkg: Path) -> None:
 
 
 def _a_new_modules_models(pkg: Path) -> None:  # a module added later is covered without listing it
-    (pkg / "oversight").mkdir()
-    (pkg / "oversight/__init__.py").write_text("")
-    (pkg / "oversight/models.py").write_text("X = 1\n")
-    _append(pkg / "homecare/selectors.py", "from carecircle.oversight.models import X as _scratch  # noqa")
+    (pkg / "latermodule").mkdir()
+    (pkg / "latermodule/__init__.py").write_text("")
+    (pkg / "latermodule/models.py").write_text("X = 1\n")
+    _append(pkg / "homecare/selectors.py", "from carecircle.latermodule.models import X as _scratch  # noqa")
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def _a_new_modules_models(pkg: Path) -> None:  # a module added later is covered
         (_core_imports_a_module, "carecircle.core.views -> carecircle.homecare.selectors"),
         (_circle_between_modules, "No cycles are allowed in carecircle."),
         (_circle_inside_a_module, "No cycles are allowed in carecircle.alarms."),
-        (_a_new_modules_models, "carecircle.homecare.selectors -> carecircle.oversight.models"),
+        (_a_new_modules_models, "carecircle.homecare.selectors -> carecircle.latermodule.models"),
     ],
 )
 def test_a_breach_fails_the_check(tmp_path, breach, expected):

@@ -142,7 +142,15 @@ NOT_SUCCESS = {
     "oversight/findings/<int:finding_id>/answer/": {422},
     "oversight/findings/<int:finding_id>/decide/": {422},
     "oversight/units/<int:unit_id>/conflict/": {422},  # an empty reason: the units page with the error
+    # credit: the walk's empty form names the missing field (422)
+    "oversight/units/<int:unit_id>/credit/penalty/": {422},
+    "oversight/credit-events/<int:credit_event_id>/correct/": {422},
+    "oversight/credit-corrections/<int:correction_id>/decide/": {422},
     "oversight/plans/new/": {422},  # an empty plan form: the plans page with the form's errors
+    # early warnings: an empty reason / note / rule form is shown again with its field errors
+    "oversight/warnings/<int:warning_id>/dismiss/": {422},
+    "oversight/warnings/<int:warning_id>/to-inspect/": {422},
+    "oversight/warning-rules/new/": {422},
     # the sample body names an indicator / a decision "测试" that does not exist (404 for that name)
     "POST /api/v1/indicators/values": {404},
     "POST /api/v1/indicators/targets": {404},

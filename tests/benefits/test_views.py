@@ -74,9 +74,11 @@ def test_programme_edit_refuses_bad_rule_with_position(programmes, users, client
 
 
 def test_resident_sees_own_entitlements_and_appeals(elder, users, client_for):
-    family_contact_add(
+    link = family_contact_add(
         actor=users["admin"], person=elder, name="王小明", relation="儿子", user=users["resident"]
     )
+    link.link_state = "active"  # a consented link (portal: confirmed by the person or verified by a worker)
+    link.save(update_fields=["link_state"])
     resident = client_for(users["resident"])
     page = resident.get("/benefits/mine/").content.decode()
     assert "王秀英" in page and "高龄津贴" in page and "年满80周岁" in page and "age &gt;= 80" not in page

@@ -40,7 +40,9 @@ def test_the_first_card_is_the_roles_main_job(persona, users, client_for, make_p
 
     user = PERSONAS[persona](users)
     if persona == Role.RESIDENT:  # the family account is a contact of an older person
-        FamilyContact.objects.create(person=make_person(age=82, name="家中老人"), name="子女", user=user)
+        FamilyContact.objects.create(
+            person=make_person(age=82, name="家中老人"), name="子女", user=user, link_state="active"
+        )
     r = client_for(user).get("/")
     assert r.status_code == 200
     title, link = first_card(r.content.decode())

@@ -116,7 +116,7 @@ def test_every_role_is_walked() -> None:
 def test_every_menu_entry_opens_for_the_role(persona, users, client_for) -> None:
     user = PERSONAS[persona](users)
     client = client_for(user)
-    home = client.get("/")
+    home = client.get("/", follow=True)  # a resident lands on the portal's home page (portal:home)
     assert home.status_code == 200
     links, groups = menu(home.content.decode())
     assert links, f"{persona}: an empty menu"
@@ -174,7 +174,7 @@ def test_the_links_on_every_menu_page_open_for_the_role(persona, users, client_f
     check_id(rows)  # no home-care provider: an official's 派单 says there is none (it answered 404)
     user = PERSONAS[persona](users)
     client = client_for(user)
-    links, _groups = menu(client.get("/").content.decode())
+    links, _groups = menu(client.get("/", follow=True).content.decode())
     refused = {}
     for url in links:
         body = MAIN.search(client.get(url, follow=True).content.decode())

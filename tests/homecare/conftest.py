@@ -91,7 +91,12 @@ def world(users, make_person):
     mother.save(update_fields=["user"])
     son = make_user("son", Role.RESIDENT, COMMUNITY_A)
     FamilyContact.objects.create(
-        person=mother, region_code=mother.region_code, name="张伟", relation="子女", user=son
+        person=mother,
+        region_code=mother.region_code,
+        name="张伟",
+        relation="子女",
+        user=son,
+        link_state="active",
     )
     return {
         "provider": provider,

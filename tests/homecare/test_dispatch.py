@@ -262,7 +262,12 @@ def test_person_without_position_is_placed_at_the_community_centre(world, no_ent
     w = world
     father = make_person(age=80, sex="M", name="无坐标")
     FamilyContact.objects.create(
-        person=father, region_code=father.region_code, name="张伟", relation="子女", user=w["son"]
+        person=father,
+        region_code=father.region_code,
+        name="张伟",
+        relation="子女",
+        user=w["son"],
+        link_state="active",
     )
     o = services.order_create(
         actor=w["son"],

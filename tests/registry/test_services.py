@@ -173,7 +173,7 @@ def test_update_records_fields_not_values(users, make_person):
 
 def test_family_account_sees_their_parent(users, make_person):
     parent = make_person()
-    services.family_contact_add(
+    contact = services.family_contact_add(
         actor=users["community"],
         person=parent,
         name="女儿",
@@ -181,6 +181,11 @@ def test_family_account_sees_their_parent(users, make_person):
         phone="13600000000",
         user=users["resident"],
     )
+    # a pending link until consent: the person confirms, or a worker records the evidence seen (portal)
+    assert list(selectors.family_persons(users["resident"])) == []
+    from carecircle.portal.services import link_verify
+
+    link_verify(actor=users["community"], link=contact, evidence="hukou", note="户口簿：与户主关系 女")
     assert list(selectors.family_persons(users["resident"])) == [parent]
     with pytest.raises(Conflict):
         services.family_contact_add(
@@ -195,7 +200,9 @@ def test_contact_page_links_a_family_account(users, make_person, client_for):
         f"/people/{parent.pk}/contacts/",
         {"name": "王女儿", "relation": "女儿", "phone": "13600000001", "username": "resident"},
     )
-    assert list(selectors.family_persons(users["resident"])) == [parent]
+    link = parent.contacts.get(user=users["resident"])
+    assert link.link_state == "pending"  # counts once verified with the evidence (portal)
+    assert list(selectors.family_persons(users["resident"])) == []
     response = client.post(
         f"/people/{parent.pk}/contacts/",
         {"name": "某人", "relation": "儿子", "username": "street"},

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
-from carecircle.alarms import selectors, services
+from carecircle.alarms import api_device_care, api_telephony, selectors, services
 from carecircle.alarms.models import Incident
 from carecircle.core import services as core_services
 from carecircle.core.errors import Forbidden
@@ -222,3 +222,9 @@ def incident_resolve(request, incident_id: Id, payload: ResolveIn):
             request=request,
         )
     )
+
+
+# The device's test signal (issue 18, item 4; alarms/api_device_care.py), with the devices' own auth.
+router.add_router("", api_device_care.router, auth=DeviceAuth())
+# The telephone system's call events and trunks (issue 18, item 5; alarms/api_telephony.py).
+router.add_router("", api_telephony.router)

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.alarms import events
+from carecircle.alarms import events, routing
 from carecircle.alarms.incidents import for_update, incident_build, timeline_add, timeline_entry
 from carecircle.alarms.models import (
     ACTIVITY_KINDS,
@@ -277,6 +277,7 @@ class DeliveryWorker(threading.Thread):
                 with dbguard.deadline():  # a cut network fails the batch instead of hanging the worker
                     self._store_inbox()
                     deliver_pending()
+                    routing.route_step()  # ring the calls that have waited too long (issue 18)
             except Exception:  # noqa: BLE001 - the alarms stay in the outbox; retry on the next wake
                 log.exception("alarm delivery failed; will retry")
                 connection.close()

@@ -8,7 +8,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from carecircle.alarms import delivery, services
+from carecircle.alarms import delivery, demo_care, demo_outreach, demo_routing, demo_telephony, services
 from carecircle.alarms.models import (
     Alarm,
     AlarmKind,
@@ -71,6 +71,10 @@ def generate(city: City) -> None:
             return
         _history(city, rng, devices)
         _open_incidents(city, rng, devices)
+        demo_outreach.generate(city)  # proactive wellbeing calls (issue 18)
+        demo_care.generate(city, devices)  # device tests and call quality audit (issue 18)
+        demo_telephony.generate(city)  # the telephone system's calls and a caller screen-pop (issue 18)
+        demo_routing.generate(city)  # centres, operators on shift, waiting calls ringing (issue 18)
     finally:
         delivery.release()
 

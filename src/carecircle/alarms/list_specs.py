@@ -1,5 +1,7 @@
 """The alarm centre's staff lists, declared for the list component (core/lists.py): the devices
-(every one, paged: the page once stopped at 200 without a word) and the incidents handled."""
+(every one, paged: the page once stopped at 200 without a word) and the incidents handled. The
+device-care and call-audit lists are in list_specs_care.py (imported at the end, so that a
+background export finds them by name)."""
 
 from typing import Any
 
@@ -9,18 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecircle.alarms import selectors
+from carecircle.alarms import device_care, selectors
 from carecircle.alarms.models import DeviceKind, Incident, IncidentState, Outcome, Source
 from carecircle.core import lists
 from carecircle.core.types import Actor
-
-LOW_BATTERY = 20  # per cent: the list's "电量低" — the policy's low-battery alarm fires lower
 
 DEVICE_STATES = (
     ("online", gettext_lazy("在线")),
     ("offline", gettext_lazy("离线")),
     ("never", gettext_lazy("从未上报")),
     ("low_battery", gettext_lazy("电量低")),
+    ("untested", gettext_lazy("未按月测试")),
     ("inactive", gettext_lazy("停用")),
 )
 
@@ -41,8 +42,10 @@ def _device_state(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
     qs = qs.filter(active=True)
     if value == "never":
         return qs.filter(last_heartbeat_at__isnull=True)
-    if value == "low_battery":
-        return qs.filter(battery__lt=LOW_BATTERY)
+    if value == "low_battery":  # below CARECIRCLE_DEVICE_LOW_BATTERY (the alarm itself fires lower)
+        return qs.filter(battery__lt=device_care.low_battery())
+    if value == "untested":  # no test signal within CARECIRCLE_DEVICE_TEST_DAYS (device_care.py)
+        return qs.filter(device_care.problem_q("untested"))
     silent = _open_offline()
     if value == "offline":
         return qs.filter(silent, last_heartbeat_at__isnull=False)
@@ -70,7 +73,7 @@ def _prepare_devices(rows: list[Any]) -> None:
             d.state_shown = _("离线")
         else:
             d.state_shown = _("在线")
-        if d.active and d.battery is not None and d.battery < LOW_BATTERY:
+        if d.active and d.battery is not None and d.battery < device_care.low_battery():
             d.state_shown += _("，电量低")
 
 
@@ -78,12 +81,18 @@ DEVICES = lists.ListSpec(
     name="alarms.devices",
     title=gettext_lazy("报警设备"),
     perm="alarms.devices",
-    rows=lambda user: selectors.devices(user=user),
+    rows=lambda user: device_care.with_last_test(selectors.devices(user=user)),
     file_name="devices",
     prepare=_prepare_devices,
     columns=(
         lists.Column("kind", gettext_lazy("设备"), lambda d: d.get_kind_display(), sort=("kind",)),
-        lists.Column("serial", gettext_lazy("设备编号"), lambda d: d.serial, sort=("serial",)),
+        lists.Column(
+            "serial",
+            gettext_lazy("设备编号"),
+            lambda d: d.serial,
+            sort=("serial",),
+            link=lambda d: reverse("alarms:device_detail", args=[d.pk]),
+        ),
         lists.Column("person", gettext_lazy("使用人"), lambda d: d.person.name, sort=("person__name",)),
         lists.Column("location", gettext_lazy("安装位置"), lambda d: d.location),
         lists.Column(
@@ -100,6 +109,12 @@ DEVICES = lists.ListSpec(
             gettext_lazy("电量"),
             lambda d: "" if d.battery is None else f"{d.battery}%",
             sort=("battery",),
+        ),
+        lists.Column(
+            "last_test",
+            gettext_lazy("最近测试"),
+            lambda d: lists.local_time(d.last_test_at),
+            sort=("last_test_at",),
         ),
         lists.Column("state", gettext_lazy("状态"), lambda d: d.state_shown),
     ),
@@ -172,3 +187,7 @@ INCIDENTS = lists.ListSpec(
     ),
     default_sort="-opened",
 )
+
+
+# The device-care and call-audit lists (issue 18): registered with the list component by importing them.
+from carecircle.alarms import list_specs_care, list_specs_outreach  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.alarms import routing
 from carecircle.alarms.models import (
     OPEN_STATES,
     CallOutcome,
@@ -24,6 +25,12 @@ from carecircle.alarms.models import (
     TimelineEntry,
     TimelineKind,
 )
+from carecircle.alarms.outreach_selectors import OutreachAction as OutreachAction
+from carecircle.alarms.outreach_selectors import outreach_actions as outreach_actions
+from carecircle.alarms.outreach_selectors import outreach_call_get as outreach_call_get
+from carecircle.alarms.outreach_selectors import outreach_calls as outreach_calls
+from carecircle.alarms.outreach_selectors import outreach_on_time as outreach_on_time
+from carecircle.alarms.outreach_selectors import outreach_script as outreach_script
 from carecircle.alarms.policy import (
     answer_targets,
     centre_policy,
@@ -64,8 +71,16 @@ def incident_get(*, user: Actor, incident_id: int, perm: str = "alarms.view") ->
         incident_id,
         user=user,
         perm=perm,
+        check=incident_check,
     )
     return incident
+
+
+def incident_check(user: Actor, perm: str, incident: Incident) -> None:
+    """Scope over the incident's region, or (issue 18, routing) the overflow centre's operator who
+    answered it when it rang there: they handle it to its close."""
+    if scope.has_perm(user, perm, incident.region_code) or not routing.handles_by_overflow(user, incident):
+        scope.require(user, perm, incident.region_code)
 
 
 class IncidentAction(StrEnum):
@@ -102,7 +117,9 @@ def incident_actions(user: Viewer, incident: Incident) -> frozenset[IncidentActi
     """What `user` may do with `incident` now: the card's buttons and the services (through
     action_open and the same permission) follow this one rule. An operator of the incident's region
     acts; everyone else (a community worker sent as responder, a supervisor) only looks."""
-    if not scope.has_perm(user, "alarms.operate", incident.region_code):
+    if not scope.has_perm(user, "alarms.operate", incident.region_code) and not routing.handles_by_overflow(
+        user, incident
+    ):
         return frozenset()
     return frozenset(a for a in IncidentAction if action_open(incident, a))
 
@@ -312,3 +329,22 @@ def persons_with_device(*, person_ids: Iterable[int], day: datetime.date) -> set
             person_id__in=list(person_ids), active=True, created_at__date__lte=day
         ).values_list("person_id", flat=True)
     )
+
+
+def unanswered_by_community(*, since: datetime.datetime, older_than: datetime.datetime) -> dict[str, int]:
+    """Incidents opened from `since` to `older_than` that nobody has acknowledged nor resolved, counted
+    per community (one grouped query): oversight's early warnings."""
+    from django.db.models import Count  # noqa: PLC0415 — this file's own imports stay as they are
+
+    rows = (
+        Incident.objects.filter(
+            opened_at__gte=since,
+            opened_at__lt=older_than,
+            acknowledged_at__isnull=True,
+            resolved_at__isnull=True,
+        )
+        .values_list("region_code")
+        .annotate(n=Count("id"))
+        .values_list("region_code", "n")
+    )
+    return dict(rows)

@@ -148,3 +148,19 @@ class TimelineRow(TypedDict):
     actor: str
     text: str
     seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class OnTimeRate:
+    """Proactive wellbeing calls done on time in a region over a month (`alarms.selectors.
+    outreach_on_time`): `due` calls whose time was up by then (or tried already), `on_time` those
+    first tried by their due time; `rate` their share in per cent (None when nothing was due)."""
+
+    region_code: str
+    region: str
+    due: int
+    on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(100.0 * self.on_time / self.due, 1) if self.due else None

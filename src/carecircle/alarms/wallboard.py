@@ -12,7 +12,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.alarms import selectors
-from carecircle.alarms.models import Incident, IncidentState, TimelineEntry, TimelineKind
+from carecircle.alarms.models import Incident, IncidentState, Shift, TimelineEntry, TimelineKind
 from carecircle.alarms.policy import answer_targets, centre_policy
 from carecircle.alarms.types import TargetCheck
 from carecircle.core import scope
@@ -67,8 +67,9 @@ def _checks(
 
 
 def on_shift(*, user: Actor, now: datetime.datetime, minutes: int) -> list[str]:
-    """Names of the operators who acted on an incident of the user's regions in the last `minutes`
-    (answered, called, dispatched, noted, closed; a responder confirming is not an operator)."""
+    """Names of the operators signed on a shift at a centre of the user's regions, and of those who
+    acted on an incident of them in the last `minutes` (answered, called, dispatched, noted, closed;
+    a responder confirming is not an operator)."""
     rows = (
         scope.in_scope(TimelineEntry.objects.all(), user, PERM)
         .filter(at__gt=now - datetime.timedelta(minutes=minutes), at__lte=now, actor__isnull=False)
@@ -76,7 +77,13 @@ def on_shift(*, user: Actor, now: datetime.datetime, minutes: int) -> list[str]:
         .values_list("actor__display_name", "actor__username")
         .distinct()
     )
-    return sorted({display or username for display, username in rows})
+    # … and those signed on a shift at a centre of the user's regions (issue 18, routing).
+    signed_on = (
+        scope.in_scope(Shift.objects.all(), user, PERM)
+        .filter(started_at__lte=now, ended_at__isnull=True)
+        .values_list("operator__display_name", "operator__username")
+    )
+    return sorted({display or username for display, username in [*rows, *signed_on]})
 
 
 def wallboard(*, user: Actor, now: datetime.datetime | None = None) -> Wallboard:

@@ -159,6 +159,15 @@ def person_checks(person: Person) -> QuerySet[ChildCheck]:
     return ChildCheck.objects.filter(person=person).order_by("-checked_on", "-id")
 
 
+def checks_of(person_ids: Iterable[int]) -> dict[int, list[ChildCheck]]:
+    """{person id: their checks, latest first} for many persons in one query (the resident home
+    page's children; the caller has checked the persons are the account's own)."""
+    found: dict[int, list[ChildCheck]] = {}
+    for check in ChildCheck.objects.filter(person_id__in=list(person_ids)).order_by("-checked_on", "-id"):
+        found.setdefault(check.person_id, []).append(check)
+    return found
+
+
 def check_get(*, user: Actor, check_id: int, perm: str = "assessment.view") -> ChildCheck:
     return access_by_id(ChildCheck.objects.select_related("person"), check_id, user=user, perm=perm)
 

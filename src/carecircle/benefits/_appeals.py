@@ -20,7 +20,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
-from carecircle.registry.selectors import family_persons
+from carecircle.registry.selectors import family_persons, on_behalf_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -65,6 +65,7 @@ def appeal_file(
         request=request,
         programme=programme.code,
         month=month,
+        **on_behalf_of(actor, person),  # a linked family member files it for the person
     )
     return appeal
 

@@ -11,12 +11,14 @@ for each action in the set, and the services refuse with the same `batch_action_
 
 import datetime
 import enum
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum, TextField
+from django.db.models.functions import Cast
 
-from carecircle.benefits import engine, payroll
+from carecircle.benefits import engine, payroll, rule_text
 from carecircle.benefits.models import (
     Account,
     Appeal,
@@ -27,7 +29,17 @@ from carecircle.benefits.models import (
     Payment,
     Programme,
 )
-from carecircle.benefits.types import BalanceRow, Entitlement, FundBalance, LedgerCheck, PaymentMethod, Period
+from carecircle.benefits.types import (
+    BalanceRow,
+    Entitlement,
+    FundBalance,
+    LedgerCheck,
+    PaymentMethod,
+    PaymentNotice,
+    Period,
+    PolicyText,
+    PolicyTier,
+)
 from carecircle.core import region_pick, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
@@ -377,3 +389,110 @@ def appeal_actions(user: Actor, appeal: Appeal) -> frozenset[AppealAction]:
     ):
         return frozenset({AppealAction.DECIDE})
     return frozenset()
+
+
+def public_policies(*, day: datetime.date) -> list[PolicyText]:
+    """Every allowance in force on `day`, its conditions in plain Chinese generated from its rule
+    (rule_text): what the public policy pages list (no sign-in; a programme is public policy)."""
+    rows = (
+        Programme.objects.filter(active=True, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .prefetch_related("tiers")
+        .order_by("region_code", "code")
+    )
+    return [
+        PolicyText(
+            name=p.name,
+            region_code=p.region_code,
+            conditions=rule_text.describe(p.target_rule),
+            tiers=tuple(
+                PolicyTier(
+                    label=t.label,
+                    condition=rule_text.describe(t.condition) if t.condition.strip() else "",
+                    amount=t.amount,
+                )
+                for t in sorted(p.tiers.all(), key=lambda t: (t.order, t.pk))
+            ),
+            period=Period(p.period),
+            payment_method=PaymentMethod(p.payment_method),
+            cap=p.cap,
+            basis=p.basis,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+        )
+        for p in rows
+    ]
+
+
+# ---------------------------------------------------------------- what the portal tells a person
+
+
+def paid_batch_ids(*, since: datetime.datetime, until: datetime.datetime) -> list[int]:
+    """The batches paid in [since, until) (the portal's messages of a month's allowances)."""
+    rows = Batch.objects.filter(state=Batch.State.PAID, paid_at__gte=since, paid_at__lt=until)
+    return list(rows.order_by("paid_at", "id").values_list("id", flat=True))
+
+
+def _previous_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+def payment_notices(*, batch_id: int, chunk: int = 5000) -> Iterator[PaymentNotice]:
+    """Every line of a paid batch as a notice, then the people paid last month by the same
+    programme in the same region who are not in this batch (stopped). Phones stay ciphertext."""
+    batch = Batch.objects.select_related("programme").get(pk=batch_id, state=Batch.State.PAID)
+    name = batch.programme.name
+    fields = ("id", "kind", "amount", "period", "region_code", "person_id", "person__user_id", "phone_c")
+    lines = (
+        Payment.objects.filter(batch_id=batch.pk)
+        .annotate(phone_c=Cast("person__phone", TextField()))  # the ciphertext, not decrypted
+        .values_list(*fields)
+        .order_by("id")
+    )
+    for pk, kind, amount, period, region, person, user, phone in lines.iterator(chunk_size=chunk):
+        what = "recovered" if kind == Payment.Kind.RECOVERY else "granted"
+        yield PaymentNotice(f"payment:{pk}", what, person, user, phone or "", name, period, amount, region)
+    previous = _previous_month(batch.month)
+    stopped = (
+        Payment.objects.filter(
+            programme_id=batch.programme_id,
+            period=previous,
+            kind=Payment.Kind.REGULAR,
+            batch__state=Batch.State.PAID,
+            region_code__startswith=regions.prefix_of(batch.region_code),
+        )
+        .exclude(person_id__in=Payment.objects.filter(batch_id=batch.pk).values("person_id"))
+        .annotate(phone_c=Cast("person__phone", TextField()))
+        .values_list("amount", "region_code", "person_id", "person__user_id", "phone_c")
+        .order_by("id")
+    )
+    for amount, region, person, user, phone in stopped.iterator(chunk_size=chunk):
+        key = f"stopped:{batch.programme_id}:{batch.month}:{person}"
+        yield PaymentNotice(key, "stopped", person, user, phone or "", name, batch.month, amount, region)
+
+
+def paid_after_death(*, since_period: str) -> dict[str, int]:
+    """Payments of a period from `since_period` ("YYYY-MM") on, in an approved or paid batch, neither
+    a recovery nor recovered, to a person recorded as dead (registry status 死亡) before the period
+    began: counted per community (oversight's early warnings). Two queries: the candidates (only
+    people with a death status), then the dates compared."""
+    from carecircle.registry.models import PersonStatus, StatusKind  # noqa: PLC0415 — the shared registry
+
+    dead = PersonStatus.objects.filter(kind=StatusKind.DECEASED)
+    rows = list(
+        Payment.objects.filter(
+            period__gte=since_period,
+            batch__state__in=[Batch.State.APPROVED, Batch.State.PAID],
+            recovered=False,
+            person_id__in=dead.values("person_id"),
+        )
+        .exclude(kind=Payment.Kind.RECOVERY)
+        .values_list("person_id", "period", "region_code")
+    )
+    died = dict(dead.filter(person_id__in={p for p, _pe, _r in rows}).values_list("person_id", "valid_from"))
+    out: dict[str, int] = {}
+    for person_id, period, region in rows:
+        if f"{period}-01" > died[person_id].isoformat():
+            out[region] = out.get(region, 0) + 1
+    return out

@@ -140,3 +140,46 @@ class LedgerCheck:
     @property
     def ok(self) -> bool:
         return self.total == 0 and not self.unbalanced
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTier:
+    """One amount of a programme and who gets it, in words (a public policy page)."""
+
+    label: str
+    condition: str  # the tier's rule in plain Chinese ("" when the tier has no condition of its own)
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyText:
+    """An allowance as the public reads it (`benefits.selectors.public_policies`): who qualifies,
+    in plain Chinese generated from the programme's rule, how much, how often and how it is paid."""
+
+    name: str
+    region_code: str
+    conditions: str
+    tiers: tuple[PolicyTier, ...]
+    period: Period
+    payment_method: PaymentMethod
+    cap: Decimal | None
+    basis: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentNotice:
+    """What a person is told about a paid batch (`benefits.selectors.payment_notices`): a line paid
+    (`granted`), money asked back (`recovered`), or an allowance paid last month and not in this
+    month's batch (`stopped`). `phone` is the person's number as the vault keeps it (ciphertext)."""
+
+    key: str  # stable: the same line gives the same key on every run
+    kind: str  # "granted" | "recovered" | "stopped"
+    person_id: int
+    user_id: int | None  # the person's own account, if any
+    phone: str
+    programme: str
+    period: str
+    amount: Decimal
+    region_code: str

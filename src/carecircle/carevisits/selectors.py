@@ -287,3 +287,16 @@ def reasons_for(
             if p.pk in disabled:
                 out[p.pk].append(_("失能：%(l)s") % {"l": disabled[p.pk]})
     return out
+
+
+def overdue_by_community(*, day: datetime.date | None = None) -> dict[str, int]:
+    """Plans whose period ended before `day` without a completed visit, counted per community (one
+    grouped query): oversight's early warnings."""
+    day = day or timezone.localdate()
+    rows = (
+        VisitPlan.objects.filter(status=PlanStatus.PLANNED, period_end__lt=day)
+        .values_list("region_code")
+        .annotate(n=Count("id"))
+        .values_list("region_code", "n")
+    )
+    return dict(rows)

@@ -13,6 +13,7 @@ CARECIRCLE_MAP_TILES  the basemap's tile URL template ({z}/{x}/{y}), a service i
                       platform's own tiles, drawn from its road network and region boundaries)
 DATABASE_REPLICA_URL  a streaming replica that serves read-only pages (core/dbrouter.py; default: none)
 CARECIRCLE_REGION_QUEUES  district code = Celery queue, comma-separated (core/taskroutes.py; default: none)
+CARECIRCLE_SMS_GATEWAY_URL  an SMS gateway inside the network (portal/channels.py; default: none, no SMS)
 """
 
 import os
@@ -176,6 +177,15 @@ CARECIRCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(
 )
 CARECIRCLE_OTP_MAX_FAILURES = int(os.environ.get("CARECIRCLE_OTP_MAX_FAILURES", "5"))
 CARECIRCLE_LOCKOUT_MINUTES = int(os.environ.get("CARECIRCLE_LOCKOUT_MINUTES", "15"))
+# Residents' sign-in by phone and one-time code (portal/accounts.py): a code is good once for
+# CARECIRCLE_PHONE_CODE_MINUTES; within CARECIRCLE_PHONE_CODE_WINDOW_MINUTES a phone is sent at most
+# ..._PER_PHONE codes (and one per ..._INTERVAL_SECONDS), a client address at most ..._PER_ADDRESS.
+# Wrong codes count on the sign-in counters (core/throttle.py: CARECIRCLE_OTP_MAX_FAILURES per phone).
+CARECIRCLE_PHONE_CODE_MINUTES = int(os.environ.get("CARECIRCLE_PHONE_CODE_MINUTES", "5"))
+CARECIRCLE_PHONE_CODE_WINDOW_MINUTES = int(os.environ.get("CARECIRCLE_PHONE_CODE_WINDOW_MINUTES", "60"))
+CARECIRCLE_PHONE_CODE_PER_PHONE = int(os.environ.get("CARECIRCLE_PHONE_CODE_PER_PHONE", "5"))
+CARECIRCLE_PHONE_CODE_PER_ADDRESS = int(os.environ.get("CARECIRCLE_PHONE_CODE_PER_ADDRESS", "20"))
+CARECIRCLE_PHONE_CODE_INTERVAL_SECONDS = int(os.environ.get("CARECIRCLE_PHONE_CODE_INTERVAL_SECONDS", "60"))
 # The second factor (TOTP) is required of every account holding one of these permissions ("*"
 # wildcards; superusers hold them all); empty: not required of anyone. `carecircle demo` relaxes it
 # for its own demo accounts only (CARECIRCLE_TOTP_EXEMPT_USERNAMES, never read from the environment).
@@ -203,6 +213,14 @@ X_FRAME_OPTIONS = "DENY"
 # Nothing a page needs comes from outside the server unless named here.
 CARECIRCLE_MAP_TILES = os.environ.get("CARECIRCLE_MAP_TILES", "")
 CARECIRCLE_MAP_ATTRIBUTION = os.environ.get("CARECIRCLE_MAP_ATTRIBUTION", "")
+# SMS to residents (portal/channels.py): an HTTP gateway inside the network that takes a message with
+# the sender's idempotency key (client reference) and sends it once. Empty: no SMS, the site inbox only.
+CARECIRCLE_SMS_GATEWAY_URL = os.environ.get("CARECIRCLE_SMS_GATEWAY_URL", "")
+CARECIRCLE_SMS_GATEWAY_TOKEN = os.environ.get("CARECIRCLE_SMS_GATEWAY_TOKEN", "")
+CARECIRCLE_SMS_GATEWAY_TIMEOUT = float(os.environ.get("CARECIRCLE_SMS_GATEWAY_TIMEOUT", "10"))
+CARECIRCLE_SMS_BATCH = int(os.environ.get("CARECIRCLE_SMS_BATCH", "100"))
+# The first retry after a failed send waits this long; each further one twice as long (up to 6 hours).
+CARECIRCLE_SMS_RETRY_SECONDS = float(os.environ.get("CARECIRCLE_SMS_RETRY_SECONDS", "30"))
 # Content-Security-Policy on every response (django-csp): scripts only from the server's own files
 # (no inline script, no event-handler attributes, no eval), nothing framed, no plug-ins. Styles keep
 # 'unsafe-inline' (style attributes in templates and the server-drawn SVG charts). See docs/security.md.
@@ -253,6 +271,12 @@ CARECIRCLE_UPLOAD_RETRY_HOURS = int(os.environ.get("CARECIRCLE_UPLOAD_RETRY_HOUR
 # A caregiver's check-in this many minutes before a booked slot or after it needs no reason; outside
 # it the check-in needs one and the visit is flagged for review (homecare/evv.py).
 CARECIRCLE_CHECKIN_WINDOW_MINUTES = int(os.environ.get("CARECIRCLE_CHECKIN_WINDOW_MINUTES", "60"))
+# Device care (alarms/device_care.py): a device's battery below this per cent is "电量低"; a device
+# with no test signal for this many days is due its monthly test. Call quality audit
+# (alarms/call_audit.py): incidents drawn per operator and month (at least 2).
+CARECIRCLE_DEVICE_LOW_BATTERY = int(os.environ.get("CARECIRCLE_DEVICE_LOW_BATTERY", "20"))
+CARECIRCLE_DEVICE_TEST_DAYS = int(os.environ.get("CARECIRCLE_DEVICE_TEST_DAYS", "30"))
+CARECIRCLE_CALL_AUDIT_PER_OPERATOR = max(2, int(os.environ.get("CARECIRCLE_CALL_AUDIT_PER_OPERATOR", "2")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -108,6 +108,13 @@ def home(request: AuthedRequest) -> HttpResponse:
     names the kinds of work it leads for in `leads`: a role ("operator") or a role acting for a kind
     of organisation ("provider_admin/facility_operator"); the cards that lead for one of the user's
     grants come first, the others keep the modules' order."""
+    if scope.roles_of(request.user) == {"resident"}:
+        # A resident (an older person, a family member, a parent) lands on the residents' home page
+        # of big tiles (the portal module, when installed), not on the staff cards.
+        try:
+            return redirect(reverse("portal:home"))
+        except NoReverseMatch:
+            pass
     cards = []
     for module in plugins.optional_submodules("home"):
         cards.extend(module.cards(request.user))

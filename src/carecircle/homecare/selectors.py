@@ -9,11 +9,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from carecircle.core import regions, scope
+from carecircle.core import regions, scope, suspension
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
@@ -25,6 +25,7 @@ from carecircle.homecare.models import (
     BUSY_STATUSES,
     Complaint,
     CostShareRule,
+    DispatchEvent,
     GuidePrice,
     Order,
     OrderStatus,
@@ -36,10 +37,18 @@ from carecircle.homecare.models import (
     ServiceItem,
     ServicePolicy,
     Statement,
+    Visit,
     VisitException,
 )
 from carecircle.homecare.models import OrderStatus as S
-from carecircle.homecare.types import RouteStop, SatisfactionRow, SupervisedProvider
+from carecircle.homecare.types import (
+    AcceptNotice,
+    ProviderFact,
+    ProviderSignals,
+    RouteStop,
+    SatisfactionRow,
+    SupervisedProvider,
+)
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.selectors import caregiver_for_user
 
@@ -99,11 +108,16 @@ def serves(provider: Provider, region_code: str) -> bool:
 
 
 def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> list[tuple[Provider, Decimal]]:
-    """Active providers serving `region_code` that price `item` on `day`, cheapest first."""
+    """Active providers serving `region_code` that price `item` on `day`, cheapest first; none that
+    oversight has suspended (core/suspension.py)."""
     area_codes = region_chain(region_code)
     ids = ProviderArea.objects.filter(region_code__in=area_codes).values("provider_id")
+    providers = list(Provider.objects.filter(pk__in=ids, active=True))
+    stopped = suspension.suspended("homecare", [p.pk for p in providers])  # oversight: a major hazard
     out = []
-    for provider in Provider.objects.filter(pk__in=ids, active=True):
+    for provider in providers:
+        if provider.pk in stopped:
+            continue
         price = provider_price(provider, item, day)
         if price is not None:
             out.append((provider, price))
@@ -325,7 +339,9 @@ def supervised_providers() -> list[SupervisedProvider]:
     rows = Provider.objects.filter(active=True).order_by("id")
     return [
         SupervisedProvider(pk, name, region, lat, lon)
-        for pk, name, region, lat, lon in rows.values_list("id", "name", "region_code", "latitude", "longitude")
+        for pk, name, region, lat, lon in rows.values_list(
+            "id", "name", "region_code", "latitude", "longitude"
+        )
     ]
 
 
@@ -435,3 +451,75 @@ def order_actions(
         opens, closes = address_window(order)
         who[OrderAction.ADDRESS] = opens <= (now or timezone.now()) <= closes
     return frozenset(a for a in OrderAction if who.get(a) and action_open(order, a))
+
+
+def accept_notices(*, since: datetime.datetime, until: datetime.datetime) -> list[AcceptNotice]:
+    """The orders accepted in [since, until), as the portal tells the person (phones stay ciphertext)."""
+    rows = (
+        DispatchEvent.objects.filter(kind=DispatchEvent.Kind.ACCEPT, at__gte=since, at__lt=until)
+        .annotate(phone_c=Cast("order__person__phone", TextField()))
+        .values_list(
+            "id",
+            "order_id",
+            "order__person_id",
+            "order__person__user_id",
+            "phone_c",
+            "order__item__name",
+            "order__provider__name",
+            "order__window_start",
+            "region_code",
+        )
+        .order_by("at", "id")
+    )
+    return [AcceptNotice(e, o, p, u, ph or "", i, pr, w, r) for e, o, p, u, ph, i, pr, w, r in rows]
+
+
+def credit_facts(*, since: datetime.date) -> tuple[list[ProviderFact], list[ProviderFact]]:
+    """Complaints lodged and visit exceptions confirmed (审核不通过) since `since`, per provider, for
+    oversight's credit events: (complaints, exceptions)."""
+    complaints = [
+        ProviderFact(pk, provider_id, local_day(at), text[:200])
+        for pk, provider_id, at, text in Complaint.objects.filter(created_at__date__gte=since)
+        .order_by("pk")
+        .values_list("id", "provider_id", "created_at", "text")
+    ]
+    rejected = VisitException.objects.filter(
+        status=VisitException.Status.REJECTED, reviewed_at__isnull=False, reviewed_at__date__gte=since
+    ).order_by("pk")
+    exceptions = [
+        ProviderFact(pk, provider_id, local_day(at), str(VisitException(kind=kind).get_kind_display()))
+        for pk, provider_id, at, kind in rejected.values_list(
+            "id", "visit__order__provider_id", "reviewed_at", "kind"
+        )
+        if at is not None
+    ]
+    return complaints, exceptions
+
+
+def warning_signals(*, since: datetime.date) -> list[ProviderSignals]:
+    """Per provider since `since` (oversight's early warnings, one grouped query each): visits
+    checked in, visit exceptions raised less those accepted as explained, complaints lodged."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    visits = dict(
+        Visit.objects.filter(check_in_at__gte=start)
+        .values_list("order__provider_id")
+        .annotate(n=Count("id"))
+        .values_list("order__provider_id", "n")
+    )
+    exceptions = dict(
+        VisitException.objects.filter(created_at__gte=start)
+        .exclude(status=VisitException.Status.ACCEPTED)
+        .values_list("visit__order__provider_id")
+        .annotate(n=Count("id"))
+        .values_list("visit__order__provider_id", "n")
+    )
+    complaints = dict(
+        Complaint.objects.filter(created_at__gte=start)
+        .values_list("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    ids = sorted(set(visits) | set(exceptions) | set(complaints))
+    return [
+        ProviderSignals(pk, visits.get(pk, 0), exceptions.get(pk, 0), complaints.get(pk, 0)) for pk in ids
+    ]

@@ -85,3 +85,43 @@ class SupervisedProvider:
     region_code: str
     latitude: float | None
     longitude: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptNotice:
+    """An order a provider accepted (`homecare.selectors.accept_notices`), as the person is told:
+    `event_id` names the acceptance (a re-accept after a reassignment is another); `phone` is the
+    person's number as the vault keeps it (ciphertext)."""
+
+    event_id: int
+    order_id: int
+    person_id: int
+    user_id: int | None
+    phone: str
+    item: str
+    provider: str
+    window_start: datetime.datetime
+    region_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFact:
+    """A complaint or a confirmed visit exception against a provider, as oversight's credit events
+    read it (`homecare.selectors.credit_facts`): the record's id, its provider, its day, a line."""
+
+    id: int
+    provider_id: int
+    on: datetime.date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSignals:
+    """A provider's figures over a window, as oversight's early warnings read them
+    (`homecare.selectors.warning_signals`): visits checked in, visit exceptions raised (less those
+    accepted as explained), complaints lodged."""
+
+    provider_id: int
+    visits: int
+    exceptions: int
+    complaints: int

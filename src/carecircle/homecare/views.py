@@ -66,7 +66,7 @@ def _orderable_persons(user, text: str = ""):
 @login_required
 def order_new(request):
     """Step 1: choose; step 2 (preview): the price split, before anything is saved; step 3: confirm."""
-    form = forms.OrderForm(request.POST if request.method == "POST" else request.GET)
+    form = forms.OrderForm(request.POST if request.method == "POST" else (request.GET or None))
     q = form.data.get("q", "").strip()
     ctx = {
         "persons": _orderable_persons(request.user, q),

@@ -4,7 +4,7 @@ the facility finder and the allowance policies). Others add their lines here: on
 
 from django.urls import path
 
-from carecircle.portal import views, views_account
+from carecircle.portal import views, views_account, views_messages
 
 prefix = "portal"
 urlpatterns = [
@@ -34,4 +34,10 @@ urlpatterns = [
     path(
         "people/<int:person_id>/accounts/link/", views_account.person_link_record, name="person_link_record"
     ),
+    # messages (portal/views_messages.py): the inbox, read state, choices; the staff list of failures
+    path("messages/", views_messages.inbox, name="messages"),
+    path("messages/<int:message_id>/read/", views_messages.message_read, name="message_read"),
+    path("messages/read-all/", views_messages.messages_read_all, name="messages_read_all"),
+    path("messages/settings/", views_messages.message_settings, name="message_settings"),
+    path("messages/failures/", views_messages.delivery_failures, name="delivery_failures"),
 ]

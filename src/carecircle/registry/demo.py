@@ -20,6 +20,9 @@ from carecircle.registry.models import (
     GuardianRelation,
     GuardianshipAssessment,
     Household,
+    LinkBasis,
+    LinkEvidence,
+    LinkState,
     Person,
     PersonStatus,
     StatusKind,
@@ -352,6 +355,14 @@ def link_family_account(city: City) -> None:
             phone="13900001234",
             phone_masked=mask_phone("13900001234"),
             user=user,
+            # a consented link: recorded by the community worker with the household register seen
+            link_state=LinkState.ACTIVE,
+            link_basis=LinkBasis.WORKER,
+            link_evidence=LinkEvidence.HUKOU,
+            link_note="户口簿：与户主关系 女",
+            link_requested_at=timezone.now(),
+            link_decided_at=timezone.now(),
+            link_decided_by=User.objects.filter(username="community").first(),
         )
         city.facts["family_elder_id"] = elder.pk
 

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import leases
-from carecircle.core.vault import EncryptedTextField
+from carecircle.core.vault import EncryptedTextField, phone_index
+
+
+def _fill_phone_index(row: "Person | FamilyContact", kwargs: dict[str, Any]) -> None:
+    """Every save of a row with a phone keeps the phone's blind index with it (a bulk insert names
+    `phone_index` itself: registry/imports.py, registry/demo.py); a save of other fields only, or of
+    a row loaded without its phone, leaves the index as it is."""
+    fields = kwargs.get("update_fields")
+    if "phone" in row.get_deferred_fields() or (fields is not None and "phone" not in fields):
+        return
+    row.phone_index = phone_index(row.phone)
+    if fields is not None:
+        kwargs["update_fields"] = {*fields, "phone_index"}
 
 
 class Sex(models.TextChoices):
@@ -55,6 +68,7 @@ class Person(models.Model):
     birth_date, never stored; the ID number is held encrypted with a blind index."""
 
     VAULT_BLIND_INDEXES = {"id_hash": "id_number"}  # recomputed by a key rotation (core/keyrotation.py)
+    VAULT_PHONE_INDEXES = {"phone_index": "phone"}  # the caller screen-pop finds a number by it
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
@@ -64,6 +78,7 @@ class Person(models.Model):
     id_masked = models.CharField(_("身份证号"), max_length=18)
     phone = EncryptedTextField(_("联系电话"), blank=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)  # vault.phone_index
     address = EncryptedTextField(_("居住地址"), blank=True)
     address_masked = models.CharField(_("居住地址"), max_length=40, blank=True)
     region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
@@ -87,6 +102,10 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _fill_phone_index(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class PersonStatus(models.Model):
@@ -118,8 +137,42 @@ class PersonStatus(models.Model):
         indexes = [models.Index(fields=["kind", "valid_from", "valid_to"], name="status_kind_period")]
 
 
+class LinkState(models.TextChoices):
+    """Whether a contact's account (`FamilyContact.user`) may act for the person: only an active
+    link counts (`registry.selectors.family_persons`)."""
+
+    PENDING = "pending", _("待确认")
+    ACTIVE = "active", _("已生效")
+    DECLINED = "declined", _("已拒绝")
+    ENDED = "ended", _("已解除")
+
+
+class LinkBasis(models.TextChoices):
+    """How a link got its consent."""
+
+    PERSON = "person", _("本人确认")
+    WORKER = "worker", _("社区工作人员核验登记")
+    LEGACY = "legacy", _("关联功能上线前登记")
+
+
+class LinkEvidence(models.TextChoices):
+    """What a community worker saw before recording a link."""
+
+    HUKOU = "hukou", _("户口簿")
+    BIRTH_CERTIFICATE = "birth_certificate", _("出生医学证明")
+    KINSHIP_CERTIFICATE = "kinship_certificate", _("亲属关系证明")
+    GUARDIANSHIP = "guardianship", _("监护关系证明")
+    NOTARY = "notary", _("公证书或授权委托书")
+    IN_PERSON = "in_person", _("本人到场当面确认")
+
+
 class FamilyContact(models.Model):
-    """A family member or other contact; `user` links a 子女 account to the older person."""
+    """A family member or other contact; `user` links a 子女 account (or a parent's account to an
+    infant) to the person, with consent: the link is `link_state` ACTIVE only when the person's own
+    account confirmed it or a community worker recorded it with the evidence seen
+    (portal/accounts_links.py); either side may end it."""
+
+    VAULT_PHONE_INDEXES = {"phone_index": "phone"}
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contacts")
     region_code = models.CharField(max_length=12, db_index=True)
@@ -127,9 +180,34 @@ class FamilyContact(models.Model):
     relation = models.CharField(_("关系"), max_length=20)
     phone = EncryptedTextField(_("联系电话"), blank=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)  # vault.phone_index
     is_emergency = models.BooleanField(_("紧急联系人"), default=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="family_of"
+    )
+    # The database's defaults too: the registry's bulk inserts (core.bulk.insert_rows) name their columns.
+    link_state = models.CharField(
+        _("关联状态"),
+        max_length=10,
+        choices=LinkState.choices,
+        default=LinkState.PENDING,
+        db_default=LinkState.PENDING,
+    )
+    link_basis = models.CharField(
+        _("关联依据"), max_length=10, choices=LinkBasis.choices, blank=True, default="", db_default=""
+    )
+    link_evidence = models.CharField(
+        _("核验材料"), max_length=24, choices=LinkEvidence.choices, blank=True, default="", db_default=""
+    )
+    link_note = models.CharField(_("核验说明"), max_length=200, blank=True, default="", db_default="")
+    link_requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
+    link_decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    link_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link_ended_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    link_ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -140,6 +218,10 @@ class FamilyContact(models.Model):
                 fields=["person", "user"], condition=Q(user__isnull=False), name="contact_unique_account"
             )
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _fill_phone_index(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class ImportJob(models.Model):

@@ -2,6 +2,7 @@
 
 import datetime
 import enum
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -14,12 +15,20 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import AuditEvent
 from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.types import Actor, Viewer, signed_in
-from carecircle.core.vault import blind_index, shown_age
+from carecircle.core.vault import blind_index, phone_index, shown_age
 from carecircle.registry import groups as population_groups
 from carecircle.registry import history
 from carecircle.registry.groups import ECONOMIC_HARDSHIP as ECONOMIC_HARDSHIP  # 特困、低保、低保边缘
 from carecircle.registry.groups import PopulationGroup
-from carecircle.registry.models import EXIT_STATUSES, FamilyContact, ImportJob, Person, PersonStatus
+from carecircle.registry.models import (
+    EXIT_STATUSES,
+    FamilyContact,
+    ImportJob,
+    LinkState,
+    Person,
+    PersonStatus,
+)
+from carecircle.registry.types import PhoneMatch
 
 # The age bands the registry's search and the modules' age counts filter on: groups of
 # registry/groups.py without criteria, whose ages are read there (no age is written twice).
@@ -252,11 +261,24 @@ def person_history_entries(person: Person, limit: int = 50) -> list[history.Hist
 
 
 def family_persons(user: Actor) -> QuerySet[Person]:
-    """The persons a resident account may see: themself and those they are linked to as family."""
+    """THE persons a resident account may see and act for: themself and those it is linked to as
+    family by a consented link (confirmed by the person or recorded by a community worker with the
+    evidence seen: `FamilyContact.link_state` ACTIVE). A pending, declined or ended link counts for
+    nothing."""
     if not signed_in(user):
         return Person.objects.none()
-    linked = FamilyContact.objects.filter(user=user).values("person_id")
+    linked = FamilyContact.objects.filter(user=user, link_state=LinkState.ACTIVE).values("person_id")
     return Person.objects.filter(Q(user=user) | Q(pk__in=linked))
+
+
+def on_behalf_of(actor: Actor, person: Person) -> dict[str, Any]:
+    """The audit detail of an action a linked family member (or parent) takes for `person`:
+    `{"on_behalf_of": person id}`, so the trail says the proxy did it for the person; empty when the
+    actor is the person themself or not a linked account (staff act in their own name)."""
+    if not signed_in(actor) or person.user_id == actor.pk:
+        return {}
+    linked = FamilyContact.objects.filter(person=person, user=actor, link_state=LinkState.ACTIVE).exists()
+    return {"on_behalf_of": person.pk} if linked else {}
 
 
 def household_members(person: Person) -> list[Person]:
@@ -280,3 +302,58 @@ def import_job_get(*, user: Viewer, job_id: int) -> ImportJob:
 def import_jobs_of(user: Viewer) -> QuerySet[ImportJob]:
     """The import jobs `user` started, newest first."""
     return ImportJob.objects.filter(created_by_id=user.pk)
+
+
+PHONE_MATCH_LIMIT = 20  # a shared landline or a care home's number may be many people's
+
+
+def people_by_phone(
+    *, phone: str, user: Actor, perm: str = "registry.view", limit: int = PHONE_MATCH_LIMIT
+) -> list[PhoneMatch]:
+    """The persons whose own phone is `phone`, then the family contacts whose phone it is (each with
+    the person they belong to), inside the regions where `user` holds `perm`; found by the phone's
+    blind index (core.vault.phone_index: +86, 0086, spaces and dashes do not matter). An unknown or
+    empty number finds nobody (an empty list, never an error)."""
+    index = phone_index(phone)
+    if not index:
+        return []
+    today = timezone.localdate()
+    people = scope.in_scope(Person.objects.filter(phone_index=index), user, perm)
+    found = [
+        PhoneMatch(
+            person_id=p.pk,
+            person_name=p.name,
+            region_code=p.region_code,
+            age=shown_age(p.birth_date, today),
+            phone_masked=p.phone_masked,
+        )
+        for p in people.only("id", "name", "region_code", "birth_date", "phone_masked").order_by(
+            "name", "id"
+        )[:limit]
+    ]
+    contacts = scope.in_scope(FamilyContact.objects.filter(phone_index=index), user, perm).select_related(
+        "person"
+    )
+    found += [
+        PhoneMatch(
+            person_id=c.person_id,
+            person_name=c.person.name,
+            region_code=c.person.region_code,
+            age=shown_age(c.person.birth_date, today),
+            phone_masked=c.phone_masked,
+            contact_id=c.pk,
+            contact_name=c.name,
+            relation=c.relation,
+        )
+        for c in contacts.only(
+            "id",
+            "name",
+            "relation",
+            "phone_masked",
+            "person_id",
+            "person__name",
+            "person__region_code",
+            "person__birth_date",
+        ).order_by("person__name", "id")[: max(0, limit - len(found))]
+    ]
+    return found

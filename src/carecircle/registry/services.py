@@ -298,6 +298,9 @@ def family_contact_add(
         phone=phone,
         phone_masked=mask_phone(phone),
         user=user,
+        # an account named here is a pending link until the person confirms it or a worker records the
+        # evidence seen (portal: the person's 居民账号与家属关联 page); until then it counts for nothing
+        link_requested_at=timezone.now() if user is not None else None,
     )
     audit.record(
         actor=actor,

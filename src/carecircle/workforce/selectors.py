@@ -143,3 +143,20 @@ def expiring_certificates(*, user: Actor, day: datetime.date, within_days: int =
     return Certificate.objects.filter(
         caregiver__in=visible, valid_to__gte=day, valid_to__lte=day + datetime.timedelta(days=within_days)
     ).select_related("caregiver")
+
+
+def certificates_expiring_by_organisation(*, day: datetime.date, within_days: int) -> dict[int, int]:
+    """Certificates of caregivers employed on `day` that end within `within_days` days of it (not
+    yet ended), counted per employing organisation (one grouped query): oversight's early warnings."""
+    employed = Q(caregiver__employed_from__lte=day) & (
+        Q(caregiver__employed_to__isnull=True) | Q(caregiver__employed_to__gte=day)
+    )
+    rows = (
+        Certificate.objects.filter(
+            employed, valid_to__gte=day, valid_to__lte=day + datetime.timedelta(days=within_days)
+        )
+        .values_list("caregiver__organisation_id")
+        .annotate(n=Count("id"))
+        .values_list("caregiver__organisation_id", "n")
+    )
+    return dict(rows)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.alarms.incidents import for_update, timeline_add
 from carecircle.alarms.models import Incident, IncidentState, TimelineKind
-from carecircle.alarms.selectors import IncidentAction, action_open
+from carecircle.alarms.selectors import IncidentAction, action_open, incident_check
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import Conflict
 from carecircle.core.types import Actor, signed_in
@@ -63,6 +63,7 @@ def _locked(incident_id: int, actor: Actor, perm: str = "alarms.operate") -> Inc
         incident_id,
         user=actor,
         perm=perm,
+        check=incident_check,
     )
     return incident
 

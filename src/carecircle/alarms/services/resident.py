@@ -26,7 +26,7 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Forbidden, NotFound
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
-from carecircle.registry.selectors import family_persons
+from carecircle.registry.selectors import family_persons, on_behalf_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -102,6 +102,7 @@ def incident_raise_by_resident(
         request=request,
         kind=RESIDENT_KIND.value,
         channel="resident",
+        **on_behalf_of(actor, person),  # a linked family member raised it for the person
     )
     events.incident_changed(incident)
     return incident

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, scope
+from carecircle.core import audit, scope, suspension
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.models import Region
@@ -28,7 +28,8 @@ from carecircle.homecare.models import (
 )
 from carecircle.homecare.services.quotes import quote
 from carecircle.homecare.types import Quote
-from carecircle.registry.models import FamilyContact, Person
+from carecircle.registry.models import Person
+from carecircle.registry.selectors import family_persons, on_behalf_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -61,7 +62,7 @@ def channel_for(actor: Actor, person: Person) -> Channel:
     if signed_in(actor):
         if person.user_id == actor.pk:
             return Channel.SELF
-        if FamilyContact.objects.filter(person=person, user=actor).exists():
+        if family_persons(actor).filter(pk=person.pk).exists():  # an active, consented link only
             return Channel.FAMILY
     scope.require(actor, "homecare.order", person.region_code)
     return Channel.COMMUNITY
@@ -106,6 +107,9 @@ def order_create(
     _check_window(window_start, now)
     if not provider.active or not selectors.serves(provider, person.region_code):
         raise InvalidInput(_("该机构不在此社区提供服务"), field="provider")
+    why = suspension.suspended("homecare", [provider.pk]).get(provider.pk)
+    if why:
+        raise Conflict(why, field="provider")
     q = quote(person=person, item=item, provider=provider, window_start=window_start)
     lat, lng = person.latitude, person.longitude
     if lat is None or lng is None:  # no geocoded home: the community centre stands in for dispatch
@@ -149,6 +153,7 @@ def order_create(
         price=str(q.price),
         own_share=str(q.own_share),
         **({"system": "care_plan"} if care_plan is not None else {}),
+        **on_behalf_of(actor, person),
     )
     return order
 
@@ -191,7 +196,12 @@ def order_cancel(
         reason=reason[:200],
     )
     audit.record(
-        actor=actor, action=AuditAction.ORDER_CANCEL, obj=order, request=request, late=order.late_cancel
+        actor=actor,
+        action=AuditAction.ORDER_CANCEL,
+        obj=order,
+        request=request,
+        late=order.late_cancel,
+        **on_behalf_of(actor, order.person),
     )
     return order
 
@@ -247,6 +257,7 @@ def order_reschedule(
         request=request,
         old=old.isoformat(),
         new=window_start.isoformat(),
+        **on_behalf_of(actor, order.person),
     )
     return order
 
