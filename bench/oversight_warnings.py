@@ -32,7 +32,8 @@ KINDS = ("facility", "childcare", "homecare")
 
 
 def community(n: int) -> str:
-    return f"3399{n % 10 + 1:02d}{n // 10 % 6 + 1:03d}{n % 5 + 1:03d}"
+    n %= 300  # 10 districts x 6 streets x 5 communities
+    return f"3399{n % 10 + 1:02d}{n // 10 % 6 + 1:03d}{n // 60 + 1:03d}"
 
 
 def build(scale: float, today: datetime.date) -> tuple[int, dict[int, tuple[int, int, int]], dict[str, int]]:

@@ -109,7 +109,8 @@ def test_overdue_care_visits_raise_a_community_warning(make_person):
         None,
     )
     assert (
-        w.signals == {"overdue_visits": 6, "paid_after_death": 0, "alarms_unanswered": 0} and w.subject_name != COMMUNITY_A
+        w.signals == {"overdue_visits": 6, "paid_after_death": 0, "alarms_unanswered": 0}
+        and w.subject_name != COMMUNITY_A
     )  # the community's name
 
 
@@ -263,3 +264,14 @@ def test_certificates_ending_soon_and_unanswered_alarms_raise_warnings(make_pers
     assert (cert.unit_id, cert.signals["certificates_expiring"]) == (unit.pk, 3)
     alarm = EarlyWarning.objects.get(rule__name="警情无人响应")
     assert (alarm.region_code, alarm.signals["alarms_unanswered"]) == (COMMUNITY_B, 1)
+
+
+def test_the_database_refuses_a_second_warning_for_the_same_rule_subject_and_month():
+    from django.db import IntegrityError, transaction
+
+    unit = make_unit(COMMUNITY_A)
+    services.warnings_raise()
+    w = EarlyWarning.objects.get(rule__name=NEVER, unit=unit)
+    w.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        w.save()
