@@ -275,3 +275,46 @@ def test_the_database_refuses_a_second_warning_for_the_same_rule_subject_and_mon
     w.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
         w.save()
+
+
+def test_home_care_s_own_figures_per_provider(users, make_person):
+    """homecare.selectors.warning_signals on real rows: a visit checked in, an open exception (an
+    accepted one is explained, not counted), a complaint; nothing before the window."""
+    from types import SimpleNamespace
+
+    from carecircle.homecare.models import Complaint, ExceptionKind, Visit, VisitException
+    from carecircle.homecare.selectors import warning_signals
+    from carecircle.workforce.services import caregiver_create
+    from tests.homecare.scope_factories import _order
+
+    order = _order(SimpleNamespace(users=users, person=make_person(region_code=COMMUNITY_A)))
+    carer = caregiver_create(
+        actor=users["admin"], organisation_id=order.provider_id, region_code=COMMUNITY_A, name="李护理",
+        employed_from=datetime.date(2020, 1, 1),
+    )  # fmt: skip
+    now = timezone.now()
+    visit = Visit.objects.create(order=order, region_code=order.region_code, caregiver=carer, check_in_at=now)
+    VisitException.objects.create(visit=visit, region_code=order.region_code, kind=ExceptionKind.SHORT)
+    VisitException.objects.create(
+        visit=visit,
+        region_code=order.region_code,
+        kind=ExceptionKind.FAR,
+        status=VisitException.Status.ACCEPTED,
+    )
+    Complaint.objects.create(
+        order=order, region_code=order.region_code, provider_id=order.provider_id, street_code="339901001000",
+        text="迟到", deadline=now + datetime.timedelta(days=3), by=users["resident"],
+    )  # fmt: skip
+    today = timezone.localdate()
+    (row,) = [
+        r
+        for r in warning_signals(since=today - datetime.timedelta(days=30))
+        if r.provider_id == order.provider_id
+    ]
+    assert (row.visits, row.exceptions, row.complaints) == (1, 1, 1)
+    later = [
+        r
+        for r in warning_signals(since=today + datetime.timedelta(days=1))
+        if r.provider_id == order.provider_id
+    ]
+    assert later == []
