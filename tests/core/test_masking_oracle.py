@@ -163,8 +163,29 @@ def _responses(client, plain: list[str], per_person: list[str], person_ids: list
             continue
         if AuditEvent.objects.filter(pk__gt=last, action__in=UNMASKING).exists():
             continue
+        if _handled_incident(url) in _incidents_unmasked_for(response.wsgi_request.user):
+            continue  # the handler's card: unmasked once per field for the incident, audited then
         shown[url] = _text(response)
     return shown
+
+
+INCIDENT_PAGE = re.compile(r"alarms/incidents/(\d+)/")
+
+
+def _handled_incident(url: str) -> int | None:
+    found = INCIDENT_PAGE.search(url)
+    return int(found.group(1)) if found else None
+
+
+def _incidents_unmasked_for(user) -> set[int]:
+    """Incidents whose card the user was shown in clear as the handler (alarms/card.py writes one
+    pii.unmask row per field, naming the incident, the first time; a redraw writes none)."""
+    rows = AuditEvent.objects.filter(user_id=getattr(user, "pk", None), action="pii.unmask")
+    return {
+        d["incident"]
+        for d in rows.values_list("detail", flat=True)
+        if isinstance(d, dict) and d.get("incident")
+    }
 
 
 def _seen_by(client, plain: list[str], per_person: list[str], person_ids: list[int]) -> str:
@@ -305,7 +326,15 @@ def test_the_attacker_finds_what_the_old_mask_gave_away(db):
 # Responses that change between two walks whatever the data: the walk's own audit rows and request
 # counters, clock times, CSRF tokens; and population projections, statistics by single year of age
 # over a whole region (an aggregate, not a view of a person).
-CHANGING_URLS = ("/audit", "/api/v1/audit", "/metrics", "/api/v1/projection", "/planning/region/")
+# the wallboard's figures are live: the longest wait grows by the second while the walk runs
+CHANGING_URLS = (
+    "/audit",
+    "/api/v1/audit",
+    "/metrics",
+    "/api/v1/projection",
+    "/planning/region/",
+    "/alarms/wallboard/",
+)
 CHANGING = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?|\b[0-9A-Za-z]{32,}\b")
 
 

@@ -51,4 +51,24 @@ FACTORIES = {
     "finding_id": make_finding_in_region_a,
     "result_id": make_result_in_region_a,
     "answer_id": make_answer_in_region_a,
+    "credit_event_id": lambda ctx: _credit().make_credit_event_in_region_a(ctx),
+    "correction_id": lambda ctx: _credit().make_correction_in_region_a(ctx),
+    "warning_id": lambda ctx: make_warning_in_region_a(ctx),
 }
+
+
+def make_warning_in_region_a(ctx):
+    """A unit of region A never inspected, and the warning the check raises for it."""
+    from carecircle.oversight.models import EarlyWarning
+    from carecircle.oversight.services import warnings_raise
+    from tests.oversight.factories import make_unit
+
+    unit = make_unit(COMMUNITY_A)
+    warnings_raise()
+    return EarlyWarning.objects.filter(unit=unit).values_list("pk", flat=True).first()
+
+
+def _credit():
+    from tests.oversight import credit_factories
+
+    return credit_factories

@@ -74,6 +74,9 @@ def generate(city: City) -> None:
     from carecircle.oversight.demo_credit import generate as credit_demo  # noqa: PLC0415 — credit's own part
 
     credit_demo(city)
+    from carecircle.oversight.demo_warnings import generate as warnings_demo  # noqa: PLC0415 — early warnings
+
+    warnings_demo(city)
 
 
 def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's random stream

@@ -9,4 +9,7 @@ NAV = [
     NavItem(_("检查人员"), "oversight:inspectors", "oversight.view", 63),
     NavItem(_("我的检查任务"), "oversight:tasks", "oversight.inspect", 64),
     NavItem(_("整改通知"), "oversight:findings", "oversight.findings", 65),
+    NavItem(_("信用修复申请"), "oversight:credit_corrections", "oversight.findings", 66),
+    NavItem(_("预警"), "oversight:warnings", "oversight.view", 67),
+    NavItem(_("预警规则"), "oversight:warning_rules", "oversight.view", 68),
 ]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.db.models.signals import post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,28 +207,10 @@ def credit_recompute(*, unit_ids: list[int] | None = None, today: datetime.date 
 
 
 def credit_refresh(*, unit_ids: list[int] | None = None) -> int:
-    """Collect new events and recompute: the monthly task (every unit) and the hook after an
-    event (its unit)."""
+    """Collect new events and recompute: the monthly task (every unit), and the services after an
+    event of a unit (an inspection confirmed, a finding closed: services_inspections.py)."""
     credit_collect(unit_ids=unit_ids)
     return credit_recompute(unit_ids=unit_ids)
-
-
-def _on_inspection_saved(sender: type, instance: Inspection, **kw: object) -> None:  # noqa: ARG001 — signal signature
-    """After an inspection is confirmed, its unit's credit moves (inside the same transaction)."""
-    fields = kw.get("update_fields")
-    if instance.state == InspectionState.CONFIRMED and (fields is None or "state" in fields):  # type: ignore[operator]
-        credit_refresh(unit_ids=[instance.unit_id])
-
-
-def _on_finding_saved(sender: type, instance: Finding, **kw: object) -> None:  # noqa: ARG001 — signal signature
-    """After a finding closes, rectification on time or late counts for its unit."""
-    fields = kw.get("update_fields")
-    if instance.state == FindingState.CLOSED and (fields is None or "state" in fields):  # type: ignore[operator]
-        credit_refresh(unit_ids=[instance.unit_id])
-
-
-post_save.connect(_on_inspection_saved, sender=Inspection, dispatch_uid="oversight_credit_inspection")
-post_save.connect(_on_finding_saved, sender=Finding, dispatch_uid="oversight_credit_finding")
 
 
 # ------------------------------------------------------------------ penalties

@@ -39,6 +39,7 @@ from carecircle.oversight.models import (
     Severity,
     Unit,
 )
+from carecircle.oversight.services_credit import credit_refresh
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -198,6 +199,7 @@ def _confirm_if_complete(inspection: Inspection) -> None:
             },
         )
     Unit.objects.filter(pk=inspection.unit_id).update(last_inspected_on=today)
+    credit_refresh(unit_ids=[inspection.unit_id])  # the inspection's result counts for the unit's credit
 
 
 @transaction.atomic
@@ -249,4 +251,6 @@ def finding_decide(
     finding.save(update_fields=["state", "closed_at"])
     action = AuditAction.OVERSIGHT_FINDING_ACCEPT if accepted else AuditAction.OVERSIGHT_FINDING_REJECT
     audit.record(actor=actor, action=action, obj=finding, request=request)
+    if accepted:
+        credit_refresh(unit_ids=[finding.unit_id])  # rectified on time or late counts for its credit
     return finding

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.oversight import views, views_inspections
+from carecircle.oversight import views, views_credit, views_inspections, views_warnings
 
 prefix = "oversight"
 urlpatterns = [
@@ -40,6 +40,30 @@ urlpatterns = [
     path("findings/<int:finding_id>/answer/", views_inspections.finding_answer, name="finding_answer"),
     path("findings/<int:finding_id>/decide/", views_inspections.finding_decide, name="finding_decide"),
     path("answers/<int:answer_id>/photo/", views_inspections.answer_photo, name="answer_photo"),
+    # credit (信用): oversight/views_credit.py
+    path("units/<int:unit_id>/credit/", views_credit.credit_unit, name="credit_unit"),
+    path("units/<int:unit_id>/credit/penalty/", views_credit.credit_penalty, name="credit_penalty"),
+    path(
+        "credit-events/<int:credit_event_id>/correct/",
+        views_credit.credit_event_correct,
+        name="credit_event_correct",
+    ),
+    path("credit-corrections/", views_credit.credit_corrections, name="credit_corrections"),
+    path("credit-corrections/<int:correction_id>/", views_credit.credit_correction, name="credit_correction"),
+    path(
+        "credit-corrections/<int:correction_id>/decide/",
+        views_credit.credit_correction_decide,
+        name="credit_correction_decide",
+    ),
+    # early warnings (预警): oversight/views_warnings.py
+    path("warnings/", views_warnings.warning_list, name="warnings"),
+    path("warnings/<int:warning_id>/", views_warnings.warning_detail, name="warning_detail"),
+    path("warnings/<int:warning_id>/dismiss/", views_warnings.warning_dismiss, name="warning_dismiss"),
+    path(
+        "warnings/<int:warning_id>/to-inspect/", views_warnings.warning_to_inspect, name="warning_to_inspect"
+    ),
+    path("warning-rules/", views_warnings.warning_rules, name="warning_rules"),
+    path("warning-rules/new/", views_warnings.warning_rule_new, name="warning_rule_new"),
     # 一公开: no sign-in
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/draws/<int:draw_plan_id>/", views.public_draw, name="public_draw"),

@@ -14,6 +14,20 @@ from carecircle.oversight.models.base import (
     Unit,
     UnitKind,
 )
+from carecircle.oversight.models.credit import (
+    CorrectionAction,
+    CorrectionState,
+    CreditAgeBand,
+    CreditCorrection,
+    CreditEvent,
+    CreditGradeBand,
+    CreditKind,
+    CreditRankWeight,
+    CreditRule,
+    CreditScore,
+    Penalty,
+    Weighting,
+)
 from carecircle.oversight.models.inspections import (
     Answer,
     Confirmation,
@@ -25,8 +39,27 @@ from carecircle.oversight.models.inspections import (
     Outcome,
     Severity,
 )
+from carecircle.oversight.models.warnings import (
+    EarlyWarning,
+    SubjectKind,
+    WarningLevel,
+    WarningRule,
+    WarningState,
+)
 
 __all__ = [
+    "CorrectionAction",
+    "CorrectionState",
+    "CreditAgeBand",
+    "CreditCorrection",
+    "CreditEvent",
+    "CreditGradeBand",
+    "CreditKind",
+    "CreditRankWeight",
+    "CreditRule",
+    "CreditScore",
+    "Penalty",
+    "Weighting",
     "Answer",
     "Confirmation",
     "Conflict",
@@ -48,4 +81,9 @@ __all__ = [
     "Severity",
     "Unit",
     "UnitKind",
+    "EarlyWarning",
+    "SubjectKind",
+    "WarningLevel",
+    "WarningRule",
+    "WarningState",
 ]
