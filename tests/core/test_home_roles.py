@@ -10,6 +10,9 @@ from carecircle.core.roles import Role
 from tests.core.test_menus import PERSONAS
 
 FIRST_CARD = re.compile(r'<section class="card[^"]*">\s*<h2>([^<]*)</h2>(.*?)</section>', re.S)
+FIRST_TILE = re.compile(
+    r'<a class="tile[^"]*" href="([^"]+)"[^>]*>\s*<span class="tile-title">(?:<span[^>]*>[^<]*</span>)?([^<]*)</span>'
+)
 LINK = re.compile(r'<p><a href="([^"]+)">[^<]*→</a></p>')
 
 # persona (demo account) -> the first card's title and where its link leads
@@ -22,7 +25,7 @@ EXPECTED = {
     "caregiver of a home-care provider": ("我今天的服务", "homecare:my_visits"),  # caregiver
     Role.OPERATOR: ("呼叫平台", "alarms:console"),  # operator: the alarm console
     Role.INSPECTOR: ("养老托育设施", "facilities:list"),  # inspector: what it supervises
-    Role.RESIDENT: ("家人的津贴补贴", "benefits:mine"),  # family
+    Role.RESIDENT: ("一键呼叫", "portal:sos_confirm"),  # family: the residents' home of big tiles (issue 19)
     "provider_admin of a facility operator": ("入住办理", "facilities:waiting_find"),  # facility
 }
 
@@ -44,6 +47,15 @@ def test_the_first_card_is_the_roles_main_job(persona, users, client_for, make_p
             person=make_person(age=82, name="家中老人"), name="子女", user=user, link_state="active"
         )
     r = client_for(user).get("/")
+    if persona == Role.RESIDENT:  # a resident lands on their own home page of big tiles
+        assert (r.status_code, r.url) == (302, reverse("portal:home"))
+        found = FIRST_TILE.search(client_for(user).get(r.url).content.decode())
+        assert found, "the residents' home shows no tile"
+        assert (found.group(2).strip(), found.group(1).split("?")[0]) == (
+            "一键呼叫",
+            reverse("portal:sos_confirm"),
+        )
+        return
     assert r.status_code == 200
     title, link = first_card(r.content.decode())
     expected_title, expected_link = EXPECTED[persona]

@@ -9,8 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast, Substr
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from carecircle.core import regions, scope, suspension
@@ -20,12 +20,18 @@ from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
 from carecircle.core.regions import is_valid_code, parent_code_of, prefix_of
 from carecircle.core.types import Actor, signed_in
+
+# what other modules read of home care's facts (oversight, portal), kept in homecare/_facts.py
+from carecircle.homecare._facts import accept_notices as accept_notices
+from carecircle.homecare._facts import credit_facts as credit_facts
+from carecircle.homecare._facts import local_day as local_day
+from carecircle.homecare._facts import supervised_providers as supervised_providers
+from carecircle.homecare._facts import warning_signals as warning_signals
 from carecircle.homecare.dispatch import travel_minutes
 from carecircle.homecare.models import (
     BUSY_STATUSES,
     Complaint,
     CostShareRule,
-    DispatchEvent,
     GuidePrice,
     Order,
     OrderStatus,
@@ -37,17 +43,12 @@ from carecircle.homecare.models import (
     ServiceItem,
     ServicePolicy,
     Statement,
-    Visit,
     VisitException,
 )
 from carecircle.homecare.models import OrderStatus as S
 from carecircle.homecare.types import (
-    AcceptNotice,
-    ProviderFact,
-    ProviderSignals,
     RouteStop,
     SatisfactionRow,
-    SupervisedProvider,
 )
 from carecircle.registry.selectors import family_persons
 from carecircle.workforce.selectors import caregiver_for_user
@@ -59,10 +60,6 @@ if TYPE_CHECKING:
 
 def _valid_on(day: datetime.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
-def local_day(dt: datetime.datetime) -> datetime.date:
-    return timezone.localtime(dt).date()
 
 
 def region_chain(region_code: str) -> list[str]:
@@ -334,17 +331,6 @@ def provider_get(*, user: Actor, provider_id: int) -> Provider:
     )
 
 
-def supervised_providers() -> list[SupervisedProvider]:
-    """Every home-care provider in business, for oversight's register of supervised units."""
-    rows = Provider.objects.filter(active=True).order_by("id")
-    return [
-        SupervisedProvider(pk, name, region, lat, lon)
-        for pk, name, region, lat, lon in rows.values_list(
-            "id", "name", "region_code", "latitude", "longitude"
-        )
-    ]
-
-
 def providers_visible(*, user: Actor) -> QuerySet[Provider]:
     orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
     staff = scope.in_scope(Provider.objects.all(), user, "homecare.view")
@@ -451,75 +437,3 @@ def order_actions(
         opens, closes = address_window(order)
         who[OrderAction.ADDRESS] = opens <= (now or timezone.now()) <= closes
     return frozenset(a for a in OrderAction if who.get(a) and action_open(order, a))
-
-
-def accept_notices(*, since: datetime.datetime, until: datetime.datetime) -> list[AcceptNotice]:
-    """The orders accepted in [since, until), as the portal tells the person (phones stay ciphertext)."""
-    rows = (
-        DispatchEvent.objects.filter(kind=DispatchEvent.Kind.ACCEPT, at__gte=since, at__lt=until)
-        .annotate(phone_c=Cast("order__person__phone", TextField()))
-        .values_list(
-            "id",
-            "order_id",
-            "order__person_id",
-            "order__person__user_id",
-            "phone_c",
-            "order__item__name",
-            "order__provider__name",
-            "order__window_start",
-            "region_code",
-        )
-        .order_by("at", "id")
-    )
-    return [AcceptNotice(e, o, p, u, ph or "", i, pr, w, r) for e, o, p, u, ph, i, pr, w, r in rows]
-
-
-def credit_facts(*, since: datetime.date) -> tuple[list[ProviderFact], list[ProviderFact]]:
-    """Complaints lodged and visit exceptions confirmed (审核不通过) since `since`, per provider, for
-    oversight's credit events: (complaints, exceptions)."""
-    complaints = [
-        ProviderFact(pk, provider_id, local_day(at), text[:200])
-        for pk, provider_id, at, text in Complaint.objects.filter(created_at__date__gte=since)
-        .order_by("pk")
-        .values_list("id", "provider_id", "created_at", "text")
-    ]
-    rejected = VisitException.objects.filter(
-        status=VisitException.Status.REJECTED, reviewed_at__isnull=False, reviewed_at__date__gte=since
-    ).order_by("pk")
-    exceptions = [
-        ProviderFact(pk, provider_id, local_day(at), str(VisitException(kind=kind).get_kind_display()))
-        for pk, provider_id, at, kind in rejected.values_list(
-            "id", "visit__order__provider_id", "reviewed_at", "kind"
-        )
-        if at is not None
-    ]
-    return complaints, exceptions
-
-
-def warning_signals(*, since: datetime.date) -> list[ProviderSignals]:
-    """Per provider since `since` (oversight's early warnings, one grouped query each): visits
-    checked in, visit exceptions raised less those accepted as explained, complaints lodged."""
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-    visits = dict(
-        Visit.objects.filter(check_in_at__gte=start)
-        .values_list("order__provider_id")
-        .annotate(n=Count("id"))
-        .values_list("order__provider_id", "n")
-    )
-    exceptions = dict(
-        VisitException.objects.filter(created_at__gte=start)
-        .exclude(status=VisitException.Status.ACCEPTED)
-        .values_list("visit__order__provider_id")
-        .annotate(n=Count("id"))
-        .values_list("visit__order__provider_id", "n")
-    )
-    complaints = dict(
-        Complaint.objects.filter(created_at__gte=start)
-        .values_list("provider_id")
-        .annotate(n=Count("id"))
-        .values_list("provider_id", "n")
-    )
-    ids = sorted(set(visits) | set(exceptions) | set(complaints))
-    return [
-        ProviderSignals(pk, visits.get(pk, 0), exceptions.get(pk, 0), complaints.get(pk, 0)) for pk in ids
-    ]

@@ -28,7 +28,7 @@ def folder() -> Path:
     return path
 
 
-def store(upload: UploadedFile | None, *, field: str) -> str:
+def store(upload: "UploadedFile[bytes] | None", *, field: str) -> str:
     """Check and store a photo; its file name (what a row keeps). InvalidInput names `field`."""
     if upload is None:
         raise InvalidInput(_("请上传照片"), field=field)

@@ -94,7 +94,7 @@ def inspection_record(
     item_id: int,
     outcome: str,
     note: str = "",
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> ItemResult:
     """One item's result. Sending it again (a flaky connection) replaces it; a failed item needs a
     note and a photo."""
@@ -208,7 +208,7 @@ def finding_answer(
     actor: User,
     finding: Finding,
     text: str,
-    evidence_photo: UploadedFile | None = None,
+    evidence_photo: UploadedFile[bytes] | None = None,
     request: HttpRequest | None = None,
 ) -> Answer:
     """The unit's admin reports the rectification with a photo; nothing is saved without one."""

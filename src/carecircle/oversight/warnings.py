@@ -232,7 +232,7 @@ def unit_subjects(day: datetime.date | None = None) -> list[Subject]:
         }
     expiring: dict[int, int] = {}
     if apps.is_installed("carecircle.workforce"):
-        from carecircle.workforce.selectors import certificates_expiring_by_organisation  # noqa: PLC0415
+        from carecircle.workforce.selectors import certificates_expiring_by_organisation  # noqa: PLC0415 — workforce may be absent
 
         expiring = certificates_expiring_by_organisation(day=day, within_days=WINDOW_DAYS)
     rows = list(
