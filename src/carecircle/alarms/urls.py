@@ -87,7 +87,9 @@ urlpatterns += [
     path("calls/pop/", views_calls.call_pop, name="call_pop"),
     path("calls/<int:call_id>/", views_calls.call_detail, name="call_detail"),
     *[
-        path(f"calls/<int:call_id>/{a.value}/", getattr(views_calls, f"call_{a.value}"), name=f"call_{a.value}")
+        path(
+            f"calls/<int:call_id>/{a.value}/", getattr(views_calls, f"call_{a.value}"), name=f"call_{a.value}"
+        )
         for a in CallAction
     ],
 ]
