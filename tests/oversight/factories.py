@@ -106,6 +106,8 @@ def make_finding(ctx, answered=False):
         from carecircle.core.models import RoleGrant
 
         admin = make_user(f"ovs_admin{next(_serial)}", Role.PROVIDER_ADMIN, "339901000000")
+        admin.display_name = "机构负责人"
+        admin.save(update_fields=["display_name"])
         RoleGrant.objects.filter(user=admin).update(
             organisation_kind="homecare_provider", organisation_id=inspection.unit.source_id
         )
