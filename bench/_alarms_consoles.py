@@ -81,7 +81,7 @@ def console_main(port, session, out_path):
                     out.write(json.dumps([alarm["event_id"], now, alarm["received"], event["sent"]]) + "\n")
                 elif event.get("type") == "ring":
                     out.write(json.dumps(["ring", event["id"], event["stage"]]) + "\n")
-                    out.flush()
+                out.flush()  # every line at once: the bench reads this file while the console runs
 
 
 class Console:
