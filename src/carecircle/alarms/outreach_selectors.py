@@ -14,7 +14,7 @@ from django.utils import timezone
 from carecircle.alarms import outreach
 from carecircle.alarms.models import OUTREACH_OPEN, OutreachCall, OutreachState
 from carecircle.alarms.types import OnTimeRate
-from carecircle.core import region_pick, scope
+from carecircle.core import region_pick, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.types import Actor
 
@@ -86,9 +86,10 @@ def outreach_on_time(
         .order_by("district")
         .values_list("district", "due", "on_time")
     )
-    names = region_pick.names_of([d.ljust(12, "0") for d, _due, _ok in rows])
+    codes = {d: regions.district_of(d) for d, _due, _ok in rows}
+    names = region_pick.names_of(codes.values())
     out = [
-        OnTimeRate(region_code=d.ljust(12, "0"), region=names.get(d.ljust(12, "0"), d), due=due, on_time=ok)
+        OnTimeRate(region_code=codes[d], region=names.get(codes[d], d), due=due, on_time=ok)
         for d, due, ok in rows
     ]
     out.append(

@@ -59,6 +59,16 @@ def parent_code_of(code: str) -> str | None:
     return code[:keep] + "0" * (12 - keep)
 
 
+def chain(code: str) -> list[str]:
+    """The code and the codes of every region above it, most specific first."""
+    out: list[str] = []
+    current: str | None = code
+    while current:
+        out.append(current)
+        current = parent_code_of(current)
+    return out
+
+
 def contains(ancestor: str, code: str) -> bool:
     return code.startswith(prefix_of(ancestor))
 

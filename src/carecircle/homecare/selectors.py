@@ -18,7 +18,7 @@ from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
-from carecircle.core.regions import is_valid_code, parent_code_of, prefix_of
+from carecircle.core.regions import is_valid_code, prefix_of
 from carecircle.core.types import Actor, signed_in
 
 # what other modules read of home care's facts (oversight, portal), kept in homecare/_facts.py
@@ -63,13 +63,8 @@ def _valid_on(day: datetime.date) -> Q:
 
 
 def region_chain(region_code: str) -> list[str]:
-    """The code and all its ancestors' codes, most specific first."""
-    out: list[str] = []
-    code: str | None = region_code
-    while code:
-        out.append(code)
-        code = parent_code_of(code)
-    return out
+    """The code and all its ancestors' codes, most specific first (core.regions.chain)."""
+    return regions.chain(region_code)
 
 
 # ------------------------------------------------------------------ catalogue, prices, policy

@@ -28,6 +28,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from carecircle.core import regions
+
 TICKET_DIGITS = 13  # 52 bits: exact in a float
 
 
@@ -120,12 +122,6 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, 28))
 
 
-def _ancestors(code: str) -> list[str]:
-    """The code and the codes of every region above it (12-digit division codes: 2-2-2-3-3)."""
-    cuts = (2, 4, 6, 9, 12)
-    return [code[:n].ljust(12, "0") for n in cuts]
-
-
 def _reason(unit: UnitInput, inputs: DrawInputs, seed: str, overdue_before: str) -> tuple[str, float]:
     t = ticket(seed, unit.key)
     if unit.last_inspected is None:
@@ -157,7 +153,7 @@ def draw(inputs: DrawInputs, seed: str) -> list[DrawnUnit]:
             continue
         candidates = candidates_of.get(unit.region_code)
         if candidates is None:
-            found = {k for code in _ancestors(unit.region_code) for k in by_region.get(code, ())}
+            found = {k for code in regions.chain(unit.region_code) for k in by_region.get(code, ())}
             candidates = candidates_of[unit.region_code] = sorted(found)
         excluded = conflicts.get(unit.key, set()) | set(inputs.previous.get(unit.key, ()))
         eligible = len(candidates) - len(excluded.intersection(candidates))

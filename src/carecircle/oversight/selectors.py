@@ -51,7 +51,7 @@ def inspector_grants(region_code: str) -> list[tuple[int, str]]:
     """(user id, region code) of every inspector grant overlapping `region_code`: held over it, over
     a region above it, or over a region inside it."""
     prefix = regions.prefix_of(region_code)
-    above = [code[:n].ljust(12, "0") for code in [region_code] for n in (2, 4, 6, 9, 12)]
+    above = regions.chain(region_code)
     rows = RoleGrant.objects.filter(role=Role.INSPECTOR, user__is_active=True).filter(
         Q(region_id__in=above) | Q(region__code__startswith=prefix)
     )
@@ -63,7 +63,7 @@ def inspectors_visible(*, user: Actor) -> QuerySet[User]:
     the regions where `user` sees oversight."""
     near = Q()
     for prefix in scope.prefixes(user, "oversight.view"):
-        above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+        above = regions.chain(prefix.ljust(12, "0"))
         near |= Q(region__code__startswith=prefix) | Q(region_id__in=above)
     if not near:
         return User.objects.none()
