@@ -49,6 +49,8 @@ _KNOWN_MODULES = [
     "oversight",
     "planning",
     "workforce",
+    "timebank",
+    "careathome",
     "portal",
 ]
 CARECIRCLE_MODULES = [m for m in _KNOWN_MODULES if (BASE_DIR / m / "apps.py").exists()]

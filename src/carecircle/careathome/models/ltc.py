@@ -1,0 +1,1 @@
+"""Long-term-care (LTC) disability assessment, care plans and settlement."""

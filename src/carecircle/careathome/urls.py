@@ -1,0 +1,7 @@
+"""Care at home's pages under /careathome/: long-term care (urls_ltc.py) and home adaptation and
+assistive-device rental (urls_homes.py), each part in its own file."""
+
+from carecircle.careathome import urls_homes, urls_ltc
+
+prefix = "careathome"
+urlpatterns = [*urls_ltc.urlpatterns, *urls_homes.urlpatterns]

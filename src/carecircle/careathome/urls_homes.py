@@ -1,0 +1,5 @@
+"""Care at home: the homes pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
