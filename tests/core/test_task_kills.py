@@ -8,7 +8,6 @@ import csv
 import datetime
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -153,11 +152,13 @@ def scratch(template, tmp_path):
 
 
 def celery_env(s, redis_url: str) -> dict:
-    """Redis database 12 is these tests' own (other tests' workers use 15 and 13): no other
-    worker takes this test's messages, and no message of theirs reaches this test's worker."""
+    """A Redis database of these tests' own, three below the suite's (15 -> 12; CI's PostgreSQL
+    pass runs beside the SQLite one on 14 -> 11; the scale-out layout uses 13): no other worker
+    takes this test's messages, and no message of theirs reaches this test's worker."""
     import redis
 
-    url = re.sub(r"/\d*$", "", redis_url.rstrip("/")) + "/12"
+    base, _, db = redis_url.rstrip("/").rpartition("/")
+    url = f"{base}/{int(db) - 3}" if db.isdigit() and int(db) >= 3 else f"{redis_url.rstrip('/')}/12"
     redis.Redis.from_url(url).flushdb()
     return dict(s["env"], CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url)
 
