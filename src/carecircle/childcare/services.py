@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.childcare import standards
+from carecircle.childcare.applications import application_refuse as application_refuse  # 托位 applications
+from carecircle.childcare.applications import application_submit as application_submit
 from carecircle.childcare.entitlements import _entitled
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
-from carecircle.core import audit, regions, scope
+from carecircle.core import audit, credit_standing, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput, NotFound
 from carecircle.core.limits import check_money
@@ -89,6 +91,10 @@ def class_create(
             field="capacity",
         )
     if puhui:
+        # Jiaxing 三(三): a unit whose credit grade withholds 普惠 recognition opens no 普惠 class
+        refused = credit_standing.puhui_refusal("facility", facility.pk)
+        if refused is not None:
+            raise InvalidInput(refused, field="puhui")
         puhui_seats = sum(c.capacity for c in classes if c.puhui) + int(capacity)
         if puhui_seats > facility.childcare_places_puhui:
             raise InvalidInput(

@@ -8,6 +8,9 @@ Jiaxing 二(二)7: "对正常运营的镇(街道)居家养老服务中心,每年
   is valid (the community centres).
 - Every amount is a minimum: an evaluation may record a higher yearly amount set by the city
   (services.evaluation_record refuses a lower one), and the higher of the two is due.
+- Jiaxing 三(三) "建立监管结果与星级评定、政府补贴以及行业准入退出等挂钩的联动机制": a facility whose credit
+  grade withholds grade subsidies (oversight's CreditEffect table, D by default; read through
+  core/credit_standing.py) is due nothing while that grade stands, and the reason says so.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from carecircle.core import regions
+from carecircle.core import credit_standing, regions
+from carecircle.core.credit_standing import Standing
 from carecircle.facilities.models import (
     CENTRE_KINDS,
     Evaluation,
@@ -89,7 +93,11 @@ def _evaluations_on(facility_ids: list[int], day: datetime.date) -> dict[int, Ev
 
 
 def _due(
-    facility: Facility, day: datetime.date, evaluation: Evaluation | None, table: SubsidyTable
+    facility: Facility,
+    day: datetime.date,
+    evaluation: Evaluation | None,
+    table: SubsidyTable,
+    standing: Standing | None = None,
 ) -> OperatingSubsidy:
     grade = evaluation.grade if evaluation is not None else None
     kind_label = FacilityKind(facility.kind).label
@@ -110,6 +118,9 @@ def _due(
             ZERO,
             _("%(k)s无有效评定等级，不予补助（%(b)s）") % {"k": kind_label, "b": BASIS},
         )
+    held = credit_standing.subsidy_refusal(standing)
+    if held is not None:
+        return OperatingSubsidy(facility.pk, day, minimum, ZERO, held)
     set_by_city = evaluation.yearly_subsidy if evaluation is not None else ZERO
     amount = max(minimum, set_by_city)
     basis = _("%(b)s：正常运营的%(k)s%(g)s，每年不低于 %(m)s 元") % {
@@ -124,13 +135,14 @@ def _due(
 def operating_subsidy(facility: Facility, day: datetime.date) -> OperatingSubsidy:
     """What one centre is due for the year that holds `day`."""
     evaluation = _evaluations_on([facility.pk], day).get(facility.pk)
-    return _due(facility, day, evaluation, _subsidy_table([facility.kind]))
+    standing = credit_standing.standings("facility", [facility.pk]).get(facility.pk)
+    return _due(facility, day, evaluation, _subsidy_table([facility.kind]), standing)
 
 
 def operating_subsidies(region_code: str, day: datetime.date) -> list[OperatingSubsidy]:
-    """Every street and community centre of the region (filed or not), with what it is due; three
-    queries however many centres (the centres, their evaluations, the grade subsidies). No scope
-    check: callers have checked the region."""
+    """Every street and community centre of the region (filed or not), with what it is due; five
+    queries however many centres (the centres, their evaluations, the grade subsidies, and their
+    credit grades with the effects table). No scope check: callers have checked the region."""
     centres = list(
         Facility.objects.filter(
             kind__in=list(CENTRE_KINDS), region_code__startswith=regions.prefix_of(region_code)
@@ -140,4 +152,5 @@ def operating_subsidies(region_code: str, day: datetime.date) -> list[OperatingS
     )
     evaluations = _evaluations_on([f.pk for f in centres], day)
     table = _subsidy_table(CENTRE_KINDS)
-    return [_due(f, day, evaluations.get(f.pk), table) for f in centres]
+    grades = credit_standing.standings("facility", [f.pk for f in centres])
+    return [_due(f, day, evaluations.get(f.pk), table, grades.get(f.pk)) for f in centres]

@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from carecircle.core import regions, scope, suspension
+from carecircle.core import credit_standing, regions, scope, suspension
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
@@ -100,8 +100,10 @@ def serves(provider: Provider, region_code: str) -> bool:
 
 
 def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> list[tuple[Provider, Decimal]]:
-    """Active providers serving `region_code` that price `item` on `day`, cheapest first; none that
-    oversight has suspended (core/suspension.py)."""
+    """Active providers serving `region_code` that price `item` on `day`, better credit grades first
+    (D last; Jiaxing 三(三) 监管结果…挂钩, oversight's CreditEffect order through
+    core/credit_standing.py), cheapest first within a grade; none that oversight has suspended
+    (core/suspension.py). `provider_grades` gives the grade to show beside each."""
     area_codes = region_chain(region_code)
     ids = ProviderArea.objects.filter(region_code__in=area_codes).values("provider_id")
     providers = list(Provider.objects.filter(pk__in=ids, active=True))
@@ -113,7 +115,14 @@ def providers_for(region_code: str, item: ServiceItem, day: datetime.date) -> li
         price = provider_price(provider, item, day)
         if price is not None:
             out.append((provider, price))
-    return sorted(out, key=lambda pair: (pair[1], pair[0].name))
+    ranks = credit_standing.order_ranks("homecare", [p.pk for p, _price in out])
+    return sorted(out, key=lambda pair: (ranks[pair[0].pk][0], pair[1], pair[0].name))
+
+
+def provider_grades(providers: list[tuple[Provider, Decimal]]) -> list[tuple[Provider, Decimal, str]]:
+    """The choice of providers_for with each provider's credit grade to show (未评级 when none)."""
+    ranks = credit_standing.order_ranks("homecare", [p.pk for p, _price in providers])
+    return [(p, price, ranks[p.pk][1]) for p, price in providers]
 
 
 def cost_share_rule(region_code: str, category: ServiceCategory, day: datetime.date) -> CostShareRule | None:

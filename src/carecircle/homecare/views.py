@@ -77,6 +77,7 @@ def order_new(request):
         "values": form.data,
         "quote": None,
         "providers": [],
+        "choices": [],
     }
     if not form.data.get("person_id", "").strip():
         return render(request, "homecare/order_new.html", ctx)
@@ -88,6 +89,7 @@ def order_new(request):
         ctx["providers"] = selectors.providers_for(person.region_code, item, window_start.date())
         if not ctx["providers"]:
             raise InvalidInput(_("暂无机构在该社区提供此项服务"), field="item")
+        ctx["choices"] = selectors.provider_grades(ctx["providers"])  # shown with their credit grade
         provider = services.provider_for_order(provider_id or ctx["providers"][0][0].pk)
         ctx.update(
             quote=services.quote(person=person, item=item, provider=provider, window_start=window_start),

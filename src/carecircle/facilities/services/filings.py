@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit, limits, regions, scope
+from carecircle.core import audit, credit_standing, limits, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.models import Region
@@ -131,6 +131,11 @@ def clean_values(kind: str, values: dict[str, Any], *, current: Facility | None 
         raise InvalidInput(_("%(k)s 不设托位") % {"k": FacilityKind(kind).label}, field="childcare_places")
     if (merged.get("childcare_places_puhui") or 0) > (merged.get("childcare_places") or 0):
         raise InvalidInput(_("普惠托位不能多于托位总数"), field="childcare_places_puhui")
+    if current is not None and (out.get("childcare_places_puhui") or 0) > current.childcare_places_puhui:
+        # Jiaxing 三(三): 监管结果与…政府补贴挂钩 — no more 普惠 places recognised while the grade withholds it
+        refused = credit_standing.puhui_refusal("facility", current.pk)
+        if refused is not None:
+            raise InvalidInput(refused, field="childcare_places_puhui")
     return out
 
 

@@ -28,6 +28,7 @@ from carecircle.oversight.models.credit import (
     Penalty,
     Weighting,
 )
+from carecircle.oversight.models.effects import CreditEffect
 from carecircle.oversight.models.inspections import (
     Answer,
     Confirmation,
@@ -48,6 +49,7 @@ from carecircle.oversight.models.warnings import (
 )
 
 __all__ = [
+    "CreditEffect",
     "CorrectionAction",
     "CorrectionState",
     "CreditAgeBand",
