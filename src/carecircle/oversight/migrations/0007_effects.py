@@ -1,5 +1,7 @@
-"""What a credit grade brings (CreditEffect, Jiaxing 三(三)), with the default table."""
+"""What a credit grade brings (CreditEffect, Jiaxing 三(三)), with the default table; overdue
+rectification notices escalated to the district (Escalation)."""
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 from carecircle.oversight.models.effects import load_defaults
@@ -58,4 +60,33 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(_defaults, migrations.RunPython.noop),
+        migrations.CreateModel(
+            name="Escalation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("district_code", models.CharField(db_index=True, max_length=12, verbose_name="督办区县")),
+                ("escalated_at", models.DateTimeField(verbose_name="上报时间")),
+                ("days_overdue", models.PositiveIntegerField(verbose_name="上报时逾期天数")),
+                (
+                    "finding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalation",
+                        to="oversight.finding",
+                        verbose_name="整改通知",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "逾期整改上报",
+                "verbose_name_plural": "逾期整改上报",
+                "ordering": ["-escalated_at", "pk"],
+            },
+        ),
     ]

@@ -28,7 +28,7 @@ from carecircle.oversight.models.credit import (
     Penalty,
     Weighting,
 )
-from carecircle.oversight.models.effects import CreditEffect
+from carecircle.oversight.models.effects import CreditEffect, Escalation
 from carecircle.oversight.models.inspections import (
     Answer,
     Confirmation,
@@ -50,6 +50,7 @@ from carecircle.oversight.models.warnings import (
 
 __all__ = [
     "CreditEffect",
+    "Escalation",
     "CorrectionAction",
     "CorrectionState",
     "CreditAgeBand",

@@ -47,3 +47,22 @@ def load_defaults(effect: Any) -> None:
             effect(grade=g, subsidy=s, puhui=p, order_rank=r, basis=BASIS)
             for g, (s, p, r) in DEFAULT_EFFECTS.items()
         )
+
+
+class Escalation(models.Model):
+    """A rectification notice past its deadline and not put right, escalated to its district
+    (issue 20 item 4 逾期整改上报): raised once per finding by the daily task, shown to the district's
+    officials and inspectors until the finding closes."""
+
+    finding = models.OneToOneField(
+        "oversight.Finding", on_delete=models.CASCADE, related_name="escalation", verbose_name=_("整改通知")
+    )
+    region_code = models.CharField(max_length=12, db_index=True)  # the finding's (scope reads it)
+    district_code = models.CharField(_("督办区县"), max_length=12, db_index=True)
+    escalated_at = models.DateTimeField(_("上报时间"))
+    days_overdue = models.PositiveIntegerField(_("上报时逾期天数"))
+
+    class Meta:
+        ordering = ["-escalated_at", "pk"]
+        verbose_name = _("逾期整改上报")
+        verbose_name_plural = _("逾期整改上报")
