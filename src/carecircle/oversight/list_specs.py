@@ -73,6 +73,11 @@ def _prepare_units(rows: list[Any]) -> None:
         u.suspended_shown = _("暂停（重大隐患整改中）") if u.source_id in stopped[kind] else _("正常")
 
 
+def _credit_link(unit: Any) -> str:
+    """Each unit's credit page: its score, grade and the events that make them (item 5)."""
+    return reverse("oversight:credit_unit", args=[unit.pk])
+
+
 UNITS = lists.ListSpec(
     name="oversight.units",
     title=_("监管对象名录库"),
@@ -82,13 +87,17 @@ UNITS = lists.ListSpec(
     row_template="oversight/_unit_row.html",
     prepare=_prepare_units,
     columns=(
-        lists.Column("name", _("名称"), lambda u: u.name, sort=("name",)),
+        lists.Column("name", _("名称"), lambda u: u.name, sort=("name",), link=_credit_link),
         lists.Column("kind", _("类别"), lambda u: u.get_kind_display(), sort=("kind", "name")),
         lists.Column(
             "region", _("所属社区"), lambda u: u.region_code, sort=("region_code", "name"), region=True
         ),
         lists.Column(
-            "grade", _("信用等级"), lambda u: u.get_credit_grade_display(), sort=("credit_grade", "name")
+            "grade",
+            _("信用等级"),
+            lambda u: u.get_credit_grade_display(),
+            sort=("credit_grade", "name"),
+            link=_credit_link,
         ),
         lists.Column(
             "last",
