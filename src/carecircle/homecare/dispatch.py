@@ -41,6 +41,10 @@ class Problem:
     fixed: list[tuple[int, float, float, float, float]] = field(default_factory=list)
     # Caregivers who may not take an order (they declined it): order index -> caregiver indices.
     excluded: dict[int, set[int]] = field(default_factory=dict)
+    # Every other certificate the orders need (workforce/requirements.py, by task): each order's
+    # row of `need_ok` (-1: none), whose columns say which caregivers hold what it needs on the day.
+    order_need: np.ndarray | None = None
+    need_ok: np.ndarray | None = None  # bool: distinct requirement sets × caregivers
     speed_kmh: float = 15.0
     fair_minutes: float = 4.0  # cost of one more visit for a caregiver (fair share)
     max_visits: int = 12
@@ -119,6 +123,9 @@ class _State:
         ok = p.order_provider[rows][:, None] == p.cg_provider[cols][None, :]
         ok &= p.cg_level[cols][None, :] >= p.order_level[rows][:, None]
         ok &= p.cg_health[cols][None, :] | ~p.order_health[rows][:, None]
+        if p.order_need is not None and p.need_ok is not None:
+            need = p.order_need[rows]
+            ok &= (need < 0)[:, None] | p.need_ok[np.maximum(need, 0)][:, cols]
         ok &= (self.free_at[cols][None, :] + travel) <= p.order_start[rows][:, None]
         ok &= (self.load[cols] < p.max_visits)[None, :]
         nxt = self.next_fixed_start(cols)

@@ -18,7 +18,13 @@ from carecircle.homecare import selectors
 from carecircle.homecare.models import BUSY_STATUSES, DispatchEvent, Order, OrderStatus, Provider, Visit
 from carecircle.homecare.services import _user, require_provider_admin
 from carecircle.registry.models import Person
-from carecircle.workforce.selectors import caregivers_employed, qualifications_on
+from carecircle.workforce.selectors import (
+    caregivers_employed,
+    certificates_held,
+    qualifications_on,
+    task_requirements,
+    unmet_requirements,
+)
 
 if TYPE_CHECKING:  # annotations only: the rows workforce.selectors returns
     from carecircle.workforce.models import Caregiver
@@ -83,7 +89,10 @@ def build_problem(
     cg_pos = np.array(
         [place(c.latitude, c.longitude, c.region_code) for c in caregivers], dtype=float
     ).reshape(-1, 2)
+    order_need, need_ok = _task_needs(orders, caregivers, day)
     return engine.Problem(
+        order_need=order_need,
+        need_ok=need_ok,
         order_start=np.array([_minutes(o.window_start, start) for o in orders], dtype=float),
         order_end=np.array([_minutes(o.window_end, start) for o in orders], dtype=float),
         order_lat=order_pos[:, 0],
@@ -110,6 +119,27 @@ def build_problem(
     )
 
 
+def _needs(order: Order) -> tuple:
+    return task_requirements(item_code=order.item.code, category_code=order.item.category.code)
+
+
+def _task_needs(orders: list[Order], caregivers: list["Caregiver"], day: datetime.date):
+    """(order -> row, rows × caregivers) for the certificates each order's task needs beyond the
+    item's level and 健康证 (workforce's requirements as data), each distinct set computed once."""
+    sets: dict[tuple, int] = {}
+    order_need = np.full(len(orders), -1, dtype=np.int64)
+    for k, order in enumerate(orders):
+        needed = _needs(order)
+        if needed:
+            order_need[k] = sets.setdefault(needed, len(sets))
+    held = certificates_held([c.pk for c in caregivers], day) if sets else {}
+    need_ok = np.zeros((len(sets), len(caregivers)), dtype=bool)
+    for needed, row in sets.items():
+        for j, c in enumerate(caregivers):
+            need_ok[row, j] = all(r.met_by(held[c.pk]) for r in needed)
+    return order_need, need_ok
+
+
 @transaction.atomic
 def dispatch_day(
     *, actor, day: datetime.date, provider: Provider | None = None, order_ids=None, request=None
@@ -125,7 +155,9 @@ def dispatch_day(
         waiting = waiting.filter(provider=provider)
     if order_ids is not None:
         waiting = waiting.filter(pk__in=order_ids)
-    orders = list(waiting.select_related("item").defer("address").order_by("window_start", "id"))
+    orders = list(
+        waiting.select_related("item", "item__category").defer("address").order_by("window_start", "id")
+    )
     stopped = suspension.suspended("homecare", {o.provider_id for o in orders})  # oversight: major hazard
     orders = [o for o in orders if o.provider_id not in stopped]
     if not orders:
@@ -261,7 +293,7 @@ def order_decline(*, actor, order: Order, reason: str, request=None) -> Order:
 @transaction.atomic
 def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str = "", request=None) -> Order:
     """The provider hands the order to another of its caregivers (who must be qualified and free)."""
-    order = Order.objects.select_for_update().select_related("item").get(pk=order.pk)
+    order = Order.objects.select_for_update().select_related("item", "item__category").get(pk=order.pk)
     if not selectors.is_order_provider(actor, order):
         require_provider_admin(actor, order.provider)
     if caregiver.organisation_id != order.provider_id:
@@ -274,6 +306,9 @@ def order_reassign(*, actor, order: Order, caregiver: "Caregiver", reason: str =
         raise InvalidInput(_("该护理员的养老护理员等级不足"), field="caregiver")
     if order.item.needs_health_certificate and not q.health:
         raise InvalidInput(_("该护理员没有有效的健康证"), field="caregiver")
+    unmet = unmet_requirements(caregiver.pk, day, _needs(order))
+    if unmet:
+        raise InvalidInput(_("该护理员没有有效的：%(c)s") % {"c": _("、").join(unmet)}, field="caregiver")
     clash = Order.objects.filter(
         caregiver=caregiver,
         status__in=BUSY_STATUSES,

@@ -1,5 +1,6 @@
-"""Reads of the workforce. Staff see caregivers inside their regions; a provider admin sees the
-caregivers of their own organisation."""
+"""Reads of the workforce register. Staff see the workers inside their regions; an employer's admin
+(a provider_admin grant of the employer's organisation, core/organisations.py) sees their own staff
+only — a facility operator's admin also those employed under its childcare-operator identity."""
 
 import datetime
 from collections.abc import Iterable
@@ -8,10 +9,46 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id
-from carecircle.core.organisations import OrganisationKind, organisations_of, require_admin_or_staff
+from carecircle.core.organisations import OrganisationKind, organisation_grants
+from carecircle.core.roles import Role
 from carecircle.core.types import Actor, signed_in
-from carecircle.workforce.models import Caregiver, Certificate, CertificateKind
-from carecircle.workforce.types import Qualification
+from carecircle.workforce import requirements
+from carecircle.workforce.models import EMPLOYER_KINDS, Caregiver, Certificate, CertificateKind
+from carecircle.workforce.types import Qualification, Requirement
+
+
+def employer_q(user: Actor, prefix: str = "") -> Q | None:
+    """The workers whose employer `user` is an admin of (None: of no employer)."""
+    parts = Q()
+    found = False
+    for g in organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN):
+        kinds = [g.kind]
+        if g.kind == OrganisationKind.FACILITY_OPERATOR:  # all of the operator's facilities
+            kinds.append(OrganisationKind.CHILDCARE_OPERATOR)
+        parts |= Q(**{f"{prefix}employer_kind__in": kinds, f"{prefix}organisation_id": g.organisation_id})
+        found = True
+    return parts if found else None
+
+
+def is_employer_admin(user: Actor, employer_kind: str, organisation_id: int) -> bool:
+    for g in organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN):
+        if g.organisation_id != organisation_id:
+            continue
+        if g.kind == employer_kind or (
+            g.kind == OrganisationKind.FACILITY_OPERATOR
+            and employer_kind == OrganisationKind.CHILDCARE_OPERATOR
+        ):
+            return True
+    return False
+
+
+def require_employer_or_staff(
+    user: Actor, *, employer_kind: str, organisation_id: int, perm: str, region_code: str
+) -> None:
+    """Pass for an admin of the employer; otherwise `user` must hold `perm` over `region_code`."""
+    if is_employer_admin(user, employer_kind, organisation_id):
+        return
+    scope.require(user, perm, region_code)
 
 
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
@@ -68,26 +105,31 @@ def caregiver_counts(
 
 
 def caregiver_search(
-    *, user: Actor, text: str = "", organisation_id: int | None = None
+    *, user: Actor, text: str = "", organisation_id: int | None = None, role: str = ""
 ) -> QuerySet[Caregiver]:
+    """The register as `user` sees it: staff their regions, an employer's admin their own staff."""
     staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
-    orgs = organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
-    own = Caregiver.objects.filter(organisation_id__in=orgs) if orgs else Caregiver.objects.none()
-    qs = Caregiver.objects.filter(Q(pk__in=staff.values("pk")) | Q(pk__in=own.values("pk")))
+    mine = employer_q(user)
+    visible = Q(pk__in=staff.values("pk"))
+    if mine is not None:
+        visible |= mine
+    qs = Caregiver.objects.filter(visible)
     if text:
         qs = qs.filter(name__contains=text.strip())
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)
-    return qs.defer("phone").order_by("name", "id")
+    if role:
+        qs = qs.filter(role=role)
+    return qs.defer("phone", "id_number").order_by("name", "id")
 
 
 def caregiver_get(*, user: Actor, caregiver_id: int) -> Caregiver:
     def check(user: Actor, perm: str, caregiver: Caregiver) -> None:
         if signed_in(user) and caregiver.user_id == user.pk:
             return  # the caregiver themself
-        require_admin_or_staff(
+        require_employer_or_staff(
             user,
-            kind=OrganisationKind.HOMECARE_PROVIDER,
+            employer_kind=caregiver.employer_kind,
             organisation_id=caregiver.organisation_id,
             perm=perm,
             region_code=caregiver.region_code,
@@ -160,3 +202,30 @@ def certificates_expiring_by_organisation(*, day: datetime.date, within_days: in
         .values_list("caregiver__organisation_id", "n")
     )
     return dict(rows)
+
+
+def certificates_held(worker_ids: Iterable[int], day: datetime.date) -> dict[int, dict[str, int]]:
+    """{worker id: {certificate kind: best level valid on `day` (0 for kinds without levels)}}."""
+    ids = list(worker_ids)
+    out: dict[int, dict[str, int]] = {i: {} for i in ids}
+    rows = (
+        Certificate.objects.filter(valid_on(day), caregiver_id__in=ids)
+        .values("caregiver_id", "kind")
+        .annotate(best=Max("level"))
+        .values_list("caregiver_id", "kind", "best")
+    )
+    for cid, kind, best in rows:
+        out[cid][kind] = best or 0
+    return out
+
+
+def task_requirements(*, item_code: str, category_code: str) -> tuple[Requirement, ...]:
+    """The certificates a home-care task needs besides its item's own level and 健康证 (data:
+    workforce/requirements.py)."""
+    return requirements.for_task(item_code, category_code)
+
+
+def unmet_requirements(worker_id: int, day: datetime.date, needed: tuple[Requirement, ...]) -> list[str]:
+    """The names of the requirements `worker_id` does not meet on `day` ([] when qualified)."""
+    held = certificates_held([worker_id], day)[worker_id]
+    return [requirements.describe(r) for r in requirements.missing(needed, held)]

@@ -1,0 +1,26 @@
+"""The workforce's models, one file per aggregate: the register and certificates (workers.py),
+expiry warnings and the roster (compliance.py)."""
+
+from carecircle.workforce.models.compliance import WARNING_DAYS, CertificateWarning, Shift
+from carecircle.workforce.models.workers import (
+    EMPLOYER_KINDS,
+    LEVELS,
+    Caregiver,
+    Certificate,
+    CertificateKind,
+    CertificateLevel,
+    WorkerRole,
+)
+
+__all__ = [
+    "EMPLOYER_KINDS",
+    "LEVELS",
+    "WARNING_DAYS",
+    "Caregiver",
+    "Certificate",
+    "CertificateKind",
+    "CertificateLevel",
+    "CertificateWarning",
+    "Shift",
+    "WorkerRole",
+]
