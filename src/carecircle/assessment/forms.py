@@ -140,3 +140,18 @@ class ReferralForm(ServiceForm):
 
     status = forms.CharField(required=False)
     note = forms.CharField(required=False)
+
+
+class RequestAcceptForm(ServiceForm):
+    """Accept a request for an assessment with the assessor's visit day (requests.assessment_request_accept)."""
+
+    appointment_on = forms.DateField(
+        label=_("预约评估日期"),
+        error_messages={"required": _("请填写预约评估日期"), "invalid": _("预约评估日期格式应为 2026-03-31")},
+    )
+
+
+class RequestRefuseForm(ServiceForm):
+    """Refuse a request with the reason the applicant reads (requests.assessment_request_refuse)."""
+
+    reason = forms.CharField(label=_("不予受理原因"), required=False, max_length=300)

@@ -15,6 +15,7 @@ from carecircle.assessment.models import (
     CapabilityAssessment,
     CheckKind,
     ReferralStatus,
+    RequestState,
 )
 from carecircle.core import lists, scope
 from carecircle.core.types import Actor
@@ -168,4 +169,40 @@ REFERRALS = lists.ListSpec(
         lists.text_filter("q", _("儿童姓名"), lambda qs, v: qs.filter(person__name__contains=v)),
     ),
     default_sort="checked_on",
+)
+
+
+# ------------------------------------------------------------------ requests made online (requests.py)
+
+_REQUEST_STATES = tuple((s.value, s.label) for s in RequestState)
+
+REQUESTS = lists.ListSpec(
+    name="assessment.requests",
+    title=_("能力评估申请"),
+    perm="assessment.view",
+    export_perm="registry.export",
+    rows=lambda user: selectors.request_list(user=user),
+    file_name="assessment-requests",
+    row_template="assessment/_request_actions.html",
+    columns=(
+        lists.Column("name", _("老人"), lambda r: r.person.name, sort=("person__name",)),
+        lists.Column("region", _("所属社区"), lambda r: r.region_code, sort=("region_code",), region=True),
+        lists.Column(
+            "created_at", _("申请时间"), lambda r: lists.local_time(r.created_at), sort=("created_at",)
+        ),
+        lists.Column("note", _("申请说明"), lambda r: r.note),
+        lists.Column("state", _("状态"), lambda r: r.get_state_display(), sort=("state",)),
+        lists.Column(
+            "appointment_on", _("预约日期"), lambda r: r.appointment_on or "", sort=("appointment_on",)
+        ),
+        lists.Column("refused_reason", _("不予受理原因"), lambda r: r.refused_reason),
+    ),
+    filters=(
+        lists.region_filter(),
+        lists.choice_filter("state", _("状态"), _REQUEST_STATES),
+        lists.date_filter("created", _("申请日期"), "created_at__date"),
+        lists.text_filter("q", _("老人姓名"), lambda qs, v: qs.filter(person__name__contains=v)),
+    ),
+    defaults={"state": RequestState.SUBMITTED},
+    default_sort="created_at",
 )

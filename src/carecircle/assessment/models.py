@@ -122,3 +122,53 @@ class ChildCheck(models.Model):
         """The age at the check as masked views show it: from the birth month (core/vault.py); the
         exact `age_months` next to the check date would tell the day of birth."""
         return shown_age_months(self.person.birth_date, self.checked_on)
+
+
+class RequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交，等待受理")
+    ACCEPTED = "accepted", _("已受理，已预约上门评估")
+    REFUSED = "refused", _("不予受理")
+    DONE = "done", _("已完成评估")
+
+
+OPEN_REQUEST_STATES = (RequestState.SUBMITTED, RequestState.ACCEPTED)
+
+
+class AssessmentRequest(models.Model):
+    """A resident's (or their family's) request for a capability assessment (Hangzhou 三(一)5 网上
+    业务办理; Qujing 三(一)5): submitted, then accepted with an appointment or refused with a reason,
+    and done when an assessment of the person is recorded. One open request per person."""
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="assessment_requests"
+    )
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessment_requests"
+    )
+    note = models.CharField(_("申请说明"), max_length=300, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=RequestState.choices, default=RequestState.SUBMITTED
+    )
+    appointment_on = models.DateField(_("预约评估日期"), null=True, blank=True)
+    refused_reason = models.CharField(_("不予受理原因"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        CapabilityAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("申请时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("能力评估申请")
+        verbose_name_plural = _("能力评估申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=["submitted", "accepted"]),
+                name="assessment_one_open_request",
+            ),
+        ]

@@ -14,6 +14,12 @@ from django.utils.translation import gettext as _
 from carecircle.assessment.capability import ITEMS, level_name
 from carecircle.assessment.checks import Z_LOW
 from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildCheck, ReferralStatus
+from carecircle.assessment.requests import RequestAction as RequestAction  # the request pages' reads
+from carecircle.assessment.requests import request_actions as request_actions
+from carecircle.assessment.requests import request_get as request_get
+from carecircle.assessment.requests import request_list as request_list
+from carecircle.assessment.requests import requests_decided_between as requests_decided_between
+from carecircle.assessment.requests import requests_of_family as requests_of_family
 from carecircle.assessment.types import CapabilityLevel, CareProfile
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id

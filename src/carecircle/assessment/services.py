@@ -16,6 +16,12 @@ from carecircle.assessment.models import (
     ChildCheck,
     ReferralStatus,
 )
+from carecircle.assessment.requests import (
+    assessment_request_accept,
+    assessment_request_refuse,
+    assessment_request_submit,
+    requests_close,
+)
 from carecircle.assessment.selectors import referral_next
 from carecircle.core import audit, scope
 from carecircle.core.ages import age_on
@@ -23,6 +29,15 @@ from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
+
+__all__ = [
+    "assessment_record",
+    "assessment_request_accept",
+    "assessment_request_refuse",
+    "assessment_request_submit",
+    "child_check_record",
+    "referral_update",
+]
 
 VALID_MONTHS = 12  # a result holds for a year unless the person's condition changes earlier
 
@@ -116,6 +131,7 @@ def assessment_record(
         old.valid_to = min(old.valid_to, assessed_on - datetime.timedelta(days=1))
         old.superseded_by = record
         old.save(update_fields=["valid_to", "superseded_by"])
+    requests_close(record)  # the person's open request (requests.py) is done
     audit.record(
         actor=actor,
         action=AuditAction.ASSESSMENT_RECORD,

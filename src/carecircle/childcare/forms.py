@@ -129,3 +129,28 @@ class MoveForm(ServiceForm):
 class EndForm(ServiceForm):
     day = DayField()
     reason = forms.CharField(required=False)
+
+
+class ApplicationOfferForm(ServiceForm):
+    """Offer a place to a 托位 application: one of the centre's open classes and the first day
+    (applications_offer.application_offer; the class's age band, size and ratio are checked by enrol)."""
+
+    child_class: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("入托班级"),
+        queryset=None,
+        error_messages={"required": _("请选择入托班级"), "invalid_choice": _("请选择本机构开班中的班级")},
+    )
+    start_on = forms.DateField(
+        label=_("入托日期"),
+        error_messages={"required": _("请填写入托日期"), "invalid": _("入托日期格式应为 2026-03-31")},
+    )
+
+    def __init__(self, *args: Any, classes: QuerySet[ChildClass], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["child_class"]).queryset = classes
+
+
+class ApplicationRefuseForm(ServiceForm):
+    """Refuse a 托位 application with the reason the parent reads (applications.application_refuse)."""
+
+    reason = forms.CharField(label=_("未录取原因"), required=False, max_length=300)

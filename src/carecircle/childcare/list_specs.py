@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecircle.childcare import selectors
-from carecircle.childcare.models import Band, Enrolment, Voucher
+from carecircle.childcare.models import ApplicationState, Band, Enrolment, Voucher
 from carecircle.core import lists
 from carecircle.core.types import Actor
 from carecircle.core.vault import shown_age_months
@@ -246,4 +246,65 @@ VOUCHERS = lists.ListSpec(
         ),
     ),
     default_sort="-issued_on",
+)
+
+
+# ------------------------------------------------------------------ 托位 applications (applications.py)
+
+_APPLICATION_STATES = tuple((s.value, s.label) for s in ApplicationState)
+
+
+def _placed(a: Any) -> str:
+    if a.enrolment_id is None:
+        return ""
+    return f"{a.enrolment.child_class.name} {a.enrolment.start_on}"
+
+
+APPLICATIONS = lists.ListSpec(
+    name="childcare.applications",
+    title=gettext_lazy("托位申请"),
+    perm="childcare.view",
+    export_perm="registry.export",
+    rows=lambda user: selectors.application_list(user=user),
+    file_name="childcare-applications",
+    row_template="childcare/_application_actions.html",
+    columns=(
+        lists.Column("child", gettext_lazy("幼儿"), lambda a: a.child.name, sort=("child__name",)),
+        lists.Column(
+            "months",
+            gettext_lazy("月龄"),
+            lambda a: shown_age_months(a.child.birth_date, timezone.localdate()),
+        ),
+        lists.Column(
+            "facility", gettext_lazy("托育机构"), lambda a: a.facility.name, sort=("facility__name",)
+        ),
+        lists.Column(
+            "child_region", gettext_lazy("幼儿所在社区"), lambda a: a.child_region_code, region=True
+        ),
+        lists.Column(
+            "created_at",
+            gettext_lazy("申请时间"),
+            lambda a: lists.local_time(a.created_at),
+            sort=("created_at",),
+        ),
+        lists.Column(
+            "start_wanted", gettext_lazy("希望入托"), lambda a: a.start_wanted, sort=("start_wanted",)
+        ),
+        lists.Column("note", gettext_lazy("申请说明"), lambda a: a.note),
+        lists.Column("state", gettext_lazy("状态"), lambda a: a.get_state_display(), sort=("state",)),
+        lists.Column("placed", gettext_lazy("入托班级"), _placed),
+        lists.Column("refused_reason", gettext_lazy("未录取原因"), lambda a: a.refused_reason),
+    ),
+    filters=(
+        lists.region_filter(),
+        lists.choice_filter("state", gettext_lazy("状态"), _APPLICATION_STATES),
+        lists.date_filter("created", gettext_lazy("申请日期"), "created_at__date"),
+        lists.text_filter(
+            "q",
+            gettext_lazy("幼儿或机构"),
+            lambda qs, v: qs.filter(Q(child__name__contains=v) | Q(facility__name__contains=v)),
+        ),
+    ),
+    defaults={"state": ApplicationState.SUBMITTED},
+    default_sort="created_at",
 )

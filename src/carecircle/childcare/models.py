@@ -120,3 +120,51 @@ class Voucher(models.Model):
                 name="voucher_redeemed_has_facility",
             ),
         ]
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交，等待托育机构答复")
+    OFFERED = "offered", _("已录取入托")
+    REFUSED = "refused", _("未录取")
+    CLOSED = "closed", _("已在其他机构入托，申请结束")
+
+
+class Application(models.Model):
+    """A parent's application for a 托位 for their child (0–3) at a childcare centre (Hangzhou 三(一)5
+    网上业务办理; Hechuan 三(二) 托育服务): one row per centre applied to; the centre offers a place
+    (an Enrolment, made by services.enrol) or refuses with a reason. One open application per child
+    and centre; a child with a place closes their other applications."""
+
+    child = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="childcare_applications")
+    facility = models.ForeignKey(
+        "facilities.Facility", on_delete=models.PROTECT, related_name="childcare_applications"
+    )
+    region_code = models.CharField(max_length=12, db_index=True)  # the facility's community
+    child_region_code = models.CharField(max_length=12, db_index=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    start_wanted = models.DateField(_("希望入托日期"))
+    note = models.CharField(_("申请说明"), max_length=300, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ApplicationState.choices, default=ApplicationState.SUBMITTED
+    )
+    refused_reason = models.CharField(_("未录取原因"), max_length=300, blank=True)
+    enrolment = models.ForeignKey(
+        "childcare.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("托位申请")
+        verbose_name_plural = _("托位申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "facility"],
+                condition=Q(state="submitted"),
+                name="childcare_one_open_application",
+            ),
+        ]

@@ -11,6 +11,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from carecircle.childcare import standards
+from carecircle.childcare.applications import ApplicationAction as ApplicationAction  # 托位 applications
+from carecircle.childcare.applications import application_actions as application_actions
+from carecircle.childcare.applications import application_get as application_get
+from carecircle.childcare.applications import application_list as application_list
+from carecircle.childcare.applications import applications_decided_between as applications_decided_between
+from carecircle.childcare.applications import applications_of_family as applications_of_family
 from carecircle.childcare.models import ChildClass, Enrolment, Voucher
 from carecircle.core import regions
 from carecircle.core.access import access_by_id

@@ -31,6 +31,7 @@ from carecircle.core.types import Actor, signed_in
 from carecircle.facilities.models import (
     CHILDCARE_KINDS,
     INSTITUTION_KINDS,
+    PUBLIC_KINDS,
     Evaluation,
     Facility,
     FacilityKind,
@@ -40,8 +41,10 @@ from carecircle.facilities.models import (
     Offer,
     OfferResponse,
     Stay,
+    WaitingEntry,
 )
 from carecircle.facilities.types import Capacity, SupervisedFacility
+from carecircle.registry.selectors import family_persons
 
 if TYPE_CHECKING:
     from carecircle.core.models import User
@@ -409,4 +412,37 @@ def institution_residents(*, person_ids: Iterable[int], day: datetime.date) -> s
         )
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
         .values_list("person_id", flat=True)
+    )
+
+
+# ------------------------------------------------------------------ the resident's waiting-list pages
+
+
+def waiting_list_facilities(district_codes: Iterable[str]) -> QuerySet[Facility]:
+    """The filed public institutions that keep an admission waiting list in the given districts
+    (the first 6 digits of the persons' regions), by name: where a resident may apply
+    (services.waiting_apply_resident)."""
+    parts = [Q(region_code__startswith=code[:6]) for code in sorted(set(district_codes))]
+    if not parts:
+        return Facility.objects.none()
+    return Facility.objects.filter(
+        reduce(or_, parts), kind__in=PUBLIC_KINDS, status=FilingStatus.FILED
+    ).order_by("name")
+
+
+def childcare_centres_in(district_codes: Iterable[str]) -> QuerySet[Facility]:
+    """The filed childcare centres declaring places in the given districts, by name: where a parent
+    may apply for a 托位 (childcare.services.application_submit)."""
+    parts = [Q(region_code__startswith=code[:6]) for code in sorted(set(district_codes))]
+    if not parts:
+        return Facility.objects.none()
+    return childcare_facilities_with_places().filter(reduce(or_, parts)).order_by("name")
+
+
+def family_waiting(user: Actor) -> QuerySet[WaitingEntry]:
+    """The waiting-list entries of the persons the resident account acts for, newest first."""
+    return (
+        WaitingEntry.objects.filter(person__in=family_persons(user).values("pk"))
+        .select_related("facility", "person")
+        .order_by("-applied_at", "-id")
     )

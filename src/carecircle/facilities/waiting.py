@@ -29,8 +29,8 @@ from carecircle.facilities.models import (
     WaitingState,
 )
 from carecircle.facilities.selectors import offer_open, require_facility, scope_q
-from carecircle.facilities.services import free_bed, stay_admit
-from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus, StatusKind
+from carecircle.facilities.services import free_bed, stay_admit, waiting_checks
+from carecircle.registry.models import Person, PersonStatus, StatusKind
 from carecircle.registry.selectors import family_persons, population_group
 
 LEVEL_NAMES = {0: _("能力完好"), 1: _("轻度失能"), 2: _("中度失能"), 3: _("重度失能"), 4: _("完全失能")}
@@ -207,23 +207,10 @@ def waiting_apply(
 ) -> WaitingEntry:
     """Register an older person on a public institution's waiting list; the person's street or
     community worker (or the institution) does it."""
-    if facility.kind not in PUBLIC_KINDS:
-        raise InvalidInput(_("只有公办（公建民营）养老机构实行轮候登记"), field="facility")
-    if facility.status != FilingStatus.FILED:
-        raise Conflict(_("设施未备案运营，不能登记轮候"), field="facility")
-    if not _reaches_person(actor, person.region_code):
-        require_facility(actor, "facilities.waiting", facility)
-    if bed_kind not in BedKind.values:
-        raise InvalidInput(_("未知的床位类型：%(k)s") % {"k": bed_kind}, field="bed_kind")
-    day = timezone.localdate()
-    if age_on(person.birth_date, day) < 60:
-        raise InvalidInput(_("轮候人员应为60周岁及以上老年人"), field="person")
-    if (
-        PersonStatus.objects.filter(person=person, kind__in=EXIT_STATUSES, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .exists()
-    ):
-        raise InvalidInput(_("此人已去世或迁出，不能登记轮候"), field="person")
+    if facility.kind in PUBLIC_KINDS and facility.status == FilingStatus.FILED:
+        if not _reaches_person(actor, person.region_code):
+            require_facility(actor, "facilities.waiting", facility)
+    waiting_checks(facility, person, bed_kind)  # the same rules as a resident's own application
     try:
         with transaction.atomic():
             entry = WaitingEntry.objects.create(

@@ -24,7 +24,7 @@ from carecircle.core import scope
 from carecircle.core.errors import Forbidden
 from carecircle.core.forms import render_invalid
 from carecircle.core.types import AuthedRequest, Request, signed_in
-from carecircle.portal import elder, finder, forms, services, tiles
+from carecircle.portal import applications, elder, finder, forms, services, tiles
 
 # The steps of an incident as the resident reads them (alarms' states, in plain words).
 SOS_STEPS = [
@@ -129,12 +129,17 @@ def nearby(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def apply(request: AuthedRequest) -> HttpResponse:
-    """我要申请: the applications a resident can make, each linked to where it is made and followed."""
+    """我要申请: what the account may apply for (an assessment, a waiting-list place, a 托位), and,
+    person by person, each application with its state in plain words (portal/applications.py)."""
     persons = _require_resident(request)
     return render(
         request,
         "portal/apply.html",
-        {"persons": persons, "has_child": any(p.is_child for p in persons)},
+        {
+            "people": applications.applications_by_person(request.user, persons),
+            "has_child": any(p.is_child for p in persons),
+            "has_adult": any(not p.is_child for p in persons),
+        },
     )
 
 

@@ -18,6 +18,7 @@ from carecircle.facilities.services.filings import (
 )
 from carecircle.facilities.services.grading import _add_years as _add_years  # demo_filed.py's evaluations
 from carecircle.facilities.services.grading import evaluation_record, grade_for, scheme_for, subsidy_for
+from carecircle.facilities.services.resident import waiting_apply_resident, waiting_checks
 
 __all__ = [
     "beds_add",
@@ -37,4 +38,6 @@ __all__ = [
     "stay_admit",
     "stay_discharge",
     "subsidy_for",
+    "waiting_apply_resident",
+    "waiting_checks",
 ]
