@@ -357,7 +357,6 @@ def case_pay(*, actor: Actor, case: AdaptationCase, request: HttpRequest | None 
     """Pay the subsidy to the contractor through the funds ledger (benefits.services.ledger_spend,
     reference ``adaptation:<case>``), once: a second payment is refused, a contractor no longer on
     the register is refused, and a fund short of money refuses with nothing changed."""
-    from carecircle.benefits.engine import month_of  # noqa: PLC0415
     from carecircle.benefits.services import ledger_spend  # noqa: PLC0415 — the other module may be absent
 
     scope.require(actor, MANAGE, case.region_code)
@@ -376,7 +375,7 @@ def case_pay(*, actor: Actor, case: AdaptationCase, request: HttpRequest | None 
             actor=None,  # authorised above with careathome.homes_manage; the ledger records the system
             programme_code=homes_reference.PROGRAMME_CODE,
             region_code=case.region_code,
-            month=month_of(timezone.localdate()),
+            month=timezone.localdate().strftime("%Y-%m"),
             amount=case.subsidy,
             reference=reference,
             memo=_("适老化改造补贴：%(c)s") % {"c": contractor.name},
