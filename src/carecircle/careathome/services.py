@@ -114,6 +114,13 @@ def ltc_rules_load(
     return row
 
 
+from carecircle.careathome.ltc_care import (  # noqa: E402 — plans and settlement, behind this module
+    ltc_entitlement_load,
+    ltc_plan_create,
+    ltc_plan_generate,
+    ltc_settle,
+    ltc_settle_month,
+)
 from carecircle.careathome.ltc_process import (  # noqa: E402 — the process's writes, behind this module
     ltc_accept,
     ltc_apply,
@@ -124,6 +131,11 @@ from carecircle.careathome.ltc_process import (  # noqa: E402 — the process's 
 )
 
 __all__ = [
+    "ltc_entitlement_load",
+    "ltc_plan_create",
+    "ltc_plan_generate",
+    "ltc_settle",
+    "ltc_settle_month",
     "ltc_accept",
     "ltc_apply",
     "ltc_deliver",

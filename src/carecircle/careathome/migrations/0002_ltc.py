@@ -8,6 +8,7 @@ import carecircle.core.vault
 class Migration(migrations.Migration):
     dependencies = [
         ("careathome", "0001_initial"),
+        ("homecare", "0007_mask_remask"),
         ("registry", "0010_family_link_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -235,5 +236,192 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("assessment", "round", "assessor"), name="ltc_one_record_per_assessor"
             ),
+        ),
+        migrations.CreateModel(
+            name="LtcCarePlan",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12, verbose_name="所属社区")),
+                ("weekdays", models.CharField(max_length=7, verbose_name="服务日(1-7)")),
+                ("start_time", models.TimeField(verbose_name="开始时间")),
+                ("valid_from", models.DateField(verbose_name="起始日期")),
+                ("valid_to", models.DateField(verbose_name="终止日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="careathome.ltcassessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="homecare.serviceitem",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ltc_plans",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="homecare.provider"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "长期护理照护计划",
+                "verbose_name_plural": "长期护理照护计划",
+            },
+        ),
+        migrations.CreateModel(
+            name="LtcEntitlement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("city_code", models.CharField(max_length=12, verbose_name="城市")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="失能等级")),
+                ("hours_per_month", models.PositiveSmallIntegerField(verbose_name="每月服务时长(小时)")),
+                ("fund_percent", models.PositiveSmallIntegerField(verbose_name="基金支付比例(%)")),
+                ("ledger_programme", models.CharField(max_length=50, verbose_name="入账项目代码")),
+                ("source", models.CharField(max_length=300, verbose_name="依据文件")),
+            ],
+            options={
+                "verbose_name": "长期护理待遇标准",
+                "verbose_name_plural": "长期护理待遇标准",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("city_code", "level"), name="ltc_one_entitlement_per_level"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("fund_percent__lte", 100)), name="ltc_fund_percent_max"
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="LtcPlanOrder",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="服务日")),
+                ("level", models.PositiveSmallIntegerField(verbose_name="失能等级")),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="homecare.order"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="orders",
+                        to="careathome.ltccareplan",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "day"), name="ltc_one_order_per_plan_day")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="LtcSettlement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="结算月份")),
+                ("region_code", models.CharField(db_index=True, max_length=12, verbose_name="所属地区")),
+                ("visits", models.PositiveIntegerField(default=0, verbose_name="核验通过的服务次数")),
+                ("minutes", models.PositiveIntegerField(default=0, verbose_name="服务时长(分钟)")),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="服务费用合计"
+                    ),
+                ),
+                (
+                    "fund_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="基金支付"),
+                ),
+                (
+                    "own_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="个人自付"),
+                ),
+                ("held_count", models.PositiveIntegerField(default=0, verbose_name="争议暂缓次数")),
+                (
+                    "held_amount",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="争议暂缓金额"
+                    ),
+                ),
+                ("ledger_reference", models.CharField(blank=True, max_length=120, verbose_name="入账凭据")),
+                ("posted_at", models.DateTimeField(blank=True, null=True, verbose_name="入账时间")),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="homecare.provider"
+                    ),
+                ),
+                (
+                    "settled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "长期护理月度结算",
+                "verbose_name_plural": "长期护理月度结算",
+                "constraints": [
+                    models.UniqueConstraint(fields=("provider", "month"), name="ltc_one_settlement_per_month")
+                ],
+            },
         ),
     ]

@@ -157,3 +157,90 @@ class LtcAssessorRecord(models.Model):
                 fields=["assessment", "round", "assessor"], name="ltc_one_record_per_assessor"
             )
         ]
+
+
+class LtcEntitlement(models.Model):
+    """What an LTC level entitles to, per city (entered from the city's LTC rules; Jiaxing 二(八)24
+    extends the LTC services but states no hours or shares): care hours a month, the LTC fund's
+    share of the price (the rest is the person's co-payment), and the funds-ledger programme the
+    fund's share is posted to."""
+
+    city_code = models.CharField(_("城市"), max_length=12)
+    level = models.PositiveSmallIntegerField(_("失能等级"))
+    hours_per_month = models.PositiveSmallIntegerField(_("每月服务时长(小时)"))
+    fund_percent = models.PositiveSmallIntegerField(_("基金支付比例(%)"))
+    ledger_programme = models.CharField(_("入账项目代码"), max_length=50)
+    source = models.CharField(_("依据文件"), max_length=300)
+
+    class Meta:
+        verbose_name = _("长期护理待遇标准")
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["city_code", "level"], name="ltc_one_entitlement_per_level"),
+            models.CheckConstraint(condition=models.Q(fund_percent__lte=100), name="ltc_fund_percent_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_code} {self.level}"
+
+
+class LtcCarePlan(models.Model):
+    """A care plan for a person with a delivered LTC level: a home-care item from a provider on set
+    weekdays, turned into home-care orders (homecare.services.order_create)."""
+
+    assessment = models.ForeignKey(LtcAssessment, on_delete=models.PROTECT, related_name="plans")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="ltc_plans")
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    provider = models.ForeignKey("homecare.Provider", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("homecare.ServiceItem", on_delete=models.PROTECT, related_name="+")
+    weekdays = models.CharField(_("服务日(1-7)"), max_length=7)
+    start_time = models.TimeField(_("开始时间"))
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("终止日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("长期护理照护计划")
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"LTC plan #{self.pk}"
+
+
+class LtcPlanOrder(models.Model):
+    """A home-care order a plan generated (one per plan and day: generating again adds nothing)."""
+
+    plan = models.ForeignKey(LtcCarePlan, on_delete=models.CASCADE, related_name="orders")
+    order = models.OneToOneField("homecare.Order", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("服务日"))
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("失能等级"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "day"], name="ltc_one_order_per_plan_day")]
+
+
+class LtcSettlement(models.Model):
+    """A provider's month of LTC-plan visits for the LTC fund: verified visits within each person's
+    entitlement paid at the fund's share, the rest the person's co-payment; visits in dispute held
+    back. Posted to the funds ledger once (its reference)."""
+
+    provider = models.ForeignKey("homecare.Provider", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("结算月份"))
+    region_code = models.CharField(_("所属地区"), max_length=12, db_index=True)
+    visits = models.PositiveIntegerField(_("核验通过的服务次数"), default=0)
+    minutes = models.PositiveIntegerField(_("服务时长(分钟)"), default=0)
+    total = money_field(_("服务费用合计"), default=0)
+    fund_amount = money_field(_("基金支付"), default=0)
+    own_amount = money_field(_("个人自付"), default=0)
+    held_count = models.PositiveIntegerField(_("争议暂缓次数"), default=0)
+    held_amount = money_field(_("争议暂缓金额"), default=0)
+    ledger_reference = models.CharField(_("入账凭据"), max_length=120, blank=True)
+    posted_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("长期护理月度结算")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["provider", "month"], name="ltc_one_settlement_per_month")]
