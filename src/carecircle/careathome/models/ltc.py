@@ -197,7 +197,9 @@ class LtcCarePlan(models.Model):
     start_time = models.TimeField(_("开始时间"))
     valid_from = models.DateField(_("起始日期"))
     valid_to = models.DateField(_("终止日期"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -238,9 +240,13 @@ class LtcSettlement(models.Model):
     held_amount = money_field(_("争议暂缓金额"), default=0)
     ledger_reference = models.CharField(_("入账凭据"), max_length=120, blank=True)
     posted_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
-    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("长期护理月度结算")
         verbose_name_plural = verbose_name
-        constraints = [models.UniqueConstraint(fields=["provider", "month"], name="ltc_one_settlement_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="ltc_one_settlement_per_month")
+        ]
