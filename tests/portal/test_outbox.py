@@ -210,3 +210,23 @@ def test_bulk_queue_skips_keys_already_queued_and_is_delivered(gateway, users):
 def test_inbox_only_when_asked(gateway, users):
     m = send(recipient=users["resident"], channels=(Channel.INBOX,))
     assert m.in_inbox and not Delivery.objects.exists()
+
+
+def test_bulk_queue_keeps_tabs_newlines_and_backslashes_and_skips_a_key_twice_in_one_batch(gateway):
+    """The bulk path writes text as it is given (PostgreSQL: COPY's text format escapes it), a key
+    given twice in one batch is queued once, and each SMS message gets exactly one delivery row."""
+    odd = "第一行\t制表符\n第二行 \\N 反斜杠\\ 和\r回车"
+    spec = MessageSpec(
+        key="odd:1",
+        kind=MessageKind.ALLOWANCE_GRANTED,
+        region_code=COMMUNITY_A,
+        title="标题\t带制表符",
+        body=odd,
+        phone="13700000009",
+    )
+    assert services.messages_queue_bulk([spec, spec]) == 1
+    m = Message.objects.get(key="odd:1")
+    assert m.body == odd and m.title == "标题\t带制表符" and m.phone == "13700000009"
+    assert list(Delivery.objects.values_list("message_id", "channel", "state")) == [
+        (m.pk, Channel.SMS.value, DeliveryState.QUEUED.value)
+    ]

@@ -82,3 +82,31 @@ class LinkRecordForm(ServiceForm):
     evidence = forms.ChoiceField(label=_("核验过的材料"), choices=EVIDENCE_CHOICES, required=False)
     note = forms.CharField(label=_("核验说明"), max_length=200, required=False)
     shown_on_form = (InvalidInput, Conflict)
+
+
+class PasswordSetForm(ServiceForm):
+    """A resident account sets or changes its password (`services_password.password_set`); the
+    current password is asked only of an account that has one."""
+
+    current_password = forms.CharField(
+        label=_("当前密码"),
+        max_length=128,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("新密码"),
+        max_length=128,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("再输入一次新密码"),
+        max_length=128,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    default_field = "new_password"

@@ -147,8 +147,8 @@ def message_send(
     return message
 
 
-def _new_ids(model: type[Message] | type[Delivery], n: int) -> list[int]:
-    """`n` fresh primary keys: from the table's sequence on PostgreSQL (safe beside concurrent
+def _new_ids(n: int) -> list[int]:
+    """`n` fresh message ids: from the table's sequence on PostgreSQL (safe beside concurrent
     inserts); on SQLite the caller's write transaction (IMMEDIATE) holds the only write lock."""
     if n == 0:
         return []
@@ -156,84 +156,152 @@ def _new_ids(model: type[Message] | type[Delivery], n: int) -> list[int]:
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, n],
+                [Message._meta.db_table, n],
             )
             return [r[0] for r in cur.fetchall()]
-    start = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
+    start = (Message.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     return list(range(start, start + n))
 
 
 def _keys_taken(keys: list[str]) -> set[str]:
-    """Which of `keys` are queued already (raw SQL: Django's `key__in` prepares each of 10,000
-    values one by one, a third of a batch's time)."""
+    """Which of `keys` are queued already, in one round trip (PostgreSQL; SQLite's insert skips
+    them itself with ON CONFLICT)."""
     table = connection.ops.quote_name(Message._meta.db_table)
-    taken: set[str] = set()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT key FROM {table} WHERE key = ANY(%s)", [keys])  # noqa: S608 — the table's own name
+        return {r[0] for r in cur.fetchall()}
+
+
+_MESSAGE_COLUMNS = (
+    "id, key, kind, recipient_id, phone, region_code, title, body, secret_body, expires_at, "
+    "created_at, in_inbox, read_at"
+)
+_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(row: tuple[bulk.SqlValue, ...]) -> str:
+    """One message row as a line of COPY's text format: tab-separated, \\N for NULL, t/f for
+    booleans; the free texts (key, title, body) escaped, the others cannot hold a tab or newline
+    (numbers, codes, vault's base64, timestamps)."""
+    mid, key, kind, rid, phone, region, title, body, secret, until, at, inbox, _read = row
+    return "\t".join(
+        (
+            str(mid),
+            str(key).translate(_COPY_ESCAPES),
+            str(kind),
+            _NULL if rid is None else str(rid),
+            str(phone),
+            str(region).translate(_COPY_ESCAPES),
+            str(title).translate(_COPY_ESCAPES),
+            str(body).translate(_COPY_ESCAPES),
+            str(secret),
+            _NULL if until is None else str(until),
+            str(at),
+            "t" if inbox else "f",
+            _NULL,
+        )
+    )
+
+
+def _insert_messages(rows: list[tuple[bulk.SqlValue, ...]]) -> int:
+    """Write the message rows; answers how many were written. PostgreSQL: one COPY of the whole
+    batch as text (its keys were checked just before, in this transaction). SQLite: one
+    executemany that skips a key queued already (the unique constraint decides)."""
+    table = connection.ops.quote_name(Message._meta.db_table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT key FROM {table} WHERE key = ANY(%s)", [keys])  # noqa: S608 — the table's own name
-            return {r[0] for r in cur.fetchall()}
-        for start in range(0, len(keys), 900):  # SQLite's default limit of bound parameters
-            part = keys[start : start + 900]
-            marks = ", ".join(["%s"] * len(part))
-            cur.execute(f"SELECT key FROM {table} WHERE key IN ({marks})", part)  # noqa: S608 — placeholders only
-            taken.update(r[0] for r in cur.fetchall())
-    return taken
+            with cur.cursor.copy(f"COPY {table} ({_MESSAGE_COLUMNS}) FROM STDIN") as copy:
+                copy.write("".join(_copy_text(r) + "\n" for r in rows))
+            return len(rows)
+        marks = ", ".join(["%s"] * 13)
+        cur.executemany(
+            f"INSERT INTO {table} ({_MESSAGE_COLUMNS}) VALUES ({marks}) ON CONFLICT (key) DO NOTHING",  # noqa: S608 — placeholders only
+            rows,
+        )
+        return int(cur.rowcount)
+
+
+def _runs(ids: list[int]) -> list[tuple[int, int]]:
+    """Consecutive stretches of ascending `ids` as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for i in ids:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _insert_sms_deliveries(message_ids: list[int], at: object) -> None:
+    """One queued SMS delivery row for each of `message_ids` that was written: made by the
+    database from the message rows (INSERT … SELECT over stretches of ids), no row through Python.
+    An id whose message was skipped (key queued already) has no row to select."""
+    qn = connection.ops.quote_name
+    messages, deliveries = qn(Message._meta.db_table), qn(Delivery._meta.db_table)
+    head = (
+        f"INSERT INTO {deliveries} (message_id, channel, region_code, state, attempts, "  # noqa: S608 — table names only
+        "next_attempt_at, lease_owner, lease_until, last_error, provider_id, sent_at, updated_at) "
+        f"SELECT id, %s, region_code, %s, 0, %s, '', NULL, '', '', NULL, %s FROM {messages} WHERE "
+    )
+    fixed = [Channel.SMS.value, DeliveryState.QUEUED.value, at, at]
+    runs = _runs(message_ids)
+    with connection.cursor() as cur:
+        for start in range(0, len(runs), 200):  # bound parameters per statement stay few
+            part = runs[start : start + 200]
+            where = " OR ".join(["id BETWEEN %s AND %s"] * len(part))
+            cur.execute(head + where, fixed + [v for run in part for v in run])
 
 
 def messages_queue_bulk(
     specs: Sequence[MessageSpec], *, channels: Collection[Channel] = DEFAULT_CHANNELS
 ) -> int:
     """Queue many messages in one transaction (a producer's batch: a month's allowances), the way
-    `message_send` queues one, written straight into the tables (core/bulk.py). Keys already
-    queued are skipped; answers how many were new. `phone` may be given in clear or as vault
-    ciphertext (copied from a person's encrypted column without decrypting it)."""
+    `message_send` queues one, written straight into the tables: the messages in one COPY
+    (PostgreSQL) or one executemany (SQLite), their SMS delivery rows made by the database from
+    them. Keys already queued (or twice in `specs`) are skipped; answers how many were new.
+    `phone` may be given in clear or as vault ciphertext (copied from a person's encrypted column
+    without decrypting it)."""
     for spec in specs:
         _check(spec.key, spec.kind, spec.region_code, spec.title)
     if not specs:
         return 0
     with transaction.atomic():
-        taken = _keys_taken([s.key for s in specs])
         fresh: dict[str, MessageSpec] = {}
         for s in specs:
-            if s.key not in taken:
-                fresh.setdefault(s.key, s)
+            fresh.setdefault(s.key, s)
+        if connection.vendor == "postgresql":
+            for key in _keys_taken(list(fresh)):
+                del fresh[key]
         todo = list(fresh.values())
         choices = _choices(s.recipient_id for s in todo if s.recipient_id is not None)
         now = timezone.now()
-        at = connection.ops.adapt_datetimefield_value(now)  # once, not per row (SQLite: text)
+        at_db = connection.ops.adapt_datetimefield_value(now)  # once, not per row (SQLite: text)
+        at = now.isoformat() if connection.vendor == "postgresql" else at_db  # COPY's text form
+        expires = connection.ops.adapt_datetimefield_value(now + _SECRET_TTL)
         sms_on = sms_enabled()
-        ids = _new_ids(Message, len(todo))
-        message_rows: list[tuple[bulk.SqlValue, ...]] = []
-        sms_of: list[tuple[int, str]] = []
-        for mid, s in zip(ids, todo, strict=True):
+        encrypt = vault.encrypt
+        rows: list[tuple[bulk.SqlValue, ...]] = []
+        sms_ids: list[int] = []
+        for mid, s in zip(_new_ids(len(todo)), todo, strict=True):
             kind = _KINDS[s.kind]
-            choice = choices.get((s.recipient_id, kind), (True, True)) if s.recipient_id else (True, True)
-            inbox, sms = _routing(kind, s.recipient_id, s.phone, channels, choice, sms_on)
-            secret = kind in SECRET_KINDS
-            phone = s.phone if s.phone.startswith("v1:") or not s.phone else vault.encrypt(s.phone)
-            body_secret = vault.encrypt(s.body) if secret and sms else ""
-            expires = connection.ops.adapt_datetimefield_value(now + _SECRET_TTL) if secret else None
-            body = "" if secret else s.body
-            message_rows.append(
-                (mid, s.key, kind.value, s.recipient_id, phone, s.region_code, s.title, body, body_secret)
-                + (expires, at, inbox, None)
+            rid = s.recipient_id
+            choice = choices.get((rid, kind), (True, True)) if rid else (True, True)
+            inbox, sms = _routing(kind, rid, s.phone, channels, choice, sms_on)
+            phone = s.phone if not s.phone or s.phone.startswith("v1:") else encrypt(s.phone)
+            if kind in SECRET_KINDS:
+                body, secret, until = "", encrypt(s.body) if sms else "", expires
+            else:
+                body, secret, until = s.body, "", None
+            rows.append(
+                (mid, s.key, kind.value, rid, phone, s.region_code, s.title, body, secret)
+                + (until, at, inbox, None)
             )
             if sms:
-                sms_of.append((mid, s.region_code))
-        fields = ["id", "key", "kind", "recipient", "phone", "region_code", "title", "body", "secret_body"]
-        bulk.insert_rows(Message, fields + ["expires_at", "created_at", "in_inbox", "read_at"], message_rows)
-        delivery_ids = _new_ids(Delivery, len(sms_of))
-        channel, queued = Channel.SMS.value, DeliveryState.QUEUED.value
-        bulk.insert_rows(
-            Delivery,
-            ["id", "message", "channel", "region_code", "state", "attempts", "next_attempt_at"]
-            + ["lease_owner", "lease_until", "last_error", "provider_id", "sent_at", "updated_at"],
-            [
-                (did, mid, channel, region, queued, 0, at, "", None, "", "", None, at)
-                for did, (mid, region) in zip(delivery_ids, sms_of, strict=True)
-            ],
-        )
-    return len(todo)
+                sms_ids.append(mid)
+        written = _insert_messages(rows) if rows else 0
+        _insert_sms_deliveries(sms_ids, at_db)
+    return written
 
 
 def message_mark_read(*, actor: User, message_id: int) -> Message:

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import password_validation, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,15 +22,17 @@ from django.views.decorators.http import require_POST
 
 from carecircle.core import scope, signin
 from carecircle.core import services as core_services
+from carecircle.core.errors import Forbidden
 from carecircle.core.forms import ServiceForm
 from carecircle.core.types import AuthedRequest, Request
 from carecircle.core.vault import mask_phone
-from carecircle.portal import selectors, services
+from carecircle.portal import selectors, services, services_password
 from carecircle.portal.forms_account import (
     AccountOpenForm,
     EvidenceForm,
     LinkRecordForm,
     LinkRequestForm,
+    PasswordSetForm,
     PhoneCodeForm,
     PhoneForm,
 )
@@ -241,3 +244,31 @@ def person_link_record(request: AuthedRequest, person_id: int) -> HttpResponse:
         return _person_page(request, person, record_form=form, status=form.failed_status)
     messages.success(request, DONE["verify"])
     return redirect("portal:person_accounts", person_id=person.pk)
+
+
+# ---------------------------------------------------------------- a password beside the phone code
+
+
+@login_required
+def account_password(request: AuthedRequest) -> HttpResponse:
+    """Set a password (an account that signs in by phone code only) or change it (the current one
+    first). The session stays signed in after the change (Django's session hash is renewed)."""
+    if not services_password.is_resident_account(request.user):
+        raise Forbidden(_("此页面供居民账号设置登录密码；工作人员的密码由系统管理员管理"))
+    has_password = request.user.has_usable_password()
+    form = PasswordSetForm(request.POST if request.method == "POST" else None)
+    rules = password_validation.password_validators_help_texts()
+    context = {"form": form, "has_password": has_password, "rules": rules}
+    if request.method != "POST":
+        return render(request, "portal/account_password.html", context)
+    call = partial(services_password.password_set, actor=request.user, request=request)
+    if not form.submit(call):
+        return render(request, "portal/account_password.html", context, status=form.failed_status)
+    update_session_auth_hash(request, form.result)
+    messages.success(
+        request,
+        _("密码已修改。")
+        if has_password
+        else _("密码已设置：以后可以用登录名和密码登录，也可以继续用手机验证码登录。"),
+    )
+    return redirect("portal:account")
