@@ -251,3 +251,17 @@ def test_scope_both_sides(users, make_person, client_for):
     assert listing.status_code == 200 and elder.name not in listing.content.decode()
     listing = client_for(users["street"]).get("/timebank/staff/requests/")
     assert elder.name in listing.content.decode()
+
+
+def test_the_periodic_task_escalates_once(users, make_person):
+    from carecircle.core.tasks import periodic_tasks
+
+    assert "timebank.requests_escalate" in periodic_tasks()
+    from carecircle.timebank.tasks import requests_escalate_hourly
+
+    elder = elder_with_account(make_person)
+    req = _post(elder.user, elder, days=10)
+    HelpRequest.objects.filter(pk=req.pk).update(
+        posted_at=timezone.now() - datetime.timedelta(days=7, hours=1)
+    )
+    assert requests_escalate_hourly() == 1 and requests_escalate_hourly() == 0

@@ -32,7 +32,7 @@ class VolunteerForm(ServiceForm):
 
 
 class RequestForm(ServiceForm):
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, error_messages={"required": _("请选择为谁发布"), "invalid_choice": _("请选择为谁发布")}
     )
     kind = forms.ChoiceField(
@@ -75,7 +75,7 @@ class EmptyForm(ServiceForm):
 
 
 class GiveForm(ServiceForm):
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         error_messages={"required": _("请选择亲属"), "invalid_choice": _("只能转赠给已关联的亲属")},
     )

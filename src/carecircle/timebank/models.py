@@ -8,6 +8,8 @@ Holder accounts (a volunteer's, a person's, a district's donated pool) hold hour
 balances; each district's `issued` account is their contra (minus every hour earned and not yet
 spent), and `escrow` holds hours set aside for a request paid in hours until it is served."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,9 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core.fields import money_field
 from carecircle.core.vault import EncryptedTextField
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
-def hours_field(verbose_name: object, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **kwargs)  # type: ignore[call-overload]
+
+def hours_field(verbose_name: "str | _StrPromise", **kwargs: Any) -> "models.DecimalField[Any, Any]":
+    """Hours: Decimal to two places (a quarter of an hour is 0.25)."""
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **kwargs)
 
 
 class Skill(models.TextChoices):
