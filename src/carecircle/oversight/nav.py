@@ -13,3 +13,4 @@ NAV = [
     NavItem(_("预警"), "oversight:warnings", "oversight.view", 67),
     NavItem(_("预警规则"), "oversight:warning_rules", "oversight.view", 68),
 ]
+NAV.append(NavItem(_("一网统管"), "oversight:cockpit", "oversight.cockpit", 59))

@@ -278,3 +278,15 @@ def inspection_sheet(inspection: Inspection) -> list[dict[str, object]]:
         for item in InspectionItem.objects.filter(active=True)
         if inspection.unit.kind in item.unit_kinds
     ]
+
+
+# ------------------------------------------------------------------ public (一公开, issue 20 item 8)
+
+
+def public_grades(kind: str, ids: Iterable[int]) -> dict[int, str]:
+    """{source id: credit grade A–D} of the given units of `kind` ("homecare": home-care provider
+    ids; "facility": facility ids, 托育 included), as the public pages show them; units not under
+    supervision are left out."""
+    kinds = {"homecare": [UnitKind.HOMECARE], "facility": [UnitKind.FACILITY, UnitKind.CHILDCARE]}
+    rows = Unit.objects.filter(active=True, kind__in=kinds.get(kind, []), source_id__in=list(ids))
+    return {source: grade for source, grade in rows.values_list("source_id", "credit_grade")}

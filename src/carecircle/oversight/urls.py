@@ -1,6 +1,13 @@
 from django.urls import path
 
-from carecircle.oversight import views, views_credit, views_inspections, views_warnings
+from carecircle.oversight import (
+    cockpit_views,
+    views,
+    views_credit,
+    views_inspections,
+    views_public,
+    views_warnings,
+)
 
 prefix = "oversight"
 urlpatterns = [
@@ -68,4 +75,19 @@ urlpatterns = [
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/draws/<int:draw_plan_id>/", views.public_draw, name="public_draw"),
     path("public/draws/<int:draw_plan_id>/inputs.json", views.public_draw_inputs, name="public_draw_inputs"),
+    # 一网统管 cockpit: oversight/cockpit_views.py
+    path("cockpit/", cockpit_views.cockpit_page, name="cockpit"),
+    path("cockpit/regions/", cockpit_views.cockpit_regions, name="cockpit_regions"),
+    path("cockpit/findings/", cockpit_views.cockpit_findings, name="cockpit_findings"),
+    path("cockpit/suspended/", cockpit_views.cockpit_suspended, name="cockpit_suspended"),
+    path("cockpit/plans/", cockpit_views.cockpit_plans, name="cockpit_plans"),
+    # 一公开 of results, penalties and grades, open data: oversight/views_public.py
+    path("public/", views_public.public_index, name="public_index"),
+    path("public/units/", views_public.public_units, name="public_units"),
+    path("public/units/<int:unit_id>/", views_public.public_unit, name="public_unit"),
+    path("public/data/units.csv", views_public.open_units_csv, name="open_units_csv"),
+    path("public/data/units.geojson", views_public.open_units_geojson, name="open_units_geojson"),
+    path("public/data/results.csv", views_public.open_results_csv, name="open_results_csv"),
+    path("public/data/penalties.csv", views_public.open_penalties_csv, name="open_penalties_csv"),
+    path("public/data/draws.csv", views_public.open_draws_csv, name="open_draws_csv"),
 ]

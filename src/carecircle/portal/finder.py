@@ -1,7 +1,9 @@
 """The facility finder (public) and the nearby facilities of a resident's home: facilities in
 operation (facilities.selectors.public_facilities) with their grade in force, free beds or 托位 and
 the 普惠 monthly fee, filtered by kind, 普惠, fee range, free places and grade, and sorted by the
-straight-line distance from a home when one is given (walking minutes estimated from it)."""
+straight-line distance from a home when one is given (walking minutes estimated from it). Each
+shows its credit grade from oversight (一公开, issue 20 item 8: oversight.selectors.public_grades)
+and, when a major hazard suspends it, that it takes no new admissions (core.suspension)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from carecircle.core import suspension
 from carecircle.facilities import selectors as facilities
+from carecircle.oversight import selectors as oversight
 from carecircle.portal.tiles import distance_km, walking_minutes
 
 
@@ -36,12 +41,23 @@ class Found:
     fee: Decimal | None
     km: float | None
     minutes: int | None
+    credit_grade: str = ""  # oversight's credit grade A–D ("": not under supervision)
+    suspended: str = ""  # why a major hazard suspends it ("": it is not suspended)
+
+    def standing(self) -> str:
+        """Kind, credit grade and suspension in a few words (the map's tooltip)."""
+        parts = [self.kind_label]
+        if self.credit_grade:
+            parts.append(_("信用%(g)s级") % {"g": self.credit_grade})
+        if self.suspended:
+            parts.append(_("因重大隐患暂停新增入住"))
+        return "，".join(parts)
 
     def point(self) -> dict[str, Any]:
         """What the map's script reads (json_script): names as text, never markup."""
         return {
             "name": self.name,
-            "kind": self.kind_label,
+            "kind": self.standing(),
             "lat": self.latitude,
             "lng": self.longitude,
             "anchor": f"f{self.id}",
@@ -87,6 +103,8 @@ def find(
     if filters.graded_only:
         rows = [f for f in rows if f.pk in grades]
     free = facilities.free_places(rows, day)
+    credit = oversight.public_grades("facility", [f.pk for f in rows])
+    stopped = suspension.suspended("facility", [f.pk for f in rows])
     out = []
     for f in rows:
         room = free[f.pk]
@@ -114,6 +132,8 @@ def find(
                 fee=f.childcare_fee_monthly,
                 km=round(km, 1) if km is not None else None,
                 minutes=walking_minutes(km) if km is not None else None,
+                credit_grade=credit.get(f.pk, ""),
+                suspended=stopped.get(f.pk, ""),
             )
         )
     out.sort(key=lambda x: (x.km if x.km is not None else 0.0, x.name))
