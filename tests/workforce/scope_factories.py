@@ -15,4 +15,15 @@ def caregiver_id(ctx):
     ).pk
 
 
-FACTORIES = {"caregiver_id": caregiver_id}
+def certificate_id(ctx):
+    """A 健康证 of a walk caregiver of region A (the verify page's certificate)."""
+    from carecircle.workforce.models import Caregiver
+    from carecircle.workforce.services import certificate_add
+
+    worker = Caregiver.objects.get(pk=caregiver_id(ctx))
+    return certificate_add(
+        actor=ctx.users["admin"], caregiver=worker, kind="health", valid_from=datetime.date(2026, 1, 1)
+    ).pk
+
+
+FACTORIES = {"caregiver_id": caregiver_id, "certificate_id": certificate_id}

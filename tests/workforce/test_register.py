@@ -16,14 +16,13 @@ from carecircle.core.roles import Role
 from carecircle.workforce import imports, selectors, services
 from carecircle.workforce.models import Caregiver, Certificate
 from tests.conftest import COMMUNITY_A, id_number, make_user
-from tests.facilities.conftest import make_facility, operator  # noqa: F401  (shared fixtures)
 
 DAY = datetime.date(2026, 3, 1)
 ID_A = id_number(datetime.date(1980, 5, 1), 11)
 
 
 @pytest.fixture
-def home(make_facility):  # noqa: F811
+def home(make_facility):
     return make_facility("nursing_public", beds_general=120, name="东湖颐养院")
 
 
@@ -63,7 +62,7 @@ def test_workers_of_every_kind_with_encrypted_masked_id(users, home, op_admin):
     assert social.get_role_display() == "社会工作者"
 
 
-def test_one_employer_per_role_at_a_time(users, home, op_admin, make_facility):  # noqa: F811
+def test_one_employer_per_role_at_a_time(users, home, op_admin, make_facility):
     from carecircle.facilities.services import operator_create
 
     staff(op_admin, home, "钱护士", role="nurse", id_number=ID_A)
@@ -134,7 +133,7 @@ def test_verification_by_staff_with_evidence(users, home, op_admin):
         services.certificate_verify(actor=users["district"], certificate=cert, evidence="再次")
 
 
-def test_an_employer_sees_only_its_own_staff(users, home, op_admin, make_facility):  # noqa: F811
+def test_an_employer_sees_only_its_own_staff(users, home, op_admin, make_facility):
     from carecircle.facilities.services import operator_create
 
     mine = staff(op_admin, home, "本院护理员")
@@ -170,7 +169,22 @@ def _xlsx(rows) -> SimpleUploadedFile:
 
 
 def _line(name, role, ident="", kind="", level=None, start="2025-01-01", end="2027-12-31"):
-    return [name, ident, "13800002222", role, COMMUNITY_A, "2024-03-01", None, None, kind, level, "N1", "发证机关", start if kind else None, end if kind else None]
+    return [
+        name,
+        ident,
+        "13800002222",
+        role,
+        COMMUNITY_A,
+        "2024-03-01",
+        None,
+        None,
+        kind,
+        level,
+        "N1",
+        "发证机关",
+        start if kind else None,
+        end if kind else None,
+    ]
 
 
 def test_import_reports_rows_and_saves_nothing_half(users, home, op_admin):
@@ -179,7 +193,9 @@ def test_import_reports_rows_and_saves_nothing_half(users, home, op_admin):
             _line("甲", "保育人员", kind="健康证"),
             _line("乙", "厨师"),  # unknown role
             _line("丙", "护士", kind="育婴员职业技能等级证书", level=7),  # unknown level
-            _line("丁", "养老护理员", kind="健康证", start="2026-05-01", end="2026-01-01"),  # impossible period
+            _line(
+                "丁", "养老护理员", kind="健康证", start="2026-05-01", end="2026-01-01"
+            ),  # impossible period
         ]
     )
     report = imports.workers_import(
@@ -190,7 +206,10 @@ def test_import_reports_rows_and_saves_nothing_half(users, home, op_admin):
     assert Caregiver.objects.count() == 0 and Certificate.objects.count() == 0 and not report.saved
     good = _xlsx([_line("甲", "保育人员", kind="健康证"), _line("戊", "社会工作者", ident=ID_A)])
     report = imports.workers_import(
-        actor=op_admin, employer_kind="facility_operator", organisation_id=home.operator_id, uploaded_file=good
+        actor=op_admin,
+        employer_kind="facility_operator",
+        organisation_id=home.operator_id,
+        uploaded_file=good,
     )
     assert report.saved and report.created == 2 and report.certificates == 1
     assert Caregiver.objects.get(name="戊").id_number_masked.startswith(ID_A[:6])

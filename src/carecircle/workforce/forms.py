@@ -43,3 +43,36 @@ class CaregiverForm(ScopedRegionsForm, ServiceForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation_id"].choices = [(str(o), str(o)) for o in organisations]
+
+
+class VerifyForm(ServiceForm):
+    evidence = forms.CharField(required=False, max_length=300)
+
+
+class ShiftForm(ServiceForm):
+    """Putting a worker on the roster of the workplace the page shows."""
+
+    worker_id = forms.IntegerField(error_messages={"required": _("请选择人员"), "invalid": _("请选择人员")})
+    day = forms.DateField(error_messages={"required": _("请填写日期"), "invalid": _("日期格式不正确")})
+    start = forms.TimeField(
+        error_messages={"required": _("请填写开始时间"), "invalid": _("开始时间格式不正确")}
+    )
+    end = forms.TimeField(
+        error_messages={"required": _("请填写结束时间"), "invalid": _("结束时间格式不正确")}
+    )
+    class_id = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["class_id"].choices = [("", "")] + [(str(c.pk), c.name) for c in classes]
+
+
+class ImportForm(forms.Form):
+    employer = forms.ChoiceField(
+        error_messages={"required": _("请选择用人单位"), "invalid_choice": _("请选择用人单位")}
+    )
+    file = forms.FileField(error_messages={"required": _("请选择要导入的文件"), "empty": _("文件是空的")})
+
+    def __init__(self, *args, employers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].choices = [(f"{k}:{i}", label) for k, i, label in employers]

@@ -8,13 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import lists, scope
-from carecircle.core.organisations import OrganisationKind, organisations_of
 from carecircle.core.types import Actor
 from carecircle.workforce import selectors
-from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, CertificateLevel
+from carecircle.workforce.models import (
+    EMPLOYER_KINDS,
+    Caregiver,
+    Certificate,
+    CertificateKind,
+    CertificateLevel,
+    WorkerRole,
+)
 
 EMPLOYMENT = (("employed", _("在职")), ("left", _("已离职")))
 LEVELS = tuple((str(v), label) for v, label in CertificateLevel.choices)
+ROLES = tuple(WorkerRole.choices)
+EMPLOYERS = tuple((k.value, k.label) for k in EMPLOYER_KINDS)
 
 
 def _caregivers(user: Actor) -> QuerySet[Caregiver]:
@@ -22,10 +30,8 @@ def _caregivers(user: Actor) -> QuerySet[Caregiver]:
 
 
 def may_see(user: Actor) -> bool:
-    """Staff with workforce.view, and the admins of a home-care provider (their own caregivers)."""
-    return scope.has_perm(user, "workforce.view") or bool(
-        organisations_of(user, OrganisationKind.HOMECARE_PROVIDER, "provider_admin")
-    )
+    """Staff with workforce.view, and the admins of an employer (their own staff)."""
+    return scope.has_perm(user, "workforce.view") or selectors.employer_q(user) is not None
 
 
 def _employment(qs: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -59,7 +65,7 @@ def _prepare(rows: list[Any]) -> None:
 
 CAREGIVERS = lists.ListSpec(
     name="workforce.caregivers",
-    title=_("护理员"),
+    title=_("从业人员"),
     perm="workforce.view",
     access=may_see,
     rows=_caregivers,
@@ -81,10 +87,14 @@ CAREGIVERS = lists.ListSpec(
         ),
         lists.Column("employed_from", _("入职日期"), lambda c: c.employed_from, sort=("employed_from",)),
         lists.Column("employed_to", _("离职日期"), lambda c: c.employed_to or "", sort=("employed_to",)),
+        lists.Column("role", _("岗位"), lambda c: c.get_role_display(), sort=("role", "name")),
+        lists.Column("employer", _("用人单位类别"), lambda c: c.get_employer_kind_display()),
     ),
     filters=(
         lists.region_filter(),
         lists.choice_filter("employment", _("在职状态"), EMPLOYMENT, apply=_employment),
+        lists.choice_filter("role", _("岗位"), ROLES),
+        lists.choice_filter("employer", _("用人单位类别"), EMPLOYERS, lookup="employer_kind"),
         lists.choice_filter("level", _("最低等级"), LEVELS, apply=_level),
         lists.date_filter("employed", _("入职日期"), "employed_from"),
         lists.text_filter("q", _("姓名"), lambda qs, v: qs.filter(name__contains=v)),

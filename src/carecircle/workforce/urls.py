@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.workforce import views
+from carecircle.workforce import views, views_register
 
 prefix = "workforce"
 urlpatterns = [
@@ -8,4 +8,13 @@ urlpatterns = [
     path("new/", views.caregiver_create, name="caregiver_create"),
     path("<int:caregiver_id>/", views.caregiver_detail, name="caregiver_detail"),
     path("<int:caregiver_id>/certificates/", views.certificate_add, name="certificate_add"),
+    path(
+        "certificates/<int:certificate_id>/verify/",
+        views_register.certificate_verify,
+        name="certificate_verify",
+    ),
+    path("import/", views_register.worker_import, name="worker_import"),
+    path("roster/", views_register.roster, name="roster"),
+    path("roster/assign/", views_register.shift_assign, name="shift_assign"),
+    path("breaches/", views_register.breaches, name="breaches"),
 ]

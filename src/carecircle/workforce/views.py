@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import list_pages, region_pick
+from carecircle.core import list_pages, region_pick, scope
 from carecircle.core.organisations import OrganisationKind, organisations_of
+from carecircle.facilities.selectors import facility_search
 from carecircle.workforce import forms, selectors, services
 from carecircle.workforce.list_specs import CAREGIVERS
 from carecircle.workforce.models import CertificateKind, CertificateLevel
@@ -32,6 +33,7 @@ def _extra(request, failed=None):
             else forms.CaregiverForm(organisations=orgs, user=request.user)
         ),
         "expiring": selectors.expiring_certificates(user=request.user, day=timezone.localdate())[:20],
+        "employers": selectors.employer_q(request.user) is not None,
     }
 
 
@@ -53,7 +55,12 @@ def _detail_page(request, caregiver, *, failed=None, status: int = 200):
         {
             "c": caregiver,
             "region": region_pick.label_of(caregiver.region_code),
-            "certificates": caregiver.certificates.all(),
+            "certificates": caregiver.certificates.select_related("verified_by"),
+            "can_verify": scope.has_perm(request.user, "workforce.manage", caregiver.region_code),
+            "unit": facility_search(user=request.user).filter(pk=caregiver.unit_id).first()
+            if caregiver.unit_id
+            else None,
+            "shifts": caregiver.shifts.filter(day__gte=timezone.localdate())[:20],
             "kinds": CertificateKind.choices,
             "levels": CertificateLevel.choices,
             "today": timezone.localdate(),
