@@ -5,6 +5,7 @@ Hechuan 二(七))."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from carecircle.benefits.models import LedgerEntry
 from carecircle.benefits.selectors import ledger_check
@@ -213,7 +214,7 @@ def test_rule_finds_eligible_households_sql_equals_python(users, make_person, re
     eligible_person(make_person, COMMUNITY_B, "dibao", age=81)
     make_person(region_code=COMMUNITY_A, age=90)  # frail by age but no hardship
     eligible_person(make_person, COMMUNITY_A, "dibao", age=66)  # hardship but neither 80+ nor assessed
-    day = __import__("django.utils.timezone", fromlist=["x"]).localdate()
+    day = timezone.localdate()
     sql = homes_selectors.eligible_households(region_prefix="3399", day=day)
     py = homes_selectors.eligible_households_python(region_prefix="3399", day=day)
     assert sql == py and sorted(sql.values()) == [Decimal("5000.00"), Decimal("6000.00")]
@@ -228,3 +229,5 @@ def test_figures_count_paid_households_against_qujing_target(users, make_person,
     figures = homes_selectors.adaptation_figures(user=users["admin"])
     assert figures["target"] == 5000 and figures["done"] == 1
     assert homes_selectors.adaptation_figures(user=users["district_b"])["done"] == 0
+    today = timezone.localdate()
+    assert homes_selectors.paid_counts(["339901", "339902"], today) == {"339901": 1, "339902": 0}

@@ -40,7 +40,7 @@ from carecircle.careathome.models.homes import (
 from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
-from carecircle.core.types import Actor
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 
 APPLY, MANAGE = "careathome.homes_apply", "careathome.homes_manage"
@@ -149,7 +149,7 @@ def case_apply(
                 tier=tier[:60],
                 cap=cap,
                 applied_on=day,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
+                created_by=actor if signed_in(actor) else None,
             )
     except IntegrityError:
         raise InvalidInput(

@@ -7,6 +7,7 @@ import datetime
 import enum
 from collections import Counter
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,9 @@ from carecircle.core import region_pick, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.types import Actor
 from carecircle.registry.models import Person
+
+if TYPE_CHECKING:
+    from carecircle.benefits.types import PolicyText
 
 VIEW, APPLY, MANAGE = "careathome.homes_view", "careathome.homes_apply", "careathome.homes_manage"
 
@@ -92,12 +96,12 @@ def price_of(item: AdaptationItem, region_code: str) -> Decimal | None:
     return best[1] if best else None
 
 
-def catalogue(region_code: str = "") -> list[dict[str, object]]:
+def catalogue(region_code: str = "") -> list[dict[str, Any]]:
     """Every item with its group, kind, source and the price that applies in `region_code`."""
     prices: dict[int, list[AdaptationPrice]] = {}
     for p in AdaptationPrice.objects.all():
         prices.setdefault(p.item_id, []).append(p)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in AdaptationItem.objects.all():
         best = None
         for p in prices.get(item.pk, []):
@@ -143,7 +147,8 @@ def contractors_for(case: AdaptationCase) -> QuerySet[Contractor]:
 # ---------------------------------------------------------------- eligibility, the whole city
 
 
-def adaptation_policy(day: datetime.date):  # type: ignore[no-untyped-def] — a benefits PolicyText or None
+def adaptation_policy(day: datetime.date) -> "PolicyText | None":
+    """The adaptation programme as the public reads it (its rule in words, its tiers)."""
     from carecircle.benefits.selectors import public_policies  # noqa: PLC0415 — the other module may be absent
 
     for p in public_policies(day=day):
@@ -152,7 +157,7 @@ def adaptation_policy(day: datetime.date):  # type: ignore[no-untyped-def] — a
     return None
 
 
-def tier_label(policy, amount: Decimal) -> str:  # type: ignore[no-untyped-def]
+def tier_label(policy: "PolicyText", amount: Decimal) -> str:
     for t in policy.tiers:
         if t.amount == amount:
             return str(t.label)
