@@ -1,15 +1,24 @@
-"""Caregivers of the synthetic city, for the demo steps of the modules that employ them (homecare's
-providers): teams with certificates (养老护理员 levels weighted to 初级/中级, health certificates,
-training), and an account for a caregiver who must act. Not a demo step itself (no `generate`)."""
+"""The workforce of the synthetic city. Caregivers for the demo steps of the modules that employ
+them (homecare's providers: `teams`, with certificates — 养老护理员 levels weighted to 初级/中级,
+health certificates, training — and `caregiver_account` for one who must act); and its own step
+(`generate`): the register's staff of institutions and childcare centres, their certificates (some
+expiring soon), three days of roster, and today's expiry warnings."""
 
 import datetime
+import math
 
 from django.db import transaction
+from stdnum.cn import ric
 
+from carecircle.childcare.selectors import classes_for
 from carecircle.core import regions
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.organisations import OrganisationKind
-from carecircle.workforce.models import Caregiver, Certificate
+from carecircle.core.vault import blind_index, mask_id_number, mask_phone
+from carecircle.facilities.selectors import facility_search
+from carecircle.workforce import requirements
+from carecircle.workforce.models import Caregiver, Certificate, Shift
+from carecircle.workforce.notices import certificate_warnings_send
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "秀丽芳敏静丽娟霞萍红梅兰英华玉建国明军伟强"
@@ -101,3 +110,150 @@ def caregiver_account(caregiver: Caregiver) -> User:
     caregiver.user = user
     caregiver.save(update_fields=["user"])
     return user
+
+
+# ------------------------------------------------------------------ the register (issue 21)
+
+ORDER = 52  # after facilities (40), childcare's classes (45) and home care's caregivers (50)
+UNITS_PER_KIND = 24  # institutions and childcare centres staffed at scale 1 (at least 6 of each)
+
+
+def _id_number(rng, birth: datetime.date) -> str:
+    first17 = f"330106{birth:%Y%m%d}{rng.randrange(100, 999)}"
+    return first17 + ric.calc_check_digit(first17)
+
+
+def _health_end(rng, today: datetime.date, k: int) -> datetime.date:
+    """Most 健康证 run for months; some end within 7, 30 and 90 days (the warnings), a few ended."""
+    soon = (5, 25, 80, -3)
+    return today + datetime.timedelta(days=soon[k % 4] if k % 5 == 0 else rng.randrange(100, 360))
+
+
+SKILL: dict[str, tuple[str, tuple[int, ...]]] = {  # role: (certificate kind, levels drawn from)
+    "carer": ("elder_care", (1,) * 40 + (2,) * 32 + (3,) * 18 + (4,) * 7 + (5,) * 3),
+    "nurse": ("nurse", ()),
+    "social_worker": ("social_work", ()),
+    "manager": ("training", ()),
+    "childcare_carer": ("childcare", (1, 1, 2, 3)),
+    "infant_carer": ("infant_care", (1, 2, 3)),
+    "child_health": ("child_health", ()),
+    "director": ("training", ()),
+}
+
+
+def _staff_plan(unit, classes) -> list[tuple[str, int | None]]:
+    """(role, class id) of each worker a unit employs."""
+    if classes:
+        plan = [("childcare_carer", c.pk) for c in classes for _k in range(max(1, c.caregivers))]
+        return plan + [("infant_carer", None), ("child_health", None), ("director", None)]
+    beds = unit.beds_general + unit.beds_nursing + unit.beds_cognitive
+    social = max(1, math.ceil(beds / 60) - (1 if unit.pk % 3 == 0 else 0))  # every third unit short
+    return (
+        [("carer", None)] * max(2, beds // 6)
+        + [("nurse", None)] * max(1, beds // 40)
+        + [("social_worker", None)] * social
+        + [("manager", None)]
+    )
+
+
+def generate(city) -> None:
+    """Workers of every kind at the city's institutions and childcare centres, with certificates
+    (some 健康证 ending within 7, 30 and 90 days, a few already ended), the roster of the coming
+    three days (a childcare class's second caregiver off at lunch: a ratio breach), and the expiry
+    warnings of today sent."""
+    rng = city.rng_for("workforce-register")
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        return
+    today = city.today
+    n = max(6, round(UNITS_PER_KIND * city.scale))
+    units = list(facility_search(user=admin).filter(status="filed"))
+    childcare = [u for u in units if u.kind in requirements.CHILDCARE_KINDS][:n]
+    elder = [
+        u for u in units if u.kind not in requirements.CHILDCARE_KINDS and u.beds_general + u.beds_nursing
+    ][:n]
+    rows: list[tuple[Caregiver, str | None, int | None]] = []
+    for unit in elder + childcare:
+        classes = list(classes_for(user=admin, facility=unit)) if unit in childcare else []
+        kind = (
+            OrganisationKind.CHILDCARE_OPERATOR
+            if classes or unit in childcare
+            else OrganisationKind.FACILITY_OPERATOR
+        )
+        for role, class_id in _staff_plan(unit, classes):
+            number = _id_number(rng, today - datetime.timedelta(days=rng.randrange(22 * 365, 55 * 365)))
+            phone = f"139{rng.randrange(10**7, 10**8)}"
+            worker = Caregiver(
+                employer_kind=kind,
+                organisation_id=unit.operator_id,
+                unit_id=unit.pk,
+                role=role,
+                region_code=unit.region_code,
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                id_number=number,
+                id_number_masked=mask_id_number(number),
+                id_index=blind_index(number),
+                phone=phone,
+                phone_masked=mask_phone(phone),
+                employed_from=today - datetime.timedelta(days=rng.randrange(60, 2500)),
+            )
+            rows.append((worker, role, class_id))
+    with transaction.atomic():
+        Caregiver.objects.bulk_create([w for w, _r, _c in rows])
+        certs, shifts = [], []
+        opening = {}
+        for k, (w, role, class_id) in enumerate(rows):
+            start = today - datetime.timedelta(days=rng.randrange(30, 700))
+            certs.append(
+                Certificate(
+                    caregiver=w,
+                    region_code=w.region_code,
+                    kind="health",
+                    number=f"JK{w.pk:08d}",
+                    issuer="示范市疾病预防控制中心",
+                    valid_from=today - datetime.timedelta(days=300),
+                    valid_to=_health_end(rng, today, k),
+                )
+            )
+            kind, levels = SKILL[role]
+            if rng.random() < 0.93:
+                certs.append(
+                    Certificate(
+                        caregiver=w,
+                        region_code=w.region_code,
+                        kind=kind,
+                        level=rng.choice(levels) if levels else None,
+                        number=f"ZS{w.pk:08d}",
+                        issuer="示范市人力资源和社会保障局",
+                        valid_from=start,
+                        valid_to=start + datetime.timedelta(days=365 * 5),
+                    )
+                )
+            for d in range(3):
+                day = today + datetime.timedelta(days=d)
+                if class_id is not None:
+                    first = opening.setdefault((class_id, d), w.pk) == w.pk
+                    spans = [(8, 17)] if first else [(8, 12), (13, 17)]
+                elif role in ("carer", "nurse"):
+                    spans = [(7, 15)] if k % 2 else [(15, 23)]
+                else:
+                    spans = [(9, 17)]
+                for a, b in spans:
+                    shifts.append(
+                        Shift(
+                            worker=w,
+                            unit_id=w.unit_id,
+                            class_id=class_id,
+                            region_code=w.region_code,
+                            day=day,
+                            start=datetime.time(a),
+                            end=datetime.time(b),
+                        )
+                    )
+        Certificate.objects.bulk_create(certs)
+        Shift.objects.bulk_create(shifts)
+    sent = certificate_warnings_send(day=today)
+    city.say(
+        f"workforce: {len(rows)} workers at {len(elder)} institutions and {len(childcare)} childcare centres, "
+        f"{len(certs)} certificates, {len(shifts)} shifts, {sent['messages']} expiry warnings"
+    )

@@ -109,8 +109,10 @@ def _extend(b: Breach, end: datetime.datetime | datetime.date) -> Breach:
     return Breach(b.kind, b.unit_id, b.unit_name, b.class_name, b.start, end, b.have, b.need)
 
 
-def _employed(day: datetime.date, rows: list[tuple[int, str, datetime.date, datetime.date | None]]) -> dict:
-    out: dict[tuple[int, str], int] = {}
+def _employed(
+    day: datetime.date, rows: list[tuple[int | None, str, datetime.date, datetime.date | None]]
+) -> dict[tuple[int | None, str], int]:
+    out: dict[tuple[int | None, str], int] = {}
     for unit, role, start, end in rows:
         if start <= day and (end is None or end >= day):
             out[(unit, role)] = out.get((unit, role), 0) + 1

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
 
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
@@ -23,7 +25,6 @@ from carecircle.core.organisations import OPERATOR_KINDS, OrganisationKind
 from carecircle.core.types import Actor
 from carecircle.core.vault import blind_index, mask_id_number, mask_phone
 from carecircle.facilities.selectors import facility_locked
-from carecircle.registry.services import parse_id_number
 from carecircle.workforce.models import (
     EMPLOYER_KINDS,
     LEVELS,
@@ -62,14 +63,23 @@ def _one_employer_per_role(
     id_index: str, role: str, start: datetime.date, end: datetime.date | None, exclude: int | None = None
 ) -> None:
     """A person may not hold `role` at two employers at once (issue 21 "Bad input")."""
-    clash = (
-        Caregiver.objects.select_for_update()
-        .filter(_overlaps(start, end), id_index=id_index, role=role)
-        .exclude(pk=exclude)
-        .first()
-    )
+    same = Caregiver.objects.select_for_update().filter(_overlaps(start, end), id_index=id_index, role=role)
+    clash = (same.exclude(pk=exclude) if exclude is not None else same).first()
     if clash is not None:
         raise Conflict(_busy(clash), field="id_number")
+
+
+def _id_number(raw: str) -> str:
+    """A valid 18-digit resident ID number (GB 11643: birth date, check digit), or "" for none."""
+    text = (raw or "").strip().upper()
+    if not text:
+        return ""
+    try:
+        return str(ric.validate(text))
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidInput(
+            _("身份证号不正确：%(v)s") % {"v": mask_id_number(text)}, field="id_number"
+        ) from exc
 
 
 def _busy(clash: Caregiver) -> str:
@@ -118,7 +128,7 @@ def worker_register(
     phone = (phone or "").strip()
     if phone and (not phone.replace("-", "").isdigit() or len(phone) < 7):
         raise InvalidInput(_("电话号码格式不正确：%(v)s") % {"v": phone}, field="phone")
-    number = parse_id_number(id_number).number if (id_number or "").strip() else ""
+    number = _id_number(id_number)
     index = blind_index(number) if number else ""
     if index:
         _one_employer_per_role(index, role, employed_from, employed_to)
