@@ -2,7 +2,8 @@
 selectors), never hooked into them: a month's allowances once a payroll batch is paid (granted,
 recovered, stopped) and an order accepted by its provider. Every message's key is derived from the
 fact it tells (`payment:<line>`, `stopped:<programme>:<month>:<person>`, `order_accepted:<event>`),
-so a sweep that runs twice, or over overlapping windows, queues each message once."""
+so a sweep that runs twice, or over overlapping windows, queues each message once. Each names the
+person it is about: their linked family accounts get a copy each (portal/family_copies.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.portal.family_copies import PersonMessageSpec
 from carecircle.portal.services_messages import messages_queue_bulk
 from carecircle.portal.types import MessageKind, MessageSpec
 
@@ -57,7 +59,7 @@ def allowance_specs(batch_id: int) -> Iterator[MessageSpec]:
                 "name": n.programme,
                 "when": when,
             }
-        yield MessageSpec(
+        yield PersonMessageSpec(
             key=f"{kind.value}:{n.key}",
             kind=kind,
             region_code=n.region_code,
@@ -65,6 +67,7 @@ def allowance_specs(batch_id: int) -> Iterator[MessageSpec]:
             body=body,
             recipient_id=n.user_id,
             phone=n.phone,
+            person_id=n.person_id,
         )
 
 
@@ -91,7 +94,7 @@ def order_accepted_messages(*, since: datetime.datetime, until: datetime.datetim
     for n in selectors.accept_notices(since=since, until=until):
         start = timezone.localtime(n.window_start)
         specs.append(
-            MessageSpec(
+            PersonMessageSpec(
                 key=f"order_accepted:{n.event_id}",
                 kind=MessageKind.ORDER_ACCEPTED,
                 region_code=n.region_code,
@@ -105,6 +108,7 @@ def order_accepted_messages(*, since: datetime.datetime, until: datetime.datetim
                 },
                 recipient_id=n.user_id,
                 phone=n.phone,
+                person_id=n.person_id,
             )
         )
     return sum(messages_queue_bulk(part) for part in _chunks(specs))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import bulk, vault
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.regions import is_valid_code
-from carecircle.portal import outbox
+from carecircle.portal import family_copies, outbox
 from carecircle.portal.models import Delivery, Message, MessagePreference
 from carecircle.portal.types import (
     ALWAYS_ON,
@@ -99,12 +99,15 @@ def message_send(
     title: str,
     body: str,
     channels: Collection[Channel] = DEFAULT_CHANNELS,
+    person_id: int | None = None,
 ) -> Message:
     """Queue one message, once per `key` (a second call answers the first call's message).
 
     The inbox gets it when there is a `recipient` (and they have not switched the kind off); SMS
     when `phone` is given, SMS is configured and wanted. A sender names a recipient, a phone, or
-    both; a one-time code goes to a phone only. The worker sends after the transaction commits."""
+    both; a one-time code goes to a phone only. The worker sends after the transaction commits.
+    The family accounts linked to the person the message is about (`person_id`, else the person
+    whose own account `recipient` is) get a copy each (portal/family_copies.py)."""
     kind = _check(key, kind, region_code, title)
     if recipient is None and not phone:
         raise InvalidInput(_("请指定接收人或手机号"), field="recipient")
@@ -140,11 +143,38 @@ def message_send(
                     next_attempt_at=now,
                     updated_at=now,
                 )
+            copied = _copy_to_family(message, kind, recipient, phone, person_id, channels)
     except IntegrityError:
         return Message.objects.get(key=key)  # a concurrent caller with the same key won
-    if sms:
+    if sms or copied:
         outbox.deliver_soon()
     return message
+
+
+def _copy_to_family(
+    message: Message,
+    kind: MessageKind,
+    recipient: User | None,
+    phone: str | None,
+    person_id: int | None,
+    channels: Collection[Channel],
+) -> int:
+    if kind in SECRET_KINDS:
+        return 0
+    if person_id is None:
+        person_id = family_copies.person_of_account(recipient.pk if recipient else None)
+    if person_id is None:
+        return 0
+    spec = MessageSpec(
+        key=message.key,
+        kind=kind,
+        region_code=message.region_code,
+        title=message.title,
+        body=message.body,
+        recipient_id=recipient.pk if recipient else None,
+        phone=phone or "",
+    )
+    return messages_queue_bulk(family_copies.copies_for([(spec, person_id)]), channels=channels)
 
 
 def _new_ids(n: int) -> list[int]:
@@ -301,6 +331,9 @@ def messages_queue_bulk(
                 sms_ids.append(mid)
         written = _insert_messages(rows) if rows else 0
         _insert_sms_deliveries(sms_ids, at_db)
+        copies = family_copies.copies_for(family_copies.about(todo))
+        if copies:  # plain MessageSpecs: no further copies of copies
+            written += messages_queue_bulk(copies, channels=channels)
     return written
 
 
