@@ -196,7 +196,11 @@ def test_resident_assessment_form(family, other_family, mother, client_for):
     c = client_for(family)
     assert c.get(reverse("portal:apply_assessment")).status_code == 200
     r = c.post(reverse("portal:apply_assessment"), {"person": mother.pk, "note": "行动不便"})
-    assert r.status_code == 302 and AssessmentRequest.objects.get().note == "行动不便"
+    assert (
+        r.status_code == 302
+        and "sent=1" in r["Location"]
+        and AssessmentRequest.objects.get().note == "行动不便"
+    )
     again = c.post(reverse("portal:apply_assessment"), {"person": mother.pk})
     assert again.status_code == 409 and "不用再申请" in again.content.decode()
     # another family may not name this person

@@ -10,9 +10,10 @@ from pygrowup import Observation
 
 from carecircle.assessment import capability, checks
 from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildCheck, ReferralStatus
-from carecircle.assessment.services import VALID_MONTHS, _add_months
+from carecircle.assessment.services import VALID_MONTHS, _add_months, assessment_request_submit
 from carecircle.core.demo import City, Progress
 from carecircle.core.errors import InvalidInput
+from carecircle.core.models import User
 from carecircle.registry.models import Person
 from carecircle.registry.selectors import active_on, birth_date_bounds
 
@@ -100,6 +101,22 @@ def generate(city: City) -> None:
     city.facts["assessments"] = len(chosen)
     city.say("  能力评估 " + "、".join(f"{capability.level_name(i)} {n:,}" for i, n in enumerate(levels)))
     _infant_checks(city, rng, today)
+    _family_request(city)
+
+
+def _family_request(city: City) -> None:
+    """The demo's 子女 account (registry's step links it to an older parent) has asked online for a
+    capability assessment of that parent: the apply page follows it, the community's list answers it."""
+    family = User.objects.filter(username="family").first()
+    elder_id = city.facts.get("family_elder_id")
+    if family is None or elder_id is None:
+        return
+    elder = Person.objects.get(pk=elder_id)
+    req = assessment_request_submit(
+        actor=family, person=elder, note="最近走路不稳，想评估一下能不能申请护理补贴"
+    )
+    city.facts["family_assessment_request_id"] = req.pk
+    city.say(f"  能力评估申请：家属账号 family 为{elder.name}提交（待社区受理）")
 
 
 def _infant_checks(city: City, rng, today: datetime.date) -> None:

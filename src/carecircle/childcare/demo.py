@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from carecircle.childcare import services, standards
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core.demo import City, years_before
-from carecircle.core.errors import InvalidInput
+from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.models import User
 from carecircle.facilities.selectors import childcare_facilities_with_places
 from carecircle.registry.models import EXIT_STATUSES, Person, PersonStatus
@@ -174,3 +174,27 @@ def _vouchers(city, rng, admin, facilities) -> tuple[int, int]:
             services.voucher_redeem(actor=admin, code=v.code, facility=rng.choice(local))
             redeemed += 1
     return issued, redeemed
+
+
+def parent_application(city: City, user: User, child: Person) -> int:
+    """The demo's `parent` account applies online for a 托位 for their infant at up to two centres
+    of the child's district (the portal's demo step calls this once it has linked the account):
+    open applications the parent follows on 我要申请 and the centres answer on 托位申请. Answers how
+    many applications were made (none when the child would be 3 by the start)."""
+    district = child.region_code[:6]
+    centres = [f for f in childcare_facilities_with_places() if f.region_code.startswith(district)][:2]
+    if not centres:
+        return 0
+    try:
+        rows = services.application_submit(
+            actor=user,
+            child=child,
+            facilities=centres,
+            start_wanted=city.today + datetime.timedelta(days=14),
+            note="父母双职工，白天无人照看",
+        )
+    except (InvalidInput, Conflict) as exc:  # too old by then, or already holds a place: the demo says why
+        city.say(f"  托位申请：{child.name} 未申请（{exc.message}）")
+        return 0
+    city.say(f"  托位申请：家长账号 parent 为{child.name}申请 " + "、".join(f.name for f in centres))
+    return len(rows)

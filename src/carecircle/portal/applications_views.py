@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.assessment import services as assessment
@@ -39,6 +39,11 @@ def _ids(persons: list[Linked], *, child: bool) -> list[int]:
     return [p.person.pk for p in persons if p.is_child == child]
 
 
+def _sent() -> HttpResponse:
+    """Back to 我要申请, which says the application was sent (no pop-up; a line above the list)."""
+    return redirect(f"{reverse('portal:apply')}?sent=1#mine-h")
+
+
 def _page(request: AuthedRequest, template: str, form: Any, context: dict[str, Any]) -> HttpResponse:
     context["form"] = form
     if form.errors:
@@ -55,8 +60,7 @@ def apply_assessment(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.submit(
         partial(assessment.assessment_request_submit, actor=request.user, request=request)
     ):
-        messages.success(request, _("已提交%(n)s的能力评估申请") % {"n": form.result.person.name})
-        return redirect("portal:apply")
+        return _sent()
     return _page(request, "portal/apply_assessment.html", form, {"adults": adults})
 
 
@@ -71,12 +75,7 @@ def apply_waiting(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.submit(
         partial(facilities_services.waiting_apply_resident, actor=request.user, request=request)
     ):
-        messages.success(
-            request,
-            _("已申请%(f)s的入住轮候：%(n)s")
-            % {"f": form.result.facility.name, "n": form.result.person.name},
-        )
-        return redirect("portal:apply")
+        return _sent()
     return _page(request, "portal/apply_waiting.html", form, {"adults": adults})
 
 
@@ -91,11 +90,5 @@ def apply_childcare(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.submit(
         partial(childcare.application_submit, actor=request.user, request=request)
     ):
-        rows = form.result
-        messages.success(
-            request,
-            _("已为%(n)s提交托位申请：%(f)s")
-            % {"n": rows[0].child.name, "f": "、".join(r.facility.name for r in rows)},
-        )
-        return redirect("portal:apply")
+        return _sent()
     return _page(request, "portal/apply_childcare.html", form, {"kids": kids})

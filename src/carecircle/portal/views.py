@@ -139,6 +139,7 @@ def apply(request: AuthedRequest) -> HttpResponse:
             "people": applications.applications_by_person(request.user, persons),
             "has_child": any(p.is_child for p in persons),
             "has_adult": any(not p.is_child for p in persons),
+            "sent": request.GET.get("sent") == "1",
         },
     )
 
