@@ -79,3 +79,16 @@ def test_the_inspector_sees_answers_waiting_on_the_home_page(users, client_for):
     assert "我的检查任务" in page and "整改待验收" in page and "单位4405" in page
     outsider = make_user("insp_b", Role.INSPECTOR, "339902000000")
     assert "单位4405" not in client_for(outsider).get("/").content.decode()
+
+
+def test_a_notice_answered_in_time_waits_for_the_inspector_and_is_not_escalated(users):
+    from carecircle.oversight.models import Answer
+
+    finding = hazard_finding(UnitKind.HOMECARE, 4406)
+    Answer.objects.create(finding=finding, text="已整改", evidence="x.jpg", by=users["provider"])
+    finding.state = FindingState.ANSWERED
+    finding.save()
+    assert findings_escalate(day=timezone.localdate() + datetime.timedelta(days=5)) == 0
+    finding.state = FindingState.OPEN  # sent back: the unit has to put it right again
+    finding.save()
+    assert findings_escalate(day=timezone.localdate() + datetime.timedelta(days=5)) == 1

@@ -1,44 +1,50 @@
 """Oversight's part of the synthetic city: the register of supervised units with credit grades and
-last inspections, inspectors in every district (one with a declared conflict), last quarter's
-双随机 plan drawn and this quarter's published and waiting to be drawn."""
+last inspections, inspectors in every district (one with a declared conflict), a year of the first
+district's quarterly 双随机 plans drawn, inspected and rectified on their dates (demo_history.py),
+overdue notices escalated, this quarter's plan published and waiting to be drawn; then credit
+(demo_credit.py) and early warnings (demo_warnings.py). The accounts printed for oversight: an
+inspector with answers to decide, and a unit's admin with an open rectification notice (the
+district official is the demo's "district")."""
 
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.contrib.auth.hashers import make_password
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from carecircle.core.demo import DEMO_PASSWORD, City
+from carecircle.core.errors import NotFound
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.names import SURNAMES
+from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
+from carecircle.facilities.selectors import facility_get
+from carecircle.oversight import demo_history as history
 from carecircle.oversight import services
-from carecircle.oversight.models import DrawPlan, Inspection, Unit
-from carecircle.oversight.services_inspections import applicable_items
+from carecircle.oversight.models import CreditEvent, Finding, FindingState, Unit, UnitKind
+from carecircle.oversight.services_escalation import findings_escalate
 
 ORDER = 85  # after facilities (40) and home care (50); before planning (90)
+HISTORY_QUARTERS = 4  # a year of quarterly plans before this quarter's (demo_history.py)
+PER_PLAN = 6  # inspections done per plan
 GRADES: list[str] = ["A", "B", "C", "D"]
 GRADE_WEIGHTS: list[float] = [30, 45, 18, 7]
-INSPECTORS_PER_DISTRICT = 4
-
-
-def _quarter_start(day: datetime.date, back: int = 0) -> datetime.date:
-    month0 = day.year * 12 + (day.month - 1) // 3 * 3 - 3 * back
-    return datetime.date(month0 // 12, month0 % 12 + 1, 1)
+INSPECTORS_PER_DISTRICT = 5  # two drawn per unit, less the last two and a declared conflict
 
 
 def generate(city: City) -> None:
     rng = city.rng_for("oversight")
     counts = services.units_sync(actor=None)
     units = list(Unit.objects.all())
+    oldest = history.quarter_start(city.today, back=HISTORY_QUARTERS)
     for unit in units:
         unit.credit_grade = rng.choices(GRADES, GRADE_WEIGHTS)[0]
         never = rng.random() < 0.15
-        unit.last_inspected_on = None if never else city.today - datetime.timedelta(days=rng.randint(20, 450))
+        unit.last_inspected_on = None if never else oldest - datetime.timedelta(days=rng.randint(20, 400))
+    own = _demo_admins_unit()
+    if own is not None:  # the demo unit admin's unit: graded D before the draws, so it is drawn
+        for unit in units:
+            unit.credit_grade = "D" if unit.pk == own.pk else unit.credit_grade
     Unit.objects.bulk_update(units, ["credit_grade", "last_inspected_on"], batch_size=2000)
     inspectors = _inspectors(city, rng)
     if units and inspectors:
@@ -46,30 +52,31 @@ def generate(city: City) -> None:
     official = User.objects.filter(username="district").first()
     if official is None or not city.districts:
         return
-    district = city.districts[0].code
-    this_quarter = _quarter_start(city.today)
-    last_quarter = _quarter_start(city.today, back=1)
-    last = services.plan_publish(
-        actor=official,
-        name=f"{last_quarter.year}年第{(last_quarter.month - 1) // 3 + 1}季度养老托育机构双随机抽查",
-        region_code=district,
-        period_start=last_quarter,
-        period_end=this_quarter - datetime.timedelta(days=1),
-    )
-    services.plan_draw(actor=official, plan=last)
-    inspected = _inspections(last, rng)
-    published = timezone.make_aware(datetime.datetime.combine(last_quarter, datetime.time(9)))
-    DrawPlan.objects.filter(pk=last.pk).update(published_at=published, drawn_at=published)
+    admins = history.UnitAdmins(city, _operator_of)
+    totals: dict[str, int] = {}
+    for back in range(HISTORY_QUARTERS, 0, -1):  # a year of quarters, the oldest first; the last one
+        done = history.quarter(  # leaves the demo unit admin's notice open
+            city, official, back, rng, admins, PER_PLAN, first_unit=own if back == 1 else None
+        )
+        totals = {k: totals.get(k, 0) + v for k, v in done.items()}
+    this_quarter = history.quarter_start(city.today)
     services.plan_publish(
         actor=official,
-        name=f"{this_quarter.year}年第{(this_quarter.month - 1) // 3 + 1}季度养老托育机构双随机抽查",
-        region_code=district,
+        name=history.quarter_name(this_quarter),
+        region_code=city.districts[0].code,
         period_start=this_quarter,
-        period_end=_quarter_start(city.today, back=-1) - datetime.timedelta(days=1),
+        period_end=history.quarter_start(city.today, back=-1) - datetime.timedelta(days=1),
     )
+    escalated = findings_escalate(day=city.today)
+    # The services recorded credit events as they ran (today); the records now carry their own
+    # days, so oversight's events are collected again from them by the credit step below.
+    CreditEvent.objects.filter(source_module__in=["oversight.inspection", "oversight.finding"]).delete()
     city.say(
-        f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 2 个（1 个已抽取），"
-        f"已完成现场检查 {inspected} 家"
+        f"  监管对象 {counts['added']} 个，检查人员 {len(inspectors)} 名，双随机计划 {HISTORY_QUARTERS + 1} 个"
+        f"（{HISTORY_QUARTERS} 个已抽取并检查），现场检查 {totals.get('inspections', 0)} 家，"
+        f"发现问题 {totals.get('findings', 0)} 项：已整改 {totals.get('closed', 0)}、待验收 "
+        f"{totals.get('answered', 0)}、待整改 {totals.get('open', 0) + totals.get('returned', 0)}，"
+        f"逾期上报区县 {escalated} 项"
     )
     from carecircle.oversight.demo_credit import generate as credit_demo  # noqa: PLC0415 — credit's own part
 
@@ -77,6 +84,54 @@ def generate(city: City) -> None:
     from carecircle.oversight.demo_warnings import generate as warnings_demo  # noqa: PLC0415 — early warnings
 
     warnings_demo(city)
+    _accounts(city, own, admins)
+
+
+def _demo_admins_unit() -> Unit | None:
+    """The unit of the demo's home-care provider admin ("provider"): the unit admin account shown
+    with an open rectification notice is a second admin of it."""
+    grant = RoleGrant.objects.filter(
+        user__username="provider", organisation_kind=OrganisationKind.HOMECARE_PROVIDER
+    ).first()
+    if grant is None or grant.organisation_id is None:
+        return None
+    return Unit.objects.filter(kind=UnitKind.HOMECARE, source_id=grant.organisation_id).first()
+
+
+def _operator_of(facility_id: int) -> int | None:
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        return None
+    try:
+        return facility_get(user=admin, facility_id=facility_id).operator_id
+    except NotFound:
+        return None
+
+
+def _accounts(city: City, own: Unit | None, admins: history.UnitAdmins) -> None:
+    """The accounts that show each side: an inspector with answers to decide (or tasks), and a unit
+    admin with an open notice; the district official is the demo's "district" account."""
+    waiting = (
+        Finding.objects.filter(
+            state=FindingState.ANSWERED, region_code__startswith=city.districts[0].code[:6]
+        )
+        .select_related("inspection__drawn")
+        .order_by("pk")
+        .first()
+    )
+    assignment = waiting.inspection.drawn.assignments.select_related("inspector").first() if waiting else None
+    inspector = assignment.inspector if assignment else User.objects.filter(username="inspector1_1").first()
+    if inspector is not None:
+        city.accounts.append(
+            ("监管人员（检查任务、整改验收）", inspector.username, DEMO_PASSWORD, city.districts[0].name)
+        )
+    if own is not None and history.open_findings_of(own):
+        user = admins.for_unit(own)
+        if user is not None:
+            User.objects.filter(pk=user.pk).update(username="unit_admin", display_name=f"{own.name}负责人")
+            city.accounts.append(
+                ("被检查单位管理员（有待整改通知）", "unit_admin", DEMO_PASSWORD, city.districts[0].name)
+            )
 
 
 def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's random stream
@@ -101,34 +156,3 @@ def _inspectors(city: City, rng) -> list[User]:  # noqa: ANN001 — the city's r
         ]
     )
     return list(saved.values())
-
-
-def _photo() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (180, 60, 40)).save(out, "PNG")
-    return SimpleUploadedFile("demo.png", out.getvalue(), content_type="image/png")
-
-
-def _inspections(plan: DrawPlan, rng) -> int:  # noqa: ANN001 — the city's random stream
-    """Last quarter's first drawn units inspected: checked in, every item recorded (now and then a
-    failed one with its photo), both inspectors confirmed; their findings wait for the units'
-    answers."""
-    done = 0
-    for inspection in Inspection.objects.filter(drawn__plan=plan).select_related("unit", "drawn")[:8]:
-        first, second = [a.inspector for a in inspection.drawn.assignments.select_related("inspector")]
-        lat, lon = inspection.unit.latitude or 30.0, inspection.unit.longitude or 120.0
-        services.inspection_check_in(actor=first, inspection=inspection, latitude=lat, longitude=lon)
-        for item in applicable_items(inspection.unit):
-            failed = rng.random() < 0.12
-            services.inspection_record(
-                actor=first,
-                inspection=inspection,
-                item_id=item.pk,
-                outcome="fail" if failed else "pass",
-                note="现场发现：" + item.title[:20] if failed else "",
-                photo=_photo() if failed else None,
-            )
-        services.inspection_submit(actor=first, inspection=inspection)
-        services.inspection_confirm(actor=second, inspection=inspection)
-        done += 1
-    return done

@@ -9,7 +9,21 @@ city edits the list as data (admin); `ensure()` only adds what is missing and ne
 from decimal import Decimal
 from typing import Any
 
-from carecircle.oversight.models import InspectionItem, Method, Risk, SamplingShare, UnitKind
+from carecircle.oversight import credit, warnings
+from carecircle.oversight.models import (
+    CreditAgeBand,
+    CreditEffect,
+    CreditGradeBand,
+    CreditRankWeight,
+    CreditRule,
+    InspectionItem,
+    Method,
+    Risk,
+    SamplingShare,
+    UnitKind,
+    WarningRule,
+)
+from carecircle.oversight.models.effects import load_defaults as load_effects
 
 F, C, H = UnitKind.FACILITY.value, UnitKind.CHILDCARE.value, UnitKind.HOMECARE.value
 ALL = [F, C, H]
@@ -62,3 +76,8 @@ def load(item_model: Any, share_model: Any) -> None:
 
 def ensure() -> None:
     load(InspectionItem, SamplingShare)
+    # the other tables of data the migrations load (each loader adds only what is missing): the
+    # credit method (0004), the early-warning rules (0005) and what each grade brings (0007)
+    credit.load_defaults(CreditRule, CreditAgeBand, CreditRankWeight, CreditGradeBand)
+    warnings.load_defaults(WarningRule)
+    load_effects(CreditEffect)

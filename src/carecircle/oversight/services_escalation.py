@@ -1,8 +1,9 @@
 """Overdue rectification notices go up to the district (issue 20 item 4: 逾期整改上报; Qujing 三(二)5
-分级分类管理, Jiaxing 三(三) 监管结果…挂钩): every day, each finding not closed whose deadline has
-passed is escalated once to the district that holds its unit — an Escalation row the district's
-officials and inspectors see on their home page until the finding closes. The OneToOne on the
-finding keeps a re-run (or two runs at once) from escalating it twice."""
+分级分类管理, Jiaxing 三(三) 监管结果…挂钩): every day, each finding still open (not put right by the
+unit: not answered, or sent back) whose deadline has passed is escalated once to the district that
+holds its unit — an Escalation row the district's officials and inspectors see on their home page
+until the finding closes. The OneToOne on the finding keeps a re-run (or two runs at once) from
+escalating it twice."""
 
 from __future__ import annotations
 
@@ -21,11 +22,9 @@ def findings_escalate(*, day: datetime.date | None = None) -> int:
     were new (0 on a re-run)."""
     day = day or timezone.localdate()
     now = timezone.now()
-    overdue = (
-        Finding.objects.exclude(state=FindingState.CLOSED)
-        .filter(deadline__lt=day, escalation__isnull=True)
-        .values_list("pk", "region_code", "deadline")
-    )
+    overdue = Finding.objects.filter(
+        state=FindingState.OPEN, deadline__lt=day, escalation__isnull=True
+    ).values_list("pk", "region_code", "deadline")
     rows = [
         Escalation(
             finding_id=pk,
