@@ -79,7 +79,7 @@ def _adaptation(admin: Any, city: City) -> None:
             actor=admin,
             name=name,
             credit_code=f"91{city.city.code[:6]}MA{n:07d}X"[:18],
-            region_code=(city.districts[n % len(city.districts)].code if city.districts else city.city.code),
+            region_code=city.city.code,  # registered with the city: they work in every district
         )
         for n, name in enumerate(["安居适老工程有限公司", "康宁家居改造服务社", "福寿无障碍工程有限公司"])
     ]

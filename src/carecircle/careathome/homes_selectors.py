@@ -217,11 +217,20 @@ def adaptation_figures(*, user: Actor) -> dict[str, object]:
     }
 
 
-def paid_count(*, region_prefix: str) -> int:
-    """Households whose adaptation subsidy is paid under `region_prefix` (the planning indicator)."""
-    return AdaptationCase.objects.filter(
-        status=CaseStatus.PAID, region_code__startswith=region_prefix
-    ).count()
+def paid_counts(prefixes: list[str], day: datetime.date) -> dict[str, int]:
+    """{region prefix: households whose adaptation subsidy was paid by the end of `day`} — the figure
+    of planning's indicator E44 (Qujing 二(二): 5,000 households by 2025), one grouped query."""
+    rows = (
+        AdaptationCase.objects.filter(status=CaseStatus.PAID, paid_at__date__lte=day)
+        .values_list("region_code")
+        .annotate(n=Count("id"))
+    )
+    out = dict.fromkeys(prefixes, 0)
+    for code, n in rows:
+        for p in prefixes:
+            if code.startswith(p):
+                out[p] += n
+    return out
 
 
 def open_q() -> Q:
