@@ -18,6 +18,7 @@ from django.utils import timezone
 from carecircle.core.ages import years_before
 from carecircle.core.demo import DEMO_PASSWORD, City
 from carecircle.core.models import RoleGrant, User
+from carecircle.core.regions import district_of
 from carecircle.core.roles import Role
 from carecircle.core.vault import mask_phone, phone_index
 from carecircle.registry.models import FamilyContact, LinkState, Person
@@ -110,12 +111,12 @@ def _year(city: City, rng, volunteers, older, admin) -> int:
     accounts = {a.volunteer_id: a for a in Account.objects.filter(volunteer__in=volunteers)}
     by_district: dict[str, list] = {}
     for pid, code in older:
-        by_district.setdefault(code[:6], []).append((pid, code))
+        by_district.setdefault(district_of(code), []).append((pid, code))
     entries: list[tuple[Entry, list[tuple[Account, Decimal]]]] = []
     served = 0
     for v in volunteers:
         acc = accounts[v.pk]
-        near = by_district.get(v.region_code[:6]) or older
+        near = by_district.get(district_of(v.region_code)) or older
         balance = Decimal("0")
         for _k in range(rng.randint(4, 14)):
             pid, code = rng.choice(near)
@@ -332,7 +333,7 @@ def _demo_account(city: City, older, admin) -> str:
             actor=None,
             memo="志愿服务：陪伴聊天",
         )
-    others = [(p, c) for p, c in older[1:] if c[:6] == code[:6]] or older[1:]
+    others = [(p, c) for p, c in older[1:] if district_of(c) == district_of(code)] or older[1:]
     for k, status in enumerate((RequestStatus.OPEN, RequestStatus.TAKEN)):
         pid2, code2 = others[k % len(others)]
         HelpRequest.objects.create(

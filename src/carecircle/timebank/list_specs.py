@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import lists, scope
 from carecircle.core.models import Region
-from carecircle.core.regions import DISTRICT
+from carecircle.core.regions import DISTRICT, prefix_of
 from carecircle.core.types import Actor
 from carecircle.timebank import selectors
 from carecircle.timebank.models import (
@@ -159,7 +159,7 @@ def _prepare_districts(rows: list[Any]) -> None:
         .annotate(s=Sum("hours"))
         .values_list("region_code", "s")
     )
-    prefixes = [c[:6] for c in codes]
+    prefixes = [prefix_of(c) for c in codes]
     served = HelpRequest.objects.filter(
         reduce(or_, (Q(region_code__startswith=p) for p in prefixes), Q(pk__in=[])),
         status=RequestStatus.CONFIRMED,
@@ -180,7 +180,7 @@ def _prepare_districts(rows: list[Any]) -> None:
     )
     covers = selectors.covers(codes)
     for r in rows:
-        p = r.code[:6]
+        p = prefix_of(r.code)
         r.volunteers = volunteers.get(p, {}).get("n", 0)
         r.earned = -(earned.get(r.code) or Decimal("0"))
         r.spent = spent.get(r.code) or Decimal("0")

@@ -16,7 +16,7 @@ from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
 from carecircle.core.models import Region
-from carecircle.core.regions import COMMUNITY, DISTRICT, STREET, district_of
+from carecircle.core.regions import COMMUNITY, DISTRICT, STREET, district_of, prefix_of
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry import selectors as registry
 from carecircle.registry.models import Person
@@ -115,9 +115,9 @@ def open_requests_for(volunteer: Volunteer) -> list[HelpRequest]:
         .order_by("posted_at", "id")
     )
     district = district_of(volunteer.region_code)
-    local = rows.filter(region_code__startswith=district[:6])
+    local = rows.filter(region_code__startswith=prefix_of(district))
     days = min((r.city_wide_after_days for r in Rule.objects.all()), default=0)
-    elsewhere = rows.exclude(region_code__startswith=district[:6]).filter(
+    elsewhere = rows.exclude(region_code__startswith=prefix_of(district)).filter(
         Q(escalated_at__isnull=False) | Q(posted_at__lte=now - datetime.timedelta(days=days))
     )
     return list(local[:50]) + [r for r in elsewhere[:200] if _open_to(volunteer, r, now)][:50]
