@@ -1,0 +1,295 @@
+"""The resident home page (/portal/) under load: 1,000 different residents at 50 concurrent requests.
+
+    python bench/portal_home.py [--scale 0.1] [--concurrency 50] [--rounds 2] [--database-url postgres://…]
+
+--scale 1 is the issue's figure: 1,000 residents (issue 19, Speed: p95 under 300 ms on SQLite and
+PostgreSQL). A throw-away database (SQLite, or the PostgreSQL database named by --database-url,
+dropped and created afresh) gets a community, a home-care provider and, per resident, an account
+with a session: half are an older person's own account, half a family (子女) account linked
+(ACTIVE) to two parents; every person has a home-care visit today and every account two messages
+in its inbox. The real server (uvicorn, ASGI, as `carecircle serve` runs it) starts on loopback;
+--concurrency threads over keep-alive connections fetch every resident's home page --rounds times,
+in an order shuffled across residents. The baseline, measured in the same run at the same
+concurrency: a bare request (/healthz) to the same server. Reports p50/p95/p99 of both, their
+ratio, the errors and whether p95 is under 300 ms. The last line is JSON.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from _setup import BENCH_VAULT_KEY  # noqa: E402
+
+FULL = 1000
+TARGET_P95_MS = 300.0
+COMMUNITY = "339901001001"
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_postgres(url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def session_of(user) -> str:
+    """A session cookie for `user`, marked as the sign-in marks one (core/signin.py refuses others)."""
+    from django.test import Client
+
+    from carecircle.core import signin
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    signin.mark(session, user, second_factor=True)
+    session.save()
+    return client.cookies["sessionid"].value
+
+
+def setup_city(residents: int) -> list[str]:
+    """The residents, their persons, visits today and messages; answers one session per resident."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from carecircle.core.models import RoleGrant, User
+    from carecircle.core.services import region_upsert
+    from carecircle.homecare.catalogue import catalogue_sync
+    from carecircle.homecare.models import Order, Provider, ServiceCategory, ServiceItem
+    from carecircle.portal.services import messages_queue_bulk
+    from carecircle.portal.types import MessageKind, MessageSpec
+    from carecircle.registry.identity import with_check_digit
+    from carecircle.registry.models import FamilyContact
+    from carecircle.registry.services import person_create
+
+    call_command("migrate", verbosity=0)
+    for code, name in [
+        ("330000000000", "浙江省"),
+        ("339900000000", "示范市"),
+        ("339901000000", "东湖区"),
+        ("339901001000", "文新街道"),
+        (COMMUNITY, "桂花社区"),
+    ]:
+        region_upsert(actor=None, code=code, name=name, latitude=30.29, longitude=120.12)
+    admin = User.objects.create_user(username="bench_admin", password="Bench#Passw0rd1", display_name="admin")
+    RoleGrant.objects.create(user=admin, role="city_admin", region_id="339900000000")
+    catalogue_sync(ServiceCategory, ServiceItem)
+    item = ServiceItem.objects.order_by("pk").first()
+    provider = Provider.objects.create(name="安康居家服务中心", region_code="339901000000")
+    start = timezone.localtime().replace(hour=20, minute=0, second=0, microsecond=0)
+    sessions, specs, seq = [], [], 0
+
+    def person(n: int, user=None):
+        nonlocal seq
+        seq += 1
+        day = datetime.date(1940, 1, 1) + datetime.timedelta(days=seq // 1000)
+        p = person_create(
+            actor=admin,
+            name=f"压测老人{seq}",
+            region_code=COMMUNITY,
+            id_number=with_check_digit(f"330106{day:%Y%m%d}{seq % 1000:03d}"),
+            latitude=30.29,
+            longitude=120.12,
+        )
+        if user is not None:
+            p.user = user
+            p.save(update_fields=["user"])
+        Order.objects.create(
+            region_code=COMMUNITY, person=p, item=item, provider=provider, window_start=start,
+            window_end=start + datetime.timedelta(hours=1), address="桂花苑", address_masked="桂花苑****",
+            channel="phone", price=Decimal("40.00"), status="accepted", idempotency_key=f"bench-{seq}",
+        )  # fmt: skip
+        return p
+
+    for n in range(residents):
+        user = User(username=f"bench_r{n}", display_name=f"居民{n}")
+        user.set_unusable_password()
+        user.save()
+        RoleGrant.objects.create(user=user, role="resident", region_id=COMMUNITY)
+        if n % 2 == 0:
+            person(n, user)  # the older person's own account
+        else:
+            for _ in range(2):  # a family account linked to two parents
+                parent = person(n)
+                FamilyContact.objects.create(
+                    person=parent, region_code=COMMUNITY, user=user, name=f"居民{n}", relation="女儿",
+                    link_state="active",
+                )  # fmt: skip
+        specs += [
+            MessageSpec(
+                key=f"bench-home:{n}:{k}",
+                kind=MessageKind.NOTICE,
+                region_code=COMMUNITY,
+                title="社区通知",
+                body="本周六上午社区卫生服务中心义诊。",
+                recipient_id=user.pk,
+            )
+            for k in range(2)
+        ]
+        sessions.append(session_of(user))
+    messages_queue_bulk(specs)
+    return sessions
+
+
+def fetch_all(port: int, paths_cookies: list[tuple[str, str]], concurrency: int):
+    """Each (path, session) once, `concurrency` at a time over keep-alive connections; answers the
+    times in ms and the errors (status other than 200)."""
+    local = threading.local()
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def one(pc):
+        path, cookie = pc
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        t = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            status = r.status
+        except (OSError, http.client.HTTPException) as e:
+            local.conn = None
+            with lock:
+                errors.append(type(e).__name__)
+            return
+        ms = (time.perf_counter() - t) * 1000
+        with lock:
+            times.append(ms)
+            if status != 200:
+                errors.append(str(status))
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, paths_cookies))
+    return times, errors
+
+
+def summary(times):
+    return {
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "p99_ms": round(percentile(times, 99), 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=0.1, help="1.0 = 1,000 residents")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2, help="home pages fetched per resident")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    residents = max(2, round(FULL * args.scale))
+    if args.database_url:
+        fresh_postgres(args.database_url)
+        os.environ["DATABASE_URL"] = args.database_url
+    home = tempfile.mkdtemp(prefix="cc-bench-home-")
+    os.environ["CARECIRCLE_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
+    os.environ["CELERY_BROKER_URL"] = ""
+    os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
+    import django
+
+    django.setup()
+    print(f"setting up {residents} residents in {home} …", flush=True)
+    made = time.perf_counter()
+    sessions = setup_city(residents)
+    setup_seconds = time.perf_counter() - made
+    from django.db import connection
+
+    vendor = connection.vendor
+    connection.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--lifespan", "off"],
+        env=os.environ | {"PYTHONPATH": str(ROOT / "src")},
+        cwd=str(ROOT),
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        fetch_all(port, [("/portal/", s) for s in sessions[: args.concurrency]], args.concurrency)  # warm-up
+        work = [("/portal/", s) for s in sessions] * args.rounds
+        random.Random(19).shuffle(work)
+        base, base_errors = fetch_all(port, [("/healthz", "")] * len(work), args.concurrency)
+        began = time.perf_counter()
+        times, errors = fetch_all(port, work, args.concurrency)
+        wall = time.perf_counter() - began
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    page, floor = summary(times), summary(base)
+    print(
+        json.dumps(
+            {
+                "bench": "portal_home",
+                "database": vendor,
+                "scale": args.scale,
+                "residents": residents,
+                "concurrency": args.concurrency,
+                "requests": len(work),
+                "setup_seconds": round(setup_seconds, 1),
+                "home": page,
+                "baseline_healthz": floor,
+                "p95_ratio_to_baseline": round(page["p95_ms"] / floor["p95_ms"], 1)
+                if floor["p95_ms"]
+                else None,
+                "pages_per_second": round(len(times) / wall, 1),
+                "errors": len(errors) + len(base_errors),
+                "error_kinds": sorted(set(errors + base_errors)),
+                "load_average": os.getloadavg()[0],
+                "p95_under_300_ms": page["p95_ms"] < TARGET_P95_MS and not errors,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
