@@ -105,3 +105,27 @@ def test_staff_lists_and_the_report_export(users, make_person, client_for):
         "/timebank/staff/report/guarantee/", {"region_code": "339901000000", "hours": "4", "token": "c"}
     )
     assert outsider.status_code == 422 and GuaranteeDeposit.objects.count() == 1  # not one of their districts
+
+
+def test_a_worker_posts_for_a_person_of_their_region_from_the_person_page(users, make_person, client_for):
+    from carecircle.timebank.models import HelpRequest
+
+    person = make_person(age=88, name="赵奶奶")
+    other = make_person(age=88, name="钱爷爷", region_code="339902001001")
+    c = client_for(users["community"])
+    assert "发布互助需求" in c.get(f"/people/{person.pk}/").content.decode()
+    form = c.get(f"/timebank/requests/new/?person={person.pk}")
+    assert form.status_code == 200 and "赵奶奶" in form.content.decode()
+    data = {
+        "person": person.pk,
+        "kind": "repair",
+        "wanted_on": req_day().isoformat(),
+        "hours": "1",
+        "pay": "",
+    }
+    assert c.post("/timebank/requests/new/", data).status_code == 302
+    assert HelpRequest.objects.get().posted_by == users["community"]
+    refused = c.post("/timebank/requests/new/", {**data, "person": other.pk})
+    assert refused.status_code == 422 and HelpRequest.objects.count() == 1  # not a person of theirs
+    late = c.post("/timebank/requests/new/", {**data, "wanted_on": "2020-01-01"})
+    assert late.status_code == 422 and "期望日期不能早于今天" in late.content.decode()
