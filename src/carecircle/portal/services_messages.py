@@ -263,7 +263,7 @@ def _runs(ids: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _insert_sms_deliveries(message_ids: list[int], at: object) -> None:
+def _insert_sms_deliveries(message_ids: list[int], at: bulk.SqlValue) -> None:
     """One queued SMS delivery row for each of `message_ids` that was written: made by the
     database from the message rows (INSERT … SELECT over stretches of ids), no row through Python.
     An id whose message was skipped (key queued already) has no row to select."""
@@ -274,7 +274,7 @@ def _insert_sms_deliveries(message_ids: list[int], at: object) -> None:
         "next_attempt_at, lease_owner, lease_until, last_error, provider_id, sent_at, updated_at) "
         f"SELECT id, %s, region_code, %s, 0, %s, '', NULL, '', '', NULL, %s FROM {messages} WHERE "
     )
-    fixed = [Channel.SMS.value, DeliveryState.QUEUED.value, at, at]
+    fixed: list[bulk.SqlValue] = [Channel.SMS.value, DeliveryState.QUEUED.value, at, at]
     runs = _runs(message_ids)
     with connection.cursor() as cur:
         for start in range(0, len(runs), 200):  # bound parameters per statement stay few

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from carecircle.core import audit
+from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Forbidden, InvalidInput
 from carecircle.core.models import User
@@ -28,8 +28,11 @@ MAX_LENGTH = 128
 
 
 def is_resident_account(user: Actor) -> bool:
-    """An account of the people served (it has a resident profile: the phone its codes go to)."""
-    return signed_in(user) and ResidentProfile.objects.filter(user=user).exists()
+    """An account of the people served: it holds the resident role (`portal.home`) or has a
+    resident profile (the phone its codes go to). Staff accounts are the administrator's."""
+    if not signed_in(user):
+        return False
+    return scope.has_perm(user, "portal.home") or ResidentProfile.objects.filter(user=user).exists()
 
 
 def _plain(error: ValidationError) -> str:
