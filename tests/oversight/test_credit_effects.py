@@ -6,6 +6,7 @@ provider's offers stand by grade, D last, each shown with its grade."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from carecircle.childcare import services as childcare
 from carecircle.core.errors import InvalidInput
@@ -29,7 +30,7 @@ def _grade(kind, source_id, grade):
     )
 
 
-def test_a_d_graded_street_centre_is_held_from_its_subsidy_with_the_reason(users, make_facility):  # noqa: F811
+def test_a_d_graded_street_centre_is_held_from_its_subsidy_with_the_reason(users, make_facility, client_for):  # noqa: F811
     centre = make_facility("street_centre")
     assert subsidies.operating_subsidy(centre, today()).amount == Decimal("200000.00")
     _grade(UnitKind.FACILITY, centre.pk, "D")
@@ -38,6 +39,8 @@ def test_a_d_graded_street_centre_is_held_from_its_subsidy_with_the_reason(users
     assert "D 级" in due.basis and "暂停享受等级补助" in due.basis and "三(三)" in due.basis
     rows = {r.facility_id: r for r in subsidies.operating_subsidies("339901000000", today())}
     assert rows[centre.pk].amount == 0
+    page = client_for(users["district"]).get(reverse("facilities:detail", args=[centre.pk])).content.decode()
+    assert "暂停享受等级补助" in page  # the reason, on the facility's page
     _grade(UnitKind.FACILITY, centre.pk, "C")  # the grade recovers: paid again
     assert subsidies.operating_subsidy(centre, today()).amount == Decimal("200000.00")
 
