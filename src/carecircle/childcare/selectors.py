@@ -17,6 +17,7 @@ from carecircle.childcare.applications import application_get as application_get
 from carecircle.childcare.applications import application_list as application_list
 from carecircle.childcare.applications import applications_decided_between as applications_decided_between
 from carecircle.childcare.applications import applications_of_family as applications_of_family
+from carecircle.childcare.applications import managed_centres as managed_centres
 from carecircle.childcare.models import ChildClass, Enrolment, Voucher
 from carecircle.core import regions
 from carecircle.core.access import access_by_id

@@ -23,12 +23,16 @@ from carecircle.core.types import Actor, AuthedRequest
 def _row_extra(user: Actor) -> Any:
     """What each row offers `user` (selectors.application_actions) and, for an offer, the centre's
     open classes."""
+    managed = selectors.managed_centres(user)
     classes: dict[int, list[ChildClass]] = {}
     for c in selectors.classes_for(user=user).filter(active=True):
         classes.setdefault(c.facility_id, []).append(c)
 
     def extra(a: Any) -> dict[str, Any]:
-        return {"actions": selectors.application_actions(user, a), "classes": classes.get(a.facility_id, [])}
+        return {
+            "actions": selectors.application_actions(user, a, managed),
+            "classes": classes.get(a.facility_id, []),
+        }
 
     return extra
 
