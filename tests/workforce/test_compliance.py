@@ -242,3 +242,22 @@ def test_social_workers_per_60_beds_as_runs_of_days(users, make_facility, op_adm
     assert [(b.start, b.end, b.have, b.need) for b in found] == [
         (datetime.date(2026, 1, 1), datetime.date(2026, 1, 4), 2, 3),
     ]
+
+
+def test_home_care_dispatch_takes_only_home_care_staff_whatever_the_ids(world):
+    """An institution's carer whose operator id equals the provider's id is no caregiver of it."""
+    from carecircle.workforce import selectors
+
+    w = world
+    twin = Caregiver.objects.create(
+        employer_kind="facility_operator",
+        organisation_id=w["provider"].pk,
+        role="carer",
+        region_code=COMMUNITY_A,
+        name="同号机构护理员",
+        employed_from=datetime.date(2020, 1, 1),
+    )
+    day = tomorrow_at(9).date()
+    team = selectors.caregivers_employed(organisation_ids=[w["provider"].pk], day=day)
+    assert twin not in team and {w["carer"], w["carer2"]} <= set(team)
+    assert selectors.organisation_caregiver(organisation_id=w["provider"].pk, caregiver_id=twin.pk) is None

@@ -132,7 +132,9 @@ def _task_needs(orders: list[Order], caregivers: list["Caregiver"], day: datetim
         needed = _needs(order)
         if needed:
             order_need[k] = sets.setdefault(needed, len(sets))
-    held = certificates_held([c.pk for c in caregivers], day) if sets else {}
+    if not sets:
+        return None, None  # no order needs more than its item's level and 健康证
+    held = certificates_held([c.pk for c in caregivers], day)
     need_ok = np.zeros((len(sets), len(caregivers)), dtype=bool)
     for needed, row in sets.items():
         for j, c in enumerate(caregivers):

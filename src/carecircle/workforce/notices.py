@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from carecircle.core.models import RoleGrant, User
@@ -67,20 +66,25 @@ def certificate_warnings_send(*, day: datetime.date) -> dict[str, int]:
         .select_related("caregiver", "caregiver__user")
         .order_by("pk")
     )
+    certs = list(due)
+    sent = set(
+        CertificateWarning.objects.filter(certificate__in=[c.pk for c in certs]).values_list(
+            "certificate_id", "threshold"
+        )
+    )
+    admins: dict[tuple[str, int], list[User]] = {}
     warnings = messages = 0
-    for cert in due:
+    for cert in certs:
         assert cert.valid_to is not None  # filtered above
         left = (cert.valid_to - day).days
         threshold = threshold_for(left)
-        if (
-            threshold is None
-            or CertificateWarning.objects.filter(
-                Q(threshold__lte=threshold), certificate=cert, threshold=threshold
-            ).exists()
-        ):
+        if threshold is None or (cert.pk, threshold) in sent:
             continue
         worker = cert.caregiver
-        recipients = _admins(worker)
+        employer = (worker.employer_kind, worker.organisation_id)
+        if employer not in admins:
+            admins[employer] = _admins(worker)
+        recipients = list(admins[employer])
         if worker.user is not None and worker.user.is_active and worker.user not in recipients:
             recipients.insert(0, worker.user)
         title, body = _text(cert, left)

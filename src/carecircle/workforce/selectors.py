@@ -13,7 +13,7 @@ from carecircle.core.organisations import OrganisationKind, organisation_grants
 from carecircle.core.roles import Role
 from carecircle.core.types import Actor, signed_in
 from carecircle.workforce import requirements
-from carecircle.workforce.models import EMPLOYER_KINDS, Caregiver, Certificate, CertificateKind
+from carecircle.workforce.models import EMPLOYER_KINDS, Caregiver, Certificate, CertificateKind, WorkerRole
 from carecircle.workforce.types import Qualification, Requirement
 
 
@@ -51,6 +51,10 @@ def require_employer_or_staff(
     scope.require(user, perm, region_code)
 
 
+HOMECARE = OrganisationKind.HOMECARE_PROVIDER  # home care's own caregivers (dispatch, teams)
+ELDER_CARE_ROLES = (WorkerRole.HOME_CAREGIVER, WorkerRole.CARER)
+
+
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}valid_from__lte": day}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
@@ -84,7 +88,8 @@ def certified_caregiver_count(*, region_prefix: str, day: datetime.date) -> int:
 def caregiver_count(
     *, region_prefix: str, day: datetime.date, kind: str = "", min_level: int | None = None
 ) -> int:
-    """Caregivers employed on `day` under `region_prefix`; with `kind`, only those holding a certificate
+    """Caregivers of older people (home care, institutions' 护理员) employed on `day` under
+    `region_prefix`; with `kind`, every worker of the register holding a certificate
     of that kind (at `min_level` or above) valid on the day (planning's shares of the workforce)."""
     return caregiver_counts(region_prefixes=[region_prefix], day=day, kind=kind, min_level=min_level)[
         region_prefix
@@ -98,6 +103,8 @@ def caregiver_counts(
     qs = Caregiver.objects.filter(employed_on(day))
     if kind:
         qs = qs.filter(certified_on(day, kind, min_level))
+    else:  # the caregivers of older people (home care and institutions), not the whole register
+        qs = qs.filter(role__in=ELDER_CARE_ROLES)
     out = dict.fromkeys(region_prefixes, 0)
     for grouped in regions.grouped_under(qs, region_prefixes):
         out.update(grouped.values_list("under").annotate(n=Count("id")))
@@ -147,18 +154,24 @@ def caregiver_for_user(user: Actor) -> Caregiver | None:
 def organisation_caregivers(*, organisation_id: int) -> QuerySet[Caregiver]:
     """The caregivers of one organisation (a provider's team), by name. For modules that already
     decided the caller may act for that organisation (homecare's order page and reassignment)."""
-    return Caregiver.objects.filter(organisation_id=organisation_id).order_by("name", "id")
+    return Caregiver.objects.filter(organisation_id=organisation_id, employer_kind=HOMECARE).order_by(
+        "name", "id"
+    )
 
 
 def organisation_caregiver(*, organisation_id: int, caregiver_id: int) -> Caregiver | None:
     """One caregiver if they belong to `organisation_id`, else None (reassigning an order)."""
-    return Caregiver.objects.filter(pk=caregiver_id, organisation_id=organisation_id).first()
+    return Caregiver.objects.filter(
+        pk=caregiver_id, organisation_id=organisation_id, employer_kind=HOMECARE
+    ).first()
 
 
 def caregivers_employed(*, organisation_ids: Iterable[int], day: datetime.date) -> list[Caregiver]:
     """Caregivers of these organisations employed on `day`, in id order (the dispatch problem)."""
     return list(
-        Caregiver.objects.filter(employed_on(day), organisation_id__in=organisation_ids).order_by("pk")
+        Caregiver.objects.filter(
+            employed_on(day), organisation_id__in=organisation_ids, employer_kind=HOMECARE
+        ).order_by("pk")
     )
 
 
@@ -190,7 +203,7 @@ def expiring_certificates(*, user: Actor, day: datetime.date, within_days: int =
 def certificates_expiring_by_organisation(*, day: datetime.date, within_days: int) -> dict[int, int]:
     """Certificates of caregivers employed on `day` that end within `within_days` days of it (not
     yet ended), counted per employing organisation (one grouped query): oversight's early warnings."""
-    employed = Q(caregiver__employed_from__lte=day) & (
+    employed = Q(caregiver__employer_kind=HOMECARE, caregiver__employed_from__lte=day) & (
         Q(caregiver__employed_to__isnull=True) | Q(caregiver__employed_to__gte=day)
     )
     rows = (

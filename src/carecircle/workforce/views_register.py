@@ -57,22 +57,27 @@ def certificate_verify(request, certificate_id: int):
 
 
 def _employers(user) -> list[tuple[str, int, str]]:
-    """(kind, id, label) of the employers `user` administers (the import's choice)."""
+    """(kind, id, label) of the employers `user` may import staff for: those they administer, and
+    for staff with workforce.manage the operators of the facilities they see (by name)."""
     kinds = dict(OrganisationKind.choices)
-    return sorted(
-        {
-            (g.kind, g.organisation_id, f"{kinds[g.kind]} {g.organisation_id}")
-            for g in organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN)
-        }
-    )
+    names = {
+        f.operator_id: f.operator.name for f in facility_search(user=user).select_related("operator")[:2000]
+    }
+    found = {
+        (g.kind, g.organisation_id, str(names.get(g.organisation_id) or kinds[g.kind]))
+        for g in organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN)
+    }
+    if scope.has_perm(user, "workforce.manage"):
+        found |= {(OrganisationKind.FACILITY_OPERATOR.value, pk, name) for pk, name in names.items()}
+    return sorted(found, key=lambda e: (e[2], e[0], e[1]))
 
 
 @login_required
 def worker_import(request):
     """An employer's admin imports their staff from Excel; the report names every refused row."""
-    employers = _employers(request.user)
-    if not employers:
+    if selectors.employer_q(request.user) is None and not scope.has_perm(request.user, "workforce.manage"):
         raise PermissionDenied
+    employers = _employers(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None, employers=employers)
     context = {"form": form, "columns": list(imports.COLUMNS), "required": imports.REQUIRED}
     if request.method != "POST":
