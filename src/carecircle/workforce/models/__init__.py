@@ -11,16 +11,6 @@ from carecircle.workforce.models.workers import (
     CertificateLevel,
     WorkerRole,
 )
-from carecircle.workforce.models.training import (  # noqa: E402  (issue 21, items 3-4)
-    Attendance,
-    Course,
-    IntegrityKind,
-    IntegrityRecord,
-    IntegritySource,
-    IntegrityStatus,
-    TrainingSession,
-    TrainingTopic,
-)
 
 __all__ = [
     "EMPLOYER_KINDS",
@@ -33,12 +23,4 @@ __all__ = [
     "CertificateWarning",
     "Shift",
     "WorkerRole",
-    "Attendance",
-    "Course",
-    "IntegrityKind",
-    "IntegrityRecord",
-    "IntegritySource",
-    "IntegrityStatus",
-    "TrainingSession",
-    "TrainingTopic",
 ]
