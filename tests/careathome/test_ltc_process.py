@@ -172,3 +172,40 @@ def test_scope_both_sides(users, make_person, city_tables):
     with pytest.raises(NotFound):
         selectors.ltc_assessment_get(user=users["district"], assessment_id=theirs.pk)
     assert LtcAssessment.objects.count() == 2
+
+
+def test_the_api_applies_reads_and_records(users, assessors, make_person, client_for, city_tables):
+    from tests.conftest import COMMUNITY_B
+
+    person = make_person()
+    c = client_for(users["community"])
+    r = c.post(
+        "/api/v1/ltc/assessments",
+        {"person_id": person.pk, "applicant_kind": "self", "applicant_name": "本人"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    pk = r.json()["id"]
+    assert r.json()["status_name"] == "已申请待受理"
+    other = make_person(region_code=COMMUNITY_B)
+    refused = c.post(
+        "/api/v1/ltc/assessments",
+        {"person_id": other.pk, "applicant_kind": "self", "applicant_name": "本人"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    services.ltc_accept(actor=users["district"], assessment=LtcAssessment.objects.get(pk=pk))
+    bad = c.post(
+        f"/api/v1/ltc/assessments/{pk}/record", {"answers": {"A1": 10}}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and "「穿衣」(A2)未作答" in bad.json()["message"]
+    for who in ("a", "b"):
+        r = client_for(assessors[who]).post(
+            f"/api/v1/ltc/assessments/{pk}/record",
+            {"answers": answers(60, 8, 6)},
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content
+    assert (r.json()["status"], r.json()["level"], r.json()["level_name"]) == ("notice", 2, "中度失能")
+    assert client_for(users["community_b"]).get(f"/api/v1/ltc/assessments/{pk}").status_code == 404
+    assert c.get(f"/api/v1/ltc/assessments/{pk}").json()["dimensions"][0]["score"] == 60
