@@ -257,3 +257,6 @@ def generate(city) -> None:
         f"workforce: {len(rows)} workers at {len(elder)} institutions and {len(childcare)} childcare centres, "
         f"{len(certs)} certificates, {len(shifts)} shifts, {sent['messages']} expiry warnings"
     )
+    from carecircle.workforce import demo_training  # noqa: PLC0415 (training and integrity, issue 21)
+
+    demo_training.generate(city)

@@ -3,3 +3,4 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core.navigation import NavItem
 
 NAV = [NavItem(_("从业人员"), "workforce:caregiver_list", "workforce.view", 31)]
+NAV += [NavItem(_("从业人员指标"), "workforce:indicators", "workforce.view", 32)]  # issue 21, item 5

@@ -18,3 +18,11 @@ urlpatterns = [
     path("roster/assign/", views_register.shift_assign, name="shift_assign"),
     path("breaches/", views_register.breaches, name="breaches"),
 ]
+from carecircle.workforce import indicators_views, integrity_views, training_views  # noqa: E402
+
+urlpatterns += [
+    path("indicators/", indicators_views.indicators_page, name="indicators"),
+    path("training/", training_views.attendance_list, name="training_list"),
+    path("integrity/", integrity_views.integrity_list, name="integrity_list"),
+    path("integrity/lookup/", integrity_views.integrity_lookup_page, name="integrity_lookup"),
+]

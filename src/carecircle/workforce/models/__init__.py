@@ -11,6 +11,16 @@ from carecircle.workforce.models.workers import (
     CertificateLevel,
     WorkerRole,
 )
+from carecircle.workforce.models.training import (  # noqa: E402  (issue 21, items 3-4)
+    Attendance,
+    Course,
+    IntegrityKind,
+    IntegrityRecord,
+    IntegritySource,
+    IntegrityStatus,
+    TrainingSession,
+    TrainingTopic,
+)
 
 __all__ = [
     "EMPLOYER_KINDS",
@@ -23,4 +33,12 @@ __all__ = [
     "CertificateWarning",
     "Shift",
     "WorkerRole",
+    "Attendance",
+    "Course",
+    "IntegrityKind",
+    "IntegrityRecord",
+    "IntegritySource",
+    "IntegrityStatus",
+    "TrainingSession",
+    "TrainingTopic",
 ]
