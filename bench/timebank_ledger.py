@@ -149,25 +149,14 @@ def _insert_relatives(relatives) -> None:
 
 
 def sql_check() -> dict[str, object]:
-    from django.db.models import Sum
-
-    from carecircle.timebank.models import HOLDER_KINDS, Line
     from carecircle.timebank.selectors import ledger_check
 
     check = ledger_check()
-    negative = (
-        Line.objects.filter(account__kind__in=HOLDER_KINDS)
-        .values("account_id")
-        .annotate(s=Sum("hours"))
-        .filter(s__lt=0)
-        .order_by()
-        .count()
-    )
     return {
         "ok": check.ok,
         "unbalanced": check.unbalanced,
         "outstanding": str(check.outstanding),
-        "negative": negative,
+        "negative": check.negative,
         "lines": check.lines,
     }
 
@@ -188,11 +177,12 @@ def python_check() -> dict[str, object]:
     outstanding = sum((v for a, v in per_account.items() if a in holders), Decimal("0"))
     contra = sum((v for a, v in per_account.items() if a not in holders), Decimal("0"))
     unbalanced = sum(1 for v in per_entry.values() if v != 0)
+    negatives = sum(1 for a, v in per_account.items() if a in holders and v < 0)
     return {
-        "ok": unbalanced == 0 and outstanding + contra == 0,
+        "ok": unbalanced == 0 and outstanding + contra == 0 and negatives == 0,
         "unbalanced": unbalanced,
-        "outstanding": str(outstanding),
-        "negative": sum(1 for a, v in per_account.items() if a in holders and v < 0),
+        "outstanding": str(outstanding.quantize(Decimal("0.01"))),
+        "negative": negatives,
         "lines": count,
     }
 

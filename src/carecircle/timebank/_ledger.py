@@ -8,7 +8,8 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from carecircle.core.errors import Conflict, InvalidInput
@@ -110,19 +111,30 @@ def moved(account: Account, kind: str, start: datetime.date, end: datetime.date)
 
 
 def ledger_check() -> LedgerCheck:
-    """The whole ledger checked by SQL aggregates: entries whose lines do not sum to zero, and the
-    holders' hours against the contra accounts (their sum is zero when every entry balances)."""
+    """The whole ledger checked by SQL aggregates in two passes over the lines: the entries whose
+    lines do not sum to zero (grouped by entry), and the lines summed per account first, then
+    joined to the accounts (a few hundred thousand rows, not millions) for the holders' hours
+    against the contra accounts and the holders below zero."""
     unbalanced = Line.objects.values("entry_id").annotate(s=Sum("hours")).exclude(s=0).order_by().count()
-    totals = Line.objects.aggregate(
-        held=Sum("hours", filter=Q(account__kind__in=HOLDER_KINDS)),
-        contra=Sum("hours", filter=~Q(account__kind__in=HOLDER_KINDS)),
-    )
+    line, account = Line._meta.db_table, Account._meta.db_table
+    holders = ", ".join(f"'{k.value}'" for k in HOLDER_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT SUM(CASE WHEN a.kind IN ({holders}) THEN t.s ELSE 0 END),
+                       SUM(CASE WHEN a.kind IN ({holders}) THEN 0 ELSE t.s END),
+                       SUM(CASE WHEN a.kind IN ({holders}) AND t.s < 0 THEN 1 ELSE 0 END),
+                       SUM(t.n)
+                FROM (SELECT account_id, SUM(hours) AS s, COUNT(*) AS n FROM {line} GROUP BY account_id) t
+                JOIN {account} a ON a.id = t.account_id"""  # noqa: S608 — table names and kinds are ours
+        )
+        held, contra, negative, lines = cursor.fetchone()
     return LedgerCheck(
         entries=Entry.objects.count(),
-        lines=Line.objects.count(),
+        lines=int(lines or 0),
         unbalanced=unbalanced,
-        outstanding=(totals["held"] or ZERO).quantize(QUARTER),
-        contra=(totals["contra"] or ZERO).quantize(QUARTER),
+        outstanding=Decimal(str(held or 0)).quantize(QUARTER),
+        contra=Decimal(str(contra or 0)).quantize(QUARTER),
+        negative=int(negative or 0),
     )
 
 

@@ -25,10 +25,11 @@ class LedgerCheck:
     unbalanced: int
     outstanding: Decimal  # hours held by volunteers, persons and pools
     contra: Decimal  # the issued and escrow accounts (minus the outstanding when balanced)
+    negative: int = 0  # holder accounts below zero (a transfer beyond a balance got through)
 
     @property
     def ok(self) -> bool:
-        return self.unbalanced == 0 and self.outstanding + self.contra == 0
+        return self.unbalanced == 0 and self.negative == 0 and self.outstanding + self.contra == 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,14 +76,16 @@ def request_new(request):
     """Post a request for help: for oneself or a relative (the portal account), or as a worker for a
     person of one's regions (reached from the person's page with ?person=<id>)."""
     people = selectors.postable_people(request.user)
-    wanted = str(request.GET.get("person") or request.POST.get("person") or "")
-    fixed = None
-    if wanted.isdigit() and not selectors.family_people(request.user).filter(pk=wanted).exists():
-        fixed = people.filter(pk=wanted).first()
+    family = selectors.family_people(request.user)
     if request.method != "POST":
+        wanted = str(request.GET.get("person") or "")
+        fixed = people.filter(pk=wanted).first() if wanted.isdigit() else None
+        fixed = None if fixed is not None and family.filter(pk=fixed.pk).exists() else fixed
         return _post_page(request, forms.RequestForm(people=people), fixed)
     form = forms.RequestForm(request.POST, people=people)
     if not form.submit(partial(services.request_post, actor=request.user, request=request)):
+        chosen = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
+        fixed = chosen if chosen is not None and not family.filter(pk=chosen.pk).exists() else None
         return _post_page(request, form, fixed, status=form.failed_status)
     messages.success(request, _("需求已发布，志愿者接单后会通知您"))
     return redirect("timebank:request_detail", help_request_id=form.result.pk)
