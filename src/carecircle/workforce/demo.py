@@ -120,7 +120,7 @@ UNITS_PER_KIND = 24  # institutions and childcare centres staffed at scale 1 (at
 
 def _id_number(rng, birth: datetime.date) -> str:
     first17 = f"330106{birth:%Y%m%d}{rng.randrange(100, 999)}"
-    return first17 + ric.calc_check_digit(first17)
+    return first17 + ric.calc_check_digit(first17 + "0")  # stdnum expects a placeholder check digit
 
 
 def _health_end(rng, today: datetime.date, k: int) -> datetime.date:
@@ -148,12 +148,13 @@ def _staff_plan(unit, classes) -> list[tuple[str, int | None]]:
         return plan + [("infant_carer", None), ("child_health", None), ("director", None)]
     beds = unit.beds_general + unit.beds_nursing + unit.beds_cognitive
     social = max(1, math.ceil(beds / 60) - (1 if unit.pk % 3 == 0 else 0))  # every third unit short
-    return (
-        [("carer", None)] * max(2, beds // 6)
-        + [("nurse", None)] * max(1, beds // 40)
-        + [("social_worker", None)] * social
-        + [("manager", None)]
+    counts = (
+        ("carer", max(2, beds // 6)),
+        ("nurse", max(1, beds // 40)),
+        ("social_worker", social),
+        ("manager", 1),
     )
+    return [(role, None) for role, n in counts for _k in range(n)]
 
 
 def generate(city) -> None:
@@ -172,7 +173,7 @@ def generate(city) -> None:
     elder = [
         u for u in units if u.kind not in requirements.CHILDCARE_KINDS and u.beds_general + u.beds_nursing
     ][:n]
-    rows: list[tuple[Caregiver, str | None, int | None]] = []
+    rows: list[tuple[Caregiver, str, int | None, int]] = []
     for unit in elder + childcare:
         classes = list(classes_for(user=admin, facility=unit)) if unit in childcare else []
         kind = (
@@ -197,12 +198,12 @@ def generate(city) -> None:
                 phone_masked=mask_phone(phone),
                 employed_from=today - datetime.timedelta(days=rng.randrange(60, 2500)),
             )
-            rows.append((worker, role, class_id))
+            rows.append((worker, role, class_id, unit.pk))
     with transaction.atomic():
-        Caregiver.objects.bulk_create([w for w, _r, _c in rows])
+        Caregiver.objects.bulk_create([w for w, _r, _c, _u in rows])
         certs, shifts = [], []
-        opening = {}
-        for k, (w, role, class_id) in enumerate(rows):
+        opening: dict[tuple[int, int], int] = {}
+        for k, (w, role, class_id, unit_id) in enumerate(rows):
             start = today - datetime.timedelta(days=rng.randrange(30, 700))
             certs.append(
                 Certificate(
@@ -215,13 +216,13 @@ def generate(city) -> None:
                     valid_to=_health_end(rng, today, k),
                 )
             )
-            kind, levels = SKILL[role]
+            cert_kind, levels = SKILL[role]
             if rng.random() < 0.93:
                 certs.append(
                     Certificate(
                         caregiver=w,
                         region_code=w.region_code,
-                        kind=kind,
+                        kind=cert_kind,
                         level=rng.choice(levels) if levels else None,
                         number=f"ZS{w.pk:08d}",
                         issuer="示范市人力资源和社会保障局",
@@ -242,7 +243,7 @@ def generate(city) -> None:
                     shifts.append(
                         Shift(
                             worker=w,
-                            unit_id=w.unit_id,
+                            unit_id=unit_id,
                             class_id=class_id,
                             region_code=w.region_code,
                             day=day,

@@ -70,16 +70,21 @@ def _one_employer_per_role(
 
 
 def _id_number(raw: str) -> str:
-    """A valid 18-digit resident ID number (GB 11643: birth date, check digit), or "" for none."""
-    text = (raw or "").strip().upper()
+    """A valid 18-character resident ID number (GB 11643: a real birth date, the check digit), or ""
+    for none. The place code is not looked up: the synthetic city's districts are in no table."""
+    text = "".join((raw or "").split()).upper()
     if not text:
         return ""
+    masked = mask_id_number(text)
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        raise InvalidInput(_("身份证号应为18位（末位可为X）：%(v)s") % {"v": masked}, field="id_number")
     try:
-        return str(ric.validate(text))
+        ric.get_birth_date(text)
     except stdnum_errors.ValidationError as exc:
-        raise InvalidInput(
-            _("身份证号不正确：%(v)s") % {"v": mask_id_number(text)}, field="id_number"
-        ) from exc
+        raise InvalidInput(_("身份证号中的出生日期不存在：%(v)s") % {"v": masked}, field="id_number") from exc
+    if text[17] != ric.calc_check_digit(text):
+        raise InvalidInput(_("身份证号校验位错误：%(v)s") % {"v": masked}, field="id_number")
+    return text
 
 
 def _busy(clash: Caregiver) -> str:
