@@ -132,3 +132,13 @@ def test_the_order_page_shows_each_provider_with_its_grade(users, world, client_
     assert r.status_code == 200, html[:2000]
     first, last = html.index(w["provider"].name + " · 信用 B 级"), html.index(cheap.name + " · 信用 D 级")
     assert first < last
+
+
+def test_the_public_facility_map_shows_the_credit_grade(client, make_facility):  # noqa: F811
+    centre = make_facility("street_centre")
+    other = make_facility("street_centre")
+    _grade(UnitKind.FACILITY, centre.pk, "D")
+    body = client.get("/api/v1/public/facilities.geojson").json()
+    shown = {f["id"]: f["properties"]["credit"] for f in body["features"]}
+    assert shown[centre.pk] == "信用D 级（严重失信）"
+    assert shown[other.pk] is None  # not graded by oversight: nothing claimed

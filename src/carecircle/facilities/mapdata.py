@@ -1,13 +1,15 @@
 """The facility map's data: one GeoJSON Feature per facility with address, hours, grade and free
-places, and why it is suspended when a major hazard found by oversight stops new admissions
-(core.suspension; issue 20 item 8: "the public facility map shows grade and any suspension").
+places, its credit grade from oversight (core.credit_standing) and why it is suspended when a major
+hazard found by oversight stops new admissions (core.suspension; issue 20 item 8: "the public
+facility map shows grade and any suspension").
 Shared by the public page and the open GeoJSON endpoint."""
 
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from carecircle.core import suspension
+from carecircle.core import credit_standing, suspension
 from carecircle.facilities import selectors
 from carecircle.facilities.models import CHILDCARE_KINDS, FacilityKind, FilingStatus
 
@@ -25,6 +27,7 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
     grades = selectors.current_grades([f.pk for f in facilities], day)
     free = selectors.free_places(facilities, day)
     stopped = suspension.suspended("facility", [f.pk for f in facilities])
+    credit = credit_standing.standings("facility", [f.pk for f in facilities])
     kind_labels = {value: str(label) for value, label in FacilityKind.choices}  # translated once, not per row
     status_labels = {value: str(label) for value, label in FilingStatus.choices}
     features = []
@@ -58,6 +61,7 @@ def feature_collection(facilities, day: datetime.date | None = None) -> dict:
                     "childcare_places_puhui": f.childcare_places_puhui,
                     "childcare_places_free": room["places_free"],
                     "suspended": stopped.get(f.pk),
+                    "credit": _("信用%(grade)s") % {"grade": credit[f.pk].label} if f.pk in credit else None,
                 },
             }
         )

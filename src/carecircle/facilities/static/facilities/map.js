@@ -29,7 +29,7 @@
       onEachFeature: function (f, m) {
         var p = f.properties;
         m.bindPopup('<div class="popup"><h3>' + esc(p.name) + '</h3><p>' + esc(p.kind_label) +
-          (p.grade ? ' · <b>' + esc(p.grade) + '</b>' : '') + (p.status !== "filed" ? ' · ' + esc(p.status_label) : '') +
+          (p.grade ? ' · <b>' + esc(p.grade) + '</b>' : '') + (p.credit ? ' · ' + esc(p.credit) : '') + (p.status !== "filed" ? ' · ' + esc(p.status_label) : '') +
           '</p>' + (p.suspended ? '<p class="suspended"><b>' + esc(p.suspended) + '</b></p>' : '') + '<p>' + esc(p.address) + '</p><p>' + esc(t.textHours) + '：' + esc(p.opening_hours || "—") +
           '</p><p>' + esc(free(p)) + '</p>' + (p.phone ? '<p>☎ ' + esc(p.phone) + '</p>' : '') + '</div>');
       }
