@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,42 +225,36 @@ def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.dat
     )
 
 
-def ltc_visit_rows(*, month: datetime.date, provider_ids: list[int] | None = None) -> Any:
-    """The month's LTC-plan orders done (served or completed), one row each, with what puts them in
-    dispute: one query, grouped by nothing (the settlement adds them up per person and provider)."""
+def ltc_visit_rows(*, month: datetime.date, provider_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """The month's LTC-plan orders done (served or completed), one row each in date order, with what
+    puts them in dispute: one query for the visits and one for each kind of dispute (their orders
+    only, a small set), never a grouped join over every visit."""
     start, end = _month_bounds(month)
     qs = LtcPlanOrder.objects.filter(
         order__window_start__gte=start, order__window_start__lt=end, order__status__in=VERIFIED
     )
     if provider_ids is not None:
         qs = qs.filter(order__provider_id__in=provider_ids)
-    return (
-        qs.annotate(
-            open_exceptions=Count(
-                "order__visit__exceptions", filter=Q(order__visit__exceptions__status="open"), distinct=True
-            ),
-            rejected=Count(
-                "order__visit__exceptions",
-                filter=Q(order__visit__exceptions__status="rejected"),
-                distinct=True,
-            ),
-            open_complaints=Count(
-                "order__complaints", filter=Q(order__complaints__status="open"), distinct=True
-            ),
-        )
-        .order_by("order__window_start", "pk")
-        .values_list(
-            "order__provider_id",
-            "person_id",
-            "level",
-            "order__price",
-            "order__item__duration_minutes",
-            "open_exceptions",
-            "rejected",
-            "open_complaints",
-            "order__provider__region_code",
-        )
+
+    def disputed(q: Q) -> set[int]:
+        return set(qs.filter(q).values_list("order_id", flat=True))
+
+    open_exc = disputed(Q(order__visit__exceptions__status="open"))
+    rejected = disputed(Q(order__visit__exceptions__status="rejected"))
+    open_compl = disputed(Q(order__complaints__status="open"))
+    rows = qs.order_by("order__window_start", "pk").values_list(
+        "order_id",
+        "order__provider_id",
+        "person_id",
+        "level",
+        "order__price",
+        "order__item__duration_minutes",
+        "order__provider__region_code",
     )
+    return [
+        (provider, person, level, price, minutes, oid in open_exc, oid in rejected, oid in open_compl, region)
+        for oid, provider, person, level, price, minutes, region in rows.iterator(chunk_size=5000)
+    ]
 
 
 def _split(rows: Any, entitlements: dict[tuple[str, int], LtcEntitlement]) -> dict[int, dict[str, Any]]:
