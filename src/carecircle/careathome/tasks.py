@@ -1,0 +1,6 @@
+"""Care at home's periodic tasks (core/apps.py registers every module's `tasks`); each part keeps
+its own in its file and adds an import here."""
+
+from carecircle.careathome.beds_tasks import family_bed_missed_visits
+
+__all__ = ["family_bed_missed_visits"]
