@@ -6,8 +6,8 @@ reached (days left <= 90, 30 or 7) and sends that warning unless it went out bef
 day still sends it the next day, and a certificate entered 20 days before it ends gets the 30-day
 and later the 7-day warning, never a late 90-day one. The pair (certificate, threshold) is unique
 (CertificateWarning), and each message's key names certificate, threshold and recipient, so runs
-that repeat or overlap send nothing twice. Messages go through the portal's outbox
-(`portal.services.message_send`)."""
+that repeat or overlap send nothing twice. Messages go out through core.notify (the portal's
+outbox where the portal is installed: it reads home care, which reads workforce, so no import back)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from carecircle.core import notify
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.organisations import OrganisationKind
 from carecircle.core.roles import Role
-from carecircle.portal.services import message_send
-from carecircle.portal.types import MessageKind
 from carecircle.workforce.models import WARNING_DAYS, Caregiver, Certificate, CertificateWarning
 from carecircle.workforce.selectors import employed_on
 
@@ -94,9 +93,8 @@ def certificate_warnings_send(*, day: datetime.date) -> dict[str, int]:
                     certificate=cert, threshold=threshold, sent_on=day, recipients=len(recipients)
                 )
                 for user in recipients:
-                    message_send(
+                    notify.notice(
                         key=f"workforce.certificate:{cert.pk}:{threshold}:{user.pk}",
-                        kind=MessageKind.NOTICE,
                         recipient=user,
                         region_code=worker.region_code,
                         title=title,
