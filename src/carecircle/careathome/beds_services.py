@@ -67,6 +67,11 @@ def bed_contract(
         raise InvalidInput(_("请选择正常经营的服务机构"), field="provider")
     if not homecare.serves(provider, person.region_code):  # type: ignore[arg-type]
         raise InvalidInput(_("服务机构“%(p)s”不在该老人所在社区提供服务") % {"p": provider}, field="provider")
+    if facility is not None and not person.region_code.startswith(getattr(facility, "region_code", "")[:6]):
+        raise InvalidInput(
+            _("养老机构“%(f)s”不在该老人所在区县，床位不能计入其床位数") % {"f": facility},
+            field="facility",
+        )
     if FamilyBed.objects.filter(person=person, status=BedStatus.ACTIVE).exists():
         raise _second_bed(person)
     ok, conditions, tier, amount = eligibility(person, starts_on)

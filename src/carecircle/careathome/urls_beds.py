@@ -1,0 +1,13 @@
+"""Care at home: the pages of family care beds (家庭养老床位)."""
+
+from django.urls import URLPattern, path
+
+from carecircle.careathome import beds_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("beds/", views.bed_list, name="bed_list"),
+    path("beds/contract/", views.bed_contract, name="bed_contract"),
+    path("beds/<int:family_bed_id>/", views.bed_detail, name="bed_detail"),
+    path("beds/<int:family_bed_id>/device/", views.bed_device, name="bed_device"),
+    path("beds/<int:family_bed_id>/end/", views.bed_end, name="bed_end"),
+]
