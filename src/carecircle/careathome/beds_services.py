@@ -10,6 +10,7 @@ Hangzhou 三(一)3 (家庭养老床位和家庭病床"两床"融合)."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -23,7 +24,7 @@ from carecircle.careathome.models.homes import AdaptationCase
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
-from carecircle.core.types import Actor
+from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 
 SECOND_BED = "该老人已有服务中的家庭养老床位，不能重复建床：%(n)s"
@@ -38,8 +39,8 @@ def bed_contract(
     *,
     actor: Actor,
     person: Person,
-    provider: object,
-    facility: object | None = None,
+    provider: Any,
+    facility: Any = None,
     visit_every_days: int,
     assessment_note: str,
     starts_on: datetime.date | None = None,
@@ -65,7 +66,7 @@ def bed_contract(
         raise InvalidInput(_("请选择上门服务频次"), field="visit_every_days")
     if provider is None or not getattr(provider, "active", False):
         raise InvalidInput(_("请选择正常经营的服务机构"), field="provider")
-    if not homecare.serves(provider, person.region_code):  # type: ignore[arg-type]
+    if not homecare.serves(provider, person.region_code):
         raise InvalidInput(_("服务机构“%(p)s”不在该老人所在社区提供服务") % {"p": provider}, field="provider")
     if facility is not None and not person.region_code.startswith(getattr(facility, "region_code", "")[:6]):
         raise InvalidInput(
@@ -94,7 +95,7 @@ def bed_contract(
                 adaptation_case=case,
                 visit_every_days=every,
                 starts_on=starts_on,
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=actor if signed_in(actor) else None,
             )
     except IntegrityError:  # a second bed signed at the same moment
         raise _second_bed(person) from None
@@ -149,7 +150,7 @@ def bed_end(*, actor: Actor, bed: FamilyBed, reason: str, request: HttpRequest |
 def _verified_days(bed: FamilyBed, start: datetime.date, end: datetime.date) -> set[datetime.date]:
     """The days of the person's verified home-care visits by the bed's provider in [start, end]
     (homecare's orders served or completed, read through the provider's orders)."""
-    orders = bed.provider.orders.filter(  # type: ignore[attr-defined]
+    orders = bed.provider.orders.filter(
         person_id=bed.person_id,
         status__in=VERIFIED,
         window_start__date__gte=start,
