@@ -119,23 +119,23 @@ def test_figures_match_a_count_by_hand(register, django_assert_max_num_queries):
     assert [met for _t, met in a["W04"].targets] == [False, False]  # 50 % < 90 % and 70 %
 
 
-def test_target_of_own_city_only():
+def test_target_of_own_city_only(db):
     day = timezone.localdate()
     got = indicators.evaluate(["330106"], day)["330106"]  # a Hangzhou district: Hangzhou's only
     w04 = next(v for v in got if v.indicator.code == "W04")
     assert [(t.city_name, t.value, met) for t, met in w04.targets] == [("杭州", 90, None)]
 
 
-def test_page_in_scope_and_refused_outside(client, users, register):
+def test_page_in_scope_and_refused_outside(client_for, users, register):
     url = reverse("workforce:indicators")
-    client.force_login(users["district"])
+    client = client_for(users["district"])
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
     assert "每万名老年人拥有持证养老护理员数" in text and "杭州 二(二)3" in text
     assert "东湖区" in text and "西山区" not in text
-    client.force_login(users["district_b"])
+    client = client_for(users["district_b"])
     other = client.get(url).content.decode()
     assert "西山区" in other and "东湖区" not in other
-    client.force_login(users["resident"])
+    client = client_for(users["resident"])
     assert client.get(url).status_code in (403, 404)

@@ -82,7 +82,7 @@ def test_appeal_decided_by_another_official(users, worker):
     assert row.status == "overturned" and row.decided_by == users["admin"]
 
 
-def test_employer_lookup_audited_and_scoped(users, worker, client):
+def test_employer_lookup_audited_and_scoped(users, worker, client_for):
     record(users, worker)
     hired = integrity.integrity_lookup(
         actor=users["provider"],
@@ -95,7 +95,7 @@ def test_employer_lookup_audited_and_scoped(users, worker, client):
     event = AuditEvent.objects.filter(action=AuditAction.INTEGRITY_LOOKUP).get()
     assert (
         event.purpose == "应聘居家护理员"
-        and event.actor == users["provider"]
+        and event.user == users["provider"]
         and ID not in str(event.object_id)
     )
     with pytest.raises(InvalidInput) as err:
@@ -116,7 +116,7 @@ def test_employer_lookup_audited_and_scoped(users, worker, client):
             purpose="x",
         )
     # pages: the employer has no list of records (403); an official of the district sees it
-    client.force_login(users["provider"])
+    client = client_for(users["provider"])
     assert client.get(reverse("workforce:integrity_list")).status_code == 403
     page = client.post(
         reverse("workforce:integrity_lookup"),
@@ -128,8 +128,8 @@ def test_employer_lookup_audited_and_scoped(users, worker, client):
         {"employer": "homecare_provider:7001", "id_number": "1", "purpose": "应聘"},
     )
     assert bad.status_code == 422 and "身份证号无效" in bad.content.decode()
-    client.force_login(users["district"])
+    client = client_for(users["district"])
     assert "赵护理" in client.get(reverse("workforce:integrity_list")).content.decode()
     assert client.get(reverse("workforce:integrity_lookup")).status_code == 403  # no employer
-    client.force_login(users["district_b"])
+    client = client_for(users["district_b"])
     assert "赵护理" not in client.get(reverse("workforce:integrity_list")).content.decode()

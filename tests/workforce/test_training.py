@@ -114,16 +114,22 @@ def test_role_and_employment_checked(users, setup, make_facility):
     assert "不适用于岗位“护士”" in str(err.value.message)
 
 
-def test_list_both_sides(client, users, setup):
+def test_list_both_sides(client_for, users, setup):
     training.attendance_record(actor=users["admin"], session=setup["session"], worker=setup["w"])
     url = reverse("workforce:training_list")
-    client.force_login(users["provider"])
+    client = client_for(users["provider"])
     mine = client.get(url).content.decode()
     assert "张护理" in mine and "居家护理规范" in mine
-    client.force_login(users["district_b"])
+    client = client_for(users["district_b"])
     assert "张护理" not in client.get(url).content.decode()
-    client.force_login(users["district"])
-    export = client.get(url, {"export": "xlsx"})
-    assert export.status_code in (200, 302)
-    client.force_login(users["resident"])
+    client = client_for(users["district"])
+    import io
+
+    from openpyxl import load_workbook
+
+    export = client.post(url, {"purpose": "培训核查"})
+    book = load_workbook(io.BytesIO(export.content), read_only=True)
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert rows[0][:3] == ["培训日期", "姓名", "岗位"] and rows[1][1] == "张护理" and len(rows) == 2
+    client = client_for(users["resident"])
     assert client.get(url).status_code == 403

@@ -5,6 +5,7 @@ after the register's staff exist."""
 
 import datetime
 
+from carecircle.core import scope
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.roles import Role
 from carecircle.workforce import integrity, training
@@ -54,12 +55,6 @@ def generate(city) -> None:
 
 
 def _integrity(admin: User, workers: list[Caregiver], today: datetime.date) -> int:
-    second = (
-        User.objects.filter(grants__role=Role.CITY_ADMIN).exclude(pk=admin.pk).first()
-        or User.objects.filter(
-            pk__in=RoleGrant.objects.filter(role=Role.DISTRICT_OFFICIAL).values("user_id")
-        ).first()
-    )
     facts = [
         ("complaint", "complaint", "投诉单 2026-0412", "服务中多次言语粗暴，家属投诉经核实属实"),
         ("dismissal", "employer", "解除通知 2026-07", "擅自离岗导致老人跌倒，用人单位依规解除劳动合同"),
@@ -78,8 +73,15 @@ def _integrity(admin: User, workers: list[Caregiver], today: datetime.date) -> i
                 summary=summary,
             )
         )
-    if made and second is not None and second.pk != admin.pk:
-        first = integrity.integrity_appeal(actor=admin, record=made[0], reason="本人称当日未当班，提交排班表")
+    if not made:
+        return 0
+    first = made[0]
+    staff = User.objects.filter(
+        pk__in=RoleGrant.objects.filter(role__in=[Role.CITY_ADMIN, Role.DISTRICT_OFFICIAL]).values("user_id")
+    ).exclude(pk=admin.pk)
+    second = next((u for u in staff if scope.has_perm(u, "workforce.manage", first.region_code)), None)
+    if second is not None:  # the appeal is decided by an official other than the recorder
+        integrity.integrity_appeal(actor=admin, record=first, reason="本人称当日未当班，提交排班表")
         integrity.integrity_decide(
             actor=second, record=first, upheld=True, decision="排班表显示当日在岗，维持原记录"
         )
