@@ -45,6 +45,8 @@ NOT_SUCCESS = {
             "planning/coverage/<int:coverage_run_id>/siting/",
             "workforce/new/",
             "workforce/<int:caregiver_id>/certificates/",
+            "workforce/certificates/<int:certificate_id>/verify/",  # no evidence given: the form again
+            "workforce/roster/assign/",  # no workplace chosen: the roster page with the error
             # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
             # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
             "homecare/orders/<int:order_id>/check-in/",
@@ -58,6 +60,11 @@ NOT_SUCCESS = {
             "alarms/shift/sign-on/",  # no centre chosen (and none set up): the shift page with the error
             "alarms/centres/save/",  # no district, no name: the centres page with the form's errors
             "childcare/vouchers/redeem/",
+            # 我要申请's answers with an empty form: no date / no class / no reason (the list again, 422)
+            "assessment/requests/<int:assessment_request_id>/accept/",
+            "assessment/requests/<int:assessment_request_id>/refuse/",
+            "childcare/applications/<int:childcare_application_id>/offer/",
+            "childcare/applications/<int:childcare_application_id>/refuse/",
             # the facility page's actions with an empty form (no change, no scores, no beds, no person, no
             # reason, no answer): the facility page again with the form's errors
             "map/facilities/<int:facility_id>/change/",
@@ -156,6 +163,21 @@ NOT_SUCCESS = {
     "POST /api/v1/indicators/targets": {404},
     "POST /api/v1/indicators/snapshots": {404},
     "POST /api/v1/benefits/appeals": {404},
+    # care at home, LTC (issue 22): an empty refusal names no reason, an empty objection no note (422);
+    # the factory's application is not yet concluded, so delivery is not its step (409)
+    "careathome/ltc/<int:ltc_assessment_id>/refuse/": {422},
+    "careathome/ltc/<int:ltc_assessment_id>/object/": {422},
+    "careathome/ltc/<int:ltc_assessment_id>/deliver/": {409},
+    # the factory's application is not yet accepted: no on-site record yet (409)
+    "POST /api/v1/ltc/assessments/{ltc_assessment_id}/record": {409},
+    # time bank (issue 21): only a registered volunteer takes a request (staff: 403); the factory's
+    # request is open, so checking in or out is not yet its step (409); an empty confirmation names no
+    # hours, an empty guarantee form no district (422)
+    "timebank/requests/<int:help_request_id>/take/": {403},
+    "timebank/requests/<int:help_request_id>/check-in/": {409},
+    "timebank/requests/<int:help_request_id>/check-out/": {409},
+    "timebank/requests/<int:help_request_id>/confirm/": {422},
+    "timebank/staff/report/guarantee/": {422},
 }
 # Routes that only the resident of the order (or their family), the caregiver assigned to it, or the
 # provider's dispatcher may use: staff insiders are refused them by design, so each is walked as that
@@ -171,6 +193,10 @@ PERSONA_ROUTES = {
     "portal/sos/<int:incident_id>/": "resident",
     "portal/facilities/": "resident",
     "portal/apply/": "resident",
+    # 我要申请's forms (portal/applications_views.py): the resident's own; an empty form is a 422
+    "portal/apply/assessment/": "resident",
+    "portal/apply/waiting/": "resident",
+    "portal/apply/childcare/": "resident",
     # a message is marked read by its recipient only (portal/views_messages.py)
     "portal/messages/<int:message_id>/read/": "resident",
     "homecare/orders/<int:order_id>/address/": "caregiver",
@@ -181,6 +207,8 @@ PERSONA_ROUTES = {
     "GET /api/v1/homecare/orders/{order_id}/address": "caregiver",
     "POST /api/v1/homecare/orders/{order_id}/rating": "resident",
     "POST /api/v1/homecare/orders/{order_id}/complaints": "resident",
+    # an employer's admin looks up a candidate (workforce/integrity_views.py); staff hold no employer
+    "workforce/integrity/lookup/": "provider",
 }
 # What a persona may be answered once past the access check: the order's state (409: not yet served,
 # so no rating or complaint; already checked in) or the walk's input (422: an empty form, a position
@@ -313,3 +341,38 @@ def test_every_api_operation_succeeds_for_an_insider(ctx, client_for):
         checked += 1
     assert not failures, "\n".join(failures)
     assert checked >= 50
+
+
+# care at home, adaptation and rental (issue 22): the walk's empty forms name their missing field (422);
+# the factory's case is only applied for, so plan, approval, works, acceptance and payment are not yet
+# its steps, and the factory's unit is ready, so neither cleaning nor the end of a repair is (409)
+NOT_SUCCESS.update(
+    {
+        "careathome/adaptation/refer/": {422},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/assess/": {422},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/plan/": {409},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/approve/": {409},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/works/": {409},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/accept/": {409},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/pay/": {409},
+        "careathome/adaptation/cases/<int:adaptation_case_id>/refuse/": {422},
+        "careathome/rental/units/<int:device_unit_id>/deliver/": {422},
+        "careathome/rental/units/<int:device_unit_id>/clean/": {409},
+        "careathome/rental/units/<int:device_unit_id>/repaired/": {409},
+        "careathome/rental/contracts/<int:rental_contract_id>/bill/": {422},
+        "careathome/rental/contracts/<int:rental_contract_id>/return/": {422},
+    }
+)
+
+# portal (issue 19): the password page of a resident account (staff accounts are refused it by design:
+# their passwords are the administrator's); the walk's empty form names the missing new password (422)
+PERSONA_ROUTES["portal/account/password/"] = "resident"
+
+# care at home, family beds (issue 22 item 3): the walk's empty forms name their missing field (422)
+NOT_SUCCESS.update(
+    {
+        "careathome/beds/contract/": {422},
+        "careathome/beds/<int:family_bed_id>/device/": {422},
+        "careathome/beds/<int:family_bed_id>/end/": {422},
+    }
+)

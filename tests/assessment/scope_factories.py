@@ -28,3 +28,26 @@ def check_id(ctx):
 
 
 FACTORIES = {"assessment_id": assessment_id, "check_id": check_id}
+
+
+def assessment_request_id(ctx):
+    """A request for an assessment, made online by a family account for an older person of region A
+    (a new person each call: one open request per person)."""
+    from carecircle.assessment.services import assessment_request_submit
+    from carecircle.core.models import User
+    from carecircle.registry.models import FamilyContact
+
+    person = ctx.make_person(age=81)
+    family = User.objects.create_user(username=f"walk-request-{person.pk}", display_name="走查家属")
+    FamilyContact.objects.create(
+        person=person,
+        region_code=person.region_code,
+        name="走查家属",
+        relation="女儿",
+        user=family,
+        link_state="active",
+    )
+    return assessment_request_submit(actor=family, person=person).pk
+
+
+FACTORIES["assessment_request_id"] = assessment_request_id

@@ -13,6 +13,7 @@ from carecircle.portal import walking
 from carecircle.portal.finder import Found
 from carecircle.portal.tiles import distance_km, walking_minutes
 from tests.conftest import COMMUNITY_A
+from tests.facilities.conftest import make_facility, operator  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,20 @@ def test_a_facility_beyond_the_walking_limit_comes_after_those_reached(found, ri
         region_code=COMMUNITY_A, origin=HOME, targets=[ACROSS_RIVER, DOWN_THE_ROAD], limit_m=1000
     )
     assert metres[0] is None and metres[1] == pytest.approx(480, abs=1)
+
+
+def test_the_page_lists_by_the_walk_and_says_so(users, make_person, make_facility, river_network, client_for):  # noqa: F811
+    from django.urls import reverse
+
+    from carecircle.registry.models import FamilyContact
+
+    mother = make_person(age=80, name="赵奶奶", latitude=HOME[0], longitude=HOME[1])
+    FamilyContact.objects.create(
+        person=mother, region_code=mother.region_code, user=users["resident"], name="赵小明",
+        relation="子女", link_state="active",
+    )  # fmt: skip
+    make_facility("community_centre", name="河对岸照料中心", latitude=ACROSS_RIVER[0], longitude=ACROSS_RIVER[1])
+    make_facility("community_centre", name="路那头照料中心", latitude=DOWN_THE_ROAD[0], longitude=DOWN_THE_ROAD[1])
+    page = client_for(users["resident"]).get(reverse("portal:nearby")).content.decode()
+    assert "步行路网" in page
+    assert page.index("路那头照料中心") < page.index("河对岸照料中心")

@@ -135,7 +135,9 @@ class Application(models.Model):
     (an Enrolment, made by services.enrol) or refuses with a reason. One open application per child
     and centre; a child with a place closes their other applications."""
 
-    child = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="childcare_applications")
+    child = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="childcare_applications"
+    )
     facility = models.ForeignKey(
         "facilities.Facility", on_delete=models.PROTECT, related_name="childcare_applications"
     )

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.childcare import standards
+from carecircle.childcare.applications import application_refuse as application_refuse  # 托位 applications
+from carecircle.childcare.applications import application_submit as application_submit
 from carecircle.childcare.entitlements import _entitled
 from carecircle.childcare.models import Attendance, Band, ChildClass, Enrolment, Voucher
 from carecircle.core import audit, credit_standing, regions, scope

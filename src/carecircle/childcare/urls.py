@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecircle.childcare import views
+from carecircle.childcare import views, views_applications
 
 urlpatterns = [
     path("", views.class_list, name="classes"),
@@ -13,4 +13,15 @@ urlpatterns = [
     path("enrolments/<int:enrolment_id>/end/", views.end, name="end"),
     path("vouchers/", views.vouchers, name="vouchers"),
     path("vouchers/redeem/", views.voucher_redeem, name="voucher_redeem"),
+    path("applications/", views_applications.application_list, name="applications"),
+    path(
+        "applications/<int:childcare_application_id>/offer/",
+        views_applications.application_offer_view,
+        name="application_offer",
+    ),
+    path(
+        "applications/<int:childcare_application_id>/refuse/",
+        views_applications.application_refuse_view,
+        name="application_refuse",
+    ),
 ]

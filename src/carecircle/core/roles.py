@@ -228,3 +228,57 @@ for _role, _perms in {
     Role.PROVIDER_ADMIN: {"oversight.findings"},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# oversight's 一网统管 cockpit (issue 20 item 7): officials and inspectors see their regions' figures
+for _role in (Role.CITY_ADMIN, Role.DISTRICT_OFFICIAL, Role.INSPECTOR):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | {"oversight.cockpit"}
+
+
+# care at home, long-term care (issue 22): community and street workers apply and assess (the two
+# assessors of an on-site assessment), district officials accept, conclude and deliver, the city
+# enters the standard's table and the periods and fees; inspectors read.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"ltc.view", "ltc.apply", "ltc.assess", "ltc.decide", "ltc.manage"},
+    Role.DISTRICT_OFFICIAL: {"ltc.view", "ltc.apply", "ltc.assess", "ltc.decide"},
+    Role.STREET_WORKER: {"ltc.view", "ltc.apply", "ltc.assess"},
+    Role.COMMUNITY_WORKER: {"ltc.view", "ltc.apply", "ltc.assess"},
+    Role.INSPECTOR: {"ltc.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# careathome homes (issue 22): home adaptation cases and assistive-device rental. Street and community
+# workers apply, assess, plan and run the rental points; officials approve plans, keep the contractor
+# register and pay the subsidy; inspectors read.
+for _role, _perms in {
+    Role.CITY_ADMIN: {
+        "careathome.homes_view",
+        "careathome.homes_apply",
+        "careathome.homes_manage",
+        "careathome.rental",
+    },
+    Role.DISTRICT_OFFICIAL: {
+        "careathome.homes_view",
+        "careathome.homes_apply",
+        "careathome.homes_manage",
+        "careathome.rental",
+    },
+    Role.STREET_WORKER: {"careathome.homes_view", "careathome.homes_apply", "careathome.rental"},
+    Role.COMMUNITY_WORKER: {"careathome.homes_view", "careathome.homes_apply", "careathome.rental"},
+    Role.INSPECTOR: {"careathome.homes_view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
+# volunteers and the time bank (issue 21 item 6): street and community workers post requests for older
+# people, confirm hours on their behalf and watch unserved requests; district officials also set the
+# guarantee pool aside; inspectors read. Volunteers and older people act as signed-in accounts
+# (timebank/selectors.py: their own records), not through a permission.
+for _role, _perms in {
+    Role.CITY_ADMIN: {"timebank.view", "timebank.manage"},
+    Role.DISTRICT_OFFICIAL: {"timebank.view", "timebank.manage"},
+    Role.STREET_WORKER: {"timebank.view", "timebank.manage"},
+    Role.COMMUNITY_WORKER: {"timebank.view", "timebank.manage"},
+    Role.INSPECTOR: {"timebank.view"},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

@@ -347,3 +347,40 @@ def siting_get(*, user: Actor, siting_id: int) -> SitingRun:
         perm="planning.view",
     )
     return row
+
+
+def walking_metres(
+    *, region_code: str, origin: tuple[float, float], targets: list[tuple[float, float]], limit_m: float = 5000.0
+) -> list[float | None] | None:
+    """Walking distance in metres from `origin` to each of `targets` along the newest walking network
+    loaded for an area containing `region_code` (the one 15-minute coverage walks: planning/coverage.py;
+    each end joins the network at its nearest node by the straight line). None for a target
+    farther than `limit_m` or not connected; None for the whole answer when no network covers the
+    region (the caller then falls back to the straight line). A network holds roads only, no
+    personal data: the residents' 附近设施 page (portal/walking.py) asks it for a home's walks."""
+    import numpy as np  # noqa: PLC0415 — scientific stack loaded only when asked
+    from scipy.sparse.csgraph import dijkstra  # noqa: PLC0415
+
+    from carecircle.planning import coverage  # noqa: PLC0415
+    from carecircle.planning.network import storage_dir  # noqa: PLC0415
+
+    covering = [
+        n
+        for n in RoadNetwork.objects.order_by("-created_at", "-pk")
+        if region_code.startswith(regions.prefix_of(n.region_code))
+    ]
+    net = next((n for n in covering if (storage_dir() / n.file_name).exists()), None)
+    if net is None:
+        return None
+    loaded = coverage.load(net.file_name)
+    if not targets:
+        return []
+    lat = np.array([origin[0]] + [t[0] for t in targets], dtype=np.float64)
+    lon = np.array([origin[1]] + [t[1] for t in targets], dtype=np.float64)
+    nodes, snap = loaded.snap(lat, lon)
+    dist = dijkstra(loaded.graph, directed=True, indices=int(nodes[0]), limit=limit_m)
+    out: list[float | None] = []
+    for node, extra in zip(nodes[1:], snap[1:], strict=True):
+        d = float(dist[int(node)]) + float(snap[0]) + float(extra)
+        out.append(d if np.isfinite(d) and d <= limit_m else None)
+    return out

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from carecircle.alarms import selectors as alarms
 from carecircle.benefits import selectors as benefits
+from carecircle.childcare import demo as childcare_demo
 from carecircle.childcare import selectors as childcare
 from carecircle.core.ages import age_on
 from carecircle.core.demo import DEMO_PASSWORD, City, years_before
@@ -212,5 +213,6 @@ def _parent(city: City, admin: User) -> bool:
             )
         city.accounts.append(("家长（婴幼儿）", "parent", DEMO_PASSWORD, _region_name(child.region_code)))
         city.facts["portal_parent_child_id"] = child.pk
+        childcare_demo.parent_application(city, user, child)  # her open 托位 application (我要申请)
         return True
     return False

@@ -6,7 +6,11 @@ import datetime
 from django.utils import timezone
 
 from carecircle.core.tasks import periodic
-from carecircle.portal import outbox, producers
+from carecircle.portal import (
+    applications,  # noqa: F401 — registers portal.application_messages
+    outbox,
+    producers,
+)
 
 
 @periodic(datetime.timedelta(seconds=30), name="portal.deliver_sweep", lease=datetime.timedelta(minutes=10))

@@ -4,7 +4,7 @@ the facility finder and the allowance policies). Others add their lines here: on
 
 from django.urls import path
 
-from carecircle.portal import views, views_account, views_messages
+from carecircle.portal import applications_views, views, views_account, views_messages
 
 prefix = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("signin/", views_account.signin_phone, name="signin"),
     path("signin/code/", views_account.signin_code, name="signin_code"),
     path("account/", views_account.account_home, name="account"),
+    path("account/password/", views_account.account_password, name="account_password"),
     path("account/links/new/", views_account.link_request, name="link_request"),
     path("account/links/<int:link_id>/confirm/", views_account.link_confirm, name="link_confirm"),
     path("account/links/<int:link_id>/decline/", views_account.link_decline, name="link_decline"),
@@ -40,4 +41,8 @@ urlpatterns = [
     path("messages/read-all/", views_messages.messages_read_all, name="messages_read_all"),
     path("messages/settings/", views_messages.message_settings, name="message_settings"),
     path("messages/failures/", views_messages.delivery_failures, name="delivery_failures"),
+    # 我要申请 (portal/applications_views.py): an assessment, a waiting-list place, a 托位
+    path("apply/assessment/", applications_views.apply_assessment, name="apply_assessment"),
+    path("apply/waiting/", applications_views.apply_waiting, name="apply_waiting"),
+    path("apply/childcare/", applications_views.apply_childcare, name="apply_childcare"),
 ]

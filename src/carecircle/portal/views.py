@@ -24,7 +24,7 @@ from carecircle.core import scope
 from carecircle.core.errors import Forbidden
 from carecircle.core.forms import render_invalid
 from carecircle.core.types import AuthedRequest, Request, signed_in
-from carecircle.portal import applications, elder, finder, forms, services, tiles
+from carecircle.portal import applications, elder, finder, forms, services, tiles, walking
 
 # The steps of an incident as the resident reads them (alarms' states, in plain words).
 SOS_STEPS = [
@@ -119,12 +119,14 @@ def nearby(request: AuthedRequest) -> HttpResponse:
     chosen = next((p for p in placed if p.person.pk == wanted), placed[0] if placed else None)
     home = (chosen.person.latitude, chosen.person.longitude) if chosen else None
     kind = "" if chosen is None or not chosen.is_child else "childcare_centre"
-    found = finder.find(finder.Filters(kind=kind), home=home, limit=10)  # type: ignore[arg-type]
-    return render(
-        request,
-        "portal/nearby.html",
-        {"persons": placed, "chosen": chosen, "found": found, "points": [f.point() for f in found]},
+    found = finder.find(finder.Filters(kind=kind), home=home, limit=walking.CANDIDATES)  # type: ignore[arg-type]
+    near = (
+        walking.nearest(found, home=home, region_code=chosen.person.region_code)
+        if chosen and home
+        else walking.Nearby(found[:10], by_network=False)
     )
+    context = {"persons": placed, "chosen": chosen, "found": near.found, "walk_basis": near.basis}
+    return render(request, "portal/nearby.html", context | {"points": [f.point() for f in near.found]})
 
 
 @login_required
