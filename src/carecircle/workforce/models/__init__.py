@@ -2,16 +2,7 @@
 expiry warnings and the roster (compliance.py)."""
 
 from carecircle.workforce.models.compliance import WARNING_DAYS, CertificateWarning, Shift
-from carecircle.workforce.models.workers import (
-    EMPLOYER_KINDS,
-    LEVELS,
-    Caregiver,
-    Certificate,
-    CertificateKind,
-    CertificateLevel,
-    WorkerRole,
-)
-from carecircle.workforce.models.training import (  # noqa: E402  (issue 21, items 3-4)
+from carecircle.workforce.models.training import (  # issue 21, items 3-4
     Attendance,
     Course,
     IntegrityKind,
@@ -20,6 +11,15 @@ from carecircle.workforce.models.training import (  # noqa: E402  (issue 21, ite
     IntegrityStatus,
     TrainingSession,
     TrainingTopic,
+)
+from carecircle.workforce.models.workers import (
+    EMPLOYER_KINDS,
+    LEVELS,
+    Caregiver,
+    Certificate,
+    CertificateKind,
+    CertificateLevel,
+    WorkerRole,
 )
 
 __all__ = [
