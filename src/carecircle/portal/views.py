@@ -117,9 +117,11 @@ def nearby(request: AuthedRequest) -> HttpResponse:
     wanted = pick.cleaned_data.get("person") if pick.is_valid() else None
     placed = [p for p in persons if p.person.latitude is not None and p.person.longitude is not None]
     chosen = next((p for p in placed if p.person.pk == wanted), placed[0] if placed else None)
-    home = (chosen.person.latitude, chosen.person.longitude) if chosen else None
+    home = None
+    if chosen and chosen.person.latitude is not None and chosen.person.longitude is not None:
+        home = (chosen.person.latitude, chosen.person.longitude)
     kind = "" if chosen is None or not chosen.is_child else "childcare_centre"
-    found = finder.find(finder.Filters(kind=kind), home=home, limit=walking.CANDIDATES)  # type: ignore[arg-type]
+    found = finder.find(finder.Filters(kind=kind), home=home, limit=walking.CANDIDATES)
     near = (
         walking.nearest(found, home=home, region_code=chosen.person.region_code)
         if chosen and home
