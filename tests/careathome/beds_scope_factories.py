@@ -18,4 +18,8 @@ def family_bed_id(ctx):
     ).pk
 
 
-FACTORIES = {"family_bed_id": family_bed_id}
+def adviser_person_id(ctx):
+    return ctx.person.pk
+
+
+FACTORIES = {"family_bed_id": family_bed_id, "adviser_person_id": adviser_person_id}

@@ -13,7 +13,7 @@ from tests.test_scope_walk_insider import INSIDERS, _allowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
-MINE = ("careathome/beds",)
+MINE = ("careathome/beds", "careathome/adviser")
 
 
 def _routes():
@@ -34,7 +34,7 @@ def _answer(client, url):
 
 def test_outsiders_are_refused_every_homes_page(ctx, client_for):
     routes = _routes()
-    assert len(routes) >= 5
+    assert len(routes) >= 8
     for outsider in ("district_b", "street_b", "community_b"):
         client = client_for(ctx.users[outsider])
         for route in routes:

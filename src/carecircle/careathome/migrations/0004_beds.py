@@ -175,4 +175,87 @@ class Migration(migrations.Migration):
             model_name="missedvisit",
             constraint=models.UniqueConstraint(fields=("bed", "due_on"), name="missed_visit_once"),
         ),
+        migrations.CreateModel(
+            name="AdviserPlan",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12, verbose_name="所属社区")),
+                ("assigned_at", models.DateTimeField(auto_now=True, verbose_name="指定时间")),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="养老顾问",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adviser_plan",
+                        to="registry.person",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "养老顾问照护计划",
+                "verbose_name_plural": "养老顾问照护计划",
+            },
+        ),
+        migrations.CreateModel(
+            name="DelegationConsent",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("ltc", "代办长期护理失能评估申请"),
+                            ("adaptation", "代办居家适老化改造申请"),
+                            ("family_bed", "代办家庭养老床位申请"),
+                            ("allowance", "代办老年人补贴申请"),
+                        ],
+                        max_length=12,
+                        verbose_name="代办事项",
+                    ),
+                ),
+                ("given_by", models.CharField(max_length=60, verbose_name="委托人")),
+                ("relation", models.CharField(max_length=20, verbose_name="与老人关系")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="careathome.adviserplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "委托代办",
+                "verbose_name_plural": "委托代办",
+                "ordering": ["-recorded_at"],
+            },
+        ),
     ]

@@ -92,3 +92,44 @@ class MissedVisit(models.Model):
         verbose_name = _("漏访预警")
         verbose_name_plural = _("漏访预警")
         constraints = [models.UniqueConstraint(fields=["bed", "due_on"], name="missed_visit_once")]
+
+
+class AdviserPlan(models.Model):
+    """A person's care adviser (养老顾问, Jiaxing 二(二)5): one plan per person, held by one
+    community or provider worker."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="adviser_plan")
+    region_code = models.CharField(_("所属社区"), max_length=12, db_index=True)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("养老顾问")
+    )
+    assigned_at = models.DateTimeField(_("指定时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("养老顾问照护计划")
+        verbose_name_plural = _("养老顾问照护计划")
+
+
+class ConsentPurpose(models.TextChoices):
+    LTC = "ltc", _("代办长期护理失能评估申请")
+    ADAPTATION = "adaptation", _("代办居家适老化改造申请")
+    FAMILY_BED = "family_bed", _("代办家庭养老床位申请")
+    ALLOWANCE = "allowance", _("代办老年人补贴申请")
+
+
+class DelegationConsent(models.Model):
+    """委托代办: the person (or a family member for them) agrees that the adviser applies for them."""
+
+    plan = models.ForeignKey(AdviserPlan, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("代办事项"), max_length=12, choices=ConsentPurpose.choices)
+    given_by = models.CharField(_("委托人"), max_length=60)
+    relation = models.CharField(_("与老人关系"), max_length=20)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("委托代办")
+        verbose_name_plural = _("委托代办")

@@ -1,0 +1,79 @@
+"""The care adviser's page of one person (养老顾问, one plan per person): the plan gathered across
+modules, naming the adviser, and recording a 委托代办 consent."""
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from carecircle.careathome import adviser_selectors, adviser_services
+from carecircle.careathome.models.beds import ConsentPurpose
+from carecircle.core.errors import Conflict
+from carecircle.core.forms import ServiceForm, render_invalid
+from carecircle.core.types import AuthedRequest
+
+PAGE = "careathome/adviser_plan.html"
+
+
+class AssignForm(ServiceForm):
+    adviser_id = forms.CharField(
+        label=gettext_lazy("养老顾问（工作人员编号）"), max_length=12, required=False
+    )
+
+
+class ConsentForm(ServiceForm):
+    purpose = forms.ChoiceField(label=gettext_lazy("代办事项"), choices=ConsentPurpose.choices)
+    given_by = forms.CharField(label=gettext_lazy("委托人"), max_length=60, required=False)
+    relation = forms.CharField(label=gettext_lazy("与老人关系"), max_length=20, required=False)
+
+
+def _context(request: AuthedRequest, person: Any, **bound: Any) -> dict[str, Any]:
+    return {
+        "person": person,
+        **adviser_selectors.care_plan(user=request.user, person=person),
+        "may_act": adviser_selectors.may_act(request.user, person),
+        "assign_form": bound.get("assign") or AssignForm(),
+        "consent_form": bound.get("consent") or ConsentForm(),
+    }
+
+
+@login_required
+def adviser_plan(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    return render(request, PAGE, _context(request, person))
+
+
+@login_required
+@require_POST
+def adviser_assign(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    form = AssignForm(request.POST)
+    if not form.submit(
+        partial(adviser_services.adviser_assign, actor=request.user, person=person, request=request)
+    ):
+        return render_invalid(request, PAGE, _context(request, person, assign=form))
+    messages.success(request, _("已指定养老顾问"))
+    return redirect("careathome:adviser_plan", person.pk)
+
+
+@login_required
+@require_POST
+def adviser_consent(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    plan = adviser_selectors.care_plan(user=request.user, person=person)["plan"]
+    if plan is None:
+        raise Conflict(_("请先为该老人指定养老顾问，再记录委托代办"), field="plan")
+    form = ConsentForm(request.POST)
+    if not form.submit(
+        partial(adviser_services.consent_record, actor=request.user, plan=plan, request=request)
+    ):
+        return render_invalid(request, PAGE, _context(request, person, consent=form))
+    messages.success(request, _("已记录委托代办"))
+    return redirect("careathome:adviser_plan", person.pk)
