@@ -5,7 +5,8 @@ import copy
 
 import pytest
 
-from carecircle.careathome import ltc_scoring, reference, selectors, services
+from carecircle.careathome import ltc_reference as reference
+from carecircle.careathome import ltc_scoring, selectors, services
 from carecircle.careathome.models.ltc import LtcScaleTable
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.careathome.ltc_table import TABLE, answers

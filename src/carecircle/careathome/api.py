@@ -6,8 +6,8 @@ from typing import Any
 from ninja import Router, Schema
 
 from carecircle.careathome import selectors, services
+from carecircle.careathome.ltc_reference import DIMENSIONS, LEVEL_NAMES, SOURCE, scale_as_data
 from carecircle.careathome.models.ltc import LtcAssessment
-from carecircle.careathome.reference import DIMENSIONS, LEVEL_NAMES, SOURCE, scale_as_data
 from carecircle.core.types import AuthedRequest
 from carecircle.registry.selectors import person_get
 

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.careathome.ltc_reference import LEVEL_NAMES
 from carecircle.careathome.models.ltc import (
     LtcAssessment,
     LtcCarePlan,
@@ -26,7 +27,6 @@ from carecircle.careathome.models.ltc import (
     LtcSettlement,
     LtcStatus,
 )
-from carecircle.careathome.reference import LEVEL_NAMES
 from carecircle.careathome.selectors import city_of
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.careathome import selectors
+from carecircle.careathome.ltc_reference import LEVEL_NAMES
 from carecircle.careathome.models.ltc import LtcAssessment, LtcStatus
-from carecircle.careathome.reference import LEVEL_NAMES
 from carecircle.core import lists
 from carecircle.core.types import Actor
 

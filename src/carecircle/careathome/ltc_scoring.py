@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from carecircle.careathome.reference import DIMENSIONS, LEVEL_NAMES
+from carecircle.careathome.ltc_reference import DIMENSIONS, LEVEL_NAMES
 from carecircle.careathome.types import LtcDimensionScore, LtcScale, LtcScore
 from carecircle.core.errors import InvalidInput
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from carecircle.careathome import ltc_forms, selectors, services
 from carecircle.careathome.ltc_list_specs import LTC_ASSESSMENTS
+from carecircle.careathome.ltc_reference import DIMENSIONS, LEVEL_NAMES, SOURCE
 from carecircle.careathome.models.ltc import LtcAssessment
-from carecircle.careathome.reference import DIMENSIONS, LEVEL_NAMES, SOURCE
 from carecircle.core import list_pages
 from carecircle.core.forms import ServiceForm
 from carecircle.core.selectors import region_label

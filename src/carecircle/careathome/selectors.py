@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecircle.careathome import ltc_scoring
+from carecircle.careathome.ltc_reference import SCALE_MISSING, parse_scale
 from carecircle.careathome.models.ltc import LtcAssessment, LtcRules, LtcScaleTable, LtcStatus
-from carecircle.careathome.reference import SCALE_MISSING, parse_scale
 from carecircle.careathome.types import LtcScale, LtcScore
 from carecircle.core import regions, scope
 from carecircle.core.access import access_by_id

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from carecircle.careathome.ltc_reference import LEVEL_NAMES, parse_scale, scale_as_data
 from carecircle.careathome.models.ltc import LtcRules, LtcScaleTable
-from carecircle.careathome.reference import LEVEL_NAMES, parse_scale, scale_as_data
 from carecircle.careathome.selectors import city_of
 from carecircle.careathome.types import LtcScale
 from carecircle.core import audit, regions, scope
