@@ -133,3 +133,35 @@ def test_employer_lookup_audited_and_scoped(users, worker, client_for):
     assert client.get(reverse("workforce:integrity_lookup")).status_code == 403  # no employer
     client = client_for(users["district_b"])
     assert "赵护理" not in client.get(reverse("workforce:integrity_list")).content.decode()
+
+
+def test_worker_page_records_appeals_and_decides(users, worker, client_for):
+    url = reverse("workforce:worker_integrity", args=[worker.pk])
+    district = client_for(users["district"])
+    bad = district.post(url, {"action": "record", "kind": "abuse", "source": "inspection", "source_ref": "x"})
+    assert bad.status_code == 422 and IntegrityRecord.objects.count() == 0
+    future = {
+        "action": "record",
+        "kind": "complaint",
+        "source": "complaint",
+        "source_ref": "投诉单 7",
+        "occurred_on": "2999-01-01",
+        "summary": "服务态度恶劣",
+    }
+    refused = district.post(url, future)
+    assert refused.status_code == 422 and "不能晚于今天" in refused.content.decode()
+    assert district.post(url, {**future, "occurred_on": "2026-02-01"}).status_code == 302
+    row = IntegrityRecord.objects.get()
+    assert district.post(url, {"action": "appeal", "record": row.pk, "reason": "有证据"}).status_code == 302
+    same = district.post(url, {"action": "decide", "record": row.pk, "upheld": "1", "decision": "维持"})
+    assert same.status_code == 403 and "记录人以外" in same.content.decode()
+    admin = client_for(users["admin"])
+    assert (
+        admin.post(url, {"action": "decide", "record": row.pk, "upheld": "0", "decision": "撤销"}).status_code
+        == 302
+    )
+    row.refresh_from_db()
+    assert row.status == "overturned" and row.decided_by == users["admin"]
+    # outside the worker's district: refused; the worker's employer admin (region.view only): refused
+    assert client_for(users["district_b"]).get(url).status_code == 404
+    assert client_for(users["provider"]).get(url).status_code in (403, 404)

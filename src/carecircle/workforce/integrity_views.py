@@ -2,17 +2,17 @@
 employer's lookup of a candidate before hiring (full ID number, purpose, audited)."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.core import list_pages
+from carecircle.core import list_pages, scope
 from carecircle.core.errors import DomainError
-from carecircle.core.organisations import OrganisationKind, organisation_grants
-from carecircle.core.roles import Role
-from carecircle.workforce import integrity
-from carecircle.workforce.models import EMPLOYER_KINDS
+from carecircle.workforce import integrity, selectors, views_register
+from carecircle.workforce.models import IntegrityKind, IntegritySource
+from carecircle.workforce.selectors import is_employer_admin
 from carecircle.workforce.training_list_specs import INTEGRITY
 
 
@@ -32,13 +32,12 @@ class LookupForm(forms.Form):
 
 
 def _employers(user) -> list[tuple[str, str]]:
-    kinds = dict(OrganisationKind.choices)
-    return sorted(
-        {
-            (f"{g.kind}:{g.organisation_id}", f"{kinds[g.kind]}（{g.organisation_id}）")
-            for g in organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN)
-        }
-    )
+    """The employers `user` administers, by name (the register's import page names them alike)."""
+    return [
+        (f"{kind}:{org}", label)
+        for kind, org, label in views_register._employers(user)
+        if is_employer_admin(user, kind, org)
+    ]
 
 
 @login_required
@@ -66,3 +65,76 @@ def integrity_lookup_page(request):
         form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         return render(request, "workforce/integrity_lookup.html", context, status=exc.status)
     return render(request, "workforce/integrity_lookup.html", context)
+
+
+class RecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("记录类别"), choices=IntegrityKind.choices)
+    source = forms.ChoiceField(label=_("来源"), choices=IntegritySource.choices)
+    source_ref = forms.CharField(label=_("来源文号"), max_length=100)
+    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label=_("事实摘要"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealForm(forms.Form):
+    record = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("申诉理由"), max_length=500)
+
+
+class DecideForm(forms.Form):
+    record = forms.IntegerField(widget=forms.HiddenInput)
+    upheld = forms.TypedChoiceField(
+        label=_("复核结论"),
+        choices=(("1", _("驳回申诉，维持记录")), ("0", _("申诉成立，撤销记录"))),
+        coerce=lambda v: v == "1",
+    )
+    decision = forms.CharField(label=_("复核意见"), max_length=500)
+
+
+FORMS = {"record": RecordForm, "appeal": AppealForm, "decide": DecideForm}
+
+
+def _submit(request, worker, action: str, form) -> None:
+    data = form.cleaned_data
+    if action == "record":
+        integrity.integrity_record(actor=request.user, worker=worker, request=request, **data)
+        return
+    row = worker.integrity_records.filter(pk=data["record"]).first()
+    if row is None:
+        raise DomainError(_("未找到该诚信记录"), field="record")
+    if action == "appeal":
+        integrity.integrity_appeal(actor=request.user, record=row, reason=data["reason"], request=request)
+    else:
+        integrity.integrity_decide(
+            actor=request.user, record=row, upheld=data["upheld"], decision=data["decision"], request=request
+        )
+
+
+@login_required
+def worker_integrity(request, caregiver_id: int):
+    """One worker's integrity records (officials over the worker's region): record one, appeal one
+    in force, decide an appeal (another official than the recorder)."""
+    worker = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
+    scope.require(request.user, "workforce.view", worker.region_code)
+    action = request.POST.get("action", "record")
+    failed = None
+    status = 200
+    if request.method == "POST":
+        form = FORMS.get(action, RecordForm)(request.POST)
+        status = 422
+        if form.is_valid():
+            try:
+                _submit(request, worker, action, form)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                status = exc.status
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("workforce:worker_integrity", caregiver_id=worker.pk)
+        failed = form
+    context = {
+        "c": worker,
+        "records": worker.integrity_records.select_related("recorded_by", "decided_by"),
+        "failed": failed,
+        "record_form": failed if action == "record" and failed else RecordForm(),
+    }
+    return render(request, "workforce/integrity_worker.html", context, status=status)

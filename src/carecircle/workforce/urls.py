@@ -25,4 +25,5 @@ urlpatterns += [
     path("training/", training_views.attendance_list, name="training_list"),
     path("integrity/", integrity_views.integrity_list, name="integrity_list"),
     path("integrity/lookup/", integrity_views.integrity_lookup_page, name="integrity_lookup"),
+    path("<int:caregiver_id>/integrity/", integrity_views.worker_integrity, name="worker_integrity"),
 ]
