@@ -4,3 +4,5 @@ from carecircle.core.navigation import NavItem
 
 NAV = [NavItem(_("从业人员"), "workforce:caregiver_list", "workforce.view", 31)]
 NAV += [NavItem(_("从业人员指标"), "workforce:indicators", "workforce.view", 32)]  # issue 21, item 5
+NAV += [NavItem(_("培训记录"), "workforce:training_list", "workforce.view", 33)]
+NAV += [NavItem(_("诚信记录"), "workforce:integrity_list", "workforce.view", 34)]
