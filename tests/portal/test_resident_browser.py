@@ -29,7 +29,15 @@ PUBLIC = [
     "portal:signin",
 ]
 # the resident pages of the portal's accounts and messages (their own tests drive them; measured here)
-OTHERS = ["portal:messages", "portal:message_settings", "portal:account"]
+OTHERS = [
+    "portal:messages",
+    "portal:message_settings",
+    "portal:account",
+    "portal:account_password",
+    "portal:apply_assessment",
+    "portal:apply_waiting",
+    "portal:apply_childcare",
+]
 SEVERE = {"critical", "serious"}
 
 
