@@ -47,6 +47,7 @@ NOT_SUCCESS = {
             "workforce/<int:caregiver_id>/certificates/",
             "workforce/certificates/<int:certificate_id>/verify/",  # no evidence given: the form again
             "workforce/roster/assign/",  # no workplace chosen: the roster page with the error
+            "workforce/<int:caregiver_id>/integrity/",  # an empty record form: shown again with its errors
             # the empty check-in/out form on an order with no caregiver yet: shown again on the order page
             # (it crashed with a 500 before: homecare/views.py:_act took the caregiver's visits page)
             "homecare/orders/<int:order_id>/check-in/",
@@ -374,5 +375,8 @@ NOT_SUCCESS.update(
         "careathome/beds/contract/": {422},
         "careathome/beds/<int:family_bed_id>/device/": {422},
         "careathome/beds/<int:family_bed_id>/end/": {422},
+        # the adviser's page: no adviser chosen (422); no consent before an adviser is named (409)
+        "careathome/adviser/<int:adviser_person_id>/assign/": {422},
+        "careathome/adviser/<int:adviser_person_id>/consent/": {409},
     }
 )

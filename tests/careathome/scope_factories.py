@@ -32,3 +32,13 @@ def ltc_person_id(ctx):
 
 
 FACTORIES = {"ltc_assessment_id": ltc_assessment_id, "ltc_person_id": ltc_person_id}
+
+# the homes part (adaptation and rental): tests/careathome/homes_scope_factories.py
+from tests.careathome.homes_scope_factories import FACTORIES as _HOMES  # noqa: E402
+
+FACTORIES.update(_HOMES)
+
+# the family-beds part: tests/careathome/beds_scope_factories.py
+from tests.careathome.beds_scope_factories import FACTORIES as _BEDS  # noqa: E402
+
+FACTORIES.update(_BEDS)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecircle.careathome import selectors
-from carecircle.careathome.reference import LEVEL_NAMES
+from carecircle.careathome.ltc_reference import LEVEL_NAMES
 from carecircle.core import scope
 from carecircle.core.types import Actor
 from carecircle.registry.models import Person

@@ -227,6 +227,8 @@ class AuditAction(models.TextChoices):
     FAMILY_BED_CONTRACT = "family_bed.contract", _("签订家庭养老床位协议")
     FAMILY_BED_DEVICE = "family_bed.device", _("家庭养老床位登记监测设备")
     FAMILY_BED_END = "family_bed.end", _("终止家庭养老床位")
+    ADVISER_ASSIGN = "adviser.assign", _("指定养老顾问")
+    ADVISER_CONSENT = "adviser.consent", _("记录委托代办")
 
 
 def action_label(value: str) -> str:
