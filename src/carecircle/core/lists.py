@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -213,11 +215,17 @@ class ListSpec:
 
 
 def spec_named(name: str) -> ListSpec:
-    """A spec by name, loading every module's list_specs.py first (for a background export)."""
+    """A spec by name, loading every module's list_specs.py and its parts' `*list_specs*.py`
+    (oversight's list_specs_credit.py, careathome's ltc_list_specs.py, …) first, for a background
+    export: a list declared in any of them is found whichever file declares it."""
     if name not in _specs:
         from carecircle.core import plugins  # noqa: PLC0415 — plugins imports settings-dependent modules
 
         plugins.optional_submodules("list_specs")
+        for module in plugins.module_names():
+            folder = Path(__file__).resolve().parent.parent / module
+            for path in sorted(folder.glob("*list_specs*.py")):
+                import_module(f"carecircle.{module}.{path.stem}")
     return _specs[name]
 
 

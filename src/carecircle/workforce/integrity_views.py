@@ -1,6 +1,8 @@
 """Integrity pages: officials' list of records in their regions (count, filters, export), and an
 employer's lookup of a candidate before hiring (full ID number, purpose, audited)."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import list_pages, scope
-from carecircle.core.errors import DomainError
+from carecircle.core.errors import InvalidInput
+from carecircle.core.forms import ServiceForm
 from carecircle.workforce import integrity, selectors, views_register
 from carecircle.workforce.models import IntegrityKind, IntegritySource
 from carecircle.workforce.selectors import is_employer_admin
@@ -21,7 +24,7 @@ def integrity_list(request):
     return list_pages.page(request, INTEGRITY, template="workforce/integrity_list.html")
 
 
-class LookupForm(forms.Form):
+class LookupForm(ServiceForm):
     employer = forms.ChoiceField(label=_("用人单位"))
     id_number = forms.CharField(label=_("应聘人员身份证号"), max_length=30)
     purpose = forms.CharField(label=_("查询事由"), max_length=200)
@@ -52,22 +55,24 @@ def integrity_lookup_page(request):
     if not form.is_valid():
         return render(request, "workforce/integrity_lookup.html", context, status=422)
     kind, _sep, org = form.cleaned_data["employer"].partition(":")
-    try:
-        context["records"] = integrity.integrity_lookup(
+
+    def lookup(*, employer: str, id_number: str, purpose: str):  # noqa: ARG001 — the employer is split above
+        return integrity.integrity_lookup(
             actor=request.user,
             employer_kind=kind,
             organisation_id=int(org),
-            id_number=form.cleaned_data["id_number"],
-            purpose=form.cleaned_data["purpose"],
+            id_number=id_number,
+            purpose=purpose,
             request=request,
         )
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return render(request, "workforce/integrity_lookup.html", context, status=exc.status)
+
+    if not form.submit(lookup):
+        return render(request, "workforce/integrity_lookup.html", context, status=form.failed_status)
+    context["records"] = form.result
     return render(request, "workforce/integrity_lookup.html", context)
 
 
-class RecordForm(forms.Form):
+class RecordForm(ServiceForm):
     kind = forms.ChoiceField(label=_("记录类别"), choices=IntegrityKind.choices)
     source = forms.ChoiceField(label=_("来源"), choices=IntegritySource.choices)
     source_ref = forms.CharField(label=_("来源文号"), max_length=100)
@@ -75,12 +80,12 @@ class RecordForm(forms.Form):
     summary = forms.CharField(label=_("事实摘要"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppealForm(forms.Form):
+class AppealForm(ServiceForm):
     record = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("申诉理由"), max_length=500)
 
 
-class DecideForm(forms.Form):
+class DecideForm(ServiceForm):
     record = forms.IntegerField(widget=forms.HiddenInput)
     upheld = forms.TypedChoiceField(
         label=_("复核结论"),
@@ -93,14 +98,19 @@ class DecideForm(forms.Form):
 FORMS = {"record": RecordForm, "appeal": AppealForm, "decide": DecideForm}
 
 
-def _submit(request, worker, action: str, form) -> None:
-    data = form.cleaned_data
+class ActionForm(forms.Form):
+    """Which of the page's three forms was sent (record is the default)."""
+
+    action = forms.ChoiceField(choices=[(k, k) for k in FORMS], required=False)
+
+
+def _submit(request, worker, action: str, **data) -> None:
     if action == "record":
         integrity.integrity_record(actor=request.user, worker=worker, request=request, **data)
         return
     row = worker.integrity_records.filter(pk=data["record"]).first()
     if row is None:
-        raise DomainError(_("未找到该诚信记录"), field="record")
+        raise InvalidInput(_("未找到该诚信记录"), field="record")
     if action == "appeal":
         integrity.integrity_appeal(actor=request.user, record=row, reason=data["reason"], request=request)
     else:
@@ -115,22 +125,16 @@ def worker_integrity(request, caregiver_id: int):
     in force, decide an appeal (another official than the recorder)."""
     worker = selectors.caregiver_get(user=request.user, caregiver_id=caregiver_id)
     scope.require(request.user, "workforce.view", worker.region_code)
-    action = request.POST.get("action", "record")
+    chosen = ActionForm(request.POST or None)
+    action = (chosen.cleaned_data["action"] if chosen.is_valid() else "") or "record"
     failed = None
     status = 200
     if request.method == "POST":
-        form = FORMS.get(action, RecordForm)(request.POST)
-        status = 422
-        if form.is_valid():
-            try:
-                _submit(request, worker, action, form)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-                status = exc.status
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("workforce:worker_integrity", caregiver_id=worker.pk)
-        failed = form
+        form = FORMS[action](request.POST)
+        if form.submit(partial(_submit, request, worker, action)):
+            messages.success(request, _("已保存"))
+            return redirect("workforce:worker_integrity", caregiver_id=worker.pk)
+        failed, status = form, form.failed_status
     context = {
         "c": worker,
         "records": worker.integrity_records.select_related("recorded_by", "decided_by"),

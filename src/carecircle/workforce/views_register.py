@@ -5,6 +5,7 @@ one service per POST, reads through selectors and the ratio module."""
 import datetime
 from functools import partial
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -101,12 +102,25 @@ def worker_import(request):
     )
 
 
+class _PlaceAndDay(django_forms.Form):
+    """The workplace and day a roster page is about (?workplace=&day= or the form's fields)."""
+
+    workplace = django_forms.IntegerField(required=False, min_value=1)
+    day = django_forms.DateField(required=False)
+
+
+def _place_and_day(request) -> dict:
+    form = _PlaceAndDay(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()  # a field that does not parse is simply not given (the page picks again)
+    return {k: form.cleaned_data.get(k) for k in ("workplace", "day")}
+
+
 def _workplace(request, perm: str):
     """The workplace (facility) named by ?workplace= / the form, if the user may see its staff."""
-    raw = request.POST.get("workplace") or request.GET.get("workplace") or ""
-    if not raw.isdigit():
+    wanted = _place_and_day(request)["workplace"]
+    if not wanted:
         return None
-    unit = facility_get(user=request.user, facility_id=int(raw))
+    unit = facility_get(user=request.user, facility_id=wanted)
     kind = (
         OrganisationKind.CHILDCARE_OPERATOR
         if unit.kind in CHILDCARE_KINDS
@@ -123,11 +137,7 @@ def _workplace(request, perm: str):
 
 
 def _day(request) -> datetime.date:
-    raw = request.POST.get("day") or request.GET.get("day") or ""
-    try:
-        return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return _place_and_day(request)["day"] or timezone.localdate()
 
 
 def _roster_page(request, unit, *, day, failed=None, status=200):

@@ -12,7 +12,7 @@ def _defaults(apps, schema_editor):  # noqa: ARG001 — Django's RunPython signa
 
 
 class Migration(migrations.Migration):
-    dependencies = [("oversight", "0006_public")]
+    dependencies = [("oversight", "0005_warnings")]
 
     operations = [
         migrations.CreateModel(
