@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("alarms", "0007_telephony"),
         ("careathome", "0003_homes"),
-        ("facilities", "0005_resident_apply"),
+        ("facilities", "0004_seed_citations"),
         ("homecare", "0007_mask_remask"),
         ("registry", "0010_family_link_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
