@@ -231,3 +231,12 @@ def test_figures_count_paid_households_against_qujing_target(users, make_person,
     assert homes_selectors.adaptation_figures(user=users["district_b"])["done"] == 0
     today = timezone.localdate()
     assert homes_selectors.paid_counts(["339901", "339902"], today) == {"339901": 1, "339902": 0}
+    # planning's indicator E44 (Qujing 二(二): 5,000 households) is computed from these records
+    from carecircle.planning import computations
+    from carecircle.planning.models import Indicator
+
+    assert Indicator.objects.get(code="E44").numerator == "adaptations_paid"
+    assert computations.evaluate("adaptations_paid", ["339901", "339902"], today) == {
+        "339901": 1.0,
+        "339902": 0.0,
+    }

@@ -60,7 +60,7 @@ def test_the_rest_of_the_seeds_targets_reach_the_indicator_table(defaults) -> No
     assert IndicatorTarget.objects.get(indicator__code="E64", region_code=seed.YIZHOU, year=2021).value == 80
     assert IndicatorTarget.objects.get(indicator__code="E64", region_code=seed.YIZHOU, year=2022).value == 100
     assert Indicator.objects.get(code="C27").unit == "元/生·年"
-    assert not Indicator.objects.get(code="E44").computed  # no adaptation records yet: by hand
+    assert Indicator.objects.get(code="E44").computed  # from care at home's paid adaptation cases
     assert Indicator.objects.get(code="E56").computed
 
 

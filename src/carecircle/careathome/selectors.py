@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecircle.careathome import ltc_scoring
+from carecircle.careathome.beds_selectors import home_bed_counts as home_bed_counts  # planning's figures
+from carecircle.careathome.homes_selectors import paid_counts as adaptation_paid_counts  # noqa: F401 — E44
 from carecircle.careathome.ltc_reference import SCALE_MISSING, parse_scale
 from carecircle.careathome.models.ltc import LtcAssessment, LtcRules, LtcScaleTable, LtcStatus
 from carecircle.careathome.types import LtcScale, LtcScore
