@@ -94,8 +94,12 @@ def test_the_page_lists_by_the_walk_and_says_so(users, make_person, make_facilit
         person=mother, region_code=mother.region_code, user=users["resident"], name="赵小明",
         relation="子女", link_state="active",
     )  # fmt: skip
-    make_facility("community_centre", name="河对岸照料中心", latitude=ACROSS_RIVER[0], longitude=ACROSS_RIVER[1])
-    make_facility("community_centre", name="路那头照料中心", latitude=DOWN_THE_ROAD[0], longitude=DOWN_THE_ROAD[1])
+    make_facility(
+        "community_centre", name="河对岸照料中心", latitude=ACROSS_RIVER[0], longitude=ACROSS_RIVER[1]
+    )
+    make_facility(
+        "community_centre", name="路那头照料中心", latitude=DOWN_THE_ROAD[0], longitude=DOWN_THE_ROAD[1]
+    )
     page = client_for(users["resident"]).get(reverse("portal:nearby")).content.decode()
     assert "步行路网" in page
     assert page.index("路那头照料中心") < page.index("河对岸照料中心")

@@ -12,6 +12,10 @@ urlpatterns = [
     path("referrals/", views.referral_list, name="referrals"),
     path("checks/<int:check_id>/referral/", views.referral_update, name="referral_update"),
     path("requests/", views_requests.request_list, name="requests"),
-    path("requests/<int:assessment_request_id>/accept/", views_requests.request_accept, name="request_accept"),
-    path("requests/<int:assessment_request_id>/refuse/", views_requests.request_refuse, name="request_refuse"),
+    path(
+        "requests/<int:assessment_request_id>/accept/", views_requests.request_accept, name="request_accept"
+    ),
+    path(
+        "requests/<int:assessment_request_id>/refuse/", views_requests.request_refuse, name="request_refuse"
+    ),
 ]

@@ -352,8 +352,7 @@ def _manual(prefixes, day, code):
 
 
 def _module_counts(module: str, name: str):
-    """A figure a module publishes as `selectors.<name>(prefixes, day) -> {prefix: count}`
-    (care at home's paid adaptations and family beds)."""
+    """A module's published figure `selectors.<name>(prefixes, day) -> {prefix: count}`."""
 
     def get(prefixes, day, _arg):
         sel = module_selectors(module)
@@ -365,6 +364,8 @@ def _module_counts(module: str, name: str):
     return get
 
 
+_paid = _module_counts("careathome", "adaptation_paid_counts")
+_home_beds = _module_counts("careathome", "home_bed_counts")
 COMPUTATIONS: dict[str, Computation] = {
     "elders": Computation(_("60岁及以上老年人数"), _people("elder")),
     "seniors80": Computation(_("80岁及以上高龄老年人数"), _people("senior80")),
@@ -429,14 +430,8 @@ COMPUTATIONS: dict[str, Computation] = {
     "visits_due": Computation(_("当月应探访的特殊困难老年人数"), _visits(1), "carevisits"),
     "covered": Computation(_("15分钟内可达的人数"), _coverage("covered")),
     "covered_population": Computation(_("参与覆盖测算的人数"), _coverage("population")),
-    "adaptations_paid": Computation(
-        _("居家适老化改造补助已支付户数"),
-        _module_counts("careathome", "adaptation_paid_counts"),
-        "careathome",
-    ),
-    "home_beds": Computation(
-        _("在服务的家庭养老床位数"), _module_counts("careathome", "home_bed_counts"), "careathome"
-    ),
+    "adaptations_paid": Computation(_("已付补助的适老化改造户数"), _paid, "careathome"),
+    "home_beds": Computation(_("在服务的家庭养老床位数"), _home_beds, "careathome"),
     "manual": Computation(_("人工填报值"), _manual),
 }
 

@@ -350,7 +350,11 @@ def siting_get(*, user: Actor, siting_id: int) -> SitingRun:
 
 
 def walking_metres(
-    *, region_code: str, origin: tuple[float, float], targets: list[tuple[float, float]], limit_m: float = 5000.0
+    *,
+    region_code: str,
+    origin: tuple[float, float],
+    targets: list[tuple[float, float]],
+    limit_m: float = 5000.0,
 ) -> list[float | None] | None:
     """Walking distance in metres from `origin` to each of `targets` along the newest walking network
     loaded for an area containing `region_code` (the one 15-minute coverage walks: planning/coverage.py;
