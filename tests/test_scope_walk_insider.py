@@ -171,6 +171,10 @@ NOT_SUCCESS = {
     "careathome/ltc/<int:ltc_assessment_id>/deliver/": {409},
     # the factory's application is not yet accepted: no on-site record yet (409)
     "POST /api/v1/ltc/assessments/{ltc_assessment_id}/record": {409},
+    # the walk's city has not entered the LTC standard's table and periods (a city fills them in from
+    # its official copy): scoring and a new application answer 409 saying so, past the scope check
+    "POST /api/v1/ltc/score": {409},
+    "POST /api/v1/ltc/assessments": {409},
     # time bank (issue 21): only a registered volunteer takes a request (staff: 403); the factory's
     # request is open, so checking in or out is not yet its step (409); an empty confirmation names no
     # hours, an empty guarantee form no district (422)

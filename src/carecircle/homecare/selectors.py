@@ -159,6 +159,18 @@ def visible_orders(user: Actor, perm: str = "homecare.view") -> QuerySet[Order]:
     return Order.objects.filter(q)
 
 
+def family_orders(*, user: Actor, day: datetime.date) -> QuerySet[Order]:
+    """The orders on `day` of the persons `user` acts for (their own person and the family linked
+    to them): a resident's home page, without the staff scopes visible_orders also weighs."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return (
+        Order.objects.filter(person__in=family_persons(user))
+        .filter(window_start__gte=start, window_start__lt=start + datetime.timedelta(days=1))
+        .select_related("item", "provider", "person", "caregiver")
+        .order_by("window_start", "id")
+    )
+
+
 def order_search(
     *,
     user: Actor,

@@ -97,8 +97,15 @@ def tiles(persons: list[Linked], visits_today: int) -> list[Tile]:
 
 
 def today_visits(user: Actor, day: datetime.date | None = None) -> list[Any]:
-    """Today's home-service orders of the account's persons with their caregivers (one query)."""
-    return list(homecare.order_search(user=user, day=day or timezone.localdate()))
+    """Today's home-service orders of the account's persons with their caregivers (one query),
+    only the columns the home page shows: no encrypted column is read and decrypted for it."""
+    rows = homecare.family_orders(user=user, day=day or timezone.localdate())
+    return list(
+        rows.only(
+            "id", "status", "window_start", "person_id", "item_id", "provider_id", "caregiver_id",
+            "person__name", "item__name", "provider__name", "caregiver__name",
+        )
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
