@@ -7,7 +7,8 @@ PostgreSQL). A throw-away database (SQLite, or the PostgreSQL database named by 
 dropped and created afresh) gets a community, a home-care provider and, per resident, an account
 with a session: half are an older person's own account, half a family (子女) account linked
 (ACTIVE) to two parents; every person has a home-care visit today and every account two messages
-in its inbox. The real server (uvicorn, ASGI, as `carecircle serve` runs it) starts on loopback;
+in its inbox. The real server (uvicorn, ASGI, as `carecircle serve` runs it, one process per core
+unless --workers says otherwise) starts on loopback;
 --concurrency threads over keep-alive connections fetch every resident's home page --rounds times,
 in an order shuffled across residents. The baseline, measured in the same run at the same
 concurrency: a bare request (/healthz) to the same server. Reports p50/p95/p99 of both, their
@@ -215,6 +216,12 @@ def main():
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2, help="home pages fetched per resident")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="server processes (carecircle serve --workers)",
+    )
     args = parser.parse_args()
     residents = max(2, round(FULL * args.scale))
     if args.database_url:
@@ -239,7 +246,7 @@ def main():
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "carecircle.core.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--lifespan", "off"],
+         "--port", str(port), "--log-level", "warning", "--lifespan", "off", "--workers", str(args.workers)],
         env=os.environ | {"PYTHONPATH": str(ROOT / "src")},
         cwd=str(ROOT),
         start_new_session=True,
@@ -274,6 +281,7 @@ def main():
                 "scale": args.scale,
                 "residents": residents,
                 "concurrency": args.concurrency,
+                "workers": args.workers,
                 "requests": len(work),
                 "setup_seconds": round(setup_seconds, 1),
                 "home": page,
