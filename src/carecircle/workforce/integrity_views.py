@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from carecircle.core import list_pages, scope
 from carecircle.core.errors import InvalidInput
 from carecircle.core.forms import ServiceForm
+from carecircle.core.organisations import OrganisationKind, organisation_grants
+from carecircle.core.roles import Role
 from carecircle.workforce import integrity, selectors, views_register
-from carecircle.workforce.models import IntegrityKind, IntegritySource
-from carecircle.workforce.selectors import is_employer_admin
+from carecircle.workforce.models import EMPLOYER_KINDS, IntegrityKind, IntegritySource
 from carecircle.workforce.training_list_specs import INTEGRITY
 
 
@@ -35,11 +36,19 @@ class LookupForm(ServiceForm):
 
 
 def _employers(user) -> list[tuple[str, str]]:
-    """The employers `user` administers, by name (the register's import page names them alike)."""
+    """The employers `user` administers, by name (the register's import page names them alike);
+    the user's grants read once, not once per employer."""
+    grants = organisation_grants(user, EMPLOYER_KINDS, Role.PROVIDER_ADMIN)
+    administered = {(g.kind, g.organisation_id) for g in grants}
+    administered |= {  # a facility operator's admin also employs its childcare staff
+        (OrganisationKind.CHILDCARE_OPERATOR.value, org)
+        for kind, org in administered
+        if kind == OrganisationKind.FACILITY_OPERATOR
+    }
     return [
         (f"{kind}:{org}", label)
         for kind, org, label in views_register._employers(user)
-        if is_employer_admin(user, kind, org)
+        if (kind, org) in administered
     ]
 
 

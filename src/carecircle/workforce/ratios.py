@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.childcare.selectors import class_figures
+from carecircle.childcare.selectors import classes_with_figures
 from carecircle.facilities.selectors import occupied_beds
 from carecircle.workforce.models import Caregiver, Shift, WorkerRole
 from carecircle.workforce.requirements import CLASS_STAFF_ROLES, NURSING_ROLES
@@ -70,16 +71,25 @@ def care_hours(opening_hours: str) -> tuple[datetime.time, datetime.time]:
 def class_breaches(child_class, day: datetime.date) -> list[Breach]:
     """The intervals of `day`'s care hours when the class has fewer caregivers on shift than its
     enrolled children need (none when no child is enrolled)."""
-    fig = class_figures(child_class, day)
+    return classes_breaches([child_class], day)
+
+
+def classes_breaches(classes, day: datetime.date) -> list[Breach]:
+    """class_breaches of many classes: their children read in one query, their shifts in one."""
+    rows = classes_with_figures(classes, day)
+    shifts: dict[int, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
+    for class_id, start, end in Shift.objects.filter(
+        class_id__in=[r["c"].pk for r in rows], day=day, worker__role__in=CLASS_STAFF_ROLES
+    ).values_list("class_id", "start", "end"):
+        shifts[class_id].append((start, end))
+    return [b for r in rows for b in _short_intervals(r["c"], r["fig"], shifts[r["c"].pk], day)]
+
+
+def _short_intervals(child_class, fig, shifts, day: datetime.date) -> list[Breach]:
     need = math.ceil(fig["enrolled"] / fig["ratio"]) if fig["enrolled"] else 0
     if not need:
         return []
     opens, closes = care_hours(child_class.facility.opening_hours)
-    shifts = list(
-        Shift.objects.filter(
-            class_id=child_class.pk, day=day, worker__role__in=CLASS_STAFF_ROLES
-        ).values_list("start", "end")
-    )
     cuts = sorted({opens, closes, *(t for s in shifts for t in s if opens < t < closes)})
     out: list[Breach] = []
     for a, b in zip(cuts, cuts[1:], strict=False):

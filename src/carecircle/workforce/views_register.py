@@ -233,12 +233,7 @@ def breaches(request):
         for u in units
         if u.kind not in CHILDCARE_KINDS and (u.beds_general + u.beds_nursing + u.beds_cognitive)
     ]
-    found = [
-        b
-        for u in childcare
-        for c in classes_for(user=request.user, facility=u)
-        for b in ratios.class_breaches(c, day)
-    ]
+    found = ratios.classes_breaches(classes_for(user=request.user).filter(facility__in=childcare), day)
     found += ratios.unit_breaches(elder, day - datetime.timedelta(days=BREACH_DAYS - 1), day)
     return render(
         request,
