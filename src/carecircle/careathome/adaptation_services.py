@@ -56,7 +56,7 @@ def _require_open(case: AdaptationCase, action: CaseAction) -> None:
 
 
 def _locked(case: AdaptationCase) -> AdaptationCase:
-    return AdaptationCase.objects.select_for_update().select_related("contractor").get(pk=case.pk)
+    return AdaptationCase.objects.select_for_update(of=("self",)).select_related("contractor").get(pk=case.pk)
 
 
 # ---------------------------------------------------------------- contractor register

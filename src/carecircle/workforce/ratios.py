@@ -77,7 +77,7 @@ def class_breaches(child_class, day: datetime.date) -> list[Breach]:
 def classes_breaches(classes, day: datetime.date) -> list[Breach]:
     """class_breaches of many classes: their children read in one query, their shifts in one."""
     rows = classes_with_figures(classes, day)
-    shifts: dict[int, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
+    shifts: dict[int | None, list[tuple[datetime.time, datetime.time]]] = defaultdict(list)
     for class_id, start, end in Shift.objects.filter(
         class_id__in=[r["c"].pk for r in rows], day=day, worker__role__in=CLASS_STAFF_ROLES
     ).values_list("class_id", "start", "end"):
