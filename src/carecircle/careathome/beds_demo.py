@@ -31,7 +31,12 @@ def generate(city: City) -> None:
         return
     with transaction.atomic():
         beds_reference.ensure_programme(region_code=city.city.code)
-        found = beds_selectors.eligible_persons(region_prefix=regions.prefix_of(city.city.code), day=today)
+        # a bed starts 30 or 3 days back and is judged on its first day: eligible on both and now
+        prefix = regions.prefix_of(city.city.code)
+        earliest = today - datetime.timedelta(days=30)
+        found = set(beds_selectors.eligible_persons(region_prefix=prefix, day=today))
+        for start in (earliest, today - datetime.timedelta(days=3)):
+            found &= set(beds_selectors.eligible_persons(region_prefix=prefix, day=start))
         made = devices = 0
         for person in Person.objects.filter(pk__in=sorted(found)[: BEDS * 3]).order_by("pk"):
             if made >= BEDS:
@@ -45,7 +50,7 @@ def generate(city: City) -> None:
                 provider=providers[0][0],
                 visit_every_days=beds_reference.VISIT_EVERY[made % 2][0],
                 assessment_note=NOTES[made % len(NOTES)],
-                starts_on=today - datetime.timedelta(days=30 if made % 3 == 0 else 3),
+                starts_on=earliest if made % 3 == 0 else today - datetime.timedelta(days=3),
             )
             for kind in beds_reference.DEVICE_KINDS:
                 beds_services.bed_device_add(
