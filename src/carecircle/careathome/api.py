@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from carecircle.careathome import selectors, services
 from carecircle.careathome.ltc_reference import DIMENSIONS, LEVEL_NAMES, SOURCE, scale_as_data
 from carecircle.careathome.models.ltc import LtcAssessment
+from carecircle.core.limits import Id
 from carecircle.core.types import AuthedRequest
 from carecircle.registry.selectors import person_get
 
@@ -72,7 +73,7 @@ def ltc_scale_get(request: AuthedRequest, region_code: str = "") -> dict[str, ob
 
 
 class LtcApplyIn(Schema):
-    person_id: int
+    person_id: Id
     applicant_kind: str
     applicant_name: str
 
@@ -123,7 +124,7 @@ def ltc_apply(request: AuthedRequest, payload: LtcApplyIn) -> dict[str, object]:
 
 
 @router.get("/ltc/assessments/{ltc_assessment_id}", response=LtcAssessmentOut)
-def ltc_assessment(request: AuthedRequest, ltc_assessment_id: int) -> dict[str, object]:
+def ltc_assessment(request: AuthedRequest, ltc_assessment_id: Id) -> dict[str, object]:
     return _out(selectors.ltc_assessment_get(user=request.user, assessment_id=ltc_assessment_id))
 
 
@@ -132,7 +133,7 @@ class LtcRecordIn(Schema):
 
 
 @router.post("/ltc/assessments/{ltc_assessment_id}/record", response=LtcAssessmentOut)
-def ltc_record(request: AuthedRequest, ltc_assessment_id: int, payload: LtcRecordIn) -> dict[str, object]:
+def ltc_record(request: AuthedRequest, ltc_assessment_id: Id, payload: LtcRecordIn) -> dict[str, object]:
     """One assessor's on-site record; the second agreeing record concludes it (notice starts)."""
     a = selectors.ltc_assessment_get(user=request.user, assessment_id=ltc_assessment_id)
     return _out(
