@@ -23,6 +23,7 @@ from carecircle.careathome.homes_selectors import (
     CaseAction,
     adaptation_policy,
     case_action_open,
+    eligible_households,
     price_of,
     tier_label,
 )
@@ -416,7 +417,6 @@ def case_refuse(
 def cases_refer_eligible(*, actor: Actor, region_code: str, request: HttpRequest | None = None) -> int:
     """The rule that finds households: open a case (source 规则筛查) for one eligible person of every
     eligible household under `region_code` that has no case yet (the rule compiled to SQL)."""
-    from carecircle.careathome.homes_selectors import eligible_households  # noqa: PLC0415
 
     scope.require(actor, APPLY, region_code)
     day = timezone.localdate()

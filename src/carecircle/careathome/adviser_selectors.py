@@ -9,12 +9,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from carecircle.assessment.selectors import current_assessment
+from carecircle.benefits.selectors import entitlements_for
 from carecircle.careathome.homes_selectors import CaseAction, case_action_open
 from carecircle.careathome.models.beds import AdviserPlan, BedStatus, FamilyBed
 from carecircle.careathome.models.homes import AdaptationCase, RentalContract
 from carecircle.careathome.models.ltc import LtcAssessment, LtcStatus
 from carecircle.core import scope
+from carecircle.core.access import access_by_id
 from carecircle.core.types import Actor
+from carecircle.homecare.selectors import visible_orders
 from carecircle.registry.models import Person
 
 VIEW = "careathome.homes_view"
@@ -28,16 +32,12 @@ LTC_WHO = {
 
 
 def plan_person(*, user: Actor, person_id: object) -> Person:
-    from carecircle.core.access import access_by_id  # noqa: PLC0415
 
     return access_by_id(Person.objects.all(), person_id, user=user, perm=VIEW)
 
 
 def care_plan(*, user: Actor, person: Person, day: datetime.date | None = None) -> dict[str, Any]:
     """Everything the adviser reads on the person's one page (the caller has checked the person)."""
-    from carecircle.assessment.selectors import current_assessment  # noqa: PLC0415
-    from carecircle.benefits.selectors import entitlements_for  # noqa: PLC0415
-    from carecircle.homecare.selectors import visible_orders  # noqa: PLC0415
 
     day = day or timezone.localdate()
     assessment = current_assessment(person, day)

@@ -15,6 +15,7 @@ from typing import Final
 
 from django.db import transaction
 
+from carecircle.benefits import services as benefits
 from carecircle.core.types import Actor
 
 PROGRAMME_CODE: Final = "family_bed"
@@ -43,7 +44,6 @@ def ensure_programme(*, actor: Actor = None, region_code: str) -> None:
     """Set up the family-bed subsidy's fund and programme for the city `region_code` once (benefits
     services; the actor None is the system: the reference load and the demo)."""
     from carecircle.benefits import selectors as benefit_reads  # noqa: PLC0415 — the other module may be absent
-    from carecircle.benefits import services as benefits  # noqa: PLC0415
 
     if benefit_reads.programme_period(PROGRAMME_CODE) is not None:
         return

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
+from carecircle.benefits.selectors import entitled_amounts, entitlements_for, public_policies
 from carecircle.careathome import beds_reference
 from carecircle.careathome.models.beds import BedStatus, FamilyBed, MissedVisit
 from carecircle.core import region_pick, scope
@@ -69,7 +70,6 @@ def missed_visits(*, user: Actor) -> QuerySet[MissedVisit]:
 def eligibility(person: Person, day: datetime.date) -> tuple[bool, str, str, object]:
     """(eligible, the rule in words, the tier, the monthly amount): the benefits programme
     `family_bed` evaluated for one person by the benefits module (entitlements_for)."""
-    from carecircle.benefits.selectors import entitlements_for, public_policies  # noqa: PLC0415
 
     policy = next((p for p in public_policies(day=day) if p.name == beds_reference.PROGRAMME_NAME), None)
     if policy is None:
@@ -84,7 +84,6 @@ def eligibility(person: Person, day: datetime.date) -> tuple[bool, str, str, obj
 def eligible_persons(*, region_prefix: str, day: datetime.date) -> dict[int, object]:
     """{person id: monthly amount} of everyone under `region_prefix` the rule admits: the benefits
     rule compiled to SQL (benefits.selectors.entitled_amounts), one query for the whole city."""
-    from carecircle.benefits.selectors import entitled_amounts  # noqa: PLC0415
 
     persons = Person.objects.filter(region_code__startswith=region_prefix)
     return dict(entitled_amounts(programme_code=beds_reference.PROGRAMME_CODE, persons=persons, day=day))

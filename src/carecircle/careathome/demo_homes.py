@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
+from carecircle.benefits import services as benefits
 from carecircle.careathome import adaptation_services as cases
 from carecircle.careathome import homes_reference, homes_selectors
 from carecircle.careathome import rentals_services as rentals
@@ -59,7 +60,6 @@ def generate(city: City) -> None:
 
 def _fund(admin: Any) -> None:
     from carecircle.benefits import selectors as benefit_reads  # noqa: PLC0415 — the other module may be absent
-    from carecircle.benefits import services as benefits  # noqa: PLC0415
 
     fund = benefit_reads.fund_list(user=admin).filter(code=homes_reference.FUND_CODE).first()
     if fund is not None:

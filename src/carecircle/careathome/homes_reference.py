@@ -26,6 +26,7 @@ from typing import Final
 
 from django.db import transaction
 
+from carecircle.benefits import services as benefits
 from carecircle.careathome.models.homes import (
     AdaptationItem,
     AdaptationPrice,
@@ -141,7 +142,6 @@ def ensure_programme(*, actor: Actor = None, region_code: str) -> None:
     """Set up the adaptation subsidy's fund and programme for the city `region_code` once (benefits
     services; the actor None is the system: the reference load and the demo)."""
     from carecircle.benefits import selectors as benefit_reads  # noqa: PLC0415 — the other module may be absent
-    from carecircle.benefits import services as benefits  # noqa: PLC0415
 
     if benefit_reads.programme_period(PROGRAMME_CODE) is not None:
         return

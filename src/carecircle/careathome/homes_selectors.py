@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from carecircle.benefits.selectors import entitlements_for
 from carecircle.careathome import homes_reference
 from carecircle.careathome.models.homes import (
     AdaptationCase,
@@ -178,7 +179,6 @@ def eligible_households(*, region_prefix: str, day: datetime.date) -> dict[int, 
 def eligible_households_python(*, region_prefix: str, day: datetime.date) -> dict[int, Decimal]:
     """The same answer person by person in Python (benefits.selectors.entitlements_for): the
     baseline the benchmark and the tests compare against."""
-    from carecircle.benefits.selectors import entitlements_for  # noqa: PLC0415
 
     amounts = {}
     for person in Person.objects.filter(region_code__startswith=region_prefix).iterator(chunk_size=2000):

@@ -16,7 +16,7 @@ from carecircle.careathome import adaptation_services as services
 from carecircle.careathome import homes_forms as forms
 from carecircle.careathome import homes_list_specs, homes_photos, homes_reference, homes_selectors
 from carecircle.careathome.homes_selectors import CaseAction
-from carecircle.careathome.models.homes import AdaptationCase, PhotoStage
+from carecircle.careathome.models.homes import AdaptationCase, AdaptationPhoto, PhotoStage
 from carecircle.core import list_pages, scope
 from carecircle.core.errors import NotFound
 from carecircle.core.forms import render_invalid
@@ -202,7 +202,6 @@ def adaptation_refuse(request: AuthedRequest, adaptation_case_id: int) -> HttpRe
 @login_required
 def adaptation_photo(request: AuthedRequest, adaptation_photo_id: int) -> HttpResponse:
     """A case's photo, to whoever may see the case."""
-    from carecircle.careathome.models.homes import AdaptationPhoto  # noqa: PLC0415
 
     photo = AdaptationPhoto.objects.filter(pk=adaptation_photo_id).select_related("case").first()
     if photo is None:

@@ -12,7 +12,7 @@ from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.models import Region
 from carecircle.core.selectors import region_path
 from carecircle.core.types import Actor
-from carecircle.planning import computations, defaults
+from carecircle.planning import computations, coverage, defaults
 from carecircle.planning.indicators import compute, gap_of, status_of, target_for
 from carecircle.planning.models import (
     CoverageArea,
@@ -24,6 +24,7 @@ from carecircle.planning.models import (
     RoadNetwork,
     SitingRun,
 )
+from carecircle.planning.network import storage_dir
 from carecircle.planning.types import (
     ChildFigure,
     CoverageAreaFigure,
@@ -363,10 +364,7 @@ def walking_metres(
     region (the caller then falls back to the straight line). A network holds roads only, no
     personal data: the residents' 附近设施 page (portal/walking.py) asks it for a home's walks."""
     import numpy as np  # noqa: PLC0415 — scientific stack loaded only when asked
-    from scipy.sparse.csgraph import dijkstra  # noqa: PLC0415
-
-    from carecircle.planning import coverage  # noqa: PLC0415
-    from carecircle.planning.network import storage_dir  # noqa: PLC0415
+    from scipy.sparse.csgraph import dijkstra  # noqa: PLC0415 — scientific stack loaded only when asked
 
     covering = [
         n

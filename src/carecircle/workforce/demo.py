@@ -16,7 +16,7 @@ from carecircle.core.models import RoleGrant, User
 from carecircle.core.organisations import OrganisationKind
 from carecircle.core.vault import blind_index, mask_id_number, mask_phone
 from carecircle.facilities.selectors import facility_search
-from carecircle.workforce import requirements
+from carecircle.workforce import demo_training, requirements
 from carecircle.workforce.models import Caregiver, Certificate, Shift
 from carecircle.workforce.notices import certificate_warnings_send
 
@@ -258,6 +258,5 @@ def generate(city) -> None:
         f"workforce: {len(rows)} workers at {len(elder)} institutions and {len(childcare)} childcare centres, "
         f"{len(certs)} certificates, {len(shifts)} shifts, {sent['messages']} expiry warnings"
     )
-    from carecircle.workforce import demo_training  # noqa: PLC0415 (training and integrity, issue 21)
 
     demo_training.generate(city)
