@@ -11,9 +11,7 @@ Every read is an aggregate in SQL (one query for a page of units or for the whol
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from carecircle.core import region_pick, regions
+from carecircle.core import exports, region_pick, regions
 from carecircle.oversight.models import (
     DrawAssignment,
     DrawnUnit,
@@ -220,13 +218,10 @@ def _flush(chunk: list[Any], kinds: dict[str, str]) -> Iterator[dict[str, Any]]:
 def csv_bytes(headers: tuple[tuple[str, str], ...], records: Iterable[dict[str, Any]]) -> bytes:
     """A CSV file (UTF-8 with BOM, so that spreadsheet programs read the Chinese): a header line of
     the columns' Chinese names, then a line per record; flags as 是/否."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in headers])
-    for r in records:
-        writer.writerow([_yes(r[k]) if isinstance(r[k], bool) else r[k] for k, _label in headers])
-    return out.getvalue().encode("utf-8")
+    rows = (
+        [_yes(r[k]) if isinstance(r[k], bool) else r[k] for k, _label in headers] for r in records
+    )  # through core.exports: a unit's name that starts like a formula stays text in a spreadsheet
+    return exports.csv_bytes([[label for _key, label in headers], *rows])
 
 
 def geojson(rows: QuerySet[Unit]) -> dict[str, Any]:
