@@ -61,6 +61,10 @@ def test_the_caregivers_day_on_a_phone(page, live_server, world, monkeypatch, se
     settings.CARECIRCLE_CHECKIN_WINDOW_MINUTES = 60
     w = world
     now = timezone.now().replace(second=0, microsecond=0)
+    if timezone.localtime(now + datetime.timedelta(hours=3)).date() != timezone.localtime(now).date():
+        # check-in uses the real clock (a live server), and the day's three visits span about two
+        # hours from now: in the last hours before midnight in Beijing they cannot share one day
+        pytest.skip("the caregiver's day needs three visits within one day: runs before 21:00 Beijing time")
     done = _assigned(w, w["meal"], now + datetime.timedelta(minutes=2), "done")  # first of the day, finished
     evv.visit_check_in(
         actor=w["carer_user"],

@@ -53,6 +53,7 @@ def test_register_a_person_picking_the_community_by_name_and_the_home_on_the_map
     expect(box).to_have_value("东湖区 / 文新街道 / 耀桂社区")
     assert page.locator("input[type=hidden][name=region_code]").input_value() == YAOGUI
     # the map moved to the community; a click off its centre places the home there
+    page.locator("#home-map").scroll_into_view_if_needed()  # a coordinate click needs it on screen
     map_box = page.locator("#home-map").bounding_box()
     page.mouse.click(map_box["x"] + map_box["width"] * 0.75, map_box["y"] + map_box["height"] * 0.25)
     expect(page.locator("#home-location-status")).to_have_text("已在地图上选定住址位置")
