@@ -182,7 +182,7 @@ def request_post(
 
 def _locked(req: HelpRequest) -> HelpRequest:
     return (
-        HelpRequest.objects.select_for_update()
+        HelpRequest.objects.select_for_update(of=("self",))
         .select_related("person", "volunteer", "paid_by")
         .get(pk=req.pk)
     )
