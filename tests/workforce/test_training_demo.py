@@ -35,7 +35,7 @@ def test_demo_step_makes_training_and_integrity(users):
     records = list(IntegrityRecord.objects.order_by("pk"))
     assert records and records[0].status == "upheld"
     assert records[0].decided_by_id != records[0].recorded_by_id
-    assert "integrity records" in said[-1]
+    assert "诚信记录" in said[-1]
     before = Attendance.objects.count()
     demo_training.generate(city)
     assert Attendance.objects.count() == before

@@ -255,8 +255,8 @@ def generate(city) -> None:
         Shift.objects.bulk_create(shifts)
     sent = certificate_warnings_send(day=today)
     city.say(
-        f"workforce: {len(rows)} workers at {len(elder)} institutions and {len(childcare)} childcare centres, "
-        f"{len(certs)} certificates, {len(shifts)} shifts, {sent['messages']} expiry warnings"
+        f"机构和托育从业人员 {len(rows)} 名（养老机构 {len(elder)} 家、托育机构 {len(childcare)} 家），"
+        f"证书 {len(certs)} 张，排班 {len(shifts)} 班，证书到期提醒 {sent['messages']} 条"
     )
 
     demo_training.generate(city)

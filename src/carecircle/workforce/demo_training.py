@@ -49,9 +49,7 @@ def generate(city) -> None:
                     )
                     attended += 1
     recorded = _integrity(admin, [w for w in workers if w.id_index], today)
-    city.say(
-        f"workforce training: {len(COURSES)} courses, {attended} attendances, {recorded} integrity records"
-    )
+    city.say(f"培训课程 {len(COURSES)} 门，参训 {attended} 人次，诚信记录 {recorded} 条")
 
 
 def _integrity(admin: User, workers: list[Caregiver], today: datetime.date) -> int:
