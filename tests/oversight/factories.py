@@ -125,12 +125,12 @@ def hazard_finding(kind, source_id, region_code=COMMUNITY_A):
     unit, _created = Unit.objects.get_or_create(
         kind=kind, source_id=source_id, defaults={"name": f"单位{source_id}", "region_code": region_code}
     )
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()  # the app's (Beijing) day, not the host's
     plan = DrawPlan.objects.create(
         name="专项检查",
         region_code=region_code,
-        period_start=now.date(),
-        period_end=now.date(),
+        period_start=today,
+        period_end=today,
         seed="x",
         inputs={},
         inputs_digest="x",
@@ -146,6 +146,6 @@ def hazard_finding(kind, source_id, region_code=COMMUNITY_A):
         region_code=region_code,
         severity=Severity.HAZARD,
         text="安全出口被锁闭",
-        deadline=now.date(),
+        deadline=today,
         issued_at=now,
     )

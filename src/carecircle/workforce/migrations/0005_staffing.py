@@ -1,0 +1,9 @@
+"""Reserved for this session's work on the module (filled in by it, or left empty)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workforce", "0004_training")]
+
+    operations = []
