@@ -215,12 +215,16 @@ FROZEN_PACKAGES = {
     "alarms",
     "assessment",
     "benefits",
+    "careathome",
     "carevisits",
     "childcare",
     "facilities",
     "homecare",
+    "oversight",
     "planning",
+    "portal",
     "registry",
+    "timebank",
     "workforce",
 }
 
