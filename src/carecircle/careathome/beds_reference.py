@@ -1,6 +1,6 @@
 """Reference data of family care beds (家庭养老床位), kept as data with its source.
 
-Who may have one is a benefits programme (`family_bed`, monthly, paid in kind to the provider): its
+Who may have one is a benefits programme (`family_bed`, monthly, paid to the bed's provider): its
 CEL rule is evaluated by the benefits module (benefits.selectors.entitlements_for for one person,
 entitled_amounts compiled to SQL for the whole city), as the adaptation programme is.
 Rule: 失能 (GB/T 42195 capability level 3–4, 重度/完全失能, or the 重度残疾 status), or 半失能 (level
@@ -59,7 +59,9 @@ def ensure_programme(*, actor: Actor = None, region_code: str) -> None:
         target_rule=TARGET_RULE,
         tiers=list(TIERS),
         period="monthly",
-        payment_method="in_kind",
+        # paid where used: the monthly task posts each bed's month to the fund once (money_services.py);
+        # as a voucher programme the payroll pays nothing for it (no second payment to everyone entitled)
+        payment_method="voucher",
         valid_from=datetime.date(2021, 1, 1),
         basis=PROGRAMME_BASIS,
     )

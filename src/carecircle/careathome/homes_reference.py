@@ -115,6 +115,16 @@ RENTAL_SHARES: Final = [
 # fmt: on
 RENTAL_ANNUAL_CAP: Final = Decimal("1200.00")  # DEMO: yuan per person per calendar year
 
+# The rental subsidy's fund and programme (a voucher programme: the payroll pays nothing for it; the
+# monthly task posts each bill's subsidy to the fund through ledger_spend, once — money_services.py).
+# The share and the cap above decide the amount; the programme's rule and tier only name who is
+# covered (80+ or assessed disability, as RENTAL_SHARES) and the DEMO monthly ceiling (cap / 12).
+RENTAL_PROGRAMME_CODE: Final = "device_rental"
+RENTAL_PROGRAMME_NAME: Final = "康复辅具租赁补贴"
+RENTAL_FUND_CODE: Final = "device_rental_fund"
+RENTAL_RULE: Final = '(age >= 80 || capability_level >= 1 || "severe_disability" in statuses)'
+RENTAL_BASIS: Final = "Jiaxing 二(七)20、二(八)24；Qujing 三(三)4；Hechuan 二(七)（比例与上限为示例）"
+
 # fmt: off
 DEVICE_TYPES: Final = [  # DEMO monthly rents
     ("wheelchair",   "手动轮椅",     Decimal("60.00")),
@@ -160,6 +170,31 @@ def ensure_programme(*, actor: Actor = None, region_code: str) -> None:
         payment_method="in_kind",
         valid_from=datetime.date(2020, 7, 1),
         basis=PROGRAMME_BASIS,
+    )
+
+
+@transaction.atomic
+def ensure_rental_programme(*, actor: Actor = None, region_code: str) -> None:
+    """Set up the rental subsidy's fund and programme for the city `region_code` once."""
+    from carecircle.benefits import selectors as benefit_reads  # noqa: PLC0415 — the other module may be absent
+
+    if benefit_reads.programme_period(RENTAL_PROGRAMME_CODE) is not None:
+        return
+    fund = benefits.fund_create(
+        actor=actor, code=RENTAL_FUND_CODE, name="康复辅具租赁补贴资金", region_code=region_code
+    )
+    benefits.programme_save(
+        actor=actor,
+        code=RENTAL_PROGRAMME_CODE,
+        name=RENTAL_PROGRAMME_NAME,
+        fund=fund,
+        region_code=region_code,
+        target_rule=f"age >= 60 && {RENTAL_RULE}",
+        tiers=[{"label": "租金按比例补贴（示例上限）", "condition": "", "amount": RENTAL_ANNUAL_CAP / 12}],
+        period="monthly",
+        payment_method="voucher",
+        valid_from=datetime.date(2021, 1, 1),
+        basis=RENTAL_BASIS,
     )
 
 

@@ -175,7 +175,16 @@ def rental_bill(
     left of the person's annual cap) and the own share. Each month once; a month outside the
     contract (before delivery, after return, in the future) is refused."""
     scope.require(actor, RENTAL, contract.region_code)
-    first = _month_bounds((month or "").strip())
+    return bill_month(
+        actor=actor, contract=contract, first=_month_bounds((month or "").strip()), request=request
+    )
+
+
+def bill_month(
+    *, actor: Actor, contract: RentalContract, first: datetime.date, request: HttpRequest | None = None
+) -> RentalBill:
+    """rental_bill after its authorisation: also the monthly task's (the system acting, actor None).
+    The caller holds the transaction."""
     month = first.strftime("%Y-%m")
     start = contract.delivered_on.replace(day=1)
     end = (contract.returned_on or timezone.localdate()).replace(day=1)

@@ -128,8 +128,32 @@ class DelegationConsent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-recorded_at"]
         verbose_name = _("委托代办")
         verbose_name_plural = _("委托代办")
+
+
+class OnBehalfApplication(models.Model):
+    """An application the adviser made for the person (委托代办), under a recorded consent: who applied,
+    for whom, what, and the application it made (its kind and id in this module)."""
+
+    plan = models.ForeignKey(AdviserPlan, on_delete=models.PROTECT, related_name="applications")
+    consent = models.ForeignKey(DelegationConsent, on_delete=models.PROTECT, related_name="applications")
+    purpose = models.CharField(_("代办事项"), max_length=12, choices=ConsentPurpose.choices)
+    region_code = models.CharField(max_length=12, db_index=True)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("代办人")
+    )
+    object_id = models.PositiveBigIntegerField(_("申请编号"))
+    applied_at = models.DateTimeField(_("代办时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applied_at"]
+        verbose_name = _("委托代办申请")
+        verbose_name_plural = _("委托代办申请")

@@ -270,7 +270,17 @@ class RentalBill(models.Model):
     rent = money_field(_("租金（元）"))
     subsidy = money_field(_("补贴（元）"))
     own_share = money_field(_("个人自付（元）"))
+    # the subsidy posted to the funds ledger by the monthly task (careathome/money_services.py), once
+    ledger_reference = models.CharField(_("记账凭证号"), max_length=60, blank=True, default="")
+    posted_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["month"]
-        constraints = [models.UniqueConstraint(fields=["contract", "month"], name="rental_bill_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "month"], name="rental_bill_once"),
+            models.UniqueConstraint(
+                fields=["ledger_reference"],
+                condition=~Q(ledger_reference=""),
+                name="rental_subsidy_posted_once",
+            ),
+        ]
