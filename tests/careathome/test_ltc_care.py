@@ -99,8 +99,9 @@ def test_a_plan_above_the_entitlement_is_refused(users, ltc_world):
     assert "超过重度失能Ⅰ级每月25小时的待遇" in str(exc.value.message) and exc.value.field == "weekdays"
 
 
-def test_plan_orders_visits_settlement_and_ledger(users, ltc_world):
-    w = ltc_world
+def settled_month(users, w):
+    """A plan's orders, two visits served in a closed month (the second under complaint), the
+    month settled: (plan, orders, month, settlement). Also the pages' tests' world."""
     plan = _plan(users, w)
     until = timezone.localdate() + datetime.timedelta(days=7)
     made = services.ltc_plan_generate(actor=users["community"], plan=plan, until=until)
@@ -130,6 +131,12 @@ def test_plan_orders_visits_settlement_and_ledger(users, ltc_world):
     with pytest.raises(Conflict):  # only a provider's region official settles... and only a closed month
         services.ltc_settle(actor=users["district"], provider=w["provider"], month=timezone.localdate())
     s = services.ltc_settle(actor=users["district"], provider=w["provider"], month=month)
+    return plan, orders, month, s
+
+
+def test_plan_orders_visits_settlement_and_ledger(users, ltc_world):
+    w = ltc_world
+    _plan_, orders, month, s = settled_month(users, w)
     price = orders[0].price
     assert (s.visits, s.held_count, s.held_amount) == (1, 1, orders[1].price)
     assert s.total == price and s.fund_amount == (price * Decimal("0.7")).quantize(Decimal("0.01"))
