@@ -9,7 +9,7 @@ districts: "易存难兑" is what the issue guards against)."""
 import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from carecircle.core import scope
@@ -27,6 +27,7 @@ from carecircle.timebank.models import (
     AccountKind,
     GuaranteeDeposit,
     HelpRequest,
+    Line,
     RequestStatus,
     Rule,
     Volunteer,
@@ -149,6 +150,16 @@ def person_balances(user: Actor) -> list[tuple[Person, Decimal]]:
     people = list(family_people(user))
     accounts = {a.person_id: a for a in Account.objects.filter(person__in=people)}
     return [(p, account_balance(accounts.get(p.pk))) for p in people]
+
+
+def persons_hours(person_ids: list[int]) -> Decimal:
+    """The hours the time-bank accounts of these persons hold together (one query, however many
+    persons): the resident home page's tile (portal/tiles.py)."""
+    if not person_ids:
+        return _ledger.ZERO
+    rows = Line.objects.filter(account__kind=AccountKind.PERSON, account__person_id__in=person_ids)
+    value: Decimal | None = rows.aggregate(s=Sum("hours"))["s"]
+    return value if value is not None else _ledger.ZERO
 
 
 def request_in_scope(user: Actor) -> QuerySet[HelpRequest]:
