@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.careathome import ltc_scoring
+from carecircle.careathome.ltc_mapping import ltc_answer
 from carecircle.careathome.models.ltc import (
     ApplicantKind,
     LtcAssessment,
@@ -50,7 +51,8 @@ def ltc_apply(
 ) -> LtcAssessment:
     """An application for an assessment. Refused while another is open, and while a delivered result
     of the same purpose is younger than the city's `repeat_months` (no one is assessed twice in a
-    year for the same purpose)."""
+    year for the same purpose), and while a GB/T 42195 assessment of that period stands for one LTC
+    level by the city's mapping (ltc_mapping.py: answered from it, naming that assessment)."""
     scope.require(actor, "ltc.apply", person.region_code)
     rules = ltc_rules(person.region_code)
     if applicant_kind not in ApplicantKind.values:
@@ -73,6 +75,9 @@ def ltc_apply(
                 "until": add_months(last.delivered_on, rules.repeat_months).isoformat(),
             }
         )
+    crosswalk = ltc_answer(person, today)  # a GB/T 42195 assessment of the year answers it from the mapping
+    if crosswalk is not None and crosswalk.mapped is not None:
+        raise Conflict(crosswalk.message, field="person")
     try:
         with transaction.atomic():
             a = LtcAssessment.objects.create(
