@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from carecircle.careathome import adaptation_services as services
@@ -123,80 +125,32 @@ def _act(
     return redirect("careathome:adaptation_detail", case.pk)
 
 
-@login_required
-@require_POST
-def adaptation_assess(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request,
-        adaptation_case_id,
-        CaseAction.ASSESS,
-        forms.AssessForm,
-        services.case_assess,
-        _("已记录入户评估"),
-    )
+def _action_view(action: CaseAction, form_class: Any, service: Any, done: Promise) -> Any:
+    """The POST page of one case action (its URL names it): the action's form, its service and
+    what is said when it is done, through `_act` — one body for every action, the photo uploads of
+    the assessment, the works and the acceptance included (the service stores them through
+    homes_photos)."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
+        return _act(request, adaptation_case_id, action, form_class, service, str(done))
+
+    view.__name__ = view.__qualname__ = f"adaptation_{action.value}"
+    return view
 
 
-@login_required
-@require_POST
-def adaptation_plan(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request, adaptation_case_id, CaseAction.PLAN, forms.PlanForm, services.case_plan, _("已保存改造方案")
-    )
-
-
-@login_required
-@require_POST
-def adaptation_approve(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request,
-        adaptation_case_id,
-        CaseAction.APPROVE,
-        forms.ApproveForm,
-        services.case_approve,
-        _("方案已审批"),
-    )
-
-
-@login_required
-@require_POST
-def adaptation_works(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request, adaptation_case_id, CaseAction.WORKS, forms.WorksForm, services.case_start_works, _("已开工")
-    )
-
-
-@login_required
-@require_POST
-def adaptation_accept(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request, adaptation_case_id, CaseAction.ACCEPT, forms.AcceptForm, services.case_accept, _("已验收")
-    )
-
-
-@login_required
-@require_POST
-def adaptation_pay(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request,
-        adaptation_case_id,
-        CaseAction.PAY,
-        forms.EmptyForm,
-        services.case_pay,
-        _("补贴已支付给施工单位"),
-    )
-
-
-@login_required
-@require_POST
-def adaptation_refuse(request: AuthedRequest, adaptation_case_id: int) -> HttpResponse:
-    return _act(
-        request,
-        adaptation_case_id,
-        CaseAction.REFUSE,
-        forms.RefuseForm,
-        services.case_refuse,
-        _("已不予受理"),
-    )
+adaptation_assess = _action_view(
+    CaseAction.ASSESS, forms.AssessForm, services.case_assess, _l("已记录入户评估")
+)
+adaptation_plan = _action_view(CaseAction.PLAN, forms.PlanForm, services.case_plan, _l("已保存改造方案"))
+adaptation_approve = _action_view(
+    CaseAction.APPROVE, forms.ApproveForm, services.case_approve, _l("方案已审批")
+)
+adaptation_works = _action_view(CaseAction.WORKS, forms.WorksForm, services.case_start_works, _l("已开工"))
+adaptation_accept = _action_view(CaseAction.ACCEPT, forms.AcceptForm, services.case_accept, _l("已验收"))
+adaptation_pay = _action_view(CaseAction.PAY, forms.EmptyForm, services.case_pay, _l("补贴已支付给施工单位"))
+adaptation_refuse = _action_view(CaseAction.REFUSE, forms.RefuseForm, services.case_refuse, _l("已不予受理"))
 
 
 @login_required
