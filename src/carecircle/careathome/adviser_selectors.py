@@ -71,6 +71,7 @@ def care_plan(*, user: Actor, person: Person, day: datetime.date | None = None) 
     return {
         "plan": plan,
         "consents": list(plan.consents.all()) if plan else [],
+        "applications": list(plan.applications.select_related("adviser")) if plan else [],
         "assessment": assessment,
         "allowances": entitlements_for(person=person, day=day),
         "orders_done": orders.filter(status__in=("served", "completed")).count(),

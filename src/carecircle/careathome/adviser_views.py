@@ -1,5 +1,6 @@
 """The care adviser's page of one person (养老顾问, one plan per person): the plan gathered across
-modules, naming the adviser, and recording a 委托代办 consent."""
+modules, naming the adviser, recording a 委托代办 consent or withdrawing it, and the adviser's
+application on the person's behalf under a consent."""
 
 from functools import partial
 from typing import Any
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.careathome import adviser_selectors, adviser_services
 from carecircle.careathome.models.beds import ConsentPurpose
-from carecircle.core.errors import Conflict
+from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.forms import ServiceForm, render_invalid
 from carecircle.core.types import AuthedRequest
 
@@ -41,6 +42,8 @@ def _context(request: AuthedRequest, person: Any, **bound: Any) -> dict[str, Any
         "may_act": adviser_selectors.may_act(request.user, person),
         "assign_form": bound.get("assign") or AssignForm(),
         "consent_form": bound.get("consent") or ConsentForm(),
+        "behalf_form": bound.get("behalf") or BehalfForm(),
+        "revoke_form": bound.get("revoke") or RevokeForm(),
     }
 
 
@@ -76,4 +79,57 @@ def adviser_consent(request: AuthedRequest, adviser_person_id: int) -> HttpRespo
     ):
         return render_invalid(request, PAGE, _context(request, person, consent=form))
     messages.success(request, _("已记录委托代办"))
+    return redirect("careathome:adviser_plan", person.pk)
+
+
+BEHALF_CHOICES = [(p.value, p.label) for p in (ConsentPurpose.LTC, ConsentPurpose.ADAPTATION)]
+
+
+class BehalfForm(ServiceForm):
+    """委托代办 from the page: the applications made with no more than the person (LTC assessment,
+    home adaptation); each needs a recorded, unrevoked consent (the service refuses otherwise)."""
+
+    shown_on_form = (InvalidInput, Conflict, Forbidden)
+    default_field = "purpose"
+    purpose = forms.ChoiceField(label=gettext_lazy("代办申请事项"), choices=BEHALF_CHOICES)
+
+
+class RevokeForm(ServiceForm):
+    shown_on_form = (InvalidInput, Conflict)
+    default_field = "consent_id"
+    consent_id = forms.CharField(label=gettext_lazy("撤回的委托"), max_length=12, required=False)
+
+
+def _plan_of(request: AuthedRequest, person: Any) -> Any:
+    plan = adviser_selectors.care_plan(user=request.user, person=person)["plan"]
+    if plan is None:
+        raise Conflict(_("请先为该老人指定养老顾问"), field="plan")
+    return plan
+
+
+@login_required
+@require_POST
+def adviser_on_behalf(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    plan = _plan_of(request, person)
+    form = BehalfForm(request.POST)
+    if not form.submit(
+        partial(adviser_services.apply_on_behalf, actor=request.user, plan=plan, request=request)
+    ):
+        return render(request, PAGE, _context(request, person, behalf=form), status=form.failed_status)
+    messages.success(request, _("已代为提交申请（委托代办）"))
+    return redirect("careathome:adviser_plan", person.pk)
+
+
+@login_required
+@require_POST
+def adviser_revoke(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    plan = _plan_of(request, person)
+    form = RevokeForm(request.POST)
+    if not form.submit(
+        partial(adviser_services.consent_withdraw, actor=request.user, plan=plan, request=request)
+    ):
+        return render(request, PAGE, _context(request, person, revoke=form), status=form.failed_status)
+    messages.success(request, _("已撤回委托"))
     return redirect("careathome:adviser_plan", person.pk)

@@ -65,9 +65,9 @@ def _repeat_months(region_code: str) -> int:
 
 
 def _capability_name(level: int) -> str:
-    from carecircle.assessment.selectors import level_name  # noqa: PLC0415 — the other module's names
+    from carecircle.assessment.types import CapabilityLevel  # noqa: PLC0415 — the other module's level names
 
-    return level_name(level)
+    return str(CapabilityLevel(level).label)
 
 
 def ltc_answer(person: Person, day: datetime.date | None = None) -> Crosswalk | None:
