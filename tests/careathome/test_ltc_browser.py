@@ -132,3 +132,12 @@ def test_apply_assess_on_phones_deliver_plan_and_settle(page, browser, live_serv
     assert s.visits == 1 and s.fund_amount == (order.price * Decimal("0.7")).quantize(Decimal("0.01"))
     assert LedgerEntry.objects.filter(key__startswith="spend:careathome:ltc:").count() == 1
     assert ledger_check().ok
+
+    # the staff pages show it: the plan with its orders, the month's settlement with its line posted
+    district.goto(f"{live_server.url}/careathome/ltc/plans/{plan.pk}/")
+    text = district.locator("main").inner_text()
+    assert "计划生成的服务单" in text and "每月服务时长" in text
+    district.goto(f"{live_server.url}/careathome/ltc/settlements/")
+    district.click(f"a:has-text('{month:%Y-%m}')")
+    text = district.locator("main").inner_text()
+    assert "已入账" in text and "核验通过" in text and mother.name in text
