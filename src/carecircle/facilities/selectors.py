@@ -415,6 +415,20 @@ def institution_residents(*, person_ids: Iterable[int], day: datetime.date) -> s
     )
 
 
+def residents_by_facility(facility_ids: Iterable[int], day: datetime.date) -> dict[int, list[int]]:
+    """{facility id: ids of the people staying there on `day`} (admitted by then, not discharged
+    before it), one query: workforce's nursing-staff ratio reads the residents' assessed levels."""
+    out: dict[int, list[int]] = {}
+    rows = (
+        Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=day)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
+        .values_list("facility_id", "person_id")
+    )
+    for facility_id, person_id in rows:
+        out.setdefault(facility_id, []).append(person_id)
+    return out
+
+
 # ------------------------------------------------------------------ the resident's waiting-list pages
 
 

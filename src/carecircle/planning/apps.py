@@ -6,3 +6,8 @@ class PlanningConfig(AppConfig):
     name = "carecircle.planning"
     label = "planning"
     verbose_name = _("规划与指标")
+
+    def ready(self) -> None:
+        from carecircle.planning import computations_workforce  # noqa: PLC0415 — models are loaded only now
+
+        computations_workforce.register()

@@ -28,22 +28,10 @@ from carecircle.core import regions
 from carecircle.facilities.selectors import facility_points
 from carecircle.registry.selectors import population
 from carecircle.workforce.models import Attendance, Caregiver, Certificate, CertificateKind, WorkerRole
-from carecircle.workforce.selectors import employed_on, valid_on
+from carecircle.workforce.selectors import CHILDCARE_CERTS, CHILDCARE_ROLES, employed_on, valid_on
 
 HANGZHOU, JIAXING, QUJING, YIZHOU = "3301", "3304", "5303", "650502"
 ELDER_ROLES = (WorkerRole.HOME_CAREGIVER, WorkerRole.CARER)
-CHILDCARE_ROLES = (
-    WorkerRole.CHILDCARE_CARER,
-    WorkerRole.CHILD_HEALTH,
-    WorkerRole.INFANT_CARER,
-    WorkerRole.DIRECTOR,
-)
-CHILDCARE_CERTS = (
-    CertificateKind.CHILDCARE,
-    CertificateKind.INFANT_CARE,
-    CertificateKind.CHILD_HEALTH,
-    CertificateKind.TEACHER,
-)
 MANAGER_ROLES = (WorkerRole.MANAGER, WorkerRole.DIRECTOR)
 # 养老机构 kinds whose beds the social-worker ratio counts (as facilities.selectors.capacity_totals
 # with institutions_only).

@@ -6,10 +6,10 @@ breaches, each with a start and an end.
   class its youngest child's band (childcare/standards.py holds the figures). Counted from the staff
   actually on shift (roles in requirements.CLASS_STAFF_ROLES), minute by minute over the care hours;
   a breach is an interval of the day when fewer are on shift than the children need.
-- An elder-care institution: one social worker per 60 beds (Jiaxing 二(五)14), and nursing staff
-  (护理员, nurses) per resident (`RESIDENTS_PER_NURSING_STAFF`, a setting: the seeds set no figure),
-  from the register's employments at the unit and the unit's residents, day by day; a breach is a
-  run of days."""
+- An elder-care institution: one social worker per 60 beds (Jiaxing 二(五)14), from the register's
+  employments at the unit, and certified 养老护理员 per resident by assessed care level against the
+  region's rule (workforce/staffing.py: the rule is data a city fills in), day by day; a breach is
+  a run of days."""
 
 from __future__ import annotations
 
@@ -23,12 +23,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.childcare.selectors import classes_with_figures
-from carecircle.facilities.selectors import occupied_beds
 from carecircle.workforce.models import Caregiver, Shift, WorkerRole
-from carecircle.workforce.requirements import CLASS_STAFF_ROLES, NURSING_ROLES
+from carecircle.workforce.requirements import CLASS_STAFF_ROLES
+from carecircle.workforce.staffing import NursingFigures
 
 BEDS_PER_SOCIAL_WORKER = 60  # Jiaxing 二(五)14: 每60张养老机构床位配备1名社会工作者
-RESIDENTS_PER_NURSING_STAFF = 4  # a city setting (no seed sets it): residents per 护理员/护士 employed
 CARE_HOURS = (datetime.time(8, 0), datetime.time(17, 0))  # a class's day when its facility states none
 _HOURS = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-–—~至到]\s*(\d{1,2})[:：](\d{2})")
 
@@ -37,7 +36,7 @@ NURSING = "nursing"
 CLASS_RATIO = "class_ratio"
 KIND_LABELS = {
     SOCIAL_WORKERS: _("社会工作者配比（每60张床位1名）"),
-    NURSING: _("护理人员配比"),
+    NURSING: _("持证护理员配比（按评估等级）"),
     CLASS_RATIO: _("托育班级保育人员配比"),
 }
 
@@ -129,37 +128,40 @@ def _employed(
     return out
 
 
-def unit_breaches(units, first: datetime.date, last: datetime.date) -> list[Breach]:
+def unit_breaches(
+    units, first: datetime.date, last: datetime.date, not_set: list[str] | None = None
+) -> list[Breach]:
     """Social-worker and nursing-staff breaches of elder-care `units` (facilities) from `first` to
-    `last`, runs of days merged. One query for the employments, one per day for residents."""
+    `last`, runs of days merged. One query for the employments, two per day for the residents and
+    their levels. Units whose residents' levels have no nursing rule get no nursing breach; a line
+    naming them is added to `not_set` when given."""
     units = list(units)
     ids = [u.pk for u in units]
     rows = list(
         Caregiver.objects.filter(unit_id__in=ids, employed_from__lte=last)
         .filter(Q(employed_to__isnull=True) | Q(employed_to__gte=first))
-        .filter(role__in=[WorkerRole.SOCIAL_WORKER, *NURSING_ROLES])
+        .filter(role=WorkerRole.SOCIAL_WORKER)
         .values_list("unit_id", "role", "employed_from", "employed_to")
     )
+    nursing = NursingFigures(units, first, last)
     open_runs: dict[tuple[int, str], Breach] = {}
     out: list[Breach] = []
     day = first
     while day <= last:
         staff = _employed(day, rows)
-        residents = occupied_beds(ids, day)
+        carers = nursing.on(day)
         for u in units:
             beds = u.beds_general + u.beds_nursing + u.beds_cognitive
-            checks = (
+            checks = [
                 (
                     SOCIAL_WORKERS,
                     math.ceil(beds / BEDS_PER_SOCIAL_WORKER),
                     staff.get((u.pk, WorkerRole.SOCIAL_WORKER), 0),
-                ),
-                (
-                    NURSING,
-                    math.ceil(residents.get(u.pk, 0) / RESIDENTS_PER_NURSING_STAFF),
-                    sum(staff.get((u.pk, r), 0) for r in NURSING_ROLES),
-                ),
-            )
+                )
+            ]
+            have_carers, need_carers = carers.get(u.pk, (0, 0))
+            if need_carers is not None:
+                checks.append((NURSING, need_carers, have_carers))
             for kind, need, have in checks:
                 key = (u.pk, kind)
                 run = open_runs.get(key)
@@ -174,4 +176,6 @@ def unit_breaches(units, first: datetime.date, last: datetime.date) -> list[Brea
                     out.append(open_runs.pop(key))
         day += datetime.timedelta(days=1)
     out.extend(open_runs.values())
+    if not_set is not None:
+        not_set.extend(nursing.not_set_messages())
     return sorted(out, key=lambda b: (b.unit_name, b.kind, str(b.start)))

@@ -242,3 +242,41 @@ def unmet_requirements(worker_id: int, day: datetime.date, needed: tuple[Require
     """The names of the requirements `worker_id` does not meet on `day` ([] when qualified)."""
     held = certificates_held([worker_id], day)[worker_id]
     return [requirements.describe(r) for r in requirements.missing(needed, held)]
+
+
+# 托育从业人员 and the certificates that make them 持证 (workforce/indicators.py's definitions)
+CHILDCARE_ROLES = (
+    WorkerRole.CHILDCARE_CARER,
+    WorkerRole.CHILD_HEALTH,
+    WorkerRole.INFANT_CARER,
+    WorkerRole.DIRECTOR,
+)
+CHILDCARE_CERTS = (
+    CertificateKind.CHILDCARE,
+    CertificateKind.INFANT_CARE,
+    CertificateKind.CHILD_HEALTH,
+    CertificateKind.TEACHER,
+)
+
+
+def _childcare_counts(prefixes: list[str], day: datetime.date, certified: bool) -> dict[str, int]:
+    qs = Caregiver.objects.filter(employed_on(day), role__in=CHILDCARE_ROLES)
+    if certified:
+        certs = Certificate.objects.filter(valid_on(day), caregiver=OuterRef("pk"), kind__in=CHILDCARE_CERTS)
+        qs = qs.filter(Exists(certs))
+    out = dict.fromkeys(prefixes, 0)
+    for grouped in regions.grouped_under(qs, prefixes):
+        out.update(grouped.values_list("under").annotate(n=Count("id")).values_list("under", "n"))
+    return out
+
+
+def childcare_staff_counts(prefixes: list[str], day: datetime.date) -> dict[str, int]:
+    """托育从业人员 (保育人员, 保健员, 育婴员, 园长) employed on `day` under each prefix, one grouped
+    query per prefix length: the denominator of planning's 托育从业人员持证上岗率 (C11)."""
+    return _childcare_counts(prefixes, day, certified=False)
+
+
+def childcare_staff_certified_counts(prefixes: list[str], day: datetime.date) -> dict[str, int]:
+    """Those of `childcare_staff_counts` holding a valid 保育师, 育婴员, 保健 or 教师 certificate on
+    `day`: the numerator of C11."""
+    return _childcare_counts(prefixes, day, certified=True)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from carecircle.childcare.selectors import classes_for
 from carecircle.core import scope
+from carecircle.core.access import access_by_id
 from carecircle.core.errors import DomainError
 from carecircle.core.organisations import OPERATOR_KINDS, OrganisationKind, organisation_grants
 from carecircle.core.roles import Role
@@ -219,6 +220,38 @@ def shift_assign(request):
     return redirect(f"{reverse('workforce:roster')}?workplace={unit.pk}&day={form.cleaned_data['day']}")
 
 
+def _shift(request, shift_id: int) -> Shift:
+    """A shift the user may change: its worker's employer's admin, or an official with
+    workforce.manage over the shift's workplace (404 when the user cannot see it at all)."""
+
+    def check(user, perm, shift):
+        selectors.require_employer_or_staff(
+            user,
+            employer_kind=shift.worker.employer_kind,
+            organisation_id=shift.worker.organisation_id,
+            perm=perm,
+            region_code=shift.region_code,
+        )
+
+    return access_by_id(
+        Shift.objects.select_related("worker"),
+        shift_id,
+        user=request.user,
+        perm="workforce.manage",
+        check=check,
+    )
+
+
+@login_required
+@require_POST
+def shift_remove(request, shift_id: int):
+    """Take a worker off a roster shift (services.shift_remove), back to the workplace's day."""
+    shift = _shift(request, shift_id)
+    services.shift_remove(actor=request.user, shift=shift, request=request)
+    messages.success(request, _("已撤销%(n)s的班次") % {"n": shift.worker.name})
+    return redirect(f"{reverse('workforce:roster')}?workplace={shift.unit_id}&day={shift.day.isoformat()}")
+
+
 @login_required
 def breaches(request):
     """Staffing-ratio breaches of the workplaces the user sees: childcare classes on the day (from
@@ -234,9 +267,7 @@ def breaches(request):
         if u.kind not in CHILDCARE_KINDS and (u.beds_general + u.beds_nursing + u.beds_cognitive)
     ]
     found = ratios.classes_breaches(classes_for(user=request.user).filter(facility__in=childcare), day)
-    found += ratios.unit_breaches(elder, day - datetime.timedelta(days=BREACH_DAYS - 1), day)
-    return render(
-        request,
-        "workforce/breaches.html",
-        {"day": day, "breaches": found, "count": len(found), "units": len(units), "since": BREACH_DAYS},
-    )
+    not_set: list[str] = []
+    found += ratios.unit_breaches(elder, day - datetime.timedelta(days=BREACH_DAYS - 1), day, not_set)
+    context = {"day": day, "breaches": found, "count": len(found), "units": len(units), "since": BREACH_DAYS}
+    return render(request, "workforce/breaches.html", {**context, "not_set": not_set})

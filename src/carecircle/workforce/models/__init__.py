@@ -2,6 +2,7 @@
 expiry warnings and the roster (compliance.py)."""
 
 from carecircle.workforce.models.compliance import WARNING_DAYS, CertificateWarning, Shift
+from carecircle.workforce.models.staffing import NursingRatioRule  # issue 21, item 2
 from carecircle.workforce.models.training import (  # issue 21, items 3-4
     Attendance,
     Course,
@@ -31,6 +32,7 @@ __all__ = [
     "CertificateKind",
     "CertificateLevel",
     "CertificateWarning",
+    "NursingRatioRule",
     "Shift",
     "WorkerRole",
     "Attendance",
