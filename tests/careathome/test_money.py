@@ -172,3 +172,24 @@ def test_a_bill_staff_made_is_posted_by_the_task_once(users, make_person, money)
     assert (done.bills, done.rentals) == (0, 1)
     assert money_services.post_month(month=last).rentals == 0
     assert _spent("rental:") == 1 and ledger_check().ok
+
+
+def test_the_demo_budgets_the_funds_and_posts_the_closed_month_once(users, make_person):
+    import io
+    import random
+
+    from carecircle.careathome import money_demo
+    from carecircle.core.demo import City
+    from carecircle.core.models import Region
+
+    beds_reference.ensure_programme(region_code=CITY)
+    homes_reference.ensure()
+    prov = provider(users)
+    _bed(users, make_person, prov, _months_back(1).replace(day=3))
+    city = City(seed=1, scale=0.001, today=timezone.localdate(), rng=random.Random(1), out=io.StringIO())
+    city.city = Region.objects.get(code=CITY)
+    money_demo.generate(city)
+    money_demo.generate(city)  # a second run: budgets once (their keys), nothing posted again
+    assert "补贴入账：家庭养老床位 1 张共 600.00 元" in city.out.getvalue()
+    assert "家庭养老床位 0 张" in city.out.getvalue()
+    assert _spent("family_bed:") == 1 and ledger_check().ok

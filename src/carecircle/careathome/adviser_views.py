@@ -107,29 +107,40 @@ def _plan_of(request: AuthedRequest, person: Any) -> Any:
     return plan
 
 
+def _plan_post(
+    request: AuthedRequest,
+    adviser_person_id: int,
+    form_class: type[ServiceForm],
+    call: Any,
+    key: str,
+    done: str,
+) -> HttpResponse:
+    """A POST of the plan's forms: the person in scope, a plan named, the form to the service."""
+    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
+    plan = _plan_of(request, person)
+    form = form_class(request.POST)
+    if not form.submit(partial(call, actor=request.user, plan=plan, request=request)):
+        return render(request, PAGE, _context(request, person, **{key: form}), status=form.failed_status)
+    messages.success(request, done)
+    return redirect("careathome:adviser_plan", person.pk)
+
+
 @login_required
 @require_POST
 def adviser_on_behalf(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
-    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
-    plan = _plan_of(request, person)
-    form = BehalfForm(request.POST)
-    if not form.submit(
-        partial(adviser_services.apply_on_behalf, actor=request.user, plan=plan, request=request)
-    ):
-        return render(request, PAGE, _context(request, person, behalf=form), status=form.failed_status)
-    messages.success(request, _("已代为提交申请（委托代办）"))
-    return redirect("careathome:adviser_plan", person.pk)
+    return _plan_post(
+        request,
+        adviser_person_id,
+        BehalfForm,
+        adviser_services.apply_on_behalf,
+        "behalf",
+        _("已代为提交申请（委托代办）"),
+    )
 
 
 @login_required
 @require_POST
 def adviser_revoke(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
-    person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
-    plan = _plan_of(request, person)
-    form = RevokeForm(request.POST)
-    if not form.submit(
-        partial(adviser_services.consent_withdraw, actor=request.user, plan=plan, request=request)
-    ):
-        return render(request, PAGE, _context(request, person, revoke=form), status=form.failed_status)
-    messages.success(request, _("已撤回委托"))
-    return redirect("careathome:adviser_plan", person.pk)
+    return _plan_post(
+        request, adviser_person_id, RevokeForm, adviser_services.consent_withdraw, "revoke", _("已撤回委托")
+    )

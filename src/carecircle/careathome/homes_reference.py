@@ -178,24 +178,24 @@ def ensure_rental_programme(*, actor: Actor = None, region_code: str) -> None:
     """Set up the rental subsidy's fund and programme for the city `region_code` once."""
     from carecircle.benefits import selectors as benefit_reads  # noqa: PLC0415 — the other module may be absent
 
-    if benefit_reads.programme_period(RENTAL_PROGRAMME_CODE) is not None:
-        return
-    fund = benefits.fund_create(
-        actor=actor, code=RENTAL_FUND_CODE, name="康复辅具租赁补贴资金", region_code=region_code
-    )
-    benefits.programme_save(
-        actor=actor,
-        code=RENTAL_PROGRAMME_CODE,
-        name=RENTAL_PROGRAMME_NAME,
-        fund=fund,
-        region_code=region_code,
-        target_rule=f"age >= 60 && {RENTAL_RULE}",
-        tiers=[{"label": "租金按比例补贴（示例上限）", "condition": "", "amount": RENTAL_ANNUAL_CAP / 12}],
-        period="monthly",
-        payment_method="voucher",
-        valid_from=datetime.date(2021, 1, 1),
-        basis=RENTAL_BASIS,
-    )
+    if benefit_reads.programme_period(RENTAL_PROGRAMME_CODE) is None:
+        benefits.programme_save(
+            actor=actor,
+            code=RENTAL_PROGRAMME_CODE,
+            name=RENTAL_PROGRAMME_NAME,
+            fund=benefits.fund_create(
+                actor=actor, code=RENTAL_FUND_CODE, name="康复辅具租赁补贴资金", region_code=region_code
+            ),
+            region_code=region_code,
+            target_rule=f"age >= 60 && {RENTAL_RULE}",
+            tiers=[
+                {"label": "租金按比例补贴（示例上限）", "condition": "", "amount": RENTAL_ANNUAL_CAP / 12}
+            ],
+            period="monthly",
+            payment_method="voucher",
+            valid_from=datetime.date(2021, 1, 1),
+            basis=RENTAL_BASIS,
+        )
 
 
 @transaction.atomic
