@@ -223,12 +223,17 @@ class AuditAction(models.TextChoices):
     INTEGRITY_RECORD = "integrity.record", _("记录从业人员诚信信息")
     INTEGRITY_APPEAL = "integrity.appeal", _("对诚信记录提出申诉")
     INTEGRITY_DECIDE = "integrity.decide", _("复核诚信记录申诉")
+    NURSING_RULE_SET = "workforce.nursing_rule_set", _("设定护理员配比规则")  # issue 21, item 2
     INTEGRITY_LOOKUP = "integrity.lookup", _("录用前查询诚信记录")
     FAMILY_BED_CONTRACT = "family_bed.contract", _("签订家庭养老床位协议")
     FAMILY_BED_DEVICE = "family_bed.device", _("家庭养老床位登记监测设备")
     FAMILY_BED_END = "family_bed.end", _("终止家庭养老床位")
     ADVISER_ASSIGN = "adviser.assign", _("指定养老顾问")
     ADVISER_CONSENT = "adviser.consent", _("记录委托代办")
+    FAMILY_BED_SUBSIDY = "family_bed.subsidy", _("家庭养老床位月度补贴入账")
+    RENTAL_SUBSIDY = "rental.subsidy", _("辅具租赁补贴入账")
+    ADVISER_CONSENT_REVOKE = "adviser.consent_revoke", _("撤回委托代办")
+    ADVISER_ON_BEHALF = "adviser.on_behalf", _("养老顾问委托代办申请")
 
 
 def action_label(value: str) -> str:

@@ -95,7 +95,7 @@ def _population(city: City, today: datetime.date) -> None:
 
 def _manual_figures(city: City, rng, today: datetime.date) -> None:
     """Figures the platform cannot compute, entered for the city and its districts as a 统计公报 would."""
-    base = {"E05": 63.0, "E07": 83.7, "E08": 60.0, "C07": 95.5, "C08": 85.0, "C11": 55.0, "E25": 58.0}
+    base = {"E05": 63.0, "E07": 83.7, "E08": 60.0, "C07": 95.5, "C08": 85.0, "E25": 58.0}
     by_hand = set(defaults.MANUAL_OFFICES)  # an indicator computed from records takes no hand figure
     lowest = {code: level for code, level in Indicator.objects.values_list("code", "lowest_level")}
     for unit in [city.city, *city.districts]:
