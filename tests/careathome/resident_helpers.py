@@ -8,19 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from carecircle.core.roles import Role
-from carecircle.registry.models import FamilyContact
 from tests.conftest import COMMUNITY_A, make_user
-
-
-def _link(person, user, relation):
-    FamilyContact.objects.create(
-        person=person,
-        region_code=person.region_code,
-        user=user,
-        name=user.display_name,
-        relation=relation,
-        link_state="active",
-    )
+from tests.portal.test_applications_browser import _link
 
 
 def _ltc(person, level, provider, item, hours=25):

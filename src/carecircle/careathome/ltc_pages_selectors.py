@@ -11,29 +11,19 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecircle.careathome.ltc_care import CENT, VERIFIED
+from carecircle.careathome.ltc_care import _month_bounds as month_range  # the settlement's month
 from carecircle.careathome.models.ltc import LtcCarePlan, LtcEntitlement, LtcPlanOrder, LtcSettlement
 from carecircle.careathome.selectors import city_of
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.types import Actor
 
-VERIFIED = ("served", "completed")  # as ltc_care counts a visit done and checked out
-CENT = Decimal("0.01")
 WEEKDAY_NAMES = "一二三四五六日"
 
 
 def weekday_names(days: str) -> str:
     return "、".join(_("周%(d)s") % {"d": WEEKDAY_NAMES[int(d) - 1]} for d in days if d.isdigit())
-
-
-def month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
-        timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz),
-    )
 
 
 def ltc_plan_list(*, user: Actor) -> QuerySet[LtcCarePlan]:
