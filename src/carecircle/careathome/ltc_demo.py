@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from carecircle.careathome import services
+from carecircle.careathome.ltc_mapping import ltc_answer
 from carecircle.careathome.models.ltc import LtcAssessment
 from carecircle.core import regions, scope
 from carecircle.core.demo import City
@@ -115,9 +116,9 @@ def generate(city: City) -> None:
     )
     where = scope.region_codes(street, "ltc.apply")[0]
     today = timezone.localdate()
-    people = list(
-        population(code="elder", day=today, region_prefix=regions.prefix_of(where)).order_by("id")[:14]
-    )
+    # not those a capability assessment of the year answers by the city's mapping (ltc_mapping.py)
+    pool = population(code="elder", day=today, region_prefix=regions.prefix_of(where)).order_by("id")[:200]
+    people = [p for p in pool if getattr(ltc_answer(p, today), "mapped", None) is None][:14]
     if len(people) < 14:
         city.say("长期护理评估：街道老年人不足，跳过")
         return
