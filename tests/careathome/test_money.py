@@ -193,3 +193,15 @@ def test_the_demo_budgets_the_funds_and_posts_the_closed_month_once(users, make_
     assert "补贴入账：家庭养老床位 1 张共 600.00 元" in city.out.getvalue()
     assert "家庭养老床位 0 张" in city.out.getvalue()
     assert _spent("family_bed:") == 1 and ledger_check().ok
+
+
+def test_the_monthly_task_is_registered_and_posts_the_month_before_its_slot(users, make_person, money):
+    from carecircle.core.tasks import periodic_tasks
+
+    assert "careathome.subsidies_monthly" in periodic_tasks()
+    two = _months_back(2)
+    _bed(users, make_person, money, two.replace(day=4))
+    slot = timezone.make_aware(datetime.datetime.combine(_months_back(1), datetime.time(3, 40)))
+    assert subsidies_monthly(due=slot) == 1  # the slot of the 1st posts the month before it
+    assert list(BedSubsidy.objects.values_list("month", flat=True)) == [two]
+    assert subsidies_monthly(due=slot) == 0 and _spent("family_bed:") == 1
