@@ -205,3 +205,17 @@ def test_the_monthly_task_is_registered_and_posts_the_month_before_its_slot(user
     assert subsidies_monthly(due=slot) == 1  # the slot of the 1st posts the month before it
     assert list(BedSubsidy.objects.values_list("month", flat=True)) == [two]
     assert subsidies_monthly(due=slot) == 0 and _spent("family_bed:") == 1
+
+
+def test_a_family_bed_programme_paid_in_kind_before_becomes_a_voucher_one(users):
+    import importlib
+
+    from django.apps import apps
+
+    from carecircle.benefits.models import Programme
+
+    beds_reference.ensure_programme(region_code=CITY)
+    Programme.objects.filter(code="family_bed").update(payment_method="in_kind")  # as set up before
+    step = importlib.import_module("carecircle.careathome.migrations.0005_money")
+    step.family_bed_paid_where_used(apps, None)
+    assert Programme.objects.get(code="family_bed").payment_method == "voucher"  # the payroll pays no bed

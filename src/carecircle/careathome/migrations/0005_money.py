@@ -6,9 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def family_bed_paid_where_used(apps, _schema_editor):
+    """A family_bed programme set up before this session (paid in kind) becomes a voucher programme:
+    the monthly task posts each bed's month to its fund, so the payroll must not pay it as well."""
+    programme = apps.get_model("benefits", "Programme")
+    programme.objects.filter(code="family_bed", payment_method="in_kind").update(payment_method="voucher")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("careathome", "0004_beds"),
+        ("benefits", "0006_payment_key_by_batch"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -141,4 +149,5 @@ class Migration(migrations.Migration):
             model_name="bedsubsidy",
             constraint=models.UniqueConstraint(fields=("bed", "month"), name="family_bed_subsidy_once"),
         ),
+        migrations.RunPython(family_bed_paid_where_used, migrations.RunPython.noop),
     ]
