@@ -384,3 +384,10 @@ NOT_SUCCESS.update(
         "careathome/adviser/<int:adviser_person_id>/consent/": {409},
     }
 )
+# care advisers' 委托代办 (issue 22 item 6): no adviser named for the walk's person yet (409)
+NOT_SUCCESS.update(
+    {
+        "careathome/adviser/<int:adviser_person_id>/on-behalf/": {409},
+        "careathome/adviser/<int:adviser_person_id>/revoke/": {409},
+    }
+)

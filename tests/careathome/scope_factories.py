@@ -42,3 +42,8 @@ FACTORIES.update(_HOMES)
 from tests.careathome.beds_scope_factories import FACTORIES as _BEDS  # noqa: E402
 
 FACTORIES.update(_BEDS)
+
+# the LTC plan and settlement pages: tests/careathome/pages_scope_factories.py
+from tests.careathome.pages_scope_factories import FACTORIES as _PAGES  # noqa: E402
+
+FACTORIES.update(_PAGES)

@@ -2,7 +2,11 @@
 assistive-device rental (urls_homes.py), family care beds and care advisers (urls_beds.py), each
 part in its own file."""
 
-from carecircle.careathome import urls_beds, urls_homes, urls_ltc
+from django.urls import path
+
+from carecircle.careathome import resident_views, urls_beds, urls_homes, urls_ltc
 
 prefix = "careathome"
 urlpatterns = [*urls_ltc.urlpatterns, *urls_homes.urlpatterns, *urls_beds.urlpatterns]
+# the resident page 居家照护 (the home page's tile)
+urlpatterns += [path("mine/", resident_views.care_home, name="care_home")]

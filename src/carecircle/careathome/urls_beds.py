@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("adviser/<int:adviser_person_id>/", adviser.adviser_plan, name="adviser_plan"),
     path("adviser/<int:adviser_person_id>/assign/", adviser.adviser_assign, name="adviser_assign"),
     path("adviser/<int:adviser_person_id>/consent/", adviser.adviser_consent, name="adviser_consent"),
+    path("adviser/<int:adviser_person_id>/on-behalf/", adviser.adviser_on_behalf, name="adviser_on_behalf"),
+    path("adviser/<int:adviser_person_id>/revoke/", adviser.adviser_revoke, name="adviser_revoke"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from carecircle.careathome import ltc_views
+from carecircle.careathome import ltc_pages_views, ltc_views
 
 urlpatterns: list[URLPattern] = [
     path("ltc/", ltc_views.ltc_list, name="ltc_list"),
@@ -13,4 +13,13 @@ urlpatterns: list[URLPattern] = [
     path("ltc/<int:ltc_assessment_id>/record/", ltc_views.ltc_record, name="ltc_record"),
     path("ltc/<int:ltc_assessment_id>/object/", ltc_views.ltc_object, name="ltc_object"),
     path("ltc/<int:ltc_assessment_id>/deliver/", ltc_views.ltc_deliver, name="ltc_deliver"),
+    path("ltc/plans/", ltc_pages_views.ltc_plan_list, name="ltc_plan_list"),
+    path("ltc/plans/<int:ltc_plan_id>/", ltc_pages_views.ltc_plan_detail, name="ltc_plan_detail"),
+    path("ltc/settlements/", ltc_pages_views.ltc_settlement_list, name="ltc_settlement_list"),
+    path(
+        "ltc/settlements/<int:ltc_settlement_id>/",
+        ltc_pages_views.ltc_settlement_detail,
+        name="ltc_settlement_detail",
+    ),
+    path("ltc/visits/", ltc_pages_views.ltc_visit_list, name="ltc_visit_list"),
 ]
