@@ -167,7 +167,7 @@ def ensure_programme(*, actor: Actor = None, region_code: str) -> None:
         target_rule=TARGET_RULE,
         tiers=list(TIERS),
         period="once",
-        payment_method="in_kind",
+        payment_method="voucher",  # paid to the contractor on acceptance, never by the payroll
         valid_from=datetime.date(2020, 7, 1),
         basis=PROGRAMME_BASIS,
     )
