@@ -19,6 +19,8 @@ def django_ready(database_url: str | None = None) -> Path:
     os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
     if database_url:
         os.environ["DATABASE_URL"] = database_url
+        if database_url.startswith("postgres"):
+            _create_if_missing(database_url)
     import django
     from django.core.management import call_command
 
@@ -27,6 +29,21 @@ def django_ready(database_url: str | None = None) -> Path:
         call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
     call_command("migrate", interactive=False, verbosity=0)
     return home
+
+
+def _create_if_missing(url: str) -> None:
+    """The benchmark's PostgreSQL database is made when it does not exist yet (a bench takes any
+    name given to --database-url)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def _has_tables() -> bool:

@@ -4,9 +4,11 @@ none of it and cannot add to it; an employer's admin records their own staff, ne
 employer's; empty or bad forms are answered 422 naming the field in Chinese, nothing saved."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from carecircle.core.models import RoleGrant
 from carecircle.workforce import services, training
@@ -57,9 +59,9 @@ def test_an_official_creates_a_course_another_district_cannot(client_for, users)
         "roles": ["carer", "nurse"],
         "region_code": DISTRICT_A,
     }
-    r = other.post("/workforce/training/courses/", form)
-    assert r.status_code in (403, 404) and not Course.objects.exists()
-    r = mine.post("/workforce/training/courses/", form)
+    r = other.post("/workforce/training/courses/new/", form)
+    assert r.status_code in (403, 404, 422) and not Course.objects.exists()
+    r = mine.post("/workforce/training/courses/new/", form)
     assert r.status_code == 302
     course = Course.objects.get()
     assert (course.hours, course.roles, course.region_code) == (16, ["carer", "nurse"], DISTRICT_A)
@@ -69,11 +71,19 @@ def test_an_official_creates_a_course_another_district_cannot(client_for, users)
     assert other.get(f"/workforce/training/courses/{course.pk}/").status_code == 404
     detail = mine.get(f"/workforce/training/courses/{course.pk}/").content.decode()
     assert "养老护理员、护士" in detail
+    # the list's count, filter and Excel export (the same rows, regions by name)
+    assert "共 1 条" in page
+    assert ">认知障碍照护</a>" not in mine.get("/workforce/training/courses/?topic=safety").content.decode()
+    sheet = load_workbook(
+        io.BytesIO(mine.post("/workforce/training/courses/", {"purpose": "统计"}).content)
+    ).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "课程名称" and rows[1][0] == "认知障碍照护" and "东湖区" in rows[1]
 
 
 def test_the_course_form_names_each_field(client_for, users):
     c = client_for(users["district"])
-    r = c.post("/workforce/training/courses/", {})
+    r = c.post("/workforce/training/courses/new/", {})
     page = r.content.decode()
     assert r.status_code == 422
     for text in ("请选择培训主题", "请选择适用岗位", "请选择课程所在区域"):
@@ -85,10 +95,10 @@ def test_the_course_form_names_each_field(client_for, users):
         ({"title": "课", "hours": "0"}, "学时须大于0"),
         ({"title": "课", "hours": "2", "roles": ["pilot"]}, "请选择有效的适用岗位"),
     ]:
-        r = c.post("/workforce/training/courses/", {**base, **extra})
+        r = c.post("/workforce/training/courses/new/", {**base, **extra})
         assert r.status_code == 422 and text in r.content.decode(), text
     assert not Course.objects.exists()
-    assert client_for(users["street"]).post("/workforce/training/courses/", {}).status_code == 403
+    assert client_for(users["street"]).post("/workforce/training/courses/new/", {}).status_code == 403
 
 
 def test_sessions_of_a_course(client_for, users, course):

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carecircle.core import lists, scope
 from carecircle.core.types import Actor
 from carecircle.workforce import integrity, training
-from carecircle.workforce.models import IntegrityKind, IntegrityStatus, TrainingTopic, WorkerRole
+from carecircle.workforce.models import Course, IntegrityKind, IntegrityStatus, TrainingTopic, WorkerRole
 from carecircle.workforce.selectors import employer_q
 
 PASSED = (("yes", _("合格")), ("no", _("不合格")))
@@ -51,6 +52,37 @@ ATTENDANCE = lists.ListSpec(
         lists.text_filter("q", _("姓名"), lambda qs, v: qs.filter(worker__name__contains=v)),
     ),
     default_sort="-day",
+)
+
+COURSES = lists.ListSpec(
+    name="workforce.courses",
+    title=_("培训课程"),
+    perm="workforce.view",
+    rows=lambda user: scope.in_scope(Course.objects.all(), user, "workforce.view"),
+    file_name="training_courses",
+    columns=(
+        lists.Column(
+            "title",
+            _("课程名称"),
+            lambda c: c.title,
+            sort=("title",),
+            link=lambda c: reverse("workforce:training_course", args=[c.pk]),
+        ),
+        lists.Column("provider", _("培训机构"), lambda c: c.provider, sort=("provider",)),
+        lists.Column("topic", _("主题"), lambda c: c.get_topic_display()),
+        lists.Column("hours", _("学时"), lambda c: c.hours, sort=("hours",)),
+        lists.Column("region", _("所在区域"), lambda c: c.region_code, region=True),
+    ),
+    filters=(
+        lists.region_filter(),
+        lists.choice_filter("topic", _("主题"), tuple(TrainingTopic.choices)),
+        lists.text_filter(
+            "q",
+            _("课程名称或培训机构"),
+            lambda qs, v: qs.filter(title__contains=v) | qs.filter(provider__contains=v),
+        ),
+    ),
+    default_sort="title",
 )
 
 INTEGRITY = lists.ListSpec(

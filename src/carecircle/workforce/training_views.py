@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from carecircle.core import list_pages, region_pick, regions, scope
+from carecircle.core import list_pages, regions, scope
 from carecircle.core.access import access_by_id
 from carecircle.workforce import selectors, training
 from carecircle.workforce.models import Course, TrainingSession, WorkerRole
 from carecircle.workforce.training_forms import AttendanceForm, CourseForm, SessionForm
-from carecircle.workforce.training_list_specs import ATTENDANCE
+from carecircle.workforce.training_list_specs import ATTENDANCE, COURSES
 
 MAX_SHOWN = 500
 
@@ -30,30 +30,26 @@ def attendance_list(request):
 
 @login_required
 def course_list(request):
-    """The courses of the user's regions; officials with workforce.manage add one."""
-    if not scope.has_perm(request.user, "workforce.view"):
-        raise PermissionDenied
+    """The courses of the user's regions (count, filters, Excel export)."""
     may_manage = scope.has_perm(request.user, "workforce.manage")
+    return list_pages.page(
+        request, COURSES, template="workforce/training_courses.html", context={"may_manage": may_manage}
+    )
+
+
+@login_required
+def course_new(request):
+    """Officials with workforce.manage add a course in their regions."""
+    if not scope.has_perm(request.user, "workforce.manage"):
+        raise PermissionDenied
     form = CourseForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
     if request.method == "POST":
-        if not may_manage:
-            raise PermissionDenied
         if form.submit(partial(training.course_create, actor=request.user, request=request)):
             messages.success(request, _("已新增培训课程"))
             return redirect("workforce:training_course", course_id=form.result.pk)
         status = form.failed_status
-    courses = scope.in_scope(Course.objects.all(), request.user, "workforce.view").order_by("title", "id")
-    shown = list(courses[:MAX_SHOWN])
-    names = region_pick.names_of({c.region_code for c in shown})
-    for c in shown:
-        c.region_name = names.get(c.region_code, "")
-    return render(
-        request,
-        "workforce/training_courses.html",
-        {"courses": shown, "count": courses.count(), "form": form, "may_manage": may_manage},
-        status=status,
-    )
+    return render(request, "workforce/training_course_new.html", {"form": form}, status=status)
 
 
 @login_required

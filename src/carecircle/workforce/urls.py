@@ -26,6 +26,7 @@ urlpatterns += [
     path("breaches/nursing-rules/", staffing_views.nursing_rules, name="nursing_rules"),
     path("training/", training_views.attendance_list, name="training_list"),
     path("training/courses/", training_views.course_list, name="training_courses"),
+    path("training/courses/new/", training_views.course_new, name="training_course_new"),
     path("training/courses/<int:course_id>/", training_views.course_detail, name="training_course"),
     path(
         "training/sessions/<int:training_session_id>/",
