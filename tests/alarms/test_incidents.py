@@ -109,23 +109,15 @@ def test_capability_level_raises_priority_when_assessment_module_exists(make_per
     """The level comes from the assessment module: looked up for the whole delivery batch at once,
     and one by one for an incident opened by other means; the same answer both ways."""
     from carecircle.alarms import policy
-    from carecircle.assessment.models import CapabilityAssessment
 
     day = t0.date()
     assessed, other = make_person(age=70), make_person(age=70)
-    CapabilityAssessment.objects.create(
-        person=assessed,
-        region_code=assessed.region_code,
-        assessor_name="评估员",
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(
+        assessed,
+        3,
         assessed_on=day,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=3,
-        final_level=3,
         valid_from=day - datetime.timedelta(days=30),
         valid_to=day + datetime.timedelta(days=300),
     )

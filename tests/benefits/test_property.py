@@ -180,24 +180,10 @@ def test_sql_and_per_person_evaluation_agree(people, texts, monkeypatch):
 def _assess(
     person, level: int, valid_from: datetime.date, valid_to: datetime.date, assessed_on: datetime.date
 ):
-    from carecircle.assessment.models import CapabilityAssessment
 
-    CapabilityAssessment.objects.create(
-        person=person,
-        region_code=person.region_code,
-        assessor_name="评估员",
-        assessed_on=assessed_on,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=level,
-        final_level=level,
-        valid_from=valid_from,
-        valid_to=valid_to,
-    )
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(person, level, assessed_on=assessed_on, valid_from=valid_from, valid_to=valid_to)
 
 
 @pytest.mark.django_db

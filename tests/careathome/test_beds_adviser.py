@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from carecircle.careathome import beds_services
 from carecircle.careathome.models.beds import AdviserPlan, DelegationConsent
+from tests.assessment.factories import capability_on_file
 from tests.careathome.beds_helpers import provider, setup
 from tests.conftest import COMMUNITY_A
 
@@ -16,25 +17,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def _assessed(make_person, days_ago: int):
-    from carecircle.assessment.models import CapabilityAssessment
 
     person = make_person(region_code=COMMUNITY_A, age=83, name="钱秀兰")
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
-    CapabilityAssessment.objects.create(
-        person=person,
-        region_code=person.region_code,
-        assessor_name="评估员",
-        assessed_on=day,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=3,
-        final_level=3,
-        valid_from=day,
-        valid_to=day + datetime.timedelta(days=365),
+    capability_on_file(
+        person, 3, assessed_on=day, valid_from=day, valid_to=day + datetime.timedelta(days=365)
     )
     return person
 

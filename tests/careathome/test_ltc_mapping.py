@@ -12,6 +12,7 @@ from carecircle.assessment.models import CapabilityAssessment
 from carecircle.careathome import ltc_mapping, services
 from carecircle.careathome.models.ltc import LtcAssessment, LtcStatus
 from carecircle.core.errors import Conflict
+from tests.assessment.factories import capability_on_file
 from tests.careathome.ltc_table import TABLE
 from tests.careathome.test_ltc_process import CITY, RULES
 
@@ -27,21 +28,8 @@ def _rules(users, capability_map):
 
 def _capability(person, level: int, days_ago: int) -> CapabilityAssessment:
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return CapabilityAssessment.objects.create(
-        person=person,
-        region_code=person.region_code,
-        assessor_name="评估员",
-        assessed_on=day,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=level,
-        final_level=level,
-        valid_from=day,
-        valid_to=day + datetime.timedelta(days=730),
+    return capability_on_file(
+        person, level, assessed_on=day, valid_from=day, valid_to=day + datetime.timedelta(days=730)
     )
 
 

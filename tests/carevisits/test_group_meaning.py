@@ -9,12 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carecircle.assessment.models import CapabilityAssessment
 from carecircle.carevisits import plans, selectors, services
 from carecircle.carevisits.home import cards
 from carecircle.carevisits.models import VisitGroup, VisitPlan
 from carecircle.core.vault import blind_index, mask_id_number
 from carecircle.registry.models import Person, PersonStatus
+from tests.assessment.factories import capability_on_file
 from tests.carevisits.conftest import this_month, today
 from tests.conftest import COMMUNITY_A, id_number
 
@@ -44,21 +44,8 @@ def person(age: int, *statuses: str, region_code: str = COMMUNITY_A) -> Person:
 
 def assess(p: Person, level: int, days_ago: int) -> None:
     start = today() - datetime.timedelta(days=days_ago)
-    CapabilityAssessment.objects.create(
-        person=p,
-        region_code=p.region_code,
-        assessor_name="评估员",
-        assessed_on=start,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=level,
-        final_level=level,
-        valid_from=start,
-        valid_to=today() + datetime.timedelta(days=300),
+    capability_on_file(
+        p, level, assessed_on=start, valid_from=start, valid_to=today() + datetime.timedelta(days=300)
     )
 
 

@@ -224,7 +224,7 @@ def test_engine_respects_constraints_on_a_day():
 
 
 def test_impaired_person_gets_a_skilled_caregiver(world, no_entitlements):
-    CapabilityAssessment = pytest.importorskip("carecircle.assessment.models").CapabilityAssessment  # noqa: N806
+    pytest.importorskip("carecircle.assessment.models")
 
     w = world
     Certificate.objects.filter(caregiver=w["carer"], kind="elder_care").update(level=1)  # 初级 only
@@ -234,19 +234,12 @@ def test_impaired_person_gets_a_skilled_caregiver(world, no_entitlements):
     o.refresh_from_db()
     assert o.caregiver == w["carer"]  # the nearest
     services_dispatch.order_decline(actor=w["admin_p"], order=o, reason="重新评估后改派")
-    CapabilityAssessment.objects.create(
-        person=w["mother"],
-        region_code=w["mother"].region_code,
-        assessor_name="评估员",
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(
+        w["mother"],
+        3,
         assessed_on=day,
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=3,
-        final_level=3,
         valid_from=day - datetime.timedelta(days=30),
         valid_to=day + datetime.timedelta(days=300),
     )

@@ -35,21 +35,13 @@ def hold(person: Person, kind: str, since: datetime.date | None = None) -> None:
 
 
 def assess(person: Person, level: int) -> None:
-    from carecircle.assessment.models import CapabilityAssessment
 
-    CapabilityAssessment.objects.create(
-        person=person,
-        region_code=person.region_code,
-        assessor_name="评估员",
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(
+        person,
+        level,
         assessed_on=long_ago(),
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=level,
-        final_level=level,
         valid_from=long_ago(),
         valid_to=today() + datetime.timedelta(days=300),
     )

@@ -60,21 +60,13 @@ def person(db):
 
 
 def assess(p: Person, level: int) -> None:
-    from carecircle.assessment.models import CapabilityAssessment
 
-    CapabilityAssessment.objects.create(
-        person=p,
-        region_code=p.region_code,
-        assessor_name="评估员",
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(
+        p,
+        level,
         assessed_on=today(),
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=level,
-        final_level=level,
         valid_from=today() - datetime.timedelta(days=30),
         valid_to=today() + datetime.timedelta(days=300),
     )
@@ -105,22 +97,14 @@ def test_mild_disability_is_disabled(person):
 
 def test_the_newest_valid_assessment_decides(person):
     """As assessment.selectors.current_level reads it: a newer level-0 assessment ends 失能."""
-    from carecircle.assessment.models import CapabilityAssessment
 
     p = person(70, level=1)
-    CapabilityAssessment.objects.create(
-        person=p,
-        region_code=p.region_code,
-        assessor_name="评估员",
+    from tests.assessment.factories import capability_on_file
+
+    capability_on_file(
+        p,
+        0,
         assessed_on=today() - datetime.timedelta(days=1),
-        answers={},
-        self_care=0,
-        mobility=0,
-        mental=0,
-        perception=0,
-        total=0,
-        preliminary_level=0,
-        final_level=0,
         valid_from=today() - datetime.timedelta(days=1),
         valid_to=today() + datetime.timedelta(days=300),
     )
