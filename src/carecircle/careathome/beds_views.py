@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.careathome import beds_forms as forms
-from carecircle.careathome import beds_list_specs, beds_selectors, beds_services
+from carecircle.careathome import beds_list_specs, beds_selectors, beds_services, money_selectors
 from carecircle.careathome.models.beds import FamilyBed
 from carecircle.core import list_pages, scope
 from carecircle.core.forms import render_invalid
@@ -50,6 +50,7 @@ def _context(request: AuthedRequest, bed: FamilyBed, **bound: Any) -> dict[str, 
         "bed": bed,
         "devices": bed.devices.select_related("device"),
         "missed": bed.missed_visits.all(),
+        "postings": money_selectors.bed_postings(bed),
         "may_manage": beds_selectors.may_manage(request.user, bed),
         "may_devices": beds_selectors.may_manage(request.user, bed)
         and scope.has_perm(request.user, "alarms.devices", bed.region_code),

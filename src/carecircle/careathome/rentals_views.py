@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecircle.careathome import homes_forms as forms
-from carecircle.careathome import homes_list_specs, homes_reference, rentals_selectors
+from carecircle.careathome import homes_list_specs, homes_reference, money_selectors, rentals_selectors
 from carecircle.careathome import rentals_services as services
 from carecircle.core import list_pages, scope
 from carecircle.core.forms import render_invalid
@@ -135,6 +135,7 @@ def _rental_context(contract: Any, **bound: Any) -> dict[str, Any]:
     return {
         "contract": contract,
         "bills": contract.bills.all(),
+        "postings": money_selectors.rental_postings(contract),
         "overdue": rentals_selectors.is_overdue(contract, today),
         "bill_form": bound.get("bill") or forms.BillForm(initial={"month": today.strftime("%Y-%m")}),
         "return_form": bound.get("ret") or forms.ReturnForm(initial={"returned_on": today}),
