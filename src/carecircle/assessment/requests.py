@@ -3,6 +3,9 @@
 their handling by the assessors and community staff of the person's region: accepted with an
 appointment date, or refused with a reason; done once an assessment of the person is recorded
 (services.assessment_record closes it). One open request per person (a partial unique constraint).
+A request that an existing assessment of another kind answers (core/prior_assessment.py: a
+delivered LTC result of the city's repeat period that maps to one capability level) is refused,
+naming that result.
 
 Re-exported by `assessment.services` (the writes) and `assessment.selectors` (the reads)."""
 
@@ -23,7 +26,7 @@ from carecircle.assessment.models import (
     CapabilityAssessment,
     RequestState,
 )
-from carecircle.core import audit, scope
+from carecircle.core import audit, prior_assessment, scope
 from carecircle.core.access import access_by_id
 from carecircle.core.ages import age_on
 from carecircle.core.audit_actions import AuditAction
@@ -77,6 +80,9 @@ def assessment_request_submit(
             % {"n": person.name, "s": open_one.get_state_display()},
             field="person",
         )
+    prior = prior_assessment.answer("capability", person)  # e.g. a delivered LTC result of the year
+    if prior is not None:
+        raise Conflict(prior.message, field="person")
     try:
         with transaction.atomic():
             req = AssessmentRequest.objects.create(
