@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -308,14 +308,20 @@ def ltc_settle(
     if LtcSettlement.objects.filter(provider=provider, month=month).exists():
         raise Conflict(_("%(m)s已结算入账，不重复结算") % {"m": month.strftime("%Y-%m")})
     fig = _split(ltc_visit_rows(month=month, provider_ids=[provider.pk]), _entitlements()).get(provider.pk)
-    return _save(
-        actor=actor,
-        provider_id=provider.pk,
-        region_code=provider.region_code,
-        month=month,
-        fig=fig,
-        request=request,
-    )
+    try:
+        with transaction.atomic():
+            return _save(
+                actor=actor,
+                provider_id=provider.pk,
+                region_code=provider.region_code,
+                month=month,
+                fig=fig,
+                request=request,
+            )
+    except IntegrityError:  # settled meanwhile by a concurrent press or the month-end task
+        if LtcSettlement.objects.filter(provider=provider, month=month).exists():
+            raise Conflict(_("%(m)s已结算入账，不重复结算") % {"m": month.strftime("%Y-%m")}) from None
+        raise
 
 
 def _save(

@@ -1,14 +1,19 @@
 """The LTC pages' forms (docs/directory-guide.md, "Writing a page"): field names are the services'
 keyword arguments; the record form's fields are the city table's items (`answers.<code>`)."""
 
+import datetime
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecircle.careathome.models.ltc import ApplicantKind, RefusalReason
+from carecircle.careathome.models.ltc import ApplicantKind, LtcCarePlan, RefusalReason
 from carecircle.careathome.types import LtcScale
+from carecircle.core import scope
+from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.forms import ServiceForm
+from carecircle.core.types import Actor
 
 
 class LtcApplyForm(ServiceForm):
@@ -49,3 +54,36 @@ class LtcRecordForm(ServiceForm):
                     "invalid_choice": _("「%(name)s」的得分不在选项中") % {"name": item.name},
                 },
             )
+
+
+class LtcSettleForm(ServiceForm):
+    """A closed month of one provider settled from the settlements list (ltc_care.ltc_settle): the
+    providers with LTC plans in the regions where the user settles; the month as YYYY-MM. A month
+    settled already comes back on the form with the service's message (409)."""
+
+    shown_on_form = (InvalidInput, Conflict)
+    default_field = "month"
+
+    provider = forms.ModelChoiceField(
+        label=_("服务机构"),
+        queryset=LtcCarePlan.objects.none(),  # replaced by the providers in __init__
+        error_messages={
+            "required": _("请选择服务机构"),
+            "invalid_choice": _("请选择服务机构（本辖区内有长期护理计划的机构）"),
+        },
+    )
+    month = forms.CharField(
+        label=_("结算月份（YYYY-MM）"), max_length=7, error_messages={"required": _("请填写结算月份")}
+    )
+
+    def __init__(self, *args: Any, user: Actor = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = LtcCarePlan._meta.get_field("provider").related_model._default_manager
+        with_plans = providers.filter(pk__in=LtcCarePlan.objects.values("provider_id"))
+        self.fields["provider"].queryset = scope.in_scope(with_plans, user, "ltc.decide").order_by("name")  # type: ignore[attr-defined]
+
+    def clean_month(self) -> datetime.date:
+        found = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
+        if found is None or not 1 <= int(found[2]) <= 12:
+            raise forms.ValidationError(_("结算月份应为YYYY-MM格式，如2026-10"))
+        return datetime.date(int(found[1]), int(found[2]), 1)
