@@ -169,6 +169,8 @@ NOT_SUCCESS = {
     "careathome/ltc/<int:ltc_assessment_id>/refuse/": {422},
     "careathome/ltc/<int:ltc_assessment_id>/object/": {422},
     "careathome/ltc/<int:ltc_assessment_id>/deliver/": {409},
+    # an empty settle form names no provider and no month (422)
+    "careathome/ltc/settlements/settle/": {422},
     # the factory's application is not yet accepted: no on-site record yet (409)
     "POST /api/v1/ltc/assessments/{ltc_assessment_id}/record": {409},
     # the walk's city has not entered the LTC standard's table and periods (a city fills them in from

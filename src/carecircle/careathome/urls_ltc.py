@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("ltc/plans/", ltc_pages_views.ltc_plan_list, name="ltc_plan_list"),
     path("ltc/plans/<int:ltc_plan_id>/", ltc_pages_views.ltc_plan_detail, name="ltc_plan_detail"),
     path("ltc/settlements/", ltc_pages_views.ltc_settlement_list, name="ltc_settlement_list"),
+    path("ltc/settlements/settle/", ltc_pages_views.ltc_settlement_settle, name="ltc_settlement_settle"),
     path(
         "ltc/settlements/<int:ltc_settlement_id>/",
         ltc_pages_views.ltc_settlement_detail,
