@@ -34,6 +34,10 @@ def _measure(clients, routes, roles) -> dict:
     counts = {}
     for role in roles:
         for route in routes:
+            # Each page is opened once just before it is counted, so a cache that expired by time
+            # during a long run (grants, the alarm policy, reference data) is full again: only
+            # queries that depend on the rows are left to differ.
+            clients[role].get("/" + route)
             with CaptureQueriesContext(connection) as captured:
                 response = clients[role].get("/" + route)
             if response.status_code == 200:
@@ -46,15 +50,12 @@ def test_list_and_home_pages_do_not_query_per_row(ctx, client_for):
     clients = {role: client_for(ctx.users[role]) for role in ROLES}
     lists = _list_pages()
     _make_rows(ctx, makers)
-    _measure(clients, lists, LIST_ROLES) | _measure(
-        clients, [""], ROLES
-    )  # warm the caches (reference data, grants) before counting
     once = _measure(clients, lists, LIST_ROLES) | _measure(clients, [""], ROLES)
     _make_rows(ctx, makers)
     _make_rows(ctx, makers)
     thrice = _measure(clients, lists, LIST_ROLES) | _measure(clients, [""], ROLES)
     # Two more rounds add at least two rows of every kind, so a query per row adds at least two
-    # queries; one is allowed for the caches that expire by time (the alarm policy, the grants).
+    # queries; one is still allowed for a cache that expires between a page's two openings.
     grown = {k: (once[k], thrice.get(k)) for k in once if k in thrice and thrice[k] > once[k] + 1}
     assert set(thrice) == set(once), "a page that opened with the rows once must open with them three times"
     assert len(once) >= 20
