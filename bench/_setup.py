@@ -20,7 +20,7 @@ def django_ready(database_url: str | None = None) -> Path:
     if database_url:
         os.environ["DATABASE_URL"] = database_url
         if database_url.startswith("postgres"):
-            _create_if_missing(database_url)
+            postgres_database(database_url, fresh=False)
     import django
     from django.core.management import call_command
 
@@ -31,19 +31,29 @@ def django_ready(database_url: str | None = None) -> Path:
     return home
 
 
-def _create_if_missing(url: str) -> None:
-    """The benchmark's PostgreSQL database is made when it does not exist yet (a bench takes any
-    name given to --database-url)."""
+def postgres_database(url: str, *, fresh: bool) -> None:
+    """Make the benchmark's PostgreSQL database named by `url`: dropped and made afresh (`fresh`: a
+    flush stops at the append-only audit table), or made only when it does not exist yet."""
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
     from psycopg import sql
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = sql.Identifier(parts.path.lstrip("/"))
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if fresh:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        elif conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+        ).fetchone():
+            return
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and create the throw-away PostgreSQL database named by `url`."""
+    postgres_database(url, fresh=True)
 
 
 def _has_tables() -> bool:

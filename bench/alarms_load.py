@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from _alarms_consoles import Console, Wallboard  # noqa: E402
-from _setup import BENCH_VAULT_KEY  # noqa: E402
+from _setup import BENCH_VAULT_KEY, fresh_postgres  # noqa: E402
 
 
 def percentile(values, q):
@@ -179,19 +179,6 @@ def send_alarms(port, tokens, rate, seconds, threads):
     for t in pool:
         t.join()
     return sent_at, acked, errors, time.time() - start, late, answered_ms
-
-
-def fresh_postgres(url: str) -> None:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main():

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _setup import BENCH_VAULT_KEY  # noqa: E402
+from _setup import BENCH_VAULT_KEY, fresh_postgres  # noqa: E402
 
 DISTRICT = "339901000000"
 COMMUNITY = "339901001001"
@@ -76,20 +76,6 @@ def django_ready(database_url: str | None) -> None:
 
     settings.MIGRATION_MODULES = NoMigrations()
     call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
-
-
-def fresh_postgres(url: str) -> None:
-    """Drop and create the PostgreSQL database named by `url` (a throw-away one)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup(operators: int):

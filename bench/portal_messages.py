@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from _setup import django_ready
+from _setup import django_ready, fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_CITY_MESSAGES = 1_300_000
@@ -54,20 +54,6 @@ def queue(n: int, batch: int) -> tuple[float, float]:
         ]
         messages_queue_bulk(specs)
     return time.perf_counter() - started, time.process_time() - cpu
-
-
-def fresh_postgres(url: str) -> None:
-    """Drop and create the benchmark's own database (a flush stops at the append-only audit table)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def start_worker(env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
