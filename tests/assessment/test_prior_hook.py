@@ -13,7 +13,7 @@ from carecircle.core import plugins, prior_assessment
 from carecircle.core.errors import Conflict
 from carecircle.core.models import User
 from carecircle.core.prior_assessment import PriorAnswer
-from carecircle.registry.models import FamilyContact
+from tests.timebank.helpers import link
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,7 @@ pytestmark = pytest.mark.django_db
 def family_and_elder(users, make_person):
     family = User.objects.create_user(username="family-hook", password="x", display_name="李小红")
     person = make_person(age=79)
-    FamilyContact.objects.create(
-        person=person,
-        region_code=person.region_code,
-        user=family,
-        name="李小红",
-        relation="子女",
-        link_state="active",
-    )
+    link(family, person)
     return family, person
 
 

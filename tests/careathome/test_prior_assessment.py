@@ -13,9 +13,9 @@ from carecircle.careathome.models.ltc import LtcRules
 from carecircle.core import prior_assessment
 from carecircle.core.errors import Conflict
 from carecircle.core.models import User
-from carecircle.registry.models import FamilyContact
 from tests.careathome.test_ltc_mapping import _delivered_ltc, _rules
 from tests.careathome.test_ltc_process import RULES
+from tests.timebank.helpers import link
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -28,14 +28,7 @@ def family(users):
 @pytest.fixture
 def elder(make_person, family):
     person = make_person(age=82, name="王奶奶")
-    FamilyContact.objects.create(
-        person=person,
-        region_code=person.region_code,
-        user=family,
-        name="王小明",
-        relation="子女",
-        link_state="active",
-    )
+    link(family, person)
     return person
 
 
