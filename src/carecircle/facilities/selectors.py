@@ -415,18 +415,18 @@ def institution_residents(*, person_ids: Iterable[int], day: datetime.date) -> s
     )
 
 
-def residents_by_facility(facility_ids: Iterable[int], day: datetime.date) -> dict[int, list[int]]:
-    """{facility id: ids of the people staying there on `day`} (admitted by then, not discharged
-    before it), one query: workforce's nursing-staff ratio reads the residents' assessed levels."""
-    out: dict[int, list[int]] = {}
-    rows = (
-        Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=day)
-        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=day))
-        .values_list("facility_id", "person_id")
+def resident_stays(
+    facility_ids: Iterable[int], first: datetime.date, last: datetime.date
+) -> list[tuple[int, int, datetime.date, datetime.date | None]]:
+    """(facility id, person id, admitted on, discharged on) of the stays at these facilities that
+    overlap `first`..`last` (a person stays on a day when admitted by then and not discharged
+    before it), one query for the whole span: workforce's nursing-staff ratio reads the residents
+    of each day of its window from them."""
+    return list(
+        Stay.objects.filter(facility_id__in=list(facility_ids), admitted_on__lte=last)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=first))
+        .values_list("facility_id", "person_id", "admitted_on", "discharged_on")
     )
-    for facility_id, person_id in rows:
-        out.setdefault(facility_id, []).append(person_id)
-    return out
 
 
 # ------------------------------------------------------------------ the resident's waiting-list pages

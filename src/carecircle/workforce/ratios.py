@@ -132,8 +132,8 @@ def unit_breaches(
     units, first: datetime.date, last: datetime.date, not_set: list[str] | None = None
 ) -> list[Breach]:
     """Social-worker and nursing-staff breaches of elder-care `units` (facilities) from `first` to
-    `last`, runs of days merged. One query for the employments, two per day for the residents and
-    their levels. Units whose residents' levels have no nursing rule get no nursing breach; a line
+    `last`, runs of days merged. One query for the employments and the stays, one per day for the
+    residents' levels. Units whose residents' levels have no nursing rule get no nursing breach; a line
     naming them is added to `not_set` when given."""
     units = list(units)
     ids = [u.pk for u in units]

@@ -28,7 +28,7 @@ from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import InvalidInput
 from carecircle.core.types import Actor, signed_in
-from carecircle.facilities.selectors import residents_by_facility
+from carecircle.facilities.selectors import resident_stays
 from carecircle.workforce.models import Caregiver, Certificate, CertificateKind, NursingRatioRule, WorkerRole
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def rules_for(region_code: str, rules: list[NursingRatioRule] | None = None) -> 
 
 class NursingFigures:
     """Everything the nursing check of `units` needs from `first` to `last`, read once (rules,
-    carers, certificates); `on(day)` reads that day's residents and levels (two queries)."""
+    carers, certificates, residents' stays); `on(day)` reads that day's levels (one query)."""
 
     def __init__(self, units, first: datetime.date, last: datetime.date) -> None:
         self.units = list(units)
@@ -72,12 +72,13 @@ class NursingFigures:
             valid_from__lte=last,
         ).values_list("caregiver_id", "valid_from", "valid_to"):
             self.certs[cid].append((start, end))
+        self.stays = resident_stays(ids, first, last)
         self.not_set: dict[int, set[int]] = defaultdict(set)  # unit id: levels with no rule
 
     def _have(self, day: datetime.date) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)
         for pk, unit, start, end in self.carers:
-            if unit is not None and (
+            if (
                 start <= day
                 and (end is None or end >= day)
                 and any(a <= day and (b is None or b >= day) for a, b in self.certs[pk])
@@ -88,7 +89,10 @@ class NursingFigures:
     def on(self, day: datetime.date) -> dict[int, tuple[int, int | None]]:
         """{unit id: (certified carers, carers needed)}; needed is None when a level of its
         residents has no rule (the unit is then in `not_set`)."""
-        staying = residents_by_facility([u.pk for u in self.units], day)
+        staying: dict[int, list[int]] = defaultdict(list)
+        for unit, person, admitted, discharged in self.stays:
+            if admitted <= day and (discharged is None or discharged > day):
+                staying[unit].append(person)
         people = [p for ps in staying.values() for p in ps]
         levels = dict(
             current_assessments(day).filter(person_id__in=people).values_list("person_id", "final_level")
