@@ -1,7 +1,7 @@
 """What an older person (or their linked family) reads on the resident page 居家照护: for each of
 the account's persons (registry.selectors.family_persons — never anyone else), the LTC level and
 plan with the hours used this month, the family bed with its schedule and next visit, the latest
-home-adaptation case and the rentals out. A handful of queries per person; an account has few."""
+home-adaptation case and the rentals out. One query per kind of record for all the persons, then a few for each plan and bed."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -54,9 +54,18 @@ def resident_persons(user: Actor, person_id: str = "") -> list[Person]:
     rows = family_persons(user).order_by("birth_date", "id")
     if person_id:
         rows = rows.filter(pk=int(person_id)) if person_id.isdigit() else rows.none()
-        if not rows:
-            raise NotFound()
-    return [p for p in rows if age_on(p.birth_date, today) >= ADULT_FROM]
+    found = list(rows)
+    if person_id and not found:
+        raise NotFound()
+    return [p for p in found if age_on(p.birth_date, today) >= ADULT_FROM]
+
+
+def _first_each(rows: Any) -> dict[int, Any]:
+    """The first row of each person in `rows` (ordered already), by person id."""
+    out: dict[int, Any] = {}
+    for row in rows:
+        out.setdefault(row.person_id, row)
+    return out
 
 
 def _bed(care: HomeCare) -> None:
@@ -81,36 +90,43 @@ def _bed(care: HomeCare) -> None:
 
 
 def home_care(user: Actor, person_id: str = "") -> list[HomeCare]:
+    """One query per kind of record for all the account's persons; a plan's hours and a bed's
+    visits are then read for the persons who have one."""
     today = timezone.localdate()
+    persons = resident_persons(user, person_id)
+    ids = [p.pk for p in persons]
+    ltcs = _first_each(LtcAssessment.objects.filter(person_id__in=ids).order_by("-applied_on", "-id"))
+    plans = _first_each(
+        LtcCarePlan.objects.filter(person_id__in=ids, valid_from__lte=today, valid_to__gte=today)
+        .select_related("provider", "item", "assessment")
+        .order_by("-valid_from")
+    )
+    beds = _first_each(
+        FamilyBed.objects.filter(person_id__in=ids, status=BedStatus.ACTIVE).select_related("provider")
+    )
+    cases = _first_each(AdaptationCase.objects.filter(person_id__in=ids).order_by("-applied_on", "-id"))
+    rentals: dict[int, list[Any]] = {}
+    for r in RentalContract.objects.filter(person_id__in=ids, returned_on__isnull=True).select_related(
+        "unit__device_type"
+    ):
+        rentals.setdefault(r.person_id, []).append(
+            (r, (r.monthly_rent * (1 - r.subsidy_rate)).quantize(Decimal("0.01")))
+        )
     out = []
-    for person in resident_persons(user, person_id):
+    for person in persons:
         care = HomeCare(person=person, is_self=person.user_id == getattr(user, "pk", None))
-        care.ltc = LtcAssessment.objects.filter(person=person).order_by("-applied_on", "-id").first()
+        care.ltc = ltcs.get(person.pk)
         if care.ltc is not None and care.ltc.status == LtcStatus.DELIVERED and care.ltc.level is not None:
             care.level_name = LEVEL_NAMES[care.ltc.level]
-        care.plan = (
-            LtcCarePlan.objects.filter(person=person, valid_from__lte=today, valid_to__gte=today)
-            .select_related("provider", "item", "assessment")
-            .order_by("-valid_from")
-            .first()
-        )
+        care.plan = plans.get(person.pk)
         if care.plan is not None:
             care.plan_days = weekday_names(care.plan.weekdays)
             ent = ltc_plan_entitlement(care.plan)
             care.hours_entitled = ent.hours_per_month if ent is not None else None
             care.hours_used = ltc_hours_used(person.pk, today)
-        care.bed = (
-            FamilyBed.objects.filter(person=person, status=BedStatus.ACTIVE)
-            .select_related("provider")
-            .first()
-        )
+        care.bed = beds.get(person.pk)
         _bed(care)
-        care.case = AdaptationCase.objects.filter(person=person).order_by("-applied_on", "-id").first()
-        care.rentals = [
-            (r, (r.monthly_rent * (1 - r.subsidy_rate)).quantize(Decimal("0.01")))
-            for r in RentalContract.objects.filter(person=person, returned_on__isnull=True).select_related(
-                "unit__device_type"
-            )
-        ]
+        care.case = cases.get(person.pk)
+        care.rentals = rentals.get(person.pk, [])
         out.append(care)
     return out
