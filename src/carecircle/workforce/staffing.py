@@ -78,7 +78,7 @@ class NursingFigures:
     def _have(self, day: datetime.date) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)
         for pk, unit, start, end in self.carers:
-            if (
+            if unit is not None and (
                 start <= day
                 and (end is None or end >= day)
                 and any(a <= day and (b is None or b >= day) for a, b in self.certs[pk])
