@@ -18,6 +18,13 @@ def _level(plan: Any) -> str:
     return "" if level is None else LEVEL_NAMES[level]
 
 
+def _provider(path: str = "provider") -> lists.Filter:
+    """The provider's name, or part of it, through `path` from the row."""
+    return lists.text_filter(
+        "provider", _("服务机构"), lambda qs, v: qs.filter(**{f"{path}__name__contains": v})
+    )
+
+
 def _current(qs: Any, value: str) -> Any:
     today = timezone.localdate()
     inside = {"valid_from__lte": today, "valid_to__gte": today}
@@ -53,7 +60,7 @@ LTC_PLANS = lists.ListSpec(
         lists.text_filter("q", _("老人姓名或身份证号"), lists.person_text("person")),
         lists.region_filter(),
         lists.choice_filter("level", _("失能等级"), LEVELS, lookup="assessment__level"),
-        lists.text_filter("provider", _("服务机构"), lambda qs, v: qs.filter(provider__name__contains=v)),
+        _provider(),
         lists.choice_filter(
             "current", _("执行中"), (("yes", _("执行中")), ("no", _("未开始或已结束"))), apply=_current
         ),
@@ -101,7 +108,7 @@ LTC_SETTLEMENTS = lists.ListSpec(
     filters=(
         lists.region_filter(),
         lists.date_filter("month", _("结算月份"), "month"),
-        lists.text_filter("provider", _("服务机构"), lambda qs, v: qs.filter(provider__name__contains=v)),
+        _provider(),
         lists.choice_filter(
             "posted", _("基金入账"), (("yes", _("已入账")), ("no", _("未入账"))), apply=_posted_filter
         ),
@@ -143,8 +150,6 @@ LTC_VISITS = lists.ListSpec(
         lists.text_filter("q", _("老人姓名或身份证号"), lists.person_text("person")),
         lists.region_filter(lookup="plan__region_code"),
         lists.date_filter("day", _("服务日期"), "order__window_start__date"),
-        lists.text_filter(
-            "provider", _("服务机构"), lambda qs, v: qs.filter(plan__provider__name__contains=v)
-        ),
+        _provider("plan__provider"),
     ),
 )
