@@ -90,21 +90,21 @@ def tiles(persons: list[Linked], visits_today: int) -> list[Tile]:
     inbox = _url("portal:messages")
     if inbox:
         out.append(Tile("messages", _("消息"), _("通知和提醒"), inbox))
+    if persons and all(p.is_child for p in persons):
+        # A parent of infants only: no older persons' tiles; the allowance tile speaks of the child.
+        return [t for t in out if t.key != "order"]
     bank = _url("timebank:mine")
-    if bank and (not persons or any(not p.is_child for p in persons)):
+    if bank:
         out.append(Tile("timebank", _("时间银行"), _timebank_hint(persons), bank))
     care = _url("careathome:care_home")  # issue 22: the older persons' care at home
-    if care and (not persons or any(not p.is_child for p in persons)):
+    if care:
         out.append(Tile("carehome", _("居家照护"), _("长期护理、家庭床位、适老化改造、辅具租赁"), care))
-    if not any(p.is_child for p in persons) or any(not p.is_child for p in persons):
-        return out
-    # A parent of infants only: the allowance and order tiles speak of the child's side.
-    return [t for t in out if t.key != "order"]
+    return out
 
 
 def _timebank_hint(persons: list[Linked]) -> str:
     """The older persons' hours in the time bank (one query), or what the tile is for."""
-    from carecircle.timebank import selectors as timebank  # noqa: PLC0415 — the time bank may be absent
+    from carecircle.timebank import selectors as timebank  # noqa: PLC0415 — the module may be absent (reached only when its URLs are)
 
     hours = timebank.persons_hours([p.person.pk for p in persons if not p.is_child])
     if hours:
