@@ -50,17 +50,23 @@ class Crosswalk:
     message: str
 
 
-def mapping(region_code: str) -> tuple[dict[int, int], str]:
-    """The city's table {LTC level: capability level} and its source; ({}, "") while it is empty."""
-    rules = LtcRules.objects.filter(city_code=city_of(region_code)).first()
+def _rules(region_code: str) -> LtcRules | None:
+    return LtcRules.objects.filter(city_code=city_of(region_code)).first()
+
+
+def _table(rules: LtcRules | None) -> tuple[dict[int, int], str]:
     if rules is None or not rules.capability_map:
         return {}, ""
     table = {int(k): v for k, v in rules.capability_map.items() if isinstance(v, int) and str(k).isdigit()}
     return table, rules.source
 
 
-def _repeat_months(region_code: str) -> int:
-    rules = LtcRules.objects.filter(city_code=city_of(region_code)).first()
+def mapping(region_code: str) -> tuple[dict[int, int], str]:
+    """The city's table {LTC level: capability level} and its source; ({}, "") while it is empty."""
+    return _table(_rules(region_code))
+
+
+def _repeat_months(rules: LtcRules | None) -> int:
     return rules.repeat_months if rules is not None else DEFAULT_REPEAT_MONTHS
 
 
@@ -78,10 +84,13 @@ def ltc_answer(person: Person, day: datetime.date | None = None) -> Crosswalk | 
 
     day = day or timezone.localdate()
     found = current_assessment(person, day)
-    months = _repeat_months(person.region_code)
-    if found is None or add_months(found.assessed_on, months) <= day:
+    if found is None:
         return None
-    table, source = mapping(person.region_code)
+    rules = _rules(person.region_code)  # read once: the repeat period and the table
+    months = _repeat_months(rules)
+    if add_months(found.assessed_on, months) <= day:
+        return None
+    table, source = _table(rules)
     levels = sorted(lv for lv, cap in table.items() if cap == found.final_level)
     mapped = levels[0] if len(levels) == 1 else None
     name = _capability_name(found.final_level)
@@ -119,12 +128,13 @@ def capability_answer(person: Person, day: datetime.date | None = None) -> Cross
         .order_by("-delivered_on", "-id")
         .first()
     )
-    months = _repeat_months(person.region_code)
     if found is None or found.delivered_on is None or found.level is None:
         return None
+    rules = _rules(person.region_code)  # read once: the repeat period and the table
+    months = _repeat_months(rules)
     if add_months(found.delivered_on, months) <= day:
         return None
-    table, source = mapping(person.region_code)
+    table, source = _table(rules)
     mapped = table.get(found.level)
     name = LEVEL_NAMES[found.level]
     base = _("该老人已于%(d)s取得长期护理失能等级评估结果（%(n)s）") % {
