@@ -36,6 +36,11 @@ def plan_person(*, user: Actor, person_id: object) -> Person:
     return access_by_id(Person.objects.all(), person_id, user=user, perm=VIEW)
 
 
+def plan_of(person: Person) -> AdviserPlan | None:
+    """The person's one plan, its adviser joined; None before an adviser is named."""
+    return AdviserPlan.objects.filter(person=person).select_related("adviser").first()
+
+
 def care_plan(*, user: Actor, person: Person, day: datetime.date | None = None) -> dict[str, Any]:
     """Everything the adviser reads on the person's one page (the caller has checked the person)."""
 
@@ -65,7 +70,7 @@ def care_plan(*, user: Actor, person: Person, day: datetime.date | None = None) 
         missed = bed.missed_visits.count()
         if missed:
             pending.append((f"家庭养老床位漏访 {missed} 次", f"{bed.provider.name}（补上门服务）"))
-    plan = AdviserPlan.objects.filter(person=person).select_related("adviser").first()
+    plan = plan_of(person)
     assessed_on = assessment.assessed_on if assessment is not None else None
     first = _first_service(assessed_on, orders, bed, rentals)
     return {

@@ -70,7 +70,7 @@ def adviser_assign(request: AuthedRequest, adviser_person_id: int) -> HttpRespon
 @require_POST
 def adviser_consent(request: AuthedRequest, adviser_person_id: int) -> HttpResponse:
     person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
-    plan = adviser_selectors.care_plan(user=request.user, person=person)["plan"]
+    plan = adviser_selectors.plan_of(person)
     if plan is None:
         raise Conflict(_("请先为该老人指定养老顾问，再记录委托代办"), field="plan")
     form = ConsentForm(request.POST)
@@ -100,8 +100,8 @@ class RevokeForm(ServiceForm):
     consent_id = forms.CharField(label=gettext_lazy("撤回的委托"), max_length=12, required=False)
 
 
-def _plan_of(request: AuthedRequest, person: Any) -> Any:
-    plan = adviser_selectors.care_plan(user=request.user, person=person)["plan"]
+def _plan_of(person: Any) -> Any:
+    plan = adviser_selectors.plan_of(person)
     if plan is None:
         raise Conflict(_("请先为该老人指定养老顾问"), field="plan")
     return plan
@@ -117,7 +117,7 @@ def _plan_post(
 ) -> HttpResponse:
     """A POST of the plan's forms: the person in scope, a plan named, the form to the service."""
     person = adviser_selectors.plan_person(user=request.user, person_id=adviser_person_id)
-    plan = _plan_of(request, person)
+    plan = _plan_of(person)
     form = form_class(request.POST)
     if not form.submit(partial(call, actor=request.user, plan=plan, request=request)):
         return render(request, PAGE, _context(request, person, **{key: form}), status=form.failed_status)
