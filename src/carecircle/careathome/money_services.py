@@ -178,8 +178,9 @@ def post_month(*, month: datetime.date) -> MonthPosting:
             continue
         if row is not None:
             out.beds, out.bed_amount = out.beds + 1, out.bed_amount + row.amount
+    billed = set(RentalBill.objects.filter(month=label).values_list("contract_id", flat=True))
     for contract in contracts_out(first):
-        if contract.bills.filter(month=label).exists():
+        if contract.pk in billed:
             continue
         try:
             with transaction.atomic():
