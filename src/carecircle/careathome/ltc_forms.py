@@ -2,7 +2,6 @@
 keyword arguments; the record form's fields are the city table's items (`answers.<code>`)."""
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from carecircle.careathome.types import LtcScale
 from carecircle.core import scope
 from carecircle.core.errors import Conflict, InvalidInput
 from carecircle.core.forms import ServiceForm
+from carecircle.core.tables import parse_month
 from carecircle.core.types import Actor
 
 
@@ -83,7 +83,7 @@ class LtcSettleForm(ServiceForm):
         self.fields["provider"].queryset = scope.in_scope(with_plans, user, "ltc.decide").order_by("name")  # type: ignore[attr-defined]
 
     def clean_month(self) -> datetime.date:
-        found = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
-        if found is None or not 1 <= int(found[2]) <= 12:
-            raise forms.ValidationError(_("结算月份应为YYYY-MM格式，如2026-10"))
-        return datetime.date(int(found[1]), int(found[2]), 1)
+        try:
+            return parse_month(self.cleaned_data["month"], "month")
+        except InvalidInput:
+            raise forms.ValidationError(_("结算月份应为YYYY-MM格式，如2026-10")) from None
