@@ -28,7 +28,7 @@ from carecircle.core import regions
 from carecircle.facilities.selectors import facility_points
 from carecircle.registry.selectors import population
 from carecircle.workforce.models import Attendance, Caregiver, Certificate, CertificateKind, WorkerRole
-from carecircle.workforce.selectors import CHILDCARE_CERTS, CHILDCARE_ROLES, employed_on, valid_on
+from carecircle.workforce.selectors import childcare_staff_q, employed_on, valid_on
 
 HANGZHOU, JIAXING, QUJING, YIZHOU = "3301", "3304", "5303", "650502"
 ELDER_ROLES = (WorkerRole.HOME_CAREGIVER, WorkerRole.CARER)
@@ -154,9 +154,6 @@ def _worker_figures(day: datetime.date) -> dict[str, Q]:
     elder_cert = Certificate.objects.filter(
         valid_on(day), caregiver=OuterRef("pk"), kind=CertificateKind.ELDER_CARE
     )
-    childcare_cert = Certificate.objects.filter(
-        valid_on(day), caregiver=OuterRef("pk"), kind__in=CHILDCARE_CERTS
-    )
     trained = Exists(
         Attendance.objects.filter(worker=OuterRef("pk"), day__gte=year_start, day__lte=day, passed=True)
     )
@@ -169,8 +166,8 @@ def _worker_figures(day: datetime.date) -> dict[str, Q]:
         "carers": carers,
         "carers_senior": carers & Q(Exists(elder_cert.filter(level__gte=3))),
         "carers_certified_role": carers & Q(Exists(elder_cert)),
-        "childcare": Q(role__in=CHILDCARE_ROLES),
-        "childcare_certified": Q(role__in=CHILDCARE_ROLES) & Q(Exists(childcare_cert)),
+        "childcare": childcare_staff_q(day),
+        "childcare_certified": childcare_staff_q(day, certified=True),
         "inst_carers": inst,
         "inst_carers_trained": inst & Q(trained),
         "home_staff": home,

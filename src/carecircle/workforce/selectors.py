@@ -259,11 +259,18 @@ CHILDCARE_CERTS = (
 )
 
 
+def childcare_staff_q(day: datetime.date, *, certified: bool = False) -> Q:
+    """托育从业人员 among workers (those holding a valid childcare certificate on `day` when
+    `certified`): the one definition of C11 and of workforce/indicators.py's childcare figures."""
+    staff = Q(role__in=CHILDCARE_ROLES)
+    if not certified:
+        return staff
+    certs = Certificate.objects.filter(valid_on(day), caregiver=OuterRef("pk"), kind__in=CHILDCARE_CERTS)
+    return staff & Q(Exists(certs))
+
+
 def _childcare_counts(prefixes: list[str], day: datetime.date, certified: bool) -> dict[str, int]:
-    qs = Caregiver.objects.filter(employed_on(day), role__in=CHILDCARE_ROLES)
-    if certified:
-        certs = Certificate.objects.filter(valid_on(day), caregiver=OuterRef("pk"), kind__in=CHILDCARE_CERTS)
-        qs = qs.filter(Exists(certs))
+    qs = Caregiver.objects.filter(employed_on(day)).filter(childcare_staff_q(day, certified=certified))
     out = dict.fromkeys(prefixes, 0)
     for grouped in regions.grouped_under(qs, prefixes):
         out.update(grouped.values_list("under").annotate(n=Count("id")).values_list("under", "n"))
