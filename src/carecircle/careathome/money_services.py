@@ -135,7 +135,11 @@ def post_rental(bill: RentalBill) -> bool:
     """Post one bill's subsidy, once (the bill row locked; its reference unique). False when there
     was nothing to post (posted already, or no subsidy)."""
     with transaction.atomic():
-        bill = RentalBill.objects.select_for_update(of=("self",)).select_related("contract").get(pk=bill.pk)
+        bill = (
+            RentalBill.objects.select_for_update(of=("self",))
+            .select_related("contract__person", "contract__unit__device_type")
+            .get(pk=bill.pk)
+        )
         if bill.ledger_reference or bill.subsidy <= 0:
             return False
         reference = f"rental:{bill.contract_id}:{bill.month}"
@@ -145,7 +149,8 @@ def post_rental(bill: RentalBill) -> bool:
             month=bill.month,
             amount=bill.subsidy,
             reference=reference,
-            memo=_("康复辅具租赁 %(m)s 补贴（合同 %(c)s）") % {"m": bill.month, "c": bill.contract_id},
+            memo=_("康复辅具租赁 %(m)s 补贴：%(who)s租用%(d)s")
+            % {"m": bill.month, "who": bill.contract.person.name, "d": bill.contract.unit.device_type.name},
         )
         bill.ledger_reference, bill.posted_at = reference, timezone.now()
         bill.save(update_fields=["ledger_reference", "posted_at"])
