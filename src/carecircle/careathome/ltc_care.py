@@ -305,8 +305,7 @@ def ltc_settle(
     month = month.replace(day=1)
     if _month_bounds(month)[1] > timezone.now():
         raise Conflict(_("%(m)s尚未结束，月末后方可结算") % {"m": month.strftime("%Y-%m")})
-    if LtcSettlement.objects.filter(provider=provider, month=month).exists():
-        raise Conflict(_("%(m)s已结算入账，不重复结算") % {"m": month.strftime("%Y-%m")})
+    _refuse_settled(provider, month)
     fig = _split(ltc_visit_rows(month=month, provider_ids=[provider.pk]), _entitlements()).get(provider.pk)
     try:
         with transaction.atomic():
@@ -319,9 +318,14 @@ def ltc_settle(
                 request=request,
             )
     except IntegrityError:  # settled meanwhile by a concurrent press or the month-end task
-        if LtcSettlement.objects.filter(provider=provider, month=month).exists():
-            raise Conflict(_("%(m)s已结算入账，不重复结算") % {"m": month.strftime("%Y-%m")}) from None
+        _refuse_settled(provider, month)
         raise
+
+
+def _refuse_settled(provider: Any, month: datetime.date) -> None:
+    """A month the provider has settled already is refused (409); its posting stands."""
+    if LtcSettlement.objects.filter(provider=provider, month=month).exists():
+        raise Conflict(_("%(m)s已结算入账，不重复结算") % {"m": month.strftime("%Y-%m")})
 
 
 def _save(
