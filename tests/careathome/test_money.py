@@ -18,6 +18,7 @@ from carecircle.careathome import rentals_services as rentals
 from carecircle.careathome.models.homes import DeviceType, RentalBill
 from carecircle.careathome.models.money import BedSubsidy
 from carecircle.careathome.money_tasks import subsidies_monthly
+from carecircle.careathome.selectors import add_months
 from carecircle.core.errors import Conflict
 from carecircle.core.models import AuditEvent
 from tests.careathome.beds_helpers import CITY, disabled_person, provider
@@ -46,10 +47,7 @@ def money(users):
 
 def _months_back(n: int) -> datetime.date:
     """The first day of the month `n` months before this one."""
-    day = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        day = (day - datetime.timedelta(days=1)).replace(day=1)
-    return day
+    return add_months(timezone.localdate().replace(day=1), -n)
 
 
 def _bed(users, make_person, prov, starts_on):
