@@ -51,10 +51,13 @@ def test_without_consent_nothing_is_applied(users, plan):
 
 def test_with_consent_the_adviser_applies_and_it_is_recorded_as_theirs(users, plan):
     consent = _consent(users, plan, ConsentPurpose.LTC)
+    users["community"].display_name = "周顾问"
+    users["community"].save(update_fields=["display_name"])
     row = adviser_services.apply_on_behalf(actor=users["community"], plan=plan, purpose=ConsentPurpose.LTC)
     ltc = LtcAssessment.objects.get(pk=row.object_id)
     assert ltc.person_id == plan.person_id and ltc.status == LtcStatus.APPLIED
     assert ltc.applicant_kind == "worker" and "养老顾问代办" in ltc.applicant_name
+    assert ltc.applicant_name == "周顾问（养老顾问代办）"  # the adviser's name, not the login
     assert (row.adviser_id, row.consent_id, row.purpose) == (users["community"].pk, consent.pk, "ltc")
     event = AuditEvent.objects.get(action="adviser.on_behalf")
     assert event.user_id == users["community"].pk and event.detail["person_id"] == plan.person_id

@@ -116,12 +116,11 @@ def _apply_for(
     if purpose == ConsentPurpose.LTC:
         from carecircle.careathome.ltc_process import ltc_apply  # noqa: PLC0415 — services.py re-exports it after importing this module's siblings
 
-        name = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
         return ltc_apply(
             actor=actor,
             person=person,
             applicant_kind="worker",
-            applicant_name=f"{name}（养老顾问代办）",
+            applicant_name=f"{actor}（养老顾问代办）",  # the adviser's name (User.__str__), never the login
             request=request,
         )
     if purpose == ConsentPurpose.ADAPTATION:
