@@ -9,8 +9,12 @@ ones (可选类, self-paid). What is cited here was found in public copies:
   2020-07-21 (kanbao.dayuntongzhou.com/Html/2020-07-21/540.html);
 - items 2–8 with their numbers and kinds (高差处理 基础; 平整硬化、安装扶手 可选; 门改造: 门槛移除、平开门改为
   推拉门、房门拓宽、下压式门把手改造 可选): a county's implementation plan reproducing the list
-  (jylmj.com/bid/detail/CCB8589F0BCD69661BEE4DFC98BD10C6.html).
-The other 17 optional items (numbers 9–30 less the basic ones) were not found in a public copy: they
+  (jylmj.com/bid/detail/CCB8589F0BCD69661BEE4DFC98BD10C6.html);
+- 15 more optional items by part, without their numbers (door bell; nursing bed, anti-pressure-sore
+  pad; toilet, bath or shower; counter, middle cabinet; sensor lights, sockets and switches, corner
+  guards and signs, furniture; wheelchair or walker, magnifier, hearing aid, eating aids): 赣州市民政局's
+  summary of the list by part, reproduced at jxyuer.com/baike/techan/2022888.html.
+The last 2 optional items (the summary ends two parts with 等) were not found in a public copy: they
 are a fill-in table (`MISSING_OPTIONAL`), and the catalogue page says how many are missing; a city adds
 them from its official copy with `item_add`, never from a guess.
 
@@ -40,6 +44,7 @@ NATIONAL_COUNT: Final = 30
 SOURCE_LIST: Final = "民发〔2020〕86号 附件 推荐清单"
 SRC_BASIC: Final = SOURCE_LIST + "（基础类7项：北京日报 2020-07-21 报道）"
 SRC_NUMBERED: Final = SOURCE_LIST + "（序号与类型：jylmj.com 所载实施方案转录）"
+SRC_BY_PART: Final = SOURCE_LIST + "（分类项目：赣州市民政局解读，jxyuer.com 转载；序号未见）"
 
 B, OPT = ItemKind.BASIC, ItemKind.OPTIONAL
 # fmt: off
@@ -58,6 +63,21 @@ ITEMS: Final = [
     ("bath_chair",     None, ItemGroup.BATHROOM, "淋浴椅",               B, SRC_BASIC),
     ("supply_cane",    None, ItemGroup.SUPPLIES, "手杖",                 B, SRC_BASIC),
     ("supply_tracker", None, ItemGroup.SUPPLIES, "防走失装置",           B, SRC_BASIC),
+    ("door_bell",         None, ItemGroup.DOOR,        "闪光震动门铃", OPT, SRC_BY_PART),
+    ("bed_nursing",       None, ItemGroup.BEDROOM,     "配置护理床", OPT, SRC_BY_PART),
+    ("bed_antisore",      None, ItemGroup.BEDROOM,     "配置防压疮垫", OPT, SRC_BY_PART),
+    ("bath_toilet",       None, ItemGroup.BATHROOM,    "蹲便器改坐便器", OPT, SRC_BY_PART),
+    ("bath_tub",          None, ItemGroup.BATHROOM,    "浴缸、淋浴房改造", OPT, SRC_BY_PART),
+    ("kitchen_counter",   None, ItemGroup.KITCHEN,     "台面改造", OPT, SRC_BY_PART),
+    ("kitchen_cabinet",   None, ItemGroup.KITCHEN,     "加设中部柜、中部架", OPT, SRC_BY_PART),
+    ("env_light",         None, ItemGroup.ENVIRONMENT, "安装自动感应灯具", OPT, SRC_BY_PART),
+    ("env_socket",        None, ItemGroup.ENVIRONMENT, "电源插座及开关改造", OPT, SRC_BY_PART),
+    ("env_guard",         None, ItemGroup.ENVIRONMENT, "安装防撞护角/防撞条、提示标识", OPT, SRC_BY_PART),
+    ("env_furniture",     None, ItemGroup.ENVIRONMENT, "适老家具配置", OPT, SRC_BY_PART),
+    ("supply_wheelchair", None, ItemGroup.SUPPLIES,    "轮椅（助行器、助行推车）", OPT, SRC_BY_PART),
+    ("supply_magnifier",  None, ItemGroup.SUPPLIES,    "放大装置（老花镜）", OPT, SRC_BY_PART),
+    ("supply_hearing",    None, ItemGroup.SUPPLIES,    "助听器", OPT, SRC_BY_PART),
+    ("supply_eating",     None, ItemGroup.SUPPLIES,    "自助进食器具", OPT, SRC_BY_PART),
 ]
 # fmt: on
 MISSING_OPTIONAL: Final = NATIONAL_COUNT - len(ITEMS)
@@ -79,6 +99,21 @@ PRICES: Final = [
     ("bath_chair",     ALL, Decimal("220.00"), "把"),
     ("supply_cane",    ALL, Decimal("80.00"),  "根"),
     ("supply_tracker", ALL, Decimal("260.00"), "个"),
+    ("door_bell",         ALL, Decimal("180.00"),  "个"),
+    ("bed_nursing",       ALL, Decimal("2800.00"), "张"),
+    ("bed_antisore",      ALL, Decimal("320.00"),  "张"),
+    ("bath_toilet",       ALL, Decimal("900.00"),  "处"),
+    ("bath_tub",          ALL, Decimal("2500.00"), "处"),
+    ("kitchen_counter",   ALL, Decimal("1200.00"), "处"),
+    ("kitchen_cabinet",   ALL, Decimal("800.00"),  "组"),
+    ("env_light",         ALL, Decimal("60.00"),   "个"),
+    ("env_socket",        ALL, Decimal("80.00"),   "处"),
+    ("env_guard",         ALL, Decimal("20.00"),   "米"),
+    ("env_furniture",     ALL, Decimal("1500.00"), "件"),
+    ("supply_wheelchair", ALL, Decimal("600.00"),  "台"),
+    ("supply_magnifier",  ALL, Decimal("100.00"),  "个"),
+    ("supply_hearing",    ALL, Decimal("1800.00"), "副"),
+    ("supply_eating",     ALL, Decimal("90.00"),   "套"),
 ]
 # fmt: on
 
