@@ -152,3 +152,19 @@ def test_attendance_from_both_sides(client_for, users, course, staff):
     # recorded workers are no longer offered; a second record of the same one is refused
     r = official.post(url, {"worker": staff["mine"].pk, "passed": "1"})
     assert r.status_code == 422 and Attendance.objects.count() == 2
+
+
+def test_a_view_only_official_sees_the_attendance_without_a_form(client_for, users, course, staff):
+    """The inspector holds workforce.view, not manage: the session's page lists who attended and offers
+    no form (no worker they may record), and a POST records nothing."""
+    session = training.session_create(actor=users["district"], course=course, day=timezone.localdate())
+    training.attendance_record(actor=users["district"], session=session, worker=staff["mine"])
+    url = f"/workforce/training/sessions/{session.pk}/"
+    viewer = client_for(users["inspector"])
+    page = viewer.get(url).content.decode()
+    assert "已签到 1 人" in page and "本单位护理员" in page
+    assert "他单位护理员" not in page and 'name="worker"' not in page
+    assert viewer.post(url, {"worker": staff["theirs"].pk, "passed": "1"}).status_code == 422
+    assert Attendance.objects.count() == 1
+    # the district official (manage) is offered the worker not yet recorded
+    assert "他单位护理员" in client_for(users["district"]).get(url).content.decode()

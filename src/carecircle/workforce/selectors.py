@@ -112,10 +112,17 @@ def caregiver_counts(
 
 
 def caregiver_search(
-    *, user: Actor, text: str = "", organisation_id: int | None = None, role: str = ""
+    *,
+    user: Actor,
+    text: str = "",
+    organisation_id: int | None = None,
+    role: str = "",
+    perm: str = "workforce.view",
 ) -> QuerySet[Caregiver]:
-    """The register as `user` sees it: staff their regions, an employer's admin their own staff."""
-    staff = scope.in_scope(Caregiver.objects.all(), user, "workforce.view")
+    """The register as `user` sees it: staff the regions where they hold `perm`, an employer's admin
+    their own staff (perm="workforce.manage": the workers `user` may record things for, as
+    require_employer_or_staff decides)."""
+    staff = scope.in_scope(Caregiver.objects.all(), user, perm)
     mine = employer_q(user)
     visible = Q(pk__in=staff.values("pk"))
     if mine is not None:

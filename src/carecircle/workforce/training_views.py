@@ -101,10 +101,11 @@ def _session(request, training_session_id: int) -> TrainingSession:
 
 
 def _eligible(request, session: TrainingSession):
-    """The register's workers the user may record at `session`: in their scope, of a role the course
-    is for, employed on its day, not yet recorded there."""
+    """The register's workers the user may record at `session` (their employer's admin, or an official
+    with workforce.manage over their region: a view-only official gets none, so no form), of a role
+    the course is for, employed on its day, not yet recorded there."""
     return (
-        selectors.caregiver_search(user=request.user)
+        selectors.caregiver_search(user=request.user, perm="workforce.manage")
         .filter(role__in=session.course.roles)
         .filter(selectors.employed_on(session.day))
         .exclude(attendance__session=session)[:MAX_SHOWN]
