@@ -183,12 +183,13 @@ def build(scale: float, rng: random.Random) -> tuple[datetime.date, int, int]:
 def baseline(month: datetime.date, provider_ids: list[int] | None = None) -> dict[int, dict]:
     """Provider by provider in Python: every visit, its exceptions and complaints read one at a time
     (only `provider_ids` when given)."""
-    from carecircle.careathome.ltc_care import VERIFIED, _month_bounds
+    from carecircle.careathome.ltc_care import VERIFIED
     from carecircle.careathome.models.ltc import LtcEntitlement, LtcPlanOrder
     from carecircle.careathome.selectors import city_of
+    from carecircle.core.months import month_bounds
     from carecircle.homecare.models import Complaint, Provider, VisitException
 
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     ents = {(e.city_code, e.level): e for e in LtcEntitlement.objects.all()}
     used: dict[int, int] = defaultdict(int)
     out: dict[int, dict] = {}

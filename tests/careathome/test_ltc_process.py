@@ -13,6 +13,7 @@ from django.utils import timezone
 from carecircle.careathome import selectors, services
 from carecircle.careathome.models.ltc import LtcAssessment, LtcAssessorRecord, LtcStatus, RefusalReason
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from carecircle.core.months import add_months
 from tests.careathome.ltc_table import TABLE, answers
 from tests.conftest import make_user
 
@@ -103,7 +104,7 @@ def test_the_whole_process_with_an_objection(users, assessors, make_person, city
     with _travel(8):
         a = services.ltc_deliver(actor=users["district"], assessment=a)
         assert a.status == LtcStatus.DELIVERED
-        assert a.valid_until == selectors.add_months(a.delivered_on, 24) - datetime.timedelta(days=1)
+        assert a.valid_until == add_months(a.delivered_on, 24) - datetime.timedelta(days=1)
         assert selectors.ltc_current_level(person.pk) == 3
         assert selectors.ltc_capability_level(person.pk, person.region_code) == 3
         with pytest.raises(Conflict) as exc:  # not assessed twice in a year for the same purpose

@@ -18,9 +18,9 @@ from carecircle.careathome import rentals_services as rentals
 from carecircle.careathome.models.homes import DeviceType, RentalBill
 from carecircle.careathome.models.money import BedSubsidy
 from carecircle.careathome.money_tasks import subsidies_monthly
-from carecircle.careathome.selectors import add_months
 from carecircle.core.errors import Conflict
 from carecircle.core.models import AuditEvent
+from carecircle.core.months import add_months
 from tests.careathome.beds_helpers import CITY, disabled_person, provider
 from tests.careathome.homes_helpers import hold
 from tests.conftest import COMMUNITY_A

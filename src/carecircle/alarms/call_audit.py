@@ -16,30 +16,15 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from carecircle.alarms.models import CallAudit, CallAuditItem, Incident, IncidentState
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
 from carecircle.core.errors import NotFound
+from carecircle.core.months import month_bounds
 from carecircle.core.types import Actor, signed_in
 
 PASS_SCORE = 80  # a review scoring this much (weighted share of items passed, 0-100) passes
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The month's start and the next month's start, local (Beijing) midnight, as aware datetimes."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month_start(month), datetime.time(), tz)
-    return start, datetime.datetime.combine(next_month(month), datetime.time(), tz)
 
 
 def handled_in(month: datetime.date) -> QuerySet[Incident]:

@@ -11,6 +11,7 @@ from carecircle.alarms import call_audit, services
 from carecircle.alarms.models import CallAudit, CallAuditItem, Device, DeviceTest, DeviceTestSource, Incident
 from carecircle.core.demo import City
 from carecircle.core.models import User
+from carecircle.core.months import month_start
 
 TEST_MONTHS = 3
 NEVER_TESTS = 0.08  # of devices: never sent a test (listed under 设备维护)
@@ -91,7 +92,7 @@ def _test_calls(devices: list[Device]) -> None:
 def _audits(rng: random.Random) -> tuple[int, int]:
     """Last month's handled incidents spread over the centre's operators, the sample drawn, and about
     half of it reviewed by a supervisor."""
-    month = call_audit.month_start(timezone.localdate() - datetime.timedelta(days=timezone.localdate().day))
+    month = month_start(timezone.localdate() - datetime.timedelta(days=timezone.localdate().day))
     operators = list(User.objects.filter(grants__role="operator").distinct().order_by("id")[:5])
     handled = list(call_audit.handled_in(month).values_list("id", flat=True))
     if not operators or not handled:

@@ -19,6 +19,7 @@ from carecircle.alarms.policy import kind_label
 from carecircle.alarms.types import TargetCheck
 from carecircle.core import audit, exports, regions, scope
 from carecircle.core.audit_actions import AuditAction
+from carecircle.core.months import month_bounds
 from carecircle.core.selectors import region_path
 from carecircle.core.types import Actor
 
@@ -50,16 +51,6 @@ def _median(values: list[float], scale: float = 1.0) -> float | None:
 def _name(code: str) -> str:
     path = region_path(code)
     return path[-1].name if path else code
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    first = month.replace(day=1)
-    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
-    return (
-        datetime.datetime.combine(first, datetime.time(), tz),
-        datetime.datetime.combine(nxt, datetime.time(), tz),
-    )
 
 
 def by_district_and_type(*, user: Actor, month: datetime.date) -> list[TypeRow]:

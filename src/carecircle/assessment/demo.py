@@ -10,10 +10,11 @@ from pygrowup import Observation
 
 from carecircle.assessment import capability, checks
 from carecircle.assessment.models import CapabilityAssessment, CheckKind, ChildCheck, ReferralStatus
-from carecircle.assessment.services import VALID_MONTHS, _add_months, assessment_request_submit
+from carecircle.assessment.services import VALID_MONTHS, assessment_request_submit
 from carecircle.core.demo import City, Progress
 from carecircle.core.errors import InvalidInput
 from carecircle.core.models import User
+from carecircle.core.months import add_months
 from carecircle.registry.models import Person
 from carecircle.registry.selectors import active_on, birth_date_bounds
 
@@ -60,7 +61,7 @@ def _assessment(rng, person_id: int, region: str, day: datetime.date, assessor: 
         final_level=r.final_level,
         adjustments=list(r.adjustments),
         valid_from=day,
-        valid_to=_add_months(day, VALID_MONTHS) - datetime.timedelta(days=1),
+        valid_to=add_months(day, VALID_MONTHS) - datetime.timedelta(days=1),
     )
 
 

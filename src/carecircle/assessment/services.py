@@ -27,6 +27,7 @@ from carecircle.core import audit, scope
 from carecircle.core.ages import age_on
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.months import add_months
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 
@@ -40,17 +41,6 @@ __all__ = [
 ]
 
 VALID_MONTHS = 12  # a result holds for a year unless the person's condition changes earlier
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _display(actor: Actor) -> str:
@@ -121,7 +111,7 @@ def assessment_record(
                 final_level=result.final_level,
                 adjustments=list(result.adjustments),
                 valid_from=assessed_on,
-                valid_to=_add_months(assessed_on, valid_months) - datetime.timedelta(days=1),
+                valid_to=add_months(assessed_on, valid_months) - datetime.timedelta(days=1),
                 note=note[:500],
             )
     except IntegrityError:

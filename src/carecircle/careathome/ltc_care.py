@@ -31,6 +31,7 @@ from carecircle.careathome.selectors import city_of
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.months import month_bounds
 from carecircle.core.types import Actor, signed_in
 from carecircle.homecare import selectors as homecare_selectors
 from carecircle.homecare import services as homecare_services
@@ -215,21 +216,11 @@ def ltc_plan_generate(
     return made
 
 
-def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
-        timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz),
-    )
-
-
 def ltc_visit_rows(*, month: datetime.date, provider_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
     """The month's LTC-plan orders done (served or completed), one row each in date order, with what
     puts them in dispute: one query for the visits and one for each kind of dispute (their orders
     only, a small set), never a grouped join over every visit."""
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     qs = LtcPlanOrder.objects.filter(
         order__window_start__gte=start, order__window_start__lt=end, order__status__in=VERIFIED
     )
@@ -303,7 +294,7 @@ def ltc_settle(
     ledger, once: a settled month is refused again (its posting stands)."""
     scope.require(actor, "ltc.decide", provider.region_code)
     month = month.replace(day=1)
-    if _month_bounds(month)[1] > timezone.now():
+    if month_bounds(month)[1] > timezone.now():
         raise Conflict(_("%(m)s尚未结束，月末后方可结算") % {"m": month.strftime("%Y-%m")})
     _refuse_settled(provider, month)
     fig = _split(ltc_visit_rows(month=month, provider_ids=[provider.pk]), _entitlements()).get(provider.pk)
@@ -398,7 +389,7 @@ def ltc_settle_month(*, month: datetime.date) -> list[LtcSettlement]:
     (the system acting; each provider's settlement and posting in its own transaction, so one
     refusal leaves the others standing). Providers settled already are skipped."""
     month = month.replace(day=1)
-    if _month_bounds(month)[1] > timezone.now():
+    if month_bounds(month)[1] > timezone.now():
         raise Conflict(_("%(m)s尚未结束，月末后方可结算") % {"m": month.strftime("%Y-%m")})
     done = set(LtcSettlement.objects.filter(month=month).values_list("provider_id", flat=True))
     figures = _split(ltc_visit_rows(month=month), _entitlements())

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy
 
 from carecircle.careathome.ltc_scoring import LEVEL_NAMES
 from carecircle.careathome.models.ltc import LtcAssessment, LtcRules, LtcStatus
-from carecircle.careathome.selectors import add_months, city_of
+from carecircle.careathome.selectors import city_of
+from carecircle.core.months import add_months
 from carecircle.registry.models import Person
 
 MAPPING_EMPTY = gettext_lazy(

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.careathome.ltc_care import CENT, VERIFIED
-from carecircle.careathome.ltc_care import _month_bounds as month_range  # the settlement's month
 from carecircle.careathome.models.ltc import LtcCarePlan, LtcEntitlement, LtcPlanOrder, LtcSettlement
 from carecircle.careathome.selectors import city_of
 from carecircle.core import scope
 from carecircle.core.access import access_by_id
+from carecircle.core.months import month_bounds as month_range  # the settlement's month
 from carecircle.core.types import Actor
 
 WEEKDAY_NAMES = "一二三四五六日"

@@ -21,10 +21,11 @@ from carecircle.careathome.models.ltc import (
     LtcStatus,
     RefusalReason,
 )
-from carecircle.careathome.selectors import add_months, ltc_rules, ltc_scale
+from carecircle.careathome.selectors import ltc_rules, ltc_scale
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
+from carecircle.core.months import add_months
 from carecircle.core.types import Actor, signed_in
 from carecircle.registry.models import Person
 

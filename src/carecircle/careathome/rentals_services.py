@@ -27,6 +27,7 @@ from carecircle.careathome.models.homes import (
 from carecircle.core import audit, regions, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, InvalidInput
+from carecircle.core.months import add_months
 from carecircle.core.types import Actor
 from carecircle.registry import selectors as registry
 from carecircle.registry.models import Person
@@ -124,7 +125,7 @@ def rental_deliver(
     if delivered_on > today or delivered_on < today - datetime.timedelta(days=366):
         raise InvalidInput(_("交付日期应在一年之内且不晚于今天"), field="delivered_on")
     rate, basis = subsidy_rate(person, delivered_on)
-    due = _add_months(delivered_on, int(months))
+    due = add_months(delivered_on, int(months))
     try:
         with transaction.atomic():
             contract = RentalContract.objects.create(
@@ -150,13 +151,6 @@ def rental_deliver(
         rate=str(rate),
     )
     return contract
-
-
-def _add_months(day: datetime.date, n: int) -> datetime.date:
-    month = day.month - 1 + n
-    year, month = day.year + month // 12, month % 12 + 1
-    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(day.day, last))
 
 
 def _month_bounds(month: str) -> datetime.date:

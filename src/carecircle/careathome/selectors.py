@@ -70,17 +70,6 @@ RULES_MISSING = gettext_lazy(
 )
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def ltc_rules(region_code: str) -> LtcRules:
     """The periods and fees of the region's city; `Conflict(RULES_MISSING)` until entered."""
     found = LtcRules.objects.filter(city_code=city_of(region_code)).first()

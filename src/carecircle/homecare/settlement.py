@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from carecircle.core import audit
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from carecircle.core.months import month_bounds
 from carecircle.core.organisations import OrganisationKind, require_admin_or_staff
 from carecircle.homecare import selectors
 from carecircle.homecare.models import (
@@ -128,16 +129,6 @@ def complaint_answer(*, actor, complaint: Complaint, response: str, request=None
     complaint.save(update_fields=["status", "response", "answered_at"])
     audit.record(actor=actor, action=AuditAction.COMPLAINT_ANSWER, obj=complaint, request=request)
     return complaint
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    nxt = (first + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
-        timezone.make_aware(datetime.datetime.combine(nxt, datetime.time.min), tz),
-    )
 
 
 def _entry_state(order: Order, exceptions: dict, complaints: set) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carecircle.core import region_pick, scope, tables
+from carecircle.core import months, region_pick, scope, tables
 from carecircle.core.errors import InvalidInput, NotFound
 from carecircle.core.forms import render_invalid
 from carecircle.core.organisations import OrganisationKind, organisations_of
@@ -399,7 +399,7 @@ def statement_detail(request, statement_id: int):
         {
             "st": st,
             "lines": lines,
-            "month_closed": settlement.month_bounds(st.month)[1] <= timezone.now(),
+            "month_closed": months.month_bounds(st.month)[1] <= timezone.now(),
             "entries": st.entries.exclude(state="paid").select_related("order__item", "order__person"),
         },
     )

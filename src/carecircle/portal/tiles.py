@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from carecircle.assessment import selectors as assessment
 from carecircle.core.ages import age_on
+from carecircle.core.months import add_months
 from carecircle.core.types import Actor
 from carecircle.homecare import selectors as homecare
 from carecircle.registry.selectors import family_persons
@@ -143,17 +144,6 @@ class ChildPanel:
 
 def months_between(born: datetime.date, day: datetime.date) -> int:
     return (day.year - born.year) * 12 + day.month - born.month - (1 if day.day < born.day else 0)
-
-
-def add_months(born: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(born.month - 1 + months, 12)
-    y, m = born.year + year, month + 1
-    for d in (born.day, 30, 29, 28):
-        try:
-            return datetime.date(y, m, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover — the 28th exists in every month
 
 
 def children(persons: list[Linked], day: datetime.date | None = None) -> list[ChildPanel]:

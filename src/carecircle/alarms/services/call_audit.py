@@ -21,7 +21,6 @@ from carecircle.alarms.call_audit import (
     checklist,
     draw_sample,
     handled_in,
-    month_start,
     score_of,
 )
 from carecircle.alarms.incidents import for_update
@@ -30,6 +29,7 @@ from carecircle.alarms.services._state import _now, _user
 from carecircle.core import audit, scope
 from carecircle.core.audit_actions import AuditAction
 from carecircle.core.errors import Forbidden, InvalidInput
+from carecircle.core.months import month_start
 from carecircle.core.types import Actor
 
 if TYPE_CHECKING:
