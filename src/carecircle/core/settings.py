@@ -125,6 +125,11 @@ CARECIRCLE_DB_CONNECT_TIMEOUT = int(os.environ.get("CARECIRCLE_DB_CONNECT_TIMEOU
 CARECIRCLE_DB_STATEMENT_TIMEOUT = float(os.environ.get("CARECIRCLE_DB_STATEMENT_TIMEOUT", "30"))
 CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1.5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A connection per request, closed at its end, as Django advises under ASGI: each ASGI request runs
+    # on a thread of its own, so a kept connection lived on with the ended thread until the garbage
+    # collector came by, and fifty concurrent pages ran the server out of connections
+    # (tests/core/test_asgi_connections.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": CARECIRCLE_DB_CONNECT_TIMEOUT,
@@ -315,7 +320,8 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 CARECIRCLE_REPLICA_STICKY_SECONDS = int(os.environ.get("CARECIRCLE_REPLICA_STICKY_SECONDS", "5"))
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+        DATABASE_REPLICA_URL,
+        conn_max_age=0,  # closed at the request's end, as the primary (above)
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
