@@ -62,6 +62,10 @@ def test_one_adviser_plan_per_person_and_consent_recorded(users, make_person, cl
     assert client.post(url + "assign/", {"adviser_id": users["street"].pk}).status_code == 302
     assert AdviserPlan.objects.filter(person=person).count() == 1
     assert AdviserPlan.objects.get(person=person).adviser == users["street"]
+    users["street"].display_name = "赵顾问"
+    users["street"].save(update_fields=["display_name"])
+    shown = client.get(url).content.decode()
+    assert '<p id="adviser">赵顾问</p>' in shown  # the adviser by name, never the login
     missing = client.post(url + "consent/", {"purpose": "ltc", "given_by": "", "relation": "儿子"})
     assert missing.status_code == 422 and "委托人" in missing.content.decode()
     ok = client.post(url + "consent/", {"purpose": "ltc", "given_by": "李明", "relation": "儿子"})
