@@ -12,7 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 BENCH_VAULT_KEY = "bench-vault-key-not-for-production"
 
 
-def django_ready(database_url: str | None = None) -> Path:
+def django_ready(database_url: str | None = None, *, flush: bool = True) -> Path:
+    """Django set up on a throw-away data folder and the database named by `database_url` (SQLite in
+    that folder by default), migrated; a PostgreSQL database is emptied first unless not `flush` (a
+    benchmark that reuses the city an earlier one built there)."""
     home = Path(tempfile.mkdtemp(prefix="carecircle-bench-"))
     os.environ["CARECIRCLE_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
@@ -25,7 +28,7 @@ def django_ready(database_url: str | None = None) -> Path:
     from django.core.management import call_command
 
     django.setup()
-    if database_url and database_url.startswith("postgres"):
+    if flush and database_url and database_url.startswith("postgres"):
         call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
     call_command("migrate", interactive=False, verbosity=0)
     return home

@@ -7,10 +7,12 @@ extrapolated to the whole population, measured in the same run. The two answers 
 sample.
 
     python bench/careathome_eligible.py [--programme adaptation|family_bed] [--scale 0.01]
-                                        [--database-url postgres://…] [--sample 500]
+                                        [--database-url postgres://…] [--sample 500] [--reuse]
 
 --scale 1 is the full city (2.6 million older people); only the registry step of `carecircle
-generate` runs. Prints one line of JSON last."""
+generate` runs. --reuse keeps the people already in the PostgreSQL database (a city an earlier
+benchmark built there at the same --scale, such as careathome_ltc_settlement.py) instead of emptying it
+and generating them again. Prints one line of JSON last."""
 
 import argparse
 import io
@@ -27,8 +29,9 @@ def main():
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--sample", type=int, default=500, help="persons in the per-person Python baseline")
     parser.add_argument("--programme", choices=["adaptation", "family_bed"], default="adaptation")
+    parser.add_argument("--reuse", action="store_true", help="keep the people of --database-url")
     args = parser.parse_args()
-    django_ready(args.database_url)
+    django_ready(args.database_url, flush=not args.reuse)
 
     from django.db import connection
 
@@ -41,9 +44,14 @@ def main():
     steps = demo.steps
     demo.steps = lambda: [m for m in steps() if m.__name__ == "carecircle.registry.demo"]
     started = time.perf_counter()
-    command = Command(stdout=io.StringIO())
-    command.handle(scale=args.scale, seed=2026, fresh=False, today=None)
-    day = command.city.today
+    if args.reuse and Person.objects.exists():
+        from django.utils import timezone
+
+        day = timezone.localdate()  # the city was generated for today (today=None)
+    else:
+        command = Command(stdout=io.StringIO())
+        command.handle(scale=args.scale, seed=2026, fresh=False, today=None)
+        day = command.city.today
     generate_seconds = time.perf_counter() - started
     if args.programme == "adaptation":
         reference = homes_reference
