@@ -127,3 +127,34 @@ def test_the_page_applies_only_under_consent_and_withdraws_it(users, plan, clien
     outsider = client_for(users["community_b"])
     assert outsider.post(url + "on-behalf/", {"purpose": "ltc"}).status_code == 404
     assert outsider.post(url + "revoke/", {"consent_id": consent.pk}).status_code == 404
+
+
+def test_the_page_applies_for_a_family_bed_with_its_contract_fields(users, make_person, client_for):
+    """A family bed on the person's behalf from the page: the contract's provider, frequency and home
+    assessment are asked on the form; one missing is refused naming it (nothing saved); filled in,
+    the bed is signed and recorded as the adviser's application."""
+    from carecircle.careathome.models.beds import FamilyBed
+    from tests.careathome.beds_helpers import provider, setup
+    from tests.careathome.test_beds_adviser import _assessed
+
+    setup()
+    person = _assessed(make_person, 10)  # 重度失能: the family-bed rule admits the person
+    plan = adviser_services.adviser_assign(
+        actor=users["community"], person=person, adviser_id=users["community"].pk
+    )
+    _consent(users, plan, ConsentPurpose.FAMILY_BED)
+    client = client_for(users["community"])
+    url = f"/careathome/adviser/{person.pk}/"
+    page = client.get(url).content.decode()
+    assert "服务机构（家庭养老床位）" in page and "入户评估意见（家庭养老床位）" in page
+    home = provider(users)
+    form = {"purpose": "family_bed", "provider": home.pk, "visit_every_days": "7"}
+    missing = client.post(url + "on-behalf/", form)  # no home assessment
+    assert missing.status_code == 422 and "请填写入户评估意见" in missing.content.decode()
+    assert not FamilyBed.objects.exists() and not OnBehalfApplication.objects.exists()
+    done = client.post(url + "on-behalf/", {**form, "assessment_note": "卧床，需离床监测"})
+    assert done.status_code == 302
+    bed = FamilyBed.objects.get(person=person)
+    assert (bed.provider_id, bed.visit_every_days) == (home.pk, 7)
+    row = OnBehalfApplication.objects.get(purpose="family_bed")
+    assert (row.object_id, row.adviser_id) == (bed.pk, users["community"].pk)

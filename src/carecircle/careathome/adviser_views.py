@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carecircle.careathome import adviser_selectors, adviser_services
-from carecircle.careathome.models.beds import ConsentPurpose
+from carecircle.careathome import adviser_selectors, adviser_services, beds_reference
+from carecircle.careathome.models.beds import ConsentPurpose, FamilyBed
 from carecircle.core.errors import Conflict, Forbidden, InvalidInput
 from carecircle.core.forms import ServiceForm, render_invalid
 from carecircle.core.types import AuthedRequest
@@ -82,16 +82,41 @@ def adviser_consent(request: AuthedRequest, adviser_person_id: int) -> HttpRespo
     return redirect("careathome:adviser_plan", person.pk)
 
 
-BEHALF_CHOICES = [(p.value, p.label) for p in (ConsentPurpose.LTC, ConsentPurpose.ADAPTATION)]
+BEHALF_CHOICES = [
+    (p.value, p.label) for p in (ConsentPurpose.LTC, ConsentPurpose.ADAPTATION, ConsentPurpose.FAMILY_BED)
+]
 
 
 class BehalfForm(ServiceForm):
-    """委托代办 from the page: the applications made with no more than the person (LTC assessment,
-    home adaptation); each needs a recorded, unrevoked consent (the service refuses otherwise)."""
+    """委托代办 from the page: an LTC assessment or a home adaptation (the person is all they need), or
+    a family bed with what its contract asks (the provider, the visits' frequency, the home
+    assessment; beds_services.bed_contract refuses a missing one naming it). Each needs a recorded,
+    unrevoked consent (the service refuses otherwise)."""
 
     shown_on_form = (InvalidInput, Conflict, Forbidden)
     default_field = "purpose"
     purpose = forms.ChoiceField(label=gettext_lazy("代办申请事项"), choices=BEHALF_CHOICES)
+    provider = forms.ModelChoiceField(
+        label=gettext_lazy("服务机构（家庭养老床位）"),
+        queryset=FamilyBed._meta.get_field("provider").related_model._default_manager.none(),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("请选择服务机构")},
+    )
+    visit_every_days = forms.TypedChoiceField(
+        label=gettext_lazy("上门服务频次（家庭养老床位）"),
+        choices=[("", "—"), *beds_reference.VISIT_EVERY],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    assessment_note = forms.CharField(
+        label=gettext_lazy("入户评估意见（家庭养老床位）"), max_length=500, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = FamilyBed._meta.get_field("provider").related_model._default_manager
+        self.fields["provider"].queryset = providers.filter(active=True)  # type: ignore[attr-defined]
 
 
 class RevokeForm(ServiceForm):
