@@ -10,7 +10,9 @@ with a session: half are an older person's own account, half a family (子女) a
 in its inbox. The real server (uvicorn, ASGI, as `carecircle serve` runs it, one process per core
 unless --workers says otherwise) starts on loopback;
 --concurrency threads over keep-alive connections fetch every resident's home page --rounds times,
-in an order shuffled across residents. The baseline, measured in the same run at the same
+in an order shuffled across residents. --client wrk drives the same load with wrk (Debian's `wrk`,
+C: its 50 connections cost the shared cores far less than 50 Python threads) for --seconds, each
+request taking the next resident's session. The baseline, measured in the same run at the same
 concurrency: a bare request (/healthz) to the same server. Reports p50/p95/p99 of both, their
 ratio, the errors and whether p95 is under 300 ms. The last line is JSON.
 """
@@ -189,6 +191,46 @@ def fetch_all(port: int, paths_cookies: list[tuple[str, str]], concurrency: int)
     return times, errors
 
 
+WRK_SCRIPT = """
+local cookies = {%s}
+local next_id = 0
+function setup(thread) thread:set("offset", next_id * 499); next_id = next_id + 1 end
+function init(args) i = offset or 0 end
+function request()
+  i = i + 1
+  local c = cookies[(i %% #cookies) + 1]
+  if c == "" then return wrk.format("GET", "%s") end
+  return wrk.format("GET", "%s", {["Cookie"] = "sessionid=" .. c})
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRKJSON {"p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "requests": %%d, '
+    .. '"duration_us": %%d, "non2xx": %%d, "errors": %%d}\\n', latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk_run(port: int, path: str, cookies: list[str], concurrency: int, seconds: int) -> dict:
+    """`path` under wrk for `seconds` at `concurrency` connections, each request the next cookie."""
+    script = Path(tempfile.mkdtemp(prefix="cc-wrk-")) / "load.lua"
+    quoted = ", ".join(f'"{c}"' for c in cookies)
+    script.write_text(WRK_SCRIPT % (quoted, path, path))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "20s", "-s", str(script),
+         f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    got = json.loads(out.split("WRKJSON ", 1)[1].splitlines()[0])
+    return {
+        "summary": {f"{k}_ms": round(got[f"{k}_us"] / 1000, 1) for k in ("p50", "p95", "p99")},
+        "requests": got["requests"],
+        "per_second": round(got["requests"] / (got["duration_us"] / 1e6), 1),
+        "errors": got["non2xx"] + got["errors"],
+    }
+
+
 def summary(times):
     return {
         "p50_ms": round(percentile(times, 50), 1),
@@ -203,6 +245,8 @@ def main():
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=2, help="home pages fetched per resident")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--client", choices=["threads", "wrk"], default="threads")
+    parser.add_argument("--seconds", type=int, default=20, help="--client wrk: seconds of load")
     parser.add_argument(
         "--workers",
         type=int,
@@ -248,10 +292,15 @@ def main():
         fetch_all(port, [("/portal/", s) for s in sessions[: args.concurrency]], args.concurrency)  # warm-up
         work = [("/portal/", s) for s in sessions] * args.rounds
         random.Random(19).shuffle(work)
-        base, base_errors = fetch_all(port, [("/healthz", "")] * len(work), args.concurrency)
-        began = time.perf_counter()
-        times, errors = fetch_all(port, work, args.concurrency)
-        wall = time.perf_counter() - began
+        if args.client == "wrk":
+            shuffled = [c for _p, c in work]
+            floor_run = wrk_run(port, "/healthz", [""], args.concurrency, max(5, args.seconds // 2))
+            page_run = wrk_run(port, "/portal/", shuffled, args.concurrency, args.seconds)
+        else:
+            base, base_errors = fetch_all(port, [("/healthz", "")] * len(work), args.concurrency)
+            began = time.perf_counter()
+            times, errors = fetch_all(port, work, args.concurrency)
+            wall = time.perf_counter() - began
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -259,7 +308,13 @@ def main():
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    page, floor = summary(times), summary(base)
+    if args.client == "wrk":
+        page, floor = page_run["summary"], floor_run["summary"]
+        requests, rate = page_run["requests"], page_run["per_second"]
+        errors, base_errors = ["non-2xx"] * page_run["errors"], ["non-2xx"] * floor_run["errors"]
+    else:
+        page, floor = summary(times), summary(base)
+        requests, rate = len(work), round(len(times) / wall, 1)
     print(
         json.dumps(
             {
@@ -269,14 +324,15 @@ def main():
                 "residents": residents,
                 "concurrency": args.concurrency,
                 "workers": args.workers,
-                "requests": len(work),
+                "client": args.client,
+                "requests": requests,
                 "setup_seconds": round(setup_seconds, 1),
                 "home": page,
                 "baseline_healthz": floor,
                 "p95_ratio_to_baseline": round(page["p95_ms"] / floor["p95_ms"], 1)
                 if floor["p95_ms"]
                 else None,
-                "pages_per_second": round(len(times) / wall, 1),
+                "pages_per_second": rate,
                 "errors": len(errors) + len(base_errors),
                 "error_kinds": sorted(set(errors + base_errors)),
                 "load_average": os.getloadavg()[0],
