@@ -106,13 +106,18 @@ def _existing(names):
 
 
 def _switch(page, live_server, on: bool):
-    """The switch as a user presses it, on the sign-in page (the cookie then holds the choice)."""
+    """The switch as a user presses it, on the sign-in page (the cookie then holds the choice). The
+    press posts a form and the page comes back: wait for that navigation, then for the new page's
+    switch (a bare wait_for_load_state could return on the old page and read its switch)."""
+    from playwright.sync_api import expect
+
     page.goto(f"{live_server.url}/accounts/login/")
     pressed = page.locator(".elder-toggle").get_attribute("aria-pressed") == "true"
     if pressed != on:
-        page.click(".elder-toggle")
+        with page.expect_navigation():
+            page.click(".elder-toggle")
         page.wait_for_load_state()
-    assert (page.locator(".elder-toggle").get_attribute("aria-pressed") == "true") == on
+    expect(page.locator(".elder-toggle")).to_have_attribute("aria-pressed", "true" if on else "false")
 
 
 def _measure(page, limits) -> list[str]:
