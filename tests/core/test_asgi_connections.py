@@ -5,10 +5,11 @@ connections ("too many clients", bench/portal_home.py). On PostgreSQL each reque
 closed at its end (CONN_MAX_AGE 0, as Django advises under ASGI); the real ASGI application, driven
 here request by request with the collector off, leaves no connection behind."""
 
+import asyncio
 import gc
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.db import connection
 
@@ -55,7 +56,12 @@ def test_asgi_requests_leave_no_database_connection_behind(postgres, settings):
     gc.disable()  # a leaked connection would wait for the collector: none may be left for it
     try:
         before = _open_connections()
-        statuses = [async_to_sync(_get)(application, "/portal/") for _ in range(8)]
+        # each request on an event loop of its own thread, as a server's would be (the test's thread
+        # may hold a running loop of its own: Playwright's, after a browser test)
+        with ThreadPoolExecutor(1) as loop_thread:
+            statuses = [
+                loop_thread.submit(asyncio.run, _get(application, "/portal/")).result() for _ in range(8)
+            ]
         after = _open_connections()
     finally:
         gc.enable()
