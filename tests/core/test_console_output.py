@@ -2,16 +2,16 @@
 (no solver banner), and a file served under ASGI (`carecircle serve`, uvicorn) raises no Django
 warning ("StreamingHttpResponse must consume synchronous iterators …")."""
 
-import asyncio
 import io
 import re
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
 from django.core.management import call_command
 from django.test import override_settings
+
+from tests.asgi import asgi_get, status_of
 
 # Lines a library prints on its own: the HiGHS/SciPy solver banners and progress tables.
 FOREIGN = re.compile(
@@ -46,46 +46,10 @@ def test_generate_prints_only_its_own_chinese_lines(capfd) -> None:
     assert not _foreign_lines(text), _foreign_lines(text)
 
 
-async def _asgi_get(path: str) -> list[dict]:
-    """A GET through Django's ASGI handler, as uvicorn sends it (the test clients bypass the part of
-    the handler that streams a response and warns)."""
-    sent: list[dict] = []
-    requests = [{"type": "http.request", "body": b"", "more_body": False}]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("testserver", 80),
-    }
-
-    async def receive() -> dict:
-        if requests:
-            return requests.pop()
-        await asyncio.Event().wait()  # the client stays connected until the handler is done
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    await ASGIHandler()(scope, receive, send)
-    return sent
-
-
 @override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
 def test_a_static_file_under_asgi_raises_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        # in a thread of its own: a browser test before this one leaves Playwright's loop in this one
-        with ThreadPoolExecutor(1) as pool:
-            sent = pool.submit(asyncio.run, _asgi_get("/static/carecircle/app.css")).result()
-    start = next(m for m in sent if m["type"] == "http.response.start")
+        sent = asgi_get(ASGIHandler(), "/static/carecircle/app.css")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    assert start["status"] == 200 and b"{" in body
+    assert status_of(sent) == 200 and b"{" in body
