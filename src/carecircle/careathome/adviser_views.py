@@ -98,7 +98,8 @@ class BehalfForm(ServiceForm):
     purpose = forms.ChoiceField(label=gettext_lazy("代办申请事项"), choices=BEHALF_CHOICES)
     provider = forms.ModelChoiceField(
         label=gettext_lazy("服务机构（家庭养老床位）"),
-        queryset=FamilyBed._meta.get_field("provider").related_model._default_manager.none(),
+        # lazy, and copied per form: each page reads the providers active at that moment
+        queryset=FamilyBed._meta.get_field("provider").related_model._default_manager.filter(active=True),
         required=False,
         error_messages={"invalid_choice": gettext_lazy("请选择服务机构")},
     )
@@ -112,11 +113,6 @@ class BehalfForm(ServiceForm):
     assessment_note = forms.CharField(
         label=gettext_lazy("入户评估意见（家庭养老床位）"), max_length=500, required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        providers = FamilyBed._meta.get_field("provider").related_model._default_manager
-        self.fields["provider"].queryset = providers.filter(active=True)  # type: ignore[attr-defined]
 
 
 class RevokeForm(ServiceForm):
