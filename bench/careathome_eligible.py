@@ -15,9 +15,9 @@ benchmark built there at the same --scale, such as careathome_ltc_settlement.py)
 and generating them again. Prints one line of JSON last."""
 
 import argparse
-import io
 import json
 import random
+import sys
 import time
 
 from _setup import django_ready
@@ -49,7 +49,7 @@ def main():
 
         day = timezone.localdate()  # the city was generated for today (today=None)
     else:
-        command = Command(stdout=io.StringIO())
+        command = Command(stdout=sys.stderr)  # its progress on stderr; the JSON line alone on stdout
         command.handle(scale=args.scale, seed=2026, fresh=False, today=None)
         day = command.city.today
     generate_seconds = time.perf_counter() - started

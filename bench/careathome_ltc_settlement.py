@@ -21,7 +21,6 @@ baseline alone would take over 20 minutes. Prints one JSON line at the end.
 
 import argparse
 import datetime
-import io
 import json
 import random
 import sys
@@ -64,7 +63,7 @@ def build(scale: float, rng: random.Random) -> tuple[datetime.date, int, int]:
 
     steps = demo.steps
     demo.steps = lambda: [m for m in steps() if m.__name__ == "carecircle.registry.demo"]
-    command = Command(stdout=io.StringIO())
+    command = Command(stdout=sys.stderr)  # its progress on stderr; the JSON line alone on stdout
     command.handle(scale=scale, seed=2026, fresh=False, today=None)
     today = command.city.today
     catalogue_sync(ServiceCategory, ServiceItem)
@@ -89,6 +88,7 @@ def build(scale: float, rng: random.Random) -> tuple[datetime.date, int, int]:
             for lv in range(1, 6)
         ]
     )
+    print("LTC 待遇、评估与照护计划…", file=sys.stderr, flush=True)
     elders = list(population(code="elder", day=today).values_list("id", "region_code"))
     chosen = [e for e in elders if rng.random() < SHARE]
     delivered = today - datetime.timedelta(days=60)
@@ -126,6 +126,7 @@ def build(scale: float, rng: random.Random) -> tuple[datetime.date, int, int]:
         ],
         batch_size=BATCH,
     )
+    print("上月上门服务订单…", file=sys.stderr, flush=True)
     first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     days = [
         first + datetime.timedelta(days=i)
