@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -214,14 +215,15 @@ end
 
 def wrk_run(port: int, path: str, cookies: list[str], concurrency: int, seconds: int) -> dict:
     """`path` under wrk for `seconds` at `concurrency` connections, each request the next cookie."""
-    script = Path(tempfile.mkdtemp(prefix="cc-wrk-")) / "load.lua"
     quoted = ", ".join(f'"{c}"' for c in cookies)
-    script.write_text(WRK_SCRIPT % (quoted, path, path))
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "20s", "-s", str(script),
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="cc-wrk-") as folder:
+        script = Path(folder) / "load.lua"
+        script.write_text(WRK_SCRIPT % (quoted, path, path))
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "20s", "-s", str(script),
+             f"http://127.0.0.1:{port}{path}"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
     got = json.loads(out.split("WRKJSON ", 1)[1].splitlines()[0])
     return {
         "summary": {f"{k}_ms": round(got[f"{k}_us"] / 1000, 1) for k in ("p50", "p95", "p99")},
@@ -254,6 +256,8 @@ def main():
         help="server processes (carecircle serve --workers)",
     )
     args = parser.parse_args()
+    if args.client == "wrk" and shutil.which("wrk") is None:
+        parser.error("--client wrk needs wrk: apt-get install wrk (or leave --client at threads)")
     residents = max(2, round(FULL * args.scale))
     if args.database_url:
         fresh_postgres(args.database_url)
