@@ -17,6 +17,6 @@ CELERY_BROKER_URL = ""
 # the live server), where a reader meets a writer's table lock at once ("database table is locked")
 # instead of reading the last commit as WAL gives production's file database. Reading uncommitted
 # rows keeps a page that polls an import from failing while the import's batch is being written.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "carecircle.core.dbbackends.sqlite3":  # noqa: F405
     _opts = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _opts["init_command"] = _opts.get("init_command", "") + " PRAGMA read_uncommitted=1;"

@@ -142,6 +142,18 @@ def deadline(seconds: float | None = None) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def watched(conn: BaseDatabaseWrapper, seconds: float | None = None) -> Iterator[None]:
+    """What runs in this block on `conn`'s driver connection directly (outside Django's cursors)
+    is interrupted after `seconds` (the health timeout by default), like any statement."""
+    seconds = float(settings.CARECIRCLE_HEALTH_TIMEOUT) if seconds is None else seconds
+    token = _watchdog.watch(conn, seconds)
+    try:
+        yield
+    finally:
+        _watchdog.done(token)
+
+
 def check_connections() -> None:
     """Replace this thread's connections that broke or aged (Django does it at the start of a
     request, but only on the request's own thread). A connection inside a transaction is left

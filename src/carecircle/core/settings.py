@@ -124,12 +124,20 @@ DATABASES = {
 CARECIRCLE_DB_CONNECT_TIMEOUT = int(os.environ.get("CARECIRCLE_DB_CONNECT_TIMEOUT", "5"))
 CARECIRCLE_DB_STATEMENT_TIMEOUT = float(os.environ.get("CARECIRCLE_DB_STATEMENT_TIMEOUT", "30"))
 CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1.5"))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A connection per request, closed at its end, as Django advises under ASGI: each ASGI request runs
-    # on a thread of its own, so a kept connection lived on with the ended thread until the garbage
-    # collector came by, and fifty concurrent pages ran the server out of connections
-    # (tests/core/test_asgi_connections.py).
+# Connections kept between requests (core/dbpool.py): each request's connection is closed at its end,
+# as Django advises under ASGI (CONN_MAX_AGE 0: each ASGI request runs on a thread of its own, and a
+# kept connection lived on with the ended thread until the garbage collector came by, running the
+# server out of connections, tests/core/test_asgi_connections.py), and the close hands it to the next
+# request instead. CARECIRCLE_DB_POOL_SIZE idle connections per server process and database; 0: none.
+CARECIRCLE_DB_POOL_SIZE = int(os.environ.get("CARECIRCLE_DB_POOL_SIZE", "16"))
+_POOLED_ENGINES = {
+    "django.db.backends.postgresql": "carecircle.core.dbbackends.postgresql",
+    "django.db.backends.sqlite3": "carecircle.core.dbbackends.sqlite3",
+}
+if DATABASES["default"]["ENGINE"] in _POOLED_ENGINES:
+    DATABASES["default"]["ENGINE"] = _POOLED_ENGINES[DATABASES["default"]["ENGINE"]]
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == _POOLED_ENGINES["django.db.backends.postgresql"]:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": CARECIRCLE_DB_CONNECT_TIMEOUT,
@@ -143,9 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "keepalives_count": 3,
         }
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Keep each thread's connection: opening SQLite per request costs time on the alarm intake path.
-    DATABASES["default"]["CONN_MAX_AGE"] = 600
+if DATABASES["default"]["ENGINE"] == _POOLED_ENGINES["django.db.backends.sqlite3"]:
     # WAL lets readers (pages, progress polls) go on while an import or payroll writes.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": float(
@@ -321,7 +327,10 @@ CARECIRCLE_REPLICA_STICKY_SECONDS = int(os.environ.get("CARECIRCLE_REPLICA_STICK
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,
-        conn_max_age=0,  # closed at the request's end, as the primary (above)
+        conn_max_age=0,  # closed at the request's end and kept for the next, as the primary's (above)
+    )
+    DATABASES["replica"]["ENGINE"] = _POOLED_ENGINES.get(
+        DATABASES["replica"]["ENGINE"], DATABASES["replica"]["ENGINE"]
     )
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
