@@ -113,10 +113,12 @@ def _timebank_hint(persons: list[Linked]) -> str:
     return _("请志愿者帮忙，或做志愿者存时间")
 
 
-def today_visits(user: Actor, day: datetime.date | None = None) -> list[Any]:
-    """Today's home-service orders of the account's persons with their caregivers (one query),
-    only the columns the home page shows: no encrypted column is read and decrypted for it."""
-    rows = homecare.family_orders(user=user, day=day or timezone.localdate())
+def today_visits(persons: list[Linked], day: datetime.date | None = None) -> list[Any]:
+    """Today's home-service orders of the account's persons (from `linked`) with their caregivers
+    (one query), only the columns the home page shows: no encrypted column is read and decrypted."""
+    if not persons:
+        return []
+    rows = homecare.family_orders(person_ids=[p.person.pk for p in persons], day=day or timezone.localdate())
     return list(
         rows.only(
             "id", "status", "window_start", "person_id", "item_id", "provider_id", "caregiver_id",

@@ -49,7 +49,7 @@ def _require_resident(request: AuthedRequest) -> list[tiles.Linked]:
 def home(request: AuthedRequest) -> HttpResponse:
     """The resident's home page: one screen of big tiles, today's visits, the children's checks."""
     persons = _require_resident(request)
-    visits = tiles.today_visits(request.user)
+    visits = tiles.today_visits(persons)
     return render(
         request,
         "portal/home.html",
