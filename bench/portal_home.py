@@ -153,6 +153,11 @@ def setup_city(residents: int) -> list[str]:
         ]
         sessions.append(session_of(user))
     messages_queue_bulk(specs)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the statistics autovacuum would have gathered on a city in use
     return sessions
 
 
@@ -250,6 +255,12 @@ def main():
     parser.add_argument("--client", choices=["threads", "wrk"], default="threads")
     parser.add_argument("--seconds", type=int, default=20, help="--client wrk: seconds of load")
     parser.add_argument(
+        "--pool-size",
+        type=int,
+        default=None,
+        help="idle database connections kept per server process (CARECIRCLE_DB_POOL_SIZE; 0: none)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
@@ -267,6 +278,8 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
     os.environ["CELERY_BROKER_URL"] = ""
     os.environ.setdefault("CARECIRCLE_VAULT_KEY", BENCH_VAULT_KEY)
+    if args.pool_size is not None:
+        os.environ["CARECIRCLE_DB_POOL_SIZE"] = str(args.pool_size)
     import django
 
     django.setup()
@@ -274,6 +287,7 @@ def main():
     made = time.perf_counter()
     sessions = setup_city(residents)
     setup_seconds = time.perf_counter() - made
+    from django.conf import settings
     from django.db import connection
 
     vendor = connection.vendor
@@ -328,6 +342,7 @@ def main():
                 "residents": residents,
                 "concurrency": args.concurrency,
                 "workers": args.workers,
+                "pool_size": settings.CARECIRCLE_DB_POOL_SIZE,
                 "client": args.client,
                 "requests": requests,
                 "setup_seconds": round(setup_seconds, 1),
