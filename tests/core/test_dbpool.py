@@ -117,17 +117,21 @@ def pg_wrapper(postgres, settings):
     dbpool.drain()
 
 
+def _one(wrapper, sql: str):
+    """The first value of `sql` run on `wrapper`."""
+    with wrapper.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_postgres_session_settings_do_not_reach_the_next_request(pg_wrapper):
     wrapper = pg_wrapper()
-    with wrapper.cursor() as cursor:
-        cursor.execute("SELECT set_config('carecircle.audit_purge', 'on', false)")
+    _one(wrapper, "SELECT set_config('carecircle.audit_purge', 'on', false)")
     raw = wrapper.connection
     wrapper.close_if_unusable_or_obsolete()
     nxt = pg_wrapper()
-    with nxt.cursor() as cursor:
-        cursor.execute("SELECT current_setting('carecircle.audit_purge', true)")
-        setting = cursor.fetchone()[0]
+    setting = _one(nxt, "SELECT current_setting('carecircle.audit_purge', true)")
     assert nxt.connection is raw  # the same server session …
     assert setting in ("", None)  # … without the earlier request's setting
     nxt.close()
@@ -136,9 +140,7 @@ def test_postgres_session_settings_do_not_reach_the_next_request(pg_wrapper):
 @pytest.mark.django_db(transaction=True)
 def test_postgres_a_connection_the_server_ended_is_replaced_without_an_error(pg_wrapper):
     wrapper = pg_wrapper()
-    with wrapper.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+    pid = _one(wrapper, "SELECT pg_backend_pid()")
     wrapper.close_if_unusable_or_obsolete()
     assert dbpool.idle.count() == 1
     with connection.cursor() as cursor:
@@ -150,7 +152,5 @@ def test_postgres_a_connection_the_server_ended_is_replaced_without_an_error(pg_
                 break
         time.sleep(0.05)
     nxt = pg_wrapper()
-    with nxt.cursor() as cursor:  # no error: the dead connection was dropped, a new one opened
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] != pid
+    assert _one(nxt, "SELECT pg_backend_pid()") != pid  # no error: the dead one dropped, a new one opened
     nxt.close()

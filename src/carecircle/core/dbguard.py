@@ -124,11 +124,8 @@ class _Deadline:
         many: bool,
         context: dict[str, Any],
     ) -> Any:
-        token = _watchdog.watch(context["connection"], self.seconds)
-        try:
+        with watched(context["connection"], self.seconds):
             return execute(sql, params, many, context)
-        finally:
-            _watchdog.done(token)
 
 
 @contextlib.contextmanager

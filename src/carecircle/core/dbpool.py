@@ -82,16 +82,16 @@ class IdleConnections:
             _close_quietly(old)
         return kept
 
-    def count(self, key: Key | None = None) -> int:
+    def count(self) -> int:
         with self._lock:
             self._forget_parent()
-            return sum(len(s) for k, s in self._idle.items() if key is None or k == key)
+            return sum(len(s) for s in self._idle.values())
 
-    def drain(self, key: Key | None = None) -> None:
+    def drain(self) -> None:
         with self._lock:
             self._forget_parent()
-            keys = [k for k in self._idle if key is None or k == key]
-            raws = [raw for k in keys for _t, raw in self._idle.pop(k)]
+            raws = [raw for s in self._idle.values() for _t, raw in s]
+            self._idle = {}
         for raw in raws:
             _close_quietly(raw)
 
@@ -141,13 +141,10 @@ class PooledConnections:
     connection: Any
     in_atomic_block: bool
 
-    # Supplied by the backend: whether an idle raw connection may be taken, and whether a raw
-    # connection left by a request may be kept (after making it clean).
-    def pool_usable(self, raw: Any) -> bool:
-        raise NotImplementedError
-
-    def pool_clean(self, raw: Any) -> bool:
-        raise NotImplementedError
+    # Supplied by each backend (core/dbbackends): whether an idle raw connection may be taken, and
+    # whether a raw connection a request leaves may be kept (after making it clean).
+    pool_usable: Callable[[Any], bool]
+    pool_clean: Callable[[Any], bool]
 
     def pool_key(self) -> Key:
         s = self.settings_dict

@@ -16,7 +16,6 @@ class DatabaseWrapper(PooledConnections, base.DatabaseWrapper):
         return self.is_in_memory_db()  # Django never closes one: closing would destroy the database
 
     def pool_usable(self, raw: Any) -> bool:
-        return not raw.in_transaction
+        return not raw.in_transaction  # a local file: nothing else can have gone stale
 
-    def pool_clean(self, raw: Any) -> bool:
-        return not raw.in_transaction
+    pool_clean = pool_usable  # SQLite keeps no session settings a request could leave behind
