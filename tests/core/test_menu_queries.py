@@ -63,3 +63,18 @@ def test_the_kept_grants_carry_the_organisation_kind(users):
         (Role.PROVIDER_ADMIN, ""),
         (Role.PROVIDER_ADMIN, OrganisationKind.CHILDCARE_OPERATOR),
     ]
+
+
+def test_the_menu_is_built_once_per_set_of_grants_and_follows_a_new_grant(users):
+    """The menu is kept by the grants it was built for (core/navigation.py): two users holding the
+    same grants share one, a user with other grants gets their own, and a new grant shows at once."""
+    street, other = users["street"], User.objects.create_user(username="street2", password="x" * 12)
+    grant = RoleGrant.objects.filter(user=street).first()
+    RoleGrant.objects.create(user=other, role=grant.role, region_id=grant.region_id)
+    first = navigation.items_for(User.objects.get(pk=street.pk))
+    assert navigation.items_for(User.objects.get(pk=other.pk)) is first
+    operator = navigation.items_for(User.objects.get(pk=users["operator"].pk))
+    assert {i["name"] for i in operator} != {i["name"] for i in first}
+    RoleGrant.objects.create(user=other, role=Role.OPERATOR, region_id="339901000000")
+    grown = navigation.items_for(User.objects.get(pk=other.pk))
+    assert {i["name"] for i in grown} == {i["name"] for i in first} | {i["name"] for i in operator}

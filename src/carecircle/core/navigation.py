@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 from carecircle.core import plugins, scope
@@ -68,7 +70,37 @@ def _reaches(item: NavItem, grants: list[tuple[str, str]]) -> bool:
     )
 
 
+# The menu a set of grants sees, by (grants' (role, organisation kind) pairs, script prefix, URL
+# conf): the same for every user holding them, and rebuilt for each page it was 10 % of a resident's
+# home page (issue 19). The entries are the same objects for every page: read, never changed.
+_MENUS: dict[tuple[frozenset[tuple[str, str]] | None, str, str], list[NavEntry]] = {}
+_MENUS_MAX = 512  # distinct grant sets in a city are a few dozen; past this, start again
+
+
+def _forget_menus(*, setting: str, **_kwargs: object) -> None:
+    if setting in ("INSTALLED_APPS", "ROOT_URLCONF"):
+        _MENUS.clear()
+
+
+setting_changed.connect(_forget_menus)
+
+
 def items_for(user: Actor) -> list[NavEntry]:
+    """The entries `user` sees, in order: the same for every user with the same grants."""
+    key = (
+        frozenset(scope.role_kinds(user)) if signed_in(user) else None,
+        get_script_prefix(),
+        str(get_urlconf() or settings.ROOT_URLCONF),
+    )
+    menu = _MENUS.get(key)
+    if menu is None:
+        if len(_MENUS) >= _MENUS_MAX:
+            _MENUS.clear()
+        menu = _MENUS[key] = _build_items(user)
+    return menu
+
+
+def _build_items(user: Actor) -> list[NavEntry]:
     out: list[NavEntry] = []
     grants = _organisation_grants(user)
     for module, item in all_items():

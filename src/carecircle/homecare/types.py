@@ -13,6 +13,26 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class FamilyVisit:
+    """One of the day's visits as a resident's home page shows it (selectors.family_visits)."""
+
+    order_id: int
+    person_id: int
+    person_name: str
+    window_start: datetime.datetime
+    status: str  # OrderStatus
+    status_label: str
+    item_name: str
+    provider_name: str
+    caregiver_name: str  # "" while no caregiver is assigned
+
+    @property
+    def done(self) -> bool:
+        """Served or completed: the page offers the rating."""
+        return self.status in ("served", "completed")
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteLine:
     """Who pays how much of a quoted order: a cost-share source, a benefits programme's voucher
     or allowance, or the person's own share (`FundingSource.SELF_PAY`). An order stores these as

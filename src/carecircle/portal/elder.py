@@ -8,13 +8,14 @@ the request so a page asks once."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from carecircle.core.ages import age_on
 from carecircle.core.types import Actor, signed_in
-from carecircle.portal.models import ResidentProfile
-from carecircle.registry.models import Person
 
 COOKIE = "cc_elder"
 COOKIE_AGE = 365 * 24 * 3600
@@ -22,19 +23,22 @@ OLDER_FROM = 60  # an older person (老年人) under the Law on the Protection o
 _ATTR = "_portal_elder_mode"
 
 
-def _account_preference(user: Actor) -> bool | None:
-    """The account's own choice, or None when it made none (or keeps none)."""
+def _account(user: Actor) -> tuple[bool | None, datetime.date | None]:
+    """The account's own choice (None when it made none) and the birth date of its own person (None
+    when it is no one's own account), in one query: both hang on the account by one-to-one keys."""
     if not signed_in(user):
-        return None
-    # what portal.selectors.profile_elder_mode reads (that module imports this one: no circle)
-    return ResidentProfile.objects.filter(user=user).values_list("elder_mode", flat=True).first()
+        return None, None
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list("resident_profile__elder_mode", "person__birth_date")
+        .first()
+    )
+    return row if row is not None else (None, None)
 
 
-def default_for(user: Actor) -> bool:
-    """On for an older person's own account, off for everyone else."""
-    if not signed_in(user):
-        return False
-    born = Person.objects.filter(user=user).values_list("birth_date", flat=True).first()
+def default_for(born: datetime.date | None) -> bool:
+    """On for an older person's own account (its person's birth date), off for everyone else."""
     return born is not None and age_on(born, timezone.localdate()) >= OLDER_FROM
 
 
@@ -48,12 +52,10 @@ def elder_mode(request: HttpRequest) -> bool:
     cached = getattr(request, _ATTR, None)
     if cached is not None:
         return bool(cached)
-    user = getattr(request, "user", None)
-    on = _account_preference(user)
+    chosen, born = _account(getattr(request, "user", None))
+    on = chosen if chosen is not None else cookie_value(request)
     if on is None:
-        on = cookie_value(request)
-    if on is None:
-        on = default_for(user)
+        on = default_for(born)
     setattr(request, _ATTR, on)
     return on
 

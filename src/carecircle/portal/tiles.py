@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from carecircle.homecare import selectors as homecare
 from carecircle.registry.selectors import family_persons
 
 if TYPE_CHECKING:
+    from carecircle.homecare.types import FamilyVisit
     from carecircle.registry.models import Person
 
 CHILD_UNTIL = 6  # the children's pages (checks, 托位) are for those under 6; 托育 is 0–3
@@ -113,18 +114,12 @@ def _timebank_hint(persons: list[Linked]) -> str:
     return _("请志愿者帮忙，或做志愿者存时间")
 
 
-def today_visits(persons: list[Linked], day: datetime.date | None = None) -> list[Any]:
-    """Today's home-service orders of the account's persons (from `linked`) with their caregivers
-    (one query), only the columns the home page shows: no encrypted column is read and decrypted."""
-    if not persons:
-        return []
-    rows = homecare.family_orders(person_ids=[p.person.pk for p in persons], day=day or timezone.localdate())
-    return list(
-        rows.only(
-            "id", "status", "window_start", "person_id", "item_id", "provider_id", "caregiver_id",
-            "person__name", "item__name", "provider__name", "caregiver__name",
-        )
-    )  # fmt: skip
+def today_visits(persons: list[Linked], day: datetime.date | None = None) -> list[FamilyVisit]:
+    """Today's home-service visits of the account's persons (from `linked`) with their caregivers
+    (one query), only what the home page shows: no encrypted column is read and decrypted."""
+    return homecare.family_visits(
+        persons={p.person.pk: p.person.name for p in persons}, day=day or timezone.localdate()
+    )
 
 
 @dataclass(frozen=True)
