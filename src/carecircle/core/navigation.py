@@ -75,11 +75,31 @@ def _reaches(item: NavItem, grants: list[tuple[str, str]]) -> bool:
 # home page (issue 19). The entries are the same objects for every page: read, never changed.
 _MENUS: dict[tuple[frozenset[tuple[str, str]] | None, str, str], list[NavEntry]] = {}
 _MENUS_MAX = 512  # distinct grant sets in a city are a few dozen; past this, start again
+_URLS: dict[tuple[str, str, str], str] = {}  # page_url's answers (the names are the code's own)
 
 
 def _forget_menus(*, setting: str, **_kwargs: object) -> None:
     if setting in ("INSTALLED_APPS", "ROOT_URLCONF"):
         _MENUS.clear()
+        _URLS.clear()
+
+
+def _site() -> tuple[str, str]:
+    return get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+
+
+def page_url(name: str) -> str:
+    """The path of the page named `name` (a URL name without arguments), "" when no installed module
+    serves it; worked out once per name, script prefix and URL conf (menus and tiles on every page)."""
+    key = (name, *_site())
+    url = _URLS.get(key)
+    if url is None:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = ""
+        _URLS[key] = url
+    return url
 
 
 setting_changed.connect(_forget_menus)
@@ -87,11 +107,7 @@ setting_changed.connect(_forget_menus)
 
 def items_for(user: Actor) -> list[NavEntry]:
     """The entries `user` sees, in order: the same for every user with the same grants."""
-    key = (
-        frozenset(scope.role_kinds(user)) if signed_in(user) else None,
-        get_script_prefix(),
-        str(get_urlconf() or settings.ROOT_URLCONF),
-    )
+    key = (frozenset(scope.role_kinds(user)) if signed_in(user) else None, *_site())
     menu = _MENUS.get(key)
     if menu is None:
         if len(_MENUS) >= _MENUS_MAX:
@@ -108,12 +124,9 @@ def _build_items(user: Actor) -> list[NavEntry]:
             continue
         if item.kinds is not None and grants and not _reaches(item, grants):
             continue
-        try:
-            out.append(
-                {"label": item.label, "url": reverse(item.url_name), "name": item.url_name, "module": module}
-            )
-        except NoReverseMatch:
-            continue
+        url = page_url(item.url_name)
+        if url:
+            out.append({"label": item.label, "url": url, "name": item.url_name, "module": module})
     return out
 
 

@@ -10,13 +10,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecircle.assessment import selectors as assessment
 from carecircle.core.ages import age_on
 from carecircle.core.months import add_months
+from carecircle.core.navigation import page_url
 from carecircle.core.types import Actor
 from carecircle.homecare import selectors as homecare
 from carecircle.registry.selectors import family_persons
@@ -53,13 +53,6 @@ class Linked:
         return self.age < CHILD_UNTIL
 
 
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 def linked(user: Actor, day: datetime.date | None = None) -> list[Linked]:
     """The account's persons, oldest first (one query)."""
     day = day or timezone.localdate()
@@ -76,29 +69,29 @@ def tiles(persons: list[Linked], visits_today: int) -> list[Tile]:
     """The home page's big tiles, each a whole task; 一键呼叫 first."""
     out = [
         Tile(
-            "sos", _("一键呼叫"), _("紧急时按这里，呼叫中心马上联系您"), reverse("portal:sos_confirm"), True
+            "sos", _("一键呼叫"), _("紧急时按这里，呼叫中心马上联系您"), page_url("portal:sos_confirm"), True
         ),
-        Tile("benefits", _("我的补贴"), _("每月领到哪些补贴、为什么"), _url("benefits:mine")),
-        Tile("order", _("预约服务"), _("助餐、助浴、助洁等上门服务"), _url("homecare:order_new")),
+        Tile("benefits", _("我的补贴"), _("每月领到哪些补贴、为什么"), page_url("benefits:mine")),
+        Tile("order", _("预约服务"), _("助餐、助浴、助洁等上门服务"), page_url("homecare:order_new")),
         Tile(
             "today",
             _("今天的服务"),
             _("今天有%(n)s次上门服务") % {"n": visits_today} if visits_today else _("今天没有上门服务"),
             "#today",
         ),
-        Tile("nearby", _("附近设施"), _("离家最近的养老、托育机构"), reverse("portal:nearby")),
-        Tile("apply", _("我要申请"), _("能力评估、机构入住、托位"), reverse("portal:apply")),
+        Tile("nearby", _("附近设施"), _("离家最近的养老、托育机构"), page_url("portal:nearby")),
+        Tile("apply", _("我要申请"), _("能力评估、机构入住、托位"), page_url("portal:apply")),
     ]
-    inbox = _url("portal:messages")
+    inbox = page_url("portal:messages")
     if inbox:
         out.append(Tile("messages", _("消息"), _("通知和提醒"), inbox))
     if persons and all(p.is_child for p in persons):
         # A parent of infants only: no older persons' tiles; the allowance tile speaks of the child.
         return [t for t in out if t.key != "order"]
-    bank = _url("timebank:mine")
+    bank = page_url("timebank:mine")
     if bank:
         out.append(Tile("timebank", _("时间银行"), _timebank_hint(persons), bank))
-    care = _url("careathome:care_home")  # issue 22: the older persons' care at home
+    care = page_url("careathome:care_home")  # issue 22: the older persons' care at home
     if care:
         out.append(Tile("carehome", _("居家照护"), _("长期护理、家庭床位、适老化改造、辅具租赁"), care))
     return out
