@@ -119,3 +119,33 @@ def test_a_parent_with_a_child_reads_the_same_queries_however_many_checks_and_me
     thrice, html = _queries(c)
     assert html.count("生长发育正常") == 3
     assert thrice == once
+
+
+def test_todays_visits_show_their_state_caregiver_and_the_rating_once_served(client_for, users, make_person):
+    """今天的服务 (issue 19, item 3): each visit's state in plain words and its caregiver's name as
+    the visit goes on; once served, the card offers the rating (查看并评价) instead of changes."""
+    from carecircle.homecare.models import Order
+    from carecircle.workforce.services import caregiver_create
+
+    family = users["resident"]
+    mother = make_person(age=82, name="王奶奶")
+    _link(mother, family)
+    _visit_today(users, make_person, mother)
+    order = Order.objects.get(person=mother)
+    c = client_for(family)
+    html = c.get(reverse("portal:home")).content.decode()
+    assert "尚未派人" in html and "查看、改期或取消" in html
+    caregiver = caregiver_create(
+        actor=users["admin"],
+        organisation_id=order.provider_id,
+        region_code=COMMUNITY_A,
+        name="赵护理员",
+        employed_from=datetime.date(2020, 1, 1),
+    )
+    Order.objects.filter(pk=order.pk).update(caregiver=caregiver, status="in_service")
+    html = c.get(reverse("portal:home")).content.decode()
+    assert "赵护理员" in html and "服务中" in html and "尚未派人" not in html
+    Order.objects.filter(pk=order.pk).update(status="served")
+    html = c.get(reverse("portal:home")).content.decode()
+    assert "已服务待确认" in html and "查看并评价" in html
+    assert reverse("homecare:order_detail", args=[order.pk]) in html

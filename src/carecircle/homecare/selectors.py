@@ -166,8 +166,8 @@ def family_visits(*, persons: Mapping[int, str], day: datetime.date) -> list[Fam
     `persons` maps their ids to their names: those of `registry.selectors.family_persons(user)`,
     which the resident pages read first (the home page once for all its tiles). The ids, not a
     subquery: the database then looks up each person's orders by index instead of planning a
-    semi-join over the day's orders of the whole city; and the rows, not Order objects, with the
-    names from the join of the few columns shown (the busiest page of all reads it)."""
+    semi-join over the day's orders of the whole city. Rows of the columns shown, not Order objects
+    with their related ones: the resident home page, the busiest page of all, reads it."""
     if not persons:
         return []
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -191,6 +191,7 @@ def family_visits(*, persons: Mapping[int, str], day: datetime.date) -> list[Fam
             item_name=item,
             provider_name=provider,
             caregiver_name=caregiver or "",
+            done=status in (S.SERVED, S.COMPLETED),
         )
         for pk, person_id, start_at, status, item, provider, caregiver in rows
     ]

@@ -25,11 +25,7 @@ class FamilyVisit:
     item_name: str
     provider_name: str
     caregiver_name: str  # "" while no caregiver is assigned
-
-    @property
-    def done(self) -> bool:
-        """Served or completed: the page offers the rating."""
-        return self.status in ("served", "completed")
+    done: bool  # served or completed: the page offers the rating
 
 
 @dataclass(frozen=True, slots=True)
