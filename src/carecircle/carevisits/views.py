@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from carecircle.carevisits.list_specs import OVERDUE_PLANS, PLANS
 from carecircle.carevisits.models import Condition, Frequency, Need, Place, PlanStatus, Seen, VisitGroup
 from carecircle.core import exports, list_pages, region_pick, scope
 from carecircle.core.errors import InvalidInput
+from carecircle.core.navigation import page_url
 from carecircle.core.tables import parse_month
 from carecircle.core.vault import shown_birth
 from carecircle.registry.selectors import shown_person_age
@@ -73,10 +73,8 @@ def _worklist_page(request, *, failed=None, http_status: int = 200):
 @login_required
 def overdue(request):
     """The overdue plans on the list component (core/lists.py), then the visits awaiting follow-up."""
-    try:  # homecare's order form, prefilled with the person, when that module is part of the platform
-        order_url = reverse("homecare:order_new")
-    except NoReverseMatch:
-        order_url = ""
+    # homecare's order form, prefilled with the person, when that module is part of the platform
+    order_url = page_url("homecare:order_new")
     return list_pages.page(
         request,
         OVERDUE_PLANS,

@@ -20,13 +20,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecircle.core import list_pages, plugins, scope, selectors, services, signin
+from carecircle.core import list_pages, navigation, plugins, scope, selectors, services, signin
 from carecircle.core.forms import CodeForm, LoginForm, NextForm, RegionUploadForm, ServiceForm, TokenForm
 from carecircle.core.list_specs import AUDIT
 from carecircle.core.models import User
@@ -111,10 +111,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     if scope.roles_of(request.user) == {"resident"}:
         # A resident (an older person, a family member, a parent) lands on the residents' home page
         # of big tiles (the portal module, when installed), not on the staff cards.
-        try:
-            return redirect(reverse("portal:home"))
-        except NoReverseMatch:
-            pass
+        if portal := navigation.page_url("portal:home"):
+            return redirect(portal)
     cards = []
     for module in plugins.optional_submodules("home"):
         cards.extend(module.cards(request.user))
