@@ -154,3 +154,27 @@ def test_postgres_a_connection_the_server_ended_is_replaced_without_an_error(pg_
     nxt = pg_wrapper()
     assert _one(nxt, "SELECT pg_backend_pid()") != pid  # no error: the dead one dropped, a new one opened
     nxt.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_a_kept_connection_is_handed_out_without_a_statement(pg_wrapper, tmp_path):
+    """The time zone Django wants is the session's default, so the reset at a request's end keeps it
+    and the next request's first statement is its own: it was preceded by `SELECT
+    set_config('TimeZone', 'UTC', false)` on every request (RESET ALL went back to the server's zone)."""
+    wrapper = pg_wrapper()
+    _one(wrapper, "SELECT 1")
+    raw = wrapper.connection
+    wrapper.close_if_unusable_or_obsolete()
+    assert raw.info.parameter_status("TimeZone") == wrapper.timezone_name
+    trace = tmp_path / "libpq.trace"
+    with trace.open("w") as sink:
+        raw.pgconn.trace(sink.fileno())  # every message the client sends from here on
+        try:
+            nxt = pg_wrapper()
+            nxt.ensure_connection()
+        finally:
+            raw.pgconn.untrace()
+    assert nxt.connection is raw
+    assert "Query" not in trace.read_text()  # nothing sent to the server on taking it
+    assert _one(nxt, "SELECT current_setting('TimeZone')") == wrapper.timezone_name
+    nxt.close()

@@ -25,6 +25,15 @@ class DatabaseCreation(_DatabaseCreation):
 class DatabaseWrapper(PooledConnections, base.DatabaseWrapper):
     creation_class = DatabaseCreation
 
+    def get_connection_params(self) -> dict[str, Any]:
+        params = super().get_connection_params()
+        # Django's time zone as the session's default: the RESET ALL of a kept connection (pool_clean)
+        # then keeps it, where it went back to the server's zone and Django set it again before
+        # every request's first statement (a round trip per request).
+        if self.timezone_name:
+            params["options"] = f"{params.get('options', '')} -c TimeZone={self.timezone_name}".strip()
+        return params
+
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         raw = self.pool_take()
         if raw is None:
