@@ -238,6 +238,28 @@ def wrk_run(port: int, path: str, cookies: list[str], concurrency: int, seconds:
     }
 
 
+def cpu_ticks(server_pid: int) -> tuple[int, int] | None:
+    """CPU time (clock ticks, user + system) used so far by the server's processes, and by the local
+    database server's (PostgreSQL's backends); None where /proc is not there to read."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    server = database = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        # fields[1] is the parent, [2] the process group; [11], [12] user and system time
+        if int(fields[2]) == server_pid:
+            server += int(fields[11]) + int(fields[12])
+        elif name == "postgres":
+            database += int(fields[11]) + int(fields[12])
+    return server, database
+
+
 def summary(times):
     return {
         "p50_ms": round(percentile(times, 50), 1),
@@ -310,15 +332,18 @@ def main():
         fetch_all(port, [("/portal/", s) for s in sessions[: args.concurrency]], args.concurrency)  # warm-up
         work = [("/portal/", s) for s in sessions] * args.rounds
         random.Random(19).shuffle(work)
+        ticks_before = cpu_ticks(server.pid)
         if args.client == "wrk":
             shuffled = [c for _p, c in work]
-            floor_run = wrk_run(port, "/healthz", [""], args.concurrency, max(5, args.seconds // 2))
             page_run = wrk_run(port, "/portal/", shuffled, args.concurrency, args.seconds)
+            ticks_after = cpu_ticks(server.pid)
+            floor_run = wrk_run(port, "/healthz", [""], args.concurrency, max(5, args.seconds // 2))
         else:
-            base, base_errors = fetch_all(port, [("/healthz", "")] * len(work), args.concurrency)
             began = time.perf_counter()
             times, errors = fetch_all(port, work, args.concurrency)
             wall = time.perf_counter() - began
+            ticks_after = cpu_ticks(server.pid)
+            base, base_errors = fetch_all(port, [("/healthz", "")] * len(work), args.concurrency)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -352,6 +377,15 @@ def main():
                 if floor["p95_ms"]
                 else None,
                 "pages_per_second": rate,
+                # what a page costs the shared cores, steadier than the rates when the machine is noisy
+                "cpu_ms_per_page": {
+                    part: round((after - before) / os.sysconf("SC_CLK_TCK") * 1000 / requests, 2)
+                    for part, before, after in zip(
+                        ("server", "database"), ticks_before, ticks_after, strict=True
+                    )
+                }
+                if ticks_before is not None and ticks_after is not None
+                else None,
                 "errors": len(errors) + len(base_errors),
                 "error_kinds": sorted(set(errors + base_errors)),
                 "load_average": os.getloadavg()[0],
