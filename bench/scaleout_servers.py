@@ -38,7 +38,7 @@ from tests.scaleout import layout  # noqa: E402 - the layout test's helpers: pro
 
 SESSION = """
 import io, json
-from django.contrib.sessions.backends.db import SessionStore
+from carecircle.core.sessions import SessionStore
 from carecircle.core import demo, signin
 from carecircle.core.management.commands.generate import Command
 from carecircle.core.models import User

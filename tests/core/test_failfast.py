@@ -79,21 +79,7 @@ def test_a_database_error_is_a_503_with_a_plain_message(client_for, users, monke
     assert api.status_code == 503 and api.json()["message"] == expected
 
 
-def test_a_session_that_cannot_be_saved_while_the_database_is_busy_is_503_not_400(
-    client_for, users, monkeypatch
-):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    page = client_for(users["street"])
-    page.raise_request_exception = False
-
-    def locked(self, must_create=False):
-        raise OperationalError("database is locked")
-
-    monkeypatch.setattr(SessionStore, "save", locked)
-    # the session exists; the next write of it fails
-    response = page.get("/lang/zh-hans/?next=/")  # a page that writes the session
-    assert response.status_code == 503 and "系统繁忙" in response.content.decode()
+# A session that cannot be written while the database is busy: tests/core/test_sessions.py.
 
 
 def test_log_lines_are_json_with_the_request_id_and_no_query_string():

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 
 PG = ("127.0.0.1", 5432)
 SETUP = """
-from django.contrib.sessions.backends.db import SessionStore
+from carecircle.core.sessions import SessionStore
 from carecircle.core import signin
 from carecircle.core.models import RoleGrant, User
 from carecircle.core.services import region_upsert

@@ -216,6 +216,8 @@ CARECIRCLE_PAYROLL_WORKERS = int(os.environ.get("CARECIRCLE_PAYROLL_WORKERS", "0
 
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
+# Sessions in the database, their common write in one statement (core/sessions.py).
+SESSION_ENGINE = "carecircle.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
