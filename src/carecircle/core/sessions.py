@@ -18,7 +18,7 @@ class SessionStore(db.SessionStore):
         if must_create or self.session_key is None:
             super().save(must_create=must_create)
             return
-        data = self._get_session()
+        data = dict(self.items())  # read first if not yet, as Django's save does
         model = self.model
         try:
             updated = (
