@@ -122,13 +122,33 @@ class Server:
         self.log.close()
 
 
-def _pg_admin(sql: str) -> None:
+def _pg_admin(sql: str) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(
         host=PG[0], port=PG[1], user="postgres", dbname="postgres", autocommit=True, connect_timeout=3
     ) as conn:
-        conn.execute(sql)
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _terminate_sessions(database: str) -> None:
+    """End every server session on `database`, as a restart or an administrator does, and wait until
+    they are gone: pg_terminate_backend only signals, and until a session's process has ended its
+    goodbye may not have reached the client yet."""
+    pids = [
+        pid
+        for (pid,) in _pg_admin(
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+    ]
+    _pg_admin(
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN ({', '.join(map(str, pids)) or 'NULL'})"
+    )
+    deadline = time.monotonic() + 10
+    while _pg_admin(f"SELECT 1 FROM pg_stat_activity WHERE pid IN ({', '.join(map(str, pids)) or 'NULL'})"):
+        assert time.monotonic() < deadline, "the terminated sessions did not end"
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -178,7 +198,7 @@ def test_a_database_cut_off_behind_a_proxy(pg_database, tmp_path):
         assert requests.get(server.url + "/", cookies=cookies, timeout=10).status_code == 200
 
         # Sessions terminated by the server: every thread's connection is checked before use.
-        _pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{pg_database}'")
+        _terminate_sessions(pg_database)
         for _ in range(4):
             assert requests.get(server.url + "/no-such-page", cookies=cookies, timeout=10).status_code == 404
         assert requests.get(server.url + "/", cookies=cookies, timeout=10).status_code == 200
