@@ -136,17 +136,13 @@ def _terminate_sessions(database: str) -> None:
     """End every server session on `database`, as a restart or an administrator does, and wait until
     they are gone: pg_terminate_backend only signals, and until a session's process has ended its
     goodbye may not have reached the client yet."""
-    pids = [
-        pid
-        for (pid,) in _pg_admin(
-            f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
-        )
-    ]
-    _pg_admin(
-        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN ({', '.join(map(str, pids)) or 'NULL'})"
+    pids = _pg_admin(
+        f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
     )
+    listed = ", ".join(str(pid) for (pid,) in pids) or "NULL"
+    _pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN ({listed})")
     deadline = time.monotonic() + 10
-    while _pg_admin(f"SELECT 1 FROM pg_stat_activity WHERE pid IN ({', '.join(map(str, pids)) or 'NULL'})"):
+    while _pg_admin(f"SELECT 1 FROM pg_stat_activity WHERE pid IN ({listed})"):
         assert time.monotonic() < deadline, "the terminated sessions did not end"
         time.sleep(0.05)
 
