@@ -1,6 +1,6 @@
-"""Under ASGI every request's synchronous code runs on a thread made for that request. A kept
-connection (CONN_MAX_AGE) then outlived its request and lived on with the dead thread until the
-garbage collector came by: fifty concurrent home pages on PostgreSQL ran the server out of
+"""Under Django's ASGI handler every request's synchronous code ran on a thread made for that
+request. A kept connection (CONN_MAX_AGE) then outlived its request and lived on with the dead
+thread until the garbage collector came by: fifty concurrent home pages on PostgreSQL ran the server out of
 connections ("too many clients", bench/portal_home.py). On PostgreSQL each request's connection is
 closed at its end (CONN_MAX_AGE 0, as Django advises under ASGI), and that close hands it to the
 process's idle set for the next request (core/dbpool.py). The real ASGI application, driven here
@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from carecircle.core import dbpool
+from carecircle.core.asgi_handler import THREAD_NAME
 from tests.asgi import asgi_get, status_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -27,20 +28,21 @@ def _server_sessions(pids: set[int]) -> set[int]:
 
 @pytest.mark.parametrize("pool_size", [0, 16])
 def test_asgi_requests_leave_no_database_connection_behind(postgres, settings, monkeypatch, pool_size):
-    """Only the connections the requests opened are counted, by the threads that opened them:
-    threads of earlier tests (a task still running, a live server's keep-alive thread) may open
-    their own meanwhile, and counting every session of the database made the test fail on them."""
+    """Only the connections the requests opened are counted, by the threads that opened them (the
+    handler's request threads, core/asgi_handler.py): threads of earlier tests (a task still
+    running, a live server's keep-alive thread) may open their own meanwhile, and counting every
+    session of the database made the test fail on them."""
     from carecircle.core.asgi import application
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.CARECIRCLE_DB_POOL_SIZE = pool_size
-    opened: list[tuple[int, int]] = []  # (thread, server process) of every connection handed out
+    opened: list[tuple[str, int]] = []  # (thread, server process) of every connection handed out
     wrapper = type(connections["default"])
     real = wrapper.get_new_connection
 
     def recording(self, conn_params):
         raw = real(self, conn_params)
-        opened.append((threading.get_ident(), raw.info.backend_pid))
+        opened.append((threading.current_thread().name, raw.info.backend_pid))
         return raw
 
     monkeypatch.setattr(wrapper, "get_new_connection", recording)
@@ -48,10 +50,9 @@ def test_asgi_requests_leave_no_database_connection_behind(postgres, settings, m
     gc.collect()
     gc.disable()  # a leaked connection would wait for the collector: none may be left for it
     try:
-        earlier = {t.ident for t in threading.enumerate()}  # the requests run on threads made for them
         cookie = [(b"cookie", b"sessionid=no-such-session-key-x")]
         statuses = [status_of(asgi_get(application, "/portal/", cookie)) for _ in range(8)]
-        pids = {pid for ident, pid in opened if ident not in earlier}
+        pids = {pid for name, pid in opened if name.startswith(THREAD_NAME)}
         left = _server_sessions(pids)
         kept = dbpool.idle.count()
     finally:

@@ -7,10 +7,10 @@ import re
 import warnings
 
 import pytest
-from django.core.handlers.asgi import ASGIHandler
 from django.core.management import call_command
 from django.test import override_settings
 
+from carecircle.core.asgi_handler import OneHopASGIHandler
 from tests.asgi import asgi_get, status_of
 
 # Lines a library prints on its own: the HiGHS/SciPy solver banners and progress tables.
@@ -50,6 +50,6 @@ def test_generate_prints_only_its_own_chinese_lines(capfd) -> None:
 def test_a_static_file_under_asgi_raises_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sent = asgi_get(ASGIHandler(), "/static/carecircle/app.css")
+        sent = asgi_get(OneHopASGIHandler(), "/static/carecircle/app.css")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert status_of(sent) == 200 and b"{" in body

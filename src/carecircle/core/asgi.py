@@ -1,9 +1,13 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecircle.core.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)  # as Django's get_asgi_application(), with our handler (core/asgi_handler.py)
+
+from carecircle.core.asgi_handler import OneHopASGIHandler  # noqa: E402 - needs the settings configured above
+
+application = OneHopASGIHandler()
 
 # Modules may answer some requests before Django does (the alarm intake's fast path): each
 # `carecircle.<module>.asgi` module's `wrap(app)` wraps the application.

@@ -124,6 +124,9 @@ DATABASES = {
 CARECIRCLE_DB_CONNECT_TIMEOUT = int(os.environ.get("CARECIRCLE_DB_CONNECT_TIMEOUT", "5"))
 CARECIRCLE_DB_STATEMENT_TIMEOUT = float(os.environ.get("CARECIRCLE_DB_STATEMENT_TIMEOUT", "30"))
 CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1.5"))
+# Requests of a server process in Django at once under ASGI; the others wait in order of arrival
+# (core/asgi_handler.py). Two: one computes while the other waits on the database.
+CARECIRCLE_REQUEST_SLOTS = max(1, int(os.environ.get("CARECIRCLE_REQUEST_SLOTS", "2")))
 # Connections kept between requests (core/dbpool.py): each request's connection is closed at its end,
 # as Django advises under ASGI (CONN_MAX_AGE 0: each ASGI request runs on a thread of its own, and a
 # kept connection lived on with the ended thread until the garbage collector came by, running the
