@@ -34,7 +34,7 @@ import asyncio
 import collections
 import random
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
@@ -138,8 +138,10 @@ class OneHopASGIHandler(ASGIHandler):
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
         """The synchronous part, on the request's thread; a whole response comes back closed."""
         signals.request_started.send(sender=self.__class__, scope=scope)
-        request, response = self.create_request(scope, body_file)
-        if request is not None:
+        request, refusal = self.create_request(scope, body_file)  # refused: 400 or 413
+        if request is None:
+            response = cast(HttpResponseBase, refusal)  # create_request answers one or the other
+        else:
             response = self.get_response(request)
             response._handler_class = self.__class__  # type: ignore[attr-defined]
             if isinstance(response, FileResponse):
