@@ -1,7 +1,8 @@
 """Database connections kept between requests: an idle set per process and database.
 
-Under ASGI each request's database work runs on a thread made for it, in a context of its own, so
-Django opens a connection for every request and closes it at the end (CONN_MAX_AGE 0). Opening is
+Under ASGI a request's database work runs in a context of its own (on a thread made for it under
+Django's handler, on a kept one under ours, core/asgi_handler.py), so Django opens a connection
+for every request and closes it at the end (CONN_MAX_AGE 0). Opening is
 dear: SQLite reads the whole schema (about 800 tables and indexes) into every new connection, 7 ms
 on the bench machine, a third of the resident home page; PostgreSQL starts a server process for
 each. Here the connection closed at a request's end (Django's `close_old_connections`) goes to this

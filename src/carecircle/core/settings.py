@@ -128,7 +128,7 @@ CARECIRCLE_HEALTH_TIMEOUT = float(os.environ.get("CARECIRCLE_HEALTH_TIMEOUT", "1
 # (core/asgi_handler.py). Two: one computes while the other waits on the database.
 CARECIRCLE_REQUEST_SLOTS = max(1, int(os.environ.get("CARECIRCLE_REQUEST_SLOTS", "2")))
 # Connections kept between requests (core/dbpool.py): each request's connection is closed at its end,
-# as Django advises under ASGI (CONN_MAX_AGE 0: each ASGI request runs on a thread of its own, and a
+# as Django advises under ASGI (CONN_MAX_AGE 0: under Django's ASGI handler each request ran on a thread of its own, and a
 # kept connection lived on with the ended thread until the garbage collector came by, running the
 # server out of connections, tests/core/test_asgi_connections.py), and the close hands it to the next
 # request instead. CARECIRCLE_DB_POOL_SIZE idle connections per server process and database; 0: none.
