@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import signals
+from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import path
 
 from carecircle.core import asgi_handler
 from carecircle.core.asgi_handler import THREAD_NAME, FifoSlots, OneHopASGIHandler, shed_chance
@@ -147,3 +149,62 @@ def test_a_waiter_cancelled_as_it_is_handed_the_slot_passes_it_on():
         return slots.load
 
     assert _run(scenario()) == 1
+
+
+async def _endless():
+    while True:
+        yield b"tick\n"
+        await asyncio.sleep(0.01)
+
+
+def _stream_view(request):
+    return StreamingHttpResponse(_endless(), content_type="text/plain")
+
+
+urlpatterns = [path("stream/", _stream_view), path("plain/", lambda request: HttpResponse("ok"))]
+
+
+def test_a_stream_ends_when_its_client_goes_away_and_gives_its_slot_back(settings):
+    """An alarm console's live feed: streamed without a slot, stopped and closed when the browser leaves."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.ROOT_URLCONF = __name__
+    settings.CARECIRCLE_REQUEST_SLOTS = 1
+    finished = []
+
+    def on_finished(**kwargs):
+        finished.append(threading.current_thread().name)
+
+    async def scenario(handler):
+        sent: list[dict] = []
+        left = asyncio.Event()
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive():
+            if messages:
+                return messages.pop()
+            await left.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": "/stream/", "raw_path": b"/stream/", "query_string": b"",
+                 "root_path": "", "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 40001),
+                 "server": ("testserver", 80)}  # fmt: skip
+        streaming = asyncio.create_task(handler(scope, receive, send))
+        while not any(m.get("body") for m in sent):
+            await asyncio.sleep(0.01)
+        other = await asyncio.wait_for(_get(handler, "/plain/", []), 5)  # the one slot is free meanwhile
+        left.set()  # then the browser closes
+        await asyncio.wait_for(streaming, 5)
+        return sent, other
+
+    signals.request_finished.connect(on_finished)
+    try:
+        sent, other = _run(scenario(OneHopASGIHandler()))
+    finally:
+        signals.request_finished.disconnect(on_finished)
+    assert status_of(sent) == 200 and any(m.get("body") == b"tick\n" for m in sent)
+    assert status_of(other) == 200
+    assert len(finished) == 2 and all(name.startswith(THREAD_NAME) for name in finished), finished
