@@ -8,10 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 
-async def _get(application: Any, path: str, headers: list[tuple[bytes, bytes]]) -> list[dict]:
-    sent: list[dict] = []
-    requests = [{"type": "http.request", "body": b"", "more_body": False}]
-    scope = {
+def scope_of(path: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> dict[str, Any]:
+    """The scope uvicorn hands the application for GET `path`."""
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -25,6 +24,20 @@ async def _get(application: Any, path: str, headers: list[tuple[bytes, bytes]]) 
         "client": ("127.0.0.1", 40000),
         "server": ("testserver", 80),
     }
+
+
+def on_own_loop(coroutine: Any) -> Any:
+    """Run `coroutine` on an event loop of its own thread (a browser test before may leave one
+    running in this one)."""
+    with ThreadPoolExecutor(1) as loop_thread:
+        return loop_thread.submit(asyncio.run, coroutine).result()
+
+
+async def get(application: Any, path: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> list[dict]:
+    """The messages `application` sent for GET `path`, on the running loop."""
+    sent: list[dict] = []
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+    scope = scope_of(path, headers)
 
     async def receive() -> dict:
         if requests:
@@ -41,8 +54,7 @@ async def _get(application: Any, path: str, headers: list[tuple[bytes, bytes]]) 
 
 def asgi_get(application: Any, path: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> list[dict]:
     """The messages `application` sent for GET `path`."""
-    with ThreadPoolExecutor(1) as loop_thread:
-        return loop_thread.submit(asyncio.run, _get(application, path, list(headers))).result()
+    return on_own_loop(get(application, path, headers))
 
 
 def status_of(sent: list[dict]) -> int:

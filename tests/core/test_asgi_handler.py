@@ -8,7 +8,6 @@ at once."""
 import asyncio
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import signals
@@ -17,7 +16,7 @@ from django.urls import path
 
 from carecircle.core import asgi_handler
 from carecircle.core.asgi_handler import THREAD_NAME, FifoSlots, OneHopASGIHandler, shed_chance
-from tests.asgi import _get, asgi_get, status_of
+from tests.asgi import asgi_get, get, on_own_loop, scope_of, status_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PATH = "/static/no-such-file.css"  # answered by Django (404) without a session or a query
@@ -52,17 +51,11 @@ def test_a_request_runs_signal_middleware_view_and_close_on_one_kept_thread(sett
     assert len(threads) == 1 and threads.pop().startswith(THREAD_NAME), seen
 
 
-def _run(coroutine):
-    """On an event loop of its own thread (a browser test before may leave one running in this one)."""
-    with ThreadPoolExecutor(1) as loop_thread:
-        return loop_thread.submit(asyncio.run, coroutine).result()
-
-
 def _concurrently(handler, count: int) -> list[list[dict]]:
     async def all_at_once():
-        return await asyncio.gather(*(_get(handler, f"/static/no-such-{n}.css", []) for n in range(count)))
+        return await asyncio.gather(*(get(handler, f"/static/no-such-{n}.css") for n in range(count)))
 
-    return _run(all_at_once())
+    return on_own_loop(all_at_once())
 
 
 def test_at_most_the_slots_are_in_django_at_once_and_the_others_go_in_order(settings, monkeypatch):
@@ -129,7 +122,7 @@ def test_a_freed_slot_goes_to_the_longest_waiter_and_a_cancelled_waiter_loses_no
             await gone
         return got, slots.load
 
-    got, load = _run(scenario())
+    got, load = on_own_loop(scenario())
     assert got == ["first", "second", "third"]
     assert load == 0  # every slot came back
 
@@ -148,7 +141,7 @@ def test_a_waiter_cancelled_as_it_is_handed_the_slot_passes_it_on():
         await asyncio.wait_for(nxt, 1)  # the slot went on to the next
         return slots.load
 
-    assert _run(scenario()) == 1
+    assert on_own_loop(scenario()) == 1
 
 
 async def _endless():
@@ -188,21 +181,18 @@ def test_a_stream_ends_when_its_client_goes_away_and_gives_its_slot_back(setting
         async def send(message):
             sent.append(message)
 
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": "/stream/", "raw_path": b"/stream/", "query_string": b"",
-                 "root_path": "", "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 40001),
-                 "server": ("testserver", 80)}  # fmt: skip
+        scope = scope_of("/stream/")
         streaming = asyncio.create_task(handler(scope, receive, send))
         while not any(m.get("body") for m in sent):
             await asyncio.sleep(0.01)
-        other = await asyncio.wait_for(_get(handler, "/plain/", []), 5)  # the one slot is free meanwhile
+        other = await asyncio.wait_for(get(handler, "/plain/"), 5)  # the one slot is free meanwhile
         left.set()  # then the browser closes
         await asyncio.wait_for(streaming, 5)
         return sent, other
 
     signals.request_finished.connect(on_finished)
     try:
-        sent, other = _run(scenario(OneHopASGIHandler()))
+        sent, other = on_own_loop(scenario(OneHopASGIHandler()))
     finally:
         signals.request_finished.disconnect(on_finished)
     assert status_of(sent) == 200 and any(m.get("body") == b"tick\n" for m in sent)

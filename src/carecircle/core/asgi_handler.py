@@ -131,7 +131,8 @@ class OneHopASGIHandler(ASGIHandler):
         if response.streaming:
             await self._stream(response, receive, send)
             return
-        if random.random() < shed_chance(self.slots.load, self.slots.size):  # noqa: S311 - not a secret
+        chance = shed_chance(self.slots.load, self.slots.size)
+        if chance and random.random() < chance:  # noqa: S311 - not a secret
             response["Connection"] = "close"
         await self.send_response(response, send)
 
